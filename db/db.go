@@ -1,0 +1,142 @@
+// Package db owns the connection to PostgreSQL, the system of record: the pgx pool, the embedded
+// schema migrations (ours through goose, River's through rivermigrate) and the transaction helper.
+//
+// It knows nothing of the domain: packages such as ledger keep their own SQL and take a pool or a
+// transaction from here. It must never log a connection string with its password.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrBadURL reports a database URL that cannot be parsed; it is a configuration error.
+var ErrBadURL = errors.New("malformed database URL")
+
+// ParseURL checks that raw is a PostgreSQL connection URL pgx understands and returns its config.
+// The error never contains the URL itself, which may carry a password.
+func ParseURL(raw string) (*pgxpool.Config, error) {
+	if raw == "" {
+		return nil, fmt.Errorf("%w: empty", ErrBadURL)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return nil, fmt.Errorf("%w: want postgres://user@host:port/dbname", ErrBadURL)
+	}
+	cfg, err := pgxpool.ParseConfig(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrBadURL, scrub(err.Error(), u))
+	}
+	return cfg, nil
+}
+
+// Open connects a pool and pings the server once, so that an unreachable database is reported at
+// start rather than on first use.
+func Open(ctx context.Context, rawURL string) (*pgxpool.Pool, error) {
+	cfg, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres at %s unreachable: %s", Redact(rawURL), shortPgErr(err))
+	}
+	return pool, nil
+}
+
+// Redact returns the URL with any password replaced, for messages and logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func scrub(msg string, u *url.URL) string {
+	if p, has := u.User.Password(); has && p != "" {
+		msg = strings.ReplaceAll(msg, p, "xxxxx")
+	}
+	return msg
+}
+
+// shortPgErr keeps the cause of a connection failure without pgx's long wrapping.
+func shortPgErr(err error) string {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		if u := errors.Unwrap(ce); u != nil {
+			return u.Error()
+		}
+	}
+	return err.Error()
+}
+
+// Beginner is satisfied by *pgxpool.Pool, *pgx.Conn and pgx.Tx (a nested transaction becomes a
+// savepoint), so code written against it runs alone or inside a caller's transaction.
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// InTx runs fn in a transaction and commits it when fn returns nil. Serialization failures and
+// deadlocks are retried a few times with the whole of fn, so fn must be safe to run again: it
+// must do all its writes through tx.
+func InTx(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
+	const attempts = 5
+	var err error
+	for i := range attempts {
+		err = inTxOnce(ctx, b, fn)
+		if !Retryable(err) {
+			return err
+		}
+		// A short, growing pause lets the other side of a deadlock finish.
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func inTxOnce(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
+	tx, err := b.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// Retryable reports whether err is a serialization failure or a deadlock, after which the whole
+// transaction can be run again.
+func Retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation, optionally of the named
+// constraint.
+func IsUniqueViolation(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && (constraint == "" || pe.ConstraintName == constraint)
+}
