@@ -77,15 +77,18 @@ func scrub(msg string, u *url.URL) string {
 	return msg
 }
 
-// shortPgErr keeps the cause of a connection failure without pgx's long wrapping.
+// shortPgErr keeps a connection failure to one line: pgx joins one error per address it tried,
+// and they are usually the same.
 func shortPgErr(err error) string {
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		if u := errors.Unwrap(ce); u != nil {
-			return u.Error()
+	var lines []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
 		}
 	}
-	return err.Error()
+	return strings.Join(lines, "; ")
 }
 
 // Beginner is satisfied by *pgxpool.Pool, *pgx.Conn and pgx.Tx (a nested transaction becomes a

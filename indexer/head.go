@@ -42,7 +42,7 @@ type HeadTracker struct {
 	src      HeaderSource
 	interval time.Duration
 	log      *slog.Logger
-	metrics  *headMetrics
+	metrics  *HeadMetrics
 	now      func() time.Time
 
 	mu    sync.Mutex
@@ -50,15 +50,16 @@ type HeadTracker struct {
 	err   error
 }
 
-type headMetrics struct {
+// HeadMetrics are the head trackers' gauges and counters, labelled by chain.
+type HeadMetrics struct {
 	latest, finalized, finalizedAge *prometheus.GaugeVec
 	errors                          *prometheus.CounterVec
 }
 
 // NewHeadMetrics registers the tracker's metrics on reg; share one value between the trackers of
 // one process.
-func NewHeadMetrics(reg prometheus.Registerer) *headMetrics {
-	m := &headMetrics{
+func NewHeadMetrics(reg prometheus.Registerer) *HeadMetrics {
+	m := &HeadMetrics{
 		latest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "amn_chain_head_block", Help: "Latest block number seen on the chain.",
 		}, []string{"chain"}),
@@ -77,7 +78,7 @@ func NewHeadMetrics(reg prometheus.Registerer) *headMetrics {
 }
 
 // NewHeadTracker returns a tracker polling src every interval.
-func NewHeadTracker(c chain.Chain, src HeaderSource, interval time.Duration, m *headMetrics, log *slog.Logger) *HeadTracker {
+func NewHeadTracker(c chain.Chain, src HeaderSource, interval time.Duration, m *HeadMetrics, log *slog.Logger) *HeadTracker {
 	return &HeadTracker{chain: c, src: src, interval: interval, log: log.With("chain", c.Key), metrics: m, now: time.Now}
 }
 

@@ -1,0 +1,131 @@
+// Package api is the HTTP face of Amn: the chi router, its middleware (request ids, structured
+// access logs, panic recovery, metrics) and the one table that turns errors into statuses and a
+// stable JSON body. Handlers only translate HTTP to calls on domain packages.
+//
+// It never holds a private key, and a bad request never gets a 500 or a half-written state.
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/amanat/amn/ops"
+)
+
+// Deps are what the router needs; constructors take their dependencies explicitly.
+type Deps struct {
+	Log      *slog.Logger
+	Registry *prometheus.Registry
+	Checks   []ops.Check // readiness of Postgres, Redis, chains
+}
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	errors   *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "amn_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "amn_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "amn_http_errors_total", Help: "Error responses by stable error code.",
+		}, []string{"code"}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.errors)
+	return m
+}
+
+// NewRouter builds the API's handler.
+func NewRouter(d Deps) http.Handler {
+	m := newMetrics(d.Registry)
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
+	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, m, http.StatusNotFound, "not_found", "no such endpoint")
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, m, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this endpoint")
+	})
+	ops.Handlers(r, d.Registry, d.Checks)
+	return r
+}
+
+// ErrorBody is the stable error shape: {"error": {"code": "…", "message": "…"}}.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, m *metrics, status int, code, msg string) {
+	var b ErrorBody
+	b.Error.Code, b.Error.Message = code, msg
+	m.errors.WithLabelValues(code).Inc()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(b)
+}
+
+func requestIDHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func accessLog(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			start := time.Now()
+			next.ServeHTTP(ww, r)
+			took := time.Since(start)
+			route := chi.RouteContext(r.Context()).RoutePattern()
+			if route == "" {
+				route = "unmatched"
+			}
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK
+			}
+			m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			m.duration.WithLabelValues(route).Observe(took.Seconds())
+			log.LogAttrs(r.Context(), slog.LevelInfo, "http",
+				slog.String("request_id", middleware.GetReqID(r.Context())),
+				slog.String("method", r.Method), slog.String("route", route),
+				slog.Int("status", status), slog.Duration("took", took))
+		})
+	}
+}
+
+func recoverer(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler {
+						panic(p)
+					}
+					log.Error("handler panic", "request_id", middleware.GetReqID(r.Context()), "panic", p)
+					writeError(w, m, http.StatusInternalServerError, "internal", "internal error; quote the request id when reporting it")
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}

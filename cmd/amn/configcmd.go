@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/amanat/amn/config"
+)
+
+// printOptions are the settings `config print` shows: every setting any role reads.
+type printOptions struct {
+	commonOptions
+	RedisURL string
+	Chain    string
+	RPCURL   string
+}
+
+// Validate accepts anything: printing is how people find out what is wrong.
+func (o *printOptions) Validate() error { return nil }
+
+// secretFlags are printed masked.
+var secretFlags = map[string]bool{"database-url": true, "redis-url": true, "rpc-url": true}
+
+func newConfigCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Inspect configuration"}
+	var o printOptions
+	print := &cobra.Command{
+		Use:   "print",
+		Short: "Print every setting, where it came from and its value (secrets masked)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "FLAG\tVARIABLE\tSOURCE\tVALUE")
+			cmd.Flags().VisitAll(func(f *pflag.Flag) {
+				if f.Name == "help" {
+					return
+				}
+				v := f.Value.String()
+				if secretFlags[f.Name] {
+					v = config.MaskURL(v)
+				}
+				src := "default"
+				if len(f.Annotations[sourceAnnotation]) > 0 {
+					src = "env"
+				} else if f.Changed {
+					src = "flag"
+				}
+				fmt.Fprintf(w, "--%s\t%s\t%s\t%s\n", f.Name, config.Env(f.Name), src, v)
+			})
+			return w.Flush()
+		},
+	}
+	o.addFlags(print.Flags(), config.Common{Listen: "127.0.0.1:8080"})
+	print.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL")
+	print.Flags().StringVar(&o.Chain, "chain", "", "chain key")
+	print.Flags().StringVar(&o.RPCURL, "rpc-url", "", "chain JSON-RPC endpoint")
+	cmd.AddCommand(print)
+	return cmd
+}

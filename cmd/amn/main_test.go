@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/amanat/amn/db/dbtest"
+)
+
+var amnBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "amn-cmd-test")
+	if err != nil {
+		panic(err)
+	}
+	amnBin = filepath.Join(dir, "amn")
+	build := exec.Command("go", "build", "-o", amnBin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building amn:", err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(dir)
+	dbtest.Main(m)
+}
+
+// run executes the binary with only the given AMN_* variables set and returns its exit status,
+// stdout and stderr.
+func run(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, amnBin, args...)
+	cmd.Env = append(cleanEnv(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
+}
+
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AMN_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+const redisURL = "redis://127.0.0.1:6379/0"
+
+func TestBadInputExitsTwoWithOneLine(t *testing.T) {
+	good := dbtest.URL(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want string // must appear in the one line on stderr
+	}{
+		{"missing database URL", nil, []string{"api", "--redis-url", redisURL}, "--database-url (AMN_DATABASE_URL) is required"},
+		{"malformed database URL", []string{"AMN_DATABASE_URL=mysql://x@y/z"}, []string{"signer"}, "--database-url (AMN_DATABASE_URL) is malformed"},
+		{"bad port in database URL", []string{"AMN_DATABASE_URL=postgres://u:pw@localhost:99999999/x"}, []string{"signer"}, "--database-url (AMN_DATABASE_URL) is malformed"},
+		{"bad listen port", []string{"AMN_DATABASE_URL=" + good}, []string{"signer", "--listen", "127.0.0.1:70000"}, "--listen (AMN_LISTEN) has a bad port"},
+		{"listen not host:port", []string{"AMN_DATABASE_URL=" + good, "AMN_LISTEN=8080"}, []string{"signer"}, "--listen (AMN_LISTEN) must be host:port"},
+		{"missing redis URL", []string{"AMN_DATABASE_URL=" + good}, []string{"worker"}, "--redis-url (AMN_REDIS_URL) is required"},
+		{"malformed redis URL", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=http://nope"}, []string{"api"}, "--redis-url (AMN_REDIS_URL) is malformed"},
+		{"malformed RPC URL", []string{"AMN_DATABASE_URL=" + good}, []string{"indexer", "--chain", "bsc", "--rpc-url", "ftp://node"}, `--rpc-url (AMN_RPC_URL) has scheme "ftp"`},
+		{"missing RPC URL", []string{"AMN_DATABASE_URL=" + good}, []string{"indexer", "--chain", "bsc"}, "--rpc-url (AMN_RPC_URL) is required"},
+		{"unknown chain", []string{"AMN_DATABASE_URL=" + good}, []string{"indexer", "--chain", "solana", "--rpc-url", "http://127.0.0.1:1"}, `unknown chain "solana"`},
+		{"bad duration from env", []string{"AMN_DATABASE_URL=" + good, "AMN_SHUTDOWN_TIMEOUT=soon"}, []string{"signer"}, "AMN_SHUTDOWN_TIMEOUT"},
+		{"unknown flag", nil, []string{"signer", "--nope"}, "unknown flag: --nope"},
+		{"unreachable postgres", []string{"AMN_DATABASE_URL=postgres://amn:s3cret@127.0.0.1:1/amn"}, []string{"signer"}, "postgres at postgres://amn:xxxxx@127.0.0.1:1/amn unreachable"},
+		{"unreachable redis", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=redis://:s3cret@127.0.0.1:1/0"}, []string{"api"}, "redis at redis://:xxxxx@127.0.0.1:1/0 unreachable"},
+		{"unreachable chain", []string{"AMN_DATABASE_URL=" + good}, []string{"indexer", "--chain", "eth", "--rpc-url", "http://127.0.0.1:1"}, "chain eth at http://127.0.0.1:1"},
+		{"listen address taken", []string{"AMN_DATABASE_URL=" + good}, []string{"signer", "--listen", busy.Addr().String()}, "address already in use"},
+		{"migrate without database", nil, []string{"migrate", "up"}, "--database-url (AMN_DATABASE_URL) is required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, tc.env, tc.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "amn: ") || !strings.Contains(lines[0], tc.want) {
+				t.Fatalf("stderr = %q; want one line containing %q", stderr, tc.want)
+			}
+			if strings.Contains(stderr, "s3cret") || strings.Contains(stderr, "goroutine") {
+				t.Fatalf("stderr leaks a secret or a stack trace: %q", stderr)
+			}
+			if strings.Contains(stdout, "started") {
+				t.Fatalf("something started: %q", stdout)
+			}
+		})
+	}
+}
+
+func TestMigrateUpTwiceAndStatus(t *testing.T) {
+	env := []string{"AMN_DATABASE_URL=" + dbtest.Empty(t)}
+	code, out, errs := run(t, env, "migrate", "up")
+	if code != 0 || !strings.Contains(out, "applied river") || !strings.Contains(out, "applied amn 00001_platform.sql") {
+		t.Fatalf("first up: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = run(t, env, "migrate", "up")
+	if code != 0 || strings.TrimSpace(out) != "nothing to apply: the schema is up to date" {
+		t.Fatalf("second up: exit %d: %q", code, out)
+	}
+	code, out, _ = run(t, env, "migrate", "status")
+	if code != 0 || regexp.MustCompile(`(?m)\spending$`).MatchString(out) || !regexp.MustCompile(`amn\s+1\s+00001_platform.sql\s+applied`).MatchString(out) {
+		t.Fatalf("status: exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, env, "migrate", "down")
+	if code != 0 || !strings.Contains(out, "rolled back amn") {
+		t.Fatalf("down: exit %d: %q", code, out)
+	}
+	_, out, _ = run(t, env, "migrate", "status")
+	if !regexp.MustCompile(`(?m)^amn\s+\d+\s+\S+\s+pending$`).MatchString(out) {
+		t.Fatalf("status after down shows nothing pending:\n%s", out)
+	}
+}
+
+func TestConfigPrintMasksSecretsAndShowsSources(t *testing.T) {
+	code, out, _ := run(t, []string{
+		"AMN_DATABASE_URL=postgres://amn:hunter2@db:5432/amn",
+		"AMN_RPC_URL=https://eth-mainnet.g.alchemy.com/v2/abcdefghijklmnopqrstuvwxyz123456",
+	}, "config", "print", "--redis-url", "redis://:topsecret@cache:6379/0")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, secret := range []string{"hunter2", "topsecret", "abcdefghijklmnopqrstuvwxyz123456"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("config print shows %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`--database-url\s+AMN_DATABASE_URL\s+env\s+postgres://amn:xxxxx@db:5432/amn`),
+		regexp.MustCompile(`--redis-url\s+AMN_REDIS_URL\s+flag\s+redis://:xxxxx@cache:6379/0`),
+		regexp.MustCompile(`--log-format\s+AMN_LOG_FORMAT\s+default\s+json`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("config print lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	code, out, _ := run(t, nil, "version")
+	if code != 0 || !strings.HasPrefix(out, "amn dev (commit unknown, go") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	code, out, _ = run(t, nil, "completion", "bash")
+	if code != 0 || !strings.Contains(out, "__start_amn") {
+		t.Fatalf("completion bash: %d", code)
+	}
+	code, out, _ = run(t, nil, "__complete", "indexer", "--chain", "")
+	if code != 0 || !strings.Contains(out, "bsc\tBNB Smart Chain") {
+		t.Fatalf("chain completion: %d %q", code, out)
+	}
+}
+
+// startRole runs a long-lived role and waits until its /healthz answers.
+func startRole(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer, string) {
+	t.Helper()
+	port := freePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cmd := exec.Command(amnBin, append(args, "--listen", "127.0.0.1:"+strconv.Itoa(port))...)
+	cmd.Env = append(cleanEnv(), env...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return cmd, &logs, base
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%v never became healthy:\n%s", args, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(within):
+		t.Fatalf("did not exit within %s", within)
+		return -1
+	}
+}
+
+func TestRolesServeOpsEndpointsAndStopOnSignal(t *testing.T) {
+	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t), "AMN_REDIS_URL=" + redisURL}
+	for _, role := range []string{"api", "worker", "signer"} {
+		t.Run(role, func(t *testing.T) {
+			cmd, logs, base := startRole(t, env, role)
+			code, body := get(t, base+"/readyz")
+			if code != 200 || !strings.Contains(body, `"postgres":{"ok":true`) {
+				t.Fatalf("/readyz = %d %s", code, body)
+			}
+			if role != "signer" && !strings.Contains(body, `"redis":{"ok":true`) {
+				t.Fatalf("/readyz lacks redis: %s", body)
+			}
+			if _, m := get(t, base+"/metrics"); !strings.Contains(m, "amn_build_info{") {
+				t.Fatalf("/metrics lacks amn_build_info")
+			}
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if code := waitExit(t, cmd, 20*time.Second); code != 0 {
+				t.Fatalf("exit %d after SIGTERM:\n%s", code, logs.String())
+			}
+			if !strings.Contains(logs.String(), `"msg":"stopped"`) {
+				t.Fatalf("no clean stop in logs:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func TestReadyzSaysWhenMigrationsArePending(t *testing.T) {
+	env := []string{"AMN_DATABASE_URL=" + dbtest.Empty(t)}
+	_, _, base := startRole(t, env, "signer")
+	code, body := get(t, base+"/readyz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "migrations pending: run `amn migrate up`") {
+		t.Fatalf("/readyz on an unmigrated database = %d %s", code, body)
+	}
+}
+
+func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
+	if _, err := os.Stat("../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"); err != nil {
+		t.Fatal("anvil is not installed: run `make setup`")
+	}
+	base := freePort(t)
+	for base+3 > 65535 {
+		base = freePort(t)
+	}
+	cmd, logs, api := startRole(t, []string{"AMN_DATABASE_URL=" + dbtest.Empty(t)}, "dev", "--anvil-base-port", strconv.Itoa(base))
+
+	var body string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var code int
+		code, body = get(t, api+"/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz never 200: %s\n%s", body, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, dep := range []string{"postgres", "redis", "chain_eth", "chain_bsc", "chain_polygon"} {
+		if !strings.Contains(body, `"`+dep+`":{"ok":true`) {
+			t.Errorf("/readyz lacks %s: %s", dep, body)
+		}
+	}
+	var pids []int
+	sc := bufio.NewScanner(strings.NewReader(logs.String()))
+	re := regexp.MustCompile(`anvil pid (\d+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			pid, _ := strconv.Atoi(m[1])
+			pids = append(pids, pid)
+		}
+	}
+	if len(pids) != 3 {
+		t.Fatalf("want 3 anvil pids printed, got %v:\n%s", pids, logs.String())
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, cmd, 20*time.Second); code != 0 {
+		t.Fatalf("dev exit %d after Ctrl-C:\n%s", code, logs.String())
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("anvil pid %d still running after Ctrl-C", pid)
+		}
+	}
+}

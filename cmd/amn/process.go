@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/ops"
+)
+
+// process is one running role: its dependencies, its readiness checks and the goroutines it owns.
+// Dependencies are opened before anything is started, so a failure leaves nothing half-started.
+type process struct {
+	role    string
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	pool    *pgxpool.Pool
+	checks  []ops.Check
+	runners []func(ctx context.Context)
+	closers []func()
+	heads   *indexer.HeadMetrics
+}
+
+func newProcess(role string, log *slog.Logger) *process {
+	return &process{role: role, log: log.With("role", role), reg: ops.NewRegistry()}
+}
+
+// close releases whatever was opened, last first.
+func (p *process) close() {
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		p.closers[i]()
+	}
+}
+
+// openDB connects to Postgres and adds its readiness check (reachable and fully migrated) and
+// the process heartbeat.
+func (p *process) openDB(ctx context.Context, url string) error {
+	pool, err := db.Open(ctx, url)
+	if err != nil {
+		return badInput(err)
+	}
+	p.pool = pool
+	p.closers = append(p.closers, pool.Close)
+	mig, err := db.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	p.checks = append(p.checks, ops.Check{Name: "postgres", Fn: func(ctx context.Context) error {
+		if err := pool.Ping(ctx); err != nil {
+			return err
+		}
+		n, err := mig.Pending(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%d migrations pending: run `amn migrate up`", n)
+		}
+		return nil
+	}})
+	p.runners = append(p.runners, func(ctx context.Context) {
+		ops.Heartbeat(ctx, pool, p.role, 15*time.Second, p.log)
+	})
+	return nil
+}
+
+// openRedis connects to Redis, checks it answers, and adds its readiness check.
+func (p *process) openRedis(ctx context.Context, url string) (*redis.Client, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	rdb := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, badInput(fmt.Errorf("redis at %s unreachable: %v", config.MaskURL(url), err))
+	}
+	p.closers = append(p.closers, func() { _ = rdb.Close() })
+	p.checks = append(p.checks, ops.Check{Name: "redis", Fn: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
+	return rdb, nil
+}
+
+// followChain dials a chain's endpoint (checking its chain id) and starts a head tracker, which
+// also serves as the chain's readiness check.
+func (p *process) followChain(ctx context.Context, c chain.Chain, rpcURL string) error {
+	client, err := chain.Dial(ctx, rpcURL, c.ID)
+	if err != nil {
+		return badInput(fmt.Errorf("chain %s at %s: %v", c.Key, config.MaskURL(rpcURL), err))
+	}
+	p.closers = append(p.closers, client.Close)
+	interval := min(max(c.BlockTime, time.Second), 5*time.Second)
+	if p.heads == nil {
+		p.heads = indexer.NewHeadMetrics(p.reg)
+	}
+	h := indexer.NewHeadTracker(c, client, interval, p.heads, p.log)
+	p.checks = append(p.checks, ops.Check{Name: "chain_" + c.Key, Fn: h.Ready})
+	p.runners = append(p.runners, h.Run)
+	return nil
+}
+
+// serve binds the listener, starts every runner, serves until ctx ends and then stops it all,
+// giving in-flight work up to grace.
+func (p *process) serve(ctx context.Context, listen string, h http.Handler, grace time.Duration) error {
+	srv, err := ops.Listen(listen, h, p.log)
+	if err != nil {
+		return badInput(fmt.Errorf("--listen %s: %v", listen, err))
+	}
+	p.log.Info("started", "listen", "http://"+srv.Addr(), "checks", ops.CheckNames(p.checks))
+	rctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, run := range p.runners {
+		wg.Go(func() { run(rctx) })
+	}
+	err = srv.Serve(ctx, grace)
+	cancel()
+	wg.Wait()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	p.log.Info("stopped")
+	return nil
+}

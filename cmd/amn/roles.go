@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amanat/amn/api"
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/ops"
+)
+
+// opsOnly is the handler of roles without an API of their own: /healthz, /readyz, /metrics.
+func opsOnly(p *process) http.Handler {
+	mux := http.NewServeMux()
+	ops.Handlers(mux, p.reg, p.checks)
+	return mux
+}
+
+type apiOptions struct {
+	commonOptions
+	RedisURL string
+}
+
+func (o *apiOptions) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	return config.ValidateRedisURL("redis-url", o.RedisURL)
+}
+
+func newAPICmd() *cobra.Command {
+	var o apiOptions
+	cmd := &cobra.Command{
+		Use:   "api",
+		Short: "Serve the HTTP API (holds no private keys)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(); err != nil {
+				return badInput(err)
+			}
+			return runAPI(cmd.Context(), &o)
+		},
+	}
+	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
+	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
+	return cmd
+}
+
+func runAPI(ctx context.Context, o *apiOptions) error {
+	p := newProcess("api", o.logger())
+	defer p.close()
+	if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+		return err
+	}
+	if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
+		return err
+	}
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks})
+	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
+}
+
+type indexerOptions struct {
+	commonOptions
+	Chain  string
+	RPCURL string
+}
+
+func (o *indexerOptions) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if _, err := chain.Lookup(o.Chain); err != nil {
+		return badInput(err)
+	}
+	return config.ValidateRPCURL("rpc-url", o.RPCURL)
+}
+
+func newIndexerCmd() *cobra.Command {
+	var o indexerOptions
+	cmd := &cobra.Command{
+		Use:   "indexer",
+		Short: "Watch one chain for payments (holds no private keys)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(); err != nil {
+				return badInput(err)
+			}
+			ctx := cmd.Context()
+			c, _ := chain.Lookup(o.Chain)
+			p := newProcess("indexer", o.logger().With("chain", c.Key))
+			defer p.close()
+			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+				return err
+			}
+			if err := p.followChain(ctx, c, o.RPCURL); err != nil {
+				return err
+			}
+			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
+		},
+	}
+	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9101"})
+	cmd.Flags().StringVar(&o.Chain, "chain", "", "chain to watch: eth, bsc or polygon (or its chain id)")
+	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "the chain's JSON-RPC endpoint, http(s):// or ws(s)://")
+	_ = cmd.RegisterFlagCompletionFunc("chain", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var keys []string
+		for _, c := range chain.Mainnets {
+			keys = append(keys, c.Key+"\t"+c.Name)
+		}
+		return keys, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+type workerOptions struct {
+	commonOptions
+	RedisURL string
+}
+
+func (o *workerOptions) Validate() error {
+	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	return config.ValidateRedisURL("redis-url", o.RedisURL)
+}
+
+func newWorkerCmd() *cobra.Command {
+	var o workerOptions
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Run background jobs from the Postgres job queue (holds no private keys)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(); err != nil {
+				return badInput(err)
+			}
+			ctx := cmd.Context()
+			p := newProcess("worker", o.logger())
+			defer p.close()
+			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+				return err
+			}
+			if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
+				return err
+			}
+			if err := p.startJobs(ctx); err != nil {
+				return err
+			}
+			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
+		},
+	}
+	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9102"})
+	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
+	return cmd
+}
+
+type signerOptions struct {
+	commonOptions
+}
+
+func (o *signerOptions) Validate() error { return o.Common.Validate() }
+
+func newSignerCmd() *cobra.Command {
+	var o signerOptions
+	cmd := &cobra.Command{
+		Use:   "signer",
+		Short: "Run the isolated custody signer, the only process that holds keys",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(); err != nil {
+				return badInput(err)
+			}
+			ctx := cmd.Context()
+			p := newProcess("signer", o.logger())
+			defer p.close()
+			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+				return err
+			}
+			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
+		},
+	}
+	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9103"})
+	return cmd
+}
