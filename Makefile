@@ -1,0 +1,54 @@
+# Amn escrow. Two commands matter: `make dev` (the local stack) and `make test` (every test).
+# Both run scripts/setup.sh first, which installs only what is missing.
+
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(CURDIR)/.tools/bin:$(PATH)
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X github.com/amanat/amn/ops.Version=$(VERSION) -X github.com/amanat/amn/ops.Commit=$(COMMIT)
+FORGE   := node_modules/@foundry-rs/forge-linux-amd64/bin/forge
+
+.PHONY: all setup build dev test go-test forge-test lint generate check-generated bench clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	go build -ldflags '$(LDFLAGS)' -o bin/amn ./cmd/amn
+
+## dev: the whole stack locally (migrations, three anvil chains, Redis, API); Ctrl-C stops it.
+dev: build
+	exec ./bin/amn dev
+
+## test: lint, generated-code freshness, Go tests (with -race) and forge tests.
+test: setup lint check-generated go-test forge-test
+
+go-test:
+	go test -race -count=1 -timeout 15m ./...
+
+forge-test:
+	@if ls escrow/contracts/*.sol >/dev/null 2>&1; then $(FORGE) test; else echo "forge-test: no contracts yet"; fi
+
+lint: setup
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	staticcheck ./...
+
+## generate: regenerate everything generated (bindings, queries); commit the result.
+generate: setup
+	go generate ./...
+
+## check-generated: fails when committed generated code differs from what `make generate` makes.
+check-generated: generate
+	@if [ -n "$$(git status --porcelain -- bindings)" ]; then \
+		echo "generated code is stale or hand-edited; run 'make generate' and commit:"; \
+		git status --porcelain -- bindings; git diff --stat -- bindings; exit 1; fi
+
+bench: setup
+	go test -run '^$$' -bench . -benchtime 5s ./ledger/...
+
+clean:
+	rm -rf bin out cache
