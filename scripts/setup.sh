@@ -83,4 +83,8 @@ if [ ! -x .tools/bin/staticcheck ]; then
   log "installing staticcheck ${STATICCHECK_VERSION}"
   GOBIN="$PWD/.tools/bin" go install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}"
 fi
+if [ ! -x .tools/bin/abigen ]; then
+  log "installing abigen (go-ethereum $(go list -m -f '{{.Version}}' github.com/ethereum/go-ethereum))"
+  GOBIN="$PWD/.tools/bin" go install "github.com/ethereum/go-ethereum/cmd/abigen@$(go list -m -f '{{.Version}}' github.com/ethereum/go-ethereum)"
+fi
 log "ready"

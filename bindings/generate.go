@@ -1,0 +1,12 @@
+// Package bindings holds abigen output only: Go bindings for AmnEscrow, a standard ERC-20 and
+// Request Network's fee proxies. Every other file here is generated; never edit them by hand —
+// `make generate` rewrites them and `make test` fails when they differ from what it makes.
+//
+// The Request Network and OpenZeppelin ABIs are read from node_modules (npm packages pinned in
+// package.json) at generation time; their bytecode is not in this package, and devnets read it
+// from node_modules when they deploy.
+package bindings
+
+//go:generate ../scripts/abigen.sh ERC20FeeProxy ../node_modules/@requestnetwork/smart-contracts/dist/src/lib/artifacts/ERC20FeeProxy/0.1.0.json erc20_fee_proxy.go
+//go:generate ../scripts/abigen.sh EthereumFeeProxy ../node_modules/@requestnetwork/smart-contracts/dist/src/lib/artifacts/EthereumFeeProxy/0.1.0.json ethereum_fee_proxy.go
+//go:generate ../scripts/abigen.sh ERC20 ../node_modules/@openzeppelin/contracts/build/contracts/ERC20.json erc20.go
