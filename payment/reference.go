@@ -1,6 +1,3 @@
-// Package payment owns payment intents: the escrow state machine, Request Network payment
-// references and the checkout block a buyer's wallet signs. It never holds a private key and
-// never touches a chain itself.
 package payment
 
 import (
