@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
-	"github.com/amanat/amn/internal/rnartifacts"
+	"github.com/amanat/amn/bindings"
 )
 
 // CheckoutRequest is what the API knows about a payment when it shows the buyer how to pay.
@@ -87,25 +86,20 @@ const NativeDecimals = 18
 
 var maxUint256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
 
-// erc20ApproveABI is the standard ERC-20 approve function (EIP-20), the only token call the
-// checkout needs.
-const erc20ApproveABI = `[{"type":"function","name":"approve","stateMutability":"nonpayable",
- "inputs":[{"name":"spender","type":"address"},{"name":"amount","type":"uint256"}],
- "outputs":[{"name":"","type":"bool"}]}]`
+type checkoutABIs struct{ erc20, erc20FeeProxy, ethFeeProxy *abi.ABI }
 
-type checkoutABIs struct{ erc20, erc20FeeProxy, ethFeeProxy abi.ABI }
-
-// abis parses the ABIs once, on first use (no init-time work).
+// abis parses the ABIs of the generated bindings (OpenZeppelin's ERC-20, Request Network's fee
+// proxies, both from their npm packages) once, on first use.
 var abis = sync.OnceValues(func() (checkoutABIs, error) {
 	var a checkoutABIs
 	var err error
-	if a.erc20, err = abi.JSON(strings.NewReader(erc20ApproveABI)); err != nil {
+	if a.erc20, err = bindings.ERC20MetaData.GetAbi(); err != nil {
 		return a, fmt.Errorf("payment: ERC-20 ABI: %w", err)
 	}
-	if a.erc20FeeProxy, err = abi.JSON(strings.NewReader(rnartifacts.ERC20FeeProxyABI)); err != nil {
+	if a.erc20FeeProxy, err = bindings.ERC20FeeProxyMetaData.GetAbi(); err != nil {
 		return a, fmt.Errorf("payment: ERC20FeeProxy ABI: %w", err)
 	}
-	if a.ethFeeProxy, err = abi.JSON(strings.NewReader(rnartifacts.EthereumFeeProxyABI)); err != nil {
+	if a.ethFeeProxy, err = bindings.EthereumFeeProxyMetaData.GetAbi(); err != nil {
 		return a, fmt.Errorf("payment: EthereumFeeProxy ABI: %w", err)
 	}
 	return a, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/internal/rnartifacts"
@@ -237,7 +238,7 @@ func TestCheckoutOnAnvilERC20(t *testing.T) {
 	c.sendCall(buyer, co.Transactions[0])
 	receipt := c.sendCall(buyer, co.Transactions[1])
 
-	proxyABI := mustABI(t, rnartifacts.ERC20FeeProxyABI)
+	proxyABI := mustABI(t, bindings.ERC20FeeProxyMetaData.ABI)
 	vals := feeProxyLog(t, receipt, proxy, proxyABI.Events["TransferWithReferenceAndFee"],
 		"0x9f16cbcc523c67a60c450e5ffe4f3b7b6dbe772e7abcadb2686ce029a9a0a2b6", ref)
 	// Non-indexed fields in order: tokenAddress, to, amount, feeAmount, feeAddress.
@@ -288,7 +289,7 @@ func TestCheckoutOnAnvilNative(t *testing.T) {
 	}
 	receipt := c.sendCall(buyer, co.Transactions[0])
 
-	proxyABI := mustABI(t, rnartifacts.EthereumFeeProxyABI)
+	proxyABI := mustABI(t, bindings.EthereumFeeProxyMetaData.ABI)
 	vals := feeProxyLog(t, receipt, proxy, proxyABI.Events["TransferWithReferenceAndFee"],
 		"0xa1c241e337c4610a9d0f881111e977e9dc8690c85fe2108897bb1483c66e6a96", ref)
 	// Non-indexed fields in order: to, amount, feeAmount, feeAddress.

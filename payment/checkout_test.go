@@ -12,7 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/amanat/amn/internal/rnartifacts"
+	"github.com/amanat/amn/bindings"
 )
 
 var (
@@ -90,7 +90,7 @@ func TestCheckoutERC20Calldata(t *testing.T) {
 	if hex.EncodeToString(approve.Data[:4]) != "095ea7b3" {
 		t.Errorf("approve selector %x", approve.Data[:4])
 	}
-	args := unpack(t, mustABI(t, erc20ApproveABI), approve.Data, "approve")
+	args := unpack(t, mustABI(t, bindings.ERC20MetaData.ABI), approve.Data, "approve")
 	if args[0].(common.Address) != bscProxy || args[1].(*big.Int).Cmp(total) != 0 {
 		t.Errorf("approve args: %v", args)
 	}
@@ -102,7 +102,7 @@ func TestCheckoutERC20Calldata(t *testing.T) {
 	if got := hex.EncodeToString(pay.Data[:4]); got != "c219a14d" {
 		t.Errorf("transferFromWithReferenceAndFee selector = %s, want c219a14d (CHAINS.md)", got)
 	}
-	args = unpack(t, mustABI(t, rnartifacts.ERC20FeeProxyABI), pay.Data, "transferFromWithReferenceAndFee")
+	args = unpack(t, mustABI(t, bindings.ERC20FeeProxyMetaData.ABI), pay.Data, "transferFromWithReferenceAndFee")
 	if args[0].(common.Address) != bscUSDT {
 		t.Errorf("tokenAddress = %v", args[0])
 	}
@@ -143,7 +143,7 @@ func TestCheckoutNativeCalldata(t *testing.T) {
 	if pay.To != ethProxy || pay.Value != "500000000000000000" || pay.Purpose != PurposePay {
 		t.Errorf("pay call: %+v", pay)
 	}
-	args := unpack(t, mustABI(t, rnartifacts.EthereumFeeProxyABI), pay.Data, "transferWithReferenceAndFee")
+	args := unpack(t, mustABI(t, bindings.EthereumFeeProxyMetaData.ABI), pay.Data, "transferWithReferenceAndFee")
 	if args[0].(common.Address) != deposit || !bytes.Equal(args[1].([]byte), testRef[:]) ||
 		args[2].(*big.Int).Sign() != 0 || args[3].(common.Address) != feeAddress {
 		t.Errorf("transferWithReferenceAndFee args: %v", args)

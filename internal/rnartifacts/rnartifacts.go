@@ -1,18 +1,11 @@
-// Package rnartifacts gives Request Network's fee proxy ABIs to the binary and their bytecode to
-// tests and devnets, both taken from the real `@requestnetwork/smart-contracts` npm package.
-//
-// The ABIs are extracted by `go generate` (a small program in ./gen) into abi_gen.go, which is
-// committed, so the binary never reads node_modules. Bytecode is needed only where contracts are
-// deployed (tests, `amn dev`) and is read from node_modules at that time; it is never copied into
-// the repository.
+// Package rnartifacts gives tests and devnets the bytecode of Request Network's contracts, read
+// from the real `@requestnetwork/smart-contracts` npm package in node_modules when they deploy
+// it; it is never copied into the repository. (Their ABIs reach the binary through the abigen
+// output in package bindings.)
 package rnartifacts
 
-//go:generate go run ./gen
-
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,7 +18,7 @@ import (
 // Package is the npm package the artifacts come from.
 const Package = "@requestnetwork/smart-contracts"
 
-// Contract names whose ABI the generator extracts.
+// Contract names.
 const (
 	ERC20FeeProxy    = "ERC20FeeProxy"
 	EthereumFeeProxy = "EthereumFeeProxy"
@@ -52,49 +45,6 @@ func PackageDir() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// PackageVersion reads the installed package's version.
-func PackageVersion(pkgDir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(pkgDir, "package.json"))
-	if err != nil {
-		return "", err
-	}
-	var p struct {
-		Version string `json:"version"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return "", fmt.Errorf("rnartifacts: %s/package.json: %w", Package, err)
-	}
-	return p.Version, nil
-}
-
-// ReadABI reads a contract's ABI (compact JSON) from the package's artifacts,
-// dist/src/lib/artifacts/<name>/0.1.0.json. For both fee proxies every deployed version (0.1.0
-// and 0.2.0) uses that one ABI file (see the artifact's index.js).
-func ReadABI(pkgDir, name string) ([]byte, error) {
-	p := filepath.Join(pkgDir, "dist", "src", "lib", "artifacts", name, "0.1.0.json")
-	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: artifact %s", ErrNotFound, p)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var art struct {
-		ABI json.RawMessage `json:"abi"`
-	}
-	if err := json.Unmarshal(b, &art); err != nil {
-		return nil, fmt.Errorf("rnartifacts: %s: %w", p, err)
-	}
-	if len(art.ABI) == 0 {
-		return nil, fmt.Errorf("rnartifacts: %s has no abi", p)
-	}
-	var out bytes.Buffer
-	if err := json.Compact(&out, art.ABI); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
 }
 
 var bytecodeRE = regexp.MustCompile(`(?m)^const _bytecode = "(0x[0-9a-fA-F]*)";`)

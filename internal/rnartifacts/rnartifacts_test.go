@@ -3,46 +3,16 @@ package rnartifacts
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/amanat/amn/bindings"
 )
-
-// TestGeneratedMatchesNodeModules fails when abi_gen.go is stale or hand-edited: it must equal what
-// the generator extracts from the installed package.
-func TestGeneratedMatchesNodeModules(t *testing.T) {
-	pkg, err := PackageDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	version, err := PackageVersion(pkg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if version != GeneratedFromVersion {
-		t.Errorf("node_modules has %s %s, abi_gen.go was generated from %s: run `make generate`", Package, version, GeneratedFromVersion)
-	}
-	for name, generated := range map[string]string{ERC20FeeProxy: ERC20FeeProxyABI, EthereumFeeProxy: EthereumFeeProxyABI} {
-		fromNPM, err := ReadABI(pkg, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, []byte(generated)); err != nil {
-			t.Fatalf("%s: generated ABI is not JSON: %v", name, err)
-		}
-		if !bytes.Equal(compact.Bytes(), fromNPM) {
-			t.Errorf("%s: abi_gen.go differs from node_modules: run `make generate`", name)
-		}
-	}
-}
 
 // TestABIs checks the facts the rest of the system relies on (CHAINS.md).
 func TestABIs(t *testing.T) {
-	erc20, err := abi.JSON(strings.NewReader(ERC20FeeProxyABI))
+	erc20, err := bindings.ERC20FeeProxyMetaData.GetAbi()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +24,7 @@ func TestABIs(t *testing.T) {
 	if got := ev.ID.Hex(); got != "0x9f16cbcc523c67a60c450e5ffe4f3b7b6dbe772e7abcadb2686ce029a9a0a2b6" {
 		t.Errorf("ERC20FeeProxy event topic = %s", got)
 	}
-	eth, err := abi.JSON(strings.NewReader(EthereumFeeProxyABI))
+	eth, err := bindings.EthereumFeeProxyMetaData.GetAbi()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +37,7 @@ func TestABIs(t *testing.T) {
 }
 
 func TestBytecode(t *testing.T) {
-	erc20, err := abi.JSON(strings.NewReader(ERC20FeeProxyABI))
+	erc20, err := bindings.ERC20FeeProxyMetaData.GetAbi()
 	if err != nil {
 		t.Fatal(err)
 	}
