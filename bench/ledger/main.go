@@ -1,0 +1,298 @@
+// Command ledger measures the ledger's throughput against a PostgreSQL server: workers record
+// random transfers between accounts for a while, one transfer per call or in batches, and the
+// run ends with ledger.Check. It creates a database of its own and drops it afterwards.
+//
+//	go run ./bench/ledger -accounts 1000 -workers 20 -duration 10s            # single transfers
+//	go run ./bench/ledger -accounts 10 -workers 20 -duration 10s              # hot accounts
+//	go run ./bench/ledger -accounts 1000 -workers 20 -duration 10s -batch 1000 # batches
+//	go run ./bench/ledger -suite -duration 10s                                 # all three
+//
+// Each knob also reads an environment variable (AMN_BENCH_ACCOUNTS, AMN_BENCH_WORKERS,
+// AMN_BENCH_DURATION, AMN_BENCH_BATCH); the server is AMN_BENCH_DATABASE_URL or the local one.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"math/big"
+	mrand "math/rand/v2"
+	"net/url"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+)
+
+type options struct {
+	url      string
+	accounts int
+	workers  int
+	duration time.Duration
+	batch    int
+	suite    bool
+	keep     bool
+	profile  string
+}
+
+func (o *options) Validate() error {
+	switch {
+	case o.accounts < 2:
+		return errors.New("-accounts: at least 2")
+	case o.workers < 1:
+		return errors.New("-workers: at least 1")
+	case o.duration <= 0:
+		return errors.New("-duration: must be positive")
+	case o.batch < 1 || o.batch > 100000:
+		return errors.New("-batch: 1 to 100000")
+	}
+	_, err := db.ParseURL(o.url)
+	return err
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func main() {
+	o := options{}
+	defURL := os.Getenv("AMN_BENCH_DATABASE_URL")
+	if defURL == "" {
+		defURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	flag.StringVar(&o.url, "url", defURL, "maintenance database of the server to create the bench database on")
+	flag.IntVar(&o.accounts, "accounts", envInt("AMN_BENCH_ACCOUNTS", 1000), "accounts the transfers pick from")
+	flag.IntVar(&o.workers, "workers", envInt("AMN_BENCH_WORKERS", 20), "concurrent callers (one connection each)")
+	flag.DurationVar(&o.duration, "duration", envDuration("AMN_BENCH_DURATION", 10*time.Second), "how long each run records transfers")
+	flag.IntVar(&o.batch, "batch", envInt("AMN_BENCH_BATCH", 1), "transfers per call (1: single transfers; more: CreateTransfers batches without links)")
+	flag.BoolVar(&o.suite, "suite", false, "run the standard three: 1000 accounts, 10 hot accounts, batches of 1000 over 1000 accounts")
+	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
+	flag.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the client side to this file")
+	flag.Parse()
+	if err := o.Validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if o.profile != "" {
+		f, err := os.Create(o.profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1) //nolint:gocritic // the profile is stopped above
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	fmt.Printf("# %d CPUs, GOMAXPROCS %d, %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
+	runs := []options{o}
+	if o.suite {
+		runs = []options{o, o, o}
+		runs[0].accounts, runs[0].batch = 1000, 1
+		runs[1].accounts, runs[1].batch = 10, 1
+		runs[2].accounts, runs[2].batch = 1000, 1000
+	}
+	for _, r := range runs {
+		if err := runOnce(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runOnce creates a fresh database, so runs do not see each other's rows.
+func runOnce(ctx context.Context, o options) error {
+	var rb [4]byte
+	_, _ = rand.Read(rb[:])
+	name := "amn_bench_" + hex.EncodeToString(rb[:])
+	admin, err := pgx.Connect(ctx, o.url)
+	if err != nil {
+		return fmt.Errorf("connecting to %s: %w", db.Redact(o.url), err)
+	}
+	defer admin.Close(context.WithoutCancel(ctx))
+	var version string
+	if err := admin.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
+		return err
+	}
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return err
+	}
+	if !o.keep {
+		defer admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") //nolint:errcheck // best effort
+	}
+	u, _ := url.Parse(o.url)
+	u.Path = "/" + name
+	cfg, err := db.ParseURL(u.String())
+	if err != nil {
+		return err
+	}
+	cfg.MaxConns = int32(o.workers + 2)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	m, err := db.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Up(ctx); err != nil {
+		return err
+	}
+
+	l := ledger.New(pool)
+	accts, err := setup(ctx, l, o.accounts)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+
+	var (
+		done, refused atomic.Int64
+		mu            sync.Mutex
+		latencies     []time.Duration
+		firstErr      error
+		wg            sync.WaitGroup
+	)
+	runCtx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	start := time.Now()
+	for w := range o.workers {
+		wg.Go(func() {
+			rng := mrand.New(mrand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			var lat []time.Duration
+			defer func() { mu.Lock(); latencies = append(latencies, lat...); mu.Unlock() }()
+			batch := make([]ledger.Transfer, o.batch)
+			for runCtx.Err() == nil {
+				for i := range batch {
+					dr := rng.IntN(len(accts))
+					cr := rng.IntN(len(accts) - 1)
+					if cr >= dr {
+						cr++
+					}
+					batch[i] = ledger.Transfer{ID: ledger.NewID(), DebitAccountID: accts[dr], CreditAccountID: accts[cr],
+						Amount: big.NewInt(1 + rng.Int64N(1000)), Code: 1}
+				}
+				t0 := time.Now()
+				var err error
+				if o.batch == 1 {
+					_, err = l.Transfer(runCtx, batch...)
+				} else {
+					var res []ledger.Result
+					res, err = l.CreateTransfers(runCtx, batch)
+					for _, r := range res {
+						if r.Err != nil {
+							refused.Add(1)
+							err = r.Err
+						}
+					}
+				}
+				if runCtx.Err() != nil {
+					return // the deadline cut this call short; it does not count
+				}
+				lat = append(lat, time.Since(t0))
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				done.Add(int64(o.batch))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return fmt.Errorf("transfer failed: %w", firstErr)
+	}
+	v, err := ledger.Check(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if v != nil {
+		return fmt.Errorf("ledger check after the run: %v", v)
+	}
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration {
+		if len(latencies) == 0 {
+			return 0
+		}
+		return latencies[int(p*float64(len(latencies)-1))].Round(10 * time.Microsecond)
+	}
+	mode := "single"
+	if o.batch > 1 {
+		mode = fmt.Sprintf("batch%d", o.batch)
+	}
+	fmt.Printf("mode=%s accounts=%d workers=%d duration=%s postgres=%s transfers=%d transfers/s=%.0f calls=%d p50=%s p99=%s refused=%d check=ok\n",
+		mode, o.accounts, o.workers, o.duration, version, done.Load(), float64(done.Load())/elapsed.Seconds(),
+		len(latencies), pct(0.5), pct(0.99), refused.Load())
+	return nil
+}
+
+// setup creates the accounts, each funded from a world account so that it can pay out for the
+// whole run while DebitsMustNotExceedCredits is checked on every transfer.
+func setup(ctx context.Context, l *ledger.Ledger, count int) ([]ledger.ID, error) {
+	const lname = "bench:USDT"
+	world := ledger.DeriveID("bench/world")
+	if _, err := l.CreateAccounts(ctx, ledger.Account{ID: world, Ledger: lname, Code: ledger.CodeWorld}); err != nil {
+		return nil, err
+	}
+	ids := make([]ledger.ID, count)
+	for start := 0; start < count; start += 1000 {
+		end := min(start+1000, count)
+		as := make([]ledger.Account, 0, end-start)
+		ts := make([]ledger.Transfer, 0, end-start)
+		for i := start; i < end; i++ {
+			ids[i] = ledger.DeriveID("bench/account/" + strconv.Itoa(i))
+			as = append(as, ledger.Account{ID: ids[i], Ledger: lname, Code: ledger.CodeSellerPayable,
+				Flags: ledger.DebitsMustNotExceedCredits})
+			ts = append(ts, ledger.Transfer{ID: ledger.DeriveID("bench/fund/" + strconv.Itoa(i)), DebitAccountID: world,
+				CreditAccountID: ids[i], Amount: new(big.Int).Exp(big.NewInt(10), big.NewInt(30), nil), Code: 1})
+		}
+		if _, err := l.CreateAccounts(ctx, as...); err != nil {
+			return nil, err
+		}
+		if _, err := l.Transfer(ctx, ts...); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}

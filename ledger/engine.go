@@ -1,0 +1,324 @@
+package ledger
+
+import (
+	"math/big"
+	"math/bits"
+	"time"
+)
+
+// The engine applies a batch to the balances of accounts locked for it, in memory: every rule
+// (flags, pending resolution, idempotency) is decided here, and the store then writes what the
+// engine recorded in one round trip. Nothing is written for a transfer the engine refuses.
+
+// acctState is a locked account's balances as the batch changes them. Balances are replaced,
+// never mutated in place, so a copy of the struct is a snapshot.
+type acctState struct {
+	id     ID
+	ledger string
+	flags  AccountFlags
+	bal    [5]*big.Int // indexed by Field
+	seq    int64
+	dirty  bool
+}
+
+// pendingRec is a pending transfer and where it stands.
+type pendingRec struct {
+	t          Transfer
+	state      PendingState
+	resolvedBy ID
+	created    bool // created by this batch: insert its row
+	changed    bool // resolved by this batch: update its row
+}
+
+type engine struct {
+	now time.Time
+	// expireBy is set when ExpirePending runs the engine: voids then resolve pending transfers
+	// whose timeout passed by this time, as "expired".
+	expireBy time.Time
+
+	accounts map[ID]*acctState
+	pending  map[ID]*pendingRec
+	existing map[ID]Transfer // recorded before, or earlier in this batch
+
+	transfers []Transfer // to insert
+	entries   []Entry    // to insert
+	undo      []func()   // reverts the current chain
+}
+
+func newEngine(now time.Time) *engine {
+	return &engine{
+		now:      now,
+		accounts: map[ID]*acctState{},
+		pending:  map[ID]*pendingRec{},
+		existing: map[ID]Transfer{},
+	}
+}
+
+// run applies ts. In atomic mode the first refusal is returned and the batch is void; otherwise
+// each linked chain (a lone transfer is a chain of one) succeeds or fails on its own, as in
+// TigerBeetle.
+func (e *engine) run(ts []Transfer, atomic bool) ([]Result, error) {
+	results := make([]Result, len(ts))
+	for start := 0; start < len(ts); {
+		end := start
+		for end < len(ts)-1 && ts[end].Flags&Linked != 0 {
+			end++
+		}
+		nt, ne := len(e.transfers), len(e.entries)
+		failed, ferr := -1, error(nil)
+		for k := start; k <= end; k++ {
+			var err error
+			if k == len(ts)-1 && ts[k].Flags&Linked != 0 {
+				err = &TransferError{Index: k, ID: ts[k].ID, Err: invalid("the last transfer of the batch is linked: the chain is not closed")}
+			} else {
+				results[k].Transfer, results[k].Existed, err = e.apply(k, ts[k])
+			}
+			if err != nil {
+				failed, ferr = k, err
+				break
+			}
+		}
+		if failed >= 0 {
+			if atomic {
+				return nil, ferr
+			}
+			for i := len(e.undo) - 1; i >= 0; i-- {
+				e.undo[i]()
+			}
+			e.transfers, e.entries = e.transfers[:nt], e.entries[:ne]
+			for k := start; k <= end; k++ {
+				results[k] = Result{Transfer: ts[k], Err: &TransferError{Index: k, ID: ts[k].ID, Err: ErrLinkedEventFailed}}
+			}
+			results[failed].Err = ferr
+		}
+		e.undo = e.undo[:0]
+		start = end + 1
+	}
+	return results, nil
+}
+
+// apply records one transfer or says why not.
+func (e *engine) apply(i int, t Transfer) (Transfer, bool, error) {
+	fail := func(account ID, err error) (Transfer, bool, error) {
+		return Transfer{}, false, &TransferError{Index: i, ID: t.ID, Account: account, Err: err}
+	}
+	if err := validate(t); err != nil {
+		return fail(ID{}, err)
+	}
+	var p *pendingRec
+	if t.Flags.resolves() {
+		p = e.pending[t.PendingID]
+		if p != nil {
+			t = fillFromPending(t, p.t)
+		}
+	}
+	if ex, ok := e.existing[t.ID]; ok {
+		if !sameTransfer(t, ex) {
+			return fail(ID{}, ErrIDReused)
+		}
+		return ex, true, nil
+	}
+
+	amount := t.Amount
+	var released *big.Int // the pending amount a post or void releases
+	resolution := StatePosted
+	if t.Flags.resolves() {
+		if p == nil {
+			return fail(ID{}, ErrPendingNotFound)
+		}
+		switch p.state {
+		case StateOpen:
+		case StateExpired:
+			return fail(ID{}, ErrPendingExpired)
+		default:
+			return fail(ID{}, ErrAlreadyResolved)
+		}
+		if (t.DebitAccountID != p.t.DebitAccountID) || t.CreditAccountID != p.t.CreditAccountID ||
+			t.Ledger != p.t.Ledger || t.Code != p.t.Code {
+			return fail(ID{}, ErrPendingMismatch)
+		}
+		expired := !p.t.ExpiresAt.IsZero() && !e.now.Before(p.t.ExpiresAt)
+		if !e.expireBy.IsZero() {
+			if t.Flags&VoidPending == 0 || p.t.ExpiresAt.IsZero() || p.t.ExpiresAt.After(e.expireBy) {
+				return fail(ID{}, invalid("pending transfer %s has not expired", p.t.ID))
+			}
+			resolution = StateExpired
+		} else if expired {
+			return fail(ID{}, ErrPendingExpired)
+		}
+		released = p.t.Amount
+		switch {
+		case t.Flags&VoidPending != 0:
+			if amount.Cmp(released) != 0 {
+				return fail(ID{}, invalid("a void releases the whole pending amount %s, not %s", released, amount))
+			}
+			if resolution != StateExpired {
+				resolution = StateVoided
+			}
+		case amount.Cmp(released) > 0:
+			return fail(ID{}, ErrExceedsPending)
+		}
+	}
+
+	dr, cr := e.accounts[t.DebitAccountID], e.accounts[t.CreditAccountID]
+	if dr == nil {
+		return fail(t.DebitAccountID, ErrAccountNotFound)
+	}
+	if cr == nil {
+		return fail(t.CreditAccountID, ErrAccountNotFound)
+	}
+	if dr.ledger != cr.ledger {
+		return fail(t.CreditAccountID, ErrLedgerMismatch)
+	}
+	if t.Ledger == "" {
+		t.Ledger = dr.ledger
+	} else if t.Ledger != dr.ledger {
+		return fail(t.DebitAccountID, ErrLedgerMismatch)
+	}
+
+	neg := func(x *big.Int) *big.Int { return new(big.Int).Neg(x) }
+	switch {
+	case t.Flags&Pending != 0:
+		e.move(dr, FieldDebitsPending, amount, t.ID)
+		e.move(cr, FieldCreditsPending, amount, t.ID)
+	case t.Flags&PostPending != 0:
+		e.move(dr, FieldDebitsPending, neg(released), t.ID)
+		e.move(dr, FieldDebitsPosted, amount, t.ID)
+		e.move(cr, FieldCreditsPending, neg(released), t.ID)
+		e.move(cr, FieldCreditsPosted, amount, t.ID)
+	case t.Flags&VoidPending != 0:
+		e.move(dr, FieldDebitsPending, neg(released), t.ID)
+		e.move(cr, FieldCreditsPending, neg(released), t.ID)
+	default:
+		e.move(dr, FieldDebitsPosted, amount, t.ID)
+		e.move(cr, FieldCreditsPosted, amount, t.ID)
+	}
+	for _, a := range [2]*acctState{dr, cr} {
+		if err := a.limits(); err != nil {
+			return fail(a.id, err)
+		}
+	}
+
+	t.CreatedAt = e.now
+	t.State = ""
+	if t.Flags&Pending != 0 {
+		if t.Timeout > 0 {
+			t.ExpiresAt = e.now.Add(t.Timeout)
+		}
+		t.State = StateOpen
+		rec := &pendingRec{t: t, state: StateOpen, created: true}
+		e.pending[t.ID] = rec
+		e.undo = append(e.undo, func() { delete(e.pending, t.ID) })
+	}
+	if p != nil {
+		saved := *p
+		e.undo = append(e.undo, func() { *p = saved })
+		p.state, p.resolvedBy, p.changed = resolution, t.ID, true
+		p.t.State = resolution
+	}
+	e.existing[t.ID] = t
+	e.undo = append(e.undo, func() { delete(e.existing, t.ID) })
+	e.transfers = append(e.transfers, t)
+	return t, false, nil
+}
+
+// move changes one balance and records the entry.
+func (e *engine) move(a *acctState, f Field, delta *big.Int, transfer ID) {
+	saved := *a
+	e.undo = append(e.undo, func() { *a = saved })
+	before := a.bal[f]
+	after := new(big.Int).Add(before, delta)
+	a.bal[f] = after
+	a.seq++
+	a.dirty = true
+	e.entries = append(e.entries, Entry{AccountID: a.id, Seq: a.seq, TransferID: transfer, Field: f,
+		Amount: delta, Before: before, After: after})
+}
+
+// limits checks the account's flags against its balances.
+func (a *acctState) limits() error {
+	if a.flags&DebitsMustNotExceedCredits != 0 &&
+		new(big.Int).Add(a.bal[FieldDebitsPending], a.bal[FieldDebitsPosted]).Cmp(a.bal[FieldCreditsPosted]) > 0 {
+		return ErrInsufficientFunds
+	}
+	if a.flags&CreditsMustNotExceedDebits != 0 &&
+		new(big.Int).Add(a.bal[FieldCreditsPending], a.bal[FieldCreditsPosted]).Cmp(a.bal[FieldDebitsPosted]) > 0 {
+		return ErrExceedsDebits
+	}
+	return nil
+}
+
+// maxAmountBits bounds an amount: a uint256, as on chain.
+const maxAmountBits = 256
+
+// validate checks what can be checked without the database.
+func validate(t Transfer) error {
+	const kinds = Pending | PostPending | VoidPending
+	switch {
+	case t.ID.IsZero():
+		return invalid("zero transfer id")
+	case t.Flags&^(Linked|kinds) != 0:
+		return invalid("unknown flags %#x", uint16(t.Flags))
+	case bits.OnesCount16(uint16(t.Flags&kinds)) > 1:
+		return invalid("flags %s: at most one of pending, post_pending, void_pending", t.Flags)
+	case t.Amount != nil && t.Amount.Sign() <= 0:
+		return invalid("amount %s: must be positive", t.Amount)
+	case t.Amount != nil && t.Amount.BitLen() > maxAmountBits:
+		return invalid("amount exceeds 2^256-1")
+	case t.Timeout < 0 || t.Timeout%time.Millisecond != 0:
+		return invalid("timeout %s: must be a positive whole number of milliseconds", t.Timeout)
+	case t.Timeout != 0 && t.Flags&Pending == 0:
+		return invalid("a timeout needs the pending flag")
+	case t.Ledger != "" && !ValidLedger(t.Ledger):
+		return invalid("ledger %q: want chain:TOKEN", t.Ledger)
+	case !t.DebitAccountID.IsZero() && t.DebitAccountID == t.CreditAccountID:
+		return invalid("debit and credit account are the same")
+	}
+	if t.Flags.resolves() {
+		if t.PendingID.IsZero() {
+			return invalid("post or void without a pending id")
+		}
+		return nil
+	}
+	switch {
+	case !t.PendingID.IsZero():
+		return invalid("pending id without post_pending or void_pending")
+	case t.DebitAccountID.IsZero() || t.CreditAccountID.IsZero():
+		return invalid("zero account id")
+	case t.Amount == nil:
+		return invalid("no amount")
+	case t.Code == 0:
+		return invalid("zero code")
+	}
+	return nil
+}
+
+// fillFromPending completes a post or void from its pending transfer: zero fields take the
+// pending transfer's values.
+func fillFromPending(t Transfer, p Transfer) Transfer {
+	if t.DebitAccountID.IsZero() {
+		t.DebitAccountID = p.DebitAccountID
+	}
+	if t.CreditAccountID.IsZero() {
+		t.CreditAccountID = p.CreditAccountID
+	}
+	if t.Ledger == "" {
+		t.Ledger = p.Ledger
+	}
+	if t.Code == 0 {
+		t.Code = p.Code
+	}
+	if t.Amount == nil {
+		t.Amount = p.Amount
+	}
+	return t
+}
+
+// sameTransfer compares a request with what is recorded under its id. A request's empty ledger
+// means "the accounts' ledger", which the record has filled in.
+func sameTransfer(req, rec Transfer) bool {
+	return req.ID == rec.ID && req.DebitAccountID == rec.DebitAccountID && req.CreditAccountID == rec.CreditAccountID &&
+		(req.Ledger == "" || req.Ledger == rec.Ledger) && req.Amount != nil && req.Amount.Cmp(rec.Amount) == 0 &&
+		req.PendingID == rec.PendingID && req.Code == rec.Code && req.Flags == rec.Flags && req.Timeout == rec.Timeout &&
+		req.PaymentRef == rec.PaymentRef && req.ObservationRef == rec.ObservationRef
+}
