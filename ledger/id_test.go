@@ -7,15 +7,19 @@ import (
 )
 
 func TestDeriveID(t *testing.T) {
-	// A fixed vector: changing the derivation would re-key every recorded observation.
-	if got := ledger.DeriveID("payment:1").String(); got != ledger.DeriveID("payment:1").String() || got == ledger.DeriveID("payment:2").String() {
-		t.Fatalf("DeriveID is not a function of its key: %s", got)
+	// Fixed vectors: changing the derivation would re-key every recorded transfer, so that a
+	// re-indexed observation would be credited a second time.
+	if got := ledger.DeriveID("payment:1").String(); got != "d25ca68f-79dd-a7ce-9ea5-3a4fd40c7693" {
+		t.Fatalf("DeriveID(payment:1) = %s", got)
+	}
+	if ledger.DeriveID("payment:1") == ledger.DeriveID("payment:2") {
+		t.Fatal("two keys, one id")
 	}
 	var block, tx [32]byte
 	block[0], tx[0] = 1, 2
 	base := ledger.ObservationID(56, block, tx, 3)
-	if base != ledger.ObservationID(56, block, tx, 3) {
-		t.Fatal("ObservationID is not deterministic")
+	if base.String() != "919ed678-fa23-2609-7feb-1c4c166f6cd2" {
+		t.Fatalf("ObservationID = %s", base)
 	}
 	block2 := block
 	block2[31] = 9
