@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+
+	"github.com/amanat/amn/db"
 )
 
 const insertAccountsSQL = `INSERT INTO ledger_accounts (id, ledger, code, owner_ref,
@@ -151,13 +153,13 @@ func (l *Ledger) Entries(ctx context.Context, account ID, afterSeq int64, limit 
 			var (
 				en            Entry
 				field         int16
-				amt, bef, aft bigNum
+				amt, bef, aft db.Amount
 			)
 			if err := rows.Scan(&en.AccountID, &en.Seq, &en.TransferID, &field, &amt, &bef, &aft); err != nil {
 				return fmt.Errorf("ledger: reading entries: %w", err)
 			}
 			en.Field = Field(field)
-			en.Amount, en.Before, en.After = amt.v, bef.v, aft.v
+			en.Amount, en.Before, en.After = amt.V, bef.V, aft.V
 			out = append(out, en)
 		}
 		return rows.Err()
@@ -180,19 +182,19 @@ func (l *Ledger) TrialBalance(ctx context.Context, ledger string) (TrialBalance,
 			var (
 				code             int32
 				line             TrialLine
-				dp, dpo, cp, cpo bigNum
+				dp, dpo, cp, cpo db.Amount
 			)
 			if err := rows.Scan(&code, &line.Accounts, &dp, &dpo, &cp, &cpo); err != nil {
 				return fmt.Errorf("ledger: trial balance: %w", err)
 			}
 			line.Code = AccountCode(code)
-			line.DebitsPending, line.DebitsPosted, line.CreditsPending, line.CreditsPosted = dp.v, dpo.v, cp.v, cpo.v
+			line.DebitsPending, line.DebitsPosted, line.CreditsPending, line.CreditsPosted = dp.V, dpo.V, cp.V, cpo.V
 			tb.Lines = append(tb.Lines, line)
 			tb.Total.Accounts += line.Accounts
-			tb.Total.DebitsPending.Add(tb.Total.DebitsPending, dp.v)
-			tb.Total.DebitsPosted.Add(tb.Total.DebitsPosted, dpo.v)
-			tb.Total.CreditsPending.Add(tb.Total.CreditsPending, cp.v)
-			tb.Total.CreditsPosted.Add(tb.Total.CreditsPosted, cpo.v)
+			tb.Total.DebitsPending.Add(tb.Total.DebitsPending, dp.V)
+			tb.Total.DebitsPosted.Add(tb.Total.DebitsPosted, dpo.V)
+			tb.Total.CreditsPending.Add(tb.Total.CreditsPending, cp.V)
+			tb.Total.CreditsPosted.Add(tb.Total.CreditsPosted, cpo.V)
 		}
 		return rows.Err()
 	})

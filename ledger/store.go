@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/amanat/amn/db"
 )
 
 // A batch takes two round trips whatever its size: one to lock its accounts (in id order) and read
@@ -101,7 +103,7 @@ func optText(s string) pgtype.Text { return pgtype.Text{String: s, Valid: s != "
 func (e *engine) copyRows(ctx context.Context, q querier) error {
 	rows := make([][]any, len(e.transfers))
 	for i, t := range e.transfers {
-		rows[i] = []any{t.ID, t.Ledger, t.DebitAccountID, t.CreditAccountID, bigToNumeric(t.Amount), optUUID(t.PendingID),
+		rows[i] = []any{t.ID, t.Ledger, t.DebitAccountID, t.CreditAccountID, db.Numeric(t.Amount), optUUID(t.PendingID),
 			int32(t.Code), t.Flags&Pending != 0, t.Flags&PostPending != 0, t.Flags&VoidPending != 0, t.Flags&Linked != 0,
 			t.Timeout.Milliseconds(), optTime(t.ExpiresAt), optText(t.PaymentRef), optText(t.ObservationRef), e.now}
 	}
@@ -110,8 +112,8 @@ func (e *engine) copyRows(ctx context.Context, q querier) error {
 	}
 	rows = make([][]any, len(e.entries))
 	for i, en := range e.entries {
-		rows[i] = []any{en.AccountID, en.Seq, en.TransferID, int16(en.Field), bigToNumeric(en.Amount),
-			bigToNumeric(en.Before), bigToNumeric(en.After)}
+		rows[i] = []any{en.AccountID, en.Seq, en.TransferID, int16(en.Field), db.Numeric(en.Amount),
+			db.Numeric(en.Before), db.Numeric(en.After)}
 	}
 	_, err := q.CopyFrom(ctx, pgx.Identifier{"ledger_entries"}, entryCopyColumns, pgx.CopyFromRows(rows))
 	return err
@@ -277,7 +279,7 @@ func (e *engine) rowArgs(args []any) []any {
 	)
 	for i, t := range e.transfers {
 		ids[i], drs[i], crs[i], ledgers[i] = t.ID, t.DebitAccountID, t.CreditAccountID, t.Ledger
-		amounts[i] = bigToNumeric(t.Amount)
+		amounts[i] = db.Numeric(t.Amount)
 		pendingIDs[i] = optUUID(t.PendingID)
 		codes[i], flags[i] = int32(t.Code), int32(t.Flags)
 		timeouts[i] = t.Timeout.Milliseconds()
@@ -295,7 +297,7 @@ func (e *engine) rowArgs(args []any) []any {
 	)
 	for i, en := range e.entries {
 		eAcct[i], eSeq[i], eTransfer[i], eField[i] = en.AccountID, en.Seq, en.TransferID, int16(en.Field)
-		eAmount[i], eBef[i], eAftr[i] = bigToNumeric(en.Amount), bigToNumeric(en.Before), bigToNumeric(en.After)
+		eAmount[i], eBef[i], eAftr[i] = db.Numeric(en.Amount), db.Numeric(en.Before), db.Numeric(en.After)
 	}
 	return append(args, eAcct, eSeq, eTransfer, eField, eAmount, eBef, eAftr)
 }
@@ -326,8 +328,8 @@ func (e *engine) pendingAndAccountArgs(args []any) (_ []any, resolved, accounts 
 			continue
 		}
 		aID, aSeq = append(aID, id), append(aSeq, a.seq)
-		aDP, aDPo = append(aDP, bigToNumeric(a.bal[FieldDebitsPending])), append(aDPo, bigToNumeric(a.bal[FieldDebitsPosted]))
-		aCP, aCPo = append(aCP, bigToNumeric(a.bal[FieldCreditsPending])), append(aCPo, bigToNumeric(a.bal[FieldCreditsPosted]))
+		aDP, aDPo = append(aDP, db.Numeric(a.bal[FieldDebitsPending])), append(aDPo, db.Numeric(a.bal[FieldDebitsPosted]))
+		aCP, aCPo = append(aCP, db.Numeric(a.bal[FieldCreditsPending])), append(aCPo, db.Numeric(a.bal[FieldCreditsPosted]))
 	}
 	args = append(args, pNew, pNewExp, pNewState, pNewBy, pRes, pResState, pResBy, aID, aDP, aDPo, aCP, aCPo, aSeq)
 	return args, len(pRes), len(aID)
@@ -346,8 +348,8 @@ func scanAccount(row pgx.Row) (accountRow, error) {
 		a          accountRow
 		code       int32
 		dmnc, cmnd bool
-		dp, dpo    bigNum
-		cp, cpo    bigNum
+		dp, dpo    db.Amount
+		cp, cpo    db.Amount
 	)
 	if err := row.Scan(&a.ID, &a.Ledger, &code, &a.Owner, &dmnc, &cmnd, &dp, &dpo, &cp, &cpo, &a.seq, &a.CreatedAt); err != nil {
 		return a, fmt.Errorf("ledger: reading account: %w", err)
@@ -359,14 +361,14 @@ func scanAccount(row pgx.Row) (accountRow, error) {
 	if cmnd {
 		a.Flags |= CreditsMustNotExceedDebits
 	}
-	a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted = dp.v, dpo.v, cp.v, cpo.v
+	a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted = dp.V, dpo.V, cp.V, cpo.V
 	return a, nil
 }
 
 func scanTransfer(row pgx.Row) (Transfer, error) {
 	var (
 		t                         Transfer
-		amount                    bigNum
+		amount                    db.Amount
 		pendingID                 pgtype.UUID
 		code                      int32
 		pending, post, void, link bool
@@ -379,7 +381,7 @@ func scanTransfer(row pgx.Row) (Transfer, error) {
 	if err != nil {
 		return t, fmt.Errorf("ledger: reading transfer: %w", err)
 	}
-	t.Amount = amount.v
+	t.Amount = amount.V
 	if pendingID.Valid {
 		t.PendingID = pendingID.Bytes
 	}

@@ -44,6 +44,17 @@ func badInput(err error) error {
 	return &exitError{code: 2, err: err}
 }
 
+// badInputIf marks err as bad input when it is one of the given kinds (a refused request rather
+// than a failure).
+func badInputIf(err error, kinds ...error) error {
+	for _, k := range kinds {
+		if errors.Is(err, k) {
+			return badInput(err)
+		}
+	}
+	return err
+}
+
 func exitCode(err error) int {
 	if err == nil {
 		return 0

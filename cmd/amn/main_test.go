@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -195,15 +196,24 @@ func TestVersionAndCompletion(t *testing.T) {
 	}
 }
 
+// syncBuffer collects a child's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
 // startRole runs a long-lived role and waits until its /healthz answers.
-func startRole(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer, string) {
+func startRole(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer, string) {
 	t.Helper()
 	port := freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cmd := exec.Command(amnBin, append(args, "--listen", "127.0.0.1:"+strconv.Itoa(port))...)
 	cmd.Env = append(cleanEnv(), env...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +223,7 @@ func startRole(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Bu
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			return cmd, &logs, base
+			return cmd, logs, base
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%v never became healthy:\n%s", args, logs.String())

@@ -145,7 +145,7 @@ func newWorkerCmd() *cobra.Command {
 			if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
 				return err
 			}
-			if err := p.startJobs(ctx); err != nil {
+			if err := p.startJobs(ctx, o.ShutdownTimeout); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)

@@ -1,0 +1,135 @@
+// Package jobs runs Amn's background work on River, the Postgres-backed job queue: it declares
+// the job kinds, their workers and the periodic schedule, and builds the worker role's client.
+//
+// Workers only call domain packages (ledger, later payment); they hold no rules of their own and
+// no keys. Jobs that follow a state change are inserted in that change's transaction, so that a
+// committed change always has its job and a rolled-back one never does.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// ExpirePendingArgs asks for pending ledger transfers past their timeout to be voided.
+type ExpirePendingArgs struct{}
+
+// Kind is the job's stable name in the river_job table.
+func (ExpirePendingArgs) Kind() string { return "ledger_expire_pending" }
+
+// InsertOpts keep at most one such job queued or running: running it twice is harmless but
+// useless.
+func (ExpirePendingArgs) InsertOpts() river.InsertOpts { return onceAtATime }
+
+// ExpirePendingWorker voids expired pending transfers through the ledger.
+type ExpirePendingWorker struct {
+	river.WorkerDefaults[ExpirePendingArgs]
+	Ledger  *ledger.Ledger
+	Log     *slog.Logger
+	Expired prometheus.Counter
+}
+
+// Work runs one sweep; the ledger makes it safe to run concurrently and again.
+func (w *ExpirePendingWorker) Work(ctx context.Context, _ *river.Job[ExpirePendingArgs]) error {
+	n, err := w.Ledger.ExpirePending(ctx, time.Now())
+	if n > 0 {
+		w.Expired.Add(float64(n))
+		w.Log.Info("voided expired pending transfers", "count", n)
+	}
+	return err
+}
+
+// ExpirePaymentsArgs asks for unpaid payments past their deadline to be marked expired.
+type ExpirePaymentsArgs struct{}
+
+// Kind is the job's stable name.
+func (ExpirePaymentsArgs) Kind() string { return "payment_expire" }
+
+// InsertOpts keep at most one such job queued or running.
+func (ExpirePaymentsArgs) InsertOpts() river.InsertOpts { return onceAtATime }
+
+// onceAtATime makes a periodic job unique while it waits or runs. River's default unique states
+// include completed, which would let a periodic job run only once ever.
+var onceAtATime = river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+}}}
+
+// ExpirePaymentsWorker expires overdue payments, a bounded batch per run; their addresses stay
+// watched for late payments.
+type ExpirePaymentsWorker struct {
+	river.WorkerDefaults[ExpirePaymentsArgs]
+	Payments *payment.Service
+	Log      *slog.Logger
+}
+
+// Work runs one batch.
+func (w *ExpirePaymentsWorker) Work(ctx context.Context, _ *river.Job[ExpirePaymentsArgs]) error {
+	n, err := w.Payments.ExpireDue(ctx, 1000)
+	if n > 0 {
+		w.Log.Info("expired unpaid payments", "count", n)
+	}
+	return err
+}
+
+// Config is what the worker role's client needs.
+type Config struct {
+	Pool        *pgxpool.Pool
+	Log         *slog.Logger
+	Registry    prometheus.Registerer
+	MaxWorkers  int           // concurrent jobs; 0 means 10
+	ExpireEvery time.Duration // period of ledger_expire_pending and payment_expire; 0 means one minute
+}
+
+// NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
+func NewClient(c Config) (*river.Client[pgx.Tx], error) {
+	if c.MaxWorkers == 0 {
+		c.MaxWorkers = 10
+	}
+	if c.ExpireEvery == 0 {
+		c.ExpireEvery = time.Minute
+	}
+	expired := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "amn_ledger_pending_expired_total", Help: "Pending ledger transfers voided because their timeout passed.",
+	})
+	if err := c.Registry.Register(expired); err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}); err != nil {
+		return nil, err
+	}
+	// Expiry needs no deposit addresses, so the service gets no deriver.
+	if err := river.AddWorkerSafely(workers, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}); err != nil {
+		return nil, err
+	}
+	client, err := river.NewClient(riverpgxv5.New(c.Pool), &river.Config{
+		Logger:  c.Log,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.MaxWorkers}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return ExpirePendingArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return ExpirePaymentsArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return client, nil
+}

@@ -1,0 +1,316 @@
+// Package payment owns payment intents and the escrow state machine: what a buyer owes for an
+// accepted offer, the HD-derived deposit address and Request Network reference it is paid to,
+// and every transition from awaiting_payment to released or refunded, each written with its
+// ledger transfers and a timeline row in one transaction.
+//
+// It works from the platform's account-level xpub only and never touches a private key. Only the
+// chain (through the indexer) moves money state: webhooks and people can only ask.
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+)
+
+// Payment is one payment intent and where it stands.
+type Payment struct {
+	ID            ledger.ID
+	BuyerRef      string // the buyer (user id in the marketplace)
+	OfferRef      string // the seller offer being paid
+	SellerAddress common.Address
+	ChainID       uint64
+	Ledger        string // chain:token, e.g. bsc:USDT
+	Token         common.Address
+	Decimals      uint8
+	Amount        *big.Int // due at the deposit address, base units
+	Fee           *big.Int // Request Network fee, paid beside the amount to FeeAddress
+	FeeAddress    common.Address
+	Commission    *big.Int // taken from escrow on release
+	Tolerance     *big.Int // underpayment accepted as paid
+	Received      *big.Int // confirmed at finality
+	PendingAmount *big.Int // seen but not final
+	PendingCount  int
+	PaidLate      bool
+	DepositIndex  uint32
+	Deposit       common.Address
+	RequestID     string
+	Salt          string
+	Reference     Reference
+	State         State
+	DisputedFrom  State
+	ExpiresAt     time.Time
+	WatchUntil    time.Time
+	DepositAcct   ledger.ID
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Deriver turns a deposit index into an address; hd.Deriver (xpub only) is one.
+type Deriver interface {
+	Address(i uint32) (common.Address, error)
+}
+
+// Service creates payments and moves them through the state machine.
+type Service struct {
+	pool    *pgxpool.Pool
+	deriver Deriver
+	now     func() time.Time
+	// LateWindow is how long after expiry a deposit address is still watched.
+	LateWindow time.Duration
+}
+
+// New returns a service on pool deriving deposit addresses with d.
+func New(pool *pgxpool.Pool, d Deriver) *Service {
+	return &Service{pool: pool, deriver: d, now: time.Now, LateWindow: 7 * 24 * time.Hour}
+}
+
+// WithClock replaces time.Now (tests).
+func (s *Service) WithClock(now func() time.Time) *Service { c := *s; c.now = now; return &c }
+
+// NewPayment is what the API asks for when a buyer accepts an offer.
+type NewPayment struct {
+	BuyerRef      string
+	OfferRef      string
+	SellerAddress common.Address
+	ChainID       uint64
+	ChainKey      string // names the ledger: bsc in bsc:USDT
+	Token         common.Address
+	TokenSymbol   string
+	Decimals      uint8
+	Amount        *big.Int
+	Fee           *big.Int
+	FeeAddress    common.Address
+	Commission    *big.Int
+	Tolerance     *big.Int
+	RequestID     string // the Request Network request id this payment settles
+	Salt          string
+	TTL           time.Duration // until expiry
+}
+
+func (n NewPayment) validate() error {
+	bad := func(f string, a ...any) error { return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(f, a...)) }
+	zero := common.Address{}
+	switch {
+	case strings.TrimSpace(n.BuyerRef) == "":
+		return bad("buyer is required")
+	case strings.TrimSpace(n.OfferRef) == "":
+		return bad("offer is required")
+	case n.SellerAddress == zero:
+		return bad("seller address is required")
+	case n.ChainID == 0:
+		return bad("chain id is required")
+	case n.Token == zero:
+		return bad("token address is required")
+	case !ledger.ValidLedger(n.ChainKey + ":" + n.TokenSymbol):
+		return bad("chain key %q and token symbol %q do not make a ledger name", n.ChainKey, n.TokenSymbol)
+	case n.Decimals > 36:
+		return bad("token decimals %d out of range", n.Decimals)
+	case n.Amount == nil || n.Amount.Sign() <= 0:
+		return bad("amount must be positive")
+	case n.Fee != nil && n.Fee.Sign() < 0:
+		return bad("fee must not be negative")
+	case n.Fee != nil && n.Fee.Sign() > 0 && n.FeeAddress == zero:
+		return bad("a fee needs a fee address")
+	case n.Commission != nil && (n.Commission.Sign() < 0 || n.Commission.Cmp(n.Amount) >= 0):
+		return bad("commission must be at least 0 and less than the amount")
+	case n.Tolerance != nil && (n.Tolerance.Sign() < 0 || n.Tolerance.Cmp(n.Amount) >= 0):
+		return bad("tolerance must be at least 0 and less than the amount")
+	case n.RequestID == "" || n.Salt == "":
+		return bad("request id and salt are required")
+	case n.TTL <= 0:
+		return bad("time to live must be positive")
+	}
+	return nil
+}
+
+func orZero(x *big.Int) *big.Int {
+	if x == nil {
+		return new(big.Int)
+	}
+	return x
+}
+
+// Create allocates the next deposit index (never reused, shared by all chains), derives the
+// deposit address and reference, opens the payment's ledger accounts and records the payment
+// awaiting payment. A second Create for the same buyer, offer and chain returns ErrDuplicate.
+func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if s.deriver == nil {
+		return nil, errors.New("payment: create: this service has no deriver (no xpub configured)")
+	}
+	var id ledger.ID
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var idx int64
+		// nextval is never rolled back: an index, once handed out, is never handed out again,
+		// even if this transaction fails.
+		if err := tx.QueryRow(ctx, `SELECT nextval('deposit_index_seq')`).Scan(&idx); err != nil {
+			return err
+		}
+		addr, err := s.deriver.Address(uint32(idx))
+		if err != nil {
+			return fmt.Errorf("deriving deposit address %d: %w", idx, err)
+		}
+		ref := ComputeReference(n.RequestID, n.Salt, addr.Hex())
+		id = ledger.NewID()
+		name := n.ChainKey + ":" + n.TokenSymbol
+		acct := depositAccount(id)
+		if _, err := ledger.New(s.pool).WithTx(tx).CreateAccounts(ctx, append(ledgerAccounts(name),
+			ledger.Account{ID: acct, Ledger: name, Code: ledger.CodeDeposit, Owner: "payment:" + id.String(),
+				Flags: ledger.DebitsMustNotExceedCredits})...); err != nil {
+			return err
+		}
+		now := s.now()
+		_, err = tx.Exec(ctx, `
+			INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address,
+				token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address,
+				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)`,
+			id, n.BuyerRef, n.OfferRef, hexAddr(n.SellerAddress), n.ChainID, name, hexAddr(n.Token), n.Decimals,
+			db.Numeric(n.Amount), db.Numeric(orZero(n.Fee)), hexAddr(n.FeeAddress), db.Numeric(orZero(n.Commission)),
+			db.Numeric(orZero(n.Tolerance)), idx,
+			hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now)
+		if db.IsUniqueViolation(err, "payments_one_per_buyer_offer_chain") {
+			return ErrDuplicate
+		}
+		if err != nil {
+			return err
+		}
+		return appendTimeline(ctx, tx, id, "", AwaitingPayment, "create", "api", "")
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payment: create: %w", err)
+	}
+	return s.Get(ctx, id)
+}
+
+// The payment's ledger accounts. Money moves from the debit account to the credit account; the
+// world account is where money comes from and goes to outside the books, so it alone may run
+// "negative". Ids are derived, so opening them again is a no-op.
+func worldAccount(ledgerName string) ledger.ID {
+	return ledger.DeriveID("payment/world\x00" + ledgerName)
+}
+func escrowAccount(ledgerName string) ledger.ID {
+	return ledger.DeriveID("payment/escrow\x00" + ledgerName)
+}
+func feesAccount(ledgerName string) ledger.ID {
+	return ledger.DeriveID("payment/fees\x00" + ledgerName)
+}
+func depositAccount(p ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/deposit\x00" + p.String())
+}
+
+func ledgerAccounts(name string) []ledger.Account {
+	return []ledger.Account{
+		{ID: worldAccount(name), Ledger: name, Code: ledger.CodeWorld, Owner: "world"},
+		{ID: escrowAccount(name), Ledger: name, Code: ledger.CodeEscrow, Owner: "escrow", Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: feesAccount(name), Ledger: name, Code: ledger.CodePlatformFees, Owner: "platform", Flags: ledger.DebitsMustNotExceedCredits},
+	}
+}
+
+func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
+
+const paymentColumns = `id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
+	amount, fee, fee_address, commission, tolerance, received, pending_amount, pending_count, paid_late,
+	deposit_index, deposit_address, request_id, salt, reference, state, disputed_from, expires_at,
+	watch_until, deposit_account, created_at, updated_at`
+
+func scanPayment(row pgx.Row) (*Payment, error) {
+	var (
+		p                               Payment
+		seller, token, feeAddr, deposit string
+		amount, fee, commission, tol    db.Amount
+		received, pending               db.Amount
+		ref                             []byte
+		idx                             int64
+		decimals                        int16
+		disputedFrom                    *string
+	)
+	err := row.Scan(&p.ID, &p.BuyerRef, &p.OfferRef, &seller, &p.ChainID, &p.Ledger, &token, &decimals,
+		&amount, &fee, &feeAddr, &commission, &tol, &received, &pending, &p.PendingCount,
+		&p.PaidLate, &idx, &deposit, &p.RequestID, &p.Salt, &ref, &p.State, &disputedFrom, &p.ExpiresAt,
+		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Amount, p.Fee, p.Commission, p.Tolerance = amount.V, fee.V, commission.V, tol.V
+	p.Received, p.PendingAmount = received.V, pending.V
+	p.SellerAddress, p.Token = common.HexToAddress(seller), common.HexToAddress(token)
+	p.FeeAddress, p.Deposit = common.HexToAddress(feeAddr), common.HexToAddress(deposit)
+	p.DepositIndex, p.Decimals = uint32(idx), uint8(decimals)
+	copy(p.Reference[:], ref)
+	if disputedFrom != nil {
+		p.DisputedFrom = State(*disputedFrom)
+	}
+	return &p, nil
+}
+
+// Get returns one payment.
+func (s *Service) Get(ctx context.Context, id ledger.ID) (*Payment, error) {
+	p, err := scanPayment(s.pool.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// ByDeposit finds the payment that owns a deposit address (on any chain: indices are shared).
+func (s *Service) ByDeposit(ctx context.Context, addr common.Address) (*Payment, error) {
+	p, err := scanPayment(s.pool.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE deposit_address = $1`, hexAddr(addr)))
+	if err != nil {
+		return nil, fmt.Errorf("payment with deposit %s: %w", addr.Hex(), err)
+	}
+	return p, nil
+}
+
+// TimelineRow is one transition in a payment's history.
+type TimelineRow struct {
+	Seq    int
+	From   State
+	To     State
+	Event  string
+	Actor  string
+	Reason string
+	At     time.Time
+}
+
+// Timeline returns a payment's transitions, oldest first.
+func (s *Service) Timeline(ctx context.Context, id ledger.ID) ([]TimelineRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT seq, coalesce(from_state::text, ''), to_state, event, actor, reason, at
+		FROM payment_timeline WHERE payment_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (TimelineRow, error) {
+		var t TimelineRow
+		err := r.Scan(&t.Seq, &t.From, &t.To, &t.Event, &t.Actor, &t.Reason, &t.At)
+		return t, err
+	})
+}
+
+func appendTimeline(ctx context.Context, tx pgx.Tx, id ledger.ID, from, to State, ev Event, actor, reason string) error {
+	var fromArg any
+	if from != "" {
+		fromArg = string(from)
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO payment_timeline (payment_id, seq, from_state, to_state, event, actor, reason)
+		SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6 FROM payment_timeline WHERE payment_id = $1`,
+		id, fromArg, string(to), string(ev), actor, reason)
+	return err
+}

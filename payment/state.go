@@ -1,0 +1,137 @@
+package payment
+
+import (
+	"errors"
+	"fmt"
+)
+
+// State is where a payment stands (ARCHITECTURE.md §5).
+type State string
+
+// The canonical states. The values are stored in the payment_state enum; never rename them.
+const (
+	AwaitingPayment State = "awaiting_payment"
+	Detected        State = "detected"
+	Funded          State = "funded"
+	Underpaid       State = "underpaid"
+	Overpaid        State = "overpaid"
+	Expired         State = "expired"
+	Late            State = "late"
+	Sweeping        State = "sweeping"
+	InEscrow        State = "in_escrow"
+	ReleasePending  State = "release_pending"
+	Releasing       State = "releasing"
+	Released        State = "released"
+	RefundPending   State = "refund_pending"
+	Refunding       State = "refunding"
+	Refunded        State = "refunded"
+	Disputed        State = "disputed"
+)
+
+// States lists every state, in the order of the happy path first.
+var States = []State{
+	AwaitingPayment, Detected, Funded, Sweeping, InEscrow, ReleasePending, Releasing, Released,
+	Underpaid, Overpaid, Expired, Late, Disputed, RefundPending, Refunding, Refunded,
+}
+
+// Event names a transition. Each has exactly one function on Service.
+type Event string
+
+// The events.
+const (
+	EvDetect         Event = "detect"          // the indexer saw money arrive (not final yet)
+	EvOrphan         Event = "orphan"          // a reorg removed an observation before finality
+	EvConfirm        Event = "confirm"         // an observation became final
+	EvExpire         Event = "expire"          // nothing arrived before the deadline
+	EvStartSweep     Event = "start_sweep"     // the signer took the deposit for sweeping
+	EvSwept          Event = "swept"           // the escrow contract's Funded event is final
+	EvRequestRelease Event = "request_release" // an admin or a resolution asked for release
+	EvStartRelease   Event = "start_release"   // the signer submitted AmnEscrow.release
+	EvReleased       Event = "released"        // the Released event is final
+	EvRequestRefund  Event = "request_refund"  // an admin or a resolution asked for a refund
+	EvStartRefund    Event = "start_refund"    // the signer submitted AmnEscrow.refund
+	EvRefunded       Event = "refunded"        // the Refunded event is final
+	EvDispute        Event = "dispute"         // a party opened a dispute: frozen
+	EvResolve        Event = "resolve"         // the dispute was resolved toward release or refund
+)
+
+// transitions is the whole state machine: for each event, the states it may start from and, where
+// the event alone decides it, the state it leads to. Detect, Orphan, Confirm and Resolve choose
+// their target from the payment's books and are checked against allowedTargets.
+var transitions = map[Event][]State{
+	EvDetect:         {AwaitingPayment, Expired, Detected, Underpaid},
+	EvOrphan:         {Detected},
+	EvConfirm:        {Detected},
+	EvExpire:         {AwaitingPayment},
+	EvStartSweep:     {Funded, Overpaid, Underpaid, Late},
+	EvSwept:          {Sweeping},
+	EvRequestRelease: {InEscrow},
+	EvStartRelease:   {ReleasePending},
+	EvReleased:       {Releasing},
+	EvRequestRefund:  {InEscrow, ReleasePending},
+	EvStartRefund:    {RefundPending},
+	EvRefunded:       {Refunding},
+	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, RefundPending},
+	EvResolve:        {Disputed},
+}
+
+// allowedTargets lists where each event may lead.
+var allowedTargets = map[Event][]State{
+	EvDetect:         {Detected},
+	EvOrphan:         {Detected, AwaitingPayment, Expired, Underpaid},
+	EvConfirm:        {Detected, Funded, Underpaid, Overpaid, Late},
+	EvExpire:         {Expired},
+	EvStartSweep:     {Sweeping},
+	EvSwept:          {InEscrow},
+	EvRequestRelease: {ReleasePending},
+	EvStartRelease:   {Releasing},
+	EvReleased:       {Released},
+	EvRequestRefund:  {RefundPending},
+	EvStartRefund:    {Refunding},
+	EvRefunded:       {Refunded},
+	EvDispute:        {Disputed},
+	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow},
+}
+
+// CanStart reports whether ev may happen to a payment in state s.
+func CanStart(ev Event, s State) bool { return contains(transitions[ev], s) }
+
+func contains(ss []State, s State) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Errors of the state machine. Test with errors.Is.
+var (
+	// ErrIllegalTransition: the event cannot happen in the payment's current state. Nothing was
+	// written.
+	ErrIllegalTransition = errors.New("illegal transition")
+	// ErrNotFound: no payment has that id (or deposit address, or reference).
+	ErrNotFound = errors.New("payment not found")
+	// ErrInvalid: the request is malformed (bad amount, address, chain, deadline …).
+	ErrInvalid = errors.New("invalid payment request")
+	// ErrDuplicate: the buyer already has a payment for this offer on this chain.
+	ErrDuplicate = errors.New("payment already exists for this buyer, offer and chain")
+	// ErrNotFullyPaid: release was asked for a payment that did not receive enough.
+	ErrNotFullyPaid = errors.New("payment not fully paid")
+	// ErrObservation: an observation does not belong to the payment or is in the wrong state.
+	ErrObservation = errors.New("observation does not fit the payment")
+)
+
+// TransitionError says which payment refused which event, and from which state.
+type TransitionError struct {
+	Payment string
+	Event   Event
+	From    State
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("payment %s: %s is not allowed in state %s", e.Payment, e.Event, e.From)
+}
+
+// Unwrap makes errors.Is(err, ErrIllegalTransition) hold.
+func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }

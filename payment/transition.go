@@ -1,0 +1,360 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+)
+
+// Transfer codes of the payment domain, stored with each ledger transfer.
+const (
+	CodeDeposit    uint16 = 10 // world → deposit: money arrived at the deposit address
+	CodeSweep      uint16 = 11 // deposit → escrow: moved into the escrow contract
+	CodeRelease    uint16 = 12 // escrow → world: paid out to the seller
+	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
+	CodeRefund     uint16 = 14 // escrow → world: paid back to the buyer
+)
+
+// Observation is one transfer of money to a deposit address seen on chain by the indexer.
+type Observation struct {
+	ChainID     uint64
+	BlockHash   common.Hash
+	BlockNumber uint64
+	TxHash      common.Hash
+	LogIndex    uint64
+	Token       common.Address
+	Amount      *big.Int
+}
+
+// TransferID is the ledger transfer id of the observation: derived from where it was seen, so
+// that indexing the same block again can never credit twice.
+func (o Observation) TransferID() ledger.ID {
+	return ledger.ObservationID(o.ChainID, o.BlockHash, o.TxHash, o.LogIndex)
+}
+
+func (o Observation) ref() string {
+	return fmt.Sprintf("%d:%s:%s:%d", o.ChainID, o.BlockHash.Hex(), o.TxHash.Hex(), o.LogIndex)
+}
+
+// step is what a transition decided: the new state (the payment's other fields are changed in
+// place) and the ledger transfers to write with it.
+type step struct {
+	to        State
+	transfers []ledger.Transfer
+	reason    string
+}
+
+// transition runs one event on one payment in one transaction: lock the row, refuse the event if
+// the state does not allow it, let decide compute the next state and transfers, write the
+// transfers, the payment and a timeline row. done, when set, is the id of the first transfer the
+// event writes: if it is already recorded, the event happened before and nothing is done again.
+func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor string, done ledger.ID,
+	decide func(p *Payment, books *ledger.Ledger) (step, error)) (*Payment, error) {
+	var out *Payment
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		p, err := scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		books := ledger.New(s.pool).WithTx(tx)
+		if !done.IsZero() {
+			if _, err := books.LookupTransfer(ctx, done); err == nil {
+				out = p
+				return nil
+			} else if !errors.Is(err, ledger.ErrTransferNotFound) {
+				return err
+			}
+		}
+		if !CanStart(ev, p.State) {
+			return &TransitionError{Payment: id.String(), Event: ev, From: p.State}
+		}
+		from := p.State
+		st, err := decide(p, books)
+		if err != nil {
+			return err
+		}
+		if !contains(allowedTargets[ev], st.to) {
+			return fmt.Errorf("payment %s: %s decided on %s, which it may not lead to", id, ev, st.to)
+		}
+		if len(st.transfers) > 0 {
+			if _, err := books.Transfer(ctx, st.transfers...); err != nil {
+				return err
+			}
+		}
+		p.State = st.to
+		var disputedFrom any
+		if p.DisputedFrom != "" {
+			disputedFrom = string(p.DisputedFrom)
+		}
+		_, err = tx.Exec(ctx, `UPDATE payments SET state = $2, received = $3, pending_amount = $4, pending_count = $5,
+			paid_late = $6, disputed_from = $7, updated_at = $8 WHERE id = $1`,
+			id, string(p.State), db.Numeric(p.Received), db.Numeric(p.PendingAmount), p.PendingCount, p.PaidLate,
+			disputedFrom, s.now())
+		if err != nil {
+			return err
+		}
+		if err := appendTimeline(ctx, tx, id, from, p.State, ev, actor, st.reason); err != nil {
+			return err
+		}
+		out = p
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %s: %w", id, ev, err)
+	}
+	return out, nil
+}
+
+// Detect records money seen arriving at the payment's deposit address, not yet final: a pending
+// ledger transfer world → deposit whose id is the observation's. Seeing it again does nothing.
+// Money in another token or on another chain is not this payment's money: record it with
+// RecordException instead.
+func (s *Service) Detect(ctx context.Context, id ledger.ID, o Observation) (*Payment, error) {
+	if o.Amount == nil || o.Amount.Sign() <= 0 {
+		return nil, fmt.Errorf("%w: observed amount must be positive", ErrObservation)
+	}
+	return s.transition(ctx, id, EvDetect, "indexer", o.TransferID(), func(p *Payment, books *ledger.Ledger) (step, error) {
+		if o.ChainID != p.ChainID || o.Token != p.Token {
+			return step{}, fmt.Errorf("%w: %s on chain %d, want %s on chain %d",
+				ErrObservation, o.Token.Hex(), o.ChainID, p.Token.Hex(), p.ChainID)
+		}
+		if p.State == Expired || s.now().After(p.ExpiresAt) {
+			p.PaidLate = true
+		}
+		p.PendingAmount = new(big.Int).Add(p.PendingAmount, o.Amount)
+		p.PendingCount++
+		return step{to: Detected, reason: "observed " + o.Amount.String() + " in " + o.TxHash.Hex(), transfers: []ledger.Transfer{{
+			ID: o.TransferID(), DebitAccountID: worldAccount(p.Ledger), CreditAccountID: p.DepositAcct,
+			Amount: o.Amount, Code: CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
+		}}}, nil
+	})
+}
+
+// pendingObservation finds the open deposit transfer of an observation of this payment.
+func pendingObservation(ctx context.Context, books *ledger.Ledger, p *Payment, obs ledger.ID) (ledger.Transfer, error) {
+	t, err := books.LookupTransfer(ctx, obs)
+	if err != nil {
+		return t, fmt.Errorf("%w: %v", ErrObservation, err)
+	}
+	if t.PaymentRef != p.ID.String() || t.Flags&ledger.Pending == 0 || t.Code != CodeDeposit {
+		return t, fmt.Errorf("%w: transfer %s is not a pending deposit of this payment", ErrObservation, obs)
+	}
+	return t, nil
+}
+
+// settled decides where a payment stands once nothing it received is pending any more.
+func (p *Payment) settled() State {
+	switch {
+	case p.PendingCount > 0:
+		return Detected
+	case p.PaidLate && p.Received.Sign() > 0:
+		return Late
+	case p.Received.Cmp(p.Amount) > 0:
+		return Overpaid
+	case new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) >= 0:
+		return Funded
+	default:
+		return Underpaid
+	}
+}
+
+// Confirm credits an observation whose block is final and canonical: its pending transfer is
+// posted. Once nothing is pending, the payment is funded, underpaid, overpaid or late.
+func (s *Service) Confirm(ctx context.Context, id ledger.ID, obs ledger.ID) (*Payment, error) {
+	post := ledger.DeriveID("payment/confirm\x00" + obs.String())
+	return s.transition(ctx, id, EvConfirm, "indexer", post, func(p *Payment, books *ledger.Ledger) (step, error) {
+		t, err := pendingObservation(ctx, books, p, obs)
+		if err != nil {
+			return step{}, err
+		}
+		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
+		p.PendingCount--
+		p.Received = new(big.Int).Add(p.Received, t.Amount)
+		return step{to: p.settled(), reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
+			ID: post, PendingID: obs, Flags: ledger.PostPending, PaymentRef: p.ID.String(),
+		}}}, nil
+	})
+}
+
+// Orphan voids an observation that a reorg removed before it became final.
+func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Payment, error) {
+	void := ledger.DeriveID("payment/orphan\x00" + obs.String())
+	return s.transition(ctx, id, EvOrphan, "indexer", void, func(p *Payment, books *ledger.Ledger) (step, error) {
+		t, err := pendingObservation(ctx, books, p, obs)
+		if err != nil {
+			return step{}, err
+		}
+		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
+		p.PendingCount--
+		to := p.settled()
+		if p.Received.Sign() == 0 && p.PendingCount == 0 {
+			p.PaidLate = false
+			to = AwaitingPayment
+			if s.now().After(p.ExpiresAt) {
+				to = Expired
+			}
+		}
+		return step{to: to, reason: "reorg removed " + t.Amount.String(), transfers: []ledger.Transfer{{
+			ID: void, PendingID: obs, Flags: ledger.VoidPending, PaymentRef: p.ID.String(),
+		}}}, nil
+	})
+}
+
+// Expire marks a payment nobody paid by its deadline. Its address stays watched until WatchUntil,
+// so money that still arrives is detected and ends as late, never lost.
+func (s *Service) Expire(ctx context.Context, id ledger.ID) (*Payment, error) {
+	return s.transition(ctx, id, EvExpire, "expiry", ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+		if !s.now().After(p.ExpiresAt) {
+			return step{}, fmt.Errorf("%w: expires at %s", ErrIllegalTransition, p.ExpiresAt)
+		}
+		return step{to: Expired}, nil
+	})
+}
+
+// StartSweep marks that the signer took the deposit to move it into the escrow contract.
+func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error) {
+	return s.transition(ctx, id, EvStartSweep, "signer", ledger.ID{}, func(*Payment, *ledger.Ledger) (step, error) {
+		return step{to: Sweeping}, nil
+	})
+}
+
+// Swept records that the deposit reached the escrow contract (its Funded event is final): the
+// whole received amount moves deposit → escrow.
+func (s *Service) Swept(ctx context.Context, id ledger.ID) (*Payment, error) {
+	tid := ledger.DeriveID("payment/sweep\x00" + id.String())
+	return s.transition(ctx, id, EvSwept, "indexer", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
+		return step{to: InEscrow, transfers: []ledger.Transfer{{
+			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
+			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
+		}}}, nil
+	})
+}
+
+// RequestRelease asks for the escrowed money to go to the seller. It needs the payment to be
+// paid in full (within tolerance); custodians still have to approve it.
+func (s *Service) RequestRelease(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
+	return s.transition(ctx, id, EvRequestRelease, actor, ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+		if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {
+			return step{}, fmt.Errorf("%w: received %s of %s", ErrNotFullyPaid, p.Received, p.Amount)
+		}
+		return step{to: ReleasePending, reason: reason}, nil
+	})
+}
+
+// SellerAmount is what a release pays the seller: everything received less the commission.
+func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, p.Commission) }
+
+// StartRelease records that the signer submitted the release: the seller's amount and the
+// commission are reserved out of escrow (pending), all or nothing.
+func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
+	seller := ledger.DeriveID("payment/release\x00" + id.String())
+	return s.transition(ctx, id, EvStartRelease, "signer", seller, func(p *Payment, books *ledger.Ledger) (step, error) {
+		ts := []ledger.Transfer{{
+			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: worldAccount(p.Ledger),
+			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
+		}}
+		if p.Commission.Sign() > 0 {
+			ts[0].Flags |= ledger.Linked
+			ts = append(ts, ledger.Transfer{
+				ID: ledger.DeriveID("payment/commission\x00" + id.String()), DebitAccountID: escrowAccount(p.Ledger),
+				CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission,
+				Flags: ledger.Pending, PaymentRef: p.ID.String(),
+			})
+		}
+		return step{to: Releasing, transfers: ts}, nil
+	})
+}
+
+// Released records that the release is final on chain: the reservations are posted.
+func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
+	post := ledger.DeriveID("payment/released\x00" + id.String())
+	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, books *ledger.Ledger) (step, error) {
+		ts := []ledger.Transfer{{ID: post, PendingID: ledger.DeriveID("payment/release\x00" + id.String()),
+			Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+		if p.Commission.Sign() > 0 {
+			ts[0].Flags |= ledger.Linked
+			ts = append(ts, ledger.Transfer{ID: ledger.DeriveID("payment/commissioned\x00" + id.String()),
+				PendingID: ledger.DeriveID("payment/commission\x00" + id.String()), Flags: ledger.PostPending,
+				PaymentRef: p.ID.String()})
+		}
+		return step{to: Released, transfers: ts}, nil
+	})
+}
+
+// RequestRefund asks for the escrowed money to go back to the buyer.
+func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
+	return s.transition(ctx, id, EvRequestRefund, actor, ledger.ID{}, func(*Payment, *ledger.Ledger) (step, error) {
+		return step{to: RefundPending, reason: reason}, nil
+	})
+}
+
+// StartRefund records that the signer submitted the refund: everything received is reserved out
+// of escrow.
+func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
+	tid := ledger.DeriveID("payment/refund\x00" + id.String())
+	return s.transition(ctx, id, EvStartRefund, "signer", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
+		return step{to: Refunding, transfers: []ledger.Transfer{{
+			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: worldAccount(p.Ledger),
+			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
+		}}}, nil
+	})
+}
+
+// Refunded records that the refund is final on chain.
+func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) {
+	post := ledger.DeriveID("payment/refunded\x00" + id.String())
+	return s.transition(ctx, id, EvRefunded, "indexer", post, func(p *Payment, books *ledger.Ledger) (step, error) {
+		return step{to: Refunded, transfers: []ledger.Transfer{{ID: post,
+			PendingID: ledger.DeriveID("payment/refund\x00" + id.String()), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}}, nil
+	})
+}
+
+// Dispute freezes a payment: no release or refund until the dispute is resolved.
+func (s *Service) Dispute(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
+	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+		p.DisputedFrom = p.State
+		return step{to: Disputed, reason: reason}, nil
+	})
+}
+
+// Outcome is how a dispute ends.
+type Outcome string
+
+// Outcomes of a dispute.
+const (
+	OutcomeRelease Outcome = "release" // the seller gets the money
+	OutcomeRefund  Outcome = "refund"  // the buyer gets it back
+	OutcomeResume  Outcome = "resume"  // nothing decided about the money: back where it was
+)
+
+// Resolve ends a dispute. Release and refund need the money in escrow.
+func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, reason string) (*Payment, error) {
+	return s.transition(ctx, id, EvResolve, actor, ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+		inEscrow := contains([]State{InEscrow, ReleasePending, RefundPending}, p.DisputedFrom)
+		var to State
+		switch {
+		case o == OutcomeResume:
+			to = p.DisputedFrom
+		case o == OutcomeRelease && inEscrow:
+			if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {
+				return step{}, fmt.Errorf("%w: received %s of %s", ErrNotFullyPaid, p.Received, p.Amount)
+			}
+			to = ReleasePending
+		case o == OutcomeRefund && inEscrow:
+			to = RefundPending
+		case o == OutcomeRelease || o == OutcomeRefund:
+			return step{}, fmt.Errorf("%w: %s needs the money in escrow; it was %s", ErrIllegalTransition, o, p.DisputedFrom)
+		default:
+			return step{}, fmt.Errorf("%w: unknown outcome %q", ErrInvalid, o)
+		}
+		p.DisputedFrom = ""
+		return step{to: to, reason: string(o) + ": " + reason}, nil
+	})
+}
