@@ -33,7 +33,8 @@ func TestDeriveID(t *testing.T) {
 			t.Errorf("another %s gives the same id", name)
 		}
 	}
-	if ledger.ExpiryID(base) == base || ledger.ExpiryID(base) != ledger.ExpiryID(base) {
+	first, again := ledger.ExpiryID(base), ledger.ExpiryID(base)
+	if first == base || first != again {
 		t.Error("ExpiryID")
 	}
 }

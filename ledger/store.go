@@ -119,21 +119,6 @@ func (e *engine) copyRows(ctx context.Context, q querier) error {
 	return err
 }
 
-const updateAccountsSQL = `UPDATE ledger_accounts a SET debits_pending = u.dp, debits_posted = u.dpo,
-		credits_pending = u.cp, credits_posted = u.cpo, entry_seq = u.seq
-	FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[], $6::bigint[])
-		AS u(id, dp, dpo, cp, cpo, seq)
-	WHERE a.id = u.id`
-
-const insertPendingSQL = `INSERT INTO ledger_pending (transfer_id, expires_at, state, resolved_by)
-	SELECT u.id, u.expires_at, u.state::ledger_pending_state, u.resolved_by
-	FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[]) AS u(id, expires_at, state, resolved_by)`
-
-// resolvePendingSQL only moves rows that are still open; the store checks that all of them were.
-const resolvePendingSQL = `UPDATE ledger_pending p SET state = u.state::ledger_pending_state, resolved_by = u.resolved_by
-	FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(id, state, resolved_by)
-	WHERE p.transfer_id = u.id AND p.state = 'open'`
-
 // load locks the batch's accounts and reads the transfers it names (its own ids, for
 // idempotency, and the pending transfers it resolves), in one round trip.
 func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool) error {
