@@ -1,0 +1,122 @@
+package ops_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/ops"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestProbeRunsChecksConcurrentlyWithTimeout(t *testing.T) {
+	slow := ops.Check{Name: "slow", Fn: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }}
+	fine := ops.Check{Name: "fine", Fn: func(context.Context) error { return nil }}
+	start := time.Now()
+	r := ops.Probe(context.Background(), []ops.Check{slow, fine, slow}, 100*time.Millisecond)
+	if r.Ready || r.Checks["slow"].OK || !r.Checks["fine"].OK || !strings.Contains(r.Checks["slow"].Error, "deadline") {
+		t.Fatalf("probe = %+v", r)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("checks ran one after another: %s", took)
+	}
+}
+
+// TestServerDrainsInFlightRequestsOnShutdown: a request in flight when the context ends is
+// answered; the server then stops.
+func TestServerDrainsInFlightRequestsOnShutdown(t *testing.T) {
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		close(entered)
+		<-release
+		_, _ = w.Write([]byte("done"))
+	})
+	srv, err := ops.Listen("127.0.0.1:0", h, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, 5*time.Second) }()
+
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + srv.Addr())
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		got <- string(b)
+	}()
+	<-entered
+	cancel()
+	close(release)
+	if body := <-got; body != "done" {
+		t.Fatalf("in-flight request got %q", body)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	if _, err := http.Get("http://" + srv.Addr()); err == nil {
+		t.Fatal("server still answers after shutdown")
+	}
+}
+
+func TestListenReportsBusyPort(t *testing.T) {
+	a, err := ops.Listen("127.0.0.1:0", http.NotFoundHandler(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ops.Listen(a.Addr(), http.NotFoundHandler(), quiet); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second listen on %s: %v", a.Addr(), err)
+	}
+}
+
+func TestHeartbeatWritesAndRefreshes(t *testing.T) {
+	pool := dbtest.Pool(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ops.Heartbeat(ctx, pool, "signer", 20*time.Millisecond, quiet); close(done) }()
+	var first, later time.Time
+	deadline := time.Now().Add(10 * time.Second)
+	for later.IsZero() || !later.After(first) {
+		err := pool.QueryRow(context.Background(), `SELECT seen_at FROM process_heartbeat WHERE role = 'signer'`).Scan(&later)
+		if err == nil && first.IsZero() {
+			first = later
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("heartbeat never refreshed (first %v, last %v, err %v)", first, later, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}
+
+func TestRegistryHasBuildInfo(t *testing.T) {
+	mfs, err := ops.NewRegistry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "amn_build_info" {
+			if l := mf.GetMetric()[0].GetLabel(); len(l) != 2 || mf.GetMetric()[0].GetGauge().GetValue() != 1 {
+				t.Fatalf("amn_build_info = %v", mf)
+			}
+			return
+		}
+	}
+	t.Fatal(errors.New("no amn_build_info"))
+}
