@@ -48,7 +48,8 @@ check-generated: generate
 		git status --porcelain -- bindings; git diff --stat -- bindings; exit 1; fi
 
 bench: setup
-	go test -run '^$$' -bench . -benchtime 5s ./ledger/...
+	go run ./bench/ledger -suite -workers 20 -duration 10s
+	go test -run '^$$' -bench . -benchtime 3s ./ledger/...
 
 clean:
 	rm -rf bin out cache
