@@ -13,7 +13,7 @@
 // leaves no diff.
 package bindings
 
-//go:generate ../node_modules/@foundry-rs/forge-linux-amd64/bin/forge build --root .. --use ../scripts/solc --quiet
+//go:generate ../scripts/forge-build.sh
 
 //go:generate ../scripts/abigen.sh ERC20FeeProxy ../node_modules/@requestnetwork/smart-contracts/dist/src/lib/artifacts/ERC20FeeProxy/0.1.0.json erc20_fee_proxy.go
 //go:generate ../scripts/abigen.sh EthereumFeeProxy ../node_modules/@requestnetwork/smart-contracts/dist/src/lib/artifacts/EthereumFeeProxy/0.1.0.json ethereum_fee_proxy.go

@@ -27,7 +27,7 @@ func TestBindingsAreFresh(t *testing.T) {
 			continue
 		}
 		args := strings.Fields(line)
-		if strings.HasSuffix(args[0], "/forge") {
+		if strings.HasSuffix(args[0], "forge-build.sh") {
 			// A prerequisite (forge build writes out/, which is not committed): run it as
 			// go generate would, so that the abigen lines after it read current artifacts.
 			if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
