@@ -24,12 +24,15 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	Checks   []ops.Check // readiness of Postgres, Redis, chains
+	// Webhooks receives Request Network deliveries; nil leaves the endpoint unmounted.
+	Webhooks WebhookReceiver
 }
 
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
+	webhooks *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -45,7 +48,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "amn_http_errors_total", Help: "Error responses by stable error code.",
 		}, []string{"code"}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.errors)
+	m.webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "amn_webhook_deliveries_total", Help: "Webhook deliveries by outcome (accepted, rejected) and event or error code.",
+	}, []string{"outcome", "kind"})
+	reg.MustRegister(m.requests, m.duration, m.errors, m.webhooks)
 	return m
 }
 
@@ -61,6 +67,9 @@ func NewRouter(d Deps) http.Handler {
 		writeError(w, m, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this endpoint")
 	})
 	ops.Handlers(r, d.Registry, d.Checks)
+	if d.Webhooks != nil {
+		r.Post("/v1/webhooks/request-network", requestNetworkWebhook(d.Webhooks, m, d.Log))
+	}
 	return r
 }
 

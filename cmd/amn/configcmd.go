@@ -16,13 +16,15 @@ type printOptions struct {
 	RedisURL string
 	Chain    string
 	RPCURL   string
+	// RNWebhookSecret is shown only as set or not.
+	RNWebhookSecret string
 }
 
 // Validate accepts anything: printing is how people find out what is wrong.
 func (o *printOptions) Validate() error { return nil }
 
 // secretFlags are printed masked.
-var secretFlags = map[string]bool{"database-url": true, "redis-url": true, "rpc-url": true}
+var secretFlags = map[string]bool{"database-url": true, "redis-url": true, "rpc-url": true, "rn-webhook-secret": true}
 
 func newConfigCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "config", Short: "Inspect configuration"}
@@ -39,7 +41,10 @@ func newConfigCmd() *cobra.Command {
 					return
 				}
 				v := f.Value.String()
-				if secretFlags[f.Name] {
+				switch {
+				case f.Name == "rn-webhook-secret" && v != "":
+					v = "(set)"
+				case secretFlags[f.Name]:
 					v = config.MaskURL(v)
 				}
 				src := "default"
@@ -57,6 +62,7 @@ func newConfigCmd() *cobra.Command {
 	print.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL")
 	print.Flags().StringVar(&o.Chain, "chain", "", "chain key")
 	print.Flags().StringVar(&o.RPCURL, "rpc-url", "", "chain JSON-RPC endpoint")
+	print.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret")
 	cmd.AddCommand(print)
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/payment"
 )
 
 // opsOnly is the handler of roles without an API of their own: /healthz, /readyz, /metrics.
@@ -21,7 +22,8 @@ func opsOnly(p *process) http.Handler {
 
 type apiOptions struct {
 	commonOptions
-	RedisURL string
+	RedisURL        string
+	RNWebhookSecret string
 }
 
 func (o *apiOptions) Validate() error {
@@ -46,6 +48,7 @@ func newAPICmd() *cobra.Command {
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
+	cmd.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret; empty leaves /v1/webhooks/request-network unmounted")
 	return cmd
 }
 
@@ -58,8 +61,17 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 	if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
 		return err
 	}
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks})
-	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks}
+	if o.RNWebhookSecret != "" {
+		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
+		if err != nil {
+			return err
+		}
+		deps.Webhooks = wh
+	} else {
+		p.log.Warn("no --rn-webhook-secret: Request Network webhooks are not accepted")
+	}
+	return p.serve(ctx, o.Listen, api.NewRouter(deps), o.ShutdownTimeout)
 }
 
 type indexerOptions struct {

@@ -1,0 +1,47 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/amanat/amn/payment"
+)
+
+// WebhookReceiver takes Request Network deliveries (payment.Webhooks does).
+type WebhookReceiver interface {
+	Receive(ctx context.Context, deliveryID, signature string, body []byte) (payment.WebhookResult, error)
+}
+
+// requestNetworkWebhook reads at most payment.MaxWebhookBody bytes and hands the raw body to the
+// receiver, which verifies it before anything else. Whatever it refuses changes nothing.
+func requestNetworkWebhook(rcv WebhookReceiver, m *metrics, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, payment.MaxWebhookBody))
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			err = payment.ErrWebhookTooLarge
+		}
+		var res payment.WebhookResult
+		if err == nil {
+			res, err = rcv.Receive(r.Context(), r.Header.Get(payment.HeaderWebhookDelivery), r.Header.Get(payment.HeaderWebhookSignature), body)
+		}
+		if err != nil {
+			status, code, msg := classify(err)
+			m.webhooks.WithLabelValues("rejected", code).Inc()
+			if status >= 500 {
+				log.Error("webhook failed", "request_id", middleware.GetReqID(r.Context()), "err", err)
+			}
+			writeError(w, m, status, code, msg)
+			return
+		}
+		m.webhooks.WithLabelValues("accepted", res.Event.Event).Inc()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte(`{"status":"accepted"}` + "\n"))
+	}
+}
