@@ -44,6 +44,9 @@ func TestExpireDueAndLatePayment(t *testing.T) {
 	if p, err = confirmAll(ctx, s, c, p); err != nil || p.State != payment.Late || p.Received.Cmp(big.NewInt(1_000_000)) != 0 {
 		t.Fatalf("late payment ended %v %v", p.State, err)
 	}
+	if n := sweepJobs(ctx, t, p); n != 1 {
+		t.Fatalf("a late payment asks for %d sweeps, want 1 (its money must still reach escrow)", n)
+	}
 	dests, err := s.ListDestinations(ctx, payment.DestinationFilter{ChainID: 56})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
@@ -65,6 +67,7 @@ type Deriver interface {
 type Service struct {
 	pool    *pgxpool.Pool
 	deriver Deriver
+	jobs    *river.Client[pgx.Tx] // insert-only: enqueues the jobs transitions cause
 	now     func() time.Time
 	// LateWindow is how long after expiry a deposit address is still watched.
 	LateWindow time.Duration
@@ -72,7 +75,17 @@ type Service struct {
 
 // New returns a service on pool deriving deposit addresses with d.
 func New(pool *pgxpool.Pool, d Deriver) *Service {
-	return &Service{pool: pool, deriver: d, now: time.Now, LateWindow: 7 * 24 * time.Hour}
+	return &Service{pool: pool, deriver: d, jobs: insertOnly(pool), now: time.Now, LateWindow: 7 * 24 * time.Hour}
+}
+
+// insertOnly returns a River client that only inserts jobs (the worker role works them). With no
+// queues or workers configured its construction cannot fail.
+func insertOnly(pool *pgxpool.Pool) *river.Client[pgx.Tx] {
+	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		panic(fmt.Sprintf("payment: an insert-only River client: %v", err))
+	}
+	return c
 }
 
 // WithClock replaces time.Now (tests).

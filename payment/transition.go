@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
@@ -48,7 +49,25 @@ func (o Observation) ref() string {
 type step struct {
 	to        State
 	transfers []ledger.Transfer
+	jobs      []river.JobArgs // follow-up work, enqueued in the same transaction
 	reason    string
+}
+
+// SweepArgs asks for a paid deposit to be swept into the escrow contract. The jobs wait in the
+// SweepQueue, which the signer works (it turns each into a sweep intent it verifies itself).
+type SweepArgs struct {
+	PaymentID string `json:"payment_id" river:"unique"`
+}
+
+// SweepQueue holds sweep jobs.
+const SweepQueue = "sweeps"
+
+// Kind is the job's stable name.
+func (SweepArgs) Kind() string { return "payment_sweep" }
+
+// InsertOpts keep one sweep job per payment.
+func (SweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: SweepQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // transition runs one event on one payment in one transaction: lock the row, refuse the event if
@@ -86,6 +105,11 @@ func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor 
 		if len(st.transfers) > 0 {
 			if _, err := books.Transfer(ctx, st.transfers...); err != nil {
 				return err
+			}
+		}
+		for _, j := range st.jobs {
+			if _, err := s.jobs.InsertTx(ctx, tx, j, nil); err != nil {
+				return fmt.Errorf("enqueueing %s: %w", j.Kind(), err)
 			}
 		}
 		p.State = st.to
@@ -177,9 +201,15 @@ func (s *Service) Confirm(ctx context.Context, id ledger.ID, obs ledger.ID) (*Pa
 		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
 		p.PendingCount--
 		p.Received = new(big.Int).Add(p.Received, t.Amount)
-		return step{to: p.settled(), reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
+		st := step{to: p.settled(), reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
 			ID: post, PendingID: obs, Flags: ledger.PostPending, PaymentRef: p.ID.String(),
-		}}}, nil
+		}}}
+		// Paid in full (or more, or late): the money should move into escrow. An underpaid
+		// deposit waits for the rest or for an operator.
+		if st.to == Funded || st.to == Overpaid || st.to == Late {
+			st.jobs = []river.JobArgs{SweepArgs{PaymentID: p.ID.String()}}
+		}
+		return st, nil
 	})
 }
 

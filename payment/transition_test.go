@@ -263,6 +263,17 @@ func counts(ctx context.Context, t *testing.T, p *payment.Payment) (transfers, t
 	return
 }
 
+// sweepJobs counts the payment's sweep jobs.
+func sweepJobs(ctx context.Context, t *testing.T, p *payment.Payment) int {
+	t.Helper()
+	var n int
+	if err := poolFor.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'payment_sweep' AND queue = 'sweeps'
+		AND args->>'payment_id' = $1`, p.ID.String()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // TestEveryTransition puts a payment in every state and tries every event on it: legal ones move
 // it to the expected state writing exactly their transfers and one timeline row; illegal ones
 // fail with ErrIllegalTransition and write nothing.
@@ -289,8 +300,10 @@ func TestEveryTransition(t *testing.T) {
 					t.Fatalf("path reached %s, want %s", p.State, from)
 				}
 				transfers, timeline := counts(ctx, t, p)
+				jobs := sweepJobs(ctx, t, p)
 				got, err := ev.run(ctx, s, c, p)
 				after, afterTimeline := counts(ctx, t, p)
+				newJobs := sweepJobs(ctx, t, p) - jobs
 				to, legal := want[from][ev.name]
 				if legal != payment.CanStart(ev.name, from) {
 					t.Fatalf("the test table and the state machine disagree on %s from %s", ev.name, from)
@@ -305,8 +318,8 @@ func TestEveryTransition(t *testing.T) {
 					if !replay && !errors.Is(err, payment.ErrIllegalTransition) {
 						t.Fatalf("err = %v, want ErrIllegalTransition", err)
 					}
-					if after != transfers || afterTimeline != timeline {
-						t.Fatalf("a refused event wrote %d transfers and %d timeline rows", after-transfers, afterTimeline-timeline)
+					if after != transfers || afterTimeline != timeline || newJobs != 0 {
+						t.Fatalf("a refused event wrote %d transfers, %d timeline rows, %d jobs", after-transfers, afterTimeline-timeline, newJobs)
 					}
 					if cur, _ := s.Get(ctx, p.ID); cur.State != from {
 						t.Fatalf("state changed to %s", cur.State)
@@ -321,6 +334,14 @@ func TestEveryTransition(t *testing.T) {
 				}
 				if after-transfers != ev.transfers || afterTimeline-timeline != 1 {
 					t.Fatalf("wrote %d transfers and %d timeline rows, want %d and 1", after-transfers, afterTimeline-timeline, ev.transfers)
+				}
+				// Only becoming paid (funded, overpaid, late) asks for a sweep.
+				wantJobs := 0
+				if ev.name == payment.EvConfirm && (to == payment.Funded || to == payment.Overpaid || to == payment.Late) {
+					wantJobs = 1
+				}
+				if newJobs != wantJobs {
+					t.Fatalf("enqueued %d sweep jobs, want %d", newJobs, wantJobs)
 				}
 			})
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/amanat/amn/db"
 )
@@ -122,11 +121,7 @@ func NewWebhooks(pool *pgxpool.Pool, secret []byte) (*Webhooks, error) {
 	if len(secret) == 0 {
 		return nil, errors.New("webhooks: a secret is required")
 	}
-	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{}) // insert-only
-	if err != nil {
-		return nil, err
-	}
-	return &Webhooks{pool: pool, secret: secret, jobs: jobs}, nil
+	return &Webhooks{pool: pool, secret: secret, jobs: insertOnly(pool)}, nil
 }
 
 // WebhookResult says what a delivery led to.
