@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db/dbtest"
 )
@@ -59,5 +62,38 @@ func TestPaymentsCreateListShowAndLedgerCheck(t *testing.T) {
 	code, out, _ = run(t, env, "ledger", "check")
 	if code != 0 || !strings.Contains(out, "passed") {
 		t.Fatalf("ledger check on a healthy database: exit %d %s", code, out)
+	}
+}
+
+// TestLedgerCheckNamesACorruptedRow changes a balance behind the ledger's back: the check exits
+// non-zero and names the account.
+func TestLedgerCheckNamesACorruptedRow(t *testing.T) {
+	url := dbtest.Empty(t)
+	env := []string{"AMN_DATABASE_URL=" + url}
+	if code, _, errs := run(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	if code, _, errs := run(t, env, "payments", "create", "--xpub", anvilXpub, "--buyer", "b", "--offer", "o",
+		"--seller", "0x00000000000000000000000000000000000000aa", "--token", "0x55d398326f99059fF775485246999027B3197955",
+		"--amount", "1", "--request-id", "r", "--salt", "s"); code != 0 {
+		t.Fatalf("create: %s", errs)
+	}
+	if code, _, _ := run(t, env, "ledger", "check"); code != 0 {
+		t.Fatal("check fails before the corruption")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var id string
+	if err := conn.QueryRow(ctx, `UPDATE ledger_accounts SET credits_posted = 5
+		WHERE id = (SELECT id FROM ledger_accounts WHERE code = 2 LIMIT 1) RETURNING id::text`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, env, "ledger", "check")
+	if code != 1 || !strings.Contains(errs, "ledger check failed: ledger_accounts") || !strings.Contains(errs, id) {
+		t.Fatalf("check after corrupting account %s: exit %d %q", id, code, errs)
 	}
 }
