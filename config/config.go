@@ -51,11 +51,8 @@ type Common struct {
 
 // Validate checks the common settings; requireDB is false only for roles that can run without one.
 func (c *Common) Validate() error {
-	if c.DatabaseURL == "" {
-		return invalid("database-url", "is required (postgres://user@host:5432/dbname)")
-	}
-	if _, err := db.ParseURL(c.DatabaseURL); err != nil {
-		return invalid("database-url", "is malformed: %v", errors.Unwrap(err))
+	if err := ValidateDatabaseURL("database-url", c.DatabaseURL); err != nil {
+		return err
 	}
 	if err := ValidateListen("listen", c.Listen); err != nil {
 		return err
@@ -68,6 +65,17 @@ func (c *Common) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return invalid("shutdown-timeout", "must be positive")
+	}
+	return nil
+}
+
+// ValidateDatabaseURL checks a postgres:// URL without repeating its password.
+func ValidateDatabaseURL(flag, raw string) error {
+	if raw == "" {
+		return invalid(flag, "is required (postgres://user@host:5432/dbname)")
+	}
+	if _, err := db.ParseURL(raw); err != nil {
+		return invalid(flag, "is malformed: %v", errors.Unwrap(err))
 	}
 	return nil
 }

@@ -7,26 +7,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/db"
 )
 
-type migrateOptions struct {
-	DatabaseURL string
-}
-
-func (o *migrateOptions) Validate() error {
-	if o.DatabaseURL == "" {
-		return fmt.Errorf("%w: --database-url (AMN_DATABASE_URL) is required", config.ErrInvalid)
-	}
-	if _, err := db.ParseURL(o.DatabaseURL); err != nil {
-		return fmt.Errorf("%w: --database-url (AMN_DATABASE_URL) %v", config.ErrInvalid, err)
-	}
-	return nil
-}
-
 func newMigrateCmd() *cobra.Command {
-	var o migrateOptions
+	var o dbOptions
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply, list or roll back database migrations (River's and Amn's)",
@@ -35,13 +20,10 @@ func newMigrateCmd() *cobra.Command {
 
 	withMigrator := func(run func(ctx context.Context, cmd *cobra.Command, m *db.Migrator) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return badInput(err)
-			}
 			ctx := cmd.Context()
-			pool, err := db.Open(ctx, o.DatabaseURL)
+			pool, err := o.open(ctx)
 			if err != nil {
-				return badInput(err)
+				return err
 			}
 			defer pool.Close()
 			m, err := db.NewMigrator(pool)

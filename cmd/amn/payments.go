@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,40 +9,14 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
-	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
-
-// dbOptions are the settings of the operators' commands that read the database directly.
-type dbOptions struct {
-	DatabaseURL string
-	JSON        bool
-}
-
-func (o *dbOptions) Validate() error {
-	if o.DatabaseURL == "" {
-		return fmt.Errorf("%w: --database-url (AMN_DATABASE_URL) is required", config.ErrInvalid)
-	}
-	if _, err := db.ParseURL(o.DatabaseURL); err != nil {
-		return fmt.Errorf("%w: --database-url (AMN_DATABASE_URL) %v", config.ErrInvalid, err)
-	}
-	return nil
-}
-
-func (o *dbOptions) open(ctx context.Context) (*pgxpool.Pool, error) {
-	if err := o.Validate(); err != nil {
-		return nil, badInput(err)
-	}
-	pool, err := db.Open(ctx, o.DatabaseURL)
-	return pool, badInput(err)
-}
 
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

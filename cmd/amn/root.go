@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ops"
 )
 
@@ -73,4 +76,22 @@ func (o *commonOptions) addFlags(fs *pflag.FlagSet, d config.Common) {
 func (o *commonOptions) logger() *slog.Logger {
 	level, _ := config.ParseLogLevel(o.LogLevel) // validated before
 	return ops.NewLogger(os.Stderr, o.LogFormat, level)
+}
+
+// dbOptions are the settings of the operators' commands that read the database directly.
+type dbOptions struct {
+	DatabaseURL string
+	JSON        bool
+}
+
+func (o *dbOptions) Validate() error {
+	return config.ValidateDatabaseURL("database-url", o.DatabaseURL)
+}
+
+func (o *dbOptions) open(ctx context.Context) (*pgxpool.Pool, error) {
+	if err := o.Validate(); err != nil {
+		return nil, badInput(err)
+	}
+	pool, err := db.Open(ctx, o.DatabaseURL)
+	return pool, badInput(err)
 }
