@@ -47,10 +47,11 @@ func newDevCmd() *cobra.Command {
 	var o devOptions
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run the whole stack locally: migrations, three anvil chains (ids 1, 56, 137), Redis, the API",
+		Short: "Run the whole stack locally: migrations, three anvil chains (ids 1, 56, 137) with the contracts, Redis, the API",
 		Long: `dev runs the local stack in one process with devnet keys only. It creates the database when
 it is missing and applies migrations, starts anvil nodes for chain ids 1, 56 and 137 on
-consecutive ports from --anvil-base-port, uses --redis-url or else an in-process Redis
+consecutive ports from --anvil-base-port and deploys on each Request Network's real fee proxies,
+two test stablecoins and AmnEscrow with a 2-of-3 custodian set, uses --redis-url or else an in-process Redis
 (miniredis), serves the API with /readyz and /metrics, and stops everything on Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -114,11 +115,21 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
+	fixtures, err := deployFixtures(ctx, nodes)
+	for _, f := range fixtures {
+		p.closers = append(p.closers, f.Close)
+	}
+	if err != nil {
+		return err
+	}
 	for i, c := range chain.Mainnets {
 		if err := p.followChain(ctx, c, nodes[i].URL); err != nil {
 			return err
 		}
+		a := fixtures[i].Addresses
 		fmt.Fprintf(out, "chain     %-8s id %-4d %s (anvil pid %d)\n", c.Key, c.ID, nodes[i].URL, nodes[i].Pid())
+		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
+		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), fixtures[i].Threshold, len(fixtures[i].Custodians))
 	}
 	fmt.Fprintf(out, "postgres  %s\n", db.Redact(o.DatabaseURL))
 	fmt.Fprintf(out, "api       http://%s  (/healthz /readyz /metrics)\n", o.Listen)
@@ -136,9 +147,9 @@ func startChains(ctx context.Context, basePort int) ([]*devnet.Anvil, error) {
 	for i, c := range chain.Mainnets {
 		wg.Go(func() {
 			nodes[i], errs[i] = devnet.StartAnvil(ctx, devnet.AnvilOptions{
-				// Faster than the real chains so that a demo moves, one slot per
-				// epoch so that finality follows two blocks behind the head.
-				ChainID: c.ID, Port: basePort + i, SlotsInEpoch: 1, BlockTime: min(max(c.BlockTime.Round(time.Second), time.Second), 2*time.Second),
+				// A block a second so that a demo moves, one slot per epoch so that
+				// finality follows two blocks behind the head.
+				ChainID: c.ID, Port: basePort + i, SlotsInEpoch: 1, BlockTime: time.Second,
 			})
 		})
 	}
@@ -153,6 +164,28 @@ func startChains(ctx context.Context, basePort int) ([]*devnet.Anvil, error) {
 		return started, err
 	}
 	return nodes, nil
+}
+
+// deployFixtures deploys the money path's contracts (Request Network's real fee proxies, two test
+// stablecoins, AmnEscrow with a 2-of-3 custodian set) on every local chain, concurrently.
+func deployFixtures(ctx context.Context, nodes []*devnet.Anvil) ([]*devnet.Fixture, error) {
+	fixtures := make([]*devnet.Fixture, len(nodes))
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Go(func() { fixtures[i], errs[i] = devnet.Deploy(ctx, n, devnet.FixtureOptions{}) })
+	}
+	wg.Wait()
+	var deployed []*devnet.Fixture
+	for _, f := range fixtures {
+		if f != nil {
+			deployed = append(deployed, f)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return deployed, fmt.Errorf("deploying the devnet contracts: %w", err)
+	}
+	return fixtures, nil
 }
 
 // createDatabaseIfMissing creates the dev database on first run; only `amn dev` does this.

@@ -19,6 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/db/dbtest"
 )
 
@@ -343,6 +347,23 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	if len(pids) != 3 {
 		t.Fatalf("want 3 anvil pids printed, got %v:\n%s", pids, logs.String())
 	}
+	// Each chain has the money path's contracts: the escrow answers with its custodian set.
+	escrows := regexp.MustCompile(`AmnEscrow (0x[0-9a-fA-F]{40})`).FindAllStringSubmatch(logs.String(), -1)
+	if len(escrows) != 3 {
+		t.Fatalf("want an AmnEscrow address per chain:\n%s", logs.String())
+	}
+	client, err := ethclient.Dial(fmt.Sprintf("http://127.0.0.1:%d", base+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	esc, err := bindings.NewAmnEscrow(common.HexToAddress(escrows[1][1]), client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th, err := esc.Threshold(nil); err != nil || th.Int64() != 2 {
+		t.Fatalf("escrow on bsc: threshold %v, %v", th, err)
+	}
+	client.Close()
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
