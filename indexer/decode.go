@@ -1,0 +1,158 @@
+package indexer
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/amanat/amn/bindings"
+)
+
+// Event topics (topic 0) the indexer asks for. The fee proxy topics are checked against CHAINS.md
+// in the tests.
+var (
+	TopicERC20FeeProxy = crypto.Keccak256Hash([]byte("TransferWithReferenceAndFee(address,address,uint256,bytes,uint256,address)"))
+	TopicEthFeeProxy   = crypto.Keccak256Hash([]byte("TransferWithReferenceAndFee(address,uint256,bytes,uint256,address)"))
+	TopicTransfer      = crypto.Keccak256Hash([]byte("Transfer(address,address,uint256)"))
+
+	TopicEscrowFunded    = crypto.Keccak256Hash([]byte("Funded(bytes32,address,address,address,uint256,address)"))
+	TopicEscrowReleased  = crypto.Keccak256Hash([]byte("Released(bytes32,address,address,uint256,address,uint256,bool)"))
+	TopicEscrowRefunded  = crypto.Keccak256Hash([]byte("Refunded(bytes32,address,address,uint256,bool)"))
+	TopicEscrowReclaimed = crypto.Keccak256Hash([]byte("Reclaimed(bytes32,address,address,uint256)"))
+	TopicEscrowFrozen    = crypto.Keccak256Hash([]byte("Frozen(bytes32,address)"))
+	TopicEscrowUnfrozen  = crypto.Keccak256Hash([]byte("Unfrozen(bytes32,address)"))
+)
+
+// escrowTopics are the AmnEscrow events the indexer follows.
+var escrowTopics = []common.Hash{TopicEscrowFunded, TopicEscrowReleased, TopicEscrowRefunded,
+	TopicEscrowReclaimed, TopicEscrowFrozen, TopicEscrowUnfrozen}
+
+// ErrDecode is returned for a log that does not decode as the event its topic names.
+var ErrDecode = errors.New("log does not decode")
+
+// FeeProxyPayment is a Request Network fee proxy's TransferWithReferenceAndFee.
+type FeeProxyPayment struct {
+	Token        common.Address // chain.NativeToken for EthereumFeeProxy
+	To           common.Address
+	Amount       *big.Int
+	ReferenceTop common.Hash // keccak256 of the reference bytes (the indexed topic)
+	Fee          *big.Int
+	FeeAddress   common.Address
+}
+
+// TokenTransfer is an ERC-20 Transfer.
+type TokenTransfer struct {
+	Token, From, To common.Address
+	Amount          *big.Int
+}
+
+// EscrowEvent is one AmnEscrow event about a payment.
+type EscrowEvent struct {
+	Topic     common.Hash
+	PaymentID common.Hash // bytes32 as on chain
+	Amount    *big.Int    // Funded, Refunded, Reclaimed: the amount; Released: seller + fee
+}
+
+var (
+	erc20Proxy, _ = bindings.NewERC20FeeProxyFilterer(common.Address{}, nil)
+	ethProxy, _   = bindings.NewEthereumFeeProxyFilterer(common.Address{}, nil)
+	escrow, _     = bindings.NewAmnEscrowFilterer(common.Address{}, nil)
+)
+
+// DecodeFeeProxy decodes either fee proxy's event; native is true for EthereumFeeProxy, whose
+// token is nativeToken.
+func DecodeFeeProxy(l types.Log, nativeToken common.Address) (FeeProxyPayment, error) {
+	if len(l.Topics) != 2 {
+		return FeeProxyPayment{}, fmt.Errorf("%w: fee proxy event with %d topics", ErrDecode, len(l.Topics))
+	}
+	switch l.Topics[0] {
+	case TopicERC20FeeProxy:
+		e, err := erc20Proxy.ParseTransferWithReferenceAndFee(l)
+		if err != nil {
+			return FeeProxyPayment{}, fmt.Errorf("%w: %v", ErrDecode, err)
+		}
+		return FeeProxyPayment{Token: e.TokenAddress, To: e.To, Amount: e.Amount, ReferenceTop: l.Topics[1], Fee: e.FeeAmount, FeeAddress: e.FeeAddress}, nil
+	case TopicEthFeeProxy:
+		e, err := ethProxy.ParseTransferWithReferenceAndFee(l)
+		if err != nil {
+			return FeeProxyPayment{}, fmt.Errorf("%w: %v", ErrDecode, err)
+		}
+		return FeeProxyPayment{Token: nativeToken, To: e.To, Amount: e.Amount, ReferenceTop: l.Topics[1], Fee: e.FeeAmount, FeeAddress: e.FeeAddress}, nil
+	}
+	return FeeProxyPayment{}, fmt.Errorf("%w: not a fee proxy event", ErrDecode)
+}
+
+// DecodeTransfer decodes an ERC-20 Transfer (three topics, the amount in data). ERC-721's
+// Transfer has the same topic 0 but four topics: it is refused.
+func DecodeTransfer(l types.Log) (TokenTransfer, error) {
+	if len(l.Topics) != 3 || l.Topics[0] != TopicTransfer || len(l.Data) != 32 {
+		return TokenTransfer{}, fmt.Errorf("%w: not an ERC-20 Transfer", ErrDecode)
+	}
+	return TokenTransfer{
+		Token: l.Address, From: common.BytesToAddress(l.Topics[1][:]), To: common.BytesToAddress(l.Topics[2][:]),
+		Amount: new(big.Int).SetBytes(l.Data),
+	}, nil
+}
+
+// DecodeEscrow decodes the AmnEscrow events the indexer follows.
+func DecodeEscrow(l types.Log) (EscrowEvent, error) {
+	if len(l.Topics) < 2 {
+		return EscrowEvent{}, fmt.Errorf("%w: escrow event with %d topics", ErrDecode, len(l.Topics))
+	}
+	ev := EscrowEvent{Topic: l.Topics[0], PaymentID: l.Topics[1]}
+	var err error
+	switch l.Topics[0] {
+	case TopicEscrowFunded:
+		var e *bindings.AmnEscrowFunded
+		if e, err = escrow.ParseFunded(l); err == nil {
+			ev.Amount = e.Amount
+		}
+	case TopicEscrowReleased:
+		var e *bindings.AmnEscrowReleased
+		if e, err = escrow.ParseReleased(l); err == nil {
+			ev.Amount = new(big.Int).Add(e.SellerAmount, e.FeeAmount)
+		}
+	case TopicEscrowRefunded:
+		var e *bindings.AmnEscrowRefunded
+		if e, err = escrow.ParseRefunded(l); err == nil {
+			ev.Amount = e.Amount
+		}
+	case TopicEscrowReclaimed:
+		var e *bindings.AmnEscrowReclaimed
+		if e, err = escrow.ParseReclaimed(l); err == nil {
+			ev.Amount = e.Amount
+		}
+	case TopicEscrowFrozen:
+		_, err = escrow.ParseFrozen(l)
+	case TopicEscrowUnfrozen:
+		_, err = escrow.ParseUnfrozen(l)
+	default:
+		return EscrowEvent{}, fmt.Errorf("%w: not an escrow event", ErrDecode)
+	}
+	if err != nil {
+		return EscrowEvent{}, fmt.Errorf("%w: %v", ErrDecode, err)
+	}
+	return ev, nil
+}
+
+func escrowKind(topic common.Hash) string {
+	switch topic {
+	case TopicEscrowFunded:
+		return "escrow_funded"
+	case TopicEscrowReleased:
+		return "escrow_released"
+	case TopicEscrowRefunded:
+		return "escrow_refunded"
+	case TopicEscrowReclaimed:
+		return "escrow_reclaimed"
+	case TopicEscrowFrozen:
+		return "escrow_frozen"
+	case TopicEscrowUnfrozen:
+		return "escrow_unfrozen"
+	}
+	return "escrow"
+}

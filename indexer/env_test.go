@@ -1,0 +1,269 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// anvilXpub is the account xpub (m/44'/60'/0') of anvil's public test mnemonic. Deposit indices
+// start high (skipIndices) so deposit addresses are never anvil's funded, busy accounts 0–9.
+const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP"
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// env is one anvil chain with the fixture, a database and an indexer.
+type env struct {
+	t    *testing.T
+	f    *devnet.Fixture
+	db   *pgxpool.Pool
+	pay  *payment.Service
+	cfg  chain.Config
+	reg  *prometheus.Registry
+	m    *Metrics
+	ix   *Indexer
+	rpc  *chain.Pool
+	keys map[string]int
+}
+
+var dbOnce atomic.Bool
+
+func chainKey(id uint64) string {
+	switch id {
+	case 1:
+		return "eth"
+	case 56:
+		return "bsc"
+	case 137:
+		return "polygon"
+	}
+	return fmt.Sprintf("dev%d", id)
+}
+
+// devConfig is the chain config of a fixture: its tokens, proxies and escrow.
+func devConfig(f *devnet.Fixture, floor uint64, urls ...string) chain.Config {
+	if len(urls) == 0 {
+		urls = []string{f.URL}
+	}
+	return chain.Config{
+		Chain:    chain.Chain{Key: chainKey(f.ChainID), Name: "devnet", ID: f.ChainID, BlockTime: 100 * time.Millisecond, DepthFloor: floor},
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: true, MaxLogRange: 1000,
+		Endpoints: urls,
+		Tokens:    []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
+		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
+		Escrow:     f.Addresses.Escrow,
+	}
+}
+
+func newFixture(t *testing.T, chainID uint64) *devnet.Fixture {
+	t.Helper()
+	f, err := devnet.Start(context.Background(), chainID, devnet.FixtureOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	return f
+}
+
+func newPaymentService(t *testing.T) (*payment.Service, *pgxpool.Pool) {
+	t.Helper()
+	pool := dbtest.Pool(t)
+	if dbOnce.CompareAndSwap(false, true) {
+		if _, err := pool.Exec(context.Background(), `SELECT setval('deposit_index_seq', 1000)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := hd.ParseXpub(anvilXpub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return payment.New(pool, d), pool
+}
+
+// newEnv builds an indexer over f with its own metrics; the database is the package's.
+func newEnv(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool.Pool, cfg chain.Config, o Options) *env {
+	t.Helper()
+	ctx := context.Background()
+	reg := prometheus.NewRegistry()
+	rpc, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(reg), BaseBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond, Timeout: 2 * time.Second, Attempts: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rpc.Close)
+	m := NewMetrics(reg)
+	heads := NewHeadTracker(cfg.Chain, rpc, time.Second, NewHeadMetrics(reg), quiet)
+	ix := New(cfg, rpc, pool, pay, heads, m, quiet, o)
+	return &env{t: t, f: f, db: pool, pay: pay, cfg: cfg, reg: reg, m: m, ix: ix, rpc: rpc}
+}
+
+var offers atomic.Int64
+
+// newPayment creates a payment on the env's chain in token (chain.NativeToken for native).
+func (e *env) newPayment(chainID uint64, token common.Address, amount int64) *payment.Payment {
+	e.t.Helper()
+	sym, dec := "USDT", uint8(6)
+	switch token {
+	case chain.NativeToken:
+		sym, dec = "NATIVE", 18
+	case e.f.Addresses.TUSD:
+		sym, dec = "TUSD", 18
+	}
+	p, err := e.pay.Create(context.Background(), payment.NewPayment{
+		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", offers.Add(1)), SellerAddress: e.f.Seller.Address,
+		ChainID: chainID, ChainKey: chainKey(chainID), Token: token, TokenSymbol: sym, Decimals: dec,
+		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: e.f.FeeRecipient.Address,
+		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("req-%d", offers.Load()), Salt: "5a17", TTL: time.Hour,
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+// payViaProxy sends the checkout's transactions (approve + fee proxy, or the native proxy call).
+func (e *env) payViaProxy(p *payment.Payment, buyer int, amount int64) common.Hash {
+	e.t.Helper()
+	ctx := context.Background()
+	native := p.Token == chain.NativeToken
+	req := payment.CheckoutRequest{ChainID: e.f.ChainID, Native: native, Decimals: p.Decimals, Amount: big.NewInt(amount),
+		Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: e.f.Addresses.ERC20FeeProxy, FeeAddress: p.FeeAddress}
+	if native {
+		req.FeeProxy = e.f.Addresses.EthereumFeeProxy
+	} else {
+		req.Token = p.Token
+	}
+	co, err := payment.NewCheckout(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var last common.Hash
+	for _, c := range co.Transactions {
+		v, _ := new(big.Int).SetString(c.Value, 10)
+		r, err := e.f.Send(ctx, e.f.Buyers[buyer], c.To, c.Data, v)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		last = r.TxHash
+	}
+	return last
+}
+
+// transfer sends a plain ERC-20 transfer from a buyer.
+func (e *env) transfer(token, to common.Address, buyer int, amount int64) common.Hash {
+	e.t.Helper()
+	ctx := context.Background()
+	opts := e.f.Opts(ctx, e.f.Buyers[buyer])
+	var err error
+	var hash common.Hash
+	if token == e.f.Addresses.USDT {
+		r, werr := e.f.Wait(ctx)(e.f.USDT.Transfer(opts, to, big.NewInt(amount)))
+		err = werr
+		if r != nil {
+			hash = r.TxHash
+		}
+	} else {
+		r, werr := e.f.Wait(ctx)(e.f.TUSD.Transfer(opts, to, big.NewInt(amount)))
+		err = werr
+		if r != nil {
+			hash = r.TxHash
+		}
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return hash
+}
+
+// sendNative sends native currency straight to an address.
+func (e *env) sendNative(to common.Address, buyer int, wei int64) common.Hash {
+	e.t.Helper()
+	r, err := e.f.Send(context.Background(), e.f.Buyers[buyer], to, nil, big.NewInt(wei))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r.TxHash
+}
+
+func mine(t *testing.T, f *devnet.Fixture, n int) {
+	t.Helper()
+	if err := f.RPC.CallContext(context.Background(), nil, "anvil_mine", hexutil.EncodeUint64(uint64(n))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// catchUp steps the indexer until it has processed the node's head and credited what is final.
+func (e *env) catchUp() {
+	e.t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		progressed, err := e.ix.Step(ctx)
+		if err != nil {
+			e.t.Fatalf("step: %v", err)
+		}
+		if progressed {
+			continue
+		}
+		head, err := e.f.Client.BlockNumber(ctx)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		cp, _, err := LoadCheckpoint(ctx, e.db, e.cfg.ID)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if cp.Processed >= head {
+			return
+		}
+	}
+	e.t.Fatal("indexer did not catch up within the deadline")
+}
+
+func (e *env) state(p *payment.Payment) payment.State {
+	e.t.Helper()
+	got, err := e.pay.Get(context.Background(), p.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return got.State
+}
+
+// ledgerOf describes a payment's ledger transfers, in a stable order, for comparisons.
+func ledgerOf(t *testing.T, pool *pgxpool.Pool, p ledger.ID) string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT t.id::text, t.amount::text, t.pending, t.post_pending, t.void_pending,
+		coalesce(s.state::text, '') FROM ledger_transfers t LEFT JOIN ledger_pending s ON s.transfer_id = t.id
+		WHERE t.payment_ref = $1 ORDER BY t.id`, p.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, amount, state string
+		var pending, post, void bool
+		if err := rows.Scan(&id, &amount, &pending, &post, &void, &state); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %s pending=%v post=%v void=%v %s\n", id, amount, pending, post, void, state)
+	}
+	return b.String()
+}

@@ -1,0 +1,565 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// RPC is what the indexer needs of a chain's endpoints (*chain.Pool has it).
+type RPC interface {
+	HeaderSource
+	Blocks(ctx context.Context, from, to uint64, full bool) ([]chain.Block, error)
+	Logs(ctx context.Context, q chain.LogQuery, from, to uint64, hashAt func(uint64) common.Hash) ([]types.Log, error)
+	Call(ctx context.Context, result any, method string, args ...any) error
+}
+
+// Options tune an Indexer; zero values take the defaults.
+type Options struct {
+	BatchBlocks  uint64        // most blocks fetched per step (default 500)
+	PollInterval time.Duration // between steps when caught up (default the chain's block time)
+	// Window is how many blocks below the safe block are kept for reorg detection (default 256).
+	Window uint64
+	// AddressChunk is the most deposit addresses (or references) in one eth_getLogs topic filter
+	// (default 1000, what providers accept).
+	AddressChunk int
+	Now          func() time.Time
+}
+
+// ErrHalted is returned while crediting on the chain is halted: a reorg reached a credited
+// observation, and only an operator may decide what happens next (Resume).
+var ErrHalted = errors.New("indexer halted")
+
+// Indexer follows one chain: it fetches ranges of blocks and their logs, matches them against
+// the watch set, records observations (pending ledger transfers through package payment),
+// credits them once final and canonical, and handles reorgs.
+type Indexer struct {
+	cfg      chain.Config
+	rpc      RPC
+	store    store
+	payments *payment.Service
+	heads    *HeadTracker
+	m        *Metrics
+	log      *slog.Logger
+	o        Options
+
+	proxies map[common.Address]bool
+	tokens  map[common.Address]bool
+	watchN  int
+}
+
+// New returns an indexer for cfg. heads is the chain's head tracker (its Poll is called by Step).
+func New(cfg chain.Config, rpc RPC, pool *pgxpool.Pool, payments *payment.Service, heads *HeadTracker, m *Metrics, log *slog.Logger, o Options) *Indexer {
+	if o.BatchBlocks == 0 {
+		o.BatchBlocks = 500
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = cfg.BlockTime
+	}
+	if o.Window == 0 {
+		o.Window = 256
+	}
+	if o.AddressChunk == 0 {
+		o.AddressChunk = 1000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	ix := &Indexer{cfg: cfg, rpc: rpc, store: store{pool}, payments: payments, heads: heads, m: m,
+		log: log.With("chain", cfg.Key), o: o, proxies: map[common.Address]bool{}, tokens: map[common.Address]bool{}}
+	for _, p := range cfg.FeeProxies {
+		ix.proxies[p.Address] = true
+	}
+	for _, t := range cfg.Tokens {
+		ix.tokens[t.Address] = true
+	}
+	return ix
+}
+
+// Run steps until ctx ends. A halt keeps the process up (metrics, status) but stops crediting.
+func (ix *Indexer) Run(ctx context.Context, wake <-chan struct{}) error {
+	for {
+		progressed, err := ix.Step(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrHalted):
+			// Stay halted; look again now and then whether an operator resumed.
+			progressed = false
+		case err != nil:
+			ix.log.Warn("indexer step failed", "err", err)
+		}
+		if progressed {
+			continue
+		}
+		t := time.NewTimer(ix.o.PollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// Step polls the heads, ingests the next range (or handles a reorg), and credits what became
+// final. progressed says there may be more to do at once.
+func (ix *Indexer) Step(ctx context.Context) (progressed bool, err error) {
+	if err := ix.heads.Poll(ctx); err != nil {
+		return false, err
+	}
+	h := ix.heads.Heads()
+	cp, err := ix.checkpoint(ctx)
+	if err != nil {
+		return false, err
+	}
+	ix.m.halted.WithLabelValues(ix.cfg.Key).Set(b2f(cp.Halted))
+	stalled := ix.o.Now().Sub(h.FinalizedAt) > time.Duration(ix.cfg.FinalityStall) && ix.cfg.Finality == chain.FinalityTag
+	ix.m.stalled.WithLabelValues(ix.cfg.Key).Set(b2f(stalled))
+	if cp.Halted {
+		return false, fmt.Errorf("%w on chain %s: %s", ErrHalted, ix.cfg.Key, cp.HaltReason)
+	}
+	if h.Latest > cp.Processed {
+		progressed, err = ix.ingest(ctx, cp, h.Latest)
+		if err != nil {
+			return false, err
+		}
+		if cp, err = ix.checkpoint(ctx); err != nil {
+			return false, err
+		}
+	}
+	ix.m.processed.WithLabelValues(ix.cfg.Key).Set(float64(cp.Processed))
+	ix.m.lag.WithLabelValues(ix.cfg.Key).Set(float64(h.Latest) - float64(cp.Processed))
+	if err := ix.rescans(ctx, cp); err != nil {
+		return progressed, err
+	}
+	return progressed, ix.confirm(ctx, h, cp)
+}
+
+// SafeBlock is the highest block this chain may credit now.
+func (ix *Indexer) SafeBlock(h Heads) uint64 {
+	if ix.cfg.Finality == chain.FinalityDepth {
+		if h.Latest < ix.cfg.DepthFloor {
+			return 0
+		}
+		return h.Latest - ix.cfg.DepthFloor
+	}
+	return h.SafeDepth(ix.cfg.Chain)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (ix *Indexer) checkpoint(ctx context.Context) (Checkpoint, error) {
+	cp, found, err := LoadCheckpoint(ctx, ix.store.pool, ix.cfg.ID)
+	if err != nil || found {
+		return cp, err
+	}
+	// First run: start just below the first block that can hold a payment.
+	start := max(ix.cfg.FirstBlock(), 1) - 1
+	hdr, err := ix.rpc.HeaderByNumber(ctx, new(big.Int).SetUint64(start))
+	if err != nil {
+		return cp, fmt.Errorf("reading start block %d: %w", start, err)
+	}
+	if err := ix.store.initCheckpoint(ctx, ix.cfg.ID, start, hdr.Hash(), hdr.ParentHash); err != nil {
+		return cp, err
+	}
+	cp, _, err = LoadCheckpoint(ctx, ix.store.pool, ix.cfg.ID)
+	return cp, err
+}
+
+// ingest fetches blocks processed+1 … min(latest, +batch), checks they extend the followed
+// chain, matches their events and moves the checkpoint.
+func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bool, error) {
+	from := cp.Processed + 1
+	to := min(latest, cp.Processed+ix.o.BatchBlocks)
+	blocks, err := ix.rpc.Blocks(ctx, from, to, ix.cfg.WatchNative)
+	if err != nil {
+		return false, err
+	}
+	if blocks[0].ParentHash != cp.ProcessedHash {
+		return true, ix.reorg(ctx, cp, blocks[0])
+	}
+	for i := 1; i < len(blocks); i++ {
+		if blocks[i].ParentHash != blocks[i-1].Hash {
+			// The chain changed while we read it: keep the consistent prefix, read the rest again.
+			blocks = blocks[:i]
+			to = blocks[i-1].Number
+			break
+		}
+	}
+	// The watch set is read after the blocks: a payment paid in one of them was created (and its
+	// address handed out) before the block was mined, so it is in the set.
+	w, err := ix.store.loadWatchSet(ctx, ix.o.Now())
+	if err != nil {
+		return false, err
+	}
+	ix.watchN = w.Len()
+	ix.m.watch.WithLabelValues(ix.cfg.Key).Set(float64(w.Len()))
+	hashes := make(map[uint64]common.Hash, len(blocks))
+	for _, b := range blocks {
+		hashes[b.Number] = b.Hash
+	}
+	hashAt := func(n uint64) common.Hash { return hashes[n] }
+	logs, err := ix.fetchLogs(ctx, w, from, to, hashAt)
+	if err != nil {
+		return false, err
+	}
+	matches := match(matchInput{chainID: ix.cfg.ID, native: ix.cfg.WatchNative, blocks: blocks, logs: logs,
+		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow}, w)
+	times := map[uint64]uint64{}
+	for _, b := range blocks {
+		times[b.Number] = b.Time
+	}
+	for _, m := range matches {
+		if err := ix.record(ctx, m, times[m.Obs.BlockNumber]); err != nil {
+			return false, err
+		}
+	}
+	if err := ix.store.advance(ctx, ix.cfg.ID, cp.Processed, blocks); err != nil {
+		return false, err
+	}
+	ix.m.blocks.WithLabelValues(ix.cfg.Key).Add(float64(len(blocks)))
+	return to < latest, nil
+}
+
+// fetchLogs asks for the fee proxies' events filtered by watched references, Transfers of the
+// configured tokens to watched deposit addresses, and the escrow contract's events.
+func (ix *Indexer) fetchLogs(ctx context.Context, w *WatchSet, from, to uint64, hashAt func(uint64) common.Hash) ([]types.Log, error) {
+	var queries []chain.LogQuery
+	proxies := make([]common.Address, 0, len(ix.cfg.FeeProxies))
+	for _, p := range ix.cfg.FeeProxies {
+		proxies = append(proxies, p.Address)
+	}
+	for _, refs := range chunks(w.refTopics, ix.o.AddressChunk) {
+		if len(proxies) > 0 {
+			queries = append(queries, chain.LogQuery{Addresses: proxies,
+				Topics: [][]common.Hash{{TopicERC20FeeProxy, TopicEthFeeProxy}, refs}})
+		}
+	}
+	tokens := make([]common.Address, 0, len(ix.cfg.Tokens))
+	for _, t := range ix.cfg.Tokens {
+		tokens = append(tokens, t.Address)
+	}
+	for _, deps := range chunks(w.deposits, ix.o.AddressChunk) {
+		if len(tokens) == 0 {
+			break
+		}
+		topics := make([]common.Hash, len(deps))
+		for i, d := range deps {
+			topics[i] = common.BytesToHash(d[:])
+		}
+		queries = append(queries, chain.LogQuery{Addresses: tokens, Topics: [][]common.Hash{{TopicTransfer}, nil, topics}})
+	}
+	if ix.cfg.Escrow != (common.Address{}) {
+		queries = append(queries, chain.LogQuery{Addresses: []common.Address{ix.cfg.Escrow}, Topics: [][]common.Hash{escrowTopics}})
+	}
+	var out []types.Log
+	for _, q := range queries {
+		logs, err := ix.rpc.Logs(ctx, q, from, to, hashAt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, logs...)
+	}
+	return out, nil
+}
+
+func chunks[T any](xs []T, n int) [][]T {
+	var out [][]T
+	for len(xs) > 0 {
+		k := min(n, len(xs))
+		out = append(out, xs[:k])
+		xs = xs[k:]
+	}
+	return out
+}
+
+// record stores one match and tells the payment: a pending deposit (Detect), or an exception
+// for money the payment did not ask for. Doing it again is a no-op on both sides.
+func (ix *Indexer) record(ctx context.Context, m Match, blockTime uint64) error {
+	if m.Escrow != nil {
+		if _, err := ix.payments.Get(ctx, m.PaymentID); errors.Is(err, payment.ErrNotFound) {
+			return nil // an escrow of someone else's making
+		} else if err != nil {
+			return err
+		}
+		ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
+		return ix.store.putObservation(ctx, m, StatePending, ledger.ID{}, "")
+	}
+	if m.Kind == KindNative {
+		ok, err := ix.succeeded(ctx, m.Obs.TxHash, m.Obs.BlockHash)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	p, err := ix.payments.Get(ctx, m.PaymentID)
+	if err != nil {
+		return err
+	}
+	reason := ""
+	switch {
+	case p.ChainID != ix.cfg.ID:
+		reason = fmt.Sprintf("wrong chain: payment is on chain %d", p.ChainID)
+	case p.Token != m.Obs.Token:
+		reason = fmt.Sprintf("wrong token: payment asks for %s", p.Token.Hex())
+	default:
+		_, err := ix.payments.Detect(ctx, m.PaymentID, m.Obs)
+		var te *payment.TransitionError
+		switch {
+		case errors.As(err, &te):
+			reason = fmt.Sprintf("arrived while the payment was %s", te.From)
+		case err != nil:
+			return err
+		default:
+			ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
+			if blockTime > 0 {
+				ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(ix.o.Now().Sub(time.Unix(int64(blockTime), 0)).Seconds())
+			}
+			return ix.store.putObservation(ctx, m, StatePending, m.Obs.TransferID(), "")
+		}
+	}
+	token := m.Obs.Token
+	if token == chain.NativeToken {
+		token = common.Address{}
+	}
+	if err := ix.payments.RecordException(ctx, payment.Exception{PaymentID: p.ID.String(), ChainID: ix.cfg.ID, Token: token,
+		Amount: m.Obs.Amount, TxHash: m.Obs.TxHash, LogIndex: m.Obs.LogIndex, Reason: reason}); err != nil {
+		return err
+	}
+	ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StateException).Inc()
+	ix.log.Warn("deposit exception", "payment_id", p.ID, "tx", m.Obs.TxHash, "block", m.Obs.BlockNumber, "reason", reason)
+	return ix.store.putObservation(ctx, m, StateException, ledger.ID{}, reason)
+}
+
+// succeeded reads a transaction's receipt: a reverted transaction moved no value.
+func (ix *Indexer) succeeded(ctx context.Context, tx, block common.Hash) (bool, error) {
+	var r *types.Receipt
+	if err := ix.rpc.Call(ctx, &r, "eth_getTransactionReceipt", tx); err != nil {
+		return false, err
+	}
+	if r == nil || r.BlockHash != block {
+		return false, fmt.Errorf("receipt of %s: not in block %s on this endpoint", tx.Hex(), block.Hex())
+	}
+	return r.Status == types.ReceiptStatusSuccessful, nil
+}
+
+// reorg handles a block whose parent is not the followed block: it confirms the mismatch on the
+// node, walks back to the common ancestor, voids the observations of the orphaned blocks and moves
+// the checkpoint back, so the next step re-fetches the new branch. A reorg reaching a credited
+// observation (or below the kept window) halts the chain instead and changes nothing.
+func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) error {
+	// A node that lags or is mid-switch can answer inconsistently: read the followed block again
+	// before believing it is gone.
+	again, err := ix.rpc.Blocks(ctx, cp.Processed, cp.Processed, false)
+	if err != nil {
+		return err
+	}
+	if again[0].Hash == cp.ProcessedHash {
+		ix.log.Info("parent mismatch not confirmed on a second read; retrying", "block", next.Number)
+		return nil
+	}
+	lowest, ok, err := ix.store.lowestBlock(ctx, ix.cfg.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		lowest = cp.Processed
+	}
+	ancestor, ancestorHash, found := uint64(0), common.Hash{}, false
+	for top := cp.Processed; !found; {
+		bottom := max(lowest, top-min(top, 31))
+		stored, err := ix.store.blockHashes(ctx, ix.cfg.ID, bottom, top)
+		if err != nil {
+			return err
+		}
+		remote, err := ix.rpc.Blocks(ctx, bottom, top, false)
+		if err != nil {
+			return err
+		}
+		for i := len(remote) - 1; i >= 0; i-- {
+			if h, ok := stored[remote[i].Number]; ok && h == remote[i].Hash {
+				ancestor, ancestorHash, found = remote[i].Number, h, true
+				break
+			}
+		}
+		if found {
+			break
+		}
+		if bottom <= lowest {
+			reason := fmt.Sprintf("reorg deeper than the kept window: no common ancestor at or above block %d (followed %d %s)",
+				lowest, cp.Processed, cp.ProcessedHash.Hex())
+			return ix.haltChain(ctx, reason, nil)
+		}
+		top = bottom - 1
+	}
+	depth := cp.Processed - ancestor
+	ix.m.reorgs.WithLabelValues(ix.cfg.Key, depthBucket(depth)).Inc()
+	ix.m.reorgDepth.WithLabelValues(ix.cfg.Key).Observe(float64(depth))
+	orphaned, err := ix.store.observations(ctx, ix.cfg.ID, ancestor+1, cp.Processed, StatePending, StateCredited, StateApplied, StateException, StateRejected)
+	if err != nil {
+		return err
+	}
+	var final []observation
+	for _, o := range orphaned {
+		if o.State == StateCredited || o.State == StateApplied {
+			final = append(final, o)
+		}
+	}
+	if len(final) > 0 {
+		reason := fmt.Sprintf("reorg of depth %d (ancestor %d) removes %d credited observation(s), first in block %d tx %s",
+			depth, ancestor, len(final), final[0].Obs.BlockNumber, final[0].Obs.TxHash.Hex())
+		return ix.haltChain(ctx, reason, final)
+	}
+	ix.log.Warn("reorg", "depth", depth, "ancestor", ancestor, "followed", cp.ProcessedHash.Hex(), "new_parent", next.ParentHash.Hex(),
+		"orphaned_observations", len(orphaned))
+	for _, o := range orphaned {
+		switch o.State {
+		case StatePending:
+			if o.Escrow == nil && !isEscrowKind(o.Kind) {
+				if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
+					return err
+				}
+			}
+		case StateException:
+			// The exception row stays for an operator to look at; the note says it was orphaned.
+		}
+		if err := ix.store.setState(ctx, o.Obs, StateOrphaned, fmt.Sprintf("reorg at block %d", ancestor+1)); err != nil {
+			return err
+		}
+		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
+	}
+	return ix.store.rewind(ctx, ix.cfg.ID, cp.Processed, ancestor, ancestorHash)
+}
+
+func isEscrowKind(k string) bool { return len(k) > 7 && k[:7] == "escrow_" }
+
+func (ix *Indexer) haltChain(ctx context.Context, reason string, evidence []observation) error {
+	ix.m.halted.WithLabelValues(ix.cfg.Key).Set(1)
+	attrs := []any{"reason", reason}
+	for i, o := range evidence {
+		attrs = append(attrs, fmt.Sprintf("credited_%d", i), fmt.Sprintf("payment %s block %d %s tx %s log %d amount %s",
+			o.PaymentID, o.Obs.BlockNumber, o.Obs.BlockHash.Hex(), o.Obs.TxHash.Hex(), o.Obs.LogIndex, o.Obs.Amount))
+	}
+	ix.log.Error("CRITICAL: crediting halted", attrs...)
+	if err := ix.store.halt(ctx, ix.cfg.ID, reason); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w on chain %s: %s", ErrHalted, ix.cfg.Key, reason)
+}
+
+// confirm credits pending observations at or below the safe block whose block is still the one
+// followed and the one the node has: their pending transfers are posted, escrow events applied.
+func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
+	safe := ix.SafeBlock(h)
+	ix.m.safe.WithLabelValues(ix.cfg.Key).Set(float64(safe))
+	limit := min(safe, cp.Processed)
+	if limit == 0 {
+		return nil
+	}
+	pending, err := ix.store.observations(ctx, ix.cfg.ID, 0, limit, StatePending)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		lo, hi := pending[0].Obs.BlockNumber, pending[len(pending)-1].Obs.BlockNumber
+		stored, err := ix.store.blockHashes(ctx, ix.cfg.ID, lo, hi)
+		if err != nil {
+			return err
+		}
+		remote := map[uint64]common.Hash{}
+		for _, o := range pending {
+			n := o.Obs.BlockNumber
+			if _, ok := remote[n]; ok {
+				continue
+			}
+			bs, err := ix.rpc.Blocks(ctx, n, n, false)
+			if err != nil {
+				return err
+			}
+			remote[n] = bs[0].Hash
+		}
+		for _, o := range pending {
+			n := o.Obs.BlockNumber
+			switch {
+			case stored[n] == o.Obs.BlockHash && remote[n] == o.Obs.BlockHash:
+				if err := ix.credit(ctx, o); err != nil {
+					return err
+				}
+			case stored[n] != o.Obs.BlockHash && stored[n] != (common.Hash{}) && remote[n] == stored[n]:
+				// Seen in a block that is not on the followed chain (a rescan raced a reorg).
+				if !isEscrowKind(o.Kind) {
+					if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
+						return err
+					}
+				}
+				if err := ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality"); err != nil {
+					return err
+				}
+			default:
+				// The node and the followed chain disagree at a final height: the next ingest
+				// step sees the reorg (and halts if it reaches credits). Never credit meanwhile.
+				ix.log.Warn("final block disagrees with the node; not crediting", "block", n,
+					"observed", o.Obs.BlockHash.Hex(), "followed", stored[n].Hex(), "node", remote[n].Hex())
+			}
+		}
+	}
+	if safe > ix.o.Window {
+		return ix.store.prune(ctx, ix.cfg.ID, safe-ix.o.Window)
+	}
+	return nil
+}
+
+func (ix *Indexer) credit(ctx context.Context, o observation) error {
+	if isEscrowKind(o.Kind) {
+		return ix.applyEscrow(ctx, o)
+	}
+	if _, err := ix.payments.Confirm(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
+		return err
+	}
+	ix.m.credits.WithLabelValues(ix.cfg.Key).Inc()
+	ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateCredited).Inc()
+	return ix.store.setState(ctx, o.Obs, StateCredited, "")
+}
+
+// applyEscrow moves a payment along on a final AmnEscrow event. Events without a transition
+// (freeze, reclaim) are recorded only; an event the payment's state does not allow is kept as
+// rejected with the reason, for an operator.
+func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
+	var err error
+	switch o.Kind {
+	case "escrow_funded":
+		_, err = ix.payments.Swept(ctx, o.PaymentID)
+	case "escrow_released":
+		_, err = ix.payments.Released(ctx, o.PaymentID)
+	case "escrow_refunded":
+		_, err = ix.payments.Refunded(ctx, o.PaymentID)
+	default:
+		return ix.store.setState(ctx, o.Obs, StateApplied, "recorded; no payment transition")
+	}
+	if errors.Is(err, payment.ErrIllegalTransition) {
+		ix.log.Warn("escrow event does not fit the payment", "payment_id", o.PaymentID, "kind", o.Kind, "err", err)
+		return ix.store.setState(ctx, o.Obs, StateRejected, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return ix.store.setState(ctx, o.Obs, StateApplied, "")
+}

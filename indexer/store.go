@@ -1,0 +1,273 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// Checkpoint is where a chain's indexer stands.
+type Checkpoint struct {
+	ChainID       uint64
+	Processed     uint64      // every event up to this block is matched and stored
+	ProcessedHash common.Hash // the block's hash as followed
+	Halted        bool
+	HaltReason    string
+	UpdatedAt     time.Time
+}
+
+// ErrCheckpointMoved is returned when another process moved the checkpoint under us: two indexers
+// on one chain.
+var ErrCheckpointMoved = errors.New("indexer checkpoint moved by another process")
+
+// Observation states (the observation_state enum).
+const (
+	StatePending   = "pending"
+	StateCredited  = "credited"
+	StateOrphaned  = "orphaned"
+	StateException = "exception"
+	StateApplied   = "applied"
+	StateRejected  = "rejected"
+)
+
+// store is the indexer's SQL.
+type store struct{ pool *pgxpool.Pool }
+
+func hexHash(h common.Hash) string { return h.Hex() }
+
+// LoadCheckpoint reads a chain's checkpoint; found is false before the first run.
+func LoadCheckpoint(ctx context.Context, pool *pgxpool.Pool, chainID uint64) (cp Checkpoint, found bool, err error) {
+	var h string
+	err = pool.QueryRow(ctx, `SELECT processed, processed_hash, halted, halt_reason, updated_at FROM indexer_checkpoints WHERE chain_id = $1`,
+		chainID).Scan(&cp.Processed, &h, &cp.Halted, &cp.HaltReason, &cp.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return cp, false, nil
+	}
+	cp.ChainID, cp.ProcessedHash = chainID, common.HexToHash(h)
+	return cp, err == nil, err
+}
+
+func (s store) initCheckpoint(ctx context.Context, chainID, n uint64, hash, parent common.Hash) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO indexer_checkpoints (chain_id, processed, processed_hash) VALUES ($1, $2, $3)
+			ON CONFLICT (chain_id) DO NOTHING`, chainID, n, hexHash(hash)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO indexer_blocks (chain_id, number, hash, parent_hash) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (chain_id, number) DO NOTHING`, chainID, n, hexHash(hash), hexHash(parent))
+		return err
+	})
+}
+
+// advance stores the processed blocks and moves the checkpoint to the last, if it still stands
+// where this step started.
+func (s store) advance(ctx context.Context, chainID, from uint64, blocks []chain.Block) error {
+	if len(blocks) == 0 {
+		return nil
+	}
+	last := blocks[len(blocks)-1]
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		nums := make([]int64, len(blocks))
+		hashes := make([]string, len(blocks))
+		parents := make([]string, len(blocks))
+		for i, b := range blocks {
+			nums[i], hashes[i], parents[i] = int64(b.Number), hexHash(b.Hash), hexHash(b.ParentHash)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO indexer_blocks (chain_id, number, hash, parent_hash)
+			SELECT $1, n, h, p FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(n, h, p)
+			ON CONFLICT (chain_id, number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash`,
+			chainID, nums, hashes, parents); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE indexer_checkpoints SET processed = $2, processed_hash = $3, updated_at = now()
+			WHERE chain_id = $1 AND processed = $4 AND NOT halted`, chainID, last.Number, hexHash(last.Hash), from)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return ErrCheckpointMoved
+		}
+		return nil
+	})
+}
+
+func (s store) blockHashes(ctx context.Context, chainID, from, to uint64) (map[uint64]common.Hash, error) {
+	rows, err := s.pool.Query(ctx, `SELECT number, hash FROM indexer_blocks WHERE chain_id = $1 AND number BETWEEN $2 AND $3`, chainID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uint64]common.Hash{}
+	for rows.Next() {
+		var n uint64
+		var h string
+		if err := rows.Scan(&n, &h); err != nil {
+			return nil, err
+		}
+		out[n] = common.HexToHash(h)
+	}
+	return out, rows.Err()
+}
+
+func (s store) lowestBlock(ctx context.Context, chainID uint64) (uint64, bool, error) {
+	var n *int64
+	err := s.pool.QueryRow(ctx, `SELECT min(number) FROM indexer_blocks WHERE chain_id = $1`, chainID).Scan(&n)
+	if err != nil || n == nil {
+		return 0, false, err
+	}
+	return uint64(*n), true, nil
+}
+
+// rewind drops the followed blocks above the common ancestor and moves the checkpoint back to it.
+func (s store) rewind(ctx context.Context, chainID, from, ancestor uint64, hash common.Hash) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM indexer_blocks WHERE chain_id = $1 AND number > $2`, chainID, ancestor); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE indexer_checkpoints SET processed = $2, processed_hash = $3, updated_at = now()
+			WHERE chain_id = $1 AND processed = $4`, chainID, ancestor, hexHash(hash), from)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return ErrCheckpointMoved
+		}
+		return nil
+	})
+}
+
+func (s store) prune(ctx context.Context, chainID, below uint64) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM indexer_blocks WHERE chain_id = $1 AND number < $2
+		AND number < coalesce((SELECT min(block_number) FROM indexer_observations WHERE chain_id = $1 AND state = 'pending'), $2)`, chainID, below)
+	return err
+}
+
+func (s store) halt(ctx context.Context, chainID uint64, reason string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE indexer_checkpoints SET halted = true, halt_reason = $2, halted_at = now(), updated_at = now()
+		WHERE chain_id = $1`, chainID, reason)
+	return err
+}
+
+// Resume clears a chain's halt after an operator has dealt with its cause.
+func Resume(ctx context.Context, pool *pgxpool.Pool, chainID uint64) error {
+	_, err := pool.Exec(ctx, `UPDATE indexer_checkpoints SET halted = false, halt_reason = '', halted_at = NULL, updated_at = now()
+		WHERE chain_id = $1`, chainID)
+	return err
+}
+
+// observation is a stored observation.
+type observation struct {
+	Match
+	State string
+	Note  string
+}
+
+func (s store) putObservation(ctx context.Context, m Match, state string, transfer ledger.ID, note string) error {
+	var pid any
+	if !m.PaymentID.IsZero() {
+		pid = m.PaymentID
+	}
+	var tid any
+	if !transfer.IsZero() {
+		tid = transfer
+	}
+	token := ""
+	if m.Obs.Token != (common.Address{}) {
+		token = hexAddr(m.Obs.Token)
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind,
+		payment_id, token_address, amount, state, transfer_id, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+		m.Obs.ChainID, hexHash(m.Obs.BlockHash), hexHash(m.Obs.TxHash), m.Obs.LogIndex, m.Obs.BlockNumber, m.Kind,
+		pid, token, db.Numeric(m.Obs.Amount), state, tid, note)
+	return err
+}
+
+func (s store) setState(ctx context.Context, o payment.Observation, state, note string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE indexer_observations SET state = $5, note = CASE WHEN $6 = '' THEN note ELSE $6 END, updated_at = now()
+		WHERE chain_id = $1 AND block_hash = $2 AND tx_hash = $3 AND log_index = $4`,
+		o.ChainID, hexHash(o.BlockHash), hexHash(o.TxHash), o.LogIndex, state, note)
+	return err
+}
+
+// observations lists a chain's observations in state (any when empty) between blocks from and to.
+func (s store) observations(ctx context.Context, chainID, from, to uint64, states ...string) ([]observation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT block_hash, tx_hash, log_index, block_number, kind, coalesce(payment_id::text, ''),
+		token_address, amount, state::text, note FROM indexer_observations
+		WHERE chain_id = $1 AND block_number BETWEEN $2 AND $3 AND state::text = ANY($4)
+		ORDER BY block_number, log_index`, chainID, from, to, states)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (observation, error) {
+		var (
+			o                     observation
+			bh, th, pid, token    string
+			amount                db.Amount
+			logIndex, blockNumber uint64
+		)
+		if err := r.Scan(&bh, &th, &logIndex, &blockNumber, &o.Kind, &pid, &token, &amount, &o.State, &o.Note); err != nil {
+			return o, err
+		}
+		if pid != "" {
+			id, err := ledger.ParseID(pid)
+			if err != nil {
+				return o, err
+			}
+			o.PaymentID = id
+		}
+		o.Obs = payment.Observation{ChainID: chainID, BlockHash: common.HexToHash(bh), BlockNumber: blockNumber,
+			TxHash: common.HexToHash(th), LogIndex: logIndex, Token: common.HexToAddress(token), Amount: amount.V}
+		if o.Obs.Amount == nil {
+			o.Obs.Amount = new(big.Int)
+		}
+		return o, nil
+	})
+}
+
+// loadWatchSet reads the payments that can still receive money, on every chain: a deposit
+// address is one payment's anywhere, so money sent on the wrong chain is still seen (and kept as
+// an exception).
+func (s store) loadWatchSet(ctx context.Context, now time.Time) (*WatchSet, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, deposit_address, reference FROM payments
+		WHERE watch_until > $1 AND state NOT IN ('released', 'refunded')`, now)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WatchEntry, error) {
+		var (
+			e    WatchEntry
+			addr string
+			ref  []byte
+		)
+		err := r.Scan(&e.PaymentID, &addr, &ref)
+		e.Deposit = common.HexToAddress(addr)
+		copy(e.Reference[:], ref)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading the watch set: %w", err)
+	}
+	return NewWatchSet(entries), nil
+}
+
+func hexAddr(a common.Address) string {
+	b := []byte(a.Hex())
+	for i, c := range b {
+		if c >= 'A' && c <= 'F' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
