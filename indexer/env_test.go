@@ -32,16 +32,15 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // env is one anvil chain with the fixture, a database and an indexer.
 type env struct {
-	t    *testing.T
-	f    *devnet.Fixture
-	db   *pgxpool.Pool
-	pay  *payment.Service
-	cfg  chain.Config
-	reg  *prometheus.Registry
-	m    *Metrics
-	ix   *Indexer
-	rpc  *chain.Pool
-	keys map[string]int
+	t   *testing.T
+	f   *devnet.Fixture
+	db  *pgxpool.Pool
+	pay *payment.Service
+	cfg chain.Config
+	reg *prometheus.Registry
+	m   *Metrics
+	ix  *Indexer
+	rpc *chain.Pool
 }
 
 var dbOnce atomic.Bool
@@ -66,8 +65,8 @@ func devConfig(f *devnet.Fixture, floor uint64, urls ...string) chain.Config {
 	return chain.Config{
 		Chain:    chain.Chain{Key: chainKey(f.ChainID), Name: "devnet", ID: f.ChainID, BlockTime: 100 * time.Millisecond, DepthFloor: floor},
 		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: true, MaxLogRange: 1000,
-		Endpoints: urls,
-		Tokens:    []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
+		Endpoints:  urls,
+		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
 		Escrow:     f.Addresses.Escrow,
 	}
