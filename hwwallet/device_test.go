@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -489,5 +491,52 @@ func TestContextCancelStopsWaiting(t *testing.T) {
 	_, err = d.ShowAddress(ctx, hwwallet.DefaultPath)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled context: %v", err)
+	}
+}
+
+// udpPackets is a PacketConn over a UDP socket: it stands in for a USB HID handle to show
+// that NewPacketTransport (the HID seam) carries the whole protocol.
+type udpPackets struct{ c net.Conn }
+
+func (u udpPackets) WritePacket(_ context.Context, p []byte) error {
+	_, err := u.c.Write(p)
+	return err
+}
+
+func (u udpPackets) ReadPacket(ctx context.Context) ([]byte, error) {
+	deadline, _ := ctx.Deadline()
+	if err := u.c.SetReadDeadline(deadline); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, hwwallet.PacketSize)
+	n, err := u.c.Read(buf)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", hwwallet.ErrDeviceGone, err)
+	}
+	return buf[:n], nil
+}
+
+func (u udpPackets) Close() error { return u.c.Close() }
+
+func TestPacketTransport(t *testing.T) {
+	ctx := testContext(t)
+	dev, err := testdevice.Start(testdevice.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	c, err := net.Dial("udp", dev.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := hwwallet.NewDevice(hwwallet.NewPacketTransport(udpPackets{c}), hwwallet.DeviceOptions{})
+	defer d.Close()
+	a, err := d.SignApproval(ctx, hwwallet.DefaultPath, domain, release())
+	if err != nil || a.Signer != allAllFirst {
+		t.Fatalf("over a PacketConn: %s, %v", a.Signer, err)
+	}
+	dev.SetFault(testdevice.FaultBadMagic)
+	if _, err := d.Address(ctx, hwwallet.DefaultPath); !errors.Is(err, hwwallet.ErrMalformedFrame) {
+		t.Fatalf("bad magic over a PacketConn: %v", err)
 	}
 }
