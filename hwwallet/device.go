@@ -119,6 +119,10 @@ func (d *Device) call(ctx context.Context, req Message) (Message, error) {
 	for {
 		t, payload, err := d.t.Call(ctx, msg.MessageType(), Marshal(msg))
 		if err != nil {
+			if ctx.Err() != nil {
+				// Interrupted: tell the device to leave whatever it was doing.
+				return nil, d.abort(ctx, err)
+			}
 			return nil, err
 		}
 		resp, ok := NewMessage(t)

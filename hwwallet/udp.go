@@ -107,6 +107,9 @@ func (u *UDP) Call(ctx context.Context, t MessageType, payload []byte) (MessageT
 		return 0, nil, fmt.Errorf("%w: another call is in progress on this transport", ErrBusy)
 	}
 	defer u.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return 0, nil, err
+	}
 	// Packets left over from an interrupted call would be taken for this call's answer.
 	u.drain()
 	for _, p := range EncodeFrames(t, payload) {
@@ -163,16 +166,17 @@ func (u *UDP) interruptOn(ctx context.Context) (stop func() bool) {
 	return context.AfterFunc(ctx, func() { _ = u.conn.SetReadDeadline(time.Unix(1, 0)) })
 }
 
-// drain discards datagrams already waiting.
+// drain discards datagrams already waiting (the rest of an answer to an interrupted call).
+// A deadline already in the past would make Read fail before looking at the socket, so it
+// gives each read a millisecond: on loopback, a datagram is queued once its sender's write
+// returns, so what is waiting is read at once and the millisecond only passes when nothing is.
 func (u *UDP) drain() {
 	buf := make([]byte, 2*PacketSize)
 	for {
-		if err := u.conn.SetReadDeadline(time.Unix(1, 0)); err != nil {
+		if err := u.conn.SetReadDeadline(time.Now().Add(time.Millisecond)); err != nil {
 			return
 		}
-		if _, err := u.conn.Read(buf); err != nil && isTimeout(err) {
-			return
-		} else if err != nil && !errors.Is(err, syscall.ECONNREFUSED) {
+		if _, err := u.conn.Read(buf); err != nil && !errors.Is(err, syscall.ECONNREFUSED) {
 			return
 		}
 	}
