@@ -17,6 +17,7 @@ import (
 type Signer interface {
 	Address(ctx context.Context, path Path) (common.Address, error)
 	SignApproval(ctx context.Context, path Path, d escrow.Domain, m escrow.Message) (escrow.Approval, error)
+	SignEnrollment(ctx context.Context, path Path, e Enrollment) ([]byte, error)
 }
 
 var (

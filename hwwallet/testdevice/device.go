@@ -17,6 +17,8 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -544,7 +546,7 @@ func (d *Device) signMessage(r *hwwallet.EthereumSignMessage) (hwwallet.Message,
 	if err != nil {
 		return nil, err
 	}
-	d.show(fmt.Sprintf("message: %x", r.Message))
+	d.show("message: " + messageText(r.Message))
 	if err := d.confirm(hwwallet.ButtonProtectCall, "sign message"); err != nil {
 		return nil, err
 	}
@@ -554,4 +556,13 @@ func (d *Device) signMessage(r *hwwallet.EthereumSignMessage) (hwwallet.Message,
 		return nil, err
 	}
 	return &hwwallet.EthereumMessageSignature{Signature: sig, Address: addr}, nil
+}
+
+// messageText is how the firmware shows a message to sign: as text when it is printable UTF-8,
+// else as hex (so 32 digest bytes appear as 64 hex digits: blind).
+func messageText(m []byte) string {
+	if utf8.Valid(m) && !strings.ContainsFunc(string(m), func(r rune) bool { return r != '\n' && !unicode.IsPrint(r) }) {
+		return string(m)
+	}
+	return fmt.Sprintf("%x", m)
 }
