@@ -1,0 +1,176 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/payment"
+)
+
+// snapshot describes everything the indexer decided on a chain, by deposit address and
+// observation key (payment ids are random per database; transfer ids are derived from
+// observations), for the payments from deposit index firstIndex on: payment states and amounts, their ledger transfers, observations and exceptions.
+func snapshot(t *testing.T, pool *pgxpool.Pool, chainID uint64, firstIndex int64) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	q := func(sql string, args ...any) {
+		rows, err := pool.Query(ctx, sql, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			vals, err := rows.Values()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q(`SELECT p.deposit_address, p.state::text, p.received::text, p.pending_amount::text, p.pending_count
+		FROM payments p WHERE p.deposit_index >= $1 ORDER BY p.deposit_address`, firstIndex)
+	q(`SELECT p.deposit_address, t.id::text, t.amount::text, t.pending, t.post_pending, t.void_pending, coalesce(s.state::text, '')
+		FROM ledger_transfers t JOIN payments p ON t.payment_ref = p.id::text LEFT JOIN ledger_pending s ON s.transfer_id = t.id
+		WHERE p.deposit_index >= $1 ORDER BY p.deposit_address, t.id`, firstIndex)
+	q(`SELECT o.block_hash, o.tx_hash, o.log_index, o.block_number, o.kind, o.state::text, o.amount::text, coalesce(p.deposit_address, '')
+		FROM indexer_observations o LEFT JOIN payments p ON p.id = o.payment_id WHERE o.chain_id = $1 ORDER BY 1, 2, 3`, chainID)
+	q(`SELECT e.tx_hash, e.log_index, e.amount::text, e.reason, p.deposit_address FROM deposit_exceptions e JOIN payments p ON p.id = e.payment_id
+		WHERE e.chain_id = $1 ORDER BY 1, 2`, chainID)
+	return b.String()
+}
+
+// secondDatabase is a migrated database of its own, for a run to compare with.
+func secondDatabase(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := db.Open(ctx, dbtest.Empty(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	m, err := db.NewMigrator(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
+
+// TestRestartGivesTheSameLedger runs the indexer on one database and kills it (cancels its
+// context, mid-call or mid-transaction) at random points during backfill and live following,
+// restarting it each time, and runs it without interruption on another: both end with the same
+// payments, ledger transfers, observations and exceptions.
+func TestRestartGivesTheSameLedger(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rnd := rand.New(rand.NewPCG(seed, 1))
+	ctx := context.Background()
+	f := newFixture(t, 31337)
+	cfg := devConfig(f, 4)
+	d, err := hd.ParseXpub(anvilXpub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolA, poolB := dbtest.Pool(t), secondDatabase(t)
+	var payA, payB []*payment.Payment
+	svcA, svcB := payment.New(poolA, d), payment.New(poolB, d)
+	for _, pool := range []*pgxpool.Pool{poolA, poolB} {
+		if _, err := pool.Exec(ctx, `SELECT setval('deposit_index_seq', 50000)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eA := newEnv(t, f, svcA, poolA, cfg, Options{BatchBlocks: 5})
+	eB := newEnv(t, f, svcB, poolB, cfg, Options{BatchBlocks: 5})
+	const n = 12
+	for i := range n {
+		token := f.Addresses.USDT
+		if i%4 == 2 {
+			token = chain.NativeToken
+		}
+		payA = append(payA, eA.newPayment(31337, token, int64(1_000_000+i)))
+		offers.Add(-1) // the same offer names in both databases
+		payB = append(payB, eB.newPayment(31337, token, int64(1_000_000+i)))
+		if payA[i].Deposit != payB[i].Deposit {
+			t.Fatalf("deposit addresses differ: %s vs %s", payA[i].Deposit, payB[i].Deposit)
+		}
+	}
+	pay := func(i int) {
+		p := payA[i]
+		switch i % 4 {
+		case 0:
+			eA.payViaProxy(p, i%2, p.Amount.Int64())
+		case 1:
+			eA.transfer(f.Addresses.USDT, p.Deposit, i%2, p.Amount.Int64()-1) // underpaid
+		case 2:
+			eA.sendNative(p.Deposit, i%2, p.Amount.Int64())
+		case 3:
+			eA.transfer(f.Addresses.TUSD, p.Deposit, i%2, 5) // wrong token
+			eA.payViaProxy(p, i%2, p.Amount.Int64())
+		}
+		mine(t, f, 1+rnd.IntN(6))
+	}
+	for i := range n / 2 {
+		pay(i)
+	}
+
+	// Run A with kills: restart a fresh indexer again and again, each living 1–40 ms.
+	kills := 0
+	run := func(until func() bool) {
+		for !until() {
+			ix := New(cfg, eA.rpc, poolA, svcA, NewHeadTracker(cfg.Chain, eA.rpc, time.Second, eA.ix.heads.metrics, quiet), eA.m, quiet, Options{BatchBlocks: 5})
+			kctx, cancel := context.WithTimeout(ctx, time.Duration(1+rnd.IntN(40))*time.Millisecond)
+			for kctx.Err() == nil {
+				_, _ = ix.Step(kctx)
+			}
+			cancel()
+			kills++
+		}
+	}
+	killsFor := func(k int) func() bool { stop := kills + k; return func() bool { return kills >= stop } }
+	run(killsFor(10)) // backfill
+	for i := n / 2; i < n; i++ {
+		pay(i)
+		run(killsFor(2)) // live, the chain growing between restarts
+	}
+	mine(t, f, 8)
+	head, err := f.Client.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(func() bool {
+		cp, _, err := LoadCheckpoint(ctx, poolA, 31337)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var open int
+		if err := poolA.QueryRow(ctx, `SELECT count(*) FROM indexer_observations WHERE chain_id = 31337 AND state = 'pending'`).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		return cp.Processed >= head && open == 0
+	})
+	eB.catchUp()
+	a, b := snapshot(t, poolA, 31337, 50001), snapshot(t, poolB, 31337, 50001)
+	if a != b {
+		t.Fatalf("ledgers differ after %d kills (seed %d):\nkilled:\n%s\nuninterrupted:\n%s", kills, seed, a, b)
+	}
+	if !strings.Contains(a, "credited") || !strings.Contains(a, "exception") {
+		t.Fatalf("the runs credited nothing or saw no exception:\n%s", a)
+	}
+	t.Logf("identical after %d kills", kills)
+}
