@@ -238,8 +238,8 @@ const (
 type ButtonAck struct{}
 
 // PinMatrixRequest asks for the PIN. The device shows a scrambled 3×3 digit matrix; the host
-// answers with positions (1–9, numbered like a phone keypad's layout from the bottom-left: 7 8 9
-// on top) — never the digits, which it cannot see.
+// answers with positions 1–9, numbered like a PC numeric keypad (7 8 9 on top, 1 2 3 at the
+// bottom) — never the digits, which it cannot see.
 type PinMatrixRequest struct {
 	Type *PinMatrixRequestType `pb:"1,type,optional,PinMatrixRequestType"`
 }
