@@ -19,13 +19,13 @@ import (
 
 // Chain is one network's static description.
 type Chain struct {
-	Key       string        // short name used in flags and ledgers: eth, bsc, polygon
-	Name      string        // for people
-	ID        uint64        // EIP-155 chain id
-	BlockTime time.Duration // typical, for polling intervals and stall alerts
+	Key       string        `json:"key"`  // short name used in flags and ledgers: eth, bsc, polygon
+	Name      string        `json:"name"` // for people
+	ID        uint64        `json:"id"`   // EIP-155 chain id
+	BlockTime time.Duration `json:"-"`    // typical, for polling intervals and stall alerts ("block_time" in config files)
 	// DepthFloor is the least number of blocks a credit waits for, even when the chain's
 	// `finalized` tag says less (ARCHITECTURE.md §7).
-	DepthFloor uint64
+	DepthFloor uint64 `json:"depth_floor"`
 }
 
 // ErrUnknownChain is returned for a chain key or id that is not configured.

@@ -1,0 +1,68 @@
+package chain
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+func TestRegistryDefaultsFromChainsMD(t *testing.T) {
+	r := DefaultRegistry()
+	bsc, err := r.Get("bsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	usdt, ok := bsc.TokenByAddress(common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"))
+	if !ok || usdt.Decimals != 18 {
+		t.Errorf("BSC USDT = %+v, %v: want 18 decimals", usdt, ok)
+	}
+	poly, _ := r.Get("137")
+	if poly.DepthFloor != 128 || poly.FirstBlock() != 14163521 || len(poly.FeeProxies) != 4 {
+		t.Errorf("polygon: floor %d first block %d proxies %d", poly.DepthFloor, poly.FirstBlock(), len(poly.FeeProxies))
+	}
+	eth, _ := r.Get("eth")
+	if eth.Tokens[0].Decimals != 6 || eth.FeeProxies[0].Address != common.HexToAddress("0x370DE27fdb7D1Ff1e1BaA7D11c5820a324Cf623C") {
+		t.Errorf("eth defaults: %+v", eth)
+	}
+	for _, c := range r.All() {
+		if err := c.Validate(); err != nil {
+			t.Errorf("built-in %s invalid: %v", c.Key, err)
+		}
+	}
+}
+
+func TestRegistryMergeOverridesAndAdds(t *testing.T) {
+	r := DefaultRegistry()
+	err := r.Merge([]byte(`{"chains": [
+		{"key": "bsc", "endpoints": ["https://bsc.example/KEY", "wss://bsc2.example"], "depth_floor": 20},
+		{"key": "dev", "id": 31337, "block_time": "1s", "depth_floor": 2, "finality": "depth", "finality_stall": "1m",
+		 "tokens": [{"symbol": "USDT", "address": "0x0000000000000000000000000000000000000001", "decimals": 6}]}
+	]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bsc, _ := r.Get("bsc")
+	if bsc.DepthFloor != 20 || len(bsc.Endpoints) != 2 || bsc.ID != 56 || len(bsc.Tokens) != 2 {
+		t.Errorf("bsc after merge: %+v", bsc)
+	}
+	dev, err := r.Get("dev")
+	if err != nil || dev.BlockTime != time.Second || dev.Finality != FinalityDepth {
+		t.Errorf("dev: %+v, %v", dev, err)
+	}
+	for name, doc := range map[string]string{
+		"unknown field":  `{"chains": [{"key": "bsc", "depht_floor": 3}]}`,
+		"bad finality":   `{"chains": [{"key": "bsc", "finality": "vibes"}]}`,
+		"bad endpoint":   `{"chains": [{"key": "bsc", "endpoints": ["ftp://x"]}]}`,
+		"new without id": `{"chains": [{"key": "new", "block_time": "1s", "finality": "finalized", "finality_stall": "1m"}]}`,
+		"no key":         `{"chains": [{"id": 5}]}`,
+	} {
+		if err := DefaultRegistry().Merge([]byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := r.Get("solana"); !errors.Is(err, ErrUnknownChain) {
+		t.Errorf("Get(solana) = %v", err)
+	}
+}
