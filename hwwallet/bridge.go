@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Trezor Bridge (trezord) defaults.
@@ -169,9 +170,10 @@ func decodeBridgeBody(raw []byte) (MessageType, []byte, error) {
 	return MessageType(binary.BigEndian.Uint16(b)), b[6:], nil
 }
 
-// Close releases the session (POST /release/{session}).
+// Close releases the session (POST /release/{session}), giving the Bridge a few seconds.
 func (b *Bridge) Close() error {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	return b.opts.post(ctx, "release", "/release/"+url.PathEscape(b.session), nil, nil)
 }
 

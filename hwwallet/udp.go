@@ -43,7 +43,7 @@ type UDPOptions struct {
 }
 
 // DialUDP connects to the device at addr ("" for DefaultEmulatorAddr) and pings it: nothing
-// answering within ctx's deadline (or Liveness, if ctx has none) is ErrNoDevice.
+// answering (see Ping) is ErrNoDevice.
 func DialUDP(ctx context.Context, addr string, opts UDPOptions) (*UDP, error) {
 	if addr == "" {
 		addr = DefaultEmulatorAddr
@@ -57,11 +57,6 @@ func DialUDP(ctx context.Context, addr string, opts UDPOptions) (*UDP, error) {
 		return nil, fmt.Errorf("%w: udp %s: %v", ErrNoDevice, addr, err)
 	}
 	u := &UDP{conn: c.(*net.UDPConn), liveness: opts.Liveness}
-	if _, hasDeadline := ctx.Deadline(); !hasDeadline {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Liveness)
-		defer cancel()
-	}
 	if err := u.Ping(ctx); err != nil {
 		_ = u.conn.Close()
 		return nil, fmt.Errorf("%w: udp %s: %v", ErrNoDevice, addr, err)
@@ -69,12 +64,15 @@ func DialUDP(ctx context.Context, addr string, opts UDPOptions) (*UDP, error) {
 	return u, nil
 }
 
-// Ping sends PINGPING and waits for PONGPONG (other datagrams are discarded).
+// Ping sends PINGPING and waits for PONGPONG (other datagrams are discarded), for at most
+// Liveness or until ctx ends.
 func (u *UDP) Ping(ctx context.Context) error {
 	if !u.mu.TryLock() {
 		return fmt.Errorf("%w: a call is in progress", ErrBusy)
 	}
 	defer u.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, u.liveness)
+	defer cancel()
 	u.drain()
 	stop := u.interruptOn(ctx)
 	defer stop()
