@@ -10,7 +10,7 @@ import (
 // Codec v1 layout itself.
 func TestFramesLayout(t *testing.T) {
 	payload := bytes.Repeat([]byte{0xaa}, 55+63+1) // fills the first packet, one continuation, and one byte
-	p := frames(0x01d0, payload)                    // 464, EthereumSignTypedData
+	p := frames(0x01d0, payload)                   // 464, EthereumSignTypedData
 	if len(p) != 3 {
 		t.Fatalf("%d packets", len(p))
 	}
