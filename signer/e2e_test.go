@@ -1,0 +1,140 @@
+package signer
+
+import (
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
+)
+
+// Acceptance 1: paid through the real fee proxy, credited (the indexer's Detect/Confirm, played
+// by the test until the indexer lands), swept into AmnEscrow by the signer, approved 2-of-3,
+// released; seller and fee recipient get the right amounts; ledger, timeline and audit agree.
+func TestReleaseEndToEnd(t *testing.T) {
+	w := newWorld(t, nil)
+	p := w.paid(125_000_000)
+	depositBefore := w.usdt(p.Deposit)
+	sweep := w.sweep(p)
+	if st, amt := w.escrowRecord(p.ID); st != escrowOpen || amt.Cmp(p.Received) != 0 {
+		t.Fatalf("escrow status %d amount %s, want open %s", st, amt, p.Received)
+	}
+	if got := w.usdt(p.Deposit); got.Cmp(new(big.Int).Sub(depositBefore, p.Received)) != 0 {
+		t.Fatalf("deposit holds %s after the sweep", got)
+	}
+	txs, err := w.intents.Txs(w.ctx, sweep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, x := range txs {
+		steps = append(steps, x.Step+":"+x.State)
+	}
+	if !slices.Equal(steps, []string{"gas_topup:confirmed", "approve:confirmed", "fund:confirmed"}) {
+		t.Fatalf("sweep transactions %v", steps)
+	}
+	t.Logf("gas per deposit swept: %d gas (top-up, approve, fund), %s wei", sweep.GasUsed, sweep.GasCost)
+
+	sellerBefore, feeBefore := w.usdt(w.f.Seller.Address), w.usdt(w.f.FeeRecipient.Address)
+	in, created, err := w.intents.RequestRelease(w.ctx, p.ID, intent.RequestOptions{Actor: "admin:test", Contract: w.f.Addresses.Escrow})
+	if err != nil || !created {
+		t.Fatalf("request release: %v (created %v)", err, created)
+	}
+	if in.State != intent.AwaitingApprovals || in.SellerAmount.Cmp(p.SellerAmount()) != 0 || in.FeeAmount.Cmp(p.Commission) != 0 {
+		t.Fatalf("release intent %+v", in)
+	}
+	// One approval is not enough: the signer waits.
+	w.approve(in, w.f.Custodians[0])
+	_ = w.signer.Tick(w.ctx)
+	if got, _ := w.intents.Get(w.ctx, in.ID); got.State != intent.AwaitingApprovals {
+		t.Fatalf("with one approval the intent is %s", got.State)
+	}
+	w.approve(in, w.f.Custodians[2])
+	done := w.until(in.ID, intent.Done)
+	// The indexer's part, played here: the Released event is final.
+	if _, err := w.payments.Released(w.ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := w.escrowRecord(p.ID); st != 2 {
+		t.Fatalf("escrow status %d, want released (2)", st)
+	}
+	if got := new(big.Int).Sub(w.usdt(w.f.Seller.Address), sellerBefore); got.Cmp(p.SellerAmount()) != 0 {
+		t.Fatalf("seller got %s, want %s", got, p.SellerAmount())
+	}
+	if got := new(big.Int).Sub(w.usdt(w.f.FeeRecipient.Address), feeBefore); got.Cmp(p.Commission) != 0 {
+		t.Fatalf("fee recipient got %s, want %s", got, p.Commission)
+	}
+	t.Logf("release: %d gas, %s wei", done.GasUsed, done.GasCost)
+
+	// The books: the deposit is empty, this payment's escrow share went out, the fees account holds the commission.
+	books := ledger.New(w.admin)
+	dep, err := books.Account(w.ctx, p.DepositAcct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dep.Balance().Posted.Sign() != 0 {
+		t.Fatalf("deposit account still holds %s", dep.Balance().Posted)
+	}
+	for _, k := range []string{"payment/released", "payment/commissioned"} {
+		if _, err := books.LookupTransfer(w.ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+	}
+	if v, err := ledger.Check(w.ctx, w.admin); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+	tl, err := w.payments.Timeline(w.ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []payment.State
+	for _, r := range tl {
+		states = append(states, r.To)
+	}
+	want := []payment.State{payment.AwaitingPayment, payment.Detected, payment.Funded, payment.Sweeping, payment.InEscrow,
+		payment.ReleasePending, payment.Releasing, payment.Released}
+	if !slices.Equal(states, want) {
+		t.Fatalf("timeline %v, want %v", states, want)
+	}
+	if ev := w.auditEvents(in.ID); !slices.Equal(ev, []string{AuditAccepted, AuditSigned, AuditBroadcast, AuditConfirmed, AuditConfirmed, AuditDone}) {
+		t.Fatalf("audit of the release: %v", ev)
+	}
+	if n, err := VerifyAudit(w.ctx, w.admin); err != nil || n == 0 {
+		t.Fatalf("audit verify: %d rows, %v", n, err)
+	}
+}
+
+// Acceptance 2: the same for a refund.
+func TestRefundEndToEnd(t *testing.T) {
+	w := newWorld(t, nil)
+	p, _ := w.inEscrow(40_000_000)
+	buyer := w.f.Buyers[0].Address
+	before := w.usdt(buyer)
+	if _, _, err := w.intents.RequestRefund(w.ctx, p.ID, intent.RequestOptions{Contract: w.f.Addresses.Escrow}); err == nil {
+		t.Fatal("a refund without a reason was accepted")
+	}
+	in, _, err := w.intents.RequestRefund(w.ctx, p.ID, intent.RequestOptions{Actor: "admin:test", Reason: "seller never delivered", Contract: w.f.Addresses.Escrow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.approve(in, w.f.Custodians[1], w.f.Custodians[0])
+	w.until(in.ID, intent.Done)
+	if _, err := w.payments.Refunded(w.ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := new(big.Int).Sub(w.usdt(buyer), before); got.Cmp(p.Received) != 0 {
+		t.Fatalf("buyer got back %s, want %s", got, p.Received)
+	}
+	if st, _ := w.escrowRecord(p.ID); st != 3 {
+		t.Fatalf("escrow status %d, want refunded (3)", st)
+	}
+	got, err := w.payments.Get(w.ctx, p.ID)
+	if err != nil || got.State != payment.Refunded {
+		t.Fatalf("payment %v %v", got.State, err)
+	}
+	if v, err := ledger.Check(w.ctx, w.admin); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+}

@@ -1,0 +1,55 @@
+package intent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/riverqueue/river"
+
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// SweepWorker works payment_sweep jobs (queue "sweeps", enqueued when a payment becomes paid):
+// it moves the payment to sweeping and records a sweep intent for the signer. It runs in the
+// worker role, which holds no key.
+type SweepWorker struct {
+	river.WorkerDefaults[payment.SweepArgs]
+	Intents *Store
+	// Escrow gives each chain's AmnEscrow contract (the chain registry's Escrow field).
+	Escrow func(chainID uint64) common.Address
+	Log    *slog.Logger
+}
+
+// Work records the intent. Repeating it is harmless: a payment already sweeping gets its open
+// intent back.
+func (w *SweepWorker) Work(ctx context.Context, job *river.Job[payment.SweepArgs]) error {
+	id, err := ledger.ParseID(job.Args.PaymentID)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("payment_sweep: bad payment id %q: %w", job.Args.PaymentID, err))
+	}
+	p, err := w.Intents.payments.Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, payment.ErrNotFound) {
+			return river.JobCancel(err)
+		}
+		return err
+	}
+	in, created, err := w.Intents.CreateSweep(ctx, id, w.Escrow(p.ChainID))
+	if errors.Is(err, payment.ErrIllegalTransition) || errors.Is(err, ErrNoBuyer) || errors.Is(err, ErrNoEscrow) {
+		// Not sweepable (already swept, disputed, no buyer address, no contract): retrying
+		// cannot help; an operator sees the payment in `amn payments list`.
+		w.Log.Warn("sweep not recorded", "payment_id", id.String(), "err", err)
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if created {
+		w.Log.Info("sweep intent recorded", "payment_id", id.String(), "intent_id", in.ID.String())
+	}
+	return nil
+}

@@ -1,0 +1,277 @@
+package signer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/signer/keystore"
+)
+
+// Chain is one chain the signer works on.
+type Chain struct {
+	ID     uint64
+	Key    string // eth, bsc, polygon (ledger names, metrics)
+	Client *ethclient.Client
+	// Escrow is the AmnEscrow contract the signer trusts on this chain: an intent naming another
+	// contract is rejected.
+	Escrow common.Address
+	// MaxFeeCap caps max_fee_per_gas of every attempt, replacements included (wei).
+	MaxFeeCap *big.Int
+	// StuckAfter is how long an attempt may wait unmined before it is re-signed with higher fees.
+	StuckAfter time.Duration
+	// GasTankLow is the gas tank balance below which the low-balance alert fires (wei).
+	GasTankLow *big.Int
+}
+
+// Config is what a Signer needs.
+type Config struct {
+	Pool   *pgxpool.Pool // opened with OpenDB: the restricted role
+	Keys   *keystore.Keys
+	Chains []*Chain
+	Policy Policy
+	// RequireHardware counts approvals only from custodians enrolled as hardware-held
+	// (AMN_CUSTODY_REQUIRE_HARDWARE).
+	RequireHardware bool
+	Poll            time.Duration // how often the queue is looked at; 0 means one second
+	Log             *slog.Logger
+	Metrics         *Metrics // nil: none
+}
+
+// Signer works the intent queue.
+type Signer struct {
+	cfg      Config
+	chains   map[uint64]*Chain
+	payments *payment.Service // read-only use: Get
+	books    *ledger.Ledger   // read-only use: Account, LookupTransfer
+	log      *slog.Logger
+	m        *Metrics
+
+	// Test hooks: simulate a crash (return an error) right after a transaction is signed and
+	// stored, or right after it is broadcast; adjust the fees of an attempt.
+	afterSign      func(step string) error
+	afterBroadcast func(step string) error
+	feeOverride    func(step string, attempt int, tip, feeCap *big.Int) (*big.Int, *big.Int)
+}
+
+// New checks the configuration and returns a signer. Nothing runs until Run.
+func New(cfg Config) (*Signer, error) {
+	if cfg.Pool == nil || cfg.Keys == nil || cfg.Keys.Ring == nil || cfg.Keys.Operator == nil {
+		return nil, errors.New("signer: a restricted pool and unlocked keys are required")
+	}
+	if cfg.Poll == 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Signer{cfg: cfg, chains: map[uint64]*Chain{}, payments: payment.New(cfg.Pool, nil),
+		books: ledger.New(cfg.Pool), log: cfg.Log, m: cfg.Metrics}
+	for _, c := range cfg.Chains {
+		if c.Client == nil || c.Escrow == (common.Address{}) || c.ID == 0 {
+			return nil, fmt.Errorf("signer: chain %d needs a client and an escrow contract", c.ID)
+		}
+		if c.MaxFeeCap == nil {
+			c.MaxFeeCap = big.NewInt(500e9) // 500 gwei
+		}
+		if c.StuckAfter == 0 {
+			c.StuckAfter = 2 * time.Minute
+		}
+		s.chains[c.ID] = c
+	}
+	return s, nil
+}
+
+// leaderLockKey makes one signer process active at a time; others wait.
+const leaderLockKey = 0x616d6e7369676e // "amnsign"
+
+// Run works the queue until ctx ends. Only one signer works at a time (a session advisory lock);
+// a second one waits until the first is gone.
+func (s *Signer) Run(ctx context.Context) error {
+	conn, err := s.cfg.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	for {
+		var ok bool
+		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, int64(leaderLockKey)).Scan(&ok); err != nil {
+			return err
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(s.cfg.Poll):
+		}
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(leaderLockKey)) //nolint:errcheck // released with the session anyway
+	if err := db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+		return appendAudit(ctx, tx, AuditStarted, nil, "operator "+s.cfg.Keys.OperatorAddress().Hex())
+	}); err != nil {
+		return err
+	}
+	s.log.Info("signer working", "operator", s.cfg.Keys.OperatorAddress().Hex())
+	t := time.NewTicker(s.cfg.Poll)
+	defer t.Stop()
+	for {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("signer tick", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Tick looks at every open intent once and moves each as far as it can go now. Errors of one
+// intent are logged and do not stop the others; the first is returned.
+func (s *Signer) Tick(ctx context.Context) error {
+	rows, err := s.cfg.Pool.Query(ctx, `SELECT `+intent.Columns+` FROM signer_intents
+		WHERE state NOT IN ('done', 'rejected') ORDER BY created_at, id`)
+	if err != nil {
+		return err
+	}
+	var open []*intent.Intent
+	for rows.Next() {
+		in, err := intent.Scan(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		open = append(open, in)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.m.queue(open)
+	var first error
+	for _, in := range open {
+		if err := s.advance(ctx, in); err != nil {
+			s.log.Warn("intent not advanced", "intent_id", in.ID.String(), "kind", in.Kind, "state", in.State, "err", err)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	s.m.tanks(ctx, s)
+	return first
+}
+
+// advance moves one intent.
+func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
+	switch in.State {
+	case intent.AwaitingApprovals:
+		c := s.chains[in.ChainID]
+		if c == nil {
+			return nil // another signer's chain, or not configured: the pending check rejects it
+		}
+		if now := time.Now().Unix(); in.Deadline > 0 && in.Deadline < now {
+			return s.reject(ctx, in, fmt.Sprintf("approvals expired at %s before enough were gathered", time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339)))
+		}
+		var n int
+		if err := s.cfg.Pool.QueryRow(ctx, `SELECT count(*) FROM custody_approvals WHERE intent_id = $1`, in.ID).Scan(&n); err != nil {
+			return err
+		}
+		threshold, err := s.threshold(ctx, c)
+		if err != nil {
+			return err
+		}
+		if n < threshold {
+			return nil
+		}
+		fallthrough
+	case intent.Pending:
+		started := time.Now()
+		if err := s.verify(ctx, in); err != nil {
+			var r *Rejection
+			if errors.As(err, &r) {
+				return s.reject(ctx, in, r.Reason)
+			}
+			return err // could not check (RPC, database): try again later
+		}
+		if err := s.setState(ctx, in, in.State, intent.Approved, "", AuditAccepted, describe(in)); err != nil {
+			return err
+		}
+		s.m.verified(time.Since(started))
+		fallthrough
+	case intent.Approved, intent.Signing, intent.Broadcast:
+		return s.drive(ctx, in)
+	case intent.Confirmed:
+		return s.setState(ctx, in, intent.Confirmed, intent.Done, "", AuditDone, fmt.Sprintf("gas used %d, cost %s wei", in.GasUsed, in.GasCost))
+	}
+	return nil
+}
+
+func describe(in *intent.Intent) string {
+	switch in.Kind {
+	case intent.Release:
+		return fmt.Sprintf("release payment %s: %s to seller %s, %s to %s, token %s, chain %d", in.PaymentID, in.SellerAmount,
+			in.Seller.Hex(), in.FeeAmount, in.FeeRecipient.Hex(), in.Token.Hex(), in.ChainID)
+	case intent.Refund:
+		return fmt.Sprintf("refund payment %s: %s to buyer %s, token %s, chain %d", in.PaymentID, in.Amount, in.Buyer.Hex(), in.Token.Hex(), in.ChainID)
+	case intent.Sweep:
+		return fmt.Sprintf("sweep payment %s: %s of token %s into escrow %s, chain %d", in.PaymentID, in.Amount, in.Token.Hex(), in.Contract.Hex(), in.ChainID)
+	}
+	return string(in.Kind)
+}
+
+// setState moves an intent from one state to another and appends the audit row, in one
+// transaction. It fails if the intent is no longer in from (someone else moved it).
+func (s *Signer) setState(ctx context.Context, in *intent.Intent, from, to intent.State, reason, event, detail string) error {
+	err := db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE signer_intents SET state = $3, reason = $4, updated_at = now() WHERE id = $1 AND state = $2`,
+			in.ID, string(from), string(to), reason)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("intent %s is no longer %s", in.ID, from)
+		}
+		id := in.ID
+		return appendAudit(ctx, tx, event, &id, detail)
+	})
+	if err != nil {
+		return err
+	}
+	if from != to {
+		s.log.Info("intent "+string(to), "intent_id", in.ID.String(), "kind", in.Kind, "payment_id", in.PaymentID.String(), "reason", reason)
+	}
+	in.State = to
+	if to == intent.Done || to == intent.Rejected {
+		s.m.result(in.Kind, to)
+	}
+	return nil
+}
+
+func (s *Signer) reject(ctx context.Context, in *intent.Intent, reason string) error {
+	return s.setState(ctx, in, in.State, intent.Rejected, reason, AuditRejected, reason)
+}
+
+// Rejection is a failed check: the intent is rejected with Reason.
+type Rejection struct{ Reason string }
+
+func (r *Rejection) Error() string { return r.Reason }
+
+func rejectf(format string, a ...any) error { return &Rejection{Reason: fmt.Sprintf(format, a...)} }
+
+// uuidPtr is for audit rows.
+func uuidPtr(id uuid.UUID) *uuid.UUID { return &id }

@@ -1,0 +1,348 @@
+package signer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
+)
+
+// Policy is the signer's own limits, checked for releases and refunds (money leaving escrow).
+// Sweeps move money into the platform's own escrow contract and are not limited.
+type Policy struct {
+	// Limits per chain and token; a release or refund on a chain and token without a limit is
+	// rejected (deny by default).
+	Limits map[LimitKey]Limit
+	// FeeRecipients lists where a release may send the commission, per chain; empty means only
+	// the payment's own fee address.
+	FeeRecipients map[uint64][]common.Address
+}
+
+// LimitKey names a chain and token.
+type LimitKey struct {
+	ChainID uint64
+	Token   common.Address
+}
+
+// Limit is the most one transaction, and all transactions of a rolling 24 hours, may move.
+type Limit struct {
+	PerTx  *big.Int
+	PerDay *big.Int
+}
+
+// Escrow statuses of AmnEscrow.escrows(id).status.
+const (
+	escrowNone   = 0
+	escrowOpen   = 1
+	escrowClosed = 2 // and above: released, refunded, reclaimed
+)
+
+// verify re-checks everything about an intent, independently of whoever created it. A failed
+// check is a *Rejection; any other error means the check could not be made (retry later).
+func (s *Signer) verify(ctx context.Context, in *intent.Intent) error {
+	c := s.chains[in.ChainID]
+	if c == nil {
+		return rejectf("chain %d is not configured in this signer", in.ChainID)
+	}
+	if in.Contract != c.Escrow {
+		return rejectf("intent names contract %s; the signer's escrow on chain %d is %s", in.Contract.Hex(), in.ChainID, c.Escrow.Hex())
+	}
+	if in.Kind == intent.GasTopup {
+		return rejectf("standalone gas_topup intents are not supported: sweeps top up their deposit themselves")
+	}
+	if in.PaymentID.IsZero() {
+		return rejectf("a %s intent needs a payment", in.Kind)
+	}
+	p, err := s.payments.Get(ctx, in.PaymentID)
+	if errors.Is(err, payment.ErrNotFound) {
+		return rejectf("payment %s does not exist", in.PaymentID)
+	}
+	if err != nil {
+		return err
+	}
+	if p.ChainID != in.ChainID || p.Token != in.Token {
+		return rejectf("intent is for token %s on chain %d; payment is %s on chain %d", in.Token.Hex(), in.ChainID, p.Token.Hex(), p.ChainID)
+	}
+	if p.Token == (common.Address{}) || strings.EqualFold(p.Token.Hex(), "0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE") {
+		return rejectf("native-currency payments are not supported by the signer yet")
+	}
+	var buyer common.Address
+	var buyerHex *string
+	if err := s.cfg.Pool.QueryRow(ctx, `SELECT buyer_address FROM payments WHERE id = $1`, p.ID).Scan(&buyerHex); err != nil {
+		return err
+	}
+	if buyerHex != nil {
+		buyer = common.HexToAddress(*buyerHex)
+	}
+	es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
+	if err != nil {
+		return err
+	}
+	opts := &bind.CallOpts{Context: ctx}
+	rec, err := es.Escrows(opts, payment.EscrowID(p.ID))
+	if err != nil {
+		return fmt.Errorf("reading escrow record: %w", err)
+	}
+	switch in.Kind {
+	case intent.Sweep:
+		return s.verifySweep(ctx, c, in, p, buyer, rec.Status)
+	case intent.Release, intent.Refund:
+		if p.State == payment.Disputed {
+			return rejectf("payment is disputed: no release or refund until the dispute is resolved")
+		}
+		want := payment.ReleasePending
+		if in.Kind == intent.Refund {
+			want = payment.RefundPending
+		}
+		if p.State != want {
+			return rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
+		}
+		// The books: the payment's money went into escrow and has not left it.
+		sweep, err := s.books.LookupTransfer(ctx, ledger.DeriveID("payment/sweep\x00"+p.ID.String()))
+		if errors.Is(err, ledger.ErrTransferNotFound) {
+			return rejectf("the ledger has no sweep of payment %s into escrow", p.ID)
+		} else if err != nil {
+			return err
+		}
+		if sweep.Amount.Cmp(p.Received) != 0 {
+			return rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
+		}
+		for _, k := range []string{"payment/release", "payment/refund"} {
+			if _, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err == nil {
+				return rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
+			} else if !errors.Is(err, ledger.ErrTransferNotFound) {
+				return err
+			}
+		}
+		// The chain: the escrow is open and holds what the intent pays out.
+		if rec.Status != escrowOpen {
+			return rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
+		}
+		if rec.Token != in.Token || rec.Amount.Cmp(p.Received) != 0 {
+			return rejectf("escrow on chain holds %s of %s; the payment received %s of %s", rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex())
+		}
+		if rec.Frozen && !in.ResolvesDispute {
+			return rejectf("escrow is frozen on chain: only a dispute resolution can move it")
+		}
+		total := new(big.Int)
+		if in.Kind == intent.Release {
+			if in.Seller != p.SellerAddress || rec.Seller != p.SellerAddress {
+				return rejectf("release pays %s; the payment's seller is %s (escrow: %s)", in.Seller.Hex(), p.SellerAddress.Hex(), rec.Seller.Hex())
+			}
+			if in.SellerAmount == nil || in.FeeAmount == nil || in.SellerAmount.Cmp(p.SellerAmount()) != 0 || in.FeeAmount.Cmp(p.Commission) != 0 {
+				return rejectf("release pays %v + %v; the payment owes the seller %s and commission %s", in.SellerAmount, in.FeeAmount, p.SellerAmount(), p.Commission)
+			}
+			if !s.feeRecipientAllowed(in.ChainID, in.FeeRecipient, p.FeeAddress) {
+				return rejectf("fee recipient %s is not an allowed destination", in.FeeRecipient.Hex())
+			}
+			total.Add(in.SellerAmount, in.FeeAmount)
+		} else {
+			if in.Buyer == (common.Address{}) || in.Buyer != buyer || rec.Buyer != buyer {
+				return rejectf("refund pays %s; the payment's buyer is %s (escrow: %s)", in.Buyer.Hex(), buyer.Hex(), rec.Buyer.Hex())
+			}
+			if in.Amount == nil || in.Amount.Cmp(p.Received) != 0 {
+				return rejectf("refund pays %v; the payment received %s", in.Amount, p.Received)
+			}
+			total.Set(in.Amount)
+		}
+		if err := s.checkLimits(ctx, in, total); err != nil {
+			return err
+		}
+		_, err = s.verifyApprovals(ctx, c, es, in)
+		return err
+	}
+	return rejectf("unknown intent kind %q", in.Kind)
+}
+
+func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, buyer common.Address, status uint8) error {
+	if p.State != payment.Sweeping {
+		return rejectf("payment is %s; a sweep needs sweeping", p.State)
+	}
+	if buyer == (common.Address{}) {
+		return rejectf("payment has no buyer address to record in the escrow")
+	}
+	if in.Amount == nil || in.Amount.Cmp(p.Received) != 0 || in.Seller != p.SellerAddress || in.Buyer != buyer {
+		return rejectf("sweep of %v for seller %s, buyer %s; the payment received %s for seller %s, buyer %s",
+			in.Amount, in.Seller.Hex(), in.Buyer.Hex(), p.Received, p.SellerAddress.Hex(), buyer.Hex())
+	}
+	if p.Received.Sign() <= 0 {
+		return rejectf("payment received nothing")
+	}
+	acct, err := s.books.Account(ctx, p.DepositAcct)
+	if err != nil {
+		return err
+	}
+	bal := acct.Balance()
+	if bal.Posted.Cmp(p.Received) != 0 || bal.Pending.Sign() != 0 {
+		return rejectf("the ledger's deposit account holds %s posted and %s pending; the payment received %s", bal.Posted, bal.Pending, p.Received)
+	}
+	if status != escrowNone {
+		return rejectf("escrow of payment %s already exists on chain (status %d)", p.ID, status)
+	}
+	tok, err := bindings.NewERC20(in.Token, c.Client)
+	if err != nil {
+		return err
+	}
+	onChain, err := tok.BalanceOf(&bind.CallOpts{Context: ctx}, p.Deposit)
+	if err != nil {
+		return fmt.Errorf("reading deposit balance: %w", err)
+	}
+	if onChain.Cmp(p.Received) < 0 {
+		return rejectf("deposit %s holds %s on chain, less than the %s received", p.Deposit.Hex(), onChain, p.Received)
+	}
+	if got, err := s.cfg.Keys.Ring.Address(p.DepositIndex); err != nil || got != p.Deposit {
+		return rejectf("deposit index %d does not derive the payment's deposit address %s", p.DepositIndex, p.Deposit.Hex())
+	}
+	return nil
+}
+
+func (s *Signer) feeRecipientAllowed(chainID uint64, r, paymentFee common.Address) bool {
+	allowed := s.cfg.Policy.FeeRecipients[chainID]
+	if len(allowed) == 0 {
+		return r == paymentFee && r != (common.Address{})
+	}
+	for _, a := range allowed {
+		if a == r {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLimits applies the per-transaction and rolling 24-hour limits of the chain and token.
+func (s *Signer) checkLimits(ctx context.Context, in *intent.Intent, amount *big.Int) error {
+	lim, ok := s.cfg.Policy.Limits[LimitKey{in.ChainID, in.Token}]
+	if !ok {
+		return rejectf("no policy limit is configured for token %s on chain %d (deny by default)", in.Token.Hex(), in.ChainID)
+	}
+	if lim.PerTx != nil && amount.Cmp(lim.PerTx) > 0 {
+		return rejectf("policy: %s exceeds the per-transaction limit %s for token %s on chain %d", amount, lim.PerTx, in.Token.Hex(), in.ChainID)
+	}
+	if lim.PerDay != nil {
+		var spent *big.Int
+		var n numeric
+		err := s.cfg.Pool.QueryRow(ctx, `SELECT coalesce(sum(coalesce(seller_amount, 0) + coalesce(fee_amount, 0) +
+			CASE WHEN kind = 'refund' THEN coalesce(amount, 0) ELSE 0 END), 0)
+			FROM signer_intents WHERE chain_id = $1 AND token = $2 AND kind IN ('release', 'refund')
+			AND signed_at > now() - interval '24 hours' AND state <> 'rejected' AND id <> $3`,
+			in.ChainID, strings.ToLower(in.Token.Hex()), in.ID).Scan(&n)
+		if err != nil {
+			return err
+		}
+		spent = n.V
+		if new(big.Int).Add(spent, amount).Cmp(lim.PerDay) > 0 {
+			return rejectf("policy: %s on top of %s in the last 24 hours exceeds the daily limit %s for token %s on chain %d",
+				amount, spent, lim.PerDay, in.Token.Hex(), in.ChainID)
+		}
+	}
+	return nil
+}
+
+// threshold reads the contract's current threshold.
+func (s *Signer) threshold(ctx context.Context, c *Chain) (int, error) {
+	es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
+	if err != nil {
+		return 0, err
+	}
+	t, err := es.Threshold(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		return 0, fmt.Errorf("reading threshold: %w", err)
+	}
+	return int(t.Int64()), nil
+}
+
+// verifyApprovals checks the custodians' signatures against the contract's current custodian set
+// and threshold, over exactly the intent's fields, unexpired and never used for another intent.
+func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, es *bindings.AmnEscrow, in *intent.Intent) ([][]byte, error) {
+	opts := &bind.CallOpts{Context: ctx}
+	custodians, err := es.Custodians(opts)
+	if err != nil {
+		return nil, fmt.Errorf("reading custodians: %w", err)
+	}
+	th, err := es.Threshold(opts)
+	if err != nil {
+		return nil, fmt.Errorf("reading threshold: %w", err)
+	}
+	head, err := c.Client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	// A margin, so that the transaction still lands before the deadline.
+	if in.Deadline <= int64(head.Time)+60 {
+		return nil, rejectf("approvals expired: deadline %s is not after the chain's time %s plus a minute",
+			time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339), time.Unix(int64(head.Time), 0).UTC().Format(time.RFC3339))
+	}
+	if s.cfg.RequireHardware {
+		rows, err := s.cfg.Pool.Query(ctx, `SELECT address FROM custodians WHERE hardware`)
+		if err != nil {
+			return nil, err
+		}
+		hw := map[common.Address]bool{}
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			hw[common.HexToAddress(a)] = true
+		}
+		rows.Close()
+		var kept []common.Address
+		for _, a := range custodians {
+			if hw[a] {
+				kept = append(kept, a)
+			}
+		}
+		if len(kept) < int(th.Int64()) {
+			return nil, rejectf("hardware required: only %d of the %d custodians are enrolled as hardware-held, %d approvals are needed", len(kept), len(custodians), th.Int64())
+		}
+		custodians = kept
+	}
+	approvals, err := intent.Approvals(ctx, s.cfg.Pool, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	digest, err := in.Digest()
+	if err != nil {
+		return nil, rejectf("intent fields do not make an EIP-712 message: %v", err)
+	}
+	quorum, err := escrow.Quorum(digest, approvals, custodians, int(th.Int64()))
+	if err != nil {
+		var q *escrow.QuorumError
+		if errors.As(err, &q) {
+			msg := q.Error()
+			if s.cfg.RequireHardware {
+				msg += " (only hardware-enrolled custodians count)"
+			}
+			return nil, rejectf("%s", strings.TrimPrefix(msg, "escrow: "))
+		}
+		return nil, rejectf("approvals: %v", err)
+	}
+	// Not used before: a signature that already served another intent does not count again.
+	sigs := make([][]byte, len(approvals))
+	for i, a := range approvals {
+		sigs[i] = a.Signature
+	}
+	var other *string
+	err = s.cfg.Pool.QueryRow(ctx, `SELECT intent_id::text FROM custody_approvals WHERE signature = ANY($1) AND intent_id <> $2 LIMIT 1`,
+		sigs, in.ID).Scan(&other)
+	switch {
+	case err == nil && other != nil:
+		return nil, rejectf("an approval was already used for intent %s", *other)
+	case err != nil && !errors.Is(err, pgx.ErrNoRows):
+		return nil, err
+	}
+	return quorum, nil
+}
