@@ -48,7 +48,6 @@ type world struct {
 	chain    *Chain
 }
 
-var chainSeq atomic.Uint64
 
 func newWorld(t *testing.T, tweak func(*Config)) *world {
 	t.Helper()
