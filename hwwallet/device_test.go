@@ -25,9 +25,10 @@ import (
 // Trezor's documented first Ethereum address of the "all all … all" seed (m/44'/60'/0'/0/0).
 var allAllFirst = common.HexToAddress("0x73d0385F4d8E00C5e6504C6030F47BF6212736A8")
 
-// liveness is short so that a vanished device is noticed quickly; a healthy test device
-// answers in microseconds.
-const liveness = 300 * time.Millisecond
+// liveness is shorter than the default so that a vanished device is noticed within a second or
+// two, and long enough that a test device starved under -race and a loaded machine is not taken
+// for gone (it must miss both the answer and a ping).
+const liveness = time.Second
 
 func testContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
