@@ -67,6 +67,10 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
+# --- promtool (checks and unit-tests the alert rules in deploy/prometheus) --------------------
+# Debian's prometheus package carries promtool; the server it installs is not started here.
+have promtool || apt_install prometheus
+
 # --- Node toolchain (Foundry, solc-js, contracts, Trezor definitions) ----------------------
 if ! have npm; then apt_install nodejs npm; fi
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
