@@ -442,7 +442,12 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 	for _, t := range group {
 		if t.State == "signed" {
 			if err := s.broadcast(ctx, c, in, t); err != nil {
-				return false, err
+				if !isUnderpriced(err) {
+					return false, err
+				}
+				// The node refuses it as priced too low: it is stuck like an unmined one, and is
+				// replaced below once StuckAfter has passed.
+				s.log.Warn("transaction refused as underpriced", "intent_id", in.ID.String(), "tx", t.Hash.Hex(), "err", err)
 			}
 		}
 	}
@@ -573,6 +578,16 @@ func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, last 
 	}
 	s.m.replaced(c.Key)
 	return s.broadcast(ctx, c, in, row)
+}
+
+func isUnderpriced(err error) bool {
+	m := strings.ToLower(err.Error())
+	for _, k := range []string{"underpriced", "base fee", "fee too low", "gas price too low", "max fee per gas less than"} {
+		if strings.Contains(m, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func isRevert(err error) bool {
