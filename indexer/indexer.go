@@ -57,6 +57,7 @@ type Indexer struct {
 	proxies map[common.Address]bool
 	tokens  map[common.Address]bool
 	watchN  int
+	prog    progress
 }
 
 // New returns an indexer for cfg. heads is the chain's head tracker (its Poll is called by Step).
@@ -130,6 +131,7 @@ func (ix *Indexer) Step(ctx context.Context) (progressed bool, err error) {
 	stalled := ix.o.Now().Sub(h.FinalizedAt) > time.Duration(ix.cfg.FinalityStall) && ix.cfg.Finality == chain.FinalityTag
 	ix.m.stalled.WithLabelValues(ix.cfg.Key).Set(b2f(stalled))
 	if cp.Halted {
+		_ = ix.report(ctx, h, cp)
 		return false, fmt.Errorf("%w on chain %s: %s", ErrHalted, ix.cfg.Key, cp.HaltReason)
 	}
 	if h.Latest > cp.Processed {
@@ -146,7 +148,10 @@ func (ix *Indexer) Step(ctx context.Context) (progressed bool, err error) {
 	if err := ix.rescans(ctx, cp); err != nil {
 		return progressed, err
 	}
-	return progressed, ix.confirm(ctx, h, cp)
+	if err := ix.confirm(ctx, h, cp); err != nil {
+		return progressed, err
+	}
+	return progressed, ix.report(ctx, h, cp)
 }
 
 // SafeBlock is the highest block this chain may credit now.

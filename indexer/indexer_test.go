@@ -130,6 +130,23 @@ func TestIndexerCreditsPaymentsOnAnvil(t *testing.T) {
 	if v := testutil.ToFloat64(e.m.credits.WithLabelValues("bsc")); v != 5 {
 		t.Errorf("amn_indexer_credits_total = %v, want 5", v)
 	}
+	// The books agree with the chain at the final block.
+	rec, err := e.ix.Reconcile(ctx)
+	if err != nil || len(rec.Mismatches) != 0 || rec.Checked < 5 {
+		t.Fatalf("reconcile: %+v, %v; want no mismatch", rec, err)
+	}
+	// Money arriving after the payment settled is kept as an exception, not credited: the chain
+	// then holds more than the books, and reconciliation says where.
+	e.transfer(usdt, viaProxy.Deposit, 0, 123)
+	mine(t, f, 5)
+	e.catchUp()
+	rec, err = e.ix.Reconcile(ctx)
+	if err != nil || len(rec.Mismatches) != 1 || rec.Mismatches[0].Address != viaProxy.Deposit || rec.Mismatches[0].Diff.Int64() != 123 {
+		t.Fatalf("reconcile after an uncredited deposit: %+v, %v", rec, err)
+	}
+	if v := testutil.ToFloat64(e.m.reconcileDiff.WithLabelValues("bsc", "USDT")); v != 123 {
+		t.Errorf("amn_reconcile_difference{bsc,USDT} = %v, want 123", v)
+	}
 	// Running over the same blocks again changes nothing.
 	before := ledgerOf(t, pool, viaProxy.ID)
 	if _, err := pool.Exec(ctx, `UPDATE indexer_checkpoints SET processed = 0, processed_hash = (SELECT hash FROM indexer_blocks WHERE chain_id = 56 AND number = 0) WHERE chain_id = 56`); err == nil {

@@ -24,3 +24,7 @@ func PaymentIDFromEscrow(h common.Hash) (id ledger.ID, ok bool) {
 	copy(id[:], h[16:])
 	return id, true
 }
+
+// EscrowAccount is the ledger account of the money a ledger (chain:token) holds in the AmnEscrow
+// contract, for reconciliation against the contract's balance.
+func EscrowAccount(ledgerName string) ledger.ID { return escrowAccount(ledgerName) }

@@ -12,6 +12,9 @@ CREATE TABLE indexer_checkpoints (
     halted          boolean     NOT NULL DEFAULT false,
     halt_reason     text        NOT NULL DEFAULT '',
     halted_at       timestamptz,
+    -- What the running indexer last saw (head, finalized, lag, watch set, endpoints' health), for
+    -- `amn indexer status`; written every few seconds.
+    status          jsonb       NOT NULL DEFAULT '{}',
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 

@@ -1,0 +1,205 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// Mismatch is one address whose balance on chain differs from the books.
+type Mismatch struct {
+	Chain     string         `json:"chain"`
+	Token     string         `json:"token"` // the ledger's token symbol
+	Address   common.Address `json:"address"`
+	What      string         `json:"what"` // deposit or escrow
+	PaymentID string         `json:"payment_id,omitempty"`
+	OnChain   *big.Int       `json:"on_chain"`
+	Ledger    *big.Int       `json:"ledger"`
+	Diff      *big.Int       `json:"diff"` // on chain − ledger
+}
+
+// Reconciliation is one comparison of the books with the chain.
+type Reconciliation struct {
+	Chain      string              `json:"chain"`
+	Block      uint64              `json:"block"` // balances read at this (final, fully credited) block
+	Checked    int                 `json:"checked"`
+	Mismatches []Mismatch          `json:"mismatches"`
+	Difference map[string]*big.Int `json:"difference"` // token → sum of |on chain − ledger|
+}
+
+// ErrNotReconcilable is returned while the books cannot be compared yet (nothing final, or final
+// observations not credited yet).
+var ErrNotReconcilable = errors.New("not reconcilable yet")
+
+type reconcileRow struct {
+	pid     string
+	deposit common.Address
+	ledger  string
+	token   common.Address
+	acct    ledger.ID
+}
+
+// Reconcile compares, at the highest block that is both final and fully credited, the token (or
+// native) balance of every deposit address that was credited or is still watched, and the escrow
+// contract's balance of every token, with the ledger's posted balances; it exports the summed
+// absolute difference per token as amn_reconcile_difference and returns the mismatches.
+func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
+	r := Reconciliation{Chain: ix.cfg.Key, Difference: map[string]*big.Int{}}
+	if err := ix.heads.Poll(ctx); err != nil {
+		return r, err
+	}
+	cp, err := ix.checkpoint(ctx)
+	if err != nil {
+		return r, err
+	}
+	at := min(ix.SafeBlock(ix.heads.Heads()), cp.Processed)
+	if at == 0 {
+		return r, fmt.Errorf("%w: no final block processed", ErrNotReconcilable)
+	}
+	if open, err := ix.store.observations(ctx, ix.cfg.ID, 0, at, StatePending); err != nil {
+		return r, err
+	} else if len(open) > 0 {
+		return r, fmt.Errorf("%w: %d final observations not credited yet", ErrNotReconcilable, len(open))
+	}
+	r.Block = at
+	rows, err := ix.store.pool.Query(ctx, `SELECT p.id::text, p.deposit_address, p.ledger, p.token_address, p.deposit_account
+		FROM payments p JOIN ledger_accounts a ON a.id = p.deposit_account
+		WHERE p.chain_id = $1 AND (a.credits_posted > 0 OR p.watch_until > now()) ORDER BY p.deposit_index`, ix.cfg.ID)
+	if err != nil {
+		return r, err
+	}
+	deps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reconcileRow, error) {
+		var x reconcileRow
+		var dep, tok string
+		err := row.Scan(&x.pid, &dep, &x.ledger, &tok, &x.acct)
+		x.deposit, x.token = common.HexToAddress(dep), common.HexToAddress(tok)
+		return x, err
+	})
+	if err != nil {
+		return r, err
+	}
+	// The escrow contract holds each ledger's escrow account.
+	if ix.cfg.Escrow != (common.Address{}) {
+		rows, err := ix.store.pool.Query(ctx, `SELECT DISTINCT ledger, token_address FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
+		if err != nil {
+			return r, err
+		}
+		ledgers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reconcileRow, error) {
+			var x reconcileRow
+			var tok string
+			err := row.Scan(&x.ledger, &tok)
+			x.token, x.deposit, x.acct = common.HexToAddress(tok), ix.cfg.Escrow, payment.EscrowAccount(x.ledger)
+			return x, err
+		})
+		if err != nil {
+			return r, err
+		}
+		deps = append(deps, ledgers...)
+	}
+	books := ledger.New(ix.store.pool)
+	const batch = 100
+	for start := 0; start < len(deps); start += batch {
+		part := deps[start:min(start+batch, len(deps))]
+		onChain, err := ix.balances(ctx, part, at)
+		if err != nil {
+			return r, err
+		}
+		ids := make([]ledger.ID, len(part))
+		for i, x := range part {
+			ids[i] = x.acct
+		}
+		accts, err := books.Accounts(ctx, ids...)
+		if err != nil {
+			return r, err
+		}
+		for i, x := range part {
+			posted := new(big.Int)
+			if a, ok := accts[x.acct]; ok {
+				posted = a.Balance().Posted
+			}
+			sym := symbolOf(x.ledger)
+			if r.Difference[sym] == nil {
+				r.Difference[sym] = new(big.Int)
+			}
+			r.Checked++
+			diff := new(big.Int).Sub(onChain[i], posted)
+			if diff.Sign() == 0 {
+				continue
+			}
+			what := "deposit"
+			if x.pid == "" {
+				what = "escrow"
+			}
+			r.Mismatches = append(r.Mismatches, Mismatch{Chain: ix.cfg.Key, Token: sym, Address: x.deposit, What: what,
+				PaymentID: x.pid, OnChain: onChain[i], Ledger: posted, Diff: diff})
+			r.Difference[sym].Add(r.Difference[sym], new(big.Int).Abs(diff))
+		}
+	}
+	syms := make([]string, 0, len(r.Difference))
+	for s := range r.Difference {
+		syms = append(syms, s)
+	}
+	sort.Strings(syms)
+	for _, s := range syms {
+		f, _ := new(big.Float).SetInt(r.Difference[s]).Float64()
+		ix.m.reconcileDiff.WithLabelValues(ix.cfg.Key, s).Set(f)
+	}
+	return r, nil
+}
+
+func symbolOf(ledgerName string) string {
+	for i := len(ledgerName) - 1; i >= 0; i-- {
+		if ledgerName[i] == ':' {
+			return ledgerName[i+1:]
+		}
+	}
+	return ledgerName
+}
+
+var balanceOfSelector = hexutil.MustDecode("0x70a08231")
+
+// balances reads each row's token (or native) balance at block n in one batch.
+func (ix *Indexer) balances(ctx context.Context, rows []reconcileRow, n uint64) ([]*big.Int, error) {
+	out := make([]hexutil.Big, len(rows))
+	raw := make([]hexutil.Bytes, len(rows))
+	elems := make([]rpc.BatchElem, len(rows))
+	block := hexutil.EncodeUint64(n)
+	for i, x := range rows {
+		if x.token == chain.NativeToken {
+			elems[i] = rpc.BatchElem{Method: "eth_getBalance", Args: []any{x.deposit, block}, Result: &out[i]}
+			continue
+		}
+		data := append(append([]byte{}, balanceOfSelector...), common.LeftPadBytes(x.deposit[:], 32)...)
+		elems[i] = rpc.BatchElem{Method: "eth_call", Args: []any{map[string]any{"to": x.token, "data": hexutil.Bytes(data)}, block}, Result: &raw[i]}
+	}
+	b, ok := ix.rpc.(interface {
+		Batch(ctx context.Context, needHead uint64, elems []rpc.BatchElem) error
+	})
+	if !ok {
+		return nil, errors.New("reconcile needs a batching RPC pool")
+	}
+	if err := b.Batch(ctx, n, elems); err != nil {
+		return nil, err
+	}
+	res := make([]*big.Int, len(rows))
+	for i, x := range rows {
+		if x.token == chain.NativeToken {
+			res[i] = (*big.Int)(&out[i])
+		} else {
+			res[i] = new(big.Int).SetBytes(raw[i])
+		}
+	}
+	return res, nil
+}
+
