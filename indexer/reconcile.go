@@ -202,4 +202,3 @@ func (ix *Indexer) balances(ctx context.Context, rows []reconcileRow, n uint64) 
 	}
 	return res, nil
 }
-
