@@ -48,7 +48,6 @@ type world struct {
 	chain    *Chain
 }
 
-
 func newWorld(t *testing.T, tweak func(*Config)) *world {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

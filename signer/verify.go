@@ -336,7 +336,8 @@ func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, es *bindings.Amn
 		sigs[i] = a.Signature
 	}
 	var other *string
-	err = s.cfg.Pool.QueryRow(ctx, `SELECT intent_id::text FROM custody_approvals WHERE signature = ANY($1) AND intent_id <> $2 LIMIT 1`,
+	err = s.cfg.Pool.QueryRow(ctx, `SELECT a.intent_id::text FROM custody_approvals a JOIN signer_intents i ON i.id = a.intent_id
+		WHERE a.signature = ANY($1) AND a.intent_id <> $2 AND i.signed_at IS NOT NULL LIMIT 1`,
 		sigs, in.ID).Scan(&other)
 	switch {
 	case err == nil && other != nil:
