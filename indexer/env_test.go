@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -266,3 +267,14 @@ func ledgerOf(t *testing.T, pool *pgxpool.Pool, p ledger.ID) string {
 	}
 	return b.String()
 }
+
+func devnetMine(ctx context.Context, url string) (bool, error) {
+	c, err := rpcDial(ctx, url)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	return true, c.CallContext(ctx, nil, "anvil_mine", "0x1")
+}
+
+var rpcDial = rpc.DialContext

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -76,18 +77,36 @@ func runAPI(ctx context.Context, o *apiOptions) error {
 
 type indexerOptions struct {
 	commonOptions
-	Chain  string
-	RPCURL string
+	Chain       string
+	RPCURL      string // one or more endpoints, comma-separated; overrides the chain config's
+	ChainConfig string
+	cfg         chain.Config
 }
 
 func (o *indexerOptions) Validate() error {
 	if err := o.Common.Validate(); err != nil {
 		return err
 	}
-	if _, err := chain.Lookup(o.Chain); err != nil {
+	reg, err := chain.LoadRegistry(o.ChainConfig)
+	if err != nil {
 		return badInput(err)
 	}
-	return config.ValidateRPCURL("rpc-url", o.RPCURL)
+	if o.cfg, err = reg.Get(o.Chain); err != nil {
+		return badInput(err)
+	}
+	if o.RPCURL == "" && len(o.cfg.Endpoints) == 0 {
+		return config.ValidateRPCURL("rpc-url", "")
+	}
+	if o.RPCURL != "" {
+		o.cfg.Endpoints = nil
+		for _, u := range strings.Split(o.RPCURL, ",") {
+			if err := config.ValidateRPCURL("rpc-url", strings.TrimSpace(u)); err != nil {
+				return err
+			}
+			o.cfg.Endpoints = append(o.cfg.Endpoints, strings.TrimSpace(u))
+		}
+	}
+	return nil
 }
 
 func newIndexerCmd() *cobra.Command {
@@ -101,21 +120,21 @@ func newIndexerCmd() *cobra.Command {
 				return badInput(err)
 			}
 			ctx := cmd.Context()
-			c, _ := chain.Lookup(o.Chain)
-			p := newProcess("indexer", o.logger().With("chain", c.Key))
+			p := newProcess("indexer", o.logger().With("chain", o.cfg.Key))
 			defer p.close()
 			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
 				return err
 			}
-			if err := p.followChain(ctx, c, o.RPCURL); err != nil {
+			if err := p.runIndexer(ctx, o.cfg); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
 		},
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9101"})
-	cmd.Flags().StringVar(&o.Chain, "chain", "", "chain to watch: eth, bsc or polygon (or its chain id)")
-	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "the chain's JSON-RPC endpoint, http(s):// or ws(s)://")
+	cmd.Flags().StringVar(&o.Chain, "chain", "", "chain to watch: eth, bsc or polygon (or its chain id, or a key from --chain-config)")
+	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "the chain's JSON-RPC endpoints, http(s):// or ws(s)://, comma-separated (default: the chain config's)")
+	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file (JSON) over the built-in mainnet defaults; see docs/indexer.md")
 	_ = cmd.RegisterFlagCompletionFunc("chain", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		var keys []string
 		for _, c := range chain.Mainnets {
@@ -123,6 +142,7 @@ func newIndexerCmd() *cobra.Command {
 		}
 		return keys, cobra.ShellCompDirectiveNoFileComp
 	})
+	cmd.AddCommand(newIndexerStatusCmd(), newIndexerReconcileCmd())
 	return cmd
 }
 
