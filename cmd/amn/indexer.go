@@ -172,4 +172,3 @@ func newIndexerReconcileCmd() *cobra.Command {
 
 // errMismatch makes `amn indexer reconcile` exit non-zero when the books and the chain disagree.
 var errMismatch = errors.New("the ledger and the chain disagree")
-
