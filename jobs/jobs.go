@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -115,9 +116,14 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 	if err := river.AddWorkerSafely(workers, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}); err != nil {
 		return nil, err
 	}
+	// Payment checks (Request Network webhook hints) become rescan requests for the payment's
+	// chain's indexer, which holds the RPC endpoints.
+	if err := river.AddWorkerSafely(workers, &indexer.CheckWorker{Pool: c.Pool}); err != nil {
+		return nil, err
+	}
 	client, err := river.NewClient(riverpgxv5.New(c.Pool), &river.Config{
 		Logger:  c.Log,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.MaxWorkers}},
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
