@@ -1,0 +1,212 @@
+package custody
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
+)
+
+// Payout is one transfer an intent makes when it is executed.
+type Payout struct {
+	Role   string         `json:"role"` // seller, fee, buyer
+	To     common.Address `json:"to"`
+	Amount *big.Int       `json:"amount"`
+}
+
+// Pending is a release or refund waiting for custodian approvals, with what it pays to whom
+// (exactly the intent's fields: what the custodians sign).
+type Pending struct {
+	Intent    *intent.Intent   `json:"intent"`
+	Payouts   []Payout         `json:"payouts"`
+	Approvals []common.Address `json:"approved_by"`
+	// From the payment, for display only: the token's symbol (from its ledger name) and decimals.
+	Symbol   string `json:"symbol,omitempty"`
+	Decimals *uint8 `json:"decimals,omitempty"`
+}
+
+// Payouts lists what in pays to whom.
+func Payouts(in *intent.Intent) []Payout {
+	switch in.Kind {
+	case intent.Release:
+		return []Payout{{"seller", in.Seller, in.SellerAmount}, {"fee", in.FeeRecipient, in.FeeAmount}}
+	case intent.Refund:
+		return []Payout{{"buyer", in.Buyer, in.Amount}}
+	}
+	return nil
+}
+
+// Format shows amount in the token's units when decimals are known, in base units otherwise.
+func (p *Pending) Format(amount *big.Int) string {
+	if amount == nil {
+		return "?"
+	}
+	if p.Decimals == nil {
+		return amount.String() + " (base units)"
+	}
+	s := payment.FormatUnits(amount, *p.Decimals)
+	if p.Symbol != "" {
+		s += " " + p.Symbol
+	}
+	return s
+}
+
+// Pending returns the release and refund intents awaiting approvals, oldest first.
+func (s *Service) Pending(ctx context.Context) ([]Pending, error) {
+	ins, err := s.intents.List(ctx, intent.Filter{State: intent.AwaitingApprovals, Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("custody: pending intents: %w", err)
+	}
+	slices.Reverse(ins) // List is newest first
+	out := make([]Pending, 0, len(ins))
+	for _, in := range ins {
+		if in.Kind != intent.Release && in.Kind != intent.Refund {
+			continue
+		}
+		p, err := s.describe(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// Intent returns one intent with its payouts and approvals so far.
+func (s *Service) Intent(ctx context.Context, id uuid.UUID) (*Pending, error) {
+	in, err := s.intents.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.describe(ctx, in)
+}
+
+func (s *Service) describe(ctx context.Context, in *intent.Intent) (*Pending, error) {
+	p := &Pending{Intent: in, Payouts: Payouts(in)}
+	as, err := s.intents.Approvals(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		p.Approvals = append(p.Approvals, a.Signer)
+	}
+	if !in.PaymentID.IsZero() {
+		var ledgerName string
+		var dec int16
+		err := s.pool.QueryRow(ctx, `SELECT ledger, token_decimals FROM payments WHERE id = $1`, in.PaymentID).Scan(&ledgerName, &dec)
+		switch {
+		case err == nil:
+			d := uint8(dec)
+			p.Decimals = &d
+			if _, sym, ok := strings.Cut(ledgerName, ":"); ok {
+				p.Symbol = sym
+			}
+		case !errors.Is(err, pgx.ErrNoRows):
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// ApproveOptions say how an approval was made and what it must satisfy.
+type ApproveOptions struct {
+	// Hardware: the signature was made on a hardware wallet (the command knows what it talked
+	// to). RequireHardware (AMN_CUSTODY_REQUIRE_HARDWARE) refuses anything else, and any
+	// custodian not enrolled as hardware-held.
+	Hardware        bool
+	RequireHardware bool
+	// OnChain, when read, is checked too: the signer must be in the contract's custodian set
+	// (the contract is the authority; the signer checks it again anyway).
+	OnChain *OnChain
+	// Margin: the deadline must be at least this far ahead (the signer needs a minute to land
+	// the transaction). Zero means one minute.
+	Margin time.Duration
+}
+
+// Check says whether approval a of the intent in would be accepted: the signature recovers, under
+// the contract's rules, to a.Signer for the intent's digest; the signer is an enrolled custodian
+// (hardware-held, and the approval made on hardware, when that is required), of the intent's
+// escrow on chain when o.OnChain is given; the intent is open for approvals and its deadline
+// ahead. A refusal wraps ErrRefused and says why.
+func (s *Service) Check(ctx context.Context, in *intent.Intent, a escrow.Approval, o ApproveOptions) error {
+	if in.Kind != intent.Release && in.Kind != intent.Refund {
+		return refused(ErrNotApprovable, "a %s intent takes no custodian approvals", in.Kind)
+	}
+	if in.State != intent.AwaitingApprovals && in.State != intent.Pending {
+		reason := ""
+		if in.Reason != "" {
+			reason = " (" + in.Reason + ")"
+		}
+		return refused(ErrNotApprovable, "intent %s is %s%s", in.ID, in.State, reason)
+	}
+	margin := o.Margin
+	if margin <= 0 {
+		margin = time.Minute
+	}
+	if dl := time.Unix(in.Deadline, 0); !s.now().Add(margin).Before(dl) {
+		return refused(ErrExpired, "the intent's approvals were valid until %s; ask for a new release or refund", dl.UTC().Format(time.RFC3339))
+	}
+	if o.RequireHardware && !o.Hardware {
+		return refused(ErrSoftwareKey, "approve on the custodian's Trezor")
+	}
+	digest, err := in.Digest()
+	if err != nil {
+		return refused(ErrNotApprovable, "%v", err)
+	}
+	signer, err := escrow.Verify(digest, a.Signature)
+	if err != nil {
+		return refused(ErrWrongSignature, "%v", err)
+	}
+	if signer != a.Signer {
+		return refused(ErrWrongSignature, "for digest %s it recovers to %s, not %s: it was made for other terms", digest.Hex(), signer.Hex(), a.Signer.Hex())
+	}
+	c, err := s.Custodian(ctx, signer)
+	if errors.Is(err, ErrNotFound) {
+		return refused(ErrNotFound, "%s has no enrolment; run `amn custody enroll` first", signer.Hex())
+	} else if err != nil {
+		return err
+	}
+	if o.RequireHardware && !c.Hardware {
+		return refused(ErrNotHardware, "%s was enrolled with a software key; enrol it with `amn custody enroll --trezor`", signer.Hex())
+	}
+	if o.OnChain != nil {
+		if o.OnChain.ChainID != in.ChainID || o.OnChain.Contract != in.Contract {
+			return fmt.Errorf("custody: the custodian set read is of %s on chain %d, the intent's escrow is %s on chain %d",
+				o.OnChain.Contract.Hex(), o.OnChain.ChainID, in.Contract.Hex(), in.ChainID)
+		}
+		if !o.OnChain.Has(signer) {
+			return refused(ErrNotCustodian, "%s is not among the %d custodians of %s on chain %d", signer.Hex(), len(o.OnChain.Custodians), in.Contract.Hex(), in.ChainID)
+		}
+	}
+	return nil
+}
+
+// Approve reads the intent again, checks the approval (Check) and stores it; the signer takes
+// the intent once it has a quorum. A refusal wraps ErrRefused and stores nothing.
+func (s *Service) Approve(ctx context.Context, intentID uuid.UUID, a escrow.Approval, o ApproveOptions) (*Pending, error) {
+	in, err := s.intents.Get(ctx, intentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Check(ctx, in, a, o); err != nil {
+		return nil, fmt.Errorf("custody: approval of intent %s by %s %w", intentID, a.Signer.Hex(), err)
+	}
+	if err := s.intents.AddApproval(ctx, intentID, a); err != nil {
+		if errors.Is(err, intent.ErrClosed) || errors.Is(err, intent.ErrNotAllowed) {
+			return nil, fmt.Errorf("custody: approval of intent %s by %s %w", intentID, a.Signer.Hex(), refused(ErrNotApprovable, "%v", err))
+		}
+		return nil, err
+	}
+	return s.describe(ctx, in)
+}

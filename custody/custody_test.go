@@ -1,0 +1,351 @@
+package custody_test
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/custody"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/hwwallet/testdevice"
+	"github.com/amanat/amn/signer/intent"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+var dom = escrow.Domain{ChainID: 56, Contract: common.HexToAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3")}
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// fresh empties the custody tables: the package's tests share one database.
+func fresh(t *testing.T) (*pgxpool.Pool, *custody.Service) {
+	t.Helper()
+	pool := dbtest.Pool(t)
+	if _, err := pool.Exec(t.Context(), `DELETE FROM custody_approvals; DELETE FROM custodians; DELETE FROM custody_challenges`); err != nil {
+		t.Fatal(err)
+	}
+	return pool, custody.New(pool)
+}
+
+// device starts a test device and a client for it; pin and passphrase are what the person types.
+func device(t *testing.T, opts testdevice.Options, passphrase string) (*testdevice.Device, *hwwallet.Device) {
+	t.Helper()
+	dev, err := testdevice.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = dev.Close() })
+	u, err := hwwallet.DialUDP(testContext(t), dev.Addr(), hwwallet.UDPOptions{Liveness: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := hwwallet.NewDevice(u, hwwallet.DeviceOptions{
+		PIN: func(context.Context, hwwallet.PinMatrixRequestType) (string, error) {
+			return dev.EncodePIN(opts.PIN), nil
+		},
+		Passphrase: func(context.Context) (string, error) { return passphrase, nil },
+	})
+	t.Cleanup(func() { _ = d.Close() })
+	if _, err := d.Initialize(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	return dev, d
+}
+
+// enrol runs the whole enrolment of signer's first address.
+func enrol(t *testing.T, svc *custody.Service, s hwwallet.Signer, hardware bool) common.Address {
+	t.Helper()
+	ctx := testContext(t)
+	addr, err := s.Address(ctx, hwwallet.DefaultPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := svc.IssueChallenge(ctx, addr, dom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := s.SignEnrollment(ctx, hwwallet.DefaultPath, ch.Enrollment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch.Value, Custodian: addr, Signature: sig, Hardware: hardware}); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+func TestEnrollWithPINAndPassphrase(t *testing.T) {
+	ctx := testContext(t)
+	pool, svc := fresh(t)
+	dev, d := device(t, testdevice.Options{PIN: "2583", Passphrase: true}, "custody vault")
+	addr, err := d.Address(ctx, hwwallet.DefaultPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := dev.Address(hwwallet.DefaultPath, "custody vault"); addr != want {
+		t.Fatalf("address %s, want the passphrase wallet's %s", addr.Hex(), want.Hex())
+	}
+	ch, err := svc.IssueChallenge(ctx, addr, dom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Value == ([32]byte{}) || time.Until(ch.ExpiresAt) < 9*time.Minute {
+		t.Fatalf("challenge %x expires %s", ch.Value, ch.ExpiresAt)
+	}
+	sig, err := d.SignEnrollment(ctx, hwwallet.DefaultPath, ch.Enrollment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The person saw the whole statement, challenge included.
+	if shown := strings.Join(dev.Shown(), "\n"); !strings.Contains(shown, ch.Enrollment().Text()) {
+		t.Fatalf("the device did not show the enrolment text:\n%s", shown)
+	}
+	c, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch.Value, Custodian: addr, Signature: sig, Hardware: true,
+		Label: "alice", Path: hwwallet.DefaultPath.String(), Device: "Trezor T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Address != addr || !c.Hardware || c.Label != "alice" || c.ChainID != 56 || c.Contract != dom.Contract || c.Device != "Trezor T" {
+		t.Fatalf("enrolled %+v", c)
+	}
+	// The signer's view: the hardware flag it reads.
+	var hw bool
+	if err := pool.QueryRow(ctx, `SELECT hardware FROM custodians WHERE address = $1`, strings.ToLower(addr.Hex())).Scan(&hw); err != nil || !hw {
+		t.Fatalf("custodians.hardware = %v, %v", hw, err)
+	}
+
+	// Single use: the same proof again is refused.
+	_, err = svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch.Value, Custodian: addr, Signature: sig, Hardware: true})
+	if !errors.Is(err, custody.ErrChallengeUsed) || !errors.Is(err, custody.ErrRefused) {
+		t.Fatalf("replayed proof: %v", err)
+	}
+	// A challenge never issued.
+	if _, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: [32]byte{7}, Custodian: addr, Signature: sig, Hardware: true}); !errors.Is(err, custody.ErrChallengeUnknown) {
+		t.Fatalf("unknown challenge: %v", err)
+	}
+	// A proof over another challenge is refused, and burns the challenge it names.
+	ch2, _ := svc.IssueChallenge(ctx, addr, dom)
+	if _, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch2.Value, Custodian: addr, Signature: sig, Hardware: true}); !errors.Is(err, custody.ErrBadProof) {
+		t.Fatalf("proof of another challenge: %v", err)
+	}
+	good, _ := d.SignEnrollment(ctx, hwwallet.DefaultPath, ch2.Enrollment())
+	if _, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch2.Value, Custodian: addr, Signature: good, Hardware: true}); !errors.Is(err, custody.ErrChallengeUsed) {
+		t.Fatalf("a challenge burnt by a failed attempt: %v", err)
+	}
+	// Expired.
+	ch3, _ := svc.IssueChallenge(ctx, addr, dom)
+	if _, err := pool.Exec(ctx, `UPDATE custody_challenges SET issued_at = now() - interval '2 hours', expires_at = now() - interval '1 hour'
+		WHERE challenge = $1`, ch3.Value[:]); err != nil {
+		t.Fatal(err)
+	}
+	sig3, _ := d.SignEnrollment(ctx, hwwallet.DefaultPath, ch3.Enrollment())
+	if _, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch3.Value, Custodian: addr, Signature: sig3, Hardware: true}); !errors.Is(err, custody.ErrChallengeExpired) {
+		t.Fatalf("expired challenge: %v", err)
+	}
+	// A challenge issued for another address.
+	other := common.HexToAddress("0x00000000000000000000000000000000000000b0")
+	ch4, _ := svc.IssueChallenge(ctx, other, dom)
+	if _, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: ch4.Value, Custodian: addr, Signature: sig, Hardware: true}); !errors.Is(err, custody.ErrBadProof) {
+		t.Fatalf("challenge of another address: %v", err)
+	}
+
+	// A software key with the same seed re-enrols the address: no longer hardware-held.
+	soft, _ := hwwallet.NewSoftwareSigner(testdevice.AllAll, "custody vault")
+	enrol(t, svc, soft, false)
+	c, err = svc.Custodian(ctx, addr)
+	if err != nil || c.Hardware || c.Label != "alice" {
+		t.Fatalf("after a software enrolment: %+v %v", c, err)
+	}
+	list, err := svc.List(ctx)
+	if err != nil || len(list) != 1 || list[0].Address != addr {
+		t.Fatalf("list %+v %v", list, err)
+	}
+}
+
+// releaseIntent records a release intent awaiting approvals, as intent.Store.RequestRelease
+// does (without a payment: the custody checks need only the intent's fields).
+func releaseIntent(t *testing.T, pool *pgxpool.Pool, deadline time.Time) *intent.Intent {
+	t.Helper()
+	id := uuid.New()
+	_, err := pool.Exec(t.Context(), `INSERT INTO signer_intents (id, kind, chain_id, contract, token, seller, seller_amount,
+		fee_recipient, fee_amount, deadline, state, requested_by) VALUES ($1, 'release', $2, $3, $4, $5, 122500000, $6, 2500000, $7,
+		'awaiting_approvals', 'admin:test')`, id, dom.ChainID, strings.ToLower(dom.Contract.Hex()),
+		"0x55d398326f99059ff775485246999027b3197955", "0x00000000000000000000000000000000000000aa",
+		"0x00000000000000000000000000000000000000fe", deadline.Unix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := custody.New(pool).Intent(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Intent
+}
+
+func TestApproveThroughDevice(t *testing.T) {
+	ctx := testContext(t)
+	pool, svc := fresh(t)
+	dev, d := device(t, testdevice.Options{PIN: "1234"}, "")
+	addr := enrol(t, svc, d, true)
+	in := releaseIntent(t, pool, time.Now().Add(time.Hour))
+	m, err := in.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(dev.Requests())
+	a, err := d.SignApproval(ctx, hwwallet.DefaultPath, in.Domain(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Streamed field by field: the device asked for 2 structs and 14 values.
+	var structs, values int
+	for _, r := range dev.Requests()[before:] {
+		switch r {
+		case hwwallet.TypeEthereumTypedDataStructAck:
+			structs++
+		case hwwallet.TypeEthereumTypedDataValueAck:
+			values++
+		}
+	}
+	if structs != 2 || values != 14 {
+		t.Fatalf("streamed %d structs and %d values, want 2 and 14", structs, values)
+	}
+	shown := strings.Join(dev.Shown(), "\n")
+	for _, want := range []string{"0x00000000000000000000000000000000000000aA", "122500000", "2500000"} {
+		if !strings.Contains(strings.ToLower(shown), strings.ToLower(want)) {
+			t.Errorf("the device did not show %s:\n%s", want, shown)
+		}
+	}
+	p, err := svc.Approve(ctx, in.ID, a, custody.ApproveOptions{Hardware: true, RequireHardware: true,
+		OnChain: &custody.OnChain{ChainID: 56, Contract: dom.Contract, Custodians: []common.Address{addr}, Threshold: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Approvals) != 1 || p.Approvals[0] != addr {
+		t.Fatalf("approvals %v", p.Approvals)
+	}
+	pend, err := svc.Pending(ctx)
+	if err != nil || len(pend) != 1 || pend[0].Intent.ID != in.ID || len(pend[0].Payouts) != 2 || pend[0].Payouts[0].Amount.Int64() != 122500000 {
+		t.Fatalf("pending %+v %v", pend, err)
+	}
+}
+
+func TestApproveRefusals(t *testing.T) {
+	ctx := testContext(t)
+	pool, svc := fresh(t)
+	hw, _ := hwwallet.NewSoftwareSigner(testdevice.AllAll, "") // plays an enrolled hardware custodian's key
+	soft, _ := hwwallet.NewSoftwareSigner(testdevice.AllAll, "soft")
+	stranger, _ := hwwallet.NewSoftwareSigner(testdevice.AllAll, "stranger")
+	hwAddr := enrol(t, svc, hw, true)
+	softAddr := enrol(t, svc, soft, false)
+	in := releaseIntent(t, pool, time.Now().Add(time.Hour))
+	other := releaseIntent(t, pool, time.Now().Add(2*time.Hour)) // other terms: another deadline
+	expired := releaseIntent(t, pool, time.Now().Add(30*time.Second))
+	sign := func(s hwwallet.Signer, in *intent.Intent) escrow.Approval {
+		m, _ := in.Message()
+		a, err := s.SignApproval(ctx, hwwallet.DefaultPath, in.Domain(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	forged := sign(hw, in)
+	forged.Signer = softAddr
+	highS := sign(hw, in)
+	n := crypto.S256().Params().N
+	s := new(big.Int).SetBytes(highS.Signature[32:64])
+	copy(highS.Signature[32:64], common.LeftPadBytes(new(big.Int).Sub(n, s).Bytes(), 32))
+	highS.Signature[64] = 55 - highS.Signature[64] // 27 <-> 28
+
+	for _, tc := range []struct {
+		name string
+		in   *intent.Intent
+		a    escrow.Approval
+		o    custody.ApproveOptions
+		want error
+		says string
+	}{
+		{"other intent's signature", in, sign(hw, other), custody.ApproveOptions{Hardware: true}, custody.ErrWrongSignature, "other terms"},
+		{"signer field lies", in, forged, custody.ApproveOptions{Hardware: true}, custody.ErrWrongSignature, "recovers to " + hwAddr.Hex()},
+		{"malleable signature", in, highS, custody.ApproveOptions{Hardware: true}, custody.ErrWrongSignature, "upper half"},
+		{"not enrolled", in, sign(stranger, in), custody.ApproveOptions{}, custody.ErrNotFound, "amn custody enroll"},
+		{"software key, hardware required", in, sign(soft, in), custody.ApproveOptions{RequireHardware: true}, custody.ErrSoftwareKey, "Trezor"},
+		{"software-enrolled custodian, hardware required", in, sign(soft, in), custody.ApproveOptions{Hardware: true, RequireHardware: true}, custody.ErrNotHardware, "software key"},
+		{"expired", expired, sign(hw, expired), custody.ApproveOptions{Hardware: true}, custody.ErrExpired, "valid until"},
+		{"not on chain", in, sign(hw, in), custody.ApproveOptions{Hardware: true, OnChain: &custody.OnChain{ChainID: 56, Contract: dom.Contract,
+			Custodians: []common.Address{softAddr}, Threshold: 1}}, custody.ErrNotCustodian, "not among the 1 custodians"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := svc.Approve(ctx, tc.in.ID, tc.a, tc.o)
+			if !errors.Is(err, tc.want) || !errors.Is(err, custody.ErrRefused) || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("got %v; want %v saying %q", err, tc.want, tc.says)
+			}
+		})
+	}
+	// Nothing was stored; the good approvals go in, software ones only when hardware is not required.
+	if p, _ := svc.Intent(ctx, in.ID); len(p.Approvals) != 0 {
+		t.Fatalf("refused approvals were stored: %v", p.Approvals)
+	}
+	if _, err := svc.Approve(ctx, in.ID, sign(soft, in), custody.ApproveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'rejected', reason = 'test' WHERE id = $1`, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Approve(ctx, in.ID, sign(hw, in), custody.ApproveOptions{Hardware: true}); !errors.Is(err, custody.ErrNotApprovable) || !strings.Contains(err.Error(), "rejected (test)") {
+		t.Fatalf("approval of a rejected intent: %v", err)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	a, b, c, d := common.HexToAddress("0xa0"), common.HexToAddress("0xb0"), common.HexToAddress("0xc0"), common.HexToAddress("0xd0")
+	on := &custody.OnChain{ChainID: 56, Contract: dom.Contract, Custodians: []common.Address{a, b, c}, Threshold: 2}
+	for _, tc := range []struct {
+		name     string
+		db       []custody.Custodian
+		flags    map[common.Address]string
+		hardware int
+		problem  bool
+	}{
+		{"all hardware", []custody.Custodian{{Address: a, Hardware: true}, {Address: b, Hardware: true}, {Address: c, Hardware: true}},
+			map[common.Address]string{}, 3, false},
+		{"one missing, one software, one extra", []custody.Custodian{{Address: a, Hardware: true}, {Address: b}, {Address: d, Hardware: true}},
+			map[common.Address]string{b: custody.FlagSoftware, c: custody.FlagNotEnrolled, d: custody.FlagNotOnChain}, 1, true},
+		{"enrolled for another escrow", []custody.Custodian{{Address: a, Hardware: true, ChainID: 1, Contract: dom.Contract}, {Address: b, Hardware: true}, {Address: c, Hardware: true}},
+			map[common.Address]string{a: custody.FlagOtherEscrow}, 3, false},
+		{"empty database", nil, map[common.Address]string{a: custody.FlagNotEnrolled, b: custody.FlagNotEnrolled, c: custody.FlagNotEnrolled}, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmp := custody.Compare(on, tc.db)
+			if cmp.HardwareCustodians != tc.hardware || (len(cmp.Problems) > 0) != tc.problem || cmp.Differs() != (tc.problem || len(tc.flags) > 0) {
+				t.Fatalf("hardware %d problems %v", cmp.HardwareCustodians, cmp.Problems)
+			}
+			for _, r := range cmp.Rows {
+				got := strings.Join(r.Flags, "; ")
+				if got != tc.flags[r.Address] {
+					t.Errorf("%s: flags %q, want %q", r.Address.Hex(), got, tc.flags[r.Address])
+				}
+			}
+			if want := len(on.Custodians); tc.flags[d] != "" {
+				want++
+				if len(cmp.Rows) != want {
+					t.Fatalf("%d rows, want %d", len(cmp.Rows), want)
+				}
+			}
+		})
+	}
+}
