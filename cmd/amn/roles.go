@@ -188,31 +188,4 @@ func newWorkerCmd() *cobra.Command {
 	return cmd
 }
 
-type signerOptions struct {
-	commonOptions
-}
-
-func (o *signerOptions) Validate() error { return o.Common.Validate() }
-
-func newSignerCmd() *cobra.Command {
-	var o signerOptions
-	cmd := &cobra.Command{
-		Use:   "signer",
-		Short: "Run the isolated custody signer, the only process that holds keys",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return badInput(err)
-			}
-			ctx := cmd.Context()
-			p := newProcess("signer", o.logger())
-			defer p.close()
-			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
-				return err
-			}
-			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
-		},
-	}
-	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9103"})
-	return cmd
-}
+// The signer role's command is in signer.go.
