@@ -1,0 +1,378 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/spf13/cobra"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
+)
+
+// adminOptions are shared by the admin commands. Until the API lands they work on the database
+// directly, through the payments service and the intent store (never through a key).
+type adminOptions struct {
+	dbOptions
+	Escrow      string
+	ChainConfig string
+}
+
+func newAdminCmd() *cobra.Command {
+	var o adminOptions
+	cmd := &cobra.Command{Use: "admin", Short: "Ask for releases, refunds and sweeps, and follow the signer's intents (admins)"}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
+	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
+	pf.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract (default: the payment's chain's escrow in --chain-config)")
+	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract per chain)")
+	cmd.AddCommand(newAdminRequestCmd(&o, intent.Release), newAdminRequestCmd(&o, intent.Refund),
+		newAdminSweepCmd(&o), newAdminIntentsCmd(&o))
+	return cmd
+}
+
+// escrowFor is the escrow contract intents of chainID name.
+func (o *adminOptions) escrowFor(chainID uint64) (common.Address, error) {
+	if o.Escrow != "" {
+		if !common.IsHexAddress(o.Escrow) {
+			return common.Address{}, badInput(fmt.Errorf("--escrow %q is not an address", o.Escrow))
+		}
+		return common.HexToAddress(o.Escrow), nil
+	}
+	reg, err := chain.LoadRegistry(o.ChainConfig)
+	if err != nil {
+		return common.Address{}, badInput(err)
+	}
+	c, err := reg.Get(strconv.FormatUint(chainID, 10))
+	if err != nil || c.Escrow == (common.Address{}) {
+		return common.Address{}, badInput(fmt.Errorf("no escrow contract known for chain %d: give --escrow or a --chain-config with one", chainID))
+	}
+	return c.Escrow, nil
+}
+
+// adminErr turns refusals into exit status 2 with a message an admin can act on.
+func adminErr(err error) error {
+	return badInputIf(err, payment.ErrNotFound, payment.ErrIllegalTransition, payment.ErrNotFullyPaid, intent.ErrNotFound,
+		intent.ErrPaymentState, intent.ErrAlreadyClosed, intent.ErrNotAllowed, intent.ErrNoBuyer, intent.ErrNoEscrow, intent.ErrClosed)
+}
+
+func newAdminRequestCmd(o *adminOptions, kind intent.Kind) *cobra.Command {
+	var (
+		reason, feeRecipient string
+		ttl, timeout         time.Duration
+		wait                 bool
+	)
+	cmd := &cobra.Command{
+		Use:   string(kind) + " PAYMENT",
+		Short: "Ask for the escrowed money of PAYMENT to go to the " + map[intent.Kind]string{intent.Release: "seller", intent.Refund: "buyer"}[kind],
+		Long: `Moves the payment to ` + string(kind) + `_pending and records a ` + string(kind) + ` intent awaiting custodian
+approvals (EIP-712 over exactly the amounts, recipients and deadline shown). Asking again returns
+the same intent. With --wait it follows the intent (approvals gathered, transactions, final state)
+until it is done or rejected.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := ledger.ParseID(args[0])
+			if err != nil {
+				return badInput(fmt.Errorf("%q is not a payment id", args[0]))
+			}
+			if kind == intent.Refund && reason == "" {
+				return badInput(errors.New("--reason is required for a refund"))
+			}
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			payments := payment.New(pool, nil)
+			p, err := payments.Get(ctx, id)
+			if err != nil {
+				return adminErr(err)
+			}
+			contract, err := o.escrowFor(p.ChainID)
+			if err != nil {
+				return err
+			}
+			ro := intent.RequestOptions{Actor: "admin-cli", Reason: reason, Contract: contract, TTL: ttl}
+			if feeRecipient != "" {
+				if !common.IsHexAddress(feeRecipient) {
+					return badInput(fmt.Errorf("--fee-recipient %q is not an address", feeRecipient))
+				}
+				ro.FeeRecipient = common.HexToAddress(feeRecipient)
+			}
+			store := intent.NewStore(pool, payments)
+			var in *intent.Intent
+			var created bool
+			if kind == intent.Release {
+				in, created, err = store.RequestRelease(ctx, id, ro)
+			} else {
+				in, created, err = store.RequestRefund(ctx, id, ro)
+			}
+			if err != nil {
+				return adminErr(err)
+			}
+			out := cmd.OutOrStdout()
+			if !o.JSON {
+				verb := "recorded"
+				if !created {
+					verb = "already open"
+				}
+				digest, _ := in.Digest()
+				fmt.Fprintf(out, "%s intent %s %s for payment %s (state %s)\n", kind, in.ID, verb, id, in.State)
+				describeIntent(out, in)
+				fmt.Fprintf(out, "custodians sign EIP-712 digest %s (chain %d, contract %s), deadline %s\n",
+					digest.Hex(), in.ChainID, in.Contract.Hex(), time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339))
+			}
+			if !wait {
+				if o.JSON {
+					return printJSON(out, in)
+				}
+				return nil
+			}
+			return followIntent(ctx, out, store, in, timeout, o.JSON)
+		},
+	}
+	f := cmd.Flags()
+	if kind == intent.Refund {
+		f.StringVar(&reason, "reason", "", "why the buyer is refunded (required; kept in the payment timeline)")
+	} else {
+		f.StringVar(&reason, "reason", "", "why (kept in the payment timeline)")
+		f.StringVar(&feeRecipient, "fee-recipient", "", "where the commission goes (default: the payment's fee address)")
+	}
+	f.DurationVar(&ttl, "ttl", 72*time.Hour, "how long custodian approvals stay valid (the signed deadline)")
+	f.BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
+	f.DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")
+	return cmd
+}
+
+func describeIntent(w io.Writer, in *intent.Intent) {
+	switch in.Kind {
+	case intent.Release:
+		fmt.Fprintf(w, "  pays %s to seller %s and %s to %s (token %s)\n", in.SellerAmount, in.Seller.Hex(), in.FeeAmount, in.FeeRecipient.Hex(), in.Token.Hex())
+	case intent.Refund:
+		fmt.Fprintf(w, "  pays %s back to buyer %s (token %s)\n", in.Amount, in.Buyer.Hex(), in.Token.Hex())
+	case intent.Sweep:
+		fmt.Fprintf(w, "  moves %s of token %s into escrow %s\n", in.Amount, in.Token.Hex(), in.Contract.Hex())
+	}
+}
+
+// followIntent prints each change of the intent (approvals, transactions, state) until it is
+// done or rejected. A rejected intent exits 1 with its reason.
+func followIntent(ctx context.Context, w io.Writer, store *intent.Store, in *intent.Intent, timeout time.Duration, asJSON bool) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	last := ""
+	for {
+		cur, err := store.Get(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		approvals, err := store.Approvals(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		txs, err := store.Txs(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("%s  state %-18s approvals %d  transactions %d", time.Now().UTC().Format("15:04:05"), cur.State, len(approvals), len(txs))
+		if n := len(txs); n > 0 {
+			t := txs[n-1]
+			line += fmt.Sprintf("  last %s %s (%s)", t.Step, t.Hash, t.State)
+		}
+		if !asJSON && line[10:] != last {
+			fmt.Fprintln(w, line)
+			last = line[10:]
+		}
+		if !cur.State.Open() {
+			if asJSON {
+				if err := printJSON(w, struct {
+					*intent.Intent
+					Approvals int         `json:"approvals"`
+					Txs       []intent.Tx `json:"transactions"`
+				}{cur, len(approvals), txs}); err != nil {
+					return err
+				}
+			}
+			if cur.State == intent.Rejected {
+				return fmt.Errorf("intent %s rejected: %s", cur.ID, cur.Reason)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("intent %s still %s after %s (it goes on; follow it with amn admin intents)", cur.ID, cur.State, timeout)
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func newAdminSweepCmd(o *adminOptions) *cobra.Command {
+	var chainID uint64
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "sweep",
+		Short: "Record sweep intents for every paid deposit not yet swept",
+		Long: `sweep finds payments whose deposit is due for sweeping (funded, overpaid, late) and records a
+sweep intent for each, as the payment_sweep job does. --dry-run only lists them.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			return adminSweep(ctx, cmd.OutOrStdout(), pool, o, chainID, dryRun)
+		},
+	}
+	cmd.Flags().Uint64Var(&chainID, "chain-id", 0, "only this chain")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be swept; record nothing")
+	return cmd
+}
+
+type sweepLine struct {
+	PaymentID string `json:"payment_id"`
+	ChainID   uint64 `json:"chain_id"`
+	Deposit   string `json:"deposit"`
+	Amount    string `json:"amount"`
+	Intent    string `json:"intent,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+func adminSweep(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o *adminOptions, chainID uint64, dryRun bool) error {
+	payments := payment.New(pool, nil)
+	store := intent.NewStore(pool, payments)
+	var lines []sweepLine
+	var failed int
+	for _, st := range []payment.State{payment.Funded, payment.Overpaid, payment.Late} {
+		dests, err := payments.ListDestinations(ctx, payment.DestinationFilter{ChainID: chainID, State: st, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for _, d := range dests {
+			l := sweepLine{PaymentID: d.PaymentID, ChainID: d.ChainID, Deposit: d.Address.Hex(), Amount: d.Received.String()}
+			if !dryRun {
+				id, _ := ledger.ParseID(d.PaymentID)
+				contract, err := o.escrowFor(d.ChainID)
+				if err != nil {
+					return err
+				}
+				in, _, err := store.CreateSweep(ctx, id, contract)
+				if err != nil {
+					l.Error = err.Error()
+					failed++
+				} else {
+					l.Intent = in.ID.String()
+				}
+			}
+			lines = append(lines, l)
+		}
+	}
+	if o.JSON {
+		if err := printJSON(w, lines); err != nil {
+			return err
+		}
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "PAYMENT\tCHAIN\tDEPOSIT\tAMOUNT\tINTENT")
+		for _, l := range lines {
+			what := l.Intent
+			if dryRun {
+				what = "(dry run)"
+			}
+			if l.Error != "" {
+				what = "error: " + l.Error
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", l.PaymentID, l.ChainID, l.Deposit, l.Amount, what)
+		}
+		_ = tw.Flush()
+		fmt.Fprintf(w, "%d deposits due\n", len(lines))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d sweeps could not be recorded", failed, len(lines))
+	}
+	return nil
+}
+
+func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
+	var state, kind, pid string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "intents",
+		Short: "List the signer's intents with their approvals and transactions",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			f := intent.Filter{State: intent.State(state), Kind: intent.Kind(kind), Limit: limit}
+			switch f.State {
+			case "", intent.Pending, intent.AwaitingApprovals, intent.Approved, intent.Signing, intent.Broadcast, intent.Confirmed, intent.Done, intent.Rejected:
+			default:
+				return badInput(fmt.Errorf("--state %q is not an intent state", state))
+			}
+			switch f.Kind {
+			case "", intent.Sweep, intent.Release, intent.Refund, intent.GasTopup:
+			default:
+				return badInput(fmt.Errorf("--kind %q is not an intent kind", kind))
+			}
+			if pid != "" {
+				id, err := ledger.ParseID(pid)
+				if err != nil {
+					return badInput(fmt.Errorf("--payment %q is not a payment id", pid))
+				}
+				f.PaymentID = id
+			}
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			store := intent.NewStore(pool, payment.New(pool, nil))
+			list, err := store.List(ctx, f)
+			if err != nil {
+				return err
+			}
+			type row struct {
+				*intent.Intent
+				Approvals int         `json:"approvals"`
+				Txs       []intent.Tx `json:"transactions"`
+			}
+			rows := make([]row, 0, len(list))
+			for _, in := range list {
+				a, err := store.Approvals(ctx, in.ID)
+				if err != nil {
+					return err
+				}
+				txs, err := store.Txs(ctx, in.ID)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, row{in, len(a), txs})
+			}
+			out := cmd.OutOrStdout()
+			if o.JSON {
+				return printJSON(out, rows)
+			}
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "INTENT\tKIND\tPAYMENT\tCHAIN\tSTATE\tAPPROVALS\tTXS\tGAS\tREASON")
+			for _, r := range rows {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%s\n", r.ID, r.Kind, r.PaymentID, r.ChainID, r.State, r.Approvals, len(r.Txs), r.GasUsed, r.Reason)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&state, "state", "", "only intents in this state")
+	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: sweep, release, refund, gas_topup")
+	cmd.Flags().StringVar(&pid, "payment", "", "only this payment's intents")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many, newest first")
+	return cmd
+}
