@@ -19,7 +19,7 @@ import (
 
 // snapshot describes everything the indexer decided on a chain, by deposit address and
 // observation key (payment ids are random per database; transfer ids are derived from
-// observations), for the payments from deposit index firstIndex on: payment states and amounts, their ledger transfers, observations and exceptions.
+// observations), for the payments of deposit indices firstIndex … firstIndex+999: payment states and amounts, their ledger transfers, observations and exceptions.
 func snapshot(t *testing.T, pool *pgxpool.Pool, chainID uint64, firstIndex int64) string {
 	t.Helper()
 	ctx := context.Background()
@@ -42,10 +42,10 @@ func snapshot(t *testing.T, pool *pgxpool.Pool, chainID uint64, firstIndex int64
 		}
 	}
 	q(`SELECT p.deposit_address, p.state::text, p.received::text, p.pending_amount::text, p.pending_count
-		FROM payments p WHERE p.deposit_index >= $1 ORDER BY p.deposit_address`, firstIndex)
+		FROM payments p WHERE p.deposit_index BETWEEN $1 AND $1 + 999 ORDER BY p.deposit_address`, firstIndex)
 	q(`SELECT p.deposit_address, t.id::text, t.amount::text, t.pending, t.post_pending, t.void_pending, coalesce(s.state::text, '')
 		FROM ledger_transfers t JOIN payments p ON t.payment_ref = p.id::text LEFT JOIN ledger_pending s ON s.transfer_id = t.id
-		WHERE p.deposit_index >= $1 ORDER BY p.deposit_address, t.id`, firstIndex)
+		WHERE p.deposit_index BETWEEN $1 AND $1 + 999 ORDER BY p.deposit_address, t.id`, firstIndex)
 	q(`SELECT o.block_hash, o.tx_hash, o.log_index, o.block_number, o.kind, o.state::text, o.amount::text, coalesce(p.deposit_address, '')
 		FROM indexer_observations o LEFT JOIN payments p ON p.id = o.payment_id WHERE o.chain_id = $1 ORDER BY 1, 2, 3`, chainID)
 	q(`SELECT e.tx_hash, e.log_index, e.amount::text, e.reason, p.deposit_address FROM deposit_exceptions e JOIN payments p ON p.id = e.payment_id
