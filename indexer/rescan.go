@@ -104,4 +104,3 @@ func (ix *Indexer) rescans(ctx context.Context, cp Checkpoint) error {
 	}
 	return nil
 }
-
