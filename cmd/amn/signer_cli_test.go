@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/signer"
+)
+
+func TestSignerInitWritesEncryptedKeysAndPrintsNoSecret(t *testing.T) {
+	dir := t.TempDir()
+	mn := filepath.Join(dir, "mnemonic.txt")
+	pass := filepath.Join(dir, "pass")
+	key := filepath.Join(dir, "op.hex")
+	const secretKey = "4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"
+	for f, c := range map[string]string{mn: "test test test test test test test test test test test junk\n",
+		pass: "a long enough passphrase\n", key: secretKey + "\n"} {
+		if err := os.WriteFile(f, []byte(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := filepath.Join(dir, "keys")
+	code, out, errs := run(t, nil, "signer", "init", "--key-dir", keys, "--passphrase-file", pass, "--mnemonic-file", mn,
+		"--operator-key-file", key, "--light-kdf")
+	if code != 0 {
+		t.Fatalf("init: exit %d: %s", code, errs)
+	}
+	// anvil account 7's key; the account xpub of the test mnemonic.
+	if !strings.Contains(out, "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955") || !strings.Contains(out, anvilXpub) {
+		t.Fatalf("init output:\n%s", out)
+	}
+	for _, s := range []string{"junk", secretKey, "passphrase"} {
+		if strings.Contains(out+errs, s) {
+			t.Fatalf("init printed a secret (%q):\n%s%s", s, out, errs)
+		}
+	}
+	code, _, errs = run(t, nil, "signer", "init", "--key-dir", keys, "--passphrase-file", pass, "--mnemonic-file", mn, "--light-kdf")
+	if code != 2 || !strings.Contains(errs, "already exist") {
+		t.Fatalf("second init: exit %d: %s", code, errs)
+	}
+	// A wrong passphrase stops the signer at start, naming no secret.
+	wrong := filepath.Join(dir, "wrong")
+	if err := os.WriteFile(wrong, []byte("another long passphrase"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	policy := filepath.Join(dir, "policy.json")
+	if err := os.WriteFile(policy, []byte(`{"limits": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run(t, []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}, "signer", "--key-dir", keys, "--passphrase-file", wrong,
+		"--chains", "bsc", "--policy", policy, "--listen", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errs, "wrong passphrase") || strings.Contains(errs, "another long") {
+		t.Fatalf("signer with a wrong passphrase: exit %d: %s", code, errs)
+	}
+}
+
+func TestSignerAuditVerify(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
+	prev := make([]byte, 32)
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	for seq := int64(1); seq <= 3; seq++ {
+		h := signer.AuditHash(prev, seq, "accepted", nil, fmt.Sprint("row ", seq), at)
+		if _, err := pool.Exec(ctx, `INSERT INTO signer_audit (seq, prev_hash, hash, event, detail, at) VALUES ($1, $2, $3, 'accepted', $4, $5)`,
+			seq, prev, h, fmt.Sprint("row ", seq), at); err != nil {
+			t.Fatal(err)
+		}
+		prev = h
+	}
+	t.Cleanup(func() { _, _ = pool.Exec(ctx, `DELETE FROM signer_audit`) })
+	code, out, errs := run(t, env, "signer", "audit", "verify")
+	if code != 0 || !strings.Contains(out, "3 rows") {
+		t.Fatalf("verify: exit %d: %s%s", code, out, errs)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE signer_audit SET detail = 'tampered' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = run(t, env, "signer", "audit", "verify")
+	if code != 1 || !strings.Contains(errs, "seq 2") {
+		t.Fatalf("verify after tampering: exit %d: %s", code, errs)
+	}
+}
