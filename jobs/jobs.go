@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,7 @@ import (
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
 )
 
 // ExpirePendingArgs asks for pending ledger transfers past their timeout to be voided.
@@ -92,6 +94,10 @@ type Config struct {
 	Registry    prometheus.Registerer
 	MaxWorkers  int           // concurrent jobs; 0 means 10
 	ExpireEvery time.Duration // period of ledger_expire_pending and payment_expire; 0 means one minute
+	// Escrow gives each chain's AmnEscrow contract. With it the worker turns payment_sweep jobs
+	// into signer intents and keeps payments in step with the signer (signer_follow); nil leaves
+	// sweep jobs waiting.
+	Escrow func(chainID uint64) common.Address
 }
 
 // NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
@@ -121,18 +127,27 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 	if err := river.AddWorkerSafely(workers, &indexer.CheckWorker{Pool: c.Pool}); err != nil {
 		return nil, err
 	}
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}}
+	var signerJobs []*river.PeriodicJob
+	if c.Escrow != nil {
+		var err error
+		if signerJobs, err = intent.AddWorkers(workers, intent.NewStore(c.Pool, payment.New(c.Pool, nil)), c.Escrow, c.Log); err != nil {
+			return nil, err
+		}
+		queues[payment.SweepQueue] = river.QueueConfig{MaxWorkers: 2}
+	}
 	client, err := river.NewClient(riverpgxv5.New(c.Pool), &river.Config{
 		Logger:  c.Log,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}},
+		Queues:  queues,
 		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
+		PeriodicJobs: append(signerJobs, []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpirePendingArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpirePaymentsArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
+		}...),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
