@@ -134,12 +134,34 @@ type ApproveOptions struct {
 	Margin time.Duration
 }
 
-// Check says whether approval a of the intent in would be accepted: the signature recovers, under
-// the contract's rules, to a.Signer for the intent's digest; the signer is an enrolled custodian
-// (hardware-held, and the approval made on hardware, when that is required), of the intent's
-// escrow on chain when o.OnChain is given; the intent is open for approvals and its deadline
-// ahead. A refusal wraps ErrRefused and says why.
+// Check says whether approval a of the intent in would be accepted: the intent is open for
+// approvals and its deadline ahead (CheckOpen); the signature recovers, under the contract's
+// rules, to a.Signer for the intent's digest; the signer may approve (CheckSigner). A refusal
+// wraps ErrRefused and says why.
 func (s *Service) Check(ctx context.Context, in *intent.Intent, a escrow.Approval, o ApproveOptions) error {
+	if err := s.CheckOpen(in, o); err != nil {
+		return err
+	}
+	if o.RequireHardware && !o.Hardware {
+		return refused(ErrSoftwareKey, "approve on the custodian's Trezor")
+	}
+	digest, err := in.Digest()
+	if err != nil {
+		return refused(ErrNotApprovable, "%v", err)
+	}
+	signer, err := escrow.Verify(digest, a.Signature)
+	if err != nil {
+		return refused(ErrWrongSignature, "%v", err)
+	}
+	if signer != a.Signer {
+		return refused(ErrWrongSignature, "for digest %s it recovers to %s, not %s: it was made for other terms", digest.Hex(), signer.Hex(), a.Signer.Hex())
+	}
+	return s.CheckSigner(ctx, in, signer, o)
+}
+
+// CheckOpen says whether in takes approvals now: a release or refund, awaiting approvals, its
+// deadline at least o.Margin ahead.
+func (s *Service) CheckOpen(in *intent.Intent, o ApproveOptions) error {
 	if in.Kind != intent.Release && in.Kind != intent.Refund {
 		return refused(ErrNotApprovable, "a %s intent takes no custodian approvals", in.Kind)
 	}
@@ -157,19 +179,14 @@ func (s *Service) Check(ctx context.Context, in *intent.Intent, a escrow.Approva
 	if dl := time.Unix(in.Deadline, 0); !s.now().Add(margin).Before(dl) {
 		return refused(ErrExpired, "the intent's approvals were valid until %s; ask for a new release or refund", dl.UTC().Format(time.RFC3339))
 	}
+	return nil
+}
+
+// CheckSigner says whether signer may approve in: an enrolled custodian (hardware-held, when
+// o.RequireHardware), and a custodian of the intent's escrow on chain when o.OnChain is given.
+func (s *Service) CheckSigner(ctx context.Context, in *intent.Intent, signer common.Address, o ApproveOptions) error {
 	if o.RequireHardware && !o.Hardware {
 		return refused(ErrSoftwareKey, "approve on the custodian's Trezor")
-	}
-	digest, err := in.Digest()
-	if err != nil {
-		return refused(ErrNotApprovable, "%v", err)
-	}
-	signer, err := escrow.Verify(digest, a.Signature)
-	if err != nil {
-		return refused(ErrWrongSignature, "%v", err)
-	}
-	if signer != a.Signer {
-		return refused(ErrWrongSignature, "for digest %s it recovers to %s, not %s: it was made for other terms", digest.Hex(), signer.Hex(), a.Signer.Hex())
 	}
 	c, err := s.Custodian(ctx, signer)
 	if errors.Is(err, ErrNotFound) {

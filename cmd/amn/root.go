@@ -30,7 +30,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	root.AddCommand(
 		newAPICmd(), newIndexerCmd(), newWorkerCmd(), newSignerCmd(), newDevCmd(),
-		newMigrateCmd(), newConfigCmd(), newVersionCmd(), newPaymentsCmd(), newLedgerCmd(),
+		newMigrateCmd(), newConfigCmd(), newVersionCmd(), newPaymentsCmd(), newLedgerCmd(), newCustodyCmd(),
 	)
 	return root
 }

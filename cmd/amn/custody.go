@@ -1,0 +1,650 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/custody"
+	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/signer/intent"
+)
+
+// custodyOptions are the settings every custody command shares.
+type custodyOptions struct {
+	dbOptions
+	// RequireHardware refuses software keys (AMN_CUSTODY_REQUIRE_HARDWARE), as the signer does.
+	RequireHardware bool
+}
+
+func newCustodyCmd() *cobra.Command {
+	var o custodyOptions
+	cmd := &cobra.Command{
+		Use:   "custody",
+		Short: "Custodians: enrol a Trezor, compare the custodian set, list and approve releases and refunds",
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
+	pf.BoolVar(&o.RequireHardware, "custody-require-hardware", false, "refuse software keys: approvals only from custodians enrolled on a hardware wallet")
+	cmd.AddCommand(newCustodyEnrollCmd(&o), newCustodyListCmd(&o), newCustodyPendingCmd(&o), newCustodyApproveCmd(&o))
+	return cmd
+}
+
+// custodyKeyOptions say where a custodian's key is: a Trezor (through the Bridge or over UDP to
+// an emulator) or, on devnets only, a software key from a mnemonic file.
+type custodyKeyOptions struct {
+	Trezor       bool
+	UDP          string
+	Bridge       string
+	BridgeDevice string
+	Steal        bool
+	SoftwareKey  string
+	Path         string
+	Liveness     time.Duration
+}
+
+func (k *custodyKeyOptions) addFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&k.Trezor, "trezor", false, "use a Trezor (through Trezor Bridge unless --udp is given)")
+	fs.StringVar(&k.UDP, "udp", "", "talk to a Trezor emulator over UDP at host:port (e.g. 127.0.0.1:21324)")
+	fs.StringVar(&k.Bridge, "bridge", "", "Trezor Bridge URL (default "+hwwallet.DefaultBridgeURL+")")
+	fs.StringVar(&k.BridgeDevice, "bridge-device", "", "the Bridge's device path when several are connected")
+	fs.BoolVar(&k.Steal, "steal", false, "take the Trezor even when another program (Trezor Suite) holds it")
+	fs.StringVar(&k.SoftwareKey, "software-key", "", "file with a BIP39 mnemonic: a software key, for devnets only")
+	fs.StringVar(&k.Path, "path", hwwallet.DefaultPath.String(), "BIP32 derivation path of the custodian's address")
+	fs.DurationVar(&k.Liveness, "trezor-liveness", 0, "UDP only: silence after which the device is pinged (default 2s)")
+	_ = fs.MarkHidden("trezor-liveness")
+}
+
+func (k *custodyKeyOptions) Validate(requireHardware bool) error {
+	switch {
+	case k.Trezor && k.SoftwareKey != "":
+		return fmt.Errorf("%w: choose one of --trezor and --software-key", config.ErrInvalid)
+	case !k.Trezor && k.SoftwareKey == "":
+		return fmt.Errorf("%w: say where the custodian's key is: --trezor (or --software-key FILE on a devnet)", config.ErrInvalid)
+	case k.SoftwareKey != "" && requireHardware:
+		return fmt.Errorf("--software-key is refused: %w; approve on a Trezor (--trezor)", custody.ErrSoftwareKey)
+	case (k.UDP != "" || k.Bridge != "" || k.BridgeDevice != "" || k.Steal) && !k.Trezor:
+		return fmt.Errorf("%w: --udp, --bridge, --bridge-device and --steal go with --trezor", config.ErrInvalid)
+	case k.UDP != "" && (k.Bridge != "" || k.BridgeDevice != "" || k.Steal):
+		return fmt.Errorf("%w: --udp talks to an emulator directly; --bridge, --bridge-device and --steal are for Trezor Bridge", config.ErrInvalid)
+	}
+	if _, err := hwwallet.ParsePath(k.Path); err != nil {
+		return fmt.Errorf("%w: --path: %v", config.ErrInvalid, err)
+	}
+	return nil
+}
+
+// custodyKey is an opened key: a device or a software signer.
+type custodyKey struct {
+	signer   hwwallet.Signer
+	dev      *hwwallet.Device // nil for a software key
+	path     hwwallet.Path
+	hardware bool
+	desc     string
+}
+
+func (k *custodyKey) close() {
+	if k.dev != nil {
+		_ = k.dev.Close()
+	}
+}
+
+// terminal asks the person at the keyboard: prompts go to stderr, answers come from stdin, a
+// line each. Reads end with the context.
+type terminal struct {
+	mu  sync.Mutex
+	in  *bufio.Reader
+	out io.Writer
+}
+
+func (t *terminal) ask(ctx context.Context, prompt string) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprint(t.out, prompt)
+	type answer struct {
+		s   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := t.in.ReadString('\n')
+		if err == io.EOF && s != "" {
+			err = nil
+		}
+		ch <- answer{strings.TrimRight(s, "\r\n"), err}
+	}()
+	select {
+	case a := <-ch:
+		if a.err != nil {
+			fmt.Fprintln(t.out)
+			return "", fmt.Errorf("%w: %w", errNoAnswer, a.err)
+		}
+		return a.s, nil
+	case <-ctx.Done():
+		fmt.Fprintln(t.out)
+		return "", ctx.Err()
+	}
+}
+
+// errNoAnswer: standard input ended before the person answered.
+var errNoAnswer = errors.New("no answer on standard input")
+
+func (k *custodyKeyOptions) open(ctx context.Context, cmd *cobra.Command) (*custodyKey, error) {
+	path, _ := hwwallet.ParsePath(k.Path) // validated
+	errw := cmd.ErrOrStderr()
+	if k.SoftwareKey != "" {
+		raw, err := os.ReadFile(k.SoftwareKey)
+		if err != nil {
+			return nil, badInput(fmt.Errorf("--software-key: %v", err))
+		}
+		s, err := hwwallet.NewSoftwareSigner(strings.Join(strings.Fields(string(raw)), " "), "")
+		if err != nil {
+			return nil, badInput(fmt.Errorf("--software-key %s: %v", k.SoftwareKey, err))
+		}
+		fmt.Fprintln(errw, "warning: a software key (devnets only): this approval is not made on a hardware wallet")
+		return &custodyKey{signer: s, path: path, desc: "software key " + k.SoftwareKey}, nil
+	}
+	term := &terminal{in: bufio.NewReader(cmd.InOrStdin()), out: errw}
+	var (
+		t    hwwallet.Transport
+		desc string
+		err  error
+	)
+	if k.UDP != "" {
+		t, err = hwwallet.DialUDP(ctx, k.UDP, hwwallet.UDPOptions{Liveness: k.Liveness})
+		desc = "udp " + k.UDP
+	} else {
+		t, err = hwwallet.OpenBridge(ctx, hwwallet.BridgeOptions{URL: k.Bridge, Path: k.BridgeDevice, Steal: k.Steal})
+		desc = "Trezor Bridge"
+		if k.Bridge != "" {
+			desc += " " + k.Bridge
+		}
+	}
+	if err != nil {
+		return nil, deviceError("opening the Trezor", err)
+	}
+	dev := hwwallet.NewDevice(t, hwwallet.DeviceOptions{
+		PIN: func(ctx context.Context, _ hwwallet.PinMatrixRequestType) (string, error) {
+			return term.ask(ctx, "The Trezor asks for its PIN. It shows a scrambled keypad; type the positions of your digits\n"+
+				"as on a numeric keypad (7 8 9 top row, 4 5 6 middle, 1 2 3 bottom), then Enter: ")
+		},
+		Passphrase: func(ctx context.Context) (string, error) {
+			return term.ask(ctx, "The Trezor asks for the wallet passphrase (a different passphrase is a different wallet): ")
+		},
+		Button: func(hwwallet.ButtonRequest) { fmt.Fprintln(errw, "Confirm on your Trezor…") },
+	})
+	f, err := dev.Initialize(ctx)
+	if err != nil {
+		_ = dev.Close()
+		return nil, deviceError("starting a session with the Trezor", err)
+	}
+	model := "?"
+	if f.Model != nil {
+		model = *f.Model
+	}
+	name := "Trezor " + model
+	if f.Label != nil && *f.Label != "" {
+		name += fmt.Sprintf(" %q", *f.Label)
+	}
+	return &custodyKey{signer: dev, dev: dev, path: path, hardware: true, desc: name + " via " + desc}, nil
+}
+
+// deviceError says what went wrong at the device in words a custodian can act on.
+func deviceError(op string, err error) error {
+	var say string
+	switch {
+	case errors.Is(err, errNoAnswer):
+		say = "nothing was typed (standard input closed): the Trezor's request was cancelled, nothing was signed"
+	case errors.Is(err, hwwallet.ErrCancelled):
+		say = "cancelled on the Trezor: nothing was signed"
+	case errors.Is(err, hwwallet.ErrDeviceGone):
+		say = "the Trezor stopped answering (unplugged, or the emulator closed): nothing was signed or submitted"
+	case errors.Is(err, hwwallet.ErrPINInvalid):
+		say = "wrong PIN: nothing was signed (the Trezor counts failed attempts)"
+	case errors.Is(err, hwwallet.ErrBusy):
+		say = "the Trezor is busy: another program (Trezor Suite?) holds it; close it or pass --steal"
+	case errors.Is(err, hwwallet.ErrNoDevice), errors.Is(err, hwwallet.ErrManyDevices):
+		return badInput(fmt.Errorf("%s: no single Trezor found: %w", op, err))
+	case errors.Is(err, hwwallet.ErrUnsupported):
+		say = "the Trezor does not support this (old firmware?)"
+	case errors.Is(err, hwwallet.ErrWrongSignature):
+		say = "the Trezor signed something other than the terms shown here: refused, nothing was submitted"
+	case errors.Is(err, hwwallet.ErrEnrollment):
+		return badInput(fmt.Errorf("%s: %w", op, err))
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		say = "stopped waiting for the Trezor: nothing was submitted"
+	default:
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %s (%w)", op, say, err)
+}
+
+// refusal marks a refused enrolment or approval as bad input (exit 2), with its reason.
+func refusal(err error) error {
+	return badInputIf(err, custody.ErrRefused, intent.ErrNotFound)
+}
+
+// readChain dials rpcURL and reads the custodian set of contract.
+func readChain(ctx context.Context, rpcURL string, contract common.Address) (*custody.OnChain, error) {
+	c, err := ethclient.DialContext(ctx, rpcURL)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
+	}
+	defer c.Close()
+	on, err := custody.ReadOnChain(ctx, c, contract)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
+	}
+	return on, nil
+}
+
+type custodyEnrollOptions struct {
+	Key    custodyKeyOptions
+	Chain  string
+	Escrow string
+	RPCURL string
+	Label  string
+}
+
+func (o *custodyEnrollOptions) Validate(requireHardware bool) error {
+	if err := o.Key.Validate(requireHardware); err != nil {
+		return err
+	}
+	if _, err := chain.Lookup(o.Chain); err != nil {
+		return fmt.Errorf("%w: --chain: %v", config.ErrInvalid, err)
+	}
+	if !common.IsHexAddress(o.Escrow) {
+		return fmt.Errorf("%w: --escrow must be the AmnEscrow contract's 0x address", config.ErrInvalid)
+	}
+	if o.RPCURL != "" {
+		return config.ValidateRPCURL("rpc-url", o.RPCURL)
+	}
+	return nil
+}
+
+func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
+	var o custodyEnrollOptions
+	cmd := &cobra.Command{
+		Use:   "enroll --trezor --chain CHAIN --escrow ADDRESS",
+		Short: "Prove control of a custodian address on its Trezor (it signs a server challenge) and record it as hardware-held",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(co.RequireHardware); err != nil {
+				return badInput(err)
+			}
+			ch, _ := chain.Lookup(o.Chain)
+			d := escrow.Domain{ChainID: ch.ID, Contract: common.HexToAddress(o.Escrow)}
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			pool, err := co.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			svc := custody.New(pool)
+			var on *custody.OnChain
+			if o.RPCURL != "" {
+				if on, err = readChain(ctx, o.RPCURL, d.Contract); err != nil {
+					return err
+				}
+				if on.ChainID != d.ChainID {
+					return badInput(fmt.Errorf("--rpc-url is chain %d, --chain says %d", on.ChainID, d.ChainID))
+				}
+			}
+			key, err := o.Key.open(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			defer key.close()
+			addr, err := key.signer.Address(ctx, key.path)
+			if err != nil {
+				return deviceError("reading the address", err)
+			}
+			fmt.Fprintf(out, "%s, address at %s: %s\n", key.desc, key.path, addr.Hex())
+			if key.dev != nil {
+				fmt.Fprintln(out, "Check that the Trezor shows the same address, and confirm it there.")
+				shown, err := key.dev.ShowAddress(ctx, key.path)
+				if err != nil {
+					return deviceError("showing the address", err)
+				}
+				if shown != addr {
+					return fmt.Errorf("the Trezor showed %s after reporting %s: enrolment stopped", shown.Hex(), addr.Hex())
+				}
+			}
+			c, err := svc.IssueChallenge(ctx, addr, d)
+			if err != nil {
+				return err
+			}
+			e := c.Enrollment()
+			fmt.Fprintf(out, "Sign the enrolment statement (challenge valid until %s); the Trezor shows:\n\n%s\n\n",
+				c.ExpiresAt.UTC().Format(time.RFC3339), indent(e.Text()))
+			sig, err := key.signer.SignEnrollment(ctx, key.path, e)
+			if err != nil {
+				return deviceError("signing the enrolment", err)
+			}
+			got, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: c.Value, Custodian: addr, Signature: sig,
+				Hardware: key.hardware, Label: o.Label, Path: key.path.String(), Device: key.desc})
+			if err != nil {
+				return refusal(err)
+			}
+			held := "hardware-held"
+			if !got.Hardware {
+				held = "NOT hardware-held (software key)"
+			}
+			fmt.Fprintf(out, "enrolled %s as a custodian, %s, for AmnEscrow %s on chain %d\n", got.Address.Hex(), held, d.Contract.Hex(), d.ChainID)
+			if on != nil && !on.Has(addr) {
+				fmt.Fprintf(out, "note: %s is not (yet) a custodian of %s on chain: its approvals count once the contract's custodian set includes it\n",
+					addr.Hex(), d.Contract.Hex())
+			}
+			return nil
+		},
+	}
+	o.Key.addFlags(cmd.Flags())
+	f := cmd.Flags()
+	f.StringVar(&o.Chain, "chain", "", "the escrow's chain: eth, bsc, polygon or a chain id")
+	f.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract the custodian is enrolled for")
+	f.StringVar(&o.RPCURL, "rpc-url", "", "optional: a node of the chain, to check the chain id and the on-chain custodian set")
+	f.StringVar(&o.Label, "label", "", "a name for the custodian (shown in lists)")
+	return cmd
+}
+
+func indent(s string) string { return "    " + strings.ReplaceAll(s, "\n", "\n    ") }
+
+type custodyListOptions struct {
+	RPCURL string
+	Escrow string
+	JSON   bool
+}
+
+func (o *custodyListOptions) Validate() error {
+	if (o.RPCURL == "") != (o.Escrow == "") {
+		return fmt.Errorf("%w: --rpc-url and --escrow go together (the chain's node and its AmnEscrow)", config.ErrInvalid)
+	}
+	if o.Escrow != "" && !common.IsHexAddress(o.Escrow) {
+		return fmt.Errorf("%w: --escrow must be the AmnEscrow contract's 0x address", config.ErrInvalid)
+	}
+	if o.RPCURL != "" {
+		return config.ValidateRPCURL("rpc-url", o.RPCURL)
+	}
+	return nil
+}
+
+func newCustodyListCmd(co *custodyOptions) *cobra.Command {
+	var o custodyListOptions
+	cmd := &cobra.Command{
+		Use:   "list [--rpc-url URL --escrow ADDRESS]",
+		Short: "Show the custodian set on chain and in the database, flagging every difference",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Validate(); err != nil {
+				return badInput(err)
+			}
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			pool, err := co.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			enrolled, err := custody.New(pool).List(ctx)
+			if err != nil {
+				return err
+			}
+			if o.RPCURL == "" {
+				if o.JSON {
+					return printJSON(out, map[string]any{"custodians": enrolled, "on_chain": nil})
+				}
+				w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "ADDRESS\tHARDWARE\tLABEL\tENROLLED\tFOR\tDEVICE")
+				for _, c := range enrolled {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Address.Hex(), yesNo(c.Hardware), c.Label,
+						c.EnrolledAt.UTC().Format(time.RFC3339), escrowName(c.ChainID, c.Contract), c.Device)
+				}
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintln(out, "\non-chain set not read: pass --rpc-url and --escrow to compare it with the database")
+				return nil
+			}
+			on, err := readChain(ctx, o.RPCURL, common.HexToAddress(o.Escrow))
+			if err != nil {
+				return err
+			}
+			cmp := custody.Compare(on, enrolled)
+			if o.JSON {
+				return printJSON(out, cmp)
+			}
+			fmt.Fprintf(out, "AmnEscrow %s on chain %d: %d custodians, threshold %d; %d enrolled as hardware-held\n\n",
+				on.Contract.Hex(), on.ChainID, len(on.Custodians), on.Threshold, cmp.HardwareCustodians)
+			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ADDRESS\tON CHAIN\tENROLLED\tHARDWARE\tLABEL\tDIFFERENCE")
+			for _, r := range cmp.Rows {
+				flags := "-"
+				if len(r.Flags) > 0 {
+					flags = "! " + strings.Join(r.Flags, "; ")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Address.Hex(), yesNo(r.OnChain), yesNo(r.Enrolled), yesNo(r.Hardware), r.Label, flags)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			for _, p := range cmp.Problems {
+				fmt.Fprintln(out, "\n! "+p)
+			}
+			if !cmp.Differs() {
+				fmt.Fprintln(out, "\nno differences")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "a node of the escrow's chain")
+	cmd.Flags().StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON instead of a table")
+	return cmd
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func escrowName(chainID uint64, contract common.Address) string {
+	if chainID == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d:%s", chainID, contract.Hex())
+}
+
+func newCustodyPendingCmd(co *custodyOptions) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "pending",
+		Short: "List releases and refunds waiting for custodian approvals, with what each pays to whom",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			pool, err := co.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			ps, err := custody.New(pool).Pending(ctx)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if ps == nil {
+					ps = []custody.Pending{}
+				}
+				return printJSON(out, ps)
+			}
+			if len(ps) == 0 {
+				fmt.Fprintln(out, "nothing is waiting for approvals")
+				return nil
+			}
+			for i := range ps {
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				printIntent(out, &ps[i])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// printIntent shows what an approval of p would authorise.
+func printIntent(out io.Writer, p *custody.Pending) {
+	in := p.Intent
+	fmt.Fprintf(out, "%s %s  (%s)\n", in.Kind, in.ID, in.State)
+	fmt.Fprintf(out, "  payment   %s\n", in.PaymentID)
+	fmt.Fprintf(out, "  escrow    AmnEscrow %s on chain %d\n", in.Contract.Hex(), in.ChainID)
+	sym := ""
+	if p.Symbol != "" {
+		sym = " (" + p.Symbol + ")"
+	}
+	fmt.Fprintf(out, "  token     %s%s\n", in.Token.Hex(), sym)
+	for i, po := range p.Payouts {
+		label := "  pays     "
+		if i > 0 {
+			label = "           "
+		}
+		fmt.Fprintf(out, "%s %-7s %s  %s\n", label, po.Role, po.To.Hex(), p.Format(po.Amount))
+	}
+	if in.ResolvesDispute {
+		fmt.Fprintln(out, "  resolves a dispute")
+	}
+	fmt.Fprintf(out, "  deadline  %s\n", time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339))
+	fmt.Fprintf(out, "  requested by %s at %s\n", in.RequestedBy, in.CreatedAt.UTC().Format(time.RFC3339))
+	if len(p.Approvals) == 0 {
+		fmt.Fprintln(out, "  approvals none yet")
+	}
+	for i, a := range p.Approvals {
+		label := "  approvals"
+		if i > 0 {
+			label = "           "
+		}
+		fmt.Fprintf(out, "%s %s\n", label, a.Hex())
+	}
+}
+
+type custodyApproveOptions struct {
+	Key    custodyKeyOptions
+	RPCURL string
+}
+
+func (o *custodyApproveOptions) Validate(requireHardware bool) error {
+	if err := o.Key.Validate(requireHardware); err != nil {
+		return err
+	}
+	if o.RPCURL != "" {
+		return config.ValidateRPCURL("rpc-url", o.RPCURL)
+	}
+	return nil
+}
+
+func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
+	var o custodyApproveOptions
+	cmd := &cobra.Command{
+		Use:   "approve INTENT --trezor",
+		Short: "Show a release or refund, sign it on the Trezor, check the signature and submit it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := uuid.Parse(args[0])
+			if err != nil {
+				return badInput(fmt.Errorf("intent id %q: %v", args[0], err))
+			}
+			if err := o.Validate(co.RequireHardware); err != nil {
+				return badInput(err)
+			}
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			pool, err := co.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			svc := custody.New(pool)
+			p, err := svc.Intent(ctx, id)
+			if err != nil {
+				return refusal(err)
+			}
+			in := p.Intent
+			printIntent(out, p)
+			fmt.Fprintln(out)
+			opts := custody.ApproveOptions{RequireHardware: co.RequireHardware, Hardware: o.Key.Trezor}
+			if err := svc.CheckOpen(in, opts); err != nil {
+				return refusal(fmt.Errorf("intent %s: %w", id, err))
+			}
+			if o.RPCURL != "" {
+				if opts.OnChain, err = readChain(ctx, o.RPCURL, in.Contract); err != nil {
+					return err
+				}
+				if opts.OnChain.ChainID != in.ChainID {
+					return badInput(fmt.Errorf("--rpc-url is chain %d, the intent is on chain %d", opts.OnChain.ChainID, in.ChainID))
+				}
+			}
+			m, err := in.Message()
+			if err != nil {
+				return refusal(err)
+			}
+			key, err := o.Key.open(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			defer key.close()
+			addr, err := key.signer.Address(ctx, key.path)
+			if err != nil {
+				return deviceError("reading the address", err)
+			}
+			// Refuse before the custodian reads the screen when the address may not approve.
+			if err := svc.CheckSigner(ctx, in, addr, opts); err != nil {
+				return refusal(fmt.Errorf("%s at %s: %w", key.desc, key.path, err))
+			}
+			how := "the Trezor shows every field above; compare them before you confirm"
+			if key.dev != nil {
+				if meth, err := key.dev.Method(ctx); err == nil && meth == hwwallet.HashSign {
+					digest, _ := in.Digest()
+					how = fmt.Sprintf("this Trezor One shows only hashes: the digest is %s", digest.Hex())
+				}
+			} else {
+				how = "signing with the software key"
+			}
+			fmt.Fprintf(out, "Approving as %s (%s): %s.\n", addr.Hex(), key.desc, how)
+			a, err := key.signer.SignApproval(ctx, key.path, in.Domain(), m)
+			if err != nil {
+				return deviceError("signing the approval", err)
+			}
+			after, err := svc.Approve(ctx, id, a, opts)
+			if err != nil {
+				return refusal(err)
+			}
+			fmt.Fprintf(out, "approval by %s stored for %s %s: %d approval(s) so far", a.Signer.Hex(), in.Kind, id, len(after.Approvals))
+			if opts.OnChain != nil {
+				fmt.Fprintf(out, ", the contract needs %d", opts.OnChain.Threshold)
+			}
+			fmt.Fprintln(out, "; the signer submits it once it has a quorum")
+			return nil
+		},
+	}
+	o.Key.addFlags(cmd.Flags())
+	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "optional: a node of the intent's chain, to check the signer is a custodian on chain")
+	return cmd
+}
