@@ -31,6 +31,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newAPICmd(), newIndexerCmd(), newWorkerCmd(), newSignerCmd(), newDevCmd(),
 		newMigrateCmd(), newConfigCmd(), newVersionCmd(), newPaymentsCmd(), newLedgerCmd(), newCustodyCmd(),
+		newAdminCmd(),
 	)
 	return root
 }
