@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -34,7 +35,10 @@ type Options struct {
 	// AddressChunk is the most deposit addresses (or references) in one eth_getLogs topic filter
 	// (default 1000, what providers accept).
 	AddressChunk int
-	Now          func() time.Time
+	// Workers record and credit observations of different payments concurrently (default 8);
+	// one payment's observations are always handled in chain order by one worker.
+	Workers int
+	Now     func() time.Time
 }
 
 // ErrHalted is returned while crediting on the chain is halted: a reorg reached a credited
@@ -76,6 +80,9 @@ func New(cfg chain.Config, rpc RPC, pool *pgxpool.Pool, payments *payment.Servic
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Workers == 0 {
+		o.Workers = 8
 	}
 	ix := &Indexer{cfg: cfg, rpc: rpc, store: store{pool}, payments: payments, heads: heads, m: m,
 		log: log.With("chain", cfg.Key), o: o, proxies: map[common.Address]bool{}, tokens: map[common.Address]bool{}}
@@ -233,10 +240,10 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 	for _, b := range blocks {
 		times[b.Number] = b.Time
 	}
-	for _, m := range matches {
-		if err := ix.record(ctx, m, times[m.Obs.BlockNumber]); err != nil {
-			return false, err
-		}
+	if err := perPayment(ctx, ix.o.Workers, matches, func(m Match) ledger.ID { return m.PaymentID }, func(ctx context.Context, m Match) error {
+		return ix.record(ctx, m, times[m.Obs.BlockNumber])
+	}); err != nil {
+		return false, err
 	}
 	if err := ix.store.advance(ctx, ix.cfg.ID, cp.Processed, blocks); err != nil {
 		return false, err
@@ -489,25 +496,15 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 		if err != nil {
 			return err
 		}
-		remote := map[uint64]common.Hash{}
-		for _, o := range pending {
-			n := o.Obs.BlockNumber
-			if _, ok := remote[n]; ok {
-				continue
-			}
-			bs, err := ix.rpc.Blocks(ctx, n, n, false)
-			if err != nil {
-				return err
-			}
-			remote[n] = bs[0].Hash
+		remote, err := ix.canonicalHashes(ctx, pending)
+		if err != nil {
+			return err
 		}
-		for _, o := range pending {
+		err = perPayment(ctx, ix.o.Workers, pending, func(o observation) ledger.ID { return o.PaymentID }, func(ctx context.Context, o observation) error {
 			n := o.Obs.BlockNumber
 			switch {
 			case stored[n] == o.Obs.BlockHash && remote[n] == o.Obs.BlockHash:
-				if err := ix.credit(ctx, o); err != nil {
-					return err
-				}
+				return ix.credit(ctx, o)
 			case stored[n] != o.Obs.BlockHash && stored[n] != (common.Hash{}) && remote[n] == stored[n]:
 				// Seen in a block that is not on the followed chain (a rescan raced a reorg).
 				if !isEscrowKind(o.Kind) {
@@ -515,15 +512,17 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 						return err
 					}
 				}
-				if err := ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality"); err != nil {
-					return err
-				}
+				return ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality")
 			default:
 				// The node and the followed chain disagree at a final height: the next ingest
 				// step sees the reorg (and halts if it reaches credits). Never credit meanwhile.
 				ix.log.Warn("final block disagrees with the node; not crediting", "block", n,
 					"observed", o.Obs.BlockHash.Hex(), "followed", stored[n].Hex(), "node", remote[n].Hex())
+				return nil
 			}
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if safe > ix.o.Window {
@@ -567,4 +566,91 @@ func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 		return err
 	}
 	return ix.store.setState(ctx, o.Obs, StateApplied, "")
+}
+
+// canonicalHashes reads the node's current hash of every block holding one of the observations:
+// one batched range when they are close together, else block by block.
+func (ix *Indexer) canonicalHashes(ctx context.Context, obs []observation) (map[uint64]common.Hash, error) {
+	nums := map[uint64]bool{}
+	lo, hi := obs[0].Obs.BlockNumber, obs[0].Obs.BlockNumber
+	for _, o := range obs {
+		nums[o.Obs.BlockNumber] = true
+		lo, hi = min(lo, o.Obs.BlockNumber), max(hi, o.Obs.BlockNumber)
+	}
+	out := make(map[uint64]common.Hash, len(nums))
+	if span := hi - lo + 1; span <= 500 || span <= 4*uint64(len(nums)) {
+		bs, err := ix.rpc.Blocks(ctx, lo, hi, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bs {
+			if nums[b.Number] {
+				out[b.Number] = b.Hash
+			}
+		}
+		return out, nil
+	}
+	for n := range nums {
+		bs, err := ix.rpc.Blocks(ctx, n, n, false)
+		if err != nil {
+			return nil, err
+		}
+		out[n] = bs[0].Hash
+	}
+	return out, nil
+}
+
+// perPayment runs fn over items, those of one payment in order on one worker, different payments
+// on up to workers goroutines. The first error stops the rest.
+func perPayment[T any](ctx context.Context, workers int, items []T, key func(T) ledger.ID, fn func(context.Context, T) error) error {
+	groups := map[ledger.ID][]T{}
+	var order []ledger.ID
+	for _, it := range items {
+		k := key(it)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	if workers <= 1 || len(order) <= 1 {
+		for _, k := range order {
+			for _, it := range groups[k] {
+				if err := fn(ctx, it); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan ledger.ID)
+	var wg sync.WaitGroup
+	for range min(workers, len(order)) {
+		wg.Go(func() {
+			for k := range next {
+				for _, it := range groups[k] {
+					if err := fn(ctx, it); err != nil {
+						cancel(err)
+						break
+					}
+				}
+			}
+		})
+	}
+	for _, k := range order {
+		select {
+		case next <- k:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
 }
