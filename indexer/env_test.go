@@ -102,6 +102,13 @@ func newPaymentService(t *testing.T) (*payment.Service, *pgxpool.Pool) {
 func newEnv(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool.Pool, cfg chain.Config, o Options) *env {
 	t.Helper()
 	ctx := context.Background()
+	// Tests share the package database and some chain ids: each indexer starts from scratch.
+	for _, q := range []string{`DELETE FROM indexer_observations WHERE chain_id = $1`, `DELETE FROM indexer_blocks WHERE chain_id = $1`,
+		`DELETE FROM indexer_checkpoints WHERE chain_id = $1`, `DELETE FROM indexer_rescans WHERE chain_id = $1`} {
+		if _, err := pool.Exec(ctx, q, cfg.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	reg := prometheus.NewRegistry()
 	rpc, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(reg), BaseBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond, Timeout: 2 * time.Second, Attempts: 30})
 	if err != nil {
