@@ -349,3 +349,35 @@ func TestCompare(t *testing.T) {
 		})
 	}
 }
+
+// The signer's role reads custodians and nothing of enrolment, and cannot mark anyone
+// hardware-held: a compromised signer host cannot widen who may approve.
+func TestSignerRoleCannotEnrol(t *testing.T) {
+	ctx := testContext(t)
+	pool, svc := fresh(t)
+	if _, err := svc.IssueChallenge(ctx, common.HexToAddress("0xa0"), dom); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SET ROLE amn_signer`); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _, _ = conn.Exec(context.Background(), `RESET ROLE`) }()
+	if _, err := conn.Exec(ctx, `SELECT count(*) FROM custodians`); err != nil {
+		t.Fatalf("the signer cannot read custodians: %v", err)
+	}
+	for _, q := range []string{
+		`SELECT count(*) FROM custody_challenges`,
+		`UPDATE custodians SET hardware = true`,
+		`INSERT INTO custodians (address, hardware) VALUES ('0x00000000000000000000000000000000000000a1', true)`,
+		`UPDATE custody_challenges SET used_at = NULL`,
+	} {
+		if _, err := conn.Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s as amn_signer: %v, want permission denied", q, err)
+		}
+	}
+}
