@@ -61,8 +61,8 @@ const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V
 const chainID = 31338
 
 type options struct {
-	payments, transfers, blocks, watched, batch, live int
-	url                                               string
+	payments, transfers, blocks, watched, batch, live, extra int
+	url                                                      string
 }
 
 func main() {
@@ -77,6 +77,7 @@ func main() {
 	flag.IntVar(&o.watched, "watched", 10000, "payments in the watch set")
 	flag.IntVar(&o.batch, "batch", 2000, "blocks per indexer step and eth_getLogs range")
 	flag.IntVar(&o.live, "live", 50, "live-mode detection latency samples")
+	flag.IntVar(&o.extra, "extra-watched", 0, "synthetic payments added to the watch set (never paid), for memory with a large watch set")
 	flag.StringVar(&o.url, "database-url", defURL, "PostgreSQL server (a database is created and dropped)")
 	flag.Parse()
 	if o.watched <= 0 || o.blocks < 10 || o.payments < 0 || o.transfers < 0 || o.batch <= 0 {
@@ -167,6 +168,12 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	logf("opened %d payments in %s", len(ps), time.Since(t0).Round(time.Millisecond))
+	if o.extra > 0 {
+		if err := addSynthetic(ctx, pool, f, o.extra); err != nil {
+			return err
+		}
+		logf("added %d synthetic watched payments", o.extra)
+	}
 
 	t0 = time.Now()
 	if err := buildChain(ctx, f, ps, o); err != nil {
@@ -234,7 +241,7 @@ func run(ctx context.Context, o options) error {
 	}
 	calls := counterSum(reg, "amn_rpc_requests_total")
 	rss := peakRSS()
-	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched)
+	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
 	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
 	fmt.Printf("indexer, detection pass (blocks fetched, matched, detected): %s (%.0f blocks/s, %.0f matched events/s)\n",
 		detectedAt.Round(time.Millisecond), float64(head)/detectedAt.Seconds(), float64(matched)/detectedAt.Seconds())
@@ -513,4 +520,24 @@ func peakRSS() float64 {
 		}
 	}
 	return 0
+}
+
+// addSynthetic inserts n watched payments (with their deposit accounts) straight into the tables:
+// unpaid, with random deposit addresses and references, only to make the watch set large.
+func addSynthetic(ctx context.Context, pool *pgxpool.Pool, f *devnet.Fixture, n int) error {
+	_, err := pool.Exec(ctx, `
+		INSERT INTO ledger_accounts (id, ledger, code, owner_ref, debits_must_not_exceed_credits)
+		SELECT md5('bench-acct' || i)::uuid, 'bench:USDT', 2, 'bench', true FROM generate_series(1, $1) i;
+		`, n)
+	if err != nil {
+		return err
+	}
+	_, err = pool.Exec(ctx, `
+		INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
+			amount, fee_address, deposit_index, deposit_address, request_id, salt, reference, expires_at, watch_until, deposit_account)
+		SELECT md5('bench-p' || i)::uuid, 'synthetic', 'offer-s' || i, $2, $3, 'bench:USDT', $4, 6, 1, $2, 1000000 + i,
+			'0x' || substr(md5('d' || i) || md5('e' || i), 1, 40), 'r', 's', substr(decode(md5('ref' || i), 'hex'), 1, 8),
+			now() + interval '1 day', now() + interval '2 days', md5('bench-acct' || i)::uuid
+		FROM generate_series(1, $1) i`, n, strings.ToLower(f.FeeRecipient.Address.Hex()), chainID, strings.ToLower(f.Addresses.USDT.Hex()))
+	return err
 }
