@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer/intent"
@@ -103,6 +105,21 @@ func TestReleaseEndToEnd(t *testing.T) {
 	}
 	if n, err := VerifyAudit(w.ctx, w.admin); err != nil || n == 0 {
 		t.Fatalf("audit verify: %d rows, %v", n, err)
+	}
+	// Metrics: one sweep and one release done, gas counted, the tank's balance reported.
+	for _, k := range []string{"sweep", "release"} {
+		if v := testutil.ToFloat64(w.signer.m.results.WithLabelValues(k, "done")); v != 1 {
+			t.Fatalf("amn_signer_intents_total{kind=%q,result=\"done\"} = %v", k, v)
+		}
+	}
+	if v := testutil.ToFloat64(w.signer.m.gasUsed.WithLabelValues("bsc", StepFund)); v <= 0 {
+		t.Fatalf("no gas counted for fund: %v", v)
+	}
+	if v := testutil.ToFloat64(w.signer.m.tankWei.WithLabelValues("bsc")); v < 1e19 {
+		t.Fatalf("gas tank balance metric %v", v)
+	}
+	if v := testutil.ToFloat64(w.signer.m.queueDepth.WithLabelValues("release", "awaiting_approvals")); v != 0 {
+		t.Fatalf("queue depth of a finished release: %v", v)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/amanat/amn/bindings"
@@ -46,6 +47,7 @@ type world struct {
 	signer   *Signer
 	cfg      Config
 	chain    *Chain
+	reg      *prometheus.Registry
 }
 
 func newWorld(t *testing.T, tweak func(*Config)) *world {
@@ -95,8 +97,14 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(restricted.Close)
-	c := &Chain{ID: f.ChainID, Key: "bsc", Client: f.Client, Escrow: f.Addresses.Escrow, StuckAfter: time.Minute}
-	cfg := Config{Pool: restricted, Keys: keys, Chains: []*Chain{c}, Poll: 20 * time.Millisecond,
+	c := &Chain{ID: f.ChainID, Key: "bsc", Client: f.Client, Escrow: f.Addresses.Escrow, StuckAfter: time.Minute,
+		GasTankLow: big.NewInt(1e18)}
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Pool: restricted, Keys: keys, Chains: []*Chain{c}, Poll: 20 * time.Millisecond, Metrics: m,
 		Policy: Policy{Limits: map[LimitKey]Limit{{f.ChainID, f.Addresses.USDT}: {
 			PerTx: big.NewInt(10_000_000_000), PerDay: big.NewInt(100_000_000_000)}}}}
 	if tweak != nil {
@@ -107,7 +115,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments),
-		keys: keys, signer: s, cfg: cfg, chain: c}
+		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg}
 	// The daily limit counts across the package's shared database: start each world afresh.
 	if _, err := admin.Exec(ctx, `UPDATE signer_intents SET signed_at = signed_at - interval '2 days' WHERE signed_at IS NOT NULL`); err != nil {
 		t.Fatal(err)

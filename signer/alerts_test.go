@@ -1,0 +1,23 @@
+package signer
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestAlertRules runs promtool's unit tests of the signer's alert rules (scripts/setup.sh
+// installs promtool with Debian's prometheus package).
+func TestAlertRules(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool not installed (scripts/setup.sh installs it)")
+	}
+	dir := filepath.Join("..", "deploy", "prometheus")
+	if out, err := exec.Command(promtool, "check", "rules", filepath.Join(dir, "signer_alerts.yml")).CombinedOutput(); err != nil {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(promtool, "test", "rules", filepath.Join(dir, "signer_alerts_test.yml")).CombinedOutput(); err != nil {
+		t.Fatalf("promtool test rules: %v\n%s", err, out)
+	}
+}
