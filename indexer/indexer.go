@@ -141,14 +141,22 @@ func (ix *Indexer) Step(ctx context.Context) (progressed bool, err error) {
 		_ = ix.report(ctx, h, cp)
 		return false, fmt.Errorf("%w on chain %s: %s", ErrHalted, ix.cfg.Key, cp.HaltReason)
 	}
-	if h.Latest > cp.Processed {
+	switch {
+	case h.Latest > cp.Processed:
 		progressed, err = ix.ingest(ctx, cp, h.Latest)
-		if err != nil {
-			return false, err
+	case h.Latest == cp.Processed:
+		// Nothing new: make sure the tip is still the one followed (a reorg to a branch of the
+		// same height, possibly while the indexer was down, shows only here).
+		var tip []chain.Block
+		if tip, err = ix.rpc.Blocks(ctx, cp.Processed, cp.Processed, false); err == nil && tip[0].Hash != cp.ProcessedHash {
+			progressed, err = true, ix.reorg(ctx, cp, tip[0])
 		}
-		if cp, err = ix.checkpoint(ctx); err != nil {
-			return false, err
-		}
+	}
+	if err != nil {
+		return false, err
+	}
+	if cp, err = ix.checkpoint(ctx); err != nil {
+		return false, err
 	}
 	ix.m.processed.WithLabelValues(ix.cfg.Key).Set(float64(cp.Processed))
 	ix.m.lag.WithLabelValues(ix.cfg.Key).Set(float64(h.Latest) - float64(cp.Processed))
