@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"strings"
 	"time"
@@ -79,9 +80,11 @@ func New(pool *pgxpool.Pool, d Deriver) *Service {
 }
 
 // insertOnly returns a River client that only inserts jobs (the worker role works them). With no
-// queues or workers configured its construction cannot fail.
+// queues or workers configured its construction cannot fail. Its own logger is silenced: an
+// insert that fails (say, because the caller's context ended) returns its error to the
+// transition, which reports it; River would log it a second time.
 func insertOnly(pool *pgxpool.Pool) *river.Client[pgx.Tx] {
-	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		panic(fmt.Sprintf("payment: an insert-only River client: %v", err))
 	}
