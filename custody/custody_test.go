@@ -381,3 +381,28 @@ func TestSignerRoleCannotEnrol(t *testing.T) {
 		}
 	}
 }
+
+func TestPayouts(t *testing.T) {
+	seller, fee, buyer := common.HexToAddress("0xaa"), common.HexToAddress("0xfe"), common.HexToAddress("0xbb")
+	rel := &intent.Intent{Kind: intent.Release, Seller: seller, SellerAmount: big.NewInt(98), FeeRecipient: fee, FeeAmount: big.NewInt(2)}
+	ref := &intent.Intent{Kind: intent.Refund, Buyer: buyer, Amount: big.NewInt(100)}
+	sw := &intent.Intent{Kind: intent.Sweep, Buyer: buyer, Amount: big.NewInt(100)}
+	if p := custody.Payouts(rel); len(p) != 2 || p[0].Role != "seller" || p[0].To != seller || p[0].Amount.Int64() != 98 ||
+		p[1].Role != "fee" || p[1].To != fee || p[1].Amount.Int64() != 2 {
+		t.Fatalf("release payouts %+v", p)
+	}
+	if p := custody.Payouts(ref); len(p) != 1 || p[0].Role != "buyer" || p[0].To != buyer || p[0].Amount.Int64() != 100 {
+		t.Fatalf("refund payouts %+v", p)
+	}
+	if p := custody.Payouts(sw); p != nil {
+		t.Fatalf("a sweep pays out %+v", p)
+	}
+	six := uint8(6)
+	pd := &custody.Pending{Decimals: &six, Symbol: "USDT"}
+	if got := pd.Format(big.NewInt(122_500_000)); got != "122.5 USDT" {
+		t.Fatalf("format %q", got)
+	}
+	if got := (&custody.Pending{}).Format(big.NewInt(5)); got != "5 (base units)" {
+		t.Fatalf("format without decimals %q", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -504,5 +505,40 @@ func TestCustodyListAgainstChain(t *testing.T) {
 	digest, _ := in.Digest()
 	if _, err := escrow.Quorum(digest, as, []common.Address{f.Custodians[0].Address}, 1); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The same through Trezor Bridge (the test device's Bridge in front of it, over HTTP): a device
+// held by another program is reported busy until --steal.
+func TestCustodyThroughTrezorBridge(t *testing.T) {
+	w := newCustodyWorld(t)
+	dev := startDevice(t, testdevice.Options{PIN: "9"})
+	addr, _ := dev.Address(hwwallet.DefaultPath, "")
+	srv := httptest.NewServer(testdevice.NewBridge(dev, 5*time.Second))
+	t.Cleanup(srv.Close)
+
+	code, out, errs := runAt(t, w.env, person(dev, "9", ""), "custody", "enroll", "--trezor", "--bridge", srv.URL,
+		"--chain", "bsc", "--escrow", someEscrow.Hex())
+	if code != 0 || !strings.Contains(out, "via Trezor Bridge "+srv.URL) || !strings.Contains(out, "enrolled "+addr.Hex()) {
+		t.Fatalf("enroll through the bridge: exit %d\n%s%s", code, out, errs)
+	}
+	in := w.release(someEscrow, time.Now().Add(time.Hour))
+
+	// Another program (Trezor Suite, say) holds the device.
+	held, err := hwwallet.OpenBridge(w.ctx, hwwallet.BridgeOptions{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	code, _, errs = runAt(t, w.env, nil, "custody", "approve", in.ID.String(), "--trezor", "--bridge", srv.URL)
+	if code != 1 || !strings.Contains(errs, "the Trezor is busy: another program (Trezor Suite?) holds it; close it or pass --steal") {
+		t.Fatalf("held device: exit %d: %s", code, errs)
+	}
+	code, out, errs = runAt(t, w.env, person(dev, "9", ""), "custody", "approve", in.ID.String(), "--trezor", "--bridge", srv.URL, "--steal")
+	if code != 0 || !strings.Contains(out, "approval by "+addr.Hex()+" stored") {
+		t.Fatalf("approve with --steal: exit %d\n%s%s", code, out, errs)
+	}
+	if as := w.approvals(in.ID); len(as) != 1 || as[0].Signer != addr {
+		t.Fatalf("approvals %+v", as)
 	}
 }
