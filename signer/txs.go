@@ -209,7 +209,11 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 		if done[step] {
 			return nil, nil
 		}
-		// Re-check the approvals just before signing (the deadline moves on; custodians change).
+		// Re-check everything just before signing: a dispute may have been opened, the deadline
+		// moves on, custodians may have changed.
+		if err := s.verify(ctx, in); err != nil {
+			return nil, err
+		}
 		es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
 		if err != nil {
 			return nil, err

@@ -69,7 +69,7 @@ func newAdminRequestCmd(o *adminOptions, kind intent.Kind) *cobra.Command {
 	var (
 		reason, feeRecipient string
 		ttl, timeout         time.Duration
-		wait                 bool
+		wait, resolves       bool
 	)
 	cmd := &cobra.Command{
 		Use:   string(kind) + " PAYMENT",
@@ -102,7 +102,7 @@ until it is done or rejected.`,
 			if err != nil {
 				return err
 			}
-			ro := intent.RequestOptions{Actor: "admin-cli", Reason: reason, Contract: contract, TTL: ttl}
+			ro := intent.RequestOptions{Actor: "admin-cli", Reason: reason, Contract: contract, TTL: ttl, ResolvesDispute: resolves}
 			if feeRecipient != "" {
 				if !common.IsHexAddress(feeRecipient) {
 					return badInput(fmt.Errorf("--fee-recipient %q is not an address", feeRecipient))
@@ -148,6 +148,7 @@ until it is done or rejected.`,
 		f.StringVar(&reason, "reason", "", "why (kept in the payment timeline)")
 		f.StringVar(&feeRecipient, "fee-recipient", "", "where the commission goes (default: the payment's fee address)")
 	}
+	f.BoolVar(&resolves, "resolves-dispute", false, "the payout of a resolved dispute: approvals also work on an escrow the arbiter froze")
 	f.DurationVar(&ttl, "ttl", 72*time.Hour, "how long custodian approvals stay valid (the signed deadline)")
 	f.BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
 	f.DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")

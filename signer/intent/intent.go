@@ -321,6 +321,9 @@ type RequestOptions struct {
 	FeeRecipient common.Address
 	// TTL is how long approvals stay valid (the signed deadline); zero means 72 hours.
 	TTL time.Duration
+	// ResolvesDispute marks the payout of a resolved dispute: the approvals then also work on an
+	// escrow the arbiter froze (AmnEscrow's resolvesDispute).
+	ResolvesDispute bool
 }
 
 // RequestRelease asks for the escrowed money to go to the seller: the payment moves to
@@ -391,7 +394,7 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 		}
 	}
 	in := &Intent{ID: uuid.New(), Kind: kind, PaymentID: p.ID, ChainID: p.ChainID, Contract: o.Contract, Token: p.Token,
-		Deadline: s.now().Add(o.TTL).Unix(), State: AwaitingApprovals, RequestedBy: o.Actor}
+		Deadline: s.now().Add(o.TTL).Unix(), State: AwaitingApprovals, RequestedBy: o.Actor, ResolvesDispute: o.ResolvesDispute}
 	if kind == Release {
 		in.Seller, in.SellerAmount = p.SellerAddress, p.SellerAmount()
 		in.FeeRecipient, in.FeeAmount = o.FeeRecipient, p.Commission
