@@ -80,7 +80,6 @@ const (
 	FlagNotEnrolled = "custodian on chain, not enrolled in the database"
 	FlagSoftware    = "enrolled with a software key, not hardware-held"
 	FlagNotOnChain  = "enrolled, but not a custodian of this escrow on chain"
-	FlagOtherEscrow = "enrolment proof names another escrow"
 )
 
 // Compare sets the on-chain custodian set beside the database's: every address of either, on
@@ -99,9 +98,6 @@ func Compare(on *OnChain, enrolled []Custodian) *Comparison {
 				r.Flags = append(r.Flags, FlagSoftware)
 			} else {
 				cmp.HardwareCustodians++
-			}
-			if c.ChainID != 0 && (c.ChainID != on.ChainID || c.Contract != on.Contract) {
-				r.Flags = append(r.Flags, FlagOtherEscrow)
 			}
 		} else {
 			r.Flags = append(r.Flags, FlagNotEnrolled)

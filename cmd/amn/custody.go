@@ -404,6 +404,9 @@ func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if enrolled == nil {
+				enrolled = []custody.Custodian{}
+			}
 			if o.RPCURL == "" {
 				if o.JSON {
 					return printJSON(out, map[string]any{"custodians": enrolled, "on_chain": nil})
