@@ -13,20 +13,26 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/hwwallet/testdevice"
+	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -541,4 +547,179 @@ func TestCustodyThroughTrezorBridge(t *testing.T) {
 	if as := w.approvals(in.ID); len(as) != 1 || as[0].Signer != addr {
 		t.Fatalf("approvals %+v", as)
 	}
+}
+
+// Acceptance 3 with the binaries, on anvil: the escrow's custodians become two Trezors (UDP test
+// devices, one with a PIN, one with a passphrase wallet) and a software key; `amn custody enroll`
+// records them; `amn signer --custody-require-hardware` runs; `amn admin release` asks; the
+// software key's `amn custody approve` is refused, the two Trezors' are stored, the signer
+// accepts them and the contract releases.
+func TestCustodyAcceptanceWithBinaries(t *testing.T) {
+	w := newCustodyWorld(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	f, err := devnet.Start(ctx, 56, devnet.FixtureOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mctx, stopMining := context.WithCancel(ctx)
+	mined := make(chan struct{})
+	go func() { // a block every 200 ms, so that finality (head − 2) moves
+		defer close(mined)
+		tk := time.NewTicker(200 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-mctx.Done():
+				return
+			case <-tk.C:
+				_ = f.RPC.CallContext(mctx, nil, "evm_mine")
+			}
+		}
+	}()
+	defer func() { stopMining(); <-mined }()
+
+	devA := startDevice(t, testdevice.Options{PIN: "4711"})
+	devB := startDevice(t, testdevice.Options{Mnemonic: "legal winner thank year wave sausage worth useful legal winner thank yellow", Passphrase: true})
+	softKey := writeMnemonic(t, "letter advice cage absurd amount doctor acoustic avoid letter advice cage above")
+	addrA, _ := devA.Address(hwwallet.DefaultPath, "")
+	addrB, _ := devB.Address(hwwallet.DefaultPath, "bob's vault")
+	soft, _ := hwwallet.NewSoftwareSigner("letter advice cage absurd amount doctor acoustic avoid letter advice cage above", "")
+	addrS, _ := soft.Address(ctx, hwwallet.DefaultPath)
+
+	// The fixture's custodians hand the escrow to 2 of {A, B, S}.
+	set := []common.Address{addrA, addrB, addrS}
+	slices.SortFunc(set, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
+	nonce, err := f.Escrow.ConfigNonce(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := f.Now(ctx)
+	change := escrow.SetCustodians{Custodians: set, Threshold: big.NewInt(2), Nonce: nonce, Deadline: big.NewInt(now.Add(time.Hour).Unix())}
+	digest, err := escrow.Domain{ChainID: f.ChainID, Contract: f.Addresses.Escrow}.Digest(change)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old []escrow.Approval
+	var oldSet []common.Address
+	for _, c := range f.Custodians {
+		a, _ := escrow.Sign(digest, c.Key)
+		old, oldSet = append(old, a), append(oldSet, c.Address)
+	}
+	sigs, err := escrow.Quorum(digest, old, oldSet, f.Threshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Wait(ctx)(f.Escrow.SetCustodians(f.Opts(ctx, f.Deployer), set, change.Threshold, nonce, change.Deadline, sigs)); err != nil {
+		t.Fatalf("setCustodians: %v", err)
+	}
+
+	// The signer, keys from `amn signer init`, hardware required.
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	op, _ := crypto.GenerateKey()
+	if err := f.SetBalance(ctx, crypto.PubkeyToAddress(op.PublicKey), new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))); err != nil {
+		t.Fatal(err)
+	}
+	pass, keys := write("pass", "custody acceptance\n"), filepath.Join(dir, "keys")
+	code, out, errs := run(t, nil, "signer", "init", "--key-dir", keys, "--passphrase-file", pass, "--light-kdf",
+		"--mnemonic-file", write("mnemonic", e2eMnemonic), "--operator-key-file", write("op", fmt.Sprintf("%x", crypto.FromECDSA(op))))
+	_, xpub, found := strings.Cut(out, "account xpub ")
+	if code != 0 || !found {
+		t.Fatalf("signer init: exit %d: %s%s", code, out, errs)
+	}
+	deriver, err := hd.ParseXpub(strings.TrimSpace(xpub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chains := write("chains.json", fmt.Sprintf(`{"chains": [{"key": "bsc", "endpoints": [%q], "escrow": %q}]}`, f.URL, f.Addresses.Escrow.Hex()))
+	policy := write("policy.json", fmt.Sprintf(`{"limits": [{"chain_id": 56, "token": %q, "per_tx": "1000000000000", "per_day": "10000000000000"}]}`,
+		f.Addresses.USDT.Hex()))
+	hw := append([]string{"AMN_CUSTODY_REQUIRE_HARDWARE=true"}, w.env...)
+	_, logs, _ := startRole(t, hw, "signer", "--key-dir", keys, "--passphrase-file", pass, "--chain-config", chains, "--chains", "bsc",
+		"--policy", policy, "--poll", "100ms")
+
+	// Paid, credited and swept into the escrow.
+	payments := payment.New(w.pool, deriver)
+	store := intent.NewStore(w.pool, payments)
+	p := payAndConfirm(ctx, t, f, payments, w.pool)
+	if code, out, errs := run(t, w.env, "admin", "sweep", "--chain-config", chains); code != 0 {
+		t.Fatalf("admin sweep: exit %d: %s%s", code, out, errs)
+	}
+	sweep, err := store.OpenFor(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIntent(ctx, t, store, sweep.ID, intent.Done, logs)
+	if _, err := payments.Swept(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// Enrolment: the Trezors with hardware required; the software key on its own (devnet) terms.
+	escrowFlags := []string{"--chain", "bsc", "--escrow", f.Addresses.Escrow.Hex(), "--rpc-url", f.URL}
+	for _, e := range []struct {
+		dev             *testdevice.Device
+		pin, passphrase string
+		label           string
+	}{{devA, "4711", "", "alice"}, {devB, "", "bob's vault", "bob"}} {
+		code, out, errs := runAt(t, hw, person(e.dev, e.pin, e.passphrase),
+			append([]string{"custody", "enroll", "--trezor", "--udp", e.dev.Addr(), "--label", e.label}, escrowFlags...)...)
+		if code != 0 || !strings.Contains(out, "hardware-held") {
+			t.Fatalf("enroll %s: exit %d\n%s%s", e.label, code, out, errs)
+		}
+	}
+	if code, out, errs := run(t, w.env, append([]string{"custody", "enroll", "--software-key", softKey, "--label", "sam"}, escrowFlags...)...); code != 0 {
+		t.Fatalf("enroll software: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = run(t, w.env, "custody", "list", "--rpc-url", f.URL, "--escrow", f.Addresses.Escrow.Hex())
+	if code != 0 || !strings.Contains(out, "3 custodians, threshold 2; 2 enrolled as hardware-held") ||
+		!regexp.MustCompile(addrS.Hex()+`\s+yes\s+yes\s+no\s+sam\s+! `+custody.FlagSoftware).MatchString(out) || strings.Contains(out, "! only") {
+		t.Fatalf("list: exit %d\n%s", code, out)
+	}
+
+	// The release: asked by the admin, refused from the software key, approved on both Trezors.
+	code, out, errs = run(t, w.env, "admin", "release", p.ID.String(), "--chain-config", chains, "--json")
+	var in intent.Intent
+	if err := json.Unmarshal([]byte(out), &in); code != 0 || err != nil || in.State != intent.AwaitingApprovals {
+		t.Fatalf("admin release: exit %d %v\n%s%s", code, err, out, errs)
+	}
+	code, _, errs = run(t, hw, "custody", "approve", in.ID.String(), "--software-key", softKey)
+	if code != 2 || !strings.Contains(errs, "AMN_CUSTODY_REQUIRE_HARDWARE=true") {
+		t.Fatalf("software approval in hardware mode: exit %d: %s", code, errs)
+	}
+	sellerBefore := w.balance(ctx, f, f.Seller.Address)
+	for i, e := range []struct {
+		dev             *testdevice.Device
+		pin, passphrase string
+	}{{devA, "4711", ""}, {devB, "", "bob's vault"}} {
+		code, out, errs := runAt(t, hw, person(e.dev, e.pin, e.passphrase), "custody", "approve", in.ID.String(),
+			"--trezor", "--udp", e.dev.Addr(), "--rpc-url", f.URL)
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("%d approval(s) so far, the contract needs 2", i+1)) {
+			t.Fatalf("approve on Trezor %d: exit %d\n%s%s", i+1, code, out, errs)
+		}
+	}
+	waitIntent(ctx, t, store, in.ID, intent.Done, logs)
+	if st, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, payment.EscrowID(p.ID)); err != nil || st.Status != 2 {
+		t.Fatalf("escrow status %d, %v; want released (2)", st.Status, err)
+	}
+	if got := new(big.Int).Sub(w.balance(ctx, f, f.Seller.Address), sellerBefore); got.Cmp(p.SellerAmount()) != 0 {
+		t.Fatalf("seller got %s, want %s", got, p.SellerAmount())
+	}
+}
+
+func (w *custodyWorld) balance(ctx context.Context, f *devnet.Fixture, a common.Address) *big.Int {
+	w.t.Helper()
+	tok, _ := bindings.NewERC20(f.Addresses.USDT, f.Client)
+	b, err := tok.BalanceOf(&bind.CallOpts{Context: ctx}, a)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return b
 }
