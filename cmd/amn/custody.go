@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -31,6 +32,29 @@ type custodyOptions struct {
 	dbOptions
 	// RequireHardware refuses software keys (AMN_CUSTODY_REQUIRE_HARDWARE), as the signer does.
 	RequireHardware bool
+	// ChainConfig is the chain config file the signer and admin commands read: where --escrow and
+	// --rpc-url are not given, its escrow and first endpoint for the chain are used.
+	ChainConfig string
+}
+
+// chainFor returns the configuration of chain keyOrID (the built-in mainnets over which
+// --chain-config is read) and fills *escrowFlag and *rpcFlag from it where they are empty.
+func (o *custodyOptions) chainFor(keyOrID string, escrowFlag, rpcFlag *string) (chain.Config, error) {
+	reg, err := chain.LoadRegistry(o.ChainConfig)
+	if err != nil {
+		return chain.Config{}, badInput(err)
+	}
+	c, err := reg.Get(keyOrID)
+	if err != nil {
+		return chain.Config{}, badInput(fmt.Errorf("--chain: %w", err))
+	}
+	if escrowFlag != nil && *escrowFlag == "" && c.Escrow != (common.Address{}) {
+		*escrowFlag = c.Escrow.Hex()
+	}
+	if rpcFlag != nil && *rpcFlag == "" && len(c.Endpoints) > 0 {
+		*rpcFlag = c.Endpoints[0]
+	}
+	return c, nil
 }
 
 func newCustodyCmd() *cobra.Command {
@@ -42,6 +66,7 @@ func newCustodyCmd() *cobra.Command {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
 	pf.BoolVar(&o.RequireHardware, "custody-require-hardware", false, "refuse software keys: approvals only from custodians enrolled on a hardware wallet")
+	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file: the escrow and a node per chain, used where --escrow and --rpc-url are not given")
 	cmd.AddCommand(newCustodyEnrollCmd(&o), newCustodyListCmd(&o), newCustodyPendingCmd(&o), newCustodyApproveCmd(&o))
 	return cmd
 }
@@ -266,8 +291,8 @@ func (o *custodyEnrollOptions) Validate(requireHardware bool) error {
 	if err := o.Key.Validate(requireHardware); err != nil {
 		return err
 	}
-	if _, err := chain.Lookup(o.Chain); err != nil {
-		return fmt.Errorf("%w: --chain: %v", config.ErrInvalid, err)
+	if o.Chain == "" {
+		return fmt.Errorf("%w: --chain is required (eth, bsc, polygon or a chain id)", config.ErrInvalid)
 	}
 	if !common.IsHexAddress(o.Escrow) {
 		return fmt.Errorf("%w: --escrow must be the AmnEscrow contract's 0x address", config.ErrInvalid)
@@ -285,10 +310,16 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 		Short: "Prove control of a custodian address on its Trezor (it signs a server challenge) and record it as hardware-held",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var ch chain.Config
+			if o.Chain != "" {
+				var err error
+				if ch, err = co.chainFor(o.Chain, &o.Escrow, &o.RPCURL); err != nil {
+					return err
+				}
+			}
 			if err := o.Validate(co.RequireHardware); err != nil {
 				return badInput(err)
 			}
-			ch, _ := chain.Lookup(o.Chain)
 			d := escrow.Domain{ChainID: ch.ID, Contract: common.HexToAddress(o.Escrow)}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
 			pool, err := co.open(ctx)
@@ -357,8 +388,8 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 	o.Key.addFlags(cmd.Flags())
 	f := cmd.Flags()
 	f.StringVar(&o.Chain, "chain", "", "the escrow's chain: eth, bsc, polygon or a chain id")
-	f.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract the custodian is enrolled for")
-	f.StringVar(&o.RPCURL, "rpc-url", "", "optional: a node of the chain, to check the chain id and the on-chain custodian set")
+	f.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract the custodian is enrolled for (default: the chain's in --chain-config)")
+	f.StringVar(&o.RPCURL, "rpc-url", "", "optional: a node of the chain, to check the chain id and the on-chain custodian set (default: --chain-config's first endpoint)")
 	f.StringVar(&o.Label, "label", "", "a name for the custodian (shown in lists)")
 	return cmd
 }
@@ -366,6 +397,7 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 func indent(s string) string { return "    " + strings.ReplaceAll(s, "\n", "\n    ") }
 
 type custodyListOptions struct {
+	Chain  string
 	RPCURL string
 	Escrow string
 	JSON   bool
@@ -387,10 +419,15 @@ func (o *custodyListOptions) Validate() error {
 func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 	var o custodyListOptions
 	cmd := &cobra.Command{
-		Use:   "list [--rpc-url URL --escrow ADDRESS]",
+		Use:   "list [--rpc-url URL --escrow ADDRESS | --chain-config FILE --chain CHAIN]",
 		Short: "Show the custodian set on chain and in the database, flagging every difference",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Chain != "" {
+				if _, err := co.chainFor(o.Chain, &o.Escrow, &o.RPCURL); err != nil {
+					return err
+				}
+			}
 			if err := o.Validate(); err != nil {
 				return badInput(err)
 			}
@@ -454,6 +491,7 @@ func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&o.Chain, "chain", "", "compare on this chain, its escrow and node from --chain-config")
 	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "a node of the escrow's chain")
 	cmd.Flags().StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON instead of a table")
@@ -596,6 +634,16 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			if err := svc.CheckOpen(in, opts); err != nil {
 				return refusal(fmt.Errorf("intent %s: %w", id, err))
 			}
+			if co.ChainConfig != "" {
+				c, err := co.chainFor(strconv.FormatUint(in.ChainID, 10), nil, &o.RPCURL)
+				if err != nil {
+					return err
+				}
+				if c.Escrow != (common.Address{}) && c.Escrow != in.Contract {
+					return badInput(fmt.Errorf("intent %s names escrow %s; the chain config's escrow on chain %d is %s: not approved",
+						id, in.Contract.Hex(), in.ChainID, c.Escrow.Hex()))
+				}
+			}
 			if o.RPCURL != "" {
 				if opts.OnChain, err = readChain(ctx, o.RPCURL, in.Contract); err != nil {
 					return err
@@ -648,6 +696,6 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 		},
 	}
 	o.Key.addFlags(cmd.Flags())
-	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "optional: a node of the intent's chain, to check the signer is a custodian on chain")
+	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "optional: a node of the intent's chain, to check the signer is a custodian on chain (default: --chain-config's first endpoint)")
 	return cmd
 }

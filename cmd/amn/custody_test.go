@@ -502,6 +502,15 @@ func TestCustodyListAgainstChain(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "not a custodian of the escrow on chain") {
 		t.Fatalf("stranger approve: exit %d %s", code, errs)
 	}
+	// A chain config naming another escrow for the chain: the intent is not approved.
+	other := filepath.Join(t.TempDir(), "chains.json")
+	if err := os.WriteFile(other, []byte(fmt.Sprintf(`{"chains": [{"key": "bsc", "endpoints": [%q], "escrow": %q}]}`, rpc, someEscrow.Hex())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runAt(t, w.env, nil, "custody", "approve", in.ID.String(), "--trezor", "--udp", dev.Addr(), "--path", path, "--chain-config", other)
+	if code != 2 || !strings.Contains(errs, "the chain config's escrow on chain 56 is "+someEscrow.Hex()+": not approved") {
+		t.Fatalf("escrow other than the chain config's: exit %d %s", code, errs)
+	}
 	code, out, errs = runAt(t, w.env, nil, "custody", "approve", in.ID.String(), "--trezor", "--udp", dev.Addr(), "--path", path, "--rpc-url", rpc)
 	if code != 0 || !strings.Contains(out, "1 approval(s) so far, the contract needs 2") {
 		t.Fatalf("custodian approve: exit %d\n%s%s", code, out, errs)
@@ -663,7 +672,8 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 	}
 
 	// Enrolment: the Trezors with hardware required; the software key on its own (devnet) terms.
-	escrowFlags := []string{"--chain", "bsc", "--escrow", f.Addresses.Escrow.Hex(), "--rpc-url", f.URL}
+	// Alice and Bob name the escrow and node from the chain config, Sam on the command line.
+	escrowFlags := []string{"--chain-config", chains, "--chain", "bsc"}
 	for _, e := range []struct {
 		dev             *testdevice.Device
 		pin, passphrase string
@@ -675,10 +685,11 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 			t.Fatalf("enroll %s: exit %d\n%s%s", e.label, code, out, errs)
 		}
 	}
-	if code, out, errs := run(t, w.env, append([]string{"custody", "enroll", "--software-key", softKey, "--label", "sam"}, escrowFlags...)...); code != 0 {
+	if code, out, errs := run(t, w.env, "custody", "enroll", "--software-key", softKey, "--label", "sam",
+		"--chain", "bsc", "--escrow", f.Addresses.Escrow.Hex(), "--rpc-url", f.URL); code != 0 {
 		t.Fatalf("enroll software: exit %d\n%s%s", code, out, errs)
 	}
-	code, out, _ = run(t, w.env, "custody", "list", "--rpc-url", f.URL, "--escrow", f.Addresses.Escrow.Hex())
+	code, out, _ = run(t, w.env, "custody", "list", "--chain-config", chains, "--chain", "bsc")
 	if code != 0 || !strings.Contains(out, "3 custodians, threshold 2; 2 enrolled as hardware-held") ||
 		!regexp.MustCompile(addrS.Hex()+`\s+yes\s+yes\s+no\s+sam\s+! `+custody.FlagSoftware).MatchString(out) || strings.Contains(out, "! only") {
 		t.Fatalf("list: exit %d\n%s", code, out)
@@ -700,7 +711,7 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 		pin, passphrase string
 	}{{devA, "4711", ""}, {devB, "", "bob's vault"}} {
 		code, out, errs := runAt(t, hw, person(e.dev, e.pin, e.passphrase), "custody", "approve", in.ID.String(),
-			"--trezor", "--udp", e.dev.Addr(), "--rpc-url", f.URL)
+			"--trezor", "--udp", e.dev.Addr(), "--chain-config", chains)
 		if code != 0 || !strings.Contains(out, fmt.Sprintf("%d approval(s) so far, the contract needs 2", i+1)) {
 			t.Fatalf("approve on Trezor %d: exit %d\n%s%s", i+1, code, out, errs)
 		}
