@@ -15,7 +15,6 @@ import (
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
-	"github.com/amanat/amn/hd/keyring"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
@@ -222,11 +221,11 @@ Delete the plain mnemonic and key files afterwards.`,
 			if err != nil {
 				return badInput(err)
 			}
-			ring, err := keyring.FromMnemonic(mnemonic, "")
+			xpub, err := keystore.AccountXpub(mnemonic)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "key files written to %s\noperator (gas tank) %s\naccount xpub %s\n", o.KeyDir, addr.Hex(), ring.Xpub())
+			fmt.Fprintf(cmd.OutOrStdout(), "key files written to %s\noperator (gas tank) %s\naccount xpub %s\n", o.KeyDir, addr.Hex(), xpub)
 			return nil
 		},
 	}

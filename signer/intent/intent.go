@@ -367,6 +367,20 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, false, err
 	}
+	if p.State == payment.Released || p.State == payment.Refunded {
+		return nil, false, fmt.Errorf("payment %s is %s: %w", paymentID, p.State, ErrAlreadyClosed)
+	}
+	// A release or refund that went through already is the answer, even while the payment
+	// still waits for the worker and the indexer to catch up.
+	if prev, err := Scan(s.pool.QueryRow(ctx, `SELECT `+Columns+` FROM signer_intents WHERE payment_id = $1
+		AND kind IN ('release', 'refund') AND state = 'done' ORDER BY updated_at DESC LIMIT 1`, paymentID)); err == nil {
+		if prev.Kind == kind {
+			return prev, false, nil
+		}
+		return nil, false, fmt.Errorf("payment %s was already paid out by %s intent %s: %w", paymentID, prev.Kind, prev.ID, ErrAlreadyClosed)
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
 	switch p.State {
 	case want:
 		// requested before; the intent is (re)created below

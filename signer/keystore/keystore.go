@@ -229,3 +229,13 @@ func ReadPassphrase(path string) (string, error) {
 	}
 	return strings.TrimRight(string(b), "\r\n"), nil
 }
+
+// AccountXpub is the account xpub (m/44'/60'/0') of a mnemonic: what the API, indexer and worker
+// are configured with. It is public.
+func AccountXpub(mnemonic string) (string, error) {
+	r, err := keyring.FromMnemonic(mnemonic, "")
+	if err != nil {
+		return "", errors.New("keystore: the mnemonic is not a valid BIP39 mnemonic")
+	}
+	return r.Xpub(), nil
+}
