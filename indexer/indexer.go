@@ -35,6 +35,9 @@ type Options struct {
 	// AddressChunk is the most deposit addresses (or references) in one eth_getLogs topic filter
 	// (default 1000, what providers accept).
 	AddressChunk int
+	// WatchRefresh is how often the whole watch set is read again (default 30 s); in between,
+	// only new payments are read.
+	WatchRefresh time.Duration
 	// Workers record and credit observations of different payments concurrently (default 8);
 	// one payment's observations are always handled in chain order by one worker.
 	Workers int
@@ -62,6 +65,53 @@ type Indexer struct {
 	tokens  map[common.Address]bool
 	watchN  int
 	prog    progress
+	watch   watchCache
+}
+
+// watchCache keeps the watch set between steps: it is read in full every WatchRefresh, and in
+// between only the payments created in the last createdSkew are read and added. A payment paid in
+// a fetched block was created before that block was mined, so it is in one or the other as long as
+// its creating transaction commits within createdSkew of its created_at.
+type watchCache struct {
+	set     *WatchSet
+	entries map[ledger.ID]WatchEntry
+	fullAt  time.Time
+}
+
+const createdSkew = 5 * time.Minute
+
+func (ix *Indexer) watchSet(ctx context.Context) (*WatchSet, error) {
+	now := ix.o.Now()
+	if ix.watch.set == nil || now.Sub(ix.watch.fullAt) >= ix.o.WatchRefresh {
+		entries, err := ix.store.loadWatchSet(ctx, now, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		ix.watch = watchCache{set: NewWatchSet(entries), entries: make(map[ledger.ID]WatchEntry, len(entries)), fullAt: now}
+		for _, e := range entries {
+			ix.watch.entries[e.PaymentID] = e
+		}
+		return ix.watch.set, nil
+	}
+	recent, err := ix.store.loadWatchSet(ctx, now, now.Add(-createdSkew))
+	if err != nil {
+		return nil, err
+	}
+	added := false
+	for _, e := range recent {
+		if _, ok := ix.watch.entries[e.PaymentID]; !ok {
+			ix.watch.entries[e.PaymentID] = e
+			added = true
+		}
+	}
+	if added {
+		all := make([]WatchEntry, 0, len(ix.watch.entries))
+		for _, e := range ix.watch.entries {
+			all = append(all, e)
+		}
+		ix.watch.set = NewWatchSet(all)
+	}
+	return ix.watch.set, nil
 }
 
 // New returns an indexer for cfg. heads is the chain's head tracker (its Poll is called by Step).
@@ -83,6 +133,9 @@ func New(cfg chain.Config, rpc RPC, pool *pgxpool.Pool, payments *payment.Servic
 	}
 	if o.Workers == 0 {
 		o.Workers = 8
+	}
+	if o.WatchRefresh == 0 {
+		o.WatchRefresh = 30 * time.Second
 	}
 	ix := &Indexer{cfg: cfg, rpc: rpc, store: store{pool}, payments: payments, heads: heads, m: m,
 		log: log.With("chain", cfg.Key), o: o, proxies: map[common.Address]bool{}, tokens: map[common.Address]bool{}}
@@ -227,7 +280,7 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 	}
 	// The watch set is read after the blocks: a payment paid in one of them was created (and its
 	// address handed out) before the block was mined, so it is in the set.
-	w, err := ix.store.loadWatchSet(ctx, ix.o.Now())
+	w, err := ix.watchSet(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -265,18 +318,29 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 func (ix *Indexer) fetchLogs(ctx context.Context, w *WatchSet, from, to uint64, hashAt func(uint64) common.Hash) ([]types.Log, error) {
 	var queries []chain.LogQuery
 	proxies := make([]common.Address, 0, len(ix.cfg.FeeProxies))
+	tokens := make([]common.Address, 0, len(ix.cfg.Tokens))
+	for _, t := range ix.cfg.Tokens {
+		tokens = append(tokens, t.Address)
+	}
 	for _, p := range ix.cfg.FeeProxies {
 		proxies = append(proxies, p.Address)
+	}
+	// A few blocks (live following) with a large watch set: one query per contract set without
+	// topic filters is cheaper than one per chunk of topics; the matcher filters.
+	if to-from+1 <= smallRange && len(w.deposits) > ix.o.AddressChunk {
+		if len(proxies) > 0 {
+			queries = append(queries, chain.LogQuery{Addresses: proxies, Topics: [][]common.Hash{{TopicERC20FeeProxy, TopicEthFeeProxy}}})
+		}
+		if len(tokens) > 0 {
+			queries = append(queries, chain.LogQuery{Addresses: tokens, Topics: [][]common.Hash{{TopicTransfer}}})
+		}
+		proxies, tokens = nil, nil
 	}
 	for _, refs := range chunks(w.refTopics, ix.o.AddressChunk) {
 		if len(proxies) > 0 {
 			queries = append(queries, chain.LogQuery{Addresses: proxies,
 				Topics: [][]common.Hash{{TopicERC20FeeProxy, TopicEthFeeProxy}, refs}})
 		}
-	}
-	tokens := make([]common.Address, 0, len(ix.cfg.Tokens))
-	for _, t := range ix.cfg.Tokens {
-		tokens = append(tokens, t.Address)
 	}
 	for _, deps := range chunks(w.deposits, ix.o.AddressChunk) {
 		if len(tokens) == 0 {
@@ -301,6 +365,9 @@ func (ix *Indexer) fetchLogs(ctx context.Context, w *WatchSet, from, to uint64, 
 	}
 	return out, nil
 }
+
+// smallRange is the widest range fetched without topic filters when the watch set is large.
+const smallRange = 16
 
 func chunks[T any](xs []T, n int) [][]T {
 	var out [][]T
