@@ -15,6 +15,7 @@ type Metrics struct {
 	queueDepth *prometheus.GaugeVec   // amn_signer_queue_depth{kind,state}
 	results    *prometheus.CounterVec // amn_signer_intents_total{kind,result}
 	verifySecs prometheus.Histogram   // amn_signer_verify_seconds
+	signSecs   prometheus.Histogram   // amn_signer_signing_seconds
 	signedTxs  *prometheus.CounterVec // amn_signer_transactions_signed_total{chain,step}
 	replacedTx *prometheus.CounterVec // amn_signer_transactions_replaced_total{chain}
 	gasUsed    *prometheus.CounterVec // amn_signer_gas_used_total{chain,step}
@@ -31,6 +32,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		queueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_queue_depth", Help: "Open signer intents by kind and state."}, []string{"kind", "state"}),
 		results:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "amn_signer_intents_total", Help: "Intents finished, by kind and result (done, rejected)."}, []string{"kind", "result"}),
 		verifySecs: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "amn_signer_verify_seconds", Help: "Time to re-verify an intent (state, ledger, chain, approvals, policy).", Buckets: prometheus.DefBuckets}),
+		signSecs:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "amn_signer_signing_seconds", Help: "Time from the start of a step (estimate, nonce, sign, store) to its broadcast.", Buckets: prometheus.DefBuckets}),
 		signedTxs:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "amn_signer_transactions_signed_total", Help: "Transactions signed (first attempts), by chain and step."}, []string{"chain", "step"}),
 		replacedTx: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "amn_signer_transactions_replaced_total", Help: "Stuck transactions re-signed with higher fees."}, []string{"chain"}),
 		gasUsed:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "amn_signer_gas_used_total", Help: "Gas used by final transactions."}, []string{"chain", "step"}),
@@ -40,7 +42,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		oldest:     prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_oldest_open_intent_seconds", Help: "Age of the oldest open intent that the signer can act on, by kind."}, []string{"kind"}),
 		auditOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_audit_chain_ok", Help: "1 when the audit log's hash chain verified at the last check, 0 when broken."}),
 	}
-	for _, c := range []prometheus.Collector{m.queueDepth, m.results, m.verifySecs, m.signedTxs, m.replacedTx, m.gasUsed, m.gasWei, m.tankWei, m.tankLowWei, m.oldest, m.auditOK} {
+	for _, c := range []prometheus.Collector{m.queueDepth, m.results, m.verifySecs, m.signSecs, m.signedTxs, m.replacedTx, m.gasUsed, m.gasWei, m.tankWei, m.tankLowWei, m.oldest, m.auditOK} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -81,6 +83,12 @@ func (m *Metrics) verified(d time.Duration) {
 func (m *Metrics) signed(chain, step string) {
 	if m != nil {
 		m.signedTxs.WithLabelValues(chain, step).Inc()
+	}
+}
+
+func (m *Metrics) signing(d time.Duration) {
+	if m != nil {
+		m.signSecs.Observe(d.Seconds())
 	}
 }
 

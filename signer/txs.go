@@ -284,6 +284,7 @@ func (s *Signer) fees(ctx context.Context, c *Chain) (tip, feeCap *big.Int, err 
 // signNew estimates, reserves the sender's next nonce, signs and stores the first attempt of a
 // step in one database transaction, then broadcasts it.
 func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *call) error {
+	started := time.Now()
 	from := crypto.PubkeyToAddress(k.key.PublicKey)
 	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &k.to, Data: k.data, Value: k.value})
 	if err != nil {
@@ -331,7 +332,11 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 			return err
 		}
 	}
-	return s.broadcast(ctx, c, in, row)
+	if err := s.broadcast(ctx, c, in, row); err != nil {
+		return err
+	}
+	s.m.signing(time.Since(started))
+	return nil
 }
 
 // reserveNonce locks the sender's nonce row (creating it from the chain's count the first time).
