@@ -109,6 +109,24 @@ CREATE TABLE signer_txs (
     UNIQUE (chain_id, sender, nonce, attempt)
 );
 CREATE INDEX signer_txs_intent ON signer_txs (intent_id, id);
+
+-- A nonce is never reused for another payload: every attempt of (chain, sender, nonce) must carry
+-- the first attempt's intent, recipient, value, data and gas (only fees may change).
+-- +goose StatementBegin
+CREATE FUNCTION signer_txs_same_payload() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM signer_txs t WHERE t.chain_id = NEW.chain_id AND t.sender = NEW.sender AND t.nonce = NEW.nonce
+               AND (t.intent_id, t.to_address, t.value, t.data, t.gas) IS DISTINCT FROM
+                   (NEW.intent_id, NEW.to_address, NEW.value, NEW.data, NEW.gas)) THEN
+        RAISE EXCEPTION 'nonce % of % on chain % is already used for another payload', NEW.nonce, NEW.sender, NEW.chain_id
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'signer_txs_same_payload';
+    END IF;
+    RETURN NEW;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER signer_txs_same_payload BEFORE INSERT OR UPDATE OF chain_id, sender, nonce, intent_id, to_address, value, data, gas
+    ON signer_txs FOR EACH ROW EXECUTE FUNCTION signer_txs_same_payload();
 CREATE INDEX signer_txs_open ON signer_txs (state) WHERE state IN ('signed', 'broadcast', 'mined');
 
 -- Hash-chained audit log: hash = sha256(prev_hash ‖ seq ‖ event ‖ intent ‖ detail ‖ at). Only
@@ -154,6 +172,7 @@ REVOKE ALL ON signer_intents, custody_approvals, custodians, payments, payment_t
 REVOKE USAGE ON SCHEMA public FROM amn_signer;
 DROP TABLE signer_audit;
 DROP TABLE signer_txs;
+DROP FUNCTION signer_txs_same_payload();
 DROP TYPE signer_tx_state;
 DROP TABLE signer_nonces;
 DROP TABLE custody_approvals;
