@@ -130,6 +130,10 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 			return badInput(fmt.Errorf("chain %s at %s: %v", cfg.Key, config.MaskURL(cfg.Endpoints[0]), err))
 		}
 		p.closers = append(p.closers, client.Close)
+		p.checks = append(p.checks, ops.Check{Name: "chain_" + cfg.Key, Fn: func(ctx context.Context) error {
+			_, err := client.BlockNumber(ctx)
+			return err
+		}})
 		chains = append(chains, &signer.Chain{ID: cfg.ID, Key: cfg.Key, Client: client, Escrow: cfg.Escrow,
 			MaxFeeCap: new(big.Int).Mul(big.NewInt(o.MaxFeeGwei), big.NewInt(1e9)), StuckAfter: o.StuckAfter})
 	}

@@ -91,7 +91,10 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
 	signerArgs := []string{"signer", "--key-dir", keys, "--passphrase-file", pass, "--chain-config", chains, "--chains", "bsc",
 		"--policy", policy, "--poll", "100ms", "--log-level", "debug"}
-	signerCmd, logs, _ := startRole(t, env, signerArgs...)
+	signerCmd, logs, base := startRole(t, env, signerArgs...)
+	if code, body := get(t, base+"/readyz"); code != 200 || !strings.Contains(body, `"chain_bsc":{"ok":true`) {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
 
 	// The privileged side, in process: payments (the API), the indexer's transitions, the worker's follow.
 	pool := dbtest.Pool(t)
@@ -180,6 +183,9 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	code, _, errs = run(t, env, "admin", "refund", p.ID.String(), "--chain-config", chains)
 	if code != 2 || !strings.Contains(errs, "--reason") {
 		t.Fatalf("refund without a reason: exit %d: %s", code, errs)
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Fatalf("the signer logged errors:\n%s", logs.String())
 	}
 	// Nothing secret in the signer's logs.
 	for _, s := range []string{"abandon", fmt.Sprintf("%x", crypto.FromECDSA(op)), "devnet signer passphrase"} {
