@@ -115,7 +115,16 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 				if err := s.setState(ctx, in, in.State, intent.Confirmed, "", AuditConfirmed, "all transactions final"); err != nil {
 					return err
 				}
-				return s.setState(ctx, in, intent.Confirmed, intent.Done, "", AuditDone, fmt.Sprintf("gas used %d, cost %s wei", in.GasUsed, in.GasCost))
+				detail := fmt.Sprintf("gas used %d, cost %s wei", in.GasUsed, in.GasCost)
+				if in.Kind == intent.Sweep {
+					// What is left of the top-up stays on the deposit address: report it.
+					if p, err := s.payments.Get(ctx, in.PaymentID); err == nil {
+						if dust, err := c.Client.BalanceAt(ctx, p.Deposit, nil); err == nil {
+							detail += fmt.Sprintf("; deposit %s keeps %s wei of gas", p.Deposit.Hex(), dust)
+						}
+					}
+				}
+				return s.setState(ctx, in, intent.Confirmed, intent.Done, "", AuditDone, detail)
 			}
 			if err := s.signNew(ctx, c, in, next); err != nil {
 				return err
