@@ -40,11 +40,16 @@ func (w *SweepWorker) Work(ctx context.Context, job *river.Job[payment.SweepArgs
 		return err
 	}
 	in, created, err := w.Intents.CreateSweep(ctx, id, w.Escrow(p.ChainID))
-	if errors.Is(err, payment.ErrIllegalTransition) || errors.Is(err, ErrNoBuyer) || errors.Is(err, ErrNoEscrow) {
-		// Not sweepable (already swept, disputed, no buyer address, no contract): retrying
-		// cannot help; an operator sees the payment in `amn payments list`.
+	switch {
+	case errors.Is(err, payment.ErrIllegalTransition):
+		// Not sweepable any more (swept, disputed, expired): nothing to do.
 		w.Log.Warn("sweep not recorded", "payment_id", id.String(), "err", err)
 		return river.JobCancel(err)
+	case errors.Is(err, ErrNoBuyer) || errors.Is(err, ErrNoEscrow):
+		// Missing configuration or data that may still come (the buyer's address, the chain's
+		// escrow): look again later; `amn admin sweep` can also pick the payment up.
+		w.Log.Warn("sweep waits", "payment_id", id.String(), "err", err)
+		return river.JobSnooze(10 * time.Minute)
 	}
 	if err != nil {
 		return err
