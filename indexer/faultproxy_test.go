@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -23,16 +22,16 @@ type faultProxy struct {
 	srv    *httptest.Server
 
 	mu    sync.Mutex
-	rnd   *rand.Rand
-	rate  float64 // chance of a transport fault per request
+	n     int
+	rate  float64 // share of requests that get a transport fault
 	style string  // range-error wording: alchemy, alchemy500, infura, infura-limit, quicknode, ankr, bsc, repeat
 	limit uint64  // widest eth_getLogs range accepted
 	lag   uint64  // blocks behind the real head this node pretends to be
 	seen  map[string]int
 }
 
-func newFaultProxy(t *testing.T, target string, seed uint64, rate float64, style string, limit, lag uint64) *faultProxy {
-	p := &faultProxy{target: target, rnd: rand.New(rand.NewPCG(seed, 2)), rate: rate, style: style, limit: limit, lag: lag, seen: map[string]int{}}
+func newFaultProxy(t *testing.T, target string, rate float64, style string, limit, lag uint64) *faultProxy {
+	p := &faultProxy{target: target, rate: rate, style: style, limit: limit, lag: lag, seen: map[string]int{}}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.srv.Close)
 	return p
@@ -120,10 +119,17 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// Every 1/rate-th request fails, the kinds in turn, so that each kind happens in any run long
+	// enough; which request gets which still depends on the indexer's order of calls.
 	p.mu.Lock()
-	roll, pick := p.rnd.Float64(), p.rnd.IntN(5)
+	p.n++
+	faulty := p.rate > 0 && p.n%int(1/p.rate) == 0
+	pick := 0
+	if faulty {
+		pick = int(p.n/int(1/p.rate)) % 5
+	}
 	p.mu.Unlock()
-	if roll < p.rate {
+	if faulty {
 		switch pick {
 		case 0:
 			p.count("429")
@@ -248,7 +254,7 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 			out, _ = json.Marshal(answers[0])
 		}
 	}
-	if roll < p.rate && pick == 4 {
+	if faulty && pick == 4 {
 		p.count("truncated")
 		if hj, ok := w.(http.Hijacker); ok {
 			if c, buf, err := hj.Hijack(); err == nil {

@@ -42,7 +42,7 @@ func TestPoolLogsAdaptToEachProvider(t *testing.T) {
 	const limit = 7
 	for _, style := range []string{"alchemy", "alchemy500", "infura", "infura-limit", "quicknode", "ankr", "bsc", "repeat"} {
 		t.Run(style, func(t *testing.T) {
-			proxy := newFaultProxy(t, f.URL, 1, 0, style, limit, 0)
+			proxy := newFaultProxy(t, f.URL, 0, style, limit, 0)
 			cfg := devConfig(f, 2, proxy.srv.URL)
 			pool, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(prometheus.NewRegistry()), BaseBackoff: time.Millisecond})
 			if err != nil {
@@ -94,7 +94,7 @@ func TestLaggingEndpointIsNotBelieved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lagging := newFaultProxy(t, f.URL, 1, 0, "none", 1<<40, 5)
+	lagging := newFaultProxy(t, f.URL, 0, "none", 1<<40, 5)
 	pool, err := chain.NewPool(ctx, devConfig(f, 2, lagging.srv.URL, f.URL), chain.PoolOptions{Metrics: chain.NewRPCMetrics(prometheus.NewRegistry()), BaseBackoff: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -137,8 +137,8 @@ func TestFaultyEndpointsGiveTheSameLedger(t *testing.T) {
 		}
 	}
 	svcA, svcB := payment.New(poolA, d), payment.New(poolB, d)
-	flaky := newFaultProxy(t, f.URL, uint64(time.Now().UnixNano()), 0.2, "alchemy", 9, 0)
-	lagging := newFaultProxy(t, f.URL, 3, 0.05, "infura", 6, 5)
+	flaky := newFaultProxy(t, f.URL, 0.2, "alchemy", 9, 0)
+	lagging := newFaultProxy(t, f.URL, 0.05, "infura", 6, 5)
 	eA := newEnv(t, f, svcA, poolA, devConfig(f, 3, flaky.srv.URL, lagging.srv.URL), Options{BatchBlocks: 20})
 	eB := newEnv(t, f, svcB, poolB, devConfig(f, 3), Options{BatchBlocks: 20})
 	var ps []*payment.Payment
@@ -179,7 +179,7 @@ func TestFaultyEndpointsGiveTheSameLedger(t *testing.T) {
 		}
 	}
 	t.Logf("faults injected: flaky %v, lagging %v", flaky.counts(), lagging.counts())
-	if c := flaky.counts(); c["429"] == 0 || c["range:alchemy"] == 0 {
+	if c := flaky.counts(); c["429"] == 0 || c["timeout"] == 0 || c["drop"] == 0 || c["500"] == 0 || c["truncated"] == 0 || c["range:alchemy"] == 0 {
 		t.Errorf("the flaky endpoint injected too little to test anything: %v", c)
 	}
 }
