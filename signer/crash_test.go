@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 
 	"github.com/amanat/amn/signer/intent"
 )
@@ -196,4 +197,64 @@ func (w *world) checkOneAttemptPerNonce(id [16]byte) {
 			w.t.Fatalf("nonce %d: %d confirmed attempts, %d unresolved", nonce, confirmed, other)
 		}
 	}
+}
+
+// A broadcast transaction that the node loses (dropped from its pool: never mined) is re-signed
+// at the same nonce with higher fees once it is overdue, and lands.
+func TestLostTransactionIsReplaced(t *testing.T) {
+	w := newWorld(t, func(c *Config) { c.Chains[0].StuckAfter = 300 * time.Millisecond })
+	p, _ := w.inEscrow(23_000_000)
+	if err := w.f.RPC.CallContext(w.ctx, nil, "evm_setAutomine", false); err != nil {
+		t.Fatal(err)
+	}
+	dropped := 0
+	w.signer.afterSign = func(step string) error {
+		if step == StepRefund && dropped == 0 {
+			w.paused.Store(true) // nothing is mined until the first attempt is gone
+		}
+		return nil
+	}
+	w.signer.afterBroadcast = func(step string) error {
+		if step != StepRefund || dropped > 0 {
+			return nil
+		}
+		dropped++
+		txs, err := w.intents.Txs(w.ctx, w.mustOpen(p.ID))
+		if err != nil {
+			return err
+		}
+		err = w.f.RPC.CallContext(w.ctx, nil, "anvil_dropTransaction", common.HexToHash(txs[0].Hash))
+		w.paused.Store(false)
+		return err
+	}
+	in, _, err := w.intents.RequestRefund(w.ctx, p.ID, intent.RequestOptions{Contract: w.f.Addresses.Escrow, Reason: "lost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := w.keys.OperatorAddress()
+	before := w.nonce(op)
+	w.approve(in, w.f.Custodians[0], w.f.Custodians[1])
+	w.until(in.ID, intent.Done)
+	txs, err := w.intents.Txs(w.ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dropped != 1 || len(txs) != 2 || txs[0].State != "replaced" || txs[1].State != "confirmed" || txs[0].Nonce != txs[1].Nonce {
+		t.Fatalf("dropped %d; attempts %+v", dropped, txs)
+	}
+	if n := w.nonce(op); n != before+1 {
+		t.Fatalf("operator nonce moved by %d", n-before)
+	}
+	if st, _ := w.escrowRecord(p.ID); st != 3 {
+		t.Fatalf("escrow status %d, want refunded", st)
+	}
+}
+
+func (w *world) mustOpen(paymentID [16]byte) uuid.UUID {
+	w.t.Helper()
+	in, err := w.intents.OpenFor(w.ctx, paymentID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return in.ID
 }

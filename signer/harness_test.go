@@ -48,6 +48,7 @@ type world struct {
 	cfg      Config
 	chain    *Chain
 	reg      *prometheus.Registry
+	paused   *atomic.Bool // stops the block ticker (with automine off, nothing is mined)
 }
 
 func newWorld(t *testing.T, tweak func(*Config)) *world {
@@ -61,6 +62,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	t.Cleanup(f.Close)
 	// Mine a block every 50 ms, so that finality (head − 2 here) moves on as on a live chain.
 	mctx, stop := context.WithCancel(ctx)
+	paused := new(atomic.Bool)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -71,7 +73,9 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 			case <-mctx.Done():
 				return
 			case <-tk.C:
-				_ = f.RPC.CallContext(mctx, nil, "evm_mine")
+				if !paused.Load() {
+					_ = f.RPC.CallContext(mctx, nil, "evm_mine")
+				}
 			}
 		}
 	}()
@@ -115,7 +119,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments),
-		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg}
+		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
 	// The daily limit counts across the package's shared database: start each world afresh.
 	if _, err := admin.Exec(ctx, `UPDATE signer_intents SET signed_at = signed_at - interval '2 days' WHERE signed_at IS NOT NULL`); err != nil {
 		t.Fatal(err)
