@@ -63,11 +63,30 @@ var (
 	escrow, _     = bindings.NewAmnEscrowFilterer(common.Address{}, nil)
 )
 
+// dataWords is how many 32-byte words each event's data holds (all its non-indexed fields are
+// static). abigen's parsers accept empty data and leave the fields zero (nil amounts), so the
+// length is checked first: an endpoint's answer is outside input.
+var dataWords = map[common.Hash]int{
+	TopicERC20FeeProxy: 5, TopicEthFeeProxy: 4,
+	TopicEscrowFunded: 3, TopicEscrowReleased: 4, TopicEscrowRefunded: 2, TopicEscrowReclaimed: 1,
+	TopicEscrowFrozen: 0, TopicEscrowUnfrozen: 0,
+}
+
+func checkData(l types.Log) error {
+	if n, ok := dataWords[l.Topics[0]]; ok && len(l.Data) != 32*n {
+		return fmt.Errorf("%w: %d bytes of data, want %d", ErrDecode, len(l.Data), 32*n)
+	}
+	return nil
+}
+
 // DecodeFeeProxy decodes either fee proxy's event; native is true for EthereumFeeProxy, whose
 // token is nativeToken.
 func DecodeFeeProxy(l types.Log, nativeToken common.Address) (FeeProxyPayment, error) {
 	if len(l.Topics) != 2 {
 		return FeeProxyPayment{}, fmt.Errorf("%w: fee proxy event with %d topics", ErrDecode, len(l.Topics))
+	}
+	if err := checkData(l); err != nil {
+		return FeeProxyPayment{}, err
 	}
 	switch l.Topics[0] {
 	case TopicERC20FeeProxy:
@@ -102,6 +121,9 @@ func DecodeTransfer(l types.Log) (TokenTransfer, error) {
 func DecodeEscrow(l types.Log) (EscrowEvent, error) {
 	if len(l.Topics) < 2 {
 		return EscrowEvent{}, fmt.Errorf("%w: escrow event with %d topics", ErrDecode, len(l.Topics))
+	}
+	if err := checkData(l); err != nil {
+		return EscrowEvent{}, err
 	}
 	ev := EscrowEvent{Topic: l.Topics[0], PaymentID: l.Topics[1]}
 	var err error

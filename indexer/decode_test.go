@@ -1,0 +1,125 @@
+package indexer
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+func TestTopicsMatchChainsMDAndTheBindings(t *testing.T) {
+	if TopicERC20FeeProxy != common.HexToHash("0x9f16cbcc523c67a60c450e5ffe4f3b7b6dbe772e7abcadb2686ce029a9a0a2b6") {
+		t.Errorf("ERC20FeeProxy topic %s", TopicERC20FeeProxy.Hex())
+	}
+	if TopicEthFeeProxy != common.HexToHash("0xa1c241e337c4610a9d0f881111e977e9dc8690c85fe2108897bb1483c66e6a96") {
+		t.Errorf("EthereumFeeProxy topic %s", TopicEthFeeProxy.Hex())
+	}
+	a, err := bindings.AmnEscrowMetaData.GetAbi()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, topic := range map[string]common.Hash{"Funded": TopicEscrowFunded, "Released": TopicEscrowReleased,
+		"Refunded": TopicEscrowRefunded, "Reclaimed": TopicEscrowReclaimed, "Frozen": TopicEscrowFrozen, "Unfrozen": TopicEscrowUnfrozen} {
+		if a.Events[name].ID != topic {
+			t.Errorf("AmnEscrow %s: topic %s, ABI says %s", name, topic.Hex(), a.Events[name].ID.Hex())
+		}
+	}
+}
+
+func word(v *big.Int) []byte { return common.LeftPadBytes(v.Bytes(), 32) }
+
+func addrWord(a common.Address) []byte { return common.LeftPadBytes(a[:], 32) }
+
+func feeProxyLog(proxy, token, to common.Address, ref payment.Reference, amount int64, tx common.Hash, index uint) types.Log {
+	data := append(append(append(append(addrWord(token), addrWord(to)...), word(big.NewInt(amount))...), word(big.NewInt(5))...), addrWord(common.HexToAddress("0xfee"))...)
+	return types.Log{Address: proxy, Topics: []common.Hash{TopicERC20FeeProxy, payment.ReferenceTopic(ref)}, Data: data,
+		BlockNumber: 10, BlockHash: common.HexToHash("0xb10c"), TxHash: tx, Index: index}
+}
+
+func transferLog(token, from, to common.Address, amount int64, tx common.Hash, index uint) types.Log {
+	return types.Log{Address: token, Topics: []common.Hash{TopicTransfer, common.BytesToHash(from[:]), common.BytesToHash(to[:])},
+		Data: word(big.NewInt(amount)), BlockNumber: 10, BlockHash: common.HexToHash("0xb10c"), TxHash: tx, Index: index}
+}
+
+// TestMatchCountsAFeeProxyPaymentOnce is the matcher's rule table: the proxy's event consumes the
+// token's own Transfer of the same amount to the same address in the same transaction, and only
+// that one.
+func TestMatchCountsAFeeProxyPaymentOnce(t *testing.T) {
+	proxy, token, other := common.HexToAddress("0x9900"), common.HexToAddress("0x7070"), common.HexToAddress("0x7171")
+	buyer, dep := common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
+	pid := ledger.DeriveID("p")
+	ref := payment.Reference{1, 2, 3, 4, 5, 6, 7, 8}
+	w := NewWatchSet([]WatchEntry{{PaymentID: pid, Deposit: dep, Reference: ref}})
+	tx1, tx2 := common.HexToHash("0x01"), common.HexToHash("0x02")
+	in := func(logs ...types.Log) matchInput {
+		return matchInput{chainID: 1, logs: logs, proxies: map[common.Address]bool{proxy: true}, tokens: map[common.Address]bool{token: true, other: true}}
+	}
+	for _, tc := range []struct {
+		name  string
+		logs  []types.Log
+		kinds []string
+	}{
+		{"proxy payment: transfer + event", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindFeeProxy}},
+		{"plain transfer", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0)}, []string{KindTransfer}},
+		{"proxy payment and a second transfer in the same tx", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), transferLog(token, buyer, dep, 100, tx1, 1), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
+		{"a transfer of another amount is not consumed", []types.Log{transferLog(token, buyer, dep, 99, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
+		{"a transfer in another tx is not consumed", []types.Log{transferLog(token, buyer, dep, 100, tx2, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
+		{"another token's transfer is not consumed", []types.Log{transferLog(other, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
+		{"our reference paid to another address is not ours", []types.Log{feeProxyLog(proxy, token, buyer, ref, 100, tx1, 2)}, nil},
+		{"an event from an unknown contract is ignored", []types.Log{feeProxyLog(common.HexToAddress("0xbad"), token, dep, ref, 100, tx1, 2)}, nil},
+		{"transfers from the deposit address are not deposits", []types.Log{transferLog(token, dep, buyer, 100, tx1, 0)}, nil},
+		{"a log seen twice counts once", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), transferLog(token, buyer, dep, 100, tx1, 0)}, []string{KindTransfer}},
+	} {
+		ms := match(in(tc.logs...), w)
+		var kinds []string
+		for _, m := range ms {
+			kinds = append(kinds, m.Kind)
+			if m.PaymentID != pid {
+				t.Errorf("%s: matched payment %s", tc.name, m.PaymentID)
+			}
+		}
+		if len(kinds) != len(tc.kinds) {
+			t.Errorf("%s: matched %v, want %v", tc.name, kinds, tc.kinds)
+			continue
+		}
+		for i := range kinds {
+			if kinds[i] != tc.kinds[i] {
+				t.Errorf("%s: matched %v, want %v", tc.name, kinds, tc.kinds)
+			}
+		}
+	}
+}
+
+// FuzzDecode: logs come from RPC endpoints, which may lie; decoding never panics, and what
+// decodes as a Transfer has exactly three topics.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte{}, uint8(3), uint8(0))
+	f.Add(make([]byte, 160), uint8(2), uint8(1))
+	f.Add(make([]byte, 32), uint8(3), uint8(2))
+	topics := []common.Hash{TopicTransfer, TopicERC20FeeProxy, TopicEthFeeProxy, TopicEscrowFunded, TopicEscrowReleased,
+		TopicEscrowRefunded, TopicEscrowReclaimed, TopicEscrowFrozen, TopicEscrowUnfrozen}
+	f.Fuzz(func(t *testing.T, data []byte, ntopics uint8, which uint8) {
+		l := types.Log{Data: data}
+		for i := range int(ntopics % 6) {
+			if i == 0 {
+				l.Topics = append(l.Topics, topics[int(which)%len(topics)])
+			} else {
+				l.Topics = append(l.Topics, common.BytesToHash([]byte{byte(i), which}))
+			}
+		}
+		if tr, err := DecodeTransfer(l); err == nil && (len(l.Topics) != 3 || tr.Amount == nil) {
+			t.Fatalf("decoded a Transfer from %d topics", len(l.Topics))
+		}
+		if e, err := DecodeFeeProxy(l, chain.NativeToken); err == nil && (e.Amount == nil || e.Fee == nil) {
+			t.Fatal("fee proxy event without amounts")
+		}
+		_, _ = DecodeEscrow(l)
+		_ = match(matchInput{chainID: 1, logs: []types.Log{l}, proxies: map[common.Address]bool{{}: true}}, NewWatchSet(nil))
+	})
+}
