@@ -104,6 +104,46 @@ type endpoint struct {
 	lastHint    RangeHint
 	sameHint    int
 	logsRefused bool // answers "limit exceeded" even for one block: eth_getLogs is off there
+	noBatch     bool // refuses JSON-RPC batches: calls go one by one
+}
+
+// batch sends elems as one JSON-RPC batch, or one by one to an endpoint that refuses batches
+// (learned from its first refusal).
+func (p *Pool) batch(ctx context.Context, ep *endpoint, elems []rpc.BatchElem) error {
+	ep.mu.Lock()
+	noBatch := ep.noBatch
+	ep.mu.Unlock()
+	if !noBatch {
+		err := ep.client.BatchCallContext(ctx, elems)
+		if err == nil && (len(elems) == 0 || !batchRefused(elems[0].Error)) {
+			return nil
+		}
+		if err != nil && !batchRefused(err) {
+			return err
+		}
+		ep.mu.Lock()
+		ep.noBatch = true
+		ep.mu.Unlock()
+		p.log.Info("endpoint refuses JSON-RPC batches; sending calls one by one", "endpoint", ep.label)
+	}
+	for i := range elems {
+		elems[i].Error = ep.client.CallContext(ctx, elems[i].Result, elems[i].Method, elems[i].Args...)
+		if elems[i].Error != nil && classify(elems[i].Error) != kindPermanent {
+			return elems[i].Error
+		}
+	}
+	return nil
+}
+
+// batchRefused recognises an endpoint saying it does not take batches: in words, or by answering
+// a batch with a single object.
+func batchRefused(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := strings.ToLower(err.Error())
+	return (strings.Contains(msg, "batch") && (strings.Contains(msg, "not supported") || strings.Contains(msg, "disabled") ||
+		strings.Contains(msg, "not allowed"))) || strings.Contains(msg, "cannot unmarshal object into go value of type []")
 }
 
 // ErrNoEndpoint is returned when no endpoint answered within the attempts.
@@ -442,7 +482,7 @@ func (p *Pool) Batch(ctx context.Context, needHead uint64, elems []rpc.BatchElem
 		for i := range elems {
 			elems[i].Error = nil
 		}
-		if err := ep.client.BatchCallContext(ctx, elems); err != nil {
+		if err := p.batch(ctx, ep, elems); err != nil {
 			return err
 		}
 		for _, e := range elems {
@@ -525,7 +565,7 @@ func (p *Pool) Blocks(ctx context.Context, from, to uint64, full bool) ([]Block,
 				elems[i].Error = nil
 				raws[i] = nil
 			}
-			if err := ep.client.BatchCallContext(ctx, elems); err != nil {
+			if err := p.batch(ctx, ep, elems); err != nil {
 				return err
 			}
 			for i, e := range elems {
@@ -676,7 +716,7 @@ func (p *Pool) logsOnce(ctx context.Context, ep *endpoint, q LogQuery, from, to 
 		{Method: "eth_getLogs", Args: []any{arg}, Result: &logs},
 		{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(to), false}, Result: &anchor},
 	}
-	if err := ep.client.BatchCallContext(ctx, elems); err != nil {
+	if err := p.batch(ctx, ep, elems); err != nil {
 		return nil, err
 	}
 	if elems[0].Error != nil {

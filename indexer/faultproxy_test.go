@@ -24,7 +24,7 @@ type faultProxy struct {
 	mu    sync.Mutex
 	n     int
 	rate  float64 // share of requests that get a transport fault
-	style string  // range-error wording: alchemy, alchemy500, infura, infura-limit, quicknode, ankr, bsc, repeat
+	style string  // range-error wording: alchemy, alchemy500, infura, infura-limit, quicknode, ankr, bsc, repeat; nobatch refuses batches
 	limit uint64  // widest eth_getLogs range accepted
 	lag   uint64  // blocks behind the real head this node pretends to be
 	seen  map[string]int
@@ -166,6 +166,13 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if batch && p.style == "nobatch" {
+		// Some providers answer a batch with one error object.
+		p.count("batch refused")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch requests are not supported"}}`))
 		return
 	}
 	var lagHead uint64

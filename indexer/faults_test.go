@@ -119,6 +119,47 @@ func TestLaggingEndpointIsNotBelieved(t *testing.T) {
 	}
 }
 
+// TestEndpointRefusingBatchesIsServedOneByOne: an endpoint answering batches with an error object
+// still gives the same blocks and logs, call by call, once the pool has learned it.
+func TestEndpointRefusingBatchesIsServedOneByOne(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 13)
+	for i := range 3 {
+		if _, err := f.Wait(ctx)(f.USDT.Transfer(f.Opts(ctx, f.Buyers[0]), common.BigToAddress(big.NewInt(int64(0xeee0+i))), big.NewInt(1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head, err := f.Client.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newFaultProxy(t, f.URL, 0, "nobatch", 1<<40, 0)
+	pool, err := chain.NewPool(ctx, devConfig(f, 2, proxy.srv.URL), chain.PoolOptions{Metrics: chain.NewRPCMetrics(prometheus.NewRegistry()), BaseBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	blocks, err := pool.Blocks(ctx, 1, head, true)
+	if err != nil || uint64(len(blocks)) != head {
+		t.Fatalf("blocks: %d, %v", len(blocks), err)
+	}
+	hashes := map[uint64]common.Hash{}
+	for _, b := range blocks {
+		hashes[b.Number] = b.Hash
+	}
+	logs, err := pool.Logs(ctx, chain.LogQuery{Addresses: []common.Address{f.Addresses.USDT}}, 1, head, func(n uint64) common.Hash { return hashes[n] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := f.Client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(1), ToBlock: new(big.Int).SetUint64(head), Addresses: []common.Address{f.Addresses.USDT}})
+	if err != nil || len(logs) != len(want) || len(want) < 3 {
+		t.Fatalf("logs %d, want %d (%v)", len(logs), len(want), err)
+	}
+	if c := proxy.counts(); c["batch refused"] != 1 {
+		t.Errorf("batches refused %d times, want once (then learned)", c["batch refused"])
+	}
+}
+
 // TestFaultyEndpointsGiveTheSameLedger indexes one chain twice: through two misbehaving
 // endpoints (one injecting 429s, timeouts, dropped connections, truncated bodies, 502s and
 // Alchemy's range errors; one lagging five blocks behind with Infura's range errors), and
