@@ -28,8 +28,10 @@ import (
 
 // Payment is one payment intent and where it stands.
 type Payment struct {
-	ID            ledger.ID
-	BuyerRef      string // the buyer (user id in the marketplace)
+	ID       ledger.ID
+	BuyerRef string // the buyer (user id in the marketplace)
+	// BuyerAddress is where refunds go: given at checkout, or else the address that paid.
+	BuyerAddress  common.Address
 	OfferRef      string // the seller offer being paid
 	SellerAddress common.Address
 	ChainID       uint64
@@ -97,6 +99,7 @@ func (s *Service) WithClock(now func() time.Time) *Service { c := *s; c.now = no
 // NewPayment is what the API asks for when a buyer accepts an offer.
 type NewPayment struct {
 	BuyerRef      string
+	BuyerAddress  common.Address // optional: where refunds go; else the first payer seen
 	OfferRef      string
 	SellerAddress common.Address
 	ChainID       uint64
@@ -192,12 +195,13 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 		_, err = tx.Exec(ctx, `
 			INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address,
 				token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address,
-				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)`,
+				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, buyer_address)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23)`,
 			id, n.BuyerRef, n.OfferRef, hexAddr(n.SellerAddress), n.ChainID, name, hexAddr(n.Token), n.Decimals,
 			db.Numeric(n.Amount), db.Numeric(orZero(n.Fee)), hexAddr(n.FeeAddress), db.Numeric(orZero(n.Commission)),
 			db.Numeric(orZero(n.Tolerance)), idx,
-			hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now)
+			hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now,
+			optAddr(n.BuyerAddress))
 		if db.IsUniqueViolation(err, "payments_one_per_buyer_offer_chain") {
 			return ErrDuplicate
 		}
@@ -238,15 +242,24 @@ func ledgerAccounts(name string) []ledger.Account {
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
 
+// optAddr is NULL for the zero address.
+func optAddr(a common.Address) any {
+	if a == (common.Address{}) {
+		return nil
+	}
+	return hexAddr(a)
+}
+
 const paymentColumns = `id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
 	amount, fee, fee_address, commission, tolerance, received, pending_amount, pending_count, paid_late,
 	deposit_index, deposit_address, request_id, salt, reference, state, disputed_from, expires_at,
-	watch_until, deposit_account, created_at, updated_at`
+	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, '')`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
 	var (
 		p                               Payment
 		seller, token, feeAddr, deposit string
+		buyer                           string
 		amount, fee, commission, tol    db.Amount
 		received, pending               db.Amount
 		ref                             []byte
@@ -257,7 +270,7 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 	err := row.Scan(&p.ID, &p.BuyerRef, &p.OfferRef, &seller, &p.ChainID, &p.Ledger, &token, &decimals,
 		&amount, &fee, &feeAddr, &commission, &tol, &received, &pending, &p.PendingCount,
 		&p.PaidLate, &idx, &deposit, &p.RequestID, &p.Salt, &ref, &p.State, &disputedFrom, &p.ExpiresAt,
-		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt)
+		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -268,6 +281,9 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 	p.Received, p.PendingAmount = received.V, pending.V
 	p.SellerAddress, p.Token = common.HexToAddress(seller), common.HexToAddress(token)
 	p.FeeAddress, p.Deposit = common.HexToAddress(feeAddr), common.HexToAddress(deposit)
+	if buyer != "" {
+		p.BuyerAddress = common.HexToAddress(buyer)
+	}
 	p.DepositIndex, p.Decimals = uint32(idx), uint8(decimals)
 	copy(p.Reference[:], ref)
 	if disputedFrom != nil {

@@ -32,6 +32,9 @@ type Observation struct {
 	LogIndex    uint64
 	Token       common.Address
 	Amount      *big.Int
+	// From is who paid (the fee proxy's caller, or the transfer's sender), when known. It becomes
+	// the payment's refund address unless the checkout named one.
+	From common.Address
 }
 
 // TransferID is the ledger transfer id of the observation: derived from where it was seen, so
@@ -118,9 +121,9 @@ func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor 
 			disputedFrom = string(p.DisputedFrom)
 		}
 		_, err = tx.Exec(ctx, `UPDATE payments SET state = $2, received = $3, pending_amount = $4, pending_count = $5,
-			paid_late = $6, disputed_from = $7, updated_at = $8 WHERE id = $1`,
+			paid_late = $6, disputed_from = $7, updated_at = $8, buyer_address = $9 WHERE id = $1`,
 			id, string(p.State), db.Numeric(p.Received), db.Numeric(p.PendingAmount), p.PendingCount, p.PaidLate,
-			disputedFrom, s.now())
+			disputedFrom, s.now(), optAddr(p.BuyerAddress))
 		if err != nil {
 			return err
 		}
@@ -151,6 +154,9 @@ func (s *Service) Detect(ctx context.Context, id ledger.ID, o Observation) (*Pay
 		}
 		if p.State == Expired || s.now().After(p.ExpiresAt) {
 			p.PaidLate = true
+		}
+		if p.BuyerAddress == (common.Address{}) {
+			p.BuyerAddress = o.From
 		}
 		p.PendingAmount = new(big.Int).Add(p.PendingAmount, o.Amount)
 		p.PendingCount++

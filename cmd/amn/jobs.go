@@ -4,13 +4,15 @@ import (
 	"context"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/amanat/amn/jobs"
 )
 
 // startJobs starts the worker role's River client; it is stopped, letting running jobs finish
 // within the shutdown grace, when the process closes.
-func (p *process) startJobs(ctx context.Context, grace time.Duration) error {
-	client, err := jobs.NewClient(jobs.Config{Pool: p.pool, Log: p.log, Registry: p.reg})
+func (p *process) startJobs(ctx context.Context, grace time.Duration, escrow func(uint64) common.Address) error {
+	client, err := jobs.NewClient(jobs.Config{Pool: p.pool, Log: p.log, Registry: p.reg, Escrow: escrow})
 	if err != nil {
 		return err
 	}

@@ -142,9 +142,9 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 
 // createOptions describe a test payment.
 type createOptions struct {
-	Xpub, Buyer, Offer, Seller, Chain, Token, Symbol, Amount, Fee, FeeAddress, Commission, RequestID, Salt string
-	Decimals                                                                                               uint8
-	TTL                                                                                                    time.Duration
+	Xpub, Buyer, BuyerAddress, Offer, Seller, Chain, Token, Symbol, Amount, Fee, FeeAddress, Commission, RequestID, Salt string
+	Decimals                                                                                                             uint8
+	TTL                                                                                                                  time.Duration
 }
 
 func (c *createOptions) Validate() error {
@@ -153,8 +153,10 @@ func (c *createOptions) Validate() error {
 			return fmt.Errorf("%w: --%s must be a 0x address", config.ErrInvalid, flag)
 		}
 	}
-	if c.FeeAddress != "" && !common.IsHexAddress(c.FeeAddress) {
-		return fmt.Errorf("%w: --fee-address must be a 0x address", config.ErrInvalid)
+	for flag, addr := range map[string]string{"fee-address": c.FeeAddress, "buyer-address": c.BuyerAddress} {
+		if addr != "" && !common.IsHexAddress(addr) {
+			return fmt.Errorf("%w: --%s must be a 0x address", config.ErrInvalid, flag)
+		}
 	}
 	if _, err := chain.Lookup(c.Chain); err != nil {
 		return err
@@ -214,6 +216,9 @@ func newPaymentsCreateCmd(o *dbOptions) *cobra.Command {
 			if c.FeeAddress != "" {
 				n.FeeAddress = common.HexToAddress(c.FeeAddress)
 			}
+			if c.BuyerAddress != "" {
+				n.BuyerAddress = common.HexToAddress(c.BuyerAddress)
+			}
 			p, err := payment.New(pool, d).Create(ctx, n)
 			if err != nil {
 				return badInputIf(err, payment.ErrInvalid, payment.ErrDuplicate)
@@ -229,6 +234,7 @@ func newPaymentsCreateCmd(o *dbOptions) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&c.Xpub, "xpub", "", "platform account xpub (m/44'/60'/0') deposit addresses derive from")
 	f.StringVar(&c.Buyer, "buyer", "", "buyer reference")
+	f.StringVar(&c.BuyerAddress, "buyer-address", "", "where refunds go (default: the address that pays)")
 	f.StringVar(&c.Offer, "offer", "", "seller offer reference")
 	f.StringVar(&c.Seller, "seller", "", "seller's payout address")
 	f.StringVar(&c.Chain, "chain", "bsc", "eth, bsc or polygon")

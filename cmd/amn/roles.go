@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/api"
@@ -148,7 +150,8 @@ func newIndexerCmd() *cobra.Command {
 
 type workerOptions struct {
 	commonOptions
-	RedisURL string
+	RedisURL    string
+	ChainConfig string
 }
 
 func (o *workerOptions) Validate() error {
@@ -177,7 +180,11 @@ func newWorkerCmd() *cobra.Command {
 			if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
 				return err
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout); err != nil {
+			reg, err := chain.LoadRegistry(o.ChainConfig)
+			if err != nil {
+				return badInput(err)
+			}
+			if err := p.startJobs(ctx, o.ShutdownTimeout, escrowOf(reg)); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
@@ -185,7 +192,27 @@ func newWorkerCmd() *cobra.Command {
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9102"})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
+	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file; its escrow contracts let the worker turn paid deposits into sweep intents")
 	return cmd
+}
+
+// escrowOf gives each chain's AmnEscrow from the registry, or nil when no chain has one: the
+// worker then leaves sweep jobs waiting.
+func escrowOf(reg *chain.Registry) func(uint64) common.Address {
+	configured := false
+	for _, c := range reg.All() {
+		configured = configured || c.Escrow != (common.Address{})
+	}
+	if !configured {
+		return nil
+	}
+	return func(id uint64) common.Address {
+		c, err := reg.Get(strconv.FormatUint(id, 10))
+		if err != nil {
+			return common.Address{}
+		}
+		return c.Escrow
+	}
 }
 
 // The signer role's command is in signer.go.
