@@ -508,6 +508,7 @@ type Block struct {
 type Tx struct {
 	Hash  common.Hash
 	Index uint64
+	From  common.Address
 	To    *common.Address
 	Value *big.Int
 }
@@ -523,6 +524,7 @@ type rpcBlock struct {
 type rpcTx struct {
 	Hash  common.Hash     `json:"hash"`
 	Index hexutil.Uint64  `json:"transactionIndex"`
+	From  common.Address  `json:"from"`
 	To    *common.Address `json:"to"`
 	Value *hexutil.Big    `json:"value"`
 }
@@ -539,7 +541,7 @@ func (b *rpcBlock) block(full bool) (Block, error) {
 			if t.Value != nil {
 				v = (*big.Int)(t.Value)
 			}
-			out.Txs = append(out.Txs, Tx{Hash: t.Hash, Index: uint64(t.Index), To: t.To, Value: v})
+			out.Txs = append(out.Txs, Tx{Hash: t.Hash, Index: uint64(t.Index), From: t.From, To: t.To, Value: v})
 		}
 	}
 	return out, nil

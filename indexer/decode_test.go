@@ -96,6 +96,19 @@ func TestMatchCountsAFeeProxyPaymentOnce(t *testing.T) {
 	}
 }
 
+func TestMatchNamesThePayer(t *testing.T) {
+	proxy, token := common.HexToAddress("0x9900"), common.HexToAddress("0x7070")
+	buyer, dep := common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
+	ref := payment.Reference{8, 7, 6, 5, 4, 3, 2, 1}
+	w := NewWatchSet([]WatchEntry{{PaymentID: ledger.DeriveID("p"), Deposit: dep, Reference: ref}})
+	tx := common.HexToHash("0x01")
+	ms := match(matchInput{chainID: 1, proxies: map[common.Address]bool{proxy: true}, tokens: map[common.Address]bool{token: true},
+		logs: []types.Log{transferLog(token, buyer, dep, 100, tx, 0), feeProxyLog(proxy, token, dep, ref, 100, tx, 1)}}, w)
+	if len(ms) != 1 || ms[0].Obs.From != buyer {
+		t.Fatalf("matches %+v: want one fee-proxy payment from %s", ms, buyer.Hex())
+	}
+}
+
 // FuzzDecode: logs come from RPC endpoints, which may lie; decoding never panics, and what
 // decodes as a Transfer has exactly three topics.
 func FuzzDecode(f *testing.F) {

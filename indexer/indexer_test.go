@@ -91,15 +91,24 @@ func TestIndexerCreditsPaymentsOnAnvil(t *testing.T) {
 		state payment.State
 		kind  string
 		amt   int64
+		buyer int
 	}{
-		{viaProxy, txProxy, payment.Funded, KindFeeProxy, 1_000_000},
-		{plain, txPlain, payment.Funded, KindTransfer, 2_000_000},
-		{native, txNative, payment.Funded, KindNative, 3_000_000_000},
-		{nativeProxy, txNativeProxy, payment.Funded, KindNativeFeeProxy, 4_000_000_000},
-		{under, txUnder, payment.Underpaid, KindFeeProxy, 6_999_999},
+		{viaProxy, txProxy, payment.Funded, KindFeeProxy, 1_000_000, 0},
+		{plain, txPlain, payment.Funded, KindTransfer, 2_000_000, 1},
+		{native, txNative, payment.Funded, KindNative, 3_000_000_000, 0},
+		{nativeProxy, txNativeProxy, payment.Funded, KindNativeFeeProxy, 4_000_000_000, 1},
+		{under, txUnder, payment.Underpaid, KindFeeProxy, 6_999_999, 1},
 	} {
-		if s := e.state(tc.p); s != tc.state {
-			t.Errorf("%s payment: state %s, want %s", tc.kind, s, tc.state)
+		got, err := pay.Get(ctx, tc.p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != tc.state {
+			t.Errorf("%s payment: state %s, want %s", tc.kind, got.State, tc.state)
+		}
+		// The payer becomes the refund address.
+		if got.BuyerAddress != f.Buyers[tc.buyer].Address {
+			t.Errorf("%s payment: buyer address %s, want the payer %s", tc.kind, got.BuyerAddress.Hex(), f.Buyers[tc.buyer].Address.Hex())
 		}
 		obs := obsOf(t, e, tc.tx)
 		// The fee proxy's payment and the token's own Transfer in the same transaction count once.

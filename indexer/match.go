@@ -101,6 +101,22 @@ func match(in matchInput, w *WatchSet) []Match {
 		return payment.Observation{ChainID: in.chainID, BlockHash: l.BlockHash, BlockNumber: l.BlockNumber,
 			TxHash: l.TxHash, LogIndex: uint64(l.Index), Token: token, Amount: amount}
 	}
+	// Who paid: the sender of the token's Transfer the proxy made (ERC-20), or of the transaction
+	// (native; known when block transactions are fetched).
+	payers := map[consumeKey]common.Address{}
+	for _, l := range logs {
+		if len(l.Topics) > 0 && l.Topics[0] == TopicTransfer {
+			if t, err := DecodeTransfer(l); err == nil {
+				payers[consumeKey{l.TxHash, t.Token, t.To, t.Amount.String()}] = t.From
+			}
+		}
+	}
+	senders := map[common.Hash]common.Address{}
+	for _, b := range in.blocks {
+		for _, tx := range b.Txs {
+			senders[tx.Hash] = tx.From
+		}
+	}
 	consumed := map[consumeKey]int{}
 	for _, l := range logs {
 		if l.Removed || len(l.Topics) == 0 || !in.proxies[l.Address] {
@@ -119,12 +135,16 @@ func match(in matchInput, w *WatchSet) []Match {
 			continue
 		}
 		kind := KindFeeProxy
+		o := obs(l, e.Token, e.Amount)
 		if l.Topics[0] == TopicEthFeeProxy {
 			kind = KindNativeFeeProxy
+			o.From = senders[l.TxHash]
 		} else {
-			consumed[consumeKey{l.TxHash, e.Token, e.To, e.Amount.String()}]++
+			k := consumeKey{l.TxHash, e.Token, e.To, e.Amount.String()}
+			consumed[k]++
+			o.From = payers[k]
 		}
-		out = append(out, Match{Kind: kind, PaymentID: pid, Obs: obs(l, e.Token, e.Amount)})
+		out = append(out, Match{Kind: kind, PaymentID: pid, Obs: o})
 	}
 	for _, l := range logs {
 		if l.Removed || len(l.Topics) == 0 {
@@ -145,7 +165,9 @@ func match(in matchInput, w *WatchSet) []Match {
 				consumed[k]--
 				continue
 			}
-			out = append(out, Match{Kind: KindTransfer, PaymentID: pid, Obs: obs(l, t.Token, t.Amount)})
+			o := obs(l, t.Token, t.Amount)
+			o.From = t.From
+			out = append(out, Match{Kind: KindTransfer, PaymentID: pid, Obs: o})
 		case in.escrow != (common.Address{}) && l.Address == in.escrow:
 			e, err := DecodeEscrow(l)
 			if err != nil {
@@ -175,7 +197,7 @@ func match(in matchInput, w *WatchSet) []Match {
 				}
 				out = append(out, Match{Kind: KindNative, PaymentID: pid, Obs: payment.Observation{
 					ChainID: in.chainID, BlockHash: b.Hash, BlockNumber: b.Number, TxHash: tx.Hash,
-					LogIndex: NativeLogIndex, Token: chain.NativeToken, Amount: new(big.Int).Set(tx.Value)}})
+					LogIndex: NativeLogIndex, Token: chain.NativeToken, Amount: new(big.Int).Set(tx.Value), From: tx.From}})
 			}
 		}
 	}
