@@ -186,9 +186,7 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 		id = ledger.NewID()
 		name := n.ChainKey + ":" + n.TokenSymbol
 		acct := depositAccount(id)
-		if _, err := ledger.New(s.pool).WithTx(tx).CreateAccounts(ctx, append(ledgerAccounts(name),
-			ledger.Account{ID: acct, Ledger: name, Code: ledger.CodeDeposit, Owner: "payment:" + id.String(),
-				Flags: ledger.DebitsMustNotExceedCredits})...); err != nil {
+		if _, err := ledger.New(s.pool).WithTx(tx).CreateAccounts(ctx, paymentAccounts(name, id)...); err != nil {
 			return err
 		}
 		now := s.now()
@@ -216,11 +214,15 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 	return s.Get(ctx, id)
 }
 
-// The payment's ledger accounts. Money moves from the debit account to the credit account; the
-// world account is where money comes from and goes to outside the books, so it alone may run
-// "negative". Ids are derived, so opening them again is a no-op.
-func worldAccount(ledgerName string) ledger.ID {
-	return ledger.DeriveID("payment/world\x00" + ledgerName)
+// The payment's ledger accounts. Money moves from the debit account to the credit account. Each
+// payment has its own "outside" account: where its money comes from and goes to outside the
+// books, so it alone may run "negative". It is per payment rather than one per ledger so that
+// detections and credits of different payments never queue on one hot row; the ledger-wide
+// outside position is the sum of these accounts (code world). Escrow and platform fees are one
+// account per ledger: the contract's holdings and the platform's income. Ids are derived from
+// names, so opening them twice is a no-op.
+func outsideAccount(p ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/outside\x00" + p.String())
 }
 func escrowAccount(ledgerName string) ledger.ID {
 	return ledger.DeriveID("payment/escrow\x00" + ledgerName)
@@ -232,11 +234,14 @@ func depositAccount(p ledger.ID) ledger.ID {
 	return ledger.DeriveID("payment/deposit\x00" + p.String())
 }
 
-func ledgerAccounts(name string) []ledger.Account {
+// paymentAccounts are the accounts a new payment opens.
+func paymentAccounts(ledgerName string, p ledger.ID) []ledger.Account {
+	owner := "payment:" + p.String()
 	return []ledger.Account{
-		{ID: worldAccount(name), Ledger: name, Code: ledger.CodeWorld, Owner: "world"},
-		{ID: escrowAccount(name), Ledger: name, Code: ledger.CodeEscrow, Owner: "escrow", Flags: ledger.DebitsMustNotExceedCredits},
-		{ID: feesAccount(name), Ledger: name, Code: ledger.CodePlatformFees, Owner: "platform", Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: outsideAccount(p), Ledger: ledgerName, Code: ledger.CodeWorld, Owner: owner},
+		{ID: depositAccount(p), Ledger: ledgerName, Code: ledger.CodeDeposit, Owner: owner, Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: escrowAccount(ledgerName), Ledger: ledgerName, Code: ledger.CodeEscrow, Owner: "escrow", Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: feesAccount(ledgerName), Ledger: ledgerName, Code: ledger.CodePlatformFees, Owner: "platform", Flags: ledger.DebitsMustNotExceedCredits},
 	}
 }
 

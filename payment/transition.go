@@ -16,11 +16,11 @@ import (
 
 // Transfer codes of the payment domain, stored with each ledger transfer.
 const (
-	CodeDeposit    uint16 = 10 // world → deposit: money arrived at the deposit address
+	CodeDeposit    uint16 = 10 // outside → deposit: money arrived at the deposit address
 	CodeSweep      uint16 = 11 // deposit → escrow: moved into the escrow contract
-	CodeRelease    uint16 = 12 // escrow → world: paid out to the seller
+	CodeRelease    uint16 = 12 // escrow → outside: paid out to the seller
 	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
-	CodeRefund     uint16 = 14 // escrow → world: paid back to the buyer
+	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
 )
 
 // Observation is one transfer of money to a deposit address seen on chain by the indexer.
@@ -140,7 +140,7 @@ func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor 
 }
 
 // Detect records money seen arriving at the payment's deposit address, not yet final: a pending
-// ledger transfer world → deposit whose id is the observation's. Seeing it again does nothing.
+// ledger transfer outside → deposit (the payment's own outside account) whose id is the observation's. Seeing it again does nothing.
 // Money in another token or on another chain is not this payment's money: record it with
 // RecordException instead.
 func (s *Service) Detect(ctx context.Context, id ledger.ID, o Observation) (*Payment, error) {
@@ -161,7 +161,7 @@ func (s *Service) Detect(ctx context.Context, id ledger.ID, o Observation) (*Pay
 		p.PendingAmount = new(big.Int).Add(p.PendingAmount, o.Amount)
 		p.PendingCount++
 		return step{to: Detected, reason: "observed " + o.Amount.String() + " in " + o.TxHash.Hex(), transfers: []ledger.Transfer{{
-			ID: o.TransferID(), DebitAccountID: worldAccount(p.Ledger), CreditAccountID: p.DepositAcct,
+			ID: o.TransferID(), DebitAccountID: outsideAccount(p.ID), CreditAccountID: p.DepositAcct,
 			Amount: o.Amount, Code: CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
 		}}}, nil
 	})
@@ -293,7 +293,7 @@ func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, err
 	seller := ledger.DeriveID("payment/release\x00" + id.String())
 	return s.transition(ctx, id, EvStartRelease, "signer", seller, func(p *Payment, books *ledger.Ledger) (step, error) {
 		ts := []ledger.Transfer{{
-			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: worldAccount(p.Ledger),
+			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}
 		if p.Commission.Sign() > 0 {
@@ -337,7 +337,7 @@ func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, erro
 	tid := ledger.DeriveID("payment/refund\x00" + id.String())
 	return s.transition(ctx, id, EvStartRefund, "signer", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
-			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: worldAccount(p.Ledger),
+			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}}, nil
 	})
