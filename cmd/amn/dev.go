@@ -2,16 +2,24 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/api"
@@ -19,6 +27,10 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
+	"github.com/amanat/amn/signer/keystore"
 )
 
 // devOptions configure the all-in-one local stack.
@@ -26,6 +38,8 @@ type devOptions struct {
 	commonOptions
 	RedisURL      string
 	AnvilBasePort int
+	BlockTime     time.Duration
+	NoDeal        bool
 }
 
 func (o *devOptions) Validate() error {
@@ -40,6 +54,9 @@ func (o *devOptions) Validate() error {
 	if o.AnvilBasePort < 1 || o.AnvilBasePort+len(chain.Mainnets) > 65535 {
 		return fmt.Errorf("%w: --anvil-base-port (AMN_ANVIL_BASE_PORT) must leave room for %d ports below 65536", config.ErrInvalid, len(chain.Mainnets))
 	}
+	if o.BlockTime < 100*time.Millisecond || o.BlockTime%(100*time.Millisecond) != 0 {
+		return fmt.Errorf("%w: --block-time (AMN_BLOCK_TIME) must be a multiple of 100ms, at least 100ms", config.ErrInvalid)
+	}
 	return nil
 }
 
@@ -47,12 +64,22 @@ func newDevCmd() *cobra.Command {
 	var o devOptions
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run the whole stack locally: migrations, three anvil chains (ids 1, 56, 137) with the contracts, Redis, the API",
+		Short: "Run the whole stack locally: migrations, three anvil chains (ids 1, 56, 137) with the contracts, Redis, indexers, signer, worker, the API, and a scripted deal",
 		Long: `dev runs the local stack in one process with devnet keys only. It creates the database when
 it is missing and applies migrations, starts anvil nodes for chain ids 1, 56 and 137 on
 consecutive ports from --anvil-base-port and deploys on each Request Network's real fee proxies,
 two test stablecoins and AmnEscrow with a 2-of-3 custodian set, uses --redis-url or else an in-process Redis
-(miniredis), serves the API with /readyz and /metrics, and stops everything on Ctrl-C.`,
+(miniredis), serves the API with /readyz and /metrics, and stops everything on Ctrl-C.
+
+It also runs, in process and wired as the separate roles are, one indexer per chain, the signer
+(keys in a temporary directory: a public devnet mnemonic and a fresh operator key funded on each
+chain; a permissive devnet policy) and the worker's job queue. Unless --no-deal, it then plays a
+whole deal on bsc and prints each step: a payment of 125 USDT paid by the fixture's buyer through
+Request Network's ERC20FeeProxy, credited by the indexer, swept into AmnEscrow by the signer,
+released to the seller with two custodians' approvals, and the final balances and ledger.
+
+The chains are new on every run, so dev forgets the chain state a previous run left in the
+database (indexer checkpoints, open signer intents); it refuses a database that other roles used.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.Validate(); err != nil {
@@ -68,6 +95,8 @@ two test stablecoins and AmnEscrow with a 2-of-3 custodian set, uses --redis-url
 	})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL; empty runs an in-process Redis")
 	cmd.Flags().IntVar(&o.AnvilBasePort, "anvil-base-port", 8545, "first of the ports for the local chains (eth, bsc, polygon)")
+	cmd.Flags().DurationVar(&o.BlockTime, "block-time", time.Second, "block interval of the local chains (finalized = head − 2)")
+	cmd.Flags().BoolVar(&o.NoDeal, "no-deal", false, "do not play the scripted deal on bsc")
 	return cmd
 }
 
@@ -108,7 +137,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return err
 	}
 
-	nodes, err := startChains(ctx, o.AnvilBasePort)
+	if err := forgetPreviousDevnets(ctx, p.pool); err != nil {
+		return err
+	}
+
+	nodes, err := startChains(ctx, o.AnvilBasePort, o.BlockTime)
 	for _, n := range nodes {
 		p.closers = append(p.closers, n.Stop)
 	}
@@ -122,8 +155,26 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp("", "amn-dev-")
+	if err != nil {
+		return err
+	}
+	p.closers = append(p.closers, func() { _ = os.RemoveAll(dir) })
+	reg, err := devRegistry(dir, nodes, fixtures, o.BlockTime)
+	if err != nil {
+		return err
+	}
+	im, rm := indexer.NewMetrics(p.reg), chain.NewRPCMetrics(p.reg)
 	for i, c := range chain.Mainnets {
+		cfg, err := reg.Get(c.Key)
+		if err != nil {
+			return err
+		}
+		// The readiness check (a head tracker of its own on a plain client, as before).
 		if err := p.followChain(ctx, c, nodes[i].URL); err != nil {
+			return err
+		}
+		if err := p.runDevIndexer(ctx, cfg, im, rm); err != nil {
 			return err
 		}
 		a := fixtures[i].Addresses
@@ -131,25 +182,42 @@ func runDev(ctx context.Context, o *devOptions) error {
 		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
 		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), fixtures[i].Threshold, len(fixtures[i].Custodians))
 	}
+	keys, err := p.startDevSigner(ctx, o, dir, reg, fixtures)
+	if err != nil {
+		return err
+	}
+	if err := p.startJobs(ctx, o.ShutdownTimeout, escrowOf(reg)); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "postgres  %s\n", db.Redact(o.DatabaseURL))
+	fmt.Fprintf(out, "indexer   eth, bsc, polygon (chain config %s; credits at the finalized block, depth ≥ %d)\n", filepath.Join(dir, "chains.json"), devDepthFloor)
+	fmt.Fprintf(out, "signer    operator (gas tank) %s, xpub %s… (devnet mnemonic; keys in %s)\n", keys.OperatorAddress().Hex(), keys.Ring.Xpub()[:24], filepath.Join(dir, "keys"))
+	fmt.Fprintln(out, "worker    River: payment_sweep → sweep intents, signer_follow, expiry")
 	fmt.Fprintf(out, "api       http://%s  (/healthz /readyz /metrics)\n", o.Listen)
 	fmt.Fprintln(out, "Ctrl-C stops everything.")
+	if !o.NoDeal {
+		d, err := newDevDeal(p, out, fixtures[1], reg, keys)
+		if err != nil {
+			return err
+		}
+		p.runners = append(p.runners, d.run)
+	}
 
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
 // startChains starts one anvil per built-in chain, concurrently, with fast finality.
-func startChains(ctx context.Context, basePort int) ([]*devnet.Anvil, error) {
+func startChains(ctx context.Context, basePort int, blockTime time.Duration) ([]*devnet.Anvil, error) {
 	nodes := make([]*devnet.Anvil, len(chain.Mainnets))
 	errs := make([]error, len(chain.Mainnets))
 	var wg sync.WaitGroup
 	for i, c := range chain.Mainnets {
 		wg.Go(func() {
 			nodes[i], errs[i] = devnet.StartAnvil(ctx, devnet.AnvilOptions{
-				// A block a second so that a demo moves, one slot per epoch so that
+				// A block a second (--block-time) so that a demo moves, one slot per epoch so that
 				// finality follows two blocks behind the head.
-				ChainID: c.ID, Port: basePort + i, SlotsInEpoch: 1, BlockTime: time.Second,
+				ChainID: c.ID, Port: basePort + i, SlotsInEpoch: 1, BlockTime: blockTime,
 			})
 		})
 	}
@@ -214,4 +282,200 @@ func createDatabaseIfMissing(ctx context.Context, raw string) error {
 		return err
 	}
 	return nil
+}
+
+// devMnemonic is the deposit wallet of the local stack: BIP39's public test mnemonic. Not anvil's
+// "test … junk": its first addresses are the fixture's deployer, seller and buyers, and deposit
+// indices start at 0.
+const devMnemonic = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+
+// devDepthFloor is the local chains' depth floor: finality is the node's `finalized` tag (head − 2).
+const devDepthFloor = 2
+
+// devRegistry writes the local chains' config (endpoints, escrow, tokens, fee proxies from block
+// 0) to dir/chains.json and loads it as the signer, indexer and worker load --chain-config.
+func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, blockTime time.Duration) (*chain.Registry, error) {
+	type entry struct {
+		Key           string        `json:"key"`
+		BlockTime     string        `json:"block_time"`
+		DepthFloor    uint64        `json:"depth_floor"`
+		Finality      string        `json:"finality"`
+		FinalityStall string        `json:"finality_stall"`
+		Endpoints     []string      `json:"endpoints"`
+		Escrow        string        `json:"escrow"`
+		Tokens        []chain.Token `json:"tokens"`
+		FeeProxies    []chain.Proxy `json:"fee_proxies"`
+		StartBlock    uint64        `json:"start_block"`
+	}
+	var doc struct {
+		Chains []entry `json:"chains"`
+	}
+	for i, c := range chain.Mainnets {
+		a := fixtures[i].Addresses
+		doc.Chains = append(doc.Chains, entry{Key: c.Key, BlockTime: blockTime.String(), DepthFloor: devDepthFloor,
+			Finality: chain.FinalityTag, FinalityStall: "1m", Endpoints: []string{nodes[i].URL}, Escrow: a.Escrow.Hex(),
+			Tokens:     []chain.Token{{Symbol: "USDT", Address: a.USDT, Decimals: 6}, {Symbol: "TUSD", Address: a.TUSD, Decimals: 18}},
+			FeeProxies: []chain.Proxy{{Address: a.ERC20FeeProxy}, {Address: a.EthereumFeeProxy, Native: true}}})
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "chains.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, err
+	}
+	return chain.LoadRegistry(path)
+}
+
+// runDevIndexer adds one chain's indexer, as `amn indexer` runs it (runIndexer), sharing the
+// metrics of the three chains (they are labelled by chain) and polling at the block time.
+func (p *process) runDevIndexer(ctx context.Context, cfg chain.Config, im *indexer.Metrics, rm *chain.RPCMetrics) error {
+	pool, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: rm, Log: p.log})
+	if err != nil {
+		return fmt.Errorf("chain %s at %s: %v", cfg.Key, maskURLs(cfg.Endpoints), err)
+	}
+	p.closers = append(p.closers, pool.Close)
+	heads := indexer.NewHeadTracker(cfg.Chain, pool, cfg.BlockTime, p.heads, p.log)
+	ix := indexer.New(cfg, pool, p.pool, payment.New(p.pool, nil), heads, im, p.log, indexer.Options{PollInterval: cfg.BlockTime})
+	p.runners = append(p.runners,
+		func(ctx context.Context) { _ = ix.Run(ctx, nil) },
+		func(ctx context.Context) { ix.ReconcileEvery(ctx, 10*time.Minute) },
+	)
+	return nil
+}
+
+// startDevSigner creates the signer's key files in dir/keys with the keystore package (the
+// devnet mnemonic and a fresh operator key, funded on every chain), writes a permissive devnet
+// policy, and adds the signer, as `amn signer` runs it, on every chain through the restricted role.
+func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string, reg *chain.Registry, fixtures []*devnet.Fixture) (*keystore.Keys, error) {
+	op, err := crypto.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	secret := make([]byte, 24)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, err
+	}
+	pass := hex.EncodeToString(secret)
+	keyDir := filepath.Join(dir, "keys")
+	if _, err := keystore.Init(keyDir, devMnemonic, op, pass, keystore.Light); err != nil {
+		return nil, err
+	}
+	keys, err := keystore.Load(keyDir, pass)
+	if err != nil {
+		return nil, err
+	}
+	// Permissive: up to a million whole tokens per release, ten million a day, commission to the
+	// fixture's fee recipient.
+	type limit struct {
+		ChainID uint64 `json:"chain_id"`
+		Token   string `json:"token"`
+		PerTx   string `json:"per_tx"`
+		PerDay  string `json:"per_day"`
+	}
+	var policy struct {
+		Limits        []limit             `json:"limits"`
+		FeeRecipients map[string][]string `json:"fee_recipients"`
+	}
+	policy.FeeRecipients = map[string][]string{}
+	units := func(whole int64, decimals int) string {
+		return new(big.Int).Mul(big.NewInt(whole), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)).String()
+	}
+	for i, f := range fixtures {
+		c := chain.Mainnets[i]
+		for _, t := range []struct {
+			addr     string
+			decimals int
+		}{{f.Addresses.USDT.Hex(), 6}, {f.Addresses.TUSD.Hex(), 18}} {
+			policy.Limits = append(policy.Limits, limit{ChainID: c.ID, Token: t.addr, PerTx: units(1_000_000, t.decimals), PerDay: units(10_000_000, t.decimals)})
+		}
+		policy.FeeRecipients[strconv.FormatUint(c.ID, 10)] = []string{f.FeeRecipient.Address.Hex()}
+		// The gas tank: 100 of the chain's currency.
+		if err := f.SetBalance(ctx, keys.OperatorAddress(), new(big.Int).Mul(big.NewInt(100), big.NewInt(1e18))); err != nil {
+			return nil, fmt.Errorf("funding the operator on %s: %w", c.Key, err)
+		}
+	}
+	b, err := json.MarshalIndent(policy, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	policyPath := filepath.Join(dir, "policy.json")
+	if err := os.WriteFile(policyPath, b, 0o600); err != nil {
+		return nil, err
+	}
+	pol, err := signer.LoadPolicy(policyPath)
+	if err != nil {
+		return nil, err
+	}
+	spool, err := signer.OpenDB(ctx, o.DatabaseURL)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	p.closers = append(p.closers, spool.Close)
+	var chains []*signer.Chain
+	for _, c := range chain.Mainnets {
+		cfg, err := reg.Get(c.Key)
+		if err != nil {
+			return nil, err
+		}
+		client, err := chain.Dial(ctx, cfg.Endpoints[0], cfg.ID)
+		if err != nil {
+			return nil, fmt.Errorf("chain %s at %s: %v", cfg.Key, cfg.Endpoints[0], err)
+		}
+		p.closers = append(p.closers, client.Close)
+		chains = append(chains, &signer.Chain{ID: cfg.ID, Key: cfg.Key, Client: client, Escrow: cfg.Escrow,
+			MaxFeeCap: big.NewInt(500e9), StuckAfter: 30 * time.Second})
+	}
+	m, err := signer.NewMetrics(p.reg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := signer.New(signer.Config{Pool: spool, Keys: keys, Chains: chains, Policy: pol,
+		Poll: min(o.BlockTime/2, time.Second), Log: p.log.With("part", "signer"), Metrics: m})
+	if err != nil {
+		return nil, err
+	}
+	p.runners = append(p.runners,
+		func(ctx context.Context) {
+			if err := s.Run(ctx); err != nil && ctx.Err() == nil {
+				p.log.Error("signer stopped", "err", err)
+			}
+		},
+		func(ctx context.Context) { auditWatch(ctx, p, m) },
+	)
+	return keys, nil
+}
+
+// forgetPreviousDevnets drops the chain state a previous `amn dev` left in the database: its
+// chains are gone (anvil starts new ones with the same ids on every run), so the indexer
+// checkpoints would see a reorg deeper than any window and halt, and open signer intents could
+// never complete. Payments, the ledger and the audit log stay. A database that another role
+// (a real indexer, signer, worker or API) has used is refused: this must never touch one.
+func forgetPreviousDevnets(ctx context.Context, pool *pgxpool.Pool) error {
+	var role string
+	err := pool.QueryRow(ctx, `SELECT role FROM process_heartbeat WHERE role <> 'dev' ORDER BY seen_at DESC LIMIT 1`).Scan(&role)
+	if err == nil {
+		return badInput(fmt.Errorf("--database-url (AMN_DATABASE_URL): `amn %s` has used this database; amn dev resets the chain state of the database it runs on, so give it one of its own", role))
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	ids := make([]int64, len(chain.Mainnets))
+	for i, c := range chain.Mainnets {
+		ids[i] = int64(c.ID)
+	}
+	return db.InTx(ctx, pool, func(tx pgx.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM indexer_blocks WHERE chain_id = ANY($1)`,
+			`DELETE FROM indexer_checkpoints WHERE chain_id = ANY($1)`,
+			`UPDATE signer_intents SET state = 'rejected', reason = 'its devnet is gone (amn dev restarted)', updated_at = now()
+				WHERE chain_id = ANY($1) AND state NOT IN ('done', 'rejected')`,
+		} {
+			if _, err := tx.Exec(ctx, q, ids); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -364,6 +364,40 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 		t.Fatalf("escrow on bsc: threshold %v, %v", th, err)
 	}
 	client.Close()
+
+	// The scripted deal on bsc: paid through the fee proxy, credited, swept, released with two
+	// custodians' approvals, balances and ledger printed (acceptance 7).
+	deadline = time.Now().Add(60 * time.Second)
+	for !strings.Contains(logs.String(), "deal      complete") {
+		if strings.Contains(logs.String(), "deal      FAILED") || time.Now().After(deadline) {
+			t.Fatalf("the scripted deal did not complete:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	out := logs.String()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`buyer     approve  tx 0x[0-9a-f]{64}`),
+		regexp.MustCompile(`buyer     pay      tx 0x[0-9a-f]{64}`),
+		regexp.MustCompile(`payment   detected → funded by indexer`),
+		regexp.MustCompile(`signer    fund      sweep tx 0x[0-9a-f]{64} .*: confirmed`),
+		regexp.MustCompile(`payment   sweeping → in_escrow by indexer`),
+		regexp.MustCompile(`signer    release   release tx 0x[0-9a-f]{64} .*: confirmed`),
+		regexp.MustCompile(`payment   releasing → released by indexer`),
+		regexp.MustCompile(`deal      payment \S+ is released: received 125 USDT, seller 122.5, commission 2.5`),
+		regexp.MustCompile(`balances  seller 0x[0-9a-fA-F]{40} 122.5 USDT, fee recipient 0x[0-9a-fA-F]{40} 3.75 USDT, escrow 0x[0-9a-fA-F]{40} 0 USDT`),
+		regexp.MustCompile(`total\s+\d+ accounts\s+debits\s+375\s+credits\s+375`),
+		regexp.MustCompile(`ledger    check passed`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("dev output lacks %s", want)
+		}
+	}
+	if strings.Contains(out, "level=ERROR") {
+		t.Errorf("dev logged errors")
+	}
+	if t.Failed() {
+		t.Fatalf("dev output:\n%s", out)
+	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
