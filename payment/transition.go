@@ -254,9 +254,10 @@ func (s *Service) Expire(ctx context.Context, id ledger.ID) (*Payment, error) {
 	})
 }
 
-// StartSweep marks that the signer took the deposit to move it into the escrow contract.
+// StartSweep marks that the deposit was handed to the signer to move into the escrow contract.
+// The worker records it (the signer's database role cannot write payments).
 func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error) {
-	return s.transition(ctx, id, EvStartSweep, "signer", ledger.ID{}, func(*Payment, *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvStartSweep, "worker", ledger.ID{}, func(*Payment, *ledger.Ledger) (step, error) {
 		return step{to: Sweeping}, nil
 	})
 }
@@ -291,7 +292,7 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 // commission are reserved out of escrow (pending), all or nothing.
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
 	seller := ledger.DeriveID("payment/release\x00" + id.String())
-	return s.transition(ctx, id, EvStartRelease, "signer", seller, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvStartRelease, "worker", seller, func(p *Payment, books *ledger.Ledger) (step, error) {
 		ts := []ledger.Transfer{{
 			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
@@ -335,7 +336,7 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 // of escrow.
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
 	tid := ledger.DeriveID("payment/refund\x00" + id.String())
-	return s.transition(ctx, id, EvStartRefund, "signer", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvStartRefund, "worker", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
