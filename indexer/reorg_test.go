@@ -64,6 +64,12 @@ func reorg(t *testing.T, e *env, depth int, pairs []any) {
 	if pairs == nil {
 		pairs = []any{}
 	}
+	// The new branch's blocks must differ from the old ones: a transaction moved into a block at
+	// the same height within the same second would otherwise rebuild the very same block (same
+	// hash), and there would be no reorg to see.
+	if err := e.f.RPC.CallContext(context.Background(), nil, "evm_increaseTime", 1); err != nil {
+		t.Fatalf("evm_increaseTime: %v", err)
+	}
 	if err := e.f.RPC.CallContext(context.Background(), nil, "anvil_reorg", depth, pairs); err != nil {
 		t.Fatalf("anvil_reorg %d: %v", depth, err)
 	}
