@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -21,13 +22,14 @@ type faultProxy struct {
 	target string
 	srv    *httptest.Server
 
-	mu    sync.Mutex
-	n     int
-	rate  float64 // share of requests that get a transport fault
-	style string  // range-error wording: alchemy, alchemy500, infura, infura-limit, quicknode, ankr, bsc, repeat; nobatch refuses batches
-	limit uint64  // widest eth_getLogs range accepted
-	lag   uint64  // blocks behind the real head this node pretends to be
-	seen  map[string]int
+	mu     sync.Mutex
+	n      int
+	rate   float64 // share of requests that get a transport fault
+	faults int     // transport faults injected so far
+	style  string  // range-error wording: alchemy, alchemy500, infura, infura-limit, quicknode, ankr, bsc, repeat; nobatch refuses batches
+	limit  uint64  // widest eth_getLogs range accepted
+	lag    uint64  // blocks behind the real head this node pretends to be
+	seen   map[string]int
 }
 
 func newFaultProxy(t *testing.T, target string, rate float64, style string, limit, lag uint64) *faultProxy {
@@ -123,10 +125,12 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	// enough; which request gets which still depends on the indexer's order of calls.
 	p.mu.Lock()
 	p.n++
-	faulty := p.rate > 0 && p.n%int(1/p.rate) == 0
+	faulty := p.rate > 0 && p.n%int(math.Round(1/p.rate)) == 0
 	pick := 0
 	if faulty {
-		pick = int(p.n/int(1/p.rate)) % 5
+		// The kinds take turns by their own count, so five faults show every kind once.
+		pick = p.faults % 5
+		p.faults++
 	}
 	p.mu.Unlock()
 	if faulty {
