@@ -54,6 +54,9 @@ type Config struct {
 	FeeProxies    []Proxy  `json:"fee_proxies"`
 	// Escrow is the AmnEscrow contract; zero when none is deployed yet.
 	Escrow common.Address `json:"escrow"`
+	// GasTanks are the signer's gas-tank (operator) addresses: native currency they send to a
+	// deposit address is a gas top-up for its sweep, not a payment.
+	GasTanks []common.Address `json:"gas_tanks,omitempty"`
 	// StartBlock is where a fresh indexer starts (no checkpoint yet); zero means the lowest fee
 	// proxy start block.
 	StartBlock uint64 `json:"start_block"`

@@ -109,6 +109,21 @@ func TestMatchNamesThePayer(t *testing.T) {
 	}
 }
 
+// TestMatchSkipsGasTopUps: native currency from the signer's gas tank to a deposit address pays
+// for the sweep; it is not a payment (and not a wrong-token exception). From anyone else it is.
+func TestMatchSkipsGasTopUps(t *testing.T) {
+	tank, buyer, dep := common.HexToAddress("0x7a9c"), common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
+	w := NewWatchSet([]WatchEntry{{PaymentID: ledger.DeriveID("p"), Deposit: dep}})
+	block := chain.Block{Number: 7, Hash: common.HexToHash("0xb7"), Txs: []chain.Tx{
+		{Hash: common.HexToHash("0x01"), From: tank, To: &dep, Value: big.NewInt(1e15)},
+		{Hash: common.HexToHash("0x02"), From: buyer, To: &dep, Value: big.NewInt(5e17)},
+	}}
+	ms := match(matchInput{chainID: 1, native: true, blocks: []chain.Block{block}, gasTanks: map[common.Address]bool{tank: true}}, w)
+	if len(ms) != 1 || ms[0].Obs.From != buyer || ms[0].Kind != KindNative {
+		t.Fatalf("matches %+v: want only the buyer's native payment", ms)
+	}
+}
+
 // FuzzDecode: logs come from RPC endpoints, which may lie; decoding never panics, and what
 // decodes as a Transfer has exactly three topics.
 func FuzzDecode(f *testing.F) {

@@ -63,9 +63,11 @@ type Indexer struct {
 
 	proxies map[common.Address]bool
 	tokens  map[common.Address]bool
-	watchN  int
-	prog    progress
-	watch   watchCache
+	// gasTanks are the signer's operator addresses (cfg.GasTanks).
+	gasTanks map[common.Address]bool
+	watchN   int
+	prog     progress
+	watch    watchCache
 }
 
 // watchCache keeps the watch set between steps: it is read in full every WatchRefresh, and in
@@ -139,6 +141,10 @@ func New(cfg chain.Config, rpc RPC, pool *pgxpool.Pool, payments *payment.Servic
 	}
 	ix := &Indexer{cfg: cfg, rpc: rpc, store: store{pool}, payments: payments, heads: heads, m: m,
 		log: log.With("chain", cfg.Key), o: o, proxies: map[common.Address]bool{}, tokens: map[common.Address]bool{}}
+	ix.gasTanks = map[common.Address]bool{}
+	for _, a := range cfg.GasTanks {
+		ix.gasTanks[a] = true
+	}
 	for _, p := range cfg.FeeProxies {
 		ix.proxies[p.Address] = true
 	}
@@ -296,7 +302,7 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 		return false, err
 	}
 	matches := match(matchInput{chainID: ix.cfg.ID, native: ix.cfg.WatchNative, blocks: blocks, logs: logs,
-		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow}, w)
+		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow, gasTanks: ix.gasTanks}, w)
 	times := map[uint64]uint64{}
 	for _, b := range blocks {
 		times[b.Number] = b.Time

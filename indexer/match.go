@@ -78,6 +78,8 @@ type matchInput struct {
 	proxies map[common.Address]bool
 	tokens  map[common.Address]bool
 	escrow  common.Address
+	// gasTanks send native currency to deposit addresses to pay for sweeps: not payments.
+	gasTanks map[common.Address]bool
 }
 
 type consumeKey struct {
@@ -192,7 +194,7 @@ func match(in matchInput, w *WatchSet) []Match {
 					continue
 				}
 				pid, ok := w.byDeposit[*tx.To]
-				if !ok {
+				if !ok || in.gasTanks[tx.From] {
 					continue
 				}
 				out = append(out, Match{Kind: KindNative, PaymentID: pid, Obs: payment.Observation{

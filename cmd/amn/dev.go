@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -160,7 +162,13 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return err
 	}
 	p.closers = append(p.closers, func() { _ = os.RemoveAll(dir) })
-	reg, err := devRegistry(dir, nodes, fixtures, o.BlockTime)
+	// The signer's gas tank, made first so that the chain config can name it: the indexers must
+	// not take its top-ups of deposit addresses for payments.
+	op, err := crypto.GenerateKey()
+	if err != nil {
+		return err
+	}
+	reg, err := devRegistry(dir, nodes, fixtures, o.BlockTime, crypto.PubkeyToAddress(op.PublicKey))
 	if err != nil {
 		return err
 	}
@@ -182,7 +190,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
 		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), fixtures[i].Threshold, len(fixtures[i].Custodians))
 	}
-	keys, err := p.startDevSigner(ctx, o, dir, reg, fixtures)
+	keys, err := p.startDevSigner(ctx, o, dir, reg, fixtures, op)
 	if err != nil {
 		return err
 	}
@@ -294,7 +302,7 @@ const devDepthFloor = 2
 
 // devRegistry writes the local chains' config (endpoints, escrow, tokens, fee proxies from block
 // 0) to dir/chains.json and loads it as the signer, indexer and worker load --chain-config.
-func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, blockTime time.Duration) (*chain.Registry, error) {
+func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, blockTime time.Duration, gasTank common.Address) (*chain.Registry, error) {
 	type entry struct {
 		Key           string        `json:"key"`
 		BlockTime     string        `json:"block_time"`
@@ -306,6 +314,7 @@ func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, 
 		Tokens        []chain.Token `json:"tokens"`
 		FeeProxies    []chain.Proxy `json:"fee_proxies"`
 		StartBlock    uint64        `json:"start_block"`
+		GasTanks      []string      `json:"gas_tanks"`
 	}
 	var doc struct {
 		Chains []entry `json:"chains"`
@@ -315,7 +324,8 @@ func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, 
 		doc.Chains = append(doc.Chains, entry{Key: c.Key, BlockTime: blockTime.String(), DepthFloor: devDepthFloor,
 			Finality: chain.FinalityTag, FinalityStall: "1m", Endpoints: []string{nodes[i].URL}, Escrow: a.Escrow.Hex(),
 			Tokens:     []chain.Token{{Symbol: "USDT", Address: a.USDT, Decimals: 6}, {Symbol: "TUSD", Address: a.TUSD, Decimals: 18}},
-			FeeProxies: []chain.Proxy{{Address: a.ERC20FeeProxy}, {Address: a.EthereumFeeProxy, Native: true}}})
+			FeeProxies: []chain.Proxy{{Address: a.ERC20FeeProxy}, {Address: a.EthereumFeeProxy, Native: true}},
+			GasTanks:   []string{gasTank.Hex()}})
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -348,11 +358,7 @@ func (p *process) runDevIndexer(ctx context.Context, cfg chain.Config, im *index
 // startDevSigner creates the signer's key files in dir/keys with the keystore package (the
 // devnet mnemonic and a fresh operator key, funded on every chain), writes a permissive devnet
 // policy, and adds the signer, as `amn signer` runs it, on every chain through the restricted role.
-func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string, reg *chain.Registry, fixtures []*devnet.Fixture) (*keystore.Keys, error) {
-	op, err := crypto.GenerateKey()
-	if err != nil {
-		return nil, err
-	}
+func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string, reg *chain.Registry, fixtures []*devnet.Fixture, op *ecdsa.PrivateKey) (*keystore.Keys, error) {
 	secret := make([]byte, 24)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err

@@ -395,6 +395,10 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	if strings.Contains(out, "level=ERROR") {
 		t.Errorf("dev logged errors")
 	}
+	// The signer's gas top-up of the deposit is not money for the payment.
+	if strings.Contains(out, "deposit exception") {
+		t.Errorf("the indexer took the gas top-up for a deposit")
+	}
 	if t.Failed() {
 		t.Fatalf("dev output:\n%s", out)
 	}
