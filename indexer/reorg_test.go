@@ -64,12 +64,6 @@ func reorg(t *testing.T, e *env, depth int, pairs []any) {
 	if pairs == nil {
 		pairs = []any{}
 	}
-	// The new branch's blocks must differ from the old ones: a transaction moved into a block at
-	// the same height within the same second would otherwise rebuild the very same block (same
-	// hash), and there would be no reorg to see.
-	if err := e.f.RPC.CallContext(context.Background(), nil, "evm_increaseTime", 1); err != nil {
-		t.Fatalf("evm_increaseTime: %v", err)
-	}
 	if err := e.f.RPC.CallContext(context.Background(), nil, "anvil_reorg", depth, pairs); err != nil {
 		t.Fatalf("anvil_reorg %d: %v", depth, err)
 	}
@@ -135,7 +129,15 @@ func TestReorgsBeforeFinality(t *testing.T) {
 			w := want{name, p, payment.AwaitingPayment, 0, 0}
 			switch mode {
 			case "move":
-				pairs = []any{[]any{rawTx(t, e, tx), depth - 1}}
+				// With the payment alone, a depth-1 move would rebuild the very same block (same
+				// transactions, parent and timestamp: same hash), which is no reorg at all. An
+				// unrelated transfer beside it makes the new block a different one.
+				nonce, err := f.Client.PendingNonceAt(ctx, f.Buyers[1].Address)
+				if err != nil {
+					t.Fatal(err)
+				}
+				marker := signedTransfer(t, e, 1, nonce, common.HexToAddress("0x00000000000000000000000000000000000e7e77"), 1)
+				pairs = []any{[]any{rawTx(t, e, tx), depth - 1}, []any{marker, depth - 1}}
 				w.state, w.amount, w.posted = payment.Funded, due, 1
 			case "replace":
 				orig, _, err := f.Client.TransactionByHash(ctx, tx)
