@@ -62,7 +62,7 @@ func (s *Signer) loadTxs(ctx context.Context, id any) ([]txRow, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (txRow, error) {
 		var t txRow
 		var sender, to, hash string
-		var value, tip, fc numeric
+		var value, tip, fc db.Amount
 		var nonce, gas int64
 		err := r.Scan(&t.ID, &t.Step, &sender, &nonce, &t.Attempt, &to, &value, &t.Data, &gas, &tip, &fc, &hash, &t.Raw, &t.State, &t.Created)
 		t.Sender, t.To, t.Hash = common.HexToAddress(sender), common.HexToAddress(to), common.HexToHash(hash)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
@@ -232,7 +233,7 @@ func (s *Signer) checkLimits(ctx context.Context, in *intent.Intent, amount *big
 	}
 	if lim.PerDay != nil {
 		var spent *big.Int
-		var n numeric
+		var n db.Amount
 		err := s.cfg.Pool.QueryRow(ctx, `SELECT coalesce(sum(coalesce(seller_amount, 0) + coalesce(fee_amount, 0) +
 			CASE WHEN kind = 'refund' THEN coalesce(amount, 0) ELSE 0 END), 0)
 			FROM signer_intents WHERE chain_id = $1 AND token = $2 AND kind IN ('release', 'refund')

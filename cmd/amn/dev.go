@@ -29,8 +29,6 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
-	"github.com/amanat/amn/indexer"
-	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
 )
@@ -172,17 +170,13 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	im, rm := indexer.NewMetrics(p.reg), chain.NewRPCMetrics(p.reg)
 	for i, c := range chain.Mainnets {
 		cfg, err := reg.Get(c.Key)
 		if err != nil {
 			return err
 		}
-		// The readiness check (a head tracker of its own on a plain client, as before).
-		if err := p.followChain(ctx, c, nodes[i].URL); err != nil {
-			return err
-		}
-		if err := p.runDevIndexer(ctx, cfg, im, rm); err != nil {
+		// As `amn indexer` runs it; its head tracker is the chain's readiness check.
+		if err := p.runIndexer(ctx, cfg); err != nil {
 			return err
 		}
 		a := fixtures[i].Addresses
@@ -336,23 +330,6 @@ func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, 
 		return nil, err
 	}
 	return chain.LoadRegistry(path)
-}
-
-// runDevIndexer adds one chain's indexer, as `amn indexer` runs it (runIndexer), sharing the
-// metrics of the three chains (they are labelled by chain) and polling at the block time.
-func (p *process) runDevIndexer(ctx context.Context, cfg chain.Config, im *indexer.Metrics, rm *chain.RPCMetrics) error {
-	pool, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: rm, Log: p.log})
-	if err != nil {
-		return fmt.Errorf("chain %s at %s: %v", cfg.Key, maskURLs(cfg.Endpoints), err)
-	}
-	p.closers = append(p.closers, pool.Close)
-	heads := indexer.NewHeadTracker(cfg.Chain, pool, cfg.BlockTime, p.heads, p.log)
-	ix := indexer.New(cfg, pool, p.pool, payment.New(p.pool, nil), heads, im, p.log, indexer.Options{PollInterval: cfg.BlockTime})
-	p.runners = append(p.runners,
-		func(ctx context.Context) { _ = ix.Run(ctx, nil) },
-		func(ctx context.Context) { ix.ReconcileEvery(ctx, 10*time.Minute) },
-	)
-	return nil
 }
 
 // startDevSigner creates the signer's key files in dir/keys with the keystore package (the

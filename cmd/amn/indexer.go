@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,18 +21,18 @@ import (
 // adds the indexer, its head tracker (the chain's readiness check) and periodic reconciliation to
 // the process.
 func (p *process) runIndexer(ctx context.Context, cfg chain.Config) error {
-	pool, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(p.reg), Log: p.log})
+	if p.heads == nil { // one set of metrics per process, labelled by chain (amn dev runs three)
+		p.heads, p.ixMetrics, p.rpcMetrics = indexer.NewHeadMetrics(p.reg), indexer.NewMetrics(p.reg), chain.NewRPCMetrics(p.reg)
+	}
+	pool, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: p.rpcMetrics, Log: p.log})
 	if err != nil {
 		return badInput(fmt.Errorf("chain %s at %s: %v", cfg.Key, maskURLs(cfg.Endpoints), err))
 	}
 	p.closers = append(p.closers, pool.Close)
 	interval := min(max(cfg.BlockTime, time.Second), 5*time.Second)
-	if p.heads == nil {
-		p.heads = indexer.NewHeadMetrics(p.reg)
-	}
 	heads := indexer.NewHeadTracker(cfg.Chain, pool, interval, p.heads, p.log)
 	// The indexer only records and credits observations: it needs no deriver (no xpub).
-	ix := indexer.New(cfg, pool, p.pool, payment.New(p.pool, nil), heads, indexer.NewMetrics(p.reg), p.log,
+	ix := indexer.New(cfg, pool, p.pool, payment.New(p.pool, nil), heads, p.ixMetrics, p.log,
 		indexer.Options{PollInterval: interval})
 	p.checks = append(p.checks, ops.Check{Name: "chain_" + cfg.Key, Fn: heads.Ready})
 	wake := make(chan struct{}, 1)
@@ -74,9 +73,7 @@ func newIndexerStatusCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if o.JSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(st)
+				return printJSON(out, st)
 			}
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "CHAIN\tID\tHEAD\tFINALIZED\tSAFE\tPROCESSED\tLAG\tWATCHED\tBLOCKS/S\tSTATE\tSEEN")
@@ -141,9 +138,7 @@ func newIndexerReconcileCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if o.JSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+				return printJSON(out, r)
 			}
 			fmt.Fprintf(out, "chain %s at block %d: %d balances checked, %d mismatches\n", r.Chain, r.Block, r.Checked, len(r.Mismatches))
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

@@ -30,7 +30,10 @@ type process struct {
 	checks  []ops.Check
 	runners []func(ctx context.Context)
 	closers []func()
-	heads   *indexer.HeadMetrics
+	// Indexer metrics, registered once however many chains the process follows.
+	heads      *indexer.HeadMetrics
+	ixMetrics  *indexer.Metrics
+	rpcMetrics *chain.RPCMetrics
 }
 
 func newProcess(role string, log *slog.Logger) *process {
@@ -92,24 +95,6 @@ func (p *process) openRedis(ctx context.Context, url string) (*redis.Client, err
 	p.closers = append(p.closers, func() { _ = rdb.Close() })
 	p.checks = append(p.checks, ops.Check{Name: "redis", Fn: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
 	return rdb, nil
-}
-
-// followChain dials a chain's endpoint (checking its chain id) and starts a head tracker, which
-// also serves as the chain's readiness check.
-func (p *process) followChain(ctx context.Context, c chain.Chain, rpcURL string) error {
-	client, err := chain.Dial(ctx, rpcURL, c.ID)
-	if err != nil {
-		return badInput(fmt.Errorf("chain %s at %s: %v", c.Key, config.MaskURL(rpcURL), err))
-	}
-	p.closers = append(p.closers, client.Close)
-	interval := min(max(c.BlockTime, time.Second), 5*time.Second)
-	if p.heads == nil {
-		p.heads = indexer.NewHeadMetrics(p.reg)
-	}
-	h := indexer.NewHeadTracker(c, client, interval, p.heads, p.log)
-	p.checks = append(p.checks, ops.Check{Name: "chain_" + c.Key, Fn: h.Ready})
-	p.runners = append(p.runners, h.Run)
-	return nil
 }
 
 // serve binds the listener, starts every runner, serves until ctx ends and then stops it all,
