@@ -200,3 +200,28 @@ func (l *Ledger) TrialBalance(ctx context.Context, ledger string) (TrialBalance,
 	})
 	return tb, err
 }
+
+// LookupTransfers returns the recorded transfers among ids, keyed by id; ids not recorded are
+// absent. One query, however many ids.
+func (l *Ledger) LookupTransfers(ctx context.Context, ids ...ID) (map[ID]Transfer, error) {
+	out := make(map[ID]Transfer, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := l.read(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, selectTransfersSQL, ids)
+		if err != nil {
+			return fmt.Errorf("ledger: reading transfers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanTransfer(rows)
+			if err != nil {
+				return err
+			}
+			out[t.ID] = t
+		}
+		return rows.Err()
+	})
+	return out, err
+}
