@@ -2,15 +2,12 @@ package payment
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
 )
 
@@ -73,81 +70,35 @@ func (SweepArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: SweepQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// transition runs one event on one payment in one transaction: lock the row, refuse the event if
-// the state does not allow it, let decide compute the next state and transfers, write the
-// transfers, the payment and a timeline row. done, when set, is the id of the first transfer the
-// event writes: if it is already recorded, the event happened before and nothing is done again.
-func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor string, done ledger.ID,
-	decide func(p *Payment, books *ledger.Ledger) (step, error)) (*Payment, error) {
-	var out *Payment
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 FOR UPDATE`, id))
-		if err != nil {
-			return err
-		}
-		books := ledger.New(s.pool).WithTx(tx)
-		if !done.IsZero() {
-			if _, err := books.LookupTransfer(ctx, done); err == nil {
-				out = p
-				return nil
-			} else if !errors.Is(err, ledger.ErrTransferNotFound) {
-				return err
-			}
-		}
-		if !CanStart(ev, p.State) {
-			return &TransitionError{Payment: id.String(), Event: ev, From: p.State}
-		}
-		from := p.State
-		st, err := decide(p, books)
-		if err != nil {
-			return err
-		}
-		if !contains(allowedTargets[ev], st.to) {
-			return fmt.Errorf("payment %s: %s decided on %s, which it may not lead to", id, ev, st.to)
-		}
-		if len(st.transfers) > 0 {
-			if _, err := books.Transfer(ctx, st.transfers...); err != nil {
-				return err
-			}
-		}
-		for _, j := range st.jobs {
-			if _, err := s.jobs.InsertTx(ctx, tx, j, nil); err != nil {
-				return fmt.Errorf("enqueueing %s: %w", j.Kind(), err)
-			}
-		}
-		p.State = st.to
-		var disputedFrom any
-		if p.DisputedFrom != "" {
-			disputedFrom = string(p.DisputedFrom)
-		}
-		_, err = tx.Exec(ctx, `UPDATE payments SET state = $2, received = $3, pending_amount = $4, pending_count = $5,
-			paid_late = $6, disputed_from = $7, updated_at = $8, buyer_address = $9 WHERE id = $1`,
-			id, string(p.State), db.Numeric(p.Received), db.Numeric(p.PendingAmount), p.PendingCount, p.PaidLate,
-			disputedFrom, s.now(), optAddr(p.BuyerAddress))
-		if err != nil {
-			return err
-		}
-		if err := appendTimeline(ctx, tx, id, from, p.State, ev, actor, st.reason); err != nil {
-			return err
-		}
-		out = p
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("payment %s: %s: %w", id, ev, err)
-	}
-	return out, nil
-}
-
 // Detect records money seen arriving at the payment's deposit address, not yet final: a pending
 // ledger transfer outside → deposit (the payment's own outside account) whose id is the observation's. Seeing it again does nothing.
 // Money in another token or on another chain is not this payment's money: record it with
 // RecordException instead.
 func (s *Service) Detect(ctx context.Context, id ledger.ID, o Observation) (*Payment, error) {
-	if o.Amount == nil || o.Amount.Sign() <= 0 {
-		return nil, fmt.Errorf("%w: observed amount must be positive", ErrObservation)
+	return s.one(ctx, s.detect(id, o))
+}
+
+// Detection is one observation for DetectMany.
+type Detection struct {
+	Payment ledger.ID
+	Obs     Observation
+}
+
+// DetectMany is Detect for many observations in few transactions (one per 500): results[i] is
+// what Detect would have answered for ds[i]. The error is for failures of the database.
+func (s *Service) DetectMany(ctx context.Context, ds []Detection) ([]Result, error) {
+	cs := make([]change, len(ds))
+	for i, d := range ds {
+		cs[i] = s.detect(d.Payment, d.Obs)
 	}
-	return s.transition(ctx, id, EvDetect, "indexer", o.TransferID(), func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.applyChanges(ctx, cs)
+}
+
+func (s *Service) detect(id ledger.ID, o Observation) change {
+	return change{id: id, ev: EvDetect, actor: "indexer", done: o.TransferID(), decide: func(p *Payment, _ lookupFunc) (step, error) {
+		if o.Amount == nil || o.Amount.Sign() <= 0 {
+			return step{}, fmt.Errorf("%w: observed amount must be positive", ErrObservation)
+		}
 		if o.ChainID != p.ChainID || o.Token != p.Token {
 			return step{}, fmt.Errorf("%w: %s on chain %d, want %s on chain %d",
 				ErrObservation, o.Token.Hex(), o.ChainID, p.Token.Hex(), p.ChainID)
@@ -164,14 +115,14 @@ func (s *Service) Detect(ctx context.Context, id ledger.ID, o Observation) (*Pay
 			ID: o.TransferID(), DebitAccountID: outsideAccount(p.ID), CreditAccountID: p.DepositAcct,
 			Amount: o.Amount, Code: CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
 		}}}, nil
-	})
+	}}
 }
 
 // pendingObservation finds the open deposit transfer of an observation of this payment.
-func pendingObservation(ctx context.Context, books *ledger.Ledger, p *Payment, obs ledger.ID) (ledger.Transfer, error) {
-	t, err := books.LookupTransfer(ctx, obs)
-	if err != nil {
-		return t, fmt.Errorf("%w: %v", ErrObservation, err)
+func pendingObservation(look lookupFunc, p *Payment, obs ledger.ID) (ledger.Transfer, error) {
+	t, ok := look(obs)
+	if !ok {
+		return t, fmt.Errorf("%w: transfer %s: %v", ErrObservation, obs, ledger.ErrTransferNotFound)
 	}
 	if t.PaymentRef != p.ID.String() || t.Flags&ledger.Pending == 0 || t.Code != CodeDeposit {
 		return t, fmt.Errorf("%w: transfer %s is not a pending deposit of this payment", ErrObservation, obs)
@@ -198,9 +149,29 @@ func (p *Payment) settled() State {
 // Confirm credits an observation whose block is final and canonical: its pending transfer is
 // posted. Once nothing is pending, the payment is funded, underpaid, overpaid or late.
 func (s *Service) Confirm(ctx context.Context, id ledger.ID, obs ledger.ID) (*Payment, error) {
+	return s.one(ctx, confirm(id, obs))
+}
+
+// Confirmation names an observation's pending transfer for ConfirmMany.
+type Confirmation struct {
+	Payment ledger.ID
+	Obs     ledger.ID // Observation.TransferID
+}
+
+// ConfirmMany is Confirm for many observations in few transactions (one per 500): results[i] is
+// what Confirm would have answered for cs[i]. The error is for failures of the database.
+func (s *Service) ConfirmMany(ctx context.Context, cs []Confirmation) ([]Result, error) {
+	changes := make([]change, len(cs))
+	for i, c := range cs {
+		changes[i] = confirm(c.Payment, c.Obs)
+	}
+	return s.applyChanges(ctx, changes)
+}
+
+func confirm(id ledger.ID, obs ledger.ID) change {
 	post := ledger.DeriveID("payment/confirm\x00" + obs.String())
-	return s.transition(ctx, id, EvConfirm, "indexer", post, func(p *Payment, books *ledger.Ledger) (step, error) {
-		t, err := pendingObservation(ctx, books, p, obs)
+	return change{id: id, ev: EvConfirm, actor: "indexer", done: post, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
+		t, err := pendingObservation(look, p, obs)
 		if err != nil {
 			return step{}, err
 		}
@@ -216,14 +187,14 @@ func (s *Service) Confirm(ctx context.Context, id ledger.ID, obs ledger.ID) (*Pa
 			st.jobs = []river.JobArgs{SweepArgs{PaymentID: p.ID.String()}}
 		}
 		return st, nil
-	})
+	}}
 }
 
 // Orphan voids an observation that a reorg removed before it became final.
 func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Payment, error) {
 	void := ledger.DeriveID("payment/orphan\x00" + obs.String())
-	return s.transition(ctx, id, EvOrphan, "indexer", void, func(p *Payment, books *ledger.Ledger) (step, error) {
-		t, err := pendingObservation(ctx, books, p, obs)
+	return s.one(ctx, change{id: id, ev: EvOrphan, actor: "indexer", done: void, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
+		t, err := pendingObservation(look, p, obs)
 		if err != nil {
 			return step{}, err
 		}
@@ -240,13 +211,13 @@ func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Pay
 		return step{to: to, reason: "reorg removed " + t.Amount.String(), transfers: []ledger.Transfer{{
 			ID: void, PendingID: obs, Flags: ledger.VoidPending, PaymentRef: p.ID.String(),
 		}}}, nil
-	})
+	}})
 }
 
 // Expire marks a payment nobody paid by its deadline. Its address stays watched until WatchUntil,
 // so money that still arrives is detected and ends as late, never lost.
 func (s *Service) Expire(ctx context.Context, id ledger.ID) (*Payment, error) {
-	return s.transition(ctx, id, EvExpire, "expiry", ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvExpire, "expiry", ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		if !s.now().After(p.ExpiresAt) {
 			return step{}, fmt.Errorf("%w: expires at %s", ErrIllegalTransition, p.ExpiresAt)
 		}
@@ -257,7 +228,7 @@ func (s *Service) Expire(ctx context.Context, id ledger.ID) (*Payment, error) {
 // StartSweep marks that the deposit was handed to the signer to move into the escrow contract.
 // The worker records it (the signer's database role cannot write payments).
 func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error) {
-	return s.transition(ctx, id, EvStartSweep, "worker", ledger.ID{}, func(*Payment, *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvStartSweep, "worker", ledger.ID{}, func(*Payment, lookupFunc) (step, error) {
 		return step{to: Sweeping}, nil
 	})
 }
@@ -266,7 +237,7 @@ func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error
 // whole received amount moves deposit → escrow.
 func (s *Service) Swept(ctx context.Context, id ledger.ID) (*Payment, error) {
 	tid := ledger.DeriveID("payment/sweep\x00" + id.String())
-	return s.transition(ctx, id, EvSwept, "indexer", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvSwept, "indexer", tid, func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: InEscrow, transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
 			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
@@ -277,7 +248,7 @@ func (s *Service) Swept(ctx context.Context, id ledger.ID) (*Payment, error) {
 // RequestRelease asks for the escrowed money to go to the seller. It needs the payment to be
 // paid in full (within tolerance); custodians still have to approve it.
 func (s *Service) RequestRelease(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvRequestRelease, actor, ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvRequestRelease, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {
 			return step{}, fmt.Errorf("%w: received %s of %s", ErrNotFullyPaid, p.Received, p.Amount)
 		}
@@ -292,7 +263,7 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 // commission are reserved out of escrow (pending), all or nothing.
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
 	seller := ledger.DeriveID("payment/release\x00" + id.String())
-	return s.transition(ctx, id, EvStartRelease, "worker", seller, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvStartRelease, "worker", seller, func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{
 			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
@@ -312,7 +283,7 @@ func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, err
 // Released records that the release is final on chain: the reservations are posted.
 func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
 	post := ledger.DeriveID("payment/released\x00" + id.String())
-	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{ID: post, PendingID: ledger.DeriveID("payment/release\x00" + id.String()),
 			Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
 		if p.Commission.Sign() > 0 {
@@ -327,7 +298,7 @@ func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) 
 
 // RequestRefund asks for the escrowed money to go back to the buyer.
 func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvRequestRefund, actor, ledger.ID{}, func(*Payment, *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvRequestRefund, actor, ledger.ID{}, func(*Payment, lookupFunc) (step, error) {
 		return step{to: RefundPending, reason: reason}, nil
 	})
 }
@@ -336,7 +307,7 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 // of escrow.
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
 	tid := ledger.DeriveID("payment/refund\x00" + id.String())
-	return s.transition(ctx, id, EvStartRefund, "worker", tid, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvStartRefund, "worker", tid, func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
@@ -347,7 +318,7 @@ func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, erro
 // Refunded records that the refund is final on chain.
 func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) {
 	post := ledger.DeriveID("payment/refunded\x00" + id.String())
-	return s.transition(ctx, id, EvRefunded, "indexer", post, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvRefunded, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunded, transfers: []ledger.Transfer{{ID: post,
 			PendingID: ledger.DeriveID("payment/refund\x00" + id.String()), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}}, nil
 	})
@@ -355,7 +326,7 @@ func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) 
 
 // Dispute freezes a payment: no release or refund until the dispute is resolved.
 func (s *Service) Dispute(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		p.DisputedFrom = p.State
 		return step{to: Disputed, reason: reason}, nil
 	})
@@ -373,7 +344,7 @@ const (
 
 // Resolve ends a dispute. Release and refund need the money in escrow.
 func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvResolve, actor, ledger.ID{}, func(p *Payment, books *ledger.Ledger) (step, error) {
+	return s.transition(ctx, id, EvResolve, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		inEscrow := contains([]State{InEscrow, ReleasePending, RefundPending}, p.DisputedFrom)
 		var to State
 		switch {

@@ -1,0 +1,303 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/riverqueue/river"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+)
+
+// Every transition, alone or in a batch, runs through applyChanges: lock the payments (in id
+// order, so batches never wait on each other in a cycle), refuse what the state does not allow,
+// let each event decide the next state and ledger transfers, then write the transfers in one
+// ledger batch, the payments in one UPDATE, the timeline in one INSERT and the follow-up jobs, and
+// commit. The indexer sends a whole step's detections (and a whole confirmation pass's credits)
+// at once, so a step costs a handful of statements instead of a transaction per event.
+
+// change is one event for one payment.
+type change struct {
+	id    ledger.ID
+	ev    Event
+	actor string
+	// done is the id of the first transfer the event writes: if it is already recorded, the event
+	// happened before and nothing is done again.
+	done ledger.ID
+	// needs lists the recorded transfers decide looks up (read for the whole batch in one query).
+	needs  []ledger.ID
+	decide func(p *Payment, look lookupFunc) (step, error)
+}
+
+// lookupFunc finds a transfer recorded before the batch or written earlier in it.
+type lookupFunc func(ledger.ID) (ledger.Transfer, bool)
+
+// Result is what became of one item of a batch: the payment after it, or why it alone was
+// refused (nothing was written for it).
+type Result struct {
+	Payment *Payment
+	Err     error
+}
+
+// maxChanges bounds one transaction of a batch: its payment and account locks are held until it
+// commits.
+const maxChanges = 500
+
+// errLedgerRefused sends a batch back to be run change by change, so that a ledger refusal is
+// pinned on the change that caused it.
+var errLedgerRefused = errors.New("ledger refused the batch")
+
+// transition runs one event on one payment.
+func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor string, done ledger.ID,
+	decide func(p *Payment, look lookupFunc) (step, error)) (*Payment, error) {
+	return s.one(ctx, change{id: id, ev: ev, actor: actor, done: done, decide: decide})
+}
+
+func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
+	res, err := s.applyChanges(ctx, []change{c})
+	if err == nil {
+		err = res[0].Err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %s: %w", c.id, c.ev, err)
+	}
+	return res[0].Payment, nil
+}
+
+// applyChanges runs cs, at most maxChanges per transaction. Changes of one payment run in the
+// order given, each seeing the payment as the previous one left it. The error is for failures
+// of the database; refusals are in the results.
+func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
+	out := make([]Result, 0, len(cs))
+	for len(cs) > 0 {
+		n := min(len(cs), maxChanges)
+		res, err := s.applyTx(ctx, cs[:n])
+		if errors.Is(err, errLedgerRefused) {
+			res, err = make([]Result, 0, n), nil
+			for _, c := range cs[:n] {
+				r, err1 := s.applyTx(ctx, []change{c})
+				if err1 != nil {
+					return nil, err1
+				}
+				res = append(res, r...)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out, cs = append(out, res...), cs[n:]
+	}
+	return out, nil
+}
+
+// timelineRow is one payment_timeline row of a batch.
+type timelineRow struct {
+	id       ledger.ID
+	from, to State
+	ev       Event
+	actor    string
+	reason   string
+}
+
+// applyTx runs cs in one transaction. A batch of more than one change whose ledger transfers are
+// refused returns errLedgerRefused and writes nothing; a single change gets the refusal as its
+// result.
+func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
+	var res []Result
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		res = make([]Result, len(cs))
+		payments, err := lockPayments(ctx, tx, cs)
+		if err != nil {
+			return err
+		}
+		books := ledger.New(s.pool).WithTx(tx)
+		var ids []ledger.ID
+		for _, c := range cs {
+			if !c.done.IsZero() {
+				ids = append(ids, c.done)
+			}
+			ids = append(ids, c.needs...)
+		}
+		known, err := books.LookupTransfers(ctx, ids...)
+		if err != nil {
+			return err
+		}
+		look := func(id ledger.ID) (ledger.Transfer, bool) { t, ok := known[id]; return t, ok }
+
+		var (
+			transfers []ledger.Transfer
+			jobs      []river.InsertManyParams
+			timeline  []timelineRow
+			touched   = map[ledger.ID]*Payment{}
+		)
+		for i, c := range cs {
+			p := payments[c.id]
+			if p == nil {
+				res[i].Err = ErrNotFound
+				continue
+			}
+			if _, ok := known[c.done]; ok && !c.done.IsZero() {
+				res[i].Payment = snapshot(p)
+				continue
+			}
+			if !CanStart(c.ev, p.State) {
+				res[i].Err = &TransitionError{Payment: c.id.String(), Event: c.ev, From: p.State}
+				continue
+			}
+			before := *p
+			st, err := c.decide(p, look)
+			if err == nil && !contains(allowedTargets[c.ev], st.to) {
+				err = fmt.Errorf("%s decided on %s, which it may not lead to", c.ev, st.to)
+			}
+			if err != nil {
+				*p = before
+				res[i].Err = err
+				continue
+			}
+			// A change's transfers commit all or nothing: chain them.
+			for k := range st.transfers {
+				if k < len(st.transfers)-1 {
+					st.transfers[k].Flags |= ledger.Linked
+				}
+				t := st.transfers[k]
+				if t.Flags&ledger.Pending != 0 {
+					t.State = ledger.StateOpen
+				}
+				known[t.ID] = t
+			}
+			transfers = append(transfers, st.transfers...)
+			for _, j := range st.jobs {
+				jobs = append(jobs, river.InsertManyParams{Args: j})
+			}
+			timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
+			p.State = st.to
+			touched[c.id] = p
+			res[i].Payment = snapshot(p)
+		}
+		if len(transfers) > 0 {
+			if _, err := books.Transfer(ctx, transfers...); err != nil {
+				var te *ledger.TransferError
+				if errors.As(err, &te) && len(cs) > 1 {
+					return errLedgerRefused
+				}
+				if errors.As(err, &te) {
+					res[0] = Result{Err: err}
+					return errRefusedAlone
+				}
+				return err
+			}
+		}
+		if len(jobs) > 0 {
+			if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+				return fmt.Errorf("enqueueing jobs: %w", err)
+			}
+		}
+		if len(touched) == 0 {
+			return nil
+		}
+		return s.writePayments(ctx, tx, touched, timeline)
+	})
+	if errors.Is(err, errRefusedAlone) {
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// errRefusedAlone rolls back a single change the ledger refused; its result carries the refusal.
+var errRefusedAlone = errors.New("change refused")
+
+// snapshot copies a payment as it stands now: later changes of the batch replace its fields
+// (never mutate the values they point to), so a shallow copy is enough.
+func snapshot(p *Payment) *Payment { c := *p; return &c }
+
+// lockPayments locks the payments of cs in id order and reads them.
+func lockPayments(ctx context.Context, tx pgx.Tx, cs []change) (map[ledger.ID]*Payment, error) {
+	ids := make([]ledger.ID, 0, len(cs))
+	seen := make(map[ledger.ID]bool, len(cs))
+	for _, c := range cs {
+		if !seen[c.id] {
+			seen[c.id] = true
+			ids = append(ids, c.id)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT `+paymentColumns+` FROM unnest($1::uuid[]) AS u(x) JOIN payments ON payments.id = u.x
+		ORDER BY payments.id FOR UPDATE OF payments`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[ledger.ID]*Payment, len(ids))
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[p.ID] = p
+	}
+	return out, rows.Err()
+}
+
+// writePayments stores the payments a batch changed and its timeline rows, in one round trip.
+func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledger.ID]*Payment, timeline []timelineRow) error {
+	n := len(touched)
+	var (
+		ids                     = make([]ledger.ID, 0, n)
+		states                  = make([]string, 0, n)
+		received, pending       = make([]pgtype.Numeric, 0, n), make([]pgtype.Numeric, 0, n)
+		counts                  = make([]int32, 0, n)
+		late                    = make([]bool, 0, n)
+		disputedFrom, buyerAddr = make([]pgtype.Text, 0, n), make([]pgtype.Text, 0, n)
+	)
+	for id, p := range touched {
+		ids, states = append(ids, id), append(states, string(p.State))
+		received, pending = append(received, db.Numeric(p.Received)), append(pending, db.Numeric(p.PendingAmount))
+		counts, late = append(counts, int32(p.PendingCount)), append(late, p.PaidLate)
+		disputedFrom = append(disputedFrom, pgtype.Text{String: string(p.DisputedFrom), Valid: p.DisputedFrom != ""})
+		var buyer pgtype.Text
+		if a, ok := optAddr(p.BuyerAddress).(string); ok {
+			buyer = pgtype.Text{String: a, Valid: true}
+		}
+		buyerAddr = append(buyerAddr, buyer)
+	}
+	var (
+		tIDs                          = make([]ledger.ID, len(timeline))
+		tSeq                          = make([]int32, len(timeline))
+		tFrom, tTo, tEv, tActor, tWhy = make([]string, len(timeline)), make([]string, len(timeline)),
+			make([]string, len(timeline)), make([]string, len(timeline)), make([]string, len(timeline))
+		k = map[ledger.ID]int32{}
+	)
+	for i, r := range timeline {
+		k[r.id]++
+		tIDs[i], tSeq[i] = r.id, k[r.id]
+		tFrom[i], tTo[i], tEv[i], tActor[i], tWhy[i] = string(r.from), string(r.to), string(r.ev), r.actor, r.reason
+	}
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE payments p SET state = u.state::payment_state, received = u.received, pending_amount = u.pending,
+			pending_count = u.count, paid_late = u.late, disputed_from = u.disputed_from::payment_state,
+			buyer_address = u.buyer, updated_at = $9
+		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[], $8::text[])
+			AS u(id, state, received, pending, count, late, disputed_from, buyer)
+		WHERE p.id = u.id`,
+		ids, states, received, pending, counts, late, disputedFrom, buyerAddr, s.now()).Exec(func(tag pgconn.CommandTag) error {
+		if tag.RowsAffected() != int64(n) {
+			return fmt.Errorf("updated %d payments, want %d", tag.RowsAffected(), n)
+		}
+		return nil
+	})
+	// A payment's k-th row of the batch follows its last stored row.
+	b.Queue(`INSERT INTO payment_timeline (payment_id, seq, from_state, to_state, event, actor, reason)
+		SELECT u.id, coalesce((SELECT max(t.seq) FROM payment_timeline t WHERE t.payment_id = u.id), 0) + u.k,
+			u.from_state::payment_state, u.to_state::payment_state, u.event, u.actor, u.reason
+		FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+			AS u(id, k, from_state, to_state, event, actor, reason)`,
+		tIDs, tSeq, tFrom, tTo, tEv, tActor, tWhy)
+	return tx.SendBatch(ctx, b).Close()
+}

@@ -1,0 +1,239 @@
+package payment_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+)
+
+// TestDetectAndConfirmMany: a batch answers for each item what the single call would have, writes
+// exactly the transfers, timeline rows and jobs of the items that succeeded, and running it again
+// writes nothing.
+func TestDetectAndConfirmMany(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	p1, p2, p3, p4 := create(t, s), create(t, s), create(t, s), create(t, s)
+	// p4 is already funded: a new deposit is not allowed in that state.
+	o4 := obs(1_000_000, nextObs.Add(1))
+	if _, err := s.Detect(ctx, p4.ID, o4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Confirm(ctx, p4.ID, o4.TransferID()); err != nil {
+		t.Fatal(err)
+	}
+	o1a, o1b, o2 := obs(400_000, nextObs.Add(1)), obs(600_000, nextObs.Add(1)), obs(1_000_000, nextObs.Add(1))
+	wrongToken := obs(5, nextObs.Add(1))
+	wrongToken.Token = common.HexToAddress("0x00000000000000000000000000000000000000cc")
+	ds := []payment.Detection{
+		{Payment: p1.ID, Obs: o1a},
+		{Payment: p1.ID, Obs: o1b},
+		{Payment: p2.ID, Obs: o2},
+		{Payment: p2.ID, Obs: o2}, // seen twice in one step: once
+		{Payment: p3.ID, Obs: wrongToken},
+		{Payment: p4.ID, Obs: obs(7, nextObs.Add(1))},
+		{Payment: ledger.NewID(), Obs: obs(9, nextObs.Add(1))},
+	}
+	before := map[ledger.ID][2]int{}
+	for _, p := range []*payment.Payment{p1, p2, p3, p4} {
+		tr, tl := counts(ctx, t, p)
+		before[p.ID] = [2]int{tr, tl}
+	}
+	res, err := s.DetectMany(ctx, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(ds) {
+		t.Fatalf("%d results for %d detections", len(res), len(ds))
+	}
+	for i := range 4 {
+		if res[i].Err != nil {
+			t.Fatalf("detection %d: %v", i, res[i].Err)
+		}
+	}
+	if got := res[1].Payment; got.State != payment.Detected || got.PendingCount != 2 || got.PendingAmount.Cmp(amount(1_000_000)) != 0 {
+		t.Errorf("p1 after two detections: %s, %d pending of %s", got.State, got.PendingCount, got.PendingAmount)
+	}
+	if got := res[3].Payment; got.PendingCount != 1 || got.PendingAmount.Cmp(amount(1_000_000)) != 0 {
+		t.Errorf("p2 after the same observation twice: %d pending of %s", got.PendingCount, got.PendingAmount)
+	}
+	if !errors.Is(res[4].Err, payment.ErrObservation) {
+		t.Errorf("wrong token: %v, want ErrObservation", res[4].Err)
+	}
+	var te *payment.TransitionError
+	if !errors.As(res[5].Err, &te) || te.From != payment.Funded {
+		t.Errorf("deposit on a funded payment: %v, want a TransitionError from funded", res[5].Err)
+	}
+	if !errors.Is(res[6].Err, payment.ErrNotFound) {
+		t.Errorf("unknown payment: %v, want ErrNotFound", res[6].Err)
+	}
+	wantNew := map[ledger.ID][2]int{p1.ID: {2, 2}, p2.ID: {1, 1}, p3.ID: {0, 0}, p4.ID: {0, 0}}
+	checkCounts := func(stage string) {
+		t.Helper()
+		for id, w := range wantNew {
+			tr, tl := counts(ctx, t, &payment.Payment{ID: id})
+			if b := before[id]; tr-b[0] != w[0] || tl-b[1] != w[1] {
+				t.Errorf("%s: payment %s wrote %d transfers and %d timeline rows, want %d and %d", stage, id, tr-b[0], tl-b[1], w[0], w[1])
+			}
+		}
+	}
+	checkCounts("detect")
+	stored, err := s.Get(ctx, p1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.State != payment.Detected || stored.PendingCount != 2 || stored.PendingAmount.Cmp(amount(1_000_000)) != 0 {
+		t.Errorf("p1 stored as %s with %d pending of %s", stored.State, stored.PendingCount, stored.PendingAmount)
+	}
+	tl, err := s.Timeline(ctx, p1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tl); n < 3 || tl[n-2].Seq != tl[n-3].Seq+1 || tl[n-1].Seq != tl[n-2].Seq+1 || tl[n-1].Event != string(payment.EvDetect) {
+		t.Errorf("p1 timeline does not continue in sequence: %+v", tl)
+	}
+
+	if res, err := s.DetectMany(ctx, ds[:4]); err != nil || res[0].Err != nil || res[0].Payment.PendingCount != 2 {
+		t.Fatalf("the same detections again: %v %+v", err, res)
+	}
+	checkCounts("detect again")
+
+	cs := []payment.Confirmation{
+		{Payment: p1.ID, Obs: o1a.TransferID()},
+		{Payment: p1.ID, Obs: o1b.TransferID()},
+		{Payment: p2.ID, Obs: o2.TransferID()},
+		{Payment: p2.ID, Obs: o2.TransferID()},
+		{Payment: p3.ID, Obs: ledger.NewID()},
+	}
+	res, err = s.ConfirmMany(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range []payment.State{payment.Detected, payment.Funded, payment.Funded, payment.Funded} {
+		if res[i].Err != nil || res[i].Payment.State != w {
+			t.Errorf("confirmation %d: %v, state %v, want %s", i, res[i].Err, res[i].Payment, w)
+		}
+	}
+	var te2 *payment.TransitionError
+	if !errors.As(res[4].Err, &te2) || te2.From != payment.AwaitingPayment {
+		t.Errorf("confirming an unpaid payment: %v, want a TransitionError", res[4].Err)
+	}
+	wantNew = map[ledger.ID][2]int{p1.ID: {4, 4}, p2.ID: {2, 2}, p3.ID: {0, 0}}
+	checkCounts("confirm")
+	for _, p := range []*payment.Payment{p1, p2} {
+		if n := sweepJobs(ctx, t, p); n != 1 {
+			t.Errorf("payment %s has %d sweep jobs, want 1", p.ID, n)
+		}
+		got, err := s.Get(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Received.Cmp(amount(1_000_000)) != 0 || got.PendingCount != 0 || got.PendingAmount.Sign() != 0 {
+			t.Errorf("payment %s stored with received %s, %d pending", p.ID, got.Received, got.PendingCount)
+		}
+	}
+	if _, err := s.ConfirmMany(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	checkCounts("confirm again")
+	healthyLedger(ctx, t)
+}
+
+// TestManyPinsALedgerRefusalOnItsItem: when the ledger refuses one item's transfers, that item
+// alone fails with the ledger's error and the rest of the batch is recorded.
+func TestManyPinsALedgerRefusalOnItsItem(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	good, bad := create(t, s), create(t, s)
+	og, ob := obs(1_000_000, nextObs.Add(1)), obs(1_000_000, nextObs.Add(1))
+	if res, err := s.DetectMany(ctx, []payment.Detection{{Payment: good.ID, Obs: og}, {Payment: bad.ID, Obs: ob}}); err != nil || res[0].Err != nil || res[1].Err != nil {
+		t.Fatal(err, res)
+	}
+	// Someone voided bad's pending deposit behind the payment's back: posting it is refused.
+	if _, err := ledger.New(poolFor).Transfer(ctx, ledger.Transfer{ID: ledger.NewID(), PendingID: ob.TransferID(), Flags: ledger.VoidPending}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ConfirmMany(ctx, []payment.Confirmation{{Payment: bad.ID, Obs: ob.TransferID()}, {Payment: good.ID, Obs: og.TransferID()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(res[0].Err, ledger.ErrAlreadyResolved) {
+		t.Errorf("confirming a voided deposit: %v, want ErrAlreadyResolved", res[0].Err)
+	}
+	if res[1].Err != nil || res[1].Payment.State != payment.Funded {
+		t.Errorf("the other payment: %+v", res[1])
+	}
+	if got, err := s.Get(ctx, bad.ID); err != nil || got.State != payment.Detected || got.Received.Sign() != 0 {
+		t.Errorf("the refused payment was changed: %+v %v", got, err)
+	}
+}
+
+// TestManyAcrossTransactions: more items than one transaction takes, two per payment, land as the
+// single calls would.
+func TestManyAcrossTransactions(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	const payments = 300 // 600 detections: two transactions
+	var ds []payment.Detection
+	var cs []payment.Confirmation
+	for range payments {
+		p := create(t, s)
+		for _, o := range []payment.Observation{obs(500_000, nextObs.Add(1)), obs(500_000, nextObs.Add(1))} {
+			ds = append(ds, payment.Detection{Payment: p.ID, Obs: o})
+			cs = append(cs, payment.Confirmation{Payment: p.ID, Obs: o.TransferID()})
+		}
+	}
+	for _, run := range []func() ([]payment.Result, error){
+		func() ([]payment.Result, error) { return s.DetectMany(ctx, ds) },
+		func() ([]payment.Result, error) { return s.ConfirmMany(ctx, cs) },
+	} {
+		res, err := run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res {
+			if r.Err != nil {
+				t.Fatalf("item %d: %v", i, r.Err)
+			}
+		}
+	}
+	var funded int
+	var received db.Amount
+	if err := poolFor.QueryRow(ctx, `SELECT count(*), coalesce(sum(received), 0) FROM payments WHERE id = ANY($1) AND state = 'funded'`,
+		paymentIDs(ds)).Scan(&funded, &received); err != nil {
+		t.Fatal(err)
+	}
+	if funded != payments || received.V.Cmp(amount(payments*1_000_000)) != 0 {
+		t.Errorf("%d funded with %s received, want %d with %d", funded, received.V, payments, payments*1_000_000)
+	}
+	healthyLedger(ctx, t)
+}
+
+func paymentIDs(ds []payment.Detection) []ledger.ID {
+	out := make([]ledger.ID, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.Payment)
+	}
+	return out
+}
+
+// healthyLedger fails the test when the ledger's invariants do not hold.
+func healthyLedger(ctx context.Context, t *testing.T) {
+	t.Helper()
+	v, err := ledger.Check(ctx, poolFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != nil {
+		t.Fatalf("ledger check: %v", v)
+	}
+}
