@@ -26,6 +26,20 @@ type Chain struct {
 	// DepthFloor is the least number of blocks a credit waits for, even when the chain's
 	// `finalized` tag says less (ARCHITECTURE.md §7).
 	DepthFloor uint64 `json:"depth_floor"`
+	// Currency is the symbol of the chain's own currency (ETH, BNB, POL): it names the
+	// native-currency ledger ("bsc:BNB") where gas is booked.
+	Currency string `json:"currency,omitempty"`
+}
+
+// NativeLedger is the ledger of the chain's own currency, "bsc:BNB": gas tank, network fees and
+// the gas left at deposit addresses are booked there. A chain configured without a currency gets
+// "<key>:NATIVE".
+func (c Chain) NativeLedger() string {
+	cur := c.Currency
+	if cur == "" {
+		cur = "NATIVE"
+	}
+	return strings.ToLower(c.Key) + ":" + cur
 }
 
 // ErrUnknownChain is returned for a chain key or id that is not configured.
@@ -33,9 +47,9 @@ var ErrUnknownChain = errors.New("unknown chain")
 
 // Mainnets are the built-in defaults (CHAINS.md).
 var Mainnets = []Chain{
-	{Key: "eth", Name: "Ethereum", ID: 1, BlockTime: 12 * time.Second, DepthFloor: 12},
-	{Key: "bsc", Name: "BNB Smart Chain", ID: 56, BlockTime: 750 * time.Millisecond, DepthFloor: 15},
-	{Key: "polygon", Name: "Polygon PoS", ID: 137, BlockTime: 2 * time.Second, DepthFloor: 128},
+	{Key: "eth", Name: "Ethereum", ID: 1, BlockTime: 12 * time.Second, DepthFloor: 12, Currency: "ETH"},
+	{Key: "bsc", Name: "BNB Smart Chain", ID: 56, BlockTime: 750 * time.Millisecond, DepthFloor: 15, Currency: "BNB"},
+	{Key: "polygon", Name: "Polygon PoS", ID: 137, BlockTime: 2 * time.Second, DepthFloor: 128, Currency: "POL"},
 }
 
 // Lookup finds a built-in chain by key ("bsc") or decimal id ("56").

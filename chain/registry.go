@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -241,6 +242,9 @@ func (r *Registry) Get(keyOrID string) (Config, error) {
 // All lists the configured chains.
 func (r *Registry) All() []Config { return append([]Config(nil), r.chains...) }
 
+// currencySymbol is what a ledger name allows after the colon.
+var currencySymbol = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
+
 // Validate checks a chain's configuration.
 func (c Config) Validate() error {
 	bad := func(f string, a ...any) error { return fmt.Errorf("chain %s: %s", c.Key, fmt.Sprintf(f, a...)) }
@@ -257,6 +261,8 @@ func (c Config) Validate() error {
 		return bad("finality by depth needs a depth_floor")
 	case c.FinalityStall <= 0:
 		return bad("finality_stall must be positive")
+	case c.Currency != "" && !currencySymbol.MatchString(c.Currency):
+		return bad("currency %q: want a symbol such as BNB (letters, digits, . _ -; at most 32)", c.Currency)
 	}
 	for _, e := range c.Endpoints {
 		if !strings.HasPrefix(e, "http://") && !strings.HasPrefix(e, "https://") &&

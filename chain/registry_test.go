@@ -51,12 +51,24 @@ func TestRegistryMergeOverridesAndAdds(t *testing.T) {
 	if err != nil || dev.BlockTime != time.Second || dev.Finality != FinalityDepth {
 		t.Errorf("dev: %+v, %v", dev, err)
 	}
+	// The native-currency ledger: the mainnet's currency is kept over a merge; a new chain without
+	// one gets NATIVE, and a config may name it.
+	if bsc.NativeLedger() != "bsc:BNB" || dev.NativeLedger() != "dev:NATIVE" {
+		t.Errorf("native ledgers %q, %q", bsc.NativeLedger(), dev.NativeLedger())
+	}
+	if err := r.Merge([]byte(`{"chains": [{"key": "dev", "currency": "DEV"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if dev, _ := r.Get("dev"); dev.NativeLedger() != "dev:DEV" {
+		t.Errorf("dev with a currency: %q", dev.NativeLedger())
+	}
 	for name, doc := range map[string]string{
 		"unknown field":  `{"chains": [{"key": "bsc", "depht_floor": 3}]}`,
 		"bad finality":   `{"chains": [{"key": "bsc", "finality": "vibes"}]}`,
 		"bad endpoint":   `{"chains": [{"key": "bsc", "endpoints": ["ftp://x"]}]}`,
 		"new without id": `{"chains": [{"key": "new", "block_time": "1s", "finality": "finalized", "finality_stall": "1m"}]}`,
 		"no key":         `{"chains": [{"id": 5}]}`,
+		"bad currency":   `{"chains": [{"key": "bsc", "currency": "B N B"}]}`,
 	} {
 		if err := DefaultRegistry().Merge([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)

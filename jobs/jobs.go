@@ -98,6 +98,10 @@ type Config struct {
 	// into signer intents and keeps payments in step with the signer (signer_follow); nil leaves
 	// sweep jobs waiting.
 	Escrow func(chainID uint64) common.Address
+	// NativeLedger names each chain's native-currency ledger ("bsc:BNB", chain.Chain.NativeLedger),
+	// where signer_follow books the gas of the signer's transactions; nil means the built-in
+	// mainnets' names.
+	NativeLedger func(chainID uint64) (string, bool)
 }
 
 // NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
@@ -131,7 +135,11 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 	var signerJobs []*river.PeriodicJob
 	if c.Escrow != nil {
 		var err error
-		if signerJobs, err = intent.AddWorkers(workers, intent.NewStore(c.Pool, payment.New(c.Pool, nil)), c.Escrow, c.Log); err != nil {
+		store := intent.NewStore(c.Pool, payment.New(c.Pool, nil))
+		if c.NativeLedger != nil {
+			store = store.WithNativeLedgers(c.NativeLedger)
+		}
+		if signerJobs, err = intent.AddWorkers(workers, store, c.Escrow, c.Log); err != nil {
 			return nil, err
 		}
 		queues[payment.SweepQueue] = river.QueueConfig{MaxWorkers: 2}

@@ -26,10 +26,13 @@ const (
 	CodeBuyerRefundable AccountCode = 5 // owed back to a buyer on refund
 	CodePlatformFees    AccountCode = 6 // the platform's fee income
 	CodeGas             AccountCode = 7 // the gas tank of a chain (native-token ledgers)
-	maxKnownAccountCode             = CodeGas
+	CodeNetworkFees     AccountCode = 8 // gas burnt paying the network (native-token ledgers; an expense)
+	CodeGasHeld         AccountCode = 9 // native currency the gas tank sent to an address and still there (a deposit's dust)
+	maxKnownAccountCode             = CodeGasHeld
 )
 
-var accountCodeNames = [...]string{"", "world", "deposit", "escrow", "seller_payable", "buyer_refundable", "platform_fees", "gas"}
+var accountCodeNames = [...]string{"", "world", "deposit", "escrow", "seller_payable", "buyer_refundable", "platform_fees", "gas",
+	"network_fees", "gas_held"}
 
 func (c AccountCode) String() string {
 	if c > 0 && c <= maxKnownAccountCode {

@@ -188,7 +188,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, escrowOf(reg)); err != nil {
+	if err := p.startJobs(ctx, o.ShutdownTimeout, reg); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "postgres  %s\n", db.Redact(o.DatabaseURL))

@@ -2,17 +2,18 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/jobs"
 )
 
 // startJobs starts the worker role's River client; it is stopped, letting running jobs finish
 // within the shutdown grace, when the process closes.
-func (p *process) startJobs(ctx context.Context, grace time.Duration, escrow func(uint64) common.Address) error {
-	client, err := jobs.NewClient(jobs.Config{Pool: p.pool, Log: p.log, Registry: p.reg, Escrow: escrow})
+func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry) error {
+	client, err := jobs.NewClient(jobs.Config{Pool: p.pool, Log: p.log, Registry: p.reg, Escrow: escrowOf(reg),
+		NativeLedger: nativeLedgerOf(reg)})
 	if err != nil {
 		return err
 	}
@@ -27,4 +28,15 @@ func (p *process) startJobs(ctx context.Context, grace time.Duration, escrow fun
 		}
 	})
 	return nil
+}
+
+// nativeLedgerOf names each configured chain's native-currency ledger ("bsc:BNB").
+func nativeLedgerOf(reg *chain.Registry) func(uint64) (string, bool) {
+	return func(id uint64) (string, bool) {
+		c, err := reg.Get(strconv.FormatUint(id, 10))
+		if err != nil {
+			return "", false
+		}
+		return c.NativeLedger(), true
+	}
 }

@@ -184,7 +184,7 @@ func newWorkerCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout, escrowOf(reg)); err != nil {
+			if err := p.startJobs(ctx, o.ShutdownTimeout, reg); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)

@@ -14,12 +14,22 @@ import (
 	"github.com/amanat/amn/payment"
 )
 
-// Follow keeps the payments in step with the signer: the signer cannot write payments or the
-// ledger, so once it has verified a release or refund and started signing, this moves the payment
-// to releasing / refunding (StartRelease / StartRefund: the ledger reserves the payout). The
-// indexer then posts it (Released / Refunded) when the contract's event is final. It returns how
-// many payments it moved. Safe to run concurrently and again.
+// Follow keeps the payments and the books in step with the signer: the signer cannot write
+// payments or the ledger, so once it has verified a release or refund and started signing, this
+// moves the payment to releasing / refunding (StartRelease / StartRefund: the ledger reserves the
+// payout); the indexer then posts it (Released / Refunded) when the contract's event is final.
+// Then it books the gas of finished intents (BookGas). It returns how many payments it moved.
+// Safe to run concurrently and again.
 func (s *Store) Follow(ctx context.Context) (int, error) {
+	n, err := s.followPayments(ctx)
+	if err != nil {
+		return n, err
+	}
+	_, err = s.BookGas(ctx, 0)
+	return n, err
+}
+
+func (s *Store) followPayments(ctx context.Context) (int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT i.kind, i.payment_id FROM signer_intents i JOIN payments p ON p.id = i.payment_id
 		WHERE i.kind IN ('release', 'refund') AND i.state IN ('signing', 'broadcast', 'confirmed', 'done')
 		AND ((i.kind = 'release' AND p.state = 'release_pending') OR (i.kind = 'refund' AND p.state = 'refund_pending'))

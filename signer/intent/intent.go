@@ -129,6 +129,8 @@ type Store struct {
 	pool     *pgxpool.Pool
 	payments *payment.Service
 	now      func() time.Time
+	// nativeLedger names each chain's native-currency ledger, where gas is booked (BookGas).
+	nativeLedger func(chainID uint64) (string, bool)
 }
 
 // NewStore returns a store on pool; payments moves the payment state with each request.

@@ -1,0 +1,297 @@
+package intent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+)
+
+// Gas in the books. The signer's transactions are paid in the chain's own currency: the gas tank
+// (the operator key) pays for its own transactions and sends native currency to deposit
+// addresses, which pay for their approve and fund with it; what a deposit does not burn stays
+// there (dust). The signer cannot write the ledger, so the worker books all of it in the chain's
+// native-currency ledger (chain.Chain.NativeLedger, "bsc:BNB") once an intent is finished, from
+// the receipts the signer recorded in signer_txs:
+//
+//	gas tank        → network fees   gas of each transaction the tank sent (top-ups, releases, refunds)
+//	gas tank        → address's gas  each top-up's value
+//	address's gas   → network fees   gas of each transaction a deposit sent (approve, fund)
+//	outside         → address's gas  gas a deposit paid beyond what the books gave it (money the
+//	                                 books never held, e.g. a wrong-token deposit): rare
+//
+// so that a deposit's gas account holds exactly the dust left on chain, and the tank's account has
+// been debited exactly what the tank spent. Transfer ids are derived from the intent and the
+// transaction hash: booking an intent twice writes nothing.
+
+// Transfer codes of the gas bookings (native-currency ledgers).
+const (
+	CodeGasBurnt   uint16 = 20 // gas tank or an address's gas → network fees: gas a transaction paid
+	CodeGasTopup   uint16 = 21 // gas tank → an address's gas: native currency sent to pay for gas
+	CodeGasOutside uint16 = 22 // outside → an address's gas: gas paid with native currency the books do not hold
+)
+
+// GasTankAccount is a gas tank's account in a native-currency ledger. It has no limit: the tank's
+// funding is not booked, so its balance is minus what it has spent.
+func GasTankAccount(nativeLedger string, tank common.Address) ledger.ID {
+	return ledger.DeriveID("gas/tank\x00" + nativeLedger + "\x00" + hexAddr(tank))
+}
+
+// NetworkFeesAccount is where a native-currency ledger's burnt gas goes.
+func NetworkFeesAccount(nativeLedger string) ledger.ID {
+	return ledger.DeriveID("gas/network-fees\x00" + nativeLedger)
+}
+
+// GasHeldAccount is the native currency for gas the books know to be at addr (a deposit address
+// or a top-up's destination).
+func GasHeldAccount(nativeLedger string, addr common.Address) ledger.ID {
+	return ledger.DeriveID("gas/held\x00" + nativeLedger + "\x00" + hexAddr(addr))
+}
+
+func gasOutsideAccount(nativeLedger string) ledger.ID {
+	return ledger.DeriveID("gas/outside\x00" + nativeLedger)
+}
+
+// WithNativeLedgers returns a store that books gas in the ledger f names for a chain id (the
+// chain registry's NativeLedger). Without it the built-in mainnets' names are used.
+func (s *Store) WithNativeLedgers(f func(chainID uint64) (string, bool)) *Store {
+	c := *s
+	c.nativeLedger = f
+	return &c
+}
+
+func (s *Store) ledgerForGas(chainID uint64) (string, error) {
+	if s.nativeLedger != nil {
+		if name, ok := s.nativeLedger(chainID); ok {
+			return name, nil
+		}
+	} else if c, err := chain.Lookup(strconv.FormatUint(chainID, 10)); err == nil {
+		return c.NativeLedger(), nil
+	}
+	return "", fmt.Errorf("no native-currency ledger known for chain %d (chain config)", chainID)
+}
+
+// gasTx is one mined transaction attempt of an intent.
+type gasTx struct {
+	step   string
+	sender common.Address
+	to     common.Address
+	value  *big.Int
+	hash   common.Hash
+	ok     bool     // succeeded (a reverted one burnt its gas and moved no value)
+	cost   *big.Int // gas used × effective gas price
+}
+
+// BookGas books the gas of every finished (done or rejected) intent not booked yet, at most
+// limit of them (0: 200), and returns how many it booked. Safe to run concurrently and again.
+func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id FROM signer_intents WHERE gas_booked_at IS NULL AND state IN ('done', 'rejected')
+		ORDER BY updated_at LIMIT $1`, limit)
+	if err != nil {
+		return 0, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var first error
+	for _, id := range ids {
+		booked, err := s.bookGas(ctx, id)
+		if err != nil {
+			// One intent that cannot be booked (a chain without a native ledger) does not hold
+			// back the others.
+			if first == nil {
+				first = fmt.Errorf("intent %s: booking gas: %w", id, err)
+			}
+			continue
+		}
+		if booked {
+			n++
+		}
+	}
+	return n, first
+}
+
+// bookGas books one intent's gas and marks it booked, in one transaction.
+func (s *Store) bookGas(ctx context.Context, id uuid.UUID) (bool, error) {
+	booked := false
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		booked = false
+		var (
+			chainID uint64
+			pid     *ledger.ID
+			deposit *string
+		)
+		// Lock the intent: a concurrent pass waits here and then finds it booked.
+		err := tx.QueryRow(ctx, `SELECT i.chain_id, i.payment_id, p.deposit_address FROM signer_intents i
+			LEFT JOIN payments p ON p.id = i.payment_id
+			WHERE i.id = $1 AND i.gas_booked_at IS NULL AND i.state IN ('done', 'rejected') FOR UPDATE OF i`, id).Scan(&chainID, &pid, &deposit)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT step, sender, to_address, value, hash, state, gas_used, effective_gas_price
+			FROM signer_txs WHERE intent_id = $1 AND state IN ('confirmed', 'failed') ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		txs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (gasTx, error) {
+			var t gasTx
+			var sender, to, hash, state string
+			var value, price db.Amount
+			var used int64
+			err := r.Scan(&t.step, &sender, &to, &value, &hash, &state, &used, &price)
+			t.sender, t.to, t.hash = common.HexToAddress(sender), common.HexToAddress(to), common.HexToHash(hash)
+			t.value, t.ok = value.V, state == "confirmed"
+			if err == nil {
+				t.cost = new(big.Int).Mul(big.NewInt(used), price.V)
+			}
+			return t, err
+		})
+		if err != nil {
+			return err
+		}
+		if len(txs) > 0 {
+			name, err := s.ledgerForGas(chainID)
+			if err != nil {
+				return err
+			}
+			var dep common.Address
+			ref := ""
+			if deposit != nil {
+				dep = common.HexToAddress(*deposit)
+			}
+			if pid != nil {
+				ref = pid.String()
+			}
+			books := ledger.New(s.pool).WithTx(tx)
+			plan := planGas(name, id, dep, txs)
+			if _, err := books.CreateAccounts(ctx, plan.accounts...); err != nil {
+				return err
+			}
+			// Gas a deposit burnt beyond this intent's top-ups came from what its account already
+			// held (an earlier top-up), else from outside the books.
+			for _, h := range plan.held {
+				acct, err := books.Account(ctx, GasHeldAccount(name, h.addr))
+				if err != nil {
+					return err
+				}
+				have := new(big.Int).Add(acct.Balance().Available, h.in)
+				if short := new(big.Int).Sub(h.burnt, have); short.Sign() > 0 {
+					plan.transfers = append([]ledger.Transfer{{ID: ledger.DeriveID("gas\x00" + id.String() + "\x00outside\x00" + hexAddr(h.addr)),
+						DebitAccountID: gasOutsideAccount(name), CreditAccountID: GasHeldAccount(name, h.addr), Amount: short,
+						Code: CodeGasOutside}}, plan.transfers...)
+				}
+			}
+			for i := range plan.transfers {
+				plan.transfers[i].PaymentRef = ref
+			}
+			// Top-ups first, so that a deposit's gas account holds what its transactions burn.
+			if _, err := books.Transfer(ctx, plan.transfers...); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE signer_intents SET gas_booked_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		booked = true
+		return nil
+	})
+	return booked, err
+}
+
+// heldUse is what one address's gas account receives and burns in an intent.
+type heldUse struct {
+	addr      common.Address
+	in, burnt *big.Int
+}
+
+type gasPlan struct {
+	accounts  []ledger.Account
+	transfers []ledger.Transfer // top-ups, then gas burnt
+	held      []heldUse         // addresses that burnt gas from their gas account
+}
+
+// planGas turns an intent's mined transactions into accounts and transfers. Transactions sent by
+// deposit (the intent's payment's deposit address) burn its gas account; any other sender is a gas
+// tank. A top-up is a successful gas_topup step: its value goes to the destination's gas account.
+func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasTx) gasPlan {
+	var p gasPlan
+	seen := map[ledger.ID]bool{}
+	open := func(a ledger.Account) {
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			a.Ledger = name
+			p.accounts = append(p.accounts, a)
+		}
+	}
+	fees := NetworkFeesAccount(name)
+	open(ledger.Account{ID: fees, Code: ledger.CodeNetworkFees, Owner: "network", Flags: ledger.DebitsMustNotExceedCredits})
+	open(ledger.Account{ID: gasOutsideAccount(name), Code: ledger.CodeWorld, Owner: "gas"})
+	held := map[common.Address]*heldUse{}
+	use := func(a common.Address) *heldUse {
+		if held[a] == nil {
+			held[a] = &heldUse{addr: a, in: new(big.Int), burnt: new(big.Int)}
+			open(ledger.Account{ID: GasHeldAccount(name, a), Code: ledger.CodeGasHeld, Owner: hexAddr(a),
+				Flags: ledger.DebitsMustNotExceedCredits})
+		}
+		return held[a]
+	}
+	tid := func(what string, h common.Hash) ledger.ID {
+		return ledger.DeriveID("gas\x00" + intentID.String() + "\x00" + what + "\x00" + strings.ToLower(h.Hex()))
+	}
+	var topups, burnt []ledger.Transfer
+	for _, t := range txs {
+		from := GasTankAccount(name, t.sender)
+		if t.sender == deposit && deposit != (common.Address{}) {
+			u := use(t.sender)
+			u.burnt.Add(u.burnt, t.cost)
+			from = GasHeldAccount(name, t.sender)
+		} else {
+			open(ledger.Account{ID: from, Code: ledger.CodeGas, Owner: hexAddr(t.sender)})
+		}
+		if t.ok && t.step == string(GasTopup) && t.value != nil && t.value.Sign() > 0 {
+			u := use(t.to)
+			u.in.Add(u.in, t.value)
+			topups = append(topups, ledger.Transfer{ID: tid("topup", t.hash), DebitAccountID: from,
+				CreditAccountID: GasHeldAccount(name, t.to), Amount: new(big.Int).Set(t.value), Code: CodeGasTopup,
+				ObservationRef: strings.ToLower(t.hash.Hex())})
+		}
+		if t.cost.Sign() > 0 {
+			burnt = append(burnt, ledger.Transfer{ID: tid("gas", t.hash), DebitAccountID: from, CreditAccountID: fees,
+				Amount: new(big.Int).Set(t.cost), Code: CodeGasBurnt, ObservationRef: strings.ToLower(t.hash.Hex())})
+		}
+	}
+	p.transfers = append(topups, burnt...)
+	for _, t := range txs {
+		if u := held[t.sender]; u != nil && u.burnt.Sign() > 0 && !containsHeld(p.held, u.addr) {
+			p.held = append(p.held, *u)
+		}
+	}
+	return p
+}
+
+func containsHeld(hs []heldUse, a common.Address) bool {
+	for _, h := range hs {
+		if h.addr == a {
+			return true
+		}
+	}
+	return false
+}

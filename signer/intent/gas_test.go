@@ -1,0 +1,154 @@
+package intent_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
+)
+
+// minedTx is a signer_txs row with its receipt.
+type minedTx struct {
+	step     string
+	from, to common.Address
+	value    int64
+	gasUsed  int64
+	price    int64
+	reverted bool
+}
+
+var txSeq atomic.Int64
+
+// finished records a finished intent with mined transactions, as the signer leaves them.
+func finished(t *testing.T, pool *pgxpool.Pool, kind intent.Kind, pid *ledger.ID, state intent.State, txs ...minedTx) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	id := uuid.New()
+	reason := ""
+	if state == intent.Rejected {
+		reason = "a transaction reverted"
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, amount, state, reason)
+		VALUES ($1, $2, $3, 56, $4, $5, 1, $6, $7)`, id, string(kind), pid, lower(escrow), lower(usdt), string(state), reason); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range txs {
+		n := txSeq.Add(1)
+		st := "confirmed"
+		if x.reverted {
+			st = "failed"
+		}
+		hash := crypto.Keccak256Hash([]byte(fmt.Sprint("tx", n, id)))
+		if _, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data,
+			gas, tip_cap, fee_cap, hash, raw, state, block_number, gas_used, effective_gas_price)
+			VALUES ($1, $2, 56, $3, $4, 1, $5, $6, '\x', 100000, 1, 10, $7, '\x01', $8, 1, $9, $10)`,
+			id, x.step, lower(x.from), n, lower(x.to), db.Numeric(big.NewInt(x.value)), hash.Hex(),
+			st, x.gasUsed, db.Numeric(big.NewInt(x.price))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+func lower(a common.Address) string { return "0x" + common.Bytes2Hex(a[:]) }
+
+func posted(t *testing.T, pool *pgxpool.Pool, id ledger.ID) *big.Int {
+	t.Helper()
+	a, err := ledger.New(pool).Account(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Balance().Posted
+}
+
+// Gas booking from the signer's receipts: top-ups credit the address's gas account, every
+// transaction's gas goes to network fees from whoever paid it (reverted ones too), gas a deposit
+// paid beyond what the books gave it comes from outside, and nothing is booked twice.
+func TestBookGas(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s)
+	tank := common.HexToAddress("0x00000000000000000000000000000000000007a4")
+	const L = "bsc:BNB"
+	fees0 := func() *big.Int {
+		a, err := ledger.New(pool).Account(ctx, intent.NetworkFeesAccount(L))
+		if err != nil {
+			return new(big.Int)
+		}
+		return a.Balance().Posted
+	}()
+	if _, err := store.BookGas(ctx, 0); err != nil { // whatever other tests left
+		t.Fatal(err)
+	}
+
+	// A sweep whose deposit burnt more than its top-up (the fund reverted after the approve): the
+	// 40,000 wei beyond the top-up came from money the books never held.
+	p1 := funded(t, s, true)
+	finished(t, pool, intent.Sweep, &p1.ID, intent.Rejected,
+		minedTx{step: "gas_topup", from: tank, to: p1.Deposit, value: 120_000, gasUsed: 21_000, price: 2},
+		minedTx{step: "approve", from: p1.Deposit, to: usdt, gasUsed: 50_000, price: 2},
+		minedTx{step: "fund", from: p1.Deposit, to: escrow, gasUsed: 30_000, price: 2, reverted: true})
+	// A standalone top-up of another deposit, then its sweep without a top-up of its own: the
+	// deposit burns what the earlier top-up gave it and keeps the rest.
+	p2 := funded(t, s, true)
+	finished(t, pool, intent.GasTopup, nil, intent.Done,
+		minedTx{step: "gas_topup", from: tank, to: p2.Deposit, value: 500_000, gasUsed: 21_000, price: 3})
+	finished(t, pool, intent.Sweep, &p2.ID, intent.Done,
+		minedTx{step: "approve", from: p2.Deposit, to: usdt, gasUsed: 50_000, price: 3},
+		minedTx{step: "fund", from: p2.Deposit, to: escrow, gasUsed: 100_000, price: 3})
+	// A rejected intent that signed nothing, and a release the tank paid for.
+	finished(t, pool, intent.Refund, &p1.ID, intent.Rejected)
+	finished(t, pool, intent.Release, &p2.ID, intent.Done, minedTx{step: "release", from: tank, to: escrow, gasUsed: 90_000, price: 3})
+
+	n, err := store.BookGas(ctx, 0)
+	if err != nil || n != 5 {
+		t.Fatalf("booked %d (%v), want 5", n, err)
+	}
+	if got := posted(t, pool, intent.GasHeldAccount(L, p1.Deposit)); got.Sign() != 0 {
+		t.Fatalf("p1's deposit gas account holds %s, want 0", got)
+	}
+	if got := posted(t, pool, intent.GasHeldAccount(L, p2.Deposit)); got.Cmp(big.NewInt(500_000-450_000)) != 0 {
+		t.Fatalf("p2's deposit gas account holds %s, want 50000", got)
+	}
+	// The tank: two top-ups, their gas and the release's gas.
+	wantTank := int64(120_000 + 42_000 + 500_000 + 63_000 + 270_000)
+	if got := posted(t, pool, intent.GasTankAccount(L, tank)); got.Cmp(big.NewInt(-wantTank)) != 0 {
+		t.Fatalf("tank account %s, want -%d", got, wantTank)
+	}
+	burnt := int64(42_000 + 100_000 + 60_000 + 63_000 + 150_000 + 300_000 + 270_000)
+	if got := new(big.Int).Sub(posted(t, pool, intent.NetworkFeesAccount(L)), fees0); got.Cmp(big.NewInt(burnt)) != 0 {
+		t.Fatalf("network fees grew by %s, want %d", got, burnt)
+	}
+	if n, err := store.BookGas(ctx, 0); err != nil || n != 0 {
+		t.Fatalf("second pass booked %d (%v)", n, err)
+	}
+	if v, err := ledger.Check(ctx, pool); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+	tb, err := ledger.New(pool).TrialBalance(ctx, L)
+	if err != nil || !tb.Balanced() {
+		t.Fatalf("trial balance %+v %v", tb, err)
+	}
+
+	// A chain whose native ledger is unknown is reported, and does not hold back the others.
+	other := store.WithNativeLedgers(func(id uint64) (string, bool) { return "", false })
+	finished(t, pool, intent.Release, &p2.ID, intent.Done, minedTx{step: "release", from: tank, to: escrow, gasUsed: 1, price: 1})
+	if _, err := other.BookGas(ctx, 0); err == nil {
+		t.Fatal("booking on a chain without a native ledger did not fail")
+	}
+}
