@@ -15,8 +15,9 @@ func TestNonceNeverCarriesAnotherPayload(t *testing.T) {
 	ctx := context.Background()
 	admin := dbtest.Pool(t)
 	const intentID = "8a4c1d1e-0000-4000-8000-0000000000a1"
-	if _, err := admin.Exec(ctx, `INSERT INTO signer_intents (id, kind, chain_id, contract, token, amount, state)
-		VALUES ($1, 'gas_topup', 77, '0x1111111111111111111111111111111111111111', '0x0000000000000000000000000000000000000000', 1, 'signing')`, intentID); err != nil {
+	if _, err := admin.Exec(ctx, `INSERT INTO signer_intents (id, kind, chain_id, contract, token, amount, state, recipient)
+		VALUES ($1, 'gas_topup', 77, '0x1111111111111111111111111111111111111111', '0x0000000000000000000000000000000000000000', 1, 'signing',
+		'0x3333333333333333333333333333333333333333')`, intentID); err != nil {
 		t.Fatal(err)
 	}
 	pool, err := signer.OpenDB(ctx, dbtest.URL(t))

@@ -20,8 +20,9 @@ func TestSignerRoleCannotWritePaymentsOrLedger(t *testing.T) {
 	admin := dbtest.Pool(t)
 	// One intent to update (written as the privileged side would).
 	var intentID = "8a4c1d1e-0000-4000-8000-000000000001"
-	if _, err := admin.Exec(ctx, `INSERT INTO signer_intents (id, kind, chain_id, contract, token, amount, state)
-		VALUES ($1, 'gas_topup', 56, '0x1111111111111111111111111111111111111111', '0x0000000000000000000000000000000000000000', 1, 'pending')`, intentID); err != nil {
+	if _, err := admin.Exec(ctx, `INSERT INTO signer_intents (id, kind, chain_id, contract, token, amount, state, recipient)
+		VALUES ($1, 'gas_topup', 56, '0x1111111111111111111111111111111111111111', '0x0000000000000000000000000000000000000000', 1, 'pending',
+		'0x3333333333333333333333333333333333333333')`, intentID); err != nil {
 		t.Fatal(err)
 	}
 	pool, err := signer.OpenDB(ctx, dbtest.URL(t))
@@ -57,6 +58,8 @@ func TestSignerRoleCannotWritePaymentsOrLedger(t *testing.T) {
 		`INSERT INTO payment_timeline (payment_id, seq, to_state, event, actor) VALUES (gen_random_uuid(), 1, 'released', 'x', 'x')`,
 		`DELETE FROM payments`,
 		`UPDATE ledger_accounts SET credits_posted = credits_posted + 1`,
+		// the worker marks an intent's gas booked, not the signer
+		`UPDATE signer_intents SET gas_booked_at = now() WHERE id = '` + intentID + `'`,
 		`INSERT INTO ledger_transfers (id) VALUES (gen_random_uuid())`,
 		`DELETE FROM ledger_entries`,
 		`INSERT INTO signer_intents (id, kind, chain_id, contract, token, state) VALUES (gen_random_uuid(), 'sweep', 1, '0x1111111111111111111111111111111111111111', '0x1111111111111111111111111111111111111111', 'pending')`,

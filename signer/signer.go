@@ -230,6 +230,8 @@ func describe(in *intent.Intent) string {
 		return fmt.Sprintf("refund payment %s: %s to buyer %s, token %s, chain %d", in.PaymentID, in.Amount, in.Buyer.Hex(), in.Token.Hex(), in.ChainID)
 	case intent.Sweep:
 		return fmt.Sprintf("sweep payment %s: %s of token %s into escrow %s, chain %d", in.PaymentID, in.Amount, in.Token.Hex(), in.Contract.Hex(), in.ChainID)
+	case intent.GasTopup:
+		return fmt.Sprintf("gas top-up: %s wei from the gas tank to %s, chain %d", in.Amount, in.Recipient.Hex(), in.ChainID)
 	}
 	return string(in.Kind)
 }

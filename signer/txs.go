@@ -25,7 +25,7 @@ import (
 
 // Steps: the transactions an intent makes, in order.
 const (
-	StepGasTopup = "gas_topup" // gas tank → deposit address (sweep)
+	StepGasTopup = "gas_topup" // gas tank → deposit address (sweep), or to a gas_topup intent's recipient
 	StepApprove  = "approve"   // deposit: token.approve(escrow, amount) (sweep)
 	StepFund     = "fund"      // deposit: escrow.fund(...) (sweep)
 	StepRelease  = "release"   // operator: escrow.release(...)
@@ -210,6 +210,11 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 			return &call{step: StepFund, key: key, to: c.Escrow, value: new(big.Int), data: data}, nil
 		}
 		return nil, nil
+	case intent.GasTopup:
+		if done[StepGasTopup] {
+			return nil, nil
+		}
+		return &call{step: StepGasTopup, key: s.cfg.Keys.Operator, to: in.Recipient, value: new(big.Int).Set(in.Amount)}, nil
 	case intent.Release, intent.Refund:
 		step := StepRelease
 		if in.Kind == intent.Refund {

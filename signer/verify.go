@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/ledger"
@@ -29,6 +31,17 @@ type Policy struct {
 	// FeeRecipients lists where a release may send the commission, per chain; empty means only
 	// the payment's own fee address.
 	FeeRecipients map[uint64][]common.Address
+	// GasTopups allow standalone gas_topup intents per chain; a chain without an entry allows
+	// none (deny by default).
+	GasTopups map[uint64]GasTopupPolicy
+}
+
+// GasTopupPolicy is where the gas tank may send native currency by a gas_topup intent, and how
+// much (wei) in one transaction and in a rolling 24 hours.
+type GasTopupPolicy struct {
+	Destinations []common.Address
+	PerTx        *big.Int
+	PerDay       *big.Int
 }
 
 // LimitKey names a chain and token.
@@ -61,7 +74,7 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) error {
 		return rejectf("intent names contract %s; the signer's escrow on chain %d is %s", in.Contract.Hex(), in.ChainID, c.Escrow.Hex())
 	}
 	if in.Kind == intent.GasTopup {
-		return rejectf("standalone gas_topup intents are not supported: sweeps top up their deposit themselves")
+		return s.verifyGasTopup(ctx, c, in)
 	}
 	if in.PaymentID.IsZero() {
 		return rejectf("a %s intent needs a payment", in.Kind)
@@ -205,6 +218,53 @@ func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p
 	}
 	if got, err := s.cfg.Keys.Ring.Address(p.DepositIndex); err != nil || got != p.Deposit {
 		return rejectf("deposit index %d does not derive the payment's deposit address %s", p.DepositIndex, p.Deposit.Hex())
+	}
+	return nil
+}
+
+// verifyGasTopup checks a standalone top-up: native currency, to a destination the policy lists,
+// within its per-transaction and 24-hour limits, and the tank holds it.
+func (s *Signer) verifyGasTopup(ctx context.Context, c *Chain, in *intent.Intent) error {
+	tank := s.cfg.Keys.OperatorAddress()
+	switch {
+	case !in.PaymentID.IsZero():
+		return rejectf("a gas_topup intent names no payment")
+	case in.Token != chain.NativeToken:
+		return rejectf("a gas top-up sends the chain's own currency (token %s), not token %s", chain.NativeToken.Hex(), in.Token.Hex())
+	case in.Recipient == (common.Address{}):
+		return rejectf("a gas top-up needs a recipient")
+	case in.Recipient == tank:
+		return rejectf("the gas tank %s does not top itself up", tank.Hex())
+	case in.Amount == nil || in.Amount.Sign() <= 0:
+		return rejectf("a gas top-up needs a positive amount")
+	}
+	pol, ok := s.cfg.Policy.GasTopups[in.ChainID]
+	if !ok {
+		return rejectf("policy: no gas top-ups are allowed on chain %d (deny by default)", in.ChainID)
+	}
+	if !slices.Contains(pol.Destinations, in.Recipient) {
+		return rejectf("policy: %s is not an allowed gas top-up destination on chain %d", in.Recipient.Hex(), in.ChainID)
+	}
+	if in.Amount.Cmp(pol.PerTx) > 0 {
+		return rejectf("policy: %s wei exceeds the gas top-up per-transaction limit %s on chain %d", in.Amount, pol.PerTx, in.ChainID)
+	}
+	// Signed in the last 24 hours, or verified and about to be signed.
+	var n db.Amount
+	if err := s.cfg.Pool.QueryRow(ctx, `SELECT coalesce(sum(amount), 0) FROM signer_intents
+		WHERE chain_id = $1 AND kind = 'gas_topup' AND id <> $2 AND state <> 'rejected'
+		AND (signed_at > now() - interval '24 hours' OR (signed_at IS NULL AND state = 'approved'))`, in.ChainID, in.ID).Scan(&n); err != nil {
+		return err
+	}
+	if total := new(big.Int).Add(n.V, in.Amount); total.Cmp(pol.PerDay) > 0 {
+		return rejectf("policy: %s wei on top of %s in the last 24 hours exceeds the gas top-up daily limit %s on chain %d",
+			in.Amount, n.V, pol.PerDay, in.ChainID)
+	}
+	bal, err := c.Client.BalanceAt(ctx, tank, nil)
+	if err != nil {
+		return err
+	}
+	if bal.Cmp(in.Amount) <= 0 {
+		return rejectf("the gas tank %s holds %s wei, not more than the %s asked", tank.Hex(), bal, in.Amount)
 	}
 	return nil
 }

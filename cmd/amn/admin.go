@@ -29,14 +29,14 @@ type adminOptions struct {
 
 func newAdminCmd() *cobra.Command {
 	var o adminOptions
-	cmd := &cobra.Command{Use: "admin", Short: "Ask for releases, refunds and sweeps, and follow the signer's intents (admins)"}
+	cmd := &cobra.Command{Use: "admin", Short: "Ask for releases, refunds, sweeps and gas top-ups, and follow the signer's intents (admins)"}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
 	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
 	pf.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract (default: the payment's chain's escrow in --chain-config)")
 	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract per chain)")
 	cmd.AddCommand(newAdminRequestCmd(&o, intent.Release), newAdminRequestCmd(&o, intent.Refund),
-		newAdminSweepCmd(&o), newAdminIntentsCmd(&o))
+		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o))
 	return cmd
 }
 
@@ -163,6 +163,8 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 		fmt.Fprintf(w, "  pays %s back to buyer %s (token %s)\n", in.Amount, in.Buyer.Hex(), in.Token.Hex())
 	case intent.Sweep:
 		fmt.Fprintf(w, "  moves %s of token %s into escrow %s\n", in.Amount, in.Token.Hex(), in.Contract.Hex())
+	case intent.GasTopup:
+		fmt.Fprintf(w, "  sends %s wei from the gas tank to %s\n", in.Amount, in.Recipient.Hex())
 	}
 }
 
@@ -303,6 +305,88 @@ func adminSweep(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o *adminOp
 		return fmt.Errorf("%d of %d sweeps could not be recorded", failed, len(lines))
 	}
 	return nil
+}
+
+func newAdminTopupCmd(o *adminOptions) *cobra.Command {
+	var (
+		chainFlag string
+		wait      bool
+		timeout   time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "topup --chain CHAIN ADDRESS AMOUNT",
+		Short: "Ask the signer to send the chain's currency from the gas tank to ADDRESS (for gas)",
+		Long: `topup records a gas_topup intent: AMOUNT of the chain's own currency (ETH, BNB, POL), in whole
+units exact to 18 decimals (0.05 is 50000000000000000 wei), from the gas tank to ADDRESS. The
+signer sends it only when its policy lists ADDRESS under gas_topups for the chain and the amount
+is within the per-transaction and 24-hour limits; otherwise it rejects the intent with the reason
+(--wait then exits 1). Asking again while the top-up is open returns the same intent.`,
+		Example: `  amn admin topup --chain bsc 0x9858EfFD232B4033E47d90003D41EC34EcaEda94 0.01 --wait`,
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if chainFlag == "" {
+				return badInput(errors.New("--chain is required (eth, bsc, polygon, a chain id or a key from --chain-config)"))
+			}
+			if !common.IsHexAddress(args[0]) || common.HexToAddress(args[0]) == (common.Address{}) {
+				return badInput(fmt.Errorf("%q is not an address to top up", args[0]))
+			}
+			to := common.HexToAddress(args[0])
+			wei, err := payment.ParseUnits(args[1], payment.NativeDecimals)
+			if err != nil || wei.Sign() <= 0 {
+				return badInput(fmt.Errorf("amount %q: want a positive amount of the chain's currency with at most %d decimals, such as 0.05",
+					args[1], payment.NativeDecimals))
+			}
+			reg, err := chain.LoadRegistry(o.ChainConfig)
+			if err != nil {
+				return badInput(err)
+			}
+			c, err := reg.Get(chainFlag)
+			if err != nil {
+				return badInput(fmt.Errorf("--chain: %w", err))
+			}
+			contract, err := o.escrowFor(c.ID)
+			if err != nil {
+				return err
+			}
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			store := intent.NewStore(pool, payment.New(pool, nil))
+			in, created, err := store.RequestGasTopup(ctx, intent.GasTopupRequest{ChainID: c.ID, Contract: contract, Recipient: to,
+				Amount: wei, Actor: "admin-cli"})
+			if err != nil {
+				return adminErr(err)
+			}
+			out := cmd.OutOrStdout()
+			if !o.JSON {
+				verb := "recorded"
+				if !created {
+					verb = "already open"
+				}
+				cur := c.Currency
+				if cur == "" {
+					cur = "native"
+				}
+				fmt.Fprintf(out, "gas_topup intent %s %s (state %s): %s %s (%s wei) from the gas tank to %s on %s (chain %d)\n",
+					in.ID, verb, in.State, payment.FormatUnits(in.Amount, payment.NativeDecimals), cur, in.Amount, in.Recipient.Hex(), c.Key, c.ID)
+			}
+			if !wait {
+				if o.JSON {
+					return printJSON(out, in)
+				}
+				return nil
+			}
+			return followIntent(ctx, out, store, in, timeout, o.JSON)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&chainFlag, "chain", "", "the chain: eth, bsc, polygon, a chain id or a key from --chain-config")
+	f.BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
+	f.DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")
+	return cmd
 }
 
 func newAdminIntentsCmd(o *adminOptions) *cobra.Command {

@@ -2,18 +2,22 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/signer"
+	"github.com/amanat/amn/signer/intent"
 )
 
 func TestSignerInitWritesEncryptedKeysAndPrintsNoSecret(t *testing.T) {
@@ -100,5 +104,49 @@ func TestSignerAuditVerify(t *testing.T) {
 	}
 	if code, _, errs = run(t, env, "signer", "audit", "verify"); code != 0 {
 		t.Fatalf("verify after restoring: exit %d: %s", code, errs)
+	}
+}
+
+// amn admin topup refuses what it cannot turn into a gas_topup intent with one clear line (exit 2);
+// a good request is recorded once, and asking again returns it.
+func TestAdminTopupRequests(t *testing.T) {
+	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
+	to := "0x00000000000000000000000000000000000A110e"
+	escrow := "--escrow=0x00000000000000000000000000000000000e5c40"
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no chain", []string{to, "0.01", escrow}, "--chain is required"},
+		{"bad address", []string{"--chain", "bsc", "0xnope", "0.01", escrow}, `"0xnope" is not an address to top up`},
+		{"zero address", []string{"--chain", "bsc", "0x0000000000000000000000000000000000000000", "0.01", escrow}, "is not an address to top up"},
+		{"too many decimals", []string{"--chain", "bsc", to, "0.0000000000000000001", escrow}, "at most 18 decimals"},
+		{"zero amount", []string{"--chain", "bsc", to, "0", escrow}, "want a positive amount"},
+		{"negative amount", []string{"--chain", "bsc", escrow, "--", to, "-1"}, "want a positive amount"},
+		{"unknown chain", []string{"--chain", "solana", to, "0.01", escrow}, `unknown chain "solana"`},
+		{"no escrow", []string{"--chain", "bsc", to, "0.01"}, "no escrow contract known for chain 56"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := run(t, env, append([]string{"admin", "topup"}, tc.args...)...)
+			lines := strings.Split(strings.TrimSpace(errs), "\n")
+			if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Fatalf("exit %d, stderr %q (stdout %q); want 2 and one line with %q", code, errs, out, tc.want)
+			}
+		})
+	}
+	code, out, errs := run(t, env, "admin", "topup", "--chain", "bsc", to, "0.05", escrow, "--json")
+	var in intent.Intent
+	if code != 0 || json.Unmarshal([]byte(out), &in) != nil || in.Kind != intent.GasTopup || in.State != intent.Pending ||
+		in.Amount.Cmp(big.NewInt(5e16)) != 0 || in.Recipient != common.HexToAddress(to) || in.ChainID != 56 {
+		t.Fatalf("admin topup --json: exit %d: %s%s", code, out, errs)
+	}
+	code, out, errs = run(t, env, "admin", "topup", "--chain", "bsc", to, "0.05", escrow)
+	if code != 0 || !strings.Contains(out, in.ID.String()+" already open") || !strings.Contains(out, "0.05 BNB (50000000000000000 wei)") {
+		t.Fatalf("admin topup again: exit %d: %s%s", code, out, errs)
+	}
+	code, _, errs = run(t, env, "admin", "topup", "--chain", "bsc", to, "0.06", escrow)
+	if code != 2 || !strings.Contains(errs, "is still open") {
+		t.Fatalf("another amount while one is open: exit %d: %s", code, errs)
 	}
 }

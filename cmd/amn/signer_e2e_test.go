@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
@@ -86,8 +87,10 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	chains := write("chains.json", fmt.Sprintf(`{"chains": [{"key": "bsc", "endpoints": [%q], "escrow": %q}]}`, f.URL, f.Addresses.Escrow.Hex()))
-	policy := write("policy.json", fmt.Sprintf(`{"limits": [{"chain_id": 56, "token": %q, "per_tx": "1000000000000", "per_day": "10000000000000"}]}`,
-		f.Addresses.USDT.Hex()))
+	topupTo := common.HexToAddress("0x00000000000000000000000000000000000a110e")
+	policy := write("policy.json", fmt.Sprintf(`{"limits": [{"chain_id": 56, "token": %q, "per_tx": "1000000000000", "per_day": "10000000000000"}],
+		"gas_topups": [{"chain_id": 56, "destinations": [%q], "per_tx": "20000000000000000", "per_day": "50000000000000000"}]}`,
+		f.Addresses.USDT.Hex(), topupTo.Hex()))
 	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
 	signerArgs := []string{"signer", "--key-dir", keys, "--passphrase-file", pass, "--chain-config", chains, "--chains", "bsc",
 		"--policy", policy, "--poll", "100ms", "--log-level", "debug"}
@@ -183,6 +186,19 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	code, _, errs = run(t, env, "admin", "refund", p.ID.String(), "--chain-config", chains)
 	if code != 2 || !strings.Contains(errs, "--reason") {
 		t.Fatalf("refund without a reason: exit %d: %s", code, errs)
+	}
+	// A gas top-up the policy allows, and one it does not.
+	code, out, errs = run(t, env, "admin", "topup", "--chain", "bsc", topupTo.Hex(), "0.01", "--chain-config", chains, "--wait", "--timeout", "60s")
+	if code != 0 || !strings.Contains(out, "gas_topup intent") || !strings.Contains(out, "0.01 BNB (10000000000000000 wei)") || !strings.Contains(out, "done") {
+		t.Fatalf("admin topup --wait: exit %d:\n%s%s", code, out, errs)
+	}
+	if b, _ := f.Client.BalanceAt(ctx, topupTo, nil); b.Cmp(big.NewInt(1e16)) != 0 {
+		t.Fatalf("topped-up address holds %s wei", b)
+	}
+	stranger := "0x000000000000000000000000000000000000bAD0"
+	code, out, errs = run(t, env, "admin", "topup", "--chain", "56", stranger, "0.01", "--chain-config", chains, "--wait", "--timeout", "60s")
+	if code != 1 || !strings.Contains(errs, "not an allowed gas top-up destination") {
+		t.Fatalf("admin topup to a stranger: exit %d:\n%s%s", code, out, errs)
 	}
 	if strings.Contains(logs.String(), `"level":"ERROR"`) {
 		t.Fatalf("the signer logged errors:\n%s", logs.String())

@@ -2,6 +2,7 @@ package intent_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
@@ -41,8 +43,12 @@ func finished(t *testing.T, pool *pgxpool.Pool, kind intent.Kind, pid *ledger.ID
 	if state == intent.Rejected {
 		reason = "a transaction reverted"
 	}
-	if _, err := pool.Exec(ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, amount, state, reason)
-		VALUES ($1, $2, $3, 56, $4, $5, 1, $6, $7)`, id, string(kind), pid, lower(escrow), lower(usdt), string(state), reason); err != nil {
+	var recipient any
+	if kind == intent.GasTopup {
+		recipient = lower(txs[0].to)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, amount, state, reason, recipient)
+		VALUES ($1, $2, $3, 56, $4, $5, 1, $6, $7, $8)`, id, string(kind), pid, lower(escrow), lower(usdt), string(state), reason, recipient); err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range txs {
@@ -150,5 +156,50 @@ func TestBookGas(t *testing.T) {
 	finished(t, pool, intent.Release, &p2.ID, intent.Done, minedTx{step: "release", from: tank, to: escrow, gasUsed: 1, price: 1})
 	if _, err := other.BookGas(ctx, 0); err == nil {
 		t.Fatal("booking on a chain without a native ledger did not fail")
+	}
+}
+
+// Gas top-up requests: refusals, and one open top-up per recipient and chain.
+func TestRequestGasTopup(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	store := intent.NewStore(pool, payment.New(pool, nil))
+	to := common.HexToAddress("0x0000000000000000000000000000000000070707")
+	req := intent.GasTopupRequest{ChainID: 56, Contract: escrow, Recipient: to, Amount: big.NewInt(5e16)}
+	for name, r := range map[string]intent.GasTopupRequest{
+		"no contract":     {ChainID: 56, Recipient: to, Amount: big.NewInt(1)},
+		"no recipient":    {ChainID: 56, Contract: escrow, Amount: big.NewInt(1)},
+		"zero amount":     {ChainID: 56, Contract: escrow, Recipient: to, Amount: new(big.Int)},
+		"negative amount": {ChainID: 56, Contract: escrow, Recipient: to, Amount: big.NewInt(-1)},
+		"no chain":        {Contract: escrow, Recipient: to, Amount: big.NewInt(1)},
+	} {
+		if _, _, err := store.RequestGasTopup(ctx, r); !errors.Is(err, intent.ErrNotAllowed) && !errors.Is(err, intent.ErrNoEscrow) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	in, created, err := store.RequestGasTopup(ctx, req)
+	if err != nil || !created || in.Kind != intent.GasTopup || in.State != intent.Pending || in.Recipient != to ||
+		in.Amount.Cmp(req.Amount) != 0 || in.Token != chain.NativeToken || !in.PaymentID.IsZero() {
+		t.Fatalf("top-up %+v created=%v %v", in, created, err)
+	}
+	if again, created, err := store.RequestGasTopup(ctx, req); err != nil || created || again.ID != in.ID {
+		t.Fatalf("asking again: %+v created=%v %v", again, created, err)
+	}
+	other := req
+	other.Amount = big.NewInt(1)
+	if _, _, err := store.RequestGasTopup(ctx, other); !errors.Is(err, intent.ErrNotAllowed) {
+		t.Fatalf("another amount while one is open: %v", err)
+	}
+	// Another chain is another top-up; once the first is finished, a new one may be asked for.
+	other = req
+	other.ChainID = 137
+	if o, created, err := store.RequestGasTopup(ctx, other); err != nil || !created || o.ID == in.ID {
+		t.Fatalf("top-up on another chain: %v created=%v", err, created)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'done' WHERE id = $1`, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	if next, created, err := store.RequestGasTopup(ctx, req); err != nil || !created || next.ID == in.ID {
+		t.Fatalf("after the first is done: %v created=%v", err, created)
 	}
 }

@@ -70,6 +70,7 @@ type Intent struct {
 	FeeAmount       *big.Int       `json:"fee_amount,omitempty"`
 	Buyer           common.Address `json:"buyer,omitzero"`
 	Amount          *big.Int       `json:"amount,omitempty"`
+	Recipient       common.Address `json:"recipient,omitzero"` // gas_topup: where Amount wei go
 	ResolvesDispute bool           `json:"resolves_dispute"`
 	Deadline        int64          `json:"deadline"` // unix seconds
 	State           State          `json:"state"`
@@ -141,7 +142,7 @@ func NewStore(pool *pgxpool.Pool, payments *payment.Service) *Store {
 // Columns of signer_intents, in scan order.
 const Columns = `id, kind, payment_id, chain_id, contract, token, seller, seller_amount, fee_recipient, fee_amount,
 	buyer, amount, resolves_dispute, deadline, state, reason, requested_by, created_at, updated_at, signed_at,
-	gas_used, gas_cost`
+	gas_used, gas_cost, recipient`
 
 // Scan reads one intent row selected with Columns.
 func Scan(row pgx.Row) (*Intent, error) {
@@ -150,13 +151,14 @@ func Scan(row pgx.Row) (*Intent, error) {
 		pid                             *ledger.ID
 		contract, token                 string
 		seller, feeRecipient, buyer     *string
+		recipient                       *string
 		sellerAmount, feeAmount, amount nullAmount
 		gas                             db.Amount
 		gasUsed                         int64
 	)
 	err := row.Scan(&in.ID, &in.Kind, &pid, &in.ChainID, &contract, &token, &seller, &sellerAmount, &feeRecipient,
 		&feeAmount, &buyer, &amount, &in.ResolvesDispute, &in.Deadline, &in.State, &in.Reason, &in.RequestedBy,
-		&in.CreatedAt, &in.UpdatedAt, &in.SignedAt, &gasUsed, &gas)
+		&in.CreatedAt, &in.UpdatedAt, &in.SignedAt, &gasUsed, &gas, &recipient)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -173,7 +175,7 @@ func Scan(row pgx.Row) (*Intent, error) {
 		}
 		return common.HexToAddress(*s)
 	}
-	in.Seller, in.FeeRecipient, in.Buyer = addr(seller), addr(feeRecipient), addr(buyer)
+	in.Seller, in.FeeRecipient, in.Buyer, in.Recipient = addr(seller), addr(feeRecipient), addr(buyer), addr(recipient)
 	in.SellerAmount, in.FeeAmount, in.Amount, in.GasCost = sellerAmount.V, feeAmount.V, amount.V, gas.V
 	if in.GasCost == nil {
 		in.GasCost = new(big.Int)
