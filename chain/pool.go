@@ -21,6 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 )
 
 // RPCMetrics are the pool's metrics, labelled by chain and endpoint (scheme and host only).
@@ -553,45 +554,64 @@ func (p *Pool) Blocks(ctx context.Context, from, to uint64, full bool) ([]Block,
 	if to < from {
 		return nil, nil
 	}
+	// Batches of 100 blocks, up to blockFetchers of them in flight at once.
 	const batch = 100
-	out := make([]Block, 0, to-from+1)
+	n := to - from + 1
+	out := make([]Block, n)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(blockFetchers)
 	for start := from; start <= to; start += batch {
 		end := min(start+batch-1, to)
-		raws := make([]*rpcBlock, end-start+1)
-		elems := make([]rpc.BatchElem, len(raws))
-		for i := range elems {
-			elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(start + uint64(i)), full}, Result: &raws[i]}
-		}
-		err := p.try(ctx, "eth_getBlockByNumber", end, false, func(ctx context.Context, ep *endpoint) error {
-			for i := range elems {
-				elems[i].Error = nil
-				raws[i] = nil
-			}
-			if err := p.batch(ctx, ep, elems); err != nil {
-				return err
-			}
-			for i, e := range elems {
-				if e.Error != nil {
-					return e.Error
-				}
-				if raws[i] == nil || uint64(raws[i].Number) != start+uint64(i) {
-					return fmt.Errorf("block %d: %w", start+uint64(i), errNullResult)
-				}
-			}
-			ep.mu.Lock()
-			ep.head = max(ep.head, end)
-			ep.mu.Unlock()
-			return nil
+		g.Go(func() error {
+			bs, err := p.blockBatch(ctx, start, end, full)
+			copy(out[start-from:], bs)
+			return err
 		})
-		if err != nil {
-			return nil, err
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// blockFetchers is how many block batches one Blocks call keeps in flight.
+const blockFetchers = 4
+
+// blockBatch reads blocks start … end in one batch call.
+func (p *Pool) blockBatch(ctx context.Context, start, end uint64, full bool) ([]Block, error) {
+	raws := make([]*rpcBlock, end-start+1)
+	elems := make([]rpc.BatchElem, len(raws))
+	for i := range elems {
+		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(start + uint64(i)), full}, Result: &raws[i]}
+	}
+	err := p.try(ctx, "eth_getBlockByNumber", end, false, func(ctx context.Context, ep *endpoint) error {
+		for i := range elems {
+			elems[i].Error = nil
+			raws[i] = nil
 		}
-		for _, r := range raws {
-			b, err := r.block(full)
-			if err != nil {
-				return nil, err
+		if err := p.batch(ctx, ep, elems); err != nil {
+			return err
+		}
+		for i, e := range elems {
+			if e.Error != nil {
+				return e.Error
 			}
-			out = append(out, b)
+			if raws[i] == nil || uint64(raws[i].Number) != start+uint64(i) {
+				return fmt.Errorf("block %d: %w", start+uint64(i), errNullResult)
+			}
+		}
+		ep.mu.Lock()
+		ep.head = max(ep.head, end)
+		ep.mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Block, len(raws))
+	for i, r := range raws {
+		if out[i], err = r.block(full); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

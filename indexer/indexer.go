@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -38,10 +37,7 @@ type Options struct {
 	// WatchRefresh is how often the whole watch set is read again (default 30 s); in between,
 	// only new payments are read.
 	WatchRefresh time.Duration
-	// Workers record and credit observations of different payments concurrently (default 8);
-	// one payment's observations are always handled in chain order by one worker.
-	Workers int
-	Now     func() time.Time
+	Now          func() time.Time
 }
 
 // ErrHalted is returned while crediting on the chain is halted: a reorg reached a credited
@@ -132,9 +128,6 @@ func New(cfg chain.Config, rpc RPC, pool *pgxpool.Pool, payments *payment.Servic
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Workers == 0 {
-		o.Workers = 8
 	}
 	if o.WatchRefresh == 0 {
 		o.WatchRefresh = 30 * time.Second
@@ -307,9 +300,7 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 	for _, b := range blocks {
 		times[b.Number] = b.Time
 	}
-	if err := perPayment(ctx, ix.o.Workers, matches, func(m Match) ledger.ID { return m.PaymentID }, func(ctx context.Context, m Match) error {
-		return ix.record(ctx, m, times[m.Obs.BlockNumber])
-	}); err != nil {
+	if err := ix.record(ctx, matches, times); err != nil {
 		return false, err
 	}
 	if err := ix.store.advance(ctx, ix.cfg.ID, cp.Processed, blocks); err != nil {
@@ -385,61 +376,93 @@ func chunks[T any](xs []T, n int) [][]T {
 	return out
 }
 
-// record stores one match and tells the payment: a pending deposit (Detect), or an exception
-// for money the payment did not ask for. Doing it again is a no-op on both sides.
-func (ix *Indexer) record(ctx context.Context, m Match, blockTime uint64) error {
-	if m.Escrow != nil {
-		if _, err := ix.payments.Get(ctx, m.PaymentID); errors.Is(err, payment.ErrNotFound) {
-			return nil // an escrow of someone else's making
-		} else if err != nil {
-			return err
-		}
-		ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
-		return ix.store.putObservation(ctx, m, StatePending, ledger.ID{}, "")
+// record stores a step's matches and tells their payments: every deposit of the step in one
+// payment.DetectMany, every observation in one INSERT. Money a payment did not ask for (another
+// chain or token, or a state that takes no deposit) is kept as an exception. Doing it again is a
+// no-op on both sides.
+func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[uint64]uint64) error {
+	if len(matches) == 0 {
+		return nil
 	}
-	if m.Kind == KindNative {
-		ok, err := ix.succeeded(ctx, m.Obs.TxHash, m.Obs.BlockHash)
-		if err != nil || !ok {
-			return err
-		}
+	ids := make([]ledger.ID, 0, len(matches))
+	for _, m := range matches {
+		ids = append(ids, m.PaymentID)
 	}
-	p, err := ix.payments.Get(ctx, m.PaymentID)
+	payments, err := ix.payments.GetMany(ctx, ids)
 	if err != nil {
 		return err
 	}
-	reason := ""
-	switch {
-	case p.ChainID != ix.cfg.ID:
-		reason = fmt.Sprintf("wrong chain: payment is on chain %d", p.ChainID)
-	case p.Token != m.Obs.Token:
-		reason = fmt.Sprintf("wrong token: payment asks for %s", p.Token.Hex())
-	default:
-		_, err := ix.payments.Detect(ctx, m.PaymentID, m.Obs)
-		var te *payment.TransitionError
-		switch {
-		case errors.As(err, &te):
-			reason = fmt.Sprintf("arrived while the payment was %s", te.From)
-		case err != nil:
-			return err
-		default:
-			ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
-			if blockTime > 0 {
-				ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(ix.o.Now().Sub(time.Unix(int64(blockTime), 0)).Seconds())
+	var (
+		rows       []obsRow
+		deposits   []Match
+		detections []payment.Detection
+		exceptions []obsRow
+	)
+	for _, m := range matches {
+		p := payments[m.PaymentID]
+		if m.Escrow != nil {
+			if p != nil { // else an escrow of someone else's making
+				ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
+				rows = append(rows, obsRow{Match: m, state: StatePending})
 			}
-			return ix.store.putObservation(ctx, m, StatePending, m.Obs.TransferID(), "")
+			continue
+		}
+		if p == nil {
+			return fmt.Errorf("payment %s of %s: %w", m.PaymentID, m.Obs.TxHash.Hex(), payment.ErrNotFound)
+		}
+		if m.Kind == KindNative {
+			ok, err := ix.succeeded(ctx, m.Obs.TxHash, m.Obs.BlockHash)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+		}
+		switch {
+		case p.ChainID != ix.cfg.ID:
+			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong chain: payment is on chain %d", p.ChainID)})
+		case p.Token != m.Obs.Token:
+			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong token: payment asks for %s", p.Token.Hex())})
+		default:
+			deposits = append(deposits, m)
+			detections = append(detections, payment.Detection{Payment: m.PaymentID, Obs: m.Obs})
 		}
 	}
-	token := m.Obs.Token
-	if token == chain.NativeToken {
-		token = common.Address{}
-	}
-	if err := ix.payments.RecordException(ctx, payment.Exception{PaymentID: p.ID.String(), ChainID: ix.cfg.ID, Token: token,
-		Amount: m.Obs.Amount, TxHash: m.Obs.TxHash, LogIndex: m.Obs.LogIndex, Reason: reason}); err != nil {
+	res, err := ix.payments.DetectMany(ctx, detections)
+	if err != nil {
 		return err
 	}
-	ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StateException).Inc()
-	ix.log.Warn("deposit exception", "payment_id", p.ID, "tx", m.Obs.TxHash, "block", m.Obs.BlockNumber, "reason", reason)
-	return ix.store.putObservation(ctx, m, StateException, ledger.ID{}, reason)
+	now := ix.o.Now()
+	for i, r := range res {
+		m := deposits[i]
+		var te *payment.TransitionError
+		switch {
+		case errors.As(r.Err, &te):
+			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
+		case r.Err != nil:
+			return r.Err
+		default:
+			ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
+			if t := blockTimes[m.Obs.BlockNumber]; t > 0 {
+				ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(now.Sub(time.Unix(int64(t), 0)).Seconds())
+			}
+			rows = append(rows, obsRow{Match: m, state: StatePending, transfer: m.Obs.TransferID()})
+		}
+	}
+	for _, e := range exceptions {
+		token := e.Obs.Token
+		if token == chain.NativeToken {
+			token = common.Address{}
+		}
+		if err := ix.payments.RecordException(ctx, payment.Exception{PaymentID: e.PaymentID.String(), ChainID: ix.cfg.ID, Token: token,
+			Amount: e.Obs.Amount, TxHash: e.Obs.TxHash, LogIndex: e.Obs.LogIndex, Reason: e.note}); err != nil {
+			return err
+		}
+		ix.m.observations.WithLabelValues(ix.cfg.Key, e.Kind, StateException).Inc()
+		ix.log.Warn("deposit exception", "payment_id", e.PaymentID, "tx", e.Obs.TxHash, "block", e.Obs.BlockNumber, "reason", e.note)
+	}
+	return ix.store.putObservations(ctx, append(rows, exceptions...))
 }
 
 // succeeded reads a transaction's receipt: a reverted transaction moved no value.
@@ -581,28 +604,49 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 		if err != nil {
 			return err
 		}
-		err = perPayment(ctx, ix.o.Workers, pending, func(o observation) ledger.ID { return o.PaymentID }, func(ctx context.Context, o observation) error {
+		// Deposits are credited in batches (payment.ConfirmMany); an escrow event or an orphan
+		// first credits what came before it, so every payment sees its events in chain order.
+		var batch []observation
+		flush := func() error {
+			err := ix.creditAll(ctx, batch)
+			batch = batch[:0]
+			return err
+		}
+		for _, o := range pending {
 			n := o.Obs.BlockNumber
 			switch {
 			case stored[n] == o.Obs.BlockHash && remote[n] == o.Obs.BlockHash:
-				return ix.credit(ctx, o)
+				if !isEscrowKind(o.Kind) {
+					batch = append(batch, o)
+					continue
+				}
+				if err := flush(); err != nil {
+					return err
+				}
+				if err := ix.applyEscrow(ctx, o); err != nil {
+					return err
+				}
 			case stored[n] != o.Obs.BlockHash && stored[n] != (common.Hash{}) && remote[n] == stored[n]:
 				// Seen in a block that is not on the followed chain (a rescan raced a reorg).
+				if err := flush(); err != nil {
+					return err
+				}
 				if !isEscrowKind(o.Kind) {
 					if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
 						return err
 					}
 				}
-				return ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality")
+				if err := ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality"); err != nil {
+					return err
+				}
 			default:
 				// The node and the followed chain disagree at a final height: the next ingest
 				// step sees the reorg (and halts if it reaches credits). Never credit meanwhile.
 				ix.log.Warn("final block disagrees with the node; not crediting", "block", n,
 					"observed", o.Obs.BlockHash.Hex(), "followed", stored[n].Hex(), "node", remote[n].Hex())
-				return nil
 			}
-		})
-		if err != nil {
+		}
+		if err := flush(); err != nil {
 			return err
 		}
 	}
@@ -612,16 +656,33 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 	return nil
 }
 
-func (ix *Indexer) credit(ctx context.Context, o observation) error {
-	if isEscrowKind(o.Kind) {
-		return ix.applyEscrow(ctx, o)
+// creditAll posts the pending transfers of final deposits, all in one payment.ConfirmMany, and
+// marks their observations credited in one statement.
+func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
+	if len(obs) == 0 {
+		return nil
 	}
-	if _, err := ix.payments.Confirm(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
+	cs := make([]payment.Confirmation, len(obs))
+	for i, o := range obs {
+		cs[i] = payment.Confirmation{Payment: o.PaymentID, Obs: o.Obs.TransferID()}
+	}
+	res, err := ix.payments.ConfirmMany(ctx, cs)
+	if err != nil {
 		return err
 	}
-	ix.m.credits.WithLabelValues(ix.cfg.Key).Inc()
-	ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateCredited).Inc()
-	return ix.store.setState(ctx, o.Obs, StateCredited, "")
+	for _, r := range res {
+		if r.Err != nil {
+			return r.Err
+		}
+	}
+	if err := ix.store.setStates(ctx, obs, StateCredited); err != nil {
+		return err
+	}
+	ix.m.credits.WithLabelValues(ix.cfg.Key).Add(float64(len(obs)))
+	for _, o := range obs {
+		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateCredited).Inc()
+	}
+	return nil
 }
 
 // applyEscrow moves a payment along on a final AmnEscrow event. Events without a transition
@@ -679,59 +740,4 @@ func (ix *Indexer) canonicalHashes(ctx context.Context, obs []observation) (map[
 		out[n] = bs[0].Hash
 	}
 	return out, nil
-}
-
-// perPayment runs fn over items, those of one payment in order on one worker, different payments
-// on up to workers goroutines. The first error stops the rest.
-func perPayment[T any](ctx context.Context, workers int, items []T, key func(T) ledger.ID, fn func(context.Context, T) error) error {
-	groups := map[ledger.ID][]T{}
-	var order []ledger.ID
-	for _, it := range items {
-		k := key(it)
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], it)
-	}
-	if workers <= 1 || len(order) <= 1 {
-		for _, k := range order {
-			for _, it := range groups[k] {
-				if err := fn(ctx, it); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	next := make(chan ledger.ID)
-	var wg sync.WaitGroup
-	for range min(workers, len(order)) {
-		wg.Go(func() {
-			for k := range next {
-				for _, it := range groups[k] {
-					if err := fn(ctx, it); err != nil {
-						cancel(err)
-						break
-					}
-				}
-			}
-		})
-	}
-	for _, k := range order {
-		select {
-		case next <- k:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return err
-	}
-	return nil
 }

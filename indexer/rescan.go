@@ -92,10 +92,8 @@ func (ix *Indexer) rescans(ctx context.Context, cp Checkpoint) error {
 			}
 		}
 		ms := match(matchInput{chainID: ix.cfg.ID, logs: own, proxies: ix.proxies, tokens: ix.tokens}, w)
-		for _, m := range ms {
-			if err := ix.record(ctx, m, 0); err != nil {
-				return err
-			}
+		if err := ix.record(ctx, ms, nil); err != nil {
+			return err
 		}
 		ix.log.Info("rescanned payment", "payment_id", id, "from", from, "to", cp.Processed, "matches", len(ms))
 		if _, err := ix.store.pool.Exec(ctx, `UPDATE indexer_rescans SET done_at = now() WHERE payment_id = $1 AND done_at IS NULL`, id); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
@@ -173,24 +174,64 @@ type observation struct {
 	Note  string
 }
 
-func (s store) putObservation(ctx context.Context, m Match, state string, transfer ledger.ID, note string) error {
-	var pid any
-	if !m.PaymentID.IsZero() {
-		pid = m.PaymentID
+// obsRow is a match as stored: its state, its pending transfer (deposits) and a note.
+type obsRow struct {
+	Match
+	state    string
+	transfer ledger.ID
+	note     string
+}
+
+// putObservations stores rows in one statement; one already stored stays as it is.
+func (s store) putObservations(ctx context.Context, rows []obsRow) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	var tid any
-	if !transfer.IsZero() {
-		tid = transfer
-	}
-	token := ""
-	if m.Obs.Token != (common.Address{}) {
-		token = hexAddr(m.Obs.Token)
+	n := len(rows)
+	var (
+		chainIDs, logIdx, blockNums = make([]int64, n), make([]int64, n), make([]int64, n)
+		blockHashes, txHashes       = make([]string, n), make([]string, n)
+		kinds, tokens, states       = make([]string, n), make([]string, n), make([]string, n)
+		notes                       = make([]string, n)
+		paymentIDs, transferIDs     = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
+		amounts                     = make([]pgtype.Numeric, n)
+	)
+	for i, r := range rows {
+		chainIDs[i], logIdx[i], blockNums[i] = int64(r.Obs.ChainID), int64(r.Obs.LogIndex), int64(r.Obs.BlockNumber)
+		blockHashes[i], txHashes[i] = hexHash(r.Obs.BlockHash), hexHash(r.Obs.TxHash)
+		kinds[i], states[i], notes[i] = r.Kind, r.state, r.note
+		if r.Obs.Token != (common.Address{}) {
+			tokens[i] = hexAddr(r.Obs.Token)
+		}
+		paymentIDs[i] = pgtype.UUID{Bytes: r.PaymentID, Valid: !r.PaymentID.IsZero()}
+		transferIDs[i] = pgtype.UUID{Bytes: r.transfer, Valid: !r.transfer.IsZero()}
+		amounts[i] = db.Numeric(r.Obs.Amount)
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind,
 		payment_id, token_address, amount, state, transfer_id, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-		m.Obs.ChainID, hexHash(m.Obs.BlockHash), hexHash(m.Obs.TxHash), m.Obs.LogIndex, m.Obs.BlockNumber, m.Kind,
-		pid, token, db.Numeric(m.Obs.Amount), state, tid, note)
+		SELECT u.chain_id, u.block_hash, u.tx_hash, u.log_index, u.block_number, u.kind, u.payment_id, u.token, u.amount,
+			u.state::observation_state, u.transfer_id, u.note
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::uuid[], $8::text[],
+			$9::numeric[], $10::text[], $11::uuid[], $12::text[])
+			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note)
+		ON CONFLICT DO NOTHING`,
+		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes)
+	return err
+}
+
+// setStates moves observations to state in one statement.
+func (s store) setStates(ctx context.Context, obs []observation, state string) error {
+	n := len(obs)
+	chainIDs, logIdx := make([]int64, n), make([]int64, n)
+	blockHashes, txHashes := make([]string, n), make([]string, n)
+	for i, o := range obs {
+		chainIDs[i], logIdx[i] = int64(o.Obs.ChainID), int64(o.Obs.LogIndex)
+		blockHashes[i], txHashes[i] = hexHash(o.Obs.BlockHash), hexHash(o.Obs.TxHash)
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state, updated_at = now()
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(chain_id, block_hash, tx_hash, log_index)
+		WHERE o.chain_id = u.chain_id AND o.block_hash = u.block_hash AND o.tx_hash = u.tx_hash AND o.log_index = u.log_index`,
+		chainIDs, blockHashes, txHashes, logIdx, state)
 	return err
 }
 

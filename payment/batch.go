@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/riverqueue/river"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
@@ -69,10 +70,54 @@ func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
 	return res[0].Payment, nil
 }
 
-// applyChanges runs cs, at most maxChanges per transaction. Changes of one payment run in the
-// order given, each seeing the payment as the previous one left it. The error is for failures
-// of the database; refusals are in the results.
+// applyChanges runs cs, at most maxChanges per transaction, and up to batchWorkers transactions
+// at once over disjoint sets of payments. Changes of one payment run in the order given, each
+// seeing the payment as the previous one left it. The error is for failures of the database;
+// refusals are in the results.
 func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
+	if len(cs) <= maxChanges {
+		return s.applyChunks(ctx, cs)
+	}
+	// Deal the payments out to the workers, each payment's changes in their order.
+	groups := make([][]int, batchWorkers)
+	worker := map[ledger.ID]int{}
+	for i, c := range cs {
+		w, ok := worker[c.id]
+		if !ok {
+			w = len(worker) % batchWorkers
+			worker[c.id] = w
+		}
+		groups[w] = append(groups[w], i)
+	}
+	out := make([]Result, len(cs))
+	g, gctx := errgroup.WithContext(ctx)
+	for _, idx := range groups {
+		g.Go(func() error {
+			part := make([]change, len(idx))
+			for k, i := range idx {
+				part[k] = cs[i]
+			}
+			res, err := s.applyChunks(gctx, part)
+			if err != nil {
+				return err
+			}
+			for k, i := range idx {
+				out[i] = res[k]
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// batchWorkers is how many transactions one large batch runs at once.
+const batchWorkers = 2
+
+// applyChunks runs cs in order, at most maxChanges per transaction.
+func (s *Service) applyChunks(ctx context.Context, cs []change) ([]Result, error) {
 	out := make([]Result, 0, len(cs))
 	for len(cs) > 0 {
 		n := min(len(cs), maxChanges)

@@ -85,9 +85,13 @@ func TestDetectAndConfirmMany(t *testing.T) {
 		}
 	}
 	checkCounts("detect")
-	stored, err := s.Get(ctx, p1.ID)
+	many, err := s.GetMany(ctx, []ledger.ID{p1.ID, p2.ID, ledger.NewID()})
 	if err != nil {
 		t.Fatal(err)
+	}
+	stored := many[p1.ID]
+	if len(many) != 2 || stored == nil || many[p2.ID] == nil {
+		t.Fatalf("GetMany of two payments and an unknown id: %d payments", len(many))
 	}
 	if stored.State != payment.Detected || stored.PendingCount != 2 || stored.PendingAmount.Cmp(amount(1_000_000)) != 0 {
 		t.Errorf("p1 stored as %s with %d pending of %s", stored.State, stored.PendingCount, stored.PendingAmount)

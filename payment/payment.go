@@ -306,6 +306,24 @@ func (s *Service) Get(ctx context.Context, id ledger.ID) (*Payment, error) {
 	return p, nil
 }
 
+// GetMany returns the payments among ids that exist, keyed by id, in one query.
+func (s *Service) GetMany(ctx context.Context, ids []ledger.ID) (map[ledger.ID]*Payment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[ledger.ID]*Payment, len(ids))
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[p.ID] = p
+	}
+	return out, rows.Err()
+}
+
 // ByDeposit finds the payment that owns a deposit address (on any chain: indices are shared).
 func (s *Service) ByDeposit(ctx context.Context, addr common.Address) (*Payment, error) {
 	p, err := scanPayment(s.pool.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE deposit_address = $1`, hexAddr(addr)))
