@@ -5,15 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/custody"
+	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer/intent"
@@ -25,6 +30,15 @@ type adminOptions struct {
 	dbOptions
 	Escrow      string
 	ChainConfig string
+	RPCURL      string
+
+	quorums map[string]quorumRead // by chain id and contract: read once per command
+}
+
+// quorumRead is a contract's custodian set as read from a node, or why it could not be.
+type quorumRead struct {
+	on  *custody.OnChain
+	why string
 }
 
 func newAdminCmd() *cobra.Command {
@@ -34,7 +48,8 @@ func newAdminCmd() *cobra.Command {
 	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
 	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
 	pf.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract (default: the payment's chain's escrow in --chain-config)")
-	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract per chain)")
+	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract and nodes per chain)")
+	pf.StringVar(&o.RPCURL, "rpc-url", "", "a node to read the escrow's threshold() and custodians() from, for the approvals display (default: the chain config's first endpoint)")
 	cmd.AddCommand(newAdminRequestCmd(&o, intent.Release), newAdminRequestCmd(&o, intent.Refund),
 		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o))
 	return cmd
@@ -57,6 +72,76 @@ func (o *adminOptions) escrowFor(chainID uint64) (common.Address, error) {
 		return common.Address{}, badInput(fmt.Errorf("no escrow contract known for chain %d: give --escrow or a --chain-config with one", chainID))
 	}
 	return c.Escrow, nil
+}
+
+// onChain reads the custodian set and threshold of contract on chainID (no key needed: a view
+// call), once per command. When it cannot, it says why; the display then shows approvals as "n/?".
+func (o *adminOptions) onChain(ctx context.Context, chainID uint64, contract common.Address) quorumRead {
+	k := fmt.Sprintf("%d/%s", chainID, contract.Hex())
+	if q, ok := o.quorums[k]; ok {
+		return q
+	}
+	if o.quorums == nil {
+		o.quorums = map[string]quorumRead{}
+	}
+	q := o.readQuorum(ctx, chainID, contract)
+	o.quorums[k] = q
+	return q
+}
+
+func (o *adminOptions) readQuorum(ctx context.Context, chainID uint64, contract common.Address) quorumRead {
+	url := o.RPCURL
+	if url == "" {
+		reg, err := chain.LoadRegistry(o.ChainConfig)
+		if err != nil {
+			return quorumRead{why: err.Error()}
+		}
+		if c, err := reg.Get(strconv.FormatUint(chainID, 10)); err == nil && len(c.Endpoints) > 0 {
+			url = c.Endpoints[0]
+		}
+	}
+	if url == "" {
+		return quorumRead{why: fmt.Sprintf("no node for chain %d to read the threshold from (give --rpc-url or a --chain-config with endpoints)", chainID)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := ethclient.DialContext(ctx, url)
+	if err != nil {
+		return quorumRead{why: fmt.Sprintf("node %s: %v", config.MaskURL(url), err)}
+	}
+	defer c.Close()
+	on, err := custody.ReadOnChain(ctx, c, contract)
+	switch {
+	case err != nil:
+		return quorumRead{why: fmt.Sprintf("%v (node %s)", err, config.MaskURL(url))}
+	case on.ChainID != chainID:
+		return quorumRead{why: fmt.Sprintf("node %s serves chain %d, not %d", config.MaskURL(url), on.ChainID, chainID)}
+	}
+	return quorumRead{on: on}
+}
+
+// progress tallies a release's or refund's approvals against its contract's quorum; nil for
+// intents that take no approvals.
+func (o *adminOptions) progress(ctx context.Context, in *intent.Intent, approvals []escrow.Approval) *custody.Progress {
+	if in.Kind != intent.Release && in.Kind != intent.Refund {
+		return nil
+	}
+	p := custody.ApprovalProgress(in, approvals, o.onChain(ctx, in.ChainID, in.Contract).on)
+	return &p
+}
+
+// unknownQuorums says, once per chain, why approvals show as "n/?".
+func (o *adminOptions) unknownQuorums(w io.Writer) {
+	keys := make([]string, 0, len(o.quorums))
+	for k, q := range o.quorums {
+		if q.on == nil {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "note: threshold of %s unknown: %s\n", k, o.quorums[k].why)
+	}
 }
 
 // adminErr turns refusals into exit status 2 with a message an admin can act on.
@@ -131,6 +216,9 @@ until it is done or rejected.`,
 				describeIntent(out, in)
 				fmt.Fprintf(out, "custodians sign EIP-712 digest %s (chain %d, contract %s), deadline %s\n",
 					digest.Hex(), in.ChainID, in.Contract.Hex(), time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339))
+				if q := o.onChain(ctx, in.ChainID, in.Contract); q.on != nil {
+					fmt.Fprintf(out, "the contract needs %d of its %d custodians\n", q.on.Threshold, len(q.on.Custodians))
+				}
 			}
 			if !wait {
 				if o.JSON {
@@ -138,7 +226,7 @@ until it is done or rejected.`,
 				}
 				return nil
 			}
-			return followIntent(ctx, out, store, in, timeout, o.JSON)
+			return followIntent(ctx, out, store, o, in, timeout)
 		},
 	}
 	f := cmd.Flags()
@@ -168,11 +256,17 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 	}
 }
 
-// followIntent prints each change of the intent (approvals, transactions, state) until it is
-// done or rejected. A rejected intent exits 1 with its reason.
-func followIntent(ctx context.Context, w io.Writer, store *intent.Store, in *intent.Intent, timeout time.Duration, asJSON bool) error {
+// followIntent prints each change of the intent (approvals gathered of the threshold,
+// transactions, state) until it is done or rejected. A rejected intent exits 1 with its reason.
+func followIntent(ctx context.Context, w io.Writer, store *intent.Store, o *adminOptions, in *intent.Intent, timeout time.Duration) error {
+	asJSON := o.JSON
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if !asJSON && (in.Kind == intent.Release || in.Kind == intent.Refund) {
+		if q := o.onChain(ctx, in.ChainID, in.Contract); q.on == nil {
+			fmt.Fprintf(w, "note: threshold unknown, approvals show as gathered/?: %s\n", q.why)
+		}
+	}
 	last := ""
 	for {
 		cur, err := store.Get(ctx, in.ID)
@@ -187,7 +281,12 @@ func followIntent(ctx context.Context, w io.Writer, store *intent.Store, in *int
 		if err != nil {
 			return err
 		}
-		line := fmt.Sprintf("%s  state %-18s approvals %d  transactions %d", time.Now().UTC().Format("15:04:05"), cur.State, len(approvals), len(txs))
+		prog := o.progress(ctx, cur, approvals)
+		line := fmt.Sprintf("%s  state %-18s", time.Now().UTC().Format("15:04:05"), cur.State)
+		if prog != nil {
+			line += fmt.Sprintf(" approvals %-9s", prog)
+		}
+		line += fmt.Sprintf(" transactions %d", len(txs))
 		if n := len(txs); n > 0 {
 			t := txs[n-1]
 			line += fmt.Sprintf("  last %s %s (%s)", t.Step, t.Hash, t.State)
@@ -198,11 +297,7 @@ func followIntent(ctx context.Context, w io.Writer, store *intent.Store, in *int
 		}
 		if !cur.State.Open() {
 			if asJSON {
-				if err := printJSON(w, struct {
-					*intent.Intent
-					Approvals int         `json:"approvals"`
-					Txs       []intent.Tx `json:"transactions"`
-				}{cur, len(approvals), txs}); err != nil {
+				if err := printJSON(w, intentRow{Intent: cur, Approvals: len(approvals), Progress: prog, Txs: txs}); err != nil {
 					return err
 				}
 			}
@@ -379,7 +474,7 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 				}
 				return nil
 			}
-			return followIntent(ctx, out, store, in, timeout, o.JSON)
+			return followIntent(ctx, out, store, o, in, timeout)
 		},
 	}
 	f := cmd.Flags()
@@ -387,6 +482,15 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 	f.BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
 	f.DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")
 	return cmd
+}
+
+// intentRow is an intent as the admin commands show it: with its approvals gathered of the
+// contract's threshold (release and refund) and its transactions.
+type intentRow struct {
+	*intent.Intent
+	Approvals int               `json:"approvals"` // recorded
+	Progress  *custody.Progress `json:"quorum,omitempty"`
+	Txs       []intent.Tx       `json:"transactions"`
 }
 
 func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
@@ -426,12 +530,7 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			type row struct {
-				*intent.Intent
-				Approvals int         `json:"approvals"`
-				Txs       []intent.Tx `json:"transactions"`
-			}
-			rows := make([]row, 0, len(list))
+			rows := make([]intentRow, 0, len(list))
 			for _, in := range list {
 				a, err := store.Approvals(ctx, in.ID)
 				if err != nil {
@@ -441,7 +540,7 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rows = append(rows, row{in, len(a), txs})
+				rows = append(rows, intentRow{Intent: in, Approvals: len(a), Progress: o.progress(ctx, in, a), Txs: txs})
 			}
 			out := cmd.OutOrStdout()
 			if o.JSON {
@@ -450,9 +549,20 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "INTENT\tKIND\tPAYMENT\tCHAIN\tSTATE\tAPPROVALS\tTXS\tGAS\tREASON")
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%s\n", r.ID, r.Kind, r.PaymentID, r.ChainID, r.State, r.Approvals, len(r.Txs), r.GasUsed, r.Reason)
+				pid, approvals := "-", "-"
+				if !r.PaymentID.IsZero() {
+					pid = r.PaymentID.String()
+				}
+				if r.Progress != nil {
+					approvals = r.Progress.String()
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\n", r.ID, r.Kind, pid, r.ChainID, r.State, approvals, len(r.Txs), r.GasUsed, r.Reason)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			o.unknownQuorums(cmd.ErrOrStderr())
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&state, "state", "", "only intents in this state")

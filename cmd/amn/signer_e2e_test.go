@@ -131,13 +131,21 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range f.Custodians[:2] {
+	for i, c := range f.Custodians[:2] {
 		a, err := escrow.Sign(digest, c.Key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := store.AddApproval(ctx, in.ID, a); err != nil {
 			t.Fatal(err)
+		}
+		if i == 0 {
+			// Approvals gathered of the contract's threshold, among its custodians (read from the
+			// chain config's node).
+			code, out, errs = run(t, env, "admin", "intents", "--kind", "release", "--payment", p.ID.String(), "--chain-config", chains)
+			if code != 0 || !strings.Contains(out, "1/2 of 3") {
+				t.Fatalf("admin intents with one approval: exit %d:\n%s%s", code, out, errs)
+			}
 		}
 	}
 	// Kill the signer while the release waits for finality, then start it again.
@@ -149,7 +157,8 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	_, _ = signerCmd.Process.Wait()
 	startRole(t, env, signerArgs...)
 	code, out, errs = run(t, env, "admin", "release", p.ID.String(), "--chain-config", chains, "--wait", "--timeout", "60s")
-	if code != 0 || !strings.Contains(out, "done") {
+	if code != 0 || !strings.Contains(out, "done") || !strings.Contains(out, "the contract needs 2 of its 3 custodians") ||
+		!strings.Contains(out, "approvals 2/2 of 3") {
 		t.Fatalf("admin release --wait: exit %d:\n%s%s", code, out, errs)
 	}
 	if n, _ := f.Client.NonceAt(ctx, opAddr, nil); n != opNonce+1 {
@@ -166,9 +175,27 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 		t.Fatalf("seller holds %s, want at least %s", b, p.SellerAmount())
 	}
 
-	code, out, _ = run(t, env, "admin", "intents", "--payment", p.ID.String())
-	if code != 0 || !strings.Contains(out, "release") || !strings.Contains(out, "sweep") || !strings.Contains(out, "done") {
-		t.Fatalf("admin intents: exit %d:\n%s", code, out)
+	// Without a node the threshold is unknown: approvals show as gathered/?, and a note says why.
+	code, out, errs = run(t, env, "admin", "intents", "--payment", p.ID.String(), "--escrow", f.Addresses.Escrow.Hex())
+	if code != 0 || !strings.Contains(out, "release") || !strings.Contains(out, "sweep") || !strings.Contains(out, "done") ||
+		!strings.Contains(out, " 2/? ") || !strings.Contains(errs, "threshold of 56/"+f.Addresses.Escrow.Hex()+" unknown: no node for chain 56") {
+		t.Fatalf("admin intents: exit %d:\n%s%s", code, out, errs)
+	}
+	code, out, errs = run(t, env, "admin", "intents", "--payment", p.ID.String(), "--chain-config", chains, "--json")
+	var listed []struct {
+		Kind   intent.Kind `json:"kind"`
+		Quorum *struct {
+			Approvals, Gathered, Threshold, Custodians int
+		} `json:"quorum"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &listed) != nil {
+		t.Fatalf("admin intents --json: exit %d:\n%s%s", code, out, errs)
+	}
+	for _, l := range listed {
+		q := l.Quorum
+		if (l.Kind == intent.Release) != (q != nil) || (q != nil && (q.Approvals != 2 || q.Gathered != 2 || q.Threshold != 2 || q.Custodians != 3)) {
+			t.Fatalf("admin intents --json: %s quorum %+v\n%s", l.Kind, q, out)
+		}
 	}
 	code, out, errs = run(t, env, "signer", "audit", "verify")
 	if code != 0 || !strings.Contains(out, "verified") {
