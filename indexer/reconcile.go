@@ -15,6 +15,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer/intent"
 )
 
 // Mismatch is one address whose balance on chain differs from the books.
@@ -53,7 +54,9 @@ type reconcileRow struct {
 // Reconcile compares, at the highest block that is both final and fully credited, the token (or
 // native) balance of every deposit address that was credited or is still watched, and the escrow
 // contract's balance of every token, with the ledger's posted balances; it exports the summed
-// absolute difference per token as amn_reconcile_difference and returns the mismatches.
+// absolute difference per token as amn_reconcile_difference and returns the mismatches. A native
+// deposit's books are its deposit account plus the gas the worker booked as left there (the
+// sweep's dust, intent.GasHeldAccount in the chain's native ledger).
 func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	r := Reconciliation{Chain: ix.cfg.Key, Difference: map[string]*big.Int{}}
 	if err := ix.heads.Poll(ctx); err != nil {
@@ -115,9 +118,12 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 		if err != nil {
 			return r, err
 		}
-		ids := make([]ledger.ID, len(part))
-		for i, x := range part {
-			ids[i] = x.acct
+		ids := make([]ledger.ID, 0, len(part))
+		for _, x := range part {
+			ids = append(ids, x.acct)
+			if x.pid != "" && x.token == chain.NativeToken {
+				ids = append(ids, intent.GasHeldAccount(ix.cfg.NativeLedger(), x.deposit))
+			}
 		}
 		accts, err := books.Accounts(ctx, ids...)
 		if err != nil {
@@ -126,7 +132,12 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 		for i, x := range part {
 			posted := new(big.Int)
 			if a, ok := accts[x.acct]; ok {
-				posted = a.Balance().Posted
+				posted.Set(a.Balance().Posted)
+			}
+			if x.pid != "" && x.token == chain.NativeToken {
+				if a, ok := accts[intent.GasHeldAccount(ix.cfg.NativeLedger(), x.deposit)]; ok {
+					posted.Add(posted, a.Balance().Posted)
+				}
 			}
 			sym := symbolOf(x.ledger)
 			if r.Difference[sym] == nil {

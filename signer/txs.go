@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/payment"
@@ -180,6 +181,9 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 		}
 		erc20, _ := bindings.ERC20MetaData.GetAbi()
 		esc, _ := bindings.AmnEscrowMetaData.GetAbi()
+		if in.Token == chain.NativeToken {
+			return s.nextNativeSweepStep(ctx, c, in, p, key, done)
+		}
 		switch {
 		case !done[StepApprove]:
 			data, err := erc20.Pack("approve", c.Escrow, in.Amount)
@@ -254,6 +258,45 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 		return &call{step: step, key: s.cfg.Keys.Operator, to: c.Escrow, value: new(big.Int), data: data}, nil
 	}
 	return nil, rejectf("unknown intent kind %q", in.Kind)
+}
+
+// nextNativeSweepStep: a sweep of the chain's own currency is fundNative(paymentId, buyer,
+// seller) with value = amount from the deposit, after a top-up only if the deposit lacks the
+// amount plus the gas (estimate × 1.5 at today's fee cap).
+func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, key *ecdsa.PrivateKey, done map[string]bool) (*call, error) {
+	if done[StepFund] {
+		return nil, nil
+	}
+	esc, _ := bindings.AmnEscrowMetaData.GetAbi()
+	data, err := esc.Pack("fundNative", payment.EscrowID(p.ID), in.Buyer, in.Seller)
+	if err != nil {
+		return nil, err
+	}
+	fund := &call{step: StepFund, key: key, to: c.Escrow, value: new(big.Int).Set(in.Amount), data: data}
+	if done[StepGasTopup] {
+		return fund, nil
+	}
+	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: p.Deposit, To: &fund.to, Data: fund.data, Value: fund.value})
+	if err != nil {
+		if isRevert(err) {
+			return nil, rejectf("fundNative would fail on chain: %v", err)
+		}
+		return nil, fmt.Errorf("estimating gas for fundNative: %w", err)
+	}
+	_, feeCap, err := s.fees(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	need := new(big.Int).Mul(new(big.Int).SetUint64(gas*3/2), feeCap)
+	need.Add(need, in.Amount)
+	bal, err := c.Client.BalanceAt(ctx, p.Deposit, nil)
+	if err != nil {
+		return nil, err
+	}
+	if bal.Cmp(need) >= 0 {
+		return fund, nil
+	}
+	return &call{step: StepGasTopup, key: s.cfg.Keys.Operator, to: p.Deposit, value: new(big.Int).Sub(need, bal)}, nil
 }
 
 // gasNeeded is what the deposit must hold to pay for approve and fund at today's fees.

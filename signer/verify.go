@@ -89,8 +89,8 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) error {
 	if p.ChainID != in.ChainID || p.Token != in.Token {
 		return rejectf("intent is for token %s on chain %d; payment is %s on chain %d", in.Token.Hex(), in.ChainID, p.Token.Hex(), p.ChainID)
 	}
-	if p.Token == (common.Address{}) || strings.EqualFold(p.Token.Hex(), "0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE") {
-		return rejectf("native-currency payments are not supported by the signer yet")
+	if p.Token == (common.Address{}) {
+		return rejectf("payment has no token (the chain's own currency is %s)", chain.NativeToken.Hex())
 	}
 	var buyer common.Address
 	var buyerHex *string
@@ -144,7 +144,7 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) error {
 		if rec.Status != escrowOpen {
 			return rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
 		}
-		if rec.Token != in.Token || rec.Amount.Cmp(p.Received) != 0 {
+		if rec.Token != intent.EscrowToken(in.Token) || rec.Amount.Cmp(p.Received) != 0 {
 			return rejectf("escrow on chain holds %s of %s; the payment received %s of %s", rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex())
 		}
 		if rec.Frozen && !in.ResolvesDispute {
@@ -205,13 +205,19 @@ func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p
 	if status != escrowNone {
 		return rejectf("escrow of payment %s already exists on chain (status %d)", p.ID, status)
 	}
-	tok, err := bindings.NewERC20(in.Token, c.Client)
-	if err != nil {
-		return err
-	}
-	onChain, err := tok.BalanceOf(&bind.CallOpts{Context: ctx}, p.Deposit)
-	if err != nil {
-		return fmt.Errorf("reading deposit balance: %w", err)
+	var onChain *big.Int
+	if in.Token == chain.NativeToken {
+		if onChain, err = c.Client.BalanceAt(ctx, p.Deposit, nil); err != nil {
+			return fmt.Errorf("reading deposit balance: %w", err)
+		}
+	} else {
+		tok, err := bindings.NewERC20(in.Token, c.Client)
+		if err != nil {
+			return err
+		}
+		if onChain, err = tok.BalanceOf(&bind.CallOpts{Context: ctx}, p.Deposit); err != nil {
+			return fmt.Errorf("reading deposit balance: %w", err)
+		}
 	}
 	if onChain.Cmp(p.Received) < 0 {
 		return rejectf("deposit %s holds %s on chain, less than the %s received", p.Deposit.Hex(), onChain, p.Received)

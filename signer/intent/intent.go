@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/ledger"
@@ -88,17 +89,26 @@ func (in *Intent) Domain() escrow.Domain {
 	return escrow.Domain{ChainID: in.ChainID, Contract: in.Contract}
 }
 
+// EscrowToken is the token as AmnEscrow records it: the zero address for the chain's own currency
+// (chain.NativeToken in payments and intents), the token's address otherwise.
+func EscrowToken(token common.Address) common.Address {
+	if token == chain.NativeToken {
+		return common.Address{}
+	}
+	return token
+}
+
 // Message is the EIP-712 struct custodians sign for a release or refund: exactly the intent's
-// fields. Other kinds need no approvals and have none.
+// fields (the token as the escrow records it). Other kinds need no approvals and have none.
 func (in *Intent) Message() (escrow.Message, error) {
 	dl := big.NewInt(in.Deadline)
 	switch in.Kind {
 	case Release:
-		return escrow.Release{PaymentID: payment.EscrowID(in.PaymentID), Token: in.Token, Seller: in.Seller,
+		return escrow.Release{PaymentID: payment.EscrowID(in.PaymentID), Token: EscrowToken(in.Token), Seller: in.Seller,
 			SellerAmount: in.SellerAmount, FeeRecipient: in.FeeRecipient, FeeAmount: in.FeeAmount,
 			ResolvesDispute: in.ResolvesDispute, Deadline: dl}, nil
 	case Refund:
-		return escrow.Refund{PaymentID: payment.EscrowID(in.PaymentID), Token: in.Token, Buyer: in.Buyer,
+		return escrow.Refund{PaymentID: payment.EscrowID(in.PaymentID), Token: EscrowToken(in.Token), Buyer: in.Buyer,
 			Amount: in.Amount, ResolvesDispute: in.ResolvesDispute, Deadline: dl}, nil
 	}
 	return nil, fmt.Errorf("intent: a %s intent has no approval message", in.Kind)
