@@ -370,7 +370,7 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 		for _, t := range []struct {
 			addr     string
 			decimals int
-		}{{f.Addresses.USDT.Hex(), 6}, {f.Addresses.TUSD.Hex(), 18}} {
+		}{{f.Addresses.USDT.Hex(), 6}, {f.Addresses.TUSD.Hex(), 18}, {chain.NativeToken.Hex(), 18}} {
 			policy.Limits = append(policy.Limits, limit{ChainID: c.ID, Token: t.addr, PerTx: units(1_000_000, t.decimals), PerDay: units(10_000_000, t.decimals)})
 		}
 		policy.FeeRecipients[strconv.FormatUint(c.ID, 10)] = []string{f.FeeRecipient.Address.Hex()}
