@@ -64,6 +64,26 @@ type Indexer struct {
 	watchN   int
 	prog     progress
 	watch    watchCache
+	// ahead is the next range being read while this one is recorded (backfill only); nil when
+	// none is. Only one read runs at a time: the watch cache is not shared.
+	ahead *aheadRead
+}
+
+// aheadRead is a range read in the background.
+type aheadRead struct {
+	from uint64
+	done chan struct{}
+	r    rangeRead
+	err  error
+}
+
+// rangeRead is one range as ingest needs it: the blocks (a consistent chain, possibly cut short
+// of what was asked), the watch set read after them, and their logs.
+type rangeRead struct {
+	from, to uint64
+	blocks   []chain.Block
+	w        *WatchSet
+	logs     []types.Log
 }
 
 // watchCache keeps the watch set between steps: it is read in full every WatchRefresh, and in
@@ -261,39 +281,20 @@ func (ix *Indexer) checkpoint(ctx context.Context) (Checkpoint, error) {
 // chain, matches their events and moves the checkpoint.
 func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bool, error) {
 	from := cp.Processed + 1
-	to := min(latest, cp.Processed+ix.o.BatchBlocks)
-	blocks, err := ix.rpc.Blocks(ctx, from, to, ix.cfg.WatchNative)
+	r, err := ix.readAhead(ctx, from, min(latest, cp.Processed+ix.o.BatchBlocks))
 	if err != nil {
 		return false, err
 	}
+	blocks, w, logs, to := r.blocks, r.w, r.logs, r.to
 	if blocks[0].ParentHash != cp.ProcessedHash {
 		return true, ix.reorg(ctx, cp, blocks[0])
 	}
-	for i := 1; i < len(blocks); i++ {
-		if blocks[i].ParentHash != blocks[i-1].Hash {
-			// The chain changed while we read it: keep the consistent prefix, read the rest again.
-			blocks = blocks[:i]
-			to = blocks[i-1].Number
-			break
-		}
-	}
-	// The watch set is read after the blocks: a payment paid in one of them was created (and its
-	// address handed out) before the block was mined, so it is in the set.
-	w, err := ix.watchSet(ctx)
-	if err != nil {
-		return false, err
+	// Backfill: read the next range while this one is recorded.
+	if to < latest {
+		ix.startAhead(ctx, to+1, min(latest, to+ix.o.BatchBlocks))
 	}
 	ix.watchN = w.Len()
 	ix.m.watch.WithLabelValues(ix.cfg.Key).Set(float64(w.Len()))
-	hashes := make(map[uint64]common.Hash, len(blocks))
-	for _, b := range blocks {
-		hashes[b.Number] = b.Hash
-	}
-	hashAt := func(n uint64) common.Hash { return hashes[n] }
-	logs, err := ix.fetchLogs(ctx, w, from, to, hashAt)
-	if err != nil {
-		return false, err
-	}
 	matches := match(matchInput{chainID: ix.cfg.ID, native: ix.cfg.WatchNative, blocks: blocks, logs: logs,
 		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow, gasTanks: ix.gasTanks}, w)
 	times := map[uint64]uint64{}
@@ -308,6 +309,65 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 	}
 	ix.m.blocks.WithLabelValues(ix.cfg.Key).Add(float64(len(blocks)))
 	return to < latest, nil
+}
+
+// readAhead returns the range from … to: the one read in the background if it starts at from,
+// else a fresh read. A background read that no longer fits (a reorg moved the checkpoint) is
+// waited for and dropped.
+func (ix *Indexer) readAhead(ctx context.Context, from, to uint64) (rangeRead, error) {
+	if a := ix.ahead; a != nil {
+		ix.ahead = nil
+		select {
+		case <-a.done:
+		case <-ctx.Done():
+			return rangeRead{}, ctx.Err()
+		}
+		if a.from == from && a.err == nil && a.r.to <= to {
+			return a.r, nil
+		}
+	}
+	return ix.readRange(ctx, from, to)
+}
+
+func (ix *Indexer) startAhead(ctx context.Context, from, to uint64) {
+	a := &aheadRead{from: from, done: make(chan struct{})}
+	ix.ahead = a
+	go func() {
+		defer close(a.done)
+		a.r, a.err = ix.readRange(ctx, from, to)
+	}()
+}
+
+// readRange reads blocks from … to, keeps the prefix that forms one chain, then reads the watch
+// set and the logs of those blocks.
+func (ix *Indexer) readRange(ctx context.Context, from, to uint64) (rangeRead, error) {
+	blocks, err := ix.rpc.Blocks(ctx, from, to, ix.cfg.WatchNative)
+	if err != nil {
+		return rangeRead{}, err
+	}
+	for i := 1; i < len(blocks); i++ {
+		if blocks[i].ParentHash != blocks[i-1].Hash {
+			// The chain changed while we read it: keep the consistent prefix, read the rest again.
+			blocks = blocks[:i]
+			to = blocks[i-1].Number
+			break
+		}
+	}
+	// The watch set is read after the blocks: a payment paid in one of them was created (and its
+	// address handed out) before the block was mined, so it is in the set.
+	w, err := ix.watchSet(ctx)
+	if err != nil {
+		return rangeRead{}, err
+	}
+	hashes := make(map[uint64]common.Hash, len(blocks))
+	for _, b := range blocks {
+		hashes[b.Number] = b.Hash
+	}
+	logs, err := ix.fetchLogs(ctx, w, from, to, func(n uint64) common.Hash { return hashes[n] })
+	if err != nil {
+		return rangeRead{}, err
+	}
+	return rangeRead{from: from, to: to, blocks: blocks, w: w, logs: logs}, nil
 }
 
 // fetchLogs asks for the fee proxies' events filtered by watched references, Transfers of the
