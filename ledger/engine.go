@@ -10,14 +10,16 @@ import (
 // (flags, pending resolution, idempotency) is decided here, and the store then writes what the
 // engine recorded in one round trip. Nothing is written for a transfer the engine refuses.
 
-// acctState is a locked account's balances as the batch changes them. Balances are replaced,
-// never mutated in place, so a copy of the struct is a snapshot.
+// acctState is an account's balances as the batch changes them: read under the batch's lock, or
+// remembered from an earlier call (accountCache). Balances are replaced, never mutated in place,
+// so a copy of the struct is a snapshot, and the *big.Int values may be shared.
 type acctState struct {
 	id     ID
 	ledger string
 	flags  AccountFlags
 	bal    [5]*big.Int // indexed by Field
 	seq    int64
+	seq0   int64 // entry_seq as read: the write applies only if the row still has it
 	dirty  bool
 }
 

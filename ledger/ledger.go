@@ -23,9 +23,12 @@ import (
 // Ledger records transfers and answers balance queries. Create it with New on a pool (each call
 // runs in a transaction of its own) and call WithTx to run inside a caller's transaction.
 type Ledger struct {
-	b   db.Beginner
-	tx  pgx.Tx // set by WithTx: run in the caller's transaction, which the caller commits
-	now func() time.Time
+	b     db.Beginner
+	pool  *pgxpool.Pool // b, when it is a pool: calls then run in transactions of their own
+	tx    pgx.Tx        // set by WithTx: run in the caller's transaction, which the caller commits
+	now   func() time.Time
+	cache *accountCache // nil when disabled; used only on a pool and outside WithTx
+	stats *stats
 }
 
 // Option configures a Ledger.
@@ -35,12 +38,23 @@ type Option func(*Ledger)
 // timed out.
 func WithClock(now func() time.Time) Option { return func(l *Ledger) { l.now = now } }
 
+// WithAccountCache sets how many accounts the Ledger remembers (DefaultAccountCache unless set) to
+// write single transfers in one round trip; 0 turns that off, and every call locks its accounts
+// first.
+func WithAccountCache(accounts int) Option {
+	return func(l *Ledger) { l.cache = newAccountCache(accounts) }
+}
+
 // New returns a ledger on b: usually the pool; a pgx.Tx also works (each call then runs in a
 // savepoint).
 func New(b db.Beginner, opts ...Option) *Ledger {
-	l := &Ledger{b: b, now: time.Now}
+	l := &Ledger{b: b, now: time.Now, cache: newAccountCache(DefaultAccountCache), stats: &stats{}}
+	l.pool, _ = b.(*pgxpool.Pool)
 	for _, o := range opts {
 		o(l)
+	}
+	if l.pool == nil {
+		l.cache = nil // in a transaction the caller owns, what it reads may yet be rolled back
 	}
 	return l
 }
@@ -113,43 +127,116 @@ func (l *Ledger) submit(ctx context.Context, ts []Transfer, atomic bool, expireB
 	if len(ts) == 0 {
 		return nil, nil
 	}
+	if l.pool == nil || l.tx != nil {
+		var results []Result
+		err := l.write(ctx, func(q querier) error {
+			e := newEngine(l.clock())
+			e.expireBy = expireBy
+			res, err := e.runLocked(ctx, q, ts, atomic, false, false, nil)
+			results = res
+			return err
+		})
+		return results, err
+	}
+	if l.cache != nil && expireBy.IsZero() {
+		if res, ok, err := l.oneRoundTrip(ctx, ts, atomic); ok || err != nil {
+			return res, err
+		}
+	}
+	l.stats.locked.Add(1)
 	var results []Result
-	// once runs the batch on q; begin and commit ask it to open and close the transaction in its
-	// two round trips.
-	once := func(q querier, begin, commit bool) error {
-		e := newEngine(l.clock())
-		e.expireBy = expireBy
-		if err := e.load(ctx, q, ts, begin); err != nil {
+	err := l.retry(ctx, func() error {
+		return onConn(ctx, l.pool, func(q querier) error {
+			e := newEngine(l.clock())
+			e.expireBy = expireBy
+			res, err := e.runLocked(ctx, q, ts, atomic, true, true, l.cache)
+			results = res
 			return err
-		}
-		res, err := e.run(ts, atomic)
-		if err != nil {
-			return err
-		}
-		if err := e.store(ctx, q, commit); err != nil {
-			return fmt.Errorf("ledger: writing transfers: %w", err)
-		}
-		results = res
-		return nil
-	}
-	var err error
-	if pool, ok := l.b.(*pgxpool.Pool); ok && l.tx == nil {
-		err = l.retry(ctx, func() error { return onConn(ctx, pool, once) })
-	} else {
-		err = l.write(ctx, func(q querier) error { return once(q, false, false) })
-	}
+		})
+	})
 	return results, err
+}
+
+// runLocked runs the batch on q the locking way: lock and read its accounts and the transfers it
+// names, apply it, write it; begin and commit open and close the transaction in those two round
+// trips. With a cache (on a pool, in a transaction of its own) it remembers the accounts as read
+// (committed rows, read under the lock before anything was written) and, once COMMIT answered,
+// as written.
+func (e *engine) runLocked(ctx context.Context, q querier, ts []Transfer, atomic, begin, commit bool, cache *accountCache) ([]Result, error) {
+	if err := e.load(ctx, q, ts, begin); err != nil {
+		return nil, err
+	}
+	if cache != nil {
+		cache.remember(e.states()...)
+	}
+	res, err := e.run(ts, atomic)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store(ctx, q, false, commit); err != nil {
+		return nil, fmt.Errorf("ledger: writing transfers: %w", err)
+	}
+	if cache != nil && commit {
+		cache.remember(e.states()...)
+	}
+	return res, nil
+}
+
+// oneRoundTrip writes a single transfer that posts or reserves from the account states the Ledger
+// remembers, without reading anything: BEGIN, singleSQL and COMMIT in one pipeline. singleSQL
+// updates each account only if its entry_seq is still the remembered one and otherwise fails, so
+// a stale state writes nothing; a recorded id fails on the primary key. ok is false when the call
+// is not for this path (not one transfer, an account not remembered, a refusal the locking path
+// must confirm) or the database refused it: the caller then runs it by locking, which stays the
+// authority. err is set only when the context ended.
+func (l *Ledger) oneRoundTrip(ctx context.Context, ts []Transfer, atomic bool) (_ []Result, ok bool, _ error) {
+	if len(ts) != 1 || ts[0].Flags.resolves() {
+		return nil, false, nil
+	}
+	e := newEngine(l.clock())
+	ids := []ID{ts[0].DebitAccountID, ts[0].CreditAccountID}
+	if !l.cache.fill(e, ids) {
+		return nil, false, nil
+	}
+	res, err := e.run(ts, atomic)
+	if err != nil || res[0].Err != nil || res[0].Existed || !e.single() {
+		return nil, false, nil
+	}
+	err = onConn(ctx, l.pool, func(q querier) error { return e.store(ctx, q, true, true) })
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		// A conflict, a recorded id, or a reply lost after COMMIT: the locking path finds out
+		// which (a committed transfer is then found by its id) and remembers the accounts afresh.
+		l.stats.conflicts.Add(1)
+		l.cache.settled(ids, true)
+		return nil, false, nil
+	}
+	l.stats.oneRoundTrip.Add(1)
+	l.cache.remember(e.states()...)
+	l.cache.settled(ids, false)
+	return res, true, nil
+}
+
+// states returns the batch's accounts as they stand in it.
+func (e *engine) states() []*acctState {
+	out := make([]*acctState, 0, len(e.accounts))
+	for _, a := range e.accounts {
+		out = append(out, a)
+	}
+	return out
 }
 
 // onConn runs fn on a pooled connection in a transaction fn opens and commits itself, and rolls
 // back whatever fn left open.
-func onConn(ctx context.Context, pool *pgxpool.Pool, fn func(q querier, begin, commit bool) error) error {
+func onConn(ctx context.Context, pool *pgxpool.Pool, fn func(q querier) error) error {
 	c, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Release() // the pool drops a connection left inside a transaction
-	err = fn(c.Conn(), true, true)
+	err = fn(c.Conn())
 	if err != nil && c.Conn().PgConn().TxStatus() != 'I' {
 		_, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 	}

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,8 @@ import (
 // A batch takes two round trips whatever its size: one to lock its accounts (in id order) and read
 // the transfers it names, one to write transfers, entries, pending rows and balances with
 // unnest() over arrays. On a pool the BEGIN travels with the first and the COMMIT with the second.
+// A single transfer on a pool whose accounts the Ledger remembers takes one: BEGIN, singleSQL and
+// COMMIT in one pipeline (Ledger.oneRoundTrip).
 
 const accountColumns = `id, ledger, code, owner_ref, debits_must_not_exceed_credits, credits_must_not_exceed_debits,
 	debits_pending, debits_posted, credits_pending, credits_posted, entry_seq, created_at`
@@ -51,9 +54,10 @@ const selectTransfersSQL = `SELECT ` + transferColumns + `
 	WHERE t.id = ANY($1::uuid[])`
 
 // writeSQL records a batch in one statement: transfers, entries, new and resolved pending rows
-// and account balances, each from arrays. It returns how many pending rows it resolved and how
-// many accounts it updated. (Batches past copyThreshold send transfers and entries by COPY first
-// and pass empty arrays for them here.)
+// and account balances, each from arrays. It fails, and so writes nothing, unless it resolved
+// every pending row it had to (only open ones move) and updated every account it had to (only
+// rows whose entry_seq is still the one the batch read). (Batches past copyThreshold send
+// transfers and entries by COPY first and pass empty arrays for them here.)
 const writeSQL = `WITH
 	transfers AS (
 		INSERT INTO ledger_transfers (id, ledger, debit_account_id, credit_account_id, amount, pending_id, code,
@@ -71,7 +75,6 @@ const writeSQL = `WITH
 		INSERT INTO ledger_pending (transfer_id, expires_at, state, resolved_by)
 		SELECT u.id, u.expires_at, u.state::ledger_pending_state, u.resolved_by
 		FROM unnest($21::uuid[], $22::timestamptz[], $23::text[], $24::uuid[]) AS u(id, expires_at, state, resolved_by)),
-	-- Only rows still open move; the caller checks that all of them did.
 	resolved AS (
 		UPDATE ledger_pending p SET state = u.state::ledger_pending_state, resolved_by = u.resolved_by
 		FROM unnest($25::uuid[], $26::text[], $27::uuid[]) AS u(id, state, resolved_by)
@@ -80,11 +83,50 @@ const writeSQL = `WITH
 	accounts AS (
 		UPDATE ledger_accounts a SET debits_pending = u.dp, debits_posted = u.dpo,
 			credits_pending = u.cp, credits_posted = u.cpo, entry_seq = u.seq
-		FROM unnest($28::uuid[], $29::numeric[], $30::numeric[], $31::numeric[], $32::numeric[], $33::bigint[])
-			AS u(id, dp, dpo, cp, cpo, seq)
-		WHERE a.id = u.id
+		FROM unnest($28::uuid[], $29::numeric[], $30::numeric[], $31::numeric[], $32::numeric[], $33::bigint[], $34::bigint[])
+			AS u(id, dp, dpo, cp, cpo, seq, seq0)
+		WHERE a.id = u.id AND a.entry_seq = u.seq0
 		RETURNING 1)
-	SELECT (SELECT count(*) FROM resolved), (SELECT count(*) FROM accounts)`
+	SELECT ledger_expect_rows('pending transfers resolved', (SELECT count(*) FROM resolved), $35),
+		ledger_expect_rows('accounts updated', (SELECT count(*) FROM accounts), $36)`
+
+// singleSQL records one transfer that posts at once: the transfer, its two entries and its two
+// accounts, each account only if its entry_seq is still the one the call read. Scalar parameters
+// give the statement a plan PostgreSQL keeps; the array form of writeSQL is planned again on every
+// call, which cost as much as running it. The accounts are updated in id order, the order the
+// locking path takes, so that two calls never wait on each other in a cycle: "hi" runs only after
+// "lo" moved. singlePendingSQL does the same for a transfer that reserves, and adds its pending row.
+const (
+	singleSQL        = singleAccountsSQL + singleTransferSQL + singleExpectSQL
+	singlePendingSQL = singleAccountsSQL + singleTransferSQL + `,
+	pending AS (
+		INSERT INTO ledger_pending (transfer_id, expires_at, state) VALUES ($15::uuid, $24::timestamptz, 'open'))` +
+		singleExpectSQL
+
+	singleAccountsSQL = `WITH
+	lo AS (
+		UPDATE ledger_accounts SET debits_pending = $2::numeric, debits_posted = $3::numeric,
+			credits_pending = $4::numeric, credits_posted = $5::numeric, entry_seq = $6::bigint
+		WHERE id = $1::uuid AND entry_seq = $7::bigint
+		RETURNING 1),
+	hi AS (
+		UPDATE ledger_accounts SET debits_pending = $9::numeric, debits_posted = $10::numeric,
+			credits_pending = $11::numeric, credits_posted = $12::numeric, entry_seq = $13::bigint
+		WHERE id = $8::uuid AND entry_seq = $14::bigint AND EXISTS (SELECT FROM lo)
+		RETURNING 1),`
+	singleTransferSQL = `
+	transfer AS (
+		INSERT INTO ledger_transfers (id, ledger, debit_account_id, credit_account_id, amount, pending_id, code,
+			pending, post_pending, void_pending, linked, timeout_ms, expires_at, payment_ref, observation_ref, created_at)
+		VALUES ($15::uuid, $16::text, $17::uuid, $18::uuid, $19::numeric, NULL, $20::int, $21::bool, false, false,
+			$22::bool, $23::bigint, $24::timestamptz, NULLIF($25::text, ''), NULLIF($26::text, ''), $27::timestamptz)),
+	entries AS (
+		INSERT INTO ledger_entries (account_id, seq, transfer_id, field, amount, balance_before, balance_after)
+		VALUES ($28::uuid, $29::bigint, $15::uuid, $30::smallint, $31::numeric, $32::numeric, $33::numeric),
+			($34::uuid, $35::bigint, $15::uuid, $36::smallint, $37::numeric, $38::numeric, $39::numeric))`
+	singleExpectSQL = `
+	SELECT ledger_expect_rows('accounts updated', (SELECT count(*) FROM hi), 1)`
+)
 
 // copyThreshold is the batch size from which transfers and entries go in by COPY: two more round
 // trips, but PostgreSQL then writes many rows per heap page and WAL record.
@@ -166,7 +208,7 @@ func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool)
 			rows.Close()
 			return err
 		}
-		e.accounts[a.ID] = &acctState{id: a.ID, ledger: a.Ledger, flags: a.Flags, seq: a.seq,
+		e.accounts[a.ID] = &acctState{id: a.ID, ledger: a.Ledger, flags: a.Flags, seq: a.seq, seq0: a.seq,
 			bal: [5]*big.Int{nil, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted}}
 	}
 	if err := rows.Err(); err != nil {
@@ -198,42 +240,49 @@ func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool)
 	return br.Close()
 }
 
-// store writes what the engine recorded in one round trip (three for batches sent by COPY), and
-// commits if asked to.
-func (e *engine) store(ctx context.Context, q querier, commit bool) error {
+// store writes what the engine recorded in one round trip (three for batches sent by COPY):
+// opening the transaction first if begin is set, committing it if commit is.
+func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error {
 	b := &pgx.Batch{}
 	if len(e.transfers) > 0 {
-		args := make([]any, 0, 33)
-		if len(e.transfers) >= copyThreshold {
+		var args []any
+		switch {
+		case e.single():
+			sql := singleSQL
+			if e.transfers[0].Flags&Pending != 0 {
+				sql = singlePendingSQL
+			}
+			if err := prepare(ctx, q, sql); err != nil {
+				return err
+			}
+			if begin {
+				b.Queue("BEGIN")
+			}
+			b.Queue(sql, e.singleArgs()...)
+		case len(e.transfers) >= copyThreshold:
+			if begin {
+				if _, err := q.Exec(ctx, "BEGIN"); err != nil {
+					return err
+				}
+			}
 			if err := e.copyRows(ctx, q); err != nil {
 				return err
 			}
-			args = append(args, make([]any, 12)...)
-			for i := range 12 {
-				args[i] = []string{} // typed by the casts in the SQL; empty
+			args = make([]any, 0, 36)
+			for range 12 {
+				args = append(args, []string{}) // typed by the casts in the SQL; empty
 			}
 			args = append(args, e.now)
 			for range 7 {
 				args = append(args, []string{})
 			}
-		} else {
-			args = e.rowArgs(args)
+			b.Queue(writeSQL, e.pendingAndAccountArgs(args)...)
+		default:
+			if begin {
+				b.Queue("BEGIN")
+			}
+			b.Queue(writeSQL, e.pendingAndAccountArgs(e.rowArgs(make([]any, 0, 36)))...)
 		}
-		args, nRes, nAcct := e.pendingAndAccountArgs(args)
-		b.Queue(writeSQL, args...).QueryRow(func(row pgx.Row) error {
-			var resolved, updated int64
-			if err := row.Scan(&resolved, &updated); err != nil {
-				return err
-			}
-			if resolved != int64(nRes) {
-				// The account locks make this impossible; if it happens, write nothing.
-				return errors.New("a pending transfer was resolved concurrently")
-			}
-			if updated != int64(nAcct) {
-				return fmt.Errorf("updated %d accounts, want %d", updated, nAcct)
-			}
-			return nil
-		})
 	}
 	if commit {
 		b.Queue("COMMIT").Exec(func(tag pgconn.CommandTag) error {
@@ -247,6 +296,65 @@ func (e *engine) store(ctx context.Context, q querier, commit bool) error {
 		return nil
 	}
 	return q.SendBatch(ctx, b).Close()
+}
+
+// prepare makes sqls prepared statements of q's connection, once per connection. pgx's own cache
+// forgets every statement of a pipeline that failed, and PostgreSQL then plans the statement
+// afresh for its next five runs; singleSQL fails whenever a remembered account was stale, so it
+// is kept out of that cache.
+func prepare(ctx context.Context, q querier, sqls ...string) error {
+	var c *pgx.Conn
+	switch q := q.(type) {
+	case *pgx.Conn:
+		c = q
+	case pgx.Tx:
+		c = q.Conn()
+	default:
+		return nil
+	}
+	for _, sql := range sqls {
+		if _, err := c.Prepare(ctx, sql, sql); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// single reports whether the batch fits singleSQL or singlePendingSQL: one transfer that posts or
+// reserves.
+func (e *engine) single() bool {
+	if len(e.transfers) != 1 || len(e.entries) != 2 || e.transfers[0].Flags.resolves() {
+		return false
+	}
+	dirty := 0
+	for _, a := range e.accounts {
+		if a.dirty {
+			dirty++
+		}
+	}
+	return dirty == 2 && e.entries[0].AccountID != e.entries[1].AccountID
+}
+
+// singleArgs are the parameters of singleSQL and singlePendingSQL.
+func (e *engine) singleArgs() []any {
+	t := e.transfers[0]
+	lo, hi := e.accounts[t.DebitAccountID], e.accounts[t.CreditAccountID]
+	if bytes.Compare(hi.id[:], lo.id[:]) < 0 {
+		lo, hi = hi, lo
+	}
+	args := make([]any, 0, 39)
+	for _, a := range [2]*acctState{lo, hi} {
+		args = append(args, a.id, db.Numeric(a.bal[FieldDebitsPending]), db.Numeric(a.bal[FieldDebitsPosted]),
+			db.Numeric(a.bal[FieldCreditsPending]), db.Numeric(a.bal[FieldCreditsPosted]), a.seq, a.seq0)
+	}
+	args = append(args, t.ID, t.Ledger, t.DebitAccountID, t.CreditAccountID, db.Numeric(t.Amount), int32(t.Code),
+		t.Flags&Pending != 0, t.Flags&Linked != 0, t.Timeout.Milliseconds(), optTime(t.ExpiresAt), t.PaymentRef,
+		t.ObservationRef, e.now)
+	for _, en := range e.entries {
+		args = append(args, en.AccountID, en.Seq, int16(en.Field), db.Numeric(en.Amount), db.Numeric(en.Before),
+			db.Numeric(en.After))
+	}
+	return args
 }
 
 // rowArgs appends the arrays of transfers and entries ($1–$20 of writeSQL).
@@ -287,9 +395,9 @@ func (e *engine) rowArgs(args []any) []any {
 	return append(args, eAcct, eSeq, eTransfer, eField, eAmount, eBef, eAftr)
 }
 
-// pendingAndAccountArgs appends the arrays of pending rows and accounts ($21–$33 of writeSQL) and
-// says how many pending rows must be resolved and accounts updated.
-func (e *engine) pendingAndAccountArgs(args []any) (_ []any, resolved, accounts int) {
+// pendingAndAccountArgs appends the arrays of pending rows and accounts and the number of
+// pending rows to resolve and of accounts to update ($21–$36 of writeSQL).
+func (e *engine) pendingAndAccountArgs(args []any) []any {
 	var (
 		pNew, pRes           = []ID{}, []ID{}
 		pNewBy, pResBy       = []pgtype.UUID{}, []ID{}
@@ -297,7 +405,7 @@ func (e *engine) pendingAndAccountArgs(args []any) (_ []any, resolved, accounts 
 		pNewState, pResState = []string{}, []string{}
 		aID                  = []ID{}
 		aDP, aDPo, aCP, aCPo []pgtype.Numeric
-		aSeq                 []int64
+		aSeq, aSeq0          []int64
 	)
 	for id, p := range e.pending {
 		switch {
@@ -312,12 +420,12 @@ func (e *engine) pendingAndAccountArgs(args []any) (_ []any, resolved, accounts 
 		if !a.dirty {
 			continue
 		}
-		aID, aSeq = append(aID, id), append(aSeq, a.seq)
+		aID, aSeq, aSeq0 = append(aID, id), append(aSeq, a.seq), append(aSeq0, a.seq0)
 		aDP, aDPo = append(aDP, db.Numeric(a.bal[FieldDebitsPending])), append(aDPo, db.Numeric(a.bal[FieldDebitsPosted]))
 		aCP, aCPo = append(aCP, db.Numeric(a.bal[FieldCreditsPending])), append(aCPo, db.Numeric(a.bal[FieldCreditsPosted]))
 	}
-	args = append(args, pNew, pNewExp, pNewState, pNewBy, pRes, pResState, pResBy, aID, aDP, aDPo, aCP, aCPo, aSeq)
-	return args, len(pRes), len(aID)
+	return append(args, pNew, pNewExp, pNewState, pNewBy, pRes, pResState, pResBy, aID, aDP, aDPo, aCP, aCPo, aSeq, aSeq0,
+		int64(len(pRes)), int64(len(aID)))
 }
 
 func optTime(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()} }

@@ -7,11 +7,16 @@
 //	go run ./bench/ledger -accounts 1000 -workers 20 -duration 10s -batch 1000 # batches
 //	go run ./bench/ledger -suite -duration 10s                                 # all three
 //
+// Besides transfers/s and latencies, a run reports how the Ledger wrote its calls (one round trip,
+// conflicts, locked: see ledger.Stats), the CPU time the server backends and the client spent per
+// transfer, and the load average.
+//
 // Each knob also reads an environment variable (AMN_BENCH_ACCOUNTS, AMN_BENCH_WORKERS,
 // AMN_BENCH_DURATION, AMN_BENCH_BATCH); the server is AMN_BENCH_DATABASE_URL or the local one.
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -27,8 +32,10 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -182,6 +189,7 @@ func runOnce(ctx context.Context, o options) error {
 		return fmt.Errorf("setup: %w", err)
 	}
 
+	before := l.Stats() // the setup's calls are not counted
 	var (
 		done, refused atomic.Int64
 		mu            sync.Mutex
@@ -189,9 +197,38 @@ func runOnce(ctx context.Context, o options) error {
 		firstErr      error
 		wg            sync.WaitGroup
 	)
+	// Open every worker's connection first, so that the CPU count sees the same backends at both
+	// ends and no connection's start-up.
+	conns := make([]*pgxpool.Conn, 0, o.workers)
+	for range o.workers {
+		c, err := pool.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Release()
+	}
+	cpu0 := measureCPU(ctx, pool)
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	start := time.Now()
+	// The CPU count ends a little before the deadline, which cancels calls and so closes their
+	// connections (and the count with them).
+	var (
+		cpu      cpuTimes
+		cpuCount int64
+		cpuDone  = make(chan struct{})
+	)
+	go func() {
+		defer close(cpuDone)
+		select {
+		case <-time.After(o.duration * 95 / 100):
+			cpu, cpuCount = measureCPU(ctx, pool).sub(cpu0), done.Load()
+		case <-ctx.Done():
+		}
+	}()
 	for w := range o.workers {
 		wg.Go(func() {
 			rng := mrand.New(mrand.NewPCG(uint64(w), uint64(start.UnixNano())))
@@ -240,6 +277,7 @@ func runOnce(ctx context.Context, o options) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	<-cpuDone
 	if firstErr != nil {
 		return fmt.Errorf("transfer failed: %w", firstErr)
 	}
@@ -261,9 +299,17 @@ func runOnce(ctx context.Context, o options) error {
 	if o.batch > 1 {
 		mode = fmt.Sprintf("batch%d", o.batch)
 	}
-	fmt.Printf("mode=%s accounts=%d workers=%d duration=%s postgres=%s transfers=%d transfers/s=%.0f calls=%d p50=%s p99=%s refused=%d check=ok\n",
+	st := l.Stats()
+	perTransfer := func(d time.Duration) string {
+		if d < 0 || cpuCount == 0 {
+			return "?"
+		}
+		return strconv.FormatFloat(float64(d.Microseconds())/float64(cpuCount), 'f', 1, 64)
+	}
+	fmt.Printf("mode=%s accounts=%d workers=%d duration=%s postgres=%s transfers=%d transfers/s=%.0f calls=%d p50=%s p99=%s refused=%d one_round_trip=%d conflicts=%d locked=%d server_cpu_us=%s client_cpu_us=%s load=%s check=ok\n",
 		mode, o.accounts, o.workers, o.duration, version, done.Load(), float64(done.Load())/elapsed.Seconds(),
-		len(latencies), pct(0.5), pct(0.99), refused.Load())
+		len(latencies), pct(0.5), pct(0.99), refused.Load(), st.OneRoundTrip-before.OneRoundTrip, st.Conflicts-before.Conflicts,
+		st.Locked-before.Locked, perTransfer(cpu.server), perTransfer(cpu.client), loadAverage())
 	return nil
 }
 
@@ -295,4 +341,58 @@ func setup(ctx context.Context, l *ledger.Ledger, count int) ([]ledger.ID, error
 		}
 	}
 	return ids, nil
+}
+
+// cpuTimes is CPU time used so far by this process and by the server backends of the bench
+// database (read from /proc, so only when the server runs on this machine; -1 otherwise). Per
+// transfer, it moves less than transfers/s with what else a shared machine runs.
+type cpuTimes struct{ client, server time.Duration }
+
+func (c cpuTimes) sub(d cpuTimes) cpuTimes {
+	out := cpuTimes{client: c.client - d.client, server: c.server - d.server}
+	if c.server < 0 || d.server < 0 {
+		out.server = -1
+	}
+	return out
+}
+
+func measureCPU(ctx context.Context, pool *pgxpool.Pool) cpuTimes {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	c := cpuTimes{client: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), server: -1}
+	rows, err := pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	if err != nil {
+		return c
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return c
+	}
+	var ticks int64
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return c
+		}
+		// Fields after the command name (which is in parentheses): utime and stime are the 12th
+		// and 13th.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) < 13 {
+			return c
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + s
+	}
+	c.server = time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
+	return c
+}
+
+// loadAverage is the one-minute load average, "?" where /proc/loadavg is missing.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
