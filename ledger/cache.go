@@ -70,6 +70,21 @@ func (c *accountCache) fill(e *engine, ids []ID) bool {
 	return true
 }
 
+// snapshot returns the remembered states of the accounts ts names (those it remembers).
+func (c *accountCache) snapshot(ts []Transfer) map[ID]acctState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[ID]acctState, 2*len(ts))
+	for _, t := range ts {
+		for _, id := range [2]ID{t.DebitAccountID, t.CreditAccountID} {
+			if ca, ok := c.m[id]; ok {
+				out[id] = ca.state
+			}
+		}
+	}
+	return out
+}
+
 // remember records committed states, keeping for each account the one with the highest entry_seq:
 // calls that finish out of order must not put an older state back.
 func (c *accountCache) remember(states ...*acctState) {

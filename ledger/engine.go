@@ -44,7 +44,19 @@ type engine struct {
 
 	transfers []Transfer // to insert
 	entries   []Entry    // to insert
-	undo      []func()   // reverts the current chain
+	undo      []undoStep // reverts the current chain, last step first
+	sum       big.Int    // scratch for limits
+}
+
+// undoStep reverts one change of the current chain: it puts back an account's state or a pending
+// record, or forgets a transfer recorded (and, if pending, created) by the chain.
+type undoStep struct {
+	acct     *acctState
+	acctWas  acctState
+	pend     *pendingRec
+	pendWas  pendingRec
+	transfer ID
+	created  bool // transfer was a pending transfer the chain created
 }
 
 func newEngine(now time.Time) *engine {
@@ -61,6 +73,9 @@ func newEngine(now time.Time) *engine {
 // TigerBeetle.
 func (e *engine) run(ts []Transfer, atomic bool) ([]Result, error) {
 	results := make([]Result, len(ts))
+	if e.transfers == nil {
+		e.transfers, e.entries = make([]Transfer, 0, len(ts)), make([]Entry, 0, 2*len(ts))
+	}
 	for start := 0; start < len(ts); {
 		end := start
 		for end < len(ts)-1 && ts[end].Flags&Linked != 0 {
@@ -85,7 +100,17 @@ func (e *engine) run(ts []Transfer, atomic bool) ([]Result, error) {
 				return nil, ferr
 			}
 			for i := len(e.undo) - 1; i >= 0; i-- {
-				e.undo[i]()
+				switch u := &e.undo[i]; {
+				case u.acct != nil:
+					*u.acct = u.acctWas
+				case u.pend != nil:
+					*u.pend = u.pendWas
+				default:
+					delete(e.existing, u.transfer)
+					if u.created {
+						delete(e.pending, u.transfer)
+					}
+				}
 			}
 			e.transfers, e.entries = e.transfers[:nt], e.entries[:ne]
 			for k := start; k <= end; k++ {
@@ -196,7 +221,7 @@ func (e *engine) apply(i int, t Transfer) (Transfer, bool, error) {
 		e.move(cr, FieldCreditsPosted, amount, t.ID)
 	}
 	for _, a := range [2]*acctState{dr, cr} {
-		if err := a.limits(); err != nil {
+		if err := a.limits(&e.sum); err != nil {
 			return fail(a.id, err)
 		}
 	}
@@ -208,26 +233,22 @@ func (e *engine) apply(i int, t Transfer) (Transfer, bool, error) {
 			t.ExpiresAt = e.now.Add(t.Timeout)
 		}
 		t.State = StateOpen
-		rec := &pendingRec{t: t, state: StateOpen, created: true}
-		e.pending[t.ID] = rec
-		e.undo = append(e.undo, func() { delete(e.pending, t.ID) })
+		e.pending[t.ID] = &pendingRec{t: t, state: StateOpen, created: true}
 	}
 	if p != nil {
-		saved := *p
-		e.undo = append(e.undo, func() { *p = saved })
+		e.undo = append(e.undo, undoStep{pend: p, pendWas: *p})
 		p.state, p.resolvedBy, p.changed = resolution, t.ID, true
 		p.t.State = resolution
 	}
 	e.existing[t.ID] = t
-	e.undo = append(e.undo, func() { delete(e.existing, t.ID) })
+	e.undo = append(e.undo, undoStep{transfer: t.ID, created: t.Flags&Pending != 0})
 	e.transfers = append(e.transfers, t)
 	return t, false, nil
 }
 
 // move changes one balance and records the entry.
 func (e *engine) move(a *acctState, f Field, delta *big.Int, transfer ID) {
-	saved := *a
-	e.undo = append(e.undo, func() { *a = saved })
+	e.undo = append(e.undo, undoStep{acct: a, acctWas: *a})
 	before := a.bal[f]
 	after := new(big.Int).Add(before, delta)
 	a.bal[f] = after
@@ -237,14 +258,14 @@ func (e *engine) move(a *acctState, f Field, delta *big.Int, transfer ID) {
 		Amount: delta, Before: before, After: after})
 }
 
-// limits checks the account's flags against its balances.
-func (a *acctState) limits() error {
+// limits checks the account's flags against its balances; sum is scratch space.
+func (a *acctState) limits(sum *big.Int) error {
 	if a.flags&DebitsMustNotExceedCredits != 0 &&
-		new(big.Int).Add(a.bal[FieldDebitsPending], a.bal[FieldDebitsPosted]).Cmp(a.bal[FieldCreditsPosted]) > 0 {
+		sum.Add(a.bal[FieldDebitsPending], a.bal[FieldDebitsPosted]).Cmp(a.bal[FieldCreditsPosted]) > 0 {
 		return ErrInsufficientFunds
 	}
 	if a.flags&CreditsMustNotExceedDebits != 0 &&
-		new(big.Int).Add(a.bal[FieldCreditsPending], a.bal[FieldCreditsPosted]).Cmp(a.bal[FieldDebitsPosted]) > 0 {
+		sum.Add(a.bal[FieldCreditsPending], a.bal[FieldCreditsPosted]).Cmp(a.bal[FieldDebitsPosted]) > 0 {
 		return ErrExceedsDebits
 	}
 	return nil

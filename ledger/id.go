@@ -105,6 +105,3 @@ func (id *ID) ScanUUID(v pgtype.UUID) error {
 	*id = v.Bytes
 	return nil
 }
-
-// optUUID sends the zero ID as NULL.
-func optUUID(id ID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: !id.IsZero()} }

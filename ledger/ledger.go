@@ -10,7 +10,9 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -132,7 +134,7 @@ func (l *Ledger) submit(ctx context.Context, ts []Transfer, atomic bool, expireB
 		err := l.write(ctx, func(q querier) error {
 			e := newEngine(l.clock())
 			e.expireBy = expireBy
-			res, err := e.runLocked(ctx, q, ts, atomic, false, false, nil)
+			res, err := e.runLocked(ctx, q, ts, atomic, false, false, nil, nil)
 			results = res
 			return err
 		})
@@ -144,12 +146,26 @@ func (l *Ledger) submit(ctx context.Context, ts []Transfer, atomic bool, expireB
 		}
 	}
 	l.stats.locked.Add(1)
+	// With remembered accounts, the lock reads only those that changed and the batch's ids are
+	// not looked up (see load), unless the batch resolves pending transfers or names a recorded
+	// one (then the retry reads everything).
+	assisted := l.cache != nil
+	for _, t := range ts {
+		assisted = assisted && !t.Flags.resolves()
+	}
 	var results []Result
 	err := l.retry(ctx, func() error {
 		return onConn(ctx, l.pool, func(q querier) error {
 			e := newEngine(l.clock())
 			e.expireBy = expireBy
-			res, err := e.runLocked(ctx, q, ts, atomic, true, true, l.cache)
+			var known map[ID]acctState
+			if assisted {
+				known = l.cache.snapshot(ts)
+			}
+			res, err := e.runLocked(ctx, q, ts, atomic, true, true, l.cache, known)
+			if known != nil && (recordedID(err) || errors.Is(err, errIDsUnread)) {
+				assisted = false
+			}
 			results = res
 			return err
 		})
@@ -161,15 +177,48 @@ func (l *Ledger) submit(ctx context.Context, ts []Transfer, atomic bool, expireB
 // names, apply it, write it; begin and commit open and close the transaction in those two round
 // trips. With a cache (on a pool, in a transaction of its own) it remembers the accounts as read
 // (committed rows, read under the lock before anything was written) and, once COMMIT answered,
-// as written.
-func (e *engine) runLocked(ctx context.Context, q querier, ts []Transfer, atomic, begin, commit bool, cache *accountCache) ([]Result, error) {
-	if err := e.load(ctx, q, ts, begin); err != nil {
+// as written; known is passed on to load.
+func (e *engine) runLocked(ctx context.Context, q querier, ts []Transfer, atomic, begin, commit bool, cache *accountCache,
+	known map[ID]acctState) ([]Result, error) {
+	// When every account is remembered, the batch is applied to the remembered states while the
+	// lock is on its way; if the lock finds them all unchanged, that is the batch's outcome.
+	var (
+		spec     *engine
+		specRes  []Result
+		specErr  error
+		specDone chan struct{}
+	)
+	if known != nil && len(ts) >= copyThreshold && rememberedAll(ts, known) {
+		spec = newEngine(e.now)
+		spec.expireBy = e.expireBy
+		for id, a := range known {
+			spec.accounts[id] = &a
+		}
+		specDone = make(chan struct{})
+		go func() {
+			defer close(specDone)
+			specRes, specErr = spec.run(ts, atomic)
+		}()
+	}
+	err := e.load(ctx, q, ts, begin, known)
+	if spec != nil {
+		<-specDone
+	}
+	if err != nil {
 		return nil, err
 	}
 	if cache != nil {
 		cache.remember(e.states()...)
 	}
-	res, err := e.run(ts, atomic)
+	var res []Result
+	if spec != nil && unchanged(e.accounts, known) {
+		e, res, err = spec, specRes, specErr
+	} else {
+		res, err = e.run(ts, atomic)
+	}
+	if known != nil && (err != nil || slices.ContainsFunc(res, func(r Result) bool { return r.Err != nil })) {
+		return nil, errIDsUnread
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +229,29 @@ func (e *engine) runLocked(ctx context.Context, q querier, ts []Transfer, atomic
 		cache.remember(e.states()...)
 	}
 	return res, nil
+}
+
+// rememberedAll reports whether known has every account ts names.
+func rememberedAll(ts []Transfer, known map[ID]acctState) bool {
+	for _, t := range ts {
+		if _, ok := known[t.DebitAccountID]; !ok {
+			return false
+		}
+		if _, ok := known[t.CreditAccountID]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// unchanged reports whether every account read is as remembered.
+func unchanged(read map[ID]*acctState, known map[ID]acctState) bool {
+	for id, a := range read {
+		if k, ok := known[id]; !ok || k.seq != a.seq {
+			return false
+		}
+	}
+	return true
 }
 
 // oneRoundTrip writes a single transfer that posts or reserves from the account states the Ledger
@@ -244,10 +316,22 @@ func onConn(ctx context.Context, pool *pgxpool.Pool, fn func(q querier) error) e
 }
 
 // retryable reports whether a whole batch may be run again: deadlock, serialization failure, or
-// two batches recording the same transfer id on disjoint accounts (the retry finds it recorded).
+// an id recorded meanwhile (by a batch on other accounts) or not looked up (see load): the retry
+// finds it recorded.
 func retryable(err error) bool {
-	return db.Retryable(err) || db.IsUniqueViolation(err, "ledger_transfers_pkey") ||
-		db.IsUniqueViolation(err, "ledger_transfers_pending_id_key")
+	return db.Retryable(err) || recordedID(err) || db.IsUniqueViolation(err, "ledger_transfers_pending_id_key") ||
+		errors.Is(err, errIDsUnread)
+}
+
+// errIDsUnread: a batch run without looking up its ids (see load) refused a transfer. The
+// transfer may be recorded already, and its answer is then the record, not the refusal: the batch
+// runs again, reading its ids.
+var errIDsUnread = errors.New("ledger: a refusal without the batch's ids read")
+
+// recordedID reports whether err says that a transfer id of the batch is recorded already (its
+// transfer or its pending row).
+func recordedID(err error) bool {
+	return db.IsUniqueViolation(err, "ledger_transfers_pkey") || db.IsUniqueViolation(err, "ledger_pending_pkey")
 }
 
 func (l *Ledger) retry(ctx context.Context, fn func() error) error {
@@ -256,6 +340,9 @@ func (l *Ledger) retry(ctx context.Context, fn func() error) error {
 	for i := range attempts {
 		if err = fn(); !retryable(err) {
 			return err
+		}
+		if !db.Retryable(err) {
+			continue // the retry reads the ids: nothing to wait for
 		}
 		select { // a short, growing pause lets the other side finish
 		case <-ctx.Done():

@@ -276,3 +276,30 @@ func TestOneRoundTripHotRace(t *testing.T) {
 	}
 	healthy(t)
 }
+
+// TestSentAgainAfterTheMoneyMoved: a transfer sent again when its accounts could no longer pay it
+// is still answered with its record, not a refusal, whatever the Ledger remembers.
+func TestSentAgainAfterTheMoneyMoved(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t)
+	a := b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
+	c := b.account(ledger.CodeEscrow, 0)
+	b.fund(a, 10)
+	tr := xfer(a, c, 10)
+	first := b.mustTransfer(tr)[0]
+	for _, l := range []*ledger.Ledger{b.l, ledger.New(dbtest.Pool(t)), ledger.New(dbtest.Pool(t), ledger.WithAccountCache(0))} {
+		got, err := l.Transfer(b.ctx, tr)
+		if err != nil || !got[0].CreatedAt.Equal(first.CreatedAt) {
+			t.Fatalf("sent again: %v, %v; want the record %+v", got, err, first)
+		}
+		late := xfer(a, c, 1)
+		res, err := l.CreateTransfers(b.ctx, []ledger.Transfer{tr, late})
+		if err != nil || res[0].Err != nil || !res[0].Existed || !errors.Is(res[1].Err, ledger.ErrInsufficientFunds) {
+			t.Fatalf("sent again in a batch: %+v, %v", res, err)
+		}
+	}
+	if got := b.balances(a); got != (balances{0, 10, 0, 10}) {
+		t.Fatalf("a = %v", got)
+	}
+	healthy(t)
+}

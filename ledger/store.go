@@ -36,6 +36,14 @@ const lockAccountsSQL = `SELECT ` + lockedAccountColumns + `
 	FROM unnest($1::uuid[]) AS u(id) JOIN ledger_accounts a ON a.id = u.id
 	ORDER BY a.id FOR UPDATE OF a`
 
+// lockChangedAccountsSQL locks the same way but returns only the accounts whose entry_seq is not
+// the one the Ledger remembers ($2; -1 for an account it does not remember). MATERIALIZED keeps
+// that filter above the lock: pushed down, it would leave the other accounts unlocked.
+const lockChangedAccountsSQL = `WITH locked AS MATERIALIZED (
+		SELECT a.*, u.seq0 FROM unnest($1::uuid[], $2::bigint[]) AS u(id, seq0) JOIN ledger_accounts a ON a.id = u.id
+		ORDER BY a.id FOR UPDATE OF a)
+	SELECT ` + lockedAccountColumns + ` FROM locked a WHERE a.entry_seq <> a.seq0`
+
 // lockAccountsPendingSQL also locks the accounts of the pending transfers the batch resolves.
 const lockAccountsPendingSQL = `SELECT ` + lockedAccountColumns + `
 	FROM (SELECT unnest($1::uuid[])
@@ -132,38 +140,15 @@ const (
 // trips, but PostgreSQL then writes many rows per heap page and WAL record.
 const copyThreshold = 64
 
-var (
-	transferCopyColumns = []string{"id", "ledger", "debit_account_id", "credit_account_id", "amount", "pending_id",
-		"code", "pending", "post_pending", "void_pending", "linked", "timeout_ms", "expires_at", "payment_ref",
-		"observation_ref", "created_at"}
-	entryCopyColumns = []string{"account_id", "seq", "transfer_id", "field", "amount", "balance_before", "balance_after"}
-)
-
-func optText(s string) pgtype.Text { return pgtype.Text{String: s, Valid: s != ""} }
-
-// copyRows writes transfers and entries by COPY.
-func (e *engine) copyRows(ctx context.Context, q querier) error {
-	rows := make([][]any, len(e.transfers))
-	for i, t := range e.transfers {
-		rows[i] = []any{t.ID, t.Ledger, t.DebitAccountID, t.CreditAccountID, db.Numeric(t.Amount), optUUID(t.PendingID),
-			int32(t.Code), t.Flags&Pending != 0, t.Flags&PostPending != 0, t.Flags&VoidPending != 0, t.Flags&Linked != 0,
-			t.Timeout.Milliseconds(), optTime(t.ExpiresAt), optText(t.PaymentRef), optText(t.ObservationRef), e.now}
-	}
-	if _, err := q.CopyFrom(ctx, pgx.Identifier{"ledger_transfers"}, transferCopyColumns, pgx.CopyFromRows(rows)); err != nil {
-		return err
-	}
-	rows = make([][]any, len(e.entries))
-	for i, en := range e.entries {
-		rows[i] = []any{en.AccountID, en.Seq, en.TransferID, int16(en.Field), db.Numeric(en.Amount),
-			db.Numeric(en.Before), db.Numeric(en.After)}
-	}
-	_, err := q.CopyFrom(ctx, pgx.Identifier{"ledger_entries"}, entryCopyColumns, pgx.CopyFromRows(rows))
-	return err
-}
-
 // load locks the batch's accounts and reads the transfers it names (its own ids, for
 // idempotency, and the pending transfers it resolves), in one round trip.
-func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool) error {
+//
+// With known, the committed states the Ledger remembers of some of the batch's accounts, only the
+// accounts whose entry_seq differs (or that are not remembered) are read, and the batch's own ids
+// are not looked up, which was most of a large batch's first round trip: an id recorded before
+// fails the insert on the primary key instead, and the caller runs the batch again without known.
+// It takes known only for a batch that resolves no pending transfer.
+func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool, known map[ID]acctState) error {
 	accountIDs := make([]ID, 0, 2*len(ts))
 	transferIDs := make([]ID, 0, len(ts))
 	var pendingIDs []ID
@@ -185,12 +170,24 @@ func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool)
 	if begin {
 		b.Queue("BEGIN")
 	}
-	if len(pendingIDs) == 0 {
+	switch {
+	case known != nil:
+		seqs := make([]int64, len(accountIDs))
+		for i, id := range accountIDs {
+			seqs[i] = -1
+			if a, ok := known[id]; ok {
+				seqs[i] = a.seq
+			}
+		}
+		b.Queue(lockChangedAccountsSQL, accountIDs, seqs)
+	case len(pendingIDs) == 0:
 		b.Queue(lockAccountsSQL, accountIDs)
-	} else {
+	default:
 		b.Queue(lockAccountsPendingSQL, accountIDs, pendingIDs)
 	}
-	b.Queue(selectTransfersSQL, transferIDs)
+	if known == nil {
+		b.Queue(selectTransfersSQL, transferIDs)
+	}
 	br := q.SendBatch(ctx, b)
 	defer br.Close()
 	if begin {
@@ -213,6 +210,15 @@ func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("ledger: locking accounts: %w", err)
+	}
+	if known != nil {
+		// The rest are locked now, and still as remembered.
+		for _, id := range accountIDs {
+			if a, ok := known[id]; ok && e.accounts[id] == nil {
+				e.accounts[id] = &a
+			}
+		}
+		return br.Close()
 	}
 
 	isPendingRef := make(map[ID]bool, len(pendingIDs))
@@ -243,47 +249,78 @@ func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool)
 // store writes what the engine recorded in one round trip (three for batches sent by COPY):
 // opening the transaction first if begin is set, committing it if commit is.
 func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error {
-	b := &pgx.Batch{}
-	if len(e.transfers) > 0 {
-		var args []any
-		switch {
-		case e.single():
-			sql := singleSQL
-			if e.transfers[0].Flags&Pending != 0 {
-				sql = singlePendingSQL
-			}
-			if err := prepare(ctx, q, sql); err != nil {
+	c := connOf(q)
+	switch {
+	case c == nil:
+		return errors.New("ledger: writing needs a *pgx.Conn or a pgx.Tx")
+	case len(e.transfers) == 0:
+		if commit {
+			_, err := q.Exec(ctx, "COMMIT")
+			return err
+		}
+		return nil
+	case e.single():
+		return e.storeSingle(ctx, c, begin, commit)
+	}
+	sd, err := c.Prepare(ctx, writeSQL, writeSQL)
+	if err != nil {
+		return err
+	}
+	bulk := len(e.transfers) >= copyThreshold
+	if bulk {
+		if begin {
+			if _, err := c.Exec(ctx, "BEGIN"); err != nil {
 				return err
 			}
-			if begin {
-				b.Queue("BEGIN")
-			}
-			b.Queue(sql, e.singleArgs()...)
-		case len(e.transfers) >= copyThreshold:
-			if begin {
-				if _, err := q.Exec(ctx, "BEGIN"); err != nil {
-					return err
-				}
-			}
-			if err := e.copyRows(ctx, q); err != nil {
-				return err
-			}
-			args = make([]any, 0, 36)
-			for range 12 {
-				args = append(args, []string{}) // typed by the casts in the SQL; empty
-			}
-			args = append(args, e.now)
-			for range 7 {
-				args = append(args, []string{})
-			}
-			b.Queue(writeSQL, e.pendingAndAccountArgs(args)...)
-		default:
-			if begin {
-				b.Queue("BEGIN")
-			}
-			b.Queue(writeSQL, e.pendingAndAccountArgs(e.rowArgs(make([]any, 0, 36)))...)
+			begin = false
+		}
+		if err := e.copyRows(ctx, q); err != nil {
+			return err
 		}
 	}
+	// The parameters go in binary, encoded here (wire.go), at the pgconn level, so that pgx does
+	// not encode them again.
+	params := e.writeParams(!bulk)
+	formats := make([]int16, len(params))
+	for i := range formats {
+		formats[i] = 1
+	}
+	b := &pgconn.Batch{}
+	if begin {
+		b.ExecParams("BEGIN", nil, nil, nil, nil)
+	}
+	b.ExecPrepared(sd.Name, params, formats, nil)
+	if commit {
+		b.ExecParams("COMMIT", nil, nil, nil, nil)
+	}
+	results, err := c.PgConn().ExecBatch(ctx, b).ReadAll()
+	if err != nil {
+		return err
+	}
+	if last := results[len(results)-1].CommandTag.String(); commit && last != "COMMIT" {
+		return fmt.Errorf("commit answered %q", last)
+	}
+	return nil
+}
+
+// storeSingle writes a batch that fits singleSQL or singlePendingSQL. The statement is a
+// prepared statement of the connection, outside pgx's statement cache: pgx forgets every
+// statement of a pipeline that failed, and PostgreSQL then plans the statement afresh for its
+// next five runs; singleSQL fails whenever a remembered account was stale. (writeSQL is prepared
+// the same way, to be run at the pgconn level.)
+func (e *engine) storeSingle(ctx context.Context, c *pgx.Conn, begin, commit bool) error {
+	sql := singleSQL
+	if e.transfers[0].Flags&Pending != 0 {
+		sql = singlePendingSQL
+	}
+	if _, err := c.Prepare(ctx, sql, sql); err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	if begin {
+		b.Queue("BEGIN")
+	}
+	b.Queue(sql, e.singleArgs()...)
 	if commit {
 		b.Queue("COMMIT").Exec(func(tag pgconn.CommandTag) error {
 			if tag.String() != "COMMIT" {
@@ -292,32 +329,7 @@ func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error
 			return nil
 		})
 	}
-	if b.Len() == 0 {
-		return nil
-	}
-	return q.SendBatch(ctx, b).Close()
-}
-
-// prepare makes sqls prepared statements of q's connection, once per connection. pgx's own cache
-// forgets every statement of a pipeline that failed, and PostgreSQL then plans the statement
-// afresh for its next five runs; singleSQL fails whenever a remembered account was stale, so it
-// is kept out of that cache.
-func prepare(ctx context.Context, q querier, sqls ...string) error {
-	var c *pgx.Conn
-	switch q := q.(type) {
-	case *pgx.Conn:
-		c = q
-	case pgx.Tx:
-		c = q.Conn()
-	default:
-		return nil
-	}
-	for _, sql := range sqls {
-		if _, err := c.Prepare(ctx, sql, sql); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.SendBatch(ctx, b).Close()
 }
 
 // single reports whether the batch fits singleSQL or singlePendingSQL: one transfer that posts or
@@ -357,75 +369,73 @@ func (e *engine) singleArgs() []any {
 	return args
 }
 
-// rowArgs appends the arrays of transfers and entries ($1–$20 of writeSQL).
-func (e *engine) rowArgs(args []any) []any {
-	n := len(e.transfers)
-	var (
-		ids, drs, crs   = make([]ID, n), make([]ID, n), make([]ID, n)
-		ledgers         = make([]string, n)
-		amounts         = make([]pgtype.Numeric, n)
-		pendingIDs      = make([]pgtype.UUID, n)
-		codes, flags    = make([]int32, n), make([]int32, n)
-		timeouts        = make([]int64, n)
-		expires         = make([]pgtype.Timestamptz, n)
-		payRefs, obsRef = make([]string, n), make([]string, n)
-	)
-	for i, t := range e.transfers {
-		ids[i], drs[i], crs[i], ledgers[i] = t.ID, t.DebitAccountID, t.CreditAccountID, t.Ledger
-		amounts[i] = db.Numeric(t.Amount)
-		pendingIDs[i] = optUUID(t.PendingID)
-		codes[i], flags[i] = int32(t.Code), int32(t.Flags)
-		timeouts[i] = t.Timeout.Milliseconds()
-		expires[i] = optTime(t.ExpiresAt)
-		payRefs[i], obsRef[i] = t.PaymentRef, t.ObservationRef
+// writeParams are the parameters of writeSQL, in binary; without rows, the arrays of transfers
+// and entries are empty (they went in by COPY).
+func (e *engine) writeParams(rows bool) [][]byte {
+	ts, es := e.transfers, e.entries
+	if !rows {
+		ts, es = nil, nil
 	}
-	args = append(args, ids, ledgers, drs, crs, amounts, pendingIDs, codes, flags, timeouts, expires, payRefs, obsRef, e.now)
-
-	m := len(e.entries)
-	var (
-		eAcct, eTransfer     = make([]ID, m), make([]ID, m)
-		eSeq                 = make([]int64, m)
-		eField               = make([]int16, m)
-		eAmount, eBef, eAftr = make([]pgtype.Numeric, m), make([]pgtype.Numeric, m), make([]pgtype.Numeric, m)
+	p := make([][]byte, 0, 36)
+	p = append(p,
+		binaryArray(oidUUID, len(ts), 16, func(b []byte, i int) []byte { return appendUUID(b, ts[i].ID) }),
+		binaryArray(oidText, len(ts), 12, func(b []byte, i int) []byte { return appendText(b, ts[i].Ledger) }),
+		binaryArray(oidUUID, len(ts), 16, func(b []byte, i int) []byte { return appendUUID(b, ts[i].DebitAccountID) }),
+		binaryArray(oidUUID, len(ts), 16, func(b []byte, i int) []byte { return appendUUID(b, ts[i].CreditAccountID) }),
+		binaryArray(oidNumeric, len(ts), 16, func(b []byte, i int) []byte { return appendNumericField(b, ts[i].Amount) }),
+		binaryArray(oidUUID, len(ts), 16, func(b []byte, i int) []byte { return appendOptUUID(b, ts[i].PendingID) }),
+		binaryArray(oidInt4, len(ts), 4, func(b []byte, i int) []byte { return appendInt32(b, int32(ts[i].Code)) }),
+		binaryArray(oidInt4, len(ts), 4, func(b []byte, i int) []byte { return appendInt32(b, int32(ts[i].Flags)) }),
+		binaryArray(oidInt8, len(ts), 8, func(b []byte, i int) []byte { return appendInt64(b, ts[i].Timeout.Milliseconds()) }),
+		binaryArray(oidTimestamptz, len(ts), 8, func(b []byte, i int) []byte { return appendOptTime(b, ts[i].ExpiresAt) }),
+		binaryArray(oidText, len(ts), 8, func(b []byte, i int) []byte { return appendText(b, ts[i].PaymentRef) }),
+		binaryArray(oidText, len(ts), 8, func(b []byte, i int) []byte { return appendText(b, ts[i].ObservationRef) }),
+		appendTime(nil, e.now)[4:],
+		binaryArray(oidUUID, len(es), 16, func(b []byte, i int) []byte { return appendUUID(b, es[i].AccountID) }),
+		binaryArray(oidInt8, len(es), 8, func(b []byte, i int) []byte { return appendInt64(b, es[i].Seq) }),
+		binaryArray(oidUUID, len(es), 16, func(b []byte, i int) []byte { return appendUUID(b, es[i].TransferID) }),
+		binaryArray(oidInt2, len(es), 2, func(b []byte, i int) []byte { return appendInt16(b, int16(es[i].Field)) }),
+		binaryArray(oidNumeric, len(es), 16, func(b []byte, i int) []byte { return appendNumericField(b, es[i].Amount) }),
+		binaryArray(oidNumeric, len(es), 24, func(b []byte, i int) []byte { return appendNumericField(b, es[i].Before) }),
+		binaryArray(oidNumeric, len(es), 24, func(b []byte, i int) []byte { return appendNumericField(b, es[i].After) }),
 	)
-	for i, en := range e.entries {
-		eAcct[i], eSeq[i], eTransfer[i], eField[i] = en.AccountID, en.Seq, en.TransferID, int16(en.Field)
-		eAmount[i], eBef[i], eAftr[i] = db.Numeric(en.Amount), db.Numeric(en.Before), db.Numeric(en.After)
-	}
-	return append(args, eAcct, eSeq, eTransfer, eField, eAmount, eBef, eAftr)
-}
 
-// pendingAndAccountArgs appends the arrays of pending rows and accounts and the number of
-// pending rows to resolve and of accounts to update ($21–$36 of writeSQL).
-func (e *engine) pendingAndAccountArgs(args []any) []any {
-	var (
-		pNew, pRes           = []ID{}, []ID{}
-		pNewBy, pResBy       = []pgtype.UUID{}, []ID{}
-		pNewExp              = []pgtype.Timestamptz{}
-		pNewState, pResState = []string{}, []string{}
-		aID                  = []ID{}
-		aDP, aDPo, aCP, aCPo []pgtype.Numeric
-		aSeq, aSeq0          []int64
-	)
-	for id, p := range e.pending {
+	var created, resolved []*pendingRec
+	for _, r := range e.pending {
 		switch {
-		case p.created:
-			pNew, pNewExp, pNewState = append(pNew, id), append(pNewExp, optTime(p.t.ExpiresAt)), append(pNewState, string(p.state))
-			pNewBy = append(pNewBy, optUUID(p.resolvedBy))
-		case p.changed:
-			pRes, pResState, pResBy = append(pRes, id), append(pResState, string(p.state)), append(pResBy, p.resolvedBy)
+		case r.created:
+			created = append(created, r)
+		case r.changed:
+			resolved = append(resolved, r)
 		}
 	}
-	for id, a := range e.accounts {
-		if !a.dirty {
-			continue
+	p = append(p,
+		binaryArray(oidUUID, len(created), 16, func(b []byte, i int) []byte { return appendUUID(b, created[i].t.ID) }),
+		binaryArray(oidTimestamptz, len(created), 8, func(b []byte, i int) []byte { return appendOptTime(b, created[i].t.ExpiresAt) }),
+		binaryArray(oidText, len(created), 8, func(b []byte, i int) []byte { return appendText(b, string(created[i].state)) }),
+		binaryArray(oidUUID, len(created), 16, func(b []byte, i int) []byte { return appendOptUUID(b, created[i].resolvedBy) }),
+		binaryArray(oidUUID, len(resolved), 16, func(b []byte, i int) []byte { return appendUUID(b, resolved[i].t.ID) }),
+		binaryArray(oidText, len(resolved), 8, func(b []byte, i int) []byte { return appendText(b, string(resolved[i].state)) }),
+		binaryArray(oidUUID, len(resolved), 16, func(b []byte, i int) []byte { return appendUUID(b, resolved[i].resolvedBy) }),
+	)
+
+	var accts []*acctState
+	for _, a := range e.accounts {
+		if a.dirty {
+			accts = append(accts, a)
 		}
-		aID, aSeq, aSeq0 = append(aID, id), append(aSeq, a.seq), append(aSeq0, a.seq0)
-		aDP, aDPo = append(aDP, db.Numeric(a.bal[FieldDebitsPending])), append(aDPo, db.Numeric(a.bal[FieldDebitsPosted]))
-		aCP, aCPo = append(aCP, db.Numeric(a.bal[FieldCreditsPending])), append(aCPo, db.Numeric(a.bal[FieldCreditsPosted]))
 	}
-	return append(args, pNew, pNewExp, pNewState, pNewBy, pRes, pResState, pResBy, aID, aDP, aDPo, aCP, aCPo, aSeq, aSeq0,
-		int64(len(pRes)), int64(len(aID)))
+	bal := func(f Field) []byte {
+		return binaryArray(oidNumeric, len(accts), 24, func(b []byte, i int) []byte { return appendNumericField(b, accts[i].bal[f]) })
+	}
+	return append(p,
+		binaryArray(oidUUID, len(accts), 16, func(b []byte, i int) []byte { return appendUUID(b, accts[i].id) }),
+		bal(FieldDebitsPending), bal(FieldDebitsPosted), bal(FieldCreditsPending), bal(FieldCreditsPosted),
+		binaryArray(oidInt8, len(accts), 8, func(b []byte, i int) []byte { return appendInt64(b, accts[i].seq) }),
+		binaryArray(oidInt8, len(accts), 8, func(b []byte, i int) []byte { return appendInt64(b, accts[i].seq0) }),
+		appendInt64(nil, int64(len(resolved)))[4:],
+		appendInt64(nil, int64(len(accts)))[4:],
+	)
 }
 
 func optTime(t time.Time) pgtype.Timestamptz { return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()} }

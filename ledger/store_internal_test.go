@@ -5,7 +5,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -69,6 +72,41 @@ func TestWriteOnlyFromTheStateRead(t *testing.T) {
 		for _, id := range []ID{a, c} {
 			if after[id].DebitsPosted.Cmp(before[id].DebitsPosted) != 0 || after[id].CreditsPosted.Cmp(before[id].CreditsPosted) != 0 {
 				t.Fatalf("%d transfers: account %s moved: %+v → %+v", size, id, before[id], after[id])
+			}
+		}
+	}
+}
+
+// TestAppendNumeric: the COPY encoder's NUMERIC is the number, as pgx reads it back, on the fast
+// path and the slow one.
+func TestAppendNumeric(t *testing.T) {
+	pow := func(b, e int64) *big.Int { return new(big.Int).Exp(big.NewInt(b), big.NewInt(e), nil) }
+	minus1 := func(x *big.Int) *big.Int { return x.Sub(x, big.NewInt(1)) }
+	values := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(9999), big.NewInt(10000), big.NewInt(10001),
+		big.NewInt(-1), pow(10, 30), new(big.Int).Neg(pow(10, 30)), minus1(pow(2, 64)), pow(2, 64), minus1(pow(2, 256)),
+		minus1(pow(10, 78)), pow(10, 96), pow(2, 400)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1000 {
+		b := make([]byte, 1+rng.IntN(40))
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		v := new(big.Int).SetBytes(b)
+		if rng.IntN(4) == 0 {
+			v.Neg(v)
+		}
+		values = append(values, v)
+	}
+	m := pgtype.NewMap()
+	for _, v := range values {
+		for name, enc := range map[string]func([]byte, *big.Int) []byte{"fast": appendNumeric, "slow": appendNumericSlow} {
+			var n pgtype.Numeric
+			if err := m.Scan(pgtype.NumericOID, pgtype.BinaryFormatCode, enc(nil, v), &n); err != nil {
+				t.Fatalf("%s %s: %v", name, v, err)
+			}
+			got, err := db.BigFromNumeric(n)
+			if err != nil || got.Cmp(v) != 0 {
+				t.Fatalf("%s: encoded %s, read back %s (%v)", name, v, got, err)
 			}
 		}
 	}
