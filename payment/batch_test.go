@@ -9,6 +9,7 @@ import (
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -240,4 +241,48 @@ func healthyLedger(ctx context.Context, t *testing.T) {
 	if v != nil {
 		t.Fatalf("ledger check: %v", v)
 	}
+}
+
+// BenchmarkDetectConfirmMany is the indexer's database work per deposit: each op detects one new
+// observation for each of 500 payments in one DetectMany, then credits them in one ConfirmMany
+// (the payments stay underpaid, so they keep taking deposits). ns/op ÷ 500 is the cost of one
+// matched event, detection plus credit.
+func BenchmarkDetectConfirmMany(b *testing.B) {
+	ctx := context.Background()
+	d, err := hd.ParseXpub(anvilXpub)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := payment.New(dbtest.Pool(b), d)
+	const n = 500
+	ps := make([]*payment.Payment, n)
+	for i := range ps {
+		if ps[i], err = tryCreate(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ds, cs := make([]payment.Detection, n), make([]payment.Confirmation, n)
+	b.ResetTimer()
+	for b.Loop() {
+		for i, p := range ps {
+			o := obs(1, nextObs.Add(1))
+			ds[i] = payment.Detection{Payment: p.ID, Obs: o}
+			cs[i] = payment.Confirmation{Payment: p.ID, Obs: o.TransferID()}
+		}
+		for _, run := range []func() ([]payment.Result, error){
+			func() ([]payment.Result, error) { return s.DetectMany(ctx, ds) },
+			func() ([]payment.Result, error) { return s.ConfirmMany(ctx, cs) },
+		} {
+			res, err := run()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range res {
+				if r.Err != nil {
+					b.Fatal(r.Err)
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
 }
