@@ -9,7 +9,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X github.com/amanat/amn/ops.Version=$(VERSION) -X github.com/amanat/amn/ops.Commit=$(COMMIT)
 FORGE   := node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 
-.PHONY: all setup build dev test go-test forge-test lint generate check-generated bench clean
+.PHONY: all setup build dev test go-test forge-test lint generate check-generated bench bench-indexer-full clean
 
 all: build
 
@@ -47,9 +47,17 @@ check-generated: generate
 		echo "generated code is stale or hand-edited; run 'make generate' and commit:"; \
 		git status --porcelain -- bindings; git diff --stat -- bindings; exit 1; fi
 
+# The ledger suite, the ledger and payment go benchmarks, and the indexer on anvil at a size that
+# builds in under a minute (bench-indexer-full: the issue's 20,000 + 20,000 over 50,000 blocks).
 bench: setup
 	go run ./bench/ledger -suite -workers 20 -duration 10s
+	go run ./bench/ledger -accounts 1000 -workers 1 -duration 10s -batch 1000
 	go test -run '^$$' -bench . -benchtime 3s ./ledger/...
+	go test -run '^$$' -bench . -benchtime 20x ./payment/...
+	go run ./bench/indexer -payments 2000 -transfers 2000 -blocks 4000 -watched 2000 -live 50
+
+bench-indexer-full: setup
+	go run ./bench/indexer
 
 clean:
 	rm -rf bin out cache
