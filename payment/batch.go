@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -49,9 +50,13 @@ type Result struct {
 // commits.
 const maxChanges = 500
 
-// errLedgerRefused sends a batch back to be run change by change, so that a ledger refusal is
-// pinned on the change that caused it.
-var errLedgerRefused = errors.New("ledger refused the batch")
+// ledgerRefusal carries the ledger's refusal of a batch's transfers out of its (rolled back)
+// transaction. A batch of several changes is then run change by change, so that the refusal lands
+// on the change that caused it; a single change gets it as its result.
+type ledgerRefusal struct{ err error }
+
+func (r *ledgerRefusal) Error() string { return r.err.Error() }
+func (r *ledgerRefusal) Unwrap() error { return r.err }
 
 // transition runs one event on one payment.
 func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor string, done ledger.ID,
@@ -122,7 +127,8 @@ func (s *Service) applyChunks(ctx context.Context, cs []change) ([]Result, error
 	for len(cs) > 0 {
 		n := min(len(cs), maxChanges)
 		res, err := s.applyTx(ctx, cs[:n])
-		if errors.Is(err, errLedgerRefused) {
+		var refused *ledgerRefusal
+		if errors.As(err, &refused) {
 			res, err = make([]Result, 0, n), nil
 			for _, c := range cs[:n] {
 				r, err1 := s.applyTx(ctx, []change{c})
@@ -150,7 +156,7 @@ type timelineRow struct {
 }
 
 // applyTx runs cs in one transaction. A batch of more than one change whose ledger transfers are
-// refused returns errLedgerRefused and writes nothing; a single change gets the refusal as its
+// refused returns a *ledgerRefusal and writes nothing; a single change gets the refusal as its
 // result.
 func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 	var res []Result
@@ -226,13 +232,8 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 		}
 		if len(transfers) > 0 {
 			if _, err := books.Transfer(ctx, transfers...); err != nil {
-				var te *ledger.TransferError
-				if errors.As(err, &te) && len(cs) > 1 {
-					return errLedgerRefused
-				}
-				if errors.As(err, &te) {
-					res[0] = Result{Err: err}
-					return errRefusedAlone
+				if te := (*ledger.TransferError)(nil); errors.As(err, &te) {
+					return &ledgerRefusal{err}
 				}
 				return err
 			}
@@ -247,17 +248,14 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 		}
 		return s.writePayments(ctx, tx, touched, timeline)
 	})
-	if errors.Is(err, errRefusedAlone) {
-		return res, nil
+	if refused := (*ledgerRefusal)(nil); errors.As(err, &refused) && len(cs) == 1 {
+		return []Result{{Err: refused.err}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
 }
-
-// errRefusedAlone rolls back a single change the ledger refused; its result carries the refusal.
-var errRefusedAlone = errors.New("change refused")
 
 // snapshot copies a payment as it stands now: later changes of the batch replace its fields
 // (never mutate the values they point to), so a shallow copy is enough.
@@ -306,11 +304,7 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		received, pending = append(received, db.Numeric(p.Received)), append(pending, db.Numeric(p.PendingAmount))
 		counts, late = append(counts, int32(p.PendingCount)), append(late, p.PaidLate)
 		disputedFrom = append(disputedFrom, pgtype.Text{String: string(p.DisputedFrom), Valid: p.DisputedFrom != ""})
-		var buyer pgtype.Text
-		if a, ok := optAddr(p.BuyerAddress).(string); ok {
-			buyer = pgtype.Text{String: a, Valid: true}
-		}
-		buyerAddr = append(buyerAddr, buyer)
+		buyerAddr = append(buyerAddr, pgtype.Text{String: hexAddr(p.BuyerAddress), Valid: p.BuyerAddress != (common.Address{})})
 	}
 	var (
 		tIDs                          = make([]ledger.ID, len(timeline))
