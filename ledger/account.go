@@ -123,16 +123,15 @@ func (l *Ledger) Accounts(ctx context.Context, ids ...ID) (map[ID]Account, error
 
 // LookupTransfer returns a recorded transfer; for a pending one, State says where it stands.
 func (l *Ledger) LookupTransfer(ctx context.Context, id ID) (Transfer, error) {
-	var t Transfer
-	err := l.read(ctx, func(q querier) error {
-		var err error
-		t, err = scanTransfer(q.QueryRow(ctx, selectTransfersSQL, []ID{id}))
-		if isNoRows(err) {
-			return fmt.Errorf("ledger: transfer %s: %w", id, ErrTransferNotFound)
-		}
-		return err
-	})
-	return t, err
+	m, err := l.LookupTransfers(ctx, id)
+	if err != nil {
+		return Transfer{}, err
+	}
+	t, ok := m[id]
+	if !ok {
+		return Transfer{}, fmt.Errorf("ledger: transfer %s: %w", id, ErrTransferNotFound)
+	}
+	return t, nil
 }
 
 // Entries returns up to limit entries of an account with Seq > afterSeq, in Seq order: pass the

@@ -119,13 +119,11 @@ func (c *accountCache) settled(ids []ID, conflict bool) {
 		case !ok:
 		case !conflict:
 			ca.strikes = 0
-		case ca.strikes < 5:
-			ca.strikes++
+		default:
+			ca.strikes = min(ca.strikes+1, 5)
 			if ca.strikes >= 2 {
 				ca.skip = 1<<(ca.strikes-1) - 1
 			}
-		default:
-			ca.skip = 15
 		}
 	}
 }

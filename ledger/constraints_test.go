@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -67,8 +68,4 @@ func TestDatabaseConstraintsInBulk(t *testing.T) {
 	healthy(t)
 }
 
-var errRollback = errorString("roll back")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var errRollback = errors.New("roll back")

@@ -3,7 +3,6 @@ package ledger
 import (
 	"bytes"
 	"context"
-	"errors"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
@@ -22,11 +21,7 @@ const (
 )
 
 // copyRows writes transfers and entries by COPY.
-func (e *engine) copyRows(ctx context.Context, q querier) error {
-	c := connOf(q)
-	if c == nil {
-		return errors.New("ledger: COPY needs a *pgx.Conn or a pgx.Tx")
-	}
+func (e *engine) copyRows(ctx context.Context, c *pgx.Conn) error {
 	entries := make(chan []byte, 1)
 	go func() { entries <- e.entriesCopy() }()
 	if _, err := c.PgConn().CopyFrom(ctx, bytes.NewReader(e.transfersCopy()), copyTransfersSQL); err != nil {

@@ -149,10 +149,7 @@ func (l *Ledger) submit(ctx context.Context, ts []Transfer, atomic bool, expireB
 	// With remembered accounts, the lock reads only those that changed and the batch's ids are
 	// not looked up (see load), unless the batch resolves pending transfers or names a recorded
 	// one (then the retry reads everything).
-	assisted := l.cache != nil
-	for _, t := range ts {
-		assisted = assisted && !t.Flags.resolves()
-	}
+	assisted := l.cache != nil && !slices.ContainsFunc(ts, func(t Transfer) bool { return t.Flags.resolves() })
 	var results []Result
 	err := l.retry(ctx, func() error {
 		return onConn(ctx, l.pool, func(q querier) error {

@@ -274,7 +274,7 @@ func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error
 			}
 			begin = false
 		}
-		if err := e.copyRows(ctx, q); err != nil {
+		if err := e.copyRows(ctx, c); err != nil {
 			return err
 		}
 	}
@@ -504,5 +504,3 @@ func scanTransfer(row pgx.Row) (Transfer, error) {
 	t.State = PendingState(state.String)
 	return t, nil
 }
-
-func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

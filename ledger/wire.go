@@ -5,6 +5,10 @@ import (
 	"math/big"
 	"math/bits"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/amanat/amn/db"
 )
 
 // The ledger writes large batches in PostgreSQL's binary formats, encoded here: the COPY format
@@ -179,25 +183,14 @@ func appendNumeric(b []byte, v *big.Int) []byte {
 	return b
 }
 
-// appendNumericSlow is appendNumeric for values no NUMERIC(78,0) column accepts anyway: the
-// server refuses them with the error it would give pgx's encoding.
+// appendNumericSlow is appendNumeric for values no NUMERIC(78,0) column accepts anyway (or a
+// 32-bit build), by pgx's own encoder: the server refuses such values with the error it would
+// give pgx's encoding.
 func appendNumericSlow(b []byte, v *big.Int) []byte {
-	var ds []uint16
-	x, r, nb := new(big.Int).Abs(v), new(big.Int), big.NewInt(10000)
-	for x.Sign() > 0 {
-		x.QuoRem(x, nb, r)
-		ds = append(ds, uint16(r.Uint64()))
+	n := db.Numeric(v)
+	out, err := pgtype.NumericCodec{}.PlanEncode(nil, pgtype.NumericOID, pgtype.BinaryFormatCode, n).Encode(n, b)
+	if err != nil { // a finite integer always encodes
+		panic("ledger: encoding numeric " + v.String() + ": " + err.Error())
 	}
-	sign := uint16(0)
-	if v.Sign() < 0 {
-		sign = 0x4000
-	}
-	b = binary.BigEndian.AppendUint16(b, uint16(len(ds)))
-	b = binary.BigEndian.AppendUint16(b, uint16(max(len(ds)-1, 0)))
-	b = binary.BigEndian.AppendUint16(b, sign)
-	b = binary.BigEndian.AppendUint16(b, 0)
-	for i := len(ds) - 1; i >= 0; i-- {
-		b = binary.BigEndian.AppendUint16(b, ds[i])
-	}
-	return b
+	return out
 }
