@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -455,7 +456,6 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 	var (
 		rows       []obsRow
 		deposits   []Match
-		detections []payment.Detection
 		exceptions []obsRow
 	)
 	for _, m := range matches {
@@ -486,8 +486,11 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong token: payment asks for %s", p.Token.Hex())})
 		default:
 			deposits = append(deposits, m)
-			detections = append(detections, payment.Detection{Payment: m.PaymentID, Obs: m.Obs})
 		}
+	}
+	detections := make([]payment.Detection, len(deposits))
+	for i, m := range deposits {
+		detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
 	}
 	res, err := ix.payments.DetectMany(ctx, detections)
 	if err != nil {
@@ -730,19 +733,27 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range res {
+	// The items without an error are posted: mark them credited even if another item failed, so
+	// that a later reorg reaching them halts the chain instead of trying to void them.
+	credited := make([]observation, 0, len(obs))
+	var firstErr error
+	for i, r := range res {
 		if r.Err != nil {
-			return r.Err
+			firstErr = cmp.Or(firstErr, r.Err)
+			continue
+		}
+		credited = append(credited, obs[i])
+	}
+	if len(credited) > 0 {
+		if err := ix.store.setStates(ctx, credited, StateCredited); err != nil {
+			return err
 		}
 	}
-	if err := ix.store.setStates(ctx, obs, StateCredited); err != nil {
-		return err
-	}
-	ix.m.credits.WithLabelValues(ix.cfg.Key).Add(float64(len(obs)))
-	for _, o := range obs {
+	ix.m.credits.WithLabelValues(ix.cfg.Key).Add(float64(len(credited)))
+	for _, o := range credited {
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateCredited).Inc()
 	}
-	return nil
+	return firstErr
 }
 
 // applyEscrow moves a payment along on a final AmnEscrow event. Events without a transition

@@ -215,11 +215,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 				if k < len(st.transfers)-1 {
 					st.transfers[k].Flags |= ledger.Linked
 				}
-				t := st.transfers[k]
-				if t.Flags&ledger.Pending != 0 {
-					t.State = ledger.StateOpen
-				}
-				known[t.ID] = t
+				known[st.transfers[k].ID] = st.transfers[k]
 			}
 			transfers = append(transfers, st.transfers...)
 			for _, j := range st.jobs {
@@ -276,16 +272,7 @@ func lockPayments(ctx context.Context, tx pgx.Tx, cs []change) (map[ledger.ID]*P
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := make(map[ledger.ID]*Payment, len(ids))
-	for rows.Next() {
-		p, err := scanPayment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out[p.ID] = p
-	}
-	return out, rows.Err()
+	return collectPayments(rows, len(ids))
 }
 
 // writePayments stores the payments a batch changed and its timeline rows, in one round trip.

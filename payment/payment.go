@@ -312,8 +312,13 @@ func (s *Service) GetMany(ctx context.Context, ids []ledger.ID) (map[ledger.ID]*
 	if err != nil {
 		return nil, err
 	}
+	return collectPayments(rows, len(ids))
+}
+
+// collectPayments reads rows of paymentColumns into a map by id, and closes them.
+func collectPayments(rows pgx.Rows, n int) (map[ledger.ID]*Payment, error) {
 	defer rows.Close()
-	out := make(map[ledger.ID]*Payment, len(ids))
+	out := make(map[ledger.ID]*Payment, n)
 	for rows.Next() {
 		p, err := scanPayment(rows)
 		if err != nil {
