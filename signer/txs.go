@@ -557,10 +557,17 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 	if failed {
 		state = "failed"
 	}
+	// The attempt's row moves once: a later look at the same receipt (a reverted step whose
+	// rejection failed and is retried) neither counts its gas again nor logs it again.
+	recorded := false
 	err = db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE signer_txs SET state = $2, block_number = $3, gas_used = $4, effective_gas_price = $5, updated_at = now()
-			WHERE id = $1`, mined.ID, state, rcpt.BlockNumber.Int64(), int64(rcpt.GasUsed), db.Numeric(rcpt.EffectiveGasPrice)); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE signer_txs SET state = $2, block_number = $3, gas_used = $4, effective_gas_price = $5, updated_at = now()
+			WHERE id = $1 AND state NOT IN ('confirmed', 'failed')`, mined.ID, state, rcpt.BlockNumber.Int64(), int64(rcpt.GasUsed), db.Numeric(rcpt.EffectiveGasPrice))
+		if err != nil {
 			return err
+		}
+		if recorded = tag.RowsAffected() == 1; !recorded {
+			return nil
 		}
 		if _, err := tx.Exec(ctx, `UPDATE signer_txs SET state = 'replaced', updated_at = now()
 			WHERE chain_id = $1 AND sender = $2 AND nonce = $3 AND id <> $4`, c.ID, hexAddr(mined.Sender), int64(mined.Nonce), mined.ID); err != nil {
@@ -576,9 +583,11 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 	if err != nil {
 		return false, err
 	}
-	in.GasUsed += rcpt.GasUsed
-	in.GasCost = new(big.Int).Add(in.GasCost, cost)
-	s.m.gas(c.Key, mined.Step, rcpt.GasUsed, cost)
+	if recorded {
+		in.GasUsed += rcpt.GasUsed
+		in.GasCost = new(big.Int).Add(in.GasCost, cost)
+		s.m.gas(c.Key, mined.Step, rcpt.GasUsed, cost)
+	}
 	if failed {
 		return false, s.reject(ctx, in, fmt.Sprintf("%s transaction %s reverted on chain", mined.Step, mined.Hash.Hex()))
 	}

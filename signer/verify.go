@@ -92,14 +92,7 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) error {
 	if p.Token == (common.Address{}) {
 		return rejectf("payment has no token (the chain's own currency is %s)", chain.NativeToken.Hex())
 	}
-	var buyer common.Address
-	var buyerHex *string
-	if err := s.cfg.Pool.QueryRow(ctx, `SELECT buyer_address FROM payments WHERE id = $1`, p.ID).Scan(&buyerHex); err != nil {
-		return err
-	}
-	if buyerHex != nil {
-		buyer = common.HexToAddress(*buyerHex)
-	}
+	buyer := p.BuyerAddress
 	es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
 	if err != nil {
 		return err

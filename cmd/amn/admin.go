@@ -432,13 +432,9 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 				return badInput(fmt.Errorf("amount %q: want a positive amount of the chain's currency with at most %d decimals, such as 0.05",
 					args[1], payment.NativeDecimals))
 			}
-			reg, err := chain.LoadRegistry(o.ChainConfig)
+			c, err := lookupChain(o.ChainConfig, chainFlag)
 			if err != nil {
-				return badInput(err)
-			}
-			c, err := reg.Get(chainFlag)
-			if err != nil {
-				return badInput(fmt.Errorf("--chain: %w", err))
+				return err
 			}
 			contract, err := o.escrowFor(c.ID)
 			if err != nil {

@@ -37,16 +37,26 @@ type custodyOptions struct {
 	ChainConfig string
 }
 
-// chainFor returns the configuration of chain keyOrID (the built-in mainnets over which
-// --chain-config is read) and fills *escrowFlag and *rpcFlag from it where they are empty.
-func (o *custodyOptions) chainFor(keyOrID string, escrowFlag, rpcFlag *string) (chain.Config, error) {
-	reg, err := chain.LoadRegistry(o.ChainConfig)
+// lookupChain returns the configuration of --chain keyOrID from the built-in mainnets and the
+// --chain-config file; what it cannot find is bad input.
+func lookupChain(chainConfig, keyOrID string) (chain.Config, error) {
+	reg, err := chain.LoadRegistry(chainConfig)
 	if err != nil {
 		return chain.Config{}, badInput(err)
 	}
 	c, err := reg.Get(keyOrID)
 	if err != nil {
 		return chain.Config{}, badInput(fmt.Errorf("--chain: %w", err))
+	}
+	return c, nil
+}
+
+// chainFor returns the configuration of chain keyOrID (the built-in mainnets over which
+// --chain-config is read) and fills *escrowFlag and *rpcFlag from it where they are empty.
+func (o *custodyOptions) chainFor(keyOrID string, escrowFlag, rpcFlag *string) (chain.Config, error) {
+	c, err := lookupChain(o.ChainConfig, keyOrID)
+	if err != nil {
+		return chain.Config{}, err
 	}
 	if escrowFlag != nil && *escrowFlag == "" && c.Escrow != (common.Address{}) {
 		*escrowFlag = c.Escrow.Hex()

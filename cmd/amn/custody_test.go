@@ -572,22 +572,7 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mctx, stopMining := context.WithCancel(ctx)
-	mined := make(chan struct{})
-	go func() { // a block every 200 ms, so that finality (head − 2) moves
-		defer close(mined)
-		tk := time.NewTicker(200 * time.Millisecond)
-		defer tk.Stop()
-		for {
-			select {
-			case <-mctx.Done():
-				return
-			case <-tk.C:
-				_ = f.RPC.CallContext(mctx, nil, "evm_mine")
-			}
-		}
-	}()
-	defer func() { stopMining(); <-mined }()
+	defer mineEvery(ctx, f, 200*time.Millisecond)() // so that finality (head − 2) moves
 
 	devA := startDevice(t, testdevice.Options{PIN: "4711"})
 	devB := startDevice(t, testdevice.Options{Mnemonic: "legal winner thank year wave sausage worth useful legal winner thank yellow", Passphrase: true})

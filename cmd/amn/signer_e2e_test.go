@@ -44,22 +44,7 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mctx, stopMining := context.WithCancel(ctx)
-	mined := make(chan struct{})
-	go func() { // a block every 200 ms, so that finality (head − 2) moves
-		defer close(mined)
-		tk := time.NewTicker(200 * time.Millisecond)
-		defer tk.Stop()
-		for {
-			select {
-			case <-mctx.Done():
-				return
-			case <-tk.C:
-				_ = f.RPC.CallContext(mctx, nil, "evm_mine")
-			}
-		}
-	}()
-	defer func() { stopMining(); <-mined }()
+	defer mineEvery(ctx, f, 200*time.Millisecond)() // so that finality (head − 2) moves
 
 	dir := t.TempDir()
 	write := func(name, content string) string {
@@ -307,4 +292,24 @@ func waitIntent(ctx context.Context, t *testing.T, store *intent.Store, id uuid.
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// mineEvery mines a block every d until the returned stop is called (stop waits for the miner).
+func mineEvery(ctx context.Context, f *devnet.Fixture, d time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tk := time.NewTicker(d)
+		defer tk.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tk.C:
+				_ = f.RPC.CallContext(ctx, nil, "evm_mine")
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
