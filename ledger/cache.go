@@ -5,9 +5,8 @@ import (
 	"sync/atomic"
 )
 
-// accountCache remembers the last committed state a Ledger saw of each account, so that a single
-// transfer can be written in one round trip without locking and reading its accounts first (see
-// Ledger.oneRoundTrip). It is only a hint: other Ledgers and other processes write the same
+// accountCache remembers the last committed state a Ledger saw of each account, so that a call can
+// be written without locking and reading its accounts first (see Ledger.fromMemory). It is only a hint: other Ledgers and other processes write the same
 // accounts, and the write then applies only where entry_seq still has the remembered value.
 //
 // It holds committed states only, never a state some transaction wrote and might still roll back:
@@ -22,7 +21,7 @@ type accountCache struct {
 	m     map[ID]*cachedAccount
 }
 
-// cachedAccount is a remembered state and how the one round trip fared on the account lately:
+// cachedAccount is a remembered state and how writing from memory fared on the account lately:
 // after two conflicts in a row the account is contended (other calls keep changing it), and the
 // next 1, 3, 7 or 15 calls on it lock it instead of attempting a round trip that would be wasted.
 type cachedAccount struct {
@@ -109,7 +108,7 @@ func (c *accountCache) remember(states ...*acctState) {
 	}
 }
 
-// settled records how a one-round-trip attempt on ids went.
+// settled records how an attempt to write ids from memory went.
 func (c *accountCache) settled(ids []ID, conflict bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -130,19 +129,20 @@ func (c *accountCache) settled(ids []ID, conflict bool) {
 
 // Stats counts how a Ledger's calls on a pool were written.
 type Stats struct {
-	// OneRoundTrip: calls written in one round trip from remembered account states.
-	OneRoundTrip int64
-	// Conflicts: one-round-trip attempts the database refused (an account changed since it was
-	// remembered, the id was recorded before, …) and that were then run by locking.
+	// FromMemory: calls written from remembered account states without locking and reading them
+	// first (a single transfer in one round trip).
+	FromMemory int64
+	// Conflicts: such attempts the database refused (an account changed since it was remembered,
+	// the id was recorded before, …) and that were then run by locking.
 	Conflicts int64
 	// Locked: calls that locked and read their accounts first (including those after a conflict).
 	Locked int64
 }
 
-type stats struct{ oneRoundTrip, conflicts, locked atomic.Int64 }
+type stats struct{ fromMemory, conflicts, locked atomic.Int64 }
 
 // Stats reports how the Ledger's calls were written so far; Ledgers made by WithTx share the
 // counters of the one they came from.
 func (l *Ledger) Stats() Stats {
-	return Stats{OneRoundTrip: l.stats.oneRoundTrip.Load(), Conflicts: l.stats.conflicts.Load(), Locked: l.stats.locked.Load()}
+	return Stats{FromMemory: l.stats.fromMemory.Load(), Conflicts: l.stats.conflicts.Load(), Locked: l.stats.locked.Load()}
 }

@@ -41,8 +41,8 @@ type Option func(*Ledger)
 func WithClock(now func() time.Time) Option { return func(l *Ledger) { l.now = now } }
 
 // WithAccountCache sets how many accounts the Ledger remembers (DefaultAccountCache unless set) to
-// write single transfers in one round trip; 0 turns that off, and every call locks its accounts
-// first.
+// write calls without locking and reading their accounts first; 0 turns that off, and every call
+// locks its accounts first.
 func WithAccountCache(accounts int) Option {
 	return func(l *Ledger) { l.cache = newAccountCache(accounts) }
 }
@@ -141,7 +141,7 @@ func (l *Ledger) submit(ctx context.Context, ts []Transfer, atomic bool, expireB
 		return results, err
 	}
 	if l.cache != nil && expireBy.IsZero() {
-		if res, ok, err := l.oneRoundTrip(ctx, ts, atomic); ok || err != nil {
+		if res, ok, err := l.fromMemory(ctx, ts, atomic); ok || err != nil {
 			return res, err
 		}
 	}
@@ -251,24 +251,32 @@ func unchanged(read map[ID]*acctState, known map[ID]acctState) bool {
 	return true
 }
 
-// oneRoundTrip writes a single transfer that posts or reserves from the account states the Ledger
-// remembers, without reading anything: BEGIN, singleSQL and COMMIT in one pipeline. singleSQL
-// updates each account only if its entry_seq is still the remembered one and otherwise fails, so
-// a stale state writes nothing; a recorded id fails on the primary key. ok is false when the call
-// is not for this path (not one transfer, an account not remembered, a refusal the locking path
-// must confirm) or the database refused it: the caller then runs it by locking, which stays the
-// authority. err is set only when the context ended.
-func (l *Ledger) oneRoundTrip(ctx context.Context, ts []Transfer, atomic bool) (_ []Result, ok bool, _ error) {
-	if len(ts) != 1 || ts[0].Flags.resolves() {
+// fromMemory writes a call whose transfers post or reserve (none resolves a pending one) from the
+// account states the Ledger remembers, without locking or reading anything first. A single
+// transfer takes one round trip (BEGIN, singleSQL and COMMIT in one pipeline); a batch takes the
+// locking path's write without its lock (BEGIN, the COPYs of a large batch, writeSQL and COMMIT).
+// Every write updates an account only if its entry_seq is still the remembered one and otherwise
+// fails, so a stale state writes nothing; a recorded id fails on the primary key.
+//
+// A single transfer updates its two accounts in id order, the order the locking path takes. A
+// batch's update takes its row locks in whatever order PostgreSQL joins them, so it does not wait
+// for a row another transaction holds (unrememberedWait): that transaction is changing the account,
+// which makes the remembered state stale anyway, and not waiting means no cycle with it.
+//
+// ok is false when the call is not for this path (an account not remembered or contended, a
+// refusal the locking path must confirm) or the database refused it: the caller then runs it by
+// locking, which stays the authority. err is set only when the context ended.
+func (l *Ledger) fromMemory(ctx context.Context, ts []Transfer, atomic bool) (_ []Result, ok bool, _ error) {
+	if slices.ContainsFunc(ts, func(t Transfer) bool { return t.Flags.resolves() }) {
 		return nil, false, nil
 	}
 	e := newEngine(l.clock())
-	ids := []ID{ts[0].DebitAccountID, ts[0].CreditAccountID}
+	ids := accountsOf(ts)
 	if !l.cache.fill(e, ids) {
 		return nil, false, nil
 	}
 	res, err := e.run(ts, atomic)
-	if err != nil || res[0].Err != nil || res[0].Existed || !e.single() {
+	if err != nil || slices.ContainsFunc(res, func(r Result) bool { return r.Err != nil || r.Existed }) {
 		return nil, false, nil
 	}
 	err = onConn(ctx, l.pool, func(q querier) error { return e.store(ctx, q, true, true) })
@@ -282,10 +290,25 @@ func (l *Ledger) oneRoundTrip(ctx context.Context, ts []Transfer, atomic bool) (
 		l.cache.settled(ids, true)
 		return nil, false, nil
 	}
-	l.stats.oneRoundTrip.Add(1)
+	l.stats.fromMemory.Add(1)
 	l.cache.remember(e.states()...)
 	l.cache.settled(ids, false)
 	return res, true, nil
+}
+
+// accountsOf returns the distinct accounts ts names.
+func accountsOf(ts []Transfer) []ID {
+	ids := make([]ID, 0, 2*len(ts))
+	seen := make(map[ID]struct{}, 2*len(ts))
+	for _, t := range ts {
+		for _, a := range [2]ID{t.DebitAccountID, t.CreditAccountID} {
+			if _, dup := seen[a]; !dup {
+				seen[a] = struct{}{}
+				ids = append(ids, a)
+			}
+		}
+	}
+	return ids
 }
 
 // states returns the batch's accounts as they stand in it.

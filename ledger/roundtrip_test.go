@@ -14,22 +14,23 @@ import (
 	"github.com/amanat/amn/ledger"
 )
 
-// The one-round-trip path (a single transfer written from remembered account states) must give
-// exactly the answers of the locking path, whatever other writers did in between.
+// Writing from memory (a call written from remembered account states without locking them first:
+// a single transfer in one round trip, or a batch) must give exactly the answers of the locking
+// path, whatever other writers did in between.
 
 // statsDelta runs fn and returns how l's counters moved.
 func statsDelta(l *ledger.Ledger, fn func()) ledger.Stats {
 	before := l.Stats()
 	fn()
 	after := l.Stats()
-	return ledger.Stats{OneRoundTrip: after.OneRoundTrip - before.OneRoundTrip,
+	return ledger.Stats{FromMemory: after.FromMemory - before.FromMemory,
 		Conflicts: after.Conflicts - before.Conflicts, Locked: after.Locked - before.Locked}
 }
 
-// TestOneRoundTripStaleCache: another Ledger (another process, in production) changes the
+// TestFromMemoryStaleCache: another Ledger (another process, in production) changes the
 // accounts this one remembers. Every answer is still the database's, no update is lost, and a
 // refusal from stale numbers is never final.
-func TestOneRoundTripStaleCache(t *testing.T) {
+func TestFromMemoryStaleCache(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t)
 	a := b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
@@ -37,7 +38,7 @@ func TestOneRoundTripStaleCache(t *testing.T) {
 	other := ledger.New(dbtest.Pool(t))
 	b.fund(a, 100)
 	b.mustTransfer(xfer(a, c, 10)) // c is remembered from here on
-	if d := statsDelta(b.l, func() { b.mustTransfer(xfer(a, c, 10)) }); d.OneRoundTrip != 1 || d.Conflicts != 0 {
+	if d := statsDelta(b.l, func() { b.mustTransfer(xfer(a, c, 10)) }); d.FromMemory != 1 || d.Conflicts != 0 {
 		t.Fatalf("a transfer between remembered accounts: %+v, want one round trip", d)
 	}
 
@@ -82,10 +83,10 @@ func TestOneRoundTripStaleCache(t *testing.T) {
 	healthy(t)
 }
 
-// TestOneRoundTripSameID: a transfer sent again returns what was recorded the first time and
+// TestFromMemorySameID: a transfer sent again returns what was recorded the first time and
 // changes nothing, and with other content it is ErrIDReused: from a Ledger whose memory of the
 // accounts is stale, and from one whose memory is fresh (the primary key then refuses the write).
-func TestOneRoundTripSameID(t *testing.T) {
+func TestFromMemorySameID(t *testing.T) {
 	t.Parallel()
 	at := func(year int) ledger.Option {
 		return ledger.WithClock(func() time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC) })
@@ -99,7 +100,7 @@ func TestOneRoundTripSameID(t *testing.T) {
 
 	for _, tr := range []ledger.Transfer{xfer(a, c, 7), pending(a, c, 9, time.Hour)} {
 		var first []ledger.Transfer
-		if d := statsDelta(b.l, func() { first = b.mustTransfer(tr) }); d.OneRoundTrip != 1 {
+		if d := statsDelta(b.l, func() { first = b.mustTransfer(tr) }); d.FromMemory != 1 {
 			t.Fatalf("%s: first send %+v, want one round trip", tr.Flags, d)
 		}
 		// Another Ledger, with a later clock, moves a and c twice: b.l's memory of them is stale
@@ -119,7 +120,7 @@ func TestOneRoundTripSameID(t *testing.T) {
 					t.Fatal(err)
 				}
 			})
-			if d.OneRoundTrip != 0 || d.Locked != 1 {
+			if d.FromMemory != 0 || d.Locked != 1 {
 				t.Errorf("%s: sent again %+v, want it answered by the locking path", tr.Flags, d)
 			}
 			if !got[0].CreatedAt.Equal(first[0].CreatedAt) || !got[0].ExpiresAt.Equal(first[0].ExpiresAt) ||
@@ -143,10 +144,10 @@ func TestOneRoundTripSameID(t *testing.T) {
 	healthy(t)
 }
 
-// TestOneRoundTripAfterRollback: states seen inside a caller's transaction that rolls back are
+// TestFromMemoryAfterRollback: states seen inside a caller's transaction that rolls back are
 // never remembered. If they were, a later commit by someone else could give the account the same
 // entry_seq with other balances, and the conditional update would not see the difference.
-func TestOneRoundTripAfterRollback(t *testing.T) {
+func TestFromMemoryAfterRollback(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t)
 	a := b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
@@ -176,11 +177,11 @@ func TestOneRoundTripAfterRollback(t *testing.T) {
 	healthy(t)
 }
 
-// TestOneRoundTripHotRace races single transfers, reservations and their resolutions over a few
-// hot accounts: most goroutines share one Ledger, so that its one-round-trip writes start from the
+// TestFromMemoryHotRace races single transfers, reservations and their resolutions over a few
+// hot accounts: most goroutines share one Ledger, so that its writes from memory start from the
 // same remembered state and collide; a second Ledger makes that memory stale. Afterwards the
 // balances are exactly what the successful transfers add up to and no account went negative.
-func TestOneRoundTripHotRace(t *testing.T) {
+func TestFromMemoryHotRace(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t)
 	const hot, start, workers, ops = 8, 400, 5, 80
@@ -266,13 +267,13 @@ func TestOneRoundTripHotRace(t *testing.T) {
 	var total ledger.Stats
 	for _, l := range ls {
 		s := l.Stats()
-		total.OneRoundTrip += s.OneRoundTrip
+		total.FromMemory += s.FromMemory
 		total.Conflicts += s.Conflicts
 		total.Locked += s.Locked
 	}
 	t.Logf("%+v", total)
-	if total.OneRoundTrip == 0 || total.Conflicts == 0 {
-		t.Errorf("stats %+v: the race did not exercise the one-round-trip path and its conflicts", total)
+	if total.FromMemory == 0 || total.Conflicts == 0 {
+		t.Errorf("stats %+v: the race did not exercise writing from memory and its conflicts", total)
 	}
 	healthy(t)
 }
@@ -300,6 +301,229 @@ func TestSentAgainAfterTheMoneyMoved(t *testing.T) {
 	}
 	if got := b.balances(a); got != (balances{0, 10, 0, 10}) {
 		t.Fatalf("a = %v", got)
+	}
+	healthy(t)
+}
+
+// TestFromMemoryBatch: a batch over remembered accounts is written without locking them first,
+// small (one statement from arrays) or large (COPY); one whose memory is stale runs again by
+// locking and ends exactly as if it had locked from the start.
+func TestFromMemoryBatch(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t)
+	a := b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
+	c := b.account(ledger.CodeEscrow, 0)
+	b.fund(a, 1000)
+	b.mustTransfer(xfer(a, c, 1)) // both remembered from here on
+	batch := func(count int, amount int64) []ledger.Transfer {
+		ts := make([]ledger.Transfer, count)
+		for i := range ts {
+			ts[i] = xfer(a, c, amount)
+		}
+		return ts
+	}
+	for _, size := range []int{3, 100} { // below and above the COPY threshold (64)
+		d := statsDelta(b.l, func() {
+			if _, err := b.l.Transfer(b.ctx, batch(size, 2)...); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if d != (ledger.Stats{FromMemory: 1}) {
+			t.Fatalf("a batch of %d over remembered accounts: %+v, want it written from memory", size, d)
+		}
+	}
+	if got, want := b.balances(a), (balances{0, 207, 0, 1000}); got != want {
+		t.Fatalf("a = %v, want %v", got, want)
+	}
+
+	// Another Ledger spends from a: what this one remembers is stale, and the write must not
+	// apply. The remembered state would also allow the 800 the database now refuses.
+	other := ledger.New(dbtest.Pool(t))
+	if _, err := other.Transfer(b.ctx, xfer(a, c, 700)); err != nil {
+		t.Fatal(err)
+	}
+	ts := append(batch(70, 1), xfer(a, c, 800))
+	var res []ledger.Result
+	d := statsDelta(b.l, func() {
+		var err error
+		if res, err = b.l.CreateTransfers(b.ctx, ts); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if d.FromMemory != 0 || d.Locked != 1 {
+		t.Fatalf("a batch from a stale memory: %+v, want it run by locking", d)
+	}
+	for i, r := range res[:70] {
+		if r.Err != nil {
+			t.Fatalf("transfer %d: %v", i, r.Err)
+		}
+	}
+	if !errors.Is(res[70].Err, ledger.ErrInsufficientFunds) {
+		t.Fatalf("the 800: %v, want ErrInsufficientFunds", res[70].Err)
+	}
+	if got, want := b.balances(a), (balances{0, 977, 0, 1000}); got != want {
+		t.Fatalf("a = %v, want %v", got, want)
+	}
+	if got, want := b.balances(c), (balances{0, 0, 0, 977}); got != want {
+		t.Fatalf("c = %v, want %v", got, want)
+	}
+	healthy(t)
+}
+
+// TestFromMemoryBatchDoesNotWait: a batch written from memory takes its accounts' row locks in no
+// particular order, so it must not wait for a row another transaction holds (two such batches
+// could wait on each other until the deadlock detector ends one, a second later). It gives up at
+// once and runs again by locking, which waits in id order like everyone else.
+func TestFromMemoryBatchDoesNotWait(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t)
+	a := b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
+	c := b.account(ledger.CodeEscrow, 0)
+	b.fund(a, 100)
+	b.mustTransfer(xfer(a, c, 1))
+
+	// Another transaction holds c's row, without changing it: waiting would let the batch
+	// through from memory after the holder ends.
+	holder, err := dbtest.Pool(t).Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(b.ctx)
+	if _, err := holder.Exec(b.ctx, `SELECT 1 FROM ledger_accounts WHERE id = $1 FOR UPDATE`, c); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan ledger.Stats)
+	go func() {
+		done <- statsDelta(b.l, func() {
+			if _, err := b.l.Transfer(b.ctx, xfer(a, c, 2), xfer(a, c, 3)); err != nil {
+				t.Error(err)
+			}
+		})
+	}()
+	select {
+	case d := <-done:
+		t.Fatalf("the batch finished while c was locked: %+v", d)
+	case <-time.After(300 * time.Millisecond): // the locking path waits for the holder
+	}
+	if err := holder.Rollback(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := <-done; d != (ledger.Stats{Conflicts: 1, Locked: 1}) {
+		t.Fatalf("stats %+v: want the write from memory to give up and the locking path to wait", d)
+	}
+	if got, want := b.balances(c), (balances{0, 0, 0, 6}); got != want {
+		t.Fatalf("c = %v, want %v", got, want)
+	}
+	healthy(t)
+}
+
+// TestFromMemoryBatchRace races batches (some by COPY) over a few hot accounts from two Ledgers,
+// so that batches written from memory collide with each other and with batches that lock:
+// afterwards every balance is exactly what the accepted transfers add up to, exactly those are
+// recorded, and no flag is broken.
+func TestFromMemoryBatchRace(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t)
+	const hot, start, workers, batches = 8, 1_000, 4, 12
+	accts := make([]ledger.ID, hot)
+	for i := range accts {
+		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
+		b.fund(accts[i], start)
+	}
+	ls := []*ledger.Ledger{b.l, ledger.New(dbtest.Pool(t))}
+	for _, l := range ls { // every account remembered by both
+		if _, err := l.Transfer(b.ctx, xfer(accts[0], accts[1], 1), xfer(accts[1], accts[0], 1)); err != nil {
+			t.Fatal(err)
+		}
+		for i := range accts {
+			if _, err := l.Transfer(b.ctx, xfer(accts[i], accts[(i+1)%hot], 1), xfer(accts[(i+1)%hot], accts[i], 1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := make([]balances, hot)
+	for i, a := range accts {
+		before[i] = b.balances(a)
+	}
+	var (
+		mu       sync.Mutex
+		posted   [hot]balances
+		accepted []ledger.ID
+		wg       sync.WaitGroup
+	)
+	for w := range workers {
+		l := ls[w%2]
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for k := range batches {
+				size := 5
+				if k%2 == 1 {
+					size = 80
+				}
+				ts := make([]ledger.Transfer, size)
+				for i := range ts {
+					dr, cr := rng.IntN(hot), rng.IntN(hot-1)
+					if cr >= dr {
+						cr++
+					}
+					ts[i] = xfer(accts[dr], accts[cr], 1+rng.Int64N(200))
+				}
+				res, err := l.CreateTransfers(b.ctx, ts)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				for i, r := range res {
+					switch {
+					case r.Err == nil:
+						amount := ts[i].Amount.Int64()
+						for j, a := range accts {
+							if a == ts[i].DebitAccountID {
+								posted[j].dpo += amount
+							}
+							if a == ts[i].CreditAccountID {
+								posted[j].cpo += amount
+							}
+						}
+						accepted = append(accepted, ts[i].ID)
+					case !errors.Is(r.Err, ledger.ErrInsufficientFunds):
+						t.Errorf("transfer: %v", r.Err)
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+
+	for i, a := range accts {
+		want := before[i]
+		want.dpo += posted[i].dpo
+		want.cpo += posted[i].cpo
+		if got := b.balances(a); got != want {
+			t.Errorf("account %d: %v, want %v", i, got, want)
+		}
+	}
+	var recorded, all int
+	if err := dbtest.Pool(t).QueryRow(b.ctx, `SELECT count(*) FILTER (WHERE id = ANY($2)), count(*) FROM ledger_transfers WHERE ledger = $1`,
+		b.name, accepted).Scan(&recorded, &all); err != nil {
+		t.Fatal(err)
+	}
+	const setup = hot + 2*(2+2*hot) // funding and the transfers that filled both memories
+	if recorded != len(accepted) || all != setup+len(accepted) {
+		t.Errorf("%d of %d accepted transfers recorded, %d in all (want %d)", recorded, len(accepted), all, setup+len(accepted))
+	}
+	var total ledger.Stats
+	for _, l := range ls {
+		s := l.Stats()
+		total.FromMemory += s.FromMemory
+		total.Conflicts += s.Conflicts
+		total.Locked += s.Locked
+	}
+	t.Logf("%d accepted; %+v", len(accepted), total)
+	if total.FromMemory == 0 || total.Conflicts == 0 {
+		t.Errorf("stats %+v: the race did not exercise writing from memory and its conflicts", total)
 	}
 	healthy(t)
 }

@@ -19,7 +19,7 @@ import (
 // the transfers it names, one to write transfers, entries, pending rows and balances with
 // unnest() over arrays. On a pool the BEGIN travels with the first and the COMMIT with the second.
 // A single transfer on a pool whose accounts the Ledger remembers takes one: BEGIN, singleSQL and
-// COMMIT in one pipeline (Ledger.oneRoundTrip).
+// COMMIT in one pipeline (Ledger.fromMemory); a batch from memory skips the lock.
 
 const accountColumns = `id, ledger, code, owner_ref, debits_must_not_exceed_credits, credits_must_not_exceed_debits,
 	debits_pending, debits_posted, credits_pending, credits_posted, entry_seq, created_at`
@@ -140,6 +140,8 @@ const (
 // trips, but PostgreSQL then writes many rows per heap page and WAL record.
 const copyThreshold = 64
 
+const noLockWaitSQL = "SET LOCAL lock_timeout = '1ms'"
+
 // load locks the batch's accounts and reads the transfers it names (its own ids, for
 // idempotency, and the pending transfers it resolves), in one round trip.
 //
@@ -247,7 +249,15 @@ func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool,
 }
 
 // store writes what the engine recorded in one round trip (three for batches sent by COPY):
-// opening the transaction first if begin is set, committing it if commit is.
+// opening the transaction first if begin is set, committing it if commit is. begin is set only
+// when writing from memory (Ledger.fromMemory), without the lock: a write of more than a single
+// transfer then does not wait for row locks.
+//
+// noLockWaitSQL makes such a write fail with lock_not_available instead of waiting for a row
+// another transaction holds. That transaction is changing the account, so the remembered state
+// is stale and the write would fail after the wait anyway; and as the write's row locks are not
+// taken in id order, waiting could close a cycle that only the deadlock detector (one second)
+// would break. 1 ms is the smallest lock_timeout there is (0 turns it off).
 func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error {
 	c := connOf(q)
 	switch {
@@ -269,7 +279,7 @@ func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error
 	bulk := len(e.transfers) >= copyThreshold
 	if bulk {
 		if begin {
-			if _, err := c.Exec(ctx, "BEGIN"); err != nil {
+			if _, err := c.Exec(ctx, "BEGIN; "+noLockWaitSQL); err != nil {
 				return err
 			}
 			begin = false
@@ -288,6 +298,7 @@ func (e *engine) store(ctx context.Context, q querier, begin, commit bool) error
 	b := &pgconn.Batch{}
 	if begin {
 		b.ExecParams("BEGIN", nil, nil, nil, nil)
+		b.ExecParams(noLockWaitSQL, nil, nil, nil, nil)
 	}
 	b.ExecPrepared(sd.Name, params, formats, nil)
 	if commit {

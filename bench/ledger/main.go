@@ -7,7 +7,7 @@
 //	go run ./bench/ledger -accounts 1000 -workers 20 -duration 10s -batch 1000 # batches
 //	go run ./bench/ledger -suite -duration 10s                                 # all three
 //
-// Besides transfers/s and latencies, a run reports how the Ledger wrote its calls (one round trip,
+// Besides transfers/s and latencies, a run reports how the Ledger wrote its calls (from memory,
 // conflicts, locked: see ledger.Stats), the CPU time the server backends and the client spent per
 // transfer, and the load average.
 //
@@ -306,9 +306,9 @@ func runOnce(ctx context.Context, o options) error {
 		}
 		return strconv.FormatFloat(float64(d.Microseconds())/float64(cpuCount), 'f', 1, 64)
 	}
-	fmt.Printf("mode=%s accounts=%d workers=%d duration=%s postgres=%s transfers=%d transfers/s=%.0f calls=%d p50=%s p99=%s refused=%d one_round_trip=%d conflicts=%d locked=%d server_cpu_us=%s client_cpu_us=%s load=%s check=ok\n",
+	fmt.Printf("mode=%s accounts=%d workers=%d duration=%s postgres=%s transfers=%d transfers/s=%.0f calls=%d p50=%s p99=%s refused=%d from_memory=%d conflicts=%d locked=%d server_cpu_us=%s client_cpu_us=%s load=%s check=ok\n",
 		mode, o.accounts, o.workers, o.duration, version, done.Load(), float64(done.Load())/elapsed.Seconds(),
-		len(latencies), pct(0.5), pct(0.99), refused.Load(), st.OneRoundTrip-before.OneRoundTrip, st.Conflicts-before.Conflicts,
+		len(latencies), pct(0.5), pct(0.99), refused.Load(), st.FromMemory-before.FromMemory, st.Conflicts-before.Conflicts,
 		st.Locked-before.Locked, perTransfer(cpu.server), perTransfer(cpu.client), loadAverage())
 	return nil
 }
