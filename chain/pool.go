@@ -554,17 +554,25 @@ func (p *Pool) Blocks(ctx context.Context, from, to uint64, full bool) ([]Block,
 	if to < from {
 		return nil, nil
 	}
-	// Batches of 100 blocks, up to blockFetchers of them in flight at once.
+	nums := make([]uint64, to-from+1)
+	for i := range nums {
+		nums[i] = from + uint64(i)
+	}
+	return p.BlocksAt(ctx, nums, full)
+}
+
+// BlocksAt fetches the blocks numbered nums, in that order, as Blocks does: batches of 100, up to
+// blockFetchers of them in flight at once.
+func (p *Pool) BlocksAt(ctx context.Context, nums []uint64, full bool) ([]Block, error) {
 	const batch = 100
-	n := to - from + 1
-	out := make([]Block, n)
+	out := make([]Block, len(nums))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(blockFetchers)
-	for start := from; start <= to; start += batch {
-		end := min(start+batch-1, to)
+	for start := 0; start < len(nums); start += batch {
+		part := nums[start:min(start+batch, len(nums))]
 		g.Go(func() error {
-			bs, err := p.blockBatch(ctx, start, end, full)
-			copy(out[start-from:], bs)
+			bs, err := p.blockBatch(ctx, part, full)
+			copy(out[start:], bs)
 			return err
 		})
 	}
@@ -577,14 +585,15 @@ func (p *Pool) Blocks(ctx context.Context, from, to uint64, full bool) ([]Block,
 // blockFetchers is how many block batches one Blocks call keeps in flight.
 const blockFetchers = 4
 
-// blockBatch reads blocks start … end in one batch call.
-func (p *Pool) blockBatch(ctx context.Context, start, end uint64, full bool) ([]Block, error) {
-	raws := make([]*rpcBlock, end-start+1)
+// blockBatch reads the blocks numbered nums in one batch call.
+func (p *Pool) blockBatch(ctx context.Context, nums []uint64, full bool) ([]Block, error) {
+	raws := make([]*rpcBlock, len(nums))
 	elems := make([]rpc.BatchElem, len(raws))
-	for i := range elems {
-		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(start + uint64(i)), full}, Result: &raws[i]}
+	for i, n := range nums {
+		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.EncodeUint64(n), full}, Result: &raws[i]}
 	}
-	err := p.try(ctx, "eth_getBlockByNumber", end, false, func(ctx context.Context, ep *endpoint) error {
+	highest := slices.Max(nums)
+	err := p.try(ctx, "eth_getBlockByNumber", highest, false, func(ctx context.Context, ep *endpoint) error {
 		for i := range elems {
 			elems[i].Error = nil
 			raws[i] = nil
@@ -596,12 +605,12 @@ func (p *Pool) blockBatch(ctx context.Context, start, end uint64, full bool) ([]
 			if e.Error != nil {
 				return e.Error
 			}
-			if raws[i] == nil || uint64(raws[i].Number) != start+uint64(i) {
-				return fmt.Errorf("block %d: %w", start+uint64(i), errNullResult)
+			if raws[i] == nil || uint64(raws[i].Number) != nums[i] {
+				return fmt.Errorf("block %d: %w", nums[i], errNullResult)
 			}
 		}
 		ep.mu.Lock()
-		ep.head = max(ep.head, end)
+		ep.head = max(ep.head, highest)
 		ep.mu.Unlock()
 		return nil
 	})

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
@@ -22,6 +25,10 @@ import (
 type RPC interface {
 	HeaderSource
 	Blocks(ctx context.Context, from, to uint64, full bool) ([]chain.Block, error)
+	BlocksAt(ctx context.Context, nums []uint64, full bool) ([]chain.Block, error)
+	// Batch sends calls as one JSON-RPC batch to one endpoint; needHead > 0 prefers endpoints
+	// known to have that block.
+	Batch(ctx context.Context, needHead uint64, elems []rpc.BatchElem) error
 	Logs(ctx context.Context, q chain.LogQuery, from, to uint64, hashAt func(uint64) common.Hash) ([]types.Log, error)
 	Call(ctx context.Context, result any, method string, args ...any) error
 }
@@ -453,6 +460,10 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 	if err != nil {
 		return err
 	}
+	succeeded, err := ix.nativeSucceeded(ctx, matches)
+	if err != nil {
+		return err
+	}
 	var (
 		rows       []obsRow
 		deposits   []Match
@@ -470,14 +481,8 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 		if p == nil {
 			return fmt.Errorf("payment %s of %s: %w", m.PaymentID, m.Obs.TxHash.Hex(), payment.ErrNotFound)
 		}
-		if m.Kind == KindNative {
-			ok, err := ix.succeeded(ctx, m.Obs.TxHash, m.Obs.BlockHash)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
+		if m.Kind == KindNative && !succeeded[m.Obs.TxHash] {
+			continue
 		}
 		switch {
 		case p.ChainID != ix.cfg.ID:
@@ -528,17 +533,41 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 	return ix.store.putObservations(ctx, append(rows, exceptions...))
 }
 
-// succeeded reads a transaction's receipt: a reverted transaction moved no value.
-func (ix *Indexer) succeeded(ctx context.Context, tx, block common.Hash) (bool, error) {
-	var r *types.Receipt
-	if err := ix.rpc.Call(ctx, &r, "eth_getTransactionReceipt", tx); err != nil {
-		return false, err
+// nativeSucceeded reads the receipts of the native transfers among matches, in JSON-RPC batches
+// of receiptBatch, and reports which transactions succeeded: a reverted transaction moved no value.
+func (ix *Indexer) nativeSucceeded(ctx context.Context, matches []Match) (map[common.Hash]bool, error) {
+	var native []Match
+	seen := map[common.Hash]bool{}
+	for _, m := range matches {
+		if m.Kind == KindNative && m.Escrow == nil && !seen[m.Obs.TxHash] {
+			seen[m.Obs.TxHash] = true
+			native = append(native, m)
+		}
 	}
-	if r == nil || r.BlockHash != block {
-		return false, fmt.Errorf("receipt of %s: not in block %s on this endpoint", tx.Hex(), block.Hex())
+	ok := make(map[common.Hash]bool, len(native))
+	for _, part := range chunks(native, receiptBatch) {
+		rs := make([]*types.Receipt, len(part))
+		elems := make([]rpc.BatchElem, len(part))
+		var highest uint64
+		for i, m := range part {
+			elems[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{m.Obs.TxHash}, Result: &rs[i]}
+			highest = max(highest, m.Obs.BlockNumber)
+		}
+		if err := ix.rpc.Batch(ctx, highest, elems); err != nil {
+			return nil, err
+		}
+		for i, m := range part {
+			if r := rs[i]; r == nil || r.BlockHash != m.Obs.BlockHash {
+				return nil, fmt.Errorf("receipt of %s: not in block %s on this endpoint", m.Obs.TxHash.Hex(), m.Obs.BlockHash.Hex())
+			}
+			ok[m.Obs.TxHash] = rs[i].Status == types.ReceiptStatusSuccessful
+		}
 	}
-	return r.Status == types.ReceiptStatusSuccessful, nil
+	return ok, nil
 }
+
+// receiptBatch is the most receipts asked for in one JSON-RPC batch.
+const receiptBatch = 100
 
 // reorg handles a block whose parent is not the followed block: it confirms the mismatch on the
 // node, walks back to the common ancestor, voids the observations of the orphaned blocks and moves
@@ -803,12 +832,13 @@ func (ix *Indexer) canonicalHashes(ctx context.Context, obs []observation) (map[
 		}
 		return out, nil
 	}
-	for n := range nums {
-		bs, err := ix.rpc.Blocks(ctx, n, n, false)
-		if err != nil {
-			return nil, err
-		}
-		out[n] = bs[0].Hash
+	sparse := slices.Sorted(maps.Keys(nums))
+	bs, err := ix.rpc.BlocksAt(ctx, sparse, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		out[b.Number] = b.Hash
 	}
 	return out, nil
 }

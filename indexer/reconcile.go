@@ -194,13 +194,7 @@ func (ix *Indexer) balances(ctx context.Context, rows []reconcileRow, n uint64) 
 		data := append(append([]byte{}, balanceOfSelector...), common.LeftPadBytes(x.deposit[:], 32)...)
 		elems[i] = rpc.BatchElem{Method: "eth_call", Args: []any{map[string]any{"to": x.token, "data": hexutil.Bytes(data)}, block}, Result: &raw[i]}
 	}
-	b, ok := ix.rpc.(interface {
-		Batch(ctx context.Context, needHead uint64, elems []rpc.BatchElem) error
-	})
-	if !ok {
-		return nil, errors.New("reconcile needs a batching RPC pool")
-	}
-	if err := b.Batch(ctx, n, elems); err != nil {
+	if err := ix.rpc.Batch(ctx, n, elems); err != nil {
 		return nil, err
 	}
 	res := make([]*big.Int, len(rows))
