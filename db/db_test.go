@@ -133,3 +133,22 @@ func TestInTxRollsBackOnError(t *testing.T) {
 		t.Fatalf("rows = %d, %v; want the insert rolled back", n, err)
 	}
 }
+
+// TestSessionsPriceRandomReadsForSSD: every connection starts with random_page_cost 1.1 (see
+// sessionDefaults) unless its URL says otherwise.
+func TestSessionsPriceRandomReadsForSSD(t *testing.T) {
+	var got string
+	if err := dbtest.Pool(t).QueryRow(context.Background(), "SHOW random_page_cost").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "1.1" {
+		t.Errorf("random_page_cost = %s, want 1.1", got)
+	}
+	cfg, err := db.ParseURL("postgres://u@localhost/x?random_page_cost=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := cfg.ConnConfig.RuntimeParams["random_page_cost"]; v != "2" {
+		t.Errorf("a URL's own random_page_cost became %q", v)
+	}
+}

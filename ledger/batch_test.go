@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/ledger"
 )
 
@@ -144,4 +145,55 @@ func largeBatch(t *testing.T, resolving bool) {
 		}
 	}
 	healthy(t)
+}
+
+// TestBatchesLookAccountsUp: a batch's statements (the lock, the transfers check, the balance
+// update) find their accounts through the primary key, so their cost follows the batch, not the
+// size of the accounts table: none of them reads the whole table. (PostgreSQL's default
+// random_page_cost made the planner hash the whole table; db.ParseURL sets it for SSDs, and the
+// transfers check decides by the table's size.)
+func TestBatchesLookAccountsUp(t *testing.T) {
+	b := newBooks(t)
+	accts := make([]ledger.Account, 5000)
+	for i := range accts {
+		accts[i] = ledger.Account{ID: ledger.NewID(), Ledger: b.name, Code: ledger.CodeSellerPayable}
+	}
+	if _, err := b.l.CreateAccounts(b.ctx, accts...); err != nil {
+		t.Fatal(err)
+	}
+	pool := dbtest.Pool(t)
+	if _, err := pool.Exec(b.ctx, "ANALYZE ledger_accounts"); err != nil {
+		t.Fatal(err)
+	}
+	ts := make([]ledger.Transfer, 100) // past the COPY threshold
+	for i := range ts {
+		ts[i] = xfer(accts[2*i].ID, accts[2*i+1].ID, 1)
+	}
+	tx, err := pool.Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(b.ctx)
+	// The counters of the connection's earlier transactions may not be flushed yet: count the
+	// difference.
+	scans := func() int64 {
+		var n int64
+		if err := tx.QueryRow(b.ctx, `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'ledger_accounts'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := scans()
+	res, err := ledger.New(pool).WithTx(tx).CreateTransfers(b.ctx, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Err != nil {
+			t.Fatalf("transfer %d: %v", i, r.Err)
+		}
+	}
+	if n := scans() - before; n != 0 {
+		t.Errorf("a batch of %d transfers read the whole accounts table %d times", len(ts), n)
+	}
 }

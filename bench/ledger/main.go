@@ -188,6 +188,11 @@ func runOnce(ctx context.Context, o options) error {
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
+	// A ledger in service has planner statistics (autovacuum keeps them); a new database gets
+	// them here rather than whenever autovacuum first wakes.
+	if _, err := pool.Exec(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
 
 	before := l.Stats() // the setup's calls are not counted
 	var (
