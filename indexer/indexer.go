@@ -223,7 +223,12 @@ func (ix *Indexer) Step(ctx context.Context) (progressed bool, err error) {
 	}
 	switch {
 	case h.Latest > cp.Processed:
-		progressed, err = ix.ingest(ctx, cp, h.Latest)
+		// What became final is credited first, so that deposits credited as they are seen
+		// (ingest) come after every earlier event of their payments.
+		if err := ix.confirm(ctx, h, cp); err != nil {
+			return false, err
+		}
+		progressed, err = ix.ingest(ctx, cp, h.Latest, ix.SafeBlock(h))
 	case h.Latest == cp.Processed:
 		// Nothing new: make sure the tip is still the one followed (a reorg to a branch of the
 		// same height, possibly while the indexer was down, shows only here).
@@ -287,7 +292,7 @@ func (ix *Indexer) checkpoint(ctx context.Context) (Checkpoint, error) {
 
 // ingest fetches blocks processed+1 … min(latest, +batch), checks they extend the followed
 // chain, matches their events and moves the checkpoint.
-func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bool, error) {
+func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest, safe uint64) (bool, error) {
 	from := cp.Processed + 1
 	r, err := ix.readAhead(ctx, from, min(latest, cp.Processed+ix.o.BatchBlocks))
 	if err != nil {
@@ -309,7 +314,13 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest uint64) (bo
 	for _, b := range blocks {
 		times[b.Number] = b.Time
 	}
-	if err := ix.record(ctx, matches, times); err != nil {
+	// Deposits in final blocks are credited as they are recorded, unless an escrow event is among
+	// the matches: those are applied by confirm, and a deposit after one must wait for it.
+	final := safe
+	if slices.ContainsFunc(matches, func(m Match) bool { return m.Escrow != nil }) {
+		final = 0
+	}
+	if err := ix.record(ctx, matches, times, final); err != nil {
 		return false, err
 	}
 	if err := ix.store.advance(ctx, ix.cfg.ID, cp.Processed, blocks); err != nil {
@@ -445,10 +456,12 @@ func chunks[T any](xs []T, n int) [][]T {
 }
 
 // record stores a step's matches and tells their payments: every deposit of the step in one
-// payment.DetectMany, every observation in one INSERT. Money a payment did not ask for (another
+// payment.DetectMany, every observation in one INSERT. Deposits in blocks at or below final
+// (0: none), which are final and canonical already, are detected and credited at once
+// (payment.DetectConfirmMany) and stored as credited. Money a payment did not ask for (another
 // chain or token, or a state that takes no deposit) is kept as an exception. Doing it again is a
 // no-op on both sides.
-func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[uint64]uint64) error {
+func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[uint64]uint64, final uint64) error {
 	if len(matches) == 0 {
 		return nil
 	}
@@ -493,29 +506,54 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 			deposits = append(deposits, m)
 		}
 	}
-	detections := make([]payment.Detection, len(deposits))
-	for i, m := range deposits {
-		detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
-	}
-	res, err := ix.payments.DetectMany(ctx, detections)
-	if err != nil {
-		return err
+	// The final blocks come before the others: crediting them first keeps each payment's events
+	// in chain order.
+	var finals, others []Match
+	for _, m := range deposits {
+		if m.Obs.BlockNumber <= final {
+			finals = append(finals, m)
+		} else {
+			others = append(others, m)
+		}
 	}
 	now := ix.o.Now()
-	for i, r := range res {
-		m := deposits[i]
-		var te *payment.TransitionError
-		switch {
-		case errors.As(r.Err, &te):
-			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
-		case r.Err != nil:
-			return r.Err
-		default:
-			ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
-			if t := blockTimes[m.Obs.BlockNumber]; t > 0 {
-				ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(now.Sub(time.Unix(int64(t), 0)).Seconds())
+	for _, part := range []struct {
+		deposits []Match
+		credit   bool
+	}{{finals, true}, {others, false}} {
+		if len(part.deposits) == 0 {
+			continue
+		}
+		detections := make([]payment.Detection, len(part.deposits))
+		for i, m := range part.deposits {
+			detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
+		}
+		detect, state := ix.payments.DetectMany, StatePending
+		if part.credit {
+			detect, state = ix.payments.DetectConfirmMany, StateCredited
+		}
+		res, err := detect(ctx, detections)
+		if err != nil {
+			return err
+		}
+		for i, r := range res {
+			m := part.deposits[i]
+			var te *payment.TransitionError
+			switch {
+			case errors.As(r.Err, &te):
+				exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
+			case r.Err != nil:
+				return r.Err
+			default:
+				ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, state).Inc()
+				if part.credit {
+					ix.m.credits.WithLabelValues(ix.cfg.Key).Inc()
+				}
+				if t := blockTimes[m.Obs.BlockNumber]; t > 0 {
+					ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(now.Sub(time.Unix(int64(t), 0)).Seconds())
+				}
+				rows = append(rows, obsRow{Match: m, state: state, transfer: m.Obs.TransferID()})
 			}
-			rows = append(rows, obsRow{Match: m, state: StatePending, transfer: m.Obs.TransferID()})
 		}
 	}
 	for _, e := range exceptions {

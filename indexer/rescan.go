@@ -92,7 +92,7 @@ func (ix *Indexer) rescans(ctx context.Context, cp Checkpoint) error {
 			}
 		}
 		ms := match(matchInput{chainID: ix.cfg.ID, logs: own, proxies: ix.proxies, tokens: ix.tokens}, w)
-		if err := ix.record(ctx, ms, nil); err != nil {
+		if err := ix.record(ctx, ms, nil, 0); err != nil {
 			return err
 		}
 		ix.log.Info("rescanned payment", "payment_id", id, "from", from, "to", cp.Processed, "matches", len(ms))

@@ -262,27 +262,104 @@ func BenchmarkDetectConfirmMany(b *testing.B) {
 		}
 	}
 	ds, cs := make([]payment.Detection, n), make([]payment.Confirmation, n)
-	b.ResetTimer()
-	for b.Loop() {
-		for i, p := range ps {
-			o := obs(1, nextObs.Add(1))
-			ds[i] = payment.Detection{Payment: p.ID, Obs: o}
-			cs[i] = payment.Confirmation{Payment: p.ID, Obs: o.TransferID()}
-		}
-		for _, run := range []func() ([]payment.Result, error){
-			func() ([]payment.Result, error) { return s.DetectMany(ctx, ds) },
-			func() ([]payment.Result, error) { return s.ConfirmMany(ctx, cs) },
-		} {
-			res, err := run()
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range res {
-				if r.Err != nil {
-					b.Fatal(r.Err)
+	// separately: detection and credit in two calls (blocks not final yet when seen); at once:
+	// DetectConfirmMany (blocks already final, as when catching up).
+	for _, mode := range []string{"separately", "at_once"} {
+		b.Run(mode, func(b *testing.B) {
+			for b.Loop() {
+				for i, p := range ps {
+					o := obs(1, nextObs.Add(1))
+					ds[i] = payment.Detection{Payment: p.ID, Obs: o}
+					cs[i] = payment.Confirmation{Payment: p.ID, Obs: o.TransferID()}
 				}
+				runs := []func() ([]payment.Result, error){
+					func() ([]payment.Result, error) { return s.DetectMany(ctx, ds) },
+					func() ([]payment.Result, error) { return s.ConfirmMany(ctx, cs) },
+				}
+				if mode == "at_once" {
+					runs = runs[:1]
+					runs[0] = func() ([]payment.Result, error) { return s.DetectConfirmMany(ctx, ds) }
+				}
+				for _, run := range runs {
+					res, err := run()
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, r := range res {
+						if r.Err != nil {
+							b.Fatal(r.Err)
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+		})
+	}
+}
+
+// TestDetectConfirmMany: observations already final when first seen are detected and credited in
+// one transaction: the same transfers, states, timeline rows and jobs as DetectMany then
+// ConfirmMany, each payment written once, and sending them again changes nothing.
+func TestDetectConfirmMany(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	p1, p2, p3 := create(t, s), create(t, s), create(t, s)
+	o1a, o1b, o2 := obs(400_000, nextObs.Add(1)), obs(600_000, nextObs.Add(1)), obs(300_000, nextObs.Add(1))
+	wrongToken := obs(5, nextObs.Add(1))
+	wrongToken.Token = common.HexToAddress("0x00000000000000000000000000000000000000cc")
+	ds := []payment.Detection{
+		{Payment: p1.ID, Obs: o1a},
+		{Payment: p1.ID, Obs: o1b},
+		{Payment: p2.ID, Obs: o2},
+		{Payment: p2.ID, Obs: o2}, // seen twice: once
+		{Payment: p3.ID, Obs: wrongToken},
+	}
+	res, err := s.DetectConfirmMany(ctx, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range []payment.State{payment.Underpaid, payment.Funded, payment.Underpaid, payment.Underpaid} {
+		if res[i].Err != nil || res[i].Payment.State != w {
+			t.Fatalf("item %d: %v, %v; want %s", i, res[i].Err, res[i].Payment, w)
+		}
+	}
+	if got := res[1].Payment; got.Received.Cmp(amount(1_000_000)) != 0 || got.PendingCount != 0 || got.PendingAmount.Sign() != 0 {
+		t.Errorf("p1: received %s, %d pending of %s", got.Received, got.PendingCount, got.PendingAmount)
+	}
+	if !errors.Is(res[4].Err, payment.ErrObservation) {
+		t.Errorf("wrong token: %v, want detection's ErrObservation", res[4].Err)
+	}
+	want := map[ledger.ID][2]int{p1.ID: {4, 5}, p2.ID: {2, 3}, p3.ID: {0, 1}} // with the create row
+	check := func(stage string) {
+		t.Helper()
+		for id, w := range want {
+			if tr, tl := counts(ctx, t, &payment.Payment{ID: id}); tr != w[0] || tl != w[1] {
+				t.Errorf("%s: payment %s has %d transfers and %d timeline rows, want %d and %d", stage, id, tr, tl, w[0], w[1])
 			}
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+	check("first")
+	// One transaction: the detection and the credit share its timestamp; the deposit is posted.
+	tl, err := s.Timeline(ctx, p2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tl) != 3 || tl[1].Event != string(payment.EvDetect) || tl[2].Event != string(payment.EvConfirm) || !tl[1].At.Equal(tl[2].At) {
+		t.Errorf("p2 timeline %+v: want detect and confirm in one transaction", tl)
+	}
+	tr, err := ledger.New(poolFor).LookupTransfer(ctx, o2.TransferID())
+	if err != nil || tr.State != ledger.StatePosted {
+		t.Errorf("p2's deposit transfer: %+v, %v; want posted", tr, err)
+	}
+	if n := sweepJobs(ctx, t, p1); n != 1 {
+		t.Errorf("p1 has %d sweep jobs, want 1", n)
+	}
+
+	res, err = s.DetectConfirmMany(ctx, ds[:4])
+	if err != nil || res[1].Err != nil || res[1].Payment.State != payment.Funded {
+		t.Fatalf("the same again: %v %+v", err, res)
+	}
+	check("again")
+	healthyLedger(ctx, t)
 }

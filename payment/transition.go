@@ -168,6 +168,30 @@ func (s *Service) ConfirmMany(ctx context.Context, cs []Confirmation) ([]Result,
 	return s.applyChanges(ctx, changes)
 }
 
+// DetectConfirmMany is DetectMany and then ConfirmMany of the same observations, in the same
+// transactions: for observations whose blocks are final and canonical when they are first seen
+// (an indexer catching up), the pending transfer is written and posted at once, and each payment
+// is locked, read and written once instead of twice. results[i] is what Confirm would have
+// answered after Detect, or Detect's refusal if it refused.
+func (s *Service) DetectConfirmMany(ctx context.Context, ds []Detection) ([]Result, error) {
+	cs := make([]change, 0, 2*len(ds))
+	for _, d := range ds {
+		cs = append(cs, s.detect(d.Payment, d.Obs), confirm(d.Payment, d.Obs.TransferID()))
+	}
+	res, err := s.applyChanges(ctx, cs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(ds))
+	for i := range ds {
+		out[i] = res[2*i+1]
+		if res[2*i].Err != nil {
+			out[i] = res[2*i]
+		}
+	}
+	return out, nil
+}
+
 func confirm(id ledger.ID, obs ledger.ID) change {
 	post := ledger.DeriveID("payment/confirm\x00" + obs.String())
 	return change{id: id, ev: EvConfirm, actor: "indexer", done: post, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
