@@ -62,6 +62,7 @@ const chainID = 31338
 
 type options struct {
 	payments, transfers, blocks, watched, batch, live, extra int
+	native                                                   bool
 	url                                                      string
 }
 
@@ -78,6 +79,7 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 2000, "blocks per indexer step and eth_getLogs range")
 	flag.IntVar(&o.live, "live", 50, "live-mode detection latency samples")
 	flag.IntVar(&o.extra, "extra-watched", 0, "synthetic payments added to the watch set (never paid), for memory with a large watch set")
+	flag.BoolVar(&o.native, "native", true, "watch native transfers too (the indexer then reads every block with its transactions)")
 	flag.StringVar(&o.url, "database-url", defURL, "PostgreSQL server (a database is created and dropped)")
 	flag.Parse()
 	if o.watched <= 0 || o.blocks < 10 || o.payments < 0 || o.transfers < 0 || o.batch <= 0 {
@@ -187,7 +189,7 @@ func run(ctx context.Context, o options) error {
 
 	cfg := chain.Config{
 		Chain:    chain.Chain{Key: "bench", Name: "bench", ID: chainID, BlockTime: time.Second, DepthFloor: 2},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: true, MaxLogRange: uint64(o.batch),
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: o.native, MaxLogRange: uint64(o.batch),
 		Endpoints:  []string{f.URL, "ws" + strings.TrimPrefix(f.URL, "http")},
 		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
