@@ -44,12 +44,12 @@ func label(m *dto.Metric, name string) string {
 // TestNativeReceiptsInOneBatch: the receipts of a step's native deposits (a reverted transaction
 // moves no value, so each is checked) are read in one JSON-RPC batch, not one call each.
 func TestNativeReceiptsInOneBatch(t *testing.T) {
-	f := newFixture(t, 56)
+	f := newFixture(t, 16) // a chain of its own: reconciliation elsewhere looks at every payment on a chain
 	pay, pool := newPaymentService(t)
 	e := newEnv(t, f, pay, pool, devConfig(f, 3), Options{})
 	var ps []*payment.Payment
 	for i := range 3 {
-		p := e.newPayment(56, chain.NativeToken, 1_000_000_000)
+		p := e.newPayment(16, chain.NativeToken, 1_000_000_000)
 		e.sendNative(p.Deposit, i%2, 1_000_000_000)
 		ps = append(ps, p)
 	}
@@ -72,7 +72,7 @@ func TestNativeReceiptsInOneBatch(t *testing.T) {
 // reading as one range) have their blocks' hashes read in one batch, and they are the node's.
 func TestCanonicalHashesOfSparseBlocks(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 56)
+	f := newFixture(t, 18)
 	pay, pool := newPaymentService(t)
 	e := newEnv(t, f, pay, pool, devConfig(f, 3), Options{})
 	mine(t, f, 1500)
