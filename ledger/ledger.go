@@ -260,7 +260,7 @@ func unchanged(read map[ID]*acctState, known map[ID]acctState) bool {
 //
 // A single transfer updates its two accounts in id order, the order the locking path takes. A
 // batch's update takes its row locks in whatever order PostgreSQL joins them, so it does not wait
-// for a row another transaction holds (unrememberedWait): that transaction is changing the account,
+// for a row another transaction holds (see store): that transaction is changing the account,
 // which makes the remembered state stale anyway, and not waiting means no cycle with it.
 //
 // ok is false when the call is not for this path (an account not remembered or contended, a
