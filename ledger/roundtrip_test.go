@@ -527,3 +527,37 @@ func TestFromMemoryBatchRace(t *testing.T) {
 	}
 	healthy(t)
 }
+
+// TestFromMemorySmallCache: a Ledger that remembers fewer accounts than it uses forgets some
+// (any) to remember others. A call whose accounts are not all remembered locks them and is
+// remembered afresh; nothing it answers depends on which were forgotten.
+func TestFromMemorySmallCache(t *testing.T) {
+	t.Parallel()
+	b := newBooks(t, ledger.WithAccountCache(3))
+	accts := make([]ledger.ID, 4)
+	for i := range accts {
+		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
+	}
+	// Funding remembers the world account and the funded one, so at most two of the four stay.
+	for _, a := range accts {
+		b.fund(a, 100)
+	}
+	var total ledger.Stats
+	for i := range 12 {
+		dr, cr := accts[i%4], accts[(i+1)%4]
+		d := statsDelta(b.l, func() { b.mustTransfer(xfer(dr, cr, 10)) })
+		total.FromMemory += d.FromMemory
+		total.Locked += d.Locked
+		total.Conflicts += d.Conflicts
+	}
+	// Each account paid 3 × 10 and received 3 × 10.
+	for i, a := range accts {
+		if got, want := b.balances(a), (balances{0, 30, 0, 130}); got != want {
+			t.Errorf("account %d: %v, want %v", i, got, want)
+		}
+	}
+	if total.Locked == 0 || total.Conflicts != 0 || total.FromMemory+total.Locked != 12 {
+		t.Errorf("stats %+v: want calls that locked (their accounts forgotten) and no conflict", total)
+	}
+	healthy(t)
+}
