@@ -35,23 +35,20 @@ func ParseURL(raw string) (*pgxpool.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrBadURL, scrub(err.Error(), u))
 	}
-	for k, v := range sessionDefaults {
-		if _, set := cfg.ConnConfig.RuntimeParams[k]; !set {
-			cfg.ConnConfig.RuntimeParams[k] = v
-		}
+	if _, set := cfg.ConnConfig.RuntimeParams["random_page_cost"]; !set {
+		cfg.ConnConfig.RuntimeParams["random_page_cost"] = randomPageCost
 	}
 	return cfg, nil
 }
 
-// sessionDefaults are planner settings every connection starts with unless the URL sets them.
-//
-// random_page_cost: PostgreSQL's default (4) prices a random page read as if it came from a
-// spinning disk. Our working set (the rows of accounts, payments and pending transfers a batch
-// touches) is in memory, on SSD at worst, and at 4 the planner answers a batch's key lookups
-// ("unnest($1) JOIN ledger_accounts", "UPDATE … FROM unnest(…)") by reading the whole table into
-// a hash: with 100,000 accounts, a batch of 1,000 transfers locked its accounts in 29 ms instead
-// of 11 ms, and the cost grew with the table, not the batch. 1.1 is the usual value for SSDs.
-var sessionDefaults = map[string]string{"random_page_cost": "1.1"}
+// randomPageCost is the random_page_cost every connection starts with unless its URL sets one.
+// PostgreSQL's default (4) prices a random page read as if it came from a spinning disk. Our
+// working set (the rows of accounts, payments and pending transfers a batch touches) is in memory,
+// on SSD at worst, and at 4 the planner answers a batch's key lookups ("unnest($1) JOIN
+// ledger_accounts", "UPDATE … FROM unnest(…)") by reading the whole table into a hash: with 100,000
+// accounts, a batch of 1,000 transfers locked its accounts in 29 ms instead of 11 ms, and the cost
+// grew with the table, not the batch. 1.1 is the usual value for SSDs.
+const randomPageCost = "1.1"
 
 // Open connects a pool and pings the server once, so that an unreachable database is reported at
 // start rather than on first use.

@@ -135,7 +135,7 @@ func TestInTxRollsBackOnError(t *testing.T) {
 }
 
 // TestSessionsPriceRandomReadsForSSD: every connection starts with random_page_cost 1.1 (see
-// sessionDefaults) unless its URL says otherwise.
+// randomPageCost) unless its URL says otherwise.
 func TestSessionsPriceRandomReadsForSSD(t *testing.T) {
 	var got string
 	if err := dbtest.Pool(t).QueryRow(context.Background(), "SHOW random_page_cost").Scan(&got); err != nil {

@@ -29,10 +29,7 @@ func benchAccounts(b *testing.B, count int) (*books, []ledger.ID) {
 }
 
 func randomTransfer(rng *rand.Rand, ids []ledger.ID) ledger.Transfer {
-	dr, cr := rng.IntN(len(ids)), rng.IntN(len(ids)-1)
-	if cr >= dr {
-		cr++
-	}
+	dr, cr := pair(rng, len(ids))
 	return xfer(ids[dr], ids[cr], 1+rng.Int64N(1000))
 }
 

@@ -22,11 +22,7 @@ func TestConcurrentHotAccounts(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t)
 	const hot, start, workers, ops = 4, 300, 16, 60
-	accts := make([]ledger.ID, hot)
-	for i := range accts {
-		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
-		b.fund(accts[i], start)
-	}
+	accts := b.funded(hot, start)
 	type moved struct {
 		dr, cr int
 		amount int64
@@ -42,10 +38,7 @@ func TestConcurrentHotAccounts(t *testing.T) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 42))
 			for range ops {
-				dr, cr := rng.IntN(hot), rng.IntN(hot-1)
-				if cr >= dr {
-					cr++
-				}
+				dr, cr := pair(rng, hot)
 				amount := 1 + rng.Int64N(120)
 				var (
 					err     error

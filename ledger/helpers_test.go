@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -96,4 +97,29 @@ func errConstraint(err error) string {
 		return pe.ConstraintName
 	}
 	return ""
+}
+
+// funded makes n seller-payable accounts that cannot go negative, each funded with amount.
+func (b *books) funded(n int, amount int64) []ledger.ID {
+	b.t.Helper()
+	accts := make([]ledger.ID, n)
+	for i := range accts {
+		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
+		b.fund(accts[i], amount)
+	}
+	return accts
+}
+
+// pair picks two distinct indexes below n: a debit and a credit side.
+func pair(rng *rand.Rand, n int) (dr, cr int) {
+	dr, cr = rng.IntN(n), rng.IntN(n-1)
+	if cr >= dr {
+		cr++
+	}
+	return dr, cr
+}
+
+// plus adds up the counters of two Stats.
+func plus(a, b ledger.Stats) ledger.Stats {
+	return ledger.Stats{FromMemory: a.FromMemory + b.FromMemory, Conflicts: a.Conflicts + b.Conflicts, Locked: a.Locked + b.Locked}
 }

@@ -296,13 +296,14 @@ func (l *Ledger) fromMemory(ctx context.Context, ts []Transfer, atomic bool) (_ 
 	return res, true, nil
 }
 
-// accountsOf returns the distinct accounts ts names.
+// accountsOf returns the distinct accounts ts names (a post or void may leave them zero: they are
+// then its pending transfer's).
 func accountsOf(ts []Transfer) []ID {
 	ids := make([]ID, 0, 2*len(ts))
 	seen := make(map[ID]struct{}, 2*len(ts))
 	for _, t := range ts {
 		for _, a := range [2]ID{t.DebitAccountID, t.CreditAccountID} {
-			if _, dup := seen[a]; !dup {
+			if _, dup := seen[a]; !dup && !a.IsZero() {
 				seen[a] = struct{}{}
 				ids = append(ids, a)
 			}

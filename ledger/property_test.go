@@ -59,10 +59,7 @@ func randomSequence(t *testing.T, seed uint64) {
 			tr   ledger.Transfer
 			want error
 		)
-		dr, cr := rng.IntN(len(ids)), rng.IntN(len(ids)-1)
-		if cr >= dr {
-			cr++
-		}
+		dr, cr := pair(rng, len(ids))
 		amount := 1 + rng.Int64N(50)
 		switch op := rng.IntN(6); {
 		case op <= 1: // posted

@@ -185,11 +185,7 @@ func TestFromMemoryHotRace(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t)
 	const hot, start, workers, ops = 8, 400, 5, 80
-	accts := make([]ledger.ID, hot)
-	for i := range accts {
-		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
-		b.fund(accts[i], start)
-	}
+	accts := b.funded(hot, start)
 	ls := []*ledger.Ledger{b.l, ledger.New(dbtest.Pool(t))}
 	var (
 		mu        sync.Mutex
@@ -205,10 +201,7 @@ func TestFromMemoryHotRace(t *testing.T) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 99))
 			for range ops {
-				dr, cr := rng.IntN(hot), rng.IntN(hot-1)
-				if cr >= dr {
-					cr++
-				}
+				dr, cr := pair(rng, hot)
 				amount := 1 + rng.Int64N(60)
 				var (
 					post  int64 // what ends up posted
@@ -264,13 +257,7 @@ func TestFromMemoryHotRace(t *testing.T) {
 	if recorded != succeeded {
 		t.Errorf("%d transfers recorded between the hot accounts, %d succeeded", recorded, succeeded)
 	}
-	var total ledger.Stats
-	for _, l := range ls {
-		s := l.Stats()
-		total.FromMemory += s.FromMemory
-		total.Conflicts += s.Conflicts
-		total.Locked += s.Locked
-	}
+	total := plus(ls[0].Stats(), ls[1].Stats())
 	t.Logf("%+v", total)
 	if total.FromMemory == 0 || total.Conflicts == 0 {
 		t.Errorf("stats %+v: the race did not exercise writing from memory and its conflicts", total)
@@ -425,16 +412,9 @@ func TestFromMemoryBatchRace(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t)
 	const hot, start, workers, batches = 8, 1_000, 4, 12
-	accts := make([]ledger.ID, hot)
-	for i := range accts {
-		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
-		b.fund(accts[i], start)
-	}
+	accts := b.funded(hot, start)
 	ls := []*ledger.Ledger{b.l, ledger.New(dbtest.Pool(t))}
 	for _, l := range ls { // every account remembered by both
-		if _, err := l.Transfer(b.ctx, xfer(accts[0], accts[1], 1), xfer(accts[1], accts[0], 1)); err != nil {
-			t.Fatal(err)
-		}
 		for i := range accts {
 			if _, err := l.Transfer(b.ctx, xfer(accts[i], accts[(i+1)%hot], 1), xfer(accts[(i+1)%hot], accts[i], 1)); err != nil {
 				t.Fatal(err)
@@ -462,10 +442,7 @@ func TestFromMemoryBatchRace(t *testing.T) {
 				}
 				ts := make([]ledger.Transfer, size)
 				for i := range ts {
-					dr, cr := rng.IntN(hot), rng.IntN(hot-1)
-					if cr >= dr {
-						cr++
-					}
+					dr, cr := pair(rng, hot)
 					ts[i] = xfer(accts[dr], accts[cr], 1+rng.Int64N(200))
 				}
 				res, err := l.CreateTransfers(b.ctx, ts)
@@ -510,17 +487,11 @@ func TestFromMemoryBatchRace(t *testing.T) {
 		b.name, accepted).Scan(&recorded, &all); err != nil {
 		t.Fatal(err)
 	}
-	const setup = hot + 2*(2+2*hot) // funding and the transfers that filled both memories
+	const setup = hot + 2*2*hot // funding and the transfers that filled both memories
 	if recorded != len(accepted) || all != setup+len(accepted) {
 		t.Errorf("%d of %d accepted transfers recorded, %d in all (want %d)", recorded, len(accepted), all, setup+len(accepted))
 	}
-	var total ledger.Stats
-	for _, l := range ls {
-		s := l.Stats()
-		total.FromMemory += s.FromMemory
-		total.Conflicts += s.Conflicts
-		total.Locked += s.Locked
-	}
+	total := plus(ls[0].Stats(), ls[1].Stats())
 	t.Logf("%d accepted; %+v", len(accepted), total)
 	if total.FromMemory == 0 || total.Conflicts == 0 {
 		t.Errorf("stats %+v: the race did not exercise writing from memory and its conflicts", total)
@@ -534,21 +505,12 @@ func TestFromMemoryBatchRace(t *testing.T) {
 func TestFromMemorySmallCache(t *testing.T) {
 	t.Parallel()
 	b := newBooks(t, ledger.WithAccountCache(3))
-	accts := make([]ledger.ID, 4)
-	for i := range accts {
-		accts[i] = b.account(ledger.CodeSellerPayable, ledger.DebitsMustNotExceedCredits)
-	}
 	// Funding remembers the world account and the funded one, so at most two of the four stay.
-	for _, a := range accts {
-		b.fund(a, 100)
-	}
+	accts := b.funded(4, 100)
 	var total ledger.Stats
 	for i := range 12 {
 		dr, cr := accts[i%4], accts[(i+1)%4]
-		d := statsDelta(b.l, func() { b.mustTransfer(xfer(dr, cr, 10)) })
-		total.FromMemory += d.FromMemory
-		total.Locked += d.Locked
-		total.Conflicts += d.Conflicts
+		total = plus(total, statsDelta(b.l, func() { b.mustTransfer(xfer(dr, cr, 10)) }))
 	}
 	// Each account paid 3 × 10 and received 3 × 10.
 	for i, a := range accts {

@@ -151,17 +151,10 @@ const noLockWaitSQL = "SET LOCAL lock_timeout = '1ms'"
 // fails the insert on the primary key instead, and the caller runs the batch again without known.
 // It takes known only for a batch that resolves no pending transfer.
 func (e *engine) load(ctx context.Context, q querier, ts []Transfer, begin bool, known map[ID]acctState) error {
-	accountIDs := make([]ID, 0, 2*len(ts))
+	accountIDs := accountsOf(ts)
 	transferIDs := make([]ID, 0, len(ts))
 	var pendingIDs []ID
-	seen := make(map[ID]struct{}, 2*len(ts))
 	for _, t := range ts {
-		for _, a := range [2]ID{t.DebitAccountID, t.CreditAccountID} {
-			if _, dup := seen[a]; !dup && !a.IsZero() {
-				seen[a] = struct{}{}
-				accountIDs = append(accountIDs, a)
-			}
-		}
 		transferIDs = append(transferIDs, t.ID)
 		if t.Flags.resolves() && !t.PendingID.IsZero() {
 			pendingIDs = append(pendingIDs, t.PendingID)

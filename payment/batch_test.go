@@ -14,6 +14,21 @@ import (
 	"github.com/amanat/amn/payment"
 )
 
+// oneStep is an indexer step's detections: p1 paid in two parts (400,000 and 600,000), p2 paid
+// p2Amount and seen twice, p3 paid in a token it did not ask for.
+func oneStep(p1, p2, p3 *payment.Payment, p2Amount int64) []payment.Detection {
+	o2 := obs(p2Amount, nextObs.Add(1))
+	wrongToken := obs(5, nextObs.Add(1))
+	wrongToken.Token = common.HexToAddress("0x00000000000000000000000000000000000000cc")
+	return []payment.Detection{
+		{Payment: p1.ID, Obs: obs(400_000, nextObs.Add(1))},
+		{Payment: p1.ID, Obs: obs(600_000, nextObs.Add(1))},
+		{Payment: p2.ID, Obs: o2},
+		{Payment: p2.ID, Obs: o2}, // seen twice in one step: once
+		{Payment: p3.ID, Obs: wrongToken},
+	}
+}
+
 // TestDetectAndConfirmMany: a batch answers for each item what the single call would have, writes
 // exactly the transfers, timeline rows and jobs of the items that succeeded, and running it again
 // writes nothing.
@@ -30,18 +45,9 @@ func TestDetectAndConfirmMany(t *testing.T) {
 	if _, err := s.Confirm(ctx, p4.ID, o4.TransferID()); err != nil {
 		t.Fatal(err)
 	}
-	o1a, o1b, o2 := obs(400_000, nextObs.Add(1)), obs(600_000, nextObs.Add(1)), obs(1_000_000, nextObs.Add(1))
-	wrongToken := obs(5, nextObs.Add(1))
-	wrongToken.Token = common.HexToAddress("0x00000000000000000000000000000000000000cc")
-	ds := []payment.Detection{
-		{Payment: p1.ID, Obs: o1a},
-		{Payment: p1.ID, Obs: o1b},
-		{Payment: p2.ID, Obs: o2},
-		{Payment: p2.ID, Obs: o2}, // seen twice in one step: once
-		{Payment: p3.ID, Obs: wrongToken},
-		{Payment: p4.ID, Obs: obs(7, nextObs.Add(1))},
-		{Payment: ledger.NewID(), Obs: obs(9, nextObs.Add(1))},
-	}
+	ds := append(oneStep(p1, p2, p3, 1_000_000),
+		payment.Detection{Payment: p4.ID, Obs: obs(7, nextObs.Add(1))},
+		payment.Detection{Payment: ledger.NewID(), Obs: obs(9, nextObs.Add(1))})
 	before := map[ledger.ID][2]int{}
 	for _, p := range []*payment.Payment{p1, p2, p3, p4} {
 		tr, tl := counts(ctx, t, p)
@@ -111,10 +117,10 @@ func TestDetectAndConfirmMany(t *testing.T) {
 	checkCounts("detect again")
 
 	cs := []payment.Confirmation{
-		{Payment: p1.ID, Obs: o1a.TransferID()},
-		{Payment: p1.ID, Obs: o1b.TransferID()},
-		{Payment: p2.ID, Obs: o2.TransferID()},
-		{Payment: p2.ID, Obs: o2.TransferID()},
+		{Payment: p1.ID, Obs: ds[0].Obs.TransferID()},
+		{Payment: p1.ID, Obs: ds[1].Obs.TransferID()},
+		{Payment: p2.ID, Obs: ds[2].Obs.TransferID()},
+		{Payment: p2.ID, Obs: ds[2].Obs.TransferID()},
 		{Payment: p3.ID, Obs: ledger.NewID()},
 	}
 	res, err = s.ConfirmMany(ctx, cs)
@@ -305,16 +311,7 @@ func TestDetectConfirmMany(t *testing.T) {
 	poolFor = dbtest.Pool(t)
 	s, _ := newService(t)
 	p1, p2, p3 := create(t, s), create(t, s), create(t, s)
-	o1a, o1b, o2 := obs(400_000, nextObs.Add(1)), obs(600_000, nextObs.Add(1)), obs(300_000, nextObs.Add(1))
-	wrongToken := obs(5, nextObs.Add(1))
-	wrongToken.Token = common.HexToAddress("0x00000000000000000000000000000000000000cc")
-	ds := []payment.Detection{
-		{Payment: p1.ID, Obs: o1a},
-		{Payment: p1.ID, Obs: o1b},
-		{Payment: p2.ID, Obs: o2},
-		{Payment: p2.ID, Obs: o2}, // seen twice: once
-		{Payment: p3.ID, Obs: wrongToken},
-	}
+	ds := oneStep(p1, p2, p3, 300_000)
 	res, err := s.DetectConfirmMany(ctx, ds)
 	if err != nil {
 		t.Fatal(err)
@@ -348,7 +345,7 @@ func TestDetectConfirmMany(t *testing.T) {
 	if len(tl) != 3 || tl[1].Event != string(payment.EvDetect) || tl[2].Event != string(payment.EvConfirm) || !tl[1].At.Equal(tl[2].At) {
 		t.Errorf("p2 timeline %+v: want detect and confirm in one transaction", tl)
 	}
-	tr, err := ledger.New(poolFor).LookupTransfer(ctx, o2.TransferID())
+	tr, err := ledger.New(poolFor).LookupTransfer(ctx, ds[2].Obs.TransferID())
 	if err != nil || tr.State != ledger.StatePosted {
 		t.Errorf("p2's deposit transfer: %+v, %v; want posted", tr, err)
 	}

@@ -201,7 +201,7 @@ func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
 		fallthrough
 	case intent.Pending:
 		started := time.Now()
-		if err := s.verify(ctx, in); err != nil {
+		if _, err := s.verify(ctx, in); err != nil {
 			var r *Rejection
 			if errors.As(err, &r) {
 				return s.reject(ctx, in, r.Reason)

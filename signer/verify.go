@@ -64,113 +64,113 @@ const (
 )
 
 // verify re-checks everything about an intent, independently of whoever created it. A failed
-// check is a *Rejection; any other error means the check could not be made (retry later).
-func (s *Signer) verify(ctx context.Context, in *intent.Intent) error {
+// check is a *Rejection; any other error means the check could not be made (retry later). For a
+// release or refund it returns the custodians' signatures it checked, in the contract's order.
+func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, _ error) {
 	c := s.chains[in.ChainID]
 	if c == nil {
-		return rejectf("chain %d is not configured in this signer", in.ChainID)
+		return nil, rejectf("chain %d is not configured in this signer", in.ChainID)
 	}
 	if in.Contract != c.Escrow {
-		return rejectf("intent names contract %s; the signer's escrow on chain %d is %s", in.Contract.Hex(), in.ChainID, c.Escrow.Hex())
+		return nil, rejectf("intent names contract %s; the signer's escrow on chain %d is %s", in.Contract.Hex(), in.ChainID, c.Escrow.Hex())
 	}
 	if in.Kind == intent.GasTopup {
-		return s.verifyGasTopup(ctx, c, in)
+		return nil, s.verifyGasTopup(ctx, c, in)
 	}
 	if in.PaymentID.IsZero() {
-		return rejectf("a %s intent needs a payment", in.Kind)
+		return nil, rejectf("a %s intent needs a payment", in.Kind)
 	}
 	p, err := s.payments.Get(ctx, in.PaymentID)
 	if errors.Is(err, payment.ErrNotFound) {
-		return rejectf("payment %s does not exist", in.PaymentID)
+		return nil, rejectf("payment %s does not exist", in.PaymentID)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if p.ChainID != in.ChainID || p.Token != in.Token {
-		return rejectf("intent is for token %s on chain %d; payment is %s on chain %d", in.Token.Hex(), in.ChainID, p.Token.Hex(), p.ChainID)
+		return nil, rejectf("intent is for token %s on chain %d; payment is %s on chain %d", in.Token.Hex(), in.ChainID, p.Token.Hex(), p.ChainID)
 	}
 	if p.Token == (common.Address{}) {
-		return rejectf("payment has no token (the chain's own currency is %s)", chain.NativeToken.Hex())
+		return nil, rejectf("payment has no token (the chain's own currency is %s)", chain.NativeToken.Hex())
 	}
 	buyer := p.BuyerAddress
 	es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts := &bind.CallOpts{Context: ctx}
 	rec, err := es.Escrows(opts, payment.EscrowID(p.ID))
 	if err != nil {
-		return fmt.Errorf("reading escrow record: %w", err)
+		return nil, fmt.Errorf("reading escrow record: %w", err)
 	}
 	switch in.Kind {
 	case intent.Sweep:
-		return s.verifySweep(ctx, c, in, p, buyer, rec.Status)
+		return nil, s.verifySweep(ctx, c, in, p, buyer, rec.Status)
 	case intent.Release, intent.Refund:
 		if p.State == payment.Disputed {
-			return rejectf("payment is disputed: no release or refund until the dispute is resolved")
+			return nil, rejectf("payment is disputed: no release or refund until the dispute is resolved")
 		}
 		want := payment.ReleasePending
 		if in.Kind == intent.Refund {
 			want = payment.RefundPending
 		}
 		if p.State != want {
-			return rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
+			return nil, rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
 		}
 		// The books: the payment's money went into escrow and has not left it.
 		sweep, err := s.books.LookupTransfer(ctx, ledger.DeriveID("payment/sweep\x00"+p.ID.String()))
 		if errors.Is(err, ledger.ErrTransferNotFound) {
-			return rejectf("the ledger has no sweep of payment %s into escrow", p.ID)
+			return nil, rejectf("the ledger has no sweep of payment %s into escrow", p.ID)
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		if sweep.Amount.Cmp(p.Received) != 0 {
-			return rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
+			return nil, rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
 		}
 		for _, k := range []string{"payment/release", "payment/refund"} {
 			if _, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err == nil {
-				return rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
+				return nil, rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
 			} else if !errors.Is(err, ledger.ErrTransferNotFound) {
-				return err
+				return nil, err
 			}
 		}
 		// The chain: the escrow is open and holds what the intent pays out.
 		if rec.Status != escrowOpen {
-			return rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
+			return nil, rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
 		}
 		if rec.Token != intent.EscrowToken(in.Token) || rec.Amount.Cmp(p.Received) != 0 {
-			return rejectf("escrow on chain holds %s of %s; the payment received %s of %s", rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex())
+			return nil, rejectf("escrow on chain holds %s of %s; the payment received %s of %s", rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex())
 		}
 		if rec.Frozen && !in.ResolvesDispute {
-			return rejectf("escrow is frozen on chain: only a dispute resolution can move it")
+			return nil, rejectf("escrow is frozen on chain: only a dispute resolution can move it")
 		}
 		total := new(big.Int)
 		if in.Kind == intent.Release {
 			if in.Seller != p.SellerAddress || rec.Seller != p.SellerAddress {
-				return rejectf("release pays %s; the payment's seller is %s (escrow: %s)", in.Seller.Hex(), p.SellerAddress.Hex(), rec.Seller.Hex())
+				return nil, rejectf("release pays %s; the payment's seller is %s (escrow: %s)", in.Seller.Hex(), p.SellerAddress.Hex(), rec.Seller.Hex())
 			}
 			if in.SellerAmount == nil || in.FeeAmount == nil || in.SellerAmount.Cmp(p.SellerAmount()) != 0 || in.FeeAmount.Cmp(p.Commission) != 0 {
-				return rejectf("release pays %v + %v; the payment owes the seller %s and commission %s", in.SellerAmount, in.FeeAmount, p.SellerAmount(), p.Commission)
+				return nil, rejectf("release pays %v + %v; the payment owes the seller %s and commission %s", in.SellerAmount, in.FeeAmount, p.SellerAmount(), p.Commission)
 			}
 			if !s.feeRecipientAllowed(in.ChainID, in.FeeRecipient, p.FeeAddress) {
-				return rejectf("fee recipient %s is not an allowed destination", in.FeeRecipient.Hex())
+				return nil, rejectf("fee recipient %s is not an allowed destination", in.FeeRecipient.Hex())
 			}
 			total.Add(in.SellerAmount, in.FeeAmount)
 		} else {
 			if in.Buyer == (common.Address{}) || in.Buyer != buyer || rec.Buyer != buyer {
-				return rejectf("refund pays %s; the payment's buyer is %s (escrow: %s)", in.Buyer.Hex(), buyer.Hex(), rec.Buyer.Hex())
+				return nil, rejectf("refund pays %s; the payment's buyer is %s (escrow: %s)", in.Buyer.Hex(), buyer.Hex(), rec.Buyer.Hex())
 			}
 			if in.Amount == nil || in.Amount.Cmp(p.Received) != 0 {
-				return rejectf("refund pays %v; the payment received %s", in.Amount, p.Received)
+				return nil, rejectf("refund pays %v; the payment received %s", in.Amount, p.Received)
 			}
 			total.Set(in.Amount)
 		}
 		if err := s.checkLimits(ctx, in, total); err != nil {
-			return err
+			return nil, err
 		}
-		_, err = s.verifyApprovals(ctx, c, es, in)
-		return err
+		return s.verifyApprovals(ctx, c, es, in)
 	}
-	return rejectf("unknown intent kind %q", in.Kind)
+	return nil, rejectf("unknown intent kind %q", in.Kind)
 }
 
 func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, buyer common.Address, status uint8) error {

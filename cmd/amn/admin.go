@@ -220,13 +220,7 @@ until it is done or rejected.`,
 					fmt.Fprintf(out, "the contract needs %d of its %d custodians\n", q.on.Threshold, len(q.on.Custodians))
 				}
 			}
-			if !wait {
-				if o.JSON {
-					return printJSON(out, in)
-				}
-				return nil
-			}
-			return followIntent(ctx, out, store, o, in, timeout)
+			return finishIntent(ctx, out, store, o, in, wait, timeout)
 		},
 	}
 	f := cmd.Flags()
@@ -254,6 +248,19 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 	case intent.GasTopup:
 		fmt.Fprintf(w, "  sends %s wei from the gas tank to %s\n", in.Amount, in.Recipient.Hex())
 	}
+}
+
+// finishIntent ends a command that recorded an intent: with --wait it follows the intent, else
+// with --json it prints it.
+func finishIntent(ctx context.Context, w io.Writer, store *intent.Store, o *adminOptions, in *intent.Intent, wait bool,
+	timeout time.Duration) error {
+	switch {
+	case wait:
+		return followIntent(ctx, w, store, o, in, timeout)
+	case o.JSON:
+		return printJSON(w, in)
+	}
+	return nil
 }
 
 // followIntent prints each change of the intent (approvals gathered of the threshold,
@@ -464,13 +471,7 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 				fmt.Fprintf(out, "gas_topup intent %s %s (state %s): %s %s (%s wei) from the gas tank to %s on %s (chain %d)\n",
 					in.ID, verb, in.State, payment.FormatUnits(in.Amount, payment.NativeDecimals), cur, in.Amount, in.Recipient.Hex(), c.Key, c.ID)
 			}
-			if !wait {
-				if o.JSON {
-					return printJSON(out, in)
-				}
-				return nil
-			}
-			return followIntent(ctx, out, store, o, in, timeout)
+			return finishIntent(ctx, out, store, o, in, wait, timeout)
 		},
 	}
 	f := cmd.Flags()
