@@ -118,6 +118,9 @@ func setup() error {
 	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", quote(dbName), quote(tpl))); err != nil {
 		return fmt.Errorf("creating %s from %s: %w", dbName, tpl, err)
 	}
+	if err := stamp(ctx, admin, dbName); err != nil {
+		return err
+	}
 	dbURL = withDatabase(AdminURL(), dbName)
 	pool, err = db.Open(ctx, dbURL)
 	return err
@@ -146,19 +149,8 @@ func ensureTemplate(ctx context.Context) (string, error) {
 	if exists {
 		return name, nil
 	}
-	// Templates of older migration sets are of no further use.
-	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'amn_tpl_%'")
-	if err != nil {
+	if err := dropStale(ctx, admin); err != nil {
 		return "", err
-	}
-	old, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return "", err
-	}
-	for _, o := range old {
-		if _, err := admin.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quote(o))); err != nil {
-			return "", err
-		}
 	}
 	building := name + "_building"
 	if _, err := admin.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quote(building))); err != nil {
@@ -174,7 +166,57 @@ func ensureTemplate(ctx context.Context) (string, error) {
 	if _, err := admin.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s", quote(building), quote(name))); err != nil {
 		return "", err
 	}
-	return name, nil
+	return name, stamp(ctx, admin, name)
+}
+
+// stamp records when a test database or template was made, in its comment, so that stale ones
+// can be told from ones another checkout (another migration set) or a running test still uses.
+func stamp(ctx context.Context, admin *pgx.Conn, name string) error {
+	_, err := admin.Exec(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS %s", quote(name),
+		quoteLiteral(stampPrefix+time.Now().UTC().Format(time.RFC3339))))
+	return err
+}
+
+const stampPrefix = "amn test database made "
+
+// Ages after which a template of another migration set, and a package database left behind by a
+// killed run, are dropped. A template is used by every package of a run, and other checkouts on
+// the same server may be testing other migration sets right now: only old ones go.
+const (
+	staleTemplateAge = 24 * time.Hour
+	staleDatabaseAge = 6 * time.Hour
+)
+
+// dropStale drops templates and package databases older than their age limit (or with no stamp,
+// made before stamps existed).
+func dropStale(ctx context.Context, admin *pgx.Conn) error {
+	rows, err := admin.Query(ctx, `SELECT d.datname, coalesce(shobj_description(d.oid, 'pg_database'), '')
+		FROM pg_database d WHERE d.datname LIKE 'amn\_tpl\_%' OR d.datname LIKE 'amn\_test\_%'`)
+	if err != nil {
+		return err
+	}
+	type dbRow struct{ name, comment string }
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (dbRow, error) {
+		var d dbRow
+		return d, r.Scan(&d.name, &d.comment)
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range all {
+		limit := staleDatabaseAge
+		if strings.HasPrefix(d.name, "amn_tpl_") {
+			limit = staleTemplateAge
+		}
+		made, err := time.Parse(time.RFC3339, strings.TrimPrefix(d.comment, stampPrefix))
+		if err == nil && time.Since(made) < limit {
+			continue
+		}
+		if _, err := admin.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quote(d.name))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func migrate(ctx context.Context, url string) error {
@@ -251,6 +293,8 @@ func withDatabase(raw, name string) string {
 
 func quote(ident string) string { return pgx.Identifier{ident}.Sanitize() }
 
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 // Empty creates an empty database for one test (no migrations applied) and drops it when the test
 // ends. Tests of the migrations themselves use it.
 func Empty(t testing.TB) string {
@@ -263,6 +307,9 @@ func Empty(t testing.TB) string {
 	defer admin.Close(ctx)
 	name := packageDBName() + "_empty"
 	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s", quote(name))); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	if err := stamp(ctx, admin, name); err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
 	t.Cleanup(func() {

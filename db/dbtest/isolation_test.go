@@ -123,3 +123,41 @@ func isolationChild(role string) int {
 	fmt.Println(dbName)
 	return 0
 }
+
+// Another checkout on the same server tests another migration set: its fresh template survives a
+// build of ours, while a template from a killed run long ago (no stamp, or an old one) is dropped.
+func TestStaleTemplatesOnlyAreDropped(t *testing.T) {
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	suffix := fmt.Sprintf("%d", time.Now().UnixNano())
+	fresh, unstamped, old := "amn_tpl_fresh_"+suffix, "amn_tpl_unstamped_"+suffix, "amn_test_old_"+suffix
+	for _, n := range []string{fresh, unstamped, old} {
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+quote(n)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = drop(context.Background(), n) })
+	}
+	if err := stamp(ctx, admin, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, "COMMENT ON DATABASE "+quote(old)+" IS "+
+		quoteLiteral(stampPrefix+time.Now().Add(-staleDatabaseAge-time.Minute).UTC().Format(time.RFC3339))); err != nil {
+		t.Fatal(err)
+	}
+	if err := dropStale(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[string]bool{fresh: true, unstamped: false, old: false, Name(t): true} {
+		var exists bool
+		if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", n).Scan(&exists); err != nil {
+			t.Fatal(err)
+		}
+		if exists != want {
+			t.Errorf("%s exists = %v, want %v", n, exists, want)
+		}
+	}
+}
