@@ -129,12 +129,15 @@ func TestRestartGivesTheSameLedger(t *testing.T) {
 		pay(i)
 	}
 
-	// Run A with kills: restart a fresh indexer again and again, each living 1–40 ms.
+	// Run A with kills: restart a fresh indexer again and again, each living 1–40 ms. On a busy
+	// machine a step may take longer than that: each run lets its indexers live longer every 20
+	// kills, so that it always gets to its goal (the kills stay random points mid-step).
 	kills := 0
 	run := func(until func() bool) {
-		for !until() {
+		for tries := 0; !until(); tries++ {
 			ix := New(cfg, eA.rpc, poolA, svcA, NewHeadTracker(cfg.Chain, eA.rpc, time.Second, eA.ix.heads.metrics, quiet), eA.m, quiet, Options{BatchBlocks: 5})
-			kctx, cancel := context.WithTimeout(ctx, time.Duration(1+rnd.IntN(40))*time.Millisecond)
+			life := time.Duration(1+rnd.IntN(40)) * time.Millisecond << min(tries/20, 8)
+			kctx, cancel := context.WithTimeout(ctx, life)
 			for kctx.Err() == nil {
 				_, _ = ix.Step(kctx)
 			}
