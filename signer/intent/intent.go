@@ -62,9 +62,7 @@ type Intent struct {
 	ID              uuid.UUID      `json:"id"`
 	Kind            Kind           `json:"kind"`
 	PaymentID       ledger.ID      `json:"payment_id"`
-	// EscrowID is the payment's escrow in AmnEscrow (payment.EscrowID: its deposit address and
-	// id): the one a sweep opens, a release or refund pays out. Approvals sign it.
-	EscrowID common.Hash `json:"escrow_id,omitzero"`
+	EscrowID        common.Hash    `json:"escrow_id,omitzero"` // payment.EscrowID: what a sweep opens, a release or refund pays out
 	ChainID         uint64         `json:"chain_id"`
 	Contract        common.Address `json:"contract"`
 	Token           common.Address `json:"token"`
