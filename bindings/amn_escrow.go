@@ -57,8 +57,8 @@ type AmnEscrowRelease struct {
 
 // AmnEscrowMetaData contains all meta data concerning the AmnEscrow contract.
 var AmnEscrowMetaData = &bind.MetaData{
-	ABI: "[{\"type\":\"constructor\",\"inputs\":[{\"name\":\"custodians_\",\"type\":\"address[]\",\"internalType\":\"address[]\"},{\"name\":\"threshold_\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"arbiter_\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"reclaimDelay_\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"MAX_CUSTODIANS\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"MAX_RECLAIM_DELAY\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"MIN_RECLAIM_DELAY\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"REFUND_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"RELEASE_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"SET_ARBITER_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"SET_CUSTODIANS_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"SET_RECLAIM_DELAY_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"arbiter\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"address\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"configNonce\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"custodians\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address[]\",\"internalType\":\"address[]\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"domainSeparator\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"eip712Domain\",\"inputs\":[],\"outputs\":[{\"name\":\"fields\",\"type\":\"bytes1\",\"internalType\":\"bytes1\"},{\"name\":\"name\",\"type\":\"string\",\"internalType\":\"string\"},{\"name\":\"version\",\"type\":\"string\",\"internalType\":\"string\"},{\"name\":\"chainId\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"verifyingContract\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"salt\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"extensions\",\"type\":\"uint256[]\",\"internalType\":\"uint256[]\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"escrows\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"fundedAt\",\"type\":\"uint64\",\"internalType\":\"uint64\"},{\"name\":\"status\",\"type\":\"uint8\",\"internalType\":\"enumAmnEscrow.Status\"},{\"name\":\"frozen\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"freeze\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"fund\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"received\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"fundNative\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[],\"stateMutability\":\"payable\"},{\"type\":\"function\",\"name\":\"isCustodian\",\"inputs\":[{\"name\":\"account\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bool\",\"internalType\":\"bool\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"reclaim\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"reclaimDelay\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"reclaimableAt\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"refund\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Refund\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"refundDigest\",\"inputs\":[{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Refund\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"release\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Release\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"sellerAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"feeRecipient\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"feeAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"releaseDigest\",\"inputs\":[{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Release\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"sellerAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"feeRecipient\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"feeAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"setArbiter\",\"inputs\":[{\"name\":\"newArbiter\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"setArbiterDigest\",\"inputs\":[{\"name\":\"newArbiter\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"setCustodians\",\"inputs\":[{\"name\":\"newCustodians\",\"type\":\"address[]\",\"internalType\":\"address[]\"},{\"name\":\"newThreshold\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"setCustodiansDigest\",\"inputs\":[{\"name\":\"newCustodians\",\"type\":\"address[]\",\"internalType\":\"address[]\"},{\"name\":\"newThreshold\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"setReclaimDelay\",\"inputs\":[{\"name\":\"newDelay\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"setReclaimDelayDigest\",\"inputs\":[{\"name\":\"newDelay\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"threshold\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"totalEscrowed\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"unfreeze\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"event\",\"name\":\"ArbiterChanged\",\"inputs\":[{\"name\":\"configNonce\",\"type\":\"uint256\",\"indexed\":true,\"internalType\":\"uint256\"},{\"name\":\"previousArbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"newArbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"CustodiansChanged\",\"inputs\":[{\"name\":\"configNonce\",\"type\":\"uint256\",\"indexed\":true,\"internalType\":\"uint256\"},{\"name\":\"custodians\",\"type\":\"address[]\",\"indexed\":false,\"internalType\":\"address[]\"},{\"name\":\"threshold\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"EIP712DomainChanged\",\"inputs\":[],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Frozen\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"arbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Funded\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"indexed\":false,\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"funder\",\"type\":\"address\",\"indexed\":false,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"ReclaimDelayChanged\",\"inputs\":[{\"name\":\"configNonce\",\"type\":\"uint256\",\"indexed\":true,\"internalType\":\"uint256\"},{\"name\":\"previousDelay\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"newDelay\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Reclaimed\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Refunded\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"resolvedDispute\",\"type\":\"bool\",\"indexed\":false,\"internalType\":\"bool\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Released\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"sellerAmount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"feeRecipient\",\"type\":\"address\",\"indexed\":false,\"internalType\":\"address\"},{\"name\":\"feeAmount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"resolvedDispute\",\"type\":\"bool\",\"indexed\":false,\"internalType\":\"bool\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Unfrozen\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"arbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"error\",\"name\":\"AlreadyFunded\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"AmountMismatch\",\"inputs\":[{\"name\":\"escrowed\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"approved\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"BadNonce\",\"inputs\":[{\"name\":\"expected\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"given\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"DuplicateSigner\",\"inputs\":[{\"name\":\"signer\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"EscrowFrozen\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"Expired\",\"inputs\":[{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"FailedCall\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"InsufficientBalance\",\"inputs\":[{\"name\":\"balance\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"needed\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidCustodians\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidPaymentId\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"InvalidReclaimDelay\",\"inputs\":[{\"name\":\"delay\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidShortString\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"InvalidSignature\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidThreshold\",\"inputs\":[{\"name\":\"threshold\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"custodians\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"MalleableSignature\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"NotArbiter\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotBuyer\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotCustodian\",\"inputs\":[{\"name\":\"signer\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotEnoughSignatures\",\"inputs\":[{\"name\":\"given\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"required\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"NotFrozen\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"NotOpen\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"PartyMismatch\",\"inputs\":[{\"name\":\"party\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"approved\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"PaymentIdMismatch\",\"inputs\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"approved\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"ReclaimTooEarly\",\"inputs\":[{\"name\":\"availableAt\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"ReentrancyGuardReentrantCall\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"SafeERC20FailedOperation\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"SignersNotAscending\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"StringTooLong\",\"inputs\":[{\"name\":\"str\",\"type\":\"string\",\"internalType\":\"string\"}]},{\"type\":\"error\",\"name\":\"TokenMismatch\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"approved\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"TooManyCustodians\",\"inputs\":[{\"name\":\"count\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"ZeroAddress\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"ZeroAmount\",\"inputs\":[]}]",
-	Bin: "0x610160604052348015610010575f5ffd5b5060405161320138038061320183398101604081905261002f91610484565b60405180604001604052806009815260200168416d6e457363726f7760b81b815250604051806040016040528060018152602001603160f81b81525061007a8261020160201b60201c565b6101205261008781610201565b61014052815160208084019190912060e052815190820120610100524660a05261011360e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526101268484610247565b61012f816103e5565b600780546001600160a01b0319166001600160a01b0384161790556040515f907fe01338eb1b50fe79451b23fea4df61fbf502da8e641007c588ae559e3217c9429061017e9087908790610572565b60405180910390a26040516001600160a01b038316905f9081907f4e867545b7150d508e1aaa740379807f6eef298a628ef1ad3077324a27c1cade908290a4604080515f80825260208201849052917f056368b493757fe0dac72e29a31b153642602df6ca56b5a606f609e67cd08931910160405180910390a250505050610636565b5f5f829050601f81511115610234578260405163305a27a960e01b815260040161022b91906105c7565b60405180910390fd5b805161023f826105fc565b179392505050565b8151601081111561026e576040516323a5318b60e11b81526004810182905260240161022b565b81158061027a57508082115b156102a257604051637b7a98f160e01b8152600481018390526024810182905260440161022b565b60055f5b8154811015610300575f60045f8484815481106102c5576102c5610622565b5f918252602080832091909101546001600160a01b031683528201929092526040019020805460ff19169115159190911790556001016102a6565b5061030c60055f61041f565b5f805b838110156103d8575f86828151811061032a5761032a610622565b60200260200101519050826001600160a01b0316816001600160a01b03161161036957604051636a81f50d60e11b81526004810183905260240161022b565b6001600160a01b0381165f818152600460205260408120805460ff1916600190811790915560058054808301825592527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db090910180546001600160a01b0319169092179091559092500161030f565b5050506006919091555050565b620151808110806103f957506312cc030081115b1561041a57604051632cd62da160e21b81526004810182905260240161022b565b600855565b5080545f8255905f5260205f20906104379190610439565b565b5f5b80821115610450575f8184015560010161043b565b505050565b634e487b7160e01b5f52604160045260245ffd5b80516001600160a01b038116811461047f575f5ffd5b919050565b5f5f5f5f60808587031215610497575f5ffd5b84516001600160401b038111156104ac575f5ffd5b8501601f810187136104bc575f5ffd5b80516001600160401b038111156104d5576104d5610455565b604051600582901b90603f8201601f191681016001600160401b038111828210171561050357610503610455565b60405291825260208184018101929081018a841115610520575f5ffd5b6020850194505b838510156105465761053885610469565b815260209485019401610527565b5060208901519097509550610562925050604087019050610469565b6060959095015193969295505050565b604080825283519082018190525f9060208501906060840190835b818110156105b45783516001600160a01b031683526020938401939092019160010161058d565b5050602093909301939093525092915050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b8051602080830151919081101561061c575f198160200360031b1b821691505b50919050565b634e487b7160e01b5f52603260045260245ffd5b60805160a05160c05160e051610100516101205161014051612b7a6106875f395f611d3001525f611d0501525f611e2d01525f611e0501525f611d6001525f611d8a01525f611db40152612b7a5ff3fe6080604052600436106101f1575f3560e01c806342cde4e81161010857806396afb3651161009d578063cfec4e241161006d578063cfec4e2414610648578063d606684114610667578063ec13cc7b14610688578063f698da25146106a7578063fe25e00a146106bb575f5ffd5b806396afb365146105cc5780639957e7f1146105eb578063c08a45a51461060a578063c404432914610629575f5ffd5b80637941bb0c116100d85780637941bb0c146105485780637a699a70146105675780637be7d7111461058657806384b0196e146105a5575f5ffd5b806342cde4e8146104b657806361ea4501146104cb57806362c9e1be146104fe5780637207430714610529575f5ffd5b80632cd757a11161018957806335c80c8c1161015957806335c80c8c146103f157806336d98f8a1461042f5780633b3be9231461044e5780633b41dda81461046d578063427d28c6146104a0575f5ffd5b80632cd757a11461030c5780632d83549c1461033f5780633462ceff146103c85780633462dd03146103dd575f5ffd5b806313ae293a116101c457806313ae293a1461028e5780631627c00c146102a357806319ad5ad8146102ba5780631e69ef40146102d9575f5ffd5b806302af1b4b146101f557806306caf99114610227578063085b2879146102485780630902df911461025b575b5f5ffd5b348015610200575f5ffd5b5061021461020f36600461233c565b6106f2565b6040519081526020015b60405180910390f35b348015610232575f5ffd5b506102466102413660046123d6565b610882565b005b610246610256366004612438565b61090c565b348015610266575f5ffd5b506102147f5c3d91bf2a999fc3f78c3fb7d723ec5605eaf7d5e07377aa46a0dfff080d600c81565b348015610299575f5ffd5b5061021460085481565b3480156102ae575f5ffd5b506102146312cc030081565b3480156102c5575f5ffd5b506102466102d4366004612471565b610959565b3480156102e4575f5ffd5b506102147f7663cb6ce10b680fb73f678c538e8691f7d887b55fdf693306c36865ba54affb81565b348015610317575f5ffd5b506102147faf1f3147239c3d1e7e6f58cd164776df22886c85242f0c265a55c3f24feff7aa81565b34801561034a575f5ffd5b506103b56103593660046124fa565b600260208190525f918252604090912080546001820154928201546003909201546001600160a01b03808316946001600160401b03600160a01b8504169460ff600160e01b8604811695600160e81b9004169391831692169087565b60405161021e9796959493929190612525565b3480156103d3575f5ffd5b5061021460095481565b3480156103e8575f5ffd5b50610214601081565b3480156103fc575f5ffd5b5061041f61040b366004612593565b60046020525f908152604090205460ff1681565b604051901515815260200161021e565b34801561043a575f5ffd5b506102146104493660046125c3565b610a0a565b348015610459575f5ffd5b506102146104683660046125ee565b610a62565b348015610478575f5ffd5b506102147fa0fc3eca6d5b4c6ee8505e9045e761e3a52b8cf008374aa1e35a84d5231ba8ad81565b3480156104ab575f5ffd5b506102146201518081565b3480156104c1575f5ffd5b5061021460065481565b3480156104d6575f5ffd5b506102147f3ef33d6d1d9732fc4c2ffcc2fc622c9948870514120a4777c33a63f904f65a2581565b348015610509575f5ffd5b50610214610518366004612593565b60036020525f908152604090205481565b348015610534575f5ffd5b50610246610543366004612608565b610a99565b348015610553575f5ffd5b5061021461056236600461265f565b610cff565b348015610572575f5ffd5b5061024661058136600461268f565b610d5e565b348015610591575f5ffd5b506102146105a03660046126cd565b610ddc565b3480156105b0575f5ffd5b506105b9610e28565b60405161021e9796959493929190612724565b3480156105d7575f5ffd5b506102466105e63660046124fa565b610e6a565b3480156105f6575f5ffd5b506102466106053660046124fa565b610fd8565b348015610615575f5ffd5b506102146106243660046127ba565b6110b8565b348015610634575f5ffd5b506102146106433660046124fa565b61113c565b348015610653575f5ffd5b5061024661066236600461280e565b6111be565b348015610672575f5ffd5b5061067b61146e565b60405161021e919061284e565b348015610693575f5ffd5b506102466106a23660046124fa565b6114ce565b3480156106b2575f5ffd5b506102146115b5565b3480156106c6575f5ffd5b506007546106da906001600160a01b031681565b6040516001600160a01b03909116815260200161021e565b5f6106fb6115c3565b6001600160a01b0385166107225760405163d92e233d60e01b815260040160405180910390fd5b835f0361074257604051631f2a200560e01b815260040160405180910390fd5b61074d8684846115fa565b6040516370a0823160e01b81523060048201525f906001600160a01b038716906370a0823190602401602060405180830381865afa158015610791573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906107b59190612899565b90506107cc6001600160a01b03871633308861169e565b6040516370a0823160e01b81523060048201525f906001600160a01b038816906370a0823190602401602060405180830381865afa158015610810573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906108349190612899565b905081811161085657604051631f2a200560e01b815260040160405180910390fd5b61086082826128c4565b925061086f88888588886116d4565b5050610879611872565b95945050505050565b61088c848461189c565b6108a161089a868686610cff565b83836118f4565b6108ac8460016128d7565b600955600780546001600160a01b038781166001600160a01b0319831681179093551690816108dc8760016128d7565b6040517f4e867545b7150d508e1aaa740379807f6eef298a628ef1ad3077324a27c1cade905f90a4505050505050565b6109146115c3565b345f0361093457604051631f2a200560e01b815260040160405180910390fd5b61093f8383836115fa565b61094c835f3485856116d4565b610954611872565b505050565b610963848461189c565b61097361089a88888888886110b8565b61097e8460016128d7565b60095560408051602080890282810182019093528882526109bb928a918a9182918501908490808284375f92019190915250899250611a28915050565b6109c68460016128d7565b7fe01338eb1b50fe79451b23fea4df61fbf502da8e641007c588ae559e3217c9428888886040516109f9939291906128ea565b60405180910390a250505050505050565b5f610a5c7f5c3d91bf2a999fc3f78c3fb7d723ec5605eaf7d5e07377aa46a0dfff080d600c83604051602001610a4192919061294c565b60405160208183030381529060405280519060200120611bc6565b92915050565b5f610a5c7f7663cb6ce10b680fb73f678c538e8691f7d887b55fdf693306c36865ba54affb83604051602001610a419291906129f5565b610aa16115c3565b82358414610ad1576040516348f5e1e560e11b815260048101859052833560248201526044015b60405180910390fd5b5f848152600260205260409020610afd8582610af360a0880160808901612a71565b8760a00135611bf2565b80546001600160a01b0316610b186040860160208701612593565b6001600160a01b031614610b6d5780546001600160a01b0316610b416040860160208701612593565b60405163f902523f60e01b81526001600160a01b03928316600482015291166024820152604401610ac8565b60018101546001600160a01b0316610b8b6060860160408701612593565b6001600160a01b031614610be35760018101546001600160a01b0316610bb76060860160408701612593565b6040516333ea6db760e01b81526001600160a01b03928316600482015291166024820152604401610ac8565b600381015460608501358114610c195760405163ce6b173b60e01b81526004810182905260608601356024820152604401610ac8565b610c2c610c2586610a62565b85856118f4565b815461ffff60e01b198116600360e01b1783556001600160a01b03165f8181526003602052604081208054849290610c659084906128c4565b90915550610c85905081610c7f6060890160408a01612593565b84611c8c565b610c956060870160408801612593565b6001600160a01b03908116908216887fe655563e9700ef2727fb6770c5f03ef1de9152e4b0eb5dd4ef49297a1fe79a4a85610cd660a08c0160808d01612a71565b6040805192835290151560208301520160405180910390a4505050610cf9611872565b50505050565b604080517faf1f3147239c3d1e7e6f58cd164776df22886c85242f0c265a55c3f24feff7aa60208201526001600160a01b0385169181019190915260608101839052608081018290525f90610d569060a001610a41565b949350505050565b610d68848461189c565b610d7661089a868686610ddc565b610d818460016128d7565b600955600854610d9086611cc4565b610d9b8560016128d7565b60408051838152602081018990527f056368b493757fe0dac72e29a31b153642602df6ca56b5a606f609e67cd08931910160405180910390a2505050505050565b604080517f3ef33d6d1d9732fc4c2ffcc2fc622c9948870514120a4777c33a63f904f65a25602082015290810184905260608101839052608081018290525f90610d569060a001610a41565b5f6060805f5f5f6060610e39611cfe565b610e41611d29565b604080515f80825260208201909252600f60f81b9b939a50919850469750309650945092509050565b610e726115c3565b5f81815260026020526040902060018154600160e01b900460ff166004811115610e9e57610e9e612511565b14610ebe57604051620d1c2160e71b815260048101839052602401610ac8565b60018101546001600160a01b03163314610eed576040516303bb525960e21b8152336004820152602401610ac8565b5f610ef78361113c565b905080421015610f1d576040516344a4763560e01b815260048101829052602401610ac8565b815460038084015461ffff60e01b198316600160e21b1785556001600160a01b039092165f8181526020929092526040822080549193928392610f619084906128c4565b90915550506001840154610f809083906001600160a01b031683611c8c565b60018401546040518281526001600160a01b039182169184169087907f7298ef13797cb8dff31bf759e25fddf7bf68961c7b6213d7b7d3120537c877629060200160405180910390a450505050610fd5611872565b50565b6007546001600160a01b03163314611005576040516339063ae160e11b8152336004820152602401610ac8565b5f81815260026020526040902060018154600160e01b900460ff16600481111561103157611031612511565b1461105157604051620d1c2160e71b815260048101839052602401610ac8565b8054600160e81b900460ff1661107d576040516320a02faf60e01b815260048101839052602401610ac8565b805460ff60e81b19168155604051339083907f7ea93608892837f78e2c72b19474e3fe3cf8937b6516c0e538ba5d2aa90e0942905f90a35050565b5f6111327fa0fc3eca6d5b4c6ee8505e9045e761e3a52b8cf008374aa1e35a84d5231ba8ad87876040516020016110f0929190612a8a565b60408051601f19818403018152828252805160209182012090830193909352810191909152606081018690526080810185905260a0810184905260c001610a41565b9695505050505050565b5f81815260026020526040812060018154600160e01b900460ff16600481111561116857611168612511565b1461117557505f92915050565b8054600160e81b900460ff1661118d5760085461119b565b60085461119b906002612abe565b81546111b79190600160a01b90046001600160401b03166128d7565b9392505050565b6111c66115c3565b823584146111f1576040516348f5e1e560e11b81526004810185905283356024820152604401610ac8565b5f84815260026020526040902061121d858261121360e0880160c08901612a71565b8760e00135611bf2565b80546001600160a01b03166112386040860160208701612593565b6001600160a01b0316146112615780546001600160a01b0316610b416040860160208701612593565b60028101546001600160a01b031661127f6060860160408701612593565b6001600160a01b0316146112ab5760028101546001600160a01b0316610bb76060860160408701612593565b6003810154606085013560a08601358101908110156112c857505f195b8181146112f25760405163ce6b173b60e01b81526004810183905260248101829052604401610ac8565b60a08601351580159061131c57505f61131160a0880160808901612593565b6001600160a01b0316145b1561133a5760405163d92e233d60e01b815260040160405180910390fd5b61134d61134687610a0a565b86866118f4565b825461ffff60e01b198116600160e11b1784556001600160a01b03165f81815260036020526040812080548592906113869084906128c4565b909155506113aa9050816113a060608a0160408b01612593565b8960600135611c8c565b6113c8816113be60a08a0160808b01612593565b8960a00135611c8c565b6113d86060880160408901612593565b6001600160a01b03908116908216897f9de1fa58f06bb261e698033420759ae54f6f6b00c4b60c4738b29ce6a729c12660608b013561141d60a08d0160808e01612593565b8c60a001358d60c00160208101906114359190612a71565b604080519485526001600160a01b039093166020850152918301521515606082015260800160405180910390a450505050610cf9611872565b606060058054806020026020016040519081016040528092919081815260200182805480156114c457602002820191905f5260205f20905b81546001600160a01b031681526001909101906020018083116114a6575b5050505050905090565b6007546001600160a01b031633146114fb576040516339063ae160e11b8152336004820152602401610ac8565b5f81815260026020526040902060018154600160e01b900460ff16600481111561152757611527612511565b1461154757604051620d1c2160e71b815260048101839052602401610ac8565b8054600160e81b900460ff161561157457604051634465bed760e01b815260048101839052602401610ac8565b805460ff60e81b1916600160e81b178155604051339083907f08a301fe34854e26415a7d6d158412f4e7e2cc61bcbdd0c5d92d66513d5a4af1905f90a35050565b5f6115be611d54565b905090565b6115cb611e7d565b6115f860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611ebd565b565b8261161857604051632c46fa3160e21b815260040160405180910390fd5b6001600160a01b038216158061163557506001600160a01b038116155b156116535760405163d92e233d60e01b815260040160405180910390fd5b5f5f84815260026020526040902054600160e01b900460ff16600481111561167d5761167d612511565b146109545760405163153e403d60e01b815260048101849052602401610ac8565b6116ac848484846001611ec4565b610cf957604051635274afe760e01b81526001600160a01b0385166004820152602401610ac8565b6040805160e0810182526001600160a01b03861681526001600160401b0342166020820152908101600181525f60208083018290526001600160a01b0380871660408086019190915286821660608601526080909401889052898352600282529183902084518154928601516001600160401b0316600160a01b026001600160e01b031990931693169290921717808255918301519091829060ff60e01b1916600160e01b83600481111561178b5761178b612511565b021790555060608201518154901515600160e81b0260ff60e81b1990911617815560808201516001820180546001600160a01b039283166001600160a01b03199182161790915560a08401516002840180549184169190921617905560c0909201516003918201559085165f9081526020919091526040812080548592906118149084906128d7565b9091555050604080516001600160a01b03838116825260208201869052338284015291518483169287169188917f1388ee740c620145ca2562d2fd51b57c6d3d2a6571ad4ead1ad82556698c325b9181900360600190a45050505050565b6115f85f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006115f2565b60095482146118cc57600954604051633ddd513160e01b8152600481019190915260248101839052604401610ac8565b804211156118f057604051637c06dd7560e11b815260048101829052602401610ac8565b5050565b600654818181101561192357604051633ce0c9e960e11b81526004810182905260248101839052604401610ac8565b5f805b82811015611a1f575f61195d8888888581811061194557611945612ad5565b90506020028101906119579190612ae9565b85611f31565b6001600160a01b0381165f9081526004602052604090205490915060ff166119a35760405163e15a529560e01b81526001600160a01b0382166004820152602401610ac8565b826001600160a01b0316816001600160a01b031611611a1557826001600160a01b0316816001600160a01b0316036119f957604051637010e27960e11b81526001600160a01b0382166004820152602401610ac8565b60405163590a84f760e01b815260048101839052602401610ac8565b9150600101611926565b50505050505050565b81516010811115611a4f576040516323a5318b60e11b815260048101829052602401610ac8565b811580611a5b57508082115b15611a8357604051637b7a98f160e01b81526004810183905260248101829052604401610ac8565b60055f5b8154811015611ae1575f60045f848481548110611aa657611aa6612ad5565b5f918252602080832091909101546001600160a01b031683528201929092526040019020805460ff1916911515919091179055600101611a87565b50611aed60055f6122f7565b5f805b83811015611bb9575f868281518110611b0b57611b0b612ad5565b60200260200101519050826001600160a01b0316816001600160a01b031611611b4a57604051636a81f50d60e11b815260048101839052602401610ac8565b6001600160a01b0381165f818152600460205260408120805460ff1916600190811790915560058054808301825592527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db090910180546001600160a01b03191690921790915590925001611af0565b5050506006919091555050565b5f610a5c611bd2611d54565b8360405161190160f01b8152600281019290925260228201526042902090565b60018354600160e01b900460ff166004811115611c1157611c11612511565b14611c3157604051620d1c2160e71b815260048101859052602401610ac8565b8254600160e81b900460ff168015611c47575081155b15611c6857604051634465bed760e01b815260048101859052602401610ac8565b80421115610cf957604051637c06dd7560e11b815260048101829052602401610ac8565b805f03611c9857505050565b6001600160a01b038316611cb057610954828261203f565b6109546001600160a01b03841683836120b2565b62015180811080611cd857506312cc030081115b15611cf957604051632cd62da160e21b815260048101829052602401610ac8565b600855565b60606115be7f00000000000000000000000000000000000000000000000000000000000000006120e7565b60606115be7f00000000000000000000000000000000000000000000000000000000000000006120e7565b5f306001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148015611dac57507f000000000000000000000000000000000000000000000000000000000000000046145b15611dd657507f000000000000000000000000000000000000000000000000000000000000000090565b6115be604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156115f857604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316611f20578383151615611f14573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f60418314611f5657604051630a57f30960e31b815260048101839052602401610ac8565b5f5f5f611f638787612124565b9194509250905087601e60ff85161115611fb457507f19457468657265756d205369676e6564204d6573736167653a0a3332000000005f908152601c899052603c9020611fb1600485612b2b565b93505b5f5f611fc283878787612186565b5090925090506003816003811115611fdc57611fdc612511565b03611ffd576040516331946d8760e21b815260048101899052602401610ac8565b5f81600381111561201057612010612511565b1461203157604051630a57f30960e31b815260048101899052602401610ac8565b509998505050505050505050565b804710156120695760405163cf47918160e01b815247600482015260248101829052604401610ac8565b612082828260405180602001604052805f81525061224e565b1561208b575050565b3d15612099576118f0612263565b60405163d6bda27560e01b815260040160405180910390fd5b6120bf838383600161226e565b61095457604051635274afe760e01b81526001600160a01b0384166004820152602401610ac8565b60605f6120f3836122d0565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f5f5f8360418114612146576040811461215f575f92505f91505f935061217e565b853592506020860135915060408601355f1a935061217e565b602086013560ff81901c601b019450863593506001600160ff1b031691505b509250925092565b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a08411156121bf57505f91506003905082612244565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa158015612210573d5f5f3e3d5ffd5b5050604051601f1901519150506001600160a01b03811661223b57505f925060019150829050612244565b92505f91508190505b9450945094915050565b5f5f5f83516020850186885af1949350505050565b6040513d5f823e3d81fd5b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166122c45783831516156122b8573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f60ff8216601f811115610a5c57604051632cd44ac360e21b815260040160405180910390fd5b5080545f8255905f5260205f20906115f891905f5b80821115610954575f8184015560010161230c565b80356001600160a01b0381168114612337575f5ffd5b919050565b5f5f5f5f5f60a08688031215612350575f5ffd5b8535945061236060208701612321565b93506040860135925061237560608701612321565b915061238360808701612321565b90509295509295909350565b5f5f83601f84011261239f575f5ffd5b5081356001600160401b038111156123b5575f5ffd5b6020830191508360208260051b85010111156123cf575f5ffd5b9250929050565b5f5f5f5f5f608086880312156123ea575f5ffd5b6123f386612321565b9450602086013593506040860135925060608601356001600160401b0381111561241b575f5ffd5b6124278882890161238f565b969995985093965092949392505050565b5f5f5f6060848603121561244a575f5ffd5b8335925061245a60208501612321565b915061246860408501612321565b90509250925092565b5f5f5f5f5f5f5f60a0888a031215612487575f5ffd5b87356001600160401b0381111561249c575f5ffd5b6124a88a828b0161238f565b90985096505060208801359450604088013593506060880135925060808801356001600160401b038111156124db575f5ffd5b6124e78a828b0161238f565b989b979a50959850939692959293505050565b5f6020828403121561250a575f5ffd5b5035919050565b634e487b7160e01b5f52602160045260245ffd5b6001600160a01b03881681526001600160401b038716602082015260e081016005871061256057634e487b7160e01b5f52602160045260245ffd5b604082019690965293151560608501526001600160a01b039283166080850152911660a083015260c09091015292915050565b5f602082840312156125a3575f5ffd5b6111b782612321565b5f61010082840312156125bd575f5ffd5b50919050565b5f61010082840312156125d4575f5ffd5b6111b783836125ac565b5f60c082840312156125bd575f5ffd5b5f60c082840312156125fe575f5ffd5b6111b783836125de565b5f5f5f5f610100858703121561261c575f5ffd5b8435935061262d86602087016125de565b925060e08501356001600160401b03811115612647575f5ffd5b6126538782880161238f565b95989497509550505050565b5f5f5f60608486031215612671575f5ffd5b61267a84612321565b95602085013595506040909401359392505050565b5f5f5f5f5f608086880312156126a3575f5ffd5b85359450602086013593506040860135925060608601356001600160401b0381111561241b575f5ffd5b5f5f5f606084860312156126df575f5ffd5b505081359360208301359350604090920135919050565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b60ff60f81b8816815260e060208201525f61274260e08301896126f6565b828103604084015261275481896126f6565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b818110156127a957835183526020938401939092019160010161278b565b50909b9a5050505050505050505050565b5f5f5f5f5f608086880312156127ce575f5ffd5b85356001600160401b038111156127e3575f5ffd5b6127ef8882890161238f565b9099909850602088013597604081013597506060013595509350505050565b5f5f5f5f6101408587031215612822575f5ffd5b8435935061283386602087016125ac565b92506101208501356001600160401b03811115612647575f5ffd5b602080825282518282018190525f918401906040840190835b8181101561288e5783516001600160a01b0316835260209384019390920191600101612867565b509095945050505050565b5f602082840312156128a9575f5ffd5b5051919050565b634e487b7160e01b5f52601160045260245ffd5b81810381811115610a5c57610a5c6128b0565b80820180821115610a5c57610a5c6128b0565b604080825281018390525f8460608301825b8681101561292a576001600160a01b0361291584612321565b168252602092830192909101906001016128fc565b5060209390930193909352509392505050565b80358015158114612337575f5ffd5b82815281356020808301919091526101208201906001600160a01b0390612974908501612321565b16604083015260018060a01b0361298d60408501612321565b166060838101919091528301356080808401919091526001600160a01b03906129b7908501612321565b1660a08301525f60a084013590508060c0840152506129d860c0840161293d565b80151560e08401525060e092909201356101009190910152919050565b828152813560208083019190915260e08201906001600160a01b0390612a1c908501612321565b16604083015260018060a01b03612a3560408501612321565b1660608301525f6060840135905080608084015250612a566080840161293d565b151560a083810191909152929092013560c090910152919050565b5f60208284031215612a81575f5ffd5b6111b78261293d565b5f8184825b8581101561288e576001600160a01b03612aa883612321565b1683526020928301929190910190600101612a8f565b8082028115828204841417610a5c57610a5c6128b0565b634e487b7160e01b5f52603260045260245ffd5b5f5f8335601e19843603018112612afe575f5ffd5b8301803591506001600160401b03821115612b17575f5ffd5b6020019150368190038213156123cf575f5ffd5b60ff8281168282160390811115610a5c57610a5c6128b056fea2646970667358221220880bbf79bc5faf9241107806ec4c5d55cbe7249b16a94613f0b141d750a9a00864736f6c63430008250033",
+	ABI: "[{\"type\":\"constructor\",\"inputs\":[{\"name\":\"custodians_\",\"type\":\"address[]\",\"internalType\":\"address[]\"},{\"name\":\"threshold_\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"arbiter_\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"reclaimDelay_\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"MAX_CUSTODIANS\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"MAX_RECLAIM_DELAY\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"MIN_RECLAIM_DELAY\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"REFUND_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"RELEASE_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"SET_ARBITER_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"SET_CUSTODIANS_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"SET_RECLAIM_DELAY_TYPEHASH\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"arbiter\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"address\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"configNonce\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"custodians\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address[]\",\"internalType\":\"address[]\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"domainSeparator\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"eip712Domain\",\"inputs\":[],\"outputs\":[{\"name\":\"fields\",\"type\":\"bytes1\",\"internalType\":\"bytes1\"},{\"name\":\"name\",\"type\":\"string\",\"internalType\":\"string\"},{\"name\":\"version\",\"type\":\"string\",\"internalType\":\"string\"},{\"name\":\"chainId\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"verifyingContract\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"salt\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"extensions\",\"type\":\"uint256[]\",\"internalType\":\"uint256[]\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"escrowId\",\"inputs\":[{\"name\":\"funder\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"pure\"},{\"type\":\"function\",\"name\":\"escrows\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"fundedAt\",\"type\":\"uint64\",\"internalType\":\"uint64\"},{\"name\":\"status\",\"type\":\"uint8\",\"internalType\":\"enumAmnEscrow.Status\"},{\"name\":\"frozen\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"freeze\",\"inputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"fund\",\"inputs\":[{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"received\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"fundNative\",\"inputs\":[{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"payable\"},{\"type\":\"function\",\"name\":\"isCustodian\",\"inputs\":[{\"name\":\"account\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bool\",\"internalType\":\"bool\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"reclaim\",\"inputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"reclaimDelay\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"reclaimableAt\",\"inputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"refund\",\"inputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Refund\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"refundDigest\",\"inputs\":[{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Refund\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"release\",\"inputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Release\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"sellerAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"feeRecipient\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"feeAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"releaseDigest\",\"inputs\":[{\"name\":\"r\",\"type\":\"tuple\",\"internalType\":\"structAmnEscrow.Release\",\"components\":[{\"name\":\"paymentId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"sellerAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"feeRecipient\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"feeAmount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"resolvesDispute\",\"type\":\"bool\",\"internalType\":\"bool\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"setArbiter\",\"inputs\":[{\"name\":\"newArbiter\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"setArbiterDigest\",\"inputs\":[{\"name\":\"newArbiter\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"setCustodians\",\"inputs\":[{\"name\":\"newCustodians\",\"type\":\"address[]\",\"internalType\":\"address[]\"},{\"name\":\"newThreshold\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"setCustodiansDigest\",\"inputs\":[{\"name\":\"newCustodians\",\"type\":\"address[]\",\"internalType\":\"address[]\"},{\"name\":\"newThreshold\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"setReclaimDelay\",\"inputs\":[{\"name\":\"newDelay\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"signatures\",\"type\":\"bytes[]\",\"internalType\":\"bytes[]\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"setReclaimDelayDigest\",\"inputs\":[{\"name\":\"newDelay\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"nonce\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"threshold\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"totalEscrowed\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"unfreeze\",\"inputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"event\",\"name\":\"ArbiterChanged\",\"inputs\":[{\"name\":\"configNonce\",\"type\":\"uint256\",\"indexed\":true,\"internalType\":\"uint256\"},{\"name\":\"previousArbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"newArbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"CustodiansChanged\",\"inputs\":[{\"name\":\"configNonce\",\"type\":\"uint256\",\"indexed\":true,\"internalType\":\"uint256\"},{\"name\":\"custodians\",\"type\":\"address[]\",\"indexed\":false,\"internalType\":\"address[]\"},{\"name\":\"threshold\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"EIP712DomainChanged\",\"inputs\":[],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Frozen\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"arbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Funded\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"indexed\":false,\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"funder\",\"type\":\"address\",\"indexed\":false,\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"indexed\":false,\"internalType\":\"bytes32\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"ReclaimDelayChanged\",\"inputs\":[{\"name\":\"configNonce\",\"type\":\"uint256\",\"indexed\":true,\"internalType\":\"uint256\"},{\"name\":\"previousDelay\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"newDelay\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Reclaimed\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Refunded\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"buyer\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"resolvedDispute\",\"type\":\"bool\",\"indexed\":false,\"internalType\":\"bool\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Released\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"token\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"sellerAmount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"feeRecipient\",\"type\":\"address\",\"indexed\":false,\"internalType\":\"address\"},{\"name\":\"feeAmount\",\"type\":\"uint256\",\"indexed\":false,\"internalType\":\"uint256\"},{\"name\":\"resolvedDispute\",\"type\":\"bool\",\"indexed\":false,\"internalType\":\"bool\"}],\"anonymous\":false},{\"type\":\"event\",\"name\":\"Unfrozen\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"arbiter\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"}],\"anonymous\":false},{\"type\":\"error\",\"name\":\"AlreadyFunded\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"AmountMismatch\",\"inputs\":[{\"name\":\"escrowed\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"approved\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"BadNonce\",\"inputs\":[{\"name\":\"expected\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"given\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"DuplicateSigner\",\"inputs\":[{\"name\":\"signer\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"EscrowFrozen\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"Expired\",\"inputs\":[{\"name\":\"deadline\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"FailedCall\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"InsufficientBalance\",\"inputs\":[{\"name\":\"balance\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"needed\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidCustodians\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidReclaimDelay\",\"inputs\":[{\"name\":\"delay\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidRef\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"InvalidShortString\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"InvalidSignature\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"InvalidThreshold\",\"inputs\":[{\"name\":\"threshold\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"custodians\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"MalleableSignature\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"NotArbiter\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotBuyer\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotCustodian\",\"inputs\":[{\"name\":\"signer\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotEnoughSignatures\",\"inputs\":[{\"name\":\"given\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"required\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"NotFrozen\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"NotOpen\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"PartyMismatch\",\"inputs\":[{\"name\":\"party\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"approved\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"PaymentIdMismatch\",\"inputs\":[{\"name\":\"escrowId\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"approved\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"}]},{\"type\":\"error\",\"name\":\"ReclaimTooEarly\",\"inputs\":[{\"name\":\"availableAt\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"ReentrancyGuardReentrantCall\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"SafeERC20FailedOperation\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"SignersNotAscending\",\"inputs\":[{\"name\":\"index\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"StringTooLong\",\"inputs\":[{\"name\":\"str\",\"type\":\"string\",\"internalType\":\"string\"}]},{\"type\":\"error\",\"name\":\"TokenMismatch\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"approved\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"TooManyCustodians\",\"inputs\":[{\"name\":\"count\",\"type\":\"uint256\",\"internalType\":\"uint256\"}]},{\"type\":\"error\",\"name\":\"ZeroAddress\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"ZeroAmount\",\"inputs\":[]}]",
+	Bin: "0x610160604052348015610010575f5ffd5b506040516132c33803806132c383398101604081905261002f91610484565b60405180604001604052806009815260200168416d6e457363726f7760b81b815250604051806040016040528060018152602001603160f81b81525061007a8261020160201b60201c565b6101205261008781610201565b61014052815160208084019190912060e052815190820120610100524660a05261011360e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526101268484610247565b61012f816103e5565b600780546001600160a01b0319166001600160a01b0384161790556040515f907fe01338eb1b50fe79451b23fea4df61fbf502da8e641007c588ae559e3217c9429061017e9087908790610572565b60405180910390a26040516001600160a01b038316905f9081907f4e867545b7150d508e1aaa740379807f6eef298a628ef1ad3077324a27c1cade908290a4604080515f80825260208201849052917f056368b493757fe0dac72e29a31b153642602df6ca56b5a606f609e67cd08931910160405180910390a250505050610636565b5f5f829050601f81511115610234578260405163305a27a960e01b815260040161022b91906105c7565b60405180910390fd5b805161023f826105fc565b179392505050565b8151601081111561026e576040516323a5318b60e11b81526004810182905260240161022b565b81158061027a57508082115b156102a257604051637b7a98f160e01b8152600481018390526024810182905260440161022b565b60055f5b8154811015610300575f60045f8484815481106102c5576102c5610622565b5f918252602080832091909101546001600160a01b031683528201929092526040019020805460ff19169115159190911790556001016102a6565b5061030c60055f61041f565b5f805b838110156103d8575f86828151811061032a5761032a610622565b60200260200101519050826001600160a01b0316816001600160a01b03161161036957604051636a81f50d60e11b81526004810183905260240161022b565b6001600160a01b0381165f818152600460205260408120805460ff1916600190811790915560058054808301825592527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db090910180546001600160a01b0319169092179091559092500161030f565b5050506006919091555050565b620151808110806103f957506312cc030081115b1561041a57604051632cd62da160e21b81526004810182905260240161022b565b600855565b5080545f8255905f5260205f20906104379190610439565b565b5f5b80821115610450575f8184015560010161043b565b505050565b634e487b7160e01b5f52604160045260245ffd5b80516001600160a01b038116811461047f575f5ffd5b919050565b5f5f5f5f60808587031215610497575f5ffd5b84516001600160401b038111156104ac575f5ffd5b8501601f810187136104bc575f5ffd5b80516001600160401b038111156104d5576104d5610455565b604051600582901b90603f8201601f191681016001600160401b038111828210171561050357610503610455565b60405291825260208184018101929081018a841115610520575f5ffd5b6020850194505b838510156105465761053885610469565b815260209485019401610527565b5060208901519097509550610562925050604087019050610469565b6060959095015193969295505050565b604080825283519082018190525f9060208501906060840190835b818110156105b45783516001600160a01b031683526020938401939092019160010161058d565b5050602093909301939093525092915050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b8051602080830151919081101561061c575f198160200360031b1b821691505b50919050565b634e487b7160e01b5f52603260045260245ffd5b60805160a05160c05160e051610100516101205161014051612c3c6106875f395f611dca01525f611d9f01525f611ec701525f611e9f01525f611dfa01525f611e2401525f611e4e0152612c3c5ff3fe6080604052600436106101fc575f3560e01c806342cde4e8116101135780639957e7f11161009d578063d60668411161006d578063d606684114610687578063ec13cc7b146106a8578063f5ad1941146106c7578063f698da25146106e6578063fe25e00a146106fa575f5ffd5b80639957e7f11461060b578063c08a45a51461062a578063c404432914610649578063cfec4e2414610668575f5ffd5b80637941bb0c116100e35780637941bb0c146105685780637a699a70146105875780637be7d711146105a657806384b0196e146105c557806396afb365146105ec575f5ffd5b806342cde4e8146104d657806361ea4501146104eb57806362c9e1be1461051e5780637207430714610549575f5ffd5b80632cd757a11161019457806335c80c8c1161016457806335c80c8c1461041157806336d98f8a1461044f5780633b3be9231461046e5780633b41dda81461048d578063427d28c6146104c0575f5ffd5b80632cd757a11461032c5780632d83549c1461035f5780633462ceff146103e85780633462dd03146103fd575f5ffd5b806313ae293a116101cf57806313ae293a146102ae5780631627c00c146102c357806319ad5ad8146102da5780631e69ef40146102f9575f5ffd5b806302af1b4b1461020057806306caf99114610239578063085b28791461025a5780630902df911461027b575b5f5ffd5b34801561020b575f5ffd5b5061021f61021a3660046123d6565b610731565b604080519283526020830191909152015b60405180910390f35b348015610244575f5ffd5b50610258610253366004612470565b6108c7565b005b61026d6102683660046124d2565b610951565b604051908152602001610230565b348015610286575f5ffd5b5061026d7f5c3d91bf2a999fc3f78c3fb7d723ec5605eaf7d5e07377aa46a0dfff080d600c81565b3480156102b9575f5ffd5b5061026d60085481565b3480156102ce575f5ffd5b5061026d6312cc030081565b3480156102e5575f5ffd5b506102586102f436600461250b565b6109a4565b348015610304575f5ffd5b5061026d7f7663cb6ce10b680fb73f678c538e8691f7d887b55fdf693306c36865ba54affb81565b348015610337575f5ffd5b5061026d7faf1f3147239c3d1e7e6f58cd164776df22886c85242f0c265a55c3f24feff7aa81565b34801561036a575f5ffd5b506103d5610379366004612594565b600260208190525f918252604090912080546001820154928201546003909201546001600160a01b03808316946001600160401b03600160a01b8504169460ff600160e01b8604811695600160e81b9004169391831692169087565b60405161023097969594939291906125bf565b3480156103f3575f5ffd5b5061026d60095481565b348015610408575f5ffd5b5061026d601081565b34801561041c575f5ffd5b5061043f61042b36600461262d565b60046020525f908152604090205460ff1681565b6040519015158152602001610230565b34801561045a575f5ffd5b5061026d61046936600461265d565b610a55565b348015610479575f5ffd5b5061026d610488366004612688565b610aad565b348015610498575f5ffd5b5061026d7fa0fc3eca6d5b4c6ee8505e9045e761e3a52b8cf008374aa1e35a84d5231ba8ad81565b3480156104cb575f5ffd5b5061026d6201518081565b3480156104e1575f5ffd5b5061026d60065481565b3480156104f6575f5ffd5b5061026d7f3ef33d6d1d9732fc4c2ffcc2fc622c9948870514120a4777c33a63f904f65a2581565b348015610529575f5ffd5b5061026d61053836600461262d565b60036020525f908152604090205481565b348015610554575f5ffd5b506102586105633660046126a2565b610ae4565b348015610573575f5ffd5b5061026d6105823660046126f9565b610d4a565b348015610592575f5ffd5b506102586105a1366004612729565b610da9565b3480156105b1575f5ffd5b5061026d6105c0366004612767565b610e27565b3480156105d0575f5ffd5b506105d9610e73565b60405161023097969594939291906127be565b3480156105f7575f5ffd5b50610258610606366004612594565b610eb5565b348015610616575f5ffd5b50610258610625366004612594565b611023565b348015610635575f5ffd5b5061026d610644366004612854565b611103565b348015610654575f5ffd5b5061026d610663366004612594565b611187565b348015610673575f5ffd5b506102586106823660046128a8565b611202565b348015610692575f5ffd5b5061069b6114b2565b60405161023091906128e8565b3480156106b3575f5ffd5b506102586106c2366004612594565b611512565b3480156106d2575f5ffd5b5061026d6106e1366004612933565b6115f9565b3480156106f1575f5ffd5b5061026d611635565b348015610705575f5ffd5b50600754610719906001600160a01b031681565b6040516001600160a01b039091168152602001610230565b5f5f61073b611643565b6001600160a01b0386166107625760405163d92e233d60e01b815260040160405180910390fd5b845f0361078257604051631f2a200560e01b815260040160405180910390fd5b61078d87858561167a565b6040516370a0823160e01b81523060048201529092505f906001600160a01b038816906370a0823190602401602060405180830381865afa1580156107d4573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906107f8919061295b565b905061080f6001600160a01b03881633308961172b565b6040516370a0823160e01b81523060048201525f906001600160a01b038916906370a0823190602401602060405180830381865afa158015610853573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190610877919061295b565b905081811161089957604051631f2a200560e01b815260040160405180910390fd5b6108a38282612986565b92506108b3848a8a868a8a611761565b50506108bd611907565b9550959350505050565b6108d18484611931565b6108e66108df868686610d4a565b8383611989565b6108f1846001612999565b600955600780546001600160a01b038781166001600160a01b031983168117909355169081610921876001612999565b6040517f4e867545b7150d508e1aaa740379807f6eef298a628ef1ad3077324a27c1cade905f90a4505050505050565b5f61095a611643565b345f0361097a57604051631f2a200560e01b815260040160405180910390fd5b61098584848461167a565b905061099581855f348787611761565b61099d611907565b9392505050565b6109ae8484611931565b6109be6108df8888888888611103565b6109c9846001612999565b6009556040805160208089028281018201909352888252610a06928a918a9182918501908490808284375f92019190915250899250611abd915050565b610a11846001612999565b7fe01338eb1b50fe79451b23fea4df61fbf502da8e641007c588ae559e3217c942888888604051610a44939291906129ac565b60405180910390a250505050505050565b5f610aa77f5c3d91bf2a999fc3f78c3fb7d723ec5605eaf7d5e07377aa46a0dfff080d600c83604051602001610a8c929190612a0e565b60405160208183030381529060405280519060200120611c5b565b92915050565b5f610aa77f7663cb6ce10b680fb73f678c538e8691f7d887b55fdf693306c36865ba54affb83604051602001610a8c929190612ab7565b610aec611643565b82358414610b1c576040516348f5e1e560e11b815260048101859052833560248201526044015b60405180910390fd5b5f848152600260205260409020610b488582610b3e60a0880160808901612b33565b8760a00135611c87565b80546001600160a01b0316610b63604086016020870161262d565b6001600160a01b031614610bb85780546001600160a01b0316610b8c604086016020870161262d565b60405163f902523f60e01b81526001600160a01b03928316600482015291166024820152604401610b13565b60018101546001600160a01b0316610bd6606086016040870161262d565b6001600160a01b031614610c2e5760018101546001600160a01b0316610c02606086016040870161262d565b6040516333ea6db760e01b81526001600160a01b03928316600482015291166024820152604401610b13565b600381015460608501358114610c645760405163ce6b173b60e01b81526004810182905260608601356024820152604401610b13565b610c77610c7086610aad565b8585611989565b815461ffff60e01b198116600360e01b1783556001600160a01b03165f8181526003602052604081208054849290610cb0908490612986565b90915550610cd0905081610cca6060890160408a0161262d565b84611d21565b610ce0606087016040880161262d565b6001600160a01b03908116908216887fe655563e9700ef2727fb6770c5f03ef1de9152e4b0eb5dd4ef49297a1fe79a4a85610d2160a08c0160808d01612b33565b6040805192835290151560208301520160405180910390a4505050610d44611907565b50505050565b604080517faf1f3147239c3d1e7e6f58cd164776df22886c85242f0c265a55c3f24feff7aa60208201526001600160a01b0385169181019190915260608101839052608081018290525f90610da19060a001610a8c565b949350505050565b610db38484611931565b610dc16108df868686610e27565b610dcc846001612999565b600955600854610ddb86611d5e565b610de6856001612999565b60408051838152602081018990527f056368b493757fe0dac72e29a31b153642602df6ca56b5a606f609e67cd08931910160405180910390a2505050505050565b604080517f3ef33d6d1d9732fc4c2ffcc2fc622c9948870514120a4777c33a63f904f65a25602082015290810184905260608101839052608081018290525f90610da19060a001610a8c565b5f6060805f5f5f6060610e84611d98565b610e8c611dc3565b604080515f80825260208201909252600f60f81b9b939a50919850469750309650945092509050565b610ebd611643565b5f81815260026020526040902060018154600160e01b900460ff166004811115610ee957610ee96125ab565b14610f0957604051620d1c2160e71b815260048101839052602401610b13565b60018101546001600160a01b03163314610f38576040516303bb525960e21b8152336004820152602401610b13565b5f610f4283611187565b905080421015610f68576040516344a4763560e01b815260048101829052602401610b13565b815460038084015461ffff60e01b198316600160e21b1785556001600160a01b039092165f8181526020929092526040822080549193928392610fac908490612986565b90915550506001840154610fcb9083906001600160a01b031683611d21565b60018401546040518281526001600160a01b039182169184169087907f7298ef13797cb8dff31bf759e25fddf7bf68961c7b6213d7b7d3120537c877629060200160405180910390a450505050611020611907565b50565b6007546001600160a01b03163314611050576040516339063ae160e11b8152336004820152602401610b13565b5f81815260026020526040902060018154600160e01b900460ff16600481111561107c5761107c6125ab565b1461109c57604051620d1c2160e71b815260048101839052602401610b13565b8054600160e81b900460ff166110c8576040516320a02faf60e01b815260048101839052602401610b13565b805460ff60e81b19168155604051339083907f7ea93608892837f78e2c72b19474e3fe3cf8937b6516c0e538ba5d2aa90e0942905f90a35050565b5f61117d7fa0fc3eca6d5b4c6ee8505e9045e761e3a52b8cf008374aa1e35a84d5231ba8ad878760405160200161113b929190612b4c565b60408051601f19818403018152828252805160209182012090830193909352810191909152606081018690526080810185905260a0810184905260c001610a8c565b9695505050505050565b5f81815260026020526040812060018154600160e01b900460ff1660048111156111b3576111b36125ab565b146111c057505f92915050565b8054600160e81b900460ff166111d8576008546111e6565b6008546111e6906002612b80565b815461099d9190600160a01b90046001600160401b0316612999565b61120a611643565b82358414611235576040516348f5e1e560e11b81526004810185905283356024820152604401610b13565b5f848152600260205260409020611261858261125760e0880160c08901612b33565b8760e00135611c87565b80546001600160a01b031661127c604086016020870161262d565b6001600160a01b0316146112a55780546001600160a01b0316610b8c604086016020870161262d565b60028101546001600160a01b03166112c3606086016040870161262d565b6001600160a01b0316146112ef5760028101546001600160a01b0316610c02606086016040870161262d565b6003810154606085013560a086013581019081101561130c57505f195b8181146113365760405163ce6b173b60e01b81526004810183905260248101829052604401610b13565b60a08601351580159061136057505f61135560a088016080890161262d565b6001600160a01b0316145b1561137e5760405163d92e233d60e01b815260040160405180910390fd5b61139161138a87610a55565b8686611989565b825461ffff60e01b198116600160e11b1784556001600160a01b03165f81815260036020526040812080548592906113ca908490612986565b909155506113ee9050816113e460608a0160408b0161262d565b8960600135611d21565b61140c8161140260a08a0160808b0161262d565b8960a00135611d21565b61141c606088016040890161262d565b6001600160a01b03908116908216897f9de1fa58f06bb261e698033420759ae54f6f6b00c4b60c4738b29ce6a729c12660608b013561146160a08d0160808e0161262d565b8c60a001358d60c00160208101906114799190612b33565b604080519485526001600160a01b039093166020850152918301521515606082015260800160405180910390a450505050610d44611907565b6060600580548060200260200160405190810160405280929190818152602001828054801561150857602002820191905f5260205f20905b81546001600160a01b031681526001909101906020018083116114ea575b5050505050905090565b6007546001600160a01b0316331461153f576040516339063ae160e11b8152336004820152602401610b13565b5f81815260026020526040902060018154600160e01b900460ff16600481111561156b5761156b6125ab565b1461158b57604051620d1c2160e71b815260048101839052602401610b13565b8054600160e81b900460ff16156115b857604051634465bed760e01b815260048101839052602401610b13565b805460ff60e81b1916600160e81b178155604051339083907f08a301fe34854e26415a7d6d158412f4e7e2cc61bcbdd0c5d92d66513d5a4af1905f90a35050565b604080516001600160a01b03841660208201529081018290525f9060600160405160208183030381529060405280519060200120905092915050565b5f61163e611dee565b905090565b61164b611f17565b61167860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611f57565b565b5f836116995760405163e97d945b60e01b815260040160405180910390fd5b6001600160a01b03831615806116b657506001600160a01b038216155b156116d45760405163d92e233d60e01b815260040160405180910390fd5b6116de33856115f9565b90505f5f82815260026020526040902054600160e01b900460ff16600481111561170a5761170a6125ab565b1461099d5760405163153e403d60e01b815260048101829052602401610b13565b611739848484846001611f5e565b610d4457604051635274afe760e01b81526001600160a01b0385166004820152602401610b13565b6040805160e0810182526001600160a01b03861681526001600160401b0342166020820152908101600181525f60208083018290526001600160a01b03808716604080860191909152868216606086015260809094018890528a8352600282529183902084518154928601516001600160401b0316600160a01b026001600160e01b031990931693169290921717808255918301519091829060ff60e01b1916600160e01b836004811115611818576118186125ab565b021790555060608201518154901515600160e81b0260ff60e81b1990911617815560808201516001820180546001600160a01b039283166001600160a01b03199182161790915560a08401516002840180549184169190921617905560c0909201516003918201559085165f9081526020919091526040812080548592906118a1908490612999565b9091555050604080516001600160a01b0383811682526020820186905233828401526060820188905291518483169287169189917fae61735bb9d08f926da05c5129b4261cd76ba64aace9cece102bc7c1a190c44c9181900360800190a4505050505050565b6116785f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00611672565b600954821461196157600954604051633ddd513160e01b8152600481019190915260248101839052604401610b13565b8042111561198557604051637c06dd7560e11b815260048101829052602401610b13565b5050565b60065481818110156119b857604051633ce0c9e960e11b81526004810182905260248101839052604401610b13565b5f805b82811015611ab4575f6119f2888888858181106119da576119da612b97565b90506020028101906119ec9190612bab565b85611fcb565b6001600160a01b0381165f9081526004602052604090205490915060ff16611a385760405163e15a529560e01b81526001600160a01b0382166004820152602401610b13565b826001600160a01b0316816001600160a01b031611611aaa57826001600160a01b0316816001600160a01b031603611a8e57604051637010e27960e11b81526001600160a01b0382166004820152602401610b13565b60405163590a84f760e01b815260048101839052602401610b13565b91506001016119bb565b50505050505050565b81516010811115611ae4576040516323a5318b60e11b815260048101829052602401610b13565b811580611af057508082115b15611b1857604051637b7a98f160e01b81526004810183905260248101829052604401610b13565b60055f5b8154811015611b76575f60045f848481548110611b3b57611b3b612b97565b5f918252602080832091909101546001600160a01b031683528201929092526040019020805460ff1916911515919091179055600101611b1c565b50611b8260055f612391565b5f805b83811015611c4e575f868281518110611ba057611ba0612b97565b60200260200101519050826001600160a01b0316816001600160a01b031611611bdf57604051636a81f50d60e11b815260048101839052602401610b13565b6001600160a01b0381165f818152600460205260408120805460ff1916600190811790915560058054808301825592527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db090910180546001600160a01b03191690921790915590925001611b85565b5050506006919091555050565b5f610aa7611c67611dee565b8360405161190160f01b8152600281019290925260228201526042902090565b60018354600160e01b900460ff166004811115611ca657611ca66125ab565b14611cc657604051620d1c2160e71b815260048101859052602401610b13565b8254600160e81b900460ff168015611cdc575081155b15611cfd57604051634465bed760e01b815260048101859052602401610b13565b80421115610d4457604051637c06dd7560e11b815260048101829052602401610b13565b805f03611d2d57505050565b6001600160a01b038316611d4a57611d4582826120d9565b505050565b611d456001600160a01b038416838361214c565b62015180811080611d7257506312cc030081115b15611d9357604051632cd62da160e21b815260048101829052602401610b13565b600855565b606061163e7f0000000000000000000000000000000000000000000000000000000000000000612181565b606061163e7f0000000000000000000000000000000000000000000000000000000000000000612181565b5f306001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148015611e4657507f000000000000000000000000000000000000000000000000000000000000000046145b15611e7057507f000000000000000000000000000000000000000000000000000000000000000090565b61163e604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c1561167857604051633ee5aeb560e01b815260040160405180910390fd5b80825d5050565b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316611fba578383151615611fae573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f60418314611ff057604051630a57f30960e31b815260048101839052602401610b13565b5f5f5f611ffd87876121be565b9194509250905087601e60ff8516111561204e57507f19457468657265756d205369676e6564204d6573736167653a0a3332000000005f908152601c899052603c902061204b600485612bed565b93505b5f5f61205c83878787612220565b5090925090506003816003811115612076576120766125ab565b03612097576040516331946d8760e21b815260048101899052602401610b13565b5f8160038111156120aa576120aa6125ab565b146120cb57604051630a57f30960e31b815260048101899052602401610b13565b509998505050505050505050565b804710156121035760405163cf47918160e01b815247600482015260248101829052604401610b13565b61211c828260405180602001604052805f8152506122e8565b15612125575050565b3d15612133576119856122fd565b60405163d6bda27560e01b815260040160405180910390fd5b6121598383836001612308565b611d4557604051635274afe760e01b81526001600160a01b0384166004820152602401610b13565b60605f61218d8361236a565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f5f5f83604181146121e057604081146121f9575f92505f91505f9350612218565b853592506020860135915060408601355f1a9350612218565b602086013560ff81901c601b019450863593506001600160ff1b031691505b509250925092565b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084111561225957505f915060039050826122de565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa1580156122aa573d5f5f3e3d5ffd5b5050604051601f1901519150506001600160a01b0381166122d557505f9250600191508290506122de565b92505f91508190505b9450945094915050565b5f5f5f83516020850186885af1949350505050565b6040513d5f823e3d81fd5b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f5114831661235e578383151615612352573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f60ff8216601f811115610aa757604051632cd44ac360e21b815260040160405180910390fd5b5080545f8255905f5260205f209061167891905f5b80821115611d45575f818401556001016123a6565b80356001600160a01b03811681146123d1575f5ffd5b919050565b5f5f5f5f5f60a086880312156123ea575f5ffd5b853594506123fa602087016123bb565b93506040860135925061240f606087016123bb565b915061241d608087016123bb565b90509295509295909350565b5f5f83601f840112612439575f5ffd5b5081356001600160401b0381111561244f575f5ffd5b6020830191508360208260051b8501011115612469575f5ffd5b9250929050565b5f5f5f5f5f60808688031215612484575f5ffd5b61248d866123bb565b9450602086013593506040860135925060608601356001600160401b038111156124b5575f5ffd5b6124c188828901612429565b969995985093965092949392505050565b5f5f5f606084860312156124e4575f5ffd5b833592506124f4602085016123bb565b9150612502604085016123bb565b90509250925092565b5f5f5f5f5f5f5f60a0888a031215612521575f5ffd5b87356001600160401b03811115612536575f5ffd5b6125428a828b01612429565b90985096505060208801359450604088013593506060880135925060808801356001600160401b03811115612575575f5ffd5b6125818a828b01612429565b989b979a50959850939692959293505050565b5f602082840312156125a4575f5ffd5b5035919050565b634e487b7160e01b5f52602160045260245ffd5b6001600160a01b03881681526001600160401b038716602082015260e08101600587106125fa57634e487b7160e01b5f52602160045260245ffd5b604082019690965293151560608501526001600160a01b039283166080850152911660a083015260c09091015292915050565b5f6020828403121561263d575f5ffd5b61099d826123bb565b5f6101008284031215612657575f5ffd5b50919050565b5f610100828403121561266e575f5ffd5b61099d8383612646565b5f60c08284031215612657575f5ffd5b5f60c08284031215612698575f5ffd5b61099d8383612678565b5f5f5f5f61010085870312156126b6575f5ffd5b843593506126c78660208701612678565b925060e08501356001600160401b038111156126e1575f5ffd5b6126ed87828801612429565b95989497509550505050565b5f5f5f6060848603121561270b575f5ffd5b612714846123bb565b95602085013595506040909401359392505050565b5f5f5f5f5f6080868803121561273d575f5ffd5b85359450602086013593506040860135925060608601356001600160401b038111156124b5575f5ffd5b5f5f5f60608486031215612779575f5ffd5b505081359360208301359350604090920135919050565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b60ff60f81b8816815260e060208201525f6127dc60e0830189612790565b82810360408401526127ee8189612790565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015612843578351835260209384019390920191600101612825565b50909b9a5050505050505050505050565b5f5f5f5f5f60808688031215612868575f5ffd5b85356001600160401b0381111561287d575f5ffd5b61288988828901612429565b9099909850602088013597604081013597506060013595509350505050565b5f5f5f5f61014085870312156128bc575f5ffd5b843593506128cd8660208701612646565b92506101208501356001600160401b038111156126e1575f5ffd5b602080825282518282018190525f918401906040840190835b818110156129285783516001600160a01b0316835260209384019390920191600101612901565b509095945050505050565b5f5f60408385031215612944575f5ffd5b61294d836123bb565b946020939093013593505050565b5f6020828403121561296b575f5ffd5b5051919050565b634e487b7160e01b5f52601160045260245ffd5b81810381811115610aa757610aa7612972565b80820180821115610aa757610aa7612972565b604080825281018390525f8460608301825b868110156129ec576001600160a01b036129d7846123bb565b168252602092830192909101906001016129be565b5060209390930193909352509392505050565b803580151581146123d1575f5ffd5b82815281356020808301919091526101208201906001600160a01b0390612a369085016123bb565b16604083015260018060a01b03612a4f604085016123bb565b166060838101919091528301356080808401919091526001600160a01b0390612a799085016123bb565b1660a08301525f60a084013590508060c084015250612a9a60c084016129ff565b80151560e08401525060e092909201356101009190910152919050565b828152813560208083019190915260e08201906001600160a01b0390612ade9085016123bb565b16604083015260018060a01b03612af7604085016123bb565b1660608301525f6060840135905080608084015250612b18608084016129ff565b151560a083810191909152929092013560c090910152919050565b5f60208284031215612b43575f5ffd5b61099d826129ff565b5f8184825b85811015612928576001600160a01b03612b6a836123bb565b1683526020928301929190910190600101612b51565b8082028115828204841417610aa757610aa7612972565b634e487b7160e01b5f52603260045260245ffd5b5f5f8335601e19843603018112612bc0575f5ffd5b8301803591506001600160401b03821115612bd9575f5ffd5b602001915036819003821315612469575f5ffd5b60ff8281168282160390811115610aa757610aa761297256fea26469706673582212207cfadd6c69885261e4535d2e869b65b5cbe143de0a34d88378397ceddf65e1d164736f6c63430008250033",
 }
 
 // AmnEscrowABI is the input ABI used to generate the binding from.
@@ -670,10 +670,41 @@ func (_AmnEscrow *AmnEscrowCallerSession) Eip712Domain() (struct {
 	return _AmnEscrow.Contract.Eip712Domain(&_AmnEscrow.CallOpts)
 }
 
+// EscrowId is a free data retrieval call binding the contract method 0xf5ad1941.
+//
+// Solidity: function escrowId(address funder, bytes32 ref) pure returns(bytes32)
+func (_AmnEscrow *AmnEscrowCaller) EscrowId(opts *bind.CallOpts, funder common.Address, ref [32]byte) ([32]byte, error) {
+	var out []interface{}
+	err := _AmnEscrow.contract.Call(opts, &out, "escrowId", funder, ref)
+
+	if err != nil {
+		return *new([32]byte), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+
+	return out0, err
+
+}
+
+// EscrowId is a free data retrieval call binding the contract method 0xf5ad1941.
+//
+// Solidity: function escrowId(address funder, bytes32 ref) pure returns(bytes32)
+func (_AmnEscrow *AmnEscrowSession) EscrowId(funder common.Address, ref [32]byte) ([32]byte, error) {
+	return _AmnEscrow.Contract.EscrowId(&_AmnEscrow.CallOpts, funder, ref)
+}
+
+// EscrowId is a free data retrieval call binding the contract method 0xf5ad1941.
+//
+// Solidity: function escrowId(address funder, bytes32 ref) pure returns(bytes32)
+func (_AmnEscrow *AmnEscrowCallerSession) EscrowId(funder common.Address, ref [32]byte) ([32]byte, error) {
+	return _AmnEscrow.Contract.EscrowId(&_AmnEscrow.CallOpts, funder, ref)
+}
+
 // Escrows is a free data retrieval call binding the contract method 0x2d83549c.
 //
-// Solidity: function escrows(bytes32 paymentId) view returns(address token, uint64 fundedAt, uint8 status, bool frozen, address buyer, address seller, uint256 amount)
-func (_AmnEscrow *AmnEscrowCaller) Escrows(opts *bind.CallOpts, paymentId [32]byte) (struct {
+// Solidity: function escrows(bytes32 escrowId) view returns(address token, uint64 fundedAt, uint8 status, bool frozen, address buyer, address seller, uint256 amount)
+func (_AmnEscrow *AmnEscrowCaller) Escrows(opts *bind.CallOpts, escrowId [32]byte) (struct {
 	Token    common.Address
 	FundedAt uint64
 	Status   uint8
@@ -683,7 +714,7 @@ func (_AmnEscrow *AmnEscrowCaller) Escrows(opts *bind.CallOpts, paymentId [32]by
 	Amount   *big.Int
 }, error) {
 	var out []interface{}
-	err := _AmnEscrow.contract.Call(opts, &out, "escrows", paymentId)
+	err := _AmnEscrow.contract.Call(opts, &out, "escrows", escrowId)
 
 	outstruct := new(struct {
 		Token    common.Address
@@ -712,8 +743,8 @@ func (_AmnEscrow *AmnEscrowCaller) Escrows(opts *bind.CallOpts, paymentId [32]by
 
 // Escrows is a free data retrieval call binding the contract method 0x2d83549c.
 //
-// Solidity: function escrows(bytes32 paymentId) view returns(address token, uint64 fundedAt, uint8 status, bool frozen, address buyer, address seller, uint256 amount)
-func (_AmnEscrow *AmnEscrowSession) Escrows(paymentId [32]byte) (struct {
+// Solidity: function escrows(bytes32 escrowId) view returns(address token, uint64 fundedAt, uint8 status, bool frozen, address buyer, address seller, uint256 amount)
+func (_AmnEscrow *AmnEscrowSession) Escrows(escrowId [32]byte) (struct {
 	Token    common.Address
 	FundedAt uint64
 	Status   uint8
@@ -722,13 +753,13 @@ func (_AmnEscrow *AmnEscrowSession) Escrows(paymentId [32]byte) (struct {
 	Seller   common.Address
 	Amount   *big.Int
 }, error) {
-	return _AmnEscrow.Contract.Escrows(&_AmnEscrow.CallOpts, paymentId)
+	return _AmnEscrow.Contract.Escrows(&_AmnEscrow.CallOpts, escrowId)
 }
 
 // Escrows is a free data retrieval call binding the contract method 0x2d83549c.
 //
-// Solidity: function escrows(bytes32 paymentId) view returns(address token, uint64 fundedAt, uint8 status, bool frozen, address buyer, address seller, uint256 amount)
-func (_AmnEscrow *AmnEscrowCallerSession) Escrows(paymentId [32]byte) (struct {
+// Solidity: function escrows(bytes32 escrowId) view returns(address token, uint64 fundedAt, uint8 status, bool frozen, address buyer, address seller, uint256 amount)
+func (_AmnEscrow *AmnEscrowCallerSession) Escrows(escrowId [32]byte) (struct {
 	Token    common.Address
 	FundedAt uint64
 	Status   uint8
@@ -737,7 +768,7 @@ func (_AmnEscrow *AmnEscrowCallerSession) Escrows(paymentId [32]byte) (struct {
 	Seller   common.Address
 	Amount   *big.Int
 }, error) {
-	return _AmnEscrow.Contract.Escrows(&_AmnEscrow.CallOpts, paymentId)
+	return _AmnEscrow.Contract.Escrows(&_AmnEscrow.CallOpts, escrowId)
 }
 
 // IsCustodian is a free data retrieval call binding the contract method 0x35c80c8c.
@@ -804,10 +835,10 @@ func (_AmnEscrow *AmnEscrowCallerSession) ReclaimDelay() (*big.Int, error) {
 
 // ReclaimableAt is a free data retrieval call binding the contract method 0xc4044329.
 //
-// Solidity: function reclaimableAt(bytes32 paymentId) view returns(uint256)
-func (_AmnEscrow *AmnEscrowCaller) ReclaimableAt(opts *bind.CallOpts, paymentId [32]byte) (*big.Int, error) {
+// Solidity: function reclaimableAt(bytes32 id) view returns(uint256)
+func (_AmnEscrow *AmnEscrowCaller) ReclaimableAt(opts *bind.CallOpts, id [32]byte) (*big.Int, error) {
 	var out []interface{}
-	err := _AmnEscrow.contract.Call(opts, &out, "reclaimableAt", paymentId)
+	err := _AmnEscrow.contract.Call(opts, &out, "reclaimableAt", id)
 
 	if err != nil {
 		return *new(*big.Int), err
@@ -821,16 +852,16 @@ func (_AmnEscrow *AmnEscrowCaller) ReclaimableAt(opts *bind.CallOpts, paymentId 
 
 // ReclaimableAt is a free data retrieval call binding the contract method 0xc4044329.
 //
-// Solidity: function reclaimableAt(bytes32 paymentId) view returns(uint256)
-func (_AmnEscrow *AmnEscrowSession) ReclaimableAt(paymentId [32]byte) (*big.Int, error) {
-	return _AmnEscrow.Contract.ReclaimableAt(&_AmnEscrow.CallOpts, paymentId)
+// Solidity: function reclaimableAt(bytes32 id) view returns(uint256)
+func (_AmnEscrow *AmnEscrowSession) ReclaimableAt(id [32]byte) (*big.Int, error) {
+	return _AmnEscrow.Contract.ReclaimableAt(&_AmnEscrow.CallOpts, id)
 }
 
 // ReclaimableAt is a free data retrieval call binding the contract method 0xc4044329.
 //
-// Solidity: function reclaimableAt(bytes32 paymentId) view returns(uint256)
-func (_AmnEscrow *AmnEscrowCallerSession) ReclaimableAt(paymentId [32]byte) (*big.Int, error) {
-	return _AmnEscrow.Contract.ReclaimableAt(&_AmnEscrow.CallOpts, paymentId)
+// Solidity: function reclaimableAt(bytes32 id) view returns(uint256)
+func (_AmnEscrow *AmnEscrowCallerSession) ReclaimableAt(id [32]byte) (*big.Int, error) {
+	return _AmnEscrow.Contract.ReclaimableAt(&_AmnEscrow.CallOpts, id)
 }
 
 // RefundDigest is a free data retrieval call binding the contract method 0x3b3be923.
@@ -1052,128 +1083,128 @@ func (_AmnEscrow *AmnEscrowCallerSession) TotalEscrowed(token common.Address) (*
 
 // Freeze is a paid mutator transaction binding the contract method 0xec13cc7b.
 //
-// Solidity: function freeze(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowTransactor) Freeze(opts *bind.TransactOpts, paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "freeze", paymentId)
+// Solidity: function freeze(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowTransactor) Freeze(opts *bind.TransactOpts, id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "freeze", id)
 }
 
 // Freeze is a paid mutator transaction binding the contract method 0xec13cc7b.
 //
-// Solidity: function freeze(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowSession) Freeze(paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Freeze(&_AmnEscrow.TransactOpts, paymentId)
+// Solidity: function freeze(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowSession) Freeze(id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Freeze(&_AmnEscrow.TransactOpts, id)
 }
 
 // Freeze is a paid mutator transaction binding the contract method 0xec13cc7b.
 //
-// Solidity: function freeze(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowTransactorSession) Freeze(paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Freeze(&_AmnEscrow.TransactOpts, paymentId)
+// Solidity: function freeze(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowTransactorSession) Freeze(id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Freeze(&_AmnEscrow.TransactOpts, id)
 }
 
 // Fund is a paid mutator transaction binding the contract method 0x02af1b4b.
 //
-// Solidity: function fund(bytes32 paymentId, address token, uint256 amount, address buyer, address seller) returns(uint256 received)
-func (_AmnEscrow *AmnEscrowTransactor) Fund(opts *bind.TransactOpts, paymentId [32]byte, token common.Address, amount *big.Int, buyer common.Address, seller common.Address) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "fund", paymentId, token, amount, buyer, seller)
+// Solidity: function fund(bytes32 ref, address token, uint256 amount, address buyer, address seller) returns(bytes32 id, uint256 received)
+func (_AmnEscrow *AmnEscrowTransactor) Fund(opts *bind.TransactOpts, ref [32]byte, token common.Address, amount *big.Int, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "fund", ref, token, amount, buyer, seller)
 }
 
 // Fund is a paid mutator transaction binding the contract method 0x02af1b4b.
 //
-// Solidity: function fund(bytes32 paymentId, address token, uint256 amount, address buyer, address seller) returns(uint256 received)
-func (_AmnEscrow *AmnEscrowSession) Fund(paymentId [32]byte, token common.Address, amount *big.Int, buyer common.Address, seller common.Address) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Fund(&_AmnEscrow.TransactOpts, paymentId, token, amount, buyer, seller)
+// Solidity: function fund(bytes32 ref, address token, uint256 amount, address buyer, address seller) returns(bytes32 id, uint256 received)
+func (_AmnEscrow *AmnEscrowSession) Fund(ref [32]byte, token common.Address, amount *big.Int, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Fund(&_AmnEscrow.TransactOpts, ref, token, amount, buyer, seller)
 }
 
 // Fund is a paid mutator transaction binding the contract method 0x02af1b4b.
 //
-// Solidity: function fund(bytes32 paymentId, address token, uint256 amount, address buyer, address seller) returns(uint256 received)
-func (_AmnEscrow *AmnEscrowTransactorSession) Fund(paymentId [32]byte, token common.Address, amount *big.Int, buyer common.Address, seller common.Address) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Fund(&_AmnEscrow.TransactOpts, paymentId, token, amount, buyer, seller)
+// Solidity: function fund(bytes32 ref, address token, uint256 amount, address buyer, address seller) returns(bytes32 id, uint256 received)
+func (_AmnEscrow *AmnEscrowTransactorSession) Fund(ref [32]byte, token common.Address, amount *big.Int, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Fund(&_AmnEscrow.TransactOpts, ref, token, amount, buyer, seller)
 }
 
 // FundNative is a paid mutator transaction binding the contract method 0x085b2879.
 //
-// Solidity: function fundNative(bytes32 paymentId, address buyer, address seller) payable returns()
-func (_AmnEscrow *AmnEscrowTransactor) FundNative(opts *bind.TransactOpts, paymentId [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "fundNative", paymentId, buyer, seller)
+// Solidity: function fundNative(bytes32 ref, address buyer, address seller) payable returns(bytes32 id)
+func (_AmnEscrow *AmnEscrowTransactor) FundNative(opts *bind.TransactOpts, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "fundNative", ref, buyer, seller)
 }
 
 // FundNative is a paid mutator transaction binding the contract method 0x085b2879.
 //
-// Solidity: function fundNative(bytes32 paymentId, address buyer, address seller) payable returns()
-func (_AmnEscrow *AmnEscrowSession) FundNative(paymentId [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.FundNative(&_AmnEscrow.TransactOpts, paymentId, buyer, seller)
+// Solidity: function fundNative(bytes32 ref, address buyer, address seller) payable returns(bytes32 id)
+func (_AmnEscrow *AmnEscrowSession) FundNative(ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.FundNative(&_AmnEscrow.TransactOpts, ref, buyer, seller)
 }
 
 // FundNative is a paid mutator transaction binding the contract method 0x085b2879.
 //
-// Solidity: function fundNative(bytes32 paymentId, address buyer, address seller) payable returns()
-func (_AmnEscrow *AmnEscrowTransactorSession) FundNative(paymentId [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.FundNative(&_AmnEscrow.TransactOpts, paymentId, buyer, seller)
+// Solidity: function fundNative(bytes32 ref, address buyer, address seller) payable returns(bytes32 id)
+func (_AmnEscrow *AmnEscrowTransactorSession) FundNative(ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.FundNative(&_AmnEscrow.TransactOpts, ref, buyer, seller)
 }
 
 // Reclaim is a paid mutator transaction binding the contract method 0x96afb365.
 //
-// Solidity: function reclaim(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowTransactor) Reclaim(opts *bind.TransactOpts, paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "reclaim", paymentId)
+// Solidity: function reclaim(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowTransactor) Reclaim(opts *bind.TransactOpts, id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "reclaim", id)
 }
 
 // Reclaim is a paid mutator transaction binding the contract method 0x96afb365.
 //
-// Solidity: function reclaim(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowSession) Reclaim(paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Reclaim(&_AmnEscrow.TransactOpts, paymentId)
+// Solidity: function reclaim(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowSession) Reclaim(id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Reclaim(&_AmnEscrow.TransactOpts, id)
 }
 
 // Reclaim is a paid mutator transaction binding the contract method 0x96afb365.
 //
-// Solidity: function reclaim(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowTransactorSession) Reclaim(paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Reclaim(&_AmnEscrow.TransactOpts, paymentId)
+// Solidity: function reclaim(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowTransactorSession) Reclaim(id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Reclaim(&_AmnEscrow.TransactOpts, id)
 }
 
 // Refund is a paid mutator transaction binding the contract method 0x72074307.
 //
-// Solidity: function refund(bytes32 paymentId, (bytes32,address,address,uint256,bool,uint256) r, bytes[] signatures) returns()
-func (_AmnEscrow *AmnEscrowTransactor) Refund(opts *bind.TransactOpts, paymentId [32]byte, r AmnEscrowRefund, signatures [][]byte) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "refund", paymentId, r, signatures)
+// Solidity: function refund(bytes32 id, (bytes32,address,address,uint256,bool,uint256) r, bytes[] signatures) returns()
+func (_AmnEscrow *AmnEscrowTransactor) Refund(opts *bind.TransactOpts, id [32]byte, r AmnEscrowRefund, signatures [][]byte) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "refund", id, r, signatures)
 }
 
 // Refund is a paid mutator transaction binding the contract method 0x72074307.
 //
-// Solidity: function refund(bytes32 paymentId, (bytes32,address,address,uint256,bool,uint256) r, bytes[] signatures) returns()
-func (_AmnEscrow *AmnEscrowSession) Refund(paymentId [32]byte, r AmnEscrowRefund, signatures [][]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Refund(&_AmnEscrow.TransactOpts, paymentId, r, signatures)
+// Solidity: function refund(bytes32 id, (bytes32,address,address,uint256,bool,uint256) r, bytes[] signatures) returns()
+func (_AmnEscrow *AmnEscrowSession) Refund(id [32]byte, r AmnEscrowRefund, signatures [][]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Refund(&_AmnEscrow.TransactOpts, id, r, signatures)
 }
 
 // Refund is a paid mutator transaction binding the contract method 0x72074307.
 //
-// Solidity: function refund(bytes32 paymentId, (bytes32,address,address,uint256,bool,uint256) r, bytes[] signatures) returns()
-func (_AmnEscrow *AmnEscrowTransactorSession) Refund(paymentId [32]byte, r AmnEscrowRefund, signatures [][]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Refund(&_AmnEscrow.TransactOpts, paymentId, r, signatures)
+// Solidity: function refund(bytes32 id, (bytes32,address,address,uint256,bool,uint256) r, bytes[] signatures) returns()
+func (_AmnEscrow *AmnEscrowTransactorSession) Refund(id [32]byte, r AmnEscrowRefund, signatures [][]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Refund(&_AmnEscrow.TransactOpts, id, r, signatures)
 }
 
 // Release is a paid mutator transaction binding the contract method 0xcfec4e24.
 //
-// Solidity: function release(bytes32 paymentId, (bytes32,address,address,uint256,address,uint256,bool,uint256) r, bytes[] signatures) returns()
-func (_AmnEscrow *AmnEscrowTransactor) Release(opts *bind.TransactOpts, paymentId [32]byte, r AmnEscrowRelease, signatures [][]byte) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "release", paymentId, r, signatures)
+// Solidity: function release(bytes32 id, (bytes32,address,address,uint256,address,uint256,bool,uint256) r, bytes[] signatures) returns()
+func (_AmnEscrow *AmnEscrowTransactor) Release(opts *bind.TransactOpts, id [32]byte, r AmnEscrowRelease, signatures [][]byte) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "release", id, r, signatures)
 }
 
 // Release is a paid mutator transaction binding the contract method 0xcfec4e24.
 //
-// Solidity: function release(bytes32 paymentId, (bytes32,address,address,uint256,address,uint256,bool,uint256) r, bytes[] signatures) returns()
-func (_AmnEscrow *AmnEscrowSession) Release(paymentId [32]byte, r AmnEscrowRelease, signatures [][]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Release(&_AmnEscrow.TransactOpts, paymentId, r, signatures)
+// Solidity: function release(bytes32 id, (bytes32,address,address,uint256,address,uint256,bool,uint256) r, bytes[] signatures) returns()
+func (_AmnEscrow *AmnEscrowSession) Release(id [32]byte, r AmnEscrowRelease, signatures [][]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Release(&_AmnEscrow.TransactOpts, id, r, signatures)
 }
 
 // Release is a paid mutator transaction binding the contract method 0xcfec4e24.
 //
-// Solidity: function release(bytes32 paymentId, (bytes32,address,address,uint256,address,uint256,bool,uint256) r, bytes[] signatures) returns()
-func (_AmnEscrow *AmnEscrowTransactorSession) Release(paymentId [32]byte, r AmnEscrowRelease, signatures [][]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Release(&_AmnEscrow.TransactOpts, paymentId, r, signatures)
+// Solidity: function release(bytes32 id, (bytes32,address,address,uint256,address,uint256,bool,uint256) r, bytes[] signatures) returns()
+func (_AmnEscrow *AmnEscrowTransactorSession) Release(id [32]byte, r AmnEscrowRelease, signatures [][]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Release(&_AmnEscrow.TransactOpts, id, r, signatures)
 }
 
 // SetArbiter is a paid mutator transaction binding the contract method 0x06caf991.
@@ -1241,23 +1272,23 @@ func (_AmnEscrow *AmnEscrowTransactorSession) SetReclaimDelay(newDelay *big.Int,
 
 // Unfreeze is a paid mutator transaction binding the contract method 0x9957e7f1.
 //
-// Solidity: function unfreeze(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowTransactor) Unfreeze(opts *bind.TransactOpts, paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.contract.Transact(opts, "unfreeze", paymentId)
+// Solidity: function unfreeze(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowTransactor) Unfreeze(opts *bind.TransactOpts, id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.contract.Transact(opts, "unfreeze", id)
 }
 
 // Unfreeze is a paid mutator transaction binding the contract method 0x9957e7f1.
 //
-// Solidity: function unfreeze(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowSession) Unfreeze(paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Unfreeze(&_AmnEscrow.TransactOpts, paymentId)
+// Solidity: function unfreeze(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowSession) Unfreeze(id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Unfreeze(&_AmnEscrow.TransactOpts, id)
 }
 
 // Unfreeze is a paid mutator transaction binding the contract method 0x9957e7f1.
 //
-// Solidity: function unfreeze(bytes32 paymentId) returns()
-func (_AmnEscrow *AmnEscrowTransactorSession) Unfreeze(paymentId [32]byte) (*types.Transaction, error) {
-	return _AmnEscrow.Contract.Unfreeze(&_AmnEscrow.TransactOpts, paymentId)
+// Solidity: function unfreeze(bytes32 id) returns()
+func (_AmnEscrow *AmnEscrowTransactorSession) Unfreeze(id [32]byte) (*types.Transaction, error) {
+	return _AmnEscrow.Contract.Unfreeze(&_AmnEscrow.TransactOpts, id)
 }
 
 // AmnEscrowArbiterChangedIterator is returned from FilterArbiterChanged and is used to iterate over the raw logs and unpacked data for ArbiterChanged events raised by the AmnEscrow contract.
@@ -1782,26 +1813,26 @@ func (it *AmnEscrowFrozenIterator) Close() error {
 
 // AmnEscrowFrozen represents a Frozen event raised by the AmnEscrow contract.
 type AmnEscrowFrozen struct {
-	PaymentId [32]byte
-	Arbiter   common.Address
-	Raw       types.Log // Blockchain specific contextual infos
+	EscrowId [32]byte
+	Arbiter  common.Address
+	Raw      types.Log // Blockchain specific contextual infos
 }
 
 // FilterFrozen is a free log retrieval operation binding the contract event 0x08a301fe34854e26415a7d6d158412f4e7e2cc61bcbdd0c5d92d66513d5a4af1.
 //
-// Solidity: event Frozen(bytes32 indexed paymentId, address indexed arbiter)
-func (_AmnEscrow *AmnEscrowFilterer) FilterFrozen(opts *bind.FilterOpts, paymentId [][32]byte, arbiter []common.Address) (*AmnEscrowFrozenIterator, error) {
+// Solidity: event Frozen(bytes32 indexed escrowId, address indexed arbiter)
+func (_AmnEscrow *AmnEscrowFilterer) FilterFrozen(opts *bind.FilterOpts, escrowId [][32]byte, arbiter []common.Address) (*AmnEscrowFrozenIterator, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var arbiterRule []interface{}
 	for _, arbiterItem := range arbiter {
 		arbiterRule = append(arbiterRule, arbiterItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Frozen", paymentIdRule, arbiterRule)
+	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Frozen", escrowIdRule, arbiterRule)
 	if err != nil {
 		return nil, err
 	}
@@ -1810,19 +1841,19 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterFrozen(opts *bind.FilterOpts, payment
 
 // WatchFrozen is a free log subscription operation binding the contract event 0x08a301fe34854e26415a7d6d158412f4e7e2cc61bcbdd0c5d92d66513d5a4af1.
 //
-// Solidity: event Frozen(bytes32 indexed paymentId, address indexed arbiter)
-func (_AmnEscrow *AmnEscrowFilterer) WatchFrozen(opts *bind.WatchOpts, sink chan<- *AmnEscrowFrozen, paymentId [][32]byte, arbiter []common.Address) (event.Subscription, error) {
+// Solidity: event Frozen(bytes32 indexed escrowId, address indexed arbiter)
+func (_AmnEscrow *AmnEscrowFilterer) WatchFrozen(opts *bind.WatchOpts, sink chan<- *AmnEscrowFrozen, escrowId [][32]byte, arbiter []common.Address) (event.Subscription, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var arbiterRule []interface{}
 	for _, arbiterItem := range arbiter {
 		arbiterRule = append(arbiterRule, arbiterItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Frozen", paymentIdRule, arbiterRule)
+	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Frozen", escrowIdRule, arbiterRule)
 	if err != nil {
 		return nil, err
 	}
@@ -1860,7 +1891,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchFrozen(opts *bind.WatchOpts, sink chan
 
 // ParseFrozen is a log parse operation binding the contract event 0x08a301fe34854e26415a7d6d158412f4e7e2cc61bcbdd0c5d92d66513d5a4af1.
 //
-// Solidity: event Frozen(bytes32 indexed paymentId, address indexed arbiter)
+// Solidity: event Frozen(bytes32 indexed escrowId, address indexed arbiter)
 func (_AmnEscrow *AmnEscrowFilterer) ParseFrozen(log types.Log) (*AmnEscrowFrozen, error) {
 	event := new(AmnEscrowFrozen)
 	if err := _AmnEscrow.contract.UnpackLog(event, "Frozen", log); err != nil {
@@ -1939,23 +1970,24 @@ func (it *AmnEscrowFundedIterator) Close() error {
 
 // AmnEscrowFunded represents a Funded event raised by the AmnEscrow contract.
 type AmnEscrowFunded struct {
-	PaymentId [32]byte
-	Token     common.Address
-	Buyer     common.Address
-	Seller    common.Address
-	Amount    *big.Int
-	Funder    common.Address
-	Raw       types.Log // Blockchain specific contextual infos
+	EscrowId [32]byte
+	Token    common.Address
+	Buyer    common.Address
+	Seller   common.Address
+	Amount   *big.Int
+	Funder   common.Address
+	Ref      [32]byte
+	Raw      types.Log // Blockchain specific contextual infos
 }
 
-// FilterFunded is a free log retrieval operation binding the contract event 0x1388ee740c620145ca2562d2fd51b57c6d3d2a6571ad4ead1ad82556698c325b.
+// FilterFunded is a free log retrieval operation binding the contract event 0xae61735bb9d08f926da05c5129b4261cd76ba64aace9cece102bc7c1a190c44c.
 //
-// Solidity: event Funded(bytes32 indexed paymentId, address indexed token, address indexed buyer, address seller, uint256 amount, address funder)
-func (_AmnEscrow *AmnEscrowFilterer) FilterFunded(opts *bind.FilterOpts, paymentId [][32]byte, token []common.Address, buyer []common.Address) (*AmnEscrowFundedIterator, error) {
+// Solidity: event Funded(bytes32 indexed escrowId, address indexed token, address indexed buyer, address seller, uint256 amount, address funder, bytes32 ref)
+func (_AmnEscrow *AmnEscrowFilterer) FilterFunded(opts *bind.FilterOpts, escrowId [][32]byte, token []common.Address, buyer []common.Address) (*AmnEscrowFundedIterator, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -1966,21 +1998,21 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterFunded(opts *bind.FilterOpts, payment
 		buyerRule = append(buyerRule, buyerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Funded", paymentIdRule, tokenRule, buyerRule)
+	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Funded", escrowIdRule, tokenRule, buyerRule)
 	if err != nil {
 		return nil, err
 	}
 	return &AmnEscrowFundedIterator{contract: _AmnEscrow.contract, event: "Funded", logs: logs, sub: sub}, nil
 }
 
-// WatchFunded is a free log subscription operation binding the contract event 0x1388ee740c620145ca2562d2fd51b57c6d3d2a6571ad4ead1ad82556698c325b.
+// WatchFunded is a free log subscription operation binding the contract event 0xae61735bb9d08f926da05c5129b4261cd76ba64aace9cece102bc7c1a190c44c.
 //
-// Solidity: event Funded(bytes32 indexed paymentId, address indexed token, address indexed buyer, address seller, uint256 amount, address funder)
-func (_AmnEscrow *AmnEscrowFilterer) WatchFunded(opts *bind.WatchOpts, sink chan<- *AmnEscrowFunded, paymentId [][32]byte, token []common.Address, buyer []common.Address) (event.Subscription, error) {
+// Solidity: event Funded(bytes32 indexed escrowId, address indexed token, address indexed buyer, address seller, uint256 amount, address funder, bytes32 ref)
+func (_AmnEscrow *AmnEscrowFilterer) WatchFunded(opts *bind.WatchOpts, sink chan<- *AmnEscrowFunded, escrowId [][32]byte, token []common.Address, buyer []common.Address) (event.Subscription, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -1991,7 +2023,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchFunded(opts *bind.WatchOpts, sink chan
 		buyerRule = append(buyerRule, buyerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Funded", paymentIdRule, tokenRule, buyerRule)
+	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Funded", escrowIdRule, tokenRule, buyerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2027,9 +2059,9 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchFunded(opts *bind.WatchOpts, sink chan
 	}), nil
 }
 
-// ParseFunded is a log parse operation binding the contract event 0x1388ee740c620145ca2562d2fd51b57c6d3d2a6571ad4ead1ad82556698c325b.
+// ParseFunded is a log parse operation binding the contract event 0xae61735bb9d08f926da05c5129b4261cd76ba64aace9cece102bc7c1a190c44c.
 //
-// Solidity: event Funded(bytes32 indexed paymentId, address indexed token, address indexed buyer, address seller, uint256 amount, address funder)
+// Solidity: event Funded(bytes32 indexed escrowId, address indexed token, address indexed buyer, address seller, uint256 amount, address funder, bytes32 ref)
 func (_AmnEscrow *AmnEscrowFilterer) ParseFunded(log types.Log) (*AmnEscrowFunded, error) {
 	event := new(AmnEscrowFunded)
 	if err := _AmnEscrow.contract.UnpackLog(event, "Funded", log); err != nil {
@@ -2258,21 +2290,21 @@ func (it *AmnEscrowReclaimedIterator) Close() error {
 
 // AmnEscrowReclaimed represents a Reclaimed event raised by the AmnEscrow contract.
 type AmnEscrowReclaimed struct {
-	PaymentId [32]byte
-	Token     common.Address
-	Buyer     common.Address
-	Amount    *big.Int
-	Raw       types.Log // Blockchain specific contextual infos
+	EscrowId [32]byte
+	Token    common.Address
+	Buyer    common.Address
+	Amount   *big.Int
+	Raw      types.Log // Blockchain specific contextual infos
 }
 
 // FilterReclaimed is a free log retrieval operation binding the contract event 0x7298ef13797cb8dff31bf759e25fddf7bf68961c7b6213d7b7d3120537c87762.
 //
-// Solidity: event Reclaimed(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount)
-func (_AmnEscrow *AmnEscrowFilterer) FilterReclaimed(opts *bind.FilterOpts, paymentId [][32]byte, token []common.Address, buyer []common.Address) (*AmnEscrowReclaimedIterator, error) {
+// Solidity: event Reclaimed(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount)
+func (_AmnEscrow *AmnEscrowFilterer) FilterReclaimed(opts *bind.FilterOpts, escrowId [][32]byte, token []common.Address, buyer []common.Address) (*AmnEscrowReclaimedIterator, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -2283,7 +2315,7 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterReclaimed(opts *bind.FilterOpts, paym
 		buyerRule = append(buyerRule, buyerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Reclaimed", paymentIdRule, tokenRule, buyerRule)
+	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Reclaimed", escrowIdRule, tokenRule, buyerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2292,12 +2324,12 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterReclaimed(opts *bind.FilterOpts, paym
 
 // WatchReclaimed is a free log subscription operation binding the contract event 0x7298ef13797cb8dff31bf759e25fddf7bf68961c7b6213d7b7d3120537c87762.
 //
-// Solidity: event Reclaimed(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount)
-func (_AmnEscrow *AmnEscrowFilterer) WatchReclaimed(opts *bind.WatchOpts, sink chan<- *AmnEscrowReclaimed, paymentId [][32]byte, token []common.Address, buyer []common.Address) (event.Subscription, error) {
+// Solidity: event Reclaimed(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount)
+func (_AmnEscrow *AmnEscrowFilterer) WatchReclaimed(opts *bind.WatchOpts, sink chan<- *AmnEscrowReclaimed, escrowId [][32]byte, token []common.Address, buyer []common.Address) (event.Subscription, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -2308,7 +2340,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchReclaimed(opts *bind.WatchOpts, sink c
 		buyerRule = append(buyerRule, buyerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Reclaimed", paymentIdRule, tokenRule, buyerRule)
+	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Reclaimed", escrowIdRule, tokenRule, buyerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2346,7 +2378,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchReclaimed(opts *bind.WatchOpts, sink c
 
 // ParseReclaimed is a log parse operation binding the contract event 0x7298ef13797cb8dff31bf759e25fddf7bf68961c7b6213d7b7d3120537c87762.
 //
-// Solidity: event Reclaimed(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount)
+// Solidity: event Reclaimed(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount)
 func (_AmnEscrow *AmnEscrowFilterer) ParseReclaimed(log types.Log) (*AmnEscrowReclaimed, error) {
 	event := new(AmnEscrowReclaimed)
 	if err := _AmnEscrow.contract.UnpackLog(event, "Reclaimed", log); err != nil {
@@ -2425,7 +2457,7 @@ func (it *AmnEscrowRefundedIterator) Close() error {
 
 // AmnEscrowRefunded represents a Refunded event raised by the AmnEscrow contract.
 type AmnEscrowRefunded struct {
-	PaymentId       [32]byte
+	EscrowId        [32]byte
 	Token           common.Address
 	Buyer           common.Address
 	Amount          *big.Int
@@ -2435,12 +2467,12 @@ type AmnEscrowRefunded struct {
 
 // FilterRefunded is a free log retrieval operation binding the contract event 0xe655563e9700ef2727fb6770c5f03ef1de9152e4b0eb5dd4ef49297a1fe79a4a.
 //
-// Solidity: event Refunded(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute)
-func (_AmnEscrow *AmnEscrowFilterer) FilterRefunded(opts *bind.FilterOpts, paymentId [][32]byte, token []common.Address, buyer []common.Address) (*AmnEscrowRefundedIterator, error) {
+// Solidity: event Refunded(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute)
+func (_AmnEscrow *AmnEscrowFilterer) FilterRefunded(opts *bind.FilterOpts, escrowId [][32]byte, token []common.Address, buyer []common.Address) (*AmnEscrowRefundedIterator, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -2451,7 +2483,7 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterRefunded(opts *bind.FilterOpts, payme
 		buyerRule = append(buyerRule, buyerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Refunded", paymentIdRule, tokenRule, buyerRule)
+	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Refunded", escrowIdRule, tokenRule, buyerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2460,12 +2492,12 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterRefunded(opts *bind.FilterOpts, payme
 
 // WatchRefunded is a free log subscription operation binding the contract event 0xe655563e9700ef2727fb6770c5f03ef1de9152e4b0eb5dd4ef49297a1fe79a4a.
 //
-// Solidity: event Refunded(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute)
-func (_AmnEscrow *AmnEscrowFilterer) WatchRefunded(opts *bind.WatchOpts, sink chan<- *AmnEscrowRefunded, paymentId [][32]byte, token []common.Address, buyer []common.Address) (event.Subscription, error) {
+// Solidity: event Refunded(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute)
+func (_AmnEscrow *AmnEscrowFilterer) WatchRefunded(opts *bind.WatchOpts, sink chan<- *AmnEscrowRefunded, escrowId [][32]byte, token []common.Address, buyer []common.Address) (event.Subscription, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -2476,7 +2508,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchRefunded(opts *bind.WatchOpts, sink ch
 		buyerRule = append(buyerRule, buyerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Refunded", paymentIdRule, tokenRule, buyerRule)
+	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Refunded", escrowIdRule, tokenRule, buyerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2514,7 +2546,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchRefunded(opts *bind.WatchOpts, sink ch
 
 // ParseRefunded is a log parse operation binding the contract event 0xe655563e9700ef2727fb6770c5f03ef1de9152e4b0eb5dd4ef49297a1fe79a4a.
 //
-// Solidity: event Refunded(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute)
+// Solidity: event Refunded(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute)
 func (_AmnEscrow *AmnEscrowFilterer) ParseRefunded(log types.Log) (*AmnEscrowRefunded, error) {
 	event := new(AmnEscrowRefunded)
 	if err := _AmnEscrow.contract.UnpackLog(event, "Refunded", log); err != nil {
@@ -2593,7 +2625,7 @@ func (it *AmnEscrowReleasedIterator) Close() error {
 
 // AmnEscrowReleased represents a Released event raised by the AmnEscrow contract.
 type AmnEscrowReleased struct {
-	PaymentId       [32]byte
+	EscrowId        [32]byte
 	Token           common.Address
 	Seller          common.Address
 	SellerAmount    *big.Int
@@ -2605,12 +2637,12 @@ type AmnEscrowReleased struct {
 
 // FilterReleased is a free log retrieval operation binding the contract event 0x9de1fa58f06bb261e698033420759ae54f6f6b00c4b60c4738b29ce6a729c126.
 //
-// Solidity: event Released(bytes32 indexed paymentId, address indexed token, address indexed seller, uint256 sellerAmount, address feeRecipient, uint256 feeAmount, bool resolvedDispute)
-func (_AmnEscrow *AmnEscrowFilterer) FilterReleased(opts *bind.FilterOpts, paymentId [][32]byte, token []common.Address, seller []common.Address) (*AmnEscrowReleasedIterator, error) {
+// Solidity: event Released(bytes32 indexed escrowId, address indexed token, address indexed seller, uint256 sellerAmount, address feeRecipient, uint256 feeAmount, bool resolvedDispute)
+func (_AmnEscrow *AmnEscrowFilterer) FilterReleased(opts *bind.FilterOpts, escrowId [][32]byte, token []common.Address, seller []common.Address) (*AmnEscrowReleasedIterator, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -2621,7 +2653,7 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterReleased(opts *bind.FilterOpts, payme
 		sellerRule = append(sellerRule, sellerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Released", paymentIdRule, tokenRule, sellerRule)
+	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Released", escrowIdRule, tokenRule, sellerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2630,12 +2662,12 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterReleased(opts *bind.FilterOpts, payme
 
 // WatchReleased is a free log subscription operation binding the contract event 0x9de1fa58f06bb261e698033420759ae54f6f6b00c4b60c4738b29ce6a729c126.
 //
-// Solidity: event Released(bytes32 indexed paymentId, address indexed token, address indexed seller, uint256 sellerAmount, address feeRecipient, uint256 feeAmount, bool resolvedDispute)
-func (_AmnEscrow *AmnEscrowFilterer) WatchReleased(opts *bind.WatchOpts, sink chan<- *AmnEscrowReleased, paymentId [][32]byte, token []common.Address, seller []common.Address) (event.Subscription, error) {
+// Solidity: event Released(bytes32 indexed escrowId, address indexed token, address indexed seller, uint256 sellerAmount, address feeRecipient, uint256 feeAmount, bool resolvedDispute)
+func (_AmnEscrow *AmnEscrowFilterer) WatchReleased(opts *bind.WatchOpts, sink chan<- *AmnEscrowReleased, escrowId [][32]byte, token []common.Address, seller []common.Address) (event.Subscription, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var tokenRule []interface{}
 	for _, tokenItem := range token {
@@ -2646,7 +2678,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchReleased(opts *bind.WatchOpts, sink ch
 		sellerRule = append(sellerRule, sellerItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Released", paymentIdRule, tokenRule, sellerRule)
+	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Released", escrowIdRule, tokenRule, sellerRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2684,7 +2716,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchReleased(opts *bind.WatchOpts, sink ch
 
 // ParseReleased is a log parse operation binding the contract event 0x9de1fa58f06bb261e698033420759ae54f6f6b00c4b60c4738b29ce6a729c126.
 //
-// Solidity: event Released(bytes32 indexed paymentId, address indexed token, address indexed seller, uint256 sellerAmount, address feeRecipient, uint256 feeAmount, bool resolvedDispute)
+// Solidity: event Released(bytes32 indexed escrowId, address indexed token, address indexed seller, uint256 sellerAmount, address feeRecipient, uint256 feeAmount, bool resolvedDispute)
 func (_AmnEscrow *AmnEscrowFilterer) ParseReleased(log types.Log) (*AmnEscrowReleased, error) {
 	event := new(AmnEscrowReleased)
 	if err := _AmnEscrow.contract.UnpackLog(event, "Released", log); err != nil {
@@ -2763,26 +2795,26 @@ func (it *AmnEscrowUnfrozenIterator) Close() error {
 
 // AmnEscrowUnfrozen represents a Unfrozen event raised by the AmnEscrow contract.
 type AmnEscrowUnfrozen struct {
-	PaymentId [32]byte
-	Arbiter   common.Address
-	Raw       types.Log // Blockchain specific contextual infos
+	EscrowId [32]byte
+	Arbiter  common.Address
+	Raw      types.Log // Blockchain specific contextual infos
 }
 
 // FilterUnfrozen is a free log retrieval operation binding the contract event 0x7ea93608892837f78e2c72b19474e3fe3cf8937b6516c0e538ba5d2aa90e0942.
 //
-// Solidity: event Unfrozen(bytes32 indexed paymentId, address indexed arbiter)
-func (_AmnEscrow *AmnEscrowFilterer) FilterUnfrozen(opts *bind.FilterOpts, paymentId [][32]byte, arbiter []common.Address) (*AmnEscrowUnfrozenIterator, error) {
+// Solidity: event Unfrozen(bytes32 indexed escrowId, address indexed arbiter)
+func (_AmnEscrow *AmnEscrowFilterer) FilterUnfrozen(opts *bind.FilterOpts, escrowId [][32]byte, arbiter []common.Address) (*AmnEscrowUnfrozenIterator, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var arbiterRule []interface{}
 	for _, arbiterItem := range arbiter {
 		arbiterRule = append(arbiterRule, arbiterItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Unfrozen", paymentIdRule, arbiterRule)
+	logs, sub, err := _AmnEscrow.contract.FilterLogs(opts, "Unfrozen", escrowIdRule, arbiterRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2791,19 +2823,19 @@ func (_AmnEscrow *AmnEscrowFilterer) FilterUnfrozen(opts *bind.FilterOpts, payme
 
 // WatchUnfrozen is a free log subscription operation binding the contract event 0x7ea93608892837f78e2c72b19474e3fe3cf8937b6516c0e538ba5d2aa90e0942.
 //
-// Solidity: event Unfrozen(bytes32 indexed paymentId, address indexed arbiter)
-func (_AmnEscrow *AmnEscrowFilterer) WatchUnfrozen(opts *bind.WatchOpts, sink chan<- *AmnEscrowUnfrozen, paymentId [][32]byte, arbiter []common.Address) (event.Subscription, error) {
+// Solidity: event Unfrozen(bytes32 indexed escrowId, address indexed arbiter)
+func (_AmnEscrow *AmnEscrowFilterer) WatchUnfrozen(opts *bind.WatchOpts, sink chan<- *AmnEscrowUnfrozen, escrowId [][32]byte, arbiter []common.Address) (event.Subscription, error) {
 
-	var paymentIdRule []interface{}
-	for _, paymentIdItem := range paymentId {
-		paymentIdRule = append(paymentIdRule, paymentIdItem)
+	var escrowIdRule []interface{}
+	for _, escrowIdItem := range escrowId {
+		escrowIdRule = append(escrowIdRule, escrowIdItem)
 	}
 	var arbiterRule []interface{}
 	for _, arbiterItem := range arbiter {
 		arbiterRule = append(arbiterRule, arbiterItem)
 	}
 
-	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Unfrozen", paymentIdRule, arbiterRule)
+	logs, sub, err := _AmnEscrow.contract.WatchLogs(opts, "Unfrozen", escrowIdRule, arbiterRule)
 	if err != nil {
 		return nil, err
 	}
@@ -2841,7 +2873,7 @@ func (_AmnEscrow *AmnEscrowFilterer) WatchUnfrozen(opts *bind.WatchOpts, sink ch
 
 // ParseUnfrozen is a log parse operation binding the contract event 0x7ea93608892837f78e2c72b19474e3fe3cf8937b6516c0e538ba5d2aa90e0942.
 //
-// Solidity: event Unfrozen(bytes32 indexed paymentId, address indexed arbiter)
+// Solidity: event Unfrozen(bytes32 indexed escrowId, address indexed arbiter)
 func (_AmnEscrow *AmnEscrowFilterer) ParseUnfrozen(log types.Log) (*AmnEscrowUnfrozen, error) {
 	event := new(AmnEscrowUnfrozen)
 	if err := _AmnEscrow.contract.UnpackLog(event, "Unfrozen", log); err != nil {

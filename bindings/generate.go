@@ -7,7 +7,7 @@
 // from node_modules when they deploy.
 //
 // Our own contracts (AmnEscrow, and the test tokens StandardToken and NoReturnToken that devnets
-// deploy) carry their bytecode too. Their artifacts come from forge: the first go:generate line
+// deploy, and FeeOnTransferToken that tests deploy) carry their bytecode too. Their artifacts come from forge: the first go:generate line
 // runs `forge build` (a no-op when nothing changed) so that out/ is current before abigen reads
 // it. The build is deterministic (same sources and settings, same bytecode), so regenerating
 // leaves no diff.
@@ -21,3 +21,4 @@ package bindings
 //go:generate ../scripts/abigen.sh AmnEscrow ../out/AmnEscrow.sol/AmnEscrow.json amn_escrow.go --with-bytecode
 //go:generate ../scripts/abigen.sh StandardToken ../out/Tokens.sol/StandardToken.json standard_token.go --with-bytecode
 //go:generate ../scripts/abigen.sh NoReturnToken ../out/Tokens.sol/NoReturnToken.json no_return_token.go --with-bytecode
+//go:generate ../scripts/abigen.sh FeeOnTransferToken ../out/Tokens.sol/FeeOnTransferToken.json fee_on_transfer_token.go --with-bytecode

@@ -27,7 +27,7 @@ func TestApprovalProgress(t *testing.T) {
 	custodians := slices.Clone(addrs[:3])
 	slices.SortFunc(custodians, func(a, b common.Address) int { return a.Cmp(b) })
 	on := &custody.OnChain{ChainID: 56, Contract: dom.Contract, Custodians: custodians, Threshold: 2}
-	in := &intent.Intent{Kind: intent.Release, ChainID: 56, Contract: dom.Contract, PaymentID: [16]byte{7},
+	in := &intent.Intent{Kind: intent.Release, ChainID: 56, Contract: dom.Contract, PaymentID: [16]byte{7}, EscrowID: common.Hash{7},
 		Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"), Seller: common.HexToAddress("0x5e11"),
 		SellerAmount: big.NewInt(98), FeeRecipient: common.HexToAddress("0xfee"), FeeAmount: big.NewInt(2),
 		Deadline: time.Now().Add(time.Hour).Unix()}

@@ -342,6 +342,47 @@ func (f *Fixture) Send(ctx context.Context, from Account, to common.Address, dat
 	return f.Wait(ctx)(tx, f.Client.SendTransaction(ctx, tx))
 }
 
+// SendAs sends a transaction from an address whose key the test does not hold
+// (anvil_impersonateAccount), e.g. a deposit address funding its escrow as the signer's sweep
+// does, and waits for its receipt like Wait. The address pays the gas: give it some (SetBalance).
+func (f *Fixture) SendAs(ctx context.Context, from, to common.Address, data []byte, value *big.Int) (*types.Receipt, error) {
+	if value == nil {
+		value = new(big.Int)
+	}
+	if err := f.RPC.CallContext(ctx, nil, "anvil_impersonateAccount", from); err != nil {
+		return nil, fmt.Errorf("devnet: anvil_impersonateAccount: %w", err)
+	}
+	defer func() { _ = f.RPC.CallContext(ctx, nil, "anvil_stopImpersonatingAccount", from) }()
+	var hash common.Hash
+	if err := f.RPC.CallContext(ctx, &hash, "eth_sendTransaction", map[string]any{
+		"from": from, "to": to, "data": hexutil.Bytes(data), "value": (*hexutil.Big)(value),
+	}); err != nil {
+		return nil, fmt.Errorf("devnet: sending as %s: %w", from.Hex(), err)
+	}
+	r, err := bind.WaitMinedHash(ctx, f.Client, hash)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return r, fmt.Errorf("%w: %s (gas used %d)", ErrReverted, hash.Hex(), r.GasUsed)
+	}
+	return r, nil
+}
+
+// Funded returns the escrow contract's Funded event of escrow id (AmnEscrow.escrowId(funder,
+// ref)), as a test playing the indexer needs it; an error if the escrow was never funded.
+func (f *Fixture) Funded(ctx context.Context, id common.Hash) (*bindings.AmnEscrowFunded, error) {
+	it, err := f.Escrow.FilterFunded(&bind.FilterOpts{Context: ctx}, [][32]byte{id}, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("devnet: Funded events of %s: %w", id.Hex(), err)
+	}
+	defer it.Close()
+	if !it.Next() {
+		return nil, fmt.Errorf("devnet: escrow %s was never funded (%v)", id.Hex(), it.Error())
+	}
+	return it.Event, nil
+}
+
 // SetBalance sets addr's native balance (anvil_setBalance), e.g. to give a deposit address gas.
 func (f *Fixture) SetBalance(ctx context.Context, addr common.Address, wei *big.Int) error {
 	return f.RPC.CallContext(ctx, nil, "anvil_setBalance", addr, (*hexutil.Big)(wei))

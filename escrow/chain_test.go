@@ -21,6 +21,7 @@ import (
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
 
@@ -181,8 +182,9 @@ func custodianAddrs(f *devnet.Fixture) []common.Address {
 // deposit address (the HD-derived address in production) and a Request Network payment
 // reference; the buyer's wallet sends its calls (approve, then ERC20FeeProxy's
 // transferFromWithReferenceAndFee); the deposit address, given gas, approves AmnEscrow and funds
-// paymentID. It returns the deposit account.
-func fundViaFeeProxy(t *testing.T, ctx context.Context, f *devnet.Fixture, token common.Address, decimals uint8, amount *big.Int, requestID string, buyer devnet.Account, paymentID [32]byte) devnet.Account {
+// the payment's escrow (reference payment.EscrowRef(paymentID)). It returns the escrow id, which
+// the contract's escrowId, the Funded event and payment.EscrowID agree on.
+func fundViaFeeProxy(t *testing.T, ctx context.Context, f *devnet.Fixture, token common.Address, decimals uint8, amount *big.Int, requestID string, buyer devnet.Account, paymentID ledger.ID) common.Hash {
 	t.Helper()
 	key, err := crypto.GenerateKey()
 	if err != nil {
@@ -239,16 +241,27 @@ func fundViaFeeProxy(t *testing.T, ctx context.Context, f *devnet.Fixture, token
 		t.Fatal(err)
 	}
 	mustWait(t, ctx, f, "deposit approve")(erc20.Approve(f.Opts(ctx, deposit), f.Addresses.Escrow, amount))
-	rcpt = mustWait(t, ctx, f, "fund")(f.Escrow.Fund(f.Opts(ctx, deposit), paymentID, token, amount, buyer.Address, f.Seller.Address))
+	rcpt = mustWait(t, ctx, f, "fund")(f.Escrow.Fund(f.Opts(ctx, deposit), payment.EscrowRef(paymentID), token, amount, buyer.Address, f.Seller.Address))
 	t.Logf("fund: %d gas", rcpt.GasUsed)
-	e, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, paymentID)
+	id := payment.EscrowID(deposit.Address, paymentID)
+	if onChain, err := f.Escrow.EscrowId(&bind.CallOpts{Context: ctx}, deposit.Address, payment.EscrowRef(paymentID)); err != nil || onChain != id {
+		t.Fatalf("contract escrowId = %x, %v; payment.EscrowID = %s", onChain, err, id.Hex())
+	}
+	ev, err := f.Funded(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Funder != deposit.Address || ev.Ref != payment.EscrowRef(paymentID) || ev.Amount.Cmp(amount) != 0 || ev.Token != token {
+		t.Fatalf("Funded event %+v does not name the deposit, the payment's reference and %v", ev, amount)
+	}
+	e, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.Status != 1 || e.Amount.Cmp(amount) != 0 || e.Buyer != buyer.Address || e.Seller != f.Seller.Address || e.Token != token {
 		t.Fatalf("escrow record %+v after funding %v", e, amount)
 	}
-	return deposit
+	return id
 }
 
 // Acceptance: buyer pays through the real ERC20FeeProxy into a deposit address, the deposit
@@ -263,10 +276,10 @@ func TestReleaseTwoOfThreeAfterFeeProxyPayment(t *testing.T) {
 	amount := big.NewInt(250_000_000)
 	fee := big.NewInt(6_250_000) // 2.5 %
 	sellerAmount := new(big.Int).Sub(amount, fee)
-	paymentID := crypto.Keccak256Hash([]byte("payment 7f3e release"))
+	paymentID := ledger.DeriveID("payment 7f3e release")
 	buyerBefore := balanceOf(t, ctx, f, token, buyer.Address)
 
-	fundViaFeeProxy(t, ctx, f, token, 6, amount, "01e273ecc29d4b526df3a0f1f05ffc59372af8752c2b678096e49ac270416a7cdb", buyer, paymentID)
+	escrowID := fundViaFeeProxy(t, ctx, f, token, 6, amount, "01e273ecc29d4b526df3a0f1f05ffc59372af8752c2b678096e49ac270416a7cdb", buyer, paymentID)
 	if got := new(big.Int).Sub(buyerBefore, balanceOf(t, ctx, f, token, buyer.Address)); got.Cmp(amount) != 0 {
 		t.Fatalf("buyer paid %v, want %v", got, amount)
 	}
@@ -276,7 +289,7 @@ func TestReleaseTwoOfThreeAfterFeeProxyPayment(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := escrow.Release{
-		PaymentID: paymentID, Token: token, Seller: f.Seller.Address, SellerAmount: sellerAmount,
+		PaymentID: escrowID, Token: token, Seller: f.Seller.Address, SellerAmount: sellerAmount,
 		FeeRecipient: f.FeeRecipient.Address, FeeAmount: fee, Deadline: big.NewInt(now.Add(time.Hour).Unix()),
 	}
 	d := domainOf(f)
@@ -377,7 +390,7 @@ func TestReleaseTwoOfThreeAfterFeeProxyPayment(t *testing.T) {
 	var released bool
 	for _, l := range rcpt.Logs {
 		if ev, err := f.Escrow.ParseReleased(*l); err == nil {
-			released = ev.PaymentId == paymentID && ev.SellerAmount.Cmp(sellerAmount) == 0 && ev.FeeAmount.Cmp(fee) == 0
+			released = ev.EscrowId == escrowID && ev.SellerAmount.Cmp(sellerAmount) == 0 && ev.FeeAmount.Cmp(fee) == 0
 		}
 	}
 	if !released {
@@ -395,15 +408,15 @@ func TestRefundWithEthSignForm(t *testing.T) {
 	buyer := f.Buyers[1]
 	token := f.Addresses.TUSD
 	amount := new(big.Int).Mul(big.NewInt(125), big.NewInt(1e18))
-	paymentID := crypto.Keccak256Hash([]byte("payment 7f3e refund"))
+	paymentID := ledger.DeriveID("payment 7f3e refund")
 	before := balanceOf(t, ctx, f, token, buyer.Address)
-	fundViaFeeProxy(t, ctx, f, token, 18, amount, "refund-request", buyer, paymentID)
+	escrowID := fundViaFeeProxy(t, ctx, f, token, 18, amount, "refund-request", buyer, paymentID)
 
 	now, err := f.Now(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := escrow.Refund{PaymentID: paymentID, Token: token, Buyer: buyer.Address, Amount: amount, Deadline: big.NewInt(now.Add(time.Hour).Unix())}
+	r := escrow.Refund{PaymentID: escrowID, Token: token, Buyer: buyer.Address, Amount: amount, Deadline: big.NewInt(now.Add(time.Hour).Unix())}
 	digest, err := domainOf(f).Digest(r)
 	if err != nil {
 		t.Fatal(err)
@@ -416,7 +429,7 @@ func TestRefundWithEthSignForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcpt := mustWait(t, ctx, f, "refund")(f.Escrow.Refund(f.Opts(ctx, f.Deployer), paymentID, r.Binding(), sigs))
+	rcpt := mustWait(t, ctx, f, "refund")(f.Escrow.Refund(f.Opts(ctx, f.Deployer), escrowID, r.Binding(), sigs))
 	t.Logf("refund, 2-of-3 (one eth_sign form), 18-decimal token: %d gas", rcpt.GasUsed)
 	if got := balanceOf(t, ctx, f, token, buyer.Address); got.Cmp(before) != 0 {
 		t.Fatalf("buyer has %v after the refund, had %v before paying", got, before)
@@ -431,12 +444,12 @@ func TestBuyerReclaimsAfterDelay(t *testing.T) {
 	buyer := f.Buyers[0]
 	token := f.Addresses.TUSD
 	amount := new(big.Int).Mul(big.NewInt(40), big.NewInt(1e18))
-	paymentID := crypto.Keccak256Hash([]byte("payment 7f3e reclaim"))
+	paymentID := ledger.DeriveID("payment 7f3e reclaim")
 	before := balanceOf(t, ctx, f, token, buyer.Address)
-	fundViaFeeProxy(t, ctx, f, token, 18, amount, "reclaim-request", buyer, paymentID)
+	escrowID := fundViaFeeProxy(t, ctx, f, token, 18, amount, "reclaim-request", buyer, paymentID)
 
 	call := &bind.CallOpts{Context: ctx}
-	at, err := f.Escrow.ReclaimableAt(call, paymentID)
+	at, err := f.Escrow.ReclaimableAt(call, escrowID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +460,7 @@ func TestBuyerReclaimsAfterDelay(t *testing.T) {
 	if want := now.Unix() + int64(f.ReclaimDelay/time.Second); at.Int64() != want {
 		t.Fatalf("reclaimableAt = %v, want funding time + %v = %d", at, f.ReclaimDelay, want)
 	}
-	reclaim := func(o *bind.TransactOpts) (*types.Transaction, error) { return f.Escrow.Reclaim(o, paymentID) }
+	reclaim := func(o *bind.TransactOpts) (*types.Transaction, error) { return f.Escrow.Reclaim(o, escrowID) }
 
 	expectRevert(t, ctx, f, buyer, "ReclaimTooEarly", reclaim)
 	// An hour short of the delay: still refused. (anvil's clock also follows the wall clock, so
@@ -468,7 +481,7 @@ func TestBuyerReclaimsAfterDelay(t *testing.T) {
 	if got := balanceOf(t, ctx, f, token, buyer.Address); got.Cmp(before) != 0 {
 		t.Fatalf("buyer has %v after reclaim, had %v before paying", got, before)
 	}
-	e, err := f.Escrow.Escrows(call, paymentID)
+	e, err := f.Escrow.Escrows(call, escrowID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,14 +57,20 @@ func TestDeviceApprovalsReleaseOnChain(t *testing.T) {
 	dom := escrow.Domain{ChainID: f.ChainID, Contract: addr}
 	buyer := f.Buyers[0]
 	token := f.Addresses.USDT
-	fund := func(id [32]byte, amount *big.Int) {
+	// fund opens the buyer's escrow with reference ref and returns its id.
+	fund := func(ref [32]byte, amount *big.Int) [32]byte {
 		t.Helper()
 		if _, err := f.Wait(ctx)(f.USDT.Approve(f.Opts(ctx, buyer), addr, amount)); err != nil {
 			t.Fatalf("approve: %v", err)
 		}
-		if _, err := f.Wait(ctx)(esc.Fund(f.Opts(ctx, buyer), id, token, amount, buyer.Address, f.Seller.Address)); err != nil {
+		if _, err := f.Wait(ctx)(esc.Fund(f.Opts(ctx, buyer), ref, token, amount, buyer.Address, f.Seller.Address)); err != nil {
 			t.Fatalf("fund: %v", err)
 		}
+		id, err := esc.EscrowId(&bind.CallOpts{Context: ctx}, buyer.Address, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
 	balance := func(who common.Address) *big.Int {
 		t.Helper()
@@ -85,8 +91,7 @@ func TestDeviceApprovalsReleaseOnChain(t *testing.T) {
 	deadline := big.NewInt(now.Add(time.Hour).Unix())
 
 	// Release: Model T clear-signs, Trezor One hash-signs.
-	releaseID := crypto.Keccak256Hash([]byte("hwwallet chain release"))
-	fund(releaseID, big.NewInt(100_000_000))
+	releaseID := fund(crypto.Keccak256Hash([]byte("hwwallet chain release")), big.NewInt(100_000_000))
 	r := escrow.Release{PaymentID: releaseID, Token: token, Seller: f.Seller.Address, SellerAmount: big.NewInt(97_000_000),
 		FeeRecipient: f.FeeRecipient.Address, FeeAmount: big.NewInt(3_000_000), Deadline: deadline}
 	digest, err := dom.Digest(r)
@@ -123,8 +128,7 @@ func TestDeviceApprovalsReleaseOnChain(t *testing.T) {
 	}
 
 	// Refund: a blind eth_sign-form approval (v = 31/32) and a clear-signed one.
-	refundID := crypto.Keccak256Hash([]byte("hwwallet chain refund"))
-	fund(refundID, big.NewInt(5_000_000))
+	refundID := fund(crypto.Keccak256Hash([]byte("hwwallet chain refund")), big.NewInt(5_000_000))
 	rf := escrow.Refund{PaymentID: refundID, Token: token, Buyer: buyer.Address, Amount: big.NewInt(5_000_000), Deadline: deadline}
 	rdigest, err := dom.Digest(rf)
 	if err != nil {

@@ -19,7 +19,7 @@ var (
 	TopicEthFeeProxy   = crypto.Keccak256Hash([]byte("TransferWithReferenceAndFee(address,uint256,bytes,uint256,address)"))
 	TopicTransfer      = crypto.Keccak256Hash([]byte("Transfer(address,address,uint256)"))
 
-	TopicEscrowFunded    = crypto.Keccak256Hash([]byte("Funded(bytes32,address,address,address,uint256,address)"))
+	TopicEscrowFunded    = crypto.Keccak256Hash([]byte("Funded(bytes32,address,address,address,uint256,address,bytes32)"))
 	TopicEscrowReleased  = crypto.Keccak256Hash([]byte("Released(bytes32,address,address,uint256,address,uint256,bool)"))
 	TopicEscrowRefunded  = crypto.Keccak256Hash([]byte("Refunded(bytes32,address,address,uint256,bool)"))
 	TopicEscrowReclaimed = crypto.Keccak256Hash([]byte("Reclaimed(bytes32,address,address,uint256)"))
@@ -50,11 +50,19 @@ type TokenTransfer struct {
 	Amount          *big.Int
 }
 
-// EscrowEvent is one AmnEscrow event about a payment.
+// EscrowEvent is one AmnEscrow event about a payment. It is stored with its observation (as JSON,
+// indexer_observations.escrow_event), so that it can be checked against the payment when final.
 type EscrowEvent struct {
-	Topic     common.Hash
-	PaymentID common.Hash // bytes32 as on chain
-	Amount    *big.Int    // Funded, Refunded, Reclaimed: the amount; Released: seller + fee
+	Topic    common.Hash `json:"topic"`
+	EscrowID common.Hash `json:"escrow_id"` // escrowId(funder, ref), as on chain
+	Amount   *big.Int    `json:"amount"`    // Funded, Refunded, Reclaimed: the amount; Released: seller + fee
+	// Funded only: the escrow's terms and who opened it. Token is address(0) for the native
+	// currency, as the contract records it.
+	Token  common.Address `json:"token,omitzero"`
+	Buyer  common.Address `json:"buyer,omitzero"`
+	Seller common.Address `json:"seller,omitzero"`
+	Funder common.Address `json:"funder,omitzero"`
+	Ref    common.Hash    `json:"ref,omitzero"`
 }
 
 var (
@@ -68,7 +76,7 @@ var (
 // length is checked first: an endpoint's answer is outside input.
 var dataWords = map[common.Hash]int{
 	TopicERC20FeeProxy: 5, TopicEthFeeProxy: 4,
-	TopicEscrowFunded: 3, TopicEscrowReleased: 4, TopicEscrowRefunded: 2, TopicEscrowReclaimed: 1,
+	TopicEscrowFunded: 4, TopicEscrowReleased: 4, TopicEscrowRefunded: 2, TopicEscrowReclaimed: 1,
 	TopicEscrowFrozen: 0, TopicEscrowUnfrozen: 0,
 }
 
@@ -125,13 +133,13 @@ func DecodeEscrow(l types.Log) (EscrowEvent, error) {
 	if err := checkData(l); err != nil {
 		return EscrowEvent{}, err
 	}
-	ev := EscrowEvent{Topic: l.Topics[0], PaymentID: l.Topics[1]}
+	ev := EscrowEvent{Topic: l.Topics[0], EscrowID: l.Topics[1]}
 	var err error
 	switch l.Topics[0] {
 	case TopicEscrowFunded:
 		var e *bindings.AmnEscrowFunded
 		if e, err = escrow.ParseFunded(l); err == nil {
-			ev.Amount = e.Amount
+			ev.Amount, ev.Token, ev.Buyer, ev.Seller, ev.Funder, ev.Ref = e.Amount, e.Token, e.Buyer, e.Seller, e.Funder, e.Ref
 		}
 	case TopicEscrowReleased:
 		var e *bindings.AmnEscrowReleased

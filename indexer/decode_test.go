@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"math/big"
+	"slices"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -48,8 +49,9 @@ func transferLog(token, from, to common.Address, amount int64, tx common.Hash, i
 }
 
 // TestMatchCountsAFeeProxyPaymentOnce is the matcher's rule table: the proxy's event consumes the
-// token's own Transfer of the same amount to the same address in the same transaction, and only
-// that one.
+// token's own Transfers to the same address in the same transaction that precede it, whatever
+// their amounts, and is credited with what they moved (a fee-on-transfer token moves less than
+// the event names); everything else is matched on its own.
 func TestMatchCountsAFeeProxyPaymentOnce(t *testing.T) {
 	proxy, token, other := common.HexToAddress("0x9900"), common.HexToAddress("0x7070"), common.HexToAddress("0x7171")
 	buyer, dep := common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
@@ -60,38 +62,44 @@ func TestMatchCountsAFeeProxyPaymentOnce(t *testing.T) {
 	in := func(logs ...types.Log) matchInput {
 		return matchInput{chainID: 1, logs: logs, proxies: map[common.Address]bool{proxy: true}, tokens: map[common.Address]bool{token: true, other: true}}
 	}
+	type credit struct {
+		kind   string
+		amount int64
+	}
 	for _, tc := range []struct {
-		name  string
-		logs  []types.Log
-		kinds []string
+		name string
+		logs []types.Log
+		want []credit
 	}{
-		{"proxy payment: transfer + event", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindFeeProxy}},
-		{"plain transfer", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0)}, []string{KindTransfer}},
-		{"proxy payment and a second transfer in the same tx", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), transferLog(token, buyer, dep, 100, tx1, 1), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
-		{"a transfer of another amount is not consumed", []types.Log{transferLog(token, buyer, dep, 99, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
-		{"a transfer in another tx is not consumed", []types.Log{transferLog(token, buyer, dep, 100, tx2, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
-		{"another token's transfer is not consumed", []types.Log{transferLog(other, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []string{KindTransfer, KindFeeProxy}},
+		{"proxy payment: transfer + event", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []credit{{KindFeeProxy, 100}}},
+		{"plain transfer", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0)}, []credit{{KindTransfer, 100}}},
+		{"fee-on-transfer token: what arrived, once", []types.Log{transferLog(token, buyer, dep, 99, tx1, 0), transferLog(token, buyer, common.Address{}, 1, tx1, 1),
+			feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []credit{{KindFeeProxy, 99}}},
+		{"a second transfer before the event in the same tx is part of it", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), transferLog(token, buyer, dep, 100, tx1, 1),
+			feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)}, []credit{{KindFeeProxy, 200}}},
+		{"two proxy payments in one tx take their own transfers", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 1),
+			transferLog(token, buyer, dep, 49, tx1, 2), feeProxyLog(proxy, token, dep, ref, 50, tx1, 3)}, []credit{{KindFeeProxy, 100}, {KindFeeProxy, 49}}},
+		{"a transfer in another tx is not consumed", []types.Log{transferLog(token, buyer, dep, 100, tx2, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)},
+			[]credit{{KindTransfer, 100}, {KindFeeProxy, 100}}},
+		{"another token's transfer is not consumed", []types.Log{transferLog(other, buyer, dep, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)},
+			[]credit{{KindTransfer, 100}, {KindFeeProxy, 100}}},
+		{"a transfer to another address is not consumed", []types.Log{transferLog(token, buyer, buyer, 100, tx1, 0), feeProxyLog(proxy, token, dep, ref, 100, tx1, 2)},
+			[]credit{{KindFeeProxy, 100}}},
 		{"our reference paid to another address is not ours", []types.Log{feeProxyLog(proxy, token, buyer, ref, 100, tx1, 2)}, nil},
 		{"an event from an unknown contract is ignored", []types.Log{feeProxyLog(common.HexToAddress("0xbad"), token, dep, ref, 100, tx1, 2)}, nil},
 		{"transfers from the deposit address are not deposits", []types.Log{transferLog(token, dep, buyer, 100, tx1, 0)}, nil},
-		{"a log seen twice counts once", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), transferLog(token, buyer, dep, 100, tx1, 0)}, []string{KindTransfer}},
+		{"a log seen twice counts once", []types.Log{transferLog(token, buyer, dep, 100, tx1, 0), transferLog(token, buyer, dep, 100, tx1, 0)}, []credit{{KindTransfer, 100}}},
 	} {
 		ms := match(in(tc.logs...), w)
-		var kinds []string
+		var got []credit
 		for _, m := range ms {
-			kinds = append(kinds, m.Kind)
+			got = append(got, credit{m.Kind, m.Obs.Amount.Int64()})
 			if m.PaymentID != pid {
 				t.Errorf("%s: matched payment %s", tc.name, m.PaymentID)
 			}
 		}
-		if len(kinds) != len(tc.kinds) {
-			t.Errorf("%s: matched %v, want %v", tc.name, kinds, tc.kinds)
-			continue
-		}
-		for i := range kinds {
-			if kinds[i] != tc.kinds[i] {
-				t.Errorf("%s: matched %v, want %v", tc.name, kinds, tc.kinds)
-			}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: matched %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

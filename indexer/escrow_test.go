@@ -2,18 +2,70 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
 
-// TestEscrowEventsMovePaymentsAtFinality funds AmnEscrow for a funded payment (the signer's
-// sweep; here a buyer account funds it, since tests hold no deposit keys) and freezes it: at
-// finality the Funded event moves the payment to in_escrow with its deposit → escrow ledger
-// transfer, Frozen is recorded without a transition, and an escrow for an unknown payment id is
-// ignored.
+// fundFrom sends, from any address (the deposit's key is the signer's: tests impersonate it on
+// anvil), an ERC-20 approve and AmnEscrow.fund(ref, token, amount, buyer, seller): the signer's
+// sweep when from is the deposit and ref the payment's, a front-run when it is someone else.
+func (e *env) fundFrom(from common.Address, ref common.Hash, token common.Address, amount int64, buyer, seller common.Address) {
+	e.t.Helper()
+	ctx := context.Background()
+	if err := e.f.SetBalance(ctx, from, big.NewInt(1e18)); err != nil {
+		e.t.Fatal(err)
+	}
+	erc20, _ := bindings.ERC20MetaData.GetAbi()
+	esc, _ := bindings.AmnEscrowMetaData.GetAbi()
+	approve, err := erc20.Pack("approve", e.f.Addresses.Escrow, big.NewInt(amount))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	fund, err := esc.Pack("fund", ref, token, big.NewInt(amount), buyer, seller)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.f.SendAs(ctx, from, token, approve, nil); err != nil {
+		e.t.Fatalf("approve from %s: %v", from.Hex(), err)
+	}
+	if _, err := e.f.SendAs(ctx, from, e.f.Addresses.Escrow, fund, nil); err != nil {
+		e.t.Fatalf("fund from %s: %v", from.Hex(), err)
+	}
+}
+
+// escrowObservations lists the chain's escrow observations as kind:state, in chain order.
+func (e *env) escrowObservations() []string {
+	e.t.Helper()
+	rows, err := e.db.Query(context.Background(), `SELECT kind || ':' || state::text FROM indexer_observations
+		WHERE chain_id = $1 AND kind LIKE 'escrow_%' ORDER BY block_number, log_index`, e.cfg.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	var kinds []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			e.t.Fatal(err)
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds
+}
+
+// TestEscrowEventsMovePaymentsAtFinality: the deposit address funds the payment's escrow (the
+// signer's sweep) after a front-runner copied the payment's reference into a fund of their own,
+// and the arbiter freezes it. At finality the real Funded event moves the payment to in_escrow
+// with its deposit → escrow ledger transfer, Frozen is recorded without a transition, and the
+// front-runner's escrow and an escrow of no payment of ours are ignored.
 func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 98)
@@ -26,23 +78,15 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	if _, err := pay.StartSweep(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	buyer := f.Buyers[1]
-	w := f.Wait(ctx)
-	if _, err := w(f.USDT.Approve(f.Opts(ctx, buyer), f.Addresses.Escrow, big.NewInt(2_000_000))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w(f.Escrow.Fund(f.Opts(ctx, buyer), payment.EscrowID(p.ID), f.Addresses.USDT, big.NewInt(900_000), buyer.Address, f.Seller.Address)); err != nil {
-		t.Fatal(err)
-	}
-	stranger := payment.EscrowID(ledger.DeriveID("not a payment of ours"))
-	if _, err := w(f.Escrow.Fund(f.Opts(ctx, buyer), stranger, f.Addresses.USDT, big.NewInt(1_000), buyer.Address, f.Seller.Address)); err != nil {
-		t.Fatal(err)
-	}
+	buyer, attacker := f.Buyers[0].Address, f.Buyers[1].Address
+	e.fundFrom(attacker, payment.EscrowRef(p.ID), f.Addresses.USDT, 1_000, attacker, attacker)
+	e.fundFrom(attacker, payment.EscrowRef(ledger.DeriveID("not a payment of ours")), f.Addresses.USDT, 1_000, buyer, f.Seller.Address)
+	e.fundFrom(p.Deposit, payment.EscrowRef(p.ID), f.Addresses.USDT, 900_000, buyer, f.Seller.Address)
 	e.catchUp()
 	if s := e.state(p); s != payment.Sweeping {
 		t.Fatalf("before finality: %s, want sweeping", s)
 	}
-	if _, err := w(f.Escrow.Freeze(f.Opts(ctx, f.Arbiter), payment.EscrowID(p.ID))); err != nil {
+	if _, err := f.Wait(ctx)(f.Escrow.Freeze(f.Opts(ctx, f.Arbiter), p.EscrowID())); err != nil {
 		t.Fatal(err)
 	}
 	mine(t, f, 4)
@@ -57,19 +101,45 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	if got := escrowAcct.Balance().Posted; got.Int64() != 900_000 {
 		t.Errorf("escrow account posted %s, want 900000", got)
 	}
-	var kinds []string
-	rows, err := pool.Query(ctx, `SELECT kind || ':' || state::text FROM indexer_observations WHERE chain_id = 98 AND kind LIKE 'escrow_%' ORDER BY block_number`)
-	if err != nil {
+	if kinds := e.escrowObservations(); len(kinds) != 2 || kinds[0] != "escrow_funded:applied" || kinds[1] != "escrow_frozen:applied" {
+		t.Errorf("escrow observations %v, want funded and frozen applied (and none for the front-runner or the stranger)", kinds)
+	}
+}
+
+// TestFundedThatIsNotThePaymentsSweepMovesNothing: the payment's own deposit funds its escrow
+// with terms the payment does not have (a seller nobody agreed to: a misled or compromised
+// signer). The event is the payment's escrow's, but at finality it is kept as rejected with the
+// reason, and the payment and the ledger do not move.
+func TestFundedThatIsNotThePaymentsSweepMovesNothing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 99)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, 2), Options{})
+	p := e.newPayment(99, f.Addresses.USDT, 700_000)
+	e.payViaProxy(p, 0, 700_000)
+	mine(t, f, 4)
+	e.catchUp()
+	if _, err := pay.StartSweep(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			t.Fatal(err)
-		}
-		kinds = append(kinds, k)
+	attacker := f.Buyers[1].Address
+	e.fundFrom(p.Deposit, payment.EscrowRef(p.ID), f.Addresses.USDT, 700_000, f.Buyers[0].Address, attacker)
+	mine(t, f, 4)
+	e.catchUp()
+	if s := e.state(p); s != payment.Sweeping {
+		t.Fatalf("after a Funded with another seller: %s, want sweeping", s)
 	}
-	if len(kinds) != 2 || kinds[0] != "escrow_funded:applied" || kinds[1] != "escrow_frozen:applied" {
-		t.Errorf("escrow observations %v, want funded and frozen applied (and none for the stranger)", kinds)
+	if kinds := e.escrowObservations(); len(kinds) != 1 || kinds[0] != "escrow_funded:rejected" {
+		t.Fatalf("escrow observations %v, want the Funded rejected", kinds)
+	}
+	var note string
+	if err := pool.QueryRow(ctx, `SELECT note FROM indexer_observations WHERE chain_id = 99 AND kind = 'escrow_funded'`).Scan(&note); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "seller") || !strings.Contains(note, attacker.Hex()) {
+		t.Errorf("rejection note %q does not name the seller", note)
+	}
+	if _, err := ledger.New(pool).LookupTransfer(ctx, ledger.DeriveID("payment/sweep\x00"+p.ID.String())); !errors.Is(err, ledger.ErrTransferNotFound) {
+		t.Errorf("sweep transfer: %v, want none", err)
 	}
 }

@@ -92,6 +92,7 @@ type rangeRead struct {
 	blocks   []chain.Block
 	w        *WatchSet
 	logs     []types.Log
+	escrows  map[common.Hash]ledger.ID // the payments of the escrows among the logs' events
 }
 
 // watchCache keeps the watch set between steps: it is read in full every WatchRefresh, and in
@@ -309,7 +310,7 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest, safe uint6
 	ix.watchN = w.Len()
 	ix.m.watch.WithLabelValues(ix.cfg.Key).Set(float64(w.Len()))
 	matches := match(matchInput{chainID: ix.cfg.ID, native: ix.cfg.WatchNative, blocks: blocks, logs: logs,
-		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow, gasTanks: ix.gasTanks}, w)
+		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow, escrows: r.escrows, gasTanks: ix.gasTanks}, w)
 	times := map[uint64]uint64{}
 	for _, b := range blocks {
 		times[b.Number] = b.Time
@@ -386,7 +387,31 @@ func (ix *Indexer) readRange(ctx context.Context, from, to uint64) (rangeRead, e
 	if err != nil {
 		return rangeRead{}, err
 	}
-	return rangeRead{from: from, to: to, blocks: blocks, w: w, logs: logs}, nil
+	escrows, err := ix.escrowPayments(ctx, logs)
+	if err != nil {
+		return rangeRead{}, err
+	}
+	return rangeRead{from: from, to: to, blocks: blocks, w: w, logs: logs, escrows: escrows}, nil
+}
+
+// escrowPayments finds the payments of the escrows named by the escrow contract's events among
+// logs. An escrow id is the funder's (the payment's deposit address) and the payment's, hashed:
+// it is looked up, not decoded. The watch set cannot answer: an escrow's events come long after
+// its deposit stopped being watched.
+func (ix *Indexer) escrowPayments(ctx context.Context, logs []types.Log) (map[common.Hash]ledger.ID, error) {
+	var ids []common.Hash
+	seen := map[common.Hash]bool{}
+	for _, l := range logs {
+		if ix.cfg.Escrow == (common.Address{}) || l.Address != ix.cfg.Escrow || len(l.Topics) < 2 || seen[l.Topics[1]] {
+			continue
+		}
+		seen[l.Topics[1]] = true
+		ids = append(ids, l.Topics[1])
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return ix.payments.EscrowPayments(ctx, ids)
 }
 
 // fetchLogs asks for the fee proxies' events filtered by watched references, Transfers of the
@@ -824,13 +849,20 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 }
 
 // applyEscrow moves a payment along on a final AmnEscrow event. Events without a transition
-// (freeze, reclaim) are recorded only; an event the payment's state does not allow is kept as
-// rejected with the reason, for an operator.
+// (freeze, reclaim) are recorded only; an event the payment's state does not allow, or a Funded
+// event that is not the payment's own sweep, is kept as rejected with the reason, for an operator,
+// and moves nothing.
 func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 	var err error
 	switch o.Kind {
 	case "escrow_funded":
-		_, err = ix.payments.Swept(ctx, o.PaymentID)
+		f, ok := escrowFunded(o.Escrow)
+		if !ok {
+			return ix.store.setState(ctx, o.Obs, StateRejected, "a Funded event stored without its terms: compare the escrow on chain with the payment")
+		}
+		// Only the payment's own sweep moves it: payment.Swept compares funder, escrow, token,
+		// amount, buyer and seller with the payment and refuses anything else.
+		_, err = ix.payments.Swept(ctx, o.PaymentID, f)
 	case "escrow_released":
 		_, err = ix.payments.Released(ctx, o.PaymentID)
 	case "escrow_refunded":
@@ -838,7 +870,7 @@ func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 	default:
 		return ix.store.setState(ctx, o.Obs, StateApplied, "recorded; no payment transition")
 	}
-	if errors.Is(err, payment.ErrIllegalTransition) {
+	if errors.Is(err, payment.ErrIllegalTransition) || errors.Is(err, payment.ErrEscrowMismatch) {
 		ix.log.Warn("escrow event does not fit the payment", "payment_id", o.PaymentID, "kind", o.Kind, "err", err)
 		return ix.store.setState(ctx, o.Obs, StateRejected, err.Error())
 	}
@@ -846,6 +878,20 @@ func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 		return err
 	}
 	return ix.store.setState(ctx, o.Obs, StateApplied, "")
+}
+
+// escrowFunded is a stored Funded event in the terms of package payment (the contract's
+// address(0) is the chain's own currency, chain.NativeToken).
+func escrowFunded(e *EscrowEvent) (payment.EscrowFunded, bool) {
+	if e == nil || e.Topic != TopicEscrowFunded {
+		return payment.EscrowFunded{}, false
+	}
+	token := e.Token
+	if token == (common.Address{}) {
+		token = chain.NativeToken
+	}
+	return payment.EscrowFunded{EscrowID: e.EscrowID, Ref: e.Ref, Funder: e.Funder, Token: token, Amount: e.Amount,
+		Buyer: e.Buyer, Seller: e.Seller}, true
 }
 
 // canonicalHashes reads the node's current hash of every block holding one of the observations:

@@ -78,20 +78,33 @@ type matchInput struct {
 	proxies map[common.Address]bool
 	tokens  map[common.Address]bool
 	escrow  common.Address
+	// escrows maps the escrow ids among the escrow contract's events to our payments
+	// (payment.EscrowPayments); events of other escrows are not ours.
+	escrows map[common.Hash]ledger.ID
 	// gasTanks send native currency to deposit addresses to pay for sweeps: not payments.
 	gasTanks map[common.Address]bool
 }
 
-type consumeKey struct {
+// arrival is where a token Transfer put money: the transaction, the token and the recipient.
+type arrival struct {
 	tx        common.Hash
 	token, to common.Address
-	amount    string
+}
+
+// tokenTransfer is a decoded Transfer log to a watched deposit address.
+type tokenTransfer struct {
+	log types.Log
+	TokenTransfer
 }
 
 // match turns a range's logs and transactions into matches, in chain order. A fee-proxy payment
-// and the token's own Transfer to the same deposit address, of the same amount, in the same
-// transaction, are one payment: the Transfer is consumed by the proxy event and not matched again.
-// Native transfers need their receipt's status checked by the caller.
+// and the token's own Transfers to the same deposit address in the same transaction are one
+// payment: the proxy event consumes the Transfers of that token to that address that precede it
+// in the transaction (the proxy moves the money, then emits its event), and is credited with what
+// they moved, which is what arrived — a fee-on-transfer token delivers less than the proxy event
+// names. Consumed Transfers are not matched again. When no Transfer was fetched (a token outside
+// the configured ones), the proxy event's amount is credited. Native transfers need their
+// receipt's status checked by the caller.
 func match(in matchInput, w *WatchSet) []Match {
 	logs := slices.Clone(in.logs)
 	slices.SortFunc(logs, func(a, b types.Log) int {
@@ -103,14 +116,19 @@ func match(in matchInput, w *WatchSet) []Match {
 		return payment.Observation{ChainID: in.chainID, BlockHash: l.BlockHash, BlockNumber: l.BlockNumber,
 			TxHash: l.TxHash, LogIndex: uint64(l.Index), Token: token, Amount: amount}
 	}
-	// Who paid: the sender of the token's Transfer the proxy made (ERC-20), or of the transaction
-	// (native; known when block transactions are fetched).
-	payers := map[consumeKey]common.Address{}
+	// Token Transfers to watched deposit addresses, in log order, by where they arrived.
+	arrivals := map[arrival][]tokenTransfer{}
 	for _, l := range logs {
-		if len(l.Topics) > 0 && l.Topics[0] == TopicTransfer {
-			if t, err := DecodeTransfer(l); err == nil {
-				payers[consumeKey{l.TxHash, t.Token, t.To, t.Amount.String()}] = t.From
-			}
+		if l.Removed || len(l.Topics) == 0 || l.Topics[0] != TopicTransfer || (len(in.tokens) > 0 && !in.tokens[l.Address]) {
+			continue
+		}
+		t, err := DecodeTransfer(l)
+		if err != nil || t.Amount.Sign() <= 0 {
+			continue
+		}
+		if _, ok := w.byDeposit[t.To]; ok {
+			k := arrival{l.TxHash, t.Token, t.To}
+			arrivals[k] = append(arrivals[k], tokenTransfer{l, t})
 		}
 	}
 	senders := map[common.Hash]common.Address{}
@@ -119,7 +137,11 @@ func match(in matchInput, w *WatchSet) []Match {
 			senders[tx.Hash] = tx.From
 		}
 	}
-	consumed := map[consumeKey]int{}
+	type logID struct {
+		block common.Hash
+		index uint
+	}
+	consumed := map[logID]bool{}
 	for _, l := range logs {
 		if l.Removed || len(l.Topics) == 0 || !in.proxies[l.Address] {
 			continue
@@ -136,17 +158,31 @@ func match(in matchInput, w *WatchSet) []Match {
 			// A reference of ours paid to another address is not money we received.
 			continue
 		}
-		kind := KindFeeProxy
-		o := obs(l, e.Token, e.Amount)
 		if l.Topics[0] == TopicEthFeeProxy {
-			kind = KindNativeFeeProxy
+			o := obs(l, e.Token, e.Amount)
 			o.From = senders[l.TxHash]
-		} else {
-			k := consumeKey{l.TxHash, e.Token, e.To, e.Amount.String()}
-			consumed[k]++
-			o.From = payers[k]
+			out = append(out, Match{Kind: KindNativeFeeProxy, PaymentID: pid, Obs: o})
+			continue
 		}
-		out = append(out, Match{Kind: kind, PaymentID: pid, Obs: o})
+		// What the proxy's Transfers put at the deposit, and who paid (the Transfers' sender).
+		received, from, found := new(big.Int), common.Address{}, false
+		for _, t := range arrivals[arrival{l.TxHash, e.Token, e.To}] {
+			id := logID{t.log.BlockHash, t.log.Index}
+			if t.log.Index > l.Index || consumed[id] {
+				continue
+			}
+			consumed[id] = true
+			received.Add(received, t.Amount)
+			if !found {
+				from, found = t.From, true
+			}
+		}
+		if !found {
+			received = e.Amount
+		}
+		o := obs(l, e.Token, received)
+		o.From = from
+		out = append(out, Match{Kind: KindFeeProxy, PaymentID: pid, Obs: o})
 	}
 	for _, l := range logs {
 		if l.Removed || len(l.Topics) == 0 {
@@ -155,16 +191,11 @@ func match(in matchInput, w *WatchSet) []Match {
 		switch {
 		case l.Topics[0] == TopicTransfer && (len(in.tokens) == 0 || in.tokens[l.Address]):
 			t, err := DecodeTransfer(l)
-			if err != nil || t.Amount.Sign() <= 0 {
+			if err != nil || t.Amount.Sign() <= 0 || consumed[logID{l.BlockHash, l.Index}] {
 				continue
 			}
 			pid, ok := w.byDeposit[t.To]
 			if !ok {
-				continue
-			}
-			k := consumeKey{l.TxHash, t.Token, t.To, t.Amount.String()}
-			if consumed[k] > 0 {
-				consumed[k]--
 				continue
 			}
 			o := obs(l, t.Token, t.Amount)
@@ -175,9 +206,9 @@ func match(in matchInput, w *WatchSet) []Match {
 			if err != nil {
 				continue
 			}
-			pid, ok := payment.PaymentIDFromEscrow(e.PaymentID)
+			pid, ok := in.escrows[e.EscrowID]
 			if !ok {
-				continue
+				continue // an escrow that is not one of our payments'
 			}
 			amount := e.Amount
 			if amount == nil {

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -195,6 +196,7 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 		notes                       = make([]string, n)
 		paymentIDs, transferIDs     = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
 		amounts                     = make([]pgtype.Numeric, n)
+		events                      = make([]*string, n)
 	)
 	for i, r := range rows {
 		chainIDs[i], logIdx[i], blockNums[i] = int64(r.Obs.ChainID), int64(r.Obs.LogIndex), int64(r.Obs.BlockNumber)
@@ -206,16 +208,23 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 		paymentIDs[i] = pgtype.UUID{Bytes: r.PaymentID, Valid: !r.PaymentID.IsZero()}
 		transferIDs[i] = pgtype.UUID{Bytes: r.transfer, Valid: !r.transfer.IsZero()}
 		amounts[i] = db.Numeric(r.Obs.Amount)
+		if r.Escrow != nil {
+			b, err := json.Marshal(r.Escrow)
+			if err != nil {
+				return fmt.Errorf("indexer: escrow event of %s: %w", r.Obs.TxHash.Hex(), err)
+			}
+			events[i] = new(string(b))
+		}
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind,
-		payment_id, token_address, amount, state, transfer_id, note)
+		payment_id, token_address, amount, state, transfer_id, note, escrow_event)
 		SELECT u.chain_id, u.block_hash, u.tx_hash, u.log_index, u.block_number, u.kind, u.payment_id, u.token, u.amount,
-			u.state::observation_state, u.transfer_id, u.note
+			u.state::observation_state, u.transfer_id, u.note, u.escrow_event::jsonb
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::uuid[], $8::text[],
-			$9::numeric[], $10::text[], $11::uuid[], $12::text[])
-			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note)
+			$9::numeric[], $10::text[], $11::uuid[], $12::text[], $13::text[])
+			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note, escrow_event)
 		ON CONFLICT DO NOTHING`,
-		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes)
+		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes, events)
 	return err
 }
 
@@ -245,7 +254,7 @@ func (s store) setState(ctx context.Context, o payment.Observation, state, note 
 // observations lists a chain's observations in state (any when empty) between blocks from and to.
 func (s store) observations(ctx context.Context, chainID, from, to uint64, states ...string) ([]observation, error) {
 	rows, err := s.pool.Query(ctx, `SELECT block_hash, tx_hash, log_index, block_number, kind, coalesce(payment_id::text, ''),
-		token_address, amount, state::text, note FROM indexer_observations
+		token_address, amount, state::text, note, escrow_event::text FROM indexer_observations
 		WHERE chain_id = $1 AND block_number BETWEEN $2 AND $3 AND state::text = ANY($4)
 		ORDER BY block_number, log_index`, chainID, from, to, states)
 	if err != nil {
@@ -257,9 +266,16 @@ func (s store) observations(ctx context.Context, chainID, from, to uint64, state
 			bh, th, pid, token    string
 			amount                db.Amount
 			logIndex, blockNumber uint64
+			event                 *string
 		)
-		if err := r.Scan(&bh, &th, &logIndex, &blockNumber, &o.Kind, &pid, &token, &amount, &o.State, &o.Note); err != nil {
+		if err := r.Scan(&bh, &th, &logIndex, &blockNumber, &o.Kind, &pid, &token, &amount, &o.State, &o.Note, &event); err != nil {
 			return o, err
+		}
+		if event != nil {
+			o.Escrow = new(EscrowEvent)
+			if err := json.Unmarshal([]byte(*event), o.Escrow); err != nil {
+				return o, fmt.Errorf("indexer: stored escrow event of %s: %w", th, err)
+			}
 		}
 		if pid != "" {
 			id, err := ledger.ParseID(pid)

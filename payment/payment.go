@@ -193,13 +193,14 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 		_, err = tx.Exec(ctx, `
 			INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address,
 				token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address,
-				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, buyer_address)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23)`,
+				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, buyer_address,
+				escrow_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)`,
 			id, n.BuyerRef, n.OfferRef, hexAddr(n.SellerAddress), n.ChainID, name, hexAddr(n.Token), n.Decimals,
 			db.Numeric(n.Amount), db.Numeric(orZero(n.Fee)), hexAddr(n.FeeAddress), db.Numeric(orZero(n.Commission)),
 			db.Numeric(orZero(n.Tolerance)), idx,
 			hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now,
-			optAddr(n.BuyerAddress))
+			optAddr(n.BuyerAddress), hexHash(EscrowID(addr, id)))
 		if db.IsUniqueViolation(err, "payments_one_per_buyer_offer_chain") {
 			return ErrDuplicate
 		}

@@ -120,6 +120,9 @@ var (
 	ErrNotFullyPaid = errors.New("payment not fully paid")
 	// ErrObservation: an observation does not belong to the payment or is in the wrong state.
 	ErrObservation = errors.New("observation does not fit the payment")
+	// ErrEscrowMismatch: an AmnEscrow Funded event is not the payment's sweep (another funder,
+	// escrow, token, amount, buyer or seller). Nothing was written.
+	ErrEscrowMismatch = errors.New("escrow funding does not match the payment")
 )
 
 // TransitionError says which payment refused which event, and from which state.

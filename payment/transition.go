@@ -257,12 +257,18 @@ func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error
 	})
 }
 
-// Swept records that the deposit reached the escrow contract (its Funded event is final): the
-// whole received amount moves deposit → escrow.
-func (s *Service) Swept(ctx context.Context, id ledger.ID) (*Payment, error) {
+// Swept records that the deposit reached the escrow contract (its Funded event f is final): the
+// whole received amount moves deposit → escrow. Only the payment's own sweep counts: f must be
+// funded by the payment's deposit address into the payment's escrow, with the payment's token,
+// everything it received, and its buyer and seller; anything else is refused with
+// ErrEscrowMismatch and moves nothing.
+func (s *Service) Swept(ctx context.Context, id ledger.ID, f EscrowFunded) (*Payment, error) {
 	tid := ledger.DeriveID("payment/sweep\x00" + id.String())
 	return s.transition(ctx, id, EvSwept, "indexer", tid, func(p *Payment, look lookupFunc) (step, error) {
-		return step{to: InEscrow, transfers: []ledger.Transfer{{
+		if why := f.matches(p); why != "" {
+			return step{}, fmt.Errorf("%w: %s", ErrEscrowMismatch, why)
+		}
+		return step{to: InEscrow, reason: "funded escrow " + f.EscrowID.Hex(), transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
 			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
 		}}}, nil

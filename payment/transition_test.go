@@ -157,7 +157,9 @@ var (
 	startSweep = simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) {
 		return s.StartSweep
 	})
-	swept        = simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) { return s.Swept })
+	swept step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+		return s.Swept(ctx, p.ID, sweepOf(p))
+	}
 	startRelease = simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) {
 		return s.StartRelease
 	})

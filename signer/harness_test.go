@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
@@ -207,10 +208,24 @@ func (w *world) sweep(p *payment.Payment) *intent.Intent {
 		w.t.Fatal(err)
 	}
 	in = w.until(in.ID, intent.Done)
-	if _, err := w.payments.Swept(w.ctx, p.ID); err != nil {
+	ev, err := w.f.Funded(w.ctx, p.EscrowID())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.payments.Swept(w.ctx, p.ID, escrowFunded(ev)); err != nil {
 		w.t.Fatal(err)
 	}
 	return in
+}
+
+// escrowFunded is a Funded event as the indexer hands it to payment.Swept.
+func escrowFunded(ev *bindings.AmnEscrowFunded) payment.EscrowFunded {
+	token := ev.Token
+	if token == (common.Address{}) {
+		token = chain.NativeToken
+	}
+	return payment.EscrowFunded{EscrowID: ev.EscrowId, Ref: ev.Ref, Funder: ev.Funder, Token: token, Amount: ev.Amount,
+		Buyer: ev.Buyer, Seller: ev.Seller}
 }
 
 // inEscrow is a paid and swept payment.
@@ -279,7 +294,11 @@ func (w *world) approve(in *intent.Intent, custodians ...devnet.Account) {
 
 func (w *world) escrowRecord(id ledger.ID) (status uint8, amount *big.Int) {
 	w.t.Helper()
-	r, err := w.f.Escrow.Escrows(&bind.CallOpts{Context: w.ctx}, payment.EscrowID(id))
+	p, err := w.payments.Get(w.ctx, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r, err := w.f.Escrow.Escrows(&bind.CallOpts{Context: w.ctx}, p.EscrowID())
 	if err != nil {
 		w.t.Fatal(err)
 	}

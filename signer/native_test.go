@@ -103,7 +103,7 @@ func TestNativePaymentSweptReleasedAndRefunded(t *testing.T) {
 	if steps := w.sweepSteps(sweep.ID); !slices.Equal(steps, []string{"gas_topup:confirmed", "fund:confirmed"}) {
 		t.Fatalf("native sweep transactions %v", steps)
 	}
-	r, err := w.f.Escrow.Escrows(nil, payment.EscrowID(p.ID))
+	r, err := w.f.Escrow.Escrows(nil, p.EscrowID())
 	if err != nil {
 		t.Fatal(err)
 	}

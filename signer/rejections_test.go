@@ -51,7 +51,7 @@ func TestRejections(t *testing.T) {
 		}, reason: "1 valid custodian approvals, need 2"},
 		{name: "approval for another payment", amount: 5_000_001, prepare: func(_ *payment.Payment, in *intent.Intent) {
 			w.approve(in, c0)
-			add(t, w, in, signWith(in, func(r *escrow.Release) { r.PaymentID = payment.EscrowID(other.ID) }, in.Domain(), c1))
+			add(t, w, in, signWith(in, func(r *escrow.Release) { r.PaymentID = other.EscrowID() }, in.Domain(), c1))
 		}, reason: "does not recover to the approval's signer"},
 		{name: "approval for another amount", amount: 5_000_002, prepare: func(_ *payment.Payment, in *intent.Intent) {
 			w.approve(in, c0)
@@ -206,7 +206,7 @@ func TestConcurrentReleaseRequests(t *testing.T) {
 func TestFrozenEscrowNeedsResolution(t *testing.T) {
 	w := newWorld(t, nil)
 	p, _ := w.inEscrow(19_000_000)
-	if _, err := w.f.Wait(w.ctx)(w.f.Escrow.Freeze(w.f.Opts(w.ctx, w.f.Arbiter), payment.EscrowID(p.ID))); err != nil {
+	if _, err := w.f.Wait(w.ctx)(w.f.Escrow.Freeze(w.f.Opts(w.ctx, w.f.Arbiter), p.EscrowID())); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.payments.Dispute(w.ctx, p.ID, "buyer", "never arrived"); err != nil {

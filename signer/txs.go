@@ -207,7 +207,7 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 			}
 			return &call{step: StepGasTopup, key: s.cfg.Keys.Operator, to: p.Deposit, value: new(big.Int).Sub(need, bal)}, nil
 		case !done[StepFund]:
-			data, err := esc.Pack("fund", payment.EscrowID(p.ID), in.Token, in.Amount, in.Buyer, in.Seller)
+			data, err := esc.Pack("fund", payment.EscrowRef(p.ID), in.Token, in.Amount, in.Buyer, in.Seller)
 			if err != nil {
 				return nil, err
 			}
@@ -253,15 +253,15 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 	return nil, rejectf("unknown intent kind %q", in.Kind)
 }
 
-// nextNativeSweepStep: a sweep of the chain's own currency is fundNative(paymentId, buyer,
-// seller) with value = amount from the deposit, after a top-up only if the deposit lacks the
+// nextNativeSweepStep: a sweep of the chain's own currency is fundNative(ref, buyer, seller)
+// with value = amount from the deposit, after a top-up only if the deposit lacks the
 // amount plus the gas (estimate × 1.5 at today's fee cap).
 func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, key *ecdsa.PrivateKey, done map[string]bool) (*call, error) {
 	if done[StepFund] {
 		return nil, nil
 	}
 	esc, _ := bindings.AmnEscrowMetaData.GetAbi()
-	data, err := esc.Pack("fundNative", payment.EscrowID(p.ID), in.Buyer, in.Seller)
+	data, err := esc.Pack("fundNative", payment.EscrowRef(p.ID), in.Buyer, in.Seller)
 	if err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 		return nil, err
 	}
 	opts := &bind.CallOpts{Context: ctx}
-	rec, err := es.Escrows(opts, payment.EscrowID(p.ID))
+	rec, err := es.Escrows(opts, p.EscrowID())
 	if err != nil {
 		return nil, fmt.Errorf("reading escrow record: %w", err)
 	}
@@ -107,6 +107,9 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 	case intent.Sweep:
 		return nil, s.verifySweep(ctx, c, in, p, buyer, rec.Status)
 	case intent.Release, intent.Refund:
+		if in.EscrowID != p.EscrowID() {
+			return nil, rejectf("intent pays out escrow %s; the payment's escrow is %s", in.EscrowID.Hex(), p.EscrowID().Hex())
+		}
 		if p.State == payment.Disputed {
 			return nil, rejectf("payment is disputed: no release or refund until the dispute is resolved")
 		}

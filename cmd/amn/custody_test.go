@@ -652,9 +652,7 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitIntent(ctx, t, store, sweep.ID, intent.Done, logs)
-	if _, err := payments.Swept(ctx, p.ID); err != nil {
-		t.Fatal(err)
-	}
+	swept(ctx, t, f, payments, p)
 
 	// Enrolment: the Trezors with hardware required; the software key on its own (devnet) terms.
 	// Alice and Bob name the escrow and node from the chain config, Sam on the command line.
@@ -702,7 +700,7 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 		}
 	}
 	waitIntent(ctx, t, store, in.ID, intent.Done, logs)
-	if st, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, payment.EscrowID(p.ID)); err != nil || st.Status != 2 {
+	if st, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, p.EscrowID()); err != nil || st.Status != 2 {
 		t.Fatalf("escrow status %d, %v; want released (2)", st.Status, err)
 	}
 	if got := new(big.Int).Sub(w.balance(ctx, f, f.Seller.Address), sellerBefore); got.Cmp(p.SellerAmount()) != 0 {

@@ -99,9 +99,7 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitIntent(ctx, t, store, sweep.ID, intent.Done, logs)
-	if _, err := payments.Swept(ctx, p.ID); err != nil {
-		t.Fatal(err)
-	}
+	swept(ctx, t, f, payments, p)
 
 	// Release: the admin asks, two custodians approve, the signer submits.
 	code, out, errs = run(t, env, "admin", "release", p.ID.String(), "--chain-config", chains, "--json")
@@ -225,6 +223,20 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 
 // payAndConfirm: a payment paid by buyer 0 through the real ERC20FeeProxy and credited (the
 // indexer's Detect and Confirm, from the real log), with its buyer address recorded.
+// swept plays the indexer once the sweep is done: the payment's Funded event, read from the
+// chain, goes to payment.Swept.
+func swept(ctx context.Context, t *testing.T, f *devnet.Fixture, payments *payment.Service, p *payment.Payment) {
+	t.Helper()
+	ev, err := f.Funded(ctx, p.EscrowID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := payments.Swept(ctx, p.ID, payment.EscrowFunded{EscrowID: ev.EscrowId, Ref: ev.Ref, Funder: ev.Funder,
+		Token: ev.Token, Amount: ev.Amount, Buyer: ev.Buyer, Seller: ev.Seller}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func payAndConfirm(ctx context.Context, t *testing.T, f *devnet.Fixture, payments *payment.Service, pool *pgxpool.Pool) *payment.Payment {
 	t.Helper()
 	p, err := payments.Create(ctx, payment.NewPayment{

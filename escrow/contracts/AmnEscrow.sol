@@ -10,13 +10,19 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 /// @title AmnEscrow
-/// @notice Holds marketplace payments per payment id until an M-of-N quorum of custodians
-/// (hardware-wallet holders) approves paying the seller (`release`) or the buyer (`refund`).
+/// @notice Holds marketplace payments, one escrow per funder and payment reference, until an M-of-N
+/// quorum of custodians (hardware-wallet holders) approves paying the seller (`release`) or the
+/// buyer (`refund`).
 /// Nobody else can move escrowed funds: not the platform's servers, not the arbiter, not the
 /// deployer. The only signature-free exit is `reclaim`, which returns a long-abandoned escrow to
 /// its buyer.
-/// @dev Approvals are EIP-712 signatures (domain "AmnEscrow", version "1"). Signatures are checked
-/// the way Safe does: at least `threshold` of them, recovered signers strictly ascending, each a
+/// @dev An escrow's id is `escrowId(funder, ref)`: `fund`/`fundNative` take the funder's payment
+/// reference and key the escrow by the caller and that reference, so nobody can open, take or
+/// block another funder's escrow (a front-run `fund` with the same reference opens an escrow of
+/// the front-runner's own). The EIP-712 `Release`/`Refund` structs keep their field name
+/// `paymentId`: it carries the escrow id.
+/// Approvals are EIP-712 signatures (domain "AmnEscrow", version "1"). Signatures are checked the
+/// way Safe does: at least `threshold` of them, recovered signers strictly ascending, each a
 /// current custodian; v = 27/28 signs the EIP-712 digest, v = 31/32 is the `eth_sign` (EIP-191)
 /// form of the same digest. See README.md next to this file.
 contract AmnEscrow is EIP712, ReentrancyGuardTransient {
@@ -46,7 +52,8 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     }
 
     /// @notice Approval to pay an escrow out to its seller, minus a platform fee.
-    /// sellerAmount + feeAmount must equal the escrowed amount exactly.
+    /// sellerAmount + feeAmount must equal the escrowed amount exactly. `paymentId` is the escrow
+    /// id (`escrowId(funder, ref)`); the name stays for the EIP-712 type string.
     struct Release {
         bytes32 paymentId;
         address token;
@@ -58,7 +65,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         uint256 deadline;
     }
 
-    /// @notice Approval to pay an escrow back to its buyer in full.
+    /// @notice Approval to pay an escrow back to its buyer in full. `paymentId` is the escrow id.
     struct Refund {
         bytes32 paymentId;
         address token;
@@ -98,8 +105,9 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // State
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice Escrow record per payment id. Records are never deleted, so an id can be funded once.
-    mapping(bytes32 paymentId => Escrow) public escrows;
+    /// @notice Escrow record per escrow id (`escrowId(funder, ref)`). Records are never deleted, so
+    /// a funder can use a reference once.
+    mapping(bytes32 escrowId => Escrow) public escrows;
 
     /// @notice Sum of the amounts of open escrows per token (address(0) = native). The contract's
     /// balance of a token is at least this (more only if someone sent tokens without `fund`).
@@ -123,16 +131,18 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // Events
     // ---------------------------------------------------------------------------------------------
 
+    /// @param funder the caller of fund/fundNative; escrowId == escrowId(funder, ref)
     event Funded(
-        bytes32 indexed paymentId,
+        bytes32 indexed escrowId,
         address indexed token,
         address indexed buyer,
         address seller,
         uint256 amount,
-        address funder
+        address funder,
+        bytes32 ref
     );
     event Released(
-        bytes32 indexed paymentId,
+        bytes32 indexed escrowId,
         address indexed token,
         address indexed seller,
         uint256 sellerAmount,
@@ -141,11 +151,11 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         bool resolvedDispute
     );
     event Refunded(
-        bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute
+        bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute
     );
-    event Reclaimed(bytes32 indexed paymentId, address indexed token, address indexed buyer, uint256 amount);
-    event Frozen(bytes32 indexed paymentId, address indexed arbiter);
-    event Unfrozen(bytes32 indexed paymentId, address indexed arbiter);
+    event Reclaimed(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount);
+    event Frozen(bytes32 indexed escrowId, address indexed arbiter);
+    event Unfrozen(bytes32 indexed escrowId, address indexed arbiter);
     /// @param configNonce the value of `configNonce` after the change (0 for the constructor)
     event CustodiansChanged(uint256 indexed configNonce, address[] custodians, uint256 threshold);
     event ArbiterChanged(uint256 indexed configNonce, address indexed previousArbiter, address indexed newArbiter);
@@ -155,14 +165,14 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // Errors
     // ---------------------------------------------------------------------------------------------
 
-    error InvalidPaymentId();
-    error AlreadyFunded(bytes32 paymentId);
+    error InvalidRef();
+    error AlreadyFunded(bytes32 escrowId);
     error ZeroAmount();
     error ZeroAddress();
-    error NotOpen(bytes32 paymentId);
-    error EscrowFrozen(bytes32 paymentId);
-    error NotFrozen(bytes32 paymentId);
-    error PaymentIdMismatch(bytes32 paymentId, bytes32 approved);
+    error NotOpen(bytes32 escrowId);
+    error EscrowFrozen(bytes32 escrowId);
+    error NotFrozen(bytes32 escrowId);
+    error PaymentIdMismatch(bytes32 escrowId, bytes32 approved);
     error TokenMismatch(address token, address approved);
     error PartyMismatch(address party, address approved);
     error AmountMismatch(uint256 escrowed, uint256 approved);
@@ -205,18 +215,26 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // Funding
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice Pulls `amount` of `token` from the caller into a new escrow for `paymentId`.
+    /// @notice The id of the escrow that `funder` opens with payment reference `ref`. Escrows are
+    /// keyed by their funder: a reference used by someone else names a different escrow.
+    function escrowId(address funder, bytes32 ref) public pure returns (bytes32) {
+        return keccak256(abi.encode(funder, ref));
+    }
+
+    /// @notice Pulls `amount` of `token` from the caller into a new escrow `escrowId(msg.sender, ref)`.
     /// The escrow records what actually arrived (balance difference), so a fee-on-transfer token
     /// records less than `amount`. Works with tokens that return nothing from transferFrom.
+    /// @param ref the caller's payment reference (non-zero; each caller can use a reference once)
+    /// @return id the escrow's id
     /// @return received the amount recorded in the escrow
-    function fund(bytes32 paymentId, address token, uint256 amount, address buyer, address seller)
+    function fund(bytes32 ref, address token, uint256 amount, address buyer, address seller)
         external
         nonReentrant
-        returns (uint256 received)
+        returns (bytes32 id, uint256 received)
     {
         if (token == address(0)) revert ZeroAddress(); // native currency goes through fundNative
         if (amount == 0) revert ZeroAmount();
-        _checkNew(paymentId, buyer, seller);
+        id = _checkNew(ref, buyer, seller);
 
         // nonReentrant matters here beyond CEI: a token with transfer hooks could otherwise fund a
         // second escrow from inside transferFrom, and both would count the same balance increase.
@@ -226,14 +244,15 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         if (afterwards <= before) revert ZeroAmount();
         received = afterwards - before;
 
-        _open(paymentId, token, received, buyer, seller);
+        _open(id, ref, token, received, buyer, seller);
     }
 
-    /// @notice Opens an escrow for `paymentId` holding `msg.value` of the native currency.
-    function fundNative(bytes32 paymentId, address buyer, address seller) external payable nonReentrant {
+    /// @notice Opens the escrow `escrowId(msg.sender, ref)` holding `msg.value` of the native currency.
+    /// @return id the escrow's id
+    function fundNative(bytes32 ref, address buyer, address seller) external payable nonReentrant returns (bytes32 id) {
         if (msg.value == 0) revert ZeroAmount();
-        _checkNew(paymentId, buyer, seller);
-        _open(paymentId, address(0), msg.value, buyer, seller);
+        id = _checkNew(ref, buyer, seller);
+        _open(id, ref, address(0), msg.value, buyer, seller);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -242,10 +261,10 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
 
     /// @notice Pays an open escrow to its seller and the fee recipient, as approved by a quorum.
     /// A frozen escrow accepts only an approval with resolvesDispute = true.
-    function release(bytes32 paymentId, Release calldata r, bytes[] calldata signatures) external nonReentrant {
-        if (r.paymentId != paymentId) revert PaymentIdMismatch(paymentId, r.paymentId);
-        Escrow storage e = escrows[paymentId];
-        _checkPayable(paymentId, e, r.resolvesDispute, r.deadline);
+    function release(bytes32 id, Release calldata r, bytes[] calldata signatures) external nonReentrant {
+        if (r.paymentId != id) revert PaymentIdMismatch(id, r.paymentId);
+        Escrow storage e = escrows[id];
+        _checkPayable(id, e, r.resolvesDispute, r.deadline);
         if (r.token != e.token) revert TokenMismatch(e.token, r.token);
         if (r.seller != e.seller) revert PartyMismatch(e.seller, r.seller);
         uint256 amount = e.amount;
@@ -266,15 +285,15 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
 
         _pay(token, r.seller, r.sellerAmount);
         _pay(token, r.feeRecipient, r.feeAmount);
-        emit Released(paymentId, token, r.seller, r.sellerAmount, r.feeRecipient, r.feeAmount, r.resolvesDispute);
+        emit Released(id, token, r.seller, r.sellerAmount, r.feeRecipient, r.feeAmount, r.resolvesDispute);
     }
 
     /// @notice Pays an open escrow back to its buyer in full, as approved by a quorum.
     /// A frozen escrow accepts only an approval with resolvesDispute = true.
-    function refund(bytes32 paymentId, Refund calldata r, bytes[] calldata signatures) external nonReentrant {
-        if (r.paymentId != paymentId) revert PaymentIdMismatch(paymentId, r.paymentId);
-        Escrow storage e = escrows[paymentId];
-        _checkPayable(paymentId, e, r.resolvesDispute, r.deadline);
+    function refund(bytes32 id, Refund calldata r, bytes[] calldata signatures) external nonReentrant {
+        if (r.paymentId != id) revert PaymentIdMismatch(id, r.paymentId);
+        Escrow storage e = escrows[id];
+        _checkPayable(id, e, r.resolvesDispute, r.deadline);
         if (r.token != e.token) revert TokenMismatch(e.token, r.token);
         if (r.buyer != e.buyer) revert PartyMismatch(e.buyer, r.buyer);
         uint256 amount = e.amount;
@@ -287,7 +306,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         totalEscrowed[token] -= amount;
 
         _pay(token, r.buyer, amount);
-        emit Refunded(paymentId, token, r.buyer, amount, r.resolvesDispute);
+        emit Refunded(id, token, r.buyer, amount, r.resolvesDispute);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -296,23 +315,23 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
 
     /// @notice Arbiter only: blocks ordinary release/refund approvals for an open escrow.
     /// (With arbiter == address(0) nobody passes this check.)
-    function freeze(bytes32 paymentId) external {
+    function freeze(bytes32 id) external {
         if (msg.sender != arbiter) revert NotArbiter(msg.sender);
-        Escrow storage e = escrows[paymentId];
-        if (e.status != Status.Open) revert NotOpen(paymentId);
-        if (e.frozen) revert EscrowFrozen(paymentId);
+        Escrow storage e = escrows[id];
+        if (e.status != Status.Open) revert NotOpen(id);
+        if (e.frozen) revert EscrowFrozen(id);
         e.frozen = true;
-        emit Frozen(paymentId, msg.sender);
+        emit Frozen(id, msg.sender);
     }
 
     /// @notice Arbiter only: lifts a freeze, so ordinary approvals work again.
-    function unfreeze(bytes32 paymentId) external {
+    function unfreeze(bytes32 id) external {
         if (msg.sender != arbiter) revert NotArbiter(msg.sender);
-        Escrow storage e = escrows[paymentId];
-        if (e.status != Status.Open) revert NotOpen(paymentId);
-        if (!e.frozen) revert NotFrozen(paymentId);
+        Escrow storage e = escrows[id];
+        if (e.status != Status.Open) revert NotOpen(id);
+        if (!e.frozen) revert NotFrozen(id);
         e.frozen = false;
-        emit Unfrozen(paymentId, msg.sender);
+        emit Unfrozen(id, msg.sender);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -322,11 +341,11 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// @notice The buyer takes an open escrow back without any signature once `reclaimableAt` has
     /// passed: `reclaimDelay` after funding, or twice that while the escrow is frozen (a dispute
     /// gets time to be resolved, but an abandoned dispute cannot lock the money forever).
-    function reclaim(bytes32 paymentId) external nonReentrant {
-        Escrow storage e = escrows[paymentId];
-        if (e.status != Status.Open) revert NotOpen(paymentId);
+    function reclaim(bytes32 id) external nonReentrant {
+        Escrow storage e = escrows[id];
+        if (e.status != Status.Open) revert NotOpen(id);
         if (msg.sender != e.buyer) revert NotBuyer(msg.sender);
-        uint256 availableAt = reclaimableAt(paymentId);
+        uint256 availableAt = reclaimableAt(id);
         if (block.timestamp < availableAt) revert ReclaimTooEarly(availableAt);
 
         address token = e.token;
@@ -336,13 +355,13 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         totalEscrowed[token] -= amount;
 
         _pay(token, e.buyer, amount);
-        emit Reclaimed(paymentId, token, e.buyer, amount);
+        emit Reclaimed(id, token, e.buyer, amount);
     }
 
     /// @notice Earliest timestamp at which the buyer may reclaim an open escrow (0 if not open).
     /// Uses the current `reclaimDelay`.
-    function reclaimableAt(bytes32 paymentId) public view returns (uint256) {
-        Escrow storage e = escrows[paymentId];
+    function reclaimableAt(bytes32 id) public view returns (uint256) {
+        Escrow storage e = escrows[id];
         if (e.status != Status.Open) return 0;
         return uint256(e.fundedAt) + (e.frozen ? 2 * reclaimDelay : reclaimDelay);
     }
@@ -439,15 +458,16 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // Internals
     // ---------------------------------------------------------------------------------------------
 
-    function _checkNew(bytes32 paymentId, address buyer, address seller) private view {
-        if (paymentId == bytes32(0)) revert InvalidPaymentId();
+    function _checkNew(bytes32 ref, address buyer, address seller) private view returns (bytes32 id) {
+        if (ref == bytes32(0)) revert InvalidRef();
         if (buyer == address(0) || seller == address(0)) revert ZeroAddress();
+        id = escrowId(msg.sender, ref);
         // Records are never deleted: a closed escrow also keeps its id taken.
-        if (escrows[paymentId].status != Status.None) revert AlreadyFunded(paymentId);
+        if (escrows[id].status != Status.None) revert AlreadyFunded(id);
     }
 
-    function _open(bytes32 paymentId, address token, uint256 amount, address buyer, address seller) private {
-        escrows[paymentId] = Escrow({
+    function _open(bytes32 id, bytes32 ref, address token, uint256 amount, address buyer, address seller) private {
+        escrows[id] = Escrow({
             token: token,
             fundedAt: uint64(block.timestamp),
             status: Status.Open,
@@ -457,14 +477,14 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
             amount: amount
         });
         totalEscrowed[token] += amount;
-        emit Funded(paymentId, token, buyer, seller, amount, msg.sender);
+        emit Funded(id, token, buyer, seller, amount, msg.sender, ref);
     }
 
     /// @dev Common checks for release and refund. A closed escrow is never open again, and every
-    /// release/refund digest names its payment id, so an approval can be used at most once.
-    function _checkPayable(bytes32 paymentId, Escrow storage e, bool resolvesDispute, uint256 deadline) private view {
-        if (e.status != Status.Open) revert NotOpen(paymentId);
-        if (e.frozen && !resolvesDispute) revert EscrowFrozen(paymentId);
+    /// release/refund digest names its escrow id, so an approval can be used at most once.
+    function _checkPayable(bytes32 id, Escrow storage e, bool resolvesDispute, uint256 deadline) private view {
+        if (e.status != Status.Open) revert NotOpen(id);
+        if (e.frozen && !resolvesDispute) revert EscrowFrozen(id);
         if (block.timestamp > deadline) revert Expired(deadline);
     }
 

@@ -62,6 +62,7 @@ type Intent struct {
 	ID              uuid.UUID      `json:"id"`
 	Kind            Kind           `json:"kind"`
 	PaymentID       ledger.ID      `json:"payment_id"`
+	EscrowID        common.Hash    `json:"escrow_id,omitzero"` // payment.EscrowID: what a sweep opens, a release or refund pays out
 	ChainID         uint64         `json:"chain_id"`
 	Contract        common.Address `json:"contract"`
 	Token           common.Address `json:"token"`
@@ -99,16 +100,20 @@ func EscrowToken(token common.Address) common.Address {
 }
 
 // Message is the EIP-712 struct custodians sign for a release or refund: exactly the intent's
-// fields (the token as the escrow records it). Other kinds need no approvals and have none.
+// fields (the token as the escrow records it; the escrow id in the struct's paymentId field).
+// Other kinds need no approvals and have none.
 func (in *Intent) Message() (escrow.Message, error) {
+	if (in.Kind == Release || in.Kind == Refund) && in.EscrowID == (common.Hash{}) {
+		return nil, fmt.Errorf("intent: %s intent %s names no escrow", in.Kind, in.ID)
+	}
 	dl := big.NewInt(in.Deadline)
 	switch in.Kind {
 	case Release:
-		return escrow.Release{PaymentID: payment.EscrowID(in.PaymentID), Token: EscrowToken(in.Token), Seller: in.Seller,
+		return escrow.Release{PaymentID: in.EscrowID, Token: EscrowToken(in.Token), Seller: in.Seller,
 			SellerAmount: in.SellerAmount, FeeRecipient: in.FeeRecipient, FeeAmount: in.FeeAmount,
 			ResolvesDispute: in.ResolvesDispute, Deadline: dl}, nil
 	case Refund:
-		return escrow.Refund{PaymentID: payment.EscrowID(in.PaymentID), Token: EscrowToken(in.Token), Buyer: in.Buyer,
+		return escrow.Refund{PaymentID: in.EscrowID, Token: EscrowToken(in.Token), Buyer: in.Buyer,
 			Amount: in.Amount, ResolvesDispute: in.ResolvesDispute, Deadline: dl}, nil
 	}
 	return nil, fmt.Errorf("intent: a %s intent has no approval message", in.Kind)
@@ -152,7 +157,7 @@ func NewStore(pool *pgxpool.Pool, payments *payment.Service) *Store {
 // Columns of signer_intents, in scan order.
 const Columns = `id, kind, payment_id, chain_id, contract, token, seller, seller_amount, fee_recipient, fee_amount,
 	buyer, amount, resolves_dispute, deadline, state, reason, requested_by, created_at, updated_at, signed_at,
-	gas_used, gas_cost, recipient`
+	gas_used, gas_cost, recipient, escrow_id`
 
 // Scan reads one intent row selected with Columns.
 func Scan(row pgx.Row) (*Intent, error) {
@@ -161,14 +166,14 @@ func Scan(row pgx.Row) (*Intent, error) {
 		pid                             *ledger.ID
 		contract, token                 string
 		seller, feeRecipient, buyer     *string
-		recipient                       *string
+		recipient, escrowID             *string
 		sellerAmount, feeAmount, amount nullAmount
 		gas                             db.Amount
 		gasUsed                         int64
 	)
 	err := row.Scan(&in.ID, &in.Kind, &pid, &in.ChainID, &contract, &token, &seller, &sellerAmount, &feeRecipient,
 		&feeAmount, &buyer, &amount, &in.ResolvesDispute, &in.Deadline, &in.State, &in.Reason, &in.RequestedBy,
-		&in.CreatedAt, &in.UpdatedAt, &in.SignedAt, &gasUsed, &gas, &recipient)
+		&in.CreatedAt, &in.UpdatedAt, &in.SignedAt, &gasUsed, &gas, &recipient, &escrowID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -186,6 +191,9 @@ func Scan(row pgx.Row) (*Intent, error) {
 		return common.HexToAddress(*s)
 	}
 	in.Seller, in.FeeRecipient, in.Buyer, in.Recipient = addr(seller), addr(feeRecipient), addr(buyer), addr(recipient)
+	if escrowID != nil {
+		in.EscrowID = common.HexToHash(*escrowID)
+	}
 	in.SellerAmount, in.FeeAmount, in.Amount, in.GasCost = sellerAmount.V, feeAmount.V, amount.V, gas.V
 	if in.GasCost == nil {
 		in.GasCost = new(big.Int)
@@ -201,6 +209,13 @@ func optAddr(a common.Address) any {
 		return nil
 	}
 	return hexAddr(a)
+}
+
+func optHash(h common.Hash) any {
+	if h == (common.Hash{}) {
+		return nil
+	}
+	return h.Hex()
 }
 
 func optNum(v *big.Int) any {
@@ -267,12 +282,12 @@ func (s *Store) insert(ctx context.Context, in *Intent) (*Intent, bool, error) {
 	var out *Intent
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, seller,
-			seller_amount, fee_recipient, fee_amount, buyer, amount, resolves_dispute, deadline, state, requested_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			seller_amount, fee_recipient, fee_amount, buyer, amount, resolves_dispute, deadline, state, requested_by, escrow_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 			ON CONFLICT (payment_id) WHERE kind IN ('sweep', 'release', 'refund') AND state NOT IN ('done', 'rejected') DO NOTHING`,
 			in.ID, string(in.Kind), in.PaymentID, in.ChainID, hexAddr(in.Contract), hexAddr(in.Token), optAddr(in.Seller),
 			optNum(in.SellerAmount), optAddr(in.FeeRecipient), optNum(in.FeeAmount), optAddr(in.Buyer), optNum(in.Amount),
-			in.ResolvesDispute, in.Deadline, string(in.State), in.RequestedBy)
+			in.ResolvesDispute, in.Deadline, string(in.State), in.RequestedBy, optHash(in.EscrowID))
 		if err != nil {
 			return err
 		}
@@ -321,7 +336,7 @@ func (s *Store) CreateSweep(ctx context.Context, paymentID ledger.ID, contract c
 			return nil, false, err
 		}
 	}
-	return s.insert(ctx, &Intent{ID: uuid.New(), Kind: Sweep, PaymentID: p.ID, ChainID: p.ChainID, Contract: contract,
+	return s.insert(ctx, &Intent{ID: uuid.New(), Kind: Sweep, PaymentID: p.ID, EscrowID: p.EscrowID(), ChainID: p.ChainID, Contract: contract,
 		Token: p.Token, Seller: p.SellerAddress, Buyer: buyer, Amount: p.Received, State: Pending, RequestedBy: "worker"})
 }
 
@@ -421,7 +436,7 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 			return nil, false, err
 		}
 	}
-	in := &Intent{ID: uuid.New(), Kind: kind, PaymentID: p.ID, ChainID: p.ChainID, Contract: o.Contract, Token: p.Token,
+	in := &Intent{ID: uuid.New(), Kind: kind, PaymentID: p.ID, EscrowID: p.EscrowID(), ChainID: p.ChainID, Contract: o.Contract, Token: p.Token,
 		Deadline: s.now().Add(o.TTL).Unix(), State: AwaitingApprovals, RequestedBy: o.Actor, ResolvesDispute: o.ResolvesDispute}
 	if kind == Release {
 		in.Seller, in.SellerAmount = p.SellerAddress, p.SellerAmount()

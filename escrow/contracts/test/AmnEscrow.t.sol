@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {AmnEscrow} from "../AmnEscrow.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EscrowFixture} from "./EscrowFixture.sol";
-import {FeeOnTransferToken} from "./Tokens.sol";
+import {FeeOnTransferToken, StandardToken} from "./Tokens.sol";
 
 /// @dev A buyer contract that, when paid, tries to reclaim a second escrow from inside the payout.
 contract ReentrantBuyer {
@@ -105,7 +105,7 @@ contract AmnEscrowTest is EscrowFixture {
     /// @dev Recomputes the digests from the type strings, independently of the contract, so the
     /// Go side (which builds the same typed data) and the contract provably agree.
     function test_digests_matchEip712Spec() public {
-        fundDai(PID, 1000e18);
+        fundDai(REF, 1000e18);
         AmnEscrow.Release memory r = releaseOf(PID, 10e18);
         bytes32 domain = keccak256(
             abi.encode(
@@ -196,8 +196,8 @@ contract AmnEscrowTest is EscrowFixture {
         vm.startPrank(funder);
         dai.approve(address(escrow), 1000e18);
         vm.expectEmit(true, true, true, true, address(escrow));
-        emit AmnEscrow.Funded(PID, address(dai), buyer, seller, 1000e18, funder);
-        uint256 received = escrow.fund(PID, address(dai), 1000e18, buyer, seller);
+        emit AmnEscrow.Funded(PID, address(dai), buyer, seller, 1000e18, funder, REF);
+        (, uint256 received) = escrow.fund(REF, address(dai), 1000e18, buyer, seller);
         vm.stopPrank();
 
         vm.assertEq(received, 1000e18, "received");
@@ -226,7 +226,7 @@ contract AmnEscrowTest is EscrowFixture {
         usdt.mint(funder, 250e6);
         vm.startPrank(funder);
         usdt.approve(address(escrow), 250e6);
-        escrow.fund(PID, address(usdt), 250e6, buyer, seller);
+        escrow.fund(REF, address(usdt), 250e6, buyer, seller);
         vm.stopPrank();
         vm.assertEq(usdt.balanceOf(address(escrow)), 250e6, "escrow holds USDT");
 
@@ -243,8 +243,8 @@ contract AmnEscrowTest is EscrowFixture {
         vm.startPrank(funder);
         feeToken.approve(address(escrow), 1000e18);
         vm.expectEmit(true, true, true, true, address(escrow));
-        emit AmnEscrow.Funded(PID, address(feeToken), buyer, seller, 990e18, funder);
-        uint256 received = escrow.fund(PID, address(feeToken), 1000e18, buyer, seller);
+        emit AmnEscrow.Funded(PID, address(feeToken), buyer, seller, 990e18, funder, REF);
+        (, uint256 received) = escrow.fund(REF, address(feeToken), 1000e18, buyer, seller);
         vm.stopPrank();
 
         vm.assertEq(received, 990e18, "1% burned on the way in");
@@ -272,7 +272,7 @@ contract AmnEscrowTest is EscrowFixture {
         vm.startPrank(funder);
         eatsAll.approve(address(escrow), 5e18);
         vm.expectRevert(AmnEscrow.ZeroAmount.selector);
-        escrow.fund(PID, address(eatsAll), 5e18, buyer, seller);
+        escrow.fund(REF, address(eatsAll), 5e18, buyer, seller);
         vm.stopPrank();
     }
 
@@ -280,8 +280,8 @@ contract AmnEscrowTest is EscrowFixture {
         vm.deal(funder, 3 ether);
         vm.prank(funder);
         vm.expectEmit(true, true, true, true, address(escrow));
-        emit AmnEscrow.Funded(PID, address(0), buyer, seller, 3 ether, funder);
-        escrow.fundNative{value: 3 ether}(PID, buyer, seller);
+        emit AmnEscrow.Funded(PID, address(0), buyer, seller, 3 ether, funder, REF);
+        escrow.fundNative{value: 3 ether}(REF, buyer, seller);
 
         (address token,,,,,, uint256 amount) = escrow.escrows(PID);
         vm.assertEq(token, address(0), "native token is address(0)");
@@ -291,22 +291,22 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_fund_twiceIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         dai.mint(funder, 1e18);
         vm.startPrank(funder);
         dai.approve(address(escrow), 1e18);
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AlreadyFunded.selector, PID));
-        escrow.fund(PID, address(dai), 1e18, buyer, seller);
+        escrow.fund(REF, address(dai), 1e18, buyer, seller);
         vm.stopPrank();
 
         vm.deal(funder, 1 ether);
         vm.prank(funder);
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AlreadyFunded.selector, PID));
-        escrow.fundNative{value: 1 ether}(PID, buyer, seller);
+        escrow.fundNative{value: 1 ether}(REF, buyer, seller);
     }
 
     function test_fund_afterCloseIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Refund memory r = refundOf(PID);
         escrow.refund(PID, r, quorum(escrow.refundDigest(r)));
 
@@ -314,7 +314,7 @@ contract AmnEscrowTest is EscrowFixture {
         vm.startPrank(funder);
         dai.approve(address(escrow), 1e18);
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AlreadyFunded.selector, PID));
-        escrow.fund(PID, address(dai), 1e18, buyer, seller);
+        escrow.fund(REF, address(dai), 1e18, buyer, seller);
         vm.stopPrank();
     }
 
@@ -324,33 +324,113 @@ contract AmnEscrowTest is EscrowFixture {
         dai.approve(address(escrow), 10e18);
 
         vm.expectRevert(AmnEscrow.ZeroAmount.selector);
-        escrow.fund(PID, address(dai), 0, buyer, seller);
+        escrow.fund(REF, address(dai), 0, buyer, seller);
         vm.expectRevert(AmnEscrow.ZeroAddress.selector);
-        escrow.fund(PID, address(0), 1e18, buyer, seller);
+        escrow.fund(REF, address(0), 1e18, buyer, seller);
         vm.expectRevert(AmnEscrow.ZeroAddress.selector);
-        escrow.fund(PID, address(dai), 1e18, address(0), seller);
+        escrow.fund(REF, address(dai), 1e18, address(0), seller);
         vm.expectRevert(AmnEscrow.ZeroAddress.selector);
-        escrow.fund(PID, address(dai), 1e18, buyer, address(0));
-        vm.expectRevert(AmnEscrow.InvalidPaymentId.selector);
+        escrow.fund(REF, address(dai), 1e18, buyer, address(0));
+        vm.expectRevert(AmnEscrow.InvalidRef.selector);
         escrow.fund(bytes32(0), address(dai), 1e18, buyer, seller);
 
         vm.expectRevert(AmnEscrow.ZeroAmount.selector);
-        escrow.fundNative{value: 0}(PID, buyer, seller);
+        escrow.fundNative{value: 0}(REF, buyer, seller);
         vm.stopPrank();
 
         vm.assertEq(uint256(status(PID)), uint256(AmnEscrow.Status.None), "nothing opened");
+    }
+
+    // ---- escrows belong to their funder: front-running a fund ----------------------------------
+
+    function test_escrowId_isTheFunderAndTheRef() public view {
+        vm.assertEq(escrow.escrowId(funder, REF), keccak256(abi.encode(funder, REF)), "keccak256(abi.encode(funder, ref))");
+        vm.assertEq(PID, keccak256(abi.encode(funder, REF)), "fixture id");
+        vm.assertTrue(escrow.escrowId(buyer, REF) != PID, "another funder, another escrow");
+        vm.assertTrue(escrow.escrowId(funder, keccak256("payment-2")) != PID, "another ref, another escrow");
+    }
+
+    /// @dev The signer's fund is visible in the mempool. A front-runner copies its reference into
+    /// a fund of a junk token and a fundNative of 1 wei, from addresses of their own: that opens
+    /// their own escrows, and the real fund still opens the real one with the real terms.
+    function test_fund_frontRunWithTheSameRefDoesNotBlockOrTakeTheEscrow() public {
+        address attacker = vm.addr(0xBAD1);
+        address attacker2 = vm.addr(0xBAD2);
+        StandardToken junk = new StandardToken("Junk", "JNK", 18);
+        junk.mint(attacker, 1);
+        vm.startPrank(attacker);
+        junk.approve(address(escrow), 1);
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit AmnEscrow.Funded(escrow.escrowId(attacker, REF), address(junk), attacker, attacker, 1, attacker, REF);
+        (bytes32 junkId,) = escrow.fund(REF, address(junk), 1, attacker, attacker);
+        vm.stopPrank();
+        vm.deal(attacker2, 1);
+        vm.prank(attacker2);
+        bytes32 nativeId = escrow.fundNative{value: 1}(REF, attacker2, attacker2);
+        // Naming the real escrow id as the reference does not reach it either.
+        junk.mint(attacker, 1);
+        vm.startPrank(attacker);
+        junk.approve(address(escrow), 1);
+        (bytes32 byIdId,) = escrow.fund(PID, address(junk), 1, attacker, attacker);
+        vm.stopPrank();
+        vm.assertTrue(junkId != PID && nativeId != PID && byIdId != PID, "front-runs open escrows of their own");
+        vm.assertEq(uint256(status(PID)), uint256(AmnEscrow.Status.None), "the real escrow is untouched");
+
+        // The real fund goes through and records the real terms.
+        dai.mint(funder, 1000e18);
+        vm.startPrank(funder);
+        dai.approve(address(escrow), 1000e18);
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit AmnEscrow.Funded(PID, address(dai), buyer, seller, 1000e18, funder, REF);
+        (bytes32 id, uint256 received) = escrow.fund(REF, address(dai), 1000e18, buyer, seller);
+        vm.stopPrank();
+        vm.assertEq(id, PID, "the funder's escrow");
+        vm.assertEq(received, 1000e18, "received");
+        assertOpen(PID, address(dai), buyer, seller, 1000e18);
+        // The front-runners' escrows hold their own junk and name them.
+        assertOpen(junkId, address(junk), attacker, attacker, 1);
+        assertOpen(nativeId, address(0), attacker2, attacker2, 1);
+
+        // Approvals for the real escrow pay out the real escrow only.
+        AmnEscrow.Release memory r = releaseOf(PID, 10e18);
+        escrow.release(PID, r, quorum(escrow.releaseDigest(r)));
+        vm.assertEq(dai.balanceOf(seller), 990e18, "seller paid from the real escrow");
+        vm.assertEq(uint256(status(junkId)), uint256(AmnEscrow.Status.Open), "the junk escrow stays as it was");
+        vm.assertEq(escrow.totalEscrowed(address(0)), 1, "only the front-runner's wei is escrowed natively");
+    }
+
+    function test_fundNative_frontRunWithTheSameRefDoesNotBlockOrTakeTheEscrow() public {
+        address attacker = vm.addr(0xBAD1);
+        StandardToken junk = new StandardToken("Junk", "JNK", 18);
+        junk.mint(attacker, 1);
+        vm.deal(attacker, 1);
+        vm.startPrank(attacker);
+        junk.approve(address(escrow), 1);
+        escrow.fund(REF, address(junk), 1, attacker, attacker);
+        // The attacker's own reference is now used: their second try is refused, not the funder's.
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AlreadyFunded.selector, escrow.escrowId(attacker, REF)));
+        escrow.fundNative{value: 1}(REF, attacker, attacker);
+        vm.stopPrank();
+
+        vm.deal(funder, 2 ether);
+        vm.prank(funder);
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit AmnEscrow.Funded(PID, address(0), buyer, seller, 2 ether, funder, REF);
+        bytes32 id = escrow.fundNative{value: 2 ether}(REF, buyer, seller);
+        vm.assertEq(id, PID, "the funder's escrow");
+        assertOpen(PID, address(0), buyer, seller, 2 ether);
     }
 
     function test_fund_needsAllowanceAndARealToken() public {
         dai.mint(funder, 1e18);
         vm.prank(funder);
         vm.expectRevert(bytes("allowance"));
-        escrow.fund(PID, address(dai), 1e18, buyer, seller);
+        escrow.fund(REF, address(dai), 1e18, buyer, seller);
 
         // An address without code is not a token (SafeERC20 refuses the empty return).
         vm.prank(funder);
         vm.expectRevert();
-        escrow.fund(PID, address(0xdead), 1e18, buyer, seller);
+        escrow.fund(REF, address(0xdead), 1e18, buyer, seller);
     }
 
     function test_plainNativeTransferIsRefused() public {
@@ -365,7 +445,7 @@ contract AmnEscrowTest is EscrowFixture {
     // =============================================================================================
 
     function test_release_2of3PaysSellerAndFeeExactly() public {
-        fundDai(PID, 1000e18);
+        fundDai(REF, 1000e18);
         AmnEscrow.Release memory r = releaseOf(PID, 25e18);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
 
@@ -382,7 +462,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_anyQuorumAndAllThree() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         uint256[] memory all3 = new uint256[](3);
@@ -390,15 +470,14 @@ contract AmnEscrowTest is EscrowFixture {
         escrow.release(PID, r, sigs(d, all3));
         vm.assertEq(dai.balanceOf(seller), 10e18, "seller got everything, zero fee");
 
-        bytes32 id2 = keccak256("payment-2");
-        fundDai(id2, 10e18);
+        bytes32 id2 = fundDai(keccak256("payment-2"), 10e18);
         r = releaseOf(id2, 1e18);
         escrow.release(id2, r, sigs(escrow.releaseDigest(r), keyList(keys[0], keys[2])));
         vm.assertEq(uint256(status(id2)), uint256(AmnEscrow.Status.Released), "keys 0+2");
     }
 
     function test_release_nativePaysOut() public {
-        fundNative(PID, 2 ether);
+        fundNative(REF, 2 ether);
         AmnEscrow.Release memory r = releaseOf(PID, 0.1 ether);
         escrow.release(PID, r, quorum(escrow.releaseDigest(r)));
         vm.assertEq(seller.balance, 1.9 ether, "seller");
@@ -407,7 +486,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_oneSignatureIsNotEnough() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes[] memory one = new bytes[](1);
         one[0] = sign712(keys[0], escrow.releaseDigest(r));
@@ -419,7 +498,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_reorderedPairIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes[] memory s = sigs(escrow.releaseDigest(r), keyList(keys[1], keys[0]));
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.SignersNotAscending.selector, 1));
@@ -427,7 +506,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_duplicateSignerIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         bytes[] memory s = sigs(d, keyList(keys[0], keys[0]));
@@ -441,7 +520,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_nonCustodianIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         bytes[] memory s = new bytes[](2);
@@ -452,7 +531,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_malleableHighSIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         (uint8 v, bytes32 rr, bytes32 s) = vm.sign(keys[0], d);
@@ -468,7 +547,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_malformedSignaturesAreRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         bytes[] memory sg = quorum(d);
@@ -492,7 +571,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_wrongChainIdIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 digestHere = escrow.releaseDigest(r);
         bytes[] memory s = quorum(digestHere);
@@ -508,7 +587,7 @@ contract AmnEscrowTest is EscrowFixture {
 
     function test_release_wrongVerifyingContractIsRefused() public {
         AmnEscrow other = deploy(keys, 2); // same custodians, same chain, different address
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         bytes32 dOther = other.releaseDigest(r);
@@ -520,7 +599,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_expiredDeadlineIsRefused() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
 
@@ -533,7 +612,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_replayIsRefused() public {
-        fundDai(PID, 100e18);
+        fundDai(REF, 100e18);
         dai.mint(address(escrow), 100e18); // stray tokens: a replay would have something to take
         AmnEscrow.Release memory r = releaseOf(PID, 1e18);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
@@ -550,7 +629,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_ethSignFormAccepted() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         AmnEscrow.Release memory r = releaseOf(PID, 1e18);
         bytes32 d = escrow.releaseDigest(r);
         bytes[] memory s = new bytes[](2);
@@ -561,7 +640,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_ethSignWithoutVOffsetIsRefused() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         AmnEscrow.Release memory r = releaseOf(PID, 1e18);
         bytes32 d = escrow.releaseDigest(r);
         bytes[] memory s = quorum(d);
@@ -575,7 +654,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_alteredTermsAreRefused() public {
-        fundDai(PID, 100e18);
+        fundDai(REF, 100e18);
         AmnEscrow.Release memory approved = releaseOf(PID, 1e18);
         bytes[] memory s = quorum(escrow.releaseDigest(approved));
 
@@ -594,7 +673,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_release_termsMustMatchTheRecord() public {
-        fundDai(PID, 100e18);
+        fundDai(REF, 100e18);
         AmnEscrow.Release memory r;
 
         r = releaseOf(PID, 1e18);
@@ -658,7 +737,7 @@ contract AmnEscrowTest is EscrowFixture {
     // =============================================================================================
 
     function test_refund_2of3PaysBuyer() public {
-        fundDai(PID, 40e18);
+        fundDai(REF, 40e18);
         AmnEscrow.Refund memory r = refundOf(PID);
         vm.expectEmit(true, true, true, true, address(escrow));
         emit AmnEscrow.Refunded(PID, address(dai), buyer, 40e18, false);
@@ -670,14 +749,14 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_refund_native() public {
-        fundNative(PID, 1 ether);
+        fundNative(REF, 1 ether);
         AmnEscrow.Refund memory r = refundOf(PID);
         escrow.refund(PID, r, quorum(escrow.refundDigest(r)));
         vm.assertEq(buyer.balance, 1 ether, "buyer repaid");
     }
 
     function test_refund_termsMustMatchTheRecord() public {
-        fundDai(PID, 40e18);
+        fundDai(REF, 40e18);
         AmnEscrow.Refund memory r = refundOf(PID);
         r.amount = 39e18;
         bytes[] memory s = quorum(escrow.refundDigest(r));
@@ -698,7 +777,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_refund_checksSignaturesLikeRelease() public {
-        fundDai(PID, 40e18);
+        fundDai(REF, 40e18);
         AmnEscrow.Refund memory r = refundOf(PID);
         bytes32 d = escrow.refundDigest(r);
 
@@ -717,7 +796,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_refund_releaseApprovalCannotRefund() public {
-        fundDai(PID, 40e18);
+        fundDai(REF, 40e18);
         // Same fields where they overlap, but a Release digest is a different typed message.
         AmnEscrow.Release memory rel = releaseOf(PID, 0);
         AmnEscrow.Refund memory r = refundOf(PID);
@@ -732,7 +811,7 @@ contract AmnEscrowTest is EscrowFixture {
     // =============================================================================================
 
     function test_freeze_onlyArbiter() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         vm.prank(vm.addr(keys[0])); // not even a custodian
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotArbiter.selector, vm.addr(keys[0])));
         escrow.freeze(PID);
@@ -757,7 +836,7 @@ contract AmnEscrowTest is EscrowFixture {
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, PID));
         escrow.freeze(PID);
 
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         vm.prank(arbiter);
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotFrozen.selector, PID));
         escrow.unfreeze(PID);
@@ -770,7 +849,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_frozen_blocksOrdinaryReleaseAndRefund() public {
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory rel = releaseOf(PID, 0);
         AmnEscrow.Refund memory ref = refundOf(PID);
         bytes[] memory relSigs = quorum(escrow.releaseDigest(rel)); // collected before the dispute
@@ -786,7 +865,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_frozen_quorumResolutionReleases() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         vm.prank(arbiter);
         escrow.freeze(PID);
 
@@ -801,7 +880,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_frozen_quorumResolutionRefunds() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         vm.prank(arbiter);
         escrow.freeze(PID);
 
@@ -821,7 +900,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_unfreeze_restoresOrdinaryApprovals() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
         vm.startPrank(arbiter);
@@ -837,7 +916,7 @@ contract AmnEscrowTest is EscrowFixture {
     /// @dev Documented choice: a resolution approval is a stronger statement and also works on an
     /// escrow that is not (or no longer) frozen.
     function test_resolutionWorksWhenNotFrozen() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         AmnEscrow.Refund memory r = refundOf(PID);
         r.resolvesDispute = true;
         escrow.refund(PID, r, quorum(escrow.refundDigest(r)));
@@ -845,7 +924,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_arbiterCannotMoveFunds() public {
-        fundDai(PID, 10e18);
+        fundDai(REF, 10e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         r.resolvesDispute = true;
         bytes32 d = escrow.releaseDigest(r);
@@ -863,7 +942,7 @@ contract AmnEscrowTest is EscrowFixture {
     // =============================================================================================
 
     function test_reclaim_beforeAndAfterTheDelay() public {
-        fundDai(PID, 7e18);
+        fundDai(REF, 7e18);
         vm.assertEq(escrow.reclaimableAt(PID), START + RECLAIM_DELAY, "reclaimableAt");
 
         vm.warp(START + RECLAIM_DELAY - 1);
@@ -890,7 +969,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_reclaim_frozenWaitsTwiceAsLong() public {
-        fundNative(PID, 1 ether);
+        fundNative(REF, 1 ether);
         vm.prank(arbiter);
         escrow.freeze(PID);
         vm.assertEq(escrow.reclaimableAt(PID), START + 2 * RECLAIM_DELAY, "doubled");
@@ -907,7 +986,7 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     function test_reclaim_closedEscrowCannotBeReclaimed() public {
-        fundDai(PID, 7e18);
+        fundDai(REF, 7e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         escrow.release(PID, r, quorum(escrow.releaseDigest(r)));
         vm.warp(START + 10 * RECLAIM_DELAY);
@@ -918,11 +997,11 @@ contract AmnEscrowTest is EscrowFixture {
 
     function test_reclaim_reentrancyIsBlocked() public {
         ReentrantBuyer rb = new ReentrantBuyer(escrow);
-        bytes32 id2 = keccak256("payment-2");
+        bytes32 id2 = escrow.escrowId(funder, keccak256("payment-2"));
         vm.deal(funder, 2 ether);
         vm.startPrank(funder);
-        escrow.fundNative{value: 1 ether}(PID, address(rb), seller);
-        escrow.fundNative{value: 1 ether}(id2, address(rb), seller);
+        escrow.fundNative{value: 1 ether}(REF, address(rb), seller);
+        escrow.fundNative{value: 1 ether}(keccak256("payment-2"), address(rb), seller);
         vm.stopPrank();
 
         vm.warp(START + RECLAIM_DELAY);
@@ -967,7 +1046,7 @@ contract AmnEscrowTest is EscrowFixture {
         escrow.setCustodians(next, 3, 0, deadline, s);
 
         // Removed custodians can no longer approve; the new 3-of-4 set can.
-        fundDai(PID, 5e18);
+        fundDai(REF, 5e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         bytes32 d = escrow.releaseDigest(r);
         uint256[] memory old3 = new uint256[](3);
@@ -1053,7 +1132,7 @@ contract AmnEscrowTest is EscrowFixture {
         escrow.setArbiter(newArbiter, 0, deadline, quorum(d));
         vm.assertEq(escrow.arbiter(), newArbiter, "arbiter");
 
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         vm.prank(arbiter);
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotArbiter.selector, arbiter));
         escrow.freeze(PID);
@@ -1088,7 +1167,7 @@ contract AmnEscrowTest is EscrowFixture {
         escrow.setReclaimDelay(3651 days, 1, deadline, s);
 
         // The new delay applies to open escrows.
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         vm.warp(START + 30 days);
         vm.prank(buyer);
         escrow.reclaim(PID);
@@ -1110,7 +1189,7 @@ contract AmnEscrowTest is EscrowFixture {
 /// figures quoted in README.md (each call as its own transaction).
 contract AmnEscrowGasTest is EscrowFixture {
     function test_gas_release2of3_erc20() public {
-        fundDai(PID, 1000e18);
+        fundDai(REF, 1000e18);
         AmnEscrow.Release memory r = releaseOf(PID, 25e18);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
         escrow.release(PID, r, s);
@@ -1118,7 +1197,7 @@ contract AmnEscrowGasTest is EscrowFixture {
     }
 
     function test_gas_release3of3_erc20() public {
-        fundDai(PID, 1000e18);
+        fundDai(REF, 1000e18);
         AmnEscrow.Release memory r = releaseOf(PID, 25e18);
         uint256[] memory all3 = new uint256[](3);
         (all3[0], all3[1], all3[2]) = (keys[0], keys[1], keys[2]);
@@ -1131,7 +1210,7 @@ contract AmnEscrowGasTest is EscrowFixture {
         usdt.mint(funder, 1000e6);
         vm.startPrank(funder);
         usdt.approve(address(escrow), 1000e6);
-        escrow.fund(PID, address(usdt), 1000e6, buyer, seller);
+        escrow.fund(REF, address(usdt), 1000e6, buyer, seller);
         vm.stopPrank();
         AmnEscrow.Release memory r = releaseOf(PID, 25e6);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
@@ -1140,7 +1219,7 @@ contract AmnEscrowGasTest is EscrowFixture {
     }
 
     function test_gas_release2of3_native() public {
-        fundNative(PID, 1 ether);
+        fundNative(REF, 1 ether);
         AmnEscrow.Release memory r = releaseOf(PID, 0.025 ether);
         bytes[] memory s = quorum(escrow.releaseDigest(r));
         escrow.release(PID, r, s);
@@ -1148,7 +1227,7 @@ contract AmnEscrowGasTest is EscrowFixture {
     }
 
     function test_gas_refund2of3_erc20() public {
-        fundDai(PID, 1000e18);
+        fundDai(REF, 1000e18);
         AmnEscrow.Refund memory r = refundOf(PID);
         bytes[] memory s = quorum(escrow.refundDigest(r));
         escrow.refund(PID, r, s);

@@ -25,8 +25,8 @@ contract AmnEscrowFuzzTest is EscrowFixture {
     function testFuzz_releaseSplitsExactly(uint256 amount, uint256 fee, bool native) public {
         amount = bound(amount, 1, native ? 1e30 : type(uint128).max);
         fee = bound(fee, 0, amount);
-        if (native) fundNative(PID, amount);
-        else fundDai(PID, amount);
+        if (native) fundNative(REF, amount);
+        else fundDai(REF, amount);
 
         AmnEscrow.Release memory r = releaseOf(PID, fee);
         escrow.release(PID, r, quorum(escrow.releaseDigest(r)));
@@ -48,7 +48,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
         usdt.mint(funder, amount);
         vm.startPrank(funder);
         usdt.approve(address(escrow), amount);
-        escrow.fund(PID, address(usdt), amount, buyer, seller);
+        escrow.fund(REF, address(usdt), amount, buyer, seller);
         vm.stopPrank();
 
         AmnEscrow.Refund memory r = refundOf(PID);
@@ -64,7 +64,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
         t.mint(funder, amount);
         vm.startPrank(funder);
         t.approve(address(escrow), amount);
-        uint256 received = escrow.fund(PID, address(t), amount, buyer, seller);
+        (, uint256 received) = escrow.fund(REF, address(t), amount, buyer, seller);
         vm.stopPrank();
 
         vm.assertEq(received, amount - amount * bps / 10_000, "received");
@@ -81,7 +81,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
         }
         if (sum < sellerAmount) sum = type(uint256).max;
         vm.assume(sum != amount);
-        fundDai(PID, amount);
+        fundDai(REF, amount);
 
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         r.sellerAmount = sellerAmount;
@@ -97,7 +97,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
         dai.mint(funder, amount);
         vm.startPrank(funder);
         dai.approve(address(five), amount);
-        five.fund(PID, address(dai), amount, buyer, seller);
+        five.fund(REF, address(dai), amount, buyer, seller);
         vm.stopPrank();
     }
 
@@ -190,7 +190,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
     function testFuzz_deadline(uint256 lifetime, uint256 wait) public {
         lifetime = bound(lifetime, 0, 30 days);
         wait = bound(wait, 0, 60 days);
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         r.deadline = block.timestamp + lifetime;
         bytes[] memory s = quorum(escrow.releaseDigest(r));
@@ -201,7 +201,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
 
     function testFuzz_reclaimTiming(uint256 wait, bool freezeIt) public {
         wait = bound(wait, 0, 3 * RECLAIM_DELAY);
-        fundDai(PID, 1e18);
+        fundDai(REF, 1e18);
         if (freezeIt) {
             vm.prank(arbiter);
             escrow.freeze(PID);

@@ -28,7 +28,9 @@ abstract contract EscrowFixture is TestBase {
     address internal feeRecipient;
     address internal funder; // a deposit address sweeping into the escrow
 
-    bytes32 internal constant PID = keccak256("payment-1");
+    /// The funder's payment reference, and the id of the escrow the funder opens with it.
+    bytes32 internal constant REF = keccak256("payment-1");
+    bytes32 internal PID;
 
     function setUp() public virtual {
         vm.warp(START);
@@ -50,6 +52,7 @@ abstract contract EscrowFixture is TestBase {
         dai = new StandardToken("Dai (test)", "DAI", 18);
         usdt = new NoReturnToken();
         feeToken = new FeeOnTransferToken(100);
+        PID = escrow.escrowId(funder, REF);
     }
 
     function _three() private pure returns (uint256[] memory k) {
@@ -119,18 +122,19 @@ abstract contract EscrowFixture is TestBase {
 
     // ---- funding and approvals ----------------------------------------------------------------
 
-    function fundDai(bytes32 id, uint256 amount) internal {
+    /// @dev The funder opens an escrow with reference `ref`; returns its id.
+    function fundDai(bytes32 ref, uint256 amount) internal returns (bytes32 id) {
         dai.mint(funder, amount);
         vm.startPrank(funder);
         dai.approve(address(escrow), amount);
-        escrow.fund(id, address(dai), amount, buyer, seller);
+        (id,) = escrow.fund(ref, address(dai), amount, buyer, seller);
         vm.stopPrank();
     }
 
-    function fundNative(bytes32 id, uint256 amount) internal {
+    function fundNative(bytes32 ref, uint256 amount) internal returns (bytes32 id) {
         vm.deal(funder, amount);
         vm.prank(funder);
-        escrow.fundNative{value: amount}(id, buyer, seller);
+        id = escrow.fundNative{value: amount}(ref, buyer, seller);
     }
 
     /// @dev A Release for `id` paying `fee` to feeRecipient and the rest to the seller.
@@ -158,6 +162,16 @@ abstract contract EscrowFixture is TestBase {
             resolvesDispute: false,
             deadline: block.timestamp + 1 days
         });
+    }
+
+    /// @dev Asserts an escrow's record is open with exactly these terms.
+    function assertOpen(bytes32 id, address token, address buyer_, address seller_, uint256 amount) internal view {
+        (address t,, AmnEscrow.Status st,, address b, address s, uint256 a) = escrow.escrows(id);
+        vm.assertEq(uint256(st), uint256(AmnEscrow.Status.Open), "open");
+        vm.assertEq(t, token, "token");
+        vm.assertEq(b, buyer_, "buyer");
+        vm.assertEq(s, seller_, "seller");
+        vm.assertEq(a, amount, "amount");
     }
 
     function status(bytes32 id) internal view returns (AmnEscrow.Status s) {

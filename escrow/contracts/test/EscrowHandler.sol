@@ -48,16 +48,17 @@ contract EscrowHandler is TestBase {
         ++calls;
         address token = tokenList[tokenSeed % tokenList.length];
         amount = bound(amount, 1, 1e30);
-        bytes32 id = keccak256(abi.encode("handler", ids.length));
+        bytes32 ref = keccak256(abi.encode("handler", ids.length));
+        bytes32 id;
         address b = buyers[partySeed % 3];
         address s = sellers[(partySeed / 3) % 3];
         if (token == address(0)) {
             vm.deal(address(this), address(this).balance + amount);
-            escrow.fundNative{value: amount}(id, b, s);
+            id = escrow.fundNative{value: amount}(ref, b, s);
         } else {
             IMintable(token).mint(address(this), amount);
             IMintable(token).approve(address(escrow), amount);
-            escrow.fund(id, token, amount, b, s);
+            (id,) = escrow.fund(ref, token, amount, b, s);
         }
         ids.push(id);
         expectedStatus[id] = AmnEscrow.Status.Open;
