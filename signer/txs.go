@@ -98,6 +98,7 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 	if c == nil {
 		return fmt.Errorf("chain %d not configured", in.ChainID)
 	}
+	want := map[string]*call{} // each step's derivation, made once per pass
 	for range 8 { // at most a few steps per tick
 		txs, err := s.loadTxs(ctx, in.ID)
 		if err != nil {
@@ -105,7 +106,7 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 		}
 		// Nothing stored is trusted before it is held against the intent: what is broadcast,
 		// replaced or taken as mined is what this signer signed for it.
-		if err := s.checkRows(ctx, c, in, txs); err != nil {
+		if err := s.checkRows(ctx, c, in, txs, want); err != nil {
 			var r *Rejection
 			if errors.As(err, &r) {
 				return s.reject(ctx, in, r.Reason)
@@ -153,6 +154,7 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 			if err := s.signNew(ctx, c, in, next); err != nil {
 				return err
 			}
+			want[next.step] = next
 			continue
 		}
 		progressed, err := s.resolve(ctx, c, in, cur)
@@ -395,10 +397,9 @@ func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.I
 // checkRows holds every stored attempt of the intent against the intent: each row's raw bytes
 // must be a transaction for this chain, signed by the row's sender, whose hash, nonce, payload
 // and fees are the row's; and sender and payload must be those the intent derives for the step
-// (stepCall). Only such a row — one this signer wrote — is broadcast, replaced or looked up as
-// mined; any other rejects the intent.
-func (s *Signer) checkRows(ctx context.Context, c *Chain, in *intent.Intent, txs []txRow) error {
-	want := map[string]*call{}
+// (stepCall; want caches the derivations of one pass). Only such a row — one this signer wrote —
+// is broadcast, replaced or looked up as mined; any other rejects the intent.
+func (s *Signer) checkRows(ctx context.Context, c *Chain, in *intent.Intent, txs []txRow, want map[string]*call) error {
 	for _, r := range txs {
 		k, ok := want[r.Step]
 		if !ok {
