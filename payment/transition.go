@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/amanat/amn/ledger"
 )
@@ -68,6 +69,25 @@ func (SweepArgs) Kind() string { return "payment_sweep" }
 // InsertOpts keep one sweep job per payment.
 func (SweepArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: SweepQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// FreezeArgs asks for the escrow of a disputed payment to be frozen on chain (AmnEscrow.freeze,
+// by the signer, whose operator key is the contract's arbiter), so that approvals given before
+// the dispute cannot pay it out. Dispute enqueues it in its own transaction when the money is in
+// escrow or on its way there; the worker turns it into a freeze intent (package signer/intent).
+type FreezeArgs struct {
+	PaymentID string `json:"payment_id" river:"unique"`
+}
+
+// Kind is the job's stable name.
+func (FreezeArgs) Kind() string { return "payment_freeze" }
+
+// InsertOpts keep one waiting freeze job per payment, in the signer's queue.
+func (FreezeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: SweepQueue, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
 }
 
 // Detect records money seen arriving at the payment's deposit address, not yet final: a pending
@@ -354,11 +374,17 @@ func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) 
 	})
 }
 
-// Dispute freezes a payment: no release or refund until the dispute is resolved.
+// Dispute freezes a payment: no release or refund until the dispute is resolved. When the money
+// is in escrow (or being swept there) it also asks, in the same transaction, for the escrow to be
+// frozen on chain (FreezeArgs).
 func (s *Service) Dispute(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
 	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		p.DisputedFrom = p.State
-		return step{to: Disputed, reason: reason}, nil
+		st := step{to: Disputed, reason: reason}
+		if contains([]State{Sweeping, InEscrow, ReleasePending, RefundPending}, p.State) {
+			st.jobs = []river.JobArgs{FreezeArgs{PaymentID: p.ID.String()}}
+		}
+		return st, nil
 	})
 }
 

@@ -91,6 +91,11 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	if err := f.SetBalance(ctx, keys.OperatorAddress(), new(big.Int).Mul(big.NewInt(100), big.NewInt(1e18))); err != nil {
 		t.Fatal(err)
 	}
+	// The operator is the escrow's arbiter, as on a devnet that runs the signer: it freezes
+	// the escrows of disputed payments.
+	if err := f.SetArbiter(ctx, devnet.Account{Address: keys.OperatorAddress(), Key: op}); err != nil {
+		t.Fatal(err)
+	}
 	d, err := hd.ParseXpub(ring.Xpub())
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +126,8 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	}
 	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments),
 		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
+	// The package's worlds share one database: each gives up the lead when it ends.
+	t.Cleanup(func() { w.signer.Close() })
 	// The daily limit counts across the package's shared database: start each world afresh.
 	if _, err := admin.Exec(ctx, `UPDATE signer_intents SET signed_at = signed_at - interval '2 days' WHERE signed_at IS NOT NULL`); err != nil {
 		t.Fatal(err)
@@ -128,8 +135,10 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	return w
 }
 
-// restart replaces the signer with a new one on the same configuration (a process restart).
+// restart replaces the signer with a new one on the same configuration (a process restart: the
+// old one's lock connection closes with it).
 func (w *world) restart() {
+	w.signer.Close()
 	s, err := New(w.cfg)
 	if err != nil {
 		w.t.Fatal(err)

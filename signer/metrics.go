@@ -24,6 +24,8 @@ type Metrics struct {
 	tankLowWei *prometheus.GaugeVec   // amn_signer_gas_tank_low_wei{chain}
 	oldest     *prometheus.GaugeVec   // amn_signer_oldest_open_intent_seconds{kind}
 	auditOK    prometheus.Gauge       // amn_signer_audit_chain_ok (1 ok, 0 broken)
+	leader     prometheus.Gauge       // amn_signer_leader (1 while this process leads)
+	epoch      prometheus.Gauge       // amn_signer_leader_epoch
 }
 
 // NewMetrics registers the signer's series on reg.
@@ -41,8 +43,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		tankLowWei: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_gas_tank_low_wei", Help: "Gas tank balance below which the GasTankLow alert fires."}, []string{"chain"}),
 		oldest:     prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_oldest_open_intent_seconds", Help: "Age of the oldest open intent that the signer can act on, by kind."}, []string{"kind"}),
 		auditOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_audit_chain_ok", Help: "1 when the audit log's hash chain verified at the last check, 0 when broken."}),
+		leader:     prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_leader", Help: "1 while this signer process holds the leader lock and signs, 0 while it waits."}),
+		epoch:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_leader_epoch", Help: "The leader epoch this process took last (signer_leader)."}),
 	}
-	for _, c := range []prometheus.Collector{m.queueDepth, m.results, m.verifySecs, m.signSecs, m.signedTxs, m.replacedTx, m.gasUsed, m.gasWei, m.tankWei, m.tankLowWei, m.oldest, m.auditOK} {
+	for _, c := range []prometheus.Collector{m.queueDepth, m.results, m.verifySecs, m.signSecs, m.signedTxs, m.replacedTx, m.gasUsed, m.gasWei, m.tankWei, m.tankLowWei, m.oldest, m.auditOK, m.leader, m.epoch} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -55,7 +59,7 @@ func (m *Metrics) queue(open []*intent.Intent) {
 		return
 	}
 	m.queueDepth.Reset()
-	oldest := map[intent.Kind]float64{intent.Sweep: 0, intent.Release: 0, intent.Refund: 0, intent.GasTopup: 0}
+	oldest := map[intent.Kind]float64{intent.Sweep: 0, intent.Release: 0, intent.Refund: 0, intent.GasTopup: 0, intent.Freeze: 0}
 	for _, in := range open {
 		m.queueDepth.WithLabelValues(string(in.Kind), string(in.State)).Inc()
 		if in.State == intent.AwaitingApprovals {
@@ -105,6 +109,18 @@ func (m *Metrics) gas(chain, step string, used uint64, cost interface{ String() 
 	m.gasUsed.WithLabelValues(chain, step).Add(float64(used))
 	f, _ := parseFloat(cost.String())
 	m.gasWei.WithLabelValues(chain, step).Add(f)
+}
+
+func (m *Metrics) leading(on bool, epoch int64) {
+	if m == nil {
+		return
+	}
+	if on {
+		m.leader.Set(1)
+		m.epoch.Set(float64(epoch))
+	} else {
+		m.leader.Set(0)
+	}
 }
 
 // AuditChecked records the result of an audit verification.

@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/signer"
 )
@@ -25,12 +29,15 @@ func TestNonceNeverCarriesAnotherPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
+	// As a leading signer writes: under a leader epoch (migration 00013).
+	if _, err := pool.Exec(ctx, `UPDATE signer_leader SET epoch = epoch + 1, holder = 'nonce test'`); err != nil {
+		t.Fatal(err)
+	}
 	insert := func(attempt int, data string, fee int) error {
-		_, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data, gas,
+		return fencedExec(ctx, pool, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data, gas,
 			tip_cap, fee_cap, hash, raw, state) VALUES ($1, 'gas_topup', 77, '0x2222222222222222222222222222222222222222', 5, $2,
 			'0x3333333333333333333333333333333333333333', 0, $3, 21000, 1, $4, $5, '\x00', 'signed')`,
 			intentID, attempt, []byte(data), fee, fmt.Sprintf("0x%064x", attempt))
-		return err
 	}
 	if err := insert(1, "pay", 10); err != nil {
 		t.Fatal(err)
@@ -44,4 +51,16 @@ func TestNonceNeverCarriesAnotherPayload(t *testing.T) {
 	if err := insert(2, "pay", 13); err == nil {
 		t.Fatal("a second attempt 2 was accepted")
 	}
+}
+
+// fencedExec runs one statement in a transaction that names the current leader epoch, as the
+// signer's writes do.
+func fencedExec(ctx context.Context, pool *pgxpool.Pool, sql string, args ...any) error {
+	return db.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('amn.signer_epoch', (SELECT epoch::text FROM signer_leader), true)`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, sql, args...)
+		return err
+	})
 }

@@ -67,6 +67,14 @@ func TestRejections(t *testing.T) {
 		{name: "expired approval", amount: 5_000_005, opts: func(o *intent.RequestOptions) { o.TTL = 30 * time.Second }, prepare: func(_ *payment.Payment, in *intent.Intent) {
 			w.approve(in, c0, c1)
 		}, reason: "approvals expired"},
+		{name: "approvals valid too long", amount: 5_000_007, prepare: func(_ *payment.Payment, in *intent.Intent) {
+			// Written directly (the store refuses more than intent.MaxTTL): valid 72 hours.
+			in.Deadline = in.CreatedAt.Add(72 * time.Hour).Unix()
+			if _, err := w.admin.Exec(w.ctx, `UPDATE signer_intents SET deadline = $2 WHERE id = $1`, in.ID, in.Deadline); err != nil {
+				t.Fatal(err)
+			}
+			w.approve(in, c0, c1)
+		}, reason: "more than 24h0m0s after the intent was made"},
 		{name: "policy limit per transaction", amount: 20_000_000_000, prepare: func(_ *payment.Payment, in *intent.Intent) {
 			w.approve(in, c0, c1)
 		}, reason: "exceeds the per-transaction limit"},

@@ -35,16 +35,22 @@ func TestSignerRoleCannotWritePaymentsOrLedger(t *testing.T) {
 		t.Fatalf("current_user = %q, %v; want %s", role, err, signer.Role)
 	}
 
+	// Writes to the signer's tables name the leader epoch (migration 00013): the statements below
+	// take one, as a signer taking the lead does, and run in a transaction that names it.
+	fenced := func(q string) string {
+		return `BEGIN; SELECT set_config('amn.signer_epoch', (SELECT epoch::text FROM signer_leader), true); ` + q + `; COMMIT`
+	}
 	allowed := []string{
+		`UPDATE signer_leader SET epoch = epoch + 1, holder = 'role test', taken_at = now()`,
 		`SELECT count(*) FROM payments`,
 		`SELECT count(*) FROM payment_timeline`,
 		`SELECT count(*) FROM ledger_accounts`,
 		`SELECT count(*) FROM ledger_transfers`,
 		`SELECT count(*) FROM custody_approvals`,
 		`SELECT count(*) FROM custodians`,
-		`UPDATE signer_intents SET state = 'rejected', reason = 'test', updated_at = now() WHERE id = '` + intentID + `'`,
-		`INSERT INTO signer_nonces (chain_id, sender, next_nonce) VALUES (56, '0x2222222222222222222222222222222222222222', 0)`,
-		`UPDATE signer_nonces SET next_nonce = 1`,
+		fenced(`UPDATE signer_intents SET state = 'rejected', reason = 'test', updated_at = now() WHERE id = '` + intentID + `'`),
+		fenced(`INSERT INTO signer_nonces (chain_id, sender, next_nonce) VALUES (56, '0x2222222222222222222222222222222222222222', 0)`),
+		fenced(`UPDATE signer_nonces SET next_nonce = 1`),
 		// rolled back: other tests verify the whole audit chain
 		`BEGIN; INSERT INTO signer_audit (seq, prev_hash, hash, event, at) VALUES (1000000, '\x` + zeros + `', '\x` + ones + `', 'test', now()); ROLLBACK`,
 	}
@@ -69,6 +75,8 @@ func TestSignerRoleCannotWritePaymentsOrLedger(t *testing.T) {
 		`UPDATE custodians SET hardware = true`,
 		`UPDATE signer_audit SET event = 'forged'`,
 		`DELETE FROM signer_audit`,
+		`UPDATE signer_leader SET id = false`,
+		`DELETE FROM signer_leader`,
 		`SELECT count(*) FROM river_job`,
 		`SELECT count(*) FROM webhook_deliveries`,
 	}

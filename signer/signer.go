@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -14,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer/intent"
@@ -47,8 +47,12 @@ type Config struct {
 	// (AMN_CUSTODY_REQUIRE_HARDWARE).
 	RequireHardware bool
 	Poll            time.Duration // how often the queue is looked at; 0 means one second
-	Log             *slog.Logger
-	Metrics         *Metrics // nil: none
+	// MaxApprovalTTL is the longest a release or refund's approvals may stay valid: an intent
+	// whose deadline is further than this after its creation (or after now) is rejected. 0 means
+	// intent.MaxTTL (24 hours).
+	MaxApprovalTTL time.Duration
+	Log            *slog.Logger
+	Metrics        *Metrics // nil: none
 }
 
 // Signer works the intent queue.
@@ -60,11 +64,18 @@ type Signer struct {
 	log      *slog.Logger
 	m        *Metrics
 
+	mu  sync.Mutex
+	cur *leadership // nil while this signer does not lead
+
 	// Test hooks: simulate a crash (return an error) right after a transaction is signed and
-	// stored, or right after it is broadcast; adjust the fees of an attempt.
+	// stored, or right after it is broadcast; act just before a first attempt is signed; adjust
+	// the fees of an attempt; keep signing after the lock connection is lost (a signer that has
+	// not noticed yet: only the database's fence stops it).
+	beforeSign     func(step string) error
 	afterSign      func(step string) error
 	afterBroadcast func(step string) error
 	feeOverride    func(step string, attempt int, tip, feeCap *big.Int) (*big.Int, *big.Int)
+	keepLeadOnLoss bool
 }
 
 // New checks the configuration and returns a signer. Nothing runs until Run.
@@ -74,6 +85,9 @@ func New(cfg Config) (*Signer, error) {
 	}
 	if cfg.Poll == 0 {
 		cfg.Poll = time.Second
+	}
+	if cfg.MaxApprovalTTL == 0 {
+		cfg.MaxApprovalTTL = intent.MaxTTL
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -95,47 +109,54 @@ func New(cfg Config) (*Signer, error) {
 	return s, nil
 }
 
-// leaderLockKey makes one signer process active at a time; others wait.
-const leaderLockKey = 0x616d6e7369676e // "amnsign"
-
-// Run works the queue until ctx ends. Only one signer works at a time (a session advisory lock);
-// a second one waits until the first is gone.
+// Run works the queue until ctx ends. Only one signer works at a time: a second one waits until
+// the first is gone, then takes the lead with a new epoch. A signer whose lock connection fails
+// stops signing at once and waits to lead again.
 func (s *Signer) Run(ctx context.Context) error {
-	conn, err := s.cfg.Pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Release()
+	defer s.Close()
 	for {
-		var ok bool
-		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, int64(leaderLockKey)).Scan(&ok); err != nil {
+		l, err := s.lead(ctx, true)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.log.Error("signer cannot take the lead", "err", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(s.cfg.Poll):
+			}
+			continue
+		}
+		if err := s.took(ctx, l); err != nil {
+			s.Close()
+			if ctx.Err() != nil {
+				return nil
+			}
 			return err
 		}
-		if ok {
-			break
-		}
-		select {
-		case <-ctx.Done():
+		s.work(ctx, l)
+		if ctx.Err() != nil {
 			return nil
-		case <-time.After(s.cfg.Poll):
 		}
+		s.Close()
+		s.log.Warn("signer lost the lead: waiting to lead again", "epoch", l.epoch)
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(leaderLockKey)) //nolint:errcheck // released with the session anyway
-	if err := db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
-		return appendAudit(ctx, tx, AuditStarted, nil, "operator "+s.cfg.Keys.OperatorAddress().Hex())
-	}); err != nil {
-		return err
-	}
-	s.log.Info("signer working", "operator", s.cfg.Keys.OperatorAddress().Hex())
+}
+
+// work ticks until ctx ends or the lead is lost.
+func (s *Signer) work(ctx context.Context, l *leadership) {
 	t := time.NewTicker(s.cfg.Poll)
 	defer t.Stop()
 	for {
-		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil && l.ctx.Err() == nil {
 			s.log.Error("signer tick", "err", err)
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
+		case <-l.ctx.Done():
+			return
 		case <-t.C:
 		}
 	}
@@ -143,7 +164,16 @@ func (s *Signer) Run(ctx context.Context) error {
 
 // Tick looks at every open intent once and moves each as far as it can go now. Errors of one
 // intent are logged and do not stop the others; the first is returned.
+// A signer that does not lead takes the lead if it is free, else returns ErrNotLeader; the tick
+// stops the moment the lead is lost.
 func (s *Signer) Tick(ctx context.Context) error {
+	l, err := s.leader(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(l.ctx, cancel)()
 	rows, err := s.cfg.Pool.Query(ctx, `SELECT `+intent.Columns+` FROM signer_intents
 		WHERE state NOT IN ('done', 'rejected') ORDER BY created_at, id`)
 	if err != nil {
@@ -165,7 +195,13 @@ func (s *Signer) Tick(ctx context.Context) error {
 	s.m.queue(open)
 	var first error
 	for _, in := range open {
+		if ctx.Err() != nil {
+			return ErrNotLeader // the lead was lost mid-tick (or the caller stopped)
+		}
 		if err := s.advance(ctx, in); err != nil {
+			if errors.Is(err, ErrStaleEpoch) || errors.Is(err, ErrNotLeader) {
+				return err
+			}
 			s.log.Warn("intent not advanced", "intent_id", in.ID.String(), "kind", in.Kind, "state", in.State, "err", err)
 			if first == nil {
 				first = err
@@ -202,6 +238,9 @@ func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
 	case intent.Pending:
 		started := time.Now()
 		if _, err := s.verify(ctx, in); err != nil {
+			if errors.Is(err, errWaiting) {
+				return nil
+			}
 			var r *Rejection
 			if errors.As(err, &r) {
 				return s.reject(ctx, in, r.Reason)
@@ -214,6 +253,8 @@ func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
 		s.m.verified(time.Since(started))
 		fallthrough
 	case intent.Approved, intent.Signing, intent.Broadcast:
+		// Whatever state the row claims (another role may have written it), drive verifies the
+		// intent again before each signature and holds every stored attempt against it.
 		return s.drive(ctx, in)
 	case intent.Confirmed:
 		return s.setState(ctx, in, intent.Confirmed, intent.Done, "", AuditDone, fmt.Sprintf("gas used %d, cost %s wei", in.GasUsed, in.GasCost))
@@ -232,6 +273,8 @@ func describe(in *intent.Intent) string {
 		return fmt.Sprintf("sweep payment %s: %s of token %s into escrow %s, chain %d", in.PaymentID, in.Amount, in.Token.Hex(), in.Contract.Hex(), in.ChainID)
 	case intent.GasTopup:
 		return fmt.Sprintf("gas top-up: %s wei from the gas tank to %s, chain %d", in.Amount, in.Recipient.Hex(), in.ChainID)
+	case intent.Freeze:
+		return fmt.Sprintf("freeze escrow of disputed payment %s in %s, chain %d", in.PaymentID, in.Contract.Hex(), in.ChainID)
 	}
 	return string(in.Kind)
 }
@@ -239,7 +282,7 @@ func describe(in *intent.Intent) string {
 // setState moves an intent from one state to another and appends the audit row, in one
 // transaction. It fails if the intent is no longer in from (someone else moved it).
 func (s *Signer) setState(ctx context.Context, in *intent.Intent, from, to intent.State, reason, event, detail string) error {
-	err := db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+	err := s.fenced(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE signer_intents SET state = $3, reason = $4, updated_at = now() WHERE id = $1 AND state = $2`,
 			in.ID, string(from), string(to), reason)
 		if err != nil {
@@ -274,6 +317,9 @@ type Rejection struct{ Reason string }
 func (r *Rejection) Error() string { return r.Reason }
 
 func rejectf(format string, a ...any) error { return &Rejection{Reason: fmt.Sprintf(format, a...)} }
+
+// errWaiting: the intent cannot be checked yet (a freeze waits for its escrow to be funded).
+var errWaiting = errors.New("waiting")
 
 // uuidPtr is for audit rows.
 func uuidPtr(id uuid.UUID) *uuid.UUID { return &id }

@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
@@ -31,10 +32,15 @@ const (
 	StepFund     = "fund"      // deposit: escrow.fund(...) (sweep)
 	StepRelease  = "release"   // operator: escrow.release(...)
 	StepRefund   = "refund"    // operator: escrow.refund(...)
+	StepFreeze   = "freeze"    // operator (the escrow's arbiter): escrow.freeze(paymentId)
 )
 
 // fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k).
 const fundGasBudget = 250_000
+
+// sweepTopupGas bounds a sweep's gas top-up: at most this much gas at the chain's fee cap. What
+// a sweep needs (approve × 1.25 + fundGasBudget, or fundNative × 1.5) stays well below it.
+const sweepTopupGas = 500_000
 
 // txRow is one attempt (signer_txs).
 type txRow struct {
@@ -79,7 +85,12 @@ type call struct {
 	to    common.Address
 	value *big.Int
 	data  []byte
+	// maxValue, when set, bounds the value instead of fixing it: a sweep's gas top-up sends what
+	// the deposit lacked at the fees of its first attempt, which later attempts carry again.
+	maxValue *big.Int
 }
+
+func (k *call) sender() common.Address { return crypto.PubkeyToAddress(k.key.PublicKey) }
 
 // drive signs, broadcasts, replaces and confirms the intent's transactions, one step at a time.
 func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
@@ -87,9 +98,19 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 	if c == nil {
 		return fmt.Errorf("chain %d not configured", in.ChainID)
 	}
+	want := map[string]*call{} // each step's derivation, made once per pass
 	for range 8 { // at most a few steps per tick
 		txs, err := s.loadTxs(ctx, in.ID)
 		if err != nil {
+			return err
+		}
+		// Nothing stored is trusted before it is held against the intent: what is broadcast,
+		// replaced or taken as mined is what this signer signed for it.
+		if err := s.checkRows(ctx, c, in, txs, want); err != nil {
+			var r *Rejection
+			if errors.As(err, &r) {
+				return s.reject(ctx, in, r.Reason)
+			}
 			return err
 		}
 		cur := lastGroup(txs)
@@ -101,6 +122,9 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 				}
 			}
 			next, err := s.nextStep(ctx, c, in, done)
+			if errors.Is(err, errWaiting) {
+				return nil
+			}
 			if err != nil {
 				var r *Rejection
 				if errors.As(err, &r) && cur == nil {
@@ -130,6 +154,7 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 			if err := s.signNew(ctx, c, in, next); err != nil {
 				return err
 			}
+			want[next.step] = next
 			continue
 		}
 		progressed, err := s.resolve(ctx, c, in, cur)
@@ -164,112 +189,201 @@ func lastGroup(txs []txRow) []txRow {
 	return g
 }
 
-// nextStep decides the next transaction of the intent, or nil when it has made them all.
-func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool) (*call, error) {
+// finished reports whether every step of the intent is done.
+func finished(in *intent.Intent, done map[string]bool) bool {
 	switch in.Kind {
 	case intent.Sweep:
-		p, err := s.payments.Get(ctx, in.PaymentID)
-		if err != nil {
-			return nil, err
-		}
-		key, err := s.cfg.Keys.Ring.PrivateKey(p.DepositIndex)
-		if err != nil {
-			return nil, rejectf("deriving the deposit key %d failed", p.DepositIndex)
-		}
-		if crypto.PubkeyToAddress(key.PublicKey) != p.Deposit {
-			return nil, rejectf("deposit index %d does not derive %s", p.DepositIndex, p.Deposit.Hex())
-		}
-		erc20, _ := bindings.ERC20MetaData.GetAbi()
-		esc, _ := bindings.AmnEscrowMetaData.GetAbi()
-		if in.Token == chain.NativeToken {
-			return s.nextNativeSweepStep(ctx, c, in, p, key, done)
-		}
-		switch {
-		case !done[StepApprove]:
-			data, err := erc20.Pack("approve", c.Escrow, in.Amount)
-			if err != nil {
-				return nil, err
-			}
-			approve := &call{step: StepApprove, key: key, to: in.Token, value: new(big.Int), data: data}
-			if done[StepGasTopup] {
-				return approve, nil
-			}
-			need, err := s.gasNeeded(ctx, c, p.Deposit, approve)
-			if err != nil {
-				return nil, err
-			}
-			bal, err := c.Client.BalanceAt(ctx, p.Deposit, nil)
-			if err != nil {
-				return nil, err
-			}
-			if bal.Cmp(need) >= 0 {
-				return approve, nil
-			}
-			return &call{step: StepGasTopup, key: s.cfg.Keys.Operator, to: p.Deposit, value: new(big.Int).Sub(need, bal)}, nil
-		case !done[StepFund]:
-			data, err := esc.Pack("fund", payment.EscrowRef(p.ID), in.Token, in.Amount, in.Buyer, in.Seller)
-			if err != nil {
-				return nil, err
-			}
-			return &call{step: StepFund, key: key, to: c.Escrow, value: new(big.Int), data: data}, nil
-		}
-		return nil, nil
+		return done[StepFund]
 	case intent.GasTopup:
-		if done[StepGasTopup] {
-			return nil, nil
+		return done[StepGasTopup]
+	case intent.Release:
+		return done[StepRelease]
+	case intent.Refund:
+		return done[StepRefund]
+	case intent.Freeze:
+		return done[StepFreeze]
+	}
+	return false
+}
+
+// nextStep decides the next transaction of the intent, or nil when it has made them all. It
+// verifies the whole intent again first, whatever state its row claims: nothing is signed on the
+// strength of an earlier check, nor of a state another role could have written.
+func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool) (*call, error) {
+	if finished(in, done) {
+		return nil, nil
+	}
+	sigs, err := s.verify(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	switch in.Kind {
+	case intent.Sweep:
+		if in.Token == chain.NativeToken {
+			return s.nextNativeSweepStep(ctx, c, in, done)
 		}
-		return &call{step: StepGasTopup, key: s.cfg.Keys.Operator, to: in.Recipient, value: new(big.Int).Set(in.Amount)}, nil
-	case intent.Release, intent.Refund:
-		step := StepRelease
-		if in.Kind == intent.Refund {
-			step = StepRefund
+		if done[StepApprove] {
+			return s.stepCall(ctx, c, in, StepFund, nil)
 		}
-		if done[step] {
-			return nil, nil
+		approve, err := s.stepCall(ctx, c, in, StepApprove, nil)
+		if err != nil || done[StepGasTopup] {
+			return approve, err
 		}
-		// Re-check everything just before signing: a dispute may have been opened, the deadline
-		// moves on, custodians may have changed. The approvals it checked are the signatures.
-		sigs, err := s.verify(ctx, in)
+		deposit := approve.sender()
+		need, err := s.gasNeeded(ctx, c, deposit, approve)
 		if err != nil {
 			return nil, err
+		}
+		return s.topupOr(ctx, c, in, deposit, need, approve)
+	case intent.GasTopup:
+		return s.stepCall(ctx, c, in, StepGasTopup, nil)
+	case intent.Release:
+		return s.stepCall(ctx, c, in, StepRelease, sigs)
+	case intent.Refund:
+		return s.stepCall(ctx, c, in, StepRefund, sigs)
+	case intent.Freeze:
+		return s.stepCall(ctx, c, in, StepFreeze, nil)
+	}
+	return nil, rejectf("unknown intent kind %q", in.Kind)
+}
+
+// topupOr is step when the deposit holds need wei, else the gas top-up of the difference.
+func (s *Signer) topupOr(ctx context.Context, c *Chain, in *intent.Intent, deposit common.Address, need *big.Int, step *call) (*call, error) {
+	bal, err := c.Client.BalanceAt(ctx, deposit, nil)
+	if err != nil {
+		return nil, err
+	}
+	if bal.Cmp(need) >= 0 {
+		return step, nil
+	}
+	topup, err := s.stepCall(ctx, c, in, StepGasTopup, nil)
+	if err != nil {
+		return nil, err
+	}
+	topup.value = new(big.Int).Sub(need, bal)
+	if topup.value.Cmp(topup.maxValue) > 0 {
+		return nil, rejectf("the deposit lacks %s wei of gas, more than a sweep's top-up may send (%s)", topup.value, topup.maxValue)
+	}
+	return topup, nil
+}
+
+// stepCall derives a step's transaction — who sends it, to where, with what value and data — from
+// the intent, the payment, the signer's own keys and configuration, and (release, refund) the
+// custodians' approvals it verifies itself. Nothing of it comes from signer_txs. The deposit key
+// is derived from the payment's deposit index only once it is known to derive the payment's
+// deposit address (depositKey).
+func (s *Signer) stepCall(ctx context.Context, c *Chain, in *intent.Intent, step string, sigs [][]byte) (*call, error) {
+	esc, _ := bindings.AmnEscrowMetaData.GetAbi()
+	op := s.cfg.Keys.Operator
+	var (
+		k   = &call{step: step, key: op, value: new(big.Int)}
+		err error
+	)
+	switch {
+	case in.Kind == intent.Sweep && (step == StepGasTopup || step == StepApprove || step == StepFund):
+		var p *payment.Payment
+		var key *ecdsa.PrivateKey
+		if p, key, err = s.sweepKey(ctx, in); err != nil {
+			return nil, err
+		}
+		if step == StepGasTopup {
+			k.to, k.maxValue = p.Deposit, new(big.Int).Mul(big.NewInt(sweepTopupGas), c.MaxFeeCap)
+			return k, nil
+		}
+		k.key = key
+		switch {
+		case step == StepApprove && in.Token != chain.NativeToken:
+			erc20, _ := bindings.ERC20MetaData.GetAbi()
+			k.to = in.Token
+			k.data, err = erc20.Pack("approve", c.Escrow, in.Amount)
+		case step == StepFund && in.Token == chain.NativeToken:
+			k.to, k.value = c.Escrow, new(big.Int).Set(in.Amount)
+			k.data, err = esc.Pack("fundNative", payment.EscrowRef(p.ID), in.Buyer, in.Seller)
+		case step == StepFund:
+			k.to = c.Escrow
+			k.data, err = esc.Pack("fund", payment.EscrowRef(p.ID), in.Token, in.Amount, in.Buyer, in.Seller)
+		default:
+			return nil, rejectf("a native sweep has no %s step", step)
+		}
+	case in.Kind == intent.GasTopup && step == StepGasTopup:
+		if in.Amount == nil {
+			return nil, rejectf("a gas top-up needs an amount")
+		}
+		k.to, k.value = in.Recipient, new(big.Int).Set(in.Amount)
+	case in.Kind == intent.Release && step == StepRelease, in.Kind == intent.Refund && step == StepRefund:
+		if sigs == nil {
+			if sigs, _, err = s.quorum(ctx, c, in); err != nil {
+				return nil, err
+			}
 		}
 		m, err := in.Message()
 		if err != nil {
-			return nil, err
+			return nil, rejectf("%v", err)
 		}
-		esc, _ := bindings.AmnEscrowMetaData.GetAbi()
-		var data []byte
+		k.to = c.Escrow
 		switch m := m.(type) {
 		case escrow.Release:
-			data, err = esc.Pack("release", m.PaymentID, m.Binding(), sigs)
+			k.data, err = esc.Pack("release", m.PaymentID, m.Binding(), sigs)
 		case escrow.Refund:
-			data, err = esc.Pack("refund", m.PaymentID, m.Binding(), sigs)
+			k.data, err = esc.Pack("refund", m.PaymentID, m.Binding(), sigs)
 		}
 		if err != nil {
+			return nil, rejectf("%s call: %v", step, err)
+		}
+	case in.Kind == intent.Freeze && step == StepFreeze:
+		// Freezing only blocks payouts: the escrow id may come from the payment row.
+		var p *payment.Payment
+		if p, err = s.payments.Get(ctx, in.PaymentID); err != nil {
 			return nil, err
 		}
-		return &call{step: step, key: s.cfg.Keys.Operator, to: c.Escrow, value: new(big.Int), data: data}, nil
+		k.to = c.Escrow
+		k.data, err = esc.Pack("freeze", p.EscrowID())
+	default:
+		return nil, rejectf("a %s intent has no %q step", in.Kind, step)
 	}
-	return nil, rejectf("unknown intent kind %q", in.Kind)
+	if err != nil {
+		return nil, rejectf("%s call: %v", step, err)
+	}
+	return k, nil
+}
+
+// sweepKey is a sweep's payment and its deposit key.
+func (s *Signer) sweepKey(ctx context.Context, in *intent.Intent) (*payment.Payment, *ecdsa.PrivateKey, error) {
+	p, err := s.payments.Get(ctx, in.PaymentID)
+	if errors.Is(err, payment.ErrNotFound) {
+		return nil, nil, rejectf("payment %s does not exist", in.PaymentID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := s.depositKey(p)
+	return p, key, err
+}
+
+// depositKey is the one way to a deposit's private key: derived from the payment's deposit index,
+// and only if it derives the payment's deposit address (the index is a row another role could
+// change; the address is what the buyer paid).
+func (s *Signer) depositKey(p *payment.Payment) (*ecdsa.PrivateKey, error) {
+	key, err := s.cfg.Keys.Ring.PrivateKey(p.DepositIndex)
+	if err != nil {
+		return nil, rejectf("deriving the deposit key of index %d failed", p.DepositIndex)
+	}
+	if crypto.PubkeyToAddress(key.PublicKey) != p.Deposit {
+		return nil, rejectf("deposit index %d does not derive the payment's deposit address %s", p.DepositIndex, p.Deposit.Hex())
+	}
+	return key, nil
 }
 
 // nextNativeSweepStep: a sweep of the chain's own currency is fundNative(ref, buyer, seller)
 // with value = amount from the deposit, after a top-up only if the deposit lacks the
 // amount plus the gas (estimate × 1.5 at today's fee cap).
-func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, key *ecdsa.PrivateKey, done map[string]bool) (*call, error) {
-	if done[StepFund] {
-		return nil, nil
+func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool) (*call, error) {
+	fund, err := s.stepCall(ctx, c, in, StepFund, nil)
+	if err != nil || done[StepGasTopup] {
+		return fund, err
 	}
-	esc, _ := bindings.AmnEscrowMetaData.GetAbi()
-	data, err := esc.Pack("fundNative", payment.EscrowRef(p.ID), in.Buyer, in.Seller)
-	if err != nil {
-		return nil, err
-	}
-	fund := &call{step: StepFund, key: key, to: c.Escrow, value: new(big.Int).Set(in.Amount), data: data}
-	if done[StepGasTopup] {
-		return fund, nil
-	}
-	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: p.Deposit, To: &fund.to, Data: fund.data, Value: fund.value})
+	deposit := fund.sender()
+	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: deposit, To: &fund.to, Data: fund.data, Value: fund.value})
 	if err != nil {
 		if isRevert(err) {
 			return nil, rejectf("fundNative would fail on chain: %v", err)
@@ -282,14 +396,66 @@ func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.I
 	}
 	need := new(big.Int).Mul(new(big.Int).SetUint64(gas*3/2), feeCap)
 	need.Add(need, in.Amount)
-	bal, err := c.Client.BalanceAt(ctx, p.Deposit, nil)
-	if err != nil {
-		return nil, err
+	return s.topupOr(ctx, c, in, deposit, need, fund)
+}
+
+// checkRows holds every stored attempt of the intent against the intent: each row's raw bytes
+// must be a transaction for this chain, signed by the row's sender, whose hash, nonce, payload
+// and fees are the row's; and sender and payload must be those the intent derives for the step
+// (stepCall; want caches the derivations of one pass). Only such a row — one this signer wrote —
+// is broadcast, replaced or looked up as mined; any other rejects the intent.
+func (s *Signer) checkRows(ctx context.Context, c *Chain, in *intent.Intent, txs []txRow, want map[string]*call) error {
+	for _, r := range txs {
+		k, ok := want[r.Step]
+		if !ok {
+			var err error
+			if k, err = s.stepCall(ctx, c, in, r.Step, nil); err != nil {
+				var rej *Rejection
+				if errors.As(err, &rej) {
+					return rejectf("signer_txs row %d (%s, tx %s) does not match the intent: %s", r.ID, r.Step, r.Hash.Hex(), rej.Reason)
+				}
+				return err
+			}
+			want[r.Step] = k
+		}
+		if why := matchRow(c, r, k); why != "" {
+			return rejectf("signer_txs row %d (%s, %s nonce %d, tx %s) does not match the intent: %s",
+				r.ID, r.Step, r.Sender.Hex(), r.Nonce, r.Hash.Hex(), why)
+		}
 	}
-	if bal.Cmp(need) >= 0 {
-		return fund, nil
+	return nil
+}
+
+// matchRow says what is wrong with a stored attempt of step k, or "".
+func matchRow(c *Chain, r txRow, k *call) string {
+	var t types.Transaction
+	if err := t.UnmarshalBinary(r.Raw); err != nil {
+		return "its raw bytes are not a transaction"
 	}
-	return &call{step: StepGasTopup, key: s.cfg.Keys.Operator, to: p.Deposit, value: new(big.Int).Sub(need, bal)}, nil
+	if t.Hash() != r.Hash {
+		return fmt.Sprintf("its raw bytes are transaction %s", t.Hash().Hex())
+	}
+	from, err := types.Sender(types.LatestSignerForChainID(new(big.Int).SetUint64(c.ID)), &t)
+	if err != nil || from != r.Sender {
+		return "its transaction is not signed by its sender for this chain"
+	}
+	if t.Nonce() != r.Nonce || t.To() == nil || *t.To() != r.To || t.Value().Cmp(r.Value) != 0 || !bytes.Equal(t.Data(), r.Data) ||
+		t.Gas() != r.Gas || t.GasTipCap().Cmp(r.Tip) != 0 || t.GasFeeCap().Cmp(r.Cap) != 0 {
+		return "its transaction carries another nonce, payload or fees than the row"
+	}
+	switch {
+	case r.Sender != k.sender():
+		return fmt.Sprintf("sent by %s; the intent's %s step is sent by %s", r.Sender.Hex(), k.step, k.sender().Hex())
+	case r.To != k.to:
+		return fmt.Sprintf("to %s; the intent's %s step goes to %s", r.To.Hex(), k.step, k.to.Hex())
+	case k.maxValue != nil && r.Value.Cmp(k.maxValue) > 0:
+		return fmt.Sprintf("value %s; a %s step sends at most %s", r.Value, k.step, k.maxValue)
+	case k.maxValue == nil && r.Value.Cmp(k.value) != 0:
+		return fmt.Sprintf("value %s; the intent's %s step sends %s", r.Value, k.step, k.value)
+	case !bytes.Equal(r.Data, k.data):
+		return fmt.Sprintf("its call data is not the intent's %s call", k.step)
+	}
+	return ""
 }
 
 // gasNeeded is what the deposit must hold to pay for approve and fund at today's fees.
@@ -351,8 +517,13 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 	if s.feeOverride != nil {
 		tip, feeCap = s.feeOverride(k.step, 1, tip, feeCap)
 	}
+	if s.beforeSign != nil {
+		if err := s.beforeSign(k.step); err != nil {
+			return err
+		}
+	}
 	row := txRow{Step: k.step, Sender: from, Attempt: 1, To: k.to, Value: k.value, Data: k.data, Gas: gas, Tip: tip, Cap: feeCap}
-	err = db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+	err = s.fenced(ctx, func(tx pgx.Tx) error {
 		nonce, err := s.reserveNonce(ctx, tx, c, from)
 		if err != nil {
 			return err
@@ -376,6 +547,10 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 		return err
 	}
 	in.State = intent.Signing
+	if in.SignedAt == nil {
+		now := time.Now()
+		in.SignedAt = &now
+	}
 	s.m.signed(c.Key, k.step)
 	if s.afterSign != nil {
 		if err := s.afterSign(k.step); err != nil {
@@ -468,7 +643,7 @@ func (s *Signer) broadcast(ctx context.Context, c *Chain, in *intent.Intent, row
 			return fmt.Errorf("broadcasting %s %s: %w", row.Step, row.Hash.Hex(), err)
 		}
 	}
-	err = db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+	err = s.fenced(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE signer_txs SET state = 'broadcast', updated_at = now() WHERE id = $1 AND state = 'signed'`, row.ID); err != nil {
 			return err
 		}
@@ -528,7 +703,7 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 		if time.Since(last.Created) < c.StuckAfter {
 			return false, nil
 		}
-		return false, s.replace(ctx, c, in, last)
+		return false, s.replace(ctx, c, in, group)
 	}
 	fin, err := c.Client.HeaderByNumber(ctx, big.NewInt(int64(rpc.FinalizedBlockNumber)))
 	if err != nil {
@@ -553,7 +728,7 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 	// The attempt's row moves once: a later look at the same receipt (a reverted step whose
 	// rejection failed and is retried) neither counts its gas again nor logs it again.
 	recorded := false
-	err = db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
+	err = s.fenced(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE signer_txs SET state = $2, block_number = $3, gas_used = $4, effective_gas_price = $5, updated_at = now()
 			WHERE id = $1 AND state NOT IN ('confirmed', 'failed')`, mined.ID, state, rcpt.BlockNumber.Int64(), int64(rcpt.GasUsed), db.Numeric(rcpt.EffectiveGasPrice))
 		if err != nil {
@@ -589,7 +764,8 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 
 // replace re-signs a stuck attempt at the same nonce with the same payload and fees at least
 // 10% higher (what nodes require to replace), up to the chain's fee cap.
-func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, last txRow) error {
+func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, group []txRow) error {
+	last := group[len(group)-1]
 	bump := func(x *big.Int) *big.Int { // ceil(x * 1.1) + 1
 		y := new(big.Int).Mul(x, big.NewInt(110))
 		y.Add(y, big.NewInt(99))
@@ -619,23 +795,38 @@ func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, last 
 		s.log.Warn("stuck transaction at the fee cap: not replaced", "intent_id", in.ID.String(), "tx", last.Hash.Hex(), "fee_cap", c.MaxFeeCap.String())
 		return nil
 	}
-	key := s.cfg.Keys.Operator
-	if last.Sender != s.cfg.Keys.OperatorAddress() {
-		p, err := s.payments.Get(ctx, in.PaymentID)
-		if err != nil {
+	// A replacement is a new signature: the intent is verified again and the transaction rebuilt
+	// from it. From the stored attempts come only the nonce and, for a sweep's gas top-up, the
+	// value its first attempt sent (checkRows held both to what this signer signed).
+	sigs, err := s.verify(ctx, in)
+	if err != nil {
+		var r *Rejection
+		if !errors.As(err, &r) {
 			return err
 		}
-		if key, err = s.cfg.Keys.Ring.PrivateKey(p.DepositIndex); err != nil {
-			return errors.New("deriving the deposit key failed")
+		// The check may fail because an attempt was mined meanwhile (the escrow now exists or
+		// is closed): then there is nothing to replace.
+		if mined, merr := s.anyMined(ctx, c, group); merr != nil || mined {
+			return merr
 		}
-		if crypto.PubkeyToAddress(key.PublicKey) != last.Sender {
-			return fmt.Errorf("attempt sender %s is neither the operator nor the payment's deposit", last.Sender.Hex())
-		}
+		return s.reject(ctx, in, fmt.Sprintf("not replacing the stuck %s transaction %s: %s", last.Step, last.Hash.Hex(), r.Reason))
 	}
-	row := last
-	row.Attempt, row.Tip, row.Cap = last.Attempt+1, tip, feeCap
-	err := db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
-		if err := s.storeAttempt(ctx, tx, c, in, &row, key); err != nil {
+	k, err := s.stepCall(ctx, c, in, last.Step, sigs)
+	if err != nil {
+		var r *Rejection
+		if errors.As(err, &r) {
+			return s.reject(ctx, in, fmt.Sprintf("not replacing the stuck %s transaction %s: %s", last.Step, last.Hash.Hex(), r.Reason))
+		}
+		return err
+	}
+	value := k.value
+	if k.maxValue != nil {
+		value = last.Value
+	}
+	row := txRow{Step: last.Step, Sender: k.sender(), Nonce: last.Nonce, Attempt: last.Attempt + 1, To: k.to, Value: value,
+		Data: k.data, Gas: last.Gas, Tip: tip, Cap: feeCap}
+	err = s.fenced(ctx, func(tx pgx.Tx) error {
+		if err := s.storeAttempt(ctx, tx, c, in, &row, k.key); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, AuditReplaced, uuidPtr(in.ID), fmt.Sprintf("%s nonce %d: tx %s replaces %s, fee cap %s → %s, tip %s → %s",
@@ -646,6 +837,20 @@ func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, last 
 	}
 	s.m.replaced(c.Key)
 	return s.broadcast(ctx, c, in, row)
+}
+
+// anyMined reports whether an attempt of the group has a receipt.
+func (s *Signer) anyMined(ctx context.Context, c *Chain, group []txRow) (bool, error) {
+	for _, t := range group {
+		_, err := c.Client.TransactionReceipt(ctx, t.Hash)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 func isUnderpriced(err error) bool {

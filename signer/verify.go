@@ -106,6 +106,8 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 	switch in.Kind {
 	case intent.Sweep:
 		return nil, s.verifySweep(ctx, c, in, p, buyer, rec.Status)
+	case intent.Freeze:
+		return nil, s.verifyFreeze(ctx, es, in, p, rec.Status, rec.Frozen)
 	case intent.Release, intent.Refund:
 		if in.EscrowID != p.EscrowID() {
 			return nil, rejectf("intent pays out escrow %s; the payment's escrow is %s", in.EscrowID.Hex(), p.EscrowID().Hex())
@@ -113,29 +115,21 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 		if p.State == payment.Disputed {
 			return nil, rejectf("payment is disputed: no release or refund until the dispute is resolved")
 		}
-		want := payment.ReleasePending
-		if in.Kind == intent.Refund {
-			want = payment.RefundPending
-		}
-		if p.State != want {
-			return nil, rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
-		}
-		// The books: the payment's money went into escrow and has not left it.
-		sweep, err := s.books.LookupTransfer(ctx, ledger.DeriveID("payment/sweep\x00"+p.ID.String()))
-		if errors.Is(err, ledger.ErrTransferNotFound) {
-			return nil, rejectf("the ledger has no sweep of payment %s into escrow", p.ID)
-		} else if err != nil {
+		if err := s.checkTTL(in); err != nil {
 			return nil, err
 		}
-		if sweep.Amount.Cmp(p.Received) != 0 {
-			return nil, rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
+		want, submitted := payment.ReleasePending, payment.Releasing
+		if in.Kind == intent.Refund {
+			want, submitted = payment.RefundPending, payment.Refunding
 		}
-		for _, k := range []string{"payment/release", "payment/refund"} {
-			if _, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err == nil {
-				return nil, rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
-			} else if !errors.Is(err, ledger.ErrTransferNotFound) {
-				return nil, err
-			}
+		// Once this signer has signed the payout, the worker moves the payment on (and the
+		// ledger reserves the payout): a replacement still finds it so.
+		inFlight := p.State == submitted && in.SignedAt != nil
+		if p.State != want && !inFlight {
+			return nil, rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
+		}
+		if err := s.checkEscrowBooks(ctx, in, p, inFlight); err != nil {
+			return nil, err
 		}
 		// The chain: the escrow is open and holds what the intent pays out.
 		if rec.Status != escrowOpen {
@@ -171,9 +165,92 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 		if err := s.checkLimits(ctx, in, total); err != nil {
 			return nil, err
 		}
-		return s.verifyApprovals(ctx, c, es, in)
+		return s.verifyApprovals(ctx, c, in)
 	}
 	return nil, rejectf("unknown intent kind %q", in.Kind)
+}
+
+// checkEscrowBooks: the ledger has the payment's sweep into escrow, for what it received, and no
+// payout out of it — but the reservation of this very payout once it is in flight.
+func (s *Signer) checkEscrowBooks(ctx context.Context, in *intent.Intent, p *payment.Payment, inFlight bool) error {
+	sweep, err := s.books.LookupTransfer(ctx, ledger.DeriveID("payment/sweep\x00"+p.ID.String()))
+	if errors.Is(err, ledger.ErrTransferNotFound) {
+		return rejectf("the ledger has no sweep of payment %s into escrow", p.ID)
+	} else if err != nil {
+		return err
+	}
+	if sweep.Amount.Cmp(p.Received) != 0 {
+		return rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
+	}
+	own, ownAmount := "payment/release", p.SellerAmount()
+	if in.Kind == intent.Refund {
+		own, ownAmount = "payment/refund", p.Received
+	}
+	for _, k := range []string{"payment/release", "payment/refund", "payment/released", "payment/refunded"} {
+		t, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String()))
+		if errors.Is(err, ledger.ErrTransferNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if inFlight && k == own && t.Flags&ledger.Pending != 0 && t.State == ledger.StateOpen && t.Amount.Cmp(ownAmount) == 0 {
+			continue // the reservation of this payout
+		}
+		return rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
+	}
+	return nil
+}
+
+// clockSkew is how far the deadline may exceed the maximum, for clocks of the requester and the
+// database that differ a little.
+const clockSkew = 5 * time.Minute
+
+// checkTTL refuses approvals that would stay valid longer than the signer allows: an approval of
+// an intent that is later rejected (a dispute, a limit) stays usable on chain until its deadline.
+func (s *Signer) checkTTL(in *intent.Intent) error {
+	from := time.Now()
+	if in.CreatedAt.Before(from) {
+		from = in.CreatedAt
+	}
+	limit := from.Add(s.cfg.MaxApprovalTTL + clockSkew)
+	if time.Unix(in.Deadline, 0).After(limit) {
+		return rejectf("approvals would stay valid until %s, more than %s after the intent was made (%s)",
+			time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339), s.cfg.MaxApprovalTTL, in.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// verifyFreeze checks a freeze: the payment is disputed, this signer's operator is the escrow's
+// arbiter, and the escrow is open and not frozen yet. A freeze asked while the sweep's fund
+// transaction may still land waits for it.
+func (s *Signer) verifyFreeze(ctx context.Context, es *bindings.AmnEscrow, in *intent.Intent, p *payment.Payment, status uint8, frozen bool) error {
+	if p.State != payment.Disputed {
+		return rejectf("payment is %s; a freeze needs a disputed payment", p.State)
+	}
+	arbiter, err := es.Arbiter(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		return fmt.Errorf("reading the arbiter: %w", err)
+	}
+	if op := s.cfg.Keys.OperatorAddress(); arbiter != op {
+		return rejectf("the escrow's arbiter is %s, not this signer's operator %s: it cannot freeze", arbiter.Hex(), op.Hex())
+	}
+	switch {
+	case status == escrowNone:
+		var sweeping bool
+		if err := s.cfg.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signer_intents WHERE payment_id = $1 AND kind = 'sweep'
+			AND state IN ('signing', 'broadcast', 'confirmed'))`, p.ID).Scan(&sweeping); err != nil {
+			return err
+		}
+		if sweeping {
+			return errWaiting
+		}
+		return rejectf("escrow of payment %s does not exist on chain: nothing to freeze", p.ID)
+	case status != escrowOpen:
+		return rejectf("escrow of payment %s is closed on chain (status %d): nothing to freeze", p.ID, status)
+	case frozen:
+		return rejectf("escrow of payment %s is already frozen", p.ID)
+	}
+	return nil
 }
 
 func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, buyer common.Address, status uint8) error {
@@ -218,10 +295,8 @@ func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p
 	if onChain.Cmp(p.Received) < 0 {
 		return rejectf("deposit %s holds %s on chain, less than the %s received", p.Deposit.Hex(), onChain, p.Received)
 	}
-	if got, err := s.cfg.Keys.Ring.Address(p.DepositIndex); err != nil || got != p.Deposit {
-		return rejectf("deposit index %d does not derive the payment's deposit address %s", p.DepositIndex, p.Deposit.Hex())
-	}
-	return nil
+	_, err = s.depositKey(p)
+	return err
 }
 
 // verifyGasTopup checks a standalone top-up: native currency, to a destination the policy lists,
@@ -328,16 +403,7 @@ func (s *Signer) threshold(ctx context.Context, c *Chain) (int, error) {
 
 // verifyApprovals checks the custodians' signatures against the contract's current custodian set
 // and threshold, over exactly the intent's fields, unexpired and never used for another intent.
-func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, es *bindings.AmnEscrow, in *intent.Intent) ([][]byte, error) {
-	opts := &bind.CallOpts{Context: ctx}
-	custodians, err := es.Custodians(opts)
-	if err != nil {
-		return nil, fmt.Errorf("reading custodians: %w", err)
-	}
-	th, err := es.Threshold(opts)
-	if err != nil {
-		return nil, fmt.Errorf("reading threshold: %w", err)
-	}
+func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, in *intent.Intent) ([][]byte, error) {
 	head, err := c.Client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -347,51 +413,9 @@ func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, es *bindings.Amn
 		return nil, rejectf("approvals expired: deadline %s is not after the chain's time %s plus a minute",
 			time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339), time.Unix(int64(head.Time), 0).UTC().Format(time.RFC3339))
 	}
-	if s.cfg.RequireHardware {
-		rows, err := s.cfg.Pool.Query(ctx, `SELECT address FROM custodians WHERE hardware`)
-		if err != nil {
-			return nil, err
-		}
-		hw := map[common.Address]bool{}
-		for rows.Next() {
-			var a string
-			if err := rows.Scan(&a); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			hw[common.HexToAddress(a)] = true
-		}
-		rows.Close()
-		var kept []common.Address
-		for _, a := range custodians {
-			if hw[a] {
-				kept = append(kept, a)
-			}
-		}
-		if len(kept) < int(th.Int64()) {
-			return nil, rejectf("hardware required: only %d of the %d custodians are enrolled as hardware-held, %d approvals are needed", len(kept), len(custodians), th.Int64())
-		}
-		custodians = kept
-	}
-	approvals, err := intent.Approvals(ctx, s.cfg.Pool, in.ID)
+	quorum, approvals, err := s.quorum(ctx, c, in)
 	if err != nil {
 		return nil, err
-	}
-	digest, err := in.Digest()
-	if err != nil {
-		return nil, rejectf("intent fields do not make an EIP-712 message: %v", err)
-	}
-	quorum, err := escrow.Quorum(digest, approvals, custodians, int(th.Int64()))
-	if err != nil {
-		var q *escrow.QuorumError
-		if errors.As(err, &q) {
-			msg := q.Error()
-			if s.cfg.RequireHardware {
-				msg += " (only hardware-enrolled custodians count)"
-			}
-			return nil, rejectf("%s", strings.TrimPrefix(msg, "escrow: "))
-		}
-		return nil, rejectf("approvals: %v", err)
 	}
 	// Not used before: a signature that already served another intent does not count again.
 	sigs := make([][]byte, len(approvals))
@@ -409,4 +433,71 @@ func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, es *bindings.Amn
 		return nil, err
 	}
 	return quorum, nil
+}
+
+// quorum is the signatures argument of the intent's release or refund: the intent's approvals
+// that recover, over its own EIP-712 digest, to custodians in the contract's current set (only
+// hardware-enrolled ones when that is required), as many as the contract's threshold. It also
+// returns every approval stored for the intent.
+func (s *Signer) quorum(ctx context.Context, c *Chain, in *intent.Intent) ([][]byte, []escrow.Approval, error) {
+	es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := &bind.CallOpts{Context: ctx}
+	custodians, err := es.Custodians(opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading custodians: %w", err)
+	}
+	th, err := es.Threshold(opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading threshold: %w", err)
+	}
+	if s.cfg.RequireHardware {
+		rows, err := s.cfg.Pool.Query(ctx, `SELECT address FROM custodians WHERE hardware`)
+		if err != nil {
+			return nil, nil, err
+		}
+		hw := map[common.Address]bool{}
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			hw[common.HexToAddress(a)] = true
+		}
+		rows.Close()
+		var kept []common.Address
+		for _, a := range custodians {
+			if hw[a] {
+				kept = append(kept, a)
+			}
+		}
+		if len(kept) < int(th.Int64()) {
+			return nil, nil, rejectf("hardware required: only %d of the %d custodians are enrolled as hardware-held, %d approvals are needed", len(kept), len(custodians), th.Int64())
+		}
+		custodians = kept
+	}
+	approvals, err := intent.Approvals(ctx, s.cfg.Pool, in.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	digest, err := in.Digest()
+	if err != nil {
+		return nil, nil, rejectf("intent fields do not make an EIP-712 message: %v", err)
+	}
+	quorum, err := escrow.Quorum(digest, approvals, custodians, int(th.Int64()))
+	if err != nil {
+		var q *escrow.QuorumError
+		if errors.As(err, &q) {
+			msg := q.Error()
+			if s.cfg.RequireHardware {
+				msg += " (only hardware-enrolled custodians count)"
+			}
+			return nil, nil, rejectf("%s", strings.TrimPrefix(msg, "escrow: "))
+		}
+		return nil, nil, rejectf("approvals: %v", err)
+	}
+	return quorum, approvals, nil
 }

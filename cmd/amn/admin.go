@@ -231,7 +231,7 @@ until it is done or rejected.`,
 		f.StringVar(&feeRecipient, "fee-recipient", "", "where the commission goes (default: the payment's fee address)")
 	}
 	f.BoolVar(&resolves, "resolves-dispute", false, "the payout of a resolved dispute: approvals also work on an escrow the arbiter froze")
-	f.DurationVar(&ttl, "ttl", 72*time.Hour, "how long custodian approvals stay valid (the signed deadline)")
+	f.DurationVar(&ttl, "ttl", intent.DefaultTTL, fmt.Sprintf("how long custodian approvals stay valid (the signed deadline; at most %s)", intent.MaxTTL))
 	f.BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
 	f.DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")
 	return cmd
@@ -247,6 +247,8 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 		fmt.Fprintf(w, "  moves %s of token %s into escrow %s\n", in.Amount, in.Token.Hex(), in.Contract.Hex())
 	case intent.GasTopup:
 		fmt.Fprintf(w, "  sends %s wei from the gas tank to %s\n", in.Amount, in.Recipient.Hex())
+	case intent.Freeze:
+		fmt.Fprintf(w, "  freezes the escrow of disputed payment %s in %s\n", in.PaymentID, in.Contract.Hex())
 	}
 }
 

@@ -166,6 +166,12 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
+	// It is each escrow's arbiter too: the signer freezes the escrows of disputed payments.
+	for _, f := range fixtures {
+		if err := f.SetArbiter(ctx, devnet.Account{Address: crypto.PubkeyToAddress(op.PublicKey), Key: op}); err != nil {
+			return err
+		}
+	}
 	reg, err := devRegistry(dir, nodes, fixtures, o.BlockTime, crypto.PubkeyToAddress(op.PublicKey))
 	if err != nil {
 		return err

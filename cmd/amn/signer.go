@@ -17,6 +17,7 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
+	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
 
@@ -32,6 +33,7 @@ type signerOptions struct {
 	Poll            time.Duration
 	MaxFeeGwei      int64
 	StuckAfter      time.Duration
+	MaxApprovalTTL  time.Duration
 }
 
 func (o *signerOptions) Validate() error {
@@ -52,6 +54,8 @@ func (o *signerOptions) Validate() error {
 		return errors.New("--poll must be positive")
 	case o.MaxFeeGwei <= 0:
 		return errors.New("--max-fee-gwei must be positive")
+	case o.MaxApprovalTTL <= 0:
+		return errors.New("--max-approval-ttl must be positive")
 	}
 	return nil
 }
@@ -73,6 +77,7 @@ func addSignerFlags(cmd *cobra.Command, o *signerOptions) {
 	f.DurationVar(&o.Poll, "poll", time.Second, "how often the intent queue is looked at")
 	f.Int64Var(&o.MaxFeeGwei, "max-fee-gwei", 500, "cap on max_fee_per_gas of any attempt, replacements included (gwei)")
 	f.DurationVar(&o.StuckAfter, "stuck-after", 2*time.Minute, "re-sign a transaction with 10%+ higher fees when unmined this long")
+	f.DurationVar(&o.MaxApprovalTTL, "max-approval-ttl", intent.MaxTTL, "refuse a release or refund whose approvals stay valid longer than this after it was made")
 }
 
 // runSigner unlocks the keys, dials the chains and works the queue through the restricted role.
@@ -142,7 +147,7 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 		return err
 	}
 	s, err := signer.New(signer.Config{Pool: pool, Keys: keys, Chains: chains, Policy: policy,
-		RequireHardware: o.RequireHardware, Poll: o.Poll, Log: p.log, Metrics: m})
+		RequireHardware: o.RequireHardware, Poll: o.Poll, MaxApprovalTTL: o.MaxApprovalTTL, Log: p.log, Metrics: m})
 	if err != nil {
 		return badInput(err)
 	}

@@ -37,6 +37,16 @@ const (
 	Release  Kind = "release"   // AmnEscrow.release with custodian approvals
 	Refund   Kind = "refund"    // AmnEscrow.refund with custodian approvals
 	GasTopup Kind = "gas_topup" // native currency from the gas tank to an address
+	Freeze   Kind = "freeze"    // AmnEscrow.freeze of a disputed payment's escrow (the operator is the arbiter)
+)
+
+// Approvals expire in hours: an approval of an intent that is then rejected (a dispute, a limit)
+// stays usable on chain until its deadline. DefaultTTL is the deadline of a release or refund
+// asked without one; MaxTTL the furthest it may be (the signer refuses intents beyond its own
+// maximum, by default the same).
+const (
+	DefaultTTL = 24 * time.Hour
+	MaxTTL     = 24 * time.Hour
 )
 
 // State is where an intent stands.
@@ -348,7 +358,8 @@ type RequestOptions struct {
 	// FeeRecipient receives the platform commission on release; zero means the payment's fee
 	// address.
 	FeeRecipient common.Address
-	// TTL is how long approvals stay valid (the signed deadline); zero means 72 hours.
+	// TTL is how long approvals stay valid (the signed deadline); zero means DefaultTTL, more
+	// than MaxTTL is refused.
 	TTL time.Duration
 	// ResolvesDispute marks the payout of a resolved dispute: the approvals then also work on an
 	// escrow the arbiter froze (AmnEscrow's resolvesDispute).
@@ -375,7 +386,10 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 		return nil, false, ErrNoEscrow
 	}
 	if o.TTL == 0 {
-		o.TTL = 72 * time.Hour
+		o.TTL = DefaultTTL
+	}
+	if o.TTL < 0 || o.TTL > MaxTTL {
+		return nil, false, fmt.Errorf("%w: approvals valid for %s; at most %s", ErrNotAllowed, o.TTL, MaxTTL)
 	}
 	if o.Actor == "" {
 		o.Actor = "admin"

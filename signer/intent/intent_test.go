@@ -124,3 +124,70 @@ func TestRequestRefusals(t *testing.T) {
 		t.Fatalf("no contract: %v", err)
 	}
 }
+
+// Approvals expire in hours: a release asked with a longer validity is refused; the default
+// deadline is DefaultTTL away.
+func TestApprovalTTLIsCapped(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s)
+	p := funded(t, s, false)
+	if _, _, err := store.RequestRelease(ctx, p.ID, intent.RequestOptions{Contract: escrow, TTL: 72 * time.Hour}); !errors.Is(err, intent.ErrNotAllowed) {
+		t.Fatalf("approvals valid for 72 h: %v", err)
+	}
+	if intent.DefaultTTL > intent.MaxTTL || intent.MaxTTL > 24*time.Hour {
+		t.Fatalf("default %s, max %s", intent.DefaultTTL, intent.MaxTTL)
+	}
+}
+
+// A dispute of a payment whose money is on its way into escrow enqueues payment_freeze in its own
+// transaction; the worker role turns it into one freeze intent.
+func TestDisputeEnqueuesAFreeze(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool := dbtest.Pool(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s)
+	p := funded(t, s, true)
+	if _, _, err := store.CreateSweep(ctx, p.ID, escrow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Dispute(ctx, p.ID, "buyer", "not as described"); err != nil {
+		t.Fatal(err)
+	}
+	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
+		Escrow: func(uint64) common.Address { return escrow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Stop(context.Background()) }()
+	for {
+		list, err := store.List(ctx, intent.Filter{Kind: intent.Freeze, PaymentID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 1 {
+			if in := list[0]; in.State != intent.Pending || in.Contract != escrow || in.Token != usdt {
+				t.Fatalf("freeze intent %+v", in)
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no freeze intent recorded")
+		case <-time.After(50 * time.Millisecond): // poll interval
+		}
+	}
+	// Asking again while it is open: the same intent.
+	list, _ := store.List(ctx, intent.Filter{Kind: intent.Freeze, PaymentID: p.ID})
+	again, created, err := store.RequestFreeze(ctx, p.ID, escrow, "")
+	if err != nil || created || again.ID != list[0].ID {
+		t.Fatalf("second freeze request: %v created=%v", err, created)
+	}
+}
