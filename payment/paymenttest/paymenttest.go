@@ -5,7 +5,11 @@ package paymenttest
 
 import (
 	"context"
+	"fmt"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
@@ -57,4 +61,29 @@ func ProveBuyer(t testing.TB, s *payment.Service, p *payment.Payment, buyer devn
 		t.Fatal(err)
 	}
 	return got
+}
+
+// Forge runs statement as the database owner would to forge a payment's parties: in one
+// transaction with the parties' trigger (migration 00015) disabled. ALTER TABLE is transactional,
+// so no other session ever sees the table without its trigger.
+func Forge(t testing.TB, pool *pgxpool.Pool, statement string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `ALTER TABLE payments DISABLE TRIGGER payments_parties_fixed`); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, statement, args...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("the forgery changed no row: %s", statement)
+		}
+		_, err = tx.Exec(ctx, `ALTER TABLE payments ENABLE TRIGGER payments_parties_fixed`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("forging: %v", err)
+	}
 }
