@@ -23,6 +23,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 // anvilXpub is the account xpub (m/44'/60'/0') of anvil's public test mnemonic. Deposit indices
@@ -133,12 +134,12 @@ func (e *env) newPayment(chainID uint64, token common.Address, amount int64) *pa
 	case e.f.Addresses.TUSD:
 		sym, dec = "TUSD", 18
 	}
-	p, err := e.pay.Create(context.Background(), payment.NewPayment{
-		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", offers.Add(1)), SellerAddress: e.f.Seller.Address,
+	p, err := e.pay.Create(context.Background(), paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", offers.Add(1)),
 		ChainID: chainID, ChainKey: chainKey(chainID), Token: token, TokenSymbol: sym, Decimals: dec,
 		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: e.f.FeeRecipient.Address,
 		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("req-%d", offers.Load()), Salt: "5a17", TTL: time.Hour,
-	})
+	}, e.f.Seller))
 	if err != nil {
 		e.t.Fatal(err)
 	}

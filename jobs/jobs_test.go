@@ -18,6 +18,7 @@ import (
 	"github.com/amanat/amn/jobs"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -103,11 +104,11 @@ func TestWorkerExpiresOverduePayments(t *testing.T) {
 	}
 	// Created two hours ago with a one-hour deadline.
 	past := payment.New(pool, d).WithClock(func() time.Time { return time.Now().Add(-2 * time.Hour) })
-	p, err := past.Create(ctx, payment.NewPayment{
-		BuyerRef: "b", OfferRef: "o", SellerAddress: common.HexToAddress("0xaa"), ChainID: 56, ChainKey: "bsc",
+	p, err := past.Create(ctx, paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "b", OfferRef: "o", ChainID: 56, ChainKey: "bsc",
 		Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"), TokenSymbol: "USDT", Decimals: 18,
 		Amount: big.NewInt(100), RequestID: "r", Salt: "s", TTL: time.Hour,
-	})
+	}, paymenttest.Seller()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,33 +111,3 @@ func TestCheckHealth(t *testing.T) {
 		t.Fatal("a signer silent for an hour counts as healthy")
 	}
 }
-
-// TestRefundAddress: the payer becomes the refund address unless the checkout named one.
-func TestRefundAddress(t *testing.T) {
-	ctx := context.Background()
-	poolFor = dbtest.Pool(t)
-	s, _ := newService(t)
-	payer := common.HexToAddress("0x00000000000000000000000000000000000000b1")
-	p := create(t, s)
-	if p.BuyerAddress != (common.Address{}) {
-		t.Fatalf("a new payment has refund address %s", p.BuyerAddress.Hex())
-	}
-	o := obs(1_000_000, nextObs.Add(1))
-	o.From = payer
-	if p, _ = s.Detect(ctx, p.ID, o); p.BuyerAddress != payer {
-		t.Fatalf("refund address after the payer was seen: %s", p.BuyerAddress.Hex())
-	}
-	named := common.HexToAddress("0x00000000000000000000000000000000000000b2")
-	q, err := s.Create(ctx, payment.NewPayment{
-		BuyerRef: "b", BuyerAddress: named, OfferRef: "named-refund", SellerAddress: seller, ChainID: 56, ChainKey: "bsc",
-		Token: usdt, TokenSymbol: "USDT", Decimals: 18, Amount: amount(5), RequestID: "r", Salt: "s", TTL: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o = obs(5, nextObs.Add(1))
-	o.From = payer
-	if q, _ = s.Detect(ctx, q.ID, o); q.BuyerAddress != named {
-		t.Fatalf("the checkout's refund address was replaced by the payer's: %s", q.BuyerAddress.Hex())
-	}
-}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -279,19 +278,18 @@ func lockPayments(ctx context.Context, tx pgx.Tx, cs []change) (map[ledger.ID]*P
 func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledger.ID]*Payment, timeline []timelineRow) error {
 	n := len(touched)
 	var (
-		ids                     = make([]ledger.ID, 0, n)
-		states                  = make([]string, 0, n)
-		received, pending       = make([]pgtype.Numeric, 0, n), make([]pgtype.Numeric, 0, n)
-		counts                  = make([]int32, 0, n)
-		late                    = make([]bool, 0, n)
-		disputedFrom, buyerAddr = make([]pgtype.Text, 0, n), make([]pgtype.Text, 0, n)
+		ids               = make([]ledger.ID, 0, n)
+		states            = make([]string, 0, n)
+		received, pending = make([]pgtype.Numeric, 0, n), make([]pgtype.Numeric, 0, n)
+		counts            = make([]int32, 0, n)
+		late              = make([]bool, 0, n)
+		disputedFrom      = make([]pgtype.Text, 0, n)
 	)
 	for id, p := range touched {
 		ids, states = append(ids, id), append(states, string(p.State))
 		received, pending = append(received, db.Numeric(p.Received)), append(pending, db.Numeric(p.PendingAmount))
 		counts, late = append(counts, int32(p.PendingCount)), append(late, p.PaidLate)
 		disputedFrom = append(disputedFrom, pgtype.Text{String: string(p.DisputedFrom), Valid: p.DisputedFrom != ""})
-		buyerAddr = append(buyerAddr, pgtype.Text{String: hexAddr(p.BuyerAddress), Valid: p.BuyerAddress != (common.Address{})})
 	}
 	var (
 		tIDs                          = make([]ledger.ID, len(timeline))
@@ -306,13 +304,14 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		tFrom[i], tTo[i], tEv[i], tActor[i], tWhy[i] = string(r.from), string(r.to), string(r.ev), r.actor, r.reason
 	}
 	b := &pgx.Batch{}
+	// Parties are not written: no transition changes them (ProveBuyer fixes the buyer, once).
 	b.Queue(`UPDATE payments p SET state = u.state::payment_state, received = u.received, pending_amount = u.pending,
 			pending_count = u.count, paid_late = u.late, disputed_from = u.disputed_from::payment_state,
-			buyer_address = u.buyer, updated_at = $9
-		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[], $8::text[])
-			AS u(id, state, received, pending, count, late, disputed_from, buyer)
+			updated_at = $8
+		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[])
+			AS u(id, state, received, pending, count, late, disputed_from)
 		WHERE p.id = u.id`,
-		ids, states, received, pending, counts, late, disputedFrom, buyerAddr, s.now()).Exec(func(tag pgconn.CommandTag) error {
+		ids, states, received, pending, counts, late, disputedFrom, s.now()).Exec(func(tag pgconn.CommandTag) error {
 		if tag.RowsAffected() != int64(n) {
 			return fmt.Errorf("updated %d payments, want %d", tag.RowsAffected(), n)
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -30,35 +31,40 @@ import (
 type Payment struct {
 	ID       ledger.ID
 	BuyerRef string // the buyer (user id in the marketplace)
-	// BuyerAddress is where refunds go: given at checkout, or else the address that paid.
-	BuyerAddress  common.Address
-	OfferRef      string // the seller offer being paid
-	SellerAddress common.Address
-	ChainID       uint64
-	Ledger        string // chain:token, e.g. bsc:USDT
-	Token         common.Address
-	Decimals      uint8
-	Amount        *big.Int // due at the deposit address, base units
-	Fee           *big.Int // Request Network fee, paid beside the amount to FeeAddress
-	FeeAddress    common.Address
-	Commission    *big.Int // taken from escrow on release
-	Tolerance     *big.Int // underpayment accepted as paid
-	Received      *big.Int // confirmed at finality
-	PendingAmount *big.Int // seen but not final
-	PendingCount  int
-	PaidLate      bool
-	DepositIndex  uint32
-	Deposit       common.Address
-	RequestID     string
-	Salt          string
-	Reference     Reference
-	State         State
-	DisputedFrom  State
-	ExpiresAt     time.Time
-	WatchUntil    time.Time
-	DepositAcct   ledger.ID
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// BuyerAddress is where refunds go: the wallet that signed the checkout (BuyerSignature), fixed
+	// once; zero until the buyer has signed. Who paid never sets it (ProveBuyer).
+	BuyerAddress   common.Address
+	BuyerSignature hexutil.Bytes // the buyer's EIP-712 Checkout signature (CheckoutTerms)
+	OfferRef       string        // the seller offer being paid
+	// SellerAddress is the seller's payout address, proven by SellerSignature: the seller's
+	// EIP-712 Offer signature (Offer), given at creation.
+	SellerAddress   common.Address
+	SellerSignature hexutil.Bytes
+	ChainID         uint64
+	Ledger          string // chain:token, e.g. bsc:USDT
+	Token           common.Address
+	Decimals        uint8
+	Amount          *big.Int // due at the deposit address, base units
+	Fee             *big.Int // Request Network fee, paid beside the amount to FeeAddress
+	FeeAddress      common.Address
+	Commission      *big.Int // taken from escrow on release
+	Tolerance       *big.Int // underpayment accepted as paid
+	Received        *big.Int // confirmed at finality
+	PendingAmount   *big.Int // seen but not final
+	PendingCount    int
+	PaidLate        bool
+	DepositIndex    uint32
+	Deposit         common.Address
+	RequestID       string
+	Salt            string
+	Reference       Reference
+	State           State
+	DisputedFrom    State
+	ExpiresAt       time.Time
+	WatchUntil      time.Time
+	DepositAcct     ledger.ID
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Deriver turns a deposit index into an address; hd.Deriver (xpub only) is one.
@@ -99,22 +105,24 @@ func (s *Service) WithClock(now func() time.Time) *Service { c := *s; c.now = no
 // NewPayment is what the API asks for when a buyer accepts an offer.
 type NewPayment struct {
 	BuyerRef      string
-	BuyerAddress  common.Address // optional: where refunds go; else the first payer seen
 	OfferRef      string
 	SellerAddress common.Address
-	ChainID       uint64
-	ChainKey      string // names the ledger: bsc in bsc:USDT
-	Token         common.Address
-	TokenSymbol   string
-	Decimals      uint8
-	Amount        *big.Int
-	Fee           *big.Int
-	FeeAddress    common.Address
-	Commission    *big.Int
-	Tolerance     *big.Int
-	RequestID     string // the Request Network request id this payment settles
-	Salt          string
-	TTL           time.Duration // until expiry
+	// SellerSignature is the seller's payout wallet's EIP-712 signature over the offer (Offer):
+	// it proves SellerAddress. The buyer's refund address is proven after creation, by ProveBuyer.
+	SellerSignature []byte
+	ChainID         uint64
+	ChainKey        string // names the ledger: bsc in bsc:USDT
+	Token           common.Address
+	TokenSymbol     string
+	Decimals        uint8
+	Amount          *big.Int
+	Fee             *big.Int
+	FeeAddress      common.Address
+	Commission      *big.Int
+	Tolerance       *big.Int
+	RequestID       string // the Request Network request id this payment settles
+	Salt            string
+	TTL             time.Duration // until expiry
 }
 
 func (n NewPayment) validate() error {
@@ -149,8 +157,28 @@ func (n NewPayment) validate() error {
 		return bad("request id and salt are required")
 	case n.TTL <= 0:
 		return bad("time to live must be positive")
+	case len(n.SellerSignature) == 0:
+		return bad("the seller's offer signature is required (it proves the payout address)")
 	}
 	return nil
+}
+
+// provenSeller checks the seller's offer signature: it must recover the seller address. It
+// returns the signature in the form stored (v = 27/28).
+func (n NewPayment) provenSeller() ([]byte, error) {
+	sig, err := typedDataSignature(n.SellerSignature)
+	if err != nil {
+		return nil, fmt.Errorf("%w: seller signature: %v", ErrInvalid, err)
+	}
+	o := n.Offer()
+	signer, err := o.Signer(sig)
+	if err != nil {
+		return nil, fmt.Errorf("%w: seller signature: %v", ErrInvalid, err)
+	}
+	if signer != n.SellerAddress {
+		return nil, fmt.Errorf("%w: the seller signature over (%s) recovers %s, not the seller address", ErrInvalid, o, signer.Hex())
+	}
+	return sig, nil
 }
 
 func orZero(x *big.Int) *big.Int {
@@ -167,11 +195,15 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
+	sellerSig, err := n.provenSeller()
+	if err != nil {
+		return nil, err
+	}
 	if s.deriver == nil {
 		return nil, errors.New("payment: create: this service has no deriver (no xpub configured)")
 	}
 	var id ledger.ID
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var idx int64
 		// nextval is never rolled back: an index, once handed out, is never handed out again,
 		// even if this transaction fails.
@@ -193,14 +225,14 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 		_, err = tx.Exec(ctx, `
 			INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address,
 				token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address,
-				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, buyer_address,
+				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, seller_signature,
 				escrow_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)`,
 			id, n.BuyerRef, n.OfferRef, hexAddr(n.SellerAddress), n.ChainID, name, hexAddr(n.Token), n.Decimals,
 			db.Numeric(n.Amount), db.Numeric(orZero(n.Fee)), hexAddr(n.FeeAddress), db.Numeric(orZero(n.Commission)),
 			db.Numeric(orZero(n.Tolerance)), idx,
 			hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now,
-			optAddr(n.BuyerAddress), hexHash(EscrowID(addr, id)))
+			sellerSig, hexHash(EscrowID(addr, id)))
 		if db.IsUniqueViolation(err, "payments_one_per_buyer_offer_chain") {
 			return ErrDuplicate
 		}
@@ -248,18 +280,10 @@ func paymentAccounts(ledgerName string, p ledger.ID) []ledger.Account {
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
 
-// optAddr is NULL for the zero address.
-func optAddr(a common.Address) any {
-	if a == (common.Address{}) {
-		return nil
-	}
-	return hexAddr(a)
-}
-
 const paymentColumns = `id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
 	amount, fee, fee_address, commission, tolerance, received, pending_amount, pending_count, paid_late,
 	deposit_index, deposit_address, request_id, salt, reference, state, disputed_from, expires_at,
-	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, '')`
+	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, ''), buyer_signature, seller_signature`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
 	var (
@@ -276,7 +300,7 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 	err := row.Scan(&p.ID, &p.BuyerRef, &p.OfferRef, &seller, &p.ChainID, &p.Ledger, &token, &decimals,
 		&amount, &fee, &feeAddr, &commission, &tol, &received, &pending, &p.PendingCount,
 		&p.PaidLate, &idx, &deposit, &p.RequestID, &p.Salt, &ref, &p.State, &disputedFrom, &p.ExpiresAt,
-		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer)
+		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer, &p.BuyerSignature, &p.SellerSignature)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

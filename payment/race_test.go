@@ -10,6 +10,7 @@ import (
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 const racers = 50
@@ -101,10 +102,10 @@ func TestDepositIndicesNeverRepeat(t *testing.T) {
 		}
 	}
 
-	same := payment.NewPayment{
-		BuyerRef: "buyer-dup", OfferRef: "offer-dup", SellerAddress: seller, ChainID: 56, ChainKey: "bsc",
+	same := paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "buyer-dup", OfferRef: "offer-dup", ChainID: 56, ChainKey: "bsc",
 		Token: usdt, TokenSymbol: "USDT", Decimals: 18, Amount: amount(5), RequestID: "r", Salt: "s", TTL: time.Hour,
-	}
+	}, paymenttest.Seller())
 	created, dup := 0, 0
 	for _, err := range race(func() error { _, err := s.Create(ctx, same); return err }) {
 		switch {

@@ -30,8 +30,8 @@ type Observation struct {
 	LogIndex    uint64
 	Token       common.Address
 	Amount      *big.Int
-	// From is who paid (the fee proxy's caller, or the transfer's sender), when known. It becomes
-	// the payment's refund address unless the checkout named one.
+	// From is who paid (the fee proxy's caller, or the transfer's sender), when known. It never
+	// becomes the refund address: only the buyer's checkout signature sets that (ProveBuyer).
 	From common.Address
 }
 
@@ -125,9 +125,6 @@ func (s *Service) detect(id ledger.ID, o Observation) change {
 		}
 		if p.State == Expired || s.now().After(p.ExpiresAt) {
 			p.PaidLate = true
-		}
-		if p.BuyerAddress == (common.Address{}) {
-			p.BuyerAddress = o.From
 		}
 		p.PendingAmount = new(big.Int).Add(p.PendingAmount, o.Amount)
 		p.PendingCount++

@@ -17,6 +17,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -27,7 +28,7 @@ const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V
 
 var (
 	usdt    = common.HexToAddress("0x55d398326f99059fF775485246999027B3197955")
-	seller  = common.HexToAddress("0x00000000000000000000000000000000000000aa")
+	seller  = paymenttest.Seller().Address
 	feeAddr = common.HexToAddress("0x00000000000000000000000000000000000000fe")
 	t0      = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 )
@@ -72,12 +73,12 @@ func create(t *testing.T, s *payment.Service) *payment.Payment {
 }
 
 func tryCreate(s *payment.Service) (*payment.Payment, error) {
-	return s.Create(context.Background(), payment.NewPayment{
+	return s.Create(context.Background(), paymenttest.Offer(payment.NewPayment{
 		BuyerRef: "buyer-1", OfferRef: fmt.Sprintf("offer-%d", offerSeq.Add(1)), SellerAddress: seller,
 		ChainID: 56, ChainKey: "bsc", Token: usdt, TokenSymbol: "USDT", Decimals: 18,
 		Amount: amount(1_000_000), Fee: amount(1_000), FeeAddress: feeAddr, Commission: amount(20_000),
 		Tolerance: amount(10), RequestID: "01847474747474", Salt: "8d03ea7", TTL: time.Hour,
-	})
+	}, paymenttest.Seller()))
 }
 
 // step is one event applied in a test, with what it needs.

@@ -249,7 +249,7 @@ func (w *world) indexer() *indexer.Indexer {
 	w.t.Helper()
 	f := w.f
 	for _, q := range []string{`DELETE FROM indexer_observations WHERE chain_id = $1`, `DELETE FROM indexer_blocks WHERE chain_id = $1`,
-		`DELETE FROM indexer_checkpoints WHERE chain_id = $1`} {
+		`DELETE FROM indexer_checkpoints WHERE chain_id = $1`, `DELETE FROM indexer_rescans WHERE chain_id = $1`} {
 		if _, err := w.admin.Exec(w.ctx, q, f.ChainID); err != nil {
 			w.t.Fatal(err)
 		}

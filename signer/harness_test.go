@@ -27,6 +27,7 @@ import (
 	"github.com/amanat/amn/hd/keyring"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
@@ -148,26 +149,24 @@ func (w *world) restart() {
 
 var offerSeq atomic.Int64
 
-// paid creates a payment of amount USDT base units and has buyer 0 pay it through the real
-// ERC20FeeProxy; then plays the indexer: Detect and Confirm with the real log. The payment is
-// funded and its buyer address recorded.
+// paid creates a payment of amount USDT base units for the seller's signed offer, has buyer 0
+// sign its checkout (the refund address) and pay it through the real ERC20FeeProxy; then plays
+// the indexer: Detect and Confirm with the real log. The payment is funded.
 func (w *world) paid(amount int64) *payment.Payment {
 	t, ctx, f := w.t, w.ctx, w.f
 	t.Helper()
 	n := offerSeq.Add(1)
-	p, err := w.payments.Create(ctx, payment.NewPayment{
+	p, err := w.payments.Create(ctx, paymenttest.Offer(payment.NewPayment{
 		BuyerRef: "buyer-1", OfferRef: fmt.Sprintf("offer-%d-%s", n, uuid.NewString()), SellerAddress: f.Seller.Address,
 		ChainID: f.ChainID, ChainKey: "bsc", Token: f.Addresses.USDT, TokenSymbol: "USDT", Decimals: 6,
 		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: f.FeeRecipient.Address,
 		Commission: big.NewInt(amount / 50), RequestID: fmt.Sprintf("req-%d-%s", n, uuid.NewString()), Salt: "5a17", TTL: time.Hour,
-	})
+	}, f.Seller))
 	if err != nil {
 		t.Fatal(err)
 	}
 	buyer := f.Buyers[0]
-	if _, err := w.admin.Exec(ctx, `UPDATE payments SET buyer_address = $2 WHERE id = $1`, p.ID, hexAddr(buyer.Address)); err != nil {
-		t.Fatal(err)
-	}
+	p = paymenttest.ProveBuyer(t, w.payments, p, buyer) // the buyer signs the checkout, then pays
 	co, err := payment.NewCheckout(payment.CheckoutRequest{ChainID: f.ChainID, Token: f.Addresses.USDT, Decimals: 6,
 		Amount: p.Amount, Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: f.Addresses.ERC20FeeProxy,
 		FeeAddress: p.FeeAddress})

@@ -15,6 +15,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -24,19 +25,17 @@ func (w *world) paidNative(wei *big.Int) *payment.Payment {
 	t, ctx, f := w.t, w.ctx, w.f
 	t.Helper()
 	n := offerSeq.Add(1)
-	p, err := w.payments.Create(ctx, payment.NewPayment{
+	p, err := w.payments.Create(ctx, paymenttest.Offer(payment.NewPayment{
 		BuyerRef: "buyer-1", OfferRef: fmt.Sprintf("offer-%d-%s", n, uuid.NewString()), SellerAddress: f.Seller.Address,
 		ChainID: f.ChainID, ChainKey: "bsc", Token: chain.NativeToken, TokenSymbol: "BNB", Decimals: payment.NativeDecimals,
 		Amount: wei, Fee: new(big.Int).Div(wei, big.NewInt(100)), FeeAddress: f.FeeRecipient.Address,
 		Commission: new(big.Int).Div(wei, big.NewInt(50)), RequestID: fmt.Sprintf("req-%d-%s", n, uuid.NewString()), Salt: "5a17", TTL: time.Hour,
-	})
+	}, f.Seller))
 	if err != nil {
 		t.Fatal(err)
 	}
 	buyer := f.Buyers[0]
-	if _, err := w.admin.Exec(ctx, `UPDATE payments SET buyer_address = $2 WHERE id = $1`, p.ID, hexAddr(buyer.Address)); err != nil {
-		t.Fatal(err)
-	}
+	p = paymenttest.ProveBuyer(t, w.payments, p, buyer) // the buyer signs the checkout, then pays
 	co, err := payment.NewCheckout(payment.CheckoutRequest{ChainID: f.ChainID, Native: true, Decimals: payment.NativeDecimals,
 		Amount: p.Amount, Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: f.Addresses.EthereumFeeProxy,
 		FeeAddress: p.FeeAddress})

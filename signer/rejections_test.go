@@ -209,37 +209,3 @@ func TestConcurrentReleaseRequests(t *testing.T) {
 		t.Fatalf("release of a released payment: %v", err)
 	}
 }
-
-// An escrow the arbiter froze moves only with approvals that resolve the dispute.
-func TestFrozenEscrowNeedsResolution(t *testing.T) {
-	w := newWorld(t, nil)
-	p, _ := w.inEscrow(19_000_000)
-	if _, err := w.f.Wait(w.ctx)(w.f.Escrow.Freeze(w.f.Opts(w.ctx, w.f.Arbiter), p.EscrowID())); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.payments.Dispute(w.ctx, p.ID, "buyer", "never arrived"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.payments.Resolve(w.ctx, p.ID, payment.OutcomeRefund, "arbiter", "seller agreed"); err != nil {
-		t.Fatal(err)
-	}
-	o := intent.RequestOptions{Contract: w.f.Addresses.Escrow, Reason: "dispute resolved"}
-	in, _, err := w.intents.RequestRefund(w.ctx, p.ID, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.approve(in, w.f.Custodians[0], w.f.Custodians[1])
-	if got := w.untilFinal(in.ID); got.State != intent.Rejected || !strings.Contains(got.Reason, "frozen") {
-		t.Fatalf("refund of a frozen escrow without resolvesDispute: %s %q", got.State, got.Reason)
-	}
-	o.ResolvesDispute = true
-	in, _, err = w.intents.RequestRefund(w.ctx, p.ID, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.approve(in, w.f.Custodians[0], w.f.Custodians[1])
-	w.until(in.ID, intent.Done)
-	if st, _ := w.escrowRecord(p.ID); st != 3 {
-		t.Fatalf("escrow status %d, want refunded", st)
-	}
-}

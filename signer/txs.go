@@ -99,7 +99,7 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 		return fmt.Errorf("chain %d not configured", in.ChainID)
 	}
 	want := map[string]*call{} // each step's derivation, made once per pass
-	for range 8 { // at most a few steps per tick
+	for range 8 {              // at most a few steps per tick
 		txs, err := s.loadTxs(ctx, in.ID)
 		if err != nil {
 			return err

@@ -257,6 +257,9 @@ func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p
 	if p.State != payment.Sweeping {
 		return rejectf("payment is %s; a sweep needs sweeping", p.State)
 	}
+	if err := verifyParties(in, p); err != nil {
+		return err
+	}
 	if buyer == (common.Address{}) {
 		return rejectf("payment has no buyer address to record in the escrow")
 	}

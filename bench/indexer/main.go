@@ -50,6 +50,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/payment"
@@ -275,12 +276,18 @@ func openPayments(ctx context.Context, svc *payment.Service, f *devnet.Fixture, 
 	for range 8 {
 		wg.Go(func() {
 			for i := range next {
-				p, err := svc.Create(ctx, payment.NewPayment{
+				np := payment.NewPayment{
 					BuyerRef: "bench", OfferRef: "offer-" + strconv.Itoa(i), SellerAddress: f.Seller.Address,
 					ChainID: chainID, ChainKey: "bench", Token: f.Addresses.USDT, TokenSymbol: "USDT", Decimals: 6,
 					Amount: big.NewInt(1_000_000_000_000), Fee: big.NewInt(0), FeeAddress: f.FeeRecipient.Address,
 					RequestID: "req-" + strconv.Itoa(i), Salt: "5a17", TTL: 24 * time.Hour,
-				})
+				}
+				sig, err := signOffer(np, f.Seller)
+				var p *payment.Payment
+				if err == nil {
+					np.SellerSignature = sig
+					p, err = svc.Create(ctx, np)
+				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -524,6 +531,17 @@ func peakRSS() float64 {
 	return 0
 }
 
+// signOffer is the seller's payout wallet's signature of the payment's offer (the devnet seller's
+// public test key).
+func signOffer(n payment.NewPayment, seller devnet.Account) ([]byte, error) {
+	d, err := n.Offer().Digest()
+	if err != nil {
+		return nil, err
+	}
+	a, err := escrow.Sign(d, seller.Key)
+	return a.Signature, err
+}
+
 // addSynthetic inserts n watched payments (with their deposit accounts) straight into the tables:
 // unpaid, with random deposit addresses and references, only to make the watch set large.
 func addSynthetic(ctx context.Context, pool *pgxpool.Pool, f *devnet.Fixture, n int) error {
@@ -536,10 +554,13 @@ func addSynthetic(ctx context.Context, pool *pgxpool.Pool, f *devnet.Fixture, n 
 	}
 	_, err = pool.Exec(ctx, `
 		INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
-			amount, fee_address, deposit_index, deposit_address, request_id, salt, reference, expires_at, watch_until, deposit_account)
+			amount, fee_address, deposit_index, deposit_address, request_id, salt, reference, expires_at, watch_until, deposit_account,
+			seller_signature)
 		SELECT md5('bench-p' || i)::uuid, 'synthetic', 'offer-s' || i, $2, $3, 'bench:USDT', $4, 6, 1, $2, 1000000 + i,
 			'0x' || substr(md5('d' || i) || md5('e' || i), 1, 40), 'r', 's', substr(decode(md5('ref' || i), 'hex'), 1, 8),
-			now() + interval '1 day', now() + interval '2 days', md5('bench-acct' || i)::uuid
+			now() + interval '1 day', now() + interval '2 days', md5('bench-acct' || i)::uuid,
+			-- a placeholder offer signature: these rows only fill the watch set and are never swept
+			decode(repeat('00', 65), 'hex')
 		FROM generate_series(1, $1) i`, n, strings.ToLower(f.FeeRecipient.Address.Hex()), chainID, strings.ToLower(f.Addresses.USDT.Hex()))
 	return err
 }

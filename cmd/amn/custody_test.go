@@ -33,6 +33,7 @@ import (
 	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/hwwallet/testdevice"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -124,7 +125,8 @@ func (w *custodyWorld) payment() string {
 	w.t.Helper()
 	n := uuid.NewString()
 	code, out, errs := run(w.t, w.env, "payments", "create", "--json", "--xpub", anvilXpub, "--buyer", "b-"+n, "--offer", "o-"+n,
-		"--seller", "0x00000000000000000000000000000000000000aa", "--chain", "bsc", "--symbol", "USDT",
+		"--seller", paymenttest.Seller().Address.Hex(), "--seller-signature", offerSignatureFile(w.t, "o-"+n, 56, bscUSDT, "125000000"),
+		"--chain", "bsc", "--symbol", "USDT",
 		"--token", "0x55d398326f99059fF775485246999027B3197955", "--decimals", "6", "--amount", "125",
 		"--commission", "2.5", "--request-id", "r-"+n, "--salt", "5a17")
 	if code != 0 {

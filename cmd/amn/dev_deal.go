@@ -105,19 +105,44 @@ func (d *devDeal) play(ctx context.Context) error {
 	d.printf("deal      on %s (chain %d): buyer %s pays seller %s %s USDT through Request Network's ERC20FeeProxy\n",
 		d.cfg.Key, f.ChainID, buyer.Address.Hex(), f.Seller.Address.Hex(), devDealAmount)
 
-	// 1. The API: the buyer accepted an offer; a payment and its checkout block.
-	p, err := d.payments.Create(ctx, payment.NewPayment{
-		BuyerRef: "dev-buyer", BuyerAddress: buyer.Address, OfferRef: offer, SellerAddress: f.Seller.Address,
+	// 1. The API: the buyer accepted the seller's offer, which the seller's payout wallet signed;
+	// a payment, its checkout signed by the buyer's wallet (the refund address), and the checkout
+	// block.
+	n := payment.NewPayment{
+		BuyerRef: "dev-buyer", OfferRef: offer, SellerAddress: f.Seller.Address,
 		ChainID: f.ChainID, ChainKey: d.cfg.Key, Token: usdt, TokenSymbol: "USDT", Decimals: 6,
 		Amount: units(devDealAmount), Fee: units(devDealFee), FeeAddress: f.FeeRecipient.Address,
 		Commission: units(devDealCommission), RequestID: "dev-request-" + uuid.NewString(), Salt: hex.EncodeToString(salt),
 		TTL: time.Hour,
-	})
+	}
+	offerDigest, err := n.Offer().Digest()
+	if err != nil {
+		return err
+	}
+	sellerSig, err := escrow.Sign(offerDigest, f.Seller.Key)
+	if err != nil {
+		return err
+	}
+	n.SellerSignature = sellerSig.Signature
+	d.printf("seller    %s signed the offer (EIP-712 Offer, digest %s)\n", f.Seller.Address.Hex(), offerDigest.Hex())
+	p, err := d.payments.Create(ctx, n)
 	if err != nil {
 		return fmt.Errorf("creating the payment: %w", err)
 	}
 	d.printf("payment   %s created: deposit %s (index %d), reference %s, %s USDT + RN fee %s, commission %s\n",
 		p.ID, p.Deposit.Hex(), p.DepositIndex, p.Reference, devDealAmount, devDealFee, devDealCommission)
+	checkoutDigest, err := p.CheckoutTerms().Digest()
+	if err != nil {
+		return err
+	}
+	buyerSig, err := escrow.Sign(checkoutDigest, buyer.Key)
+	if err != nil {
+		return err
+	}
+	if p, err = d.payments.ProveBuyer(ctx, p.ID, buyer.Address, buyerSig.Signature); err != nil {
+		return fmt.Errorf("the buyer's checkout signature: %w", err)
+	}
+	d.printf("buyer     %s signed the checkout (EIP-712 Checkout, digest %s): refunds go there\n", p.BuyerAddress.Hex(), checkoutDigest.Hex())
 	if _, err := d.report(ctx, p.ID); err != nil {
 		return err
 	}

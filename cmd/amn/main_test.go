@@ -376,6 +376,9 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	}
 	out := logs.String()
 	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`seller    0x[0-9a-fA-F]{40} signed the offer \(EIP-712 Offer, digest 0x[0-9a-f]{64}\)`),
+		regexp.MustCompile(`buyer     0x[0-9a-fA-F]{40} signed the checkout \(EIP-712 Checkout, digest 0x[0-9a-f]{64}\): refunds go there`),
+		regexp.MustCompile(`payment   awaiting_payment → awaiting_payment by api \(prove_buyer\) refund address 0x[0-9a-fA-F]{40} proven`),
 		regexp.MustCompile(`buyer     approve  tx 0x[0-9a-f]{64}`),
 		regexp.MustCompile(`buyer     pay      tx 0x[0-9a-f]{64}`),
 		regexp.MustCompile(`payment   detected → funded by indexer`),

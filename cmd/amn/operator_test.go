@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP"
@@ -16,7 +17,8 @@ const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V
 func TestPaymentsCreateListShowAndLedgerCheck(t *testing.T) {
 	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
 	create := []string{"payments", "create", "--json", "--xpub", anvilXpub, "--buyer", "cli-buyer", "--offer", "cli-offer",
-		"--seller", "0x00000000000000000000000000000000000000aa", "--chain", "bsc",
+		"--seller", paymenttest.Seller().Address.Hex(), "--seller-signature", offerSignatureFile(t, "cli-offer", 56, bscUSDT, "12500000000000000000"),
+		"--chain", "bsc",
 		"--token", "0x55d398326f99059fF775485246999027B3197955", "--decimals", "18", "--amount", "12.5",
 		"--request-id", "01847474747474", "--salt", "8d03ea7"}
 	code, out, errs := run(t, env, create...)
@@ -74,7 +76,8 @@ func TestLedgerCheckNamesACorruptedRow(t *testing.T) {
 		t.Fatalf("migrate: %s", errs)
 	}
 	if code, _, errs := run(t, env, "payments", "create", "--xpub", anvilXpub, "--buyer", "b", "--offer", "o",
-		"--seller", "0x00000000000000000000000000000000000000aa", "--token", "0x55d398326f99059fF775485246999027B3197955",
+		"--seller", paymenttest.Seller().Address.Hex(), "--seller-signature", offerSignatureFile(t, "o", 56, bscUSDT, "1000000000000000000"),
+		"--token", "0x55d398326f99059fF775485246999027B3197955",
 		"--amount", "1", "--request-id", "r", "--salt", "s"); code != 0 {
 		t.Fatalf("create: %s", errs)
 	}

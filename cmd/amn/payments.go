@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -29,7 +31,7 @@ func newPaymentsCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "payments", Short: "Inspect payments and their deposit addresses (operators)"}
 	cmd.PersistentFlags().StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
 	cmd.PersistentFlags().BoolVar(&o.JSON, "json", false, "print JSON instead of a table")
-	cmd.AddCommand(newPaymentsListCmd(&o), newPaymentsShowCmd(&o), newPaymentsCreateCmd(&o))
+	cmd.AddCommand(newPaymentsListCmd(&o), newPaymentsShowCmd(&o), newPaymentsCreateCmd(&o), newPaymentsCheckoutCmd(&o))
 	return cmd
 }
 
@@ -85,8 +87,83 @@ func isState(s payment.State) bool {
 // paymentView is what `payments show` prints.
 type paymentView struct {
 	Payment  *payment.Payment      `json:"payment"`
+	Parties  partiesView           `json:"parties"`
 	Timeline []payment.TimelineRow `json:"timeline"`
 	Entries  []ledger.Entry        `json:"deposit_entries"`
+}
+
+// partiesView says whether each party is proven by its wallet, why a sweep that is due waits, and
+// what the buyer signs while the buyer has not.
+type partiesView struct {
+	Seller     partyView       `json:"seller"`
+	Buyer      partyView       `json:"buyer"`
+	SweepWaits string          `json:"sweep_waits,omitempty"`
+	Checkout   json.RawMessage `json:"checkout_typed_data,omitempty"` // eth_signTypedData_v4
+}
+
+type partyView struct {
+	Address common.Address `json:"address"`
+	Proven  bool           `json:"proven"`
+	Problem string         `json:"problem,omitempty"`
+}
+
+func newPartiesView(p *payment.Payment) (partiesView, error) {
+	party := func(addr common.Address, err error) partyView {
+		v := partyView{Address: addr, Proven: err == nil}
+		if err != nil {
+			v.Problem = err.Error()
+		}
+		return v
+	}
+	_, serr := p.ProvenSeller()
+	_, berr := p.ProvenBuyer()
+	v := partiesView{Seller: party(p.SellerAddress, serr), Buyer: party(p.BuyerAddress, berr)}
+	if err := p.SweepWaits(); err != nil {
+		v.SweepWaits = fmt.Sprintf("%s, but not swept: the escrow records only parties proven by their wallets (%v)", p.State, err)
+	}
+	if p.BuyerAddress == (common.Address{}) {
+		var err error
+		if v.Checkout, err = payment.SigningRequest(p.CheckoutTerms().TypedData()); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// printParties is the parties part of `payments show`.
+func printParties(out io.Writer, p *payment.Payment, v partiesView) error {
+	line := func(who string, pv partyView, proof string) {
+		switch {
+		case pv.Proven:
+			fmt.Fprintf(out, "%-9s %s  proven by the %s signature\n", who, pv.Address.Hex(), proof)
+		default:
+			fmt.Fprintf(out, "%-9s NOT PROVEN: %s\n", who, pv.Problem)
+		}
+	}
+	line("seller", v.Seller, "offer")
+	line("buyer", v.Buyer, "checkout")
+	if v.SweepWaits != "" {
+		fmt.Fprintf(out, "sweep     waits: %s\n", v.SweepWaits)
+	}
+	if v.Checkout != nil {
+		if err := printCheckoutRequest(out, p, v.Checkout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// printCheckoutRequest tells the buyer what to sign and how to hand the signature in.
+func printCheckoutRequest(out io.Writer, p *payment.Payment, req json.RawMessage) error {
+	fmt.Fprintf(out, "checkout  the buyer's wallet (where refunds will go) signs this with eth_signTypedData_v4; then\n"+
+		"          amn payments checkout %s --buyer ADDRESS --buyer-signature FILE   (FILE: the signature, 65 bytes in hex)\n", p.ID)
+	var b bytes.Buffer
+	if err := json.Indent(&b, req, "          ", "  "); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "          %s\n", b.String())
+	return nil
 }
 
 func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
@@ -116,6 +193,9 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 			if v.Entries, err = ledger.New(pool).Entries(ctx, v.Payment.DepositAcct, 0, 1000); err != nil {
 				return err
 			}
+			if v.Parties, err = newPartiesView(v.Payment); err != nil {
+				return err
+			}
 			if o.JSON {
 				return printJSON(cmd.OutOrStdout(), v)
 			}
@@ -126,6 +206,9 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 				payment.FormatUnits(p.Amount, p.Decimals), payment.FormatUnits(p.Received, p.Decimals), payment.FormatUnits(p.PendingAmount, p.Decimals), p.Decimals)
 			fmt.Fprintf(out, "deposit   %s  (index %d)  reference %s\nexpires   %s  watched until %s\n\n",
 				p.Deposit.Hex(), p.DepositIndex, p.Reference, p.ExpiresAt.Format(time.RFC3339), p.WatchUntil.Format(time.RFC3339))
+			if err := printParties(out, p, v.Parties); err != nil {
+				return err
+			}
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "#\tAT\tEVENT\tFROM\tTO\tACTOR\tREASON")
 			for _, t := range v.Timeline {
@@ -142,9 +225,10 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 
 // createOptions describe a test payment.
 type createOptions struct {
-	Xpub, Buyer, BuyerAddress, Offer, Seller, Chain, Token, Symbol, Amount, Fee, FeeAddress, Commission, RequestID, Salt string
-	Decimals                                                                                                             uint8
-	TTL                                                                                                                  time.Duration
+	Xpub, Buyer, Offer, Seller, SellerSignature, Chain, Token, Symbol, Amount, Fee, FeeAddress, Commission, RequestID, Salt string
+	Decimals                                                                                                                uint8
+	TTL                                                                                                                     time.Duration
+	TypedData                                                                                                               bool
 }
 
 func (c *createOptions) Validate() error {
@@ -153,13 +237,18 @@ func (c *createOptions) Validate() error {
 			return fmt.Errorf("%w: --%s must be a 0x address", config.ErrInvalid, flag)
 		}
 	}
-	for flag, addr := range map[string]string{"fee-address": c.FeeAddress, "buyer-address": c.BuyerAddress} {
-		if addr != "" && !common.IsHexAddress(addr) {
-			return fmt.Errorf("%w: --%s must be a 0x address", config.ErrInvalid, flag)
-		}
+	if c.FeeAddress != "" && !common.IsHexAddress(c.FeeAddress) {
+		return fmt.Errorf("%w: --fee-address must be a 0x address", config.ErrInvalid)
 	}
 	if _, err := chain.Lookup(c.Chain); err != nil {
 		return err
+	}
+	if c.TypedData {
+		return nil // prints the offer to sign: no xpub, no signature needed
+	}
+	if c.SellerSignature == "" {
+		return fmt.Errorf("%w: --seller-signature FILE is required: the seller's payout wallet signs the offer "+
+			"(print it with --typed-data) with eth_signTypedData_v4", config.ErrInvalid)
 	}
 	if _, err := hd.ParseXpub(c.Xpub); err != nil {
 		return fmt.Errorf("%w: --xpub (AMN_XPUB): %v", config.ErrInvalid, err)
@@ -167,18 +256,35 @@ func (c *createOptions) Validate() error {
 	return nil
 }
 
+// readSignature reads a wallet's signature from a file: 65 bytes in hex (0x optional).
+func readSignature(flag, file string) ([]byte, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flag, err)
+	}
+	sig, err := payment.ParseSignature(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("--%s %s: %w", flag, file, err)
+	}
+	return sig, nil
+}
+
 func newPaymentsCreateCmd(o *dbOptions) *cobra.Command {
 	var c createOptions
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a payment for testing on a devnet (amounts in token units, e.g. 12.5)",
-		Args:  cobra.NoArgs,
+		Long: `create records a payment for the seller's signed offer. The seller's payout wallet signs the
+EIP-712 message Offer(string offer, uint256 chainId, address token, uint256 amount, address payout)
+in the domain {name "Amn", version "1", chainId}: --typed-data prints it (eth_signTypedData_v4 JSON)
+and creates nothing. --seller-signature names a file holding that wallet's signature, 65 bytes in
+hex. The payment then prints the checkout its buyer signs (see amn payments checkout).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := c.Validate(); err != nil {
 				return badInput(err)
 			}
 			ch, _ := chain.Lookup(c.Chain)
-			d, _ := hd.ParseXpub(c.Xpub)
 			units := func(flag, s string) (*big.Int, error) {
 				if s == "" {
 					return nil, nil
@@ -201,24 +307,35 @@ func newPaymentsCreateCmd(o *dbOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			pool, err := o.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
 			n := payment.NewPayment{
 				BuyerRef: c.Buyer, OfferRef: c.Offer, SellerAddress: common.HexToAddress(c.Seller),
 				ChainID: ch.ID, ChainKey: ch.Key, Token: common.HexToAddress(c.Token), TokenSymbol: c.Symbol,
 				Decimals: c.Decimals, Amount: amount, Fee: fee, Commission: commission,
 				RequestID: c.RequestID, Salt: c.Salt, TTL: c.TTL,
 			}
+			if c.TypedData {
+				if amount == nil {
+					return badInput(fmt.Errorf("--amount is required"))
+				}
+				req, err := payment.SigningRequest(n.Offer().TypedData())
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), req)
+			}
+			if n.SellerSignature, err = readSignature("seller-signature", c.SellerSignature); err != nil {
+				return badInput(err)
+			}
 			if c.FeeAddress != "" {
 				n.FeeAddress = common.HexToAddress(c.FeeAddress)
 			}
-			if c.BuyerAddress != "" {
-				n.BuyerAddress = common.HexToAddress(c.BuyerAddress)
+			ctx := cmd.Context()
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
 			}
+			defer pool.Close()
+			d, _ := hd.ParseXpub(c.Xpub)
 			p, err := payment.New(pool, d).Create(ctx, n)
 			if err != nil {
 				return badInputIf(err, payment.ErrInvalid, payment.ErrDuplicate)
@@ -226,17 +343,23 @@ func newPaymentsCreateCmd(o *dbOptions) *cobra.Command {
 			if o.JSON {
 				return printJSON(cmd.OutOrStdout(), p)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "created payment %s: pay %s %s to %s (reference %s) by %s\n",
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "created payment %s: pay %s %s to %s (reference %s) by %s\n",
 				p.ID, payment.FormatUnits(p.Amount, p.Decimals), c.Symbol, p.Deposit.Hex(), p.Reference, p.ExpiresAt.Format(time.RFC3339))
-			return nil
+			req, err := payment.SigningRequest(p.CheckoutTerms().TypedData())
+			if err != nil {
+				return err
+			}
+			return printCheckoutRequest(out, p, req)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&c.Xpub, "xpub", "", "platform account xpub (m/44'/60'/0') deposit addresses derive from")
 	f.StringVar(&c.Buyer, "buyer", "", "buyer reference")
-	f.StringVar(&c.BuyerAddress, "buyer-address", "", "where refunds go (default: the address that pays)")
 	f.StringVar(&c.Offer, "offer", "", "seller offer reference")
 	f.StringVar(&c.Seller, "seller", "", "seller's payout address")
+	f.StringVar(&c.SellerSignature, "seller-signature", "", "file with the seller payout wallet's signature of the offer (65 bytes, hex)")
+	f.BoolVar(&c.TypedData, "typed-data", false, "print the offer the seller signs (eth_signTypedData_v4 JSON) and create nothing")
 	f.StringVar(&c.Chain, "chain", "bsc", "eth, bsc or polygon")
 	f.StringVar(&c.Token, "token", "", "token contract address")
 	f.StringVar(&c.Symbol, "symbol", "USDT", "token symbol (names the ledger, e.g. bsc:USDT)")
@@ -248,5 +371,71 @@ func newPaymentsCreateCmd(o *dbOptions) *cobra.Command {
 	f.StringVar(&c.RequestID, "request-id", "", "Request Network request id")
 	f.StringVar(&c.Salt, "salt", "", "Request Network salt")
 	f.DurationVar(&c.TTL, "ttl", time.Hour, "time until the payment expires")
+	return cmd
+}
+
+func newPaymentsCheckoutCmd(o *dbOptions) *cobra.Command {
+	var (
+		buyer, sigFile string
+		typedData      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "checkout PAYMENT_ID --buyer ADDRESS --buyer-signature FILE",
+		Short: "Fix a payment's refund address: the wallet that signed its checkout",
+		Long: `checkout takes the buyer's signature of the payment's EIP-712 message
+Checkout(bytes32 paymentId, address deposit, address token, uint256 amount, address seller) in the
+domain {name "Amn", version "1", chainId}: the wallet that signed it (--buyer, which the signature
+must recover) becomes the refund address, once and for good (money from other senders never
+changes it). --typed-data prints the message (eth_signTypedData_v4 JSON); --buyer-signature names a
+file holding the signature, 65 bytes in hex. A paid payment waits for this before it is swept into
+the escrow.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := ledger.ParseID(args[0])
+			if err != nil {
+				return badInput(fmt.Errorf("payment id %q: %v", args[0], err))
+			}
+			if !typedData && (sigFile == "" || !common.IsHexAddress(buyer)) {
+				return badInput(fmt.Errorf("--buyer ADDRESS and --buyer-signature FILE are required (--typed-data prints what the buyer's wallet signs)"))
+			}
+			var sig []byte
+			if !typedData {
+				if sig, err = readSignature("buyer-signature", sigFile); err != nil {
+					return badInput(err)
+				}
+			}
+			ctx := cmd.Context()
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			svc := payment.New(pool, nil)
+			if typedData {
+				p, err := svc.Get(ctx, id)
+				if err != nil {
+					return badInputIf(err, payment.ErrNotFound)
+				}
+				req, err := payment.SigningRequest(p.CheckoutTerms().TypedData())
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), req)
+			}
+			p, err := svc.ProveBuyer(ctx, id, common.HexToAddress(buyer), sig)
+			if err != nil {
+				return badInputIf(err, payment.ErrNotFound, payment.ErrInvalid, payment.ErrBuyerFixed)
+			}
+			if o.JSON {
+				return printJSON(cmd.OutOrStdout(), p)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "payment %s (%s): refund address %s, proven by the buyer's checkout signature\n",
+				p.ID, p.State, p.BuyerAddress.Hex())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&buyer, "buyer", "", "the buyer's wallet address: where refunds go")
+	cmd.Flags().StringVar(&sigFile, "buyer-signature", "", "file with the buyer wallet's signature of the checkout (65 bytes, hex)")
+	cmd.Flags().BoolVar(&typedData, "typed-data", false, "print the checkout the buyer signs (eth_signTypedData_v4 JSON)")
 	return cmd
 }

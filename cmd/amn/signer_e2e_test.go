@@ -25,6 +25,7 @@ import (
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -221,8 +222,6 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	}
 }
 
-// payAndConfirm: a payment paid by buyer 0 through the real ERC20FeeProxy and credited (the
-// indexer's Detect and Confirm, from the real log), with its buyer address recorded.
 // swept plays the indexer once the sweep is done: the payment's Funded event, read from the
 // chain, goes to payment.Swept.
 func swept(ctx context.Context, t *testing.T, f *devnet.Fixture, payments *payment.Service, p *payment.Payment) {
@@ -237,21 +236,22 @@ func swept(ctx context.Context, t *testing.T, f *devnet.Fixture, payments *payme
 	}
 }
 
+// payAndConfirm: a payment for the seller's signed offer, its checkout signed by buyer 1 (the
+// refund address), paid by buyer 1 through the real ERC20FeeProxy and credited (the indexer's
+// Detect and Confirm, from the real log).
 func payAndConfirm(ctx context.Context, t *testing.T, f *devnet.Fixture, payments *payment.Service, pool *pgxpool.Pool) *payment.Payment {
 	t.Helper()
-	p, err := payments.Create(ctx, payment.NewPayment{
-		BuyerRef: "buyer-e2e", OfferRef: "offer-" + uuid.NewString(), SellerAddress: f.Seller.Address,
+	p, err := payments.Create(ctx, paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "buyer-e2e", OfferRef: "offer-" + uuid.NewString(),
 		ChainID: f.ChainID, ChainKey: "bsc", Token: f.Addresses.USDT, TokenSymbol: "USDT", Decimals: 6,
 		Amount: big.NewInt(50_000_000), Fee: big.NewInt(500_000), FeeAddress: f.FeeRecipient.Address,
 		Commission: big.NewInt(1_000_000), RequestID: "req-" + uuid.NewString(), Salt: "e2e", TTL: time.Hour,
-	})
+	}, f.Seller))
 	if err != nil {
 		t.Fatal(err)
 	}
 	buyer := f.Buyers[1]
-	if _, err := pool.Exec(ctx, `UPDATE payments SET buyer_address = $2 WHERE id = $1`, p.ID, strings.ToLower(buyer.Address.Hex())); err != nil {
-		t.Fatal(err)
-	}
+	p = paymenttest.ProveBuyer(t, payments, p, buyer)
 	co, err := payment.NewCheckout(payment.CheckoutRequest{ChainID: f.ChainID, Token: f.Addresses.USDT, Decimals: 6,
 		Amount: p.Amount, Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: f.Addresses.ERC20FeeProxy,
 		FeeAddress: p.FeeAddress})

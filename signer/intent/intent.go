@@ -140,11 +140,14 @@ func (in *Intent) Digest() (common.Hash, error) {
 
 // Errors.
 var (
-	ErrNotFound      = errors.New("intent not found")
-	ErrNotAllowed    = errors.New("intent not allowed")
-	ErrBadApproval   = errors.New("malformed approval")
-	ErrClosed        = errors.New("intent is closed")
-	ErrNoBuyer       = errors.New("payment has no buyer address")
+	ErrNotFound    = errors.New("intent not found")
+	ErrNotAllowed  = errors.New("intent not allowed")
+	ErrBadApproval = errors.New("malformed approval")
+	ErrClosed      = errors.New("intent is closed")
+	// ErrNoBuyer: the payment's parties are not proven by their wallets yet (the buyer has not
+	// signed the checkout) or not at all (a signature does not verify); the wrapped
+	// *payment.PartyError says which.
+	ErrNoBuyer       = errors.New("the payment's parties are not proven")
 	ErrNoEscrow      = errors.New("no escrow contract configured for the chain")
 	ErrPaymentState  = errors.New("payment is not in a state that allows this")
 	ErrAlreadyClosed = errors.New("payment is already closed")
@@ -334,9 +337,11 @@ func (s *Store) CreateSweep(ctx context.Context, paymentID ledger.ID, contract c
 	if err != nil {
 		return nil, false, err
 	}
-	buyer, err := s.buyerAddress(ctx, paymentID)
-	if err != nil {
-		return nil, false, err
+	// The escrow records the buyer and the seller: only parties their wallets proved (the signer
+	// checks the same and would reject the intent). Until the buyer signs the checkout, the
+	// payment stays paid and waits.
+	if err := p.VerifyParties(); err != nil {
+		return nil, false, fmt.Errorf("%w: %w", ErrNoBuyer, err)
 	}
 	if p.State != payment.Sweeping {
 		// The payment service has no transaction of a caller's to join: the transition commits
@@ -347,7 +352,7 @@ func (s *Store) CreateSweep(ctx context.Context, paymentID ledger.ID, contract c
 		}
 	}
 	return s.insert(ctx, &Intent{ID: uuid.New(), Kind: Sweep, PaymentID: p.ID, EscrowID: p.EscrowID(), ChainID: p.ChainID, Contract: contract,
-		Token: p.Token, Seller: p.SellerAddress, Buyer: buyer, Amount: p.Received, State: Pending, RequestedBy: "worker"})
+		Token: p.Token, Seller: p.SellerAddress, Buyer: p.BuyerAddress, Amount: p.Received, State: Pending, RequestedBy: "worker"})
 }
 
 // RequestOptions describe a release or refund request.

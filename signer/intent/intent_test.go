@@ -16,6 +16,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/jobs"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -32,17 +33,15 @@ var (
 func funded(t *testing.T, s *payment.Service, buyer bool) *payment.Payment {
 	t.Helper()
 	ctx := context.Background()
-	p, err := s.Create(ctx, payment.NewPayment{BuyerRef: "b", OfferRef: fmt.Sprint("o", time.Now().UnixNano()),
-		SellerAddress: common.HexToAddress("0xaa"), ChainID: 56, ChainKey: "bsc", Token: usdt, TokenSymbol: "USDT", Decimals: 18,
+	p, err := s.Create(ctx, paymenttest.Offer(payment.NewPayment{BuyerRef: "b", OfferRef: fmt.Sprint("o", time.Now().UnixNano()),
+		ChainID: 56, ChainKey: "bsc", Token: usdt, TokenSymbol: "USDT", Decimals: 18,
 		Amount: big.NewInt(1000), Fee: big.NewInt(0), FeeAddress: common.HexToAddress("0xfe"), Commission: big.NewInt(10),
-		RequestID: fmt.Sprint("r", time.Now().UnixNano()), Salt: "s", TTL: time.Hour})
+		RequestID: fmt.Sprint("r", time.Now().UnixNano()), Salt: "s", TTL: time.Hour}, paymenttest.Seller()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if buyer {
-		if _, err := dbtest.Pool(t).Exec(ctx, `UPDATE payments SET buyer_address = '0x00000000000000000000000000000000000000bb' WHERE id = $1`, p.ID); err != nil {
-			t.Fatal(err)
-		}
+		p = paymenttest.ProveBuyer(t, s, p, paymenttest.Buyer())
 	}
 	o := payment.Observation{ChainID: 56, BlockHash: common.BytesToHash(p.ID[:]), BlockNumber: 1, TxHash: common.BytesToHash(p.ID[:]),
 		Token: usdt, Amount: big.NewInt(1000)}

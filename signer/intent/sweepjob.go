@@ -46,8 +46,9 @@ func (w *SweepWorker) Work(ctx context.Context, job *river.Job[payment.SweepArgs
 		w.Log.Warn("sweep not recorded", "payment_id", id.String(), "err", err)
 		return river.JobCancel(err)
 	case errors.Is(err, ErrNoBuyer) || errors.Is(err, ErrNoEscrow):
-		// Missing configuration or data that may still come (the buyer's address, the chain's
-		// escrow): look again later; `amn admin sweep` can also pick the payment up.
+		// Missing configuration or data that may still come (the buyer's checkout signature, the
+		// chain's escrow): look again later. The buyer's proof wakes this job at once
+		// (payment.Service.ProveBuyer); `amn admin sweep` can also pick the payment up.
 		w.Log.Warn("sweep waits", "payment_id", id.String(), "err", err)
 		return river.JobSnooze(10 * time.Minute)
 	}
