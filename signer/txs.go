@@ -98,8 +98,9 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 	if c == nil {
 		return fmt.Errorf("chain %d not configured", in.ChainID)
 	}
-	want := map[string]*call{} // each step's derivation, made once per pass
-	for range 8 {              // at most a few steps per tick
+	// Each step's derivation is made once per pass; a pass makes at most a few steps.
+	want := map[string]*call{}
+	for range 8 {
 		txs, err := s.loadTxs(ctx, in.ID)
 		if err != nil {
 			return err

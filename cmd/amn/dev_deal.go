@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -178,6 +179,10 @@ func (d *devDeal) play(ctx context.Context) error {
 		return err
 	}
 
+	if err := d.awaitIntentClosed(ctx, p.ID); err != nil {
+		return err
+	}
+
 	// 4. The admin asks for the release (as `amn admin release` does); two custodians approve
 	// exactly the intent's EIP-712 digest.
 	in, _, err := d.store.RequestRelease(ctx, p.ID, intent.RequestOptions{Actor: "amn-dev", Contract: d.cfg.Escrow})
@@ -219,6 +224,9 @@ func (d *devDeal) play(ctx context.Context) error {
 		return err
 	}
 	if err := d.await(ctx, p.ID, payment.Released, "the signer's release and the Released event", follow); err != nil {
+		return err
+	}
+	if err := d.awaitIntentClosed(ctx, p.ID); err != nil {
 		return err
 	}
 
@@ -285,6 +293,32 @@ func (d *devDeal) play(ctx context.Context) error {
 // await polls until the payment reaches want, printing every new timeline row, intent state and
 // transaction as it appears, and a line every few seconds while nothing moves. each, when set,
 // runs on every poll.
+// awaitIntentClosed waits until the payment has no open sweep, release or refund intent. The
+// signer records a step final at the same finality the indexer books its event at, so either may
+// come first; a release asked while the sweep intent is still open is refused.
+func (d *devDeal) awaitIntentClosed(ctx context.Context, id ledger.ID) error {
+	deadline := time.Now().Add(devDealStepTimeout)
+	for {
+		if _, err := d.store.OpenFor(ctx, id); errors.Is(err, intent.ErrNotFound) {
+			_, err = d.report(ctx, id)
+			return err
+		} else if err != nil {
+			return err
+		}
+		if _, err := d.report(ctx, id); err != nil {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("payment %s still has an open intent after %s", id, devDealStepTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 func (d *devDeal) await(ctx context.Context, id ledger.ID, want payment.State, what string, each func(context.Context) error) error {
 	d.printf("waiting   for %s …\n", what)
 	began := time.Now()
