@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 	"github.com/google/uuid"
 
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
@@ -54,7 +55,12 @@ func offerSignatureFile(t testing.TB, offer string, chainID uint64, token common
 // The parties on the command line: the offer to sign, a refused and an accepted seller signature,
 // the checkout to sign, the buyer's proof, and why a paid payment is not swept until then.
 func TestPaymentsCreateAndCheckoutProveTheParties(t *testing.T) {
-	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
+	// A database of its own: the paid payment it leaves would be due for sweeping in the package's.
+	url := dbtest.Empty(t)
+	env := []string{"AMN_DATABASE_URL=" + url}
+	if code, _, errs := run(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
 	offer := "offer-" + uuid.NewString()
 	seller := paymenttest.Seller().Address.Hex()
 	create := []string{"payments", "create", "--xpub", anvilXpub, "--buyer", "b-" + offer, "--offer", offer, "--seller", seller,
@@ -90,7 +96,12 @@ func TestPaymentsCreateAndCheckoutProveTheParties(t *testing.T) {
 
 	// Paid (the indexer's part, in process), not swept: show says why and what the buyer signs.
 	ctx := context.Background()
-	svc := payment.New(dbtest.Pool(t), nil)
+	pool, err := db.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	svc := payment.New(pool, nil)
 	o := payment.Observation{ChainID: 56, BlockHash: common.BytesToHash(id[:]), BlockNumber: 1, TxHash: common.BytesToHash(id[:]),
 		Token: bscUSDT, Amount: big.NewInt(125_000_000), From: common.HexToAddress("0x00000000000000000000000000000000000000b1")}
 	if _, err := svc.Detect(ctx, id, o); err != nil {
