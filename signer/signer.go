@@ -72,6 +72,9 @@ func New(cfg Config) (*Signer, error) {
 	if cfg.Pool == nil || cfg.Keys == nil || cfg.Keys.Ring == nil || cfg.Keys.Operator == nil {
 		return nil, errors.New("signer: a restricted pool and unlocked keys are required")
 	}
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, err
+	}
 	if cfg.Poll == 0 {
 		cfg.Poll = time.Second
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db/dbtest"
@@ -148,5 +150,56 @@ func TestAdminTopupRequests(t *testing.T) {
 	code, _, errs = run(t, env, "admin", "topup", "--chain", "bsc", to, "0.06", escrow)
 	if code != 2 || !strings.Contains(errs, "is still open") {
 		t.Fatalf("another amount while one is open: exit %d: %s", code, errs)
+	}
+}
+
+// signerKeyDir runs `amn signer init` (cheap KDF) with a fresh operator key and returns the key
+// directory, the passphrase file and the operator key.
+func signerKeyDir(t *testing.T) (dir, pass string, op *ecdsa.PrivateKey) {
+	t.Helper()
+	base := t.TempDir()
+	op, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mn, pass, key := filepath.Join(base, "mnemonic"), filepath.Join(base, "pass"), filepath.Join(base, "op.hex")
+	for f, c := range map[string]string{mn: "test test test test test test test test test test test junk\n",
+		pass: "a long enough passphrase\n", key: fmt.Sprintf("%x\n", crypto.FromECDSA(op))} {
+		if err := os.WriteFile(f, []byte(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir = filepath.Join(base, "keys")
+	if code, _, errs := run(t, nil, "signer", "init", "--key-dir", dir, "--passphrase-file", pass, "--mnemonic-file", mn,
+		"--operator-key-file", key, "--light-kdf"); code != 0 {
+		t.Fatalf("signer init: exit %d: %s", code, errs)
+	}
+	return dir, pass, op
+}
+
+// Acceptance 8: a policy file with a missing or misspelled limit stops the signer at start (exit
+// 2), naming the key; nothing is signed under less policy than the file meant.
+func TestSignerRefusesAPolicyWithAMissingOrMisspelledLimit(t *testing.T) {
+	keys, pass, _ := signerKeyDir(t)
+	chains := filepath.Join(t.TempDir(), "chains.json")
+	if err := os.WriteFile(chains, []byte(`{"chains": [{"key": "bsc", "endpoints": ["http://127.0.0.1:1"],
+		"escrow": "0x00000000000000000000000000000000000e5c20"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const token = `"token": "0x55d398326f99059fF775485246999027B3197955"`
+	for doc, key := range map[string]string{
+		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10"}]}`:                  "limits[0].per_day",
+		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10", "per_dya": "100"}]}`: "limits[0].per_dya",
+		`{"limits": [], "gas_topup": []}`:                                                 "gas_topup",
+	} {
+		policy := filepath.Join(t.TempDir(), "policy.json")
+		if err := os.WriteFile(policy, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := run(t, []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}, "signer", "--key-dir", keys, "--passphrase-file", pass,
+			"--chain-config", chains, "--chains", "bsc", "--policy", policy, "--listen", "127.0.0.1:0")
+		if code != 2 || !strings.Contains(errs, key) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("policy %s: exit %d: %s; want exit 2 naming %s in one line", doc, code, errs, key)
+		}
 	}
 }
