@@ -73,7 +73,7 @@ func Probe(ctx context.Context, checks []Check, timeout time.Duration) Readiness
 			err := c.Fn(cctx)
 			res := CheckResult{OK: err == nil, Took: time.Since(start).Round(time.Millisecond).String()}
 			if err != nil {
-				res.Error = err.Error()
+				res.Error = MaskURLs(err.Error()) // a chain check's error names its endpoint
 			}
 			mu.Lock()
 			defer mu.Unlock()
