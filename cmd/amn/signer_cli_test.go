@@ -188,7 +188,7 @@ func TestSignerRefusesAPolicyWithAMissingOrMisspelledLimit(t *testing.T) {
 	}
 	const token = `"token": "0x55d398326f99059fF775485246999027B3197955"`
 	for doc, key := range map[string]string{
-		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10"}]}`:                  "limits[0].per_day",
+		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10"}]}`:                   "limits[0].per_day",
 		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10", "per_dya": "100"}]}`: "limits[0].per_dya",
 		`{"limits": [], "gas_topup": []}`:                                                 "gas_topup",
 	} {
