@@ -4,7 +4,7 @@
 // state and ledger, amounts and recipients, custodian approvals against the contract's current
 // custodian set and threshold, its own policy limits — signs and broadcasts EIP-1559
 // transactions with a Postgres-backed nonce manager, waits for finality, and appends every
-// decision to a hash-chained audit log.
+// decision to a hash-chained audit log whose every row its operator key signs.
 //
 // It must never trust the party that created an intent, never write payments or the ledger (its
 // database role, amn_signer, cannot), and never let a key, the mnemonic or a passphrase reach a

@@ -103,8 +103,14 @@ func TestReleaseEndToEnd(t *testing.T) {
 	if ev := w.auditEvents(in.ID); !slices.Equal(ev, []string{AuditAccepted, AuditSigned, AuditBroadcast, AuditConfirmed, AuditConfirmed, AuditDone}) {
 		t.Fatalf("audit of the release: %v", ev)
 	}
-	if n, err := VerifyAudit(w.ctx, w.admin); err != nil || n == 0 {
-		t.Fatalf("audit verify: %d rows, %v", n, err)
+	// Every row this world's signer wrote (from its first start on) is signed by its operator key.
+	var from int64
+	if err := w.admin.QueryRow(w.ctx, `SELECT min(seq) FROM signer_audit WHERE event = 'started' AND detail = $1`,
+		"operator "+w.keys.OperatorAddress().Hex()).Scan(&from); err != nil {
+		t.Fatal(err)
+	}
+	if head, err := VerifyAudit(w.ctx, w.admin, AuditCheck{Operator: w.keys.OperatorAddress(), SignedFrom: from}); err != nil || head.Seq <= from {
+		t.Fatalf("audit verify: head %s, %v", head, err)
 	}
 	// Metrics: one sweep and one release done, gas counted, the tank's balance reported.
 	for _, k := range []string{"sweep", "release"} {

@@ -125,7 +125,7 @@ func (s *Signer) Run(ctx context.Context) error {
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(leaderLockKey)) //nolint:errcheck // released with the session anyway
 	if err := db.InTx(ctx, s.cfg.Pool, func(tx pgx.Tx) error {
-		return appendAudit(ctx, tx, AuditStarted, nil, "operator "+s.cfg.Keys.OperatorAddress().Hex())
+		return s.appendAudit(ctx, tx, AuditStarted, nil, "operator "+s.cfg.Keys.OperatorAddress().Hex())
 	}); err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (s *Signer) setState(ctx context.Context, in *intent.Intent, from, to inten
 			return fmt.Errorf("intent %s is no longer %s", in.ID, from)
 		}
 		id := in.ID
-		return appendAudit(ctx, tx, event, &id, detail)
+		return s.appendAudit(ctx, tx, event, &id, detail)
 	})
 	if err != nil {
 		return err
