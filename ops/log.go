@@ -37,7 +37,13 @@ func MaskURLs(text string) string {
 	return urlPattern.ReplaceAllStringFunc(text, maskURL)
 }
 
-func maskURL(raw string) string {
+func maskURL(match string) string {
+	// Punctuation after a URL belongs to the sentence: "(--rpc-url http://node:8545)", "at http://node:8545: EOF".
+	raw := strings.TrimRight(match, ".,;:)]}")
+	return maskOne(raw) + match[len(raw):]
+}
+
+func maskOne(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		scheme, _, _ := strings.Cut(raw, "://")

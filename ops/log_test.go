@@ -23,9 +23,12 @@ func TestMaskURLs(t *testing.T) {
 		"postgres at postgres://amn:SECRET@db:5432/amn failed":       "postgres at postgres://amn:xxxxx@db:5432/amn failed",
 		"redis://:SECRET@127.0.0.1:6379/0":                           "redis://:xxxxx@127.0.0.1:6379/0",
 		"two: http://a.example/k/SECRET and http://b.example/SECRET": "two: http://a.example/xxxxx and http://b.example/xxxxx",
-		"no url here":                        "no url here",
-		"https://rpc.example/v2/SECRET#frag": "https://rpc.example/xxxxx",
-		"https://%zz/SECRET":                 "https://(hidden)",
+		"no url here":                                           "no url here",
+		"https://rpc.example/v2/SECRET#frag":                    "https://rpc.example/xxxxx",
+		"https://%zz/SECRET":                                    "https://(hidden)",
+		"(--rpc-url http://127.0.0.1:1)":                        "(--rpc-url http://127.0.0.1:1)",
+		"chain eth at http://127.0.0.1:1: no endpoint answered": "chain eth at http://127.0.0.1:1: no endpoint answered",
+		"at https://rpc.example/v2/SECRET.":                     "at https://rpc.example/xxxxx.",
 	} {
 		got := ops.MaskURLs(in)
 		if got != want {
