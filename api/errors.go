@@ -21,6 +21,7 @@ var errorKinds = []errorKind{
 	{payment.ErrWebhookUnsigned, http.StatusUnauthorized, "signature_missing"},
 	{payment.ErrWebhookSignature, http.StatusUnauthorized, "signature_invalid"},
 	{payment.ErrWebhookReplay, http.StatusConflict, "delivery_replayed"},
+	{payment.ErrWebhookStale, http.StatusBadRequest, "timestamp_outside_window"},
 	{payment.ErrWebhookMalformed, http.StatusBadRequest, "malformed"},
 	{payment.ErrNotFound, http.StatusNotFound, "not_found"},
 	{payment.ErrIllegalTransition, http.StatusConflict, "illegal_transition"},

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,13 +19,18 @@ type WebhookReceiver interface {
 }
 
 // requestNetworkWebhook reads at most payment.MaxWebhookBody bytes and hands the raw body to the
-// receiver, which verifies it before anything else. Whatever it refuses changes nothing.
+// receiver, which verifies it (signature, then the signed timestamp's window, then the delivery
+// id) before anything else. Whatever it refuses changes nothing.
 func requestNetworkWebhook(rcv WebhookReceiver, m *metrics, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, payment.MaxWebhookBody))
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			err = payment.ErrWebhookTooLarge
+		case err != nil:
+			// Cut off by the server's read timeout, or the client went away: their fault, not ours.
+			err = fmt.Errorf("%w: the body could not be read: %v", payment.ErrWebhookMalformed, err)
 		}
 		var res payment.WebhookResult
 		if err == nil {

@@ -73,7 +73,7 @@ func Probe(ctx context.Context, checks []Check, timeout time.Duration) Readiness
 			err := c.Fn(cctx)
 			res := CheckResult{OK: err == nil, Took: time.Since(start).Round(time.Millisecond).String()}
 			if err != nil {
-				res.Error = err.Error()
+				res.Error = MaskURLs(err.Error()) // a chain check's error names its endpoint
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -124,14 +124,36 @@ type Server struct {
 	log *slog.Logger
 }
 
-// Listen binds addr. It fails at once when the address is taken or invalid.
+// Timeouts bound how long one client may hold a connection: to send its headers (ReadHeader),
+// its whole request with the body (Read), to take the answer (Write), and to idle between
+// requests (Idle). Without Read, a client that sends its body a byte at a time holds a connection
+// and a goroutine for as long as it likes.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// DefaultTimeouts are every server's (the API, and every role's ops endpoints): requests are small
+// (webhooks are a few hundred bytes, Request Network gives up after 5 s) and answers quick
+// (/readyz waits at most 3 s for its checks).
+func DefaultTimeouts() Timeouts {
+	return Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 30 * time.Second, Idle: 2 * time.Minute}
+}
+
+// Listen binds addr with the default timeouts. It fails at once when the address is taken or
+// invalid.
 func Listen(addr string, h http.Handler, log *slog.Logger) (*Server, error) {
+	return ListenWith(addr, h, log, DefaultTimeouts())
+}
+
+// ListenWith binds addr with the given timeouts.
+func ListenWith(addr string, h http.Handler, log *slog.Logger, t Timeouts) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	return &Server{
-		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read,
+			WriteTimeout: t.Write, IdleTimeout: t.Idle},
 		ln:  ln,
 		log: log,
 	}, nil

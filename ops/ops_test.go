@@ -3,10 +3,13 @@ package ops_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -119,4 +122,59 @@ func TestRegistryHasBuildInfo(t *testing.T) {
 		}
 	}
 	t.Fatal(errors.New("no amn_build_info"))
+}
+
+// A client that sends its body a byte at a time is cut off once the read timeout passes: the
+// handler's read fails and the connection is closed, instead of being held for as long as the
+// client likes (issue #13 finding 12).
+func TestSlowBodyIsCutOff(t *testing.T) {
+	bodyErr := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		bodyErr <- err
+	})
+	srv, err := ops.ListenWith("127.0.0.1:0", h, quiet, ops.Timeouts{ReadHeader: time.Second, Read: 500 * time.Millisecond,
+		Write: time.Second, Idle: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, time.Second) }()
+	defer func() { cancel(); <-served }()
+	conn, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprintf(conn, "POST /webhook HTTP/1.1\r\nHost: amn\r\nContent-Length: 1000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	tick := time.NewTicker(50 * time.Millisecond) // the whole body would take 50 s
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-bodyErr:
+			if err == nil {
+				t.Fatal("the slow body was read to the end")
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Fatalf("cut off only after %s", took)
+			}
+			if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			// Closed: an EOF, or a reset (the server closed with our bytes unread).
+			if _, err := io.ReadAll(conn); err != nil && !errors.Is(err, syscall.ECONNRESET) {
+				t.Fatalf("the server did not close the connection: %v", err)
+			}
+			return
+		case <-tick.C:
+			if time.Since(start) > 10*time.Second {
+				t.Fatal("a client sending a byte every 50 ms held the connection for 10 s")
+			}
+			_, _ = conn.Write([]byte("x")) // fails once the server has closed it
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,12 +18,16 @@ import (
 	"github.com/amanat/amn/db"
 )
 
-// Request Network's hosted API calls us with these headers.
+// Request Network's hosted API calls us with these headers (docs.request.network, API reference,
+// Webhooks: "Request Headers").
 const (
 	HeaderWebhookSignature = "x-request-network-signature" // hex HMAC-SHA256 of the raw body
 	HeaderWebhookDelivery  = "x-request-network-delivery"  // unique per delivery: the idempotency key
 	// MaxWebhookBody bounds what we read; real deliveries are a few hundred bytes.
 	MaxWebhookBody = 64 << 10
+	// WebhookWindow is how far a delivery's signed timestamp may be from our clock, either way.
+	// Request Network retries a failed delivery after 1, 5 and 15 s, well inside it.
+	WebhookWindow = 5 * time.Minute
 )
 
 // Webhook errors; each is a 4xx for the sender and changes nothing here.
@@ -32,6 +37,7 @@ var (
 	ErrWebhookSignature = errors.New("webhook signature does not match")
 	ErrWebhookMalformed = errors.New("webhook body malformed")
 	ErrWebhookReplay    = errors.New("webhook delivery already received")
+	ErrWebhookStale     = errors.New("webhook timestamp outside the accepted window")
 )
 
 // WebhookEvents are the events Request Network sends.
@@ -42,12 +48,18 @@ var WebhookEvents = map[string]bool{
 
 // WebhookEvent is the part of a delivery we use. A webhook is a hint, never a credit: it only
 // makes us look at the chain again.
+//
+// Timestamp is the body's own "timestamp" (ISO 8601, as Request Network documents it for its
+// payment events). Request Network's signature header carries no timestamp: its HMAC covers the
+// raw body only. The body's timestamp is therefore the signed one, and a delivery without it is
+// refused: otherwise a captured delivery could be sent again, under a new delivery id, forever.
 type WebhookEvent struct {
-	Event            string `json:"event"`
-	RequestID        string `json:"requestId"`
-	PaymentReference string `json:"paymentReference"`
-	TxHash           string `json:"txHash,omitempty"`
-	Network          string `json:"network,omitempty"`
+	Event            string    `json:"event"`
+	RequestID        string    `json:"requestId"`
+	PaymentReference string    `json:"paymentReference"`
+	TxHash           string    `json:"txHash,omitempty"`
+	Network          string    `json:"network,omitempty"`
+	Timestamp        time.Time `json:"-"`
 }
 
 // VerifyWebhookSignature checks the hex HMAC-SHA256 of body under secret, in constant time.
@@ -73,9 +85,22 @@ func ParseWebhook(body []byte) (WebhookEvent, error) {
 	if len(body) > MaxWebhookBody {
 		return ev, ErrWebhookTooLarge
 	}
-	if err := json.Unmarshal(body, &ev); err != nil {
+	var doc struct {
+		WebhookEvent
+		Timestamp *string `json:"timestamp"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
 		return ev, fmt.Errorf("%w: %v", ErrWebhookMalformed, err)
 	}
+	ev = doc.WebhookEvent
+	if doc.Timestamp == nil {
+		return ev, fmt.Errorf("%w: no timestamp (the signed time of the delivery)", ErrWebhookMalformed)
+	}
+	at, err := time.Parse(time.RFC3339Nano, *doc.Timestamp)
+	if err != nil {
+		return ev, fmt.Errorf("%w: timestamp %q is not an ISO 8601 time", ErrWebhookMalformed, *doc.Timestamp)
+	}
+	ev.Timestamp = at
 	if !WebhookEvents[ev.Event] {
 		return ev, fmt.Errorf("%w: unknown event %q", ErrWebhookMalformed, ev.Event)
 	}
@@ -124,6 +149,16 @@ func NewWebhooks(pool *pgxpool.Pool, secret []byte) (*Webhooks, error) {
 	return &Webhooks{pool: pool, secret: secret, jobs: insertOnly(pool)}, nil
 }
 
+// checkWindow refuses a delivery signed more than WebhookWindow away from now: a captured
+// delivery replayed later under a new delivery id, or one from a sender whose clock is off.
+func checkWindow(at, now time.Time) error {
+	if d := now.Sub(at); d > WebhookWindow || d < -WebhookWindow {
+		return fmt.Errorf("%w: signed at %s, %s from now (at most %s)", ErrWebhookStale,
+			at.UTC().Format(time.RFC3339), d.Round(time.Second), WebhookWindow)
+	}
+	return nil
+}
+
 // WebhookResult says what a delivery led to.
 type WebhookResult struct {
 	Event     WebhookEvent
@@ -131,7 +166,9 @@ type WebhookResult struct {
 }
 
 // Receive handles one delivery. It changes no payment state and no money: it records the delivery
-// id and schedules a check of the payment it names.
+// id and schedules a check of the payment it names. The signature covers the body and so its
+// timestamp; a delivery signed outside WebhookWindow is refused before anything is recorded, and
+// one inside it is refused if its delivery id was seen.
 func (w *Webhooks) Receive(ctx context.Context, deliveryID, signature string, body []byte) (WebhookResult, error) {
 	var res WebhookResult
 	if len(body) > MaxWebhookBody {
@@ -142,6 +179,9 @@ func (w *Webhooks) Receive(ctx context.Context, deliveryID, signature string, bo
 	}
 	ev, err := ParseWebhook(body)
 	if err != nil {
+		return res, err
+	}
+	if err := checkWindow(ev.Timestamp, time.Now()); err != nil {
 		return res, err
 	}
 	res.Event = ev

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/payment"
@@ -30,7 +31,8 @@ func TestWebhookDeliveries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(`{"event":"payment.confirmed","requestId":"01847474747474","paymentReference":"` + p.Reference.String() + `","txHash":"0xabc"}`)
+	body := []byte(`{"event":"payment.confirmed","requestId":"01847474747474","paymentReference":"` + p.Reference.String() +
+		`","txHash":"0xabc","timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `"}`)
 
 	state := func() (deliveries, checks int, st payment.State) {
 		if err := poolFor.QueryRow(ctx, `SELECT (SELECT count(*) FROM webhook_deliveries),
@@ -67,7 +69,8 @@ func TestWebhookDeliveries(t *testing.T) {
 		{"replayed delivery", "delivery-1", sign(body), body, payment.ErrWebhookReplay},
 		{"body over the limit", "delivery-3", sign(big), big, payment.ErrWebhookTooLarge},
 		{"malformed JSON", "delivery-4", sign([]byte(`{"event":`)), []byte(`{"event":`), payment.ErrWebhookMalformed},
-		{"unknown event", "delivery-5", sign([]byte(`{"event":"payment.stolen","requestId":"r"}`)), []byte(`{"event":"payment.stolen","requestId":"r"}`), payment.ErrWebhookMalformed},
+		{"unknown event", "delivery-5", sign([]byte(`{"event":"payment.stolen","requestId":"r","timestamp":"2025-10-03T14:30:00Z"}`)),
+			[]byte(`{"event":"payment.stolen","requestId":"r","timestamp":"2025-10-03T14:30:00Z"}`), payment.ErrWebhookMalformed},
 		{"missing delivery id", "", sign(body), body, payment.ErrWebhookMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,8 +93,65 @@ func TestWebhookDeliveries(t *testing.T) {
 	}
 }
 
+// A delivery is signed with its timestamp (the body's, which Request Network's HMAC covers): a
+// delivery captured and sent again later under a new delivery id is refused, as is one whose
+// sender's clock is off; a fresh one is accepted; moving the timestamp breaks the signature.
+// Nothing refused is recorded (issue #13 finding 12).
+func TestWebhookReplayedUnderANewIDIsRefused(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	p := create(t, s)
+	w, err := payment.NewWebhooks(poolFor, webhookSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(ts string) []byte {
+		return []byte(`{"event":"payment.confirmed","requestId":"0151b394","paymentReference":"` + p.Reference.String() +
+			`","timestamp":"` + ts + `"}`)
+	}
+	stamp := func(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339Nano) }
+	recorded := func(id string) bool {
+		var n int
+		if err := poolFor.QueryRow(ctx, `SELECT count(*) FROM webhook_deliveries WHERE delivery_id = $1`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	}
+	captured := at(stamp(-10 * time.Minute)) // signed by Request Network ten minutes ago
+	ahead := at(stamp(10 * time.Minute))
+	for _, tc := range []struct {
+		name, id string
+		body     []byte
+		sig      string
+		want     error
+	}{
+		{"captured, replayed under a new id", "replay-new-id", captured, sign(captured), payment.ErrWebhookStale},
+		{"captured, its timestamp moved to now", "replay-moved", at(stamp(0)), sign(captured), payment.ErrWebhookSignature},
+		{"sender's clock ten minutes ahead", "skewed-ahead", ahead, sign(ahead), payment.ErrWebhookStale},
+		{"no timestamp", "no-timestamp", []byte(`{"event":"payment.failed","paymentReference":"` + p.Reference.String() + `"}`),
+			sign([]byte(`{"event":"payment.failed","paymentReference":"` + p.Reference.String() + `"}`)), payment.ErrWebhookMalformed},
+		{"timestamp not a time", "bad-timestamp", at("yesterday"), sign(at("yesterday")), payment.ErrWebhookMalformed},
+	} {
+		if _, err := w.Receive(ctx, tc.id, tc.sig, tc.body); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+		if recorded(tc.id) {
+			t.Errorf("%s: the refused delivery was recorded", tc.name)
+		}
+	}
+	for name, d := range map[string]time.Duration{"fresh": 0, "four minutes old": -4 * time.Minute, "clock a minute behind ours": time.Minute} {
+		body := at(stamp(d))
+		if _, err := w.Receive(ctx, "ok-"+name, sign(body), body); err != nil || !recorded("ok-"+name) {
+			t.Errorf("%s delivery: %v", name, err)
+		}
+	}
+}
+
 func FuzzParseWebhook(f *testing.F) {
+	f.Add([]byte(`{"event":"payment.confirmed","requestId":"01847474747474","paymentReference":"a0098add01acc736","timestamp":"2025-10-03T14:30:00Z"}`))
 	f.Add([]byte(`{"event":"payment.confirmed","requestId":"01847474747474","paymentReference":"a0098add01acc736"}`))
+	f.Add([]byte(`{"event":"payment.partial","requestId":"r","timestamp":"2025-10-03T14:30:00.123+02:00"}`))
 	f.Add([]byte(`{"event":"payment.partial","paymentReference":"zz"}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"event":null}`))
@@ -103,7 +163,7 @@ func FuzzParseWebhook(f *testing.F) {
 			}
 			return
 		}
-		if !payment.WebhookEvents[ev.Event] || (ev.RequestID == "" && ev.PaymentReference == "") {
+		if !payment.WebhookEvents[ev.Event] || (ev.RequestID == "" && ev.PaymentReference == "") || ev.Timestamp.IsZero() {
 			t.Fatalf("accepted an invalid event: %+v", ev)
 		}
 		if ev.PaymentReference != "" {

@@ -5,7 +5,7 @@
 // approvals against the contract's current custodian set and threshold, its own policy limits —
 // builds each transaction from the verified intent, signs and broadcasts EIP-1559 transactions
 // with a Postgres-backed nonce manager, waits for finality, and appends every decision to a
-// hash-chained audit log. One signer leads at a time, fenced by an epoch the database checks.
+// hash-chained audit log whose every row its operator key signs. One signer leads at a time, fenced by an epoch the database checks.
 //
 // It must never trust the party that created an intent nor any row another role can write (an
 // intent's state, a stored transaction, a deposit index): only the chain, its own keys and

@@ -145,7 +145,7 @@ func (s *Signer) took(ctx context.Context, l *leadership) error {
 	s.m.leading(true, l.epoch)
 	s.log.Info("signer leads", "operator", s.cfg.Keys.OperatorAddress().Hex(), "epoch", l.epoch)
 	return s.fenced(ctx, func(tx pgx.Tx) error {
-		return appendAudit(ctx, tx, AuditStarted, nil, fmt.Sprintf("operator %s leads, epoch %d", s.cfg.Keys.OperatorAddress().Hex(), l.epoch))
+		return s.appendAudit(ctx, tx, AuditStarted, nil, fmt.Sprintf("operator %s leads, epoch %d", s.cfg.Keys.OperatorAddress().Hex(), l.epoch))
 	})
 }
 

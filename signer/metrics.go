@@ -2,6 +2,7 @@ package signer
 
 import (
 	"context"
+	"encoding/hex"
 	"strconv"
 	"time"
 
@@ -26,6 +27,8 @@ type Metrics struct {
 	auditOK    prometheus.Gauge       // amn_signer_audit_chain_ok (1 ok, 0 broken)
 	leader     prometheus.Gauge       // amn_signer_leader (1 while this process leads)
 	epoch      prometheus.Gauge       // amn_signer_leader_epoch
+	auditSeq   prometheus.Gauge       // amn_signer_audit_head_seq
+	auditHash  *prometheus.GaugeVec   // amn_signer_audit_head_info{hash}
 }
 
 // NewMetrics registers the signer's series on reg.
@@ -42,11 +45,13 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		tankWei:    prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_gas_tank_balance_wei", Help: "Gas tank (operator) balance (wei; float)."}, []string{"chain"}),
 		tankLowWei: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_gas_tank_low_wei", Help: "Gas tank balance below which the GasTankLow alert fires."}, []string{"chain"}),
 		oldest:     prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_oldest_open_intent_seconds", Help: "Age of the oldest open intent that the signer can act on, by kind."}, []string{"kind"}),
-		auditOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_audit_chain_ok", Help: "1 when the audit log's hash chain verified at the last check, 0 when broken."}),
+		auditOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_audit_chain_ok", Help: "1 when the audit log (hash chain, operator signatures, the head seen last) verified at the last check, 0 when broken."}),
+		auditSeq:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_audit_head_seq", Help: "Sequence number of the last audit row verified; it never goes back unless rows were deleted."}),
+		auditHash:  prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "amn_signer_audit_head_info", Help: "The last verified audit row's hash (label hash, hex), always 1: pin seq and hash elsewhere and check with amn signer audit verify --expect-head SEQ:HASH."}, []string{"hash"}),
 		leader:     prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_leader", Help: "1 while this signer process holds the leader lock and signs, 0 while it waits."}),
 		epoch:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "amn_signer_leader_epoch", Help: "The leader epoch this process took last (signer_leader)."}),
 	}
-	for _, c := range []prometheus.Collector{m.queueDepth, m.results, m.verifySecs, m.signSecs, m.signedTxs, m.replacedTx, m.gasUsed, m.gasWei, m.tankWei, m.tankLowWei, m.oldest, m.auditOK, m.leader, m.epoch} {
+	for _, c := range []prometheus.Collector{m.queueDepth, m.results, m.verifySecs, m.signSecs, m.signedTxs, m.replacedTx, m.gasUsed, m.gasWei, m.tankWei, m.tankLowWei, m.oldest, m.auditOK, m.auditSeq, m.auditHash, m.leader, m.epoch} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -123,16 +128,21 @@ func (m *Metrics) leading(on bool, epoch int64) {
 	}
 }
 
-// AuditChecked records the result of an audit verification.
-func (m *Metrics) AuditChecked(ok bool) {
+// AuditVerified records the result of an audit verification and, when it passed, the head it
+// verified. A broken log leaves the last good head published: the table's head is then not to be
+// trusted.
+func (m *Metrics) AuditVerified(head AuditHead, ok bool) {
 	if m == nil {
 		return
 	}
-	if ok {
-		m.auditOK.Set(1)
-	} else {
+	if !ok {
 		m.auditOK.Set(0)
+		return
 	}
+	m.auditOK.Set(1)
+	m.auditSeq.Set(float64(head.Seq))
+	m.auditHash.Reset()
+	m.auditHash.WithLabelValues(hex.EncodeToString(head.Hash)).Set(1)
 }
 
 func (m *Metrics) tanks(ctx context.Context, s *Signer) {

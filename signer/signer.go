@@ -83,6 +83,9 @@ func New(cfg Config) (*Signer, error) {
 	if cfg.Pool == nil || cfg.Keys == nil || cfg.Keys.Ring == nil || cfg.Keys.Operator == nil {
 		return nil, errors.New("signer: a restricted pool and unlocked keys are required")
 	}
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, err
+	}
 	if cfg.Poll == 0 {
 		cfg.Poll = time.Second
 	}
@@ -292,7 +295,7 @@ func (s *Signer) setState(ctx context.Context, in *intent.Intent, from, to inten
 			return fmt.Errorf("intent %s is no longer %s", in.ID, from)
 		}
 		id := in.ID
-		return appendAudit(ctx, tx, event, &id, detail)
+		return s.appendAudit(ctx, tx, event, &id, detail)
 	})
 	if err != nil {
 		return err

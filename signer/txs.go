@@ -541,7 +541,7 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 			WHERE id = $1`, in.ID); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, AuditSigned, uuidPtr(in.ID), fmt.Sprintf("%s: %s nonce %d tx %s to %s gas %d fee cap %s tip %s",
+		return s.appendAudit(ctx, tx, AuditSigned, uuidPtr(in.ID), fmt.Sprintf("%s: %s nonce %d tx %s to %s gas %d fee cap %s tip %s",
 			k.step, from.Hex(), nonce, row.Hash.Hex(), k.to.Hex(), gas, feeCap, tip))
 	})
 	if err != nil {
@@ -658,7 +658,7 @@ func (s *Signer) broadcast(ctx context.Context, c *Chain, in *intent.Intent, row
 		if _, err := tx.Exec(ctx, `UPDATE signer_intents SET state = 'broadcast', updated_at = now() WHERE id = $1 AND state IN ('signing', 'approved')`, in.ID); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, AuditBroadcast, uuidPtr(in.ID), fmt.Sprintf("%s attempt %d tx %s: %s", row.Step, row.Attempt, row.Hash.Hex(), how))
+		return s.appendAudit(ctx, tx, AuditBroadcast, uuidPtr(in.ID), fmt.Sprintf("%s attempt %d tx %s: %s", row.Step, row.Attempt, row.Hash.Hex(), how))
 	})
 	if err != nil {
 		return err
@@ -746,7 +746,7 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 			in.ID, int64(rcpt.GasUsed), db.Numeric(cost)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, AuditConfirmed, uuidPtr(in.ID), fmt.Sprintf("%s tx %s %s in block %d (final), gas %d, cost %s wei",
+		return s.appendAudit(ctx, tx, AuditConfirmed, uuidPtr(in.ID), fmt.Sprintf("%s tx %s %s in block %d (final), gas %d, cost %s wei",
 			mined.Step, mined.Hash.Hex(), state, rcpt.BlockNumber, rcpt.GasUsed, cost))
 	})
 	if err != nil {
@@ -830,7 +830,7 @@ func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, group
 		if err := s.storeAttempt(ctx, tx, c, in, &row, k.key); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, AuditReplaced, uuidPtr(in.ID), fmt.Sprintf("%s nonce %d: tx %s replaces %s, fee cap %s → %s, tip %s → %s",
+		return s.appendAudit(ctx, tx, AuditReplaced, uuidPtr(in.ID), fmt.Sprintf("%s nonce %d: tx %s replaces %s, fee cap %s → %s, tip %s → %s",
 			row.Step, row.Nonce, row.Hash.Hex(), last.Hash.Hex(), last.Cap, feeCap, last.Tip, tip))
 	})
 	if err != nil {

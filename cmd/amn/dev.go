@@ -420,6 +420,13 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 	if err != nil {
 		return nil, err
 	}
+	// Rows of earlier `amn dev` runs were signed by their own fresh operator keys: this run's
+	// signatures are checked from its first row on.
+	head, err := signer.ReadAuditHead(ctx, spool)
+	if err != nil {
+		return nil, err
+	}
+	audit := signer.AuditCheck{Operator: keys.OperatorAddress(), SignedFrom: head.Seq + 1}
 	s, err := signer.New(signer.Config{Pool: spool, Keys: keys, Chains: chains, Policy: pol,
 		Poll: min(o.BlockTime/2, time.Second), Log: p.log.With("part", "signer"), Metrics: m})
 	if err != nil {
@@ -431,7 +438,7 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 				p.log.Error("signer stopped", "err", err)
 			}
 		},
-		func(ctx context.Context) { auditWatch(ctx, p, m) },
+		func(ctx context.Context) { signer.WatchAudit(ctx, spool, audit, time.Minute, m, p.log) },
 	)
 	return keys, nil
 }

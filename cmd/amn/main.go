@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/amanat/amn/ops"
 )
 
 func main() {
@@ -59,7 +61,7 @@ func exitCode(err error) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, "amn: "+err.Error())
+	fmt.Fprintln(os.Stderr, "amn: "+ops.MaskURLs(err.Error()))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

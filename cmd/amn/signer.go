@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
@@ -34,6 +35,7 @@ type signerOptions struct {
 	MaxFeeGwei      int64
 	StuckAfter      time.Duration
 	MaxApprovalTTL  time.Duration
+	AuditSignedFrom int64
 }
 
 func (o *signerOptions) Validate() error {
@@ -78,6 +80,7 @@ func addSignerFlags(cmd *cobra.Command, o *signerOptions) {
 	f.Int64Var(&o.MaxFeeGwei, "max-fee-gwei", 500, "cap on max_fee_per_gas of any attempt, replacements included (gwei)")
 	f.DurationVar(&o.StuckAfter, "stuck-after", 2*time.Minute, "re-sign a transaction with 10%+ higher fees when unmined this long")
 	f.DurationVar(&o.MaxApprovalTTL, "max-approval-ttl", intent.MaxTTL, "refuse a release or refund whose approvals stay valid longer than this after it was made")
+	f.Int64Var(&o.AuditSignedFrom, "audit-signed-from", 1, "first audit row that must carry this operator key's signature (rows before it: written before migration 00014 or under an earlier operator key)")
 }
 
 // runSigner unlocks the keys, dials the chains and works the queue through the restricted role.
@@ -156,27 +159,10 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 			p.log.Error("signer stopped", "err", err)
 		}
 	})
-	p.runners = append(p.runners, func(ctx context.Context) { auditWatch(ctx, p, m) })
+	check := signer.AuditCheck{Operator: keys.OperatorAddress(), SignedFrom: o.AuditSignedFrom}
+	p.runners = append(p.runners, func(ctx context.Context) { signer.WatchAudit(ctx, pool, check, time.Minute, m, p.log) })
 	p.log.Info("keys unlocked", "operator", keys.OperatorAddress().Hex(), "xpub", keys.Ring.Xpub())
 	return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
-}
-
-// auditWatch re-verifies the audit chain every minute for the amn_signer_audit_chain_ok metric.
-func auditWatch(ctx context.Context, p *process, m *signer.Metrics) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		_, err := signer.VerifyAudit(ctx, p.pool)
-		if err != nil && ctx.Err() == nil {
-			p.log.Error("audit log", "err", err)
-		}
-		m.AuditChecked(err == nil)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 type signerInitOptions struct {
@@ -247,29 +233,114 @@ Delete the plain mnemonic and key files afterwards.`,
 	return cmd
 }
 
+// auditOptions are the settings of `amn signer audit`.
+type auditOptions struct {
+	dbOptions
+	Operator   string
+	KeyDir     string
+	SignedFrom int64
+	ExpectHead string
+}
+
+// check builds what the log is checked against. The operator address comes from the operator
+// (or the key directory on the signer host), never from the database: its owner could re-sign a
+// rewritten log with a key of their own and write that key's address beside it.
+func (o *auditOptions) check() (signer.AuditCheck, error) {
+	c := signer.AuditCheck{SignedFrom: o.SignedFrom}
+	if o.Operator != "" {
+		if !common.IsHexAddress(o.Operator) {
+			return c, fmt.Errorf("--operator (AMN_OPERATOR) %q is not an address", o.Operator)
+		}
+		c.Operator = common.HexToAddress(o.Operator)
+	}
+	if o.KeyDir != "" {
+		a, err := keystore.OperatorAddress(o.KeyDir)
+		if err != nil {
+			return c, err
+		}
+		if c.Operator != (common.Address{}) && c.Operator != a {
+			return c, fmt.Errorf("--operator %s and the operator of --key-dir %s (%s) differ", c.Operator.Hex(), o.KeyDir, a.Hex())
+		}
+		c.Operator = a
+	}
+	if c.Operator == (common.Address{}) {
+		return c, errors.New("--operator (AMN_OPERATOR) is required: the signer's operator address, as `amn signer init` printed it (or --key-dir on the signer host)")
+	}
+	if o.ExpectHead != "" {
+		h, err := signer.ParseAuditHead(o.ExpectHead)
+		if err != nil {
+			return c, fmt.Errorf("--expect-head: %v", err)
+		}
+		c.Expect = &h
+	}
+	return c, nil
+}
+
+// verify opens the database and walks the log.
+func (o *auditOptions) verify(ctx context.Context) (signer.AuditCheck, signer.AuditHead, error) {
+	c, err := o.check()
+	if err != nil {
+		return c, signer.AuditHead{}, badInput(err)
+	}
+	pool, err := o.open(ctx)
+	if err != nil {
+		return c, signer.AuditHead{}, err
+	}
+	defer pool.Close()
+	head, err := signer.VerifyAudit(ctx, pool, c)
+	return c, head, err
+}
+
 func newSignerAuditCmd() *cobra.Command {
-	var o dbOptions
-	cmd := &cobra.Command{Use: "audit", Short: "Inspect the signer's hash-chained audit log"}
-	cmd.PersistentFlags().StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
-	cmd.AddCommand(&cobra.Command{
+	var o auditOptions
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Inspect the signer's audit log: hash-chained, each row signed by the operator key",
+		Long: `Every row of signer_audit carries the hash of the row before it and the operator key's
+signature of its own hash. verify walks the whole log; head prints its last verified row as
+SEQ:HASH, for an operator to pin elsewhere and pass to verify --expect-head later (the running
+signer publishes it too: amn_signer_audit_head_seq, amn_signer_audit_head_info{hash}).`,
+	}
+	f := cmd.PersistentFlags()
+	f.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
+	f.StringVar(&o.Operator, "operator", "", "the signer's operator address: every row must be signed by its key")
+	f.StringVar(&o.KeyDir, "key-dir", "", "the signer's key directory, to read the operator address from (no passphrase needed)")
+	f.Int64Var(&o.SignedFrom, "signed-from", 1, "first row that must be signed (rows before it: written before migration 00014 or under an earlier operator key)")
+	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "Check the audit log's hash chain; exit 1 naming the first broken row",
-		Args:  cobra.NoArgs,
+		Short: "Check every row's sequence, link, hash and signature, and the pinned head; exit 1 naming the first broken row and check",
+		Example: `  amn signer audit verify --operator 0x14dC79964da2C08b23698B3D3cc7Ca32193d9955 --expect-head 1042:5be0…
+  # exit 1: "audit log broken at seq 1042: expected head check: the log ends at seq 1038: …"`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			c, head, err := o.verify(cmd.Context())
 			if err != nil {
 				return err
 			}
-			defer pool.Close()
-			n, err := signer.VerifyAudit(ctx, pool)
-			if err != nil {
-				return err
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "audit log verified: %d rows, each chained to the previous, signed by %s from seq %d; head %s\n",
+				head.Seq, c.Operator.Hex(), max(c.SignedFrom, 1), head)
+			if c.Expect != nil {
+				fmt.Fprintf(out, "the pinned head %s is in it\n", c.Expect)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "audit log verified: %d rows, every hash chains to the previous\n", n)
 			return nil
 		},
-	})
+	}
+	verify.Flags().StringVar(&o.ExpectHead, "expect-head", "", "a head pinned earlier (SEQ:HASH from `amn signer audit head` or the signer's metrics): it must still be in the log")
+	head := &cobra.Command{
+		Use:   "head",
+		Short: "Print the last row of the verified log as SEQ:HASH (pin it elsewhere)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, head, err := o.verify(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), head)
+			return nil
+		},
+	}
+	cmd.AddCommand(verify, head)
 	return cmd
 }
 

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/jackc/pgx/v5"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/signer"
@@ -67,43 +68,138 @@ func TestSignerInitWritesEncryptedKeysAndPrintsNoSecret(t *testing.T) {
 	}
 }
 
+// Acceptance 6, with the binary: `amn signer audit head` prints a head to pin; `audit verify`
+// passes against it, and fails (exit 1) naming the row and the check when the database owner
+// rewrote a row and recomputed the chain, or cut the log short. The test has a database of its
+// own: it plays the owner.
 func TestSignerAuditVerify(t *testing.T) {
 	ctx := context.Background()
-	pool := dbtest.Pool(t)
-	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
-	// Continue whatever chain other tests of this package left (the signer binary writes one).
-	var base int64
-	prev := make([]byte, 32)
-	if err := pool.QueryRow(ctx, `SELECT seq, hash FROM signer_audit ORDER BY seq DESC LIMIT 1`).Scan(&base, &prev); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	keys, _, op := signerKeyDir(t)
+	operator := crypto.PubkeyToAddress(op.PublicKey).Hex()
+	url := dbtest.Empty(t)
+	env := []string{"AMN_DATABASE_URL=" + url}
+	if code, out, errs := run(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate: exit %d: %s%s", code, out, errs)
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Now().UTC().Truncate(time.Microsecond)
-	for seq := base + 1; seq <= base+3; seq++ {
-		h := signer.AuditHash(prev, seq, "accepted", nil, fmt.Sprint("row ", seq), at)
-		if _, err := pool.Exec(ctx, `INSERT INTO signer_audit (seq, prev_hash, hash, event, detail, at) VALUES ($1, $2, $3, 'accepted', $4, $5)`,
-			seq, prev, h, fmt.Sprint("row ", seq), at); err != nil {
+	defer pool.Close()
+	// Rows as the signer writes them: chained, each hash signed by the operator key.
+	appendRow := func(detail string) {
+		head, err := signer.ReadAuditHead(ctx, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		h := signer.AuditHash(head.Hash, head.Seq+1, signer.AuditAccepted, nil, detail, at)
+		sig, err := signer.SignAuditHash(op, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO signer_audit (seq, prev_hash, hash, event, detail, at, signature) VALUES ($1, $2, $3, 'accepted', $4, $5, $6)`,
+			head.Seq+1, head.Hash, h, detail, at, sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 4 {
+		appendRow(fmt.Sprint("row ", i+1))
+	}
+	code, out, errs := run(t, env, "signer", "audit", "head", "--key-dir", keys)
+	pinned := strings.TrimSpace(out)
+	if code != 0 || !strings.HasPrefix(pinned, "4:") {
+		t.Fatalf("audit head: exit %d: %s%s", code, out, errs)
+	}
+	verify := func(args ...string) (int, string, string) {
+		return run(t, env, append([]string{"signer", "audit", "verify"}, args...)...)
+	}
+	code, out, errs = verify("--operator", operator, "--expect-head", pinned)
+	if code != 0 || !strings.Contains(out, "4 rows") || !strings.Contains(out, "pinned head "+pinned) {
+		t.Fatalf("verify: exit %d: %s%s", code, out, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--operator (AMN_OPERATOR) is required"},
+		{[]string{"--operator", "0xnope"}, "is not an address"},
+		{[]string{"--operator", operator, "--expect-head", "4"}, "want SEQ:HASH"},
+		{[]string{"--operator", "0x0000000000000000000000000000000000000001", "--key-dir", keys}, "differ"},
+	} {
+		if code, _, errs := verify(tc.args...); code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("verify %v: exit %d: %s; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+
+	// The owner rewrites row 2 and recomputes every hash and link after it.
+	saved, err := pool.Query(ctx, `SELECT seq, prev_hash, hash, detail FROM signer_audit ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		seq        int64
+		prev, hash []byte
+		detail     string
+	}
+	var orig []row
+	for saved.Next() {
+		var r row
+		if err := saved.Scan(&r.seq, &r.prev, &r.hash, &r.detail); err != nil {
+			t.Fatal(err)
+		}
+		orig = append(orig, r)
+	}
+	saved.Close()
+	if _, err := pool.Exec(ctx, `UPDATE signer_audit SET detail = 'forged' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var prev []byte
+	for _, r := range orig {
+		var at time.Time
+		var detail string
+		if err := pool.QueryRow(ctx, `SELECT at, detail FROM signer_audit WHERE seq = $1`, r.seq).Scan(&at, &detail); err != nil {
+			t.Fatal(err)
+		}
+		if prev == nil {
+			prev = r.prev
+		}
+		h := signer.AuditHash(prev, r.seq, signer.AuditAccepted, nil, detail, at)
+		if _, err := pool.Exec(ctx, `UPDATE signer_audit SET prev_hash = $2, hash = $3 WHERE seq = $1`, r.seq, prev, h); err != nil {
 			t.Fatal(err)
 		}
 		prev = h
 	}
-	code, out, errs := run(t, env, "signer", "audit", "verify")
-	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d rows", base+3)) {
-		t.Fatalf("verify: exit %d: %s%s", code, out, errs)
+	code, _, errs = verify("--operator", operator)
+	if code != 1 || !strings.Contains(errs, "seq 2: signature check") {
+		t.Fatalf("verify after a rewrite: exit %d: %s", code, errs)
 	}
-	tampered := base + 2
-	if _, err := pool.Exec(ctx, `UPDATE signer_audit SET detail = 'tampered' WHERE seq = $1`, tampered); err != nil {
-		t.Fatal(err)
+	for _, r := range orig { // put it back
+		if _, err := pool.Exec(ctx, `UPDATE signer_audit SET prev_hash = $2, hash = $3, detail = $4 WHERE seq = $1`, r.seq, r.prev, r.hash, r.detail); err != nil {
+			t.Fatal(err)
+		}
 	}
-	code, _, errs = run(t, env, "signer", "audit", "verify")
-	if code != 1 || !strings.Contains(errs, fmt.Sprintf("seq %d:", tampered)) {
-		t.Fatalf("verify after tampering with %d: exit %d: %s", tampered, code, errs)
-	}
-	// Put it back, for the other tests of this package.
-	if _, err := pool.Exec(ctx, `UPDATE signer_audit SET detail = $2 WHERE seq = $1`, tampered, fmt.Sprint("row ", tampered)); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errs = run(t, env, "signer", "audit", "verify"); code != 0 {
+	if code, _, errs = verify("--key-dir", keys, "--expect-head", pinned); code != 0 {
 		t.Fatalf("verify after restoring: exit %d: %s", code, errs)
+	}
+
+	// The owner deletes the last row: the rest verifies; only the pinned head shows the cut.
+	if _, err := pool.Exec(ctx, `DELETE FROM signer_audit WHERE seq = 4`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs = verify("--operator", operator); code != 0 {
+		t.Fatalf("verify of the cut log without a pin: exit %d: %s", code, errs)
+	}
+	code, _, errs = verify("--operator", operator, "--expect-head", pinned)
+	if code != 1 || !strings.Contains(errs, "seq 4: expected head check") || !strings.Contains(errs, "truncated") {
+		t.Fatalf("verify of the cut log against the pin: exit %d: %s", code, errs)
+	}
+	// … and the signer writes on from the cut: the pinned row is there again, with another hash.
+	appendRow("after the cut")
+	appendRow("and another")
+	code, _, errs = verify("--operator", operator, "--expect-head", pinned)
+	if code != 1 || !strings.Contains(errs, "seq 4: expected head check") || !strings.Contains(errs, "rewritten") {
+		t.Fatalf("verify of the cut and continued log against the pin: exit %d: %s", code, errs)
 	}
 }
 
@@ -148,5 +244,56 @@ func TestAdminTopupRequests(t *testing.T) {
 	code, _, errs = run(t, env, "admin", "topup", "--chain", "bsc", to, "0.06", escrow)
 	if code != 2 || !strings.Contains(errs, "is still open") {
 		t.Fatalf("another amount while one is open: exit %d: %s", code, errs)
+	}
+}
+
+// signerKeyDir runs `amn signer init` (cheap KDF) with a fresh operator key and returns the key
+// directory, the passphrase file and the operator key.
+func signerKeyDir(t *testing.T) (dir, pass string, op *ecdsa.PrivateKey) {
+	t.Helper()
+	base := t.TempDir()
+	op, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mn, pass, key := filepath.Join(base, "mnemonic"), filepath.Join(base, "pass"), filepath.Join(base, "op.hex")
+	for f, c := range map[string]string{mn: "test test test test test test test test test test test junk\n",
+		pass: "a long enough passphrase\n", key: fmt.Sprintf("%x\n", crypto.FromECDSA(op))} {
+		if err := os.WriteFile(f, []byte(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir = filepath.Join(base, "keys")
+	if code, _, errs := run(t, nil, "signer", "init", "--key-dir", dir, "--passphrase-file", pass, "--mnemonic-file", mn,
+		"--operator-key-file", key, "--light-kdf"); code != 0 {
+		t.Fatalf("signer init: exit %d: %s", code, errs)
+	}
+	return dir, pass, op
+}
+
+// Acceptance 8: a policy file with a missing or misspelled limit stops the signer at start (exit
+// 2), naming the key; nothing is signed under less policy than the file meant.
+func TestSignerRefusesAPolicyWithAMissingOrMisspelledLimit(t *testing.T) {
+	keys, pass, _ := signerKeyDir(t)
+	chains := filepath.Join(t.TempDir(), "chains.json")
+	if err := os.WriteFile(chains, []byte(`{"chains": [{"key": "bsc", "endpoints": ["http://127.0.0.1:1"],
+		"escrow": "0x00000000000000000000000000000000000e5c20"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const token = `"token": "0x55d398326f99059fF775485246999027B3197955"`
+	for doc, key := range map[string]string{
+		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10"}]}`:                   "limits[0].per_day",
+		`{"limits": [{"chain_id": 56, ` + token + `, "per_tx": "10", "per_dya": "100"}]}`: "limits[0].per_dya",
+		`{"limits": [], "gas_topup": []}`:                                                 "gas_topup",
+	} {
+		policy := filepath.Join(t.TempDir(), "policy.json")
+		if err := os.WriteFile(policy, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := run(t, []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}, "signer", "--key-dir", keys, "--passphrase-file", pass,
+			"--chain-config", chains, "--chains", "bsc", "--policy", policy, "--listen", "127.0.0.1:0")
+		if code != 2 || !strings.Contains(errs, key) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("policy %s: exit %d: %s; want exit 2 naming %s in one line", doc, code, errs, key)
+		}
 	}
 }

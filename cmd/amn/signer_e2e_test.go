@@ -26,6 +26,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
+	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -78,8 +79,15 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 		"gas_topups": [{"chain_id": 56, "destinations": [%q], "per_tx": "20000000000000000", "per_day": "50000000000000000"}]}`,
 		f.Addresses.USDT.Hex(), topupTo.Hex()))
 	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
+	// The package's earlier tests wrote audit rows under other operator keys: this signer's
+	// signatures are checked from its first row on.
+	auditBefore, err := signer.ReadAuditHead(ctx, dbtest.Pool(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditFrom := fmt.Sprint(auditBefore.Seq + 1)
 	signerArgs := []string{"signer", "--key-dir", keys, "--passphrase-file", pass, "--chain-config", chains, "--chains", "bsc",
-		"--policy", policy, "--poll", "100ms", "--log-level", "debug"}
+		"--policy", policy, "--poll", "100ms", "--log-level", "debug", "--audit-signed-from", auditFrom}
 	signerCmd, logs, base := startRole(t, env, signerArgs...)
 	if code, body := get(t, base+"/readyz"); code != 200 || !strings.Contains(body, `"chain_bsc":{"ok":true`) {
 		t.Fatalf("/readyz = %d %s", code, body)
@@ -181,7 +189,7 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 			t.Fatalf("admin intents --json: %s quorum %+v\n%s", l.Kind, q, out)
 		}
 	}
-	code, out, errs = run(t, env, "signer", "audit", "verify")
+	code, out, errs = run(t, env, "signer", "audit", "verify", "--key-dir", keys, "--signed-from", auditFrom)
 	if code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("audit verify: exit %d: %s%s", code, out, errs)
 	}

@@ -213,6 +213,23 @@ func Load(dir, passphrase string) (*Keys, error) {
 	return &Keys{Ring: ring, Operator: key.PrivateKey}, nil
 }
 
+// OperatorAddress reads the operator (gas tank) address from dir's operator.json, which keeps it
+// in the clear (keystore v3 "address"): checking the audit log's signatures needs no passphrase.
+func OperatorAddress(dir string) (common.Address, error) {
+	path := filepath.Join(dir, OperatorFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("%w: %s", ErrMissing, path)
+	}
+	var f struct {
+		Address string `json:"address"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil || !common.IsHexAddress(f.Address) {
+		return common.Address{}, fmt.Errorf("keystore: %s names no operator address", path)
+	}
+	return common.HexToAddress(f.Address), nil
+}
+
 // ReadPassphrase reads a passphrase file: its content without the trailing newline. The file
 // should be readable by the signer's user only; a group- or world-readable file is refused.
 func ReadPassphrase(path string) (string, error) {

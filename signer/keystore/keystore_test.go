@@ -37,6 +37,13 @@ func TestInitLoadRoundTrip(t *testing.T) {
 	if k.OperatorAddress() != addr {
 		t.Fatalf("operator %s, want %s", k.OperatorAddress(), addr)
 	}
+	// The address (not the key) reads without the passphrase, for checking audit signatures.
+	if a, err := keystore.OperatorAddress(dir); err != nil || a != addr {
+		t.Fatalf("OperatorAddress = %s, %v; want %s", a, err, addr)
+	}
+	if _, err := keystore.OperatorAddress(t.TempDir()); !errors.Is(err, keystore.ErrMissing) {
+		t.Fatalf("OperatorAddress of an empty directory: %v", err)
+	}
 	// anvil's account 0 is index 0 of the test mnemonic.
 	if a, _ := k.Ring.Address(0); a.Hex() != "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" {
 		t.Fatalf("deposit 0 = %s", a.Hex())
