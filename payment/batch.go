@@ -80,6 +80,9 @@ func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
 // seeing the payment as the previous one left it. The error is for failures of the database;
 // refusals are in the results.
 func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
+	if s.applier != nil {
+		return s.applier(ctx, cs)
+	}
 	if len(cs) <= maxChanges {
 		return s.applyChunks(ctx, cs)
 	}
@@ -192,37 +195,24 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 				res[i].Err = ErrNotFound
 				continue
 			}
-			if _, ok := known[c.done]; ok && !c.done.IsZero() {
+			from := p.State
+			st, replay, err := decideChange(p, c, look)
+			if replay {
 				res[i].Payment = snapshot(p)
 				continue
 			}
-			if !CanStart(c.ev, p.State) {
-				res[i].Err = &TransitionError{Payment: c.id.String(), Event: c.ev, From: p.State}
-				continue
-			}
-			before := *p
-			st, err := c.decide(p, look)
-			if err == nil && !contains(allowedTargets[c.ev], st.to) {
-				err = fmt.Errorf("%s decided on %s, which it may not lead to", c.ev, st.to)
-			}
 			if err != nil {
-				*p = before
 				res[i].Err = err
 				continue
 			}
-			// A change's transfers commit all or nothing: chain them.
-			for k := range st.transfers {
-				if k < len(st.transfers)-1 {
-					st.transfers[k].Flags |= ledger.Linked
-				}
-				known[st.transfers[k].ID] = st.transfers[k]
+			for _, t := range st.transfers {
+				known[t.ID] = t
 			}
 			transfers = append(transfers, st.transfers...)
 			for _, j := range st.jobs {
 				jobs = append(jobs, river.InsertManyParams{Args: j})
 			}
-			timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
-			p.State = st.to
+			timeline = append(timeline, timelineRow{id: c.id, from: from, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
 			touched[c.id] = p
 			res[i].Payment = snapshot(p)
 		}
@@ -251,6 +241,38 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// decideChange decides one change for the locked payment p, exactly as every transition is decided
+// (applyTx calls it for each change of a batch; the state machine's exploration test calls it
+// through Service.applier): replay when the change's first transfer is recorded already (nothing
+// to do), else the refusal (p unchanged) or the step (p changed in place, its state set, its
+// transfers linked so that they commit all or nothing). look finds recorded transfers.
+func decideChange(p *Payment, c change, look lookupFunc) (st step, replay bool, err error) {
+	if !c.done.IsZero() {
+		if _, ok := look(c.done); ok {
+			return step{}, true, nil
+		}
+	}
+	if !CanStart(c.ev, p.State) {
+		return step{}, false, &TransitionError{Payment: c.id.String(), Event: c.ev, From: p.State}
+	}
+	before := *p
+	st, err = c.decide(p, look)
+	if err == nil && !contains(allowedTargets[c.ev], st.to) {
+		err = fmt.Errorf("%s decided on %s, which it may not lead to", c.ev, st.to)
+	}
+	if err != nil {
+		*p = before
+		return step{}, false, err
+	}
+	for k := range st.transfers {
+		if k < len(st.transfers)-1 {
+			st.transfers[k].Flags |= ledger.Linked
+		}
+	}
+	p.State = st.to
+	return st, false, nil
 }
 
 // snapshot copies a payment as it stands now: later changes of the batch replace its fields

@@ -74,6 +74,9 @@ type Service struct {
 	now     func() time.Time
 	// LateWindow is how long after expiry a deposit address is still watched.
 	LateWindow time.Duration
+	// applier, when set, applies changes instead of the database (the exploration test runs the
+	// state machine in memory through it, with decideChange).
+	applier func(ctx context.Context, cs []change) ([]Result, error)
 }
 
 // New returns a service on pool deriving deposit addresses with d.
