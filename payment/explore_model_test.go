@@ -395,6 +395,9 @@ func (m *model) expect() seen {
 
 // diff names the fields that differ.
 func (s seen) diff(want seen) string {
+	if s == want {
+		return ""
+	}
 	var d []string
 	add := func(name string, got, want any) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {

@@ -39,7 +39,7 @@ import (
 
 var (
 	exploreDepth = flag.Int("explore.depth", 6, "events per sequence in TestExploreStateMachine (8 for the long run)")
-	exploreDB    = flag.Int("explore.db", 300, "(state, event) pairs replayed on PostgreSQL; 0 = all of them")
+	exploreDB    = flag.Int("explore.db", 150, "(state, event) pairs replayed on PostgreSQL; 0 = all of them")
 )
 
 // anchors are where the exploration starts: a new payment, and payments the bound would not reach
@@ -199,7 +199,7 @@ type memSystem struct {
 var memPaymentID = ledger.DeriveID("explore/payment")
 
 func newMemSystem() *memSystem {
-	p := &Payment{ID: memPaymentID, ChainID: 56, Ledger: "bsc:USDT", Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"),
+	p := &Payment{ID: memPaymentID, ChainID: exploreChain, Ledger: "explore:USDT", Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"),
 		Decimals: 18, Amount: big.NewInt(mDue), Fee: new(big.Int), Commission: big.NewInt(mCommission), Tolerance: big.NewInt(mTolerance),
 		Received: new(big.Int), PendingAmount: new(big.Int), State: AwaitingPayment, ExpiresAt: exploreT0.Add(time.Hour),
 		DepositAcct: depositAccount(memPaymentID), BuyerAddress: common.HexToAddress("0xb0")}
@@ -210,6 +210,9 @@ func newMemSystem() *memSystem {
 	sys.bind()
 	return sys
 }
+
+// exploreChain keeps the exploration's payments and escrow account apart from other tests'.
+const exploreChain = 1056
 
 var exploreT0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
@@ -394,7 +397,7 @@ func seenOf(p *Payment, rows []bookRow, timeline int, job bool) seen {
 // observation i of a payment: distinct per payment (base) and per index.
 func exploreObs(base uint64, i int, amt int64) Observation {
 	n := int64(base)*1000 + int64(i) + 1
-	return Observation{ChainID: 56, BlockHash: common.BigToHash(big.NewInt(1_000_000 + n)), BlockNumber: uint64(1000 + i),
+	return Observation{ChainID: exploreChain, BlockHash: common.BigToHash(big.NewInt(1_000_000 + n)), BlockNumber: uint64(1000 + i),
 		TxHash: common.BigToHash(big.NewInt(n)), LogIndex: uint64(i), Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"),
 		Amount: big.NewInt(amt), From: common.HexToAddress("0xb0")}
 }
@@ -499,12 +502,13 @@ func (e *explorer) replayOnDB(t *testing.T) {
 	)
 	for range 4 {
 		wg.Go(func() {
+			r := newReplayer(pool, d)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(pairs) {
 					return
 				}
-				n, what := replayPath(ctx, pool, d, pairs[i].path)
+				n, what := r.run(ctx, pairs[i].path)
 				events.Add(int64(n))
 				if what != "" {
 					mu.Lock()
@@ -536,15 +540,29 @@ const exploreXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD
 
 var exploreOffers atomic.Int64
 
-// replayPath runs path on a new payment and returns how many events ran and the first
-// disagreement with the model ("" if none).
-func replayPath(ctx context.Context, pool *pgxpool.Pool, d Deriver, path []action) (int, string) {
-	var mu sync.Mutex
-	now := exploreT0
-	s := New(pool, d).WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
-	setClock := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+// replayer runs paths on new payments, one after the other, with the real Service.
+type replayer struct {
+	pool *pgxpool.Pool
+	s    *Service
+	mu   sync.Mutex
+	now  time.Time
+}
+
+func newReplayer(pool *pgxpool.Pool, d Deriver) *replayer {
+	r := &replayer{pool: pool}
+	r.s = New(pool, d).WithClock(func() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now })
+	return r
+}
+
+func (r *replayer) setClock(t time.Time) { r.mu.Lock(); r.now = t; r.mu.Unlock() }
+
+// run runs path on a new payment and returns how many events ran and the first disagreement
+// with the model ("" if none).
+func (r *replayer) run(ctx context.Context, path []action) (int, string) {
+	r.setClock(exploreT0)
+	s := r.s
 	p, err := s.Create(ctx, NewPayment{BuyerRef: "explorer", OfferRef: fmt.Sprintf("explore-%d-%d", time.Now().UnixNano(), exploreOffers.Add(1)),
-		BuyerAddress: common.HexToAddress("0xb0"), SellerAddress: common.HexToAddress("0xaa"), ChainID: 56, ChainKey: "bsc",
+		BuyerAddress: common.HexToAddress("0xb0"), SellerAddress: common.HexToAddress("0xaa"), ChainID: exploreChain, ChainKey: "explore",
 		Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"), TokenSymbol: "USDT", Decimals: 18,
 		Amount: big.NewInt(mDue), Commission: big.NewInt(mCommission), Tolerance: big.NewInt(mTolerance),
 		RequestID: "explore", Salt: "explore", TTL: time.Hour})
@@ -555,14 +573,14 @@ func replayPath(ctx context.Context, pool *pgxpool.Pool, d Deriver, path []actio
 	for k, x := range path {
 		pre := m.clone()
 		want := m.apply(x)
-		err := runAction(ctx, s, p.ID, uint64(p.DepositIndex)+1, &pre, x, setClock, func() State {
+		err := runAction(ctx, s, p.ID, uint64(p.DepositIndex)+1, &pre, x, r.setClock, func() State {
 			cur, err := s.Get(ctx, p.ID)
 			if err != nil {
 				return ""
 			}
 			return cur.State
 		})
-		got, err2 := dbSeen(ctx, pool, s, p.ID)
+		got, err2 := dbSeen(ctx, r.pool, s, p.ID)
 		if err2 != nil {
 			return k + 1, err2.Error()
 		}

@@ -202,16 +202,22 @@ func confirm(id ledger.ID, obs ledger.ID) change {
 		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
 		p.PendingCount--
 		p.Received = new(big.Int).Add(p.Received, t.Amount)
-		st := step{to: p.settled(), reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
+		return settle(p, step{reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
 			ID: post, PendingID: obs, Flags: ledger.PostPending, PaymentRef: p.ID.String(),
-		}}}
-		// Paid in full (or more, or late): the money should move into escrow. An underpaid
-		// deposit waits for the rest or for an operator.
-		if st.to == Funded || st.to == Overpaid || st.to == Late {
-			st.jobs = []river.JobArgs{SweepArgs{PaymentID: p.ID.String()}}
-		}
-		return st, nil
+		}}}), nil
 	}}
+}
+
+// settle completes a step that changed what the payment received or has pending: the payment
+// stands where its books say (settled), and once paid in full (or more, or late) the money should
+// move into escrow, so a sweep is asked for. An underpaid deposit waits for the rest or for an
+// operator.
+func settle(p *Payment, st step) step {
+	st.to = p.settled()
+	if st.to == Funded || st.to == Overpaid || st.to == Late {
+		st.jobs = []river.JobArgs{SweepArgs{PaymentID: p.ID.String()}}
+	}
+	return st
 }
 
 // Orphan voids an observation that a reorg removed before it became final.
@@ -224,17 +230,20 @@ func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Pay
 		}
 		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
 		p.PendingCount--
-		to := p.settled()
+		st := step{reason: "reorg removed " + t.Amount.String(), transfers: []ledger.Transfer{{
+			ID: void, PendingID: obs, Flags: ledger.VoidPending, PaymentRef: p.ID.String(),
+		}}}
 		if p.Received.Sign() == 0 && p.PendingCount == 0 {
 			p.PaidLate = false
-			to = AwaitingPayment
+			st.to = AwaitingPayment
 			if s.now().After(p.ExpiresAt) {
-				to = Expired
+				st.to = Expired
 			}
+			return st, nil
 		}
-		return step{to: to, reason: "reorg removed " + t.Amount.String(), transfers: []ledger.Transfer{{
-			ID: void, PendingID: obs, Flags: ledger.VoidPending, PaymentRef: p.ID.String(),
-		}}}, nil
+		// What was credited before stays: the payment may now be paid (a full payment credited
+		// while an extra transfer was pending, #14), and then it is swept like any other.
+		return settle(p, st), nil
 	}})
 }
 
@@ -262,10 +271,18 @@ func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error
 func (s *Service) Swept(ctx context.Context, id ledger.ID) (*Payment, error) {
 	tid := ledger.DeriveID("payment/sweep\x00" + id.String())
 	return s.transition(ctx, id, EvSwept, "indexer", tid, func(p *Payment, look lookupFunc) (step, error) {
-		return step{to: InEscrow, transfers: []ledger.Transfer{{
+		st := step{to: InEscrow, transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
 			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
-		}}}, nil
+		}}}
+		if p.State == Disputed {
+			// Disputed while the sweep was on its way: the dispute now holds money in escrow.
+			if p.DisputedFrom != Sweeping {
+				return step{}, fmt.Errorf("%w: swept, but the dispute froze it %s", ErrIllegalTransition, p.DisputedFrom)
+			}
+			p.DisputedFrom, st.to, st.reason = InEscrow, Disputed, "swept during the dispute"
+		}
+		return st, nil
 	})
 }
 
@@ -286,16 +303,15 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 // StartRelease records that the signer submitted the release: the seller's amount and the
 // commission are reserved out of escrow (pending), all or nothing.
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
-	seller := ledger.DeriveID("payment/release\x00" + id.String())
+	seller := releaseID(id)
 	return s.transition(ctx, id, EvStartRelease, "worker", seller, func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{
 			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}
 		if p.Commission.Sign() > 0 {
-			ts[0].Flags |= ledger.Linked
 			ts = append(ts, ledger.Transfer{
-				ID: ledger.DeriveID("payment/commission\x00" + id.String()), DebitAccountID: escrowAccount(p.Ledger),
+				ID: commissionID(id), DebitAccountID: escrowAccount(p.Ledger),
 				CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission,
 				Flags: ledger.Pending, PaymentRef: p.ID.String(),
 			})
@@ -304,19 +320,86 @@ func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, err
 	})
 }
 
-// Released records that the release is final on chain: the reservations are posted.
-func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
-	post := ledger.DeriveID("payment/released\x00" + id.String())
-	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
-		ts := []ledger.Transfer{{ID: post, PendingID: ledger.DeriveID("payment/release\x00" + id.String()),
-			Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
-		if p.Commission.Sign() > 0 {
-			ts[0].Flags |= ledger.Linked
-			ts = append(ts, ledger.Transfer{ID: ledger.DeriveID("payment/commissioned\x00" + id.String()),
-				PendingID: ledger.DeriveID("payment/commission\x00" + id.String()), Flags: ledger.PostPending,
-				PaymentRef: p.ID.String()})
+// Ids of the payout transfers: the reservations StartRelease and StartRefund make, and what the
+// payout events post.
+func releaseID(id ledger.ID) ledger.ID    { return ledger.DeriveID("payment/release\x00" + id.String()) }
+func commissionID(id ledger.ID) ledger.ID { return ledger.DeriveID("payment/commission\x00" + id.String()) }
+func refundID(id ledger.ID) ledger.ID     { return ledger.DeriveID("payment/refund\x00" + id.String()) }
+func voidID(reservation ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/void\x00" + reservation.String())
+}
+
+// escrowHeld is where the escrow contract holds the payment's money: it may pay out (release,
+// refund, reclaim) from any of them, whatever the payment was waiting for, and the books follow.
+var escrowHeld = []State{InEscrow, ReleasePending, Releasing, RefundPending, Refunding}
+
+// payout decides a payout the chain made final (Released, Refunded): the reservation the
+// payment's state holds for it is posted; any other reservation is voided (the other payout will
+// revert) and the payout is booked as it happened. A dispute that was open is moot: the money left.
+func payout(p *Payment, ev Event, reserved State, to State, post func(p *Payment) []ledger.Transfer,
+	direct func(p *Payment) []ledger.Transfer) (step, error) {
+	if !escrowOpen(p) {
+		return step{}, fmt.Errorf("%w: %s, but the escrow does not hold the payment (%s)", ErrIllegalTransition, ev, p.DisputedFrom)
+	}
+	st := step{to: to}
+	if p.State == reserved {
+		st.transfers = post(p)
+	} else {
+		st.transfers = append(voidReservation(p), direct(p)...)
+		st.reason = "paid out on chain while the payment was " + string(p.State)
+		if p.State == Disputed {
+			st.reason += " (from " + string(p.DisputedFrom) + ")"
 		}
-		return step{to: Released, transfers: ts}, nil
+	}
+	p.DisputedFrom = ""
+	return st, nil
+}
+
+// escrowOpen reports whether the escrow holds the payment's money (or did when a dispute froze it).
+func escrowOpen(p *Payment) bool {
+	return contains(escrowHeld, p.State) || (p.State == Disputed && contains(escrowHeld, p.DisputedFrom))
+}
+
+// voidReservation voids the payout reservation the payment's state holds, if any.
+func voidReservation(p *Payment) []ledger.Transfer {
+	var ids []ledger.ID
+	switch p.State {
+	case Releasing:
+		ids = []ledger.ID{releaseID(p.ID)}
+		if p.Commission.Sign() > 0 {
+			ids = append(ids, commissionID(p.ID))
+		}
+	case Refunding:
+		ids = []ledger.ID{refundID(p.ID)}
+	}
+	ts := make([]ledger.Transfer, len(ids))
+	for i, r := range ids {
+		ts[i] = ledger.Transfer{ID: voidID(r), PendingID: r, Flags: ledger.VoidPending, PaymentRef: p.ID.String()}
+	}
+	return ts
+}
+
+// Released records that the release is final on chain: the reservations are posted (or, if the
+// payment had not moved to releasing, the payout is booked as it happened).
+func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
+	post, commissioned := ledger.DeriveID("payment/released\x00"+id.String()), ledger.DeriveID("payment/commissioned\x00"+id.String())
+	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
+		return payout(p, EvReleased, Releasing, Released, func(p *Payment) []ledger.Transfer {
+			ts := []ledger.Transfer{{ID: post, PendingID: releaseID(id), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+			if p.Commission.Sign() > 0 {
+				ts = append(ts, ledger.Transfer{ID: commissioned, PendingID: commissionID(id), Flags: ledger.PostPending,
+					PaymentRef: p.ID.String()})
+			}
+			return ts
+		}, func(p *Payment) []ledger.Transfer {
+			ts := []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+				Amount: p.SellerAmount(), Code: CodeRelease, PaymentRef: p.ID.String()}}
+			if p.Commission.Sign() > 0 {
+				ts = append(ts, ledger.Transfer{ID: commissioned, DebitAccountID: escrowAccount(p.Ledger),
+					CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission, PaymentRef: p.ID.String()})
+			}
+			return ts
+		})
 	})
 }
 
@@ -330,7 +413,7 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 // StartRefund records that the signer submitted the refund: everything received is reserved out
 // of escrow.
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
-	tid := ledger.DeriveID("payment/refund\x00" + id.String())
+	tid := refundID(id)
 	return s.transition(ctx, id, EvStartRefund, "worker", tid, func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
@@ -339,12 +422,17 @@ func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, erro
 	})
 }
 
-// Refunded records that the refund is final on chain.
+// Refunded records that the refund is final on chain: the reservation is posted (or, if the
+// payment had not moved to refunding, the payout is booked as it happened).
 func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) {
 	post := ledger.DeriveID("payment/refunded\x00" + id.String())
 	return s.transition(ctx, id, EvRefunded, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
-		return step{to: Refunded, transfers: []ledger.Transfer{{ID: post,
-			PendingID: ledger.DeriveID("payment/refund\x00" + id.String()), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}}, nil
+		return payout(p, EvRefunded, Refunding, Refunded, func(p *Payment) []ledger.Transfer {
+			return []ledger.Transfer{{ID: post, PendingID: refundID(id), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+		}, func(p *Payment) []ledger.Transfer {
+			return []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+				Amount: p.Received, Code: CodeRefund, PaymentRef: p.ID.String()}}
+		})
 	})
 }
 
