@@ -182,13 +182,6 @@ func (m *model) settled() {
 	}
 }
 
-// escrowStates hold money in the escrow contract (or a dispute that froze one of them).
-var escrowStates = []State{InEscrow, ReleasePending, Releasing, RefundPending, Refunding}
-
-func (m *model) inEscrow() bool {
-	return contains(escrowStates, m.state) || (m.state == Disputed && contains(escrowStates, m.from))
-}
-
 // actions lists the events that can happen next.
 func (m *model) actions() []action {
 	var out []action

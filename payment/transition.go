@@ -322,9 +322,11 @@ func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, err
 
 // Ids of the payout transfers: the reservations StartRelease and StartRefund make, and what the
 // payout events post.
-func releaseID(id ledger.ID) ledger.ID    { return ledger.DeriveID("payment/release\x00" + id.String()) }
-func commissionID(id ledger.ID) ledger.ID { return ledger.DeriveID("payment/commission\x00" + id.String()) }
-func refundID(id ledger.ID) ledger.ID     { return ledger.DeriveID("payment/refund\x00" + id.String()) }
+func releaseID(id ledger.ID) ledger.ID { return ledger.DeriveID("payment/release\x00" + id.String()) }
+func commissionID(id ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/commission\x00" + id.String())
+}
+func refundID(id ledger.ID) ledger.ID { return ledger.DeriveID("payment/refund\x00" + id.String()) }
 func voidID(reservation ledger.ID) ledger.ID {
 	return ledger.DeriveID("payment/void\x00" + reservation.String())
 }
