@@ -12,8 +12,8 @@ import (
 // TestEscrowEventsMovePaymentsAtFinality funds AmnEscrow for a funded payment (the signer's
 // sweep; here a buyer account funds it, since tests hold no deposit keys) and freezes it: at
 // finality the Funded event moves the payment to in_escrow with its deposit → escrow ledger
-// transfer, Frozen is recorded without a transition, and an escrow for an unknown payment id is
-// ignored.
+// transfer, Frozen disputes it (the chain froze it: no ordinary payout can move it now), and an
+// escrow for an unknown payment id is ignored.
 func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 98)
@@ -47,8 +47,8 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	}
 	mine(t, f, 4)
 	e.catchUp()
-	if s := e.state(p); s != payment.InEscrow {
-		t.Fatalf("after the Funded event is final: %s, want in_escrow", s)
+	if got, err := pay.Get(ctx, p.ID); err != nil || got.State != payment.Disputed || got.DisputedFrom != payment.InEscrow {
+		t.Fatalf("after the Funded and Frozen events are final: %v, want disputed from in_escrow (%v)", got, err)
 	}
 	escrowAcct, err := ledger.New(pool).Account(ctx, payment.EscrowAccount(p.Ledger))
 	if err != nil {

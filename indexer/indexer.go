@@ -823,9 +823,10 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 	return firstErr
 }
 
-// applyEscrow moves a payment along on a final AmnEscrow event. Events without a transition
-// (freeze, reclaim) are recorded only; an event the payment's state does not allow is kept as
-// rejected with the reason, for an operator.
+// applyEscrow moves a payment along on a final AmnEscrow event: Funded (swept), Released,
+// Refunded, Reclaimed (the buyer took the escrow back) and Frozen (disputed on chain). Unfrozen is
+// recorded only (a dispute ends by its resolution). An event the payment's state does not allow
+// is kept as rejected with the reason, for an operator.
 func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 	var err error
 	switch o.Kind {
@@ -835,6 +836,10 @@ func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 		_, err = ix.payments.Released(ctx, o.PaymentID)
 	case "escrow_refunded":
 		_, err = ix.payments.Refunded(ctx, o.PaymentID)
+	case "escrow_reclaimed":
+		_, err = ix.payments.Reclaimed(ctx, o.PaymentID)
+	case "escrow_frozen":
+		_, err = ix.payments.Frozen(ctx, o.PaymentID)
 	default:
 		return ix.store.setState(ctx, o.Obs, StateApplied, "recorded; no payment transition")
 	}

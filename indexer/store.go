@@ -282,7 +282,7 @@ func (s store) observations(ctx context.Context, chainID, from, to uint64, state
 // an exception). With createdSince set, only payments created since then are read.
 func (s store) loadWatchSet(ctx context.Context, now time.Time, createdSince time.Time) ([]WatchEntry, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, deposit_address, reference FROM payments
-		WHERE watch_until > $1 AND state NOT IN ('released', 'refunded') AND created_at >= $2`, now, createdSince)
+		WHERE watch_until > $1 AND state NOT IN ('released', 'refunded', 'reclaimed') AND created_at >= $2`, now, createdSince)
 	if err != nil {
 		return nil, err
 	}

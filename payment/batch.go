@@ -29,8 +29,10 @@ type change struct {
 	ev    Event
 	actor string
 	// done is the id of the first transfer the event writes: if it is already recorded, the event
-	// happened before and nothing is done again.
-	done ledger.ID
+	// happened before and nothing is done again. doneFor, when set, derives it from the payment
+	// as locked (a payout's transfer ids follow its attempt).
+	done    ledger.ID
+	doneFor func(p *Payment) ledger.ID
 	// needs lists the recorded transfers decide looks up (read for the whole batch in one query).
 	needs  []ledger.ID
 	decide func(p *Payment, look lookupFunc) (step, error)
@@ -175,6 +177,9 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			if !c.done.IsZero() {
 				ids = append(ids, c.done)
 			}
+			if p := payments[c.id]; c.doneFor != nil && p != nil {
+				ids = append(ids, c.doneFor(p))
+			}
 			ids = append(ids, c.needs...)
 		}
 		known, err := books.LookupTransfers(ctx, ids...)
@@ -249,8 +254,12 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 // to do), else the refusal (p unchanged) or the step (p changed in place, its state set, its
 // transfers linked so that they commit all or nothing). look finds recorded transfers.
 func decideChange(p *Payment, c change, look lookupFunc) (st step, replay bool, err error) {
-	if !c.done.IsZero() {
-		if _, ok := look(c.done); ok {
+	done := c.done
+	if c.doneFor != nil {
+		done = c.doneFor(p)
+	}
+	if !done.IsZero() {
+		if _, ok := look(done); ok {
 			return step{}, true, nil
 		}
 	}
@@ -307,6 +316,7 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		counts                  = make([]int32, 0, n)
 		late                    = make([]bool, 0, n)
 		disputedFrom, buyerAddr = make([]pgtype.Text, 0, n), make([]pgtype.Text, 0, n)
+		attempts                = make([]int32, 0, n)
 	)
 	for id, p := range touched {
 		ids, states = append(ids, id), append(states, string(p.State))
@@ -314,6 +324,7 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		counts, late = append(counts, int32(p.PendingCount)), append(late, p.PaidLate)
 		disputedFrom = append(disputedFrom, pgtype.Text{String: string(p.DisputedFrom), Valid: p.DisputedFrom != ""})
 		buyerAddr = append(buyerAddr, pgtype.Text{String: hexAddr(p.BuyerAddress), Valid: p.BuyerAddress != (common.Address{})})
+		attempts = append(attempts, int32(p.PayoutAttempt))
 	}
 	var (
 		tIDs                          = make([]ledger.ID, len(timeline))
@@ -330,11 +341,11 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE payments p SET state = u.state::payment_state, received = u.received, pending_amount = u.pending,
 			pending_count = u.count, paid_late = u.late, disputed_from = u.disputed_from::payment_state,
-			buyer_address = u.buyer, updated_at = $9
-		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[], $8::text[])
-			AS u(id, state, received, pending, count, late, disputed_from, buyer)
+			buyer_address = u.buyer, payout_attempt = u.attempt, updated_at = $9
+		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[], $8::text[], $10::int[])
+			AS u(id, state, received, pending, count, late, disputed_from, buyer, attempt)
 		WHERE p.id = u.id`,
-		ids, states, received, pending, counts, late, disputedFrom, buyerAddr, s.now()).Exec(func(tag pgconn.CommandTag) error {
+		ids, states, received, pending, counts, late, disputedFrom, buyerAddr, s.now(), attempts).Exec(func(tag pgconn.CommandTag) error {
 		if tag.RowsAffected() != int64(n) {
 			return fmt.Errorf("updated %d payments, want %d", tag.RowsAffected(), n)
 		}

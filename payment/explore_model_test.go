@@ -47,17 +47,18 @@ const (
 	aResolveRefund              // arbiter: Resolve toward refund
 	aResolveResume              // arbiter: Resolve, back where it was
 	aReclaim                    // chain: the buyer's reclaim is final (Reclaimed)
+	aFreeze                     // chain: the arbiter's freeze is final (Frozen)
 	numActs
 )
 
 var actNames = [numActs]string{"deposit", "deposit_final", "confirm", "orphan", "expire", "start_sweep", "swept",
 	"request_release", "sign_release", "follow_release", "released", "release_reverted", "request_refund",
 	"sign_refund", "follow_refund", "refunded", "refund_reverted", "dispute", "resolve_release", "resolve_refund",
-	"resolve_resume", "reclaim"}
+	"resolve_resume", "reclaim", "freeze"}
 
 // chainActs are the events the chain causes: never refused.
 var chainActs = map[act]bool{aDeposit: true, aDepositFinal: true, aConfirm: true, aOrphan: true, aSwept: true,
-	aReleased: true, aReleaseReverted: true, aRefunded: true, aRefundReverted: true, aReclaim: true}
+	aReleased: true, aReleaseReverted: true, aRefunded: true, aRefundReverted: true, aReclaim: true, aFreeze: true}
 
 // action is one event with its argument: the amount of a deposit, the index of an observation.
 type action struct {
@@ -127,6 +128,7 @@ type model struct {
 	from     State // where a dispute froze it
 	escrow   escrowState
 	inflight inflight
+	frozen   bool  // the arbiter froze the escrow
 	swept    int64 // moved deposit → escrow
 	paidOut  int64 // posted out of escrow
 	reserved int64 // reserved out of escrow (pending)
@@ -234,6 +236,9 @@ func (m *model) actions() []action {
 	}
 	if m.withPayoutEnds && m.escrow == eOpen {
 		out = append(out, action{a: aReclaim})
+		if !m.frozen {
+			out = append(out, action{a: aFreeze})
+		}
 	}
 	return out
 }
@@ -327,15 +332,29 @@ func (m *model) apply(x action) outcome {
 		if x.a != aReclaim {
 			m.inflight = fNone
 		}
-		m.state = map[act]State{aReleased: Released, aRefunded: Refunded, aReclaim: State("reclaimed")}[x.a]
+		m.state = map[act]State{aReleased: Released, aRefunded: Refunded, aReclaim: Reclaimed}[x.a]
 	case aReleaseReverted, aRefundReverted:
 		m.inflight = fNone
-		if (x.a == aReleaseReverted && m.state != Releasing) || (x.a == aRefundReverted && m.state != Refunding) {
+		holds := m.state
+		if m.state == Disputed {
+			holds = m.from
+		}
+		if (x.a == aReleaseReverted && holds != Releasing) || (x.a == aRefundReverted && holds != Refunding) {
 			return silent // Follow moves only a payment the failed payout moved
 		}
-		m.state, m.reserved = InEscrow, 0
+		m.reserved = 0
+		if m.state == Disputed {
+			m.from = InEscrow
+		} else {
+			m.state = InEscrow
+		}
+	case aFreeze:
+		m.frozen = true
+		if m.state != Disputed {
+			m.state, m.from = Disputed, m.state
+		}
 	case aDispute:
-		if !contains([]State{Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, RefundPending}, m.state) {
+		if !contains([]State{Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding}, m.state) {
 			return refused
 		}
 		m.state, m.from = Disputed, m.state

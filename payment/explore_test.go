@@ -94,7 +94,7 @@ func TestExploreStateMachine(t *testing.T) {
 }
 
 // withPayoutEnds: the exploration includes reclaims and reverted payouts.
-const withPayoutEnds = false
+const withPayoutEnds = true
 
 type failure struct {
 	path []action
@@ -348,7 +348,7 @@ func (m *memSystem) seen() seen {
 }
 
 func (m *memSystem) do(ctx context.Context, x action, pre *model) error {
-	return runAction(ctx, m.s, m.p.ID, 0, pre, x, func(t time.Time) { m.now = t }, func() State { return m.p.State })
+	return runAction(ctx, m.s, m.p.ID, 0, pre, x, func(t time.Time) { m.now = t }, func() *Payment { return m.p })
 }
 
 // bookRow is one transfer of the payment as the books hold it.
@@ -404,7 +404,7 @@ func exploreObs(base uint64, i int, amt int64) Observation {
 
 // runAction makes event x happen to payment id through the Service, as the indexer, the worker,
 // an admin or the arbiter would. pre is the model before x (it numbers the observations).
-func runAction(ctx context.Context, s *Service, id ledger.ID, base uint64, pre *model, x action, setClock func(time.Time), state func() State) error {
+func runAction(ctx context.Context, s *Service, id ledger.ID, base uint64, pre *model, x action, setClock func(time.Time), current func() *Payment) error {
 	var err error
 	switch x.a {
 	case aDeposit:
@@ -438,8 +438,8 @@ func runAction(ctx context.Context, s *Service, id ledger.ID, base uint64, pre *
 		_, err = s.Released(ctx, id)
 	case aRefunded:
 		_, err = s.Refunded(ctx, id)
-	case aReleaseReverted, aRefundReverted, aReclaim:
-		err = runPayoutEnd(ctx, s, id, x, state)
+	case aReleaseReverted, aRefundReverted, aReclaim, aFreeze:
+		err = runPayoutEnd(ctx, s, id, x, current)
 	case aDispute:
 		_, err = s.Dispute(ctx, id, "admin:explore", "explore")
 	case aResolveRelease:
@@ -454,9 +454,25 @@ func runAction(ctx context.Context, s *Service, id ledger.ID, base uint64, pre *
 	return err
 }
 
-// runPayoutEnd: reclaims and reverted payouts (#13 finding 6).
-func runPayoutEnd(context.Context, *Service, ledger.ID, action, func() State) error {
-	return errors.New("no transition for this event")
+// runPayoutEnd: the chain's reclaim and freeze (the indexer), and a payout that reverted (the
+// signer rejects its intent; the worker's Follow then moves a payment whose payout it was).
+func runPayoutEnd(ctx context.Context, s *Service, id ledger.ID, x action, current func() *Payment) error {
+	var err error
+	switch x.a {
+	case aReclaim:
+		_, err = s.Reclaimed(ctx, id)
+	case aFreeze:
+		_, err = s.Frozen(ctx, id)
+	case aReleaseReverted:
+		if current().holding() == Releasing {
+			_, err = s.ReleaseFailed(ctx, id, "release transaction reverted on chain")
+		}
+	case aRefundReverted:
+		if current().holding() == Refunding {
+			_, err = s.RefundFailed(ctx, id, "refund transaction reverted on chain")
+		}
+	}
+	return err
 }
 
 // ---- the same events on PostgreSQL ----
@@ -573,12 +589,12 @@ func (r *replayer) run(ctx context.Context, path []action) (int, string) {
 	for k, x := range path {
 		pre := m.clone()
 		want := m.apply(x)
-		err := runAction(ctx, s, p.ID, uint64(p.DepositIndex)+1, &pre, x, r.setClock, func() State {
+		err := runAction(ctx, s, p.ID, uint64(p.DepositIndex)+1, &pre, x, r.setClock, func() *Payment {
 			cur, err := s.Get(ctx, p.ID)
 			if err != nil {
-				return ""
+				return &Payment{}
 			}
-			return cur.State
+			return cur
 		})
 		got, err2 := dbSeen(ctx, r.pool, s, p.ID)
 		if err2 != nil {

@@ -54,6 +54,9 @@ type Payment struct {
 	Reference     Reference
 	State         State
 	DisputedFrom  State
+	// PayoutAttempt numbers the release or refund being reserved: a payout that failed (reverted,
+	// rejected) is voided and the next one reserves under new transfer ids.
+	PayoutAttempt int
 	ExpiresAt     time.Time
 	WatchUntil    time.Time
 	DepositAcct   ledger.ID
@@ -261,7 +264,7 @@ func optAddr(a common.Address) any {
 const paymentColumns = `id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
 	amount, fee, fee_address, commission, tolerance, received, pending_amount, pending_count, paid_late,
 	deposit_index, deposit_address, request_id, salt, reference, state, disputed_from, expires_at,
-	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, '')`
+	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, ''), payout_attempt`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
 	var (
@@ -278,7 +281,7 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 	err := row.Scan(&p.ID, &p.BuyerRef, &p.OfferRef, &seller, &p.ChainID, &p.Ledger, &token, &decimals,
 		&amount, &fee, &feeAddr, &commission, &tol, &received, &pending, &p.PendingCount,
 		&p.PaidLate, &idx, &deposit, &p.RequestID, &p.Salt, &ref, &p.State, &disputedFrom, &p.ExpiresAt,
-		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer)
+		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer, &p.PayoutAttempt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

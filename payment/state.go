@@ -26,13 +26,17 @@ const (
 	Refunding       State = "refunding"
 	Refunded        State = "refunded"
 	Disputed        State = "disputed"
+	Reclaimed       State = "reclaimed" // the buyer took the escrow back on chain (AmnEscrow.reclaim)
 )
 
 // States lists every state, in the order of the happy path first.
 var States = []State{
 	AwaitingPayment, Detected, Funded, Sweeping, InEscrow, ReleasePending, Releasing, Released,
-	Underpaid, Overpaid, Expired, Late, Disputed, RefundPending, Refunding, Refunded,
+	Underpaid, Overpaid, Expired, Late, Disputed, RefundPending, Refunding, Refunded, Reclaimed,
 }
+
+// Final reports whether the payment is closed for good: the escrow paid out or was reclaimed.
+func (s State) Final() bool { return s == Released || s == Refunded || s == Reclaimed }
 
 // Event names a transition. Each has exactly one function on Service.
 type Event string
@@ -53,11 +57,21 @@ const (
 	EvRefunded       Event = "refunded"        // the Refunded event is final
 	EvDispute        Event = "dispute"         // a party opened a dispute: frozen
 	EvResolve        Event = "resolve"         // the dispute was resolved toward release or refund
+	EvReleaseFailed  Event = "release_failed"  // the submitted release reverted or its intent was rejected
+	EvRefundFailed   Event = "refund_failed"   // the submitted refund reverted or its intent was rejected
+	EvReclaimed      Event = "reclaimed"       // the buyer's AmnEscrow.reclaim is final
+	EvFrozen         Event = "frozen"          // the escrow's Frozen event is final: the arbiter froze it
 )
 
 // transitions is the whole state machine: for each event, the states it may start from and, where
 // the event alone decides it, the state it leads to. Detect, Orphan, Confirm and Resolve choose
 // their target from the payment's books and are checked against allowedTargets.
+//
+// The chain is never wrong: an event the chain causes (a detection, a credit, an orphan, the
+// escrow's Funded, Released, Refunded, Reclaimed and Frozen, a payout that reverted) lands from
+// every state the chain can cause it in, wherever the payment's people and workers have moved it
+// meanwhile (TestExploreStateMachine walks every sequence up to a bound to show it). A deposit to
+// a payment that no longer takes money is refused and recorded by the indexer as an exception.
 var transitions = map[Event][]State{
 	EvDetect:         {AwaitingPayment, Expired, Detected, Underpaid},
 	EvOrphan:         {Detected},
@@ -71,8 +85,12 @@ var transitions = map[Event][]State{
 	EvRequestRefund:  {InEscrow, ReleasePending},
 	EvStartRefund:    {RefundPending},
 	EvRefunded:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
-	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, RefundPending},
+	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding},
 	EvResolve:        {Disputed},
+	EvReleaseFailed:  {Releasing, Disputed},
+	EvRefundFailed:   {Refunding, Disputed},
+	EvReclaimed:      {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
+	EvFrozen:         {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
 }
 
 // allowedTargets lists where each event may lead.
@@ -90,7 +108,11 @@ var allowedTargets = map[Event][]State{
 	EvStartRefund:    {Refunding},
 	EvRefunded:       {Refunded},
 	EvDispute:        {Disputed},
-	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow},
+	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, Releasing, Refunding},
+	EvReleaseFailed:  {InEscrow, Disputed},
+	EvRefundFailed:   {InEscrow, Disputed},
+	EvReclaimed:      {Reclaimed},
+	EvFrozen:         {Disputed},
 }
 
 // CanStart reports whether ev may happen to a payment in state s.

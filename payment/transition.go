@@ -18,6 +18,7 @@ const (
 	CodeRelease    uint16 = 12 // escrow → outside: paid out to the seller
 	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
 	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
+	CodeReclaim    uint16 = 15 // escrow → outside: the buyer reclaimed the escrow on chain
 )
 
 // Observation is one transfer of money to a deposit address seen on chain by the indexer.
@@ -303,51 +304,71 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 // StartRelease records that the signer submitted the release: the seller's amount and the
 // commission are reserved out of escrow (pending), all or nothing.
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
-	seller := releaseID(id)
-	return s.transition(ctx, id, EvStartRelease, "worker", seller, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, change{id: id, ev: EvStartRelease, actor: "worker", doneFor: releaseID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{
-			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+			ID: releaseID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}
 		if p.Commission.Sign() > 0 {
 			ts = append(ts, ledger.Transfer{
-				ID: commissionID(id), DebitAccountID: escrowAccount(p.Ledger),
+				ID: commissionID(p), DebitAccountID: escrowAccount(p.Ledger),
 				CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission,
 				Flags: ledger.Pending, PaymentRef: p.ID.String(),
 			})
 		}
 		return step{to: Releasing, transfers: ts}, nil
-	})
+	}})
 }
 
-// Ids of the payout transfers: the reservations StartRelease and StartRefund make, and what the
-// payout events post.
-func releaseID(id ledger.ID) ledger.ID { return ledger.DeriveID("payment/release\x00" + id.String()) }
-func commissionID(id ledger.ID) ledger.ID {
-	return ledger.DeriveID("payment/commission\x00" + id.String())
+// Ids of the payout reservations StartRelease and StartRefund make: derived from the payment and
+// its payout attempt (the first attempt keeps the ids it always had).
+func releaseID(p *Payment) ledger.ID    { return payoutID("payment/release", p) }
+func commissionID(p *Payment) ledger.ID { return payoutID("payment/commission", p) }
+func refundID(p *Payment) ledger.ID     { return payoutID("payment/refund", p) }
+
+func payoutID(kind string, p *Payment) ledger.ID {
+	if p.PayoutAttempt == 0 {
+		return ledger.DeriveID(kind + "\x00" + p.ID.String())
+	}
+	return ledger.DeriveID(fmt.Sprintf("%s\x00%s\x00%d", kind, p.ID, p.PayoutAttempt))
 }
-func refundID(id ledger.ID) ledger.ID { return ledger.DeriveID("payment/refund\x00" + id.String()) }
+
+// voidID is the id of the transfer that voids a reservation.
 func voidID(reservation ledger.ID) ledger.ID {
 	return ledger.DeriveID("payment/void\x00" + reservation.String())
 }
 
-// escrowHeld is where the escrow contract holds the payment's money: it may pay out (release,
-// refund, reclaim) from any of them, whatever the payment was waiting for, and the books follow.
+// escrowHeld are the states in which the escrow contract holds the payment's money: the chain may
+// pay it out (release, refund, reclaim) or freeze it from any of them, whatever the payment was
+// waiting for, and the books follow.
 var escrowHeld = []State{InEscrow, ReleasePending, Releasing, RefundPending, Refunding}
 
-// payout decides a payout the chain made final (Released, Refunded): the reservation the
-// payment's state holds for it is posted; any other reservation is voided (the other payout will
-// revert) and the payout is booked as it happened. A dispute that was open is moot: the money left.
-func payout(p *Payment, ev Event, reserved State, to State, post func(p *Payment) []ledger.Transfer,
-	direct func(p *Payment) []ledger.Transfer) (step, error) {
+// holding is the state that says what the payment holds: its own, or where a dispute froze it.
+func (p *Payment) holding() State {
+	if p.State == Disputed {
+		return p.DisputedFrom
+	}
+	return p.State
+}
+
+// escrowOpen reports whether the escrow holds the payment's money.
+func escrowOpen(p *Payment) bool { return contains(escrowHeld, p.holding()) }
+
+// payout decides a payout the chain made final (Released, Refunded, Reclaimed): the reservation
+// held for it (reserved: the state that holds it) is posted; any other reservation is voided (that
+// payout will revert) and the payout is booked as it happened. A dispute that was open is moot:
+// the money left.
+func payout(p *Payment, ev Event, reserved, to State, post func() []ledger.Transfer, direct func() []ledger.Transfer) (step, error) {
 	if !escrowOpen(p) {
-		return step{}, fmt.Errorf("%w: %s, but the escrow does not hold the payment (%s)", ErrIllegalTransition, ev, p.DisputedFrom)
+		return step{}, fmt.Errorf("%w: %s, but the escrow does not hold the payment (%s)", ErrIllegalTransition, ev, p.holding())
 	}
 	st := step{to: to}
-	if p.State == reserved {
-		st.transfers = post(p)
+	if p.holding() == reserved {
+		st.transfers = post()
 	} else {
-		st.transfers = append(voidReservation(p), direct(p)...)
+		st.transfers = append(voidReservation(p), direct()...)
+	}
+	if p.State != reserved {
 		st.reason = "paid out on chain while the payment was " + string(p.State)
 		if p.State == Disputed {
 			st.reason += " (from " + string(p.DisputedFrom) + ")"
@@ -357,22 +378,17 @@ func payout(p *Payment, ev Event, reserved State, to State, post func(p *Payment
 	return st, nil
 }
 
-// escrowOpen reports whether the escrow holds the payment's money (or did when a dispute froze it).
-func escrowOpen(p *Payment) bool {
-	return contains(escrowHeld, p.State) || (p.State == Disputed && contains(escrowHeld, p.DisputedFrom))
-}
-
-// voidReservation voids the payout reservation the payment's state holds, if any.
+// voidReservation voids the payout reservation the payment holds, if any.
 func voidReservation(p *Payment) []ledger.Transfer {
 	var ids []ledger.ID
-	switch p.State {
+	switch p.holding() {
 	case Releasing:
-		ids = []ledger.ID{releaseID(p.ID)}
+		ids = []ledger.ID{releaseID(p)}
 		if p.Commission.Sign() > 0 {
-			ids = append(ids, commissionID(p.ID))
+			ids = append(ids, commissionID(p))
 		}
 	case Refunding:
-		ids = []ledger.ID{refundID(p.ID)}
+		ids = []ledger.ID{refundID(p)}
 	}
 	ts := make([]ledger.Transfer, len(ids))
 	for i, r := range ids {
@@ -386,14 +402,14 @@ func voidReservation(p *Payment) []ledger.Transfer {
 func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
 	post, commissioned := ledger.DeriveID("payment/released\x00"+id.String()), ledger.DeriveID("payment/commissioned\x00"+id.String())
 	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
-		return payout(p, EvReleased, Releasing, Released, func(p *Payment) []ledger.Transfer {
-			ts := []ledger.Transfer{{ID: post, PendingID: releaseID(id), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+		return payout(p, EvReleased, Releasing, Released, func() []ledger.Transfer {
+			ts := []ledger.Transfer{{ID: post, PendingID: releaseID(p), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
 			if p.Commission.Sign() > 0 {
-				ts = append(ts, ledger.Transfer{ID: commissioned, PendingID: commissionID(id), Flags: ledger.PostPending,
+				ts = append(ts, ledger.Transfer{ID: commissioned, PendingID: commissionID(p), Flags: ledger.PostPending,
 					PaymentRef: p.ID.String()})
 			}
 			return ts
-		}, func(p *Payment) []ledger.Transfer {
+		}, func() []ledger.Transfer {
 			ts := []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 				Amount: p.SellerAmount(), Code: CodeRelease, PaymentRef: p.ID.String()}}
 			if p.Commission.Sign() > 0 {
@@ -415,13 +431,12 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 // StartRefund records that the signer submitted the refund: everything received is reserved out
 // of escrow.
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
-	tid := refundID(id)
-	return s.transition(ctx, id, EvStartRefund, "worker", tid, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, change{id: id, ev: EvStartRefund, actor: "worker", doneFor: refundID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
-			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+			ID: refundID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}}, nil
-	})
+	}})
 }
 
 // Refunded records that the refund is final on chain: the reservation is posted (or, if the
@@ -429,12 +444,80 @@ func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, erro
 func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) {
 	post := ledger.DeriveID("payment/refunded\x00" + id.String())
 	return s.transition(ctx, id, EvRefunded, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
-		return payout(p, EvRefunded, Refunding, Refunded, func(p *Payment) []ledger.Transfer {
-			return []ledger.Transfer{{ID: post, PendingID: refundID(id), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
-		}, func(p *Payment) []ledger.Transfer {
+		return payout(p, EvRefunded, Refunding, Refunded, func() []ledger.Transfer {
+			return []ledger.Transfer{{ID: post, PendingID: refundID(p), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+		}, func() []ledger.Transfer {
 			return []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 				Amount: p.Received, Code: CodeRefund, PaymentRef: p.ID.String()}}
 		})
+	})
+}
+
+// Reclaimed records that the buyer took the escrow back on chain (AmnEscrow.reclaim, no signature
+// needed once the delay passed): everything escrowed goes back outside, like a refund, and any
+// payout reserved is voided (it will revert). The payment ends reclaimed.
+func (s *Service) Reclaimed(ctx context.Context, id ledger.ID) (*Payment, error) {
+	tid := ledger.DeriveID("payment/reclaimed\x00" + id.String())
+	return s.transition(ctx, id, EvReclaimed, "indexer", tid, func(p *Payment, look lookupFunc) (step, error) {
+		was := "the buyer reclaimed the escrow while the payment was " + string(p.State)
+		if p.State == Disputed {
+			was += " (from " + string(p.DisputedFrom) + ")"
+		}
+		st, err := payout(p, EvReclaimed, "", Reclaimed, nil, func() []ledger.Transfer {
+			return []ledger.Transfer{{ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+				Amount: p.Received, Code: CodeReclaim, PaymentRef: p.ID.String()}}
+		})
+		st.reason = was
+		return st, err
+	})
+}
+
+// ReleaseFailed records that the submitted release will not happen: its transaction reverted (a
+// freeze or a reclaim mined first, an expired approval) or its intent was rejected after the
+// payment moved to releasing. The reservation is voided and the payment is back in escrow (or,
+// disputed meanwhile, the dispute now holds it in escrow); a new release or refund can be asked
+// for. The worker's Follow calls it; reason says why (the intent's).
+func (s *Service) ReleaseFailed(ctx context.Context, id ledger.ID, reason string) (*Payment, error) {
+	return s.one(ctx, payoutFailed(id, EvReleaseFailed, Releasing, reason))
+}
+
+// RefundFailed is ReleaseFailed for a refund.
+func (s *Service) RefundFailed(ctx context.Context, id ledger.ID, reason string) (*Payment, error) {
+	return s.one(ctx, payoutFailed(id, EvRefundFailed, Refunding, reason))
+}
+
+func payoutFailed(id ledger.ID, ev Event, reserved State, reason string) change {
+	first := func(p *Payment) ledger.ID {
+		if reserved == Releasing {
+			return voidID(releaseID(p))
+		}
+		return voidID(refundID(p))
+	}
+	return change{id: id, ev: ev, actor: "worker", doneFor: first, decide: func(p *Payment, look lookupFunc) (step, error) {
+		if p.holding() != reserved {
+			return step{}, fmt.Errorf("%w: %s, but the payment holds no such payout (%s from %s)", ErrIllegalTransition, ev, p.State, p.DisputedFrom)
+		}
+		st := step{to: InEscrow, transfers: voidReservation(p), reason: reason}
+		p.PayoutAttempt++
+		if p.State == Disputed {
+			p.DisputedFrom, st.to = InEscrow, Disputed
+		}
+		return st, nil
+	}}
+}
+
+// Frozen records that the arbiter froze the escrow on chain: the payment is disputed (if it was
+// not already, a dispute opened on chain). A payout submitted before then reverts unless it
+// resolves the dispute.
+func (s *Service) Frozen(ctx context.Context, id ledger.ID) (*Payment, error) {
+	return s.transition(ctx, id, EvFrozen, "indexer", ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
+		if !escrowOpen(p) {
+			return step{}, fmt.Errorf("%w: frozen, but the escrow does not hold the payment (%s)", ErrIllegalTransition, p.holding())
+		}
+		if p.State != Disputed {
+			p.DisputedFrom = p.State
+		}
+		return step{to: Disputed, reason: "the escrow was frozen on chain"}, nil
 	})
 }
 
@@ -472,7 +555,7 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 		case o == OutcomeRefund && inEscrow:
 			to = RefundPending
 		case o == OutcomeRelease || o == OutcomeRefund:
-			return step{}, fmt.Errorf("%w: %s needs the money in escrow; it was %s", ErrIllegalTransition, o, p.DisputedFrom)
+			return step{}, fmt.Errorf("%w: %s needs the money in escrow with no payout on its way; it was %s", ErrIllegalTransition, o, p.DisputedFrom)
 		default:
 			return step{}, fmt.Errorf("%w: unknown outcome %q", ErrInvalid, o)
 		}

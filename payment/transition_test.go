@@ -198,6 +198,7 @@ var pathTo = map[payment.State][]event{
 	payment.Refunding:       {evDetect, evConfirm, evStartSweep, evSwept, evRequestRefund, evStartRefund},
 	payment.Refunded:        {evDetect, evConfirm, evStartSweep, evSwept, evRequestRefund, evStartRefund, evRefunded},
 	payment.Disputed:        {evDetect, evConfirm, evStartSweep, evSwept, evDispute},
+	payment.Reclaimed:       {evDetect, evConfirm, evStartSweep, evSwept, evReclaimed},
 }
 
 type event struct {
@@ -220,6 +221,18 @@ var (
 	evRefunded       = event{payment.EvRefunded, refunded}
 	evDispute        = event{payment.EvDispute, dispute}
 	evResolve        = event{payment.EvResolve, resolveRelease}
+	evReclaimed      = event{payment.EvReclaimed, simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) {
+		return s.Reclaimed
+	})}
+	evFrozen = event{payment.EvFrozen, simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) {
+		return s.Frozen
+	})}
+	evReleaseFailed = event{payment.EvReleaseFailed, func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+		return s.ReleaseFailed(ctx, p.ID, "release reverted")
+	}}
+	evRefundFailed = event{payment.EvRefundFailed, func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+		return s.RefundFailed(ctx, p.ID, "refund reverted")
+	}}
 )
 
 // events in the order of the state machine, with the transfers a successful run writes.
@@ -231,6 +244,9 @@ var events = []struct {
 	{evRequestRelease, 0},
 	{evStartRelease, 2}, // seller + commission, linked
 	{evReleased, 2}, {evRequestRefund, 0}, {evStartRefund, 1}, {evRefunded, 1}, {evDispute, 0}, {evResolve, 0},
+	{evReclaimed, 1}, {evFrozen, 0},
+	{evReleaseFailed, 2}, // void seller + commission
+	{evRefundFailed, 1},
 }
 
 // want is the state each legal (state, event) pair leads to in these fixtures; a pair missing
@@ -245,23 +261,27 @@ var want = map[payment.State]map[payment.Event]payment.State{
 	payment.Late:            {payment.EvStartSweep: payment.Sweeping, payment.EvDispute: payment.Disputed},
 	payment.Sweeping:        {payment.EvSwept: payment.InEscrow, payment.EvDispute: payment.Disputed},
 	payment.InEscrow: {payment.EvRequestRelease: payment.ReleasePending, payment.EvRequestRefund: payment.RefundPending, payment.EvDispute: payment.Disputed,
-		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded},
+		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
 	payment.ReleasePending: {payment.EvStartRelease: payment.Releasing, payment.EvRequestRefund: payment.RefundPending, payment.EvDispute: payment.Disputed,
-		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded},
-	payment.Releasing: {payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded},
-	payment.Released:  {},
+		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+	payment.Releasing: {payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed,
+		payment.EvFrozen: payment.Disputed, payment.EvDispute: payment.Disputed, payment.EvReleaseFailed: payment.InEscrow},
+	payment.Released: {},
 	payment.RefundPending: {payment.EvStartRefund: payment.Refunding, payment.EvDispute: payment.Disputed,
-		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded},
-	payment.Refunding: {payment.EvRefunded: payment.Refunded, payment.EvReleased: payment.Released},
-	payment.Refunded:  {},
-	payment.Disputed:  {payment.EvResolve: payment.ReleasePending, payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded},
+		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+	payment.Refunding: {payment.EvRefunded: payment.Refunded, payment.EvReleased: payment.Released, payment.EvReclaimed: payment.Reclaimed,
+		payment.EvFrozen: payment.Disputed, payment.EvDispute: payment.Disputed, payment.EvRefundFailed: payment.InEscrow},
+	payment.Refunded: {},
+	payment.Disputed: {payment.EvResolve: payment.ReleasePending, payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded,
+		payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+	payment.Reclaimed: {},
 }
 
 // otherTransfers are the pairs that write another number of transfers than the event's usual: a
 // payout the chain made while the other payout was reserved voids that reservation first.
 var otherTransfers = map[payment.State]map[payment.Event]int{
-	payment.Refunding: {payment.EvReleased: 3}, // void the refund; seller and commission
-	payment.Releasing: {payment.EvRefunded: 3}, // void seller and commission; the refund
+	payment.Refunding: {payment.EvReleased: 3, payment.EvReclaimed: 2}, // void the refund; then the payout
+	payment.Releasing: {payment.EvRefunded: 3, payment.EvReclaimed: 3}, // void seller and commission; then the payout
 }
 
 func counts(ctx context.Context, t *testing.T, p *payment.Payment) (transfers, timeline int) {

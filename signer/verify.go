@@ -127,9 +127,11 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 		if sweep.Amount.Cmp(p.Received) != 0 {
 			return nil, rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
 		}
-		for _, k := range []string{"payment/release", "payment/refund"} {
+		// A payout that failed (reverted, rejected) is voided and may be tried again: only a
+		// payout the chain made counts.
+		for _, k := range []string{"payment/released", "payment/refunded", "payment/reclaimed"} {
 			if _, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err == nil {
-				return nil, rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
+				return nil, rejectf("the ledger already records that this payment was %s", strings.TrimPrefix(k, "payment/"))
 			} else if !errors.Is(err, ledger.ErrTransferNotFound) {
 				return nil, err
 			}
