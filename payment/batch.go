@@ -269,7 +269,7 @@ func decideChange(p *Payment, c change, look lookupFunc) (st step, replay bool, 
 	before := *p
 	st, err = c.decide(p, look)
 	if err == nil && !contains(allowedTargets[c.ev], st.to) {
-		err = fmt.Errorf("%s decided on %s, which it may not lead to", c.ev, st.to)
+		err = &decisionError{ev: c.ev, to: st.to}
 	}
 	if err != nil {
 		*p = before

@@ -3,6 +3,8 @@ package payment
 import (
 	"errors"
 	"fmt"
+
+	"github.com/amanat/amn/ledger"
 )
 
 // State is where a payment stands (ARCHITECTURE.md §5).
@@ -143,6 +145,28 @@ var (
 	// ErrObservation: an observation does not belong to the payment or is in the wrong state.
 	ErrObservation = errors.New("observation does not fit the payment")
 )
+
+// Refused reports whether err is a payment's refusal of an event rather than a failure of the
+// database: the state does not allow it, the observation does not fit, the payment does not
+// exist, the request is invalid, the ledger refused its transfers, or the event decided on a state
+// it may not lead to (a fault of the state machine). A refusal comes back every time the event is
+// tried again; the indexer quarantines the payment instead of stopping its chain.
+func Refused(err error) bool {
+	var te *ledger.TransferError
+	var de *decisionError
+	return errors.Is(err, ErrIllegalTransition) || errors.Is(err, ErrObservation) || errors.Is(err, ErrNotFound) ||
+		errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFullyPaid) || errors.As(err, &te) || errors.As(err, &de)
+}
+
+// decisionError: an event decided on a state allowedTargets does not list for it.
+type decisionError struct {
+	ev Event
+	to State
+}
+
+func (e *decisionError) Error() string {
+	return fmt.Sprintf("%s decided on %s, which it may not lead to", e.ev, e.to)
+}
 
 // TransitionError says which payment refused which event, and from which state.
 type TransitionError struct {

@@ -15,7 +15,18 @@ ALTER TABLE payments ADD COLUMN IF NOT EXISTS payout_attempt integer NOT NULL DE
 GRANT SELECT (payout_attempt), UPDATE (payout_attempt) ON payments TO amn_api, amn_indexer, amn_worker;
 GRANT SELECT (payout_attempt) ON payments TO amn_signer;
 
+-- One payment never stops a chain (#14, docs/indexer.md): an observation whose payment refuses it
+-- (or whose row the database refuses) is quarantined with the error in its note and what to
+-- retry (detect, credit, confirm, orphan, escrow), while the chain goes on; `amn indexer requeue`
+-- retries it. The partial index keeps the per-chain count (amn_indexer_quarantined) cheap.
+ALTER TYPE observation_state ADD VALUE IF NOT EXISTS 'quarantined';
+ALTER TABLE indexer_observations ADD COLUMN IF NOT EXISTS quarantine_op text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS indexer_observations_quarantined ON indexer_observations (chain_id, payment_id)
+    WHERE state = 'quarantined';
+GRANT SELECT (quarantine_op), INSERT (quarantine_op), UPDATE (quarantine_op) ON indexer_observations TO amn_indexer;
+
 -- +goose Down
--- An enum value cannot be dropped; 'reclaimed' stays (no payment is in it once the column is gone
--- and the code that books reclaims with it).
+-- Enum values cannot be dropped: 'reclaimed' and 'quarantined' stay.
+DROP INDEX IF EXISTS indexer_observations_quarantined;
+ALTER TABLE indexer_observations DROP COLUMN IF EXISTS quarantine_op;
 ALTER TABLE payments DROP COLUMN IF EXISTS payout_attempt;
