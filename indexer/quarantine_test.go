@@ -21,8 +21,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestPoisonedPaymentsAreQuarantined is #14 acceptance 3: three payments are poisoned (their rows
 // tampered with by the owner role, so that their transitions fail for good): one whose credit the
@@ -65,8 +69,8 @@ func TestPoisonedPaymentsAreQuarantined(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	exec(`UPDATE payments SET pending_count = 0 WHERE id = $1`, batchPoison.ID) // its credit breaks pending_count >= 0
-	exec(`UPDATE payments SET state = 'expired' WHERE id = $1`, refusedCredit.ID)  // a credit the state machine refuses
+	exec(`UPDATE payments SET pending_count = 0 WHERE id = $1`, batchPoison.ID)   // its credit breaks pending_count >= 0
+	exec(`UPDATE payments SET state = 'expired' WHERE id = $1`, refusedCredit.ID) // a credit the state machine refuses
 
 	mine(t, f, floor+1)
 	e.catchUp() // fails the test if a step fails
