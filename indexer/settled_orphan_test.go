@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/amanat/amn/payment"
@@ -84,4 +86,39 @@ func TestReorgRemovesExtraTransferAfterFullCredit(t *testing.T) {
 	if err != nil || cp.Halted {
 		t.Fatalf("checkpoint %+v (%v): want not halted", cp, err)
 	}
+}
+
+// TestNoCommonAncestorNamesItsCause: when the kept blocks were lost (here deleted; in #14 pruned
+// below a checkpoint that stood still), a reorg finding no common ancestor halts with a reason
+// that says the window was not exceeded, instead of blaming a reorg deeper than the window.
+func TestNoCommonAncestorNamesItsCause(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 21)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, 2), Options{})
+	mine(t, f, 10)
+	e.catchUp()
+	cp, _, err := LoadCheckpoint(ctx, pool, 21)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the last three blocks are kept; a reorg of five replaces all of them.
+	if _, err := pool.Exec(ctx, `DELETE FROM indexer_blocks WHERE chain_id = 21 AND number < $1`, cp.Processed-2); err != nil {
+		t.Fatal(err)
+	}
+	reorg(t, e, 5, nil)
+	mine(t, f, 1)
+	for range 5 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, ErrHalted) {
+		t.Fatalf("step: %v, want halted", err)
+	}
+	cp, _, _ = LoadCheckpoint(ctx, pool, 21)
+	if !strings.Contains(cp.HaltReason, "fewer than the window of 256") || strings.Contains(cp.HaltReason, "deeper than the kept window") {
+		t.Fatalf("halt reason %q", cp.HaltReason)
+	}
+	t.Log(cp.HaltReason)
 }
