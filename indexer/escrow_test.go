@@ -64,8 +64,9 @@ func (e *env) escrowObservations() []string {
 // TestEscrowEventsMovePaymentsAtFinality: the deposit address funds the payment's escrow (the
 // signer's sweep) after a front-runner copied the payment's reference into a fund of their own,
 // and the arbiter freezes it. At finality the real Funded event moves the payment to in_escrow
-// with its deposit → escrow ledger transfer, Frozen is recorded without a transition, and the
-// front-runner's escrow and an escrow of no payment of ours are ignored.
+// with its deposit → escrow ledger transfer, Frozen disputes it (the chain froze it: no ordinary
+// payout can move it now), and the front-runner's escrow and an escrow of no payment of ours are
+// ignored.
 func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 98)
@@ -91,8 +92,8 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	}
 	mine(t, f, 4)
 	e.catchUp()
-	if s := e.state(p); s != payment.InEscrow {
-		t.Fatalf("after the Funded event is final: %s, want in_escrow", s)
+	if got, err := pay.Get(ctx, p.ID); err != nil || got.State != payment.Disputed || got.DisputedFrom != payment.InEscrow {
+		t.Fatalf("after the Funded and Frozen events are final: %v, want disputed from in_escrow (%v)", got, err)
 	}
 	escrowAcct, err := ledger.New(pool).Account(ctx, payment.EscrowAccount(p.Ledger))
 	if err != nil {

@@ -1,19 +1,21 @@
 package indexer
 
 import (
-	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"math/big"
+	"regexp"
 	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
@@ -75,6 +77,11 @@ type Indexer struct {
 	// ahead is the next range being read while this one is recorded (backfill only); nil when
 	// none is. Only one read runs at a time: the watch cache is not shared.
 	ahead *aheadRead
+	// quarantinedN is the chain's count of quarantined observations, as last counted.
+	quarantinedN int
+	// lastErr is the last failed step's error (URLs reduced to their host) until a step succeeds.
+	lastErr   string
+	lastErrAt time.Time
 }
 
 // aheadRead is a range read in the background.
@@ -187,7 +194,9 @@ func (ix *Indexer) Run(ctx context.Context, wake <-chan struct{}) error {
 			// Stay halted; look again now and then whether an operator resumed.
 			progressed = false
 		case err != nil:
-			ix.log.Warn("indexer step failed", "err", err)
+			ix.stepFailed(ctx, err)
+		default:
+			ix.lastErr = ""
 		}
 		if progressed {
 			continue
@@ -553,11 +562,11 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 		for i, m := range part.deposits {
 			detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
 		}
-		detect, state := ix.payments.DetectMany, StatePending
+		detect, state, op := ix.payments.DetectMany, StatePending, OpDetect
 		if part.credit {
-			detect, state = ix.payments.DetectConfirmMany, StateCredited
+			detect, state, op = ix.payments.DetectConfirmMany, StateCredited, OpCredit
 		}
-		res, err := detect(ctx, detections)
+		res, err := eachAlone(ctx, detections, detect)
 		if err != nil {
 			return err
 		}
@@ -568,7 +577,8 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 			case errors.As(r.Err, &te):
 				exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
 			case r.Err != nil:
-				return r.Err
+				ix.noteQuarantine(m.PaymentID, m.Obs, op, r.Err)
+				rows = append(rows, obsRow{Match: m, state: StateQuarantined, note: r.Err.Error(), op: op})
 			default:
 				ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, state).Inc()
 				if part.credit {
@@ -675,9 +685,7 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 			break
 		}
 		if bottom <= lowest {
-			reason := fmt.Sprintf("reorg deeper than the kept window: no common ancestor at or above block %d (followed %d %s)",
-				lowest, cp.Processed, cp.ProcessedHash.Hex())
-			return ix.haltChain(ctx, reason, nil)
+			return ix.haltChain(ctx, ix.noAncestor(cp, lowest, stored[lowest], remote), nil)
 		}
 		top = bottom - 1
 	}
@@ -705,7 +713,13 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 		switch o.State {
 		case StatePending:
 			if o.Escrow == nil && !isEscrowKind(o.Kind) {
-				if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
+				if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
+					// The block is gone whatever the payment says: the reorg goes on.
+					if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
+						return err
+					}
+					continue
+				} else if err != nil {
 					return err
 				}
 			}
@@ -718,6 +732,28 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
 	}
 	return ix.store.rewind(ctx, ix.cfg.ID, cp.Processed, ancestor, ancestorHash)
+}
+
+// noAncestor says why no common ancestor was found: a reorg deeper than the window only if the
+// window was really kept; fewer blocks kept than the window means they were pruned or lost (or
+// the node serves another chain), which a halt must not blame on a reorg.
+func (ix *Indexer) noAncestor(cp Checkpoint, lowest uint64, storedLowest common.Hash, remote []chain.Block) string {
+	kept := cp.Processed - lowest + 1
+	nodeLowest := "unknown"
+	for _, b := range remote {
+		if b.Number == lowest {
+			nodeLowest = b.Hash.Hex()
+		}
+	}
+	where := fmt.Sprintf("followed %d %s; node head %d; block %d kept as %s, the node has %s", cp.Processed,
+		cp.ProcessedHash.Hex(), ix.heads.Heads().Latest, lowest, storedLowest.Hex(), nodeLowest)
+	if kept >= ix.o.Window {
+		return fmt.Sprintf("reorg deeper than the kept window: none of the %d blocks kept (%d–%d) is on the node's chain (%s)",
+			kept, lowest, cp.Processed, where)
+	}
+	return fmt.Sprintf("no common ancestor among the %d blocks kept (%d–%d), fewer than the window of %d: not a reorg known to "+
+		"be deeper than the window; the kept blocks were pruned or lost, or the node follows another chain (%s)",
+		kept, lowest, cp.Processed, ix.o.Window, where)
 }
 
 func isEscrowKind(k string) bool { return len(k) > 7 && k[:7] == "escrow_" }
@@ -787,7 +823,12 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 					return err
 				}
 				if !isEscrowKind(o.Kind) {
-					if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); err != nil {
+					if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
+						if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
+							return err
+						}
+						continue
+					} else if err != nil {
 						return err
 					}
 				}
@@ -805,8 +846,10 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 			return err
 		}
 	}
-	if safe > ix.o.Window {
-		return ix.store.prune(ctx, ix.cfg.ID, safe-ix.o.Window)
+	// The window is kept below what was processed as well as below what is final: a checkpoint
+	// that stands still (a step failing) must still find its common ancestor in a reorg.
+	if keep := min(safe, cp.Processed); keep > ix.o.Window {
+		return ix.store.prune(ctx, ix.cfg.ID, keep-ix.o.Window)
 	}
 	return nil
 }
@@ -821,17 +864,19 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 	for i, o := range obs {
 		cs[i] = payment.Confirmation{Payment: o.PaymentID, Obs: o.Obs.TransferID()}
 	}
-	res, err := ix.payments.ConfirmMany(ctx, cs)
+	res, err := eachAlone(ctx, cs, ix.payments.ConfirmMany)
 	if err != nil {
 		return err
 	}
-	// The items without an error are posted: mark them credited even if another item failed, so
-	// that a later reorg reaching them halts the chain instead of trying to void them.
+	// The items without an error are posted: mark them credited, so that a later reorg reaching
+	// them halts the chain instead of trying to void them. An item its payment refused is
+	// quarantined: the others go on.
 	credited := make([]observation, 0, len(obs))
-	var firstErr error
 	for i, r := range res {
 		if r.Err != nil {
-			firstErr = cmp.Or(firstErr, r.Err)
+			if err := ix.quarantine(ctx, obs[i], OpConfirm, r.Err); err != nil {
+				return err
+			}
 			continue
 		}
 		credited = append(credited, obs[i])
@@ -845,13 +890,14 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 	for _, o := range credited {
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateCredited).Inc()
 	}
-	return firstErr
+	return nil
 }
 
-// applyEscrow moves a payment along on a final AmnEscrow event. Events without a transition
-// (freeze, reclaim) are recorded only; an event the payment's state does not allow, or a Funded
-// event that is not the payment's own sweep, is kept as rejected with the reason, for an operator,
-// and moves nothing.
+// applyEscrow moves a payment along on a final AmnEscrow event: Funded (swept), Released,
+// Refunded, Reclaimed (the buyer took the escrow back) and Frozen (disputed on chain). Unfrozen is
+// recorded only (a dispute ends by its resolution). An event the payment's state does not allow
+// (or a Funded event that is not the payment's own sweep)
+// is kept as rejected with the reason, for an operator, and moves nothing.
 func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 	var err error
 	switch o.Kind {
@@ -867,12 +913,19 @@ func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 		_, err = ix.payments.Released(ctx, o.PaymentID)
 	case "escrow_refunded":
 		_, err = ix.payments.Refunded(ctx, o.PaymentID)
+	case "escrow_reclaimed":
+		_, err = ix.payments.Reclaimed(ctx, o.PaymentID)
+	case "escrow_frozen":
+		_, err = ix.payments.Frozen(ctx, o.PaymentID)
 	default:
 		return ix.store.setState(ctx, o.Obs, StateApplied, "recorded; no payment transition")
 	}
 	if errors.Is(err, payment.ErrIllegalTransition) || errors.Is(err, payment.ErrEscrowMismatch) {
 		ix.log.Warn("escrow event does not fit the payment", "payment_id", o.PaymentID, "kind", o.Kind, "err", err)
 		return ix.store.setState(ctx, o.Obs, StateRejected, err.Error())
+	}
+	if poisoned(err) {
+		return ix.quarantine(ctx, o, OpEscrow, err)
 	}
 	if err != nil {
 		return err
@@ -892,6 +945,107 @@ func escrowFunded(e *EscrowEvent) (payment.EscrowFunded, bool) {
 	}
 	return payment.EscrowFunded{EscrowID: e.EscrowID, Ref: e.Ref, Funder: e.Funder, Token: token, Amount: e.Amount,
 		Buyer: e.Buyer, Seller: e.Seller}, true
+}
+
+// poisoned reports whether err is one payment's failure that retrying the step will not fix: the
+// payment refused the event (payment.Refused: the state machine, the observation, the ledger), or
+// the database refused the payment's row (a data or integrity error: a row tampered with, a
+// fault). Anything else — connections, timeouts, serialization, a cancelled context — is
+// transient, and the step is tried again.
+func poisoned(err error) bool {
+	if err == nil {
+		return false
+	}
+	if payment.Refused(err) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && len(pg.Code) == 5 {
+		switch pg.Code[:2] {
+		case "22", "23": // data exception, integrity constraint violation
+			return true
+		}
+	}
+	return false
+}
+
+// eachAlone runs a batch of payment transitions; if the batch fails as a whole for a poisoned
+// reason (one payment's row refused by the database), it runs the items one by one, so that the
+// failure lands on the item that caused it and the others go through.
+func eachAlone[T any](ctx context.Context, items []T, run func(context.Context, []T) ([]payment.Result, error)) ([]payment.Result, error) {
+	res, err := run(ctx, items)
+	if err == nil || !poisoned(err) {
+		return res, err
+	}
+	out := make([]payment.Result, len(items))
+	for i := range items {
+		r, err := run(ctx, items[i:i+1])
+		switch {
+		case err == nil:
+			out[i] = r[0]
+		case poisoned(err):
+			out[i] = payment.Result{Err: err}
+		default:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// quarantine records that a stored observation's payment refused op, and goes on: one payment
+// never stops a chain. The observation keeps the error in its note; `amn indexer requeue PAYMENT`
+// retries it after a fix.
+func (ix *Indexer) quarantine(ctx context.Context, o observation, op string, cause error) error {
+	if err := ix.store.quarantine(ctx, o.Obs, op, cause.Error()); err != nil {
+		return err
+	}
+	ix.noteQuarantine(o.PaymentID, o.Obs, op, cause)
+	return ix.countQuarantined(ctx)
+}
+
+// noteQuarantine logs and counts a quarantine.
+func (ix *Indexer) noteQuarantine(id ledger.ID, o payment.Observation, op string, cause error) {
+	ix.m.quarantines.WithLabelValues(ix.cfg.Key, op).Inc()
+	ix.quarantinedN++
+	ix.m.quarantined.WithLabelValues(ix.cfg.Key).Set(float64(ix.quarantinedN))
+	ix.log.Error("CRITICAL: payment quarantined; the chain goes on without it", "payment_id", id.String(), "op", op,
+		"tx", o.TxHash.Hex(), "block", o.BlockNumber, "log_index", o.LogIndex, "amount", o.Amount, "err", cause,
+		"retry", "amn indexer requeue "+id.String())
+}
+
+// countQuarantined sets amn_indexer_quarantined from the database (requeues happen elsewhere).
+func (ix *Indexer) countQuarantined(ctx context.Context) error {
+	n, err := ix.store.countQuarantined(ctx, ix.cfg.ID)
+	if err != nil {
+		return err
+	}
+	ix.quarantinedN = n
+	ix.m.quarantined.WithLabelValues(ix.cfg.Key).Set(float64(n))
+	return nil
+}
+
+// stepFailed counts and logs a failed step and shows its error in the chain's status (URLs reduced
+// to their host: endpoints carry API keys).
+func (ix *Indexer) stepFailed(ctx context.Context, err error) {
+	ix.m.stepFailures.WithLabelValues(ix.cfg.Key).Inc()
+	ix.lastErr, ix.lastErrAt = maskURLs(err.Error()), ix.o.Now()
+	ix.log.Warn("indexer step failed", "err", ix.lastErr)
+	cp, found, lerr := LoadCheckpoint(ctx, ix.store.pool, ix.cfg.ID)
+	if lerr != nil || !found {
+		return
+	}
+	b, jerr := json.Marshal(ix.status(ix.heads.Heads(), cp))
+	if jerr != nil {
+		return
+	}
+	_, _ = ix.store.pool.Exec(ctx, `UPDATE indexer_checkpoints SET status = $2 WHERE chain_id = $1`, ix.cfg.ID, b)
+}
+
+var urlInText = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"']+`)
+
+// maskURLs reduces every URL in s to its scheme and host.
+func maskURLs(s string) string {
+	return urlInText.ReplaceAllStringFunc(s, chain.EndpointLabel)
 }
 
 // canonicalHashes reads the node's current hash of every block holding one of the observations:

@@ -18,6 +18,9 @@ type Metrics struct {
 	blocks        *prometheus.CounterVec
 	detectLatency *prometheus.HistogramVec
 	reconcileDiff *prometheus.GaugeVec
+	quarantined   *prometheus.GaugeVec
+	quarantines   *prometheus.CounterVec
+	stepFailures  *prometheus.CounterVec
 }
 
 // NewMetrics registers the indexer's metrics on reg.
@@ -63,9 +66,18 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		reconcileDiff: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "amn_reconcile_difference", Help: "On-chain balance at the finalized block minus the ledger, in base units; must be 0.",
 		}, []string{"chain", "token"}),
+		quarantined: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "amn_indexer_quarantined", Help: "Observations quarantined on the chain: their payment refused them; the chain went on. Critical: `amn payments show`, `amn indexer requeue`.",
+		}, []string{"chain"}),
+		quarantines: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "amn_indexer_quarantines_total", Help: "Observations quarantined, by what failed (detect, credit, confirm, orphan, escrow).",
+		}, []string{"chain", "op"}),
+		stepFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "amn_indexer_step_failures_total", Help: "Indexer steps that failed (and are retried); a halt is not counted.",
+		}, []string{"chain"}),
 	}
 	reg.MustRegister(m.processed, m.lag, m.safe, m.reorgs, m.reorgDepth, m.observations, m.credits, m.halted, m.stalled,
-		m.watch, m.blocks, m.detectLatency, m.reconcileDiff)
+		m.watch, m.blocks, m.detectLatency, m.reconcileDiff, m.quarantined, m.quarantines, m.stepFailures)
 	return m
 }
 

@@ -26,6 +26,9 @@ type Status struct {
 	ETASeconds   float64                `json:"eta_seconds,omitempty"`
 	Halted       bool                   `json:"halted"`
 	HaltReason   string                 `json:"halt_reason,omitempty"`
+	Quarantined  int                    `json:"quarantined"`          // observations quarantined (amn_indexer_quarantined)
+	LastError    string                 `json:"last_error,omitempty"` // the last failed step's error, until a step succeeds
+	LastErrorAt  *time.Time             `json:"last_error_at,omitempty"`
 	Endpoints    []chain.EndpointStatus `json:"endpoints,omitempty"`
 	At           time.Time              `json:"at"`
 }
@@ -43,7 +46,11 @@ type progress struct {
 func (ix *Indexer) status(h Heads, cp Checkpoint) Status {
 	s := Status{Chain: ix.cfg.Key, ChainID: ix.cfg.ID, Head: h.Latest, Finalized: h.Finalized, Safe: ix.SafeBlock(h),
 		Processed: cp.Processed, Lag: int64(h.Latest) - int64(cp.Processed), Watched: ix.watchN, Halted: cp.Halted,
-		HaltReason: cp.HaltReason, At: ix.o.Now()}
+		HaltReason: cp.HaltReason, At: ix.o.Now(), Quarantined: ix.quarantinedN, LastError: ix.lastErr}
+	if ix.lastErr != "" {
+		at := ix.lastErrAt
+		s.LastErrorAt = &at
+	}
 	if !h.FinalizedAt.IsZero() {
 		s.FinalizedAge = ix.o.Now().Sub(h.FinalizedAt).Seconds()
 	}
@@ -69,6 +76,9 @@ func (ix *Indexer) report(ctx context.Context, h Heads, cp Checkpoint) error {
 		return nil
 	}
 	ix.prog.rate = float64(cp.Processed-min(cp.Processed, ix.prog.blocks)) / now.Sub(ix.prog.at).Seconds()
+	if err := ix.countQuarantined(ctx); err != nil {
+		return err
+	}
 	ix.prog.at, ix.prog.blocks = now, cp.Processed
 	s := ix.status(h, cp)
 	if s.Lag > int64(ix.o.BatchBlocks) {

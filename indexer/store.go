@@ -41,6 +41,19 @@ const (
 	StateException = "exception"
 	StateApplied   = "applied"
 	StateRejected  = "rejected"
+	// StateQuarantined: the payment refused the event (or the database refused its row) for a
+	// reason retrying will not fix; the chain went on. The note holds the error, quarantine_op
+	// what `amn indexer requeue` retries.
+	StateQuarantined = "quarantined"
+)
+
+// What a quarantined observation waits for (indexer_observations.quarantine_op).
+const (
+	OpDetect  = "detect"  // Detect: a deposit seen before finality
+	OpCredit  = "credit"  // Detect and Confirm: a deposit first seen final
+	OpConfirm = "confirm" // Confirm at finality
+	OpOrphan  = "orphan"  // Orphan: a reorg removed its block
+	OpEscrow  = "escrow"  // an AmnEscrow event applied at finality
 )
 
 // store is the indexer's SQL.
@@ -149,9 +162,13 @@ func (s store) rewind(ctx context.Context, chainID, from, ancestor uint64, hash 
 	})
 }
 
+// prune drops the followed blocks below below, but none at or above a pending observation's or a
+// quarantined one's (a requeued credit is checked against the followed block at finality).
 func (s store) prune(ctx context.Context, chainID, below uint64) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM indexer_blocks WHERE chain_id = $1 AND number < $2
-		AND number < coalesce((SELECT min(block_number) FROM indexer_observations WHERE chain_id = $1 AND state = 'pending'), $2)`, chainID, below)
+		AND number < coalesce((SELECT min(block_number) FROM indexer_observations WHERE chain_id = $1 AND state = 'pending'), $2)
+		AND number < coalesce((SELECT min(block_number) FROM indexer_observations WHERE chain_id = $1 AND state = 'quarantined'), $2)`,
+		chainID, below)
 	return err
 }
 
@@ -175,12 +192,14 @@ type observation struct {
 	Note  string
 }
 
-// obsRow is a match as stored: its state, its pending transfer (deposits) and a note.
+// obsRow is a match as stored: its state, its pending transfer (deposits), a note and, when
+// quarantined, what to retry.
 type obsRow struct {
 	Match
 	state    string
 	transfer ledger.ID
 	note     string
+	op       string
 }
 
 // putObservations stores rows in one statement; one already stored stays as it is.
@@ -193,7 +212,7 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 		chainIDs, logIdx, blockNums = make([]int64, n), make([]int64, n), make([]int64, n)
 		blockHashes, txHashes       = make([]string, n), make([]string, n)
 		kinds, tokens, states       = make([]string, n), make([]string, n), make([]string, n)
-		notes                       = make([]string, n)
+		notes, ops                  = make([]string, n), make([]string, n)
 		paymentIDs, transferIDs     = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
 		amounts                     = make([]pgtype.Numeric, n)
 		events                      = make([]*string, n)
@@ -201,7 +220,7 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 	for i, r := range rows {
 		chainIDs[i], logIdx[i], blockNums[i] = int64(r.Obs.ChainID), int64(r.Obs.LogIndex), int64(r.Obs.BlockNumber)
 		blockHashes[i], txHashes[i] = hexHash(r.Obs.BlockHash), hexHash(r.Obs.TxHash)
-		kinds[i], states[i], notes[i] = r.Kind, r.state, r.note
+		kinds[i], states[i], notes[i], ops[i] = r.Kind, r.state, r.note, r.op
 		if r.Obs.Token != (common.Address{}) {
 			tokens[i] = hexAddr(r.Obs.Token)
 		}
@@ -217,14 +236,14 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 		}
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind,
-		payment_id, token_address, amount, state, transfer_id, note, escrow_event)
+		payment_id, token_address, amount, state, transfer_id, note, escrow_event, quarantine_op)
 		SELECT u.chain_id, u.block_hash, u.tx_hash, u.log_index, u.block_number, u.kind, u.payment_id, u.token, u.amount,
-			u.state::observation_state, u.transfer_id, u.note, u.escrow_event::jsonb
+			u.state::observation_state, u.transfer_id, u.note, u.escrow_event::jsonb, u.op
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::uuid[], $8::text[],
-			$9::numeric[], $10::text[], $11::uuid[], $12::text[], $13::text[])
-			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note, escrow_event)
+			$9::numeric[], $10::text[], $11::uuid[], $12::text[], $13::text[], $14::text[])
+			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note, escrow_event, op)
 		ON CONFLICT DO NOTHING`,
-		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes, events)
+		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes, events, ops)
 	return err
 }
 
@@ -249,6 +268,21 @@ func (s store) setState(ctx context.Context, o payment.Observation, state, note 
 		WHERE chain_id = $1 AND block_hash = $2 AND tx_hash = $3 AND log_index = $4`,
 		o.ChainID, hexHash(o.BlockHash), hexHash(o.TxHash), o.LogIndex, state, note)
 	return err
+}
+
+// quarantine marks a stored observation quarantined, with the error and what to retry.
+func (s store) quarantine(ctx context.Context, o payment.Observation, op, note string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE indexer_observations SET state = 'quarantined', quarantine_op = $5, note = $6, updated_at = now()
+		WHERE chain_id = $1 AND block_hash = $2 AND tx_hash = $3 AND log_index = $4`,
+		o.ChainID, hexHash(o.BlockHash), hexHash(o.TxHash), o.LogIndex, op, note)
+	return err
+}
+
+// countQuarantined counts a chain's quarantined observations.
+func (s store) countQuarantined(ctx context.Context, chainID uint64) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM indexer_observations WHERE chain_id = $1 AND state = 'quarantined'`, chainID).Scan(&n)
+	return n, err
 }
 
 // observations lists a chain's observations in state (any when empty) between blocks from and to.
@@ -298,7 +332,7 @@ func (s store) observations(ctx context.Context, chainID, from, to uint64, state
 // an exception). With createdSince set, only payments created since then are read.
 func (s store) loadWatchSet(ctx context.Context, now time.Time, createdSince time.Time) ([]WatchEntry, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, deposit_address, reference FROM payments
-		WHERE watch_until > $1 AND state NOT IN ('released', 'refunded') AND created_at >= $2`, now, createdSince)
+		WHERE watch_until > $1 AND state NOT IN ('released', 'refunded', 'reclaimed') AND created_at >= $2`, now, createdSince)
 	if err != nil {
 		return nil, err
 	}

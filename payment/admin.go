@@ -62,7 +62,7 @@ func SweepStatus(s State) string {
 		return "due"
 	case Sweeping:
 		return "sweeping"
-	case InEscrow, ReleasePending, Releasing, Released, RefundPending, Refunding, Refunded:
+	case InEscrow, ReleasePending, Releasing, Released, RefundPending, Refunding, Refunded, Reclaimed:
 		return "swept"
 	default:
 		return "not_due"
@@ -101,7 +101,7 @@ func (s *Service) ListDestinations(ctx context.Context, f DestinationFilter) ([]
 		err := r.Scan(&idx, &addr, &d.PaymentID, &d.ChainID, &d.Ledger, &d.State, &recv, &watchU)
 		d.Index, d.Address, d.Received = uint32(idx), common.HexToAddress(addr), recv.V
 		d.Sweep = SweepStatus(d.State)
-		d.Watched = now.Before(watchU) && !contains([]State{Released, Refunded}, d.State)
+		d.Watched = now.Before(watchU) && !d.State.Final()
 		return d, err
 	})
 }

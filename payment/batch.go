@@ -28,8 +28,10 @@ type change struct {
 	ev    Event
 	actor string
 	// done is the id of the first transfer the event writes: if it is already recorded, the event
-	// happened before and nothing is done again.
-	done ledger.ID
+	// happened before and nothing is done again. doneFor, when set, derives it from the payment
+	// as locked (a payout's transfer ids follow its attempt).
+	done    ledger.ID
+	doneFor func(p *Payment) ledger.ID
 	// needs lists the recorded transfers decide looks up (read for the whole batch in one query).
 	needs  []ledger.ID
 	decide func(p *Payment, look lookupFunc) (step, error)
@@ -79,6 +81,9 @@ func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
 // seeing the payment as the previous one left it. The error is for failures of the database;
 // refusals are in the results.
 func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
+	if s.applier != nil {
+		return s.applier(ctx, cs)
+	}
 	if len(cs) <= maxChanges {
 		return s.applyChunks(ctx, cs)
 	}
@@ -171,6 +176,9 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			if !c.done.IsZero() {
 				ids = append(ids, c.done)
 			}
+			if p := payments[c.id]; c.doneFor != nil && p != nil {
+				ids = append(ids, c.doneFor(p))
+			}
 			ids = append(ids, c.needs...)
 		}
 		known, err := books.LookupTransfers(ctx, ids...)
@@ -191,37 +199,24 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 				res[i].Err = ErrNotFound
 				continue
 			}
-			if _, ok := known[c.done]; ok && !c.done.IsZero() {
+			from := p.State
+			st, replay, err := decideChange(p, c, look)
+			if replay {
 				res[i].Payment = snapshot(p)
 				continue
 			}
-			if !CanStart(c.ev, p.State) {
-				res[i].Err = &TransitionError{Payment: c.id.String(), Event: c.ev, From: p.State}
-				continue
-			}
-			before := *p
-			st, err := c.decide(p, look)
-			if err == nil && !contains(allowedTargets[c.ev], st.to) {
-				err = fmt.Errorf("%s decided on %s, which it may not lead to", c.ev, st.to)
-			}
 			if err != nil {
-				*p = before
 				res[i].Err = err
 				continue
 			}
-			// A change's transfers commit all or nothing: chain them.
-			for k := range st.transfers {
-				if k < len(st.transfers)-1 {
-					st.transfers[k].Flags |= ledger.Linked
-				}
-				known[st.transfers[k].ID] = st.transfers[k]
+			for _, t := range st.transfers {
+				known[t.ID] = t
 			}
 			transfers = append(transfers, st.transfers...)
 			for _, j := range st.jobs {
 				jobs = append(jobs, river.InsertManyParams{Args: j})
 			}
-			timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
-			p.State = st.to
+			timeline = append(timeline, timelineRow{id: c.id, from: from, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
 			touched[c.id] = p
 			res[i].Payment = snapshot(p)
 		}
@@ -250,6 +245,42 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// decideChange decides one change for the locked payment p, exactly as every transition is decided
+// (applyTx calls it for each change of a batch; the state machine's exploration test calls it
+// through Service.applier): replay when the change's first transfer is recorded already (nothing
+// to do), else the refusal (p unchanged) or the step (p changed in place, its state set, its
+// transfers linked so that they commit all or nothing). look finds recorded transfers.
+func decideChange(p *Payment, c change, look lookupFunc) (st step, replay bool, err error) {
+	done := c.done
+	if c.doneFor != nil {
+		done = c.doneFor(p)
+	}
+	if !done.IsZero() {
+		if _, ok := look(done); ok {
+			return step{}, true, nil
+		}
+	}
+	if !CanStart(c.ev, p.State) {
+		return step{}, false, &TransitionError{Payment: c.id.String(), Event: c.ev, From: p.State}
+	}
+	before := *p
+	st, err = c.decide(p, look)
+	if err == nil && !contains(allowedTargets[c.ev], st.to) {
+		err = &decisionError{ev: c.ev, to: st.to}
+	}
+	if err != nil {
+		*p = before
+		return step{}, false, err
+	}
+	for k := range st.transfers {
+		if k < len(st.transfers)-1 {
+			st.transfers[k].Flags |= ledger.Linked
+		}
+	}
+	p.State = st.to
+	return st, false, nil
 }
 
 // snapshot copies a payment as it stands now: later changes of the batch replace its fields
@@ -284,12 +315,14 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		counts            = make([]int32, 0, n)
 		late              = make([]bool, 0, n)
 		disputedFrom      = make([]pgtype.Text, 0, n)
+		attempts          = make([]int32, 0, n)
 	)
 	for id, p := range touched {
 		ids, states = append(ids, id), append(states, string(p.State))
 		received, pending = append(received, db.Numeric(p.Received)), append(pending, db.Numeric(p.PendingAmount))
 		counts, late = append(counts, int32(p.PendingCount)), append(late, p.PaidLate)
 		disputedFrom = append(disputedFrom, pgtype.Text{String: string(p.DisputedFrom), Valid: p.DisputedFrom != ""})
+		attempts = append(attempts, int32(p.PayoutAttempt))
 	}
 	var (
 		tIDs                          = make([]ledger.ID, len(timeline))
@@ -307,11 +340,11 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 	// Parties are not written: no transition changes them (ProveBuyer fixes the buyer, once).
 	b.Queue(`UPDATE payments p SET state = u.state::payment_state, received = u.received, pending_amount = u.pending,
 			pending_count = u.count, paid_late = u.late, disputed_from = u.disputed_from::payment_state,
-			updated_at = $8
-		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[])
-			AS u(id, state, received, pending, count, late, disputed_from)
+			payout_attempt = u.attempt, updated_at = $8
+		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[], $9::int[])
+			AS u(id, state, received, pending, count, late, disputed_from, attempt)
 		WHERE p.id = u.id`,
-		ids, states, received, pending, counts, late, disputedFrom, s.now()).Exec(func(tag pgconn.CommandTag) error {
+		ids, states, received, pending, counts, late, disputedFrom, s.now(), attempts).Exec(func(tag pgconn.CommandTag) error {
 		if tag.RowsAffected() != int64(n) {
 			return fmt.Errorf("updated %d payments, want %d", tag.RowsAffected(), n)
 		}

@@ -60,6 +60,9 @@ type Payment struct {
 	Reference       Reference
 	State           State
 	DisputedFrom    State
+	// PayoutAttempt numbers the release or refund being reserved: a payout that failed (reverted,
+	// rejected) is voided and the next one reserves under new transfer ids.
+	PayoutAttempt   int
 	ExpiresAt       time.Time
 	WatchUntil      time.Time
 	DepositAcct     ledger.ID
@@ -80,6 +83,9 @@ type Service struct {
 	now     func() time.Time
 	// LateWindow is how long after expiry a deposit address is still watched.
 	LateWindow time.Duration
+	// applier, when set, applies changes instead of the database (the exploration test runs the
+	// state machine in memory through it, with decideChange).
+	applier func(ctx context.Context, cs []change) ([]Result, error)
 }
 
 // New returns a service on pool deriving deposit addresses with d.
@@ -283,7 +289,7 @@ func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
 const paymentColumns = `id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
 	amount, fee, fee_address, commission, tolerance, received, pending_amount, pending_count, paid_late,
 	deposit_index, deposit_address, request_id, salt, reference, state, disputed_from, expires_at,
-	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, ''), buyer_signature, seller_signature`
+	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, ''), buyer_signature, seller_signature, payout_attempt`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
 	var (
@@ -300,7 +306,7 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 	err := row.Scan(&p.ID, &p.BuyerRef, &p.OfferRef, &seller, &p.ChainID, &p.Ledger, &token, &decimals,
 		&amount, &fee, &feeAddr, &commission, &tol, &received, &pending, &p.PendingCount,
 		&p.PaidLate, &idx, &deposit, &p.RequestID, &p.Salt, &ref, &p.State, &disputedFrom, &p.ExpiresAt,
-		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer, &p.BuyerSignature, &p.SellerSignature)
+		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer, &p.BuyerSignature, &p.SellerSignature, &p.PayoutAttempt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

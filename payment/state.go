@@ -3,6 +3,8 @@ package payment
 import (
 	"errors"
 	"fmt"
+
+	"github.com/amanat/amn/ledger"
 )
 
 // State is where a payment stands (ARCHITECTURE.md §5).
@@ -26,13 +28,17 @@ const (
 	Refunding       State = "refunding"
 	Refunded        State = "refunded"
 	Disputed        State = "disputed"
+	Reclaimed       State = "reclaimed" // the buyer took the escrow back on chain (AmnEscrow.reclaim)
 )
 
 // States lists every state, in the order of the happy path first.
 var States = []State{
 	AwaitingPayment, Detected, Funded, Sweeping, InEscrow, ReleasePending, Releasing, Released,
-	Underpaid, Overpaid, Expired, Late, Disputed, RefundPending, Refunding, Refunded,
+	Underpaid, Overpaid, Expired, Late, Disputed, RefundPending, Refunding, Refunded, Reclaimed,
 }
+
+// Final reports whether the payment is closed for good: the escrow paid out or was reclaimed.
+func (s State) Final() bool { return s == Released || s == Refunded || s == Reclaimed }
 
 // Event names a transition. Each has exactly one function on Service.
 type Event string
@@ -53,36 +59,50 @@ const (
 	EvRefunded       Event = "refunded"        // the Refunded event is final
 	EvDispute        Event = "dispute"         // a party opened a dispute: frozen
 	EvResolve        Event = "resolve"         // the dispute was resolved toward release or refund
+	EvReleaseFailed  Event = "release_failed"  // the submitted release reverted or its intent was rejected
+	EvRefundFailed   Event = "refund_failed"   // the submitted refund reverted or its intent was rejected
+	EvReclaimed      Event = "reclaimed"       // the buyer's AmnEscrow.reclaim is final
+	EvFrozen         Event = "frozen"          // the escrow's Frozen event is final: the arbiter froze it
 )
 
 // transitions is the whole state machine: for each event, the states it may start from and, where
 // the event alone decides it, the state it leads to. Detect, Orphan, Confirm and Resolve choose
 // their target from the payment's books and are checked against allowedTargets.
+//
+// The chain is never wrong: an event the chain causes (a detection, a credit, an orphan, the
+// escrow's Funded, Released, Refunded, Reclaimed and Frozen, a payout that reverted) lands from
+// every state the chain can cause it in, wherever the payment's people and workers have moved it
+// meanwhile (TestExploreStateMachine walks every sequence up to a bound to show it). A deposit to
+// a payment that no longer takes money is refused and recorded by the indexer as an exception.
 var transitions = map[Event][]State{
 	EvDetect:         {AwaitingPayment, Expired, Detected, Underpaid},
 	EvOrphan:         {Detected},
 	EvConfirm:        {Detected},
 	EvExpire:         {AwaitingPayment},
 	EvStartSweep:     {Funded, Overpaid, Underpaid, Late},
-	EvSwept:          {Sweeping},
+	EvSwept:          {Sweeping, Disputed},
 	EvRequestRelease: {InEscrow},
 	EvStartRelease:   {ReleasePending},
-	EvReleased:       {Releasing},
+	EvReleased:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
 	EvRequestRefund:  {InEscrow, ReleasePending},
 	EvStartRefund:    {RefundPending},
-	EvRefunded:       {Refunding},
-	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, RefundPending},
+	EvRefunded:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
+	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding},
 	EvResolve:        {Disputed},
+	EvReleaseFailed:  {Releasing, Disputed},
+	EvRefundFailed:   {Refunding, Disputed},
+	EvReclaimed:      {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
+	EvFrozen:         {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
 }
 
 // allowedTargets lists where each event may lead.
 var allowedTargets = map[Event][]State{
 	EvDetect:         {Detected},
-	EvOrphan:         {Detected, AwaitingPayment, Expired, Underpaid},
+	EvOrphan:         {Detected, AwaitingPayment, Expired, Underpaid, Funded, Overpaid, Late},
 	EvConfirm:        {Detected, Funded, Underpaid, Overpaid, Late},
 	EvExpire:         {Expired},
 	EvStartSweep:     {Sweeping},
-	EvSwept:          {InEscrow},
+	EvSwept:          {InEscrow, Disputed},
 	EvRequestRelease: {ReleasePending},
 	EvStartRelease:   {Releasing},
 	EvReleased:       {Released},
@@ -90,7 +110,11 @@ var allowedTargets = map[Event][]State{
 	EvStartRefund:    {Refunding},
 	EvRefunded:       {Refunded},
 	EvDispute:        {Disputed},
-	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow},
+	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, Releasing, Refunding},
+	EvReleaseFailed:  {InEscrow, Disputed},
+	EvRefundFailed:   {InEscrow, Disputed},
+	EvReclaimed:      {Reclaimed},
+	EvFrozen:         {Disputed},
 }
 
 // CanStart reports whether ev may happen to a payment in state s.
@@ -124,6 +148,28 @@ var (
 	// escrow, token, amount, buyer or seller). Nothing was written.
 	ErrEscrowMismatch = errors.New("escrow funding does not match the payment")
 )
+
+// Refused reports whether err is a payment's refusal of an event rather than a failure of the
+// database: the state does not allow it, the observation does not fit, the payment does not
+// exist, the request is invalid, the ledger refused its transfers, or the event decided on a state
+// it may not lead to (a fault of the state machine). A refusal comes back every time the event is
+// tried again; the indexer quarantines the payment instead of stopping its chain.
+func Refused(err error) bool {
+	var te *ledger.TransferError
+	var de *decisionError
+	return errors.Is(err, ErrIllegalTransition) || errors.Is(err, ErrObservation) || errors.Is(err, ErrNotFound) ||
+		errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFullyPaid) || errors.As(err, &te) || errors.As(err, &de)
+}
+
+// decisionError: an event decided on a state allowedTargets does not list for it.
+type decisionError struct {
+	ev Event
+	to State
+}
+
+func (e *decisionError) Error() string {
+	return fmt.Sprintf("%s decided on %s, which it may not lead to", e.ev, e.to)
+}
 
 // TransitionError says which payment refused which event, and from which state.
 type TransitionError struct {

@@ -19,6 +19,7 @@ const (
 	CodeRelease    uint16 = 12 // escrow → outside: paid out to the seller
 	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
 	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
+	CodeReclaim    uint16 = 15 // escrow → outside: the buyer reclaimed the escrow on chain
 )
 
 // Observation is one transfer of money to a deposit address seen on chain by the indexer.
@@ -219,16 +220,22 @@ func confirm(id ledger.ID, obs ledger.ID) change {
 		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
 		p.PendingCount--
 		p.Received = new(big.Int).Add(p.Received, t.Amount)
-		st := step{to: p.settled(), reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
+		return settle(p, step{reason: "final: " + t.Amount.String(), transfers: []ledger.Transfer{{
 			ID: post, PendingID: obs, Flags: ledger.PostPending, PaymentRef: p.ID.String(),
-		}}}
-		// Paid in full (or more, or late): the money should move into escrow. An underpaid
-		// deposit waits for the rest or for an operator.
-		if st.to == Funded || st.to == Overpaid || st.to == Late {
-			st.jobs = []river.JobArgs{SweepArgs{PaymentID: p.ID.String()}}
-		}
-		return st, nil
+		}}}), nil
 	}}
+}
+
+// settle completes a step that changed what the payment received or has pending: the payment
+// stands where its books say (settled), and once paid in full (or more, or late) the money should
+// move into escrow, so a sweep is asked for. An underpaid deposit waits for the rest or for an
+// operator.
+func settle(p *Payment, st step) step {
+	st.to = p.settled()
+	if st.to == Funded || st.to == Overpaid || st.to == Late {
+		st.jobs = []river.JobArgs{SweepArgs{PaymentID: p.ID.String()}}
+	}
+	return st
 }
 
 // Orphan voids an observation that a reorg removed before it became final.
@@ -241,17 +248,20 @@ func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Pay
 		}
 		p.PendingAmount = new(big.Int).Sub(p.PendingAmount, t.Amount)
 		p.PendingCount--
-		to := p.settled()
+		st := step{reason: "reorg removed " + t.Amount.String(), transfers: []ledger.Transfer{{
+			ID: void, PendingID: obs, Flags: ledger.VoidPending, PaymentRef: p.ID.String(),
+		}}}
 		if p.Received.Sign() == 0 && p.PendingCount == 0 {
 			p.PaidLate = false
-			to = AwaitingPayment
+			st.to = AwaitingPayment
 			if s.now().After(p.ExpiresAt) {
-				to = Expired
+				st.to = Expired
 			}
+			return st, nil
 		}
-		return step{to: to, reason: "reorg removed " + t.Amount.String(), transfers: []ledger.Transfer{{
-			ID: void, PendingID: obs, Flags: ledger.VoidPending, PaymentRef: p.ID.String(),
-		}}}, nil
+		// What was credited before stays: the payment may now be paid (a full payment credited
+		// while an extra transfer was pending, #14), and then it is swept like any other.
+		return settle(p, st), nil
 	}})
 }
 
@@ -285,10 +295,18 @@ func (s *Service) Swept(ctx context.Context, id ledger.ID, f EscrowFunded) (*Pay
 		if why := f.matches(p); why != "" {
 			return step{}, fmt.Errorf("%w: %s", ErrEscrowMismatch, why)
 		}
-		return step{to: InEscrow, reason: "funded escrow " + f.EscrowID.Hex(), transfers: []ledger.Transfer{{
+		st := step{to: InEscrow, reason: "funded escrow " + f.EscrowID.Hex(), transfers: []ledger.Transfer{{
 			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
 			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
-		}}}, nil
+		}}}
+		if p.State == Disputed {
+			// Disputed while the sweep was on its way: the dispute now holds money in escrow.
+			if p.DisputedFrom != Sweeping {
+				return step{}, fmt.Errorf("%w: swept, but the dispute froze it %s", ErrIllegalTransition, p.DisputedFrom)
+			}
+			p.DisputedFrom, st.to, st.reason = InEscrow, Disputed, "swept during the dispute"
+		}
+		return st, nil
 	})
 }
 
@@ -309,37 +327,124 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 // StartRelease records that the signer submitted the release: the seller's amount and the
 // commission are reserved out of escrow (pending), all or nothing.
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
-	seller := ledger.DeriveID("payment/release\x00" + id.String())
-	return s.transition(ctx, id, EvStartRelease, "worker", seller, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, change{id: id, ev: EvStartRelease, actor: "worker", doneFor: releaseID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{
-			ID: seller, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+			ID: releaseID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}
 		if p.Commission.Sign() > 0 {
-			ts[0].Flags |= ledger.Linked
 			ts = append(ts, ledger.Transfer{
-				ID: ledger.DeriveID("payment/commission\x00" + id.String()), DebitAccountID: escrowAccount(p.Ledger),
+				ID: commissionID(p), DebitAccountID: escrowAccount(p.Ledger),
 				CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission,
 				Flags: ledger.Pending, PaymentRef: p.ID.String(),
 			})
 		}
 		return step{to: Releasing, transfers: ts}, nil
-	})
+	}})
 }
 
-// Released records that the release is final on chain: the reservations are posted.
-func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
-	post := ledger.DeriveID("payment/released\x00" + id.String())
-	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
-		ts := []ledger.Transfer{{ID: post, PendingID: ledger.DeriveID("payment/release\x00" + id.String()),
-			Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
-		if p.Commission.Sign() > 0 {
-			ts[0].Flags |= ledger.Linked
-			ts = append(ts, ledger.Transfer{ID: ledger.DeriveID("payment/commissioned\x00" + id.String()),
-				PendingID: ledger.DeriveID("payment/commission\x00" + id.String()), Flags: ledger.PostPending,
-				PaymentRef: p.ID.String()})
+// Ids of the payout reservations StartRelease and StartRefund make: derived from the payment and
+// its payout attempt (the first attempt keeps the ids it always had).
+func releaseID(p *Payment) ledger.ID    { return payoutID("payment/release", p) }
+func commissionID(p *Payment) ledger.ID { return payoutID("payment/commission", p) }
+func refundID(p *Payment) ledger.ID     { return payoutID("payment/refund", p) }
+
+func payoutID(kind string, p *Payment) ledger.ID {
+	if p.PayoutAttempt == 0 {
+		return ledger.DeriveID(kind + "\x00" + p.ID.String())
+	}
+	return ledger.DeriveID(fmt.Sprintf("%s\x00%s\x00%d", kind, p.ID, p.PayoutAttempt))
+}
+
+// PayoutReservations are the ids of the release and refund reservations of the payment's current
+// payout attempt (the signer checks the books before it signs a payout).
+func (p *Payment) PayoutReservations() (release, refund ledger.ID) { return releaseID(p), refundID(p) }
+
+// voidID is the id of the transfer that voids a reservation.
+func voidID(reservation ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/void\x00" + reservation.String())
+}
+
+// escrowHeld are the states in which the escrow contract holds the payment's money: the chain may
+// pay it out (release, refund, reclaim) or freeze it from any of them, whatever the payment was
+// waiting for, and the books follow.
+var escrowHeld = []State{InEscrow, ReleasePending, Releasing, RefundPending, Refunding}
+
+// holding is the state that says what the payment holds: its own, or where a dispute froze it.
+func (p *Payment) holding() State {
+	if p.State == Disputed {
+		return p.DisputedFrom
+	}
+	return p.State
+}
+
+// escrowOpen reports whether the escrow holds the payment's money.
+func escrowOpen(p *Payment) bool { return contains(escrowHeld, p.holding()) }
+
+// payout decides a payout the chain made final (Released, Refunded, Reclaimed): the reservation
+// held for it (reserved: the state that holds it) is posted; any other reservation is voided (that
+// payout will revert) and the payout is booked as it happened. A dispute that was open is moot:
+// the money left.
+func payout(p *Payment, ev Event, reserved, to State, post func() []ledger.Transfer, direct func() []ledger.Transfer) (step, error) {
+	if !escrowOpen(p) {
+		return step{}, fmt.Errorf("%w: %s, but the escrow does not hold the payment (%s)", ErrIllegalTransition, ev, p.holding())
+	}
+	st := step{to: to}
+	if p.holding() == reserved {
+		st.transfers = post()
+	} else {
+		st.transfers = append(voidReservation(p), direct()...)
+	}
+	if p.State != reserved {
+		st.reason = "paid out on chain while the payment was " + string(p.State)
+		if p.State == Disputed {
+			st.reason += " (from " + string(p.DisputedFrom) + ")"
 		}
-		return step{to: Released, transfers: ts}, nil
+	}
+	p.DisputedFrom = ""
+	return st, nil
+}
+
+// voidReservation voids the payout reservation the payment holds, if any.
+func voidReservation(p *Payment) []ledger.Transfer {
+	var ids []ledger.ID
+	switch p.holding() {
+	case Releasing:
+		ids = []ledger.ID{releaseID(p)}
+		if p.Commission.Sign() > 0 {
+			ids = append(ids, commissionID(p))
+		}
+	case Refunding:
+		ids = []ledger.ID{refundID(p)}
+	}
+	ts := make([]ledger.Transfer, len(ids))
+	for i, r := range ids {
+		ts[i] = ledger.Transfer{ID: voidID(r), PendingID: r, Flags: ledger.VoidPending, PaymentRef: p.ID.String()}
+	}
+	return ts
+}
+
+// Released records that the release is final on chain: the reservations are posted (or, if the
+// payment had not moved to releasing, the payout is booked as it happened).
+func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) {
+	post, commissioned := ledger.DeriveID("payment/released\x00"+id.String()), ledger.DeriveID("payment/commissioned\x00"+id.String())
+	return s.transition(ctx, id, EvReleased, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
+		return payout(p, EvReleased, Releasing, Released, func() []ledger.Transfer {
+			ts := []ledger.Transfer{{ID: post, PendingID: releaseID(p), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+			if p.Commission.Sign() > 0 {
+				ts = append(ts, ledger.Transfer{ID: commissioned, PendingID: commissionID(p), Flags: ledger.PostPending,
+					PaymentRef: p.ID.String()})
+			}
+			return ts
+		}, func() []ledger.Transfer {
+			ts := []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+				Amount: p.SellerAmount(), Code: CodeRelease, PaymentRef: p.ID.String()}}
+			if p.Commission.Sign() > 0 {
+				ts = append(ts, ledger.Transfer{ID: commissioned, DebitAccountID: escrowAccount(p.Ledger),
+					CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission, PaymentRef: p.ID.String()})
+			}
+			return ts
+		})
 	})
 }
 
@@ -353,21 +458,93 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 // StartRefund records that the signer submitted the refund: everything received is reserved out
 // of escrow.
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
-	tid := ledger.DeriveID("payment/refund\x00" + id.String())
-	return s.transition(ctx, id, EvStartRefund, "worker", tid, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, change{id: id, ev: EvStartRefund, actor: "worker", doneFor: refundID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
-			ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+			ID: refundID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
 			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}}, nil
-	})
+	}})
 }
 
-// Refunded records that the refund is final on chain.
+// Refunded records that the refund is final on chain: the reservation is posted (or, if the
+// payment had not moved to refunding, the payout is booked as it happened).
 func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) {
 	post := ledger.DeriveID("payment/refunded\x00" + id.String())
 	return s.transition(ctx, id, EvRefunded, "indexer", post, func(p *Payment, look lookupFunc) (step, error) {
-		return step{to: Refunded, transfers: []ledger.Transfer{{ID: post,
-			PendingID: ledger.DeriveID("payment/refund\x00" + id.String()), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}}, nil
+		return payout(p, EvRefunded, Refunding, Refunded, func() []ledger.Transfer {
+			return []ledger.Transfer{{ID: post, PendingID: refundID(p), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
+		}, func() []ledger.Transfer {
+			return []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+				Amount: p.Received, Code: CodeRefund, PaymentRef: p.ID.String()}}
+		})
+	})
+}
+
+// Reclaimed records that the buyer took the escrow back on chain (AmnEscrow.reclaim, no signature
+// needed once the delay passed): everything escrowed goes back outside, like a refund, and any
+// payout reserved is voided (it will revert). The payment ends reclaimed.
+func (s *Service) Reclaimed(ctx context.Context, id ledger.ID) (*Payment, error) {
+	tid := ledger.DeriveID("payment/reclaimed\x00" + id.String())
+	return s.transition(ctx, id, EvReclaimed, "indexer", tid, func(p *Payment, look lookupFunc) (step, error) {
+		was := "the buyer reclaimed the escrow while the payment was " + string(p.State)
+		if p.State == Disputed {
+			was += " (from " + string(p.DisputedFrom) + ")"
+		}
+		st, err := payout(p, EvReclaimed, "", Reclaimed, nil, func() []ledger.Transfer {
+			return []ledger.Transfer{{ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
+				Amount: p.Received, Code: CodeReclaim, PaymentRef: p.ID.String()}}
+		})
+		st.reason = was
+		return st, err
+	})
+}
+
+// ReleaseFailed records that the submitted release will not happen: its transaction reverted (a
+// freeze or a reclaim mined first, an expired approval) or its intent was rejected after the
+// payment moved to releasing. The reservation is voided and the payment is back in escrow (or,
+// disputed meanwhile, the dispute now holds it in escrow); a new release or refund can be asked
+// for. The worker's Follow calls it; reason says why (the intent's).
+func (s *Service) ReleaseFailed(ctx context.Context, id ledger.ID, reason string) (*Payment, error) {
+	return s.one(ctx, payoutFailed(id, EvReleaseFailed, Releasing, reason))
+}
+
+// RefundFailed is ReleaseFailed for a refund.
+func (s *Service) RefundFailed(ctx context.Context, id ledger.ID, reason string) (*Payment, error) {
+	return s.one(ctx, payoutFailed(id, EvRefundFailed, Refunding, reason))
+}
+
+func payoutFailed(id ledger.ID, ev Event, reserved State, reason string) change {
+	first := func(p *Payment) ledger.ID {
+		if reserved == Releasing {
+			return voidID(releaseID(p))
+		}
+		return voidID(refundID(p))
+	}
+	return change{id: id, ev: ev, actor: "worker", doneFor: first, decide: func(p *Payment, look lookupFunc) (step, error) {
+		if p.holding() != reserved {
+			return step{}, fmt.Errorf("%w: %s, but the payment holds no such payout (%s from %s)", ErrIllegalTransition, ev, p.State, p.DisputedFrom)
+		}
+		st := step{to: InEscrow, transfers: voidReservation(p), reason: reason}
+		p.PayoutAttempt++
+		if p.State == Disputed {
+			p.DisputedFrom, st.to = InEscrow, Disputed
+		}
+		return st, nil
+	}}
+}
+
+// Frozen records that the arbiter froze the escrow on chain: the payment is disputed (if it was
+// not already, a dispute opened on chain). A payout submitted before then reverts unless it
+// resolves the dispute.
+func (s *Service) Frozen(ctx context.Context, id ledger.ID) (*Payment, error) {
+	return s.transition(ctx, id, EvFrozen, "indexer", ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
+		if !escrowOpen(p) {
+			return step{}, fmt.Errorf("%w: frozen, but the escrow does not hold the payment (%s)", ErrIllegalTransition, p.holding())
+		}
+		if p.State != Disputed {
+			p.DisputedFrom = p.State
+		}
+		return step{to: Disputed, reason: "the escrow was frozen on chain"}, nil
 	})
 }
 
@@ -411,7 +588,7 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 		case o == OutcomeRefund && inEscrow:
 			to = RefundPending
 		case o == OutcomeRelease || o == OutcomeRefund:
-			return step{}, fmt.Errorf("%w: %s needs the money in escrow; it was %s", ErrIllegalTransition, o, p.DisputedFrom)
+			return step{}, fmt.Errorf("%w: %s needs the money in escrow with no payout on its way; it was %s", ErrIllegalTransition, o, p.DisputedFrom)
 		default:
 			return step{}, fmt.Errorf("%w: unknown outcome %q", ErrInvalid, o)
 		}

@@ -182,21 +182,31 @@ func (s *Signer) checkEscrowBooks(ctx context.Context, in *intent.Intent, p *pay
 	if sweep.Amount.Cmp(p.Received) != 0 {
 		return rejectf("the ledger swept %s into escrow, the payment received %s", sweep.Amount, p.Received)
 	}
-	own, ownAmount := "payment/release", p.SellerAmount()
-	if in.Kind == intent.Refund {
-		own, ownAmount = "payment/refund", p.Received
+	// A payout the chain made is final. A payout that failed (reverted, rejected) was voided and
+	// the payment's payout attempt moved on: only the current attempt's reservations count.
+	for _, k := range []string{"payment/released", "payment/refunded", "payment/reclaimed"} {
+		if _, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err == nil {
+			return rejectf("the ledger already records that this payment was %s", strings.TrimPrefix(k, "payment/"))
+		} else if !errors.Is(err, ledger.ErrTransferNotFound) {
+			return err
+		}
 	}
-	for _, k := range []string{"payment/release", "payment/refund", "payment/released", "payment/refunded"} {
-		t, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String()))
+	release, refund := p.PayoutReservations()
+	own, ownAmount := release, p.SellerAmount()
+	if in.Kind == intent.Refund {
+		own, ownAmount = refund, p.Received
+	}
+	for kind, id := range map[string]ledger.ID{"release": release, "refund": refund} {
+		t, err := s.books.LookupTransfer(ctx, id)
 		if errors.Is(err, ledger.ErrTransferNotFound) {
 			continue
 		} else if err != nil {
 			return err
 		}
-		if inFlight && k == own && t.Flags&ledger.Pending != 0 && t.State == ledger.StateOpen && t.Amount.Cmp(ownAmount) == 0 {
+		if inFlight && id == own && t.Flags&ledger.Pending != 0 && t.State == ledger.StateOpen && t.Amount.Cmp(ownAmount) == 0 {
 			continue // the reservation of this payout
 		}
-		return rejectf("the ledger already records a %s of this payment", strings.TrimPrefix(k, "payment/"))
+		return rejectf("the ledger already records a %s of this payment", kind)
 	}
 	return nil
 }

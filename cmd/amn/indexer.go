@@ -13,6 +13,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
 )
@@ -79,8 +80,14 @@ func newIndexerStatusCmd() *cobra.Command {
 			fmt.Fprintln(w, "CHAIN\tID\tHEAD\tFINALIZED\tSAFE\tPROCESSED\tLAG\tWATCHED\tBLOCKS/S\tSTATE\tSEEN")
 			for _, s := range st {
 				state := "ok"
-				if s.Halted {
+				switch {
+				case s.Halted:
 					state = "HALTED: " + s.HaltReason
+				case s.LastError != "":
+					state = "FAILING: " + s.LastError
+				}
+				if s.Quarantined > 0 {
+					state += fmt.Sprintf(" (%d quarantined: amn payments show, amn indexer requeue)", s.Quarantined)
 				}
 				seen := "never"
 				if !s.At.IsZero() {
@@ -161,6 +168,60 @@ func newIndexerReconcileCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.Chain, "chain", "", "chain to reconcile")
 	cmd.Flags().StringVar(&o.RPCURL, "rpc-url", "", "the chain's JSON-RPC endpoints, comma-separated")
 	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file (JSON)")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newIndexerRequeueCmd() *cobra.Command {
+	var o dbOptions
+	cmd := &cobra.Command{
+		Use:   "requeue PAYMENT_ID",
+		Short: "Retry a payment's quarantined observations after a fix (see amn payments show)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := ledger.ParseID(args[0])
+			if err != nil {
+				return badInput(fmt.Errorf("payment id %q: %v", args[0], err))
+			}
+			ctx := cmd.Context()
+			pool, err := o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			rs, err := indexer.Requeue(ctx, pool, payment.New(pool, nil), id)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if o.JSON {
+				return printJSON(out, rs)
+			}
+			if len(rs) == 0 {
+				fmt.Fprintf(out, "payment %s has no quarantined observation\n", id)
+				return nil
+			}
+			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "CHAIN\tBLOCK\tTX\tLOG\tOP\tNOW\tERROR")
+			still := 0
+			for _, r := range rs {
+				why := ""
+				if r.Outcome == indexer.StateQuarantined {
+					still++
+					why = r.Error
+				}
+				fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\t%s\n", r.ChainID, r.BlockNumber, r.TxHash, r.LogIndex, r.Op, r.Outcome, why)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if still > 0 {
+				return fmt.Errorf("%d observation(s) of payment %s still refused", still, id)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON")
 	return cmd
 }

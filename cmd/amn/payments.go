@@ -16,6 +16,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -90,6 +91,8 @@ type paymentView struct {
 	Parties  partiesView           `json:"parties"`
 	Timeline []payment.TimelineRow `json:"timeline"`
 	Entries  []ledger.Entry        `json:"deposit_entries"`
+	// Quarantined are observations the indexer could not apply to the payment (amn indexer requeue).
+	Quarantined []indexer.QuarantinedObservation `json:"quarantined"`
 }
 
 // partiesView says whether each party is proven by its wallet, why a sweep that is due waits, and
@@ -196,6 +199,9 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 			if v.Parties, err = newPartiesView(v.Payment); err != nil {
 				return err
 			}
+			if v.Quarantined, err = indexer.Quarantined(ctx, pool, id); err != nil {
+				return err
+			}
 			if o.JSON {
 				return printJSON(cmd.OutOrStdout(), v)
 			}
@@ -217,6 +223,13 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 			fmt.Fprintln(w, "\nSEQ\tTRANSFER\tFIELD\tAMOUNT\tBEFORE\tAFTER\t\t")
 			for _, e := range v.Entries {
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t\t\n", e.Seq, e.TransferID, e.Field, e.Amount, e.Before, e.After)
+			}
+			if len(v.Quarantined) > 0 {
+				fmt.Fprintf(w, "\nQUARANTINED (the indexer could not apply these; fix, then amn indexer requeue %s)\n", id)
+				fmt.Fprintln(w, "CHAIN\tBLOCK\tTX\tLOG\tOP\tERROR\t\t")
+				for _, q := range v.Quarantined {
+					fmt.Fprintf(w, "%d\t%d\t%s\t%d\t%s\t%s\t\t\n", q.ChainID, q.BlockNumber, q.TxHash, q.LogIndex, q.Op, q.Error)
+				}
 			}
 			return w.Flush()
 		},

@@ -144,7 +144,7 @@ func newIndexerCmd() *cobra.Command {
 		}
 		return keys, cobra.ShellCompDirectiveNoFileComp
 	})
-	cmd.AddCommand(newIndexerStatusCmd(), newIndexerReconcileCmd())
+	cmd.AddCommand(newIndexerStatusCmd(), newIndexerReconcileCmd(), newIndexerRequeueCmd())
 	return cmd
 }
 

@@ -6,6 +6,7 @@ package paymenttest
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -86,4 +87,11 @@ func Forge(t testing.TB, pool *pgxpool.Pool, statement string, args ...any) {
 	if err != nil {
 		t.Fatalf("forging: %v", err)
 	}
+}
+
+// OwnSweep is the Funded event of p's own sweep: its deposit funds its escrow with its token,
+// everything it received, its buyer and its seller (what payment.Swept accepts).
+func OwnSweep(p *payment.Payment) payment.EscrowFunded {
+	return payment.EscrowFunded{EscrowID: p.EscrowID(), Ref: payment.EscrowRef(p.ID), Funder: p.Deposit, Token: p.Token,
+		Amount: new(big.Int).Set(p.Received), Buyer: p.BuyerAddress, Seller: p.SellerAddress}
 }

@@ -18,15 +18,74 @@ import (
 // payments or the ledger, so once it has verified a release or refund and started signing, this
 // moves the payment to releasing / refunding (StartRelease / StartRefund: the ledger reserves the
 // payout); the indexer then posts it (Released / Refunded) when the contract's event is final.
-// Then it books the gas of finished intents (BookGas). It returns how many payments it moved.
-// Safe to run concurrently and again.
+// A payout that will not happen — its transaction reverted (a freeze or the buyer's reclaim
+// mined first, an expired approval) or its intent was rejected after the payment moved — returns
+// the payment to in_escrow (ReleaseFailed / RefundFailed: the reservation is voided, the intent's
+// reason goes to the timeline), so that it can be paid out again; a reclaim or a freeze the chain
+// made is booked by the indexer from its event. Then it books the gas of finished intents
+// (BookGas). It returns how many payments it moved. Safe to run concurrently and again.
 func (s *Store) Follow(ctx context.Context) (int, error) {
 	n, err := s.followPayments(ctx)
 	if err != nil {
 		return n, err
 	}
+	failed, err := s.followFailedPayouts(ctx)
+	n += failed
+	if err != nil {
+		return n, err
+	}
 	_, err = s.BookGas(ctx, 0)
 	return n, err
+}
+
+// followFailedPayouts returns to in_escrow the payments a release or refund moved (releasing,
+// refunding, or disputed from them) whose latest intent of that kind was rejected. While a payment
+// is releasing or refunding no other payout intent can be made for it, so its latest one is the
+// one that moved it.
+func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.kind, p.id, i.id::text, i.reason FROM payments p
+		JOIN LATERAL (SELECT id, kind, state, reason FROM signer_intents WHERE payment_id = p.id AND kind IN ('release', 'refund')
+			ORDER BY created_at DESC, id DESC LIMIT 1) i ON true
+		WHERE p.state IN ('releasing', 'refunding', 'disputed') AND i.state = 'rejected'
+			AND ((i.kind = 'release' AND 'releasing' IN (p.state, p.disputed_from))
+				OR (i.kind = 'refund' AND 'refunding' IN (p.state, p.disputed_from)))
+		LIMIT 500`)
+	if err != nil {
+		return 0, err
+	}
+	type todo struct {
+		kind   Kind
+		id     ledger.ID
+		intent string
+		reason string
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (todo, error) {
+		var t todo
+		err := r.Scan(&t.kind, &t.id, &t.intent, &t.reason)
+		return t, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range list {
+		why := fmt.Sprintf("%s intent %s rejected: %s", t.kind, t.intent, t.reason)
+		var err error
+		if t.kind == Release {
+			_, err = s.payments.ReleaseFailed(ctx, t.id, why)
+		} else {
+			_, err = s.payments.RefundFailed(ctx, t.id, why)
+		}
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, payment.ErrIllegalTransition):
+			// moved meanwhile (by a concurrent run, or the chain's payout or reclaim)
+		default:
+			return n, fmt.Errorf("intent follow: payment %s: %w", t.id, err)
+		}
+	}
+	return n, nil
 }
 
 func (s *Store) followPayments(ctx context.Context) (int, error) {

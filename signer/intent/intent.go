@@ -415,7 +415,7 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, false, err
 	}
-	if p.State == payment.Released || p.State == payment.Refunded {
+	if p.State.Final() {
 		return nil, false, fmt.Errorf("payment %s is %s: %w", paymentID, p.State, ErrAlreadyClosed)
 	}
 	// A release or refund that went through already is the answer, even while the payment
@@ -432,7 +432,7 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 	switch p.State {
 	case want:
 		// requested before; the intent is (re)created below
-	case payment.Released, payment.Refunded, payment.Releasing, payment.Refunding:
+	case payment.Released, payment.Refunded, payment.Reclaimed, payment.Releasing, payment.Refunding:
 		return nil, false, fmt.Errorf("payment %s is %s: %w", paymentID, p.State, ErrAlreadyClosed)
 	case payment.Disputed:
 		return nil, false, fmt.Errorf("payment %s is disputed: resolve the dispute first: %w", paymentID, ErrPaymentState)
