@@ -62,12 +62,12 @@ type Payment struct {
 	DisputedFrom    State
 	// PayoutAttempt numbers the release or refund being reserved: a payout that failed (reverted,
 	// rejected) is voided and the next one reserves under new transfer ids.
-	PayoutAttempt   int
-	ExpiresAt       time.Time
-	WatchUntil      time.Time
-	DepositAcct     ledger.ID
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	PayoutAttempt int
+	ExpiresAt     time.Time
+	WatchUntil    time.Time
+	DepositAcct   ledger.ID
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Deriver turns a deposit index into an address; hd.Deriver (xpub only) is one.
