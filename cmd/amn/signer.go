@@ -326,7 +326,7 @@ signer publishes it too: amn_signer_audit_head_seq, amn_signer_audit_head_info{h
 			return nil
 		},
 	}
-	verify.Flags().StringVar(&o.ExpectHead, "expect-head", "", "a head pinned earlier (SEQ:HASH from `amn signer audit head` or the signer's metrics): it must still be in the log")
+	verify.Flags().StringVar(&o.ExpectHead, "expect-head", "", "SEQ:HASH, a head pinned earlier (from amn signer audit head or the signer's metrics): it must still be in the log")
 	head := &cobra.Command{
 		Use:   "head",
 		Short: "Print the last row of the verified log as SEQ:HASH (pin it elsewhere)",
