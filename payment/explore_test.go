@@ -1,12 +1,14 @@
 package payment
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"github.com/amanat/amn/escrow"
 	"github.com/ethereum/go-ethereum/crypto"
+	"hash/fnv"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -62,7 +64,7 @@ var inEscrowPath = []action{{a: aDeposit, amt: mDue}, {a: aConfirm, i: 0}, {a: a
 // TestExploreStateMachine explores the machine and fails with the shortest sequence of each
 // distinct failure found.
 func TestExploreStateMachine(t *testing.T) {
-	e := &explorer{failures: map[string][]failure{}, states: map[string]*edgeSet{}}
+	e := &explorer{failures: map[string][]failure{}, states: map[[16]byte]*edgeSet{}}
 	start := time.Now()
 	for _, an := range anchors {
 		m, sys := newModel(withPayoutEnds), newMemSystem()
@@ -81,7 +83,7 @@ func TestExploreStateMachine(t *testing.T) {
 	}
 	pairs := 0
 	for _, s := range e.states {
-		pairs += len(s.acts)
+		pairs += int(s.acts)
 	}
 	t.Logf("explored %d event sequences of up to %d events from each of %d starting points in %s: "+
 		"%d distinct model states, %d (state, event) pairs; a refused event ends its sequence",
@@ -105,19 +107,22 @@ type failure struct {
 
 type edgeSet struct {
 	path []action // the first path that reached the state
-	acts []action
+	acts int32    // how many events can happen there
 }
 
 type explorer struct {
 	sequences int
 	failures  map[string][]failure
-	states    map[string]*edgeSet
+	states    map[[16]byte]*edgeSet // by a hash of the model state
 }
 
 func (e *explorer) dfs(sys *memSystem, m model, path []action, depth int) {
-	key := fmt.Sprintf("%+v", m)
+	h := fnv.New128a()
+	fmt.Fprintf(h, "%+v", m)
+	var key [16]byte
+	h.Sum(key[:0])
 	if _, ok := e.states[key]; !ok {
-		e.states[key] = &edgeSet{path: slices.Clone(path), acts: m.actions()}
+		e.states[key] = &edgeSet{path: slices.Clone(path), acts: int32(len(m.actions()))}
 	}
 	for _, x := range m.actions() {
 		e.sequences++
@@ -482,28 +487,51 @@ func runPayoutEnd(ctx context.Context, s *Service, id ledger.ID, x action, curre
 // replayOnDB runs (state, event) pairs the search met on the real Service: each from a new
 // payment, along the path that first reached the state, checking every step as the search did.
 func (e *explorer) replayOnDB(t *testing.T) {
-	type pair struct {
-		path []action
-	}
-	var pairs []pair
-	keys := make([]string, 0, len(e.states))
-	for k := range e.states {
+	// The pairs in a fixed order (states by key, then their events), numbered 0 … total-1; a
+	// sample is a random set of those numbers. Paths are built as the workers take them.
+	keys := make([][16]byte, 0, len(e.states))
+	total := 0
+	for k, s := range e.states {
 		keys = append(keys, k)
+		total += int(s.acts)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		s := e.states[k]
-		for _, x := range s.acts {
-			pairs = append(pairs, pair{path: append(slices.Clone(s.path), x)})
+	slices.SortFunc(keys, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
+	seed := uint64(time.Now().UnixNano())
+	chosen := map[int]bool{}
+	if *exploreDB > 0 && *exploreDB < total {
+		r := rand.New(rand.NewPCG(seed, seed))
+		for len(chosen) < *exploreDB {
+			chosen[r.IntN(total)] = true
 		}
 	}
-	total := len(pairs)
-	seed := uint64(time.Now().UnixNano())
-	if *exploreDB > 0 && *exploreDB < len(pairs) {
-		r := rand.New(rand.NewPCG(seed, seed))
-		r.Shuffle(len(pairs), func(i, j int) { pairs[i], pairs[j] = pairs[j], pairs[i] })
-		pairs = pairs[:*exploreDB]
-	}
+	paths := make(chan []action)
+	go func() {
+		defer close(paths)
+		n := 0
+		for _, k := range keys {
+			s := e.states[k]
+			if len(chosen) > 0 {
+				skip := true
+				for i := n; i < n+int(s.acts); i++ {
+					skip = skip && !chosen[i]
+				}
+				if skip {
+					n += int(s.acts)
+					continue
+				}
+			}
+			m := newModel(withPayoutEnds)
+			for _, x := range s.path {
+				m.apply(x)
+			}
+			for _, x := range m.actions() {
+				if len(chosen) == 0 || chosen[n] {
+					paths <- append(slices.Clone(s.path), x)
+				}
+				n++
+			}
+		}
+	}()
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
 	d, err := hd.ParseXpub(exploreXpub)
@@ -512,25 +540,22 @@ func (e *explorer) replayOnDB(t *testing.T) {
 	}
 	start := time.Now()
 	var (
-		mu     sync.Mutex
-		events atomic.Int64
-		wg     sync.WaitGroup
-		next   atomic.Int64
-		fails  []string
+		mu       sync.Mutex
+		events   atomic.Int64
+		wg       sync.WaitGroup
+		replayed atomic.Int64
+		fails    []string
 	)
 	for range 4 {
 		wg.Go(func() {
 			r := newReplayer(pool, d)
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(pairs) {
-					return
-				}
-				n, what := r.run(ctx, pairs[i].path)
+			for path := range paths {
+				n, what := r.run(ctx, path)
 				events.Add(int64(n))
+				replayed.Add(1)
 				if what != "" {
 					mu.Lock()
-					fails = append(fails, fmt.Sprintf("on PostgreSQL: %s\n\tsequence: %s", what, pathString(pairs[i].path)))
+					fails = append(fails, fmt.Sprintf("on PostgreSQL: %s\n\tsequence: %s", what, pathString(path)))
 					mu.Unlock()
 				}
 			}
@@ -549,8 +574,8 @@ func (e *explorer) replayOnDB(t *testing.T) {
 		t.Errorf("ledger check after the replay: %v %v", v, err)
 	}
 	t.Logf("replayed %d of %d (state, event) pairs on PostgreSQL (seed %d): %d events in %s",
-		len(pairs), total, seed, events.Load(), time.Since(start).Round(time.Millisecond))
-	fmt.Printf("explore: %d of %d (state, event) pairs replayed on PostgreSQL, %d events\n", len(pairs), total, events.Load())
+		replayed.Load(), total, seed, events.Load(), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("explore: %d of %d (state, event) pairs replayed on PostgreSQL, %d events\n", replayed.Load(), total, events.Load())
 }
 
 // exploreXpub is the account xpub of anvil's public test mnemonic (public test data).
