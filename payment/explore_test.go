@@ -6,8 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/amanat/amn/escrow"
-	"github.com/ethereum/go-ethereum/crypto"
 	"hash/fnv"
 	"math/big"
 	"math/rand/v2"
@@ -20,11 +18,13 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ledger"
 )
