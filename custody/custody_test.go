@@ -189,6 +189,10 @@ func releaseIntent(t *testing.T, pool *pgxpool.Pool, deadline time.Time) *intent
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A release names the escrow it pays out (any id will do for approvals).
+	if _, err := pool.Exec(t.Context(), `UPDATE signer_intents SET escrow_id = '0x' || encode(sha256(id::text::bytea), 'hex') WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
 	p, err := custody.New(pool).Intent(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)

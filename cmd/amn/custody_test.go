@@ -152,6 +152,10 @@ func (w *custodyWorld) release(contract common.Address, deadline time.Time) *int
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	// A release names the escrow it pays out (any id will do for approvals).
+	if _, err := w.pool.Exec(w.ctx, `UPDATE signer_intents SET escrow_id = '0x' || encode(sha256(id::text::bytea), 'hex') WHERE id = $1`, id); err != nil {
+		w.t.Fatal(err)
+	}
 	in, err := intent.NewStore(w.pool, nil).Get(w.ctx, id)
 	if err != nil {
 		w.t.Fatal(err)
