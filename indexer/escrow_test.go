@@ -12,6 +12,7 @@ import (
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 // fundFrom sends, from any address (the deposit's key is the signer's: tests impersonate it on
@@ -73,6 +74,7 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	pay, pool := newPaymentService(t)
 	e := newEnv(t, f, pay, pool, devConfig(f, 2), Options{})
 	p := e.newPayment(98, f.Addresses.USDT, 900_000)
+	p = paymenttest.ProveBuyer(t, pay, p, f.Buyers[0]) // the escrow records the proven buyer
 	e.payViaProxy(p, 0, 900_000)
 	mine(t, f, 4)
 	e.catchUp()
@@ -117,6 +119,7 @@ func TestFundedThatIsNotThePaymentsSweepMovesNothing(t *testing.T) {
 	pay, pool := newPaymentService(t)
 	e := newEnv(t, f, pay, pool, devConfig(f, 2), Options{})
 	p := e.newPayment(99, f.Addresses.USDT, 700_000)
+	p = paymenttest.ProveBuyer(t, pay, p, f.Buyers[0]) // the escrow records the proven buyer
 	e.payViaProxy(p, 0, 700_000)
 	mine(t, f, 4)
 	e.catchUp()

@@ -11,6 +11,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
 // TestFeeOnTransferTokenCreditedOnceWithWhatArrived (issue #13, finding 13): a token that burns
@@ -31,12 +32,12 @@ func TestFeeOnTransferTokenCreditedOnceWithWhatArrived(t *testing.T) {
 	if _, err := f.Wait(ctx)(fee.Mint(f.Opts(ctx, f.Deployer), f.Buyers[0].Address, big.NewInt(10_000_000))); err != nil {
 		t.Fatal(err)
 	}
-	p, err := pay.Create(ctx, payment.NewPayment{
-		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", offers.Add(1)), SellerAddress: f.Seller.Address,
+	p, err := pay.Create(ctx, paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", offers.Add(1)),
 		ChainID: 96, ChainKey: chainKey(96), Token: addr, TokenSymbol: "FEE", Decimals: 18,
 		Amount: big.NewInt(1_000_000), Fee: big.NewInt(10_000), FeeAddress: f.FeeRecipient.Address,
 		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("req-%d", offers.Load()), Salt: "5a17", TTL: time.Hour,
-	})
+	}, f.Seller))
 	if err != nil {
 		t.Fatal(err)
 	}
