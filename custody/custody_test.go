@@ -182,10 +182,10 @@ func releaseIntent(t *testing.T, pool *pgxpool.Pool, deadline time.Time) *intent
 	t.Helper()
 	id := uuid.New()
 	_, err := pool.Exec(t.Context(), `INSERT INTO signer_intents (id, kind, chain_id, contract, token, seller, seller_amount,
-		fee_recipient, fee_amount, deadline, state, requested_by) VALUES ($1, 'release', $2, $3, $4, $5, 122500000, $6, 2500000, $7,
-		'awaiting_approvals', 'admin:test')`, id, dom.ChainID, strings.ToLower(dom.Contract.Hex()),
+		fee_recipient, fee_amount, deadline, state, requested_by, escrow_id) VALUES ($1, 'release', $2, $3, $4, $5, 122500000, $6, 2500000, $7,
+		'awaiting_approvals', 'admin:test', $8)`, id, dom.ChainID, strings.ToLower(dom.Contract.Hex()),
 		"0x55d398326f99059ff775485246999027b3197955", "0x00000000000000000000000000000000000000aa",
-		"0x00000000000000000000000000000000000000fe", deadline.Unix())
+		"0x00000000000000000000000000000000000000fe", deadline.Unix(), common.BigToHash(big.NewInt(7)).Hex())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -143,8 +143,8 @@ func (w *custodyWorld) release(contract common.Address, deadline time.Time) *int
 	w.t.Helper()
 	id := uuid.New()
 	_, err := w.pool.Exec(w.ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, seller, seller_amount,
-		fee_recipient, fee_amount, deadline, state, requested_by) VALUES ($1, 'release', $2, 56, $3, $4, $5, 122500000, $6, 2500000, $7,
-		'awaiting_approvals', 'admin:test')`, id, w.payment(), strings.ToLower(contract.Hex()),
+		fee_recipient, fee_amount, deadline, state, requested_by, escrow_id) VALUES ($1, 'release', $2, 56, $3, $4, $5, 122500000, $6, 2500000, $7,
+		'awaiting_approvals', 'admin:test', (SELECT escrow_id FROM payments WHERE id = $2))`, id, w.payment(), strings.ToLower(contract.Hex()),
 		"0x55d398326f99059ff775485246999027b3197955", "0x00000000000000000000000000000000000000aa",
 		"0x00000000000000000000000000000000000000fe", deadline.Unix())
 	if err != nil {
