@@ -11,9 +11,10 @@ import (
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 )
 
-var buyerAddr = common.HexToAddress("0x00000000000000000000000000000000000000b0")
+var buyerAddr = paymenttest.Buyer().Address
 
 // sweepOf is the Funded event of the payment's own sweep: its deposit funds its escrow with its
 // token, everything it received, its buyer and its seller.
@@ -35,6 +36,7 @@ func sweeping(t *testing.T, s *payment.Service) *payment.Payment {
 	if _, err := s.Confirm(ctx, p.ID, o.TransferID()); err != nil {
 		t.Fatal(err)
 	}
+	p = paymenttest.ProveBuyer(t, s, p, paymenttest.Buyer())
 	p, err := s.StartSweep(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -263,7 +263,9 @@ func (m *memSystem) apply(_ context.Context, cs []change) ([]Result, error) {
 			if books, err = m.transfer(st.transfers); err == nil {
 				m.books, m.p = books, p
 				m.timeline++
-				m.job = m.job || len(st.jobs) > 0
+				for _, j := range st.jobs {
+					m.job = m.job || j.Kind() == (SweepArgs{}).Kind() // the sweep job (a dispute enqueues a freeze)
+				}
 				res[i].Payment = snapshot(p)
 			}
 		}
