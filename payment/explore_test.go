@@ -42,7 +42,7 @@ import (
 // payment along the path that first reached it, or a random sample of them in the short run.
 
 var (
-	exploreDepth = flag.Int("explore.depth", 6, "events per sequence in TestExploreStateMachine (8 for the long run)")
+	exploreDepth = flag.Int("explore.depth", 5, "events per sequence in TestExploreStateMachine (6 or 8 for longer runs)")
 	exploreDB    = flag.Int("explore.db", 150, "(state, event) pairs replayed on PostgreSQL; 0 = all of them")
 )
 
