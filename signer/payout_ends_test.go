@@ -38,8 +38,9 @@ func TestPayoutEndsOnChainAreBooked(t *testing.T) {
 	w := newWorld(t, nil)
 	ctx, f := w.ctx, w.f
 	// The freeze below must be mined before the signer's release, from a key other than the
-	// signer's operator (whose nonces the signer manages): the fixture's arbiter takes the role back.
-	if err := f.SetArbiter(ctx, f.Arbiter); err != nil {
+	// signer's operator (whose nonces the signer manages): the fixture's own arbiter (anvil account
+	// 1, which the harness replaced with the operator) takes the role back.
+	if err := f.SetArbiter(ctx, devnet.AnvilAccount(1)); err != nil {
 		t.Fatal(err)
 	}
 	// A ledger of this test alone (the package database holds other tests' payments on chain 56,
