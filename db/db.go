@@ -1,8 +1,11 @@
 // Package db owns the connection to PostgreSQL, the system of record: the pgx pool, the embedded
-// schema migrations (ours through goose, River's through rivermigrate) and the transaction helper.
+// schema migrations (ours through goose, River's through rivermigrate), the transaction helper,
+// and the database roles the processes work as with the one table of what each may do (Grants,
+// docs/security.md), which every process's readiness check holds the database to.
 //
-// It knows nothing of the domain: packages such as ledger keep their own SQL and take a pool or a
-// transaction from here. It must never log a connection string with its password.
+// It knows nothing of the domain's rules: packages such as ledger keep their own SQL and take a
+// pool or a transaction from here. It must never log a connection string with its password, and
+// never hand a process a pool of more than its role.
 package db
 
 import (

@@ -3,11 +3,13 @@ package db
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -133,15 +135,29 @@ func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 	return out, nil
 }
 
-// Pending reports how many migrations are not yet applied; readiness checks use it.
+// Pending reports how many migrations are not yet applied; readiness checks use it. It only reads
+// the version tables (it never creates goose's, as Status does), so a process's restricted role
+// can run it: an empty database has every migration pending.
 func (m *Migrator) Pending(ctx context.Context) (int, error) {
-	st, err := m.Status(ctx)
+	existing, err := m.river.ExistingVersions(ctx)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("river migrations: %w", err)
 	}
-	n := 0
-	for _, s := range st {
-		if !s.Applied {
+	n := len(m.river.AllVersions()) - len(existing)
+	applied := map[int64]bool{}
+	var versions []int64
+	err = m.pool.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT version_id), '{}') FROM goose_db_version`).Scan(&versions)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table: nothing applied yet
+	case err != nil:
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	for _, v := range versions {
+		applied[v] = true
+	}
+	for _, s := range m.goose.ListSources() {
+		if !applied[s.Version] {
 			n++
 		}
 	}

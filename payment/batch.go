@@ -192,6 +192,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			jobs      []river.InsertManyParams
 			timeline  []timelineRow
 			touched   = map[ledger.ID]*Payment{}
+			cols      changedColumns
 		)
 		for i, c := range cs {
 			p := payments[c.id]
@@ -199,7 +200,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 				res[i].Err = ErrNotFound
 				continue
 			}
-			from := p.State
+			before := *p // decisions replace the amounts' big.Ints, never change them in place
 			st, replay, err := decideChange(p, c, look)
 			if replay {
 				res[i].Payment = snapshot(p)
@@ -216,7 +217,8 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			for _, j := range st.jobs {
 				jobs = append(jobs, river.InsertManyParams{Args: j})
 			}
-			timeline = append(timeline, timelineRow{id: c.id, from: from, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
+			cols.note(&before, p)
+			timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
 			touched[c.id] = p
 			res[i].Payment = snapshot(p)
 		}
@@ -236,7 +238,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 		if len(touched) == 0 {
 			return nil
 		}
-		return s.writePayments(ctx, tx, touched, timeline)
+		return s.writePayments(ctx, tx, touched, timeline, cols)
 	})
 	if refused := (*ledgerRefusal)(nil); errors.As(err, &refused) && len(cs) == 1 {
 		return []Result{{Err: refused.err}}, nil
@@ -305,8 +307,25 @@ func lockPayments(ctx context.Context, tx pgx.Tx, cs []change) (map[ledger.ID]*P
 	return collectPayments(rows, len(ids))
 }
 
+// changedColumns says which payment columns besides state a batch changed. A batch writes only
+// those: each database role may update only the columns its own events change (docs/security.md),
+// so that a request (release, refund, dispute) never writes an amount, and no event writes a
+// payment's parties, chain or deposit.
+type changedColumns struct {
+	amounts  bool // received, pending_amount, pending_count, paid_late: what the chain showed
+	disputed bool // disputed_from
+	attempt  bool // payout_attempt
+}
+
+func (c *changedColumns) note(before, after *Payment) {
+	c.amounts = c.amounts || before.Received.Cmp(after.Received) != 0 || before.PendingAmount.Cmp(after.PendingAmount) != 0 ||
+		before.PendingCount != after.PendingCount || before.PaidLate != after.PaidLate
+	c.disputed = c.disputed || before.DisputedFrom != after.DisputedFrom
+	c.attempt = c.attempt || before.PayoutAttempt != after.PayoutAttempt
+}
+
 // writePayments stores the payments a batch changed and its timeline rows, in one round trip.
-func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledger.ID]*Payment, timeline []timelineRow) error {
+func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledger.ID]*Payment, timeline []timelineRow, cols changedColumns) error {
 	n := len(touched)
 	var (
 		ids               = make([]ledger.ID, 0, n)
@@ -336,15 +355,22 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		tIDs[i], tSeq[i] = r.id, k[r.id]
 		tFrom[i], tTo[i], tEv[i], tActor[i], tWhy[i] = string(r.from), string(r.to), string(r.ev), r.actor, r.reason
 	}
+	set := "state = u.state::payment_state, updated_at = $2"
+	if cols.amounts {
+		set += ", received = u.received, pending_amount = u.pending, pending_count = u.count, paid_late = u.late"
+	}
+	if cols.disputed {
+		set += ", disputed_from = u.disputed_from::payment_state"
+	}
+	if cols.attempt {
+		set += ", payout_attempt = u.attempt"
+	}
 	b := &pgx.Batch{}
-	// Parties are not written: no transition changes them (ProveBuyer fixes the buyer, once).
-	b.Queue(`UPDATE payments p SET state = u.state::payment_state, received = u.received, pending_amount = u.pending,
-			pending_count = u.count, paid_late = u.late, disputed_from = u.disputed_from::payment_state,
-			payout_attempt = u.attempt, updated_at = $8
-		FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::int[], $6::bool[], $7::text[], $9::int[])
+	b.Queue(`UPDATE payments p SET `+set+`
+		FROM unnest($1::uuid[], $3::text[], $4::numeric[], $5::numeric[], $6::int[], $7::bool[], $8::text[], $9::int[])
 			AS u(id, state, received, pending, count, late, disputed_from, attempt)
 		WHERE p.id = u.id`,
-		ids, states, received, pending, counts, late, disputedFrom, s.now(), attempts).Exec(func(tag pgconn.CommandTag) error {
+		ids, s.now(), states, received, pending, counts, late, disputedFrom, attempts).Exec(func(tag pgconn.CommandTag) error {
 		if tag.RowsAffected() != int64(n) {
 			return fmt.Errorf("updated %d payments, want %d", tag.RowsAffected(), n)
 		}

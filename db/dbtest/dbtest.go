@@ -319,3 +319,62 @@ func Empty(t testing.TB) string {
 	})
 	return withDatabase(AdminURL(), name)
 }
+
+// Login creates a LOGIN user that is a member of role and of nothing else, as production's logins
+// are (docs/security.md), and returns rawURL logging in as it. The user is dropped when the test
+// ends.
+func Login(t testing.TB, rawURL, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	name := fmt.Sprintf("amn_test_login_%s_%s", strings.TrimPrefix(role, "amn_"), hex.EncodeToString(b[:]))
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatalf("dbtest: connecting to %s: %v", db.Redact(AdminURL()), err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE ROLE %s LOGIN IN ROLE %s", quote(name), quote(role))); err != nil {
+		t.Fatalf("dbtest: creating a login of %s: %v", role, err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), AdminURL())
+		if err != nil {
+			t.Errorf("dbtest: dropping login %s: %v", name, err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP ROLE IF EXISTS "+quote(name)); err != nil {
+			t.Errorf("dbtest: dropping login %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	u.User = url.User(name)
+	return u.String()
+}
+
+// PoolAs returns a pool on this package's database that works as role (db.OpenAs), logged in as
+// a user of its own that is a member of role only (Login). It is closed when the test ends.
+func PoolAs(t testing.TB, role string) *pgxpool.Pool {
+	t.Helper()
+	return poolAs(t, URL(t), role)
+}
+
+// PoolLike is PoolAs on the database owner is connected to.
+func PoolLike(t testing.TB, owner *pgxpool.Pool, role string) *pgxpool.Pool {
+	t.Helper()
+	return poolAs(t, owner.Config().ConnString(), role)
+}
+
+func poolAs(t testing.TB, rawURL, role string) *pgxpool.Pool {
+	login := Login(t, rawURL, role)
+	p, err := db.OpenAs(context.Background(), login, role)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(p.Close) // before the login is dropped
+	return p
+}

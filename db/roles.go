@@ -1,0 +1,430 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The database roles, one per process (docs/security.md). Each is NOLOGIN: a login user is made a
+// member of exactly one of them, and OpenAs runs SET ROLE on every connection.
+const (
+	RoleAPI     = "amn_api"     // amn api, and the admin, custody, payments and ledger commands
+	RoleIndexer = "amn_indexer" // amn indexer (and its status and reconcile commands)
+	RoleWorker  = "amn_worker"  // amn worker (and amn admin sweep, which does the worker's job)
+	RoleSigner  = "amn_signer"  // amn signer
+	// Owner is the login itself, without SET ROLE: the owner of the schema, used only by
+	// `amn migrate` (and by `amn dev` to migrate and reset its own database).
+	Owner = "owner"
+)
+
+// Roles lists the roles of Grants, in the order docs/security.md shows them.
+var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner}
+
+// ErrRole reports a login that cannot work as the role a process needs.
+var ErrRole = errors.New("cannot work as the database role")
+
+// OpenAs is Open for a process that works as role: every connection of the pool runs SET ROLE
+// role before it is used, so the login user must be role or a member of it. With Owner it is Open.
+func OpenAs(ctx context.Context, rawURL, role string) (*pgxpool.Pool, error) {
+	if role == Owner {
+		return Open(ctx, rawURL)
+	}
+	cfg, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	setRole := "SET ROLE " + pgx.Identifier{role}.Sanitize()
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, setRole)
+		return err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && (pe.Code == "42704" || pe.Code == "42501") { // undefined_object, insufficient_privilege
+			return nil, fmt.Errorf("postgres at %s: %w %s: %s (run `amn migrate up`, and make the login a member of %s; docs/security.md)",
+				Redact(rawURL), ErrRole, role, pe.Message, role)
+		}
+		return nil, fmt.Errorf("postgres at %s unreachable: %s", Redact(rawURL), shortPgErr(err))
+	}
+	return pool, nil
+}
+
+// Grant is what one role may do with one table or sequence, as docs/security.md writes it:
+// privileges separated by commas, a column-level one with its columns in parentheses, for
+// example "SELECT, INSERT, UPDATE (state, updated_at)". A table or sequence a role has no row for
+// is one it may not touch at all.
+type Grant struct {
+	Role, Object, Privileges string
+}
+
+// Grants is the one table of what each role may do: migration 00011 (and each later migration,
+// for what it adds) grants exactly this, docs/security.md shows it, and VerifyGrants (every
+// process's /readyz) refuses a role that may do more. Tests hold the three together.
+//
+// Widening an entry widens what a compromised host can do: justify it in docs/security.md.
+var Grants = []Grant{
+	// amn_api: creates payments and their accounts, asks for releases, refunds, top-ups and sweeps'
+	// follow-ups as intents awaiting the signer, takes webhooks and custodian enrolments and
+	// approvals. It never writes amounts, parties or the books' balances.
+	{RoleAPI, "goose_db_version", "SELECT"},
+	{RoleAPI, "river_migration", "SELECT"},
+	{RoleAPI, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
+	{RoleAPI, "payments", "SELECT, INSERT (" + paymentInsertColumns + "), UPDATE (state, disputed_from, updated_at, buyer_address, buyer_signature, payout_attempt)"},
+	{RoleAPI, "deposit_index_seq", "USAGE"},
+	{RoleAPI, "payment_timeline", "SELECT, INSERT"},
+	{RoleAPI, "webhook_deliveries", "SELECT, INSERT"},
+	{RoleAPI, "ledger_accounts", "SELECT, INSERT (" + accountInsertColumns + ")"},
+	{RoleAPI, "ledger_transfers", "SELECT"},
+	{RoleAPI, "ledger_entries", "SELECT"},
+	{RoleAPI, "ledger_pending", "SELECT"},
+	{RoleAPI, "river_job", "SELECT, INSERT, UPDATE (kind)"},
+	{RoleAPI, "river_job_id_seq", "USAGE"},
+	{RoleAPI, "signer_intents", "SELECT, INSERT (" + intentInsertColumns + ")"},
+	{RoleAPI, "signer_txs", "SELECT"},
+	{RoleAPI, "signer_audit", "SELECT"},
+	{RoleAPI, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
+	{RoleAPI, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
+	{RoleAPI, "custody_approvals", "SELECT, INSERT, UPDATE (signature, created_at)"},
+
+	// amn_indexer: records what the chains show and moves payments and the books as the chain
+	// does (credits, sweeps, releases, refunds), with the sweep jobs they cause.
+	{RoleIndexer, "goose_db_version", "SELECT"},
+	{RoleIndexer, "river_migration", "SELECT"},
+	{RoleIndexer, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
+	{RoleIndexer, "payments", "SELECT, UPDATE (state, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
+	{RoleIndexer, "payment_timeline", "SELECT, INSERT"},
+	{RoleIndexer, "deposit_exceptions", "SELECT, INSERT"},
+	{RoleIndexer, "deposit_exceptions_id_seq", "USAGE"},
+	{RoleIndexer, "ledger_accounts", "SELECT, UPDATE (" + accountBalanceColumns + ")"},
+	{RoleIndexer, "ledger_transfers", "SELECT, INSERT"},
+	{RoleIndexer, "ledger_entries", "SELECT, INSERT"},
+	{RoleIndexer, "ledger_pending", "SELECT, INSERT, UPDATE (state, resolved_by)"},
+	{RoleIndexer, "indexer_checkpoints", "SELECT, INSERT, UPDATE (processed, processed_hash, halted, halt_reason, halted_at, status, updated_at)"},
+	{RoleIndexer, "indexer_blocks", "SELECT, INSERT, UPDATE (hash, parent_hash), DELETE"},
+	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op)"},
+	{RoleIndexer, "indexer_rescans", "SELECT, UPDATE (done_at)"},
+	{RoleIndexer, "river_job", "SELECT, INSERT, UPDATE (kind)"},
+	{RoleIndexer, "river_job_id_seq", "USAGE"},
+
+	// amn_worker: works the job queue: expiry, sweeps handed to the signer as pending intents,
+	// payments kept in step with the signer, gas booked, rescans requested.
+	{RoleWorker, "goose_db_version", "SELECT"},
+	{RoleWorker, "river_migration", "SELECT"},
+	{RoleWorker, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
+	{RoleWorker, "payments", "SELECT, UPDATE (state, updated_at, payout_attempt)"},
+	{RoleWorker, "payment_timeline", "SELECT, INSERT"},
+	{RoleWorker, "ledger_accounts", "SELECT, INSERT (" + accountInsertColumns + "), UPDATE (" + accountBalanceColumns + ")"},
+	{RoleWorker, "ledger_transfers", "SELECT, INSERT"},
+	{RoleWorker, "ledger_entries", "SELECT, INSERT"},
+	{RoleWorker, "ledger_pending", "SELECT, INSERT, UPDATE (state, resolved_by)"},
+	{RoleWorker, "indexer_rescans", "SELECT, INSERT"},
+	{RoleWorker, "signer_intents", "SELECT, INSERT (" + intentInsertColumns + "), UPDATE (gas_booked_at)"},
+	{RoleWorker, "signer_txs", "SELECT"},
+	{RoleWorker, "river_job", "SELECT, INSERT, UPDATE, DELETE"},
+	{RoleWorker, "river_leader", "SELECT, INSERT, UPDATE, DELETE"},
+	{RoleWorker, "river_queue", "SELECT, INSERT, UPDATE, DELETE"},
+	{RoleWorker, "river_job_id_seq", "USAGE"},
+
+	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
+	// intents; writes only its own tables.
+	{RoleSigner, "goose_db_version", "SELECT"},
+	{RoleSigner, "river_migration", "SELECT"},
+	{RoleSigner, "process_heartbeat", "SELECT, INSERT, UPDATE"},
+	{RoleSigner, "payments", "SELECT"},
+	{RoleSigner, "payment_timeline", "SELECT"},
+	{RoleSigner, "ledger_accounts", "SELECT"},
+	{RoleSigner, "ledger_transfers", "SELECT"},
+	{RoleSigner, "ledger_entries", "SELECT"},
+	{RoleSigner, "ledger_pending", "SELECT"},
+	{RoleSigner, "signer_intents", "SELECT, UPDATE (state, reason, updated_at, signed_at, gas_used, gas_cost)"},
+	{RoleSigner, "custodians", "SELECT"},
+	{RoleSigner, "custody_approvals", "SELECT"},
+	{RoleSigner, "signer_nonces", "SELECT, INSERT, UPDATE"},
+	{RoleSigner, "signer_txs", "SELECT, INSERT, UPDATE"},
+	{RoleSigner, "signer_audit", "SELECT, INSERT"},
+	{RoleSigner, "signer_leader", "SELECT, UPDATE (epoch, holder, taken_at)"},
+}
+
+// Column lists used by several roles.
+const (
+	// What a new payment is made of; its state and amounts start at their defaults.
+	paymentInsertColumns = "id, buyer_ref, offer_ref, seller_address, buyer_address, chain_id, ledger, token_address, " +
+		"token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address, request_id, " +
+		"salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, escrow_id, seller_signature"
+	// A new account's identity and limits; its balances start at zero.
+	accountInsertColumns  = "id, ledger, code, owner_ref, debits_must_not_exceed_credits, credits_must_not_exceed_debits"
+	accountBalanceColumns = "debits_pending, debits_posted, credits_pending, credits_posted, entry_seq"
+	// What an intent asks for; its outcome (reason, signed_at, gas, gas_booked_at) is the signer's
+	// and the worker's to write. Row-level security lets these roles insert it only as pending or
+	// awaiting_approvals.
+	intentInsertColumns = "id, kind, payment_id, chain_id, contract, token, seller, seller_amount, fee_recipient, " +
+		"fee_amount, buyer, amount, recipient, resolves_dispute, deadline, state, requested_by, escrow_id"
+)
+
+// Privilege is one privilege on one object: Columns is empty for the whole table.
+type Privilege struct {
+	Object, Name string
+	Columns      []string
+}
+
+func (p Privilege) String() string {
+	if len(p.Columns) == 0 {
+		return p.Name + " on " + p.Object
+	}
+	return fmt.Sprintf("%s (%s) on %s", p.Name, strings.Join(p.Columns, ", "), p.Object)
+}
+
+// privSet is a role's privileges: object → privilege → columns ("" for the whole object).
+type privSet map[string]map[string]map[string]bool
+
+func (s privSet) add(object, priv, column string) {
+	if s[object] == nil {
+		s[object] = map[string]map[string]bool{}
+	}
+	if s[object][priv] == nil {
+		s[object][priv] = map[string]bool{}
+	}
+	s[object][priv][column] = true
+}
+
+// has reports whether s allows priv on column of object (column "" = the whole object).
+func (s privSet) has(object, priv, column string) bool {
+	cols := s[object][priv]
+	return cols[""] || (column != "" && cols[column])
+}
+
+// ParsePrivileges reads a Grant's Privileges ("SELECT, UPDATE (a, b)").
+func ParsePrivileges(s string) ([]Privilege, error) {
+	var out []Privilege
+	for rest := strings.TrimSpace(s); rest != ""; {
+		name := rest
+		var cols []string
+		i := strings.IndexAny(rest, ",(")
+		switch {
+		case i < 0:
+			rest = ""
+		case rest[i] == ',':
+			name, rest = rest[:i], rest[i+1:]
+		default:
+			j := strings.IndexByte(rest, ')')
+			if j < i {
+				return nil, fmt.Errorf("privileges %q: unclosed column list", s)
+			}
+			name = rest[:i]
+			for _, c := range strings.Split(rest[i+1:j], ",") {
+				if c = strings.TrimSpace(c); c != "" {
+					cols = append(cols, c)
+				}
+			}
+			if len(cols) == 0 {
+				return nil, fmt.Errorf("privileges %q: empty column list", s)
+			}
+			rest = strings.TrimSpace(rest[j+1:])
+			if rest != "" && rest[0] != ',' {
+				return nil, fmt.Errorf("privileges %q: want a comma after the column list", s)
+			}
+			rest = strings.TrimPrefix(rest, ",")
+		}
+		name = strings.ToUpper(strings.TrimSpace(name))
+		if !slices.Contains(knownPrivileges, name) {
+			return nil, fmt.Errorf("privileges %q: unknown privilege %q", s, name)
+		}
+		out = append(out, Privilege{Name: name, Columns: cols})
+		rest = strings.TrimSpace(rest)
+	}
+	return out, nil
+}
+
+var knownPrivileges = []string{"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE"}
+
+// expected is role's privileges as Grants states them.
+func expected(role string) (privSet, error) {
+	s := privSet{}
+	for _, g := range Grants {
+		if g.Role != role {
+			continue
+		}
+		ps, err := ParsePrivileges(g.Privileges)
+		if err != nil {
+			return nil, fmt.Errorf("grants of %s on %s: %w", role, g.Object, err)
+		}
+		for _, p := range ps {
+			if len(p.Columns) == 0 {
+				s.add(g.Object, p.Name, "")
+			}
+			for _, c := range p.Columns {
+				s.add(g.Object, p.Name, c)
+			}
+		}
+	}
+	if len(s) == 0 {
+		return nil, fmt.Errorf("no grants are written down for role %q", role)
+	}
+	return s, nil
+}
+
+// Statements that read what a role may actually do in the current database's public schema,
+// whoever gave it (directly, through PUBLIC, through another role it is a member of, or by owning
+// the object). Column privileges are listed only where the table-wide one is not held.
+const (
+	tablePrivilegesSQL = `SELECT c.relname, p.priv FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)
+		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege($1::name, c.oid, p.priv)`
+	columnPrivilegesSQL = `SELECT c.relname, p.priv, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+		CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'REFERENCES']) AS p(priv)
+		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+		  AND NOT has_table_privilege($1::name, c.oid, p.priv) AND has_column_privilege($1::name, c.oid, a.attnum, p.priv)`
+	sequencePrivilegesSQL = `SELECT c.relname, p.priv FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		CROSS JOIN unnest(ARRAY['USAGE', 'SELECT', 'UPDATE']) AS p(priv)
+		WHERE n.nspname = 'public' AND c.relkind = 'S' AND has_sequence_privilege($1::name, c.oid, p.priv)`
+	// What a role is beyond its grants: attributes that bypass them, other roles whose privileges
+	// it has, and the right to create objects in the schema.
+	roleAttributesSQL = `SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, r.rolreplication,
+			has_schema_privilege(r.oid, 'public', 'CREATE'),
+			coalesce((SELECT array_agg(o.rolname::text ORDER BY o.rolname) FROM pg_roles o
+				WHERE o.oid <> r.oid AND pg_has_role(r.oid, o.oid, 'USAGE')), '{}')
+		FROM pg_roles r WHERE r.rolname = $1`
+)
+
+// Querier is a pool, a connection or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// actual reads what role may do.
+func actual(ctx context.Context, q Querier, role string) (privSet, []string, error) {
+	s := privSet{}
+	read := func(sql string) error {
+		rows, err := q.Query(ctx, sql, role)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var object, priv, column string
+			dest := []any{&object, &priv}
+			if len(rows.FieldDescriptions()) == 3 {
+				dest = append(dest, &column)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			s.add(object, priv, column)
+		}
+		return rows.Err()
+	}
+	for _, sql := range []string{tablePrivilegesSQL, columnPrivilegesSQL, sequencePrivilegesSQL} {
+		if err := read(sql); err != nil {
+			return nil, nil, fmt.Errorf("reading the privileges of %s: %w", role, err)
+		}
+	}
+	var super, createRole, createDB, bypassRLS, replication, createSchema bool
+	var memberOf []string
+	err := q.QueryRow(ctx, roleAttributesSQL, role).Scan(&super, &createRole, &createDB, &bypassRLS, &replication, &createSchema, &memberOf)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, fmt.Errorf("role %s does not exist: run `amn migrate up`", role)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the attributes of %s: %w", role, err)
+	}
+	var beyond []string
+	for _, a := range []struct {
+		set  bool
+		what string
+	}{{super, "is a superuser"}, {createRole, "may create roles"}, {createDB, "may create databases"},
+		{bypassRLS, "bypasses row-level security"}, {replication, "may replicate"}, {createSchema, "may create objects in schema public"}} {
+		if a.set {
+			beyond = append(beyond, a.what)
+		}
+	}
+	for _, o := range memberOf {
+		beyond = append(beyond, "has the privileges of role "+o)
+	}
+	return s, beyond, nil
+}
+
+// GrantsError says how a role's privileges differ from Grants.
+type GrantsError struct {
+	Role    string
+	Extra   []string // what it may do beyond Grants: each one is a finding
+	Missing []string // what Grants gives it that the database does not
+}
+
+func (e *GrantsError) Error() string {
+	var parts []string
+	if len(e.Extra) > 0 {
+		parts = append(parts, fmt.Sprintf("role %s can do more than docs/security.md grants it: %s", e.Role, strings.Join(e.Extra, "; ")))
+	}
+	if len(e.Missing) > 0 {
+		parts = append(parts, fmt.Sprintf("role %s lacks what docs/security.md grants it (run `amn migrate up`): %s", e.Role, strings.Join(e.Missing, "; ")))
+	}
+	return strings.Join(parts, "; and ")
+}
+
+// VerifyGrants compares what role may do in the database q is connected to with Grants. It
+// returns a *GrantsError naming every privilege, attribute or membership beyond them (and every
+// granted privilege the database lacks).
+func VerifyGrants(ctx context.Context, q Querier, role string) error {
+	want, err := expected(role)
+	if err != nil {
+		return err
+	}
+	have, beyond, err := actual(ctx, q, role)
+	if err != nil {
+		return err
+	}
+	e := &GrantsError{Role: role, Extra: beyond, Missing: missing(want, have)}
+	e.Extra = append(e.Extra, missing(have, want)...)
+	if len(e.Extra) == 0 && len(e.Missing) == 0 {
+		return nil
+	}
+	return e
+}
+
+// missing lists what a allows and b does not, one line per object and privilege.
+func missing(a, b privSet) []string {
+	var out []string
+	for object, privs := range a {
+		for priv, cols := range privs {
+			var lack []string
+			whole := false
+			for c := range cols {
+				if !b.has(object, priv, c) {
+					if c == "" {
+						whole = true
+					} else {
+						lack = append(lack, c)
+					}
+				}
+			}
+			switch {
+			case whole:
+				// b may still hold some of the columns; a holds them all.
+				out = append(out, Privilege{Object: object, Name: priv}.String())
+			case len(lack) > 0:
+				sort.Strings(lack)
+				out = append(out, Privilege{Object: object, Name: priv, Columns: lack}.String())
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
