@@ -91,6 +91,20 @@ func (FreezeArgs) InsertOpts() river.InsertOpts {
 	}}}
 }
 
+// UnfreezeArgs asks for the escrow of a payment whose dispute was resumed (OutcomeResume) to be
+// unfrozen on chain (AmnEscrow.unfreeze, by the signer as the arbiter), so that ordinary
+// approvals pay it out again. Resolve enqueues it in its own transaction; the worker turns it
+// into an unfreeze intent once no freeze of the payment is still on its way.
+type UnfreezeArgs struct {
+	PaymentID string `json:"payment_id" river:"unique"`
+}
+
+// Kind is the job's stable name.
+func (UnfreezeArgs) Kind() string { return "payment_unfreeze" }
+
+// InsertOpts keep one waiting unfreeze job per payment, in the signer's queue.
+func (UnfreezeArgs) InsertOpts() river.InsertOpts { return FreezeArgs{}.InsertOpts() }
+
 // Detect records money seen arriving at the payment's deposit address, not yet final: a pending
 // ledger transfer outside → deposit (the payment's own outside account) whose id is the observation's. Seeing it again does nothing.
 // Money in another token or on another chain is not this payment's money: record it with
@@ -548,6 +562,10 @@ func (s *Service) Frozen(ctx context.Context, id ledger.ID) (*Payment, error) {
 	})
 }
 
+// escrowDisputeStates are the states in which a dispute asks for the escrow to be frozen on chain
+// (the money is there or on its way), and a resumed one for it to be unfrozen.
+var escrowDisputeStates = []State{Sweeping, InEscrow, ReleasePending, RefundPending}
+
 // Dispute freezes a payment: no release or refund until the dispute is resolved. When the money
 // is in escrow (or being swept there) it also asks, in the same transaction, for the escrow to be
 // frozen on chain (FreezeArgs).
@@ -555,7 +573,7 @@ func (s *Service) Dispute(ctx context.Context, id ledger.ID, actor, reason strin
 	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		p.DisputedFrom = p.State
 		st := step{to: Disputed, reason: reason}
-		if contains([]State{Sweeping, InEscrow, ReleasePending, RefundPending}, p.State) {
+		if contains(escrowDisputeStates, p.State) {
 			st.jobs = []river.JobArgs{FreezeArgs{PaymentID: p.ID.String()}}
 		}
 		return st, nil
@@ -577,9 +595,15 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 	return s.transition(ctx, id, EvResolve, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		inEscrow := contains([]State{InEscrow, ReleasePending, RefundPending}, p.DisputedFrom)
 		var to State
+		var jobs []river.JobArgs
 		switch {
 		case o == OutcomeResume:
 			to = p.DisputedFrom
+			// Dispute asked for a freeze from these states: the escrow may be frozen on chain,
+			// where ordinary approvals cannot pay it out. Resuming lifts it.
+			if contains(escrowDisputeStates, p.DisputedFrom) {
+				jobs = []river.JobArgs{UnfreezeArgs{PaymentID: p.ID.String()}}
+			}
 		case o == OutcomeRelease && inEscrow:
 			if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {
 				return step{}, fmt.Errorf("%w: received %s of %s", ErrNotFullyPaid, p.Received, p.Amount)
@@ -593,6 +617,6 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 			return step{}, fmt.Errorf("%w: unknown outcome %q", ErrInvalid, o)
 		}
 		p.DisputedFrom = ""
-		return step{to: to, reason: string(o) + ": " + reason}, nil
+		return step{to: to, reason: string(o) + ": " + reason, jobs: jobs}, nil
 	})
 }

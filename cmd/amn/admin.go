@@ -249,6 +249,8 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 		fmt.Fprintf(w, "  sends %s wei from the gas tank to %s\n", in.Amount, in.Recipient.Hex())
 	case intent.Freeze:
 		fmt.Fprintf(w, "  freezes the escrow of disputed payment %s in %s\n", in.PaymentID, in.Contract.Hex())
+	case intent.Unfreeze:
+		fmt.Fprintf(w, "  unfreezes the escrow of payment %s (its dispute was resumed) in %s\n", in.PaymentID, in.Contract.Hex())
 	}
 }
 

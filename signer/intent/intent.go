@@ -38,6 +38,7 @@ const (
 	Refund   Kind = "refund"    // AmnEscrow.refund with custodian approvals
 	GasTopup Kind = "gas_topup" // native currency from the gas tank to an address
 	Freeze   Kind = "freeze"    // AmnEscrow.freeze of a disputed payment's escrow (the operator is the arbiter)
+	Unfreeze Kind = "unfreeze"  // AmnEscrow.unfreeze once the payment's dispute was resumed (the operator is the arbiter)
 )
 
 // Approvals expire in hours: an approval of an intent that is then rejected (a dispute, a limit)
