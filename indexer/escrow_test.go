@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -97,7 +98,7 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	if got, err := pay.Get(ctx, p.ID); err != nil || got.State != payment.Disputed || got.DisputedFrom != payment.InEscrow {
 		t.Fatalf("after the Funded and Frozen events are final: %v, want disputed from in_escrow (%v)", got, err)
 	}
-	escrowAcct, err := ledger.New(pool).Account(ctx, payment.EscrowAccount(p.Ledger))
+	escrowAcct, err := ledger.New(pool).Account(ctx, chart.Escrow(p.Ledger))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	}
 	// The books lose track of the escrow (a forged ledger transfer out of it): a mismatch.
 	if _, err := pool.Exec(ctx, `UPDATE ledger_accounts SET credits_posted = credits_posted - 1 WHERE id = $1`,
-		payment.EscrowAccount(p.Ledger)); err != nil {
+		chart.Escrow(p.Ledger)); err != nil {
 		t.Fatal(err)
 	}
 	rec, err = e.ix.Reconcile(ctx)

@@ -14,9 +14,9 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Mismatch is one address whose balance on chain differs from the books.
@@ -62,7 +62,7 @@ type reconcileRow struct {
 // balances; it exports the summed
 // absolute difference per token as amn_reconcile_difference and returns the mismatches. A native
 // deposit's books are its deposit account plus the gas the worker booked as left there (the
-// sweep's dust, intent.GasHeldAccount in the chain's native ledger).
+// sweep's dust, chart.GasHeld in the chain's native ledger).
 func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	r := Reconciliation{Chain: ix.cfg.Key, Difference: map[string]*big.Int{}}
 	if err := ix.heads.Poll(ctx); err != nil {
@@ -110,7 +110,7 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 		for _, x := range part {
 			ids = append(ids, x.acct)
 			if x.pid != "" && x.token == chain.NativeToken {
-				ids = append(ids, intent.GasHeldAccount(ix.cfg.NativeLedger(), x.deposit))
+				ids = append(ids, chart.GasHeld(ix.cfg.NativeLedger(), x.deposit))
 			}
 		}
 		accts, err := books.Accounts(ctx, ids...)
@@ -123,7 +123,7 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 				posted.Set(a.Balance().Posted)
 			}
 			if x.pid != "" && x.token == chain.NativeToken {
-				if a, ok := accts[intent.GasHeldAccount(ix.cfg.NativeLedger(), x.deposit)]; ok {
+				if a, ok := accts[chart.GasHeld(ix.cfg.NativeLedger(), x.deposit)]; ok {
 					posted.Add(posted, a.Balance().Posted)
 				}
 			}
@@ -211,7 +211,7 @@ func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books
 		var x reconcileRow
 		var tok string
 		err := row.Scan(&x.ledger, &tok)
-		x.token, x.deposit, x.acct = common.HexToAddress(tok), ix.cfg.Escrow, payment.EscrowAccount(x.ledger)
+		x.token, x.deposit, x.acct = common.HexToAddress(tok), ix.cfg.Escrow, chart.Escrow(x.ledger)
 		return x, err
 	})
 	if err != nil || len(ledgers) == 0 {

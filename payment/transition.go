@@ -9,17 +9,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
-)
-
-// Transfer codes of the payment domain, stored with each ledger transfer.
-const (
-	CodeDeposit    uint16 = 10 // outside → deposit: money arrived at the deposit address
-	CodeSweep      uint16 = 11 // deposit → escrow: moved into the escrow contract
-	CodeRelease    uint16 = 12 // escrow → outside: paid out to the seller
-	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
-	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
-	CodeReclaim    uint16 = 15 // escrow → outside: the buyer reclaimed the escrow on chain
 )
 
 // Observation is one transfer of money to a deposit address seen on chain by the indexer.
@@ -144,8 +135,8 @@ func (s *Service) detect(id ledger.ID, o Observation) change {
 		p.PendingAmount = new(big.Int).Add(p.PendingAmount, o.Amount)
 		p.PendingCount++
 		return step{to: Detected, reason: "observed " + o.Amount.String() + " in " + o.TxHash.Hex(), transfers: []ledger.Transfer{{
-			ID: o.TransferID(), DebitAccountID: outsideAccount(p.ID), CreditAccountID: p.DepositAcct,
-			Amount: o.Amount, Code: CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
+			ID: o.TransferID(), DebitAccountID: chart.PaymentOutside(p.ID), CreditAccountID: p.DepositAcct,
+			Amount: o.Amount, Code: chart.CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
 		}}}, nil
 	}}
 }
@@ -156,7 +147,7 @@ func pendingObservation(look lookupFunc, p *Payment, obs ledger.ID) (ledger.Tran
 	if !ok {
 		return t, fmt.Errorf("%w: transfer %s: %v", ErrObservation, obs, ledger.ErrTransferNotFound)
 	}
-	if t.PaymentRef != p.ID.String() || t.Flags&ledger.Pending == 0 || t.Code != CodeDeposit {
+	if t.PaymentRef != p.ID.String() || t.Flags&ledger.Pending == 0 || t.Code != chart.CodeDeposit {
 		return t, fmt.Errorf("%w: transfer %s is not a pending deposit of this payment", ErrObservation, obs)
 	}
 	return t, nil
@@ -310,8 +301,8 @@ func (s *Service) Swept(ctx context.Context, id ledger.ID, f EscrowFunded) (*Pay
 			return step{}, fmt.Errorf("%w: %s", ErrEscrowMismatch, why)
 		}
 		st := step{to: InEscrow, reason: "funded escrow " + f.EscrowID.Hex(), transfers: []ledger.Transfer{{
-			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
-			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
+			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: chart.Escrow(p.Ledger),
+			Amount: p.Received, Code: chart.CodeSweep, PaymentRef: p.ID.String(),
 		}}}
 		if p.State == Disputed {
 			// Disputed while the sweep was on its way: the dispute now holds money in escrow.
@@ -343,13 +334,13 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
 	return s.one(ctx, change{id: id, ev: EvStartRelease, actor: "worker", doneFor: releaseID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{
-			ID: releaseID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
+			ID: releaseID(p), DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+			Amount: p.SellerAmount(), Code: chart.CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}
 		if p.Commission.Sign() > 0 {
 			ts = append(ts, ledger.Transfer{
-				ID: commissionID(p), DebitAccountID: escrowAccount(p.Ledger),
-				CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission,
+				ID: commissionID(p), DebitAccountID: chart.Escrow(p.Ledger),
+				CreditAccountID: chart.PlatformFees(p.Ledger), Amount: p.Commission, Code: chart.CodeCommission,
 				Flags: ledger.Pending, PaymentRef: p.ID.String(),
 			})
 		}
@@ -451,11 +442,11 @@ func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) 
 			}
 			return ts
 		}, func() []ledger.Transfer {
-			ts := []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-				Amount: p.SellerAmount(), Code: CodeRelease, PaymentRef: p.ID.String()}}
+			ts := []ledger.Transfer{{ID: post, DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+				Amount: p.SellerAmount(), Code: chart.CodeRelease, PaymentRef: p.ID.String()}}
 			if p.Commission.Sign() > 0 {
-				ts = append(ts, ledger.Transfer{ID: commissioned, DebitAccountID: escrowAccount(p.Ledger),
-					CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission, PaymentRef: p.ID.String()})
+				ts = append(ts, ledger.Transfer{ID: commissioned, DebitAccountID: chart.Escrow(p.Ledger),
+					CreditAccountID: chart.PlatformFees(p.Ledger), Amount: p.Commission, Code: chart.CodeCommission, PaymentRef: p.ID.String()})
 			}
 			return ts
 		})
@@ -474,8 +465,8 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
 	return s.one(ctx, change{id: id, ev: EvStartRefund, actor: "worker", doneFor: refundID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
-			ID: refundID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
+			ID: refundID(p), DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+			Amount: p.Received, Code: chart.CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}}, nil
 	}})
 }
@@ -488,8 +479,8 @@ func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) 
 		return payout(p, EvRefunded, Refunding, Refunded, func() []ledger.Transfer {
 			return []ledger.Transfer{{ID: post, PendingID: refundID(p), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
 		}, func() []ledger.Transfer {
-			return []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-				Amount: p.Received, Code: CodeRefund, PaymentRef: p.ID.String()}}
+			return []ledger.Transfer{{ID: post, DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+				Amount: p.Received, Code: chart.CodeRefund, PaymentRef: p.ID.String()}}
 		})
 	})
 }
@@ -505,8 +496,8 @@ func (s *Service) Reclaimed(ctx context.Context, id ledger.ID) (*Payment, error)
 			was += " (from " + string(p.DisputedFrom) + ")"
 		}
 		st, err := payout(p, EvReclaimed, "", Reclaimed, nil, func() []ledger.Transfer {
-			return []ledger.Transfer{{ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-				Amount: p.Received, Code: CodeReclaim, PaymentRef: p.ID.String()}}
+			return []ledger.Transfer{{ID: tid, DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+				Amount: p.Received, Code: chart.CodeReclaim, PaymentRef: p.ID.String()}}
 		})
 		st.reason = was
 		return st, err
