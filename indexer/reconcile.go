@@ -2,7 +2,6 @@ package indexer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -15,6 +14,7 @@ import (
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/chart"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -46,7 +46,7 @@ type Reconciliation struct {
 
 // ErrNotReconcilable is returned while the books cannot be compared yet (nothing final, or final
 // observations not credited yet).
-var ErrNotReconcilable = errors.New("not reconcilable yet")
+var ErrNotReconcilable = kind.New(kind.Unavailable, "not reconcilable yet")
 
 type reconcileRow struct {
 	pid     string
