@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
@@ -144,10 +145,36 @@ func (k *custodyKey) close() {
 type terminal struct {
 	mu  sync.Mutex
 	in  *bufio.Reader
+	tty *os.File // the input when it is a terminal: secrets are read from it without echo
 	out io.Writer
 }
 
+// newTerminal asks on out and reads answers from in; when in is a terminal, secrets (the PIN's
+// positions, the passphrase) are typed without echo.
+func newTerminal(in io.Reader, out io.Writer) *terminal {
+	t := &terminal{in: bufio.NewReader(in), out: out}
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		t.tty = f
+	}
+	return t
+}
+
+// readSecret reads one line from the terminal f without echoing it.
+func readSecret(f *os.File) (string, error) {
+	b, err := term.ReadPassword(int(f.Fd()))
+	return string(b), err
+}
+
+// askSecret is ask for a secret: without echo on a terminal.
+func (t *terminal) askSecret(ctx context.Context, prompt string) (string, error) {
+	return t.read(ctx, prompt, t.tty != nil)
+}
+
 func (t *terminal) ask(ctx context.Context, prompt string) (string, error) {
+	return t.read(ctx, prompt, false)
+}
+
+func (t *terminal) read(ctx context.Context, prompt string, secret bool) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fmt.Fprint(t.out, prompt)
@@ -157,6 +184,12 @@ func (t *terminal) ask(ctx context.Context, prompt string) (string, error) {
 	}
 	ch := make(chan answer, 1)
 	go func() {
+		if secret {
+			s, err := readSecret(t.tty)
+			fmt.Fprintln(t.out) // the Enter that was not echoed
+			ch <- answer{s, err}
+			return
+		}
 		s, err := t.in.ReadString('\n')
 		if err == io.EOF && s != "" {
 			err = nil
@@ -194,7 +227,7 @@ func (k *custodyKeyOptions) open(ctx context.Context, cmd *cobra.Command) (*cust
 		fmt.Fprintln(errw, "warning: a software key (devnets only): this approval is not made on a hardware wallet")
 		return &custodyKey{signer: s, path: path, desc: "software key " + k.SoftwareKey}, nil
 	}
-	term := &terminal{in: bufio.NewReader(cmd.InOrStdin()), out: errw}
+	tm := newTerminal(cmd.InOrStdin(), errw)
 	var (
 		t    hwwallet.Transport
 		desc string
@@ -215,11 +248,11 @@ func (k *custodyKeyOptions) open(ctx context.Context, cmd *cobra.Command) (*cust
 	}
 	dev := hwwallet.NewDevice(t, hwwallet.DeviceOptions{
 		PIN: func(ctx context.Context, _ hwwallet.PinMatrixRequestType) (string, error) {
-			return term.ask(ctx, "The Trezor asks for its PIN. It shows a scrambled keypad; type the positions of your digits\n"+
+			return tm.askSecret(ctx, "The Trezor asks for its PIN. It shows a scrambled keypad; type the positions of your digits\n"+
 				"as on a numeric keypad (7 8 9 top row, 4 5 6 middle, 1 2 3 bottom), then Enter: ")
 		},
 		Passphrase: func(ctx context.Context) (string, error) {
-			return term.ask(ctx, "The Trezor asks for the wallet passphrase (a different passphrase is a different wallet): ")
+			return tm.askSecret(ctx, "The Trezor asks for the wallet passphrase (a different passphrase is a different wallet): ")
 		},
 		Button: func(hwwallet.ButtonRequest) { fmt.Fprintln(errw, "Confirm on your Trezor…") },
 	})
