@@ -65,6 +65,29 @@ func OpenAs(ctx context.Context, rawURL, role string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// CheckRole reports whether q works as role, and whether role may do exactly what Grants says:
+// an error wrapping ErrRole names the role q works as instead; a *GrantsError names every
+// privilege, attribute or membership beyond the table (and what the table gives that the
+// database lacks). Every process's /readyz runs it on its pool (RoleReadiness).
+func CheckRole(ctx context.Context, q Querier, role string) error {
+	var current string
+	if err := q.QueryRow(ctx, currentUserSQL).Scan(&current); err != nil {
+		return fmt.Errorf("reading current_user: %w", err)
+	}
+	if current != role {
+		return fmt.Errorf("%w %s: the connections work as %s", ErrRole, role, current)
+	}
+	return VerifyGrants(ctx, q, role)
+}
+
+// RoleReadiness is CheckRole as a readiness check of a pool that works as role.
+func RoleReadiness(q Querier, role string) func(context.Context) error {
+	return func(ctx context.Context) error { return CheckRole(ctx, q, role) }
+}
+
+// currentUserSQL is the role a connection works as, after OpenAs's SET ROLE.
+const currentUserSQL = `SELECT current_user::text`
+
 // Grant is what one role may do with one table or sequence, as docs/security.md writes it:
 // privileges separated by commas, a column-level one with its columns in parentheses, for
 // example "SELECT, INSERT, UPDATE (state, updated_at)". A table or sequence a role has no row for

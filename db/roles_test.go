@@ -539,3 +539,23 @@ func TestEveryWriteTheTableDeniesIsRefused(t *testing.T) {
 // sig65 stands for a wallet signature in rows written as the owner (the parties trigger of
 // migration 00015 needs one; nothing here verifies it).
 var sig65 = strings.Repeat("ab", 65)
+
+// TestCheckRoleNamesTheRoleItWorksAs: a pool that does not work as the role (here the owner's)
+// fails the check naming the role it works as; the role's own pool passes.
+func TestCheckRoleNamesTheRoleItWorksAs(t *testing.T) {
+	ctx := context.Background()
+	owner := dbtest.Pool(t)
+	var me string
+	if err := owner.QueryRow(ctx, `SELECT current_user::text`).Scan(&me); err != nil {
+		t.Fatal(err)
+	}
+	err := db.CheckRole(ctx, owner, db.RoleAPI)
+	if !errors.Is(err, db.ErrRole) || !strings.Contains(err.Error(), "amn_api: the connections work as "+me) {
+		t.Fatalf("CheckRole(owner's pool, amn_api) = %v", err)
+	}
+	for _, role := range db.Roles {
+		if err := db.RoleReadiness(dbtest.PoolAs(t, role), role)(ctx); err != nil {
+			t.Errorf("%s: %v", role, err)
+		}
+	}
+}

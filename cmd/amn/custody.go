@@ -332,7 +332,7 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 			}
 			d := escrow.Domain{ChainID: ch.ID, Contract: common.HexToAddress(o.Escrow)}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -442,7 +442,7 @@ func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 				return badInput(err)
 			}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -530,7 +530,7 @@ func newCustodyPendingCmd(co *custodyOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -627,7 +627,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				return badInput(err)
 			}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
