@@ -124,6 +124,7 @@ var Grants = []Grant{
 	{RoleAPI, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
 	{RoleAPI, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
 	{RoleAPI, "custody_approvals", "SELECT, INSERT, UPDATE (signature, created_at)"},
+	{RoleAPI, "indexer_observations", "SELECT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds), with the sweep jobs they cause.
