@@ -21,13 +21,14 @@ const (
 	RoleIndexer = "amn_indexer" // amn indexer (and its status and reconcile commands)
 	RoleWorker  = "amn_worker"  // amn worker (and amn admin sweep, which does the worker's job)
 	RoleSigner  = "amn_signer"  // amn signer
+	RoleCustody = "amn_custody" // amn custody enroll: the only writer of custodians
 	// Owner is the login itself, without SET ROLE: the owner of the schema, used only by
 	// `amn migrate` (and by `amn dev` to migrate and reset its own database).
 	Owner = "owner"
 )
 
 // Roles lists the roles of Grants, in the order docs/security.md shows them.
-var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner}
+var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner, RoleCustody}
 
 // ErrRole reports a login that cannot work as the role a process needs.
 var ErrRole = errors.New("cannot work as the database role")
@@ -121,8 +122,7 @@ var Grants = []Grant{
 	{RoleAPI, "signer_intents", "SELECT, INSERT (" + intentInsertColumns + ")"},
 	{RoleAPI, "signer_txs", "SELECT"},
 	{RoleAPI, "signer_audit", "SELECT"},
-	{RoleAPI, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
-	{RoleAPI, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
+	{RoleAPI, "custodians", "SELECT"},
 	{RoleAPI, "custody_approvals", "SELECT, INSERT, UPDATE (signature, created_at)"},
 	{RoleAPI, "indexer_observations", "SELECT"},
 
@@ -183,6 +183,11 @@ var Grants = []Grant{
 	{RoleSigner, "signer_txs", "SELECT, INSERT, UPDATE"},
 	{RoleSigner, "signer_audit", "SELECT, INSERT"},
 	{RoleSigner, "signer_leader", "SELECT, UPDATE (epoch, holder, taken_at)"},
+
+	// amn_custody (migration 00017): enrols custodians, whose hardware flag the signer trusts;
+	// nothing else.
+	{RoleCustody, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
+	{RoleCustody, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
 }
 
 // Column lists used by several roles.

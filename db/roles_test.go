@@ -266,6 +266,12 @@ var deniedTo = map[string][]string{
 		`UPDATE custody_approvals SET intent_id = '` + fxPending + `'`,
 		`UPDATE custodians SET address = '` + fxEvil + `'`,
 		`DELETE FROM custodians`,
+		// Enrolment is amn_custody's: the API cannot enrol a custodian or mark one hardware-held.
+		`UPDATE custodians SET hardware = true`,
+		`INSERT INTO custodians (address, hardware) VALUES ('` + fxEvil + `', true)`,
+		`INSERT INTO custody_challenges (challenge, custodian, chain_id, contract, expires_at)
+			VALUES ('\x` + strings.Repeat("01", 32) + `', '` + fxEvil + `', 56, '` + fxAddr + `', now() + interval '1 hour')`,
+		`UPDATE custody_challenges SET used_at = now()`,
 		// Not the indexer's or the worker's tables.
 		`INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind, state)
 			VALUES (56, '` + fxHash + `', '` + fxHash + `', 0, 1, 'transfer', 'credited')`,
@@ -277,6 +283,18 @@ var deniedTo = map[string][]string{
 		`UPDATE river_job SET state = 'completed'`,
 		`DELETE FROM river_leader`,
 		`SELECT nextval('deposit_exceptions_id_seq')`,
+	},
+	db.RoleCustody: {
+		// Enrolment only: no approvals, payments, books or intents.
+		`INSERT INTO custody_approvals (intent_id, signer, signature) VALUES ('` + fxPending + `', '` + fxEvil + `', '\x` + strings.Repeat("01", 65) + `')`,
+		`UPDATE custodians SET address = '` + fxEvil + `'`,
+		`DELETE FROM custodians`,
+		`DELETE FROM custody_challenges`,
+		`SELECT count(*) FROM payments`,
+		`SELECT count(*) FROM signer_intents`,
+		`INSERT INTO signer_intents (id, kind, chain_id, contract, token, recipient, amount, state)
+			VALUES (gen_random_uuid(), 'gas_topup', 56, '` + fxAddr + `', '` + fxAddr + `', '` + fxEvil + `', 1, 'pending')`,
+		`INSERT INTO river_job (kind, args) VALUES ('payment_sweep', '{}')`,
 	},
 	db.RoleIndexer: {
 		`UPDATE payments SET disputed_from = 'in_escrow' WHERE id = '` + fxPayment + `'`,
@@ -342,6 +360,12 @@ var allowedTo = map[string][]string{
 		`SELECT count(*) FROM signer_txs`,
 		`SELECT count(*) FROM signer_audit`,
 	},
+	db.RoleCustody: {
+		`UPDATE custodians SET hardware = true, label = 'vault', updated_at = now() WHERE address = '` + fxAddr + `'`,
+		`INSERT INTO custodians (address, hardware) VALUES ('` + fxEvil + `', true)`,
+		`INSERT INTO custody_challenges (challenge, custodian, chain_id, contract, expires_at)
+			VALUES ('\x` + strings.Repeat("01", 32) + `', '` + fxEvil + `', 56, '` + fxAddr + `', now() + interval '1 hour')`,
+	},
 	db.RoleIndexer: {
 		`UPDATE payments SET state = 'released', received = 100, updated_at = now() WHERE id = '` + fxPayment + `'`,
 		`INSERT INTO deposit_exceptions (payment_id, chain_id, token_address, amount, tx_hash, log_index, reason)
@@ -361,7 +385,7 @@ var allowedTo = map[string][]string{
 func TestEachRoleIsRefusedWhatItsTableDenies(t *testing.T) {
 	ctx := context.Background()
 	fixtures(t, dbtest.Pool(t))
-	for _, role := range []string{db.RoleAPI, db.RoleIndexer, db.RoleWorker} {
+	for _, role := range []string{db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleCustody} {
 		t.Run(role, func(t *testing.T) {
 			pool := dbtest.PoolAs(t, role)
 			var who string

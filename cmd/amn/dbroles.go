@@ -27,7 +27,7 @@ var commandRoles = map[string]string{
 	"amn migrate down":   db.Owner,
 	"amn dev":            db.Owner,
 	// What the API does or will do for operators: create payments and take the buyer's proof,
-	// ask for releases, refunds and top-ups, store enrolments and approvals, read the books.
+	// ask for releases, refunds and top-ups, store approvals, read the books.
 	"amn payments list":       db.RoleAPI,
 	"amn payments show":       db.RoleAPI,
 	"amn payments create":     db.RoleAPI,
@@ -37,7 +37,6 @@ var commandRoles = map[string]string{
 	"amn admin refund":        db.RoleAPI,
 	"amn admin topup":         db.RoleAPI,
 	"amn admin intents":       db.RoleAPI,
-	"amn custody enroll":      db.RoleAPI,
 	"amn custody list":        db.RoleAPI,
 	"amn custody pending":     db.RoleAPI,
 	"amn custody approve":     db.RoleAPI,
@@ -49,6 +48,8 @@ var commandRoles = map[string]string{
 	"amn indexer requeue":   db.RoleIndexer,
 	// The worker's sweep job, run by hand.
 	"amn admin sweep": db.RoleWorker,
+	// Enrolment: the only writer of custodians (whether one is hardware-held is its word).
+	"amn custody enroll": db.RoleCustody,
 }
 
 // roleOf is the database role cmd works as.
