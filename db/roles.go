@@ -127,11 +127,11 @@ var Grants = []Grant{
 	{RoleAPI, "indexer_observations", "SELECT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
-	// does (credits, sweeps, releases, refunds), with the sweep jobs they cause.
+	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
 	{RoleIndexer, "goose_db_version", "SELECT"},
 	{RoleIndexer, "river_migration", "SELECT"},
 	{RoleIndexer, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
-	{RoleIndexer, "payments", "SELECT, UPDATE (state, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
+	{RoleIndexer, "payments", "SELECT, UPDATE (state, disputed_from, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
 	{RoleIndexer, "payment_timeline", "SELECT, INSERT"},
 	{RoleIndexer, "deposit_exceptions", "SELECT, INSERT"},
 	{RoleIndexer, "deposit_exceptions_id_seq", "USAGE"},
@@ -141,7 +141,7 @@ var Grants = []Grant{
 	{RoleIndexer, "ledger_pending", "SELECT, INSERT, UPDATE (state, resolved_by)"},
 	{RoleIndexer, "indexer_checkpoints", "SELECT, INSERT, UPDATE (processed, processed_hash, halted, halt_reason, halted_at, status, updated_at)"},
 	{RoleIndexer, "indexer_blocks", "SELECT, INSERT, UPDATE (hash, parent_hash), DELETE"},
-	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op)"},
+	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op, transfer_id)"},
 	{RoleIndexer, "indexer_rescans", "SELECT, UPDATE (done_at)"},
 	{RoleIndexer, "river_job", "SELECT, INSERT, UPDATE (kind)"},
 	{RoleIndexer, "river_job_id_seq", "USAGE"},

@@ -297,7 +297,6 @@ var deniedTo = map[string][]string{
 		`INSERT INTO river_job (kind, args) VALUES ('payment_sweep', '{}')`,
 	},
 	db.RoleIndexer: {
-		`UPDATE payments SET disputed_from = 'in_escrow' WHERE id = '` + fxPayment + `'`,
 		`INSERT INTO payments (id) VALUES (gen_random_uuid())`,
 		`SELECT nextval('deposit_index_seq')`,
 		`INSERT INTO ledger_accounts (id, ledger, code) VALUES (gen_random_uuid(), 'bsc:USDT', 2)`,
@@ -368,6 +367,8 @@ var allowedTo = map[string][]string{
 	},
 	db.RoleIndexer: {
 		`UPDATE payments SET state = 'released', received = 100, updated_at = now() WHERE id = '` + fxPayment + `'`,
+		// The escrow's final Frozen event.
+		`UPDATE payments SET state = 'disputed', disputed_from = 'in_escrow', updated_at = now() WHERE id = '` + fxPayment + `'`,
 		`INSERT INTO deposit_exceptions (payment_id, chain_id, token_address, amount, tx_hash, log_index, reason)
 			VALUES ('` + fxPayment + `', 56, '', 1, '` + fxHash + `', 0, 'x')`,
 	},

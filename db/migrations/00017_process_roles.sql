@@ -7,6 +7,12 @@
 -- shows, never writes.
 GRANT SELECT ON indexer_observations TO amn_api;
 
+-- amn_indexer books the escrow's final Frozen event: the payment becomes disputed, remembering
+-- the state it was frozen from (payment.Service.Frozen). And `amn indexer requeue` links a
+-- requeued observation to the transfer it finally made.
+GRANT UPDATE (disputed_from) ON payments TO amn_indexer;
+GRANT UPDATE (transfer_id) ON indexer_observations TO amn_indexer;
+
 -- Custodians are enrolled by `amn custody enroll` alone, as amn_custody: whether a custodian is
 -- hardware-held is the enrolling command's word (it knows what device it talked to) and the
 -- signer's --custody-require-hardware counts approvals by it, so a compromised API host must not
@@ -37,4 +43,6 @@ REVOKE USAGE ON SCHEMA public FROM amn_custody;
 GRANT SELECT, INSERT ON custodians, custody_challenges TO amn_api;
 GRANT UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at) ON custodians TO amn_api;
 GRANT UPDATE (used_at) ON custody_challenges TO amn_api;
+REVOKE UPDATE (transfer_id) ON indexer_observations FROM amn_indexer;
+REVOKE UPDATE (disputed_from) ON payments FROM amn_indexer;
 REVOKE SELECT ON indexer_observations FROM amn_api;
