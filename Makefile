@@ -9,7 +9,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X github.com/amanat/amn/ops.Version=$(VERSION) -X github.com/amanat/amn/ops.Commit=$(COMMIT)
 FORGE   := node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 
-.PHONY: all setup build dev test go-test forge-test lint generate check-generated bench bench-indexer-full clean
+.PHONY: all setup build dev test go-test forge-test check-deploy lint generate check-generated bench bench-indexer-full clean
 
 all: build
 
@@ -23,14 +23,19 @@ build: setup
 dev: build
 	exec ./bin/amn dev
 
-## test: lint, generated-code freshness, Go tests (with -race) and forge tests.
-test: setup lint check-generated go-test forge-test
+## test: lint, generated-code freshness, the operator's kit, Go tests (with -race) and forge tests.
+test: setup lint check-generated check-deploy go-test forge-test
 
 go-test:
 	go test -race -count=1 -timeout 15m ./...
 
 forge-test:
 	@if ls escrow/contracts/*.sol >/dev/null 2>&1; then $(FORGE) test; else echo "forge-test: no contracts yet"; fi
+
+## check-deploy: the scrape configuration and the alert rules it loads are valid (go test ./deploy
+## checks that their jobs and metrics, and the dashboard's, are what the binary exports).
+check-deploy: setup
+	promtool check config deploy/prometheus/prometheus.yml
 
 lint: setup
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

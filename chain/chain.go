@@ -7,7 +7,6 @@ package chain
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/amanat/amn/kind"
 )
 
 // Chain is one network's static description.
@@ -43,7 +44,7 @@ func (c Chain) NativeLedger() string {
 }
 
 // ErrUnknownChain is returned for a chain key or id that is not configured.
-var ErrUnknownChain = errors.New("unknown chain")
+var ErrUnknownChain = kind.New(kind.Invalid, "unknown chain")
 
 // Mainnets are the built-in defaults (CHAINS.md).
 var Mainnets = []Chain{
@@ -73,7 +74,7 @@ func keys() string {
 
 // ErrWrongChain is returned when an endpoint serves another chain than the one configured:
 // crediting from it would be crediting the wrong money.
-var ErrWrongChain = errors.New("endpoint serves another chain")
+var ErrWrongChain = kind.New(kind.Invalid, "endpoint serves another chain")
 
 // Dial connects to an RPC endpoint and checks its chain id.
 func Dial(ctx context.Context, rpcURL string, want uint64) (*ethclient.Client, error) {

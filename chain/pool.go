@@ -22,6 +22,8 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/amanat/amn/kind"
 )
 
 // RPCMetrics are the pool's metrics, labelled by chain and endpoint (scheme and host only).
@@ -148,7 +150,7 @@ func batchRefused(err error) bool {
 }
 
 // ErrNoEndpoint is returned when no endpoint answered within the attempts.
-var ErrNoEndpoint = errors.New("no RPC endpoint answered")
+var ErrNoEndpoint = kind.New(kind.Unavailable, "no RPC endpoint answered")
 
 // retryAfterTransport remembers a 429's Retry-After for the endpoint.
 type retryAfterTransport struct {

@@ -19,10 +19,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/kind"
 )
 
 // ErrInvalid marks every validation error, so callers can tell bad input from failures.
-var ErrInvalid = errors.New("invalid setting")
+var ErrInvalid = kind.New(kind.Invalid, "invalid setting")
 
 // Setting describes one setting for errors, `config print` and the README's table.
 type Setting struct {

@@ -159,6 +159,9 @@ func (s *Service) Check(ctx context.Context, in *intent.Intent, a escrow.Approva
 	return s.CheckSigner(ctx, in, signer, o)
 }
 
+// maxTTLSkew allows for clocks of the requester and the custodian's machine that differ a little.
+const maxTTLSkew = 5 * time.Minute
+
 // CheckOpen says whether in takes approvals now: a release or refund, awaiting approvals, its
 // deadline at least o.Margin ahead.
 func (s *Service) CheckOpen(in *intent.Intent, o ApproveOptions) error {
@@ -176,8 +179,16 @@ func (s *Service) CheckOpen(in *intent.Intent, o ApproveOptions) error {
 	if margin <= 0 {
 		margin = time.Minute
 	}
-	if dl := time.Unix(in.Deadline, 0); !s.now().Add(margin).Before(dl) {
+	dl := time.Unix(in.Deadline, 0)
+	if !s.now().Add(margin).Before(dl) {
 		return refused(ErrExpired, "the intent's approvals were valid until %s; ask for a new release or refund", dl.UTC().Format(time.RFC3339))
+	}
+	// An approval outlives a rejection of its intent (a dispute, a limit) until its deadline: a
+	// custodian never signs one valid longer than intent.MaxTTL, whatever the row says. (The
+	// signer relies on it: it lifts a freeze only once every approval given before it expired.)
+	if limit := s.now().Add(intent.MaxTTL + maxTTLSkew); dl.After(limit) {
+		return refused(ErrNotApprovable, "the intent's approvals would stay valid until %s, more than %s from now; ask for a new release or refund",
+			dl.UTC().Format(time.RFC3339), intent.MaxTTL)
 	}
 	return nil
 }

@@ -25,24 +25,25 @@ import (
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer/intent"
 )
 
 // Errors. An enrolment or approval that is refused wraps ErrRefused and one of the others.
 var (
-	ErrRefused          = errors.New("refused")
-	ErrChallengeUnknown = errors.New("unknown enrolment challenge")
-	ErrChallengeUsed    = errors.New("enrolment challenge already used")
-	ErrChallengeExpired = errors.New("enrolment challenge expired")
-	ErrBadProof         = errors.New("enrolment proof does not verify")
-	ErrNotFound         = errors.New("custodian not enrolled")
-	ErrNotHardware      = errors.New("custodian is not enrolled as hardware-held")
-	ErrSoftwareKey      = errors.New("software keys are refused when hardware is required (AMN_CUSTODY_REQUIRE_HARDWARE=true)")
-	ErrWrongSignature   = errors.New("signature does not match the intent")
-	ErrNotCustodian     = errors.New("not a custodian of the escrow on chain")
-	ErrExpired          = errors.New("approval deadline passed")
-	ErrNotApprovable    = errors.New("intent takes no approvals now")
+	ErrRefused          = kind.New(kind.Refused, "refused")
+	ErrChallengeUnknown = kind.New(kind.NotFound, "unknown enrolment challenge")
+	ErrChallengeUsed    = kind.New(kind.Conflict, "enrolment challenge already used")
+	ErrChallengeExpired = kind.New(kind.Refused, "enrolment challenge expired")
+	ErrBadProof         = kind.New(kind.Refused, "enrolment proof does not verify")
+	ErrNotFound         = kind.New(kind.NotFound, "custodian not enrolled")
+	ErrNotHardware      = kind.New(kind.Refused, "custodian is not enrolled as hardware-held")
+	ErrSoftwareKey      = kind.New(kind.Refused, "software keys are refused when hardware is required (AMN_CUSTODY_REQUIRE_HARDWARE=true)")
+	ErrWrongSignature   = kind.New(kind.Refused, "signature does not match the intent")
+	ErrNotCustodian     = kind.New(kind.Refused, "not a custodian of the escrow on chain")
+	ErrExpired          = kind.New(kind.Refused, "approval deadline passed")
+	ErrNotApprovable    = kind.New(kind.Conflict, "intent takes no approvals now")
 )
 
 func refused(kind error, format string, args ...any) error {

@@ -259,6 +259,8 @@ func TestApproveRefusals(t *testing.T) {
 	in := releaseIntent(t, pool, time.Now().Add(time.Hour))
 	other := releaseIntent(t, pool, time.Now().Add(2*time.Hour)) // other terms: another deadline
 	expired := releaseIntent(t, pool, time.Now().Add(30*time.Second))
+	// A row written past the requester's cap (a forged or edited intent): valid for a week.
+	lasting := releaseIntent(t, pool, time.Now().Add(7*24*time.Hour))
 	sign := func(s hwwallet.Signer, in *intent.Intent) escrow.Approval {
 		m, _ := in.Message()
 		a, err := s.SignApproval(ctx, hwwallet.DefaultPath, in.Domain(), m)
@@ -290,6 +292,7 @@ func TestApproveRefusals(t *testing.T) {
 		{"software key, hardware required", in, sign(soft, in), custody.ApproveOptions{RequireHardware: true}, custody.ErrSoftwareKey, "Trezor"},
 		{"software-enrolled custodian, hardware required", in, sign(soft, in), custody.ApproveOptions{Hardware: true, RequireHardware: true}, custody.ErrNotHardware, "software key"},
 		{"expired", expired, sign(hw, expired), custody.ApproveOptions{Hardware: true}, custody.ErrExpired, "valid until"},
+		{"valid for a week", lasting, sign(hw, lasting), custody.ApproveOptions{Hardware: true}, custody.ErrNotApprovable, "more than 24h0m0s from now"},
 		{"not on chain", in, sign(hw, in), custody.ApproveOptions{Hardware: true, OnChain: &custody.OnChain{ChainID: 56, Contract: dom.Contract,
 			Custodians: []common.Address{softAddr}, Threshold: 1}}, custody.ErrNotCustodian, "not among the 1 custodians"},
 	} {

@@ -19,10 +19,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/kind"
 )
 
 // ErrBadURL reports a database URL that cannot be parsed; it is a configuration error.
-var ErrBadURL = errors.New("malformed database URL")
+var ErrBadURL = kind.New(kind.Invalid, "malformed database URL")
 
 // ParseURL checks that raw is a PostgreSQL connection URL pgx understands and returns its config.
 // The error never contains the URL itself, which may carry a password.

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/kind"
 )
 
 // The database roles, one per process (docs/security.md). Each is NOLOGIN: a login user is made a
@@ -31,7 +33,7 @@ const (
 var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner, RoleCustody}
 
 // ErrRole reports a login that cannot work as the role a process needs.
-var ErrRole = errors.New("cannot work as the database role")
+var ErrRole = kind.New(kind.Refused, "cannot work as the database role")
 
 // OpenAs is Open for a process that works as role: every connection of the pool runs SET ROLE
 // role before it is used, so the login user must be role or a member of it. With Owner it is Open.

@@ -12,12 +12,13 @@ package hd
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/tyler-smith/go-bip32"
+
+	"github.com/amanat/amn/kind"
 )
 
 const (
@@ -33,13 +34,13 @@ const (
 
 var (
 	// ErrIndexOutOfRange: an address index must be < 2^31 (non-hardened).
-	ErrIndexOutOfRange = errors.New("hd: address index out of range (must be < 2^31)")
+	ErrIndexOutOfRange = kind.New(kind.Invalid, "hd: address index out of range (must be < 2^31)")
 	// ErrInvalidExtendedKey: the string is not a well-formed BIP32 extended key.
-	ErrInvalidExtendedKey = errors.New("hd: invalid extended key")
+	ErrInvalidExtendedKey = kind.New(kind.Invalid, "hd: invalid extended key")
 	// ErrPrivateKeyGiven: an extended private key was given where only an xpub belongs.
-	ErrPrivateKeyGiven = errors.New("hd: got an extended private key; give the account xpub only")
+	ErrPrivateKeyGiven = kind.New(kind.Invalid, "hd: got an extended private key; give the account xpub only")
 	// ErrNotAccountXpub: the xpub is well formed but not an account-level key (depth 3, hardened).
-	ErrNotAccountXpub = errors.New("hd: not an account-level xpub (want m/44'/60'/0')")
+	ErrNotAccountXpub = kind.New(kind.Invalid, "hd: not an account-level xpub (want m/44'/60'/0')")
 )
 
 // Path is the BIP44 derivation path of the address with index i.

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -97,7 +98,7 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	if got, err := pay.Get(ctx, p.ID); err != nil || got.State != payment.Disputed || got.DisputedFrom != payment.InEscrow {
 		t.Fatalf("after the Funded and Frozen events are final: %v, want disputed from in_escrow (%v)", got, err)
 	}
-	escrowAcct, err := ledger.New(pool).Account(ctx, payment.EscrowAccount(p.Ledger))
+	escrowAcct, err := ledger.New(pool).Account(ctx, chart.Escrow(p.Ledger))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +107,31 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	}
 	if kinds := e.escrowObservations(); len(kinds) != 2 || kinds[0] != "escrow_funded:applied" || kinds[1] != "escrow_frozen:applied" {
 		t.Errorf("escrow observations %v, want funded and frozen applied (and none for the front-runner or the stranger)", kinds)
+	}
+	// The books agree with the chain: the escrow account holds what the payment's escrow holds.
+	// The contract holds 2,000 more (the front-runner's and the stranger's escrows): stray, not
+	// ours, and no mismatch an attacker could raise at will.
+	rec, err := e.ix.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Mismatches) != 0 {
+		t.Errorf("reconcile with strangers' escrows in the contract: %+v", rec.Mismatches)
+	}
+	if got := rec.Stray["USDT"]; got == nil || got.Int64() != 2_000 {
+		t.Errorf("stray in the escrow contract %v, want USDT 2000", rec.Stray)
+	}
+	// The books lose track of the escrow (a forged ledger transfer out of it): a mismatch.
+	if _, err := pool.Exec(ctx, `UPDATE ledger_accounts SET credits_posted = credits_posted - 1 WHERE id = $1`,
+		chart.Escrow(p.Ledger)); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = e.ix.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Mismatches) != 1 || rec.Mismatches[0].What != "escrow" || rec.Mismatches[0].Diff.Int64() != 1 {
+		t.Errorf("reconcile after the books lost 1 unit of the escrow: %+v", rec.Mismatches)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -52,7 +53,7 @@ type Options struct {
 
 // ErrHalted is returned while crediting on the chain is halted: a reorg reached a credited
 // observation, and only an operator may decide what happens next (Resume).
-var ErrHalted = errors.New("indexer halted")
+var ErrHalted = kind.New(kind.Unavailable, "indexer halted")
 
 // Indexer follows one chain: it fetches ranges of blocks and their logs, matches them against
 // the watch set, records observations (pending ledger transfers through package payment),

@@ -2,7 +2,6 @@ package indexer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -12,10 +11,12 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Mismatch is one address whose balance on chain differs from the books.
@@ -37,11 +38,15 @@ type Reconciliation struct {
 	Checked    int                 `json:"checked"`
 	Mismatches []Mismatch          `json:"mismatches"`
 	Difference map[string]*big.Int `json:"difference"` // token → sum of |on chain − ledger|
+	// Stray is what the escrow contract holds beyond our payments' open escrows, per token:
+	// escrows others funded (anyone may call fund), tokens sent to the contract. Not ours, not a
+	// difference; shown so that nobody mistakes it for one.
+	Stray map[string]*big.Int `json:"stray,omitempty"`
 }
 
 // ErrNotReconcilable is returned while the books cannot be compared yet (nothing final, or final
 // observations not credited yet).
-var ErrNotReconcilable = errors.New("not reconcilable yet")
+var ErrNotReconcilable = kind.New(kind.Unavailable, "not reconcilable yet")
 
 type reconcileRow struct {
 	pid     string
@@ -52,11 +57,12 @@ type reconcileRow struct {
 }
 
 // Reconcile compares, at the highest block that is both final and fully credited, the token (or
-// native) balance of every deposit address that was credited or is still watched, and the escrow
-// contract's balance of every token, with the ledger's posted balances; it exports the summed
+// native) balance of every deposit address that was credited or is still watched, and what our
+// payments' open escrows hold in the escrow contract (reconcileEscrow), with the ledger's posted
+// balances; it exports the summed
 // absolute difference per token as amn_reconcile_difference and returns the mismatches. A native
 // deposit's books are its deposit account plus the gas the worker booked as left there (the
-// sweep's dust, intent.GasHeldAccount in the chain's native ledger).
+// sweep's dust, chart.GasHeld in the chain's native ledger).
 func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	r := Reconciliation{Chain: ix.cfg.Key, Difference: map[string]*big.Int{}}
 	if err := ix.heads.Poll(ctx); err != nil {
@@ -92,24 +98,6 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	if err != nil {
 		return r, err
 	}
-	// The escrow contract holds each ledger's escrow account.
-	if ix.cfg.Escrow != (common.Address{}) {
-		rows, err := ix.store.pool.Query(ctx, `SELECT DISTINCT ledger, token_address FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
-		if err != nil {
-			return r, err
-		}
-		ledgers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reconcileRow, error) {
-			var x reconcileRow
-			var tok string
-			err := row.Scan(&x.ledger, &tok)
-			x.token, x.deposit, x.acct = common.HexToAddress(tok), ix.cfg.Escrow, payment.EscrowAccount(x.ledger)
-			return x, err
-		})
-		if err != nil {
-			return r, err
-		}
-		deps = append(deps, ledgers...)
-	}
 	books := ledger.New(ix.store.pool)
 	const batch = 100
 	for start := 0; start < len(deps); start += batch {
@@ -122,7 +110,7 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 		for _, x := range part {
 			ids = append(ids, x.acct)
 			if x.pid != "" && x.token == chain.NativeToken {
-				ids = append(ids, intent.GasHeldAccount(ix.cfg.NativeLedger(), x.deposit))
+				ids = append(ids, chart.GasHeld(ix.cfg.NativeLedger(), x.deposit))
 			}
 		}
 		accts, err := books.Accounts(ctx, ids...)
@@ -135,7 +123,7 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 				posted.Set(a.Balance().Posted)
 			}
 			if x.pid != "" && x.token == chain.NativeToken {
-				if a, ok := accts[intent.GasHeldAccount(ix.cfg.NativeLedger(), x.deposit)]; ok {
+				if a, ok := accts[chart.GasHeld(ix.cfg.NativeLedger(), x.deposit)]; ok {
 					posted.Add(posted, a.Balance().Posted)
 				}
 			}
@@ -155,6 +143,11 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 			r.Mismatches = append(r.Mismatches, Mismatch{Chain: ix.cfg.Key, Token: sym, Address: x.deposit, What: what,
 				PaymentID: x.pid, OnChain: onChain[i], Ledger: posted, Diff: diff})
 			r.Difference[sym].Add(r.Difference[sym], new(big.Int).Abs(diff))
+		}
+	}
+	if ix.cfg.Escrow != (common.Address{}) {
+		if err := ix.reconcileEscrow(ctx, &r, books, at); err != nil {
+			return r, err
 		}
 	}
 	syms := make([]string, 0, len(r.Difference))
@@ -179,6 +172,150 @@ func symbolOf(ledgerName string) string {
 }
 
 var balanceOfSelector = hexutil.MustDecode("0x70a08231")
+
+// escrowHeld are the payment states in which a payment's escrow may be open on chain.
+var escrowHeld = []string{string(payment.Sweeping), string(payment.InEscrow), string(payment.ReleasePending),
+	string(payment.Releasing), string(payment.RefundPending), string(payment.Refunding), string(payment.Disputed)}
+
+// reconcileEscrow compares each ledger's escrow account with the sum of our payments' open
+// escrows on chain at block n (AmnEscrow.escrows of each payment that may hold one), and that sum
+// with the contract's balance of the token. Anyone may fund an escrow of their own or send tokens
+// to the contract, so the balance is not compared with the books: what it holds beyond our escrows
+// is reported as stray; holding less than our escrows is a mismatch.
+func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books *ledger.Ledger, n uint64) error {
+	rows, err := ix.store.pool.Query(ctx, `SELECT ledger, token_address, escrow_id FROM payments
+		WHERE chain_id = $1 AND escrow_id IS NOT NULL AND state = ANY($2) ORDER BY deposit_index`, ix.cfg.ID, escrowHeld)
+	if err != nil {
+		return err
+	}
+	type held struct {
+		ledger string
+		token  common.Address
+		id     common.Hash
+	}
+	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (held, error) {
+		var h held
+		var tok, id string
+		err := row.Scan(&h.ledger, &tok, &id)
+		h.token, h.id = common.HexToAddress(tok), common.HexToHash(id)
+		return h, err
+	})
+	if err != nil {
+		return err
+	}
+	rows, err = ix.store.pool.Query(ctx, `SELECT DISTINCT ledger, token_address FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
+	if err != nil {
+		return err
+	}
+	ledgers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reconcileRow, error) {
+		var x reconcileRow
+		var tok string
+		err := row.Scan(&x.ledger, &tok)
+		x.token, x.deposit, x.acct = common.HexToAddress(tok), ix.cfg.Escrow, chart.Escrow(x.ledger)
+		return x, err
+	})
+	if err != nil || len(ledgers) == 0 {
+		return err
+	}
+	ours := map[string]*big.Int{}
+	for _, x := range ledgers {
+		ours[x.ledger] = new(big.Int)
+	}
+	const batch = 100
+	for start := 0; start < len(open); start += batch {
+		part := open[start:min(start+batch, len(open))]
+		ids := make([]common.Hash, len(part))
+		for i, h := range part {
+			ids[i] = h.id
+		}
+		recs, err := ix.escrowRecords(ctx, ids, n)
+		if err != nil {
+			return err
+		}
+		for i, h := range part {
+			if recs[i].open && ours[h.ledger] != nil {
+				ours[h.ledger].Add(ours[h.ledger], recs[i].amount)
+			}
+		}
+	}
+	balances, err := ix.balances(ctx, ledgers, n)
+	if err != nil {
+		return err
+	}
+	ids := make([]ledger.ID, len(ledgers))
+	for i, x := range ledgers {
+		ids[i] = x.acct
+	}
+	accts, err := books.Accounts(ctx, ids...)
+	if err != nil {
+		return err
+	}
+	for i, x := range ledgers {
+		sym := symbolOf(x.ledger)
+		if r.Difference[sym] == nil {
+			r.Difference[sym] = new(big.Int)
+		}
+		posted := new(big.Int)
+		if a, ok := accts[x.acct]; ok {
+			posted.Set(a.Balance().Posted)
+		}
+		r.Checked++
+		if diff := new(big.Int).Sub(ours[x.ledger], posted); diff.Sign() != 0 {
+			r.Mismatches = append(r.Mismatches, Mismatch{Chain: ix.cfg.Key, Token: sym, Address: ix.cfg.Escrow, What: "escrow",
+				OnChain: ours[x.ledger], Ledger: posted, Diff: diff})
+			r.Difference[sym].Add(r.Difference[sym], new(big.Int).Abs(diff))
+		}
+		switch extra := new(big.Int).Sub(balances[i], ours[x.ledger]); extra.Sign() {
+		case 1:
+			if r.Stray == nil {
+				r.Stray = map[string]*big.Int{}
+			}
+			r.Stray[sym] = extra
+		case -1:
+			r.Mismatches = append(r.Mismatches, Mismatch{Chain: ix.cfg.Key, Token: sym, Address: ix.cfg.Escrow, What: "escrow balance",
+				OnChain: balances[i], Ledger: ours[x.ledger], Diff: extra})
+			r.Difference[sym].Add(r.Difference[sym], new(big.Int).Abs(extra))
+		}
+	}
+	return nil
+}
+
+type escrowRecord struct {
+	open   bool
+	amount *big.Int
+}
+
+// escrowRecords reads AmnEscrow.escrows of each id at block n in one batch.
+func (ix *Indexer) escrowRecords(ctx context.Context, ids []common.Hash, n uint64) ([]escrowRecord, error) {
+	esc, err := bindings.AmnEscrowMetaData.GetAbi()
+	if err != nil {
+		return nil, err
+	}
+	raw := make([]hexutil.Bytes, len(ids))
+	elems := make([]rpc.BatchElem, len(ids))
+	block := hexutil.EncodeUint64(n)
+	for i, id := range ids {
+		data, err := esc.Pack("escrows", id)
+		if err != nil {
+			return nil, err
+		}
+		elems[i] = rpc.BatchElem{Method: "eth_call", Args: []any{map[string]any{"to": ix.cfg.Escrow, "data": hexutil.Bytes(data)}, block}, Result: &raw[i]}
+	}
+	if err := ix.rpc.Batch(ctx, n, elems); err != nil {
+		return nil, err
+	}
+	out := make([]escrowRecord, len(ids))
+	for i := range ids {
+		v, err := esc.Unpack("escrows", raw[i])
+		if err != nil || len(v) != 7 {
+			return nil, fmt.Errorf("escrows(%s) at block %d: %d values, %v", ids[i].Hex(), n, len(v), err)
+		}
+		status, _ := v[2].(uint8)
+		amount, _ := v[6].(*big.Int)
+		out[i] = escrowRecord{open: status == 1, amount: amount}
+	}
+	return out, nil
+}
 
 // balances reads each row's token (or native) balance at block n in one batch.
 func (ix *Indexer) balances(ctx context.Context, rows []reconcileRow, n uint64) ([]*big.Int, error) {

@@ -8,8 +8,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // A native deposit keeps the dust of its sweep's gas top-up; once the worker has booked it (the
@@ -42,13 +42,13 @@ func TestReconcileCountsGasLeftAtNativeDeposits(t *testing.T) {
 	tank := common.HexToAddress("0x00000000000000000000000000000000000007a4")
 	books := ledger.New(pool)
 	if _, err := books.CreateAccounts(ctx,
-		ledger.Account{ID: intent.GasTankAccount(name, tank), Ledger: name, Code: ledger.CodeGas},
-		ledger.Account{ID: intent.GasHeldAccount(name, p.Deposit), Ledger: name, Code: ledger.CodeGasHeld, Flags: ledger.DebitsMustNotExceedCredits},
+		ledger.Account{ID: chart.GasTank(name, tank), Ledger: name, Code: ledger.CodeGas},
+		ledger.Account{ID: chart.GasHeld(name, p.Deposit), Ledger: name, Code: ledger.CodeGasHeld, Flags: ledger.DebitsMustNotExceedCredits},
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := books.Transfer(ctx, ledger.Transfer{ID: ledger.NewID(), DebitAccountID: intent.GasTankAccount(name, tank),
-		CreditAccountID: intent.GasHeldAccount(name, p.Deposit), Amount: big.NewInt(dust), Code: intent.CodeGasTopup}); err != nil {
+	if _, err := books.Transfer(ctx, ledger.Transfer{ID: ledger.NewID(), DebitAccountID: chart.GasTank(name, tank),
+		CreditAccountID: chart.GasHeld(name, p.Deposit), Amount: big.NewInt(dust), Code: chart.CodeGasTopup}); err != nil {
 		t.Fatal(err)
 	}
 	if rec, err := e.ix.Reconcile(ctx); err != nil || len(rec.Mismatches) != 0 {

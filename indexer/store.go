@@ -15,6 +15,7 @@ import (
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -31,7 +32,7 @@ type Checkpoint struct {
 
 // ErrCheckpointMoved is returned when another process moved the checkpoint under us: two indexers
 // on one chain.
-var ErrCheckpointMoved = errors.New("indexer checkpoint moved by another process")
+var ErrCheckpointMoved = kind.New(kind.Conflict, "indexer checkpoint moved by another process")
 
 // Observation states (the observation_state enum).
 const (

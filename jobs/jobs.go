@@ -89,8 +89,11 @@ func (w *ExpirePaymentsWorker) Work(ctx context.Context, _ *river.Job[ExpirePaym
 
 // Config is what the worker role's client needs.
 type Config struct {
-	Pool        *pgxpool.Pool
-	Log         *slog.Logger
+	Pool *pgxpool.Pool
+	Log  *slog.Logger
+	// QueueLog receives River's own log (client started and stopped, the producers' job counts
+	// every 5 s); nil means Log. amn dev gives it only warnings and errors unless --verbose.
+	QueueLog    *slog.Logger
 	Registry    prometheus.Registerer
 	MaxWorkers  int           // concurrent jobs; 0 means 10
 	ExpireEvery time.Duration // period of ledger_expire_pending and payment_expire; 0 means one minute
@@ -111,6 +114,9 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 	}
 	if c.ExpireEvery == 0 {
 		c.ExpireEvery = time.Minute
+	}
+	if c.QueueLog == nil {
+		c.QueueLog = c.Log
 	}
 	expired := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "amn_ledger_pending_expired_total", Help: "Pending ledger transfers voided because their timeout passed.",
@@ -145,7 +151,7 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 		queues[payment.SweepQueue] = river.QueueConfig{MaxWorkers: 2}
 	}
 	client, err := river.NewClient(riverpgxv5.New(c.Pool), &river.Config{
-		Logger:  c.Log,
+		Logger:  c.QueueLog,
 		Queues:  queues,
 		Workers: workers,
 		// River's nightly REINDEX of its job table needs the table's owner; the worker works as

@@ -1,11 +1,13 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"math/big"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,5 +139,49 @@ func TestWorkerExpiresOverduePayments(t *testing.T) {
 			t.Fatalf("payment still %s after 30s", got.State)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a log destination several goroutines write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// River's own lines go to QueueLog, not to Log: amn dev quiets them there without quieting the
+// jobs' own lines.
+func TestRiverLogsToQueueLog(t *testing.T) {
+	ctx := context.Background()
+	var own, queue lockedBuffer
+	client, err := jobs.NewClient(jobs.Config{Pool: dbtest.Pool(t), Registry: prometheus.NewRegistry(), ExpireEvery: time.Hour,
+		Log: slog.New(slog.NewTextHandler(&own, nil)), QueueLog: slog.New(slog.NewTextHandler(&queue, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := client.Stop(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(queue.String(), "River client started") {
+		t.Errorf("River's start is not in QueueLog:\n%s", queue.String())
+	}
+	if strings.Contains(own.String(), "River client") {
+		t.Errorf("River's lines reach Log:\n%s", own.String())
 	}
 }

@@ -1,8 +1,9 @@
 package ledger
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/amanat/amn/kind"
 )
 
 // Error kinds. Test for them with errors.Is; the concrete error (a *TransferError or an
@@ -10,32 +11,32 @@ import (
 var (
 	// ErrInvalid: the request itself is malformed (zero id, amount ≤ 0, debit = credit, bad
 	// flag combination, open linked chain, …). Retrying cannot help.
-	ErrInvalid = errors.New("invalid request")
+	ErrInvalid = kind.New(kind.Invalid, "invalid request")
 	// ErrIDReused: the id is already recorded with different content.
-	ErrIDReused = errors.New("id already used with different content")
+	ErrIDReused = kind.New(kind.Conflict, "id already used with different content")
 	// ErrAccountNotFound: a transfer names an account that does not exist.
-	ErrAccountNotFound = errors.New("account not found")
+	ErrAccountNotFound = kind.New(kind.NotFound, "account not found")
 	// ErrLedgerMismatch: the two accounts (or the transfer's Ledger) are in different ledgers.
-	ErrLedgerMismatch = errors.New("ledger mismatch")
+	ErrLedgerMismatch = kind.New(kind.Invalid, "ledger mismatch")
 	// ErrInsufficientFunds: the debit would break DebitsMustNotExceedCredits.
-	ErrInsufficientFunds = errors.New("insufficient funds")
+	ErrInsufficientFunds = kind.New(kind.Refused, "insufficient funds")
 	// ErrExceedsDebits: the credit would break CreditsMustNotExceedDebits.
-	ErrExceedsDebits = errors.New("credits would exceed debits")
+	ErrExceedsDebits = kind.New(kind.Refused, "credits would exceed debits")
 	// ErrPendingNotFound: PendingID names no pending transfer.
-	ErrPendingNotFound = errors.New("pending transfer not found")
+	ErrPendingNotFound = kind.New(kind.NotFound, "pending transfer not found")
 	// ErrPendingMismatch: a post/void names accounts, a ledger or a code other than the pending
 	// transfer's.
-	ErrPendingMismatch = errors.New("does not match the pending transfer")
+	ErrPendingMismatch = kind.New(kind.Invalid, "does not match the pending transfer")
 	// ErrAlreadyResolved: the pending transfer was already posted or voided.
-	ErrAlreadyResolved = errors.New("pending transfer already resolved")
+	ErrAlreadyResolved = kind.New(kind.Conflict, "pending transfer already resolved")
 	// ErrPendingExpired: the pending transfer's timeout has passed (it is, or will be, voided).
-	ErrPendingExpired = errors.New("pending transfer expired")
+	ErrPendingExpired = kind.New(kind.Conflict, "pending transfer expired")
 	// ErrExceedsPending: a post asks for more than the pending amount.
-	ErrExceedsPending = errors.New("amount exceeds the pending amount")
+	ErrExceedsPending = kind.New(kind.Invalid, "amount exceeds the pending amount")
 	// ErrLinkedEventFailed: another transfer of the same linked chain failed.
-	ErrLinkedEventFailed = errors.New("another transfer of the linked chain failed")
+	ErrLinkedEventFailed = kind.New(kind.Conflict, "another transfer of the linked chain failed")
 	// ErrTransferNotFound: no transfer has the id (lookups).
-	ErrTransferNotFound = errors.New("transfer not found")
+	ErrTransferNotFound = kind.New(kind.NotFound, "transfer not found")
 )
 
 // TransferError says which transfer of a batch failed, and on which account if one is to blame.

@@ -2,11 +2,13 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -37,4 +39,28 @@ func Heartbeat(ctx context.Context, pool *pgxpool.Pool, role string, interval ti
 			beat()
 		}
 	}
+}
+
+// Seen is the latest heartbeat of some roles.
+type Seen struct {
+	Role, Instance, Version string
+	At                      time.Time
+}
+
+// lastSeenSQL reads the freshest heartbeat among the given roles.
+const lastSeenSQL = `SELECT role, instance, version, seen_at FROM process_heartbeat
+	WHERE role = ANY($1) ORDER BY seen_at DESC LIMIT 1`
+
+// LastSeen returns the freshest heartbeat written by a process of one of the roles, and false
+// when none ever ran against this database.
+func LastSeen(ctx context.Context, pool *pgxpool.Pool, roles ...string) (Seen, bool, error) {
+	var s Seen
+	err := pool.QueryRow(ctx, lastSeenSQL, roles).Scan(&s.Role, &s.Instance, &s.Version, &s.At)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Seen{}, false, nil
+	}
+	if err != nil {
+		return Seen{}, false, err
+	}
+	return s, true, nil
 }

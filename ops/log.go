@@ -136,3 +136,24 @@ func maskAttr(a slog.Attr) slog.Attr {
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }
+
+// AtLeast returns a logger writing to the same place as log, but only records of level or
+// above: `amn dev` gives River this, so that its routine lines (producer job counts every 5 s)
+// stay out of the deal's story while its warnings and errors do not.
+func AtLeast(log *slog.Logger, level slog.Level) *slog.Logger {
+	return slog.New(minLevel{log.Handler(), level})
+}
+
+type minLevel struct {
+	h     slog.Handler
+	level slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.level && m.h.Enabled(ctx, l)
+}
+func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+func (m minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{m.h.WithAttrs(attrs), m.level}
+}
+func (m minLevel) WithGroup(name string) slog.Handler { return minLevel{m.h.WithGroup(name), m.level} }

@@ -2,6 +2,7 @@ package ops_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,3 +67,18 @@ func TestLoggerMasksURLsEverywhere(t *testing.T) {
 type stringer string
 
 func (s stringer) String() string { return string(s) }
+
+// AtLeast drops what is below its level and keeps the rest, attributes included.
+func TestAtLeast(t *testing.T) {
+	var b bytes.Buffer
+	log := ops.AtLeast(ops.NewLogger(&b, "text", slog.LevelDebug), slog.LevelWarn).With("component", "river")
+	log.Info("producer: Producer job counts", "queue", "default")
+	log.Warn("job queue slow")
+	out := b.String()
+	if strings.Contains(out, "Producer job counts") || !strings.Contains(out, "job queue slow") || !strings.Contains(out, "component=river") {
+		t.Fatalf("logged:\n%s", out)
+	}
+	if ops.AtLeast(ops.NewLogger(&b, "text", slog.LevelError), slog.LevelWarn).Enabled(context.Background(), slog.LevelWarn) {
+		t.Fatal("AtLeast lowered the logger's own level")
+	}
+}

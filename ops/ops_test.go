@@ -108,6 +108,37 @@ func TestHeartbeatWritesAndRefreshes(t *testing.T) {
 	<-done
 }
 
+// LastSeen finds the freshest heartbeat of the roles asked for, and nothing for a role that never
+// ran.
+func TestLastSeen(t *testing.T) {
+	pool := dbtest.Pool(t)
+	ctx := context.Background()
+	if _, found, err := ops.LastSeen(ctx, pool, "never-ran"); err != nil || found {
+		t.Fatalf("a role that never ran: found %v, %v", found, err)
+	}
+	hctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { ops.Heartbeat(hctx, pool, "worker", time.Hour, quiet); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s, found, err := ops.LastSeen(ctx, pool, "never-ran", "worker")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found {
+			if s.Role != "worker" || s.Version != ops.Version || time.Since(s.At) > time.Minute {
+				t.Fatalf("seen %+v", s)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the worker's heartbeat is not seen")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestRegistryHasBuildInfo(t *testing.T) {
 	mfs, err := ops.NewRegistry().Gather()
 	if err != nil {

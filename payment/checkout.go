@@ -1,7 +1,6 @@
 package payment
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/kind"
 )
 
 // CheckoutRequest is what the API knows about a payment when it shows the buyer how to pay.
@@ -63,7 +63,7 @@ const (
 )
 
 // ErrInvalidCheckout is matched (errors.Is) by every *InvalidCheckoutError.
-var ErrInvalidCheckout = errors.New("payment: invalid checkout")
+var ErrInvalidCheckout = kind.New(kind.Invalid, "payment: invalid checkout")
 
 // InvalidCheckoutError says which input of a CheckoutRequest is wrong and why.
 type InvalidCheckoutError struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
@@ -98,7 +99,7 @@ func TestSweptBooksOnlyThePaymentsOwnFunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sweep.Amount.Int64() != 1_000_000 || sweep.DebitAccountID != p.DepositAcct || sweep.CreditAccountID != payment.EscrowAccount(p.Ledger) {
+	if sweep.Amount.Int64() != 1_000_000 || sweep.DebitAccountID != p.DepositAcct || sweep.CreditAccountID != chart.Escrow(p.Ledger) {
 		t.Errorf("sweep transfer %s from %s to %s, want 1000000 deposit → escrow", sweep.Amount, sweep.DebitAccountID, sweep.CreditAccountID)
 	}
 	// The same event again (the indexer reading the block again) changes nothing.

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/escrow"
@@ -209,7 +210,7 @@ func newMemSystem() *memSystem {
 	p := &Payment{ID: memPaymentID, ChainID: exploreChain, Ledger: "explore:USDT", Token: common.HexToAddress("0x55d398326f99059fF775485246999027B3197955"),
 		Decimals: 18, Amount: big.NewInt(mDue), Fee: new(big.Int), Commission: big.NewInt(mCommission), Tolerance: big.NewInt(mTolerance),
 		Received: new(big.Int), PendingAmount: new(big.Int), State: AwaitingPayment, ExpiresAt: exploreT0.Add(time.Hour),
-		DepositAcct: depositAccount(memPaymentID), BuyerAddress: common.HexToAddress("0xb0")}
+		DepositAcct: chart.PaymentDeposit(memPaymentID), BuyerAddress: common.HexToAddress("0xb0")}
 	sys := &memSystem{p: p, now: exploreT0, timeline: 1, accounts: map[ledger.ID]ledger.AccountFlags{}}
 	for _, a := range paymentAccounts(p.Ledger, p.ID) {
 		sys.accounts[a.ID] = a.Flags
@@ -371,7 +372,7 @@ type bookRow struct {
 func seenOf(p *Payment, rows []bookRow, timeline int, job bool) seen {
 	s := seen{state: p.State, from: p.DisputedFrom, received: p.Received.Int64(), pending: p.PendingAmount.Int64(),
 		pendingCount: p.PendingCount, late: p.PaidLate, timeline: timeline, job: job}
-	escrow := escrowAccount(p.Ledger)
+	escrow := chart.Escrow(p.Ledger)
 	for _, r := range rows {
 		switch {
 		case r.void:

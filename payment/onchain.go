@@ -130,7 +130,3 @@ func (f EscrowFunded) matches(p *Payment) string {
 	}
 	return ""
 }
-
-// EscrowAccount is the ledger account of the money a ledger (chain:token) holds in the AmnEscrow
-// contract, for reconciliation against the contract's balance.
-func EscrowAccount(ledgerName string) ledger.ID { return escrowAccount(ledgerName) }

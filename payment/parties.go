@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 )
 
@@ -47,10 +47,10 @@ const (
 )
 
 // ErrUnproven is matched (errors.Is) by every *PartyError.
-var ErrUnproven = errors.New("party not proven by its wallet")
+var ErrUnproven = kind.New(kind.Refused, "party not proven by its wallet")
 
 // ErrBuyerFixed: the payment's refund address was already fixed at checkout.
-var ErrBuyerFixed = errors.New("the payment's buyer is already proven")
+var ErrBuyerFixed = kind.New(kind.Conflict, "the payment's buyer is already proven")
 
 // PartyError says which party of a payment is not proven by its wallet, and why.
 type PartyError struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
 )
@@ -223,7 +224,7 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 		ref := ComputeReference(n.RequestID, n.Salt, addr.Hex())
 		id = ledger.NewID()
 		name := n.ChainKey + ":" + n.TokenSymbol
-		acct := depositAccount(id)
+		acct := chart.PaymentDeposit(id)
 		if _, err := ledger.New(s.pool).WithTx(tx).CreateAccounts(ctx, paymentAccounts(name, id)...); err != nil {
 			return err
 		}
@@ -253,34 +254,14 @@ func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 	return s.Get(ctx, id)
 }
 
-// The payment's ledger accounts. Money moves from the debit account to the credit account. Each
-// payment has its own "outside" account: where its money comes from and goes to outside the
-// books, so it alone may run "negative". It is per payment rather than one per ledger so that
-// detections and credits of different payments never queue on one hot row; the ledger-wide
-// outside position is the sum of these accounts (code world). Escrow and platform fees are one
-// account per ledger: the contract's holdings and the platform's income. Ids are derived from
-// names, so opening them twice is a no-op.
-func outsideAccount(p ledger.ID) ledger.ID {
-	return ledger.DeriveID("payment/outside\x00" + p.String())
-}
-func escrowAccount(ledgerName string) ledger.ID {
-	return ledger.DeriveID("payment/escrow\x00" + ledgerName)
-}
-func feesAccount(ledgerName string) ledger.ID {
-	return ledger.DeriveID("payment/fees\x00" + ledgerName)
-}
-func depositAccount(p ledger.ID) ledger.ID {
-	return ledger.DeriveID("payment/deposit\x00" + p.String())
-}
-
 // paymentAccounts are the accounts a new payment opens.
 func paymentAccounts(ledgerName string, p ledger.ID) []ledger.Account {
 	owner := "payment:" + p.String()
 	return []ledger.Account{
-		{ID: outsideAccount(p), Ledger: ledgerName, Code: ledger.CodeWorld, Owner: owner},
-		{ID: depositAccount(p), Ledger: ledgerName, Code: ledger.CodeDeposit, Owner: owner, Flags: ledger.DebitsMustNotExceedCredits},
-		{ID: escrowAccount(ledgerName), Ledger: ledgerName, Code: ledger.CodeEscrow, Owner: "escrow", Flags: ledger.DebitsMustNotExceedCredits},
-		{ID: feesAccount(ledgerName), Ledger: ledgerName, Code: ledger.CodePlatformFees, Owner: "platform", Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: chart.PaymentOutside(p), Ledger: ledgerName, Code: ledger.CodeWorld, Owner: owner},
+		{ID: chart.PaymentDeposit(p), Ledger: ledgerName, Code: ledger.CodeDeposit, Owner: owner, Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: chart.Escrow(ledgerName), Ledger: ledgerName, Code: ledger.CodeEscrow, Owner: "escrow", Flags: ledger.DebitsMustNotExceedCredits},
+		{ID: chart.PlatformFees(ledgerName), Ledger: ledgerName, Code: ledger.CodePlatformFees, Owner: "platform", Flags: ledger.DebitsMustNotExceedCredits},
 	}
 }
 

@@ -2,12 +2,13 @@ package payment
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/amanat/amn/kind"
 )
 
 // Reference is a Request Network payment reference: the 8 bytes a fee proxy call carries and its
@@ -18,9 +19,9 @@ type Reference [8]byte
 var (
 	// ErrReferenceInput: requestId, salt and payment address are all required (as in Request
 	// Network's PaymentReferenceCalculator).
-	ErrReferenceInput = errors.New("payment: requestId, salt and payment address are required for a payment reference")
+	ErrReferenceInput = kind.New(kind.Invalid, "payment: requestId, salt and payment address are required for a payment reference")
 	// ErrInvalidReference: not 8 bytes of hex.
-	ErrInvalidReference = errors.New("payment: invalid payment reference (want 16 hex digits)")
+	ErrInvalidReference = kind.New(kind.Invalid, "payment: invalid payment reference (want 16 hex digits)")
 )
 
 // ComputeReference computes Request Network's payment reference:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 )
 
@@ -133,20 +134,20 @@ func contains(ss []State, s State) bool {
 var (
 	// ErrIllegalTransition: the event cannot happen in the payment's current state. Nothing was
 	// written.
-	ErrIllegalTransition = errors.New("illegal transition")
+	ErrIllegalTransition = kind.New(kind.Conflict, "illegal transition")
 	// ErrNotFound: no payment has that id (or deposit address, or reference).
-	ErrNotFound = errors.New("payment not found")
+	ErrNotFound = kind.New(kind.NotFound, "payment not found")
 	// ErrInvalid: the request is malformed (bad amount, address, chain, deadline …).
-	ErrInvalid = errors.New("invalid payment request")
+	ErrInvalid = kind.New(kind.Invalid, "invalid payment request")
 	// ErrDuplicate: the buyer already has a payment for this offer on this chain.
-	ErrDuplicate = errors.New("payment already exists for this buyer, offer and chain")
+	ErrDuplicate = kind.New(kind.Conflict, "payment already exists for this buyer, offer and chain")
 	// ErrNotFullyPaid: release was asked for a payment that did not receive enough.
-	ErrNotFullyPaid = errors.New("payment not fully paid")
+	ErrNotFullyPaid = kind.New(kind.Conflict, "payment not fully paid")
 	// ErrObservation: an observation does not belong to the payment or is in the wrong state.
-	ErrObservation = errors.New("observation does not fit the payment")
+	ErrObservation = kind.New(kind.Invalid, "observation does not fit the payment")
 	// ErrEscrowMismatch: an AmnEscrow Funded event is not the payment's sweep (another funder,
 	// escrow, token, amount, buyer or seller). Nothing was written.
-	ErrEscrowMismatch = errors.New("escrow funding does not match the payment")
+	ErrEscrowMismatch = kind.New(kind.Refused, "escrow funding does not match the payment")
 )
 
 // Refused reports whether err is a payment's refusal of an event rather than a failure of the

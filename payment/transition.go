@@ -9,17 +9,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
-)
-
-// Transfer codes of the payment domain, stored with each ledger transfer.
-const (
-	CodeDeposit    uint16 = 10 // outside → deposit: money arrived at the deposit address
-	CodeSweep      uint16 = 11 // deposit → escrow: moved into the escrow contract
-	CodeRelease    uint16 = 12 // escrow → outside: paid out to the seller
-	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
-	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
-	CodeReclaim    uint16 = 15 // escrow → outside: the buyer reclaimed the escrow on chain
 )
 
 // Observation is one transfer of money to a deposit address seen on chain by the indexer.
@@ -91,6 +82,20 @@ func (FreezeArgs) InsertOpts() river.InsertOpts {
 	}}}
 }
 
+// UnfreezeArgs asks for the escrow of a payment whose dispute was resumed (OutcomeResume) to be
+// unfrozen on chain (AmnEscrow.unfreeze, by the signer as the arbiter), so that ordinary
+// approvals pay it out again. Resolve enqueues it in its own transaction; the worker turns it
+// into an unfreeze intent once no freeze of the payment is still on its way.
+type UnfreezeArgs struct {
+	PaymentID string `json:"payment_id" river:"unique"`
+}
+
+// Kind is the job's stable name.
+func (UnfreezeArgs) Kind() string { return "payment_unfreeze" }
+
+// InsertOpts keep one waiting unfreeze job per payment, in the signer's queue.
+func (UnfreezeArgs) InsertOpts() river.InsertOpts { return FreezeArgs{}.InsertOpts() }
+
 // Detect records money seen arriving at the payment's deposit address, not yet final: a pending
 // ledger transfer outside → deposit (the payment's own outside account) whose id is the observation's. Seeing it again does nothing.
 // Money in another token or on another chain is not this payment's money: record it with
@@ -130,8 +135,8 @@ func (s *Service) detect(id ledger.ID, o Observation) change {
 		p.PendingAmount = new(big.Int).Add(p.PendingAmount, o.Amount)
 		p.PendingCount++
 		return step{to: Detected, reason: "observed " + o.Amount.String() + " in " + o.TxHash.Hex(), transfers: []ledger.Transfer{{
-			ID: o.TransferID(), DebitAccountID: outsideAccount(p.ID), CreditAccountID: p.DepositAcct,
-			Amount: o.Amount, Code: CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
+			ID: o.TransferID(), DebitAccountID: chart.PaymentOutside(p.ID), CreditAccountID: p.DepositAcct,
+			Amount: o.Amount, Code: chart.CodeDeposit, Flags: ledger.Pending, PaymentRef: p.ID.String(), ObservationRef: o.ref(),
 		}}}, nil
 	}}
 }
@@ -142,7 +147,7 @@ func pendingObservation(look lookupFunc, p *Payment, obs ledger.ID) (ledger.Tran
 	if !ok {
 		return t, fmt.Errorf("%w: transfer %s: %v", ErrObservation, obs, ledger.ErrTransferNotFound)
 	}
-	if t.PaymentRef != p.ID.String() || t.Flags&ledger.Pending == 0 || t.Code != CodeDeposit {
+	if t.PaymentRef != p.ID.String() || t.Flags&ledger.Pending == 0 || t.Code != chart.CodeDeposit {
 		return t, fmt.Errorf("%w: transfer %s is not a pending deposit of this payment", ErrObservation, obs)
 	}
 	return t, nil
@@ -296,8 +301,8 @@ func (s *Service) Swept(ctx context.Context, id ledger.ID, f EscrowFunded) (*Pay
 			return step{}, fmt.Errorf("%w: %s", ErrEscrowMismatch, why)
 		}
 		st := step{to: InEscrow, reason: "funded escrow " + f.EscrowID.Hex(), transfers: []ledger.Transfer{{
-			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: escrowAccount(p.Ledger),
-			Amount: p.Received, Code: CodeSweep, PaymentRef: p.ID.String(),
+			ID: tid, DebitAccountID: p.DepositAcct, CreditAccountID: chart.Escrow(p.Ledger),
+			Amount: p.Received, Code: chart.CodeSweep, PaymentRef: p.ID.String(),
 		}}}
 		if p.State == Disputed {
 			// Disputed while the sweep was on its way: the dispute now holds money in escrow.
@@ -329,13 +334,13 @@ func (p *Payment) SellerAmount() *big.Int { return new(big.Int).Sub(p.Received, 
 func (s *Service) StartRelease(ctx context.Context, id ledger.ID) (*Payment, error) {
 	return s.one(ctx, change{id: id, ev: EvStartRelease, actor: "worker", doneFor: releaseID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		ts := []ledger.Transfer{{
-			ID: releaseID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-			Amount: p.SellerAmount(), Code: CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
+			ID: releaseID(p), DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+			Amount: p.SellerAmount(), Code: chart.CodeRelease, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}
 		if p.Commission.Sign() > 0 {
 			ts = append(ts, ledger.Transfer{
-				ID: commissionID(p), DebitAccountID: escrowAccount(p.Ledger),
-				CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission,
+				ID: commissionID(p), DebitAccountID: chart.Escrow(p.Ledger),
+				CreditAccountID: chart.PlatformFees(p.Ledger), Amount: p.Commission, Code: chart.CodeCommission,
 				Flags: ledger.Pending, PaymentRef: p.ID.String(),
 			})
 		}
@@ -437,11 +442,11 @@ func (s *Service) Released(ctx context.Context, id ledger.ID) (*Payment, error) 
 			}
 			return ts
 		}, func() []ledger.Transfer {
-			ts := []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-				Amount: p.SellerAmount(), Code: CodeRelease, PaymentRef: p.ID.String()}}
+			ts := []ledger.Transfer{{ID: post, DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+				Amount: p.SellerAmount(), Code: chart.CodeRelease, PaymentRef: p.ID.String()}}
 			if p.Commission.Sign() > 0 {
-				ts = append(ts, ledger.Transfer{ID: commissioned, DebitAccountID: escrowAccount(p.Ledger),
-					CreditAccountID: feesAccount(p.Ledger), Amount: p.Commission, Code: CodeCommission, PaymentRef: p.ID.String()})
+				ts = append(ts, ledger.Transfer{ID: commissioned, DebitAccountID: chart.Escrow(p.Ledger),
+					CreditAccountID: chart.PlatformFees(p.Ledger), Amount: p.Commission, Code: chart.CodeCommission, PaymentRef: p.ID.String()})
 			}
 			return ts
 		})
@@ -460,8 +465,8 @@ func (s *Service) RequestRefund(ctx context.Context, id ledger.ID, actor, reason
 func (s *Service) StartRefund(ctx context.Context, id ledger.ID) (*Payment, error) {
 	return s.one(ctx, change{id: id, ev: EvStartRefund, actor: "worker", doneFor: refundID, decide: func(p *Payment, look lookupFunc) (step, error) {
 		return step{to: Refunding, transfers: []ledger.Transfer{{
-			ID: refundID(p), DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-			Amount: p.Received, Code: CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
+			ID: refundID(p), DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+			Amount: p.Received, Code: chart.CodeRefund, Flags: ledger.Pending, PaymentRef: p.ID.String(),
 		}}}, nil
 	}})
 }
@@ -474,8 +479,8 @@ func (s *Service) Refunded(ctx context.Context, id ledger.ID) (*Payment, error) 
 		return payout(p, EvRefunded, Refunding, Refunded, func() []ledger.Transfer {
 			return []ledger.Transfer{{ID: post, PendingID: refundID(p), Flags: ledger.PostPending, PaymentRef: p.ID.String()}}
 		}, func() []ledger.Transfer {
-			return []ledger.Transfer{{ID: post, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-				Amount: p.Received, Code: CodeRefund, PaymentRef: p.ID.String()}}
+			return []ledger.Transfer{{ID: post, DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+				Amount: p.Received, Code: chart.CodeRefund, PaymentRef: p.ID.String()}}
 		})
 	})
 }
@@ -491,8 +496,8 @@ func (s *Service) Reclaimed(ctx context.Context, id ledger.ID) (*Payment, error)
 			was += " (from " + string(p.DisputedFrom) + ")"
 		}
 		st, err := payout(p, EvReclaimed, "", Reclaimed, nil, func() []ledger.Transfer {
-			return []ledger.Transfer{{ID: tid, DebitAccountID: escrowAccount(p.Ledger), CreditAccountID: outsideAccount(p.ID),
-				Amount: p.Received, Code: CodeReclaim, PaymentRef: p.ID.String()}}
+			return []ledger.Transfer{{ID: tid, DebitAccountID: chart.Escrow(p.Ledger), CreditAccountID: chart.PaymentOutside(p.ID),
+				Amount: p.Received, Code: chart.CodeReclaim, PaymentRef: p.ID.String()}}
 		})
 		st.reason = was
 		return st, err
@@ -548,6 +553,10 @@ func (s *Service) Frozen(ctx context.Context, id ledger.ID) (*Payment, error) {
 	})
 }
 
+// escrowDisputeStates are the states in which a dispute asks for the escrow to be frozen on chain
+// (the money is there or on its way), and a resumed one for it to be unfrozen.
+var escrowDisputeStates = []State{Sweeping, InEscrow, ReleasePending, RefundPending}
+
 // Dispute freezes a payment: no release or refund until the dispute is resolved. When the money
 // is in escrow (or being swept there) it also asks, in the same transaction, for the escrow to be
 // frozen on chain (FreezeArgs).
@@ -555,7 +564,7 @@ func (s *Service) Dispute(ctx context.Context, id ledger.ID, actor, reason strin
 	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		p.DisputedFrom = p.State
 		st := step{to: Disputed, reason: reason}
-		if contains([]State{Sweeping, InEscrow, ReleasePending, RefundPending}, p.State) {
+		if contains(escrowDisputeStates, p.State) {
 			st.jobs = []river.JobArgs{FreezeArgs{PaymentID: p.ID.String()}}
 		}
 		return st, nil
@@ -577,9 +586,15 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 	return s.transition(ctx, id, EvResolve, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		inEscrow := contains([]State{InEscrow, ReleasePending, RefundPending}, p.DisputedFrom)
 		var to State
+		var jobs []river.JobArgs
 		switch {
 		case o == OutcomeResume:
 			to = p.DisputedFrom
+			// Dispute asked for a freeze from these states: the escrow may be frozen on chain,
+			// where ordinary approvals cannot pay it out. Resuming lifts it.
+			if contains(escrowDisputeStates, p.DisputedFrom) {
+				jobs = []river.JobArgs{UnfreezeArgs{PaymentID: p.ID.String()}}
+			}
 		case o == OutcomeRelease && inEscrow:
 			if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {
 				return step{}, fmt.Errorf("%w: received %s of %s", ErrNotFullyPaid, p.Received, p.Amount)
@@ -593,6 +608,6 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 			return step{}, fmt.Errorf("%w: unknown outcome %q", ErrInvalid, o)
 		}
 		p.DisputedFrom = ""
-		return step{to: to, reason: string(o) + ": " + reason}, nil
+		return step{to: to, reason: string(o) + ": " + reason, jobs: jobs}, nil
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ledger"
@@ -121,7 +122,7 @@ var poolFor *pgxpool.Pool
 
 func pendingDeposits(ctx context.Context, p *payment.Payment) []ledger.ID {
 	rows, err := poolFor.Query(ctx, `SELECT t.id FROM ledger_transfers t JOIN ledger_pending lp ON lp.transfer_id = t.id
-		WHERE t.payment_ref = $1 AND t.code = $2 AND lp.state = 'open' ORDER BY t.created_at, t.id`, p.ID.String(), payment.CodeDeposit)
+		WHERE t.payment_ref = $1 AND t.code = $2 AND lp.state = 'open' ORDER BY t.created_at, t.id`, p.ID.String(), chart.CodeDeposit)
 	if err != nil {
 		panic(err)
 	}

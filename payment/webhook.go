@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/kind"
 )
 
 // Request Network's hosted API calls us with these headers (docs.request.network, API reference,
@@ -32,12 +33,12 @@ const (
 
 // Webhook errors; each is a 4xx for the sender and changes nothing here.
 var (
-	ErrWebhookTooLarge  = errors.New("webhook body too large")
-	ErrWebhookUnsigned  = errors.New("webhook signature missing")
-	ErrWebhookSignature = errors.New("webhook signature does not match")
-	ErrWebhookMalformed = errors.New("webhook body malformed")
-	ErrWebhookReplay    = errors.New("webhook delivery already received")
-	ErrWebhookStale     = errors.New("webhook timestamp outside the accepted window")
+	ErrWebhookTooLarge  = kind.New(kind.Invalid, "webhook body too large")
+	ErrWebhookUnsigned  = kind.New(kind.Refused, "webhook signature missing")
+	ErrWebhookSignature = kind.New(kind.Refused, "webhook signature does not match")
+	ErrWebhookMalformed = kind.New(kind.Invalid, "webhook body malformed")
+	ErrWebhookReplay    = kind.New(kind.Conflict, "webhook delivery already received")
+	ErrWebhookStale     = kind.New(kind.Refused, "webhook timestamp outside the accepted window")
 )
 
 // WebhookEvents are the events Request Network sends.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
@@ -140,5 +141,102 @@ func TestFreezeNeedsTheArbiter(t *testing.T) {
 	}
 	if got := w.untilFinal(in.ID); got.State != intent.Rejected || !strings.Contains(got.Reason, "not this signer's operator") {
 		t.Fatalf("freeze without being the arbiter: %s %q", got.State, got.Reason)
+	}
+}
+
+// A resumed dispute lifts the freeze: Resolve(resume) enqueues payment_unfreeze, the worker records
+// an unfreeze intent once the freeze is done, and the signer unfreezes the escrow only when every
+// approval given before the freeze has expired (intent.MaxTTL of chain time after it was mined),
+// so that a payment row forged back to in_escrow cannot revive them. After it, an ordinary release
+// pays the seller.
+func TestResumedDisputeUnfreezesTheEscrow(t *testing.T) {
+	w := newWorld(t, nil)
+	if want := intent.MaxTTL + clockSkew; w.signer.unfreezeAfter != want {
+		t.Fatalf("a signer lifts a freeze %s after it; want %s (every approval from before it expired)", w.signer.unfreezeAfter, want)
+	}
+	w.signer.unfreezeAfter = 2 * time.Minute // of chain time; approvals' deadlines are the wall clock's
+	p, _ := w.inEscrow(19_000_003)
+	if _, err := w.payments.Dispute(w.ctx, p.ID, "buyer", "late"); err != nil {
+		t.Fatal(err)
+	}
+	freeze, _, err := w.intents.RequestFreeze(w.ctx, p.ID, w.f.Addresses.Escrow, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.until(freeze.ID, intent.Done)
+
+	// Forged: an unfreeze of the still-disputed payment, written as approved.
+	forged := uuid.New()
+	if _, err := w.admin.Exec(w.ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, state)
+		VALUES ($1, 'unfreeze', $2, $3, $4, $5, 'approved')`, forged, p.ID, w.f.ChainID, hexAddr(w.f.Addresses.Escrow),
+		hexAddr(w.f.Addresses.USDT)); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.untilFinal(forged); got.State != intent.Rejected || !strings.Contains(got.Reason, "no dispute") {
+		t.Fatalf("forged unfreeze of a disputed payment: %s %q", got.State, got.Reason)
+	}
+
+	if _, err := w.payments.Resolve(w.ctx, p.ID, payment.OutcomeResume, "arbiter", "buyer withdrew"); err != nil {
+		t.Fatal(err)
+	}
+	var args []byte
+	if err := w.admin.QueryRow(w.ctx, `SELECT args FROM river_job WHERE kind = 'payment_unfreeze' AND args->>'payment_id' = $1`,
+		p.ID.String()).Scan(&args); err != nil {
+		t.Fatalf("resuming the dispute enqueued no payment_unfreeze job: %v", err)
+	}
+	var job payment.UnfreezeArgs
+	if err := json.Unmarshal(args, &job); err != nil {
+		t.Fatal(err)
+	}
+	uw := &intent.UnfreezeWorker{Intents: w.intents, Escrow: func(uint64) common.Address { return w.f.Addresses.Escrow }, Log: testLog(t)}
+	if err := uw.Work(w.ctx, &river.Job[payment.UnfreezeArgs]{Args: job}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := w.intents.List(w.ctx, intent.Filter{Kind: intent.Unfreeze, PaymentID: p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var un *intent.Intent
+	for _, in := range list {
+		if in.ID != forged {
+			un = in
+		}
+	}
+	if un == nil {
+		t.Fatal("the worker recorded no unfreeze intent")
+	}
+
+	// The freeze is seconds old: approvals from before it may still be valid. The signer waits,
+	// sending nothing.
+	op := w.keys.OperatorAddress()
+	before := w.nonce(op)
+	for range 10 {
+		if err := w.signer.Tick(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := w.intents.Get(w.ctx, un.ID); got.State != intent.Pending || w.nonce(op) != before {
+		t.Fatalf("unfreeze a minute after the freeze: intent %s, %d transactions", got.State, w.nonce(op)-before)
+	}
+	if rec, _ := w.f.Escrow.Escrows(&bind.CallOpts{Context: w.ctx}, p.EscrowID()); !rec.Frozen {
+		t.Fatal("the escrow was unfrozen while approvals from before the freeze could be valid")
+	}
+
+	// Past the wait (a day in production), it unfreezes; an ordinary release (no resolvesDispute) pays.
+	if err := w.f.IncreaseTime(w.ctx, 3*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	w.until(un.ID, intent.Done)
+	if rec, _ := w.f.Escrow.Escrows(&bind.CallOpts{Context: w.ctx}, p.EscrowID()); rec.Frozen || rec.Status != escrowOpen {
+		t.Fatalf("escrow after the unfreeze: status %d frozen %v", rec.Status, rec.Frozen)
+	}
+	rel, _, err := w.intents.RequestRelease(w.ctx, p.ID, intent.RequestOptions{Actor: "admin:test", Contract: w.f.Addresses.Escrow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.approve(rel, w.f.Custodians[0], w.f.Custodians[1])
+	w.until(rel.ID, intent.Done)
+	if st, _ := w.escrowRecord(p.ID); st != 2 {
+		t.Fatalf("escrow status %d after the release, want released", st)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/ledger"
@@ -120,7 +121,7 @@ func TestFrontRunFundDoesNotBlockTheSweep(t *testing.T) {
 	}
 
 	// The indexer follows the chain and books the real Funded only.
-	escrowBefore := w.ledgerPosted(payment.EscrowAccount(p.Ledger))
+	escrowBefore := w.ledgerPosted(chart.Escrow(p.Ledger))
 	ix := w.indexer()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -161,7 +162,7 @@ func TestFrontRunFundDoesNotBlockTheSweep(t *testing.T) {
 	if sweep.Amount.Cmp(p.Received) != 0 || sweep.Amount.Cmp(rec.Amount) != 0 {
 		t.Fatalf("the ledger swept %s into escrow; the payment received %s, the escrow holds %s", sweep.Amount, p.Received, rec.Amount)
 	}
-	if got := new(big.Int).Sub(w.ledgerPosted(payment.EscrowAccount(p.Ledger)), escrowBefore); got.Cmp(p.Received) != 0 {
+	if got := new(big.Int).Sub(w.ledgerPosted(chart.Escrow(p.Ledger)), escrowBefore); got.Cmp(p.Received) != 0 {
 		t.Fatalf("the ledger's escrow account moved by %s, want %s", got, p.Received)
 	}
 	var funded, other int

@@ -7,8 +7,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // nativeLedger is where the worker books gas on this package's chain (id 56: bsc).
@@ -44,7 +44,7 @@ func TestSweepGasBookedInNativeLedger(t *testing.T) {
 	w := newWorld(t, nil)
 	books := ledger.New(w.admin)
 	op := w.keys.OperatorAddress()
-	feesBefore := w.posted(intent.NetworkFeesAccount(nativeLedger))
+	feesBefore := w.posted(chart.NetworkFees(nativeLedger))
 	p := w.paid(25_000_000)
 	tankBefore := w.native(op)
 	in := w.sweep(p) // runs the follow pass until the intent is done, which books it
@@ -53,14 +53,14 @@ func TestSweepGasBookedInNativeLedger(t *testing.T) {
 	if dust.Sign() <= 0 {
 		t.Fatalf("deposit %s keeps %s wei after the sweep: expected some dust", p.Deposit.Hex(), dust)
 	}
-	if held := w.posted(intent.GasHeldAccount(nativeLedger, p.Deposit)); held.Cmp(dust) != 0 {
+	if held := w.posted(chart.GasHeld(nativeLedger, p.Deposit)); held.Cmp(dust) != 0 {
 		t.Fatalf("ledger: deposit gas account holds %s; on chain the deposit keeps %s", held, dust)
 	}
 	spent := new(big.Int).Sub(tankBefore, w.native(op))
-	if got := new(big.Int).Neg(w.posted(intent.GasTankAccount(nativeLedger, op))); got.Cmp(spent) != 0 {
+	if got := new(big.Int).Neg(w.posted(chart.GasTank(nativeLedger, op))); got.Cmp(spent) != 0 {
 		t.Fatalf("ledger: the tank's account was debited %s; on chain the tank spent %s", got, spent)
 	}
-	fees := new(big.Int).Sub(w.posted(intent.NetworkFeesAccount(nativeLedger)), feesBefore)
+	fees := new(big.Int).Sub(w.posted(chart.NetworkFees(nativeLedger)), feesBefore)
 	if fees.Cmp(in.GasCost) != 0 {
 		t.Fatalf("network fees grew by %s; the sweep's transactions cost %s", fees, in.GasCost)
 	}
@@ -89,7 +89,7 @@ func TestSweepGasBookedInNativeLedger(t *testing.T) {
 	if after := entries(); after != before {
 		t.Fatalf("booking twice wrote %d ledger entries", after-before)
 	}
-	if got := w.posted(intent.GasHeldAccount(nativeLedger, p.Deposit)); got.Cmp(dust) != 0 {
+	if got := w.posted(chart.GasHeld(nativeLedger, p.Deposit)); got.Cmp(dust) != 0 {
 		t.Fatalf("after re-booking the deposit gas account holds %s", got)
 	}
 	if v, err := ledger.Check(w.ctx, w.admin); err != nil || v != nil {

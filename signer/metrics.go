@@ -64,7 +64,7 @@ func (m *Metrics) queue(open []*intent.Intent) {
 		return
 	}
 	m.queueDepth.Reset()
-	oldest := map[intent.Kind]float64{intent.Sweep: 0, intent.Release: 0, intent.Refund: 0, intent.GasTopup: 0, intent.Freeze: 0}
+	oldest := map[intent.Kind]float64{intent.Sweep: 0, intent.Release: 0, intent.Refund: 0, intent.GasTopup: 0, intent.Freeze: 0, intent.Unfreeze: 0}
 	for _, in := range open {
 		m.queueDepth.WithLabelValues(string(in.Kind), string(in.State)).Inc()
 		if in.State == intent.AwaitingApprovals {

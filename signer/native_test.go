@@ -13,6 +13,7 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -115,11 +116,11 @@ func TestNativePaymentSweptReleasedAndRefunded(t *testing.T) {
 	// The dust: what the deposit keeps is exactly its gas account in bsc:BNB; the tank's spend is
 	// its account's debits.
 	dust := w.native(p.Deposit)
-	if held := w.posted(intent.GasHeldAccount(nativeLedger, p.Deposit)); dust.Sign() <= 0 || held.Cmp(dust) != 0 {
+	if held := w.posted(chart.GasHeld(nativeLedger, p.Deposit)); dust.Sign() <= 0 || held.Cmp(dust) != 0 {
 		t.Fatalf("deposit keeps %s wei on chain; its gas account holds %s", dust, held)
 	}
 	spent := new(big.Int).Sub(tankBefore, w.native(op))
-	if got := new(big.Int).Neg(w.posted(intent.GasTankAccount(nativeLedger, op))); got.Cmp(spent) != 0 {
+	if got := new(big.Int).Neg(w.posted(chart.GasTank(nativeLedger, op))); got.Cmp(spent) != 0 {
 		t.Fatalf("tank account debited %s, the tank spent %s", got, spent)
 	}
 	t.Logf("native sweep: %d gas (top-up, fundNative), %s wei; dust left %s wei", sweep.GasUsed, sweep.GasCost, dust)
@@ -164,7 +165,7 @@ func TestNativePaymentSweptReleasedAndRefunded(t *testing.T) {
 	if got := new(big.Int).Sub(extra, w.native(p2.Deposit)); got.Cmp(sweep2.GasCost) != 0 {
 		t.Fatalf("the deposit paid %s wei of gas, the sweep cost %s", got, sweep2.GasCost)
 	}
-	if held := w.posted(intent.GasHeldAccount(nativeLedger, p2.Deposit)); held.Sign() != 0 {
+	if held := w.posted(chart.GasHeld(nativeLedger, p2.Deposit)); held.Sign() != 0 {
 		t.Fatalf("gas account of a deposit never topped up holds %s", held)
 	}
 	// ... and refunded in native currency.

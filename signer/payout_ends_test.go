@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/ledger"
@@ -98,7 +99,7 @@ func TestPayoutEndsOnChainAreBooked(t *testing.T) {
 	books := ledger.New(w.admin)
 	for _, p := range []*payment.Payment{reclaimedMidRelease, reclaimed} {
 		tr, err := books.LookupTransfer(ctx, ledger.DeriveID("payment/reclaimed\x00"+p.ID.String()))
-		if err != nil || tr.Amount.Cmp(p.Amount) != 0 || tr.Code != payment.CodeReclaim {
+		if err != nil || tr.Amount.Cmp(p.Amount) != 0 || tr.Code != chart.CodeReclaim {
 			t.Fatalf("reclaim transfer of %s: %+v %v", p.ID, tr, err)
 		}
 		if st, _ := w.escrowRecord(p.ID); st != 4 {

@@ -76,6 +76,10 @@ type Signer struct {
 	afterBroadcast func(step string) error
 	feeOverride    func(step string, attempt int, tip, feeCap *big.Int) (*big.Int, *big.Int)
 	keepLeadOnLoss bool
+	// unfreezeAfter is how long after this signer's freeze (chain time) it lifts it: until every
+	// custodian approval given before the freeze has expired. Not configurable: custodians sign
+	// approvals valid for at most intent.MaxTTL (package custody); tests shorten it.
+	unfreezeAfter time.Duration
 }
 
 // New checks the configuration and returns a signer. Nothing runs until Run.
@@ -96,7 +100,7 @@ func New(cfg Config) (*Signer, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Signer{cfg: cfg, chains: map[uint64]*Chain{}, payments: payment.New(cfg.Pool, nil),
-		books: ledger.New(cfg.Pool), log: cfg.Log, m: cfg.Metrics}
+		books: ledger.New(cfg.Pool), log: cfg.Log, m: cfg.Metrics, unfreezeAfter: intent.MaxTTL + clockSkew}
 	for _, c := range cfg.Chains {
 		if c.Client == nil || c.Escrow == (common.Address{}) || c.ID == 0 {
 			return nil, fmt.Errorf("signer: chain %d needs a client and an escrow contract", c.ID)
@@ -278,6 +282,8 @@ func describe(in *intent.Intent) string {
 		return fmt.Sprintf("gas top-up: %s wei from the gas tank to %s, chain %d", in.Amount, in.Recipient.Hex(), in.ChainID)
 	case intent.Freeze:
 		return fmt.Sprintf("freeze escrow of disputed payment %s in %s, chain %d", in.PaymentID, in.Contract.Hex(), in.ChainID)
+	case intent.Unfreeze:
+		return fmt.Sprintf("unfreeze escrow of payment %s (dispute resumed) in %s, chain %d", in.PaymentID, in.Contract.Hex(), in.ChainID)
 	}
 	return string(in.Kind)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/signer/intent"
 )
 
@@ -61,11 +62,11 @@ func TestGasTopup(t *testing.T) {
 	}
 	// Booked by the follow pass: the destination's gas account holds the top-up, the tank's
 	// account was debited what the tank spent.
-	if got := w.posted(intent.GasHeldAccount(nativeLedger, allowed)); got.Cmp(perTx) != 0 {
+	if got := w.posted(chart.GasHeld(nativeLedger, allowed)); got.Cmp(perTx) != 0 {
 		t.Fatalf("destination's gas account %s", got)
 	}
 	spent := new(big.Int).Sub(tankBefore, w.native(op))
-	if got := new(big.Int).Neg(w.posted(intent.GasTankAccount(nativeLedger, op))); got.Cmp(spent) != 0 {
+	if got := new(big.Int).Neg(w.posted(chart.GasTank(nativeLedger, op))); got.Cmp(spent) != 0 {
 		t.Fatalf("tank account debited %s, the tank spent %s", got, spent)
 	}
 	t.Logf("gas top-up: %d gas, %s wei", done.GasUsed, done.GasCost)

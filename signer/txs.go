@@ -33,6 +33,7 @@ const (
 	StepRelease  = "release"   // operator: escrow.release(...)
 	StepRefund   = "refund"    // operator: escrow.refund(...)
 	StepFreeze   = "freeze"    // operator (the escrow's arbiter): escrow.freeze(paymentId)
+	StepUnfreeze = "unfreeze"  // operator (the escrow's arbiter): escrow.unfreeze(paymentId)
 )
 
 // fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k).
@@ -203,6 +204,8 @@ func finished(in *intent.Intent, done map[string]bool) bool {
 		return done[StepRefund]
 	case intent.Freeze:
 		return done[StepFreeze]
+	case intent.Unfreeze:
+		return done[StepUnfreeze]
 	}
 	return false
 }
@@ -244,6 +247,8 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 		return s.stepCall(ctx, c, in, StepRefund, sigs)
 	case intent.Freeze:
 		return s.stepCall(ctx, c, in, StepFreeze, nil)
+	case intent.Unfreeze:
+		return s.stepCall(ctx, c, in, StepUnfreeze, nil)
 	}
 	return nil, rejectf("unknown intent kind %q", in.Kind)
 }
@@ -331,14 +336,15 @@ func (s *Signer) stepCall(ctx context.Context, c *Chain, in *intent.Intent, step
 		if err != nil {
 			return nil, rejectf("%s call: %v", step, err)
 		}
-	case in.Kind == intent.Freeze && step == StepFreeze:
-		// Freezing only blocks payouts: the escrow id may come from the payment row.
+	case in.Kind == intent.Freeze && step == StepFreeze, in.Kind == intent.Unfreeze && step == StepUnfreeze:
+		// Freezing only blocks payouts: the escrow id may come from the payment row. Unfreezing
+		// is verified against the chain (verifyUnfreeze): the escrow is the one this signer froze.
 		var p *payment.Payment
 		if p, err = s.payments.Get(ctx, in.PaymentID); err != nil {
 			return nil, err
 		}
 		k.to = c.Escrow
-		k.data, err = esc.Pack("freeze", p.EscrowID())
+		k.data, err = esc.Pack(step, p.EscrowID())
 	default:
 		return nil, rejectf("a %s intent has no %q step", in.Kind, step)
 	}

@@ -108,6 +108,8 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 		return nil, s.verifySweep(ctx, c, in, p, buyer, rec.Status)
 	case intent.Freeze:
 		return nil, s.verifyFreeze(ctx, es, in, p, rec.Status, rec.Frozen)
+	case intent.Unfreeze:
+		return nil, s.verifyUnfreeze(ctx, c, es, p, rec.Status, rec.Frozen)
 	case intent.Release, intent.Refund:
 		if in.EscrowID != p.EscrowID() {
 			return nil, rejectf("intent pays out escrow %s; the payment's escrow is %s", in.EscrowID.Hex(), p.EscrowID().Hex())
@@ -261,6 +263,77 @@ func (s *Signer) verifyFreeze(ctx context.Context, es *bindings.AmnEscrow, in *i
 		return rejectf("escrow of payment %s is already frozen", p.ID)
 	}
 	return nil
+}
+
+// verifyUnfreeze checks an unfreeze (a dispute resumed): the payment is no longer disputed and
+// holds its money in escrow, this signer's operator is the arbiter, the escrow is open and frozen
+// by a freeze transaction of this signer, and every custodian approval given before that freeze
+// has expired. The last rule keeps a forged "resumed" payment row harmless: custodians never sign
+// approvals valid longer than intent.MaxTTL (package custody), so once the freeze is that old no
+// approval from before the dispute can be used, and only approvals given since can pay out.
+func (s *Signer) verifyUnfreeze(ctx context.Context, c *Chain, es *bindings.AmnEscrow, p *payment.Payment, status uint8, frozen bool) error {
+	if !slices.Contains([]payment.State{payment.InEscrow, payment.ReleasePending, payment.RefundPending}, p.State) {
+		return rejectf("payment is %s; an unfreeze needs its money in escrow and no dispute", p.State)
+	}
+	arbiter, err := es.Arbiter(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		return fmt.Errorf("reading the arbiter: %w", err)
+	}
+	if op := s.cfg.Keys.OperatorAddress(); arbiter != op {
+		return rejectf("the escrow's arbiter is %s, not this signer's operator %s: it cannot unfreeze", arbiter.Hex(), op.Hex())
+	}
+	if status != escrowOpen {
+		return rejectf("escrow of payment %s is not open on chain (status %d): nothing to unfreeze", p.ID, status)
+	}
+	if !frozen {
+		return rejectf("escrow of payment %s is not frozen: nothing to unfreeze", p.ID)
+	}
+	frozenAt, err := s.frozenAt(ctx, c, es, p)
+	if err != nil {
+		return err
+	}
+	// The contract checks approval deadlines against the block time: so does this.
+	head, err := c.Client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reading the chain's head: %w", err)
+	}
+	if now := time.Unix(int64(head.Time), 0); now.Before(frozenAt.Add(s.unfreezeAfter)) {
+		return errWaiting
+	}
+	return nil
+}
+
+// frozenAt is when this signer's latest freeze of p's escrow was mined, read from the chain: the
+// transaction hash comes from signer_txs (which only the signer writes), and its receipt must
+// hold the Frozen event of this very escrow.
+func (s *Signer) frozenAt(ctx context.Context, c *Chain, es *bindings.AmnEscrow, p *payment.Payment) (time.Time, error) {
+	rows, err := s.cfg.Pool.Query(ctx, `SELECT t.hash FROM signer_txs t JOIN signer_intents i ON i.id = t.intent_id
+		WHERE i.payment_id = $1 AND i.kind = 'freeze' AND t.step = 'freeze' AND t.state = 'confirmed' ORDER BY t.id DESC`, p.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	hashes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, h := range hashes {
+		rc, err := c.Client.TransactionReceipt(ctx, common.HexToHash(h))
+		if err != nil {
+			return time.Time{}, fmt.Errorf("reading the freeze transaction %s: %w", h, err)
+		}
+		for _, l := range rc.Logs {
+			ev, err := es.ParseFrozen(*l)
+			if err != nil || l.Address != c.Escrow || ev.EscrowId != p.EscrowID() {
+				continue
+			}
+			hd, err := c.Client.HeaderByHash(ctx, rc.BlockHash)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("reading the freeze's block: %w", err)
+			}
+			return time.Unix(int64(hd.Time), 0), nil
+		}
+	}
+	return time.Time{}, rejectf("escrow of payment %s was not frozen by a transaction of this signer: lift the freeze by hand", p.ID)
 }
 
 func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, buyer common.Address, status uint8) error {

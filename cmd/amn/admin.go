@@ -144,12 +144,6 @@ func (o *adminOptions) unknownQuorums(w io.Writer) {
 	}
 }
 
-// adminErr turns refusals into exit status 2 with a message an admin can act on.
-func adminErr(err error) error {
-	return badInputIf(err, payment.ErrNotFound, payment.ErrIllegalTransition, payment.ErrNotFullyPaid, intent.ErrNotFound,
-		intent.ErrPaymentState, intent.ErrAlreadyClosed, intent.ErrNotAllowed, intent.ErrNoBuyer, intent.ErrNoEscrow, intent.ErrClosed)
-}
-
 func newAdminRequestCmd(o *adminOptions, kind intent.Kind) *cobra.Command {
 	var (
 		reason, feeRecipient string
@@ -181,7 +175,7 @@ until it is done or rejected.`,
 			payments := payment.New(pool, nil)
 			p, err := payments.Get(ctx, id)
 			if err != nil {
-				return adminErr(err)
+				return err
 			}
 			contract, err := o.escrowFor(p.ChainID)
 			if err != nil {
@@ -203,7 +197,7 @@ until it is done or rejected.`,
 				in, created, err = store.RequestRefund(ctx, id, ro)
 			}
 			if err != nil {
-				return adminErr(err)
+				return err
 			}
 			out := cmd.OutOrStdout()
 			if !o.JSON {
@@ -249,6 +243,8 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 		fmt.Fprintf(w, "  sends %s wei from the gas tank to %s\n", in.Amount, in.Recipient.Hex())
 	case intent.Freeze:
 		fmt.Fprintf(w, "  freezes the escrow of disputed payment %s in %s\n", in.PaymentID, in.Contract.Hex())
+	case intent.Unfreeze:
+		fmt.Fprintf(w, "  unfreezes the escrow of payment %s (its dispute was resumed) in %s\n", in.PaymentID, in.Contract.Hex())
 	}
 }
 
@@ -458,7 +454,7 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 			in, created, err := store.RequestGasTopup(ctx, intent.GasTopupRequest{ChainID: c.ID, Contract: contract, Recipient: to,
 				Amount: wei, Actor: "admin-cli"})
 			if err != nil {
-				return adminErr(err)
+				return err
 			}
 			out := cmd.OutOrStdout()
 			if !o.JSON {

@@ -24,7 +24,6 @@ import (
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // custodyOptions are the settings every custody command shares.
@@ -270,11 +269,6 @@ func deviceError(op string, err error) error {
 	return fmt.Errorf("%s: %s (%w)", op, say, err)
 }
 
-// refusal marks a refused enrolment or approval as bad input (exit 2), with its reason.
-func refusal(err error) error {
-	return badInputIf(err, custody.ErrRefused, intent.ErrNotFound)
-}
-
 // readChain dials rpcURL and reads the custodian set of contract.
 func readChain(ctx context.Context, rpcURL string, contract common.Address) (*custody.OnChain, error) {
 	c, err := ethclient.DialContext(ctx, rpcURL)
@@ -381,7 +375,7 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 			got, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: c.Value, Custodian: addr, Signature: sig,
 				Hardware: key.hardware, Label: o.Label, Path: key.path.String(), Device: key.desc})
 			if err != nil {
-				return refusal(err)
+				return err
 			}
 			held := "hardware-held"
 			if !got.Hardware {
@@ -635,14 +629,14 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			svc := custody.New(pool)
 			p, err := svc.Intent(ctx, id)
 			if err != nil {
-				return refusal(err)
+				return err
 			}
 			in := p.Intent
 			printIntent(out, p)
 			fmt.Fprintln(out)
 			opts := custody.ApproveOptions{RequireHardware: co.RequireHardware, Hardware: o.Key.Trezor}
 			if err := svc.CheckOpen(in, opts); err != nil {
-				return refusal(fmt.Errorf("intent %s: %w", id, err))
+				return fmt.Errorf("intent %s: %w", id, err)
 			}
 			if co.ChainConfig != "" {
 				c, err := co.chainFor(strconv.FormatUint(in.ChainID, 10), nil, &o.RPCURL)
@@ -664,7 +658,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			}
 			m, err := in.Message()
 			if err != nil {
-				return refusal(err)
+				return err
 			}
 			key, err := o.Key.open(ctx, cmd)
 			if err != nil {
@@ -677,7 +671,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			}
 			// Refuse before the custodian reads the screen when the address may not approve.
 			if err := svc.CheckSigner(ctx, in, addr, opts); err != nil {
-				return refusal(fmt.Errorf("%s at %s: %w", key.desc, key.path, err))
+				return fmt.Errorf("%s at %s: %w", key.desc, key.path, err)
 			}
 			how := "the Trezor shows every field above; compare them before you confirm"
 			if key.dev != nil {
@@ -695,7 +689,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			}
 			after, err := svc.Approve(ctx, id, a, opts)
 			if err != nil {
-				return refusal(err)
+				return err
 			}
 			fmt.Fprintf(out, "approval by %s stored for %s %s: %d approval(s) so far", a.Signer.Hex(), in.Kind, id, len(after.Approvals))
 			if opts.OnChain != nil {

@@ -26,6 +26,9 @@ var commandRoles = map[string]string{
 	"amn migrate status": db.Owner,
 	"amn migrate down":   db.Owner,
 	"amn dev":            db.Owner,
+	// The deployment check only reads, but goose's status (its migrations check) creates goose's
+	// version table when it is missing, and it is run with migrate's login (docs/operations.md).
+	"amn doctor": db.Owner,
 	// What the API does or will do for operators: create payments and take the buyer's proof,
 	// ask for releases, refunds and top-ups, store approvals, read the books.
 	"amn payments list":       db.RoleAPI,

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net/url"
 	"os"
@@ -29,6 +30,7 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
 )
@@ -40,6 +42,7 @@ type devOptions struct {
 	AnvilBasePort int
 	BlockTime     time.Duration
 	NoDeal        bool
+	Verbose       bool
 }
 
 func (o *devOptions) Validate() error {
@@ -97,6 +100,7 @@ database (indexer checkpoints, open signer intents); it refuses a database that 
 	cmd.Flags().IntVar(&o.AnvilBasePort, "anvil-base-port", 8545, "first of the ports for the local chains (eth, bsc, polygon)")
 	cmd.Flags().DurationVar(&o.BlockTime, "block-time", time.Second, "block interval of the local chains (finalized = head − 2)")
 	cmd.Flags().BoolVar(&o.NoDeal, "no-deal", false, "do not play the scripted deal on bsc")
+	cmd.Flags().BoolVar(&o.Verbose, "verbose", false, "log River's routine lines too (client start, producer job counts every 5 s)")
 	return cmd
 }
 
@@ -104,6 +108,9 @@ func runDev(ctx context.Context, o *devOptions) error {
 	p := newProcess("dev", o.logger())
 	defer p.close()
 	out := os.Stdout
+	if !o.Verbose { // the deal's story, not the job queue's routine
+		p.queueLog = ops.AtLeast(p.log, slog.LevelWarn)
+	}
 
 	if err := createDatabaseIfMissing(ctx, o.DatabaseURL); err != nil {
 		return badInput(err)
@@ -208,6 +215,8 @@ func runDev(ctx context.Context, o *devOptions) error {
 	fmt.Fprintf(out, "signer    operator (gas tank) %s, xpub %s… (devnet mnemonic; keys in %s)\n", keys.OperatorAddress().Hex(), keys.Ring.Xpub()[:24], filepath.Join(dir, "keys"))
 	fmt.Fprintln(out, "worker    River: payment_sweep → sweep intents, signer_follow, expiry")
 	fmt.Fprintf(out, "api       http://%s  (/healthz /readyz /metrics)\n", o.Listen)
+	fmt.Fprintf(out, "doctor    amn doctor --database-url '%s' --redis-url %s --chain-config %s --xpub %s\n",
+		db.Redact(o.DatabaseURL), config.MaskURL(redisURL), filepath.Join(dir, "chains.json"), keys.Ring.Xpub())
 	fmt.Fprintln(out, "Ctrl-C stops everything.")
 	if !o.NoDeal {
 		d, err := newDevDeal(p, out, fixtures[1], reg, keys, pools)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -162,6 +164,9 @@ func newIndexerReconcileCmd() *cobra.Command {
 			}
 			if err := w.Flush(); err != nil {
 				return err
+			}
+			for _, sym := range slices.Sorted(maps.Keys(r.Stray)) {
+				fmt.Fprintf(out, "the escrow contract also holds %s %s that is not our payments' (others' escrows, tokens sent to it)\n", r.Stray[sym], sym)
 			}
 			if len(r.Mismatches) > 0 {
 				return errMismatch

@@ -14,7 +14,7 @@ import (
 // startJobs starts the worker role's River client on pool (the worker's role); it is stopped, letting running jobs finish
 // within the shutdown grace, when the process closes.
 func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry, pool *pgxpool.Pool) error {
-	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: p.log, Registry: p.reg, Escrow: escrowOf(reg),
+	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: p.log, QueueLog: p.queueLog, Registry: p.reg, Escrow: escrowOf(reg),
 		NativeLedger: nativeLedgerOf(reg)})
 	if err != nil {
 		return err

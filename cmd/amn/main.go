@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ops"
 )
 
@@ -46,17 +47,6 @@ func badInput(err error) error {
 	return &exitError{code: 2, err: err}
 }
 
-// badInputIf marks err as bad input when it is one of the given kinds (a refused request rather
-// than a failure).
-func badInputIf(err error, kinds ...error) error {
-	for _, k := range kinds {
-		if errors.Is(err, k) {
-			return badInput(err)
-		}
-	}
-	return err
-}
-
 func exitCode(err error) int {
 	if err == nil {
 		return 0
@@ -65,6 +55,11 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	// A request the asker can act on (invalid, not found, conflict, refused: package kind) is
+	// bad input; anything else is a failure.
+	if kind.ByClient(err) {
+		return 2
 	}
 	return 1
 }

@@ -351,7 +351,7 @@ hex. The payment then prints the checkout its buyer signs (see amn payments chec
 			d, _ := hd.ParseXpub(c.Xpub)
 			p, err := payment.New(pool, d).Create(ctx, n)
 			if err != nil {
-				return badInputIf(err, payment.ErrInvalid, payment.ErrDuplicate)
+				return err
 			}
 			if o.JSON {
 				return printJSON(cmd.OutOrStdout(), p)
@@ -427,7 +427,7 @@ the escrow.`,
 			if typedData {
 				p, err := svc.Get(ctx, id)
 				if err != nil {
-					return badInputIf(err, payment.ErrNotFound)
+					return err
 				}
 				req, err := payment.SigningRequest(p.CheckoutTerms().TypedData())
 				if err != nil {
@@ -437,7 +437,7 @@ the escrow.`,
 			}
 			p, err := svc.ProveBuyer(ctx, id, common.HexToAddress(buyer), sig)
 			if err != nil {
-				return badInputIf(err, payment.ErrNotFound, payment.ErrInvalid, payment.ErrBuyerFixed)
+				return err
 			}
 			if o.JSON {
 				return printJSON(cmd.OutOrStdout(), p)

@@ -31,6 +31,8 @@ type process struct {
 	checks  []ops.Check
 	runners []func(ctx context.Context)
 	closers []func()
+	// queueLog receives River's own log; nil means log (amn dev quiets it unless --verbose).
+	queueLog *slog.Logger
 	// Indexer metrics, registered once however many chains the process follows.
 	heads      *indexer.HeadMetrics
 	ixMetrics  *indexer.Metrics

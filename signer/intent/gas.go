@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
 )
@@ -33,34 +34,6 @@ import (
 // so that a deposit's gas account holds exactly the dust left on chain, and the tank's account has
 // been debited exactly what the tank spent. Transfer ids are derived from the intent and the
 // transaction hash: booking an intent twice writes nothing.
-
-// Transfer codes of the gas bookings (native-currency ledgers).
-const (
-	CodeGasBurnt   uint16 = 20 // gas tank or an address's gas → network fees: gas a transaction paid
-	CodeGasTopup   uint16 = 21 // gas tank → an address's gas: native currency sent to pay for gas
-	CodeGasOutside uint16 = 22 // outside → an address's gas: gas paid with native currency the books do not hold
-)
-
-// GasTankAccount is a gas tank's account in a native-currency ledger. It has no limit: the tank's
-// funding is not booked, so its balance is minus what it has spent.
-func GasTankAccount(nativeLedger string, tank common.Address) ledger.ID {
-	return ledger.DeriveID("gas/tank\x00" + nativeLedger + "\x00" + hexAddr(tank))
-}
-
-// NetworkFeesAccount is where a native-currency ledger's burnt gas goes.
-func NetworkFeesAccount(nativeLedger string) ledger.ID {
-	return ledger.DeriveID("gas/network-fees\x00" + nativeLedger)
-}
-
-// GasHeldAccount is the native currency for gas the books know to be at addr (a deposit address
-// or a top-up's destination).
-func GasHeldAccount(nativeLedger string, addr common.Address) ledger.ID {
-	return ledger.DeriveID("gas/held\x00" + nativeLedger + "\x00" + hexAddr(addr))
-}
-
-func gasOutsideAccount(nativeLedger string) ledger.ID {
-	return ledger.DeriveID("gas/outside\x00" + nativeLedger)
-}
 
 // WithNativeLedgers returns a store that books gas in the ledger f names for a chain id (the
 // chain registry's NativeLedger). Without it the built-in mainnets' names are used.
@@ -188,15 +161,15 @@ func (s *Store) bookGas(ctx context.Context, id uuid.UUID) (bool, error) {
 			// Gas a deposit burnt beyond this intent's top-ups came from what its account already
 			// held (an earlier top-up), else from outside the books.
 			for _, h := range plan.held {
-				acct, err := books.Account(ctx, GasHeldAccount(name, h.addr))
+				acct, err := books.Account(ctx, chart.GasHeld(name, h.addr))
 				if err != nil {
 					return err
 				}
 				have := new(big.Int).Add(acct.Balance().Available, h.in)
 				if short := new(big.Int).Sub(h.burnt, have); short.Sign() > 0 {
 					plan.transfers = append([]ledger.Transfer{{ID: ledger.DeriveID("gas\x00" + id.String() + "\x00outside\x00" + hexAddr(h.addr)),
-						DebitAccountID: gasOutsideAccount(name), CreditAccountID: GasHeldAccount(name, h.addr), Amount: short,
-						Code: CodeGasOutside}}, plan.transfers...)
+						DebitAccountID: chart.GasOutside(name), CreditAccountID: chart.GasHeld(name, h.addr), Amount: short,
+						Code: chart.CodeGasOutside}}, plan.transfers...)
 				}
 			}
 			for i := range plan.transfers {
@@ -241,14 +214,14 @@ func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasT
 			p.accounts = append(p.accounts, a)
 		}
 	}
-	fees := NetworkFeesAccount(name)
+	fees := chart.NetworkFees(name)
 	open(ledger.Account{ID: fees, Code: ledger.CodeNetworkFees, Owner: "network", Flags: ledger.DebitsMustNotExceedCredits})
-	open(ledger.Account{ID: gasOutsideAccount(name), Code: ledger.CodeWorld, Owner: "gas"})
+	open(ledger.Account{ID: chart.GasOutside(name), Code: ledger.CodeWorld, Owner: "gas"})
 	held := map[common.Address]*heldUse{}
 	use := func(a common.Address) *heldUse {
 		if held[a] == nil {
 			held[a] = &heldUse{addr: a, in: new(big.Int), burnt: new(big.Int)}
-			open(ledger.Account{ID: GasHeldAccount(name, a), Code: ledger.CodeGasHeld, Owner: hexAddr(a),
+			open(ledger.Account{ID: chart.GasHeld(name, a), Code: ledger.CodeGasHeld, Owner: hexAddr(a),
 				Flags: ledger.DebitsMustNotExceedCredits})
 		}
 		return held[a]
@@ -258,11 +231,11 @@ func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasT
 	}
 	var topups, burnt []ledger.Transfer
 	for _, t := range txs {
-		from := GasTankAccount(name, t.sender)
+		from := chart.GasTank(name, t.sender)
 		if t.sender == deposit && deposit != (common.Address{}) {
 			u := use(t.sender)
 			u.burnt.Add(u.burnt, t.cost)
-			from = GasHeldAccount(name, t.sender)
+			from = chart.GasHeld(name, t.sender)
 		} else {
 			open(ledger.Account{ID: from, Code: ledger.CodeGas, Owner: hexAddr(t.sender)})
 		}
@@ -270,12 +243,12 @@ func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasT
 			u := use(t.to)
 			u.in.Add(u.in, t.value)
 			topups = append(topups, ledger.Transfer{ID: tid("topup", t.hash), DebitAccountID: from,
-				CreditAccountID: GasHeldAccount(name, t.to), Amount: new(big.Int).Set(t.value), Code: CodeGasTopup,
+				CreditAccountID: chart.GasHeld(name, t.to), Amount: new(big.Int).Set(t.value), Code: chart.CodeGasTopup,
 				ObservationRef: strings.ToLower(t.hash.Hex())})
 		}
 		if t.cost.Sign() > 0 {
 			burnt = append(burnt, ledger.Transfer{ID: tid("gas", t.hash), DebitAccountID: from, CreditAccountID: fees,
-				Amount: new(big.Int).Set(t.cost), Code: CodeGasBurnt, ObservationRef: strings.ToLower(t.hash.Hex())})
+				Amount: new(big.Int).Set(t.cost), Code: chart.CodeGasBurnt, ObservationRef: strings.ToLower(t.hash.Hex())})
 		}
 	}
 	p.transfers = append(topups, burnt...)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
@@ -92,7 +93,7 @@ func TestBookGas(t *testing.T) {
 	tank := common.HexToAddress("0x00000000000000000000000000000000000007a4")
 	const L = "bsc:BNB"
 	fees0 := func() *big.Int {
-		a, err := ledger.New(pool).Account(ctx, intent.NetworkFeesAccount(L))
+		a, err := ledger.New(pool).Account(ctx, chart.NetworkFees(L))
 		if err != nil {
 			return new(big.Int)
 		}
@@ -125,19 +126,19 @@ func TestBookGas(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Fatalf("booked %d (%v), want 5", n, err)
 	}
-	if got := posted(t, pool, intent.GasHeldAccount(L, p1.Deposit)); got.Sign() != 0 {
+	if got := posted(t, pool, chart.GasHeld(L, p1.Deposit)); got.Sign() != 0 {
 		t.Fatalf("p1's deposit gas account holds %s, want 0", got)
 	}
-	if got := posted(t, pool, intent.GasHeldAccount(L, p2.Deposit)); got.Cmp(big.NewInt(500_000-450_000)) != 0 {
+	if got := posted(t, pool, chart.GasHeld(L, p2.Deposit)); got.Cmp(big.NewInt(500_000-450_000)) != 0 {
 		t.Fatalf("p2's deposit gas account holds %s, want 50000", got)
 	}
 	// The tank: two top-ups, their gas and the release's gas.
 	wantTank := int64(120_000 + 42_000 + 500_000 + 63_000 + 270_000)
-	if got := posted(t, pool, intent.GasTankAccount(L, tank)); got.Cmp(big.NewInt(-wantTank)) != 0 {
+	if got := posted(t, pool, chart.GasTank(L, tank)); got.Cmp(big.NewInt(-wantTank)) != 0 {
 		t.Fatalf("tank account %s, want -%d", got, wantTank)
 	}
 	burnt := int64(42_000 + 100_000 + 60_000 + 63_000 + 150_000 + 300_000 + 270_000)
-	if got := new(big.Int).Sub(posted(t, pool, intent.NetworkFeesAccount(L)), fees0); got.Cmp(big.NewInt(burnt)) != 0 {
+	if got := new(big.Int).Sub(posted(t, pool, chart.NetworkFees(L)), fees0); got.Cmp(big.NewInt(burnt)) != 0 {
 		t.Fatalf("network fees grew by %s, want %d", got, burnt)
 	}
 	if n, err := store.BookGas(ctx, 0); err != nil || n != 0 {

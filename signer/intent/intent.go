@@ -24,6 +24,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -38,6 +39,7 @@ const (
 	Refund   Kind = "refund"    // AmnEscrow.refund with custodian approvals
 	GasTopup Kind = "gas_topup" // native currency from the gas tank to an address
 	Freeze   Kind = "freeze"    // AmnEscrow.freeze of a disputed payment's escrow (the operator is the arbiter)
+	Unfreeze Kind = "unfreeze"  // AmnEscrow.unfreeze once the payment's dispute was resumed (the operator is the arbiter)
 )
 
 // Approvals expire in hours: an approval of an intent that is then rejected (a dispute, a limit)
@@ -140,17 +142,17 @@ func (in *Intent) Digest() (common.Hash, error) {
 
 // Errors.
 var (
-	ErrNotFound    = errors.New("intent not found")
-	ErrNotAllowed  = errors.New("intent not allowed")
-	ErrBadApproval = errors.New("malformed approval")
-	ErrClosed      = errors.New("intent is closed")
+	ErrNotFound    = kind.New(kind.NotFound, "intent not found")
+	ErrNotAllowed  = kind.New(kind.Refused, "intent not allowed")
+	ErrBadApproval = kind.New(kind.Invalid, "malformed approval")
+	ErrClosed      = kind.New(kind.Conflict, "intent is closed")
 	// ErrNoBuyer: the payment's parties are not proven by their wallets yet (the buyer has not
 	// signed the checkout) or not at all (a signature does not verify); the wrapped
 	// *payment.PartyError says which.
-	ErrNoBuyer       = errors.New("the payment's parties are not proven")
-	ErrNoEscrow      = errors.New("no escrow contract configured for the chain")
-	ErrPaymentState  = errors.New("payment is not in a state that allows this")
-	ErrAlreadyClosed = errors.New("payment is already closed")
+	ErrNoBuyer       = kind.New(kind.Conflict, "the payment's parties are not proven")
+	ErrNoEscrow      = kind.New(kind.Invalid, "no escrow contract configured for the chain")
+	ErrPaymentState  = kind.New(kind.Conflict, "payment is not in a state that allows this")
+	ErrAlreadyClosed = kind.New(kind.Conflict, "payment is already closed")
 )
 
 // Store reads and writes intents. It runs with the privileged role (worker, admin CLI, API).

@@ -29,6 +29,7 @@ import (
 	"golang.org/x/crypto/scrypt"
 
 	"github.com/amanat/amn/hd/keyring"
+	"github.com/amanat/amn/kind"
 )
 
 // File names inside the key directory.
@@ -39,10 +40,10 @@ const (
 
 // Errors. None of them, and no error of this package, contains a secret.
 var (
-	ErrWrongPassphrase = errors.New("keystore: wrong passphrase or damaged key file")
-	ErrExists          = errors.New("keystore: key files already exist (refusing to overwrite)")
-	ErrMissing         = errors.New("keystore: key file missing")
-	ErrWeakPassphrase  = errors.New("keystore: passphrase must be at least 12 characters")
+	ErrWrongPassphrase = kind.New(kind.Refused, "keystore: wrong passphrase or damaged key file")
+	ErrExists          = kind.New(kind.Conflict, "keystore: key files already exist (refusing to overwrite)")
+	ErrMissing         = kind.New(kind.NotFound, "keystore: key file missing")
+	ErrWeakPassphrase  = kind.New(kind.Invalid, "keystore: passphrase must be at least 12 characters")
 )
 
 // Scrypt cost. Standard is go-ethereum's StandardScryptN (2^18, ~1 s, 256 MiB); Light is for tests.

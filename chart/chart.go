@@ -1,0 +1,85 @@
+// Package chart is the platform's chart of accounts: the id of every ledger account the platform
+// opens and the code of every transfer it books, in one place, so that the packages that book
+// (payment, signer/intent) and the ones that read the books (the indexer's reconciliation, the
+// ledger check, a points ledger) agree on them without importing each other.
+//
+// It owns names only. It must never open accounts or book transfers (the owning packages do:
+// payment books payments, signer/intent books gas) and never change an id or a code once used:
+// both are stored with every account and transfer.
+package chart
+
+import (
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/amanat/amn/ledger"
+)
+
+// Transfer codes, stored with each ledger transfer.
+const (
+	// The payment domain (package payment).
+	CodeDeposit    uint16 = 10 // outside → deposit: money arrived at the deposit address
+	CodeSweep      uint16 = 11 // deposit → escrow: moved into the escrow contract
+	CodeRelease    uint16 = 12 // escrow → outside: paid out to the seller
+	CodeCommission uint16 = 13 // escrow → platform fees: the platform's commission on release
+	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
+	CodeReclaim    uint16 = 15 // escrow → outside: the buyer reclaimed the escrow on chain
+
+	// Gas, in the native-currency ledgers (package signer/intent).
+	CodeGasBurnt   uint16 = 20 // gas tank or an address's gas → network fees: gas a transaction paid
+	CodeGasTopup   uint16 = 21 // gas tank → an address's gas: native currency sent to pay for gas
+	CodeGasOutside uint16 = 22 // outside → an address's gas: gas paid with native currency the books do not hold
+)
+
+// The payment's ledger accounts. Money moves from the debit account to the credit account. Each
+// payment has its own "outside" account: where its money comes from and goes to outside the
+// books, so it alone may run "negative". It is per payment rather than one per ledger so that
+// detections and credits of different payments never queue on one hot row; the ledger-wide
+// outside position is the sum of these accounts (code world). Escrow and platform fees are one
+// account per ledger: the contract's holdings and the platform's income. Ids are derived from
+// names, so opening them twice is a no-op.
+
+// PaymentOutside is where a payment's money comes from and goes to, outside the books.
+func PaymentOutside(payment ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/outside\x00" + payment.String())
+}
+
+// PaymentDeposit is a payment's deposit address.
+func PaymentDeposit(payment ledger.ID) ledger.ID {
+	return ledger.DeriveID("payment/deposit\x00" + payment.String())
+}
+
+// Escrow is the escrow contract's holdings in a ledger.
+func Escrow(ledgerName string) ledger.ID {
+	return ledger.DeriveID("payment/escrow\x00" + ledgerName)
+}
+
+// PlatformFees is the platform's commission income in a ledger.
+func PlatformFees(ledgerName string) ledger.ID {
+	return ledger.DeriveID("payment/fees\x00" + ledgerName)
+}
+
+// GasTank is a gas tank's account in a native-currency ledger. It has no limit: the tank's
+// funding is not booked, so its balance is minus what it has spent.
+func GasTank(nativeLedger string, tank common.Address) ledger.ID {
+	return ledger.DeriveID("gas/tank\x00" + nativeLedger + "\x00" + hexAddr(tank))
+}
+
+// NetworkFees is where a native-currency ledger's burnt gas goes.
+func NetworkFees(nativeLedger string) ledger.ID {
+	return ledger.DeriveID("gas/network-fees\x00" + nativeLedger)
+}
+
+// GasHeld is the native currency for gas the books know to be at addr (a deposit address or a
+// top-up's destination).
+func GasHeld(nativeLedger string, addr common.Address) ledger.ID {
+	return ledger.DeriveID("gas/held\x00" + nativeLedger + "\x00" + hexAddr(addr))
+}
+
+// GasOutside is where gas paid with native currency the books do not hold comes from.
+func GasOutside(nativeLedger string) ledger.ID {
+	return ledger.DeriveID("gas/outside\x00" + nativeLedger)
+}
+
+func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }

@@ -1,0 +1,213 @@
+// Package layering holds the test that writes down who may import whom: the packages of the
+// module in layers, each importing only from layers below it. A new package must be given a
+// layer here before it builds into a passing test suite; widening a layer or adding an exception
+// is a design decision, to be justified beside it.
+package layering
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/amanat/amn"
+
+// layers lists the module's packages (directories relative to the module root) from the bottom
+// up. Non-test code may import a package only from a lower layer.
+var layers = [][]string{
+	// The error kinds every package's sentinels are of.
+	{"kind"},
+	// Foundations.
+	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "hwwallet/internal/softkey"},
+	// Generic building blocks on them.
+	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest"},
+	// The chart of accounts; the hardware-wallet protocol; local chains.
+	{"chart", "hwwallet", "devnet"},
+	// The payment state machine and its books.
+	{"payment"},
+	// The signer's queue of work, the HTTP layer, test kits, the signer's keys.
+	{"signer/intent", "api", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment.
+	{"indexer", "custody", "signer", "doctor"},
+	// The worker role's job registry (it runs the indexer's, the payments' and the signer queue's jobs).
+	{"jobs"},
+	// Commands, benchmarks and the deployment kit's tests: they wire everything and nothing
+	// imports them.
+	{"cmd/amn", "bench/indexer", "bench/ledger", "deploy"},
+}
+
+// forbidden are imports the layers would allow but the design does not.
+var forbidden = map[string][]string{
+	// The indexer records what the chains show; the signer's work is not its business (the chart
+	// of accounts is where both read the gas accounts).
+	"indexer": {"signer", "signer/intent", "signer/keystore"},
+	// The API never holds keys nor signs.
+	"api": {"signer", "signer/keystore", "hd/keyring"},
+}
+
+// testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
+var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice"}
+
+// imports maps each package (directory relative to the module root) to the packages of the
+// module its non-test files import, and testImports the same for its test files.
+type graph struct {
+	imports, testImports map[string][]string
+}
+
+// check returns every import that breaks the rules.
+func check(g graph) []string {
+	rank := map[string]int{}
+	for i, layer := range layers {
+		for _, p := range layer {
+			rank[p] = i
+		}
+	}
+	var out []string
+	pkgs := make([]string, 0, len(g.imports)+len(g.testImports))
+	for p := range g.imports {
+		pkgs = append(pkgs, p)
+	}
+	for p := range g.testImports {
+		if _, ok := g.imports[p]; !ok {
+			pkgs = append(pkgs, p)
+		}
+	}
+	slices.Sort(pkgs)
+	for _, p := range pkgs {
+		r, known := rank[p]
+		if _, code := g.imports[p]; !known && code {
+			out = append(out, fmt.Sprintf("%s has no layer: add it to internal/layering's layers", p))
+			continue
+		} else if !known {
+			continue // tests only (this package)
+		}
+		for _, q := range g.imports[p] {
+			rq, ok := rank[q]
+			switch {
+			case !ok:
+				out = append(out, fmt.Sprintf("%s imports %s, which has no layer", p, q))
+			case rq >= r:
+				out = append(out, fmt.Sprintf("%s (layer %d) imports %s (layer %d): only lower layers may be imported", p, r, q, rq))
+			case slices.Contains(forbidden[p], q):
+				out = append(out, fmt.Sprintf("%s imports %s, which it must not", p, q))
+			case slices.Contains(testOnly, q) && r < len(layers)-1:
+				out = append(out, fmt.Sprintf("%s imports the test kit %s outside its tests", p, q))
+			}
+		}
+		for _, q := range g.testImports[p] {
+			if q == "cmd/amn" || strings.HasPrefix(q, "bench/") {
+				out = append(out, fmt.Sprintf("a test of %s imports %s: nothing imports commands", p, q))
+			}
+		}
+	}
+	return out
+}
+
+// TestLayering parses the imports of every Go file of the module and checks them against the
+// layers.
+func TestLayering(t *testing.T) {
+	g := parseModule(t)
+	if len(g.imports) < 20 {
+		t.Fatalf("found only %d packages: is the module root right?", len(g.imports))
+	}
+	for _, v := range check(g) {
+		t.Error(v)
+	}
+}
+
+// TestLayeringCatchesViolations: the rules fail on a graph that breaks each of them.
+func TestLayeringCatchesViolations(t *testing.T) {
+	g := graph{imports: map[string][]string{
+		"ledger":  {"payment"},        // upward
+		"payment": {"ledger", "jobs"}, // one fine, one upward
+		"indexer": {"signer/intent"},  // allowed by the layers, forbidden by design
+		"custody": {"db/dbtest"},      // a test kit outside tests
+		"newpkg":  {"ledger"},         // no layer
+		"api":     {"mystery"},        // an unknown import
+	}, testImports: map[string][]string{"jobs": {"cmd/amn"}}}
+	got := check(g)
+	for _, want := range []string{
+		"ledger (layer 2) imports payment (layer 4)",
+		"payment (layer 4) imports jobs (layer 7)",
+		"indexer imports signer/intent, which it must not",
+		"custody imports the test kit db/dbtest",
+		"newpkg has no layer",
+		"api imports mystery, which has no layer",
+		"a test of jobs imports cmd/amn",
+	} {
+		if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, want) }) {
+			t.Errorf("no violation %q in %q", want, got)
+		}
+	}
+	if len(got) != 7 {
+		t.Errorf("%d violations, want 7: %q", len(got), got)
+	}
+}
+
+func parseModule(t *testing.T) graph {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, "go.mod")); err != nil || !strings.Contains(string(b), "module "+module+"\n") {
+		t.Fatalf("%s is not the module root (%v)", root, err)
+	}
+	g := graph{imports: map[string][]string{}, testImports: map[string][]string{}}
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != root && (name == "node_modules" || name == "testdata" || name == "vendor" ||
+				strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			if path != root {
+				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+					return filepath.SkipDir // another module
+				}
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if f == nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		dir, _ := filepath.Rel(root, filepath.Dir(path))
+		dir = filepath.ToSlash(dir)
+		into := g.imports
+		if strings.HasSuffix(path, "_test.go") {
+			into = g.testImports
+		} else if _, ok := into[dir]; !ok {
+			into[dir] = nil
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if !strings.HasPrefix(p, module+"/") {
+				continue
+			}
+			q := strings.TrimPrefix(p, module+"/")
+			if q != dir && !slices.Contains(into[dir], q) {
+				into[dir] = append(into[dir], q)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
