@@ -110,6 +110,12 @@ func TestRolesRunTheMoneyPath(t *testing.T) {
 	}
 	_, err = apiPay.Resolve(ctx, p.ID, payment.OutcomeResume, "test", "resumed")
 	step("amn_api resolves it", err)
+	// The resume's payment_unfreeze job, as the worker's UnfreezeWorker does it.
+	unf, _, err := wkStore.RequestUnfreeze(ctx, p.ID, esc, "worker:resume")
+	step("amn_worker asks the signer to lift the freeze", err)
+	if unf.Kind != intent.Unfreeze || unf.State != intent.Pending {
+		t.Fatalf("unfreeze intent: %s %s", unf.Kind, unf.State)
+	}
 	wantState(p.ID, payment.ReleasePending)
 
 	// The signer signs; amn_worker keeps the payment in step; amn_indexer sees the release final.
