@@ -91,6 +91,50 @@ func RoleReadiness(q Querier, role string) func(context.Context) error {
 // currentUserSQL is the role a connection works as, after OpenAs's SET ROLE.
 const currentUserSQL = `SELECT current_user::text`
 
+// LoginBeyond lists what the login of q's connections (session_user) may do beyond role, all of
+// which a RESET ROLE regains: being a superuser, creating roles or databases, bypassing
+// row-level security, owning the schema's tables (migrate's login), or being a member of another
+// role. It is empty for a login that is a member of role and of nothing else, as
+// docs/security.md asks; the processes warn at start when it is not.
+func LoginBeyond(ctx context.Context, q Querier, role string) ([]string, error) {
+	var (
+		login                               string
+		super, createRole, createDB, bypass bool
+		owns                                bool
+		memberOf                            []string
+	)
+	err := q.QueryRow(ctx, loginSQL, role).Scan(&login, &super, &createRole, &createDB, &bypass, &owns, &memberOf)
+	if err != nil {
+		return nil, fmt.Errorf("reading the login's attributes: %w", err)
+	}
+	if super {
+		return []string{"login " + login + " is a superuser"}, nil
+	}
+	var out []string
+	for _, a := range []struct {
+		set  bool
+		what string
+	}{{createRole, "may create roles"}, {createDB, "may create databases"}, {bypass, "bypasses row-level security"},
+		{owns, "owns the schema's tables (it is the owner, amn migrate's login)"}} {
+		if a.set {
+			out = append(out, "login "+login+" "+a.what)
+		}
+	}
+	for _, o := range memberOf {
+		out = append(out, "login "+login+" is a member of role "+o)
+	}
+	return out, nil
+}
+
+// loginSQL reads the session user's attributes, whether it owns a table of schema public, and
+// the roles other than $1 it may SET ROLE to.
+const loginSQL = `SELECT r.rolname::text, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
+		EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = 'public' AND c.relowner = r.oid),
+		coalesce((SELECT array_agg(o.rolname::text ORDER BY o.rolname) FROM pg_roles o
+			WHERE o.oid <> r.oid AND o.rolname <> $1 AND pg_has_role(r.oid, o.oid, 'MEMBER')), '{}')
+	FROM pg_roles r WHERE r.rolname = session_user`
+
 // Grant is what one role may do with one table or sequence, as docs/security.md writes it:
 // privileges separated by commas, a column-level one with its columns in parentheses, for
 // example "SELECT, INSERT, UPDATE (state, updated_at)". A table or sequence a role has no row for

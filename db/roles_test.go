@@ -584,3 +584,36 @@ func TestCheckRoleNamesTheRoleItWorksAs(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginBeyondNamesWhatTheLoginCanDo: a login that is a member of its role only can do
+// nothing beyond it; the owner's login (the tests' superuser) and a login that is also a member
+// of another role are named, since a RESET ROLE or SET ROLE regains what they can.
+func TestLoginBeyondNamesWhatTheLoginCanDo(t *testing.T) {
+	ctx := context.Background()
+	if got, err := db.LoginBeyond(ctx, dbtest.PoolAs(t, db.RoleAPI), db.RoleAPI); err != nil || len(got) != 0 {
+		t.Fatalf("a member-only login: %q, %v; want nothing beyond its role", got, err)
+	}
+	owner := dbtest.Pool(t)
+	got, err := db.LoginBeyond(ctx, owner, db.RoleAPI)
+	if err != nil || len(got) == 0 {
+		t.Fatalf("the owner's login: %q, %v; want what it can do named", got, err)
+	}
+	// A login of amn_api that is also made a member of amn_worker.
+	login := dbtest.Login(t, dbtest.URL(t), db.RoleAPI)
+	u, err := pgx.ParseConfig(login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(ctx, "GRANT amn_worker TO "+pgx.Identifier{u.User}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.OpenAs(ctx, login, db.RoleAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	got, err = db.LoginBeyond(ctx, pool, db.RoleAPI)
+	if err != nil || !slices.Equal(got, []string{"login " + u.User + " is a member of role amn_worker"}) {
+		t.Fatalf("a login in two roles: %q, %v", got, err)
+	}
+}

@@ -128,3 +128,16 @@ func TestReadyzFailsForAnOverPrivilegedRole(t *testing.T) {
 		t.Fatalf("/readyz after the revoke = %d %s", code, body)
 	}
 }
+
+// TestProcessWarnsOfALoginThatCanDoMore: a process whose login can do more than its role (here
+// the tests' superuser, which a RESET ROLE would give back) works as its role but says so at
+// start, naming what the login can do.
+func TestProcessWarnsOfALoginThatCanDoMore(t *testing.T) {
+	_, logs, base := startRole(t, []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}, "signer")
+	if code, body := get(t, base+"/readyz"); code != http.StatusOK || !strings.Contains(body, `"postgres_role":{"ok":true,"detail":"amn_signer"`) {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+	if !regexp.MustCompile(`"level":"WARN","msg":"the database login can do more than its role[^"]*","role":"signer","db_role":"amn_signer","login":"login \w+ is a superuser"`).MatchString(logs.String()) {
+		t.Fatalf("no warning names the superuser login:\n%s", logs)
+	}
+}

@@ -116,6 +116,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return badInput(err)
 	}
 	// The owner migrates and resets the database; every component works as its own role.
+	p.ownerLogin = true
 	if err := p.openDB(ctx, o.DatabaseURL, db.Owner); err != nil {
 		return err
 	}

@@ -285,6 +285,9 @@ func TestRolesServeOpsEndpointsAndStopOnSignal(t *testing.T) {
 			if role != "signer" && !strings.Contains(body, `"redis":{"ok":true`) {
 				t.Fatalf("/readyz lacks redis: %s", body)
 			}
+			if strings.Contains(logs.String(), "the database login can do more") {
+				t.Fatalf("a member-only login was warned about:\n%s", logs)
+			}
 			if _, m := get(t, base+"/metrics"); !strings.Contains(m, "amn_build_info{") {
 				t.Fatalf("/metrics lacks amn_build_info")
 			}

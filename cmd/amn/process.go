@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,14 +24,17 @@ import (
 // process is one running role: its dependencies, its readiness checks and the goroutines it owns.
 // Dependencies are opened before anything is started, so a failure leaves nothing half-started.
 type process struct {
-	role    string
-	log     *slog.Logger
-	reg     *prometheus.Registry
-	pool    *pgxpool.Pool
-	dbRole  string // the database role pool works as
-	checks  []ops.Check
-	runners []func(ctx context.Context)
-	closers []func()
+	role   string
+	log    *slog.Logger
+	reg    *prometheus.Registry
+	pool   *pgxpool.Pool
+	dbRole string // the database role pool works as
+	// ownerLogin: the login is the owner on purpose (amn dev), so the components' pools do not
+	// warn that it can do more than their roles.
+	ownerLogin bool
+	checks     []ops.Check
+	runners    []func(ctx context.Context)
+	closers    []func()
 	// queueLog receives River's own log; nil means log (amn dev quiets it unless --verbose).
 	queueLog *slog.Logger
 	// Indexer metrics, registered once however many chains the process follows.
@@ -92,8 +96,18 @@ func (p *process) openPool(ctx context.Context, url, role, check string) (*pgxpo
 		return nil, badInput(err)
 	}
 	p.closers = append(p.closers, pool.Close)
-	if role != db.Owner {
-		p.checks = append(p.checks, ops.Check{Name: check, Detail: role, Fn: db.RoleReadiness(pool, role)})
+	if role == db.Owner {
+		return pool, nil
+	}
+	p.checks = append(p.checks, ops.Check{Name: check, Detail: role, Fn: db.RoleReadiness(pool, role)})
+	// The role bounds every query, but a login that can do more regains it with RESET ROLE.
+	beyond, err := db.LoginBeyond(ctx, pool, role)
+	if err != nil {
+		return nil, err
+	}
+	if len(beyond) > 0 && !p.ownerLogin {
+		p.log.Warn("the database login can do more than its role (a RESET ROLE regains it): give this process a login that is a member of its role only (docs/security.md)",
+			"db_role", role, "login", strings.Join(beyond, "; "))
 	}
 	return pool, nil
 }
