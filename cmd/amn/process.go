@@ -32,9 +32,11 @@ type process struct {
 	// ownerLogin: the login is the owner on purpose (amn dev), so the components' pools do not
 	// warn that it can do more than their roles.
 	ownerLogin bool
-	checks     []ops.Check
-	runners    []func(ctx context.Context)
-	closers    []func()
+	// startWarnings are logged once the process has started.
+	startWarnings []func()
+	checks        []ops.Check
+	runners       []func(ctx context.Context)
+	closers       []func()
 	// queueLog receives River's own log; nil means log (amn dev quiets it unless --verbose).
 	queueLog *slog.Logger
 	// Indexer metrics, registered once however many chains the process follows.
@@ -106,8 +108,11 @@ func (p *process) openPool(ctx context.Context, url, role, check string) (*pgxpo
 		return nil, err
 	}
 	if len(beyond) > 0 && !p.ownerLogin {
-		p.log.Warn("the database login can do more than its role (a RESET ROLE regains it): give this process a login that is a member of its role only (docs/security.md)",
-			"db_role", role, "login", strings.Join(beyond, "; "))
+		// Said once started: a process that fails at start says one line, its reason.
+		p.startWarnings = append(p.startWarnings, func() {
+			p.log.Warn("the database login can do more than its role (a RESET ROLE regains it): give this process a login that is a member of its role only (docs/security.md)",
+				"db_role", role, "login", strings.Join(beyond, "; "))
+		})
 	}
 	return pool, nil
 }
@@ -138,6 +143,9 @@ func (p *process) serve(ctx context.Context, listen string, h http.Handler, grac
 		return badInput(fmt.Errorf("--listen %s: %v", listen, err))
 	}
 	p.log.Info("started", "listen", "http://"+srv.Addr(), "db_role", p.dbRole, "checks", ops.CheckNames(p.checks))
+	for _, warn := range p.startWarnings {
+		warn()
+	}
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	for _, run := range p.runners {
