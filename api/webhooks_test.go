@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
@@ -26,7 +27,8 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 func TestRequestNetworkWebhookEndpoint(t *testing.T) {
 	secret := []byte("whsec-api-test")
-	wh, err := payment.NewWebhooks(dbtest.Pool(t), secret)
+	// The receiver works as the API's role, as `amn api` does.
+	wh, err := payment.NewWebhooks(dbtest.PoolAs(t, db.RoleAPI), secret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ amn_webhook_deliveries_total{kind="timestamp_outside_window",outcome="rejected"}
 // A body the server stopped reading (its read timeout cut a slow client off) is the client's
 // fault: 400, and no error in the log.
 func TestWebhookBodyCutOffIsNotAnInternalError(t *testing.T) {
-	wh, err := payment.NewWebhooks(dbtest.Pool(t), []byte("whsec-api-test"))
+	wh, err := payment.NewWebhooks(dbtest.PoolAs(t, db.RoleAPI), []byte("whsec-api-test"))
 	if err != nil {
 		t.Fatal(err)
 	}

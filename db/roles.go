@@ -23,13 +23,14 @@ const (
 	RoleIndexer = "amn_indexer" // amn indexer (and its status and reconcile commands)
 	RoleWorker  = "amn_worker"  // amn worker (and amn admin sweep, which does the worker's job)
 	RoleSigner  = "amn_signer"  // amn signer
+	RoleCustody = "amn_custody" // amn custody enroll: the only writer of custodians
 	// Owner is the login itself, without SET ROLE: the owner of the schema, used only by
 	// `amn migrate` (and by `amn dev` to migrate and reset its own database).
 	Owner = "owner"
 )
 
 // Roles lists the roles of Grants, in the order docs/security.md shows them.
-var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner}
+var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner, RoleCustody}
 
 // ErrRole reports a login that cannot work as the role a process needs.
 var ErrRole = kind.New(kind.Refused, "cannot work as the database role")
@@ -67,6 +68,73 @@ func OpenAs(ctx context.Context, rawURL, role string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// CheckRole reports whether q works as role, and whether role may do exactly what Grants says:
+// an error wrapping ErrRole names the role q works as instead; a *GrantsError names every
+// privilege, attribute or membership beyond the table (and what the table gives that the
+// database lacks). Every process's /readyz runs it on its pool (RoleReadiness).
+func CheckRole(ctx context.Context, q Querier, role string) error {
+	var current string
+	if err := q.QueryRow(ctx, currentUserSQL).Scan(&current); err != nil {
+		return fmt.Errorf("reading current_user: %w", err)
+	}
+	if current != role {
+		return fmt.Errorf("%w %s: the connections work as %s", ErrRole, role, current)
+	}
+	return VerifyGrants(ctx, q, role)
+}
+
+// RoleReadiness is CheckRole as a readiness check of a pool that works as role.
+func RoleReadiness(q Querier, role string) func(context.Context) error {
+	return func(ctx context.Context) error { return CheckRole(ctx, q, role) }
+}
+
+// currentUserSQL is the role a connection works as, after OpenAs's SET ROLE.
+const currentUserSQL = `SELECT current_user::text`
+
+// LoginBeyond lists what the login of q's connections (session_user) may do beyond role, all of
+// which a RESET ROLE regains: being a superuser, creating roles or databases, bypassing
+// row-level security, owning the schema's tables (migrate's login), or being a member of another
+// role. It is empty for a login that is a member of role and of nothing else, as
+// docs/security.md asks; the processes warn at start when it is not.
+func LoginBeyond(ctx context.Context, q Querier, role string) ([]string, error) {
+	var (
+		login                               string
+		super, createRole, createDB, bypass bool
+		owns                                bool
+		memberOf                            []string
+	)
+	err := q.QueryRow(ctx, loginSQL, role).Scan(&login, &super, &createRole, &createDB, &bypass, &owns, &memberOf)
+	if err != nil {
+		return nil, fmt.Errorf("reading the login's attributes: %w", err)
+	}
+	if super {
+		return []string{"login " + login + " is a superuser"}, nil
+	}
+	var out []string
+	for _, a := range []struct {
+		set  bool
+		what string
+	}{{createRole, "may create roles"}, {createDB, "may create databases"}, {bypass, "bypasses row-level security"},
+		{owns, "owns the schema's tables (it is the owner, amn migrate's login)"}} {
+		if a.set {
+			out = append(out, "login "+login+" "+a.what)
+		}
+	}
+	for _, o := range memberOf {
+		out = append(out, "login "+login+" is a member of role "+o)
+	}
+	return out, nil
+}
+
+// loginSQL reads the session user's attributes, whether it owns a table of schema public, and
+// the roles other than $1 it may SET ROLE to.
+const loginSQL = `SELECT r.rolname::text, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
+		EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = 'public' AND c.relowner = r.oid),
+		coalesce((SELECT array_agg(o.rolname::text ORDER BY o.rolname) FROM pg_roles o
+			WHERE o.oid <> r.oid AND o.rolname <> $1 AND pg_has_role(r.oid, o.oid, 'MEMBER')), '{}')
+	FROM pg_roles r WHERE r.rolname = session_user`
+
 // Grant is what one role may do with one table or sequence, as docs/security.md writes it:
 // privileges separated by commas, a column-level one with its columns in parentheses, for
 // example "SELECT, INSERT, UPDATE (state, updated_at)". A table or sequence a role has no row for
@@ -100,16 +168,16 @@ var Grants = []Grant{
 	{RoleAPI, "signer_intents", "SELECT, INSERT (" + intentInsertColumns + ")"},
 	{RoleAPI, "signer_txs", "SELECT"},
 	{RoleAPI, "signer_audit", "SELECT"},
-	{RoleAPI, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
-	{RoleAPI, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
+	{RoleAPI, "custodians", "SELECT"},
 	{RoleAPI, "custody_approvals", "SELECT, INSERT, UPDATE (signature, created_at)"},
+	{RoleAPI, "indexer_observations", "SELECT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
-	// does (credits, sweeps, releases, refunds), with the sweep jobs they cause.
+	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
 	{RoleIndexer, "goose_db_version", "SELECT"},
 	{RoleIndexer, "river_migration", "SELECT"},
 	{RoleIndexer, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
-	{RoleIndexer, "payments", "SELECT, UPDATE (state, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
+	{RoleIndexer, "payments", "SELECT, UPDATE (state, disputed_from, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
 	{RoleIndexer, "payment_timeline", "SELECT, INSERT"},
 	{RoleIndexer, "deposit_exceptions", "SELECT, INSERT"},
 	{RoleIndexer, "deposit_exceptions_id_seq", "USAGE"},
@@ -119,7 +187,7 @@ var Grants = []Grant{
 	{RoleIndexer, "ledger_pending", "SELECT, INSERT, UPDATE (state, resolved_by)"},
 	{RoleIndexer, "indexer_checkpoints", "SELECT, INSERT, UPDATE (processed, processed_hash, halted, halt_reason, halted_at, status, updated_at)"},
 	{RoleIndexer, "indexer_blocks", "SELECT, INSERT, UPDATE (hash, parent_hash), DELETE"},
-	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op)"},
+	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op, transfer_id)"},
 	{RoleIndexer, "indexer_rescans", "SELECT, UPDATE (done_at)"},
 	{RoleIndexer, "river_job", "SELECT, INSERT, UPDATE (kind)"},
 	{RoleIndexer, "river_job_id_seq", "USAGE"},
@@ -161,6 +229,11 @@ var Grants = []Grant{
 	{RoleSigner, "signer_txs", "SELECT, INSERT, UPDATE"},
 	{RoleSigner, "signer_audit", "SELECT, INSERT"},
 	{RoleSigner, "signer_leader", "SELECT, UPDATE (epoch, holder, taken_at)"},
+
+	// amn_custody (migration 00017): enrols custodians, whose hardware flag the signer trusts;
+	// nothing else.
+	{RoleCustody, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
+	{RoleCustody, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
 }
 
 // Column lists used by several roles.

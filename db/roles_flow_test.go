@@ -102,8 +102,20 @@ func TestRolesRunTheMoneyPath(t *testing.T) {
 	step("amn_api stores an approval", apiStore.AddApproval(ctx, rel.ID, escrow.Approval{Signer: buyer, Signature: make([]byte, 65)}))
 	_, err = apiPay.Dispute(ctx, p.ID, "test", "a dispute")
 	step("amn_api opens a dispute", err)
+	// The dispute's payment_freeze job, as the worker's FreezeWorker does it.
+	frz, _, err := wkStore.RequestFreeze(ctx, p.ID, esc, "worker:dispute")
+	step("amn_worker asks the signer to freeze the escrow", err)
+	if frz.Kind != intent.Freeze || frz.State != intent.Pending {
+		t.Fatalf("freeze intent: %s %s", frz.Kind, frz.State)
+	}
 	_, err = apiPay.Resolve(ctx, p.ID, payment.OutcomeResume, "test", "resumed")
 	step("amn_api resolves it", err)
+	// The resume's payment_unfreeze job, as the worker's UnfreezeWorker does it.
+	unf, _, err := wkStore.RequestUnfreeze(ctx, p.ID, esc, "worker:resume")
+	step("amn_worker asks the signer to lift the freeze", err)
+	if unf.Kind != intent.Unfreeze || unf.State != intent.Pending {
+		t.Fatalf("unfreeze intent: %s %s", unf.Kind, unf.State)
+	}
 	wantState(p.ID, payment.ReleasePending)
 
 	// The signer signs; amn_worker keeps the payment in step; amn_indexer sees the release final.

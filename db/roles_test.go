@@ -266,6 +266,12 @@ var deniedTo = map[string][]string{
 		`UPDATE custody_approvals SET intent_id = '` + fxPending + `'`,
 		`UPDATE custodians SET address = '` + fxEvil + `'`,
 		`DELETE FROM custodians`,
+		// Enrolment is amn_custody's: the API cannot enrol a custodian or mark one hardware-held.
+		`UPDATE custodians SET hardware = true`,
+		`INSERT INTO custodians (address, hardware) VALUES ('` + fxEvil + `', true)`,
+		`INSERT INTO custody_challenges (challenge, custodian, chain_id, contract, expires_at)
+			VALUES ('\x` + strings.Repeat("01", 32) + `', '` + fxEvil + `', 56, '` + fxAddr + `', now() + interval '1 hour')`,
+		`UPDATE custody_challenges SET used_at = now()`,
 		// Not the indexer's or the worker's tables.
 		`INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind, state)
 			VALUES (56, '` + fxHash + `', '` + fxHash + `', 0, 1, 'transfer', 'credited')`,
@@ -278,8 +284,19 @@ var deniedTo = map[string][]string{
 		`DELETE FROM river_leader`,
 		`SELECT nextval('deposit_exceptions_id_seq')`,
 	},
+	db.RoleCustody: {
+		// Enrolment only: no approvals, payments, books or intents.
+		`INSERT INTO custody_approvals (intent_id, signer, signature) VALUES ('` + fxPending + `', '` + fxEvil + `', '\x` + strings.Repeat("01", 65) + `')`,
+		`UPDATE custodians SET address = '` + fxEvil + `'`,
+		`DELETE FROM custodians`,
+		`DELETE FROM custody_challenges`,
+		`SELECT count(*) FROM payments`,
+		`SELECT count(*) FROM signer_intents`,
+		`INSERT INTO signer_intents (id, kind, chain_id, contract, token, recipient, amount, state)
+			VALUES (gen_random_uuid(), 'gas_topup', 56, '` + fxAddr + `', '` + fxAddr + `', '` + fxEvil + `', 1, 'pending')`,
+		`INSERT INTO river_job (kind, args) VALUES ('payment_sweep', '{}')`,
+	},
 	db.RoleIndexer: {
-		`UPDATE payments SET disputed_from = 'in_escrow' WHERE id = '` + fxPayment + `'`,
 		`INSERT INTO payments (id) VALUES (gen_random_uuid())`,
 		`SELECT nextval('deposit_index_seq')`,
 		`INSERT INTO ledger_accounts (id, ledger, code) VALUES (gen_random_uuid(), 'bsc:USDT', 2)`,
@@ -342,8 +359,16 @@ var allowedTo = map[string][]string{
 		`SELECT count(*) FROM signer_txs`,
 		`SELECT count(*) FROM signer_audit`,
 	},
+	db.RoleCustody: {
+		`UPDATE custodians SET hardware = true, label = 'vault', updated_at = now() WHERE address = '` + fxAddr + `'`,
+		`INSERT INTO custodians (address, hardware) VALUES ('` + fxEvil + `', true)`,
+		`INSERT INTO custody_challenges (challenge, custodian, chain_id, contract, expires_at)
+			VALUES ('\x` + strings.Repeat("01", 32) + `', '` + fxEvil + `', 56, '` + fxAddr + `', now() + interval '1 hour')`,
+	},
 	db.RoleIndexer: {
 		`UPDATE payments SET state = 'released', received = 100, updated_at = now() WHERE id = '` + fxPayment + `'`,
+		// The escrow's final Frozen event.
+		`UPDATE payments SET state = 'disputed', disputed_from = 'in_escrow', updated_at = now() WHERE id = '` + fxPayment + `'`,
 		`INSERT INTO deposit_exceptions (payment_id, chain_id, token_address, amount, tx_hash, log_index, reason)
 			VALUES ('` + fxPayment + `', 56, '', 1, '` + fxHash + `', 0, 'x')`,
 	},
@@ -361,7 +386,7 @@ var allowedTo = map[string][]string{
 func TestEachRoleIsRefusedWhatItsTableDenies(t *testing.T) {
 	ctx := context.Background()
 	fixtures(t, dbtest.Pool(t))
-	for _, role := range []string{db.RoleAPI, db.RoleIndexer, db.RoleWorker} {
+	for _, role := range []string{db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleCustody} {
 		t.Run(role, func(t *testing.T) {
 			pool := dbtest.PoolAs(t, role)
 			var who string
@@ -539,3 +564,56 @@ func TestEveryWriteTheTableDeniesIsRefused(t *testing.T) {
 // sig65 stands for a wallet signature in rows written as the owner (the parties trigger of
 // migration 00015 needs one; nothing here verifies it).
 var sig65 = strings.Repeat("ab", 65)
+
+// TestCheckRoleNamesTheRoleItWorksAs: a pool that does not work as the role (here the owner's)
+// fails the check naming the role it works as; the role's own pool passes.
+func TestCheckRoleNamesTheRoleItWorksAs(t *testing.T) {
+	ctx := context.Background()
+	owner := dbtest.Pool(t)
+	var me string
+	if err := owner.QueryRow(ctx, `SELECT current_user::text`).Scan(&me); err != nil {
+		t.Fatal(err)
+	}
+	err := db.CheckRole(ctx, owner, db.RoleAPI)
+	if !errors.Is(err, db.ErrRole) || !strings.Contains(err.Error(), "amn_api: the connections work as "+me) {
+		t.Fatalf("CheckRole(owner's pool, amn_api) = %v", err)
+	}
+	for _, role := range db.Roles {
+		if err := db.RoleReadiness(dbtest.PoolAs(t, role), role)(ctx); err != nil {
+			t.Errorf("%s: %v", role, err)
+		}
+	}
+}
+
+// TestLoginBeyondNamesWhatTheLoginCanDo: a login that is a member of its role only can do
+// nothing beyond it; the owner's login (the tests' superuser) and a login that is also a member
+// of another role are named, since a RESET ROLE or SET ROLE regains what they can.
+func TestLoginBeyondNamesWhatTheLoginCanDo(t *testing.T) {
+	ctx := context.Background()
+	if got, err := db.LoginBeyond(ctx, dbtest.PoolAs(t, db.RoleAPI), db.RoleAPI); err != nil || len(got) != 0 {
+		t.Fatalf("a member-only login: %q, %v; want nothing beyond its role", got, err)
+	}
+	owner := dbtest.Pool(t)
+	got, err := db.LoginBeyond(ctx, owner, db.RoleAPI)
+	if err != nil || len(got) == 0 {
+		t.Fatalf("the owner's login: %q, %v; want what it can do named", got, err)
+	}
+	// A login of amn_api that is also made a member of amn_worker.
+	login := dbtest.Login(t, dbtest.URL(t), db.RoleAPI)
+	u, err := pgx.ParseConfig(login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(ctx, "GRANT amn_worker TO "+pgx.Identifier{u.User}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.OpenAs(ctx, login, db.RoleAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	got, err = db.LoginBeyond(ctx, pool, db.RoleAPI)
+	if err != nil || !slices.Equal(got, []string{"login " + u.User + " is a member of role amn_worker"}) {
+		t.Fatalf("a login in two roles: %q, %v", got, err)
+	}
+}

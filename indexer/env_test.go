@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/hd"
@@ -34,15 +35,16 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // env is one anvil chain with the fixture, a database and an indexer.
 type env struct {
-	t   *testing.T
-	f   *devnet.Fixture
-	db  *pgxpool.Pool
-	pay *payment.Service
-	cfg chain.Config
-	reg *prometheus.Registry
-	m   *Metrics
-	ix  *Indexer
-	rpc *chain.Pool
+	t    *testing.T
+	f    *devnet.Fixture
+	db   *pgxpool.Pool // the owner's: the test's setup and checks
+	ixdb *pgxpool.Pool // the indexer's role's
+	pay  *payment.Service
+	cfg  chain.Config
+	reg  *prometheus.Registry
+	m    *Metrics
+	ix   *Indexer
+	rpc  *chain.Pool
 }
 
 var dbOnce atomic.Bool
@@ -118,8 +120,11 @@ func newEnv(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool
 	t.Cleanup(rpc.Close)
 	m := NewMetrics(reg)
 	heads := NewHeadTracker(cfg.Chain, rpc, time.Second, NewHeadMetrics(reg), quiet)
-	ix := New(cfg, rpc, pool, pay, heads, m, quiet, o)
-	return &env{t: t, f: f, db: pool, pay: pay, cfg: cfg, reg: reg, m: m, ix: ix, rpc: rpc}
+	// The indexer works as its role, as `amn indexer` does, logged in as a member of it only;
+	// the test's own setup and checks use the owner's pool.
+	ixdb := dbtest.PoolLike(t, pool, db.RoleIndexer)
+	ix := New(cfg, rpc, ixdb, payment.New(ixdb, nil), heads, m, quiet, o)
+	return &env{t: t, f: f, db: pool, ixdb: ixdb, pay: pay, cfg: cfg, reg: reg, m: m, ix: ix, rpc: rpc}
 }
 
 var offers atomic.Int64

@@ -127,7 +127,8 @@ func TestPoisonedPaymentsAreQuarantined(t *testing.T) {
 	exec(`UPDATE payments SET pending_count = 1 WHERE id = $1`, batchPoison.ID)
 	exec(`UPDATE payments SET state = 'detected' WHERE id = ANY($1)`, []string{refusedCredit.ID.String(), refusedOrphan.ID.String()})
 	for _, p := range []*payment.Payment{batchPoison, refusedCredit, refusedOrphan} {
-		rs, err := Requeue(ctx, pool, pay, p.ID)
+		// As `amn indexer requeue` does it: as the indexer's role.
+		rs, err := Requeue(ctx, e.ixdb, payment.New(e.ixdb, nil), p.ID)
 		if err != nil || len(rs) != 1 || rs[0].Outcome == StateQuarantined {
 			t.Fatalf("requeue %s: %+v %v", p.ID, rs, err)
 		}

@@ -154,6 +154,9 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 		Logger:  c.QueueLog,
 		Queues:  queues,
 		Workers: workers,
+		// River's nightly REINDEX of its job table needs the table's owner; the worker works as
+		// amn_worker, which is not (docs/security.md: the owner runs it when the table bloats).
+		ReindexerSchedule: river.NeverSchedule(),
 		PeriodicJobs: append(signerJobs, []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpirePendingArgs{}, nil },

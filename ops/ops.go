@@ -44,14 +44,18 @@ func NewRegistry() *prometheus.Registry {
 // Check is one dependency whose state /readyz reports.
 type Check struct {
 	Name string
-	Fn   func(ctx context.Context) error
+	// Detail is shown with the result whatever it is, e.g. the database role a pool works as.
+	// Never a secret.
+	Detail string
+	Fn     func(ctx context.Context) error
 }
 
 // CheckResult is the state of one dependency in the /readyz body.
 type CheckResult struct {
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
-	Took  string `json:"took"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Took   string `json:"took"`
 }
 
 // Readiness is the /readyz body.
@@ -71,7 +75,7 @@ func Probe(ctx context.Context, checks []Check, timeout time.Duration) Readiness
 			defer cancel()
 			start := time.Now()
 			err := c.Fn(cctx)
-			res := CheckResult{OK: err == nil, Took: time.Since(start).Round(time.Millisecond).String()}
+			res := CheckResult{OK: err == nil, Detail: c.Detail, Took: time.Since(start).Round(time.Millisecond).String()}
 			if err != nil {
 				res.Error = MaskURLs(err.Error()) // a chain check's error names its endpoint
 			}

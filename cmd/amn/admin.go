@@ -167,7 +167,7 @@ until it is done or rejected.`,
 			if kind == intent.Refund && reason == "" {
 				return badInput(errors.New("--reason is required for a refund"))
 			}
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -330,7 +330,7 @@ sweep intent for each, as the payment_sweep job does. --dry-run only lists them.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -445,7 +445,7 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 			if err != nil {
 				return err
 			}
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -515,7 +515,7 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 				}
 				f.PaymentID = id
 			}
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}

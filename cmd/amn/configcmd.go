@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/db"
 )
 
 // printOptions are the settings `config print` shows: every setting any role reads.
@@ -55,7 +56,10 @@ func newConfigCmd() *cobra.Command {
 				}
 				fmt.Fprintf(w, "--%s\t%s\t%s\t%s\n", f.Name, config.Env(f.Name), src, v)
 			})
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			return printRoles(cmd)
 		},
 	}
 	o.addFlags(print.Flags(), config.Common{Listen: "127.0.0.1:8080"})
@@ -65,4 +69,28 @@ func newConfigCmd() *cobra.Command {
 	print.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret")
 	cmd.AddCommand(print)
 	return cmd
+}
+
+// printRoles shows the database role each command works as (commandRoles): the login in
+// --database-url must be a member of it (docs/security.md).
+func printRoles(cmd *cobra.Command) error {
+	out := cmd.OutOrStdout()
+	fmt.Fprintln(out, "\nEach command works as a database role (SET ROLE); its login must be a member of it (docs/security.md):")
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "COMMAND\tDATABASE ROLE")
+	for _, c := range databaseCommands(cmd.Root()) {
+		role, err := roleOf(c)
+		if err != nil {
+			return err
+		}
+		switch {
+		case c.CommandPath() == "amn dev":
+			role = fmt.Sprintf("owner (migrates and resets its database); api %s, indexers %s, worker %s, signer %s",
+				db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleSigner)
+		case role == db.Owner:
+			role = "owner (the login itself, no SET ROLE)"
+		}
+		fmt.Fprintf(w, "%s\t%s\n", c.CommandPath(), role)
+	}
+	return w.Flush()
 }

@@ -359,7 +359,7 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 			}
 			d := escrow.Domain{ChainID: ch.ID, Contract: common.HexToAddress(o.Escrow)}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -469,7 +469,7 @@ func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 				return badInput(err)
 			}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -557,7 +557,7 @@ func newCustodyPendingCmd(co *custodyOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -654,7 +654,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				return badInput(err)
 			}
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			pool, err := co.open(ctx)
+			pool, err := co.open(ctx, cmd)
 			if err != nil {
 				return err
 			}

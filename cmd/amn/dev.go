@@ -115,7 +115,9 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err := createDatabaseIfMissing(ctx, o.DatabaseURL); err != nil {
 		return badInput(err)
 	}
-	if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+	// The owner migrates and resets the database; every component works as its own role.
+	p.ownerLogin = true
+	if err := p.openDB(ctx, o.DatabaseURL, db.Owner); err != nil {
 		return err
 	}
 	mig, err := db.NewMigrator(p.pool)
@@ -127,6 +129,10 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return err
 	}
 	p.log.Info("migrations applied", "count", len(applied))
+	pools, err := p.openDevPools(ctx, o.DatabaseURL)
+	if err != nil {
+		return err
+	}
 
 	redisURL := o.RedisURL
 	if redisURL == "" {
@@ -189,7 +195,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 			return err
 		}
 		// As `amn indexer` runs it; its head tracker is the chain's readiness check.
-		if err := p.runIndexer(ctx, cfg); err != nil {
+		if err := p.runIndexer(ctx, cfg, pools.indexer); err != nil {
 			return err
 		}
 		a := fixtures[i].Addresses
@@ -197,14 +203,15 @@ func runDev(ctx context.Context, o *devOptions) error {
 		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
 		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), fixtures[i].Threshold, len(fixtures[i].Custodians))
 	}
-	keys, err := p.startDevSigner(ctx, o, dir, reg, fixtures, op)
+	keys, err := p.startDevSigner(ctx, o, dir, reg, fixtures, op, pools.signer)
 	if err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, reg); err != nil {
+	if err := p.startJobs(ctx, o.ShutdownTimeout, reg, pools.worker); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "postgres  %s\n", db.Redact(o.DatabaseURL))
+	fmt.Fprintf(out, "postgres  %s (migrated by the owner; roles: api %s, indexer %s, worker %s, signer %s)\n", db.Redact(o.DatabaseURL),
+		db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleSigner)
 	fmt.Fprintf(out, "indexer   eth, bsc, polygon (chain config %s; credits at the finalized block, depth ≥ %d)\n", filepath.Join(dir, "chains.json"), devDepthFloor)
 	fmt.Fprintf(out, "signer    operator (gas tank) %s, xpub %s… (devnet mnemonic; keys in %s)\n", keys.OperatorAddress().Hex(), keys.Ring.Xpub()[:24], filepath.Join(dir, "keys"))
 	fmt.Fprintln(out, "worker    River: payment_sweep → sweep intents, signer_follow, expiry")
@@ -213,7 +220,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 		db.Redact(o.DatabaseURL), config.MaskURL(redisURL), filepath.Join(dir, "chains.json"), keys.Ring.Xpub())
 	fmt.Fprintln(out, "Ctrl-C stops everything.")
 	if !o.NoDeal {
-		d, err := newDevDeal(p, out, fixtures[1], reg, keys)
+		d, err := newDevDeal(p, out, fixtures[1], reg, keys, pools)
 		if err != nil {
 			return err
 		}
@@ -222,6 +229,28 @@ func runDev(ctx context.Context, o *devOptions) error {
 
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
+}
+
+// devPools are the pools of amn dev's components, each working as the role of the process it
+// stands for, as if each ran on its own host.
+type devPools struct {
+	api, indexer, worker, signer *pgxpool.Pool
+}
+
+// openDevPools opens a pool per component, each with its readiness check (postgres_role_api, …).
+func (p *process) openDevPools(ctx context.Context, url string) (devPools, error) {
+	var d devPools
+	for _, c := range []struct {
+		pool **pgxpool.Pool
+		role string
+	}{{&d.api, db.RoleAPI}, {&d.indexer, db.RoleIndexer}, {&d.worker, db.RoleWorker}, {&d.signer, signer.Role}} {
+		pool, err := p.openPool(ctx, url, c.role, "postgres_role_"+strings.TrimPrefix(c.role, "amn_"))
+		if err != nil {
+			return d, err
+		}
+		*c.pool = pool
+	}
+	return d, nil
 }
 
 // startChains starts one anvil per built-in chain, concurrently, with fast finality.
@@ -349,8 +378,8 @@ func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, 
 
 // startDevSigner creates the signer's key files in dir/keys with the keystore package (the
 // devnet mnemonic and a fresh operator key, funded on every chain), writes a permissive devnet
-// policy, and adds the signer, as `amn signer` runs it, on every chain through the restricted role.
-func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string, reg *chain.Registry, fixtures []*devnet.Fixture, op *ecdsa.PrivateKey) (*keystore.Keys, error) {
+// policy, and adds the signer, as `amn signer` runs it, on every chain through spool (its role's pool).
+func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string, reg *chain.Registry, fixtures []*devnet.Fixture, op *ecdsa.PrivateKey, spool *pgxpool.Pool) (*keystore.Keys, error) {
 	secret := make([]byte, 24)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
@@ -406,11 +435,6 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 	if err != nil {
 		return nil, err
 	}
-	spool, err := signer.OpenDB(ctx, o.DatabaseURL)
-	if err != nil {
-		return nil, badInput(err)
-	}
-	p.closers = append(p.closers, spool.Close)
 	var chains []*signer.Chain
 	for _, c := range chain.Mainnets {
 		cfg, err := reg.Get(c.Key)

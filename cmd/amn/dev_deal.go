@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
@@ -45,8 +46,10 @@ type devDeal struct {
 	f        *devnet.Fixture
 	cfg      chain.Config
 	payments *payment.Service
-	store    *intent.Store
+	store    *intent.Store // the API's and the admin's
+	follower *intent.Store // the worker's signer_follow
 	books    *ledger.Ledger
+	api      *pgxpool.Pool
 	start    time.Time
 
 	// what has been printed already
@@ -55,7 +58,7 @@ type devDeal struct {
 	txs      map[string]string
 }
 
-func newDevDeal(p *process, out io.Writer, f *devnet.Fixture, reg *chain.Registry, keys *keystore.Keys) (*devDeal, error) {
+func newDevDeal(p *process, out io.Writer, f *devnet.Fixture, reg *chain.Registry, keys *keystore.Keys, pools devPools) (*devDeal, error) {
 	cfg, err := reg.Get(fmt.Sprint(f.ChainID))
 	if err != nil {
 		return nil, err
@@ -65,9 +68,12 @@ func newDevDeal(p *process, out io.Writer, f *devnet.Fixture, reg *chain.Registr
 	if err != nil {
 		return nil, err
 	}
-	payments := payment.New(p.pool, deriver)
-	return &devDeal{p: p, out: out, f: f, cfg: cfg, payments: payments, store: intent.NewStore(p.pool, payments),
-		books: ledger.New(p.pool), intents: map[uuid.UUID]intent.State{}, txs: map[string]string{}}, nil
+	// The API's part (payments, intents, approvals, the books' reports) works as the API's role,
+	// the follow pass as the worker's.
+	payments := payment.New(pools.api, deriver)
+	return &devDeal{p: p, out: out, f: f, cfg: cfg, payments: payments, store: intent.NewStore(pools.api, payments),
+		follower: intent.NewStore(pools.worker, payment.New(pools.worker, nil)), books: ledger.New(pools.api), api: pools.api,
+		intents: map[uuid.UUID]intent.State{}, txs: map[string]string{}}, nil
 }
 
 func (d *devDeal) printf(format string, a ...any) { fmt.Fprintf(d.out, format, a...) }
@@ -220,7 +226,7 @@ func (d *devDeal) play(ctx context.Context) error {
 		if err != nil || cur.State == intent.AwaitingApprovals || cur.State == intent.Pending || cur.State == intent.Approved {
 			return err
 		}
-		_, err = d.store.Follow(ctx)
+		_, err = d.follower.Follow(ctx)
 		return err
 	}
 	if err := d.await(ctx, p.ID, payment.Released, "the signer's release and the Released event", follow); err != nil {
@@ -279,7 +285,7 @@ func (d *devDeal) play(ctx context.Context) error {
 	if !tb.Balanced() {
 		return fmt.Errorf("ledger %s does not balance", name)
 	}
-	v, err := ledger.Check(ctx, d.p.pool)
+	v, err := ledger.Check(ctx, d.api)
 	if err != nil {
 		return err
 	}

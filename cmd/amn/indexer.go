@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/chain"
@@ -21,9 +22,9 @@ import (
 )
 
 // runIndexer connects to the chain's endpoints (each must serve the configured chain id) and
-// adds the indexer, its head tracker (the chain's readiness check) and periodic reconciliation to
+// adds the indexer, working through dbpool (a pool of the indexer's role), its head tracker (the chain's readiness check) and periodic reconciliation to
 // the process.
-func (p *process) runIndexer(ctx context.Context, cfg chain.Config) error {
+func (p *process) runIndexer(ctx context.Context, cfg chain.Config, dbpool *pgxpool.Pool) error {
 	if p.heads == nil { // one set of metrics per process, labelled by chain (amn dev runs three)
 		p.heads, p.ixMetrics, p.rpcMetrics = indexer.NewHeadMetrics(p.reg), indexer.NewMetrics(p.reg), chain.NewRPCMetrics(p.reg)
 	}
@@ -35,7 +36,7 @@ func (p *process) runIndexer(ctx context.Context, cfg chain.Config) error {
 	interval := min(max(cfg.BlockTime, time.Second), 5*time.Second)
 	heads := indexer.NewHeadTracker(cfg.Chain, pool, interval, p.heads, p.log)
 	// The indexer only records and credits observations: it needs no deriver (no xpub).
-	ix := indexer.New(cfg, pool, p.pool, payment.New(p.pool, nil), heads, p.ixMetrics, p.log,
+	ix := indexer.New(cfg, pool, dbpool, payment.New(dbpool, nil), heads, p.ixMetrics, p.log,
 		indexer.Options{PollInterval: interval})
 	p.checks = append(p.checks, ops.Check{Name: "chain_" + cfg.Key, Fn: heads.Ready})
 	wake := make(chan struct{}, 1)
@@ -65,7 +66,7 @@ func newIndexerStatusCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -128,10 +129,14 @@ func newIndexerReconcileCmd() *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return badInput(err)
 			}
+			role, err := roleOf(cmd)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			p := newProcess("reconcile", o.logger())
 			defer p.close()
-			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+			if err := p.openDB(ctx, o.DatabaseURL, role); err != nil {
 				return err
 			}
 			pool, err := chain.NewPool(ctx, o.cfg, chain.PoolOptions{Log: p.log})
@@ -189,7 +194,7 @@ func newIndexerRequeueCmd() *cobra.Command {
 				return badInput(fmt.Errorf("payment id %q: %v", args[0], err))
 			}
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}

@@ -5,14 +5,16 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/jobs"
 )
 
-// startJobs starts the worker role's River client; it is stopped, letting running jobs finish
+// startJobs starts the worker role's River client on pool (the worker's role); it is stopped, letting running jobs finish
 // within the shutdown grace, when the process closes.
-func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry) error {
-	client, err := jobs.NewClient(jobs.Config{Pool: p.pool, Log: p.log, QueueLog: p.queueLog, Registry: p.reg, Escrow: escrowOf(reg),
+func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry, pool *pgxpool.Pool) error {
+	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: p.log, QueueLog: p.queueLog, Registry: p.reg, Escrow: escrowOf(reg),
 		NativeLedger: nativeLedgerOf(reg)})
 	if err != nil {
 		return err

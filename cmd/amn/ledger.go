@@ -21,7 +21,7 @@ It exits 0 when all hold and 1 naming the first violation (table, row and what i
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}

@@ -270,17 +270,23 @@ func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 	}
 }
 
+// Each process logs in as a member of its role only, as in production, and its /readyz says
+// it works as that role with nothing beyond its grants.
 func TestRolesServeOpsEndpointsAndStopOnSignal(t *testing.T) {
-	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t), "AMN_REDIS_URL=" + redisURL}
 	for _, role := range []string{"api", "worker", "signer"} {
 		t.Run(role, func(t *testing.T) {
+			env := []string{"AMN_DATABASE_URL=" + dbtest.Login(t, dbtest.URL(t), "amn_"+role), "AMN_REDIS_URL=" + redisURL}
 			cmd, logs, base := startRole(t, env, role)
 			code, body := get(t, base+"/readyz")
-			if code != 200 || !strings.Contains(body, `"postgres":{"ok":true`) {
+			if code != 200 || !strings.Contains(body, `"postgres":{"ok":true`) ||
+				!strings.Contains(body, `"postgres_role":{"ok":true,"detail":"amn_`+role+`"`) {
 				t.Fatalf("/readyz = %d %s", code, body)
 			}
 			if role != "signer" && !strings.Contains(body, `"redis":{"ok":true`) {
 				t.Fatalf("/readyz lacks redis: %s", body)
+			}
+			if strings.Contains(logs.String(), "the database login can do more") {
+				t.Fatalf("a member-only login was warned about:\n%s", logs)
 			}
 			if _, m := get(t, base+"/metrics"); !strings.Contains(m, "amn_build_info{") {
 				t.Fatalf("/metrics lacks amn_build_info")
@@ -333,6 +339,12 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	for _, dep := range []string{"postgres", "redis", "chain_eth", "chain_bsc", "chain_polygon"} {
 		if !strings.Contains(body, `"`+dep+`":{"ok":true`) {
 			t.Errorf("/readyz lacks %s: %s", dep, body)
+		}
+	}
+	// Each component works as its own role, with nothing beyond its grants.
+	for _, role := range []string{"api", "indexer", "worker", "signer"} {
+		if !strings.Contains(body, `"postgres_role_`+role+`":{"ok":true,"detail":"amn_`+role+`"`) {
+			t.Errorf("/readyz lacks postgres_role_%s: %s", role, body)
 		}
 	}
 	var pids []int

@@ -21,7 +21,7 @@ func newMigrateCmd() *cobra.Command {
 	withMigrator := func(run func(ctx context.Context, cmd *cobra.Command, m *db.Migrator) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}

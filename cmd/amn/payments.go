@@ -45,7 +45,7 @@ func newPaymentsListCmd(o *dbOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -180,7 +180,7 @@ func newPaymentsShowCmd(o *dbOptions) *cobra.Command {
 				return badInput(fmt.Errorf("payment id %q: %v", args[0], err))
 			}
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -343,7 +343,7 @@ hex. The payment then prints the checkout its buyer signs (see amn payments chec
 				n.FeeAddress = common.HexToAddress(c.FeeAddress)
 			}
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -418,7 +418,7 @@ the escrow.`,
 				}
 			}
 			ctx := cmd.Context()
-			pool, err := o.open(ctx)
+			pool, err := o.open(ctx, cmd)
 			if err != nil {
 				return err
 			}

@@ -46,7 +46,11 @@ func newAPICmd() *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return badInput(err)
 			}
-			return runAPI(cmd.Context(), &o)
+			role, err := roleOf(cmd)
+			if err != nil {
+				return err
+			}
+			return runAPI(cmd.Context(), &o, role)
 		},
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
@@ -55,10 +59,10 @@ func newAPICmd() *cobra.Command {
 	return cmd
 }
 
-func runAPI(ctx context.Context, o *apiOptions) error {
+func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	p := newProcess("api", o.logger())
 	defer p.close()
-	if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+	if err := p.openDB(ctx, o.DatabaseURL, role); err != nil {
 		return err
 	}
 	if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
@@ -121,13 +125,17 @@ func newIndexerCmd() *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return badInput(err)
 			}
+			role, err := roleOf(cmd)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			p := newProcess("indexer", o.logger().With("chain", o.cfg.Key))
 			defer p.close()
-			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+			if err := p.openDB(ctx, o.DatabaseURL, role); err != nil {
 				return err
 			}
-			if err := p.runIndexer(ctx, o.cfg); err != nil {
+			if err := p.runIndexer(ctx, o.cfg, p.pool); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
@@ -171,10 +179,14 @@ func newWorkerCmd() *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return badInput(err)
 			}
+			role, err := roleOf(cmd)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			p := newProcess("worker", o.logger())
 			defer p.close()
-			if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+			if err := p.openDB(ctx, o.DatabaseURL, role); err != nil {
 				return err
 			}
 			if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
@@ -184,7 +196,7 @@ func newWorkerCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout, reg); err != nil {
+			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)

@@ -89,10 +89,15 @@ func (o *dbOptions) Validate() error {
 	return config.ValidateDatabaseURL("database-url", o.DatabaseURL)
 }
 
-func (o *dbOptions) open(ctx context.Context) (*pgxpool.Pool, error) {
+// open connects as the database role cmd works as (commandRoles).
+func (o *dbOptions) open(ctx context.Context, cmd *cobra.Command) (*pgxpool.Pool, error) {
 	if err := o.Validate(); err != nil {
 		return nil, badInput(err)
 	}
-	pool, err := db.Open(ctx, o.DatabaseURL)
+	role, err := roleOf(cmd)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := db.OpenAs(ctx, o.DatabaseURL, role)
 	return pool, badInput(err)
 }

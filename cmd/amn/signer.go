@@ -89,7 +89,7 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 	defer p.close()
 	if o.KeyDir == "" {
 		// No keys configured: serve ops endpoints and the heartbeat, sign nothing.
-		if err := p.openDB(ctx, o.DatabaseURL); err != nil {
+		if err := p.openDB(ctx, o.DatabaseURL, signer.Role); err != nil {
 			return err
 		}
 		p.runners = append(p.runners, func(context.Context) {
@@ -113,14 +113,10 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	pool, err := signer.OpenDB(ctx, o.DatabaseURL)
-	if err != nil {
-		return badInput(err)
+	if err := p.openDB(ctx, o.DatabaseURL, signer.Role); err != nil {
+		return err
 	}
-	p.closers = append(p.closers, pool.Close)
-	p.pool = pool
-	p.checks = append(p.checks, ops.Check{Name: "postgres", Fn: pool.Ping})
-	p.runners = append(p.runners, func(ctx context.Context) { ops.Heartbeat(ctx, pool, p.role, 15*time.Second, p.log) })
+	pool := p.pool
 	var chains []*signer.Chain
 	for _, key := range o.Chains {
 		cfg, err := reg.Get(strings.TrimSpace(key))
@@ -277,12 +273,13 @@ func (o *auditOptions) check() (signer.AuditCheck, error) {
 }
 
 // verify opens the database and walks the log.
-func (o *auditOptions) verify(ctx context.Context) (signer.AuditCheck, signer.AuditHead, error) {
+func (o *auditOptions) verify(cmd *cobra.Command) (signer.AuditCheck, signer.AuditHead, error) {
+	ctx := cmd.Context()
 	c, err := o.check()
 	if err != nil {
 		return c, signer.AuditHead{}, badInput(err)
 	}
-	pool, err := o.open(ctx)
+	pool, err := o.open(ctx, cmd)
 	if err != nil {
 		return c, signer.AuditHead{}, err
 	}
@@ -313,7 +310,7 @@ signer publishes it too: amn_signer_audit_head_seq, amn_signer_audit_head_info{h
   # exit 1: "audit log broken at seq 1042: expected head check: the log ends at seq 1038: …"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, head, err := o.verify(cmd.Context())
+			c, head, err := o.verify(cmd)
 			if err != nil {
 				return err
 			}
@@ -332,7 +329,7 @@ signer publishes it too: amn_signer_audit_head_seq, amn_signer_audit_head_info{h
 		Short: "Print the last row of the verified log as SEQ:HASH (pin it elsewhere)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, head, err := o.verify(cmd.Context())
+			_, head, err := o.verify(cmd)
 			if err != nil {
 				return err
 			}
