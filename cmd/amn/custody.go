@@ -170,10 +170,6 @@ func (t *terminal) askSecret(ctx context.Context, prompt string) (string, error)
 	return t.read(ctx, prompt, t.tty != nil)
 }
 
-func (t *terminal) ask(ctx context.Context, prompt string) (string, error) {
-	return t.read(ctx, prompt, false)
-}
-
 func (t *terminal) read(ctx context.Context, prompt string, secret bool) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
