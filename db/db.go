@@ -160,3 +160,36 @@ func IsUniqueViolation(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505" && (constraint == "" || pe.ConstraintName == constraint)
 }
+
+// CreateDatabaseIfMissing creates the database rawURL names when it does not exist, connecting to
+// the server's "postgres" database with the same login. For local stacks (`amn dev`): a
+// deployment's database is made by its operator.
+func CreateDatabaseIfMissing(ctx context.Context, rawURL string) error {
+	cfg, err := ParseURL(rawURL)
+	if err != nil {
+		return err
+	}
+	name := cfg.ConnConfig.Database
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	u.Path = "/postgres"
+	conn, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		return fmt.Errorf("postgres at %s unreachable: %s", Redact(rawURL), shortPgErr(err))
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	if err != nil && !strings.Contains(err.Error(), "already exists") {
+		return err
+	}
+	return nil
+}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,8 +29,10 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
+	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
 
@@ -112,7 +113,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 		p.queueLog = ops.AtLeast(p.log, slog.LevelWarn)
 	}
 
-	if err := createDatabaseIfMissing(ctx, o.DatabaseURL); err != nil {
+	if err := db.CreateDatabaseIfMissing(ctx, o.DatabaseURL); err != nil {
 		return badInput(err)
 	}
 	// The owner migrates and resets the database; every component works as its own role.
@@ -302,34 +303,6 @@ func deployFixtures(ctx context.Context, nodes []*devnet.Anvil) ([]*devnet.Fixtu
 	return fixtures, nil
 }
 
-// createDatabaseIfMissing creates the dev database on first run; only `amn dev` does this.
-func createDatabaseIfMissing(ctx context.Context, raw string) error {
-	cfg, err := db.ParseURL(raw)
-	if err != nil {
-		return err
-	}
-	name := cfg.ConnConfig.Database
-	u, _ := url.Parse(raw)
-	u.Path = "/postgres"
-	conn, err := pgx.Connect(ctx, u.String())
-	if err != nil {
-		return fmt.Errorf("postgres at %s unreachable: %v", db.Redact(raw), err)
-	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return err
-	}
-	if exists {
-		return nil
-	}
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	if err != nil && !strings.Contains(err.Error(), "already exists") {
-		return err
-	}
-	return nil
-}
-
 // devMnemonic is the deposit wallet of the local stack: BIP39's public test mnemonic. Not anvil's
 // "test … junk": its first addresses are the fixture's deployer, seller and buyers, and deposit
 // indices start at 0.
@@ -482,29 +455,21 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 // never complete. Payments, the ledger and the audit log stay. A database that another role
 // (a real indexer, signer, worker or API) has used is refused: this must never touch one.
 func forgetPreviousDevnets(ctx context.Context, pool *pgxpool.Pool) error {
-	var role string
-	err := pool.QueryRow(ctx, `SELECT role FROM process_heartbeat WHERE role <> 'dev' ORDER BY seen_at DESC LIMIT 1`).Scan(&role)
-	if err == nil {
-		return badInput(fmt.Errorf("--database-url (AMN_DATABASE_URL): `amn %s` has used this database; amn dev resets the chain state of the database it runs on, so give it one of its own", role))
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+	seen, used, err := ops.LastSeen(ctx, pool, "api", "indexer", "worker", "signer", "reconcile")
+	if err != nil {
 		return err
 	}
-	ids := make([]int64, len(chain.Mainnets))
+	if used {
+		return badInput(fmt.Errorf("--database-url (AMN_DATABASE_URL): `amn %s` has used this database; amn dev resets the chain state of the database it runs on, so give it one of its own", seen.Role))
+	}
+	ids := make([]uint64, len(chain.Mainnets))
 	for i, c := range chain.Mainnets {
-		ids[i] = int64(c.ID)
+		ids[i] = c.ID
 	}
 	return db.InTx(ctx, pool, func(tx pgx.Tx) error {
-		for _, q := range []string{
-			`DELETE FROM indexer_blocks WHERE chain_id = ANY($1)`,
-			`DELETE FROM indexer_checkpoints WHERE chain_id = ANY($1)`,
-			`UPDATE signer_intents SET state = 'rejected', reason = 'its devnet is gone (amn dev restarted)', updated_at = now()
-				WHERE chain_id = ANY($1) AND state NOT IN ('done', 'rejected')`,
-		} {
-			if _, err := tx.Exec(ctx, q, ids); err != nil {
-				return err
-			}
+		if err := indexer.ForgetChains(ctx, tx, ids); err != nil {
+			return err
 		}
-		return nil
+		return intent.RejectOpenOnChains(ctx, tx, ids, "its devnet is gone (amn dev restarted)")
 	})
 }

@@ -6,11 +6,13 @@ package layering
 
 import (
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,6 +150,48 @@ func TestLayeringCatchesViolations(t *testing.T) {
 	}
 	if len(got) != 7 {
 		t.Errorf("%d violations, want 7: %q", len(got), got)
+	}
+}
+
+// sqlWords are the starts of the statements a package writes to its tables.
+var sqlWords = regexp.MustCompile(`(?i)\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|DATABASE|INDEX)|TRUNCATE\s)`)
+
+// sqlIn returns the string literals of the non-test Go files under dir that hold SQL.
+func sqlIn(t *testing.T, dir string) []string {
+	t.Helper()
+	var found []string
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && sqlWords.MatchString(lit.Value) {
+				found = append(found, fmt.Sprintf("%s: %.60s", fset.Position(lit.Pos()), lit.Value))
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// TestNoSQLInCommands: a command parses, builds, calls and prints; the SQL lives with the package
+// that owns the tables.
+func TestNoSQLInCommands(t *testing.T) {
+	for _, s := range sqlIn(t, "../../cmd") {
+		t.Errorf("SQL in a command: %s", s)
+	}
+	// The check finds SQL where there is some.
+	if len(sqlIn(t, "../../ledger")) == 0 {
+		t.Error("found no SQL in ledger: the check does not work")
 	}
 }
 
