@@ -62,8 +62,8 @@ func (w *SweepWorker) Work(ctx context.Context, job *river.Job[payment.SweepArgs
 }
 
 // AddWorkers registers the worker role's part of the signer's queue: payment_sweep,
-// payment_freeze and payment_unfreeze (queue payment.SweepQueue, which the caller must configure) and the periodic
-// signer_follow. It returns the periodic job to schedule.
+// payment_freeze and payment_unfreeze (queue payment.SweepQueue, which the caller must configure)
+// and the periodic signer_follow. It returns the periodic job to schedule.
 func AddWorkers(workers *river.Workers, store *Store, escrow func(chainID uint64) common.Address, log *slog.Logger) ([]*river.PeriodicJob, error) {
 	if err := river.AddWorkerSafely(workers, &SweepWorker{Intents: store, Escrow: escrow, Log: log}); err != nil {
 		return nil, err
