@@ -273,50 +273,38 @@ func followIntent(ctx context.Context, w io.Writer, store *intent.Store, o *admi
 		}
 	}
 	last := ""
-	for {
-		cur, err := store.Get(ctx, in.ID)
-		if err != nil {
-			return err
-		}
-		approvals, err := store.Approvals(ctx, in.ID)
-		if err != nil {
-			return err
-		}
-		txs, err := store.Txs(ctx, in.ID)
-		if err != nil {
-			return err
-		}
-		prog := o.progress(ctx, cur, approvals)
-		line := fmt.Sprintf("%s  state %-18s", time.Now().UTC().Format("15:04:05"), cur.State)
+	show := func(p intent.Progress) {
+		prog := o.progress(ctx, p.Intent, p.Approvals)
+		line := fmt.Sprintf("%s  state %-18s", time.Now().UTC().Format("15:04:05"), p.Intent.State)
 		if prog != nil {
 			line += fmt.Sprintf(" approvals %-9s", prog)
 		}
-		line += fmt.Sprintf(" transactions %d", len(txs))
-		if n := len(txs); n > 0 {
-			t := txs[n-1]
+		line += fmt.Sprintf(" transactions %d", len(p.Txs))
+		if n := len(p.Txs); n > 0 {
+			t := p.Txs[n-1]
 			line += fmt.Sprintf("  last %s %s (%s)", t.Step, t.Hash, t.State)
 		}
 		if !asJSON && line[10:] != last {
 			fmt.Fprintln(w, line)
 			last = line[10:]
 		}
-		if !cur.State.Open() {
-			if asJSON {
-				if err := printJSON(w, intentRow{Intent: cur, Approvals: len(approvals), Progress: prog, Txs: txs}); err != nil {
-					return err
-				}
-			}
-			if cur.State == intent.Rejected {
-				return fmt.Errorf("intent %s rejected: %s", cur.ID, cur.Reason)
-			}
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("intent %s still %s after %s (it goes on; follow it with amn admin intents)", cur.ID, cur.State, timeout)
-		case <-time.After(time.Second):
+	}
+	p, err := store.Watch(ctx, in.ID, time.Second, show)
+	if errors.Is(err, context.DeadlineExceeded) && p.Intent != nil {
+		return fmt.Errorf("intent %s still %s after %s (it goes on; follow it with amn admin intents)", p.Intent.ID, p.Intent.State, timeout)
+	}
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if err := printJSON(w, intentRow{Intent: p.Intent, Approvals: len(p.Approvals), Progress: o.progress(ctx, p.Intent, p.Approvals), Txs: p.Txs}); err != nil {
+			return err
 		}
 	}
+	if p.Intent.State == intent.Rejected {
+		return fmt.Errorf("intent %s rejected: %s", p.Intent.ID, p.Intent.Reason)
+	}
+	return nil
 }
 
 func newAdminSweepCmd(o *adminOptions) *cobra.Command {
