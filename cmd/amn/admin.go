@@ -331,42 +331,15 @@ sweep intent for each, as the payment_sweep job does. --dry-run only lists them.
 	return cmd
 }
 
-type sweepLine struct {
-	PaymentID string `json:"payment_id"`
-	ChainID   uint64 `json:"chain_id"`
-	Deposit   string `json:"deposit"`
-	Amount    string `json:"amount"`
-	Intent    string `json:"intent,omitempty"`
-	Error     string `json:"error,omitempty"`
-}
-
 func adminSweep(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o *adminOptions, chainID uint64, dryRun bool) error {
-	payments := payment.New(pool, nil)
-	store := intent.NewStore(pool, payments)
-	var lines []sweepLine
-	var failed int
-	for _, st := range []payment.State{payment.Funded, payment.Overpaid, payment.Late} {
-		dests, err := payments.ListDestinations(ctx, payment.DestinationFilter{ChainID: chainID, State: st, Limit: 1000})
-		if err != nil {
-			return err
-		}
-		for _, d := range dests {
-			l := sweepLine{PaymentID: d.PaymentID, ChainID: d.ChainID, Deposit: d.Address.Hex(), Amount: d.Received.String()}
-			if !dryRun {
-				id, _ := ledger.ParseID(d.PaymentID)
-				contract, err := o.escrowFor(d.ChainID)
-				if err != nil {
-					return err
-				}
-				in, _, err := store.CreateSweep(ctx, id, contract)
-				if err != nil {
-					l.Error = err.Error()
-					failed++
-				} else {
-					l.Intent = in.ID.String()
-				}
-			}
-			lines = append(lines, l)
+	lines, err := intent.NewStore(pool, payment.New(pool, nil)).SweepDue(ctx, chainID, o.escrowFor, dryRun)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, l := range lines {
+		if l.Error != "" {
+			failed++
 		}
 	}
 	if o.JSON {

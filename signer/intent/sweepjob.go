@@ -80,3 +80,47 @@ func AddWorkers(workers *river.Workers, store *Store, escrow func(chainID uint64
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(5*time.Second),
 		func() (river.JobArgs, *river.InsertOpts) { return FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}, nil
 }
+
+// DueSweep is one deposit due for sweeping, and what SweepDue did with it.
+type DueSweep struct {
+	PaymentID string `json:"payment_id"`
+	ChainID   uint64 `json:"chain_id"`
+	Deposit   string `json:"deposit"`
+	Amount    string `json:"amount"`
+	Intent    string `json:"intent,omitempty"` // the sweep intent recorded (or already open)
+	Error     string `json:"error,omitempty"`  // why none could be recorded
+}
+
+// SweepDue finds the payments whose deposit is due for sweeping (funded, overpaid, late) on
+// chainID (0: every chain) and, unless dryRun, records a sweep intent for each as the
+// payment_sweep job does (CreateSweep: repeating it returns the open one). A payment whose sweep
+// cannot be recorded is listed with the reason; escrow gives each chain's AmnEscrow contract.
+func (s *Store) SweepDue(ctx context.Context, chainID uint64, escrow func(chainID uint64) (common.Address, error), dryRun bool) ([]DueSweep, error) {
+	var out []DueSweep
+	for _, st := range []payment.State{payment.Funded, payment.Overpaid, payment.Late} {
+		dests, err := s.payments.ListDestinations(ctx, payment.DestinationFilter{ChainID: chainID, State: st, Limit: 1000})
+		if err != nil {
+			return out, err
+		}
+		for _, d := range dests {
+			due := DueSweep{PaymentID: d.PaymentID, ChainID: d.ChainID, Deposit: d.Address.Hex(), Amount: d.Received.String()}
+			if !dryRun {
+				id, err := ledger.ParseID(d.PaymentID)
+				if err != nil {
+					return out, err
+				}
+				contract, err := escrow(d.ChainID)
+				if err != nil {
+					return out, err
+				}
+				if in, _, err := s.CreateSweep(ctx, id, contract); err != nil {
+					due.Error = err.Error()
+				} else {
+					due.Intent = in.ID.String()
+				}
+			}
+			out = append(out, due)
+		}
+	}
+	return out, nil
+}
