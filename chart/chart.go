@@ -1,7 +1,7 @@
 // Package chart is the platform's chart of accounts: the id of every ledger account the platform
 // opens and the code of every transfer it books, in one place, so that the packages that book
-// (payment, signer/intent) and the ones that read the books (the indexer's reconciliation, the
-// ledger check, a points ledger) agree on them without importing each other.
+// (payment, signer/intent) and the ones that read the books (the indexer's reconciliation, a
+// points ledger to come) agree on them without importing each other.
 //
 // It owns names only. It must never open accounts or book transfers (the owning packages do:
 // payment books payments, signer/intent books gas) and never change an id or a code once used:

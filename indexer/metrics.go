@@ -64,7 +64,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{.05, .1, .25, .5, 1, 2, 5, 10, 30, 60},
 		}, []string{"chain"}),
 		reconcileDiff: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "amn_reconcile_difference", Help: "On-chain balance at the finalized block minus the ledger, in base units; must be 0.",
+			Name: "amn_reconcile_difference", Help: "Sum of |on chain − ledger| over deposits and our open escrows, read at the highest block both final and fully credited, in base units; must be 0.",
 		}, []string{"chain", "token"}),
 		quarantined: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "amn_indexer_quarantined", Help: "Observations quarantined on the chain: their payment refused them; the chain went on. Critical: `amn payments show`, `amn indexer requeue`.",

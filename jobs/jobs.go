@@ -1,8 +1,8 @@
 // Package jobs runs Amn's background work on River, the Postgres-backed job queue: it declares
 // the job kinds, their workers and the periodic schedule, and builds the worker role's client.
 //
-// Workers only call domain packages (ledger, later payment); they hold no rules of their own and
-// no keys. Jobs that follow a state change are inserted in that change's transaction, so that a
+// Workers only call domain packages (payment, indexer, signer/intent); they hold no rules of their
+// own and no keys. Jobs that follow a state change are inserted in that change's transaction, so that a
 // committed change always has its job and a rolled-back one never does.
 package jobs
 

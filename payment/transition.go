@@ -47,7 +47,8 @@ type step struct {
 }
 
 // SweepArgs asks for a paid deposit to be swept into the escrow contract. The jobs wait in the
-// SweepQueue, which the signer works (it turns each into a sweep intent it verifies itself).
+// SweepQueue, which the worker works: it records each as a sweep intent, which the signer
+// verifies itself before signing anything (signer/intent.SweepWorker).
 type SweepArgs struct {
 	PaymentID string `json:"payment_id" river:"unique"`
 }

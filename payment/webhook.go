@@ -116,8 +116,9 @@ func ParseWebhook(body []byte) (WebhookEvent, error) {
 	return ev, nil
 }
 
-// CheckArgs asks for a payment to be checked against the chain. Jobs wait in the CheckQueue until
-// the indexer works them (the indexer issue adds the worker).
+// CheckArgs asks for a payment to be checked against the chain. Jobs wait in the CheckQueue; the
+// worker works them into rescan requests the payment's chain indexer carries out
+// (indexer.CheckWorker).
 type CheckArgs struct {
 	PaymentID string `json:"payment_id" river:"unique"`
 	Why       string `json:"why"`
