@@ -121,6 +121,26 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 	if got := rec.Stray["USDT"]; got == nil || got.Int64() != 2_000 {
 		t.Errorf("stray in the escrow contract %v, want USDT 2000", rec.Stray)
 	}
+	// A payment row pointing at the front-runner's escrow (escrow_id is written when a payment is
+	// made), paid 1 unit and disputed, does not make that escrow count as ours: a payment's escrow
+	// is derived from its deposit and id, and an underpaid payment holds none.
+	q := e.newPayment(98, f.Addresses.USDT, 500_000)
+	e.payViaProxy(q, 0, 1)
+	mine(t, f, 4)
+	e.catchUp()
+	frontRun, err := f.Escrow.EscrowId(nil, attacker, payment.EscrowRef(p.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE payments SET escrow_id = $2 WHERE id = $1`, q.ID, common.Hash(frontRun).Hex()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pay.Dispute(ctx, q.ID, "buyer", "forged"); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := e.ix.Reconcile(ctx); err != nil || len(rec.Mismatches) != 0 || rec.Stray["USDT"].Int64() != 2_000 {
+		t.Errorf("reconcile with a payment row naming a stranger's escrow: %+v, stray %v (%v)", rec.Mismatches, rec.Stray, err)
+	}
 	// The books lose track of the escrow (a forged ledger transfer out of it): a mismatch.
 	if _, err := pool.Exec(ctx, `UPDATE ledger_accounts SET credits_posted = credits_posted - 1 WHERE id = $1`,
 		chart.Escrow(p.Ledger)); err != nil {

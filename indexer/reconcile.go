@@ -173,18 +173,23 @@ func symbolOf(ledgerName string) string {
 
 var balanceOfSelector = hexutil.MustDecode("0x70a08231")
 
-// escrowHeld are the payment states in which a payment's escrow may be open on chain.
+// escrowHeld are the payment states in which a payment's escrow may be open on chain (a disputed
+// payment only when it was disputed from one of them).
 var escrowHeld = []string{string(payment.Sweeping), string(payment.InEscrow), string(payment.ReleasePending),
-	string(payment.Releasing), string(payment.RefundPending), string(payment.Refunding), string(payment.Disputed)}
+	string(payment.Releasing), string(payment.RefundPending), string(payment.Refunding)}
 
 // reconcileEscrow compares each ledger's escrow account with the sum of our payments' open
 // escrows on chain at block n (AmnEscrow.escrows of each payment that may hold one), and that sum
 // with the contract's balance of the token. Anyone may fund an escrow of their own or send tokens
 // to the contract, so the balance is not compared with the books: what it holds beyond our escrows
-// is reported as stray; holding less than our escrows is a mismatch.
+// is reported as stray; holding less than our escrows is a mismatch. A payment's escrow id is
+// derived from its deposit and id (payment.EscrowID), never read from a column another role
+// writes, and its record counts only in the payment's own token: a payment row cannot make
+// someone else's escrow count as ours.
 func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books *ledger.Ledger, n uint64) error {
-	rows, err := ix.store.pool.Query(ctx, `SELECT ledger, token_address, escrow_id FROM payments
-		WHERE chain_id = $1 AND escrow_id IS NOT NULL AND state = ANY($2) ORDER BY deposit_index`, ix.cfg.ID, escrowHeld)
+	rows, err := ix.store.pool.Query(ctx, `SELECT id, deposit_address, ledger, token_address FROM payments
+		WHERE chain_id = $1 AND (state = ANY($2) OR (state = 'disputed' AND disputed_from = ANY($2)))
+		ORDER BY deposit_index`, ix.cfg.ID, escrowHeld)
 	if err != nil {
 		return err
 	}
@@ -195,31 +200,41 @@ func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books
 	}
 	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (held, error) {
 		var h held
-		var tok, id string
-		err := row.Scan(&h.ledger, &tok, &id)
-		h.token, h.id = common.HexToAddress(tok), common.HexToHash(id)
+		var pid ledger.ID
+		var dep, tok string
+		err := row.Scan(&pid, &dep, &h.ledger, &tok)
+		h.token, h.id = common.HexToAddress(tok), payment.EscrowID(common.HexToAddress(dep), pid)
 		return h, err
 	})
 	if err != nil {
 		return err
 	}
-	rows, err = ix.store.pool.Query(ctx, `SELECT DISTINCT ledger, token_address FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
+	// One row per ledger with payments, its token the one the chain's configuration gives it (a
+	// payment row naming another token for the ledger adds nothing).
+	rows, err = ix.store.pool.Query(ctx, `SELECT DISTINCT ledger FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
 	if err != nil {
 		return err
 	}
-	ledgers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reconcileRow, error) {
-		var x reconcileRow
-		var tok string
-		err := row.Scan(&x.ledger, &tok)
-		x.token, x.deposit, x.acct = common.HexToAddress(tok), ix.cfg.Escrow, chart.Escrow(x.ledger)
-		return x, err
-	})
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	var ledgers []reconcileRow
+	for _, name := range names {
+		token, ok := ix.ledgerToken(name)
+		if !ok {
+			continue // not a ledger of this chain's configuration
+		}
+		ledgers = append(ledgers, reconcileRow{ledger: name, token: token, deposit: ix.cfg.Escrow, acct: chart.Escrow(name)})
+	}
 	if err != nil || len(ledgers) == 0 {
 		return err
 	}
 	ours := map[string]*big.Int{}
+	tokenOf := map[string]common.Address{}
 	for _, x := range ledgers {
 		ours[x.ledger] = new(big.Int)
+		tokenOf[x.ledger] = x.token
 	}
 	const batch = 100
 	for start := 0; start < len(open); start += batch {
@@ -233,7 +248,7 @@ func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books
 			return err
 		}
 		for i, h := range part {
-			if recs[i].open && ours[h.ledger] != nil {
+			if recs[i].open && ours[h.ledger] != nil && h.token == tokenOf[h.ledger] && recs[i].token == escrowToken(h.token) {
 				ours[h.ledger].Add(ours[h.ledger], recs[i].amount)
 			}
 		}
@@ -282,7 +297,29 @@ func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books
 
 type escrowRecord struct {
 	open   bool
+	token  common.Address // as the contract records it: the zero address for the chain's own currency
 	amount *big.Int
+}
+
+// ledgerToken is the token of one of the chain's ledgers ("bsc:USDT"), as configured.
+func (ix *Indexer) ledgerToken(name string) (common.Address, bool) {
+	if name == ix.cfg.NativeLedger() {
+		return chain.NativeToken, true
+	}
+	for _, t := range ix.cfg.Tokens {
+		if name == ix.cfg.Key+":"+t.Symbol {
+			return t.Address, true
+		}
+	}
+	return common.Address{}, false
+}
+
+// escrowToken is a payment's token as AmnEscrow records it.
+func escrowToken(token common.Address) common.Address {
+	if token == chain.NativeToken {
+		return common.Address{}
+	}
+	return token
 }
 
 // escrowRecords reads AmnEscrow.escrows of each id at block n in one batch.
@@ -310,9 +347,10 @@ func (ix *Indexer) escrowRecords(ctx context.Context, ids []common.Hash, n uint6
 		if err != nil || len(v) != 7 {
 			return nil, fmt.Errorf("escrows(%s) at block %d: %d values, %v", ids[i].Hex(), n, len(v), err)
 		}
+		token, _ := v[0].(common.Address)
 		status, _ := v[2].(uint8)
 		amount, _ := v[6].(*big.Int)
-		out[i] = escrowRecord{open: status == 1, amount: amount}
+		out[i] = escrowRecord{open: status == 1, token: token, amount: amount}
 	}
 	return out, nil
 }
