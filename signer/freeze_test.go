@@ -240,3 +240,87 @@ func TestResumedDisputeUnfreezesTheEscrow(t *testing.T) {
 		t.Fatalf("escrow status %d after the release, want released", st)
 	}
 }
+
+// Review finding H1: a second dispute's freeze, mined but not final yet, is not measured by the
+// first freeze's time. A resume forged while it is on its way (the API may resume a dispute and
+// ask for an unfreeze) gets nothing signed until that freeze is final and old enough.
+func TestSecondFreezeIsNotMeasuredByTheFirst(t *testing.T) {
+	w := newWorld(t, nil)
+	w.signer.unfreezeAfter = 2 * time.Minute
+	p, _ := w.inEscrow(19_000_004)
+	unfrozen := func() {
+		t.Helper()
+		if _, err := w.payments.Dispute(w.ctx, p.ID, "buyer", "late"); err != nil {
+			t.Fatal(err)
+		}
+		fr, _, err := w.intents.RequestFreeze(w.ctx, p.ID, w.f.Addresses.Escrow, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.until(fr.ID, intent.Done)
+		if _, err := w.payments.Resolve(w.ctx, p.ID, payment.OutcomeResume, "arbiter", "withdrawn"); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.f.IncreaseTime(w.ctx, 3*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		un, _, err := w.intents.RequestUnfreeze(w.ctx, p.ID, w.f.Addresses.Escrow, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.until(un.ID, intent.Done)
+	}
+	unfrozen() // the first dispute: frozen, resumed, unfrozen three minutes of chain time later
+
+	// The second dispute: its freeze is sent and mined in one block, not final (nothing else is
+	// mined).
+	if _, err := w.payments.Dispute(w.ctx, p.ID, "buyer", "again"); err != nil {
+		t.Fatal(err)
+	}
+	w.paused.Store(true)
+	defer w.paused.Store(false)
+	f2, _, err := w.intents.RequestFreeze(w.ctx, p.ID, w.f.Addresses.Escrow, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if err := w.signer.Tick(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if txs, _ := w.intents.Txs(w.ctx, f2.ID); len(txs) > 0 && txs[len(txs)-1].State == "broadcast" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second freeze was not sent")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := w.f.RPC.CallContext(w.ctx, nil, "evm_mine"); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := w.f.Escrow.Escrows(&bind.CallOpts{Context: w.ctx}, p.EscrowID()); !rec.Frozen {
+		t.Fatal("the second freeze is not mined")
+	}
+	// The forged resume and unfreeze: the signer waits, sending nothing.
+	if _, err := w.payments.Resolve(w.ctx, p.ID, payment.OutcomeResume, "api", "forged"); err != nil {
+		t.Fatal(err)
+	}
+	un, _, err := w.intents.RequestUnfreeze(w.ctx, p.ID, w.f.Addresses.Escrow, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := w.keys.OperatorAddress()
+	before := w.nonce(op)
+	for range 10 {
+		if err := w.signer.Tick(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := w.intents.Get(w.ctx, un.ID); got.State != intent.Pending || w.nonce(op) != before {
+		t.Fatalf("unfreeze while the second freeze is not final: intent %s, %d transactions sent", got.State, w.nonce(op)-before)
+	}
+	if rec, _ := w.f.Escrow.Escrows(&bind.CallOpts{Context: w.ctx}, p.EscrowID()); !rec.Frozen {
+		t.Fatal("the escrow was unfrozen by the first freeze's age")
+	}
+}

@@ -305,8 +305,21 @@ func (s *Signer) verifyUnfreeze(ctx context.Context, c *Chain, es *bindings.AmnE
 
 // frozenAt is when this signer's latest freeze of p's escrow was mined, read from the chain: the
 // transaction hash comes from signer_txs (which only the signer writes), and its receipt must
-// hold the Frozen event of this very escrow.
+// hold the Frozen event of this very escrow. While a freeze of the payment is still on its way (an
+// open freeze intent, or a freeze transaction not final yet) it returns errWaiting: a newer
+// freeze must not be measured by an older one's time.
 func (s *Signer) frozenAt(ctx context.Context, c *Chain, es *bindings.AmnEscrow, p *payment.Payment) (time.Time, error) {
+	var inFlight bool
+	if err := s.cfg.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signer_intents i WHERE i.payment_id = $1 AND i.kind = 'freeze'
+		AND i.state NOT IN ('done', 'rejected'))
+		OR EXISTS (SELECT 1 FROM signer_txs t JOIN signer_intents i ON i.id = t.intent_id
+		WHERE i.payment_id = $1 AND i.kind = 'freeze' AND t.step = 'freeze' AND t.state IN ('signed', 'broadcast', 'mined'))`,
+		p.ID).Scan(&inFlight); err != nil {
+		return time.Time{}, err
+	}
+	if inFlight {
+		return time.Time{}, errWaiting
+	}
 	rows, err := s.cfg.Pool.Query(ctx, `SELECT t.hash FROM signer_txs t JOIN signer_intents i ON i.id = t.intent_id
 		WHERE i.payment_id = $1 AND i.kind = 'freeze' AND t.step = 'freeze' AND t.state = 'confirmed' ORDER BY t.id DESC`, p.ID)
 	if err != nil {
