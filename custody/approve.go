@@ -129,6 +129,9 @@ type ApproveOptions struct {
 	// OnChain, when read, is checked too: the signer must be in the contract's custodian set
 	// (the contract is the authority; the signer checks it again anyway).
 	OnChain *OnChain
+	// EscrowFrozen is whether the intent's escrow is frozen on chain, when read (with OnChain);
+	// an approval that resolves a dispute is refused without it.
+	EscrowFrozen *bool
 	// Margin: the deadline must be at least this far ahead (the signer needs a minute to land
 	// the transaction). Zero means one minute.
 	Margin time.Duration
@@ -140,6 +143,9 @@ type ApproveOptions struct {
 // wraps ErrRefused and says why.
 func (s *Service) Check(ctx context.Context, in *intent.Intent, a escrow.Approval, o ApproveOptions) error {
 	if err := s.CheckOpen(in, o); err != nil {
+		return err
+	}
+	if err := s.checkDispute(ctx, in, o); err != nil {
 		return err
 	}
 	if o.RequireHardware && !o.Hardware {
@@ -157,6 +163,34 @@ func (s *Service) Check(ctx context.Context, in *intent.Intent, a escrow.Approva
 		return refused(ErrWrongSignature, "for digest %s it recovers to %s, not %s: it was made for other terms", digest.Hex(), signer.Hex(), a.Signer.Hex())
 	}
 	return s.CheckSigner(ctx, in, signer, o)
+}
+
+// checkDispute refuses approvals a dispute would not stop. While the payment is disputed, or its
+// escrow is seen frozen on chain, no ordinary approval is given (the resolution asks anew, with
+// resolvesDispute): one given then would pay out once the freeze is lifted. An approval that
+// resolves a dispute pays out even from a frozen escrow, so it is given only while the escrow is
+// frozen on chain, seen by this custodian's own read (EscrowFrozen): given for an ordinary
+// payout, it would also pay out past any dispute opened before its deadline.
+func (s *Service) checkDispute(ctx context.Context, in *intent.Intent, o ApproveOptions) error {
+	if !in.PaymentID.IsZero() {
+		p, err := s.payments.Get(ctx, in.PaymentID)
+		if err != nil {
+			return err
+		}
+		if p.State == payment.Disputed {
+			return refused(ErrNotApprovable, "payment %s is disputed: approvals wait for the dispute's resolution", p.ID)
+		}
+	}
+	frozen := o.EscrowFrozen != nil && *o.EscrowFrozen
+	switch {
+	case !in.ResolvesDispute && frozen:
+		return refused(ErrNotApprovable, "the escrow is frozen on chain (a dispute): only an approval that resolves it is given")
+	case in.ResolvesDispute && o.EscrowFrozen == nil:
+		return refused(ErrNotApprovable, "this %s resolves a dispute: approve it with --rpc-url, so that its escrow is seen frozen on chain", in.Kind)
+	case in.ResolvesDispute && !frozen:
+		return refused(ErrNotApprovable, "this %s resolves a dispute, but its escrow is not frozen on chain: such an approval would pay out past any later freeze", in.Kind)
+	}
+	return nil
 }
 
 // maxTTLSkew allows for clocks of the requester and the custodian's machine that differ a little.

@@ -84,16 +84,18 @@ const DefaultChallengeTTL = 10 * time.Minute
 
 // Service is the custody store. It runs with the privileged database role (admin CLI, API).
 type Service struct {
-	pool    *pgxpool.Pool
-	intents *intent.Store
-	now     func() time.Time
+	pool     *pgxpool.Pool
+	intents  *intent.Store
+	payments *payment.Service // read only: a disputed payment takes no approvals
+	now      func() time.Time
 	// ChallengeTTL is how long an issued challenge stays usable; zero means DefaultChallengeTTL.
 	ChallengeTTL time.Duration
 }
 
 // New returns the custody service on pool.
 func New(pool *pgxpool.Pool) *Service {
-	return &Service{pool: pool, intents: intent.NewStore(pool, payment.New(pool, nil)), now: time.Now}
+	payments := payment.New(pool, nil)
+	return &Service{pool: pool, intents: intent.NewStore(pool, payments), payments: payments, now: time.Now}
 }
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }

@@ -261,6 +261,17 @@ func TestApproveRefusals(t *testing.T) {
 	expired := releaseIntent(t, pool, time.Now().Add(30*time.Second))
 	// A row written past the requester's cap (a forged or edited intent): valid for a week.
 	lasting := releaseIntent(t, pool, time.Now().Add(7*24*time.Hour))
+	// A release that resolves a dispute (works on a frozen escrow).
+	resolving := releaseIntent(t, pool, time.Now().Add(time.Hour))
+	if _, err := pool.Exec(ctx, `UPDATE signer_intents SET resolves_dispute = true WHERE id = $1`, resolving.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := svc.Intent(ctx, resolving.ID); err != nil || !got.Intent.ResolvesDispute {
+		t.Fatalf("the intent does not resolve a dispute (%v)", err)
+	} else {
+		resolving = got.Intent
+	}
+	frozen, open := true, false
 	sign := func(s hwwallet.Signer, in *intent.Intent) escrow.Approval {
 		m, _ := in.Message()
 		a, err := s.SignApproval(ctx, hwwallet.DefaultPath, in.Domain(), m)
@@ -293,6 +304,9 @@ func TestApproveRefusals(t *testing.T) {
 		{"software-enrolled custodian, hardware required", in, sign(soft, in), custody.ApproveOptions{Hardware: true, RequireHardware: true}, custody.ErrNotHardware, "software key"},
 		{"expired", expired, sign(hw, expired), custody.ApproveOptions{Hardware: true}, custody.ErrExpired, "valid until"},
 		{"valid for a week", lasting, sign(hw, lasting), custody.ApproveOptions{Hardware: true}, custody.ErrNotApprovable, "more than 24h0m0s from now"},
+		{"ordinary payout of a frozen escrow", in, sign(hw, in), custody.ApproveOptions{Hardware: true, EscrowFrozen: &frozen}, custody.ErrNotApprovable, "frozen on chain"},
+		{"resolution, escrow not read", resolving, sign(hw, resolving), custody.ApproveOptions{Hardware: true}, custody.ErrNotApprovable, "--rpc-url"},
+		{"resolution of an escrow not frozen", resolving, sign(hw, resolving), custody.ApproveOptions{Hardware: true, EscrowFrozen: &open}, custody.ErrNotApprovable, "not frozen on chain"},
 		{"not on chain", in, sign(hw, in), custody.ApproveOptions{Hardware: true, OnChain: &custody.OnChain{ChainID: 56, Contract: dom.Contract,
 			Custodians: []common.Address{softAddr}, Threshold: 1}}, custody.ErrNotCustodian, "not among the 1 custodians"},
 	} {

@@ -51,6 +51,19 @@ func ReadOnChain(ctx context.Context, c Chain, contract common.Address) (*OnChai
 	return &OnChain{ChainID: id.Uint64(), Contract: contract, Custodians: set, Threshold: int(th.Int64())}, nil
 }
 
+// ReadEscrowFrozen reads whether the escrow id of the AmnEscrow at contract is frozen.
+func ReadEscrowFrozen(ctx context.Context, c Chain, contract common.Address, id common.Hash) (bool, error) {
+	es, err := bindings.NewAmnEscrowCaller(contract, c)
+	if err != nil {
+		return false, err
+	}
+	rec, err := es.Escrows(&bind.CallOpts{Context: ctx}, id)
+	if err != nil {
+		return false, fmt.Errorf("custody: reading escrow %s of %s: %w", id.Hex(), contract.Hex(), err)
+	}
+	return rec.Frozen, nil
+}
+
 // Row is one address of the comparison of the on-chain set with the database's.
 type Row struct {
 	Address  common.Address `json:"address"`

@@ -300,16 +300,29 @@ func deviceError(op string, err error) error {
 
 // readChain dials rpcURL and reads the custodian set of contract.
 func readChain(ctx context.Context, rpcURL string, contract common.Address) (*custody.OnChain, error) {
+	on, _, err := readChainEscrow(ctx, rpcURL, contract, common.Hash{})
+	return on, err
+}
+
+// readChainEscrow is readChain, and whether escrow id is frozen (not read for the zero id).
+func readChainEscrow(ctx context.Context, rpcURL string, contract common.Address, id common.Hash) (*custody.OnChain, *bool, error) {
 	c, err := ethclient.DialContext(ctx, rpcURL)
 	if err != nil {
-		return nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
+		return nil, nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
 	}
 	defer c.Close()
 	on, err := custody.ReadOnChain(ctx, c, contract)
 	if err != nil {
-		return nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
+		return nil, nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
 	}
-	return on, nil
+	if id == (common.Hash{}) {
+		return on, nil, nil
+	}
+	frozen, err := custody.ReadEscrowFrozen(ctx, c, contract, id)
+	if err != nil {
+		return nil, nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
+	}
+	return on, &frozen, nil
 }
 
 type custodyEnrollOptions struct {
@@ -678,7 +691,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				}
 			}
 			if o.RPCURL != "" {
-				if opts.OnChain, err = readChain(ctx, o.RPCURL, in.Contract); err != nil {
+				if opts.OnChain, opts.EscrowFrozen, err = readChainEscrow(ctx, o.RPCURL, in.Contract, in.EscrowID); err != nil {
 					return err
 				}
 				if opts.OnChain.ChainID != in.ChainID {
