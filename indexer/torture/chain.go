@@ -1,0 +1,472 @@
+package torture
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
+)
+
+// payerCount is how many senders each chain's driver pays from. A reorg that drops one of a
+// sender's transactions must drop its later ones too (nonces), so more senders make more moves.
+const payerCount = 6
+
+// chainRun is one chain: its node and fixture, the driver's randomness and senders, and the
+// indexer that is killed and restarted.
+type chainRun struct {
+	r      *round
+	id     uint64
+	rnd    *rand.Rand
+	node   *devnet.Anvil
+	f      *devnet.Fixture
+	proxy  *faultProxy
+	cfg    chain.Config
+	payers []devnet.Account
+	base   uint64 // the fixture's last block: reorgs stay above it
+
+	kill     chan struct{}
+	restarts atomic.Int64
+	later    []func() error // follow-ups (top-ups, extra transfers) not sent yet
+	made     int
+}
+
+func chainKey(id uint64) string {
+	switch id {
+	case 1:
+		return "eth"
+	case 56:
+		return "bsc"
+	case 137:
+		return "polygon"
+	}
+	return fmt.Sprintf("dev%d", id)
+}
+
+func startChain(ctx context.Context, r *round, id uint64, rnd *rand.Rand) (*chainRun, error) {
+	node, err := devnet.StartAnvil(ctx, devnet.AnvilOptions{ChainID: id, SlotsInEpoch: r.cfg.Window / 2})
+	if err != nil {
+		return nil, err
+	}
+	f, err := devnet.Deploy(ctx, node, devnet.FixtureOptions{})
+	if err != nil {
+		node.Stop()
+		return nil, err
+	}
+	c := &chainRun{r: r, id: id, rnd: rnd, node: node, f: f, kill: make(chan struct{}, 1)}
+	url := f.URL
+	if r.cfg.Faults > 0 {
+		c.proxy = newFaultProxy(f.URL, r.cfg.Faults, rnd.Uint64())
+		url = c.proxy.URL()
+	}
+	c.cfg = chain.Config{
+		Chain:    chain.Chain{Key: chainKey(id), Name: "torture", ID: id, BlockTime: 100 * time.Millisecond, DepthFloor: 1},
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: false, MaxLogRange: 1000,
+		Endpoints:  []string{url},
+		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
+		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
+		Escrow:     f.Addresses.Escrow,
+	}
+	// Senders of the chain's payments: keys derived from the seed, given ether and both tokens.
+	deployer := f.Opts(ctx, f.Deployer)
+	for i := range payerCount {
+		var b [24]byte
+		binary.BigEndian.PutUint64(b[:], r.cfg.Seed)
+		binary.BigEndian.PutUint64(b[8:], id)
+		binary.BigEndian.PutUint64(b[16:], uint64(i))
+		key, err := crypto.ToECDSA(crypto.Keccak256(b[:]))
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		a := devnet.Account{Address: crypto.PubkeyToAddress(key.PublicKey), Key: key}
+		c.payers = append(c.payers, a)
+		if err := f.SetBalance(ctx, a.Address, new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))); err != nil {
+			c.close()
+			return nil, err
+		}
+		if _, err := f.Wait(ctx)(f.USDT.Mint(deployer, a.Address, big.NewInt(1e15))); err != nil {
+			c.close()
+			return nil, fmt.Errorf("minting: %w", err)
+		}
+		if _, err := f.Wait(ctx)(f.TUSD.Mint(deployer, a.Address, big.NewInt(1e15))); err != nil {
+			c.close()
+			return nil, fmt.Errorf("minting: %w", err)
+		}
+	}
+	if c.base, err = f.Client.BlockNumber(ctx); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *chainRun) close() {
+	if c.proxy != nil {
+		c.proxy.Close()
+	}
+	c.f.Close()
+	c.node.Stop()
+}
+
+// runIndexer runs the chain's indexer until ctx ends, killing it (cancelling its context, which
+// stops it mid-call or mid-transaction) whenever the driver asks and starting a fresh one, as a
+// process manager restarts a killed process: new pool, head tracker and indexer; the same
+// database.
+func (c *chainRun) runIndexer(ctx context.Context) {
+	reg := prometheus.NewRegistry()
+	rm, m, hm := chain.NewRPCMetrics(reg), indexer.NewMetrics(reg), indexer.NewHeadMetrics(reg)
+	for ctx.Err() == nil {
+		pool, err := chain.NewPool(ctx, c.cfg, chain.PoolOptions{Metrics: rm, BaseBackoff: time.Millisecond, MaxBackoff: 50 * time.Millisecond,
+			Timeout: 2 * time.Second, Attempts: 40, Log: c.r.cfg.Log})
+		if err != nil {
+			// A process that cannot reach its node at start exits and is started again.
+			sleep(ctx, 50*time.Millisecond)
+			continue
+		}
+		heads := indexer.NewHeadTracker(c.cfg.Chain, pool, time.Second, hm, c.r.cfg.Log)
+		ix := indexer.New(c.cfg, pool, c.r.cfg.DB, c.r.pay, heads, m, c.r.cfg.Log,
+			indexer.Options{BatchBlocks: uint64(1 + c.rnd.IntN(40)), PollInterval: 20 * time.Millisecond, Window: uint64(4 * c.r.cfg.Window)})
+		kctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { _ = ix.Run(kctx, nil); close(done) }()
+		select {
+		case <-c.kill:
+			c.restarts.Add(1)
+		case <-ctx.Done():
+		}
+		cancel()
+		<-done
+		pool.Close()
+	}
+}
+
+func (c *chainRun) restart() {
+	select {
+	case c.kill <- struct{}{}:
+		c.r.count(func(r *Report) { r.Restarts++ })
+	default:
+	}
+}
+
+func (c *chainRun) head(ctx context.Context) (uint64, error) { return c.f.Client.BlockNumber(ctx) }
+
+// drive plays the chain's actions until it is Blocks high and every payment and follow-up was
+// sent: new payments, follow-ups, blocks, reorgs, kills and pauses for the indexer to catch up.
+func (c *chainRun) drive(ctx context.Context) error {
+	cfg := c.r.cfg
+	for step := 0; ; step++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		head, err := c.head(ctx)
+		if err != nil {
+			return err
+		}
+		done := head >= uint64(cfg.Blocks)
+		if done && c.made >= cfg.Payments && len(c.later) == 0 {
+			return nil
+		}
+		if step > 20*cfg.Blocks {
+			return fmt.Errorf("chain %d: driver made no progress in %d actions", c.id, step)
+		}
+		// Payments spread over the chain's growth; the remainder once it is high enough.
+		due := c.made < cfg.Payments && (done || uint64(c.made) <= uint64(cfg.Payments)*(head-c.base)/uint64(max(1, cfg.Blocks-int(c.base))))
+		x := c.rnd.Float64()
+		switch {
+		case due && x < 0.3:
+			err = c.newPayment(ctx)
+		case len(c.later) > 0 && (done || x < 0.45):
+			i := c.rnd.IntN(len(c.later))
+			next := c.later[i]
+			c.later = slices.Delete(c.later, i, i+1)
+			err = next()
+		case !done && x >= 0.45 && x < 0.45+cfg.Reorg:
+			err = c.reorg(ctx)
+		case x >= 0.45+cfg.Reorg && x < 0.45+cfg.Reorg+cfg.Kill:
+			c.restart()
+		case x < 0.85:
+			err = c.mine(ctx, 1+c.rnd.IntN(3))
+		default:
+			sleep(ctx, time.Duration(10+c.rnd.IntN(150))*time.Millisecond)
+		}
+		if err != nil {
+			return fmt.Errorf("chain %d: %w", c.id, err)
+		}
+		if c.rnd.IntN(3) == 0 {
+			sleep(ctx, time.Duration(c.rnd.IntN(60))*time.Millisecond)
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+func (c *chainRun) mine(ctx context.Context, n int) error {
+	return c.f.RPC.CallContext(ctx, nil, "anvil_mine", hexutil.EncodeUint64(uint64(n)))
+}
+
+// shapes of payments, with their weights.
+var shapes = []struct {
+	name   string
+	weight int
+}{
+	{"exact", 3}, {"partial+topup", 3}, {"overpaid", 2}, {"exact+extra", 3}, {"wrong-token", 1}, {"wrong-chain", 1}, {"unpaid", 1}, {"unwatched", 1},
+}
+
+func pickShape(rnd *rand.Rand) string {
+	total := 0
+	for _, s := range shapes {
+		total += s.weight
+	}
+	n := rnd.IntN(total)
+	for _, s := range shapes {
+		if n < s.weight {
+			return s.name
+		}
+		n -= s.weight
+	}
+	panic("unreachable")
+}
+
+var offerSeq atomic.Int64
+
+// newPayment creates a payment of a random shape and sends its first money; the rest (a top-up,
+// an extra transfer) is queued for later.
+func (c *chainRun) newPayment(ctx context.Context) error {
+	c.made++
+	shape := pickShape(c.rnd)
+	payer := c.payers[c.rnd.IntN(len(c.payers))]
+	if shape == "unwatched" {
+		// Money to an address that is nobody's deposit: the books must not see it.
+		var a common.Address
+		for i := range a {
+			a[i] = byte(c.rnd.UintN(256))
+		}
+		c.r.count(func(r *Report) { r.Shapes[shape]++ })
+		return c.transfer(ctx, payer, c.f.Addresses.USDT, a, big.NewInt(int64(1+c.rnd.IntN(1000))))
+	}
+	token, other := c.f.Addresses.USDT, c.f.Addresses.TUSD
+	sym, dec := "USDT", uint8(6)
+	if c.rnd.IntN(3) == 0 {
+		token, other, sym, dec = other, token, "TUSD", 18
+	}
+	on := c.id
+	if shape == "wrong-chain" {
+		on = 137
+		for _, id := range c.r.cfg.Chains {
+			if id != c.id {
+				on = id
+				break
+			}
+		}
+	}
+	amount := int64(1+c.rnd.IntN(1000)) * 10_000
+	n := offerSeq.Add(1)
+	p, err := c.r.pay.Create(ctx, paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "torture", OfferRef: fmt.Sprintf("torture-%d-%d-%s", c.r.cfg.Seed, n, ledger.NewID()),
+		ChainID: on, ChainKey: chainKey(on), Token: token, TokenSymbol: sym, Decimals: dec,
+		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: c.f.FeeRecipient.Address,
+		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("torture-req-%d", n), Salt: "5a17", TTL: time.Hour,
+	}, c.f.Seller))
+	if err != nil {
+		return fmt.Errorf("creating a payment: %w", err)
+	}
+	c.r.mu.Lock()
+	c.r.payments = append(c.r.payments, &made{p: p, shape: shape, chain: c.id})
+	c.r.rep.Payments++
+	c.r.rep.Shapes[shape]++
+	c.r.mu.Unlock()
+	pay := func(amt int64) error {
+		if c.rnd.IntN(2) == 0 {
+			return c.viaProxy(ctx, payer, p, big.NewInt(amt))
+		}
+		return c.transfer(ctx, payer, p.Token, p.Deposit, big.NewInt(amt))
+	}
+	switch shape {
+	case "exact", "wrong-chain":
+		return pay(amount)
+	case "partial+topup":
+		part := amount * int64(20+c.rnd.IntN(60)) / 100
+		c.later = append(c.later, func() error { return pay(amount - part) })
+		return pay(part)
+	case "overpaid":
+		return pay(amount + int64(1+c.rnd.IntN(100))*1000)
+	case "exact+extra":
+		c.later = append(c.later, func() error {
+			return c.transfer(ctx, c.payers[c.rnd.IntN(len(c.payers))], p.Token, p.Deposit, big.NewInt(int64(1+c.rnd.IntN(100))*1000))
+		})
+		return pay(amount)
+	case "wrong-token":
+		return c.transfer(ctx, payer, other, p.Deposit, big.NewInt(amount))
+	}
+	return nil // unpaid
+}
+
+// viaProxy pays through Request Network's ERC20FeeProxy as the checkout says (approve + pay).
+func (c *chainRun) viaProxy(ctx context.Context, from devnet.Account, p *payment.Payment, amount *big.Int) error {
+	co, err := payment.NewCheckout(payment.CheckoutRequest{ChainID: c.id, Token: p.Token, Decimals: p.Decimals, Amount: amount,
+		Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: c.f.Addresses.ERC20FeeProxy, FeeAddress: p.FeeAddress})
+	if err != nil {
+		return err
+	}
+	for _, call := range co.Transactions {
+		v, _ := new(big.Int).SetString(call.Value, 10)
+		if _, err := c.f.Send(ctx, from, call.To, call.Data, v); err != nil {
+			return fmt.Errorf("fee proxy payment: %w", err)
+		}
+		c.r.count(func(r *Report) { r.Transactions++ })
+	}
+	return nil
+}
+
+var erc20ABI, _ = bindings.ERC20MetaData.GetAbi()
+
+func (c *chainRun) transfer(ctx context.Context, from devnet.Account, token, to common.Address, amount *big.Int) error {
+	data, err := erc20ABI.Pack("transfer", to, amount)
+	if err != nil {
+		return err
+	}
+	if _, err := c.f.Send(ctx, from, token, data, nil); err != nil {
+		return fmt.Errorf("transfer: %w", err)
+	}
+	c.r.count(func(r *Report) { r.Transactions++ })
+	return nil
+}
+
+// reorg replaces the last d blocks (1 ≤ d ≤ the blocks above the finalized one, at most Window)
+// with as many new ones: each transaction of the old blocks is dropped or re-included at a random
+// height of the new branch (in its sender's nonce order; a dropped transaction drops its sender's
+// later ones).
+func (c *chainRun) reorg(ctx context.Context) error {
+	head, err := c.head(ctx)
+	if err != nil {
+		return err
+	}
+	fin, err := c.f.Client.HeaderByNumber(ctx, big.NewInt(-3)) // rpc.FinalizedBlockNumber
+	if err != nil {
+		return fmt.Errorf("finalized block: %w", err)
+	}
+	limit := min(uint64(c.r.cfg.Window), head-fin.Number.Uint64(), head-c.base)
+	if limit == 0 {
+		return c.mine(ctx, 1)
+	}
+	depth := 1 + c.rnd.IntN(int(limit))
+	signer := types.LatestSignerForChainID(new(big.Int).SetUint64(c.id))
+	type kept struct {
+		raw hexutil.Bytes
+	}
+	var keep []kept
+	dropped := map[common.Address]bool{}
+	nDropped := 0
+	for n := head - uint64(depth) + 1; n <= head; n++ {
+		b, err := c.f.Client.BlockByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			return fmt.Errorf("block %d: %w", n, err)
+		}
+		for _, tx := range b.Transactions() {
+			from, err := types.Sender(signer, tx)
+			if err != nil {
+				return err
+			}
+			if dropped[from] || c.rnd.IntN(10) < 3 {
+				dropped[from] = true
+				nDropped++
+				continue
+			}
+			raw, err := tx.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			keep = append(keep, kept{raw})
+		}
+	}
+	offsets := make([]int, len(keep))
+	for i := range offsets {
+		offsets[i] = c.rnd.IntN(depth)
+	}
+	slices.Sort(offsets)
+	pairs := make([]any, len(keep))
+	for i, k := range keep {
+		pairs[i] = []any{k.raw, offsets[i]}
+	}
+	if err := c.f.RPC.CallContext(ctx, nil, "anvil_reorg", depth, pairs); err != nil {
+		return fmt.Errorf("anvil_reorg %d (%d transactions): %w", depth, len(pairs), err)
+	}
+	c.r.count(func(r *Report) {
+		r.Reorgs++
+		r.MaxDepth = max(r.MaxDepth, depth)
+		r.Moved += len(keep)
+		r.Dropped += nDropped
+	})
+	return nil
+}
+
+// finalize sends what is left, mines past the finality window and waits until the indexer has
+// processed the head, credited everything final and holds nothing pending.
+func (c *chainRun) finalize(ctx context.Context) error {
+	for _, next := range c.later {
+		if err := next(); err != nil {
+			return err
+		}
+	}
+	c.later = nil
+	if err := c.mine(ctx, c.r.cfg.Window+2); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(c.r.cfg.Settle)
+	var last string
+	for time.Now().Before(deadline) {
+		h, err := c.f.Client.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return err
+		}
+		cp, _, err := indexer.LoadCheckpoint(ctx, c.r.cfg.DB, c.id)
+		if err != nil {
+			return err
+		}
+		open, err := openObservations(ctx, c.r.cfg.DB, c.id)
+		if err != nil {
+			return err
+		}
+		if cp.Halted {
+			c.r.differ("chain %d halted: %s", c.id, cp.HaltReason)
+			return nil
+		}
+		if cp.Processed == h.Number.Uint64() && cp.ProcessedHash == h.Hash() && open == 0 {
+			c.r.count(func(r *Report) { r.Blocks += int(cp.Processed) })
+			return nil
+		}
+		last = fmt.Sprintf("processed %d (head %d), %d observations pending", cp.Processed, h.Number.Uint64(), open)
+		sleep(ctx, 100*time.Millisecond)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	c.r.differ("chain %d did not settle within %s: %s", c.id, c.r.cfg.Settle, last)
+	return nil
+}
+
