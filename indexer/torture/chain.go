@@ -469,4 +469,3 @@ func (c *chainRun) finalize(ctx context.Context) error {
 	c.r.differ("chain %d did not settle within %s: %s", c.id, c.r.cfg.Settle, last)
 	return nil
 }
-
