@@ -26,6 +26,10 @@ const (
 	sqlOpenObservations  = `SELECT count(*) FROM indexer_observations WHERE chain_id = $1 AND state IN ('pending', 'quarantined')`
 	sqlObservations      = `SELECT chain_id, block_hash, tx_hash, log_index, block_number, kind, coalesce(payment_id::text, ''), state::text,
 		amount::text, note FROM indexer_observations WHERE chain_id = ANY($1) AND state <> 'orphaned'`
+	// A payment's open pending transfers, and whether the indexer has an observation row for each.
+	sqlOpenTransfers = `SELECT t.id::text, t.amount::text, coalesce(t.observation_ref, ''),
+		coalesce((SELECT o.state::text FROM indexer_observations o WHERE o.transfer_id = t.id LIMIT 1), 'no observation row')
+		FROM ledger_transfers t JOIN ledger_pending s ON s.transfer_id = t.id WHERE t.payment_ref = $1 AND s.state = 'open' ORDER BY t.id`
 )
 
 func resetChains(ctx context.Context, pool *pgxpool.Pool, ids []uint64) error {
@@ -261,8 +265,12 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 		}
 		wantState := settled(want, p.Amount)
 		if p.Received.Cmp(want) != 0 || p.PendingCount != 0 || p.PendingAmount.Sign() != 0 || p.State != wantState {
-			r.differ("payment %s (%s, chain %d, due %s): %s received %s pending %s (%d), want %s received %s, nothing pending",
-				id, m.shape, p.ChainID, p.Amount, p.State, p.Received, p.PendingAmount, p.PendingCount, wantState, want)
+			open, err := r.openTransfers(ctx, id)
+			if err != nil {
+				return err
+			}
+			r.differ("payment %s (%s, chain %d, due %s): %s received %s pending %s (%d), want %s received %s, nothing pending%s",
+				id, m.shape, p.ChainID, p.Amount, p.State, p.Received, p.PendingAmount, p.PendingCount, wantState, want, open)
 		}
 		if lateExceptions[id] > 0 && wantState != payment.Funded && wantState != payment.Overpaid {
 			r.differ("payment %s (%s): %d deposits recorded as exceptions though it was not paid in full (%s of %s)", id, m.shape, lateExceptions[id], want, p.Amount)
@@ -282,6 +290,24 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 		r.differ("ledger check: %v", v)
 	}
 	return nil
+}
+
+// openTransfers describes a payment's open pending transfers, for a difference's evidence.
+func (r *round) openTransfers(ctx context.Context, id string) (string, error) {
+	rows, err := r.cfg.DB.Query(ctx, sqlOpenTransfers, id)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	out := ""
+	for rows.Next() {
+		var tid, amount, ref, obs string
+		if err := rows.Scan(&tid, &amount, &ref, &obs); err != nil {
+			return "", err
+		}
+		out += fmt.Sprintf("; open transfer %s of %s for observation %s (%s)", tid, amount, ref, obs)
+	}
+	return out, rows.Err()
 }
 
 func isPayer(c *chainRun, a common.Address) bool {
