@@ -85,6 +85,9 @@ func main() {
 			break
 		}
 		fmt.Fprintf(os.Stderr, "%s round %d: %s\n", time.Now().Format("15:04:05"), i, rep)
+		for _, line := range rep.Trace {
+			fmt.Fprintln(os.Stderr, "  trace", line)
+		}
 		total.Add(rep)
 		if time.Since(start) >= *duration {
 			break

@@ -46,6 +46,13 @@ type chainRun struct {
 	restarts atomic.Int64
 	later    []func() error // follow-ups (top-ups, extra transfers) not sent yet
 	made     int
+	start    time.Time
+	events   []string // what the driver did, for a difference's evidence
+}
+
+// event notes what the driver did (the driver's goroutine only).
+func (c *chainRun) event(format string, args ...any) {
+	c.events = append(c.events, fmt.Sprintf("chain %d +%6.2fs ", c.id, time.Since(c.start).Seconds())+fmt.Sprintf(format, args...))
 }
 
 func chainKey(id uint64) string {
@@ -70,7 +77,7 @@ func startChain(ctx context.Context, r *round, id uint64, rnd *rand.Rand) (*chai
 		node.Stop()
 		return nil, err
 	}
-	c := &chainRun{r: r, id: id, rnd: rnd, node: node, f: f, kill: make(chan struct{}, 1)}
+	c := &chainRun{r: r, id: id, rnd: rnd, node: node, f: f, kill: make(chan struct{}, 1), start: time.Now()}
 	url := f.URL
 	if r.cfg.Faults > 0 {
 		c.proxy = newFaultProxy(f.URL, r.cfg.Faults, rnd.Uint64())
@@ -162,6 +169,8 @@ func (c *chainRun) restart() {
 	select {
 	case c.kill <- struct{}{}:
 		c.r.count(func(r *Report) { r.Restarts++ })
+		cp, _, _ := indexer.LoadCheckpoint(context.Background(), c.r.cfg.DB, c.id)
+		c.event("kill the indexer (checkpoint at %d)", cp.Processed)
 	default:
 	}
 }
@@ -295,6 +304,7 @@ func (c *chainRun) newPayment(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating a payment: %w", err)
 	}
+	c.event("payment %s %s on chain %d: due %d %s, deposit %s", p.ID, shape, on, amount, sym, p.Deposit.Hex())
 	c.r.mu.Lock()
 	c.r.payments = append(c.r.payments, &made{p: p, shape: shape, chain: c.id})
 	c.r.rep.Payments++
@@ -335,9 +345,11 @@ func (c *chainRun) viaProxy(ctx context.Context, from devnet.Account, p *payment
 	}
 	for _, call := range co.Transactions {
 		v, _ := new(big.Int).SetString(call.Value, 10)
-		if _, err := c.f.Send(ctx, from, call.To, call.Data, v); err != nil {
+		rc, err := c.f.Send(ctx, from, call.To, call.Data, v)
+		if err != nil {
 			return fmt.Errorf("fee proxy payment: %w", err)
 		}
+		c.event("%s (fee proxy) %s of payment %s: tx %s block %d", call.Purpose, amount, p.ID, rc.TxHash.Hex(), rc.BlockNumber)
 		c.r.count(func(r *Report) { r.Transactions++ })
 	}
 	return nil
@@ -350,9 +362,11 @@ func (c *chainRun) transfer(ctx context.Context, from devnet.Account, token, to 
 	if err != nil {
 		return err
 	}
-	if _, err := c.f.Send(ctx, from, token, data, nil); err != nil {
+	rc, err := c.f.Send(ctx, from, token, data, nil)
+	if err != nil {
 		return fmt.Errorf("transfer: %w", err)
 	}
+	c.event("transfer %s of %s to %s: tx %s block %d", amount, token.Hex()[:8], to.Hex(), rc.TxHash.Hex(), rc.BlockNumber)
 	c.r.count(func(r *Report) { r.Transactions++ })
 	return nil
 }
@@ -377,8 +391,11 @@ func (c *chainRun) reorg(ctx context.Context) error {
 	depth := 1 + c.rnd.IntN(int(limit))
 	signer := types.LatestSignerForChainID(new(big.Int).SetUint64(c.id))
 	type kept struct {
-		raw hexutil.Bytes
+		raw  hexutil.Bytes
+		hash common.Hash
+		was  uint64
 	}
+	var gone []string
 	var keep []kept
 	dropped := map[common.Address]bool{}
 	nDropped := 0
@@ -395,13 +412,14 @@ func (c *chainRun) reorg(ctx context.Context) error {
 			if dropped[from] || c.rnd.IntN(10) < 3 {
 				dropped[from] = true
 				nDropped++
+				gone = append(gone, tx.Hash().Hex())
 				continue
 			}
 			raw, err := tx.MarshalBinary()
 			if err != nil {
 				return err
 			}
-			keep = append(keep, kept{raw})
+			keep = append(keep, kept{raw, tx.Hash(), n})
 		}
 	}
 	offsets := make([]int, len(keep))
@@ -416,6 +434,11 @@ func (c *chainRun) reorg(ctx context.Context) error {
 	if err := c.f.RPC.CallContext(ctx, nil, "anvil_reorg", depth, pairs); err != nil {
 		return fmt.Errorf("anvil_reorg %d (%d transactions): %w", depth, len(pairs), err)
 	}
+	moves := make([]string, len(keep))
+	for i, k := range keep {
+		moves[i] = fmt.Sprintf("%s %d→%d", k.hash.Hex(), k.was, head-uint64(depth)+1+uint64(offsets[i]))
+	}
+	c.event("reorg depth %d at head %d (finalized %d): moved %v, dropped %v", depth, head, fin.Number.Uint64(), moves, gone)
 	c.r.count(func(r *Report) {
 		r.Reorgs++
 		r.MaxDepth = max(r.MaxDepth, depth)

@@ -127,7 +127,10 @@ type Report struct {
 	Exceptions   int // ground-truth deposits found recorded as exceptions
 	// Differences lists every disagreement between the ground truth and the books (empty: pass).
 	Differences []string
-	Elapsed     time.Duration
+	// Trace is what the drivers did, every chain's actions in order; kept only when there are
+	// differences, as their evidence.
+	Trace   []string
+	Elapsed time.Duration
 }
 
 // Add sums o into r (for a run of many rounds).
@@ -275,6 +278,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	for _, c := range chains {
 		if c.proxy != nil {
 			r.rep.Faults += c.proxy.broken()
+		}
+		if len(r.rep.Differences) > 0 {
+			r.rep.Trace = append(r.rep.Trace, c.events...)
 		}
 	}
 	r.rep.Elapsed = time.Since(start)

@@ -35,6 +35,9 @@ func TestTortureShort(t *testing.T) {
 		t.Errorf("the run did too little to show anything: %s", rep)
 	}
 	if len(rep.Differences) > 0 {
+		for _, line := range rep.Trace {
+			t.Log(line)
+		}
 		t.Errorf("%d differences between the books and the final chains (seed %d):\n%s", len(rep.Differences), seed, rep)
 	}
 }
