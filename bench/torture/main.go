@@ -43,6 +43,8 @@ func main() {
 	window := flag.Int("window", 16, "finality window: finalized = head − window; reorgs go 1 … window deep")
 	blocks := flag.Int("blocks", 200, "height at which each round's chains are left to finalize (keep well below 1,000)")
 	payments := flag.Int("payments", 16, "payments per chain and round")
+	reorg := flag.Float64("reorg", 0.12, "share of the drivers' actions that are reorgs")
+	kill := flag.Float64("kill", 0.08, "share of the drivers' actions that kill the chain's indexer")
 	faults := flag.Float64("faults", 0.05, "share of the indexers' requests the fault proxy breaks (0: no proxy)")
 	verbose := flag.Bool("v", false, "print the indexers' logs (warnings and errors)")
 	dbURL := flag.String("database-url", defURL, "PostgreSQL server (a database is created and dropped)")
@@ -75,7 +77,7 @@ func main() {
 	failed := false
 	for i := uint64(0); ; i++ {
 		rep, err := torture.Run(ctx, torture.Config{Seed: *seed + i, DB: pool, Chains: ids, Window: *window, Blocks: *blocks,
-			Payments: *payments, Faults: *faults, Log: log})
+			Payments: *payments, Reorg: *reorg, Kill: *kill, Faults: *faults, Log: log})
 		if err != nil {
 			if ctx.Err() != nil {
 				break

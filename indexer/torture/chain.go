@@ -42,8 +42,7 @@ type chainRun struct {
 	payers []devnet.Account
 	base   uint64 // the fixture's last block: reorgs stay above it
 
-	kill     chan struct{}
-	restarts atomic.Int64
+	kill     chan time.Duration // kill now; the value is how long the process stays down
 	later    []func() error // follow-ups (top-ups, extra transfers) not sent yet
 	made     int
 	start    time.Time
@@ -77,7 +76,7 @@ func startChain(ctx context.Context, r *round, id uint64, rnd *rand.Rand) (*chai
 		node.Stop()
 		return nil, err
 	}
-	c := &chainRun{r: r, id: id, rnd: rnd, node: node, f: f, kill: make(chan struct{}, 1), start: time.Now()}
+	c := &chainRun{r: r, id: id, rnd: rnd, node: node, f: f, kill: make(chan time.Duration, 1), start: time.Now()}
 	url := f.URL
 	if r.cfg.Faults > 0 {
 		c.proxy = newFaultProxy(f.URL, r.cfg.Faults, rnd.Uint64())
@@ -154,25 +153,31 @@ func (c *chainRun) runIndexer(ctx context.Context) {
 		kctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { _ = ix.Run(kctx, nil); close(done) }()
+		var down time.Duration
 		select {
-		case <-c.kill:
-			c.restarts.Add(1)
+		case down = <-c.kill:
 		case <-ctx.Done():
 		}
 		cancel()
 		<-done
 		pool.Close()
+		sleep(ctx, down) // the chain goes on (reorgs too) while the process is down
 	}
 }
 
-func (c *chainRun) restart() {
-	select {
-	case c.kill <- struct{}{}:
-		c.r.count(func(r *Report) { r.Restarts++ })
-		cp, _, _ := indexer.LoadCheckpoint(context.Background(), c.r.cfg.DB, c.id)
-		c.event("kill the indexer (checkpoint at %d)", cp.Processed)
-	default:
-	}
+// restart kills the chain's indexer after delay (the driver goes on meanwhile) and keeps it
+// down for a while (0–400 ms, up to a few of the driver's actions) before a fresh one starts.
+func (c *chainRun) restart(delay time.Duration) {
+	down := time.Duration(c.rnd.IntN(400)) * time.Millisecond
+	cp, _, _ := indexer.LoadCheckpoint(context.Background(), c.r.cfg.DB, c.id)
+	c.event("kill the indexer in %s, down for %s (checkpoint at %d)", delay, down, cp.Processed)
+	c.r.count(func(r *Report) { r.Restarts++ })
+	time.AfterFunc(delay, func() {
+		select {
+		case c.kill <- down:
+		default:
+		}
+	})
 }
 
 func (c *chainRun) head(ctx context.Context) (uint64, error) { return c.f.Client.BlockNumber(ctx) }
@@ -210,7 +215,10 @@ func (c *chainRun) drive(ctx context.Context) error {
 		case !done && x >= 0.45 && x < 0.45+cfg.Reorg:
 			err = c.reorg(ctx)
 		case x >= 0.45+cfg.Reorg && x < 0.45+cfg.Reorg+cfg.Kill:
-			c.restart()
+			// New blocks wake the indexer; the kill lands 0–40 ms later, mostly mid-step.
+			if err = c.mine(ctx, 1+c.rnd.IntN(3)); err == nil {
+				c.restart(time.Duration(c.rnd.IntN(40)) * time.Millisecond)
+			}
 		case x < 0.85:
 			err = c.mine(ctx, 1+c.rnd.IntN(3))
 		default:
