@@ -149,7 +149,7 @@ func (c *chainRun) runIndexer(ctx context.Context) {
 		}
 		heads := indexer.NewHeadTracker(c.cfg.Chain, pool, time.Second, hm, c.r.cfg.Log)
 		ix := indexer.New(c.cfg, pool, c.r.cfg.DB, c.r.pay, heads, m, c.r.cfg.Log,
-			indexer.Options{BatchBlocks: uint64(1 + c.rnd.IntN(40)), PollInterval: 20 * time.Millisecond, Window: uint64(4 * c.r.cfg.Window)})
+			indexer.Options{BatchBlocks: uint64(1 + c.rnd.IntN(40)), PollInterval: 20 * time.Millisecond, Window: uint64(c.keptWindow())})
 		kctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { _ = ix.Run(kctx, nil); close(done) }()
@@ -219,6 +219,8 @@ func (c *chainRun) drive(ctx context.Context) error {
 			if err = c.mine(ctx, 1+c.rnd.IntN(3)); err == nil {
 				c.restart(time.Duration(c.rnd.IntN(40)) * time.Millisecond)
 			}
+		case !done && x >= 0.45+cfg.Reorg+cfg.Kill && x < 0.45+cfg.Reorg+cfg.Kill+cfg.Outage && head+uint64(c.outageBlocks()) < uint64(cfg.Blocks):
+			err = c.outage(ctx)
 		case x < 0.85:
 			err = c.mine(ctx, 1+c.rnd.IntN(3))
 		default:
@@ -244,6 +246,36 @@ func sleep(ctx context.Context, d time.Duration) {
 
 func (c *chainRun) mine(ctx context.Context, n int) error {
 	return c.f.RPC.CallContext(ctx, nil, "anvil_mine", hexutil.EncodeUint64(uint64(n)))
+}
+
+// keptWindow is the indexer's Options.Window: how many blocks below its safe block it keeps
+// for finding a reorg's common ancestor. Twice the finality window: reorgs are never deeper.
+func (c *chainRun) keptWindow() int { return 2 * c.r.cfg.Window }
+
+// outageBlocks is how far the chain grows during an outage: past the kept window and the
+// finality window, so that the indexer comes back far behind a final, reorganised chain.
+func (c *chainRun) outageBlocks() int { return c.keptWindow() + c.r.cfg.Window + 8 }
+
+// outage kills the indexer and keeps it down while the chain reorganises (what the indexer had
+// processed above the finalized block) and grows past its kept window: it comes back lagging,
+// and must find the reorg below blocks that are final by then.
+func (c *chainRun) outage(ctx context.Context) error {
+	cp, _, _ := indexer.LoadCheckpoint(ctx, c.r.cfg.DB, c.id)
+	c.event("outage: kill the indexer (checkpoint at %d), reorg and grow the chain by %d blocks while it is down", cp.Processed, c.outageBlocks())
+	c.r.count(func(r *Report) { r.Restarts++; r.Outages++ })
+	gone := make(chan struct{})
+	select {
+	case c.kill <- 3 * time.Second:
+	default:
+	}
+	// The kill is taken at once unless the indexer is between lives; either way it is down now or
+	// within a moment.
+	go func() { sleep(ctx, 50*time.Millisecond); close(gone) }()
+	<-gone
+	if err := c.reorg(ctx); err != nil {
+		return err
+	}
+	return c.mine(ctx, c.outageBlocks())
 }
 
 // shapes of payments, with their weights.

@@ -61,6 +61,10 @@ type Config struct {
 	// Kill is the share of the driver's actions that kill and restart the chain's indexer
 	// (default 0.08).
 	Kill float64
+	// Outage is the share of the driver's actions that kill the indexer for long enough for the
+	// chain to reorganise and grow past the indexer's kept window (default 0.01; each costs
+	// about 2.5 windows of the chain's Blocks).
+	Outage float64
 	// Faults, when > 0, puts a fault proxy between each indexer and its node that breaks that
 	// share of the requests (HTTP 429, 502, dropped connections, truncated bodies, stale heads).
 	Faults float64
@@ -96,6 +100,9 @@ func (c *Config) defaults() error {
 	if c.Kill == 0 {
 		c.Kill = 0.08
 	}
+	if c.Outage == 0 {
+		c.Outage = 0.01
+	}
 	if c.Settle == 0 {
 		c.Settle = 2 * time.Minute
 	}
@@ -121,6 +128,7 @@ type Report struct {
 	Moved        int // transactions re-included by reorgs (at a new height or the same)
 	Dropped      int // transactions reorgs left out
 	Restarts     int // indexer kills (each followed by a fresh indexer)
+	Outages      int // of which long ones: the chain reorganised and grew past the kept window meanwhile
 	Faults       int // requests the fault proxy broke
 	Blocks       int // final heights summed over chains
 	Credited     int // ground-truth deposits found credited
@@ -150,6 +158,7 @@ func (r *Report) Add(o Report) {
 	r.Moved += o.Moved
 	r.Dropped += o.Dropped
 	r.Restarts += o.Restarts
+	r.Outages += o.Outages
 	r.Faults += o.Faults
 	r.Blocks += o.Blocks
 	r.Credited += o.Credited
@@ -174,9 +183,9 @@ func (r Report) String() string {
 		}
 		fmt.Fprintf(&b, "%s %d", k, r.Shapes[k])
 	}
-	fmt.Fprintf(&b, "), %d transactions, %d reorgs (max depth %d, %d transactions moved, %d dropped), %d restarts, %d faults; "+
+	fmt.Fprintf(&b, "), %d transactions, %d reorgs (max depth %d, %d transactions moved, %d dropped), %d restarts (%d outages), %d faults; "+
 		"ground truth: %d deposits credited, %d exceptions; %d differences, %s",
-		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Faults, r.Credited, r.Exceptions,
+		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Faults, r.Credited, r.Exceptions,
 		len(r.Differences), r.Elapsed.Round(time.Second))
 	for _, d := range r.Differences {
 		b.WriteString("\n  DIFFERENCE ")
