@@ -42,11 +42,11 @@ type chainRun struct {
 	payers []devnet.Account
 	base   uint64 // the fixture's last block: reorgs stay above it
 
-	kill     chan time.Duration // kill now; the value is how long the process stays down
-	later    []func() error // follow-ups (top-ups, extra transfers) not sent yet
-	made     int
-	start    time.Time
-	events   []string // what the driver did, for a difference's evidence
+	kill   chan time.Duration // kill now; the value is how long the process stays down
+	later  []func() error     // follow-ups (top-ups, extra transfers) not sent yet
+	made   int
+	start  time.Time
+	events []string // what the driver did, for a difference's evidence
 }
 
 // event notes what the driver did (the driver's goroutine only).
