@@ -132,7 +132,9 @@ type Report struct {
 	Faults       int // requests the fault proxy broke
 	Blocks       int // final heights summed over chains
 	Credited     int // ground-truth deposits found credited
-	Exceptions   int // ground-truth deposits found recorded as exceptions
+	// CreditedViaProxy counts those paid through the fee proxy (the others are plain transfers).
+	CreditedViaProxy int
+	Exceptions       int // ground-truth deposits found recorded as exceptions
 	// Differences lists every disagreement between the ground truth and the books (empty: pass).
 	Differences []string
 	// Trace is what the drivers did, every chain's actions in order; kept only when there are
@@ -162,6 +164,7 @@ func (r *Report) Add(o Report) {
 	r.Faults += o.Faults
 	r.Blocks += o.Blocks
 	r.Credited += o.Credited
+	r.CreditedViaProxy += o.CreditedViaProxy
 	r.Exceptions += o.Exceptions
 	for _, d := range o.Differences {
 		r.Differences = append(r.Differences, fmt.Sprintf("seed %d: %s", o.Seed, d))
@@ -184,8 +187,8 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "%s %d", k, r.Shapes[k])
 	}
 	fmt.Fprintf(&b, "), %d transactions, %d reorgs (max depth %d, %d transactions moved, %d dropped), %d restarts (%d outages), %d faults; "+
-		"ground truth: %d deposits credited, %d exceptions; %d differences, %s",
-		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Faults, r.Credited, r.Exceptions,
+		"ground truth: %d deposits credited (%d through the fee proxy), %d exceptions; %d differences, %s",
+		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Faults, r.Credited, r.CreditedViaProxy, r.Exceptions,
 		len(r.Differences), r.Elapsed.Round(time.Second))
 	for _, d := range r.Differences {
 		b.WriteString("\n  DIFFERENCE ")

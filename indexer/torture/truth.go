@@ -132,12 +132,6 @@ type obsKey struct {
 	tx      common.Hash
 }
 
-type obsRow struct {
-	state  string
-	amount *big.Int
-	where  string
-}
-
 // compare checks the books against the ground truth of every chain:
 //   - every transfer of a payment's token on the payment's chain to its deposit address is
 //     credited (or, only when the payment was already paid in full, recorded as an exception),
@@ -156,6 +150,7 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 	}
 	expect := map[obsKey]*big.Int{}
 	credit := map[obsKey]bool{} // a credit expected (else an exception)
+	proxied := map[obsKey]bool{}
 	unwatched := map[obsKey]bool{}
 	ids := make([]uint64, 0, len(chains))
 	for _, c := range chains {
@@ -178,6 +173,7 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 			}
 			expect[k].Add(expect[k], d.amount)
 			credit[k] = d.chain == m.p.ChainID && d.token == m.p.Token
+			proxied[k] = d.proxy
 		}
 	}
 	rows, err := r.cfg.DB.Query(ctx, sqlObservations, ids)
@@ -235,6 +231,9 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 			}
 			credited[k.payment].Add(credited[k.payment], c)
 			r.rep.Credited++
+			if proxied[k] {
+				r.rep.CreditedViaProxy++
+			}
 		case credit[k] && e != nil && e.Cmp(want) == 0 && c == nil:
 			lateExceptions[k.payment]++ // allowed only if the payment had been paid in full: below
 			r.rep.Exceptions++
