@@ -40,8 +40,8 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Minute, "run rounds until this much time has passed (0: one round)")
 	seed := flag.Uint64("seed", 0, "first round's seed (0: from the clock); round i uses seed+i")
 	chains := flag.String("chains", "1,56", "chain ids run at once, comma-separated")
-	window := flag.Int("window", 16, "finality window: finalized = head − window; reorgs go 1 … window deep")
-	blocks := flag.Int("blocks", 200, "height at which each round's chains are left to finalize (keep well below 1,000)")
+	windows := flag.String("window", "16,32,64", "finality windows, comma-separated, taken in turn by the rounds: finalized = head − window; reorgs go 1 … window deep")
+	blocks := flag.Int("blocks", 0, "height at which each round's chains are left to finalize (keep well below 1,000; 0: 150 + 4 windows)")
 	payments := flag.Int("payments", 16, "payments per chain and round")
 	reorg := flag.Float64("reorg", 0.12, "share of the drivers' actions that are reorgs")
 	kill := flag.Float64("kill", 0.08, "share of the drivers' actions that kill the chain's indexer")
@@ -52,14 +52,15 @@ func main() {
 	if *seed == 0 {
 		*seed = uint64(time.Now().UnixNano())
 	}
-	var ids []uint64
-	for _, s := range strings.Split(*chains, ",") {
-		id, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "bench/torture: bad -chains:", err)
-			os.Exit(2)
-		}
-		ids = append(ids, id)
+	ids, err := numbers(*chains)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench/torture: bad -chains:", err)
+		os.Exit(2)
+	}
+	ws, err := numbers(*windows)
+	if err != nil || len(ws) == 0 {
+		fmt.Fprintln(os.Stderr, "bench/torture: bad -window:", err)
+		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -76,7 +77,12 @@ func main() {
 	total := torture.Report{Seed: *seed}
 	failed := false
 	for i := uint64(0); ; i++ {
-		rep, err := torture.Run(ctx, torture.Config{Seed: *seed + i, DB: pool, Chains: ids, Window: *window, Blocks: *blocks,
+		w := int(ws[i%uint64(len(ws))])
+		b := *blocks
+		if b == 0 {
+			b = 150 + 4*w
+		}
+		rep, err := torture.Run(ctx, torture.Config{Seed: *seed + i, DB: pool, Chains: ids, Window: w, Blocks: b,
 			Payments: *payments, Reorg: *reorg, Kill: *kill, Faults: *faults, Log: log})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -86,7 +92,7 @@ func main() {
 			failed = true
 			break
 		}
-		fmt.Fprintf(os.Stderr, "%s round %d: %s\n", time.Now().Format("15:04:05"), i, rep)
+		fmt.Fprintf(os.Stderr, "%s round %d (window %d): %s\n", time.Now().Format("15:04:05"), i, w, rep)
 		for _, line := range rep.Trace {
 			fmt.Fprintln(os.Stderr, "  trace", line)
 		}
@@ -100,6 +106,18 @@ func main() {
 	if failed || len(total.Differences) > 0 {
 		os.Exit(1)
 	}
+}
+
+func numbers(list string) ([]uint64, error) {
+	var out []uint64
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // openDB creates and migrates a database of its own; cleanup closes and drops it.

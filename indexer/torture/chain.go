@@ -27,7 +27,7 @@ import (
 
 // payerCount is how many senders each chain's driver pays from. A reorg that drops one of a
 // sender's transactions must drop its later ones too (nonces), so more senders make more moves.
-const payerCount = 6
+const payerCount = 12
 
 // chainRun is one chain: its node and fixture, the driver's randomness and senders, and the
 // indexer that is killed and restarted.
@@ -45,6 +45,7 @@ type chainRun struct {
 	kill   chan time.Duration // kill now; the value is how long the process stays down
 	later  []func() error     // follow-ups (top-ups, extra transfers) not sent yet
 	made   int
+	order  []int // the first payments' shapes
 	start  time.Time
 	events []string // what the driver did, for a difference's evidence
 }
@@ -84,7 +85,7 @@ func startChain(ctx context.Context, r *round, id uint64, rnd *rand.Rand) (*chai
 	}
 	c.cfg = chain.Config{
 		Chain:    chain.Chain{Key: chainKey(id), Name: "torture", ID: id, BlockTime: 100 * time.Millisecond, DepthFloor: 1},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: false, MaxLogRange: 1000,
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: true, MaxLogRange: 1000,
 		Endpoints:  []string{url},
 		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
@@ -306,8 +307,15 @@ var offerSeq atomic.Int64
 // newPayment creates a payment of a random shape and sends its first money; the rest (a top-up,
 // an extra transfer) is queued for later.
 func (c *chainRun) newPayment(ctx context.Context) error {
-	c.made++
+	// Every shape once first (in an order of the seed's), then at random.
 	shape := pickShape(c.rnd)
+	if c.made < len(shapes) {
+		if c.order == nil {
+			c.order = c.rnd.Perm(len(shapes))
+		}
+		shape = shapes[c.order[c.made]].name
+	}
+	c.made++
 	payer := c.payers[c.rnd.IntN(len(c.payers))]
 	if shape == "unwatched" {
 		// Money to an address that is nobody's deposit: the books must not see it.
@@ -318,11 +326,13 @@ func (c *chainRun) newPayment(ctx context.Context) error {
 		c.r.count(func(r *Report) { r.Shapes[shape]++ })
 		return c.transfer(ctx, payer, c.f.Addresses.USDT, a, big.NewInt(int64(1+c.rnd.IntN(1000))))
 	}
-	token, other := c.f.Addresses.USDT, c.f.Addresses.TUSD
-	sym, dec := "USDT", uint8(6)
-	if c.rnd.IntN(3) == 0 {
-		token, other, sym, dec = other, token, "TUSD", 18
-	}
+	// The payment's token: USDT (6 decimals), TUSD (18) or the chain's own currency; the wrong
+	// token is one of the other two.
+	tokens := []common.Address{c.f.Addresses.USDT, c.f.Addresses.TUSD, chain.NativeToken}
+	syms, decs := []string{"USDT", "TUSD", "NATIVE"}, []uint8{6, 18, 18}
+	ti := []int{0, 0, 1, 2}[c.rnd.IntN(4)]
+	token, sym, dec := tokens[ti], syms[ti], decs[ti]
+	other := tokens[(ti+1+c.rnd.IntN(2))%3]
 	on := c.id
 	if shape == "wrong-chain" {
 		on = 137
@@ -378,8 +388,12 @@ func (c *chainRun) newPayment(ctx context.Context) error {
 
 // viaProxy pays through Request Network's ERC20FeeProxy as the checkout says (approve + pay).
 func (c *chainRun) viaProxy(ctx context.Context, from devnet.Account, p *payment.Payment, amount *big.Int) error {
-	co, err := payment.NewCheckout(payment.CheckoutRequest{ChainID: c.id, Token: p.Token, Decimals: p.Decimals, Amount: amount,
-		Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: c.f.Addresses.ERC20FeeProxy, FeeAddress: p.FeeAddress})
+	req := payment.CheckoutRequest{ChainID: c.id, Token: p.Token, Decimals: p.Decimals, Amount: amount,
+		Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: c.f.Addresses.ERC20FeeProxy, FeeAddress: p.FeeAddress}
+	if p.Token == chain.NativeToken {
+		req.Native, req.Token, req.FeeProxy = true, common.Address{}, c.f.Addresses.EthereumFeeProxy
+	}
+	co, err := payment.NewCheckout(req)
 	if err != nil {
 		return err
 	}
@@ -397,12 +411,21 @@ func (c *chainRun) viaProxy(ctx context.Context, from devnet.Account, p *payment
 
 var erc20ABI, _ = bindings.ERC20MetaData.GetAbi()
 
+// transfer sends amount of token (chain.NativeToken: the chain's own currency) from a sender
+// straight to an address.
 func (c *chainRun) transfer(ctx context.Context, from devnet.Account, token, to common.Address, amount *big.Int) error {
-	data, err := erc20ABI.Pack("transfer", to, amount)
-	if err != nil {
-		return err
+	var data []byte
+	var value *big.Int
+	dest := token
+	if token == chain.NativeToken {
+		dest, value = to, amount
+	} else {
+		var err error
+		if data, err = erc20ABI.Pack("transfer", to, amount); err != nil {
+			return err
+		}
 	}
-	rc, err := c.f.Send(ctx, from, token, data, nil)
+	rc, err := c.f.Send(ctx, from, dest, data, value)
 	if err != nil {
 		return fmt.Errorf("transfer: %w", err)
 	}
@@ -449,7 +472,7 @@ func (c *chainRun) reorg(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if dropped[from] || c.rnd.IntN(10) < 3 {
+			if dropped[from] || c.rnd.IntN(10) < 2 {
 				dropped[from] = true
 				nDropped++
 				gone = append(gone, tx.Hash().Hex())

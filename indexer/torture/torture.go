@@ -134,6 +134,7 @@ type Report struct {
 	Credited     int // ground-truth deposits found credited
 	// CreditedViaProxy counts those paid through the fee proxy (the others are plain transfers).
 	CreditedViaProxy int
+	CreditedNative   int // and those in the chain's own currency
 	Exceptions       int // ground-truth deposits found recorded as exceptions
 	// Differences lists every disagreement between the ground truth and the books (empty: pass).
 	Differences []string
@@ -165,6 +166,7 @@ func (r *Report) Add(o Report) {
 	r.Blocks += o.Blocks
 	r.Credited += o.Credited
 	r.CreditedViaProxy += o.CreditedViaProxy
+	r.CreditedNative += o.CreditedNative
 	r.Exceptions += o.Exceptions
 	for _, d := range o.Differences {
 		r.Differences = append(r.Differences, fmt.Sprintf("seed %d: %s", o.Seed, d))
@@ -187,8 +189,8 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "%s %d", k, r.Shapes[k])
 	}
 	fmt.Fprintf(&b, "), %d transactions, %d reorgs (max depth %d, %d transactions moved, %d dropped), %d restarts (%d outages), %d faults; "+
-		"ground truth: %d deposits credited (%d through the fee proxy), %d exceptions; %d differences, %s",
-		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Faults, r.Credited, r.CreditedViaProxy, r.Exceptions,
+		"ground truth: %d deposits credited (%d through a fee proxy, %d native), %d exceptions; %d differences, %s",
+		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Faults, r.Credited, r.CreditedViaProxy, r.CreditedNative, r.Exceptions,
 		len(r.Differences), r.Elapsed.Round(time.Second))
 	for _, d := range r.Differences {
 		b.WriteString("\n  DIFFERENCE ")

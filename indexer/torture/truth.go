@@ -8,9 +8,11 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -51,6 +53,8 @@ func openObservations(ctx context.Context, pool *pgxpool.Pool, id uint64) (int, 
 var (
 	transferTopic = crypto.Keccak256Hash([]byte("Transfer(address,address,uint256)"))
 	proxyTopic    = crypto.Keccak256Hash([]byte("TransferWithReferenceAndFee(address,address,uint256,bytes,uint256,address)"))
+	// EthereumFeeProxy's event: the native currency it forwarded (to and amount in the data).
+	nativeProxyTopic = crypto.Keccak256Hash([]byte("TransferWithReferenceAndFee(address,uint256,bytes,uint256,address)"))
 )
 
 // rawLog is eth_getLogs' answer, decoded here.
@@ -78,8 +82,9 @@ type deposit struct {
 
 // truth reads the final chain's token transfers (and fee-proxy events, to tell the shapes apart)
 // with one plain eth_getLogs from block 0 to the head, checks each log's block is the canonical
-// one, and decodes them.
-func (c *chainRun) truth(ctx context.Context) ([]deposit, error) {
+// one, and decodes them. Native currency: the native proxy's events (it forwards the value in an
+// internal call), and every successful transaction with value sent straight to one of deposits.
+func (c *chainRun) truth(ctx context.Context, deposits map[common.Address]bool) ([]deposit, error) {
 	h, err := c.f.Client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -87,8 +92,8 @@ func (c *chainRun) truth(ctx context.Context) ([]deposit, error) {
 	var logs []rawLog
 	if err := c.f.RPC.CallContext(ctx, &logs, "eth_getLogs", map[string]any{
 		"fromBlock": "0x0", "toBlock": hexutil.EncodeUint64(h.Number.Uint64()),
-		"address": []common.Address{c.f.Addresses.USDT, c.f.Addresses.TUSD, c.f.Addresses.ERC20FeeProxy},
-		"topics":  [][]common.Hash{{transferTopic, proxyTopic}},
+		"address": []common.Address{c.f.Addresses.USDT, c.f.Addresses.TUSD, c.f.Addresses.ERC20FeeProxy, c.f.Addresses.EthereumFeeProxy},
+		"topics":  [][]common.Hash{{transferTopic, proxyTopic, nativeProxyTopic}},
 	}); err != nil {
 		return nil, fmt.Errorf("ground truth logs: %w", err)
 	}
@@ -115,6 +120,29 @@ func (c *chainRun) truth(ctx context.Context) ([]deposit, error) {
 				amount: new(big.Int).SetBytes(l.Data), tx: l.TxHash, block: n})
 		case len(l.Topics) >= 1 && l.Topics[0] == proxyTopic && l.Address == c.f.Addresses.ERC20FeeProxy:
 			proxied[l.TxHash] = true
+		case len(l.Topics) == 2 && l.Topics[0] == nativeProxyTopic && l.Address == c.f.Addresses.EthereumFeeProxy && len(l.Data) == 4*32:
+			proxied[l.TxHash] = true
+			out = append(out, deposit{chain: c.id, token: chain.NativeToken, to: common.BytesToAddress(l.Data[12:32]),
+				amount: new(big.Int).SetBytes(l.Data[32:64]), tx: l.TxHash, block: n})
+		}
+	}
+	for n := uint64(0); n <= h.Number.Uint64(); n++ {
+		b, err := c.f.Client.BlockByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			return nil, fmt.Errorf("ground truth block %d: %w", n, err)
+		}
+		for _, tx := range b.Transactions() {
+			if tx.To() == nil || tx.Value().Sign() == 0 || !deposits[*tx.To()] {
+				continue
+			}
+			rc, err := c.f.Client.TransactionReceipt(ctx, tx.Hash())
+			if err != nil {
+				return nil, fmt.Errorf("ground truth receipt %s: %w", tx.Hash().Hex(), err)
+			}
+			if rc.Status != types.ReceiptStatusSuccessful || rc.BlockHash != b.Hash() {
+				continue
+			}
+			out = append(out, deposit{chain: c.id, token: chain.NativeToken, to: *tx.To(), amount: new(big.Int).Set(tx.Value()), tx: tx.Hash(), block: n})
 		}
 	}
 	for i := range out {
@@ -145,17 +173,20 @@ type obsKey struct {
 //   - the ledger's own check passes.
 func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 	byDeposit := map[common.Address]*made{}
+	isDeposit := map[common.Address]bool{}
 	for _, m := range r.payments {
 		byDeposit[m.p.Deposit] = m
+		isDeposit[m.p.Deposit] = true
 	}
 	expect := map[obsKey]*big.Int{}
 	credit := map[obsKey]bool{} // a credit expected (else an exception)
 	proxied := map[obsKey]bool{}
+	native := map[obsKey]bool{}
 	unwatched := map[obsKey]bool{}
 	ids := make([]uint64, 0, len(chains))
 	for _, c := range chains {
 		ids = append(ids, c.id)
-		ds, err := c.truth(ctx)
+		ds, err := c.truth(ctx, isDeposit)
 		if err != nil {
 			return err
 		}
@@ -174,6 +205,7 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 			expect[k].Add(expect[k], d.amount)
 			credit[k] = d.chain == m.p.ChainID && d.token == m.p.Token
 			proxied[k] = d.proxy
+			native[k] = d.token == chain.NativeToken
 		}
 	}
 	rows, err := r.cfg.DB.Query(ctx, sqlObservations, ids)
@@ -233,6 +265,9 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 			r.rep.Credited++
 			if proxied[k] {
 				r.rep.CreditedViaProxy++
+			}
+			if native[k] {
+				r.rep.CreditedNative++
 			}
 		case credit[k] && e != nil && e.Cmp(want) == 0 && c == nil:
 			lateExceptions[k.payment]++ // allowed only if the payment had been paid in full: below
