@@ -140,6 +140,7 @@ func (c *chainRun) close() {
 func (c *chainRun) runIndexer(ctx context.Context) {
 	reg := prometheus.NewRegistry()
 	rm, m, hm := chain.NewRPCMetrics(reg), indexer.NewMetrics(reg), indexer.NewHeadMetrics(reg)
+	rnd := rand.New(rand.NewPCG(c.r.cfg.Seed, c.id+1<<32)) // the driver's is the driver's alone
 	for ctx.Err() == nil {
 		pool, err := chain.NewPool(ctx, c.cfg, chain.PoolOptions{Metrics: rm, BaseBackoff: time.Millisecond, MaxBackoff: 50 * time.Millisecond,
 			Timeout: 2 * time.Second, Attempts: 40, Log: c.r.cfg.Log})
@@ -150,7 +151,7 @@ func (c *chainRun) runIndexer(ctx context.Context) {
 		}
 		heads := indexer.NewHeadTracker(c.cfg.Chain, pool, time.Second, hm, c.r.cfg.Log)
 		ix := indexer.New(c.cfg, pool, c.r.cfg.DB, c.r.pay, heads, m, c.r.cfg.Log,
-			indexer.Options{BatchBlocks: uint64(1 + c.rnd.IntN(40)), PollInterval: 20 * time.Millisecond, Window: uint64(c.keptWindow())})
+			indexer.Options{BatchBlocks: uint64(1 + rnd.IntN(40)), PollInterval: 20 * time.Millisecond, Window: uint64(c.keptWindow())})
 		kctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { _ = ix.Run(kctx, nil); close(done) }()
