@@ -1,0 +1,220 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/amanat/amn/payment"
+)
+
+// TestReorgedBlockReturnsWithTheSameHash: a reorg removes the block of a deposit (its observation
+// is orphaned, its pending transfer voided), and a second reorg brings the very same block back,
+// same hash. The observation's key is the same, and so was the transfer id derived from it: before
+// the fix the re-detection found the voided transfer and did nothing, and the observation stayed
+// orphaned — the money was neither credited nor recorded as an exception. Now the observation
+// comes back as its next incarnation with a fresh pending transfer, credited at finality.
+//
+// The same block is rebuilt with anvil's snapshots: the chain is reverted to the deposit's parent
+// and the deposit's signed transaction sent again with the block's timestamp and base fee.
+func TestReorgedBlockReturnsWithTheSameHash(t *testing.T) {
+	const floor = 12 // nothing is final while the reorgs happen
+	ctx := context.Background()
+	f := newFixture(t, 23)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	const due = 1_000_000
+	p := e.newPayment(23, f.Addresses.USDT, due)
+	call := func(result any, method string, args ...any) {
+		t.Helper()
+		if err := f.RPC.CallContext(ctx, result, method, args...); err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+	}
+	var parent hexutil.Big
+	call(&parent, "evm_snapshot")
+	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n
+	raw := rawTx(t, e, tx)
+	mine(t, f, 1)
+	e.catchUp()
+	first := obsOf(t, e, tx)
+	if len(first) != 1 || first[0].State != StatePending || e.state(p) != payment.Detected {
+		t.Fatalf("before the reorgs: %+v, payment %s", first, e.state(p))
+	}
+	block, err := f.Client.HeaderByHash(ctx, first[0].Obs.BlockHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Reorg 1: back to n−1, three empty blocks instead.
+	var ok bool
+	call(&ok, "evm_revert", &parent)
+	call(&parent, "evm_snapshot")
+	mine(t, f, 3)
+	e.catchUp()
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateOrphaned || e.state(p) != payment.AwaitingPayment {
+		t.Fatalf("after the first reorg: %+v, payment %s", o, e.state(p))
+	}
+
+	// Reorg 2: back to n−1 again, and block n rebuilt exactly: the same hash.
+	call(&ok, "evm_revert", &parent)
+	call(nil, "evm_setNextBlockTimestamp", hexutil.Uint64(block.Time))
+	call(nil, "anvil_setNextBlockBaseFeePerGas", (*hexutil.Big)(block.BaseFee))
+	call(nil, "eth_sendRawTransaction", raw)
+	if _, err := bind.WaitMinedHash(ctx, f.Client, tx); err != nil {
+		t.Fatal(err)
+	}
+	back, err := f.Client.HeaderByNumber(ctx, new(big.Int).SetUint64(first[0].Obs.BlockNumber))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Hash() != first[0].Obs.BlockHash {
+		t.Fatalf("block %d came back as %s, want the same hash %s", back.Number, back.Hash().Hex(), first[0].Obs.BlockHash.Hex())
+	}
+	mine(t, f, 3) // longer than the branch it replaces
+	e.catchUp()
+	if got, _ := pay.Get(ctx, p.ID); got.State != payment.Detected || got.PendingCount != 1 {
+		t.Fatalf("the block back: payment %s with %d pending, want detected with 1", got.State, got.PendingCount)
+	}
+	mine(t, f, floor+1)
+	e.catchUp()
+	got, err := pay.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != payment.Funded || got.Received.Int64() != due || got.PendingCount != 0 {
+		t.Fatalf("after finality: %s received %s pending %d, want funded with %d", got.State, got.Received, got.PendingCount, due)
+	}
+	if c := countTransfers(t, e, p.ID); c["voided"] != 1 || c["posted"] != 1 || c["open"] != 0 {
+		t.Errorf("ledger: %v, want 1 voided (the first incarnation) and 1 posted", c)
+	}
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateCredited {
+		t.Errorf("observation after finality: %+v, want credited", o)
+	}
+}
+
+// TestCrashAfterDetectionThenReorgLeavesNothingPending: a step detects a deposit and is killed
+// right after (before the rest of its observations and the checkpoint are written); while it is
+// down, a reorg removes the deposit's block; a fresh indexer takes over. Before the fix the
+// detection (the payment's pending transfer) was committed in a transaction of its own and the
+// observation row after it: the kill left a pending transfer that no row pointed to, so the
+// reorg found nothing to orphan and the payment stayed detected, its money pending, forever. Now
+// the row commits with the detection, and the restarted indexer orphans it when it fetches the
+// new block at that height: nothing pending, and a later payment is credited.
+func TestCrashAfterDetectionThenReorgLeavesNothingPending(t *testing.T) {
+	const floor = 6
+	ctx := context.Background()
+	f := newFixture(t, 24)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	mine(t, f, 2)
+	e.catchUp()
+	const due = 1_000_000
+	p := e.newPayment(24, f.Addresses.USDT, due)
+	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n, the head
+	killed := errors.New("killed after detection")
+	e.ix.hooks.afterDetect = func() error { return killed }
+	var err error
+	for range 10 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, killed) {
+		t.Fatalf("step: %v, want the kill", err)
+	}
+	if got, _ := pay.Get(ctx, p.ID); got.State != payment.Detected || got.PendingCount != 1 {
+		t.Fatalf("after the kill: %s with %d pending, want detected", got.State, got.PendingCount)
+	}
+	// While it is down, a reorg replaces block n (one block longer).
+	reorg(t, e, 1, nil)
+	mine(t, f, 1)
+	// The restart: a new indexer on the same database.
+	heads := NewHeadTracker(e.cfg.Chain, e.rpc, time.Second, NewHeadMetrics(prometheus.NewRegistry()), quiet)
+	e.ix = New(e.cfg, e.rpc, pool, pay, heads, NewMetrics(prometheus.NewRegistry()), quiet, Options{})
+	e.catchUp()
+	got, err := pay.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != payment.AwaitingPayment || got.PendingCount != 0 || got.PendingAmount.Sign() != 0 {
+		t.Fatalf("after the restart: %s with %d pending (%s), want awaiting_payment, nothing pending", got.State, got.PendingCount, got.PendingAmount)
+	}
+	if c := countTransfers(t, e, p.ID); c["open"] != 0 || c["voided"] != 1 {
+		t.Errorf("ledger: %v, want the pending transfer voided", c)
+	}
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateOrphaned {
+		t.Errorf("the deposit's observation: %+v, want orphaned", o)
+	}
+	// Past finality nothing changes, and the chain keeps crediting.
+	q := e.newPayment(24, f.Addresses.USDT, due)
+	e.transfer(f.Addresses.USDT, q.Deposit, 1, due)
+	mine(t, f, floor+1)
+	e.catchUp()
+	if got, _ := pay.Get(ctx, p.ID); got.State != payment.AwaitingPayment || got.PendingCount != 0 {
+		t.Errorf("after finality: %s with %d pending", got.State, got.PendingCount)
+	}
+	if s := e.state(q); s != payment.Funded {
+		t.Errorf("a later payment: %s, want funded", s)
+	}
+}
+
+// TestLaggingIndexerFollowsAShallowReorg: an indexer stops (down, or its steps failing) right after
+// a deposit; meanwhile a shallow reorg moves the deposit's transaction two blocks up, and the chain
+// goes on far past finality, so the checkpoint ends up well below the safe block minus the kept
+// window. Before the fix the window was pruned relative to the safe block alone: the blocks around
+// the checkpoint were deleted at the indexer's first step back, and the reorg halted the chain
+// with "no common ancestor". Now the window is kept below the checkpoint too: the indexer finds the
+// ancestor, orphans the old observation and credits the moved deposit.
+func TestLaggingIndexerFollowsAShallowReorg(t *testing.T) {
+	const floor, window = 4, 8
+	ctx := context.Background()
+	f := newFixture(t, 25)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{Window: window})
+	mine(t, f, 2*window)
+	e.catchUp()
+	const due = 1_000_000
+	p := e.newPayment(25, f.Addresses.USDT, due)
+	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n
+	raw := rawTx(t, e, tx)
+	mine(t, f, 2)
+	e.catchUp() // the checkpoint is n+2; the deposit pending
+	if s := e.state(p); s != payment.Detected {
+		t.Fatalf("before the reorg: %s, want detected", s)
+	}
+	old := obsOf(t, e, tx)
+	// Down: the reorg of depth 3 (n … n+2) puts the transaction in n+2, then 4·window blocks.
+	reorg(t, e, 3, []any{[]any{raw, 2}})
+	mine(t, f, 4*window)
+	e.catchUp() // fails the test on a halt
+	cp, _, err := LoadCheckpoint(ctx, pool, 25)
+	if err != nil || cp.Halted {
+		t.Fatalf("checkpoint %+v (%v): want not halted", cp, err)
+	}
+	got, err := pay.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != payment.Funded || got.Received.Int64() != due || got.PendingCount != 0 {
+		t.Fatalf("after the reorg: %s received %s pending %d, want funded with %d", got.State, got.Received, got.PendingCount, due)
+	}
+	if c := countTransfers(t, e, p.ID); c["voided"] != 1 || c["posted"] != 1 || c["open"] != 0 {
+		t.Errorf("ledger: %v, want the old block's transfer voided and the new one's posted", c)
+	}
+	for _, o := range obsOf(t, e, tx) {
+		want := StateCredited
+		if o.Obs.BlockHash == old[0].Obs.BlockHash {
+			want = StateOrphaned
+		}
+		if o.State != want {
+			t.Errorf("observation in block %d: %s, want %s", o.Obs.BlockNumber, o.State, want)
+		}
+	}
+}
