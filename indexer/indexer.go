@@ -91,6 +91,9 @@ type testHooks struct {
 	// afterDetect runs after a step's deposits are detected, before the rest of its observations
 	// are stored and the checkpoint moves; an error ends the step there.
 	afterDetect func() error
+	// afterCredit runs after a pass's deposits are posted (payment.ConfirmMany); an error ends the
+	// step there.
+	afterCredit func() error
 }
 
 // aheadRead is a range read in the background.
@@ -971,16 +974,32 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 		return nil
 	}
 	cs := make([]payment.Confirmation, len(obs))
+	byTransfer := make(map[ledger.ID]observation, len(obs))
 	for i, o := range obs {
 		cs[i] = payment.Confirmation{Payment: o.PaymentID, Obs: o.Obs.TransferID()}
+		byTransfer[cs[i].Obs] = o
 	}
-	res, err := eachAlone(ctx, cs, ix.payments.ConfirmMany)
+	// The items posted are marked credited in the transactions that post them, so that a later
+	// reorg reaching them halts the chain instead of trying to void them, even after a crash.
+	confirm := func(ctx context.Context, cs []payment.Confirmation) ([]payment.Result, error) {
+		return ix.payments.ConfirmManyRecording(ctx, cs, func(ctx context.Context, tx pgx.Tx, items []payment.Recorded) error {
+			posted := make([]observation, len(items))
+			for k, it := range items {
+				posted[k] = byTransfer[cs[it.Item].Obs]
+			}
+			return ix.store.setStates(ctx, tx, posted, StateCredited)
+		})
+	}
+	res, err := eachAlone(ctx, cs, confirm)
 	if err != nil {
 		return err
 	}
-	// The items without an error are posted: mark them credited, so that a later reorg reaching
-	// them halts the chain instead of trying to void them. An item its payment refused is
-	// quarantined: the others go on.
+	if ix.hooks.afterCredit != nil {
+		if err := ix.hooks.afterCredit(); err != nil {
+			return err
+		}
+	}
+	// An item its payment refused is quarantined: the others go on.
 	credited := make([]observation, 0, len(obs))
 	for i, r := range res {
 		if r.Err != nil {
@@ -990,11 +1009,6 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 			continue
 		}
 		credited = append(credited, obs[i])
-	}
-	if len(credited) > 0 {
-		if err := ix.store.setStates(ctx, credited, StateCredited); err != nil {
-			return err
-		}
 	}
 	ix.m.credits.WithLabelValues(ix.cfg.Key).Add(float64(len(credited)))
 	for _, o := range credited {

@@ -218,3 +218,58 @@ func TestLaggingIndexerFollowsAShallowReorg(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashAfterCreditThenDeepReorgHalts: a confirmation pass posts a deposit and is killed right
+// after; while it is down, a reorg deeper than finality removes the deposit's block. The credit and
+// its observation's state commit together, so the restarted indexer sees a credited observation
+// in the removed block and halts, as for any reorg of a credit. Before, the observation was marked
+// credited after the credit's transaction: the kill left it pending, and the reorg tried to void a
+// posted transfer (the payment refused it, and the chain went on as if nothing had been credited).
+func TestCrashAfterCreditThenDeepReorgHalts(t *testing.T) {
+	const floor = 4
+	ctx := context.Background()
+	f := newFixture(t, 26)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	const due = 1_000_000
+	p := e.newPayment(26, f.Addresses.USDT, due)
+	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n
+	e.catchUp()
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StatePending {
+		t.Fatalf("before finality: %+v, want pending", o)
+	}
+	killed := errors.New("killed after the credit")
+	e.ix.hooks.afterCredit = func() error { return killed }
+	mine(t, f, floor+1)
+	var err error
+	for range 10 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, killed) {
+		t.Fatalf("step: %v, want the kill", err)
+	}
+	if s := e.state(p); s != payment.Funded {
+		t.Fatalf("after the credit: %s, want funded", s)
+	}
+	books := ledgerOf(t, pool, p.ID)
+	reorg(t, e, floor+3, nil) // removes block n, which was final
+	mine(t, f, 1)
+	heads := NewHeadTracker(e.cfg.Chain, e.rpc, time.Second, NewHeadMetrics(prometheus.NewRegistry()), quiet)
+	e.ix = New(e.cfg, e.rpc, pool, pay, heads, NewMetrics(prometheus.NewRegistry()), quiet, Options{})
+	for range 10 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, ErrHalted) {
+		t.Fatalf("after the restart: %v, want halted (a credited observation's block is gone)", err)
+	}
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateCredited {
+		t.Errorf("the credited observation: %+v", o)
+	}
+	if after := ledgerOf(t, pool, p.ID); after != books {
+		t.Errorf("ledger changed:\n%s\nwas\n%s", after, books)
+	}
+}

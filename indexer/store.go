@@ -310,8 +310,8 @@ func (s store) seen(ctx context.Context, chainID uint64, obs []payment.Observati
 	return out, rows.Err()
 }
 
-// setStates moves observations to state in one statement.
-func (s store) setStates(ctx context.Context, obs []observation, state string) error {
+// setStates moves observations to state in one statement (through q: the pool or a transaction).
+func (s store) setStates(ctx context.Context, q execer, obs []observation, state string) error {
 	n := len(obs)
 	chainIDs, logIdx := make([]int64, n), make([]int64, n)
 	blockHashes, txHashes := make([]string, n), make([]string, n)
@@ -319,7 +319,7 @@ func (s store) setStates(ctx context.Context, obs []observation, state string) e
 		chainIDs[i], logIdx[i] = int64(o.Obs.ChainID), int64(o.Obs.LogIndex)
 		blockHashes[i], txHashes[i] = hexHash(o.Obs.BlockHash), hexHash(o.Obs.TxHash)
 	}
-	_, err := s.pool.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state, updated_at = now()
+	_, err := q.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state, updated_at = now()
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(chain_id, block_hash, tx_hash, log_index)
 		WHERE o.chain_id = u.chain_id AND o.block_hash = u.block_hash AND o.tx_hash = u.tx_hash AND o.log_index = u.log_index`,
 		chainIDs, blockHashes, txHashes, logIdx, state)

@@ -222,11 +222,27 @@ type Confirmation struct {
 // ConfirmMany is Confirm for many observations in few transactions (one per 500): results[i] is
 // what Confirm would have answered for cs[i]. The error is for failures of the database.
 func (s *Service) ConfirmMany(ctx context.Context, cs []Confirmation) ([]Result, error) {
+	return s.ConfirmManyRecording(ctx, cs, nil)
+}
+
+// ConfirmManyRecording is ConfirmMany with rec run in each of its transactions (nil: none), with
+// the items it posted (Credited), so that the caller's record of a credit commits with it.
+func (s *Service) ConfirmManyRecording(ctx context.Context, cs []Confirmation, rec Recorder) ([]Result, error) {
 	changes := make([]change, len(cs))
 	for i, c := range cs {
 		changes[i] = confirm(c.Payment, c.Obs)
 	}
-	return s.applyChanges(ctx, changes)
+	var after afterFunc
+	if rec != nil {
+		after = func(ctx context.Context, tx pgx.Tx, applied []int) error {
+			items := make([]Recorded, len(applied))
+			for k, pos := range applied {
+				items[k] = Recorded{Item: pos, Credited: true}
+			}
+			return rec(ctx, tx, items)
+		}
+	}
+	return s.applyChangesAfter(ctx, changes, after)
 }
 
 // DetectConfirmMany is DetectMany and then ConfirmMany of the same observations, in the same
