@@ -516,7 +516,8 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 	if len(matches) == 0 {
 		return nil
 	}
-	if err := ix.incarnations(ctx, matches); err != nil {
+	wasQuarantined, err := ix.incarnations(ctx, matches)
+	if err != nil {
 		return err
 	}
 	ids := make([]ledger.ID, 0, len(matches))
@@ -630,7 +631,14 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 		ix.m.observations.WithLabelValues(ix.cfg.Key, e.Kind, StateException).Inc()
 		ix.log.Warn("deposit exception", "payment_id", e.PaymentID, "tx", e.Obs.TxHash, "block", e.Obs.BlockNumber, "reason", e.note)
 	}
-	return ix.store.putObservations(ctx, ix.store.pool, append(rows, exceptions...))
+	if err := ix.store.putObservations(ctx, ix.store.pool, append(rows, exceptions...)); err != nil {
+		return err
+	}
+	if wasQuarantined {
+		// A refused orphan whose block is back is no longer quarantined.
+		return ix.countQuarantined(ctx)
+	}
+	return nil
 }
 
 // detector is payment.DetectMany (or DetectConfirmMany, for deposits in final blocks) writing the
@@ -663,18 +671,20 @@ func (ix *Indexer) detector(credit bool, deposits []Match) func(context.Context,
 
 // incarnations numbers the matches seen before: one stored as orphaned (a reorg removed its block,
 // which is back with the same hash) is seen again as its next incarnation, the others as the one
-// stored, so that seeing them again is a no-op.
-func (ix *Indexer) incarnations(ctx context.Context, matches []Match) error {
+// stored, so that seeing them again is a no-op. quarantined says whether one of them is stored
+// as quarantined.
+func (ix *Indexer) incarnations(ctx context.Context, matches []Match) (quarantined bool, err error) {
 	obs := make([]payment.Observation, len(matches))
 	for i, m := range matches {
 		obs[i] = m.Obs
 	}
 	seen, err := ix.store.seen(ctx, ix.cfg.ID, obs)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for i, m := range matches {
 		if sb, ok := seen[keyOf(m.Obs)]; ok {
+			quarantined = quarantined || sb.state == StateQuarantined
 			matches[i].Obs.Incarnation = sb.incarnation
 			if sb.state == StateOrphaned {
 				matches[i].Obs.Incarnation++
@@ -683,7 +693,7 @@ func (ix *Indexer) incarnations(ctx context.Context, matches []Match) error {
 			}
 		}
 	}
-	return nil
+	return quarantined, nil
 }
 
 func keyOf(o payment.Observation) obsKey { return obsKey{o.BlockHash, o.TxHash, o.LogIndex} }

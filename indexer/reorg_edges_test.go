@@ -3,13 +3,15 @@ package indexer
 import (
 	"context"
 	"errors"
-	"math/big"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/amanat/amn/payment"
 )
@@ -20,9 +22,6 @@ import (
 // the fix the re-detection found the voided transfer and did nothing, and the observation stayed
 // orphaned — the money was neither credited nor recorded as an exception. Now the observation
 // comes back as its next incarnation with a fresh pending transfer, credited at finality.
-//
-// The same block is rebuilt with anvil's snapshots: the chain is reverted to the deposit's parent
-// and the deposit's signed transaction sent again with the block's timestamp and base fee.
 func TestReorgedBlockReturnsWithTheSameHash(t *testing.T) {
 	const floor = 12 // nothing is final while the reorgs happen
 	ctx := context.Background()
@@ -31,53 +30,19 @@ func TestReorgedBlockReturnsWithTheSameHash(t *testing.T) {
 	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
 	const due = 1_000_000
 	p := e.newPayment(23, f.Addresses.USDT, due)
-	call := func(result any, method string, args ...any) {
-		t.Helper()
-		if err := f.RPC.CallContext(ctx, result, method, args...); err != nil {
-			t.Fatalf("%s: %v", method, err)
-		}
-	}
-	var parent hexutil.Big
-	call(&parent, "evm_snapshot")
-	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n
-	raw := rawTx(t, e, tx)
-	mine(t, f, 1)
+	r := newReturning(t, e)
+	tx := r.deposit(p, due) // block n
 	e.catchUp()
 	first := obsOf(t, e, tx)
 	if len(first) != 1 || first[0].State != StatePending || e.state(p) != payment.Detected {
 		t.Fatalf("before the reorgs: %+v, payment %s", first, e.state(p))
 	}
-	block, err := f.Client.HeaderByHash(ctx, first[0].Obs.BlockHash)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// Reorg 1: back to n−1, three empty blocks instead.
-	var ok bool
-	call(&ok, "evm_revert", &parent)
-	call(&parent, "evm_snapshot")
-	mine(t, f, 3)
+	r.remove() // reorg 1: back to n−1, three empty blocks instead
 	e.catchUp()
 	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateOrphaned || e.state(p) != payment.AwaitingPayment {
 		t.Fatalf("after the first reorg: %+v, payment %s", o, e.state(p))
 	}
-
-	// Reorg 2: back to n−1 again, and block n rebuilt exactly: the same hash.
-	call(&ok, "evm_revert", &parent)
-	call(nil, "evm_setNextBlockTimestamp", hexutil.Uint64(block.Time))
-	call(nil, "anvil_setNextBlockBaseFeePerGas", (*hexutil.Big)(block.BaseFee))
-	call(nil, "eth_sendRawTransaction", raw)
-	if _, err := bind.WaitMinedHash(ctx, f.Client, tx); err != nil {
-		t.Fatal(err)
-	}
-	back, err := f.Client.HeaderByNumber(ctx, new(big.Int).SetUint64(first[0].Obs.BlockNumber))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if back.Hash() != first[0].Obs.BlockHash {
-		t.Fatalf("block %d came back as %s, want the same hash %s", back.Number, back.Hash().Hex(), first[0].Obs.BlockHash.Hex())
-	}
-	mine(t, f, 3) // longer than the branch it replaces
+	r.bringBack() // reorg 2: back to n−1 again, block n rebuilt exactly
 	e.catchUp()
 	if got, _ := pay.Get(ctx, p.ID); got.State != payment.Detected || got.PendingCount != 1 {
 		t.Fatalf("the block back: payment %s with %d pending, want detected with 1", got.State, got.PendingCount)
@@ -96,6 +61,123 @@ func TestReorgedBlockReturnsWithTheSameHash(t *testing.T) {
 	}
 	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateCredited {
 		t.Errorf("observation after finality: %+v, want credited", o)
+	}
+}
+
+// returning rebuilds a removed block exactly, with anvil's snapshots: the chain is reverted to the
+// deposit's parent and the deposit's signed transaction sent again with the block's timestamp and
+// base fee (anvil keeps the base fee it last computed across a revert).
+type returning struct {
+	t      *testing.T
+	e      *env
+	parent hexutil.Big
+	tx     common.Hash
+	raw    hexutil.Bytes
+	block  *types.Header
+}
+
+func newReturning(t *testing.T, e *env) *returning { return &returning{t: t, e: e} }
+
+func (r *returning) call(result any, method string, args ...any) {
+	r.t.Helper()
+	if err := r.e.f.RPC.CallContext(context.Background(), result, method, args...); err != nil {
+		r.t.Fatalf("%s: %v", method, err)
+	}
+}
+
+// deposit pays p with a plain transfer in a block of its own (the head), remembering the parent.
+func (r *returning) deposit(p *payment.Payment, amount int64) common.Hash {
+	r.t.Helper()
+	r.call(&r.parent, "evm_snapshot")
+	r.tx = r.e.transfer(r.e.f.Addresses.USDT, p.Deposit, 0, amount)
+	r.raw = rawTx(r.t, r.e, r.tx)
+	rc, err := r.e.f.Client.TransactionReceipt(context.Background(), r.tx)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if r.block, err = r.e.f.Client.HeaderByHash(context.Background(), rc.BlockHash); err != nil {
+		r.t.Fatal(err)
+	}
+	mine(r.t, r.e.f, 1)
+	return r.tx
+}
+
+// remove replaces the deposit's block (and the one above) with three empty blocks.
+func (r *returning) remove() {
+	r.t.Helper()
+	var ok bool
+	r.call(&ok, "evm_revert", &r.parent)
+	r.call(&r.parent, "evm_snapshot")
+	mine(r.t, r.e.f, 3)
+}
+
+// bringBack replaces the empty branch with the deposit's very block (the same hash) and three more.
+func (r *returning) bringBack() {
+	r.t.Helper()
+	ctx := context.Background()
+	var ok bool
+	r.call(&ok, "evm_revert", &r.parent)
+	r.call(nil, "evm_setNextBlockTimestamp", hexutil.Uint64(r.block.Time))
+	r.call(nil, "anvil_setNextBlockBaseFeePerGas", (*hexutil.Big)(r.block.BaseFee))
+	r.call(nil, "eth_sendRawTransaction", r.raw)
+	if _, err := bind.WaitMinedHash(ctx, r.e.f.Client, r.tx); err != nil {
+		r.t.Fatal(err)
+	}
+	back, err := r.e.f.Client.HeaderByNumber(ctx, r.block.Number)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if back.Hash() != r.block.Hash() {
+		r.t.Fatalf("block %d came back as %s, want the same hash %s", back.Number, back.Hash().Hex(), r.block.Hash().Hex())
+	}
+	mine(r.t, r.e.f, 3) // longer than the branch it replaces
+}
+
+// TestRefusedOrphanThenBlockReturns: a reorg removes a deposit's block while its payment refuses
+// the orphan (a row tampered with: quarantined, op orphan, its pending transfer standing), then
+// the same block comes back. The deposit is the payment's again: its observation is pending, not
+// quarantined — before, it stayed quarantined, and the operator's requeue would have voided a
+// deposit that is on the chain. Once the row is fixed, it is credited.
+func TestRefusedOrphanThenBlockReturns(t *testing.T) {
+	const floor = 12
+	ctx := context.Background()
+	f := newFixture(t, 27)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	const due = 1_000_000
+	p := e.newPayment(27, f.Addresses.USDT, due)
+	r := newReturning(t, e)
+	tx := r.deposit(p, due)
+	e.catchUp()
+	if _, err := pool.Exec(ctx, `UPDATE payments SET state = 'in_escrow' WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.remove()
+	e.catchUp()
+	if q, _ := Quarantined(ctx, pool, p.ID); len(q) != 1 || q[0].Op != OpOrphan {
+		t.Fatalf("the refused orphan: %+v, want quarantined", q)
+	}
+	r.bringBack()
+	e.catchUp()
+	if q, _ := Quarantined(ctx, pool, p.ID); len(q) != 0 {
+		t.Fatalf("the block is back: still quarantined %+v", q)
+	}
+	if v := testutil.ToFloat64(e.m.quarantined.WithLabelValues(e.cfg.Key)); v != 0 {
+		t.Errorf("amn_indexer_quarantined = %v, want 0", v)
+	}
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StatePending {
+		t.Fatalf("the block is back: %+v, want pending", o)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE payments SET state = 'detected' WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	mine(t, f, floor+1)
+	e.catchUp()
+	if got, _ := pay.Get(ctx, p.ID); got.State != payment.Funded || got.Received.Int64() != due || got.PendingCount != 0 {
+		t.Fatalf("after finality: %s received %s pending %d, want funded", got.State, got.Received, got.PendingCount)
+	}
+	if c := countTransfers(t, e, p.ID); c["posted"] != 1 || c["voided"] != 0 || c["open"] != 0 {
+		t.Errorf("ledger: %v, want the one transfer posted", c)
 	}
 }
 

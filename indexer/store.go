@@ -213,7 +213,9 @@ type execer interface {
 //   - it was orphaned: its block is back (the same hash, after a second reorg) and the row is
 //     written anew, with its next incarnation;
 //   - it is pending and the new row says what became of it since: credited (it was first recorded
-//     by a step that crashed before moving the checkpoint, and is final now) or quarantined.
+//     by a step that crashed before moving the checkpoint, and is final now) or quarantined;
+//   - its orphaning was refused (quarantined, op orphan: its pending transfer stands) and its
+//     block is back: it is pending (or credited) again, and there is nothing left to requeue.
 func (s store) putObservations(ctx context.Context, q execer, rows []obsRow) error {
 	if len(rows) == 0 {
 		return nil
@@ -260,7 +262,9 @@ func (s store) putObservations(ctx context.Context, q execer, rows []obsRow) err
 			quarantine_op = EXCLUDED.quarantine_op, transfer_id = coalesce(EXCLUDED.transfer_id, o.transfer_id),
 			incarnation = EXCLUDED.incarnation, updated_at = now()
 		WHERE (o.state = 'orphaned' AND EXCLUDED.incarnation > o.incarnation)
-			OR (o.state = 'pending' AND EXCLUDED.state IN ('credited', 'quarantined') AND EXCLUDED.incarnation = o.incarnation)`,
+			OR (o.state = 'pending' AND EXCLUDED.state IN ('credited', 'quarantined') AND EXCLUDED.incarnation = o.incarnation)
+			OR (o.state = 'quarantined' AND o.quarantine_op = 'orphan' AND EXCLUDED.state IN ('pending', 'credited')
+				AND EXCLUDED.incarnation = o.incarnation)`,
 		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes, events, ops,
 		incarnations)
 	return err
