@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -223,6 +224,8 @@ func (c *chainRun) drive(ctx context.Context) error {
 			}
 		case !done && x >= 0.45+cfg.Reorg+cfg.Kill && x < 0.45+cfg.Reorg+cfg.Kill+cfg.Outage && head+uint64(c.outageBlocks()) < uint64(cfg.Blocks):
 			err = c.outage(ctx)
+		case !done && x >= 0.45+cfg.Reorg+cfg.Kill+cfg.Outage && x < 0.45+cfg.Reorg+cfg.Kill+cfg.Outage+cfg.Flip && cfg.Window >= 8:
+			err = c.flipFlop(ctx)
 		case x < 0.85:
 			err = c.mine(ctx, 1+c.rnd.IntN(3))
 		default:
@@ -278,6 +281,85 @@ func (c *chainRun) outage(ctx context.Context) error {
 		return err
 	}
 	return c.mine(ctx, c.outageBlocks())
+}
+
+// flipFlop pays a new payment in a block A of its own, lets the indexer see it, replaces A with
+// an empty branch (evm_revert to A's parent, three blocks), lets the indexer see that, then
+// brings A back with the same hash (same parent, timestamp, base fee and transaction) under a
+// longer branch: a chain flip-flopping between two branches. anvil_reorg cannot do this (each of
+// its blocks gets a new hash), and evm_revert refuses to run after an anvil_reorg, so the
+// snapshots are taken and used here only.
+func (c *chainRun) flipFlop(ctx context.Context) error {
+	amount := int64(1+c.rnd.IntN(1000)) * 10_000
+	p, err := c.createPayment(ctx, "flip-flop", c.id, c.f.Addresses.USDT, "USDT", 6, amount)
+	if err != nil {
+		return err
+	}
+	var snap string
+	if err := c.f.RPC.CallContext(ctx, &snap, "evm_snapshot"); err != nil {
+		return err
+	}
+	payer := c.payers[c.rnd.IntN(len(c.payers))]
+	data, _ := erc20ABI.Pack("transfer", p.Deposit, big.NewInt(amount))
+	rc, err := c.f.Send(ctx, payer, c.f.Addresses.USDT, data, nil)
+	if err != nil {
+		return fmt.Errorf("flip-flop payment: %w", err)
+	}
+	c.r.count(func(r *Report) { r.Transactions++ })
+	tx, _, err := c.f.Client.TransactionByHash(ctx, rc.TxHash)
+	if err != nil {
+		return fmt.Errorf("flip-flop transaction %s: %w", rc.TxHash.Hex(), err)
+	}
+	raw, _ := tx.MarshalBinary()
+	a, err := c.f.Client.HeaderByNumber(ctx, rc.BlockNumber)
+	if err != nil {
+		return fmt.Errorf("flip-flop block %d: %w", rc.BlockNumber, err)
+	}
+	if err := c.mine(ctx, 1); err != nil {
+		return err
+	}
+	sleep(ctx, time.Duration(50+c.rnd.IntN(250))*time.Millisecond)
+	var ok bool
+	if err := c.f.RPC.CallContext(ctx, &ok, "evm_revert", snap); err != nil || !ok {
+		return fmt.Errorf("evm_revert: %v (%v)", err, ok)
+	}
+	if err := c.f.RPC.CallContext(ctx, &snap, "evm_snapshot"); err != nil {
+		return err
+	}
+	if err := c.mine(ctx, 3); err != nil {
+		return err
+	}
+	sleep(ctx, time.Duration(50+c.rnd.IntN(250))*time.Millisecond)
+	if err := c.f.RPC.CallContext(ctx, &ok, "evm_revert", snap); err != nil || !ok {
+		return fmt.Errorf("evm_revert: %v (%v)", err, ok)
+	}
+	for _, call := range []struct {
+		method string
+		arg    any
+	}{{"evm_setNextBlockTimestamp", hexutil.Uint64(a.Time)}, {"anvil_setNextBlockBaseFeePerGas", (*hexutil.Big)(a.BaseFee)}, {"eth_sendRawTransaction", hexutil.Bytes(raw)}} {
+		if err := c.f.RPC.CallContext(ctx, nil, call.method, call.arg); err != nil {
+			return fmt.Errorf("flip-flop %s: %w", call.method, err)
+		}
+	}
+	if _, err := bind.WaitMinedHash(ctx, c.f.Client, rc.TxHash); err != nil {
+		return fmt.Errorf("flip-flop: the payment again: %w", err)
+	}
+	back, err := c.f.Client.HeaderByNumber(ctx, a.Number)
+	if err != nil {
+		return fmt.Errorf("flip-flop: block %d again: %w", a.Number, err)
+	}
+	same := "the same hash"
+	if back.Hash() != a.Hash() {
+		same = "ANOTHER hash " + back.Hash().Hex()
+	}
+	c.event("flip-flop: payment %s paid in tx %s, block %d %s; replaced by 3 empty blocks; back with %s", p.ID, rc.TxHash.Hex(), a.Number, a.Hash().Hex(), same)
+	c.r.count(func(r *Report) {
+		r.Flips++
+		if back.Hash() == a.Hash() {
+			r.FlipsSameHash++
+		}
+	})
+	return c.mine(ctx, 4)
 }
 
 // shapes of payments, with their weights.
@@ -345,22 +427,10 @@ func (c *chainRun) newPayment(ctx context.Context) error {
 		}
 	}
 	amount := int64(1+c.rnd.IntN(1000)) * 10_000
-	n := offerSeq.Add(1)
-	p, err := c.r.pay.Create(ctx, paymenttest.Offer(payment.NewPayment{
-		BuyerRef: "torture", OfferRef: fmt.Sprintf("torture-%d-%d-%s", c.r.cfg.Seed, n, ledger.NewID()),
-		ChainID: on, ChainKey: chainKey(on), Token: token, TokenSymbol: sym, Decimals: dec,
-		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: c.f.FeeRecipient.Address,
-		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("torture-req-%d", n), Salt: "5a17", TTL: time.Hour,
-	}, c.f.Seller))
+	p, err := c.createPayment(ctx, shape, on, token, sym, dec, amount)
 	if err != nil {
-		return fmt.Errorf("creating a payment: %w", err)
+		return err
 	}
-	c.event("payment %s %s on chain %d: due %d %s, deposit %s", p.ID, shape, on, amount, sym, p.Deposit.Hex())
-	c.r.mu.Lock()
-	c.r.payments = append(c.r.payments, &made{p: p, shape: shape, chain: c.id})
-	c.r.rep.Payments++
-	c.r.rep.Shapes[shape]++
-	c.r.mu.Unlock()
 	pay := func(amt int64) error {
 		if c.rnd.IntN(2) == 0 {
 			return c.viaProxy(ctx, payer, p, big.NewInt(amt))
@@ -385,6 +455,27 @@ func (c *chainRun) newPayment(ctx context.Context) error {
 		return c.transfer(ctx, payer, other, p.Deposit, big.NewInt(amount))
 	}
 	return nil // unpaid
+}
+
+// createPayment creates a payment on chain `on` (its seller's offer signed) and notes it.
+func (c *chainRun) createPayment(ctx context.Context, shape string, on uint64, token common.Address, sym string, dec uint8, amount int64) (*payment.Payment, error) {
+	n := offerSeq.Add(1)
+	p, err := c.r.pay.Create(ctx, paymenttest.Offer(payment.NewPayment{
+		BuyerRef: "torture", OfferRef: fmt.Sprintf("torture-%d-%d-%s", c.r.cfg.Seed, n, ledger.NewID()),
+		ChainID: on, ChainKey: chainKey(on), Token: token, TokenSymbol: sym, Decimals: dec,
+		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: c.f.FeeRecipient.Address,
+		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("torture-req-%d", n), Salt: "5a17", TTL: time.Hour,
+	}, c.f.Seller))
+	if err != nil {
+		return nil, fmt.Errorf("creating a payment: %w", err)
+	}
+	c.event("payment %s %s on chain %d: due %d %s, deposit %s", p.ID, shape, on, amount, sym, p.Deposit.Hex())
+	c.r.mu.Lock()
+	c.r.payments = append(c.r.payments, &made{p: p, shape: shape, chain: c.id})
+	c.r.rep.Payments++
+	c.r.rep.Shapes[shape]++
+	c.r.mu.Unlock()
+	return p, nil
 }
 
 // viaProxy pays through Request Network's ERC20FeeProxy as the checkout says (approve + pay).

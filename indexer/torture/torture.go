@@ -65,6 +65,9 @@ type Config struct {
 	// chain to reorganise and grow past the indexer's kept window (default 0.01; each costs
 	// about 2.5 windows of the chain's Blocks).
 	Outage float64
+	// Flip is the share of the driver's actions that flip-flop a payment's block: gone, then back
+	// with the same hash (default 0.03; needs Window ≥ 8).
+	Flip float64
 	// Faults, when > 0, puts a fault proxy between each indexer and its node that breaks that
 	// share of the requests (HTTP 429, 502, dropped connections, truncated bodies, stale heads).
 	Faults float64
@@ -103,6 +106,9 @@ func (c *Config) defaults() error {
 	if c.Outage == 0 {
 		c.Outage = 0.01
 	}
+	if c.Flip == 0 {
+		c.Flip = 0.03
+	}
 	if c.Settle == 0 {
 		c.Settle = 2 * time.Minute
 	}
@@ -117,21 +123,23 @@ func (c *Config) defaults() error {
 
 // Report is what a round (or, summed with Add, many rounds) did and found.
 type Report struct {
-	Seed         uint64
-	Rounds       int
-	Chains       int
-	Payments     int            // payments created
-	Shapes       map[string]int // payments (and unwatched transfers) by shape
-	Transactions int            // payment transactions sent (approvals included)
-	Reorgs       int
-	MaxDepth     int
-	Moved        int // transactions re-included by reorgs (at a new height or the same)
-	Dropped      int // transactions reorgs left out
-	Restarts     int // indexer kills (each followed by a fresh indexer)
-	Outages      int // of which long ones: the chain reorganised and grew past the kept window meanwhile
-	Faults       int // requests the fault proxy broke
-	Blocks       int // final heights summed over chains
-	Credited     int // ground-truth deposits found credited
+	Seed          uint64
+	Rounds        int
+	Chains        int
+	Payments      int            // payments created
+	Shapes        map[string]int // payments (and unwatched transfers) by shape
+	Transactions  int            // payment transactions sent (approvals included)
+	Reorgs        int
+	MaxDepth      int
+	Moved         int // transactions re-included by reorgs (at a new height or the same)
+	Dropped       int // transactions reorgs left out
+	Restarts      int // indexer kills (each followed by a fresh indexer)
+	Outages       int // of which long ones: the chain reorganised and grew past the kept window meanwhile
+	Flips         int // payments' blocks removed and brought back
+	FlipsSameHash int // of which with the same hash (as they should)
+	Faults        int // requests the fault proxy broke
+	Blocks        int // final heights summed over chains
+	Credited      int // ground-truth deposits found credited
 	// CreditedViaProxy counts those paid through the fee proxy (the others are plain transfers).
 	CreditedViaProxy int
 	CreditedNative   int // and those in the chain's own currency
@@ -162,6 +170,8 @@ func (r *Report) Add(o Report) {
 	r.Dropped += o.Dropped
 	r.Restarts += o.Restarts
 	r.Outages += o.Outages
+	r.Flips += o.Flips
+	r.FlipsSameHash += o.FlipsSameHash
 	r.Faults += o.Faults
 	r.Blocks += o.Blocks
 	r.Credited += o.Credited
@@ -188,9 +198,9 @@ func (r Report) String() string {
 		}
 		fmt.Fprintf(&b, "%s %d", k, r.Shapes[k])
 	}
-	fmt.Fprintf(&b, "), %d transactions, %d reorgs (max depth %d, %d transactions moved, %d dropped), %d restarts (%d outages), %d faults; "+
+	fmt.Fprintf(&b, "), %d transactions, %d reorgs (max depth %d, %d transactions moved, %d dropped), %d restarts (%d outages), %d flip-flops (%d back with the same hash), %d faults; "+
 		"ground truth: %d deposits credited (%d through a fee proxy, %d native), %d exceptions; %d differences, %s",
-		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Faults, r.Credited, r.CreditedViaProxy, r.CreditedNative, r.Exceptions,
+		r.Transactions, r.Reorgs, r.MaxDepth, r.Moved, r.Dropped, r.Restarts, r.Outages, r.Flips, r.FlipsSameHash, r.Faults, r.Credited, r.CreditedViaProxy, r.CreditedNative, r.Exceptions,
 		len(r.Differences), r.Elapsed.Round(time.Second))
 	for _, d := range r.Differences {
 		b.WriteString("\n  DIFFERENCE ")
