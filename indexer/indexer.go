@@ -830,24 +830,35 @@ func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) e
 	return nil
 }
 
-// orphanStale orphans the pending observations in the blocks just fetched that were seen in other
+// orphanStale deals with the observations in the blocks just fetched that were seen in other
 // blocks of the same heights: a step recorded them and ended before moving the checkpoint (a
 // crash, a failed statement), and a reorg replaced their blocks meanwhile. Above the checkpoint,
-// no walk back finds them.
+// no walk back finds them, so they are handled here as a reorg would: pending ones orphaned (their
+// transfers voided), exceptions and rejected events orphaned, and a credited or applied one halts
+// the chain.
 func (ix *Indexer) orphanStale(ctx context.Context, blocks []chain.Block) error {
-	pending, err := ix.store.observations(ctx, ix.cfg.ID, blocks[0].Number, blocks[len(blocks)-1].Number, StatePending)
-	if err != nil || len(pending) == 0 {
+	seen, err := ix.store.observations(ctx, ix.cfg.ID, blocks[0].Number, blocks[len(blocks)-1].Number,
+		StatePending, StateCredited, StateApplied, StateException, StateRejected)
+	if err != nil || len(seen) == 0 {
 		return err
 	}
 	hashes := make(map[uint64]common.Hash, len(blocks))
 	for _, b := range blocks {
 		hashes[b.Number] = b.Hash
 	}
-	var stale []observation
-	for _, o := range pending {
+	var stale, final []observation
+	for _, o := range seen {
 		if hashes[o.Obs.BlockNumber] != o.Obs.BlockHash {
 			stale = append(stale, o)
+			if o.State == StateCredited || o.State == StateApplied {
+				final = append(final, o)
+			}
 		}
+	}
+	if len(final) > 0 {
+		reason := fmt.Sprintf("block %d was replaced before the step that credited %d observation(s) in it finished, first tx %s",
+			final[0].Obs.BlockNumber, len(final), final[0].Obs.TxHash.Hex())
+		return ix.haltChain(ctx, reason, final)
 	}
 	if len(stale) == 0 {
 		return nil

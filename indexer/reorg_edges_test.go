@@ -355,3 +355,55 @@ func TestCrashAfterCreditThenDeepReorgHalts(t *testing.T) {
 		t.Errorf("ledger changed:\n%s\nwas\n%s", after, books)
 	}
 }
+
+// TestCrashAfterFinalDetectionThenDeepReorgHalts: a deposit first seen in a block that is final
+// already is detected and credited at once (DetectConfirmMany), and the step is killed before the
+// checkpoint moves past it; while the indexer is down, a reorg deeper than finality removes the
+// block. The credited observation is above the checkpoint, where no walk back looks: the fetch of
+// its height finds it in another block and halts, as a reorg reaching any credit does. Before, only
+// pending observations were looked at there: the credit stood, unnoticed, for money not on chain.
+func TestCrashAfterFinalDetectionThenDeepReorgHalts(t *testing.T) {
+	const floor = 2
+	ctx := context.Background()
+	f := newFixture(t, 28)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	e.catchUp()
+	const due = 1_000_000
+	p := e.newPayment(28, f.Addresses.USDT, due)
+	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n
+	mine(t, f, floor+2)                                   // n is final before the indexer sees it
+	killed := errors.New("killed after detection")
+	e.ix.hooks.afterDetect = func() error { return killed }
+	var err error
+	for range 10 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, killed) {
+		t.Fatalf("step: %v, want the kill", err)
+	}
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateCredited || e.state(p) != payment.Funded {
+		t.Fatalf("after the kill: %+v, payment %s; want credited and funded", o, e.state(p))
+	}
+	books := ledgerOf(t, pool, p.ID)
+	reorg(t, e, floor+4, nil) // removes block n, which was final
+	mine(t, f, 1)
+	heads := NewHeadTracker(e.cfg.Chain, e.rpc, time.Second, NewHeadMetrics(prometheus.NewRegistry()), quiet)
+	e.ix = New(e.cfg, e.rpc, pool, pay, heads, NewMetrics(prometheus.NewRegistry()), quiet, Options{})
+	for range 10 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, ErrHalted) {
+		t.Fatalf("after the restart: %v, want halted (a credited observation's block is gone)", err)
+	}
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateCredited {
+		t.Errorf("the credited observation: %+v", o)
+	}
+	if after := ledgerOf(t, pool, p.ID); after != books {
+		t.Errorf("ledger changed:\n%s\nwas\n%s", after, books)
+	}
+}

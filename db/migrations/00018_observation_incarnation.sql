@@ -9,6 +9,12 @@ ALTER TABLE indexer_observations ADD COLUMN incarnation integer NOT NULL DEFAULT
 -- incarnation and its transfer. (Its table grants cover SELECT and INSERT of new columns.)
 GRANT UPDATE (transfer_id, incarnation) ON indexer_observations TO amn_indexer;
 
+-- Observations by height: a reorg looks up those above its common ancestor, and each fetch those
+-- of its heights (a step that ended before moving the checkpoint may have recorded some in blocks
+-- a reorg replaced meanwhile, docs/indexer.md "Crash safety").
+CREATE INDEX indexer_observations_height ON indexer_observations (chain_id, block_number);
+
 -- +goose Down
+DROP INDEX indexer_observations_height;
 REVOKE UPDATE (transfer_id, incarnation) ON indexer_observations FROM amn_indexer;
 ALTER TABLE indexer_observations DROP COLUMN incarnation;
