@@ -187,7 +187,7 @@ var Grants = []Grant{
 	{RoleIndexer, "ledger_pending", "SELECT, INSERT, UPDATE (state, resolved_by)"},
 	{RoleIndexer, "indexer_checkpoints", "SELECT, INSERT, UPDATE (processed, processed_hash, halted, halt_reason, halted_at, status, updated_at)"},
 	{RoleIndexer, "indexer_blocks", "SELECT, INSERT, UPDATE (hash, parent_hash), DELETE"},
-	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op, transfer_id)"},
+	{RoleIndexer, "indexer_observations", "SELECT, INSERT, UPDATE (state, note, updated_at, quarantine_op, transfer_id, incarnation)"},
 	{RoleIndexer, "indexer_rescans", "SELECT, UPDATE (done_at)"},
 	{RoleIndexer, "river_job", "SELECT, INSERT, UPDATE (kind)"},
 	{RoleIndexer, "river_job_id_seq", "USAGE"},

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -83,6 +84,17 @@ type Indexer struct {
 	// lastErr is the last failed step's error (URLs reduced to their host) until a step succeeds.
 	lastErr   string
 	lastErrAt time.Time
+	hooks     testHooks
+}
+
+// testHooks let tests stop a step where a crash could: nil in production.
+type testHooks struct {
+	// afterDetect runs after a step's deposits are detected, before the rest of its observations
+	// are stored and the checkpoint moves; an error ends the step there.
+	afterDetect func() error
+	// afterCredit runs after a pass's deposits are posted (payment.ConfirmMany); an error ends the
+	// step there.
+	afterCredit func() error
 }
 
 // aheadRead is a range read in the background.
@@ -313,6 +325,9 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest, safe uint6
 	if blocks[0].ParentHash != cp.ProcessedHash {
 		return true, ix.reorg(ctx, cp, blocks[0])
 	}
+	if err := ix.orphanStale(ctx, blocks); err != nil {
+		return false, err
+	}
 	// Backfill: read the next range while this one is recorded.
 	if to < latest {
 		ix.startAhead(ctx, to+1, min(latest, to+ix.o.BatchBlocks))
@@ -491,14 +506,20 @@ func chunks[T any](xs []T, n int) [][]T {
 }
 
 // record stores a step's matches and tells their payments: every deposit of the step in one
-// payment.DetectMany, every observation in one INSERT. Deposits in blocks at or below final
-// (0: none), which are final and canonical already, are detected and credited at once
-// (payment.DetectConfirmMany) and stored as credited. Money a payment did not ask for (another
-// chain or token, or a state that takes no deposit) is kept as an exception. Doing it again is a
-// no-op on both sides.
+// payment.DetectMany, whose transactions write the deposits' observation rows too (a crash can
+// never leave a pending transfer without the row through which a reorg voids it). Deposits in
+// blocks at or below final (0: none), which are final and canonical already, are detected and
+// credited at once (payment.DetectConfirmMany) and stored as credited. Money a payment did not ask
+// for (another chain or token, or a state that takes no deposit) is kept as an exception. Doing it
+// again is a no-op on both sides. An observation seen again after a reorg orphaned it (its block
+// came back with the same hash) is recorded as its next incarnation, under a fresh transfer.
 func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[uint64]uint64, final uint64) error {
 	if len(matches) == 0 {
 		return nil
+	}
+	wasQuarantined, err := ix.incarnations(ctx, matches)
+	if err != nil {
+		return err
 	}
 	ids := make([]ledger.ID, 0, len(matches))
 	for _, m := range matches {
@@ -563,13 +584,18 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 		for i, m := range part.deposits {
 			detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
 		}
-		detect, state, op := ix.payments.DetectMany, StatePending, OpDetect
+		state, op := StatePending, OpDetect
 		if part.credit {
-			detect, state, op = ix.payments.DetectConfirmMany, StateCredited, OpCredit
+			state, op = StateCredited, OpCredit
 		}
-		res, err := eachAlone(ctx, detections, detect)
+		res, err := eachAlone(ctx, detections, ix.detector(part.credit, part.deposits))
 		if err != nil {
 			return err
+		}
+		if ix.hooks.afterDetect != nil {
+			if err := ix.hooks.afterDetect(); err != nil {
+				return err
+			}
 		}
 		for i, r := range res {
 			m := part.deposits[i]
@@ -578,9 +604,12 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 			case errors.As(r.Err, &te):
 				exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
 			case r.Err != nil:
+				// Quarantined; if its detection was applied (a credit refused), its row was written
+				// as pending with it and becomes quarantined now.
 				ix.noteQuarantine(m.PaymentID, m.Obs, op, r.Err)
 				rows = append(rows, obsRow{Match: m, state: StateQuarantined, note: r.Err.Error(), op: op})
 			default:
+				// Its row was written with the detection.
 				ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, state).Inc()
 				if part.credit {
 					ix.m.credits.WithLabelValues(ix.cfg.Key).Inc()
@@ -588,7 +617,6 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 				if t := blockTimes[m.Obs.BlockNumber]; t > 0 {
 					ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(now.Sub(time.Unix(int64(t), 0)).Seconds())
 				}
-				rows = append(rows, obsRow{Match: m, state: state, transfer: m.Obs.TransferID()})
 			}
 		}
 	}
@@ -604,8 +632,72 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 		ix.m.observations.WithLabelValues(ix.cfg.Key, e.Kind, StateException).Inc()
 		ix.log.Warn("deposit exception", "payment_id", e.PaymentID, "tx", e.Obs.TxHash, "block", e.Obs.BlockNumber, "reason", e.note)
 	}
-	return ix.store.putObservations(ctx, append(rows, exceptions...))
+	if err := ix.store.putObservations(ctx, ix.store.pool, append(rows, exceptions...)); err != nil {
+		return err
+	}
+	if wasQuarantined {
+		// A refused orphan whose block is back is no longer quarantined.
+		return ix.countQuarantined(ctx)
+	}
+	return nil
 }
+
+// detector is payment.DetectMany (or DetectConfirmMany, for deposits in final blocks) writing the
+// observation rows of the deposits in the transactions that detect them: pending, or credited.
+func (ix *Indexer) detector(credit bool, deposits []Match) func(context.Context, []payment.Detection) ([]payment.Result, error) {
+	byKey := make(map[obsKey]Match, len(deposits))
+	for _, m := range deposits {
+		byKey[keyOf(m.Obs)] = m
+	}
+	return func(ctx context.Context, ds []payment.Detection) ([]payment.Result, error) {
+		rec := func(ctx context.Context, tx pgx.Tx, items []payment.Recorded) error {
+			rows := make([]obsRow, len(items))
+			for k, it := range items {
+				d := ds[it.Item]
+				m := byKey[keyOf(d.Obs)]
+				state := StatePending
+				if it.Credited {
+					state = StateCredited
+				}
+				rows[k] = obsRow{Match: m, state: state, transfer: d.Obs.TransferID()}
+			}
+			return ix.store.putObservations(ctx, tx, rows)
+		}
+		if credit {
+			return ix.payments.DetectConfirmManyRecording(ctx, ds, rec)
+		}
+		return ix.payments.DetectManyRecording(ctx, ds, rec)
+	}
+}
+
+// incarnations numbers the matches seen before: one stored as orphaned (a reorg removed its block,
+// which is back with the same hash) is seen again as its next incarnation, the others as the one
+// stored, so that seeing them again is a no-op. quarantined says whether one of them is stored
+// as quarantined.
+func (ix *Indexer) incarnations(ctx context.Context, matches []Match) (quarantined bool, err error) {
+	obs := make([]payment.Observation, len(matches))
+	for i, m := range matches {
+		obs[i] = m.Obs
+	}
+	seen, err := ix.store.seen(ctx, ix.cfg.ID, obs)
+	if err != nil {
+		return false, err
+	}
+	for i, m := range matches {
+		if sb, ok := seen[keyOf(m.Obs)]; ok {
+			quarantined = quarantined || sb.state == StateQuarantined
+			matches[i].Obs.Incarnation = sb.incarnation
+			if sb.state == StateOrphaned {
+				matches[i].Obs.Incarnation++
+				ix.log.Info("an orphaned observation's block is back: recording it again", "payment_id", m.PaymentID,
+					"tx", m.Obs.TxHash.Hex(), "block", m.Obs.BlockNumber, "incarnation", matches[i].Obs.Incarnation)
+			}
+		}
+	}
+	return quarantined, nil
+}
+
+func keyOf(o payment.Observation) obsKey { return obsKey{o.BlockHash, o.TxHash, o.LogIndex} }
 
 // nativeSucceeded reads the receipts of the native transfers among matches, in JSON-RPC batches
 // of receiptBatch, and reports which transactions succeeded: a reverted transaction moved no value.
@@ -710,29 +802,71 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 	}
 	ix.log.Warn("reorg", "depth", depth, "ancestor", ancestor, "followed", cp.ProcessedHash.Hex(), "new_parent", next.ParentHash.Hex(),
 		"orphaned_observations", len(orphaned))
-	for _, o := range orphaned {
-		switch o.State {
-		case StatePending:
-			if o.Escrow == nil && !isEscrowKind(o.Kind) {
-				if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
-					// The block is gone whatever the payment says: the reorg goes on.
-					if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
-						return err
-					}
-					continue
-				} else if err != nil {
+	if err := ix.orphan(ctx, orphaned, fmt.Sprintf("reorg at block %d", ancestor+1)); err != nil {
+		return err
+	}
+	return ix.store.rewind(ctx, ix.cfg.ID, cp.Processed, ancestor, ancestorHash)
+}
+
+// orphan marks observations whose blocks a reorg removed as orphaned, voiding the pending
+// transfers of the deposits among them (payment.Orphan; a payment refusing it is quarantined, the
+// block is gone whatever it says). Exceptions keep their deposit_exceptions row for an operator.
+func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) error {
+	for _, o := range obs {
+		if o.State == StatePending && o.Escrow == nil && !isEscrowKind(o.Kind) {
+			if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
+				if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
 					return err
 				}
+				continue
+			} else if err != nil {
+				return err
 			}
-		case StateException:
-			// The exception row stays for an operator to look at; the note says it was orphaned.
 		}
-		if err := ix.store.setState(ctx, o.Obs, StateOrphaned, fmt.Sprintf("reorg at block %d", ancestor+1)); err != nil {
+		if err := ix.store.setState(ctx, o.Obs, StateOrphaned, note); err != nil {
 			return err
 		}
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
 	}
-	return ix.store.rewind(ctx, ix.cfg.ID, cp.Processed, ancestor, ancestorHash)
+	return nil
+}
+
+// orphanStale deals with the observations in the blocks just fetched that were seen in other
+// blocks of the same heights: a step recorded them and ended before moving the checkpoint (a
+// crash, a failed statement), and a reorg replaced their blocks meanwhile. Above the checkpoint,
+// no walk back finds them, so they are handled here as a reorg would: pending ones orphaned (their
+// transfers voided), exceptions and rejected events orphaned, and a credited or applied one halts
+// the chain.
+func (ix *Indexer) orphanStale(ctx context.Context, blocks []chain.Block) error {
+	seen, err := ix.store.observations(ctx, ix.cfg.ID, blocks[0].Number, blocks[len(blocks)-1].Number,
+		StatePending, StateCredited, StateApplied, StateException, StateRejected)
+	if err != nil || len(seen) == 0 {
+		return err
+	}
+	hashes := make(map[uint64]common.Hash, len(blocks))
+	for _, b := range blocks {
+		hashes[b.Number] = b.Hash
+	}
+	var stale, final []observation
+	for _, o := range seen {
+		if hashes[o.Obs.BlockNumber] != o.Obs.BlockHash {
+			stale = append(stale, o)
+			if o.State == StateCredited || o.State == StateApplied {
+				final = append(final, o)
+			}
+		}
+	}
+	if len(final) > 0 {
+		reason := fmt.Sprintf("block %d was replaced before the step that credited %d observation(s) in it finished, first tx %s",
+			final[0].Obs.BlockNumber, len(final), final[0].Obs.TxHash.Hex())
+		return ix.haltChain(ctx, reason, final)
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	ix.log.Warn("observations of an unfinished step are in blocks a reorg replaced", "orphaned_observations", len(stale),
+		"first_block", stale[0].Obs.BlockNumber, "first_tx", stale[0].Obs.TxHash.Hex())
+	return ix.orphan(ctx, stale, "its block was replaced before the step that saw it finished")
 }
 
 // noAncestor says why no common ancestor was found: a reorg deeper than the window only if the
@@ -862,16 +996,32 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 		return nil
 	}
 	cs := make([]payment.Confirmation, len(obs))
+	byTransfer := make(map[ledger.ID]observation, len(obs))
 	for i, o := range obs {
 		cs[i] = payment.Confirmation{Payment: o.PaymentID, Obs: o.Obs.TransferID()}
+		byTransfer[cs[i].Obs] = o
 	}
-	res, err := eachAlone(ctx, cs, ix.payments.ConfirmMany)
+	// The items posted are marked credited in the transactions that post them, so that a later
+	// reorg reaching them halts the chain instead of trying to void them, even after a crash.
+	confirm := func(ctx context.Context, cs []payment.Confirmation) ([]payment.Result, error) {
+		return ix.payments.ConfirmManyRecording(ctx, cs, func(ctx context.Context, tx pgx.Tx, items []payment.Recorded) error {
+			posted := make([]observation, len(items))
+			for k, it := range items {
+				posted[k] = byTransfer[cs[it.Item].Obs]
+			}
+			return ix.store.setStates(ctx, tx, posted, StateCredited)
+		})
+	}
+	res, err := eachAlone(ctx, cs, confirm)
 	if err != nil {
 		return err
 	}
-	// The items without an error are posted: mark them credited, so that a later reorg reaching
-	// them halts the chain instead of trying to void them. An item its payment refused is
-	// quarantined: the others go on.
+	if ix.hooks.afterCredit != nil {
+		if err := ix.hooks.afterCredit(); err != nil {
+			return err
+		}
+	}
+	// An item its payment refused is quarantined: the others go on.
 	credited := make([]observation, 0, len(obs))
 	for i, r := range res {
 		if r.Err != nil {
@@ -881,11 +1031,6 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 			continue
 		}
 		credited = append(credited, obs[i])
-	}
-	if len(credited) > 0 {
-		if err := ix.store.setStates(ctx, credited, StateCredited); err != nil {
-			return err
-		}
 	}
 	ix.m.credits.WithLabelValues(ix.cfg.Key).Add(float64(len(credited)))
 	for _, o := range credited {

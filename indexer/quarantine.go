@@ -29,6 +29,7 @@ type QuarantinedObservation struct {
 	TxHash      string    `json:"tx_hash"`
 	LogIndex    uint64    `json:"log_index"`
 	Kind        string    `json:"kind"`
+	Incarnation uint32    `json:"incarnation,omitempty"` // the times its block came back after a reorg
 	Amount      string    `json:"amount"`
 	Op          string    `json:"op"`    // what is retried: detect, credit, confirm, orphan, escrow
 	Error       string    `json:"error"` // why the payment refused it
@@ -37,7 +38,7 @@ type QuarantinedObservation struct {
 
 // Quarantined lists a payment's quarantined observations, oldest block first.
 func Quarantined(ctx context.Context, pool *pgxpool.Pool, paymentID ledger.ID) ([]QuarantinedObservation, error) {
-	rows, err := pool.Query(ctx, `SELECT chain_id, block_number, block_hash, tx_hash, log_index, kind, amount::text, quarantine_op,
+	rows, err := pool.Query(ctx, `SELECT chain_id, block_number, block_hash, tx_hash, log_index, kind, incarnation, amount::text, quarantine_op,
 		note, updated_at FROM indexer_observations WHERE payment_id = $1 AND state = 'quarantined' ORDER BY chain_id, block_number, log_index`,
 		paymentID)
 	if err != nil {
@@ -45,7 +46,7 @@ func Quarantined(ctx context.Context, pool *pgxpool.Pool, paymentID ledger.ID) (
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (QuarantinedObservation, error) {
 		var q QuarantinedObservation
-		err := r.Scan(&q.ChainID, &q.BlockNumber, &q.BlockHash, &q.TxHash, &q.LogIndex, &q.Kind, &q.Amount, &q.Op, &q.Error, &q.At)
+		err := r.Scan(&q.ChainID, &q.BlockNumber, &q.BlockHash, &q.TxHash, &q.LogIndex, &q.Kind, &q.Incarnation, &q.Amount, &q.Op, &q.Error, &q.At)
 		return q, err
 	})
 }
@@ -79,7 +80,7 @@ func Requeue(ctx context.Context, pool *pgxpool.Pool, payments *payment.Service,
 			return out, err
 		}
 		o := payment.Observation{ChainID: q.ChainID, BlockHash: common.HexToHash(q.BlockHash), BlockNumber: q.BlockNumber,
-			TxHash: common.HexToHash(q.TxHash), LogIndex: q.LogIndex, Token: p.Token, Amount: amount}
+			TxHash: common.HexToHash(q.TxHash), LogIndex: q.LogIndex, Token: p.Token, Amount: amount, Incarnation: q.Incarnation}
 		state, transfer := StatePending, ledger.ID{}
 		var cause error
 		switch q.Op {

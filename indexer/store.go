@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -203,8 +204,20 @@ type obsRow struct {
 	op       string
 }
 
-// putObservations stores rows in one statement; one already stored stays as it is.
-func (s store) putObservations(ctx context.Context, rows []obsRow) error {
+// execer is a pool or a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// putObservations stores rows in one statement (through q: the pool, or the transaction of the
+// detections they record). A row stored already stays as it is, unless
+//   - it was orphaned: its block is back (the same hash, after a second reorg) and the row is
+//     written anew, with its next incarnation;
+//   - it is pending and the new row says what became of it since: credited (it was first recorded
+//     by a step that crashed before moving the checkpoint, and is final now) or quarantined;
+//   - its orphaning was refused (quarantined, op orphan: its pending transfer stands) and its
+//     block is back: it is pending (or credited) again, and there is nothing left to requeue.
+func (s store) putObservations(ctx context.Context, q execer, rows []obsRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -217,11 +230,13 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 		paymentIDs, transferIDs     = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
 		amounts                     = make([]pgtype.Numeric, n)
 		events                      = make([]*string, n)
+		incarnations                = make([]int64, n)
 	)
 	for i, r := range rows {
 		chainIDs[i], logIdx[i], blockNums[i] = int64(r.Obs.ChainID), int64(r.Obs.LogIndex), int64(r.Obs.BlockNumber)
 		blockHashes[i], txHashes[i] = hexHash(r.Obs.BlockHash), hexHash(r.Obs.TxHash)
 		kinds[i], states[i], notes[i], ops[i] = r.Kind, r.state, r.note, r.op
+		incarnations[i] = int64(r.Obs.Incarnation)
 		if r.Obs.Token != (common.Address{}) {
 			tokens[i] = hexAddr(r.Obs.Token)
 		}
@@ -236,20 +251,72 @@ func (s store) putObservations(ctx context.Context, rows []obsRow) error {
 			events[i] = new(string(b))
 		}
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind,
-		payment_id, token_address, amount, state, transfer_id, note, escrow_event, quarantine_op)
+	_, err := q.Exec(ctx, `INSERT INTO indexer_observations AS o (chain_id, block_hash, tx_hash, log_index, block_number, kind,
+		payment_id, token_address, amount, state, transfer_id, note, escrow_event, quarantine_op, incarnation)
 		SELECT u.chain_id, u.block_hash, u.tx_hash, u.log_index, u.block_number, u.kind, u.payment_id, u.token, u.amount,
-			u.state::observation_state, u.transfer_id, u.note, u.escrow_event::jsonb, u.op
+			u.state::observation_state, u.transfer_id, u.note, u.escrow_event::jsonb, u.op, u.incarnation
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::uuid[], $8::text[],
-			$9::numeric[], $10::text[], $11::uuid[], $12::text[], $13::text[], $14::text[])
-			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note, escrow_event, op)
-		ON CONFLICT DO NOTHING`,
-		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes, events, ops)
+			$9::numeric[], $10::text[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::int[])
+			AS u(chain_id, block_hash, tx_hash, log_index, block_number, kind, payment_id, token, amount, state, transfer_id, note,
+				escrow_event, op, incarnation)
+		ON CONFLICT (chain_id, block_hash, tx_hash, log_index) DO UPDATE SET state = EXCLUDED.state, note = EXCLUDED.note,
+			quarantine_op = EXCLUDED.quarantine_op, transfer_id = coalesce(EXCLUDED.transfer_id, o.transfer_id),
+			incarnation = EXCLUDED.incarnation, updated_at = now()
+		WHERE (o.state = 'orphaned' AND EXCLUDED.incarnation > o.incarnation)
+			OR (o.state = 'pending' AND EXCLUDED.state IN ('credited', 'quarantined') AND EXCLUDED.incarnation = o.incarnation)
+			OR (o.state = 'quarantined' AND o.quarantine_op = 'orphan' AND EXCLUDED.state IN ('pending', 'credited')
+				AND EXCLUDED.incarnation = o.incarnation)`,
+		chainIDs, blockHashes, txHashes, logIdx, blockNums, kinds, paymentIDs, tokens, amounts, states, transferIDs, notes, events, ops,
+		incarnations)
 	return err
 }
 
-// setStates moves observations to state in one statement.
-func (s store) setStates(ctx context.Context, obs []observation, state string) error {
+// obsKey is where an observation was seen.
+type obsKey struct {
+	block, tx common.Hash
+	log       uint64
+}
+
+// seenBefore is what is stored of an observation seen again.
+type seenBefore struct {
+	state       string
+	incarnation uint32
+}
+
+// seen reads the stored state and incarnation of those of obs already stored, in one query.
+func (s store) seen(ctx context.Context, chainID uint64, obs []payment.Observation) (map[obsKey]seenBefore, error) {
+	if len(obs) == 0 {
+		return nil, nil
+	}
+	blockHashes, txHashes, logIdx := make([]string, len(obs)), make([]string, len(obs)), make([]int64, len(obs))
+	for i, o := range obs {
+		blockHashes[i], txHashes[i], logIdx[i] = hexHash(o.BlockHash), hexHash(o.TxHash), int64(o.LogIndex)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT o.block_hash, o.tx_hash, o.log_index, o.state::text, o.incarnation
+		FROM unnest($2::text[], $3::text[], $4::bigint[]) AS u(block_hash, tx_hash, log_index)
+		JOIN indexer_observations o ON o.chain_id = $1 AND o.block_hash = u.block_hash AND o.tx_hash = u.tx_hash AND o.log_index = u.log_index`,
+		chainID, blockHashes, txHashes, logIdx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[obsKey]seenBefore{}
+	for rows.Next() {
+		var (
+			bh, th string
+			li     uint64
+			sb     seenBefore
+		)
+		if err := rows.Scan(&bh, &th, &li, &sb.state, &sb.incarnation); err != nil {
+			return nil, err
+		}
+		out[obsKey{common.HexToHash(bh), common.HexToHash(th), li}] = sb
+	}
+	return out, rows.Err()
+}
+
+// setStates moves observations to state in one statement (through q: the pool or a transaction).
+func (s store) setStates(ctx context.Context, q execer, obs []observation, state string) error {
 	n := len(obs)
 	chainIDs, logIdx := make([]int64, n), make([]int64, n)
 	blockHashes, txHashes := make([]string, n), make([]string, n)
@@ -257,7 +324,7 @@ func (s store) setStates(ctx context.Context, obs []observation, state string) e
 		chainIDs[i], logIdx[i] = int64(o.Obs.ChainID), int64(o.Obs.LogIndex)
 		blockHashes[i], txHashes[i] = hexHash(o.Obs.BlockHash), hexHash(o.Obs.TxHash)
 	}
-	_, err := s.pool.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state, updated_at = now()
+	_, err := q.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state, updated_at = now()
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(chain_id, block_hash, tx_hash, log_index)
 		WHERE o.chain_id = u.chain_id AND o.block_hash = u.block_hash AND o.tx_hash = u.tx_hash AND o.log_index = u.log_index`,
 		chainIDs, blockHashes, txHashes, logIdx, state)
@@ -289,7 +356,7 @@ func (s store) countQuarantined(ctx context.Context, chainID uint64) (int, error
 // observations lists a chain's observations in state (any when empty) between blocks from and to.
 func (s store) observations(ctx context.Context, chainID, from, to uint64, states ...string) ([]observation, error) {
 	rows, err := s.pool.Query(ctx, `SELECT block_hash, tx_hash, log_index, block_number, kind, coalesce(payment_id::text, ''),
-		token_address, amount, state::text, note, escrow_event::text FROM indexer_observations
+		token_address, amount, state::text, note, escrow_event::text, incarnation FROM indexer_observations
 		WHERE chain_id = $1 AND block_number BETWEEN $2 AND $3 AND state::text = ANY($4)
 		ORDER BY block_number, log_index`, chainID, from, to, states)
 	if err != nil {
@@ -302,8 +369,9 @@ func (s store) observations(ctx context.Context, chainID, from, to uint64, state
 			amount                db.Amount
 			logIndex, blockNumber uint64
 			event                 *string
+			incarnation           uint32
 		)
-		if err := r.Scan(&bh, &th, &logIndex, &blockNumber, &o.Kind, &pid, &token, &amount, &o.State, &o.Note, &event); err != nil {
+		if err := r.Scan(&bh, &th, &logIndex, &blockNumber, &o.Kind, &pid, &token, &amount, &o.State, &o.Note, &event, &incarnation); err != nil {
 			return o, err
 		}
 		if event != nil {
@@ -320,7 +388,7 @@ func (s store) observations(ctx context.Context, chainID, from, to uint64, state
 			o.PaymentID = id
 		}
 		o.Obs = payment.Observation{ChainID: chainID, BlockHash: common.HexToHash(bh), BlockNumber: blockNumber,
-			TxHash: common.HexToHash(th), LogIndex: logIndex, Token: common.HexToAddress(token), Amount: amount.V}
+			TxHash: common.HexToHash(th), LogIndex: logIndex, Token: common.HexToAddress(token), Amount: amount.V, Incarnation: incarnation}
 		if o.Obs.Amount == nil {
 			o.Obs.Amount = new(big.Int)
 		}

@@ -35,7 +35,13 @@ type change struct {
 	// needs lists the recorded transfers decide looks up (read for the whole batch in one query).
 	needs  []ledger.ID
 	decide func(p *Payment, look lookupFunc) (step, error)
+	// pos is the change's position in the batch (set by applyChangesAfter), for afterFunc.
+	pos int
 }
+
+// afterFunc runs in a batch's transaction, before it commits, with the positions of the changes
+// that transaction applied or found applied before (see Recorder).
+type afterFunc func(ctx context.Context, tx pgx.Tx, applied []int) error
 
 // lookupFunc finds a transfer recorded before the batch or written earlier in it.
 type lookupFunc func(ledger.ID) (ledger.Transfer, bool)
@@ -81,11 +87,20 @@ func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
 // seeing the payment as the previous one left it. The error is for failures of the database;
 // refusals are in the results.
 func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
+	return s.applyChangesAfter(ctx, cs, nil)
+}
+
+// applyChangesAfter is applyChanges with after run in each transaction before it commits (nil:
+// nothing). The exploration test's applier has no transactions and ignores it.
+func (s *Service) applyChangesAfter(ctx context.Context, cs []change, after afterFunc) ([]Result, error) {
 	if s.applier != nil {
 		return s.applier(ctx, cs)
 	}
+	for i := range cs {
+		cs[i].pos = i
+	}
 	if len(cs) <= maxChanges {
-		return s.applyChunks(ctx, cs)
+		return s.applyChunks(ctx, cs, after)
 	}
 	// Deal the payments out to the workers, each payment's changes in their order.
 	groups := make([][]int, batchWorkers)
@@ -106,7 +121,7 @@ func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, erro
 			for k, i := range idx {
 				part[k] = cs[i]
 			}
-			res, err := s.applyChunks(gctx, part)
+			res, err := s.applyChunks(gctx, part, after)
 			if err != nil {
 				return err
 			}
@@ -126,16 +141,16 @@ func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, erro
 const batchWorkers = 2
 
 // applyChunks runs cs in order, at most maxChanges per transaction.
-func (s *Service) applyChunks(ctx context.Context, cs []change) ([]Result, error) {
+func (s *Service) applyChunks(ctx context.Context, cs []change, after afterFunc) ([]Result, error) {
 	out := make([]Result, 0, len(cs))
 	for len(cs) > 0 {
 		n := min(len(cs), maxChanges)
-		res, err := s.applyTx(ctx, cs[:n])
+		res, err := s.applyTx(ctx, cs[:n], after)
 		var refused *ledgerRefusal
 		if errors.As(err, &refused) {
 			res, err = make([]Result, 0, n), nil
 			for _, c := range cs[:n] {
-				r, err1 := s.applyTx(ctx, []change{c})
+				r, err1 := s.applyTx(ctx, []change{c}, after)
 				if err1 != nil {
 					return nil, err1
 				}
@@ -159,10 +174,10 @@ type timelineRow struct {
 	reason   string
 }
 
-// applyTx runs cs in one transaction. A batch of more than one change whose ledger transfers are
-// refused returns a *ledgerRefusal and writes nothing; a single change gets the refusal as its
-// result.
-func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
+// applyTx runs cs in one transaction, and after (when set) before it commits. A batch of more
+// than one change whose ledger transfers are refused returns a *ledgerRefusal and writes nothing;
+// a single change gets the refusal as its result.
+func (s *Service) applyTx(ctx context.Context, cs []change, after afterFunc) ([]Result, error) {
 	var res []Result
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		res = make([]Result, len(cs))
@@ -193,6 +208,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			timeline  []timelineRow
 			touched   = map[ledger.ID]*Payment{}
 			cols      changedColumns
+			applied   []int
 		)
 		for i, c := range cs {
 			p := payments[c.id]
@@ -204,6 +220,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			st, replay, err := decideChange(p, c, look)
 			if replay {
 				res[i].Payment = snapshot(p)
+				applied = append(applied, c.pos)
 				continue
 			}
 			if err != nil {
@@ -221,6 +238,7 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 			timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
 			touched[c.id] = p
 			res[i].Payment = snapshot(p)
+			applied = append(applied, c.pos)
 		}
 		if len(transfers) > 0 {
 			if _, err := books.Transfer(ctx, transfers...); err != nil {
@@ -235,10 +253,15 @@ func (s *Service) applyTx(ctx context.Context, cs []change) ([]Result, error) {
 				return fmt.Errorf("enqueueing jobs: %w", err)
 			}
 		}
-		if len(touched) == 0 {
-			return nil
+		if len(touched) > 0 {
+			if err := s.writePayments(ctx, tx, touched, timeline, cols); err != nil {
+				return err
+			}
 		}
-		return s.writePayments(ctx, tx, touched, timeline, cols)
+		if after != nil && len(applied) > 0 {
+			return after(ctx, tx, applied)
+		}
+		return nil
 	})
 	if refused := (*ledgerRefusal)(nil); errors.As(err, &refused) && len(cs) == 1 {
 		return []Result{{Err: refused.err}}, nil

@@ -3,9 +3,11 @@ package payment_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -358,5 +360,66 @@ func TestDetectConfirmMany(t *testing.T) {
 		t.Fatalf("the same again: %v %+v", err, res)
 	}
 	check("again")
+	healthyLedger(ctx, t)
+}
+
+// TestRecorderCommitsWithTheDetections: a Recorder runs inside the transaction of the detections
+// it is told about — what it writes is visible only with them, and its error rolls them back —
+// and it is told about every item whose transfer exists afterwards: applied now, or found applied
+// before (a replay), credited when DetectConfirmMany posted it, never a refused item.
+func TestRecorderCommitsWithTheDetections(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	p1, p2, p3 := create(t, s), create(t, s), create(t, s)
+	ds := oneStep(p1, p2, p3, 300_000) // the last item is refused (wrong token)
+
+	// An error in the recorder: nothing of the batch is written.
+	boom := errors.New("recorder failed")
+	if _, err := s.DetectManyRecording(ctx, ds, func(context.Context, pgx.Tx, []payment.Recorded) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("DetectManyRecording with a failing recorder: %v, want its error", err)
+	}
+	for _, p := range []*payment.Payment{p1, p2, p3} {
+		if tr, _ := counts(ctx, t, p); tr != 0 {
+			t.Fatalf("payment %s has %d transfers after a rolled back batch", p.ID, tr)
+		}
+	}
+
+	// The recorder sees its batch's writes, in their transaction, and the items that landed.
+	var seen []payment.Recorded
+	rec := func(ctx context.Context, tx pgx.Tx, items []payment.Recorded) error {
+		seen = append(seen, items...)
+		for _, it := range items {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM ledger_transfers WHERE id = $1`, ds[it.Item].Obs.TransferID()).Scan(&n); err != nil || n != 1 {
+				return fmt.Errorf("item %d: its transfer is not visible to the recorder (%d, %v)", it.Item, n, err)
+			}
+		}
+		return nil
+	}
+	items := func() string {
+		out := fmt.Sprint(seen)
+		seen = nil
+		return out
+	}
+	if _, err := s.DetectManyRecording(ctx, ds, rec); err != nil {
+		t.Fatal(err)
+	}
+	// Items 2 and 3 are one observation seen twice: the second is a replay of the first.
+	if got, want := items(), "[{0 false} {1 false} {2 false} {3 false}]"; got != want {
+		t.Errorf("recorded %s, want %s", got, want)
+	}
+	if _, err := s.DetectConfirmManyRecording(ctx, ds, rec); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := items(), "[{0 true} {1 true} {2 true} {3 true}]"; got != want {
+		t.Errorf("detected and credited: recorded %s, want %s", got, want)
+	}
+	if _, err := s.ConfirmManyRecording(ctx, []payment.Confirmation{{Payment: p1.ID, Obs: ds[0].Obs.TransferID()}}, rec); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := items(), "[{0 true}]"; got != want {
+		t.Errorf("credited again: recorded %s, want %s", got, want)
+	}
 	healthyLedger(ctx, t)
 }

@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -25,16 +26,29 @@ type Observation struct {
 	// From is who paid (the fee proxy's caller, or the transfer's sender), when known. It never
 	// becomes the refund address: only the buyer's checkout signature sets that (ProveBuyer).
 	From common.Address
+	// Incarnation counts the times the observation came back after a reorg had removed it (and
+	// its pending transfer was voided): a block can return with the very same hash, and the money
+	// in it is then detected again under a fresh transfer id. 0 for the first time it is seen.
+	Incarnation uint32
 }
 
-// TransferID is the ledger transfer id of the observation: derived from where it was seen, so
-// that indexing the same block again can never credit twice.
+// TransferID is the ledger transfer id of the observation: derived from where it was seen (and
+// its incarnation), so that indexing the same block again can never credit twice, while a block
+// that returns after a reorg voided its deposit gets a pending transfer of its own.
 func (o Observation) TransferID() ledger.ID {
-	return ledger.ObservationID(o.ChainID, o.BlockHash, o.TxHash, o.LogIndex)
+	id := ledger.ObservationID(o.ChainID, o.BlockHash, o.TxHash, o.LogIndex)
+	if o.Incarnation == 0 {
+		return id
+	}
+	return ledger.DeriveID(fmt.Sprintf("observation/incarnation\x00%s\x00%d", id, o.Incarnation))
 }
 
 func (o Observation) ref() string {
-	return fmt.Sprintf("%d:%s:%s:%d", o.ChainID, o.BlockHash.Hex(), o.TxHash.Hex(), o.LogIndex)
+	r := fmt.Sprintf("%d:%s:%s:%d", o.ChainID, o.BlockHash.Hex(), o.TxHash.Hex(), o.LogIndex)
+	if o.Incarnation > 0 {
+		r += fmt.Sprintf("#%d", o.Incarnation)
+	}
+	return r
 }
 
 // step is what a transition decided: the new state (the payment's other fields are changed in
@@ -114,11 +128,40 @@ type Detection struct {
 // DetectMany is Detect for many observations in few transactions (one per 500): results[i] is
 // what Detect would have answered for ds[i]. The error is for failures of the database.
 func (s *Service) DetectMany(ctx context.Context, ds []Detection) ([]Result, error) {
+	return s.DetectManyRecording(ctx, ds, nil)
+}
+
+// Recorded is one item of a batch of detections that a transaction applied, or found applied
+// before: its pending transfer exists once the transaction commits.
+type Recorded struct {
+	Item     int  // its position in the batch
+	Credited bool // its transfer is posted as well (DetectConfirmManyRecording)
+}
+
+// A Recorder writes what its caller keeps about a batch's detections in the transaction that
+// applies them, before it commits: what it writes commits with the ledger transfers or not at
+// all. The indexer writes its observation rows this way, so that no crash can leave a pending
+// transfer without the row through which a reorg finds and voids it. An error rolls the
+// transaction back and fails the batch.
+type Recorder func(ctx context.Context, tx pgx.Tx, items []Recorded) error
+
+// DetectManyRecording is DetectMany with rec run in each of its transactions (nil: none).
+func (s *Service) DetectManyRecording(ctx context.Context, ds []Detection, rec Recorder) ([]Result, error) {
 	cs := make([]change, len(ds))
 	for i, d := range ds {
 		cs[i] = s.detect(d.Payment, d.Obs)
 	}
-	return s.applyChanges(ctx, cs)
+	var after afterFunc
+	if rec != nil {
+		after = func(ctx context.Context, tx pgx.Tx, applied []int) error {
+			items := make([]Recorded, len(applied))
+			for k, pos := range applied {
+				items[k] = Recorded{Item: pos}
+			}
+			return rec(ctx, tx, items)
+		}
+	}
+	return s.applyChangesAfter(ctx, cs, after)
 }
 
 func (s *Service) detect(id ledger.ID, o Observation) change {
@@ -185,11 +228,27 @@ type Confirmation struct {
 // ConfirmMany is Confirm for many observations in few transactions (one per 500): results[i] is
 // what Confirm would have answered for cs[i]. The error is for failures of the database.
 func (s *Service) ConfirmMany(ctx context.Context, cs []Confirmation) ([]Result, error) {
+	return s.ConfirmManyRecording(ctx, cs, nil)
+}
+
+// ConfirmManyRecording is ConfirmMany with rec run in each of its transactions (nil: none), with
+// the items it posted (Credited), so that the caller's record of a credit commits with it.
+func (s *Service) ConfirmManyRecording(ctx context.Context, cs []Confirmation, rec Recorder) ([]Result, error) {
 	changes := make([]change, len(cs))
 	for i, c := range cs {
 		changes[i] = confirm(c.Payment, c.Obs)
 	}
-	return s.applyChanges(ctx, changes)
+	var after afterFunc
+	if rec != nil {
+		after = func(ctx context.Context, tx pgx.Tx, applied []int) error {
+			items := make([]Recorded, len(applied))
+			for k, pos := range applied {
+				items[k] = Recorded{Item: pos, Credited: true}
+			}
+			return rec(ctx, tx, items)
+		}
+	}
+	return s.applyChangesAfter(ctx, changes, after)
 }
 
 // DetectConfirmMany is DetectMany and then ConfirmMany of the same observations, in the same
@@ -198,11 +257,36 @@ func (s *Service) ConfirmMany(ctx context.Context, cs []Confirmation) ([]Result,
 // is locked, read and written once instead of twice. results[i] is what Confirm would have
 // answered after Detect, or Detect's refusal if it refused.
 func (s *Service) DetectConfirmMany(ctx context.Context, ds []Detection) ([]Result, error) {
+	return s.DetectConfirmManyRecording(ctx, ds, nil)
+}
+
+// DetectConfirmManyRecording is DetectConfirmMany with rec run in each of its transactions (nil:
+// none). An item whose detection a transaction applied is recorded, credited if that transaction
+// (or an earlier one) also posted it.
+func (s *Service) DetectConfirmManyRecording(ctx context.Context, ds []Detection, rec Recorder) ([]Result, error) {
 	cs := make([]change, 0, 2*len(ds))
 	for _, d := range ds {
 		cs = append(cs, s.detect(d.Payment, d.Obs), confirm(d.Payment, d.Obs.TransferID()))
 	}
-	res, err := s.applyChanges(ctx, cs)
+	var after afterFunc
+	if rec != nil {
+		// Changes 2i (detect) and 2i+1 (confirm) are item i's.
+		after = func(ctx context.Context, tx pgx.Tx, applied []int) error {
+			var items []Recorded
+			at := map[int]int{}
+			for _, pos := range applied {
+				i := pos / 2
+				k, ok := at[i]
+				if !ok {
+					k, at[i] = len(items), len(items)
+					items = append(items, Recorded{Item: i})
+				}
+				items[k].Credited = items[k].Credited || pos%2 == 1
+			}
+			return rec(ctx, tx, items)
+		}
+	}
+	res, err := s.applyChangesAfter(ctx, cs, after)
 	if err != nil {
 		return nil, err
 	}
