@@ -1,10 +1,10 @@
 // Package chart is the platform's chart of accounts: the id of every ledger account the platform
 // opens and the code of every transfer it books, in one place, so that the packages that book
-// (payment, signer/intent) and the ones that read the books (the indexer's reconciliation, a
+// (payment, intent) and the ones that read the books (the indexer's reconciliation, a
 // points ledger to come) agree on them without importing each other.
 //
 // It owns names only. It must never open accounts or book transfers (the owning packages do:
-// payment books payments, signer/intent books gas) and never change an id or a code once used:
+// payment books payments, intent books gas) and never change an id or a code once used:
 // both are stored with every account and transfer.
 package chart
 
@@ -26,7 +26,7 @@ const (
 	CodeRefund     uint16 = 14 // escrow → outside: paid back to the buyer
 	CodeReclaim    uint16 = 15 // escrow → outside: the buyer reclaimed the escrow on chain
 
-	// Gas, in the native-currency ledgers (package signer/intent).
+	// Gas, in the native-currency ledgers (package intent).
 	CodeGasBurnt   uint16 = 20 // gas tank or an address's gas → network fees: gas a transaction paid
 	CodeGasTopup   uint16 = 21 // gas tank → an address's gas: native currency sent to pay for gas
 	CodeGasOutside uint16 = 22 // outside → an address's gas: gas paid with native currency the books do not hold

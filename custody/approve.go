@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Payout is one transfer an intent makes when it is executed.

@@ -25,9 +25,9 @@ import (
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Errors. An enrolment or approval that is refused wraps ErrRefused and one of the others.

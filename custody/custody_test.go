@@ -18,7 +18,7 @@ import (
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/hwwallet/testdevice"
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }

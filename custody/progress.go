@@ -6,7 +6,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/amanat/amn/escrow"
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Progress is how far a release or refund is from its quorum, for people watching it: the

@@ -12,7 +12,7 @@ import (
 
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/escrow"
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Approvals gathered of the threshold, among the custodians: only approvals that recover over

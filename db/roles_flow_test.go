@@ -19,10 +19,10 @@ import (
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP"

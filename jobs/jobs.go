@@ -1,7 +1,7 @@
 // Package jobs runs Amn's background work on River, the Postgres-backed job queue: it declares
 // the job kinds, their workers and the periodic schedule, and builds the worker role's client.
 //
-// Workers only call domain packages (payment, indexer, signer/intent); they hold no rules of their
+// Workers only call domain packages (payment, indexer, intent); they hold no rules of their
 // own and no keys. Jobs that follow a state change are inserted in that change's transaction, so that a
 // committed change always has its job and a rolled-back one never does.
 package jobs
@@ -21,9 +21,9 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // ExpirePendingArgs asks for pending ledger transfers past their timeout to be voided.

@@ -62,7 +62,7 @@ type step struct {
 
 // SweepArgs asks for a paid deposit to be swept into the escrow contract. The jobs wait in the
 // SweepQueue, which the worker works: it records each as a sweep intent, which the signer
-// verifies itself before signing anything (signer/intent.SweepWorker).
+// verifies itself before signing anything (intent.SweepWorker).
 type SweepArgs struct {
 	PaymentID string `json:"payment_id" river:"unique"`
 }
@@ -81,7 +81,7 @@ func (SweepArgs) InsertOpts() river.InsertOpts {
 // FreezeArgs asks for the escrow of a disputed payment to be frozen on chain (AmnEscrow.freeze,
 // by the signer, whose operator key is the contract's arbiter), so that approvals given before
 // the dispute cannot pay it out. Dispute enqueues it in its own transaction when the money is in
-// escrow or on its way there; the worker turns it into a freeze intent (package signer/intent).
+// escrow or on its way there; the worker turns it into a freeze intent (package intent).
 type FreezeArgs struct {
 	PaymentID string `json:"payment_id" river:"unique"`
 }

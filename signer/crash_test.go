@@ -9,7 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Acceptance 5: a signer killed between signing and broadcast, or between broadcast and

@@ -17,7 +17,7 @@ import (
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/hwwallet/testdevice"
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Acceptance 3 of the custody issue, end to end on anvil: the escrow's custodians are two

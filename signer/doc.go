@@ -1,6 +1,6 @@
 // Package signer is the custody signer: the only process that holds private keys (the deposit
 // mnemonic and the gas tank key, encrypted at rest by signer/keystore). It takes work only from
-// the signer_intents table (package signer/intent), re-verifies every intent on its own before
+// the signer_intents table (package intent), re-verifies every intent on its own before
 // every signature it makes — payment state and ledger, amounts and recipients, custodian
 // approvals against the contract's current custodian set and threshold, its own policy limits —
 // builds each transaction from the verified intent, signs and broadcasts EIP-1559 transactions

@@ -8,9 +8,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Acceptance 1: paid through the real fee proxy, credited (the indexer's Detect/Confirm, played

@@ -13,7 +13,7 @@ import (
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Issue #13, acceptance 7 (finding 10): two signer processes, the first one's lock connection cut

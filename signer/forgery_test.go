@@ -14,8 +14,8 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Issue #13, acceptance 1 (findings 1 and 2): the owner role — what a compromised API, indexer or

@@ -12,8 +12,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Finding 9: opening a dispute freezes the escrow on chain. The dispute enqueues a payment_freeze

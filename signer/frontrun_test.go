@@ -21,9 +21,9 @@ import (
 	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // TestFrontRunFundDoesNotBlockTheSweep (issue #13, finding 5, acceptance 4). The signer's fund is

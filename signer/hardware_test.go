@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // With AMN_CUSTODY_REQUIRE_HARDWARE=true only custodians enrolled as hardware-held count.

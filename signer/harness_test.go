@@ -25,10 +25,10 @@ import (
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/hd/keyring"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
 

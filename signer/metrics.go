@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Metrics are the signer's Prometheus series. A nil *Metrics records nothing.

@@ -14,10 +14,10 @@ import (
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/chart"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // paidNative creates a payment of wei in the chain's own currency (ledger bsc:BNB) and has buyer 0

@@ -1,8 +1,8 @@
 package signer
 
 import (
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // verifyParties checks, before a sweep records them in the escrow, that the buyer and the seller

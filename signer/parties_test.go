@@ -15,10 +15,10 @@ import (
 
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Issue 13, acceptance 1 (parties): with the owner role, a sweep intent naming other parties, and

@@ -20,10 +20,10 @@ import (
 	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // #13 acceptance 5, with the real signer, the real indexer and the worker's Follow on one anvil:

@@ -10,8 +10,8 @@ import (
 
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Acceptance 3: each bad release ends rejected with its reason, and nothing reaches the chain.

@@ -15,9 +15,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // Verification before every signature still passes between the legitimate steps of a sweep: the

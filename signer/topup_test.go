@@ -12,7 +12,7 @@ import (
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/chart"
-	"github.com/amanat/amn/signer/intent"
+	"github.com/amanat/amn/intent"
 )
 
 // A gas_topup intent: the gas tank sends native currency to a destination the policy lists,

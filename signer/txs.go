@@ -21,8 +21,8 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Steps: the transactions an intent makes, in order.

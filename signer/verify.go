@@ -17,9 +17,9 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Policy is the signer's own limits, checked for releases and refunds (money leaving escrow).

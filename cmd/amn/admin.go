@@ -19,9 +19,9 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/escrow"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // adminOptions are shared by the admin commands. Until the API lands they work on the database

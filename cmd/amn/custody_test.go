@@ -32,9 +32,9 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/hwwallet/testdevice"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // The prompts amn custody prints when the Trezor asks for its PIN or passphrase.

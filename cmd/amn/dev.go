@@ -30,9 +30,9 @@ import (
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
-	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
 

@@ -16,9 +16,9 @@ import (
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
-	"github.com/amanat/amn/signer/intent"
 	"github.com/amanat/amn/signer/keystore"
 )
 

@@ -17,8 +17,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/signer"
-	"github.com/amanat/amn/signer/intent"
 )
 
 func TestSignerInitWritesEncryptedKeysAndPrintsNoSecret(t *testing.T) {

@@ -24,10 +24,10 @@ import (
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/signer"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // BIP39's public test mnemonic: its addresses hold nothing on a fresh anvil.

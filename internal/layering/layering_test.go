@@ -34,8 +34,8 @@ var layers = [][]string{
 	{"chart", "hwwallet", "devnet"},
 	// The payment state machine and its books.
 	{"payment"},
-	// The signer's queue of work, the HTTP layer, test kits, the signer's keys.
-	{"signer/intent", "api", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
+	// The platform's queue of work for the signer, the HTTP layer, test kits, the signer's keys.
+	{"intent", "api", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment.
 	{"indexer", "custody", "signer", "doctor"},
 	// The worker role's job registry (it runs the indexer's, the payments' and the signer queue's
@@ -50,7 +50,7 @@ var layers = [][]string{
 var forbidden = map[string][]string{
 	// The indexer records what the chains show; the signer's work is not its business (the chart
 	// of accounts is where both read the gas accounts).
-	"indexer": {"signer", "signer/intent", "signer/keystore"},
+	"indexer": {"signer", "intent", "signer/keystore"},
 	// The API never holds keys nor signs.
 	"api": {"signer", "signer/keystore", "hd/keyring"},
 }
@@ -131,7 +131,7 @@ func TestLayeringCatchesViolations(t *testing.T) {
 	g := graph{imports: map[string][]string{
 		"ledger":  {"payment"},        // upward
 		"payment": {"ledger", "jobs"}, // one fine, one upward
-		"indexer": {"signer/intent"},  // allowed by the layers, forbidden by design
+		"indexer": {"intent"},         // allowed by the layers, forbidden by design
 		"custody": {"db/dbtest"},      // a test kit outside tests
 		"newpkg":  {"ledger"},         // no layer
 		"api":     {"mystery"},        // an unknown import
@@ -140,7 +140,7 @@ func TestLayeringCatchesViolations(t *testing.T) {
 	for _, want := range []string{
 		"ledger (layer 2) imports payment (layer 4)",
 		"payment (layer 4) imports jobs (layer 7)",
-		"indexer imports signer/intent, which it must not",
+		"indexer imports intent, which it must not",
 		"custody imports the test kit db/dbtest",
 		"newpkg has no layer",
 		"api imports mystery, which has no layer",

@@ -12,9 +12,9 @@ import (
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // The worker hands the signer only payments whose parties are proven: a paid payment whose buyer

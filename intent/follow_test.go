@@ -9,10 +9,10 @@ import (
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // A payout that will not happen (its transaction reverted, the signer rejected its intent) after

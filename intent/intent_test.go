@@ -14,10 +14,10 @@ import (
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/jobs"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
-	"github.com/amanat/amn/signer/intent"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }

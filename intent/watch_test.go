@@ -8,8 +8,8 @@ import (
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // Watch hands every reading of an intent to its caller until the intent closes, and returns the

@@ -18,9 +18,9 @@ import (
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
-	"github.com/amanat/amn/signer/intent"
 )
 
 // minedTx is a signer_txs row with its receipt.
