@@ -224,25 +224,8 @@ func (k *custodyKeyOptions) open(ctx context.Context, cmd *cobra.Command) (*cust
 		return &custodyKey{signer: s, path: path, desc: "software key " + k.SoftwareKey}, nil
 	}
 	tm := newTerminal(cmd.InOrStdin(), errw)
-	var (
-		t    hwwallet.Transport
-		desc string
-		err  error
-	)
-	if k.UDP != "" {
-		t, err = hwwallet.DialUDP(ctx, k.UDP, hwwallet.UDPOptions{Liveness: k.Liveness})
-		desc = "udp " + k.UDP
-	} else {
-		t, err = hwwallet.OpenBridge(ctx, hwwallet.BridgeOptions{URL: k.Bridge, Path: k.BridgeDevice, Steal: k.Steal})
-		desc = "Trezor Bridge"
-		if k.Bridge != "" {
-			desc += " " + k.Bridge
-		}
-	}
-	if err != nil {
-		return nil, deviceError("opening the Trezor", err)
-	}
-	dev := hwwallet.NewDevice(t, hwwallet.DeviceOptions{
+	opened, err := hwwallet.Open(ctx, hwwallet.OpenOptions{UDP: k.UDP, Liveness: k.Liveness, Bridge: k.Bridge,
+		Path: k.BridgeDevice, Steal: k.Steal}, hwwallet.DeviceOptions{
 		PIN: func(ctx context.Context, _ hwwallet.PinMatrixRequestType) (string, error) {
 			return tm.askSecret(ctx, "The Trezor asks for its PIN. It shows a scrambled keypad; type the positions of your digits\n"+
 				"as on a numeric keypad (7 8 9 top row, 4 5 6 middle, 1 2 3 bottom), then Enter: ")
@@ -252,20 +235,14 @@ func (k *custodyKeyOptions) open(ctx context.Context, cmd *cobra.Command) (*cust
 		},
 		Button: func(hwwallet.ButtonRequest) { fmt.Fprintln(errw, "Confirm on your Trezor…") },
 	})
-	f, err := dev.Initialize(ctx)
+	var oe *hwwallet.OpenError
+	if errors.As(err, &oe) {
+		return nil, deviceError(oe.Op, oe.Err)
+	}
 	if err != nil {
-		_ = dev.Close()
-		return nil, deviceError("starting a session with the Trezor", err)
+		return nil, deviceError("opening the Trezor", err)
 	}
-	model := "?"
-	if f.Model != nil {
-		model = *f.Model
-	}
-	name := "Trezor " + model
-	if f.Label != nil && *f.Label != "" {
-		name += fmt.Sprintf(" %q", *f.Label)
-	}
-	return &custodyKey{signer: dev, dev: dev, path: path, hardware: true, desc: name + " via " + desc}, nil
+	return &custodyKey{signer: opened.Device, dev: opened.Device, path: path, hardware: true, desc: opened.Name}, nil
 }
 
 // deviceError says what went wrong at the device in words a custodian can act on.
