@@ -428,3 +428,36 @@ func TestPayouts(t *testing.T) {
 		t.Fatalf("format without decimals %q", got)
 	}
 }
+
+// The approval flow in two calls: Prepare checks the intent before any device is touched (an
+// intent naming another escrow than the custodian's configuration is refused, and still shown);
+// SignAndApprove refuses an address that may not approve before the key signs, tells the caller
+// who signs, and stores the approval.
+func TestPrepareThenSignAndApprove(t *testing.T) {
+	ctx := testContext(t)
+	pool, svc := fresh(t)
+	hw, _ := hwwallet.NewSoftwareSigner(testdevice.AllAll, "")
+	stranger, _ := hwwallet.NewSoftwareSigner(testdevice.AllAll, "stranger")
+	addr := enrol(t, svc, hw, true)
+	in := releaseIntent(t, pool, time.Now().Add(time.Hour))
+	opts := custody.ApproveOptions{Hardware: true, RequireHardware: true}
+
+	other := common.HexToAddress("0x00000000000000000000000000000000000bad00")
+	p, err := svc.Prepare(ctx, custody.ApproveRequest{Intent: in.ID, Escrow: other, Options: opts})
+	if !errors.Is(err, custody.ErrNotApprovable) || !strings.Contains(err.Error(), "not approved") || p == nil || p.Intent.ID != in.ID {
+		t.Fatalf("another escrow: %v (shown: %v)", err, p != nil)
+	}
+	p, err = svc.Prepare(ctx, custody.ApproveRequest{Intent: in.ID, Escrow: in.Contract, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := false
+	if _, err := svc.SignAndApprove(ctx, p, stranger, hwwallet.DefaultPath, func(common.Address) { signed = true }); !errors.Is(err, custody.ErrNotFound) || signed {
+		t.Fatalf("a stranger's key: %v (asked to sign: %v)", err, signed)
+	}
+	var who common.Address
+	after, err := svc.SignAndApprove(ctx, p, hw, hwwallet.DefaultPath, func(a common.Address) { who = a })
+	if err != nil || who != addr || len(after.Approvals) != 1 || after.Approvals[0] != addr {
+		t.Fatalf("approval: %v, signer %s, approvals %v", err, who.Hex(), after)
+	}
+}

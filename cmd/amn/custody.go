@@ -277,29 +277,16 @@ func deviceError(op string, err error) error {
 
 // readChain dials rpcURL and reads the custodian set of contract.
 func readChain(ctx context.Context, rpcURL string, contract common.Address) (*custody.OnChain, error) {
-	on, _, err := readChainEscrow(ctx, rpcURL, contract, common.Hash{})
-	return on, err
-}
-
-// readChainEscrow is readChain, and whether escrow id is frozen (not read for the zero id).
-func readChainEscrow(ctx context.Context, rpcURL string, contract common.Address, id common.Hash) (*custody.OnChain, *bool, error) {
 	c, err := ethclient.DialContext(ctx, rpcURL)
 	if err != nil {
-		return nil, nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
+		return nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
 	}
 	defer c.Close()
 	on, err := custody.ReadOnChain(ctx, c, contract)
 	if err != nil {
-		return nil, nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
+		return nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
 	}
-	if id == (common.Hash{}) {
-		return on, nil, nil
-	}
-	frozen, err := custody.ReadEscrowFrozen(ctx, c, contract, id)
-	if err != nil {
-		return nil, nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
-	}
-	return on, &frozen, nil
+	return on, nil
 }
 
 type custodyEnrollOptions struct {
@@ -645,37 +632,32 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			svc := custody.New(pool)
-			p, err := svc.Intent(ctx, id)
-			if err != nil {
-				return err
-			}
-			in := p.Intent
-			printIntent(out, p)
-			fmt.Fprintln(out)
-			opts := custody.ApproveOptions{RequireHardware: co.RequireHardware, Hardware: o.Key.Trezor}
-			if err := svc.CheckOpen(in, opts); err != nil {
-				return fmt.Errorf("intent %s: %w", id, err)
-			}
+			req := custody.ApproveRequest{Intent: id, Options: custody.ApproveOptions{RequireHardware: co.RequireHardware, Hardware: o.Key.Trezor}}
 			if co.ChainConfig != "" {
-				c, err := co.chainFor(strconv.FormatUint(in.ChainID, 10), nil, &o.RPCURL)
+				in, err := custody.New(pool).Intent(ctx, id)
 				if err != nil {
 					return err
 				}
-				if c.Escrow != (common.Address{}) && c.Escrow != in.Contract {
-					return badInput(fmt.Errorf("intent %s names escrow %s; the chain config's escrow on chain %d is %s: not approved",
-						id, in.Contract.Hex(), in.ChainID, c.Escrow.Hex()))
-				}
-			}
-			if o.RPCURL != "" {
-				if opts.OnChain, opts.EscrowFrozen, err = readChainEscrow(ctx, o.RPCURL, in.Contract, in.EscrowID); err != nil {
+				c, err := co.chainFor(strconv.FormatUint(in.Intent.ChainID, 10), nil, &o.RPCURL)
+				if err != nil {
 					return err
 				}
-				if opts.OnChain.ChainID != in.ChainID {
-					return badInput(fmt.Errorf("--rpc-url is chain %d, the intent is on chain %d", opts.OnChain.ChainID, in.ChainID))
-				}
+				req.Escrow = c.Escrow
 			}
-			m, err := in.Message()
+			if o.RPCURL != "" {
+				node, err := ethclient.DialContext(ctx, o.RPCURL)
+				if err != nil {
+					return badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(o.RPCURL), err))
+				}
+				defer node.Close()
+				req.Chain = node
+			}
+			svc := custody.New(pool)
+			p, err := svc.Prepare(ctx, req)
+			if p != nil {
+				printIntent(out, p.Pending)
+				fmt.Fprintln(out)
+			}
 			if err != nil {
 				return err
 			}
@@ -684,35 +666,31 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				return err
 			}
 			defer key.close()
-			addr, err := key.signer.Address(ctx, key.path)
-			if err != nil {
-				return deviceError("reading the address", err)
-			}
-			// Refuse before the custodian reads the screen when the address may not approve.
-			if err := svc.CheckSigner(ctx, in, addr, opts); err != nil {
-				return fmt.Errorf("%s at %s: %w", key.desc, key.path, err)
-			}
-			how := "the Trezor shows every field above; compare them before you confirm"
-			if key.dev != nil {
-				if meth, err := key.dev.Method(ctx); err == nil && meth == hwwallet.HashSign {
-					digest, _ := in.Digest()
-					how = fmt.Sprintf("this Trezor One shows only hashes: the digest is %s", digest.Hex())
+			in := p.Intent
+			var approver common.Address
+			after, err := svc.SignAndApprove(ctx, p, key.signer, key.path, func(addr common.Address) {
+				approver = addr
+				how := "the Trezor shows every field above; compare them before you confirm"
+				if key.dev != nil {
+					if meth, err := key.dev.Method(ctx); err == nil && meth == hwwallet.HashSign {
+						digest, _ := in.Digest()
+						how = fmt.Sprintf("this Trezor One shows only hashes: the digest is %s", digest.Hex())
+					}
+				} else {
+					how = "signing with the software key"
 				}
-			} else {
-				how = "signing with the software key"
+				fmt.Fprintf(out, "Approving as %s (%s): %s.\n", addr.Hex(), key.desc, how)
+			})
+			var de *custody.DeviceError
+			if errors.As(err, &de) {
+				return deviceError(de.Op, de.Err)
 			}
-			fmt.Fprintf(out, "Approving as %s (%s): %s.\n", addr.Hex(), key.desc, how)
-			a, err := key.signer.SignApproval(ctx, key.path, in.Domain(), m)
 			if err != nil {
-				return deviceError("signing the approval", err)
+				return fmt.Errorf("%s: %w", key.desc, err)
 			}
-			after, err := svc.Approve(ctx, id, a, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "approval by %s stored for %s %s: %d approval(s) so far", a.Signer.Hex(), in.Kind, id, len(after.Approvals))
-			if opts.OnChain != nil {
-				fmt.Fprintf(out, ", the contract needs %d", opts.OnChain.Threshold)
+			fmt.Fprintf(out, "approval by %s stored for %s %s: %d approval(s) so far", approver.Hex(), in.Kind, id, len(after.Approvals))
+			if p.Options.OnChain != nil {
+				fmt.Fprintf(out, ", the contract needs %d", p.Options.OnChain.Threshold)
 			}
 			fmt.Fprintln(out, "; the signer submits it once it has a quorum")
 			return nil
