@@ -3,11 +3,14 @@ package custody
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 
+	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/kind"
 )
 
 // ApproveRequest is what a custodian's approval of one intent starts from.
@@ -99,4 +102,87 @@ func (s *Service) SignAndApprove(ctx context.Context, p *Prepared, key hwwallet.
 		return nil, &DeviceError{Op: "signing the approval", Err: err}
 	}
 	return s.Approve(ctx, in.ID, a, p.Options)
+}
+
+// EnrollKey is what enrolling a custodian's key starts from.
+type EnrollKey struct {
+	Domain escrow.Domain   // the escrow the custodian is enrolled for
+	Chain  Chain           // a node of its chain, to check the chain id and the custodian set; nil: not read
+	Key    hwwallet.Signer // the custodian's key
+	Path   hwwallet.Path
+	// Device is the key's Trezor, when it is one: the address is shown on its screen and must be
+	// the one it reported. Nil for a software key.
+	Device   *hwwallet.Device
+	Hardware bool   // the key is a hardware wallet's (recorded as hardware-held)
+	Label    string // a name for the custodian
+	Desc     string // how the key was reached, for the record
+}
+
+// EnrollSteps tell the custodian what to do at each step. Any may be nil.
+type EnrollSteps struct {
+	Address   func(addr common.Address)               // the key's address, before the device shows it
+	Statement func(text string, validUntil time.Time) // the enrolment statement the device will show
+}
+
+// Enrolled is a custodian's enrolment, and whether the contract's custodian set (when read)
+// includes it.
+type Enrolled struct {
+	*Custodian
+	OnChain *bool
+}
+
+// EnrollWith proves control of the key's address and records it: the node (with Chain) serves
+// the escrow's chain, the Trezor shows the address it reported, a challenge is issued, the key
+// signs the enrolment statement, and Enroll checks and stores the proof. Device failures are
+// *DeviceError.
+func (s *Service) EnrollWith(ctx context.Context, k EnrollKey, steps EnrollSteps) (*Enrolled, error) {
+	var on *OnChain
+	if k.Chain != nil {
+		var err error
+		if on, err = ReadOnChain(ctx, k.Chain, k.Domain.Contract); err != nil {
+			return nil, err
+		}
+		if on.ChainID != k.Domain.ChainID {
+			return nil, fmt.Errorf("%w: the node serves chain %d, the escrow is on chain %d", kind.Invalid, on.ChainID, k.Domain.ChainID)
+		}
+	}
+	addr, err := k.Key.Address(ctx, k.Path)
+	if err != nil {
+		return nil, &DeviceError{Op: "reading the address", Err: err}
+	}
+	if steps.Address != nil {
+		steps.Address(addr)
+	}
+	if k.Device != nil {
+		shown, err := k.Device.ShowAddress(ctx, k.Path)
+		if err != nil {
+			return nil, &DeviceError{Op: "showing the address", Err: err}
+		}
+		if shown != addr {
+			return nil, fmt.Errorf("the Trezor showed %s after reporting %s: enrolment stopped", shown.Hex(), addr.Hex())
+		}
+	}
+	c, err := s.IssueChallenge(ctx, addr, k.Domain)
+	if err != nil {
+		return nil, err
+	}
+	e := c.Enrollment()
+	if steps.Statement != nil {
+		steps.Statement(e.Text(), c.ExpiresAt)
+	}
+	sig, err := k.Key.SignEnrollment(ctx, k.Path, e)
+	if err != nil {
+		return nil, &DeviceError{Op: "signing the enrolment", Err: err}
+	}
+	got, err := s.Enroll(ctx, EnrollRequest{Challenge: c.Value, Custodian: addr, Signature: sig,
+		Hardware: k.Hardware, Label: k.Label, Path: k.Path.String(), Device: k.Desc})
+	if err != nil {
+		return nil, err
+	}
+	out := &Enrolled{Custodian: got}
+	if on != nil {
+		has := on.Has(addr)
+		out.OnChain = &has
+	}
+	return out, nil
 }

@@ -337,49 +337,37 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			svc := custody.New(pool)
-			var on *custody.OnChain
+			k := custody.EnrollKey{Domain: d, Label: o.Label}
 			if o.RPCURL != "" {
-				if on, err = readChain(ctx, o.RPCURL, d.Contract); err != nil {
-					return err
+				node, err := ethclient.DialContext(ctx, o.RPCURL)
+				if err != nil {
+					return badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(o.RPCURL), err))
 				}
-				if on.ChainID != d.ChainID {
-					return badInput(fmt.Errorf("--rpc-url is chain %d, --chain says %d", on.ChainID, d.ChainID))
-				}
+				defer node.Close()
+				k.Chain = node
 			}
 			key, err := o.Key.open(ctx, cmd)
 			if err != nil {
 				return err
 			}
 			defer key.close()
-			addr, err := key.signer.Address(ctx, key.path)
-			if err != nil {
-				return deviceError("reading the address", err)
+			k.Key, k.Path, k.Device, k.Hardware, k.Desc = key.signer, key.path, key.dev, key.hardware, key.desc
+			got, err := custody.New(pool).EnrollWith(ctx, k, custody.EnrollSteps{
+				Address: func(addr common.Address) {
+					fmt.Fprintf(out, "%s, address at %s: %s\n", key.desc, key.path, addr.Hex())
+					if key.dev != nil {
+						fmt.Fprintln(out, "Check that the Trezor shows the same address, and confirm it there.")
+					}
+				},
+				Statement: func(text string, until time.Time) {
+					fmt.Fprintf(out, "Sign the enrolment statement (challenge valid until %s); the Trezor shows:\n\n%s\n\n",
+						until.UTC().Format(time.RFC3339), indent(text))
+				},
+			})
+			var de *custody.DeviceError
+			if errors.As(err, &de) {
+				return deviceError(de.Op, de.Err)
 			}
-			fmt.Fprintf(out, "%s, address at %s: %s\n", key.desc, key.path, addr.Hex())
-			if key.dev != nil {
-				fmt.Fprintln(out, "Check that the Trezor shows the same address, and confirm it there.")
-				shown, err := key.dev.ShowAddress(ctx, key.path)
-				if err != nil {
-					return deviceError("showing the address", err)
-				}
-				if shown != addr {
-					return fmt.Errorf("the Trezor showed %s after reporting %s: enrolment stopped", shown.Hex(), addr.Hex())
-				}
-			}
-			c, err := svc.IssueChallenge(ctx, addr, d)
-			if err != nil {
-				return err
-			}
-			e := c.Enrollment()
-			fmt.Fprintf(out, "Sign the enrolment statement (challenge valid until %s); the Trezor shows:\n\n%s\n\n",
-				c.ExpiresAt.UTC().Format(time.RFC3339), indent(e.Text()))
-			sig, err := key.signer.SignEnrollment(ctx, key.path, e)
-			if err != nil {
-				return deviceError("signing the enrolment", err)
-			}
-			got, err := svc.Enroll(ctx, custody.EnrollRequest{Challenge: c.Value, Custodian: addr, Signature: sig,
-				Hardware: key.hardware, Label: o.Label, Path: key.path.String(), Device: key.desc})
 			if err != nil {
 				return err
 			}
@@ -388,9 +376,9 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 				held = "NOT hardware-held (software key)"
 			}
 			fmt.Fprintf(out, "enrolled %s as a custodian, %s, for AmnEscrow %s on chain %d\n", got.Address.Hex(), held, d.Contract.Hex(), d.ChainID)
-			if on != nil && !on.Has(addr) {
+			if got.OnChain != nil && !*got.OnChain {
 				fmt.Fprintf(out, "note: %s is not (yet) a custodian of %s on chain: its approvals count once the contract's custodian set includes it\n",
-					addr.Hex(), d.Contract.Hex())
+					got.Address.Hex(), d.Contract.Hex())
 			}
 			return nil
 		},
