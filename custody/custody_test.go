@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
@@ -19,6 +20,7 @@ import (
 	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/hwwallet/testdevice"
 	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/kind"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -459,5 +461,19 @@ func TestPrepareThenSignAndApprove(t *testing.T) {
 	after, err := svc.SignAndApprove(ctx, p, hw, hwwallet.DefaultPath, func(a common.Address) { who = a })
 	if err != nil || who != addr || len(after.Approvals) != 1 || after.Approvals[0] != addr {
 		t.Fatalf("approval: %v, signer %s, approvals %v", err, who.Hex(), after)
+	}
+}
+
+// otherChain is a node of chain 1 that answers nothing else.
+type otherChain struct{ bind.ContractCaller }
+
+func (otherChain) ChainID(context.Context) (*big.Int, error) { return big.NewInt(1), nil }
+
+// The chain id is checked once, inside the on-chain read: a node of another chain is refused
+// before anything is read from it.
+func TestReadOnChainRefusesANodeOfAnotherChain(t *testing.T) {
+	_, err := custody.ReadOnChain(t.Context(), otherChain{}, dom.Contract, 56)
+	if !errors.Is(err, custody.ErrWrongNode) || !errors.Is(err, kind.Invalid) || !strings.Contains(err.Error(), "chain 1, not 56") {
+		t.Fatalf("a node of chain 1 for an escrow on 56: %v", err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
-	"github.com/amanat/amn/kind"
 )
 
 // ApproveRequest is what a custodian's approval of one intent starts from.
@@ -61,11 +60,8 @@ func (s *Service) Prepare(ctx context.Context, r ApproveRequest) (*Prepared, err
 			in.ID, in.Contract.Hex(), in.ChainID, r.Escrow.Hex())
 	}
 	if r.Chain != nil {
-		if o.OnChain, err = ReadOnChain(ctx, r.Chain, in.Contract); err != nil {
+		if o.OnChain, err = ReadOnChain(ctx, r.Chain, in.Contract, in.ChainID); err != nil {
 			return read, err
-		}
-		if o.OnChain.ChainID != in.ChainID {
-			return read, refused(ErrNotApprovable, "the node serves chain %d, the intent is on chain %d", o.OnChain.ChainID, in.ChainID)
 		}
 		frozen, err := ReadEscrowFrozen(ctx, r.Chain, in.Contract, in.EscrowID)
 		if err != nil {
@@ -139,11 +135,8 @@ func (s *Service) EnrollWith(ctx context.Context, k EnrollKey, steps EnrollSteps
 	var on *OnChain
 	if k.Chain != nil {
 		var err error
-		if on, err = ReadOnChain(ctx, k.Chain, k.Domain.Contract); err != nil {
+		if on, err = ReadOnChain(ctx, k.Chain, k.Domain.Contract, k.Domain.ChainID); err != nil {
 			return nil, err
-		}
-		if on.ChainID != k.Domain.ChainID {
-			return nil, fmt.Errorf("%w: the node serves chain %d, the escrow is on chain %d", kind.Invalid, on.ChainID, k.Domain.ChainID)
 		}
 	}
 	addr, err := k.Key.Address(ctx, k.Path)

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/kind"
 )
 
 // Chain is what reading the custodian set needs from a node.
@@ -29,11 +30,18 @@ type OnChain struct {
 // Has says whether a is in the set.
 func (o *OnChain) Has(a common.Address) bool { return slices.Contains(o.Custodians, a) }
 
-// ReadOnChain reads custodians() and threshold() of the AmnEscrow at contract.
-func ReadOnChain(ctx context.Context, c Chain, contract common.Address) (*OnChain, error) {
+// ErrWrongNode: the node read serves another chain than the escrow's.
+var ErrWrongNode = kind.New(kind.Invalid, "the node serves another chain")
+
+// ReadOnChain reads custodians() and threshold() of the AmnEscrow at contract, on a node that
+// must serve chain want (0: whichever it serves); another chain is ErrWrongNode.
+func ReadOnChain(ctx context.Context, c Chain, contract common.Address, want uint64) (*OnChain, error) {
 	id, err := c.ChainID(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("custody: chain id: %w", err)
+	}
+	if want != 0 && id.Uint64() != want {
+		return nil, fmt.Errorf("%w: chain %d, not %d", ErrWrongNode, id.Uint64(), want)
 	}
 	es, err := bindings.NewAmnEscrowCaller(contract, c)
 	if err != nil {

@@ -101,7 +101,7 @@ func TestCustodyTrezorApprovalsReleaseWithHardwareRequired(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	on, err := custody.ReadOnChain(ctx, w.f.Client, w.f.Addresses.Escrow)
+	on, err := custody.ReadOnChain(ctx, w.f.Client, w.f.Addresses.Escrow, w.f.ChainID)
 	if err != nil {
 		t.Fatal(err)
 	}

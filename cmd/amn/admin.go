@@ -110,12 +110,9 @@ func (o *adminOptions) readQuorum(ctx context.Context, chainID uint64, contract 
 		return quorumRead{why: fmt.Sprintf("node %s: %v", config.MaskURL(url), err)}
 	}
 	defer c.Close()
-	on, err := custody.ReadOnChain(ctx, c, contract)
-	switch {
-	case err != nil:
+	on, err := custody.ReadOnChain(ctx, c, contract, chainID)
+	if err != nil {
 		return quorumRead{why: fmt.Sprintf("%v (node %s)", err, config.MaskURL(url))}
-	case on.ChainID != chainID:
-		return quorumRead{why: fmt.Sprintf("node %s serves chain %d, not %d", config.MaskURL(url), on.ChainID, chainID)}
 	}
 	return quorumRead{on: on}
 }

@@ -282,7 +282,7 @@ func readChain(ctx context.Context, rpcURL string, contract common.Address) (*cu
 		return nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
 	}
 	defer c.Close()
-	on, err := custody.ReadOnChain(ctx, c, contract)
+	on, err := custody.ReadOnChain(ctx, c, contract, 0)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
 	}
