@@ -12,6 +12,7 @@ import (
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/ops"
 )
 
 // ExpireDue moves every payment still awaiting payment after its deadline to expired, at most
@@ -151,12 +152,12 @@ func (s *Service) CheckHealth(ctx context.Context, parseXpub func(string) error,
 	} else {
 		h.XpubValid = true
 	}
-	var seen *time.Time // NULL when no signer ever ran
-	if err := s.pool.QueryRow(ctx, `SELECT max(seen_at) FROM process_heartbeat WHERE role = 'signer'`).Scan(&seen); err != nil {
+	seen, ran, err := ops.LastSeen(ctx, s.pool, "signer")
+	if err != nil {
 		return h, err
 	}
-	if seen != nil {
-		h.SignerSeenAt = *seen
+	if ran {
+		h.SignerSeenAt = seen.At
 	}
 	h.SignerHealthy = !h.SignerSeenAt.IsZero() && s.now().Sub(h.SignerSeenAt) <= maxAge
 	return h, nil
