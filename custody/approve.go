@@ -11,7 +11,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/intent"
@@ -102,17 +101,15 @@ func (s *Service) describe(ctx context.Context, in *intent.Intent) (*Pending, er
 		p.Approvals = append(p.Approvals, a.Signer)
 	}
 	if !in.PaymentID.IsZero() {
-		var ledgerName string
-		var dec int16
-		err := s.pool.QueryRow(ctx, `SELECT ledger, token_decimals FROM payments WHERE id = $1`, in.PaymentID).Scan(&ledgerName, &dec)
+		pay, err := s.payments.Get(ctx, in.PaymentID)
 		switch {
 		case err == nil:
-			d := uint8(dec)
+			d := pay.Decimals
 			p.Decimals = &d
-			if _, sym, ok := strings.Cut(ledgerName, ":"); ok {
+			if _, sym, ok := strings.Cut(pay.Ledger, ":"); ok {
 				p.Symbol = sym
 			}
-		case !errors.Is(err, pgx.ErrNoRows):
+		case !errors.Is(err, payment.ErrNotFound):
 			return nil, err
 		}
 	}
