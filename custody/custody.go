@@ -92,10 +92,10 @@ type Service struct {
 	ChallengeTTL time.Duration
 }
 
-// New returns the custody service on pool.
-func New(pool *pgxpool.Pool) *Service {
-	payments := payment.New(pool, nil)
-	return &Service{pool: pool, intents: intent.NewStore(pool, payments), payments: payments, now: time.Now}
+// New returns the custody service on pool: custodians and challenges are its own tables; intents
+// and their approvals go through intents, payments are read through payments.
+func New(pool *pgxpool.Pool, intents *intent.Store, payments *payment.Service) *Service {
+	return &Service{pool: pool, intents: intents, payments: payments, now: time.Now}
 }
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }

@@ -80,7 +80,7 @@ func TestCustodyTrezorApprovalsReleaseWithHardwareRequired(t *testing.T) {
 
 	// Enrolment: the Trezors sign challenges on the device (hardware-held); the software key
 	// enrols too, as what it is.
-	svc := custody.New(w.admin)
+	svc := custody.New(w.admin, w.intents, w.payments)
 	for _, e := range []struct {
 		s        hwwallet.Signer
 		hardware bool

@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -25,6 +26,8 @@ import (
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/payment"
 )
 
 // custodyOptions are the settings every custody command shares.
@@ -275,6 +278,12 @@ func deviceError(op string, err error) error {
 	return fmt.Errorf("%s: %s (%w)", op, say, err)
 }
 
+// newCustody wires the custody service on pool.
+func newCustody(pool *pgxpool.Pool) *custody.Service {
+	payments := payment.New(pool, nil)
+	return custody.New(pool, intent.NewStore(pool, payments), payments)
+}
+
 // readChain dials rpcURL and reads the custodian set of contract.
 func readChain(ctx context.Context, rpcURL string, contract common.Address) (*custody.OnChain, error) {
 	c, err := ethclient.DialContext(ctx, rpcURL)
@@ -352,7 +361,7 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 			}
 			defer key.close()
 			k.Key, k.Path, k.Device, k.Hardware, k.Desc = key.signer, key.path, key.dev, key.hardware, key.desc
-			got, err := custody.New(pool).EnrollWith(ctx, k, custody.EnrollSteps{
+			got, err := newCustody(pool).EnrollWith(ctx, k, custody.EnrollSteps{
 				Address: func(addr common.Address) {
 					fmt.Fprintf(out, "%s, address at %s: %s\n", key.desc, key.path, addr.Hex())
 					if key.dev != nil {
@@ -435,7 +444,7 @@ func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			enrolled, err := custody.New(pool).List(ctx)
+			enrolled, err := newCustody(pool).List(ctx)
 			if err != nil {
 				return err
 			}
@@ -523,7 +532,7 @@ func newCustodyPendingCmd(co *custodyOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			ps, err := custody.New(pool).Pending(ctx)
+			ps, err := newCustody(pool).Pending(ctx)
 			if err != nil {
 				return err
 			}
@@ -622,7 +631,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			defer pool.Close()
 			req := custody.ApproveRequest{Intent: id, Options: custody.ApproveOptions{RequireHardware: co.RequireHardware, Hardware: o.Key.Trezor}}
 			if co.ChainConfig != "" {
-				in, err := custody.New(pool).Intent(ctx, id)
+				in, err := newCustody(pool).Intent(ctx, id)
 				if err != nil {
 					return err
 				}
@@ -640,7 +649,7 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				defer node.Close()
 				req.Chain = node
 			}
-			svc := custody.New(pool)
+			svc := newCustody(pool)
 			p, err := svc.Prepare(ctx, req)
 			if p != nil {
 				printIntent(out, p.Pending)
