@@ -100,6 +100,9 @@ func New(pool *pgxpool.Pool, intents *intent.Store, payments *payment.Service) *
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
 
+// challengeKeep is how long an expired enrolment challenge is kept before IssueChallenge drops it.
+const challengeKeep = 24 * time.Hour
+
 // IssueChallenge draws a random challenge for custodian to prove control of their address for
 // the escrow d, stores it and returns it.
 func (s *Service) IssueChallenge(ctx context.Context, custodian common.Address, d escrow.Domain) (Challenge, error) {
@@ -116,6 +119,10 @@ func (s *Service) IssueChallenge(ctx context.Context, custodian common.Address, 
 	}
 	now := s.now()
 	c.ExpiresAt = now.Add(ttl).Truncate(time.Microsecond)
+	// Challenges expired for a day go (a used one's proof is on its custodian's row).
+	if _, err := s.pool.Exec(ctx, `DELETE FROM custody_challenges WHERE expires_at < $1`, now.Add(-challengeKeep)); err != nil {
+		return Challenge{}, fmt.Errorf("custody: dropping expired challenges: %w", err)
+	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO custody_challenges (challenge, custodian, chain_id, contract, issued_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, c.Value[:], hexAddr(custodian), d.ChainID, hexAddr(d.Contract), now, c.ExpiresAt)
 	if err != nil {

@@ -478,3 +478,31 @@ func TestReadOnChainRefusesANodeOfAnotherChain(t *testing.T) {
 		t.Fatalf("a node of chain 1 for an escrow on 56: %v", err)
 	}
 }
+
+// Enrolment challenges do not pile up: issuing one drops those expired for more than a day (a
+// used one's proof stays on its custodian's row); a recently expired one is kept (its expiry is
+// what refuses it).
+func TestExpiredChallengesAreDropped(t *testing.T) {
+	ctx := testContext(t)
+	pool, svc := fresh(t)
+	addr := common.HexToAddress("0x00000000000000000000000000000000000000c1")
+	old, _ := svc.IssueChallenge(ctx, addr, dom)
+	recent, _ := svc.IssueChallenge(ctx, addr, dom)
+	age := func(c custody.Challenge, d string) {
+		if _, err := pool.Exec(ctx, `UPDATE custody_challenges SET issued_at = now() - $2::interval - interval '1 hour',
+			expires_at = now() - $2::interval WHERE challenge = $1`, c.Value[:], d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	age(old, "25 hours")
+	age(recent, "1 hour")
+	if _, err := svc.IssueChallenge(ctx, addr, dom); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for c, want := range map[custody.Challenge]int{old: 0, recent: 1} {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM custody_challenges WHERE challenge = $1`, c.Value[:]).Scan(&n); err != nil || n != want {
+			t.Errorf("challenge expired at %s: %d rows (%v), want %d", c.ExpiresAt, n, err, want)
+		}
+	}
+}

@@ -233,7 +233,7 @@ var Grants = []Grant{
 	// amn_custody (migration 00017): enrols custodians, whose hardware flag the signer trusts;
 	// nothing else.
 	{RoleCustody, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
-	{RoleCustody, "custody_challenges", "SELECT, INSERT, UPDATE (used_at)"},
+	{RoleCustody, "custody_challenges", "SELECT, INSERT, UPDATE (used_at), DELETE"},
 }
 
 // Column lists used by several roles.

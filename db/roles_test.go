@@ -289,7 +289,7 @@ var deniedTo = map[string][]string{
 		`INSERT INTO custody_approvals (intent_id, signer, signature) VALUES ('` + fxPending + `', '` + fxEvil + `', '\x` + strings.Repeat("01", 65) + `')`,
 		`UPDATE custodians SET address = '` + fxEvil + `'`,
 		`DELETE FROM custodians`,
-		`DELETE FROM custody_challenges`,
+		`UPDATE custody_challenges SET custodian = '` + fxEvil + `'`, // it drops expired ones (00020), never rewrites one
 		`SELECT count(*) FROM payments`,
 		`SELECT count(*) FROM signer_intents`,
 		`INSERT INTO signer_intents (id, kind, chain_id, contract, token, recipient, amount, state)
