@@ -447,8 +447,15 @@ func TestPrepareThenSignAndApprove(t *testing.T) {
 
 	other := common.HexToAddress("0x00000000000000000000000000000000000bad00")
 	p, err := svc.Prepare(ctx, custody.ApproveRequest{Intent: in.ID, Escrow: other, Options: opts})
-	if !errors.Is(err, custody.ErrNotApprovable) || !strings.Contains(err.Error(), "not approved") || p == nil || p.Intent.ID != in.ID {
+	if !errors.Is(err, custody.ErrWrongEscrow) || !strings.Contains(err.Error(), "not approved") || p == nil || p.Intent.ID != in.ID {
 		t.Fatalf("another escrow: %v (shown: %v)", err, p != nil)
+	}
+	// The escrow is frozen on chain (read by the caller): refused before any device is opened.
+	frozen := true
+	frozenOpts := opts
+	frozenOpts.EscrowFrozen = &frozen
+	if _, err := svc.Prepare(ctx, custody.ApproveRequest{Intent: in.ID, Escrow: in.Contract, Options: frozenOpts}); !errors.Is(err, custody.ErrNotApprovable) || !strings.Contains(err.Error(), "frozen on chain") {
+		t.Fatalf("a frozen escrow: %v", err)
 	}
 	p, err = svc.Prepare(ctx, custody.ApproveRequest{Intent: in.ID, Escrow: in.Contract, Options: opts})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/kind"
 )
 
 // ApproveRequest is what a custodian's approval of one intent starts from.
@@ -41,6 +42,16 @@ type DeviceError struct {
 func (e *DeviceError) Error() string { return e.Op + ": " + e.Err.Error() }
 func (e *DeviceError) Unwrap() error { return e.Err }
 
+// NodeError is a failure to read the escrow from the node given (unreachable, not an AmnEscrow,
+// another chain), for the caller to name the node it was given.
+type NodeError struct{ Err error }
+
+func (e *NodeError) Error() string { return e.Err.Error() }
+func (e *NodeError) Unwrap() error { return e.Err }
+
+// ErrWrongEscrow: the intent names another escrow than the custodian's configuration.
+var ErrWrongEscrow = kind.New(kind.Refused, "intent names another escrow")
+
 // Prepare reads the intent and checks what can be checked before the custodian's device is
 // touched (when a check fails, the intent read is returned with the error, for display): it takes approvals now (CheckOpen), it names the escrow r.Escrow, and — with r.Chain —
 // the node serves the intent's chain, whose contract's custodian set, threshold and the escrow's
@@ -56,20 +67,24 @@ func (s *Service) Prepare(ctx context.Context, r ApproveRequest) (*Prepared, err
 		return read, fmt.Errorf("intent %s: %w", in.ID, err)
 	}
 	if r.Escrow != (common.Address{}) && r.Escrow != in.Contract {
-		return read, refused(ErrNotApprovable, "intent %s names escrow %s; the chain config's escrow on chain %d is %s: not approved",
+		return read, refused(ErrWrongEscrow, "intent %s names escrow %s; the chain config's escrow on chain %d is %s: not approved",
 			in.ID, in.Contract.Hex(), in.ChainID, r.Escrow.Hex())
 	}
 	if r.Chain != nil {
 		if o.OnChain, err = ReadOnChain(ctx, r.Chain, in.Contract, in.ChainID); err != nil {
-			return read, err
+			return read, &NodeError{Err: err}
 		}
 		frozen, err := ReadEscrowFrozen(ctx, r.Chain, in.Contract, in.EscrowID)
 		if err != nil {
-			return read, err
+			return read, &NodeError{Err: err}
 		}
 		o.EscrowFrozen = &frozen
 	}
-	return &Prepared{Pending: p, Options: o}, nil
+	read.Options = o
+	if err := s.checkDispute(ctx, in, o); err != nil {
+		return read, fmt.Errorf("custody: approval of intent %s %w", in.ID, err)
+	}
+	return read, nil
 }
 
 // SignAndApprove has the custodian's key sign the prepared intent and stores the approval: the
@@ -90,6 +105,9 @@ func (s *Service) SignAndApprove(ctx context.Context, p *Prepared, key hwwallet.
 	if err := s.CheckSigner(ctx, in, addr, p.Options); err != nil {
 		return nil, fmt.Errorf("%s at %s: %w", addr.Hex(), path, err)
 	}
+	if err := s.checkDispute(ctx, in, p.Options); err != nil { // again: the payment may have moved
+		return nil, fmt.Errorf("custody: approval of intent %s %w", in.ID, err)
+	}
 	if signing != nil {
 		signing(addr)
 	}
@@ -102,10 +120,12 @@ func (s *Service) SignAndApprove(ctx context.Context, p *Prepared, key hwwallet.
 
 // EnrollKey is what enrolling a custodian's key starts from.
 type EnrollKey struct {
-	Domain escrow.Domain   // the escrow the custodian is enrolled for
-	Chain  Chain           // a node of its chain, to check the chain id and the custodian set; nil: not read
-	Key    hwwallet.Signer // the custodian's key
-	Path   hwwallet.Path
+	Domain escrow.Domain // the escrow the custodian is enrolled for
+	// OnChain is the escrow's custodian set as read beforehand (ReadOnChain, with the chain id
+	// checked), before the device was opened; nil: not read.
+	OnChain *OnChain
+	Key     hwwallet.Signer // the custodian's key
+	Path    hwwallet.Path
 	// Device is the key's Trezor, when it is one: the address is shown on its screen and must be
 	// the one it reported. Nil for a software key.
 	Device   *hwwallet.Device
@@ -127,18 +147,11 @@ type Enrolled struct {
 	OnChain *bool
 }
 
-// EnrollWith proves control of the key's address and records it: the node (with Chain) serves
-// the escrow's chain, the Trezor shows the address it reported, a challenge is issued, the key
-// signs the enrolment statement, and Enroll checks and stores the proof. Device failures are
-// *DeviceError.
+// EnrollWith proves control of the key's address and records it: the Trezor shows the address it
+// reported, a challenge is issued, the key signs the enrolment statement, and Enroll checks and
+// stores the proof. Device failures are *DeviceError.
 func (s *Service) EnrollWith(ctx context.Context, k EnrollKey, steps EnrollSteps) (*Enrolled, error) {
-	var on *OnChain
-	if k.Chain != nil {
-		var err error
-		if on, err = ReadOnChain(ctx, k.Chain, k.Domain.Contract, k.Domain.ChainID); err != nil {
-			return nil, err
-		}
-	}
+	on := k.OnChain
 	addr, err := k.Key.Address(ctx, k.Path)
 	if err != nil {
 		return nil, &DeviceError{Op: "reading the address", Err: err}

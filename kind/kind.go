@@ -52,8 +52,12 @@ func (e *sentinel) Is(target error) bool {
 	return ok && k == e.kind
 }
 
-// Of returns the kind of err (the first of All it matches), or "" when it has none.
+// Of returns the kind of err, or "" when it has none. An error that is Unavailable somewhere in
+// its chain is Unavailable, whatever else it wraps: asking again later may work.
 func Of(err error) Kind {
+	if errors.Is(err, Unavailable) {
+		return Unavailable
+	}
 	for _, k := range All {
 		if errors.Is(err, k) {
 			return k

@@ -28,3 +28,11 @@ func TestSentinelsAreOfTheirKind(t *testing.T) {
 		}
 	}
 }
+
+// An error that wraps an unavailable dependency is Unavailable, even if it wraps a client kind.
+func TestUnavailableWins(t *testing.T) {
+	err := fmt.Errorf("%w: %w", New(Invalid, "bad"), New(Unavailable, "node down"))
+	if Of(err) != Unavailable || ByClient(err) {
+		t.Fatalf("kind of %v: %v", err, Of(err))
+	}
+}

@@ -1,42 +1,43 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
-
-	"github.com/amanat/amn/kind"
 )
 
 // Error kinds. Test for them with errors.Is; the concrete error (a *TransferError or an
-// *AccountError) says which transfer or account failed.
+// *AccountError) says which transfer or account failed. They are of no kind of package kind: the
+// ledger is called by domain packages, whose own errors say what the asker can act on; one of
+// these reaching a command or the API means the books refused something, a failure.
 var (
 	// ErrInvalid: the request itself is malformed (zero id, amount ≤ 0, debit = credit, bad
 	// flag combination, open linked chain, …). Retrying cannot help.
-	ErrInvalid = kind.New(kind.Invalid, "invalid request")
+	ErrInvalid = errors.New("invalid request")
 	// ErrIDReused: the id is already recorded with different content.
-	ErrIDReused = kind.New(kind.Conflict, "id already used with different content")
+	ErrIDReused = errors.New("id already used with different content")
 	// ErrAccountNotFound: a transfer names an account that does not exist.
-	ErrAccountNotFound = kind.New(kind.NotFound, "account not found")
+	ErrAccountNotFound = errors.New("account not found")
 	// ErrLedgerMismatch: the two accounts (or the transfer's Ledger) are in different ledgers.
-	ErrLedgerMismatch = kind.New(kind.Invalid, "ledger mismatch")
+	ErrLedgerMismatch = errors.New("ledger mismatch")
 	// ErrInsufficientFunds: the debit would break DebitsMustNotExceedCredits.
-	ErrInsufficientFunds = kind.New(kind.Refused, "insufficient funds")
+	ErrInsufficientFunds = errors.New("insufficient funds")
 	// ErrExceedsDebits: the credit would break CreditsMustNotExceedDebits.
-	ErrExceedsDebits = kind.New(kind.Refused, "credits would exceed debits")
+	ErrExceedsDebits = errors.New("credits would exceed debits")
 	// ErrPendingNotFound: PendingID names no pending transfer.
-	ErrPendingNotFound = kind.New(kind.NotFound, "pending transfer not found")
+	ErrPendingNotFound = errors.New("pending transfer not found")
 	// ErrPendingMismatch: a post/void names accounts, a ledger or a code other than the pending
 	// transfer's.
-	ErrPendingMismatch = kind.New(kind.Invalid, "does not match the pending transfer")
+	ErrPendingMismatch = errors.New("does not match the pending transfer")
 	// ErrAlreadyResolved: the pending transfer was already posted or voided.
-	ErrAlreadyResolved = kind.New(kind.Conflict, "pending transfer already resolved")
+	ErrAlreadyResolved = errors.New("pending transfer already resolved")
 	// ErrPendingExpired: the pending transfer's timeout has passed (it is, or will be, voided).
-	ErrPendingExpired = kind.New(kind.Conflict, "pending transfer expired")
+	ErrPendingExpired = errors.New("pending transfer expired")
 	// ErrExceedsPending: a post asks for more than the pending amount.
-	ErrExceedsPending = kind.New(kind.Invalid, "amount exceeds the pending amount")
+	ErrExceedsPending = errors.New("amount exceeds the pending amount")
 	// ErrLinkedEventFailed: another transfer of the same linked chain failed.
-	ErrLinkedEventFailed = kind.New(kind.Conflict, "another transfer of the linked chain failed")
+	ErrLinkedEventFailed = errors.New("another transfer of the linked chain failed")
 	// ErrTransferNotFound: no transfer has the id (lookups).
-	ErrTransferNotFound = kind.New(kind.NotFound, "transfer not found")
+	ErrTransferNotFound = errors.New("transfer not found")
 )
 
 // TransferError says which transfer of a batch failed, and on which account if one is to blame.

@@ -1,6 +1,7 @@
 package payment
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -75,8 +76,10 @@ func (e *InvalidCheckoutError) Error() string {
 	return fmt.Sprintf("payment: invalid checkout: %s: %s", e.Field, e.Reason)
 }
 
-// Is makes errors.Is(err, ErrInvalidCheckout) true.
-func (e *InvalidCheckoutError) Is(target error) bool { return target == ErrInvalidCheckout }
+// Is makes errors.Is(err, ErrInvalidCheckout) true, and so errors.Is(err, kind.Invalid).
+func (e *InvalidCheckoutError) Is(target error) bool {
+	return target == ErrInvalidCheckout || errors.Is(ErrInvalidCheckout, target)
+}
 
 // MaxDecimals is the most decimals a uint256 amount can meaningfully have (10^77 < 2^256 < 10^78).
 const MaxDecimals = 77

@@ -285,13 +285,13 @@ func newCustody(pool *pgxpool.Pool) *custody.Service {
 }
 
 // readChain dials rpcURL and reads the custodian set of contract.
-func readChain(ctx context.Context, rpcURL string, contract common.Address) (*custody.OnChain, error) {
+func readChain(ctx context.Context, rpcURL string, contract common.Address, chainID uint64) (*custody.OnChain, error) {
 	c, err := ethclient.DialContext(ctx, rpcURL)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
 	}
 	defer c.Close()
-	on, err := custody.ReadOnChain(ctx, c, contract, 0)
+	on, err := custody.ReadOnChain(ctx, c, contract, chainID)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("%v (--rpc-url %s)", err, config.MaskURL(rpcURL)))
 	}
@@ -348,12 +348,9 @@ func newCustodyEnrollCmd(co *custodyOptions) *cobra.Command {
 			defer pool.Close()
 			k := custody.EnrollKey{Domain: d, Label: o.Label}
 			if o.RPCURL != "" {
-				node, err := ethclient.DialContext(ctx, o.RPCURL)
-				if err != nil {
-					return badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(o.RPCURL), err))
+				if k.OnChain, err = readChain(ctx, o.RPCURL, d.Contract, d.ChainID); err != nil {
+					return err
 				}
-				defer node.Close()
-				k.Chain = node
 			}
 			key, err := o.Key.open(ctx, cmd)
 			if err != nil {
@@ -467,7 +464,7 @@ func newCustodyListCmd(co *custodyOptions) *cobra.Command {
 				fmt.Fprintln(out, "\non-chain set not read: pass --rpc-url and --escrow to compare it with the database")
 				return nil
 			}
-			on, err := readChain(ctx, o.RPCURL, common.HexToAddress(o.Escrow))
+			on, err := readChain(ctx, o.RPCURL, common.HexToAddress(o.Escrow), 0)
 			if err != nil {
 				return err
 			}
@@ -654,6 +651,10 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 			if p != nil {
 				printIntent(out, p.Pending)
 				fmt.Fprintln(out)
+			}
+			var ne *custody.NodeError
+			if errors.As(err, &ne) {
+				return badInput(fmt.Errorf("%v (--rpc-url %s)", ne.Err, config.MaskURL(o.RPCURL)))
 			}
 			if err != nil {
 				return err
