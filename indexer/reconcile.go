@@ -187,71 +187,13 @@ var escrowHeld = []string{string(payment.Sweeping), string(payment.InEscrow), st
 // writes, and its record counts only in the payment's own token: a payment row cannot make
 // someone else's escrow count as ours.
 func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books *ledger.Ledger, n uint64) error {
-	rows, err := ix.store.pool.Query(ctx, `SELECT id, deposit_address, ledger, token_address FROM payments
-		WHERE chain_id = $1 AND (state = ANY($2) OR (state = 'disputed' AND disputed_from = ANY($2)))
-		ORDER BY deposit_index`, ix.cfg.ID, escrowHeld)
-	if err != nil {
-		return err
-	}
-	type held struct {
-		ledger string
-		token  common.Address
-		id     common.Hash
-	}
-	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (held, error) {
-		var h held
-		var pid ledger.ID
-		var dep, tok string
-		err := row.Scan(&pid, &dep, &h.ledger, &tok)
-		h.token, h.id = common.HexToAddress(tok), payment.EscrowID(common.HexToAddress(dep), pid)
-		return h, err
-	})
-	if err != nil {
-		return err
-	}
-	// One row per ledger with payments, its token the one the chain's configuration gives it (a
-	// payment row naming another token for the ledger adds nothing).
-	rows, err = ix.store.pool.Query(ctx, `SELECT DISTINCT ledger FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
-	if err != nil {
-		return err
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	var ledgers []reconcileRow
-	for _, name := range names {
-		token, ok := ix.ledgerToken(name)
-		if !ok {
-			continue // not a ledger of this chain's configuration
-		}
-		ledgers = append(ledgers, reconcileRow{ledger: name, token: token, deposit: ix.cfg.Escrow, acct: chart.Escrow(name)})
-	}
+	ledgers, err := ix.escrowLedgers(ctx)
 	if err != nil || len(ledgers) == 0 {
 		return err
 	}
-	ours := map[string]*big.Int{}
-	tokenOf := map[string]common.Address{}
-	for _, x := range ledgers {
-		ours[x.ledger] = new(big.Int)
-		tokenOf[x.ledger] = x.token
-	}
-	const batch = 100
-	for start := 0; start < len(open); start += batch {
-		part := open[start:min(start+batch, len(open))]
-		ids := make([]common.Hash, len(part))
-		for i, h := range part {
-			ids[i] = h.id
-		}
-		recs, err := ix.escrowRecords(ctx, ids, n)
-		if err != nil {
-			return err
-		}
-		for i, h := range part {
-			if recs[i].open && ours[h.ledger] != nil && h.token == tokenOf[h.ledger] && recs[i].token == escrowToken(h.token) {
-				ours[h.ledger].Add(ours[h.ledger], recs[i].amount)
-			}
-		}
+	ours, err := ix.ourEscrows(ctx, ledgers, n)
+	if err != nil {
+		return err
 	}
 	balances, err := ix.balances(ctx, ledgers, n)
 	if err != nil {
@@ -293,6 +235,81 @@ func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books
 		}
 	}
 	return nil
+}
+
+// escrowLedgers are the chain's ledgers with payments, each with the token the chain's
+// configuration gives it (a payment row naming another token for the ledger adds nothing) and its
+// escrow account.
+func (ix *Indexer) escrowLedgers(ctx context.Context) ([]reconcileRow, error) {
+	rows, err := ix.store.pool.Query(ctx, `SELECT DISTINCT ledger FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
+	if err != nil {
+		return nil, err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	var ledgers []reconcileRow
+	for _, name := range names {
+		token, ok := ix.ledgerToken(name)
+		if !ok {
+			continue // not a ledger of this chain's configuration
+		}
+		ledgers = append(ledgers, reconcileRow{ledger: name, token: token, deposit: ix.cfg.Escrow, acct: chart.Escrow(name)})
+	}
+	return ledgers, nil
+}
+
+// ourEscrows sums, per ledger, what our payments' open escrows hold on chain at block n: each
+// payment that may hold one, its escrow id derived from its deposit and id, counted only when the
+// record is open and in the ledger's token.
+func (ix *Indexer) ourEscrows(ctx context.Context, ledgers []reconcileRow, n uint64) (map[string]*big.Int, error) {
+	rows, err := ix.store.pool.Query(ctx, `SELECT id, deposit_address, ledger, token_address FROM payments
+		WHERE chain_id = $1 AND (state = ANY($2) OR (state = 'disputed' AND disputed_from = ANY($2)))
+		ORDER BY deposit_index`, ix.cfg.ID, escrowHeld)
+	if err != nil {
+		return nil, err
+	}
+	type held struct {
+		ledger string
+		token  common.Address
+		id     common.Hash
+	}
+	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (held, error) {
+		var h held
+		var pid ledger.ID
+		var dep, tok string
+		err := row.Scan(&pid, &dep, &h.ledger, &tok)
+		h.token, h.id = common.HexToAddress(tok), payment.EscrowID(common.HexToAddress(dep), pid)
+		return h, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ours := map[string]*big.Int{}
+	tokenOf := map[string]common.Address{}
+	for _, x := range ledgers {
+		ours[x.ledger] = new(big.Int)
+		tokenOf[x.ledger] = x.token
+	}
+	const batch = 100
+	for start := 0; start < len(open); start += batch {
+		part := open[start:min(start+batch, len(open))]
+		ids := make([]common.Hash, len(part))
+		for i, h := range part {
+			ids[i] = h.id
+		}
+		recs, err := ix.escrowRecords(ctx, ids, n)
+		if err != nil {
+			return nil, err
+		}
+		for i, h := range part {
+			if recs[i].open && ours[h.ledger] != nil && h.token == tokenOf[h.ledger] && recs[i].token == escrowToken(h.token) {
+				ours[h.ledger].Add(ours[h.ledger], recs[i].amount)
+			}
+		}
+	}
+	return ours, nil
 }
 
 type escrowRecord struct {
