@@ -111,65 +111,85 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 	case intent.Unfreeze:
 		return nil, s.verifyUnfreeze(ctx, c, es, p, rec.Status, rec.Frozen)
 	case intent.Release, intent.Refund:
-		if in.EscrowID != p.EscrowID() {
-			return nil, rejectf("intent pays out escrow %s; the payment's escrow is %s", in.EscrowID.Hex(), p.EscrowID().Hex())
-		}
-		if p.State == payment.Disputed {
-			return nil, rejectf("payment is disputed: no release or refund until the dispute is resolved")
-		}
-		if err := s.checkTTL(in); err != nil {
-			return nil, err
-		}
-		want, submitted := payment.ReleasePending, payment.Releasing
-		if in.Kind == intent.Refund {
-			want, submitted = payment.RefundPending, payment.Refunding
-		}
-		// Once this signer has signed the payout, the worker moves the payment on (and the
-		// ledger reserves the payout): a replacement still finds it so.
-		inFlight := p.State == submitted && in.SignedAt != nil
-		if p.State != want && !inFlight {
-			return nil, rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
-		}
-		if err := s.checkEscrowBooks(ctx, in, p, inFlight); err != nil {
-			return nil, err
-		}
-		// The chain: the escrow is open and holds what the intent pays out.
-		if rec.Status != escrowOpen {
-			return nil, rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
-		}
-		if rec.Token != intent.EscrowToken(in.Token) || rec.Amount.Cmp(p.Received) != 0 {
-			return nil, rejectf("escrow on chain holds %s of %s; the payment received %s of %s", rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex())
-		}
-		if rec.Frozen && !in.ResolvesDispute {
-			return nil, rejectf("escrow is frozen on chain: only a dispute resolution can move it")
-		}
-		total := new(big.Int)
-		if in.Kind == intent.Release {
-			if in.Seller != p.SellerAddress || rec.Seller != p.SellerAddress {
-				return nil, rejectf("release pays %s; the payment's seller is %s (escrow: %s)", in.Seller.Hex(), p.SellerAddress.Hex(), rec.Seller.Hex())
-			}
-			if in.SellerAmount == nil || in.FeeAmount == nil || in.SellerAmount.Cmp(p.SellerAmount()) != 0 || in.FeeAmount.Cmp(p.Commission) != 0 {
-				return nil, rejectf("release pays %v + %v; the payment owes the seller %s and commission %s", in.SellerAmount, in.FeeAmount, p.SellerAmount(), p.Commission)
-			}
-			if !s.feeRecipientAllowed(in.ChainID, in.FeeRecipient, p.FeeAddress) {
-				return nil, rejectf("fee recipient %s is not an allowed destination", in.FeeRecipient.Hex())
-			}
-			total.Add(in.SellerAmount, in.FeeAmount)
-		} else {
-			if in.Buyer == (common.Address{}) || in.Buyer != buyer || rec.Buyer != buyer {
-				return nil, rejectf("refund pays %s; the payment's buyer is %s (escrow: %s)", in.Buyer.Hex(), buyer.Hex(), rec.Buyer.Hex())
-			}
-			if in.Amount == nil || in.Amount.Cmp(p.Received) != 0 {
-				return nil, rejectf("refund pays %v; the payment received %s", in.Amount, p.Received)
-			}
-			total.Set(in.Amount)
-		}
-		if err := s.checkLimits(ctx, in, total); err != nil {
-			return nil, err
-		}
-		return s.verifyApprovals(ctx, c, in)
+		return s.verifyPayout(ctx, c, in, p, rec)
 	}
 	return nil, rejectf("unknown intent kind %q", in.Kind)
+}
+
+// escrowRecord is AmnEscrow.escrows(id), as the binding returns it.
+type escrowRecord = struct {
+	Token    common.Address
+	FundedAt uint64
+	Status   uint8
+	Frozen   bool
+	Buyer    common.Address
+	Seller   common.Address
+	Amount   *big.Int
+}
+
+// verifyPayout checks a release or refund: the payment's escrow and state, the approvals' lifetime,
+// the books, the escrow on chain (open, holding what the payment received, frozen only for a
+// resolution), the parties and amounts, the policy's limits, and the custodians' approvals, whose
+// signatures it returns in the contract's order.
+func (s *Signer) verifyPayout(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, rec escrowRecord) ([][]byte, error) {
+	buyer := p.BuyerAddress
+	if in.EscrowID != p.EscrowID() {
+		return nil, rejectf("intent pays out escrow %s; the payment's escrow is %s", in.EscrowID.Hex(), p.EscrowID().Hex())
+	}
+	if p.State == payment.Disputed {
+		return nil, rejectf("payment is disputed: no release or refund until the dispute is resolved")
+	}
+	if err := s.checkTTL(in); err != nil {
+		return nil, err
+	}
+	want, submitted := payment.ReleasePending, payment.Releasing
+	if in.Kind == intent.Refund {
+		want, submitted = payment.RefundPending, payment.Refunding
+	}
+	// Once this signer has signed the payout, the worker moves the payment on (and the
+	// ledger reserves the payout): a replacement still finds it so.
+	inFlight := p.State == submitted && in.SignedAt != nil
+	if p.State != want && !inFlight {
+		return nil, rejectf("payment is %s; a %s needs %s", p.State, in.Kind, want)
+	}
+	if err := s.checkEscrowBooks(ctx, in, p, inFlight); err != nil {
+		return nil, err
+	}
+	// The chain: the escrow is open and holds what the intent pays out.
+	if rec.Status != escrowOpen {
+		return nil, rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
+	}
+	if rec.Token != intent.EscrowToken(in.Token) || rec.Amount.Cmp(p.Received) != 0 {
+		return nil, rejectf("escrow on chain holds %s of %s; the payment received %s of %s", rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex())
+	}
+	if rec.Frozen && !in.ResolvesDispute {
+		return nil, rejectf("escrow is frozen on chain: only a dispute resolution can move it")
+	}
+	total := new(big.Int)
+	if in.Kind == intent.Release {
+		if in.Seller != p.SellerAddress || rec.Seller != p.SellerAddress {
+			return nil, rejectf("release pays %s; the payment's seller is %s (escrow: %s)", in.Seller.Hex(), p.SellerAddress.Hex(), rec.Seller.Hex())
+		}
+		if in.SellerAmount == nil || in.FeeAmount == nil || in.SellerAmount.Cmp(p.SellerAmount()) != 0 || in.FeeAmount.Cmp(p.Commission) != 0 {
+			return nil, rejectf("release pays %v + %v; the payment owes the seller %s and commission %s", in.SellerAmount, in.FeeAmount, p.SellerAmount(), p.Commission)
+		}
+		if !s.feeRecipientAllowed(in.ChainID, in.FeeRecipient, p.FeeAddress) {
+			return nil, rejectf("fee recipient %s is not an allowed destination", in.FeeRecipient.Hex())
+		}
+		total.Add(in.SellerAmount, in.FeeAmount)
+	} else {
+		if in.Buyer == (common.Address{}) || in.Buyer != buyer || rec.Buyer != buyer {
+			return nil, rejectf("refund pays %s; the payment's buyer is %s (escrow: %s)", in.Buyer.Hex(), buyer.Hex(), rec.Buyer.Hex())
+		}
+		if in.Amount == nil || in.Amount.Cmp(p.Received) != 0 {
+			return nil, rejectf("refund pays %v; the payment received %s", in.Amount, p.Received)
+		}
+		total.Set(in.Amount)
+	}
+	if err := s.checkLimits(ctx, in, total); err != nil {
+		return nil, err
+	}
+	return s.verifyApprovals(ctx, c, in)
 }
 
 // checkEscrowBooks: the ledger has the payment's sweep into escrow, for what it received, and no
