@@ -95,6 +95,30 @@ func (d *devDeal) run(ctx context.Context) {
 }
 
 func (d *devDeal) play(ctx context.Context) error {
+	p, co, err := d.offerAndCheckout(ctx)
+	if err != nil {
+		return err
+	}
+	if err := d.buyerPays(ctx, co); err != nil {
+		return err
+	}
+	if err := d.awaitEscrow(ctx, p); err != nil {
+		return err
+	}
+	in, err := d.releaseApproved(ctx, p)
+	if err != nil {
+		return err
+	}
+	if err := d.awaitRelease(ctx, p, in); err != nil {
+		return err
+	}
+	return d.showBooks(ctx, p)
+}
+
+// offerAndCheckout is what the API does: the buyer accepted the seller's offer, which the
+// seller's payout wallet signed; a payment, its checkout signed by the buyer's wallet (the refund
+// address), and the checkout block.
+func (d *devDeal) offerAndCheckout(ctx context.Context) (*payment.Payment, *payment.Checkout, error) {
 	f, usdt := d.f, d.f.Addresses.USDT
 	units := func(s string) *big.Int {
 		v, err := payment.ParseUnits(s, 6)
@@ -106,15 +130,12 @@ func (d *devDeal) play(ctx context.Context) error {
 	buyer := f.Buyers[0]
 	salt := make([]byte, 8)
 	if _, err := rand.Read(salt); err != nil {
-		return err
+		return nil, nil, err
 	}
 	offer := "dev-offer-" + uuid.NewString()
 	d.printf("deal      on %s (chain %d): buyer %s pays seller %s %s USDT through Request Network's ERC20FeeProxy\n",
 		d.cfg.Key, f.ChainID, buyer.Address.Hex(), f.Seller.Address.Hex(), devDealAmount)
 
-	// 1. The API: the buyer accepted the seller's offer, which the seller's payout wallet signed;
-	// a payment, its checkout signed by the buyer's wallet (the refund address), and the checkout
-	// block.
 	n := payment.NewPayment{
 		BuyerRef: "dev-buyer", OfferRef: offer, SellerAddress: f.Seller.Address,
 		ChainID: f.ChainID, ChainKey: d.cfg.Key, Token: usdt, TokenSymbol: "USDT", Decimals: 6,
@@ -124,48 +145,52 @@ func (d *devDeal) play(ctx context.Context) error {
 	}
 	offerDigest, err := n.Offer().Digest()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	sellerSig, err := escrow.Sign(offerDigest, f.Seller.Key)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	n.SellerSignature = sellerSig.Signature
 	d.printf("seller    %s signed the offer (EIP-712 Offer, digest %s)\n", f.Seller.Address.Hex(), offerDigest.Hex())
 	p, err := d.payments.Create(ctx, n)
 	if err != nil {
-		return fmt.Errorf("creating the payment: %w", err)
+		return nil, nil, fmt.Errorf("creating the payment: %w", err)
 	}
 	d.printf("payment   %s created: deposit %s (index %d), reference %s, %s USDT + RN fee %s, commission %s\n",
 		p.ID, p.Deposit.Hex(), p.DepositIndex, p.Reference, devDealAmount, devDealFee, devDealCommission)
 	checkoutDigest, err := p.CheckoutTerms().Digest()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	buyerSig, err := escrow.Sign(checkoutDigest, buyer.Key)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if p, err = d.payments.ProveBuyer(ctx, p.ID, buyer.Address, buyerSig.Signature); err != nil {
-		return fmt.Errorf("the buyer's checkout signature: %w", err)
+		return nil, nil, fmt.Errorf("the buyer's checkout signature: %w", err)
 	}
 	d.printf("buyer     %s signed the checkout (EIP-712 Checkout, digest %s): refunds go there\n", p.BuyerAddress.Hex(), checkoutDigest.Hex())
 	if _, err := d.report(ctx, p.ID); err != nil {
-		return err
+		return nil, nil, err
 	}
 	co, err := payment.NewCheckout(payment.CheckoutRequest{ChainID: f.ChainID, Token: usdt, Decimals: 6,
 		Amount: p.Amount, Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: f.Addresses.ERC20FeeProxy,
 		FeeAddress: p.FeeAddress})
 	if err != nil {
-		return fmt.Errorf("checkout: %w", err)
+		return nil, nil, fmt.Errorf("checkout: %w", err)
 	}
 	b, err := json.MarshalIndent(co, "          ", "  ")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	d.printf("checkout  %s\n", b)
+	return p, co, nil
+}
 
-	// 2. The buyer's wallet sends the checkout's transactions as they are.
+// buyerPays has the buyer's wallet send the checkout's transactions as they are.
+func (d *devDeal) buyerPays(ctx context.Context, co *payment.Checkout) error {
+	f, buyer := d.f, d.f.Buyers[0]
 	for _, c := range co.Transactions {
 		value, ok := new(big.Int).SetString(c.Value, 10)
 		if !ok {
@@ -177,27 +202,30 @@ func (d *devDeal) play(ctx context.Context) error {
 		}
 		d.printf("buyer     %-8s tx %s (block %d, gas %d)\n", c.Purpose, r.TxHash.Hex(), r.BlockNumber, r.GasUsed)
 	}
+	return nil
+}
 
-	// 3. The indexer credits it at finality (funded, with a payment_sweep job); the worker turns
-	// the job into a sweep intent; the signer tops up gas, approves and funds AmnEscrow; the
-	// indexer sees the Funded event at finality (in_escrow).
+// awaitEscrow waits while the indexer credits the payment at finality (funded, with a
+// payment_sweep job), the worker turns the job into a sweep intent, the signer tops up gas,
+// approves and funds AmnEscrow, and the indexer sees the Funded event at finality (in_escrow).
+func (d *devDeal) awaitEscrow(ctx context.Context, p *payment.Payment) error {
 	if err := d.await(ctx, p.ID, payment.InEscrow, "the indexer's credit, the worker's sweep intent, the signer's sweep and the Funded event", nil); err != nil {
 		return err
 	}
+	return d.awaitIntentClosed(ctx, p.ID)
+}
 
-	if err := d.awaitIntentClosed(ctx, p.ID); err != nil {
-		return err
-	}
-
-	// 4. The admin asks for the release (as `amn admin release` does); two custodians approve
-	// exactly the intent's EIP-712 digest.
+// releaseApproved asks for the release (as `amn admin release` does) and has the fixture's
+// custodians approve exactly the intent's EIP-712 digest.
+func (d *devDeal) releaseApproved(ctx context.Context, p *payment.Payment) (*intent.Intent, error) {
+	f := d.f
 	in, _, err := d.store.RequestRelease(ctx, p.ID, intent.RequestOptions{Actor: "amn-dev", Contract: d.cfg.Escrow})
 	if err != nil {
-		return fmt.Errorf("requesting the release: %w", err)
+		return nil, fmt.Errorf("requesting the release: %w", err)
 	}
 	digest, err := in.Digest()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.intents[in.ID] = in.State
 	d.printf("release   intent %s (%s): seller %s gets %s USDT, fee recipient %s gets %s USDT; EIP-712 digest %s\n",
@@ -206,16 +234,19 @@ func (d *devDeal) play(ctx context.Context) error {
 	for _, c := range f.Custodians[:f.Threshold] {
 		a, err := escrow.Sign(digest, c.Key)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := d.store.AddApproval(ctx, in.ID, a); err != nil {
-			return fmt.Errorf("custodian %s's approval: %w", c.Address.Hex(), err)
+			return nil, fmt.Errorf("custodian %s's approval: %w", c.Address.Hex(), err)
 		}
 		d.printf("custodian %s approved\n", c.Address.Hex())
 	}
+	return in, nil
+}
 
-	// 5. The signer re-verifies and releases; the worker's signer_follow moves the payment to
-	// releasing; the indexer posts it at the Released event's finality.
+// awaitRelease waits while the signer re-verifies and releases, the worker's signer_follow moves
+// the payment to releasing, and the indexer posts it at the Released event's finality.
+func (d *devDeal) awaitRelease(ctx context.Context, p *payment.Payment, in *intent.Intent) error {
 	follow := func(ctx context.Context) error {
 		// The worker runs signer_follow every 5 s. On these chains the release is final about
 		// three blocks after it is sent, which can be sooner: if the indexer applied the final
@@ -232,12 +263,13 @@ func (d *devDeal) play(ctx context.Context) error {
 	if err := d.await(ctx, p.ID, payment.Released, "the signer's release and the Released event", follow); err != nil {
 		return err
 	}
-	if err := d.awaitIntentClosed(ctx, p.ID); err != nil {
-		return err
-	}
+	return d.awaitIntentClosed(ctx, p.ID)
+}
 
-	// 6. Where the money is, on chain and in the books.
-	p, err = d.payments.Get(ctx, p.ID)
+// showBooks prints where the money is, on chain and in the books, and checks the ledger.
+func (d *devDeal) showBooks(ctx context.Context, p *payment.Payment) error {
+	f, usdt := d.f, d.f.Addresses.USDT
+	p, err := d.payments.Get(ctx, p.ID)
 	if err != nil {
 		return err
 	}
