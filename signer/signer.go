@@ -67,6 +67,11 @@ type Signer struct {
 	mu  sync.Mutex
 	cur *leadership // nil while this signer does not lead
 
+	// thresholds caches each chain's contract threshold for one tick: intents awaiting approvals
+	// compare their count with it on every tick, and one read per chain is enough. Tick sets it
+	// afresh; only Tick's goroutine uses it.
+	thresholds map[uint64]int
+
 	// Test hooks: simulate a crash (return an error) right after a transaction is signed and
 	// stored, or right after it is broadcast; act just before a first attempt is signed; adjust
 	// the fees of an attempt; keep signing after the lock connection is lost (a signer that has
@@ -200,6 +205,7 @@ func (s *Signer) Tick(ctx context.Context) error {
 		return err
 	}
 	s.m.queue(open)
+	s.thresholds = map[uint64]int{}
 	var first error
 	for _, in := range open {
 		if ctx.Err() != nil {

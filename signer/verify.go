@@ -507,8 +507,20 @@ func (s *Signer) checkLimits(ctx context.Context, in *intent.Intent, amount *big
 	return nil
 }
 
-// threshold reads the contract's current threshold.
+// threshold reads the contract's current threshold, once per chain and tick. It only decides
+// when an intent is worth verifying; verifyApprovals reads it again for the check itself.
 func (s *Signer) threshold(ctx context.Context, c *Chain) (int, error) {
+	if t, ok := s.thresholds[c.ID]; ok {
+		return t, nil
+	}
+	t, err := s.readThreshold(ctx, c)
+	if err == nil && s.thresholds != nil {
+		s.thresholds[c.ID] = t
+	}
+	return t, err
+}
+
+func (s *Signer) readThreshold(ctx context.Context, c *Chain) (int, error) {
 	es, err := bindings.NewAmnEscrow(c.Escrow, c.Client)
 	if err != nil {
 		return 0, err

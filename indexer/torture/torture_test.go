@@ -24,7 +24,9 @@ func TestTortureShort(t *testing.T) {
 	}
 	t.Logf("seed %d (go test ./indexer/torture -run TestTortureShort -seed %d reproduces the driver's sequence)", seed, seed)
 	pool := dbtest.Pool(t)
-	if _, err := pool.Exec(context.Background(), `SELECT setval('deposit_index_seq', 1000)`); err != nil {
+	// Deposit indices from 1000 on (never below: a second run in the same process, -count=2, goes
+	// on from where the first stopped).
+	if _, err := pool.Exec(context.Background(), `SELECT setval('deposit_index_seq', greatest(1000, (SELECT last_value FROM deposit_index_seq)))`); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := Run(context.Background(), Config{Seed: seed, DB: pool, Window: 16, Blocks: 150, Payments: 14, Faults: 0.05, Progress: t.Logf})
