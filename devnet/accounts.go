@@ -25,6 +25,10 @@ var anvilKeys = [10]string{
 	"2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 }
 
+// AnvilMnemonic is the public test mnemonic of anvil's default accounts: account i is its BIP44
+// address m/44'/60'/0'/0/i. Public test data, for devnets only.
+const AnvilMnemonic = "test test test test test test test test test test test junk"
+
 // Account is a devnet key and its address.
 type Account struct {
 	Address common.Address

@@ -477,7 +477,9 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 
 // AddApproval attaches a custodian's signature to an open release or refund intent. It checks
 // the form only (65 bytes); whether it counts is the signer's decision, made against the chain.
-// A custodian's second approval replaces the first.
+// A custodian's second approval replaces the first. Only custody.Service.Approve calls it (it
+// checks the signature, the custodian and the dispute first: internal/layering's
+// TestOneApprovalEntryPoint).
 func (s *Store) AddApproval(ctx context.Context, intentID uuid.UUID, a escrow.Approval) error {
 	if len(a.Signature) != escrow.SignatureLength || a.Signer == (common.Address{}) {
 		return fmt.Errorf("%w: want a signer and a 65-byte signature", ErrBadApproval)

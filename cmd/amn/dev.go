@@ -235,7 +235,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 // devPools are the pools of amn dev's components, each working as the role of the process it
 // stands for, as if each ran on its own host.
 type devPools struct {
-	api, indexer, worker, signer *pgxpool.Pool
+	api, indexer, worker, signer, custody *pgxpool.Pool
 }
 
 // openDevPools opens a pool per component, each with its readiness check (postgres_role_api, …).
@@ -244,7 +244,7 @@ func (p *process) openDevPools(ctx context.Context, url string) (devPools, error
 	for _, c := range []struct {
 		pool **pgxpool.Pool
 		role string
-	}{{&d.api, db.RoleAPI}, {&d.indexer, db.RoleIndexer}, {&d.worker, db.RoleWorker}, {&d.signer, signer.Role}} {
+	}{{&d.api, db.RoleAPI}, {&d.indexer, db.RoleIndexer}, {&d.worker, db.RoleWorker}, {&d.signer, signer.Role}, {&d.custody, db.RoleCustody}} {
 		pool, err := p.openPool(ctx, url, c.role, "postgres_role_"+strings.TrimPrefix(c.role, "amn_"))
 		if err != nil {
 			return d, err

@@ -19,9 +19,11 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/hwwallet"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
@@ -46,8 +48,10 @@ type devDeal struct {
 	f        *devnet.Fixture
 	cfg      chain.Config
 	payments *payment.Service
-	store    *intent.Store // the API's and the admin's
-	follower *intent.Store // the worker's signer_follow
+	store    *intent.Store    // the API's and the admin's
+	follower *intent.Store    // the worker's signer_follow
+	custody  *custody.Service // the custodians' approvals (as amn_api, as a custodian's machine logs in)
+	enrol    *custody.Service // the custodians' enrolment (as amn_custody)
 	books    *ledger.Ledger
 	api      *pgxpool.Pool
 	start    time.Time
@@ -71,8 +75,12 @@ func newDevDeal(p *process, out io.Writer, f *devnet.Fixture, reg *chain.Registr
 	// The API's part (payments, intents, approvals, the books' reports) works as the API's role,
 	// the follow pass as the worker's.
 	payments := payment.New(pools.api, deriver)
-	return &devDeal{p: p, out: out, f: f, cfg: cfg, payments: payments, store: intent.NewStore(pools.api, payments),
+	store := intent.NewStore(pools.api, payments)
+	custodyPayments := payment.New(pools.custody, nil)
+	return &devDeal{p: p, out: out, f: f, cfg: cfg, payments: payments, store: store,
 		follower: intent.NewStore(pools.worker, payment.New(pools.worker, nil)), books: ledger.New(pools.api), api: pools.api,
+		custody: custody.New(pools.api, store, payments),
+		enrol:   custody.New(pools.custody, intent.NewStore(pools.custody, custodyPayments), custodyPayments),
 		intents: map[uuid.UUID]intent.State{}, txs: map[string]string{}}, nil
 }
 
@@ -231,12 +239,28 @@ func (d *devDeal) releaseApproved(ctx context.Context, p *payment.Payment) (*int
 	d.printf("release   intent %s (%s): seller %s gets %s USDT, fee recipient %s gets %s USDT; EIP-712 digest %s\n",
 		in.ID, in.State, in.Seller.Hex(), payment.FormatUnits(in.SellerAmount, 6), in.FeeRecipient.Hex(),
 		payment.FormatUnits(in.FeeAmount, 6), digest.Hex())
+	// The custodians approve as `amn custody approve` does (custody.Prepare, SignAndApprove):
+	// enrolled first, their membership and the escrow read from the chain. Their keys are
+	// anvil's default accounts, software keys on a devnet.
+	keys, err := hwwallet.NewSoftwareSigner(devnet.AnvilMnemonic, "")
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range f.Custodians[:f.Threshold] {
-		a, err := escrow.Sign(digest, c.Key)
+		path, err := anvilPath(ctx, keys, c.Address)
 		if err != nil {
 			return nil, err
 		}
-		if err := d.store.AddApproval(ctx, in.ID, a); err != nil {
+		dom := escrow.Domain{ChainID: f.ChainID, Contract: d.cfg.Escrow}
+		if _, err := d.enrol.EnrollWith(ctx, custody.EnrollKey{Domain: dom, Key: keys, Path: path,
+			Label: "devnet custodian", Desc: "software key (devnet)"}, custody.EnrollSteps{}); err != nil {
+			return nil, fmt.Errorf("enrolling custodian %s: %w", c.Address.Hex(), err)
+		}
+		prep, err := d.custody.Prepare(ctx, custody.ApproveRequest{Intent: in.ID, Escrow: d.cfg.Escrow, Chain: f.Client})
+		if err != nil {
+			return nil, fmt.Errorf("custodian %s's approval: %w", c.Address.Hex(), err)
+		}
+		if _, err := d.custody.SignAndApprove(ctx, prep, keys, path, nil); err != nil {
 			return nil, fmt.Errorf("custodian %s's approval: %w", c.Address.Hex(), err)
 		}
 		d.printf("custodian %s approved\n", c.Address.Hex())
@@ -326,6 +350,20 @@ func (d *devDeal) showBooks(ctx context.Context, p *payment.Payment) error {
 	}
 	d.printf("ledger    check passed: every ledger balances and every account matches its entries\n")
 	return nil
+}
+
+// anvilPath is the BIP44 path of one of anvil's default accounts under keys (its mnemonic).
+func anvilPath(ctx context.Context, keys hwwallet.Signer, addr common.Address) (hwwallet.Path, error) {
+	for i := range 10 {
+		path, err := hwwallet.ParsePath(fmt.Sprintf("m/44'/60'/0'/0/%d", i))
+		if err != nil {
+			return nil, err
+		}
+		if a, err := keys.Address(ctx, path); err == nil && a == addr {
+			return path, nil
+		}
+	}
+	return nil, fmt.Errorf("%s is none of anvil's default accounts", addr.Hex())
 }
 
 // await polls until the payment reaches want, printing every new timeline row, intent state and

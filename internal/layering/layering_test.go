@@ -340,3 +340,43 @@ func parseModule(t *testing.T) graph {
 	}
 	return g
 }
+
+// TestOneApprovalEntryPoint: custodian approvals enter the books through custody.Service.Approve
+// (signature, enrolment, on-chain membership and dispute checks) alone; no other package's code
+// calls intent.Store.AddApproval, which checks only the form.
+func TestOneApprovalEntryPoint(t *testing.T) {
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); n == "node_modules" || n == "testdata" || (strings.HasPrefix(n, ".") && n != "..") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel("../..", filepath.Dir(path))
+		pkg := filepath.ToSlash(rel)
+		if pkg == "custody" || pkg == "intent" {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "AddApproval" {
+				t.Errorf("%s calls AddApproval: approvals go through custody.Service.Approve", fset.Position(sel.Pos()))
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
