@@ -61,26 +61,6 @@ func (w *SweepWorker) Work(ctx context.Context, job *river.Job[payment.SweepArgs
 	return nil
 }
 
-// AddWorkers registers the worker role's part of the signer's queue: payment_sweep,
-// payment_freeze and payment_unfreeze (queue payment.SweepQueue, which the caller must configure)
-// and the periodic signer_follow. It returns the periodic job to schedule.
-func AddWorkers(workers *river.Workers, store *Store, escrow func(chainID uint64) common.Address, log *slog.Logger) ([]*river.PeriodicJob, error) {
-	if err := river.AddWorkerSafely(workers, &SweepWorker{Intents: store, Escrow: escrow, Log: log}); err != nil {
-		return nil, err
-	}
-	if err := river.AddWorkerSafely(workers, &FreezeWorker{Intents: store, Escrow: escrow, Log: log}); err != nil {
-		return nil, err
-	}
-	if err := river.AddWorkerSafely(workers, &UnfreezeWorker{Intents: store, Escrow: escrow, Log: log}); err != nil {
-		return nil, err
-	}
-	if err := river.AddWorkerSafely(workers, &FollowWorker{Intents: store}); err != nil {
-		return nil, err
-	}
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(5*time.Second),
-		func() (river.JobArgs, *river.InsertOpts) { return FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}, nil
-}
-
 // DueSweep is one deposit due for sweeping, and what SweepDue did with it.
 type DueSweep struct {
 	PaymentID string `json:"payment_id"`

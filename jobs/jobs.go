@@ -124,40 +124,18 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 	if err := c.Registry.Register(expired); err != nil {
 		return nil, err
 	}
-	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}); err != nil {
+	r, err := register(c, expired)
+	if err != nil {
 		return nil, err
-	}
-	// Expiry needs no deposit addresses, so the service gets no deriver.
-	if err := river.AddWorkerSafely(workers, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}); err != nil {
-		return nil, err
-	}
-	// Payment checks (Request Network webhook hints) become rescan requests for the payment's
-	// chain's indexer, which holds the RPC endpoints.
-	if err := river.AddWorkerSafely(workers, &indexer.CheckWorker{Pool: c.Pool}); err != nil {
-		return nil, err
-	}
-	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}}
-	var signerJobs []*river.PeriodicJob
-	if c.Escrow != nil {
-		var err error
-		store := intent.NewStore(c.Pool, payment.New(c.Pool, nil))
-		if c.NativeLedger != nil {
-			store = store.WithNativeLedgers(c.NativeLedger)
-		}
-		if signerJobs, err = intent.AddWorkers(workers, store, c.Escrow, c.Log); err != nil {
-			return nil, err
-		}
-		queues[payment.SweepQueue] = river.QueueConfig{MaxWorkers: 2}
 	}
 	client, err := river.NewClient(riverpgxv5.New(c.Pool), &river.Config{
 		Logger:  c.QueueLog,
-		Queues:  queues,
-		Workers: workers,
+		Queues:  r.queues,
+		Workers: r.workers,
 		// River's nightly REINDEX of its job table needs the table's owner; the worker works as
 		// amn_worker, which is not (docs/security.md: the owner runs it when the table bloats).
 		ReindexerSchedule: river.NeverSchedule(),
-		PeriodicJobs: append(signerJobs, []*river.PeriodicJob{
+		PeriodicJobs: append(r.periodic, []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpirePendingArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
@@ -170,4 +148,61 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	return client, nil
+}
+
+// registry is the worker role's one list of job kinds: each kind with its worker and queue, and
+// the periodic jobs of the signer's queue.
+type registry struct {
+	workers  *river.Workers
+	kinds    []string
+	queues   map[string]river.QueueConfig
+	periodic []*river.PeriodicJob
+}
+
+// add registers w for its job kind.
+func add[T river.JobArgs](r *registry, w river.Worker[T]) error {
+	var args T
+	r.kinds = append(r.kinds, args.Kind())
+	return river.AddWorkerSafely(r.workers, w)
+}
+
+// register builds the registry of c: expiry of pending transfers and of payments; payment
+// checks (Request Network webhook hints) become rescan requests for the payment's chain's
+// indexer, which holds the RPC endpoints; and, with c.Escrow, the worker's part of the signer's
+// queue: payment_sweep, payment_freeze and payment_unfreeze become intents the signer verifies
+// itself, and the periodic signer_follow keeps payments and the books in step with the signer.
+func register(c Config, expired prometheus.Counter) (*registry, error) {
+	r := &registry{workers: river.NewWorkers(), queues: map[string]river.QueueConfig{
+		river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}}}
+	// Expiry needs no deposit addresses, so the payment service gets no deriver.
+	for _, err := range []error{
+		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
+		add(r, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}),
+		add(r, &indexer.CheckWorker{Pool: c.Pool}),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if c.Escrow == nil {
+		return r, nil
+	}
+	store := intent.NewStore(c.Pool, payment.New(c.Pool, nil))
+	if c.NativeLedger != nil {
+		store = store.WithNativeLedgers(c.NativeLedger)
+	}
+	for _, err := range []error{
+		add(r, &intent.SweepWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
+		add(r, &intent.FreezeWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
+		add(r, &intent.UnfreezeWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
+		add(r, &intent.FollowWorker{Intents: store}),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.queues[payment.SweepQueue] = river.QueueConfig{MaxWorkers: 2}
+	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(5*time.Second),
+		func() (river.JobArgs, *river.InsertOpts) { return intent.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	return r, nil
 }
