@@ -10,6 +10,8 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -192,4 +194,51 @@ func CreateDatabaseIfMissing(ctx context.Context, rawURL string) error {
 		return err
 	}
 	return nil
+}
+
+// OpenScratch creates a database of its own on the server rawURL names (prefix plus a random
+// suffix), migrates it and opens a pool of at most maxConns on it; cleanup closes the pool and
+// drops the database. For benchmarks that must not touch a real database (tests use dbtest).
+func OpenScratch(ctx context.Context, rawURL, prefix string, maxConns int32) (_ *pgxpool.Pool, cleanup func(), err error) {
+	var rb [4]byte
+	_, _ = rand.Read(rb[:])
+	name := prefix + hex.EncodeToString(rb[:])
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	admin, err := pgx.Connect(ctx, rawURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("postgres at %s unreachable: %s", Redact(rawURL), shortPgErr(err))
+	}
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		admin.Close(ctx)
+		return nil, nil, err
+	}
+	drop := func() {
+		_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+		admin.Close(context.Background())
+	}
+	u.Path = "/" + name
+	cfg, err := ParseURL(u.String())
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	cfg.MaxConns = maxConns
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	m, err := NewMigrator(pool)
+	if err == nil {
+		_, err = m.Up(ctx)
+	}
+	if err != nil {
+		pool.Close()
+		drop()
+		return nil, nil, err
+	}
+	return pool, func() { pool.Close(); drop() }, nil
 }

@@ -20,15 +20,12 @@ package main
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
-	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -41,7 +38,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -100,44 +96,7 @@ func logf(format string, a ...any) {
 }
 
 func openDB(ctx context.Context, raw string) (*pgxpool.Pool, func(), error) {
-	var rb [4]byte
-	_, _ = rand.Read(rb[:])
-	name := "amn_bench_ix_" + hex.EncodeToString(rb[:])
-	admin, err := pgx.Connect(ctx, raw)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close(ctx)
-		return nil, nil, err
-	}
-	drop := func() {
-		_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close(context.Background())
-	}
-	u, _ := url.Parse(raw)
-	u.Path = "/" + name
-	cfg, err := db.ParseURL(u.String())
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	cfg.MaxConns = 16
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	m, err := db.NewMigrator(pool)
-	if err == nil {
-		_, err = m.Up(ctx)
-	}
-	if err != nil {
-		pool.Close()
-		drop()
-		return nil, nil, err
-	}
-	return pool, func() { pool.Close(); drop() }, nil
+	return db.OpenScratch(ctx, raw, "amn_bench_ix_", 16)
 }
 
 func run(ctx context.Context, o options) error {

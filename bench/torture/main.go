@@ -12,20 +12,16 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db"
@@ -120,52 +116,16 @@ func numbers(list string) ([]uint64, error) {
 	return out, nil
 }
 
-// openDB creates and migrates a database of its own; cleanup closes and drops it.
+// openDB creates and migrates a database of its own, deposit indices above anvil's funded
+// accounts (0–9); cleanup closes and drops it.
 func openDB(ctx context.Context, raw string) (*pgxpool.Pool, func(), error) {
-	var rb [4]byte
-	_, _ = rand.Read(rb[:])
-	name := "amn_bench_torture_" + hex.EncodeToString(rb[:])
-	admin, err := pgx.Connect(ctx, raw)
+	pool, cleanup, err := db.OpenScratch(ctx, raw, "amn_bench_torture_", 16)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close(ctx)
+	if _, err := pool.Exec(ctx, `SELECT setval('deposit_index_seq', 1000)`); err != nil {
+		cleanup()
 		return nil, nil, err
 	}
-	drop := func() {
-		_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close(context.Background())
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	u.Path = "/" + name
-	cfg, err := db.ParseURL(u.String())
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	cfg.MaxConns = 16
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	m, err := db.NewMigrator(pool)
-	if err == nil {
-		_, err = m.Up(ctx)
-	}
-	if err == nil {
-		// Deposit indices above anvil's funded accounts (0–9).
-		_, err = pool.Exec(ctx, `SELECT setval('deposit_index_seq', 1000)`)
-	}
-	if err != nil {
-		pool.Close()
-		drop()
-		return nil, nil, err
-	}
-	return pool, func() { pool.Close(); drop() }, nil
+	return pool, cleanup, nil
 }
