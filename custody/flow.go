@@ -53,9 +53,11 @@ func (e *NodeError) Unwrap() error { return e.Err }
 var ErrWrongEscrow = kind.New(kind.Refused, "intent names another escrow")
 
 // Prepare reads the intent and checks what can be checked before the custodian's device is
-// touched (when a check fails, the intent read is returned with the error, for display): it takes approvals now (CheckOpen), it names the escrow r.Escrow, and — with r.Chain —
-// the node serves the intent's chain, whose contract's custodian set, threshold and the escrow's
-// freeze are read for the later checks.
+// touched (when a check fails, the intent read is returned with the error, for display): it
+// takes approvals now (CheckOpen), it names the escrow r.Escrow, with r.Chain the node serves the
+// intent's chain (whose custodian set, threshold and escrow freeze are read for the later
+// checks), and no dispute stands in the way (checkDispute; Approve checks it again after the
+// device has signed).
 func (s *Service) Prepare(ctx context.Context, r ApproveRequest) (*Prepared, error) {
 	p, err := s.Intent(ctx, r.Intent)
 	if err != nil {
@@ -104,9 +106,6 @@ func (s *Service) SignAndApprove(ctx context.Context, p *Prepared, key hwwallet.
 	}
 	if err := s.CheckSigner(ctx, in, addr, p.Options); err != nil {
 		return nil, fmt.Errorf("%s at %s: %w", addr.Hex(), path, err)
-	}
-	if err := s.checkDispute(ctx, in, p.Options); err != nil { // again: the payment may have moved
-		return nil, fmt.Errorf("custody: approval of intent %s %w", in.ID, err)
 	}
 	if signing != nil {
 		signing(addr)

@@ -284,11 +284,20 @@ func newCustody(pool *pgxpool.Pool) *custody.Service {
 	return custody.New(pool, intent.NewStore(pool, payments), payments)
 }
 
-// readChain dials rpcURL and reads the custodian set of contract.
-func readChain(ctx context.Context, rpcURL string, contract common.Address, chainID uint64) (*custody.OnChain, error) {
+// dialRPC dials the node --rpc-url names.
+func dialRPC(ctx context.Context, rpcURL string) (*ethclient.Client, error) {
 	c, err := ethclient.DialContext(ctx, rpcURL)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(rpcURL), err))
+	}
+	return c, nil
+}
+
+// readChain dials rpcURL and reads the custodian set of contract.
+func readChain(ctx context.Context, rpcURL string, contract common.Address, chainID uint64) (*custody.OnChain, error) {
+	c, err := dialRPC(ctx, rpcURL)
+	if err != nil {
+		return nil, err
 	}
 	defer c.Close()
 	on, err := custody.ReadOnChain(ctx, c, contract, chainID)
@@ -626,9 +635,11 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
+			svc := newCustody(pool)
 			req := custody.ApproveRequest{Intent: id, Options: custody.ApproveOptions{RequireHardware: co.RequireHardware, Hardware: o.Key.Trezor}}
 			if co.ChainConfig != "" {
-				in, err := newCustody(pool).Intent(ctx, id)
+				// The intent's chain names the configured escrow and, without --rpc-url, the node.
+				in, err := svc.Intent(ctx, id)
 				if err != nil {
 					return err
 				}
@@ -639,14 +650,13 @@ func newCustodyApproveCmd(co *custodyOptions) *cobra.Command {
 				req.Escrow = c.Escrow
 			}
 			if o.RPCURL != "" {
-				node, err := ethclient.DialContext(ctx, o.RPCURL)
+				node, err := dialRPC(ctx, o.RPCURL)
 				if err != nil {
-					return badInput(fmt.Errorf("--rpc-url %s: %v", config.MaskURL(o.RPCURL), err))
+					return err
 				}
 				defer node.Close()
 				req.Chain = node
 			}
-			svc := newCustody(pool)
 			p, err := svc.Prepare(ctx, req)
 			if p != nil {
 				printIntent(out, p.Pending)
