@@ -379,7 +379,7 @@ func promtool(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("promtool")
 	if err != nil {
-		t.Skip("promtool not installed (scripts/setup.sh installs it)")
+		t.Fatal("promtool not installed: run `make setup` (scripts/setup.sh installs it)")
 	}
 	return p
 }
