@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	mathrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -82,6 +83,33 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// freePorts returns the first of n consecutive free ports, chosen below Linux's ephemeral range
+// (32768 and up): the ports other tests take with :0, and every outgoing connection's, come from
+// that range, so a free run found here stays free while a process starts on it. (Taken from the
+// ephemeral range, `amn dev`'s third anvil once found its port taken by a parallel test.)
+func freePorts(t *testing.T, n int) int {
+	t.Helper()
+	for range 100 {
+		base := 20000 + mathrand.IntN(12000)
+		var ls []net.Listener
+		for i := range n {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", base+i))
+			if err != nil {
+				break
+			}
+			ls = append(ls, l)
+		}
+		for _, l := range ls {
+			l.Close()
+		}
+		if len(ls) == n {
+			return base
+		}
+	}
+	t.Fatalf("no %d free consecutive ports found", n)
+	return 0
 }
 
 const redisURL = "redis://127.0.0.1:6379/0"
@@ -317,10 +345,7 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	if _, err := os.Stat("../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"); err != nil {
 		t.Fatal("anvil is not installed: run `make setup`")
 	}
-	base := freePort(t)
-	for base+3 > 65535 {
-		base = freePort(t)
-	}
+	base := freePorts(t, 3)
 	cmd, logs, api := startRole(t, []string{"AMN_DATABASE_URL=" + dbtest.Empty(t)}, "dev", "--anvil-base-port", strconv.Itoa(base))
 
 	var body string
