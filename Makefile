@@ -46,11 +46,15 @@ lint: setup
 generate: setup
 	go generate ./...
 
+# What `make generate` writes: contract bindings (abigen), the API's Go types and routes
+# (oapi-codegen), sign-in's queries (sqlc).
+GENERATED := bindings api/openapi/openapi.gen.go auth/internal/authdb
+
 ## check-generated: fails when committed generated code differs from what `make generate` makes.
 check-generated: generate
-	@if [ -n "$$(git status --porcelain -- bindings)" ]; then \
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
 		echo "generated code is stale or hand-edited; run 'make generate' and commit:"; \
-		git status --porcelain -- bindings; git diff --stat -- bindings; exit 1; fi
+		git status --porcelain -- $(GENERATED); git diff --stat -- $(GENERATED); exit 1; fi
 
 # The ledger suite, the ledger and payment go benchmarks, and the indexer on anvil at a size that
 # builds in under a minute (bench-indexer-full: the issue's 20,000 + 20,000 over 50,000 blocks).

@@ -6,7 +6,6 @@
 package api
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/ops"
 )
 
@@ -26,6 +26,9 @@ type Deps struct {
 	Checks   []ops.Check // readiness of Postgres, Redis, chains
 	// Webhooks receives Request Network deliveries; nil leaves the endpoint unmounted.
 	Webhooks WebhookReceiver
+	// Auth signs users in and checks access tokens; nil leaves the contract's routes (all of
+	// /v1 but the document, its reference page and the webhook) unmounted.
+	Auth *auth.Service
 }
 
 type metrics struct {
@@ -60,34 +63,22 @@ func NewRouter(d Deps) http.Handler {
 	m := newMetrics(d.Registry)
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
-	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, m, http.StatusNotFound, "not_found", "no such endpoint")
+	errs := errorWriter{m: m, log: d.Log}
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		errs.writeCode(w, r, http.StatusNotFound, "not_found", "no such endpoint")
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, m, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this endpoint")
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		errs.writeCode(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed on this endpoint")
 	})
 	ops.Handlers(r, d.Registry, d.Checks)
 	if d.Webhooks != nil {
 		r.Post("/v1/webhooks/request-network", requestNetworkWebhook(d.Webhooks, m, d.Log))
 	}
+	mountDocs(r)
+	if d.Auth != nil {
+		mountV1(r, d, m)
+	}
 	return r
-}
-
-// ErrorBody is the stable error shape: {"error": {"code": "…", "message": "…"}}.
-type ErrorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-func writeError(w http.ResponseWriter, m *metrics, status int, code, msg string) {
-	var b ErrorBody
-	b.Error.Code, b.Error.Message = code, msg
-	m.errors.WithLabelValues(code).Inc()
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(b)
 }
 
 func requestIDHeader(next http.Handler) http.Handler {
@@ -131,7 +122,7 @@ func recoverer(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
 						panic(p)
 					}
 					log.Error("handler panic", "request_id", middleware.GetReqID(r.Context()), "panic", p)
-					writeError(w, m, http.StatusInternalServerError, "internal", "internal error; quote the request id when reporting it")
+					errorWriter{m: m, log: log}.writeCode(w, r, http.StatusInternalServerError, "internal", "internal error; quote the request id when reporting it")
 				}
 			}()
 			next.ServeHTTP(w, r)

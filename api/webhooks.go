@@ -42,7 +42,7 @@ func requestNetworkWebhook(rcv WebhookReceiver, m *metrics, log *slog.Logger) ht
 			if status >= 500 {
 				log.Error("webhook failed", "request_id", middleware.GetReqID(r.Context()), "err", err)
 			}
-			writeError(w, m, status, code, msg)
+			errorWriter{m: m, log: log}.writeCode(w, r, status, code, msg)
 			return
 		}
 		m.webhooks.WithLabelValues("accepted", res.Event.Event).Inc()

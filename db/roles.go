@@ -171,6 +171,16 @@ var Grants = []Grant{
 	{RoleAPI, "custodians", "SELECT"},
 	{RoleAPI, "custody_approvals", "SELECT, INSERT, UPDATE (signature, created_at)"},
 	{RoleAPI, "indexer_observations", "SELECT"},
+	// Accounts and sign-in (migration 00021, package auth): only the API touches them.
+	{RoleAPI, "users", "SELECT, INSERT, UPDATE (email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, updated_at)"},
+	{RoleAPI, "auth_identities", "SELECT, INSERT"},
+	{RoleAPI, "auth_codes", "SELECT, INSERT, UPDATE (attempts, used_at), DELETE"},
+	{RoleAPI, "auth_sessions", "SELECT, INSERT, UPDATE (last_used_at, revoked_at, revoked_reason)"},
+	{RoleAPI, "auth_refresh_tokens", "SELECT, INSERT, UPDATE (used_at), DELETE"},
+	{RoleAPI, "auth_passkeys", "SELECT, INSERT, UPDATE (credential, sign_count, last_used_at), DELETE"},
+	{RoleAPI, "auth_ceremonies", "SELECT, INSERT, UPDATE (used_at), DELETE"},
+	{RoleAPI, "auth_wallets", "SELECT, INSERT, DELETE"},
+	{RoleAPI, "auth_audit", "SELECT, INSERT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.

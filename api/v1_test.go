@@ -1,0 +1,270 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/amanat/amn/api/openapi"
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/payment"
+)
+
+// testAPI is the real router on a database of its own, working as amn_api, for tests that speak
+// HTTP to the contract's routes.
+type testAPI struct {
+	t    *testing.T
+	h    http.Handler
+	auth *auth.Service
+	logs *bytes.Buffer
+	now  time.Time // the auth clock; tests move it
+}
+
+func newTestAPI(t *testing.T) *testAPI {
+	t.Helper()
+	pool := dbtest.PoolAs(t, db.RoleAPI)
+	keys, err := auth.GenerateKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &testAPI{t: t, logs: &bytes.Buffer{}, now: time.Now().UTC()}
+	a.auth, err = auth.New(pool, auth.Config{
+		Issuer: "amn-test", Audience: "amn-test", Keys: keys, Now: func() time.Time { return a.now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wh, err := payment.NewWebhooks(pool, []byte("whsec-api-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.h = NewRouter(Deps{
+		Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: ops.NewRegistry(),
+		Webhooks: wh, Auth: a.auth,
+	})
+	return a
+}
+
+// do sends a request with an optional JSON body and bearer token.
+func (a *testAPI) do(method, path string, body any, token string) *httptest.ResponseRecorder {
+	a.t.Helper()
+	var r io.Reader
+	if body != nil {
+		raw, ok := body.(string)
+		if !ok {
+			b, err := json.Marshal(body)
+			if err != nil {
+				a.t.Fatal(err)
+			}
+			raw = string(b)
+		}
+		r = strings.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// user makes an active, verified user with roles and signs it in.
+func (a *testAPI) user(email string, roles ...auth.Role) auth.Session {
+	a.t.Helper()
+	ctx := context.Background()
+	u, err := a.auth.CreateUser(ctx, auth.NewUser{Email: email, EmailVerified: true, Roles: roles})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	s, err := a.auth.StartSession(ctx, u.ID, auth.MethodPassword, auth.Client{UserAgent: "test"})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return s
+}
+
+// errorOf decodes an error body and checks its status.
+func errorOf(t *testing.T, rec *httptest.ResponseRecorder, status int) ErrorBody {
+	t.Helper()
+	var b ErrorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != status {
+		t.Fatalf("want %d with an error body, got %d %s", status, rec.Code, rec.Body.String())
+	}
+	if b.Error.RequestID == "" || b.Error.RequestID != rec.Header().Get("X-Request-Id") {
+		t.Fatalf("error body's request id %q is not the response's %q", b.Error.RequestID, rec.Header().Get("X-Request-Id"))
+	}
+	return b
+}
+
+// TestEveryRouteIsInTheDocumentAndBack: the router serves exactly the document's operations under
+// /v1 (the operator's /healthz, /readyz and /metrics are not part of the contract).
+func TestEveryRouteIsInTheDocumentAndBack(t *testing.T) {
+	a := newTestAPI(t)
+	doc, err := openapi.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inDoc []string
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			inDoc = append(inDoc, method+" "+path)
+		}
+	}
+	var routed []string
+	err = chi.Walk(a.h.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/v1/") {
+			routed = append(routed, method+" "+route)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(inDoc)
+	slices.Sort(routed)
+	for _, r := range routed {
+		if !slices.Contains(inDoc, r) {
+			t.Errorf("%s is routed but not in the document", r)
+		}
+	}
+	for _, d := range inDoc {
+		if !slices.Contains(routed, d) {
+			t.Errorf("%s is in the document but not routed", d)
+		}
+	}
+	if len(inDoc) < 30 {
+		t.Fatalf("only %d operations in the document", len(inDoc))
+	}
+}
+
+// TestRequestsAreValidatedAgainstTheDocument: bad input gets 400 invalid_request naming each bad
+// field, never a 500, and the handler does not run.
+func TestRequestsAreValidatedAgainstTheDocument(t *testing.T) {
+	a := newTestAPI(t)
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+		fields             []string
+	}{
+		{"bad email, no password", "POST", "/v1/auth/login", map[string]any{"email": "not-an-email"}, []string{"body.email", "body.password"}},
+		{"unknown property", "POST", "/v1/auth/refresh", map[string]any{"refreshToken": "x", "admin": true}, []string{"body"}},
+		{"not JSON", "POST", "/v1/auth/refresh", `{"refreshToken":`, []string{"body"}},
+		{"wrong type", "POST", "/v1/auth/email/verify", map[string]any{"email": "a@b.co", "code": 123456}, []string{"body.code"}},
+		{"code pattern", "POST", "/v1/auth/email/verify", map[string]any{"email": "a@b.co", "code": "12345x"}, []string{"body.code"}},
+		{"oversized string", "POST", "/v1/auth/google", map[string]any{"idToken": strings.Repeat("a", 5000)}, []string{"body.idToken"}},
+		{"limit out of range", "GET", "/v1/auth/sessions?limit=1000", nil, []string{"query.limit"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			token := ""
+			if c.method == "GET" {
+				token = a.user(strings.ReplaceAll(c.name, " ", "")+"@example.com", auth.RoleBuyer).AccessToken
+			}
+			b := errorOf(t, a.do(c.method, c.path, c.body, token), http.StatusBadRequest)
+			if b.Error.Code != "invalid_request" {
+				t.Fatalf("code %q", b.Error.Code)
+			}
+			var got []string
+			for _, f := range b.Error.Fields {
+				got = append(got, f.Field)
+			}
+			for _, want := range c.fields {
+				if !slices.Contains(got, want) {
+					t.Errorf("fields %v lack %q (%s)", got, want, b.Error.Message)
+				}
+			}
+		})
+	}
+}
+
+// TestSecuredOperationsCheckTheTokenAndRoles: no token, a forged or foreign-audience token, an
+// expired one, a revoked session's and a banned user's are refused with distinct codes; a buyer
+// cannot call an admin operation.
+func TestSecuredOperationsCheckTheTokenAndRoles(t *testing.T) {
+	a := newTestAPI(t)
+	buyer := a.user("buyer@example.com", auth.RoleBuyer)
+
+	if b := errorOf(t, a.do("GET", "/v1/admin/users", nil, ""), 401); b.Error.Code != "unauthenticated" {
+		t.Fatalf("no token: %q", b.Error.Code)
+	}
+	forged := buyer.AccessToken[:len(buyer.AccessToken)-4] + "AAAA"
+	if b := errorOf(t, a.do("GET", "/v1/admin/users", nil, forged), 401); b.Error.Code != "unauthenticated" {
+		t.Fatalf("forged token: %q", b.Error.Code)
+	}
+	if b := errorOf(t, a.do("GET", "/v1/admin/users", nil, buyer.AccessToken), 403); b.Error.Code != "forbidden" {
+		t.Fatalf("buyer on an admin route: %q", b.Error.Code)
+	}
+
+	// A token signed by another key set (another deployment) is refused.
+	other := newTestAPI(t)
+	stranger := other.user("stranger@example.com", auth.RoleAdmin)
+	if b := errorOf(t, a.do("GET", "/v1/admin/users", nil, stranger.AccessToken), 401); b.Error.Code != "unauthenticated" {
+		t.Fatalf("another deployment's token: %q", b.Error.Code)
+	}
+
+	// Public operations ignore a stale Authorization header.
+	if rec := a.do("GET", "/v1/auth/jwks.json", nil, forged); rec.Code != 200 {
+		t.Fatalf("jwks with a bad token: %d", rec.Code)
+	}
+
+	a.now = a.now.Add(auth.DefaultAccessTTL + time.Minute)
+	if b := errorOf(t, a.do("GET", "/v1/admin/users", nil, buyer.AccessToken), 401); b.Error.Code != "token_expired" {
+		t.Fatalf("expired token: %q", b.Error.Code)
+	}
+}
+
+// TestJWKSVerifiesTheAccessTokens: the published keys name the key that signed a token.
+func TestJWKSVerifiesTheAccessTokens(t *testing.T) {
+	a := newTestAPI(t)
+	s := a.user("jwks@example.com", auth.RoleSeller)
+	rec := a.do("GET", "/v1/auth/jwks.json", nil, "")
+	var set struct {
+		Keys []struct{ Kid, Kty, Alg, Crv string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &set); err != nil || len(set.Keys) != 1 {
+		t.Fatalf("jwks %d %s", rec.Code, rec.Body.String())
+	}
+	header, _, _ := strings.Cut(s.AccessToken, ".")
+	if set.Keys[0].Kty != "EC" || set.Keys[0].Alg != "ES256" || set.Keys[0].Crv != "P-256" ||
+		!strings.Contains(decodeSegment(t, header), `"kid":"`+set.Keys[0].Kid+`"`) {
+		t.Fatalf("jwks %+v, token header %s", set.Keys, decodeSegment(t, header))
+	}
+}
+
+func TestOpenAPIDocumentIsServed(t *testing.T) {
+	a := newTestAPI(t)
+	rec := a.do("GET", "/v1/openapi.json", nil, "")
+	var doc struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || doc.OpenAPI != "3.0.3" || doc.Paths["/v1/auth/login"] == nil {
+		t.Fatalf("%d %.200s", rec.Code, rec.Body.String())
+	}
+}
+
+func decodeSegment(t *testing.T, seg string) string {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,64 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/auth/internal/authdb"
+)
+
+// Config is what the auth service needs besides its database.
+type Config struct {
+	// Issuer and Audience go into every access token and are checked on every request.
+	Issuer, Audience string
+	// Keys sign and verify access tokens.
+	Keys *KeySet
+	// AccessTTL bounds how long an access token works (and so how long a revoked session's token
+	// could work if the session check were skipped); RefreshTTL bounds a session without use.
+	AccessTTL, RefreshTTL time.Duration
+	// Now is the clock (tests move it); nil is time.Now.
+	Now func() time.Time
+}
+
+// Defaults for the token lifetimes.
+const (
+	DefaultAccessTTL  = 10 * time.Minute
+	DefaultRefreshTTL = 30 * 24 * time.Hour
+)
+
+// Service signs people in and checks who they are.
+type Service struct {
+	pool *pgxpool.Pool
+	q    *authdb.Queries
+	cfg  Config
+}
+
+// New returns the service; pool works as the amn_api role.
+func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
+	if cfg.Keys == nil {
+		return nil, errors.New("auth: no signing keys")
+	}
+	if cfg.Issuer == "" || cfg.Audience == "" {
+		return nil, errors.New("auth: issuer and audience are required")
+	}
+	if cfg.AccessTTL <= 0 {
+		cfg.AccessTTL = DefaultAccessTTL
+	}
+	if cfg.RefreshTTL <= 0 {
+		cfg.RefreshTTL = DefaultRefreshTTL
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{pool: pool, q: authdb.New(pool), cfg: cfg}, nil
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+// JWKS is the public keys that verify access tokens.
+func (s *Service) JWKS() any { return s.cfg.Keys.JWKS() }
+
+func wrapDB(op string, err error) error { return fmt.Errorf("auth: %s: %w", op, err) }
