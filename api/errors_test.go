@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 
+	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/payment"
 )
@@ -33,6 +35,33 @@ func TestErrorsMapByKind(t *testing.T) {
 		}
 		if status == http.StatusInternalServerError && msg == c.err.Error() {
 			t.Errorf("an internal error's details reached the client: %q", msg)
+		}
+	}
+}
+
+// TestEveryErrorCodeIsInTheDocument: the codes the API can answer are the document's ErrorCode
+// values (so the frontend can translate each), and the document lists none the API never uses.
+func TestEveryErrorCodeIsInTheDocument(t *testing.T) {
+	doc, err := openapi.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, v := range doc.Components.Schemas["ErrorCode"].Value.Enum {
+		documented = append(documented, v.(string))
+	}
+	answered := []string{"internal", "not_found", "method_not_allowed", "rate_limited"}
+	for _, c := range errorCodes {
+		answered = append(answered, c.code)
+	}
+	for _, c := range answered {
+		if !slices.Contains(documented, c) {
+			t.Errorf("the API answers %q, which the document's ErrorCode does not list", c)
+		}
+	}
+	for _, c := range documented {
+		if !slices.Contains(answered, c) {
+			t.Errorf("the document lists %q, which the API never answers", c)
 		}
 	}
 }

@@ -26,6 +26,17 @@ var (
 	ErrRefreshInvalid = kind.New(kind.Refused, "the refresh token is not valid; sign in again")
 	// ErrIdentityTaken: the outside identity or wallet belongs to another user.
 	ErrIdentityTaken = kind.New(kind.Conflict, "linked to another account")
+	// ErrPasskeyInvalid: a WebAuthn response that does not verify (wrong challenge, origin,
+	// signature, unknown credential, a sign count that went back).
+	ErrPasskeyInvalid = kind.New(kind.Refused, "the passkey response does not verify")
+	// ErrGoogleToken: a Google ID token that does not verify (signature, audience, expiry) or
+	// whose email is not verified.
+	ErrGoogleToken = kind.New(kind.Refused, "the Google ID token is not valid")
+	// ErrTelegram: Telegram data whose hash does not verify or whose auth_date is stale.
+	ErrTelegram = kind.New(kind.Refused, "the Telegram sign-in data is not valid")
+	// ErrSIWE: a Sign-In with Ethereum message or signature that does not verify (nonce, domain,
+	// chain, expiry, signer), or a nonce used before.
+	ErrSIWE = kind.New(kind.Refused, "the signed wallet message is not valid")
 	// ErrNotFound: the named session, passkey, wallet or user is not the caller's or does not exist.
 	ErrNotFound = kind.New(kind.NotFound, "not found")
 )

@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/api"
+	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/db"
@@ -228,7 +229,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 		p.runners = append(p.runners, d.run)
 	}
 
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks})
+	authSvc, err := devAuth(dir, pools.api)
+	if err != nil {
+		return err
+	}
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
@@ -472,4 +477,22 @@ func forgetPreviousDevnets(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 		return intent.RejectOpenOnChains(ctx, tx, ids, "its devnet is gone (amn dev restarted)")
 	})
+}
+
+// devAuth makes the access-token key of the local stack (dir/auth-keys.pem, as --auth-keys-file
+// would name it) and the sign-in service on the API's pool.
+func devAuth(dir string, pool *pgxpool.Pool) (*auth.Service, error) {
+	o := authOptions{KeysFile: filepath.Join(dir, "auth-keys.pem"), Issuer: "amn", Audience: "amn-api", AccessTTL: auth.DefaultAccessTTL}
+	keys, err := auth.GenerateKeys()
+	if err != nil {
+		return nil, err
+	}
+	pem, err := keys.MarshalPEM()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(o.KeysFile, pem, 0o600); err != nil {
+		return nil, err
+	}
+	return o.newAuth(pool)
 }

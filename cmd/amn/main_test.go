@@ -23,6 +23,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/db/dbtest"
 )
@@ -35,6 +36,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	amnBin = filepath.Join(dir, "amn")
+	if testAuthKeysFile, err = writeAuthKeys(dir); err != nil {
+		panic(err)
+	}
 	build := exec.Command("go", "build", "-o", amnBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -65,8 +69,25 @@ func run(t *testing.T, env []string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// testAuthKeysFile signs the access tokens of every `amn api` the tests start.
+var testAuthKeysFile string
+
+func writeAuthKeys(dir string) (string, error) {
+	keys, err := auth.GenerateKeys()
+	if err != nil {
+		return "", err
+	}
+	pem, err := keys.MarshalPEM()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "auth-keys.pem")
+	return path, os.WriteFile(path, pem, 0o600)
+}
+
+// cleanEnv is the test's environment without AMN_ settings, but for the access-token keys.
 func cleanEnv() []string {
-	var env []string
+	env := []string{"AMN_AUTH_KEYS_FILE=" + testAuthKeysFile}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AMN_") {
 			env = append(env, kv)
@@ -144,6 +165,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"unreachable redis", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=redis://:s3cret@127.0.0.1:1/0"}, []string{"api"}, "redis at redis://:xxxxx@127.0.0.1:1/0 unreachable"},
 		{"unreachable chain", []string{"AMN_DATABASE_URL=" + good}, []string{"indexer", "--chain", "eth", "--rpc-url", "http://127.0.0.1:1"}, "chain eth at http://127.0.0.1:1"},
 		{"listen address taken", []string{"AMN_DATABASE_URL=" + good}, []string{"signer", "--listen", busy.Addr().String()}, "address already in use"},
+		{"missing auth keys", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_AUTH_KEYS_FILE="}, []string{"api"}, "--auth-keys-file (AMN_AUTH_KEYS_FILE) is required"},
+		{"auth keys not a key", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_AUTH_KEYS_FILE=/etc/hostname"}, []string{"api"}, "--auth-keys-file: auth keys: no PEM private key found"},
 		{"migrate without database", nil, []string{"migrate", "up"}, "--database-url (AMN_DATABASE_URL) is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,13 +27,17 @@ type apiOptions struct {
 	commonOptions
 	RedisURL        string
 	RNWebhookSecret string
+	Auth            authOptions
 }
 
 func (o *apiOptions) Validate() error {
 	if err := o.Common.Validate(); err != nil {
 		return err
 	}
-	return config.ValidateRedisURL("redis-url", o.RedisURL)
+	if err := config.ValidateRedisURL("redis-url", o.RedisURL); err != nil {
+		return err
+	}
+	return o.Auth.Validate()
 }
 
 func newAPICmd() *cobra.Command {
@@ -56,6 +60,7 @@ func newAPICmd() *cobra.Command {
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret; empty leaves /v1/webhooks/request-network unmounted")
+	o.Auth.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -68,7 +73,11 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
 		return err
 	}
-	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks}
+	authSvc, err := o.Auth.newAuth(p.pool)
+	if err != nil {
+		return err
+	}
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
