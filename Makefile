@@ -45,10 +45,11 @@ lint: setup
 ## generate: regenerate everything generated (bindings, queries); commit the result.
 generate: setup
 	go generate ./...
+	node_modules/.bin/openapi-typescript api/openapi/openapi.yaml -o clients/typescript/openapi.d.ts --silent
 
 # What `make generate` writes: contract bindings (abigen), the API's Go types and routes
-# (oapi-codegen), sign-in's queries (sqlc).
-GENERATED := bindings api/openapi/openapi.gen.go auth/internal/authdb
+# (oapi-codegen), sign-in's queries (sqlc), the frontend's TypeScript types (openapi-typescript).
+GENERATED := bindings api/openapi/openapi.gen.go auth/internal/authdb clients/typescript/openapi.d.ts
 
 ## check-generated: fails when committed generated code differs from what `make generate` makes.
 check-generated: generate

@@ -29,6 +29,8 @@ type Deps struct {
 	// Auth signs users in and checks access tokens; nil leaves the contract's routes (all of
 	// /v1 but the document, its reference page and the webhook) unmounted.
 	Auth *auth.Service
+	// DocsDir holds the reference page's renderer (DefaultDocsDir when empty).
+	DocsDir string
 }
 
 type metrics struct {
@@ -74,7 +76,7 @@ func NewRouter(d Deps) http.Handler {
 	if d.Webhooks != nil {
 		r.Post("/v1/webhooks/request-network", requestNetworkWebhook(d.Webhooks, m, d.Log))
 	}
-	mountDocs(r)
+	mountDocs(r, d.DocsDir, errs)
 	if d.Auth != nil {
 		mountV1(r, d, m)
 	}

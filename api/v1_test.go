@@ -54,7 +54,7 @@ func newTestAPI(t *testing.T) *testAPI {
 	}
 	a.h = NewRouter(Deps{
 		Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: ops.NewRegistry(),
-		Webhooks: wh, Auth: a.auth,
+		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir,
 	})
 	return a
 }
@@ -267,4 +267,25 @@ func decodeSegment(t *testing.T, seg string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestReferencePageIsServedFromOurOwnFiles: /v1/docs loads its renderer from this server only, and
+// only the listed file is served from the renderer's directory.
+func TestReferencePageIsServedFromOurOwnFiles(t *testing.T) {
+	a := newTestAPI(t)
+	rec := a.do("GET", "/v1/docs", nil, "")
+	page := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(page, `<script src="/v1/docs/redoc.standalone.js">`) ||
+		!strings.Contains(page, `spec-url="/v1/openapi.json"`) || strings.Contains(page, "://") {
+		t.Fatalf("docs page %d:\n%s", rec.Code, page)
+	}
+	rec = a.do("GET", "/v1/docs/redoc.standalone.js", nil, "")
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/javascript" || rec.Body.Len() < 100_000 {
+		t.Fatalf("renderer: %d %s, %d bytes", rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len())
+	}
+	for _, p := range []string{"/v1/docs/redoc.standalone.js.map", "/v1/docs/..%2F..%2Fpackage.json", "/v1/docs/LICENSE"} {
+		if rec := a.do("GET", p, nil, ""); rec.Code != 404 {
+			t.Errorf("%s: %d", p, rec.Code)
+		}
+	}
 }

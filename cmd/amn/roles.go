@@ -27,6 +27,7 @@ type apiOptions struct {
 	commonOptions
 	RedisURL        string
 	RNWebhookSecret string
+	DocsDir         string
 	Auth            authOptions
 }
 
@@ -60,6 +61,7 @@ func newAPICmd() *cobra.Command {
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret; empty leaves /v1/webhooks/request-network unmounted")
+	cmd.Flags().StringVar(&o.DocsDir, "docs-dir", api.DefaultDocsDir, "directory of the /v1/docs page's renderer (Redoc's bundles, from npm ci)")
 	o.Auth.addFlags(cmd.Flags())
 	return cmd
 }
@@ -77,7 +79,7 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc}
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, DocsDir: o.DocsDir}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
