@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"os"
@@ -113,60 +114,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if !o.Verbose { // the deal's story, not the job queue's routine
 		p.queueLog = ops.AtLeast(p.log, slog.LevelWarn)
 	}
-
-	if err := db.CreateDatabaseIfMissing(ctx, o.DatabaseURL); err != nil {
-		return badInput(err)
-	}
-	// The owner migrates and resets the database; every component works as its own role.
-	p.ownerLogin = true
-	if err := p.openDB(ctx, o.DatabaseURL, db.Owner); err != nil {
-		return err
-	}
-	mig, err := db.NewMigrator(p.pool)
+	pools, err := p.devDatabase(ctx, o.DatabaseURL)
 	if err != nil {
 		return err
 	}
-	applied, err := mig.Up(ctx)
-	if err != nil {
-		return err
-	}
-	p.log.Info("migrations applied", "count", len(applied))
-	pools, err := p.openDevPools(ctx, o.DatabaseURL)
-	if err != nil {
-		return err
-	}
-
-	redisURL := o.RedisURL
-	if redisURL == "" {
-		mr, err := miniredis.Run()
-		if err != nil {
-			return err
-		}
-		p.closers = append(p.closers, mr.Close)
-		redisURL = "redis://" + mr.Addr() + "/0"
-		fmt.Fprintf(out, "redis     %s (in-process miniredis; set --redis-url to use a server)\n", redisURL)
-	} else {
-		fmt.Fprintf(out, "redis     %s\n", config.MaskURL(redisURL))
-	}
-	if _, err := p.openRedis(ctx, redisURL); err != nil {
-		return err
-	}
-
-	if err := forgetPreviousDevnets(ctx, p.pool); err != nil {
-		return err
-	}
-
-	nodes, err := startChains(ctx, o.AnvilBasePort, o.BlockTime)
-	for _, n := range nodes {
-		p.closers = append(p.closers, n.Stop)
-	}
-	if err != nil {
-		return badInput(err)
-	}
-	fixtures, err := deployFixtures(ctx, nodes)
-	for _, f := range fixtures {
-		p.closers = append(p.closers, f.Close)
-	}
+	redisURL, err := p.devRedis(ctx, out, o.RedisURL)
 	if err != nil {
 		return err
 	}
@@ -175,66 +127,146 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return err
 	}
 	p.closers = append(p.closers, func() { _ = os.RemoveAll(dir) })
-	// The signer's gas tank, made first so that the chain config can name it: the indexers must
-	// not take its top-ups of deposit addresses for payments.
-	op, err := crypto.GenerateKey()
+	st, err := p.devChains(ctx, out, o, dir, pools)
 	if err != nil {
 		return err
 	}
-	// It is each escrow's arbiter too: the signer freezes the escrows of disputed payments.
-	for _, f := range fixtures {
-		if err := f.SetArbiter(ctx, devnet.Account{Address: crypto.PubkeyToAddress(op.PublicKey), Key: op}); err != nil {
-			return err
-		}
-	}
-	reg, err := devRegistry(dir, nodes, fixtures, o.BlockTime, crypto.PubkeyToAddress(op.PublicKey))
+	keys, err := p.startDevSigner(ctx, o, dir, st.reg, st.fixtures, st.operator, pools.signer)
 	if err != nil {
 		return err
 	}
-	for i, c := range chain.Mainnets {
-		cfg, err := reg.Get(c.Key)
-		if err != nil {
-			return err
-		}
-		// As `amn indexer` runs it; its head tracker is the chain's readiness check.
-		if err := p.runIndexer(ctx, cfg, pools.indexer); err != nil {
-			return err
-		}
-		a := fixtures[i].Addresses
-		fmt.Fprintf(out, "chain     %-8s id %-4d %s (anvil pid %d)\n", c.Key, c.ID, nodes[i].URL, nodes[i].Pid())
-		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
-		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), fixtures[i].Threshold, len(fixtures[i].Custodians))
-	}
-	keys, err := p.startDevSigner(ctx, o, dir, reg, fixtures, op, pools.signer)
-	if err != nil {
+	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker); err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, reg, pools.worker); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "postgres  %s (migrated by the owner; roles: api %s, indexer %s, worker %s, signer %s)\n", db.Redact(o.DatabaseURL),
-		db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleSigner)
-	fmt.Fprintf(out, "indexer   eth, bsc, polygon (chain config %s; credits at the finalized block, depth ≥ %d)\n", filepath.Join(dir, "chains.json"), devDepthFloor)
-	fmt.Fprintf(out, "signer    operator (gas tank) %s, xpub %s… (devnet mnemonic; keys in %s)\n", keys.OperatorAddress().Hex(), keys.Ring.Xpub()[:24], filepath.Join(dir, "keys"))
-	fmt.Fprintln(out, "worker    River: payment_sweep → sweep intents, signer_follow, expiry")
-	fmt.Fprintf(out, "api       http://%s  (/healthz /readyz /metrics)\n", o.Listen)
-	fmt.Fprintf(out, "doctor    amn doctor --database-url '%s' --redis-url %s --chain-config %s --xpub %s\n",
-		db.Redact(o.DatabaseURL), config.MaskURL(redisURL), filepath.Join(dir, "chains.json"), keys.Ring.Xpub())
-	fmt.Fprintln(out, "Ctrl-C stops everything.")
+	printDevStack(out, o, dir, redisURL, keys)
 	if !o.NoDeal {
-		d, err := newDevDeal(p, out, fixtures[1], reg, keys, pools)
+		d, err := newDevDeal(p, out, st.fixtures[1], st.reg, keys, pools)
 		if err != nil {
 			return err
 		}
 		p.runners = append(p.runners, d.run)
 	}
-
 	authSvc, err := devAuth(dir, pools.api)
 	if err != nil {
 		return err
 	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
+}
+
+// devDatabase creates and migrates the database as its owner, forgets the chains of earlier runs,
+// and opens a pool per component, each working as its own role.
+func (p *process) devDatabase(ctx context.Context, url string) (devPools, error) {
+	if err := db.CreateDatabaseIfMissing(ctx, url); err != nil {
+		return devPools{}, badInput(err)
+	}
+	p.ownerLogin = true
+	if err := p.openDB(ctx, url, db.Owner); err != nil {
+		return devPools{}, err
+	}
+	mig, err := db.NewMigrator(p.pool)
+	if err != nil {
+		return devPools{}, err
+	}
+	applied, err := mig.Up(ctx)
+	if err != nil {
+		return devPools{}, err
+	}
+	p.log.Info("migrations applied", "count", len(applied))
+	pools, err := p.openDevPools(ctx, url)
+	if err != nil {
+		return devPools{}, err
+	}
+	return pools, forgetPreviousDevnets(ctx, p.pool)
+}
+
+// devRedis connects to url, or starts an in-process miniredis when url is empty; it returns the
+// URL in use.
+func (p *process) devRedis(ctx context.Context, out io.Writer, url string) (string, error) {
+	if url == "" {
+		mr, err := miniredis.Run()
+		if err != nil {
+			return "", err
+		}
+		p.closers = append(p.closers, mr.Close)
+		url = "redis://" + mr.Addr() + "/0"
+		fmt.Fprintf(out, "redis     %s (in-process miniredis; set --redis-url to use a server)\n", url)
+	} else {
+		fmt.Fprintf(out, "redis     %s\n", config.MaskURL(url))
+	}
+	_, err := p.openRedis(ctx, url)
+	return url, err
+}
+
+// devStack is what devChains made: the chains' fixtures, their registry, and the signer's
+// operator key (the gas tank, and each escrow's arbiter).
+type devStack struct {
+	fixtures []*devnet.Fixture
+	reg      *chain.Registry
+	operator *ecdsa.PrivateKey
+}
+
+// devChains starts the three anvil chains with their contracts, writes their chain config to
+// dir, and runs an indexer on each.
+func (p *process) devChains(ctx context.Context, out io.Writer, o *devOptions, dir string, pools devPools) (devStack, error) {
+	var st devStack
+	nodes, err := startChains(ctx, o.AnvilBasePort, o.BlockTime)
+	for _, n := range nodes {
+		p.closers = append(p.closers, n.Stop)
+	}
+	if err != nil {
+		return st, badInput(err)
+	}
+	st.fixtures, err = deployFixtures(ctx, nodes)
+	for _, f := range st.fixtures {
+		p.closers = append(p.closers, f.Close)
+	}
+	if err != nil {
+		return st, err
+	}
+	// The signer's gas tank, made first so that the chain config can name it: the indexers must
+	// not take its top-ups of deposit addresses for payments. It is each escrow's arbiter too: the
+	// signer freezes the escrows of disputed payments.
+	if st.operator, err = crypto.GenerateKey(); err != nil {
+		return st, err
+	}
+	opAddr := crypto.PubkeyToAddress(st.operator.PublicKey)
+	for _, f := range st.fixtures {
+		if err := f.SetArbiter(ctx, devnet.Account{Address: opAddr, Key: st.operator}); err != nil {
+			return st, err
+		}
+	}
+	if st.reg, err = devRegistry(dir, nodes, st.fixtures, o.BlockTime, opAddr); err != nil {
+		return st, err
+	}
+	for i, c := range chain.Mainnets {
+		cfg, err := st.reg.Get(c.Key)
+		if err != nil {
+			return st, err
+		}
+		// As `amn indexer` runs it; its head tracker is the chain's readiness check.
+		if err := p.runIndexer(ctx, cfg, pools.indexer); err != nil {
+			return st, err
+		}
+		a := st.fixtures[i].Addresses
+		fmt.Fprintf(out, "chain     %-8s id %-4d %s (anvil pid %d)\n", c.Key, c.ID, nodes[i].URL, nodes[i].Pid())
+		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
+		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), st.fixtures[i].Threshold, len(st.fixtures[i].Custodians))
+	}
+	return st, nil
+}
+
+// printDevStack tells where each part of the stack is.
+func printDevStack(out io.Writer, o *devOptions, dir, redisURL string, keys *keystore.Keys) {
+	fmt.Fprintf(out, "postgres  %s (migrated by the owner; roles: api %s, indexer %s, worker %s, signer %s)\n", db.Redact(o.DatabaseURL),
+		db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleSigner)
+	fmt.Fprintf(out, "indexer   eth, bsc, polygon (chain config %s; credits at the finalized block, depth ≥ %d)\n", filepath.Join(dir, "chains.json"), devDepthFloor)
+	fmt.Fprintf(out, "signer    operator (gas tank) %s, xpub %s… (devnet mnemonic; keys in %s)\n", keys.OperatorAddress().Hex(), keys.Ring.Xpub()[:24], filepath.Join(dir, "keys"))
+	fmt.Fprintln(out, "worker    River: payment_sweep → sweep intents, signer_follow, expiry")
+	fmt.Fprintf(out, "api       http://%s  (/healthz /readyz /metrics, /v1/docs)\n", o.Listen)
+	fmt.Fprintf(out, "doctor    amn doctor --database-url '%s' --redis-url %s --chain-config %s --xpub %s\n",
+		db.Redact(o.DatabaseURL), config.MaskURL(redisURL), filepath.Join(dir, "chains.json"), keys.Ring.Xpub())
+	fmt.Fprintln(out, "Ctrl-C stops everything.")
 }
 
 // devPools are the pools of amn dev's components, each working as the role of the process it
