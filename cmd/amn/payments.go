@@ -297,37 +297,12 @@ hex. The payment then prints the checkout its buyer signs (see amn payments chec
 			if err := c.Validate(); err != nil {
 				return badInput(err)
 			}
-			ch, _ := chain.Lookup(c.Chain)
-			units := func(flag, s string) (*big.Int, error) {
-				if s == "" {
-					return nil, nil
-				}
-				v, err := payment.ParseUnits(s, c.Decimals)
-				if err != nil {
-					return nil, badInput(fmt.Errorf("--%s: %v", flag, err))
-				}
-				return v, nil
-			}
-			amount, err := units("amount", c.Amount)
+			n, err := c.newPayment()
 			if err != nil {
 				return err
-			}
-			fee, err := units("fee", c.Fee)
-			if err != nil {
-				return err
-			}
-			commission, err := units("commission", c.Commission)
-			if err != nil {
-				return err
-			}
-			n := payment.NewPayment{
-				BuyerRef: c.Buyer, OfferRef: c.Offer, SellerAddress: common.HexToAddress(c.Seller),
-				ChainID: ch.ID, ChainKey: ch.Key, Token: common.HexToAddress(c.Token), TokenSymbol: c.Symbol,
-				Decimals: c.Decimals, Amount: amount, Fee: fee, Commission: commission,
-				RequestID: c.RequestID, Salt: c.Salt, TTL: c.TTL,
 			}
 			if c.TypedData {
-				if amount == nil {
+				if n.Amount == nil {
 					return badInput(fmt.Errorf("--amount is required"))
 				}
 				req, err := payment.SigningRequest(n.Offer().TypedData())
@@ -338,9 +313,6 @@ hex. The payment then prints the checkout its buyer signs (see amn payments chec
 			}
 			if n.SellerSignature, err = readSignature("seller-signature", c.SellerSignature); err != nil {
 				return badInput(err)
-			}
-			if c.FeeAddress != "" {
-				n.FeeAddress = common.HexToAddress(c.FeeAddress)
 			}
 			ctx := cmd.Context()
 			pool, err := o.open(ctx, cmd)
@@ -356,14 +328,7 @@ hex. The payment then prints the checkout its buyer signs (see amn payments chec
 			if o.JSON {
 				return printJSON(cmd.OutOrStdout(), p)
 			}
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "created payment %s: pay %s %s to %s (reference %s) by %s\n",
-				p.ID, payment.FormatUnits(p.Amount, p.Decimals), c.Symbol, p.Deposit.Hex(), p.Reference, p.ExpiresAt.Format(time.RFC3339))
-			req, err := payment.SigningRequest(p.CheckoutTerms().TypedData())
-			if err != nil {
-				return err
-			}
-			return printCheckoutRequest(out, p, req)
+			return printCreated(cmd.OutOrStdout(), p, c.Symbol)
 		},
 	}
 	f := cmd.Flags()
@@ -385,6 +350,43 @@ hex. The payment then prints the checkout its buyer signs (see amn payments chec
 	f.StringVar(&c.Salt, "salt", "", "Request Network salt")
 	f.DurationVar(&c.TTL, "ttl", time.Hour, "time until the payment expires")
 	return cmd
+}
+
+// newPayment reads the flags' amounts (token units) into the payment to create.
+func (c *createOptions) newPayment() (payment.NewPayment, error) {
+	ch, _ := chain.Lookup(c.Chain)
+	var amounts [3]*big.Int
+	for i, a := range []struct{ flag, value string }{{"amount", c.Amount}, {"fee", c.Fee}, {"commission", c.Commission}} {
+		if a.value == "" {
+			continue
+		}
+		v, err := payment.ParseUnits(a.value, c.Decimals)
+		if err != nil {
+			return payment.NewPayment{}, badInput(fmt.Errorf("--%s: %v", a.flag, err))
+		}
+		amounts[i] = v
+	}
+	n := payment.NewPayment{
+		BuyerRef: c.Buyer, OfferRef: c.Offer, SellerAddress: common.HexToAddress(c.Seller),
+		ChainID: ch.ID, ChainKey: ch.Key, Token: common.HexToAddress(c.Token), TokenSymbol: c.Symbol,
+		Decimals: c.Decimals, Amount: amounts[0], Fee: amounts[1], Commission: amounts[2],
+		RequestID: c.RequestID, Salt: c.Salt, TTL: c.TTL,
+	}
+	if c.FeeAddress != "" {
+		n.FeeAddress = common.HexToAddress(c.FeeAddress)
+	}
+	return n, nil
+}
+
+// printCreated tells what to pay where, and prints the checkout the buyer signs.
+func printCreated(out io.Writer, p *payment.Payment, symbol string) error {
+	fmt.Fprintf(out, "created payment %s: pay %s %s to %s (reference %s) by %s\n",
+		p.ID, payment.FormatUnits(p.Amount, p.Decimals), symbol, p.Deposit.Hex(), p.Reference, p.ExpiresAt.Format(time.RFC3339))
+	req, err := payment.SigningRequest(p.CheckoutTerms().TypedData())
+	if err != nil {
+		return err
+	}
+	return printCheckoutRequest(out, p, req)
 }
 
 func newPaymentsCheckoutCmd(o *dbOptions) *cobra.Command {
