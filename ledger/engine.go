@@ -145,87 +145,112 @@ func (e *engine) apply(i int, t Transfer) (Transfer, bool, error) {
 		}
 		return ex, true, nil
 	}
-
-	amount := t.Amount
-	var released *big.Int // the pending amount a post or void releases
-	resolution := StatePosted
+	released, resolution := (*big.Int)(nil), StatePosted // what a post or void releases, and how it ends the pending one
 	if t.Flags.resolves() {
-		if p == nil {
-			return fail(ID{}, ErrPendingNotFound)
-		}
-		switch p.state {
-		case StateOpen:
-		case StateExpired:
-			return fail(ID{}, ErrPendingExpired)
-		default:
-			return fail(ID{}, ErrAlreadyResolved)
-		}
-		if (t.DebitAccountID != p.t.DebitAccountID) || t.CreditAccountID != p.t.CreditAccountID ||
-			t.Ledger != p.t.Ledger || t.Code != p.t.Code {
-			return fail(ID{}, ErrPendingMismatch)
-		}
-		expired := !p.t.ExpiresAt.IsZero() && !e.now.Before(p.t.ExpiresAt)
-		if !e.expireBy.IsZero() {
-			if t.Flags&VoidPending == 0 || p.t.ExpiresAt.IsZero() || p.t.ExpiresAt.After(e.expireBy) {
-				return fail(ID{}, invalid("pending transfer %s has not expired", p.t.ID))
-			}
-			resolution = StateExpired
-		} else if expired {
-			return fail(ID{}, ErrPendingExpired)
-		}
-		released = p.t.Amount
-		switch {
-		case t.Flags&VoidPending != 0:
-			if amount.Cmp(released) != 0 {
-				return fail(ID{}, invalid("a void releases the whole pending amount %s, not %s", released, amount))
-			}
-			if resolution != StateExpired {
-				resolution = StateVoided
-			}
-		case amount.Cmp(released) > 0:
-			return fail(ID{}, ErrExceedsPending)
+		var err error
+		if released, resolution, err = e.resolution(t, p); err != nil {
+			return fail(ID{}, err)
 		}
 	}
-
-	dr, cr := e.accounts[t.DebitAccountID], e.accounts[t.CreditAccountID]
-	if dr == nil {
-		return fail(t.DebitAccountID, ErrAccountNotFound)
+	dr, cr, account, err := e.parties(&t)
+	if err != nil {
+		return fail(account, err)
 	}
-	if cr == nil {
-		return fail(t.CreditAccountID, ErrAccountNotFound)
-	}
-	if dr.ledger != cr.ledger {
-		return fail(t.CreditAccountID, ErrLedgerMismatch)
-	}
-	if t.Ledger == "" {
-		t.Ledger = dr.ledger
-	} else if t.Ledger != dr.ledger {
-		return fail(t.DebitAccountID, ErrLedgerMismatch)
-	}
-
-	neg := func(x *big.Int) *big.Int { return new(big.Int).Neg(x) }
-	switch {
-	case t.Flags&Pending != 0:
-		e.move(dr, FieldDebitsPending, amount, t.ID)
-		e.move(cr, FieldCreditsPending, amount, t.ID)
-	case t.Flags&PostPending != 0:
-		e.move(dr, FieldDebitsPending, neg(released), t.ID)
-		e.move(dr, FieldDebitsPosted, amount, t.ID)
-		e.move(cr, FieldCreditsPending, neg(released), t.ID)
-		e.move(cr, FieldCreditsPosted, amount, t.ID)
-	case t.Flags&VoidPending != 0:
-		e.move(dr, FieldDebitsPending, neg(released), t.ID)
-		e.move(cr, FieldCreditsPending, neg(released), t.ID)
-	default:
-		e.move(dr, FieldDebitsPosted, amount, t.ID)
-		e.move(cr, FieldCreditsPosted, amount, t.ID)
-	}
+	e.moveBalances(t, dr, cr, released)
 	for _, a := range [2]*acctState{dr, cr} {
 		if err := a.limits(&e.sum); err != nil {
 			return fail(a.id, err)
 		}
 	}
+	return e.keep(t, p, resolution), false, nil
+}
 
+// resolution checks that t may post or void the pending transfer p, and returns the amount it
+// releases and the state it leaves p in.
+func (e *engine) resolution(t Transfer, p *pendingRec) (*big.Int, PendingState, error) {
+	if p == nil {
+		return nil, "", ErrPendingNotFound
+	}
+	switch p.state {
+	case StateOpen:
+	case StateExpired:
+		return nil, "", ErrPendingExpired
+	default:
+		return nil, "", ErrAlreadyResolved
+	}
+	if (t.DebitAccountID != p.t.DebitAccountID) || t.CreditAccountID != p.t.CreditAccountID ||
+		t.Ledger != p.t.Ledger || t.Code != p.t.Code {
+		return nil, "", ErrPendingMismatch
+	}
+	resolution := StatePosted
+	expired := !p.t.ExpiresAt.IsZero() && !e.now.Before(p.t.ExpiresAt)
+	if !e.expireBy.IsZero() {
+		if t.Flags&VoidPending == 0 || p.t.ExpiresAt.IsZero() || p.t.ExpiresAt.After(e.expireBy) {
+			return nil, "", invalid("pending transfer %s has not expired", p.t.ID)
+		}
+		resolution = StateExpired
+	} else if expired {
+		return nil, "", ErrPendingExpired
+	}
+	released := p.t.Amount
+	switch {
+	case t.Flags&VoidPending != 0:
+		if t.Amount.Cmp(released) != 0 {
+			return nil, "", invalid("a void releases the whole pending amount %s, not %s", released, t.Amount)
+		}
+		if resolution != StateExpired {
+			resolution = StateVoided
+		}
+	case t.Amount.Cmp(released) > 0:
+		return nil, "", ErrExceedsPending
+	}
+	return released, resolution, nil
+}
+
+// parties returns t's two accounts, which must exist and share t's ledger (filled in when t names
+// none); on error, the account at fault.
+func (e *engine) parties(t *Transfer) (dr, cr *acctState, _ ID, _ error) {
+	dr, cr = e.accounts[t.DebitAccountID], e.accounts[t.CreditAccountID]
+	switch {
+	case dr == nil:
+		return nil, nil, t.DebitAccountID, ErrAccountNotFound
+	case cr == nil:
+		return nil, nil, t.CreditAccountID, ErrAccountNotFound
+	case dr.ledger != cr.ledger:
+		return nil, nil, t.CreditAccountID, ErrLedgerMismatch
+	case t.Ledger == "":
+		t.Ledger = dr.ledger
+	case t.Ledger != dr.ledger:
+		return nil, nil, t.DebitAccountID, ErrLedgerMismatch
+	}
+	return dr, cr, ID{}, nil
+}
+
+// moveBalances moves t's amount between the balances its flags name: pending, posted, or from
+// pending (released) to posted.
+func (e *engine) moveBalances(t Transfer, dr, cr *acctState, released *big.Int) {
+	neg := func(x *big.Int) *big.Int { return new(big.Int).Neg(x) }
+	switch {
+	case t.Flags&Pending != 0:
+		e.move(dr, FieldDebitsPending, t.Amount, t.ID)
+		e.move(cr, FieldCreditsPending, t.Amount, t.ID)
+	case t.Flags&PostPending != 0:
+		e.move(dr, FieldDebitsPending, neg(released), t.ID)
+		e.move(dr, FieldDebitsPosted, t.Amount, t.ID)
+		e.move(cr, FieldCreditsPending, neg(released), t.ID)
+		e.move(cr, FieldCreditsPosted, t.Amount, t.ID)
+	case t.Flags&VoidPending != 0:
+		e.move(dr, FieldDebitsPending, neg(released), t.ID)
+		e.move(cr, FieldCreditsPending, neg(released), t.ID)
+	default:
+		e.move(dr, FieldDebitsPosted, t.Amount, t.ID)
+		e.move(cr, FieldCreditsPosted, t.Amount, t.ID)
+	}
+}
+
+// keep records the applied transfer t (and what it did to the pending transfer p it resolves), so
+// that a later transfer of the batch sees it and a failed batch can undo it.
+func (e *engine) keep(t Transfer, p *pendingRec, resolution PendingState) Transfer {
 	t.CreatedAt = e.now
 	t.State = ""
 	if t.Flags&Pending != 0 {
@@ -243,7 +268,7 @@ func (e *engine) apply(i int, t Transfer) (Transfer, bool, error) {
 	e.existing[t.ID] = t
 	e.undo = append(e.undo, undoStep{transfer: t.ID, created: t.Flags&Pending != 0})
 	e.transfers = append(e.transfers, t)
-	return t, false, nil
+	return t
 }
 
 // move changes one balance and records the entry.
