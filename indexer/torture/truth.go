@@ -172,54 +172,95 @@ type obsKey struct {
 //     deposit account in the ledger holds exactly the credits, posted, with nothing pending;
 //   - the ledger's own check passes.
 func (r *round) compare(ctx context.Context, chains []*chainRun) error {
+	exp, err := r.expected(ctx, chains)
+	if err != nil {
+		return err
+	}
+	got, byTx, err := r.recorded(ctx, exp.chains)
+	if err != nil {
+		return err
+	}
+	for k := range exp.unwatched {
+		if byTx[k] {
+			r.differ("chain %d tx %s: money to an address that is no deposit was recorded", k.chain, k.tx.Hex())
+		}
+	}
+	credited, lateExceptions := r.matchDeposits(exp, got)
+	if err := r.checkPayments(ctx, credited, lateExceptions); err != nil {
+		return err
+	}
+	if v, err := ledger.Check(ctx, r.cfg.DB); err != nil {
+		return err
+	} else if v != nil {
+		r.differ("ledger check: %v", v)
+	}
+	return nil
+}
+
+// expectation is what the final chains say the books must hold: per (chain, payment, tx), the
+// amount moved to the payment's deposit address and how it must be booked.
+type expectation struct {
+	amount    map[obsKey]*big.Int
+	credit    map[obsKey]bool // a credit expected (else an exception)
+	proxied   map[obsKey]bool
+	native    map[obsKey]bool
+	unwatched map[obsKey]bool // transfers to addresses that are no deposit: must not be recorded
+	chains    []uint64
+}
+
+// expected reads the truth from the final chains.
+func (r *round) expected(ctx context.Context, chains []*chainRun) (expectation, error) {
 	byDeposit := map[common.Address]*made{}
 	isDeposit := map[common.Address]bool{}
 	for _, m := range r.payments {
 		byDeposit[m.p.Deposit] = m
 		isDeposit[m.p.Deposit] = true
 	}
-	expect := map[obsKey]*big.Int{}
-	credit := map[obsKey]bool{} // a credit expected (else an exception)
-	proxied := map[obsKey]bool{}
-	native := map[obsKey]bool{}
-	unwatched := map[obsKey]bool{}
-	ids := make([]uint64, 0, len(chains))
+	e := expectation{amount: map[obsKey]*big.Int{}, credit: map[obsKey]bool{}, proxied: map[obsKey]bool{},
+		native: map[obsKey]bool{}, unwatched: map[obsKey]bool{}}
 	for _, c := range chains {
-		ids = append(ids, c.id)
+		e.chains = append(e.chains, c.id)
 		ds, err := c.truth(ctx, isDeposit)
 		if err != nil {
-			return err
+			return e, err
 		}
 		for _, d := range ds {
 			m := byDeposit[d.to]
 			if m == nil {
 				if d.to != c.f.FeeRecipient.Address && !isPayer(c, d.to) {
-					unwatched[obsKey{d.chain, "", d.tx}] = true
+					e.unwatched[obsKey{d.chain, "", d.tx}] = true
 				}
 				continue
 			}
 			k := obsKey{d.chain, m.p.ID.String(), d.tx}
-			if expect[k] == nil {
-				expect[k] = new(big.Int)
+			if e.amount[k] == nil {
+				e.amount[k] = new(big.Int)
 			}
-			expect[k].Add(expect[k], d.amount)
-			credit[k] = d.chain == m.p.ChainID && d.token == m.p.Token
-			proxied[k] = d.proxy
-			native[k] = d.token == chain.NativeToken
+			e.amount[k].Add(e.amount[k], d.amount)
+			e.credit[k] = d.chain == m.p.ChainID && d.token == m.p.Token
+			e.proxied[k] = d.proxy
+			e.native[k] = d.token == chain.NativeToken
 		}
 	}
-	rows, err := r.cfg.DB.Query(ctx, sqlObservations, ids)
+	return e, nil
+}
+
+// recorded reads what the indexer recorded on the chains: amounts by state per (chain, payment,
+// tx), and which transactions it recorded at all. An observation neither credited nor an
+// exception at the end is a difference.
+func (r *round) recorded(ctx context.Context, chains []uint64) (map[obsKey]map[string]*big.Int, map[obsKey]bool, error) {
+	rows, err := r.cfg.DB.Query(ctx, sqlObservations, chains)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	defer rows.Close()
 	got := map[obsKey]map[string]*big.Int{}
 	byTx := map[obsKey]bool{}
 	for rows.Next() {
 		var chainID, logIndex, block uint64
 		var blockHash, txHash, kind, pid, state, amount, note string
 		if err := rows.Scan(&chainID, &blockHash, &txHash, &logIndex, &block, &kind, &pid, &state, &amount, &note); err != nil {
-			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		k := obsKey{chainID, pid, common.HexToHash(txHash)}
 		byTx[obsKey{chainID, "", k.tx}] = true
@@ -235,48 +276,47 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 			r.differ("chain %d payment %s tx %s: observation %s (%s, block %d %s) is %s at the end: %s", chainID, pid, txHash, kind, amount, block, blockHash, state, note)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for k := range unwatched {
-		if byTx[k] {
-			r.differ("chain %d tx %s: money to an address that is no deposit was recorded", k.chain, k.tx.Hex())
-		}
-	}
+	return got, byTx, rows.Err()
+}
+
+// matchDeposits holds each expected deposit against what was recorded (got loses what it
+// matches; what is left was recorded without a transfer on the final chain). It returns the
+// amount credited per payment and the count of its deposits booked as exceptions though a
+// credit was expected (allowed only for a payment paid in full: checkPayments).
+func (r *round) matchDeposits(e expectation, got map[obsKey]map[string]*big.Int) (map[string]*big.Int, map[string]int) {
 	credited := map[string]*big.Int{}
 	lateExceptions := map[string]int{}
-	keys := make([]obsKey, 0, len(expect))
-	for k := range expect {
+	keys := make([]obsKey, 0, len(e.amount))
+	for k := range e.amount {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
 	for _, k := range keys {
-		want := expect[k]
+		want := e.amount[k]
 		g := got[k]
 		delete(got, k)
-		c, e := g["credited"], g["exception"]
+		c, x := g["credited"], g["exception"]
 		switch {
-		case credit[k] && c != nil && c.Cmp(want) == 0 && e == nil:
+		case e.credit[k] && c != nil && c.Cmp(want) == 0 && x == nil:
 			if credited[k.payment] == nil {
 				credited[k.payment] = new(big.Int)
 			}
 			credited[k.payment].Add(credited[k.payment], c)
 			r.rep.Credited++
-			if proxied[k] {
+			if e.proxied[k] {
 				r.rep.CreditedViaProxy++
 			}
-			if native[k] {
+			if e.native[k] {
 				r.rep.CreditedNative++
 			}
-		case credit[k] && e != nil && e.Cmp(want) == 0 && c == nil:
-			lateExceptions[k.payment]++ // allowed only if the payment had been paid in full: below
+		case e.credit[k] && x != nil && x.Cmp(want) == 0 && c == nil:
+			lateExceptions[k.payment]++
 			r.rep.Exceptions++
-		case !credit[k] && e != nil && e.Cmp(want) == 0 && c == nil:
+		case !e.credit[k] && x != nil && x.Cmp(want) == 0 && c == nil:
 			r.rep.Exceptions++
 		default:
 			what := "an exception"
-			if credit[k] {
+			if e.credit[k] {
 				what = "a credit"
 			}
 			r.differ("chain %d payment %s (%s) tx %s: the final chain moved %s to its deposit address, want %s; the books have %s",
@@ -286,6 +326,11 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 	for k, g := range got {
 		r.differ("chain %d payment %s (%s) tx %s: recorded %s, but the final chain has no such transfer", k.chain, k.payment, r.shapeOf(k.payment), k.tx.Hex(), describe(g))
 	}
+	return credited, lateExceptions
+}
+
+// checkPayments holds each payment and its deposit account against the amounts credited.
+func (r *round) checkPayments(ctx context.Context, credited map[string]*big.Int, lateExceptions map[string]int) error {
 	led := ledger.New(r.cfg.DB)
 	for _, m := range r.payments {
 		p, err := r.pay.Get(ctx, m.p.ID)
@@ -317,11 +362,6 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 			r.differ("payment %s (%s): deposit account credits posted %s pending %s, debits posted %s pending %s; want credits posted %s, nothing else",
 				id, m.shape, a.CreditsPosted, a.CreditsPending, a.DebitsPosted, a.DebitsPending, want)
 		}
-	}
-	if v, err := ledger.Check(ctx, r.cfg.DB); err != nil {
-		return err
-	} else if v != nil {
-		r.differ("ledger check: %v", v)
 	}
 	return nil
 }
