@@ -27,14 +27,14 @@ import (
 // testAPI is the real router on a database of its own, working as amn_api, for tests that speak
 // HTTP to the contract's routes.
 type testAPI struct {
-	t    *testing.T
+	t    testing.TB
 	h    http.Handler
 	auth *auth.Service
 	logs *bytes.Buffer
 	now  time.Time // the auth clock; tests move it
 }
 
-func newTestAPI(t *testing.T) *testAPI {
+func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
 	pool := dbtest.PoolAs(t, db.RoleAPI)
 	keys, err := auth.GenerateKeys()
@@ -102,7 +102,7 @@ func (a *testAPI) user(email string, roles ...auth.Role) auth.Session {
 }
 
 // errorOf decodes an error body and checks its status.
-func errorOf(t *testing.T, rec *httptest.ResponseRecorder, status int) ErrorBody {
+func errorOf(t testing.TB, rec *httptest.ResponseRecorder, status int) ErrorBody {
 	t.Helper()
 	var b ErrorBody
 	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != status {
