@@ -19,6 +19,8 @@ type Config struct {
 	// AccessTTL bounds how long an access token works (and so how long a revoked session's token
 	// could work if the session check were skipped); RefreshTTL bounds a session without use.
 	AccessTTL, RefreshTTL time.Duration
+	// Telegram is Telegram sign-in's settings (telegram.go).
+	Telegram TelegramConfig
 	// Now is the clock (tests move it); nil is time.Now.
 	Now func() time.Time
 }

@@ -6,15 +6,7 @@ import (
 	"github.com/amanat/amn/api/openapi"
 )
 
-// Operations not built yet: each answers 501 until its file replaces this one.
-
-func (*v1) SignInWithTelegram(context.Context, openapi.SignInWithTelegramRequestObject) (openapi.SignInWithTelegramResponseObject, error) {
-	return nil, errNotImplemented
-}
-
-func (*v1) LinkTelegram(context.Context, openapi.LinkTelegramRequestObject) (openapi.LinkTelegramResponseObject, error) {
-	return nil, errNotImplemented
-}
+// Wallet operations not built yet: each answers 503 until auth_wallets.go replaces this file.
 
 func (*v1) ListWallets(context.Context, openapi.ListWalletsRequestObject) (openapi.ListWalletsResponseObject, error) {
 	return nil, errNotImplemented
