@@ -21,6 +21,8 @@ type Config struct {
 	AccessTTL, RefreshTTL time.Duration
 	// Telegram is Telegram sign-in's settings (telegram.go).
 	Telegram TelegramConfig
+	// SIWE is what linking a wallet checks (wallets.go).
+	SIWE SIWEConfig
 	// Now is the clock (tests move it); nil is time.Now.
 	Now func() time.Time
 }
@@ -52,6 +54,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 	if cfg.RefreshTTL <= 0 {
 		cfg.RefreshTTL = DefaultRefreshTTL
 	}
+	cfg.SIWE.defaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -19,6 +19,7 @@ type authOptions struct {
 	Audience  string
 	AccessTTL time.Duration
 	Telegram  auth.TelegramConfig
+	SIWE      auth.SIWEConfig
 }
 
 func (o *authOptions) addFlags(fs *pflag.FlagSet) {
@@ -28,6 +29,9 @@ func (o *authOptions) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.AccessTTL, "auth-access-ttl", auth.DefaultAccessTTL, "how long an access token works")
 	fs.StringVar(&o.Telegram.BotToken, "telegram-bot-token", "", "the Telegram bot's token, which checks Mini App initData and Login Widget data (secret; empty turns Telegram sign-in off)")
 	fs.DurationVar(&o.Telegram.InitDataMaxAge, "telegram-initdata-max-age", auth.DefaultTelegramInitDataMaxAge, "how old a Mini App's initData may be (its auth_date)")
+	fs.StringVar(&o.SIWE.Domain, "siwe-domain", auth.DefaultSIWEDomain, "the domain a Sign-In with Ethereum message must name to link a wallet (the frontend's host)")
+	fs.StringVar(&o.SIWE.URI, "siwe-uri", auth.DefaultSIWEURI, "the URI a Sign-In with Ethereum message must name (the frontend's origin)")
+	fs.Int64SliceVar(&o.SIWE.ChainIDs, "siwe-chain-ids", nil, "the chain ids a Sign-In with Ethereum message may name (default: the built-in chains 1, 56, 137)")
 	fs.DurationVar(&o.Telegram.WidgetMaxAge, "telegram-widget-max-age", auth.DefaultTelegramWidgetMaxAge, "how old Login Widget data may be (its auth_date)")
 }
 
@@ -54,7 +58,7 @@ func (o *authOptions) config() (auth.Config, error) {
 	if err != nil {
 		return auth.Config{}, fmt.Errorf("%w: --auth-keys-file: %v", config.ErrInvalid, err)
 	}
-	return auth.Config{Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL, Telegram: o.Telegram}, nil
+	return auth.Config{Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL, Telegram: o.Telegram, SIWE: o.SIWE}, nil
 }
 
 // newAuth builds the sign-in service on the API's pool.
