@@ -44,6 +44,7 @@ func newTestAPI(t testing.TB) *testAPI {
 	a := &testAPI{t: t, logs: &bytes.Buffer{}, now: time.Now().UTC()}
 	a.auth, err = auth.New(pool, auth.Config{
 		Issuer: "amn-test", Audience: "amn-test", Keys: keys, Now: func() time.Time { return a.now },
+		Telegram: auth.TelegramConfig{BotToken: testTelegramBotToken},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,10 @@ type Config struct {
 	// AccessTTL bounds how long an access token works (and so how long a revoked session's token
 	// could work if the session check were skipped); RefreshTTL bounds a session without use.
 	AccessTTL, RefreshTTL time.Duration
+	// Telegram is Telegram sign-in's settings (telegram.go).
+	Telegram TelegramConfig
+	// SIWE is what linking a wallet checks (wallets.go).
+	SIWE SIWEConfig
 	// Now is the clock (tests move it); nil is time.Now.
 	Now func() time.Time
 }
@@ -50,6 +54,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 	if cfg.RefreshTTL <= 0 {
 		cfg.RefreshTTL = DefaultRefreshTTL
 	}
+	cfg.SIWE.defaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -18,6 +18,8 @@ type authOptions struct {
 	Issuer    string
 	Audience  string
 	AccessTTL time.Duration
+	Telegram  auth.TelegramConfig
+	SIWE      auth.SIWEConfig
 }
 
 func (o *authOptions) addFlags(fs *pflag.FlagSet) {
@@ -25,6 +27,12 @@ func (o *authOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Issuer, "auth-issuer", "amn", "the access tokens' issuer (iss)")
 	fs.StringVar(&o.Audience, "auth-audience", "amn-api", "the access tokens' audience (aud)")
 	fs.DurationVar(&o.AccessTTL, "auth-access-ttl", auth.DefaultAccessTTL, "how long an access token works")
+	fs.StringVar(&o.Telegram.BotToken, "telegram-bot-token", "", "the Telegram bot's token, which checks Mini App initData and Login Widget data (secret; empty turns Telegram sign-in off)")
+	fs.DurationVar(&o.Telegram.InitDataMaxAge, "telegram-initdata-max-age", auth.DefaultTelegramInitDataMaxAge, "how old a Mini App's initData may be (its auth_date)")
+	fs.StringVar(&o.SIWE.Domain, "siwe-domain", auth.DefaultSIWEDomain, "the domain a Sign-In with Ethereum message must name to link a wallet (the frontend's host)")
+	fs.StringVar(&o.SIWE.URI, "siwe-uri", auth.DefaultSIWEURI, "the URI a Sign-In with Ethereum message must name (the frontend's origin)")
+	fs.Int64SliceVar(&o.SIWE.ChainIDs, "siwe-chain-ids", nil, "the chain ids a Sign-In with Ethereum message may name (default: the built-in chains 1, 56, 137)")
+	fs.DurationVar(&o.Telegram.WidgetMaxAge, "telegram-widget-max-age", auth.DefaultTelegramWidgetMaxAge, "how old Login Widget data may be (its auth_date)")
 }
 
 func (o *authOptions) Validate() error {
@@ -33,6 +41,9 @@ func (o *authOptions) Validate() error {
 	}
 	if o.AccessTTL < time.Minute || o.AccessTTL > time.Hour {
 		return fmt.Errorf("%w: --auth-access-ttl (%s) must be between 1m and 1h", config.ErrInvalid, config.Env("auth-access-ttl"))
+	}
+	if o.Telegram.InitDataMaxAge <= 0 || o.Telegram.WidgetMaxAge <= 0 {
+		return fmt.Errorf("%w: --telegram-initdata-max-age and --telegram-widget-max-age must be positive", config.ErrInvalid)
 	}
 	return nil
 }
@@ -47,7 +58,7 @@ func (o *authOptions) config() (auth.Config, error) {
 	if err != nil {
 		return auth.Config{}, fmt.Errorf("%w: --auth-keys-file: %v", config.ErrInvalid, err)
 	}
-	return auth.Config{Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL}, nil
+	return auth.Config{Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL, Telegram: o.Telegram, SIWE: o.SIWE}, nil
 }
 
 // newAuth builds the sign-in service on the API's pool.

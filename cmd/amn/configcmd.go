@@ -19,6 +19,8 @@ type printOptions struct {
 	RPCURL   string
 	// RNWebhookSecret is shown only as set or not.
 	RNWebhookSecret string
+	// TelegramBotToken is shown only as set or not.
+	TelegramBotToken string
 }
 
 // Validate accepts anything: printing is how people find out what is wrong.
@@ -43,7 +45,7 @@ func newConfigCmd() *cobra.Command {
 				}
 				v := f.Value.String()
 				switch {
-				case f.Name == "rn-webhook-secret" && v != "":
+				case (f.Name == "rn-webhook-secret" || f.Name == "telegram-bot-token") && v != "":
 					v = "(set)"
 				case secretFlags[f.Name]:
 					v = config.MaskURL(v)
@@ -67,6 +69,7 @@ func newConfigCmd() *cobra.Command {
 	print.Flags().StringVar(&o.Chain, "chain", "", "chain key")
 	print.Flags().StringVar(&o.RPCURL, "rpc-url", "", "chain JSON-RPC endpoint")
 	print.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret")
+	print.Flags().StringVar(&o.TelegramBotToken, "telegram-bot-token", "", "Telegram bot token")
 	cmd.AddCommand(print)
 	return cmd
 }

@@ -511,10 +511,15 @@ func forgetPreviousDevnets(ctx context.Context, pool *pgxpool.Pool) error {
 	})
 }
 
+// devTelegramBotToken is the local stack's Telegram bot token: public, like every key of amn dev,
+// so that a developer can sign Mini App or Login Widget data for it (docs/auth.md).
+const devTelegramBotToken = "0:amn-dev-telegram-bot-token"
+
 // devAuth makes the access-token key of the local stack (dir/auth-keys.pem, as --auth-keys-file
 // would name it) and the sign-in service on the API's pool.
 func devAuth(dir string, pool *pgxpool.Pool) (*auth.Service, error) {
 	o := authOptions{KeysFile: filepath.Join(dir, "auth-keys.pem"), Issuer: "amn", Audience: "amn-api", AccessTTL: auth.DefaultAccessTTL}
+	o.Telegram = auth.TelegramConfig{BotToken: devTelegramBotToken, InitDataMaxAge: auth.DefaultTelegramInitDataMaxAge, WidgetMaxAge: auth.DefaultTelegramWidgetMaxAge}
 	keys, err := auth.GenerateKeys()
 	if err != nil {
 		return nil, err

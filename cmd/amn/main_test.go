@@ -216,11 +216,12 @@ func TestConfigPrintMasksSecretsAndShowsSources(t *testing.T) {
 	code, out, _ := run(t, []string{
 		"AMN_DATABASE_URL=postgres://amn:hunter2@db:5432/amn",
 		"AMN_RPC_URL=https://eth-mainnet.g.alchemy.com/v2/abcdefghijklmnopqrstuvwxyz123456",
+		"AMN_TELEGRAM_BOT_TOKEN=4242:telegram-bot-sekrit",
 	}, "config", "print", "--redis-url", "redis://:topsecret@cache:6379/0")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, secret := range []string{"hunter2", "topsecret", "abcdefghijklmnopqrstuvwxyz123456"} {
+	for _, secret := range []string{"hunter2", "topsecret", "abcdefghijklmnopqrstuvwxyz123456", "telegram-bot-sekrit"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("config print shows %q:\n%s", secret, out)
 		}
@@ -229,6 +230,7 @@ func TestConfigPrintMasksSecretsAndShowsSources(t *testing.T) {
 		regexp.MustCompile(`--database-url\s+AMN_DATABASE_URL\s+env\s+postgres://amn:xxxxx@db:5432/amn`),
 		regexp.MustCompile(`--redis-url\s+AMN_REDIS_URL\s+flag\s+redis://:xxxxx@cache:6379/0`),
 		regexp.MustCompile(`--log-format\s+AMN_LOG_FORMAT\s+default\s+json`),
+		regexp.MustCompile(`--telegram-bot-token\s+AMN_TELEGRAM_BOT_TOKEN\s+env\s+\(set\)`),
 	} {
 		if !want.MatchString(out) {
 			t.Errorf("config print lacks %s:\n%s", want, out)

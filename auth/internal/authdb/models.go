@@ -10,6 +10,15 @@ import (
 	"github.com/google/uuid"
 )
 
+type AuthWallet struct {
+	Address   []byte
+	UserID    uuid.UUID
+	ChainID   int64
+	Message   string
+	Signature []byte
+	LinkedAt  time.Time
+}
+
 type User struct {
 	ID              uuid.UUID
 	Email           *string

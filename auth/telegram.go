@@ -1,0 +1,185 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/auth/internal/authdb"
+	"github.com/amanat/amn/kind"
+)
+
+// TelegramConfig is Telegram sign-in's settings.
+type TelegramConfig struct {
+	// BotToken is the bot's token (a secret: it derives the keys Telegram signs with). Empty turns
+	// Telegram sign-in off.
+	BotToken string
+	// InitDataMaxAge and WidgetMaxAge bound how old signed data may be (its auth_date): a Mini
+	// App sends its initData when it opens, a Login Widget page when the user confirms.
+	InitDataMaxAge, WidgetMaxAge time.Duration
+}
+
+// Defaults for the freshness of Telegram data.
+const (
+	DefaultTelegramInitDataMaxAge = time.Hour
+	DefaultTelegramWidgetMaxAge   = 24 * time.Hour
+)
+
+// Errors of Telegram sign-in besides ErrTelegram.
+var (
+	// ErrTelegramOff: no bot token is configured.
+	ErrTelegramOff = kind.New(kind.Unavailable, "Telegram sign-in is not configured")
+	// ErrTelegramAlreadyLinked: the account has another Telegram account linked.
+	ErrTelegramAlreadyLinked = kind.New(kind.Conflict, "another Telegram account is linked to this account")
+)
+
+// verifyTelegram checks d (exactly one form) and returns its user.
+func (s *Service) verifyTelegram(d TelegramData) (TelegramUser, error) {
+	tc := s.cfg.Telegram
+	if tc.BotToken == "" {
+		return TelegramUser{}, ErrTelegramOff
+	}
+	switch {
+	case d.InitData != "" && d.Widget == nil:
+		return VerifyInitData(d.InitData, tc.BotToken, s.now(), orDefault(tc.InitDataMaxAge, DefaultTelegramInitDataMaxAge))
+	case d.InitData == "" && d.Widget != nil:
+		return VerifyWidget(*d.Widget, tc.BotToken, s.now(), orDefault(tc.WidgetMaxAge, DefaultTelegramWidgetMaxAge))
+	}
+	return TelegramUser{}, ErrTelegram
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// SignInWithTelegram signs in the user whose Telegram account d proves, creating an account
+// without email (a buyer, named and pictured from Telegram) the first time.
+func (s *Service) SignInWithTelegram(ctx context.Context, d TelegramData, c Client) (Session, error) {
+	tu, err := s.verifyTelegram(d)
+	if err != nil {
+		return Session{}, err
+	}
+	subject := strconv.FormatInt(tu.ID, 10)
+	// Two first sign-ins at once both try to create the account; the loser's identity insert finds
+	// the winner's row, and its second round signs the winner's account in.
+	for range 2 {
+		var out Session
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			q := s.q.WithTx(tx)
+			userID, err := s.telegramUser(ctx, q, subject, tu)
+			if err != nil {
+				return err
+			}
+			out, err = s.startSession(ctx, q, userID, MethodTelegram, c)
+			return err
+		})
+		if !errors.Is(err, errLostRace) {
+			return out, err
+		}
+	}
+	return Session{}, wrapDB("telegram sign-in", errLostRace)
+}
+
+var errLostRace = errors.New("another request linked the identity first")
+
+// telegramUser returns the user of a Telegram account, creating it when there is none.
+func (s *Service) telegramUser(ctx context.Context, q *authdb.Queries, subject string, tu TelegramUser) (uuid.UUID, error) {
+	id, err := q.TelegramIdentityUser(ctx, subject)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, wrapDB("read telegram identity", err)
+	}
+	u, err := s.createUser(ctx, q, NewUser{Roles: []Role{RoleBuyer}, DisplayName: telegramDisplayName(tu)})
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if avatar := telegramAvatar(tu.PhotoURL); avatar != nil {
+		if err := q.SetUserAvatar(ctx, authdb.SetUserAvatarParams{ID: u.ID, AvatarUrl: avatar}); err != nil {
+			return uuid.Nil, wrapDB("set avatar", err)
+		}
+	}
+	n, err := q.CreateTelegramIdentity(ctx, authdb.CreateTelegramIdentityParams{Subject: subject, UserID: u.ID, Profile: telegramProfile(tu)})
+	if err != nil {
+		return uuid.Nil, wrapDB("create telegram identity", err)
+	}
+	if n == 0 {
+		return uuid.Nil, errLostRace
+	}
+	return u.ID, nil
+}
+
+// LinkTelegram links the Telegram account d proves to user userID. Linking the account it already
+// has is not an error; an account linked to another user is ErrIdentityTaken.
+func (s *Service) LinkTelegram(ctx context.Context, userID uuid.UUID, d TelegramData) error {
+	tu, err := s.verifyTelegram(d)
+	if err != nil {
+		return err
+	}
+	subject := strconv.FormatInt(tu.ID, 10)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		owner, err := q.TelegramIdentityUser(ctx, subject)
+		switch {
+		case err == nil && owner == userID:
+			return nil
+		case err == nil:
+			return ErrIdentityTaken
+		case !errors.Is(err, pgx.ErrNoRows):
+			return wrapDB("read telegram identity", err)
+		}
+		if _, err := q.TelegramIdentityOfUser(ctx, userID); err == nil {
+			return ErrTelegramAlreadyLinked
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return wrapDB("read telegram identity", err)
+		}
+		n, err := q.CreateTelegramIdentity(ctx, authdb.CreateTelegramIdentityParams{Subject: subject, UserID: userID, Profile: telegramProfile(tu)})
+		if err != nil {
+			return wrapDB("create telegram identity", err)
+		}
+		if n == 0 {
+			return ErrIdentityTaken // linked by a concurrent request, to someone
+		}
+		return nil
+	})
+}
+
+// telegramDisplayName is the first and last name, else the username, cut to the 80 characters
+// users.display_name holds.
+func telegramDisplayName(tu TelegramUser) string {
+	name := strings.TrimSpace(strings.TrimSpace(tu.FirstName) + " " + strings.TrimSpace(tu.LastName))
+	if name == "" {
+		name = tu.Username
+	}
+	if utf8.RuneCountInString(name) > 80 {
+		name = string([]rune(name)[:80])
+	}
+	return name
+}
+
+// telegramAvatar keeps a photo URL only when it is an https URL of sane length.
+func telegramAvatar(u string) *string {
+	if !strings.HasPrefix(u, "https://") || len(u) > 1024 {
+		return nil
+	}
+	return &u
+}
+
+// telegramProfile is what we keep of the Telegram account (auth_identities.profile).
+func telegramProfile(tu TelegramUser) []byte {
+	b, _ := json.Marshal(map[string]string{
+		"first_name": tu.FirstName, "last_name": tu.LastName, "username": tu.Username, "photo_url": tu.PhotoURL,
+	})
+	return b
+}
