@@ -12,28 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
-
-	"github.com/amanat/amn/db"
-	"github.com/amanat/amn/db/dbtest"
 )
-
-// newTestService is the service on a database of its own, working as amn_api, with a clock the
-// test moves.
-func newTestService(t testing.TB, keys *KeySet) (*Service, *time.Time) {
-	t.Helper()
-	if keys == nil {
-		var err error
-		if keys, err = GenerateKeys(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	now := time.Now().UTC()
-	s, err := New(dbtest.PoolAs(t, db.RoleAPI), Config{Issuer: "amn-test", Audience: "amn-api-test", Keys: keys, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, &now
-}
 
 func signedIn(t testing.TB, s *Service, email string, roles ...Role) Session {
 	t.Helper()
@@ -53,7 +32,7 @@ func signedIn(t testing.TB, s *Service, email string, roles ...Role) Session {
 // issue, or to use one we did beyond what it says, is refused.
 func TestAuthenticateRefusesForgedTokens(t *testing.T) {
 	ctx := context.Background()
-	s, now := newTestService(t, nil)
+	s, now := newTestService(t)
 	sess := signedIn(t, s, "victim@example.com", RoleBuyer)
 	other := signedIn(t, s, "other@example.com", RoleBuyer)
 
@@ -142,7 +121,7 @@ func TestKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := newTestService(t, old)
+	s, _ := newTestService(t, withKeys(old))
 	before := signedIn(t, s, "rotate@example.com", RoleSeller)
 
 	fresh, _ := GenerateKeys()
@@ -185,7 +164,7 @@ func mustPEM(t *testing.T, ks *KeySet) []byte {
 // FuzzAuthenticate: no string is taken for an access token but the ones we issued, and none
 // makes Authenticate panic.
 func FuzzAuthenticate(f *testing.F) {
-	s, _ := newTestService(f, nil)
+	s, _ := newTestService(f)
 	sess := signedIn(f, s, "fuzz@example.com", RoleBuyer)
 	f.Add(sess.AccessToken)
 	f.Add(tamper(sess.AccessToken))

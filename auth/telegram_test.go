@@ -6,28 +6,19 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/amanat/amn/db"
-	"github.com/amanat/amn/db/dbtest"
 )
 
-func newTestService(t *testing.T, telegram TelegramConfig) *Service {
+// newTelegramService is the test service with Telegram sign-in configured as telegram says.
+func newTelegramService(t *testing.T, telegram TelegramConfig) *Service {
 	t.Helper()
-	keys, err := GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(dbtest.PoolAs(t, db.RoleAPI), Config{Issuer: "t", Audience: "t", Keys: keys, Telegram: telegram})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := newTestService(t, func(c *Config) { c.Telegram = telegram })
 	return s
 }
 
 // TestTelegramOff: with no bot token, data signed with the key of an empty token is refused as
 // unavailable, not accepted.
 func TestTelegramOff(t *testing.T) {
-	s := newTestService(t, TelegramConfig{})
+	s := newTelegramService(t, TelegramConfig{})
 	raw := signInitData("", testInitData(time.Now(), 6006))
 	if _, err := s.SignInWithTelegram(t.Context(), TelegramData{InitData: raw}, Client{}); !errors.Is(err, ErrTelegramOff) {
 		t.Fatalf("got %v", err)
@@ -37,7 +28,7 @@ func TestTelegramOff(t *testing.T) {
 // TestTelegramFirstSignInRace: concurrent first sign-ins of one Telegram account end in one
 // account, every one of them signed in to it.
 func TestTelegramFirstSignInRace(t *testing.T) {
-	s := newTestService(t, TelegramConfig{BotToken: testBotToken})
+	s := newTelegramService(t, TelegramConfig{BotToken: testBotToken})
 	raw := signInitData(testBotToken, testInitData(time.Now(), 7007))
 	const n = 6
 	ids := make([]string, n)
@@ -63,7 +54,7 @@ func TestTelegramFirstSignInRace(t *testing.T) {
 
 // TestTelegramRefusedMakesNoAccount: data that does not verify creates nothing.
 func TestTelegramRefusedMakesNoAccount(t *testing.T) {
-	s := newTestService(t, TelegramConfig{BotToken: testBotToken})
+	s := newTelegramService(t, TelegramConfig{BotToken: testBotToken})
 	var before int
 	if err := s.pool.QueryRow(t.Context(), `SELECT count(*) FROM users`).Scan(&before); err != nil {
 		t.Fatal(err)
