@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +20,14 @@ type authOptions struct {
 	Issuer    string
 	Audience  string
 	AccessTTL time.Duration
+
+	// Passkeys: the WebAuthn relying party.
+	WebAuthnRPID    string
+	WebAuthnRPName  string
+	WebAuthnOrigins []string
+	// Google sign-in: the client ids whose ID tokens are accepted (none: off) and Google's keys.
+	GoogleClientIDs []string
+	GoogleJWKSURL   string
 }
 
 func (o *authOptions) addFlags(fs *pflag.FlagSet) {
@@ -25,6 +35,11 @@ func (o *authOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Issuer, "auth-issuer", "amn", "the access tokens' issuer (iss)")
 	fs.StringVar(&o.Audience, "auth-audience", "amn-api", "the access tokens' audience (aud)")
 	fs.DurationVar(&o.AccessTTL, "auth-access-ttl", auth.DefaultAccessTTL, "how long an access token works")
+	fs.StringVar(&o.WebAuthnRPID, "webauthn-rp-id", auth.DefaultPasskeyRPID, "passkeys' relying party id: the site's domain (each origin's host or a parent of it)")
+	fs.StringVar(&o.WebAuthnRPName, "webauthn-rp-name", auth.DefaultPasskeyRPName, "passkeys' relying party name, shown by authenticators")
+	fs.StringSliceVar(&o.WebAuthnOrigins, "webauthn-origins", auth.DefaultPasskeyOrigins, "web origins allowed to use passkeys, comma-separated (https://amn.example)")
+	fs.StringSliceVar(&o.GoogleClientIDs, "google-client-ids", nil, "OAuth client ids whose Google ID tokens are accepted, comma-separated; none turns Google sign-in off")
+	fs.StringVar(&o.GoogleJWKSURL, "google-jwks-url", auth.DefaultGoogleJWKSURL, "where Google's ID-token signing keys are served")
 }
 
 func (o *authOptions) Validate() error {
@@ -33,6 +48,21 @@ func (o *authOptions) Validate() error {
 	}
 	if o.AccessTTL < time.Minute || o.AccessTTL > time.Hour {
 		return fmt.Errorf("%w: --auth-access-ttl (%s) must be between 1m and 1h", config.ErrInvalid, config.Env("auth-access-ttl"))
+	}
+	return o.validatePasskeys()
+}
+
+// validatePasskeys checks that every origin is a web origin whose host is the RP ID or under it
+// (browsers refuse a ceremony otherwise, so a typo would break every passkey).
+func (o *authOptions) validatePasskeys() error {
+	for _, origin := range o.WebAuthnOrigins {
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("%w: --webauthn-origins (%s): %q is not an origin like https://amn.example", config.ErrInvalid, config.Env("webauthn-origins"), origin)
+		}
+		if h := u.Hostname(); h != o.WebAuthnRPID && !strings.HasSuffix(h, "."+o.WebAuthnRPID) {
+			return fmt.Errorf("%w: --webauthn-rp-id (%s) %q is not %s's host or a parent of it", config.ErrInvalid, config.Env("webauthn-rp-id"), o.WebAuthnRPID, origin)
+		}
 	}
 	return nil
 }
@@ -47,7 +77,11 @@ func (o *authOptions) config() (auth.Config, error) {
 	if err != nil {
 		return auth.Config{}, fmt.Errorf("%w: --auth-keys-file: %v", config.ErrInvalid, err)
 	}
-	return auth.Config{Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL}, nil
+	return auth.Config{
+		Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL,
+		Passkeys: auth.PasskeyConfig{RPID: o.WebAuthnRPID, RPDisplayName: o.WebAuthnRPName, Origins: o.WebAuthnOrigins},
+		Google:   auth.GoogleConfig{ClientIDs: o.GoogleClientIDs, JWKSURL: o.GoogleJWKSURL},
+	}, nil
 }
 
 // newAuth builds the sign-in service on the API's pool.
