@@ -14,7 +14,7 @@ func (h *v1) SignInWithTelegram(ctx context.Context, req openapi.SignInWithTeleg
 	if err != nil {
 		return nil, err
 	}
-	s, err := h.auth.SignInWithTelegram(ctx, d, auth.Client{})
+	s, err := h.auth.SignInWithTelegram(ctx, d, clientOf(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -50,27 +50,4 @@ func telegramData(b *openapi.TelegramRequest) (auth.TelegramData, error) {
 		ID: w.Id, FirstName: w.FirstName, LastName: w.LastName, Username: w.Username,
 		PhotoURL: w.PhotoUrl, AuthDate: w.AuthDate, Hash: w.Hash,
 	}}, nil
-}
-
-// sessionBody is a new session as the contract shows it.
-func sessionBody(s auth.Session) openapi.Session {
-	return openapi.Session{
-		AccessToken: s.AccessToken, AccessTokenExpiresAt: s.AccessTokenExpiresAt,
-		RefreshToken: s.RefreshToken, RefreshTokenExpiresAt: s.RefreshTokenExpiresAt,
-		SessionId: s.ID, User: userBody(s.User),
-	}
-}
-
-// userBody is a user as the contract shows it.
-func userBody(u auth.User) openapi.User {
-	roles := make([]openapi.Role, len(u.Roles))
-	for i, r := range u.Roles {
-		roles[i] = openapi.Role(r)
-	}
-	return openapi.User{
-		Id: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, HasPassword: u.HasPassword,
-		Roles: roles, Status: openapi.UserStatus(u.Status), DisplayName: u.DisplayName, Bio: &u.Bio,
-		AvatarUrl: u.AvatarURL, Locale: u.Locale, TelegramLinked: &u.TelegramLinked, GoogleLinked: &u.GoogleLinked,
-		CreatedAt: u.CreatedAt,
-	}
 }

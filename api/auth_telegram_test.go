@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -59,15 +58,6 @@ func loginWidget(token string, id int64, at time.Time) map[string]any {
 	return map[string]any{"id": id, "first_name": "Grace", "username": "grace", "auth_date": at.Unix(), "hash": telegramHash(key[:], fields)}
 }
 
-func sessionOf(t *testing.T, body []byte) openapi.Session {
-	t.Helper()
-	var s openapi.Session
-	if err := json.Unmarshal(body, &s); err != nil || s.AccessToken == "" || s.RefreshToken == "" {
-		t.Fatalf("not a session: %s (%v)", body, err)
-	}
-	return s
-}
-
 // TestTelegramSignInMiniApp: valid initData signs up an account with no email (named and pictured
 // from Telegram), the next sign-in is the same account, and its access token works.
 func TestTelegramSignInMiniApp(t *testing.T) {
@@ -76,7 +66,7 @@ func TestTelegramSignInMiniApp(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
-	s := sessionOf(t, rec.Body.Bytes())
+	s := sessionOf(t, rec)
 	u := s.User
 	if u.Email != nil || u.DisplayName != "Ada Lovelace" || u.AvatarUrl == nil || *u.AvatarUrl != "https://t.me/i/userpic/320/ada.svg" ||
 		u.TelegramLinked == nil || !*u.TelegramLinked || !slices.Contains(u.Roles, openapi.RoleBuyer) {
@@ -90,7 +80,7 @@ func TestTelegramSignInMiniApp(t *testing.T) {
 	}
 	a.now = a.now.Add(time.Minute)
 	rec = a.do("POST", "/v1/auth/telegram", map[string]any{"initData": miniAppInitData(testTelegramBotToken, 1001, a.now)}, "")
-	if again := sessionOf(t, rec.Body.Bytes()); again.User.Id != u.Id || again.SessionId == s.SessionId {
+	if again := sessionOf(t, rec); again.User.Id != u.Id || again.SessionId == s.SessionId {
 		t.Fatalf("second sign-in: user %s (want %s), session %s", again.User.Id, u.Id, again.SessionId)
 	}
 }
@@ -102,7 +92,7 @@ func TestTelegramSignInWidget(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
-	if s := sessionOf(t, rec.Body.Bytes()); s.User.DisplayName != "Grace" || s.User.Email != nil {
+	if s := sessionOf(t, rec); s.User.DisplayName != "Grace" || s.User.Email != nil {
 		t.Fatalf("user %+v", s.User)
 	}
 }
@@ -183,7 +173,7 @@ func TestTelegramLink(t *testing.T) {
 		t.Fatalf("link again: %d %s", rec.Code, rec.Body)
 	}
 	rec := a.do("POST", "/v1/auth/telegram", data, "")
-	if s := sessionOf(t, rec.Body.Bytes()); s.User.Id != alice.User.ID || s.User.Email == nil {
+	if s := sessionOf(t, rec); s.User.Id != alice.User.ID || s.User.Email == nil {
 		t.Fatalf("sign-in went to %s, not alice %s", s.User.Id, alice.User.ID)
 	}
 	bob := a.user("tg-bob@example.com", auth.RoleBuyer)

@@ -34,7 +34,7 @@ type testAPI struct {
 	now  time.Time // the auth clock; tests move it
 }
 
-func newTestAPI(t testing.TB) *testAPI {
+func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
 	t.Helper()
 	pool := dbtest.PoolAs(t, db.RoleAPI)
 	keys, err := auth.GenerateKeys()
@@ -42,10 +42,14 @@ func newTestAPI(t testing.TB) *testAPI {
 		t.Fatal(err)
 	}
 	a := &testAPI{t: t, logs: &bytes.Buffer{}, now: time.Now().UTC()}
-	a.auth, err = auth.New(pool, auth.Config{
+	cfg := auth.Config{
 		Issuer: "amn-test", Audience: "amn-test", Keys: keys, Now: func() time.Time { return a.now },
 		Telegram: auth.TelegramConfig{BotToken: testTelegramBotToken},
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a.auth, err = auth.New(pool, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/auth/internal/authdb"
@@ -25,6 +26,10 @@ type Config struct {
 	SIWE SIWEConfig
 	// Now is the clock (tests move it); nil is time.Now.
 	Now func() time.Time
+	// Passkeys is the WebAuthn relying party (passkeys.go).
+	Passkeys PasskeyConfig
+	// Google is the Google sign-in client (google.go).
+	Google GoogleConfig
 }
 
 // Defaults for the token lifetimes.
@@ -38,6 +43,9 @@ type Service struct {
 	pool *pgxpool.Pool
 	q    *authdb.Queries
 	cfg  Config
+
+	webauthn *webauthn.WebAuthn // passkeys.go
+	google   *googleVerifier    // google.go
 }
 
 // New returns the service; pool works as the amn_api role.
@@ -58,7 +66,15 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{pool: pool, q: authdb.New(pool), cfg: cfg}, nil
+	s := &Service{pool: pool, q: authdb.New(pool), cfg: cfg}
+	var err error
+	if s.webauthn, err = newWebAuthn(cfg.Passkeys); err != nil {
+		return nil, err
+	}
+	if s.google, err = newGoogleVerifier(cfg.Google, s.now); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,6 +22,14 @@ type authOptions struct {
 	AccessTTL time.Duration
 	Telegram  auth.TelegramConfig
 	SIWE      auth.SIWEConfig
+
+	// Passkeys: the WebAuthn relying party.
+	WebAuthnRPID    string
+	WebAuthnRPName  string
+	WebAuthnOrigins []string
+	// Google sign-in: the client ids whose ID tokens are accepted (none: off) and Google's keys.
+	GoogleClientIDs []string
+	GoogleJWKSURL   string
 }
 
 func (o *authOptions) addFlags(fs *pflag.FlagSet) {
@@ -33,6 +43,11 @@ func (o *authOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.SIWE.URI, "siwe-uri", auth.DefaultSIWEURI, "the URI a Sign-In with Ethereum message must name (the frontend's origin)")
 	fs.Int64SliceVar(&o.SIWE.ChainIDs, "siwe-chain-ids", nil, "the chain ids a Sign-In with Ethereum message may name (default: the built-in chains 1, 56, 137)")
 	fs.DurationVar(&o.Telegram.WidgetMaxAge, "telegram-widget-max-age", auth.DefaultTelegramWidgetMaxAge, "how old Login Widget data may be (its auth_date)")
+	fs.StringVar(&o.WebAuthnRPID, "webauthn-rp-id", auth.DefaultPasskeyRPID, "passkeys' relying party id: the site's domain (each origin's host or a parent of it)")
+	fs.StringVar(&o.WebAuthnRPName, "webauthn-rp-name", auth.DefaultPasskeyRPName, "passkeys' relying party name, shown by authenticators")
+	fs.StringSliceVar(&o.WebAuthnOrigins, "webauthn-origins", auth.DefaultPasskeyOrigins, "web origins allowed to use passkeys, comma-separated (https://amn.example)")
+	fs.StringSliceVar(&o.GoogleClientIDs, "google-client-ids", nil, "OAuth client ids whose Google ID tokens are accepted, comma-separated; none turns Google sign-in off")
+	fs.StringVar(&o.GoogleJWKSURL, "google-jwks-url", auth.DefaultGoogleJWKSURL, "where Google's ID-token signing keys are served")
 }
 
 func (o *authOptions) Validate() error {
@@ -44,6 +59,21 @@ func (o *authOptions) Validate() error {
 	}
 	if o.Telegram.InitDataMaxAge <= 0 || o.Telegram.WidgetMaxAge <= 0 {
 		return fmt.Errorf("%w: --telegram-initdata-max-age and --telegram-widget-max-age must be positive", config.ErrInvalid)
+	}
+	return o.validatePasskeys()
+}
+
+// validatePasskeys checks that every origin is a web origin whose host is the RP ID or under it
+// (browsers refuse a ceremony otherwise, so a typo would break every passkey).
+func (o *authOptions) validatePasskeys() error {
+	for _, origin := range o.WebAuthnOrigins {
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("%w: --webauthn-origins (%s): %q is not an origin like https://amn.example", config.ErrInvalid, config.Env("webauthn-origins"), origin)
+		}
+		if h := u.Hostname(); h != o.WebAuthnRPID && !strings.HasSuffix(h, "."+o.WebAuthnRPID) {
+			return fmt.Errorf("%w: --webauthn-rp-id (%s) %q is not %s's host or a parent of it", config.ErrInvalid, config.Env("webauthn-rp-id"), o.WebAuthnRPID, origin)
+		}
 	}
 	return nil
 }
@@ -58,7 +88,12 @@ func (o *authOptions) config() (auth.Config, error) {
 	if err != nil {
 		return auth.Config{}, fmt.Errorf("%w: --auth-keys-file: %v", config.ErrInvalid, err)
 	}
-	return auth.Config{Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL, Telegram: o.Telegram, SIWE: o.SIWE}, nil
+	return auth.Config{
+		Issuer: o.Issuer, Audience: o.Audience, Keys: keys, AccessTTL: o.AccessTTL,
+		Telegram: o.Telegram, SIWE: o.SIWE,
+		Passkeys: auth.PasskeyConfig{RPID: o.WebAuthnRPID, RPDisplayName: o.WebAuthnRPName, Origins: o.WebAuthnOrigins},
+		Google:   auth.GoogleConfig{ClientIDs: o.GoogleClientIDs, JWKSURL: o.GoogleJWKSURL},
+	}, nil
 }
 
 // newAuth builds the sign-in service on the API's pool.

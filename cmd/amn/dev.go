@@ -518,7 +518,9 @@ const devTelegramBotToken = "0:amn-dev-telegram-bot-token"
 // devAuth makes the access-token key of the local stack (dir/auth-keys.pem, as --auth-keys-file
 // would name it) and the sign-in service on the API's pool.
 func devAuth(dir string, pool *pgxpool.Pool) (*auth.Service, error) {
-	o := authOptions{KeysFile: filepath.Join(dir, "auth-keys.pem"), Issuer: "amn", Audience: "amn-api", AccessTTL: auth.DefaultAccessTTL}
+	o := authOptions{KeysFile: filepath.Join(dir, "auth-keys.pem"), Issuer: "amn", Audience: "amn-api", AccessTTL: auth.DefaultAccessTTL,
+		// Passkeys for the frontend on localhost:3000; Google sign-in is off (no client id).
+		WebAuthnRPID: auth.DefaultPasskeyRPID, WebAuthnRPName: auth.DefaultPasskeyRPName, WebAuthnOrigins: auth.DefaultPasskeyOrigins}
 	o.Telegram = auth.TelegramConfig{BotToken: devTelegramBotToken, InitDataMaxAge: auth.DefaultTelegramInitDataMaxAge, WidgetMaxAge: auth.DefaultTelegramWidgetMaxAge}
 	keys, err := auth.GenerateKeys()
 	if err != nil {

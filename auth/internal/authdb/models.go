@@ -10,6 +10,17 @@ import (
 	"github.com/google/uuid"
 )
 
+type AuthPasskey struct {
+	ID           uuid.UUID
+	UserID       uuid.UUID
+	CredentialID []byte
+	Credential   []byte
+	SignCount    int64
+	Name         string
+	CreatedAt    time.Time
+	LastUsedAt   *time.Time
+}
+
 type AuthWallet struct {
 	Address   []byte
 	UserID    uuid.UUID
