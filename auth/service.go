@@ -21,6 +21,8 @@ type Config struct {
 	AccessTTL, RefreshTTL time.Duration
 	// Now is the clock (tests move it); nil is time.Now.
 	Now func() time.Time
+	// Password is email + password sign-in's settings (password.go).
+	Password PasswordConfig
 }
 
 // Defaults for the token lifetimes.
@@ -34,6 +36,7 @@ type Service struct {
 	pool *pgxpool.Pool
 	q    *authdb.Queries
 	cfg  Config
+	pw   passwordState
 }
 
 // New returns the service; pool works as the amn_api role.
@@ -53,7 +56,11 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{pool: pool, q: authdb.New(pool), cfg: cfg}, nil
+	s := &Service{pool: pool, q: authdb.New(pool), cfg: cfg}
+	if err := s.initPassword(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
