@@ -209,7 +209,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, reg, pools.worker); err != nil {
+	if err := p.startJobs(ctx, o.ShutdownTimeout, reg, pools.worker, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "postgres  %s (migrated by the owner; roles: api %s, indexer %s, worker %s, signer %s)\n", db.Redact(o.DatabaseURL),
