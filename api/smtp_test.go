@@ -78,21 +78,6 @@ func (s *smtpServer) waitFor(t *testing.T, rcpt string, match func(sentMail) boo
 	}
 }
 
-// count is how many messages went to rcpt.
-func (s *smtpServer) count(rcpt string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, m := range s.msgs {
-		for _, to := range m.To {
-			if strings.EqualFold(to, rcpt) {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 type smtpSession struct {
 	srv    *smtpServer
 	authed bool
