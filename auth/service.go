@@ -30,6 +30,8 @@ type Config struct {
 	Passkeys PasskeyConfig
 	// Google is the Google sign-in client (google.go).
 	Google GoogleConfig
+	// Password is email + password sign-in's settings (password.go).
+	Password PasswordConfig
 }
 
 // Defaults for the token lifetimes.
@@ -46,6 +48,7 @@ type Service struct {
 
 	webauthn *webauthn.WebAuthn // passkeys.go
 	google   *googleVerifier    // google.go
+	pw       passwordState      // password.go
 }
 
 // New returns the service; pool works as the amn_api role.
@@ -72,6 +75,9 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	if s.google, err = newGoogleVerifier(cfg.Google, s.now); err != nil {
+		return nil, err
+	}
+	if err := s.initPassword(); err != nil {
 		return nil, err
 	}
 	return s, nil

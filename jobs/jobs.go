@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
@@ -105,6 +106,8 @@ type Config struct {
 	// where signer_follow books the gas of the signer's transactions; nil means the built-in
 	// mainnets' names.
 	NativeLedger func(chainID uint64) (string, bool)
+	// Mailer sends sign-in emails (auth_email); nil leaves them failing and retrying.
+	Mailer *auth.Mailer
 }
 
 // NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
@@ -179,11 +182,16 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
 		add(r, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}),
 		add(r, &indexer.CheckWorker{Pool: c.Pool}),
+		add(r, &auth.EmailWorker{Mailer: c.Mailer, Log: c.Log}),
+		add(r, &auth.PurgeMailWorker{}),
 	} {
 		if err != nil {
 			return nil, err
 		}
 	}
+	// Sent sign-in emails' jobs hold their codes in plaintext: delete them soon after.
+	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+		func() (river.JobArgs, *river.InsertOpts) { return auth.PurgeMailArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	if c.Escrow == nil {
 		return r, nil
 	}

@@ -30,6 +30,7 @@ type authOptions struct {
 	// Google sign-in: the client ids whose ID tokens are accepted (none: off) and Google's keys.
 	GoogleClientIDs []string
 	GoogleJWKSURL   string
+	CodeKey         string // --auth-code-key: the key email codes are stored under (a secret)
 }
 
 func (o *authOptions) addFlags(fs *pflag.FlagSet) {
@@ -48,11 +49,15 @@ func (o *authOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.WebAuthnOrigins, "webauthn-origins", auth.DefaultPasskeyOrigins, "web origins allowed to use passkeys, comma-separated (https://amn.example)")
 	fs.StringSliceVar(&o.GoogleClientIDs, "google-client-ids", nil, "OAuth client ids whose Google ID tokens are accepted, comma-separated; none turns Google sign-in off")
 	fs.StringVar(&o.GoogleJWKSURL, "google-jwks-url", auth.DefaultGoogleJWKSURL, "where Google's ID-token signing keys are served")
+	fs.StringVar(&o.CodeKey, "auth-code-key", "", "secret key (at least 32 bytes, e.g. `openssl rand -hex 32`) that email codes are stored under (HMAC)")
 }
 
 func (o *authOptions) Validate() error {
 	if o.KeysFile == "" {
 		return fmt.Errorf("%w: --auth-keys-file (%s) is required (make one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`)", config.ErrInvalid, config.Env("auth-keys-file"))
+	}
+	if len(o.CodeKey) < auth.MinCodeKeyLen {
+		return fmt.Errorf("%w: --auth-code-key (%s) must have at least %d bytes (`openssl rand -hex 32`)", config.ErrInvalid, config.Env("auth-code-key"), auth.MinCodeKeyLen)
 	}
 	if o.AccessTTL < time.Minute || o.AccessTTL > time.Hour {
 		return fmt.Errorf("%w: --auth-access-ttl (%s) must be between 1m and 1h", config.ErrInvalid, config.Env("auth-access-ttl"))
@@ -93,6 +98,7 @@ func (o *authOptions) config() (auth.Config, error) {
 		Telegram: o.Telegram, SIWE: o.SIWE,
 		Passkeys: auth.PasskeyConfig{RPID: o.WebAuthnRPID, RPDisplayName: o.WebAuthnRPName, Origins: o.WebAuthnOrigins},
 		Google:   auth.GoogleConfig{ClientIDs: o.GoogleClientIDs, JWKSURL: o.GoogleJWKSURL},
+		Password: auth.PasswordConfig{CodeKey: []byte(o.CodeKey)},
 	}, nil
 }
 
@@ -103,4 +109,27 @@ func (o *authOptions) newAuth(pool *pgxpool.Pool) (*auth.Service, error) {
 		return nil, err
 	}
 	return auth.New(pool, cfg)
+}
+
+// mailOptions are the worker's settings for sign-in email (auth_email jobs).
+type mailOptions struct {
+	SMTPURL  string
+	MailFrom string
+}
+
+func (o *mailOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.SMTPURL, "smtp-url", "", "SMTP server for sign-in email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty leaves auth_email jobs retrying")
+	fs.StringVar(&o.MailFrom, "mail-from", "Amn <no-reply@localhost>", "sender of sign-in email")
+}
+
+// mailer is the worker's mailer, or nil without --smtp-url.
+func (o *mailOptions) mailer() (*auth.Mailer, error) {
+	if o.SMTPURL == "" {
+		return nil, nil
+	}
+	m, err := auth.NewMailer(auth.MailConfig{SMTPURL: o.SMTPURL, From: o.MailFrom})
+	if err != nil {
+		return nil, fmt.Errorf("%w: --smtp-url/--mail-from: %v", config.ErrInvalid, err)
+	}
+	return m, nil
 }

@@ -19,7 +19,7 @@ func TestPasskeyAndGoogleFlags(t *testing.T) {
 		var o authOptions
 		fs := pflag.NewFlagSet("api", pflag.ContinueOnError)
 		o.addFlags(fs)
-		if err := fs.Parse(append([]string{"--auth-keys-file", "/dev/null"}, args...)); err != nil {
+		if err := fs.Parse(append([]string{"--auth-keys-file", "/dev/null", "--auth-code-key", strings.Repeat("k", 32)}, args...)); err != nil {
 			t.Fatal(err)
 		}
 		return &o, o.Validate()

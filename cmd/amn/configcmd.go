@@ -21,13 +21,15 @@ type printOptions struct {
 	RNWebhookSecret string
 	// TelegramBotToken is shown only as set or not.
 	TelegramBotToken string
+	AuthCodeKey      string
+	mail             mailOptions
 }
 
 // Validate accepts anything: printing is how people find out what is wrong.
 func (o *printOptions) Validate() error { return nil }
 
 // secretFlags are printed masked.
-var secretFlags = map[string]bool{"database-url": true, "redis-url": true, "rpc-url": true, "rn-webhook-secret": true}
+var secretFlags = map[string]bool{"database-url": true, "redis-url": true, "rpc-url": true, "rn-webhook-secret": true, "smtp-url": true}
 
 func newConfigCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "config", Short: "Inspect configuration"}
@@ -45,7 +47,7 @@ func newConfigCmd() *cobra.Command {
 				}
 				v := f.Value.String()
 				switch {
-				case (f.Name == "rn-webhook-secret" || f.Name == "telegram-bot-token") && v != "":
+				case (f.Name == "rn-webhook-secret" || f.Name == "telegram-bot-token" || f.Name == "auth-code-key") && v != "":
 					v = "(set)"
 				case secretFlags[f.Name]:
 					v = config.MaskURL(v)
@@ -70,6 +72,8 @@ func newConfigCmd() *cobra.Command {
 	print.Flags().StringVar(&o.RPCURL, "rpc-url", "", "chain JSON-RPC endpoint")
 	print.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret")
 	print.Flags().StringVar(&o.TelegramBotToken, "telegram-bot-token", "", "Telegram bot token")
+	print.Flags().StringVar(&o.AuthCodeKey, "auth-code-key", "", "key email codes are stored under")
+	o.mail.addFlags(print.Flags())
 	cmd.AddCommand(print)
 	return cmd
 }

@@ -45,6 +45,12 @@ var commandRoles = map[string]string{
 	"amn custody approve":     db.RoleAPI,
 	"amn signer audit verify": db.RoleAPI,
 	"amn signer audit head":   db.RoleAPI,
+	// Accounts, through package auth as the API's admin operations do.
+	"amn users create-admin": db.RoleAPI,
+	"amn users list":         db.RoleAPI,
+	"amn users ban":          db.RoleAPI,
+	"amn users unban":        db.RoleAPI,
+	"amn users role":         db.RoleAPI,
 	// The indexer's own views and repairs: checkpoints, observations, the chain against the books.
 	"amn indexer status":    db.RoleIndexer,
 	"amn indexer reconcile": db.RoleIndexer,

@@ -135,7 +135,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker); err != nil {
+	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, nil); err != nil {
 		return err
 	}
 	printDevStack(out, o, dir, redisURL, keys)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/amanat/amn/auth"
+
 	"context"
 	"strconv"
 	"time"
@@ -13,9 +15,9 @@ import (
 
 // startJobs starts the worker role's River client on pool (the worker's role); it is stopped, letting running jobs finish
 // within the shutdown grace, when the process closes.
-func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry, pool *pgxpool.Pool) error {
+func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry, pool *pgxpool.Pool, mailer *auth.Mailer) error {
 	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: p.log, QueueLog: p.queueLog, Registry: p.reg, Escrow: escrowOf(reg),
-		NativeLedger: nativeLedgerOf(reg)})
+		NativeLedger: nativeLedgerOf(reg), Mailer: mailer})
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,9 @@ func run(t *testing.T, env []string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// testAuthCodeKey is the key every `amn api` the tests start stores email codes under.
+const testAuthCodeKey = "cmd-amn-test-code-key-0123456789abcdef"
+
 // testAuthKeysFile signs the access tokens of every `amn api` the tests start.
 var testAuthKeysFile string
 
@@ -87,7 +90,7 @@ func writeAuthKeys(dir string) (string, error) {
 
 // cleanEnv is the test's environment without AMN_ settings, but for the access-token keys.
 func cleanEnv() []string {
-	env := []string{"AMN_AUTH_KEYS_FILE=" + testAuthKeysFile}
+	env := []string{"AMN_AUTH_KEYS_FILE=" + testAuthKeysFile, "AMN_AUTH_CODE_KEY=" + testAuthCodeKey}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AMN_") {
 			env = append(env, kv)
@@ -166,6 +169,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"unreachable chain", []string{"AMN_DATABASE_URL=" + good}, []string{"indexer", "--chain", "eth", "--rpc-url", "http://127.0.0.1:1"}, "chain eth at http://127.0.0.1:1"},
 		{"listen address taken", []string{"AMN_DATABASE_URL=" + good}, []string{"signer", "--listen", busy.Addr().String()}, "address already in use"},
 		{"missing auth keys", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_AUTH_KEYS_FILE="}, []string{"api"}, "--auth-keys-file (AMN_AUTH_KEYS_FILE) is required"},
+		{"short code key", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_AUTH_CODE_KEY=short"}, []string{"api"}, "--auth-code-key (AMN_AUTH_CODE_KEY) must have at least 32 bytes"},
+		{"bad smtp url", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_SMTP_URL=http://u:hunter2@mail"}, []string{"worker"}, "--smtp-url/--mail-from"},
 		{"auth keys not a key", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_AUTH_KEYS_FILE=/etc/hostname"}, []string{"api"}, "--auth-keys-file: auth keys: no PEM private key found"},
 		{"migrate without database", nil, []string{"migrate", "up"}, "--database-url (AMN_DATABASE_URL) is required"},
 	} {

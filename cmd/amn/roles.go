@@ -171,6 +171,7 @@ type workerOptions struct {
 	commonOptions
 	RedisURL    string
 	ChainConfig string
+	mail        mailOptions
 }
 
 func (o *workerOptions) Validate() error {
@@ -190,6 +191,10 @@ func newWorkerCmd() *cobra.Command {
 			if err := o.Validate(); err != nil {
 				return badInput(err)
 			}
+			mailer, err := o.mail.mailer()
+			if err != nil {
+				return badInput(err)
+			}
 			role, err := roleOf(cmd)
 			if err != nil {
 				return err
@@ -207,13 +212,14 @@ func newWorkerCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool); err != nil {
+			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
 		},
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9102"})
+	o.mail.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file; its escrow contracts let the worker turn paid deposits into sweep intents")
 	return cmd

@@ -1,0 +1,293 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/amanat/amn/auth/internal/authdb"
+)
+
+// PasswordConfig is email + password sign-in's settings.
+type PasswordConfig struct {
+	// CodeKey is the HMAC key that email codes are stored under (at least MinCodeKeyLen bytes; a
+	// secret). Empty makes a random one, which is right only for tests and amn dev: codes issued
+	// before a restart stop working.
+	CodeKey []byte
+	// Argon is the cost of new password hashes; zero is DefaultArgon.
+	Argon ArgonParams
+}
+
+// passwordState is what the service keeps for passwords and codes.
+type passwordState struct {
+	hasher  *hasher
+	codeKey []byte
+	jobs    *river.Client[pgx.Tx] // inserts auth_email jobs; the worker works them
+}
+
+func (s *Service) initPassword() error {
+	c := s.cfg.Password
+	if len(c.CodeKey) == 0 {
+		c.CodeKey = make([]byte, MinCodeKeyLen)
+		if _, err := rand.Read(c.CodeKey); err != nil {
+			return err
+		}
+	}
+	if len(c.CodeKey) < MinCodeKeyLen {
+		return fmt.Errorf("auth: the code key has %d bytes, fewer than %d", len(c.CodeKey), MinCodeKeyLen)
+	}
+	h, err := newHasher(c.Argon)
+	if err != nil {
+		return err
+	}
+	jobs, err := river.NewClient(riverpgxv5.New(s.pool), &river.Config{})
+	if err != nil {
+		return fmt.Errorf("auth: an insert-only River client: %w", err)
+	}
+	s.pw = passwordState{hasher: h, codeKey: c.CodeKey, jobs: jobs}
+	return nil
+}
+
+// Registration is a sign-up with email and password.
+type Registration struct {
+	Email, Password, DisplayName, Locale string
+	Roles                                []Role // buyer and/or seller; none is buyer
+}
+
+// Register creates an unverified account and mails it a verification code. An email that is
+// taken gets a notice instead, and the caller learns nothing: the answer and the work (one
+// password hash, one queued email) are the same. Only a weak password is refused.
+func (s *Service) Register(ctx context.Context, r Registration) error {
+	email := normEmail(r.Email)
+	if err := CheckPasswordStrength(r.Password, email); err != nil {
+		return err
+	}
+	for _, role := range r.Roles {
+		if role != RoleBuyer && role != RoleSeller {
+			return ErrForbidden
+		}
+	}
+	if len(r.Roles) == 0 {
+		r.Roles = []Role{RoleBuyer}
+	}
+	hash, err := s.pw.hasher.hash(r.Password)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		taken, err := q.UserByEmail(ctx, email)
+		if err == nil {
+			return s.queueMail(ctx, tx, EmailArgs{To: email, Locale: taken.Locale, Template: MailRegisterNotice})
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return wrapDB("read user", err)
+		}
+		u, err := s.createUser(ctx, q, NewUser{Email: email, PasswordHash: hash, Roles: r.Roles, DisplayName: r.DisplayName, Locale: r.Locale})
+		if errors.Is(err, ErrEmailTaken) {
+			return nil // registered a moment ago by a concurrent request
+		}
+		if err != nil {
+			return err
+		}
+		return s.mailCode(ctx, tx, q, u.ID, email, u.Locale, CodeVerifyEmail)
+	})
+}
+
+// mailCode issues a code and queues its email, in tx.
+func (s *Service) mailCode(ctx context.Context, tx pgx.Tx, q *authdb.Queries, userID uuid.UUID, email, locale string, purpose CodePurpose) error {
+	code, exp, err := s.issueCode(ctx, q, userID, purpose)
+	if err != nil {
+		return err
+	}
+	tmpl := MailVerifyEmail
+	if purpose == CodeResetPassword {
+		tmpl = MailResetPassword
+	}
+	return s.queueMail(ctx, tx, EmailArgs{To: email, Locale: locale, Template: tmpl, Code: code, ExpiresAt: exp})
+}
+
+func (s *Service) queueMail(ctx context.Context, tx pgx.Tx, a EmailArgs) error {
+	if _, err := s.pw.jobs.InsertTx(ctx, tx, a, nil); err != nil {
+		return fmt.Errorf("auth: queue email: %w", err)
+	}
+	return nil
+}
+
+// ResendVerification mails a new verification code to an account that has not verified its
+// email yet; for any other address it does nothing, and says nothing either way.
+func (s *Service) ResendVerification(ctx context.Context, email string) error {
+	return s.mailCodeIf(ctx, email, CodeVerifyEmail, func(u authdb.User) bool {
+		return u.EmailVerifiedAt == nil && u.Status == string(StatusActive)
+	})
+}
+
+// ForgotPassword mails a password-reset code to an active account with this email; for any
+// other address it does nothing, and says nothing either way.
+func (s *Service) ForgotPassword(ctx context.Context, email string) error {
+	return s.mailCodeIf(ctx, email, CodeResetPassword, func(u authdb.User) bool {
+		return u.Status == string(StatusActive)
+	})
+}
+
+func (s *Service) mailCodeIf(ctx context.Context, email string, purpose CodePurpose, ok func(authdb.User) bool) error {
+	email = normEmail(email)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		u, err := q.UserByEmail(ctx, email)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return wrapDB("read user", err)
+		}
+		if !ok(u) {
+			return nil
+		}
+		return s.mailCode(ctx, tx, q, u.ID, email, u.Locale, purpose)
+	})
+}
+
+// VerifyEmail checks a verification code, marks the email verified and signs the user in
+// (method email_code). A wrong, expired, used or exhausted code, or an unknown email, is
+// ErrCodeInvalid.
+func (s *Service) VerifyEmail(ctx context.Context, email, code string, c Client) (Session, error) {
+	u, err := s.q.UserByEmail(ctx, normEmail(email))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Session{}, ErrCodeInvalid
+	}
+	if err != nil {
+		return Session{}, wrapDB("read user", err)
+	}
+	var out Session
+	err = s.useCode(ctx, u.ID, CodeVerifyEmail, code, func(q *authdb.Queries) error {
+		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {
+			return wrapDB("mark email verified", err)
+		}
+		out, err = s.startSession(ctx, q, u.ID, MethodEmailCode, c)
+		return err
+	})
+	return out, err
+}
+
+// Login signs in with email and password. A wrong password and an unknown email (or an account
+// without a password) are the same ErrInvalidCredentials after the same argon2 work; the right
+// password of an unverified account is ErrEmailUnverified, of a banned one ErrBanned. An old
+// hash (bcrypt, or weaker argon2id parameters) is replaced by a current one.
+func (s *Service) Login(ctx context.Context, email, password string, c Client) (Session, error) {
+	u, err := s.q.UserByEmail(ctx, normEmail(email))
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Session{}, wrapDB("read user", err)
+	}
+	if err != nil || u.PasswordHash == nil {
+		s.pw.hasher.verifyDummy(password)
+		return Session{}, ErrInvalidCredentials
+	}
+	ok, rehash := s.pw.hasher.verify(*u.PasswordHash, password)
+	if !ok {
+		return Session{}, ErrInvalidCredentials
+	}
+	if u.EmailVerifiedAt == nil {
+		return Session{}, ErrEmailUnverified
+	}
+	var newHash string
+	if rehash {
+		if newHash, err = s.pw.hasher.hash(password); err != nil {
+			return Session{}, err
+		}
+	}
+	var out Session
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if newHash != "" {
+			if err := q.SetPasswordHash(ctx, authdb.SetPasswordHashParams{ID: u.ID, PasswordHash: &newHash}); err != nil {
+				return wrapDB("upgrade password hash", err)
+			}
+		}
+		out, err = s.startSession(ctx, q, u.ID, MethodPassword, c)
+		return err
+	})
+	return out, err
+}
+
+// ResetPassword sets a new password with a reset code and revokes every session of the user
+// (reason password_changed). The code also proves the email, so it is marked verified.
+func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword string) error {
+	email = normEmail(email)
+	if err := CheckPasswordStrength(newPassword, email); err != nil {
+		return err
+	}
+	u, err := s.q.UserByEmail(ctx, email)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrCodeInvalid
+	}
+	if err != nil {
+		return wrapDB("read user", err)
+	}
+	hash, err := s.pw.hasher.hash(newPassword)
+	if err != nil {
+		return err
+	}
+	return s.useCode(ctx, u.ID, CodeResetPassword, code, func(q *authdb.Queries) error {
+		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {
+			return wrapDB("mark email verified", err)
+		}
+		return s.setPassword(ctx, q, u.ID, hash, uuid.Nil)
+	})
+}
+
+// ChangePassword sets the signed-in user's password; the current one is required when the
+// account has one (wrong: ErrInvalidCredentials). Every other session of the user is revoked.
+func (s *Service) ChangePassword(ctx context.Context, p Principal, current *string, newPassword string) error {
+	u, err := s.q.UserByID(ctx, p.UserID)
+	if err != nil {
+		return wrapDB("read user", err)
+	}
+	if u.PasswordHash != nil {
+		if current == nil {
+			return ErrInvalidCredentials
+		}
+		if ok, _ := s.pw.hasher.verify(*u.PasswordHash, *current); !ok {
+			return ErrInvalidCredentials
+		}
+	}
+	email := ""
+	if u.Email != nil {
+		email = *u.Email
+	}
+	if err := CheckPasswordStrength(newPassword, email); err != nil {
+		return err
+	}
+	hash, err := s.pw.hasher.hash(newPassword)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return s.setPassword(ctx, s.q.WithTx(tx), u.ID, hash, p.SessionID)
+	})
+}
+
+// setPassword stores a new hash and revokes the user's sessions but keep.
+func (s *Service) setPassword(ctx context.Context, q *authdb.Queries, userID uuid.UUID, hash string, keep uuid.UUID) error {
+	if err := q.SetPasswordHash(ctx, authdb.SetPasswordHashParams{ID: userID, PasswordHash: &hash}); err != nil {
+		return wrapDB("set password", err)
+	}
+	reason := "password_changed"
+	if _, err := q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{
+		Now: ptr(s.now()), Reason: &reason, UserID: userID, Keep: keep,
+	}); err != nil {
+		return wrapDB("revoke sessions", err)
+	}
+	return nil
+}
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func ptr[T any](v T) *T { return &v }

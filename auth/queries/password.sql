@@ -1,0 +1,32 @@
+-- Email + password sign-in and email codes (sqlc; see ../doc.go).
+
+-- name: SetPasswordHash :exec
+-- Replaces a user's password hash (a new password, or the upgrade of an old hash).
+UPDATE users SET password_hash = @password_hash, updated_at = now() WHERE id = @id;
+
+-- name: MarkEmailVerified :exec
+-- Records that the user proved the email is theirs (a code sent to it came back).
+UPDATE users SET email_verified_at = coalesce(email_verified_at, @verified_at), updated_at = now() WHERE id = @id;
+
+-- name: DeleteUnusedCodes :exec
+-- A new code replaces the user's unused ones of the same purpose.
+DELETE FROM auth_codes WHERE user_id = @user_id AND purpose = @purpose AND used_at IS NULL;
+
+-- name: CreateCode :exec
+INSERT INTO auth_codes (user_id, purpose, code_hash, expires_at) VALUES (@user_id, @purpose, @code_hash, @expires_at);
+
+-- name: LiveCodeForUpdate :one
+-- The user's newest code of a purpose that may still be tried, locked while it is checked.
+SELECT id, code_hash, attempts FROM auth_codes
+WHERE user_id = @user_id AND purpose = @purpose AND used_at IS NULL AND expires_at > @now AND attempts < @max_attempts
+ORDER BY created_at DESC, id DESC LIMIT 1
+FOR UPDATE;
+
+-- name: CountCodeAttempt :exec
+-- One more try of a code; used_at is set when the try matched.
+UPDATE auth_codes SET attempts = attempts + 1, used_at = @used_at WHERE id = @id;
+
+-- name: RevokeUserSessions :execrows
+-- Revokes every live session of a user but one (keep; the nil uuid keeps none).
+UPDATE auth_sessions SET revoked_at = @now, revoked_reason = @reason
+WHERE user_id = @user_id AND revoked_at IS NULL AND id <> @keep;
