@@ -29,6 +29,8 @@ type Deps struct {
 	// Auth signs users in and checks access tokens; nil leaves the contract's routes (all of
 	// /v1 but the document, its reference page and the webhook) unmounted.
 	Auth *auth.Service
+	// Edge is the rate limits, CORS origins and trusted proxies (edge.go).
+	Edge Edge
 }
 
 type metrics struct {
@@ -62,8 +64,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func NewRouter(d Deps) http.Handler {
 	m := newMetrics(d.Registry)
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
 	errs := errorWriter{m: m, log: d.Log}
+	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
+	r.Use(edgeMiddleware(d, errs)...)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		errs.writeCode(w, r, http.StatusNotFound, "not_found", "no such endpoint")
 	})
