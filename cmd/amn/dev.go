@@ -148,7 +148,8 @@ func runDev(ctx context.Context, o *devOptions) error {
 	} else {
 		fmt.Fprintf(out, "redis     %s\n", config.MaskURL(redisURL))
 	}
-	if _, err := p.openRedis(ctx, redisURL); err != nil {
+	rdb, err := p.openRedis(ctx, redisURL)
+	if err != nil {
 		return err
 	}
 
@@ -233,7 +234,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc})
+	edge, err := devEdge(rdb)
+	if err != nil {
+		return err
+	}
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
