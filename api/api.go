@@ -31,6 +31,8 @@ type Deps struct {
 	Auth *auth.Service
 	// DocsDir holds the reference page's renderer (DefaultDocsDir when empty).
 	DocsDir string
+	// Edge is the rate limits, CORS origins and trusted proxies (edge.go).
+	Edge Edge
 }
 
 type metrics struct {
@@ -64,8 +66,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func NewRouter(d Deps) http.Handler {
 	m := newMetrics(d.Registry)
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
 	errs := errorWriter{m: m, log: d.Log}
+	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
+	r.Use(edgeMiddleware(d, errs)...)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		errs.writeCode(w, r, http.StatusNotFound, "not_found", "no such endpoint")
 	})

@@ -2,8 +2,8 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
+	"net/netip"
 
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
@@ -37,16 +37,15 @@ func userBody(u auth.User) openapi.User {
 
 type clientKey struct{}
 
-// withClient keeps the device's user agent and address for the sign-in handlers (clientOf).
-func withClient(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			ip = r.RemoteAddr
-		}
-		c := auth.Client{UserAgent: r.UserAgent(), IP: ip}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
-	})
+// withClient keeps the device's user agent and address (as the rate limits see it: from a trusted
+// proxy's X-Forwarded-For, else the connection) for the sign-in handlers (clientOf).
+func withClient(trusted []netip.Prefix) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := auth.Client{UserAgent: r.UserAgent(), IP: clientIP(r, trusted)}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
+		})
+	}
 }
 
 // clientOf is the device a request comes from.

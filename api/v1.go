@@ -47,7 +47,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		ResponseErrorHandlerFunc: errs.write,
 	})
 	r.Group(func(g chi.Router) {
-		g.Use(withPrincipalSlot, withClient, validate)
+		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), validate)
 		openapi.HandlerWithOptions(strict, openapi.ChiServerOptions{
 			BaseRouter: g,
 			ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {

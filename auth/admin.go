@@ -4,7 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -13,74 +14,182 @@ import (
 	"github.com/amanat/amn/kind"
 )
 
-// Account administration, shared by the API's admin operations and `amn users`. Every change
-// writes an auth_audit row naming its actor ("user:<id>" for an admin, "cli:<os user>" for the
-// command line).
-
-// ErrReasonRequired: a ban or unban without a reason.
-var ErrReasonRequired = kind.New(kind.Invalid, "a reason is required")
-
-// SetStatus bans or unbans a user. A ban revokes every session of the user (reason banned).
-func (s *Service) SetStatus(ctx context.Context, actor string, userID uuid.UUID, status Status, reason string) (User, error) {
-	if status != StatusActive && status != StatusBanned {
-		return User{}, kind.New(kind.Invalid, "unknown status")
-	}
-	if reason == "" {
-		return User{}, ErrReasonRequired
-	}
-	action := "unban"
-	if status == StatusBanned {
-		action = "ban"
-	}
-	return s.adminChange(ctx, actor, userID, action, reason, map[string]any{"status": status}, func(q *authdb.Queries) (authdb.User, error) {
-		row, err := q.SetUserStatus(ctx, authdb.SetUserStatusParams{ID: userID, Status: string(status)})
-		if err != nil || status != StatusBanned {
-			return row, err
-		}
-		why := "banned"
-		_, err = q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{Now: ptr(s.now()), Reason: &why, UserID: userID, Keep: uuid.Nil})
-		return row, err
-	})
+// UserFilter narrows ListUsers; zero fields match every user.
+type UserFilter struct {
+	Role   Role
+	Status Status
+	Email  string // exact, case-insensitive
 }
 
-// SetRoles replaces a user's roles.
-func (s *Service) SetRoles(ctx context.Context, actor string, userID uuid.UUID, roles []Role) (User, error) {
-	for _, r := range roles {
-		if r != RoleAdmin && r != RoleBuyer && r != RoleSeller {
-			return User{}, kind.New(kind.Invalid, "unknown role")
-		}
-	}
-	rs := roleStrings(roles)
-	return s.adminChange(ctx, actor, userID, "roles", "", map[string]any{"roles": rs}, func(q *authdb.Queries) (authdb.User, error) {
-		return q.SetUserRoles(ctx, authdb.SetUserRolesParams{ID: userID, Roles: rs})
-	})
-}
+// Errors of account administration.
+var (
+	ErrSelfAdmin     = kind.New(kind.Refused, "an admin cannot ban or demote themselves")
+	ErrLastAdmin     = kind.New(kind.Refused, "the last active admin cannot be banned or demoted")
+	ErrReasonMissing = kind.New(kind.Invalid, "a reason is required")
+	ErrBadRole       = kind.New(kind.Invalid, "unknown role or status")
+)
 
-// adminChange runs change and writes its audit row in one transaction.
-func (s *Service) adminChange(ctx context.Context, actor string, userID uuid.UUID, action, reason string, detail map[string]any,
-	change func(q *authdb.Queries) (authdb.User, error)) (User, error) {
-	raw, err := json.Marshal(detail)
+// UserActor is the audit actor for an admin acting through the API.
+func UserActor(id uuid.UUID) string { return "user:" + id.String() }
+
+// ListUsers returns a page of users, newest first, and the key of the next page (nil on the last).
+func (s *Service) ListUsers(ctx context.Context, f UserFilter, page Page) ([]User, *PageKey, error) {
+	k, lim := page.bounds()
+	p := authdb.ListUsersParams{BeforeCreated: k.CreatedAt, BeforeID: k.ID, Lim: lim}
+	if f.Role != "" {
+		p.Role = ptr(string(f.Role))
+	}
+	if f.Status != "" {
+		p.Status = ptr(string(f.Status))
+	}
+	if f.Email != "" {
+		p.Email = ptr(strings.ToLower(strings.TrimSpace(f.Email)))
+	}
+	rows, err := s.q.ListUsers(ctx, p)
 	if err != nil {
-		return User{}, err
+		return nil, nil, wrapDB("list users", err)
+	}
+	rows, next := cut(rows, lim, func(u authdb.User) PageKey { return PageKey{u.CreatedAt, u.ID} })
+	ids := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	idents, err := s.q.IdentityProvidersOfUsers(ctx, ids)
+	if err != nil {
+		return nil, nil, wrapDB("read identities", err)
+	}
+	providers := map[uuid.UUID][]string{}
+	for _, i := range idents {
+		providers[i.UserID] = append(providers[i.UserID], i.Provider)
+	}
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = userFromRow(r, providers[r.ID])
+	}
+	return out, next, nil
+}
+
+// SetStatus bans or unbans a user, audited with actor and reason (required). A ban revokes every
+// session of the user in the same transaction. An admin cannot ban themselves, and the last active
+// admin cannot be banned.
+func (s *Service) SetStatus(ctx context.Context, actor string, userID uuid.UUID, status Status, reason string) (User, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return User{}, ErrReasonMissing
+	}
+	if status != StatusActive && status != StatusBanned {
+		return User{}, ErrBadRole
 	}
 	var out User
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		q := s.q.WithTx(tx)
-		row, err := change(q)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+	err := s.adminTx(ctx, actor, userID, func(q *authdb.Queries, cur authdb.User) error {
+		if status == StatusBanned {
+			if err := s.keepAnAdmin(ctx, q, actor, cur); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return wrapDB(action, err)
+		if _, err := q.SetUserStatus(ctx, authdb.SetUserStatusParams{Status: string(status), Now: s.now(), ID: userID}); err != nil {
+			return wrapDB("set status", err)
 		}
-		if err := q.AddAudit(ctx, authdb.AddAuditParams{Actor: actor, UserID: userID, Action: action, Detail: raw, Reason: reason}); err != nil {
-			return wrapDB("audit", err)
+		if status == StatusBanned {
+			if _, err := q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{Now: s.now(), Reason: revokedBanned, UserID: userID}); err != nil {
+				return wrapDB("revoke sessions", err)
+			}
 		}
-		out, err = s.user(ctx, q, row.ID)
+		action := "unban"
+		if status == StatusBanned {
+			action = "ban"
+		}
+		if err := audit(ctx, q, actor, userID, action, map[string]any{"from": cur.Status, "to": status}, reason); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.user(ctx, q, userID)
 		return err
 	})
 	return out, err
 }
+
+// SetRoles sets a user's roles, audited with actor. An admin cannot take admin from themselves,
+// and the last active admin keeps it.
+func (s *Service) SetRoles(ctx context.Context, actor string, userID uuid.UUID, rs []Role) (User, error) {
+	for _, r := range rs {
+		if r != RoleAdmin && r != RoleBuyer && r != RoleSeller {
+			return User{}, ErrBadRole
+		}
+	}
+	var out User
+	err := s.adminTx(ctx, actor, userID, func(q *authdb.Queries, cur authdb.User) error {
+		if slices.Contains(cur.Roles, string(RoleAdmin)) && !slices.Contains(rs, RoleAdmin) {
+			if err := s.keepAnAdmin(ctx, q, actor, cur); err != nil {
+				return err
+			}
+		}
+		next := roleStrings(rs)
+		if _, err := q.SetUserRoles(ctx, authdb.SetUserRolesParams{Roles: next, Now: s.now(), ID: userID}); err != nil {
+			return wrapDB("set roles", err)
+		}
+		if err := audit(ctx, q, actor, userID, "roles", map[string]any{"from": cur.Roles, "to": next}, ""); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.user(ctx, q, userID)
+		return err
+	})
+	return out, err
+}
+
+// adminTx runs fn in a transaction with the active admins and then the user locked (in that
+// order, always, so that two admins acting at once cannot deadlock or both remove the last admin).
+func (s *Service) adminTx(ctx context.Context, actor string, userID uuid.UUID, fn func(*authdb.Queries, authdb.User) error) error {
+	if actor == "" {
+		return errors.New("auth: an admin action needs an actor")
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if _, err := q.LockActiveAdmins(ctx); err != nil {
+			return wrapDB("lock admins", err)
+		}
+		cur, err := q.UserForUpdate(ctx, userID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return wrapDB("read user", err)
+		}
+		return fn(q, cur)
+	})
+}
+
+// keepAnAdmin refuses to ban or demote cur when the actor is cur, or cur is the last active admin.
+func (s *Service) keepAnAdmin(ctx context.Context, q *authdb.Queries, actor string, cur authdb.User) error {
+	if actor == UserActor(cur.ID) {
+		return ErrSelfAdmin
+	}
+	if !slices.Contains(cur.Roles, string(RoleAdmin)) || cur.Status != string(StatusActive) {
+		return nil
+	}
+	admins, err := q.LockActiveAdmins(ctx)
+	if err != nil {
+		return wrapDB("count admins", err)
+	}
+	if len(admins) <= 1 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+func audit(ctx context.Context, q *authdb.Queries, actor string, userID uuid.UUID, action string, detail map[string]any, reason string) error {
+	d, err := json.Marshal(detail)
+	if err != nil {
+		return err
+	}
+	if err := q.InsertAudit(ctx, authdb.InsertAuditParams{Actor: actor, UserID: userID, Action: action, Detail: d, Reason: reason}); err != nil {
+		return wrapDB("audit", err)
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // CreateAdmin makes a verified admin account with a password (checked for strength) and audits
 // it: how the first admin is made (`amn users create-admin`).
@@ -99,69 +208,7 @@ func (s *Service) CreateAdmin(ctx context.Context, actor, email, password string
 		if err != nil {
 			return err
 		}
-		return q.AddAudit(ctx, authdb.AddAuditParams{Actor: actor, UserID: out.ID, Action: "create_admin", Detail: []byte("{}")})
+		return audit(ctx, q, actor, out.ID, "create_admin", nil, "")
 	})
 	return out, err
-}
-
-// UserFilter narrows ListUsers; empty fields do not filter.
-type UserFilter struct {
-	Role   Role
-	Status Status
-}
-
-// Page is a cursor page: After is the last item's cursor of the previous page ("" for the first).
-type Page struct {
-	After string
-	Limit int // 1..200; 0 is 50
-}
-
-// ListUsers lists users newest first; next is the cursor of the page after, "" at the end.
-func (s *Service) ListUsers(ctx context.Context, f UserFilter, p Page) (users []User, next string, err error) {
-	if p.Limit <= 0 {
-		p.Limit = 50
-	}
-	p.Limit = min(p.Limit, 200)
-	params := authdb.ListUsersParams{MaxRows: int32(p.Limit + 1)}
-	if f.Role != "" {
-		params.Role = ptr(string(f.Role))
-	}
-	if f.Status != "" {
-		params.Status = ptr(string(f.Status))
-	}
-	if p.After != "" {
-		at, id, err := parseUserCursor(p.After)
-		if err != nil {
-			return nil, "", err
-		}
-		params.BeforeCreated, params.BeforeID = &at, uuid.NullUUID{UUID: id, Valid: true}
-	}
-	rows, err := s.q.ListUsers(ctx, params)
-	if err != nil {
-		return nil, "", wrapDB("list users", err)
-	}
-	if len(rows) > p.Limit {
-		rows = rows[:p.Limit]
-		last := rows[len(rows)-1]
-		next = last.CreatedAt.UTC().Format(time.RFC3339Nano) + "_" + last.ID.String()
-	}
-	for _, r := range rows {
-		users = append(users, userFromRow(r, nil))
-	}
-	return users, next, nil
-}
-
-// ErrBadCursor: a page cursor this service did not make.
-var ErrBadCursor = kind.New(kind.Invalid, "bad cursor")
-
-func parseUserCursor(c string) (time.Time, uuid.UUID, error) {
-	if len(c) < 38 || c[len(c)-37] != '_' {
-		return time.Time{}, uuid.Nil, ErrBadCursor
-	}
-	at, err1 := time.Parse(time.RFC3339Nano, c[:len(c)-37])
-	id, err2 := uuid.Parse(c[len(c)-36:])
-	if err1 != nil || err2 != nil {
-		return time.Time{}, uuid.Nil, ErrBadCursor
-	}
-	return at, id, nil
 }

@@ -29,7 +29,7 @@ func TestAdminChangesAreAuditedAndBansEndSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetStatus(ctx, "cli:test", u.ID, StatusBanned, ""); !errors.Is(err, ErrReasonRequired) {
+	if _, err := s.SetStatus(ctx, "cli:test", u.ID, StatusBanned, ""); !errors.Is(err, ErrReasonMissing) {
 		t.Fatalf("ban without reason: %v", err)
 	}
 	if _, err := s.SetStatus(ctx, "cli:test", uuid.New(), StatusBanned, "spam"); !errors.Is(err, ErrNotFound) {
@@ -68,20 +68,17 @@ func TestAdminChangesAreAuditedAndBansEndSessions(t *testing.T) {
 	if len(actions) != 3 || actions[0] != want[0] || actions[1] != want[1] || actions[2] != want[2] {
 		t.Fatalf("audit %v, want %v", actions, want)
 	}
-	sellers, _, err := s.ListUsers(ctx, UserFilter{Role: RoleSeller}, Page{Limit: 200})
+	sellers, _, err := s.ListUsers(ctx, UserFilter{Role: RoleSeller}, Page{Limit: MaxPageLimit})
 	if err != nil || !slices.ContainsFunc(sellers, func(x User) bool { return x.ID == u.ID }) ||
 		slices.ContainsFunc(sellers, func(x User) bool { return !x.HasRole(RoleSeller) }) {
 		t.Fatalf("sellers: %v %v", sellers, err)
 	}
 	first, next, err := s.ListUsers(ctx, UserFilter{}, Page{Limit: 1})
-	if err != nil || len(first) != 1 || next == "" {
-		t.Fatalf("page 1: %v %q %v", first, next, err)
+	if err != nil || len(first) != 1 || next == nil {
+		t.Fatalf("page 1: %v %v %v", first, next, err)
 	}
 	second, _, err := s.ListUsers(ctx, UserFilter{}, Page{Limit: 1, After: next})
 	if err != nil || len(second) != 1 || second[0].ID == first[0].ID {
 		t.Fatalf("page 2: %v %v", second, err)
-	}
-	if _, _, err := s.ListUsers(ctx, UserFilter{}, Page{After: "forged"}); !errors.Is(err, ErrBadCursor) {
-		t.Fatalf("forged cursor: %v", err)
 	}
 }

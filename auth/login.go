@@ -279,9 +279,8 @@ func (s *Service) setPassword(ctx context.Context, q *authdb.Queries, userID uui
 	if err := q.SetPasswordHash(ctx, authdb.SetPasswordHashParams{ID: userID, PasswordHash: &hash}); err != nil {
 		return wrapDB("set password", err)
 	}
-	reason := "password_changed"
 	if _, err := q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{
-		Now: ptr(s.now()), Reason: &reason, UserID: userID, Keep: keep,
+		Now: s.now(), Reason: "password_changed", UserID: userID, Keep: keep,
 	}); err != nil {
 		return wrapDB("revoke sessions", err)
 	}
@@ -289,5 +288,3 @@ func (s *Service) setPassword(ctx context.Context, q *authdb.Queries, userID uui
 }
 
 func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
-
-func ptr[T any](v T) *T { return &v }

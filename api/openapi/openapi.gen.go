@@ -443,8 +443,10 @@ type SessionInfoMethod string
 
 // SessionPage defines model for SessionPage.
 type SessionPage struct {
-	Items      []SessionInfo `json:"items"`
-	NextCursor *string       `json:"nextCursor,omitempty"`
+	Items []SessionInfo `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
 }
 
 // TelegramRequest Exactly one of `initData` (Mini App) and `widget` (Login Widget).
@@ -501,8 +503,10 @@ type User struct {
 
 // UserPage defines model for UserPage.
 type UserPage struct {
-	Items      []User  `json:"items"`
-	NextCursor *string `json:"nextCursor,omitempty"`
+	Items []User `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
 }
 
 // UserStatus defines model for UserStatus.

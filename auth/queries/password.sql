@@ -28,5 +28,5 @@ UPDATE auth_codes SET attempts = attempts + 1, used_at = @used_at WHERE id = @id
 
 -- name: RevokeUserSessions :execrows
 -- Revokes every live session of a user but one (keep; the nil uuid keeps none).
-UPDATE auth_sessions SET revoked_at = @now, revoked_reason = @reason
+UPDATE auth_sessions SET revoked_at = @now::timestamptz, revoked_reason = @reason::text
 WHERE user_id = @user_id AND revoked_at IS NULL AND id <> @keep;

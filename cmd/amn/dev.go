@@ -23,6 +23,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/amanat/amn/api"
@@ -118,7 +119,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	redisURL, err := p.devRedis(ctx, out, o.RedisURL)
+	redisURL, rdb, err := p.devRedis(ctx, out, o.RedisURL)
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc})
+	edge, err := devEdge(rdb)
+	if err != nil {
+		return err
+	}
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
@@ -181,12 +186,12 @@ func (p *process) devDatabase(ctx context.Context, url string) (devPools, error)
 }
 
 // devRedis connects to url, or starts an in-process miniredis when url is empty; it returns the
-// URL in use.
-func (p *process) devRedis(ctx context.Context, out io.Writer, url string) (string, error) {
+// URL in use and the client.
+func (p *process) devRedis(ctx context.Context, out io.Writer, url string) (string, *redis.Client, error) {
 	if url == "" {
 		mr, err := miniredis.Run()
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		p.closers = append(p.closers, mr.Close)
 		url = "redis://" + mr.Addr() + "/0"
@@ -194,8 +199,8 @@ func (p *process) devRedis(ctx context.Context, out io.Writer, url string) (stri
 	} else {
 		fmt.Fprintf(out, "redis     %s\n", config.MaskURL(url))
 	}
-	_, err := p.openRedis(ctx, url)
-	return url, err
+	rdb, err := p.openRedis(ctx, url)
+	return url, rdb, err
 }
 
 // devStack is what devChains made: the chains' fixtures, their registry, and the signer's

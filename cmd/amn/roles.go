@@ -29,6 +29,7 @@ type apiOptions struct {
 	RNWebhookSecret string
 	DocsDir         string
 	Auth            authOptions
+	Edge            edgeOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -36,6 +37,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := config.ValidateRedisURL("redis-url", o.RedisURL); err != nil {
+		return err
+	}
+	if err := o.Edge.Validate(); err != nil {
 		return err
 	}
 	return o.Auth.Validate()
@@ -63,6 +67,7 @@ func newAPICmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret; empty leaves /v1/webhooks/request-network unmounted")
 	cmd.Flags().StringVar(&o.DocsDir, "docs-dir", api.DefaultDocsDir, "directory of the /v1/docs page's renderer (Redoc's bundles, from npm ci)")
 	o.Auth.addFlags(cmd.Flags())
+	o.Edge.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -72,14 +77,19 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err := p.openDB(ctx, o.DatabaseURL, role); err != nil {
 		return err
 	}
-	if _, err := p.openRedis(ctx, o.RedisURL); err != nil {
+	rdb, err := p.openRedis(ctx, o.RedisURL)
+	if err != nil {
 		return err
 	}
 	authSvc, err := o.Auth.newAuth(p.pool)
 	if err != nil {
 		return err
 	}
-	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, DocsDir: o.DocsDir}
+	edge, err := o.Edge.edge(rdb)
+	if err != nil {
+		return err
+	}
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {

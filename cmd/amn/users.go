@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -127,15 +128,24 @@ func usersListCmd(o *dbOptions) *cobra.Command {
 				return err
 			}
 			defer done()
-			users, next, err := svc.ListUsers(cmd.Context(), auth.UserFilter{Role: auth.Role(role), Status: auth.Status(status)}, auth.Page{After: after, Limit: limit})
-			if errors.Is(err, auth.ErrBadCursor) {
-				return badInput(err)
+			page := auth.Page{Limit: limit}
+			if after != "" {
+				k, err := parsePageKey(after)
+				if err != nil {
+					return badInput(err)
+				}
+				page.After = &k
 			}
+			users, next, err := svc.ListUsers(cmd.Context(), auth.UserFilter{Role: auth.Role(role), Status: auth.Status(status)}, page)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]any{"items": users, "next": next})
+				out := map[string]any{"items": users, "next": nil}
+				if next != nil {
+					out["next"] = formatPageKey(*next)
+				}
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(out)
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tEMAIL\tROLES\tSTATUS\tVERIFIED\tCREATED")
@@ -150,8 +160,8 @@ func usersListCmd(o *dbOptions) *cobra.Command {
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%v\t%s\n", u.ID, email, strings.Join(rs, ","), u.Status, u.EmailVerified, u.CreatedAt.Format("2006-01-02 15:04"))
 			}
-			if next != "" {
-				fmt.Fprintf(w, "(more: --after %s)\n", next)
+			if next != nil {
+				fmt.Fprintf(w, "(more: --after %s)\n", formatPageKey(*next))
 			}
 			return w.Flush()
 		},
@@ -159,7 +169,7 @@ func usersListCmd(o *dbOptions) *cobra.Command {
 	c.Flags().StringVar(&role, "role", "", "only users with this role (admin, buyer, seller)")
 	c.Flags().StringVar(&status, "status", "", "only users with this status (active, banned)")
 	c.Flags().StringVar(&after, "after", "", "cursor of the previous page")
-	c.Flags().IntVar(&limit, "limit", 50, "users per page (at most 200)")
+	c.Flags().IntVar(&limit, "limit", 50, "users per page (at most 100)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }
@@ -230,4 +240,19 @@ func usersRoleCmd(o *dbOptions) *cobra.Command {
 	c.Flags().StringSliceVar(&add, "add", nil, "role to add")
 	c.Flags().StringSliceVar(&remove, "remove", nil, "role to remove")
 	return c
+}
+
+// formatPageKey writes a list position for --after: the last item's creation time and id.
+func formatPageKey(k auth.PageKey) string {
+	return k.CreatedAt.UTC().Format(time.RFC3339Nano) + "_" + k.ID.String()
+}
+
+func parsePageKey(s string) (auth.PageKey, error) {
+	at, id, ok := strings.Cut(s, "_")
+	t, err1 := time.Parse(time.RFC3339Nano, at)
+	u, err2 := uuid.Parse(id)
+	if !ok || err1 != nil || err2 != nil {
+		return auth.PageKey{}, fmt.Errorf("%w: --after %q is not a position `amn users list` printed", config.ErrInvalid, s)
+	}
+	return auth.PageKey{CreatedAt: t, ID: u}, nil
 }

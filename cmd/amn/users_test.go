@@ -45,6 +45,15 @@ func TestUsersCommands(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &page) != nil || len(page.Items) != 1 || page.Items[0].ID != id || page.Items[0].Email != "root@example.com" {
 		t.Fatalf("list: exit %d %s %s", code, out, errs)
 	}
+	// The only admin cannot be banned: the platform would have none.
+	if code, _, errs := run(t, env, "users", "ban", id, "--reason", "test"); code != 2 || !strings.Contains(errs, "last active admin") {
+		t.Fatalf("ban the last admin: exit %d %s", code, errs)
+	}
+	code, out, errs = run(t, env, "users", "create-admin", "--email", "second@example.com", "--password-file", strong)
+	if code != 0 {
+		t.Fatalf("second admin: exit %d %s %s", code, out, errs)
+	}
+	second := strings.Fields(out)[2]
 	if code, _, errs := run(t, env, "users", "ban", id); code != 2 || !strings.Contains(errs, "--reason") {
 		t.Fatalf("ban without reason: exit %d %s", code, errs)
 	}
@@ -59,6 +68,9 @@ func TestUsersCommands(t *testing.T) {
 	}
 	if code, out, errs := run(t, env, "users", "role", id, "--add", "seller", "--remove", "admin"); code != 0 || !strings.Contains(out, "[seller]") {
 		t.Fatalf("role: exit %d %s %s", code, out, errs)
+	}
+	if code, _, errs := run(t, env, "users", "role", second, "--remove", "admin"); code != 2 || !strings.Contains(errs, "last active admin") {
+		t.Fatalf("demote the last admin: exit %d %s", code, errs)
 	}
 	if code, _, _ := run(t, env, "users", "role", id, "--add", "god"); code == 0 {
 		t.Fatal("an unknown role was accepted")

@@ -12,11 +12,41 @@ import (
 	"github.com/google/uuid"
 )
 
-const addAudit = `-- name: AddAudit :exec
+const identityProvidersOfUsers = `-- name: IdentityProvidersOfUsers :many
+SELECT user_id, provider FROM auth_identities WHERE user_id = ANY ($1::uuid[]) ORDER BY user_id, provider
+`
+
+type IdentityProvidersOfUsersRow struct {
+	UserID   uuid.UUID
+	Provider string
+}
+
+// The identities linked to a page of users.
+func (q *Queries) IdentityProvidersOfUsers(ctx context.Context, ids []uuid.UUID) ([]IdentityProvidersOfUsersRow, error) {
+	rows, err := q.db.Query(ctx, identityProvidersOfUsers, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []IdentityProvidersOfUsersRow{}
+	for rows.Next() {
+		var i IdentityProvidersOfUsersRow
+		if err := rows.Scan(&i.UserID, &i.Provider); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const insertAudit = `-- name: InsertAudit :exec
 INSERT INTO auth_audit (actor, user_id, action, detail, reason) VALUES ($1, $2, $3, $4, $5)
 `
 
-type AddAuditParams struct {
+type InsertAuditParams struct {
 	Actor  string
 	UserID uuid.UUID
 	Action string
@@ -24,9 +54,8 @@ type AddAuditParams struct {
 	Reason string
 }
 
-// Records what an admin (or `amn users`, actor cli:<os user>) did to an account.
-func (q *Queries) AddAudit(ctx context.Context, arg AddAuditParams) error {
-	_, err := q.db.Exec(ctx, addAudit,
+func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error {
+	_, err := q.db.Exec(ctx, insertAudit,
 		arg.Actor,
 		arg.UserID,
 		arg.Action,
@@ -37,30 +66,36 @@ func (q *Queries) AddAudit(ctx context.Context, arg AddAuditParams) error {
 }
 
 const listUsers = `-- name: ListUsers :many
+
 SELECT id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at FROM users
 WHERE ($1::text IS NULL OR $1::text = ANY (roles))
   AND ($2::text IS NULL OR status = $2::text)
-  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+  AND ($3::text IS NULL OR email = lower($3::text))
+  AND (created_at, id) < ($4::timestamptz, $5::uuid)
 ORDER BY created_at DESC, id DESC
-LIMIT $5
+LIMIT $6
 `
 
 type ListUsersParams struct {
 	Role          *string
 	Status        *string
-	BeforeCreated *time.Time
-	BeforeID      uuid.NullUUID
-	MaxRows       int32
+	Email         *string
+	BeforeCreated time.Time
+	BeforeID      uuid.UUID
+	Lim           int32
 }
 
-// Users newest first, optionally of one role and status, after a (created_at, id) cursor.
+// What admins do to accounts: list, ban and unban, set roles, each ban, unban and role change
+// audited in auth_audit (sqlc; see ../doc.go). `amn users` and /v1/admin/users share these.
+// Users newest first, filtered (NULL = any), after a keyset cursor (created_at, id), a page plus one.
 func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error) {
 	rows, err := q.db.Query(ctx, listUsers,
 		arg.Role,
 		arg.Status,
+		arg.Email,
 		arg.BeforeCreated,
 		arg.BeforeID,
-		arg.MaxRows,
+		arg.Lim,
 	)
 	if err != nil {
 		return nil, err
@@ -93,17 +128,43 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 	return items, nil
 }
 
+const lockActiveAdmins = `-- name: LockActiveAdmins :many
+SELECT id FROM users WHERE 'admin' = ANY (roles) AND status = 'active' ORDER BY id FOR UPDATE
+`
+
+// The active admins, locked: the last one cannot be banned or demoted, even by two admins at once.
+func (q *Queries) LockActiveAdmins(ctx context.Context) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, lockActiveAdmins)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const setUserRoles = `-- name: SetUserRoles :one
-UPDATE users SET roles = $1, updated_at = now() WHERE id = $2 RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
+UPDATE users SET roles = $1::text[], updated_at = $2::timestamptz WHERE id = $3 RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
 `
 
 type SetUserRolesParams struct {
 	Roles []string
+	Now   time.Time
 	ID    uuid.UUID
 }
 
 func (q *Queries) SetUserRoles(ctx context.Context, arg SetUserRolesParams) (User, error) {
-	row := q.db.QueryRow(ctx, setUserRoles, arg.Roles, arg.ID)
+	row := q.db.QueryRow(ctx, setUserRoles, arg.Roles, arg.Now, arg.ID)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -123,18 +184,42 @@ func (q *Queries) SetUserRoles(ctx context.Context, arg SetUserRolesParams) (Use
 }
 
 const setUserStatus = `-- name: SetUserStatus :one
-
-UPDATE users SET status = $1, updated_at = now() WHERE id = $2 RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
+UPDATE users SET status = $1::text, updated_at = $2::timestamptz WHERE id = $3 RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
 `
 
 type SetUserStatusParams struct {
 	Status string
+	Now    time.Time
 	ID     uuid.UUID
 }
 
-// Account administration: status, roles, the user list and the audit trail (sqlc; see ../doc.go).
 func (q *Queries) SetUserStatus(ctx context.Context, arg SetUserStatusParams) (User, error) {
-	row := q.db.QueryRow(ctx, setUserStatus, arg.Status, arg.ID)
+	row := q.db.QueryRow(ctx, setUserStatus, arg.Status, arg.Now, arg.ID)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const userForUpdate = `-- name: UserForUpdate :one
+SELECT id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at FROM users WHERE id = $1 FOR UPDATE
+`
+
+// A user, locked until the transaction ends.
+func (q *Queries) UserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
+	row := q.db.QueryRow(ctx, userForUpdate, id)
 	var i User
 	err := row.Scan(
 		&i.ID,

@@ -112,13 +112,13 @@ func (q *Queries) MarkEmailVerified(ctx context.Context, arg MarkEmailVerifiedPa
 }
 
 const revokeUserSessions = `-- name: RevokeUserSessions :execrows
-UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2
+UPDATE auth_sessions SET revoked_at = $1::timestamptz, revoked_reason = $2::text
 WHERE user_id = $3 AND revoked_at IS NULL AND id <> $4
 `
 
 type RevokeUserSessionsParams struct {
-	Now    *time.Time
-	Reason *string
+	Now    time.Time
+	Reason string
 	UserID uuid.UUID
 	Keep   uuid.UUID
 }

@@ -1,0 +1,266 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/kind"
+)
+
+// RateRule limits the requests under a path prefix, per client IP and, for PerAccount, per
+// account too (the email a sign-in body names, or the access token's user). The rules are data:
+// a new group of routes gets a row, not code.
+type RateRule struct {
+	Name   string
+	Prefix string // a path prefix under /v1/
+	Limit  redis_rate.Limit
+	// PerAccount adds a limit per account to the one per IP.
+	PerAccount bool
+	// FailClosed refuses the rule's requests (503 unavailable) when Redis cannot be asked. Without
+	// it reads pass (fail open) and other methods are refused.
+	FailClosed bool
+}
+
+// The default limits (issue #16): sign-in 10 per 15 minutes per IP and per account, payments 30
+// per 15 minutes, 100 per minute per IP on every route.
+var (
+	DefaultAuthLimit     = redis_rate.Limit{Rate: 10, Burst: 10, Period: 15 * time.Minute}
+	DefaultPaymentsLimit = redis_rate.Limit{Rate: 30, Burst: 30, Period: 15 * time.Minute}
+	DefaultGlobalLimit   = redis_rate.Limit{Rate: 100, Burst: 100, Period: time.Minute}
+)
+
+// RateRules builds the rule table from the three limits.
+func RateRules(authL, payments, global redis_rate.Limit) []RateRule {
+	return []RateRule{
+		{Name: "auth", Prefix: "/v1/auth/", Limit: authL, PerAccount: true, FailClosed: true},
+		{Name: "payments", Prefix: "/v1/payments", Limit: payments, PerAccount: true, FailClosed: true},
+		{Name: "global", Prefix: "/v1/", Limit: global},
+	}
+}
+
+// DefaultRateRules are RateRules of the default limits.
+func DefaultRateRules() []RateRule {
+	return RateRules(DefaultAuthLimit, DefaultPaymentsLimit, DefaultGlobalLimit)
+}
+
+// ParseLimit reads a limit written "N/duration" ("10/15m", "100/1m").
+func ParseLimit(s string) (redis_rate.Limit, error) {
+	n, d, ok := strings.Cut(s, "/")
+	rate, err1 := strconv.Atoi(n)
+	period, err2 := time.ParseDuration(d)
+	if !ok || err1 != nil || err2 != nil || rate < 1 || period < time.Second {
+		return redis_rate.Limit{}, fmt.Errorf("limit %q: want N/duration, like 10/15m", s)
+	}
+	return redis_rate.Limit{Rate: rate, Burst: rate, Period: period}, nil
+}
+
+// Routes no limit applies to: webhooks (the payment processor retries and signs them) and the
+// public keys (fetched by every verifier, cacheable, no attempt at anything).
+var rateExempt = []string{"/v1/webhooks/", "/v1/auth/jwks.json"}
+
+// Sign-in routes whose body names the account (by email).
+var emailBodies = []string{"/v1/auth/login", "/v1/auth/register", "/v1/auth/password/forgot",
+	"/v1/auth/password/reset", "/v1/auth/email/verify", "/v1/auth/email/resend"}
+
+var errUnavailableLimits = kind.New(kind.Unavailable, "the rate limiter is unavailable; try again shortly")
+
+// errRateLimited is a request over a limit; retryAfter goes into Retry-After.
+type errRateLimited struct{ retryAfter time.Duration }
+
+func (e *errRateLimited) Error() string {
+	return fmt.Sprintf("too many requests; retry in %s", e.retryAfter.Round(time.Second))
+}
+
+type rateMetrics struct {
+	redisErrors *prometheus.CounterVec
+	rejected    *prometheus.CounterVec
+}
+
+func newRateMetrics(reg prometheus.Registerer) *rateMetrics {
+	m := &rateMetrics{
+		redisErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "amn_ratelimit_redis_errors_total",
+			Help: "Rate-limit checks Redis could not answer, by outcome: closed (refused 503) or open (let through).",
+		}, []string{"outcome"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "amn_ratelimit_rejected_total", Help: "Requests refused with 429, by rule.",
+		}, []string{"rule"}),
+	}
+	reg.MustRegister(m.redisErrors, m.rejected)
+	m.redisErrors.WithLabelValues("closed")
+	m.redisErrors.WithLabelValues("open")
+	return m
+}
+
+type rateLimiter struct {
+	rl     *redis_rate.Limiter
+	prefix string
+	rules  []RateRule
+	edge   Edge
+	auth   *auth.Service
+	m      *rateMetrics
+	errs   errorWriter
+}
+
+// rateLimit limits /v1 requests by the edge's rules; without Redis it lets everything through.
+func rateLimit(e Edge, svc *auth.Service, m *rateMetrics, errs errorWriter) func(http.Handler) http.Handler {
+	if e.Redis == nil {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	l := &rateLimiter{rl: redis_rate.NewLimiter(e.Redis), prefix: e.RateKeyPrefix, rules: e.RateRules,
+		edge: e, auth: svc, m: m, errs: errs}
+	if l.prefix == "" {
+		l.prefix = "amn:rl:"
+	}
+	if l.rules == nil {
+		l.rules = DefaultRateRules()
+	}
+	return l.middleware
+}
+
+func (l *rateLimiter) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/") || r.Method == http.MethodOptions || exempt(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ip := clientIP(r, l.edge.TrustedProxies)
+		account, accountRead := "", false
+		for _, rule := range l.rules {
+			if !strings.HasPrefix(r.URL.Path, rule.Prefix) {
+				continue
+			}
+			keys := []string{"ip:" + ip}
+			if rule.PerAccount {
+				if !accountRead {
+					account, accountRead = l.account(r), true
+				}
+				if account != "" {
+					keys = append(keys, "acct:"+account)
+				}
+			}
+			if err := l.check(r, rule, keys); err != nil {
+				l.refuse(w, r, rule, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// check asks Redis about each key of a rule; a Redis failure fails open for reads of a rule that
+// does not say FailClosed, and closed otherwise.
+func (l *rateLimiter) check(r *http.Request, rule RateRule, keys []string) error {
+	for _, k := range keys {
+		res, err := l.rl.Allow(r.Context(), l.prefix+rule.Name+":"+k, rule.Limit)
+		if err != nil {
+			if rule.FailClosed || !isRead(r) {
+				l.m.redisErrors.WithLabelValues("closed").Inc()
+				return fmt.Errorf("rate limit %s: %w: %v", rule.Name, errUnavailableLimits, err)
+			}
+			l.m.redisErrors.WithLabelValues("open").Inc()
+			continue
+		}
+		if res.Allowed == 0 {
+			return &errRateLimited{retryAfter: res.RetryAfter}
+		}
+	}
+	return nil
+}
+
+func (l *rateLimiter) refuse(w http.ResponseWriter, r *http.Request, rule RateRule, err error) {
+	var rl *errRateLimited
+	if !errors.As(err, &rl) {
+		// The cause (Redis's error) goes to the log, not to the client.
+		l.errs.log.Warn("rate limiter unavailable", "rule", rule.Name, "err", err)
+		l.errs.write(w, r, errUnavailableLimits)
+		return
+	}
+	l.m.rejected.WithLabelValues(rule.Name).Inc()
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(rl.retryAfter.Seconds(), 1)))))
+	l.errs.writeCode(w, r, http.StatusTooManyRequests, "rate_limited", rl.Error())
+}
+
+// account names the account a request is about, hashed (no email goes into Redis): the email of
+// a sign-in body, else the user of a validly signed access token, else none.
+func (l *rateLimiter) account(r *http.Request) string {
+	var name string
+	if r.Method == http.MethodPost && containsPath(emailBodies, r.URL.Path) {
+		name = bodyEmail(r)
+	}
+	if name == "" && l.auth != nil {
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			if id, ok := l.auth.Subject(tok); ok {
+				name = "user:" + id.String()
+			}
+		}
+	}
+	if name == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(h[:16])
+}
+
+// bodyEmail reads the "email" of a JSON body (already in memory: bodyLimit ran first) and puts
+// the body back for the handler.
+func bodyEmail(r *http.Request) string {
+	if r.Body == nil {
+		return ""
+	}
+	b, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return ""
+	}
+	return emailOf(b)
+}
+
+// emailOf is the normalised "email" member of a JSON object, or "".
+func emailOf(body []byte) string {
+	var v struct {
+		Email string `json:"email"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	e := strings.ToLower(strings.TrimSpace(v.Email))
+	if e == "" {
+		return ""
+	}
+	return "email:" + e
+}
+
+func exempt(path string) bool {
+	for _, p := range rateExempt {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsPath(paths []string, p string) bool {
+	for _, x := range paths {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func isRead(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }

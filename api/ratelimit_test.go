@@ -1,0 +1,277 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/ops"
+)
+
+// edgeRouter is another "API process": a router of its own (own registry) on a's database and
+// auth, with edge settings, sharing whatever Redis e names.
+func edgeRouter(a *testAPI, e Edge) (http.Handler, *prometheus.Registry) {
+	reg := ops.NewRegistry()
+	return NewRouter(Deps{Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: reg, Auth: a.auth, Edge: e}), reg
+}
+
+// realRedis is the machine's Redis, with a key prefix of the test's own.
+func realRedis(t *testing.T) (*redis.Client, string) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("redis at 127.0.0.1:6379: %v", err)
+	}
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb, "amn:test:" + t.Name() + ":" + uuid.NewString()[:8] + ":"
+}
+
+// send is a request from ip (the connection's peer) with extra headers.
+func send(h http.Handler, method, path, body, ip string, hdr map[string]string) *httptest.ResponseRecorder {
+	var req *http.Request
+	if body != "" {
+		req = httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	req.RemoteAddr = ip + ":40000"
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func login(email string) string {
+	return `{"email":"` + email + `","password":"wrong password"}`
+}
+
+// Acceptance 3: the 11th sign-in attempt in 15 minutes gets 429 with Retry-After — per IP (any
+// emails), and per account (one email from many IPs).
+func TestEleventhSignInAttemptIsRateLimited(t *testing.T) {
+	a := newTestAPI(t)
+	rdb, prefix := realRedis(t)
+	h, _ := edgeRouter(a, Edge{Redis: rdb, RateKeyPrefix: prefix})
+	for i := range 10 {
+		if rec := send(h, "POST", "/v1/auth/login", login(email("ip")), "198.51.100.1", nil); rec.Code == 429 {
+			t.Fatalf("attempt %d limited", i+1)
+		}
+	}
+	rec := send(h, "POST", "/v1/auth/login", login(email("ip")), "198.51.100.1", nil)
+	wantCode(t, rec, 429, "rate_limited")
+	if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 15*60 {
+		t.Fatalf("Retry-After %q", rec.Header().Get("Retry-After"))
+	}
+	// Another IP is not held back by the first one's attempts.
+	if rec := send(h, "POST", "/v1/auth/login", login(email("ip")), "198.51.100.2", nil); rec.Code == 429 {
+		t.Fatal("another IP was limited")
+	}
+
+	victim := email("Account")
+	for i := range 10 {
+		if rec := send(h, "POST", "/v1/auth/login", login(victim), "203.0.113."+strconv.Itoa(i+1), nil); rec.Code == 429 {
+			t.Fatalf("account attempt %d limited", i+1)
+		}
+	}
+	// The same account, another case and a new IP: still the same account.
+	wantCode(t, send(h, "POST", "/v1/auth/password/forgot", `{"email":"`+strings.ToUpper(victim)+`"}`, "203.0.113.99", nil), 429, "rate_limited")
+	// No email in Redis: keys hash the account.
+	keys, err := rdb.Keys(context.Background(), "*"+prefix+"*").Result()
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("keys %v %v", keys, err)
+	}
+	for _, k := range keys {
+		if strings.Contains(strings.ToLower(k), "example.com") {
+			t.Fatalf("an email in a Redis key: %s", k)
+		}
+	}
+}
+
+// Acceptance 3: two API processes sharing Redis share the limit.
+func TestRateLimitIsSharedAcrossProcesses(t *testing.T) {
+	a := newTestAPI(t)
+	rdb, prefix := realRedis(t)
+	one, _ := edgeRouter(a, Edge{Redis: rdb, RateKeyPrefix: prefix})
+	two, _ := edgeRouter(a, Edge{Redis: redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}), RateKeyPrefix: prefix})
+	for i := range 10 {
+		h := one
+		if i%2 == 1 {
+			h = two
+		}
+		if rec := send(h, "POST", "/v1/auth/login", login(email("shared")), "198.51.100.7", nil); rec.Code == 429 {
+			t.Fatalf("attempt %d limited", i+1)
+		}
+	}
+	wantCode(t, send(one, "POST", "/v1/auth/login", login(email("shared")), "198.51.100.7", nil), 429, "rate_limited")
+	wantCode(t, send(two, "POST", "/v1/auth/login", login(email("shared")), "198.51.100.7", nil), 429, "rate_limited")
+}
+
+// Redis down: sign-in fails closed (503), reads fail open, each counted.
+func TestRateLimitWithRedisDown(t *testing.T) {
+	a := newTestAPI(t)
+	down := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = down.Close() })
+	h, reg := edgeRouter(a, Edge{Redis: down})
+	s := a.user(email("down"), auth.RoleBuyer)
+	b := errorOf(t, send(h, "POST", "/v1/auth/login", login(email("down")), "198.51.100.9", nil), 503)
+	if b.Error.Code != "unavailable" || strings.Contains(b.Error.Message, "127.0.0.1") {
+		t.Fatalf("%+v", b.Error)
+	}
+	if rec := send(h, "GET", "/v1/me", "", "198.51.100.9", map[string]string{"Authorization": "Bearer " + s.AccessToken}); rec.Code != 200 {
+		t.Fatalf("a read failed closed: %d %s", rec.Code, rec.Body.String())
+	}
+	// A write outside sign-in fails closed too.
+	errorOf(t, send(h, "PATCH", "/v1/me", `{"locale":"kk"}`, "198.51.100.9", map[string]string{"Authorization": "Bearer " + s.AccessToken}), 503)
+	got := map[string]float64{"closed": counter(t, reg, "amn_ratelimit_redis_errors_total", "closed"),
+		"open": counter(t, reg, "amn_ratelimit_redis_errors_total", "open")}
+	if got["closed"] != 2 || got["open"] != 1 {
+		t.Fatalf("redis error metric %v", got)
+	}
+}
+
+// The global per-IP limit covers every /v1 route but the webhook and the JWKS; the operator's
+// routes are not limited.
+func TestGlobalLimitAndExemptions(t *testing.T) {
+	a := newTestAPI(t)
+	rdb, prefix := realRedis(t)
+	rules := RateRules(DefaultAuthLimit, DefaultPaymentsLimit, redis_rate.Limit{Rate: 3, Burst: 3, Period: time.Minute})
+	h, reg := edgeRouter(a, Edge{Redis: rdb, RateKeyPrefix: prefix, RateRules: rules})
+	s := a.user(email("global"), auth.RoleBuyer)
+	bearer := map[string]string{"Authorization": "Bearer " + s.AccessToken}
+	for range 3 {
+		if rec := send(h, "GET", "/v1/me", "", "198.51.100.20", bearer); rec.Code != 200 {
+			t.Fatalf("%d", rec.Code)
+		}
+	}
+	wantCode(t, send(h, "GET", "/v1/me", "", "198.51.100.20", bearer), 429, "rate_limited")
+	if v := counter(t, reg, "amn_ratelimit_rejected_total", "global"); v != 1 {
+		t.Fatalf("rejected metric %v", v)
+	}
+	for range 20 {
+		if rec := send(h, "POST", "/v1/webhooks/request-network", `{}`, "198.51.100.20", nil); rec.Code == 429 {
+			t.Fatal("the webhook is rate limited")
+		}
+		if rec := send(h, "GET", "/v1/auth/jwks.json", "", "198.51.100.20", nil); rec.Code != 200 {
+			t.Fatalf("jwks %d", rec.Code)
+		}
+		if rec := send(h, "GET", "/healthz", "", "198.51.100.20", nil); rec.Code == 429 {
+			t.Fatal("healthz is rate limited")
+		}
+	}
+}
+
+// counter reads a counter of reg by its one label's value.
+func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
+	t.Helper()
+	m, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m {
+		for _, x := range f.GetMetric() {
+			if f.GetName() == name && x.GetLabel()[0].GetValue() == label {
+				return x.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+// X-Forwarded-For is believed only from a trusted proxy: a client cannot escape its limit by
+// sending one, and clients behind a trusted proxy are told apart.
+func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
+	a := newTestAPI(t)
+	rdb, prefix := realRedis(t)
+	rules := RateRules(DefaultAuthLimit, DefaultPaymentsLimit, redis_rate.Limit{Rate: 2, Burst: 2, Period: time.Minute})
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	h, _ := edgeRouter(a, Edge{Redis: rdb, RateKeyPrefix: prefix, RateRules: rules, TrustedProxies: trusted})
+	for i := range 3 {
+		xff := map[string]string{"X-Forwarded-For": "192.0.2." + strconv.Itoa(i+1)}
+		rec := send(h, "GET", "/v1/openapi.json", "", "198.51.100.30", xff) // not a proxy: XFF ignored
+		if (i < 2) != (rec.Code != 429) {
+			t.Fatalf("spoofed XFF request %d: %d", i, rec.Code)
+		}
+	}
+	for i := range 5 {
+		xff := map[string]string{"X-Forwarded-For": "192.0.2.50, 203.0.113." + strconv.Itoa(i+1) + ", 10.1.1.1"}
+		if rec := send(h, "GET", "/v1/openapi.json", "", "10.0.0.2", xff); rec.Code == 429 {
+			t.Fatalf("client %d behind the proxy was limited by the others", i)
+		}
+	}
+
+	for _, c := range []struct{ remote, xff, want string }{
+		{"198.51.100.1", "1.2.3.4", "198.51.100.1"},
+		{"10.0.0.1", "1.2.3.4", "1.2.3.4"},
+		{"10.0.0.1", "1.2.3.4, 10.9.9.9", "1.2.3.4"},
+		{"10.0.0.1", "5.6.7.8, 1.2.3.4", "1.2.3.4"},
+		{"10.0.0.1", "garbage, 10.2.2.2", "10.2.2.2"},
+		{"10.0.0.1", "", "10.0.0.1"},
+		{"[::ffff:10.0.0.1]", "2001:db8::1", "2001:db8::1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote + ":1"
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := clientIP(r, trusted); got != c.want {
+			t.Errorf("%s via %q: %s, want %s", c.remote, c.xff, got, c.want)
+		}
+	}
+}
+
+func TestParseLimit(t *testing.T) {
+	if l, err := ParseLimit("10/15m"); err != nil || l.Rate != 10 || l.Burst != 10 || l.Period != 15*time.Minute {
+		t.Fatalf("%v %v", l, err)
+	}
+	for _, bad := range []string{"", "10", "0/1m", "-1/1m", "10/0s", "x/1m", "10/forever", "10/1ms"} {
+		if _, err := ParseLimit(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func FuzzClientIP(f *testing.F) {
+	f.Add("10.0.0.1:1", "1.2.3.4, 10.0.0.2")
+	f.Add("[::1]:80", "::ffff:1.2.3.4,,")
+	f.Add("garbage", "")
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	f.Fuzz(func(t *testing.T, remote, xff string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		r.Header["X-Forwarded-For"] = []string{xff}
+		got := clientIP(r, trusted)
+		// A peer that is not a trusted proxy is the client, whatever the header says.
+		if host, _, err := net.SplitHostPort(remote); err == nil {
+			if a, err := netip.ParseAddr(host); err == nil && !isTrusted(a.Unmap(), trusted) && got != a.Unmap().String() {
+				t.Fatalf("untrusted peer %q named %q", remote, got)
+			}
+		}
+	})
+}
+
+func FuzzEmailOf(f *testing.F) {
+	f.Add([]byte(`{"email":"A@B.co","password":"x"}`))
+	f.Add([]byte(`{"email":1}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		e := emailOf(b)
+		if e != "" && (e != strings.ToLower(e) || !strings.HasPrefix(e, "email:")) {
+			t.Fatalf("%q", e)
+		}
+	})
+}
