@@ -27,7 +27,7 @@ var layers = [][]string{
 	// The error kinds every package's sentinels are of.
 	{"kind"},
 	// Foundations.
-	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "hwwallet/internal/softkey"},
+	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "internal/mailbox", "hwwallet/internal/softkey"},
 	// Generic building blocks on them.
 	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest"},
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
@@ -61,7 +61,7 @@ var forbidden = map[string][]string{
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
 // Test kits may import one another.
-var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice", "indexer/torture"}
+var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox"}
 
 // imports maps each package (directory relative to the module root) to the packages of the
 // module its non-test files import, and testImports the same for its test files.
