@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -46,5 +47,79 @@ func (s *Service) Watched(ctx context.Context, now, createdSince time.Time) ([]W
 		w.Deposit = common.HexToAddress(addr)
 		copy(w.Reference[:], ref)
 		return w, err
+	})
+}
+
+// Deposit is one payment's deposit as the books know it: the address, its ledger and token, the
+// ledger account its money is credited to, and whether the address is still watched.
+type Deposit struct {
+	PaymentID ledger.ID
+	Address   common.Address
+	Ledger    string
+	Token     common.Address
+	Account   ledger.ID
+	Watched   bool // watch_until is still ahead (the database's clock)
+}
+
+// depositsSQL selects every payment of chain $1 with its deposit, in deposit index order.
+const depositsSQL = `SELECT id, deposit_address, ledger, token_address, deposit_account, watch_until > now()
+	FROM payments WHERE chain_id = $1 ORDER BY deposit_index`
+
+// Deposits returns the deposit of every payment on the chain, in deposit index order.
+func (s *Service) Deposits(ctx context.Context, chainID uint64) ([]Deposit, error) {
+	rows, err := s.pool.Query(ctx, depositsSQL, chainID)
+	if err != nil {
+		return nil, fmt.Errorf("payment: deposits of chain %d: %w", chainID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deposit, error) {
+		var (
+			d         Deposit
+			addr, tok string
+		)
+		err := r.Scan(&d.PaymentID, &addr, &d.Ledger, &tok, &d.Account, &d.Watched)
+		d.Address, d.Token = common.HexToAddress(addr), common.HexToAddress(tok)
+		return d, err
+	})
+}
+
+// ledgersSQL selects the ledgers of chain $1's payments.
+const ledgersSQL = `SELECT DISTINCT ledger FROM payments WHERE chain_id = $1 ORDER BY 1`
+
+// Ledgers returns the names of the ledgers the chain's payments are booked in, sorted.
+func (s *Service) Ledgers(ctx context.Context, chainID uint64) ([]string, error) {
+	rows, err := s.pool.Query(ctx, ledgersSQL, chainID)
+	if err != nil {
+		return nil, fmt.Errorf("payment: ledgers of chain %d: %w", chainID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// escrowMayBeOpen are the states in which a payment's escrow may be open on chain: from the
+// sweep that funds it until its payout is final (a disputed payment when it was disputed from one
+// of them).
+var escrowMayBeOpen = []string{string(Sweeping), string(InEscrow), string(ReleasePending), string(Releasing),
+	string(RefundPending), string(Refunding)}
+
+// mayHoldEscrowSQL selects the payments of chain $1 whose escrow may be open, in deposit index order.
+const mayHoldEscrowSQL = `SELECT id, deposit_address, ledger, token_address FROM payments
+	WHERE chain_id = $1 AND (state = ANY($2) OR (state = 'disputed' AND disputed_from = ANY($2)))
+	ORDER BY deposit_index`
+
+// MayHoldEscrow returns the deposit of each payment on the chain whose escrow may be open on chain
+// (sweeping, in escrow, asked or being paid out, or disputed from one of those), in deposit index
+// order. Deposit.Account and Deposit.Watched are not set.
+func (s *Service) MayHoldEscrow(ctx context.Context, chainID uint64) ([]Deposit, error) {
+	rows, err := s.pool.Query(ctx, mayHoldEscrowSQL, chainID, escrowMayBeOpen)
+	if err != nil {
+		return nil, fmt.Errorf("payment: escrows of chain %d: %w", chainID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deposit, error) {
+		var (
+			d         Deposit
+			addr, tok string
+		)
+		err := r.Scan(&d.PaymentID, &addr, &d.Ledger, &tok)
+		d.Address, d.Token = common.HexToAddress(addr), common.HexToAddress(tok)
+		return d, err
 	})
 }
