@@ -174,11 +174,12 @@ func add[T river.JobArgs](r *registry, w river.Worker[T]) error {
 func register(c Config, expired prometheus.Counter) (*registry, error) {
 	r := &registry{workers: river.NewWorkers(), queues: map[string]river.QueueConfig{
 		river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}}}
-	// Expiry needs no deposit addresses, so the payment service gets no deriver.
+	// Expiry and checks need no deposit addresses, so the payment service gets no deriver.
+	payments := payment.New(c.Pool, nil)
 	for _, err := range []error{
 		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
-		add(r, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}),
-		add(r, &indexer.CheckWorker{Pool: c.Pool}),
+		add(r, &ExpirePaymentsWorker{Payments: payments, Log: c.Log}),
+		add(r, &indexer.CheckWorker{Pool: c.Pool, Payments: payments}),
 	} {
 		if err != nil {
 			return nil, err
