@@ -71,24 +71,32 @@ func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id FROM signer_intents WHERE gas_booked_at IS NULL AND state IN ('done', 'rejected')
+	rows, err := s.pool.Query(ctx, `SELECT id, payment_id FROM signer_intents WHERE gas_booked_at IS NULL AND state IN ('done', 'rejected')
 		ORDER BY updated_at LIMIT $1`, limit)
 	if err != nil {
 		return 0, err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	todo, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (unbooked, error) {
+		var u unbooked
+		err := r.Scan(&u.id, &u.pid)
+		return u, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	deposits, err := s.depositsOf(ctx, todo)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	var first error
-	for _, id := range ids {
-		booked, err := s.bookGas(ctx, id)
+	for _, u := range todo {
+		booked, err := s.bookGas(ctx, u.id, deposits)
 		if err != nil {
 			// One intent that cannot be booked (a chain without a native ledger) does not hold
 			// back the others.
 			if first == nil {
-				first = fmt.Errorf("intent %s: booking gas: %w", id, err)
+				first = fmt.Errorf("intent %s: booking gas: %w", u.id, err)
 			}
 			continue
 		}
@@ -99,20 +107,49 @@ func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
 	return n, first
 }
 
-// bookGas books one intent's gas and marks it booked, in one transaction.
-func (s *Store) bookGas(ctx context.Context, id uuid.UUID) (bool, error) {
+// unbooked is a finished intent whose gas is not booked yet, and its payment (none for a gas
+// top-up).
+type unbooked struct {
+	id  uuid.UUID
+	pid *ledger.ID
+}
+
+// depositsOf reads the deposit addresses of the intents' payments through package payment, in one
+// query. A payment's deposit never changes: it is read before each intent's transaction.
+func (s *Store) depositsOf(ctx context.Context, todo []unbooked) (map[ledger.ID]common.Address, error) {
+	var pids []ledger.ID
+	for _, u := range todo {
+		if u.pid != nil {
+			pids = append(pids, *u.pid)
+		}
+	}
+	out := make(map[ledger.ID]common.Address, len(pids))
+	if len(pids) == 0 {
+		return out, nil
+	}
+	ps, err := s.payments.GetMany(ctx, pids)
+	if err != nil {
+		return nil, err
+	}
+	for id, p := range ps {
+		out[id] = p.Deposit
+	}
+	return out, nil
+}
+
+// bookGas books one intent's gas and marks it booked, in one transaction; deposits holds the
+// deposit address of its payment, if it has one.
+func (s *Store) bookGas(ctx context.Context, id uuid.UUID, deposits map[ledger.ID]common.Address) (bool, error) {
 	booked := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		booked = false
 		var (
 			chainID uint64
 			pid     *ledger.ID
-			deposit *string
 		)
 		// Lock the intent: a concurrent pass waits here and then finds it booked.
-		err := tx.QueryRow(ctx, `SELECT i.chain_id, i.payment_id, p.deposit_address FROM signer_intents i
-			LEFT JOIN payments p ON p.id = i.payment_id
-			WHERE i.id = $1 AND i.gas_booked_at IS NULL AND i.state IN ('done', 'rejected') FOR UPDATE OF i`, id).Scan(&chainID, &pid, &deposit)
+		err := tx.QueryRow(ctx, `SELECT chain_id, payment_id FROM signer_intents
+			WHERE id = $1 AND gas_booked_at IS NULL AND state IN ('done', 'rejected') FOR UPDATE`, id).Scan(&chainID, &pid)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -147,11 +184,8 @@ func (s *Store) bookGas(ctx context.Context, id uuid.UUID) (bool, error) {
 			}
 			var dep common.Address
 			ref := ""
-			if deposit != nil {
-				dep = common.HexToAddress(*deposit)
-			}
 			if pid != nil {
-				ref = pid.String()
+				dep, ref = deposits[*pid], pid.String()
 			}
 			books := ledger.New(s.pool).WithTx(tx)
 			plan := planGas(name, id, dep, txs)

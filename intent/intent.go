@@ -317,17 +317,6 @@ func (s *Store) insert(ctx context.Context, in *Intent) (*Intent, bool, error) {
 	return out, created, nil
 }
 
-func (s *Store) buyerAddress(ctx context.Context, id ledger.ID) (common.Address, error) {
-	var b *string
-	if err := s.pool.QueryRow(ctx, `SELECT buyer_address FROM payments WHERE id = $1`, id).Scan(&b); err != nil {
-		return common.Address{}, err
-	}
-	if b == nil {
-		return common.Address{}, fmt.Errorf("payment %s: %w (it is needed to fund the escrow and to refund)", id, ErrNoBuyer)
-	}
-	return common.HexToAddress(*b), nil
-}
-
 // CreateSweep asks the signer to move a paid deposit into the escrow contract: the payment moves
 // to sweeping and a pending sweep intent is recorded. Safe to repeat: a payment already sweeping
 // gets its open intent back (created = false).
@@ -466,11 +455,10 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 			in.FeeRecipient = p.FeeAddress
 		}
 	} else {
-		buyer, err := s.buyerAddress(ctx, paymentID)
-		if err != nil {
-			return nil, false, err
+		if p.BuyerAddress == (common.Address{}) {
+			return nil, false, fmt.Errorf("payment %s: %w (it is needed to fund the escrow and to refund)", paymentID, ErrNoBuyer)
 		}
-		in.Buyer, in.Amount = buyer, p.Received
+		in.Buyer, in.Amount = p.BuyerAddress, p.Received
 	}
 	return s.insert(ctx, in)
 }

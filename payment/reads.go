@@ -123,3 +123,41 @@ func (s *Service) MayHoldEscrow(ctx context.Context, chainID uint64) ([]Deposit,
 		return d, err
 	})
 }
+
+// Standing is where a payment stands: its state and, while it is disputed, the state the dispute
+// froze.
+type Standing struct {
+	PaymentID    ledger.ID
+	State        State
+	DisputedFrom State // set only while State is Disputed
+}
+
+// Holds is the state that says what the payment holds: its own, or where a dispute froze it.
+func (s Standing) Holds() State {
+	if s.State == Disputed {
+		return s.DisputedFrom
+	}
+	return s.State
+}
+
+// holdingSQL selects the payments in one of the states $1, or disputed from one of them.
+const holdingSQL = `SELECT id, state::text, coalesce(disputed_from::text, '') FROM payments
+	WHERE state = ANY($1) OR (state = 'disputed' AND disputed_from = ANY($1))`
+
+// Holding returns the payments that hold one of states: in it, or disputed from it (Holds says
+// which). The worker follows payouts by it: the payments asked to be paid out, or being paid out.
+func (s *Service) Holding(ctx context.Context, states ...State) ([]Standing, error) {
+	names := make([]string, len(states))
+	for i, st := range states {
+		names[i] = string(st)
+	}
+	rows, err := s.pool.Query(ctx, holdingSQL, names)
+	if err != nil {
+		return nil, fmt.Errorf("payment: payments holding %v: %w", states, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Standing, error) {
+		var st Standing
+		err := r.Scan(&st.PaymentID, &st.State, &st.DisputedFrom)
+		return st, err
+	})
+}
