@@ -54,20 +54,23 @@ func (s *Store) ledgerForGas(chainID uint64) (string, error) {
 	return "", fmt.Errorf("no native-currency ledger known for chain %d (chain config)", chainID)
 }
 
-// gasTx is one mined transaction attempt of an intent.
-type gasTx struct {
-	step   string
-	sender common.Address
-	to     common.Address
-	value  *big.Int
-	hash   common.Hash
-	ok     bool     // succeeded (a reverted one burnt its gas and moved no value)
-	cost   *big.Int // gas used × effective gas price
+// MinedTx is one mined transaction attempt of an intent, as gas booking needs it.
+type MinedTx struct {
+	Step   string
+	Sender common.Address
+	To     common.Address
+	Value  *big.Int
+	Hash   common.Hash
+	OK     bool     // succeeded (a reverted one burnt its gas and moved no value)
+	Cost   *big.Int // gas used × effective gas price
 }
 
 // BookGas books the gas of every finished (done or rejected) intent not booked yet, at most
 // limit of them (0: 200), and returns how many it booked. Safe to run concurrently and again.
 func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
+	if s.signerTxs == nil {
+		return 0, errNoSignerTxs
+	}
 	if limit <= 0 {
 		limit = 200
 	}
@@ -156,24 +159,7 @@ func (s *Store) bookGas(ctx context.Context, id uuid.UUID, deposits map[ledger.I
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT step, sender, to_address, value, hash, state, gas_used, effective_gas_price
-			FROM signer_txs WHERE intent_id = $1 AND state IN ('confirmed', 'failed') ORDER BY id`, id)
-		if err != nil {
-			return err
-		}
-		txs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (gasTx, error) {
-			var t gasTx
-			var sender, to, hash, state string
-			var value, price db.Amount
-			var used int64
-			err := r.Scan(&t.step, &sender, &to, &value, &hash, &state, &used, &price)
-			t.sender, t.to, t.hash = common.HexToAddress(sender), common.HexToAddress(to), common.HexToHash(hash)
-			t.value, t.ok = value.V, state == "confirmed"
-			if err == nil {
-				t.cost = new(big.Int).Mul(big.NewInt(used), price.V)
-			}
-			return t, err
-		})
+		txs, err := s.signerTxs.Mined(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -238,7 +224,7 @@ type gasPlan struct {
 // planGas turns an intent's mined transactions into accounts and transfers. Transactions sent by
 // deposit (the intent's payment's deposit address) burn its gas account; any other sender is a gas
 // tank. A top-up is a successful gas_topup step: its value goes to the destination's gas account.
-func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasTx) gasPlan {
+func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []MinedTx) gasPlan {
 	var p gasPlan
 	seen := map[ledger.ID]bool{}
 	open := func(a ledger.Account) {
@@ -265,29 +251,29 @@ func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasT
 	}
 	var topups, burnt []ledger.Transfer
 	for _, t := range txs {
-		from := chart.GasTank(name, t.sender)
-		if t.sender == deposit && deposit != (common.Address{}) {
-			u := use(t.sender)
-			u.burnt.Add(u.burnt, t.cost)
-			from = chart.GasHeld(name, t.sender)
+		from := chart.GasTank(name, t.Sender)
+		if t.Sender == deposit && deposit != (common.Address{}) {
+			u := use(t.Sender)
+			u.burnt.Add(u.burnt, t.Cost)
+			from = chart.GasHeld(name, t.Sender)
 		} else {
-			open(ledger.Account{ID: from, Code: ledger.CodeGas, Owner: hexAddr(t.sender)})
+			open(ledger.Account{ID: from, Code: ledger.CodeGas, Owner: hexAddr(t.Sender)})
 		}
-		if t.ok && t.step == string(GasTopup) && t.value != nil && t.value.Sign() > 0 {
-			u := use(t.to)
-			u.in.Add(u.in, t.value)
-			topups = append(topups, ledger.Transfer{ID: tid("topup", t.hash), DebitAccountID: from,
-				CreditAccountID: chart.GasHeld(name, t.to), Amount: new(big.Int).Set(t.value), Code: chart.CodeGasTopup,
-				ObservationRef: strings.ToLower(t.hash.Hex())})
+		if t.OK && t.Step == string(GasTopup) && t.Value != nil && t.Value.Sign() > 0 {
+			u := use(t.To)
+			u.in.Add(u.in, t.Value)
+			topups = append(topups, ledger.Transfer{ID: tid("topup", t.Hash), DebitAccountID: from,
+				CreditAccountID: chart.GasHeld(name, t.To), Amount: new(big.Int).Set(t.Value), Code: chart.CodeGasTopup,
+				ObservationRef: strings.ToLower(t.Hash.Hex())})
 		}
-		if t.cost.Sign() > 0 {
-			burnt = append(burnt, ledger.Transfer{ID: tid("gas", t.hash), DebitAccountID: from, CreditAccountID: fees,
-				Amount: new(big.Int).Set(t.cost), Code: chart.CodeGasBurnt, ObservationRef: strings.ToLower(t.hash.Hex())})
+		if t.Cost.Sign() > 0 {
+			burnt = append(burnt, ledger.Transfer{ID: tid("gas", t.Hash), DebitAccountID: from, CreditAccountID: fees,
+				Amount: new(big.Int).Set(t.Cost), Code: chart.CodeGasBurnt, ObservationRef: strings.ToLower(t.Hash.Hex())})
 		}
 	}
 	p.transfers = append(topups, burnt...)
 	for _, t := range txs {
-		if u := held[t.sender]; u != nil && u.burnt.Sign() > 0 && !containsHeld(p.held, u.addr) {
+		if u := held[t.Sender]; u != nil && u.burnt.Sign() > 0 && !containsHeld(p.held, u.addr) {
 			p.held = append(p.held, *u)
 		}
 	}

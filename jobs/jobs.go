@@ -1,9 +1,10 @@
 // Package jobs runs Amn's background work on River, the Postgres-backed job queue: it declares
 // the job kinds, their workers and the periodic schedule, and builds the worker role's client.
 //
-// Workers only call domain packages (payment, indexer, intent); they hold no rules of their
-// own and no keys. Jobs that follow a state change are inserted in that change's transaction, so that a
-// committed change always has its job and a rolled-back one never does.
+// Workers only call domain packages (payment, indexer, intent, and signer's reader of its
+// transactions, signer.TxRecord); they hold no rules of their own and no keys. Jobs that follow a
+// state change are inserted in that change's transaction, so that a committed change always has
+// its job and a rolled-back one never does.
 package jobs
 
 import (
@@ -24,6 +25,7 @@ import (
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
 )
 
 // ExpirePendingArgs asks for pending ledger transfers past their timeout to be voided.
@@ -188,7 +190,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	if c.Escrow == nil {
 		return r, nil
 	}
-	store := intent.NewStore(c.Pool, payment.New(c.Pool, nil))
+	// The signer's transactions, whose gas signer_follow books, are read through package signer,
+	// which owns their table.
+	store := intent.NewStore(c.Pool, payments).WithSignerTxs(signer.TxRecord{})
 	if c.NativeLedger != nil {
 		store = store.WithNativeLedgers(c.NativeLedger)
 	}

@@ -211,7 +211,6 @@ var tableOwners = map[string]string{
 // debt (issue 15: "no package reads another's tables"), to be replaced by a call to the owner;
 // the list may only shrink. Test kits and benchmarks read what they check.
 var foreignReads = map[string][]string{
-	"intent": {"signer_txs"},                                        // gas booking, intent lists
 	"signer": {"custodians", "custody_approvals", "signer_intents"}, // reads its queue with its own role
 }
 
