@@ -20,6 +20,7 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
@@ -116,6 +117,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	cfg := Config{Pool: restricted, Keys: keys, Chains: []*Chain{c}, Poll: 20 * time.Millisecond, Metrics: m,
+		Enrolment: custody.NewEnrolments(restricted),
 		Policy: Policy{Limits: map[LimitKey]Limit{{f.ChainID, f.Addresses.USDT}: {
 			PerTx: big.NewInt(10_000_000_000), PerDay: big.NewInt(100_000_000_000)}}}}
 	if tweak != nil {

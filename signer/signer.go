@@ -44,15 +44,23 @@ type Config struct {
 	Chains []*Chain
 	Policy Policy
 	// RequireHardware counts approvals only from custodians enrolled as hardware-held
-	// (AMN_CUSTODY_REQUIRE_HARDWARE).
+	// (AMN_CUSTODY_REQUIRE_HARDWARE), as Enrolment says; it needs Enrolment.
 	RequireHardware bool
-	Poll            time.Duration // how often the queue is looked at; 0 means one second
+	// Enrolment tells which custodians are enrolled as hardware-held: package custody owns the
+	// enrolments (custody.NewEnrolments on this signer's restricted Pool).
+	Enrolment Enrolment
+	Poll      time.Duration // how often the queue is looked at; 0 means one second
 	// MaxApprovalTTL is the longest a release or refund's approvals may stay valid: an intent
 	// whose deadline is further than this after its creation (or after now) is rejected. 0 means
 	// intent.MaxTTL (24 hours).
 	MaxApprovalTTL time.Duration
 	Log            *slog.Logger
 	Metrics        *Metrics // nil: none
+}
+
+// Enrolment tells which custodians are enrolled as hardware-held (custody.Enrolments).
+type Enrolment interface {
+	HardwareHeld(ctx context.Context) ([]common.Address, error)
 }
 
 // Signer works the intent queue.
@@ -91,6 +99,9 @@ type Signer struct {
 func New(cfg Config) (*Signer, error) {
 	if cfg.Pool == nil || cfg.Keys == nil || cfg.Keys.Ring == nil || cfg.Keys.Operator == nil {
 		return nil, errors.New("signer: a restricted pool and unlocked keys are required")
+	}
+	if cfg.RequireHardware && cfg.Enrolment == nil {
+		return nil, errors.New("signer: requiring hardware needs the custodians' enrolments (Config.Enrolment: custody.NewEnrolments)")
 	}
 	if err := cfg.Policy.Validate(); err != nil {
 		return nil, err

@@ -603,20 +603,14 @@ func (s *Signer) quorum(ctx context.Context, c *Chain, in *intent.Intent) ([][]b
 		return nil, nil, fmt.Errorf("reading threshold: %w", err)
 	}
 	if s.cfg.RequireHardware {
-		rows, err := s.cfg.Pool.Query(ctx, `SELECT address FROM custodians WHERE hardware`)
+		held, err := s.cfg.Enrolment.HardwareHeld(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
 		hw := map[common.Address]bool{}
-		for rows.Next() {
-			var a string
-			if err := rows.Scan(&a); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			hw[common.HexToAddress(a)] = true
+		for _, a := range held {
+			hw[a] = true
 		}
-		rows.Close()
 		var kept []common.Address
 		for _, a := range custodians {
 			if hw[a] {
