@@ -64,6 +64,30 @@ type Custodian struct {
 	EnrolledAt time.Time      `json:"enrolled_at"`
 }
 
+// Enrolments reads the custodians as enrolled, for a process that only reads them: the signer,
+// which counts only hardware-held custodians' approvals when hardware is required, reads them
+// through it with its own database role.
+type Enrolments struct{ q db.Querier }
+
+// NewEnrolments reads enrolments through q (a pool of the reader's role).
+func NewEnrolments(q db.Querier) Enrolments { return Enrolments{q: q} }
+
+// hardwareHeldSQL selects the custodians enrolled as hardware-held.
+const hardwareHeldSQL = `SELECT address FROM custodians WHERE hardware`
+
+// HardwareHeld returns the addresses of the custodians enrolled as hardware-held.
+func (e Enrolments) HardwareHeld(ctx context.Context) ([]common.Address, error) {
+	rows, err := e.q.Query(ctx, hardwareHeldSQL)
+	if err != nil {
+		return nil, fmt.Errorf("custody: hardware-held custodians: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (common.Address, error) {
+		var a string
+		err := r.Scan(&a)
+		return common.HexToAddress(a), err
+	})
+}
+
 // Challenge is what the server asks a custodian to sign: a random value for one address and one
 // escrow, usable once, until ExpiresAt.
 type Challenge struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
+	"github.com/amanat/amn/signer"
 )
 
 const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP"
@@ -42,7 +43,7 @@ func TestRolesRunTheMoneyPath(t *testing.T) {
 	apiPay, ixPay, wkPay := payment.New(api, d), payment.New(ix, nil), payment.New(wk, nil)
 	native := func(uint64) (string, bool) { return "bsc:BNB", true }
 	apiStore := intent.NewStore(api, apiPay)
-	wkStore := intent.NewStore(wk, wkPay).WithNativeLedgers(native)
+	wkStore := intent.NewStore(wk, wkPay).WithNativeLedgers(native).WithSignerTxs(signer.TxRecord{})
 	usdt := common.HexToAddress("0x55d398326f99059fF775485246999027B3197955")
 	esc := common.HexToAddress("0x00000000000000000000000000000000000e5c70")
 	buyer := common.HexToAddress("0x00000000000000000000000000000000000000b1")

@@ -130,7 +130,7 @@ const createdSkew = 5 * time.Minute
 func (ix *Indexer) watchSet(ctx context.Context) (*WatchSet, error) {
 	now := ix.o.Now()
 	if ix.watch.set == nil || now.Sub(ix.watch.fullAt) >= ix.o.WatchRefresh {
-		entries, err := ix.store.loadWatchSet(ctx, now, time.Time{})
+		entries, err := ix.loadWatchSet(ctx, now, time.Time{})
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func (ix *Indexer) watchSet(ctx context.Context) (*WatchSet, error) {
 		}
 		return ix.watch.set, nil
 	}
-	recent, err := ix.store.loadWatchSet(ctx, now, now.Add(-createdSkew))
+	recent, err := ix.loadWatchSet(ctx, now, now.Add(-createdSkew))
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +159,16 @@ func (ix *Indexer) watchSet(ctx context.Context) (*WatchSet, error) {
 		ix.watch.set = NewWatchSet(all)
 	}
 	return ix.watch.set, nil
+}
+
+// loadWatchSet reads the payments that can still receive money, on every chain (package payment
+// owns them: payment.Service.Watched); with createdSince set, only those created since then.
+func (ix *Indexer) loadWatchSet(ctx context.Context, now, createdSince time.Time) ([]WatchEntry, error) {
+	entries, err := ix.payments.Watched(ctx, now, createdSince)
+	if err != nil {
+		return nil, fmt.Errorf("loading the watch set: %w", err)
+	}
+	return entries, nil
 }
 
 // New returns an indexer for cfg. heads is the chain's head tracker (its Poll is called by Step).

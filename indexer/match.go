@@ -43,12 +43,8 @@ type WatchSet struct {
 	deposits   []common.Address
 }
 
-// WatchEntry is one watched payment.
-type WatchEntry struct {
-	PaymentID ledger.ID
-	Deposit   common.Address
-	Reference payment.Reference
-}
+// WatchEntry is one watched payment, as package payment lists them.
+type WatchEntry = payment.Watched
 
 // NewWatchSet indexes entries.
 func NewWatchSet(entries []WatchEntry) *WatchSet {

@@ -9,7 +9,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
@@ -48,12 +47,15 @@ type Reconciliation struct {
 // observations not credited yet).
 var ErrNotReconcilable = kind.New(kind.Unavailable, "not reconcilable yet")
 
+// reconcileRow is one address whose balance on chain is compared with the books: a payment's
+// deposit (pid set) or the escrow contract for one ledger.
 type reconcileRow struct {
 	pid     string
 	deposit common.Address
 	ledger  string
 	token   common.Address
 	acct    ledger.ID
+	posted  *big.Int // deposits: what the books hold for the address
 }
 
 // Reconcile compares, at the highest block that is both final and fully credited, the token (or
@@ -65,40 +67,16 @@ type reconcileRow struct {
 // sweep's dust, chart.GasHeld in the chain's native ledger).
 func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	r := Reconciliation{Chain: ix.cfg.Key, Difference: map[string]*big.Int{}}
-	if err := ix.heads.Poll(ctx); err != nil {
-		return r, err
-	}
-	cp, err := ix.checkpoint(ctx)
+	at, err := ix.reconcilableBlock(ctx)
 	if err != nil {
 		return r, err
-	}
-	at := min(ix.SafeBlock(ix.heads.Heads()), cp.Processed)
-	if at == 0 {
-		return r, fmt.Errorf("%w: no final block processed", ErrNotReconcilable)
-	}
-	if open, err := ix.store.observations(ctx, ix.cfg.ID, 0, at, StatePending); err != nil {
-		return r, err
-	} else if len(open) > 0 {
-		return r, fmt.Errorf("%w: %d final observations not credited yet", ErrNotReconcilable, len(open))
 	}
 	r.Block = at
-	rows, err := ix.store.pool.Query(ctx, `SELECT p.id::text, p.deposit_address, p.ledger, p.token_address, p.deposit_account
-		FROM payments p JOIN ledger_accounts a ON a.id = p.deposit_account
-		WHERE p.chain_id = $1 AND (a.credits_posted > 0 OR p.watch_until > now()) ORDER BY p.deposit_index`, ix.cfg.ID)
-	if err != nil {
-		return r, err
-	}
-	deps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reconcileRow, error) {
-		var x reconcileRow
-		var dep, tok string
-		err := row.Scan(&x.pid, &dep, &x.ledger, &tok, &x.acct)
-		x.deposit, x.token = common.HexToAddress(dep), common.HexToAddress(tok)
-		return x, err
-	})
-	if err != nil {
-		return r, err
-	}
 	books := ledger.New(ix.store.pool)
+	deps, err := ix.depositsToReconcile(ctx, books)
+	if err != nil {
+		return r, err
+	}
 	const batch = 100
 	for start := 0; start < len(deps); start += batch {
 		part := deps[start:min(start+batch, len(deps))]
@@ -106,42 +84,18 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 		if err != nil {
 			return r, err
 		}
-		ids := make([]ledger.ID, 0, len(part))
-		for _, x := range part {
-			ids = append(ids, x.acct)
-			if x.pid != "" && x.token == chain.NativeToken {
-				ids = append(ids, chart.GasHeld(ix.cfg.NativeLedger(), x.deposit))
-			}
-		}
-		accts, err := books.Accounts(ctx, ids...)
-		if err != nil {
-			return r, err
-		}
 		for i, x := range part {
-			posted := new(big.Int)
-			if a, ok := accts[x.acct]; ok {
-				posted.Set(a.Balance().Posted)
-			}
-			if x.pid != "" && x.token == chain.NativeToken {
-				if a, ok := accts[chart.GasHeld(ix.cfg.NativeLedger(), x.deposit)]; ok {
-					posted.Add(posted, a.Balance().Posted)
-				}
-			}
 			sym := symbolOf(x.ledger)
 			if r.Difference[sym] == nil {
 				r.Difference[sym] = new(big.Int)
 			}
 			r.Checked++
-			diff := new(big.Int).Sub(onChain[i], posted)
+			diff := new(big.Int).Sub(onChain[i], x.posted)
 			if diff.Sign() == 0 {
 				continue
 			}
-			what := "deposit"
-			if x.pid == "" {
-				what = "escrow"
-			}
-			r.Mismatches = append(r.Mismatches, Mismatch{Chain: ix.cfg.Key, Token: sym, Address: x.deposit, What: what,
-				PaymentID: x.pid, OnChain: onChain[i], Ledger: posted, Diff: diff})
+			r.Mismatches = append(r.Mismatches, Mismatch{Chain: ix.cfg.Key, Token: sym, Address: x.deposit, What: "deposit",
+				PaymentID: x.pid, OnChain: onChain[i], Ledger: x.posted, Diff: diff})
 			r.Difference[sym].Add(r.Difference[sym], new(big.Int).Abs(diff))
 		}
 	}
@@ -162,6 +116,68 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	return r, nil
 }
 
+// reconcilableBlock is the highest block that is both final and fully credited.
+func (ix *Indexer) reconcilableBlock(ctx context.Context) (uint64, error) {
+	if err := ix.heads.Poll(ctx); err != nil {
+		return 0, err
+	}
+	cp, err := ix.checkpoint(ctx)
+	if err != nil {
+		return 0, err
+	}
+	at := min(ix.SafeBlock(ix.heads.Heads()), cp.Processed)
+	if at == 0 {
+		return 0, fmt.Errorf("%w: no final block processed", ErrNotReconcilable)
+	}
+	if open, err := ix.store.observations(ctx, ix.cfg.ID, 0, at, StatePending); err != nil {
+		return 0, err
+	} else if len(open) > 0 {
+		return 0, fmt.Errorf("%w: %d final observations not credited yet", ErrNotReconcilable, len(open))
+	}
+	return at, nil
+}
+
+// depositsToReconcile are the chain's deposits whose account was ever credited or that are still
+// watched, in deposit index order, each with what the books hold for it: the payments come from
+// package payment, their accounts' balances from the ledger, a hundred accounts a query.
+func (ix *Indexer) depositsToReconcile(ctx context.Context, books *ledger.Ledger) ([]reconcileRow, error) {
+	all, err := ix.payments.Deposits(ctx, ix.cfg.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []reconcileRow
+	const batch = 100
+	for start := 0; start < len(all); start += batch {
+		part := all[start:min(start+batch, len(all))]
+		ids := make([]ledger.ID, 0, len(part))
+		for _, d := range part {
+			ids = append(ids, d.Account)
+			if d.Token == chain.NativeToken {
+				ids = append(ids, chart.GasHeld(ix.cfg.NativeLedger(), d.Address))
+			}
+		}
+		accts, err := books.Accounts(ctx, ids...)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range part {
+			a, ok := accts[d.Account]
+			if !ok || (!d.Watched && (a.CreditsPosted == nil || a.CreditsPosted.Sign() <= 0)) {
+				continue
+			}
+			posted := new(big.Int).Set(a.Balance().Posted)
+			if d.Token == chain.NativeToken {
+				if g, ok := accts[chart.GasHeld(ix.cfg.NativeLedger(), d.Address)]; ok {
+					posted.Add(posted, g.Balance().Posted)
+				}
+			}
+			out = append(out, reconcileRow{pid: d.PaymentID.String(), deposit: d.Address, ledger: d.Ledger, token: d.Token,
+				acct: d.Account, posted: posted})
+		}
+	}
+	return out, nil
+}
+
 func symbolOf(ledgerName string) string {
 	for i := len(ledgerName) - 1; i >= 0; i-- {
 		if ledgerName[i] == ':' {
@@ -172,11 +188,6 @@ func symbolOf(ledgerName string) string {
 }
 
 var balanceOfSelector = hexutil.MustDecode("0x70a08231")
-
-// escrowHeld are the payment states in which a payment's escrow may be open on chain (a disputed
-// payment only when it was disputed from one of them).
-var escrowHeld = []string{string(payment.Sweeping), string(payment.InEscrow), string(payment.ReleasePending),
-	string(payment.Releasing), string(payment.RefundPending), string(payment.Refunding)}
 
 // reconcileEscrow compares each ledger's escrow account with the sum of our payments' open
 // escrows on chain at block n (AmnEscrow.escrows of each payment that may hold one), and that sum
@@ -241,11 +252,7 @@ func (ix *Indexer) reconcileEscrow(ctx context.Context, r *Reconciliation, books
 // configuration gives it (a payment row naming another token for the ledger adds nothing) and its
 // escrow account.
 func (ix *Indexer) escrowLedgers(ctx context.Context) ([]reconcileRow, error) {
-	rows, err := ix.store.pool.Query(ctx, `SELECT DISTINCT ledger FROM payments WHERE chain_id = $1 ORDER BY 1`, ix.cfg.ID)
-	if err != nil {
-		return nil, err
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	names, err := ix.payments.Ledgers(ctx, ix.cfg.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -264,27 +271,18 @@ func (ix *Indexer) escrowLedgers(ctx context.Context) ([]reconcileRow, error) {
 // payment that may hold one, its escrow id derived from its deposit and id, counted only when the
 // record is open and in the ledger's token.
 func (ix *Indexer) ourEscrows(ctx context.Context, ledgers []reconcileRow, n uint64) (map[string]*big.Int, error) {
-	rows, err := ix.store.pool.Query(ctx, `SELECT id, deposit_address, ledger, token_address FROM payments
-		WHERE chain_id = $1 AND (state = ANY($2) OR (state = 'disputed' AND disputed_from = ANY($2)))
-		ORDER BY deposit_index`, ix.cfg.ID, escrowHeld)
+	held, err := ix.payments.MayHoldEscrow(ctx, ix.cfg.ID)
 	if err != nil {
 		return nil, err
 	}
-	type held struct {
+	type escrowOf struct {
 		ledger string
 		token  common.Address
 		id     common.Hash
 	}
-	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (held, error) {
-		var h held
-		var pid ledger.ID
-		var dep, tok string
-		err := row.Scan(&pid, &dep, &h.ledger, &tok)
-		h.token, h.id = common.HexToAddress(tok), payment.EscrowID(common.HexToAddress(dep), pid)
-		return h, err
-	})
-	if err != nil {
-		return nil, err
+	open := make([]escrowOf, len(held))
+	for i, d := range held {
+		open[i] = escrowOf{ledger: d.Ledger, token: d.Token, id: payment.EscrowID(d.Address, d.PaymentID)}
 	}
 	ours := map[string]*big.Int{}
 	tokenOf := map[string]common.Address{}

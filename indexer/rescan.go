@@ -17,14 +17,15 @@ import (
 
 // RequestRescan asks the indexer of the payment's chain to look at the payment's deposit address
 // and reference again (a Request Network webhook said it was paid, an operator asked). Any
-// process may call it; the chain's indexer works the request on its next step.
-func RequestRescan(ctx context.Context, pool *pgxpool.Pool, id ledger.ID, why string) error {
-	tag, err := pool.Exec(ctx, `INSERT INTO indexer_rescans (payment_id, chain_id, why) SELECT id, chain_id, $2 FROM payments WHERE id = $1`, id, why)
+// process may call it; the chain's indexer works the request on its next step. The payment (and
+// its chain) is read through payments; an unknown one is payment.ErrNotFound.
+func RequestRescan(ctx context.Context, pool *pgxpool.Pool, payments *payment.Service, id ledger.ID, why string) error {
+	p, err := payments.Get(ctx, id)
 	if err != nil {
-		return fmt.Errorf("indexer: requesting a rescan of %s: %w", id, err)
+		return fmt.Errorf("indexer: rescan of %s: %w", id, err)
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("indexer: rescan of %s: %w", id, payment.ErrNotFound)
+	if _, err := pool.Exec(ctx, `INSERT INTO indexer_rescans (payment_id, chain_id, why) VALUES ($1, $2, $3)`, p.ID, p.ChainID, why); err != nil {
+		return fmt.Errorf("indexer: requesting a rescan of %s: %w", id, err)
 	}
 	return nil
 }
@@ -34,7 +35,8 @@ func RequestRescan(ctx context.Context, pool *pgxpool.Pool, id ledger.ID, why st
 // chain's indexer takes only its own requests.
 type CheckWorker struct {
 	river.WorkerDefaults[payment.CheckArgs]
-	Pool *pgxpool.Pool
+	Pool     *pgxpool.Pool
+	Payments *payment.Service // on Pool
 }
 
 // Work records the rescan request; a job for a payment that does not exist is cancelled.
@@ -43,7 +45,7 @@ func (w *CheckWorker) Work(ctx context.Context, job *river.Job[payment.CheckArgs
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("payment id %q: %w", job.Args.PaymentID, err))
 	}
-	err = RequestRescan(ctx, w.Pool, id, job.Args.Why)
+	err = RequestRescan(ctx, w.Pool, w.Payments, id, job.Args.Why)
 	if errors.Is(err, payment.ErrNotFound) {
 		return river.JobCancel(err)
 	}

@@ -29,7 +29,7 @@ func TestCheckJobRescansAPaymentTheWatchSetMissed(t *testing.T) {
 	if s := e.state(p); s != payment.AwaitingPayment || len(obsOf(t, e, tx)) != 0 {
 		t.Fatalf("unwatched payment was seen by the regular scan: %s", s)
 	}
-	w := &CheckWorker{Pool: pool}
+	w := &CheckWorker{Pool: pool, Payments: pay}
 	if err := w.Work(ctx, &river.Job[payment.CheckArgs]{Args: payment.CheckArgs{PaymentID: p.ID.String(), Why: "webhook payment.confirmed"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -396,32 +396,6 @@ func (s store) observations(ctx context.Context, chainID, from, to uint64, state
 	})
 }
 
-// loadWatchSet reads the payments that can still receive money, on every chain: a deposit
-// address is one payment's anywhere, so money sent on the wrong chain is still seen (and kept as
-// an exception). With createdSince set, only payments created since then are read.
-func (s store) loadWatchSet(ctx context.Context, now time.Time, createdSince time.Time) ([]WatchEntry, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, deposit_address, reference FROM payments
-		WHERE watch_until > $1 AND state NOT IN ('released', 'refunded', 'reclaimed') AND created_at >= $2`, now, createdSince)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WatchEntry, error) {
-		var (
-			e    WatchEntry
-			addr string
-			ref  []byte
-		)
-		err := r.Scan(&e.PaymentID, &addr, &ref)
-		e.Deposit = common.HexToAddress(addr)
-		copy(e.Reference[:], ref)
-		return e, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("loading the watch set: %w", err)
-	}
-	return entries, nil
-}
-
 func hexAddr(a common.Address) string {
 	b := []byte(a.Hex())
 	for i, c := range b {

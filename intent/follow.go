@@ -38,18 +38,42 @@ func (s *Store) Follow(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// payouts lists the payments holding one of states (in it, or disputed from it when disputed
+// counts), each with the payout kind its state asks for: release for release_pending and
+// releasing, refund for refund_pending and refunding.
+func (s *Store) payouts(ctx context.Context, disputed bool, states ...payment.State) (ids []ledger.ID, kinds []string, err error) {
+	standing, err := s.payments.Holding(ctx, states...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range standing {
+		if p.State == payment.Disputed && !disputed {
+			continue
+		}
+		switch p.Holds() {
+		case payment.ReleasePending, payment.Releasing:
+			ids, kinds = append(ids, p.PaymentID), append(kinds, string(Release))
+		case payment.RefundPending, payment.Refunding:
+			ids, kinds = append(ids, p.PaymentID), append(kinds, string(Refund))
+		}
+	}
+	return ids, kinds, nil
+}
+
 // followFailedPayouts returns to in_escrow the payments a release or refund moved (releasing,
 // refunding, or disputed from them) whose latest intent of that kind was rejected. While a payment
 // is releasing or refunding no other payout intent can be made for it, so its latest one is the
 // one that moved it.
 func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT i.kind, p.id, i.id::text, i.reason FROM payments p
-		JOIN LATERAL (SELECT id, kind, state, reason FROM signer_intents WHERE payment_id = p.id AND kind IN ('release', 'refund')
+	ids, kinds, err := s.payouts(ctx, true, payment.Releasing, payment.Refunding)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT i.kind, u.id, i.id::text, i.reason FROM unnest($1::uuid[], $2::text[]) AS u(id, payout)
+		JOIN LATERAL (SELECT id, kind, state, reason FROM signer_intents WHERE payment_id = u.id AND kind IN ('release', 'refund')
 			ORDER BY created_at DESC, id DESC LIMIT 1) i ON true
-		WHERE p.state IN ('releasing', 'refunding', 'disputed') AND i.state = 'rejected'
-			AND ((i.kind = 'release' AND 'releasing' IN (p.state, p.disputed_from))
-				OR (i.kind = 'refund' AND 'refunding' IN (p.state, p.disputed_from)))
-		LIMIT 500`)
+		WHERE i.state = 'rejected' AND i.kind::text = u.payout
+		LIMIT 500`, ids, kinds)
 	if err != nil {
 		return 0, err
 	}
@@ -88,11 +112,17 @@ func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// followPayments moves to releasing / refunding the payments asked to be paid out (release_pending,
+// refund_pending; not while disputed) whose payout intent the signer has started signing.
 func (s *Store) followPayments(ctx context.Context) (int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT i.kind, i.payment_id FROM signer_intents i JOIN payments p ON p.id = i.payment_id
-		WHERE i.kind IN ('release', 'refund') AND i.state IN ('signing', 'broadcast', 'confirmed', 'done')
-		AND ((i.kind = 'release' AND p.state = 'release_pending') OR (i.kind = 'refund' AND p.state = 'refund_pending'))
-		LIMIT 500`)
+	ids, kinds, err := s.payouts(ctx, false, payment.ReleasePending, payment.RefundPending)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT i.kind, i.payment_id FROM unnest($1::uuid[], $2::text[]) AS u(id, payout)
+		JOIN signer_intents i ON i.payment_id = u.id AND i.kind::text = u.payout
+		WHERE i.state IN ('signing', 'broadcast', 'confirmed', 'done')
+		LIMIT 500`, ids, kinds)
 	if err != nil {
 		return 0, err
 	}

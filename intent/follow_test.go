@@ -13,6 +13,7 @@ import (
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
+	"github.com/amanat/amn/signer"
 )
 
 // A payout that will not happen (its transaction reverted, the signer rejected its intent) after
@@ -25,7 +26,7 @@ func TestFollowReturnsFailedPayoutsToEscrow(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
 	o := intent.RequestOptions{Contract: escrow, Actor: "admin:test", Reason: "test"}
 
 	// signerSays plays the signer: it moves the intent (the signer's role writes intent states).

@@ -54,41 +54,52 @@ func (s *Store) ledgerForGas(chainID uint64) (string, error) {
 	return "", fmt.Errorf("no native-currency ledger known for chain %d (chain config)", chainID)
 }
 
-// gasTx is one mined transaction attempt of an intent.
-type gasTx struct {
-	step   string
-	sender common.Address
-	to     common.Address
-	value  *big.Int
-	hash   common.Hash
-	ok     bool     // succeeded (a reverted one burnt its gas and moved no value)
-	cost   *big.Int // gas used × effective gas price
+// MinedTx is one mined transaction attempt of an intent, as gas booking needs it.
+type MinedTx struct {
+	Step   string
+	Sender common.Address
+	To     common.Address
+	Value  *big.Int
+	Hash   common.Hash
+	OK     bool     // succeeded (a reverted one burnt its gas and moved no value)
+	Cost   *big.Int // gas used × effective gas price
 }
 
 // BookGas books the gas of every finished (done or rejected) intent not booked yet, at most
 // limit of them (0: 200), and returns how many it booked. Safe to run concurrently and again.
 func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
+	if s.signerTxs == nil {
+		return 0, errNoSignerTxs
+	}
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id FROM signer_intents WHERE gas_booked_at IS NULL AND state IN ('done', 'rejected')
+	rows, err := s.pool.Query(ctx, `SELECT id, payment_id FROM signer_intents WHERE gas_booked_at IS NULL AND state IN ('done', 'rejected')
 		ORDER BY updated_at LIMIT $1`, limit)
 	if err != nil {
 		return 0, err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	todo, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (unbooked, error) {
+		var u unbooked
+		err := r.Scan(&u.id, &u.pid)
+		return u, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	deposits, err := s.depositsOf(ctx, todo)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	var first error
-	for _, id := range ids {
-		booked, err := s.bookGas(ctx, id)
+	for _, u := range todo {
+		booked, err := s.bookGas(ctx, u.id, deposits)
 		if err != nil {
 			// One intent that cannot be booked (a chain without a native ledger) does not hold
 			// back the others.
 			if first == nil {
-				first = fmt.Errorf("intent %s: booking gas: %w", id, err)
+				first = fmt.Errorf("intent %s: booking gas: %w", u.id, err)
 			}
 			continue
 		}
@@ -99,44 +110,56 @@ func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
 	return n, first
 }
 
-// bookGas books one intent's gas and marks it booked, in one transaction.
-func (s *Store) bookGas(ctx context.Context, id uuid.UUID) (bool, error) {
+// unbooked is a finished intent whose gas is not booked yet, and its payment (none for a gas
+// top-up).
+type unbooked struct {
+	id  uuid.UUID
+	pid *ledger.ID
+}
+
+// depositsOf reads the deposit addresses of the intents' payments through package payment, in one
+// query. A payment's deposit never changes: it is read before each intent's transaction.
+func (s *Store) depositsOf(ctx context.Context, todo []unbooked) (map[ledger.ID]common.Address, error) {
+	var pids []ledger.ID
+	for _, u := range todo {
+		if u.pid != nil {
+			pids = append(pids, *u.pid)
+		}
+	}
+	out := make(map[ledger.ID]common.Address, len(pids))
+	if len(pids) == 0 {
+		return out, nil
+	}
+	ps, err := s.payments.GetMany(ctx, pids)
+	if err != nil {
+		return nil, err
+	}
+	for id, p := range ps {
+		out[id] = p.Deposit
+	}
+	return out, nil
+}
+
+// bookGas books one intent's gas and marks it booked, in one transaction; deposits holds the
+// deposit address of its payment, if it has one.
+func (s *Store) bookGas(ctx context.Context, id uuid.UUID, deposits map[ledger.ID]common.Address) (bool, error) {
 	booked := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		booked = false
 		var (
 			chainID uint64
 			pid     *ledger.ID
-			deposit *string
 		)
 		// Lock the intent: a concurrent pass waits here and then finds it booked.
-		err := tx.QueryRow(ctx, `SELECT i.chain_id, i.payment_id, p.deposit_address FROM signer_intents i
-			LEFT JOIN payments p ON p.id = i.payment_id
-			WHERE i.id = $1 AND i.gas_booked_at IS NULL AND i.state IN ('done', 'rejected') FOR UPDATE OF i`, id).Scan(&chainID, &pid, &deposit)
+		err := tx.QueryRow(ctx, `SELECT chain_id, payment_id FROM signer_intents
+			WHERE id = $1 AND gas_booked_at IS NULL AND state IN ('done', 'rejected') FOR UPDATE`, id).Scan(&chainID, &pid)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT step, sender, to_address, value, hash, state, gas_used, effective_gas_price
-			FROM signer_txs WHERE intent_id = $1 AND state IN ('confirmed', 'failed') ORDER BY id`, id)
-		if err != nil {
-			return err
-		}
-		txs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (gasTx, error) {
-			var t gasTx
-			var sender, to, hash, state string
-			var value, price db.Amount
-			var used int64
-			err := r.Scan(&t.step, &sender, &to, &value, &hash, &state, &used, &price)
-			t.sender, t.to, t.hash = common.HexToAddress(sender), common.HexToAddress(to), common.HexToHash(hash)
-			t.value, t.ok = value.V, state == "confirmed"
-			if err == nil {
-				t.cost = new(big.Int).Mul(big.NewInt(used), price.V)
-			}
-			return t, err
-		})
+		txs, err := s.signerTxs.Mined(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -147,11 +170,8 @@ func (s *Store) bookGas(ctx context.Context, id uuid.UUID) (bool, error) {
 			}
 			var dep common.Address
 			ref := ""
-			if deposit != nil {
-				dep = common.HexToAddress(*deposit)
-			}
 			if pid != nil {
-				ref = pid.String()
+				dep, ref = deposits[*pid], pid.String()
 			}
 			books := ledger.New(s.pool).WithTx(tx)
 			plan := planGas(name, id, dep, txs)
@@ -204,7 +224,7 @@ type gasPlan struct {
 // planGas turns an intent's mined transactions into accounts and transfers. Transactions sent by
 // deposit (the intent's payment's deposit address) burn its gas account; any other sender is a gas
 // tank. A top-up is a successful gas_topup step: its value goes to the destination's gas account.
-func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasTx) gasPlan {
+func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []MinedTx) gasPlan {
 	var p gasPlan
 	seen := map[ledger.ID]bool{}
 	open := func(a ledger.Account) {
@@ -231,29 +251,29 @@ func planGas(name string, intentID uuid.UUID, deposit common.Address, txs []gasT
 	}
 	var topups, burnt []ledger.Transfer
 	for _, t := range txs {
-		from := chart.GasTank(name, t.sender)
-		if t.sender == deposit && deposit != (common.Address{}) {
-			u := use(t.sender)
-			u.burnt.Add(u.burnt, t.cost)
-			from = chart.GasHeld(name, t.sender)
+		from := chart.GasTank(name, t.Sender)
+		if t.Sender == deposit && deposit != (common.Address{}) {
+			u := use(t.Sender)
+			u.burnt.Add(u.burnt, t.Cost)
+			from = chart.GasHeld(name, t.Sender)
 		} else {
-			open(ledger.Account{ID: from, Code: ledger.CodeGas, Owner: hexAddr(t.sender)})
+			open(ledger.Account{ID: from, Code: ledger.CodeGas, Owner: hexAddr(t.Sender)})
 		}
-		if t.ok && t.step == string(GasTopup) && t.value != nil && t.value.Sign() > 0 {
-			u := use(t.to)
-			u.in.Add(u.in, t.value)
-			topups = append(topups, ledger.Transfer{ID: tid("topup", t.hash), DebitAccountID: from,
-				CreditAccountID: chart.GasHeld(name, t.to), Amount: new(big.Int).Set(t.value), Code: chart.CodeGasTopup,
-				ObservationRef: strings.ToLower(t.hash.Hex())})
+		if t.OK && t.Step == string(GasTopup) && t.Value != nil && t.Value.Sign() > 0 {
+			u := use(t.To)
+			u.in.Add(u.in, t.Value)
+			topups = append(topups, ledger.Transfer{ID: tid("topup", t.Hash), DebitAccountID: from,
+				CreditAccountID: chart.GasHeld(name, t.To), Amount: new(big.Int).Set(t.Value), Code: chart.CodeGasTopup,
+				ObservationRef: strings.ToLower(t.Hash.Hex())})
 		}
-		if t.cost.Sign() > 0 {
-			burnt = append(burnt, ledger.Transfer{ID: tid("gas", t.hash), DebitAccountID: from, CreditAccountID: fees,
-				Amount: new(big.Int).Set(t.cost), Code: chart.CodeGasBurnt, ObservationRef: strings.ToLower(t.hash.Hex())})
+		if t.Cost.Sign() > 0 {
+			burnt = append(burnt, ledger.Transfer{ID: tid("gas", t.Hash), DebitAccountID: from, CreditAccountID: fees,
+				Amount: new(big.Int).Set(t.Cost), Code: chart.CodeGasBurnt, ObservationRef: strings.ToLower(t.Hash.Hex())})
 		}
 	}
 	p.transfers = append(topups, burnt...)
 	for _, t := range txs {
-		if u := held[t.sender]; u != nil && u.burnt.Sign() > 0 && !containsHeld(p.held, u.addr) {
+		if u := held[t.Sender]; u != nil && u.burnt.Sign() > 0 && !containsHeld(p.held, u.addr) {
 			p.held = append(p.held, *u)
 		}
 	}

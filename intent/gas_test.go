@@ -21,6 +21,7 @@ import (
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
 )
 
 // minedTx is a signer_txs row with its receipt.
@@ -89,7 +90,7 @@ func TestBookGas(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
 	tank := common.HexToAddress("0x00000000000000000000000000000000000007a4")
 	const L = "bsc:BNB"
 	fees0 := func() *big.Int {

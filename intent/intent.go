@@ -162,6 +162,8 @@ type Store struct {
 	now      func() time.Time
 	// nativeLedger names each chain's native-currency ledger, where gas is booked (BookGas).
 	nativeLedger func(chainID uint64) (string, bool)
+	// signerTxs reads the signer's transaction attempts (Txs, BookGas): WithSignerTxs.
+	signerTxs SignerTxs
 }
 
 // NewStore returns a store on pool; payments moves the payment state with each request.
@@ -317,17 +319,6 @@ func (s *Store) insert(ctx context.Context, in *Intent) (*Intent, bool, error) {
 	return out, created, nil
 }
 
-func (s *Store) buyerAddress(ctx context.Context, id ledger.ID) (common.Address, error) {
-	var b *string
-	if err := s.pool.QueryRow(ctx, `SELECT buyer_address FROM payments WHERE id = $1`, id).Scan(&b); err != nil {
-		return common.Address{}, err
-	}
-	if b == nil {
-		return common.Address{}, fmt.Errorf("payment %s: %w (it is needed to fund the escrow and to refund)", id, ErrNoBuyer)
-	}
-	return common.HexToAddress(*b), nil
-}
-
 // CreateSweep asks the signer to move a paid deposit into the escrow contract: the payment moves
 // to sweeping and a pending sweep intent is recorded. Safe to repeat: a payment already sweeping
 // gets its open intent back (created = false).
@@ -466,11 +457,10 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 			in.FeeRecipient = p.FeeAddress
 		}
 	} else {
-		buyer, err := s.buyerAddress(ctx, paymentID)
-		if err != nil {
-			return nil, false, err
+		if p.BuyerAddress == (common.Address{}) {
+			return nil, false, fmt.Errorf("payment %s: %w (it is needed to fund the escrow and to refund)", paymentID, ErrNoBuyer)
 		}
-		in.Buyer, in.Amount = buyer, p.Received
+		in.Buyer, in.Amount = p.BuyerAddress, p.Received
 	}
 	return s.insert(ctx, in)
 }
@@ -555,20 +545,35 @@ type Tx struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
+// SignerTxs reads the signer's record of its transaction attempts (signer_txs). Package signer
+// owns that table and alone writes it; intent sits below signer in the layers, so whoever builds a
+// Store that shows attempts (Txs, Watch) or books their gas (BookGas, Follow) passes signer's
+// reader in (signer.TxRecord, with WithSignerTxs). Each read runs through q, the caller's pool or
+// transaction, so as the caller's database role.
+type SignerTxs interface {
+	// Attempts returns every transaction attempt of an intent, oldest first.
+	Attempts(ctx context.Context, q Querier, intentID uuid.UUID) ([]Tx, error)
+	// Mined returns the attempts of an intent that were mined (confirmed or failed), oldest first.
+	Mined(ctx context.Context, q Querier, intentID uuid.UUID) ([]MinedTx, error)
+}
+
+// errNoSignerTxs: a Store built without the signer's transaction reader was asked for what only
+// that reader has.
+var errNoSignerTxs = errors.New("intent: the signer's transactions are read through package signer: build the store WithSignerTxs(signer.TxRecord{})")
+
+// WithSignerTxs returns a store that reads the signer's transaction attempts through t.
+func (s *Store) WithSignerTxs(t SignerTxs) *Store {
+	c := *s
+	c.signerTxs = t
+	return &c
+}
+
 // Txs returns every transaction attempt of an intent, oldest first.
 func (s *Store) Txs(ctx context.Context, intentID uuid.UUID) ([]Tx, error) {
-	rows, err := s.pool.Query(ctx, `SELECT step, sender, nonce, attempt, hash, state, fee_cap, tip_cap, block_number,
-		gas_used, created_at FROM signer_txs WHERE intent_id = $1 ORDER BY id`, intentID)
-	if err != nil {
-		return nil, err
+	if s.signerTxs == nil {
+		return nil, errNoSignerTxs
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Tx, error) {
-		var t Tx
-		var feeCap, tip db.Amount
-		err := r.Scan(&t.Step, &t.Sender, &t.Nonce, &t.Attempt, &t.Hash, &t.State, &feeCap, &tip, &t.BlockNumber, &t.GasUsed, &t.CreatedAt)
-		t.FeeCap, t.TipCap = feeCap.V, tip.V
-		return t, err
-	})
+	return s.signerTxs.Attempts(ctx, s.pool, intentID)
 }
 
 // nullAmount scans a nullable NUMERIC(78,0): NULL is nil.

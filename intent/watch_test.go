@@ -10,6 +10,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
 )
 
 // Watch hands every reading of an intent to its caller until the intent closes, and returns the
@@ -20,7 +21,7 @@ func TestWatchFollowsAnIntentUntilItCloses(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
 	in, _, err := store.CreateSweep(ctx, funded(t, s, true).ID, escrow)
 	if err != nil {
 		t.Fatal(err)

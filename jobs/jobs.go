@@ -1,9 +1,10 @@
 // Package jobs runs Amn's background work on River, the Postgres-backed job queue: it declares
 // the job kinds, their workers and the periodic schedule, and builds the worker role's client.
 //
-// Workers only call domain packages (payment, indexer, intent); they hold no rules of their
-// own and no keys. Jobs that follow a state change are inserted in that change's transaction, so that a
-// committed change always has its job and a rolled-back one never does.
+// Workers only call domain packages (payment, indexer, intent, and signer's reader of its
+// transactions, signer.TxRecord); they hold no rules of their own and no keys. Jobs that follow a
+// state change are inserted in that change's transaction, so that a committed change always has
+// its job and a rolled-back one never does.
 package jobs
 
 import (
@@ -25,6 +26,7 @@ import (
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
 )
 
 // ExpirePendingArgs asks for pending ledger transfers past their timeout to be voided.
@@ -177,11 +179,12 @@ func add[T river.JobArgs](r *registry, w river.Worker[T]) error {
 func register(c Config, expired prometheus.Counter) (*registry, error) {
 	r := &registry{workers: river.NewWorkers(), queues: map[string]river.QueueConfig{
 		river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}}}
-	// Expiry needs no deposit addresses, so the payment service gets no deriver.
+	// Expiry and checks need no deposit addresses, so the payment service gets no deriver.
+	payments := payment.New(c.Pool, nil)
 	for _, err := range []error{
 		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
-		add(r, &ExpirePaymentsWorker{Payments: payment.New(c.Pool, nil), Log: c.Log}),
-		add(r, &indexer.CheckWorker{Pool: c.Pool}),
+		add(r, &ExpirePaymentsWorker{Payments: payments, Log: c.Log}),
+		add(r, &indexer.CheckWorker{Pool: c.Pool, Payments: payments}),
 		add(r, &auth.EmailWorker{Mailer: c.Mailer, Log: c.Log}),
 		add(r, &auth.PurgeMailWorker{}),
 	} {
@@ -195,7 +198,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	if c.Escrow == nil {
 		return r, nil
 	}
-	store := intent.NewStore(c.Pool, payment.New(c.Pool, nil))
+	// The signer's transactions, whose gas signer_follow books, are read through package signer,
+	// which owns their table.
+	store := intent.NewStore(c.Pool, payments).WithSignerTxs(signer.TxRecord{})
 	if c.NativeLedger != nil {
 		store = store.WithNativeLedgers(c.NativeLedger)
 	}

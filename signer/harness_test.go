@@ -20,6 +20,7 @@ import (
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
@@ -116,6 +117,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	cfg := Config{Pool: restricted, Keys: keys, Chains: []*Chain{c}, Poll: 20 * time.Millisecond, Metrics: m,
+		Enrolment: custody.NewEnrolments(restricted),
 		Policy: Policy{Limits: map[LimitKey]Limit{{f.ChainID, f.Addresses.USDT}: {
 			PerTx: big.NewInt(10_000_000_000), PerDay: big.NewInt(100_000_000_000)}}}}
 	if tweak != nil {
@@ -125,7 +127,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments),
+	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments).WithSignerTxs(TxRecord{}),
 		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
 	// The package's worlds share one database: each gives up the lead when it ends.
 	t.Cleanup(func() { w.signer.Close() })

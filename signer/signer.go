@@ -44,15 +44,23 @@ type Config struct {
 	Chains []*Chain
 	Policy Policy
 	// RequireHardware counts approvals only from custodians enrolled as hardware-held
-	// (AMN_CUSTODY_REQUIRE_HARDWARE).
+	// (AMN_CUSTODY_REQUIRE_HARDWARE), as Enrolment says; it needs Enrolment.
 	RequireHardware bool
-	Poll            time.Duration // how often the queue is looked at; 0 means one second
+	// Enrolment tells which custodians are enrolled as hardware-held: package custody owns the
+	// enrolments (custody.NewEnrolments on this signer's restricted Pool).
+	Enrolment Enrolment
+	Poll      time.Duration // how often the queue is looked at; 0 means one second
 	// MaxApprovalTTL is the longest a release or refund's approvals may stay valid: an intent
 	// whose deadline is further than this after its creation (or after now) is rejected. 0 means
 	// intent.MaxTTL (24 hours).
 	MaxApprovalTTL time.Duration
 	Log            *slog.Logger
 	Metrics        *Metrics // nil: none
+}
+
+// Enrolment tells which custodians are enrolled as hardware-held (custody.Enrolments).
+type Enrolment interface {
+	HardwareHeld(ctx context.Context) ([]common.Address, error)
 }
 
 // Signer works the intent queue.
@@ -91,6 +99,9 @@ type Signer struct {
 func New(cfg Config) (*Signer, error) {
 	if cfg.Pool == nil || cfg.Keys == nil || cfg.Keys.Ring == nil || cfg.Keys.Operator == nil {
 		return nil, errors.New("signer: a restricted pool and unlocked keys are required")
+	}
+	if cfg.RequireHardware && cfg.Enrolment == nil {
+		return nil, errors.New("signer: requiring hardware needs the custodians' enrolments (Config.Enrolment: custody.NewEnrolments)")
 	}
 	if err := cfg.Policy.Validate(); err != nil {
 		return nil, err
@@ -186,22 +197,8 @@ func (s *Signer) Tick(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(l.ctx, cancel)()
-	rows, err := s.cfg.Pool.Query(ctx, `SELECT `+intent.Columns+` FROM signer_intents
-		WHERE state NOT IN ('done', 'rejected') ORDER BY created_at, id`)
+	open, err := intent.Queue(ctx, s.cfg.Pool)
 	if err != nil {
-		return err
-	}
-	var open []*intent.Intent
-	for rows.Next() {
-		in, err := intent.Scan(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		open = append(open, in)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	s.m.queue(open)
@@ -236,8 +233,8 @@ func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
 		if now := time.Now().Unix(); in.Deadline > 0 && in.Deadline < now {
 			return s.reject(ctx, in, fmt.Sprintf("approvals expired at %s before enough were gathered", time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339)))
 		}
-		var n int
-		if err := s.cfg.Pool.QueryRow(ctx, `SELECT count(*) FROM custody_approvals WHERE intent_id = $1`, in.ID).Scan(&n); err != nil {
+		n, err := intent.CountApprovals(ctx, s.cfg.Pool, in.ID)
+		if err != nil {
 			return err
 		}
 		threshold, err := s.threshold(ctx, c)
@@ -298,12 +295,11 @@ func describe(in *intent.Intent) string {
 // transaction. It fails if the intent is no longer in from (someone else moved it).
 func (s *Signer) setState(ctx context.Context, in *intent.Intent, from, to intent.State, reason, event, detail string) error {
 	err := s.fenced(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE signer_intents SET state = $3, reason = $4, updated_at = now() WHERE id = $1 AND state = $2`,
-			in.ID, string(from), string(to), reason)
+		moved, err := intent.Move(ctx, tx, in.ID, from, to, reason)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() != 1 {
+		if !moved {
 			return fmt.Errorf("intent %s is no longer %s", in.ID, from)
 		}
 		id := in.ID

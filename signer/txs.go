@@ -543,8 +543,7 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 			c.ID, hexAddr(from), nonce+1); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE signer_intents SET state = 'signing', signed_at = coalesce(signed_at, now()), updated_at = now()
-			WHERE id = $1`, in.ID); err != nil {
+		if err := intent.MarkSigning(ctx, tx, in.ID); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, AuditSigned, uuidPtr(in.ID), fmt.Sprintf("%s: %s nonce %d tx %s to %s gas %d fee cap %s tip %s",
@@ -661,7 +660,7 @@ func (s *Signer) broadcast(ctx context.Context, c *Chain, in *intent.Intent, row
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE signer_intents SET state = 'broadcast', updated_at = now() WHERE id = $1 AND state IN ('signing', 'approved')`, in.ID); err != nil {
+		if err := intent.MarkBroadcast(ctx, tx, in.ID); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, AuditBroadcast, uuidPtr(in.ID), fmt.Sprintf("%s attempt %d tx %s: %s", row.Step, row.Attempt, row.Hash.Hex(), how))
@@ -748,8 +747,7 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 			WHERE chain_id = $1 AND sender = $2 AND nonce = $3 AND id <> $4`, c.ID, hexAddr(mined.Sender), int64(mined.Nonce), mined.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE signer_intents SET gas_used = gas_used + $2, gas_cost = gas_cost + $3, updated_at = now() WHERE id = $1`,
-			in.ID, int64(rcpt.GasUsed), db.Numeric(cost)); err != nil {
+		if err := intent.AddGas(ctx, tx, in.ID, rcpt.GasUsed, cost); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, AuditConfirmed, uuidPtr(in.ID), fmt.Sprintf("%s tx %s %s in block %d (final), gas %d, cost %s wei",

@@ -11,11 +11,11 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
-	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
@@ -268,9 +268,8 @@ func (s *Signer) verifyFreeze(ctx context.Context, es *bindings.AmnEscrow, in *i
 	}
 	switch {
 	case status == escrowNone:
-		var sweeping bool
-		if err := s.cfg.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signer_intents WHERE payment_id = $1 AND kind = 'sweep'
-			AND state IN ('signing', 'broadcast', 'confirmed'))`, p.ID).Scan(&sweeping); err != nil {
+		sweeping, err := intent.SweepInFlight(ctx, s.cfg.Pool, p.ID)
+		if err != nil {
 			return err
 		}
 		if sweeping {
@@ -329,23 +328,7 @@ func (s *Signer) verifyUnfreeze(ctx context.Context, c *Chain, es *bindings.AmnE
 // open freeze intent, or a freeze transaction not final yet) it returns errWaiting: a newer
 // freeze must not be measured by an older one's time.
 func (s *Signer) frozenAt(ctx context.Context, c *Chain, es *bindings.AmnEscrow, p *payment.Payment) (time.Time, error) {
-	var inFlight bool
-	if err := s.cfg.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signer_intents i WHERE i.payment_id = $1 AND i.kind = 'freeze'
-		AND i.state NOT IN ('done', 'rejected'))
-		OR EXISTS (SELECT 1 FROM signer_txs t JOIN signer_intents i ON i.id = t.intent_id
-		WHERE i.payment_id = $1 AND i.kind = 'freeze' AND t.step = 'freeze' AND t.state IN ('signed', 'broadcast', 'mined'))`,
-		p.ID).Scan(&inFlight); err != nil {
-		return time.Time{}, err
-	}
-	if inFlight {
-		return time.Time{}, errWaiting
-	}
-	rows, err := s.cfg.Pool.Query(ctx, `SELECT t.hash FROM signer_txs t JOIN signer_intents i ON i.id = t.intent_id
-		WHERE i.payment_id = $1 AND i.kind = 'freeze' AND t.step = 'freeze' AND t.state = 'confirmed' ORDER BY t.id DESC`, p.ID)
-	if err != nil {
-		return time.Time{}, err
-	}
-	hashes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	hashes, err := s.freezeTxs(ctx, p.ID)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -367,6 +350,53 @@ func (s *Signer) frozenAt(ctx context.Context, c *Chain, es *bindings.AmnEscrow,
 		}
 	}
 	return time.Time{}, rejectf("escrow of payment %s was not frozen by a transaction of this signer: lift the freeze by hand", p.ID)
+}
+
+// freezeTxsSQL selects the freeze-step transactions of intents $1, newest first.
+const freezeTxsSQL = `SELECT state, hash FROM signer_txs WHERE intent_id = ANY($1) AND step = 'freeze' ORDER BY id DESC`
+
+// freezeTxs returns the hashes of this signer's confirmed freeze transactions of the payment,
+// newest first: its own record (signer_txs) of the payment's freeze intents, which package intent
+// lists. While a freeze is on its way (an open freeze intent, or a freeze transaction signed, sent
+// or mined but not final yet) it returns errWaiting.
+func (s *Signer) freezeTxs(ctx context.Context, paymentID ledger.ID) ([]string, error) {
+	freezes, err := intent.OfPayment(ctx, s.cfg.Pool, paymentID, intent.Freeze)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uuid.UUID, 0, len(freezes))
+	for _, in := range freezes {
+		if in.State.Open() {
+			return nil, errWaiting
+		}
+		ids = append(ids, in.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.cfg.Pool.Query(ctx, freezeTxsSQL, ids)
+	if err != nil {
+		return nil, err
+	}
+	type freezeTx struct{ state, hash string }
+	txs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (freezeTx, error) {
+		var t freezeTx
+		err := r.Scan(&t.state, &t.hash)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var hashes []string
+	for _, t := range txs {
+		switch t.state {
+		case "signed", "broadcast", "mined":
+			return nil, errWaiting
+		case "confirmed":
+			hashes = append(hashes, t.hash)
+		}
+	}
+	return hashes, nil
 }
 
 func (s *Signer) verifySweep(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, buyer common.Address, status uint8) error {
@@ -445,15 +475,13 @@ func (s *Signer) verifyGasTopup(ctx context.Context, c *Chain, in *intent.Intent
 		return rejectf("policy: %s wei exceeds the gas top-up per-transaction limit %s on chain %d", in.Amount, pol.PerTx, in.ChainID)
 	}
 	// Signed in the last 24 hours, or verified and about to be signed.
-	var n db.Amount
-	if err := s.cfg.Pool.QueryRow(ctx, `SELECT coalesce(sum(amount), 0) FROM signer_intents
-		WHERE chain_id = $1 AND kind = 'gas_topup' AND id <> $2 AND state <> 'rejected'
-		AND (signed_at > now() - interval '24 hours' OR (signed_at IS NULL AND state = 'approved'))`, in.ChainID, in.ID).Scan(&n); err != nil {
+	sent, err := intent.GasToppedUp(ctx, s.cfg.Pool, in.ChainID, in.ID)
+	if err != nil {
 		return err
 	}
-	if total := new(big.Int).Add(n.V, in.Amount); total.Cmp(pol.PerDay) > 0 {
+	if total := new(big.Int).Add(sent, in.Amount); total.Cmp(pol.PerDay) > 0 {
 		return rejectf("policy: %s wei on top of %s in the last 24 hours exceeds the gas top-up daily limit %s on chain %d",
-			in.Amount, n.V, pol.PerDay, in.ChainID)
+			in.Amount, sent, pol.PerDay, in.ChainID)
 	}
 	bal, err := c.Client.BalanceAt(ctx, tank, nil)
 	if err != nil {
@@ -488,17 +516,10 @@ func (s *Signer) checkLimits(ctx context.Context, in *intent.Intent, amount *big
 		return rejectf("policy: %s exceeds the per-transaction limit %s for token %s on chain %d", amount, lim.PerTx, in.Token.Hex(), in.ChainID)
 	}
 	if lim.PerDay != nil {
-		var spent *big.Int
-		var n db.Amount
-		err := s.cfg.Pool.QueryRow(ctx, `SELECT coalesce(sum(coalesce(seller_amount, 0) + coalesce(fee_amount, 0) +
-			CASE WHEN kind = 'refund' THEN coalesce(amount, 0) ELSE 0 END), 0)
-			FROM signer_intents WHERE chain_id = $1 AND token = $2 AND kind IN ('release', 'refund')
-			AND signed_at > now() - interval '24 hours' AND state <> 'rejected' AND id <> $3`,
-			in.ChainID, strings.ToLower(in.Token.Hex()), in.ID).Scan(&n)
+		spent, err := intent.PaidOut(ctx, s.cfg.Pool, in.ChainID, in.Token, in.ID)
 		if err != nil {
 			return err
 		}
-		spent = n.V
 		if new(big.Int).Add(spent, amount).Cmp(lim.PerDay) > 0 {
 			return rejectf("policy: %s on top of %s in the last 24 hours exceeds the daily limit %s for token %s on chain %d",
 				amount, spent, lim.PerDay, in.Token.Hex(), in.ChainID)
@@ -553,15 +574,12 @@ func (s *Signer) verifyApprovals(ctx context.Context, c *Chain, in *intent.Inten
 	for i, a := range approvals {
 		sigs[i] = a.Signature
 	}
-	var other *string
-	err = s.cfg.Pool.QueryRow(ctx, `SELECT a.intent_id::text FROM custody_approvals a JOIN signer_intents i ON i.id = a.intent_id
-		WHERE a.signature = ANY($1) AND a.intent_id <> $2 AND i.signed_at IS NOT NULL LIMIT 1`,
-		sigs, in.ID).Scan(&other)
-	switch {
-	case err == nil && other != nil:
-		return nil, rejectf("an approval was already used for intent %s", *other)
-	case err != nil && !errors.Is(err, pgx.ErrNoRows):
+	other, used, err := intent.ApprovalUsed(ctx, s.cfg.Pool, sigs, in.ID)
+	if err != nil {
 		return nil, err
+	}
+	if used {
+		return nil, rejectf("an approval was already used for intent %s", other)
 	}
 	return quorum, nil
 }
@@ -585,20 +603,14 @@ func (s *Signer) quorum(ctx context.Context, c *Chain, in *intent.Intent) ([][]b
 		return nil, nil, fmt.Errorf("reading threshold: %w", err)
 	}
 	if s.cfg.RequireHardware {
-		rows, err := s.cfg.Pool.Query(ctx, `SELECT address FROM custodians WHERE hardware`)
+		held, err := s.cfg.Enrolment.HardwareHeld(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
 		hw := map[common.Address]bool{}
-		for rows.Next() {
-			var a string
-			if err := rows.Scan(&a); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			hw[common.HexToAddress(a)] = true
+		for _, a := range held {
+			hw[a] = true
 		}
-		rows.Close()
 		var kept []common.Address
 		for _, a := range custodians {
 			if hw[a] {

@@ -22,6 +22,7 @@ import (
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
 )
 
 // adminOptions are shared by the admin commands. Until the API lands they work on the database
@@ -185,7 +186,7 @@ until it is done or rejected.`,
 				}
 				ro.FeeRecipient = common.HexToAddress(feeRecipient)
 			}
-			store := intent.NewStore(pool, payments)
+			store := intent.NewStore(pool, payments).WithSignerTxs(signer.TxRecord{})
 			var in *intent.Intent
 			var created bool
 			if kind == intent.Release {
@@ -408,7 +409,7 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 				return err
 			}
 			defer pool.Close()
-			store := intent.NewStore(pool, payment.New(pool, nil))
+			store := intent.NewStore(pool, payment.New(pool, nil)).WithSignerTxs(signer.TxRecord{})
 			in, created, err := store.RequestGasTopup(ctx, intent.GasTopupRequest{ChainID: c.ID, Contract: contract, Recipient: to,
 				Amount: wei, Actor: "admin-cli"})
 			if err != nil {
@@ -478,7 +479,7 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			store := intent.NewStore(pool, payment.New(pool, nil))
+			store := intent.NewStore(pool, payment.New(pool, nil)).WithSignerTxs(signer.TxRecord{})
 			list, err := store.List(ctx, f)
 			if err != nil {
 				return err

@@ -30,6 +30,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
@@ -475,7 +476,7 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 		return nil, err
 	}
 	audit := signer.AuditCheck{Operator: keys.OperatorAddress(), SignedFrom: head.Seq + 1}
-	s, err := signer.New(signer.Config{Pool: spool, Keys: keys, Chains: chains, Policy: pol,
+	s, err := signer.New(signer.Config{Pool: spool, Keys: keys, Chains: chains, Policy: pol, Enrolment: custody.NewEnrolments(spool),
 		Poll: min(o.BlockTime/2, time.Second), Log: p.log.With("part", "signer"), Metrics: m})
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
@@ -146,7 +147,7 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 		return err
 	}
 	s, err := signer.New(signer.Config{Pool: pool, Keys: keys, Chains: chains, Policy: policy,
-		RequireHardware: o.RequireHardware, Poll: o.Poll, MaxApprovalTTL: o.MaxApprovalTTL, Log: p.log, Metrics: m})
+		RequireHardware: o.RequireHardware, Enrolment: custody.NewEnrolments(pool), Poll: o.Poll, MaxApprovalTTL: o.MaxApprovalTTL, Log: p.log, Metrics: m})
 	if err != nil {
 		return badInput(err)
 	}

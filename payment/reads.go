@@ -1,0 +1,163 @@
+package payment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/ledger"
+)
+
+// The reads of payments that other packages' processes follow them by: the indexer's watch set
+// and reconciliation, the worker's follow-up of payouts. Each is one statement on payments alone,
+// run with the caller's pool (its own database role); what the caller owns (observations, ledger
+// balances, intents) it reads itself.
+
+// Watched is one payment that can still receive money: where it is paid and the reference it is
+// paid with.
+type Watched struct {
+	PaymentID ledger.ID
+	Deposit   common.Address
+	Reference Reference
+}
+
+// watchedSQL selects the payments that can still receive money: watched until after $1, not
+// paid out, created at or after $2.
+const watchedSQL = `SELECT id, deposit_address, reference FROM payments
+	WHERE watch_until > $1 AND state NOT IN ('released', 'refunded', 'reclaimed') AND created_at >= $2`
+
+// Watched returns the payments that can still receive money, on every chain: a deposit address
+// is one payment's anywhere, so money sent on the wrong chain is still seen (and kept as an
+// exception). With createdSince set, only payments created since then are read.
+func (s *Service) Watched(ctx context.Context, now, createdSince time.Time) ([]Watched, error) {
+	rows, err := s.pool.Query(ctx, watchedSQL, now, createdSince)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Watched, error) {
+		var (
+			w    Watched
+			addr string
+			ref  []byte
+		)
+		err := r.Scan(&w.PaymentID, &addr, &ref)
+		w.Deposit = common.HexToAddress(addr)
+		copy(w.Reference[:], ref)
+		return w, err
+	})
+}
+
+// Deposit is one payment's deposit as the books know it: the address, its ledger and token, the
+// ledger account its money is credited to, and whether the address is still watched.
+type Deposit struct {
+	PaymentID ledger.ID
+	Address   common.Address
+	Ledger    string
+	Token     common.Address
+	Account   ledger.ID
+	Watched   bool // watch_until is still ahead (the database's clock)
+}
+
+// depositsSQL selects every payment of chain $1 with its deposit, in deposit index order.
+const depositsSQL = `SELECT id, deposit_address, ledger, token_address, deposit_account, watch_until > now()
+	FROM payments WHERE chain_id = $1 ORDER BY deposit_index`
+
+// Deposits returns the deposit of every payment on the chain, in deposit index order.
+func (s *Service) Deposits(ctx context.Context, chainID uint64) ([]Deposit, error) {
+	rows, err := s.pool.Query(ctx, depositsSQL, chainID)
+	if err != nil {
+		return nil, fmt.Errorf("payment: deposits of chain %d: %w", chainID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deposit, error) {
+		var (
+			d         Deposit
+			addr, tok string
+		)
+		err := r.Scan(&d.PaymentID, &addr, &d.Ledger, &tok, &d.Account, &d.Watched)
+		d.Address, d.Token = common.HexToAddress(addr), common.HexToAddress(tok)
+		return d, err
+	})
+}
+
+// ledgersSQL selects the ledgers of chain $1's payments.
+const ledgersSQL = `SELECT DISTINCT ledger FROM payments WHERE chain_id = $1 ORDER BY 1`
+
+// Ledgers returns the names of the ledgers the chain's payments are booked in, sorted.
+func (s *Service) Ledgers(ctx context.Context, chainID uint64) ([]string, error) {
+	rows, err := s.pool.Query(ctx, ledgersSQL, chainID)
+	if err != nil {
+		return nil, fmt.Errorf("payment: ledgers of chain %d: %w", chainID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// escrowMayBeOpen are the states in which a payment's escrow may be open on chain: from the
+// sweep that funds it until its payout is final (a disputed payment when it was disputed from one
+// of them).
+var escrowMayBeOpen = []string{string(Sweeping), string(InEscrow), string(ReleasePending), string(Releasing),
+	string(RefundPending), string(Refunding)}
+
+// mayHoldEscrowSQL selects the payments of chain $1 whose escrow may be open, in deposit index order.
+const mayHoldEscrowSQL = `SELECT id, deposit_address, ledger, token_address FROM payments
+	WHERE chain_id = $1 AND (state = ANY($2) OR (state = 'disputed' AND disputed_from = ANY($2)))
+	ORDER BY deposit_index`
+
+// MayHoldEscrow returns the deposit of each payment on the chain whose escrow may be open on chain
+// (sweeping, in escrow, asked or being paid out, or disputed from one of those), in deposit index
+// order. Deposit.Account and Deposit.Watched are not set.
+func (s *Service) MayHoldEscrow(ctx context.Context, chainID uint64) ([]Deposit, error) {
+	rows, err := s.pool.Query(ctx, mayHoldEscrowSQL, chainID, escrowMayBeOpen)
+	if err != nil {
+		return nil, fmt.Errorf("payment: escrows of chain %d: %w", chainID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deposit, error) {
+		var (
+			d         Deposit
+			addr, tok string
+		)
+		err := r.Scan(&d.PaymentID, &addr, &d.Ledger, &tok)
+		d.Address, d.Token = common.HexToAddress(addr), common.HexToAddress(tok)
+		return d, err
+	})
+}
+
+// Standing is where a payment stands: its state and, while it is disputed, the state the dispute
+// froze.
+type Standing struct {
+	PaymentID    ledger.ID
+	State        State
+	DisputedFrom State // set only while State is Disputed
+}
+
+// Holds is the state that says what the payment holds: its own, or where a dispute froze it.
+func (s Standing) Holds() State {
+	if s.State == Disputed {
+		return s.DisputedFrom
+	}
+	return s.State
+}
+
+// holdingSQL selects the payments in one of the states $1, or disputed from one of them.
+const holdingSQL = `SELECT id, state::text, coalesce(disputed_from::text, '') FROM payments
+	WHERE state = ANY($1) OR (state = 'disputed' AND disputed_from = ANY($1))`
+
+// Holding returns the payments that hold one of states: in it, or disputed from it (Holds says
+// which). The worker follows payouts by it: the payments asked to be paid out, or being paid out.
+func (s *Service) Holding(ctx context.Context, states ...State) ([]Standing, error) {
+	names := make([]string, len(states))
+	for i, st := range states {
+		names[i] = string(st)
+	}
+	rows, err := s.pool.Query(ctx, holdingSQL, names)
+	if err != nil {
+		return nil, fmt.Errorf("payment: payments holding %v: %w", states, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Standing, error) {
+		var st Standing
+		err := r.Scan(&st.PaymentID, &st.State, &st.DisputedFrom)
+		return st, err
+	})
+}

@@ -1,0 +1,67 @@
+package signer
+
+import (
+	"context"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/intent"
+)
+
+// TxRecord is the signer's record of its transaction attempts (signer_txs) as other processes read
+// it: the worker books their gas, the commands show them (intent.SignerTxs). The table is the
+// signer's and only the signer writes it; each read runs through the caller's pool or
+// transaction, so as the caller's database role, which may only read it.
+type TxRecord struct{}
+
+var _ intent.SignerTxs = TxRecord{}
+
+// attemptsSQL selects an intent's attempts, oldest first, for display.
+const attemptsSQL = `SELECT step, sender, nonce, attempt, hash, state, fee_cap, tip_cap, block_number,
+	gas_used, created_at FROM signer_txs WHERE intent_id = $1 ORDER BY id`
+
+// Attempts returns every transaction attempt of an intent, oldest first.
+func (TxRecord) Attempts(ctx context.Context, q intent.Querier, intentID uuid.UUID) ([]intent.Tx, error) {
+	rows, err := q.Query(ctx, attemptsSQL, intentID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (intent.Tx, error) {
+		var t intent.Tx
+		var feeCap, tip db.Amount
+		err := r.Scan(&t.Step, &t.Sender, &t.Nonce, &t.Attempt, &t.Hash, &t.State, &feeCap, &tip, &t.BlockNumber, &t.GasUsed, &t.CreatedAt)
+		t.FeeCap, t.TipCap = feeCap.V, tip.V
+		return t, err
+	})
+}
+
+// minedSQL selects an intent's mined attempts (confirmed or failed), oldest first, with their
+// receipts' gas.
+const minedSQL = `SELECT step, sender, to_address, value, hash, state, gas_used, effective_gas_price
+	FROM signer_txs WHERE intent_id = $1 AND state IN ('confirmed', 'failed') ORDER BY id`
+
+// Mined returns the attempts of an intent that were mined, confirmed or failed, oldest first,
+// each with its cost (gas used × effective gas price).
+func (TxRecord) Mined(ctx context.Context, q intent.Querier, intentID uuid.UUID) ([]intent.MinedTx, error) {
+	rows, err := q.Query(ctx, minedSQL, intentID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (intent.MinedTx, error) {
+		var t intent.MinedTx
+		var sender, to, hash, state string
+		var value, price db.Amount
+		var used int64
+		err := r.Scan(&t.Step, &sender, &to, &value, &hash, &state, &used, &price)
+		t.Sender, t.To, t.Hash = common.HexToAddress(sender), common.HexToAddress(to), common.HexToHash(hash)
+		t.Value, t.OK = value.V, state == "confirmed"
+		if err == nil {
+			t.Cost = new(big.Int).Mul(big.NewInt(used), price.V)
+		}
+		return t, err
+	})
+}
