@@ -163,6 +163,3 @@ func (e errorWriter) writeCode(w http.ResponseWriter, r *http.Request, status in
 	b.Error.RequestID = middleware.GetReqID(r.Context())
 	e.send(w, status, b)
 }
-
-// errNotImplemented answers operations of the contract that are not built yet.
-var errNotImplemented = kind.New(kind.Unavailable, "not implemented yet")

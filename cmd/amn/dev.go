@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ import (
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/internal/mailbox"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
@@ -137,7 +139,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, nil); err != nil {
+	mailer, err := p.devMail(out)
+	if err != nil {
+		return err
+	}
+	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, mailer); err != nil {
 		return err
 	}
 	printDevStack(out, o, dir, redisURL, keys)
@@ -150,6 +156,9 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	authSvc, err := devAuth(dir, pools.api)
 	if err != nil {
+		return err
+	}
+	if err := seedDevAccounts(ctx, out, authSvc, o.Listen); err != nil {
 		return err
 	}
 	edge, err := devEdge(rdb)
@@ -540,4 +549,54 @@ func devAuth(dir string, pool *pgxpool.Pool) (*auth.Service, error) {
 		return nil, err
 	}
 	return o.newAuth(pool)
+}
+
+// devMail starts the local stack's mail catcher (package mailbox) and the worker's mailer that
+// sends to it: every sign-in email (codes, notices) is printed instead of delivered.
+func (p *process) devMail(out io.Writer) (*auth.Mailer, error) {
+	codeRE := regexp.MustCompile(`\b[0-9]{6}\b`)
+	mb, err := mailbox.Start("amn-dev", "amn-dev-smtp", func(m mailbox.Mail) {
+		code := ""
+		if c := codeRE.FindString(m.Body); c != "" {
+			code = " (code " + c + ")"
+		}
+		fmt.Fprintf(out, "mail      to %s: %s%s\n", strings.Join(m.To, ", "), m.Subject, code)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.closers = append(p.closers, func() { _ = mb.Close() })
+	return auth.NewMailer(auth.MailConfig{SMTPURL: mb.URL(), From: "Amn dev <no-reply@amn.localhost>"})
+}
+
+// devAccounts are the local stack's accounts, with public test passwords.
+var devAccounts = []struct {
+	email, password string
+	roles           []auth.Role
+}{
+	{"admin@amn.localhost", "amn-dev-admin-pass", []auth.Role{auth.RoleAdmin}},
+	{"buyer@amn.localhost", "amn-dev-buyer-pass", []auth.Role{auth.RoleBuyer}},
+	{"seller@amn.localhost", "amn-dev-seller-pass", []auth.Role{auth.RoleSeller}},
+}
+
+// seedDevAccounts makes the three accounts (once per database) and tells how to sign in.
+func seedDevAccounts(ctx context.Context, out io.Writer, svc *auth.Service, listen string) error {
+	for i, a := range devAccounts {
+		hash, err := auth.HashPassword(a.password)
+		if err != nil {
+			return err
+		}
+		_, err = svc.CreateUser(ctx, auth.NewUser{Email: a.email, EmailVerified: true, PasswordHash: hash, Roles: a.roles, DisplayName: string(a.roles[0])})
+		if err != nil && !errors.Is(err, auth.ErrEmailTaken) {
+			return err
+		}
+		label := "accounts"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(out, "%-9s %-6s %-22s password %s\n", label, a.roles[0], a.email, a.password)
+	}
+	fmt.Fprintf(out, "          sign in: curl -s http://%s/v1/auth/login -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}'\n",
+		listen, devAccounts[1].email, devAccounts[1].password)
+	return nil
 }

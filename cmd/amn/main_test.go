@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	mathrand "math/rand/v2"
@@ -469,6 +470,7 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	if strings.Contains(out, "deposit exception") {
 		t.Errorf("the indexer took the gas top-up for a deposit")
 	}
+	devAccountsSignIn(t, api, logs)
 	if t.Failed() {
 		t.Fatalf("dev output:\n%s", out)
 	}
@@ -483,4 +485,67 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 			t.Errorf("anvil pid %d still running after Ctrl-C", pid)
 		}
 	}
+}
+
+// devAccountsSignIn: the three seeded accounts sign in over HTTP and call a protected route; a
+// new sign-up's code reaches the printed mail catcher and verifies the account.
+func devAccountsSignIn(t *testing.T, api string, logs *syncBuffer) {
+	t.Helper()
+	for _, a := range devAccounts {
+		code, body := postJSON(t, api+"/v1/auth/login", "", map[string]string{"email": a.email, "password": a.password})
+		var s struct{ AccessToken string }
+		if code != 200 || json.Unmarshal([]byte(body), &s) != nil || s.AccessToken == "" {
+			t.Errorf("sign in as %s: %d %s", a.email, code, body)
+			continue
+		}
+		req, _ := http.NewRequest("GET", api+"/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+s.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		me, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(me), `"`+string(a.roles[0])+`"`) {
+			t.Errorf("/v1/me as %s: %d %s", a.email, resp.StatusCode, me)
+		}
+	}
+	if code, body := postJSON(t, api+"/v1/auth/register", "", map[string]string{"email": "newbie@amn.localhost", "password": "a fine new password"}); code != 202 {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	re := regexp.MustCompile(`mail      to newbie@amn.localhost: .*\(code ([0-9]{6})\)`)
+	deadline := time.Now().Add(20 * time.Second)
+	for re.FindStringSubmatch(logs.String()) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("no sign-up mail printed:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	code := re.FindStringSubmatch(logs.String())[1]
+	if status, body := postJSON(t, api+"/v1/auth/email/verify", "", map[string]string{"email": "newbie@amn.localhost", "code": code}); status != 200 {
+		t.Errorf("verify with the printed code: %d %s", status, body)
+	}
+}
+
+func postJSON(t *testing.T, url, token string, body any) (int, string) {
+	t.Helper()
+	raw, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", url, bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
