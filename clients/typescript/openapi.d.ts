@@ -660,7 +660,8 @@ export interface components {
         };
         UserPage: {
             items: components["schemas"]["User"][];
-            nextCursor?: string | null;
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
         };
         UpdateMeRequest: {
             displayName?: string;
@@ -695,7 +696,8 @@ export interface components {
         };
         SessionPage: {
             items: components["schemas"]["SessionInfo"][];
-            nextCursor?: string | null;
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
         };
         RegisterRequest: {
             email: components["schemas"]["Email"];

@@ -49,7 +49,7 @@ func (o *authOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.WebAuthnOrigins, "webauthn-origins", auth.DefaultPasskeyOrigins, "web origins allowed to use passkeys, comma-separated (https://amn.example)")
 	fs.StringSliceVar(&o.GoogleClientIDs, "google-client-ids", nil, "OAuth client ids whose Google ID tokens are accepted, comma-separated; none turns Google sign-in off")
 	fs.StringVar(&o.GoogleJWKSURL, "google-jwks-url", auth.DefaultGoogleJWKSURL, "where Google's ID-token signing keys are served")
-	fs.StringVar(&o.CodeKey, "auth-code-key", "", "secret key (at least 32 bytes, e.g. `openssl rand -hex 32`) that email codes are stored under (HMAC)")
+	fs.StringVar(&o.CodeKey, "auth-code-key", "", "secret key (at least 32 bytes, e.g. from openssl rand -hex 32) that email codes are stored under (HMAC)")
 }
 
 func (o *authOptions) Validate() error {
