@@ -181,6 +181,13 @@ var Grants = []Grant{
 	{RoleAPI, "auth_ceremonies", "SELECT, INSERT, UPDATE (used_at), DELETE"},
 	{RoleAPI, "auth_wallets", "SELECT, INSERT, DELETE"},
 	{RoleAPI, "auth_audit", "SELECT, INSERT"},
+	// The marketplace's deals (migration 00025, package market).
+	{RoleAPI, "market_requests", "SELECT, INSERT, UPDATE (status, resume_to, accepted_offer, payment_id, title, description, category, urgency, delivery, visibility, budget_min, budget_max, shipment, delivered_at, expires_at, updated_at)"},
+	{RoleAPI, "market_offers", "SELECT, INSERT, UPDATE (status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, updated_at)"},
+	{RoleAPI, "market_offer_revisions", "SELECT, INSERT"},
+	{RoleAPI, "market_templates", "SELECT, INSERT, UPDATE (title, description, price, delivery_days, active, payout_address, payout_signature, updated_at)"},
+	{RoleAPI, "market_events", "SELECT, INSERT"},
+	{RoleAPI, "market_reviews", "SELECT, INSERT, UPDATE (rating, body, updated_at)"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -220,6 +227,10 @@ var Grants = []Grant{
 	{RoleWorker, "river_leader", "SELECT, INSERT, UPDATE, DELETE"},
 	{RoleWorker, "river_queue", "SELECT, INSERT, UPDATE, DELETE"},
 	{RoleWorker, "river_job_id_seq", "USAGE"},
+	// The marketplace: following payments and running the deal's timers (migration 00025).
+	{RoleWorker, "market_requests", "SELECT, UPDATE (status, resume_to, delivered_at, updated_at)"},
+	{RoleWorker, "market_offers", "SELECT, UPDATE (status, updated_at)"},
+	{RoleWorker, "market_events", "SELECT, INSERT"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

@@ -32,11 +32,12 @@ var layers = [][]string{
 	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest"},
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
 	// queries by sqlc, the API's contract by oapi-codegen).
-	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "api/openapi"},
+	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi"},
 	// The payment state machine and its books; accounts and sign-in.
 	{"payment", "auth"},
-	// The platform's queue of work for the signer, test kits, the signer's keys.
-	{"intent", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
+	// The platform's queue of work for the signer, the marketplace's deals, test kits, the
+	// signer's keys.
+	{"intent", "market", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment; the HTTP
 	// layer over the domains.
 	{"indexer", "custody", "signer", "doctor", "api"},
@@ -55,6 +56,8 @@ var forbidden = map[string][]string{
 	"indexer": {"signer", "intent", "signer/keystore"},
 	// The API never holds keys nor signs.
 	"api": {"signer", "signer/keystore", "hd/keyring", "custody", "indexer"},
+	// The marketplace moves money only through payment transitions and signer intents.
+	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
 	// Sign-in proves who someone is; it never touches money or keys.
 	"auth": {"payment", "ledger", "hd", "hd/keyring", "escrow"},
 }
@@ -211,6 +214,8 @@ var tableOwners = map[string]string{
 	"custodians": "custody", "custody_challenges": "custody", "process_heartbeat": "ops",
 	"users": "auth", "auth_identities": "auth", "auth_codes": "auth", "auth_sessions": "auth",
 	"auth_refresh_tokens": "auth", "auth_passkeys": "auth", "auth_ceremonies": "auth", "auth_wallets": "auth", "auth_audit": "auth",
+	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
+	"market_events": "market", "market_reviews": "market",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none
