@@ -199,59 +199,83 @@ func orZero(x *big.Int) *big.Int {
 // deposit address and reference, opens the payment's ledger accounts and records the payment
 // awaiting payment. A second Create for the same buyer, offer and chain returns ErrDuplicate.
 func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
-	if err := n.validate(); err != nil {
-		return nil, err
-	}
-	sellerSig, err := n.provenSeller()
-	if err != nil {
-		return nil, err
-	}
-	if s.deriver == nil {
-		return nil, errors.New("payment: create: this service has no deriver (no xpub configured)")
-	}
 	var id ledger.ID
-	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var idx int64
-		// nextval is never rolled back: an index, once handed out, is never handed out again,
-		// even if this transaction fails.
-		if err := tx.QueryRow(ctx, `SELECT nextval('deposit_index_seq')`).Scan(&idx); err != nil {
-			return err
-		}
-		addr, err := s.deriver.Address(uint32(idx))
-		if err != nil {
-			return fmt.Errorf("deriving deposit address %d: %w", idx, err)
-		}
-		ref := ComputeReference(n.RequestID, n.Salt, addr.Hex())
-		id = ledger.NewID()
-		name := n.ChainKey + ":" + n.TokenSymbol
-		acct := chart.PaymentDeposit(id)
-		if _, err := ledger.New(s.pool).WithTx(tx).CreateAccounts(ctx, paymentAccounts(name, id)...); err != nil {
-			return err
-		}
-		now := s.now()
-		_, err = tx.Exec(ctx, `
-			INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address,
-				token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address,
-				request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, seller_signature,
-				escrow_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)`,
-			id, n.BuyerRef, n.OfferRef, hexAddr(n.SellerAddress), n.ChainID, name, hexAddr(n.Token), n.Decimals,
-			db.Numeric(n.Amount), db.Numeric(orZero(n.Fee)), hexAddr(n.FeeAddress), db.Numeric(orZero(n.Commission)),
-			db.Numeric(orZero(n.Tolerance)), idx,
-			hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now,
-			sellerSig, hexHash(EscrowID(addr, id)))
-		if db.IsUniqueViolation(err, "payments_one_per_buyer_offer_chain") {
-			return ErrDuplicate
-		}
-		if err != nil {
-			return err
-		}
-		return appendTimeline(ctx, tx, id, "", AwaitingPayment, "create", "api", "")
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		id, err = s.create(ctx, tx, n)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("payment: create: %w", err)
 	}
 	return s.Get(ctx, id)
+}
+
+// CreateTx is Create inside the caller's transaction: the payment, its accounts and its timeline
+// row commit or roll back with the caller's own writes (the marketplace accepts an offer and
+// creates its payment at once). The deposit index is the one thing a rollback does not give back:
+// nextval is never rolled back, so an index, once handed out, is never handed out again. The
+// caller retries its whole transaction on serialization failures (db.InTx does).
+func (s *Service) CreateTx(ctx context.Context, tx pgx.Tx, n NewPayment) (*Payment, error) {
+	id, err := s.create(ctx, tx, n)
+	if err != nil {
+		return nil, fmt.Errorf("payment: create: %w", err)
+	}
+	p, err := scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// create validates n, proves its seller and writes the payment in tx.
+func (s *Service) create(ctx context.Context, tx pgx.Tx, n NewPayment) (ledger.ID, error) {
+	if err := n.validate(); err != nil {
+		return ledger.ID{}, err
+	}
+	sellerSig, err := n.provenSeller()
+	if err != nil {
+		return ledger.ID{}, err
+	}
+	if s.deriver == nil {
+		return ledger.ID{}, errors.New("this service has no deriver (no xpub configured)")
+	}
+	var idx int64
+	// nextval is never rolled back: an index, once handed out, is never handed out again,
+	// even if this transaction fails.
+	if err := tx.QueryRow(ctx, `SELECT nextval('deposit_index_seq')`).Scan(&idx); err != nil {
+		return ledger.ID{}, err
+	}
+	addr, err := s.deriver.Address(uint32(idx))
+	if err != nil {
+		return ledger.ID{}, fmt.Errorf("deriving deposit address %d: %w", idx, err)
+	}
+	ref := ComputeReference(n.RequestID, n.Salt, addr.Hex())
+	id := ledger.NewID()
+	name := n.ChainKey + ":" + n.TokenSymbol
+	acct := chart.PaymentDeposit(id)
+	if _, err := ledger.New(s.pool).WithTx(tx).CreateAccounts(ctx, paymentAccounts(name, id)...); err != nil {
+		return ledger.ID{}, err
+	}
+	now := s.now()
+	_, err = tx.Exec(ctx, `
+		INSERT INTO payments (id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address,
+			token_decimals, amount, fee, fee_address, commission, tolerance, deposit_index, deposit_address,
+			request_id, salt, reference, expires_at, watch_until, deposit_account, created_at, updated_at, seller_signature,
+			escrow_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)`,
+		id, n.BuyerRef, n.OfferRef, hexAddr(n.SellerAddress), n.ChainID, name, hexAddr(n.Token), n.Decimals,
+		db.Numeric(n.Amount), db.Numeric(orZero(n.Fee)), hexAddr(n.FeeAddress), db.Numeric(orZero(n.Commission)),
+		db.Numeric(orZero(n.Tolerance)), idx,
+		hexAddr(addr), n.RequestID, n.Salt, ref[:], now.Add(n.TTL), now.Add(n.TTL+s.LateWindow), acct, now,
+		sellerSig, hexHash(EscrowID(addr, id)))
+	if db.IsUniqueViolation(err, "payments_one_per_buyer_offer_chain") {
+		return ledger.ID{}, ErrDuplicate
+	}
+	if err != nil {
+		return ledger.ID{}, err
+	}
+	return id, appendTimeline(ctx, tx, id, "", AwaitingPayment, "create", "api", "")
 }
 
 // paymentAccounts are the accounts a new payment opens.

@@ -366,6 +366,17 @@ func (s *Service) Expire(ctx context.Context, id ledger.ID) (*Payment, error) {
 	})
 }
 
+// Withdraw expires a payment nobody has paid yet, before its deadline: the buyer walked away (the
+// marketplace's request was cancelled). It is Expire without the deadline: the same event, the
+// same state, and the address stays watched until WatchUntil, so money that still arrives is
+// detected and ends as late, never funded. A payment that already saw money is refused
+// (ErrIllegalTransition): only awaiting_payment may be withdrawn.
+func (s *Service) Withdraw(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
+	return s.transition(ctx, id, EvExpire, actor, ledger.ID{}, func(*Payment, lookupFunc) (step, error) {
+		return step{to: Expired, reason: reason}, nil
+	})
+}
+
 // StartSweep marks that the deposit was handed to the signer to move into the escrow contract.
 // The worker records it (the signer's database role cannot write payments).
 func (s *Service) StartSweep(ctx context.Context, id ledger.ID) (*Payment, error) {
