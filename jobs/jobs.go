@@ -25,6 +25,7 @@ import (
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
+	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer"
 )
@@ -187,6 +188,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &indexer.CheckWorker{Pool: c.Pool, Payments: payments}),
 		add(r, &auth.EmailWorker{Mailer: c.Mailer, Log: c.Log}),
 		add(r, &auth.PurgeMailWorker{}),
+		// The marketplace's timers: offers and requests past their deadlines.
+		add(r, &market.ExpireWorker{Market: market.New(c.Pool, nil, nil, market.DefaultConfig())}),
 	} {
 		if err != nil {
 			return nil, err
@@ -194,7 +197,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	}
 	// Sent sign-in emails' jobs hold their codes in plaintext: delete them soon after.
 	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-		func() (river.JobArgs, *river.InsertOpts) { return auth.PurgeMailArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+		func() (river.JobArgs, *river.InsertOpts) { return auth.PurgeMailArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return market.ExpireArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	if c.Escrow == nil {
 		return r, nil
 	}

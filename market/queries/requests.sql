@@ -4,3 +4,59 @@
 
 -- name: RequestByID :one
 SELECT * FROM market_requests WHERE id = $1;
+
+-- name: InsertRequest :exec
+INSERT INTO market_requests (id, buyer_id, title, description, category, product_type, chain_key, token_symbol,
+    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17);
+
+-- name: LockRequest :one
+SELECT * FROM market_requests WHERE id = $1 FOR UPDATE;
+
+-- name: SetRequestStatus :exec
+UPDATE market_requests SET status = $2, updated_at = $3 WHERE id = $1;
+
+-- name: SetRequestAccepted :exec
+UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1;
+
+-- name: EditRequest :exec
+UPDATE market_requests SET title = $2, description = $3, category = $4, urgency = $5, delivery = $6,
+    visibility = $7, budget_min = $8, budget_max = $9, expires_at = $10, updated_at = $11
+WHERE id = $1;
+
+-- name: InsertEvent :exec
+-- The caller holds the request's row lock: seq is the previous max + 1.
+INSERT INTO market_events (request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at)
+SELECT sqlc.arg(request_id), coalesce(max(seq), 0) + 1, sqlc.arg(event), sqlc.arg(actor), sqlc.narg(actor_id),
+    sqlc.narg(from_status), sqlc.arg(to_status), sqlc.arg(detail), sqlc.arg(created_at)
+FROM market_events WHERE request_id = sqlc.arg(request_id);
+
+-- name: RequestEvents :many
+SELECT * FROM market_events WHERE request_id = $1 ORDER BY seq;
+
+-- name: BrowseRequests :many
+-- Open public requests, newest first, after the cursor (created_at, id). Filters are optional
+-- (NULL: any); q uses the expression index market_requests_search.
+SELECT * FROM market_requests
+WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility = 'public'
+  AND (sqlc.narg(category)::text IS NULL OR category = sqlc.narg(category))
+  AND (sqlc.narg(product_type)::text IS NULL OR product_type = sqlc.narg(product_type))
+  AND (sqlc.narg(chain_key)::text IS NULL OR chain_key = sqlc.narg(chain_key))
+  AND (sqlc.narg(budget_at_least)::numeric IS NULL OR budget_max >= sqlc.narg(budget_at_least))
+  AND (sqlc.narg(budget_at_most)::numeric IS NULL OR budget_min <= sqlc.narg(budget_at_most))
+  AND (sqlc.narg(q)::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', sqlc.narg(q)))
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);
+
+-- name: BuyerRequests :many
+SELECT * FROM market_requests
+WHERE buyer_id = sqlc.arg(buyer_id)
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);
+
+-- name: DueRequests :many
+SELECT id FROM market_requests
+WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
+ORDER BY expires_at LIMIT $2;

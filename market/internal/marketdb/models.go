@@ -11,6 +11,46 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+type MarketEvent struct {
+	RequestID  uuid.UUID
+	Seq        int32
+	Event      string
+	Actor      string
+	ActorID    uuid.NullUUID
+	FromStatus *string
+	ToStatus   string
+	Detail     []byte
+	CreatedAt  time.Time
+}
+
+type MarketOffer struct {
+	ID              uuid.UUID
+	RequestID       uuid.UUID
+	SellerID        uuid.UUID
+	Status          string
+	Revision        int32
+	Price           pgtype.Numeric
+	DeliveryDays    int32
+	ValidUntil      time.Time
+	Notes           string
+	PayoutAddress   []byte
+	PayoutSignature []byte
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type MarketOfferRevision struct {
+	OfferID         uuid.UUID
+	Revision        int32
+	Price           pgtype.Numeric
+	DeliveryDays    int32
+	ValidUntil      time.Time
+	Notes           string
+	PayoutAddress   []byte
+	PayoutSignature []byte
+	CreatedAt       time.Time
+}
+
 type MarketRequest struct {
 	ID             uuid.UUID
 	BuyerID        uuid.UUID
@@ -36,4 +76,22 @@ type MarketRequest struct {
 	ExpiresAt      time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type MarketTemplate struct {
+	ID              uuid.UUID
+	SellerID        uuid.UUID
+	Title           string
+	Description     string
+	Category        string
+	ProductType     string
+	ChainKey        string
+	TokenSymbol     string
+	Price           pgtype.Numeric
+	DeliveryDays    int32
+	PayoutAddress   []byte
+	PayoutSignature []byte
+	Active          bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }

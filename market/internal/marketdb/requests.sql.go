@@ -7,9 +7,345 @@ package marketdb
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+const browseRequests = `-- name: BrowseRequests :many
+SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests
+WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility = 'public'
+  AND ($1::text IS NULL OR category = $1)
+  AND ($2::text IS NULL OR product_type = $2)
+  AND ($3::text IS NULL OR chain_key = $3)
+  AND ($4::numeric IS NULL OR budget_max >= $4)
+  AND ($5::numeric IS NULL OR budget_min <= $5)
+  AND ($6::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', $6))
+  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $9
+`
+
+type BrowseRequestsParams struct {
+	Category      *string
+	ProductType   *string
+	ChainKey      *string
+	BudgetAtLeast pgtype.Numeric
+	BudgetAtMost  pgtype.Numeric
+	Q             *string
+	AfterAt       *time.Time
+	AfterID       uuid.NullUUID
+	Lim           int32
+}
+
+// Open public requests, newest first, after the cursor (created_at, id). Filters are optional
+// (NULL: any); q uses the expression index market_requests_search.
+func (q *Queries) BrowseRequests(ctx context.Context, arg BrowseRequestsParams) ([]MarketRequest, error) {
+	rows, err := q.db.Query(ctx, browseRequests,
+		arg.Category,
+		arg.ProductType,
+		arg.ChainKey,
+		arg.BudgetAtLeast,
+		arg.BudgetAtMost,
+		arg.Q,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MarketRequest{}
+	for rows.Next() {
+		var i MarketRequest
+		if err := rows.Scan(
+			&i.ID,
+			&i.BuyerID,
+			&i.Title,
+			&i.Description,
+			&i.Category,
+			&i.ProductType,
+			&i.ChainKey,
+			&i.TokenSymbol,
+			&i.BudgetMin,
+			&i.BudgetMax,
+			&i.Urgency,
+			&i.Delivery,
+			&i.Visibility,
+			&i.Status,
+			&i.ResumeTo,
+			&i.AcceptedOffer,
+			&i.PaymentID,
+			&i.TemplateID,
+			&i.Shipment,
+			&i.DeliveredAt,
+			&i.InspectionDays,
+			&i.ExpiresAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const buyerRequests = `-- name: BuyerRequests :many
+SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests
+WHERE buyer_id = $1
+  AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $4
+`
+
+type BuyerRequestsParams struct {
+	BuyerID uuid.UUID
+	AfterAt *time.Time
+	AfterID uuid.NullUUID
+	Lim     int32
+}
+
+func (q *Queries) BuyerRequests(ctx context.Context, arg BuyerRequestsParams) ([]MarketRequest, error) {
+	rows, err := q.db.Query(ctx, buyerRequests,
+		arg.BuyerID,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MarketRequest{}
+	for rows.Next() {
+		var i MarketRequest
+		if err := rows.Scan(
+			&i.ID,
+			&i.BuyerID,
+			&i.Title,
+			&i.Description,
+			&i.Category,
+			&i.ProductType,
+			&i.ChainKey,
+			&i.TokenSymbol,
+			&i.BudgetMin,
+			&i.BudgetMax,
+			&i.Urgency,
+			&i.Delivery,
+			&i.Visibility,
+			&i.Status,
+			&i.ResumeTo,
+			&i.AcceptedOffer,
+			&i.PaymentID,
+			&i.TemplateID,
+			&i.Shipment,
+			&i.DeliveredAt,
+			&i.InspectionDays,
+			&i.ExpiresAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const dueRequests = `-- name: DueRequests :many
+SELECT id FROM market_requests
+WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
+ORDER BY expires_at LIMIT $2
+`
+
+type DueRequestsParams struct {
+	ExpiresAt time.Time
+	Limit     int32
+}
+
+func (q *Queries) DueRequests(ctx context.Context, arg DueRequestsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, dueRequests, arg.ExpiresAt, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const editRequest = `-- name: EditRequest :exec
+UPDATE market_requests SET title = $2, description = $3, category = $4, urgency = $5, delivery = $6,
+    visibility = $7, budget_min = $8, budget_max = $9, expires_at = $10, updated_at = $11
+WHERE id = $1
+`
+
+type EditRequestParams struct {
+	ID          uuid.UUID
+	Title       string
+	Description string
+	Category    string
+	Urgency     string
+	Delivery    []byte
+	Visibility  string
+	BudgetMin   pgtype.Numeric
+	BudgetMax   pgtype.Numeric
+	ExpiresAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (q *Queries) EditRequest(ctx context.Context, arg EditRequestParams) error {
+	_, err := q.db.Exec(ctx, editRequest,
+		arg.ID,
+		arg.Title,
+		arg.Description,
+		arg.Category,
+		arg.Urgency,
+		arg.Delivery,
+		arg.Visibility,
+		arg.BudgetMin,
+		arg.BudgetMax,
+		arg.ExpiresAt,
+		arg.UpdatedAt,
+	)
+	return err
+}
+
+const insertEvent = `-- name: InsertEvent :exec
+INSERT INTO market_events (request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at)
+SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4,
+    $5, $6, $7, $8
+FROM market_events WHERE request_id = $1
+`
+
+type InsertEventParams struct {
+	RequestID  uuid.UUID
+	Event      string
+	Actor      string
+	ActorID    uuid.NullUUID
+	FromStatus *string
+	ToStatus   string
+	Detail     []byte
+	CreatedAt  time.Time
+}
+
+// The caller holds the request's row lock: seq is the previous max + 1.
+func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error {
+	_, err := q.db.Exec(ctx, insertEvent,
+		arg.RequestID,
+		arg.Event,
+		arg.Actor,
+		arg.ActorID,
+		arg.FromStatus,
+		arg.ToStatus,
+		arg.Detail,
+		arg.CreatedAt,
+	)
+	return err
+}
+
+const insertRequest = `-- name: InsertRequest :exec
+INSERT INTO market_requests (id, buyer_id, title, description, category, product_type, chain_key, token_symbol,
+    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+`
+
+type InsertRequestParams struct {
+	ID          uuid.UUID
+	BuyerID     uuid.UUID
+	Title       string
+	Description string
+	Category    string
+	ProductType string
+	ChainKey    string
+	TokenSymbol string
+	BudgetMin   pgtype.Numeric
+	BudgetMax   pgtype.Numeric
+	Urgency     string
+	Delivery    []byte
+	Visibility  string
+	Status      string
+	ExpiresAt   time.Time
+	TemplateID  uuid.NullUUID
+	CreatedAt   time.Time
+}
+
+func (q *Queries) InsertRequest(ctx context.Context, arg InsertRequestParams) error {
+	_, err := q.db.Exec(ctx, insertRequest,
+		arg.ID,
+		arg.BuyerID,
+		arg.Title,
+		arg.Description,
+		arg.Category,
+		arg.ProductType,
+		arg.ChainKey,
+		arg.TokenSymbol,
+		arg.BudgetMin,
+		arg.BudgetMax,
+		arg.Urgency,
+		arg.Delivery,
+		arg.Visibility,
+		arg.Status,
+		arg.ExpiresAt,
+		arg.TemplateID,
+		arg.CreatedAt,
+	)
+	return err
+}
+
+const lockRequest = `-- name: LockRequest :one
+SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) LockRequest(ctx context.Context, id uuid.UUID) (MarketRequest, error) {
+	row := q.db.QueryRow(ctx, lockRequest, id)
+	var i MarketRequest
+	err := row.Scan(
+		&i.ID,
+		&i.BuyerID,
+		&i.Title,
+		&i.Description,
+		&i.Category,
+		&i.ProductType,
+		&i.ChainKey,
+		&i.TokenSymbol,
+		&i.BudgetMin,
+		&i.BudgetMax,
+		&i.Urgency,
+		&i.Delivery,
+		&i.Visibility,
+		&i.Status,
+		&i.ResumeTo,
+		&i.AcceptedOffer,
+		&i.PaymentID,
+		&i.TemplateID,
+		&i.Shipment,
+		&i.DeliveredAt,
+		&i.InspectionDays,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
 
 const requestByID = `-- name: RequestByID :one
 
@@ -49,4 +385,76 @@ func (q *Queries) RequestByID(ctx context.Context, id uuid.UUID) (MarketRequest,
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const requestEvents = `-- name: RequestEvents :many
+SELECT request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at FROM market_events WHERE request_id = $1 ORDER BY seq
+`
+
+func (q *Queries) RequestEvents(ctx context.Context, requestID uuid.UUID) ([]MarketEvent, error) {
+	rows, err := q.db.Query(ctx, requestEvents, requestID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MarketEvent{}
+	for rows.Next() {
+		var i MarketEvent
+		if err := rows.Scan(
+			&i.RequestID,
+			&i.Seq,
+			&i.Event,
+			&i.Actor,
+			&i.ActorID,
+			&i.FromStatus,
+			&i.ToStatus,
+			&i.Detail,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const setRequestAccepted = `-- name: SetRequestAccepted :exec
+UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1
+`
+
+type SetRequestAcceptedParams struct {
+	ID            uuid.UUID
+	Status        string
+	PaymentID     uuid.NullUUID
+	AcceptedOffer uuid.NullUUID
+	UpdatedAt     time.Time
+}
+
+func (q *Queries) SetRequestAccepted(ctx context.Context, arg SetRequestAcceptedParams) error {
+	_, err := q.db.Exec(ctx, setRequestAccepted,
+		arg.ID,
+		arg.Status,
+		arg.PaymentID,
+		arg.AcceptedOffer,
+		arg.UpdatedAt,
+	)
+	return err
+}
+
+const setRequestStatus = `-- name: SetRequestStatus :exec
+UPDATE market_requests SET status = $2, updated_at = $3 WHERE id = $1
+`
+
+type SetRequestStatusParams struct {
+	ID        uuid.UUID
+	Status    string
+	UpdatedAt time.Time
+}
+
+func (q *Queries) SetRequestStatus(ctx context.Context, arg SetRequestStatusParams) error {
+	_, err := q.db.Exec(ctx, setRequestStatus, arg.ID, arg.Status, arg.UpdatedAt)
+	return err
 }

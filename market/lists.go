@@ -1,0 +1,145 @@
+package market
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/market/internal/marketdb"
+)
+
+// Cursor is a position in a list: the last row's (created_at, id). Zero: the first page.
+type Cursor struct {
+	At time.Time
+	ID uuid.UUID
+}
+
+func (c Cursor) args() (*time.Time, uuid.NullUUID) {
+	if c.At.IsZero() {
+		return nil, uuid.NullUUID{}
+	}
+	at := c.At
+	return &at, uuid.NullUUID{UUID: c.ID, Valid: true}
+}
+
+// MaxPage is the most rows a list returns at once.
+const MaxPage = 100
+
+func limit(n int) int32 {
+	if n <= 0 || n > MaxPage {
+		return MaxPage
+	}
+	return int32(n)
+}
+
+// Browse is the public search: open public requests, newest first. Every filter is optional.
+type Browse struct {
+	Category, ProductType, ChainKey string
+	BudgetAtLeast, BudgetAtMost     *big.Int // overlaps [budgetMin, budgetMax]
+	Q                               string   // full text over title and description
+	After                           Cursor
+	Limit                           int
+}
+
+func opt(s string) *string {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optNum(v *big.Int) pgtype.Numeric {
+	if v == nil {
+		return pgtype.Numeric{}
+	}
+	return db.Numeric(v)
+}
+
+// BrowseRequests lists open public requests without personal data (Request.Public).
+func (s *Service) BrowseRequests(ctx context.Context, b Browse) ([]Request, error) {
+	if len(b.Q) > 200 {
+		return nil, invalid("q must be at most 200 characters")
+	}
+	at, id := b.After.args()
+	rows, err := s.q.BrowseRequests(ctx, marketdb.BrowseRequestsParams{Category: opt(b.Category),
+		ProductType: opt(b.ProductType), ChainKey: opt(b.ChainKey), BudgetAtLeast: optNum(b.BudgetAtLeast),
+		BudgetAtMost: optNum(b.BudgetAtMost), Q: opt(b.Q), AfterAt: at, AfterID: id, Lim: limit(b.Limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Request, len(rows))
+	for i, r := range rows {
+		out[i] = requestOf(r).Public()
+	}
+	return out, nil
+}
+
+// MyRequests lists the buyer's own requests, every status, newest first.
+func (s *Service) MyRequests(ctx context.Context, buyer Caller, after Cursor, n int) ([]Request, error) {
+	at, id := after.args()
+	rows, err := s.q.BuyerRequests(ctx, marketdb.BuyerRequestsParams{BuyerID: buyer.UserID, AfterAt: at, AfterID: id, Lim: limit(n)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Request, len(rows))
+	for i, r := range rows {
+		out[i] = requestOf(r)
+	}
+	return out, nil
+}
+
+// Detail is a request as one caller may see it.
+type Detail struct {
+	Request Request
+	Party   bool    // the buyer, a seller with an offer, or an admin: the full request
+	Offers  []Offer // the buyer's and an admin's: all; a seller's: its own; the public: none
+}
+
+// PublicRequest is a request anyone may read: an open one (public or unlisted), without
+// personal data. Others are ErrNotFound.
+func (s *Service) PublicRequest(ctx context.Context, id uuid.UUID) (*Request, error) {
+	r, err := s.getRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Open() || r.Status == Pending {
+		return nil, ErrNotFound
+	}
+	p := r.Public()
+	return &p, nil
+}
+
+// RequestDetail is the request as the caller sees it: a party sees it whole with the offers it
+// may see; anyone else its public view when it is open, else ErrNotFound.
+func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (*Detail, error) {
+	r, err := s.getRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	party := r.BuyerID == who.UserID || who.Admin
+	if !party && who.UserID != uuid.Nil {
+		has, err := s.q.HasOffered(ctx, marketdb.HasOfferedParams{RequestID: id, SellerID: who.UserID})
+		if err != nil {
+			return nil, err
+		}
+		party = has
+	}
+	if !party {
+		p, err := s.PublicRequest(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return &Detail{Request: *p}, nil
+	}
+	offers, err := s.Offers(ctx, who, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return &Detail{Request: *r, Party: true, Offers: offers}, nil
+}

@@ -1,0 +1,48 @@
+-- Sellers' offers and their revisions (sqlc).
+
+-- name: InsertOffer :exec
+INSERT INTO market_offers (id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes,
+    payout_address, payout_signature, created_at, updated_at)
+VALUES ($1, $2, $3, 'pending', 1, $4, $5, $6, $7, $8, $9, $10, $10);
+
+-- name: InsertRevision :exec
+INSERT INTO market_offer_revisions (offer_id, revision, price, delivery_days, valid_until, notes, payout_address,
+    payout_signature, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: OfferByID :one
+SELECT * FROM market_offers WHERE id = $1;
+
+-- name: ReviseOffer :exec
+UPDATE market_offers SET revision = $2, price = $3, delivery_days = $4, valid_until = $5, notes = $6,
+    payout_address = $7, payout_signature = $8, updated_at = $9
+WHERE id = $1;
+
+-- name: SetOfferStatus :exec
+UPDATE market_offers SET status = $2, updated_at = $3 WHERE id = $1;
+
+-- name: RequestOffers :many
+SELECT * FROM market_offers WHERE request_id = $1 ORDER BY created_at DESC, id DESC;
+
+-- name: SellerOffersOn :many
+SELECT * FROM market_offers WHERE request_id = $1 AND seller_id = $2 ORDER BY created_at DESC, id DESC;
+
+-- name: HasOffered :one
+SELECT EXISTS (SELECT 1 FROM market_offers WHERE request_id = $1 AND seller_id = $2);
+
+-- name: LiveOffers :one
+SELECT count(*) FROM market_offers WHERE request_id = $1 AND status = 'pending';
+
+-- name: RejectOthers :many
+UPDATE market_offers SET status = 'rejected', updated_at = $3
+WHERE request_id = $1 AND id <> $2 AND status = 'pending'
+RETURNING id;
+
+-- name: OfferRevisions :many
+SELECT * FROM market_offer_revisions WHERE offer_id = $1 ORDER BY revision;
+
+-- name: DueOffers :many
+SELECT id, request_id FROM market_offers WHERE status = 'pending' AND valid_until <= $1 ORDER BY valid_until LIMIT $2;
+
+-- name: ExpireLive :exec
+UPDATE market_offers SET status = 'expired', updated_at = $2 WHERE request_id = $1 AND status = 'pending';
