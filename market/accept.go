@@ -56,7 +56,7 @@ func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID u
 		if OfferStatus(o.Status) != OfferPending || !o.ValidUntil.After(s.clock()) {
 			return errOfferGone
 		}
-		p, err = s.acceptIn(ctx, tx, q, &m, o, buyer)
+		p, err = s.acceptIn(ctx, tx, q, &m, o, buyer, nil)
 		return err
 	})
 	if err != nil {
@@ -66,8 +66,9 @@ func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID u
 }
 
 // acceptIn accepts a locked pending offer and creates its payment in tx.
+// pre, when set, is the payment already created (an express request is born with it).
 func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, m *marketdb.MarketRequest,
-	o marketdb.MarketOffer, buyer Caller) (*payment.Payment, error) {
+	o marketdb.MarketOffer, buyer Caller, pre *payment.Payment) (*payment.Payment, error) {
 	now := s.clock()
 	if err := q.SetOfferStatus(ctx, marketdb.SetOfferStatusParams{ID: o.ID, Status: string(OfferAccepted), UpdatedAt: now}); err != nil {
 		return nil, err
@@ -76,9 +77,16 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.createPayment(ctx, tx, m, o, buyer)
-	if err != nil {
-		return nil, err
+	ref := o.ID.String()
+	if m.TemplateID.Valid {
+		ref = templateRef(m.TemplateID.UUID) // what the seller signed once for every spawn
+	}
+	p := pre
+	if p == nil {
+		var err error
+		if p, err = s.createPayment(ctx, tx, m, o, ref, buyer); err != nil {
+			return nil, err
+		}
 	}
 	from := Status(m.Status)
 	to, err := Next(from, EvAccept, ActorBuyer, "")
@@ -101,7 +109,7 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 // createPayment makes the accepted offer's payment: the buyer's user id, the offer's id, price
 // and proven payout, the chain and token from the registry, fee and commission from the config.
 func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, m *marketdb.MarketRequest, o marketdb.MarketOffer,
-	buyer Caller) (*payment.Payment, error) {
+	ref string, buyer Caller) (*payment.Payment, error) {
 	c, t, err := s.token(m.ChainKey, m.TokenSymbol)
 	if err != nil {
 		return nil, err
@@ -115,7 +123,7 @@ func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, m *marketdb.Mark
 		return new(big.Int).Div(new(big.Int).Mul(price, big.NewInt(n)), big.NewInt(10_000))
 	}
 	return s.payments.CreateTx(ctx, tx, payment.NewPayment{
-		BuyerRef: buyer.UserID.String(), OfferRef: o.ID.String(),
+		BuyerRef: buyer.UserID.String(), OfferRef: ref,
 		SellerAddress: [20]byte(o.PayoutAddress), SellerSignature: o.PayoutSignature,
 		ChainID: c.ID, ChainKey: c.Key, Token: t.Address, TokenSymbol: t.Symbol, Decimals: t.Decimals,
 		Amount: price, Fee: bps(s.cfg.FeeBps), FeeAddress: s.cfg.FeeAddress, Commission: bps(s.cfg.CommissionBps),

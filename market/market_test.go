@@ -491,3 +491,55 @@ func TestTimersExpireOffersAndRequests(t *testing.T) {
 		t.Fatalf("after the request timer: %s", d.Request.Status)
 	}
 }
+
+func TestTemplatesSpawnAPendingPaymentRequest(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	seller, buyer, other := w.user(t), w.user(t), w.user(t)
+	id := uuid.New()
+	in := market.TemplateInput{ID: id, Title: "Logo design", Description: "Three concepts, two revisions", Category: "design",
+		ProductType: "service", ChainKey: "bsc", TokenSymbol: "USDT", Price: "5000000", DeliveryDays: 7,
+		PayoutAddress: paymenttest.Seller().Address}
+	o, err := w.m.TemplateTerms("bsc", "USDT", id, big.NewInt(5_000_000), paymenttest.Seller().Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.PayoutSignature = paymenttest.Offer(payment.NewPayment{OfferRef: o.Ref, ChainID: o.ChainID, Token: o.Token, Amount: o.Amount},
+		paymenttest.Seller()).SellerSignature
+	forged := in
+	forged.Price = "1"
+	_, err = w.m.CreateTemplate(ctx, seller, forged)
+	wantKind(t, "a template price the wallet did not sign", err, kind.Invalid)
+	tpl, err := w.m.CreateTemplate(ctx, seller, in)
+	if err != nil || !tpl.Active {
+		t.Fatalf("create template: %+v, %v", tpl, err)
+	}
+	_, err = w.m.EditTemplate(ctx, other, market.TemplateInput{ID: id, Title: "mine now"})
+	wantKind(t, "another seller's edit", err, kind.NotFound)
+	_, err = w.m.Spawn(ctx, seller, id, market.DeliveryTo{Kind: "online"})
+	wantKind(t, "a seller buying its own template", err, kind.Refused)
+	a, err := w.m.Spawn(ctx, buyer, id, market.DeliveryTo{Kind: "online"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Request.Status != market.PendingPayment || a.Payment.Amount.Int64() != 5_000_000 || a.Payment.State != payment.AwaitingPayment ||
+		a.Request.TemplateID == nil || *a.Request.TemplateID != id {
+		t.Fatalf("spawned %+v, payment %+v", a.Request, a.Payment)
+	}
+	if got := w.events(t, a.Request.ID); got != "create:buyer:>pending_payment accept:buyer:pending_payment>pending_payment" {
+		t.Fatalf("events = %s", got)
+	}
+	_, err = w.m.Spawn(ctx, buyer, id, market.DeliveryTo{Kind: "online"})
+	wantKind(t, "a second spawn by the same buyer", err, kind.Conflict)
+	in.Active = false
+	in.PayoutSignature = nil
+	if tpl, err = w.m.EditTemplate(ctx, seller, in); err != nil || tpl.Active {
+		t.Fatalf("deactivate: %+v, %v", tpl, err)
+	}
+	_, err = w.m.Spawn(ctx, other, id, market.DeliveryTo{Kind: "online"})
+	wantKind(t, "spawning an inactive template", err, kind.NotFound)
+	// The cancelled express deal withdraws its payment.
+	if _, err := w.m.CancelRequest(ctx, buyer, a.Request.ID); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -202,7 +202,7 @@ func (s *Service) CreateRequest(ctx context.Context, buyer Caller, in RequestInp
 	}
 	id := uuid.New()
 	err = s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
-		return s.insertRequest(ctx, q, id, buyer.UserID, c, nil, now)
+		return s.insertRequest(ctx, q, id, buyer.UserID, c, nil, uuid.NullUUID{}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -213,17 +213,21 @@ func (s *Service) CreateRequest(ctx context.Context, buyer Caller, in RequestInp
 // insertRequest writes a new request (pending, its "create" event) and publishes it when
 // moderation is off. template, when set, makes it an express request the caller moves on.
 func (s *Service) insertRequest(ctx context.Context, q *marketdb.Queries, id, buyer uuid.UUID, c checked,
-	template *uuid.UUID, now time.Time) error {
+	template *uuid.UUID, paymentID uuid.NullUUID, now time.Time) error {
 	in := c.in
+	initial := Pending
+	if template != nil {
+		initial = PendingPayment // created with its offer accepted: not a change of status
+	}
 	err := q.InsertRequest(ctx, marketdb.InsertRequestParams{ID: id, BuyerID: buyer, Title: in.Title,
 		Description: in.Description, Category: in.Category, ProductType: in.ProductType, ChainKey: in.ChainKey,
 		TokenSymbol: in.TokenSymbol, BudgetMin: db.Numeric(c.min), BudgetMax: db.Numeric(c.max), Urgency: in.Urgency,
-		Delivery: c.delivery, Visibility: in.Visibility, Status: string(Pending), ExpiresAt: c.expires,
-		TemplateID: uuid.NullUUID{UUID: ptrOr(template), Valid: template != nil}, CreatedAt: now})
+		Delivery: c.delivery, Visibility: in.Visibility, Status: string(initial), ExpiresAt: c.expires,
+		TemplateID: uuid.NullUUID{UUID: ptrOr(template), Valid: template != nil}, CreatedAt: now, PaymentID: paymentID})
 	if err != nil {
 		return err
 	}
-	if err := s.event(ctx, q, id, "create", ActorBuyer, buyer, nil, Pending, nil); err != nil {
+	if err := s.event(ctx, q, id, "create", ActorBuyer, buyer, nil, initial, nil); err != nil {
 		return err
 	}
 	if s.cfg.Moderation || template != nil {

@@ -7,8 +7,8 @@ SELECT * FROM market_requests WHERE id = $1;
 
 -- name: InsertRequest :exec
 INSERT INTO market_requests (id, buyer_id, title, description, category, product_type, chain_key, token_symbol,
-    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17);
+    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at, payment_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18);
 
 -- name: LockRequest :one
 SELECT * FROM market_requests WHERE id = $1 FOR UPDATE;

@@ -264,8 +264,8 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error 
 
 const insertRequest = `-- name: InsertRequest :exec
 INSERT INTO market_requests (id, buyer_id, title, description, category, product_type, chain_key, token_symbol,
-    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at, payment_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18)
 `
 
 type InsertRequestParams struct {
@@ -286,6 +286,7 @@ type InsertRequestParams struct {
 	ExpiresAt   time.Time
 	TemplateID  uuid.NullUUID
 	CreatedAt   time.Time
+	PaymentID   uuid.NullUUID
 }
 
 func (q *Queries) InsertRequest(ctx context.Context, arg InsertRequestParams) error {
@@ -307,6 +308,7 @@ func (q *Queries) InsertRequest(ctx context.Context, arg InsertRequestParams) er
 		arg.ExpiresAt,
 		arg.TemplateID,
 		arg.CreatedAt,
+		arg.PaymentID,
 	)
 	return err
 }
