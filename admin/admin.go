@@ -48,6 +48,9 @@ type Config struct {
 	SignerMaxAge time.Duration
 	// QuorumTTL is how long a quorum read is kept (0: for the service's life, as a command wants).
 	QuorumTTL time.Duration
+	// SweepByJob makes SweepDue hand each due deposit to the worker's sweep job instead of
+	// recording the intent itself: for the API, whose role may not move a payment to sweeping.
+	SweepByJob bool
 }
 
 // Service runs admin operations on the database as the role of its pool (amn_api).
@@ -180,10 +183,31 @@ func (s *Service) RequestTopup(ctx context.Context, t Topup) (IntentView, bool, 
 	return v, created, err
 }
 
-// SweepDue records a sweep intent for every deposit due (chainID 0: every chain); dryRun only
-// lists them.
+// Queued is what SweepDue says, with SweepByJob, of a deposit handed to the worker's sweep job.
+const Queued = "queued for the worker's sweep job"
+
+// SweepDue records a sweep intent for every deposit due (chainID 0: every chain), or with
+// SweepByJob hands each to the worker's sweep job; dryRun only lists them.
 func (s *Service) SweepDue(ctx context.Context, chainID uint64, dryRun bool) ([]intent.DueSweep, error) {
-	return s.intents.SweepDue(ctx, chainID, s.EscrowFor, dryRun)
+	if !s.cfg.SweepByJob || dryRun {
+		return s.intents.SweepDue(ctx, chainID, s.EscrowFor, dryRun)
+	}
+	due, err := s.intents.SweepDue(ctx, chainID, s.EscrowFor, true)
+	if err != nil {
+		return nil, err
+	}
+	for i := range due {
+		id, err := ledger.ParseID(due[i].PaymentID)
+		if err != nil {
+			return due, err
+		}
+		if err := s.payments.WakeSweep(ctx, id); err != nil {
+			due[i].Error = err.Error()
+		} else {
+			due[i].Intent = Queued
+		}
+	}
+	return due, nil
 }
 
 // Intents lists intents, newest first, with their approvals and transactions.
