@@ -95,10 +95,19 @@ func (s *Service) EscrowFor(chainID uint64) (common.Address, error) {
 	}
 	c, err := s.cfg.Registry.Get(strconv.FormatUint(chainID, 10))
 	if err != nil || c.Escrow == (common.Address{}) {
-		return common.Address{}, fmt.Errorf("%w: none known for chain %d (the chain config names none)", intent.ErrNoEscrow, chainID)
+		return common.Address{}, &NoEscrowError{ChainID: chainID}
 	}
 	return c.Escrow, nil
 }
+
+// NoEscrowError is a chain without an AmnEscrow contract in the configuration (intent.ErrNoEscrow).
+type NoEscrowError struct{ ChainID uint64 }
+
+func (e *NoEscrowError) Error() string {
+	return fmt.Sprintf("no escrow contract known for chain %d: give --escrow or a --chain-config with one", e.ChainID)
+}
+
+func (e *NoEscrowError) Unwrap() error { return intent.ErrNoEscrow }
 
 // IntentView is an intent as admins see it: with the digest custodians sign (releases and
 // refunds), its approvals gathered of the contract's threshold and its transactions.
