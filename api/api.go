@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/ops"
 )
@@ -33,6 +34,9 @@ type Deps struct {
 	DocsDir string
 	// Edge is the rate limits, CORS origins and trusted proxies (edge.go).
 	Edge Edge
+	// Admin is what admins do to the money and the audit of it (/v1/admin/payments, intents,
+	// sweeps, top-ups, destinations, health, audit); nil answers those routes unavailable.
+	Admin *admin.Service
 }
 
 type metrics struct {

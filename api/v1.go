@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
 )
@@ -19,7 +20,8 @@ import (
 // their results into the response the contract names. Errors are returned, not written: the strict
 // handler's error function writes them through the one error table (errors.go).
 type v1 struct {
-	auth *auth.Service
+	auth  *auth.Service
+	admin *admin.Service // nil: the money routes of /v1/admin answer unavailable
 }
 
 var _ openapi.StrictServerInterface = (*v1)(nil)
@@ -32,7 +34,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		panic("api: the embedded OpenAPI document does not load: " + err.Error())
 	}
 	doc.Servers = nil // routes are matched on their paths alone
-	errs := errorWriter{m: m}
+	errs := errorWriter{m: m, log: d.Log}
 	validate := nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
 		Options: openapi3filter.Options{
 			MultiError:         true,
@@ -40,14 +42,14 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		},
 		ErrorHandlerWithOpts: errs.validation,
 	})
-	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth}, nil, openapi.StrictHTTPServerOptions{
+	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			errs.write(w, r, errInvalidRequest(err.Error()))
 		},
 		ResponseErrorHandlerFunc: errs.write,
 	})
 	r.Group(func(g chi.Router) {
-		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), validate)
+		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, doc, errs), validate)
 		openapi.HandlerWithOptions(strict, openapi.ChiServerOptions{
 			BaseRouter: g,
 			ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -59,7 +61,10 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 
 // principalSlot carries the caller from the authentication step (inside the validator, which
 // cannot change the request) to the handler.
-type principalSlot struct{ p *auth.Principal }
+type principalSlot struct {
+	p      *auth.Principal // the caller, once its token and roles passed
+	caller *auth.Principal // whose valid token came, roles checked or not (for the audit)
+}
 
 type slotKey struct{}
 
@@ -91,10 +96,14 @@ func authenticator(svc *auth.Service) openapi3filter.AuthenticationFunc {
 		if err != nil {
 			return err
 		}
+		s, _ := ctx.Value(slotKey{}).(*principalSlot)
+		if s != nil {
+			s.caller = &p
+		}
 		if need := requiredRoles(in.RequestValidationInput.Route.Operation); len(need) > 0 && !hasAnyRole(p, need) {
 			return auth.ErrForbidden
 		}
-		if s, ok := ctx.Value(slotKey{}).(*principalSlot); ok {
+		if s != nil {
 			s.p = &p
 		}
 		return nil

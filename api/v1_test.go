@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/db"
@@ -36,7 +38,12 @@ type testAPI struct {
 
 func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
 	t.Helper()
-	pool := dbtest.PoolAs(t, db.RoleAPI)
+	return newTestAPIOn(t, dbtest.PoolAs(t, db.RoleAPI), nil, opts...)
+}
+
+// newTestAPIOn is newTestAPI on a given amn_api pool, with the admin service when adm is set.
+func newTestAPIOn(t testing.TB, pool *pgxpool.Pool, adm *admin.Service, opts ...func(*auth.Config)) *testAPI {
+	t.Helper()
 	keys, err := auth.GenerateKeys()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +66,7 @@ func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
 	}
 	a.h = NewRouter(Deps{
 		Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: ops.NewRegistry(),
-		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir,
+		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir, Admin: adm,
 	})
 	return a
 }

@@ -65,6 +65,9 @@ type Config struct {
 	WatchNative bool `json:"watch_native"`
 	// MaxLogRange is the widest eth_getLogs range tried before an endpoint says otherwise.
 	MaxLogRange uint64 `json:"max_log_range"`
+	// Explorer is a block explorer's base URL (https://bscscan.com): admins get links to
+	// <Explorer>/address/… and <Explorer>/tx/…; empty gives no links.
+	Explorer string `json:"explorer,omitempty"`
 }
 
 // Duration is a time.Duration written as "90s" / "2h" in the config file.

@@ -188,6 +188,8 @@ var Grants = []Grant{
 	{RoleAPI, "market_templates", "SELECT, INSERT, UPDATE (title, description, price, delivery_days, active, payout_address, payout_signature, updated_at)"},
 	{RoleAPI, "market_events", "SELECT, INSERT"},
 	{RoleAPI, "market_reviews", "SELECT, INSERT, UPDATE (rating, body, updated_at)"},
+	// What admins did over the API (migration 00027, package admin): append-only.
+	{RoleAPI, "admin_audit", "SELECT, INSERT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.

@@ -262,7 +262,10 @@ type Filter struct {
 	State     State
 	Kind      Kind
 	PaymentID ledger.ID
-	Limit     int
+	// BeforeAt and BeforeID are the keyset of the previous page's last intent (newest first).
+	BeforeAt time.Time
+	BeforeID uuid.UUID
+	Limit    int
 }
 
 // List returns intents, newest first.
@@ -274,9 +277,14 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*Intent, error) {
 	if !f.PaymentID.IsZero() {
 		pid = f.PaymentID
 	}
+	var at any
+	if !f.BeforeAt.IsZero() {
+		at = f.BeforeAt
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+Columns+` FROM signer_intents
 		WHERE ($1 = '' OR state::text = $1) AND ($2 = '' OR kind::text = $2) AND ($3::uuid IS NULL OR payment_id = $3)
-		ORDER BY created_at DESC, id LIMIT $4`, string(f.State), string(f.Kind), pid, f.Limit)
+		AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6))
+		ORDER BY created_at DESC, id DESC LIMIT $4`, string(f.State), string(f.Kind), pid, f.Limit, at, f.BeforeID)
 	if err != nil {
 		return nil, err
 	}

@@ -162,3 +162,41 @@ func (s *Service) CheckHealth(ctx context.Context, parseXpub func(string) error,
 	h.SignerHealthy = !h.SignerSeenAt.IsZero() && s.now().Sub(h.SignerSeenAt) <= maxAge
 	return h, nil
 }
+
+// ListFilter narrows List; zero values match everything.
+type ListFilter struct {
+	State   State
+	ChainID uint64
+	// Before is the keyset of the previous page's last payment (newest first): created_at and id.
+	BeforeAt time.Time
+	BeforeID ledger.ID
+	Limit    int // 1–1000; 0 is 20
+}
+
+// List returns payments newest first (created_at, then id, descending), at most f.Limit.
+func (s *Service) List(ctx context.Context, f ListFilter) ([]*Payment, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 20
+	}
+	var at any
+	if !f.BeforeAt.IsZero() {
+		at = f.BeforeAt
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+paymentColumns+` FROM payments
+		WHERE ($1 = '' OR state::text = $1) AND ($2 = 0 OR chain_id = $2)
+		AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
+		ORDER BY created_at DESC, id DESC LIMIT $5`, string(f.State), f.ChainID, at, f.BeforeID, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Payment
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -373,3 +373,10 @@ func decimal(v *big.Int) string {
 	}
 	return v.String()
 }
+
+// WakeSweep asks the worker to sweep the payment's deposit now: it enqueues the payment's sweep
+// job (or wakes its waiting one), which records the sweep intent as the worker's role. The API,
+// which may not move a payment to sweeping, asks for sweeps this way.
+func (s *Service) WakeSweep(ctx context.Context, id ledger.ID) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.wakeSweep(ctx, tx, id) })
+}

@@ -32,6 +32,30 @@ func (e AcceptedStatus) Valid() bool {
 	}
 }
 
+// Defines values for AdminDestinationSweep.
+const (
+	AdminDestinationSweepDue      AdminDestinationSweep = "due"
+	AdminDestinationSweepNotDue   AdminDestinationSweep = "not_due"
+	AdminDestinationSweepSweeping AdminDestinationSweep = "sweeping"
+	AdminDestinationSweepSwept    AdminDestinationSweep = "swept"
+)
+
+// Valid indicates whether the value is a known member of the AdminDestinationSweep enum.
+func (e AdminDestinationSweep) Valid() bool {
+	switch e {
+	case AdminDestinationSweepDue:
+		return true
+	case AdminDestinationSweepNotDue:
+		return true
+	case AdminDestinationSweepSweeping:
+		return true
+	case AdminDestinationSweepSwept:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	AccountBanned          ErrorCode = "account_banned"
@@ -128,6 +152,135 @@ func (e ErrorCode) Valid() bool {
 	case Unavailable:
 		return true
 	case WeakPassword:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IntentKind.
+const (
+	Freeze   IntentKind = "freeze"
+	GasTopup IntentKind = "gas_topup"
+	Refund   IntentKind = "refund"
+	Release  IntentKind = "release"
+	Sweep    IntentKind = "sweep"
+	Unfreeze IntentKind = "unfreeze"
+)
+
+// Valid indicates whether the value is a known member of the IntentKind enum.
+func (e IntentKind) Valid() bool {
+	switch e {
+	case Freeze:
+		return true
+	case GasTopup:
+		return true
+	case Refund:
+		return true
+	case Release:
+		return true
+	case Sweep:
+		return true
+	case Unfreeze:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IntentState.
+const (
+	Approved          IntentState = "approved"
+	AwaitingApprovals IntentState = "awaiting_approvals"
+	Broadcast         IntentState = "broadcast"
+	Confirmed         IntentState = "confirmed"
+	Done              IntentState = "done"
+	Pending           IntentState = "pending"
+	Rejected          IntentState = "rejected"
+	Signing           IntentState = "signing"
+)
+
+// Valid indicates whether the value is a known member of the IntentState enum.
+func (e IntentState) Valid() bool {
+	switch e {
+	case Approved:
+		return true
+	case AwaitingApprovals:
+		return true
+	case Broadcast:
+		return true
+	case Confirmed:
+		return true
+	case Done:
+		return true
+	case Pending:
+		return true
+	case Rejected:
+		return true
+	case Signing:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaymentState.
+const (
+	PaymentStateAwaitingPayment PaymentState = "awaiting_payment"
+	PaymentStateDetected        PaymentState = "detected"
+	PaymentStateDisputed        PaymentState = "disputed"
+	PaymentStateExpired         PaymentState = "expired"
+	PaymentStateFunded          PaymentState = "funded"
+	PaymentStateInEscrow        PaymentState = "in_escrow"
+	PaymentStateLate            PaymentState = "late"
+	PaymentStateOverpaid        PaymentState = "overpaid"
+	PaymentStateReclaimed       PaymentState = "reclaimed"
+	PaymentStateRefundPending   PaymentState = "refund_pending"
+	PaymentStateRefunded        PaymentState = "refunded"
+	PaymentStateRefunding       PaymentState = "refunding"
+	PaymentStateReleasePending  PaymentState = "release_pending"
+	PaymentStateReleased        PaymentState = "released"
+	PaymentStateReleasing       PaymentState = "releasing"
+	PaymentStateSweeping        PaymentState = "sweeping"
+	PaymentStateUnderpaid       PaymentState = "underpaid"
+)
+
+// Valid indicates whether the value is a known member of the PaymentState enum.
+func (e PaymentState) Valid() bool {
+	switch e {
+	case PaymentStateAwaitingPayment:
+		return true
+	case PaymentStateDetected:
+		return true
+	case PaymentStateDisputed:
+		return true
+	case PaymentStateExpired:
+		return true
+	case PaymentStateFunded:
+		return true
+	case PaymentStateInEscrow:
+		return true
+	case PaymentStateLate:
+		return true
+	case PaymentStateOverpaid:
+		return true
+	case PaymentStateReclaimed:
+		return true
+	case PaymentStateRefundPending:
+		return true
+	case PaymentStateRefunded:
+		return true
+	case PaymentStateRefunding:
+		return true
+	case PaymentStateReleasePending:
+		return true
+	case PaymentStateReleased:
+		return true
+	case PaymentStateReleasing:
+		return true
+	case PaymentStateSweeping:
+		return true
+	case PaymentStateUnderpaid:
 		return true
 	default:
 		return false
@@ -247,6 +400,216 @@ type AcceptedStatus string
 // Address defines model for Address.
 type Address = string
 
+// AdminAuditEntry defines model for AdminAuditEntry.
+type AdminAuditEntry struct {
+	At        time.Time           `json:"at"`
+	ClientIp  string              `json:"clientIp"`
+	Id        int64               `json:"id"`
+	Operation string              `json:"operation"`
+	Outcome   string              `json:"outcome"`
+	RequestId string              `json:"requestId"`
+	Status    int                 `json:"status"`
+	Target    string              `json:"target"`
+	UserAgent string              `json:"userAgent"`
+	UserId    *openapi_types.UUID `json:"userId,omitempty"`
+}
+
+// AdminAuditPage defines model for AdminAuditPage.
+type AdminAuditPage struct {
+	Items      []AdminAuditEntry `json:"items"`
+	NextCursor *string           `json:"nextCursor"`
+}
+
+// AdminDestination defines model for AdminDestination.
+type AdminDestination struct {
+	Address   Address               `json:"address"`
+	ChainId   int64                 `json:"chainId"`
+	Index     int64                 `json:"index"`
+	Ledger    string                `json:"ledger"`
+	PaymentId string                `json:"paymentId"`
+	Received  string                `json:"received"`
+	State     PaymentState          `json:"state"`
+	Sweep     AdminDestinationSweep `json:"sweep"`
+	Watched   bool                  `json:"watched"`
+}
+
+// AdminDestinationSweep defines model for AdminDestination.Sweep.
+type AdminDestinationSweep string
+
+// AdminDueSweep defines model for AdminDueSweep.
+type AdminDueSweep struct {
+	Amount    string  `json:"amount"`
+	ChainId   int64   `json:"chainId"`
+	Deposit   string  `json:"deposit"`
+	Error     *string `json:"error,omitempty"`
+	Intent    *string `json:"intent,omitempty"`
+	PaymentId string  `json:"paymentId"`
+}
+
+// AdminIntent defines model for AdminIntent.
+type AdminIntent struct {
+	Amount *string `json:"amount,omitempty"`
+
+	// Approvals Approvals recorded.
+	Approvals int       `json:"approvals"`
+	Buyer     *string   `json:"buyer,omitempty"`
+	ChainId   int64     `json:"chainId"`
+	Contract  Address   `json:"contract"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Deadline Unix seconds.
+	Deadline int64 `json:"deadline"`
+
+	// Digest The EIP-712 digest custodians sign (releases and refunds).
+	Digest       *string             `json:"digest,omitempty"`
+	EscrowId     *string             `json:"escrowId,omitempty"`
+	FeeAmount    *string             `json:"feeAmount,omitempty"`
+	FeeRecipient *string             `json:"feeRecipient,omitempty"`
+	GasCost      *string             `json:"gasCost,omitempty"`
+	GasUsed      int64               `json:"gasUsed"`
+	Id           openapi_types.UUID  `json:"id"`
+	Kind         IntentKind          `json:"kind"`
+	PaymentId    *openapi_types.UUID `json:"paymentId,omitempty"`
+
+	// Quorum Approvals of a release or refund against the contract's quorum.
+	Quorum *AdminQuorum `json:"quorum,omitempty"`
+
+	// QuorumUnknown Why the contract's threshold could not be read.
+	QuorumUnknown   *string         `json:"quorumUnknown,omitempty"`
+	Reason          *string         `json:"reason,omitempty"`
+	Recipient       *string         `json:"recipient,omitempty"`
+	RequestedBy     string          `json:"requestedBy"`
+	ResolvesDispute bool            `json:"resolvesDispute"`
+	Seller          *string         `json:"seller,omitempty"`
+	SellerAmount    *string         `json:"sellerAmount,omitempty"`
+	State           IntentState     `json:"state"`
+	Token           Address         `json:"token"`
+	Transactions    []AdminIntentTx `json:"transactions"`
+	UpdatedAt       time.Time       `json:"updatedAt"`
+}
+
+// AdminIntentPage defines model for AdminIntentPage.
+type AdminIntentPage struct {
+	Items      []AdminIntent `json:"items"`
+	NextCursor *string       `json:"nextCursor"`
+}
+
+// AdminIntentRecorded defines model for AdminIntentRecorded.
+type AdminIntentRecorded struct {
+	// Created False when an open intent was returned.
+	Created bool        `json:"created"`
+	Intent  AdminIntent `json:"intent"`
+}
+
+// AdminIntentTx defines model for AdminIntentTx.
+type AdminIntentTx struct {
+	Attempt     int       `json:"attempt"`
+	BlockNumber *int64    `json:"blockNumber,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	FeeCap      *string   `json:"feeCap,omitempty"`
+	GasUsed     *int64    `json:"gasUsed,omitempty"`
+	Hash        string    `json:"hash"`
+	Nonce       int64     `json:"nonce"`
+	Sender      string    `json:"sender"`
+	State       string    `json:"state"`
+	Step        string    `json:"step"`
+	TipCap      *string   `json:"tipCap,omitempty"`
+}
+
+// AdminPayment defines model for AdminPayment.
+type AdminPayment struct {
+	// Amount An integer amount in the token's (or the chain currency's) base units.
+	Amount BaseUnits `json:"amount"`
+
+	// Buyer The wallet that signed the checkout; null until then.
+	Buyer    *string `json:"buyer,omitempty"`
+	BuyerRef string  `json:"buyerRef"`
+	ChainId  int64   `json:"chainId"`
+
+	// Commission An integer amount in the token's (or the chain currency's) base units.
+	Commission   BaseUnits `json:"commission"`
+	CreatedAt    time.Time `json:"createdAt"`
+	Decimals     int       `json:"decimals"`
+	Deposit      Address   `json:"deposit"`
+	DepositIndex int64     `json:"depositIndex"`
+	ExpiresAt    time.Time `json:"expiresAt"`
+
+	// Fee An integer amount in the token's (or the chain currency's) base units.
+	Fee      BaseUnits          `json:"fee"`
+	Id       openapi_types.UUID `json:"id"`
+	Ledger   string             `json:"ledger"`
+	OfferRef string             `json:"offerRef"`
+
+	// Pending An integer amount in the token's (or the chain currency's) base units.
+	Pending BaseUnits `json:"pending"`
+
+	// Received An integer amount in the token's (or the chain currency's) base units.
+	Received   BaseUnits    `json:"received"`
+	Reference  string       `json:"reference"`
+	Seller     Address      `json:"seller"`
+	State      PaymentState `json:"state"`
+	Token      Address      `json:"token"`
+	UpdatedAt  time.Time    `json:"updatedAt"`
+	WatchUntil time.Time    `json:"watchUntil"`
+}
+
+// AdminPaymentDetail defines model for AdminPaymentDetail.
+type AdminPaymentDetail struct {
+	// Books The deposit account in the ledger.
+	Books struct {
+		Available string `json:"available"`
+		Pending   string `json:"pending"`
+		Posted    string `json:"posted"`
+	} `json:"books"`
+	Intents []AdminIntent `json:"intents"`
+	Links   []struct {
+		Rel string `json:"rel"`
+		Url string `json:"url"`
+	} `json:"links"`
+	Payment  AdminPayment `json:"payment"`
+	Timeline []struct {
+		Actor  string    `json:"actor"`
+		At     time.Time `json:"at"`
+		Event  string    `json:"event"`
+		From   *string   `json:"from,omitempty"`
+		Reason string    `json:"reason"`
+		Seq    int       `json:"seq"`
+		To     string    `json:"to"`
+	} `json:"timeline"`
+}
+
+// AdminPaymentPage defines model for AdminPaymentPage.
+type AdminPaymentPage struct {
+	Items      []AdminPayment `json:"items"`
+	NextCursor *string        `json:"nextCursor"`
+}
+
+// AdminPayoutRequest defines model for AdminPayoutRequest.
+type AdminPayoutRequest struct {
+	FeeRecipient *Address `json:"feeRecipient,omitempty"`
+
+	// Reason Why; required for a refund (kept in the payment timeline).
+	Reason          *string `json:"reason,omitempty"`
+	ResolvesDispute *bool   `json:"resolvesDispute,omitempty"`
+
+	// TtlSeconds How long approvals stay valid (the signed deadline); default a day.
+	TtlSeconds *int `json:"ttlSeconds,omitempty"`
+}
+
+// AdminQuorum Approvals of a release or refund against the contract's quorum.
+type AdminQuorum struct {
+	Custodians *int `json:"custodians,omitempty"`
+
+	// Gathered Distinct custodians whose approval verifies.
+	Gathered int `json:"gathered"`
+
+	// Threshold The contract's threshold; absent when it could not be read.
+	Threshold *int `json:"threshold,omitempty"`
+}
+
+// BaseUnits An integer amount in the token's (or the chain currency's) base units.
+type BaseUnits = string
+
 // ChangePasswordRequest defines model for ChangePasswordRequest.
 type ChangePasswordRequest struct {
 	// CurrentPassword Required when the account has a password.
@@ -337,6 +700,12 @@ type GoogleRequest struct {
 	IdToken string `json:"idToken"`
 }
 
+// IntentKind defines model for IntentKind.
+type IntentKind string
+
+// IntentState defines model for IntentState.
+type IntentState string
+
 // JWKS defines model for JWKS.
 type JWKS struct {
 	Keys []JWKS_Keys_Item `json:"keys"`
@@ -382,6 +751,9 @@ type Passkey struct {
 
 // Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 type Password = string
+
+// PaymentState defines model for PaymentState.
+type PaymentState string
 
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {
@@ -542,6 +914,68 @@ type Cursor = string
 // Limit defines model for Limit.
 type Limit = int
 
+// AdminListAuditParams defines parameters for AdminListAudit.
+type AdminListAuditParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit  *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
+	UserId *openapi_types.UUID `form:"userId,omitempty" json:"userId,omitempty"`
+}
+
+// AdminListDestinationsParams defines parameters for AdminListDestinations.
+type AdminListDestinationsParams struct {
+	ChainId *int64        `form:"chainId,omitempty" json:"chainId,omitempty"`
+	State   *PaymentState `form:"state,omitempty" json:"state,omitempty"`
+
+	// FromIndex The previous page's nextIndex.
+	FromIndex *int64 `form:"fromIndex,omitempty" json:"fromIndex,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// AdminListIntentsParams defines parameters for AdminListIntents.
+type AdminListIntentsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit     *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
+	State     *IntentState        `form:"state,omitempty" json:"state,omitempty"`
+	Kind      *IntentKind         `form:"kind,omitempty" json:"kind,omitempty"`
+	PaymentId *openapi_types.UUID `form:"paymentId,omitempty" json:"paymentId,omitempty"`
+}
+
+// AdminListPaymentsParams defines parameters for AdminListPayments.
+type AdminListPaymentsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit   *Limit        `form:"limit,omitempty" json:"limit,omitempty"`
+	State   *PaymentState `form:"state,omitempty" json:"state,omitempty"`
+	ChainId *int64        `form:"chainId,omitempty" json:"chainId,omitempty"`
+}
+
+// AdminSweepJSONBody defines parameters for AdminSweep.
+type AdminSweepJSONBody struct {
+	// ChainId Only this chain; 0 or absent for every chain.
+	ChainId *int64 `json:"chainId,omitempty"`
+
+	// DryRun List what would be swept; record nothing.
+	DryRun *bool `json:"dryRun,omitempty"`
+}
+
+// AdminTopupJSONBody defines parameters for AdminTopup.
+type AdminTopupJSONBody struct {
+	// Amount An integer amount in the token's (or the chain currency's) base units.
+	Amount    BaseUnits `json:"amount"`
+	ChainId   int64     `json:"chainId"`
+	Recipient Address   `json:"recipient"`
+}
+
 // AdminListUsersParams defines parameters for AdminListUsers.
 type AdminListUsersParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -575,6 +1009,18 @@ type ListSessionsParams struct {
 	// Limit Items per page.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// AdminRefundPaymentJSONRequestBody defines body for AdminRefundPayment for application/json ContentType.
+type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
+
+// AdminReleasePaymentJSONRequestBody defines body for AdminReleasePayment for application/json ContentType.
+type AdminReleasePaymentJSONRequestBody = AdminPayoutRequest
+
+// AdminSweepJSONRequestBody defines body for AdminSweep for application/json ContentType.
+type AdminSweepJSONRequestBody AdminSweepJSONBody
+
+// AdminTopupJSONRequestBody defines body for AdminTopup for application/json ContentType.
+type AdminTopupJSONRequestBody AdminTopupJSONBody
 
 // AdminSetUserRolesJSONRequestBody defines body for AdminSetUserRoles for application/json ContentType.
 type AdminSetUserRolesJSONRequestBody AdminSetUserRolesJSONBody
@@ -786,6 +1232,39 @@ func (a JWKS_Keys_Item) MarshalJSON() ([]byte, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
+	// (GET /v1/admin/audit)
+	AdminListAudit(w http.ResponseWriter, r *http.Request, params AdminListAuditParams)
+	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
+	// (GET /v1/admin/destinations)
+	AdminListDestinations(w http.ResponseWriter, r *http.Request, params AdminListDestinationsParams)
+	// AdminHealth Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
+	// (GET /v1/admin/health)
+	AdminHealth(w http.ResponseWriter, r *http.Request)
+	// AdminListIntents The signer's intents, newest first, with approvals of the quorum and transactions (admin role).
+	// (GET /v1/admin/intents)
+	AdminListIntents(w http.ResponseWriter, r *http.Request, params AdminListIntentsParams)
+	// AdminGetIntent One intent with its EIP-712 digest, approvals of the quorum and transactions (admin role); poll it to follow.
+	// (GET /v1/admin/intents/{intentId})
+	AdminGetIntent(w http.ResponseWriter, r *http.Request, intentId openapi_types.UUID)
+	// AdminListPayments Payments, newest first (admin role).
+	// (GET /v1/admin/payments)
+	AdminListPayments(w http.ResponseWriter, r *http.Request, params AdminListPaymentsParams)
+	// AdminGetPayment One payment with its books, timeline, intents and on-chain links (admin role).
+	// (GET /v1/admin/payments/{paymentId})
+	AdminGetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
+	// AdminRefundPayment Ask for the escrowed money to go back to the buyer (admin role, audited; a reason is required).
+	// (POST /v1/admin/payments/{paymentId}/refund)
+	AdminRefundPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
+	// AdminReleasePayment Ask for the escrowed money to go to the seller (admin role, audited).
+	// (POST /v1/admin/payments/{paymentId}/release)
+	AdminReleasePayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
+	// AdminSweep Record sweep intents for every paid deposit not yet swept (admin role, audited).
+	// (POST /v1/admin/sweeps)
+	AdminSweep(w http.ResponseWriter, r *http.Request)
+	// AdminTopup Ask the signer to send the chain's currency from the gas tank to an address (admin role, audited).
+	// (POST /v1/admin/topups)
+	AdminTopup(w http.ResponseWriter, r *http.Request)
 	// AdminListUsers Users, newest first (admin role).
 	// (GET /v1/admin/users)
 	AdminListUsers(w http.ResponseWriter, r *http.Request, params AdminListUsersParams)
@@ -887,6 +1366,72 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
+// (GET /v1/admin/audit)
+func (_ Unimplemented) AdminListAudit(w http.ResponseWriter, r *http.Request, params AdminListAuditParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
+// (GET /v1/admin/destinations)
+func (_ Unimplemented) AdminListDestinations(w http.ResponseWriter, r *http.Request, params AdminListDestinationsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminHealth Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
+// (GET /v1/admin/health)
+func (_ Unimplemented) AdminHealth(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminListIntents The signer's intents, newest first, with approvals of the quorum and transactions (admin role).
+// (GET /v1/admin/intents)
+func (_ Unimplemented) AdminListIntents(w http.ResponseWriter, r *http.Request, params AdminListIntentsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminGetIntent One intent with its EIP-712 digest, approvals of the quorum and transactions (admin role); poll it to follow.
+// (GET /v1/admin/intents/{intentId})
+func (_ Unimplemented) AdminGetIntent(w http.ResponseWriter, r *http.Request, intentId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminListPayments Payments, newest first (admin role).
+// (GET /v1/admin/payments)
+func (_ Unimplemented) AdminListPayments(w http.ResponseWriter, r *http.Request, params AdminListPaymentsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminGetPayment One payment with its books, timeline, intents and on-chain links (admin role).
+// (GET /v1/admin/payments/{paymentId})
+func (_ Unimplemented) AdminGetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminRefundPayment Ask for the escrowed money to go back to the buyer (admin role, audited; a reason is required).
+// (POST /v1/admin/payments/{paymentId}/refund)
+func (_ Unimplemented) AdminRefundPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminReleasePayment Ask for the escrowed money to go to the seller (admin role, audited).
+// (POST /v1/admin/payments/{paymentId}/release)
+func (_ Unimplemented) AdminReleasePayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminSweep Record sweep intents for every paid deposit not yet swept (admin role, audited).
+// (POST /v1/admin/sweeps)
+func (_ Unimplemented) AdminSweep(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminTopup Ask the signer to send the chain's currency from the gas tank to an address (admin role, audited).
+// (POST /v1/admin/topups)
+func (_ Unimplemented) AdminTopup(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // AdminListUsers Users, newest first (admin role).
 // (GET /v1/admin/users)
@@ -1088,6 +1633,440 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// AdminListAudit operation middleware
+func (siw *ServerInterfaceWrapper) AdminListAudit(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdminListAuditParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "userId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "userId", r.URL.Query(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "userId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListAudit(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminListDestinations operation middleware
+func (siw *ServerInterfaceWrapper) AdminListDestinations(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdminListDestinationsParams
+
+	// ------------- Optional query parameter "chainId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "chainId", r.URL.Query(), &params.ChainId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "chainId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chainId", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "state" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "state", r.URL.Query(), &params.State, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "state"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "state", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "fromIndex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fromIndex", r.URL.Query(), &params.FromIndex, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "fromIndex"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "fromIndex", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListDestinations(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminHealth operation middleware
+func (siw *ServerInterfaceWrapper) AdminHealth(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminHealth(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminListIntents operation middleware
+func (siw *ServerInterfaceWrapper) AdminListIntents(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdminListIntentsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "state" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "state", r.URL.Query(), &params.State, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "state"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "state", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", r.URL.Query(), &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "kind"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "paymentId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "paymentId", r.URL.Query(), &params.PaymentId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "paymentId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "paymentId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListIntents(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminGetIntent operation middleware
+func (siw *ServerInterfaceWrapper) AdminGetIntent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "intentId" -------------
+	var intentId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "intentId", chi.URLParam(r, "intentId"), &intentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "intentId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminGetIntent(w, r, intentId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminListPayments operation middleware
+func (siw *ServerInterfaceWrapper) AdminListPayments(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdminListPaymentsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "state" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "state", r.URL.Query(), &params.State, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "state"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "state", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "chainId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "chainId", r.URL.Query(), &params.ChainId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "chainId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chainId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListPayments(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminGetPayment operation middleware
+func (siw *ServerInterfaceWrapper) AdminGetPayment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "paymentId" -------------
+	var paymentId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "paymentId", chi.URLParam(r, "paymentId"), &paymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "paymentId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminGetPayment(w, r, paymentId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminRefundPayment operation middleware
+func (siw *ServerInterfaceWrapper) AdminRefundPayment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "paymentId" -------------
+	var paymentId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "paymentId", chi.URLParam(r, "paymentId"), &paymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "paymentId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminRefundPayment(w, r, paymentId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminReleasePayment operation middleware
+func (siw *ServerInterfaceWrapper) AdminReleasePayment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "paymentId" -------------
+	var paymentId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "paymentId", chi.URLParam(r, "paymentId"), &paymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "paymentId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminReleasePayment(w, r, paymentId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminSweep operation middleware
+func (siw *ServerInterfaceWrapper) AdminSweep(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminSweep(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminTopup operation middleware
+func (siw *ServerInterfaceWrapper) AdminTopup(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminTopup(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // AdminListUsers operation middleware
 func (siw *ServerInterfaceWrapper) AdminListUsers(w http.ResponseWriter, r *http.Request) {
@@ -1909,6 +2888,39 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	r.Group(func(r chi.Router) {
 		r.Put(options.BaseURL+"/v1/admin/users/{userId}/roles", wrapper.AdminSetUserRoles)
 	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/payments", wrapper.AdminListPayments)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/payments/{paymentId}", wrapper.AdminGetPayment)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/payments/{paymentId}/release", wrapper.AdminReleasePayment)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/payments/{paymentId}/refund", wrapper.AdminRefundPayment)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/sweeps", wrapper.AdminSweep)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/topups", wrapper.AdminTopup)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/intents", wrapper.AdminListIntents)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/intents/{intentId}", wrapper.AdminGetIntent)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/destinations", wrapper.AdminListDestinations)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/health", wrapper.AdminHealth)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/audit", wrapper.AdminListAudit)
+	})
 
 	return r
 }
@@ -1925,6 +2937,493 @@ type ErrorJSONResponse struct {
 }
 
 type SessionJSONResponse Session
+
+type AdminListAuditRequestObject struct {
+	Params AdminListAuditParams
+}
+
+type AdminListAuditResponseObject interface {
+	VisitAdminListAuditResponse(w http.ResponseWriter) error
+}
+
+type AdminListAudit200JSONResponse AdminAuditPage
+
+func (response AdminListAudit200JSONResponse) VisitAdminListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListAuditdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListAuditdefaultJSONResponse) VisitAdminListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListDestinationsRequestObject struct {
+	Params AdminListDestinationsParams
+}
+
+type AdminListDestinationsResponseObject interface {
+	VisitAdminListDestinationsResponse(w http.ResponseWriter) error
+}
+
+type AdminListDestinations200JSONResponse struct {
+	Items []AdminDestination `json:"items"`
+
+	// NextIndex fromIndex of the next page; null on the last.
+	NextIndex *int64 `json:"nextIndex"`
+}
+
+func (response AdminListDestinations200JSONResponse) VisitAdminListDestinationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListDestinationsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListDestinationsdefaultJSONResponse) VisitAdminListDestinationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminHealthRequestObject struct {
+}
+
+type AdminHealthResponseObject interface {
+	VisitAdminHealthResponse(w http.ResponseWriter) error
+}
+
+type AdminHealth200JSONResponse struct {
+	Chains        []string   `json:"chains"`
+	SignerHealthy bool       `json:"signerHealthy"`
+	SignerSeenAt  *time.Time `json:"signerSeenAt,omitempty"`
+	XpubError     *string    `json:"xpubError,omitempty"`
+	XpubValid     bool       `json:"xpubValid"`
+}
+
+func (response AdminHealth200JSONResponse) VisitAdminHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminHealthdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminHealthdefaultJSONResponse) VisitAdminHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListIntentsRequestObject struct {
+	Params AdminListIntentsParams
+}
+
+type AdminListIntentsResponseObject interface {
+	VisitAdminListIntentsResponse(w http.ResponseWriter) error
+}
+
+type AdminListIntents200JSONResponse AdminIntentPage
+
+func (response AdminListIntents200JSONResponse) VisitAdminListIntentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListIntentsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListIntentsdefaultJSONResponse) VisitAdminListIntentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminGetIntentRequestObject struct {
+	IntentId openapi_types.UUID `json:"intentId"`
+}
+
+type AdminGetIntentResponseObject interface {
+	VisitAdminGetIntentResponse(w http.ResponseWriter) error
+}
+
+type AdminGetIntent200JSONResponse AdminIntent
+
+func (response AdminGetIntent200JSONResponse) VisitAdminGetIntentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminGetIntentdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminGetIntentdefaultJSONResponse) VisitAdminGetIntentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListPaymentsRequestObject struct {
+	Params AdminListPaymentsParams
+}
+
+type AdminListPaymentsResponseObject interface {
+	VisitAdminListPaymentsResponse(w http.ResponseWriter) error
+}
+
+type AdminListPayments200JSONResponse AdminPaymentPage
+
+func (response AdminListPayments200JSONResponse) VisitAdminListPaymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListPaymentsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListPaymentsdefaultJSONResponse) VisitAdminListPaymentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminGetPaymentRequestObject struct {
+	PaymentId openapi_types.UUID `json:"paymentId"`
+}
+
+type AdminGetPaymentResponseObject interface {
+	VisitAdminGetPaymentResponse(w http.ResponseWriter) error
+}
+
+type AdminGetPayment200JSONResponse AdminPaymentDetail
+
+func (response AdminGetPayment200JSONResponse) VisitAdminGetPaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminGetPaymentdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminGetPaymentdefaultJSONResponse) VisitAdminGetPaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminRefundPaymentRequestObject struct {
+	PaymentId openapi_types.UUID `json:"paymentId"`
+	Body      *AdminRefundPaymentJSONRequestBody
+}
+
+type AdminRefundPaymentResponseObject interface {
+	VisitAdminRefundPaymentResponse(w http.ResponseWriter) error
+}
+
+type AdminRefundPayment200JSONResponse AdminIntentRecorded
+
+func (response AdminRefundPayment200JSONResponse) VisitAdminRefundPaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminRefundPaymentdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminRefundPaymentdefaultJSONResponse) VisitAdminRefundPaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminReleasePaymentRequestObject struct {
+	PaymentId openapi_types.UUID `json:"paymentId"`
+	Body      *AdminReleasePaymentJSONRequestBody
+}
+
+type AdminReleasePaymentResponseObject interface {
+	VisitAdminReleasePaymentResponse(w http.ResponseWriter) error
+}
+
+type AdminReleasePayment200JSONResponse AdminIntentRecorded
+
+func (response AdminReleasePayment200JSONResponse) VisitAdminReleasePaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminReleasePaymentdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminReleasePaymentdefaultJSONResponse) VisitAdminReleasePaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminSweepRequestObject struct {
+	Body *AdminSweepJSONRequestBody
+}
+
+type AdminSweepResponseObject interface {
+	VisitAdminSweepResponse(w http.ResponseWriter) error
+}
+
+type AdminSweep200JSONResponse struct {
+	Items []AdminDueSweep `json:"items"`
+}
+
+func (response AdminSweep200JSONResponse) VisitAdminSweepResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminSweepdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminSweepdefaultJSONResponse) VisitAdminSweepResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminTopupRequestObject struct {
+	Body *AdminTopupJSONRequestBody
+}
+
+type AdminTopupResponseObject interface {
+	VisitAdminTopupResponse(w http.ResponseWriter) error
+}
+
+type AdminTopup200JSONResponse AdminIntentRecorded
+
+func (response AdminTopup200JSONResponse) VisitAdminTopupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminTopupdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminTopupdefaultJSONResponse) VisitAdminTopupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type AdminListUsersRequestObject struct {
 	Params AdminListUsersParams
@@ -3226,6 +4725,39 @@ func (response UnlinkWalletdefaultJSONResponse) VisitUnlinkWalletResponse(w http
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
+	// (GET /v1/admin/audit)
+	AdminListAudit(ctx context.Context, request AdminListAuditRequestObject) (AdminListAuditResponseObject, error)
+	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
+	// (GET /v1/admin/destinations)
+	AdminListDestinations(ctx context.Context, request AdminListDestinationsRequestObject) (AdminListDestinationsResponseObject, error)
+	// AdminHealth Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
+	// (GET /v1/admin/health)
+	AdminHealth(ctx context.Context, request AdminHealthRequestObject) (AdminHealthResponseObject, error)
+	// AdminListIntents The signer's intents, newest first, with approvals of the quorum and transactions (admin role).
+	// (GET /v1/admin/intents)
+	AdminListIntents(ctx context.Context, request AdminListIntentsRequestObject) (AdminListIntentsResponseObject, error)
+	// AdminGetIntent One intent with its EIP-712 digest, approvals of the quorum and transactions (admin role); poll it to follow.
+	// (GET /v1/admin/intents/{intentId})
+	AdminGetIntent(ctx context.Context, request AdminGetIntentRequestObject) (AdminGetIntentResponseObject, error)
+	// AdminListPayments Payments, newest first (admin role).
+	// (GET /v1/admin/payments)
+	AdminListPayments(ctx context.Context, request AdminListPaymentsRequestObject) (AdminListPaymentsResponseObject, error)
+	// AdminGetPayment One payment with its books, timeline, intents and on-chain links (admin role).
+	// (GET /v1/admin/payments/{paymentId})
+	AdminGetPayment(ctx context.Context, request AdminGetPaymentRequestObject) (AdminGetPaymentResponseObject, error)
+	// AdminRefundPayment Ask for the escrowed money to go back to the buyer (admin role, audited; a reason is required).
+	// (POST /v1/admin/payments/{paymentId}/refund)
+	AdminRefundPayment(ctx context.Context, request AdminRefundPaymentRequestObject) (AdminRefundPaymentResponseObject, error)
+	// AdminReleasePayment Ask for the escrowed money to go to the seller (admin role, audited).
+	// (POST /v1/admin/payments/{paymentId}/release)
+	AdminReleasePayment(ctx context.Context, request AdminReleasePaymentRequestObject) (AdminReleasePaymentResponseObject, error)
+	// AdminSweep Record sweep intents for every paid deposit not yet swept (admin role, audited).
+	// (POST /v1/admin/sweeps)
+	AdminSweep(ctx context.Context, request AdminSweepRequestObject) (AdminSweepResponseObject, error)
+	// AdminTopup Ask the signer to send the chain's currency from the gas tank to an address (admin role, audited).
+	// (POST /v1/admin/topups)
+	AdminTopup(ctx context.Context, request AdminTopupRequestObject) (AdminTopupResponseObject, error)
 	// AdminListUsers Users, newest first (admin role).
 	// (GET /v1/admin/users)
 	AdminListUsers(ctx context.Context, request AdminListUsersRequestObject) (AdminListUsersResponseObject, error)
@@ -3361,6 +4893,314 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// AdminListAudit operation middleware
+func (sh *strictHandler) AdminListAudit(w http.ResponseWriter, r *http.Request, params AdminListAuditParams) {
+	var request AdminListAuditRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListAudit(ctx, request.(AdminListAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListAudit")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListAuditResponseObject); ok {
+		if err := validResponse.VisitAdminListAuditResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminListDestinations operation middleware
+func (sh *strictHandler) AdminListDestinations(w http.ResponseWriter, r *http.Request, params AdminListDestinationsParams) {
+	var request AdminListDestinationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListDestinations(ctx, request.(AdminListDestinationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListDestinations")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListDestinationsResponseObject); ok {
+		if err := validResponse.VisitAdminListDestinationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminHealth operation middleware
+func (sh *strictHandler) AdminHealth(w http.ResponseWriter, r *http.Request) {
+	var request AdminHealthRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminHealth(ctx, request.(AdminHealthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminHealth")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminHealthResponseObject); ok {
+		if err := validResponse.VisitAdminHealthResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminListIntents operation middleware
+func (sh *strictHandler) AdminListIntents(w http.ResponseWriter, r *http.Request, params AdminListIntentsParams) {
+	var request AdminListIntentsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListIntents(ctx, request.(AdminListIntentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListIntents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListIntentsResponseObject); ok {
+		if err := validResponse.VisitAdminListIntentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminGetIntent operation middleware
+func (sh *strictHandler) AdminGetIntent(w http.ResponseWriter, r *http.Request, intentId openapi_types.UUID) {
+	var request AdminGetIntentRequestObject
+
+	request.IntentId = intentId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminGetIntent(ctx, request.(AdminGetIntentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminGetIntent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminGetIntentResponseObject); ok {
+		if err := validResponse.VisitAdminGetIntentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminListPayments operation middleware
+func (sh *strictHandler) AdminListPayments(w http.ResponseWriter, r *http.Request, params AdminListPaymentsParams) {
+	var request AdminListPaymentsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListPayments(ctx, request.(AdminListPaymentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListPayments")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListPaymentsResponseObject); ok {
+		if err := validResponse.VisitAdminListPaymentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminGetPayment operation middleware
+func (sh *strictHandler) AdminGetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	var request AdminGetPaymentRequestObject
+
+	request.PaymentId = paymentId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminGetPayment(ctx, request.(AdminGetPaymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminGetPayment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminGetPaymentResponseObject); ok {
+		if err := validResponse.VisitAdminGetPaymentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminRefundPayment operation middleware
+func (sh *strictHandler) AdminRefundPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	var request AdminRefundPaymentRequestObject
+
+	request.PaymentId = paymentId
+
+	var body AdminRefundPaymentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminRefundPayment(ctx, request.(AdminRefundPaymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminRefundPayment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminRefundPaymentResponseObject); ok {
+		if err := validResponse.VisitAdminRefundPaymentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminReleasePayment operation middleware
+func (sh *strictHandler) AdminReleasePayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	var request AdminReleasePaymentRequestObject
+
+	request.PaymentId = paymentId
+
+	var body AdminReleasePaymentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminReleasePayment(ctx, request.(AdminReleasePaymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminReleasePayment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminReleasePaymentResponseObject); ok {
+		if err := validResponse.VisitAdminReleasePaymentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminSweep operation middleware
+func (sh *strictHandler) AdminSweep(w http.ResponseWriter, r *http.Request) {
+	var request AdminSweepRequestObject
+
+	var body AdminSweepJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminSweep(ctx, request.(AdminSweepRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminSweep")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminSweepResponseObject); ok {
+		if err := validResponse.VisitAdminSweepResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminTopup operation middleware
+func (sh *strictHandler) AdminTopup(w http.ResponseWriter, r *http.Request) {
+	var request AdminTopupRequestObject
+
+	var body AdminTopupJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminTopup(ctx, request.(AdminTopupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminTopup")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminTopupResponseObject); ok {
+		if err := validResponse.VisitAdminTopupResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // AdminListUsers operation middleware

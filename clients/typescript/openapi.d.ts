@@ -592,6 +592,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments, newest first (admin role). */
+        get: operations["adminListPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/payments/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment with its books, timeline, intents and on-chain links (admin role). */
+        get: operations["adminGetPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/payments/{paymentId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for the escrowed money to go to the seller (admin role, audited).
+         * @description Records a release intent awaiting custodian approvals; asking again returns the open one.
+         */
+        post: operations["adminReleasePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/payments/{paymentId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for the escrowed money to go back to the buyer (admin role, audited; a reason is required). */
+        post: operations["adminRefundPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record sweep intents for every paid deposit not yet swept (admin role, audited). */
+        post: operations["adminSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the signer to send the chain's currency from the gas tank to an address (admin role, audited). */
+        post: operations["adminTopup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signer's intents, newest first, with approvals of the quorum and transactions (admin role). */
+        get: operations["adminListIntents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/intents/{intentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One intent with its EIP-712 digest, approvals of the quorum and transactions (admin role); poll it to follow. */
+        get: operations["adminGetIntent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Derived deposit addresses with their payment and sweep status, in index order (admin role). */
+        get: operations["adminListDestinations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configuration health; the xpub, the chains, the signer's heartbeat (admin role). */
+        get: operations["adminHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What admins did over the API, newest first, refused calls included (admin role). */
+        get: operations["adminListAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -629,6 +819,201 @@ export interface components {
         Accepted: {
             /** @enum {string} */
             status: "accepted";
+        };
+        /** @description An integer amount in the token's (or the chain currency's) base units. */
+        BaseUnits: string;
+        /** @enum {string} */
+        PaymentState: "awaiting_payment" | "detected" | "underpaid" | "funded" | "overpaid" | "late" | "expired" | "sweeping" | "in_escrow" | "release_pending" | "releasing" | "released" | "refund_pending" | "refunding" | "refunded" | "disputed" | "reclaimed";
+        /** @enum {string} */
+        IntentState: "pending" | "awaiting_approvals" | "approved" | "signing" | "broadcast" | "confirmed" | "done" | "rejected";
+        /** @enum {string} */
+        IntentKind: "sweep" | "release" | "refund" | "gas_topup" | "freeze" | "unfreeze";
+        AdminPayment: {
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["PaymentState"];
+            /** Format: int64 */
+            chainId: number;
+            ledger: string;
+            token: components["schemas"]["Address"];
+            decimals: number;
+            amount: components["schemas"]["BaseUnits"];
+            fee: components["schemas"]["BaseUnits"];
+            commission: components["schemas"]["BaseUnits"];
+            received: components["schemas"]["BaseUnits"];
+            pending: components["schemas"]["BaseUnits"];
+            deposit: components["schemas"]["Address"];
+            /** Format: int64 */
+            depositIndex: number;
+            reference: string;
+            buyerRef: string;
+            offerRef: string;
+            seller: components["schemas"]["Address"];
+            /** @description The wallet that signed the checkout; null until then. */
+            buyer?: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            watchUntil: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AdminPaymentPage: {
+            items: components["schemas"]["AdminPayment"][];
+            nextCursor: string | null;
+        };
+        AdminPaymentDetail: {
+            payment: components["schemas"]["AdminPayment"];
+            /** @description The deposit account in the ledger. */
+            books: {
+                posted: string;
+                pending: string;
+                available: string;
+            };
+            timeline: {
+                seq: number;
+                from?: string;
+                to: string;
+                event: string;
+                actor: string;
+                reason: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            intents: components["schemas"]["AdminIntent"][];
+            links: {
+                rel: string;
+                url: string;
+            }[];
+        };
+        AdminPayoutRequest: {
+            /** @description Why; required for a refund (kept in the payment timeline). */
+            reason?: string;
+            feeRecipient?: components["schemas"]["Address"];
+            /** @description How long approvals stay valid (the signed deadline); default a day. */
+            ttlSeconds?: number;
+            resolvesDispute?: boolean;
+        };
+        AdminIntent: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["IntentKind"];
+            /** Format: uuid */
+            paymentId?: string | null;
+            escrowId?: string | null;
+            /** Format: int64 */
+            chainId: number;
+            contract: components["schemas"]["Address"];
+            token: components["schemas"]["Address"];
+            seller?: string | null;
+            sellerAmount?: string | null;
+            feeRecipient?: string | null;
+            feeAmount?: string | null;
+            buyer?: string | null;
+            amount?: string | null;
+            recipient?: string | null;
+            resolvesDispute: boolean;
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             */
+            deadline: number;
+            state: components["schemas"]["IntentState"];
+            reason?: string;
+            requestedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            gasUsed: number;
+            gasCost?: string | null;
+            /** @description The EIP-712 digest custodians sign (releases and refunds). */
+            digest?: string | null;
+            /** @description Approvals recorded. */
+            approvals: number;
+            quorum?: components["schemas"]["AdminQuorum"];
+            /** @description Why the contract's threshold could not be read. */
+            quorumUnknown?: string;
+            transactions: components["schemas"]["AdminIntentTx"][];
+        };
+        /** @description Approvals of a release or refund against the contract's quorum. */
+        AdminQuorum: {
+            /** @description Distinct custodians whose approval verifies. */
+            gathered: number;
+            /** @description The contract's threshold; absent when it could not be read. */
+            threshold?: number;
+            custodians?: number;
+        };
+        AdminIntentTx: {
+            step: string;
+            sender: string;
+            /** Format: int64 */
+            nonce: number;
+            attempt: number;
+            hash: string;
+            state: string;
+            feeCap?: string | null;
+            tipCap?: string | null;
+            /** Format: int64 */
+            blockNumber?: number | null;
+            /** Format: int64 */
+            gasUsed?: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AdminIntentRecorded: {
+            intent: components["schemas"]["AdminIntent"];
+            /** @description False when an open intent was returned. */
+            created: boolean;
+        };
+        AdminIntentPage: {
+            items: components["schemas"]["AdminIntent"][];
+            nextCursor: string | null;
+        };
+        AdminDueSweep: {
+            paymentId: string;
+            /** Format: int64 */
+            chainId: number;
+            deposit: string;
+            amount: string;
+            intent?: string;
+            error?: string;
+        };
+        AdminDestination: {
+            /** Format: int64 */
+            index: number;
+            address: components["schemas"]["Address"];
+            paymentId: string;
+            /** Format: int64 */
+            chainId: number;
+            ledger: string;
+            state: components["schemas"]["PaymentState"];
+            /** @enum {string} */
+            sweep: "not_due" | "due" | "sweeping" | "swept";
+            received: string;
+            watched: boolean;
+        };
+        AdminAuditEntry: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            userId?: string | null;
+            operation: string;
+            target: string;
+            clientIp: string;
+            userAgent: string;
+            status: number;
+            outcome: string;
+            requestId: string;
+        };
+        AdminAuditPage: {
+            items: components["schemas"]["AdminAuditEntry"][];
+            nextCursor: string | null;
         };
         /** @enum {string} */
         Role: "admin" | "buyer" | "seller";
@@ -1627,6 +2012,318 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminListPayments: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                state?: components["schemas"]["PaymentState"];
+                chainId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPaymentPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminGetPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPaymentDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminReleasePayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminPayoutRequest"];
+            };
+        };
+        responses: {
+            /** @description The intent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminIntentRecorded"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminRefundPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminPayoutRequest"];
+            };
+        };
+        responses: {
+            /** @description The intent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminIntentRecorded"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description Only this chain; 0 or absent for every chain.
+                     */
+                    chainId?: number;
+                    /** @description List what would be swept; record nothing. */
+                    dryRun?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The deposits due, with the intent recorded for each or why none could be. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminDueSweep"][];
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminTopup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    chainId: number;
+                    recipient: components["schemas"]["Address"];
+                    amount: components["schemas"]["BaseUnits"];
+                };
+            };
+        };
+        responses: {
+            /** @description The intent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminIntentRecorded"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminListIntents: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                state?: components["schemas"]["IntentState"];
+                kind?: components["schemas"]["IntentKind"];
+                paymentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of intents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminIntentPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminGetIntent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                intentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The intent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminIntent"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminListDestinations: {
+        parameters: {
+            query?: {
+                chainId?: number;
+                state?: components["schemas"]["PaymentState"];
+                /** @description The previous page's nextIndex. */
+                fromIndex?: number;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of destinations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminDestination"][];
+                        /**
+                         * Format: int64
+                         * @description fromIndex of the next page; null on the last.
+                         */
+                        nextIndex: number | null;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The health. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        xpubValid: boolean;
+                        xpubError?: string;
+                        chains: string[];
+                        /** Format: date-time */
+                        signerSeenAt?: string | null;
+                        signerHealthy: boolean;
+                    };
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminListAudit: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAuditPage"];
                 };
             };
             default: components["responses"]["Error"];

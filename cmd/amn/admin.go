@@ -6,152 +6,90 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/chain"
-	"github.com/amanat/amn/config"
-	"github.com/amanat/amn/custody"
-	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer"
 )
 
-// adminOptions are shared by the admin commands. Until the API lands they work on the database
-// directly, through the payments service and the intent store (never through a key).
+// adminOptions are shared by the admin commands. With --api-url they work over the API with the
+// session of amn login (an admin needs no database login); without, on the database through
+// package admin (operators).
 type adminOptions struct {
 	dbOptions
+	APIURL      string
 	Escrow      string
 	ChainConfig string
 	RPCURL      string
-
-	quorums map[string]quorumRead // by chain id and contract: read once per command
-}
-
-// quorumRead is a contract's custodian set as read from a node, or why it could not be.
-type quorumRead struct {
-	on  *custody.OnChain
-	why string
 }
 
 func newAdminCmd() *cobra.Command {
 	var o adminOptions
 	cmd := &cobra.Command{Use: "admin", Short: "Ask for releases, refunds, sweeps and gas top-ups, and follow the signer's intents (admins)"}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL")
+	pf.StringVar(&o.APIURL, "api-url", "", "work over this API with the session of amn login instead of the database")
+	pf.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL (database mode, operators)")
 	pf.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
-	pf.StringVar(&o.Escrow, "escrow", "", "the AmnEscrow contract (default: the payment's chain's escrow in --chain-config)")
-	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract and nodes per chain)")
-	pf.StringVar(&o.RPCURL, "rpc-url", "", "a node to read the escrow's threshold() and custodians() from, for the approvals display (default: the chain config's first endpoint)")
+	pf.StringVar(&o.Escrow, "escrow", "", "database mode: the AmnEscrow contract (default: the payment's chain's escrow in --chain-config)")
+	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract and nodes per chain; in API mode only chain names for topup)")
+	pf.StringVar(&o.RPCURL, "rpc-url", "", "database mode: a node to read the escrow's threshold() and custodians() from, for the approvals display (default: the chain config's first endpoint)")
 	cmd.AddCommand(newAdminRequestCmd(&o, intent.Release), newAdminRequestCmd(&o, intent.Refund),
 		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o))
 	return cmd
 }
 
-// escrowFor is the escrow contract intents of chainID name.
-func (o *adminOptions) escrowFor(chainID uint64) (common.Address, error) {
+// backend is the API (with --api-url) or the database; close releases it.
+func (o *adminOptions) backend(ctx context.Context, cmd *cobra.Command) (b adminBackend, closeFn func(), err error) {
+	if o.APIURL != "" {
+		if o.Escrow != "" || o.RPCURL != "" || o.DatabaseURL != "" {
+			return nil, nil, badInput(errors.New("--escrow, --rpc-url and --database-url are for database mode: over the API the server's chain config decides"))
+		}
+		c, err := newSessionClient(o.APIURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		return apiAdmin{c: c}, func() {}, nil
+	}
+	cfg := admin.Config{RPCURL: o.RPCURL, SignerTxs: signer.TxRecord{}}
 	if o.Escrow != "" {
 		if !common.IsHexAddress(o.Escrow) {
-			return common.Address{}, badInput(fmt.Errorf("--escrow %q is not an address", o.Escrow))
+			return nil, nil, badInput(fmt.Errorf("--escrow %q is not an address", o.Escrow))
 		}
-		return common.HexToAddress(o.Escrow), nil
+		cfg.Escrow = common.HexToAddress(o.Escrow)
 	}
-	reg, err := chain.LoadRegistry(o.ChainConfig)
+	if cfg.Registry, err = chain.LoadRegistry(o.ChainConfig); err != nil {
+		return nil, nil, badInput(err)
+	}
+	pool, err := o.open(ctx, cmd)
 	if err != nil {
-		return common.Address{}, badInput(err)
+		return nil, nil, err
 	}
-	c, err := reg.Get(strconv.FormatUint(chainID, 10))
-	if err != nil || c.Escrow == (common.Address{}) {
-		return common.Address{}, badInput(fmt.Errorf("no escrow contract known for chain %d: give --escrow or a --chain-config with one", chainID))
-	}
-	return c.Escrow, nil
+	return admin.New(pool, cfg), pool.Close, nil
 }
 
-// onChain reads the custodian set and threshold of contract on chainID (no key needed: a view
-// call), once per command. When it cannot, it says why; the display then shows approvals as "n/?".
-func (o *adminOptions) onChain(ctx context.Context, chainID uint64, contract common.Address) quorumRead {
-	k := fmt.Sprintf("%d/%s", chainID, contract.Hex())
-	if q, ok := o.quorums[k]; ok {
-		return q
-	}
-	if o.quorums == nil {
-		o.quorums = map[string]quorumRead{}
-	}
-	q := o.readQuorum(ctx, chainID, contract)
-	o.quorums[k] = q
-	return q
-}
+// actor is who the intents' timeline names in database mode (over the API: the admin user).
+const actor = "admin-cli"
 
-func (o *adminOptions) readQuorum(ctx context.Context, chainID uint64, contract common.Address) quorumRead {
-	url := o.RPCURL
-	if url == "" {
-		reg, err := chain.LoadRegistry(o.ChainConfig)
-		if err != nil {
-			return quorumRead{why: err.Error()}
-		}
-		if c, err := reg.Get(strconv.FormatUint(chainID, 10)); err == nil && len(c.Endpoints) > 0 {
-			url = c.Endpoints[0]
-		}
-	}
-	if url == "" {
-		return quorumRead{why: fmt.Sprintf("no node for chain %d to read the threshold from (give --rpc-url or a --chain-config with endpoints)", chainID)}
-	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	c, err := ethclient.DialContext(ctx, url)
-	if err != nil {
-		return quorumRead{why: fmt.Sprintf("node %s: %v", config.MaskURL(url), err)}
-	}
-	defer c.Close()
-	on, err := custody.ReadOnChain(ctx, c, contract, chainID)
-	if err != nil {
-		return quorumRead{why: fmt.Sprintf("%v (node %s)", err, config.MaskURL(url))}
-	}
-	return quorumRead{on: on}
-}
-
-// progress tallies a release's or refund's approvals against its contract's quorum; nil for
-// intents that take no approvals.
-func (o *adminOptions) progress(ctx context.Context, in *intent.Intent, approvals []escrow.Approval) *custody.Progress {
-	if in.Kind != intent.Release && in.Kind != intent.Refund {
-		return nil
-	}
-	p := custody.ApprovalProgress(in, approvals, o.onChain(ctx, in.ChainID, in.Contract).on)
-	return &p
-}
-
-// unknownQuorums says, once per chain, why approvals show as "n/?".
-func (o *adminOptions) unknownQuorums(w io.Writer) {
-	keys := make([]string, 0, len(o.quorums))
-	for k, q := range o.quorums {
-		if q.on == nil {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(w, "note: threshold of %s unknown: %s\n", k, o.quorums[k].why)
-	}
-}
-
-func newAdminRequestCmd(o *adminOptions, kind intent.Kind) *cobra.Command {
+func newAdminRequestCmd(o *adminOptions, k intent.Kind) *cobra.Command {
 	var (
-		reason, feeRecipient string
-		ttl, timeout         time.Duration
-		wait, resolves       bool
+		r            admin.Request
+		feeRecipient string
+		timeout      time.Duration
+		wait         bool
 	)
 	cmd := &cobra.Command{
-		Use:   string(kind) + " PAYMENT",
-		Short: "Ask for the escrowed money of PAYMENT to go to the " + map[intent.Kind]string{intent.Release: "seller", intent.Refund: "buyer"}[kind],
-		Long: `Moves the payment to ` + string(kind) + `_pending and records a ` + string(kind) + ` intent awaiting custodian
+		Use:   string(k) + " PAYMENT",
+		Short: "Ask for the escrowed money of PAYMENT to go to the " + map[intent.Kind]string{intent.Release: "seller", intent.Refund: "buyer"}[k],
+		Long: `Moves the payment to ` + string(k) + `_pending and records a ` + string(k) + ` intent awaiting custodian
 approvals (EIP-712 over exactly the amounts, recipients and deadline shown). Asking again returns
 the same intent. With --wait it follows the intent (approvals gathered, transactions, final state)
 until it is done or rejected.`,
@@ -162,71 +100,63 @@ until it is done or rejected.`,
 			if err != nil {
 				return badInput(fmt.Errorf("%q is not a payment id", args[0]))
 			}
-			if kind == intent.Refund && reason == "" {
+			if k == intent.Refund && r.Reason == "" {
 				return badInput(errors.New("--reason is required for a refund"))
 			}
-			pool, err := o.open(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			payments := payment.New(pool, nil)
-			p, err := payments.Get(ctx, id)
-			if err != nil {
-				return err
-			}
-			contract, err := o.escrowFor(p.ChainID)
-			if err != nil {
-				return err
-			}
-			ro := intent.RequestOptions{Actor: "admin-cli", Reason: reason, Contract: contract, TTL: ttl, ResolvesDispute: resolves}
 			if feeRecipient != "" {
 				if !common.IsHexAddress(feeRecipient) {
 					return badInput(fmt.Errorf("--fee-recipient %q is not an address", feeRecipient))
 				}
-				ro.FeeRecipient = common.HexToAddress(feeRecipient)
+				r.FeeRecipient = common.HexToAddress(feeRecipient)
 			}
-			store := intent.NewStore(pool, payments).WithSignerTxs(signer.TxRecord{})
-			var in *intent.Intent
-			var created bool
-			if kind == intent.Release {
-				in, created, err = store.RequestRelease(ctx, id, ro)
-			} else {
-				in, created, err = store.RequestRefund(ctx, id, ro)
+			b, closeFn, err := o.backend(ctx, cmd)
+			if err != nil {
+				return err
 			}
+			defer closeFn()
+			r.Actor = actor
+			v, created, err := b.RequestPayout(ctx, k, id, r)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if !o.JSON {
-				verb := "recorded"
-				if !created {
-					verb = "already open"
-				}
-				digest, _ := in.Digest()
-				fmt.Fprintf(out, "%s intent %s %s for payment %s (state %s)\n", kind, in.ID, verb, id, in.State)
-				describeIntent(out, in)
-				fmt.Fprintf(out, "custodians sign EIP-712 digest %s (chain %d, contract %s), deadline %s\n",
-					digest.Hex(), in.ChainID, in.Contract.Hex(), time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339))
-				if q := o.onChain(ctx, in.ChainID, in.Contract); q.on != nil {
-					fmt.Fprintf(out, "the contract needs %d of its %d custodians\n", q.on.Threshold, len(q.on.Custodians))
-				}
+				printPayout(out, v, created)
 			}
-			return finishIntent(ctx, out, store, o, in, wait, timeout)
+			return finishIntent(ctx, out, b, o.JSON, v, wait, timeout)
 		},
 	}
 	f := cmd.Flags()
-	if kind == intent.Refund {
-		f.StringVar(&reason, "reason", "", "why the buyer is refunded (required; kept in the payment timeline)")
+	if k == intent.Refund {
+		f.StringVar(&r.Reason, "reason", "", "why the buyer is refunded (required; kept in the payment timeline)")
 	} else {
-		f.StringVar(&reason, "reason", "", "why (kept in the payment timeline)")
+		f.StringVar(&r.Reason, "reason", "", "why (kept in the payment timeline)")
 		f.StringVar(&feeRecipient, "fee-recipient", "", "where the commission goes (default: the payment's fee address)")
 	}
-	f.BoolVar(&resolves, "resolves-dispute", false, "the payout of a resolved dispute: approvals also work on an escrow the arbiter froze")
-	f.DurationVar(&ttl, "ttl", intent.DefaultTTL, fmt.Sprintf("how long custodian approvals stay valid (the signed deadline; at most %s)", intent.MaxTTL))
+	f.BoolVar(&r.ResolvesDispute, "resolves-dispute", false, "the payout of a resolved dispute: approvals also work on an escrow the arbiter froze")
+	f.DurationVar(&r.TTL, "ttl", intent.DefaultTTL, fmt.Sprintf("how long custodian approvals stay valid (the signed deadline; at most %s)", intent.MaxTTL))
 	f.BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
 	f.DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")
 	return cmd
+}
+
+func printPayout(out io.Writer, v admin.IntentView, created bool) {
+	in := v.Intent
+	verb := "recorded"
+	if !created {
+		verb = "already open"
+	}
+	fmt.Fprintf(out, "%s intent %s %s for payment %s (state %s)\n", in.Kind, in.ID, verb, in.PaymentID, in.State)
+	describeIntent(out, in)
+	digest := "?"
+	if v.Digest != nil {
+		digest = v.Digest.Hex()
+	}
+	fmt.Fprintf(out, "custodians sign EIP-712 digest %s (chain %d, contract %s), deadline %s\n",
+		digest, in.ChainID, in.Contract.Hex(), time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339))
+	if v.Progress != nil && v.Progress.Known() {
+		fmt.Fprintf(out, "the contract needs %d of its %d custodians\n", v.Progress.Threshold, v.Progress.Custodians)
+	}
 }
 
 func describeIntent(w io.Writer, in *intent.Intent) {
@@ -248,61 +178,71 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 
 // finishIntent ends a command that recorded an intent: with --wait it follows the intent, else
 // with --json it prints it.
-func finishIntent(ctx context.Context, w io.Writer, store *intent.Store, o *adminOptions, in *intent.Intent, wait bool,
-	timeout time.Duration) error {
+func finishIntent(ctx context.Context, w io.Writer, b adminBackend, asJSON bool, v admin.IntentView, wait bool, timeout time.Duration) error {
 	switch {
 	case wait:
-		return followIntent(ctx, w, store, o, in, timeout)
-	case o.JSON:
-		return printJSON(w, in)
+		return followIntent(ctx, w, b, asJSON, v, timeout)
+	case asJSON:
+		return printJSON(w, v.Intent)
 	}
 	return nil
 }
 
-// followIntent prints each change of the intent (approvals gathered of the threshold,
-// transactions, state) until it is done or rejected. A rejected intent exits 1 with its reason.
-func followIntent(ctx context.Context, w io.Writer, store *intent.Store, o *adminOptions, in *intent.Intent, timeout time.Duration) error {
-	asJSON := o.JSON
+// followIntent reads the intent every second and prints each change (approvals gathered of the
+// threshold, transactions, state) until it is done or rejected. A rejected intent exits 1 with
+// its reason.
+func followIntent(ctx context.Context, w io.Writer, b adminBackend, asJSON bool, v admin.IntentView, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if !asJSON && (in.Kind == intent.Release || in.Kind == intent.Refund) {
-		if q := o.onChain(ctx, in.ChainID, in.Contract); q.on == nil {
-			fmt.Fprintf(w, "note: threshold unknown, approvals show as gathered/?: %s\n", q.why)
-		}
+	if !asJSON && v.Progress != nil && !v.Progress.Known() {
+		fmt.Fprintf(w, "note: threshold unknown, approvals show as gathered/?: %s\n", v.QuorumUnknown)
 	}
 	last := ""
-	show := func(p intent.Progress) {
-		prog := o.progress(ctx, p.Intent, p.Approvals)
-		line := fmt.Sprintf("%s  state %-18s", time.Now().UTC().Format("15:04:05"), p.Intent.State)
-		if prog != nil {
-			line += fmt.Sprintf(" approvals %-9s", prog)
+	for {
+		line := progressLine(v)
+		if !asJSON && line != last {
+			fmt.Fprintln(w, time.Now().UTC().Format("15:04:05")+"  "+line)
+			last = line
 		}
-		line += fmt.Sprintf(" transactions %d", len(p.Txs))
-		if n := len(p.Txs); n > 0 {
-			t := p.Txs[n-1]
-			line += fmt.Sprintf("  last %s %s (%s)", t.Step, t.Hash, t.State)
+		if !v.State.Open() {
+			break
 		}
-		if !asJSON && line[10:] != last {
-			fmt.Fprintln(w, line)
-			last = line[10:]
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("intent %s still %s after %s (it goes on; follow it with amn admin intents show)", v.ID, v.State, timeout)
+		case <-time.After(time.Second):
 		}
-	}
-	p, err := store.Watch(ctx, in.ID, time.Second, show)
-	if errors.Is(err, context.DeadlineExceeded) && p.Intent != nil {
-		return fmt.Errorf("intent %s still %s after %s (it goes on; follow it with amn admin intents)", p.Intent.ID, p.Intent.State, timeout)
-	}
-	if err != nil {
-		return err
+		next, err := b.Intent(ctx, v.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("intent %s still %s after %s (it goes on; follow it with amn admin intents show)", v.ID, v.State, timeout)
+			}
+			return err
+		}
+		v = next
 	}
 	if asJSON {
-		if err := printJSON(w, intentRow{Intent: p.Intent, Approvals: len(p.Approvals), Progress: o.progress(ctx, p.Intent, p.Approvals), Txs: p.Txs}); err != nil {
+		if err := printJSON(w, v); err != nil {
 			return err
 		}
 	}
-	if p.Intent.State == intent.Rejected {
-		return fmt.Errorf("intent %s rejected: %s", p.Intent.ID, p.Intent.Reason)
+	if v.State == intent.Rejected {
+		return fmt.Errorf("intent %s rejected: %s", v.ID, v.Reason)
 	}
 	return nil
+}
+
+func progressLine(v admin.IntentView) string {
+	line := fmt.Sprintf("state %-18s", v.State)
+	if v.Progress != nil {
+		line += fmt.Sprintf(" approvals %-9s", v.Progress)
+	}
+	line += fmt.Sprintf(" transactions %d", len(v.Txs))
+	if n := len(v.Txs); n > 0 {
+		t := v.Txs[n-1]
+		line += fmt.Sprintf("  last %s %s (%s)", t.Step, t.Hash, t.State)
+	}
+	return line
 }
 
 func newAdminSweepCmd(o *adminOptions) *cobra.Command {
@@ -312,16 +252,21 @@ func newAdminSweepCmd(o *adminOptions) *cobra.Command {
 		Use:   "sweep",
 		Short: "Record sweep intents for every paid deposit not yet swept",
 		Long: `sweep finds payments whose deposit is due for sweeping (funded, overpaid, late) and records a
-sweep intent for each, as the payment_sweep job does. --dry-run only lists them.`,
+sweep intent for each, as the payment_sweep job does (over the API, it hands each to that job).
+--dry-run only lists them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := o.open(ctx, cmd)
+			b, closeFn, err := o.backend(ctx, cmd)
 			if err != nil {
 				return err
 			}
-			defer pool.Close()
-			return adminSweep(ctx, cmd.OutOrStdout(), pool, o, chainID, dryRun)
+			defer closeFn()
+			lines, err := b.SweepDue(ctx, chainID, dryRun)
+			if err != nil {
+				return err
+			}
+			return printSweeps(cmd.OutOrStdout(), o.JSON, lines, dryRun)
 		},
 	}
 	cmd.Flags().Uint64Var(&chainID, "chain-id", 0, "only this chain")
@@ -329,18 +274,14 @@ sweep intent for each, as the payment_sweep job does. --dry-run only lists them.
 	return cmd
 }
 
-func adminSweep(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o *adminOptions, chainID uint64, dryRun bool) error {
-	lines, err := intent.NewStore(pool, payment.New(pool, nil)).SweepDue(ctx, chainID, o.escrowFor, dryRun)
-	if err != nil {
-		return err
-	}
+func printSweeps(w io.Writer, asJSON bool, lines []intent.DueSweep, dryRun bool) error {
 	failed := 0
 	for _, l := range lines {
 		if l.Error != "" {
 			failed++
 		}
 	}
-	if o.JSON {
+	if asJSON {
 		if err := printJSON(w, lines); err != nil {
 			return err
 		}
@@ -390,7 +331,6 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 			if !common.IsHexAddress(args[0]) || common.HexToAddress(args[0]) == (common.Address{}) {
 				return badInput(fmt.Errorf("%q is not an address to top up", args[0]))
 			}
-			to := common.HexToAddress(args[0])
 			wei, err := payment.ParseUnits(args[1], payment.NativeDecimals)
 			if err != nil || wei.Sign() <= 0 {
 				return badInput(fmt.Errorf("amount %q: want a positive amount of the chain's currency with at most %d decimals, such as 0.05",
@@ -400,18 +340,12 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 			if err != nil {
 				return err
 			}
-			contract, err := o.escrowFor(c.ID)
+			b, closeFn, err := o.backend(ctx, cmd)
 			if err != nil {
 				return err
 			}
-			pool, err := o.open(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			store := intent.NewStore(pool, payment.New(pool, nil)).WithSignerTxs(signer.TxRecord{})
-			in, created, err := store.RequestGasTopup(ctx, intent.GasTopupRequest{ChainID: c.ID, Contract: contract, Recipient: to,
-				Amount: wei, Actor: "admin-cli"})
+			defer closeFn()
+			v, created, err := b.RequestTopup(ctx, admin.Topup{ChainID: c.ID, Recipient: common.HexToAddress(args[0]), Amount: wei, Actor: actor})
 			if err != nil {
 				return err
 			}
@@ -426,9 +360,9 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 					cur = "native"
 				}
 				fmt.Fprintf(out, "gas_topup intent %s %s (state %s): %s %s (%s wei) from the gas tank to %s on %s (chain %d)\n",
-					in.ID, verb, in.State, payment.FormatUnits(in.Amount, payment.NativeDecimals), cur, in.Amount, in.Recipient.Hex(), c.Key, c.ID)
+					v.ID, verb, v.State, payment.FormatUnits(v.Amount, payment.NativeDecimals), cur, v.Amount, v.Recipient.Hex(), c.Key, c.ID)
 			}
-			return finishIntent(ctx, out, store, o, in, wait, timeout)
+			return finishIntent(ctx, out, b, o.JSON, v, wait, timeout)
 		},
 	}
 	f := cmd.Flags()
@@ -438,17 +372,31 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 	return cmd
 }
 
-// intentRow is an intent as the admin commands show it: with its approvals gathered of the
-// contract's threshold (release and refund) and its transactions.
-type intentRow struct {
-	*intent.Intent
-	Approvals int               `json:"approvals"` // recorded
-	Progress  *custody.Progress `json:"quorum,omitempty"`
-	Txs       []intent.Tx       `json:"transactions"`
+// intentsFilter reads the list's flags.
+func intentsFilter(state, k, pid string, limit int) (intent.Filter, error) {
+	f := intent.Filter{State: intent.State(state), Kind: intent.Kind(k), Limit: limit}
+	switch f.State {
+	case "", intent.Pending, intent.AwaitingApprovals, intent.Approved, intent.Signing, intent.Broadcast, intent.Confirmed, intent.Done, intent.Rejected:
+	default:
+		return f, badInput(fmt.Errorf("--state %q is not an intent state", state))
+	}
+	switch f.Kind {
+	case "", intent.Sweep, intent.Release, intent.Refund, intent.GasTopup, intent.Freeze, intent.Unfreeze:
+	default:
+		return f, badInput(fmt.Errorf("--kind %q is not an intent kind", k))
+	}
+	if pid != "" {
+		id, err := ledger.ParseID(pid)
+		if err != nil {
+			return f, badInput(fmt.Errorf("--payment %q is not a payment id", pid))
+		}
+		f.PaymentID = id
+	}
+	return f, nil
 }
 
 func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
-	var state, kind, pid string
+	var state, k, pid string
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "intents",
@@ -456,72 +404,107 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			f := intent.Filter{State: intent.State(state), Kind: intent.Kind(kind), Limit: limit}
-			switch f.State {
-			case "", intent.Pending, intent.AwaitingApprovals, intent.Approved, intent.Signing, intent.Broadcast, intent.Confirmed, intent.Done, intent.Rejected:
-			default:
-				return badInput(fmt.Errorf("--state %q is not an intent state", state))
-			}
-			switch f.Kind {
-			case "", intent.Sweep, intent.Release, intent.Refund, intent.GasTopup:
-			default:
-				return badInput(fmt.Errorf("--kind %q is not an intent kind", kind))
-			}
-			if pid != "" {
-				id, err := ledger.ParseID(pid)
-				if err != nil {
-					return badInput(fmt.Errorf("--payment %q is not a payment id", pid))
-				}
-				f.PaymentID = id
-			}
-			pool, err := o.open(ctx, cmd)
+			f, err := intentsFilter(state, k, pid, limit)
 			if err != nil {
 				return err
 			}
-			defer pool.Close()
-			store := intent.NewStore(pool, payment.New(pool, nil)).WithSignerTxs(signer.TxRecord{})
-			list, err := store.List(ctx, f)
+			b, closeFn, err := o.backend(ctx, cmd)
 			if err != nil {
 				return err
 			}
-			rows := make([]intentRow, 0, len(list))
-			for _, in := range list {
-				a, err := store.Approvals(ctx, in.ID)
-				if err != nil {
-					return err
-				}
-				txs, err := store.Txs(ctx, in.ID)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, intentRow{Intent: in, Approvals: len(a), Progress: o.progress(ctx, in, a), Txs: txs})
+			defer closeFn()
+			rows, err := b.Intents(ctx, f)
+			if err != nil {
+				return err
 			}
-			out := cmd.OutOrStdout()
 			if o.JSON {
-				return printJSON(out, rows)
+				return printJSON(cmd.OutOrStdout(), rows)
 			}
-			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "INTENT\tKIND\tPAYMENT\tCHAIN\tSTATE\tAPPROVALS\tTXS\tGAS\tREASON")
-			for _, r := range rows {
-				pid, approvals := "-", "-"
-				if !r.PaymentID.IsZero() {
-					pid = r.PaymentID.String()
-				}
-				if r.Progress != nil {
-					approvals = r.Progress.String()
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\n", r.ID, r.Kind, pid, r.ChainID, r.State, approvals, len(r.Txs), r.GasUsed, r.Reason)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			o.unknownQuorums(cmd.ErrOrStderr())
-			return nil
+			return printIntents(cmd.OutOrStdout(), cmd.ErrOrStderr(), rows)
 		},
 	}
 	cmd.Flags().StringVar(&state, "state", "", "only intents in this state")
-	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: sweep, release, refund, gas_topup")
+	cmd.Flags().StringVar(&k, "kind", "", "only this kind: sweep, release, refund, gas_topup, freeze, unfreeze")
 	cmd.Flags().StringVar(&pid, "payment", "", "only this payment's intents")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many, newest first")
+	cmd.AddCommand(newAdminIntentShowCmd(o))
+	return cmd
+}
+
+func printIntents(out, notes io.Writer, rows []admin.IntentView) error {
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "INTENT\tKIND\tPAYMENT\tCHAIN\tSTATE\tAPPROVALS\tTXS\tGAS\tREASON")
+	unknown := map[string]string{}
+	for _, r := range rows {
+		pid, approvals := "-", "-"
+		if !r.PaymentID.IsZero() {
+			pid = r.PaymentID.String()
+		}
+		if r.Progress != nil {
+			approvals = r.Progress.String()
+			if r.QuorumUnknown != "" {
+				unknown[fmt.Sprintf("%d/%s", r.ChainID, r.Contract.Hex())] = r.QuorumUnknown
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\n", r.ID, r.Kind, pid, r.ChainID, r.State, approvals, len(r.Txs), r.GasUsed, r.Reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(unknown))
+	for k := range unknown {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(notes, "note: threshold of %s unknown: %s\n", k, unknown[k])
+	}
+	return nil
+}
+
+func newAdminIntentShowCmd(o *adminOptions) *cobra.Command {
+	var wait bool
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "show INTENT",
+		Short: "Show one intent: what it pays, the EIP-712 digest, approvals of the quorum, transactions; --wait follows it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := uuid.Parse(args[0])
+			if err != nil {
+				return badInput(fmt.Errorf("%q is not an intent id", args[0]))
+			}
+			b, closeFn, err := o.backend(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			v, err := b.Intent(ctx, id)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if wait {
+				return followIntent(ctx, out, b, o.JSON, v, timeout)
+			}
+			if o.JSON {
+				return printJSON(out, v)
+			}
+			fmt.Fprintf(out, "%s intent %s (state %s), requested by %s\n", v.Kind, v.ID, v.State, v.RequestedBy)
+			describeIntent(out, v.Intent)
+			if v.Digest != nil {
+				fmt.Fprintf(out, "custodians sign EIP-712 digest %s (chain %d, contract %s), deadline %s\n",
+					v.Digest.Hex(), v.ChainID, v.Contract.Hex(), time.Unix(v.Deadline, 0).UTC().Format(time.RFC3339))
+			}
+			fmt.Fprintln(out, progressLine(v))
+			if v.QuorumUnknown != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: threshold unknown: %s\n", v.QuorumUnknown)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&wait, "wait", false, "follow the intent until it is done or rejected")
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "with --wait: give up following after this long (the intent goes on)")
 	return cmd
 }

@@ -40,6 +40,7 @@ var commandRoles = map[string]string{
 	"amn admin refund":        db.RoleAPI,
 	"amn admin topup":         db.RoleAPI,
 	"amn admin intents":       db.RoleAPI,
+	"amn admin intents show":  db.RoleAPI,
 	"amn custody list":        db.RoleAPI,
 	"amn custody pending":     db.RoleAPI,
 	"amn custody approve":     db.RoleAPI,

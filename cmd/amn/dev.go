@@ -27,6 +27,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
@@ -165,7 +166,9 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge})
+	adm := admin.New(pools.api, admin.Config{Registry: st.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: keys.Ring.Xpub(),
+		ParseXpub: parseXpub, QuorumTTL: time.Minute})
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 

@@ -2,18 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/signer"
 )
 
 // opsOnly is the handler of roles without an API of their own: /healthz, /readyz, /metrics.
@@ -28,6 +33,8 @@ type apiOptions struct {
 	RedisURL        string
 	RNWebhookSecret string
 	DocsDir         string
+	ChainConfig     string
+	Xpub            string
 	Auth            authOptions
 	Edge            edgeOptions
 }
@@ -65,6 +72,8 @@ func newAPICmd() *cobra.Command {
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret; empty leaves /v1/webhooks/request-network unmounted")
+	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file: the escrow contracts, nodes and explorers the admin routes use")
+	cmd.Flags().StringVar(&o.Xpub, "xpub", "", "the deposit xpub, for the admin health check (public; no private key)")
 	cmd.Flags().StringVar(&o.DocsDir, "docs-dir", api.DefaultDocsDir, "directory of the /v1/docs page's renderer (Redoc's bundles, from npm ci)")
 	o.Auth.addFlags(cmd.Flags())
 	o.Edge.addFlags(cmd.Flags())
@@ -89,7 +98,12 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir}
+	reg, err := chain.LoadRegistry(o.ChainConfig)
+	if err != nil {
+		return badInput(err)
+	}
+	adm := admin.New(p.pool, admin.Config{Registry: reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: o.Xpub, ParseXpub: parseXpub, QuorumTTL: time.Minute})
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
@@ -255,3 +269,12 @@ func escrowOf(reg *chain.Registry) func(uint64) common.Address {
 }
 
 // The signer role's command is in signer.go.
+
+// parseXpub checks an xpub for the admin health check.
+func parseXpub(s string) error {
+	if s == "" {
+		return errors.New("no --xpub given to this process")
+	}
+	_, err := hd.ParseXpub(s)
+	return err
+}

@@ -38,12 +38,15 @@ var layers = [][]string{
 	// The platform's queue of work for the signer, the marketplace's deals, test kits, the
 	// signer's keys.
 	{"intent", "market", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
-	// Processes' domains: watching chains, custodians, signing; checking a deployment; the HTTP
-	// layer over the domains.
-	{"indexer", "custody", "signer", "doctor", "api"},
-	// The worker role's job registry (it runs the indexer's, the payments' and the signer queue's
-	// jobs); the indexer's torture harness (it drives chains and the indexer, and checks the books).
-	{"jobs", "indexer/torture"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment.
+	{"indexer", "custody", "signer", "doctor"},
+	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
+	// custody), for both the admin command and the API.
+	{"admin"},
+	// The HTTP layer over the domains; the worker role's job registry (it runs the indexer's, the
+	// payments' and the signer queue's jobs); the indexer's torture harness (it drives chains and
+	// the indexer, and checks the books).
+	{"api", "jobs", "indexer/torture"},
 	// Commands, benchmarks and the deployment kit's tests: they wire everything and nothing
 	// imports them.
 	{"cmd/amn", "bench/indexer", "bench/ledger", "bench/torture", "deploy"},
@@ -55,7 +58,10 @@ var forbidden = map[string][]string{
 	// of accounts is where both read the gas accounts).
 	"indexer": {"signer", "intent", "signer/keystore"},
 	// The API never holds keys nor signs.
-	"api": {"signer", "signer/keystore", "hd/keyring", "custody", "indexer"},
+	"api": {"signer", "signer/keystore", "hd/keyring", "custody", "indexer", "jobs"},
+	// Admin operations ask for payouts and read quorums; they never sign, hold keys or open devices
+	// (the signer's transactions come through the intent.SignerTxs it is given).
+	"admin": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "indexer"},
 	// The marketplace moves money only through payment transitions and signer intents.
 	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
 	// Sign-in proves who someone is; it never touches money or keys.
@@ -146,7 +152,7 @@ func TestLayeringCatchesViolations(t *testing.T) {
 	got := check(g)
 	for _, want := range []string{
 		"ledger (layer 2) imports payment (layer 4)",
-		"payment (layer 4) imports jobs (layer 7)",
+		"payment (layer 4) imports jobs (layer 8)",
 		"indexer imports intent, which it must not",
 		"custody imports the test kit db/dbtest",
 		"newpkg has no layer",
@@ -216,6 +222,7 @@ var tableOwners = map[string]string{
 	"auth_refresh_tokens": "auth", "auth_passkeys": "auth", "auth_ceremonies": "auth", "auth_wallets": "auth", "auth_audit": "auth",
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
+	"admin_audit": "admin",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none
