@@ -30,6 +30,7 @@ type apiOptions struct {
 	DocsDir         string
 	Auth            authOptions
 	Edge            edgeOptions
+	Market          marketOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -42,7 +43,10 @@ func (o *apiOptions) Validate() error {
 	if err := o.Edge.Validate(); err != nil {
 		return err
 	}
-	return o.Auth.Validate()
+	if err := o.Auth.Validate(); err != nil {
+		return err
+	}
+	return o.Market.Validate()
 }
 
 func newAPICmd() *cobra.Command {
@@ -68,6 +72,7 @@ func newAPICmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.DocsDir, "docs-dir", api.DefaultDocsDir, "directory of the /v1/docs page's renderer (Redoc's bundles, from npm ci)")
 	o.Auth.addFlags(cmd.Flags())
 	o.Edge.addFlags(cmd.Flags())
+	o.Market.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -89,7 +94,8 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir}
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir,
+		Market: o.Market.service(p.pool)}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
