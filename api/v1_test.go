@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
@@ -35,6 +36,13 @@ type testAPI struct {
 }
 
 func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
+	t.Helper()
+	return buildTestAPI(t, nil, opts...)
+}
+
+// buildTestAPI is newTestAPI with more dependencies: deps adds them (the market's service, on the
+// same amn_api pool).
+func buildTestAPI(t testing.TB, deps func(*pgxpool.Pool, *Deps), opts ...func(*auth.Config)) *testAPI {
 	t.Helper()
 	pool := dbtest.PoolAs(t, db.RoleAPI)
 	keys, err := auth.GenerateKeys()
@@ -57,10 +65,14 @@ func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.h = NewRouter(Deps{
+	d := Deps{
 		Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: ops.NewRegistry(),
 		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir,
-	})
+	}
+	if deps != nil {
+		deps(pool, &d)
+	}
+	a.h = NewRouter(d)
 	return a
 }
 
