@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -301,5 +302,56 @@ func TestMarketIllegalTransitionsAnswerStableCodes(t *testing.T) {
 	a.call("GET", "/v1/marketplace/requests/"+r.ID+"/detail", nil, buyer.AccessToken, 200, &struct{ Request *requestJSON }{&got})
 	if got.Status != "payment" {
 		t.Fatalf("status after refused cancel: %s", got.Status)
+	}
+}
+
+// Malformed, oversized and forged input is refused before anything is written: the document's
+// checks (invalid_request, naming the field) and the domain's (a payout signature by another
+// wallet, an offer replayed under a taken id).
+func TestMarketBadInputIsRefused(t *testing.T) {
+	a := newMarketAPI(t, func(c *market.Config) { c.Moderation = true })
+	buyer, seller, admin := a.someone(auth.RoleBuyer), a.someone(auth.RoleSeller), a.someone(auth.RoleAdmin)
+	for name, mutate := range map[string]func(map[string]any){
+		"body.budgetMax": func(b map[string]any) { b["budgetMax"] = "1.5" },
+		"body.title":     func(b map[string]any) { b["title"] = strings.Repeat("x", 201) },
+		"body.delivery":  func(b map[string]any) { b["delivery"] = map[string]any{"kind": "teleport"} },
+		"body":           func(b map[string]any) { b["buyerId"] = uuid.NewString() },
+	} {
+		b := requestBodyJSON()
+		mutate(b)
+		rec := a.do("POST", "/v1/marketplace/requests", b, buyer.AccessToken)
+		if e := errorOf(t, rec, 400); e.Error.Code != "invalid_request" || len(e.Error.Fields) == 0 || !strings.HasPrefix(e.Error.Fields[0].Field, name) {
+			t.Errorf("%s: %+v", name, e.Error)
+		}
+	}
+	// Moderation holds the request from sellers until an admin publishes it.
+	r := a.createRequest(buyer)
+	if r.Status != "pending" {
+		t.Fatalf("status %s, want pending", r.Status)
+	}
+	wantCode(t, a.do("GET", "/v1/marketplace/requests/"+r.ID, nil, ""), 404, "not_found")
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/publish", nil, admin.AccessToken, 200, nil)
+
+	// A payout signature by another wallet than the payout address.
+	id := uuid.NewString()
+	payout, thief := devnet.AnvilAccount(2), devnet.AnvilAccount(6)
+	rec := a.call("POST", "/v1/marketplace/requests/"+r.ID+"/offers/typed-data",
+		map[string]any{"offerId": id, "price": "150", "payoutAddress": payout.Address.Hex()}, seller.AccessToken, 200, nil)
+	offer := map[string]any{"offerId": id, "price": "150", "deliveryDays": 5, "validUntil": time.Now().Add(time.Hour),
+		"payoutAddress": payout.Address.Hex(), "payoutSignature": signTypedData(t, rec.Body.Bytes(), thief)}
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", offer, seller.AccessToken), 400, "invalid")
+	// The right signature over another price.
+	offer["payoutSignature"], offer["price"] = signTypedData(t, rec.Body.Bytes(), payout), "1"
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", offer, seller.AccessToken), 400, "invalid")
+	// The signed offer, then the same offer again (a replay): one offer.
+	offer["price"] = "150"
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/offers", offer, seller.AccessToken, 201, nil)
+	if rec := a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", offer, seller.AccessToken); rec.Code != 409 && rec.Code != 400 {
+		t.Fatalf("a replayed offer: %d %s", rec.Code, rec.Body.String())
+	}
+	var offers struct{ Items []offerJSON }
+	a.call("GET", "/v1/marketplace/requests/"+r.ID+"/offers", nil, buyer.AccessToken, 200, &offers)
+	if len(offers.Items) != 1 {
+		t.Fatalf("offers %+v", offers)
 	}
 }
