@@ -68,7 +68,7 @@ func (v *v1) AdminListPayments(ctx context.Context, req openapi.AdminListPayment
 		out.NextCursor = encodeCursor(&auth.PageKey{CreatedAt: last.CreatedAt, ID: uuid.UUID(last.ID)})
 	}
 	for _, p := range ps {
-		out.Items = append(out.Items, paymentBody(p))
+		out.Items = append(out.Items, adminPaymentBody(p))
 	}
 	return out, nil
 }
@@ -82,7 +82,7 @@ func (v *v1) AdminGetPayment(ctx context.Context, req openapi.AdminGetPaymentReq
 	if err != nil {
 		return nil, err
 	}
-	out := openapi.AdminGetPayment200JSONResponse{Payment: paymentBody(pv.Payment), Intents: []openapi.AdminIntent{}}
+	out := openapi.AdminGetPayment200JSONResponse{Payment: adminPaymentBody(pv.Payment), Intents: []openapi.AdminIntent{}}
 	out.Books.Posted, out.Books.Pending, out.Books.Available = pv.Deposit.Posted.String(), pv.Deposit.Pending.String(), pv.Deposit.Available.String()
 	out.Timeline = make([]struct {
 		Actor  string    `json:"actor"`
@@ -311,7 +311,7 @@ func (v *v1) AdminHealth(ctx context.Context, _ openapi.AdminHealthRequestObject
 	return out, nil
 }
 
-func paymentBody(p *payment.Payment) openapi.AdminPayment {
+func adminPaymentBody(p *payment.Payment) openapi.AdminPayment {
 	out := openapi.AdminPayment{Id: uuid.UUID(p.ID), State: openapi.PaymentState(p.State), ChainId: int64(p.ChainID), Ledger: p.Ledger,
 		Token: p.Token.Hex(), Decimals: int(p.Decimals), Amount: amountString(p.Amount), Fee: amountString(p.Fee),
 		Commission: amountString(p.Commission), Received: amountString(p.Received), Pending: amountString(p.PendingAmount),
@@ -363,13 +363,6 @@ func amountString(v *big.Int) string {
 		return "0"
 	}
 	return v.String()
-}
-
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func optAmount(v *big.Int) *string {

@@ -26,8 +26,6 @@ import (
 	"github.com/amanat/amn/signer"
 )
 
-// anvilXpub: the account xpub of the public test mnemonic (test data).
-const anvilXpub = "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP"
 
 var (
 	testUSDT   = common.HexToAddress("0x55d398326f99059fF775485246999027B3197955")

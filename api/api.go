@@ -17,6 +17,7 @@ import (
 
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
 )
 
@@ -30,6 +31,8 @@ type Deps struct {
 	// Auth signs users in and checks access tokens; nil leaves the contract's routes (all of
 	// /v1 but the document, its reference page and the webhook) unmounted.
 	Auth *auth.Service
+	// Market runs the marketplace (/v1/marketplace/...); nil answers its routes 503 unavailable.
+	Market *market.Service
 	// DocsDir holds the reference page's renderer (DefaultDocsDir when empty).
 	DocsDir string
 	// Edge is the rate limits, CORS origins and trusted proxies (edge.go).

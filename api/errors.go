@@ -13,6 +13,7 @@ import (
 
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/kind"
+	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
 )
 
@@ -55,6 +56,10 @@ var errorCodes = []errorCode{
 	{payment.ErrWebhookStale, http.StatusBadRequest, "timestamp_outside_window"},
 	{payment.ErrWebhookMalformed, http.StatusBadRequest, "malformed"},
 	{payment.ErrIllegalTransition, http.StatusConflict, "illegal_transition"},
+	{market.ErrIllegalTransition, http.StatusConflict, "illegal_transition"},
+	{market.ErrPaymentMoved, http.StatusConflict, "illegal_transition"},
+	{market.ErrNotYours, http.StatusForbidden, "refused"},
+	{market.ErrOwnRequest, http.StatusForbidden, "own_request"},
 	{auth.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{auth.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},

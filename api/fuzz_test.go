@@ -22,7 +22,9 @@ func FuzzRequestBodies(f *testing.F) {
 	for path, item := range doc.Paths.Map() {
 		for method := range item.Operations() {
 			p := strings.NewReplacer("{sessionId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11", "{passkeyId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11",
-				"{userId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11", "{address}", "0x00000000000000000000000000000000000000aa", "{asset}", "x.js").Replace(path)
+				"{userId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11", "{address}", "0x00000000000000000000000000000000000000aa", "{asset}", "x.js",
+				"{requestId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11", "{offerId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11",
+				"{templateId}", "7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11").Replace(path)
 			ops = append(ops, op{method, p})
 		}
 	}
@@ -31,10 +33,14 @@ func FuzzRequestBodies(f *testing.F) {
 		`{}`, `{"email":"a@b.co","password":"correct horse battery"}`, `{"refreshToken":"amnrt_x"}`, `[]`, `null`,
 		`{"email":{"$gt":""}}`, `{"idToken":"` + strings.Repeat("a", 3000) + `"}`, `{"initData":"user=%7B%7D&hash=00"}`,
 		`{"message":"x","signature":"0x` + strings.Repeat("ab", 65) + `"}`, "\x00\xff", `{"a":` + strings.Repeat("[", 500) + `}`,
+		`{"title":"abc","category":"x","productType":"service","budgetMin":"0","budgetMax":"1","chain":"bsc","token":"USDT","delivery":{"kind":"online"}}`,
+		`{"offerId":"7d3c7a5e-52a6-4b0e-9c59-3f3f0d6f1c11","price":"1","payoutAddress":"0x00000000000000000000000000000000000000aa"}`,
+		`{"price":"` + strings.Repeat("9", 78) + `","deliveryDays":1,"validUntil":"2030-01-01T00:00:00Z","payoutAddress":"0x00000000000000000000000000000000000000aa"}`,
+		`{"wallet":"0x00000000000000000000000000000000000000aa","signature":"0x` + strings.Repeat("00", 65) + `"}`,
 	} {
 		f.Add(uint8(i), seed, "limit=5&cursor=abc")
 	}
-	a := newTestAPI(f)
+	a := newMarketAPI(f, nil).testAPI
 	f.Fuzz(func(t *testing.T, which uint8, body, query string) {
 		o := ops[int(which)%len(ops)]
 		target := o.path

@@ -13,6 +13,7 @@ import (
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/market"
 )
 
 // v1 implements the generated StrictServerInterface: one method per operation of the contract
@@ -20,8 +21,9 @@ import (
 // their results into the response the contract names. Errors are returned, not written: the strict
 // handler's error function writes them through the one error table (errors.go).
 type v1 struct {
-	auth  *auth.Service
-	admin *admin.Service // nil: the money routes of /v1/admin answer unavailable
+	auth   *auth.Service
+	admin  *admin.Service  // nil: the money routes of /v1/admin answer unavailable
+	market *market.Service // nil: the marketplace's routes answer unavailable
 }
 
 var _ openapi.StrictServerInterface = (*v1)(nil)
@@ -42,7 +44,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		},
 		ErrorHandlerWithOpts: errs.validation,
 	})
-	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin}, nil, openapi.StrictHTTPServerOptions{
+	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			errs.write(w, r, errInvalidRequest(err.Error()))
 		},

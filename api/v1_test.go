@@ -38,11 +38,23 @@ type testAPI struct {
 
 func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
 	t.Helper()
-	return newTestAPIOn(t, dbtest.PoolAs(t, db.RoleAPI), nil, opts...)
+	return buildTestAPIOn(t, dbtest.PoolAs(t, db.RoleAPI), nil, opts...)
 }
 
 // newTestAPIOn is newTestAPI on a given amn_api pool, with the admin service when adm is set.
 func newTestAPIOn(t testing.TB, pool *pgxpool.Pool, adm *admin.Service, opts ...func(*auth.Config)) *testAPI {
+	t.Helper()
+	return buildTestAPIOn(t, pool, func(_ *pgxpool.Pool, d *Deps) { d.Admin = adm }, opts...)
+}
+
+// buildTestAPI is newTestAPI with more dependencies: deps adds them (the market's service, on the
+// same amn_api pool).
+func buildTestAPI(t testing.TB, deps func(*pgxpool.Pool, *Deps), opts ...func(*auth.Config)) *testAPI {
+	t.Helper()
+	return buildTestAPIOn(t, dbtest.PoolAs(t, db.RoleAPI), deps, opts...)
+}
+
+func buildTestAPIOn(t testing.TB, pool *pgxpool.Pool, deps func(*pgxpool.Pool, *Deps), opts ...func(*auth.Config)) *testAPI {
 	t.Helper()
 	keys, err := auth.GenerateKeys()
 	if err != nil {
@@ -64,10 +76,14 @@ func newTestAPIOn(t testing.TB, pool *pgxpool.Pool, adm *admin.Service, opts ...
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.h = NewRouter(Deps{
+	d := Deps{
 		Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: ops.NewRegistry(),
-		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir, Admin: adm,
-	})
+		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir,
+	}
+	if deps != nil {
+		deps(pool, &d)
+	}
+	a.h = NewRouter(d)
 	return a
 }
 

@@ -28,11 +28,12 @@ func (c Cursor) args() (*time.Time, uuid.NullUUID) {
 	return &at, uuid.NullUUID{UUID: c.ID, Valid: true}
 }
 
-// MaxPage is the most rows a list returns at once.
+// MaxPage is the most rows a page holds. A list may be asked for one more row than that, to learn
+// whether another page follows.
 const MaxPage = 100
 
 func limit(n int) int32 {
-	if n <= 0 || n > MaxPage {
+	if n <= 0 || n > MaxPage+1 {
 		return MaxPage
 	}
 	return int32(n)

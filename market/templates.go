@@ -237,3 +237,39 @@ func (s *Service) Spawn(ctx context.Context, buyer Caller, templateID uuid.UUID,
 	}
 	return s.acceptance(ctx, id, p)
 }
+
+// BrowseTemplates lists active templates for every buyer, newest first.
+func (s *Service) BrowseTemplates(ctx context.Context, after Cursor, n int) ([]Template, error) {
+	at, id := after.args()
+	rows, err := s.q.ActiveTemplates(ctx, marketdb.ActiveTemplatesParams{AfterAt: at, AfterID: id, Lim: limit(n)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Template, len(rows))
+	for i, r := range rows {
+		out[i] = templateOf(r)
+	}
+	return out, nil
+}
+
+// MyTemplate is one of the seller's own templates; another seller's is ErrTemplateNF.
+func (s *Service) MyTemplate(ctx context.Context, seller Caller, id uuid.UUID) (*Template, error) {
+	t, err := s.template(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.SellerID != seller.UserID {
+		return nil, ErrTemplateNF
+	}
+	return t, nil
+}
+
+// DeactivateTemplate stops a seller's own template from spawning (its terms stay).
+func (s *Service) DeactivateTemplate(ctx context.Context, seller Caller, id uuid.UUID) (*Template, error) {
+	t, err := s.MyTemplate(ctx, seller, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.EditTemplate(ctx, seller, TemplateInput{ID: id, Title: t.Title, Description: t.Description,
+		Price: t.Price.String(), DeliveryDays: t.DeliveryDays, PayoutAddress: t.PayoutAddress, Active: false})
+}

@@ -75,6 +75,7 @@ const (
 	Malformed              ErrorCode = "malformed"
 	MethodNotAllowed       ErrorCode = "method_not_allowed"
 	NotFound               ErrorCode = "not_found"
+	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
 	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
@@ -126,6 +127,8 @@ func (e ErrorCode) Valid() bool {
 	case MethodNotAllowed:
 		return true
 	case NotFound:
+		return true
+	case OwnRequest:
 		return true
 	case PasskeyInvalid:
 		return true
@@ -190,34 +193,217 @@ func (e IntentKind) Valid() bool {
 
 // Defines values for IntentState.
 const (
-	Approved          IntentState = "approved"
-	AwaitingApprovals IntentState = "awaiting_approvals"
-	Broadcast         IntentState = "broadcast"
-	Confirmed         IntentState = "confirmed"
-	Done              IntentState = "done"
-	Pending           IntentState = "pending"
-	Rejected          IntentState = "rejected"
-	Signing           IntentState = "signing"
+	IntentStateApproved          IntentState = "approved"
+	IntentStateAwaitingApprovals IntentState = "awaiting_approvals"
+	IntentStateBroadcast         IntentState = "broadcast"
+	IntentStateConfirmed         IntentState = "confirmed"
+	IntentStateDone              IntentState = "done"
+	IntentStatePending           IntentState = "pending"
+	IntentStateRejected          IntentState = "rejected"
+	IntentStateSigning           IntentState = "signing"
 )
 
 // Valid indicates whether the value is a known member of the IntentState enum.
 func (e IntentState) Valid() bool {
 	switch e {
-	case Approved:
+	case IntentStateApproved:
 		return true
-	case AwaitingApprovals:
+	case IntentStateAwaitingApprovals:
 		return true
-	case Broadcast:
+	case IntentStateBroadcast:
 		return true
-	case Confirmed:
+	case IntentStateConfirmed:
 		return true
-	case Done:
+	case IntentStateDone:
 		return true
-	case Pending:
+	case IntentStatePending:
 		return true
-	case Rejected:
+	case IntentStateRejected:
 		return true
-	case Signing:
+	case IntentStateSigning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketCheckoutCallPurpose.
+const (
+	Approve MarketCheckoutCallPurpose = "approve"
+	Pay     MarketCheckoutCallPurpose = "pay"
+)
+
+// Valid indicates whether the value is a known member of the MarketCheckoutCallPurpose enum.
+func (e MarketCheckoutCallPurpose) Valid() bool {
+	switch e {
+	case Approve:
+		return true
+	case Pay:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketDeliveryKind.
+const (
+	Online   MarketDeliveryKind = "online"
+	Physical MarketDeliveryKind = "physical"
+)
+
+// Valid indicates whether the value is a known member of the MarketDeliveryKind enum.
+func (e MarketDeliveryKind) Valid() bool {
+	switch e {
+	case Online:
+		return true
+	case Physical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketOfferStatus.
+const (
+	MarketOfferStatusAccepted  MarketOfferStatus = "accepted"
+	MarketOfferStatusExpired   MarketOfferStatus = "expired"
+	MarketOfferStatusPending   MarketOfferStatus = "pending"
+	MarketOfferStatusRejected  MarketOfferStatus = "rejected"
+	MarketOfferStatusWithdrawn MarketOfferStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the MarketOfferStatus enum.
+func (e MarketOfferStatus) Valid() bool {
+	switch e {
+	case MarketOfferStatusAccepted:
+		return true
+	case MarketOfferStatusExpired:
+		return true
+	case MarketOfferStatusPending:
+		return true
+	case MarketOfferStatusRejected:
+		return true
+	case MarketOfferStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketProductType.
+const (
+	Consultation    MarketProductType = "consultation"
+	DigitalProduct  MarketProductType = "digital_product"
+	PhysicalProduct MarketProductType = "physical_product"
+	Service         MarketProductType = "service"
+)
+
+// Valid indicates whether the value is a known member of the MarketProductType enum.
+func (e MarketProductType) Valid() bool {
+	switch e {
+	case Consultation:
+		return true
+	case DigitalProduct:
+		return true
+	case PhysicalProduct:
+		return true
+	case Service:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketRequestStatus.
+const (
+	MarketRequestStatusActive         MarketRequestStatus = "active"
+	MarketRequestStatusCancelled      MarketRequestStatus = "cancelled"
+	MarketRequestStatusCompleted      MarketRequestStatus = "completed"
+	MarketRequestStatusConfirming     MarketRequestStatus = "confirming"
+	MarketRequestStatusDelivered      MarketRequestStatus = "delivered"
+	MarketRequestStatusDelivery       MarketRequestStatus = "delivery"
+	MarketRequestStatusDisputed       MarketRequestStatus = "disputed"
+	MarketRequestStatusExpired        MarketRequestStatus = "expired"
+	MarketRequestStatusInNegotiation  MarketRequestStatus = "in_negotiation"
+	MarketRequestStatusPayment        MarketRequestStatus = "payment"
+	MarketRequestStatusPending        MarketRequestStatus = "pending"
+	MarketRequestStatusPendingPayment MarketRequestStatus = "pending_payment"
+	MarketRequestStatusProcessing     MarketRequestStatus = "processing"
+	MarketRequestStatusReceivedOffers MarketRequestStatus = "received_offers"
+)
+
+// Valid indicates whether the value is a known member of the MarketRequestStatus enum.
+func (e MarketRequestStatus) Valid() bool {
+	switch e {
+	case MarketRequestStatusActive:
+		return true
+	case MarketRequestStatusCancelled:
+		return true
+	case MarketRequestStatusCompleted:
+		return true
+	case MarketRequestStatusConfirming:
+		return true
+	case MarketRequestStatusDelivered:
+		return true
+	case MarketRequestStatusDelivery:
+		return true
+	case MarketRequestStatusDisputed:
+		return true
+	case MarketRequestStatusExpired:
+		return true
+	case MarketRequestStatusInNegotiation:
+		return true
+	case MarketRequestStatusPayment:
+		return true
+	case MarketRequestStatusPending:
+		return true
+	case MarketRequestStatusPendingPayment:
+		return true
+	case MarketRequestStatusProcessing:
+		return true
+	case MarketRequestStatusReceivedOffers:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketUrgency.
+const (
+	High   MarketUrgency = "high"
+	Low    MarketUrgency = "low"
+	Normal MarketUrgency = "normal"
+	Urgent MarketUrgency = "urgent"
+)
+
+// Valid indicates whether the value is a known member of the MarketUrgency enum.
+func (e MarketUrgency) Valid() bool {
+	switch e {
+	case High:
+		return true
+	case Low:
+		return true
+	case Normal:
+		return true
+	case Urgent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarketVisibility.
+const (
+	Private MarketVisibility = "private"
+	Public  MarketVisibility = "public"
+)
+
+// Valid indicates whether the value is a known member of the MarketVisibility enum.
+func (e MarketVisibility) Valid() bool {
+	switch e {
+	case Private:
+		return true
+	case Public:
 		return true
 	default:
 		return false
@@ -373,16 +559,16 @@ func (e UpdateMeRequestRoles) Valid() bool {
 
 // Defines values for UserStatus.
 const (
-	Active UserStatus = "active"
-	Banned UserStatus = "banned"
+	UserStatusActive UserStatus = "active"
+	UserStatusBanned UserStatus = "banned"
 )
 
 // Valid indicates whether the value is a known member of the UserStatus enum.
 func (e UserStatus) Valid() bool {
 	switch e {
-	case Active:
+	case UserStatusActive:
 		return true
-	case Banned:
+	case UserStatusBanned:
 		return true
 	default:
 		return false
@@ -607,6 +793,9 @@ type AdminQuorum struct {
 	Threshold *int `json:"threshold,omitempty"`
 }
 
+// Amount An integer number of the token's base units, as a decimal string.
+type Amount = string
+
 // BaseUnits An integer amount in the token's (or the chain currency's) base units.
 type BaseUnits = string
 
@@ -649,6 +838,8 @@ type Error struct {
 		// - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
 		// - identity_taken: the Google/Telegram account or wallet is linked to another user.
 		// - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
+		// - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
+		// - own_request: a seller cannot offer on (or buy from) their own request or template.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -669,6 +860,8 @@ type Error struct {
 // - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
 // - identity_taken: the Google/Telegram account or wallet is linked to another user.
 // - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
+// - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
+// - own_request: a seller cannot offer on (or buy from) their own request or template.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -740,6 +933,407 @@ type LoginRequest struct {
 	// Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 	Password Password `json:"password"`
 }
+
+// MarketAcceptance defines model for MarketAcceptance.
+type MarketAcceptance struct {
+	// Checkout What the buyer's wallet sends, in order (approve, then the fee proxy's transferFromWithReferenceAndFee).
+	Checkout MarketCheckout `json:"checkout"`
+
+	// CheckoutTypedData EIP-712 typed data as eth_signTypedData_v4 takes it (types, primaryType, domain, message).
+	CheckoutTypedData TypedData `json:"checkoutTypedData"`
+
+	// Payment The payment of an accepted offer.
+	Payment MarketPayment `json:"payment"`
+
+	// Request A purchase request. Public views (browse, the public detail, non-parties) leave out buyerId, acceptedOfferId, paymentId, templateId and the delivery address.
+	Request MarketRequest `json:"request"`
+}
+
+// MarketAddress defines model for MarketAddress.
+type MarketAddress struct {
+	City string `json:"city"`
+
+	// Country ISO 3166-1 alpha-2.
+	Country    string  `json:"country"`
+	Line1      string  `json:"line1"`
+	Line2      *string `json:"line2,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
+	PostalCode *string `json:"postalCode,omitempty"`
+	Recipient  string  `json:"recipient"`
+	Region     *string `json:"region,omitempty"`
+}
+
+// MarketCategory defines model for MarketCategory.
+type MarketCategory = string
+
+// MarketChain A chain key (eth, bsc, polygon) or one from the chain config.
+type MarketChain = string
+
+// MarketCheckout What the buyer's wallet sends, in order (approve, then the fee proxy's transferFromWithReferenceAndFee).
+type MarketCheckout struct {
+	// Amount An integer number of the token's base units, as a decimal string.
+	Amount         Amount  `json:"amount"`
+	ChainId        int64   `json:"chainId"`
+	Decimals       int     `json:"decimals"`
+	DepositAddress Address `json:"depositAddress"`
+
+	// Fee An integer number of the token's base units, as a decimal string.
+	Fee              Amount   `json:"fee"`
+	FeeAddress       Address  `json:"feeAddress"`
+	FeeProxy         Address  `json:"feeProxy"`
+	Native           bool     `json:"native"`
+	PaymentReference string   `json:"paymentReference"`
+	Token            *Address `json:"token,omitempty"`
+
+	// Total An integer number of the token's base units, as a decimal string.
+	Total        Amount               `json:"total"`
+	Transactions []MarketCheckoutCall `json:"transactions"`
+}
+
+// MarketCheckoutCall defines model for MarketCheckoutCall.
+type MarketCheckoutCall struct {
+	// Data Calldata, 0x hex.
+	Data    string                    `json:"data"`
+	Purpose MarketCheckoutCallPurpose `json:"purpose"`
+	To      Address                   `json:"to"`
+
+	// Value An integer number of the token's base units, as a decimal string.
+	Value Amount `json:"value"`
+}
+
+// MarketCheckoutCallPurpose defines model for MarketCheckoutCall.Purpose.
+type MarketCheckoutCallPurpose string
+
+// MarketCheckoutSignature defines model for MarketCheckoutSignature.
+type MarketCheckoutSignature struct {
+	// Signature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+	Signature Signature `json:"signature"`
+	Wallet    Address   `json:"wallet"`
+}
+
+// MarketDelivery Where the goods or service go. The address is seen only by the request's parties.
+type MarketDelivery struct {
+	Address *MarketAddress     `json:"address,omitempty"`
+	Kind    MarketDeliveryKind `json:"kind"`
+}
+
+// MarketDeliveryKind defines model for MarketDelivery.Kind.
+type MarketDeliveryKind string
+
+// MarketOffer defines model for MarketOffer.
+type MarketOffer struct {
+	CreatedAt     time.Time          `json:"createdAt"`
+	DeliveryDays  int                `json:"deliveryDays"`
+	Id            openapi_types.UUID `json:"id"`
+	Notes         string             `json:"notes"`
+	PayoutAddress Address            `json:"payoutAddress"`
+
+	// PayoutSignature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+	PayoutSignature Signature `json:"payoutSignature"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price      Amount                 `json:"price"`
+	RequestId  openapi_types.UUID     `json:"requestId"`
+	Revision   int                    `json:"revision"`
+	Revisions  *[]MarketOfferRevision `json:"revisions,omitempty"`
+	SellerId   openapi_types.UUID     `json:"sellerId"`
+	Status     MarketOfferStatus      `json:"status"`
+	UpdatedAt  time.Time              `json:"updatedAt"`
+	ValidUntil time.Time              `json:"validUntil"`
+}
+
+// MarketOfferInput defines model for MarketOfferInput.
+type MarketOfferInput struct {
+	DeliveryDays int     `json:"deliveryDays"`
+	Notes        *string `json:"notes,omitempty"`
+
+	// OfferId The uuid v4 the typed data named.
+	OfferId       openapi_types.UUID `json:"offerId"`
+	PayoutAddress Address            `json:"payoutAddress"`
+
+	// PayoutSignature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+	PayoutSignature Signature `json:"payoutSignature"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price Amount `json:"price"`
+
+	// ValidUntil In the future, within 90 days.
+	ValidUntil time.Time `json:"validUntil"`
+}
+
+// MarketOfferList defines model for MarketOfferList.
+type MarketOfferList struct {
+	Items []MarketOffer `json:"items"`
+
+	// NextCursor Always null (a request's offers come in one page).
+	NextCursor *string `json:"nextCursor"`
+}
+
+// MarketOfferRevise defines model for MarketOfferRevise.
+type MarketOfferRevise struct {
+	DeliveryDays  int     `json:"deliveryDays"`
+	Notes         *string `json:"notes,omitempty"`
+	PayoutAddress Address `json:"payoutAddress"`
+
+	// PayoutSignature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+	PayoutSignature *Signature `json:"payoutSignature,omitempty"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price      Amount    `json:"price"`
+	ValidUntil time.Time `json:"validUntil"`
+}
+
+// MarketOfferRevision defines model for MarketOfferRevision.
+type MarketOfferRevision struct {
+	CreatedAt     time.Time `json:"createdAt"`
+	DeliveryDays  int       `json:"deliveryDays"`
+	Notes         string    `json:"notes"`
+	PayoutAddress Address   `json:"payoutAddress"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price      Amount    `json:"price"`
+	Revision   int       `json:"revision"`
+	ValidUntil time.Time `json:"validUntil"`
+}
+
+// MarketOfferStatus defines model for MarketOfferStatus.
+type MarketOfferStatus string
+
+// MarketOfferTermsInput defines model for MarketOfferTermsInput.
+type MarketOfferTermsInput struct {
+	// OfferId A uuid v4 the client picks; the offer is made under it.
+	OfferId       openapi_types.UUID `json:"offerId"`
+	PayoutAddress Address            `json:"payoutAddress"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price Amount `json:"price"`
+}
+
+// MarketPayment The payment of an accepted offer.
+type MarketPayment struct {
+	// Amount An integer number of the token's base units, as a decimal string.
+	Amount       Amount   `json:"amount"`
+	BuyerAddress *Address `json:"buyerAddress,omitempty"`
+	ChainId      int64    `json:"chainId"`
+
+	// Commission An integer number of the token's base units, as a decimal string.
+	Commission     Amount    `json:"commission"`
+	Decimals       int       `json:"decimals"`
+	DepositAddress Address   `json:"depositAddress"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+
+	// Fee An integer number of the token's base units, as a decimal string.
+	Fee           Amount             `json:"fee"`
+	Id            openapi_types.UUID `json:"id"`
+	SellerAddress Address            `json:"sellerAddress"`
+	State         string             `json:"state"`
+	Token         Address            `json:"token"`
+}
+
+// MarketProductType defines model for MarketProductType.
+type MarketProductType string
+
+// MarketRequest A purchase request. Public views (browse, the public detail, non-parties) leave out buyerId, acceptedOfferId, paymentId, templateId and the delivery address.
+type MarketRequest struct {
+	AcceptedOfferId *openapi_types.UUID `json:"acceptedOfferId,omitempty"`
+
+	// BudgetMax An integer number of the token's base units, as a decimal string.
+	BudgetMax Amount `json:"budgetMax"`
+
+	// BudgetMin An integer number of the token's base units, as a decimal string.
+	BudgetMin Amount              `json:"budgetMin"`
+	BuyerId   *openapi_types.UUID `json:"buyerId,omitempty"`
+	Category  string              `json:"category"`
+	Chain     string              `json:"chain"`
+	CreatedAt time.Time           `json:"createdAt"`
+
+	// Delivery Where the goods or service go. The address is seen only by the request's parties.
+	Delivery    MarketDelivery      `json:"delivery"`
+	Description string              `json:"description"`
+	ExpiresAt   time.Time           `json:"expiresAt"`
+	Id          openapi_types.UUID  `json:"id"`
+	PaymentId   *openapi_types.UUID `json:"paymentId,omitempty"`
+	ProductType MarketProductType   `json:"productType"`
+	Status      MarketRequestStatus `json:"status"`
+	TemplateId  *openapi_types.UUID `json:"templateId,omitempty"`
+	Title       string              `json:"title"`
+	Token       string              `json:"token"`
+	UpdatedAt   time.Time           `json:"updatedAt"`
+	Urgency     MarketUrgency       `json:"urgency"`
+
+	// Visibility public requests are browsed; private ones are unlisted (readable and offerable by id).
+	Visibility MarketVisibility `json:"visibility"`
+}
+
+// MarketRequestDetail defines model for MarketRequestDetail.
+type MarketRequestDetail struct {
+	Offers []MarketOffer `json:"offers"`
+
+	// Party The caller is a party: the request is whole.
+	Party bool `json:"party"`
+
+	// Request A purchase request. Public views (browse, the public detail, non-parties) leave out buyerId, acceptedOfferId, paymentId, templateId and the delivery address.
+	Request MarketRequest `json:"request"`
+}
+
+// MarketRequestEdit defines model for MarketRequestEdit.
+type MarketRequestEdit struct {
+	// BudgetMax An integer number of the token's base units, as a decimal string.
+	BudgetMax Amount `json:"budgetMax"`
+
+	// BudgetMin An integer number of the token's base units, as a decimal string.
+	BudgetMin Amount         `json:"budgetMin"`
+	Category  MarketCategory `json:"category"`
+
+	// Delivery Where the goods or service go. The address is seen only by the request's parties.
+	Delivery    MarketDelivery `json:"delivery"`
+	Description *string        `json:"description,omitempty"`
+
+	// ExpiresAt Absent: unchanged.
+	ExpiresAt *time.Time     `json:"expiresAt,omitempty"`
+	Title     string         `json:"title"`
+	Urgency   *MarketUrgency `json:"urgency,omitempty"`
+
+	// Visibility public requests are browsed; private ones are unlisted (readable and offerable by id).
+	Visibility *MarketVisibility `json:"visibility,omitempty"`
+}
+
+// MarketRequestInput defines model for MarketRequestInput.
+type MarketRequestInput struct {
+	// BudgetMax An integer number of the token's base units, as a decimal string.
+	BudgetMax Amount `json:"budgetMax"`
+
+	// BudgetMin An integer number of the token's base units, as a decimal string.
+	BudgetMin Amount         `json:"budgetMin"`
+	Category  MarketCategory `json:"category"`
+
+	// Chain A chain key (eth, bsc, polygon) or one from the chain config.
+	Chain MarketChain `json:"chain"`
+
+	// Delivery Where the goods or service go. The address is seen only by the request's parties.
+	Delivery    MarketDelivery `json:"delivery"`
+	Description *string        `json:"description,omitempty"`
+
+	// ExpiresAt Default: 30 days; at most 180.
+	ExpiresAt   *time.Time        `json:"expiresAt,omitempty"`
+	ProductType MarketProductType `json:"productType"`
+	Title       string            `json:"title"`
+
+	// Token The token's symbol on the chain (USDT).
+	Token   MarketToken    `json:"token"`
+	Urgency *MarketUrgency `json:"urgency,omitempty"`
+
+	// Visibility public requests are browsed; private ones are unlisted (readable and offerable by id).
+	Visibility *MarketVisibility `json:"visibility,omitempty"`
+}
+
+// MarketRequestPage defines model for MarketRequestPage.
+type MarketRequestPage struct {
+	Items []MarketRequest `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+}
+
+// MarketRequestStatus defines model for MarketRequestStatus.
+type MarketRequestStatus string
+
+// MarketSpawnInput defines model for MarketSpawnInput.
+type MarketSpawnInput struct {
+	// Delivery Where the goods or service go. The address is seen only by the request's parties.
+	Delivery MarketDelivery `json:"delivery"`
+}
+
+// MarketTemplate A seller's fixed-price express request. The public list leaves out sellerId and payoutAddress.
+type MarketTemplate struct {
+	Active        bool               `json:"active"`
+	Category      string             `json:"category"`
+	Chain         string             `json:"chain"`
+	CreatedAt     time.Time          `json:"createdAt"`
+	DeliveryDays  int                `json:"deliveryDays"`
+	Description   string             `json:"description"`
+	Id            openapi_types.UUID `json:"id"`
+	PayoutAddress *Address           `json:"payoutAddress,omitempty"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price       Amount              `json:"price"`
+	ProductType MarketProductType   `json:"productType"`
+	SellerId    *openapi_types.UUID `json:"sellerId,omitempty"`
+	Title       string              `json:"title"`
+	Token       string              `json:"token"`
+	UpdatedAt   time.Time           `json:"updatedAt"`
+}
+
+// MarketTemplateEdit defines model for MarketTemplateEdit.
+type MarketTemplateEdit struct {
+	Active        bool    `json:"active"`
+	DeliveryDays  int     `json:"deliveryDays"`
+	Description   *string `json:"description,omitempty"`
+	PayoutAddress Address `json:"payoutAddress"`
+
+	// PayoutSignature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+	PayoutSignature *Signature `json:"payoutSignature,omitempty"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price Amount `json:"price"`
+	Title string `json:"title"`
+}
+
+// MarketTemplateInput defines model for MarketTemplateInput.
+type MarketTemplateInput struct {
+	Category MarketCategory `json:"category"`
+
+	// Chain A chain key (eth, bsc, polygon) or one from the chain config.
+	Chain         MarketChain `json:"chain"`
+	DeliveryDays  int         `json:"deliveryDays"`
+	Description   *string     `json:"description,omitempty"`
+	PayoutAddress Address     `json:"payoutAddress"`
+
+	// PayoutSignature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+	PayoutSignature Signature `json:"payoutSignature"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price       Amount             `json:"price"`
+	ProductType MarketProductType  `json:"productType"`
+	TemplateId  openapi_types.UUID `json:"templateId"`
+	Title       string             `json:"title"`
+
+	// Token The token's symbol on the chain (USDT).
+	Token MarketToken `json:"token"`
+}
+
+// MarketTemplatePage defines model for MarketTemplatePage.
+type MarketTemplatePage struct {
+	Items []MarketTemplate `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+}
+
+// MarketTemplateTermsInput defines model for MarketTemplateTermsInput.
+type MarketTemplateTermsInput struct {
+	// Chain A chain key (eth, bsc, polygon) or one from the chain config.
+	Chain         MarketChain `json:"chain"`
+	PayoutAddress Address     `json:"payoutAddress"`
+
+	// Price An integer number of the token's base units, as a decimal string.
+	Price Amount `json:"price"`
+
+	// TemplateId A uuid v4 the client picks; the template is created under it.
+	TemplateId openapi_types.UUID `json:"templateId"`
+
+	// Token The token's symbol on the chain (USDT).
+	Token MarketToken `json:"token"`
+}
+
+// MarketToken The token's symbol on the chain (USDT).
+type MarketToken = string
+
+// MarketUrgency defines model for MarketUrgency.
+type MarketUrgency string
+
+// MarketVisibility public requests are browsed; private ones are unlisted (readable and offerable by id).
+type MarketVisibility string
 
 // Passkey defines model for Passkey.
 type Passkey struct {
@@ -821,6 +1415,9 @@ type SessionPage struct {
 	NextCursor *string `json:"nextCursor"`
 }
 
+// Signature A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex.
+type Signature = string
+
 // TelegramRequest Exactly one of `initData` (Mini App) and `widget` (Login Widget).
 type TelegramRequest struct {
 	// InitData Telegram.WebApp.initData, as the raw query string.
@@ -838,6 +1435,9 @@ type TelegramWidget struct {
 	PhotoUrl  *string `json:"photo_url,omitempty"`
 	Username  *string `json:"username,omitempty"`
 }
+
+// TypedData EIP-712 typed data as eth_signTypedData_v4 takes it (types, primaryType, domain, message).
+type TypedData map[string]interface{}
 
 // UpdateMeRequest defines model for UpdateMeRequest.
 type UpdateMeRequest struct {
@@ -1010,6 +1610,54 @@ type ListSessionsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
+type ListMyMarketRequestsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListMyMarketTemplatesParams defines parameters for ListMyMarketTemplates.
+type ListMyMarketTemplatesParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// BrowseMarketRequestsParams defines parameters for BrowseMarketRequests.
+type BrowseMarketRequestsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit       *Limit             `form:"limit,omitempty" json:"limit,omitempty"`
+	Category    *MarketCategory    `form:"category,omitempty" json:"category,omitempty"`
+	ProductType *MarketProductType `form:"productType,omitempty" json:"productType,omitempty"`
+	Chain       *MarketChain       `form:"chain,omitempty" json:"chain,omitempty"`
+
+	// BudgetMin Requests whose budget reaches at least this (base units).
+	BudgetMin *Amount `form:"budgetMin,omitempty" json:"budgetMin,omitempty"`
+
+	// BudgetMax Requests whose budget starts at most at this (base units).
+	BudgetMax *Amount `form:"budgetMax,omitempty" json:"budgetMax,omitempty"`
+
+	// Q Full text over title and description.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
+// BrowseMarketTemplatesParams defines parameters for BrowseMarketTemplates.
+type BrowseMarketTemplatesParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // AdminRefundPaymentJSONRequestBody defines body for AdminRefundPayment for application/json ContentType.
 type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
 
@@ -1069,6 +1717,36 @@ type SignInWithTelegramJSONRequestBody = TelegramRequest
 
 // LinkTelegramJSONRequestBody defines body for LinkTelegram for application/json ContentType.
 type LinkTelegramJSONRequestBody = TelegramRequest
+
+// CreateMarketRequestJSONRequestBody defines body for CreateMarketRequest for application/json ContentType.
+type CreateMarketRequestJSONRequestBody = MarketRequestInput
+
+// EditMarketRequestJSONRequestBody defines body for EditMarketRequest for application/json ContentType.
+type EditMarketRequestJSONRequestBody = MarketRequestEdit
+
+// SignMarketCheckoutJSONRequestBody defines body for SignMarketCheckout for application/json ContentType.
+type SignMarketCheckoutJSONRequestBody = MarketCheckoutSignature
+
+// MakeMarketOfferJSONRequestBody defines body for MakeMarketOffer for application/json ContentType.
+type MakeMarketOfferJSONRequestBody = MarketOfferInput
+
+// MarketOfferTypedDataJSONRequestBody defines body for MarketOfferTypedData for application/json ContentType.
+type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
+
+// ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
+type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// CreateMarketTemplateJSONRequestBody defines body for CreateMarketTemplate for application/json ContentType.
+type CreateMarketTemplateJSONRequestBody = MarketTemplateInput
+
+// MarketTemplateTypedDataJSONRequestBody defines body for MarketTemplateTypedData for application/json ContentType.
+type MarketTemplateTypedDataJSONRequestBody = MarketTemplateTermsInput
+
+// EditMarketTemplateJSONRequestBody defines body for EditMarketTemplate for application/json ContentType.
+type EditMarketTemplateJSONRequestBody = MarketTemplateEdit
+
+// SpawnMarketTemplateJSONRequestBody defines body for SpawnMarketTemplate for application/json ContentType.
+type SpawnMarketTemplateJSONRequestBody = MarketSpawnInput
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UpdateMeRequest
@@ -1343,6 +2021,72 @@ type ServerInterface interface {
 	// LinkTelegram Link a Telegram account to the signed-in account.
 	// (POST /v1/auth/telegram/link)
 	LinkTelegram(w http.ResponseWriter, r *http.Request)
+	// ListMyMarketRequests The caller's own requests, every status, newest first.
+	// (GET /v1/marketplace/mine/requests)
+	ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams)
+	// ListMyMarketTemplates The caller's own templates, newest first.
+	// (GET /v1/marketplace/mine/templates)
+	ListMyMarketTemplates(w http.ResponseWriter, r *http.Request, params ListMyMarketTemplatesParams)
+	// BrowseMarketRequests Open public requests, newest first, without personal data (no sign-in needed).
+	// (GET /v1/marketplace/requests)
+	BrowseMarketRequests(w http.ResponseWriter, r *http.Request, params BrowseMarketRequestsParams)
+	// CreateMarketRequest Post a purchase request (buyer role). Published at once unless moderation is on.
+	// (POST /v1/marketplace/requests)
+	CreateMarketRequest(w http.ResponseWriter, r *http.Request)
+	// GetMarketRequest An open request (public or unlisted) without personal data (no sign-in needed).
+	// (GET /v1/marketplace/requests/{requestId})
+	GetMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// EditMarketRequest Change an open request's terms (its buyer). Chain, token and product type stay.
+	// (PUT /v1/marketplace/requests/{requestId})
+	EditMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// CancelMarketRequest Cancel a request before money moved (its buyer, or an admin); an unpaid payment is withdrawn.
+	// (POST /v1/marketplace/requests/{requestId}/cancel)
+	CancelMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// SignMarketCheckout The buyer's wallet's signature of the checkout terms (checkoutTypedData); that wallet becomes the refund address, once.
+	// (POST /v1/marketplace/requests/{requestId}/checkout-signature)
+	SignMarketCheckout(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
+	// (GET /v1/marketplace/requests/{requestId}/detail)
+	GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// (GET /v1/marketplace/requests/{requestId}/offers)
+	ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
+	// (POST /v1/marketplace/requests/{requestId}/offers)
+	MakeMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// MarketOfferTypedData What the payout wallet signs for an offer (eth_signTypedData_v4 JSON) on this request, for an offer id the client picks (uuid v4), a price and a payout address.
+	// (POST /v1/marketplace/requests/{requestId}/offers/typed-data)
+	MarketOfferTypedData(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// ReviseMarketOffer Revise the caller's live offer (a new revision; a new price or payout needs a new signature).
+	// (PUT /v1/marketplace/requests/{requestId}/offers/{offerId})
+	ReviseMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID)
+	// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	// (POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept)
+	AcceptMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID)
+	// WithdrawMarketOffer Withdraw the caller's live offer.
+	// (POST /v1/marketplace/requests/{requestId}/offers/{offerId}/withdraw)
+	WithdrawMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID)
+	// PublishMarketRequest Publish a request held for moderation (admin role).
+	// (POST /v1/marketplace/requests/{requestId}/publish)
+	PublishMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// BrowseMarketTemplates Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
+	// (GET /v1/marketplace/templates)
+	BrowseMarketTemplates(w http.ResponseWriter, r *http.Request, params BrowseMarketTemplatesParams)
+	// CreateMarketTemplate Create a template (seller role), its terms signed once by the payout wallet with the offer reference `template:<id>` (see templates/typed-data).
+	// (POST /v1/marketplace/templates)
+	CreateMarketTemplate(w http.ResponseWriter, r *http.Request)
+	// MarketTemplateTypedData What the payout wallet signs for a template (eth_signTypedData_v4 JSON), for a template id the client picks (uuid v4).
+	// (POST /v1/marketplace/templates/typed-data)
+	MarketTemplateTypedData(w http.ResponseWriter, r *http.Request)
+	// EditMarketTemplate Change the caller's template (chain, token, category and product type stay). A new price or payout needs a new signature.
+	// (PUT /v1/marketplace/templates/{templateId})
+	EditMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID)
+	// DeactivateMarketTemplate Stop the caller's template from spawning requests.
+	// (POST /v1/marketplace/templates/{templateId}/deactivate)
+	DeactivateMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID)
+	// SpawnMarketTemplate Buy from a template (buyer role). An express request is made with the template's offer accepted and its payment created, in one transaction.
+	// (POST /v1/marketplace/templates/{templateId}/spawn)
+	SpawnMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID)
 	// GetMe The signed-in user.
 	// (GET /v1/me)
 	GetMe(w http.ResponseWriter, r *http.Request)
@@ -1586,6 +2330,138 @@ func (_ Unimplemented) SignInWithTelegram(w http.ResponseWriter, r *http.Request
 // LinkTelegram Link a Telegram account to the signed-in account.
 // (POST /v1/auth/telegram/link)
 func (_ Unimplemented) LinkTelegram(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMyMarketRequests The caller's own requests, every status, newest first.
+// (GET /v1/marketplace/mine/requests)
+func (_ Unimplemented) ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMyMarketTemplates The caller's own templates, newest first.
+// (GET /v1/marketplace/mine/templates)
+func (_ Unimplemented) ListMyMarketTemplates(w http.ResponseWriter, r *http.Request, params ListMyMarketTemplatesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// BrowseMarketRequests Open public requests, newest first, without personal data (no sign-in needed).
+// (GET /v1/marketplace/requests)
+func (_ Unimplemented) BrowseMarketRequests(w http.ResponseWriter, r *http.Request, params BrowseMarketRequestsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateMarketRequest Post a purchase request (buyer role). Published at once unless moderation is on.
+// (POST /v1/marketplace/requests)
+func (_ Unimplemented) CreateMarketRequest(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMarketRequest An open request (public or unlisted) without personal data (no sign-in needed).
+// (GET /v1/marketplace/requests/{requestId})
+func (_ Unimplemented) GetMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// EditMarketRequest Change an open request's terms (its buyer). Chain, token and product type stay.
+// (PUT /v1/marketplace/requests/{requestId})
+func (_ Unimplemented) EditMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CancelMarketRequest Cancel a request before money moved (its buyer, or an admin); an unpaid payment is withdrawn.
+// (POST /v1/marketplace/requests/{requestId}/cancel)
+func (_ Unimplemented) CancelMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// SignMarketCheckout The buyer's wallet's signature of the checkout terms (checkoutTypedData); that wallet becomes the refund address, once.
+// (POST /v1/marketplace/requests/{requestId}/checkout-signature)
+func (_ Unimplemented) SignMarketCheckout(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
+// (GET /v1/marketplace/requests/{requestId}/detail)
+func (_ Unimplemented) GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+// (GET /v1/marketplace/requests/{requestId}/offers)
+func (_ Unimplemented) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
+// (POST /v1/marketplace/requests/{requestId}/offers)
+func (_ Unimplemented) MakeMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MarketOfferTypedData What the payout wallet signs for an offer (eth_signTypedData_v4 JSON) on this request, for an offer id the client picks (uuid v4), a price and a payout address.
+// (POST /v1/marketplace/requests/{requestId}/offers/typed-data)
+func (_ Unimplemented) MarketOfferTypedData(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ReviseMarketOffer Revise the caller's live offer (a new revision; a new price or payout needs a new signature).
+// (PUT /v1/marketplace/requests/{requestId}/offers/{offerId})
+func (_ Unimplemented) ReviseMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+// (POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept)
+func (_ Unimplemented) AcceptMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// WithdrawMarketOffer Withdraw the caller's live offer.
+// (POST /v1/marketplace/requests/{requestId}/offers/{offerId}/withdraw)
+func (_ Unimplemented) WithdrawMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// PublishMarketRequest Publish a request held for moderation (admin role).
+// (POST /v1/marketplace/requests/{requestId}/publish)
+func (_ Unimplemented) PublishMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// BrowseMarketTemplates Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
+// (GET /v1/marketplace/templates)
+func (_ Unimplemented) BrowseMarketTemplates(w http.ResponseWriter, r *http.Request, params BrowseMarketTemplatesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateMarketTemplate Create a template (seller role), its terms signed once by the payout wallet with the offer reference `template:<id>` (see templates/typed-data).
+// (POST /v1/marketplace/templates)
+func (_ Unimplemented) CreateMarketTemplate(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MarketTemplateTypedData What the payout wallet signs for a template (eth_signTypedData_v4 JSON), for a template id the client picks (uuid v4).
+// (POST /v1/marketplace/templates/typed-data)
+func (_ Unimplemented) MarketTemplateTypedData(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// EditMarketTemplate Change the caller's template (chain, token, category and product type stay). A new price or payout needs a new signature.
+// (PUT /v1/marketplace/templates/{templateId})
+func (_ Unimplemented) EditMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeactivateMarketTemplate Stop the caller's template from spawning requests.
+// (POST /v1/marketplace/templates/{templateId}/deactivate)
+func (_ Unimplemented) DeactivateMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// SpawnMarketTemplate Buy from a template (buyer role). An express request is made with the template's offer accepted and its payment created, in one transaction.
+// (POST /v1/marketplace/templates/{templateId}/spawn)
+func (_ Unimplemented) SpawnMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2583,6 +3459,727 @@ func (siw *ServerInterfaceWrapper) LinkTelegram(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// ListMyMarketRequests operation middleware
+func (siw *ServerInterfaceWrapper) ListMyMarketRequests(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyMarketRequestsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMyMarketRequests(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMyMarketTemplates operation middleware
+func (siw *ServerInterfaceWrapper) ListMyMarketTemplates(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyMarketTemplatesParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMyMarketTemplates(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BrowseMarketRequests operation middleware
+func (siw *ServerInterfaceWrapper) BrowseMarketRequests(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BrowseMarketRequestsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "productType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "productType", r.URL.Query(), &params.ProductType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "productType"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "productType", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "chain" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "chain", r.URL.Query(), &params.Chain, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "chain"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chain", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "budgetMin" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "budgetMin", r.URL.Query(), &params.BudgetMin, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "budgetMin"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "budgetMin", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "budgetMax" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "budgetMax", r.URL.Query(), &params.BudgetMax, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "budgetMax"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "budgetMax", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BrowseMarketRequests(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) CreateMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMarketRequest(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) GetMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMarketRequest(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EditMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) EditMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EditMarketRequest(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CancelMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) CancelMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CancelMarketRequest(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SignMarketCheckout operation middleware
+func (siw *ServerInterfaceWrapper) SignMarketCheckout(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SignMarketCheckout(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMarketRequestDetail operation middleware
+func (siw *ServerInterfaceWrapper) GetMarketRequestDetail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMarketRequestDetail(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMarketOffers operation middleware
+func (siw *ServerInterfaceWrapper) ListMarketOffers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMarketOffers(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MakeMarketOffer operation middleware
+func (siw *ServerInterfaceWrapper) MakeMarketOffer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MakeMarketOffer(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MarketOfferTypedData operation middleware
+func (siw *ServerInterfaceWrapper) MarketOfferTypedData(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MarketOfferTypedData(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReviseMarketOffer operation middleware
+func (siw *ServerInterfaceWrapper) ReviseMarketOffer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "offerId" -------------
+	var offerId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "offerId", chi.URLParam(r, "offerId"), &offerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offerId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReviseMarketOffer(w, r, requestId, offerId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AcceptMarketOffer operation middleware
+func (siw *ServerInterfaceWrapper) AcceptMarketOffer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "offerId" -------------
+	var offerId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "offerId", chi.URLParam(r, "offerId"), &offerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offerId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AcceptMarketOffer(w, r, requestId, offerId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// WithdrawMarketOffer operation middleware
+func (siw *ServerInterfaceWrapper) WithdrawMarketOffer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "offerId" -------------
+	var offerId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "offerId", chi.URLParam(r, "offerId"), &offerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offerId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.WithdrawMarketOffer(w, r, requestId, offerId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PublishMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) PublishMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PublishMarketRequest(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BrowseMarketTemplates operation middleware
+func (siw *ServerInterfaceWrapper) BrowseMarketTemplates(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params BrowseMarketTemplatesParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BrowseMarketTemplates(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMarketTemplate operation middleware
+func (siw *ServerInterfaceWrapper) CreateMarketTemplate(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMarketTemplate(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MarketTemplateTypedData operation middleware
+func (siw *ServerInterfaceWrapper) MarketTemplateTypedData(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MarketTemplateTypedData(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EditMarketTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EditMarketTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", chi.URLParam(r, "templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "templateId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EditMarketTemplate(w, r, templateId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeactivateMarketTemplate operation middleware
+func (siw *ServerInterfaceWrapper) DeactivateMarketTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", chi.URLParam(r, "templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "templateId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeactivateMarketTemplate(w, r, templateId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SpawnMarketTemplate operation middleware
+func (siw *ServerInterfaceWrapper) SpawnMarketTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "templateId" -------------
+	var templateId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "templateId", chi.URLParam(r, "templateId"), &templateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "templateId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SpawnMarketTemplate(w, r, templateId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetMe operation middleware
 func (siw *ServerInterfaceWrapper) GetMe(w http.ResponseWriter, r *http.Request) {
 
@@ -2872,6 +4469,72 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Delete(options.BaseURL+"/v1/wallets/{address}", wrapper.UnlinkWallet)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/requests", wrapper.BrowseMarketRequests)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests", wrapper.CreateMarketRequest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/mine/requests", wrapper.ListMyMarketRequests)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/requests/{requestId}", wrapper.GetMarketRequest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/v1/marketplace/requests/{requestId}", wrapper.EditMarketRequest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/requests/{requestId}/detail", wrapper.GetMarketRequestDetail)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/cancel", wrapper.CancelMarketRequest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/publish", wrapper.PublishMarketRequest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/requests/{requestId}/offers", wrapper.ListMarketOffers)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/offers", wrapper.MakeMarketOffer)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/offers/typed-data", wrapper.MarketOfferTypedData)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/v1/marketplace/requests/{requestId}/offers/{offerId}", wrapper.ReviseMarketOffer)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/offers/{offerId}/withdraw", wrapper.WithdrawMarketOffer)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/offers/{offerId}/accept", wrapper.AcceptMarketOffer)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/checkout-signature", wrapper.SignMarketCheckout)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/templates", wrapper.BrowseMarketTemplates)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/templates", wrapper.CreateMarketTemplate)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/templates/typed-data", wrapper.MarketTemplateTypedData)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/mine/templates", wrapper.ListMyMarketTemplates)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/v1/marketplace/templates/{templateId}", wrapper.EditMarketTemplate)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/templates/{templateId}/deactivate", wrapper.DeactivateMarketTemplate)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/templates/{templateId}/spawn", wrapper.SpawnMarketTemplate)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/me", wrapper.GetMe)
@@ -4472,6 +6135,962 @@ func (response LinkTelegramdefaultJSONResponse) VisitLinkTelegramResponse(w http
 	return err
 }
 
+type ListMyMarketRequestsRequestObject struct {
+	Params ListMyMarketRequestsParams
+}
+
+type ListMyMarketRequestsResponseObject interface {
+	VisitListMyMarketRequestsResponse(w http.ResponseWriter) error
+}
+
+type ListMyMarketRequests200JSONResponse MarketRequestPage
+
+func (response ListMyMarketRequests200JSONResponse) VisitListMyMarketRequestsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyMarketRequestsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListMyMarketRequestsdefaultJSONResponse) VisitListMyMarketRequestsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyMarketTemplatesRequestObject struct {
+	Params ListMyMarketTemplatesParams
+}
+
+type ListMyMarketTemplatesResponseObject interface {
+	VisitListMyMarketTemplatesResponse(w http.ResponseWriter) error
+}
+
+type ListMyMarketTemplates200JSONResponse MarketTemplatePage
+
+func (response ListMyMarketTemplates200JSONResponse) VisitListMyMarketTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyMarketTemplatesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListMyMarketTemplatesdefaultJSONResponse) VisitListMyMarketTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BrowseMarketRequestsRequestObject struct {
+	Params BrowseMarketRequestsParams
+}
+
+type BrowseMarketRequestsResponseObject interface {
+	VisitBrowseMarketRequestsResponse(w http.ResponseWriter) error
+}
+
+type BrowseMarketRequests200JSONResponse MarketRequestPage
+
+func (response BrowseMarketRequests200JSONResponse) VisitBrowseMarketRequestsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BrowseMarketRequestsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response BrowseMarketRequestsdefaultJSONResponse) VisitBrowseMarketRequestsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMarketRequestRequestObject struct {
+	Body *CreateMarketRequestJSONRequestBody
+}
+
+type CreateMarketRequestResponseObject interface {
+	VisitCreateMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type CreateMarketRequest201JSONResponse MarketRequest
+
+func (response CreateMarketRequest201JSONResponse) VisitCreateMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response CreateMarketRequestdefaultJSONResponse) VisitCreateMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMarketRequestRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type GetMarketRequestResponseObject interface {
+	VisitGetMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type GetMarketRequest200JSONResponse MarketRequest
+
+func (response GetMarketRequest200JSONResponse) VisitGetMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMarketRequestdefaultJSONResponse) VisitGetMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditMarketRequestRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *EditMarketRequestJSONRequestBody
+}
+
+type EditMarketRequestResponseObject interface {
+	VisitEditMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type EditMarketRequest200JSONResponse MarketRequest
+
+func (response EditMarketRequest200JSONResponse) VisitEditMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response EditMarketRequestdefaultJSONResponse) VisitEditMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelMarketRequestRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type CancelMarketRequestResponseObject interface {
+	VisitCancelMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type CancelMarketRequest200JSONResponse MarketRequest
+
+func (response CancelMarketRequest200JSONResponse) VisitCancelMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CancelMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response CancelMarketRequestdefaultJSONResponse) VisitCancelMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignMarketCheckoutRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *SignMarketCheckoutJSONRequestBody
+}
+
+type SignMarketCheckoutResponseObject interface {
+	VisitSignMarketCheckoutResponse(w http.ResponseWriter) error
+}
+
+type SignMarketCheckout200JSONResponse MarketPayment
+
+func (response SignMarketCheckout200JSONResponse) VisitSignMarketCheckoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignMarketCheckoutdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response SignMarketCheckoutdefaultJSONResponse) VisitSignMarketCheckoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMarketRequestDetailRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type GetMarketRequestDetailResponseObject interface {
+	VisitGetMarketRequestDetailResponse(w http.ResponseWriter) error
+}
+
+type GetMarketRequestDetail200JSONResponse MarketRequestDetail
+
+func (response GetMarketRequestDetail200JSONResponse) VisitGetMarketRequestDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMarketRequestDetaildefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMarketRequestDetaildefaultJSONResponse) VisitGetMarketRequestDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMarketOffersRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type ListMarketOffersResponseObject interface {
+	VisitListMarketOffersResponse(w http.ResponseWriter) error
+}
+
+type ListMarketOffers200JSONResponse MarketOfferList
+
+func (response ListMarketOffers200JSONResponse) VisitListMarketOffersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMarketOffersdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListMarketOffersdefaultJSONResponse) VisitListMarketOffersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MakeMarketOfferRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *MakeMarketOfferJSONRequestBody
+}
+
+type MakeMarketOfferResponseObject interface {
+	VisitMakeMarketOfferResponse(w http.ResponseWriter) error
+}
+
+type MakeMarketOffer201JSONResponse MarketOffer
+
+func (response MakeMarketOffer201JSONResponse) VisitMakeMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MakeMarketOfferdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MakeMarketOfferdefaultJSONResponse) VisitMakeMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarketOfferTypedDataRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *MarketOfferTypedDataJSONRequestBody
+}
+
+type MarketOfferTypedDataResponseObject interface {
+	VisitMarketOfferTypedDataResponse(w http.ResponseWriter) error
+}
+
+type MarketOfferTypedData200JSONResponse TypedData
+
+func (response MarketOfferTypedData200JSONResponse) VisitMarketOfferTypedDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarketOfferTypedDatadefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MarketOfferTypedDatadefaultJSONResponse) VisitMarketOfferTypedDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviseMarketOfferRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	OfferId   openapi_types.UUID `json:"offerId"`
+	Body      *ReviseMarketOfferJSONRequestBody
+}
+
+type ReviseMarketOfferResponseObject interface {
+	VisitReviseMarketOfferResponse(w http.ResponseWriter) error
+}
+
+type ReviseMarketOffer200JSONResponse MarketOffer
+
+func (response ReviseMarketOffer200JSONResponse) VisitReviseMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviseMarketOfferdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ReviseMarketOfferdefaultJSONResponse) VisitReviseMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptMarketOfferRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	OfferId   openapi_types.UUID `json:"offerId"`
+}
+
+type AcceptMarketOfferResponseObject interface {
+	VisitAcceptMarketOfferResponse(w http.ResponseWriter) error
+}
+
+type AcceptMarketOffer201JSONResponse MarketAcceptance
+
+func (response AcceptMarketOffer201JSONResponse) VisitAcceptMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptMarketOfferdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AcceptMarketOfferdefaultJSONResponse) VisitAcceptMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawMarketOfferRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	OfferId   openapi_types.UUID `json:"offerId"`
+}
+
+type WithdrawMarketOfferResponseObject interface {
+	VisitWithdrawMarketOfferResponse(w http.ResponseWriter) error
+}
+
+type WithdrawMarketOffer200JSONResponse MarketOffer
+
+func (response WithdrawMarketOffer200JSONResponse) VisitWithdrawMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawMarketOfferdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response WithdrawMarketOfferdefaultJSONResponse) VisitWithdrawMarketOfferResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishMarketRequestRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type PublishMarketRequestResponseObject interface {
+	VisitPublishMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type PublishMarketRequest200JSONResponse MarketRequest
+
+func (response PublishMarketRequest200JSONResponse) VisitPublishMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response PublishMarketRequestdefaultJSONResponse) VisitPublishMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BrowseMarketTemplatesRequestObject struct {
+	Params BrowseMarketTemplatesParams
+}
+
+type BrowseMarketTemplatesResponseObject interface {
+	VisitBrowseMarketTemplatesResponse(w http.ResponseWriter) error
+}
+
+type BrowseMarketTemplates200JSONResponse MarketTemplatePage
+
+func (response BrowseMarketTemplates200JSONResponse) VisitBrowseMarketTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BrowseMarketTemplatesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response BrowseMarketTemplatesdefaultJSONResponse) VisitBrowseMarketTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMarketTemplateRequestObject struct {
+	Body *CreateMarketTemplateJSONRequestBody
+}
+
+type CreateMarketTemplateResponseObject interface {
+	VisitCreateMarketTemplateResponse(w http.ResponseWriter) error
+}
+
+type CreateMarketTemplate201JSONResponse MarketTemplate
+
+func (response CreateMarketTemplate201JSONResponse) VisitCreateMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMarketTemplatedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response CreateMarketTemplatedefaultJSONResponse) VisitCreateMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarketTemplateTypedDataRequestObject struct {
+	Body *MarketTemplateTypedDataJSONRequestBody
+}
+
+type MarketTemplateTypedDataResponseObject interface {
+	VisitMarketTemplateTypedDataResponse(w http.ResponseWriter) error
+}
+
+type MarketTemplateTypedData200JSONResponse TypedData
+
+func (response MarketTemplateTypedData200JSONResponse) VisitMarketTemplateTypedDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarketTemplateTypedDatadefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MarketTemplateTypedDatadefaultJSONResponse) VisitMarketTemplateTypedDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditMarketTemplateRequestObject struct {
+	TemplateId openapi_types.UUID `json:"templateId"`
+	Body       *EditMarketTemplateJSONRequestBody
+}
+
+type EditMarketTemplateResponseObject interface {
+	VisitEditMarketTemplateResponse(w http.ResponseWriter) error
+}
+
+type EditMarketTemplate200JSONResponse MarketTemplate
+
+func (response EditMarketTemplate200JSONResponse) VisitEditMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditMarketTemplatedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response EditMarketTemplatedefaultJSONResponse) VisitEditMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeactivateMarketTemplateRequestObject struct {
+	TemplateId openapi_types.UUID `json:"templateId"`
+}
+
+type DeactivateMarketTemplateResponseObject interface {
+	VisitDeactivateMarketTemplateResponse(w http.ResponseWriter) error
+}
+
+type DeactivateMarketTemplate200JSONResponse MarketTemplate
+
+func (response DeactivateMarketTemplate200JSONResponse) VisitDeactivateMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeactivateMarketTemplatedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response DeactivateMarketTemplatedefaultJSONResponse) VisitDeactivateMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpawnMarketTemplateRequestObject struct {
+	TemplateId openapi_types.UUID `json:"templateId"`
+	Body       *SpawnMarketTemplateJSONRequestBody
+}
+
+type SpawnMarketTemplateResponseObject interface {
+	VisitSpawnMarketTemplateResponse(w http.ResponseWriter) error
+}
+
+type SpawnMarketTemplate201JSONResponse MarketAcceptance
+
+func (response SpawnMarketTemplate201JSONResponse) VisitSpawnMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpawnMarketTemplatedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response SpawnMarketTemplatedefaultJSONResponse) VisitSpawnMarketTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMeRequestObject struct {
 }
 
@@ -4836,6 +7455,72 @@ type StrictServerInterface interface {
 	// LinkTelegram Link a Telegram account to the signed-in account.
 	// (POST /v1/auth/telegram/link)
 	LinkTelegram(ctx context.Context, request LinkTelegramRequestObject) (LinkTelegramResponseObject, error)
+	// ListMyMarketRequests The caller's own requests, every status, newest first.
+	// (GET /v1/marketplace/mine/requests)
+	ListMyMarketRequests(ctx context.Context, request ListMyMarketRequestsRequestObject) (ListMyMarketRequestsResponseObject, error)
+	// ListMyMarketTemplates The caller's own templates, newest first.
+	// (GET /v1/marketplace/mine/templates)
+	ListMyMarketTemplates(ctx context.Context, request ListMyMarketTemplatesRequestObject) (ListMyMarketTemplatesResponseObject, error)
+	// BrowseMarketRequests Open public requests, newest first, without personal data (no sign-in needed).
+	// (GET /v1/marketplace/requests)
+	BrowseMarketRequests(ctx context.Context, request BrowseMarketRequestsRequestObject) (BrowseMarketRequestsResponseObject, error)
+	// CreateMarketRequest Post a purchase request (buyer role). Published at once unless moderation is on.
+	// (POST /v1/marketplace/requests)
+	CreateMarketRequest(ctx context.Context, request CreateMarketRequestRequestObject) (CreateMarketRequestResponseObject, error)
+	// GetMarketRequest An open request (public or unlisted) without personal data (no sign-in needed).
+	// (GET /v1/marketplace/requests/{requestId})
+	GetMarketRequest(ctx context.Context, request GetMarketRequestRequestObject) (GetMarketRequestResponseObject, error)
+	// EditMarketRequest Change an open request's terms (its buyer). Chain, token and product type stay.
+	// (PUT /v1/marketplace/requests/{requestId})
+	EditMarketRequest(ctx context.Context, request EditMarketRequestRequestObject) (EditMarketRequestResponseObject, error)
+	// CancelMarketRequest Cancel a request before money moved (its buyer, or an admin); an unpaid payment is withdrawn.
+	// (POST /v1/marketplace/requests/{requestId}/cancel)
+	CancelMarketRequest(ctx context.Context, request CancelMarketRequestRequestObject) (CancelMarketRequestResponseObject, error)
+	// SignMarketCheckout The buyer's wallet's signature of the checkout terms (checkoutTypedData); that wallet becomes the refund address, once.
+	// (POST /v1/marketplace/requests/{requestId}/checkout-signature)
+	SignMarketCheckout(ctx context.Context, request SignMarketCheckoutRequestObject) (SignMarketCheckoutResponseObject, error)
+	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
+	// (GET /v1/marketplace/requests/{requestId}/detail)
+	GetMarketRequestDetail(ctx context.Context, request GetMarketRequestDetailRequestObject) (GetMarketRequestDetailResponseObject, error)
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// (GET /v1/marketplace/requests/{requestId}/offers)
+	ListMarketOffers(ctx context.Context, request ListMarketOffersRequestObject) (ListMarketOffersResponseObject, error)
+	// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
+	// (POST /v1/marketplace/requests/{requestId}/offers)
+	MakeMarketOffer(ctx context.Context, request MakeMarketOfferRequestObject) (MakeMarketOfferResponseObject, error)
+	// MarketOfferTypedData What the payout wallet signs for an offer (eth_signTypedData_v4 JSON) on this request, for an offer id the client picks (uuid v4), a price and a payout address.
+	// (POST /v1/marketplace/requests/{requestId}/offers/typed-data)
+	MarketOfferTypedData(ctx context.Context, request MarketOfferTypedDataRequestObject) (MarketOfferTypedDataResponseObject, error)
+	// ReviseMarketOffer Revise the caller's live offer (a new revision; a new price or payout needs a new signature).
+	// (PUT /v1/marketplace/requests/{requestId}/offers/{offerId})
+	ReviseMarketOffer(ctx context.Context, request ReviseMarketOfferRequestObject) (ReviseMarketOfferResponseObject, error)
+	// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	// (POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept)
+	AcceptMarketOffer(ctx context.Context, request AcceptMarketOfferRequestObject) (AcceptMarketOfferResponseObject, error)
+	// WithdrawMarketOffer Withdraw the caller's live offer.
+	// (POST /v1/marketplace/requests/{requestId}/offers/{offerId}/withdraw)
+	WithdrawMarketOffer(ctx context.Context, request WithdrawMarketOfferRequestObject) (WithdrawMarketOfferResponseObject, error)
+	// PublishMarketRequest Publish a request held for moderation (admin role).
+	// (POST /v1/marketplace/requests/{requestId}/publish)
+	PublishMarketRequest(ctx context.Context, request PublishMarketRequestRequestObject) (PublishMarketRequestResponseObject, error)
+	// BrowseMarketTemplates Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
+	// (GET /v1/marketplace/templates)
+	BrowseMarketTemplates(ctx context.Context, request BrowseMarketTemplatesRequestObject) (BrowseMarketTemplatesResponseObject, error)
+	// CreateMarketTemplate Create a template (seller role), its terms signed once by the payout wallet with the offer reference `template:<id>` (see templates/typed-data).
+	// (POST /v1/marketplace/templates)
+	CreateMarketTemplate(ctx context.Context, request CreateMarketTemplateRequestObject) (CreateMarketTemplateResponseObject, error)
+	// MarketTemplateTypedData What the payout wallet signs for a template (eth_signTypedData_v4 JSON), for a template id the client picks (uuid v4).
+	// (POST /v1/marketplace/templates/typed-data)
+	MarketTemplateTypedData(ctx context.Context, request MarketTemplateTypedDataRequestObject) (MarketTemplateTypedDataResponseObject, error)
+	// EditMarketTemplate Change the caller's template (chain, token, category and product type stay). A new price or payout needs a new signature.
+	// (PUT /v1/marketplace/templates/{templateId})
+	EditMarketTemplate(ctx context.Context, request EditMarketTemplateRequestObject) (EditMarketTemplateResponseObject, error)
+	// DeactivateMarketTemplate Stop the caller's template from spawning requests.
+	// (POST /v1/marketplace/templates/{templateId}/deactivate)
+	DeactivateMarketTemplate(ctx context.Context, request DeactivateMarketTemplateRequestObject) (DeactivateMarketTemplateResponseObject, error)
+	// SpawnMarketTemplate Buy from a template (buyer role). An express request is made with the template's offer accepted and its payment created, in one transaction.
+	// (POST /v1/marketplace/templates/{templateId}/spawn)
+	SpawnMarketTemplate(ctx context.Context, request SpawnMarketTemplateRequestObject) (SpawnMarketTemplateResponseObject, error)
 	// GetMe The signed-in user.
 	// (GET /v1/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
@@ -5944,6 +8629,645 @@ func (sh *strictHandler) LinkTelegram(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(LinkTelegramResponseObject); ok {
 		if err := validResponse.VisitLinkTelegramResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMyMarketRequests operation middleware
+func (sh *strictHandler) ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams) {
+	var request ListMyMarketRequestsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyMarketRequests(ctx, request.(ListMyMarketRequestsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyMarketRequests")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMyMarketRequestsResponseObject); ok {
+		if err := validResponse.VisitListMyMarketRequestsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMyMarketTemplates operation middleware
+func (sh *strictHandler) ListMyMarketTemplates(w http.ResponseWriter, r *http.Request, params ListMyMarketTemplatesParams) {
+	var request ListMyMarketTemplatesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyMarketTemplates(ctx, request.(ListMyMarketTemplatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyMarketTemplates")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMyMarketTemplatesResponseObject); ok {
+		if err := validResponse.VisitListMyMarketTemplatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BrowseMarketRequests operation middleware
+func (sh *strictHandler) BrowseMarketRequests(w http.ResponseWriter, r *http.Request, params BrowseMarketRequestsParams) {
+	var request BrowseMarketRequestsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BrowseMarketRequests(ctx, request.(BrowseMarketRequestsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BrowseMarketRequests")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BrowseMarketRequestsResponseObject); ok {
+		if err := validResponse.VisitBrowseMarketRequestsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMarketRequest operation middleware
+func (sh *strictHandler) CreateMarketRequest(w http.ResponseWriter, r *http.Request) {
+	var request CreateMarketRequestRequestObject
+
+	var body CreateMarketRequestJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMarketRequest(ctx, request.(CreateMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMarketRequestResponseObject); ok {
+		if err := validResponse.VisitCreateMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMarketRequest operation middleware
+func (sh *strictHandler) GetMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request GetMarketRequestRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMarketRequest(ctx, request.(GetMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMarketRequestResponseObject); ok {
+		if err := validResponse.VisitGetMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EditMarketRequest operation middleware
+func (sh *strictHandler) EditMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request EditMarketRequestRequestObject
+
+	request.RequestId = requestId
+
+	var body EditMarketRequestJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EditMarketRequest(ctx, request.(EditMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EditMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EditMarketRequestResponseObject); ok {
+		if err := validResponse.VisitEditMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CancelMarketRequest operation middleware
+func (sh *strictHandler) CancelMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request CancelMarketRequestRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CancelMarketRequest(ctx, request.(CancelMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CancelMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CancelMarketRequestResponseObject); ok {
+		if err := validResponse.VisitCancelMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SignMarketCheckout operation middleware
+func (sh *strictHandler) SignMarketCheckout(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request SignMarketCheckoutRequestObject
+
+	request.RequestId = requestId
+
+	var body SignMarketCheckoutJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SignMarketCheckout(ctx, request.(SignMarketCheckoutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignMarketCheckout")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SignMarketCheckoutResponseObject); ok {
+		if err := validResponse.VisitSignMarketCheckoutResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMarketRequestDetail operation middleware
+func (sh *strictHandler) GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request GetMarketRequestDetailRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMarketRequestDetail(ctx, request.(GetMarketRequestDetailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMarketRequestDetail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMarketRequestDetailResponseObject); ok {
+		if err := validResponse.VisitGetMarketRequestDetailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMarketOffers operation middleware
+func (sh *strictHandler) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request ListMarketOffersRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMarketOffers(ctx, request.(ListMarketOffersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMarketOffers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMarketOffersResponseObject); ok {
+		if err := validResponse.VisitListMarketOffersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MakeMarketOffer operation middleware
+func (sh *strictHandler) MakeMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request MakeMarketOfferRequestObject
+
+	request.RequestId = requestId
+
+	var body MakeMarketOfferJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MakeMarketOffer(ctx, request.(MakeMarketOfferRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MakeMarketOffer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MakeMarketOfferResponseObject); ok {
+		if err := validResponse.VisitMakeMarketOfferResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarketOfferTypedData operation middleware
+func (sh *strictHandler) MarketOfferTypedData(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request MarketOfferTypedDataRequestObject
+
+	request.RequestId = requestId
+
+	var body MarketOfferTypedDataJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MarketOfferTypedData(ctx, request.(MarketOfferTypedDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarketOfferTypedData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MarketOfferTypedDataResponseObject); ok {
+		if err := validResponse.VisitMarketOfferTypedDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReviseMarketOffer operation middleware
+func (sh *strictHandler) ReviseMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID) {
+	var request ReviseMarketOfferRequestObject
+
+	request.RequestId = requestId
+	request.OfferId = offerId
+
+	var body ReviseMarketOfferJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReviseMarketOffer(ctx, request.(ReviseMarketOfferRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReviseMarketOffer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReviseMarketOfferResponseObject); ok {
+		if err := validResponse.VisitReviseMarketOfferResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AcceptMarketOffer operation middleware
+func (sh *strictHandler) AcceptMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID) {
+	var request AcceptMarketOfferRequestObject
+
+	request.RequestId = requestId
+	request.OfferId = offerId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptMarketOffer(ctx, request.(AcceptMarketOfferRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptMarketOffer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AcceptMarketOfferResponseObject); ok {
+		if err := validResponse.VisitAcceptMarketOfferResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// WithdrawMarketOffer operation middleware
+func (sh *strictHandler) WithdrawMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, offerId openapi_types.UUID) {
+	var request WithdrawMarketOfferRequestObject
+
+	request.RequestId = requestId
+	request.OfferId = offerId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawMarketOffer(ctx, request.(WithdrawMarketOfferRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawMarketOffer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(WithdrawMarketOfferResponseObject); ok {
+		if err := validResponse.VisitWithdrawMarketOfferResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PublishMarketRequest operation middleware
+func (sh *strictHandler) PublishMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request PublishMarketRequestRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishMarketRequest(ctx, request.(PublishMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PublishMarketRequestResponseObject); ok {
+		if err := validResponse.VisitPublishMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BrowseMarketTemplates operation middleware
+func (sh *strictHandler) BrowseMarketTemplates(w http.ResponseWriter, r *http.Request, params BrowseMarketTemplatesParams) {
+	var request BrowseMarketTemplatesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BrowseMarketTemplates(ctx, request.(BrowseMarketTemplatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BrowseMarketTemplates")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BrowseMarketTemplatesResponseObject); ok {
+		if err := validResponse.VisitBrowseMarketTemplatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMarketTemplate operation middleware
+func (sh *strictHandler) CreateMarketTemplate(w http.ResponseWriter, r *http.Request) {
+	var request CreateMarketTemplateRequestObject
+
+	var body CreateMarketTemplateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMarketTemplate(ctx, request.(CreateMarketTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMarketTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMarketTemplateResponseObject); ok {
+		if err := validResponse.VisitCreateMarketTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarketTemplateTypedData operation middleware
+func (sh *strictHandler) MarketTemplateTypedData(w http.ResponseWriter, r *http.Request) {
+	var request MarketTemplateTypedDataRequestObject
+
+	var body MarketTemplateTypedDataJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MarketTemplateTypedData(ctx, request.(MarketTemplateTypedDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarketTemplateTypedData")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MarketTemplateTypedDataResponseObject); ok {
+		if err := validResponse.VisitMarketTemplateTypedDataResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EditMarketTemplate operation middleware
+func (sh *strictHandler) EditMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID) {
+	var request EditMarketTemplateRequestObject
+
+	request.TemplateId = templateId
+
+	var body EditMarketTemplateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EditMarketTemplate(ctx, request.(EditMarketTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EditMarketTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EditMarketTemplateResponseObject); ok {
+		if err := validResponse.VisitEditMarketTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeactivateMarketTemplate operation middleware
+func (sh *strictHandler) DeactivateMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID) {
+	var request DeactivateMarketTemplateRequestObject
+
+	request.TemplateId = templateId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeactivateMarketTemplate(ctx, request.(DeactivateMarketTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeactivateMarketTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeactivateMarketTemplateResponseObject); ok {
+		if err := validResponse.VisitDeactivateMarketTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SpawnMarketTemplate operation middleware
+func (sh *strictHandler) SpawnMarketTemplate(w http.ResponseWriter, r *http.Request, templateId openapi_types.UUID) {
+	var request SpawnMarketTemplateRequestObject
+
+	request.TemplateId = templateId
+
+	var body SpawnMarketTemplateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SpawnMarketTemplate(ctx, request.(SpawnMarketTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SpawnMarketTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SpawnMarketTemplateResponseObject); ok {
+		if err := validResponse.VisitSpawnMarketTemplateResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -523,6 +523,345 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marketplace/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open public requests, newest first, without personal data (no sign-in needed). */
+        get: operations["browseMarketRequests"];
+        put?: never;
+        /** Post a purchase request (buyer role). Published at once unless moderation is on. */
+        post: operations["createMarketRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/mine/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own requests, every status, newest first. */
+        get: operations["listMyMarketRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** An open request (public or unlisted) without personal data (no sign-in needed). */
+        get: operations["getMarketRequest"];
+        /** Change an open request's terms (its buyer). Chain, token and product type stay. */
+        put: operations["editMarketRequest"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open. */
+        get: operations["getMarketRequestDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a request before money moved (its buyer, or an admin); an unpaid payment is withdrawn. */
+        post: operations["cancelMarketRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a request held for moderation (admin role). */
+        post: operations["publishMarketRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page. */
+        get: operations["listMarketOffers"];
+        put?: never;
+        /** Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request. */
+        post: operations["makeMarketOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/offers/typed-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the payout wallet signs for an offer (eth_signTypedData_v4 JSON) on this request, for an offer id the client picks (uuid v4), a price and a payout address. */
+        post: operations["marketOfferTypedData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/offers/{offerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Revise the caller's live offer (a new revision; a new price or payout needs a new signature). */
+        put: operations["reviseMarketOffer"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/offers/{offerId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw the caller's live offer. */
+        post: operations["withdrawMarketOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/offers/{offerId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout. */
+        post: operations["acceptMarketOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/checkout-signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer's wallet's signature of the checkout terms (checkoutTypedData); that wallet becomes the refund address, once. */
+        post: operations["signMarketCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed). */
+        get: operations["browseMarketTemplates"];
+        put?: never;
+        /** Create a template (seller role), its terms signed once by the payout wallet with the offer reference `template:<id>` (see templates/typed-data). */
+        post: operations["createMarketTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/templates/typed-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the payout wallet signs for a template (eth_signTypedData_v4 JSON), for a template id the client picks (uuid v4). */
+        post: operations["marketTemplateTypedData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/mine/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own templates, newest first. */
+        get: operations["listMyMarketTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the caller's template (chain, token, category and product type stay). A new price or payout needs a new signature. */
+        put: operations["editMarketTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/templates/{templateId}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the caller's template from spawning requests. */
+        post: operations["deactivateMarketTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/templates/{templateId}/spawn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Buy from a template (buyer role). An express request is made with the template's offer accepted and its payment created, in one transaction. */
+        post: operations["spawnMarketTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -800,9 +1139,11 @@ export interface components {
          *     - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
          *     - identity_taken: the Google/Telegram account or wallet is linked to another user.
          *     - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
+         *     - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
+         *     - own_request: a seller cannot offer on (or buy from) their own request or template.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -1202,6 +1543,312 @@ export interface components {
             chainId: number;
             /** Format: date-time */
             linkedAt: string;
+        };
+        /** @description An integer number of the token's base units, as a decimal string. */
+        Amount: string;
+        /** @description A 65-byte EIP-712 signature (r ‖ s ‖ v) from eth_signTypedData_v4, in hex. */
+        Signature: string;
+        /** @description EIP-712 typed data as eth_signTypedData_v4 takes it (types, primaryType, domain, message). */
+        TypedData: {
+            [key: string]: unknown;
+        };
+        MarketCategory: string;
+        /** @enum {string} */
+        MarketProductType: "physical_product" | "digital_product" | "service" | "consultation";
+        /** @description A chain key (eth, bsc, polygon) or one from the chain config. */
+        MarketChain: string;
+        /** @description The token's symbol on the chain (USDT). */
+        MarketToken: string;
+        /** @enum {string} */
+        MarketUrgency: "low" | "normal" | "high" | "urgent";
+        /**
+         * @description public requests are browsed; private ones are unlisted (readable and offerable by id).
+         * @enum {string}
+         */
+        MarketVisibility: "public" | "private";
+        /** @enum {string} */
+        MarketRequestStatus: "pending" | "active" | "received_offers" | "in_negotiation" | "payment" | "pending_payment" | "processing" | "delivery" | "delivered" | "confirming" | "completed" | "cancelled" | "expired" | "disputed";
+        MarketAddress: {
+            recipient: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            region?: string;
+            postalCode?: string;
+            /** @description ISO 3166-1 alpha-2. */
+            country: string;
+            phone?: string;
+        };
+        /** @description Where the goods or service go. The address is seen only by the request's parties. */
+        MarketDelivery: {
+            /** @enum {string} */
+            kind: "online" | "physical";
+            address?: components["schemas"]["MarketAddress"];
+        };
+        MarketRequestInput: {
+            title: string;
+            description?: string;
+            category: components["schemas"]["MarketCategory"];
+            productType: components["schemas"]["MarketProductType"];
+            budgetMin: components["schemas"]["Amount"];
+            budgetMax: components["schemas"]["Amount"];
+            chain: components["schemas"]["MarketChain"];
+            token: components["schemas"]["MarketToken"];
+            urgency?: components["schemas"]["MarketUrgency"];
+            delivery: components["schemas"]["MarketDelivery"];
+            visibility?: components["schemas"]["MarketVisibility"];
+            /**
+             * Format: date-time
+             * @description Default: 30 days; at most 180.
+             */
+            expiresAt?: string;
+        };
+        MarketRequestEdit: {
+            title: string;
+            description?: string;
+            category: components["schemas"]["MarketCategory"];
+            budgetMin: components["schemas"]["Amount"];
+            budgetMax: components["schemas"]["Amount"];
+            urgency?: components["schemas"]["MarketUrgency"];
+            delivery: components["schemas"]["MarketDelivery"];
+            visibility?: components["schemas"]["MarketVisibility"];
+            /**
+             * Format: date-time
+             * @description Absent: unchanged.
+             */
+            expiresAt?: string;
+        };
+        /** @description A purchase request. Public views (browse, the public detail, non-parties) leave out buyerId, acceptedOfferId, paymentId, templateId and the delivery address. */
+        MarketRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            buyerId?: string;
+            title: string;
+            description: string;
+            category: string;
+            productType: components["schemas"]["MarketProductType"];
+            chain: string;
+            token: string;
+            budgetMin: components["schemas"]["Amount"];
+            budgetMax: components["schemas"]["Amount"];
+            urgency: components["schemas"]["MarketUrgency"];
+            delivery: components["schemas"]["MarketDelivery"];
+            visibility: components["schemas"]["MarketVisibility"];
+            status: components["schemas"]["MarketRequestStatus"];
+            /** Format: uuid */
+            acceptedOfferId?: string;
+            /** Format: uuid */
+            paymentId?: string;
+            /** Format: uuid */
+            templateId?: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MarketRequestPage: {
+            items: components["schemas"]["MarketRequest"][];
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        MarketRequestDetail: {
+            request: components["schemas"]["MarketRequest"];
+            /** @description The caller is a party: the request is whole. */
+            party: boolean;
+            offers: components["schemas"]["MarketOffer"][];
+        };
+        /** @enum {string} */
+        MarketOfferStatus: "pending" | "accepted" | "rejected" | "withdrawn" | "expired";
+        MarketOfferRevision: {
+            revision: number;
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            /** Format: date-time */
+            validUntil: string;
+            notes: string;
+            payoutAddress: components["schemas"]["Address"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        MarketOffer: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** Format: uuid */
+            sellerId: string;
+            status: components["schemas"]["MarketOfferStatus"];
+            revision: number;
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            /** Format: date-time */
+            validUntil: string;
+            notes: string;
+            payoutAddress: components["schemas"]["Address"];
+            payoutSignature: components["schemas"]["Signature"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            revisions?: components["schemas"]["MarketOfferRevision"][];
+        };
+        MarketOfferList: {
+            items: components["schemas"]["MarketOffer"][];
+            /** @description Always null (a request's offers come in one page). */
+            nextCursor: string | null;
+        };
+        MarketOfferTermsInput: {
+            /**
+             * Format: uuid
+             * @description A uuid v4 the client picks; the offer is made under it.
+             */
+            offerId: string;
+            price: components["schemas"]["Amount"];
+            payoutAddress: components["schemas"]["Address"];
+        };
+        MarketOfferInput: {
+            /**
+             * Format: uuid
+             * @description The uuid v4 the typed data named.
+             */
+            offerId: string;
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            /**
+             * Format: date-time
+             * @description In the future, within 90 days.
+             */
+            validUntil: string;
+            notes?: string;
+            payoutAddress: components["schemas"]["Address"];
+            payoutSignature: components["schemas"]["Signature"];
+        };
+        MarketOfferRevise: {
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            /** Format: date-time */
+            validUntil: string;
+            notes?: string;
+            payoutAddress: components["schemas"]["Address"];
+            payoutSignature?: components["schemas"]["Signature"];
+        };
+        /** @description The payment of an accepted offer. */
+        MarketPayment: {
+            /** Format: uuid */
+            id: string;
+            state: string;
+            /** Format: int64 */
+            chainId: number;
+            token: components["schemas"]["Address"];
+            decimals: number;
+            amount: components["schemas"]["Amount"];
+            fee: components["schemas"]["Amount"];
+            commission: components["schemas"]["Amount"];
+            depositAddress: components["schemas"]["Address"];
+            sellerAddress: components["schemas"]["Address"];
+            buyerAddress?: components["schemas"]["Address"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        MarketCheckoutCall: {
+            /** @enum {string} */
+            purpose: "approve" | "pay";
+            to: components["schemas"]["Address"];
+            /** @description Calldata, 0x hex. */
+            data: string;
+            value: components["schemas"]["Amount"];
+        };
+        /** @description What the buyer's wallet sends, in order (approve, then the fee proxy's transferFromWithReferenceAndFee). */
+        MarketCheckout: {
+            /** Format: int64 */
+            chainId: number;
+            native: boolean;
+            token?: components["schemas"]["Address"];
+            decimals: number;
+            amount: components["schemas"]["Amount"];
+            fee: components["schemas"]["Amount"];
+            total: components["schemas"]["Amount"];
+            depositAddress: components["schemas"]["Address"];
+            paymentReference: string;
+            feeProxy: components["schemas"]["Address"];
+            feeAddress: components["schemas"]["Address"];
+            transactions: components["schemas"]["MarketCheckoutCall"][];
+        };
+        MarketAcceptance: {
+            request: components["schemas"]["MarketRequest"];
+            payment: components["schemas"]["MarketPayment"];
+            checkoutTypedData: components["schemas"]["TypedData"];
+            checkout: components["schemas"]["MarketCheckout"];
+        };
+        MarketCheckoutSignature: {
+            wallet: components["schemas"]["Address"];
+            signature: components["schemas"]["Signature"];
+        };
+        /** @description A seller's fixed-price express request. The public list leaves out sellerId and payoutAddress. */
+        MarketTemplate: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sellerId?: string;
+            title: string;
+            description: string;
+            category: string;
+            productType: components["schemas"]["MarketProductType"];
+            chain: string;
+            token: string;
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            payoutAddress?: components["schemas"]["Address"];
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MarketTemplatePage: {
+            items: components["schemas"]["MarketTemplate"][];
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        MarketTemplateTermsInput: {
+            /**
+             * Format: uuid
+             * @description A uuid v4 the client picks; the template is created under it.
+             */
+            templateId: string;
+            chain: components["schemas"]["MarketChain"];
+            token: components["schemas"]["MarketToken"];
+            price: components["schemas"]["Amount"];
+            payoutAddress: components["schemas"]["Address"];
+        };
+        MarketTemplateInput: {
+            /** Format: uuid */
+            templateId: string;
+            title: string;
+            description?: string;
+            category: components["schemas"]["MarketCategory"];
+            productType: components["schemas"]["MarketProductType"];
+            chain: components["schemas"]["MarketChain"];
+            token: components["schemas"]["MarketToken"];
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            payoutAddress: components["schemas"]["Address"];
+            payoutSignature: components["schemas"]["Signature"];
+        };
+        MarketTemplateEdit: {
+            title: string;
+            description?: string;
+            price: components["schemas"]["Amount"];
+            deliveryDays: number;
+            payoutAddress: components["schemas"]["Address"];
+            payoutSignature?: components["schemas"]["Signature"];
+            active: boolean;
+        };
+        MarketSpawnInput: {
+            delivery: components["schemas"]["MarketDelivery"];
         };
     };
     responses: {
@@ -1878,6 +2525,570 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    browseMarketRequests: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                category?: components["schemas"]["MarketCategory"];
+                productType?: components["schemas"]["MarketProductType"];
+                chain?: components["schemas"]["MarketChain"];
+                /** @description Requests whose budget reaches at least this (base units). */
+                budgetMin?: components["schemas"]["Amount"];
+                /** @description Requests whose budget starts at most at this (base units). */
+                budgetMax?: components["schemas"]["Amount"];
+                /** @description Full text over title and description. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests (public view). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequestPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketRequestInput"];
+            };
+        };
+        responses: {
+            /** @description The request. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMyMarketRequests: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequestPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request (public view). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    editMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketRequestEdit"];
+            };
+        };
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMarketRequestDetail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequestDetail"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    cancelMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    publishMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMarketOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketOfferList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    makeMarketOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketOfferInput"];
+            };
+        };
+        responses: {
+            /** @description The offer. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketOffer"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    marketOfferTypedData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketOfferTermsInput"];
+            };
+        };
+        responses: {
+            /** @description The typed data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypedData"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    reviseMarketOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketOfferRevise"];
+            };
+        };
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketOffer"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    withdrawMarketOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketOffer"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    acceptMarketOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment and its checkout. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketAcceptance"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    signMarketCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketCheckoutSignature"];
+            };
+        };
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketPayment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    browseMarketTemplates: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketTemplatePage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createMarketTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketTemplate"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    marketTemplateTypedData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketTemplateTermsInput"];
+            };
+        };
+        responses: {
+            /** @description The typed data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TypedData"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMyMarketTemplates: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketTemplatePage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    editMarketTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketTemplateEdit"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketTemplate"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deactivateMarketTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketTemplate"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    spawnMarketTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketSpawnInput"];
+            };
+        };
+        responses: {
+            /** @description The payment and its checkout. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketAcceptance"];
+                };
             };
             default: components["responses"]["Error"];
         };

@@ -35,10 +35,13 @@ import (
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/internal/mailbox"
+	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
 )
@@ -168,7 +171,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	adm := admin.New(pools.api, admin.Config{Registry: st.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: keys.Ring.Xpub(),
 		ParseXpub: parseXpub, QuorumTTL: time.Minute})
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm})
+	mkt, err := devMarket(pools.api, st, keys)
+	if err != nil {
+		return err
+	}
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
@@ -602,4 +609,16 @@ func seedDevAccounts(ctx context.Context, out io.Writer, svc *auth.Service, list
 	fmt.Fprintf(out, "          sign in: curl -s http://%s/v1/auth/login -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}'\n",
 		listen, devAccounts[1].email, devAccounts[1].password)
 	return nil
+}
+
+// devMarket is the API's marketplace on the local chains: deposit addresses from the devnet
+// account xpub, the deal's fee (1%, to the fixture's fee recipient) and commission (2%).
+func devMarket(pool *pgxpool.Pool, st devStack, keys *keystore.Keys) (*market.Service, error) {
+	d, err := hd.ParseXpub(keys.Ring.Xpub())
+	if err != nil {
+		return nil, err
+	}
+	cfg := market.DefaultConfig()
+	cfg.FeeAddress = st.fixtures[0].FeeRecipient.Address
+	return market.New(pool, payment.New(pool, d), st.reg, cfg), nil
 }

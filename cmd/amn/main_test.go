@@ -89,9 +89,10 @@ func writeAuthKeys(dir string) (string, error) {
 	return path, os.WriteFile(path, pem, 0o600)
 }
 
-// cleanEnv is the test's environment without AMN_ settings, but for the access-token keys.
+// cleanEnv is the test's environment without AMN_ settings, but for the access-token keys and
+// the API's account xpub.
 func cleanEnv() []string {
-	env := []string{"AMN_AUTH_KEYS_FILE=" + testAuthKeysFile, "AMN_AUTH_CODE_KEY=" + testAuthCodeKey}
+	env := []string{"AMN_AUTH_KEYS_FILE=" + testAuthKeysFile, "AMN_AUTH_CODE_KEY=" + testAuthCodeKey, "AMN_XPUB=" + anvilXpub}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AMN_") {
 			env = append(env, kv)
@@ -174,6 +175,12 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad smtp url", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_SMTP_URL=http://u:hunter2@mail"}, []string{"worker"}, "--smtp-url/--mail-from"},
 		{"auth keys not a key", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_AUTH_KEYS_FILE=/etc/hostname"}, []string{"api"}, "--auth-keys-file: auth keys: no PEM private key found"},
 		{"migrate without database", nil, []string{"migrate", "up"}, "--database-url (AMN_DATABASE_URL) is required"},
+		{"api without an xpub", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_XPUB="}, []string{"api"}, "--xpub (AMN_XPUB)"},
+		{"api with a private key for xpub", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_XPUB=xprv9s21ZrQH143K"}, []string{"api"}, "--xpub (AMN_XPUB)"},
+		{"api chain config missing", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--chain-config", "/nonexistent/chains.json"}, "--chain-config (AMN_CHAIN_CONFIG)"},
+		{"market fee without an address", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_MARKET_FEE_BPS=100"}, []string{"api"}, "a fee needs a fee address"},
+		{"market fee address not an address", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--market-fee-address", "0xnope"}, "--market-fee-address (AMN_MARKET_FEE_ADDRESS) must be a 0x address"},
+		{"market commission out of range", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--market-commission-bps", "10000"}, "basis points"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, tc.env, tc.args...)

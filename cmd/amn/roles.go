@@ -33,10 +33,9 @@ type apiOptions struct {
 	RedisURL        string
 	RNWebhookSecret string
 	DocsDir         string
-	ChainConfig     string
-	Xpub            string
 	Auth            authOptions
 	Edge            edgeOptions
+	Market          marketOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -49,7 +48,10 @@ func (o *apiOptions) Validate() error {
 	if err := o.Edge.Validate(); err != nil {
 		return err
 	}
-	return o.Auth.Validate()
+	if err := o.Auth.Validate(); err != nil {
+		return err
+	}
+	return o.Market.Validate()
 }
 
 func newAPICmd() *cobra.Command {
@@ -72,11 +74,10 @@ func newAPICmd() *cobra.Command {
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:8080"})
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret; empty leaves /v1/webhooks/request-network unmounted")
-	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file: the escrow contracts, nodes and explorers the admin routes use")
-	cmd.Flags().StringVar(&o.Xpub, "xpub", "", "the deposit xpub, for the admin health check (public; no private key)")
 	cmd.Flags().StringVar(&o.DocsDir, "docs-dir", api.DefaultDocsDir, "directory of the /v1/docs page's renderer (Redoc's bundles, from npm ci)")
 	o.Auth.addFlags(cmd.Flags())
 	o.Edge.addFlags(cmd.Flags())
+	o.Market.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -98,12 +99,9 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := chain.LoadRegistry(o.ChainConfig)
-	if err != nil {
-		return badInput(err)
-	}
-	adm := admin.New(p.pool, admin.Config{Registry: reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: o.Xpub, ParseXpub: parseXpub, QuorumTTL: time.Minute})
-	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm}
+	adm := admin.New(p.pool, admin.Config{Registry: o.Market.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: o.Market.Xpub, ParseXpub: parseXpub, QuorumTTL: time.Minute})
+	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
+		Market: o.Market.service(p.pool)}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {

@@ -13,7 +13,12 @@ import (
 // TestUsersCommands: create-admin from a password file (a weak one refused), list with filters
 // and as JSON, ban (reason required) and unban, add and remove roles — each audited as cli:<os user>.
 func TestUsersCommands(t *testing.T) {
-	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}
+	// A database of its own: the test counts the admins (the last one is kept), and other tests of
+	// the package make admins of their own.
+	env := []string{"AMN_DATABASE_URL=" + dbtest.Empty(t)}
+	if code, out, errs := run(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate: exit %d %s %s", code, out, errs)
+	}
 	dir := t.TempDir()
 	weak, strong := filepath.Join(dir, "weak"), filepath.Join(dir, "strong")
 	if err := os.WriteFile(weak, []byte("password123\n"), 0o600); err != nil {

@@ -19,3 +19,10 @@ LIMIT sqlc.arg(lim);
 UPDATE market_templates SET title = $2, description = $3, price = $4, delivery_days = $5, payout_address = $6,
     payout_signature = $7, active = $8, updated_at = $9
 WHERE id = $1;
+
+-- name: ActiveTemplates :many
+SELECT * FROM market_templates
+WHERE active
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);

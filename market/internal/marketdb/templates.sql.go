@@ -13,6 +13,56 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const activeTemplates = `-- name: ActiveTemplates :many
+SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at FROM market_templates
+WHERE active
+  AND ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $3
+`
+
+type ActiveTemplatesParams struct {
+	AfterAt *time.Time
+	AfterID uuid.NullUUID
+	Lim     int32
+}
+
+func (q *Queries) ActiveTemplates(ctx context.Context, arg ActiveTemplatesParams) ([]MarketTemplate, error) {
+	rows, err := q.db.Query(ctx, activeTemplates, arg.AfterAt, arg.AfterID, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MarketTemplate{}
+	for rows.Next() {
+		var i MarketTemplate
+		if err := rows.Scan(
+			&i.ID,
+			&i.SellerID,
+			&i.Title,
+			&i.Description,
+			&i.Category,
+			&i.ProductType,
+			&i.ChainKey,
+			&i.TokenSymbol,
+			&i.Price,
+			&i.DeliveryDays,
+			&i.PayoutAddress,
+			&i.PayoutSignature,
+			&i.Active,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const editTemplate = `-- name: EditTemplate :exec
 UPDATE market_templates SET title = $2, description = $3, price = $4, delivery_days = $5, payout_address = $6,
     payout_signature = $7, active = $8, updated_at = $9
