@@ -231,11 +231,14 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword st
 	if err != nil {
 		return wrapDB("read user", err)
 	}
-	hash, err := s.pw.hasher.hash(newPassword)
-	if err != nil {
-		return err
-	}
 	return s.useCode(ctx, u.ID, CodeResetPassword, code, func(q *authdb.Queries) error {
+		// The new password is hashed only once the code has matched: a refusal costs no argon2
+		// run, for an unknown email as for a known one, so its timing tells nobody which it was.
+		// The code's row stays locked meanwhile; a second try of it waits (and finds it used).
+		hash, err := s.pw.hasher.hash(newPassword)
+		if err != nil {
+			return err
+		}
 		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {
 			return wrapDB("mark email verified", err)
 		}

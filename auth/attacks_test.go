@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Attacks found by the review of #16, each fixed in package auth; the HTTP side of each is in
+// api/auth_attacks_test.go.
+
+// issueTestCode makes a live code for a user, as a sign-up or a forgot-password request would.
+func issueTestCode(t *testing.T, s *Service, userID uuid.UUID, purpose CodePurpose) string {
+	t.Helper()
+	var code string
+	err := pgx.BeginFunc(context.Background(), s.pool, func(tx pgx.Tx) error {
+		var err error
+		code, _, err = s.issueCode(context.Background(), s.q.WithTx(tx), userID, purpose)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// otherCode is a six-digit code that is not c.
+func otherCode(c string) string {
+	if c == "000000" {
+		return "000001"
+	}
+	return "000000"
+}
+
+// TestResetRefusalsCostNoArgon2: a password reset with an unknown email, and one with a wrong
+// code for a known email, are both refused before any argon2 work (the new password is hashed
+// only once the code matched), so the time of a refusal tells nobody whether the account exists.
+func TestResetRefusalsCostNoArgon2(t *testing.T) {
+	s, ctx := testService(t), context.Background()
+	u, err := s.CreateUser(ctx, NewUser{Email: "reset-timing@example.com", EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := issueTestCode(t, s, u.ID, CodeResetPassword)
+	for _, c := range []struct{ email, code string }{
+		{"reset-timing@example.com", otherCode(code)},
+		{"nobody-reset-timing@example.com", code},
+	} {
+		before := s.pw.hasher.runs.Load()
+		if err := s.ResetPassword(ctx, c.email, c.code, "a brand new password"); !errors.Is(err, ErrCodeInvalid) {
+			t.Fatalf("%s: %v", c.email, err)
+		}
+		if n := s.pw.hasher.runs.Load() - before; n != 0 {
+			t.Fatalf("%s: a refused reset ran argon2 %d times", c.email, n)
+		}
+	}
+	before := s.pw.hasher.runs.Load()
+	if err := s.ResetPassword(ctx, "reset-timing@example.com", code, "a brand new password"); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.pw.hasher.runs.Load() - before; n != 1 {
+		t.Fatalf("the reset that worked ran argon2 %d times, want 1", n)
+	}
+}
+
+// TestFailedChecksCostAnArgon2Run: a wrong password costs at least one argon2 run with the
+// current parameters whatever the stored hash: bcrypt (imported), a password past bcrypt's 72
+// bytes (refused without reading the hash), older argon2 parameters, an unreadable hash. Signing
+// in to a bcrypt account with a wrong password costs what an unknown email does.
+func TestFailedChecksCostAnArgon2Run(t *testing.T) {
+	current := ArgonParams{Memory: 16 * 1024, Time: 1, Threads: 1}
+	h, err := newHasher(current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bh, err := bcrypt.GenerateFromPassword([]byte("an old password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	older, _ := (&hasher{params: ArgonParams{Memory: 8 * 1024, Time: 1, Threads: 1}}).hash("an old password")
+	fresh, _ := h.hash("an old password")
+	for _, c := range []struct {
+		name, stored, password string
+		runs                   int64
+	}{
+		{"bcrypt, wrong password", string(bh), "an old passworD", 1},
+		{"bcrypt, over 72 bytes", string(bh), "an old password" + strings.Repeat("x", 72), 1},
+		{"older argon2 parameters", older, "an old passworD", 2},
+		{"unreadable hash", "$argon2id$garbage", "an old password", 1},
+		{"current argon2", fresh, "an old passworD", 1},
+	} {
+		before := h.runs.Load()
+		if ok, _ := h.verify(c.stored, c.password); ok {
+			t.Fatalf("%s: verified", c.name)
+		}
+		if n := h.runs.Load() - before; n != c.runs {
+			t.Errorf("%s: %d argon2 runs, want %d", c.name, n, c.runs)
+		}
+	}
+	// The right password of a bcrypt hash needs no dummy (the sign-in rehashes it with argon2).
+	before := h.runs.Load()
+	if ok, rehash := h.verify(string(bh), "an old password"); !ok || !rehash || h.runs.Load() != before {
+		t.Fatalf("bcrypt's right password: %v %v, %d runs", ok, rehash, h.runs.Load()-before)
+	}
+
+	s, ctx := testService(t), context.Background()
+	if _, err := s.CreateUser(ctx, NewUser{Email: "bcrypt-timing@example.com", EmailVerified: true, PasswordHash: string(bh)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, pw := range []string{"an old passworD", strings.Repeat("y", 100)} {
+		before := s.pw.hasher.runs.Load()
+		if _, err := s.Login(ctx, "bcrypt-timing@example.com", pw, Client{}); !errors.Is(err, ErrInvalidCredentials) {
+			t.Fatal(err)
+		}
+		if n := s.pw.hasher.runs.Load() - before; n != 1 {
+			t.Fatalf("a failed sign-in to a bcrypt account (%d-byte password) ran argon2 %d times, want 1", len(pw), n)
+		}
+	}
+}
