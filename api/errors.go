@@ -12,6 +12,7 @@ import (
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/payment"
 )
@@ -97,7 +98,13 @@ func errInvalidRequest(msg string, fields ...FieldError) error {
 
 // classify returns the status, code and message for err. Anything not in the table is an internal
 // error whose details stay in the log.
+//
+// Text Postgres cannot store (a NUL, invalid UTF-8) is the sender's fault in whatever package's
+// query it surfaced: it is mapped here, once for all, to db.ErrInvalidText (400 invalid).
 func classify(err error) (int, string, string) {
+	if db.IsInvalidText(err) {
+		err = db.ErrInvalidText
+	}
 	for _, k := range errorCodes {
 		if errors.Is(err, k.err) {
 			return k.status, k.code, err.Error()

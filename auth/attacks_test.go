@@ -122,3 +122,36 @@ func TestFailedChecksCostAnArgon2Run(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharactersAreRefused: past the contract's patterns, auth itself refuses control
+// characters in what people type (a sign-up's display name for a new and a taken email alike, a
+// profile, a passkey's name, a ban's reason), so nothing reaches Postgres that it cannot store.
+func TestControlCharactersAreRefused(t *testing.T) {
+	s, ctx := testService(t), context.Background()
+	owner, err := s.CreateUser(ctx, NewUser{Email: "taken-ctl@example.com", EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"taken-ctl@example.com", "new-ctl@example.com"} {
+		err := s.Register(ctx, Registration{Email: email, Password: "long enough pw", DisplayName: "nul\x00"})
+		if !errors.Is(err, ErrProfileInvalid) {
+			t.Fatalf("register %s: %v", email, err)
+		}
+	}
+	bad, bio := "a\x00b", "bell\a"
+	if _, err := s.UpdateProfile(ctx, owner.ID, ProfileUpdate{DisplayName: &bad}); !errors.Is(err, ErrProfileInvalid) {
+		t.Fatalf("display name: %v", err)
+	}
+	if _, err := s.UpdateProfile(ctx, owner.ID, ProfileUpdate{Bio: &bio}); !errors.Is(err, ErrProfileInvalid) {
+		t.Fatalf("bio: %v", err)
+	}
+	if _, err := s.FinishPasskeyRegistration(ctx, owner.ID, uuid.New(), "key\x00", []byte(`{}`)); !errors.Is(err, ErrTextInvalid) {
+		t.Fatalf("passkey name: %v", err)
+	}
+	if _, err := s.SetStatus(ctx, "cli:test", owner.ID, StatusBanned, "spam\x00"); !errors.Is(err, ErrTextInvalid) {
+		t.Fatalf("ban reason: %v", err)
+	}
+	if got := cleanText("Gr\x00ace\u0085 \xff"); got != "Grace \uFFFD" {
+		t.Fatalf("cleanText: %q", got)
+	}
+}

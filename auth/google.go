@@ -117,6 +117,9 @@ func (g *googleVerifier) verify(ctx context.Context, raw string) (GoogleIdentity
 		return GoogleIdentity{}, ErrGoogleToken
 	}
 	verified := string(c.EmailVerified) == "true" || string(c.EmailVerified) == `"true"`
+	if !plainText(c.Email, false) {
+		c.Email = "" // no address of ours holds control characters: none is named
+	}
 	return GoogleIdentity{
 		Subject: tok.Subject, Email: strings.ToLower(strings.TrimSpace(c.Email)),
 		EmailVerified: verified, Name: c.Name, Picture: c.Picture,
@@ -170,7 +173,7 @@ func (s *Service) googleAccount(ctx context.Context, q *authdb.Queries, id Googl
 	case errors.Is(err, pgx.ErrNoRows):
 		u, err := s.createUser(ctx, q, NewUser{
 			Email: id.Email, EmailVerified: true, Roles: []Role{RoleBuyer},
-			DisplayName: truncateRunes(id.Name, 80),
+			DisplayName: truncateRunes(cleanText(id.Name), 80),
 		})
 		if err != nil {
 			return uuid.Nil, err
@@ -193,7 +196,7 @@ func (s *Service) LinkGoogle(ctx context.Context, userID uuid.UUID, idToken stri
 }
 
 func (s *Service) linkGoogle(ctx context.Context, q *authdb.Queries, userID uuid.UUID, id GoogleIdentity) error {
-	profile, err := json.Marshal(map[string]string{"name": id.Name, "picture": id.Picture})
+	profile, err := json.Marshal(map[string]string{"name": cleanText(id.Name), "picture": cleanText(id.Picture)})
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,11 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 	if len(r.Roles) == 0 {
 		r.Roles = []Role{RoleBuyer}
 	}
+	// Checked before anything is read, so that a bad name is refused alike for a new and a taken
+	// email (a database error on one path only would tell them apart).
+	if !validDisplayName(r.DisplayName) || (r.Locale != "" && !localeRE.MatchString(r.Locale)) {
+		return ErrProfileInvalid
+	}
 	hash, err := s.pw.hasher.hash(r.Password)
 	if err != nil {
 		return err

@@ -255,6 +255,9 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, userID, ceremon
 	if len(response) > maxCredentialJSON {
 		return Passkey{}, ErrPasskeyInvalid
 	}
+	if !plainText(name, false) {
+		return Passkey{}, ErrTextInvalid // before the ceremony is spent: the user may try again
+	}
 	data, err := s.takeCeremony(ctx, ceremonyID, purposePasskeyRegister, uuid.NullUUID{UUID: userID, Valid: true})
 	if err != nil {
 		return Passkey{}, err

@@ -158,9 +158,9 @@ func (s *Service) LinkTelegram(ctx context.Context, userID uuid.UUID, d Telegram
 // telegramDisplayName is the first and last name, else the username, cut to the 80 characters
 // users.display_name holds.
 func telegramDisplayName(tu TelegramUser) string {
-	name := strings.TrimSpace(strings.TrimSpace(tu.FirstName) + " " + strings.TrimSpace(tu.LastName))
+	name := strings.TrimSpace(cleanText(strings.TrimSpace(tu.FirstName) + " " + strings.TrimSpace(tu.LastName)))
 	if name == "" {
-		name = tu.Username
+		name = cleanText(tu.Username)
 	}
 	if utf8.RuneCountInString(name) > 80 {
 		name = string([]rune(name)[:80])
@@ -170,7 +170,7 @@ func telegramDisplayName(tu TelegramUser) string {
 
 // telegramAvatar keeps a photo URL only when it is an https URL of sane length.
 func telegramAvatar(u string) *string {
-	if !strings.HasPrefix(u, "https://") || len(u) > 1024 {
+	if !strings.HasPrefix(u, "https://") || len(u) > 1024 || !plainText(u, false) {
 		return nil
 	}
 	return &u
@@ -179,7 +179,8 @@ func telegramAvatar(u string) *string {
 // telegramProfile is what we keep of the Telegram account (auth_identities.profile).
 func telegramProfile(tu TelegramUser) []byte {
 	b, _ := json.Marshal(map[string]string{
-		"first_name": tu.FirstName, "last_name": tu.LastName, "username": tu.Username, "photo_url": tu.PhotoURL,
+		"first_name": cleanText(tu.FirstName), "last_name": cleanText(tu.LastName),
+		"username": cleanText(tu.Username), "photo_url": cleanText(tu.PhotoURL),
 	})
 	return b
 }

@@ -256,6 +256,9 @@ type ChangePasswordRequest struct {
 	NewPassword Password `json:"newPassword"`
 }
 
+// DisplayName One line, no control characters.
+type DisplayName = string
+
 // Email defines model for Email.
 type Email = openapi_types.Email
 
@@ -329,7 +332,9 @@ type FinishPasskeyRegistrationRequest struct {
 
 	// Credential The PublicKeyCredential (attestation) as JSON.
 	Credential map[string]interface{} `json:"credential"`
-	Name       *string                `json:"name,omitempty"`
+
+	// Name One line, no control characters.
+	Name *string `json:"name,omitempty"`
 }
 
 // GoogleRequest defines model for GoogleRequest.
@@ -390,8 +395,9 @@ type RefreshRequest struct {
 
 // RegisterRequest defines model for RegisterRequest.
 type RegisterRequest struct {
-	DisplayName *string `json:"displayName,omitempty"`
-	Email       Email   `json:"email"`
+	// DisplayName One line, no control characters.
+	DisplayName *DisplayName `json:"displayName,omitempty"`
+	Email       Email        `json:"email"`
 
 	// Locale A BCP 47 language tag such as `en` or `pt-BR`.
 	Locale *Locale `json:"locale,omitempty"`
@@ -469,8 +475,11 @@ type TelegramWidget struct {
 
 // UpdateMeRequest defines model for UpdateMeRequest.
 type UpdateMeRequest struct {
-	Bio         *string `json:"bio,omitempty"`
-	DisplayName *string `json:"displayName,omitempty"`
+	// Bio No control characters but line feeds, carriage returns and tabs.
+	Bio *string `json:"bio,omitempty"`
+
+	// DisplayName One line, no control characters.
+	DisplayName *DisplayName `json:"displayName,omitempty"`
 
 	// Locale A BCP 47 language tag such as `en` or `pt-BR`.
 	Locale *Locale `json:"locale,omitempty"`

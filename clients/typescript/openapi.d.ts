@@ -638,6 +638,8 @@ export interface components {
         Locale: string;
         /** Format: email */
         Email: string;
+        /** @description One line, no control characters. */
+        DisplayName: string;
         /** @description At least 10 characters, not a common password (checked by the server, `weak_password`). */
         Password: string;
         Address: string;
@@ -664,7 +666,8 @@ export interface components {
             nextCursor: string | null;
         };
         UpdateMeRequest: {
-            displayName?: string;
+            displayName?: components["schemas"]["DisplayName"];
+            /** @description No control characters but line feeds, carriage returns and tabs. */
             bio?: string;
             locale?: components["schemas"]["Locale"];
             /** @description The buyer and seller roles the user takes (admin cannot be taken here). */
@@ -702,7 +705,7 @@ export interface components {
         RegisterRequest: {
             email: components["schemas"]["Email"];
             password: components["schemas"]["Password"];
-            displayName?: string;
+            displayName?: components["schemas"]["DisplayName"];
             locale?: components["schemas"]["Locale"];
             roles?: ("buyer" | "seller")[];
             referralCode?: string;
@@ -755,6 +758,7 @@ export interface components {
         FinishPasskeyRegistrationRequest: {
             /** Format: uuid */
             ceremonyId: string;
+            /** @description One line, no control characters. */
             name?: string;
             /** @description The PublicKeyCredential (attestation) as JSON. */
             credential: {

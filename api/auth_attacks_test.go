@@ -1,0 +1,96 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/descope/virtualwebauthn"
+
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/db/dbtest"
+)
+
+// Attacks found by the review of #16, over HTTP against the real router and Postgres (and Redis
+// where limits are concerned). auth/attacks_test.go has the checks that need auth's insides.
+
+// TestControlCharactersAreRefusedNever500: a NUL or another control character in a display name
+// (sign-up and profile), a bio, a passkey's name, a ban's reason or an email is 400, never a 500;
+// and sign-up answers the same for a new and a taken email, so such a name tells nothing.
+func TestControlCharactersAreRefusedNever500(t *testing.T) {
+	a := newTestAPI(t)
+	a.user("taken-cc@example.com", auth.RoleBuyer)
+	for _, email := range []string{"new-cc@example.com", "taken-cc@example.com"} {
+		for _, name := range []string{"nul\u0000", "bell\u0007", "two\nlines", "del\u007f"} {
+			wantError(t, a, "POST", "/v1/auth/register", map[string]any{"email": email, "password": "long enough pw", "displayName": name}, "", 400, "invalid_request")
+		}
+	}
+	wantError(t, a, "POST", "/v1/auth/login", map[string]any{"email": "nul\u0000@example.com", "password": "long enough pw"}, "", 400, "invalid_request")
+	wantError(t, a, "POST", "/v1/auth/password/forgot", map[string]any{"email": "esc\u001b@example.com"}, "", 400, "invalid_request")
+
+	me := a.user("me-cc@example.com", auth.RoleBuyer)
+	for _, body := range []map[string]any{{"displayName": "a\u0000"}, {"displayName": "a\u001b[31m"}, {"bio": "a\u0000b"}, {"bio": "\u007f"}} {
+		wantError(t, a, "PATCH", "/v1/me", body, me.AccessToken, 400, "invalid_request")
+	}
+	if rec := a.do("PATCH", "/v1/me", map[string]any{"bio": "two\nlines\r\nand\ta tab"}, me.AccessToken); rec.Code != 200 {
+		t.Fatalf("a bio with line feeds and tabs: %d %s", rec.Code, rec.Body)
+	}
+
+	// A passkey's name: refused before the ceremony is spent, so the same response then works.
+	d := newPasskeyDevice()
+	id, opts := a.beginRegistration(me.AccessToken)
+	att := virtualwebauthn.CreateAttestationResponse(testRP, d.auth, d.cred, *opts)
+	finish := func(name string) *http.Response {
+		rec := a.do("POST", "/v1/auth/passkeys/register/finish", map[string]any{"ceremonyId": id, "name": name, "credential": json.RawMessage(att)}, me.AccessToken)
+		return rec.Result()
+	}
+	if r := finish("key\u0000"); r.StatusCode != 400 {
+		t.Fatalf("a passkey named with a NUL: %d", r.StatusCode)
+	}
+	if r := finish("my key"); r.StatusCode != http.StatusCreated {
+		t.Fatalf("the passkey after the refused name: %d", r.StatusCode)
+	}
+
+	admin := a.user("admin-cc@example.com", auth.RoleAdmin)
+	target := a.user("target-cc@example.com", auth.RoleBuyer)
+	wantError(t, a, "PUT", "/v1/admin/users/"+target.User.ID.String()+"/status", map[string]any{"status": "banned", "reason": "spam\u0000"}, admin.AccessToken, 400, "invalid_request")
+	wantError(t, a, "GET", "/v1/admin/users?email=a%00b@example.com", nil, admin.AccessToken, 400, "invalid_request")
+}
+
+// TestTelegramNamesAreCleaned: a Telegram profile (signed by Telegram, so not refused) with control
+// characters in its names signs up with the characters dropped, never a 500.
+func TestTelegramNamesAreCleaned(t *testing.T) {
+	a := newTestAPI(t)
+	at := strconv.FormatInt(a.now.Unix(), 10)
+	fields := map[string]string{"id": "7007", "first_name": "Gr\u0000ace", "last_name": "Hop\u001bper", "auth_date": at}
+	key := sha256.Sum256([]byte(testTelegramBotToken))
+	body := map[string]any{"id": 7007, "first_name": fields["first_name"], "last_name": fields["last_name"], "auth_date": a.now.Unix(), "hash": telegramHash(key[:], fields)}
+	s := sessionOf(t, a.do("POST", "/v1/auth/telegram", map[string]any{"widget": body}, ""))
+	if s.User.DisplayName != "Grace Hopper" {
+		t.Fatalf("display name %q", s.User.DisplayName)
+	}
+}
+
+// TestTextPostgresCannotStoreIsInvalid: wherever a NUL or \u0000 in jsonb reaches Postgres (a
+// query no check guards), the error table answers 400 invalid, not 500.
+func TestTextPostgresCannotStoreIsInvalid(t *testing.T) {
+	pool := dbtest.PoolAs(t, db.RoleAPI)
+	for _, q := range []string{`SELECT $1::text`, `SELECT $1::jsonb`} {
+		arg := "a\x00b"
+		if q == `SELECT $1::jsonb` {
+			arg = `{"a":"\u0000"}`
+		}
+		var out string
+		err := pool.QueryRow(context.Background(), q, arg).Scan(&out)
+		if !db.IsInvalidText(err) {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if status, code, _ := classify(err); status != 400 || code != "invalid" {
+			t.Fatalf("%s: %d %s", q, status, code)
+		}
+	}
+}
