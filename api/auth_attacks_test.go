@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/descope/virtualwebauthn"
 
+	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -91,6 +94,27 @@ func TestTextPostgresCannotStoreIsInvalid(t *testing.T) {
 		}
 		if status, code, _ := classify(err); status != 400 || code != "invalid" {
 			t.Fatalf("%s: %d %s", q, status, code)
+		}
+	}
+}
+
+// TestAnyUserAgentSignsIn: a User-Agent with invalid UTF-8, a control character, or a multibyte
+// character across byte 300 (where the session's copy is cut) signs in like any other, and the
+// session keeps valid text.
+func TestAnyUserAgentSignsIn(t *testing.T) {
+	a := newTestAPI(t)
+	for i, ua := range []string{"\xff", "Mozilla/5.0 \x00\x01", "a" + strings.Repeat("é", 200), strings.Repeat("日本", 120)} {
+		body, _ := json.Marshal(map[string]any{"widget": loginWidget(testTelegramBotToken, int64(8000+i), a.now)})
+		rec := send(a.h, "POST", "/v1/auth/telegram", string(body), "198.51.100.40", map[string]string{"User-Agent": ua})
+		s := sessionOf(t, rec)
+		rec = a.do("GET", "/v1/auth/sessions", nil, s.AccessToken)
+		var page openapi.SessionPage
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || len(page.Items) != 1 || page.Items[0].UserAgent == nil {
+			t.Fatalf("sessions: %d %s", rec.Code, rec.Body)
+		}
+		got := *page.Items[0].UserAgent
+		if !utf8.ValidString(got) || len(got) > 300 || strings.ContainsAny(got, "\x00\x01") {
+			t.Fatalf("user agent %q kept as %q", ua, got)
 		}
 	}
 }

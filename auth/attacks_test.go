@@ -155,3 +155,23 @@ func TestControlCharactersAreRefused(t *testing.T) {
 		t.Fatalf("cleanText: %q", got)
 	}
 }
+
+// TestClientTextIsValidAndCutWhole: what a session keeps of a User-Agent is valid UTF-8 without
+// control characters, at most n bytes, and no character is cut in half.
+func TestClientTextIsValidAndCutWhole(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"\xff", 300, "\uFFFD"},
+		{"ok\x00\x1b[0m", 300, "ok[0m"},
+		{"a" + strings.Repeat("é", 200), 300, "a" + strings.Repeat("é", 149)},
+		{"€€", 4, "€"},
+		{"plain", 3, "pla"},
+	} {
+		if got := clientText(c.in, c.n); got != c.want {
+			t.Errorf("clientText(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
@@ -73,7 +74,7 @@ func (s *Service) startSession(ctx context.Context, q *authdb.Queries, userID uu
 	now := s.now()
 	if err := q.CreateSession(ctx, authdb.CreateSessionParams{
 		ID: id, UserID: userID, Method: string(method),
-		UserAgent: truncate(c.UserAgent, 300), Ip: truncate(c.IP, 64), ExpiresAt: now.Add(s.cfg.RefreshTTL),
+		UserAgent: clientText(c.UserAgent, 300), Ip: clientText(c.IP, 64), ExpiresAt: now.Add(s.cfg.RefreshTTL),
 	}); err != nil {
 		return Session{}, wrapDB("create session", err)
 	}
@@ -179,9 +180,16 @@ func (s *Service) verificationKey(t *jwt.Token) (any, error) {
 	return k, nil
 }
 
-func truncate(s string, n int) string {
+// clientText is what a session keeps of a header the client wrote (its User-Agent): valid UTF-8
+// without control characters (cleanText), at most n bytes, cut at a character's start so that
+// no character is left half.
+func clientText(s string, n int) string {
+	s = cleanText(s)
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }
