@@ -118,3 +118,72 @@ func TestAnyUserAgentSignsIn(t *testing.T) {
 		}
 	}
 }
+
+// TestPreRegistrationTakeover: an attacker registers the victim's address with a password of
+// theirs. Whichever way the victim then proves the address (resend and verify; or register
+// themselves, with the attacker registering again in between), the attacker's password does not
+// work on the verified account. The victim's own flow (register, verify with the password) keeps
+// theirs.
+func TestPreRegistrationTakeover(t *testing.T) {
+	a := newMailAPI(t)
+	const attackerPW, victimPW = "the attacker's password", "the victim's own password"
+	register := func(email, pw string) {
+		t.Helper()
+		if rec := a.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": pw, "displayName": "Mallory"}, ""); rec.Code != http.StatusAccepted {
+			t.Fatalf("register: %d %s", rec.Code, rec.Body)
+		}
+	}
+	verify := func(email, code, pw string) openapi.Session {
+		t.Helper()
+		body := map[string]any{"email": email, "code": code}
+		if pw != "" {
+			body["password"] = pw
+		}
+		return sessionOf(t, a.do("POST", "/v1/auth/email/verify", body, ""))
+	}
+	attackerSignsIn := func(email string) {
+		t.Helper()
+		wantError(t, a.testAPI, "POST", "/v1/auth/login", map[string]any{"email": email, "password": attackerPW}, "", 401, "invalid_credentials")
+	}
+
+	// 1. The victim asks for a code (resend) and verifies without a password.
+	v1 := "victim-resend@example.com"
+	register(v1, attackerPW)
+	first := a.code(v1, "verification code")
+	a.do("POST", "/v1/auth/email/resend", map[string]any{"email": v1}, "")
+	s := verify(v1, a.code(v1, "verification code", first), "")
+	if s.User.HasPassword || !s.User.EmailVerified {
+		t.Fatalf("after the owner's verification: %+v", s.User)
+	}
+	attackerSignsIn(v1)
+
+	// 2. The victim registers; the attacker registers again before the victim verifies, so the
+	// newest code in the victim's mailbox came with the attacker's password.
+	v2 := "victim-race@example.com"
+	register(v2, attackerPW)
+	c1 := a.code(v2, "verification code")
+	register(v2, victimPW)
+	c2 := a.code(v2, "verification code", c1)
+	wantError(t, a.testAPI, "POST", "/v1/auth/login", map[string]any{"email": v2, "password": attackerPW}, "", 401, "invalid_credentials") // replaced
+	register(v2, attackerPW)
+	c3 := a.code(v2, "verification code", c1, c2)
+	wantError(t, a.testAPI, "POST", "/v1/auth/email/verify", map[string]any{"email": v2, "code": c2, "password": victimPW}, "", 400, "code_invalid") // replaced
+	s = verify(v2, c3, victimPW)
+	if s.User.HasPassword {
+		t.Fatalf("the attacker's password survived a verification that did not show it: %+v", s.User)
+	}
+	attackerSignsIn(v2)
+
+	// 3. The owner's own flow: register over the attacker's, verify with the password: it stays,
+	// and the attacker's is gone.
+	v3 := "victim-own@example.com"
+	register(v3, attackerPW)
+	c1 = a.code(v3, "verification code")
+	register(v3, victimPW)
+	s = verify(v3, a.code(v3, "verification code", c1), victimPW)
+	if !s.User.HasPassword {
+		t.Fatalf("the owner's password was dropped: %+v", s.User)
+	}
+	attackerSignsIn(v3)
+	sessionOf(t, a.do("POST", "/v1/auth/login", map[string]any{"email": v3, "password": victimPW}, ""))
+}

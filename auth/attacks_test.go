@@ -175,3 +175,39 @@ func TestClientTextIsValidAndCutWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstVerificationRevokesEarlierSessions: a session opened on an account before its email
+// was proved ends when the owner proves it, and a password the verifier does not show is removed;
+// a later verification (a verified account) changes neither.
+func TestFirstVerificationRevokesEarlierSessions(t *testing.T) {
+	s, ctx := testService(t), context.Background()
+	hash, _ := s.pw.hasher.hash("someone's password")
+	u, err := s.CreateUser(ctx, NewUser{Email: "first-verify@example.com", PasswordHash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	early, err := s.StartSession(ctx, u.ID, MethodPassword, Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyEmail(ctx, "first-verify@example.com", issueTestCode(t, s, u.ID, CodeVerifyEmail), "", Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, early.AccessToken); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("a session from before the first verification survived it: %v", err)
+	}
+	after, err := s.User(ctx, u.ID)
+	if err != nil || after.HasPassword {
+		t.Fatalf("the password nobody showed is still there: %+v %v", after, err)
+	}
+	kept, err := s.StartSession(ctx, u.ID, MethodPassword, Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyEmail(ctx, "first-verify@example.com", issueTestCode(t, s, u.ID, CodeVerifyEmail), "", Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, kept.AccessToken); err != nil {
+		t.Fatalf("a second verification revoked a session: %v", err)
+	}
+}

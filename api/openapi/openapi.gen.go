@@ -266,6 +266,12 @@ type Email = openapi_types.Email
 type EmailCodeRequest struct {
 	Code  string `json:"code"`
 	Email Email  `json:"email"`
+
+	// Password The account's password, as given at sign-up. It matters on the first verification only:
+	// the account keeps its password when it is sent here and matches, and otherwise the
+	// password is removed (whoever registered the address first chose it, perhaps not its
+	// owner) and the user, signed in by the code, sets one (`hasPassword` is then false).
+	Password *string `json:"password,omitempty"`
 }
 
 // EmailRequest defines model for EmailRequest.

@@ -30,3 +30,24 @@ UPDATE auth_codes SET attempts = attempts + 1, used_at = @used_at WHERE id = @id
 -- Revokes every live session of a user but one (keep; the nil uuid keeps none).
 UPDATE auth_sessions SET revoked_at = @now::timestamptz, revoked_reason = @reason::text
 WHERE user_id = @user_id AND revoked_at IS NULL AND id <> @keep;
+
+-- name: CreateUserIfNew :one
+-- A sign-up's account, unverified; no row when the email is taken (also by a sign-up that commits
+-- meanwhile: the insert waits for it), so that two sign-ups at once never break the transaction.
+INSERT INTO users (id, email, password_hash, roles, display_name, locale)
+VALUES (@id, @email, @password_hash, @roles, @display_name, @locale)
+ON CONFLICT DO NOTHING
+RETURNING *;
+
+-- name: UserByEmailForUpdate :one
+-- A user by email, locked until the transaction ends.
+SELECT * FROM users WHERE email = lower(@email::text) FOR UPDATE;
+
+-- name: ReplaceRegistration :one
+-- A new sign-up over an account whose email nobody has proved yet replaces what the earlier one
+-- chose: its password, name, locale and roles.
+UPDATE users
+SET password_hash = @password_hash, display_name = @display_name, locale = @locale, roles = @roles,
+    updated_at = @now::timestamptz
+WHERE id = @id AND email_verified_at IS NULL
+RETURNING *;

@@ -716,6 +716,13 @@ export interface components {
         EmailCodeRequest: {
             email: components["schemas"]["Email"];
             code: string;
+            /**
+             * @description The account's password, as given at sign-up. It matters on the first verification only:
+             *     the account keeps its password when it is sent here and matches, and otherwise the
+             *     password is removed (whoever registered the address first chose it, perhaps not its
+             *     owner) and the user, signed in by the code, sets one (`hasPassword` is then false).
+             */
+            password?: string;
         };
         LoginRequest: {
             email: components["schemas"]["Email"];

@@ -48,6 +48,51 @@ func (q *Queries) CreateCode(ctx context.Context, arg CreateCodeParams) error {
 	return err
 }
 
+const createUserIfNew = `-- name: CreateUserIfNew :one
+INSERT INTO users (id, email, password_hash, roles, display_name, locale)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
+`
+
+type CreateUserIfNewParams struct {
+	ID           uuid.UUID
+	Email        *string
+	PasswordHash *string
+	Roles        []string
+	DisplayName  string
+	Locale       string
+}
+
+// A sign-up's account, unverified; no row when the email is taken (also by a sign-up that commits
+// meanwhile: the insert waits for it), so that two sign-ups at once never break the transaction.
+func (q *Queries) CreateUserIfNew(ctx context.Context, arg CreateUserIfNewParams) (User, error) {
+	row := q.db.QueryRow(ctx, createUserIfNew,
+		arg.ID,
+		arg.Email,
+		arg.PasswordHash,
+		arg.Roles,
+		arg.DisplayName,
+		arg.Locale,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const deleteUnusedCodes = `-- name: DeleteUnusedCodes :exec
 DELETE FROM auth_codes WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL
 `
@@ -111,6 +156,52 @@ func (q *Queries) MarkEmailVerified(ctx context.Context, arg MarkEmailVerifiedPa
 	return err
 }
 
+const replaceRegistration = `-- name: ReplaceRegistration :one
+UPDATE users
+SET password_hash = $1, display_name = $2, locale = $3, roles = $4,
+    updated_at = $5::timestamptz
+WHERE id = $6 AND email_verified_at IS NULL
+RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
+`
+
+type ReplaceRegistrationParams struct {
+	PasswordHash *string
+	DisplayName  string
+	Locale       string
+	Roles        []string
+	Now          time.Time
+	ID           uuid.UUID
+}
+
+// A new sign-up over an account whose email nobody has proved yet replaces what the earlier one
+// chose: its password, name, locale and roles.
+func (q *Queries) ReplaceRegistration(ctx context.Context, arg ReplaceRegistrationParams) (User, error) {
+	row := q.db.QueryRow(ctx, replaceRegistration,
+		arg.PasswordHash,
+		arg.DisplayName,
+		arg.Locale,
+		arg.Roles,
+		arg.Now,
+		arg.ID,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const revokeUserSessions = `-- name: RevokeUserSessions :execrows
 UPDATE auth_sessions SET revoked_at = $1::timestamptz, revoked_reason = $2::text
 WHERE user_id = $3 AND revoked_at IS NULL AND id <> $4
@@ -152,4 +243,29 @@ type SetPasswordHashParams struct {
 func (q *Queries) SetPasswordHash(ctx context.Context, arg SetPasswordHashParams) error {
 	_, err := q.db.Exec(ctx, setPasswordHash, arg.PasswordHash, arg.ID)
 	return err
+}
+
+const userByEmailForUpdate = `-- name: UserByEmailForUpdate :one
+SELECT id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at FROM users WHERE email = lower($1::text) FOR UPDATE
+`
+
+// A user by email, locked until the transaction ends.
+func (q *Queries) UserByEmailForUpdate(ctx context.Context, email string) (User, error) {
+	row := q.db.QueryRow(ctx, userByEmailForUpdate, email)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }
