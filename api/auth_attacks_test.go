@@ -187,3 +187,31 @@ func TestPreRegistrationTakeover(t *testing.T) {
 	attackerSignsIn(v3)
 	sessionOf(t, a.do("POST", "/v1/auth/login", map[string]any{"email": v3, "password": victimPW}, ""))
 }
+
+// TestConcurrentSignUpsNeverFail: several sign-ups for one email at once all answer 202 (one
+// account is made; the others find it), never a 500 from a transaction broken by the unique
+// index.
+func TestConcurrentSignUpsNeverFail(t *testing.T) {
+	a := newTestAPI(t)
+	const n = 6
+	codes := make(chan int, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			body := `{"email":"race-signup@example.com","password":"racing password ` + strconv.Itoa(i) + `"}`
+			rec := send(a.h, "POST", "/v1/auth/register", body, "198.51.100.50", nil)
+			codes <- rec.Code
+		}()
+	}
+	close(start)
+	for range n {
+		if c := <-codes; c != http.StatusAccepted {
+			t.Fatalf("a concurrent sign-up answered %d", c)
+		}
+	}
+	users, _, err := a.auth.ListUsers(context.Background(), auth.UserFilter{Email: "race-signup@example.com"}, auth.Page{})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("%d accounts, %v", len(users), err)
+	}
+}
