@@ -5,10 +5,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/amanat/amn/auth/internal/authdb"
 )
 
 // Attacks found by the review of #16, each fixed in package auth; the HTTP side of each is in
@@ -210,4 +213,76 @@ func TestFirstVerificationRevokesEarlierSessions(t *testing.T) {
 	if _, err := s.Authenticate(ctx, kept.AccessToken); err != nil {
 		t.Fatalf("a second verification revoked a session: %v", err)
 	}
+}
+
+// TestCodesAreCappedPerUser: a user is given at most CodeMaxPerHour codes of a purpose an hour
+// (more requests mail nothing, and say so to nobody), and once their codes had
+// CodeMaxFailuresPerDay wrong tries in a day even the right code is refused until the day has
+// passed: asking for code after code does not make a six-digit code guessable.
+func TestCodesAreCappedPerUser(t *testing.T) {
+	s, now := newTestService(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, NewUser{Email: "capped@example.com", EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range CodeMaxPerHour + 2 {
+		if err := s.ForgotPassword(ctx, "capped@example.com"); err != nil {
+			t.Fatalf("forgot %d: %v", i, err)
+		}
+	}
+	if n, err := s.q.CodesIssuedSince(ctx, authdb.CodesIssuedSinceParams{UserID: u.ID, Purpose: string(CodeResetPassword), Since: now.Add(-time.Hour)}); err != nil || n != CodeMaxPerHour {
+		t.Fatalf("%d codes given in an hour (%v), want %d", n, err, CodeMaxPerHour)
+	}
+	if _, _, err := pgxIssue(s, u.ID, CodeResetPassword); !errors.Is(err, errCodesCapped) {
+		t.Fatalf("a code past the cap: %v", err)
+	}
+
+	// An hour on: four codes, each tried five times wrongly, make twenty failures.
+	*now = now.Add(time.Hour + time.Second)
+	for range CodeMaxFailuresPerDay / CodeMaxAttempts {
+		code := issueTestCode(t, s, u.ID, CodeVerifyEmail)
+		for range CodeMaxAttempts {
+			if _, err := s.VerifyEmail(ctx, "capped@example.com", otherCode(code), "", Client{}); !errors.Is(err, ErrCodeInvalid) {
+				t.Fatal(err)
+			}
+		}
+	}
+	code := issueTestCode(t, s, u.ID, CodeResetPassword)
+	if err := s.ResetPassword(ctx, "capped@example.com", code, "a brand new password"); !errors.Is(err, ErrCodeInvalid) {
+		t.Fatalf("the right code after %d failures in a day: %v", CodeMaxFailuresPerDay, err)
+	}
+	*now = now.Add(24*time.Hour + time.Second)
+	code = issueTestCode(t, s, u.ID, CodeResetPassword)
+	if err := s.ResetPassword(ctx, "capped@example.com", code, "a brand new password"); err != nil {
+		t.Fatalf("a day later: %v", err)
+	}
+}
+
+// TestOnlyTheNewestCodeWorks: a new code replaces the earlier ones of its purpose (they stay in
+// the table for the caps, but match nothing).
+func TestOnlyTheNewestCodeWorks(t *testing.T) {
+	s, ctx := testService(t), context.Background()
+	u, err := s.CreateUser(ctx, NewUser{Email: "newest@example.com", EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := issueTestCode(t, s, u.ID, CodeResetPassword)
+	newer := issueTestCode(t, s, u.ID, CodeResetPassword)
+	if old != newer {
+		if err := s.ResetPassword(ctx, "newest@example.com", old, "a brand new password"); !errors.Is(err, ErrCodeInvalid) {
+			t.Fatalf("a replaced code: %v", err)
+		}
+	}
+	if err := s.ResetPassword(ctx, "newest@example.com", newer, "a brand new password"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func pgxIssue(s *Service, userID uuid.UUID, purpose CodePurpose) (code string, exp time.Time, err error) {
+	err = pgx.BeginFunc(context.Background(), s.pool, func(tx pgx.Tx) error {
+		code, exp, err = s.issueCode(context.Background(), s.q.WithTx(tx), userID, purpose)
+		return err
+	})
+	return code, exp, err
 }

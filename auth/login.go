@@ -139,9 +139,12 @@ func (s *Service) registerOver(ctx context.Context, tx pgx.Tx, q *authdb.Queries
 	return u, nil
 }
 
-// mailCode issues a code and queues its email, in tx.
+// mailCode issues a code and queues its email, in tx; past CodeMaxPerHour it does nothing.
 func (s *Service) mailCode(ctx context.Context, tx pgx.Tx, q *authdb.Queries, userID uuid.UUID, email, locale string, purpose CodePurpose) error {
 	code, exp, err := s.issueCode(ctx, q, userID, purpose)
+	if errors.Is(err, errCodesCapped) {
+		return nil // mails nothing; the answer is as always (it must not tell the account exists)
+	}
 	if err != nil {
 		return err
 	}
