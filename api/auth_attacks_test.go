@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/descope/virtualwebauthn"
@@ -214,4 +215,44 @@ func TestConcurrentSignUpsNeverFail(t *testing.T) {
 	if err != nil || len(users) != 1 {
 		t.Fatalf("%d accounts, %v", len(users), err)
 	}
+}
+
+// TestStolenTokenCannotAddAWayIn: a thief with a session's tokens (the refresh token keeps giving
+// access tokens) cannot make the access last: past RecentSignIn from the sign-in, setting a first
+// password, adding a passkey, linking Google, Telegram or a wallet are refused with
+// recent_sign_in_required. The owner, signing in again, can.
+func TestStolenTokenCannotAddAWayIn(t *testing.T) {
+	a := newTestAPI(t)
+	stolen := a.user("stolen@example.com", auth.RoleBuyer) // no password: a Google or Telegram account
+	a.now = a.now.Add(auth.RecentSignIn + time.Minute)
+	rec := a.do("POST", "/v1/auth/refresh", map[string]any{"refreshToken": stolen.RefreshToken}, "")
+	thief := sessionOf(t, rec).AccessToken
+	for _, c := range []struct {
+		path string
+		body any
+	}{
+		{"/v1/auth/password/change", map[string]any{"newPassword": "the thief's password"}},
+		{"/v1/auth/passkeys/register/begin", nil},
+		{"/v1/auth/google/link", map[string]any{"idToken": "a.b.c"}},
+		{"/v1/auth/telegram/link", map[string]any{"initData": miniAppInitData(testTelegramBotToken, 9009, a.now)}},
+		{"/v1/wallets", map[string]any{"message": "a message", "signature": "0x" + strings.Repeat("ab", 65)}},
+	} {
+		wantError(t, a, "POST", c.path, c.body, thief, 403, "recent_sign_in_required")
+	}
+	// The session still reads (the rule is about adding a way in, not about the session).
+	if rec := a.do("GET", "/v1/me", nil, thief); rec.Code != 200 {
+		t.Fatalf("me: %d", rec.Code)
+	}
+	// The owner signs in again: a fresh session may.
+	fresh, err := a.auth.StartSession(context.Background(), stolen.User.ID, auth.MethodTelegram, auth.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := a.do("POST", "/v1/auth/telegram/link", map[string]any{"initData": miniAppInitData(testTelegramBotToken, 9009, a.now)}, fresh.AccessToken); rec.Code != http.StatusNoContent {
+		t.Fatalf("link with a fresh sign-in: %d %s", rec.Code, rec.Body)
+	}
+	if rec := a.do("POST", "/v1/auth/password/change", map[string]any{"newPassword": "the owner's password"}, fresh.AccessToken); rec.Code != http.StatusNoContent {
+		t.Fatalf("first password with a fresh sign-in: %d %s", rec.Code, rec.Body)
+	}
+	ceremonyOf(t, a.do("POST", "/v1/auth/passkeys/register/begin", nil, fresh.AccessToken))
 }

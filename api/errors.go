@@ -70,6 +70,7 @@ var errorCodes = []errorCode{
 	{auth.ErrGoogleToken, http.StatusUnauthorized, "google_token_invalid"},
 	{auth.ErrTelegram, http.StatusUnauthorized, "telegram_invalid"},
 	{auth.ErrSIWE, http.StatusUnauthorized, "siwe_invalid"},
+	{auth.ErrRecentSignInRequired, http.StatusForbidden, "recent_sign_in_required"},
 	{kind.NotFound, http.StatusNotFound, "not_found"},
 	{kind.Invalid, http.StatusBadRequest, "invalid"},
 	{kind.Conflict, http.StatusConflict, "conflict"},

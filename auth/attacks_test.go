@@ -148,7 +148,7 @@ func TestControlCharactersAreRefused(t *testing.T) {
 	if _, err := s.UpdateProfile(ctx, owner.ID, ProfileUpdate{Bio: &bio}); !errors.Is(err, ErrProfileInvalid) {
 		t.Fatalf("bio: %v", err)
 	}
-	if _, err := s.FinishPasskeyRegistration(ctx, owner.ID, uuid.New(), "key\x00", []byte(`{}`)); !errors.Is(err, ErrTextInvalid) {
+	if _, err := s.FinishPasskeyRegistration(ctx, Principal{UserID: owner.ID}, uuid.New(), "key\x00", []byte(`{}`)); !errors.Is(err, ErrTextInvalid) {
 		t.Fatalf("passkey name: %v", err)
 	}
 	if _, err := s.SetStatus(ctx, "cli:test", owner.ID, StatusBanned, "spam\x00"); !errors.Is(err, ErrTextInvalid) {

@@ -185,14 +185,18 @@ func (s *Service) googleAccount(ctx context.Context, q *authdb.Queries, id Googl
 	return userID, s.linkGoogle(ctx, q, userID, id)
 }
 
-// LinkGoogle links a Google account to a signed-in user; one linked to another user is
-// ErrIdentityTaken. Linking needs no verified email: the caller has proved both accounts.
-func (s *Service) LinkGoogle(ctx context.Context, userID uuid.UUID, idToken string) error {
+// LinkGoogle links a Google account to a signed-in user (signed in recently:
+// ErrRecentSignInRequired); one linked to another user is ErrIdentityTaken. Linking needs no
+// verified email: the caller has proved both accounts.
+func (s *Service) LinkGoogle(ctx context.Context, p Principal, idToken string) error {
+	if err := s.requireRecentSignIn(p); err != nil {
+		return err
+	}
 	id, err := s.google.verify(ctx, idToken)
 	if err != nil {
 		return err
 	}
-	return s.linkGoogle(ctx, s.q, userID, id)
+	return s.linkGoogle(ctx, s.q, p.UserID, id)
 }
 
 func (s *Service) linkGoogle(ctx context.Context, q *authdb.Queries, userID uuid.UUID, id GoogleIdentity) error {

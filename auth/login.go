@@ -322,13 +322,18 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword st
 }
 
 // ChangePassword sets the signed-in user's password; the current one is required when the
-// account has one (wrong: ErrInvalidCredentials). Every other session of the user is revoked.
+// account has one (wrong: ErrInvalidCredentials), and a recent sign-in when it has none (a first
+// password is a new way in: ErrRecentSignInRequired). Every other session of the user is revoked.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, current *string, newPassword string) error {
 	u, err := s.q.UserByID(ctx, p.UserID)
 	if err != nil {
 		return wrapDB("read user", err)
 	}
-	if u.PasswordHash != nil {
+	if u.PasswordHash == nil {
+		if err := s.requireRecentSignIn(p); err != nil {
+			return err
+		}
+	} else {
 		if current == nil {
 			return ErrInvalidCredentials
 		}

@@ -120,9 +120,14 @@ func (s *Service) telegramUser(ctx context.Context, q *authdb.Queries, subject s
 	return u.ID, nil
 }
 
-// LinkTelegram links the Telegram account d proves to user userID. Linking the account it already
-// has is not an error; an account linked to another user is ErrIdentityTaken.
-func (s *Service) LinkTelegram(ctx context.Context, userID uuid.UUID, d TelegramData) error {
+// LinkTelegram links the Telegram account d proves to the signed-in user (signed in recently:
+// ErrRecentSignInRequired). Linking the account it already has is not an error; an account linked
+// to another user is ErrIdentityTaken.
+func (s *Service) LinkTelegram(ctx context.Context, p Principal, d TelegramData) error {
+	if err := s.requireRecentSignIn(p); err != nil {
+		return err
+	}
+	userID := p.UserID
 	tu, err := s.verifyTelegram(d)
 	if err != nil {
 		return err

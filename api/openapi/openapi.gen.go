@@ -53,6 +53,7 @@ const (
 	NotFound               ErrorCode = "not_found"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
+	RecentSignInRequired   ErrorCode = "recent_sign_in_required"
 	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
 	Refused                ErrorCode = "refused"
 	SignatureInvalid       ErrorCode = "signature_invalid"
@@ -106,6 +107,8 @@ func (e ErrorCode) Valid() bool {
 	case PasskeyInvalid:
 		return true
 	case RateLimited:
+		return true
+	case RecentSignInRequired:
 		return true
 	case RefreshTokenInvalid:
 		return true
@@ -294,6 +297,7 @@ type Error struct {
 		// - weak_password; refresh_token_invalid (unknown, expired, revoked or reused: sign in again).
 		// - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
 		// - identity_taken: the Google/Telegram account or wallet is linked to another user.
+		// - recent_sign_in_required: adding a passkey, linking Google, Telegram or a wallet, or setting a first password needs a sign-in under 10 minutes old: sign in again, then retry.
 		// - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
@@ -314,6 +318,7 @@ type Error struct {
 // - weak_password; refresh_token_invalid (unknown, expired, revoked or reused: sign in again).
 // - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
 // - identity_taken: the Google/Telegram account or wallet is linked to another user.
+// - recent_sign_in_required: adding a passkey, linking Google, Telegram or a wallet, or setting a first password needs a sign-in under 10 minutes old: sign in again, then retry.
 // - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 type ErrorCode string
 

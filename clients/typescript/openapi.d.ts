@@ -609,10 +609,11 @@ export interface components {
          *     - weak_password; refresh_token_invalid (unknown, expired, revoked or reused: sign in again).
          *     - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
          *     - identity_taken: the Google/Telegram account or wallet is linked to another user.
+         *     - recent_sign_in_required: adding a passkey, linking Google, Telegram or a wallet, or setting a first password needs a sign-in under 10 minutes old: sign in again, then retry.
          *     - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
