@@ -256,3 +256,28 @@ func TestStolenTokenCannotAddAWayIn(t *testing.T) {
 	}
 	ceremonyOf(t, a.do("POST", "/v1/auth/passkeys/register/begin", nil, fresh.AccessToken))
 }
+
+// TestPasskeysRequireUserVerification: the options ask the authenticator to verify the user, and
+// an authenticator that only sees presence (UV flag unset) can neither register a passkey nor sign
+// in with one.
+func TestPasskeysRequireUserVerification(t *testing.T) {
+	a := newTestAPI(t)
+	s := a.user("uv@example.com", auth.RoleBuyer)
+	_, raw := ceremonyOf(t, a.do("POST", "/v1/auth/passkeys/register/begin", nil, s.AccessToken))
+	_, rawLogin := ceremonyOf(t, a.do("POST", "/v1/auth/passkeys/login/begin", nil, ""))
+	if !strings.Contains(raw, `"userVerification":"required"`) || !strings.Contains(rawLogin, `"userVerification":"required"`) {
+		t.Fatalf("options do not require user verification:\n%s\n%s", raw, rawLogin)
+	}
+
+	unverified := newPasskeyDevice()
+	unverified.auth.Options.UserNotVerified = true
+	id, opts := a.beginRegistration(s.AccessToken)
+	wantCode(t, a.finishRegistration(s.AccessToken, id, virtualwebauthn.CreateAttestationResponse(testRP, unverified.auth, unverified.cred, *opts)), 401, "passkey_invalid")
+
+	d := newPasskeyDevice()
+	a.registerPasskey(s.AccessToken, d)
+	d.auth.Options.UserNotVerified = true
+	wantCode(t, a.passkeyLogin(d), 401, "passkey_invalid")
+	d.auth.Options.UserNotVerified = false
+	sessionOf(t, a.passkeyLogin(d))
+}

@@ -90,7 +90,9 @@ func newWebAuthn(c PasskeyConfig) (*webauthn.WebAuthn, error) {
 		AuthenticatorSelection: protocol.AuthenticatorSelection{
 			ResidentKey:        protocol.ResidentKeyRequirementRequired,
 			RequireResidentKey: protocol.ResidentKeyRequired(),
-			UserVerification:   protocol.VerificationPreferred,
+			// A passkey is the whole sign-in (no password besides it): the authenticator must
+			// verify the user (PIN, biometrics), not only see that someone touched it.
+			UserVerification: protocol.VerificationRequired,
 		},
 	})
 	if err != nil {
@@ -273,7 +275,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, p Principal, ce
 		return Passkey{}, err
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(response)
-	if err != nil {
+	if err != nil || !parsed.Response.AttestationObject.AuthData.Flags.HasUserVerified() {
 		return Passkey{}, ErrPasskeyInvalid
 	}
 	u, err := s.passkeyUser(ctx, s.q, userID)
@@ -322,7 +324,9 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, ceremonyID uuid.UUID, 
 		return Session{}, err
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(response)
-	if err != nil {
+	if err != nil || !parsed.Response.AuthenticatorData.Flags.HasUserVerified() {
+		// go-webauthn checks the flag too (the ceremony requires it); this holds for a ceremony
+		// begun before verification was required.
 		return Session{}, ErrPasskeyInvalid
 	}
 	var out Session
