@@ -281,3 +281,23 @@ func TestPasskeysRequireUserVerification(t *testing.T) {
 	d.auth.Options.UserNotVerified = false
 	sessionOf(t, a.passkeyLogin(d))
 }
+
+// TestTelegramDataWorksOnce: Telegram data (initData or widget) that signed in once is refused
+// when sent again within its age, for a sign-in and for a link; data signed anew works.
+func TestTelegramDataWorksOnce(t *testing.T) {
+	a := newTestAPI(t)
+	initData := map[string]any{"initData": miniAppInitData(testTelegramBotToken, 6006, a.now)}
+	widget := map[string]any{"widget": loginWidget(testTelegramBotToken, 6007, a.now)}
+	for _, data := range []map[string]any{initData, widget} {
+		sessionOf(t, a.do("POST", "/v1/auth/telegram", data, ""))
+		wantError(t, a, "POST", "/v1/auth/telegram", data, "", 401, "telegram_invalid")
+		a.now = a.now.Add(30 * time.Minute) // still within both forms' age
+		wantError(t, a, "POST", "/v1/auth/telegram", data, "", 401, "telegram_invalid")
+	}
+	someone := a.user("tg-replay@example.com", auth.RoleBuyer)
+	wantError(t, a, "POST", "/v1/auth/telegram/link", initData, someone.AccessToken, 401, "telegram_invalid")
+	sessionOf(t, a.do("POST", "/v1/auth/telegram", map[string]any{"initData": miniAppInitData(testTelegramBotToken, 6006, a.now)}, ""))
+	if strings.Contains(a.logs.String(), "hash") {
+		t.Fatal("a hash in the log")
+	}
+}

@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,19 +43,64 @@ var (
 	ErrTelegramAlreadyLinked = kind.New(kind.Conflict, "another Telegram account is linked to this account")
 )
 
-// verifyTelegram checks d (exactly one form) and returns its user.
-func (s *Service) verifyTelegram(d TelegramData) (TelegramUser, error) {
+// telegramUse is what makes a piece of Telegram data single-use: a digest of its hash (never the
+// hash itself: with the data it is a credential until it expires), remembered until the data is
+// too old to be accepted anyway.
+type telegramUse struct {
+	nonce string
+	until time.Time
+}
+
+// verifyTelegram checks d (exactly one form) and returns its user and what marks it used.
+func (s *Service) verifyTelegram(d TelegramData) (TelegramUser, telegramUse, error) {
 	tc := s.cfg.Telegram
 	if tc.BotToken == "" {
-		return TelegramUser{}, ErrTelegramOff
+		return TelegramUser{}, telegramUse{}, ErrTelegramOff
 	}
+	var (
+		tu     TelegramUser
+		err    error
+		hash   string
+		maxAge time.Duration
+	)
 	switch {
 	case d.InitData != "" && d.Widget == nil:
-		return VerifyInitData(d.InitData, tc.BotToken, s.now(), orDefault(tc.InitDataMaxAge, DefaultTelegramInitDataMaxAge))
+		maxAge = orDefault(tc.InitDataMaxAge, DefaultTelegramInitDataMaxAge)
+		tu, err = VerifyInitData(d.InitData, tc.BotToken, s.now(), maxAge)
+		if err == nil {
+			q, _ := url.ParseQuery(d.InitData) // parsed strictly above: one hash
+			hash = q.Get("hash")
+		}
 	case d.InitData == "" && d.Widget != nil:
-		return VerifyWidget(*d.Widget, tc.BotToken, s.now(), orDefault(tc.WidgetMaxAge, DefaultTelegramWidgetMaxAge))
+		maxAge = orDefault(tc.WidgetMaxAge, DefaultTelegramWidgetMaxAge)
+		tu, err = VerifyWidget(*d.Widget, tc.BotToken, s.now(), maxAge)
+		hash = d.Widget.Hash
+	default:
+		err = ErrTelegram
 	}
-	return TelegramUser{}, ErrTelegram
+	if err != nil {
+		return TelegramUser{}, telegramUse{}, err
+	}
+	digest := sha256.Sum256([]byte(hash))
+	// auth_date has whole seconds and is compared in them: a minute more covers the last one.
+	return tu, telegramUse{nonce: "telegram:" + hex.EncodeToString(digest[:]), until: tu.AuthDate.Add(maxAge + time.Minute)}, nil
+}
+
+// useTelegramData marks data used in q's transaction; data used before is ErrTelegram (a replay
+// within its age: the data signs in once). Used data past its age is forgotten on the way.
+func (s *Service) useTelegramData(ctx context.Context, q *authdb.Queries, use telegramUse) error {
+	now := s.now()
+	if err := q.DeleteExpiredTelegramData(ctx, now); err != nil {
+		return wrapDB("forget used telegram data", err)
+	}
+	n, err := q.UseTelegramData(ctx, authdb.UseTelegramDataParams{ID: uuid.New(), Nonce: &use.nonce, ExpiresAt: use.until, Now: now})
+	if err != nil {
+		return wrapDB("use telegram data", err)
+	}
+	if n == 0 {
+		return ErrTelegram
+	}
+	return nil
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -63,9 +111,9 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // SignInWithTelegram signs in the user whose Telegram account d proves, creating an account
-// without email (a buyer, named and pictured from Telegram) the first time.
+// without email (a buyer, named and pictured from Telegram) the first time. The data works once.
 func (s *Service) SignInWithTelegram(ctx context.Context, d TelegramData, c Client) (Session, error) {
-	tu, err := s.verifyTelegram(d)
+	tu, use, err := s.verifyTelegram(d)
 	if err != nil {
 		return Session{}, err
 	}
@@ -76,6 +124,9 @@ func (s *Service) SignInWithTelegram(ctx context.Context, d TelegramData, c Clie
 		var out Session
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			q := s.q.WithTx(tx)
+			if err := s.useTelegramData(ctx, q, use); err != nil {
+				return err
+			}
 			userID, err := s.telegramUser(ctx, q, subject, tu)
 			if err != nil {
 				return err
@@ -128,13 +179,16 @@ func (s *Service) LinkTelegram(ctx context.Context, p Principal, d TelegramData)
 		return err
 	}
 	userID := p.UserID
-	tu, err := s.verifyTelegram(d)
+	tu, use, err := s.verifyTelegram(d)
 	if err != nil {
 		return err
 	}
 	subject := strconv.FormatInt(tu.ID, 10)
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
+		if err := s.useTelegramData(ctx, q, use); err != nil {
+			return err
+		}
 		owner, err := q.TelegramIdentityUser(ctx, subject)
 		switch {
 		case err == nil && owner == userID:
