@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -299,5 +300,39 @@ func TestTelegramDataWorksOnce(t *testing.T) {
 	sessionOf(t, a.do("POST", "/v1/auth/telegram", map[string]any{"initData": miniAppInitData(testTelegramBotToken, 6006, a.now)}, ""))
 	if strings.Contains(a.logs.String(), "hash") {
 		t.Fatal("a hash in the log")
+	}
+}
+
+// TestClientsCannotChooseTheRequestID: a client's X-Request-Id is not the request's id (it could
+// name another request's, or a line to forge): the answer carries an id of ours, the same in its
+// error body and log line, new for every request; the client's is logged apart.
+func TestClientsCannotChooseTheRequestID(t *testing.T) {
+	a := newTestAPI(t)
+	var ids []string
+	for range 2 {
+		rec := send(a.h, "POST", "/v1/auth/login", `{"email":"rid@example.com","password":"a wrong password"}`, "198.51.100.60",
+			map[string]string{"X-Request-Id": "victims-request-42"})
+		b := errorOf(t, rec, 401) // checks the body's id is the header's
+		if b.Error.RequestID == "victims-request-42" || len(b.Error.RequestID) < 20 {
+			t.Fatalf("request id %q", b.Error.RequestID)
+		}
+		ids = append(ids, b.Error.RequestID)
+		if !strings.Contains(a.logs.String(), `"request_id":"`+b.Error.RequestID+`"`) {
+			t.Fatalf("no log line with the request id %s:\n%s", b.Error.RequestID, a.logs)
+		}
+	}
+	if ids[0] == ids[1] {
+		t.Fatal("two requests share an id")
+	}
+	if !strings.Contains(a.logs.String(), `"client_request_id":"victims-request-42"`) {
+		t.Fatalf("the client's id is not logged apart:\n%s", a.logs)
+	}
+	if got := clientRequestID(httptest.NewRequest("GET", "/", nil)); got != "" {
+		t.Fatalf("no header: %q", got)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("X-Request-Id", "a\x00b c\n"+strings.Repeat("x", 100))
+	if got := clientRequestID(r); got != "abc"+strings.Repeat("x", 61) {
+		t.Fatalf("cleaned %q", got)
 	}
 }
