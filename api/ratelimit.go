@@ -207,7 +207,8 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 // settler settles an account's failed-attempts count by the answer: a failed attempt (401) keeps
 // the count its request reserved, a success of a route that proves the account clears the count,
 // and anything else (a malformed request, an unverified account's right password) gives the
-// reservation back. A Redis failure here is logged: the request has been answered.
+// reservation back (exactly, but for a bucket that was empty before it: there the unit stays until
+// it drains, period/limit later). A Redis failure here is logged: the request has been answered.
 func (l *rateLimiter) settler(r *http.Request, rule RateRule, acct *requestAccount) func(status int) {
 	key := l.prefix + rule.Name + ":acct-failed:" + acct.name
 	return func(status int) {
