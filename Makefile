@@ -9,7 +9,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X github.com/amanat/amn/ops.Version=$(VERSION) -X github.com/amanat/amn/ops.Commit=$(COMMIT)
 FORGE   := node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 
-.PHONY: all setup build dev test go-test forge-test check-deploy lint generate check-generated bench bench-indexer-full clean
+.PHONY: all setup build dev test go-test fuzz forge-test check-deploy lint generate check-generated bench bench-indexer-full clean
 
 all: build
 
@@ -23,11 +23,18 @@ build: setup
 dev: build
 	exec ./bin/amn dev
 
-## test: lint, generated-code freshness, the operator's kit, Go tests (with -race) and forge tests.
-test: setup lint check-generated check-deploy go-test forge-test
+## test: lint, generated-code freshness, the operator's kit, Go tests (with -race), every fuzz
+## target for a short time, and forge tests.
+test: setup lint check-generated check-deploy go-test fuzz forge-test
 
 go-test:
 	go test -race -count=1 -timeout 15m ./...
+
+## fuzz: every `func Fuzz…` of the module fuzzed for FUZZTIME each (scripts/fuzz.sh); a finding
+## fails, and the fuzzing cache goes to a temporary directory (no corpus changes are kept).
+FUZZTIME ?= 3s
+fuzz: setup
+	./scripts/fuzz.sh $(FUZZTIME)
 
 forge-test:
 	@if ls escrow/contracts/*.sol >/dev/null 2>&1; then $(FORGE) test; else echo "forge-test: no contracts yet"; fi

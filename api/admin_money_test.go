@@ -26,7 +26,6 @@ import (
 	"github.com/amanat/amn/signer"
 )
 
-
 var (
 	testUSDT   = common.HexToAddress("0x55d398326f99059fF775485246999027B3197955")
 	testEscrow = common.HexToAddress("0x00000000000000000000000000000000000e5c40")

@@ -6,6 +6,8 @@
 package api
 
 import (
+	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -74,7 +76,7 @@ func NewRouter(d Deps) http.Handler {
 	m := newMetrics(d.Registry)
 	r := chi.NewRouter()
 	errs := errorWriter{m: m, log: d.Log}
-	r.Use(middleware.RequestID, requestIDHeader, accessLog(d.Log, m), recoverer(d.Log, m))
+	r.Use(requestID, accessLog(d.Log, m), recoverer(d.Log, m))
 	r.Use(edgeMiddleware(d, errs)...)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		errs.writeCode(w, r, http.StatusNotFound, "not_found", "no such endpoint")
@@ -93,11 +95,29 @@ func NewRouter(d Deps) http.Handler {
 	return r
 }
 
-func requestIDHeader(next http.Handler) http.Handler {
+// requestID gives every request an id of our own: the response's X-Request-Id, the request_id of
+// every log line and error body (middleware.GetReqID reads it). A client's X-Request-Id is never
+// the id (chi's RequestID would take it): a client could then give its requests another's id, and
+// confuse whoever reads the logs. It is logged apart, as client_request_id.
+func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
-		next.ServeHTTP(w, r)
+		id := rand.Text()
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
 	})
+}
+
+// clientRequestID is the client's own X-Request-Id as the access log keeps it: at most 64 bytes of
+// printable ASCII, the rest dropped.
+func clientRequestID(r *http.Request) string {
+	v := r.Header.Get("X-Request-Id")
+	out := make([]byte, 0, min(len(v), 64))
+	for i := 0; i < len(v) && len(out) < 64; i++ {
+		if v[i] > ' ' && v[i] < 0x7f {
+			out = append(out, v[i])
+		}
+	}
+	return string(out)
 }
 
 func accessLog(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
@@ -117,10 +137,13 @@ func accessLog(log *slog.Logger, m *metrics) func(http.Handler) http.Handler {
 			}
 			m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
 			m.duration.WithLabelValues(route).Observe(took.Seconds())
-			log.LogAttrs(r.Context(), slog.LevelInfo, "http",
-				slog.String("request_id", middleware.GetReqID(r.Context())),
+			attrs := []slog.Attr{slog.String("request_id", middleware.GetReqID(r.Context())),
 				slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", status), slog.Duration("took", took))
+				slog.Int("status", status), slog.Duration("took", took)}
+			if c := clientRequestID(r); c != "" {
+				attrs = append(attrs, slog.String("client_request_id", c))
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, "http", attrs...)
 		})
 	}
 }

@@ -21,7 +21,7 @@ func (s *v1) LinkGoogle(ctx context.Context, req openapi.LinkGoogleRequestObject
 	if err != nil {
 		return nil, err
 	}
-	if err := s.auth.LinkGoogle(ctx, p.UserID, req.Body.IdToken); err != nil {
+	if err := s.auth.LinkGoogle(ctx, p, req.Body.IdToken); err != nil {
 		return nil, err
 	}
 	return openapi.LinkGoogle204Response{}, nil

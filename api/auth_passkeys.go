@@ -47,7 +47,7 @@ func (s *v1) BeginPasskeyRegistration(ctx context.Context, _ openapi.BeginPasske
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.auth.BeginPasskeyRegistration(ctx, p.UserID)
+	c, err := s.auth.BeginPasskeyRegistration(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (s *v1) FinishPasskeyRegistration(ctx context.Context, req openapi.FinishPa
 	if req.Body.Name != nil {
 		name = *req.Body.Name
 	}
-	k, err := s.auth.FinishPasskeyRegistration(ctx, p.UserID, req.Body.CeremonyId, name, raw)
+	k, err := s.auth.FinishPasskeyRegistration(ctx, p, req.Body.CeremonyId, name, raw)
 	if err != nil {
 		return nil, err
 	}

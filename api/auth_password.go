@@ -35,7 +35,11 @@ func (s *v1) Register(ctx context.Context, req openapi.RegisterRequestObject) (o
 
 // VerifyEmail confirms the email with its code and signs in.
 func (s *v1) VerifyEmail(ctx context.Context, req openapi.VerifyEmailRequestObject) (openapi.VerifyEmailResponseObject, error) {
-	sess, err := s.auth.VerifyEmail(ctx, string(req.Body.Email), req.Body.Code, clientOf(ctx))
+	password := ""
+	if req.Body.Password != nil {
+		password = *req.Body.Password
+	}
+	sess, err := s.auth.VerifyEmail(ctx, string(req.Body.Email), req.Body.Code, password, clientOf(ctx))
 	if err != nil {
 		return nil, err
 	}

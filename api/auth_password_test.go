@@ -101,7 +101,7 @@ func TestPasswordSignUpEndToEnd(t *testing.T) {
 	}
 	wantError(t, a.testAPI, "POST", "/v1/auth/email/verify", map[string]any{"email": email, "code": wrong}, "", 400, "code_invalid")
 
-	rec := a.do("POST", "/v1/auth/email/verify", map[string]any{"email": email, "code": code}, "")
+	rec := a.do("POST", "/v1/auth/email/verify", map[string]any{"email": email, "code": code, "password": pw}, "")
 	if rec.Code != 200 {
 		t.Fatalf("verify: %d %s", rec.Code, rec.Body)
 	}

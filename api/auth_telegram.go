@@ -30,7 +30,7 @@ func (h *v1) LinkTelegram(ctx context.Context, req openapi.LinkTelegramRequestOb
 	if err != nil {
 		return nil, err
 	}
-	if err := h.auth.LinkTelegram(ctx, p.UserID, d); err != nil {
+	if err := h.auth.LinkTelegram(ctx, p, d); err != nil {
 		return nil, err
 	}
 	return openapi.LinkTelegram204Response{}, nil

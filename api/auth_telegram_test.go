@@ -161,23 +161,27 @@ func widgetSignedWithMiniAppKey(at time.Time) map[string]any {
 
 // TestTelegramLink: a signed-in user links a Telegram account, which then signs in to that user;
 // linking it again is fine; another user cannot take it (identity_taken); a banned account's
-// Telegram sign-in is refused.
+// Telegram sign-in is refused. Each request sends data signed anew (data works once).
 func TestTelegramLink(t *testing.T) {
 	a := newTestAPI(t)
 	alice := a.user("tg-alice@example.com", auth.RoleSeller)
-	data := map[string]any{"initData": miniAppInitData(testTelegramBotToken, 4004, a.now)}
-	if rec := a.do("POST", "/v1/auth/telegram/link", data, alice.AccessToken); rec.Code != http.StatusNoContent {
+	signed := 0
+	fresh := func() map[string]any {
+		signed++
+		return map[string]any{"initData": miniAppInitData(testTelegramBotToken, 4004, a.now.Add(-time.Duration(signed)*time.Second))}
+	}
+	if rec := a.do("POST", "/v1/auth/telegram/link", fresh(), alice.AccessToken); rec.Code != http.StatusNoContent {
 		t.Fatalf("link: %d %s", rec.Code, rec.Body)
 	}
-	if rec := a.do("POST", "/v1/auth/telegram/link", data, alice.AccessToken); rec.Code != http.StatusNoContent {
+	if rec := a.do("POST", "/v1/auth/telegram/link", fresh(), alice.AccessToken); rec.Code != http.StatusNoContent {
 		t.Fatalf("link again: %d %s", rec.Code, rec.Body)
 	}
-	rec := a.do("POST", "/v1/auth/telegram", data, "")
+	rec := a.do("POST", "/v1/auth/telegram", fresh(), "")
 	if s := sessionOf(t, rec); s.User.Id != alice.User.ID || s.User.Email == nil {
 		t.Fatalf("sign-in went to %s, not alice %s", s.User.Id, alice.User.ID)
 	}
 	bob := a.user("tg-bob@example.com", auth.RoleBuyer)
-	if b := errorOf(t, a.do("POST", "/v1/auth/telegram/link", data, bob.AccessToken), http.StatusConflict); b.Error.Code != "identity_taken" {
+	if b := errorOf(t, a.do("POST", "/v1/auth/telegram/link", fresh(), bob.AccessToken), http.StatusConflict); b.Error.Code != "identity_taken" {
 		t.Fatalf("code %q", b.Error.Code)
 	}
 	other := map[string]any{"widget": loginWidget(testTelegramBotToken, 4005, a.now)}

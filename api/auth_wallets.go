@@ -34,7 +34,7 @@ func (h *v1) LinkWallet(ctx context.Context, req openapi.LinkWalletRequestObject
 	if err != nil {
 		return nil, errInvalidRequest("the signature is not hex", FieldError{Field: "body.signature", Message: "not hex"})
 	}
-	w, err := h.auth.LinkWallet(ctx, p.UserID, req.Body.Message, sig)
+	w, err := h.auth.LinkWallet(ctx, p, req.Body.Message, sig)
 	if err != nil {
 		return nil, err
 	}

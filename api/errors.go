@@ -12,6 +12,7 @@ import (
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
@@ -74,6 +75,7 @@ var errorCodes = []errorCode{
 	{auth.ErrGoogleToken, http.StatusUnauthorized, "google_token_invalid"},
 	{auth.ErrTelegram, http.StatusUnauthorized, "telegram_invalid"},
 	{auth.ErrSIWE, http.StatusUnauthorized, "siwe_invalid"},
+	{auth.ErrRecentSignInRequired, http.StatusForbidden, "recent_sign_in_required"},
 	{kind.NotFound, http.StatusNotFound, "not_found"},
 	{kind.Invalid, http.StatusBadRequest, "invalid"},
 	{kind.Conflict, http.StatusConflict, "conflict"},
@@ -102,7 +104,13 @@ func errInvalidRequest(msg string, fields ...FieldError) error {
 
 // classify returns the status, code and message for err. Anything not in the table is an internal
 // error whose details stay in the log.
+//
+// Text Postgres cannot store (a NUL, invalid UTF-8) is the sender's fault in whatever package's
+// query it surfaced: it is mapped here, once for all, to db.ErrInvalidText (400 invalid).
 func classify(err error) (int, string, string) {
+	if db.IsInvalidText(err) {
+		err = db.ErrInvalidText
+	}
 	for _, k := range errorCodes {
 		if errors.Is(err, k.err) {
 			return k.status, k.code, err.Error()

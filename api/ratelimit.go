@@ -10,10 +10,12 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -21,9 +23,10 @@ import (
 	"github.com/amanat/amn/kind"
 )
 
-// RateRule limits the requests under a path prefix, per client IP and, for PerAccount, per
-// account too (the email a sign-in body names, or the access token's user). The rules are data:
-// a new group of routes gets a row, not code.
+// RateRule limits the requests under a path prefix, per client IP (an IPv6 client by its /64)
+// and, for PerAccount, per account too (the email a sign-in body names, or the access token's
+// user; emailRoutes says which of a sign-in route's requests count). The rules are data: a new
+// group of routes gets a row, not code.
 type RateRule struct {
 	Name   string
 	Prefix string // a path prefix under /v1/
@@ -72,9 +75,35 @@ func ParseLimit(s string) (redis_rate.Limit, error) {
 // public keys (fetched by every verifier, cacheable, no attempt at anything).
 var rateExempt = []string{"/v1/webhooks/", "/v1/auth/jwks.json"}
 
-// Sign-in routes whose body names the account (by email).
-var emailBodies = []string{"/v1/auth/login", "/v1/auth/register", "/v1/auth/password/forgot",
-	"/v1/auth/password/reset", "/v1/auth/email/verify", "/v1/auth/email/resend"}
+// accountCount is how a request counts against the limit of the account it names.
+type accountCount int
+
+const (
+	countNone   accountCount = iota
+	countEvery               // every request counts
+	countFailed              // only a failed attempt counts (401); one that succeeds clears the count
+)
+
+// emailRoute is how a sign-in route whose body names an account (by email) counts against it.
+// Counting every password guess would let anyone lock an owner out by guessing wrong in their
+// name; so a sign-in counts only when it fails, and a success (a sign-in, a verification, a
+// reset: each proves the account) clears the failures. The routes that mail a code or a notice
+// count every request (each sends a mail). Verify and reset are not limited per account here:
+// the database caps failed code tries per user (auth.CodeMaxFailuresPerDay), and the owner must
+// be able to use the code a flood of requests in their name mailed them.
+type emailRoute struct {
+	count          accountCount
+	clearsFailures bool
+}
+
+var emailRoutes = map[string]emailRoute{
+	"/v1/auth/login":           {count: countFailed, clearsFailures: true},
+	"/v1/auth/email/verify":    {clearsFailures: true},
+	"/v1/auth/password/reset":  {clearsFailures: true},
+	"/v1/auth/register":        {count: countEvery},
+	"/v1/auth/email/resend":    {count: countEvery},
+	"/v1/auth/password/forgot": {count: countEvery},
+}
 
 var errUnavailableLimits = kind.New(kind.Unavailable, "the rate limiter is unavailable; try again shortly")
 
@@ -138,28 +167,69 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ip := clientIP(r, l.edge.TrustedProxies)
-		account, accountRead := "", false
+		ip := rateIP(clientIP(r, l.edge.TrustedProxies))
+		var acct *requestAccount
+		var settle []func(status int)
 		for _, rule := range l.rules {
 			if !strings.HasPrefix(r.URL.Path, rule.Prefix) {
 				continue
 			}
 			keys := []string{"ip:" + ip}
-			if rule.PerAccount {
-				if !accountRead {
-					account, accountRead = l.account(r), true
-				}
-				if account != "" {
-					keys = append(keys, "acct:"+account)
-				}
+			if rule.PerAccount && acct == nil {
+				acct = l.account(r)
+			}
+			if rule.PerAccount && acct.name != "" && acct.count == countEvery {
+				keys = append(keys, "acct:"+acct.name)
+			}
+			if rule.PerAccount && acct.name != "" && acct.count == countFailed {
+				keys = append(keys, "acct-failed:"+acct.name) // reserved now, settled by the answer
 			}
 			if err := l.check(r, rule, keys); err != nil {
 				l.refuse(w, r, rule, err)
 				return
 			}
+			if rule.PerAccount && acct.name != "" && (acct.count == countFailed || acct.clearsFailures) {
+				settle = append(settle, l.settler(r, rule, acct))
+			}
 		}
-		next.ServeHTTP(w, r)
+		if len(settle) == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		for _, s := range settle {
+			s(ww.Status())
+		}
 	})
+}
+
+// settler settles an account's failed-attempts count by the answer: a failed attempt (401) keeps
+// the count its request reserved, a success of a route that proves the account clears the count,
+// and anything else (a malformed request, an unverified account's right password) gives the
+// reservation back (exactly, but for a bucket that was empty before it: there the unit stays until
+// it drains, period/limit later). A Redis failure here is logged: the request has been answered.
+func (l *rateLimiter) settler(r *http.Request, rule RateRule, acct *requestAccount) func(status int) {
+	key := l.prefix + rule.Name + ":acct-failed:" + acct.name
+	return func(status int) {
+		var err error
+		switch {
+		case status == 0 || (status >= 200 && status < 300):
+			if acct.clearsFailures {
+				err = l.rl.Reset(r.Context(), key)
+			} else if acct.count == countFailed {
+				_, err = l.rl.AllowN(r.Context(), key, rule.Limit, -1)
+			}
+		case status == http.StatusUnauthorized && acct.count == countFailed:
+			return
+		case acct.count == countFailed:
+			// GCRA with a negative cost moves the bucket back by one request.
+			_, err = l.rl.AllowN(r.Context(), key, rule.Limit, -1)
+		}
+		if err != nil {
+			l.errs.log.Warn("rate limiter: settling a sign-in's count", "rule", rule.Name, "err", err)
+		}
+	}
 }
 
 // check asks Redis about each key of a rule; a Redis failure fails open for reads of a rule that
@@ -195,12 +265,24 @@ func (l *rateLimiter) refuse(w http.ResponseWriter, r *http.Request, rule RateRu
 	l.errs.writeCode(w, r, http.StatusTooManyRequests, "rate_limited", rl.Error())
 }
 
-// account names the account a request is about, hashed (no email goes into Redis): the email of
-// a sign-in body, else the user of a validly signed access token, else none.
-func (l *rateLimiter) account(r *http.Request) string {
+// requestAccount is the account a request is about, hashed (no email goes into Redis), and how
+// the request counts against it.
+type requestAccount struct {
+	name string // "" for none
+	emailRoute
+}
+
+// account names the account a request is about: the email of a sign-in body (counted as
+// emailRoutes says), else the user of a validly signed access token (every request counts), else
+// none.
+func (l *rateLimiter) account(r *http.Request) *requestAccount {
 	var name string
-	if r.Method == http.MethodPost && containsPath(emailBodies, r.URL.Path) {
+	route, isEmailRoute := emailRoutes[r.URL.Path]
+	if r.Method == http.MethodPost && isEmailRoute {
 		name = bodyEmail(r)
+	}
+	if name == "" {
+		route = emailRoute{count: countEvery}
 	}
 	if name == "" && l.auth != nil {
 		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
@@ -210,10 +292,24 @@ func (l *rateLimiter) account(r *http.Request) string {
 		}
 	}
 	if name == "" {
-		return ""
+		return &requestAccount{}
 	}
 	h := sha256.Sum256([]byte(name))
-	return hex.EncodeToString(h[:16])
+	return &requestAccount{name: hex.EncodeToString(h[:16]), emailRoute: route}
+}
+
+// rateIP is the client address a per-IP limit counts: an IPv6 address by its /64 (one subscriber
+// gets a whole /64 and picks addresses in it freely), an IPv4 address as it is.
+func rateIP(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // bodyEmail reads the "email" of a JSON body (already in memory: bodyLimit ran first) and puts
@@ -248,15 +344,6 @@ func emailOf(body []byte) string {
 func exempt(path string) bool {
 	for _, p := range rateExempt {
 		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsPath(paths []string, p string) bool {
-	for _, x := range paths {
-		if x == p {
 			return true
 		}
 	}

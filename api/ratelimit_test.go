@@ -62,7 +62,8 @@ func login(email string) string {
 }
 
 // Acceptance 3: the 11th sign-in attempt in 15 minutes gets 429 with Retry-After — per IP (any
-// emails), and per account (one email from many IPs).
+// emails), and per account (one email from many IPs: the 11th failed attempt; only failed ones
+// count, so that strangers cannot lock the owner out of everything, TestStrangersCannotLockAnOwnerOut).
 func TestEleventhSignInAttemptIsRateLimited(t *testing.T) {
 	a := newTestAPI(t)
 	rdb, prefix := realRedis(t)
@@ -89,7 +90,11 @@ func TestEleventhSignInAttemptIsRateLimited(t *testing.T) {
 		}
 	}
 	// The same account, another case and a new IP: still the same account.
-	wantCode(t, send(h, "POST", "/v1/auth/password/forgot", `{"email":"`+strings.ToUpper(victim)+`"}`, "203.0.113.99", nil), 429, "rate_limited")
+	wantCode(t, send(h, "POST", "/v1/auth/login", login(strings.ToUpper(victim)), "203.0.113.99", nil), 429, "rate_limited")
+	// The failed sign-ins do not hold back a reset code for the owner.
+	if rec := send(h, "POST", "/v1/auth/password/forgot", `{"email":"`+victim+`"}`, "203.0.113.100", nil); rec.Code != http.StatusAccepted {
+		t.Fatalf("forgot after failed sign-ins: %d %s", rec.Code, rec.Body)
+	}
 	// No email in Redis: keys hash the account.
 	keys, err := rdb.Keys(context.Background(), "*"+prefix+"*").Result()
 	if err != nil || len(keys) == 0 {
@@ -274,4 +279,91 @@ func FuzzEmailOf(f *testing.F) {
 			t.Fatalf("%q", e)
 		}
 	})
+}
+
+// TestStrangersCannotLockAnOwnerOut: strangers failing to sign in as the owner from many
+// addresses lock the account's password sign-in (that is the per-account limit's job), but not
+// the owner's way back: a reset code is mailed and works, the reset clears the failures, and the
+// owner signs in with the new password. Requests that are no failed attempt (malformed, or the
+// right password of an unverified account) do not count; a successful sign-in clears the count.
+func TestStrangersCannotLockAnOwnerOut(t *testing.T) {
+	m := newMailAPI(t)
+	rdb, prefix := realRedis(t)
+	h, _ := edgeRouter(m.testAPI, Edge{Redis: rdb, RateKeyPrefix: prefix})
+	owner := email("owner")
+	hash, err := auth.HashPassword("the owner's password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.auth.CreateUser(context.Background(), auth.NewUser{Email: owner, EmailVerified: true, PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		wantCode(t, send(h, "POST", "/v1/auth/login", login(owner), "203.0.113."+strconv.Itoa(i+1), nil), 401, "invalid_credentials")
+	}
+	const home = "198.51.100.77"
+	right := `{"email":"` + owner + `","password":"the owner's password"}`
+	wantCode(t, send(h, "POST", "/v1/auth/login", right, home, nil), 429, "rate_limited")
+
+	if rec := send(h, "POST", "/v1/auth/password/forgot", `{"email":"`+owner+`"}`, home, nil); rec.Code != http.StatusAccepted {
+		t.Fatalf("forgot: %d %s", rec.Code, rec.Body)
+	}
+	code := m.code(owner, "password reset code")
+	reset := `{"email":"` + owner + `","code":"` + code + `","newPassword":"the owner's new password"}`
+	if rec := send(h, "POST", "/v1/auth/password/reset", reset, home, nil); rec.Code != http.StatusNoContent {
+		t.Fatalf("reset: %d %s", rec.Code, rec.Body)
+	}
+	newPW := `{"email":"` + owner + `","password":"the owner's new password"}`
+	if rec := send(h, "POST", "/v1/auth/login", newPW, home, nil); rec.Code != http.StatusOK {
+		t.Fatalf("sign-in after the reset: %d %s", rec.Code, rec.Body)
+	}
+
+	// Nine failures, then what is no failed attempt, from many addresses: none of it counts.
+	other := email("counted")
+	ip := 0
+	next := func() string { ip++; return "192.0.2." + strconv.Itoa(ip) }
+	for range 9 {
+		wantCode(t, send(h, "POST", "/v1/auth/login", login(other), next(), nil), 401, "invalid_credentials")
+	}
+	for range 5 {
+		wantCode(t, send(h, "POST", "/v1/auth/login", `{"email":"`+other+`"}`, next(), nil), 400, "invalid_request")
+	}
+	wantCode(t, send(h, "POST", "/v1/auth/login", login(other), next(), nil), 401, "invalid_credentials") // the 10th failure
+	wantCode(t, send(h, "POST", "/v1/auth/login", login(other), next(), nil), 429, "rate_limited")
+
+	// A successful sign-in clears the owner's failures.
+	for range 9 {
+		wantCode(t, send(h, "POST", "/v1/auth/login", login(owner), next(), nil), 401, "invalid_credentials")
+	}
+	if rec := send(h, "POST", "/v1/auth/login", newPW, home, nil); rec.Code != http.StatusOK {
+		t.Fatalf("sign-in: %d", rec.Code)
+	}
+	for range 10 {
+		wantCode(t, send(h, "POST", "/v1/auth/login", login(owner), next(), nil), 401, "invalid_credentials")
+	}
+}
+
+// TestIPv6ClientsAreLimitedByTheirSlash64: the addresses of one /64 share a per-IP limit (a
+// client picks any of them), another /64 has its own.
+func TestIPv6ClientsAreLimitedByTheirSlash64(t *testing.T) {
+	a := newTestAPI(t)
+	rdb, prefix := realRedis(t)
+	rules := RateRules(DefaultAuthLimit, DefaultPaymentsLimit, redis_rate.Limit{Rate: 2, Burst: 2, Period: time.Minute})
+	h, _ := edgeRouter(a, Edge{Redis: rdb, RateKeyPrefix: prefix, RateRules: rules})
+	for i, addr := range []string{"[2001:db8:1:2::1]", "[2001:db8:1:2:ffff:ffff:ffff:fffe]"} {
+		if rec := send(h, "GET", "/v1/openapi.json", "", addr, nil); rec.Code != 200 {
+			t.Fatalf("request %d: %d", i, rec.Code)
+		}
+	}
+	wantCode(t, send(h, "GET", "/v1/openapi.json", "", "[2001:db8:1:2:abcd::9]", nil), 429, "rate_limited")
+	if rec := send(h, "GET", "/v1/openapi.json", "", "[2001:db8:1:3::1]", nil); rec.Code != 200 {
+		t.Fatalf("another /64 was limited: %d", rec.Code)
+	}
+	for in, want := range map[string]string{
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "198.51.100.1": "198.51.100.1", "not an address": "not an address",
+	} {
+		if got := rateIP(in); got != want {
+			t.Errorf("rateIP(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

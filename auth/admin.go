@@ -77,6 +77,9 @@ func (s *Service) SetStatus(ctx context.Context, actor string, userID uuid.UUID,
 	if reason == "" {
 		return User{}, ErrReasonMissing
 	}
+	if !plainText(reason, true) {
+		return User{}, ErrTextInvalid
+	}
 	if status != StatusActive && status != StatusBanned {
 		return User{}, ErrBadRole
 	}

@@ -30,6 +30,14 @@ const (
 	CodeTTL = 15 * time.Minute
 	// CodeMaxAttempts is how many tries a code allows; the last wrong one kills it.
 	CodeMaxAttempts = 5
+	// CodeMaxPerHour is how many codes of one purpose a user is given in an hour; past it a
+	// request for one (sign-up, resend, forgot) mails nothing, and answers as always.
+	CodeMaxPerHour = 5
+	// CodeMaxFailuresPerDay is how many wrong tries of a user's codes (any purpose, the codes given
+	// in the last 24 hours) are allowed; past it every try, the right code's too, is
+	// ErrCodeInvalid. With CodeMaxAttempts alone, asking for code after code would let a guesser
+	// try without end; this bounds a guess to 20 in a million a day.
+	CodeMaxFailuresPerDay = 20
 	// MinCodeKeyLen is the fewest bytes of the key that codes are stored under.
 	MinCodeKeyLen = 32
 )
@@ -56,42 +64,63 @@ func (s *Service) codeHash(userID uuid.UUID, purpose CodePurpose, code string) [
 	return m.Sum(nil)
 }
 
-// issueCode makes a new code for a user in q's transaction, replacing their unused ones of the
-// same purpose, and returns it (to be mailed) with its expiry.
+// errCodesCapped: the user was given CodeMaxPerHour codes of the purpose in the last hour.
+var errCodesCapped = errors.New("auth: codes capped")
+
+// issueCode makes a new code for a user in q's transaction, which replaces their earlier ones of
+// the same purpose (only the newest can be used), and returns it (to be mailed) with its expiry;
+// errCodesCapped past CodeMaxPerHour. Codes older than a day are forgotten on the way.
 func (s *Service) issueCode(ctx context.Context, q *authdb.Queries, userID uuid.UUID, purpose CodePurpose) (string, time.Time, error) {
+	now := s.now()
+	if err := q.DeleteOldCodes(ctx, authdb.DeleteOldCodesParams{UserID: userID, Before: now.Add(-24 * time.Hour)}); err != nil {
+		return "", time.Time{}, wrapDB("delete old codes", err)
+	}
+	n, err := q.CodesIssuedSince(ctx, authdb.CodesIssuedSinceParams{UserID: userID, Purpose: string(purpose), Since: now.Add(-time.Hour)})
+	if err != nil {
+		return "", time.Time{}, wrapDB("count codes", err)
+	}
+	if n >= CodeMaxPerHour {
+		return "", time.Time{}, errCodesCapped
+	}
 	code, err := newCode()
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if err := q.DeleteUnusedCodes(ctx, authdb.DeleteUnusedCodesParams{UserID: userID, Purpose: string(purpose)}); err != nil {
-		return "", time.Time{}, wrapDB("delete codes", err)
-	}
-	exp := s.now().Add(CodeTTL)
+	exp := now.Add(CodeTTL)
 	if err := q.CreateCode(ctx, authdb.CreateCodeParams{
-		UserID: userID, Purpose: string(purpose), CodeHash: s.codeHash(userID, purpose, code), ExpiresAt: exp,
+		UserID: userID, Purpose: string(purpose), CodeHash: s.codeHash(userID, purpose, code), ExpiresAt: exp, CreatedAt: now,
 	}); err != nil {
 		return "", time.Time{}, wrapDB("create code", err)
 	}
 	return code, exp, nil
 }
 
-// useCode checks code against the user's live code of purpose and, when it matches, marks it
+// useCode checks code against the user's newest code of purpose and, when it matches, marks it
 // used and runs then in the same transaction. Every try counts, also a wrong one (its count is
-// committed); a code past its expiry, used, or tried CodeMaxAttempts times matches nothing. A
-// failure of then rolls back the whole try.
+// committed); a code replaced by a newer one, past its expiry, used, or tried CodeMaxAttempts
+// times matches nothing, and nothing matches once the user's codes had CodeMaxFailuresPerDay
+// wrong tries. A failure of then rolls back the whole try.
 func (s *Service) useCode(ctx context.Context, userID uuid.UUID, purpose CodePurpose, code string, then func(q *authdb.Queries) error) error {
 	matched := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		now := s.now()
-		row, err := q.LiveCodeForUpdate(ctx, authdb.LiveCodeForUpdateParams{
-			UserID: userID, Purpose: string(purpose), Now: now, MaxAttempts: CodeMaxAttempts,
-		})
+		row, err := q.NewestCodeForUpdate(ctx, authdb.NewestCodeForUpdateParams{UserID: userID, Purpose: string(purpose)})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return wrapDB("read code", err)
+		}
+		if row.UsedAt != nil || !row.ExpiresAt.After(now) || row.Attempts >= CodeMaxAttempts {
+			return nil
+		}
+		failed, err := q.FailedCodeTriesSince(ctx, authdb.FailedCodeTriesSinceParams{UserID: userID, Since: now.Add(-24 * time.Hour)})
+		if err != nil {
+			return wrapDB("count failed code tries", err)
+		}
+		if failed >= CodeMaxFailuresPerDay {
+			return nil
 		}
 		matched = hmac.Equal(row.CodeHash, s.codeHash(userID, purpose, code))
 		var usedAt *time.Time

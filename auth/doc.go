@@ -1,7 +1,7 @@
 // Package auth owns accounts and sign-in: users and their roles, passwords, email codes, sessions
 // (refresh-token families) and the access tokens that name them, passkeys, Google and Telegram
-// identities, and wallets linked by Sign-In with Ethereum. Its tables are created by migration
-// 00021; its SQL is queries/*.sql, compiled by sqlc into internal/authdb.
+// identities, and wallets linked by Sign-In with Ethereum. Its tables are created by migrations
+// 00021 and 00028; its SQL is queries/*.sql, compiled by sqlc into internal/authdb.
 //
 // Every sign-in method ends in Service.StartSession, which opens a session and issues its tokens;
 // every authenticated request goes through Service.Authenticate, which checks the token and that

@@ -117,6 +117,9 @@ func (g *googleVerifier) verify(ctx context.Context, raw string) (GoogleIdentity
 		return GoogleIdentity{}, ErrGoogleToken
 	}
 	verified := string(c.EmailVerified) == "true" || string(c.EmailVerified) == `"true"`
+	if !plainText(c.Email, false) {
+		c.Email = "" // no address of ours holds control characters: none is named
+	}
 	return GoogleIdentity{
 		Subject: tok.Subject, Email: strings.ToLower(strings.TrimSpace(c.Email)),
 		EmailVerified: verified, Name: c.Name, Picture: c.Picture,
@@ -170,7 +173,7 @@ func (s *Service) googleAccount(ctx context.Context, q *authdb.Queries, id Googl
 	case errors.Is(err, pgx.ErrNoRows):
 		u, err := s.createUser(ctx, q, NewUser{
 			Email: id.Email, EmailVerified: true, Roles: []Role{RoleBuyer},
-			DisplayName: truncateRunes(id.Name, 80),
+			DisplayName: truncateRunes(cleanText(id.Name), 80),
 		})
 		if err != nil {
 			return uuid.Nil, err
@@ -182,18 +185,22 @@ func (s *Service) googleAccount(ctx context.Context, q *authdb.Queries, id Googl
 	return userID, s.linkGoogle(ctx, q, userID, id)
 }
 
-// LinkGoogle links a Google account to a signed-in user; one linked to another user is
-// ErrIdentityTaken. Linking needs no verified email: the caller has proved both accounts.
-func (s *Service) LinkGoogle(ctx context.Context, userID uuid.UUID, idToken string) error {
+// LinkGoogle links a Google account to a signed-in user (signed in recently:
+// ErrRecentSignInRequired); one linked to another user is ErrIdentityTaken. Linking needs no
+// verified email: the caller has proved both accounts.
+func (s *Service) LinkGoogle(ctx context.Context, p Principal, idToken string) error {
+	if err := s.requireRecentSignIn(p); err != nil {
+		return err
+	}
 	id, err := s.google.verify(ctx, idToken)
 	if err != nil {
 		return err
 	}
-	return s.linkGoogle(ctx, s.q, userID, id)
+	return s.linkGoogle(ctx, s.q, p.UserID, id)
 }
 
 func (s *Service) linkGoogle(ctx context.Context, q *authdb.Queries, userID uuid.UUID, id GoogleIdentity) error {
-	profile, err := json.Marshal(map[string]string{"name": id.Name, "picture": id.Picture})
+	profile, err := json.Marshal(map[string]string{"name": cleanText(id.Name), "picture": cleanText(id.Picture)})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -63,7 +64,13 @@ type Registration struct {
 
 // Register creates an unverified account and mails it a verification code. An email that is
 // taken gets a notice instead, and the caller learns nothing: the answer and the work (one
-// password hash, one queued email) are the same. Only a weak password is refused.
+// password hash, one queued email) are the same. Only a weak password or a bad name is refused.
+//
+// An account whose email nobody has proved yet is anybody's: a sign-up over it replaces what the
+// earlier one chose (password, name, locale, roles) and mails a new code, so that whoever
+// registered the address first cannot keep a password on the account of its owner (and
+// VerifyEmail keeps a password only when the verifier shows it). Two sign-ups at once for one
+// email never fail: the later insert finds the earlier's account.
 func (s *Service) Register(ctx context.Context, r Registration) error {
 	email := normEmail(r.Email)
 	if err := CheckPasswordStrength(r.Password, email); err != nil {
@@ -77,33 +84,67 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 	if len(r.Roles) == 0 {
 		r.Roles = []Role{RoleBuyer}
 	}
+	if r.Locale == "" {
+		r.Locale = "en"
+	}
+	// Checked before anything is read, so that a bad name is refused alike for a new and a taken
+	// email (a database error on one path only would tell them apart).
+	if !validDisplayName(r.DisplayName) || !localeRE.MatchString(r.Locale) {
+		return ErrProfileInvalid
+	}
 	hash, err := s.pw.hasher.hash(r.Password)
 	if err != nil {
 		return err
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
-		taken, err := q.UserByEmail(ctx, email)
-		if err == nil {
-			return s.queueMail(ctx, tx, EmailArgs{To: email, Locale: taken.Locale, Template: MailRegisterNotice})
+		u, err := q.CreateUserIfNew(ctx, authdb.CreateUserIfNewParams{
+			ID: uuid.New(), Email: &email, PasswordHash: &hash, Roles: roleStrings(r.Roles),
+			DisplayName: r.DisplayName, Locale: r.Locale,
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			u, err = s.registerOver(ctx, tx, q, email, hash, r)
+		} else if err != nil {
+			err = wrapDB("create user", err)
 		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return wrapDB("read user", err)
-		}
-		u, err := s.createUser(ctx, q, NewUser{Email: email, PasswordHash: hash, Roles: r.Roles, DisplayName: r.DisplayName, Locale: r.Locale})
-		if errors.Is(err, ErrEmailTaken) {
-			return nil // registered a moment ago by a concurrent request
-		}
-		if err != nil {
+		if err != nil || u.ID == uuid.Nil {
 			return err
 		}
 		return s.mailCode(ctx, tx, q, u.ID, email, u.Locale, CodeVerifyEmail)
 	})
 }
 
-// mailCode issues a code and queues its email, in tx.
+// registerOver is a sign-up for a taken email, in q's transaction: a verified account's owner is
+// mailed a notice (and the zero user returned); an unverified account takes the new sign-up's
+// password, name, locale and roles (an admin role it was given stays) and is returned, for a code.
+func (s *Service) registerOver(ctx context.Context, tx pgx.Tx, q *authdb.Queries, email, hash string, r Registration) (authdb.User, error) {
+	taken, err := q.UserByEmailForUpdate(ctx, email)
+	if err != nil {
+		return authdb.User{}, wrapDB("read user", err)
+	}
+	if taken.EmailVerifiedAt != nil {
+		return authdb.User{}, s.queueMail(ctx, tx, EmailArgs{To: email, Locale: taken.Locale, Template: MailRegisterNotice})
+	}
+	rs := r.Roles
+	if slices.Contains(taken.Roles, string(RoleAdmin)) {
+		rs = append(slices.Clone(rs), RoleAdmin)
+	}
+	u, err := q.ReplaceRegistration(ctx, authdb.ReplaceRegistrationParams{
+		PasswordHash: &hash, DisplayName: r.DisplayName, Locale: r.Locale, Roles: roleStrings(rs),
+		Now: s.now(), ID: taken.ID,
+	})
+	if err != nil {
+		return authdb.User{}, wrapDB("replace registration", err)
+	}
+	return u, nil
+}
+
+// mailCode issues a code and queues its email, in tx; past CodeMaxPerHour it does nothing.
 func (s *Service) mailCode(ctx context.Context, tx pgx.Tx, q *authdb.Queries, userID uuid.UUID, email, locale string, purpose CodePurpose) error {
 	code, exp, err := s.issueCode(ctx, q, userID, purpose)
+	if errors.Is(err, errCodesCapped) {
+		return nil // mails nothing; the answer is as always (it must not tell the account exists)
+	}
 	if err != nil {
 		return err
 	}
@@ -157,8 +198,9 @@ func (s *Service) mailCodeIf(ctx context.Context, email string, purpose CodePurp
 
 // VerifyEmail checks a verification code, marks the email verified and signs the user in
 // (method email_code). A wrong, expired, used or exhausted code, or an unknown email, is
-// ErrCodeInvalid.
-func (s *Service) VerifyEmail(ctx context.Context, email, code string, c Client) (Session, error) {
+// ErrCodeInvalid. password is what the verifier says the account's password is ("" for nothing);
+// it matters only on the first verification (firstVerification).
+func (s *Service) VerifyEmail(ctx context.Context, email, code, password string, c Client) (Session, error) {
 	u, err := s.q.UserByEmail(ctx, normEmail(email))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, ErrCodeInvalid
@@ -168,6 +210,9 @@ func (s *Service) VerifyEmail(ctx context.Context, email, code string, c Client)
 	}
 	var out Session
 	err = s.useCode(ctx, u.ID, CodeVerifyEmail, code, func(q *authdb.Queries) error {
+		if err := s.firstVerification(ctx, q, u.ID, password); err != nil {
+			return err
+		}
 		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {
 			return wrapDB("mark email verified", err)
 		}
@@ -175,6 +220,36 @@ func (s *Service) VerifyEmail(ctx context.Context, email, code string, c Client)
 		return err
 	})
 	return out, err
+}
+
+// firstVerification is what proving an address for the first time does to its account, in the
+// code's transaction (nothing when the address was proved before). Until then the account is
+// anybody's: whoever registered the address first chose its password, and its owner, who proves
+// it now with a code mailed to them (perhaps asked for with resend), may never have seen that
+// password. So the password is kept only when the verifier sends it and it matches; otherwise it
+// is removed, and the owner, signed in by the code, sets one. Any session from before is revoked
+// (reason email_verified). Checked only after the code matched: no argon2 work for a wrong code.
+func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, userID uuid.UUID, password string) error {
+	u, err := q.UserForUpdate(ctx, userID)
+	if err != nil {
+		return wrapDB("read user", err)
+	}
+	if u.EmailVerifiedAt != nil {
+		return nil
+	}
+	if u.PasswordHash != nil {
+		if ok := password != "" && s.checkPassword(*u.PasswordHash, password); !ok {
+			if err := q.SetPasswordHash(ctx, authdb.SetPasswordHashParams{ID: userID, PasswordHash: nil}); err != nil {
+				return wrapDB("remove password", err)
+			}
+		}
+	}
+	if _, err := q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{
+		Now: s.now(), Reason: revokedEmailVerified, UserID: userID, Keep: uuid.Nil,
+	}); err != nil {
+		return wrapDB("revoke sessions", err)
+	}
+	return nil
 }
 
 // Login signs in with email and password. A wrong password and an unknown email (or an account
@@ -231,11 +306,14 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword st
 	if err != nil {
 		return wrapDB("read user", err)
 	}
-	hash, err := s.pw.hasher.hash(newPassword)
-	if err != nil {
-		return err
-	}
 	return s.useCode(ctx, u.ID, CodeResetPassword, code, func(q *authdb.Queries) error {
+		// The new password is hashed only once the code has matched: a refusal costs no argon2
+		// run, for an unknown email as for a known one, so its timing tells nobody which it was.
+		// The code's row stays locked meanwhile; a second try of it waits (and finds it used).
+		hash, err := s.pw.hasher.hash(newPassword)
+		if err != nil {
+			return err
+		}
 		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {
 			return wrapDB("mark email verified", err)
 		}
@@ -244,13 +322,18 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword st
 }
 
 // ChangePassword sets the signed-in user's password; the current one is required when the
-// account has one (wrong: ErrInvalidCredentials). Every other session of the user is revoked.
+// account has one (wrong: ErrInvalidCredentials), and a recent sign-in when it has none (a first
+// password is a new way in: ErrRecentSignInRequired). Every other session of the user is revoked.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, current *string, newPassword string) error {
 	u, err := s.q.UserByID(ctx, p.UserID)
 	if err != nil {
 		return wrapDB("read user", err)
 	}
-	if u.PasswordHash != nil {
+	if u.PasswordHash == nil {
+		if err := s.requireRecentSignIn(p); err != nil {
+			return err
+		}
+	} else {
 		if current == nil {
 			return ErrInvalidCredentials
 		}
@@ -285,6 +368,12 @@ func (s *Service) setPassword(ctx context.Context, q *authdb.Queries, userID uui
 		return wrapDB("revoke sessions", err)
 	}
 	return nil
+}
+
+// checkPassword says whether password matches a stored hash (a failure costs an argon2 run).
+func (s *Service) checkPassword(stored, password string) bool {
+	ok, _ := s.pw.hasher.verify(stored, password)
+	return ok
 }
 
 func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

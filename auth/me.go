@@ -27,7 +27,7 @@ type ProfileUpdate struct {
 // Errors of profile changes.
 var (
 	ErrRoleNotSelfService = kind.New(kind.Invalid, "only the buyer and seller roles can be taken; admin is given by an admin")
-	ErrProfileInvalid     = kind.New(kind.Invalid, "display name 1-80 characters, bio up to 2000, locale like en or pt-BR")
+	ErrProfileInvalid     = kind.New(kind.Invalid, "display name 1-80 characters, bio up to 2000, locale like en or pt-BR; no control characters")
 )
 
 var localeRE = regexp.MustCompile(`^[a-z]{2}(-[A-Z]{2})?$`)
@@ -64,6 +64,11 @@ func (s *Service) UpdateProfile(ctx context.Context, userID uuid.UUID, up Profil
 	return out, err
 }
 
+// validDisplayName: at most 80 characters of one line, no control characters.
+func validDisplayName(d string) bool {
+	return utf8.RuneCountInString(d) <= 80 && plainText(d, false)
+}
+
 func (up ProfileUpdate) check() error {
 	if up.Roles != nil {
 		if len(up.Roles) == 0 {
@@ -75,10 +80,10 @@ func (up ProfileUpdate) check() error {
 			}
 		}
 	}
-	if d := up.DisplayName; d != nil && (*d == "" || utf8.RuneCountInString(*d) > 80 || !utf8.ValidString(*d)) {
+	if d := up.DisplayName; d != nil && (*d == "" || !validDisplayName(*d)) {
 		return ErrProfileInvalid
 	}
-	if b := up.Bio; b != nil && (utf8.RuneCountInString(*b) > 2000 || !utf8.ValidString(*b)) {
+	if b := up.Bio; b != nil && (utf8.RuneCountInString(*b) > 2000 || !plainText(*b, true)) {
 		return ErrProfileInvalid
 	}
 	if l := up.Locale; l != nil && !localeRE.MatchString(*l) {

@@ -90,7 +90,9 @@ func newWebAuthn(c PasskeyConfig) (*webauthn.WebAuthn, error) {
 		AuthenticatorSelection: protocol.AuthenticatorSelection{
 			ResidentKey:        protocol.ResidentKeyRequirementRequired,
 			RequireResidentKey: protocol.ResidentKeyRequired(),
-			UserVerification:   protocol.VerificationPreferred,
+			// A passkey is the whole sign-in (no password besides it): the authenticator must
+			// verify the user (PIN, biometrics), not only see that someone touched it.
+			UserVerification: protocol.VerificationRequired,
 		},
 	})
 	if err != nil {
@@ -177,9 +179,14 @@ func (s *Service) DeletePasskey(ctx context.Context, userID, passkeyID uuid.UUID
 	return nil
 }
 
-// BeginPasskeyRegistration starts adding a passkey to a signed-in user's account: the options
-// ask for a discoverable credential and exclude the user's registered ones.
-func (s *Service) BeginPasskeyRegistration(ctx context.Context, userID uuid.UUID) (Ceremony, error) {
+// BeginPasskeyRegistration starts adding a passkey to a signed-in user's account (signed in
+// recently: ErrRecentSignInRequired): the options ask for a discoverable credential and exclude
+// the user's registered ones.
+func (s *Service) BeginPasskeyRegistration(ctx context.Context, p Principal) (Ceremony, error) {
+	if err := s.requireRecentSignIn(p); err != nil {
+		return Ceremony{}, err
+	}
+	userID := p.UserID
 	u, err := s.passkeyUser(ctx, s.q, userID)
 	if err != nil {
 		return Ceremony{}, err
@@ -250,17 +257,25 @@ func (s *Service) takeCeremony(ctx context.Context, id uuid.UUID, purpose string
 }
 
 // FinishPasskeyRegistration verifies an attestation response (JSON of the PublicKeyCredential)
-// against the user's ceremony and stores the new passkey. name is the user's label for it.
-func (s *Service) FinishPasskeyRegistration(ctx context.Context, userID, ceremonyID uuid.UUID, name string, response []byte) (Passkey, error) {
+// against the user's ceremony and stores the new passkey. name is the user's label for it. The
+// sign-in must still be recent (ErrRecentSignInRequired).
+func (s *Service) FinishPasskeyRegistration(ctx context.Context, p Principal, ceremonyID uuid.UUID, name string, response []byte) (Passkey, error) {
 	if len(response) > maxCredentialJSON {
 		return Passkey{}, ErrPasskeyInvalid
 	}
+	if !plainText(name, false) {
+		return Passkey{}, ErrTextInvalid // before the ceremony is spent: the user may try again
+	}
+	if err := s.requireRecentSignIn(p); err != nil {
+		return Passkey{}, err
+	}
+	userID := p.UserID
 	data, err := s.takeCeremony(ctx, ceremonyID, purposePasskeyRegister, uuid.NullUUID{UUID: userID, Valid: true})
 	if err != nil {
 		return Passkey{}, err
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(response)
-	if err != nil {
+	if err != nil || !parsed.Response.AttestationObject.AuthData.Flags.HasUserVerified() {
 		return Passkey{}, ErrPasskeyInvalid
 	}
 	u, err := s.passkeyUser(ctx, s.q, userID)
@@ -309,7 +324,9 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, ceremonyID uuid.UUID, 
 		return Session{}, err
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(response)
-	if err != nil {
+	if err != nil || !parsed.Response.AuthenticatorData.Flags.HasUserVerified() {
+		// go-webauthn checks the flag too (the ceremony requires it); this holds for a ceremony
+		// begun before verification was required.
 		return Session{}, ErrPasskeyInvalid
 	}
 	var out Session

@@ -89,27 +89,43 @@ func (h *hasher) hash(password string) (string, error) {
 // verify says whether password matches stored (argon2id or bcrypt), and whether stored should be
 // replaced by a fresh hash with the current parameters (bcrypt, or older argon2id parameters).
 // A stored form it cannot read matches nothing.
+//
+// A verification that fails costs at least one argon2 run with the current parameters, whatever
+// the stored form: a bcrypt hash (whose cost is not argon2's), a password past bcrypt's 72 bytes
+// (which is refused without work), older argon2 parameters or an unreadable hash each add a run
+// of the dummy, so that a wrong password takes at least as long as for an unknown email.
 func (h *hasher) verify(stored, password string) (ok, rehash bool) {
+	ok, rehash, costed := h.check(stored, password)
+	if !ok && !costed {
+		h.verifyDummy(password)
+	}
+	return ok, rehash
+}
+
+// check is verify without the dummy run; costed says whether it ran argon2 with the current
+// parameters.
+func (h *hasher) check(stored, password string) (ok, rehash, costed bool) {
 	if strings.HasPrefix(stored, "$2a$") || strings.HasPrefix(stored, "$2b$") || strings.HasPrefix(stored, "$2y$") {
 		if len(password) > bcryptMaxBytes {
-			return false, false
+			return false, false, false
 		}
-		return bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil, true
+		return bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil, true, false
 	}
 	phc, err := parsePHC(stored)
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
 	h.runs.Add(1)
 	key := argon2.IDKey([]byte(password), phc.salt, phc.params.Time, phc.params.Memory, phc.params.Threads, uint32(len(phc.key)))
 	ok = subtle.ConstantTimeCompare(key, phc.key) == 1
-	return ok, ok && phc.params != h.params
+	current := phc.params == h.params
+	return ok, ok && !current, current
 }
 
 // verifyDummy does the work of a verification that fails: for an email nobody has, or an
 // account without a password, so that answering takes as long as for a wrong password.
 func (h *hasher) verifyDummy(password string) {
-	h.verify(h.dummy, password)
+	h.check(h.dummy, password)
 }
 
 // phc is a parsed argon2id hash.

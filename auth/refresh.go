@@ -18,6 +18,9 @@ const (
 	revokedByUser    = "revoked"
 	revokedReuse     = "reuse"
 	revokedBanned    = "banned"
+	// revokedEmailVerified: a session from before the account's email was first proved
+	// (firstVerification; migration 00028 adds the reason).
+	revokedEmailVerified = "email_verified"
 )
 
 // Refresh trades a refresh token for new tokens of the same session. A refresh token works once:

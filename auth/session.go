@@ -8,12 +8,14 @@ import (
 	"errors"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/auth/internal/authdb"
+	"github.com/amanat/amn/kind"
 )
 
 // Client is what the API knows of the device that signs in, kept on its session.
@@ -37,6 +39,8 @@ type Principal struct {
 	UserID    uuid.UUID
 	SessionID uuid.UUID
 	Roles     []Role
+	// SignedInAt is when the session was signed in (refreshing it does not move it).
+	SignedInAt time.Time
 }
 
 // HasRole says whether p has role r.
@@ -72,8 +76,8 @@ func (s *Service) startSession(ctx context.Context, q *authdb.Queries, userID uu
 	id := uuid.New()
 	now := s.now()
 	if err := q.CreateSession(ctx, authdb.CreateSessionParams{
-		ID: id, UserID: userID, Method: string(method),
-		UserAgent: truncate(c.UserAgent, 300), Ip: truncate(c.IP, 64), ExpiresAt: now.Add(s.cfg.RefreshTTL),
+		ID: id, UserID: userID, Method: string(method), SignedInAt: now,
+		UserAgent: clientText(c.UserAgent, 300), Ip: clientText(c.IP, 64), ExpiresAt: now.Add(s.cfg.RefreshTTL),
 	}); err != nil {
 		return Session{}, wrapDB("create session", err)
 	}
@@ -167,7 +171,23 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	case row.Status != string(StatusActive):
 		return Principal{}, ErrBanned
 	}
-	return Principal{UserID: userID, SessionID: sessionID, Roles: roles(row.Roles)}, nil
+	return Principal{UserID: userID, SessionID: sessionID, Roles: roles(row.Roles), SignedInAt: row.CreatedAt}, nil
+}
+
+// RecentSignIn is how old a session's sign-in may be for what adds a way into the account or
+// moves its money: a passkey, a linked Google or Telegram account or wallet, a first password.
+// A stolen access token (or refresh token) alone then cannot make its access last.
+const RecentSignIn = 10 * time.Minute
+
+// ErrRecentSignInRequired: the operation needs a sign-in under RecentSignIn old; sign in again.
+var ErrRecentSignInRequired = kind.New(kind.Refused, "sign in again to do this: it needs a sign-in less than 10 minutes old")
+
+// requireRecentSignIn refuses p unless its session was signed in under RecentSignIn ago.
+func (s *Service) requireRecentSignIn(p Principal) error {
+	if p.SignedInAt.IsZero() || s.now().Sub(p.SignedInAt) > RecentSignIn {
+		return ErrRecentSignInRequired
+	}
+	return nil
 }
 
 func (s *Service) verificationKey(t *jwt.Token) (any, error) {
@@ -179,9 +199,16 @@ func (s *Service) verificationKey(t *jwt.Token) (any, error) {
 	return k, nil
 }
 
-func truncate(s string, n int) string {
+// clientText is what a session keeps of a header the client wrote (its User-Agent): valid UTF-8
+// without control characters (cleanText), at most n bytes, cut at a character's start so that
+// no character is left half.
+func clientText(s string, n int) string {
+	s = cleanText(s)
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,19 +43,64 @@ var (
 	ErrTelegramAlreadyLinked = kind.New(kind.Conflict, "another Telegram account is linked to this account")
 )
 
-// verifyTelegram checks d (exactly one form) and returns its user.
-func (s *Service) verifyTelegram(d TelegramData) (TelegramUser, error) {
+// telegramUse is what makes a piece of Telegram data single-use: a digest of its hash (never the
+// hash itself: with the data it is a credential until it expires), remembered until the data is
+// too old to be accepted anyway.
+type telegramUse struct {
+	nonce string
+	until time.Time
+}
+
+// verifyTelegram checks d (exactly one form) and returns its user and what marks it used.
+func (s *Service) verifyTelegram(d TelegramData) (TelegramUser, telegramUse, error) {
 	tc := s.cfg.Telegram
 	if tc.BotToken == "" {
-		return TelegramUser{}, ErrTelegramOff
+		return TelegramUser{}, telegramUse{}, ErrTelegramOff
 	}
+	var (
+		tu     TelegramUser
+		err    error
+		hash   string
+		maxAge time.Duration
+	)
 	switch {
 	case d.InitData != "" && d.Widget == nil:
-		return VerifyInitData(d.InitData, tc.BotToken, s.now(), orDefault(tc.InitDataMaxAge, DefaultTelegramInitDataMaxAge))
+		maxAge = orDefault(tc.InitDataMaxAge, DefaultTelegramInitDataMaxAge)
+		tu, err = VerifyInitData(d.InitData, tc.BotToken, s.now(), maxAge)
+		if err == nil {
+			q, _ := url.ParseQuery(d.InitData) // parsed strictly above: one hash
+			hash = q.Get("hash")
+		}
 	case d.InitData == "" && d.Widget != nil:
-		return VerifyWidget(*d.Widget, tc.BotToken, s.now(), orDefault(tc.WidgetMaxAge, DefaultTelegramWidgetMaxAge))
+		maxAge = orDefault(tc.WidgetMaxAge, DefaultTelegramWidgetMaxAge)
+		tu, err = VerifyWidget(*d.Widget, tc.BotToken, s.now(), maxAge)
+		hash = d.Widget.Hash
+	default:
+		err = ErrTelegram
 	}
-	return TelegramUser{}, ErrTelegram
+	if err != nil {
+		return TelegramUser{}, telegramUse{}, err
+	}
+	digest := sha256.Sum256([]byte(hash))
+	// auth_date has whole seconds and is compared in them: a minute more covers the last one.
+	return tu, telegramUse{nonce: "telegram:" + hex.EncodeToString(digest[:]), until: tu.AuthDate.Add(maxAge + time.Minute)}, nil
+}
+
+// useTelegramData marks data used in q's transaction; data used before is ErrTelegram (a replay
+// within its age: the data signs in once). Used data past its age is forgotten on the way.
+func (s *Service) useTelegramData(ctx context.Context, q *authdb.Queries, use telegramUse) error {
+	now := s.now()
+	if err := q.DeleteExpiredTelegramData(ctx, now); err != nil {
+		return wrapDB("forget used telegram data", err)
+	}
+	n, err := q.UseTelegramData(ctx, authdb.UseTelegramDataParams{ID: uuid.New(), Nonce: &use.nonce, ExpiresAt: use.until, Now: now})
+	if err != nil {
+		return wrapDB("use telegram data", err)
+	}
+	if n == 0 {
+		return ErrTelegram
+	}
+	return nil
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -63,9 +111,9 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // SignInWithTelegram signs in the user whose Telegram account d proves, creating an account
-// without email (a buyer, named and pictured from Telegram) the first time.
+// without email (a buyer, named and pictured from Telegram) the first time. The data works once.
 func (s *Service) SignInWithTelegram(ctx context.Context, d TelegramData, c Client) (Session, error) {
-	tu, err := s.verifyTelegram(d)
+	tu, use, err := s.verifyTelegram(d)
 	if err != nil {
 		return Session{}, err
 	}
@@ -76,6 +124,9 @@ func (s *Service) SignInWithTelegram(ctx context.Context, d TelegramData, c Clie
 		var out Session
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			q := s.q.WithTx(tx)
+			if err := s.useTelegramData(ctx, q, use); err != nil {
+				return err
+			}
 			userID, err := s.telegramUser(ctx, q, subject, tu)
 			if err != nil {
 				return err
@@ -120,16 +171,24 @@ func (s *Service) telegramUser(ctx context.Context, q *authdb.Queries, subject s
 	return u.ID, nil
 }
 
-// LinkTelegram links the Telegram account d proves to user userID. Linking the account it already
-// has is not an error; an account linked to another user is ErrIdentityTaken.
-func (s *Service) LinkTelegram(ctx context.Context, userID uuid.UUID, d TelegramData) error {
-	tu, err := s.verifyTelegram(d)
+// LinkTelegram links the Telegram account d proves to the signed-in user (signed in recently:
+// ErrRecentSignInRequired). Linking the account it already has is not an error; an account linked
+// to another user is ErrIdentityTaken.
+func (s *Service) LinkTelegram(ctx context.Context, p Principal, d TelegramData) error {
+	if err := s.requireRecentSignIn(p); err != nil {
+		return err
+	}
+	userID := p.UserID
+	tu, use, err := s.verifyTelegram(d)
 	if err != nil {
 		return err
 	}
 	subject := strconv.FormatInt(tu.ID, 10)
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
+		if err := s.useTelegramData(ctx, q, use); err != nil {
+			return err
+		}
 		owner, err := q.TelegramIdentityUser(ctx, subject)
 		switch {
 		case err == nil && owner == userID:
@@ -158,9 +217,9 @@ func (s *Service) LinkTelegram(ctx context.Context, userID uuid.UUID, d Telegram
 // telegramDisplayName is the first and last name, else the username, cut to the 80 characters
 // users.display_name holds.
 func telegramDisplayName(tu TelegramUser) string {
-	name := strings.TrimSpace(strings.TrimSpace(tu.FirstName) + " " + strings.TrimSpace(tu.LastName))
+	name := strings.TrimSpace(cleanText(strings.TrimSpace(tu.FirstName) + " " + strings.TrimSpace(tu.LastName)))
 	if name == "" {
-		name = tu.Username
+		name = cleanText(tu.Username)
 	}
 	if utf8.RuneCountInString(name) > 80 {
 		name = string([]rune(name)[:80])
@@ -170,7 +229,7 @@ func telegramDisplayName(tu TelegramUser) string {
 
 // telegramAvatar keeps a photo URL only when it is an https URL of sane length.
 func telegramAvatar(u string) *string {
-	if !strings.HasPrefix(u, "https://") || len(u) > 1024 {
+	if !strings.HasPrefix(u, "https://") || len(u) > 1024 || !plainText(u, false) {
 		return nil
 	}
 	return &u
@@ -179,7 +238,8 @@ func telegramAvatar(u string) *string {
 // telegramProfile is what we keep of the Telegram account (auth_identities.profile).
 func telegramProfile(tu TelegramUser) []byte {
 	b, _ := json.Marshal(map[string]string{
-		"first_name": tu.FirstName, "last_name": tu.LastName, "username": tu.Username, "photo_url": tu.PhotoURL,
+		"first_name": cleanText(tu.FirstName), "last_name": cleanText(tu.LastName),
+		"username": cleanText(tu.Username), "photo_url": cleanText(tu.PhotoURL),
 	})
 	return b
 }

@@ -25,16 +25,16 @@ func TestTelegramOff(t *testing.T) {
 	}
 }
 
-// TestTelegramFirstSignInRace: concurrent first sign-ins of one Telegram account end in one
-// account, every one of them signed in to it.
+// TestTelegramFirstSignInRace: concurrent first sign-ins of one Telegram account (each with its
+// own data: data works once) end in one account, every one of them signed in to it.
 func TestTelegramFirstSignInRace(t *testing.T) {
 	s := newTelegramService(t, TelegramConfig{BotToken: testBotToken})
-	raw := signInitData(testBotToken, testInitData(time.Now(), 7007))
 	const n = 6
 	ids := make([]string, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
+		raw := signInitData(testBotToken, testInitData(time.Now().Add(-time.Duration(i)*time.Second), 7007))
 		wg.Go(func() {
 			sess, err := s.SignInWithTelegram(t.Context(), TelegramData{InitData: raw}, Client{})
 			ids[i], errs[i] = sess.User.ID.String(), err

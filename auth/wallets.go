@@ -90,8 +90,14 @@ func (s *Service) NewWalletNonce(ctx context.Context, userID uuid.UUID) (SIWENon
 // domain, URI and one of our chains, carry a nonce we issued to this user (used once, before it
 // expires), be current (Issued At, Expiration Time, Not Before), and its EIP-191 signature must
 // recover to its address. The message and signature are kept as proof. An address linked to
-// another user is ErrIdentityTaken; linking one's own address again returns it unchanged.
-func (s *Service) LinkWallet(ctx context.Context, userID uuid.UUID, message string, signature []byte) (Wallet, error) {
+// another user is ErrIdentityTaken; linking one's own address again returns it unchanged. A
+// wallet is where money is paid out: the caller must have signed in recently
+// (ErrRecentSignInRequired).
+func (s *Service) LinkWallet(ctx context.Context, p Principal, message string, signature []byte) (Wallet, error) {
+	if err := s.requireRecentSignIn(p); err != nil {
+		return Wallet{}, err
+	}
+	userID := p.UserID
 	m, err := s.checkSIWE(message, signature)
 	if err != nil {
 		return Wallet{}, err

@@ -163,6 +163,18 @@ func IsUniqueViolation(err error, constraint string) bool {
 	return errors.As(err, &pe) && pe.Code == "23505" && (constraint == "" || pe.ConstraintName == constraint)
 }
 
+// ErrInvalidText is text Postgres cannot store: a NUL character or invalid UTF-8 in text
+// (SQLSTATE 22021), or \u0000 in jsonb (22P05). Such text comes from whoever sent it, so it is
+// Invalid: the API answers 400, never 500.
+var ErrInvalidText = kind.New(kind.Invalid, "the request holds text that cannot be stored (a NUL character or invalid UTF-8)")
+
+// IsInvalidText reports whether err is Postgres refusing text it cannot store (ErrInvalidText's
+// SQLSTATEs: invalid byte sequence, untranslatable character).
+func IsInvalidText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05")
+}
+
 // CreateDatabaseIfMissing creates the database rawURL names when it does not exist, connecting to
 // the server's "postgres" database with the same login. For local stacks (`amn dev`): a
 // deployment's database is made by its operator.

@@ -78,6 +78,7 @@ const (
 	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
+	RecentSignInRequired   ErrorCode = "recent_sign_in_required"
 	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
 	Refused                ErrorCode = "refused"
 	SignatureInvalid       ErrorCode = "signature_invalid"
@@ -133,6 +134,8 @@ func (e ErrorCode) Valid() bool {
 	case PasskeyInvalid:
 		return true
 	case RateLimited:
+		return true
+	case RecentSignInRequired:
 		return true
 	case RefreshTokenInvalid:
 		return true
@@ -808,6 +811,9 @@ type ChangePasswordRequest struct {
 	NewPassword Password `json:"newPassword"`
 }
 
+// DisplayName One line, no control characters.
+type DisplayName = string
+
 // Email defines model for Email.
 type Email = openapi_types.Email
 
@@ -815,6 +821,12 @@ type Email = openapi_types.Email
 type EmailCodeRequest struct {
 	Code  string `json:"code"`
 	Email Email  `json:"email"`
+
+	// Password The account's password, as given at sign-up. It matters on the first verification only:
+	// the account keeps its password when it is sent here and matches, and otherwise the
+	// password is removed (whoever registered the address first chose it, perhaps not its
+	// owner) and the user, signed in by the code, sets one (`hasPassword` is then false).
+	Password *string `json:"password,omitempty"`
 }
 
 // EmailRequest defines model for EmailRequest.
@@ -837,6 +849,7 @@ type Error struct {
 		// - weak_password; refresh_token_invalid (unknown, expired, revoked or reused: sign in again).
 		// - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
 		// - identity_taken: the Google/Telegram account or wallet is linked to another user.
+		// - recent_sign_in_required: adding a passkey, linking Google, Telegram or a wallet, or setting a first password needs a sign-in under 10 minutes old: sign in again, then retry.
 		// - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 		// - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 		// - own_request: a seller cannot offer on (or buy from) their own request or template.
@@ -859,6 +872,7 @@ type Error struct {
 // - weak_password; refresh_token_invalid (unknown, expired, revoked or reused: sign in again).
 // - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
 // - identity_taken: the Google/Telegram account or wallet is linked to another user.
+// - recent_sign_in_required: adding a passkey, linking Google, Telegram or a wallet, or setting a first password needs a sign-in under 10 minutes old: sign in again, then retry.
 // - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 // - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 // - own_request: a seller cannot offer on (or buy from) their own request or template.
@@ -885,7 +899,9 @@ type FinishPasskeyRegistrationRequest struct {
 
 	// Credential The PublicKeyCredential (attestation) as JSON.
 	Credential map[string]interface{} `json:"credential"`
-	Name       *string                `json:"name,omitempty"`
+
+	// Name One line, no control characters.
+	Name *string `json:"name,omitempty"`
 }
 
 // GoogleRequest defines model for GoogleRequest.
@@ -1356,8 +1372,9 @@ type RefreshRequest struct {
 
 // RegisterRequest defines model for RegisterRequest.
 type RegisterRequest struct {
-	DisplayName *string `json:"displayName,omitempty"`
-	Email       Email   `json:"email"`
+	// DisplayName One line, no control characters.
+	DisplayName *DisplayName `json:"displayName,omitempty"`
+	Email       Email        `json:"email"`
 
 	// Locale A BCP 47 language tag such as `en` or `pt-BR`.
 	Locale *Locale `json:"locale,omitempty"`
@@ -1441,8 +1458,11 @@ type TypedData map[string]interface{}
 
 // UpdateMeRequest defines model for UpdateMeRequest.
 type UpdateMeRequest struct {
-	Bio         *string `json:"bio,omitempty"`
-	DisplayName *string `json:"displayName,omitempty"`
+	// Bio No control characters but line feeds, carriage returns and tabs.
+	Bio *string `json:"bio,omitempty"`
+
+	// DisplayName One line, no control characters.
+	DisplayName *DisplayName `json:"displayName,omitempty"`
 
 	// Locale A BCP 47 language tag such as `en` or `pt-BR`.
 	Locale *Locale `json:"locale,omitempty"`

@@ -18,3 +18,14 @@ SELECT subject FROM auth_identities WHERE provider = 'telegram' AND user_id = $1
 -- name: SetUserAvatar :exec
 -- Sets the avatar of a user made by a Telegram sign-up (from Telegram's photo_url).
 UPDATE users SET avatar_url = $2, updated_at = now() WHERE id = $1;
+
+-- name: UseTelegramData :execrows
+-- Records a piece of Telegram data as used (nonce: the SHA-256 of its hash) until it is too old to
+-- be accepted anyway; 0 rows when it was used before: a replay.
+INSERT INTO auth_ceremonies (id, purpose, nonce, expires_at, created_at)
+VALUES (@id, 'telegram', @nonce, @expires_at, @now)
+ON CONFLICT (nonce) DO NOTHING;
+
+-- name: DeleteExpiredTelegramData :exec
+-- Forgets used Telegram data that is too old to be accepted anyway.
+DELETE FROM auth_ceremonies WHERE purpose = 'telegram' AND expires_at < @now;

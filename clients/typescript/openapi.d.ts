@@ -1138,12 +1138,13 @@ export interface components {
          *     - weak_password; refresh_token_invalid (unknown, expired, revoked or reused: sign in again).
          *     - passkey_invalid, google_token_invalid, telegram_invalid, siwe_invalid.
          *     - identity_taken: the Google/Telegram account or wallet is linked to another user.
+         *     - recent_sign_in_required: adding a passkey, linking Google, Telegram or a wallet, or setting a first password needs a sign-in under 10 minutes old: sign in again, then retry.
          *     - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
          *     - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
          *     - own_request: a seller cannot offer on (or buy from) their own request or template.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -1364,6 +1365,8 @@ export interface components {
         Locale: string;
         /** Format: email */
         Email: string;
+        /** @description One line, no control characters. */
+        DisplayName: string;
         /** @description At least 10 characters, not a common password (checked by the server, `weak_password`). */
         Password: string;
         Address: string;
@@ -1390,7 +1393,8 @@ export interface components {
             nextCursor: string | null;
         };
         UpdateMeRequest: {
-            displayName?: string;
+            displayName?: components["schemas"]["DisplayName"];
+            /** @description No control characters but line feeds, carriage returns and tabs. */
             bio?: string;
             locale?: components["schemas"]["Locale"];
             /** @description The buyer and seller roles the user takes (admin cannot be taken here). */
@@ -1428,7 +1432,7 @@ export interface components {
         RegisterRequest: {
             email: components["schemas"]["Email"];
             password: components["schemas"]["Password"];
-            displayName?: string;
+            displayName?: components["schemas"]["DisplayName"];
             locale?: components["schemas"]["Locale"];
             roles?: ("buyer" | "seller")[];
             referralCode?: string;
@@ -1439,6 +1443,13 @@ export interface components {
         EmailCodeRequest: {
             email: components["schemas"]["Email"];
             code: string;
+            /**
+             * @description The account's password, as given at sign-up. It matters on the first verification only:
+             *     the account keeps its password when it is sent here and matches, and otherwise the
+             *     password is removed (whoever registered the address first chose it, perhaps not its
+             *     owner) and the user, signed in by the code, sets one (`hasPassword` is then false).
+             */
+            password?: string;
         };
         LoginRequest: {
             email: components["schemas"]["Email"];
@@ -1481,6 +1492,7 @@ export interface components {
         FinishPasskeyRegistrationRequest: {
             /** Format: uuid */
             ceremonyId: string;
+            /** @description One line, no control characters. */
             name?: string;
             /** @description The PublicKeyCredential (attestation) as JSON. */
             credential: {

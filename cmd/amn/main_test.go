@@ -529,7 +529,7 @@ func devAccountsSignIn(t *testing.T, api string, logs *syncBuffer) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	code := re.FindStringSubmatch(logs.String())[1]
-	if status, body := postJSON(t, api+"/v1/auth/email/verify", "", map[string]string{"email": "newbie@amn.localhost", "code": code}); status != 200 {
+	if status, body := postJSON(t, api+"/v1/auth/email/verify", "", map[string]string{"email": "newbie@amn.localhost", "code": code, "password": "a fine new password"}); status != 200 {
 		t.Errorf("verify with the printed code: %d %s", status, body)
 	}
 }

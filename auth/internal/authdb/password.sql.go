@@ -12,6 +12,24 @@ import (
 	"github.com/google/uuid"
 )
 
+const codesIssuedSince = `-- name: CodesIssuedSince :one
+SELECT count(*) FROM auth_codes WHERE user_id = $1 AND purpose = $2 AND created_at >= $3
+`
+
+type CodesIssuedSinceParams struct {
+	UserID  uuid.UUID
+	Purpose string
+	Since   time.Time
+}
+
+// How many codes of a purpose a user was given since @since (the cap on codes mailed).
+func (q *Queries) CodesIssuedSince(ctx context.Context, arg CodesIssuedSinceParams) (int64, error) {
+	row := q.db.QueryRow(ctx, codesIssuedSince, arg.UserID, arg.Purpose, arg.Since)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countCodeAttempt = `-- name: CountCodeAttempt :exec
 UPDATE auth_codes SET attempts = attempts + 1, used_at = $1 WHERE id = $2
 `
@@ -28,7 +46,8 @@ func (q *Queries) CountCodeAttempt(ctx context.Context, arg CountCodeAttemptPara
 }
 
 const createCode = `-- name: CreateCode :exec
-INSERT INTO auth_codes (user_id, purpose, code_hash, expires_at) VALUES ($1, $2, $3, $4)
+INSERT INTO auth_codes (user_id, purpose, code_hash, expires_at, created_at)
+VALUES ($1, $2, $3, $4, $5)
 `
 
 type CreateCodeParams struct {
@@ -36,6 +55,7 @@ type CreateCodeParams struct {
 	Purpose   string
 	CodeHash  []byte
 	ExpiresAt time.Time
+	CreatedAt time.Time
 }
 
 func (q *Queries) CreateCode(ctx context.Context, arg CreateCodeParams) error {
@@ -44,56 +64,88 @@ func (q *Queries) CreateCode(ctx context.Context, arg CreateCodeParams) error {
 		arg.Purpose,
 		arg.CodeHash,
 		arg.ExpiresAt,
+		arg.CreatedAt,
 	)
 	return err
 }
 
-const deleteUnusedCodes = `-- name: DeleteUnusedCodes :exec
-DELETE FROM auth_codes WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL
+const createUserIfNew = `-- name: CreateUserIfNew :one
+INSERT INTO users (id, email, password_hash, roles, display_name, locale)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
 `
 
-type DeleteUnusedCodesParams struct {
-	UserID  uuid.UUID
-	Purpose string
+type CreateUserIfNewParams struct {
+	ID           uuid.UUID
+	Email        *string
+	PasswordHash *string
+	Roles        []string
+	DisplayName  string
+	Locale       string
 }
 
-// A new code replaces the user's unused ones of the same purpose.
-func (q *Queries) DeleteUnusedCodes(ctx context.Context, arg DeleteUnusedCodesParams) error {
-	_, err := q.db.Exec(ctx, deleteUnusedCodes, arg.UserID, arg.Purpose)
-	return err
-}
-
-const liveCodeForUpdate = `-- name: LiveCodeForUpdate :one
-SELECT id, code_hash, attempts FROM auth_codes
-WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 AND attempts < $4
-ORDER BY created_at DESC, id DESC LIMIT 1
-FOR UPDATE
-`
-
-type LiveCodeForUpdateParams struct {
-	UserID      uuid.UUID
-	Purpose     string
-	Now         time.Time
-	MaxAttempts int32
-}
-
-type LiveCodeForUpdateRow struct {
-	ID       int64
-	CodeHash []byte
-	Attempts int32
-}
-
-// The user's newest code of a purpose that may still be tried, locked while it is checked.
-func (q *Queries) LiveCodeForUpdate(ctx context.Context, arg LiveCodeForUpdateParams) (LiveCodeForUpdateRow, error) {
-	row := q.db.QueryRow(ctx, liveCodeForUpdate,
-		arg.UserID,
-		arg.Purpose,
-		arg.Now,
-		arg.MaxAttempts,
+// A sign-up's account, unverified; no row when the email is taken (also by a sign-up that commits
+// meanwhile: the insert waits for it), so that two sign-ups at once never break the transaction.
+func (q *Queries) CreateUserIfNew(ctx context.Context, arg CreateUserIfNewParams) (User, error) {
+	row := q.db.QueryRow(ctx, createUserIfNew,
+		arg.ID,
+		arg.Email,
+		arg.PasswordHash,
+		arg.Roles,
+		arg.DisplayName,
+		arg.Locale,
 	)
-	var i LiveCodeForUpdateRow
-	err := row.Scan(&i.ID, &i.CodeHash, &i.Attempts)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
 	return i, err
+}
+
+const deleteOldCodes = `-- name: DeleteOldCodes :exec
+DELETE FROM auth_codes WHERE user_id = $1 AND created_at < $2
+`
+
+type DeleteOldCodesParams struct {
+	UserID uuid.UUID
+	Before time.Time
+}
+
+// Forgets a user's codes made before @before (kept a day: the caps below count them).
+func (q *Queries) DeleteOldCodes(ctx context.Context, arg DeleteOldCodesParams) error {
+	_, err := q.db.Exec(ctx, deleteOldCodes, arg.UserID, arg.Before)
+	return err
+}
+
+const failedCodeTriesSince = `-- name: FailedCodeTriesSince :one
+SELECT (coalesce(sum(attempts), 0) - count(used_at))::bigint FROM auth_codes
+WHERE user_id = $1 AND created_at >= $2
+`
+
+type FailedCodeTriesSinceParams struct {
+	UserID uuid.UUID
+	Since  time.Time
+}
+
+// How many wrong tries were made of a user's codes given since @since, any purpose: a code's
+// tries are its attempts, less the one that matched (used_at is set only by a match).
+func (q *Queries) FailedCodeTriesSince(ctx context.Context, arg FailedCodeTriesSinceParams) (int64, error) {
+	row := q.db.QueryRow(ctx, failedCodeTriesSince, arg.UserID, arg.Since)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const markEmailVerified = `-- name: MarkEmailVerified :exec
@@ -109,6 +161,87 @@ type MarkEmailVerifiedParams struct {
 func (q *Queries) MarkEmailVerified(ctx context.Context, arg MarkEmailVerifiedParams) error {
 	_, err := q.db.Exec(ctx, markEmailVerified, arg.VerifiedAt, arg.ID)
 	return err
+}
+
+const newestCodeForUpdate = `-- name: NewestCodeForUpdate :one
+SELECT id, code_hash, attempts, expires_at, used_at FROM auth_codes
+WHERE user_id = $1 AND purpose = $2
+ORDER BY created_at DESC, id DESC LIMIT 1
+FOR UPDATE
+`
+
+type NewestCodeForUpdateParams struct {
+	UserID  uuid.UUID
+	Purpose string
+}
+
+type NewestCodeForUpdateRow struct {
+	ID        int64
+	CodeHash  []byte
+	Attempts  int32
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// The user's newest code of a purpose, locked while it is tried. Only the newest may be used:
+// a new code replaces the ones before it (which stay, unused, for the caps).
+func (q *Queries) NewestCodeForUpdate(ctx context.Context, arg NewestCodeForUpdateParams) (NewestCodeForUpdateRow, error) {
+	row := q.db.QueryRow(ctx, newestCodeForUpdate, arg.UserID, arg.Purpose)
+	var i NewestCodeForUpdateRow
+	err := row.Scan(
+		&i.ID,
+		&i.CodeHash,
+		&i.Attempts,
+		&i.ExpiresAt,
+		&i.UsedAt,
+	)
+	return i, err
+}
+
+const replaceRegistration = `-- name: ReplaceRegistration :one
+UPDATE users
+SET password_hash = $1, display_name = $2, locale = $3, roles = $4,
+    updated_at = $5::timestamptz
+WHERE id = $6 AND email_verified_at IS NULL
+RETURNING id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at
+`
+
+type ReplaceRegistrationParams struct {
+	PasswordHash *string
+	DisplayName  string
+	Locale       string
+	Roles        []string
+	Now          time.Time
+	ID           uuid.UUID
+}
+
+// A new sign-up over an account whose email nobody has proved yet replaces what the earlier one
+// chose: its password, name, locale and roles.
+func (q *Queries) ReplaceRegistration(ctx context.Context, arg ReplaceRegistrationParams) (User, error) {
+	row := q.db.QueryRow(ctx, replaceRegistration,
+		arg.PasswordHash,
+		arg.DisplayName,
+		arg.Locale,
+		arg.Roles,
+		arg.Now,
+		arg.ID,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }
 
 const revokeUserSessions = `-- name: RevokeUserSessions :execrows
@@ -152,4 +285,29 @@ type SetPasswordHashParams struct {
 func (q *Queries) SetPasswordHash(ctx context.Context, arg SetPasswordHashParams) error {
 	_, err := q.db.Exec(ctx, setPasswordHash, arg.PasswordHash, arg.ID)
 	return err
+}
+
+const userByEmailForUpdate = `-- name: UserByEmailForUpdate :one
+SELECT id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at FROM users WHERE email = lower($1::text) FOR UPDATE
+`
+
+// A user by email, locked until the transaction ends.
+func (q *Queries) UserByEmailForUpdate(ctx context.Context, email string) (User, error) {
+	row := q.db.QueryRow(ctx, userByEmailForUpdate, email)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.PasswordHash,
+		&i.Roles,
+		&i.Status,
+		&i.DisplayName,
+		&i.Bio,
+		&i.AvatarUrl,
+		&i.Locale,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }

@@ -29,20 +29,22 @@ func (q *Queries) CreateRefreshToken(ctx context.Context, arg CreateRefreshToken
 
 const createSession = `-- name: CreateSession :exec
 
-INSERT INTO auth_sessions (id, user_id, method, user_agent, ip, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO auth_sessions (id, user_id, method, user_agent, ip, expires_at, created_at, last_used_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 `
 
 type CreateSessionParams struct {
-	ID        uuid.UUID
-	UserID    uuid.UUID
-	Method    string
-	UserAgent string
-	Ip        string
-	ExpiresAt time.Time
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	Method     string
+	UserAgent  string
+	Ip         string
+	ExpiresAt  time.Time
+	SignedInAt time.Time
 }
 
 // Sessions and refresh tokens (sqlc; see ../doc.go).
+// A new sign-in; created_at is when it happened (what RequireRecentSignIn measures).
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
 	_, err := q.db.Exec(ctx, createSession,
 		arg.ID,
@@ -51,12 +53,13 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 		arg.UserAgent,
 		arg.Ip,
 		arg.ExpiresAt,
+		arg.SignedInAt,
 	)
 	return err
 }
 
 const sessionForAccess = `-- name: SessionForAccess :one
-SELECT s.id, s.user_id, s.revoked_at, s.expires_at, u.status, u.roles
+SELECT s.id, s.user_id, s.revoked_at, s.expires_at, s.created_at, u.status, u.roles
 FROM auth_sessions s JOIN users u ON u.id = s.user_id
 WHERE s.id = $1
 `
@@ -66,6 +69,7 @@ type SessionForAccessRow struct {
 	UserID    uuid.UUID
 	RevokedAt *time.Time
 	ExpiresAt time.Time
+	CreatedAt time.Time
 	Status    string
 	Roles     []string
 }
@@ -79,6 +83,7 @@ func (q *Queries) SessionForAccess(ctx context.Context, id uuid.UUID) (SessionFo
 		&i.UserID,
 		&i.RevokedAt,
 		&i.ExpiresAt,
+		&i.CreatedAt,
 		&i.Status,
 		&i.Roles,
 	)

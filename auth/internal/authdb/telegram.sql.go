@@ -7,6 +7,7 @@ package authdb
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -30,6 +31,16 @@ func (q *Queries) CreateTelegramIdentity(ctx context.Context, arg CreateTelegram
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const deleteExpiredTelegramData = `-- name: DeleteExpiredTelegramData :exec
+DELETE FROM auth_ceremonies WHERE purpose = 'telegram' AND expires_at < $1
+`
+
+// Forgets used Telegram data that is too old to be accepted anyway.
+func (q *Queries) DeleteExpiredTelegramData(ctx context.Context, now time.Time) error {
+	_, err := q.db.Exec(ctx, deleteExpiredTelegramData, now)
+	return err
 }
 
 const setUserAvatar = `-- name: SetUserAvatar :exec
@@ -72,4 +83,32 @@ func (q *Queries) TelegramIdentityUser(ctx context.Context, subject string) (uui
 	var user_id uuid.UUID
 	err := row.Scan(&user_id)
 	return user_id, err
+}
+
+const useTelegramData = `-- name: UseTelegramData :execrows
+INSERT INTO auth_ceremonies (id, purpose, nonce, expires_at, created_at)
+VALUES ($1, 'telegram', $2, $3, $4)
+ON CONFLICT (nonce) DO NOTHING
+`
+
+type UseTelegramDataParams struct {
+	ID        uuid.UUID
+	Nonce     *string
+	ExpiresAt time.Time
+	Now       time.Time
+}
+
+// Records a piece of Telegram data as used (nonce: the SHA-256 of its hash) until it is too old to
+// be accepted anyway; 0 rows when it was used before: a replay.
+func (q *Queries) UseTelegramData(ctx context.Context, arg UseTelegramDataParams) (int64, error) {
+	result, err := q.db.Exec(ctx, useTelegramData,
+		arg.ID,
+		arg.Nonce,
+		arg.ExpiresAt,
+		arg.Now,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
