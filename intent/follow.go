@@ -25,6 +25,9 @@ import (
 // made is booked by the indexer from its event. Then it books the gas of finished intents
 // (BookGas). It returns how many payments it moved. Safe to run concurrently and again.
 func (s *Store) Follow(ctx context.Context) (int, error) {
+	if s.signerTxs == nil {
+		return 0, ErrNoSignerTxs // before moving anything: its gas could never be booked
+	}
 	n, err := s.followPayments(ctx)
 	if err != nil {
 		return n, err

@@ -90,7 +90,7 @@ func TestBookGas(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(pool, s, signer.TxRecord{})
 	tank := common.HexToAddress("0x00000000000000000000000000000000000007a4")
 	const L = "bsc:BNB"
 	fees0 := func() *big.Int {
@@ -165,7 +165,7 @@ func TestBookGas(t *testing.T) {
 func TestRequestGasTopup(t *testing.T) {
 	ctx := context.Background()
 	pool := dbtest.Pool(t)
-	store := intent.NewStore(pool, payment.New(pool, nil))
+	store := intent.NewStore(pool, payment.New(pool, nil), nil)
 	to := common.HexToAddress("0x0000000000000000000000000000000000070707")
 	req := intent.GasTopupRequest{ChainID: 56, Contract: escrow, Recipient: to, Amount: big.NewInt(5e16)}
 	for name, r := range map[string]intent.GasTopupRequest{

@@ -127,7 +127,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments).WithSignerTxs(TxRecord{}),
+	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments, TxRecord{}),
 		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
 	// The package's worlds share one database: each gives up the lead when it ends.
 	t.Cleanup(func() { w.signer.Close() })

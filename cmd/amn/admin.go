@@ -186,7 +186,7 @@ until it is done or rejected.`,
 				}
 				ro.FeeRecipient = common.HexToAddress(feeRecipient)
 			}
-			store := intent.NewStore(pool, payments).WithSignerTxs(signer.TxRecord{})
+			store := intent.NewStore(pool, payments, signer.TxRecord{})
 			var in *intent.Intent
 			var created bool
 			if kind == intent.Release {
@@ -330,7 +330,7 @@ sweep intent for each, as the payment_sweep job does. --dry-run only lists them.
 }
 
 func adminSweep(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o *adminOptions, chainID uint64, dryRun bool) error {
-	lines, err := intent.NewStore(pool, payment.New(pool, nil)).SweepDue(ctx, chainID, o.escrowFor, dryRun)
+	lines, err := intent.NewStore(pool, payment.New(pool, nil), nil).SweepDue(ctx, chainID, o.escrowFor, dryRun)
 	if err != nil {
 		return err
 	}
@@ -409,7 +409,7 @@ is within the per-transaction and 24-hour limits; otherwise it rejects the inten
 				return err
 			}
 			defer pool.Close()
-			store := intent.NewStore(pool, payment.New(pool, nil)).WithSignerTxs(signer.TxRecord{})
+			store := intent.NewStore(pool, payment.New(pool, nil), signer.TxRecord{})
 			in, created, err := store.RequestGasTopup(ctx, intent.GasTopupRequest{ChainID: c.ID, Contract: contract, Recipient: to,
 				Amount: wei, Actor: "admin-cli"})
 			if err != nil {
@@ -479,7 +479,7 @@ func newAdminIntentsCmd(o *adminOptions) *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			store := intent.NewStore(pool, payment.New(pool, nil)).WithSignerTxs(signer.TxRecord{})
+			store := intent.NewStore(pool, payment.New(pool, nil), signer.TxRecord{})
 			list, err := store.List(ctx, f)
 			if err != nil {
 				return err
