@@ -189,3 +189,70 @@ func TestStoreWithoutSignerTxsRefuses(t *testing.T) {
 		t.Fatalf("payment %s after Follow, want releasing", got.State)
 	}
 }
+
+// A backlog of payouts is read a page per pass: with a page of two, five payments whose releases
+// the signer has started are moved at most two a pass, each pass going on where the last stopped,
+// until every one of them is releasing.
+func TestFollowReadsABacklogAPageAPass(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s, signer.TxRecord{})
+	store.SetFollowPage(2)
+	// Whatever earlier tests of the package left asked or being paid out is followed first.
+	for range 100 {
+		if n, err := store.Follow(ctx); err != nil {
+			t.Fatal(err)
+		} else if n == 0 {
+			break
+		}
+	}
+
+	var mine []*payment.Payment
+	for range 5 {
+		p := funded(t, s, true)
+		p, err := s.StartSweep(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Swept(ctx, p.ID, paymenttest.OwnSweep(p)); err != nil {
+			t.Fatal(err)
+		}
+		rel, _, err := store.RequestRelease(ctx, p.ID, intent.RequestOptions{Contract: escrow, Actor: "admin:test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'signing' WHERE id = $1`, rel.ID); err != nil {
+			t.Fatal(err)
+		}
+		mine = append(mine, p)
+	}
+	releasing := func() int {
+		n := 0
+		for _, p := range mine {
+			if got, err := s.Get(ctx, p.ID); err != nil {
+				t.Fatal(err)
+			} else if got.State == payment.Releasing {
+				n++
+			}
+		}
+		return n
+	}
+	passes := 0
+	for releasing() < len(mine) {
+		if passes++; passes > 50 {
+			t.Fatalf("after 50 passes %d of %d payments are releasing", releasing(), len(mine))
+		}
+		n, err := store.Follow(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 2 {
+			t.Fatalf("pass %d moved %d payments with a page of 2", passes, n)
+		}
+	}
+	if passes < 3 {
+		t.Fatalf("five payments moved in %d passes of two", passes)
+	}
+}

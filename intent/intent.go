@@ -165,6 +165,8 @@ type Store struct {
 	// signerTxs reads the signer's transaction attempts (Txs, Watch, BookGas, Follow); nil in a
 	// store that neither shows attempts nor books gas.
 	signerTxs SignerTxs
+	// follow is where Follow's next pass reads payments from.
+	follow *followCursors
 }
 
 // NewStore returns a store on pool; payments moves the payment state with each request. txs reads
@@ -172,7 +174,8 @@ type Store struct {
 // never shows attempts nor books gas (custody's, the API's) may pass nil; its Txs, Watch, BookGas
 // and Follow then fail with ErrNoSignerTxs.
 func NewStore(pool *pgxpool.Pool, payments *payment.Service, txs SignerTxs) *Store {
-	return &Store{pool: pool, payments: payments, now: time.Now, signerTxs: txs}
+	return &Store{pool: pool, payments: payments, now: time.Now, signerTxs: txs,
+		follow: &followCursors{after: map[string]ledger.ID{}, page: followPage}}
 }
 
 // Columns of signer_intents, in scan order.
