@@ -15,6 +15,7 @@ import (
 
 // With AMN_CUSTODY_REQUIRE_HARDWARE=true only custodians enrolled as hardware-held count.
 func TestRequireHardware(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) { c.RequireHardware = true })
 	c0, c1, c2 := w.f.Custodians[0], w.f.Custodians[1], w.f.Custodians[2]
 	if _, err := w.admin.Exec(w.ctx, `INSERT INTO custodians (address, label, hardware) VALUES ($1, 'c0', true), ($2, 'c1', false), ($3, 'c2', true)
@@ -22,7 +23,6 @@ func TestRequireHardware(t *testing.T) {
 		hexAddr(c0.Address), hexAddr(c1.Address), hexAddr(c2.Address)); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = w.admin.Exec(w.ctx, `DELETE FROM custodians`) })
 	p, _ := w.inEscrow(17_000_000)
 	in, _, err := w.intents.RequestRelease(w.ctx, p.ID, intent.RequestOptions{Contract: w.f.Addresses.Escrow})
 	if err != nil {
