@@ -371,9 +371,15 @@ func (s *Signer) sweepKey(ctx context.Context, in *intent.Intent) (*payment.Paym
 // and only if it derives the payment's deposit address (the index is a row another role could
 // change; the address is what the buyer paid).
 func (s *Signer) depositKey(p *payment.Payment) (*ecdsa.PrivateKey, error) {
-	key, err := s.cfg.Keys.Ring.PrivateKey(p.DepositIndex)
-	if err != nil {
-		return nil, rejectf("deriving the deposit key of index %d failed", p.DepositIndex)
+	key := s.depositKeys[p.DepositIndex]
+	if key == nil {
+		var err error
+		if key, err = s.cfg.Keys.Ring.PrivateKey(p.DepositIndex); err != nil {
+			return nil, rejectf("deriving the deposit key of index %d failed", p.DepositIndex)
+		}
+		if s.depositKeys != nil {
+			s.depositKeys[p.DepositIndex] = key
+		}
 	}
 	if crypto.PubkeyToAddress(key.PublicKey) != p.Deposit {
 		return nil, rejectf("deposit index %d does not derive the payment's deposit address %s", p.DepositIndex, p.Deposit.Hex())
