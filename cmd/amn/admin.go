@@ -52,7 +52,7 @@ func newAdminCmd() *cobra.Command {
 	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract and nodes per chain)")
 	pf.StringVar(&o.RPCURL, "rpc-url", "", "a node to read the escrow's threshold() and custodians() from, for the approvals display (default: the chain config's first endpoint)")
 	cmd.AddCommand(newAdminRequestCmd(&o, intent.Release), newAdminRequestCmd(&o, intent.Refund),
-		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o))
+		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o), newAdminGasCmd(&o))
 	return cmd
 }
 
