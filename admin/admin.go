@@ -81,10 +81,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Service {
 		cfg.SignerMaxAge = 2 * time.Minute
 	}
 	payments := payment.New(pool, nil)
-	store := intent.NewStore(pool, payments)
-	if cfg.SignerTxs != nil {
-		store = store.WithSignerTxs(cfg.SignerTxs)
-	}
+	store := intent.NewStore(pool, payments, cfg.SignerTxs)
 	return &Service{pool: pool, payments: payments, intents: store, books: ledger.New(pool), cfg: cfg, quorums: map[string]quorumRead{}}
 }
 

@@ -30,6 +30,7 @@ const (
 	CodeGasBurnt   uint16 = 20 // gas tank or an address's gas → network fees: gas a transaction paid
 	CodeGasTopup   uint16 = 21 // gas tank → an address's gas: native currency sent to pay for gas
 	CodeGasOutside uint16 = 22 // outside → an address's gas: gas paid with native currency the books do not hold
+	CodeGasFunding uint16 = 23 // outside → gas tank: an operator's transfer that funded the tank
 )
 
 // The payment's ledger accounts. Money moves from the debit account to the credit account. Each
@@ -60,8 +61,9 @@ func PlatformFees(ledgerName string) ledger.ID {
 	return ledger.DeriveID("payment/fees\x00" + ledgerName)
 }
 
-// GasTank is a gas tank's account in a native-currency ledger. It has no limit: the tank's
-// funding is not booked, so its balance is minus what it has spent.
+// GasTank is a gas tank's account in a native-currency ledger: credited with each funding an
+// operator booked (CodeGasFunding), debited with what the tank spent. It has no limit: a tank
+// funded before its fundings were booked (or by a transfer the books cannot see) runs negative.
 func GasTank(nativeLedger string, tank common.Address) ledger.ID {
 	return ledger.DeriveID("gas/tank\x00" + nativeLedger + "\x00" + hexAddr(tank))
 }
@@ -77,7 +79,8 @@ func GasHeld(nativeLedger string, addr common.Address) ledger.ID {
 	return ledger.DeriveID("gas/held\x00" + nativeLedger + "\x00" + hexAddr(addr))
 }
 
-// GasOutside is where gas paid with native currency the books do not hold comes from.
+// GasOutside is where native currency from outside the books comes from: gas paid with money the
+// books do not hold, and the gas tank's funding.
 func GasOutside(nativeLedger string) ledger.ID {
 	return ledger.DeriveID("gas/outside\x00" + nativeLedger)
 }

@@ -30,8 +30,8 @@ func TestIDsAndCodesNeverChange(t *testing.T) {
 			t.Errorf("account %q has another id", c.name)
 		}
 	}
-	codes := []uint16{CodeDeposit, CodeSweep, CodeRelease, CodeCommission, CodeRefund, CodeReclaim, CodeGasBurnt, CodeGasTopup, CodeGasOutside}
-	want := []uint16{10, 11, 12, 13, 14, 15, 20, 21, 22}
+	codes := []uint16{CodeDeposit, CodeSweep, CodeRelease, CodeCommission, CodeRefund, CodeReclaim, CodeGasBurnt, CodeGasTopup, CodeGasOutside, CodeGasFunding}
+	want := []uint16{10, 11, 12, 13, 14, 15, 20, 21, 22, 23}
 	for i := range codes {
 		if codes[i] != want[i] {
 			t.Errorf("transfer code %d is %d, want %d", i, codes[i], want[i])

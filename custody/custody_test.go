@@ -41,7 +41,7 @@ func fresh(t *testing.T) (*pgxpool.Pool, *custody.Service) {
 	if _, err := pool.Exec(t.Context(), `DELETE FROM custody_approvals; DELETE FROM custodians; DELETE FROM custody_challenges`); err != nil {
 		t.Fatal(err)
 	}
-	return pool, custody.New(pool, intent.NewStore(pool, payment.New(pool, nil)), payment.New(pool, nil))
+	return pool, custody.New(pool, intent.NewStore(pool, payment.New(pool, nil), nil), payment.New(pool, nil))
 }
 
 // device starts a test device and a client for it; pin and passphrase are what the person types.
@@ -196,7 +196,7 @@ func releaseIntent(t *testing.T, pool *pgxpool.Pool, deadline time.Time) *intent
 	if _, err := pool.Exec(t.Context(), `UPDATE signer_intents SET escrow_id = '0x' || encode(sha256(id::text::bytea), 'hex') WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	p, err := custody.New(pool, intent.NewStore(pool, payment.New(pool, nil)), payment.New(pool, nil)).Intent(t.Context(), id)
+	p, err := custody.New(pool, intent.NewStore(pool, payment.New(pool, nil), nil), payment.New(pool, nil)).Intent(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

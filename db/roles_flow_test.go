@@ -42,8 +42,8 @@ func TestRolesRunTheMoneyPath(t *testing.T) {
 	}
 	apiPay, ixPay, wkPay := payment.New(api, d), payment.New(ix, nil), payment.New(wk, nil)
 	native := func(uint64) (string, bool) { return "bsc:BNB", true }
-	apiStore := intent.NewStore(api, apiPay)
-	wkStore := intent.NewStore(wk, wkPay).WithNativeLedgers(native).WithSignerTxs(signer.TxRecord{})
+	apiStore := intent.NewStore(api, apiPay, nil)
+	wkStore := intent.NewStore(wk, wkPay, signer.TxRecord{}).WithNativeLedgers(native)
 	usdt := common.HexToAddress("0x55d398326f99059fF775485246999027B3197955")
 	esc := common.HexToAddress("0x00000000000000000000000000000000000e5c70")
 	buyer := common.HexToAddress("0x00000000000000000000000000000000000000b1")

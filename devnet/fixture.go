@@ -299,7 +299,7 @@ func (f *Fixture) Wait(ctx context.Context) func(*types.Transaction, error) (*ty
 		if err != nil {
 			return nil, err
 		}
-		r, err := bind.WaitMined(ctx, f.Client, tx)
+		r, err := f.WaitMined(ctx, tx.Hash())
 		if err != nil {
 			return nil, err
 		}
@@ -307,6 +307,30 @@ func (f *Fixture) Wait(ctx context.Context) func(*types.Transaction, error) (*ty
 			return r, fmt.Errorf("%w: %s (gas used %d)", ErrReverted, tx.Hash().Hex(), r.GasUsed)
 		}
 		return r, nil
+	}
+}
+
+// minedPoll is how often WaitMined asks for a receipt. anvil mines on arrival, but a receipt
+// asked for at once may not be there yet; go-ethereum's bind.WaitMined then waits a whole second
+// before asking again, which on a devnet is most of a test's time.
+const minedPoll = 10 * time.Millisecond
+
+// WaitMined returns the transaction's receipt once it is mined, asking every few milliseconds,
+// until ctx ends.
+func (f *Fixture) WaitMined(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	for {
+		r, err := f.Client.TransactionReceipt(ctx, hash)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			return nil, fmt.Errorf("devnet: receipt of %s: %w", hash.Hex(), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("devnet: waiting for %s: %w", hash.Hex(), ctx.Err())
+		case <-time.After(minedPoll):
+		}
 	}
 }
 
@@ -359,7 +383,7 @@ func (f *Fixture) SendAs(ctx context.Context, from, to common.Address, data []by
 	}); err != nil {
 		return nil, fmt.Errorf("devnet: sending as %s: %w", from.Hex(), err)
 	}
-	r, err := bind.WaitMinedHash(ctx, f.Client, hash)
+	r, err := f.WaitMined(ctx, hash)
 	if err != nil {
 		return nil, err
 	}

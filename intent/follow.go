@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,8 +24,12 @@ import (
 // the payment to in_escrow (ReleaseFailed / RefundFailed: the reservation is voided, the intent's
 // reason goes to the timeline), so that it can be paid out again; a reclaim or a freeze the chain
 // made is booked by the indexer from its event. Then it books the gas of finished intents
-// (BookGas). It returns how many payments it moved. Safe to run concurrently and again.
+// (BookGas). It returns how many payments it moved. Each pass reads at most a page of payments of
+// each set it follows, going on where the last pass stopped. Safe to run concurrently and again.
 func (s *Store) Follow(ctx context.Context) (int, error) {
+	if s.signerTxs == nil {
+		return 0, ErrNoSignerTxs // before moving anything: its gas could never be booked
+	}
 	n, err := s.followPayments(ctx)
 	if err != nil {
 		return n, err
@@ -38,14 +43,39 @@ func (s *Store) Follow(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// payouts lists the payments holding one of states (in it, or disputed from it when disputed
-// counts), each with the payout kind its state asks for: release for release_pending and
-// releasing, refund for refund_pending and refunding.
+// followPage is how many payments a Follow pass reads of each set it follows (asked to be paid
+// out; being paid out). A backlog larger than that — thousands of releases waiting for approvals —
+// is read a page per pass, each pass going on where the last one stopped.
+const followPage = 500
+
+// followCursors are where the next Follow pass reads each set of payments from. Copies of a Store
+// share them.
+type followCursors struct {
+	mu    sync.Mutex
+	after map[string]ledger.ID
+	page  int
+}
+
+// payouts lists the next page of the payments holding one of states (in it, or disputed from it
+// when disputed counts), each with the payout kind its state asks for: release for release_pending
+// and releasing, refund for refund_pending and refunding. The page starts after the last one read
+// for the same states, and from the first payment again once a page comes back short.
 func (s *Store) payouts(ctx context.Context, disputed bool, states ...payment.State) (ids []ledger.ID, kinds []string, err error) {
-	standing, err := s.payments.Holding(ctx, states...)
+	key := fmt.Sprint(states)
+	s.follow.mu.Lock()
+	after, limit := s.follow.after[key], s.follow.page
+	s.follow.mu.Unlock()
+	standing, err := s.payments.Holding(ctx, after, limit, states...)
 	if err != nil {
 		return nil, nil, err
 	}
+	next := ledger.ID{}
+	if len(standing) == limit {
+		next = standing[len(standing)-1].PaymentID
+	}
+	s.follow.mu.Lock()
+	s.follow.after[key] = next
+	s.follow.mu.Unlock()
 	for _, p := range standing {
 		if p.State == payment.Disputed && !disputed {
 			continue

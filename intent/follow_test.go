@@ -2,14 +2,17 @@ package intent_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -26,7 +29,7 @@ func TestFollowReturnsFailedPayoutsToEscrow(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(pool, s, signer.TxRecord{})
 	o := intent.RequestOptions{Contract: escrow, Actor: "admin:test", Reason: "test"}
 
 	// signerSays plays the signer: it moves the intent (the signer's role writes intent states).
@@ -132,5 +135,124 @@ func TestFollowReturnsFailedPayoutsToEscrow(t *testing.T) {
 	}
 	if v, err := ledger.Check(ctx, pool); err != nil || v != nil {
 		t.Fatalf("ledger check: %v %v", v, err)
+	}
+}
+
+// A store built without the signer's transaction reader cannot follow, book gas or show attempts:
+// each says so with ErrNoSignerTxs, of kind Unavailable (a wiring mistake, not the asker's), and
+// Follow refuses before it moves any payment (a payment moved without its gas ever being booked).
+func TestStoreWithoutSignerTxsRefuses(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	bare := intent.NewStore(pool, s, nil)
+
+	p := funded(t, s, true)
+	p, err := s.StartSweep(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Swept(ctx, p.ID, paymenttest.OwnSweep(p)); err != nil {
+		t.Fatal(err)
+	}
+	rel, _, err := bare.RequestRelease(ctx, p.ID, intent.RequestOptions{Contract: escrow, Actor: "admin:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'broadcast' WHERE id = $1`, rel.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := bare.Follow(ctx)
+	if !errors.Is(err, intent.ErrNoSignerTxs) || kind.Of(err) != kind.Unavailable || n != 0 {
+		t.Fatalf("Follow without the reader: moved %d, %v (kind %q)", n, err, kind.Of(err))
+	}
+	if got, _ := s.Get(ctx, p.ID); got.State != payment.ReleasePending {
+		t.Fatalf("payment %s after a refused Follow, want release_pending", got.State)
+	}
+	if _, err := bare.BookGas(ctx, 0); !errors.Is(err, intent.ErrNoSignerTxs) {
+		t.Fatalf("BookGas without the reader: %v", err)
+	}
+	if _, err := bare.Txs(ctx, rel.ID); !errors.Is(err, intent.ErrNoSignerTxs) {
+		t.Fatalf("Txs without the reader: %v", err)
+	}
+	if _, err := bare.Watch(ctx, rel.ID, time.Millisecond, func(intent.Progress) {}); !errors.Is(err, intent.ErrNoSignerTxs) {
+		t.Fatalf("Watch without the reader: %v", err)
+	}
+
+	// The same store with the reader follows it.
+	if _, err := intent.NewStore(pool, s, signer.TxRecord{}).Follow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Get(ctx, p.ID); got.State != payment.Releasing {
+		t.Fatalf("payment %s after Follow, want releasing", got.State)
+	}
+}
+
+// A backlog of payouts is read a page per pass: with a page of two, five payments whose releases
+// the signer has started are moved at most two a pass, each pass going on where the last stopped,
+// until every one of them is releasing.
+func TestFollowReadsABacklogAPageAPass(t *testing.T) {
+	ctx := context.Background()
+	pool := dbtest.Pool(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s, signer.TxRecord{})
+	store.SetFollowPage(2)
+	// Whatever earlier tests of the package left asked or being paid out is followed first.
+	for range 100 {
+		if n, err := store.Follow(ctx); err != nil {
+			t.Fatal(err)
+		} else if n == 0 {
+			break
+		}
+	}
+
+	var mine []*payment.Payment
+	for range 5 {
+		p := funded(t, s, true)
+		p, err := s.StartSweep(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Swept(ctx, p.ID, paymenttest.OwnSweep(p)); err != nil {
+			t.Fatal(err)
+		}
+		rel, _, err := store.RequestRelease(ctx, p.ID, intent.RequestOptions{Contract: escrow, Actor: "admin:test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'signing' WHERE id = $1`, rel.ID); err != nil {
+			t.Fatal(err)
+		}
+		mine = append(mine, p)
+	}
+	releasing := func() int {
+		n := 0
+		for _, p := range mine {
+			if got, err := s.Get(ctx, p.ID); err != nil {
+				t.Fatal(err)
+			} else if got.State == payment.Releasing {
+				n++
+			}
+		}
+		return n
+	}
+	passes := 0
+	for releasing() < len(mine) {
+		if passes++; passes > 50 {
+			t.Fatalf("after 50 passes %d of %d payments are releasing", releasing(), len(mine))
+		}
+		n, err := store.Follow(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 2 {
+			t.Fatalf("pass %d moved %d payments with a page of 2", passes, n)
+		}
+	}
+	if passes < 3 {
+		t.Fatalf("five payments moved in %d passes of two", passes)
 	}
 }

@@ -69,7 +69,7 @@ type MinedTx struct {
 // limit of them (0: 200), and returns how many it booked. Safe to run concurrently and again.
 func (s *Store) BookGas(ctx context.Context, limit int) (int, error) {
 	if s.signerTxs == nil {
-		return 0, errNoSignerTxs
+		return 0, ErrNoSignerTxs
 	}
 	if limit <= 0 {
 		limit = 200

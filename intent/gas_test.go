@@ -87,10 +87,10 @@ func posted(t *testing.T, pool *pgxpool.Pool, id ledger.ID) *big.Int {
 // paid beyond what the books gave it comes from outside, and nothing is booked twice.
 func TestBookGas(t *testing.T) {
 	ctx := context.Background()
-	pool := dbtest.Pool(t)
+	pool, _ := dbtest.Isolated(t) // fixed addresses and balances: a database of its own
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(pool, s, signer.TxRecord{})
 	tank := common.HexToAddress("0x00000000000000000000000000000000000007a4")
 	const L = "bsc:BNB"
 	fees0 := func() *big.Int {
@@ -164,8 +164,8 @@ func TestBookGas(t *testing.T) {
 // Gas top-up requests: refusals, and one open top-up per recipient and chain.
 func TestRequestGasTopup(t *testing.T) {
 	ctx := context.Background()
-	pool := dbtest.Pool(t)
-	store := intent.NewStore(pool, payment.New(pool, nil))
+	pool, _ := dbtest.Isolated(t) // fixed addresses and balances: a database of its own
+	store := intent.NewStore(pool, payment.New(pool, nil), nil)
 	to := common.HexToAddress("0x0000000000000000000000000000000000070707")
 	req := intent.GasTopupRequest{ChainID: 56, Contract: escrow, Recipient: to, Amount: big.NewInt(5e16)}
 	for name, r := range map[string]intent.GasTopupRequest{

@@ -162,13 +162,20 @@ type Store struct {
 	now      func() time.Time
 	// nativeLedger names each chain's native-currency ledger, where gas is booked (BookGas).
 	nativeLedger func(chainID uint64) (string, bool)
-	// signerTxs reads the signer's transaction attempts (Txs, BookGas): WithSignerTxs.
+	// signerTxs reads the signer's transaction attempts (Txs, Watch, BookGas, Follow); nil in a
+	// store that neither shows attempts nor books gas.
 	signerTxs SignerTxs
+	// follow is where Follow's next pass reads payments from.
+	follow *followCursors
 }
 
-// NewStore returns a store on pool; payments moves the payment state with each request.
-func NewStore(pool *pgxpool.Pool, payments *payment.Service) *Store {
-	return &Store{pool: pool, payments: payments, now: time.Now}
+// NewStore returns a store on pool; payments moves the payment state with each request. txs reads
+// the signer's transaction attempts (signer.TxRecord{}: package signer owns them). A store that
+// never shows attempts nor books gas (custody's, the API's) may pass nil; its Txs, Watch, BookGas
+// and Follow then fail with ErrNoSignerTxs.
+func NewStore(pool *pgxpool.Pool, payments *payment.Service, txs SignerTxs) *Store {
+	return &Store{pool: pool, payments: payments, now: time.Now, signerTxs: txs,
+		follow: &followCursors{after: map[string]ledger.ID{}, page: followPage}}
 }
 
 // Columns of signer_intents, in scan order.
@@ -556,7 +563,7 @@ type Tx struct {
 // SignerTxs reads the signer's record of its transaction attempts (signer_txs). Package signer
 // owns that table and alone writes it; intent sits below signer in the layers, so whoever builds a
 // Store that shows attempts (Txs, Watch) or books their gas (BookGas, Follow) passes signer's
-// reader in (signer.TxRecord, with WithSignerTxs). Each read runs through q, the caller's pool or
+// reader to NewStore (signer.TxRecord). Each read runs through q, the caller's pool or
 // transaction, so as the caller's database role.
 type SignerTxs interface {
 	// Attempts returns every transaction attempt of an intent, oldest first.
@@ -565,21 +572,14 @@ type SignerTxs interface {
 	Mined(ctx context.Context, q Querier, intentID uuid.UUID) ([]MinedTx, error)
 }
 
-// errNoSignerTxs: a Store built without the signer's transaction reader was asked for what only
-// that reader has.
-var errNoSignerTxs = errors.New("intent: the signer's transactions are read through package signer: build the store WithSignerTxs(signer.TxRecord{})")
-
-// WithSignerTxs returns a store that reads the signer's transaction attempts through t.
-func (s *Store) WithSignerTxs(t SignerTxs) *Store {
-	c := *s
-	c.signerTxs = t
-	return &c
-}
+// ErrNoSignerTxs: a Store built without the signer's transaction reader (NewStore's txs) was asked
+// for what only that reader has: a wiring mistake, not the asker's.
+var ErrNoSignerTxs = kind.New(kind.Unavailable, "intent: this store reads no signer transactions: build it with NewStore(pool, payments, signer.TxRecord{})")
 
 // Txs returns every transaction attempt of an intent, oldest first.
 func (s *Store) Txs(ctx context.Context, intentID uuid.UUID) ([]Tx, error) {
 	if s.signerTxs == nil {
-		return nil, errNoSignerTxs
+		return nil, ErrNoSignerTxs
 	}
 	return s.signerTxs.Attempts(ctx, s.pool, intentID)
 }

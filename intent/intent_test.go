@@ -71,7 +71,7 @@ func TestSweepJobRecordsIntent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = client.Stop(context.Background()) }()
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s, nil)
 	for {
 		in, err := store.OpenFor(ctx, p.ID)
 		if err == nil {
@@ -107,7 +107,7 @@ func TestRequestRefusals(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s, nil)
 	p := funded(t, s, false)
 	o := intent.RequestOptions{Contract: escrow}
 	if _, _, err := store.RequestRelease(ctx, p.ID, o); !errors.Is(err, intent.ErrPaymentState) {
@@ -131,7 +131,7 @@ func TestApprovalTTLIsCapped(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s, nil)
 	p := funded(t, s, false)
 	if _, _, err := store.RequestRelease(ctx, p.ID, intent.RequestOptions{Contract: escrow, TTL: 72 * time.Hour}); !errors.Is(err, intent.ErrNotAllowed) {
 		t.Fatalf("approvals valid for 72 h: %v", err)
@@ -149,7 +149,7 @@ func TestDisputeEnqueuesAFreeze(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s, nil)
 	p := funded(t, s, true)
 	if _, _, err := store.CreateSweep(ctx, p.ID, escrow); err != nil {
 		t.Fatal(err)

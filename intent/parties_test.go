@@ -25,7 +25,7 @@ func TestSweepWaitsForProvenParties(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s)
+	store := intent.NewStore(pool, s, nil)
 	w := &intent.SweepWorker{Intents: store, Escrow: func(uint64) common.Address { return escrow }, Log: slog.New(slog.DiscardHandler)}
 	work := func(p *payment.Payment) error {
 		return w.Work(ctx, &river.Job[payment.SweepArgs]{Args: payment.SweepArgs{PaymentID: p.ID.String()}})

@@ -9,22 +9,18 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/ledger"
 )
 
 // The signer's side of the queue: what the signer reads of intents and their approvals, and the
-// columns only it may move (state, reason, signed_at, the gas used). The signer calls these with
-// its own pool or its fenced transaction, so each runs as its database role, amn_signer, which may
-// update nothing else. They return rows as stored: the signer trusts none of them, and checks
-// every intent against the chain, its keys and its policy before it signs (package signer).
-
-// Execer is a pool, a connection or a transaction.
-type Execer interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
+// columns only it may move (state, reason, signed_at, the gas used). The signer reads with its own
+// pool and writes only inside its fenced transaction (the writes take a pgx.Tx, never a pool: a
+// write outside the transaction that checks the signer's epoch would escape the fence), so each
+// runs as its database role, amn_signer, which may update nothing else. They return rows as
+// stored: the signer trusts none of them, and checks every intent against the chain, its keys and
+// its policy before it signs (package signer).
 
 // Statements of the signer's side.
 const (
@@ -98,7 +94,7 @@ func CountApprovals(ctx context.Context, q Querier, intentID uuid.UUID) (int, er
 
 // Move moves an intent from one state to another with a reason; it reports false, and changes
 // nothing, when the intent is not in from (someone else moved it).
-func Move(ctx context.Context, x Execer, id uuid.UUID, from, to State, reason string) (bool, error) {
+func Move(ctx context.Context, x pgx.Tx, id uuid.UUID, from, to State, reason string) (bool, error) {
 	tag, err := x.Exec(ctx, moveSQL, id, string(from), string(to), reason)
 	if err != nil {
 		return false, err
@@ -107,19 +103,19 @@ func Move(ctx context.Context, x Execer, id uuid.UUID, from, to State, reason st
 }
 
 // MarkSigning records that an intent is being signed (signed_at keeps the first signature's time).
-func MarkSigning(ctx context.Context, x Execer, id uuid.UUID) error {
+func MarkSigning(ctx context.Context, x pgx.Tx, id uuid.UUID) error {
 	_, err := x.Exec(ctx, markSigningSQL, id)
 	return err
 }
 
 // MarkBroadcast records that an intent's transaction was sent, if it was approved or signing.
-func MarkBroadcast(ctx context.Context, x Execer, id uuid.UUID) error {
+func MarkBroadcast(ctx context.Context, x pgx.Tx, id uuid.UUID) error {
 	_, err := x.Exec(ctx, markBroadcastSQL, id)
 	return err
 }
 
 // AddGas adds a mined transaction's gas and its cost (wei) to the intent's totals.
-func AddGas(ctx context.Context, x Execer, id uuid.UUID, gasUsed uint64, cost *big.Int) error {
+func AddGas(ctx context.Context, x pgx.Tx, id uuid.UUID, gasUsed uint64, cost *big.Int) error {
 	_, err := x.Exec(ctx, addGasSQL, id, int64(gasUsed), db.Numeric(cost))
 	return err
 }

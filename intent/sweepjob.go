@@ -71,18 +71,28 @@ type DueSweep struct {
 	Error     string `json:"error,omitempty"`  // why none could be recorded
 }
 
-// SweepDue finds the payments whose deposit is due for sweeping (funded, overpaid, late) on
-// chainID (0: every chain) and, unless dryRun, records a sweep intent for each as the
-// payment_sweep job does (CreateSweep: repeating it returns the open one). A payment whose sweep
-// cannot be recorded is listed with the reason; escrow gives each chain's AmnEscrow contract.
+// SweepDue finds the payments whose deposit is due for sweeping on chainID (0: every chain) —
+// funded, overpaid, late, or sweeping with its last sweep intent rejected (by the signer: fees
+// that rose faster than its gas top-ups, say) — and, unless dryRun, records a sweep intent for
+// each as the payment_sweep job does (CreateSweep: repeating it returns the open one; the signer
+// verifies the new one from the start). A payment whose sweep cannot be recorded is listed with
+// the reason; escrow gives each chain's AmnEscrow contract.
 func (s *Store) SweepDue(ctx context.Context, chainID uint64, escrow func(chainID uint64) (common.Address, error), dryRun bool) ([]DueSweep, error) {
 	var out []DueSweep
-	for _, st := range []payment.State{payment.Funded, payment.Overpaid, payment.Late} {
+	for _, st := range []payment.State{payment.Funded, payment.Overpaid, payment.Late, payment.Sweeping} {
 		dests, err := s.payments.ListDestinations(ctx, payment.DestinationFilter{ChainID: chainID, State: st, Limit: 1000})
 		if err != nil {
 			return out, err
 		}
 		for _, d := range dests {
+			if st == payment.Sweeping {
+				if again, err := s.sweepRejected(ctx, d.PaymentID); err != nil || !again {
+					if err != nil {
+						return out, err
+					}
+					continue // its sweep is under way, or done and waiting for the chain's event
+				}
+			}
 			due := DueSweep{PaymentID: d.PaymentID, ChainID: d.ChainID, Deposit: d.Address.Hex(), Amount: d.Received.String()}
 			if !dryRun {
 				id, err := ledger.ParseID(d.PaymentID)
@@ -103,4 +113,18 @@ func (s *Store) SweepDue(ctx context.Context, chainID uint64, escrow func(chainI
 		}
 	}
 	return out, nil
+}
+
+// sweepRejected reports whether the payment's last sweep intent was rejected (a sweeping payment
+// with none, its intent never recorded, counts too).
+func (s *Store) sweepRejected(ctx context.Context, paymentID string) (bool, error) {
+	id, err := ledger.ParseID(paymentID)
+	if err != nil {
+		return false, err
+	}
+	sweeps, err := OfPayment(ctx, s.pool, id, Sweep)
+	if err != nil {
+		return false, err
+	}
+	return len(sweeps) == 0 || sweeps[len(sweeps)-1].State == Rejected, nil
 }

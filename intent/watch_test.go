@@ -21,7 +21,7 @@ func TestWatchFollowsAnIntentUntilItCloses(t *testing.T) {
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
 	s := payment.New(pool, d)
-	store := intent.NewStore(pool, s).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(pool, s, signer.TxRecord{})
 	in, _, err := store.CreateSweep(ctx, funded(t, s, true).ID, escrow)
 	if err != nil {
 		t.Fatal(err)

@@ -205,7 +205,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	}
 	// The signer's transactions, whose gas signer_follow books, are read through package signer,
 	// which owns their table.
-	store := intent.NewStore(c.Pool, payments).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(c.Pool, payments, signer.TxRecord{})
 	if c.NativeLedger != nil {
 		store = store.WithNativeLedgers(c.NativeLedger)
 	}

@@ -140,18 +140,29 @@ func (s Standing) Holds() State {
 	return s.State
 }
 
-// holdingSQL selects the payments in one of the states $1, or disputed from one of them.
+// holdingSQL selects, in id order, up to $3 payments after id $2 that are in one of the states $1
+// or disputed from one of them.
 const holdingSQL = `SELECT id, state::text, coalesce(disputed_from::text, '') FROM payments
-	WHERE state = ANY($1) OR (state = 'disputed' AND disputed_from = ANY($1))`
+	WHERE (state = ANY($1) OR (state = 'disputed' AND disputed_from = ANY($1))) AND id > $2
+	ORDER BY id LIMIT $3`
 
-// Holding returns the payments that hold one of states: in it, or disputed from it (Holds says
-// which). The worker follows payouts by it: the payments asked to be paid out, or being paid out.
-func (s *Service) Holding(ctx context.Context, states ...State) ([]Standing, error) {
+// HoldingMax is the most payments one call of Holding returns.
+const HoldingMax = 1000
+
+// Holding returns, in id order, up to limit (at most HoldingMax; 0 or less: HoldingMax) of the
+// payments that hold one of states — in it, or disputed from it (Holds says which) — whose id
+// comes after after (the zero id: from the first). A page shorter than limit is the last; the
+// next page starts after the last id returned. The worker follows payouts by it, a page per pass:
+// the payments asked to be paid out, or being paid out, however many wait for approvals.
+func (s *Service) Holding(ctx context.Context, after ledger.ID, limit int, states ...State) ([]Standing, error) {
+	if limit <= 0 || limit > HoldingMax {
+		limit = HoldingMax
+	}
 	names := make([]string, len(states))
 	for i, st := range states {
 		names[i] = string(st)
 	}
-	rows, err := s.pool.Query(ctx, holdingSQL, names)
+	rows, err := s.pool.Query(ctx, holdingSQL, names, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("payment: payments holding %v: %w", states, err)
 	}

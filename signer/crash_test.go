@@ -17,6 +17,7 @@ import (
 // nonce gap. (The kill is simulated in process: the hook fails the tick right after the database
 // commit, which is where a real kill leaves things; the restart is a new Signer.)
 func TestCrashBetweenSignAndBroadcast(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	crashed := 0
 	w.signer.afterSign = func(step string) error {
@@ -59,6 +60,7 @@ func TestCrashBetweenSignAndBroadcast(t *testing.T) {
 }
 
 func TestCrashBetweenBroadcastAndConfirmation(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	p, _ := w.inEscrow(11_000_000)
 	crashed := false
@@ -99,6 +101,7 @@ func TestCrashBetweenBroadcastAndConfirmation(t *testing.T) {
 // A transaction priced too low to be mined is re-signed at the same nonce with higher fees and
 // lands; both attempts are recorded.
 func TestStuckTransactionIsReplaced(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) { c.Chains[0].StuckAfter = 300 * time.Millisecond })
 	w.signer.feeOverride = func(step string, attempt int, tip, feeCap *big.Int) (*big.Int, *big.Int) {
 		if step == StepRelease && attempt == 1 {
@@ -202,6 +205,7 @@ func (w *world) checkOneAttemptPerNonce(id [16]byte) {
 // A broadcast transaction that the node loses (dropped from its pool: never mined) is re-signed
 // at the same nonce with higher fees once it is overdue, and lands.
 func TestLostTransactionIsReplaced(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) { c.Chains[0].StuckAfter = 300 * time.Millisecond })
 	p, _ := w.inEscrow(23_000_000)
 	if err := w.f.RPC.CallContext(w.ctx, nil, "evm_setAutomine", false); err != nil {

@@ -26,12 +26,9 @@ import (
 // the custody service, and, slipped into the table behind its back, does not count for the
 // signer; the two Trezors' clear-signed approvals do, and the contract releases.
 func TestCustodyTrezorApprovalsReleaseWithHardwareRequired(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) { c.RequireHardware = true })
 	ctx := w.ctx
-	if _, err := w.admin.Exec(ctx, `DELETE FROM custodians`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = w.admin.Exec(context.Background(), `DELETE FROM custodians`) })
 
 	devA, trezorA := custodyDevice(t, testdevice.Options{PIN: "1234"}, "1234", "")
 	devB, trezorB := custodyDevice(t, testdevice.Options{Passphrase: true}, "", "second custodian")

@@ -17,8 +17,9 @@ import (
 // by the test until the indexer lands), swept into AmnEscrow by the signer, approved 2-of-3,
 // released; seller and fee recipient get the right amounts; ledger, timeline and audit agree.
 func TestReleaseEndToEnd(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
-	auditBefore, err := ReadAuditHead(w.ctx, w.admin) // the package's other tests wrote under other keys
+	auditBefore, err := ReadAuditHead(w.ctx, w.admin) // whatever came before this test is not its signer's
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +142,7 @@ func TestReleaseEndToEnd(t *testing.T) {
 
 // Acceptance 2: the same for a refund.
 func TestRefundEndToEnd(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	p, _ := w.inEscrow(40_000_000)
 	buyer := w.f.Buyers[0].Address

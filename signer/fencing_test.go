@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/amanat/amn/db"
-	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/intent"
 )
 
@@ -21,6 +20,7 @@ import (
 // first, which has not noticed (the worst case: keepLeadOnLoss), is refused by the database. One
 // signature per step, no second nonce.
 func TestTwoSignersOneSignaturePerStep(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	a := w.signer
 	p, _ := w.inEscrow(41_000_000) // a leads
@@ -28,7 +28,7 @@ func TestTwoSignersOneSignaturePerStep(t *testing.T) {
 	if epochA == 0 {
 		t.Fatal("the first signer does not lead")
 	}
-	bPool, err := OpenDB(w.ctx, dbtest.URL(t))
+	bPool, err := OpenDB(w.ctx, w.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,11 +145,12 @@ func TestTwoSignersOneSignaturePerStep(t *testing.T) {
 // Run: a standby waits while the leader runs, and takes over with a higher epoch when the
 // leader's lock connection is cut.
 func TestStandbyTakesOverWhenTheLeadersConnectionIsCut(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
 	a := w.signer
-	bPool, err := OpenDB(w.ctx, dbtest.URL(t))
+	bPool, err := OpenDB(w.ctx, w.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 // (a) A gas top-up to an outside address, inserted directly past verification (approved, or
 // further).
 func TestForgedApprovedGasTopupSignsNothing(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	allowed := common.HexToAddress("0x00000000000000000000000000000000000a110e")
 	attacker := common.HexToAddress("0x000000000000000000000000000000000000bad0")
 	w := newWorld(t, func(c *Config) {
@@ -67,6 +68,7 @@ func TestForgedApprovedGasTopupSignsNothing(t *testing.T) {
 // (b) A sweep in flight (approve final, fund next) gets a forged broadcast row at the deposit's
 // next nonce carrying transfer(attacker, balance), old enough to be replaced.
 func TestForgedTransferRowInFlightSignsNothing(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	attackerKey, _ := crypto.GenerateKey()
 	attacker := crypto.PubkeyToAddress(attackerKey.PublicKey)
@@ -130,6 +132,7 @@ func TestForgedTransferRowInFlightSignsNothing(t *testing.T) {
 // (c) The payment's deposit_index changed under a sweep: pending, forged to approved, and in
 // flight. The key of another index signs nothing.
 func TestChangedDepositIndexSignsNothing(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	for i, tc := range []struct {
 		name   string
@@ -176,6 +179,7 @@ func TestChangedDepositIndexSignsNothing(t *testing.T) {
 // (c, continued) The deposit_index changed while the sweep's fund transaction is stuck unmined:
 // the replacement that is due signs nothing with the other index's key.
 func TestChangedDepositIndexUnderAStuckAttemptSignsNothing(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) { c.Chains[0].StuckAfter = 300 * time.Millisecond })
 	p := w.paid(33_000_000)
 	in := w.sweepUntilBefore(p, StepFund)

@@ -21,6 +21,7 @@ import (
 // arbiter) calls AmnEscrow.freeze. After that the custodians' approvals of a release given before
 // the dispute cannot be used by anyone; only approvals that resolve the dispute move the money.
 func TestDisputeFreezesTheEscrow(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	p, _ := w.inEscrow(19_000_000)
 	rel, _, err := w.intents.RequestRelease(w.ctx, p.ID, intent.RequestOptions{Actor: "admin:test", Contract: w.f.Addresses.Escrow})
@@ -127,6 +128,7 @@ func TestDisputeFreezesTheEscrow(t *testing.T) {
 
 // A signer whose operator is not the escrow's arbiter rejects a freeze, naming why.
 func TestFreezeNeedsTheArbiter(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	p, _ := w.inEscrow(19_000_002)
 	if err := w.f.SetArbiter(w.ctx, w.f.Buyers[1]); err != nil { // someone else's key
@@ -150,6 +152,7 @@ func TestFreezeNeedsTheArbiter(t *testing.T) {
 // so that a payment row forged back to in_escrow cannot revive them. After it, an ordinary release
 // pays the seller.
 func TestResumedDisputeUnfreezesTheEscrow(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	if want := intent.MaxTTL + clockSkew; w.signer.unfreezeAfter != want {
 		t.Fatalf("a signer lifts a freeze %s after it; want %s (every approval from before it expired)", w.signer.unfreezeAfter, want)
@@ -245,6 +248,7 @@ func TestResumedDisputeUnfreezesTheEscrow(t *testing.T) {
 // first freeze's time. A resume forged while it is on its way (the API may resume a dispute and
 // ask for an unfreeze) gets nothing signed until that freeze is final and old enough.
 func TestSecondFreezeIsNotMeasuredByTheFirst(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	w.signer.unfreezeAfter = 2 * time.Minute
 	p, _ := w.inEscrow(19_000_004)

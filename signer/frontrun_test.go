@@ -34,6 +34,7 @@ import (
 // Funded only: the payment is in_escrow once, the ledger's escrow transfer is the real amount, and
 // the attacker's escrows change nothing.
 func TestFrontRunFundDoesNotBlockTheSweep(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	ctx, f := w.ctx, w.f
 	p := w.paid(8_000_000)
@@ -93,7 +94,7 @@ func TestFrontRunFundDoesNotBlockTheSweep(t *testing.T) {
 	}
 	ref := payment.EscrowRef(p.ID)
 	for i, tx := range frontRun {
-		r, err := bind.WaitMined(ctx, f.Client, tx)
+		r, err := f.WaitMined(ctx, tx.Hash())
 		if err != nil || r.Status != types.ReceiptStatusSuccessful {
 			t.Fatalf("front-run %d: %+v, %v", i, r, err)
 		}

@@ -41,6 +41,7 @@ func (w *world) posted(id ledger.ID) *big.Int {
 // holds exactly the dust left on the deposit address, the tank's account was debited exactly what
 // the tank spent, the network fees grew by the sweep's gas; booking again writes nothing.
 func TestSweepGasBookedInNativeLedger(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	books := ledger.New(w.admin)
 	op := w.keys.OperatorAddress()

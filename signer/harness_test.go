@@ -44,6 +44,7 @@ type world struct {
 	ctx      context.Context
 	f        *devnet.Fixture
 	admin    *pgxpool.Pool // the privileged role (API / worker / admin CLI)
+	dbURL    string        // the world's own database (dbtest.Isolated)
 	payments *payment.Service
 	intents  *intent.Store
 	keys     *keystore.Keys
@@ -102,9 +103,10 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := dbtest.Pool(t)
+	// A database of the world's own: worlds run in parallel, each signer leading its own queue.
+	admin, dbURL := dbtest.Isolated(t)
 	payments := payment.New(admin, d)
-	restricted, err := OpenDB(ctx, dbtest.URL(t))
+	restricted, err := OpenDB(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,14 +129,9 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, ctx: ctx, f: f, admin: admin, payments: payments, intents: intent.NewStore(admin, payments).WithSignerTxs(TxRecord{}),
+	w := &world{t: t, ctx: ctx, f: f, admin: admin, dbURL: dbURL, payments: payments, intents: intent.NewStore(admin, payments, TxRecord{}),
 		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
-	// The package's worlds share one database: each gives up the lead when it ends.
 	t.Cleanup(func() { w.signer.Close() })
-	// The daily limit counts across the package's shared database: start each world afresh.
-	if _, err := admin.Exec(ctx, `UPDATE signer_intents SET signed_at = signed_at - interval '2 days' WHERE signed_at IS NOT NULL`); err != nil {
-		t.Fatal(err)
-	}
 	return w
 }
 
@@ -247,6 +244,40 @@ func (w *world) inEscrow(amount int64) (*payment.Payment, *intent.Intent) {
 		w.t.Fatal(err)
 	}
 	return p, in
+}
+
+// inEscrowAll pays and sweeps a payment of each amount, the sweeps all at once (the gas tank's
+// top-ups go out back to back, as in production), and plays the indexer for each: every payment
+// is in escrow, in the order of amounts.
+func (w *world) inEscrowAll(amounts ...int64) []*payment.Payment {
+	w.t.Helper()
+	sw := &intent.SweepWorker{Intents: w.intents, Escrow: func(uint64) common.Address { return w.f.Addresses.Escrow }, Log: testLog(w.t)}
+	ps := make([]*payment.Payment, len(amounts))
+	var ids []uuid.UUID
+	for i, a := range amounts {
+		ps[i] = w.paid(a)
+		if err := sw.Work(w.ctx, &river.Job[payment.SweepArgs]{Args: payment.SweepArgs{PaymentID: ps[i].ID.String()}}); err != nil {
+			w.t.Fatal(err)
+		}
+		in, err := w.intents.OpenFor(w.ctx, ps[i].ID)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		ids = append(ids, in.ID)
+	}
+	for _, id := range ids {
+		w.until(id, intent.Done)
+	}
+	for i, p := range ps {
+		ev, err := w.f.Funded(w.ctx, p.EscrowID())
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if ps[i], err = w.payments.Swept(w.ctx, p.ID, escrowFunded(ev)); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	return ps
 }
 
 // until runs the signer (and the worker's follow pass) until the intent reaches want, failing

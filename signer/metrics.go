@@ -56,6 +56,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			return nil, err
 		}
 	}
+	// Every result from 0, so that the first one is an increase (AmnSignerSweepRejected).
+	for _, k := range []intent.Kind{intent.Sweep, intent.Release, intent.Refund, intent.GasTopup, intent.Freeze, intent.Unfreeze} {
+		for _, r := range []intent.State{intent.Done, intent.Rejected} {
+			m.results.WithLabelValues(string(k), string(r))
+		}
+	}
 	return m, nil
 }
 

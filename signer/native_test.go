@@ -92,6 +92,7 @@ func (w *world) sweepSteps(id uuid.UUID) []string {
 // 2-of-3 in native currency. A deposit that already holds the amount and the gas is swept without
 // a top-up, and refunded.
 func TestNativePaymentSweptReleasedAndRefunded(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) {
 		c.Policy.Limits[LimitKey{c.Chains[0].ID, chain.NativeToken}] = Limit{PerTx: big.NewInt(1e18), PerDay: new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))}
 	})

@@ -27,6 +27,7 @@ import (
 // itself, so nothing is signed, the intent ends rejected with the reason, the audit log names it,
 // and nothing moves on chain.
 func TestForgedPartiesAreRejected(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	attacker := w.f.Buyers[1]
 	// The attacker is the proven buyer of a payment of their own, and the seller of an offer of
@@ -120,6 +121,7 @@ func TestForgedPartiesAreRejected(t *testing.T) {
 // address; the sweep waits for the buyer's checkout signature, the escrow records the proven
 // buyer, and a refund pays that buyer, not the front-runner.
 func TestFrontRunnerNeverBecomesTheBuyer(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	ctx, f := w.ctx, w.f
 	ix := w.indexer()

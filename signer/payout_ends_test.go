@@ -36,6 +36,7 @@ import (
 //     ledger transfer, and the books agree with the chain (indexer Reconcile, what
 //     `amn indexer reconcile` runs).
 func TestPayoutEndsOnChainAreBooked(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	ctx, f := w.ctx, w.f
 	// The freeze below must be mined before the signer's release, from a key other than the
@@ -44,8 +45,8 @@ func TestPayoutEndsOnChainAreBooked(t *testing.T) {
 	if err := f.SetArbiter(ctx, devnet.AnvilAccount(1)); err != nil {
 		t.Fatal(err)
 	}
-	// A ledger of this test alone (the package database holds other tests' payments on chain 56,
-	// from other anvils), so that Reconcile's escrow row compares this anvil's escrow with it.
+	// A ledger of these payments alone, so that Reconcile's escrow row compares this anvil's
+	// escrow with exactly them.
 	sym := fmt.Sprintf("R%d", time.Now().UnixNano()%1_000_000_000)
 	ix := newTestIndexer(t, w)
 	frozen, reclaimedMidRelease, reclaimed := w.creditedAndSwept(ix, sym, 21_000_000), w.creditedAndSwept(ix, sym, 22_000_000),
@@ -248,7 +249,7 @@ func (w *world) releaseBroadcastThenBeaten(p *payment.Payment, beat func() (*typ
 		t.Fatal(err)
 	}
 	w.paused.Store(false)
-	if r, err := bind.WaitMined(w.ctx, w.f.Client, tx); err != nil || r.Status != types.ReceiptStatusSuccessful {
+	if r, err := w.f.WaitMined(w.ctx, tx.Hash()); err != nil || r.Status != types.ReceiptStatusSuccessful {
 		t.Fatalf("the outbidding transaction: %+v %v", r, err)
 	}
 	got := w.untilFinal(in.ID)

@@ -12,6 +12,7 @@ import (
 // Several sweeps at once: the gas tank's top-ups go out back to back (consecutive nonces, in
 // flight together), every deposit is swept, and no nonce is skipped or used twice.
 func TestManySweepsPipelineTheGasTank(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	var ids []uuid.UUID
 	for i := range 4 {

@@ -16,6 +16,7 @@ import (
 
 // Acceptance 3: each bad release ends rejected with its reason, and nothing reaches the chain.
 func TestRejections(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	opts := intent.RequestOptions{Actor: "admin:test", Contract: w.f.Addresses.Escrow}
 	signWith := func(in *intent.Intent, mutate func(*escrow.Release), d escrow.Domain, who devnet.Account) escrow.Approval {
@@ -35,7 +36,7 @@ func TestRejections(t *testing.T) {
 		return a
 	}
 	c0, c1 := w.f.Custodians[0], w.f.Custodians[1]
-	other, _ := w.inEscrow(3_000_000)
+	var other *payment.Payment // another payment in escrow, whose escrow an approval names
 	cases := []struct {
 		name    string
 		amount  int64
@@ -85,9 +86,16 @@ func TestRejections(t *testing.T) {
 			w.approve(in, c0, c1)
 		}, reason: "payment is disputed"},
 	}
+	// Every case's payment, and another one, swept at once.
+	amounts := []int64{3_000_000}
 	for _, tc := range cases {
+		amounts = append(amounts, tc.amount)
+	}
+	escrowed := w.inEscrowAll(amounts...)
+	other = escrowed[0]
+	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, _ := w.inEscrow(tc.amount)
+			p := escrowed[i+1]
 			o := opts
 			if tc.opts != nil {
 				tc.opts(&o)
@@ -155,6 +163,7 @@ func (w *world) untilFinal(id [16]byte) *intent.Intent {
 // Acceptance 4: a hundred concurrent release requests for one payment make one intent and one
 // on-chain release.
 func TestConcurrentReleaseRequests(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, nil)
 	p, _ := w.inEscrow(7_000_000)
 	var wg sync.WaitGroup

@@ -17,6 +17,7 @@ import (
 // After a sweep and a release, no secret (mnemonic words, a deposit or operator private key) is
 // in the database, the metrics or the signer's log; and a policy limit per day holds.
 func TestNoSecretsAnywhereAndDailyLimit(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	var logs bytes.Buffer
 	w := newWorld(t, func(c *Config) {
 		c.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -2,6 +2,7 @@ package signer
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -79,6 +80,11 @@ type Signer struct {
 	// compare their count with it on every tick, and one read per chain is enough. Tick sets it
 	// afresh; only Tick's goroutine uses it.
 	thresholds map[uint64]int
+	// depositKeys keeps, for one tick, the deposit keys derived in it by index: a sweep in flight
+	// asks for its deposit's key at every step and stored attempt it checks, and each BIP32
+	// derivation is a scalar multiplication. Tick sets it afresh and drops it; depositKey still
+	// checks every key against the payment's deposit address.
+	depositKeys map[uint32]*ecdsa.PrivateKey
 
 	// Test hooks: simulate a crash (return an error) right after a transaction is signed and
 	// stored, or right after it is broadcast; act just before a first attempt is signed; adjust
@@ -203,6 +209,8 @@ func (s *Signer) Tick(ctx context.Context) error {
 	}
 	s.m.queue(open)
 	s.thresholds = map[uint64]int{}
+	s.depositKeys = map[uint32]*ecdsa.PrivateKey{}
+	defer func() { s.depositKeys = nil }()
 	var first error
 	for _, in := range open {
 		if ctx.Err() != nil {

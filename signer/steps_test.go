@@ -13,6 +13,7 @@ import (
 // again, rebuilt from the intent; the top-up carries the value of its first attempt) and the
 // sweep completes.
 func TestSweepStepsReplacedAfterVerification(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	w := newWorld(t, func(c *Config) { c.Chains[0].StuckAfter = 300 * time.Millisecond })
 	w.signer.feeOverride = func(step string, attempt int, tip, feeCap *big.Int) (*big.Int, *big.Int) {
 		if (step == StepGasTopup || step == StepFund) && attempt == 1 {

@@ -21,6 +21,7 @@ import (
 // one read of threshold() per chain and tick, not one per intent (each is an RPC call a paid
 // endpoint counts).
 func TestThresholdIsReadOncePerTick(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	esc, _ := bindings.AmnEscrowMetaData.GetAbi()
 	selector := hexutil.Encode(esc.Methods["threshold"].ID)
 	var reads atomic.Int64

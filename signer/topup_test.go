@@ -19,6 +19,7 @@ import (
 // within its limits, through the nonce manager, at finality, with an audit trail; the worker
 // books it. Everything else is rejected with its reason and sends nothing.
 func TestGasTopup(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
 	allowed := common.HexToAddress("0x00000000000000000000000000000000000a110e")
 	stranger := common.HexToAddress("0x000000000000000000000000000000000000bad0")
 	perTx, perDay := big.NewInt(1e17), big.NewInt(15e16)

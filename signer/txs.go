@@ -39,9 +39,14 @@ const (
 // fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k).
 const fundGasBudget = 250_000
 
-// sweepTopupGas bounds a sweep's gas top-up: at most this much gas at the chain's fee cap. What
-// a sweep needs (approve × 1.25 + fundGasBudget, or fundNative × 1.5) stays well below it.
+// sweepTopupGas bounds a sweep's gas top-ups: together at most this much gas at the chain's fee
+// cap. What a sweep needs (approve × 1.25 + fundGasBudget, or fundNative × 1.5) stays well below it.
 const sweepTopupGas = 500_000
+
+// maxSweepTopups bounds how many times a sweep tops its deposit up: once normally, again when the
+// fees rose between a top-up and the deposit's next step. A sweep whose deposit still lacks gas
+// after that many is rejected (fees rising faster than the top-ups), rather than retried for ever.
+const maxSweepTopups = 3
 
 // txRow is one attempt (signer_txs).
 type txRow struct {
@@ -123,7 +128,7 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 					done[t.Step] = true
 				}
 			}
-			next, err := s.nextStep(ctx, c, in, done)
+			next, err := s.nextStep(ctx, c, in, done, txs)
 			if errors.Is(err, errWaiting) {
 				return nil
 			}
@@ -154,6 +159,9 @@ func (s *Signer) drive(ctx context.Context, in *intent.Intent) error {
 				return s.setState(ctx, in, intent.Confirmed, intent.Done, "", AuditDone, detail)
 			}
 			if err := s.signNew(ctx, c, in, next); err != nil {
+				if errors.Is(err, errWaiting) {
+					return nil // the fees rose under the step: the next pass looks again
+				}
 				return err
 			}
 			want[next.step] = next
@@ -213,7 +221,7 @@ func finished(in *intent.Intent, done map[string]bool) bool {
 // nextStep decides the next transaction of the intent, or nil when it has made them all. It
 // verifies the whole intent again first, whatever state its row claims: nothing is signed on the
 // strength of an earlier check, nor of a state another role could have written.
-func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool) (*call, error) {
+func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool, txs []txRow) (*call, error) {
 	if finished(in, done) {
 		return nil, nil
 	}
@@ -223,22 +231,7 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 	}
 	switch in.Kind {
 	case intent.Sweep:
-		if in.Token == chain.NativeToken {
-			return s.nextNativeSweepStep(ctx, c, in, done)
-		}
-		if done[StepApprove] {
-			return s.stepCall(ctx, c, in, StepFund, nil)
-		}
-		approve, err := s.stepCall(ctx, c, in, StepApprove, nil)
-		if err != nil || done[StepGasTopup] {
-			return approve, err
-		}
-		deposit := approve.sender()
-		need, err := s.gasNeeded(ctx, c, deposit, approve)
-		if err != nil {
-			return nil, err
-		}
-		return s.topupOr(ctx, c, in, deposit, need, approve)
+		return s.nextSweepStep(ctx, c, in, done, sweepTopupsOf(txs))
 	case intent.GasTopup:
 		return s.stepCall(ctx, c, in, StepGasTopup, nil)
 	case intent.Release:
@@ -253,11 +246,54 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 	return nil, rejectf("unknown intent kind %q", in.Kind)
 }
 
-// topupOr is step when the deposit holds need wei, else the gas top-up of the difference.
-func (s *Signer) topupOr(ctx context.Context, c *Chain, in *intent.Intent, deposit common.Address, need *big.Int, step *call) (*call, error) {
+// sweepTopups are the gas top-ups a sweep has made so far: how many (one per nonce) and what they
+// sent in all. They are read from the intent's attempts only after checkRows held each to what this
+// signer signed for the intent.
+type sweepTopups struct {
+	count int
+	total *big.Int
+}
+
+func sweepTopupsOf(txs []txRow) sweepTopups {
+	t := sweepTopups{total: new(big.Int)}
+	seen := map[uint64]bool{}
+	for _, r := range txs {
+		if r.Step == StepGasTopup && !seen[r.Nonce] {
+			seen[r.Nonce] = true // every attempt of a nonce carries its first attempt's value
+			t.count++
+			t.total.Add(t.total, r.Value)
+		}
+	}
+	return t
+}
+
+// nextSweepStep is a sweep's next deposit step — approve, then fund; or fundNative — if the
+// deposit can pay for it at today's fees, else another gas top-up. Before the first top-up the
+// deposit must hold what the whole sweep needs (sweepNeed); after one, what the step itself costs
+// (the node refuses a transaction its sender cannot pay for, and a signed attempt the node refuses
+// would hold the deposit's nonce for ever): fees that rose between a top-up and the step make
+// another top-up, at most maxSweepTopups in all and sweepTopupGas at the fee cap together.
+func (s *Signer) nextSweepStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool, prior sweepTopups) (*call, error) {
+	name := StepApprove
+	if in.Token == chain.NativeToken || done[StepApprove] {
+		name = StepFund
+	}
+	step, err := s.stepCall(ctx, c, in, name, nil)
+	if err != nil {
+		return nil, err
+	}
+	cost, target, err := s.sweepNeed(ctx, c, in, step)
+	if err != nil {
+		return nil, err
+	}
+	deposit := step.sender()
 	bal, err := c.Client.BalanceAt(ctx, deposit, nil)
 	if err != nil {
 		return nil, err
+	}
+	need := target
+	if prior.count > 0 || done[StepApprove] {
+		need = cost
 	}
 	if bal.Cmp(need) >= 0 {
 		return step, nil
@@ -266,11 +302,55 @@ func (s *Signer) topupOr(ctx context.Context, c *Chain, in *intent.Intent, depos
 	if err != nil {
 		return nil, err
 	}
-	topup.value = new(big.Int).Sub(need, bal)
-	if topup.value.Cmp(topup.maxValue) > 0 {
-		return nil, rejectf("the deposit lacks %s wei of gas, more than a sweep's top-up may send (%s)", topup.value, topup.maxValue)
+	topup.value = new(big.Int).Sub(target, bal)
+	all := new(big.Int).Add(prior.total, topup.value)
+	switch {
+	case prior.count >= maxSweepTopups:
+		return nil, rejectf("the deposit lacks %s wei of gas for its %s at today's fees after %d top-ups (%s wei): "+
+			"the fees rose faster than its top-ups; ask for the sweep again (amn admin sweep) once they settle",
+			new(big.Int).Sub(cost, bal), name, prior.count, prior.total)
+	case all.Cmp(topup.maxValue) > 0:
+		return nil, rejectf("the deposit lacks %s wei of gas for its %s, more than a sweep's top-ups may send (%s in all, %s sent before); "+
+			"ask for the sweep again (amn admin sweep) once the fees settle", topup.value, name, topup.maxValue, prior.total)
 	}
 	return topup, nil
+}
+
+// sweepNeed is what a sweep's deposit step costs at today's fees (gas limit × fee cap + value, as
+// signNew will sign it and the node checks it) and what a top-up before it tops the deposit up to:
+// for approve, the approve and fund to come (approve × 1.25 + fundGasBudget, at the fee cap); for
+// fund, fund × 1.5; for fundNative, fundNative × 1.5 and the amount.
+func (s *Signer) sweepNeed(ctx context.Context, c *Chain, in *intent.Intent, step *call) (cost, target *big.Int, err error) {
+	from := step.sender()
+	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &step.to, Data: step.data, Value: step.value})
+	switch {
+	case err != nil && step.step == StepApprove:
+		return nil, nil, rejectf("estimating gas for approve: %v", err)
+	case err != nil && isRevert(err):
+		return nil, nil, rejectf("%s would fail on chain: %v", callName(in, step), err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("estimating gas for %s: %w", callName(in, step), err)
+	}
+	_, feeCap, err := s.feesFor(ctx, c, step.step)
+	if err != nil {
+		return nil, nil, err
+	}
+	wei := func(gas uint64) *big.Int {
+		w := new(big.Int).Mul(new(big.Int).SetUint64(gas), feeCap)
+		return w.Add(w, step.value)
+	}
+	cost = wei(gas * 5 / 4)
+	if step.step == StepApprove {
+		return cost, wei(gas*5/4 + fundGasBudget), nil
+	}
+	return cost, wei(gas * 3 / 2), nil
+}
+
+func callName(in *intent.Intent, step *call) string {
+	if step.step == StepFund && in.Token == chain.NativeToken {
+		return "fundNative"
+	}
+	return step.step
 }
 
 // stepCall derives a step's transaction — who sends it, to where, with what value and data — from
@@ -371,39 +451,20 @@ func (s *Signer) sweepKey(ctx context.Context, in *intent.Intent) (*payment.Paym
 // and only if it derives the payment's deposit address (the index is a row another role could
 // change; the address is what the buyer paid).
 func (s *Signer) depositKey(p *payment.Payment) (*ecdsa.PrivateKey, error) {
-	key, err := s.cfg.Keys.Ring.PrivateKey(p.DepositIndex)
-	if err != nil {
-		return nil, rejectf("deriving the deposit key of index %d failed", p.DepositIndex)
+	key := s.depositKeys[p.DepositIndex]
+	if key == nil {
+		var err error
+		if key, err = s.cfg.Keys.Ring.PrivateKey(p.DepositIndex); err != nil {
+			return nil, rejectf("deriving the deposit key of index %d failed", p.DepositIndex)
+		}
+		if s.depositKeys != nil {
+			s.depositKeys[p.DepositIndex] = key
+		}
 	}
 	if crypto.PubkeyToAddress(key.PublicKey) != p.Deposit {
 		return nil, rejectf("deposit index %d does not derive the payment's deposit address %s", p.DepositIndex, p.Deposit.Hex())
 	}
 	return key, nil
-}
-
-// nextNativeSweepStep: a sweep of the chain's own currency is fundNative(ref, buyer, seller)
-// with value = amount from the deposit, after a top-up only if the deposit lacks the
-// amount plus the gas (estimate × 1.5 at today's fee cap).
-func (s *Signer) nextNativeSweepStep(ctx context.Context, c *Chain, in *intent.Intent, done map[string]bool) (*call, error) {
-	fund, err := s.stepCall(ctx, c, in, StepFund, nil)
-	if err != nil || done[StepGasTopup] {
-		return fund, err
-	}
-	deposit := fund.sender()
-	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: deposit, To: &fund.to, Data: fund.data, Value: fund.value})
-	if err != nil {
-		if isRevert(err) {
-			return nil, rejectf("fundNative would fail on chain: %v", err)
-		}
-		return nil, fmt.Errorf("estimating gas for fundNative: %w", err)
-	}
-	_, feeCap, err := s.fees(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	need := new(big.Int).Mul(new(big.Int).SetUint64(gas*3/2), feeCap)
-	need.Add(need, in.Amount)
-	return s.topupOr(ctx, c, in, deposit, need, fund)
 }
 
 // checkRows holds every stored attempt of the intent against the intent: each row's raw bytes
@@ -465,18 +526,13 @@ func matchRow(c *Chain, r txRow, k *call) string {
 	return ""
 }
 
-// gasNeeded is what the deposit must hold to pay for approve and fund at today's fees.
-func (s *Signer) gasNeeded(ctx context.Context, c *Chain, from common.Address, approve *call) (*big.Int, error) {
-	gas, err := c.Client.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &approve.to, Data: approve.data})
-	if err != nil {
-		return nil, rejectf("estimating gas for approve: %v", err)
+// feesFor are the fees of a step's first attempt: fees, as a test hook may adjust them.
+func (s *Signer) feesFor(ctx context.Context, c *Chain, step string) (tip, feeCap *big.Int, err error) {
+	tip, feeCap, err = s.fees(ctx, c)
+	if err == nil && s.feeOverride != nil {
+		tip, feeCap = s.feeOverride(step, 1, tip, feeCap)
 	}
-	_, feeCap, err := s.fees(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	total := new(big.Int).SetUint64(gas*5/4 + fundGasBudget)
-	return total.Mul(total, feeCap), nil
+	return tip, feeCap, err
 }
 
 // fees are the EIP-1559 fees of a first attempt: the node's suggested tip, and a fee cap of twice
@@ -517,12 +573,12 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 		return fmt.Errorf("estimating gas for %s: %w", k.step, err)
 	}
 	gas = gas * 5 / 4
-	tip, feeCap, err := s.fees(ctx, c)
+	tip, feeCap, err := s.feesFor(ctx, c, k.step)
 	if err != nil {
 		return err
 	}
-	if s.feeOverride != nil {
-		tip, feeCap = s.feeOverride(k.step, 1, tip, feeCap)
+	if err := s.affordable(ctx, c, from, gas, feeCap, k.value); err != nil {
+		return err
 	}
 	if s.beforeSign != nil {
 		if err := s.beforeSign(k.step); err != nil {
@@ -567,6 +623,27 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 		return err
 	}
 	s.m.signing(time.Since(started))
+	return nil
+}
+
+// affordable returns errWaiting, and the step is not signed, when a deposit address (any sender
+// but the gas tank) cannot pay gas × feeCap + value: the node would refuse the transaction, and a
+// signed attempt it refuses holds the deposit's nonce with nothing to pay for it (only the sweep
+// tops a deposit up). The fees rose since the sweep checked (nextSweepStep): its next look tops
+// the deposit up again. The gas tank is funded by operators: its attempts are signed and wait.
+func (s *Signer) affordable(ctx context.Context, c *Chain, from common.Address, gas uint64, feeCap, value *big.Int) error {
+	if from == s.cfg.Keys.OperatorAddress() {
+		return nil
+	}
+	bal, err := c.Client.BalanceAt(ctx, from, nil)
+	if err != nil {
+		return err
+	}
+	cost := new(big.Int).Mul(new(big.Int).SetUint64(gas), feeCap)
+	if cost.Add(cost, value).Cmp(bal) > 0 {
+		s.log.Warn("deposit cannot pay for its step at today's fees: not signed", "deposit", from.Hex(), "needs", cost.String(), "holds", bal.String())
+		return errWaiting
+	}
 	return nil
 }
 
@@ -799,6 +876,14 @@ func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, group
 	if feeCap.Cmp(minCap) < 0 || tip.Cmp(minTip) < 0 {
 		s.log.Warn("stuck transaction at the fee cap: not replaced", "intent_id", in.ID.String(), "tx", last.Hash.Hex(), "fee_cap", c.MaxFeeCap.String())
 		return nil
+	}
+	// A deposit that cannot pay for the replacement keeps its attempt out there until the fees
+	// fall (its nonce is taken: no top-up can go before it in this intent's steps).
+	if err := s.affordable(ctx, c, last.Sender, last.Gas, feeCap, last.Value); err != nil {
+		if errors.Is(err, errWaiting) {
+			return nil
+		}
+		return err
 	}
 	// A replacement is a new signature: the intent is verified again and the transaction rebuilt
 	// from it. From the stored attempts come only the nonce and, for a sweep's gas top-up, the

@@ -43,7 +43,7 @@ func newAdminCmd() *cobra.Command {
 	pf.StringVar(&o.ChainConfig, "chain-config", "", "chain config file (escrow contract and nodes per chain; in API mode only chain names for topup)")
 	pf.StringVar(&o.RPCURL, "rpc-url", "", "database mode: a node to read the escrow's threshold() and custodians() from, for the approvals display (default: the chain config's first endpoint)")
 	cmd.AddCommand(newAdminRequestCmd(&o, intent.Release), newAdminRequestCmd(&o, intent.Refund),
-		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o))
+		newAdminSweepCmd(&o), newAdminTopupCmd(&o), newAdminIntentsCmd(&o), newAdminGasCmd(&o))
 	return cmd
 }
 

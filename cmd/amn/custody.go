@@ -281,7 +281,7 @@ func deviceError(op string, err error) error {
 // newCustody wires the custody service on pool.
 func newCustody(pool *pgxpool.Pool) *custody.Service {
 	payments := payment.New(pool, nil)
-	return custody.New(pool, intent.NewStore(pool, payments), payments)
+	return custody.New(pool, intent.NewStore(pool, payments, nil), payments)
 }
 
 // dialRPC dials the node --rpc-url names.

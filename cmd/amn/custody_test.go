@@ -156,7 +156,7 @@ func (w *custodyWorld) release(contract common.Address, deadline time.Time) *int
 	if _, err := w.pool.Exec(w.ctx, `UPDATE signer_intents SET escrow_id = '0x' || encode(sha256(id::text::bytea), 'hex') WHERE id = $1`, id); err != nil {
 		w.t.Fatal(err)
 	}
-	in, err := intent.NewStore(w.pool, nil).Get(w.ctx, id)
+	in, err := intent.NewStore(w.pool, nil, nil).Get(w.ctx, id)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -648,7 +648,7 @@ func TestCustodyAcceptanceWithBinaries(t *testing.T) {
 
 	// Paid, credited and swept into the escrow.
 	payments := payment.New(w.pool, deriver)
-	store := intent.NewStore(w.pool, payments)
+	store := intent.NewStore(w.pool, payments, nil)
 	p := payAndConfirm(ctx, t, f, payments, w.pool)
 	if code, out, errs := run(t, w.env, "admin", "sweep", "--chain-config", chains); code != 0 {
 		t.Fatalf("admin sweep: exit %d: %s%s", code, out, errs)

@@ -56,8 +56,10 @@ var commandRoles = map[string]string{
 	"amn indexer status":    db.RoleIndexer,
 	"amn indexer reconcile": db.RoleIndexer,
 	"amn indexer requeue":   db.RoleIndexer,
-	// The worker's sweep job, run by hand.
-	"amn admin sweep": db.RoleWorker,
+	// The worker's sweep job, run by hand; the gas tank's funding, booked in the native ledger
+	// beside the gas the worker books.
+	"amn admin sweep":    db.RoleWorker,
+	"amn admin gas fund": db.RoleWorker,
 	// Enrolment: the only writer of custodians (whether one is hardware-held is its word).
 	"amn custody enroll": db.RoleCustody,
 }

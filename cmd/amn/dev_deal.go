@@ -76,12 +76,12 @@ func newDevDeal(p *process, out io.Writer, f *devnet.Fixture, reg *chain.Registr
 	// The API's part (payments, intents, approvals, the books' reports) works as the API's role,
 	// the follow pass as the worker's.
 	payments := payment.New(pools.api, deriver)
-	store := intent.NewStore(pools.api, payments).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(pools.api, payments, signer.TxRecord{})
 	custodyPayments := payment.New(pools.custody, nil)
 	return &devDeal{p: p, out: out, f: f, cfg: cfg, payments: payments, store: store,
-		follower: intent.NewStore(pools.worker, payment.New(pools.worker, nil)).WithSignerTxs(signer.TxRecord{}), books: ledger.New(pools.api), api: pools.api,
+		follower: intent.NewStore(pools.worker, payment.New(pools.worker, nil), signer.TxRecord{}), books: ledger.New(pools.api), api: pools.api,
 		custody: custody.New(pools.api, store, payments),
-		enrol:   custody.New(pools.custody, intent.NewStore(pools.custody, custodyPayments), custodyPayments),
+		enrol:   custody.New(pools.custody, intent.NewStore(pools.custody, custodyPayments, nil), custodyPayments),
 		intents: map[uuid.UUID]intent.State{}, txs: map[string]string{}}, nil
 }
 

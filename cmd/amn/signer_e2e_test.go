@@ -96,7 +96,7 @@ func TestSignerAndAdminBinariesEndToEnd(t *testing.T) {
 	// The privileged side, in process: payments (the API), the indexer's transitions, the worker's follow.
 	pool := dbtest.Pool(t)
 	payments := payment.New(pool, deriver)
-	store := intent.NewStore(pool, payments).WithSignerTxs(signer.TxRecord{})
+	store := intent.NewStore(pool, payments, signer.TxRecord{})
 	p := payAndConfirm(ctx, t, f, payments, pool)
 
 	code, out, errs = run(t, env, "admin", "sweep", "--chain-config", chains, "--json")

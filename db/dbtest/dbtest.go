@@ -9,7 +9,8 @@
 //
 //	func TestMain(m *testing.M) { dbtest.Main(m) }
 //
-// and take the pool with dbtest.Pool(t).
+// and take the pool with dbtest.Pool(t); a test that must not share even its package's rows (to
+// run in parallel with the others) takes a database of its own with dbtest.Isolated(t).
 package dbtest
 
 import (
@@ -294,6 +295,44 @@ func withDatabase(raw, name string) string {
 func quote(ident string) string { return pgx.Identifier{ident}.Sanitize() }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// Isolated gives the test a database of its own, copied from the migrated template (CREATE
+// DATABASE … TEMPLATE) and dropped when the test ends, and returns the owner's pool on it and its
+// URL. A test on one shares no rows with any other, so it may run in parallel (t.Parallel) with
+// tests that would otherwise see its rows: a signer's queue, a leader lock, daily limits.
+func Isolated(t testing.TB) (*pgxpool.Pool, string) {
+	t.Helper()
+	ensure(t)
+	ctx := context.Background()
+	tpl, err := templateName()
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	name := packageDBName()
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatalf("dbtest: connecting to %s: %v", db.Redact(AdminURL()), err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", quote(name), quote(tpl))); err != nil {
+		t.Fatalf("dbtest: creating %s from %s: %v", name, tpl, err)
+	}
+	t.Cleanup(func() {
+		if err := drop(context.Background(), name); err != nil {
+			t.Errorf("dbtest: dropping %s: %v", name, err)
+		}
+	})
+	if err := stamp(ctx, admin, name); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	u := withDatabase(AdminURL(), name)
+	p, err := db.Open(ctx, u)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(p.Close) // before the database is dropped
+	return p, u
+}
 
 // Empty creates an empty database for one test (no migrations applied) and drops it when the test
 // ends. Tests of the migrations themselves use it.
