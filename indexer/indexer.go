@@ -865,9 +865,14 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 
 // orphan marks observations whose blocks a reorg removed as orphaned, voiding the pending
 // transfers of the deposits among them (payment.Orphan; a payment refusing it is quarantined, the
-// block is gone whatever it says). Exceptions keep their deposit_exceptions row for an operator.
+// block is gone whatever it says) and dropping the exceptions among them (orphanExceptions).
 func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) error {
+	var exceptions []observation
 	for _, o := range obs {
+		if o.State == StateException {
+			exceptions = append(exceptions, o)
+			continue
+		}
 		if o.State == StatePending && o.Escrow == nil && !isEscrowKind(o.Kind) {
 			if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
 				if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
@@ -881,6 +886,37 @@ func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) e
 		if err := ix.store.setState(ctx, o.Obs, StateOrphaned, note); err != nil {
 			return err
 		}
+		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
+	}
+	return ix.orphanExceptions(ctx, exceptions, note)
+}
+
+// orphanExceptions marks exceptions whose blocks a reorg removed as orphaned and drops their
+// deposit_exceptions rows (payment.DropExceptions), in one transaction: money that never arrived
+// is nothing to recover. A row stays while another block, not orphaned, still shows the same log
+// as an exception (the transaction mined again and seen there first): it is that one's now.
+func (ix *Indexer) orphanExceptions(ctx context.Context, obs []observation, note string) error {
+	if len(obs) == 0 {
+		return nil
+	}
+	elsewhere, err := ix.store.exceptionsElsewhere(ctx, ix.cfg.ID, obs)
+	if err != nil {
+		return err
+	}
+	var keys []payment.ExceptionKey
+	for _, o := range obs {
+		if !elsewhere[txLog{o.Obs.TxHash, o.Obs.LogIndex}] {
+			keys = append(keys, payment.ExceptionKey{ChainID: ix.cfg.ID, TxHash: o.Obs.TxHash, LogIndex: o.Obs.LogIndex})
+		}
+	}
+	dropped, err := ix.payments.DropExceptions(ctx, keys, func(ctx context.Context, tx pgx.Tx) error {
+		return ix.store.setStates(ctx, tx, obs, StateOrphaned, note)
+	})
+	if err != nil {
+		return err
+	}
+	ix.log.Info("exceptions in orphaned blocks dropped", "orphaned", len(obs), "dropped", dropped, "first_tx", obs[0].Obs.TxHash.Hex())
+	for _, o := range obs {
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
 	}
 	return nil
@@ -1067,7 +1103,7 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 			for k, it := range items {
 				posted[k] = byTransfer[cs[it.Item].Obs]
 			}
-			return ix.store.setStates(ctx, tx, posted, StateCredited)
+			return ix.store.setStates(ctx, tx, posted, StateCredited, "")
 		})
 	}
 	res, err := eachAlone(ctx, cs, confirm)
