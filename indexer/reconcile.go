@@ -153,9 +153,12 @@ func (ix *Indexer) reconcilableBlock(ctx context.Context) (uint64, error) {
 
 // depositsToReconcile are the chain's deposits whose account was ever credited or that are still
 // watched, in deposit index order, each with what the books hold for it: the payments come from
-// package payment, their accounts' balances from the ledger, a hundred accounts a query.
+// package payment (payment.CreditedOrWatched: an expired deposit never paid is not even read),
+// their accounts' balances from the ledger, a hundred accounts a query. The ledger has the last
+// word: a deposit whose account does not exist, or holds no posted credit while no longer
+// watched, is left out.
 func (ix *Indexer) depositsToReconcile(ctx context.Context, books *ledger.Ledger) ([]reconcileRow, error) {
-	all, err := ix.payments.Deposits(ctx, ix.cfg.ID)
+	all, err := ix.payments.CreditedOrWatched(ctx, ix.cfg.ID)
 	if err != nil {
 		return nil, err
 	}
