@@ -292,14 +292,14 @@ func (f *Fixture) Opts(ctx context.Context, a Account) *bind.TransactOpts {
 var ErrReverted = errors.New("devnet: transaction reverted")
 
 // Wait returns a function that takes what a binding's transact method returns, waits for the
-// receipt (anvil mines on arrival, so the first poll finds it) and fails unless the
-// transaction succeeded: f.Wait(ctx)(escrow.Release(opts, …)).
+// receipt (WaitReceipt) and fails unless the transaction succeeded:
+// f.Wait(ctx)(escrow.Release(opts, …)).
 func (f *Fixture) Wait(ctx context.Context) func(*types.Transaction, error) (*types.Receipt, error) {
 	return func(tx *types.Transaction, err error) (*types.Receipt, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := bind.WaitMined(ctx, f.Client, tx)
+		r, err := f.WaitReceipt(ctx, tx.Hash())
 		if err != nil {
 			return nil, err
 		}
@@ -309,6 +309,34 @@ func (f *Fixture) Wait(ctx context.Context) func(*types.Transaction, error) (*ty
 		return r, nil
 	}
 }
+
+// WaitReceipt polls for a transaction's receipt until there is one or ctx ends, a few
+// milliseconds apart at first, then up to receiptPollMax: anvil mines on arrival, but the receipt
+// can lag the send by a moment, and bind.WaitMined's one-second ticker made most test
+// transactions cost a whole second.
+func (f *Fixture) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	delay := receiptPollMin
+	for {
+		r, err := f.Client.TransactionReceipt(ctx, hash)
+		if err == nil {
+			return r, nil
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		delay = min(2*delay, receiptPollMax)
+	}
+}
+
+// The receipt poll's first and longest waits.
+const (
+	receiptPollMin = 2 * time.Millisecond
+	receiptPollMax = 250 * time.Millisecond
+)
 
 // Send signs and sends a plain transaction from a (gas estimated, EIP-1559 fees suggested by
 // the node), as a wallet sends a checkout block's calls, and waits for its receipt like Wait.
@@ -359,7 +387,7 @@ func (f *Fixture) SendAs(ctx context.Context, from, to common.Address, data []by
 	}); err != nil {
 		return nil, fmt.Errorf("devnet: sending as %s: %w", from.Hex(), err)
 	}
-	r, err := bind.WaitMinedHash(ctx, f.Client, hash)
+	r, err := f.WaitReceipt(ctx, hash)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -120,7 +119,7 @@ func (r *returning) bringBack() {
 	r.call(nil, "evm_setNextBlockTimestamp", hexutil.Uint64(r.block.Time))
 	r.call(nil, "anvil_setNextBlockBaseFeePerGas", (*hexutil.Big)(r.block.BaseFee))
 	r.call(nil, "eth_sendRawTransaction", r.raw)
-	if _, err := bind.WaitMinedHash(ctx, r.e.f.Client, r.tx); err != nil {
+	if _, err := r.e.f.WaitReceipt(ctx, r.tx); err != nil {
 		r.t.Fatal(err)
 	}
 	back, err := r.e.f.Client.HeaderByNumber(ctx, r.block.Number)
