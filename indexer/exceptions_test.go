@@ -35,6 +35,7 @@ func byState(obs []observation) map[string]int {
 // recorded once from its new block, and the one below the reorg stays — before finality and
 // after.
 func TestReorgDropsTheExceptionsOfOrphanedBlocks(t *testing.T) {
+	t.Parallel()
 	const floor = 12 // nothing is final while the reorg happens
 	f := newFixture(t, 29)
 	pay, pool := newPaymentService(t)
@@ -94,6 +95,7 @@ func TestReorgDropsTheExceptionsOfOrphanedBlocks(t *testing.T) {
 // orphaned). Orphaning the old one keeps the deposit_exceptions row, which is the live one's;
 // orphaning the last one drops it, with its observation marked in the same transaction.
 func TestOrphanedExceptionSeenElsewhereKeepsItsRow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 30)
 	pay, pool := newPaymentService(t)

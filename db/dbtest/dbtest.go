@@ -295,6 +295,42 @@ func quote(ident string) string { return pgx.Identifier{ident}.Sanitize() }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// Own returns a pool on a migrated database of the test's own, copied from the template as the
+// package's is, dropped when the test ends: for a test that runs in parallel with others and
+// needs rows (sequences, a chain's indexer rows) no other test writes, or that compares two runs.
+func Own(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	ensure(t)
+	ctx := context.Background()
+	tpl, err := templateName()
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	name := packageDBName() + "_own"
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatalf("dbtest: connecting to %s: %v", db.Redact(AdminURL()), err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", quote(name), quote(tpl))); err != nil {
+		t.Fatalf("dbtest: creating %s from %s: %v", name, tpl, err)
+	}
+	t.Cleanup(func() {
+		if err := drop(context.Background(), name); err != nil {
+			t.Errorf("dbtest: dropping %s: %v", name, err)
+		}
+	})
+	if err := stamp(ctx, admin, name); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	p, err := db.Open(ctx, withDatabase(AdminURL(), name))
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(p.Close) // before the database is dropped
+	return p
+}
+
 // Empty creates an empty database for one test (no migrations applied) and drops it when the test
 // ends. Tests of the migrations themselves use it.
 func Empty(t testing.TB) string {
