@@ -198,7 +198,7 @@ var Grants = []Grant{
 	{RoleIndexer, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
 	{RoleIndexer, "payments", "SELECT, UPDATE (state, disputed_from, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
 	{RoleIndexer, "payment_timeline", "SELECT, INSERT"},
-	{RoleIndexer, "deposit_exceptions", "SELECT, INSERT"},
+	{RoleIndexer, "deposit_exceptions", "SELECT, INSERT, DELETE"}, // DELETE: exceptions a reorg took away (00029)
 	{RoleIndexer, "deposit_exceptions_id_seq", "USAGE"},
 	{RoleIndexer, "ledger_accounts", "SELECT, UPDATE (" + accountBalanceColumns + ")"},
 	{RoleIndexer, "ledger_transfers", "SELECT, INSERT"},

@@ -371,6 +371,8 @@ var allowedTo = map[string][]string{
 		`UPDATE payments SET state = 'disputed', disputed_from = 'in_escrow', updated_at = now() WHERE id = '` + fxPayment + `'`,
 		`INSERT INTO deposit_exceptions (payment_id, chain_id, token_address, amount, tx_hash, log_index, reason)
 			VALUES ('` + fxPayment + `', 56, '', 1, '` + fxHash + `', 0, 'x')`,
+		// An exception whose block a reorg removed (00029).
+		`DELETE FROM deposit_exceptions WHERE chain_id = 56 AND tx_hash = '` + fxHash + `' AND resolved_at IS NULL`,
 	},
 	db.RoleWorker: {
 		`UPDATE payments SET state = 'releasing', updated_at = now() WHERE id = '` + fxPayment + `'`,

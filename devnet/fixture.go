@@ -292,8 +292,8 @@ func (f *Fixture) Opts(ctx context.Context, a Account) *bind.TransactOpts {
 var ErrReverted = errors.New("devnet: transaction reverted")
 
 // Wait returns a function that takes what a binding's transact method returns, waits for the
-// receipt (anvil mines on arrival, so the first poll finds it) and fails unless the
-// transaction succeeded: f.Wait(ctx)(escrow.Release(opts, …)).
+// receipt (WaitMined) and fails unless the transaction succeeded:
+// f.Wait(ctx)(escrow.Release(opts, …)).
 func (f *Fixture) Wait(ctx context.Context) func(*types.Transaction, error) (*types.Receipt, error) {
 	return func(tx *types.Transaction, err error) (*types.Receipt, error) {
 		if err != nil {
@@ -310,14 +310,12 @@ func (f *Fixture) Wait(ctx context.Context) func(*types.Transaction, error) (*ty
 	}
 }
 
-// minedPoll is how often WaitMined asks for a receipt. anvil mines on arrival, but a receipt
-// asked for at once may not be there yet; go-ethereum's bind.WaitMined then waits a whole second
-// before asking again, which on a devnet is most of a test's time.
-const minedPoll = 10 * time.Millisecond
-
-// WaitMined returns the transaction's receipt once it is mined, asking every few milliseconds,
-// until ctx ends.
+// WaitMined returns the transaction's receipt once it is mined, asking a few milliseconds apart at
+// first, then up to receiptPollMax, until ctx ends. anvil mines on arrival, but a receipt asked for
+// at once may not be there yet; go-ethereum's bind.WaitMined then waits a whole second before
+// asking again, which on a devnet is most of a test's time.
 func (f *Fixture) WaitMined(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	delay := receiptPollMin
 	for {
 		r, err := f.Client.TransactionReceipt(ctx, hash)
 		if err == nil {
@@ -326,13 +324,22 @@ func (f *Fixture) WaitMined(ctx context.Context, hash common.Hash) (*types.Recei
 		if !errors.Is(err, ethereum.NotFound) {
 			return nil, fmt.Errorf("devnet: receipt of %s: %w", hash.Hex(), err)
 		}
+		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil, fmt.Errorf("devnet: waiting for %s: %w", hash.Hex(), ctx.Err())
-		case <-time.After(minedPoll):
+		case <-t.C:
 		}
+		delay = min(2*delay, receiptPollMax)
 	}
 }
+
+// The receipt poll's first and longest waits.
+const (
+	receiptPollMin = 2 * time.Millisecond
+	receiptPollMax = 250 * time.Millisecond
+)
 
 // Send signs and sends a plain transaction from a (gas estimated, EIP-1559 fees suggested by
 // the node), as a wallet sends a checkout block's calls, and waits for its receipt like Wait.

@@ -12,6 +12,7 @@ import (
 // the indexer must end exactly as if it had read the range after the reorg: the observation in
 // the old branch orphaned and voided, the one in the new branch detected and later credited once.
 func TestReadAheadGoneStaleByAReorg(t *testing.T) {
+	t.Parallel()
 	const floor = 30 // nothing is final until the end
 	ctx := context.Background()
 	f := newFixture(t, 15)

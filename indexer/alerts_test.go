@@ -9,6 +9,7 @@ import (
 // TestAlertRules runs promtool's unit tests of the shipped alert rules (scripts/setup.sh installs
 // promtool with Debian's prometheus package).
 func TestAlertRules(t *testing.T) {
+	t.Parallel()
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {
 		t.Skip("promtool not installed (scripts/setup.sh installs it)")

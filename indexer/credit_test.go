@@ -11,6 +11,7 @@ import (
 // detected and credited in one transaction (payment.DetectConfirmMany) and stored as credited;
 // one in a block that is not final yet is only detected.
 func TestFinalDepositsCreditedAsSeen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 17) // a chain of its own: reconciliation elsewhere looks at every payment on a chain
 	pay, pool := newPaymentService(t)

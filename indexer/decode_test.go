@@ -15,6 +15,7 @@ import (
 )
 
 func TestTopicsMatchChainsMDAndTheBindings(t *testing.T) {
+	t.Parallel()
 	if TopicERC20FeeProxy != common.HexToHash("0x9f16cbcc523c67a60c450e5ffe4f3b7b6dbe772e7abcadb2686ce029a9a0a2b6") {
 		t.Errorf("ERC20FeeProxy topic %s", TopicERC20FeeProxy.Hex())
 	}
@@ -53,6 +54,7 @@ func transferLog(token, from, to common.Address, amount int64, tx common.Hash, i
 // their amounts, and is credited with what they moved (a fee-on-transfer token moves less than
 // the event names); everything else is matched on its own.
 func TestMatchCountsAFeeProxyPaymentOnce(t *testing.T) {
+	t.Parallel()
 	proxy, token, other := common.HexToAddress("0x9900"), common.HexToAddress("0x7070"), common.HexToAddress("0x7171")
 	buyer, dep := common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
 	pid := ledger.DeriveID("p")
@@ -105,6 +107,7 @@ func TestMatchCountsAFeeProxyPaymentOnce(t *testing.T) {
 }
 
 func TestMatchNamesThePayer(t *testing.T) {
+	t.Parallel()
 	proxy, token := common.HexToAddress("0x9900"), common.HexToAddress("0x7070")
 	buyer, dep := common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
 	ref := payment.Reference{8, 7, 6, 5, 4, 3, 2, 1}
@@ -120,6 +123,7 @@ func TestMatchNamesThePayer(t *testing.T) {
 // TestMatchSkipsGasTopUps: native currency from the signer's gas tank to a deposit address pays
 // for the sweep; it is not a payment (and not a wrong-token exception). From anyone else it is.
 func TestMatchSkipsGasTopUps(t *testing.T) {
+	t.Parallel()
 	tank, buyer, dep := common.HexToAddress("0x7a9c"), common.HexToAddress("0xb0b"), common.HexToAddress("0xde9")
 	w := NewWatchSet([]WatchEntry{{PaymentID: ledger.DeriveID("p"), Deposit: dep}})
 	block := chain.Block{Number: 7, Hash: common.HexToHash("0xb7"), Txs: []chain.Tx{

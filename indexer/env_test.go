@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/big"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,9 +46,14 @@ type env struct {
 	m    *Metrics
 	ix   *Indexer
 	rpc  *chain.Pool
+	// offers numbers the env's offers (the package's counter unless a test gives two envs
+	// counters of their own, to create the same payments in two databases).
+	offers *atomic.Int64
 }
 
-var dbOnce atomic.Bool
+// seqOnce moves the package database's deposit index sequence past anvil's funded accounts once,
+// before any test creates a payment there (the others wait for it).
+var seqOnce sync.Once
 
 func chainKey(id uint64) string {
 	switch id {
@@ -86,23 +92,49 @@ func newFixture(t *testing.T, chainID uint64) *devnet.Fixture {
 	return f
 }
 
+// newPaymentService is a payment service on the package database, which the tests running in
+// parallel share: each runs its indexer on a chain id of its own.
 func newPaymentService(t *testing.T) (*payment.Service, *pgxpool.Pool) {
 	t.Helper()
 	pool := dbtest.Pool(t)
-	if dbOnce.CompareAndSwap(false, true) {
-		if _, err := pool.Exec(context.Background(), `SELECT setval('deposit_index_seq', 1000)`); err != nil {
-			t.Fatal(err)
-		}
+	var err error
+	seqOnce.Do(func() { _, err = pool.Exec(context.Background(), `SELECT setval('deposit_index_seq', 1000)`) })
+	if err != nil {
+		t.Fatal(err)
 	}
+	return paymentsOn(t, pool), pool
+}
+
+// ownPaymentService is a payment service on a database of the test's own (dbtest.Own), its
+// deposit indices starting at first+1: for tests that compare two runs, or use chain ids other
+// tests use.
+func ownPaymentService(t *testing.T, first int64) (*payment.Service, *pgxpool.Pool) {
+	t.Helper()
+	pool := dbtest.Own(t)
+	if _, err := pool.Exec(context.Background(), `SELECT setval('deposit_index_seq', $1)`, first); err != nil {
+		t.Fatal(err)
+	}
+	return paymentsOn(t, pool), pool
+}
+
+func paymentsOn(t *testing.T, pool *pgxpool.Pool) *payment.Service {
+	t.Helper()
 	d, err := hd.ParseXpub(anvilXpub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return payment.New(pool, d), pool
+	return payment.New(pool, d)
 }
 
-// newEnv builds an indexer over f with its own metrics; the database is the package's.
+// newEnv builds an indexer over f with its own metrics, on pool's database (the package's, or
+// the test's own).
 func newEnv(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool.Pool, cfg chain.Config, o Options) *env {
+	t.Helper()
+	return newEnvTimeout(t, f, pay, pool, cfg, o, 2*time.Second)
+}
+
+// newEnvTimeout is newEnv with the RPC pool's timeout of a call.
+func newEnvTimeout(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool.Pool, cfg chain.Config, o Options, timeout time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
 	// Tests share the package database and some chain ids: each indexer starts from scratch.
@@ -113,7 +145,7 @@ func newEnv(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool
 		}
 	}
 	reg := prometheus.NewRegistry()
-	rpc, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(reg), BaseBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond, Timeout: 2 * time.Second, Attempts: 30})
+	rpc, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(reg), BaseBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond, Timeout: timeout, Attempts: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +156,7 @@ func newEnv(t *testing.T, f *devnet.Fixture, pay *payment.Service, pool *pgxpool
 	// the test's own setup and checks use the owner's pool.
 	ixdb := dbtest.PoolLike(t, pool, db.RoleIndexer)
 	ix := New(cfg, rpc, ixdb, payment.New(ixdb, nil), heads, m, quiet, o)
-	return &env{t: t, f: f, db: pool, ixdb: ixdb, pay: pay, cfg: cfg, reg: reg, m: m, ix: ix, rpc: rpc}
+	return &env{t: t, f: f, db: pool, ixdb: ixdb, pay: pay, cfg: cfg, reg: reg, m: m, ix: ix, rpc: rpc, offers: &offers}
 }
 
 var offers atomic.Int64
@@ -139,11 +171,12 @@ func (e *env) newPayment(chainID uint64, token common.Address, amount int64) *pa
 	case e.f.Addresses.TUSD:
 		sym, dec = "TUSD", 18
 	}
+	n := e.offers.Add(1)
 	p, err := e.pay.Create(context.Background(), paymenttest.Offer(payment.NewPayment{
-		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", offers.Add(1)),
+		BuyerRef: "buyer", OfferRef: fmt.Sprintf("offer-%d", n),
 		ChainID: chainID, ChainKey: chainKey(chainID), Token: token, TokenSymbol: sym, Decimals: dec,
 		Amount: big.NewInt(amount), Fee: big.NewInt(amount / 100), FeeAddress: e.f.FeeRecipient.Address,
-		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("req-%d", offers.Load()), Salt: "5a17", TTL: time.Hour,
+		Tolerance: big.NewInt(0), RequestID: fmt.Sprintf("req-%d", n), Salt: "5a17", TTL: time.Hour,
 	}, e.f.Seller))
 	if err != nil {
 		e.t.Fatal(err)

@@ -70,6 +70,7 @@ func (e *env) escrowObservations() []string {
 // payout can move it now), and the front-runner's escrow and an escrow of no payment of ours are
 // ignored.
 func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 98)
 	pay, pool := newPaymentService(t)
@@ -160,6 +161,7 @@ func TestEscrowEventsMovePaymentsAtFinality(t *testing.T) {
 // signer). The event is the payment's escrow's, but at finality it is kept as rejected with the
 // reason, and the payment and the ledger do not move.
 func TestFundedThatIsNotThePaymentsSweepMovesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 99)
 	pay, pool := newPaymentService(t)

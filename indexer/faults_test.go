@@ -3,17 +3,15 @@ package indexer
 import (
 	"context"
 	"math/big"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/amanat/amn/chain"
-	"github.com/amanat/amn/db/dbtest"
-	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/payment"
 )
 
@@ -22,6 +20,7 @@ import (
 // limit, never loops on a repeated bad suggestion, and returns exactly the logs a direct query
 // gives.
 func TestPoolLogsAdaptToEachProvider(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 10)
 	for i := range 12 {
@@ -82,6 +81,7 @@ func TestPoolLogsAdaptToEachProvider(t *testing.T) {
 // logs up to the head it would answer with fewer logs and no error, so the pool must notice (the
 // block at the end of the range is missing there) and ask the other endpoint.
 func TestLaggingEndpointIsNotBelieved(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 12)
 	mine(t, f, 3)
@@ -122,6 +122,7 @@ func TestLaggingEndpointIsNotBelieved(t *testing.T) {
 // TestEndpointRefusingBatchesIsServedOneByOne: an endpoint answering batches with an error object
 // still gives the same blocks and logs, call by call, once the pool has learned it.
 func TestEndpointRefusingBatchesIsServedOneByOne(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 13)
 	for i := range 3 {
@@ -165,23 +166,18 @@ func TestEndpointRefusingBatchesIsServedOneByOne(t *testing.T) {
 // Alchemy's range errors; one lagging five blocks behind with Infura's range errors), and
 // directly. Both databases end identical.
 func TestFaultyEndpointsGiveTheSameLedger(t *testing.T) {
-	ctx := context.Background()
+	t.Parallel()
 	f := newFixture(t, 11)
-	d, err := hd.ParseXpub(anvilXpub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolA, poolB := dbtest.Pool(t), secondDatabase(t)
-	for _, pool := range []*pgxpool.Pool{poolA, poolB} {
-		if _, err := pool.Exec(ctx, `SELECT setval('deposit_index_seq', 60000)`); err != nil {
-			t.Fatal(err)
-		}
-	}
-	svcA, svcB := payment.New(poolA, d), payment.New(poolB, d)
+	// Two databases of their own, where the same payments get the same deposit indices.
+	svcA, poolA := ownPaymentService(t, 60000)
+	svcB, poolB := ownPaymentService(t, 60000)
 	flaky := newFaultProxy(t, f.URL, 0.2, "alchemy", 9, 0)
 	lagging := newFaultProxy(t, f.URL, 0.05, "infura", 6, 5)
-	eA := newEnv(t, f, svcA, poolA, devConfig(f, 3, flaky.srv.URL, lagging.srv.URL), Options{BatchBlocks: 20})
+	// The flaky endpoint's timeouts never answer: the call's timeout ends each (a slow answer
+	// beyond it is tried again, like any failed call).
+	eA := newEnvTimeout(t, f, svcA, poolA, devConfig(f, 3, flaky.srv.URL, lagging.srv.URL), Options{BatchBlocks: 20}, 500*time.Millisecond)
 	eB := newEnv(t, f, svcB, poolB, devConfig(f, 3), Options{BatchBlocks: 20})
+	eA.offers, eB.offers = new(atomic.Int64), new(atomic.Int64) // the same offer names in both
 	var ps []*payment.Payment
 	for i := range 10 {
 		token := f.Addresses.USDT
@@ -189,7 +185,6 @@ func TestFaultyEndpointsGiveTheSameLedger(t *testing.T) {
 			token = chain.NativeToken
 		}
 		ps = append(ps, eA.newPayment(11, token, int64(2_000_000+i)))
-		offers.Add(-1)
 		eB.newPayment(11, token, int64(2_000_000+i))
 	}
 	for i, p := range ps {

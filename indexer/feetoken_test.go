@@ -19,6 +19,7 @@ import (
 // amount sent; the token's Transfer to the deposit address carries what arrived. The payment is
 // credited once, with what arrived, and the books equal the deposit address's balance on chain.
 func TestFeeOnTransferTokenCreditedOnceWithWhatArrived(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 96)
 	pay, pool := newPaymentService(t)

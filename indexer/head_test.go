@@ -16,6 +16,7 @@ import (
 )
 
 func TestSafeDepthNeverBelowFloor(t *testing.T) {
+	t.Parallel()
 	c := chain.Chain{Key: "polygon", DepthFloor: 128}
 	for _, tc := range []struct {
 		latest, finalized, want uint64
@@ -32,6 +33,7 @@ func TestSafeDepthNeverBelowFloor(t *testing.T) {
 }
 
 func TestHeadTrackerFollowsAnvil(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	node, err := devnet.StartAnvil(ctx, devnet.AnvilOptions{ChainID: 137, SlotsInEpoch: 1})
 	if err != nil {
@@ -78,6 +80,7 @@ func TestHeadTrackerFollowsAnvil(t *testing.T) {
 }
 
 func TestFinalizedAgeGrowsWhileFinalityStalls(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	now := time.Unix(1_700_000_000, 0)
 	h := NewHeadTracker(chain.Chain{Key: "polygon"}, nil, time.Second, NewHeadMetrics(reg), slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -531,50 +531,93 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 	if err != nil {
 		return err
 	}
+	sorted, err := ix.sortMatches(ctx, matches)
+	if err != nil {
+		return err
+	}
+	rows, exceptions := sorted.rows, sorted.exceptions
+	// The final blocks come before the others: crediting them first keeps each payment's events
+	// in chain order.
+	finals, others := splitAt(sorted.deposits, final)
+	now := ix.o.Now()
+	for _, part := range []struct {
+		deposits []Match
+		credit   bool
+	}{{finals, true}, {others, false}} {
+		d, err := ix.detect(ctx, part.deposits, part.credit, blockTimes, now)
+		if err != nil {
+			return err
+		}
+		rows, exceptions = append(rows, d.rows...), append(exceptions, d.exceptions...)
+	}
+	if err := ix.recordExceptions(ctx, exceptions); err != nil {
+		return err
+	}
+	if err := ix.store.putObservations(ctx, ix.store.pool, append(rows, exceptions...)); err != nil {
+		return err
+	}
+	if wasQuarantined {
+		// A refused orphan whose block is back is no longer quarantined.
+		return ix.countQuarantined(ctx)
+	}
+	return nil
+}
+
+// sortedMatches are a step's matches by what becomes of them: rows to store as they are (escrow
+// events, pending until final; deposits quarantined), deposits to detect, and exceptions to keep.
+type sortedMatches struct {
+	rows       []obsRow
+	deposits   []Match
+	exceptions []obsRow
+}
+
+// sortMatches reads the matches' payments and the native transfers' receipts, and sorts the
+// matches: an escrow event of one of our payments is stored pending (one of someone else's
+// escrows is dropped), a reverted native transfer is dropped, money on another chain or in
+// another token is an exception, the rest are deposits.
+func (ix *Indexer) sortMatches(ctx context.Context, matches []Match) (sortedMatches, error) {
+	var out sortedMatches
 	ids := make([]ledger.ID, 0, len(matches))
 	for _, m := range matches {
 		ids = append(ids, m.PaymentID)
 	}
 	payments, err := ix.payments.GetMany(ctx, ids)
 	if err != nil {
-		return err
+		return out, err
 	}
 	succeeded, err := ix.nativeSucceeded(ctx, matches)
 	if err != nil {
-		return err
+		return out, err
 	}
-	var (
-		rows       []obsRow
-		deposits   []Match
-		exceptions []obsRow
-	)
 	for _, m := range matches {
 		p := payments[m.PaymentID]
 		if m.Escrow != nil {
 			if p != nil { // else an escrow of someone else's making
 				ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, StatePending).Inc()
-				rows = append(rows, obsRow{Match: m, state: StatePending})
+				out.rows = append(out.rows, obsRow{Match: m, state: StatePending})
 			}
 			continue
 		}
 		if p == nil {
-			return fmt.Errorf("payment %s of %s: %w", m.PaymentID, m.Obs.TxHash.Hex(), payment.ErrNotFound)
+			return out, fmt.Errorf("payment %s of %s: %w", m.PaymentID, m.Obs.TxHash.Hex(), payment.ErrNotFound)
 		}
 		if m.Kind == KindNative && !succeeded[m.Obs.TxHash] {
 			continue
 		}
 		switch {
 		case p.ChainID != ix.cfg.ID:
-			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong chain: payment is on chain %d", p.ChainID)})
+			out.exceptions = append(out.exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong chain: payment is on chain %d", p.ChainID)})
 		case p.Token != m.Obs.Token:
-			exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong token: payment asks for %s", p.Token.Hex())})
+			out.exceptions = append(out.exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("wrong token: payment asks for %s", p.Token.Hex())})
 		default:
-			deposits = append(deposits, m)
+			out.deposits = append(out.deposits, m)
 		}
 	}
-	// The final blocks come before the others: crediting them first keeps each payment's events
-	// in chain order.
-	var finals, others []Match
+	return out, nil
+}
+
+// splitAt splits deposits into those in blocks at or below final and the others.
+func splitAt(deposits []Match, final uint64) (finals, others []Match) {
 	for _, m := range deposits {
 		if m.Obs.BlockNumber <= final {
 			finals = append(finals, m)
@@ -582,54 +625,63 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 			others = append(others, m)
 		}
 	}
-	now := ix.o.Now()
-	for _, part := range []struct {
-		deposits []Match
-		credit   bool
-	}{{finals, true}, {others, false}} {
-		if len(part.deposits) == 0 {
-			continue
+	return finals, others
+}
+
+// detect tells deposits to their payments (detected, and credited too when credit is set: their
+// blocks are final), their observation rows written in the same transactions. It returns the
+// rows still to store: deposits the payment refused for its state become exceptions, deposits it
+// refused for another reason are quarantined. now is when they were seen (the latency metric).
+func (ix *Indexer) detect(ctx context.Context, deposits []Match, credit bool, blockTimes map[uint64]uint64, now time.Time) (sortedMatches, error) {
+	var out sortedMatches
+	if len(deposits) == 0 {
+		return out, nil
+	}
+	detections := make([]payment.Detection, len(deposits))
+	for i, m := range deposits {
+		detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
+	}
+	res, err := eachAlone(ctx, detections, ix.detector(credit, deposits))
+	if err != nil {
+		return out, err
+	}
+	if ix.hooks.afterDetect != nil {
+		if err := ix.hooks.afterDetect(); err != nil {
+			return out, err
 		}
-		detections := make([]payment.Detection, len(part.deposits))
-		for i, m := range part.deposits {
-			detections[i] = payment.Detection{Payment: m.PaymentID, Obs: m.Obs}
-		}
-		state, op := StatePending, OpDetect
-		if part.credit {
-			state, op = StateCredited, OpCredit
-		}
-		res, err := eachAlone(ctx, detections, ix.detector(part.credit, part.deposits))
-		if err != nil {
-			return err
-		}
-		if ix.hooks.afterDetect != nil {
-			if err := ix.hooks.afterDetect(); err != nil {
-				return err
+	}
+	state, op := StatePending, OpDetect
+	if credit {
+		state, op = StateCredited, OpCredit
+	}
+	for i, r := range res {
+		m := deposits[i]
+		var te *payment.TransitionError
+		switch {
+		case errors.As(r.Err, &te):
+			out.exceptions = append(out.exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
+		case r.Err != nil:
+			// Quarantined; if its detection was applied (a credit refused), its row was written
+			// as pending with it and becomes quarantined now.
+			ix.noteQuarantine(m.PaymentID, m.Obs, op, r.Err)
+			out.rows = append(out.rows, obsRow{Match: m, state: StateQuarantined, note: r.Err.Error(), op: op})
+		default:
+			// Its row was written with the detection.
+			ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, state).Inc()
+			if credit {
+				ix.m.credits.WithLabelValues(ix.cfg.Key).Inc()
 			}
-		}
-		for i, r := range res {
-			m := part.deposits[i]
-			var te *payment.TransitionError
-			switch {
-			case errors.As(r.Err, &te):
-				exceptions = append(exceptions, obsRow{Match: m, state: StateException, note: fmt.Sprintf("arrived while the payment was %s", te.From)})
-			case r.Err != nil:
-				// Quarantined; if its detection was applied (a credit refused), its row was written
-				// as pending with it and becomes quarantined now.
-				ix.noteQuarantine(m.PaymentID, m.Obs, op, r.Err)
-				rows = append(rows, obsRow{Match: m, state: StateQuarantined, note: r.Err.Error(), op: op})
-			default:
-				// Its row was written with the detection.
-				ix.m.observations.WithLabelValues(ix.cfg.Key, m.Kind, state).Inc()
-				if part.credit {
-					ix.m.credits.WithLabelValues(ix.cfg.Key).Inc()
-				}
-				if t := blockTimes[m.Obs.BlockNumber]; t > 0 {
-					ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(now.Sub(time.Unix(int64(t), 0)).Seconds())
-				}
+			if t := blockTimes[m.Obs.BlockNumber]; t > 0 {
+				ix.m.detectLatency.WithLabelValues(ix.cfg.Key).Observe(now.Sub(time.Unix(int64(t), 0)).Seconds())
 			}
 		}
 	}
+	return out, nil
+}
+
+// recordExceptions keeps money a payment did not ask for with package payment
+// (payment.RecordException), for an operator.
+func (ix *Indexer) recordExceptions(ctx context.Context, exceptions []obsRow) error {
 	for _, e := range exceptions {
 		token := e.Obs.Token
 		if token == chain.NativeToken {
@@ -641,13 +693,6 @@ func (ix *Indexer) record(ctx context.Context, matches []Match, blockTimes map[u
 		}
 		ix.m.observations.WithLabelValues(ix.cfg.Key, e.Kind, StateException).Inc()
 		ix.log.Warn("deposit exception", "payment_id", e.PaymentID, "tx", e.Obs.TxHash, "block", e.Obs.BlockNumber, "reason", e.note)
-	}
-	if err := ix.store.putObservations(ctx, ix.store.pool, append(rows, exceptions...)); err != nil {
-		return err
-	}
-	if wasQuarantined {
-		// A refused orphan whose block is back is no longer quarantined.
-		return ix.countQuarantined(ctx)
 	}
 	return nil
 }
@@ -820,9 +865,14 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 
 // orphan marks observations whose blocks a reorg removed as orphaned, voiding the pending
 // transfers of the deposits among them (payment.Orphan; a payment refusing it is quarantined, the
-// block is gone whatever it says). Exceptions keep their deposit_exceptions row for an operator.
+// block is gone whatever it says) and dropping the exceptions among them (orphanExceptions).
 func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) error {
+	var exceptions []observation
 	for _, o := range obs {
+		if o.State == StateException {
+			exceptions = append(exceptions, o)
+			continue
+		}
 		if o.State == StatePending && o.Escrow == nil && !isEscrowKind(o.Kind) {
 			if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
 				if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
@@ -836,6 +886,37 @@ func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) e
 		if err := ix.store.setState(ctx, o.Obs, StateOrphaned, note); err != nil {
 			return err
 		}
+		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
+	}
+	return ix.orphanExceptions(ctx, exceptions, note)
+}
+
+// orphanExceptions marks exceptions whose blocks a reorg removed as orphaned and drops their
+// deposit_exceptions rows (payment.DropExceptions), in one transaction: money that never arrived
+// is nothing to recover. A row stays while another block, not orphaned, still shows the same log
+// as an exception (the transaction mined again and seen there first): it is that one's now.
+func (ix *Indexer) orphanExceptions(ctx context.Context, obs []observation, note string) error {
+	if len(obs) == 0 {
+		return nil
+	}
+	elsewhere, err := ix.store.exceptionsElsewhere(ctx, ix.cfg.ID, obs)
+	if err != nil {
+		return err
+	}
+	var keys []payment.ExceptionKey
+	for _, o := range obs {
+		if !elsewhere[txLog{o.Obs.TxHash, o.Obs.LogIndex}] {
+			keys = append(keys, payment.ExceptionKey{ChainID: ix.cfg.ID, TxHash: o.Obs.TxHash, LogIndex: o.Obs.LogIndex})
+		}
+	}
+	dropped, err := ix.payments.DropExceptions(ctx, keys, func(ctx context.Context, tx pgx.Tx) error {
+		return ix.store.setStates(ctx, tx, obs, StateOrphaned, note)
+	})
+	if err != nil {
+		return err
+	}
+	ix.log.Info("exceptions in orphaned blocks dropped", "orphaned", len(obs), "dropped", dropped, "first_tx", obs[0].Obs.TxHash.Hex())
+	for _, o := range obs {
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
 	}
 	return nil
@@ -967,17 +1048,7 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 				if err := flush(); err != nil {
 					return err
 				}
-				if !isEscrowKind(o.Kind) {
-					if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
-						if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
-							return err
-						}
-						continue
-					} else if err != nil {
-						return err
-					}
-				}
-				if err := ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality"); err != nil {
+				if err := ix.orphanNotCanonical(ctx, o); err != nil {
 					return err
 				}
 			default:
@@ -997,6 +1068,19 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 		return ix.store.prune(ctx, ix.cfg.ID, keep-ix.o.Window)
 	}
 	return nil
+}
+
+// orphanNotCanonical orphans a pending observation found final in a block that is not on the
+// followed chain, voiding its pending transfer (a payment refusing it is quarantined).
+func (ix *Indexer) orphanNotCanonical(ctx context.Context, o observation) error {
+	if !isEscrowKind(o.Kind) {
+		if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
+			return ix.quarantine(ctx, o, OpOrphan, err)
+		} else if err != nil {
+			return err
+		}
+	}
+	return ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality")
 }
 
 // creditAll posts the pending transfers of final deposits, all in one payment.ConfirmMany, and
@@ -1019,7 +1103,7 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 			for k, it := range items {
 				posted[k] = byTransfer[cs[it.Item].Obs]
 			}
-			return ix.store.setStates(ctx, tx, posted, StateCredited)
+			return ix.store.setStates(ctx, tx, posted, StateCredited, "")
 		})
 	}
 	res, err := eachAlone(ctx, cs, confirm)

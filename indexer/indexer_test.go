@@ -54,6 +54,7 @@ func obsOf(t *testing.T, e *env, tx common.Hash) []observation {
 }
 
 func TestIndexerCreditsPaymentsOnAnvil(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 56)
 	pay, pool := newPaymentService(t)

@@ -102,44 +102,96 @@ type tokenTransfer struct {
 // the configured ones), the proxy event's amount is credited. Native transfers need their
 // receipt's status checked by the caller.
 func match(in matchInput, w *WatchSet) []Match {
-	logs := slices.Clone(in.logs)
+	m := matcher{in: in, w: w, logs: inChainOrder(in.logs), consumed: map[logID]bool{}}
+	m.arrivals = m.tokenArrivals()
+	m.senders = txSenders(in.blocks)
+	out := m.proxyPayments()
+	out = append(out, m.transfersAndEscrowEvents()...)
+	if in.native {
+		out = append(out, m.nativeTransfers()...)
+	}
+	slices.SortStableFunc(out, func(a, b Match) int {
+		return cmp.Or(cmp.Compare(a.Obs.BlockNumber, b.Obs.BlockNumber), cmp.Compare(a.Obs.LogIndex, b.Obs.LogIndex))
+	})
+	return out
+}
+
+// matcher is one match call's state: the range's logs in chain order, the token Transfers that
+// reached watched deposits, the senders of the range's transactions, and the Transfers a proxy
+// payment consumed.
+type matcher struct {
+	in       matchInput
+	w        *WatchSet
+	logs     []types.Log
+	arrivals map[arrival][]tokenTransfer
+	senders  map[common.Hash]common.Address
+	consumed map[logID]bool
+}
+
+// logID is one log of one block.
+type logID struct {
+	block common.Hash
+	index uint
+}
+
+// inChainOrder sorts logs by block and index and drops the same log fetched twice.
+func inChainOrder(in []types.Log) []types.Log {
+	logs := slices.Clone(in)
 	slices.SortFunc(logs, func(a, b types.Log) int {
 		return cmp.Or(cmp.Compare(a.BlockNumber, b.BlockNumber), cmp.Compare(a.Index, b.Index))
 	})
-	logs = slices.CompactFunc(logs, func(a, b types.Log) bool { return a.BlockHash == b.BlockHash && a.Index == b.Index })
-	var out []Match
-	obs := func(l types.Log, token common.Address, amount *big.Int) payment.Observation {
-		return payment.Observation{ChainID: in.chainID, BlockHash: l.BlockHash, BlockNumber: l.BlockNumber,
-			TxHash: l.TxHash, LogIndex: uint64(l.Index), Token: token, Amount: amount}
+	return slices.CompactFunc(logs, func(a, b types.Log) bool { return a.BlockHash == b.BlockHash && a.Index == b.Index })
+}
+
+// txSenders maps the transactions of blocks to their senders.
+func txSenders(blocks []chain.Block) map[common.Hash]common.Address {
+	senders := map[common.Hash]common.Address{}
+	for _, b := range blocks {
+		for _, tx := range b.Txs {
+			senders[tx.Hash] = tx.From
+		}
 	}
-	// Token Transfers to watched deposit addresses, in log order, by where they arrived.
+	return senders
+}
+
+// observed is the observation of log l: token and amount as the matcher decided them.
+func (m *matcher) observed(l types.Log, token common.Address, amount *big.Int) payment.Observation {
+	return payment.Observation{ChainID: m.in.chainID, BlockHash: l.BlockHash, BlockNumber: l.BlockNumber,
+		TxHash: l.TxHash, LogIndex: uint64(l.Index), Token: token, Amount: amount}
+}
+
+// configuredToken says whether l was emitted by a token the chain watches (any, when none is
+// configured).
+func (m *matcher) configuredToken(l types.Log) bool {
+	return len(m.in.tokens) == 0 || m.in.tokens[l.Address]
+}
+
+// tokenArrivals are the token Transfers to watched deposit addresses, in log order, by where
+// they arrived.
+func (m *matcher) tokenArrivals() map[arrival][]tokenTransfer {
 	arrivals := map[arrival][]tokenTransfer{}
-	for _, l := range logs {
-		if l.Removed || len(l.Topics) == 0 || l.Topics[0] != TopicTransfer || (len(in.tokens) > 0 && !in.tokens[l.Address]) {
+	for _, l := range m.logs {
+		if l.Removed || len(l.Topics) == 0 || l.Topics[0] != TopicTransfer || !m.configuredToken(l) {
 			continue
 		}
 		t, err := DecodeTransfer(l)
 		if err != nil || t.Amount.Sign() <= 0 {
 			continue
 		}
-		if _, ok := w.byDeposit[t.To]; ok {
+		if _, ok := m.w.byDeposit[t.To]; ok {
 			k := arrival{l.TxHash, t.Token, t.To}
 			arrivals[k] = append(arrivals[k], tokenTransfer{l, t})
 		}
 	}
-	senders := map[common.Hash]common.Address{}
-	for _, b := range in.blocks {
-		for _, tx := range b.Txs {
-			senders[tx.Hash] = tx.From
-		}
-	}
-	type logID struct {
-		block common.Hash
-		index uint
-	}
-	consumed := map[logID]bool{}
-	for _, l := range logs {
-		if l.Removed || len(l.Topics) == 0 || !in.proxies[l.Address] {
+	return arrivals
+}
+
+// proxyPayments matches the fee proxies' events that pay a watched reference to its payment's
+// deposit address.
+func (m *matcher) proxyPayments() []Match {
+	var out []Match
+	for _, l := range m.logs {
+		if l.Removed || len(l.Topics) == 0 || !m.in.proxies[l.Address] {
 			continue
 		}
 		if l.Topics[0] != TopicERC20FeeProxy && l.Topics[0] != TopicEthFeeProxy {
@@ -149,60 +201,74 @@ func match(in matchInput, w *WatchSet) []Match {
 		if err != nil {
 			continue
 		}
-		pid, ok := w.byRefTopic[e.ReferenceTop]
-		if !ok || w.deposit[pid] != e.To || e.Amount.Sign() <= 0 {
+		pid, ok := m.w.byRefTopic[e.ReferenceTop]
+		if !ok || m.w.deposit[pid] != e.To || e.Amount.Sign() <= 0 {
 			// A reference of ours paid to another address is not money we received.
 			continue
 		}
 		if l.Topics[0] == TopicEthFeeProxy {
-			o := obs(l, e.Token, e.Amount)
-			o.From = senders[l.TxHash]
+			o := m.observed(l, e.Token, e.Amount)
+			o.From = m.senders[l.TxHash]
 			out = append(out, Match{Kind: KindNativeFeeProxy, PaymentID: pid, Obs: o})
 			continue
 		}
-		// What the proxy's Transfers put at the deposit, and who paid (the Transfers' sender).
-		received, from, found := new(big.Int), common.Address{}, false
-		for _, t := range arrivals[arrival{l.TxHash, e.Token, e.To}] {
-			id := logID{t.log.BlockHash, t.log.Index}
-			if t.log.Index > l.Index || consumed[id] {
-				continue
-			}
-			consumed[id] = true
-			received.Add(received, t.Amount)
-			if !found {
-				from, found = t.From, true
-			}
-		}
-		if !found {
-			received = e.Amount
-		}
-		o := obs(l, e.Token, received)
+		received, from := m.consume(l, e)
+		o := m.observed(l, e.Token, received)
 		o.From = from
 		out = append(out, Match{Kind: KindFeeProxy, PaymentID: pid, Obs: o})
 	}
-	for _, l := range logs {
+	return out
+}
+
+// consume takes the token Transfers an ERC-20 proxy event l accounts for (those of its token to
+// its deposit, before it in its transaction, not consumed yet) and returns what they put at the
+// deposit and who paid (their sender); with none fetched, the event's amount and no payer.
+func (m *matcher) consume(l types.Log, e FeeProxyPayment) (received *big.Int, from common.Address) {
+	received, found := new(big.Int), false
+	for _, t := range m.arrivals[arrival{l.TxHash, e.Token, e.To}] {
+		id := logID{t.log.BlockHash, t.log.Index}
+		if t.log.Index > l.Index || m.consumed[id] {
+			continue
+		}
+		m.consumed[id] = true
+		received.Add(received, t.Amount)
+		if !found {
+			from, found = t.From, true
+		}
+	}
+	if !found {
+		return e.Amount, common.Address{}
+	}
+	return received, from
+}
+
+// transfersAndEscrowEvents matches, in log order, the token Transfers to watched deposits that no
+// proxy payment consumed, and the escrow contract's events of our payments' escrows.
+func (m *matcher) transfersAndEscrowEvents() []Match {
+	var out []Match
+	for _, l := range m.logs {
 		if l.Removed || len(l.Topics) == 0 {
 			continue
 		}
 		switch {
-		case l.Topics[0] == TopicTransfer && (len(in.tokens) == 0 || in.tokens[l.Address]):
+		case l.Topics[0] == TopicTransfer && m.configuredToken(l):
 			t, err := DecodeTransfer(l)
-			if err != nil || t.Amount.Sign() <= 0 || consumed[logID{l.BlockHash, l.Index}] {
+			if err != nil || t.Amount.Sign() <= 0 || m.consumed[logID{l.BlockHash, l.Index}] {
 				continue
 			}
-			pid, ok := w.byDeposit[t.To]
+			pid, ok := m.w.byDeposit[t.To]
 			if !ok {
 				continue
 			}
-			o := obs(l, t.Token, t.Amount)
+			o := m.observed(l, t.Token, t.Amount)
 			o.From = t.From
 			out = append(out, Match{Kind: KindTransfer, PaymentID: pid, Obs: o})
-		case in.escrow != (common.Address{}) && l.Address == in.escrow:
+		case m.in.escrow != (common.Address{}) && l.Address == m.in.escrow:
 			e, err := DecodeEscrow(l)
 			if err != nil {
 				continue
 			}
-			pid, ok := in.escrows[e.EscrowID]
+			pid, ok := m.in.escrows[e.EscrowID]
 			if !ok {
 				continue // an escrow that is not one of our payments'
 			}
@@ -210,28 +276,29 @@ func match(in matchInput, w *WatchSet) []Match {
 			if amount == nil {
 				amount = new(big.Int)
 			}
-			ev := e
-			out = append(out, Match{Kind: escrowKind(e.Topic), PaymentID: pid, Obs: obs(l, l.Address, amount), Escrow: &ev})
+			out = append(out, Match{Kind: escrowKind(e.Topic), PaymentID: pid, Obs: m.observed(l, l.Address, amount), Escrow: &e})
 		}
 	}
-	if in.native {
-		for _, b := range in.blocks {
-			for _, tx := range b.Txs {
-				if tx.To == nil || tx.Value == nil || tx.Value.Sign() <= 0 {
-					continue
-				}
-				pid, ok := w.byDeposit[*tx.To]
-				if !ok || in.gasTanks[tx.From] {
-					continue
-				}
-				out = append(out, Match{Kind: KindNative, PaymentID: pid, Obs: payment.Observation{
-					ChainID: in.chainID, BlockHash: b.Hash, BlockNumber: b.Number, TxHash: tx.Hash,
-					LogIndex: NativeLogIndex, Token: chain.NativeToken, Amount: new(big.Int).Set(tx.Value), From: tx.From}})
+	return out
+}
+
+// nativeTransfers matches the range's transactions sending native currency to a watched deposit,
+// but for the gas tanks' top-ups.
+func (m *matcher) nativeTransfers() []Match {
+	var out []Match
+	for _, b := range m.in.blocks {
+		for _, tx := range b.Txs {
+			if tx.To == nil || tx.Value == nil || tx.Value.Sign() <= 0 {
+				continue
 			}
+			pid, ok := m.w.byDeposit[*tx.To]
+			if !ok || m.in.gasTanks[tx.From] {
+				continue
+			}
+			out = append(out, Match{Kind: KindNative, PaymentID: pid, Obs: payment.Observation{
+				ChainID: m.in.chainID, BlockHash: b.Hash, BlockNumber: b.Number, TxHash: tx.Hash,
+				LogIndex: NativeLogIndex, Token: chain.NativeToken, Amount: new(big.Int).Set(tx.Value), From: tx.From}})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Match) int {
-		return cmp.Or(cmp.Compare(a.Obs.BlockNumber, b.Obs.BlockNumber), cmp.Compare(a.Obs.LogIndex, b.Obs.LogIndex))
-	})
 	return out
 }

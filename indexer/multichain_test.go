@@ -16,9 +16,11 @@ import (
 // and a native transfer on each chain end funded with exactly one posted deposit each, and money
 // for a Polygon payment sent on Ethereum is an exception on Ethereum, not a credit anywhere.
 func TestThreeChainsAtOnce(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pay, pool := newPaymentService(t)
+	// Chains 1, 56 and 137 are other tests' too: a database of its own.
+	pay, pool := ownPaymentService(t, 1000)
 	ids := []uint64{1, 56, 137}
 	fs := make([]*devnet.Fixture, len(ids))
 	var wg sync.WaitGroup

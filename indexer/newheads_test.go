@@ -12,6 +12,7 @@ import (
 // TestFollowNewHeadsWakesOnEveryBlock subscribes over anvil's WebSocket and expects a wake-up
 // per mined block; with only HTTP endpoints it returns at once (the indexer polls).
 func TestFollowNewHeadsWakesOnEveryBlock(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	node, err := devnet.StartAnvil(ctx, devnet.AnvilOptions{ChainID: 77})

@@ -36,6 +36,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // the payment — while the 20 other payments of the same blocks are credited, the reorg goes
 // through, and the chain keeps crediting. After a fix, Requeue retries them and they land.
 func TestPoisonedPaymentsAreQuarantined(t *testing.T) {
+	t.Parallel()
 	const floor = 64 // nothing is final until every payment is detected
 	const chainID = 20
 	ctx := context.Background()

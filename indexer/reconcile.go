@@ -61,8 +61,8 @@ type reconcileRow struct {
 // Reconcile compares, at the highest block that is both final and fully credited, the token (or
 // native) balance of every deposit address that was credited or is still watched, and what our
 // payments' open escrows hold in the escrow contract (reconcileEscrow), with the ledger's posted
-// balances; it exports the summed
-// absolute difference per token as amn_reconcile_difference and returns the mismatches. A native
+// balances; it exports the summed absolute difference per token as amn_reconcile_difference and
+// returns the mismatches. A native
 // deposit's books are its deposit account plus the gas the worker booked as left there (the
 // sweep's dust, chart.GasHeld in the chain's native ledger).
 func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
@@ -73,16 +73,31 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 	}
 	r.Block = at
 	books := ledger.New(ix.store.pool)
+	if err := ix.reconcileDeposits(ctx, &r, books, at); err != nil {
+		return r, err
+	}
+	if ix.cfg.Escrow != (common.Address{}) {
+		if err := ix.reconcileEscrow(ctx, &r, books, at); err != nil {
+			return r, err
+		}
+	}
+	ix.exportDifference(r)
+	return r, nil
+}
+
+// reconcileDeposits compares the balance on chain at block at of each deposit to reconcile
+// (depositsToReconcile) with what the books hold for it, a hundred addresses a batch.
+func (ix *Indexer) reconcileDeposits(ctx context.Context, r *Reconciliation, books *ledger.Ledger, at uint64) error {
 	deps, err := ix.depositsToReconcile(ctx, books)
 	if err != nil {
-		return r, err
+		return err
 	}
 	const batch = 100
 	for start := 0; start < len(deps); start += batch {
 		part := deps[start:min(start+batch, len(deps))]
 		onChain, err := ix.balances(ctx, part, at)
 		if err != nil {
-			return r, err
+			return err
 		}
 		for i, x := range part {
 			sym := symbolOf(x.ledger)
@@ -99,11 +114,11 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 			r.Difference[sym].Add(r.Difference[sym], new(big.Int).Abs(diff))
 		}
 	}
-	if ix.cfg.Escrow != (common.Address{}) {
-		if err := ix.reconcileEscrow(ctx, &r, books, at); err != nil {
-			return r, err
-		}
-	}
+	return nil
+}
+
+// exportDifference sets amn_reconcile_difference for each token of r.
+func (ix *Indexer) exportDifference(r Reconciliation) {
 	syms := make([]string, 0, len(r.Difference))
 	for s := range r.Difference {
 		syms = append(syms, s)
@@ -113,7 +128,6 @@ func (ix *Indexer) Reconcile(ctx context.Context) (Reconciliation, error) {
 		f, _ := new(big.Float).SetInt(r.Difference[s]).Float64()
 		ix.m.reconcileDiff.WithLabelValues(ix.cfg.Key, s).Set(f)
 	}
-	return r, nil
 }
 
 // reconcilableBlock is the highest block that is both final and fully credited.
@@ -139,9 +153,12 @@ func (ix *Indexer) reconcilableBlock(ctx context.Context) (uint64, error) {
 
 // depositsToReconcile are the chain's deposits whose account was ever credited or that are still
 // watched, in deposit index order, each with what the books hold for it: the payments come from
-// package payment, their accounts' balances from the ledger, a hundred accounts a query.
+// package payment (payment.CreditedOrWatched: an expired deposit never paid is not even read),
+// their accounts' balances from the ledger, a hundred accounts a query. The ledger has the last
+// word: a deposit whose account does not exist, or holds no posted credit while no longer
+// watched, is left out.
 func (ix *Indexer) depositsToReconcile(ctx context.Context, books *ledger.Ledger) ([]reconcileRow, error) {
-	all, err := ix.payments.Deposits(ctx, ix.cfg.ID)
+	all, err := ix.payments.CreditedOrWatched(ctx, ix.cfg.ID)
 	if err != nil {
 		return nil, err
 	}

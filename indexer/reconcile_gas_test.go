@@ -15,6 +15,7 @@ import (
 // A native deposit keeps the dust of its sweep's gas top-up; once the worker has booked it (the
 // deposit's gas account in the chain's native ledger), reconciliation counts it as the books'.
 func TestReconcileCountsGasLeftAtNativeDeposits(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 14) // a chain of its own: reconciliation looks at every payment on it
 	pay, pool := newPaymentService(t)

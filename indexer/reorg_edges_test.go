@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -23,6 +22,7 @@ import (
 // orphaned — the money was neither credited nor recorded as an exception. Now the observation
 // comes back as its next incarnation with a fresh pending transfer, credited at finality.
 func TestReorgedBlockReturnsWithTheSameHash(t *testing.T) {
+	t.Parallel()
 	const floor = 12 // nothing is final while the reorgs happen
 	ctx := context.Background()
 	f := newFixture(t, 23)
@@ -120,7 +120,7 @@ func (r *returning) bringBack() {
 	r.call(nil, "evm_setNextBlockTimestamp", hexutil.Uint64(r.block.Time))
 	r.call(nil, "anvil_setNextBlockBaseFeePerGas", (*hexutil.Big)(r.block.BaseFee))
 	r.call(nil, "eth_sendRawTransaction", r.raw)
-	if _, err := bind.WaitMinedHash(ctx, r.e.f.Client, r.tx); err != nil {
+	if _, err := r.e.f.WaitMined(ctx, r.tx); err != nil {
 		r.t.Fatal(err)
 	}
 	back, err := r.e.f.Client.HeaderByNumber(ctx, r.block.Number)
@@ -139,6 +139,7 @@ func (r *returning) bringBack() {
 // quarantined — before, it stayed quarantined, and the operator's requeue would have voided a
 // deposit that is on the chain. Once the row is fixed, it is credited.
 func TestRefusedOrphanThenBlockReturns(t *testing.T) {
+	t.Parallel()
 	const floor = 12
 	ctx := context.Background()
 	f := newFixture(t, 27)
@@ -190,6 +191,7 @@ func TestRefusedOrphanThenBlockReturns(t *testing.T) {
 // the row commits with the detection, and the restarted indexer orphans it when it fetches the
 // new block at that height: nothing pending, and a later payment is credited.
 func TestCrashAfterDetectionThenReorgLeavesNothingPending(t *testing.T) {
+	t.Parallel()
 	const floor = 6
 	ctx := context.Background()
 	f := newFixture(t, 24)
@@ -255,6 +257,7 @@ func TestCrashAfterDetectionThenReorgLeavesNothingPending(t *testing.T) {
 // with "no common ancestor". Now the window is kept below the checkpoint too: the indexer finds the
 // ancestor, orphans the old observation and credits the moved deposit.
 func TestLaggingIndexerFollowsAShallowReorg(t *testing.T) {
+	t.Parallel()
 	const floor, window = 4, 8
 	ctx := context.Background()
 	f := newFixture(t, 25)
@@ -308,6 +311,7 @@ func TestLaggingIndexerFollowsAShallowReorg(t *testing.T) {
 // credited after the credit's transaction: the kill left it pending, and the reorg tried to void a
 // posted transfer (the payment refused it, and the chain went on as if nothing had been credited).
 func TestCrashAfterCreditThenDeepReorgHalts(t *testing.T) {
+	t.Parallel()
 	const floor = 4
 	ctx := context.Background()
 	f := newFixture(t, 26)
@@ -363,6 +367,7 @@ func TestCrashAfterCreditThenDeepReorgHalts(t *testing.T) {
 // its height finds it in another block and halts, as a reorg reaching any credit does. Before, only
 // pending observations were looked at there: the credit stood, unnoticed, for money not on chain.
 func TestCrashAfterFinalDetectionThenDeepReorgHalts(t *testing.T) {
+	t.Parallel()
 	const floor = 2
 	ctx := context.Background()
 	f := newFixture(t, 28)

@@ -97,6 +97,7 @@ func countTransfers(t *testing.T, e *env, p ledger.ID) map[string]int {
 // All cases share one chain and are credited together at the end: anvil loses contract state
 // when it reorgs a long chain (seen past ~1,000 blocks), so the chain is kept short.
 func TestReorgsBeforeFinality(t *testing.T) {
+	t.Parallel()
 	const floor = 70 // deeper than every reorg here, so nothing is final when it happens
 	f := newFixture(t, 137)
 	pay, pool := newPaymentService(t)
@@ -194,6 +195,7 @@ func TestReorgsBeforeFinality(t *testing.T) {
 // TestReorgDeeperThanFinalityHalts credits a payment, then reorgs past it: crediting halts with
 // the critical metric, the credited rows stay as they were, and nothing more is processed.
 func TestReorgDeeperThanFinalityHalts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 1)
 	pay, pool := newPaymentService(t)

@@ -15,6 +15,7 @@ import (
 // late window is over): the regular scan ignores it; a payment_check job (as the Request Network
 // webhook inserts) makes the indexer look again, find it and credit it (late).
 func TestCheckJobRescansAPaymentTheWatchSetMissed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 97)
 	pay, pool := newPaymentService(t)

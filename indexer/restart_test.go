@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
-	"github.com/amanat/amn/db"
-	"github.com/amanat/amn/db/dbtest"
-	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/payment"
 )
 
@@ -53,50 +51,25 @@ func snapshot(t *testing.T, pool *pgxpool.Pool, chainID uint64, firstIndex int64
 	return b.String()
 }
 
-// secondDatabase is a migrated database of its own, for a run to compare with.
-func secondDatabase(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	ctx := context.Background()
-	pool, err := db.Open(ctx, dbtest.Empty(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	m, err := db.NewMigrator(pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return pool
-}
-
 // TestRestartGivesTheSameLedger runs the indexer on one database and kills it (cancels its
 // context, mid-call or mid-transaction) at random points during backfill and live following,
 // restarting it each time, and runs it without interruption on another: both end with the same
 // payments, ledger transfers, observations and exceptions.
 func TestRestartGivesTheSameLedger(t *testing.T) {
+	t.Parallel()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rnd := rand.New(rand.NewPCG(seed, 1))
 	ctx := context.Background()
 	f := newFixture(t, 31337)
 	cfg := devConfig(f, 4)
-	d, err := hd.ParseXpub(anvilXpub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolA, poolB := dbtest.Pool(t), secondDatabase(t)
+	// Two databases of their own, where the same payments get the same deposit indices.
+	svcA, poolA := ownPaymentService(t, 50000)
+	svcB, poolB := ownPaymentService(t, 50000)
 	var payA, payB []*payment.Payment
-	svcA, svcB := payment.New(poolA, d), payment.New(poolB, d)
-	for _, pool := range []*pgxpool.Pool{poolA, poolB} {
-		if _, err := pool.Exec(ctx, `SELECT setval('deposit_index_seq', 50000)`); err != nil {
-			t.Fatal(err)
-		}
-	}
 	eA := newEnv(t, f, svcA, poolA, cfg, Options{BatchBlocks: 5})
 	eB := newEnv(t, f, svcB, poolB, cfg, Options{BatchBlocks: 5})
+	eA.offers, eB.offers = new(atomic.Int64), new(atomic.Int64) // the same offer names in both
 	const n = 12
 	for i := range n {
 		token := f.Addresses.USDT
@@ -104,7 +77,6 @@ func TestRestartGivesTheSameLedger(t *testing.T) {
 			token = chain.NativeToken
 		}
 		payA = append(payA, eA.newPayment(31337, token, int64(1_000_000+i)))
-		offers.Add(-1) // the same offer names in both databases
 		payB = append(payB, eB.newPayment(31337, token, int64(1_000_000+i)))
 		if payA[i].Deposit != payB[i].Deposit {
 			t.Fatalf("deposit addresses differ: %s vs %s", payA[i].Deposit, payB[i].Deposit)

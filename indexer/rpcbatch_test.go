@@ -44,6 +44,7 @@ func label(m *dto.Metric, name string) string {
 // TestNativeReceiptsInOneBatch: the receipts of a step's native deposits (a reverted transaction
 // moves no value, so each is checked) are read in one JSON-RPC batch, not one call each.
 func TestNativeReceiptsInOneBatch(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 16) // a chain of its own: reconciliation elsewhere looks at every payment on a chain
 	pay, pool := newPaymentService(t)
 	e := newEnv(t, f, pay, pool, devConfig(f, 3), Options{})
@@ -71,12 +72,14 @@ func TestNativeReceiptsInOneBatch(t *testing.T) {
 // TestCanonicalHashesOfSparseBlocks: final observations far apart (whose blocks are not worth
 // reading as one range) have their blocks' hashes read in one batch, and they are the node's.
 func TestCanonicalHashesOfSparseBlocks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 18)
 	pay, pool := newPaymentService(t)
 	e := newEnv(t, f, pay, pool, devConfig(f, 3), Options{})
-	mine(t, f, 1500)
-	nums := []uint64{3, 700, 1400}
+	// Spread over more than 500 blocks: too far apart to be read as one range.
+	mine(t, f, 620)
+	nums := []uint64{3, 300, 600}
 	var obs []observation
 	for _, n := range nums {
 		var o observation

@@ -19,6 +19,7 @@ import (
 // Before the fix the orphan decided on funded, which it was not allowed to lead to: every step
 // failed with that error and the checkpoint never moved again.
 func TestReorgRemovesExtraTransferAfterFullCredit(t *testing.T) {
+	t.Parallel()
 	const floor = 5
 	ctx := context.Background()
 	f := newFixture(t, 19)
@@ -92,6 +93,7 @@ func TestReorgRemovesExtraTransferAfterFullCredit(t *testing.T) {
 // below a checkpoint that stood still), a reorg finding no common ancestor halts with a reason
 // that says the window was not exceeded, instead of blaming a reorg deeper than the window.
 func TestNoCommonAncestorNamesItsCause(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, 21)
 	pay, pool := newPaymentService(t)

@@ -315,8 +315,9 @@ func (s store) seen(ctx context.Context, chainID uint64, obs []payment.Observati
 	return out, rows.Err()
 }
 
-// setStates moves observations to state in one statement (through q: the pool or a transaction).
-func (s store) setStates(ctx context.Context, q execer, obs []observation, state string) error {
+// setStates moves observations to state in one statement (through q: the pool or a
+// transaction), with note unless it is empty.
+func (s store) setStates(ctx context.Context, q execer, obs []observation, state, note string) error {
 	n := len(obs)
 	chainIDs, logIdx := make([]int64, n), make([]int64, n)
 	blockHashes, txHashes := make([]string, n), make([]string, n)
@@ -324,11 +325,51 @@ func (s store) setStates(ctx context.Context, q execer, obs []observation, state
 		chainIDs[i], logIdx[i] = int64(o.Obs.ChainID), int64(o.Obs.LogIndex)
 		blockHashes[i], txHashes[i] = hexHash(o.Obs.BlockHash), hexHash(o.Obs.TxHash)
 	}
-	_, err := q.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state, updated_at = now()
+	_, err := q.Exec(ctx, `UPDATE indexer_observations o SET state = $5::observation_state,
+		note = CASE WHEN $6 = '' THEN o.note ELSE $6 END, updated_at = now()
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(chain_id, block_hash, tx_hash, log_index)
 		WHERE o.chain_id = u.chain_id AND o.block_hash = u.block_hash AND o.tx_hash = u.tx_hash AND o.log_index = u.log_index`,
-		chainIDs, blockHashes, txHashes, logIdx, state)
+		chainIDs, blockHashes, txHashes, logIdx, state, note)
 	return err
+}
+
+// txLog is one log (or native transfer) of one transaction, in whichever block.
+type txLog struct {
+	tx  common.Hash
+	log uint64
+}
+
+// exceptionsElsewhere returns which of the logs of obs are stored as exceptions in blocks other
+// than obs's own.
+func (s store) exceptionsElsewhere(ctx context.Context, chainID uint64, obs []observation) (map[txLog]bool, error) {
+	n := len(obs)
+	blockHashes, txHashes, logIdx := make([]string, n), make([]string, n), make([]int64, n)
+	own := make(map[obsKey]bool, n)
+	for i, o := range obs {
+		blockHashes[i], txHashes[i], logIdx[i] = hexHash(o.Obs.BlockHash), hexHash(o.Obs.TxHash), int64(o.Obs.LogIndex)
+		own[keyOf(o.Obs)] = true
+	}
+	rows, err := s.pool.Query(ctx, `SELECT o.block_hash, o.tx_hash, o.log_index FROM indexer_observations o
+		JOIN unnest($2::text[], $3::text[], $4::bigint[]) AS u(block_hash, tx_hash, log_index)
+			ON o.tx_hash = u.tx_hash AND o.log_index = u.log_index AND o.block_hash <> u.block_hash
+		WHERE o.chain_id = $1 AND o.state = 'exception'`, chainID, blockHashes, txHashes, logIdx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[txLog]bool{}
+	for rows.Next() {
+		var bh, th string
+		var li uint64
+		if err := rows.Scan(&bh, &th, &li); err != nil {
+			return nil, err
+		}
+		k := obsKey{common.HexToHash(bh), common.HexToHash(th), li}
+		if !own[k] { // one of those being orphaned with them
+			out[txLog{k.tx, k.log}] = true
+		}
+	}
+	return out, rows.Err()
 }
 
 func (s store) setState(ctx context.Context, o payment.Observation, state, note string) error {

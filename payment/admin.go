@@ -134,6 +134,49 @@ func (s *Service) RecordException(ctx context.Context, e Exception) error {
 	return err
 }
 
+// ExceptionKey names a recorded exception by where its money was seen: the chain, the
+// transaction and the log index, as RecordException was given them.
+type ExceptionKey struct {
+	ChainID  uint64
+	TxHash   common.Hash
+	LogIndex uint64
+}
+
+// dropExceptionsSQL deletes the unresolved exceptions among the keys ($1 chain ids, $2 tx hashes,
+// $3 log indices).
+const dropExceptionsSQL = `DELETE FROM deposit_exceptions e
+	USING unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(chain_id, tx_hash, log_index)
+	WHERE e.chain_id = u.chain_id AND e.tx_hash = u.tx_hash AND e.log_index = u.log_index AND e.resolved_at IS NULL`
+
+// DropExceptions forgets the exceptions a reorg took away: the block that showed their money is
+// no longer on the chain, so the money never arrived and there is nothing to recover (if the
+// transaction is mined again, the indexer records it again). An exception an operator already
+// resolved stays, with what was done about it. within (nil: nothing) runs in the same
+// transaction, after the rows are gone: the indexer marks its observations orphaned there, so
+// that both happen or neither. It returns how many exceptions it dropped.
+func (s *Service) DropExceptions(ctx context.Context, keys []ExceptionKey, within func(context.Context, pgx.Tx) error) (int64, error) {
+	chains, txs, logs := make([]int64, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		chains[i], txs[i], logs[i] = int64(k.ChainID), k.TxHash.Hex(), int64(k.LogIndex)
+	}
+	var dropped int64
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, dropExceptionsSQL, chains, txs, logs)
+		if err != nil {
+			return err
+		}
+		dropped = tag.RowsAffected()
+		if within == nil {
+			return nil
+		}
+		return within(ctx, tx)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("payment: dropping %d exceptions: %w", len(keys), err)
+	}
+	return dropped, nil
+}
+
 // Health is the configuration health check operators look at.
 type Health struct {
 	XpubValid     bool      `json:"xpub_valid"`

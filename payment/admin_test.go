@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
@@ -87,6 +88,79 @@ func TestDetectRefusesOtherTokenAndRecordsException(t *testing.T) {
 	}
 	if cur, _ := s.Get(ctx, p.ID); cur.State != payment.AwaitingPayment || cur.Received.Sign() != 0 {
 		t.Fatalf("an exception moved the payment: %s %s", cur.State, cur.Received)
+	}
+}
+
+// TestDropExceptionsOfAReorg: the exceptions a reorg took away are dropped, with what the caller
+// writes in the same transaction, or neither is; an exception an operator resolved stays, and so
+// do the others (the keys are matched whole: chain, transaction and log).
+func TestDropExceptionsOfAReorg(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	p := create(t, s)
+	var keys []payment.ExceptionKey
+	for range 4 {
+		o := obs(5, nextObs.Add(1))
+		e := payment.Exception{PaymentID: p.ID.String(), ChainID: 56, Token: common.Address{}, Amount: o.Amount, TxHash: o.TxHash,
+			LogIndex: o.LogIndex, Reason: "wrong token"}
+		if err := s.RecordException(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, payment.ExceptionKey{ChainID: 56, TxHash: o.TxHash, LogIndex: o.LogIndex})
+	}
+	left := func() map[string]bool {
+		t.Helper()
+		rows, err := poolFor.Query(ctx, `SELECT tx_hash FROM deposit_exceptions WHERE payment_id = $1`, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		txs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, tx := range txs {
+			out[tx] = true
+		}
+		return out
+	}
+	// keys[3] was resolved by an operator.
+	if _, err := poolFor.Exec(ctx, `UPDATE deposit_exceptions SET resolved_at = now() WHERE tx_hash = $1`, keys[3].TxHash.Hex()); err != nil {
+		t.Fatal(err)
+	}
+	gone := []payment.ExceptionKey{keys[0], keys[3],
+		{ChainID: 137, TxHash: keys[1].TxHash, LogIndex: keys[1].LogIndex},    // another chain: not keys[1]
+		{ChainID: 56, TxHash: keys[2].TxHash, LogIndex: keys[2].LogIndex + 1}} // another log: not keys[2]
+
+	// What the caller writes fails: nothing is dropped.
+	boom := errors.New("the observations could not be marked")
+	if n, err := s.DropExceptions(ctx, gone, func(context.Context, pgx.Tx) error { return boom }); !errors.Is(err, boom) || n != 0 {
+		t.Fatalf("drop with a failing caller: %d, %v; want its error", n, err)
+	}
+	if l := left(); len(l) != 4 {
+		t.Fatalf("a failed drop left %d of 4 exceptions", len(l))
+	}
+	// It succeeds: keys[0] is gone, in the transaction the caller writes in (gone there, still
+	// there for everyone else until it commits).
+	var inTx, outside int
+	n, err := s.DropExceptions(ctx, gone, func(ctx context.Context, tx pgx.Tx) error {
+		const q = `SELECT count(*) FROM deposit_exceptions WHERE tx_hash = $1`
+		if err := tx.QueryRow(ctx, q, keys[0].TxHash.Hex()).Scan(&inTx); err != nil {
+			return err
+		}
+		return poolFor.QueryRow(ctx, q, keys[0].TxHash.Hex()).Scan(&outside)
+	})
+	if err != nil || n != 1 || inTx != 0 || outside != 1 {
+		t.Fatalf("drop: %d, %v (seen by the caller's transaction %d, outside it %d); want 1 dropped, 0 and 1", n, err, inTx, outside)
+	}
+	l := left()
+	if l[keys[0].TxHash.Hex()] || !l[keys[1].TxHash.Hex()] || !l[keys[2].TxHash.Hex()] || !l[keys[3].TxHash.Hex()] {
+		t.Fatalf("left after the drop: %v; want all but %s", l, keys[0].TxHash.Hex())
+	}
+	// Again: nothing more to drop.
+	if n, err := s.DropExceptions(ctx, gone, nil); err != nil || n != 0 {
+		t.Fatalf("dropping again: %d, %v", n, err)
 	}
 }
 

@@ -61,13 +61,17 @@ type Deposit struct {
 	Watched   bool // watch_until is still ahead (the database's clock)
 }
 
-// depositsSQL selects every payment of chain $1 with its deposit, in deposit index order.
-const depositsSQL = `SELECT id, deposit_address, ledger, token_address, deposit_account, watch_until > now()
-	FROM payments WHERE chain_id = $1 ORDER BY deposit_index`
+// creditedOrWatchedSQL selects the payments of chain $1 that were ever credited (received only
+// grows, in the transaction that posts a deposit to the deposit account) or are still watched,
+// with their deposits, in deposit index order. An expired payment never paid is not read.
+const creditedOrWatchedSQL = `SELECT id, deposit_address, ledger, token_address, deposit_account, watch_until > now()
+	FROM payments WHERE chain_id = $1 AND (received > 0 OR watch_until > now()) ORDER BY deposit_index`
 
-// Deposits returns the deposit of every payment on the chain, in deposit index order.
-func (s *Service) Deposits(ctx context.Context, chainID uint64) ([]Deposit, error) {
-	rows, err := s.pool.Query(ctx, depositsSQL, chainID)
+// CreditedOrWatched returns the deposits of the chain's payments that were ever credited or are
+// still watched — those whose address may hold money the books know of, or may receive some —
+// in deposit index order. Reconciliation compares them with the chain.
+func (s *Service) CreditedOrWatched(ctx context.Context, chainID uint64) ([]Deposit, error) {
+	rows, err := s.pool.Query(ctx, creditedOrWatchedSQL, chainID)
 	if err != nil {
 		return nil, fmt.Errorf("payment: deposits of chain %d: %w", chainID, err)
 	}

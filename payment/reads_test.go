@@ -151,10 +151,11 @@ func TestWatched(t *testing.T) {
 	}
 }
 
-// Deposits and Ledgers: every payment of the chain with its deposit, ledger, token and account,
-// in deposit index order, whatever its state; no other chain's. MayHoldEscrow: only those whose
+// CreditedOrWatched and Ledgers: every payment of the chain still watched (all of them here: new)
+// with its deposit, ledger, token and account, in deposit index order, whatever its state; no
+// other chain's. MayHoldEscrow: only those whose
 // escrow may be open (sweeping up to being paid out, or disputed from one of those).
-func TestDepositsLedgersAndEscrows(t *testing.T) {
+func TestCreditedOrWatchedLedgersAndEscrows(t *testing.T) {
 	w := newReadsWorld(t)
 	other := newReadsWorld(t)
 	busd := common.HexToAddress("0x00000000000000000000000000000000000b05d0")
@@ -169,7 +170,7 @@ func TestDepositsLedgersAndEscrows(t *testing.T) {
 	elsewhere := other.to(other.create("USDT", usdt), payment.InEscrow)
 	mine := []*payment.Payment{unpaid, sweeping, escrowed, disputed, funded}
 
-	deps, err := w.s.Deposits(w.ctx, w.chainID)
+	deps, err := w.s.CreditedOrWatched(w.ctx, w.chainID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestDepositsLedgersAndEscrows(t *testing.T) {
 	if open[1].Address != escrowed.Deposit || open[1].Ledger != escrowed.Ledger || open[1].Token != busd {
 		t.Fatalf("escrow %+v, want %s in %s of %s", open[1], escrowed.Deposit.Hex(), escrowed.Ledger, busd.Hex())
 	}
-	for _, read := range []func(context.Context, uint64) ([]payment.Deposit, error){w.s.Deposits, w.s.MayHoldEscrow} {
+	for _, read := range []func(context.Context, uint64) ([]payment.Deposit, error){w.s.CreditedOrWatched, w.s.MayHoldEscrow} {
 		got, err := read(w.ctx, other.chainID)
 		if err != nil || len(got) != 1 || got[0].PaymentID != elsewhere.ID {
 			t.Fatalf("the other chain: %v %v", got, err)

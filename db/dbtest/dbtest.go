@@ -334,6 +334,13 @@ func Isolated(t testing.TB) (*pgxpool.Pool, string) {
 	return p, u
 }
 
+// Own is Isolated's pool alone.
+func Own(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	p, _ := Isolated(t)
+	return p
+}
+
 // Empty creates an empty database for one test (no migrations applied) and drops it when the test
 // ends. Tests of the migrations themselves use it.
 func Empty(t testing.TB) string {

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -341,7 +340,7 @@ func (c *chainRun) flipFlop(ctx context.Context) error {
 			return fmt.Errorf("flip-flop %s: %w", call.method, err)
 		}
 	}
-	if _, err := bind.WaitMinedHash(ctx, c.f.Client, rc.TxHash); err != nil {
+	if _, err := c.f.WaitMined(ctx, rc.TxHash); err != nil {
 		return fmt.Errorf("flip-flop: the payment again: %w", err)
 	}
 	back, err := c.f.Client.HeaderByNumber(ctx, a.Number)

@@ -28,6 +28,12 @@ const (
 	sqlOpenObservations  = `SELECT count(*) FROM indexer_observations WHERE chain_id = $1 AND state IN ('pending', 'quarantined')`
 	sqlObservations      = `SELECT chain_id, block_hash, tx_hash, log_index, block_number, kind, coalesce(payment_id::text, ''), state::text,
 		amount::text, note FROM indexer_observations WHERE chain_id = ANY($1) AND state <> 'orphaned'`
+	// The exceptions: as the indexer's observations say (not orphaned), and as kept for an
+	// operator (deposit_exceptions, by the round's payments).
+	sqlExceptionObservations = `SELECT chain_id, tx_hash, log_index, coalesce(payment_id::text, ''), amount::text
+		FROM indexer_observations WHERE chain_id = ANY($1) AND state = 'exception'`
+	sqlExceptions = `SELECT chain_id, tx_hash, log_index, payment_id::text, amount::text FROM deposit_exceptions
+		WHERE payment_id = ANY($1::uuid[])`
 	// A payment's open pending transfers, and whether the indexer has an observation row for each.
 	sqlOpenTransfers = `SELECT t.id::text, t.amount::text, coalesce(t.observation_ref, ''),
 		coalesce((SELECT o.state::text FROM indexer_observations o WHERE o.transfer_id = t.id LIMIT 1), 'no observation row')
@@ -170,6 +176,8 @@ type obsKey struct {
 //   - each payment's received amount is the sum of its credits, nothing is pending, its state is
 //     where its received amount puts it (awaiting payment, underpaid, funded, overpaid), and its
 //     deposit account in the ledger holds exactly the credits, posted, with nothing pending;
+//   - deposit_exceptions holds exactly the exceptions the observations show: none of a block a
+//     reorg removed;
 //   - the ledger's own check passes.
 func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 	exp, err := r.expected(ctx, chains)
@@ -187,6 +195,9 @@ func (r *round) compare(ctx context.Context, chains []*chainRun) error {
 	}
 	credited, lateExceptions := r.matchDeposits(exp, got)
 	if err := r.checkPayments(ctx, credited, lateExceptions); err != nil {
+		return err
+	}
+	if err := r.checkExceptions(ctx, exp.chains); err != nil {
 		return err
 	}
 	if v, err := ledger.Check(ctx, r.cfg.DB); err != nil {
@@ -364,6 +375,55 @@ func (r *round) checkPayments(ctx context.Context, credited map[string]*big.Int,
 		}
 	}
 	return nil
+}
+
+// checkExceptions holds the exceptions kept for an operator (deposit_exceptions) against the
+// exceptions among the observations that are not orphaned: the same chain, transaction, log,
+// payment and amount, one each.
+func (r *round) checkExceptions(ctx context.Context, chains []uint64) error {
+	seen, err := r.exceptionSet(ctx, sqlExceptionObservations, chains)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(r.payments))
+	for i, m := range r.payments {
+		ids[i] = m.p.ID.String()
+	}
+	kept, err := r.exceptionSet(ctx, sqlExceptions, ids)
+	if err != nil {
+		return err
+	}
+	for k, n := range kept {
+		if n != 1 || seen[k] != 1 {
+			r.differ("deposit_exceptions holds %d × %s; the observations show it %d times", n, k, seen[k])
+		}
+	}
+	for k, n := range seen {
+		if kept[k] == 0 {
+			r.differ("observations show %d × the exception %s; deposit_exceptions does not hold it", n, k)
+		}
+	}
+	return nil
+}
+
+// exceptionSet runs one of the exception statements and counts its rows, each described as
+// "chain C tx T log L payment P amount A".
+func (r *round) exceptionSet(ctx context.Context, q string, arg any) (map[string]int, error) {
+	rows, err := r.cfg.DB.Query(ctx, q, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var chainID, logIndex uint64
+		var tx, pid, amount string
+		if err := rows.Scan(&chainID, &tx, &logIndex, &pid, &amount); err != nil {
+			return nil, err
+		}
+		out[fmt.Sprintf("chain %d tx %s log %d payment %s amount %s", chainID, tx, logIndex, pid, amount)]++
+	}
+	return out, rows.Err()
 }
 
 // openTransfers describes a payment's open pending transfers, for a difference's evidence.
