@@ -18,14 +18,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -145,44 +142,19 @@ func run(ctx context.Context, o options) error {
 
 // runOnce creates a fresh database, so runs do not see each other's rows.
 func runOnce(ctx context.Context, o options) error {
-	var rb [4]byte
-	_, _ = rand.Read(rb[:])
-	name := "amn_bench_" + hex.EncodeToString(rb[:])
-	admin, err := pgx.Connect(ctx, o.url)
+	pool, cleanup, err := db.OpenScratch(ctx, o.url, "amn_bench_", int32(o.workers+2))
 	if err != nil {
-		return fmt.Errorf("connecting to %s: %w", db.Redact(o.url), err)
+		return err
 	}
-	defer admin.Close(context.WithoutCancel(ctx))
+	if o.keep {
+		defer pool.Close()
+	} else {
+		defer cleanup()
+	}
 	var version string
-	if err := admin.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
+	if err := pool.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
 		return err
 	}
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return err
-	}
-	if !o.keep {
-		defer admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") //nolint:errcheck // best effort
-	}
-	u, _ := url.Parse(o.url)
-	u.Path = "/" + name
-	cfg, err := db.ParseURL(u.String())
-	if err != nil {
-		return err
-	}
-	cfg.MaxConns = int32(o.workers + 2)
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	m, err := db.NewMigrator(pool)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Up(ctx); err != nil {
-		return err
-	}
-
 	l := ledger.New(pool)
 	accts, err := setup(ctx, l, o.accounts)
 	if err != nil {
@@ -193,19 +165,82 @@ func runOnce(ctx context.Context, o options) error {
 	if _, err := pool.Exec(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-
 	before := l.Stats() // the setup's calls are not counted
+	r, err := load(ctx, o, pool, l, accts)
+	if err != nil {
+		return err
+	}
+	if v, err := ledger.Check(ctx, pool); err != nil {
+		return err
+	} else if v != nil {
+		return fmt.Errorf("ledger check after the run: %v", v)
+	}
+	r.report(o, version, l.Stats(), before)
+	return nil
+}
+
+// measured is what one load run measured.
+type measured struct {
+	done, refused int64
+	latencies     []time.Duration
+	elapsed       time.Duration
+	cpu           cpuTimes
+	cpuCount      int64 // transfers done when the CPU count ended
+}
+
+// load runs o.workers workers making random transfers between accts for o.duration.
+func load(ctx context.Context, o options, pool *pgxpool.Pool, l *ledger.Ledger, accts []ledger.ID) (*measured, error) {
 	var (
 		done, refused atomic.Int64
 		mu            sync.Mutex
-		latencies     []time.Duration
+		r             measured
 		firstErr      error
 		wg            sync.WaitGroup
 	)
-	// Open every worker's connection first, so that the CPU count sees the same backends at both
-	// ends and no connection's start-up.
-	conns := make([]*pgxpool.Conn, 0, o.workers)
-	for range o.workers {
+	if err := warmConns(ctx, pool, o.workers); err != nil {
+		return nil, err
+	}
+	cpu0 := measureCPU(ctx, pool)
+	runCtx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	start := time.Now()
+	// The CPU count ends a little before the deadline, which cancels calls and so closes their
+	// connections (and the count with them).
+	cpuDone := make(chan struct{})
+	go func() {
+		defer close(cpuDone)
+		select {
+		case <-time.After(o.duration * 95 / 100):
+			r.cpu, r.cpuCount = measureCPU(ctx, pool).sub(cpu0), done.Load()
+		case <-ctx.Done():
+		}
+	}()
+	for w := range o.workers {
+		wg.Go(func() {
+			lat, err := worker(runCtx, o, l, accts, uint64(w), start, &done, &refused)
+			mu.Lock()
+			defer mu.Unlock()
+			r.latencies = append(r.latencies, lat...)
+			if firstErr == nil {
+				firstErr = err
+			}
+		})
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	<-cpuDone
+	if firstErr != nil {
+		return nil, fmt.Errorf("transfer failed: %w", firstErr)
+	}
+	r.done, r.refused = done.Load(), refused.Load()
+	return &r, nil
+}
+
+// warmConns opens every worker's connection first, so that the CPU count sees the same backends
+// at both ends and no connection's start-up.
+func warmConns(ctx context.Context, pool *pgxpool.Pool, n int) error {
+	conns := make([]*pgxpool.Conn, 0, n)
+	for range n {
 		c, err := pool.Acquire(ctx)
 		if err != nil {
 			return err
@@ -215,107 +250,77 @@ func runOnce(ctx context.Context, o options) error {
 	for _, c := range conns {
 		c.Release()
 	}
-	cpu0 := measureCPU(ctx, pool)
-	runCtx, cancel := context.WithTimeout(ctx, o.duration)
-	defer cancel()
-	start := time.Now()
-	// The CPU count ends a little before the deadline, which cancels calls and so closes their
-	// connections (and the count with them).
-	var (
-		cpu      cpuTimes
-		cpuCount int64
-		cpuDone  = make(chan struct{})
-	)
-	go func() {
-		defer close(cpuDone)
-		select {
-		case <-time.After(o.duration * 95 / 100):
-			cpu, cpuCount = measureCPU(ctx, pool).sub(cpu0), done.Load()
-		case <-ctx.Done():
-		}
-	}()
-	for w := range o.workers {
-		wg.Go(func() {
-			rng := mrand.New(mrand.NewPCG(uint64(w), uint64(start.UnixNano())))
-			var lat []time.Duration
-			defer func() { mu.Lock(); latencies = append(latencies, lat...); mu.Unlock() }()
-			batch := make([]ledger.Transfer, o.batch)
-			for runCtx.Err() == nil {
-				for i := range batch {
-					dr := rng.IntN(len(accts))
-					cr := rng.IntN(len(accts) - 1)
-					if cr >= dr {
-						cr++
-					}
-					batch[i] = ledger.Transfer{ID: ledger.NewID(), DebitAccountID: accts[dr], CreditAccountID: accts[cr],
-						Amount: big.NewInt(1 + rng.Int64N(1000)), Code: 1}
-				}
-				t0 := time.Now()
-				var err error
-				if o.batch == 1 {
-					_, err = l.Transfer(runCtx, batch...)
-				} else {
-					var res []ledger.Result
-					res, err = l.CreateTransfers(runCtx, batch)
-					for _, r := range res {
-						if r.Err != nil {
-							refused.Add(1)
-							err = r.Err
-						}
-					}
-				}
-				if runCtx.Err() != nil {
-					return // the deadline cut this call short; it does not count
-				}
-				lat = append(lat, time.Since(t0))
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					continue
-				}
-				done.Add(int64(o.batch))
+	return nil
+}
+
+// worker makes random transfers (o.batch per call) until ctx ends, counting those done and
+// refused as it goes (the CPU count reads done mid-run); it returns each counted call's latency and
+// the first error.
+func worker(ctx context.Context, o options, l *ledger.Ledger, accts []ledger.ID, seed uint64, start time.Time, done, refused *atomic.Int64) (lat []time.Duration, firstErr error) {
+	rng := mrand.New(mrand.NewPCG(seed, uint64(start.UnixNano())))
+	batch := make([]ledger.Transfer, o.batch)
+	for ctx.Err() == nil {
+		for i := range batch {
+			dr := rng.IntN(len(accts))
+			cr := rng.IntN(len(accts) - 1)
+			if cr >= dr {
+				cr++
 			}
-		})
+			batch[i] = ledger.Transfer{ID: ledger.NewID(), DebitAccountID: accts[dr], CreditAccountID: accts[cr],
+				Amount: big.NewInt(1 + rng.Int64N(1000)), Code: 1}
+		}
+		t0 := time.Now()
+		var err error
+		if o.batch == 1 {
+			_, err = l.Transfer(ctx, batch...)
+		} else {
+			var res []ledger.Result
+			res, err = l.CreateTransfers(ctx, batch)
+			for _, r := range res {
+				if r.Err != nil {
+					refused.Add(1)
+					err = r.Err
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return // the deadline cut this call short; it does not count
+		}
+		lat = append(lat, time.Since(t0))
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		done.Add(int64(o.batch))
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	<-cpuDone
-	if firstErr != nil {
-		return fmt.Errorf("transfer failed: %w", firstErr)
-	}
-	v, err := ledger.Check(ctx, pool)
-	if err != nil {
-		return err
-	}
-	if v != nil {
-		return fmt.Errorf("ledger check after the run: %v", v)
-	}
-	slices.Sort(latencies)
+	return
+}
+
+// report prints the run's line.
+func (r *measured) report(o options, version string, st, before ledger.Stats) {
+	slices.Sort(r.latencies)
 	pct := func(p float64) time.Duration {
-		if len(latencies) == 0 {
+		if len(r.latencies) == 0 {
 			return 0
 		}
-		return latencies[int(p*float64(len(latencies)-1))].Round(10 * time.Microsecond)
+		return r.latencies[int(p*float64(len(r.latencies)-1))].Round(10 * time.Microsecond)
 	}
 	mode := "single"
 	if o.batch > 1 {
 		mode = fmt.Sprintf("batch%d", o.batch)
 	}
-	st := l.Stats()
 	perTransfer := func(d time.Duration) string {
-		if d < 0 || cpuCount == 0 {
+		if d < 0 || r.cpuCount == 0 {
 			return "?"
 		}
-		return strconv.FormatFloat(float64(d.Microseconds())/float64(cpuCount), 'f', 1, 64)
+		return strconv.FormatFloat(float64(d.Microseconds())/float64(r.cpuCount), 'f', 1, 64)
 	}
 	fmt.Printf("mode=%s accounts=%d workers=%d duration=%s postgres=%s transfers=%d transfers/s=%.0f calls=%d p50=%s p99=%s refused=%d from_memory=%d conflicts=%d locked=%d server_cpu_us=%s client_cpu_us=%s load=%s check=ok\n",
-		mode, o.accounts, o.workers, o.duration, version, done.Load(), float64(done.Load())/elapsed.Seconds(),
-		len(latencies), pct(0.5), pct(0.99), refused.Load(), st.FromMemory-before.FromMemory, st.Conflicts-before.Conflicts,
-		st.Locked-before.Locked, perTransfer(cpu.server), perTransfer(cpu.client), loadAverage())
-	return nil
+		mode, o.accounts, o.workers, o.duration, version, r.done, float64(r.done)/r.elapsed.Seconds(),
+		len(r.latencies), pct(0.5), pct(0.99), r.refused, st.FromMemory-before.FromMemory, st.Conflicts-before.Conflicts,
+		st.Locked-before.Locked, perTransfer(r.cpu.server), perTransfer(r.cpu.client), loadAverage())
 }
 
 // setup creates the accounts, each funded from a world account so that it can pay out for the
