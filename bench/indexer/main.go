@@ -120,39 +120,9 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	svc := payment.New(pool, d)
-	if _, err := pool.Exec(ctx, `SELECT setval('deposit_index_seq', 100)`); err != nil {
-		return err
-	}
-
-	t0 := time.Now()
-	ps, err := openPayments(ctx, svc, f, o.watched)
+	ps, head, err := prepare(ctx, o, f, pool, svc)
 	if err != nil {
 		return err
-	}
-	logf("opened %d payments in %s", len(ps), time.Since(t0).Round(time.Millisecond))
-	if o.extra > 0 {
-		if err := addSynthetic(ctx, pool, f, o.extra); err != nil {
-			return err
-		}
-		logf("added %d synthetic watched payments", o.extra)
-	}
-
-	t0 = time.Now()
-	if err := buildChain(ctx, f, ps, o); err != nil {
-		return err
-	}
-	head, err := f.Client.BlockNumber(ctx)
-	if err != nil {
-		return err
-	}
-	logf("built %d blocks in %s", head, time.Since(t0).Round(time.Millisecond))
-
-	cfg := chain.Config{
-		Chain:    chain.Chain{Key: "bench", Name: "bench", ID: chainID, BlockTime: time.Second, DepthFloor: 2},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: o.native, MaxLogRange: uint64(o.batch),
-		Endpoints:  []string{f.URL, "ws" + strings.TrimPrefix(f.URL, "http")},
-		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
-		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
 	}
 
 	// 1. The raw ceiling: the indexer's eth_getLogs ranges, fetched and dropped.
@@ -164,6 +134,7 @@ func run(ctx context.Context, o options) error {
 
 	// 2. Backfill.
 	reg := prometheus.NewRegistry()
+	cfg := benchChain(f, o)
 	rpcPool, err := chain.NewPool(ctx, cfg, chain.PoolOptions{Metrics: chain.NewRPCMetrics(reg)})
 	if err != nil {
 		return err
@@ -172,45 +143,18 @@ func run(ctx context.Context, o options) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	heads := indexer.NewHeadTracker(cfg.Chain, rpcPool, time.Second, indexer.NewHeadMetrics(reg), quiet)
 	ix := indexer.New(cfg, rpcPool, pool, svc, heads, indexer.NewMetrics(reg), quiet, indexer.Options{BatchBlocks: uint64(o.batch), PollInterval: 20 * time.Millisecond})
-	t0 = time.Now()
-	var detectedAt time.Duration
-	for {
-		progressed, err := ix.Step(ctx)
-		if err != nil {
-			return err
-		}
-		cp, _, err := indexer.LoadCheckpoint(ctx, pool, chainID)
-		if err != nil {
-			return err
-		}
-		if cp.Processed >= head && detectedAt == 0 {
-			detectedAt = time.Since(t0)
-		}
-		if !progressed && cp.Processed >= head {
-			var open int
-			if err := pool.QueryRow(ctx, `SELECT count(*) FROM indexer_observations WHERE state = 'pending' AND block_number <= $1`, head-2).Scan(&open); err != nil {
-				return err
-			}
-			if open == 0 {
-				break
-			}
-		}
-	}
-	total := time.Since(t0)
-	var matched, credited int
-	if err := pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE state = 'credited') FROM indexer_observations`).Scan(&matched, &credited); err != nil {
+	b, err := backfill(ctx, ix, pool, head)
+	if err != nil {
 		return err
 	}
-	calls := counterSum(reg, "amn_rpc_requests_total")
-	rss := peakRSS()
 	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
 	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
 	fmt.Printf("indexer, detection pass (blocks fetched, matched, detected): %s (%.0f blocks/s, %.0f matched events/s)\n",
-		detectedAt.Round(time.Millisecond), float64(head)/detectedAt.Seconds(), float64(matched)/detectedAt.Seconds())
-	fmt.Printf("indexer, to everything credited: %s (%.0f blocks/s); %d matched, %d credited\n", total.Round(time.Millisecond), float64(head)/total.Seconds(), matched, credited)
-	fmt.Printf("ratio to the ceiling (detection pass): %.2f\n", ceiling.Seconds()/detectedAt.Seconds())
-	fmt.Printf("RPC calls: %.0f (eth_getLogs ranges and block batches; a batch counts once)\n", calls)
-	fmt.Printf("peak RSS: %.1f MB\n", rss)
+		b.detectedAt.Round(time.Millisecond), float64(head)/b.detectedAt.Seconds(), float64(b.matched)/b.detectedAt.Seconds())
+	fmt.Printf("indexer, to everything credited: %s (%.0f blocks/s); %d matched, %d credited\n", b.total.Round(time.Millisecond), float64(head)/b.total.Seconds(), b.matched, b.credited)
+	fmt.Printf("ratio to the ceiling (detection pass): %.2f\n", ceiling.Seconds()/b.detectedAt.Seconds())
+	fmt.Printf("RPC calls: %.0f (eth_getLogs ranges and block batches; a batch counts once)\n", counterSum(reg, "amn_rpc_requests_total"))
+	fmt.Printf("peak RSS: %.1f MB\n", peakRSS())
 
 	// 3. Live detection latency.
 	if o.live > 0 {
@@ -224,6 +168,85 @@ func run(ctx context.Context, o options) error {
 			len(lat), p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
 	}
 	return nil
+}
+
+// prepare opens the watched payments (and the synthetic ones) and builds the chain the indexer
+// will read; it returns the payments and the chain's head.
+func prepare(ctx context.Context, o options, f *devnet.Fixture, pool *pgxpool.Pool, svc *payment.Service) ([]*payment.Payment, uint64, error) {
+	if _, err := pool.Exec(ctx, `SELECT setval('deposit_index_seq', 100)`); err != nil {
+		return nil, 0, err
+	}
+	t0 := time.Now()
+	ps, err := openPayments(ctx, svc, f, o.watched)
+	if err != nil {
+		return nil, 0, err
+	}
+	logf("opened %d payments in %s", len(ps), time.Since(t0).Round(time.Millisecond))
+	if o.extra > 0 {
+		if err := addSynthetic(ctx, pool, f, o.extra); err != nil {
+			return nil, 0, err
+		}
+		logf("added %d synthetic watched payments", o.extra)
+	}
+	t0 = time.Now()
+	if err := buildChain(ctx, f, ps, o); err != nil {
+		return nil, 0, err
+	}
+	head, err := f.Client.BlockNumber(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	logf("built %d blocks in %s", head, time.Since(t0).Round(time.Millisecond))
+	return ps, head, nil
+}
+
+// benchChain is the chain config the indexer reads the bench chain with.
+func benchChain(f *devnet.Fixture, o options) chain.Config {
+	return chain.Config{
+		Chain:    chain.Chain{Key: "bench", Name: "bench", ID: chainID, BlockTime: time.Second, DepthFloor: 2},
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: o.native, MaxLogRange: uint64(o.batch),
+		Endpoints:  []string{f.URL, "ws" + strings.TrimPrefix(f.URL, "http")},
+		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
+		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
+	}
+}
+
+// backfilled is what the backfill measured.
+type backfilled struct {
+	detectedAt, total time.Duration // the head processed; nothing pending at finality
+	matched, credited int
+}
+
+// backfill steps the indexer from the start until it has processed head and nothing final is
+// still pending.
+func backfill(ctx context.Context, ix *indexer.Indexer, pool *pgxpool.Pool, head uint64) (backfilled, error) {
+	var b backfilled
+	t0 := time.Now()
+	for {
+		progressed, err := ix.Step(ctx)
+		if err != nil {
+			return b, err
+		}
+		cp, _, err := indexer.LoadCheckpoint(ctx, pool, chainID)
+		if err != nil {
+			return b, err
+		}
+		if cp.Processed >= head && b.detectedAt == 0 {
+			b.detectedAt = time.Since(t0)
+		}
+		if !progressed && cp.Processed >= head {
+			var open int
+			if err := pool.QueryRow(ctx, `SELECT count(*) FROM indexer_observations WHERE state = 'pending' AND block_number <= $1`, head-2).Scan(&open); err != nil {
+				return b, err
+			}
+			if open == 0 {
+				break
+			}
+		}
+	}
+	b.total = time.Since(t0)
+	err := pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE state = 'credited') FROM indexer_observations`).Scan(&b.matched, &b.credited)
+	return b, err
 }
 
 func openPayments(ctx context.Context, svc *payment.Service, f *devnet.Fixture, n int) ([]*payment.Payment, error) {
