@@ -113,11 +113,10 @@ func newCustodyWorld(t *testing.T) *custodyWorld {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	pool := dbtest.Pool(t)
-	if _, err := pool.Exec(ctx, `DELETE FROM custody_approvals; DELETE FROM custodians; DELETE FROM custody_challenges`); err != nil {
-		t.Fatal(err)
-	}
-	return &custodyWorld{t: t, ctx: ctx, env: []string{"AMN_DATABASE_URL=" + dbtest.URL(t)}, pool: pool}
+	// A database of its own: the world counts custodians and pending intents, which other tests
+	// of the package make too.
+	pool, url := dbtest.Isolated(t)
+	return &custodyWorld{t: t, ctx: ctx, env: []string{"AMN_DATABASE_URL=" + url}, pool: pool}
 }
 
 // payment creates a payment of 125 USDT-like units (6 decimals) through the CLI.

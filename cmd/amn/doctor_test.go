@@ -12,7 +12,10 @@ import (
 // amn doctor prints a line per check and exits 0 when none failed, 1 when one did, naming the
 // endpoint with its key masked; the settings it cannot use exit 2.
 func TestDoctorCommand(t *testing.T) {
-	env := []string{"AMN_DATABASE_URL=" + dbtest.URL(t), "AMN_REDIS_URL=" + redisURL}
+	// A database of its own: the xpub check reads every deposit, and other tests of the package
+	// make payments with other xpubs.
+	_, url := dbtest.Isolated(t)
+	env := []string{"AMN_DATABASE_URL=" + url, "AMN_REDIS_URL=" + redisURL}
 	code, out, errs := run(t, env, "doctor")
 	if code != 0 || !strings.Contains(out, "ok    grants amn_signer") || !strings.Contains(out, "ok    redis") {
 		t.Fatalf("healthy: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
