@@ -3,7 +3,9 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,7 +17,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
@@ -34,6 +38,7 @@ type testAPI struct {
 	auth *auth.Service
 	logs *bytes.Buffer
 	now  time.Time // the auth clock; tests move it
+	edge Edge      // the rate limiter every request goes through
 }
 
 func newTestAPI(t testing.TB, opts ...func(*auth.Config)) *testAPI {
@@ -78,11 +83,12 @@ func buildTestAPIOn(t testing.TB, pool *pgxpool.Pool, deps func(*pgxpool.Pool, *
 	}
 	d := Deps{
 		Log: slog.New(slog.NewJSONHandler(a.logs, nil)), Registry: ops.NewRegistry(),
-		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir,
+		Webhooks: wh, Auth: a.auth, DocsDir: "../" + DefaultDocsDir, Edge: testEdge(t),
 	}
 	if deps != nil {
 		deps(pool, &d)
 	}
+	a.edge = d.Edge
 	a.h = NewRouter(d)
 	return a
 }
@@ -315,5 +321,30 @@ func TestReferencePageIsServedFromOurOwnFiles(t *testing.T) {
 		if rec := a.do("GET", p, nil, ""); rec.Code != 404 {
 			t.Errorf("%s: %d", p, rec.Code)
 		}
+	}
+}
+
+// testEdge is the real rate limiter on the real Redis, as `amn api` runs it, under a key prefix of
+// the test's own and with limits no test reaches: every test's requests go through it (the
+// limits themselves are tested in ratelimit_test.go).
+func testEdge(t testing.TB) Edge {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	t.Cleanup(func() { _ = rdb.Close() })
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: time.Minute}
+	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRules(high, high, high)}
+}
+
+// TestTheAPITestsGoThroughTheRateLimiter: the sign-in tests run against the router with the real
+// limiter on the real Redis (issue #16: "against the real router, Postgres and Redis").
+func TestTheAPITestsGoThroughTheRateLimiter(t *testing.T) {
+	a := newTestAPI(t)
+	if rec := a.do("POST", "/v1/auth/login", map[string]string{"email": "nobody-limiter@example.com", "password": "not the password"}, ""); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("login: %d %s", rec.Code, rec.Body)
+	}
+	keys, err := a.edge.Redis.Keys(context.Background(), "*"+a.edge.RateKeyPrefix+"*").Result() // redis_rate adds its own prefix
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("no rate-limit keys under %q: %v %v", a.edge.RateKeyPrefix, keys, err)
 	}
 }
