@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,31 +117,48 @@ func (s *Service) PublicRequest(ctx context.Context, id uuid.UUID) (*Request, er
 	return &p, nil
 }
 
-// RequestDetail is the request as the caller sees it: a party sees it whole with the offers it
-// may see; anyone else its public view when it is open, else ErrNotFound.
+// RequestDetail is the request as the caller sees it. Its buyer and admins see it whole. A seller
+// who offered on it is a party too, but sees the public view with its own offers only; the
+// delivery address and the payment go to the seller whose offer was accepted, once the payment is
+// final (processing on), and to nobody else. Anyone else sees the public view while the request is
+// open, else ErrNotFound.
 func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (*Detail, error) {
 	r, err := s.getRequest(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	party := r.BuyerID == who.UserID || who.Admin
-	if !party && who.UserID != uuid.Nil {
-		has, err := s.q.HasOffered(ctx, marketdb.HasOfferedParams{RequestID: id, SellerID: who.UserID})
-		if err != nil {
+	if r.BuyerID == who.UserID || who.Admin {
+		offers, err := s.Offers(ctx, who, id)
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		party = has
+		return &Detail{Request: *r, Party: true, Offers: offers}, nil
 	}
-	if !party {
+	offered := false
+	if who.UserID != uuid.Nil {
+		if offered, err = s.q.HasOffered(ctx, marketdb.HasOfferedParams{RequestID: id, SellerID: who.UserID}); err != nil {
+			return nil, err
+		}
+	}
+	if !offered {
 		p, err := s.PublicRequest(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		return &Detail{Request: *p}, nil
 	}
-	offers, err := s.Offers(ctx, who, id)
+	offers, err := s.Offers(ctx, who, id) // the seller's own
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	return &Detail{Request: *r, Party: true, Offers: offers}, nil
+	view := r.Public()
+	if accepted := slices.ContainsFunc(offers, func(o Offer) bool { return o.Status == OfferAccepted }); accepted && paidFor(r.Status) {
+		view.Delivery, view.PaymentID, view.AcceptedOffer = r.Delivery, r.PaymentID, r.AcceptedOffer
+	}
+	return &Detail{Request: view, Party: true, Offers: offers}, nil
+}
+
+// paidFor reports whether the request's payment is final: the seller may ship.
+func paidFor(s Status) bool {
+	return s == Processing || s == Delivery || s == Delivered || s == Confirming || s == Completed || s == Disputed
 }

@@ -245,6 +245,17 @@ func TestPublicViewsHideTheBuyer(t *testing.T) {
 	if err != nil || !d.Party || len(d.Offers) != 1 || d.Offers[0].ID != o.ID {
 		t.Fatalf("a seller's detail = %+v, %v: wants its own offer only", d, err)
 	}
+	// An offer, even a withdrawn one, does not buy the buyer's identity or address: only the
+	// accepted seller gets the address, once the payment is final.
+	if d.Request.BuyerID != uuid.Nil || d.Request.Delivery.Address != nil || d.Request.PaymentID != nil {
+		t.Fatalf("a seller with an offer sees the buyer's data: %+v", d.Request)
+	}
+	if _, err := w.m.WithdrawOffer(ctx, other, r.ID, w.offerOf(t, r, other)); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := w.m.RequestDetail(ctx, other, r.ID); err != nil || d.Request.BuyerID != uuid.Nil || d.Request.Delivery.Address != nil {
+		t.Fatalf("a seller who withdrew sees %+v, %v", d, err)
+	}
 	d, err = w.m.RequestDetail(ctx, buyer, r.ID)
 	if err != nil || !d.Party || len(d.Offers) != 2 || d.Request.Delivery.Address == nil {
 		t.Fatalf("the buyer's detail = %+v, %v", d, err)
@@ -542,4 +553,14 @@ func TestTemplatesSpawnAPendingPaymentRequest(t *testing.T) {
 	if _, err := w.m.CancelRequest(ctx, buyer, a.Request.ID); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// offerOf is the id of seller's offer on r.
+func (w *world) offerOf(t *testing.T, r *market.Request, seller market.Caller) uuid.UUID {
+	t.Helper()
+	offers, err := w.m.Offers(context.Background(), seller, r.ID)
+	if err != nil || len(offers) == 0 {
+		t.Fatalf("offers of %v: %v %v", seller.UserID, offers, err)
+	}
+	return offers[0].ID
 }
