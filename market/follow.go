@@ -49,7 +49,7 @@ func followEvent(s Status, p *payment.Payment) (Event, bool) {
 		switch {
 		case paid(p):
 			return EvPaid, true
-		case p.State == payment.Expired || p.State == payment.Late:
+		case p.State == payment.Expired || p.State == payment.Late || p.PaidLate:
 			return EvPaymentExpiry, true
 		}
 		return "", false
@@ -100,7 +100,7 @@ func (s *Service) Follow(ctx context.Context, limit int) (FollowResult, error) {
 		}
 		for _, r := range rows {
 			p, ok := pays[ledger.ID(r.PaymentID.UUID)]
-			if !ok { // not the payments' table's: refuse it, and follow the others
+			if !ok { // the foreign key forbids it; were it to happen, report it and follow the others
 				res.Refused = append(res.Refused, Refusal{Request: r.ID, Err: fmt.Errorf("%w: %s", payment.ErrNotFound, r.PaymentID.UUID)})
 				continue
 			}

@@ -147,24 +147,27 @@ func TestFollowRefundedAndReclaimed(t *testing.T) {
 	}
 }
 
-// A payment expired unpaid, or paid only after it expired (late), expires its request; an
-// underpaid one leaves it awaiting the rest.
+// A payment expired unpaid, or paid only after it expired (late, even once swept into the escrow
+// for its refund), expires its request; an underpaid one leaves it awaiting the rest.
 func TestFollowPaymentExpiry(t *testing.T) {
 	w, c, f := newWorld(t, nil), roles(t), follower(t)
 	ctx := context.Background()
 	expired, _ := w.accepted(t, 1_000_000)
 	lateReq, lateP := w.accepted(t, 1_000_000)
+	sweptReq, sweptP := w.accepted(t, 1_000_000)
 	under, underP := w.accepted(t, 1_000_000)
 	c.deposit(t, underP, 400_000, payment.Underpaid)
 	later := c.worker.WithClock(func() time.Time { return time.Now().Add(30 * 24 * time.Hour) })
-	if n, err := later.ExpireDue(ctx, 100); err != nil || n != 2 {
-		t.Fatalf("payments expired %d, %v; want 2", n, err)
+	if n, err := later.ExpireDue(ctx, 100); err != nil || n != 3 {
+		t.Fatalf("payments expired %d, %v; want 3", n, err)
 	}
 	c.deposit(t, lateP, 1_000_000, payment.Late)
-	follow(t, f, 10, 2)
+	c.deposit(t, sweptP, 1_000_000, payment.Late)
+	c.escrow(t, sweptP)
+	follow(t, f, 10, 3)
 	follow(t, f, 10, 0)
 	want := opening + " payment_expiry:system:payment>expired"
-	for _, r := range []*market.Request{expired, lateReq} {
+	for _, r := range []*market.Request{expired, lateReq, sweptReq} {
 		if got := w.events(t, r.ID); got != want {
 			t.Fatalf("events of %s:\n got %s\nwant %s", r.ID, got, want)
 		}
