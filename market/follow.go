@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/market/internal/marketdb"
 	"github.com/amanat/amn/payment"
 )
@@ -90,16 +89,16 @@ func (s *Service) Follow(ctx context.Context, limit int) (FollowResult, error) {
 		if err != nil || len(rows) == 0 {
 			return res, err
 		}
-		ids := make([]ledger.ID, 0, len(rows))
+		ids := make([]uuid.UUID, 0, len(rows))
 		for _, r := range rows {
-			ids = append(ids, ledger.ID(r.PaymentID.UUID))
+			ids = append(ids, r.PaymentID.UUID)
 		}
-		pays, err := s.payments.GetMany(ctx, ids)
+		pays, err := getMany(ctx, s.payments.GetMany, ids)
 		if err != nil {
 			return res, err
 		}
 		for _, r := range rows {
-			p, ok := pays[ledger.ID(r.PaymentID.UUID)]
+			p, ok := pays[r.PaymentID.UUID]
 			if !ok { // the foreign key forbids it; were it to happen, report it and follow the others
 				res.Refused = append(res.Refused, Refusal{Request: r.ID, Err: fmt.Errorf("%w: %s", payment.ErrNotFound, r.PaymentID.UUID)})
 				continue
@@ -113,6 +112,22 @@ func (s *Service) Follow(ctx context.Context, limit int) (FollowResult, error) {
 		}
 		after = rows[len(rows)-1].ID
 	}
+}
+
+// getMany calls payment's GetMany with uuids: its id type (ledger's, which market must not
+// import) is inferred from get.
+func getMany[K ~[16]byte](ctx context.Context, get func(context.Context, []K) (map[K]*payment.Payment, error),
+	ids []uuid.UUID) (map[uuid.UUID]*payment.Payment, error) {
+	keys := make([]K, len(ids))
+	for i, id := range ids {
+		keys[i] = K(id)
+	}
+	got, err := get(ctx, keys)
+	out := make(map[uuid.UUID]*payment.Payment, len(got))
+	for k, p := range got {
+		out[uuid.UUID(k)] = p
+	}
+	return out, err
 }
 
 // followOne fires, under the request's row lock, the events its payment's state fires on its
