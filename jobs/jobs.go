@@ -91,6 +91,9 @@ func (w *ExpirePaymentsWorker) Work(ctx context.Context, _ *river.Job[ExpirePaym
 	return err
 }
 
+// followEvery is market_follow's period: a paid request shows processing within seconds.
+const followEvery = 5 * time.Second
+
 // Config is what the worker role's client needs.
 type Config struct {
 	Pool *pgxpool.Pool
@@ -190,6 +193,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &auth.PurgeMailWorker{}),
 		// The marketplace's timers: offers and requests past their deadlines.
 		add(r, &market.ExpireWorker{Market: market.New(c.Pool, nil, nil, market.DefaultConfig())}),
+		// Requests follow their payments (paid, expired, released, refunded); reading needs no deriver.
+		add(r, &market.FollowWorker{Market: market.New(c.Pool, payments, nil, market.DefaultConfig()), Log: c.Log}),
 	} {
 		if err != nil {
 			return nil, err
@@ -199,7 +204,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return auth.PurgeMailArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return market.ExpireArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+			func() (river.JobArgs, *river.InsertOpts) { return market.ExpireArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(followEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return market.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	if c.Escrow == nil {
 		return r, nil
 	}

@@ -60,3 +60,11 @@ LIMIT sqlc.arg(lim);
 SELECT id FROM market_requests
 WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
 ORDER BY expires_at LIMIT $2;
+
+-- name: FollowingRequests :many
+-- Requests whose payment the worker follows (index market_requests_following), a page after the
+-- cursor id.
+SELECT id, payment_id FROM market_requests
+WHERE status IN ('payment', 'pending_payment', 'processing', 'delivery', 'delivered', 'confirming', 'disputed')
+  AND payment_id IS NOT NULL AND id > sqlc.arg(after_id)
+ORDER BY id LIMIT sqlc.arg(lim);

@@ -229,6 +229,45 @@ func (q *Queries) EditRequest(ctx context.Context, arg EditRequestParams) error 
 	return err
 }
 
+const followingRequests = `-- name: FollowingRequests :many
+SELECT id, payment_id FROM market_requests
+WHERE status IN ('payment', 'pending_payment', 'processing', 'delivery', 'delivered', 'confirming', 'disputed')
+  AND payment_id IS NOT NULL AND id > $1
+ORDER BY id LIMIT $2
+`
+
+type FollowingRequestsParams struct {
+	AfterID uuid.UUID
+	Lim     int32
+}
+
+type FollowingRequestsRow struct {
+	ID        uuid.UUID
+	PaymentID uuid.NullUUID
+}
+
+// Requests whose payment the worker follows (index market_requests_following), a page after the
+// cursor id.
+func (q *Queries) FollowingRequests(ctx context.Context, arg FollowingRequestsParams) ([]FollowingRequestsRow, error) {
+	rows, err := q.db.Query(ctx, followingRequests, arg.AfterID, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []FollowingRequestsRow{}
+	for rows.Next() {
+		var i FollowingRequestsRow
+		if err := rows.Scan(&i.ID, &i.PaymentID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertEvent = `-- name: InsertEvent :exec
 INSERT INTO market_events (request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at)
 SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4,
