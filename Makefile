@@ -52,6 +52,7 @@ lint: setup
 ## generate: regenerate everything generated (bindings, queries); commit the result.
 generate: setup
 	go generate ./...
+	go tool sqlc generate
 	node_modules/.bin/openapi-typescript api/openapi/openapi.yaml -o clients/typescript/openapi.d.ts --silent
 
 # What `make generate` writes: contract bindings (abigen), the API's Go types and routes

@@ -13,4 +13,3 @@
 // key.
 package auth
 
-//go:generate go tool sqlc generate -f ../sqlc.yaml

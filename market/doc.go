@@ -11,4 +11,3 @@
 // transitions and signer intents.
 package market
 
-//go:generate go tool sqlc generate -f ../sqlc.yaml
