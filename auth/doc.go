@@ -12,4 +12,3 @@
 // and never import payment, signer or key packages: a wallet link is a proof of ownership, not a
 // key.
 package auth
-

@@ -10,4 +10,3 @@
 // It must never import signer, hwwallet, hd/keyring or custody: money moves only through payment
 // transitions and signer intents.
 package market
-
