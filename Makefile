@@ -57,7 +57,7 @@ generate: setup
 
 # What `make generate` writes: contract bindings (abigen), the API's Go types and routes
 # (oapi-codegen), sign-in's queries (sqlc), the frontend's TypeScript types (openapi-typescript).
-GENERATED := bindings api/openapi/openapi.gen.go auth/internal/authdb market/internal/marketdb clients/typescript/openapi.d.ts
+GENERATED := bindings api/openapi/openapi.gen.go auth/internal/authdb market/internal/marketdb clients/typescript/openapi.d.ts clients/go/amnclient/amnclient.gen.go
 
 ## check-generated: fails when committed generated code differs from what `make generate` makes.
 check-generated: generate

@@ -31,8 +31,8 @@ var layers = [][]string{
 	// Generic building blocks on them.
 	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest"},
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
-	// queries by sqlc, the API's contract by oapi-codegen).
-	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi"},
+	// queries by sqlc, the API's contract and its Go client by oapi-codegen).
+	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi", "clients/go/amnclient"},
 	// The payment state machine and its books; accounts and sign-in.
 	{"payment", "auth"},
 	// The platform's queue of work for the signer, the marketplace's deals, test kits, the
@@ -45,8 +45,8 @@ var layers = [][]string{
 	{"admin"},
 	// The HTTP layer over the domains; the worker role's job registry (it runs the indexer's, the
 	// payments' and the signer queue's jobs); the indexer's torture harness (it drives chains and
-	// the indexer, and checks the books).
-	{"api", "jobs", "indexer/torture"},
+	// the indexer, and checks the books); amn dev's demo deals, played through the API's Go client.
+	{"api", "jobs", "indexer/torture", "internal/devdeal"},
 	// Commands, benchmarks and the deployment kit's tests: they wire everything and nothing
 	// imports them.
 	{"cmd/amn", "bench/indexer", "bench/ledger", "bench/torture", "deploy"},
@@ -70,7 +70,7 @@ var forbidden = map[string][]string{
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
 // Test kits may import one another.
-var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox"}
+var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox", "internal/devdeal"}
 
 // imports maps each package (directory relative to the module root) to the packages of the
 // module its non-test files import, and testImports the same for its test files.
