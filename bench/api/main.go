@@ -131,5 +131,6 @@ func run(ctx context.Context, o options, w io.Writer) error {
 		return err
 	}
 	defer srv.stop()
+	fmt.Fprintf(w, "amn api pid %d on %s, log %s\n", srv.cmd.Process.Pid, srv.base, srv.log)
 	return measure(ctx, o, w, srv, pool, g, data)
 }
