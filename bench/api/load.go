@@ -145,7 +145,7 @@ func getJSON(ctx context.Context, c *http.Client, u string, out any) error {
 type result struct {
 	kind    int // index in mix
 	latency time.Duration
-	status  int // 0: a transport error
+	status  int // 0: a transport error; -1: dropped, too many calls in flight
 	bytes   int64
 }
 
@@ -153,7 +153,11 @@ type result struct {
 // is sent then whatever the earlier calls are doing (each in its own goroutine). It returns the
 // results in call order, the wall time from the first due time to the last answer, and the most
 // calls that were in flight at once.
-func runLoad(ctx context.Context, c *http.Client, base string, ts []target, rate float64) ([]result, time.Duration, int64) {
+//
+// A call due while maxInFlight calls are still waiting is not sent: it is counted as dropped
+// (status -1, an error). Without that cap an overloaded server gets ever more connections, one
+// per waiting call, and falls over instead of just being late.
+func runLoad(ctx context.Context, c *http.Client, base string, ts []target, rate float64, maxInFlight int64) ([]result, time.Duration, int64) {
 	kinds := map[string]int{}
 	for i, m := range mix {
 		kinds[m.kind] = i
@@ -170,8 +174,13 @@ func runLoad(ctx context.Context, c *http.Client, base string, ts []target, rate
 		if ctx.Err() != nil {
 			break
 		}
+		n := inflight.Add(1)
+		if n > maxInFlight {
+			inflight.Add(-1)
+			out[i] = result{kind: kinds[t.kind], status: -1}
+			continue
+		}
 		wg.Go(func() {
-			n := inflight.Add(1)
 			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 			}
 			out[i] = call(ctx, c, base+t.path, due)

@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -29,17 +30,19 @@ import (
 )
 
 type options struct {
-	url      string
-	redisURL string
-	amn      string // a built amn binary; empty: go build it
-	rows     int
-	buyers   int
-	calls    int
-	warmup   int
-	rate     float64
-	seed     uint64
-	keep     bool
-	apiArgs  []string // more `amn api` flags (A/B of settings)
+	url         string
+	redisURL    string
+	amn         string // a built amn binary; empty: go build it
+	rows        int
+	buyers      int
+	calls       int
+	warmup      int
+	rate        float64
+	maxInFlight int64
+	seed        uint64
+	keep        bool
+	apiPool     int      // pool_max_conns of amn api's database pool; 0: pgxpool's default
+	apiArgs     []string // more `amn api` flags (A/B of settings)
 }
 
 func (o *options) Validate() error {
@@ -50,8 +53,8 @@ func (o *options) Validate() error {
 		return errors.New("-buyers: at least 1")
 	case o.calls < 1 || o.warmup < 0:
 		return errors.New("-calls: at least 1; -warmup: not negative")
-	case o.rate <= 0:
-		return errors.New("-rate: must be positive")
+	case o.rate <= 0 || o.maxInFlight < 1:
+		return errors.New("-rate and -max-in-flight: must be positive")
 	}
 	_, err := db.ParseURL(o.url)
 	return err
@@ -76,8 +79,10 @@ func main() {
 	flag.IntVar(&o.calls, "calls", 100000, "calls measured")
 	flag.IntVar(&o.warmup, "warmup", 4000, "calls sent first at the same rate and not measured")
 	flag.Float64Var(&o.rate, "rate", 2000, "calls per second (open loop)")
+	flag.Int64Var(&o.maxInFlight, "max-in-flight", 1000, "calls waiting at once beyond which a due call is dropped (counted as an error)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the data and of the call mix")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database (its name is printed)")
+	flag.IntVar(&o.apiPool, "api-pool", 0, "amn api's database connections (pool_max_conns in its URL); 0: the default, max(4, cores)")
 	var extra stringList
 	flag.Var(&extra, "api-arg", "one more flag for amn api (repeat)")
 	flag.Parse()
@@ -125,7 +130,10 @@ func run(ctx context.Context, o options, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "seeded %d requests (%d open) for %d buyers in %s into %s\n", o.rows, len(data.open), o.buyers, time.Since(t0).Round(time.Millisecond), name)
-	dbURL := pool.Config().ConnString()
+	dbURL, err := withParam(pool.Config().ConnString(), "pool_max_conns", o.apiPool)
+	if err != nil {
+		return err
+	}
 	srv, err := startAPI(ctx, bin, dir, dbURL, o.redisURL, "1000000000/1m", o.apiArgs)
 	if err != nil {
 		return err
@@ -133,4 +141,19 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	defer srv.stop()
 	fmt.Fprintf(w, "amn api pid %d on %s, log %s\n", srv.cmd.Process.Pid, srv.base, srv.log)
 	return measure(ctx, o, w, srv, pool, g, data)
+}
+
+// withParam sets a query parameter of a connection URL; n = 0 leaves the URL as it is.
+func withParam(raw, name string, n int) (string, error) {
+	if n == 0 {
+		return raw, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set(name, fmt.Sprint(n))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

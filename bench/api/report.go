@@ -24,11 +24,11 @@ func measure(ctx context.Context, o options, w io.Writer, srv *server, pool *pgx
 		return err
 	}
 	if o.warmup > 0 {
-		runLoad(ctx, c, srv.base, g.targets(o.warmup, data.open, cursors), o.rate)
+		runLoad(ctx, c, srv.base, g.targets(o.warmup, data.open, cursors), o.rate, o.maxInFlight)
 	}
 	ts := g.targets(o.calls, data.open, cursors)
 	cpu0 := sampleCPU(ctx, pool, srv.cmd.Process.Pid)
-	res, took, peak := runLoad(ctx, c, srv.base, ts, o.rate)
+	res, took, peak := runLoad(ctx, c, srv.base, ts, o.rate, o.maxInFlight)
 	cpu := sampleCPU(ctx, pool, srv.cmd.Process.Pid).since(cpu0)
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -44,6 +44,10 @@ func report(w io.Writer, o options, res []result, took time.Duration, peak int64
 	errs := map[int]int{}
 	var bytes int64
 	for _, r := range res {
+		if r.status == -1 { // dropped: not sent, no latency
+			errs[-1]++
+			continue
+		}
 		all = append(all, r.latency)
 		byKind[r.kind] = append(byKind[r.kind], r.latency)
 		if r.status != http.StatusOK {
@@ -52,9 +56,10 @@ func report(w io.Writer, o options, res []result, took time.Duration, peak int64
 		bytes += r.bytes
 	}
 	n := float64(len(res))
+	ok := n - float64(sumErrs(errs))
 	secs := took.Seconds()
-	fmt.Fprintf(w, "calls=%d target_rate=%.0f/s achieved=%.0f/s took=%s peak_in_flight=%d errors=%d %v avg_body=%.0fB\n",
-		len(res), o.rate, n/secs, took.Round(time.Millisecond), peak, sumErrs(errs), errs, float64(bytes)/n)
+	fmt.Fprintf(w, "calls=%d target_rate=%.0f/s achieved=%.0f/s (answered 200) took=%s peak_in_flight=%d errors=%d %v (-1: dropped, 0: transport) avg_body=%.0fB\n",
+		len(res), o.rate, ok/secs, took.Round(time.Millisecond), peak, sumErrs(errs), errs, float64(bytes)/n)
 	fmt.Fprintf(w, "latency all: %s\n", summarize(all))
 	for i, m := range mix {
 		fmt.Fprintf(w, "latency %-16s n=%-6d %s\n", m.kind, len(byKind[i]), summarize(byKind[i]))
