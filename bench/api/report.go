@@ -64,8 +64,8 @@ func report(w io.Writer, o options, res []result, took time.Duration, peak int64
 	for i, m := range mix {
 		fmt.Fprintf(w, "latency %-16s n=%-6d %s\n", m.kind, len(byKind[i]), summarize(byKind[i]))
 	}
-	fmt.Fprintf(w, "cpu: api %.2f cores (%.0f µs/call), postgres %.2f cores (%.0f µs/call), load generator %.2f cores, machine busy %.2f of %d cores; load average %s after\n",
-		cpu.api.Seconds()/secs, us(cpu.api, n), cpu.pg.Seconds()/secs, us(cpu.pg, n), cpu.self.Seconds()/secs,
+	fmt.Fprintf(w, "cpu: api %.2f cores (%.0f µs/answered call), postgres %.2f cores (%.0f µs/answered call), load generator %.2f cores, machine busy %.2f of %d cores; load average %s after\n",
+		cpu.api.Seconds()/secs, us(cpu.api, ok), cpu.pg.Seconds()/secs, us(cpu.pg, ok), cpu.self.Seconds()/secs,
 		cpu.machineBusy.Seconds()/secs, cpu.cores, loadAverage())
 }
 
@@ -77,7 +77,7 @@ func sumErrs(m map[int]int) int {
 	return t
 }
 
-func us(d time.Duration, n float64) float64 { return float64(d.Microseconds()) / n }
+func us(d time.Duration, n float64) float64 { return float64(d.Microseconds()) / max(n, 1) }
 
 // cpuSample is CPU time used so far: by the api process, by the bench database's PostgreSQL
 // backends (from /proc: the server must run on this machine), by this process, and by the whole
