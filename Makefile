@@ -9,7 +9,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X github.com/amanat/amn/ops.Version=$(VERSION) -X github.com/amanat/amn/ops.Commit=$(COMMIT)
 FORGE   := node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 
-.PHONY: all setup build dev test go-test fuzz forge-test check-deploy lint generate check-generated bench bench-indexer-full clean
+.PHONY: all setup build dev test go-test fuzz forge-test check-deploy lint generate check-generated bench bench-indexer-full bench-api clean
 
 all: build
 
@@ -76,6 +76,11 @@ bench: setup
 
 bench-indexer-full: setup
 	go run ./bench/indexer
+
+# The marketplace's public read path through amn api (issue 17, acceptance 6): 100,000 requests
+# seeded, 100,000 browse and detail calls at 2,000/s on an open loop (docs/benchmarks.md).
+bench-api: setup
+	go run ./bench/api -rows 100000 -calls 100000 -rate 2000
 
 clean:
 	rm -rf bin out cache
