@@ -1172,7 +1172,7 @@ type MarketRequest struct {
 	ExpiresAt   time.Time          `json:"expiresAt"`
 	Id          openapi_types.UUID `json:"id"`
 
-	// InspectionDays The buyer's inspection period after delivery
+	// InspectionDays The buyer's inspection period after delivery, in days.
 	InspectionDays *int `json:"inspectionDays,omitempty"`
 
 	// InspectionEndsAt When the inspection period ends; a buyer silent until then has the release requested for them.

@@ -1717,7 +1717,7 @@ export interface components {
              * @description When the goods or service arrived; the inspection period runs from here.
              */
             deliveredAt?: string;
-            /** @description The buyer's inspection period after delivery */
+            /** @description The buyer's inspection period after delivery, in days. */
             inspectionDays?: number;
             /**
              * Format: date-time
