@@ -146,7 +146,7 @@ func requestPage(rows []market.Request, n int) openapi.MarketRequestPage {
 }
 
 // requestBody is a request as the contract shows it; a public view (market.Request.Public) has
-// no buyer, payment, accepted offer, template or delivery address, and they stay absent.
+// no buyer, payment, accepted offer, template, delivery address or shipment, and they stay absent.
 func requestBody(r market.Request) openapi.MarketRequest {
 	return openapi.MarketRequest{Id: r.ID, BuyerId: uuidPtr(r.BuyerID), Title: r.Title, Description: r.Description,
 		Category: r.Category, ProductType: openapi.MarketProductType(r.ProductType), Chain: r.ChainKey,
@@ -154,7 +154,8 @@ func requestBody(r market.Request) openapi.MarketRequest {
 		Urgency: openapi.MarketUrgency(r.Urgency), Delivery: deliveryBody(r.Delivery),
 		Visibility: openapi.MarketVisibility(r.Visibility), Status: openapi.MarketRequestStatus(r.Status),
 		AcceptedOfferId: r.AcceptedOffer, PaymentId: r.PaymentID, TemplateId: r.TemplateID,
-		ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Shipment: shipmentBody(r.Shipment), DeliveredAt: r.DeliveredAt, InspectionDays: &r.InspectionDays,
+		InspectionEndsAt: r.InspectionEndsAt, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 func deliveryIn(d openapi.MarketDelivery) market.DeliveryTo {

@@ -355,3 +355,60 @@ func TestMarketBadInputIsRefused(t *testing.T) {
 		t.Fatalf("offers %+v", offers)
 	}
 }
+
+// The deal after payment over HTTP: the seller of the accepted offer ships (its answer never
+// shows the buyer), the buyer says it arrived and sees when the inspection ends, and confirms;
+// the wrong party is refused, a second shipment is an illegal transition, a malformed one invalid.
+func TestMarketShipDeliverConfirmOverHTTP(t *testing.T) {
+	a := newMarketAPI(t, func(c *market.Config) { c.InspectionDays = map[string]int{"photo": 3} })
+	buyer, seller := a.someone(auth.RoleBuyer), a.someone(auth.RoleSeller)
+	r := a.createRequest(buyer)
+	o := a.offer(r.ID, seller, devnet.AnvilAccount(2), "150")
+	acc := a.accept(buyer, r.ID, o.ID)
+	fund(t, a, acc.Payment.ID)
+	follower := market.New(a.owner, payment.New(a.owner, nil), nil, market.DefaultConfig())
+	if _, err := follower.Follow(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+	path := "/v1/marketplace/requests/" + r.ID
+	wantCode(t, a.do("POST", path+"/ship", map[string]any{"carrier": "DHL"}, seller.AccessToken), 400, "invalid")
+	wantCode(t, a.do("POST", path+"/ship", map[string]any{"carrier": "DHL", "tracking": strings.Repeat("9", 101)}, seller.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("POST", path+"/ship", map[string]any{"carrier": "DHL", "tracking": "1", "buyerId": uuid.NewString()}, seller.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("POST", path+"/ship", map[string]any{"carrier": "DHL", "tracking": "1"}, buyer.AccessToken), 403, "refused")
+
+	type dealJSON struct {
+		requestJSON
+		Shipment         *struct{ Carrier, Tracking string }
+		DeliveredAt      *time.Time
+		InspectionEndsAt *time.Time
+		InspectionDays   int
+	}
+	var shipped dealJSON
+	a.call("POST", path+"/ship", map[string]any{"carrier": "DHL", "tracking": "JD0146000033"}, seller.AccessToken, 200, &shipped)
+	if shipped.Status != "delivery" || shipped.Shipment == nil || shipped.Shipment.Tracking != "JD0146000033" || shipped.BuyerID != "" {
+		t.Fatalf("shipped, as the seller sees it: %+v", shipped)
+	}
+	wantCode(t, a.do("POST", path+"/ship", map[string]any{"carrier": "DHL", "tracking": "1"}, seller.AccessToken), 409, "illegal_transition")
+
+	var delivered dealJSON
+	a.call("POST", path+"/delivered", nil, buyer.AccessToken, 200, &delivered)
+	if delivered.Status != "delivered" || delivered.DeliveredAt == nil || delivered.InspectionEndsAt == nil ||
+		delivered.InspectionEndsAt.Sub(*delivered.DeliveredAt) != 72*time.Hour || delivered.InspectionDays != 3 {
+		t.Fatalf("delivered: %+v", delivered)
+	}
+	var d struct{ Request dealJSON }
+	a.call("GET", path+"/detail", nil, seller.AccessToken, 200, &d)
+	if d.Request.Shipment == nil || d.Request.InspectionEndsAt == nil || d.Request.BuyerID != "" {
+		t.Fatalf("the seller's detail: %+v", d.Request)
+	}
+	wantCode(t, a.do("POST", path+"/confirm", nil, seller.AccessToken), 403, "refused")
+	var confirmed dealJSON
+	a.call("POST", path+"/confirm", nil, buyer.AccessToken, 200, &confirmed)
+	if confirmed.Status != "confirming" || confirmed.BuyerID != buyer.User.ID.String() {
+		t.Fatalf("confirmed: %+v", confirmed)
+	}
+	var jobs int
+	if err := a.owner.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'market_release' AND args->>'request_id' = $1`, r.ID).Scan(&jobs); err != nil || jobs != 1 {
+		t.Fatalf("release jobs: %d, %v", jobs, err)
+	}
+}

@@ -91,6 +91,25 @@ func (w *ExpirePaymentsWorker) Work(ctx context.Context, _ *river.Job[ExpirePaym
 	return err
 }
 
+// releaser asks for a market deal's release through the signer's intents, with the chain's
+// escrow contract (market.Releaser: package market may not import intent).
+type releaser struct {
+	intents *intent.Store
+	escrow  func(chainID uint64) common.Address
+}
+
+// RequestRelease asks for p's release as actor; asking again returns the intent already open
+// (intent.Store.RequestRelease is idempotent).
+func (r releaser) RequestRelease(ctx context.Context, p *payment.Payment, actor string) error {
+	contract := r.escrow(p.ChainID)
+	if contract == (common.Address{}) {
+		return fmt.Errorf("chain %d: %w", p.ChainID, intent.ErrNoEscrow)
+	}
+	_, _, err := r.intents.RequestRelease(ctx, p.ID, intent.RequestOptions{Actor: actor, Contract: contract,
+		Reason: "the buyer confirmed receipt, or the inspection period ended"})
+	return err
+}
+
 // followEvery is market_follow's period: a paid request shows processing within seconds.
 const followEvery = 5 * time.Second
 
@@ -185,6 +204,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		river.QueueDefault: {MaxWorkers: c.MaxWorkers}, payment.CheckQueue: {MaxWorkers: 2}}}
 	// Expiry and checks need no deposit addresses, so the payment service gets no deriver.
 	payments := payment.New(c.Pool, nil)
+	// The worker's marketplace: its jobs carry the times the API computed, so its config's
+	// settings are never used to schedule.
+	deal := market.New(c.Pool, payments, nil, market.DefaultConfig())
 	for _, err := range []error{
 		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
 		add(r, &ExpirePaymentsWorker{Payments: payments, Log: c.Log}),
@@ -192,9 +214,13 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &auth.EmailWorker{Mailer: c.Mailer, Log: c.Log}),
 		add(r, &auth.PurgeMailWorker{}),
 		// The marketplace's timers: offers and requests past their deadlines.
-		add(r, &market.ExpireWorker{Market: market.New(c.Pool, nil, nil, market.DefaultConfig())}),
+		add(r, &market.ExpireWorker{Market: deal}),
 		// Requests follow their payments (paid, expired, released, refunded); reading needs no deriver.
-		add(r, &market.FollowWorker{Market: market.New(c.Pool, payments, nil, market.DefaultConfig()), Log: c.Log}),
+		add(r, &market.FollowWorker{Market: deal, Log: c.Log}),
+		// The deal after payment: the platform's delivery, the inspection period's end and reminders.
+		add(r, &market.DeliverWorker{Market: deal, Log: c.Log}),
+		add(r, &market.InspectWorker{Market: deal, Log: c.Log}),
+		add(r, &market.RemindWorker{Market: deal}),
 	} {
 		if err != nil {
 			return nil, err
@@ -221,12 +247,14 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &intent.FreezeWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.UnfreezeWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.FollowWorker{Intents: store}),
+		add(r, &market.ReleaseWorker{Market: deal, Releaser: releaser{intents: store, escrow: c.Escrow}, Log: c.Log}),
 	} {
 		if err != nil {
 			return nil, err
 		}
 	}
 	r.queues[payment.SweepQueue] = river.QueueConfig{MaxWorkers: 2}
+	r.queues[market.ReleaseQueue] = river.QueueConfig{MaxWorkers: 2}
 	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(5*time.Second),
 		func() (river.JobArgs, *river.InsertOpts) { return intent.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	return r, nil

@@ -77,7 +77,7 @@ func (s *Service) BrowseRequests(ctx context.Context, b Browse) ([]Request, erro
 	}
 	out := make([]Request, len(rows))
 	for i, r := range rows {
-		out[i] = requestOf(r).Public()
+		out[i] = s.requestOf(r).Public()
 	}
 	return out, nil
 }
@@ -91,7 +91,7 @@ func (s *Service) MyRequests(ctx context.Context, buyer Caller, after Cursor, n 
 	}
 	out := make([]Request, len(rows))
 	for i, r := range rows {
-		out[i] = requestOf(r)
+		out[i] = s.requestOf(r)
 	}
 	return out, nil
 }
@@ -154,6 +154,7 @@ func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (
 	view := r.Public()
 	if accepted := slices.ContainsFunc(offers, func(o Offer) bool { return o.Status == OfferAccepted }); accepted && paidFor(r.Status) {
 		view.Delivery, view.PaymentID, view.AcceptedOffer = r.Delivery, r.PaymentID, r.AcceptedOffer
+		view.Shipment, view.DeliveredAt, view.InspectionEndsAt = r.Shipment, r.DeliveredAt, r.InspectionEndsAt
 	}
 	return &Detail{Request: view, Party: true, Offers: offers}, nil
 }

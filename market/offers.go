@@ -112,7 +112,7 @@ func (s *Service) OfferTerms(r Request, offer uuid.UUID, price *big.Int, payout 
 // proveOffer checks the payout wallet signed exactly these terms; it returns the signature as
 // stored (65 bytes).
 func (s *Service) proveOffer(m marketdb.MarketRequest, id uuid.UUID, price *big.Int, payout common.Address, sig []byte) ([]byte, error) {
-	o, err := s.OfferTerms(requestOf(m), id, price, payout)
+	o, err := s.OfferTerms(s.requestOf(m), id, price, payout)
 	if err != nil {
 		return nil, err
 	}

@@ -58,15 +58,23 @@ type Request struct {
 	AcceptedOffer *uuid.UUID
 	PaymentID     *uuid.UUID
 	TemplateID    *uuid.UUID
-	ExpiresAt     time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Shipment is what the seller said on shipping (nil before).
+	Shipment *Shipment
+	// DeliveredAt is when the goods arrived; the inspection period (InspectionDays days of
+	// Config.Day) then runs until InspectionEndsAt.
+	DeliveredAt      *time.Time
+	InspectionDays   int
+	InspectionEndsAt *time.Time
+	ExpiresAt        time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
-// Public is the request without personal data: no buyer, no delivery address, no payment.
+// Public is the request without personal data: no buyer, no delivery address, no payment, no
+// shipment.
 func (r Request) Public() Request {
 	r.BuyerID, r.PaymentID, r.AcceptedOffer, r.TemplateID = uuid.Nil, nil, nil, nil
-	r.Delivery.Address = nil
+	r.Delivery.Address, r.Shipment, r.DeliveredAt, r.InspectionEndsAt = nil, nil, nil, nil
 	return r
 }
 
@@ -80,13 +88,24 @@ func nullable(n uuid.NullUUID) *uuid.UUID {
 	return &n.UUID
 }
 
-func requestOf(m marketdb.MarketRequest) Request {
+func (s *Service) requestOf(m marketdb.MarketRequest) Request {
 	r := Request{ID: m.ID, BuyerID: m.BuyerID, Title: m.Title, Description: m.Description, Category: m.Category,
 		ProductType: m.ProductType, ChainKey: m.ChainKey, TokenSymbol: m.TokenSymbol, BudgetMin: bigOf(m.BudgetMin),
 		BudgetMax: bigOf(m.BudgetMax), Urgency: m.Urgency, Visibility: m.Visibility, Status: Status(m.Status),
 		AcceptedOffer: nullable(m.AcceptedOffer), PaymentID: nullable(m.PaymentID), TemplateID: nullable(m.TemplateID),
-		ExpiresAt: m.ExpiresAt, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		DeliveredAt: m.DeliveredAt, InspectionDays: int(m.InspectionDays), ExpiresAt: m.ExpiresAt, CreatedAt: m.CreatedAt,
+		UpdatedAt: m.UpdatedAt}
 	_ = json.Unmarshal(m.Delivery, &r.Delivery)
+	if m.Shipment != nil {
+		var sh Shipment
+		if json.Unmarshal(m.Shipment, &sh) == nil {
+			r.Shipment = &sh
+		}
+	}
+	if m.DeliveredAt != nil {
+		ends := m.DeliveredAt.Add(time.Duration(m.InspectionDays) * s.cfg.Day)
+		r.InspectionEndsAt = &ends
+	}
 	return r
 }
 
@@ -223,7 +242,8 @@ func (s *Service) insertRequest(ctx context.Context, q *marketdb.Queries, id, bu
 		Description: in.Description, Category: in.Category, ProductType: in.ProductType, ChainKey: in.ChainKey,
 		TokenSymbol: in.TokenSymbol, BudgetMin: db.Numeric(c.min), BudgetMax: db.Numeric(c.max), Urgency: in.Urgency,
 		Delivery: c.delivery, Visibility: in.Visibility, Status: string(initial), ExpiresAt: c.expires,
-		TemplateID: uuid.NullUUID{UUID: ptrOr(template), Valid: template != nil}, CreatedAt: now, PaymentID: paymentID})
+		TemplateID: uuid.NullUUID{UUID: ptrOr(template), Valid: template != nil}, CreatedAt: now, PaymentID: paymentID,
+		InspectionDays: int32(s.cfg.inspectionDays(in.Category))})
 	if err != nil {
 		return err
 	}
@@ -252,7 +272,7 @@ func (s *Service) getRequest(ctx context.Context, id uuid.UUID) (*Request, error
 	if err != nil {
 		return nil, err
 	}
-	r := requestOf(m)
+	r := s.requestOf(m)
 	return &r, nil
 }
 

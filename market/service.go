@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
@@ -35,11 +38,34 @@ type Config struct {
 	// and 2%).
 	FeeBps, CommissionBps int64
 	FeeAddress            common.Address
+	// InspectionDays is the buyer's inspection period after delivery, in days (1 to 60), per
+	// category; a category not listed gets DefaultInspectionDays. A request keeps the period it
+	// was created with (market_requests.inspection_days).
+	InspectionDays map[string]int
+	// DeliveryGraceDays is how many days past the accepted offer's delivery time a shipped request
+	// waits for someone to say it arrived before the platform says so (3).
+	DeliveryGraceDays int
+	// Day is the deal's unit of time: inspection periods, delivery times and reminders count in
+	// it. 24 hours; shorter only in dev and tests (amn api --market-day), so that a silent buyer's
+	// deal runs in seconds.
+	Day time.Duration
 }
+
+// DefaultInspectionDays is the inspection period of a category Config.InspectionDays does not list.
+const DefaultInspectionDays = 7
 
 // DefaultConfig is the settings amn dev's deal plays: no moderation, 1% fee, 2% commission.
 func DefaultConfig() Config {
-	return Config{RequestTTL: 30 * 24 * time.Hour, PaymentTTL: 24 * time.Hour, FeeBps: 100, CommissionBps: 200}
+	return Config{RequestTTL: 30 * 24 * time.Hour, PaymentTTL: 24 * time.Hour, FeeBps: 100, CommissionBps: 200,
+		DeliveryGraceDays: 3, Day: 24 * time.Hour}
+}
+
+// inspectionDays is the inspection period of a new request in category.
+func (c Config) inspectionDays(category string) int {
+	if n, ok := c.InspectionDays[category]; ok {
+		return n
+	}
+	return DefaultInspectionDays
 }
 
 // Validate refuses settings that would make bad payments.
@@ -51,9 +77,22 @@ func (c Config) Validate() error {
 		return errors.New("market: fee and commission must be in [0, 10000) basis points")
 	case c.FeeBps > 0 && c.FeeAddress == (common.Address{}):
 		return errors.New("market: a fee needs a fee address")
+	case c.Day <= 0:
+		return errors.New("market: the deal's day must be positive")
+	case c.DeliveryGraceDays < 0 || c.DeliveryGraceDays > maxDealDays:
+		return fmt.Errorf("market: the delivery grace must be 0 to %d days", maxDealDays)
+	}
+	for cat, n := range c.InspectionDays {
+		if !categoryRe.MatchString(cat) || n < 1 || n > maxDealDays {
+			return fmt.Errorf("market: inspection period of %q: want a category matching %s and 1 to %d days", cat, categoryRe, maxDealDays)
+		}
 	}
 	return nil
 }
+
+// maxDealDays bounds inspection periods and the delivery grace (market_requests.inspection_days
+// checks the same).
+const maxDealDays = 60
 
 // Service runs the marketplace's requests, offers and templates. The API's service has payments
 // and chains (accepting an offer creates its payment); the worker's runs the timers only.
@@ -64,11 +103,26 @@ type Service struct {
 	chains   *chain.Registry
 	cfg      Config
 	now      func() time.Time
+	// jobs inserts the deal's jobs (deliver, inspect, remind, release) in the transaction of the
+	// status change that calls for them; the worker role works them.
+	jobs *river.Client[pgx.Tx]
 }
 
 // New returns a service on pool. payments and chains may be nil for the worker (timers only).
 func New(pool *pgxpool.Pool, payments *payment.Service, chains *chain.Registry, cfg Config) *Service {
-	return &Service{pool: pool, q: marketdb.New(pool), payments: payments, chains: chains, cfg: cfg, now: time.Now}
+	return &Service{pool: pool, q: marketdb.New(pool), payments: payments, chains: chains, cfg: cfg, now: time.Now,
+		jobs: insertOnly(pool)}
+}
+
+// insertOnly returns a River client that only inserts jobs. With no queues or workers its
+// construction cannot fail; its own log is silenced (a failed insert fails the caller's
+// transaction, which reports it).
+func insertOnly(pool *pgxpool.Pool) *river.Client[pgx.Tx] {
+	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		panic(fmt.Sprintf("market: an insert-only River client: %v", err))
+	}
+	return c
 }
 
 // WithClock replaces time.Now (tests).

@@ -1163,19 +1163,31 @@ type MarketRequest struct {
 	Chain     string              `json:"chain"`
 	CreatedAt time.Time           `json:"createdAt"`
 
+	// DeliveredAt When the goods or service arrived; the inspection period runs from here.
+	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
+
 	// Delivery Where the goods or service go. The address is seen only by the request's parties.
-	Delivery    MarketDelivery      `json:"delivery"`
-	Description string              `json:"description"`
-	ExpiresAt   time.Time           `json:"expiresAt"`
-	Id          openapi_types.UUID  `json:"id"`
-	PaymentId   *openapi_types.UUID `json:"paymentId,omitempty"`
-	ProductType MarketProductType   `json:"productType"`
-	Status      MarketRequestStatus `json:"status"`
-	TemplateId  *openapi_types.UUID `json:"templateId,omitempty"`
-	Title       string              `json:"title"`
-	Token       string              `json:"token"`
-	UpdatedAt   time.Time           `json:"updatedAt"`
-	Urgency     MarketUrgency       `json:"urgency"`
+	Delivery    MarketDelivery     `json:"delivery"`
+	Description string             `json:"description"`
+	ExpiresAt   time.Time          `json:"expiresAt"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// InspectionDays The buyer's inspection period after delivery, in days.
+	InspectionDays *int `json:"inspectionDays,omitempty"`
+
+	// InspectionEndsAt When the inspection period ends; a buyer silent until then has the release requested for them.
+	InspectionEndsAt *time.Time          `json:"inspectionEndsAt,omitempty"`
+	PaymentId        *openapi_types.UUID `json:"paymentId,omitempty"`
+	ProductType      MarketProductType   `json:"productType"`
+
+	// Shipment What the seller said on shipping. Seen only by the buyer, the seller of the accepted offer and admins.
+	Shipment   *MarketShipment     `json:"shipment,omitempty"`
+	Status     MarketRequestStatus `json:"status"`
+	TemplateId *openapi_types.UUID `json:"templateId,omitempty"`
+	Title      string              `json:"title"`
+	Token      string              `json:"token"`
+	UpdatedAt  time.Time           `json:"updatedAt"`
+	Urgency    MarketUrgency       `json:"urgency"`
 
 	// Visibility public requests are browsed; private ones are unlisted (readable and offerable by id).
 	Visibility MarketVisibility `json:"visibility"`
@@ -1253,6 +1265,21 @@ type MarketRequestPage struct {
 
 // MarketRequestStatus defines model for MarketRequestStatus.
 type MarketRequestStatus string
+
+// MarketShipInput Physical products need carrier and tracking; online ones (digital products, services, consultations) a note.
+type MarketShipInput struct {
+	Carrier  *string `json:"carrier,omitempty"`
+	Note     *string `json:"note,omitempty"`
+	Tracking *string `json:"tracking,omitempty"`
+}
+
+// MarketShipment What the seller said on shipping. Seen only by the buyer, the seller of the accepted offer and admins.
+type MarketShipment struct {
+	Carrier   *string   `json:"carrier,omitempty"`
+	Note      *string   `json:"note,omitempty"`
+	ShippedAt time.Time `json:"shippedAt"`
+	Tracking  *string   `json:"tracking,omitempty"`
+}
 
 // MarketSpawnInput defines model for MarketSpawnInput.
 type MarketSpawnInput struct {
@@ -1756,6 +1783,9 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
 
+// ShipMarketRequestJSONRequestBody defines body for ShipMarketRequest for application/json ContentType.
+type ShipMarketRequestJSONRequestBody = MarketShipInput
+
 // CreateMarketTemplateJSONRequestBody defines body for CreateMarketTemplate for application/json ContentType.
 type CreateMarketTemplateJSONRequestBody = MarketTemplateInput
 
@@ -2065,6 +2095,12 @@ type ServerInterface interface {
 	// SignMarketCheckout The buyer's wallet's signature of the checkout terms (checkoutTypedData); that wallet becomes the refund address, once.
 	// (POST /v1/marketplace/requests/{requestId}/checkout-signature)
 	SignMarketCheckout(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// ConfirmMarketRequest Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+	// (POST /v1/marketplace/requests/{requestId}/confirm)
+	ConfirmMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// MarkMarketRequestDelivered Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+	// (POST /v1/marketplace/requests/{requestId}/delivered)
+	MarkMarketRequestDelivered(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	// (GET /v1/marketplace/requests/{requestId}/detail)
 	GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
@@ -2089,6 +2125,9 @@ type ServerInterface interface {
 	// PublishMarketRequest Publish a request held for moderation (admin role).
 	// (POST /v1/marketplace/requests/{requestId}/publish)
 	PublishMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+	// (POST /v1/marketplace/requests/{requestId}/ship)
+	ShipMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
 	// BrowseMarketTemplates Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
 	// (GET /v1/marketplace/templates)
 	BrowseMarketTemplates(w http.ResponseWriter, r *http.Request, params BrowseMarketTemplatesParams)
@@ -2401,6 +2440,18 @@ func (_ Unimplemented) SignMarketCheckout(w http.ResponseWriter, r *http.Request
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// ConfirmMarketRequest Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+// (POST /v1/marketplace/requests/{requestId}/confirm)
+func (_ Unimplemented) ConfirmMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MarkMarketRequestDelivered Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+// (POST /v1/marketplace/requests/{requestId}/delivered)
+func (_ Unimplemented) MarkMarketRequestDelivered(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 // (GET /v1/marketplace/requests/{requestId}/detail)
 func (_ Unimplemented) GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
@@ -2446,6 +2497,12 @@ func (_ Unimplemented) WithdrawMarketOffer(w http.ResponseWriter, r *http.Reques
 // PublishMarketRequest Publish a request held for moderation (admin role).
 // (POST /v1/marketplace/requests/{requestId}/publish)
 func (_ Unimplemented) PublishMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+// (POST /v1/marketplace/requests/{requestId}/ship)
+func (_ Unimplemented) ShipMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3813,6 +3870,58 @@ func (siw *ServerInterfaceWrapper) SignMarketCheckout(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// ConfirmMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) ConfirmMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ConfirmMarketRequest(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MarkMarketRequestDelivered operation middleware
+func (siw *ServerInterfaceWrapper) MarkMarketRequestDelivered(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MarkMarketRequestDelivered(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetMarketRequestDetail operation middleware
 func (siw *ServerInterfaceWrapper) GetMarketRequestDetail(w http.ResponseWriter, r *http.Request) {
 
@@ -4039,6 +4148,32 @@ func (siw *ServerInterfaceWrapper) PublishMarketRequest(w http.ResponseWriter, r
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.PublishMarketRequest(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ShipMarketRequest operation middleware
+func (siw *ServerInterfaceWrapper) ShipMarketRequest(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShipMarketRequest(w, r, requestId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4534,6 +4669,15 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/checkout-signature", wrapper.SignMarketCheckout)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/ship", wrapper.ShipMarketRequest)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/delivered", wrapper.MarkMarketRequestDelivered)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/confirm", wrapper.ConfirmMarketRequest)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/marketplace/templates", wrapper.BrowseMarketTemplates)
@@ -6501,6 +6645,92 @@ func (response SignMarketCheckoutdefaultJSONResponse) VisitSignMarketCheckoutRes
 	return err
 }
 
+type ConfirmMarketRequestRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type ConfirmMarketRequestResponseObject interface {
+	VisitConfirmMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type ConfirmMarketRequest200JSONResponse MarketRequest
+
+func (response ConfirmMarketRequest200JSONResponse) VisitConfirmMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ConfirmMarketRequestdefaultJSONResponse) VisitConfirmMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkMarketRequestDeliveredRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type MarkMarketRequestDeliveredResponseObject interface {
+	VisitMarkMarketRequestDeliveredResponse(w http.ResponseWriter) error
+}
+
+type MarkMarketRequestDelivered200JSONResponse MarketRequest
+
+func (response MarkMarketRequestDelivered200JSONResponse) VisitMarkMarketRequestDeliveredResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkMarketRequestDelivereddefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MarkMarketRequestDelivereddefaultJSONResponse) VisitMarkMarketRequestDeliveredResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMarketRequestDetailRequestObject struct {
 	RequestId openapi_types.UUID `json:"requestId"`
 }
@@ -6837,6 +7067,50 @@ type PublishMarketRequestdefaultJSONResponse struct {
 }
 
 func (response PublishMarketRequestdefaultJSONResponse) VisitPublishMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShipMarketRequestRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *ShipMarketRequestJSONRequestBody
+}
+
+type ShipMarketRequestResponseObject interface {
+	VisitShipMarketRequestResponse(w http.ResponseWriter) error
+}
+
+type ShipMarketRequest200JSONResponse MarketRequest
+
+func (response ShipMarketRequest200JSONResponse) VisitShipMarketRequestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShipMarketRequestdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ShipMarketRequestdefaultJSONResponse) VisitShipMarketRequestResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -7499,6 +7773,12 @@ type StrictServerInterface interface {
 	// SignMarketCheckout The buyer's wallet's signature of the checkout terms (checkoutTypedData); that wallet becomes the refund address, once.
 	// (POST /v1/marketplace/requests/{requestId}/checkout-signature)
 	SignMarketCheckout(ctx context.Context, request SignMarketCheckoutRequestObject) (SignMarketCheckoutResponseObject, error)
+	// ConfirmMarketRequest Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+	// (POST /v1/marketplace/requests/{requestId}/confirm)
+	ConfirmMarketRequest(ctx context.Context, request ConfirmMarketRequestRequestObject) (ConfirmMarketRequestResponseObject, error)
+	// MarkMarketRequestDelivered Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+	// (POST /v1/marketplace/requests/{requestId}/delivered)
+	MarkMarketRequestDelivered(ctx context.Context, request MarkMarketRequestDeliveredRequestObject) (MarkMarketRequestDeliveredResponseObject, error)
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	// (GET /v1/marketplace/requests/{requestId}/detail)
 	GetMarketRequestDetail(ctx context.Context, request GetMarketRequestDetailRequestObject) (GetMarketRequestDetailResponseObject, error)
@@ -7523,6 +7803,9 @@ type StrictServerInterface interface {
 	// PublishMarketRequest Publish a request held for moderation (admin role).
 	// (POST /v1/marketplace/requests/{requestId}/publish)
 	PublishMarketRequest(ctx context.Context, request PublishMarketRequestRequestObject) (PublishMarketRequestResponseObject, error)
+	// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+	// (POST /v1/marketplace/requests/{requestId}/ship)
+	ShipMarketRequest(ctx context.Context, request ShipMarketRequestRequestObject) (ShipMarketRequestResponseObject, error)
 	// BrowseMarketTemplates Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
 	// (GET /v1/marketplace/templates)
 	BrowseMarketTemplates(ctx context.Context, request BrowseMarketTemplatesRequestObject) (BrowseMarketTemplatesResponseObject, error)
@@ -8883,6 +9166,58 @@ func (sh *strictHandler) SignMarketCheckout(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// ConfirmMarketRequest operation middleware
+func (sh *strictHandler) ConfirmMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request ConfirmMarketRequestRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ConfirmMarketRequest(ctx, request.(ConfirmMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConfirmMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ConfirmMarketRequestResponseObject); ok {
+		if err := validResponse.VisitConfirmMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarkMarketRequestDelivered operation middleware
+func (sh *strictHandler) MarkMarketRequestDelivered(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request MarkMarketRequestDeliveredRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkMarketRequestDelivered(ctx, request.(MarkMarketRequestDeliveredRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkMarketRequestDelivered")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MarkMarketRequestDeliveredResponseObject); ok {
+		if err := validResponse.VisitMarkMarketRequestDeliveredResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetMarketRequestDetail operation middleware
 func (sh *strictHandler) GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
 	var request GetMarketRequestDetailRequestObject
@@ -9108,6 +9443,39 @@ func (sh *strictHandler) PublishMarketRequest(w http.ResponseWriter, r *http.Req
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(PublishMarketRequestResponseObject); ok {
 		if err := validResponse.VisitPublishMarketRequestResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ShipMarketRequest operation middleware
+func (sh *strictHandler) ShipMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request ShipMarketRequestRequestObject
+
+	request.RequestId = requestId
+
+	var body ShipMarketRequestJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShipMarketRequest(ctx, request.(ShipMarketRequestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShipMarketRequest")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShipMarketRequestResponseObject); ok {
+		if err := validResponse.VisitShipMarketRequestResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -753,6 +753,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marketplace/requests/{requestId}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does. */
+        post: operations["shipMarketRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested. */
+        post: operations["markMarketRequestDelivered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain. */
+        post: operations["confirmMarketRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marketplace/templates": {
         parameters: {
             query?: never;
@@ -1654,12 +1711,39 @@ export interface components {
             paymentId?: string;
             /** Format: uuid */
             templateId?: string;
+            shipment?: components["schemas"]["MarketShipment"];
+            /**
+             * Format: date-time
+             * @description When the goods or service arrived; the inspection period runs from here.
+             */
+            deliveredAt?: string;
+            /** @description The buyer's inspection period after delivery, in days. */
+            inspectionDays?: number;
+            /**
+             * Format: date-time
+             * @description When the inspection period ends; a buyer silent until then has the release requested for them.
+             */
+            inspectionEndsAt?: string;
             /** Format: date-time */
             expiresAt: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description What the seller said on shipping. Seen only by the buyer, the seller of the accepted offer and admins. */
+        MarketShipment: {
+            carrier?: string;
+            tracking?: string;
+            note?: string;
+            /** Format: date-time */
+            shippedAt: string;
+        };
+        /** @description Physical products need carrier and tracking; online ones (digital products, services, consultations) a note. */
+        MarketShipInput: {
+            carrier?: string;
+            tracking?: string;
+            note?: string;
         };
         MarketRequestPage: {
             items: components["schemas"]["MarketRequest"][];
@@ -2921,6 +3005,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarketPayment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    shipMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketShipInput"];
+            };
+        };
+        responses: {
+            /** @description The request as the caller sees it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    markMarketRequestDelivered: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request as the caller sees it, with inspectionEndsAt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    confirmMarketRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRequest"];
                 };
             };
             default: components["responses"]["Error"];

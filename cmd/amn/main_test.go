@@ -181,6 +181,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"market fee without an address", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL, "AMN_MARKET_FEE_BPS=100"}, []string{"api"}, "a fee needs a fee address"},
 		{"market fee address not an address", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--market-fee-address", "0xnope"}, "--market-fee-address (AMN_MARKET_FEE_ADDRESS) must be a 0x address"},
 		{"market commission out of range", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--market-commission-bps", "10000"}, "basis points"},
+		{"market inspection period out of range", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--market-inspection-days", "photo=90"}, "inspection period"},
+		{"market day not positive", []string{"AMN_DATABASE_URL=" + good, "AMN_REDIS_URL=" + redisURL}, []string{"api", "--market-day", "0s"}, "day must be positive"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, tc.env, tc.args...)

@@ -27,6 +27,11 @@ type marketOptions struct {
 	FeeAddress    string
 	PaymentTTL    time.Duration
 	RequestTTL    time.Duration
+	// The deal after payment: inspection periods per category, the delivery grace, and the day
+	// unit (shorter only in dev and tests).
+	InspectionDays    map[string]int
+	DeliveryGraceDays int
+	Day               time.Duration
 
 	reg     *chain.Registry
 	deriver *hd.Deriver
@@ -43,6 +48,10 @@ func (o *marketOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.FeeAddress, "market-fee-address", "", "where the fee goes (0x address); required with a fee")
 	fs.DurationVar(&o.PaymentTTL, "market-payment-ttl", d.PaymentTTL, "how long an accepted offer's payment awaits the buyer's money")
 	fs.DurationVar(&o.RequestTTL, "market-request-ttl", d.RequestTTL, "a purchase request's life when its buyer gives no expiry")
+	fs.StringToIntVar(&o.InspectionDays, "market-inspection-days", nil, fmt.Sprintf("the buyer's inspection period after delivery, in days, per category (photo=3,design=14); other categories get %d", market.DefaultInspectionDays))
+	fs.IntVar(&o.DeliveryGraceDays, "market-delivery-grace-days", d.DeliveryGraceDays, "days past the accepted offer's delivery time after which a shipped request counts as delivered when nobody said so")
+	fs.DurationVar(&o.Day, "market-day", d.Day, "FOR DEV AND TESTS ONLY: the deal's day (inspection periods, delivery times, reminders count in it); 1s runs a silent buyer's deal in seconds")
+	_ = fs.MarkHidden("market-day")
 }
 
 // Validate reads the chain config and the xpub and checks the marketplace's settings.
@@ -55,7 +64,8 @@ func (o *marketOptions) Validate() error {
 		return fmt.Errorf("%w: --chain-config (%s): %v", config.ErrInvalid, config.Env("chain-config"), err)
 	}
 	o.cfg = market.Config{Moderation: o.Moderation, FeeBps: o.FeeBps, CommissionBps: o.CommissionBps,
-		PaymentTTL: o.PaymentTTL, RequestTTL: o.RequestTTL}
+		PaymentTTL: o.PaymentTTL, RequestTTL: o.RequestTTL, InspectionDays: o.InspectionDays,
+		DeliveryGraceDays: o.DeliveryGraceDays, Day: o.Day}
 	if o.FeeAddress != "" {
 		if !common.IsHexAddress(o.FeeAddress) {
 			return fmt.Errorf("%w: --market-fee-address (%s) must be a 0x address", config.ErrInvalid, config.Env("market-fee-address"))

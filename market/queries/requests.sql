@@ -7,8 +7,9 @@ SELECT * FROM market_requests WHERE id = $1;
 
 -- name: InsertRequest :exec
 INSERT INTO market_requests (id, buyer_id, title, description, category, product_type, chain_key, token_symbol,
-    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at, payment_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18);
+    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at, payment_id,
+    inspection_days)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19);
 
 -- name: LockRequest :one
 SELECT * FROM market_requests WHERE id = $1 FOR UPDATE;
@@ -18,6 +19,14 @@ UPDATE market_requests SET status = $2, updated_at = $3 WHERE id = $1;
 
 -- name: SetRequestAccepted :exec
 UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1;
+
+-- name: SetShipment :exec
+-- The seller's shipment (carrier and tracking, or a delivery note), written with the ship event.
+UPDATE market_requests SET shipment = $2, updated_at = $3 WHERE id = $1;
+
+-- name: SetDelivered :exec
+-- When the goods arrived: the inspection period runs from here (written with the deliver event).
+UPDATE market_requests SET delivered_at = $2, updated_at = $2 WHERE id = $1;
 
 -- name: EditRequest :exec
 UPDATE market_requests SET title = $2, description = $3, category = $4, urgency = $5, delivery = $6,
@@ -30,6 +39,11 @@ INSERT INTO market_events (request_id, seq, event, actor, actor_id, from_status,
 SELECT sqlc.arg(request_id), coalesce(max(seq), 0) + 1, sqlc.arg(event), sqlc.arg(actor), sqlc.narg(actor_id),
     sqlc.narg(from_status), sqlc.arg(to_status), sqlc.arg(detail), sqlc.arg(created_at)
 FROM market_events WHERE request_id = sqlc.arg(request_id);
+
+-- name: HasEvent :one
+-- Whether the request's timeline already holds an event whose detail contains the given JSON (a
+-- reminder sent once per deadline and offset).
+SELECT EXISTS (SELECT 1 FROM market_events WHERE request_id = $1 AND event = $2 AND detail @> sqlc.arg(detail)::jsonb);
 
 -- name: RequestEvents :many
 SELECT * FROM market_events WHERE request_id = $1 ORDER BY seq;

@@ -268,6 +268,25 @@ func (q *Queries) FollowingRequests(ctx context.Context, arg FollowingRequestsPa
 	return items, nil
 }
 
+const hasEvent = `-- name: HasEvent :one
+SELECT EXISTS (SELECT 1 FROM market_events WHERE request_id = $1 AND event = $2 AND detail @> $3::jsonb)
+`
+
+type HasEventParams struct {
+	RequestID uuid.UUID
+	Event     string
+	Detail    []byte
+}
+
+// Whether the request's timeline already holds an event whose detail contains the given JSON (a
+// reminder sent once per deadline and offset).
+func (q *Queries) HasEvent(ctx context.Context, arg HasEventParams) (bool, error) {
+	row := q.db.QueryRow(ctx, hasEvent, arg.RequestID, arg.Event, arg.Detail)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const insertEvent = `-- name: InsertEvent :exec
 INSERT INTO market_events (request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at)
 SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4,
@@ -303,29 +322,31 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error 
 
 const insertRequest = `-- name: InsertRequest :exec
 INSERT INTO market_requests (id, buyer_id, title, description, category, product_type, chain_key, token_symbol,
-    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at, payment_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18)
+    budget_min, budget_max, urgency, delivery, visibility, status, expires_at, template_id, created_at, updated_at, payment_id,
+    inspection_days)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)
 `
 
 type InsertRequestParams struct {
-	ID          uuid.UUID
-	BuyerID     uuid.UUID
-	Title       string
-	Description string
-	Category    string
-	ProductType string
-	ChainKey    string
-	TokenSymbol string
-	BudgetMin   pgtype.Numeric
-	BudgetMax   pgtype.Numeric
-	Urgency     string
-	Delivery    []byte
-	Visibility  string
-	Status      string
-	ExpiresAt   time.Time
-	TemplateID  uuid.NullUUID
-	CreatedAt   time.Time
-	PaymentID   uuid.NullUUID
+	ID             uuid.UUID
+	BuyerID        uuid.UUID
+	Title          string
+	Description    string
+	Category       string
+	ProductType    string
+	ChainKey       string
+	TokenSymbol    string
+	BudgetMin      pgtype.Numeric
+	BudgetMax      pgtype.Numeric
+	Urgency        string
+	Delivery       []byte
+	Visibility     string
+	Status         string
+	ExpiresAt      time.Time
+	TemplateID     uuid.NullUUID
+	CreatedAt      time.Time
+	PaymentID      uuid.NullUUID
+	InspectionDays int32
 }
 
 func (q *Queries) InsertRequest(ctx context.Context, arg InsertRequestParams) error {
@@ -348,6 +369,7 @@ func (q *Queries) InsertRequest(ctx context.Context, arg InsertRequestParams) er
 		arg.TemplateID,
 		arg.CreatedAt,
 		arg.PaymentID,
+		arg.InspectionDays,
 	)
 	return err
 }
@@ -462,6 +484,21 @@ func (q *Queries) RequestEvents(ctx context.Context, requestID uuid.UUID) ([]Mar
 	return items, nil
 }
 
+const setDelivered = `-- name: SetDelivered :exec
+UPDATE market_requests SET delivered_at = $2, updated_at = $2 WHERE id = $1
+`
+
+type SetDeliveredParams struct {
+	ID          uuid.UUID
+	DeliveredAt *time.Time
+}
+
+// When the goods arrived: the inspection period runs from here (written with the deliver event).
+func (q *Queries) SetDelivered(ctx context.Context, arg SetDeliveredParams) error {
+	_, err := q.db.Exec(ctx, setDelivered, arg.ID, arg.DeliveredAt)
+	return err
+}
+
 const setRequestAccepted = `-- name: SetRequestAccepted :exec
 UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1
 `
@@ -497,5 +534,21 @@ type SetRequestStatusParams struct {
 
 func (q *Queries) SetRequestStatus(ctx context.Context, arg SetRequestStatusParams) error {
 	_, err := q.db.Exec(ctx, setRequestStatus, arg.ID, arg.Status, arg.UpdatedAt)
+	return err
+}
+
+const setShipment = `-- name: SetShipment :exec
+UPDATE market_requests SET shipment = $2, updated_at = $3 WHERE id = $1
+`
+
+type SetShipmentParams struct {
+	ID        uuid.UUID
+	Shipment  []byte
+	UpdatedAt time.Time
+}
+
+// The seller's shipment (carrier and tracking, or a delivery note), written with the ship event.
+func (q *Queries) SetShipment(ctx context.Context, arg SetShipmentParams) error {
+	_, err := q.db.Exec(ctx, setShipment, arg.ID, arg.Shipment, arg.UpdatedAt)
 	return err
 }
