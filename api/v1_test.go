@@ -332,7 +332,9 @@ func testEdge(t testing.TB) Edge {
 	t.Cleanup(func() { _ = rdb.Close() })
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: time.Minute}
+	// A million at once, then one a second: no test comes near it, and each key lives about a
+	// second per call (one per 60 µs would let it expire before a test can see it).
+	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: 1_000_000 * time.Second}
 	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRules(high, high, high)}
 }
 
