@@ -1164,19 +1164,31 @@ type MarketRequest struct {
 	Chain     string              `json:"chain"`
 	CreatedAt time.Time           `json:"createdAt"`
 
+	// DeliveredAt When the goods or service arrived; the inspection period runs from here.
+	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
+
 	// Delivery Where the goods or service go. The address is seen only by the request's parties.
-	Delivery    MarketDelivery      `json:"delivery"`
-	Description string              `json:"description"`
-	ExpiresAt   time.Time           `json:"expiresAt"`
-	Id          openapi_types.UUID  `json:"id"`
-	PaymentId   *openapi_types.UUID `json:"paymentId,omitempty"`
-	ProductType MarketProductType   `json:"productType"`
-	Status      MarketRequestStatus `json:"status"`
-	TemplateId  *openapi_types.UUID `json:"templateId,omitempty"`
-	Title       string              `json:"title"`
-	Token       string              `json:"token"`
-	UpdatedAt   time.Time           `json:"updatedAt"`
-	Urgency     MarketUrgency       `json:"urgency"`
+	Delivery    MarketDelivery     `json:"delivery"`
+	Description string             `json:"description"`
+	ExpiresAt   time.Time          `json:"expiresAt"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// InspectionDays The buyer's inspection period after delivery, in days.
+	InspectionDays *int `json:"inspectionDays,omitempty"`
+
+	// InspectionEndsAt When the inspection period ends; a buyer silent until then has the release requested for them.
+	InspectionEndsAt *time.Time          `json:"inspectionEndsAt,omitempty"`
+	PaymentId        *openapi_types.UUID `json:"paymentId,omitempty"`
+	ProductType      MarketProductType   `json:"productType"`
+
+	// Shipment What the seller said on shipping. Seen only by the buyer, the seller of the accepted offer and admins.
+	Shipment   *MarketShipment     `json:"shipment,omitempty"`
+	Status     MarketRequestStatus `json:"status"`
+	TemplateId *openapi_types.UUID `json:"templateId,omitempty"`
+	Title      string              `json:"title"`
+	Token      string              `json:"token"`
+	UpdatedAt  time.Time           `json:"updatedAt"`
+	Urgency    MarketUrgency       `json:"urgency"`
 
 	// Visibility public requests are browsed; private ones are unlisted (readable and offerable by id).
 	Visibility MarketVisibility `json:"visibility"`
@@ -1254,6 +1266,21 @@ type MarketRequestPage struct {
 
 // MarketRequestStatus defines model for MarketRequestStatus.
 type MarketRequestStatus string
+
+// MarketShipInput Physical products need carrier and tracking; online ones (digital products, services, consultations) a note.
+type MarketShipInput struct {
+	Carrier  *string `json:"carrier,omitempty"`
+	Note     *string `json:"note,omitempty"`
+	Tracking *string `json:"tracking,omitempty"`
+}
+
+// MarketShipment What the seller said on shipping. Seen only by the buyer, the seller of the accepted offer and admins.
+type MarketShipment struct {
+	Carrier   *string   `json:"carrier,omitempty"`
+	Note      *string   `json:"note,omitempty"`
+	ShippedAt time.Time `json:"shippedAt"`
+	Tracking  *string   `json:"tracking,omitempty"`
+}
 
 // MarketSpawnInput defines model for MarketSpawnInput.
 type MarketSpawnInput struct {
@@ -1759,6 +1786,9 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// ShipMarketRequestJSONRequestBody defines body for ShipMarketRequest for application/json ContentType.
+type ShipMarketRequestJSONRequestBody = MarketShipInput
 
 // CreateMarketTemplateJSONRequestBody defines body for CreateMarketTemplate for application/json ContentType.
 type CreateMarketTemplateJSONRequestBody = MarketTemplateInput
@@ -2463,6 +2493,16 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/checkout-signature (the `SignMarketCheckout` operationId).
 	SignMarketCheckout(ctx context.Context, requestId openapi_types.UUID, body SignMarketCheckoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ConfirmMarketRequest Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/confirm (the `ConfirmMarketRequest` operationId).
+	ConfirmMarketRequest(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkMarketRequestDelivered Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/delivered (the `MarkMarketRequestDelivered` operationId).
+	MarkMarketRequestDelivered(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	//
 	// Corresponds with GET /v1/marketplace/requests/{requestId}/detail (the `GetMarketRequestDetail` operationId).
@@ -2529,6 +2569,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/publish (the `PublishMarketRequest` operationId).
 	PublishMarketRequest(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShipMarketRequestWithBody Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+	ShipMarketRequestWithBody(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+	ShipMarketRequest(ctx context.Context, requestId openapi_types.UUID, body ShipMarketRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BrowseMarketTemplates Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
 	//
@@ -3822,6 +3876,36 @@ func (c *Client) SignMarketCheckout(ctx context.Context, requestId openapi_types
 	return c.Client.Do(req)
 }
 
+// ConfirmMarketRequest Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/confirm (the `ConfirmMarketRequest` operationId).
+func (c *Client) ConfirmMarketRequest(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmMarketRequestRequest(c.Server, requestId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkMarketRequestDelivered Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/delivered (the `MarkMarketRequestDelivered` operationId).
+func (c *Client) MarkMarketRequestDelivered(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkMarketRequestDeliveredRequest(c.Server, requestId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 //
 // Corresponds with GET /v1/marketplace/requests/{requestId}/detail (the `GetMarketRequestDetail` operationId).
@@ -3989,6 +4073,40 @@ func (c *Client) WithdrawMarketOffer(ctx context.Context, requestId openapi_type
 // Corresponds with POST /v1/marketplace/requests/{requestId}/publish (the `PublishMarketRequest` operationId).
 func (c *Client) PublishMarketRequest(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishMarketRequestRequest(c.Server, requestId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShipMarketRequestWithBody Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+func (c *Client) ShipMarketRequestWithBody(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipMarketRequestRequestWithBody(c.Server, requestId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+func (c *Client) ShipMarketRequest(ctx context.Context, requestId openapi_types.UUID, body ShipMarketRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShipMarketRequestRequest(c.Server, requestId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6560,6 +6678,74 @@ func NewSignMarketCheckoutRequestWithBody(server string, requestId openapi_types
 	return req, nil
 }
 
+// NewConfirmMarketRequestRequest constructs an http.Request for the ConfirmMarketRequest method
+func NewConfirmMarketRequestRequest(server string, requestId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/requests/%s/confirm", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewMarkMarketRequestDeliveredRequest constructs an http.Request for the MarkMarketRequestDelivered method
+func NewMarkMarketRequestDeliveredRequest(server string, requestId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/requests/%s/delivered", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMarketRequestDetailRequest constructs an http.Request for the GetMarketRequestDetail method
 func NewGetMarketRequestDetailRequest(server string, requestId openapi_types.UUID) (*http.Request, error) {
 	var err error
@@ -6888,6 +7074,53 @@ func NewPublishMarketRequestRequest(server string, requestId openapi_types.UUID)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewShipMarketRequestRequest calls the generic ShipMarketRequest builder with application/json body
+func NewShipMarketRequestRequest(server string, requestId openapi_types.UUID, body ShipMarketRequestJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewShipMarketRequestRequestWithBody(server, requestId, "application/json", bodyReader)
+}
+
+// NewShipMarketRequestRequestWithBody constructs an http.Request for the ShipMarketRequest method, with any body, and a specified content type
+func NewShipMarketRequestRequestWithBody(server string, requestId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/requests/%s/ship", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -7974,6 +8207,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/checkout-signature (the `SignMarketCheckout` operationId).
 	SignMarketCheckoutWithResponse(ctx context.Context, requestId openapi_types.UUID, body SignMarketCheckoutJSONRequestBody, reqEditors ...RequestEditorFn) (*SignMarketCheckoutResponse, error)
 
+	// ConfirmMarketRequestWithResponse Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/confirm (the `ConfirmMarketRequest` operationId).
+	ConfirmMarketRequestWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ConfirmMarketRequestResponse, error)
+
+	// MarkMarketRequestDeliveredWithResponse Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/delivered (the `MarkMarketRequestDelivered` operationId).
+	MarkMarketRequestDeliveredWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*MarkMarketRequestDeliveredResponse, error)
+
 	// GetMarketRequestDetailWithResponse The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8050,6 +8297,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/publish (the `PublishMarketRequest` operationId).
 	PublishMarketRequestWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*PublishMarketRequestResponse, error)
+
+	// ShipMarketRequestWithBodyWithResponse Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+	ShipMarketRequestWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ShipMarketRequestResponse, error)
+
+	// ShipMarketRequestWithResponse Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+	ShipMarketRequestWithResponse(ctx context.Context, requestId openapi_types.UUID, body ShipMarketRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipMarketRequestResponse, error)
 
 	// BrowseMarketTemplatesWithResponse Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
 	//
@@ -10720,6 +10981,116 @@ func (r SignMarketCheckoutResponse) ContentType() string {
 	return ""
 }
 
+// ConfirmMarketRequestResponseDefaultHeaders the declared response headers of an HTTP default response for ConfirmMarketRequest
+type ConfirmMarketRequestResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ConfirmMarketRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MarketRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ConfirmMarketRequestResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConfirmMarketRequestResponse) GetJSON200() *MarketRequest {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ConfirmMarketRequestResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ConfirmMarketRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConfirmMarketRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConfirmMarketRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConfirmMarketRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MarkMarketRequestDeliveredResponseDefaultHeaders the declared response headers of an HTTP default response for MarkMarketRequestDelivered
+type MarkMarketRequestDeliveredResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type MarkMarketRequestDeliveredResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MarketRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *MarkMarketRequestDeliveredResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MarkMarketRequestDeliveredResponse) GetJSON200() *MarketRequest {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MarkMarketRequestDeliveredResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MarkMarketRequestDeliveredResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MarkMarketRequestDeliveredResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MarkMarketRequestDeliveredResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MarkMarketRequestDeliveredResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetMarketRequestDetailResponseDefaultHeaders the declared response headers of an HTTP default response for GetMarketRequestDetail
 type GetMarketRequestDetailResponseDefaultHeaders struct {
 	RetryAfter *int
@@ -11154,6 +11525,61 @@ func (r PublishMarketRequestResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishMarketRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShipMarketRequestResponseDefaultHeaders the declared response headers of an HTTP default response for ShipMarketRequest
+type ShipMarketRequestResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ShipMarketRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MarketRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ShipMarketRequestResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShipMarketRequestResponse) GetJSON200() *MarketRequest {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ShipMarketRequestResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ShipMarketRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShipMarketRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShipMarketRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShipMarketRequestResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12835,6 +13261,32 @@ func (c *ClientWithResponses) SignMarketCheckoutWithResponse(ctx context.Context
 	return ParseSignMarketCheckoutResponse(rsp)
 }
 
+// ConfirmMarketRequestWithResponse Confirm receipt (the buyer; delivery or delivered → confirming). The release of the escrow to the seller is requested; the request is completed when it is final on chain.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/confirm (the `ConfirmMarketRequest` operationId).
+func (c *ClientWithResponses) ConfirmMarketRequestWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ConfirmMarketRequestResponse, error) {
+	rsp, err := c.ConfirmMarketRequest(ctx, requestId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmMarketRequestResponse(rsp)
+}
+
+// MarkMarketRequestDeliveredWithResponse Say the goods or service arrived (the seller of the accepted offer, or the buyer; delivery → delivered). The buyer's inspection period starts; when it ends in silence the release is requested.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/delivered (the `MarkMarketRequestDelivered` operationId).
+func (c *ClientWithResponses) MarkMarketRequestDeliveredWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*MarkMarketRequestDeliveredResponse, error) {
+	rsp, err := c.MarkMarketRequestDelivered(ctx, requestId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkMarketRequestDeliveredResponse(rsp)
+}
+
 // GetMarketRequestDetailWithResponse The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -12976,6 +13428,32 @@ func (c *ClientWithResponses) PublishMarketRequestWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParsePublishMarketRequestResponse(rsp)
+}
+
+// ShipMarketRequestWithBodyWithResponse Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+func (c *ClientWithResponses) ShipMarketRequestWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ShipMarketRequestResponse, error) {
+	rsp, err := c.ShipMarketRequestWithBody(ctx, requestId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShipMarketRequestResponse(rsp)
+}
+
+// ShipMarketRequestWithResponse Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/ship (the `ShipMarketRequest` operationId).
+func (c *ClientWithResponses) ShipMarketRequestWithResponse(ctx context.Context, requestId openapi_types.UUID, body ShipMarketRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*ShipMarketRequestResponse, error) {
+	rsp, err := c.ShipMarketRequest(ctx, requestId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShipMarketRequestResponse(rsp)
 }
 
 // BrowseMarketTemplatesWithResponse Active templates (fixed-price express requests), newest first, without their sellers (no sign-in needed).
@@ -15343,6 +15821,98 @@ func ParseSignMarketCheckoutResponse(rsp *http.Response) (*SignMarketCheckoutRes
 	return response, nil
 }
 
+// ParseConfirmMarketRequestResponse parses an HTTP response from a ConfirmMarketRequestWithResponse call
+func ParseConfirmMarketRequestResponse(rsp *http.Response) (*ConfirmMarketRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConfirmMarketRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MarketRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ConfirmMarketRequestResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMarkMarketRequestDeliveredResponse parses an HTTP response from a MarkMarketRequestDeliveredWithResponse call
+func ParseMarkMarketRequestDeliveredResponse(rsp *http.Response) (*MarkMarketRequestDeliveredResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MarkMarketRequestDeliveredResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MarketRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers MarkMarketRequestDeliveredResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetMarketRequestDetailResponse parses an HTTP response from a GetMarketRequestDetailWithResponse call
 func ParseGetMarketRequestDetailResponse(rsp *http.Response) (*GetMarketRequestDetailResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -15698,6 +16268,52 @@ func ParsePublishMarketRequestResponse(rsp *http.Response) (*PublishMarketReques
 	switch {
 	case true:
 		var headers PublishMarketRequestResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseShipMarketRequestResponse parses an HTTP response from a ShipMarketRequestWithResponse call
+func ParseShipMarketRequestResponse(rsp *http.Response) (*ShipMarketRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShipMarketRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MarketRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ShipMarketRequestResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
