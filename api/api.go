@@ -21,6 +21,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/realtime"
 )
 
 // Deps are what the router needs; constructors take their dependencies explicitly.
@@ -42,6 +43,8 @@ type Deps struct {
 	// Admin is what admins do to the money and the audit of it (/v1/admin/payments, intents,
 	// sweeps, top-ups, destinations, health, audit); nil answers those routes unavailable.
 	Admin *admin.Service
+	// Realtime is the WebSocket hub (/v1/ws; built with RealtimeAccess); nil answers unavailable.
+	Realtime *realtime.Hub
 }
 
 type metrics struct {
@@ -89,6 +92,7 @@ func NewRouter(d Deps) http.Handler {
 		r.Post("/v1/webhooks/request-network", requestNetworkWebhook(d.Webhooks, m, d.Log))
 	}
 	mountDocs(r, d.DocsDir, errs)
+	mountRealtime(r, d.Realtime, errs)
 	if d.Auth != nil {
 		mountV1(r, d, m)
 	}

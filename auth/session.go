@@ -41,6 +41,8 @@ type Principal struct {
 	Roles     []Role
 	// SignedInAt is when the session was signed in (refreshing it does not move it).
 	SignedInAt time.Time
+	// ExpiresAt is when the access token stops working (a WebSocket closes then).
+	ExpiresAt time.Time
 }
 
 // HasRole says whether p has role r.
@@ -171,7 +173,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	case row.Status != string(StatusActive):
 		return Principal{}, ErrBanned
 	}
-	return Principal{UserID: userID, SessionID: sessionID, Roles: roles(row.Roles), SignedInAt: row.CreatedAt}, nil
+	return Principal{UserID: userID, SessionID: sessionID, Roles: roles(row.Roles), SignedInAt: row.CreatedAt,
+		ExpiresAt: c.ExpiresAt.Time}, nil
 }
 
 // RecentSignIn is how old a session's sign-in may be for what adds a way into the account or

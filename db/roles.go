@@ -190,6 +190,12 @@ var Grants = []Grant{
 	{RoleAPI, "market_reviews", "SELECT, INSERT, UPDATE (rating, body, updated_at)"},
 	// What admins did over the API (migration 00027, package admin): append-only.
 	{RoleAPI, "admin_audit", "SELECT, INSERT"},
+	// Real time (migration 00034, package realtime): publishing, replay, pruning past the
+	// retention, presence.
+	{RoleAPI, "realtime_rooms", "SELECT, INSERT, UPDATE (last_seq)"},
+	{RoleAPI, "realtime_events", "SELECT, INSERT, DELETE"},
+	{RoleAPI, "realtime_nodes", "SELECT, INSERT, UPDATE (seen_at), DELETE"},
+	{RoleAPI, "realtime_presence", "SELECT, INSERT, DELETE"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -233,6 +239,9 @@ var Grants = []Grant{
 	{RoleWorker, "market_requests", "SELECT, UPDATE (status, resume_to, delivered_at, updated_at)"},
 	{RoleWorker, "market_offers", "SELECT, UPDATE (status, updated_at)"},
 	{RoleWorker, "market_events", "SELECT, INSERT"},
+	// Real time (migration 00034): the market's jobs publish their status changes.
+	{RoleWorker, "realtime_rooms", "SELECT, INSERT, UPDATE (last_seq)"},
+	{RoleWorker, "realtime_events", "INSERT"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

@@ -22,6 +22,7 @@ import (
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market/internal/marketdb"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/realtime"
 )
 
 // Config is the marketplace's settings.
@@ -184,9 +185,17 @@ func (s *Service) event(ctx context.Context, q *marketdb.Queries, id uuid.UUID, 
 		f := string(*from)
 		fromArg = &f
 	}
-	return q.InsertEvent(ctx, marketdb.InsertEventParams{RequestID: id, Event: ev, Actor: string(actor),
+	err = q.InsertEvent(ctx, marketdb.InsertEventParams{RequestID: id, Event: ev, Actor: string(actor),
 		ActorID: uuid.NullUUID{UUID: actorID, Valid: actorID != uuid.Nil}, FromStatus: fromArg, ToStatus: string(to),
 		Detail: b, CreatedAt: s.clock()})
+	if err != nil {
+		return err
+	}
+	// The request's parties hear of it when (and only if) this transaction commits; the detail
+	// stays here (a seller's id is not for the other sellers): clients read the request again.
+	_, err = realtime.Publish(ctx, q.DB(), realtime.RequestRoom(id), "request.status",
+		map[string]any{"event": ev, "actor": actor, "from": fromArg, "to": to})
+	return err
 }
 
 // inTx runs fn in one transaction with the queries bound to it.

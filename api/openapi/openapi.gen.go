@@ -476,6 +476,87 @@ func (e PaymentState) Valid() bool {
 	}
 }
 
+// Defines values for RealtimeClientMessageType.
+const (
+	RealtimeClientMessageTypeAuth        RealtimeClientMessageType = "auth"
+	RealtimeClientMessageTypePresence    RealtimeClientMessageType = "presence"
+	RealtimeClientMessageTypeSubscribe   RealtimeClientMessageType = "subscribe"
+	RealtimeClientMessageTypeTyping      RealtimeClientMessageType = "typing"
+	RealtimeClientMessageTypeUnsubscribe RealtimeClientMessageType = "unsubscribe"
+)
+
+// Valid indicates whether the value is a known member of the RealtimeClientMessageType enum.
+func (e RealtimeClientMessageType) Valid() bool {
+	switch e {
+	case RealtimeClientMessageTypeAuth:
+		return true
+	case RealtimeClientMessageTypePresence:
+		return true
+	case RealtimeClientMessageTypeSubscribe:
+		return true
+	case RealtimeClientMessageTypeTyping:
+		return true
+	case RealtimeClientMessageTypeUnsubscribe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RealtimeFrameEvent.
+const (
+	Join  RealtimeFrameEvent = "join"
+	Leave RealtimeFrameEvent = "leave"
+)
+
+// Valid indicates whether the value is a known member of the RealtimeFrameEvent enum.
+func (e RealtimeFrameEvent) Valid() bool {
+	switch e {
+	case Join:
+		return true
+	case Leave:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RealtimeFrameType.
+const (
+	RealtimeFrameTypeError        RealtimeFrameType = "error"
+	RealtimeFrameTypeEvent        RealtimeFrameType = "event"
+	RealtimeFrameTypePresence     RealtimeFrameType = "presence"
+	RealtimeFrameTypeReady        RealtimeFrameType = "ready"
+	RealtimeFrameTypeReset        RealtimeFrameType = "reset"
+	RealtimeFrameTypeSubscribed   RealtimeFrameType = "subscribed"
+	RealtimeFrameTypeTyping       RealtimeFrameType = "typing"
+	RealtimeFrameTypeUnsubscribed RealtimeFrameType = "unsubscribed"
+)
+
+// Valid indicates whether the value is a known member of the RealtimeFrameType enum.
+func (e RealtimeFrameType) Valid() bool {
+	switch e {
+	case RealtimeFrameTypeError:
+		return true
+	case RealtimeFrameTypeEvent:
+		return true
+	case RealtimeFrameTypePresence:
+		return true
+	case RealtimeFrameTypeReady:
+		return true
+	case RealtimeFrameTypeReset:
+		return true
+	case RealtimeFrameTypeSubscribed:
+		return true
+	case RealtimeFrameTypeTyping:
+		return true
+	case RealtimeFrameTypeUnsubscribed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RegisterRequestRoles.
 const (
 	RegisterRequestRolesBuyer  RegisterRequestRoles = "buyer"
@@ -1391,6 +1472,65 @@ type Password = string
 
 // PaymentState defines model for PaymentState.
 type PaymentState string
+
+// RealtimeClientMessage A message a client sends on /v1/ws.
+type RealtimeClientMessage struct {
+	// Room Example: request-3f2a6c1e-9b7d-4c1a-8e2f-0a1b2c3d4e5f
+	Room *string `json:"room,omitempty"`
+
+	// Since The last seq the client has of the room.
+	Since *int64  `json:"since,omitempty"`
+	Token *string `json:"token,omitempty"`
+
+	// Type auth: `token` (the first message without an Authorization header; later, a fresh token
+	// of the same user extends the connection past the old one's expiry). subscribe: `room`,
+	// and `since` to replay from. unsubscribe, presence (who is in the room), typing: `room`.
+	Type RealtimeClientMessageType `json:"type"`
+}
+
+// RealtimeClientMessageType auth: `token` (the first message without an Authorization header; later, a fresh token
+// of the same user extends the connection past the old one's expiry). subscribe: `room`,
+// and `since` to replay from. unsubscribe, presence (who is in the room), typing: `room`.
+type RealtimeClientMessageType string
+
+// RealtimeFrame One item of the array the server sends per message on /v1/ws.
+type RealtimeFrame struct {
+	At        *time.Time              `json:"at,omitempty"`
+	Code      *string                 `json:"code,omitempty"`
+	Count     *int                    `json:"count,omitempty"`
+	Data      *map[string]interface{} `json:"data,omitempty"`
+	Event     *RealtimeFrameEvent     `json:"event,omitempty"`
+	ExpiresAt *time.Time              `json:"expiresAt,omitempty"`
+
+	// Kind Example: request.status
+	Kind    *string `json:"kind,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Room    *string `json:"room,omitempty"`
+	Seq     *int64  `json:"seq,omitempty"`
+
+	// Type ready: authenticated as `user` until `expiresAt`. subscribed: `room` joined at `seq`
+	// (its last seq then); the replayed events follow, then the live ones. event: `room`,
+	// `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
+	// replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
+	// with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
+	// `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+	// `room`, `message`; the connection stays open.
+	Type  RealtimeFrameType     `json:"type"`
+	User  *openapi_types.UUID   `json:"user,omitempty"`
+	Users *[]openapi_types.UUID `json:"users,omitempty"`
+}
+
+// RealtimeFrameEvent defines model for RealtimeFrame.Event.
+type RealtimeFrameEvent string
+
+// RealtimeFrameType ready: authenticated as `user` until `expiresAt`. subscribed: `room` joined at `seq`
+// (its last seq then); the replayed events follow, then the live ones. event: `room`,
+// `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
+// replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
+// with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
+// `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+// `room`, `message`; the connection stays open.
+type RealtimeFrameType string
 
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {

@@ -55,6 +55,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The real-time WebSocket (rooms with replay after a reconnect, presence, typing).
+         * @description Upgrade to a WebSocket (coder/websocket; docs/realtime.md). Authenticate with
+         *     `Authorization: Bearer <access token>` on the upgrade, or (browsers) with a first message
+         *     `{"type": "auth", "token": "..."}` within 10 seconds. Send one JSON object per message
+         *     (`RealtimeClientMessage`); the server sends a JSON array of one or more `RealtimeFrame`s per
+         *     message.
+         *
+         *     Rooms are `user-{id}` (your own), `request-{id}` (a request's buyer, sellers with an offer
+         *     on it, admins) and `chat-{id}`. Persisted events carry a per-room `seq`; resubscribe with
+         *     `since` = the last seq you have to get what you missed, in order, or a `reset` (reload
+         *     the object, then carry on after its `seq`). Presence and typing frames carry no seq.
+         *
+         *     Close codes: 4001 the access token expired (refresh, reconnect, resubscribe from your last
+         *     seqs); 4003 no valid token (sign in again); 4008 too slow (reconnect and resubscribe from
+         *     your last seqs: nothing is lost); 1001 the server is stopping (reconnect); 1003 a message
+         *     that is not a JSON object; 1009 a message over 8 KiB.
+         */
+        get: operations["getRealtimeSocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/request-network": {
         parameters: {
             query?: never;
@@ -1182,6 +1216,58 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A message a client sends on /v1/ws. */
+        RealtimeClientMessage: {
+            /**
+             * @description auth: `token` (the first message without an Authorization header; later, a fresh token
+             *     of the same user extends the connection past the old one's expiry). subscribe: `room`,
+             *     and `since` to replay from. unsubscribe, presence (who is in the room), typing: `room`.
+             * @enum {string}
+             */
+            type: "auth" | "subscribe" | "unsubscribe" | "presence" | "typing";
+            token?: string;
+            /** @example request-3f2a6c1e-9b7d-4c1a-8e2f-0a1b2c3d4e5f */
+            room?: string;
+            /**
+             * Format: int64
+             * @description The last seq the client has of the room.
+             */
+            since?: number;
+        };
+        /** @description One item of the array the server sends per message on /v1/ws. */
+        RealtimeFrame: {
+            /**
+             * @description ready: authenticated as `user` until `expiresAt`. subscribed: `room` joined at `seq`
+             *     (its last seq then); the replayed events follow, then the live ones. event: `room`,
+             *     `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
+             *     replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
+             *     with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
+             *     `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+             *     `room`, `message`; the connection stays open.
+             * @enum {string}
+             */
+            type: "ready" | "subscribed" | "unsubscribed" | "event" | "reset" | "presence" | "typing" | "error";
+            room?: string;
+            /** Format: int64 */
+            seq?: number;
+            /** @example request.status */
+            kind?: string;
+            data?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at?: string;
+            /** Format: uuid */
+            user?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @enum {string} */
+            event?: "join" | "leave";
+            count?: number;
+            users?: string[];
+            code?: string;
+            message?: string;
+        };
         /**
          * @description Stable error codes, for the frontend to translate.
          *     - invalid_request: the request does not match this document (see `fields`).
@@ -2051,6 +2137,25 @@ export interface operations {
                 content: {
                     "application/javascript": string;
                 };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getRealtimeSocket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             default: components["responses"]["Error"];
         };

@@ -42,6 +42,7 @@ import (
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/realtime"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
 )
@@ -175,7 +176,10 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt})
+	rt := realtimeOptions{cfg: realtime.DefaultConfig()}
+	hub := rt.hub(p, pools.api, authSvc, mkt, edge)
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
+		Realtime: hub})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 

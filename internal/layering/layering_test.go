@@ -28,8 +28,9 @@ var layers = [][]string{
 	{"kind"},
 	// Foundations.
 	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "internal/mailbox", "hwwallet/internal/softkey"},
-	// Generic building blocks on them.
-	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest"},
+	// Generic building blocks on them; the real-time hub, which domain packages publish into from
+	// their own transactions.
+	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest", "realtime"},
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
 	// queries by sqlc, the API's contract and its Go client by oapi-codegen).
 	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi", "clients/go/amnclient"},
@@ -222,7 +223,7 @@ var tableOwners = map[string]string{
 	"auth_refresh_tokens": "auth", "auth_passkeys": "auth", "auth_ceremonies": "auth", "auth_wallets": "auth", "auth_audit": "auth",
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
-	"admin_audit": "admin",
+	"admin_audit": "admin", "realtime_rooms": "realtime", "realtime_events": "realtime", "realtime_nodes": "realtime", "realtime_presence": "realtime",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none

@@ -477,6 +477,87 @@ func (e PaymentState) Valid() bool {
 	}
 }
 
+// Defines values for RealtimeClientMessageType.
+const (
+	RealtimeClientMessageTypeAuth        RealtimeClientMessageType = "auth"
+	RealtimeClientMessageTypePresence    RealtimeClientMessageType = "presence"
+	RealtimeClientMessageTypeSubscribe   RealtimeClientMessageType = "subscribe"
+	RealtimeClientMessageTypeTyping      RealtimeClientMessageType = "typing"
+	RealtimeClientMessageTypeUnsubscribe RealtimeClientMessageType = "unsubscribe"
+)
+
+// Valid indicates whether the value is a known member of the RealtimeClientMessageType enum.
+func (e RealtimeClientMessageType) Valid() bool {
+	switch e {
+	case RealtimeClientMessageTypeAuth:
+		return true
+	case RealtimeClientMessageTypePresence:
+		return true
+	case RealtimeClientMessageTypeSubscribe:
+		return true
+	case RealtimeClientMessageTypeTyping:
+		return true
+	case RealtimeClientMessageTypeUnsubscribe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RealtimeFrameEvent.
+const (
+	Join  RealtimeFrameEvent = "join"
+	Leave RealtimeFrameEvent = "leave"
+)
+
+// Valid indicates whether the value is a known member of the RealtimeFrameEvent enum.
+func (e RealtimeFrameEvent) Valid() bool {
+	switch e {
+	case Join:
+		return true
+	case Leave:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RealtimeFrameType.
+const (
+	RealtimeFrameTypeError        RealtimeFrameType = "error"
+	RealtimeFrameTypeEvent        RealtimeFrameType = "event"
+	RealtimeFrameTypePresence     RealtimeFrameType = "presence"
+	RealtimeFrameTypeReady        RealtimeFrameType = "ready"
+	RealtimeFrameTypeReset        RealtimeFrameType = "reset"
+	RealtimeFrameTypeSubscribed   RealtimeFrameType = "subscribed"
+	RealtimeFrameTypeTyping       RealtimeFrameType = "typing"
+	RealtimeFrameTypeUnsubscribed RealtimeFrameType = "unsubscribed"
+)
+
+// Valid indicates whether the value is a known member of the RealtimeFrameType enum.
+func (e RealtimeFrameType) Valid() bool {
+	switch e {
+	case RealtimeFrameTypeError:
+		return true
+	case RealtimeFrameTypeEvent:
+		return true
+	case RealtimeFrameTypePresence:
+		return true
+	case RealtimeFrameTypeReady:
+		return true
+	case RealtimeFrameTypeReset:
+		return true
+	case RealtimeFrameTypeSubscribed:
+		return true
+	case RealtimeFrameTypeTyping:
+		return true
+	case RealtimeFrameTypeUnsubscribed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RegisterRequestRoles.
 const (
 	RegisterRequestRolesBuyer  RegisterRequestRoles = "buyer"
@@ -1392,6 +1473,65 @@ type Password = string
 
 // PaymentState defines model for PaymentState.
 type PaymentState string
+
+// RealtimeClientMessage A message a client sends on /v1/ws.
+type RealtimeClientMessage struct {
+	// Room Example: request-3f2a6c1e-9b7d-4c1a-8e2f-0a1b2c3d4e5f
+	Room *string `json:"room,omitempty"`
+
+	// Since The last seq the client has of the room.
+	Since *int64  `json:"since,omitempty"`
+	Token *string `json:"token,omitempty"`
+
+	// Type auth: `token` (the first message without an Authorization header; later, a fresh token
+	// of the same user extends the connection past the old one's expiry). subscribe: `room`,
+	// and `since` to replay from. unsubscribe, presence (who is in the room), typing: `room`.
+	Type RealtimeClientMessageType `json:"type"`
+}
+
+// RealtimeClientMessageType auth: `token` (the first message without an Authorization header; later, a fresh token
+// of the same user extends the connection past the old one's expiry). subscribe: `room`,
+// and `since` to replay from. unsubscribe, presence (who is in the room), typing: `room`.
+type RealtimeClientMessageType string
+
+// RealtimeFrame One item of the array the server sends per message on /v1/ws.
+type RealtimeFrame struct {
+	At        *time.Time              `json:"at,omitempty"`
+	Code      *string                 `json:"code,omitempty"`
+	Count     *int                    `json:"count,omitempty"`
+	Data      *map[string]interface{} `json:"data,omitempty"`
+	Event     *RealtimeFrameEvent     `json:"event,omitempty"`
+	ExpiresAt *time.Time              `json:"expiresAt,omitempty"`
+
+	// Kind Example: request.status
+	Kind    *string `json:"kind,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Room    *string `json:"room,omitempty"`
+	Seq     *int64  `json:"seq,omitempty"`
+
+	// Type ready: authenticated as `user` until `expiresAt`. subscribed: `room` joined at `seq`
+	// (its last seq then); the replayed events follow, then the live ones. event: `room`,
+	// `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
+	// replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
+	// with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
+	// `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+	// `room`, `message`; the connection stays open.
+	Type  RealtimeFrameType     `json:"type"`
+	User  *openapi_types.UUID   `json:"user,omitempty"`
+	Users *[]openapi_types.UUID `json:"users,omitempty"`
+}
+
+// RealtimeFrameEvent defines model for RealtimeFrame.Event.
+type RealtimeFrameEvent string
+
+// RealtimeFrameType ready: authenticated as `user` until `expiresAt`. subscribed: `room` joined at `seq`
+// (its last seq then); the replayed events follow, then the live ones. event: `room`,
+// `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
+// replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
+// with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
+// `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+// `room`, `message`; the connection stays open.
+type RealtimeFrameType string
 
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {
@@ -2720,6 +2860,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/request-network (the `RequestNetworkWebhook` operationId).
 	RequestNetworkWebhook(ctx context.Context, body RequestNetworkWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRealtimeSocket The real-time WebSocket (rooms with replay after a reconnect, presence, typing).
+	//
+	// Upgrade to a WebSocket (coder/websocket; docs/realtime.md). Authenticate with
+	// `Authorization: Bearer <access token>` on the upgrade, or (browsers) with a first message
+	// `{"type": "auth", "token": "..."}` within 10 seconds. Send one JSON object per message
+	// (`RealtimeClientMessage`); the server sends a JSON array of one or more `RealtimeFrame`s per
+	// message.
+	//
+	// Rooms are `user-{id}` (your own), `request-{id}` (a request's buyer, sellers with an offer
+	// on it, admins) and `chat-{id}`. Persisted events carry a per-room `seq`; resubscribe with
+	// `since` = the last seq you have to get what you missed, in order, or a `reset` (reload
+	// the object, then carry on after its `seq`). Presence and typing frames carry no seq.
+	//
+	// Close codes: 4001 the access token expired (refresh, reconnect, resubscribe from your last
+	// seqs); 4003 no valid token (sign in again); 4008 too slow (reconnect and resubscribe from
+	// your last seqs: nothing is lost); 1001 the server is stopping (reconnect); 1003 a message
+	// that is not a JSON object; 1009 a message over 8 KiB.
+	//
+	// Corresponds with GET /v1/ws (the `GetRealtimeSocket` operationId).
+	GetRealtimeSocket(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
@@ -4454,6 +4615,37 @@ func (c *Client) RequestNetworkWebhookWithBody(ctx context.Context, contentType 
 // Corresponds with POST /v1/webhooks/request-network (the `RequestNetworkWebhook` operationId).
 func (c *Client) RequestNetworkWebhook(ctx context.Context, body RequestNetworkWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRequestNetworkWebhookRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRealtimeSocket The real-time WebSocket (rooms with replay after a reconnect, presence, typing).
+//
+// Upgrade to a WebSocket (coder/websocket; docs/realtime.md). Authenticate with
+// `Authorization: Bearer <access token>` on the upgrade, or (browsers) with a first message
+// `{"type": "auth", "token": "..."}` within 10 seconds. Send one JSON object per message
+// (`RealtimeClientMessage`); the server sends a JSON array of one or more `RealtimeFrame`s per
+// message.
+//
+// Rooms are `user-{id}` (your own), `request-{id}` (a request's buyer, sellers with an offer
+// on it, admins) and `chat-{id}`. Persisted events carry a per-room `seq`; resubscribe with
+// `since` = the last seq you have to get what you missed, in order, or a `reset` (reload
+// the object, then carry on after its `seq`). Presence and typing frames carry no seq.
+//
+// Close codes: 4001 the access token expired (refresh, reconnect, resubscribe from your last
+// seqs); 4003 no valid token (sign in again); 4008 too slow (reconnect and resubscribe from
+// your last seqs: nothing is lost); 1001 the server is stopping (reconnect); 1003 a message
+// that is not a JSON object; 1009 a message over 8 KiB.
+//
+// Corresponds with GET /v1/ws (the `GetRealtimeSocket` operationId).
+func (c *Client) GetRealtimeSocket(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRealtimeSocketRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -7661,6 +7853,33 @@ func NewRequestNetworkWebhookRequestWithBody(server string, contentType string, 
 	return req, nil
 }
 
+// NewGetRealtimeSocketRequest constructs an http.Request for the GetRealtimeSocket method
+func NewGetRealtimeSocketRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/ws")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -8462,6 +8681,29 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/request-network (the `RequestNetworkWebhook` operationId).
 	RequestNetworkWebhookWithResponse(ctx context.Context, body RequestNetworkWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestNetworkWebhookResponse, error)
+
+	// GetRealtimeSocketWithResponse The real-time WebSocket (rooms with replay after a reconnect, presence, typing).
+	//
+	// Upgrade to a WebSocket (coder/websocket; docs/realtime.md). Authenticate with
+	// `Authorization: Bearer <access token>` on the upgrade, or (browsers) with a first message
+	// `{"type": "auth", "token": "..."}` within 10 seconds. Send one JSON object per message
+	// (`RealtimeClientMessage`); the server sends a JSON array of one or more `RealtimeFrame`s per
+	// message.
+	//
+	// Rooms are `user-{id}` (your own), `request-{id}` (a request's buyer, sellers with an offer
+	// on it, admins) and `chat-{id}`. Persisted events carry a per-room `seq`; resubscribe with
+	// `since` = the last seq you have to get what you missed, in order, or a `reset` (reload
+	// the object, then carry on after its `seq`). Presence and typing frames carry no seq.
+	//
+	// Close codes: 4001 the access token expired (refresh, reconnect, resubscribe from your last
+	// seqs); 4003 no valid token (sign in again); 4008 too slow (reconnect and resubscribe from
+	// your last seqs: nothing is lost); 1001 the server is stopping (reconnect); 1003 a message
+	// that is not a JSON object; 1009 a message over 8 KiB.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/ws (the `GetRealtimeSocket` operationId).
+	GetRealtimeSocketWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeSocketResponse, error)
 }
 
 // AdminListAuditResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListAudit
@@ -12339,6 +12581,54 @@ func (r RequestNetworkWebhookResponse) ContentType() string {
 	return ""
 }
 
+// GetRealtimeSocketResponseDefaultHeaders the declared response headers of an HTTP default response for GetRealtimeSocket
+type GetRealtimeSocketResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetRealtimeSocketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetRealtimeSocketResponseDefaultHeaders
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRealtimeSocketResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRealtimeSocketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRealtimeSocketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRealtimeSocketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRealtimeSocketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // AdminListAuditWithResponse What admins did over the API, newest first, refused calls included (admin role).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13731,6 +14021,35 @@ func (c *ClientWithResponses) RequestNetworkWebhookWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseRequestNetworkWebhookResponse(rsp)
+}
+
+// GetRealtimeSocketWithResponse The real-time WebSocket (rooms with replay after a reconnect, presence, typing).
+//
+// Upgrade to a WebSocket (coder/websocket; docs/realtime.md). Authenticate with
+// `Authorization: Bearer <access token>` on the upgrade, or (browsers) with a first message
+// `{"type": "auth", "token": "..."}` within 10 seconds. Send one JSON object per message
+// (`RealtimeClientMessage`); the server sends a JSON array of one or more `RealtimeFrame`s per
+// message.
+//
+// Rooms are `user-{id}` (your own), `request-{id}` (a request's buyer, sellers with an offer
+// on it, admins) and `chat-{id}`. Persisted events carry a per-room `seq`; resubscribe with
+// `since` = the last seq you have to get what you missed, in order, or a `reset` (reload
+// the object, then carry on after its `seq`). Presence and typing frames carry no seq.
+//
+// Close codes: 4001 the access token expired (refresh, reconnect, resubscribe from your last
+// seqs); 4003 no valid token (sign in again); 4008 too slow (reconnect and resubscribe from
+// your last seqs: nothing is lost); 1001 the server is stopping (reconnect); 1003 a message
+// that is not a JSON object; 1009 a message over 8 KiB.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/ws (the `GetRealtimeSocket` operationId).
+func (c *ClientWithResponses) GetRealtimeSocketWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeSocketResponse, error) {
+	rsp, err := c.GetRealtimeSocket(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRealtimeSocketResponse(rsp)
 }
 
 // ParseAdminListAuditResponse parses an HTTP response from a AdminListAuditWithResponse call
@@ -16936,6 +17255,48 @@ func ParseRequestNetworkWebhookResponse(rsp *http.Response) (*RequestNetworkWebh
 	switch {
 	case true:
 		var headers RequestNetworkWebhookResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRealtimeSocketResponse parses an HTTP response from a GetRealtimeSocketWithResponse call
+func ParseGetRealtimeSocketResponse(rsp *http.Response) (*GetRealtimeSocketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRealtimeSocketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 101:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetRealtimeSocketResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/kind"
+	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/realtime"
+)
+
+// The real-time WebSocket (GET /v1/ws) is package realtime's hub; the API gives it the two things
+// it must not decide alone: whose a token is (auth) and who may join which room (the domains).
+
+var errRoomRefused = kind.New(kind.Refused, "you may not join this room")
+
+// mountRealtime routes the WebSocket upgrade to hub (unavailable without one).
+func mountRealtime(r chi.Router, hub *realtime.Hub, errs errorWriter) {
+	if hub == nil {
+		r.Get("/v1/ws", func(w http.ResponseWriter, r *http.Request) {
+			errs.writeCode(w, r, http.StatusServiceUnavailable, "unavailable", "real time is not configured on this server")
+		})
+		return
+	}
+	r.Method(http.MethodGet, "/v1/ws", hub.Handler())
+}
+
+// RealtimeAccess is the hub's token check (through auth) and its rights: a user room is its
+// user's; a request's room is its parties' (its buyer, sellers who offered on it, admins: the
+// market's RequestDetail says who); other kinds are refused until their package says who may.
+func RealtimeAccess(a *auth.Service, m *market.Service) (realtime.Verifier, realtime.Rights) {
+	verify := func(ctx context.Context, token string) (realtime.Client, error) {
+		p, err := a.Authenticate(ctx, token)
+		switch {
+		case errors.Is(err, auth.ErrTokenExpired):
+			return realtime.Client{}, realtime.ErrTokenExpired
+		case errors.Is(err, auth.ErrUnauthenticated), errors.Is(err, auth.ErrBanned):
+			return realtime.Client{}, realtime.ErrUnauthenticated
+		case err != nil:
+			return realtime.Client{}, err
+		}
+		return realtime.Client{UserID: p.UserID, Admin: p.HasRole(auth.RoleAdmin), Expires: p.ExpiresAt}, nil
+	}
+	rights := func(ctx context.Context, c realtime.Client, room realtime.Room) error {
+		k, id, err := room.Parse()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case realtime.KindUser:
+			if id == c.UserID {
+				return nil
+			}
+		case realtime.KindRequest:
+			if m == nil {
+				return errNoMarket
+			}
+			d, err := m.RequestDetail(ctx, market.Caller{UserID: c.UserID, Admin: c.Admin}, id)
+			if err != nil {
+				return err
+			}
+			if d.Party {
+				return nil
+			}
+		}
+		return errRoomRefused
+	}
+	return verify, rights
+}

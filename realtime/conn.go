@@ -1,0 +1,459 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+)
+
+// maxClientMessage bounds what a client sends (an auth message with its token is the largest).
+const maxClientMessage = 8 << 10
+
+// maxWrite is where a coalesced write stops taking more waiting frames.
+const maxWrite = 256 << 10
+
+// item is one queued piece of a write: one or more encoded frames (comma-separated), n of them.
+type item struct {
+	b []byte
+	n int
+}
+
+// conn is one WebSocket connection: its reader (the handler's goroutine) runs the protocol, its
+// writer drains the bounded queue, its pinger finds dead peers.
+type conn struct {
+	h      *Hub
+	ws     *websocket.Conn
+	ctx    context.Context // ends with the connection
+	cancel context.CancelFunc
+	out    chan item
+	done   chan struct{}
+	once   sync.Once
+
+	mu     sync.Mutex // guards client and expiry
+	client Client
+	authed bool
+	expiry *time.Timer
+
+	subs   map[Room]*sub // the reader's only
+	typing map[Room]time.Time
+}
+
+// sub is one connection's subscription to one room, with its place in the room's sequence.
+type sub struct {
+	c    *conn
+	room Room
+	user uuid.UUID
+
+	mu        sync.Mutex
+	last      int64   // the last seq queued for the client
+	replaying bool    // live events wait in pending until the replay is queued
+	pending   []event // live events that came during the replay
+}
+
+// Handler serves the WebSocket endpoint (GET /v1/ws): the upgrade, then the protocol until either
+// side ends it. authorization is the request's Authorization header's bearer token, if any;
+// without one the client's first message must be an auth message.
+func (h *Hub) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
+		if err != nil {
+			return // Accept answered the request
+		}
+		ctx, cancel := context.WithCancel(h.ctx)
+		c := &conn{h: h, ws: ws, ctx: ctx, cancel: cancel, out: make(chan item, h.cfg.QueueSize),
+			done: make(chan struct{}), subs: map[Room]*sub{}, typing: map[Room]time.Time{}}
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		c.serve(token)
+	})
+}
+
+func (c *conn) serve(token string) {
+	if !c.h.track(c, true) {
+		_ = c.ws.Close(websocket.StatusGoingAway, "server stopping: reconnect")
+		return
+	}
+	defer c.h.track(c, false)
+	defer c.cleanup()
+	c.ws.SetReadLimit(maxClientMessage)
+	go c.writeLoop()
+	go c.pingLoop()
+	if token != "" {
+		if !c.authenticate(token) {
+			return
+		}
+	} else {
+		wait := time.AfterFunc(c.h.cfg.AuthTimeout, func() {
+			c.mu.Lock()
+			authed := c.authed
+			c.mu.Unlock()
+			if !authed {
+				c.fail(CloseUnauthenticated, "no auth message in time")
+			}
+		})
+		defer wait.Stop()
+	}
+	for {
+		typ, b, err := c.ws.Read(context.Background())
+		if err != nil {
+			return
+		}
+		var m clientMsg
+		if typ != websocket.MessageText || json.Unmarshal(b, &m) != nil {
+			c.fail(websocket.StatusUnsupportedData, "send JSON objects as text messages")
+			return
+		}
+		if !c.handle(m) {
+			return
+		}
+	}
+}
+
+// handle runs one client message; false ends the connection.
+func (c *conn) handle(m clientMsg) bool {
+	c.mu.Lock()
+	authed := c.authed
+	c.mu.Unlock()
+	if m.Type == "auth" {
+		return c.authenticate(m.Token)
+	}
+	if !authed {
+		c.fail(CloseUnauthenticated, "the first message must be an auth message")
+		return false
+	}
+	switch m.Type {
+	case "subscribe":
+		c.subscribe(m.Room, m.Since)
+	case "unsubscribe":
+		c.unsubscribe(m.Room)
+	case "presence":
+		c.presence(m.Room)
+	case "typing":
+		c.typingIn(m.Room)
+	default:
+		c.reply(errorFrame("", "invalid", "unknown message type"))
+	}
+	return true
+}
+
+// authenticate checks a token (the first, or a fresh one before the current expires: the same
+// user only) and sets the connection's expiry to the token's.
+func (c *conn) authenticate(token string) bool {
+	cl, err := c.h.verify(c.ctx, token)
+	switch {
+	case errors.Is(err, ErrTokenExpired):
+		c.fail(CloseTokenExpired, "access token expired: refresh it and reconnect")
+		return false
+	case errors.Is(err, ErrUnauthenticated):
+		c.fail(CloseUnauthenticated, "invalid access token")
+		return false
+	case err != nil:
+		c.fail(websocket.StatusInternalError, "could not check the token: reconnect")
+		return false
+	}
+	c.mu.Lock()
+	if c.authed && cl.UserID != c.client.UserID {
+		c.mu.Unlock()
+		c.fail(CloseUnauthenticated, "a connection speaks for one user")
+		return false
+	}
+	c.client, c.authed = cl, true
+	if c.expiry == nil {
+		c.expiry = time.AfterFunc(time.Until(cl.Expires), func() {
+			c.fail(CloseTokenExpired, "access token expired: refresh it and reconnect")
+		})
+	} else {
+		c.expiry.Reset(time.Until(cl.Expires))
+	}
+	c.mu.Unlock()
+	exp := cl.Expires
+	c.reply(encode(frame{Type: "ready", User: &cl.UserID, ExpiresAt: &exp}))
+	return true
+}
+
+func (c *conn) who() Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.client
+}
+
+// subscribe checks the caller's right to room, joins it, queues the reply and the replay from
+// since (or a reset), then lets the live events through.
+func (c *conn) subscribe(name Room, since *int64) {
+	if _, _, err := name.Parse(); err != nil {
+		c.reply(errorFrame(name, "invalid", err.Error()))
+		return
+	}
+	switch {
+	case c.subs[name] != nil:
+		c.reply(errorFrame(name, "invalid", "already subscribed: unsubscribe first"))
+		return
+	case len(c.subs) >= c.h.cfg.MaxSubscriptions:
+		c.reply(errorFrame(name, "too_many", "too many subscriptions on one connection"))
+		return
+	}
+	who := c.who()
+	if err := c.h.rights(c.ctx, who, name); err != nil {
+		c.reply(errorFrame(name, "forbidden", "you may not join this room"))
+		return
+	}
+	s := &sub{c: c, room: name, user: who.UserID, replaying: true}
+	first, err := c.h.join(c.ctx, s)
+	if err != nil {
+		c.reply(errorFrame(name, "unavailable", "could not join: try again"))
+		return
+	}
+	c.subs[name] = s
+	c.h.m.subscriptions.Inc()
+	if err := c.replay(s, since); err != nil {
+		c.unsubscribe(name)
+		c.reply(errorFrame(name, "unavailable", "could not read the room: try again"))
+		return
+	}
+	if first {
+		c.h.presenceJoin(c.ctx, name, who.UserID)
+	}
+}
+
+// replay queues "subscribed" and what the client missed after since (or a reset), then releases
+// the live events that came meanwhile. The room's last seq is read after s joined: every event up
+// to it is in the database, every later one reaches s live.
+func (c *conn) replay(s *sub, since *int64) error {
+	last, err := c.h.lastSeq(c.ctx, s.room)
+	if err != nil {
+		return err
+	}
+	c.reply(encode(frame{Type: "subscribed", Room: s.room, Seq: &last}))
+	s.last = last
+	if since != nil && *since != last {
+		evs, reset := []event(nil), *since < 0 || *since > last
+		if !reset {
+			if evs, err = c.h.events(c.ctx, s.room, *since, last, c.h.cfg.MaxReplay+1); err != nil {
+				return err
+			}
+			reset = len(evs) == 0 || len(evs) > c.h.cfg.MaxReplay || evs[0].seq != *since+1
+		}
+		if reset {
+			c.h.m.resets.Inc()
+			c.reply(encode(frame{Type: "reset", Room: s.room, Seq: &last}))
+		} else {
+			c.h.m.replay.Observe(float64(len(evs)))
+			c.offer(batch(evs))
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ev := range s.pending {
+		s.push(ev)
+	}
+	s.pending, s.replaying = nil, false
+	return nil
+}
+
+// batch joins events' frames into one queued item.
+func batch(evs []event) item {
+	n := 0
+	for _, ev := range evs {
+		n += len(ev.it.b) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, ev := range evs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, ev.it.b...)
+	}
+	return item{b: b, n: len(evs)}
+}
+
+// deliver hands s a live event (the dispatcher, never blocking).
+func (s *sub) deliver(ev event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.replaying {
+		if len(s.pending) >= s.c.h.cfg.QueueSize {
+			s.c.tooSlow()
+			return
+		}
+		s.pending = append(s.pending, ev)
+		return
+	}
+	s.push(ev)
+}
+
+// push queues ev unless the client has it; a gap (never expected) ends the connection, so the
+// client resubscribes from its last seq rather than miss an event. s.mu is held.
+func (s *sub) push(ev event) {
+	switch {
+	case ev.seq <= s.last:
+	case ev.seq != s.last+1:
+		s.c.h.log.Error("realtime: gap in a room's events", "room", s.room, "have", s.last, "got", ev.seq)
+		s.c.fail(CloseTooSlow, "resubscribe from your last seq")
+	default:
+		s.last = ev.seq
+		s.c.offer(ev.it)
+	}
+}
+
+func (c *conn) unsubscribe(name Room) {
+	s := c.subs[name]
+	if s == nil {
+		c.reply(errorFrame(name, "not_subscribed", "not subscribed to this room"))
+		return
+	}
+	delete(c.subs, name)
+	c.h.m.subscriptions.Dec()
+	if c.h.leave(s) {
+		c.h.presenceLeave(c.ctx, name, s.user)
+	}
+	c.reply(encode(frame{Type: "unsubscribed", Room: name}))
+}
+
+// presence answers who is in a room the client is subscribed to, across processes.
+func (c *conn) presence(name Room) {
+	if c.subs[name] == nil {
+		c.reply(errorFrame(name, "not_subscribed", "subscribe to a room to see who is in it"))
+		return
+	}
+	users, err := c.h.present(c.ctx, name)
+	if err != nil {
+		c.reply(errorFrame(name, "unavailable", "could not read presence: try again"))
+		return
+	}
+	n := len(users)
+	c.reply(encode(frame{Type: "presence", Room: name, Count: &n, Users: users}))
+}
+
+// typingIn tells a room's other clients the user is typing: ephemeral (no seq, never stored), at
+// most once a second per room.
+func (c *conn) typingIn(name Room) {
+	if c.subs[name] == nil {
+		c.reply(errorFrame(name, "not_subscribed", "subscribe to a room to type in it"))
+		return
+	}
+	if time.Since(c.typing[name]) < time.Second {
+		return
+	}
+	c.typing[name] = time.Now()
+	u := c.who().UserID
+	_ = c.h.notify(c.ctx, name, encode(frame{Type: "typing", Room: name, User: &u}))
+}
+
+// reply queues a frame for this client.
+func (c *conn) reply(f []byte) { c.offer(item{b: f, n: 1}) }
+
+// offer queues it without blocking; a full queue closes the connection as too slow.
+func (c *conn) offer(it item) bool {
+	select {
+	case <-c.done:
+		return false
+	case c.out <- it:
+		return true
+	default:
+		c.tooSlow()
+		return false
+	}
+}
+
+func (c *conn) tooSlow() {
+	c.fail(CloseTooSlow, "too slow: reconnect and resubscribe from your last seq")
+}
+
+// writeLoop writes what is queued, coalescing everything waiting into one message (a JSON array).
+func (c *conn) writeLoop() {
+	buf := make([]byte, 0, 4096)
+	for {
+		var it item
+		select {
+		case <-c.done:
+			return
+		case it = <-c.out:
+		}
+		buf = append(append(buf[:0], '['), it.b...)
+		n := it.n
+	more:
+		for len(buf) < maxWrite {
+			select {
+			case it = <-c.out:
+				buf = append(append(buf, ','), it.b...)
+				n += it.n
+			default:
+				break more
+			}
+		}
+		buf = append(buf, ']')
+		ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.WriteTimeout)
+		err := c.ws.Write(ctx, websocket.MessageText, buf)
+		cancel()
+		if err != nil {
+			c.kill()
+			return
+		}
+		c.h.m.deliveries.Add(float64(n))
+	}
+}
+
+func (c *conn) pingLoop() {
+	t := time.NewTicker(c.h.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.PongTimeout)
+			err := c.ws.Ping(ctx)
+			cancel()
+			if err != nil {
+				c.kill()
+				return
+			}
+		}
+	}
+}
+
+// fail closes the connection with code (the close handshake runs apart: never blocks the caller).
+func (c *conn) fail(code websocket.StatusCode, reason string) {
+	c.once.Do(func() {
+		close(c.done)
+		c.h.m.closes.WithLabelValues(strconv.Itoa(int(code))).Inc()
+		if code == CloseTooSlow {
+			c.h.m.slow.Inc()
+		}
+		go func() { _ = c.ws.Close(code, reason) }()
+	})
+}
+
+// kill drops a connection whose peer is gone (no close handshake).
+func (c *conn) kill() {
+	c.once.Do(func() {
+		close(c.done)
+		go func() { _ = c.ws.CloseNow() }()
+	})
+}
+
+// cleanup leaves every room and stops the timers once the reader is done.
+func (c *conn) cleanup() {
+	c.kill()
+	c.mu.Lock()
+	if c.expiry != nil {
+		c.expiry.Stop()
+	}
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)
+	defer cancel()
+	for name, s := range c.subs {
+		c.h.m.subscriptions.Dec()
+		if c.h.leave(s) {
+			c.h.presenceLeave(ctx, name, s.user)
+		}
+	}
+	c.cancel()
+}
