@@ -33,11 +33,11 @@ var layers = [][]string{
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
 	// queries by sqlc, the API's contract by oapi-codegen).
 	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi"},
-	// The payment state machine and its books; accounts and sign-in.
-	{"payment", "auth"},
-	// The platform's queue of work for the signer, the marketplace's deals, test kits, the
-	// signer's keys.
-	{"intent", "market", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
+	// The payment state machine and its books; accounts and sign-in; uploaded files.
+	{"payment", "auth", "upload"},
+	// The platform's queue of work for the signer, the marketplace's deals, the blog (its covers
+	// are uploads), test kits, the signer's keys.
+	{"intent", "market", "blog", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment.
 	{"indexer", "custody", "signer", "doctor"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
@@ -66,6 +66,9 @@ var forbidden = map[string][]string{
 	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
 	// Sign-in proves who someone is; it never touches money or keys.
 	"auth": {"payment", "ledger", "hd", "hd/keyring", "escrow"},
+	// Files and the blog hold no money and no keys.
+	"upload": {"payment", "ledger", "hd", "hd/keyring", "escrow", "auth"},
+	"blog":   {"payment", "ledger", "hd", "hd/keyring", "escrow", "market"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
@@ -223,6 +226,7 @@ var tableOwners = map[string]string{
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
 	"admin_audit": "admin",
+	"uploads": "upload", "blog_posts": "blog",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none
