@@ -190,7 +190,7 @@ func TestTypeComesFromTheContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, err = s.Put(context.Background(), who, bytes.NewReader(webp))
-	if err != nil || u.ContentType != "image/png" {
+	if err != nil || u.ContentType != "image/png" || u.Width != 24 || u.Height != 16 {
 		t.Fatalf("webp: %v %+v", err, u)
 	}
 	for name, body := range map[string]string{
