@@ -19,8 +19,10 @@ import (
 
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/upload"
 )
 
 // Deps are what the router needs; constructors take their dependencies explicitly.
@@ -42,6 +44,10 @@ type Deps struct {
 	// Admin is what admins do to the money and the audit of it (/v1/admin/payments, intents,
 	// sweeps, top-ups, destinations, health, audit); nil answers those routes unavailable.
 	Admin *admin.Service
+	// Uploads takes and serves files (/v1/uploads); Blog runs the blog (/v1/blog, /v1/admin/blog).
+	// nil answers their routes unavailable.
+	Uploads *upload.Service
+	Blog    *blog.Service
 }
 
 type metrics struct {

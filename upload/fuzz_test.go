@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/amanat/amn/kind"
+	"github.com/amanat/amn/upload/uploadtest"
 )
 
 // FuzzProcess: no input makes image processing panic or fail with anything but an invalid-kind
@@ -18,8 +19,8 @@ func FuzzProcess(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, seed := range [][]byte{pngOf(f, testImage(9, 7)), jpegOf(f, testImage(12, 5)), withGPS(jpegOf(f, testImage(4, 4))),
-		bombPNG(100_000, 100_000), webp, []byte("<?php echo 1;"), {0xff, 0xd8, 0xff}} {
+	for _, seed := range [][]byte{uploadtest.PNG(f, uploadtest.Image(9, 7)), uploadtest.JPEG(f, uploadtest.Image(12, 5)), uploadtest.WithGPS(uploadtest.JPEG(f, uploadtest.Image(4, 4))),
+		uploadtest.BombPNG(100_000, 100_000), webp, []byte("<?php echo 1;"), {0xff, 0xd8, 0xff}} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

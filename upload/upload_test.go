@@ -3,13 +3,8 @@ package upload
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
-	"image"
-	"image/color"
 	"image/jpeg"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/upload/uploadtest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -44,86 +40,6 @@ func newService(t *testing.T) (*Service, *pgxpool.Pool, string) {
 	return New(pool, Disk{Root: dir}, cfg), pool, dir
 }
 
-// testImage is a w×h gradient.
-func testImage(w, h int) *image.NRGBA {
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.Set(x, y, color.NRGBA{uint8(x), uint8(y), uint8(x + y), 255})
-		}
-	}
-	return img
-}
-
-func pngOf(t testing.TB, img image.Image) []byte {
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func jpegOf(t testing.TB, img image.Image) []byte {
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// withGPS inserts an EXIF APP1 segment right after a JPEG's SOI: a big-endian TIFF whose IFD0
-// points to a GPS IFD with latitude 35°41'N and longitude 51°25'E (Tehran).
-func withGPS(jpg []byte) []byte {
-	var tiff bytes.Buffer
-	be := binary.BigEndian
-	tiff.WriteString("MM\x00\x2a")
-	_ = binary.Write(&tiff, be, uint32(8))
-	// IFD0: one entry, GPSInfo (0x8825, LONG) → offset 26.
-	_ = binary.Write(&tiff, be, uint16(1))
-	_ = binary.Write(&tiff, be, []uint16{0x8825, 4})
-	_ = binary.Write(&tiff, be, []uint32{1, 26})
-	_ = binary.Write(&tiff, be, uint32(0))
-	// GPS IFD at 26: four entries; the rationals follow at 26 + 2 + 4*12 + 4 = 80.
-	_ = binary.Write(&tiff, be, uint16(4))
-	entry := func(tag, typ uint16, count, value uint32) {
-		_ = binary.Write(&tiff, be, []uint16{tag, typ})
-		_ = binary.Write(&tiff, be, []uint32{count, value})
-	}
-	entry(1, 2, 2, 'N'<<24) // GPSLatitudeRef "N"
-	entry(2, 5, 3, 80)      // GPSLatitude
-	entry(3, 2, 2, 'E'<<24) // GPSLongitudeRef "E"
-	entry(4, 5, 3, 80+24)   // GPSLongitude
-	_ = binary.Write(&tiff, be, uint32(0))
-	_ = binary.Write(&tiff, be, []uint32{35, 1, 41, 1, 0, 1, 51, 1, 25, 1, 0, 1})
-	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
-	seg := []byte{0xff, 0xe1, 0, 0}
-	be.PutUint16(seg[2:], uint16(len(payload)+2))
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpg[2:]...)
-}
-
-// bombPNG is a valid PNG header claiming w×h pixels, with a few bytes of image data.
-func bombPNG(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		c := append([]byte(typ), data...)
-		b.Write(c)
-		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(c))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
 func readAll(t *testing.T, s *Service, who Caller, id uuid.UUID, variant string) ([]byte, Variant) {
 	t.Helper()
 	f, v, _, err := s.Open(context.Background(), who, id, variant)
@@ -142,7 +58,7 @@ func readAll(t *testing.T, s *Service, who Caller, id uuid.UUID, variant string)
 func TestGPSIsGone(t *testing.T) {
 	s, pool, _ := newService(t)
 	who := newUser(t, pool)
-	in := withGPS(jpegOf(t, testImage(1000, 500)))
+	in := uploadtest.WithGPS(uploadtest.JPEG(t, uploadtest.Image(1000, 500)))
 	if _, err := jpeg.Decode(bytes.NewReader(in)); err != nil || !bytes.Contains(in, []byte("Exif\x00\x00MM")) {
 		t.Fatalf("the test image is not a JPEG with EXIF: %v", err)
 	}
@@ -181,7 +97,7 @@ func variantNames(u *Upload) string {
 func TestTypeComesFromTheContent(t *testing.T) {
 	s, pool, _ := newService(t)
 	who := newUser(t, pool)
-	u, err := s.Put(context.Background(), who, bytes.NewReader(pngOf(t, testImage(40, 30))))
+	u, err := s.Put(context.Background(), who, bytes.NewReader(uploadtest.PNG(t, uploadtest.Image(40, 30))))
 	if err != nil || u.ContentType != "image/png" {
 		t.Fatalf("png: %v %+v", err, u)
 	}
@@ -217,7 +133,7 @@ func TestDecompressionBombIsRefusedBeforeDecoding(t *testing.T) {
 	s, pool, _ := newService(t)
 	who := newUser(t, pool)
 	for _, side := range []uint32{100_000, 8_000} {
-		bomb := bombPNG(side, side)
+		bomb := uploadtest.BombPNG(side, side)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		_, err := s.Put(context.Background(), who, bytes.NewReader(bomb))
@@ -266,7 +182,7 @@ func TestWhoMayRead(t *testing.T) {
 	owner, other, party := newUser(t, pool), newUser(t, pool), newUser(t, pool)
 	admin := Caller{UserID: newUser(t, pool).UserID, Admin: true}
 	put := func() *Upload {
-		u, err := s.Put(ctx, owner, bytes.NewReader(pngOf(t, testImage(20, 20))))
+		u, err := s.Put(ctx, owner, bytes.NewReader(uploadtest.PNG(t, uploadtest.Image(20, 20))))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +227,7 @@ func TestAttachIsTheOwnersAndOnce(t *testing.T) {
 	ctx := context.Background()
 	owner, other := newUser(t, pool), newUser(t, pool)
 	admin := Caller{UserID: newUser(t, pool).UserID, Admin: true}
-	u, err := s.Put(ctx, owner, bytes.NewReader(pngOf(t, testImage(20, 20))))
+	u, err := s.Put(ctx, owner, bytes.NewReader(uploadtest.PNG(t, uploadtest.Image(20, 20))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +256,7 @@ func TestAttachIsTheOwnersAndOnce(t *testing.T) {
 func TestStorageIsContentAddressed(t *testing.T) {
 	s, pool, dir := newService(t)
 	who := newUser(t, pool)
-	img := pngOf(t, testImage(30, 30))
+	img := uploadtest.PNG(t, uploadtest.Image(30, 30))
 	a, err := s.Put(context.Background(), who, bytes.NewReader(img))
 	if err != nil {
 		t.Fatal(err)

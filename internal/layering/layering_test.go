@@ -37,7 +37,7 @@ var layers = [][]string{
 	{"payment", "auth", "upload"},
 	// The platform's queue of work for the signer, the marketplace's deals, the blog (its covers
 	// are uploads), test kits, the signer's keys.
-	{"intent", "market", "blog", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
+	{"intent", "market", "blog", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "signer/keystore"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment.
 	{"indexer", "custody", "signer", "doctor"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
@@ -73,7 +73,7 @@ var forbidden = map[string][]string{
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
 // Test kits may import one another.
-var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox"}
+var testOnly = []string{"db/dbtest", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox"}
 
 // imports maps each package (directory relative to the module root) to the packages of the
 // module its non-test files import, and testImports the same for its test files.
