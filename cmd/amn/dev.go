@@ -54,6 +54,7 @@ type devOptions struct {
 	BlockTime     time.Duration
 	NoDeal        bool
 	Verbose       bool
+	Content       contentOptions
 }
 
 func (o *devOptions) Validate() error {
@@ -71,7 +72,7 @@ func (o *devOptions) Validate() error {
 	if o.BlockTime < 100*time.Millisecond || o.BlockTime%(100*time.Millisecond) != 0 {
 		return fmt.Errorf("%w: --block-time (AMN_BLOCK_TIME) must be a multiple of 100ms, at least 100ms", config.ErrInvalid)
 	}
-	return nil
+	return o.Content.Validate()
 }
 
 func newDevCmd() *cobra.Command {
@@ -112,6 +113,7 @@ database (indexer checkpoints, open signer intents); it refuses a database that 
 	cmd.Flags().DurationVar(&o.BlockTime, "block-time", time.Second, "block interval of the local chains (finalized = head − 2)")
 	cmd.Flags().BoolVar(&o.NoDeal, "no-deal", false, "do not play the scripted deal on bsc")
 	cmd.Flags().BoolVar(&o.Verbose, "verbose", false, "log River's routine lines too (client start, producer job counts every 5 s)")
+	o.Content.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -175,7 +177,15 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt})
+	uploads, blogSvc, err := o.Content.services(pools.api)
+	if err != nil {
+		return err
+	}
+	if err := seedDevPosts(ctx, out, blogSvc, authSvc, o.Listen); err != nil {
+		return err
+	}
+	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
+		Uploads: uploads, Blog: blogSvc})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 

@@ -36,6 +36,7 @@ type apiOptions struct {
 	Auth            authOptions
 	Edge            edgeOptions
 	Market          marketOptions
+	Content         contentOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -49,6 +50,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := o.Auth.Validate(); err != nil {
+		return err
+	}
+	if err := o.Content.Validate(); err != nil {
 		return err
 	}
 	return o.Market.Validate()
@@ -78,6 +82,7 @@ func newAPICmd() *cobra.Command {
 	o.Auth.addFlags(cmd.Flags())
 	o.Edge.addFlags(cmd.Flags())
 	o.Market.addFlags(cmd.Flags())
+	o.Content.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -100,8 +105,12 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 		return err
 	}
 	adm := admin.New(p.pool, admin.Config{Registry: o.Market.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: o.Market.Xpub, ParseXpub: parseXpub, QuorumTTL: time.Minute})
+	uploads, blogSvc, err := o.Content.services(p.pool)
+	if err != nil {
+		return err
+	}
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
-		Market: o.Market.service(p.pool)}
+		Market: o.Market.service(p.pool), Uploads: uploads, Blog: blogSvc}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
