@@ -18,7 +18,7 @@ var devPosts = []blog.Input{
 		Categories: []string{"guides"}, Tags: []string{"escrow", "safety"},
 		Markdown: "Your payment waits in **escrow** until the deal completes.\n\n1. The buyer pays in USDT or USDC.\n2. The seller delivers.\n3. The money is released, with custodians' approval.\n\n<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"></iframe>"},
 	{Title: "خرید امن با امانت", Summary: "راهنمای خرید", Locale: "fa", Status: blog.Published, Categories: []string{"guides"}, Tags: []string{"escrow"},
-		Markdown: "پول شما تا پایان معامله در **امانت** می‌ماند."},
+		Markdown: "پول شما تا پایان معامله در **امانت** می\u200cماند."},
 	{Title: "Coming soon: Polygon payouts", Locale: "en", Status: blog.Scheduled, Categories: []string{"news"}, Markdown: "Scheduled: visible an hour after `make dev` seeded it."},
 }
 

@@ -225,8 +225,7 @@ var tableOwners = map[string]string{
 	"auth_refresh_tokens": "auth", "auth_passkeys": "auth", "auth_ceremonies": "auth", "auth_wallets": "auth", "auth_audit": "auth",
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
-	"admin_audit": "admin",
-	"uploads": "upload", "blog_posts": "blog",
+	"admin_audit": "admin", "uploads": "upload", "blog_posts": "blog",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none
