@@ -19,9 +19,11 @@ import (
 
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/realtime"
+	"github.com/amanat/amn/upload"
 )
 
 // Deps are what the router needs; constructors take their dependencies explicitly.
@@ -45,6 +47,10 @@ type Deps struct {
 	Admin *admin.Service
 	// Realtime is the WebSocket hub (/v1/ws; built with RealtimeAccess); nil answers unavailable.
 	Realtime *realtime.Hub
+	// Uploads takes and serves files (/v1/uploads); Blog runs the blog (/v1/blog, /v1/admin/blog).
+	// nil answers their routes unavailable.
+	Uploads *upload.Service
+	Blog    *blog.Service
 }
 
 type metrics struct {

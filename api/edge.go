@@ -62,10 +62,15 @@ func corsHandler(origins []string) func(http.Handler) http.Handler {
 }
 
 // bodyLimit reads the request body up to its limit (64 KiB under /v1/auth/, 1 MiB elsewhere)
-// and answers 413 body_too_large beyond it; the handler gets the body from memory.
+// and answers 413 body_too_large beyond it; the handler gets the body from memory. An upload's
+// body is streamed instead, under the upload limit (POST /v1/uploads, uploads.go).
 func bodyLimit(errs errorWriter) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/v1/uploads" {
+				next.ServeHTTP(w, r) // streamed: the upload handler bounds it (uploads.go)
+				return
+			}
 			limit := int64(defaultBodyLimit)
 			if strings.HasPrefix(r.URL.Path, "/v1/auth/") {
 				limit = authBodyLimit

@@ -12,10 +12,12 @@ import (
 	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/upload"
 )
 
 // ErrorBody is the stable error shape:
@@ -61,6 +63,11 @@ var errorCodes = []errorCode{
 	{market.ErrPaymentMoved, http.StatusConflict, "illegal_transition"},
 	{market.ErrNotYours, http.StatusForbidden, "refused"},
 	{market.ErrOwnRequest, http.StatusForbidden, "own_request"},
+	{upload.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{upload.ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
+	{upload.ErrTooManyPixels, http.StatusBadRequest, "image_too_large"},
+	{upload.ErrCorrupt, http.StatusBadRequest, "image_invalid"},
+	{blog.ErrSlugTaken, http.StatusConflict, "slug_taken"},
 	{auth.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{auth.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},

@@ -13,6 +13,7 @@ import (
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/market"
 )
 
@@ -24,6 +25,7 @@ type v1 struct {
 	auth   *auth.Service
 	admin  *admin.Service  // nil: the money routes of /v1/admin answer unavailable
 	market *market.Service // nil: the marketplace's routes answer unavailable
+	blog   *blog.Service   // nil: the blog's routes answer unavailable
 }
 
 var _ openapi.StrictServerInterface = (*v1)(nil)
@@ -44,14 +46,16 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		},
 		ErrorHandlerWithOpts: errs.validation,
 	})
-	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market}, nil, openapi.StrictHTTPServerOptions{
+	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market, blog: d.Blog}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			errs.write(w, r, errInvalidRequest(err.Error()))
 		},
 		ResponseErrorHandlerFunc: errs.write,
 	})
+	mountUploads(r, d.Uploads, d.Auth, errs)
+	mountBlogXML(r, d.Blog, errs)
 	r.Group(func(g chi.Router) {
-		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, doc, errs), validate)
+		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, doc, errs), validate, publicBlogCache)
 		openapi.HandlerWithOptions(strict, openapi.ChiServerOptions{
 			BaseRouter: g,
 			ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {

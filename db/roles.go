@@ -196,6 +196,10 @@ var Grants = []Grant{
 	{RoleAPI, "realtime_events", "SELECT, INSERT, DELETE"},
 	{RoleAPI, "realtime_nodes", "SELECT, INSERT, UPDATE (seen_at), DELETE"},
 	{RoleAPI, "realtime_presence", "SELECT, INSERT, DELETE"},
+	// Uploaded files' metadata (migration 00036, package upload): a row changes only to be attached.
+	{RoleAPI, "uploads", "SELECT, INSERT, UPDATE (attached_kind, attached_id, attached_at)"},
+	// The blog's posts (migration 00037, package blog): the slug, author and creation never change.
+	{RoleAPI, "blog_posts", "SELECT, INSERT, UPDATE (title, summary, body_markdown, body_html, cover_upload_id, categories, tags, locale, status, publish_at, updated_at)"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.

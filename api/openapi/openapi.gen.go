@@ -56,6 +56,30 @@ func (e AdminDestinationSweep) Valid() bool {
 	}
 }
 
+// Defines values for BlogPostStatus.
+const (
+	Archived  BlogPostStatus = "archived"
+	Draft     BlogPostStatus = "draft"
+	Published BlogPostStatus = "published"
+	Scheduled BlogPostStatus = "scheduled"
+)
+
+// Valid indicates whether the value is a known member of the BlogPostStatus enum.
+func (e BlogPostStatus) Valid() bool {
+	switch e {
+	case Archived:
+		return true
+	case Draft:
+		return true
+	case Published:
+		return true
+	case Scheduled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	AccountBanned          ErrorCode = "account_banned"
@@ -68,6 +92,8 @@ const (
 	GoogleTokenInvalid     ErrorCode = "google_token_invalid"
 	IdentityTaken          ErrorCode = "identity_taken"
 	IllegalTransition      ErrorCode = "illegal_transition"
+	ImageInvalid           ErrorCode = "image_invalid"
+	ImageTooLarge          ErrorCode = "image_too_large"
 	Internal               ErrorCode = "internal"
 	Invalid                ErrorCode = "invalid"
 	InvalidCredentials     ErrorCode = "invalid_credentials"
@@ -84,11 +110,13 @@ const (
 	SignatureInvalid       ErrorCode = "signature_invalid"
 	SignatureMissing       ErrorCode = "signature_missing"
 	SiweInvalid            ErrorCode = "siwe_invalid"
+	SlugTaken              ErrorCode = "slug_taken"
 	TelegramInvalid        ErrorCode = "telegram_invalid"
 	TimestampOutsideWindow ErrorCode = "timestamp_outside_window"
 	TokenExpired           ErrorCode = "token_expired"
 	Unauthenticated        ErrorCode = "unauthenticated"
 	Unavailable            ErrorCode = "unavailable"
+	UnsupportedMediaType   ErrorCode = "unsupported_media_type"
 	WeakPassword           ErrorCode = "weak_password"
 )
 
@@ -114,6 +142,10 @@ func (e ErrorCode) Valid() bool {
 	case IdentityTaken:
 		return true
 	case IllegalTransition:
+		return true
+	case ImageInvalid:
+		return true
+	case ImageTooLarge:
 		return true
 	case Internal:
 		return true
@@ -147,6 +179,8 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case SiweInvalid:
 		return true
+	case SlugTaken:
+		return true
 	case TelegramInvalid:
 		return true
 	case TimestampOutsideWindow:
@@ -156,6 +190,8 @@ func (e ErrorCode) Valid() bool {
 	case Unauthenticated:
 		return true
 	case Unavailable:
+		return true
+	case UnsupportedMediaType:
 		return true
 	case WeakPassword:
 		return true
@@ -641,6 +677,24 @@ func (e UpdateMeRequestRoles) Valid() bool {
 	}
 }
 
+// Defines values for UploadContentType.
+const (
+	Imagejpeg UploadContentType = "image/jpeg"
+	Imagepng  UploadContentType = "image/png"
+)
+
+// Valid indicates whether the value is a known member of the UploadContentType enum.
+func (e UploadContentType) Valid() bool {
+	switch e {
+	case Imagejpeg:
+		return true
+	case Imagepng:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UserStatus.
 const (
 	UserStatusActive UserStatus = "active"
@@ -883,6 +937,72 @@ type Amount = string
 // BaseUnits An integer amount in the token's (or the chain currency's) base units.
 type BaseUnits = string
 
+// BlogPost defines model for BlogPost.
+type BlogPost struct {
+	// AuthorId Admins only.
+	AuthorId *openapi_types.UUID `json:"authorId,omitempty"`
+
+	// Body The Markdown (admins only).
+	Body          *string             `json:"body,omitempty"`
+	Categories    []string            `json:"categories"`
+	CoverUploadId *openapi_types.UUID `json:"coverUploadId,omitempty"`
+
+	// CoverUrl The cover: /v1/uploads/{id}.
+	CoverUrl  *string   `json:"coverUrl,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Html The sanitized HTML of the body (reading one post).
+	Html      *string            `json:"html,omitempty"`
+	Id        openapi_types.UUID `json:"id"`
+	Locale    string             `json:"locale"`
+	PublishAt *time.Time         `json:"publishAt,omitempty"`
+	Slug      string             `json:"slug"`
+
+	// Status Public are published posts, and scheduled ones once publishAt has come.
+	Status    *BlogPostStatus `json:"status,omitempty"`
+	Summary   string          `json:"summary"`
+	Tags      []string        `json:"tags"`
+	Title     string          `json:"title"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+
+	// Url Where the frontend shows the post.
+	Url string `json:"url"`
+}
+
+// BlogPostInput defines model for BlogPostInput.
+type BlogPostInput struct {
+	// Body Markdown (GitHub-flavoured). Raw HTML is sanitized; videos embed as <iframe src> from YouTube, Vimeo or Aparat only.
+	Body       string    `json:"body"`
+	Categories *[]string `json:"categories,omitempty"`
+
+	// CoverUploadId An image you uploaded; it becomes public as this post's cover.
+	CoverUploadId *openapi_types.UUID `json:"coverUploadId,omitempty"`
+	Locale        string              `json:"locale"`
+
+	// PublishAt Required to schedule; publishing without it publishes now.
+	PublishAt *time.Time `json:"publishAt,omitempty"`
+
+	// Slug On creation only; made from the title when absent. Ignored on update (slugs never change).
+	Slug *string `json:"slug,omitempty"`
+
+	// Status Public are published posts, and scheduled ones once publishAt has come.
+	Status  BlogPostStatus `json:"status"`
+	Summary *string        `json:"summary,omitempty"`
+	Tags    *[]string      `json:"tags,omitempty"`
+	Title   string         `json:"title"`
+}
+
+// BlogPostPage defines model for BlogPostPage.
+type BlogPostPage struct {
+	Items []BlogPost `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+}
+
+// BlogPostStatus Public are published posts, and scheduled ones once publishAt has come.
+type BlogPostStatus string
+
 // ChangePasswordRequest defines model for ChangePasswordRequest.
 type ChangePasswordRequest struct {
 	// CurrentPassword Required when the account has a password.
@@ -934,6 +1054,8 @@ type Error struct {
 		// - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 		// - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 		// - own_request: a seller cannot offer on (or buy from) their own request or template.
+		// - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
+		// - slug_taken: a blog post already has the slug given.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -957,6 +1079,8 @@ type Error struct {
 // - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 // - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 // - own_request: a seller cannot offer on (or buy from) their own request or template.
+// - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
+// - slug_taken: a blog post already has the slug given.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -1641,6 +1765,45 @@ type UpdateMeRequest struct {
 // UpdateMeRequestRoles defines model for UpdateMeRequest.Roles.
 type UpdateMeRequestRoles string
 
+// Upload defines model for Upload.
+type Upload struct {
+	// ContentType What the stored copies are (WebP is stored as PNG).
+	ContentType UploadContentType  `json:"contentType"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	Height      int                `json:"height"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// Public Whether anyone may read it (a blog cover).
+	Public bool `json:"public"`
+
+	// Sha256 The full-size copy's SHA-256 (its ETag).
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes of the full-size copy.
+	Size int64 `json:"size"`
+
+	// Url Path of the full-size copy: /v1/uploads/{id}.
+	Url      string          `json:"url"`
+	Variants []UploadVariant `json:"variants"`
+	Width    int             `json:"width"`
+}
+
+// UploadContentType What the stored copies are (WebP is stored as PNG).
+type UploadContentType string
+
+// UploadVariant defines model for UploadVariant.
+type UploadVariant struct {
+	Height int `json:"height"`
+
+	// Name Example: thumb
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+
+	// Url Path: /v1/uploads/{id}?variant={name}.
+	Url   string `json:"url"`
+	Width int    `json:"width"`
+}
+
 // User defines model for User.
 type User struct {
 	AvatarUrl     *string            `json:"avatarUrl,omitempty"`
@@ -1709,6 +1872,17 @@ type AdminListAuditParams struct {
 	// Limit Items per page.
 	Limit  *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
 	UserId *openapi_types.UUID `form:"userId,omitempty" json:"userId,omitempty"`
+}
+
+// ListAdminBlogPostsParams defines parameters for ListAdminBlogPosts.
+type ListAdminBlogPostsParams struct {
+	Status *BlogPostStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // AdminListDestinationsParams defines parameters for AdminListDestinations.
@@ -1797,6 +1971,19 @@ type ListSessionsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListBlogPostsParams defines parameters for ListBlogPosts.
+type ListBlogPostsParams struct {
+	Category *string `form:"category,omitempty" json:"category,omitempty"`
+	Tag      *string `form:"tag,omitempty" json:"tag,omitempty"`
+	Locale   *string `form:"locale,omitempty" json:"locale,omitempty"`
+
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
 type ListMyMarketRequestsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -1844,6 +2031,12 @@ type BrowseMarketTemplatesParams struct {
 	// Limit Items per page.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// CreateBlogPostJSONRequestBody defines body for CreateBlogPost for application/json ContentType.
+type CreateBlogPostJSONRequestBody = BlogPostInput
+
+// UpdateBlogPostJSONRequestBody defines body for UpdateBlogPost for application/json ContentType.
+type UpdateBlogPostJSONRequestBody = BlogPostInput
 
 // AdminRefundPaymentJSONRequestBody defines body for AdminRefundPayment for application/json ContentType.
 type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
@@ -2103,6 +2296,18 @@ type ServerInterface interface {
 	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 	// (GET /v1/admin/audit)
 	AdminListAudit(w http.ResponseWriter, r *http.Request, params AdminListAuditParams)
+	// ListAdminBlogPosts Every post, newest created first, optionally of one status (admin).
+	// (GET /v1/admin/blog/posts)
+	ListAdminBlogPosts(w http.ResponseWriter, r *http.Request, params ListAdminBlogPostsParams)
+	// CreateBlogPost Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+	// (POST /v1/admin/blog/posts)
+	CreateBlogPost(w http.ResponseWriter, r *http.Request)
+	// GetAdminBlogPost Any post, with its Markdown (admin).
+	// (GET /v1/admin/blog/posts/{postId})
+	GetAdminBlogPost(w http.ResponseWriter, r *http.Request, postId openapi_types.UUID)
+	// UpdateBlogPost Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+	// (PUT /v1/admin/blog/posts/{postId})
+	UpdateBlogPost(w http.ResponseWriter, r *http.Request, postId openapi_types.UUID)
 	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
 	// (GET /v1/admin/destinations)
 	AdminListDestinations(w http.ResponseWriter, r *http.Request, params AdminListDestinationsParams)
@@ -2211,6 +2416,12 @@ type ServerInterface interface {
 	// LinkTelegram Link a Telegram account to the signed-in account.
 	// (POST /v1/auth/telegram/link)
 	LinkTelegram(w http.ResponseWriter, r *http.Request)
+	// ListBlogPosts Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+	// (GET /v1/blog/posts)
+	ListBlogPosts(w http.ResponseWriter, r *http.Request, params ListBlogPostsParams)
+	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+	// (GET /v1/blog/posts/{slug})
+	GetBlogPost(w http.ResponseWriter, r *http.Request, slug string)
 	// ListMyMarketRequests The caller's own requests, every status, newest first.
 	// (GET /v1/marketplace/mine/requests)
 	ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams)
@@ -2313,6 +2524,30 @@ type Unimplemented struct{}
 // AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 // (GET /v1/admin/audit)
 func (_ Unimplemented) AdminListAudit(w http.ResponseWriter, r *http.Request, params AdminListAuditParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListAdminBlogPosts Every post, newest created first, optionally of one status (admin).
+// (GET /v1/admin/blog/posts)
+func (_ Unimplemented) ListAdminBlogPosts(w http.ResponseWriter, r *http.Request, params ListAdminBlogPostsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateBlogPost Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+// (POST /v1/admin/blog/posts)
+func (_ Unimplemented) CreateBlogPost(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetAdminBlogPost Any post, with its Markdown (admin).
+// (GET /v1/admin/blog/posts/{postId})
+func (_ Unimplemented) GetAdminBlogPost(w http.ResponseWriter, r *http.Request, postId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateBlogPost Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+// (PUT /v1/admin/blog/posts/{postId})
+func (_ Unimplemented) UpdateBlogPost(w http.ResponseWriter, r *http.Request, postId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2529,6 +2764,18 @@ func (_ Unimplemented) SignInWithTelegram(w http.ResponseWriter, r *http.Request
 // LinkTelegram Link a Telegram account to the signed-in account.
 // (POST /v1/auth/telegram/link)
 func (_ Unimplemented) LinkTelegram(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListBlogPosts Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+// (GET /v1/blog/posts)
+func (_ Unimplemented) ListBlogPosts(w http.ResponseWriter, r *http.Request, params ListBlogPostsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+// (GET /v1/blog/posts/{slug})
+func (_ Unimplemented) GetBlogPost(w http.ResponseWriter, r *http.Request, slug string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2777,6 +3024,131 @@ func (siw *ServerInterfaceWrapper) AdminListAudit(w http.ResponseWriter, r *http
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdminListAudit(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListAdminBlogPosts operation middleware
+func (siw *ServerInterfaceWrapper) ListAdminBlogPosts(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAdminBlogPostsParams
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAdminBlogPosts(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateBlogPost operation middleware
+func (siw *ServerInterfaceWrapper) CreateBlogPost(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateBlogPost(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAdminBlogPost operation middleware
+func (siw *ServerInterfaceWrapper) GetAdminBlogPost(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "postId" -------------
+	var postId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "postId", chi.URLParam(r, "postId"), &postId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "postId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAdminBlogPost(w, r, postId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateBlogPost operation middleware
+func (siw *ServerInterfaceWrapper) UpdateBlogPost(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "postId" -------------
+	var postId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "postId", chi.URLParam(r, "postId"), &postId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "postId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateBlogPost(w, r, postId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -3667,6 +4039,117 @@ func (siw *ServerInterfaceWrapper) LinkTelegram(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.LinkTelegram(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListBlogPosts operation middleware
+func (siw *ServerInterfaceWrapper) ListBlogPosts(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBlogPostsParams
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "tag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tag", r.URL.Query(), &params.Tag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tag"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tag", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "locale" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "locale", r.URL.Query(), &params.Locale, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "locale"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "locale", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListBlogPosts(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetBlogPost operation middleware
+func (siw *ServerInterfaceWrapper) GetBlogPost(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "slug" -------------
+	var slug string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "slug", chi.URLParam(r, "slug"), &slug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "slug", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetBlogPost(w, r, slug)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4888,6 +5371,24 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/admin/audit", wrapper.AdminListAudit)
 	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/blog/posts", wrapper.ListBlogPosts)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/blog/posts/{slug}", wrapper.GetBlogPost)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/blog/posts", wrapper.ListAdminBlogPosts)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/blog/posts", wrapper.CreateBlogPost)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/blog/posts/{postId}", wrapper.GetAdminBlogPost)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/v1/admin/blog/posts/{postId}", wrapper.UpdateBlogPost)
+	})
 
 	return r
 }
@@ -4934,6 +5435,179 @@ type AdminListAuditdefaultJSONResponse struct {
 }
 
 func (response AdminListAuditdefaultJSONResponse) VisitAdminListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminBlogPostsRequestObject struct {
+	Params ListAdminBlogPostsParams
+}
+
+type ListAdminBlogPostsResponseObject interface {
+	VisitListAdminBlogPostsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminBlogPosts200JSONResponse BlogPostPage
+
+func (response ListAdminBlogPosts200JSONResponse) VisitListAdminBlogPostsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminBlogPostsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListAdminBlogPostsdefaultJSONResponse) VisitListAdminBlogPostsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBlogPostRequestObject struct {
+	Body *CreateBlogPostJSONRequestBody
+}
+
+type CreateBlogPostResponseObject interface {
+	VisitCreateBlogPostResponse(w http.ResponseWriter) error
+}
+
+type CreateBlogPost201JSONResponse BlogPost
+
+func (response CreateBlogPost201JSONResponse) VisitCreateBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBlogPostdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response CreateBlogPostdefaultJSONResponse) VisitCreateBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminBlogPostRequestObject struct {
+	PostId openapi_types.UUID `json:"postId"`
+}
+
+type GetAdminBlogPostResponseObject interface {
+	VisitGetAdminBlogPostResponse(w http.ResponseWriter) error
+}
+
+type GetAdminBlogPost200JSONResponse BlogPost
+
+func (response GetAdminBlogPost200JSONResponse) VisitGetAdminBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAdminBlogPostdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetAdminBlogPostdefaultJSONResponse) VisitGetAdminBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBlogPostRequestObject struct {
+	PostId openapi_types.UUID `json:"postId"`
+	Body   *UpdateBlogPostJSONRequestBody
+}
+
+type UpdateBlogPostResponseObject interface {
+	VisitUpdateBlogPostResponse(w http.ResponseWriter) error
+}
+
+type UpdateBlogPost200JSONResponse BlogPost
+
+func (response UpdateBlogPost200JSONResponse) VisitUpdateBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateBlogPostdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response UpdateBlogPostdefaultJSONResponse) VisitUpdateBlogPostResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -6439,6 +7113,108 @@ func (response LinkTelegramdefaultJSONResponse) VisitLinkTelegramResponse(w http
 	return err
 }
 
+type ListBlogPostsRequestObject struct {
+	Params ListBlogPostsParams
+}
+
+type ListBlogPostsResponseObject interface {
+	VisitListBlogPostsResponse(w http.ResponseWriter) error
+}
+
+type ListBlogPosts200JSONResponse BlogPostPage
+
+func (response ListBlogPosts200JSONResponse) VisitListBlogPostsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBlogPosts304Response struct {
+}
+
+func (response ListBlogPosts304Response) VisitListBlogPostsResponse(w http.ResponseWriter) error {
+	w.WriteHeader(304)
+	return nil
+}
+
+type ListBlogPostsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListBlogPostsdefaultJSONResponse) VisitListBlogPostsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlogPostRequestObject struct {
+	Slug string `json:"slug"`
+}
+
+type GetBlogPostResponseObject interface {
+	VisitGetBlogPostResponse(w http.ResponseWriter) error
+}
+
+type GetBlogPost200JSONResponse BlogPost
+
+func (response GetBlogPost200JSONResponse) VisitGetBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBlogPost304Response struct {
+}
+
+func (response GetBlogPost304Response) VisitGetBlogPostResponse(w http.ResponseWriter) error {
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetBlogPostdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetBlogPostdefaultJSONResponse) VisitGetBlogPostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMyMarketRequestsRequestObject struct {
 	Params ListMyMarketRequestsParams
 }
@@ -7781,6 +8557,18 @@ type StrictServerInterface interface {
 	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 	// (GET /v1/admin/audit)
 	AdminListAudit(ctx context.Context, request AdminListAuditRequestObject) (AdminListAuditResponseObject, error)
+	// ListAdminBlogPosts Every post, newest created first, optionally of one status (admin).
+	// (GET /v1/admin/blog/posts)
+	ListAdminBlogPosts(ctx context.Context, request ListAdminBlogPostsRequestObject) (ListAdminBlogPostsResponseObject, error)
+	// CreateBlogPost Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+	// (POST /v1/admin/blog/posts)
+	CreateBlogPost(ctx context.Context, request CreateBlogPostRequestObject) (CreateBlogPostResponseObject, error)
+	// GetAdminBlogPost Any post, with its Markdown (admin).
+	// (GET /v1/admin/blog/posts/{postId})
+	GetAdminBlogPost(ctx context.Context, request GetAdminBlogPostRequestObject) (GetAdminBlogPostResponseObject, error)
+	// UpdateBlogPost Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+	// (PUT /v1/admin/blog/posts/{postId})
+	UpdateBlogPost(ctx context.Context, request UpdateBlogPostRequestObject) (UpdateBlogPostResponseObject, error)
 	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
 	// (GET /v1/admin/destinations)
 	AdminListDestinations(ctx context.Context, request AdminListDestinationsRequestObject) (AdminListDestinationsResponseObject, error)
@@ -7889,6 +8677,12 @@ type StrictServerInterface interface {
 	// LinkTelegram Link a Telegram account to the signed-in account.
 	// (POST /v1/auth/telegram/link)
 	LinkTelegram(ctx context.Context, request LinkTelegramRequestObject) (LinkTelegramResponseObject, error)
+	// ListBlogPosts Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+	// (GET /v1/blog/posts)
+	ListBlogPosts(ctx context.Context, request ListBlogPostsRequestObject) (ListBlogPostsResponseObject, error)
+	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+	// (GET /v1/blog/posts/{slug})
+	GetBlogPost(ctx context.Context, request GetBlogPostRequestObject) (GetBlogPostResponseObject, error)
 	// ListMyMarketRequests The caller's own requests, every status, newest first.
 	// (GET /v1/marketplace/mine/requests)
 	ListMyMarketRequests(ctx context.Context, request ListMyMarketRequestsRequestObject) (ListMyMarketRequestsResponseObject, error)
@@ -8042,6 +8836,122 @@ func (sh *strictHandler) AdminListAudit(w http.ResponseWriter, r *http.Request, 
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdminListAuditResponseObject); ok {
 		if err := validResponse.VisitAdminListAuditResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListAdminBlogPosts operation middleware
+func (sh *strictHandler) ListAdminBlogPosts(w http.ResponseWriter, r *http.Request, params ListAdminBlogPostsParams) {
+	var request ListAdminBlogPostsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminBlogPosts(ctx, request.(ListAdminBlogPostsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminBlogPosts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAdminBlogPostsResponseObject); ok {
+		if err := validResponse.VisitListAdminBlogPostsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateBlogPost operation middleware
+func (sh *strictHandler) CreateBlogPost(w http.ResponseWriter, r *http.Request) {
+	var request CreateBlogPostRequestObject
+
+	var body CreateBlogPostJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateBlogPost(ctx, request.(CreateBlogPostRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateBlogPost")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateBlogPostResponseObject); ok {
+		if err := validResponse.VisitCreateBlogPostResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAdminBlogPost operation middleware
+func (sh *strictHandler) GetAdminBlogPost(w http.ResponseWriter, r *http.Request, postId openapi_types.UUID) {
+	var request GetAdminBlogPostRequestObject
+
+	request.PostId = postId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAdminBlogPost(ctx, request.(GetAdminBlogPostRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAdminBlogPost")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAdminBlogPostResponseObject); ok {
+		if err := validResponse.VisitGetAdminBlogPostResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateBlogPost operation middleware
+func (sh *strictHandler) UpdateBlogPost(w http.ResponseWriter, r *http.Request, postId openapi_types.UUID) {
+	var request UpdateBlogPostRequestObject
+
+	request.PostId = postId
+
+	var body UpdateBlogPostJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateBlogPost(ctx, request.(UpdateBlogPostRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateBlogPost")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateBlogPostResponseObject); ok {
+		if err := validResponse.VisitUpdateBlogPostResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -9072,6 +9982,58 @@ func (sh *strictHandler) LinkTelegram(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(LinkTelegramResponseObject); ok {
 		if err := validResponse.VisitLinkTelegramResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListBlogPosts operation middleware
+func (sh *strictHandler) ListBlogPosts(w http.ResponseWriter, r *http.Request, params ListBlogPostsParams) {
+	var request ListBlogPostsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBlogPosts(ctx, request.(ListBlogPostsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBlogPosts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListBlogPostsResponseObject); ok {
+		if err := validResponse.VisitListBlogPostsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetBlogPost operation middleware
+func (sh *strictHandler) GetBlogPost(w http.ResponseWriter, r *http.Request, slug string) {
+	var request GetBlogPostRequestObject
+
+	request.Slug = slug
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBlogPost(ctx, request.(GetBlogPostRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBlogPost")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetBlogPostResponseObject); ok {
+		if err := validResponse.VisitGetBlogPostResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

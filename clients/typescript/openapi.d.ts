@@ -1212,6 +1212,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
+         * @description Served by a plain handler (the body is streamed, and the size limit is enforced while it is
+         *     read: one byte over it ends the request with 413 body_too_large). The type is read from the
+         *     file's bytes, never its name or the part's Content-Type. The image is decoded only after its
+         *     header shows at most the configured number of pixels (40 MP), then re-encoded (EXIF, GPS and
+         *     anything else that is not pixels are dropped; WebP is stored as PNG) with resized copies.
+         *     The upload is private to its owner and admins until it is attached (a blog cover is public).
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An upload's bytes (the full-size copy, or a resized `variant`), for whoever may read it.
+         * @description Served by a plain handler. A blog cover needs no token; any other upload is its owner's and
+         *     admins' (a dispute's evidence also its parties'): to anyone else it does not exist (404).
+         *     Responses are immutable: `Cache-Control: public` (covers) or `private`, a year, `immutable`,
+         *     an `ETag` of the bytes' SHA-256 (304 on `If-None-Match`), `X-Content-Type-Options: nosniff`.
+         */
+        get: operations["getUpload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blog/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+         * @description With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+         */
+        get: operations["listBlogPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blog/posts/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+         * @description With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+         */
+        get: operations["getBlogPost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blog/feed.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Atom feed of the newest 30 visible posts (of one locale when given).
+         * @description Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+         */
+        get: operations["getBlogFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/blog/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sitemap (sitemaps.org 0.9) of every visible post, at the frontend's URLs.
+         * @description Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+         */
+        get: operations["getBlogSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/blog/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every post, newest created first, optionally of one status (admin). */
+        get: operations["listAdminBlogPosts"];
+        put?: never;
+        /** Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes. */
+        post: operations["createBlogPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/blog/posts/{postId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any post, with its Markdown (admin). */
+        get: operations["getAdminBlogPost"];
+        /** Replace a post's content, labels, cover, status and publish time (admin); its slug stays. */
+        put: operations["updateBlogPost"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1285,9 +1449,11 @@ export interface components {
          *     - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
          *     - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
          *     - own_request: a seller cannot offer on (or buy from) their own request or template.
+         *     - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
+         *     - slug_taken: a blog post already has the slug given.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -2031,6 +2197,105 @@ export interface components {
         };
         MarketSpawnInput: {
             delivery: components["schemas"]["MarketDelivery"];
+        };
+        Upload: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description What the stored copies are (WebP is stored as PNG).
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png";
+            /**
+             * Format: int64
+             * @description Bytes of the full-size copy.
+             */
+            size: number;
+            width: number;
+            height: number;
+            /** @description The full-size copy's SHA-256 (its ETag). */
+            sha256: string;
+            /** @description Path of the full-size copy: /v1/uploads/{id}. */
+            url: string;
+            /** @description Whether anyone may read it (a blog cover). */
+            public: boolean;
+            variants: components["schemas"]["UploadVariant"][];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        UploadVariant: {
+            /** @example thumb */
+            name: string;
+            width: number;
+            height: number;
+            /** Format: int64 */
+            size: number;
+            /** @description Path: /v1/uploads/{id}?variant={name}. */
+            url: string;
+        };
+        /**
+         * @description Public are published posts, and scheduled ones once publishAt has come.
+         * @enum {string}
+         */
+        BlogPostStatus: "draft" | "scheduled" | "published" | "archived";
+        BlogPostInput: {
+            title: string;
+            /** @description On creation only; made from the title when absent. Ignored on update (slugs never change). */
+            slug?: string;
+            summary?: string;
+            /** @description Markdown (GitHub-flavoured). Raw HTML is sanitized; videos embed as <iframe src> from YouTube, Vimeo or Aparat only. */
+            body: string;
+            /**
+             * Format: uuid
+             * @description An image you uploaded; it becomes public as this post's cover.
+             */
+            coverUploadId?: string;
+            categories?: string[];
+            tags?: string[];
+            locale: string;
+            status: components["schemas"]["BlogPostStatus"];
+            /**
+             * Format: date-time
+             * @description Required to schedule; publishing without it publishes now.
+             */
+            publishAt?: string;
+        };
+        BlogPost: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            title: string;
+            summary: string;
+            /** @description The sanitized HTML of the body (reading one post). */
+            html?: string;
+            /** @description The Markdown (admins only). */
+            body?: string;
+            /** Format: uuid */
+            coverUploadId?: string;
+            /** @description The cover: /v1/uploads/{id}. */
+            coverUrl?: string;
+            categories: string[];
+            tags: string[];
+            /**
+             * Format: uuid
+             * @description Admins only.
+             */
+            authorId?: string;
+            locale: string;
+            status?: components["schemas"]["BlogPostStatus"];
+            /** Format: date-time */
+            publishAt?: string;
+            /** @description Where the frontend shows the post. */
+            url: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        BlogPostPage: {
+            items: components["schemas"]["BlogPost"][];
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
         };
     };
     responses: {
@@ -3809,6 +4074,296 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminAuditPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored upload. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getUpload: {
+        parameters: {
+            query?: {
+                /** @description original (the default), or a configured size: thumb, medium, large. */
+                variant?: string;
+            };
+            header?: never;
+            path: {
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listBlogPosts: {
+        parameters: {
+            query?: {
+                category?: string;
+                tag?: string;
+                locale?: string;
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of posts (without their bodies). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogPostPage"];
+                };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getBlogPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The post. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogPost"];
+                };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getBlogFeed: {
+        parameters: {
+            query?: {
+                locale?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Atom feed (RFC 4287). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getBlogSitemap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sitemap. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listAdminBlogPosts: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BlogPostStatus"];
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of posts with their Markdown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogPostPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createBlogPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlogPostInput"];
+            };
+        };
+        responses: {
+            /** @description The post. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogPost"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminBlogPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The post. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogPost"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    updateBlogPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlogPostInput"];
+            };
+        };
+        responses: {
+            /** @description The post. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogPost"];
                 };
             };
             default: components["responses"]["Error"];

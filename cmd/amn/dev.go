@@ -55,6 +55,7 @@ type devOptions struct {
 	BlockTime     time.Duration
 	NoDeal        bool
 	Verbose       bool
+	Content       contentOptions
 }
 
 func (o *devOptions) Validate() error {
@@ -72,7 +73,7 @@ func (o *devOptions) Validate() error {
 	if o.BlockTime < 100*time.Millisecond || o.BlockTime%(100*time.Millisecond) != 0 {
 		return fmt.Errorf("%w: --block-time (AMN_BLOCK_TIME) must be a multiple of 100ms, at least 100ms", config.ErrInvalid)
 	}
-	return nil
+	return o.Content.Validate()
 }
 
 func newDevCmd() *cobra.Command {
@@ -113,6 +114,7 @@ database (indexer checkpoints, open signer intents); it refuses a database that 
 	cmd.Flags().DurationVar(&o.BlockTime, "block-time", time.Second, "block interval of the local chains (finalized = head − 2)")
 	cmd.Flags().BoolVar(&o.NoDeal, "no-deal", false, "do not play the scripted deal on bsc")
 	cmd.Flags().BoolVar(&o.Verbose, "verbose", false, "log River's routine lines too (client start, producer job counts every 5 s)")
+	o.Content.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -178,8 +180,15 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	rt := realtimeOptions{cfg: realtime.DefaultConfig()}
 	hub := rt.hub(p, pools.api, authSvc, mkt, edge)
+	uploads, blogSvc, err := o.Content.services(pools.api)
+	if err != nil {
+		return err
+	}
+	if err := seedDevPosts(ctx, out, blogSvc, authSvc, o.Listen); err != nil {
+		return err
+	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
-		Realtime: hub})
+		Realtime: hub, Uploads: uploads, Blog: blogSvc})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 

@@ -37,6 +37,7 @@ type apiOptions struct {
 	Edge            edgeOptions
 	Market          marketOptions
 	Realtime        realtimeOptions
+	Content         contentOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -53,6 +54,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := o.Realtime.Validate(); err != nil {
+		return err
+	}
+	if err := o.Content.Validate(); err != nil {
 		return err
 	}
 	return o.Market.Validate()
@@ -83,6 +87,7 @@ func newAPICmd() *cobra.Command {
 	o.Edge.addFlags(cmd.Flags())
 	o.Market.addFlags(cmd.Flags())
 	o.Realtime.addFlags(cmd.Flags())
+	o.Content.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -105,9 +110,13 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 		return err
 	}
 	adm := admin.New(p.pool, admin.Config{Registry: o.Market.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: o.Market.Xpub, ParseXpub: parseXpub, QuorumTTL: time.Minute})
+	uploads, blogSvc, err := o.Content.services(p.pool)
+	if err != nil {
+		return err
+	}
 	mkt := o.Market.service(p.pool)
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
-		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, edge)}
+		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, edge), Uploads: uploads, Blog: blogSvc}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {

@@ -34,11 +34,11 @@ var layers = [][]string{
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
 	// queries by sqlc, the API's contract and its Go client by oapi-codegen).
 	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi", "clients/go/amnclient"},
-	// The payment state machine and its books; accounts and sign-in.
-	{"payment", "auth"},
-	// The platform's queue of work for the signer, the marketplace's deals, test kits, the
-	// signer's keys.
-	{"intent", "market", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
+	// The payment state machine and its books; accounts and sign-in; uploaded files.
+	{"payment", "auth", "upload"},
+	// The platform's queue of work for the signer, the marketplace's deals, the blog (its covers
+	// are uploads), test kits, the signer's keys.
+	{"intent", "market", "blog", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "signer/keystore"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment.
 	{"indexer", "custody", "signer", "doctor"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
@@ -67,11 +67,14 @@ var forbidden = map[string][]string{
 	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
 	// Sign-in proves who someone is; it never touches money or keys.
 	"auth": {"payment", "ledger", "hd", "hd/keyring", "escrow"},
+	// Files and the blog hold no money and no keys.
+	"upload": {"payment", "ledger", "hd", "hd/keyring", "escrow", "auth"},
+	"blog":   {"payment", "ledger", "hd", "hd/keyring", "escrow", "market"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
 // Test kits may import one another.
-var testOnly = []string{"db/dbtest", "payment/paymenttest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox", "internal/devdeal"}
+var testOnly = []string{"db/dbtest", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox", "internal/devdeal"}
 
 // imports maps each package (directory relative to the module root) to the packages of the
 // module its non-test files import, and testImports the same for its test files.
@@ -224,6 +227,7 @@ var tableOwners = map[string]string{
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
 	"admin_audit": "admin", "realtime_rooms": "realtime", "realtime_events": "realtime", "realtime_nodes": "realtime", "realtime_presence": "realtime",
+	"uploads": "upload", "blog_posts": "blog",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none

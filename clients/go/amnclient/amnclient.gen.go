@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -57,6 +58,30 @@ func (e AdminDestinationSweep) Valid() bool {
 	}
 }
 
+// Defines values for BlogPostStatus.
+const (
+	Archived  BlogPostStatus = "archived"
+	Draft     BlogPostStatus = "draft"
+	Published BlogPostStatus = "published"
+	Scheduled BlogPostStatus = "scheduled"
+)
+
+// Valid indicates whether the value is a known member of the BlogPostStatus enum.
+func (e BlogPostStatus) Valid() bool {
+	switch e {
+	case Archived:
+		return true
+	case Draft:
+		return true
+	case Published:
+		return true
+	case Scheduled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	AccountBanned          ErrorCode = "account_banned"
@@ -69,6 +94,8 @@ const (
 	GoogleTokenInvalid     ErrorCode = "google_token_invalid"
 	IdentityTaken          ErrorCode = "identity_taken"
 	IllegalTransition      ErrorCode = "illegal_transition"
+	ImageInvalid           ErrorCode = "image_invalid"
+	ImageTooLarge          ErrorCode = "image_too_large"
 	Internal               ErrorCode = "internal"
 	Invalid                ErrorCode = "invalid"
 	InvalidCredentials     ErrorCode = "invalid_credentials"
@@ -85,11 +112,13 @@ const (
 	SignatureInvalid       ErrorCode = "signature_invalid"
 	SignatureMissing       ErrorCode = "signature_missing"
 	SiweInvalid            ErrorCode = "siwe_invalid"
+	SlugTaken              ErrorCode = "slug_taken"
 	TelegramInvalid        ErrorCode = "telegram_invalid"
 	TimestampOutsideWindow ErrorCode = "timestamp_outside_window"
 	TokenExpired           ErrorCode = "token_expired"
 	Unauthenticated        ErrorCode = "unauthenticated"
 	Unavailable            ErrorCode = "unavailable"
+	UnsupportedMediaType   ErrorCode = "unsupported_media_type"
 	WeakPassword           ErrorCode = "weak_password"
 )
 
@@ -115,6 +144,10 @@ func (e ErrorCode) Valid() bool {
 	case IdentityTaken:
 		return true
 	case IllegalTransition:
+		return true
+	case ImageInvalid:
+		return true
+	case ImageTooLarge:
 		return true
 	case Internal:
 		return true
@@ -148,6 +181,8 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case SiweInvalid:
 		return true
+	case SlugTaken:
+		return true
 	case TelegramInvalid:
 		return true
 	case TimestampOutsideWindow:
@@ -157,6 +192,8 @@ func (e ErrorCode) Valid() bool {
 	case Unauthenticated:
 		return true
 	case Unavailable:
+		return true
+	case UnsupportedMediaType:
 		return true
 	case WeakPassword:
 		return true
@@ -642,6 +679,24 @@ func (e UpdateMeRequestRoles) Valid() bool {
 	}
 }
 
+// Defines values for UploadContentType.
+const (
+	Imagejpeg UploadContentType = "image/jpeg"
+	Imagepng  UploadContentType = "image/png"
+)
+
+// Valid indicates whether the value is a known member of the UploadContentType enum.
+func (e UploadContentType) Valid() bool {
+	switch e {
+	case Imagejpeg:
+		return true
+	case Imagepng:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UserStatus.
 const (
 	UserStatusActive UserStatus = "active"
@@ -884,6 +939,72 @@ type Amount = string
 // BaseUnits An integer amount in the token's (or the chain currency's) base units.
 type BaseUnits = string
 
+// BlogPost defines model for BlogPost.
+type BlogPost struct {
+	// AuthorId Admins only.
+	AuthorId *openapi_types.UUID `json:"authorId,omitempty"`
+
+	// Body The Markdown (admins only).
+	Body          *string             `json:"body,omitempty"`
+	Categories    []string            `json:"categories"`
+	CoverUploadId *openapi_types.UUID `json:"coverUploadId,omitempty"`
+
+	// CoverUrl The cover: /v1/uploads/{id}.
+	CoverUrl  *string   `json:"coverUrl,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Html The sanitized HTML of the body (reading one post).
+	Html      *string            `json:"html,omitempty"`
+	Id        openapi_types.UUID `json:"id"`
+	Locale    string             `json:"locale"`
+	PublishAt *time.Time         `json:"publishAt,omitempty"`
+	Slug      string             `json:"slug"`
+
+	// Status Public are published posts, and scheduled ones once publishAt has come.
+	Status    *BlogPostStatus `json:"status,omitempty"`
+	Summary   string          `json:"summary"`
+	Tags      []string        `json:"tags"`
+	Title     string          `json:"title"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+
+	// Url Where the frontend shows the post.
+	Url string `json:"url"`
+}
+
+// BlogPostInput defines model for BlogPostInput.
+type BlogPostInput struct {
+	// Body Markdown (GitHub-flavoured). Raw HTML is sanitized; videos embed as <iframe src> from YouTube, Vimeo or Aparat only.
+	Body       string    `json:"body"`
+	Categories *[]string `json:"categories,omitempty"`
+
+	// CoverUploadId An image you uploaded; it becomes public as this post's cover.
+	CoverUploadId *openapi_types.UUID `json:"coverUploadId,omitempty"`
+	Locale        string              `json:"locale"`
+
+	// PublishAt Required to schedule; publishing without it publishes now.
+	PublishAt *time.Time `json:"publishAt,omitempty"`
+
+	// Slug On creation only; made from the title when absent. Ignored on update (slugs never change).
+	Slug *string `json:"slug,omitempty"`
+
+	// Status Public are published posts, and scheduled ones once publishAt has come.
+	Status  BlogPostStatus `json:"status"`
+	Summary *string        `json:"summary,omitempty"`
+	Tags    *[]string      `json:"tags,omitempty"`
+	Title   string         `json:"title"`
+}
+
+// BlogPostPage defines model for BlogPostPage.
+type BlogPostPage struct {
+	Items []BlogPost `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+}
+
+// BlogPostStatus Public are published posts, and scheduled ones once publishAt has come.
+type BlogPostStatus string
+
 // ChangePasswordRequest defines model for ChangePasswordRequest.
 type ChangePasswordRequest struct {
 	// CurrentPassword Required when the account has a password.
@@ -935,6 +1056,8 @@ type Error struct {
 		// - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 		// - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 		// - own_request: a seller cannot offer on (or buy from) their own request or template.
+		// - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
+		// - slug_taken: a blog post already has the slug given.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -958,6 +1081,8 @@ type Error struct {
 // - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 // - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 // - own_request: a seller cannot offer on (or buy from) their own request or template.
+// - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
+// - slug_taken: a blog post already has the slug given.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -1642,6 +1767,45 @@ type UpdateMeRequest struct {
 // UpdateMeRequestRoles defines model for UpdateMeRequest.Roles.
 type UpdateMeRequestRoles string
 
+// Upload defines model for Upload.
+type Upload struct {
+	// ContentType What the stored copies are (WebP is stored as PNG).
+	ContentType UploadContentType  `json:"contentType"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	Height      int                `json:"height"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// Public Whether anyone may read it (a blog cover).
+	Public bool `json:"public"`
+
+	// Sha256 The full-size copy's SHA-256 (its ETag).
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes of the full-size copy.
+	Size int64 `json:"size"`
+
+	// Url Path of the full-size copy: /v1/uploads/{id}.
+	Url      string          `json:"url"`
+	Variants []UploadVariant `json:"variants"`
+	Width    int             `json:"width"`
+}
+
+// UploadContentType What the stored copies are (WebP is stored as PNG).
+type UploadContentType string
+
+// UploadVariant defines model for UploadVariant.
+type UploadVariant struct {
+	Height int `json:"height"`
+
+	// Name Example: thumb
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+
+	// Url Path: /v1/uploads/{id}?variant={name}.
+	Url   string `json:"url"`
+	Width int    `json:"width"`
+}
+
 // User defines model for User.
 type User struct {
 	AvatarUrl     *string            `json:"avatarUrl,omitempty"`
@@ -1710,6 +1874,17 @@ type AdminListAuditParams struct {
 	// Limit Items per page.
 	Limit  *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
 	UserId *openapi_types.UUID `form:"userId,omitempty" json:"userId,omitempty"`
+}
+
+// ListAdminBlogPostsParams defines parameters for ListAdminBlogPosts.
+type ListAdminBlogPostsParams struct {
+	Status *BlogPostStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // AdminListDestinationsParams defines parameters for AdminListDestinations.
@@ -1798,6 +1973,24 @@ type ListSessionsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// GetBlogFeedParams defines parameters for GetBlogFeed.
+type GetBlogFeedParams struct {
+	Locale *string `form:"locale,omitempty" json:"locale,omitempty"`
+}
+
+// ListBlogPostsParams defines parameters for ListBlogPosts.
+type ListBlogPostsParams struct {
+	Category *string `form:"category,omitempty" json:"category,omitempty"`
+	Tag      *string `form:"tag,omitempty" json:"tag,omitempty"`
+	Locale   *string `form:"locale,omitempty" json:"locale,omitempty"`
+
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
 type ListMyMarketRequestsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -1846,8 +2039,25 @@ type BrowseMarketTemplatesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreateUploadMultipartBody defines parameters for CreateUpload.
+type CreateUploadMultipartBody struct {
+	File openapi_types.File `json:"file"`
+}
+
+// GetUploadParams defines parameters for GetUpload.
+type GetUploadParams struct {
+	// Variant original (the default), or a configured size: thumb, medium, large.
+	Variant *string `form:"variant,omitempty" json:"variant,omitempty"`
+}
+
 // RequestNetworkWebhookJSONBody defines parameters for RequestNetworkWebhook.
 type RequestNetworkWebhookJSONBody map[string]interface{}
+
+// CreateBlogPostJSONRequestBody defines body for CreateBlogPost for application/json ContentType.
+type CreateBlogPostJSONRequestBody = BlogPostInput
+
+// UpdateBlogPostJSONRequestBody defines body for UpdateBlogPost for application/json ContentType.
+type UpdateBlogPostJSONRequestBody = BlogPostInput
 
 // AdminRefundPaymentJSONRequestBody defines body for AdminRefundPayment for application/json ContentType.
 type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
@@ -1944,6 +2154,9 @@ type SpawnMarketTemplateJSONRequestBody = MarketSpawnInput
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UpdateMeRequest
+
+// CreateUploadMultipartRequestBody defines body for CreateUpload for multipart/form-data ContentType.
+type CreateUploadMultipartRequestBody CreateUploadMultipartBody
 
 // LinkWalletJSONRequestBody defines body for LinkWallet for application/json ContentType.
 type LinkWalletJSONRequestBody = LinkWalletRequest
@@ -2183,6 +2396,44 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/admin/audit (the `AdminListAudit` operationId).
 	AdminListAudit(ctx context.Context, params *AdminListAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAdminBlogPosts Every post, newest created first, optionally of one status (admin).
+	//
+	// Corresponds with GET /v1/admin/blog/posts (the `ListAdminBlogPosts` operationId).
+	ListAdminBlogPosts(ctx context.Context, params *ListAdminBlogPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBlogPostWithBody Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+	CreateBlogPostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBlogPost Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+	CreateBlogPost(ctx context.Context, body CreateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAdminBlogPost Any post, with its Markdown (admin).
+	//
+	// Corresponds with GET /v1/admin/blog/posts/{postId} (the `GetAdminBlogPost` operationId).
+	GetAdminBlogPost(ctx context.Context, postId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBlogPostWithBody Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+	UpdateBlogPostWithBody(ctx context.Context, postId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBlogPost Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+	UpdateBlogPost(ctx context.Context, postId openapi_types.UUID, body UpdateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
 	//
@@ -2556,6 +2807,34 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/auth/telegram/link (the `LinkTelegram` operationId).
 	LinkTelegram(ctx context.Context, body LinkTelegramJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetBlogFeed The Atom feed of the newest 30 visible posts (of one locale when given).
+	//
+	// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+	//
+	// Corresponds with GET /v1/blog/feed.xml (the `GetBlogFeed` operationId).
+	GetBlogFeed(ctx context.Context, params *GetBlogFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBlogPosts Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+	//
+	// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+	//
+	// Corresponds with GET /v1/blog/posts (the `ListBlogPosts` operationId).
+	ListBlogPosts(ctx context.Context, params *ListBlogPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+	//
+	// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+	//
+	// Corresponds with GET /v1/blog/posts/{slug} (the `GetBlogPost` operationId).
+	GetBlogPost(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBlogSitemap The sitemap (sitemaps.org 0.9) of every visible post, at the frontend's URLs.
+	//
+	// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+	//
+	// Corresponds with GET /v1/blog/sitemap.xml (the `GetBlogSitemap` operationId).
+	GetBlogSitemap(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDocs The rendered reference of this document (served from our own files, no CDN).
 	//
 	// Corresponds with GET /v1/docs (the `GetDocs` operationId).
@@ -2814,6 +3093,30 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
+	//
+	// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
+	// read: one byte over it ends the request with 413 body_too_large). The type is read from the
+	// file's bytes, never its name or the part's Content-Type. The image is decoded only after its
+	// header shows at most the configured number of pixels (40 MP), then re-encoded (EXIF, GPS and
+	// anything else that is not pixels are dropped; WebP is stored as PNG) with resized copies.
+	// The upload is private to its owner and admins until it is attached (a blog cover is public).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/uploads (the `CreateUpload` operationId).
+	CreateUploadWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUpload An upload's bytes (the full-size copy, or a resized `variant`), for whoever may read it.
+	//
+	// Served by a plain handler. A blog cover needs no token; any other upload is its owner's and
+	// admins' (a dispute's evidence also its parties'): to anyone else it does not exist (404).
+	// Responses are immutable: `Cache-Control: public` (covers) or `private`, a year, `immutable`,
+	// an `ETag` of the bytes' SHA-256 (304 on `If-None-Match`), `X-Content-Type-Options: nosniff`.
+	//
+	// Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
+	GetUpload(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListWallets The wallets linked to the account.
 	//
 	// Corresponds with GET /v1/wallets (the `ListWallets` operationId).
@@ -2888,6 +3191,104 @@ type ClientInterface interface {
 // Corresponds with GET /v1/admin/audit (the `AdminListAudit` operationId).
 func (c *Client) AdminListAudit(ctx context.Context, params *AdminListAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminListAuditRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAdminBlogPosts Every post, newest created first, optionally of one status (admin).
+//
+// Corresponds with GET /v1/admin/blog/posts (the `ListAdminBlogPosts` operationId).
+func (c *Client) ListAdminBlogPosts(ctx context.Context, params *ListAdminBlogPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAdminBlogPostsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBlogPostWithBody Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+func (c *Client) CreateBlogPostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBlogPostRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBlogPost Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+func (c *Client) CreateBlogPost(ctx context.Context, body CreateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBlogPostRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAdminBlogPost Any post, with its Markdown (admin).
+//
+// Corresponds with GET /v1/admin/blog/posts/{postId} (the `GetAdminBlogPost` operationId).
+func (c *Client) GetAdminBlogPost(ctx context.Context, postId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAdminBlogPostRequest(c.Server, postId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBlogPostWithBody Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+func (c *Client) UpdateBlogPostWithBody(ctx context.Context, postId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBlogPostRequestWithBody(c.Server, postId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBlogPost Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+func (c *Client) UpdateBlogPost(ctx context.Context, postId openapi_types.UUID, body UpdateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBlogPostRequest(c.Server, postId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3830,6 +4231,74 @@ func (c *Client) LinkTelegram(ctx context.Context, body LinkTelegramJSONRequestB
 	return c.Client.Do(req)
 }
 
+// GetBlogFeed The Atom feed of the newest 30 visible posts (of one locale when given).
+//
+// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+//
+// Corresponds with GET /v1/blog/feed.xml (the `GetBlogFeed` operationId).
+func (c *Client) GetBlogFeed(ctx context.Context, params *GetBlogFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBlogFeedRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBlogPosts Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+//
+// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+//
+// Corresponds with GET /v1/blog/posts (the `ListBlogPosts` operationId).
+func (c *Client) ListBlogPosts(ctx context.Context, params *ListBlogPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBlogPostsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+//
+// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+//
+// Corresponds with GET /v1/blog/posts/{slug} (the `GetBlogPost` operationId).
+func (c *Client) GetBlogPost(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBlogPostRequest(c.Server, slug)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBlogSitemap The sitemap (sitemaps.org 0.9) of every visible post, at the frontend's URLs.
+//
+// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+//
+// Corresponds with GET /v1/blog/sitemap.xml (the `GetBlogSitemap` operationId).
+func (c *Client) GetBlogSitemap(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBlogSitemapRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetDocs The rendered reference of this document (served from our own files, no CDN).
 //
 // Corresponds with GET /v1/docs (the `GetDocs` operationId).
@@ -4508,6 +4977,50 @@ func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
+// CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
+//
+// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
+// read: one byte over it ends the request with 413 body_too_large). The type is read from the
+// file's bytes, never its name or the part's Content-Type. The image is decoded only after its
+// header shows at most the configured number of pixels (40 MP), then re-encoded (EXIF, GPS and
+// anything else that is not pixels are dropped; WebP is stored as PNG) with resized copies.
+// The upload is private to its owner and admins until it is attached (a blog cover is public).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/uploads (the `CreateUpload` operationId).
+func (c *Client) CreateUploadWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUpload An upload's bytes (the full-size copy, or a resized `variant`), for whoever may read it.
+//
+// Served by a plain handler. A blog cover needs no token; any other upload is its owner's and
+// admins' (a dispute's evidence also its parties'): to anyone else it does not exist (404).
+// Responses are immutable: `Cache-Control: public` (covers) or `private`, a year, `immutable`,
+// an `ETag` of the bytes' SHA-256 (304 on `If-None-Match`), `X-Content-Type-Options: nosniff`.
+//
+// Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
+func (c *Client) GetUpload(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUploadRequest(c.Server, uploadId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListWallets The wallets linked to the account.
 //
 // Corresponds with GET /v1/wallets (the `ListWallets` operationId).
@@ -4730,6 +5243,205 @@ func NewAdminListAuditRequest(server string, params *AdminListAuditParams) (*htt
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListAdminBlogPostsRequest constructs an http.Request for the ListAdminBlogPosts method
+func NewListAdminBlogPostsRequest(server string, params *ListAdminBlogPostsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/blog/posts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBlogPostRequest calls the generic CreateBlogPost builder with application/json body
+func NewCreateBlogPostRequest(server string, body CreateBlogPostJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBlogPostRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateBlogPostRequestWithBody constructs an http.Request for the CreateBlogPost method, with any body, and a specified content type
+func NewCreateBlogPostRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/blog/posts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAdminBlogPostRequest constructs an http.Request for the GetAdminBlogPost method
+func NewGetAdminBlogPostRequest(server string, postId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postId", postId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/blog/posts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateBlogPostRequest calls the generic UpdateBlogPost builder with application/json body
+func NewUpdateBlogPostRequest(server string, postId openapi_types.UUID, body UpdateBlogPostJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateBlogPostRequestWithBody(server, postId, "application/json", bodyReader)
+}
+
+// NewUpdateBlogPostRequestWithBody constructs an http.Request for the UpdateBlogPost method, with any body, and a specified content type
+func NewUpdateBlogPostRequestWithBody(server string, postId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "postId", postId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/blog/posts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -6337,6 +7049,223 @@ func NewLinkTelegramRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewGetBlogFeedRequest constructs an http.Request for the GetBlogFeed method
+func NewGetBlogFeedRequest(server string, params *GetBlogFeedParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/blog/feed.xml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Locale != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListBlogPostsRequest constructs an http.Request for the ListBlogPosts method
+func NewListBlogPostsRequest(server string, params *ListBlogPostsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/blog/posts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Category != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Tag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tag", *params.Tag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Locale != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBlogPostRequest constructs an http.Request for the GetBlogPost method
+func NewGetBlogPostRequest(server string, slug string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "slug", slug, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/blog/posts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBlogSitemapRequest constructs an http.Request for the GetBlogSitemap method
+func NewGetBlogSitemapRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/blog/sitemap.xml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetDocsRequest constructs an http.Request for the GetDocs method
 func NewGetDocsRequest(server string) (*http.Request, error) {
 	var err error
@@ -7685,6 +8614,96 @@ func NewGetOpenAPIRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewCreateUploadRequestWithBody constructs an http.Request for the CreateUpload method, with any body, and a specified content type
+func NewCreateUploadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/uploads")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetUploadRequest constructs an http.Request for the GetUpload method
+func NewGetUploadRequest(server string, uploadId openapi_types.UUID, params *GetUploadParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "uploadId", uploadId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/uploads/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Variant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "variant", *params.Variant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListWalletsRequest constructs an http.Request for the ListWallets method
 func NewListWalletsRequest(server string) (*http.Request, error) {
 	var err error
@@ -7930,6 +8949,48 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/admin/audit (the `AdminListAudit` operationId).
 	AdminListAuditWithResponse(ctx context.Context, params *AdminListAuditParams, reqEditors ...RequestEditorFn) (*AdminListAuditResponse, error)
+
+	// ListAdminBlogPostsWithResponse Every post, newest created first, optionally of one status (admin).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/blog/posts (the `ListAdminBlogPosts` operationId).
+	ListAdminBlogPostsWithResponse(ctx context.Context, params *ListAdminBlogPostsParams, reqEditors ...RequestEditorFn) (*ListAdminBlogPostsResponse, error)
+
+	// CreateBlogPostWithBodyWithResponse Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+	CreateBlogPostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBlogPostResponse, error)
+
+	// CreateBlogPostWithResponse Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+	CreateBlogPostWithResponse(ctx context.Context, body CreateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBlogPostResponse, error)
+
+	// GetAdminBlogPostWithResponse Any post, with its Markdown (admin).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/blog/posts/{postId} (the `GetAdminBlogPost` operationId).
+	GetAdminBlogPostWithResponse(ctx context.Context, postId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetAdminBlogPostResponse, error)
+
+	// UpdateBlogPostWithBodyWithResponse Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+	UpdateBlogPostWithBodyWithResponse(ctx context.Context, postId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBlogPostResponse, error)
+
+	// UpdateBlogPostWithResponse Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+	UpdateBlogPostWithResponse(ctx context.Context, postId openapi_types.UUID, body UpdateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBlogPostResponse, error)
 
 	// AdminListDestinationsWithResponse Derived deposit addresses with their payment and sweep status, in index order (admin role).
 	//
@@ -8335,6 +9396,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/auth/telegram/link (the `LinkTelegram` operationId).
 	LinkTelegramWithResponse(ctx context.Context, body LinkTelegramJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkTelegramResponse, error)
 
+	// GetBlogFeedWithResponse The Atom feed of the newest 30 visible posts (of one locale when given).
+	//
+	// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/blog/feed.xml (the `GetBlogFeed` operationId).
+	GetBlogFeedWithResponse(ctx context.Context, params *GetBlogFeedParams, reqEditors ...RequestEditorFn) (*GetBlogFeedResponse, error)
+
+	// ListBlogPostsWithResponse Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+	//
+	// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/blog/posts (the `ListBlogPosts` operationId).
+	ListBlogPostsWithResponse(ctx context.Context, params *ListBlogPostsParams, reqEditors ...RequestEditorFn) (*ListBlogPostsResponse, error)
+
+	// GetBlogPostWithResponse A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+	//
+	// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/blog/posts/{slug} (the `GetBlogPost` operationId).
+	GetBlogPostWithResponse(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*GetBlogPostResponse, error)
+
+	// GetBlogSitemapWithResponse The sitemap (sitemaps.org 0.9) of every visible post, at the frontend's URLs.
+	//
+	// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/blog/sitemap.xml (the `GetBlogSitemap` operationId).
+	GetBlogSitemapWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBlogSitemapResponse, error)
+
 	// GetDocsWithResponse The rendered reference of this document (served from our own files, no CDN).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8629,6 +9726,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
 
+	// CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
+	//
+	// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
+	// read: one byte over it ends the request with 413 body_too_large). The type is read from the
+	// file's bytes, never its name or the part's Content-Type. The image is decoded only after its
+	// header shows at most the configured number of pixels (40 MP), then re-encoded (EXIF, GPS and
+	// anything else that is not pixels are dropped; WebP is stored as PNG) with resized copies.
+	// The upload is private to its owner and admins until it is attached (a blog cover is public).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/uploads (the `CreateUpload` operationId).
+	CreateUploadWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadResponse, error)
+
+	// GetUploadWithResponse An upload's bytes (the full-size copy, or a resized `variant`), for whoever may read it.
+	//
+	// Served by a plain handler. A blog cover needs no token; any other upload is its owner's and
+	// admins' (a dispute's evidence also its parties'): to anyone else it does not exist (404).
+	// Responses are immutable: `Cache-Control: public` (covers) or `private`, a year, `immutable`,
+	// an `ETag` of the bytes' SHA-256 (304 on `If-None-Match`), `X-Content-Type-Options: nosniff`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
+	GetUploadWithResponse(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*GetUploadResponse, error)
+
 	// ListWalletsWithResponse The wallets linked to the account.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8755,6 +9878,226 @@ func (r AdminListAuditResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminListAuditResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAdminBlogPostsResponseDefaultHeaders the declared response headers of an HTTP default response for ListAdminBlogPosts
+type ListAdminBlogPostsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ListAdminBlogPostsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlogPostPage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListAdminBlogPostsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAdminBlogPostsResponse) GetJSON200() *BlogPostPage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAdminBlogPostsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAdminBlogPostsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAdminBlogPostsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAdminBlogPostsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAdminBlogPostsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateBlogPostResponseDefaultHeaders the declared response headers of an HTTP default response for CreateBlogPost
+type CreateBlogPostResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type CreateBlogPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BlogPost
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *CreateBlogPostResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateBlogPostResponse) GetJSON201() *BlogPost {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateBlogPostResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBlogPostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBlogPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBlogPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBlogPostResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAdminBlogPostResponseDefaultHeaders the declared response headers of an HTTP default response for GetAdminBlogPost
+type GetAdminBlogPostResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetAdminBlogPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlogPost
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetAdminBlogPostResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAdminBlogPostResponse) GetJSON200() *BlogPost {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAdminBlogPostResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAdminBlogPostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAdminBlogPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAdminBlogPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAdminBlogPostResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateBlogPostResponseDefaultHeaders the declared response headers of an HTTP default response for UpdateBlogPost
+type UpdateBlogPostResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type UpdateBlogPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlogPost
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *UpdateBlogPostResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateBlogPostResponse) GetJSON200() *BlogPost {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateBlogPostResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateBlogPostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateBlogPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateBlogPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateBlogPostResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10701,6 +12044,219 @@ func (r LinkTelegramResponse) ContentType() string {
 	return ""
 }
 
+// GetBlogFeedResponseDefaultHeaders the declared response headers of an HTTP default response for GetBlogFeed
+type GetBlogFeedResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetBlogFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetBlogFeedResponseDefaultHeaders
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBlogFeedResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBlogFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBlogFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBlogFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBlogFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListBlogPostsResponseDefaultHeaders the declared response headers of an HTTP default response for ListBlogPosts
+type ListBlogPostsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ListBlogPostsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlogPostPage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListBlogPostsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBlogPostsResponse) GetJSON200() *BlogPostPage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListBlogPostsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBlogPostsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBlogPostsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBlogPostsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBlogPostsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBlogPostResponseDefaultHeaders the declared response headers of an HTTP default response for GetBlogPost
+type GetBlogPostResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetBlogPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlogPost
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetBlogPostResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBlogPostResponse) GetJSON200() *BlogPost {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBlogPostResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBlogPostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBlogPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBlogPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBlogPostResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBlogSitemapResponseDefaultHeaders the declared response headers of an HTTP default response for GetBlogSitemap
+type GetBlogSitemapResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetBlogSitemapResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// XML200 the response for an HTTP 200 `application/xml` response
+	XML200 *string
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetBlogSitemapResponseDefaultHeaders
+}
+
+// GetXML200 returns the response for an HTTP 200 `application/xml` response
+func (r GetBlogSitemapResponse) GetXML200() *string {
+	return r.XML200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBlogSitemapResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBlogSitemapResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBlogSitemapResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBlogSitemapResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBlogSitemapResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetDocsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12309,6 +13865,137 @@ func (r GetOpenAPIResponse) ContentType() string {
 	return ""
 }
 
+// CreateUploadResponse413Headers the declared response headers of an HTTP 413 response for CreateUpload
+type CreateUploadResponse413Headers struct {
+	RetryAfter *int
+}
+
+// CreateUploadResponse415Headers the declared response headers of an HTTP 415 response for CreateUpload
+type CreateUploadResponse415Headers struct {
+	RetryAfter *int
+}
+
+// CreateUploadResponseDefaultHeaders the declared response headers of an HTTP default response for CreateUpload
+type CreateUploadResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type CreateUploadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Upload
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateUploadResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateUploadResponse415Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *CreateUploadResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateUploadResponse) GetJSON201() *Upload {
+	return r.JSON201
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateUploadResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateUploadResponse) GetJSON415() *Error {
+	return r.JSON415
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateUploadResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUploadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUploadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUploadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUploadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUploadResponseDefaultHeaders the declared response headers of an HTTP default response for GetUpload
+type GetUploadResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetUploadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetUploadResponseDefaultHeaders
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetUploadResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUploadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUploadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUploadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUploadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListWalletsResponseDefaultHeaders the declared response headers of an HTTP default response for ListWallets
 type ListWalletsResponseDefaultHeaders struct {
 	RetryAfter *int
@@ -12640,6 +14327,84 @@ func (c *ClientWithResponses) AdminListAuditWithResponse(ctx context.Context, pa
 		return nil, err
 	}
 	return ParseAdminListAuditResponse(rsp)
+}
+
+// ListAdminBlogPostsWithResponse Every post, newest created first, optionally of one status (admin).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/blog/posts (the `ListAdminBlogPosts` operationId).
+func (c *ClientWithResponses) ListAdminBlogPostsWithResponse(ctx context.Context, params *ListAdminBlogPostsParams, reqEditors ...RequestEditorFn) (*ListAdminBlogPostsResponse, error) {
+	rsp, err := c.ListAdminBlogPosts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAdminBlogPostsResponse(rsp)
+}
+
+// CreateBlogPostWithBodyWithResponse Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+func (c *ClientWithResponses) CreateBlogPostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBlogPostResponse, error) {
+	rsp, err := c.CreateBlogPostWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBlogPostResponse(rsp)
+}
+
+// CreateBlogPostWithResponse Write a post (admin). Its slug is made from the title (transliterated) unless given, and never changes.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/blog/posts (the `CreateBlogPost` operationId).
+func (c *ClientWithResponses) CreateBlogPostWithResponse(ctx context.Context, body CreateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBlogPostResponse, error) {
+	rsp, err := c.CreateBlogPost(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBlogPostResponse(rsp)
+}
+
+// GetAdminBlogPostWithResponse Any post, with its Markdown (admin).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/blog/posts/{postId} (the `GetAdminBlogPost` operationId).
+func (c *ClientWithResponses) GetAdminBlogPostWithResponse(ctx context.Context, postId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetAdminBlogPostResponse, error) {
+	rsp, err := c.GetAdminBlogPost(ctx, postId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAdminBlogPostResponse(rsp)
+}
+
+// UpdateBlogPostWithBodyWithResponse Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+func (c *ClientWithResponses) UpdateBlogPostWithBodyWithResponse(ctx context.Context, postId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBlogPostResponse, error) {
+	rsp, err := c.UpdateBlogPostWithBody(ctx, postId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBlogPostResponse(rsp)
+}
+
+// UpdateBlogPostWithResponse Replace a post's content, labels, cover, status and publish time (admin); its slug stays.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/admin/blog/posts/{postId} (the `UpdateBlogPost` operationId).
+func (c *ClientWithResponses) UpdateBlogPostWithResponse(ctx context.Context, postId openapi_types.UUID, body UpdateBlogPostJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBlogPostResponse, error) {
+	rsp, err := c.UpdateBlogPost(ctx, postId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBlogPostResponse(rsp)
 }
 
 // AdminListDestinationsWithResponse Derived deposit addresses with their payment and sweep status, in index order (admin role).
@@ -13382,6 +15147,66 @@ func (c *ClientWithResponses) LinkTelegramWithResponse(ctx context.Context, body
 	return ParseLinkTelegramResponse(rsp)
 }
 
+// GetBlogFeedWithResponse The Atom feed of the newest 30 visible posts (of one locale when given).
+//
+// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/blog/feed.xml (the `GetBlogFeed` operationId).
+func (c *ClientWithResponses) GetBlogFeedWithResponse(ctx context.Context, params *GetBlogFeedParams, reqEditors ...RequestEditorFn) (*GetBlogFeedResponse, error) {
+	rsp, err := c.GetBlogFeed(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBlogFeedResponse(rsp)
+}
+
+// ListBlogPostsWithResponse Published posts (and scheduled ones whose time has come), newest first; no sign-in needed.
+//
+// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/blog/posts (the `ListBlogPosts` operationId).
+func (c *ClientWithResponses) ListBlogPostsWithResponse(ctx context.Context, params *ListBlogPostsParams, reqEditors ...RequestEditorFn) (*ListBlogPostsResponse, error) {
+	rsp, err := c.ListBlogPosts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBlogPostsResponse(rsp)
+}
+
+// GetBlogPostWithResponse A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
+//
+// With `ETag` and `Cache-Control` (public, a minute); `If-None-Match` with the ETag answers 304.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/blog/posts/{slug} (the `GetBlogPost` operationId).
+func (c *ClientWithResponses) GetBlogPostWithResponse(ctx context.Context, slug string, reqEditors ...RequestEditorFn) (*GetBlogPostResponse, error) {
+	rsp, err := c.GetBlogPost(ctx, slug, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBlogPostResponse(rsp)
+}
+
+// GetBlogSitemapWithResponse The sitemap (sitemaps.org 0.9) of every visible post, at the frontend's URLs.
+//
+// Served by a plain handler, with `ETag` and `Cache-Control` (public, five minutes).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/blog/sitemap.xml (the `GetBlogSitemap` operationId).
+func (c *ClientWithResponses) GetBlogSitemapWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBlogSitemapResponse, error) {
+	rsp, err := c.GetBlogSitemap(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBlogSitemapResponse(rsp)
+}
+
 // GetDocsWithResponse The rendered reference of this document (served from our own files, no CDN).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13928,6 +15753,44 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 	return ParseGetOpenAPIResponse(rsp)
 }
 
+// CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
+//
+// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
+// read: one byte over it ends the request with 413 body_too_large). The type is read from the
+// file's bytes, never its name or the part's Content-Type. The image is decoded only after its
+// header shows at most the configured number of pixels (40 MP), then re-encoded (EXIF, GPS and
+// anything else that is not pixels are dropped; WebP is stored as PNG) with resized copies.
+// The upload is private to its owner and admins until it is attached (a blog cover is public).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/uploads (the `CreateUpload` operationId).
+func (c *ClientWithResponses) CreateUploadWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadResponse, error) {
+	rsp, err := c.CreateUploadWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadResponse(rsp)
+}
+
+// GetUploadWithResponse An upload's bytes (the full-size copy, or a resized `variant`), for whoever may read it.
+//
+// Served by a plain handler. A blog cover needs no token; any other upload is its owner's and
+// admins' (a dispute's evidence also its parties'): to anyone else it does not exist (404).
+// Responses are immutable: `Cache-Control: public` (covers) or `private`, a year, `immutable`,
+// an `ETag` of the bytes' SHA-256 (304 on `If-None-Match`), `X-Content-Type-Options: nosniff`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
+func (c *ClientWithResponses) GetUploadWithResponse(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*GetUploadResponse, error) {
+	rsp, err := c.GetUpload(ctx, uploadId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUploadResponse(rsp)
+}
+
 // ListWalletsWithResponse The wallets linked to the account.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -14085,6 +15948,190 @@ func ParseAdminListAuditResponse(rsp *http.Response) (*AdminListAuditResponse, e
 	switch {
 	case true:
 		var headers AdminListAuditResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAdminBlogPostsResponse parses an HTTP response from a ListAdminBlogPostsWithResponse call
+func ParseListAdminBlogPostsResponse(rsp *http.Response) (*ListAdminBlogPostsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAdminBlogPostsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlogPostPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListAdminBlogPostsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateBlogPostResponse parses an HTTP response from a CreateBlogPostWithResponse call
+func ParseCreateBlogPostResponse(rsp *http.Response) (*CreateBlogPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBlogPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BlogPost
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers CreateBlogPostResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAdminBlogPostResponse parses an HTTP response from a GetAdminBlogPostWithResponse call
+func ParseGetAdminBlogPostResponse(rsp *http.Response) (*GetAdminBlogPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAdminBlogPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlogPost
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetAdminBlogPostResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateBlogPostResponse parses an HTTP response from a UpdateBlogPostWithResponse call
+func ParseUpdateBlogPostResponse(rsp *http.Response) (*UpdateBlogPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateBlogPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlogPost
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers UpdateBlogPostResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -15717,6 +17764,195 @@ func ParseLinkTelegramResponse(rsp *http.Response) (*LinkTelegramResponse, error
 	return response, nil
 }
 
+// ParseGetBlogFeedResponse parses an HTTP response from a GetBlogFeedWithResponse call
+func ParseGetBlogFeedResponse(rsp *http.Response) (*GetBlogFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBlogFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetBlogFeedResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListBlogPostsResponse parses an HTTP response from a ListBlogPostsWithResponse call
+func ParseListBlogPostsResponse(rsp *http.Response) (*ListBlogPostsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBlogPostsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlogPostPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListBlogPostsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBlogPostResponse parses an HTTP response from a GetBlogPostWithResponse call
+func ParseGetBlogPostResponse(rsp *http.Response) (*GetBlogPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBlogPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlogPost
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetBlogPostResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBlogSitemapResponse parses an HTTP response from a GetBlogSitemapWithResponse call
+func ParseGetBlogSitemapResponse(rsp *http.Response) (*GetBlogSitemapResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBlogSitemapResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 200:
+		var dest string
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetBlogSitemapResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
 func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17035,6 +19271,128 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseCreateUploadResponse parses an HTTP response from a CreateUploadWithResponse call
+func ParseCreateUploadResponse(rsp *http.Response) (*CreateUploadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUploadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Upload
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 413:
+		var headers CreateUploadResponse413Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateUploadResponse415Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers415 = &headers
+	case true:
+		var headers CreateUploadResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUploadResponse parses an HTTP response from a GetUploadWithResponse call
+func ParseGetUploadResponse(rsp *http.Response) (*GetUploadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUploadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetUploadResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
 	}
 
 	return response, nil

@@ -1,0 +1,129 @@
+package upload
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"net/http"
+
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/webp"
+)
+
+// The types an upload may be, as sniffed from its first bytes, and what each is stored as. WebP
+// is decoded (x/image/webp) and stored as PNG: lossless, it keeps transparency, and every browser
+// and mail client shows it.
+var formats = map[string]struct {
+	decodeConfig func(io.Reader) (image.Config, error)
+	decode       func(io.Reader) (image.Image, error)
+	storedAs     string
+}{
+	"image/jpeg": {jpeg.DecodeConfig, jpeg.Decode, "image/jpeg"},
+	"image/png":  {png.DecodeConfig, png.Decode, "image/png"},
+	"image/webp": {webp.DecodeConfig, webp.Decode, "image/png"},
+}
+
+// jpegQuality is the re-encoded JPEGs' quality.
+const jpegQuality = 85
+
+// encoded is one stored copy of an image.
+type encoded struct {
+	name          string
+	data          []byte
+	width, height int
+	contentType   string
+}
+
+// sniff returns the type of data from its bytes (http.DetectContentType, the WHATWG algorithm),
+// ErrUnsupportedType unless it is an image of one of the formats.
+func sniff(data []byte) (string, error) {
+	t := http.DetectContentType(data)
+	if _, ok := formats[t]; !ok {
+		return "", fmt.Errorf("%w: the file is %s; send a JPEG, PNG or WebP image", ErrUnsupportedType, t)
+	}
+	return t, nil
+}
+
+// process checks, decodes and re-encodes an image: the full-size copy first, then one per size
+// smaller than the image (never enlarged), smallest first. The pixel count is read from the header
+// and refused above maxPixels before anything is decoded.
+func process(data []byte, maxPixels int64, sizes []Size) ([]encoded, error) {
+	t, err := sniff(data)
+	if err != nil {
+		return nil, err
+	}
+	f := formats[t]
+	cfg, err := f.decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s header: %v", ErrCorrupt, t, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
+		return nil, fmt.Errorf("%w: %d×%d pixels, at most %d", ErrTooManyPixels, cfg.Width, cfg.Height, maxPixels)
+	}
+	img, err := f.decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, t, err)
+	}
+	b := img.Bounds()
+	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, fmt.Errorf("%w: the header says %d×%d, the image is %d×%d", ErrCorrupt, cfg.Width, cfg.Height, b.Dx(), b.Dy())
+	}
+	full, err := encode("original", img, f.storedAs)
+	if err != nil {
+		return nil, err
+	}
+	out := []encoded{full}
+	for _, s := range sizes {
+		if b.Dx() <= s.Max && b.Dy() <= s.Max {
+			continue
+		}
+		e, err := encode(s.Name, resize(img, s.Max), f.storedAs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// resize scales img to fit a max×max box, keeping its aspect (Catmull-Rom).
+func resize(img image.Image, max int) image.Image {
+	b := img.Bounds()
+	w, h := max, max
+	if b.Dx() >= b.Dy() {
+		h = max1(int(int64(b.Dy()) * int64(max) / int64(b.Dx())))
+	} else {
+		w = max1(int(int64(b.Dx()) * int64(max) / int64(b.Dy())))
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// encode writes img as contentType. Encoding from the decoded pixels is what drops EXIF (GPS
+// included), ICC profiles, comments and any bytes appended to the upload: none of it is pixels.
+func encode(name string, img image.Image, contentType string) (encoded, error) {
+	var buf bytes.Buffer
+	var err error
+	if contentType == "image/jpeg" {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: jpegQuality})
+	} else {
+		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img)
+	}
+	if err != nil {
+		return encoded{}, fmt.Errorf("upload: encoding %s: %w", contentType, err)
+	}
+	b := img.Bounds()
+	return encoded{name: name, data: buf.Bytes(), width: b.Dx(), height: b.Dy(), contentType: contentType}, nil
+}
