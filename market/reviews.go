@@ -101,17 +101,24 @@ func (s *Service) deal(ctx context.Context, q *marketdb.Queries, id uuid.UUID) (
 	return d, nil
 }
 
-// other is the party a user reviews, and the side it was on; a user who is not a party gets
-// ErrNotFound (a seller whose offer was not accepted included: the request's deal is not theirs).
+// party says whether user is one of the deal's two parties.
+func (d deal) party(user uuid.UUID) bool {
+	return user != uuid.Nil && (user == d.request.BuyerID || user == d.seller)
+}
+
+// other is the party a user reviews, and the side it was on. A user who is not a party gets
+// ErrNotFound (a seller whose offer was not accepted included: the deal is not theirs); the
+// buyer of a request without an accepted offer, ErrNotReviewable.
 func (d deal) other(user uuid.UUID) (uuid.UUID, Side, error) {
 	switch {
-	case user == uuid.Nil || d.seller == uuid.Nil:
+	case !d.party(user):
+		return uuid.Nil, "", ErrNotFound
+	case d.seller == uuid.Nil:
+		return uuid.Nil, "", fmt.Errorf("%w (no offer was accepted)", ErrNotReviewable)
 	case user == d.request.BuyerID:
 		return d.seller, AsSeller, nil
-	case user == d.seller:
-		return d.request.BuyerID, AsBuyer, nil
 	}
-	return uuid.Nil, "", ErrNotFound
+	return d.request.BuyerID, AsBuyer, nil
 }
 
 // reviewable says whether the deal is finished: completed, or cancelled by a refund that came
@@ -219,8 +226,8 @@ func (s *Service) Reviews(ctx context.Context, who Caller, requestID uuid.UUID) 
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := d.other(who.UserID); err != nil && !who.Admin {
-		return nil, err
+	if !d.party(who.UserID) && !who.Admin {
+		return nil, ErrNotFound
 	}
 	rs, err := s.q.RequestReviews(ctx, requestID)
 	if err != nil {
