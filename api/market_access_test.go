@@ -102,6 +102,10 @@ func TestMarketRoutesRefuseOtherUsers(t *testing.T) {
 		{"PUT", tpl, editTpl, 404, 404, 401},
 		{"POST", tpl + "/deactivate", nil, 404, 404, 401},
 		{"POST", tpl + "/spawn", map[string]any{"delivery": map[string]any{"kind": "online"}}, skip, 403, 401},
+		{"GET", "/v1/payments/" + s.paymentID, nil, 404, 404, 401},
+		{"POST", "/v1/marketplace/requests/" + s.accepted.ID + "/reviews", map[string]any{"rating": 1, "text": "forged"}, 404, 404, 401},
+		{"PUT", "/v1/marketplace/requests/" + s.accepted.ID + "/reviews/mine", map[string]any{"rating": 1, "text": "forged"}, 404, 404, 401},
+		{"GET", "/v1/marketplace/requests/" + s.accepted.ID + "/reviews", nil, 404, 404, 401},
 	} {
 		for _, who := range []struct {
 			name   string

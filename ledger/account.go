@@ -224,3 +224,29 @@ func (l *Ledger) LookupTransfers(ctx context.Context, ids ...ID) (map[ID]Transfe
 	})
 	return out, err
 }
+
+// PaymentTransfersMax is the most transfers PaymentTransfers returns: far more than one payment
+// makes (a deposit or a few, a sweep, a payout and its posts or voids per attempt).
+const PaymentTransfersMax = 1000
+
+// PaymentTransfers returns the transfers recorded with PaymentRef ref, oldest first (at most
+// PaymentTransfersMax); for a pending one, State says where it stands.
+func (l *Ledger) PaymentTransfers(ctx context.Context, ref string) ([]Transfer, error) {
+	var out []Transfer
+	err := l.read(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, selectPaymentTransfersSQL, ref, PaymentTransfersMax)
+		if err != nil {
+			return fmt.Errorf("ledger: reading a payment's transfers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanTransfer(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

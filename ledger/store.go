@@ -61,6 +61,12 @@ const selectTransfersSQL = `SELECT ` + transferColumns + `
 	FROM ledger_transfers t LEFT JOIN ledger_pending p ON p.transfer_id = t.id
 	WHERE t.id = ANY($1::uuid[])`
 
+// selectPaymentTransfersSQL reads one payment's transfers (index ledger_transfers_payment_ref_idx),
+// oldest first, at most $2 of them.
+const selectPaymentTransfersSQL = `SELECT ` + transferColumns + `
+	FROM ledger_transfers t LEFT JOIN ledger_pending p ON p.transfer_id = t.id
+	WHERE t.payment_ref = $1 ORDER BY t.created_at, t.id LIMIT $2`
+
 // writeSQL records a batch in one statement: transfers, entries, new and resolved pending rows
 // and account balances, each from arrays. It fails, and so writes nothing, unless it resolved
 // every pending row it had to (only open ones move) and updated every account it had to (only

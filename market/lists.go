@@ -119,9 +119,9 @@ func (s *Service) PublicRequest(ctx context.Context, id uuid.UUID) (*Request, er
 
 // RequestDetail is the request as the caller sees it. Its buyer and admins see it whole. A seller
 // who offered on it is a party too, but sees the public view with its own offers only; the
-// delivery address and the payment go to the seller whose offer was accepted, once the payment is
-// final (processing on), and to nobody else. Anyone else sees the public view while the request is
-// open, else ErrNotFound.
+// payment goes to the seller whose offer was accepted, and the delivery address too once the
+// payment is final (processing on); to nobody else. Anyone else sees the public view while the
+// request is open, else ErrNotFound.
 func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (*Detail, error) {
 	r, err := s.getRequest(ctx, id)
 	if err != nil {
@@ -152,9 +152,12 @@ func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (
 		return nil, err
 	}
 	view := r.Public()
-	if accepted := slices.ContainsFunc(offers, func(o Offer) bool { return o.Status == OfferAccepted }); accepted && paidFor(r.Status) {
-		view.Delivery, view.PaymentID, view.AcceptedOffer = r.Delivery, r.PaymentID, r.AcceptedOffer
-		view.Shipment, view.DeliveredAt, view.InspectionEndsAt = r.Shipment, r.DeliveredAt, r.InspectionEndsAt
+	if accepted := slices.ContainsFunc(offers, func(o Offer) bool { return o.Status == OfferAccepted }); accepted {
+		view.PaymentID, view.AcceptedOffer = r.PaymentID, r.AcceptedOffer // the seller follows the payment (GET /v1/payments/{id})
+		if paidFor(r.Status) {
+			view.Delivery = r.Delivery
+			view.Shipment, view.DeliveredAt, view.InspectionEndsAt = r.Shipment, r.DeliveredAt, r.InspectionEndsAt
+		}
 	}
 	return &Detail{Request: view, Party: true, Offers: offers}, nil
 }

@@ -101,12 +101,15 @@ const (
 	Malformed              ErrorCode = "malformed"
 	MethodNotAllowed       ErrorCode = "method_not_allowed"
 	NotFound               ErrorCode = "not_found"
+	NotReviewable          ErrorCode = "not_reviewable"
 	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
 	RecentSignInRequired   ErrorCode = "recent_sign_in_required"
 	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
 	Refused                ErrorCode = "refused"
+	ReviewExists           ErrorCode = "review_exists"
+	ReviewLocked           ErrorCode = "review_locked"
 	SignatureInvalid       ErrorCode = "signature_invalid"
 	SignatureMissing       ErrorCode = "signature_missing"
 	SiweInvalid            ErrorCode = "siwe_invalid"
@@ -161,6 +164,8 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case NotFound:
 		return true
+	case NotReviewable:
+		return true
 	case OwnRequest:
 		return true
 	case PasskeyInvalid:
@@ -172,6 +177,10 @@ func (e ErrorCode) Valid() bool {
 	case RefreshTokenInvalid:
 		return true
 	case Refused:
+		return true
+	case ReviewExists:
+		return true
+	case ReviewLocked:
 		return true
 	case SignatureInvalid:
 		return true
@@ -449,6 +458,27 @@ func (e MarketVisibility) Valid() bool {
 	}
 }
 
+// Defines values for PaymentDepositState.
+const (
+	PaymentDepositStateFinal    PaymentDepositState = "final"
+	PaymentDepositStateOrphaned PaymentDepositState = "orphaned"
+	PaymentDepositStatePending  PaymentDepositState = "pending"
+)
+
+// Valid indicates whether the value is a known member of the PaymentDepositState enum.
+func (e PaymentDepositState) Valid() bool {
+	switch e {
+	case PaymentDepositStateFinal:
+		return true
+	case PaymentDepositStateOrphaned:
+		return true
+	case PaymentDepositStatePending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentState.
 const (
 	PaymentStateAwaitingPayment PaymentState = "awaiting_payment"
@@ -605,6 +635,24 @@ func (e RegisterRequestRoles) Valid() bool {
 	case RegisterRequestRolesBuyer:
 		return true
 	case RegisterRequestRolesSeller:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewSide.
+const (
+	ReviewSideBuyer  ReviewSide = "buyer"
+	ReviewSideSeller ReviewSide = "seller"
+)
+
+// Valid indicates whether the value is a known member of the ReviewSide enum.
+func (e ReviewSide) Valid() bool {
+	switch e {
+	case ReviewSideBuyer:
+		return true
+	case ReviewSideSeller:
 		return true
 	default:
 		return false
@@ -1056,6 +1104,8 @@ type Error struct {
 		// - own_request: a seller cannot offer on (or buy from) their own request or template.
 		// - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
 		// - slug_taken: a blog post already has the slug given.
+		// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
+		// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -1081,6 +1131,8 @@ type Error struct {
 // - own_request: a seller cannot offer on (or buy from) their own request or template.
 // - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
 // - slug_taken: a blog post already has the slug given.
+// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
+// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -1471,6 +1523,36 @@ type MarketRequestPage struct {
 // MarketRequestStatus defines model for MarketRequestStatus.
 type MarketRequestStatus string
 
+// MarketReview Example: {"authorId":"0b6e1a1c-7a5e-4d3e-8d7e-2a4c9a3e5b22","createdAt":"2026-11-02T10:00:00Z","editableUntil":"2026-11-16T10:00:00Z","rating":5,"requestId":"7d1f6f5e-3c1b-4b8e-9a53-0f7c2f1f0a11","subjectId":"5c9d2e7f-1b3a-4c6d-9e8f-3a2b1c0d4e33","subjectSide":"seller","text":"Well packed, arrived in three days.","updatedAt":"2026-11-02T10:00:00Z"}
+type MarketReview struct {
+	AuthorId  openapi_types.UUID `json:"authorId"`
+	CreatedAt time.Time          `json:"createdAt"`
+
+	// EditableUntil The author may edit the review until then (14 days after writing it).
+	EditableUntil time.Time          `json:"editableUntil"`
+	Rating        int                `json:"rating"`
+	RequestId     openapi_types.UUID `json:"requestId"`
+	SubjectId     openapi_types.UUID `json:"subjectId"`
+
+	// SubjectSide The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+	SubjectSide ReviewSide `json:"subjectSide"`
+	Text        string     `json:"text"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+}
+
+// MarketReviewInput defines model for MarketReviewInput.
+type MarketReviewInput struct {
+	Rating int `json:"rating"`
+
+	// Text At most 2000 characters (trimmed).
+	Text *string `json:"text,omitempty"`
+}
+
+// MarketReviewList defines model for MarketReviewList.
+type MarketReviewList struct {
+	Items []MarketReview `json:"items"`
+}
+
 // MarketShipInput Physical products need carrier and tracking; online ones (digital products, services, consultations) a note.
 type MarketShipInput struct {
 	Carrier  *string `json:"carrier,omitempty"`
@@ -1594,8 +1676,141 @@ type Passkey struct {
 // Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 type Password = string
 
+// PaymentAmounts amount: due at the deposit address; fee: Request Network's, paid beside it; commission: the platform's, taken from escrow on release.
+// received: credited at finality; pending: seen, not final yet.
+// From the ledger: swept (moved into the escrow), inEscrow (swept less what left it), released (paid to the seller),
+// commissionTaken, refunded (paid back to the buyer, by refund or the buyer's reclaim).
+type PaymentAmounts struct {
+	// Amount An integer amount in the token's (or the chain currency's) base units.
+	Amount BaseUnits `json:"amount"`
+
+	// Commission An integer amount in the token's (or the chain currency's) base units.
+	Commission BaseUnits `json:"commission"`
+
+	// CommissionTaken An integer amount in the token's (or the chain currency's) base units.
+	CommissionTaken BaseUnits `json:"commissionTaken"`
+
+	// Fee An integer amount in the token's (or the chain currency's) base units.
+	Fee BaseUnits `json:"fee"`
+
+	// InEscrow An integer amount in the token's (or the chain currency's) base units.
+	InEscrow BaseUnits `json:"inEscrow"`
+
+	// Pending An integer amount in the token's (or the chain currency's) base units.
+	Pending BaseUnits `json:"pending"`
+
+	// Received An integer amount in the token's (or the chain currency's) base units.
+	Received BaseUnits `json:"received"`
+
+	// Refunded An integer amount in the token's (or the chain currency's) base units.
+	Refunded BaseUnits `json:"refunded"`
+
+	// Released An integer amount in the token's (or the chain currency's) base units.
+	Released BaseUnits `json:"released"`
+
+	// Swept An integer amount in the token's (or the chain currency's) base units.
+	Swept BaseUnits `json:"swept"`
+}
+
+// PaymentDeposit defines model for PaymentDeposit.
+type PaymentDeposit struct {
+	// Amount An integer amount in the token's (or the chain currency's) base units.
+	Amount BaseUnits `json:"amount"`
+	SeenAt time.Time `json:"seenAt"`
+
+	// State pending: its block is not final yet; final: credited; orphaned: a reorg removed it, never credited.
+	State  PaymentDepositState `json:"state"`
+	TxHash string              `json:"txHash"`
+}
+
+// PaymentDepositState pending: its block is not final yet; final: credited; orphaned: a reorg removed it, never credited.
+type PaymentDepositState string
+
 // PaymentState defines model for PaymentState.
 type PaymentState string
+
+// PaymentTransition defines model for PaymentTransition.
+type PaymentTransition struct {
+	At time.Time `json:"at"`
+
+	// By Who moved it: indexer, worker, market, admin, ... (never which admin).
+	By     string  `json:"by"`
+	Event  string  `json:"event"`
+	From   *string `json:"from,omitempty"`
+	Reason string  `json:"reason"`
+	Seq    int     `json:"seq"`
+	To     string  `json:"to"`
+}
+
+// PaymentView A deal's payment as its parties see it. Every amount is base units of the payment's token, read from package payment and its ledger (never a copy kept by the marketplace).
+//
+// Example: {"amounts":{"amount":"150000000000000000000","commission":"3000000000000000000","commissionTaken":"3000000000000000000","fee":"1500000000000000000","inEscrow":"0","pending":"0","received":"150000000000000000000","refunded":"0","released":"147000000000000000000","swept":"150000000000000000000"},"buyerAddress":"0x90F79bf6EB2c4f870365E785982E1f101E93b906","chainId":56,"createdAt":"2026-11-02T10:00:00Z","decimals":18,"depositAddress":"0x8C8d35429F74ec245F8Ef2f4Fd1e551cFF97d650","deposits":[{"amount":"150000000000000000000","seenAt":"2026-11-02T10:05:00Z","state":"final","txHash":"0x5e1f3c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"}],"expiresAt":"2026-11-03T10:00:00Z","id":"3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c","ledger":"bsc:USDT","links":[{"rel":"deposit","url":"https://bscscan.com/address/0x8C8d35429F74ec245F8Ef2f4Fd1e551cFF97d650"},{"rel":"deposit tx","url":"https://bscscan.com/tx/0x5e1f3c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"}],"reference":"a0098add01acc736","requestId":"7d1f6f5e-3c1b-4b8e-9a53-0f7c2f1f0a11","sellerAddress":"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC","state":"released","timeline":[{"at":"2026-11-02T10:00:00Z","by":"market","event":"create","reason":"","seq":1,"to":"awaiting_payment"},{"at":"2026-11-02T10:05:00Z","by":"indexer","event":"detect","from":"awaiting_payment","reason":"observed 150000000000000000000 in 0x5e1f…","seq":2,"to":"detected"}],"token":"0x55d398326f99059fF775485246999027B3197955"}
+type PaymentView struct {
+	// Amounts amount: due at the deposit address; fee: Request Network's, paid beside it; commission: the platform's, taken from escrow on release.
+	// received: credited at finality; pending: seen, not final yet.
+	// From the ledger: swept (moved into the escrow), inEscrow (swept less what left it), released (paid to the seller),
+	// commissionTaken, refunded (paid back to the buyer, by refund or the buyer's reclaim).
+	Amounts PaymentAmounts `json:"amounts"`
+
+	// BuyerAddress The refund wallet that signed the checkout; null until then.
+	BuyerAddress   *string          `json:"buyerAddress,omitempty"`
+	ChainId        int64            `json:"chainId"`
+	CreatedAt      time.Time        `json:"createdAt"`
+	Decimals       int              `json:"decimals"`
+	DepositAddress Address          `json:"depositAddress"`
+	Deposits       []PaymentDeposit `json:"deposits"`
+
+	// DisputedFrom While disputed, the state the dispute froze.
+	DisputedFrom *string            `json:"disputedFrom,omitempty"`
+	ExpiresAt    time.Time          `json:"expiresAt"`
+	Id           openapi_types.UUID `json:"id"`
+
+	// Ledger chain:token, e.g. bsc:USDT.
+	Ledger string `json:"ledger"`
+
+	// Links The chain's block explorer pages (empty when the chain config names no explorer).
+	Links []struct {
+		// Rel "deposit" (the address), "deposit tx", or an on-chain payout step such as "release tx".
+		Rel string `json:"rel"`
+		Url string `json:"url"`
+	} `json:"links"`
+
+	// Reference The Request Network payment reference (16 hex digits).
+	Reference string `json:"reference"`
+
+	// RequestId The request the payment pays (null only in an admin's view of a payment no request holds).
+	RequestId     *openapi_types.UUID `json:"requestId"`
+	SellerAddress Address             `json:"sellerAddress"`
+	State         PaymentState        `json:"state"`
+	Timeline      []PaymentTransition `json:"timeline"`
+	Token         Address             `json:"token"`
+}
+
+// PublicReview defines model for PublicReview.
+type PublicReview struct {
+	AuthorId  openapi_types.UUID `json:"authorId"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Rating    int                `json:"rating"`
+
+	// SubjectSide The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+	SubjectSide ReviewSide `json:"subjectSide"`
+	Text        string     `json:"text"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+}
+
+// Rating What a user's reviews on one side add up to. No floats; `average` is for display.
+//
+// Example: {"average":"4.3","reviews":12,"tenths":43}
+type Rating struct {
+	// Average The average to one decimal ("4.3"); null without reviews.
+	Average *string `json:"average"`
+
+	// Reviews How many reviews.
+	Reviews int64 `json:"reviews"`
+
+	// Tenths The average rating in tenths of a star, rounded half up (43 is 4.3); 0 without reviews.
+	Tenths int64 `json:"tenths"`
+}
 
 // RealtimeClientMessage A message a client sends on /v1/ws.
 type RealtimeClientMessage struct {
@@ -1687,6 +1902,9 @@ type ResetPasswordRequest struct {
 	// NewPassword At least 10 characters, not a common password (checked by the server, `weak_password`).
 	NewPassword Password `json:"newPassword"`
 }
+
+// ReviewSide The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+type ReviewSide string
 
 // Role defines model for Role.
 type Role string
@@ -1829,6 +2047,31 @@ type UserPage struct {
 
 	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"nextCursor"`
+}
+
+// UserProfile Example: {"avatarUrl":null,"bio":"Vintage lenses, tested before shipping.","buyerRating":{"average":null,"reviews":0,"tenths":0},"displayName":"Lens Shop","id":"5c9d2e7f-1b3a-4c6d-9e8f-3a2b1c0d4e33","memberSince":"2026-01-15T08:00:00Z","nextCursor":null,"reviews":[{"authorId":"0b6e1a1c-7a5e-4d3e-8d7e-2a4c9a3e5b22","createdAt":"2026-11-02T10:00:00Z","rating":5,"subjectSide":"seller","text":"Well packed","updatedAt":"2026-11-02T10:00:00Z"}],"sellerRating":{"average":"4.3","reviews":12,"tenths":43}}
+type UserProfile struct {
+	AvatarUrl *string `json:"avatarUrl,omitempty"`
+	Bio       string  `json:"bio"`
+
+	// BuyerRating What a user's reviews on one side add up to. No floats; `average` is for display.
+	//
+	// Example: {"average":"4.3","reviews":12,"tenths":43}
+	BuyerRating Rating             `json:"buyerRating"`
+	DisplayName string             `json:"displayName"`
+	Id          openapi_types.UUID `json:"id"`
+	MemberSince time.Time          `json:"memberSince"`
+
+	// NextCursor The cursor of the next page of reviews; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+
+	// Reviews A page of the reviews the user got, newest first.
+	Reviews []PublicReview `json:"reviews"`
+
+	// SellerRating What a user's reviews on one side add up to. No floats; `average` is for display.
+	//
+	// Example: {"average":"4.3","reviews":12,"tenths":43}
+	SellerRating Rating `json:"sellerRating"`
 }
 
 // UserStatus defines model for UserStatus.
@@ -2032,6 +2275,15 @@ type BrowseMarketTemplatesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// GetUserProfileParams defines parameters for GetUserProfile.
+type GetUserProfileParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreateBlogPostJSONRequestBody defines body for CreateBlogPost for application/json ContentType.
 type CreateBlogPostJSONRequestBody = BlogPostInput
 
@@ -2115,6 +2367,12 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// CreateMarketReviewJSONRequestBody defines body for CreateMarketReview for application/json ContentType.
+type CreateMarketReviewJSONRequestBody = MarketReviewInput
+
+// EditMarketReviewJSONRequestBody defines body for EditMarketReview for application/json ContentType.
+type EditMarketReviewJSONRequestBody = MarketReviewInput
 
 // ShipMarketRequestJSONRequestBody defines body for ShipMarketRequest for application/json ContentType.
 type ShipMarketRequestJSONRequestBody = MarketShipInput
@@ -2476,6 +2734,15 @@ type ServerInterface interface {
 	// PublishMarketRequest Publish a request held for moderation (admin role).
 	// (POST /v1/marketplace/requests/{requestId}/publish)
 	PublishMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// ListMarketRequestReviews A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+	// (GET /v1/marketplace/requests/{requestId}/reviews)
+	ListMarketRequestReviews(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// CreateMarketReview Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+	// (POST /v1/marketplace/requests/{requestId}/reviews)
+	CreateMarketReview(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	// EditMarketReview Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+	// (PUT /v1/marketplace/requests/{requestId}/reviews/mine)
+	EditMarketReview(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
 	// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 	// (POST /v1/marketplace/requests/{requestId}/ship)
 	ShipMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
@@ -2503,6 +2770,12 @@ type ServerInterface interface {
 	// UpdateMe Change the profile, locale, or take on the buyer or seller role.
 	// (PATCH /v1/me)
 	UpdateMe(w http.ResponseWriter, r *http.Request)
+	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+	// (GET /v1/payments/{paymentId})
+	GetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
+	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+	// (GET /v1/users/{userId}/profile)
+	GetUserProfile(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID, params GetUserProfileParams)
 	// ListWallets The wallets linked to the account.
 	// (GET /v1/wallets)
 	ListWallets(w http.ResponseWriter, r *http.Request)
@@ -2887,6 +3160,24 @@ func (_ Unimplemented) PublishMarketRequest(w http.ResponseWriter, r *http.Reque
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// ListMarketRequestReviews A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+// (GET /v1/marketplace/requests/{requestId}/reviews)
+func (_ Unimplemented) ListMarketRequestReviews(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// CreateMarketReview Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+// (POST /v1/marketplace/requests/{requestId}/reviews)
+func (_ Unimplemented) CreateMarketReview(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// EditMarketReview Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+// (PUT /v1/marketplace/requests/{requestId}/reviews/mine)
+func (_ Unimplemented) EditMarketReview(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 // (POST /v1/marketplace/requests/{requestId}/ship)
 func (_ Unimplemented) ShipMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
@@ -2938,6 +3229,18 @@ func (_ Unimplemented) GetMe(w http.ResponseWriter, r *http.Request) {
 // UpdateMe Change the profile, locale, or take on the buyer or seller role.
 // (PATCH /v1/me)
 func (_ Unimplemented) UpdateMe(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+// (GET /v1/payments/{paymentId})
+func (_ Unimplemented) GetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+// (GET /v1/users/{userId}/profile)
+func (_ Unimplemented) GetUserProfile(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID, params GetUserProfileParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -4780,6 +5083,84 @@ func (siw *ServerInterfaceWrapper) PublishMarketRequest(w http.ResponseWriter, r
 	handler.ServeHTTP(w, r)
 }
 
+// ListMarketRequestReviews operation middleware
+func (siw *ServerInterfaceWrapper) ListMarketRequestReviews(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMarketRequestReviews(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMarketReview operation middleware
+func (siw *ServerInterfaceWrapper) CreateMarketReview(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMarketReview(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EditMarketReview operation middleware
+func (siw *ServerInterfaceWrapper) EditMarketReview(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", chi.URLParam(r, "requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "requestId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EditMarketReview(w, r, requestId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ShipMarketRequest operation middleware
 func (siw *ServerInterfaceWrapper) ShipMarketRequest(w http.ResponseWriter, r *http.Request) {
 
@@ -4977,6 +5358,87 @@ func (siw *ServerInterfaceWrapper) UpdateMe(w http.ResponseWriter, r *http.Reque
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.UpdateMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPayment operation middleware
+func (siw *ServerInterfaceWrapper) GetPayment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "paymentId" -------------
+	var paymentId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "paymentId", chi.URLParam(r, "paymentId"), &paymentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "paymentId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPayment(w, r, paymentId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUserProfile operation middleware
+func (siw *ServerInterfaceWrapper) GetUserProfile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "userId" -------------
+	var userId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", chi.URLParam(r, "userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetUserProfileParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUserProfile(w, r, userId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5322,6 +5784,21 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Post(options.BaseURL+"/v1/marketplace/templates/{templateId}/spawn", wrapper.SpawnMarketTemplate)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/marketplace/requests/{requestId}/reviews", wrapper.ListMarketRequestReviews)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/requests/{requestId}/reviews", wrapper.CreateMarketReview)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/v1/marketplace/requests/{requestId}/reviews/mine", wrapper.EditMarketReview)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/users/{userId}/profile", wrapper.GetUserProfile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/payments/{paymentId}", wrapper.GetPayment)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/me", wrapper.GetMe)
@@ -7997,6 +8474,137 @@ func (response PublishMarketRequestdefaultJSONResponse) VisitPublishMarketReques
 	return err
 }
 
+type ListMarketRequestReviewsRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+}
+
+type ListMarketRequestReviewsResponseObject interface {
+	VisitListMarketRequestReviewsResponse(w http.ResponseWriter) error
+}
+
+type ListMarketRequestReviews200JSONResponse MarketReviewList
+
+func (response ListMarketRequestReviews200JSONResponse) VisitListMarketRequestReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMarketRequestReviewsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListMarketRequestReviewsdefaultJSONResponse) VisitListMarketRequestReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMarketReviewRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *CreateMarketReviewJSONRequestBody
+}
+
+type CreateMarketReviewResponseObject interface {
+	VisitCreateMarketReviewResponse(w http.ResponseWriter) error
+}
+
+type CreateMarketReview201JSONResponse MarketReview
+
+func (response CreateMarketReview201JSONResponse) VisitCreateMarketReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMarketReviewdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response CreateMarketReviewdefaultJSONResponse) VisitCreateMarketReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditMarketReviewRequestObject struct {
+	RequestId openapi_types.UUID `json:"requestId"`
+	Body      *EditMarketReviewJSONRequestBody
+}
+
+type EditMarketReviewResponseObject interface {
+	VisitEditMarketReviewResponse(w http.ResponseWriter) error
+}
+
+type EditMarketReview200JSONResponse MarketReview
+
+func (response EditMarketReview200JSONResponse) VisitEditMarketReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditMarketReviewdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response EditMarketReviewdefaultJSONResponse) VisitEditMarketReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ShipMarketRequestRequestObject struct {
 	RequestId openapi_types.UUID `json:"requestId"`
 	Body      *ShipMarketRequestJSONRequestBody
@@ -8386,6 +8994,93 @@ func (response UpdateMedefaultJSONResponse) VisitUpdateMeResponse(w http.Respons
 	return err
 }
 
+type GetPaymentRequestObject struct {
+	PaymentId openapi_types.UUID `json:"paymentId"`
+}
+
+type GetPaymentResponseObject interface {
+	VisitGetPaymentResponse(w http.ResponseWriter) error
+}
+
+type GetPayment200JSONResponse PaymentView
+
+func (response GetPayment200JSONResponse) VisitGetPaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPaymentdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetPaymentdefaultJSONResponse) VisitGetPaymentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserProfileRequestObject struct {
+	UserId openapi_types.UUID `json:"userId"`
+	Params GetUserProfileParams
+}
+
+type GetUserProfileResponseObject interface {
+	VisitGetUserProfileResponse(w http.ResponseWriter) error
+}
+
+type GetUserProfile200JSONResponse UserProfile
+
+func (response GetUserProfile200JSONResponse) VisitGetUserProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserProfiledefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetUserProfiledefaultJSONResponse) VisitGetUserProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListWalletsRequestObject struct {
 }
 
@@ -8737,6 +9432,15 @@ type StrictServerInterface interface {
 	// PublishMarketRequest Publish a request held for moderation (admin role).
 	// (POST /v1/marketplace/requests/{requestId}/publish)
 	PublishMarketRequest(ctx context.Context, request PublishMarketRequestRequestObject) (PublishMarketRequestResponseObject, error)
+	// ListMarketRequestReviews A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+	// (GET /v1/marketplace/requests/{requestId}/reviews)
+	ListMarketRequestReviews(ctx context.Context, request ListMarketRequestReviewsRequestObject) (ListMarketRequestReviewsResponseObject, error)
+	// CreateMarketReview Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+	// (POST /v1/marketplace/requests/{requestId}/reviews)
+	CreateMarketReview(ctx context.Context, request CreateMarketReviewRequestObject) (CreateMarketReviewResponseObject, error)
+	// EditMarketReview Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+	// (PUT /v1/marketplace/requests/{requestId}/reviews/mine)
+	EditMarketReview(ctx context.Context, request EditMarketReviewRequestObject) (EditMarketReviewResponseObject, error)
 	// ShipMarketRequest Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 	// (POST /v1/marketplace/requests/{requestId}/ship)
 	ShipMarketRequest(ctx context.Context, request ShipMarketRequestRequestObject) (ShipMarketRequestResponseObject, error)
@@ -8764,6 +9468,12 @@ type StrictServerInterface interface {
 	// UpdateMe Change the profile, locale, or take on the buyer or seller role.
 	// (PATCH /v1/me)
 	UpdateMe(ctx context.Context, request UpdateMeRequestObject) (UpdateMeResponseObject, error)
+	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+	// (GET /v1/payments/{paymentId})
+	GetPayment(ctx context.Context, request GetPaymentRequestObject) (GetPaymentResponseObject, error)
+	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+	// (GET /v1/users/{userId}/profile)
+	GetUserProfile(ctx context.Context, request GetUserProfileRequestObject) (GetUserProfileResponseObject, error)
 	// ListWallets The wallets linked to the account.
 	// (GET /v1/wallets)
 	ListWallets(ctx context.Context, request ListWalletsRequestObject) (ListWalletsResponseObject, error)
@@ -10552,6 +11262,98 @@ func (sh *strictHandler) PublishMarketRequest(w http.ResponseWriter, r *http.Req
 	}
 }
 
+// ListMarketRequestReviews operation middleware
+func (sh *strictHandler) ListMarketRequestReviews(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request ListMarketRequestReviewsRequestObject
+
+	request.RequestId = requestId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMarketRequestReviews(ctx, request.(ListMarketRequestReviewsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMarketRequestReviews")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMarketRequestReviewsResponseObject); ok {
+		if err := validResponse.VisitListMarketRequestReviewsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMarketReview operation middleware
+func (sh *strictHandler) CreateMarketReview(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request CreateMarketReviewRequestObject
+
+	request.RequestId = requestId
+
+	var body CreateMarketReviewJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMarketReview(ctx, request.(CreateMarketReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMarketReview")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMarketReviewResponseObject); ok {
+		if err := validResponse.VisitCreateMarketReviewResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EditMarketReview operation middleware
+func (sh *strictHandler) EditMarketReview(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+	var request EditMarketReviewRequestObject
+
+	request.RequestId = requestId
+
+	var body EditMarketReviewJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EditMarketReview(ctx, request.(EditMarketReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EditMarketReview")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EditMarketReviewResponseObject); ok {
+		if err := validResponse.VisitEditMarketReviewResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ShipMarketRequest operation middleware
 func (sh *strictHandler) ShipMarketRequest(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
 	var request ShipMarketRequestRequestObject
@@ -10813,6 +11615,59 @@ func (sh *strictHandler) UpdateMe(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateMeResponseObject); ok {
 		if err := validResponse.VisitUpdateMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPayment operation middleware
+func (sh *strictHandler) GetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID) {
+	var request GetPaymentRequestObject
+
+	request.PaymentId = paymentId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPayment(ctx, request.(GetPaymentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPayment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPaymentResponseObject); ok {
+		if err := validResponse.VisitGetPaymentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUserProfile operation middleware
+func (sh *strictHandler) GetUserProfile(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID, params GetUserProfileParams) {
+	var request GetUserProfileRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUserProfile(ctx, request.(GetUserProfileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUserProfile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUserProfileResponseObject); ok {
+		if err := validResponse.VisitGetUserProfileResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -953,6 +953,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marketplace/requests/{requestId}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found. */
+        get: operations["listMarketRequestReviews"];
+        put?: never;
+        /** Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer. */
+        post: operations["createMarketReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marketplace/requests/{requestId}/reviews/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit the caller's own review of the deal, within 14 days of writing it (then review_locked). */
+        put: operations["editMarketReview"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        /** A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals. */
+        get: operations["getUserProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        /** A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links. */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1451,9 +1528,11 @@ export interface components {
          *     - own_request: a seller cannot offer on (or buy from) their own request or template.
          *     - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
          *     - slug_taken: a blog post already has the slug given.
+         *     - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
+         *     - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken" | "not_reviewable" | "review_exists" | "review_locked";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -1996,6 +2075,274 @@ export interface components {
             carrier?: string;
             tracking?: string;
             note?: string;
+        };
+        MarketReviewInput: {
+            rating: number;
+            /** @description At most 2000 characters (trimmed). */
+            text?: string;
+        };
+        /**
+         * @example {
+         *       "requestId": "7d1f6f5e-3c1b-4b8e-9a53-0f7c2f1f0a11",
+         *       "authorId": "0b6e1a1c-7a5e-4d3e-8d7e-2a4c9a3e5b22",
+         *       "subjectId": "5c9d2e7f-1b3a-4c6d-9e8f-3a2b1c0d4e33",
+         *       "subjectSide": "seller",
+         *       "rating": 5,
+         *       "text": "Well packed, arrived in three days.",
+         *       "createdAt": "2026-11-02T10:00:00Z",
+         *       "updatedAt": "2026-11-02T10:00:00Z",
+         *       "editableUntil": "2026-11-16T10:00:00Z"
+         *     }
+         */
+        MarketReview: {
+            /** Format: uuid */
+            requestId: string;
+            /** Format: uuid */
+            authorId: string;
+            /** Format: uuid */
+            subjectId: string;
+            subjectSide: components["schemas"]["ReviewSide"];
+            rating: number;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description The author may edit the review until then (14 days after writing it).
+             */
+            editableUntil: string;
+        };
+        MarketReviewList: {
+            items: components["schemas"]["MarketReview"][];
+        };
+        /**
+         * @description The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+         * @enum {string}
+         */
+        ReviewSide: "seller" | "buyer";
+        /**
+         * @description What a user's reviews on one side add up to. No floats; `average` is for display.
+         * @example {
+         *       "reviews": 12,
+         *       "tenths": 43,
+         *       "average": "4.3"
+         *     }
+         */
+        Rating: {
+            /**
+             * Format: int64
+             * @description How many reviews.
+             */
+            reviews: number;
+            /**
+             * Format: int64
+             * @description The average rating in tenths of a star, rounded half up (43 is 4.3); 0 without reviews.
+             */
+            tenths: number;
+            /** @description The average to one decimal ("4.3"); null without reviews. */
+            average: string | null;
+        };
+        PublicReview: {
+            /** Format: uuid */
+            authorId: string;
+            subjectSide: components["schemas"]["ReviewSide"];
+            rating: number;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "5c9d2e7f-1b3a-4c6d-9e8f-3a2b1c0d4e33",
+         *       "displayName": "Lens Shop",
+         *       "bio": "Vintage lenses, tested before shipping.",
+         *       "avatarUrl": null,
+         *       "memberSince": "2026-01-15T08:00:00Z",
+         *       "sellerRating": {
+         *         "reviews": 12,
+         *         "tenths": 43,
+         *         "average": "4.3"
+         *       },
+         *       "buyerRating": {
+         *         "reviews": 0,
+         *         "tenths": 0,
+         *         "average": null
+         *       },
+         *       "reviews": [
+         *         {
+         *           "authorId": "0b6e1a1c-7a5e-4d3e-8d7e-2a4c9a3e5b22",
+         *           "subjectSide": "seller",
+         *           "rating": 5,
+         *           "text": "Well packed",
+         *           "createdAt": "2026-11-02T10:00:00Z",
+         *           "updatedAt": "2026-11-02T10:00:00Z"
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        UserProfile: {
+            /** Format: uuid */
+            id: string;
+            displayName: string;
+            bio: string;
+            avatarUrl?: string | null;
+            /** Format: date-time */
+            memberSince: string;
+            sellerRating: components["schemas"]["Rating"];
+            buyerRating: components["schemas"]["Rating"];
+            /** @description A page of the reviews the user got, newest first. */
+            reviews: components["schemas"]["PublicReview"][];
+            /** @description The cursor of the next page of reviews; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description A deal's payment as its parties see it. Every amount is base units of the payment's token, read from package payment and its ledger (never a copy kept by the marketplace).
+         * @example {
+         *       "id": "3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c",
+         *       "requestId": "7d1f6f5e-3c1b-4b8e-9a53-0f7c2f1f0a11",
+         *       "state": "released",
+         *       "chainId": 56,
+         *       "ledger": "bsc:USDT",
+         *       "token": "0x55d398326f99059fF775485246999027B3197955",
+         *       "decimals": 18,
+         *       "amounts": {
+         *         "amount": "150000000000000000000",
+         *         "fee": "1500000000000000000",
+         *         "commission": "3000000000000000000",
+         *         "received": "150000000000000000000",
+         *         "pending": "0",
+         *         "swept": "150000000000000000000",
+         *         "inEscrow": "0",
+         *         "released": "147000000000000000000",
+         *         "commissionTaken": "3000000000000000000",
+         *         "refunded": "0"
+         *       },
+         *       "depositAddress": "0x8C8d35429F74ec245F8Ef2f4Fd1e551cFF97d650",
+         *       "reference": "a0098add01acc736",
+         *       "buyerAddress": "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+         *       "sellerAddress": "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+         *       "expiresAt": "2026-11-03T10:00:00Z",
+         *       "createdAt": "2026-11-02T10:00:00Z",
+         *       "timeline": [
+         *         {
+         *           "seq": 1,
+         *           "to": "awaiting_payment",
+         *           "event": "create",
+         *           "by": "market",
+         *           "reason": "",
+         *           "at": "2026-11-02T10:00:00Z"
+         *         },
+         *         {
+         *           "seq": 2,
+         *           "from": "awaiting_payment",
+         *           "to": "detected",
+         *           "event": "detect",
+         *           "by": "indexer",
+         *           "reason": "observed 150000000000000000000 in 0x5e1f…",
+         *           "at": "2026-11-02T10:05:00Z"
+         *         }
+         *       ],
+         *       "deposits": [
+         *         {
+         *           "txHash": "0x5e1f3c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f",
+         *           "amount": "150000000000000000000",
+         *           "state": "final",
+         *           "seenAt": "2026-11-02T10:05:00Z"
+         *         }
+         *       ],
+         *       "links": [
+         *         {
+         *           "rel": "deposit",
+         *           "url": "https://bscscan.com/address/0x8C8d35429F74ec245F8Ef2f4Fd1e551cFF97d650"
+         *         },
+         *         {
+         *           "rel": "deposit tx",
+         *           "url": "https://bscscan.com/tx/0x5e1f3c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"
+         *         }
+         *       ]
+         *     }
+         */
+        PaymentView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The request the payment pays (null only in an admin's view of a payment no request holds).
+             */
+            requestId: string | null;
+            state: components["schemas"]["PaymentState"];
+            /** @description While disputed, the state the dispute froze. */
+            disputedFrom?: string | null;
+            /** Format: int64 */
+            chainId: number;
+            /** @description chain:token, e.g. bsc:USDT. */
+            ledger: string;
+            token: components["schemas"]["Address"];
+            decimals: number;
+            amounts: components["schemas"]["PaymentAmounts"];
+            depositAddress: components["schemas"]["Address"];
+            /** @description The Request Network payment reference (16 hex digits). */
+            reference: string;
+            /** @description The refund wallet that signed the checkout; null until then. */
+            buyerAddress?: string | null;
+            sellerAddress: components["schemas"]["Address"];
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            timeline: components["schemas"]["PaymentTransition"][];
+            deposits: components["schemas"]["PaymentDeposit"][];
+            /** @description The chain's block explorer pages (empty when the chain config names no explorer). */
+            links: {
+                /** @description "deposit" (the address), "deposit tx", or an on-chain payout step such as "release tx". */
+                rel: string;
+                url: string;
+            }[];
+        };
+        /**
+         * @description amount: due at the deposit address; fee: Request Network's, paid beside it; commission: the platform's, taken from escrow on release.
+         *     received: credited at finality; pending: seen, not final yet.
+         *     From the ledger: swept (moved into the escrow), inEscrow (swept less what left it), released (paid to the seller),
+         *     commissionTaken, refunded (paid back to the buyer, by refund or the buyer's reclaim).
+         */
+        PaymentAmounts: {
+            amount: components["schemas"]["BaseUnits"];
+            fee: components["schemas"]["BaseUnits"];
+            commission: components["schemas"]["BaseUnits"];
+            received: components["schemas"]["BaseUnits"];
+            pending: components["schemas"]["BaseUnits"];
+            swept: components["schemas"]["BaseUnits"];
+            inEscrow: components["schemas"]["BaseUnits"];
+            released: components["schemas"]["BaseUnits"];
+            commissionTaken: components["schemas"]["BaseUnits"];
+            refunded: components["schemas"]["BaseUnits"];
+        };
+        PaymentTransition: {
+            seq: number;
+            from?: string;
+            to: string;
+            event: string;
+            /** @description Who moved it: indexer, worker, market, admin, ... (never which admin). */
+            by: string;
+            reason: string;
+            /** Format: date-time */
+            at: string;
+        };
+        PaymentDeposit: {
+            txHash: string;
+            amount: components["schemas"]["BaseUnits"];
+            /**
+             * @description pending: its block is not final yet; final: credited; orphaned: a reorg removed it, never credited.
+             * @enum {string}
+             */
+            state: "pending" | "final" | "orphaned";
+            /** Format: date-time */
+            seenAt: string;
         };
         MarketRequestPage: {
             items: components["schemas"]["MarketRequest"][];
@@ -3627,6 +3974,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarketAcceptance"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMarketRequestReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deal's reviews, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketReviewList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createMarketReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rating": 5,
+                 *       "text": "Well packed, arrived in three days."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MarketReviewInput"];
+            };
+        };
+        responses: {
+            /** @description The review. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketReview"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    editMarketReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rating": 4,
+                 *       "text": "Arrived a day late, but as described."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MarketReviewInput"];
+            };
+        };
+        responses: {
+            /** @description The review. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketReview"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getUserProfile: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
                 };
             };
             default: components["responses"]["Error"];

@@ -15,7 +15,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 SELECT * FROM market_requests WHERE id = $1 FOR UPDATE;
 
 -- name: SetRequestStatus :exec
-UPDATE market_requests SET status = $2, updated_at = $3 WHERE id = $1;
+-- Leaving disputed forgets where the dispute found the request (resume_to is set only while
+-- disputed: the table checks it).
+UPDATE market_requests SET status = $2, updated_at = $3,
+    resume_to = CASE WHEN $2 = 'disputed' THEN resume_to END
+WHERE id = $1;
 
 -- name: SetRequestAccepted :exec
 UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1;

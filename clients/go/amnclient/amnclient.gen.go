@@ -103,12 +103,15 @@ const (
 	Malformed              ErrorCode = "malformed"
 	MethodNotAllowed       ErrorCode = "method_not_allowed"
 	NotFound               ErrorCode = "not_found"
+	NotReviewable          ErrorCode = "not_reviewable"
 	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
 	RecentSignInRequired   ErrorCode = "recent_sign_in_required"
 	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
 	Refused                ErrorCode = "refused"
+	ReviewExists           ErrorCode = "review_exists"
+	ReviewLocked           ErrorCode = "review_locked"
 	SignatureInvalid       ErrorCode = "signature_invalid"
 	SignatureMissing       ErrorCode = "signature_missing"
 	SiweInvalid            ErrorCode = "siwe_invalid"
@@ -163,6 +166,8 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case NotFound:
 		return true
+	case NotReviewable:
+		return true
 	case OwnRequest:
 		return true
 	case PasskeyInvalid:
@@ -174,6 +179,10 @@ func (e ErrorCode) Valid() bool {
 	case RefreshTokenInvalid:
 		return true
 	case Refused:
+		return true
+	case ReviewExists:
+		return true
+	case ReviewLocked:
 		return true
 	case SignatureInvalid:
 		return true
@@ -451,6 +460,27 @@ func (e MarketVisibility) Valid() bool {
 	}
 }
 
+// Defines values for PaymentDepositState.
+const (
+	PaymentDepositStateFinal    PaymentDepositState = "final"
+	PaymentDepositStateOrphaned PaymentDepositState = "orphaned"
+	PaymentDepositStatePending  PaymentDepositState = "pending"
+)
+
+// Valid indicates whether the value is a known member of the PaymentDepositState enum.
+func (e PaymentDepositState) Valid() bool {
+	switch e {
+	case PaymentDepositStateFinal:
+		return true
+	case PaymentDepositStateOrphaned:
+		return true
+	case PaymentDepositStatePending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentState.
 const (
 	PaymentStateAwaitingPayment PaymentState = "awaiting_payment"
@@ -607,6 +637,24 @@ func (e RegisterRequestRoles) Valid() bool {
 	case RegisterRequestRolesBuyer:
 		return true
 	case RegisterRequestRolesSeller:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewSide.
+const (
+	ReviewSideBuyer  ReviewSide = "buyer"
+	ReviewSideSeller ReviewSide = "seller"
+)
+
+// Valid indicates whether the value is a known member of the ReviewSide enum.
+func (e ReviewSide) Valid() bool {
+	switch e {
+	case ReviewSideBuyer:
+		return true
+	case ReviewSideSeller:
 		return true
 	default:
 		return false
@@ -1058,6 +1106,8 @@ type Error struct {
 		// - own_request: a seller cannot offer on (or buy from) their own request or template.
 		// - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
 		// - slug_taken: a blog post already has the slug given.
+		// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
+		// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -1083,6 +1133,8 @@ type Error struct {
 // - own_request: a seller cannot offer on (or buy from) their own request or template.
 // - unsupported_media_type: an upload that is not a JPEG, PNG or WebP image (read from its bytes); image_too_large: more pixels than allowed; image_invalid: the image cannot be decoded.
 // - slug_taken: a blog post already has the slug given.
+// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
+// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -1473,6 +1525,36 @@ type MarketRequestPage struct {
 // MarketRequestStatus defines model for MarketRequestStatus.
 type MarketRequestStatus string
 
+// MarketReview Example: {"authorId":"0b6e1a1c-7a5e-4d3e-8d7e-2a4c9a3e5b22","createdAt":"2026-11-02T10:00:00Z","editableUntil":"2026-11-16T10:00:00Z","rating":5,"requestId":"7d1f6f5e-3c1b-4b8e-9a53-0f7c2f1f0a11","subjectId":"5c9d2e7f-1b3a-4c6d-9e8f-3a2b1c0d4e33","subjectSide":"seller","text":"Well packed, arrived in three days.","updatedAt":"2026-11-02T10:00:00Z"}
+type MarketReview struct {
+	AuthorId  openapi_types.UUID `json:"authorId"`
+	CreatedAt time.Time          `json:"createdAt"`
+
+	// EditableUntil The author may edit the review until then (14 days after writing it).
+	EditableUntil time.Time          `json:"editableUntil"`
+	Rating        int                `json:"rating"`
+	RequestId     openapi_types.UUID `json:"requestId"`
+	SubjectId     openapi_types.UUID `json:"subjectId"`
+
+	// SubjectSide The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+	SubjectSide ReviewSide `json:"subjectSide"`
+	Text        string     `json:"text"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+}
+
+// MarketReviewInput defines model for MarketReviewInput.
+type MarketReviewInput struct {
+	Rating int `json:"rating"`
+
+	// Text At most 2000 characters (trimmed).
+	Text *string `json:"text,omitempty"`
+}
+
+// MarketReviewList defines model for MarketReviewList.
+type MarketReviewList struct {
+	Items []MarketReview `json:"items"`
+}
+
 // MarketShipInput Physical products need carrier and tracking; online ones (digital products, services, consultations) a note.
 type MarketShipInput struct {
 	Carrier  *string `json:"carrier,omitempty"`
@@ -1596,8 +1678,141 @@ type Passkey struct {
 // Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 type Password = string
 
+// PaymentAmounts amount: due at the deposit address; fee: Request Network's, paid beside it; commission: the platform's, taken from escrow on release.
+// received: credited at finality; pending: seen, not final yet.
+// From the ledger: swept (moved into the escrow), inEscrow (swept less what left it), released (paid to the seller),
+// commissionTaken, refunded (paid back to the buyer, by refund or the buyer's reclaim).
+type PaymentAmounts struct {
+	// Amount An integer amount in the token's (or the chain currency's) base units.
+	Amount BaseUnits `json:"amount"`
+
+	// Commission An integer amount in the token's (or the chain currency's) base units.
+	Commission BaseUnits `json:"commission"`
+
+	// CommissionTaken An integer amount in the token's (or the chain currency's) base units.
+	CommissionTaken BaseUnits `json:"commissionTaken"`
+
+	// Fee An integer amount in the token's (or the chain currency's) base units.
+	Fee BaseUnits `json:"fee"`
+
+	// InEscrow An integer amount in the token's (or the chain currency's) base units.
+	InEscrow BaseUnits `json:"inEscrow"`
+
+	// Pending An integer amount in the token's (or the chain currency's) base units.
+	Pending BaseUnits `json:"pending"`
+
+	// Received An integer amount in the token's (or the chain currency's) base units.
+	Received BaseUnits `json:"received"`
+
+	// Refunded An integer amount in the token's (or the chain currency's) base units.
+	Refunded BaseUnits `json:"refunded"`
+
+	// Released An integer amount in the token's (or the chain currency's) base units.
+	Released BaseUnits `json:"released"`
+
+	// Swept An integer amount in the token's (or the chain currency's) base units.
+	Swept BaseUnits `json:"swept"`
+}
+
+// PaymentDeposit defines model for PaymentDeposit.
+type PaymentDeposit struct {
+	// Amount An integer amount in the token's (or the chain currency's) base units.
+	Amount BaseUnits `json:"amount"`
+	SeenAt time.Time `json:"seenAt"`
+
+	// State pending: its block is not final yet; final: credited; orphaned: a reorg removed it, never credited.
+	State  PaymentDepositState `json:"state"`
+	TxHash string              `json:"txHash"`
+}
+
+// PaymentDepositState pending: its block is not final yet; final: credited; orphaned: a reorg removed it, never credited.
+type PaymentDepositState string
+
 // PaymentState defines model for PaymentState.
 type PaymentState string
+
+// PaymentTransition defines model for PaymentTransition.
+type PaymentTransition struct {
+	At time.Time `json:"at"`
+
+	// By Who moved it: indexer, worker, market, admin, ... (never which admin).
+	By     string  `json:"by"`
+	Event  string  `json:"event"`
+	From   *string `json:"from,omitempty"`
+	Reason string  `json:"reason"`
+	Seq    int     `json:"seq"`
+	To     string  `json:"to"`
+}
+
+// PaymentView A deal's payment as its parties see it. Every amount is base units of the payment's token, read from package payment and its ledger (never a copy kept by the marketplace).
+//
+// Example: {"amounts":{"amount":"150000000000000000000","commission":"3000000000000000000","commissionTaken":"3000000000000000000","fee":"1500000000000000000","inEscrow":"0","pending":"0","received":"150000000000000000000","refunded":"0","released":"147000000000000000000","swept":"150000000000000000000"},"buyerAddress":"0x90F79bf6EB2c4f870365E785982E1f101E93b906","chainId":56,"createdAt":"2026-11-02T10:00:00Z","decimals":18,"depositAddress":"0x8C8d35429F74ec245F8Ef2f4Fd1e551cFF97d650","deposits":[{"amount":"150000000000000000000","seenAt":"2026-11-02T10:05:00Z","state":"final","txHash":"0x5e1f3c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"}],"expiresAt":"2026-11-03T10:00:00Z","id":"3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c","ledger":"bsc:USDT","links":[{"rel":"deposit","url":"https://bscscan.com/address/0x8C8d35429F74ec245F8Ef2f4Fd1e551cFF97d650"},{"rel":"deposit tx","url":"https://bscscan.com/tx/0x5e1f3c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"}],"reference":"a0098add01acc736","requestId":"7d1f6f5e-3c1b-4b8e-9a53-0f7c2f1f0a11","sellerAddress":"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC","state":"released","timeline":[{"at":"2026-11-02T10:00:00Z","by":"market","event":"create","reason":"","seq":1,"to":"awaiting_payment"},{"at":"2026-11-02T10:05:00Z","by":"indexer","event":"detect","from":"awaiting_payment","reason":"observed 150000000000000000000 in 0x5e1f…","seq":2,"to":"detected"}],"token":"0x55d398326f99059fF775485246999027B3197955"}
+type PaymentView struct {
+	// Amounts amount: due at the deposit address; fee: Request Network's, paid beside it; commission: the platform's, taken from escrow on release.
+	// received: credited at finality; pending: seen, not final yet.
+	// From the ledger: swept (moved into the escrow), inEscrow (swept less what left it), released (paid to the seller),
+	// commissionTaken, refunded (paid back to the buyer, by refund or the buyer's reclaim).
+	Amounts PaymentAmounts `json:"amounts"`
+
+	// BuyerAddress The refund wallet that signed the checkout; null until then.
+	BuyerAddress   *string          `json:"buyerAddress,omitempty"`
+	ChainId        int64            `json:"chainId"`
+	CreatedAt      time.Time        `json:"createdAt"`
+	Decimals       int              `json:"decimals"`
+	DepositAddress Address          `json:"depositAddress"`
+	Deposits       []PaymentDeposit `json:"deposits"`
+
+	// DisputedFrom While disputed, the state the dispute froze.
+	DisputedFrom *string            `json:"disputedFrom,omitempty"`
+	ExpiresAt    time.Time          `json:"expiresAt"`
+	Id           openapi_types.UUID `json:"id"`
+
+	// Ledger chain:token, e.g. bsc:USDT.
+	Ledger string `json:"ledger"`
+
+	// Links The chain's block explorer pages (empty when the chain config names no explorer).
+	Links []struct {
+		// Rel "deposit" (the address), "deposit tx", or an on-chain payout step such as "release tx".
+		Rel string `json:"rel"`
+		Url string `json:"url"`
+	} `json:"links"`
+
+	// Reference The Request Network payment reference (16 hex digits).
+	Reference string `json:"reference"`
+
+	// RequestId The request the payment pays (null only in an admin's view of a payment no request holds).
+	RequestId     *openapi_types.UUID `json:"requestId"`
+	SellerAddress Address             `json:"sellerAddress"`
+	State         PaymentState        `json:"state"`
+	Timeline      []PaymentTransition `json:"timeline"`
+	Token         Address             `json:"token"`
+}
+
+// PublicReview defines model for PublicReview.
+type PublicReview struct {
+	AuthorId  openapi_types.UUID `json:"authorId"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Rating    int                `json:"rating"`
+
+	// SubjectSide The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+	SubjectSide ReviewSide `json:"subjectSide"`
+	Text        string     `json:"text"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+}
+
+// Rating What a user's reviews on one side add up to. No floats; `average` is for display.
+//
+// Example: {"average":"4.3","reviews":12,"tenths":43}
+type Rating struct {
+	// Average The average to one decimal ("4.3"); null without reviews.
+	Average *string `json:"average"`
+
+	// Reviews How many reviews.
+	Reviews int64 `json:"reviews"`
+
+	// Tenths The average rating in tenths of a star, rounded half up (43 is 4.3); 0 without reviews.
+	Tenths int64 `json:"tenths"`
+}
 
 // RealtimeClientMessage A message a client sends on /v1/ws.
 type RealtimeClientMessage struct {
@@ -1689,6 +1904,9 @@ type ResetPasswordRequest struct {
 	// NewPassword At least 10 characters, not a common password (checked by the server, `weak_password`).
 	NewPassword Password `json:"newPassword"`
 }
+
+// ReviewSide The side of the deal the review's subject was on (seller reviewed by the buyer, buyer by the seller).
+type ReviewSide string
 
 // Role defines model for Role.
 type Role string
@@ -1831,6 +2049,31 @@ type UserPage struct {
 
 	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"nextCursor"`
+}
+
+// UserProfile Example: {"avatarUrl":null,"bio":"Vintage lenses, tested before shipping.","buyerRating":{"average":null,"reviews":0,"tenths":0},"displayName":"Lens Shop","id":"5c9d2e7f-1b3a-4c6d-9e8f-3a2b1c0d4e33","memberSince":"2026-01-15T08:00:00Z","nextCursor":null,"reviews":[{"authorId":"0b6e1a1c-7a5e-4d3e-8d7e-2a4c9a3e5b22","createdAt":"2026-11-02T10:00:00Z","rating":5,"subjectSide":"seller","text":"Well packed","updatedAt":"2026-11-02T10:00:00Z"}],"sellerRating":{"average":"4.3","reviews":12,"tenths":43}}
+type UserProfile struct {
+	AvatarUrl *string `json:"avatarUrl,omitempty"`
+	Bio       string  `json:"bio"`
+
+	// BuyerRating What a user's reviews on one side add up to. No floats; `average` is for display.
+	//
+	// Example: {"average":"4.3","reviews":12,"tenths":43}
+	BuyerRating Rating             `json:"buyerRating"`
+	DisplayName string             `json:"displayName"`
+	Id          openapi_types.UUID `json:"id"`
+	MemberSince time.Time          `json:"memberSince"`
+
+	// NextCursor The cursor of the next page of reviews; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+
+	// Reviews A page of the reviews the user got, newest first.
+	Reviews []PublicReview `json:"reviews"`
+
+	// SellerRating What a user's reviews on one side add up to. No floats; `average` is for display.
+	//
+	// Example: {"average":"4.3","reviews":12,"tenths":43}
+	SellerRating Rating `json:"sellerRating"`
 }
 
 // UserStatus defines model for UserStatus.
@@ -2050,6 +2293,15 @@ type GetUploadParams struct {
 	Variant *string `form:"variant,omitempty" json:"variant,omitempty"`
 }
 
+// GetUserProfileParams defines parameters for GetUserProfile.
+type GetUserProfileParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // RequestNetworkWebhookJSONBody defines parameters for RequestNetworkWebhook.
 type RequestNetworkWebhookJSONBody map[string]interface{}
 
@@ -2136,6 +2388,12 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// CreateMarketReviewJSONRequestBody defines body for CreateMarketReview for application/json ContentType.
+type CreateMarketReviewJSONRequestBody = MarketReviewInput
+
+// EditMarketReviewJSONRequestBody defines body for EditMarketReview for application/json ContentType.
+type EditMarketReviewJSONRequestBody = MarketReviewInput
 
 // ShipMarketRequestJSONRequestBody defines body for ShipMarketRequest for application/json ContentType.
 type ShipMarketRequestJSONRequestBody = MarketShipInput
@@ -2989,6 +3247,39 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/publish (the `PublishMarketRequest` operationId).
 	PublishMarketRequest(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListMarketRequestReviews A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+	//
+	// Corresponds with GET /v1/marketplace/requests/{requestId}/reviews (the `ListMarketRequestReviews` operationId).
+	ListMarketRequestReviews(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateMarketReviewWithBody Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+	CreateMarketReviewWithBody(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateMarketReview Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+	CreateMarketReview(ctx context.Context, requestId openapi_types.UUID, body CreateMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EditMarketReviewWithBody Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+	EditMarketReviewWithBody(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EditMarketReview Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+	EditMarketReview(ctx context.Context, requestId openapi_types.UUID, body EditMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ShipMarketRequestWithBody Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 	//
 	// Takes any type of body and a specified content type.
@@ -3093,6 +3384,11 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+	//
+	// Corresponds with GET /v1/payments/{paymentId} (the `GetPayment` operationId).
+	GetPayment(ctx context.Context, paymentId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 	//
 	// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -3116,6 +3412,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
 	GetUpload(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+	//
+	// Corresponds with GET /v1/users/{userId}/profile (the `GetUserProfile` operationId).
+	GetUserProfile(ctx context.Context, userId openapi_types.UUID, params *GetUserProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWallets The wallets linked to the account.
 	//
@@ -4713,6 +5014,89 @@ func (c *Client) PublishMarketRequest(ctx context.Context, requestId openapi_typ
 	return c.Client.Do(req)
 }
 
+// ListMarketRequestReviews A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+//
+// Corresponds with GET /v1/marketplace/requests/{requestId}/reviews (the `ListMarketRequestReviews` operationId).
+func (c *Client) ListMarketRequestReviews(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMarketRequestReviewsRequest(c.Server, requestId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateMarketReviewWithBody Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+func (c *Client) CreateMarketReviewWithBody(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMarketReviewRequestWithBody(c.Server, requestId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateMarketReview Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+func (c *Client) CreateMarketReview(ctx context.Context, requestId openapi_types.UUID, body CreateMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMarketReviewRequest(c.Server, requestId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EditMarketReviewWithBody Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+func (c *Client) EditMarketReviewWithBody(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEditMarketReviewRequestWithBody(c.Server, requestId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EditMarketReview Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+func (c *Client) EditMarketReview(ctx context.Context, requestId openapi_types.UUID, body EditMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEditMarketReviewRequest(c.Server, requestId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ShipMarketRequestWithBody Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 //
 // Takes any type of body and a specified content type.
@@ -4977,6 +5361,21 @@ func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
+// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+//
+// Corresponds with GET /v1/payments/{paymentId} (the `GetPayment` operationId).
+func (c *Client) GetPayment(ctx context.Context, paymentId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPaymentRequest(c.Server, paymentId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 //
 // Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -5011,6 +5410,21 @@ func (c *Client) CreateUploadWithBody(ctx context.Context, contentType string, b
 // Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
 func (c *Client) GetUpload(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUploadRequest(c.Server, uploadId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+//
+// Corresponds with GET /v1/users/{userId}/profile (the `GetUserProfile` operationId).
+func (c *Client) GetUserProfile(ctx context.Context, userId openapi_types.UUID, params *GetUserProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserProfileRequest(c.Server, userId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8199,6 +8613,134 @@ func NewPublishMarketRequestRequest(server string, requestId openapi_types.UUID)
 	return req, nil
 }
 
+// NewListMarketRequestReviewsRequest constructs an http.Request for the ListMarketRequestReviews method
+func NewListMarketRequestReviewsRequest(server string, requestId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/requests/%s/reviews", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateMarketReviewRequest calls the generic CreateMarketReview builder with application/json body
+func NewCreateMarketReviewRequest(server string, requestId openapi_types.UUID, body CreateMarketReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateMarketReviewRequestWithBody(server, requestId, "application/json", bodyReader)
+}
+
+// NewCreateMarketReviewRequestWithBody constructs an http.Request for the CreateMarketReview method, with any body, and a specified content type
+func NewCreateMarketReviewRequestWithBody(server string, requestId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/requests/%s/reviews", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEditMarketReviewRequest calls the generic EditMarketReview builder with application/json body
+func NewEditMarketReviewRequest(server string, requestId openapi_types.UUID, body EditMarketReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEditMarketReviewRequestWithBody(server, requestId, "application/json", bodyReader)
+}
+
+// NewEditMarketReviewRequestWithBody constructs an http.Request for the EditMarketReview method, with any body, and a specified content type
+func NewEditMarketReviewRequestWithBody(server string, requestId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/requests/%s/reviews/mine", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewShipMarketRequestRequest calls the generic ShipMarketRequest builder with application/json body
 func NewShipMarketRequestRequest(server string, requestId openapi_types.UUID, body ShipMarketRequestJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8614,6 +9156,40 @@ func NewGetOpenAPIRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetPaymentRequest constructs an http.Request for the GetPayment method
+func NewGetPaymentRequest(server string, paymentId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "paymentId", paymentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payments/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateUploadRequestWithBody constructs an http.Request for the CreateUpload method, with any body, and a specified content type
 func NewCreateUploadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -8681,6 +9257,79 @@ func NewGetUploadRequest(server string, uploadId openapi_types.UUID, params *Get
 		if params.Variant != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "variant", *params.Variant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetUserProfileRequest constructs an http.Request for the GetUserProfile method
+func NewGetUserProfileRequest(server string, userId openapi_types.UUID, params *GetUserProfileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users/%s/profile", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9614,6 +10263,41 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/publish (the `PublishMarketRequest` operationId).
 	PublishMarketRequestWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*PublishMarketRequestResponse, error)
 
+	// ListMarketRequestReviewsWithResponse A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/marketplace/requests/{requestId}/reviews (the `ListMarketRequestReviews` operationId).
+	ListMarketRequestReviewsWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListMarketRequestReviewsResponse, error)
+
+	// CreateMarketReviewWithBodyWithResponse Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+	CreateMarketReviewWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMarketReviewResponse, error)
+
+	// CreateMarketReviewWithResponse Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+	CreateMarketReviewWithResponse(ctx context.Context, requestId openapi_types.UUID, body CreateMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMarketReviewResponse, error)
+
+	// EditMarketReviewWithBodyWithResponse Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+	EditMarketReviewWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EditMarketReviewResponse, error)
+
+	// EditMarketReviewWithResponse Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+	EditMarketReviewWithResponse(ctx context.Context, requestId openapi_types.UUID, body EditMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*EditMarketReviewResponse, error)
+
 	// ShipMarketRequestWithBodyWithResponse Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -9726,6 +10410,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
 
+	// GetPaymentWithResponse A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payments/{paymentId} (the `GetPayment` operationId).
+	GetPaymentWithResponse(ctx context.Context, paymentId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPaymentResponse, error)
+
 	// CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 	//
 	// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -9751,6 +10442,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/uploads/{uploadId} (the `GetUpload` operationId).
 	GetUploadWithResponse(ctx context.Context, uploadId openapi_types.UUID, params *GetUploadParams, reqEditors ...RequestEditorFn) (*GetUploadResponse, error)
+
+	// GetUserProfileWithResponse A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/users/{userId}/profile (the `GetUserProfile` operationId).
+	GetUserProfileWithResponse(ctx context.Context, userId openapi_types.UUID, params *GetUserProfileParams, reqEditors ...RequestEditorFn) (*GetUserProfileResponse, error)
 
 	// ListWalletsWithResponse The wallets linked to the account.
 	//
@@ -13329,6 +14027,171 @@ func (r PublishMarketRequestResponse) ContentType() string {
 	return ""
 }
 
+// ListMarketRequestReviewsResponseDefaultHeaders the declared response headers of an HTTP default response for ListMarketRequestReviews
+type ListMarketRequestReviewsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ListMarketRequestReviewsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MarketReviewList
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListMarketRequestReviewsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMarketRequestReviewsResponse) GetJSON200() *MarketReviewList {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListMarketRequestReviewsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMarketRequestReviewsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMarketRequestReviewsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMarketRequestReviewsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMarketRequestReviewsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateMarketReviewResponseDefaultHeaders the declared response headers of an HTTP default response for CreateMarketReview
+type CreateMarketReviewResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type CreateMarketReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *MarketReview
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *CreateMarketReviewResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateMarketReviewResponse) GetJSON201() *MarketReview {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateMarketReviewResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateMarketReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateMarketReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateMarketReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateMarketReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EditMarketReviewResponseDefaultHeaders the declared response headers of an HTTP default response for EditMarketReview
+type EditMarketReviewResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type EditMarketReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MarketReview
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *EditMarketReviewResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EditMarketReviewResponse) GetJSON200() *MarketReview {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EditMarketReviewResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EditMarketReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EditMarketReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EditMarketReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EditMarketReviewResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ShipMarketRequestResponseDefaultHeaders the declared response headers of an HTTP default response for ShipMarketRequest
 type ShipMarketRequestResponseDefaultHeaders struct {
 	RetryAfter *int
@@ -13865,6 +14728,61 @@ func (r GetOpenAPIResponse) ContentType() string {
 	return ""
 }
 
+// GetPaymentResponseDefaultHeaders the declared response headers of an HTTP default response for GetPayment
+type GetPaymentResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetPaymentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaymentView
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetPaymentResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPaymentResponse) GetJSON200() *PaymentView {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetPaymentResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPaymentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPaymentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPaymentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPaymentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateUploadResponse413Headers the declared response headers of an HTTP 413 response for CreateUpload
 type CreateUploadResponse413Headers struct {
 	RetryAfter *int
@@ -13990,6 +14908,61 @@ func (r GetUploadResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetUploadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetUserProfileResponseDefaultHeaders the declared response headers of an HTTP default response for GetUserProfile
+type GetUserProfileResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetUserProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserProfile
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetUserProfileResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUserProfileResponse) GetJSON200() *UserProfile {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetUserProfileResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUserProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUserProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUserProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUserProfileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15545,6 +16518,71 @@ func (c *ClientWithResponses) PublishMarketRequestWithResponse(ctx context.Conte
 	return ParsePublishMarketRequestResponse(rsp)
 }
 
+// ListMarketRequestReviewsWithResponse A finished deal's reviews (at most one per side), for its buyer, the seller of its accepted offer and admins; anyone else gets not_found.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/marketplace/requests/{requestId}/reviews (the `ListMarketRequestReviews` operationId).
+func (c *ClientWithResponses) ListMarketRequestReviewsWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListMarketRequestReviewsResponse, error) {
+	rsp, err := c.ListMarketRequestReviews(ctx, requestId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMarketRequestReviewsResponse(rsp)
+}
+
+// CreateMarketReviewWithBodyWithResponse Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+func (c *ClientWithResponses) CreateMarketReviewWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMarketReviewResponse, error) {
+	rsp, err := c.CreateMarketReviewWithBody(ctx, requestId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateMarketReviewResponse(rsp)
+}
+
+// CreateMarketReviewWithResponse Review the other party of a finished deal (completed, or cancelled by a refund that ended a dispute), once. Only the buyer and the seller of the accepted offer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/reviews (the `CreateMarketReview` operationId).
+func (c *ClientWithResponses) CreateMarketReviewWithResponse(ctx context.Context, requestId openapi_types.UUID, body CreateMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMarketReviewResponse, error) {
+	rsp, err := c.CreateMarketReview(ctx, requestId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateMarketReviewResponse(rsp)
+}
+
+// EditMarketReviewWithBodyWithResponse Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+func (c *ClientWithResponses) EditMarketReviewWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EditMarketReviewResponse, error) {
+	rsp, err := c.EditMarketReviewWithBody(ctx, requestId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEditMarketReviewResponse(rsp)
+}
+
+// EditMarketReviewWithResponse Edit the caller's own review of the deal, within 14 days of writing it (then review_locked).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/marketplace/requests/{requestId}/reviews/mine (the `EditMarketReview` operationId).
+func (c *ClientWithResponses) EditMarketReviewWithResponse(ctx context.Context, requestId openapi_types.UUID, body EditMarketReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*EditMarketReviewResponse, error) {
+	rsp, err := c.EditMarketReview(ctx, requestId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEditMarketReviewResponse(rsp)
+}
+
 // ShipMarketRequestWithBodyWithResponse Mark a paid request shipped (the seller of its accepted offer; processing → delivery). Physical products need carrier and tracking, online ones (digital products, services, consultations) a delivery note. If nobody marks it delivered by the offer's delivery time plus a grace, the platform does.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -15753,6 +16791,19 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 	return ParseGetOpenAPIResponse(rsp)
 }
 
+// GetPaymentWithResponse A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payments/{paymentId} (the `GetPayment` operationId).
+func (c *ClientWithResponses) GetPaymentWithResponse(ctx context.Context, paymentId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPaymentResponse, error) {
+	rsp, err := c.GetPayment(ctx, paymentId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPaymentResponse(rsp)
+}
+
 // CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 //
 // Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -15789,6 +16840,19 @@ func (c *ClientWithResponses) GetUploadWithResponse(ctx context.Context, uploadI
 		return nil, err
 	}
 	return ParseGetUploadResponse(rsp)
+}
+
+// GetUserProfileWithResponse A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/users/{userId}/profile (the `GetUserProfile` operationId).
+func (c *ClientWithResponses) GetUserProfileWithResponse(ctx context.Context, userId openapi_types.UUID, params *GetUserProfileParams, reqEditors ...RequestEditorFn) (*GetUserProfileResponse, error) {
+	rsp, err := c.GetUserProfile(ctx, userId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserProfileResponse(rsp)
 }
 
 // ListWalletsWithResponse The wallets linked to the account.
@@ -18836,6 +19900,144 @@ func ParsePublishMarketRequestResponse(rsp *http.Response) (*PublishMarketReques
 	return response, nil
 }
 
+// ParseListMarketRequestReviewsResponse parses an HTTP response from a ListMarketRequestReviewsWithResponse call
+func ParseListMarketRequestReviewsResponse(rsp *http.Response) (*ListMarketRequestReviewsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMarketRequestReviewsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MarketReviewList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListMarketRequestReviewsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateMarketReviewResponse parses an HTTP response from a CreateMarketReviewWithResponse call
+func ParseCreateMarketReviewResponse(rsp *http.Response) (*CreateMarketReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateMarketReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest MarketReview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers CreateMarketReviewResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEditMarketReviewResponse parses an HTTP response from a EditMarketReviewWithResponse call
+func ParseEditMarketReviewResponse(rsp *http.Response) (*EditMarketReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EditMarketReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MarketReview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers EditMarketReviewResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseShipMarketRequestResponse parses an HTTP response from a ShipMarketRequestWithResponse call
 func ParseShipMarketRequestResponse(rsp *http.Response) (*ShipMarketRequestResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19276,6 +20478,52 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 	return response, nil
 }
 
+// ParseGetPaymentResponse parses an HTTP response from a GetPaymentWithResponse call
+func ParseGetPaymentResponse(rsp *http.Response) (*GetPaymentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPaymentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaymentView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetPaymentResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateUploadResponse parses an HTTP response from a CreateUploadWithResponse call
 func ParseCreateUploadResponse(rsp *http.Response) (*CreateUploadResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19385,6 +20633,52 @@ func ParseGetUploadResponse(rsp *http.Response) (*GetUploadResponse, error) {
 	switch {
 	case true:
 		var headers GetUploadResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetUserProfileResponse parses an HTTP response from a GetUserProfileWithResponse call
+func ParseGetUserProfileResponse(rsp *http.Response) (*GetUserProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUserProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserProfile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetUserProfileResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

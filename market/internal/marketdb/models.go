@@ -78,6 +78,16 @@ type MarketRequest struct {
 	UpdatedAt      time.Time
 }
 
+type MarketReview struct {
+	RequestID uuid.UUID
+	AuthorID  uuid.UUID
+	SubjectID uuid.UUID
+	Rating    int32
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type MarketTemplate struct {
 	ID              uuid.UUID
 	SellerID        uuid.UUID

@@ -523,7 +523,9 @@ func (q *Queries) SetRequestAccepted(ctx context.Context, arg SetRequestAccepted
 }
 
 const setRequestStatus = `-- name: SetRequestStatus :exec
-UPDATE market_requests SET status = $2, updated_at = $3 WHERE id = $1
+UPDATE market_requests SET status = $2, updated_at = $3,
+    resume_to = CASE WHEN $2 = 'disputed' THEN resume_to END
+WHERE id = $1
 `
 
 type SetRequestStatusParams struct {
@@ -532,6 +534,8 @@ type SetRequestStatusParams struct {
 	UpdatedAt time.Time
 }
 
+// Leaving disputed forgets where the dispute found the request (resume_to is set only while
+// disputed: the table checks it).
 func (q *Queries) SetRequestStatus(ctx context.Context, arg SetRequestStatusParams) error {
 	_, err := q.db.Exec(ctx, setRequestStatus, arg.ID, arg.Status, arg.UpdatedAt)
 	return err
