@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -119,7 +120,21 @@ func validateAPIURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		return fmt.Errorf("--api-url %q: want http(s)://host[:port] without credentials", raw)
 	}
+	if u.Scheme == "http" && !loopback(u.Hostname()) {
+		return fmt.Errorf("--api-url %q: plain http would send the password and tokens in clear; use https (http only for localhost)", raw)
+	}
 	return nil
+}
+
+// loopback reports whether host is this machine: localhost or a loopback address (127.0.0.0/8,
+// ::1). Names other than localhost are not resolved: a name that resolves to 127.0.0.1 today may
+// not tomorrow.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 func newLoginCmd() *cobra.Command {
