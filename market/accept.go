@@ -34,7 +34,7 @@ func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID u
 	if s.payments == nil {
 		return nil, ErrNoPayments
 	}
-	var p *payment.Payment
+	var a *Acceptance
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
 		m, err := lockRequest(ctx, q, requestID)
 		if err != nil {
@@ -56,13 +56,17 @@ func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID u
 		if OfferStatus(o.Status) != OfferPending || !o.ValidUntil.After(s.clock()) {
 			return errOfferGone
 		}
-		p, err = s.acceptIn(ctx, tx, q, &m, o, buyer, nil)
+		p, err := s.acceptIn(ctx, tx, q, &m, o, buyer, nil)
+		if err != nil {
+			return err
+		}
+		a, err = s.acceptance(ctx, q, requestID, p)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.acceptance(ctx, requestID, p)
+	return a, nil
 }
 
 // acceptIn accepts a locked pending offer and creates its payment in tx.
@@ -131,8 +135,11 @@ func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, m *marketdb.Mark
 	})
 }
 
-func (s *Service) acceptance(ctx context.Context, requestID uuid.UUID, p *payment.Payment) (*Acceptance, error) {
-	r, err := s.getRequest(ctx, requestID)
+// acceptance is the answer to an accept or a spawn, built in its transaction (q) before the
+// commit: whatever can fail here rolls the payment back, and a committed payment always has
+// its answer.
+func (s *Service) acceptance(ctx context.Context, q *marketdb.Queries, requestID uuid.UUID, p *payment.Payment) (*Acceptance, error) {
+	m, err := q.RequestByID(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +147,8 @@ func (s *Service) acceptance(ctx context.Context, requestID uuid.UUID, p *paymen
 	if err != nil {
 		return nil, err
 	}
-	return &Acceptance{Request: r, Payment: p, Terms: p.CheckoutTerms(), Checkout: co}, nil
+	r := requestOf(m)
+	return &Acceptance{Request: &r, Payment: p, Terms: p.CheckoutTerms(), Checkout: co}, nil
 }
 
 // Checkout is the block the buyer's wallet plays for p: approve, then the ERC20FeeProxy's
@@ -152,7 +160,7 @@ func (s *Service) Checkout(p *payment.Payment) (*payment.Checkout, error) {
 	}
 	proxy, ok := erc20Proxy(c)
 	if !ok {
-		return nil, errors.New("market: the chain has no ERC20FeeProxy configured")
+		return nil, ErrNoFeeProxy
 	}
 	return payment.NewCheckout(payment.CheckoutRequest{ChainID: p.ChainID, Token: p.Token, Decimals: p.Decimals,
 		Amount: p.Amount, Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: proxy, FeeAddress: p.FeeAddress})

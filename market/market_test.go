@@ -43,6 +43,12 @@ type world struct {
 
 func newWorld(t *testing.T, cfg func(*market.Config)) *world {
 	t.Helper()
+	return newWorldOn(t, chain.DefaultRegistry(), cfg)
+}
+
+// newWorldOn is newWorld on the chains of reg.
+func newWorldOn(t *testing.T, reg *chain.Registry, cfg func(*market.Config)) *world {
+	t.Helper()
 	d, err := hd.ParseXpub(anvilXpub)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +60,7 @@ func newWorld(t *testing.T, cfg func(*market.Config)) *world {
 		cfg(&c)
 	}
 	pays := payment.New(api, d)
-	return &world{m: market.New(api, pays, chain.DefaultRegistry(), c), payments: pays, owner: dbtest.Pool(t), now: time.Now()}
+	return &world{m: market.New(api, pays, reg, c), payments: pays, owner: dbtest.Pool(t), now: time.Now()}
 }
 
 func (w *world) user(t *testing.T) market.Caller {
@@ -393,6 +399,45 @@ func TestAcceptRollsBackThePayment(t *testing.T) {
 	if got.Request.Status != market.ReceivedOffers || got.Offers[0].Status != market.OfferPending {
 		t.Fatalf("after a failed accept: %+v", got)
 	}
+}
+
+// Everything the accept answers is built before its transaction commits: a checkout that cannot
+// be built (the chain has no ERC20FeeProxy) is the unavailable kind and leaves no payment behind,
+// the request still taking offers.
+func TestAcceptBuildsTheCheckoutBeforeCommitting(t *testing.T) {
+	reg := chain.DefaultRegistry()
+	bsc, err := reg.Get("bsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var native []chain.Proxy
+	for _, p := range bsc.FeeProxies {
+		if p.Native {
+			native = append(native, p)
+		}
+	}
+	bsc.FeeProxies = native
+	if err := reg.Add(bsc); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorldOn(t, reg, nil)
+	ctx := context.Background()
+	buyer, seller := w.user(t), w.user(t)
+	r := w.request(t, buyer)
+	o := w.offer(t, r, seller, 1_000_000)
+	_, err = w.m.Accept(ctx, buyer, r.ID, o.ID)
+	wantKind(t, "an accept whose checkout cannot be built", err, kind.Unavailable)
+	var n int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM payments WHERE buyer_ref = $1`, buyer.UserID.String()).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d payments after a failed accept, %v", n, err)
+	}
+	got, _ := w.m.RequestDetail(ctx, buyer, r.ID)
+	if got.Request.Status != market.ReceivedOffers || got.Request.PaymentID != nil || got.Offers[0].Status != market.OfferPending {
+		t.Fatalf("after a failed accept: %+v", got.Request)
+	}
+	noPayments := market.New(dbtest.PoolAs(t, db.RoleAPI), nil, nil, market.DefaultConfig())
+	_, err = noPayments.Accept(ctx, buyer, r.ID, o.ID)
+	wantKind(t, "a service without payments", err, kind.Unavailable)
 }
 
 // Acceptance 4: 100 concurrent accepts on one request, over several offers and the same one,

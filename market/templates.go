@@ -194,7 +194,7 @@ func (s *Service) Spawn(ctx context.Context, buyer Caller, templateID uuid.UUID,
 		return nil, err
 	}
 	id, offerID := uuid.New(), uuid.New()
-	var p *payment.Payment
+	var a *Acceptance
 	err = s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
 		now := s.clock()
 		shell := marketdb.MarketRequest{ID: id, ChainKey: t.ChainKey, TokenSymbol: t.TokenSymbol}
@@ -229,13 +229,17 @@ func (s *Service) Spawn(ctx context.Context, buyer Caller, templateID uuid.UUID,
 		if err != nil {
 			return err
 		}
-		p, err = s.acceptIn(ctx, tx, q, &m, o, buyer, pay)
+		p, err := s.acceptIn(ctx, tx, q, &m, o, buyer, pay)
+		if err != nil {
+			return err
+		}
+		a, err = s.acceptance(ctx, q, id, p)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.acceptance(ctx, id, p)
+	return a, nil
 }
 
 // BrowseTemplates lists active templates for every buyer, newest first.
