@@ -61,6 +61,7 @@ var errorCodes = []errorCode{
 	{market.ErrPaymentMoved, http.StatusConflict, "illegal_transition"},
 	{market.ErrNotYours, http.StatusForbidden, "refused"},
 	{market.ErrOwnRequest, http.StatusForbidden, "own_request"},
+	{market.ErrOfferChanged, http.StatusConflict, "offer_changed"},
 	{auth.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{auth.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},

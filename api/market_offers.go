@@ -108,7 +108,7 @@ func (v *v1) AcceptMarketOffer(ctx context.Context, req openapi.AcceptMarketOffe
 	if err != nil {
 		return nil, err
 	}
-	a, err := m.Accept(ctx, who, req.RequestId, req.OfferId)
+	a, err := m.Accept(ctx, who, req.RequestId, req.OfferId, req.Body.Revision)
 	if err != nil {
 		return nil, err
 	}

@@ -173,10 +173,13 @@ func (a *marketAPI) offer(requestID string, seller auth.Session, payout devnet.A
 	return o
 }
 
+// rev1 is an accept of an offer's first revision.
+var rev1 = map[string]any{"revision": 1}
+
 func (a *marketAPI) accept(buyer auth.Session, requestID, offerID string) acceptanceJSON {
 	a.t.Helper()
 	var acc acceptanceJSON
-	a.call("POST", "/v1/marketplace/requests/"+requestID+"/offers/"+offerID+"/accept", nil, buyer.AccessToken, 201, &acc)
+	a.call("POST", "/v1/marketplace/requests/"+requestID+"/offers/"+offerID+"/accept", rev1, buyer.AccessToken, 201, &acc)
 	return acc
 }
 
@@ -242,7 +245,7 @@ func TestMarketConcurrentAcceptsMakeOnePayment(t *testing.T) {
 	for i := range 100 {
 		go func() {
 			<-start
-			codes <- a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+offers[i%2]+"/accept", nil, buyer.AccessToken)
+			codes <- a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+offers[i%2]+"/accept", rev1, buyer.AccessToken)
 		}()
 	}
 	close(start)
@@ -290,9 +293,13 @@ func TestMarketIllegalTransitionsAnswerStableCodes(t *testing.T) {
 	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", own, buyer.AccessToken), 403, "own_request")
 
 	o := a.offer(r.ID, seller, payout, "150")
+	// An accept names the revision it saw: none is a malformed request, another is offer_changed.
+	accept := "/v1/marketplace/requests/" + r.ID + "/offers/" + o.ID + "/accept"
+	wantCode(t, a.do("POST", accept, nil, buyer.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("POST", accept, map[string]any{"revision": 2}, buyer.AccessToken), 409, "offer_changed")
 	acc := a.accept(buyer, r.ID, o.ID)
 	// Accept twice, and edit after accepting.
-	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+o.ID+"/accept", nil, buyer.AccessToken), 409, "illegal_transition")
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+o.ID+"/accept", rev1, buyer.AccessToken), 409, "illegal_transition")
 	wantCode(t, a.do("PUT", "/v1/marketplace/requests/"+r.ID, editBodyJSON(), buyer.AccessToken), 409, "illegal_transition")
 
 	// Cancel after the payment was funded (the indexer's view of a full deposit).

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/big"
 
 	"github.com/google/uuid"
@@ -26,11 +27,14 @@ type Acceptance struct {
 
 var errOfferGone = ErrOfferNotLive
 
-// Accept is the buyer's acceptance of one offer, in ONE transaction: the request locked, the
-// status moved by accept (Next), the offer (pending, still valid) accepted, every other live
-// offer rejected, and the payment created (payment.CreateTx) and linked to the request. Of any
+// Accept is the buyer's acceptance of one offer at the revision the buyer saw, in ONE
+// transaction: the request locked, the status moved by accept (Next), the offer (pending, still
+// valid, still at that revision: else ErrOfferChanged) accepted, every other live offer rejected,
+// and the payment created (payment.CreateTx) and linked to the request. The revision check runs
+// under the request's row lock, which ReviseOffer takes too: a revision lands wholly before the
+// accept (and is refused by it) or after it (and finds the offer no longer pending). Of any
 // number of concurrent accepts on one request exactly one wins; the others see its status.
-func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID uuid.UUID) (*Acceptance, error) {
+func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID uuid.UUID, revision int) (*Acceptance, error) {
 	if s.payments == nil {
 		return nil, ErrNoPayments
 	}
@@ -55,6 +59,9 @@ func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID u
 		}
 		if OfferStatus(o.Status) != OfferPending || !o.ValidUntil.After(s.clock()) {
 			return errOfferGone
+		}
+		if int(o.Revision) != revision {
+			return fmt.Errorf("%w (you accepted revision %d; it is at %d)", ErrOfferChanged, revision, o.Revision)
 		}
 		p, err := s.acceptIn(ctx, tx, q, &m, o, buyer, nil)
 		if err != nil {

@@ -340,9 +340,9 @@ func TestAcceptCreatesThePaymentInOneTransaction(t *testing.T) {
 	buyer, s1, s2 := w.user(t), w.user(t), w.user(t)
 	r := w.request(t, buyer)
 	o1, o2 := w.offer(t, r, s1, 1_000_000), w.offer(t, r, s2, 900_000)
-	_, err := w.m.Accept(ctx, s1, r.ID, o1.ID)
+	_, err := w.m.Accept(ctx, s1, r.ID, o1.ID, 1)
 	wantKind(t, "a seller accepting", err, kind.NotFound)
-	a, err := w.m.Accept(ctx, buyer, r.ID, o1.ID)
+	a, err := w.m.Accept(ctx, buyer, r.ID, o1.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +367,7 @@ func TestAcceptCreatesThePaymentInOneTransaction(t *testing.T) {
 			t.Fatalf("offer %s is %s, want %s", o.ID, o.Status, want)
 		}
 	}
-	_, err = w.m.Accept(ctx, buyer, r.ID, o2.ID)
+	_, err = w.m.Accept(ctx, buyer, r.ID, o2.ID, 1)
 	wantKind(t, "a second accept", err, kind.Conflict)
 	// The buyer's wallet signs the checkout; nobody else can record it.
 	sig := paymenttest.CheckoutSignature(t, p, paymenttest.Buyer())
@@ -389,7 +389,7 @@ func TestAcceptRollsBackThePayment(t *testing.T) {
 	if _, err := w.owner.Exec(ctx, `UPDATE market_offers SET price = 2000000 WHERE id = $1`, o.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err := w.m.Accept(ctx, buyer, r.ID, o.ID)
+	_, err := w.m.Accept(ctx, buyer, r.ID, o.ID, 1)
 	wantKind(t, "a tampered offer", err, kind.Invalid)
 	var n int
 	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM payments WHERE offer_ref = $1`, o.ID.String()).Scan(&n); err != nil || n != 0 {
@@ -398,6 +398,36 @@ func TestAcceptRollsBackThePayment(t *testing.T) {
 	got, _ := w.m.RequestDetail(ctx, buyer, r.ID)
 	if got.Request.Status != market.ReceivedOffers || got.Offers[0].Status != market.OfferPending {
 		t.Fatalf("after a failed accept: %+v", got)
+	}
+}
+
+// A seller's revision racing the buyer's accept never makes the buyer pay terms it did not see:
+// the accept names the revision it accepts, and a different one is ErrOfferChanged (nothing
+// written); accepting the current revision pays its price.
+func TestAcceptRefusesARevisedOffer(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	buyer, seller := w.user(t), w.user(t)
+	r := w.request(t, buyer)
+	o := w.offer(t, r, seller, 1_000_000)
+	in := offerInput(t, r, 2_000_000, paymenttest.Seller())
+	in.ID, in.PayoutSignature = o.ID, sign(t, r, o.ID, big.NewInt(2_000_000), paymenttest.Seller())
+	if _, err := w.m.ReviseOffer(ctx, seller, r.ID, o.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	for _, rev := range []int{1, 3, 0, -1} {
+		_, err := w.m.Accept(ctx, buyer, r.ID, o.ID, rev)
+		if !errors.Is(err, market.ErrOfferChanged) || !errors.Is(err, kind.Conflict) {
+			t.Fatalf("accept of revision %d of an offer at 2: %v, want ErrOfferChanged", rev, err)
+		}
+	}
+	var n int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM payments WHERE buyer_ref = $1`, buyer.UserID.String()).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d payments after refused accepts, %v", n, err)
+	}
+	a, err := w.m.Accept(ctx, buyer, r.ID, o.ID, 2)
+	if err != nil || a.Payment.Amount.Int64() != 2_000_000 {
+		t.Fatalf("accept of the current revision: %v, %v", a, err)
 	}
 }
 
@@ -425,7 +455,7 @@ func TestAcceptBuildsTheCheckoutBeforeCommitting(t *testing.T) {
 	buyer, seller := w.user(t), w.user(t)
 	r := w.request(t, buyer)
 	o := w.offer(t, r, seller, 1_000_000)
-	_, err = w.m.Accept(ctx, buyer, r.ID, o.ID)
+	_, err = w.m.Accept(ctx, buyer, r.ID, o.ID, 1)
 	wantKind(t, "an accept whose checkout cannot be built", err, kind.Unavailable)
 	var n int
 	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM payments WHERE buyer_ref = $1`, buyer.UserID.String()).Scan(&n); err != nil || n != 0 {
@@ -436,7 +466,7 @@ func TestAcceptBuildsTheCheckoutBeforeCommitting(t *testing.T) {
 		t.Fatalf("after a failed accept: %+v", got.Request)
 	}
 	noPayments := market.New(dbtest.PoolAs(t, db.RoleAPI), nil, nil, market.DefaultConfig())
-	_, err = noPayments.Accept(ctx, buyer, r.ID, o.ID)
+	_, err = noPayments.Accept(ctx, buyer, r.ID, o.ID, 1)
 	wantKind(t, "a service without payments", err, kind.Unavailable)
 }
 
@@ -458,7 +488,7 @@ func TestConcurrentAccepts(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := w.m.Accept(ctx, buyer, r.ID, offers[i%len(offers)].ID)
+			_, err := w.m.Accept(ctx, buyer, r.ID, offers[i%len(offers)].ID, 1)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -488,7 +518,7 @@ func TestCancelWithdrawsTheUnpaidPayment(t *testing.T) {
 	buyer, seller, stranger := w.user(t), w.user(t), w.user(t)
 	r := w.request(t, buyer)
 	o := w.offer(t, r, seller, 1_000_000)
-	a, err := w.m.Accept(ctx, buyer, r.ID, o.ID)
+	a, err := w.m.Accept(ctx, buyer, r.ID, o.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,7 @@ const (
 	Malformed              ErrorCode = "malformed"
 	MethodNotAllowed       ErrorCode = "method_not_allowed"
 	NotFound               ErrorCode = "not_found"
+	OfferChanged           ErrorCode = "offer_changed"
 	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
@@ -128,6 +129,8 @@ func (e ErrorCode) Valid() bool {
 	case MethodNotAllowed:
 		return true
 	case NotFound:
+		return true
+	case OfferChanged:
 		return true
 	case OwnRequest:
 		return true
@@ -853,6 +856,7 @@ type Error struct {
 		// - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 		// - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 		// - own_request: a seller cannot offer on (or buy from) their own request or template.
+		// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -876,6 +880,7 @@ type Error struct {
 // - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
 // - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
 // - own_request: a seller cannot offer on (or buy from) their own request or template.
+// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -948,6 +953,12 @@ type LoginRequest struct {
 
 	// Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 	Password Password `json:"password"`
+}
+
+// MarketAccept defines model for MarketAccept.
+type MarketAccept struct {
+	// Revision The offer's revision the buyer saw (MarketOffer.revision): the terms it accepts.
+	Revision int `json:"revision"`
 }
 
 // MarketAcceptance defines model for MarketAcceptance.
@@ -1755,6 +1766,9 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// AcceptMarketOfferJSONRequestBody defines body for AcceptMarketOffer for application/json ContentType.
+type AcceptMarketOfferJSONRequestBody = MarketAccept
 
 // CreateMarketTemplateJSONRequestBody defines body for CreateMarketTemplate for application/json ContentType.
 type CreateMarketTemplateJSONRequestBody = MarketTemplateInput
@@ -6723,6 +6737,7 @@ func (response ReviseMarketOfferdefaultJSONResponse) VisitReviseMarketOfferRespo
 type AcceptMarketOfferRequestObject struct {
 	RequestId openapi_types.UUID `json:"requestId"`
 	OfferId   openapi_types.UUID `json:"offerId"`
+	Body      *AcceptMarketOfferJSONRequestBody
 }
 
 type AcceptMarketOfferResponseObject interface {
@@ -9041,6 +9056,13 @@ func (sh *strictHandler) AcceptMarketOffer(w http.ResponseWriter, r *http.Reques
 
 	request.RequestId = requestId
 	request.OfferId = offerId
+
+	var body AcceptMarketOfferJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.AcceptMarketOffer(ctx, request.(AcceptMarketOfferRequestObject))

@@ -726,7 +726,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout. */
+        /**
+         * Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+         * @description The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+         */
         post: operations["acceptMarketOffer"];
         delete?: never;
         options?: never;
@@ -1142,9 +1145,10 @@ export interface components {
          *     - signature_missing, signature_invalid, delivery_replayed, timestamp_outside_window, malformed, illegal_transition: webhooks and payments.
          *     - illegal_transition also: the marketplace request's status does not allow the action (accepting twice, editing or cancelling after acceptance or payment).
          *     - own_request: a seller cannot offer on (or buy from) their own request or template.
+         *     - offer_changed: the seller revised the offer after the revision the accept names: read it again.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "offer_changed";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -1794,6 +1798,10 @@ export interface components {
             payment: components["schemas"]["MarketPayment"];
             checkoutTypedData: components["schemas"]["TypedData"];
             checkout: components["schemas"]["MarketCheckout"];
+        };
+        MarketAccept: {
+            /** @description The offer's revision the buyer saw (MarketOffer.revision): the terms it accepts. */
+            revision: number;
         };
         MarketCheckoutSignature: {
             wallet: components["schemas"]["Address"];
@@ -2885,7 +2893,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketAccept"];
+            };
+        };
         responses: {
             /** @description The payment and its checkout. */
             201: {
