@@ -535,6 +535,45 @@ func TestCancelWithdrawsTheUnpaidPayment(t *testing.T) {
 	late(t, w, p)
 }
 
+// The cancel and its payment's withdrawal are one transaction: a cancel that fails after the
+// withdrawal (here the database refuses its event row) leaves the payment awaiting payment and
+// the request where it was, never a live request with a dead payment or the reverse.
+func TestCancelWithdrawsInItsOwnTransaction(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	buyer, seller := w.user(t), w.user(t)
+	r := w.request(t, buyer)
+	o := w.offer(t, r, seller, 1_000_000)
+	a, err := w.m.Accept(ctx, buyer, r.ID, o.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := "refuse_cancel_" + strings.ReplaceAll(r.ID.String(), "-", "")
+	for _, q := range []string{
+		`CREATE FUNCTION ` + fn + `() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
+		`CREATE TRIGGER ` + fn + ` BEFORE INSERT ON market_events FOR EACH ROW
+			WHEN (NEW.request_id = '` + r.ID.String() + `' AND NEW.event = 'cancel') EXECUTE FUNCTION ` + fn + `()`,
+	} {
+		if _, err := w.owner.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		_, _ = w.owner.Exec(context.Background(), `DROP TRIGGER `+fn+` ON market_events; DROP FUNCTION `+fn+`()`)
+	})
+	if _, err := w.m.CancelRequest(ctx, buyer, r.ID); err == nil {
+		t.Fatal("the cancel succeeded without its event row")
+	}
+	p, err := w.payments.Get(ctx, a.Payment.ID)
+	if err != nil || p.State != payment.AwaitingPayment {
+		t.Fatalf("payment after a failed cancel: %v, %v; want awaiting_payment", p.State, err)
+	}
+	d, _ := w.m.RequestDetail(ctx, buyer, r.ID)
+	if d.Request.Status != market.Payment {
+		t.Fatalf("request after a failed cancel: %s", d.Request.Status)
+	}
+}
+
 // late has the indexer's view of a full deposit land on payment id (detected, then final).
 func late(t *testing.T, w *world, p *payment.Payment) {
 	t.Helper()

@@ -328,7 +328,7 @@ func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (
 			return err
 		}
 		if m.PaymentID.Valid {
-			if err := s.withdrawPayment(ctx, m.PaymentID.UUID); err != nil {
+			if err := s.withdrawPayment(ctx, tx, m.PaymentID.UUID); err != nil {
 				return err
 			}
 		}
@@ -343,23 +343,18 @@ func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (
 	return s.getRequest(ctx, id)
 }
 
-// withdrawPayment expires a cancelled request's unpaid payment; an expired one is fine.
-func (s *Service) withdrawPayment(ctx context.Context, id uuid.UUID) error {
+// withdrawPayment expires a cancelled request's unpaid payment in the cancel's transaction
+// (payment.WithdrawTx); an expired one is fine. One that has seen money is ErrPaymentMoved.
+func (s *Service) withdrawPayment(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
 	if s.payments == nil {
 		return ErrNoPayments
 	}
-	_, err := s.payments.Withdraw(ctx, [16]byte(id), "market", "the request was cancelled")
-	if err == nil {
+	_, err := s.payments.WithdrawTx(ctx, tx, [16]byte(id), "market", "the request was cancelled")
+	var te *payment.TransitionError
+	switch {
+	case errors.As(err, &te) && te.From == payment.Expired:
 		return nil
-	}
-	p, gerr := s.payments.Get(ctx, [16]byte(id))
-	if gerr != nil {
-		return gerr
-	}
-	if p.State == payment.Expired {
-		return nil
-	}
-	if errors.Is(err, payment.ErrIllegalTransition) {
+	case errors.Is(err, payment.ErrIllegalTransition):
 		return ErrPaymentMoved
 	}
 	return err
