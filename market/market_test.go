@@ -654,8 +654,16 @@ func TestTemplatesSpawnAPendingPaymentRequest(t *testing.T) {
 	if got := w.events(t, a.Request.ID); got != "create:buyer:>pending_payment accept:buyer:pending_payment>pending_payment" {
 		t.Fatalf("events = %s", got)
 	}
-	_, err = w.m.Spawn(ctx, buyer, id, market.DeliveryTo{Kind: "online"})
-	wantKind(t, "a second spawn by the same buyer", err, kind.Conflict)
+	// A second purchase by the same buyer is a deal of its own: its own request and payment
+	// (deposit address, reference) under the one signature the seller gave the template.
+	again, err := w.m.Spawn(ctx, buyer, id, market.DeliveryTo{Kind: "online"})
+	if err != nil {
+		t.Fatalf("a second spawn by the same buyer: %v", err)
+	}
+	if again.Request.ID == a.Request.ID || again.Payment.ID == a.Payment.ID || again.Payment.Deposit == a.Payment.Deposit ||
+		again.Payment.OfferRef != a.Payment.OfferRef || again.Payment.SellerAddress != paymenttest.Seller().Address {
+		t.Fatalf("second spawn %+v / %+v, first %+v / %+v", again.Request, again.Payment, a.Request, a.Payment)
+	}
 	in.Active = false
 	in.PayoutSignature = nil
 	if tpl, err = w.m.EditTemplate(ctx, seller, in); err != nil || tpl.Active {
@@ -665,6 +673,100 @@ func TestTemplatesSpawnAPendingPaymentRequest(t *testing.T) {
 	wantKind(t, "spawning an inactive template", err, kind.NotFound)
 	// The cancelled express deal withdraws its payment.
 	if _, err := w.m.CancelRequest(ctx, buyer, a.Request.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A template's signature pays out that template only: it cannot make another template (another
+// id, another seller's), and a template row forged to carry another template's signature, or a
+// payout its signature does not name, spawns nothing (payment.CreateTx proves it again).
+func TestTemplateSignaturesPayOutTheirTemplateOnly(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	seller, thief, buyer := w.user(t), w.user(t), w.user(t)
+	tplA := w.template(t, seller, 5_000_000)
+	a, err := w.m.Spawn(ctx, buyer, tplA.ID, market.DeliveryTo{Kind: "online"})
+	if err != nil || a.Payment.OfferRef != "template:"+tplA.ID.String() {
+		t.Fatalf("spawn of A: %+v, %v", a, err)
+	}
+	var sigA []byte
+	if err := w.owner.QueryRow(ctx, `SELECT payout_signature FROM market_templates WHERE id = $1`, tplA.ID).Scan(&sigA); err != nil {
+		t.Fatal(err)
+	}
+	// A's signature over another template id, by its seller or another, proves nothing.
+	for _, who := range []market.Caller{seller, thief} {
+		in := templateInput(uuid.New(), 5_000_000)
+		in.PayoutSignature = sigA
+		_, err := w.m.CreateTemplate(ctx, who, in)
+		wantKind(t, "a template made with another template's signature", err, kind.Invalid)
+	}
+	// A forged row: the thief's template B carries A's signature and payout, or its own signature
+	// with another payout.
+	tplB := w.template(t, thief, 5_000_000)
+	for name, forge := range map[string]string{
+		"A's signature on B": `UPDATE market_templates SET payout_signature = $2 WHERE id = $1`,
+		"another payout":     `UPDATE market_templates SET payout_address = decode('00000000000000000000000000000000000000b0', 'hex') WHERE id = $1 AND $2::bytea IS NOT NULL`,
+	} {
+		snap := w.snapshot(t, tplB.ID)
+		if _, err := w.owner.Exec(ctx, forge, tplB.ID, sigA); err != nil {
+			t.Fatal(err)
+		}
+		_, err := w.m.Spawn(ctx, buyer, tplB.ID, market.DeliveryTo{Kind: "online"})
+		wantKind(t, name, err, kind.Invalid)
+		var n int
+		if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM payments WHERE offer_ref = $1`, "template:"+tplB.ID.String()).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%s: %d payments of B, %v", name, n, err)
+		}
+		snap.restore(t, w)
+	}
+}
+
+// template makes seller's active template at price, signed by the seller's payout wallet.
+func (w *world) template(t *testing.T, seller market.Caller, price int64) *market.Template {
+	t.Helper()
+	tpl, err := w.m.CreateTemplate(context.Background(), seller, signedTemplate(t, w, uuid.New(), price))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tpl
+}
+
+func templateInput(id uuid.UUID, price int64) market.TemplateInput {
+	return market.TemplateInput{ID: id, Title: "Logo design", Description: "Three concepts", Category: "design",
+		ProductType: "service", ChainKey: "bsc", TokenSymbol: "USDT", Price: fmt.Sprint(price), DeliveryDays: 7,
+		PayoutAddress: paymenttest.Seller().Address}
+}
+
+func signedTemplate(t *testing.T, w *world, id uuid.UUID, price int64) market.TemplateInput {
+	t.Helper()
+	in := templateInput(id, price)
+	o, err := w.m.TemplateTerms("bsc", "USDT", id, big.NewInt(price), in.PayoutAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.PayoutSignature = paymenttest.Offer(payment.NewPayment{OfferRef: o.Ref, ChainID: o.ChainID, Token: o.Token, Amount: o.Amount},
+		paymenttest.Seller()).SellerSignature
+	return in
+}
+
+// templateRow is a template's payout terms as stored, to put back after a forgery.
+type templateRow struct {
+	id          uuid.UUID
+	sig, payout []byte
+}
+
+func (w *world) snapshot(t *testing.T, id uuid.UUID) templateRow {
+	t.Helper()
+	r := templateRow{id: id}
+	if err := w.owner.QueryRow(context.Background(), `SELECT payout_signature, payout_address FROM market_templates WHERE id = $1`, id).Scan(&r.sig, &r.payout); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (r templateRow) restore(t *testing.T, w *world) {
+	t.Helper()
+	if _, err := w.owner.Exec(context.Background(), `UPDATE market_templates SET payout_signature = $2, payout_address = $3 WHERE id = $1`, r.id, r.sig, r.payout); err != nil {
 		t.Fatal(err)
 	}
 }
