@@ -99,11 +99,11 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 			return nil, err
 		}
 	}
-	from := Status(m.Status)
-	to, err := Next(from, EvAccept, ActorBuyer, "")
-	if err != nil && from == PendingPayment {
-		to, err = PendingPayment, nil // an express request: its template's offer is accepted at birth
+	from, ev := Status(m.Status), EvAccept
+	if m.TemplateID.Valid {
+		ev = EvExpress // a template's spawn: its offer is accepted in the transaction that creates it
 	}
+	to, err := Next(from, ev, ActorBuyer, "")
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 		return nil, err
 	}
 	m.Status = string(to)
-	return p, s.event(ctx, q, m.ID, string(EvAccept), ActorBuyer, buyer.UserID, &from, to,
+	return p, s.event(ctx, q, m.ID, string(ev), ActorBuyer, buyer.UserID, &from, to,
 		map[string]any{"offer": o.ID, "payment": uuid.UUID(p.ID), "rejected": rejected})
 }
 

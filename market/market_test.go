@@ -651,7 +651,7 @@ func TestTemplatesSpawnAPendingPaymentRequest(t *testing.T) {
 		a.Request.TemplateID == nil || *a.Request.TemplateID != id {
 		t.Fatalf("spawned %+v, payment %+v", a.Request, a.Payment)
 	}
-	if got := w.events(t, a.Request.ID); got != "create:buyer:>pending_payment accept:buyer:pending_payment>pending_payment" {
+	if got := w.events(t, a.Request.ID); got != "create:buyer:>pending express:buyer:pending>pending_payment" {
 		t.Fatalf("events = %s", got)
 	}
 	// A second purchase by the same buyer is a deal of its own: its own request and payment

@@ -211,14 +211,12 @@ func (s *Service) CreateRequest(ctx context.Context, buyer Caller, in RequestInp
 }
 
 // insertRequest writes a new request (pending, its "create" event) and publishes it when
-// moderation is off. template, when set, makes it an express request the caller moves on.
+// moderation is off. template, when set, makes it an express request the caller moves on
+// (express, in the same transaction).
 func (s *Service) insertRequest(ctx context.Context, q *marketdb.Queries, id, buyer uuid.UUID, c checked,
 	template *uuid.UUID, paymentID uuid.NullUUID, now time.Time) error {
 	in := c.in
 	initial := Pending
-	if template != nil {
-		initial = PendingPayment // created with its offer accepted: not a change of status
-	}
 	err := q.InsertRequest(ctx, marketdb.InsertRequestParams{ID: id, BuyerID: buyer, Title: in.Title,
 		Description: in.Description, Category: in.Category, ProductType: in.ProductType, ChainKey: in.ChainKey,
 		TokenSymbol: in.TokenSymbol, BudgetMin: db.Numeric(c.min), BudgetMax: db.Numeric(c.max), Urgency: in.Urgency,

@@ -13,7 +13,8 @@ type Status string
 // The statuses. The values are stored in market_requests.status; never rename them.
 const (
 	// PendingPayment: an express request (spawned from a template at its fixed price) whose offer
-	// was accepted at once; its payment is awaited. It skips the offer phase.
+	// was accepted at once (express, from pending in its creating transaction); its payment is
+	// awaited. It skips the offer phase.
 	PendingPayment Status = "pending_payment"
 	// Pending: created, not yet visible to sellers (awaiting moderation when it is on).
 	Pending Status = "pending"
@@ -72,6 +73,7 @@ type Event string
 // The events.
 const (
 	EvPublish       Event = "publish"        // moderation passed (or is off): visible to sellers
+	EvExpress       Event = "express"        // a template's spawn: its fixed-price offer accepted at creation
 	EvOfferMade     Event = "offer_made"     // a seller made the first live offer
 	EvOffersGone    Event = "offers_gone"    // the last live offer was withdrawn, rejected or expired
 	EvNegotiate     Event = "negotiate"      // the buyer and a seller start talking terms
@@ -109,6 +111,7 @@ var open = []Status{Pending, Active, ReceivedOffers, InNegotiation}
 // which writes the request's new status and the event's row in market_events in one transaction.
 var machine = map[Event]rule{
 	EvPublish:       {from: []Status{Pending}, actors: []Actor{ActorAdmin, ActorSystem}, to: Active},
+	EvExpress:       {from: []Status{Pending}, actors: []Actor{ActorBuyer}, to: PendingPayment},
 	EvOfferMade:     {from: []Status{Active, ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: ReceivedOffers},
 	EvOffersGone:    {from: []Status{ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: Active},
 	EvNegotiate:     {from: []Status{ReceivedOffers}, actors: []Actor{ActorBuyer, ActorSeller}, to: InNegotiation},
