@@ -532,6 +532,10 @@ func TestCancelWithdrawsTheUnpaidPayment(t *testing.T) {
 	if err != nil || p.State != payment.Expired {
 		t.Fatalf("payment after cancel: %v, %v", p, err)
 	}
+	offers, err := w.m.Offers(ctx, buyer, r.ID)
+	if err != nil || len(offers) != 1 || offers[0].Status != market.OfferRejected {
+		t.Fatalf("the accepted offer after cancel: %+v, %v; want rejected", offers, err)
+	}
 	late(t, w, p)
 }
 

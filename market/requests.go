@@ -306,8 +306,10 @@ func (s *Service) Publish(ctx context.Context, admin Caller, id uuid.UUID) (*Req
 }
 
 // CancelRequest withdraws a request (its buyer, or an admin) before money moved. A request whose
-// offer was accepted has its payment withdrawn first (payment.Withdraw): money that arrives after
-// ends late, never funded. A payment that has already seen money is ErrPaymentMoved.
+// offer was accepted has its payment withdrawn in the same transaction (payment.WithdrawTx):
+// money that arrives after ends late, never funded; and its accepted offer becomes rejected (the
+// buyer's side called the deal off; withdrawn is the seller's word), so no offer of a cancelled
+// request stays accepted or pending. A payment that has already seen money is ErrPaymentMoved.
 func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (*Request, error) {
 	actor := ActorBuyer
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
@@ -332,6 +334,12 @@ func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (
 		}
 		if err := s.rejectLive(ctx, q, id, uuid.Nil); err != nil {
 			return err
+		}
+		if m.AcceptedOffer.Valid { // the deal is off: the accepted offer is rejected too
+			err := q.SetOfferStatus(ctx, marketdb.SetOfferStatusParams{ID: m.AcceptedOffer.UUID, Status: string(OfferRejected), UpdatedAt: s.clock()})
+			if err != nil {
+				return err
+			}
 		}
 		return s.fire(ctx, q, &m, EvCancel, actor, who.UserID, nil)
 	})
