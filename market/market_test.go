@@ -181,6 +181,26 @@ func TestModerationHoldsRequestsForAnAdmin(t *testing.T) {
 	}
 }
 
+// A request moderation never published expires at its deadline like an open one.
+func TestPendingRequestsExpire(t *testing.T) {
+	w := newWorld(t, func(c *market.Config) { c.Moderation = true })
+	ctx := context.Background()
+	buyer := w.user(t)
+	r := w.request(t, buyer)
+	worker := market.New(dbtest.PoolAs(t, db.RoleWorker), nil, nil, market.DefaultConfig())
+	later := worker.WithClock(func() time.Time { return r.ExpiresAt.Add(time.Minute) })
+	if _, n, err := later.ExpireDue(ctx, 1000); err != nil || n < 1 {
+		t.Fatalf("requests expired %d, %v", n, err)
+	}
+	d, err := w.m.RequestDetail(ctx, buyer, r.ID)
+	if err != nil || d.Request.Status != market.Expired {
+		t.Fatalf("a pending request past its deadline: %v, %v; want expired", d, err)
+	}
+	if got := w.events(t, r.ID); got != "create:buyer:>pending expire:system:pending>expired" {
+		t.Fatalf("events = %s", got)
+	}
+}
+
 func TestCreateRequestRefusesBadInput(t *testing.T) {
 	w := newWorld(t, nil)
 	buyer := w.user(t)

@@ -86,7 +86,7 @@ const (
 	EvInspected     Event = "inspected"      // the inspection period ended in silence: the release is requested
 	EvReleased      Event = "released"       // the release is final on chain (the chain is never wrong: from any funded step)
 	EvCancel        Event = "cancel"         // withdrawn before any money moved
-	EvExpire        Event = "expire"         // the request's own deadline passed without an accepted offer
+	EvExpire        Event = "expire"         // the request's own deadline passed without an accepted offer (published or not)
 	EvDispute       Event = "dispute"        // a party opened a dispute
 	EvRefunded      Event = "refunded"       // a refund is final on chain (after a dispute, or an admin's)
 	EvResume        Event = "resume"         // the dispute was withdrawn or resolved to continue the deal
@@ -124,7 +124,7 @@ var machine = map[Event]rule{
 	EvInspected:     {from: []Status{Delivered}, actors: []Actor{ActorSystem}, to: Confirming},
 	EvReleased:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Completed},
 	EvCancel:        {from: append(slices.Clone(open), Payment, PendingPayment), actors: []Actor{ActorBuyer, ActorAdmin}, to: Cancelled},
-	EvExpire:        {from: []Status{Active, ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: Expired},
+	EvExpire:        {from: slices.Clone(open), actors: []Actor{ActorSystem}, to: Expired},
 	EvDispute:       {from: funded[:3], actors: []Actor{ActorBuyer, ActorSeller}, to: Disputed},
 	EvRefunded:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Cancelled},
 	EvResume:        {from: []Status{Disputed}, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}},

@@ -52,6 +52,7 @@ payment cancel buyer → cancelled
 payment cancel admin → cancelled
 pending_payment cancel buyer → cancelled
 pending_payment cancel admin → cancelled
+pending expire system → expired
 active expire system → expired
 received_offers expire system → expired
 in_negotiation expire system → expired

@@ -57,8 +57,10 @@ ORDER BY created_at DESC, id DESC
 LIMIT sqlc.arg(lim);
 
 -- name: DueRequests :many
+-- Requests past their expiry that nobody's offer was accepted on: pending (never published by
+-- moderation) or open.
 SELECT id FROM market_requests
-WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
+WHERE status IN ('pending', 'active', 'received_offers', 'in_negotiation') AND expires_at <= $1
 ORDER BY expires_at LIMIT $2;
 
 -- name: FollowingRequests :many

@@ -163,7 +163,7 @@ func (q *Queries) BuyerRequests(ctx context.Context, arg BuyerRequestsParams) ([
 
 const dueRequests = `-- name: DueRequests :many
 SELECT id FROM market_requests
-WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
+WHERE status IN ('pending', 'active', 'received_offers', 'in_negotiation') AND expires_at <= $1
 ORDER BY expires_at LIMIT $2
 `
 
@@ -172,6 +172,8 @@ type DueRequestsParams struct {
 	Limit     int32
 }
 
+// Requests past their expiry that nobody's offer was accepted on: pending (never published by
+// moderation) or open.
 func (q *Queries) DueRequests(ctx context.Context, arg DueRequestsParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, dueRequests, arg.ExpiresAt, arg.Limit)
 	if err != nil {
