@@ -201,6 +201,49 @@ func TestPendingRequestsExpire(t *testing.T) {
 	}
 }
 
+// With moderation on, what moderation approved cannot be changed behind its back: an edit of the
+// title, description or category sends a published request back to pending (hidden from sellers
+// until an admin publishes it again), and is refused once sellers have offered on it; other
+// edits (the budget) keep it where it is.
+func TestModeratedEditsAreModeratedAgain(t *testing.T) {
+	w := newWorld(t, func(c *market.Config) { c.Moderation = true })
+	ctx := context.Background()
+	buyer, admin, seller := w.user(t), w.user(t), w.user(t)
+	admin.Admin = true
+	r := w.request(t, buyer)
+	if _, err := w.m.Publish(ctx, admin, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	in := input()
+	in.BudgetMax = "300000000000000000000"
+	if got, err := w.m.EditRequest(ctx, buyer, r.ID, in); err != nil || got.Status != market.Active {
+		t.Fatalf("a budget edit: %v, %v; want active", got, err)
+	}
+	in.Title = "Something else entirely"
+	got, err := w.m.EditRequest(ctx, buyer, r.ID, in)
+	if err != nil || got.Status != market.Pending || got.Title != in.Title {
+		t.Fatalf("a title edit: %v, %v; want pending", got, err)
+	}
+	if _, err := w.m.PublicRequest(ctx, r.ID); !errors.Is(err, market.ErrNotFound) {
+		t.Fatalf("the edited request is public before moderation: %v", err)
+	}
+	if _, err := w.m.Publish(ctx, admin, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.offer(t, r, seller, 150)
+	in.Description = "Now with a different description"
+	_, err = w.m.EditRequest(ctx, buyer, r.ID, in)
+	wantKind(t, "a description edit under live offers", err, kind.Conflict)
+	in.Description, in.BudgetMin = input().Description, "1"
+	if got, err := w.m.EditRequest(ctx, buyer, r.ID, in); err != nil || got.Status != market.ReceivedOffers {
+		t.Fatalf("a budget edit under live offers: %v, %v", got, err)
+	}
+	want := "create:buyer:>pending publish:admin:pending>active resubmit:buyer:active>pending publish:admin:pending>active offer_made:system:active>received_offers"
+	if got := w.events(t, r.ID); got != want {
+		t.Fatalf("events = %s\nwant     %s", got, want)
+	}
+}
+
 func TestCreateRequestRefusesBadInput(t *testing.T) {
 	w := newWorld(t, nil)
 	buyer := w.user(t)

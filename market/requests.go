@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
@@ -255,7 +256,8 @@ func (s *Service) getRequest(ctx context.Context, id uuid.UUID) (*Request, error
 }
 
 // EditRequest changes an open request's terms (its buyer only; chain, token and product type
-// stay).
+// stay). With moderation on, a published request whose title, description or category changes
+// goes back to pending (remoderate).
 func (s *Service) EditRequest(ctx context.Context, buyer Caller, id uuid.UUID, in RequestInput) (*Request, error) {
 	now := s.clock()
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
@@ -277,6 +279,9 @@ func (s *Service) EditRequest(ctx context.Context, buyer Caller, id uuid.UUID, i
 		if in.ExpiresAt == nil {
 			c.expires = m.ExpiresAt
 		}
+		if err := s.remoderate(ctx, q, &m, c.in, buyer); err != nil {
+			return err
+		}
 		return q.EditRequest(ctx, marketdb.EditRequestParams{ID: id, Title: c.in.Title, Description: c.in.Description,
 			Category: c.in.Category, Urgency: c.in.Urgency, Delivery: c.delivery, Visibility: c.in.Visibility,
 			BudgetMin: db.Numeric(c.min), BudgetMax: db.Numeric(c.max), ExpiresAt: c.expires, UpdatedAt: now})
@@ -285,6 +290,21 @@ func (s *Service) EditRequest(ctx context.Context, buyer Caller, id uuid.UUID, i
 		return nil, err
 	}
 	return s.getRequest(ctx, id)
+}
+
+// remoderate holds an edited request for moderation again (resubmit: active → pending) when
+// moderation is on and the edit changes what moderation checked: title, description or category.
+// A request with live offers cannot be resubmitted (sellers offered on that text): such an edit is
+// ErrIllegalTransition; the other fields stay editable.
+func (s *Service) remoderate(ctx context.Context, q *marketdb.Queries, m *marketdb.MarketRequest, in RequestInput, buyer Caller) error {
+	if !s.cfg.Moderation || Status(m.Status) == Pending ||
+		(in.Title == m.Title && in.Description == m.Description && in.Category == m.Category) {
+		return nil
+	}
+	if err := s.fire(ctx, q, m, EvResubmit, ActorBuyer, buyer.UserID, nil); err != nil {
+		return fmt.Errorf("%w (with moderation on, the title, description and category of a request with offers are fixed)", err)
+	}
+	return nil
 }
 
 // Publish makes a pending request visible to sellers (an admin, when moderation is on).

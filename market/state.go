@@ -74,6 +74,7 @@ type Event string
 const (
 	EvPublish       Event = "publish"        // moderation passed (or is off): visible to sellers
 	EvExpress       Event = "express"        // a template's spawn: its fixed-price offer accepted at creation
+	EvResubmit      Event = "resubmit"       // moderation on: the buyer edited what moderation checks; held again
 	EvOfferMade     Event = "offer_made"     // a seller made the first live offer
 	EvOffersGone    Event = "offers_gone"    // the last live offer was withdrawn, rejected or expired
 	EvNegotiate     Event = "negotiate"      // the buyer and a seller start talking terms
@@ -112,6 +113,7 @@ var open = []Status{Pending, Active, ReceivedOffers, InNegotiation}
 var machine = map[Event]rule{
 	EvPublish:       {from: []Status{Pending}, actors: []Actor{ActorAdmin, ActorSystem}, to: Active},
 	EvExpress:       {from: []Status{Pending}, actors: []Actor{ActorBuyer}, to: PendingPayment},
+	EvResubmit:      {from: []Status{Active}, actors: []Actor{ActorBuyer}, to: Pending},
 	EvOfferMade:     {from: []Status{Active, ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: ReceivedOffers},
 	EvOffersGone:    {from: []Status{ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: Active},
 	EvNegotiate:     {from: []Status{ReceivedOffers}, actors: []Actor{ActorBuyer, ActorSeller}, to: InNegotiation},
