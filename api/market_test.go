@@ -362,3 +362,53 @@ func TestMarketBadInputIsRefused(t *testing.T) {
 		t.Fatalf("offers %+v", offers)
 	}
 }
+
+// A request's offers come a page at a time (limit, cursor: the convention of every list); the
+// pages together hold each offer once, newest first; a malformed cursor is a 400. A budget filter
+// without chain and token is refused: amounts of different tokens do not compare.
+func TestMarketOffersListPages(t *testing.T) {
+	a := newMarketAPI(t, nil)
+	buyer := a.someone(auth.RoleBuyer)
+	r := a.createRequest(buyer)
+	made := map[string]bool{}
+	for i := range 3 {
+		o := a.offer(r.ID, a.someone(auth.RoleSeller), devnet.AnvilAccount(2+i), "150")
+		made[o.ID] = true
+	}
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 3 {
+			t.Fatal("more pages than offers")
+		}
+		path := "/v1/marketplace/requests/" + r.ID + "/offers?limit=2"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		var page struct {
+			Items      []offerJSON
+			NextCursor *string
+		}
+		a.call("GET", path, nil, buyer.AccessToken, 200, &page)
+		if len(page.Items) == 0 || len(page.Items) > 2 {
+			t.Fatalf("page %d has %d offers", pages, len(page.Items))
+		}
+		for _, o := range page.Items {
+			if seen[o.ID] || !made[o.ID] {
+				t.Fatalf("offer %s repeated or unknown", o.ID)
+			}
+			seen[o.ID] = true
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	if len(seen) != 3 {
+		t.Fatalf("the pages held %d offers, want 3", len(seen))
+	}
+	wantCode(t, a.do("GET", "/v1/marketplace/requests/"+r.ID+"/offers?cursor=bogus", nil, buyer.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("GET", "/v1/marketplace/requests?budgetMin=1", nil, ""), 400, "invalid")
+	wantCode(t, a.do("GET", "/v1/marketplace/requests?budgetMin=1&chain=bsc", nil, ""), 400, "invalid")
+	a.call("GET", "/v1/marketplace/requests?budgetMin=1&chain=bsc&token=USDT", nil, "", 200, nil)
+}

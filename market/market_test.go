@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -300,8 +301,8 @@ func TestPublicViewsHideTheBuyer(t *testing.T) {
 	if list, _ := w.m.BrowseRequests(ctx, market.Browse{Q: "bicycle"}); len(list) != 0 {
 		t.Fatalf("q=bicycle found %d", len(list))
 	}
-	if list, _ := w.m.BrowseRequests(ctx, market.Browse{BudgetAtLeast: new(big.Int).Lsh(big.NewInt(1), 100)}); len(list) != 0 {
-		t.Fatalf("a budget filter above every budget found %d", len(list))
+	if list, err := w.m.BrowseRequests(ctx, market.Browse{ChainKey: "bsc", TokenSymbol: "USDT", BudgetAtLeast: new(big.Int).Lsh(big.NewInt(1), 100)}); err != nil || len(list) != 0 {
+		t.Fatalf("a budget filter above every budget found %d, %v", len(list), err)
 	}
 	d, err := w.m.RequestDetail(ctx, stranger, r.ID)
 	if err != nil || d.Party || d.Request.BuyerID != uuid.Nil || d.Request.Delivery.Address != nil || d.Offers != nil {
@@ -329,7 +330,7 @@ func TestPublicViewsHideTheBuyer(t *testing.T) {
 	if err != nil || !d.Party || len(d.Offers) != 2 || d.Request.Delivery.Address == nil {
 		t.Fatalf("the buyer's detail = %+v, %v", d, err)
 	}
-	_, err = w.m.Offers(ctx, stranger, r.ID)
+	_, err = w.m.Offers(ctx, stranger, r.ID, market.Cursor{}, market.MaxPage)
 	wantKind(t, "a stranger listing offers", err, kind.NotFound)
 	mine, err := w.m.MyRequests(ctx, buyer, market.Cursor{}, 1)
 	if err != nil || len(mine) != 1 || mine[0].ID != hidden.ID {
@@ -341,6 +342,50 @@ func TestPublicViewsHideTheBuyer(t *testing.T) {
 	}
 	if theirs, _ := w.m.MyRequests(ctx, stranger, market.Cursor{}, 10); len(theirs) != 0 {
 		t.Fatalf("a stranger lists %d of the buyer's requests", len(theirs))
+	}
+}
+
+// Budgets compare in one token's base units: a budget filter needs chain and token, and finds
+// only requests priced in them (100 USDT on eth is 10^8 base units; on bsc 10^20).
+func TestBudgetFilterIsPerToken(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	buyer := w.user(t)
+	in := input()
+	in.Title = "Budget filter " + uuid.NewString()[:8]
+	in.ChainKey, in.BudgetMin, in.BudgetMax = "eth", "100000000", "200000000" // 100–200 USDT, 6 decimals
+	six, err := w.m.CreateRequest(ctx, buyer, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []market.Browse{
+		{BudgetAtLeast: big.NewInt(1)},
+		{ChainKey: "eth", BudgetAtMost: big.NewInt(1)},
+		{TokenSymbol: "USDT", BudgetAtLeast: big.NewInt(1)},
+	} {
+		_, err := w.m.BrowseRequests(ctx, b)
+		wantKind(t, fmt.Sprintf("budget filter %+v", b), err, kind.Invalid)
+	}
+	// 150 USDT in bsc's 18 decimals is far above the eth request's budget in 6: asked in eth's
+	// USDT it is not found, asked for 150 eth USDT it is.
+	found := func(b market.Browse) bool {
+		t.Helper()
+		b.Limit = market.MaxPage
+		list, err := w.m.BrowseRequests(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(list, func(r market.Request) bool { return r.ID == six.ID })
+	}
+	q := in.Title
+	if found(market.Browse{Q: q, ChainKey: "eth", TokenSymbol: "USDT", BudgetAtLeast: new(big.Int).Mul(big.NewInt(150), big.NewInt(1e18))}) {
+		t.Fatal("an 18-decimal amount matched a 6-decimal budget")
+	}
+	if !found(market.Browse{Q: q, ChainKey: "eth", TokenSymbol: "USDT", BudgetAtLeast: big.NewInt(150_000_000)}) {
+		t.Fatal("150 USDT (6 decimals) did not find a 100–200 USDT request")
+	}
+	if found(market.Browse{Q: q, ChainKey: "bsc", TokenSymbol: "USDT", BudgetAtLeast: big.NewInt(150_000_000)}) {
+		t.Fatal("a bsc filter found an eth request")
 	}
 }
 
@@ -382,7 +427,7 @@ func TestOffers(t *testing.T) {
 	wantKind(t, "another seller revising", err, kind.NotFound)
 	_, err = w.m.WithdrawOffer(ctx, stranger, r.ID, o.ID)
 	wantKind(t, "another seller withdrawing", err, kind.NotFound)
-	offers, err := w.m.Offers(ctx, buyer, r.ID)
+	offers, err := w.m.Offers(ctx, buyer, r.ID, market.Cursor{}, market.MaxPage)
 	if err != nil || len(offers) != 1 || len(offers[0].Revisions) != 3 || offers[0].Revisions[0].Price.Int64() != 150 {
 		t.Fatalf("the buyer's offers = %+v, %v", offers, err)
 	}
@@ -420,7 +465,7 @@ func TestAcceptCreatesThePaymentInOneTransaction(t *testing.T) {
 		a.Checkout.DepositAddress != p.Deposit || a.Terms.Deposit != p.Deposit {
 		t.Fatalf("checkout = %+v", a.Checkout)
 	}
-	offers, _ := w.m.Offers(ctx, buyer, r.ID)
+	offers, _ := w.m.Offers(ctx, buyer, r.ID, market.Cursor{}, market.MaxPage)
 	for _, o := range offers {
 		want := market.OfferRejected
 		if o.ID == o1.ID {
@@ -595,7 +640,7 @@ func TestCancelWithdrawsTheUnpaidPayment(t *testing.T) {
 	if err != nil || p.State != payment.Expired {
 		t.Fatalf("payment after cancel: %v, %v", p, err)
 	}
-	offers, err := w.m.Offers(ctx, buyer, r.ID)
+	offers, err := w.m.Offers(ctx, buyer, r.ID, market.Cursor{}, market.MaxPage)
 	if err != nil || len(offers) != 1 || offers[0].Status != market.OfferRejected {
 		t.Fatalf("the accepted offer after cancel: %+v, %v; want rejected", offers, err)
 	}
@@ -841,7 +886,7 @@ func (r templateRow) restore(t *testing.T, w *world) {
 // offerOf is the id of seller's offer on r.
 func (w *world) offerOf(t *testing.T, r *market.Request, seller market.Caller) uuid.UUID {
 	t.Helper()
-	offers, err := w.m.Offers(context.Background(), seller, r.ID)
+	offers, err := w.m.Offers(context.Background(), seller, r.ID, market.Cursor{}, market.MaxPage)
 	if err != nil || len(offers) == 0 {
 		t.Fatalf("offers of %v: %v %v", seller.UserID, offers, err)
 	}

@@ -1092,7 +1092,7 @@ type MarketOfferInput struct {
 type MarketOfferList struct {
 	Items []MarketOffer `json:"items"`
 
-	// NextCursor Always null (a request's offers come in one page).
+	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"nextCursor"`
 }
 
@@ -1670,14 +1670,26 @@ type BrowseMarketRequestsParams struct {
 	ProductType *MarketProductType `form:"productType,omitempty" json:"productType,omitempty"`
 	Chain       *MarketChain       `form:"chain,omitempty" json:"chain,omitempty"`
 
-	// BudgetMin Requests whose budget reaches at least this (base units).
+	// Token Requests priced in this token (with chain).
+	Token *MarketToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// BudgetMin Requests whose budget reaches at least this, in base units of the token named by chain and token (both required with a budget filter: 400 invalid otherwise).
 	BudgetMin *Amount `form:"budgetMin,omitempty" json:"budgetMin,omitempty"`
 
-	// BudgetMax Requests whose budget starts at most at this (base units).
+	// BudgetMax Requests whose budget starts at most at this, in base units of the token named by chain and token (both required with a budget filter).
 	BudgetMax *Amount `form:"budgetMax,omitempty" json:"budgetMax,omitempty"`
 
 	// Q Full text over title and description.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
+// ListMarketOffersParams defines parameters for ListMarketOffers.
+type ListMarketOffersParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // BrowseMarketTemplatesParams defines parameters for BrowseMarketTemplates.
@@ -2082,9 +2094,9 @@ type ServerInterface interface {
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	// (GET /v1/marketplace/requests/{requestId}/detail)
 	GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
-	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 	// (GET /v1/marketplace/requests/{requestId}/offers)
-	ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, params ListMarketOffersParams)
 	// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
 	// (POST /v1/marketplace/requests/{requestId}/offers)
 	MakeMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
@@ -2421,9 +2433,9 @@ func (_ Unimplemented) GetMarketRequestDetail(w http.ResponseWriter, r *http.Req
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 // (GET /v1/marketplace/requests/{requestId}/offers)
-func (_ Unimplemented) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+func (_ Unimplemented) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, params ListMarketOffersParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3659,6 +3671,19 @@ func (siw *ServerInterfaceWrapper) BrowseMarketRequests(w http.ResponseWriter, r
 		return
 	}
 
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", r.URL.Query(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "budgetMin" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "budgetMin", r.URL.Query(), &params.BudgetMin, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -3868,8 +3893,37 @@ func (siw *ServerInterfaceWrapper) ListMarketOffers(w http.ResponseWriter, r *ht
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMarketOffersParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListMarketOffers(w, r, requestId)
+		siw.Handler.ListMarketOffers(w, r, requestId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6560,6 +6614,7 @@ func (response GetMarketRequestDetaildefaultJSONResponse) VisitGetMarketRequestD
 
 type ListMarketOffersRequestObject struct {
 	RequestId openapi_types.UUID `json:"requestId"`
+	Params    ListMarketOffersParams
 }
 
 type ListMarketOffersResponseObject interface {
@@ -7517,7 +7572,7 @@ type StrictServerInterface interface {
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	// (GET /v1/marketplace/requests/{requestId}/detail)
 	GetMarketRequestDetail(ctx context.Context, request GetMarketRequestDetailRequestObject) (GetMarketRequestDetailResponseObject, error)
-	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 	// (GET /v1/marketplace/requests/{requestId}/offers)
 	ListMarketOffers(ctx context.Context, request ListMarketOffersRequestObject) (ListMarketOffersResponseObject, error)
 	// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
@@ -8925,10 +8980,11 @@ func (sh *strictHandler) GetMarketRequestDetail(w http.ResponseWriter, r *http.R
 }
 
 // ListMarketOffers operation middleware
-func (sh *strictHandler) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+func (sh *strictHandler) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, params ListMarketOffersParams) {
 	var request ListMarketOffersRequestObject
 
 	request.RequestId = requestId
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListMarketOffers(ctx, request.(ListMarketOffersRequestObject))

@@ -644,7 +644,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page. */
+        /** The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time. */
         get: operations["listMarketOffers"];
         put?: never;
         /** Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request. */
@@ -1713,7 +1713,7 @@ export interface components {
         };
         MarketOfferList: {
             items: components["schemas"]["MarketOffer"][];
-            /** @description Always null (a request's offers come in one page). */
+            /** @description The cursor of the next page; null on the last page. */
             nextCursor: string | null;
         };
         MarketOfferTermsInput: {
@@ -2559,9 +2559,11 @@ export interface operations {
                 category?: components["schemas"]["MarketCategory"];
                 productType?: components["schemas"]["MarketProductType"];
                 chain?: components["schemas"]["MarketChain"];
-                /** @description Requests whose budget reaches at least this (base units). */
+                /** @description Requests priced in this token (with chain). */
+                token?: components["schemas"]["MarketToken"];
+                /** @description Requests whose budget reaches at least this, in base units of the token named by chain and token (both required with a budget filter: 400 invalid otherwise). */
                 budgetMin?: components["schemas"]["Amount"];
-                /** @description Requests whose budget starts at most at this (base units). */
+                /** @description Requests whose budget starts at most at this, in base units of the token named by chain and token (both required with a budget filter). */
                 budgetMax?: components["schemas"]["Amount"];
                 /** @description Full text over title and description. */
                 q?: string;
@@ -2756,7 +2758,12 @@ export interface operations {
     };
     listMarketOffers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
             header?: never;
             path: {
                 requestId: string;

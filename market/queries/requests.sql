@@ -42,6 +42,7 @@ WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility =
   AND (sqlc.narg(category)::text IS NULL OR category = sqlc.narg(category))
   AND (sqlc.narg(product_type)::text IS NULL OR product_type = sqlc.narg(product_type))
   AND (sqlc.narg(chain_key)::text IS NULL OR chain_key = sqlc.narg(chain_key))
+  AND (sqlc.narg(token_symbol)::text IS NULL OR token_symbol = sqlc.narg(token_symbol))
   AND (sqlc.narg(budget_at_least)::numeric IS NULL OR budget_max >= sqlc.narg(budget_at_least))
   AND (sqlc.narg(budget_at_most)::numeric IS NULL OR budget_min <= sqlc.narg(budget_at_most))
   AND (sqlc.narg(q)::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', sqlc.narg(q)))

@@ -19,18 +19,20 @@ WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility =
   AND ($1::text IS NULL OR category = $1)
   AND ($2::text IS NULL OR product_type = $2)
   AND ($3::text IS NULL OR chain_key = $3)
-  AND ($4::numeric IS NULL OR budget_max >= $4)
-  AND ($5::numeric IS NULL OR budget_min <= $5)
-  AND ($6::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', $6))
-  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+  AND ($4::text IS NULL OR token_symbol = $4)
+  AND ($5::numeric IS NULL OR budget_max >= $5)
+  AND ($6::numeric IS NULL OR budget_min <= $6)
+  AND ($7::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', $7))
+  AND ($8::timestamptz IS NULL OR (created_at, id) < ($8, $9::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $9
+LIMIT $10
 `
 
 type BrowseRequestsParams struct {
 	Category      *string
 	ProductType   *string
 	ChainKey      *string
+	TokenSymbol   *string
 	BudgetAtLeast pgtype.Numeric
 	BudgetAtMost  pgtype.Numeric
 	Q             *string
@@ -46,6 +48,7 @@ func (q *Queries) BrowseRequests(ctx context.Context, arg BrowseRequestsParams) 
 		arg.Category,
 		arg.ProductType,
 		arg.ChainKey,
+		arg.TokenSymbol,
 		arg.BudgetAtLeast,
 		arg.BudgetAtMost,
 		arg.Q,
