@@ -333,7 +333,7 @@ func testEdge(t testing.TB) Edge {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: time.Minute}
-	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRules(high, high, high)}
+	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRulesWith(high, high, high, MarketLimits{high, high, high})}
 }
 
 // TestTheAPITestsGoThroughTheRateLimiter: the sign-in tests run against the router with the real
