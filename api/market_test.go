@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,10 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
@@ -411,4 +414,76 @@ func TestMarketOffersListPages(t *testing.T) {
 	wantCode(t, a.do("GET", "/v1/marketplace/requests?budgetMin=1", nil, ""), 400, "invalid")
 	wantCode(t, a.do("GET", "/v1/marketplace/requests?budgetMin=1&chain=bsc", nil, ""), 400, "invalid")
 	a.call("GET", "/v1/marketplace/requests?budgetMin=1&chain=bsc&token=USDT", nil, "", 200, nil)
+}
+
+// auditedMarketAPI is the marketplace (moderation on) with the admin audit written through
+// auditPool's role.
+func auditedMarketAPI(t *testing.T, auditPool func(api *pgxpool.Pool) *pgxpool.Pool) *marketAPI {
+	t.Helper()
+	d, err := hd.ParseXpub(anvilXpub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := market.DefaultConfig()
+	c.FeeAddress, c.Moderation = devnet.AnvilAccount(9).Address, true
+	a := buildTestAPI(t, func(pool *pgxpool.Pool, deps *Deps) {
+		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c)
+		deps.Admin = admin.New(auditPool(pool), admin.Config{})
+	})
+	return &marketAPI{testAPI: a, owner: dbtest.Pool(t)}
+}
+
+// auditRows are the admin audit's rows about target, oldest first: "operation user status outcome".
+func (a *marketAPI) auditRows(target string) []string {
+	a.t.Helper()
+	rows, err := a.owner.Query(context.Background(), `SELECT operation || ' ' || coalesce(user_id::text, '-') || ' ' || status || ' ' || outcome
+		FROM admin_audit WHERE target = $1 ORDER BY id`, target)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return out
+}
+
+// What an admin does through the marketplace's routes is audited like /v1/admin: publishing and
+// an admin's cancel each leave a "started" row before they run and their outcome's row before the
+// answer; a buyer's own writes are not admin actions and leave none.
+func TestMarketAdminActionsAreAudited(t *testing.T) {
+	a := auditedMarketAPI(t, func(api *pgxpool.Pool) *pgxpool.Pool { return api })
+	buyer, adm := a.someone(auth.RoleBuyer), a.someone(auth.RoleAdmin)
+	r := a.createRequest(buyer)
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/publish", nil, adm.AccessToken, 200, nil)
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/cancel", nil, adm.AccessToken, 200, nil)
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/cancel", nil, adm.AccessToken), 409, "illegal_transition")
+	id := adm.User.ID.String()
+	want := []string{
+		"publishMarketRequest " + id + " 102 started", "publishMarketRequest " + id + " 200 ok",
+		"cancelMarketRequest " + id + " 102 started", "cancelMarketRequest " + id + " 200 ok",
+		"cancelMarketRequest " + id + " 102 started", "cancelMarketRequest " + id + " 409 illegal_transition",
+	}
+	if got := a.auditRows("requestId=" + r.ID); !slices.Equal(got, want) {
+		t.Fatalf("audit rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	mine := a.createRequest(buyer)
+	a.call("POST", "/v1/marketplace/requests/"+mine.ID+"/cancel", nil, buyer.AccessToken, 200, nil)
+	if got := a.auditRows("requestId=" + mine.ID); len(got) != 0 {
+		t.Fatalf("a buyer's own cancel is audited: %v", got)
+	}
+}
+
+// An admin action cannot succeed without its audit row: when the audit cannot be written (here
+// its role may not insert), the call is refused (503 unavailable) before it runs.
+func TestMarketAdminActionsNeedTheirAuditRow(t *testing.T) {
+	a := auditedMarketAPI(t, func(*pgxpool.Pool) *pgxpool.Pool { return dbtest.PoolAs(t, db.RoleWorker) })
+	buyer, adm := a.someone(auth.RoleBuyer), a.someone(auth.RoleAdmin)
+	r := a.createRequest(buyer)
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/publish", nil, adm.AccessToken), 503, "unavailable")
+	var got requestJSON
+	a.call("GET", "/v1/marketplace/requests/"+r.ID+"/detail", nil, buyer.AccessToken, 200, &struct{ Request *requestJSON }{&got})
+	if got.Status != "pending" {
+		t.Fatalf("an unaudited publish ran: the request is %s", got.Status)
+	}
 }

@@ -51,7 +51,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		ResponseErrorHandlerFunc: errs.write,
 	})
 	r.Group(func(g chi.Router) {
-		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, doc, errs), validate)
+		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, d.Auth, doc, errs), validate)
 		openapi.HandlerWithOptions(strict, openapi.ChiServerOptions{
 			BaseRouter: g,
 			ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
