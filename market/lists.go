@@ -47,9 +47,9 @@ type Browse struct {
 	// in base units of one token: a budget filter needs ChainKey and TokenSymbol (18-decimal DAI
 	// and 6-decimal USDT amounts are not comparable).
 	BudgetAtLeast, BudgetAtMost *big.Int
-	Q                               string   // full text over title and description
-	After                           Cursor
-	Limit                           int
+	Q                           string // full text over title and description
+	After                       Cursor
+	Limit                       int
 }
 
 func opt(s string) *string {
