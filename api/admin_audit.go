@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"net/http"
@@ -15,34 +16,86 @@ import (
 
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/kind"
 )
 
-// auditAdmin records every call that changes something under /v1/admin (any method but GET and
-// HEAD) in the admin audit, whatever its outcome: refused for want of a token or a role, invalid,
-// failed or done. It runs outside the validator so that refusals are recorded too; the record is
-// written after the answer, and a failure to write it is logged, never shown to the caller.
-func auditAdmin(svc *admin.Service, doc *openapi3.T, errs errorWriter) func(http.Handler) http.Handler {
+// auditAdmin records in the admin audit every change an admin makes, and every attempt at one
+// under /v1/admin, whatever its outcome:
+//   - any call but GET and HEAD under /v1/admin, refused ones too (for want of a token or the role,
+//     invalid, failed or done);
+//   - any call but GET and HEAD under /v1/marketplace by a caller with the admin role (publishing,
+//     an admin's cancel, anything else an admin does there).
+//
+// An action never succeeds without its row: before a call that may succeed (its caller holds the
+// admin role) runs, a row with outcome "started" (status 102) is written, and if it cannot be,
+// the call is refused (503 unavailable) without running. The outcome's row is written after the
+// handler and before the answer leaves (the answer is held until then); a failure to write that
+// one is logged (the action is done, its "started" row stands). It runs outside the validator so
+// that refusals are recorded too.
+func auditAdmin(svc *admin.Service, authSvc *auth.Service, doc *openapi3.T, errs errorWriter) func(http.Handler) http.Handler {
 	ops := operationIDs(doc)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if svc == nil || r.Method == http.MethodGet || r.Method == http.MethodHead || !strings.HasPrefix(r.URL.Path, "/v1/admin/") {
+			if svc == nil || isRead(r) {
 				next.ServeHTTP(w, r)
 				return
 			}
-			ww := &codeRecorder{ResponseWriter: w}
-			next.ServeHTTP(ww, r)
-			e := auditEntry(r, ww, ops)
-			// The caller may have gone; the record must still be written.
+			adminPath, marketPath := strings.HasPrefix(r.URL.Path, "/v1/admin/"), strings.HasPrefix(r.URL.Path, "/v1/marketplace/")
+			var caller *auth.Principal
+			if adminPath || marketPath {
+				caller = bearerPrincipal(r, authSvc)
+			}
+			isAdmin := caller != nil && caller.HasRole(auth.RoleAdmin)
+			if !adminPath && !(isAdmin && marketPath) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			// The caller may go away; the records must still be written.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 			defer cancel()
-			if err := svc.Record(ctx, e); err != nil && errs.log != nil {
-				errs.log.Error("admin audit not recorded", "request_id", e.RequestID, "operation", e.Operation, "err", err)
+			if isAdmin {
+				e := auditEntry(r, http.StatusProcessing, "started", ops)
+				e.UserID = caller.UserID
+				if err := svc.Record(ctx, e); err != nil {
+					errs.logError("admin audit not recorded: the call is refused", "request_id", e.RequestID, "operation", e.Operation, "err", err)
+					errs.write(w, r, errAuditUnavailable)
+					return
+				}
 			}
+			held := &heldResponse{header: http.Header{}}
+			next.ServeHTTP(held, r)
+			e := auditEntry(r, held.status(), held.outcome(), ops)
+			if err := svc.Record(ctx, e); err != nil {
+				errs.logError("admin audit outcome not recorded", "request_id", e.RequestID, "operation", e.Operation, "err", err)
+			}
+			held.sendTo(w)
 		})
 	}
 }
 
-func auditEntry(r *http.Request, ww *codeRecorder, ops map[string]string) admin.Entry {
+func (e errorWriter) logError(msg string, args ...any) {
+	if e.log != nil {
+		e.log.Error(msg, args...)
+	}
+}
+
+var errAuditUnavailable = kind.New(kind.Unavailable, "the admin audit cannot be written; nothing was done, try again")
+
+// bearerPrincipal is the caller of a request's valid access token, or nil.
+func bearerPrincipal(r *http.Request, authSvc *auth.Service) *auth.Principal {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" || authSvc == nil {
+		return nil
+	}
+	p, err := authSvc.Authenticate(r.Context(), token)
+	if err != nil {
+		return nil
+	}
+	return &p
+}
+
+func auditEntry(r *http.Request, status int, outcome string, ops map[string]string) admin.Entry {
 	rctx := chi.RouteContext(r.Context())
 	pattern := rctx.RoutePattern()
 	op := ops[r.Method+" "+pattern]
@@ -51,10 +104,7 @@ func auditEntry(r *http.Request, ww *codeRecorder, ops map[string]string) admin.
 	}
 	c := clientOf(r.Context())
 	e := admin.Entry{Operation: op, Target: auditTarget(rctx), ClientIP: c.IP, UserAgent: c.UserAgent,
-		Status: ww.status(), Outcome: ww.code, RequestID: middleware.GetReqID(r.Context())}
-	if e.Outcome == "" {
-		e.Outcome = "ok"
-	}
+		Status: status, Outcome: outcome, RequestID: middleware.GetReqID(r.Context())}
 	if s, ok := r.Context().Value(slotKey{}).(*principalSlot); ok && s.caller != nil {
 		e.UserID = s.caller.UserID
 	}
@@ -83,35 +133,50 @@ func operationIDs(doc *openapi3.T) map[string]string {
 	return out
 }
 
-// codeRecorder keeps the status and, for an error body, its code.
-type codeRecorder struct {
-	http.ResponseWriter
-	code  string
-	wrote int
+// heldResponse holds a handler's answer until the audit has its outcome.
+type heldResponse struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
 }
 
-func (c *codeRecorder) WriteHeader(status int) {
-	if c.wrote == 0 {
-		c.wrote = status
+func (h *heldResponse) Header() http.Header { return h.header }
+
+func (h *heldResponse) WriteHeader(status int) {
+	if h.code == 0 {
+		h.code = status
 	}
-	c.ResponseWriter.WriteHeader(status)
 }
 
-func (c *codeRecorder) Write(b []byte) (int, error) {
-	if c.wrote == 0 {
-		c.wrote = http.StatusOK
+func (h *heldResponse) Write(b []byte) (int, error) {
+	if h.code == 0 {
+		h.code = http.StatusOK
 	}
-	if c.wrote >= 400 && c.code == "" {
-		c.code = errorCodeIn(b)
-	}
-	return c.ResponseWriter.Write(b)
+	return h.body.Write(b)
 }
 
-func (c *codeRecorder) status() int {
-	if c.wrote == 0 {
+func (h *heldResponse) status() int {
+	if h.code == 0 {
 		return http.StatusOK
 	}
-	return c.wrote
+	return h.code
+}
+
+// outcome is "ok", or the code of an error answer.
+func (h *heldResponse) outcome() string {
+	if h.status() < 400 {
+		return "ok"
+	}
+	return errorCodeIn(h.body.Bytes())
+}
+
+// sendTo writes the held answer to w.
+func (h *heldResponse) sendTo(w http.ResponseWriter) {
+	for k, v := range h.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(h.status())
+	_, _ = w.Write(h.body.Bytes())
 }
 
 // errorCodeIn reads the code of an error body; "error" when it is not one.

@@ -71,6 +71,7 @@ var errorCodes = []errorCode{
 	{market.ErrNotReviewable, http.StatusConflict, "not_reviewable"},
 	{market.ErrReviewExists, http.StatusConflict, "review_exists"},
 	{market.ErrReviewLocked, http.StatusForbidden, "review_locked"},
+	{market.ErrOfferChanged, http.StatusConflict, "offer_changed"},
 	{auth.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{auth.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},

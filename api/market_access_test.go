@@ -90,7 +90,7 @@ func TestMarketRoutesRefuseOtherUsers(t *testing.T) {
 		{"POST", r + "/offers/typed-data", map[string]any{"offerId": uuid.NewString(), "price": "1", "payoutAddress": devnet.AnvilAccount(7).Address.Hex()}, 403, skip, 401},
 		{"PUT", r + o, revise, 404, 404, 401},
 		{"POST", r + o + "/withdraw", nil, 404, 404, 401},
-		{"POST", r + o + "/accept", nil, 404, 404, 401},
+		{"POST", r + o + "/accept", map[string]any{"revision": 1}, 404, 404, 401},
 		{"POST", "/v1/marketplace/requests/" + s.accepted.ID + "/checkout-signature", checkout, 404, 404, 401},
 		{"POST", "/v1/marketplace/requests/" + s.accepted.ID + "/ship", map[string]any{"carrier": "DHL", "tracking": "1"}, 404, 404, 401},
 		{"POST", "/v1/marketplace/requests/" + s.accepted.ID + "/delivered", nil, 404, 404, 401},

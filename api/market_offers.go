@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/google/uuid"
@@ -94,11 +95,16 @@ func (v *v1) ListMarketOffers(ctx context.Context, req openapi.ListMarketOffersR
 	if err != nil {
 		return nil, err
 	}
-	os, err := m.Offers(ctx, who, req.RequestId)
+	after, n, err := marketPage(req.Params.Cursor, req.Params.Limit)
 	if err != nil {
 		return nil, err
 	}
-	return openapi.ListMarketOffers200JSONResponse{Items: offerBodies(os)}, nil
+	os, err := m.Offers(ctx, who, req.RequestId, after, n+1)
+	if err != nil {
+		return nil, err
+	}
+	os, next := pageEnd(os, n, func(o market.Offer) (time.Time, uuid.UUID) { return o.CreatedAt, o.ID })
+	return openapi.ListMarketOffers200JSONResponse{Items: offerBodies(os), NextCursor: next}, nil
 }
 
 // AcceptMarketOffer is the buyer's accept: the payment, the checkout terms its wallet signs and
@@ -108,7 +114,7 @@ func (v *v1) AcceptMarketOffer(ctx context.Context, req openapi.AcceptMarketOffe
 	if err != nil {
 		return nil, err
 	}
-	a, err := m.Accept(ctx, who, req.RequestId, req.OfferId)
+	a, err := m.Accept(ctx, who, req.RequestId, req.OfferId, req.Body.Revision)
 	if err != nil {
 		return nil, err
 	}

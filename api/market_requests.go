@@ -82,7 +82,7 @@ func (v *v1) BrowseMarketRequests(ctx context.Context, req openapi.BrowseMarketR
 	if err != nil {
 		return nil, err
 	}
-	b := market.Browse{Category: deref(q.Category), ProductType: string(deref(q.ProductType)), ChainKey: deref(q.Chain),
+	b := market.Browse{Category: deref(q.Category), ProductType: string(deref(q.ProductType)), ChainKey: deref(q.Chain), TokenSymbol: deref(q.Token),
 		BudgetAtLeast: amountPtr(q.BudgetMin), BudgetAtMost: amountPtr(q.BudgetMax), Q: deref(q.Q), After: after, Limit: n + 1}
 	rows, err := v.market.BrowseRequests(ctx, b)
 	if err != nil {

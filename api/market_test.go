@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,10 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
@@ -173,10 +176,13 @@ func (a *marketAPI) offer(requestID string, seller auth.Session, payout devnet.A
 	return o
 }
 
+// rev1 is an accept of an offer's first revision.
+var rev1 = map[string]any{"revision": 1}
+
 func (a *marketAPI) accept(buyer auth.Session, requestID, offerID string) acceptanceJSON {
 	a.t.Helper()
 	var acc acceptanceJSON
-	a.call("POST", "/v1/marketplace/requests/"+requestID+"/offers/"+offerID+"/accept", nil, buyer.AccessToken, 201, &acc)
+	a.call("POST", "/v1/marketplace/requests/"+requestID+"/offers/"+offerID+"/accept", rev1, buyer.AccessToken, 201, &acc)
 	return acc
 }
 
@@ -242,7 +248,7 @@ func TestMarketConcurrentAcceptsMakeOnePayment(t *testing.T) {
 	for i := range 100 {
 		go func() {
 			<-start
-			codes <- a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+offers[i%2]+"/accept", nil, buyer.AccessToken)
+			codes <- a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+offers[i%2]+"/accept", rev1, buyer.AccessToken)
 		}()
 	}
 	close(start)
@@ -290,9 +296,13 @@ func TestMarketIllegalTransitionsAnswerStableCodes(t *testing.T) {
 	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", own, buyer.AccessToken), 403, "own_request")
 
 	o := a.offer(r.ID, seller, payout, "150")
+	// An accept names the revision it saw: none is a malformed request, another is offer_changed.
+	accept := "/v1/marketplace/requests/" + r.ID + "/offers/" + o.ID + "/accept"
+	wantCode(t, a.do("POST", accept, nil, buyer.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("POST", accept, map[string]any{"revision": 2}, buyer.AccessToken), 409, "offer_changed")
 	acc := a.accept(buyer, r.ID, o.ID)
 	// Accept twice, and edit after accepting.
-	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+o.ID+"/accept", nil, buyer.AccessToken), 409, "illegal_transition")
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+o.ID+"/accept", rev1, buyer.AccessToken), 409, "illegal_transition")
 	wantCode(t, a.do("PUT", "/v1/marketplace/requests/"+r.ID, editBodyJSON(), buyer.AccessToken), 409, "illegal_transition")
 
 	// Cancel after the payment was funded (the indexer's view of a full deposit).
@@ -410,5 +420,127 @@ func TestMarketShipDeliverConfirmOverHTTP(t *testing.T) {
 	var jobs int
 	if err := a.owner.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'market_release' AND args->>'request_id' = $1`, r.ID).Scan(&jobs); err != nil || jobs != 1 {
 		t.Fatalf("release jobs: %d, %v", jobs, err)
+	}
+}
+
+// A request's offers come a page at a time (limit, cursor: the convention of every list); the
+// pages together hold each offer once, newest first; a malformed cursor is a 400. A budget filter
+// without chain and token is refused: amounts of different tokens do not compare.
+func TestMarketOffersListPages(t *testing.T) {
+	a := newMarketAPI(t, nil)
+	buyer := a.someone(auth.RoleBuyer)
+	r := a.createRequest(buyer)
+	made := map[string]bool{}
+	for i := range 3 {
+		o := a.offer(r.ID, a.someone(auth.RoleSeller), devnet.AnvilAccount(2+i), "150")
+		made[o.ID] = true
+	}
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 3 {
+			t.Fatal("more pages than offers")
+		}
+		path := "/v1/marketplace/requests/" + r.ID + "/offers?limit=2"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		var page struct {
+			Items      []offerJSON
+			NextCursor *string
+		}
+		a.call("GET", path, nil, buyer.AccessToken, 200, &page)
+		if len(page.Items) == 0 || len(page.Items) > 2 {
+			t.Fatalf("page %d has %d offers", pages, len(page.Items))
+		}
+		for _, o := range page.Items {
+			if seen[o.ID] || !made[o.ID] {
+				t.Fatalf("offer %s repeated or unknown", o.ID)
+			}
+			seen[o.ID] = true
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	if len(seen) != 3 {
+		t.Fatalf("the pages held %d offers, want 3", len(seen))
+	}
+	wantCode(t, a.do("GET", "/v1/marketplace/requests/"+r.ID+"/offers?cursor=bogus", nil, buyer.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("GET", "/v1/marketplace/requests?budgetMin=1", nil, ""), 400, "invalid")
+	wantCode(t, a.do("GET", "/v1/marketplace/requests?budgetMin=1&chain=bsc", nil, ""), 400, "invalid")
+	a.call("GET", "/v1/marketplace/requests?budgetMin=1&chain=bsc&token=USDT", nil, "", 200, nil)
+}
+
+// auditedMarketAPI is the marketplace (moderation on) with the admin audit written through
+// auditPool's role.
+func auditedMarketAPI(t *testing.T, auditPool func(api *pgxpool.Pool) *pgxpool.Pool) *marketAPI {
+	t.Helper()
+	d, err := hd.ParseXpub(anvilXpub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := market.DefaultConfig()
+	c.FeeAddress, c.Moderation = devnet.AnvilAccount(9).Address, true
+	a := buildTestAPI(t, func(pool *pgxpool.Pool, deps *Deps) {
+		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c)
+		deps.Admin = admin.New(auditPool(pool), admin.Config{})
+	})
+	return &marketAPI{testAPI: a, owner: dbtest.Pool(t)}
+}
+
+// auditRows are the admin audit's rows about target, oldest first: "operation user status outcome".
+func (a *marketAPI) auditRows(target string) []string {
+	a.t.Helper()
+	rows, err := a.owner.Query(context.Background(), `SELECT operation || ' ' || coalesce(user_id::text, '-') || ' ' || status || ' ' || outcome
+		FROM admin_audit WHERE target = $1 ORDER BY id`, target)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return out
+}
+
+// What an admin does through the marketplace's routes is audited like /v1/admin: publishing and
+// an admin's cancel each leave a "started" row before they run and their outcome's row before the
+// answer; a buyer's own writes are not admin actions and leave none.
+func TestMarketAdminActionsAreAudited(t *testing.T) {
+	a := auditedMarketAPI(t, func(api *pgxpool.Pool) *pgxpool.Pool { return api })
+	buyer, adm := a.someone(auth.RoleBuyer), a.someone(auth.RoleAdmin)
+	r := a.createRequest(buyer)
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/publish", nil, adm.AccessToken, 200, nil)
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/cancel", nil, adm.AccessToken, 200, nil)
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/cancel", nil, adm.AccessToken), 409, "illegal_transition")
+	id := adm.User.ID.String()
+	want := []string{
+		"publishMarketRequest " + id + " 102 started", "publishMarketRequest " + id + " 200 ok",
+		"cancelMarketRequest " + id + " 102 started", "cancelMarketRequest " + id + " 200 ok",
+		"cancelMarketRequest " + id + " 102 started", "cancelMarketRequest " + id + " 409 illegal_transition",
+	}
+	if got := a.auditRows("requestId=" + r.ID); !slices.Equal(got, want) {
+		t.Fatalf("audit rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	mine := a.createRequest(buyer)
+	a.call("POST", "/v1/marketplace/requests/"+mine.ID+"/cancel", nil, buyer.AccessToken, 200, nil)
+	if got := a.auditRows("requestId=" + mine.ID); len(got) != 0 {
+		t.Fatalf("a buyer's own cancel is audited: %v", got)
+	}
+}
+
+// An admin action cannot succeed without its audit row: when the audit cannot be written (here
+// its role may not insert), the call is refused (503 unavailable) before it runs.
+func TestMarketAdminActionsNeedTheirAuditRow(t *testing.T) {
+	a := auditedMarketAPI(t, func(*pgxpool.Pool) *pgxpool.Pool { return dbtest.PoolAs(t, db.RoleWorker) })
+	buyer, adm := a.someone(auth.RoleBuyer), a.someone(auth.RoleAdmin)
+	r := a.createRequest(buyer)
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/publish", nil, adm.AccessToken), 503, "unavailable")
+	var got requestJSON
+	a.call("GET", "/v1/marketplace/requests/"+r.ID+"/detail", nil, buyer.AccessToken, 200, &struct{ Request *requestJSON }{&got})
+	if got.Status != "pending" {
+		t.Fatalf("an unaudited publish ran: the request is %s", got.Status)
 	}
 }

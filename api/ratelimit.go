@@ -30,27 +30,89 @@ import (
 type RateRule struct {
 	Name   string
 	Prefix string // a path prefix under /v1/
+	// Method and Paths, when set, narrow the rule to requests of that method whose path is one of
+	// Paths, a segment written {name} matching any one segment ("/v1/x/{id}/offers").
+	Method string
+	Paths  []string
 	Limit  redis_rate.Limit
 	// PerAccount adds a limit per account to the one per IP.
 	PerAccount bool
 	// FailClosed refuses the rule's requests (503 unavailable) when Redis cannot be asked. Without
 	// it reads pass (fail open) and other methods are refused.
 	FailClosed bool
+	// AccountOnly counts the account alone, not the client IP (the global rule limits IPs): users
+	// behind one NAT do not share a per-user limit. A request without a valid token is not counted
+	// (the route refuses it).
+	AccountOnly bool
+}
+
+// matches reports whether the rule applies to r.
+func (rule RateRule) matches(r *http.Request) bool {
+	if !strings.HasPrefix(r.URL.Path, rule.Prefix) || (rule.Method != "" && r.Method != rule.Method) {
+		return false
+	}
+	if len(rule.Paths) == 0 {
+		return true
+	}
+	got := strings.Split(r.URL.Path, "/")
+	for _, p := range rule.Paths {
+		want := strings.Split(p, "/")
+		if len(want) == len(got) && segmentsMatch(want, got) {
+			return true
+		}
+	}
+	return false
+}
+
+// segmentsMatch compares a pattern's segments with a path's (of the same number): a {name}
+// segment matches any non-empty one.
+func segmentsMatch(want, got []string) bool {
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") {
+			if got[i] == "" {
+				return false
+			}
+		} else if w != got[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // The default limits (issue #16): sign-in 10 per 15 minutes per IP and per account, payments 30
-// per 15 minutes, 100 per minute per IP on every route.
+// per 15 minutes, 100 per minute per IP on every route; per user, 20 new purchase requests (and
+// template purchases), 60 offers and 20 reviews an hour.
 var (
 	DefaultAuthLimit     = redis_rate.Limit{Rate: 10, Burst: 10, Period: 15 * time.Minute}
 	DefaultPaymentsLimit = redis_rate.Limit{Rate: 30, Burst: 30, Period: 15 * time.Minute}
 	DefaultGlobalLimit   = redis_rate.Limit{Rate: 100, Burst: 100, Period: time.Minute}
+	DefaultMarketLimits  = MarketLimits{
+		Requests: redis_rate.Limit{Rate: 20, Burst: 20, Period: time.Hour},
+		Offers:   redis_rate.Limit{Rate: 60, Burst: 60, Period: time.Hour},
+		Reviews:  redis_rate.Limit{Rate: 20, Burst: 20, Period: time.Hour},
+	}
 )
 
-// RateRules builds the rule table from the three limits.
+// MarketLimits are the marketplace's per-user limits on what each user creates.
+type MarketLimits struct{ Requests, Offers, Reviews redis_rate.Limit }
+
+// RateRules builds the rule table from the three limits, with the default marketplace limits.
 func RateRules(authL, payments, global redis_rate.Limit) []RateRule {
+	return RateRulesWith(authL, payments, global, DefaultMarketLimits)
+}
+
+// RateRulesWith is RateRules with the marketplace's per-user limits m.
+func RateRulesWith(authL, payments, global redis_rate.Limit, m MarketLimits) []RateRule {
+	const reqs = "/v1/marketplace/requests"
 	return []RateRule{
 		{Name: "auth", Prefix: "/v1/auth/", Limit: authL, PerAccount: true, FailClosed: true},
 		{Name: "payments", Prefix: "/v1/payments", Limit: payments, PerAccount: true, FailClosed: true},
+		{Name: "market-requests", Method: http.MethodPost, Paths: []string{reqs, "/v1/marketplace/templates/{templateId}/spawn"},
+			Limit: m.Requests, PerAccount: true, AccountOnly: true},
+		{Name: "market-offers", Method: http.MethodPost, Paths: []string{reqs + "/{requestId}/offers"},
+			Limit: m.Offers, PerAccount: true, AccountOnly: true},
+		{Name: "market-reviews", Method: http.MethodPost, Paths: []string{reqs + "/{requestId}/reviews"},
+			Limit: m.Reviews, PerAccount: true, AccountOnly: true},
 		{Name: "global", Prefix: "/v1/", Limit: global},
 	}
 }
@@ -171,10 +233,13 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		var acct *requestAccount
 		var settle []func(status int)
 		for _, rule := range l.rules {
-			if !strings.HasPrefix(r.URL.Path, rule.Prefix) {
+			if !rule.matches(r) {
 				continue
 			}
-			keys := []string{"ip:" + ip}
+			var keys []string
+			if !rule.AccountOnly {
+				keys = append(keys, "ip:"+ip)
+			}
 			if rule.PerAccount && acct == nil {
 				acct = l.account(r)
 			}

@@ -14,11 +14,18 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/payment"
 )
 
 // edgeRouter is another "API process": a router of its own (own registry) on a's database and
@@ -365,5 +372,60 @@ func TestIPv6ClientsAreLimitedByTheirSlash64(t *testing.T) {
 		if got := rateIP(in); got != want {
 			t.Errorf("rateIP(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The marketplace's writes are limited per user (not per IP): a user past the limit on new
+// requests, or on offers, is refused 429 rate_limited while another user from the same address
+// goes on; reads and other routes are not counted.
+func TestMarketWritesAreLimitedPerUser(t *testing.T) {
+	d, err := hd.ParseXpub(anvilXpub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, prefix := realRedis(t)
+	two := redis_rate.Limit{Rate: 2, Burst: 2, Period: time.Minute}
+	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: time.Minute}
+	a := &marketAPI{testAPI: buildTestAPI(t, func(pool *pgxpool.Pool, deps *Deps) {
+		c := market.DefaultConfig()
+		c.FeeAddress = devnet.AnvilAccount(9).Address
+		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c)
+		deps.Edge = Edge{Redis: rdb, RateKeyPrefix: prefix, RateRules: RateRulesWith(high, high, high, MarketLimits{two, two, two})}
+	}), owner: dbtest.Pool(t)}
+	buyer, other := a.someone(auth.RoleBuyer), a.someone(auth.RoleBuyer)
+	r := a.createRequest(buyer)
+	a.createRequest(buyer)
+	wantCode(t, a.do("POST", "/v1/marketplace/requests", requestBodyJSON(), buyer.AccessToken), 429, "rate_limited")
+	a.call("GET", "/v1/marketplace/mine/requests", nil, buyer.AccessToken, 200, nil)
+	a.call("PUT", "/v1/marketplace/requests/"+r.ID, editBodyJSON(), buyer.AccessToken, 200, nil)
+	a.createRequest(other) // the same address, another user
+
+	seller := a.someone(auth.RoleSeller)
+	bad := map[string]any{"offerId": uuid.NewString(), "price": "1", "deliveryDays": 1, "validUntil": time.Now().Add(time.Hour),
+		"payoutAddress": devnet.AnvilAccount(7).Address.Hex(), "payoutSignature": "0x" + strings.Repeat("11", 64) + "1b"}
+	for range 2 {
+		wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", bad, seller.AccessToken), 400, "invalid")
+	}
+	wantCode(t, a.do("POST", "/v1/marketplace/requests/"+r.ID+"/offers", bad, seller.AccessToken), 429, "rate_limited")
+	a.offer(r.ID, a.someone(auth.RoleSeller), devnet.AnvilAccount(2), "150")
+}
+
+func TestRateRulePaths(t *testing.T) {
+	rule := RateRule{Prefix: "/v1/", Method: "POST", Paths: []string{"/v1/marketplace/requests", "/v1/marketplace/requests/{id}/offers"}}
+	for path, want := range map[string]bool{
+		"/v1/marketplace/requests":                       true,
+		"/v1/marketplace/requests/abc/offers":            true,
+		"/v1/marketplace/requests/abc":                   false,
+		"/v1/marketplace/requests//offers":               false,
+		"/v1/marketplace/requests/abc/offers/def/accept": false,
+		"/v1/marketplace/requests/abc/offers/typed-data": false,
+		"/v1/marketplace/templates":                      false,
+	} {
+		if got := rule.matches(httptest.NewRequest("POST", path, nil)); got != want {
+			t.Errorf("%s: matches %v, want %v", path, got, want)
+		}
+	}
+	if rule.matches(httptest.NewRequest("GET", "/v1/marketplace/requests", nil)) {
+		t.Error("a GET matches a POST rule")
 	}
 }

@@ -335,7 +335,7 @@ func testEdge(t testing.TB) Edge {
 	// A million at once, then one a second: no test comes near it, and each key lives about a
 	// second per call (one per 60 µs would let it expire before a test can see it).
 	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: 1_000_000 * time.Second}
-	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRules(high, high, high)}
+	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRulesWith(high, high, high, MarketLimits{high, high, high})}
 }
 
 // TestTheAPITestsGoThroughTheRateLimiter: the sign-in tests run against the router with the real

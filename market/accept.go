@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/big"
 
 	"github.com/google/uuid"
@@ -26,15 +27,18 @@ type Acceptance struct {
 
 var errOfferGone = ErrOfferNotLive
 
-// Accept is the buyer's acceptance of one offer, in ONE transaction: the request locked, the
-// status moved by accept (Next), the offer (pending, still valid) accepted, every other live
-// offer rejected, and the payment created (payment.CreateTx) and linked to the request. Of any
+// Accept is the buyer's acceptance of one offer at the revision the buyer saw, in ONE
+// transaction: the request locked, the status moved by accept (Next), the offer (pending, still
+// valid, still at that revision: else ErrOfferChanged) accepted, every other live offer rejected,
+// and the payment created (payment.CreateTx) and linked to the request. The revision check runs
+// under the request's row lock, which ReviseOffer takes too: a revision lands wholly before the
+// accept (and is refused by it) or after it (and finds the offer no longer pending). Of any
 // number of concurrent accepts on one request exactly one wins; the others see its status.
-func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID uuid.UUID) (*Acceptance, error) {
+func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID uuid.UUID, revision int) (*Acceptance, error) {
 	if s.payments == nil {
 		return nil, ErrNoPayments
 	}
-	var p *payment.Payment
+	var a *Acceptance
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
 		m, err := lockRequest(ctx, q, requestID)
 		if err != nil {
@@ -56,13 +60,20 @@ func (s *Service) Accept(ctx context.Context, buyer Caller, requestID, offerID u
 		if OfferStatus(o.Status) != OfferPending || !o.ValidUntil.After(s.clock()) {
 			return errOfferGone
 		}
-		p, err = s.acceptIn(ctx, tx, q, &m, o, buyer, nil)
+		if int(o.Revision) != revision {
+			return fmt.Errorf("%w (you accepted revision %d; it is at %d)", ErrOfferChanged, revision, o.Revision)
+		}
+		p, err := s.acceptIn(ctx, tx, q, &m, o, buyer, nil)
+		if err != nil {
+			return err
+		}
+		a, err = s.acceptance(ctx, q, requestID, p)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.acceptance(ctx, requestID, p)
+	return a, nil
 }
 
 // acceptIn accepts a locked pending offer and creates its payment in tx.
@@ -88,11 +99,11 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 			return nil, err
 		}
 	}
-	from := Status(m.Status)
-	to, err := Next(from, EvAccept, ActorBuyer, "")
-	if err != nil && from == PendingPayment {
-		to, err = PendingPayment, nil // an express request: its template's offer is accepted at birth
+	from, ev := Status(m.Status), EvAccept
+	if m.TemplateID.Valid {
+		ev = EvExpress // a template's spawn: its offer is accepted in the transaction that creates it
 	}
+	to, err := Next(from, ev, ActorBuyer, "")
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +113,7 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 		return nil, err
 	}
 	m.Status = string(to)
-	return p, s.event(ctx, q, m.ID, string(EvAccept), ActorBuyer, buyer.UserID, &from, to,
+	return p, s.event(ctx, q, m.ID, string(ev), ActorBuyer, buyer.UserID, &from, to,
 		map[string]any{"offer": o.ID, "payment": uuid.UUID(p.ID), "rejected": rejected})
 }
 
@@ -131,8 +142,11 @@ func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, m *marketdb.Mark
 	})
 }
 
-func (s *Service) acceptance(ctx context.Context, requestID uuid.UUID, p *payment.Payment) (*Acceptance, error) {
-	r, err := s.getRequest(ctx, requestID)
+// acceptance is the answer to an accept or a spawn, built in its transaction (q) before the
+// commit: whatever can fail here rolls the payment back, and a committed payment always has
+// its answer.
+func (s *Service) acceptance(ctx context.Context, q *marketdb.Queries, requestID uuid.UUID, p *payment.Payment) (*Acceptance, error) {
+	m, err := q.RequestByID(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +154,8 @@ func (s *Service) acceptance(ctx context.Context, requestID uuid.UUID, p *paymen
 	if err != nil {
 		return nil, err
 	}
-	return &Acceptance{Request: r, Payment: p, Terms: p.CheckoutTerms(), Checkout: co}, nil
+	r := s.requestOf(m)
+	return &Acceptance{Request: &r, Payment: p, Terms: p.CheckoutTerms(), Checkout: co}, nil
 }
 
 // Checkout is the block the buyer's wallet plays for p: approve, then the ERC20FeeProxy's
@@ -152,7 +167,7 @@ func (s *Service) Checkout(p *payment.Payment) (*payment.Checkout, error) {
 	}
 	proxy, ok := erc20Proxy(c)
 	if !ok {
-		return nil, errors.New("market: the chain has no ERC20FeeProxy configured")
+		return nil, ErrNoFeeProxy
 	}
 	return payment.NewCheckout(payment.CheckoutRequest{ChainID: p.ChainID, Token: p.Token, Decimals: p.Decimals,
 		Amount: p.Amount, Fee: p.Fee, Deposit: p.Deposit, Reference: p.Reference, FeeProxy: proxy, FeeAddress: p.FeeAddress})

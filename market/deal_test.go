@@ -33,7 +33,7 @@ func (w *world) paid(t *testing.T, c chainRoles, f *market.Service) deal {
 	d := deal{buyer: w.user(t), seller: w.user(t)}
 	d.r = w.request(t, d.buyer)
 	o := w.offer(t, d.r, d.seller, 1_000_000)
-	a, err := w.m.Accept(context.Background(), d.buyer, d.r.ID, o.ID)
+	a, err := w.m.Accept(context.Background(), d.buyer, d.r.ID, o.ID, o.Revision)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestShipOnlineNeedsANote(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := w.offer(t, d.r, d.seller, 1_000_000)
-	a, err := w.m.Accept(ctx, d.buyer, d.r.ID, o.ID)
+	a, err := w.m.Accept(ctx, d.buyer, d.r.ID, o.ID, o.Revision)
 	if err != nil {
 		t.Fatal(err)
 	}

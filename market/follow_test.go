@@ -35,7 +35,7 @@ func (w *world) accepted(t *testing.T, price int64) (*market.Request, *payment.P
 	buyer, seller := w.user(t), w.user(t)
 	r := w.request(t, buyer)
 	o := w.offer(t, r, seller, price)
-	a, err := w.m.Accept(context.Background(), buyer, r.ID, o.ID)
+	a, err := w.m.Accept(context.Background(), buyer, r.ID, o.ID, o.Revision)
 	if err != nil {
 		t.Fatal(err)
 	}

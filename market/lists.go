@@ -42,11 +42,14 @@ func limit(n int) int32 {
 
 // Browse is the public search: open public requests, newest first. Every filter is optional.
 type Browse struct {
-	Category, ProductType, ChainKey string
-	BudgetAtLeast, BudgetAtMost     *big.Int // overlaps [budgetMin, budgetMax]
-	Q                               string   // full text over title and description
-	After                           Cursor
-	Limit                           int
+	Category, ProductType, ChainKey, TokenSymbol string
+	// BudgetAtLeast and BudgetAtMost keep the requests whose [budgetMin, budgetMax] overlaps them,
+	// in base units of one token: a budget filter needs ChainKey and TokenSymbol (18-decimal DAI
+	// and 6-decimal USDT amounts are not comparable).
+	BudgetAtLeast, BudgetAtMost *big.Int
+	Q                           string // full text over title and description
+	After                       Cursor
+	Limit                       int
 }
 
 func opt(s string) *string {
@@ -68,9 +71,12 @@ func (s *Service) BrowseRequests(ctx context.Context, b Browse) ([]Request, erro
 	if len(b.Q) > 200 {
 		return nil, invalid("q must be at most 200 characters")
 	}
+	if (b.BudgetAtLeast != nil || b.BudgetAtMost != nil) && (opt(b.ChainKey) == nil || opt(b.TokenSymbol) == nil) {
+		return nil, invalid("a budget filter needs chain and token: budgets compare in one token's base units")
+	}
 	at, id := b.After.args()
 	rows, err := s.q.BrowseRequests(ctx, marketdb.BrowseRequestsParams{Category: opt(b.Category),
-		ProductType: opt(b.ProductType), ChainKey: opt(b.ChainKey), BudgetAtLeast: optNum(b.BudgetAtLeast),
+		ProductType: opt(b.ProductType), ChainKey: opt(b.ChainKey), TokenSymbol: opt(b.TokenSymbol), BudgetAtLeast: optNum(b.BudgetAtLeast),
 		BudgetAtMost: optNum(b.BudgetAtMost), Q: opt(b.Q), AfterAt: at, AfterID: id, Lim: limit(b.Limit)})
 	if err != nil {
 		return nil, err
@@ -100,7 +106,7 @@ func (s *Service) MyRequests(ctx context.Context, buyer Caller, after Cursor, n 
 type Detail struct {
 	Request Request
 	Party   bool    // the buyer, a seller with an offer, or an admin: the full request
-	Offers  []Offer // the buyer's and an admin's: all; a seller's: its own; the public: none
+	Offers  []Offer // the buyer's and an admin's: all; a seller's: its own; the public: none (the first MaxPage; Offers pages)
 }
 
 // PublicRequest is a request anyone may read: an open one (public or unlisted), without
@@ -128,7 +134,7 @@ func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (
 		return nil, err
 	}
 	if r.BuyerID == who.UserID || who.Admin {
-		offers, err := s.Offers(ctx, who, id)
+		offers, err := s.Offers(ctx, who, id, Cursor{}, MaxPage)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -147,7 +153,7 @@ func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (
 		}
 		return &Detail{Request: *p}, nil
 	}
-	offers, err := s.Offers(ctx, who, id) // the seller's own
+	offers, err := s.Offers(ctx, who, id, Cursor{}, MaxPage) // the seller's own
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}

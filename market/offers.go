@@ -288,9 +288,10 @@ func (s *Service) rejectLive(ctx context.Context, q *marketdb.Queries, requestID
 	return err
 }
 
-// Offers lists a request's offers as the caller may see them: its buyer (and an admin) all of
-// them with their history, a seller its own; anyone else nothing (ErrNotFound).
-func (s *Service) Offers(ctx context.Context, who Caller, requestID uuid.UUID) ([]Offer, error) {
+// Offers lists a request's offers as the caller may see them, newest first, n after the cursor:
+// its buyer (and an admin) all of them with their history, a seller its own; anyone else
+// nothing (ErrNotFound).
+func (s *Service) Offers(ctx context.Context, who Caller, requestID uuid.UUID, after Cursor, n int) ([]Offer, error) {
 	m, err := s.q.RequestByID(ctx, requestID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
@@ -299,12 +300,17 @@ func (s *Service) Offers(ctx context.Context, who Caller, requestID uuid.UUID) (
 		return nil, err
 	}
 	var rows []marketdb.MarketOffer
+	at, id := after.args()
 	if m.BuyerID == who.UserID || who.Admin {
-		rows, err = s.q.RequestOffers(ctx, requestID)
+		rows, err = s.q.RequestOffers(ctx, marketdb.RequestOffersParams{RequestID: requestID, AfterAt: at, AfterID: id, Lim: limit(n)})
 	} else {
-		rows, err = s.q.SellerOffersOn(ctx, marketdb.SellerOffersOnParams{RequestID: requestID, SellerID: who.UserID})
-		if err == nil && len(rows) == 0 {
+		var offered bool
+		if offered, err = s.q.HasOffered(ctx, marketdb.HasOfferedParams{RequestID: requestID, SellerID: who.UserID}); err == nil && !offered {
 			return nil, ErrNotFound
+		}
+		if err == nil {
+			rows, err = s.q.SellerOffersOn(ctx, marketdb.SellerOffersOnParams{RequestID: requestID, SellerID: who.UserID,
+				AfterAt: at, AfterID: id, Lim: limit(n)})
 		}
 	}
 	if err != nil {

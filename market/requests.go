@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
@@ -230,14 +231,12 @@ func (s *Service) CreateRequest(ctx context.Context, buyer Caller, in RequestInp
 }
 
 // insertRequest writes a new request (pending, its "create" event) and publishes it when
-// moderation is off. template, when set, makes it an express request the caller moves on.
+// moderation is off. template, when set, makes it an express request the caller moves on
+// (express, in the same transaction).
 func (s *Service) insertRequest(ctx context.Context, q *marketdb.Queries, id, buyer uuid.UUID, c checked,
 	template *uuid.UUID, paymentID uuid.NullUUID, now time.Time) error {
 	in := c.in
 	initial := Pending
-	if template != nil {
-		initial = PendingPayment // created with its offer accepted: not a change of status
-	}
 	err := q.InsertRequest(ctx, marketdb.InsertRequestParams{ID: id, BuyerID: buyer, Title: in.Title,
 		Description: in.Description, Category: in.Category, ProductType: in.ProductType, ChainKey: in.ChainKey,
 		TokenSymbol: in.TokenSymbol, BudgetMin: db.Numeric(c.min), BudgetMax: db.Numeric(c.max), Urgency: in.Urgency,
@@ -277,7 +276,8 @@ func (s *Service) getRequest(ctx context.Context, id uuid.UUID) (*Request, error
 }
 
 // EditRequest changes an open request's terms (its buyer only; chain, token and product type
-// stay).
+// stay). With moderation on, a published request whose title, description or category changes
+// goes back to pending (remoderate).
 func (s *Service) EditRequest(ctx context.Context, buyer Caller, id uuid.UUID, in RequestInput) (*Request, error) {
 	now := s.clock()
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
@@ -299,6 +299,9 @@ func (s *Service) EditRequest(ctx context.Context, buyer Caller, id uuid.UUID, i
 		if in.ExpiresAt == nil {
 			c.expires = m.ExpiresAt
 		}
+		if err := s.remoderate(ctx, q, &m, c.in, buyer); err != nil {
+			return err
+		}
 		return q.EditRequest(ctx, marketdb.EditRequestParams{ID: id, Title: c.in.Title, Description: c.in.Description,
 			Category: c.in.Category, Urgency: c.in.Urgency, Delivery: c.delivery, Visibility: c.in.Visibility,
 			BudgetMin: db.Numeric(c.min), BudgetMax: db.Numeric(c.max), ExpiresAt: c.expires, UpdatedAt: now})
@@ -307,6 +310,21 @@ func (s *Service) EditRequest(ctx context.Context, buyer Caller, id uuid.UUID, i
 		return nil, err
 	}
 	return s.getRequest(ctx, id)
+}
+
+// remoderate holds an edited request for moderation again (resubmit: active → pending) when
+// moderation is on and the edit changes what moderation checked: title, description or category.
+// A request with live offers cannot be resubmitted (sellers offered on that text): such an edit is
+// ErrIllegalTransition; the other fields stay editable.
+func (s *Service) remoderate(ctx context.Context, q *marketdb.Queries, m *marketdb.MarketRequest, in RequestInput, buyer Caller) error {
+	if !s.cfg.Moderation || Status(m.Status) == Pending ||
+		(in.Title == m.Title && in.Description == m.Description && in.Category == m.Category) {
+		return nil
+	}
+	if err := s.fire(ctx, q, m, EvResubmit, ActorBuyer, buyer.UserID, nil); err != nil {
+		return fmt.Errorf("%w (with moderation on, the title, description and category of a request with offers are fixed)", err)
+	}
+	return nil
 }
 
 // Publish makes a pending request visible to sellers (an admin, when moderation is on).
@@ -328,8 +346,10 @@ func (s *Service) Publish(ctx context.Context, admin Caller, id uuid.UUID) (*Req
 }
 
 // CancelRequest withdraws a request (its buyer, or an admin) before money moved. A request whose
-// offer was accepted has its payment withdrawn first (payment.Withdraw): money that arrives after
-// ends late, never funded. A payment that has already seen money is ErrPaymentMoved.
+// offer was accepted has its payment withdrawn in the same transaction (payment.WithdrawTx):
+// money that arrives after ends late, never funded; and its accepted offer becomes rejected (the
+// buyer's side called the deal off; withdrawn is the seller's word), so no offer of a cancelled
+// request stays accepted or pending. A payment that has already seen money is ErrPaymentMoved.
 func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (*Request, error) {
 	actor := ActorBuyer
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
@@ -348,12 +368,18 @@ func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (
 			return err
 		}
 		if m.PaymentID.Valid {
-			if err := s.withdrawPayment(ctx, m.PaymentID.UUID); err != nil {
+			if err := s.withdrawPayment(ctx, tx, m.PaymentID.UUID); err != nil {
 				return err
 			}
 		}
 		if err := s.rejectLive(ctx, q, id, uuid.Nil); err != nil {
 			return err
+		}
+		if m.AcceptedOffer.Valid { // the deal is off: the accepted offer is rejected too
+			err := q.SetOfferStatus(ctx, marketdb.SetOfferStatusParams{ID: m.AcceptedOffer.UUID, Status: string(OfferRejected), UpdatedAt: s.clock()})
+			if err != nil {
+				return err
+			}
 		}
 		return s.fire(ctx, q, &m, EvCancel, actor, who.UserID, nil)
 	})
@@ -363,23 +389,18 @@ func (s *Service) CancelRequest(ctx context.Context, who Caller, id uuid.UUID) (
 	return s.getRequest(ctx, id)
 }
 
-// withdrawPayment expires a cancelled request's unpaid payment; an expired one is fine.
-func (s *Service) withdrawPayment(ctx context.Context, id uuid.UUID) error {
+// withdrawPayment expires a cancelled request's unpaid payment in the cancel's transaction
+// (payment.WithdrawTx); an expired one is fine. One that has seen money is ErrPaymentMoved.
+func (s *Service) withdrawPayment(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
 	if s.payments == nil {
 		return ErrNoPayments
 	}
-	_, err := s.payments.Withdraw(ctx, [16]byte(id), "market", "the request was cancelled")
-	if err == nil {
+	_, err := s.payments.WithdrawTx(ctx, tx, [16]byte(id), "market", "the request was cancelled")
+	var te *payment.TransitionError
+	switch {
+	case errors.As(err, &te) && te.From == payment.Expired:
 		return nil
-	}
-	p, gerr := s.payments.Get(ctx, [16]byte(id))
-	if gerr != nil {
-		return gerr
-	}
-	if p.State == payment.Expired {
-		return nil
-	}
-	if errors.Is(err, payment.ErrIllegalTransition) {
+	case errors.Is(err, payment.ErrIllegalTransition):
 		return ErrPaymentMoved
 	}
 	return err

@@ -38,7 +38,7 @@ func (w *world) dealWith(t *testing.T, seller market.Caller) aDeal {
 	d.r = w.request(t, d.buyer)
 	o := w.offer(t, d.r, d.seller, dealPrice)
 	w.offer(t, d.r, d.loser, dealPrice-1)
-	a, err := w.m.Accept(context.Background(), d.buyer, d.r.ID, o.ID)
+	a, err := w.m.Accept(context.Background(), d.buyer, d.r.ID, o.ID, o.Revision)
 	if err != nil {
 		t.Fatal(err)
 	}

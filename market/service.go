@@ -147,8 +147,10 @@ var (
 	ErrOwnRequest    = kind.New(kind.Refused, "you cannot make an offer on your own request")
 	ErrOfferExists   = kind.New(kind.Conflict, "you already have a live offer on this request")
 	ErrOfferNotLive  = kind.New(kind.Conflict, "the offer is no longer pending")
+	ErrOfferChanged  = kind.New(kind.Conflict, "the offer was revised since the revision you accepted: read it again")
 	ErrPaymentMoved  = kind.New(kind.Conflict, "the request's payment has already seen money")
-	ErrNoPayments    = errors.New("market: this service creates no payments (no xpub or chain config)")
+	ErrNoPayments    = kind.New(kind.Unavailable, "this service creates no payments (no xpub or chain config)")
+	ErrNoFeeProxy    = kind.New(kind.Unavailable, "the request's chain has no ERC20FeeProxy configured: no checkout can be built")
 )
 
 func invalid(f string, a ...any) error { return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(f, a...)) }

@@ -13,7 +13,8 @@ type Status string
 // The statuses. The values are stored in market_requests.status; never rename them.
 const (
 	// PendingPayment: an express request (spawned from a template at its fixed price) whose offer
-	// was accepted at once; its payment is awaited. It skips the offer phase.
+	// was accepted at once (express, from pending in its creating transaction); its payment is
+	// awaited. It skips the offer phase.
 	PendingPayment Status = "pending_payment"
 	// Pending: created, not yet visible to sellers (awaiting moderation when it is on).
 	Pending Status = "pending"
@@ -72,6 +73,8 @@ type Event string
 // The events.
 const (
 	EvPublish       Event = "publish"        // moderation passed (or is off): visible to sellers
+	EvExpress       Event = "express"        // a template's spawn: its fixed-price offer accepted at creation
+	EvResubmit      Event = "resubmit"       // moderation on: the buyer edited what moderation checks; held again
 	EvOfferMade     Event = "offer_made"     // a seller made the first live offer
 	EvOffersGone    Event = "offers_gone"    // the last live offer was withdrawn, rejected or expired
 	EvNegotiate     Event = "negotiate"      // the buyer and a seller start talking terms
@@ -84,7 +87,7 @@ const (
 	EvInspected     Event = "inspected"      // the inspection period ended in silence: the release is requested
 	EvReleased      Event = "released"       // the release is final on chain (the chain is never wrong: from any funded step)
 	EvCancel        Event = "cancel"         // withdrawn before any money moved
-	EvExpire        Event = "expire"         // the request's own deadline passed without an accepted offer
+	EvExpire        Event = "expire"         // the request's own deadline passed without an accepted offer (published or not)
 	EvDispute       Event = "dispute"        // a party opened a dispute
 	EvRefunded      Event = "refunded"       // a refund is final on chain (after a dispute, or an admin's)
 	EvResume        Event = "resume"         // the dispute was withdrawn or resolved to continue the deal
@@ -109,6 +112,8 @@ var open = []Status{Pending, Active, ReceivedOffers, InNegotiation}
 // which writes the request's new status and the event's row in market_events in one transaction.
 var machine = map[Event]rule{
 	EvPublish:       {from: []Status{Pending}, actors: []Actor{ActorAdmin, ActorSystem}, to: Active},
+	EvExpress:       {from: []Status{Pending}, actors: []Actor{ActorBuyer}, to: PendingPayment},
+	EvResubmit:      {from: []Status{Active}, actors: []Actor{ActorBuyer}, to: Pending},
 	EvOfferMade:     {from: []Status{Active, ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: ReceivedOffers},
 	EvOffersGone:    {from: []Status{ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: Active},
 	EvNegotiate:     {from: []Status{ReceivedOffers}, actors: []Actor{ActorBuyer, ActorSeller}, to: InNegotiation},
@@ -121,7 +126,7 @@ var machine = map[Event]rule{
 	EvInspected:     {from: []Status{Delivered}, actors: []Actor{ActorSystem}, to: Confirming},
 	EvReleased:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Completed},
 	EvCancel:        {from: append(slices.Clone(open), Payment, PendingPayment), actors: []Actor{ActorBuyer, ActorAdmin}, to: Cancelled},
-	EvExpire:        {from: []Status{Active, ReceivedOffers, InNegotiation}, actors: []Actor{ActorSystem}, to: Expired},
+	EvExpire:        {from: slices.Clone(open), actors: []Actor{ActorSystem}, to: Expired},
 	EvDispute:       {from: funded[:3], actors: []Actor{ActorBuyer, ActorSeller}, to: Disputed},
 	EvRefunded:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Cancelled},
 	EvResume:        {from: []Status{Disputed}, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}},

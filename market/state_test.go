@@ -14,6 +14,8 @@ import (
 var allowed = strings.TrimSpace(`
 pending publish admin → active
 pending publish system → active
+pending express buyer → pending_payment
+active resubmit buyer → pending
 active offer_made system → received_offers
 received_offers offer_made system → received_offers
 in_negotiation offer_made system → received_offers
@@ -51,6 +53,7 @@ payment cancel buyer → cancelled
 payment cancel admin → cancelled
 pending_payment cancel buyer → cancelled
 pending_payment cancel admin → cancelled
+pending expire system → expired
 active expire system → expired
 received_offers expire system → expired
 in_negotiation expire system → expired
@@ -70,7 +73,7 @@ disputed resume seller → (back)
 disputed resume admin → (back)
 `)
 
-var events = []Event{EvPublish, EvOfferMade, EvOffersGone, EvNegotiate, EvAccept, EvPaid, EvPaymentExpiry,
+var events = []Event{EvPublish, EvExpress, EvResubmit, EvOfferMade, EvOffersGone, EvNegotiate, EvAccept, EvPaid, EvPaymentExpiry,
 	EvShip, EvDeliver, EvConfirm, EvInspected, EvReleased, EvCancel, EvExpire, EvDispute, EvRefunded, EvResume}
 
 // TestEveryTransition: for every status × event × actor, Next allows exactly what the table above

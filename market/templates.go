@@ -11,14 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db"
-	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market/internal/marketdb"
 	"github.com/amanat/amn/payment"
 )
-
-// ErrSpawned: the buyer already has an express deal from this template on this chain (one payment
-// per buyer per signed offer: payments_one_per_buyer_offer_chain).
-var ErrSpawned = kind.New(kind.Conflict, "you already bought from this template")
 
 // Template is a seller's express-checkout request at a fixed price.
 type Template struct {
@@ -171,7 +166,9 @@ func (s *Service) EditTemplate(ctx context.Context, seller Caller, in TemplateIn
 
 // Spawn is a buyer's express purchase: a real request made from an active template, its
 // fixed-price offer accepted at once and its payment created, all in one transaction; the request
-// is pending_payment.
+// is pending_payment. A buyer may spawn a template any number of times: each spawn is a new
+// request with its own payment, paid out to the payout address the template's current signature
+// proves (a template edited to a new price or payout carries a new signature).
 func (s *Service) Spawn(ctx context.Context, buyer Caller, templateID uuid.UUID, delivery DeliveryTo) (*Acceptance, error) {
 	if s.payments == nil {
 		return nil, ErrNoPayments
@@ -194,15 +191,14 @@ func (s *Service) Spawn(ctx context.Context, buyer Caller, templateID uuid.UUID,
 		return nil, err
 	}
 	id, offerID := uuid.New(), uuid.New()
-	var p *payment.Payment
+	var a *Acceptance
 	err = s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
 		now := s.clock()
 		shell := marketdb.MarketRequest{ID: id, ChainKey: t.ChainKey, TokenSymbol: t.TokenSymbol}
 		offer := marketdb.MarketOffer{ID: offerID, Price: t.Price, PayoutAddress: t.PayoutAddress, PayoutSignature: t.PayoutSignature}
+		// Every spawn is its own payment (its own request id) under the one offer the seller
+		// signed for the template; payment.CreateTx proves that signature again.
 		pay, err := s.createPayment(ctx, tx, &shell, offer, templateRef(templateID), buyer)
-		if errors.Is(err, payment.ErrDuplicate) {
-			return ErrSpawned
-		}
 		if err != nil {
 			return err
 		}
@@ -229,13 +225,17 @@ func (s *Service) Spawn(ctx context.Context, buyer Caller, templateID uuid.UUID,
 		if err != nil {
 			return err
 		}
-		p, err = s.acceptIn(ctx, tx, q, &m, o, buyer, pay)
+		p, err := s.acceptIn(ctx, tx, q, &m, o, buyer, pay)
+		if err != nil {
+			return err
+		}
+		a, err = s.acceptance(ctx, q, id, p)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.acceptance(ctx, id, p)
+	return a, nil
 }
 
 // BrowseTemplates lists active templates for every buyer, newest first.

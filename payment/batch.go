@@ -180,94 +180,101 @@ type timelineRow struct {
 func (s *Service) applyTx(ctx context.Context, cs []change, after afterFunc) ([]Result, error) {
 	var res []Result
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		res = make([]Result, len(cs))
-		payments, err := lockPayments(ctx, tx, cs)
-		if err != nil {
-			return err
-		}
-		books := ledger.New(s.pool).WithTx(tx)
-		var ids []ledger.ID
-		for _, c := range cs {
-			if !c.done.IsZero() {
-				ids = append(ids, c.done)
-			}
-			if p := payments[c.id]; c.doneFor != nil && p != nil {
-				ids = append(ids, c.doneFor(p))
-			}
-			ids = append(ids, c.needs...)
-		}
-		known, err := books.LookupTransfers(ctx, ids...)
-		if err != nil {
-			return err
-		}
-		look := func(id ledger.ID) (ledger.Transfer, bool) { t, ok := known[id]; return t, ok }
-
-		var (
-			transfers []ledger.Transfer
-			jobs      []river.InsertManyParams
-			timeline  []timelineRow
-			touched   = map[ledger.ID]*Payment{}
-			cols      changedColumns
-			applied   []int
-		)
-		for i, c := range cs {
-			p := payments[c.id]
-			if p == nil {
-				res[i].Err = ErrNotFound
-				continue
-			}
-			before := *p // decisions replace the amounts' big.Ints, never change them in place
-			st, replay, err := decideChange(p, c, look)
-			if replay {
-				res[i].Payment = snapshot(p)
-				applied = append(applied, c.pos)
-				continue
-			}
-			if err != nil {
-				res[i].Err = err
-				continue
-			}
-			for _, t := range st.transfers {
-				known[t.ID] = t
-			}
-			transfers = append(transfers, st.transfers...)
-			for _, j := range st.jobs {
-				jobs = append(jobs, river.InsertManyParams{Args: j})
-			}
-			cols.note(&before, p)
-			timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
-			touched[c.id] = p
-			res[i].Payment = snapshot(p)
-			applied = append(applied, c.pos)
-		}
-		if len(transfers) > 0 {
-			if _, err := books.Transfer(ctx, transfers...); err != nil {
-				if te := (*ledger.TransferError)(nil); errors.As(err, &te) {
-					return &ledgerRefusal{err}
-				}
-				return err
-			}
-		}
-		if len(jobs) > 0 {
-			if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
-				return fmt.Errorf("enqueueing jobs: %w", err)
-			}
-		}
-		if len(touched) > 0 {
-			if err := s.writePayments(ctx, tx, touched, timeline, cols); err != nil {
-				return err
-			}
-		}
-		if after != nil && len(applied) > 0 {
-			return after(ctx, tx, applied)
-		}
-		return nil
+		var err error
+		res, err = s.applyIn(ctx, tx, cs, after)
+		return err
 	})
 	if refused := (*ledgerRefusal)(nil); errors.As(err, &refused) && len(cs) == 1 {
 		return []Result{{Err: refused.err}}, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	return res, nil
+}
+
+// applyIn is applyTx's work inside tx (the caller's transaction: WithdrawTx's, or applyTx's own).
+func (s *Service) applyIn(ctx context.Context, tx pgx.Tx, cs []change, after afterFunc) ([]Result, error) {
+	res := make([]Result, len(cs))
+	payments, err := lockPayments(ctx, tx, cs)
+	if err != nil {
+		return nil, err
+	}
+	books := ledger.New(s.pool).WithTx(tx)
+	var ids []ledger.ID
+	for _, c := range cs {
+		if !c.done.IsZero() {
+			ids = append(ids, c.done)
+		}
+		if p := payments[c.id]; c.doneFor != nil && p != nil {
+			ids = append(ids, c.doneFor(p))
+		}
+		ids = append(ids, c.needs...)
+	}
+	known, err := books.LookupTransfers(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	look := func(id ledger.ID) (ledger.Transfer, bool) { t, ok := known[id]; return t, ok }
+
+	var (
+		transfers []ledger.Transfer
+		jobs      []river.InsertManyParams
+		timeline  []timelineRow
+		touched   = map[ledger.ID]*Payment{}
+		cols      changedColumns
+		applied   []int
+	)
+	for i, c := range cs {
+		p := payments[c.id]
+		if p == nil {
+			res[i].Err = ErrNotFound
+			continue
+		}
+		before := *p // decisions replace the amounts' big.Ints, never change them in place
+		st, replay, err := decideChange(p, c, look)
+		if replay {
+			res[i].Payment = snapshot(p)
+			applied = append(applied, c.pos)
+			continue
+		}
+		if err != nil {
+			res[i].Err = err
+			continue
+		}
+		for _, t := range st.transfers {
+			known[t.ID] = t
+		}
+		transfers = append(transfers, st.transfers...)
+		for _, j := range st.jobs {
+			jobs = append(jobs, river.InsertManyParams{Args: j})
+		}
+		cols.note(&before, p)
+		timeline = append(timeline, timelineRow{id: c.id, from: before.State, to: st.to, ev: c.ev, actor: c.actor, reason: st.reason})
+		touched[c.id] = p
+		res[i].Payment = snapshot(p)
+		applied = append(applied, c.pos)
+	}
+	if len(transfers) > 0 {
+		if _, err := books.Transfer(ctx, transfers...); err != nil {
+			if te := (*ledger.TransferError)(nil); errors.As(err, &te) {
+				return nil, &ledgerRefusal{err}
+			}
+			return nil, err
+		}
+	}
+	if len(jobs) > 0 {
+		if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+			return nil, fmt.Errorf("enqueueing jobs: %w", err)
+		}
+	}
+	if len(touched) > 0 {
+		if err := s.writePayments(ctx, tx, touched, timeline, cols); err != nil {
+			return nil, err
+		}
+	}
+	if after != nil && len(applied) > 0 {
+		return res, after(ctx, tx, applied)
 	}
 	return res, nil
 }

@@ -127,3 +127,48 @@ func TestWithdrawThenLateDeposit(t *testing.T) {
 		t.Fatalf("withdrawing a detected payment: %v, want ErrIllegalTransition", err)
 	}
 }
+
+// WithdrawTx expires an unpaid payment in the caller's transaction: rolled back with the caller,
+// the payment awaits payment still; committed, it is expired with its timeline row; a payment
+// that is no longer awaiting payment is refused (ErrIllegalTransition).
+func TestWithdrawTxFollowsTheCallersTransaction(t *testing.T) {
+	poolFor = dbtest.Pool(t)
+	s, _ := newService(t)
+	ctx := context.Background()
+	pool := poolFor
+	p, err := s.Create(ctx, newPaymentFor(fmt.Sprintf("tx-offer-%d", offerSeq.Add(1))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errCaller := errors.New("the caller's own write failed")
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		w, err := s.WithdrawTx(ctx, tx, p.ID, "market", "cancelled")
+		if err != nil || w.State != payment.Expired {
+			t.Errorf("WithdrawTx = %v, %v", w, err)
+		}
+		return errCaller
+	})
+	if !errors.Is(err, errCaller) {
+		t.Fatal(err)
+	}
+	if got, _ := s.Get(ctx, p.ID); got.State != payment.AwaitingPayment {
+		t.Fatalf("after rollback: %s, want awaiting_payment", got.State)
+	}
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		_, err := s.WithdrawTx(ctx, tx, p.ID, "market", "cancelled")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM payment_timeline WHERE payment_id = $1 AND to_state = 'expired'`, p.ID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("expired timeline rows %d, %v", n, err)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		_, err := s.WithdrawTx(ctx, tx, p.ID, "market", "cancelled")
+		return err
+	})
+	if !errors.Is(err, payment.ErrIllegalTransition) {
+		t.Fatalf("withdrawing an expired payment: %v", err)
+	}
+}

@@ -197,7 +197,9 @@ func orZero(x *big.Int) *big.Int {
 
 // Create allocates the next deposit index (never reused, shared by all chains), derives the
 // deposit address and reference, opens the payment's ledger accounts and records the payment
-// awaiting payment. A second Create for the same buyer, offer and chain returns ErrDuplicate.
+// awaiting payment. A second Create for the same buyer, offer, chain and request id returns
+// ErrDuplicate (one signed offer may be paid by several payments, each for its own request: a
+// template's buyers and their repeat purchases).
 func (s *Service) Create(ctx context.Context, n NewPayment) (*Payment, error) {
 	var id ledger.ID
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {

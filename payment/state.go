@@ -139,8 +139,8 @@ var (
 	ErrNotFound = kind.New(kind.NotFound, "payment not found")
 	// ErrInvalid: the request is malformed (bad amount, address, chain, deadline …).
 	ErrInvalid = kind.New(kind.Invalid, "invalid payment request")
-	// ErrDuplicate: the buyer already has a payment for this offer on this chain.
-	ErrDuplicate = kind.New(kind.Conflict, "payment already exists for this buyer, offer and chain")
+	// ErrDuplicate: the buyer already has a payment for this offer and request on this chain.
+	ErrDuplicate = kind.New(kind.Conflict, "payment already exists for this buyer, offer, request and chain")
 	// ErrNotFullyPaid: release was asked for a payment that did not receive enough.
 	ErrNotFullyPaid = kind.New(kind.Conflict, "payment not fully paid")
 	// ErrObservation: an observation does not belong to the payment or is in the wrong state.

@@ -372,9 +372,29 @@ func (s *Service) Expire(ctx context.Context, id ledger.ID) (*Payment, error) {
 // detected and ends as late, never funded. A payment that already saw money is refused
 // (ErrIllegalTransition): only awaiting_payment may be withdrawn.
 func (s *Service) Withdraw(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvExpire, actor, ledger.ID{}, func(*Payment, lookupFunc) (step, error) {
+	return s.one(ctx, withdrawal(id, actor, reason))
+}
+
+// WithdrawTx is Withdraw inside the caller's transaction, as CreateTx is Create: the payment's
+// expiry commits or rolls back with the caller's own writes (the marketplace cancels a request
+// and withdraws its payment at once, under the request's row lock). The payment's row is locked
+// in tx until it ends.
+func (s *Service) WithdrawTx(ctx context.Context, tx pgx.Tx, id ledger.ID, actor, reason string) (*Payment, error) {
+	c := withdrawal(id, actor, reason)
+	res, err := s.applyIn(ctx, tx, []change{c}, nil)
+	if err == nil {
+		err = res[0].Err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %s: %w", id, c.ev, err)
+	}
+	return res[0].Payment, nil
+}
+
+func withdrawal(id ledger.ID, actor, reason string) change {
+	return change{id: id, ev: EvExpire, actor: actor, decide: func(*Payment, lookupFunc) (step, error) {
 		return step{to: Expired, reason: reason}, nil
-	})
+	}}
 }
 
 // StartSweep marks that the deposit was handed to the signer to move into the escrow contract.

@@ -102,6 +102,7 @@ const (
 	MethodNotAllowed       ErrorCode = "method_not_allowed"
 	NotFound               ErrorCode = "not_found"
 	NotReviewable          ErrorCode = "not_reviewable"
+	OfferChanged           ErrorCode = "offer_changed"
 	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
@@ -165,6 +166,8 @@ func (e ErrorCode) Valid() bool {
 	case NotFound:
 		return true
 	case NotReviewable:
+		return true
+	case OfferChanged:
 		return true
 	case OwnRequest:
 		return true
@@ -1106,6 +1109,7 @@ type Error struct {
 		// - slug_taken: a blog post already has the slug given.
 		// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 		// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
+		// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -1133,6 +1137,7 @@ type Error struct {
 // - slug_taken: a blog post already has the slug given.
 // - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 // - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
+// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -1205,6 +1210,12 @@ type LoginRequest struct {
 
 	// Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 	Password Password `json:"password"`
+}
+
+// MarketAccept defines model for MarketAccept.
+type MarketAccept struct {
+	// Revision The offer's revision the buyer saw (MarketOffer.revision): the terms it accepts.
+	Revision int `json:"revision"`
 }
 
 // MarketAcceptance defines model for MarketAcceptance.
@@ -1338,7 +1349,7 @@ type MarketOfferInput struct {
 type MarketOfferList struct {
 	Items []MarketOffer `json:"items"`
 
-	// NextCursor Always null (a request's offers come in one page).
+	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"nextCursor"`
 }
 
@@ -2256,14 +2267,26 @@ type BrowseMarketRequestsParams struct {
 	ProductType *MarketProductType `form:"productType,omitempty" json:"productType,omitempty"`
 	Chain       *MarketChain       `form:"chain,omitempty" json:"chain,omitempty"`
 
-	// BudgetMin Requests whose budget reaches at least this (base units).
+	// Token Requests priced in this token (with chain).
+	Token *MarketToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// BudgetMin Requests whose budget reaches at least this, in base units of the token named by chain and token (both required with a budget filter: 400 invalid otherwise).
 	BudgetMin *Amount `form:"budgetMin,omitempty" json:"budgetMin,omitempty"`
 
-	// BudgetMax Requests whose budget starts at most at this (base units).
+	// BudgetMax Requests whose budget starts at most at this, in base units of the token named by chain and token (both required with a budget filter).
 	BudgetMax *Amount `form:"budgetMax,omitempty" json:"budgetMax,omitempty"`
 
 	// Q Full text over title and description.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
+// ListMarketOffersParams defines parameters for ListMarketOffers.
+type ListMarketOffersParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // BrowseMarketTemplatesParams defines parameters for BrowseMarketTemplates.
@@ -2367,6 +2390,9 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// AcceptMarketOfferJSONRequestBody defines body for AcceptMarketOffer for application/json ContentType.
+type AcceptMarketOfferJSONRequestBody = MarketAccept
 
 // CreateMarketReviewJSONRequestBody defines body for CreateMarketReview for application/json ContentType.
 type CreateMarketReviewJSONRequestBody = MarketReviewInput
@@ -2713,9 +2739,9 @@ type ServerInterface interface {
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	// (GET /v1/marketplace/requests/{requestId}/detail)
 	GetMarketRequestDetail(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
-	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 	// (GET /v1/marketplace/requests/{requestId}/offers)
-	ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
+	ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, params ListMarketOffersParams)
 	// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
 	// (POST /v1/marketplace/requests/{requestId}/offers)
 	MakeMarketOffer(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID)
@@ -3118,9 +3144,9 @@ func (_ Unimplemented) GetMarketRequestDetail(w http.ResponseWriter, r *http.Req
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 // (GET /v1/marketplace/requests/{requestId}/offers)
-func (_ Unimplemented) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+func (_ Unimplemented) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, params ListMarketOffersParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -4628,6 +4654,19 @@ func (siw *ServerInterfaceWrapper) BrowseMarketRequests(w http.ResponseWriter, r
 		return
 	}
 
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", r.URL.Query(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token", Err: err})
+		}
+		return
+	}
+
 	// ------------- Optional query parameter "budgetMin" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "budgetMin", r.URL.Query(), &params.BudgetMin, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -4889,8 +4928,37 @@ func (siw *ServerInterfaceWrapper) ListMarketOffers(w http.ResponseWriter, r *ht
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMarketOffersParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListMarketOffers(w, r, requestId)
+		siw.Handler.ListMarketOffers(w, r, requestId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -8169,6 +8237,7 @@ func (response GetMarketRequestDetaildefaultJSONResponse) VisitGetMarketRequestD
 
 type ListMarketOffersRequestObject struct {
 	RequestId openapi_types.UUID `json:"requestId"`
+	Params    ListMarketOffersParams
 }
 
 type ListMarketOffersResponseObject interface {
@@ -8346,6 +8415,7 @@ func (response ReviseMarketOfferdefaultJSONResponse) VisitReviseMarketOfferRespo
 type AcceptMarketOfferRequestObject struct {
 	RequestId openapi_types.UUID `json:"requestId"`
 	OfferId   openapi_types.UUID `json:"offerId"`
+	Body      *AcceptMarketOfferJSONRequestBody
 }
 
 type AcceptMarketOfferResponseObject interface {
@@ -9411,7 +9481,7 @@ type StrictServerInterface interface {
 	// GetMarketRequestDetail The request as the caller sees it. Its parties (buyer, a seller with an offer, an admin) see it whole with the offers they may see; anyone else its public view while it is open.
 	// (GET /v1/marketplace/requests/{requestId}/detail)
 	GetMarketRequestDetail(ctx context.Context, request GetMarketRequestDetailRequestObject) (GetMarketRequestDetailResponseObject, error)
-	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 	// (GET /v1/marketplace/requests/{requestId}/offers)
 	ListMarketOffers(ctx context.Context, request ListMarketOffersRequestObject) (ListMarketOffersResponseObject, error)
 	// MakeMarketOffer Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
@@ -11057,10 +11127,11 @@ func (sh *strictHandler) GetMarketRequestDetail(w http.ResponseWriter, r *http.R
 }
 
 // ListMarketOffers operation middleware
-func (sh *strictHandler) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID) {
+func (sh *strictHandler) ListMarketOffers(w http.ResponseWriter, r *http.Request, requestId openapi_types.UUID, params ListMarketOffersParams) {
 	var request ListMarketOffersRequestObject
 
 	request.RequestId = requestId
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListMarketOffers(ctx, request.(ListMarketOffersRequestObject))
@@ -11188,6 +11259,13 @@ func (sh *strictHandler) AcceptMarketOffer(w http.ResponseWriter, r *http.Reques
 
 	request.RequestId = requestId
 	request.OfferId = offerId
+
+	var body AcceptMarketOfferJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.AcceptMarketOffer(ctx, request.(AcceptMarketOfferRequestObject))

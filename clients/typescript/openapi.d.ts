@@ -678,7 +678,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page. */
+        /** The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time. */
         get: operations["listMarketOffers"];
         put?: never;
         /** Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request. */
@@ -760,7 +760,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout. */
+        /**
+         * Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+         * @description The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+         */
         post: operations["acceptMarketOffer"];
         delete?: never;
         options?: never;
@@ -1530,9 +1533,10 @@ export interface components {
          *     - slug_taken: a blog post already has the slug given.
          *     - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
          *     - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
+         *     - offer_changed: the seller revised the offer after the revision the accept names: read it again.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken" | "not_reviewable" | "review_exists" | "review_locked";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken" | "not_reviewable" | "review_exists" | "review_locked" | "offer_changed";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -2392,7 +2396,7 @@ export interface components {
         };
         MarketOfferList: {
             items: components["schemas"]["MarketOffer"][];
-            /** @description Always null (a request's offers come in one page). */
+            /** @description The cursor of the next page; null on the last page. */
             nextCursor: string | null;
         };
         MarketOfferTermsInput: {
@@ -2477,6 +2481,10 @@ export interface components {
             payment: components["schemas"]["MarketPayment"];
             checkoutTypedData: components["schemas"]["TypedData"];
             checkout: components["schemas"]["MarketCheckout"];
+        };
+        MarketAccept: {
+            /** @description The offer's revision the buyer saw (MarketOffer.revision): the terms it accepts. */
+            revision: number;
         };
         MarketCheckoutSignature: {
             wallet: components["schemas"]["Address"];
@@ -3352,9 +3360,11 @@ export interface operations {
                 category?: components["schemas"]["MarketCategory"];
                 productType?: components["schemas"]["MarketProductType"];
                 chain?: components["schemas"]["MarketChain"];
-                /** @description Requests whose budget reaches at least this (base units). */
+                /** @description Requests priced in this token (with chain). */
+                token?: components["schemas"]["MarketToken"];
+                /** @description Requests whose budget reaches at least this, in base units of the token named by chain and token (both required with a budget filter: 400 invalid otherwise). */
                 budgetMin?: components["schemas"]["Amount"];
-                /** @description Requests whose budget starts at most at this (base units). */
+                /** @description Requests whose budget starts at most at this, in base units of the token named by chain and token (both required with a budget filter). */
                 budgetMax?: components["schemas"]["Amount"];
                 /** @description Full text over title and description. */
                 q?: string;
@@ -3549,7 +3559,12 @@ export interface operations {
     };
     listMarketOffers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
             header?: never;
             path: {
                 requestId: string;
@@ -3686,7 +3701,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketAccept"];
+            };
+        };
         responses: {
             /** @description The payment and its checkout. */
             201: {

@@ -21,6 +21,7 @@ import (
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -220,5 +221,52 @@ func TestLoginRefusesBadCredentialsAndRefreshesAnExpiredToken(t *testing.T) {
 	}
 	if code, _, errs := run(t, nil, "login", "--api-url", "ftp://x", "--email", "a@b.co", "--password-file", pw); code != 2 || !strings.Contains(errs, "--api-url") {
 		t.Fatalf("bad --api-url: exit %d: %s", code, errs)
+	}
+}
+
+// TestConcurrentRefreshesKeepTheSession: several amn runs finding the same expired access token at
+// once refresh it one at a time (a lock on the session file; each re-reads it after the lock):
+// one trades the refresh token, the others use what it kept. Without the lock they would each
+// present the same refresh token, and the API, taking the second use for theft, revokes the
+// session.
+func TestConcurrentRefreshesKeepTheSession(t *testing.T) {
+	url, authSvc := adminAPIServer(t)
+	env := signedIn(t, authSvc, url, "admin-concurrent@example.com", auth.RoleAdmin)
+	xdg := strings.TrimPrefix(env[0], "XDG_CONFIG_HOME=")
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	path := filepath.Join(xdg, "amn", "session.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aged := strings.Replace(string(raw), `"accessTokenExpiresAt": "`, `"accessTokenExpiresAt": "2000-01-01T00:00:00Z", "x": "`, 1)
+	if err := os.WriteFile(path, []byte(aged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const runs = 8
+	clients := make([]*apiClient, runs)
+	for i := range clients {
+		if clients[i], err = newSessionClient(url); err != nil { // each read the aged file, as a new process does
+			t.Fatal(err)
+		}
+	}
+	start := make(chan struct{})
+	errs := make(chan error, runs)
+	for _, c := range clients {
+		go func() {
+			<-start
+			_, err := apiAdmin{c}.Intents(context.Background(), intent.Filter{Limit: 1})
+			errs <- err
+		}()
+	}
+	close(start)
+	for range runs {
+		if err := <-errs; err != nil {
+			t.Errorf("a concurrent run: %v", err)
+		}
+	}
+	// The session survived: a later run still works on the file's tokens.
+	if code, out, errs := run(t, env, "admin", "intents", "--api-url", url); code != 0 || !strings.Contains(out, "INTENT") {
+		t.Fatalf("after concurrent refreshes: exit %d: %s%s", code, out, errs)
 	}
 }

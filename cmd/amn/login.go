@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -119,7 +121,21 @@ func validateAPIURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		return fmt.Errorf("--api-url %q: want http(s)://host[:port] without credentials", raw)
 	}
+	if u.Scheme == "http" && !loopback(u.Hostname()) {
+		return fmt.Errorf("--api-url %q: plain http would send the password and tokens in clear; use https (http only for localhost)", raw)
+	}
 	return nil
+}
+
+// loopback reports whether host is this machine: localhost or a loopback address (127.0.0.0/8,
+// ::1). Names other than localhost are not resolved: a name that resolves to 127.0.0.1 today may
+// not tomorrow.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 func newLoginCmd() *cobra.Command {
@@ -185,10 +201,23 @@ func newSessionClient(apiURL string) (*apiClient, error) {
 }
 
 // refresh trades the refresh token for a new session when the access token has expired (or is
-// about to), and keeps it.
+// about to), and keeps it. A refresh token is good for one refresh: the API treats its second use
+// as theft and revokes the session. So concurrent amn processes take turns (lockSession), and each
+// re-reads the file once it has the lock: the one before it may have refreshed already.
 func (c *apiClient) refresh(ctx context.Context) error {
-	if c.session == nil || time.Until(c.session.AccessTokenExpiresAt) > 10*time.Second {
+	if c.session == nil || c.session.fresh() {
 		return nil
+	}
+	unlock, err := lockSession()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if s, err := loadSession(); err == nil && s.APIURL == c.base {
+		c.session = s
+		if s.fresh() {
+			return nil
+		}
 	}
 	var b openapi.Session
 	anon := &apiClient{base: c.base, http: c.http}
@@ -197,6 +226,32 @@ func (c *apiClient) refresh(ctx context.Context) error {
 	}
 	c.session.take(b)
 	return c.session.save()
+}
+
+// fresh reports whether the access token has more than a few seconds to live.
+func (s *apiSession) fresh() bool { return time.Until(s.AccessTokenExpiresAt) > 10*time.Second }
+
+// lockSession takes an exclusive lock (flock) on session.json.lock beside the session file, waiting
+// for another amn that holds it; the returned function releases it. The lock is on a file of its
+// own because save replaces session.json by a rename: a lock on the old file would not exclude a
+// process that opens the new one.
+func lockSession() (func(), error) {
+	path, err := sessionPath()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", f.Name(), err)
+	}
+	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
 // apiError is an error answer of the API, of the kind its status says (the CLI's exit codes

@@ -22,10 +22,20 @@ WHERE id = $1;
 UPDATE market_offers SET status = $2, updated_at = $3 WHERE id = $1;
 
 -- name: RequestOffers :many
-SELECT * FROM market_offers WHERE request_id = $1 ORDER BY created_at DESC, id DESC;
+-- A request's offers, newest first, a page after the cursor (created_at, id) (index
+-- market_offers_request).
+SELECT * FROM market_offers
+WHERE request_id = sqlc.arg(request_id)
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);
 
 -- name: SellerOffersOn :many
-SELECT * FROM market_offers WHERE request_id = $1 AND seller_id = $2 ORDER BY created_at DESC, id DESC;
+SELECT * FROM market_offers
+WHERE request_id = sqlc.arg(request_id) AND seller_id = sqlc.arg(seller_id)
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);
 
 -- name: HasOffered :one
 SELECT EXISTS (SELECT 1 FROM market_offers WHERE request_id = $1 AND seller_id = $2);

@@ -60,6 +60,7 @@ WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility =
   AND (sqlc.narg(category)::text IS NULL OR category = sqlc.narg(category))
   AND (sqlc.narg(product_type)::text IS NULL OR product_type = sqlc.narg(product_type))
   AND (sqlc.narg(chain_key)::text IS NULL OR chain_key = sqlc.narg(chain_key))
+  AND (sqlc.narg(token_symbol)::text IS NULL OR token_symbol = sqlc.narg(token_symbol))
   AND (sqlc.narg(budget_at_least)::numeric IS NULL OR budget_max >= sqlc.narg(budget_at_least))
   AND (sqlc.narg(budget_at_most)::numeric IS NULL OR budget_min <= sqlc.narg(budget_at_most))
   AND (sqlc.narg(q)::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', sqlc.narg(q)))
@@ -75,8 +76,10 @@ ORDER BY created_at DESC, id DESC
 LIMIT sqlc.arg(lim);
 
 -- name: DueRequests :many
+-- Requests past their expiry that nobody's offer was accepted on: pending (never published by
+-- moderation) or open.
 SELECT id FROM market_requests
-WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
+WHERE status IN ('pending', 'active', 'received_offers', 'in_negotiation') AND expires_at <= $1
 ORDER BY expires_at LIMIT $2;
 
 -- name: FollowingRequests :many

@@ -104,6 +104,7 @@ const (
 	MethodNotAllowed       ErrorCode = "method_not_allowed"
 	NotFound               ErrorCode = "not_found"
 	NotReviewable          ErrorCode = "not_reviewable"
+	OfferChanged           ErrorCode = "offer_changed"
 	OwnRequest             ErrorCode = "own_request"
 	PasskeyInvalid         ErrorCode = "passkey_invalid"
 	RateLimited            ErrorCode = "rate_limited"
@@ -167,6 +168,8 @@ func (e ErrorCode) Valid() bool {
 	case NotFound:
 		return true
 	case NotReviewable:
+		return true
+	case OfferChanged:
 		return true
 	case OwnRequest:
 		return true
@@ -1108,6 +1111,7 @@ type Error struct {
 		// - slug_taken: a blog post already has the slug given.
 		// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 		// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
+		// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -1135,6 +1139,7 @@ type Error struct {
 // - slug_taken: a blog post already has the slug given.
 // - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 // - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
+// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -1207,6 +1212,12 @@ type LoginRequest struct {
 
 	// Password At least 10 characters, not a common password (checked by the server, `weak_password`).
 	Password Password `json:"password"`
+}
+
+// MarketAccept defines model for MarketAccept.
+type MarketAccept struct {
+	// Revision The offer's revision the buyer saw (MarketOffer.revision): the terms it accepts.
+	Revision int `json:"revision"`
 }
 
 // MarketAcceptance defines model for MarketAcceptance.
@@ -1340,7 +1351,7 @@ type MarketOfferInput struct {
 type MarketOfferList struct {
 	Items []MarketOffer `json:"items"`
 
-	// NextCursor Always null (a request's offers come in one page).
+	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"nextCursor"`
 }
 
@@ -2263,14 +2274,26 @@ type BrowseMarketRequestsParams struct {
 	ProductType *MarketProductType `form:"productType,omitempty" json:"productType,omitempty"`
 	Chain       *MarketChain       `form:"chain,omitempty" json:"chain,omitempty"`
 
-	// BudgetMin Requests whose budget reaches at least this (base units).
+	// Token Requests priced in this token (with chain).
+	Token *MarketToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// BudgetMin Requests whose budget reaches at least this, in base units of the token named by chain and token (both required with a budget filter: 400 invalid otherwise).
 	BudgetMin *Amount `form:"budgetMin,omitempty" json:"budgetMin,omitempty"`
 
-	// BudgetMax Requests whose budget starts at most at this (base units).
+	// BudgetMax Requests whose budget starts at most at this, in base units of the token named by chain and token (both required with a budget filter).
 	BudgetMax *Amount `form:"budgetMax,omitempty" json:"budgetMax,omitempty"`
 
 	// Q Full text over title and description.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
+// ListMarketOffersParams defines parameters for ListMarketOffers.
+type ListMarketOffersParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // BrowseMarketTemplatesParams defines parameters for BrowseMarketTemplates.
@@ -2388,6 +2411,9 @@ type MarketOfferTypedDataJSONRequestBody = MarketOfferTermsInput
 
 // ReviseMarketOfferJSONRequestBody defines body for ReviseMarketOffer for application/json ContentType.
 type ReviseMarketOfferJSONRequestBody = MarketOfferRevise
+
+// AcceptMarketOfferJSONRequestBody defines body for AcceptMarketOffer for application/json ContentType.
+type AcceptMarketOfferJSONRequestBody = MarketAccept
 
 // CreateMarketReviewJSONRequestBody defines body for CreateMarketReview for application/json ContentType.
 type CreateMarketReviewJSONRequestBody = MarketReviewInput
@@ -3185,10 +3211,10 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/marketplace/requests/{requestId}/detail (the `GetMarketRequestDetail` operationId).
 	GetMarketRequestDetail(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 	//
 	// Corresponds with GET /v1/marketplace/requests/{requestId}/offers (the `ListMarketOffers` operationId).
-	ListMarketOffers(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListMarketOffers(ctx context.Context, requestId openapi_types.UUID, params *ListMarketOffersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MakeMarketOfferWithBody Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
 	//
@@ -3232,10 +3258,23 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/marketplace/requests/{requestId}/offers/{offerId} (the `ReviseMarketOffer` operationId).
 	ReviseMarketOffer(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, body ReviseMarketOfferJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	// AcceptMarketOfferWithBody Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	//
+	// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+	//
+	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
-	AcceptMarketOffer(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptMarketOfferWithBody(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	//
+	// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
+	AcceptMarketOffer(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, body AcceptMarketOfferJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WithdrawMarketOffer Withdraw the caller's live offer.
 	//
@@ -4852,11 +4891,11 @@ func (c *Client) GetMarketRequestDetail(ctx context.Context, requestId openapi_t
 	return c.Client.Do(req)
 }
 
-// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+// ListMarketOffers The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 //
 // Corresponds with GET /v1/marketplace/requests/{requestId}/offers (the `ListMarketOffers` operationId).
-func (c *Client) ListMarketOffers(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMarketOffersRequest(c.Server, requestId)
+func (c *Client) ListMarketOffers(ctx context.Context, requestId openapi_types.UUID, params *ListMarketOffersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMarketOffersRequest(c.Server, requestId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4969,11 +5008,34 @@ func (c *Client) ReviseMarketOffer(ctx context.Context, requestId openapi_types.
 	return c.Client.Do(req)
 }
 
-// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+// AcceptMarketOfferWithBody Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+//
+// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+//
+// Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
-func (c *Client) AcceptMarketOffer(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptMarketOfferRequest(c.Server, requestId, offerId)
+func (c *Client) AcceptMarketOfferWithBody(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptMarketOfferRequestWithBody(c.Server, requestId, offerId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptMarketOffer Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+//
+// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
+func (c *Client) AcceptMarketOffer(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, body AcceptMarketOfferJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptMarketOfferRequest(c.Server, requestId, offerId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7961,6 +8023,18 @@ func NewBrowseMarketRequestsRequest(server string, params *BrowseMarketRequestsP
 
 		}
 
+		if params.Token != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "token", *params.Token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.BudgetMin != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "budgetMin", *params.BudgetMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -8316,7 +8390,7 @@ func NewGetMarketRequestDetailRequest(server string, requestId openapi_types.UUI
 }
 
 // NewListMarketOffersRequest constructs an http.Request for the ListMarketOffers method
-func NewListMarketOffersRequest(server string, requestId openapi_types.UUID) (*http.Request, error) {
+func NewListMarketOffersRequest(server string, requestId openapi_types.UUID, params *ListMarketOffersParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8339,6 +8413,45 @@ func NewListMarketOffersRequest(server string, requestId openapi_types.UUID) (*h
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -8497,8 +8610,19 @@ func NewReviseMarketOfferRequestWithBody(server string, requestId openapi_types.
 	return req, nil
 }
 
-// NewAcceptMarketOfferRequest constructs an http.Request for the AcceptMarketOffer method
-func NewAcceptMarketOfferRequest(server string, requestId openapi_types.UUID, offerId openapi_types.UUID) (*http.Request, error) {
+// NewAcceptMarketOfferRequest calls the generic AcceptMarketOffer builder with application/json body
+func NewAcceptMarketOfferRequest(server string, requestId openapi_types.UUID, offerId openapi_types.UUID, body AcceptMarketOfferJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAcceptMarketOfferRequestWithBody(server, requestId, offerId, "application/json", bodyReader)
+}
+
+// NewAcceptMarketOfferRequestWithBody constructs an http.Request for the AcceptMarketOffer method, with any body, and a specified content type
+func NewAcceptMarketOfferRequestWithBody(server string, requestId openapi_types.UUID, offerId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8530,10 +8654,12 @@ func NewAcceptMarketOfferRequest(server string, requestId openapi_types.UUID, of
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -10193,12 +10319,12 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/marketplace/requests/{requestId}/detail (the `GetMarketRequestDetail` operationId).
 	GetMarketRequestDetailWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetMarketRequestDetailResponse, error)
 
-	// ListMarketOffersWithResponse The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+	// ListMarketOffersWithResponse The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/marketplace/requests/{requestId}/offers (the `ListMarketOffers` operationId).
-	ListMarketOffersWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListMarketOffersResponse, error)
+	ListMarketOffersWithResponse(ctx context.Context, requestId openapi_types.UUID, params *ListMarketOffersParams, reqEditors ...RequestEditorFn) (*ListMarketOffersResponse, error)
 
 	// MakeMarketOfferWithBodyWithResponse Make an offer (seller role), signed by the payout wallet (see offers/typed-data). One live offer per seller per request.
 	//
@@ -10242,12 +10368,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/marketplace/requests/{requestId}/offers/{offerId} (the `ReviseMarketOffer` operationId).
 	ReviseMarketOfferWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, body ReviseMarketOfferJSONRequestBody, reqEditors ...RequestEditorFn) (*ReviseMarketOfferResponse, error)
 
-	// AcceptMarketOfferWithResponse Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	// AcceptMarketOfferWithBodyWithResponse Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
-	AcceptMarketOfferWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AcceptMarketOfferResponse, error)
+	AcceptMarketOfferWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptMarketOfferResponse, error)
+
+	// AcceptMarketOfferWithResponse Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+	//
+	// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
+	AcceptMarketOfferWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, body AcceptMarketOfferJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptMarketOfferResponse, error)
 
 	// WithdrawMarketOfferWithResponse Withdraw the caller's live offer.
 	//
@@ -16388,13 +16525,13 @@ func (c *ClientWithResponses) GetMarketRequestDetailWithResponse(ctx context.Con
 	return ParseGetMarketRequestDetailResponse(rsp)
 }
 
-// ListMarketOffersWithResponse The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own). All in one page.
+// ListMarketOffersWithResponse The request's offers as the caller may see them (its buyer and an admin all, with their revisions; a seller its own), newest first, a page at a time.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/marketplace/requests/{requestId}/offers (the `ListMarketOffers` operationId).
-func (c *ClientWithResponses) ListMarketOffersWithResponse(ctx context.Context, requestId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListMarketOffersResponse, error) {
-	rsp, err := c.ListMarketOffers(ctx, requestId, reqEditors...)
+func (c *ClientWithResponses) ListMarketOffersWithResponse(ctx context.Context, requestId openapi_types.UUID, params *ListMarketOffersParams, reqEditors ...RequestEditorFn) (*ListMarketOffersResponse, error) {
+	rsp, err := c.ListMarketOffers(ctx, requestId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16479,13 +16616,30 @@ func (c *ClientWithResponses) ReviseMarketOfferWithResponse(ctx context.Context,
 	return ParseReviseMarketOfferResponse(rsp)
 }
 
-// AcceptMarketOfferWithResponse Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+// AcceptMarketOfferWithBodyWithResponse Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
 //
-// Returns a wrapper object for the known response body format(s).
+// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
-func (c *ClientWithResponses) AcceptMarketOfferWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AcceptMarketOfferResponse, error) {
-	rsp, err := c.AcceptMarketOffer(ctx, requestId, offerId, reqEditors...)
+func (c *ClientWithResponses) AcceptMarketOfferWithBodyWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptMarketOfferResponse, error) {
+	rsp, err := c.AcceptMarketOfferWithBody(ctx, requestId, offerId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptMarketOfferResponse(rsp)
+}
+
+// AcceptMarketOfferWithResponse Accept an offer (the request's buyer). Creates its payment in the same transaction; other live offers are rejected. Answers the payment and the checkout.
+//
+// The body names the offer's revision the buyer saw; if the seller has revised the offer since, the accept is refused with 409 `offer_changed` and nothing is written (read the offer again).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/requests/{requestId}/offers/{offerId}/accept (the `AcceptMarketOffer` operationId).
+func (c *ClientWithResponses) AcceptMarketOfferWithResponse(ctx context.Context, requestId openapi_types.UUID, offerId openapi_types.UUID, body AcceptMarketOfferJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptMarketOfferResponse, error) {
+	rsp, err := c.AcceptMarketOffer(ctx, requestId, offerId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

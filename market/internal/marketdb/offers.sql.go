@@ -250,11 +250,29 @@ func (q *Queries) RejectOthers(ctx context.Context, arg RejectOthersParams) ([]u
 }
 
 const requestOffers = `-- name: RequestOffers :many
-SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers WHERE request_id = $1 ORDER BY created_at DESC, id DESC
+SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers
+WHERE request_id = $1
+  AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $4
 `
 
-func (q *Queries) RequestOffers(ctx context.Context, requestID uuid.UUID) ([]MarketOffer, error) {
-	rows, err := q.db.Query(ctx, requestOffers, requestID)
+type RequestOffersParams struct {
+	RequestID uuid.UUID
+	AfterAt   *time.Time
+	AfterID   uuid.NullUUID
+	Lim       int32
+}
+
+// A request's offers, newest first, a page after the cursor (created_at, id) (index
+// market_offers_request).
+func (q *Queries) RequestOffers(ctx context.Context, arg RequestOffersParams) ([]MarketOffer, error) {
+	rows, err := q.db.Query(ctx, requestOffers,
+		arg.RequestID,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -321,16 +339,29 @@ func (q *Queries) ReviseOffer(ctx context.Context, arg ReviseOfferParams) error 
 }
 
 const sellerOffersOn = `-- name: SellerOffersOn :many
-SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers WHERE request_id = $1 AND seller_id = $2 ORDER BY created_at DESC, id DESC
+SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers
+WHERE request_id = $1 AND seller_id = $2
+  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $5
 `
 
 type SellerOffersOnParams struct {
 	RequestID uuid.UUID
 	SellerID  uuid.UUID
+	AfterAt   *time.Time
+	AfterID   uuid.NullUUID
+	Lim       int32
 }
 
 func (q *Queries) SellerOffersOn(ctx context.Context, arg SellerOffersOnParams) ([]MarketOffer, error) {
-	rows, err := q.db.Query(ctx, sellerOffersOn, arg.RequestID, arg.SellerID)
+	rows, err := q.db.Query(ctx, sellerOffersOn,
+		arg.RequestID,
+		arg.SellerID,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -19,18 +19,20 @@ WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility =
   AND ($1::text IS NULL OR category = $1)
   AND ($2::text IS NULL OR product_type = $2)
   AND ($3::text IS NULL OR chain_key = $3)
-  AND ($4::numeric IS NULL OR budget_max >= $4)
-  AND ($5::numeric IS NULL OR budget_min <= $5)
-  AND ($6::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', $6))
-  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+  AND ($4::text IS NULL OR token_symbol = $4)
+  AND ($5::numeric IS NULL OR budget_max >= $5)
+  AND ($6::numeric IS NULL OR budget_min <= $6)
+  AND ($7::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', $7))
+  AND ($8::timestamptz IS NULL OR (created_at, id) < ($8, $9::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $9
+LIMIT $10
 `
 
 type BrowseRequestsParams struct {
 	Category      *string
 	ProductType   *string
 	ChainKey      *string
+	TokenSymbol   *string
 	BudgetAtLeast pgtype.Numeric
 	BudgetAtMost  pgtype.Numeric
 	Q             *string
@@ -46,6 +48,7 @@ func (q *Queries) BrowseRequests(ctx context.Context, arg BrowseRequestsParams) 
 		arg.Category,
 		arg.ProductType,
 		arg.ChainKey,
+		arg.TokenSymbol,
 		arg.BudgetAtLeast,
 		arg.BudgetAtMost,
 		arg.Q,
@@ -163,7 +166,7 @@ func (q *Queries) BuyerRequests(ctx context.Context, arg BuyerRequestsParams) ([
 
 const dueRequests = `-- name: DueRequests :many
 SELECT id FROM market_requests
-WHERE status IN ('active', 'received_offers', 'in_negotiation') AND expires_at <= $1
+WHERE status IN ('pending', 'active', 'received_offers', 'in_negotiation') AND expires_at <= $1
 ORDER BY expires_at LIMIT $2
 `
 
@@ -172,6 +175,8 @@ type DueRequestsParams struct {
 	Limit     int32
 }
 
+// Requests past their expiry that nobody's offer was accepted on: pending (never published by
+// moderation) or open.
 func (q *Queries) DueRequests(ctx context.Context, arg DueRequestsParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, dueRequests, arg.ExpiresAt, arg.Limit)
 	if err != nil {
