@@ -190,6 +190,12 @@ var Grants = []Grant{
 	{RoleAPI, "market_reviews", "SELECT, INSERT, UPDATE (rating, body, updated_at)"},
 	// What admins did over the API (migration 00027, package admin): append-only.
 	{RoleAPI, "admin_audit", "SELECT, INSERT"},
+	// Points and referrals (migration 00038, package points): codes, referrals recorded at sign-up,
+	// admins' adjustments for the worker to book. The points books themselves are the worker's.
+	{RoleAPI, "points_codes", "SELECT, INSERT"},
+	{RoleAPI, "points_referrals", "SELECT, INSERT"},
+	{RoleAPI, "points_adjustments", "SELECT, INSERT"},
+	{RoleAPI, "points_memos", "SELECT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -233,6 +239,11 @@ var Grants = []Grant{
 	{RoleWorker, "market_requests", "SELECT, UPDATE (status, resume_to, delivered_at, updated_at)"},
 	{RoleWorker, "market_offers", "SELECT, UPDATE (status, updated_at)"},
 	{RoleWorker, "market_events", "SELECT, INSERT"},
+	// Points (migration 00038): deals, referral rewards and admins' adjustments booked.
+	{RoleWorker, "points_referrals", "SELECT, UPDATE (status, rewarded_at, reward_transfer)"},
+	{RoleWorker, "points_adjustments", "SELECT, UPDATE (booked_at, refused)"},
+	{RoleWorker, "points_memos", "SELECT, INSERT"},
+	{RoleWorker, "points_cursor", "SELECT, INSERT, UPDATE (tx, request_id, seq, updated_at)"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

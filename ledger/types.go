@@ -28,11 +28,14 @@ const (
 	CodeGas             AccountCode = 7 // the gas tank of a chain (native-token ledgers)
 	CodeNetworkFees     AccountCode = 8 // gas burnt paying the network (native-token ledgers; an expense)
 	CodeGasHeld         AccountCode = 9 // native currency the gas tank sent to an address and still there (a deposit's dust)
-	maxKnownAccountCode             = CodeGasHeld
+	CodePointsUser      AccountCode = 10 // a user's points to use (the points ledger)
+	CodePointsIssuance  AccountCode = 11 // where points come from and return to (the points ledger's world)
+	CodePointsUsed      AccountCode = 12 // a user's points spent (the points ledger)
+	maxKnownAccountCode             = CodePointsUsed
 )
 
 var accountCodeNames = [...]string{"", "world", "deposit", "escrow", "seller_payable", "buyer_refundable", "platform_fees", "gas",
-	"network_fees", "gas_held"}
+	"network_fees", "gas_held", "points_user", "points_issuance", "points_used"}
 
 func (c AccountCode) String() string {
 	if c > 0 && c <= maxKnownAccountCode {
