@@ -33,8 +33,8 @@ var layers = [][]string{
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
 	// queries by sqlc, the API's contract by oapi-codegen).
 	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi"},
-	// The payment state machine and its books; accounts and sign-in.
-	{"payment", "auth"},
+	// The payment state machine and its books; accounts and sign-in; loyalty points on the books.
+	{"payment", "auth", "points"},
 	// The platform's queue of work for the signer, the marketplace's deals, test kits, the
 	// signer's keys.
 	{"intent", "market", "payment/paymenttest", "hwwallet/testdevice", "signer/keystore"},
@@ -66,6 +66,8 @@ var forbidden = map[string][]string{
 	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
 	// Sign-in proves who someone is; it never touches money or keys.
 	"auth": {"payment", "ledger", "hd", "hd/keyring", "escrow"},
+	// Points are handed the market's settled deals (by jobs); they never read deals or payments.
+	"points": {"payment", "market", "signer", "hd", "hd/keyring", "escrow", "intent"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
@@ -223,6 +225,8 @@ var tableOwners = map[string]string{
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
 	"admin_audit": "admin",
+	"points_codes": "points", "points_referrals": "points", "points_adjustments": "points", "points_memos": "points",
+	"points_cursor": "points",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none
