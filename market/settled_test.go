@@ -93,7 +93,7 @@ func TestSettledWaitsForOlderTransactions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer older.Rollback(ctx) //nolint:errcheck // committed below
+	defer older.Rollback(ctx)                                                 //nolint:errcheck // committed below
 	if _, err := older.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil { // it now has an id, older than the release's
 		t.Fatal(err)
 	}

@@ -103,13 +103,13 @@ func points(v *big.Int) int64 {
 
 // Entry is one line of a user's history: a transfer into or out of their points.
 type Entry struct {
-	Seq          int64 // the cursor: pass the last one to read further back
-	Transfer     ledger.ID
-	Kind         string // deal, referral, admin_grant, reversal
-	Points       int64  // signed: + earned, − taken back or spent
-	Request      *uuid.UUID // the deal, if any
-	Reason       string     // an admin's reason, or why a grant was reversed
-	At           time.Time
+	Seq      int64 // the cursor: pass the last one to read further back
+	Transfer ledger.ID
+	Kind     string     // deal, referral, admin_grant, reversal
+	Points   int64      // signed: + earned, − taken back or spent
+	Request  *uuid.UUID // the deal, if any
+	Reason   string     // an admin's reason, or why a grant was reversed
+	At       time.Time
 }
 
 // History lists a user's points entries, newest first, before seq (0: from the newest).
