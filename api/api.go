@@ -21,6 +21,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/points"
 )
 
 // Deps are what the router needs; constructors take their dependencies explicitly.
@@ -42,6 +43,11 @@ type Deps struct {
 	// Admin is what admins do to the money and the audit of it (/v1/admin/payments, intents,
 	// sweeps, top-ups, destinations, health, audit); nil answers those routes unavailable.
 	Admin *admin.Service
+	// Points keeps loyalty points and referrals (/v1/points/..., /r/{code}, the admin's grants and
+	// reversals); nil answers them unavailable. SignupURL is the frontend's sign-up page that
+	// /r/{code} redirects to; PublicURL this API's public base, for the referral links it shows.
+	Points               *points.Service
+	SignupURL, PublicURL string
 }
 
 type metrics struct {

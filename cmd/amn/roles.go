@@ -18,6 +18,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/signer"
 )
 
@@ -36,6 +37,7 @@ type apiOptions struct {
 	Auth            authOptions
 	Edge            edgeOptions
 	Market          marketOptions
+	Points          pointsOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -49,6 +51,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := o.Auth.Validate(); err != nil {
+		return err
+	}
+	if err := o.Points.Validate(); err != nil {
 		return err
 	}
 	return o.Market.Validate()
@@ -78,6 +83,7 @@ func newAPICmd() *cobra.Command {
 	o.Auth.addFlags(cmd.Flags())
 	o.Edge.addFlags(cmd.Flags())
 	o.Market.addFlags(cmd.Flags())
+	o.Points.addFlags(cmd.Flags(), true)
 	return cmd
 }
 
@@ -91,7 +97,11 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	authSvc, err := o.Auth.newAuth(p.pool)
+	pts, err := points.New(p.pool, o.Points.cfg)
+	if err != nil {
+		return err
+	}
+	authSvc, err := o.Auth.newAuth(p.pool, pts.RecordReferral)
 	if err != nil {
 		return err
 	}
@@ -101,7 +111,7 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	}
 	adm := admin.New(p.pool, admin.Config{Registry: o.Market.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: o.Market.Xpub, ParseXpub: parseXpub, QuorumTTL: time.Minute})
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
-		Market: o.Market.service(p.pool)}
+		Market: o.Market.service(p.pool), Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
@@ -194,10 +204,14 @@ type workerOptions struct {
 	RedisURL    string
 	ChainConfig string
 	mail        mailOptions
+	points      pointsOptions
 }
 
 func (o *workerOptions) Validate() error {
 	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if err := o.points.Validate(); err != nil {
 		return err
 	}
 	return config.ValidateRedisURL("redis-url", o.RedisURL)
@@ -234,7 +248,7 @@ func newWorkerCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer); err != nil {
+			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer, &o.points.cfg); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
@@ -242,6 +256,7 @@ func newWorkerCmd() *cobra.Command {
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9102"})
 	o.mail.addFlags(cmd.Flags())
+	o.points.addFlags(cmd.Flags(), false)
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file; its escrow contracts let the worker turn paid deposits into sweep intents")
 	return cmd
