@@ -224,7 +224,7 @@ var tableOwners = map[string]string{
 	"auth_refresh_tokens": "auth", "auth_passkeys": "auth", "auth_ceremonies": "auth", "auth_wallets": "auth", "auth_audit": "auth",
 	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
-	"admin_audit": "admin",
+	"admin_audit":  "admin",
 	"points_codes": "points", "points_referrals": "points", "points_adjustments": "points", "points_memos": "points",
 	"points_cursor": "points",
 }
