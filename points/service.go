@@ -112,9 +112,10 @@ type Entry struct {
 	At       time.Time
 }
 
-// History lists a user's points entries, newest first, before seq (0: from the newest).
+// History lists a user's points entries, newest first, before seq (0: from the newest): up to
+// limit (at most 101, a page of 100 and one to tell whether more follow).
 func (s *Service) History(ctx context.Context, user uuid.UUID, beforeSeq int64, limit int) ([]Entry, error) {
-	if limit <= 0 || limit > 100 {
+	if limit <= 0 || limit > 101 {
 		return nil, fmt.Errorf("%w: limit %d", ErrInvalid, limit)
 	}
 	es, err := s.books.EntriesBefore(ctx, chart.PointsUser(user), beforeSeq, limit)
