@@ -22,6 +22,7 @@ import (
 	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
+	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/realtime"
 	"github.com/amanat/amn/upload"
 )
@@ -51,6 +52,11 @@ type Deps struct {
 	// nil answers their routes unavailable.
 	Uploads *upload.Service
 	Blog    *blog.Service
+	// Points keeps loyalty points and referrals (/v1/points/..., /r/{code}, the admin's grants and
+	// reversals); nil answers them unavailable. SignupURL is the frontend's sign-up page that
+	// /r/{code} redirects to; PublicURL this API's public base, for the referral links it shows.
+	Points               *points.Service
+	SignupURL, PublicURL string
 }
 
 type metrics struct {

@@ -22,6 +22,9 @@ func (s *v1) Register(ctx context.Context, req openapi.RegisterRequestObject) (o
 	if b.Locale != nil {
 		r.Locale = *b.Locale
 	}
+	if b.ReferralCode != nil {
+		r.Referral = *b.ReferralCode
+	}
 	if b.Roles != nil {
 		for _, role := range *b.Roles {
 			r.Roles = append(r.Roles, auth.Role(role))

@@ -15,6 +15,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/points"
 )
 
 // v1 implements the generated StrictServerInterface: one method per operation of the contract
@@ -26,6 +27,10 @@ type v1 struct {
 	admin  *admin.Service  // nil: the money routes of /v1/admin answer unavailable
 	market *market.Service // nil: the marketplace's routes answer unavailable
 	blog   *blog.Service   // nil: the blog's routes answer unavailable
+	points *points.Service // nil: the points routes answer unavailable
+	// signupURL is the frontend's sign-up page (/r/{code} redirects there); publicURL is this
+	// API's public base, for referral links.
+	signupURL, publicURL string
 }
 
 var _ openapi.StrictServerInterface = (*v1)(nil)
@@ -46,7 +51,8 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		},
 		ErrorHandlerWithOpts: errs.validation,
 	})
-	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market, blog: d.Blog}, nil, openapi.StrictHTTPServerOptions{
+	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market, blog: d.Blog,
+		points: d.Points, signupURL: d.SignupURL, publicURL: d.PublicURL}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			errs.write(w, r, errInvalidRequest(err.Error()))
 		},

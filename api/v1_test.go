@@ -149,7 +149,7 @@ func errorOf(t testing.TB, rec *httptest.ResponseRecorder, status int) ErrorBody
 }
 
 // TestEveryRouteIsInTheDocumentAndBack: the router serves exactly the document's operations under
-// /v1 (the operator's /healthz, /readyz and /metrics are not part of the contract).
+// /v1 and /r (the operator's /healthz, /readyz and /metrics are not part of the contract).
 func TestEveryRouteIsInTheDocumentAndBack(t *testing.T) {
 	a := newTestAPI(t)
 	doc, err := openapi.Load()
@@ -164,7 +164,7 @@ func TestEveryRouteIsInTheDocumentAndBack(t *testing.T) {
 	}
 	var routed []string
 	err = chi.Walk(a.h.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		if strings.HasPrefix(route, "/v1/") {
+		if strings.HasPrefix(route, "/v1/") || strings.HasPrefix(route, "/r/") { // /r/{code}: referral links
 			routed = append(routed, method+" "+route)
 		}
 		return nil

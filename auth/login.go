@@ -60,6 +60,7 @@ func (s *Service) initPassword() error {
 type Registration struct {
 	Email, Password, DisplayName, Locale string
 	Roles                                []Role // buyer and/or seller; none is buyer
+	Referral                             string // the referral code the sign-up came with, if any (Config.SignedUp)
 }
 
 // Register creates an unverified account and mails it a verification code. An email that is
@@ -106,6 +107,8 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 			u, err = s.registerOver(ctx, tx, q, email, hash, r)
 		} else if err != nil {
 			err = wrapDB("create user", err)
+		} else if s.cfg.SignedUp != nil {
+			err = s.cfg.SignedUp(ctx, tx, u.ID, r.Referral)
 		}
 		if err != nil || u.ID == uuid.Nil {
 			return err

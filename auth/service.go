@@ -1,11 +1,14 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/go-webauthn/webauthn/webauthn"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/auth/internal/authdb"
@@ -32,6 +35,10 @@ type Config struct {
 	Google GoogleConfig
 	// Password is email + password sign-in's settings (password.go).
 	Password PasswordConfig
+	// SignedUp, if set, runs in the sign-up's transaction for each account Register creates, with
+	// the referral code the sign-up came with ("" for none): package points records the referral
+	// there. An error rolls the sign-up back.
+	SignedUp func(ctx context.Context, tx pgx.Tx, user uuid.UUID, referral string) error
 }
 
 // Defaults for the token lifetimes.

@@ -1,7 +1,7 @@
 // Package chart is the platform's chart of accounts: the id of every ledger account the platform
 // opens and the code of every transfer it books, in one place, so that the packages that book
-// (payment, intent) and the ones that read the books (the indexer's reconciliation, a
-// points ledger to come) agree on them without importing each other.
+// (payment, intent, points) and the ones that read the books (the indexer's reconciliation)
+// agree on them without importing each other.
 //
 // It owns names only. It must never open accounts or book transfers (the owning packages do:
 // payment books payments, intent books gas) and never change an id or a code once used:
@@ -31,6 +31,13 @@ const (
 	CodeGasTopup   uint16 = 21 // gas tank → an address's gas: native currency sent to pay for gas
 	CodeGasOutside uint16 = 22 // outside → an address's gas: gas paid with native currency the books do not hold
 	CodeGasFunding uint16 = 23 // outside → gas tank: an operator's transfer that funded the tank
+
+	// Points, in the points ledger (package points).
+	CodePointsDeal       uint16 = 30 // issuance → user: a completed deal's points
+	CodePointsReferral   uint16 = 31 // issuance → referrer: a referred user's first deal completed
+	CodePointsAdminGrant uint16 = 32 // issuance → user: an admin's grant, with its reason
+	CodePointsReversal   uint16 = 33 // user → issuance: a grant taken back (a refund, an admin)
+	CodePointsSpend      uint16 = 34 // user → the user's used points
 )
 
 // The payment's ledger accounts. Money moves from the debit account to the credit account. Each
@@ -83,6 +90,23 @@ func GasHeld(nativeLedger string, addr common.Address) ledger.ID {
 // books do not hold, and the gas tank's funding.
 func GasOutside(nativeLedger string) ledger.ID {
 	return ledger.DeriveID("gas/outside\x00" + nativeLedger)
+}
+
+// PointsLedger is the ledger of loyalty points: its unit is one point.
+const PointsLedger = "amn:POINTS"
+
+// PointsIssuance is where points come from and return to: the points ledger's outside world, so
+// it alone runs "negative" (it has no flag).
+func PointsIssuance() ledger.ID { return ledger.DeriveID("points/issuance") }
+
+// PointsUser is a user's points to use.
+func PointsUser(user [16]byte) ledger.ID {
+	return ledger.DeriveID("points/user\x00" + ledger.ID(user).String())
+}
+
+// PointsUsed is a user's points spent.
+func PointsUsed(user [16]byte) ledger.ID {
+	return ledger.DeriveID("points/used\x00" + ledger.ID(user).String())
 }
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }

@@ -200,6 +200,12 @@ var Grants = []Grant{
 	{RoleAPI, "uploads", "SELECT, INSERT, UPDATE (attached_kind, attached_id, attached_at)"},
 	// The blog's posts (migration 00037, package blog): the slug, author and creation never change.
 	{RoleAPI, "blog_posts", "SELECT, INSERT, UPDATE (title, summary, body_markdown, body_html, cover_upload_id, categories, tags, locale, status, publish_at, updated_at)"},
+	// Points and referrals (migration 00038, package points): codes, referrals recorded at sign-up,
+	// admins' adjustments for the worker to book. The points books themselves are the worker's.
+	{RoleAPI, "points_codes", "SELECT, INSERT"},
+	{RoleAPI, "points_referrals", "SELECT, INSERT"},
+	{RoleAPI, "points_adjustments", "SELECT, INSERT"},
+	{RoleAPI, "points_memos", "SELECT"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -246,6 +252,11 @@ var Grants = []Grant{
 	// Real time (migration 00034): the market's jobs publish their status changes.
 	{RoleWorker, "realtime_rooms", "SELECT, INSERT, UPDATE (last_seq)"},
 	{RoleWorker, "realtime_events", "INSERT"},
+	// Points (migration 00038): deals, referral rewards and admins' adjustments booked.
+	{RoleWorker, "points_referrals", "SELECT, UPDATE (status, rewarded_at, reward_transfer)"},
+	{RoleWorker, "points_adjustments", "SELECT, UPDATE (booked_at, refused)"},
+	{RoleWorker, "points_memos", "SELECT, INSERT"},
+	{RoleWorker, "points_cursor", "SELECT, INSERT, UPDATE (tx, request_id, seq, updated_at)"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

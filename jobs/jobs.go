@@ -27,6 +27,7 @@ import (
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/signer"
 )
 
@@ -133,6 +134,9 @@ type Config struct {
 	NativeLedger func(chainID uint64) (string, bool)
 	// Mailer sends sign-in emails (auth_email); nil leaves them failing and retrying.
 	Mailer *auth.Mailer
+	// Points is the rules of loyalty points (points_follow, points_adjust); nil means
+	// points.DefaultConfig.
+	Points *points.Config
 }
 
 // NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
@@ -176,6 +180,51 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	return client, nil
+}
+
+// registerPoints adds loyalty points: points_follow books the market's settled deals
+// (periodic), points_adjust the admins' grants and reversals the API queues.
+func registerPoints(r *registry, c Config, payments *payment.Service) error {
+	cfg := points.DefaultConfig()
+	if c.Points != nil {
+		cfg = *c.Points
+	}
+	svc, err := points.New(c.Pool, cfg)
+	if err != nil {
+		return err
+	}
+	settled := SettledDeals(market.New(c.Pool, payments, nil, market.DefaultConfig()))
+	for _, err := range []error{
+		add(r, &points.FollowWorker{Points: svc, Source: settled, Log: c.Log}),
+		add(r, &points.AdjustWorker{Points: svc, Log: c.Log}),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(followEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return points.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		// The API queues points_adjust with each adjustment; this catches any it could not.
+		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return points.AdjustArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	return nil
+}
+
+// SettledDeals is the market's settled deals as points reads them: points never imports market.
+func SettledDeals(m *market.Service) points.Source {
+	return func(ctx context.Context, after points.Cursor, limit int) ([]points.Settled, error) {
+		rows, err := m.Settled(ctx, market.SettledCursor(after), limit)
+		out := make([]points.Settled, len(rows))
+		for i, s := range rows {
+			o := points.Completed
+			if s.Status != market.Completed {
+				o = points.Refunded
+			}
+			out[i] = points.Settled{At: points.Cursor(s.At), Settlement: points.Settlement{Request: s.Request, Outcome: o,
+				Buyer: s.Buyer, Seller: s.Seller, Amount: s.Amount, Decimals: s.Decimals}}
+		}
+		return out, err
+	}
 }
 
 // registry is the worker role's one list of job kinds: each kind with its worker and queue, and
@@ -225,6 +274,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := registerPoints(r, c, payments); err != nil {
+		return nil, err
 	}
 	// Sent sign-in emails' jobs hold their codes in plaintext: delete them soon after.
 	r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Minute),

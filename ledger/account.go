@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/amanat/amn/db"
@@ -140,10 +141,32 @@ func (l *Ledger) Entries(ctx context.Context, account ID, afterSeq int64, limit 
 	if limit <= 0 || limit > 10000 {
 		limit = 1000
 	}
+	return l.entries(ctx, entriesAfterSQL, account, afterSeq, limit)
+}
+
+// EntriesBefore returns up to limit entries of an account with Seq < beforeSeq, newest first:
+// pass the last Seq of a page to get the next one (0 for the newest).
+func (l *Ledger) EntriesBefore(ctx context.Context, account ID, beforeSeq int64, limit int) ([]Entry, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 1000
+	}
+	if beforeSeq <= 0 {
+		beforeSeq = math.MaxInt64
+	}
+	return l.entries(ctx, entriesBeforeSQL, account, beforeSeq, limit)
+}
+
+const (
+	entriesAfterSQL = `SELECT account_id, seq, transfer_id, field, amount, balance_before, balance_after
+		FROM ledger_entries WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`
+	entriesBeforeSQL = `SELECT account_id, seq, transfer_id, field, amount, balance_before, balance_after
+		FROM ledger_entries WHERE account_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`
+)
+
+func (l *Ledger) entries(ctx context.Context, sql string, account ID, seq int64, limit int) ([]Entry, error) {
 	var out []Entry
 	err := l.read(ctx, func(q querier) error {
-		rows, err := q.Query(ctx, `SELECT account_id, seq, transfer_id, field, amount, balance_before, balance_after
-			FROM ledger_entries WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, account, afterSeq, limit)
+		rows, err := q.Query(ctx, sql, account, seq, limit)
 		if err != nil {
 			return fmt.Errorf("ledger: reading entries: %w", err)
 		}

@@ -19,20 +19,23 @@ type AccountCode uint16
 
 // Account codes. The values are stored; never renumber them.
 const (
-	CodeWorld           AccountCode = 1 // the outside world: money entering or leaving the books
-	CodeDeposit         AccountCode = 2 // one HD-derived deposit address
-	CodeEscrow          AccountCode = 3 // the escrow contract's holdings
-	CodeSellerPayable   AccountCode = 4 // owed to a seller on release
-	CodeBuyerRefundable AccountCode = 5 // owed back to a buyer on refund
-	CodePlatformFees    AccountCode = 6 // the platform's fee income
-	CodeGas             AccountCode = 7 // the gas tank of a chain (native-token ledgers)
-	CodeNetworkFees     AccountCode = 8 // gas burnt paying the network (native-token ledgers; an expense)
-	CodeGasHeld         AccountCode = 9 // native currency the gas tank sent to an address and still there (a deposit's dust)
-	maxKnownAccountCode             = CodeGasHeld
+	CodeWorld           AccountCode = 1  // the outside world: money entering or leaving the books
+	CodeDeposit         AccountCode = 2  // one HD-derived deposit address
+	CodeEscrow          AccountCode = 3  // the escrow contract's holdings
+	CodeSellerPayable   AccountCode = 4  // owed to a seller on release
+	CodeBuyerRefundable AccountCode = 5  // owed back to a buyer on refund
+	CodePlatformFees    AccountCode = 6  // the platform's fee income
+	CodeGas             AccountCode = 7  // the gas tank of a chain (native-token ledgers)
+	CodeNetworkFees     AccountCode = 8  // gas burnt paying the network (native-token ledgers; an expense)
+	CodeGasHeld         AccountCode = 9  // native currency the gas tank sent to an address and still there (a deposit's dust)
+	CodePointsUser      AccountCode = 10 // a user's points to use (the points ledger)
+	CodePointsIssuance  AccountCode = 11 // where points come from and return to (the points ledger's world)
+	CodePointsUsed      AccountCode = 12 // a user's points spent (the points ledger)
+	maxKnownAccountCode             = CodePointsUsed
 )
 
 var accountCodeNames = [...]string{"", "world", "deposit", "escrow", "seller_payable", "buyer_refundable", "platform_fees", "gas",
-	"network_fees", "gas_held"}
+	"network_fees", "gas_held", "points_user", "points_issuance", "points_used"}
 
 func (c AccountCode) String() string {
 	if c > 0 && c <= maxKnownAccountCode {

@@ -82,130 +82,130 @@ func (e BlogPostStatus) Valid() bool {
 
 // Defines values for ErrorCode.
 const (
-	AccountBanned          ErrorCode = "account_banned"
-	BodyTooLarge           ErrorCode = "body_too_large"
-	CodeInvalid            ErrorCode = "code_invalid"
-	Conflict               ErrorCode = "conflict"
-	DeliveryReplayed       ErrorCode = "delivery_replayed"
-	EmailUnverified        ErrorCode = "email_unverified"
-	Forbidden              ErrorCode = "forbidden"
-	GoogleTokenInvalid     ErrorCode = "google_token_invalid"
-	IdentityTaken          ErrorCode = "identity_taken"
-	IllegalTransition      ErrorCode = "illegal_transition"
-	ImageInvalid           ErrorCode = "image_invalid"
-	ImageTooLarge          ErrorCode = "image_too_large"
-	Internal               ErrorCode = "internal"
-	Invalid                ErrorCode = "invalid"
-	InvalidCredentials     ErrorCode = "invalid_credentials"
-	InvalidRequest         ErrorCode = "invalid_request"
-	Malformed              ErrorCode = "malformed"
-	MethodNotAllowed       ErrorCode = "method_not_allowed"
-	NotFound               ErrorCode = "not_found"
-	NotReviewable          ErrorCode = "not_reviewable"
-	OfferChanged           ErrorCode = "offer_changed"
-	OwnRequest             ErrorCode = "own_request"
-	PasskeyInvalid         ErrorCode = "passkey_invalid"
-	RateLimited            ErrorCode = "rate_limited"
-	RecentSignInRequired   ErrorCode = "recent_sign_in_required"
-	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
-	Refused                ErrorCode = "refused"
-	ReviewExists           ErrorCode = "review_exists"
-	ReviewLocked           ErrorCode = "review_locked"
-	SignatureInvalid       ErrorCode = "signature_invalid"
-	SignatureMissing       ErrorCode = "signature_missing"
-	SiweInvalid            ErrorCode = "siwe_invalid"
-	SlugTaken              ErrorCode = "slug_taken"
-	TelegramInvalid        ErrorCode = "telegram_invalid"
-	TimestampOutsideWindow ErrorCode = "timestamp_outside_window"
-	TokenExpired           ErrorCode = "token_expired"
-	Unauthenticated        ErrorCode = "unauthenticated"
-	Unavailable            ErrorCode = "unavailable"
-	UnsupportedMediaType   ErrorCode = "unsupported_media_type"
-	WeakPassword           ErrorCode = "weak_password"
+	ErrorCodeAccountBanned          ErrorCode = "account_banned"
+	ErrorCodeBodyTooLarge           ErrorCode = "body_too_large"
+	ErrorCodeCodeInvalid            ErrorCode = "code_invalid"
+	ErrorCodeConflict               ErrorCode = "conflict"
+	ErrorCodeDeliveryReplayed       ErrorCode = "delivery_replayed"
+	ErrorCodeEmailUnverified        ErrorCode = "email_unverified"
+	ErrorCodeForbidden              ErrorCode = "forbidden"
+	ErrorCodeGoogleTokenInvalid     ErrorCode = "google_token_invalid"
+	ErrorCodeIdentityTaken          ErrorCode = "identity_taken"
+	ErrorCodeIllegalTransition      ErrorCode = "illegal_transition"
+	ErrorCodeImageInvalid           ErrorCode = "image_invalid"
+	ErrorCodeImageTooLarge          ErrorCode = "image_too_large"
+	ErrorCodeInternal               ErrorCode = "internal"
+	ErrorCodeInvalid                ErrorCode = "invalid"
+	ErrorCodeInvalidCredentials     ErrorCode = "invalid_credentials"
+	ErrorCodeInvalidRequest         ErrorCode = "invalid_request"
+	ErrorCodeMalformed              ErrorCode = "malformed"
+	ErrorCodeMethodNotAllowed       ErrorCode = "method_not_allowed"
+	ErrorCodeNotFound               ErrorCode = "not_found"
+	ErrorCodeNotReviewable          ErrorCode = "not_reviewable"
+	ErrorCodeOfferChanged           ErrorCode = "offer_changed"
+	ErrorCodeOwnRequest             ErrorCode = "own_request"
+	ErrorCodePasskeyInvalid         ErrorCode = "passkey_invalid"
+	ErrorCodeRateLimited            ErrorCode = "rate_limited"
+	ErrorCodeRecentSignInRequired   ErrorCode = "recent_sign_in_required"
+	ErrorCodeRefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
+	ErrorCodeRefused                ErrorCode = "refused"
+	ErrorCodeReviewExists           ErrorCode = "review_exists"
+	ErrorCodeReviewLocked           ErrorCode = "review_locked"
+	ErrorCodeSignatureInvalid       ErrorCode = "signature_invalid"
+	ErrorCodeSignatureMissing       ErrorCode = "signature_missing"
+	ErrorCodeSiweInvalid            ErrorCode = "siwe_invalid"
+	ErrorCodeSlugTaken              ErrorCode = "slug_taken"
+	ErrorCodeTelegramInvalid        ErrorCode = "telegram_invalid"
+	ErrorCodeTimestampOutsideWindow ErrorCode = "timestamp_outside_window"
+	ErrorCodeTokenExpired           ErrorCode = "token_expired"
+	ErrorCodeUnauthenticated        ErrorCode = "unauthenticated"
+	ErrorCodeUnavailable            ErrorCode = "unavailable"
+	ErrorCodeUnsupportedMediaType   ErrorCode = "unsupported_media_type"
+	ErrorCodeWeakPassword           ErrorCode = "weak_password"
 )
 
 // Valid indicates whether the value is a known member of the ErrorCode enum.
 func (e ErrorCode) Valid() bool {
 	switch e {
-	case AccountBanned:
+	case ErrorCodeAccountBanned:
 		return true
-	case BodyTooLarge:
+	case ErrorCodeBodyTooLarge:
 		return true
-	case CodeInvalid:
+	case ErrorCodeCodeInvalid:
 		return true
-	case Conflict:
+	case ErrorCodeConflict:
 		return true
-	case DeliveryReplayed:
+	case ErrorCodeDeliveryReplayed:
 		return true
-	case EmailUnverified:
+	case ErrorCodeEmailUnverified:
 		return true
-	case Forbidden:
+	case ErrorCodeForbidden:
 		return true
-	case GoogleTokenInvalid:
+	case ErrorCodeGoogleTokenInvalid:
 		return true
-	case IdentityTaken:
+	case ErrorCodeIdentityTaken:
 		return true
-	case IllegalTransition:
+	case ErrorCodeIllegalTransition:
 		return true
-	case ImageInvalid:
+	case ErrorCodeImageInvalid:
 		return true
-	case ImageTooLarge:
+	case ErrorCodeImageTooLarge:
 		return true
-	case Internal:
+	case ErrorCodeInternal:
 		return true
-	case Invalid:
+	case ErrorCodeInvalid:
 		return true
-	case InvalidCredentials:
+	case ErrorCodeInvalidCredentials:
 		return true
-	case InvalidRequest:
+	case ErrorCodeInvalidRequest:
 		return true
-	case Malformed:
+	case ErrorCodeMalformed:
 		return true
-	case MethodNotAllowed:
+	case ErrorCodeMethodNotAllowed:
 		return true
-	case NotFound:
+	case ErrorCodeNotFound:
 		return true
-	case NotReviewable:
+	case ErrorCodeNotReviewable:
 		return true
-	case OfferChanged:
+	case ErrorCodeOfferChanged:
 		return true
-	case OwnRequest:
+	case ErrorCodeOwnRequest:
 		return true
-	case PasskeyInvalid:
+	case ErrorCodePasskeyInvalid:
 		return true
-	case RateLimited:
+	case ErrorCodeRateLimited:
 		return true
-	case RecentSignInRequired:
+	case ErrorCodeRecentSignInRequired:
 		return true
-	case RefreshTokenInvalid:
+	case ErrorCodeRefreshTokenInvalid:
 		return true
-	case Refused:
+	case ErrorCodeRefused:
 		return true
-	case ReviewExists:
+	case ErrorCodeReviewExists:
 		return true
-	case ReviewLocked:
+	case ErrorCodeReviewLocked:
 		return true
-	case SignatureInvalid:
+	case ErrorCodeSignatureInvalid:
 		return true
-	case SignatureMissing:
+	case ErrorCodeSignatureMissing:
 		return true
-	case SiweInvalid:
+	case ErrorCodeSiweInvalid:
 		return true
-	case SlugTaken:
+	case ErrorCodeSlugTaken:
 		return true
-	case TelegramInvalid:
+	case ErrorCodeTelegramInvalid:
 		return true
-	case TimestampOutsideWindow:
+	case ErrorCodeTimestampOutsideWindow:
 		return true
-	case TokenExpired:
+	case ErrorCodeTokenExpired:
 		return true
-	case Unauthenticated:
+	case ErrorCodeUnauthenticated:
 		return true
-	case Unavailable:
+	case ErrorCodeUnavailable:
 		return true
-	case UnsupportedMediaType:
+	case ErrorCodeUnsupportedMediaType:
 		return true
-	case WeakPassword:
+	case ErrorCodeWeakPassword:
 		return true
 	default:
 		return false
@@ -545,6 +545,72 @@ func (e PaymentState) Valid() bool {
 	}
 }
 
+// Defines values for PointsAdjustmentKind.
+const (
+	PointsAdjustmentKindGrant    PointsAdjustmentKind = "grant"
+	PointsAdjustmentKindReversal PointsAdjustmentKind = "reversal"
+)
+
+// Valid indicates whether the value is a known member of the PointsAdjustmentKind enum.
+func (e PointsAdjustmentKind) Valid() bool {
+	switch e {
+	case PointsAdjustmentKindGrant:
+		return true
+	case PointsAdjustmentKindReversal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointsAdjustmentState.
+const (
+	PointsAdjustmentStateBooked  PointsAdjustmentState = "booked"
+	PointsAdjustmentStatePending PointsAdjustmentState = "pending"
+	PointsAdjustmentStateRefused PointsAdjustmentState = "refused"
+)
+
+// Valid indicates whether the value is a known member of the PointsAdjustmentState enum.
+func (e PointsAdjustmentState) Valid() bool {
+	switch e {
+	case PointsAdjustmentStateBooked:
+		return true
+	case PointsAdjustmentStatePending:
+		return true
+	case PointsAdjustmentStateRefused:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointsEntryKind.
+const (
+	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
+	PointsEntryKindDeal       PointsEntryKind = "deal"
+	PointsEntryKindReferral   PointsEntryKind = "referral"
+	PointsEntryKindReversal   PointsEntryKind = "reversal"
+	PointsEntryKindSpend      PointsEntryKind = "spend"
+)
+
+// Valid indicates whether the value is a known member of the PointsEntryKind enum.
+func (e PointsEntryKind) Valid() bool {
+	switch e {
+	case PointsEntryKindAdminGrant:
+		return true
+	case PointsEntryKindDeal:
+		return true
+	case PointsEntryKindReferral:
+		return true
+	case PointsEntryKindReversal:
+		return true
+	case PointsEntryKindSpend:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RealtimeClientMessageType.
 const (
 	RealtimeClientMessageTypeAuth        RealtimeClientMessageType = "auth"
@@ -620,6 +686,27 @@ func (e RealtimeFrameType) Valid() bool {
 	case RealtimeFrameTypeTyping:
 		return true
 	case RealtimeFrameTypeUnsubscribed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReferralStatus.
+const (
+	ReferralStatusOverLimit ReferralStatus = "over_limit"
+	ReferralStatusPending   ReferralStatus = "pending"
+	ReferralStatusRewarded  ReferralStatus = "rewarded"
+)
+
+// Valid indicates whether the value is a known member of the ReferralStatus enum.
+func (e ReferralStatus) Valid() bool {
+	switch e {
+	case ReferralStatusOverLimit:
+		return true
+	case ReferralStatusPending:
+		return true
+	case ReferralStatusRewarded:
 		return true
 	default:
 		return false
@@ -1797,6 +1884,84 @@ type PaymentView struct {
 	Token         Address             `json:"token"`
 }
 
+// PointsAdjustment defines model for PointsAdjustment.
+type PointsAdjustment struct {
+	CreatedAt time.Time             `json:"createdAt"`
+	Id        openapi_types.UUID    `json:"id"`
+	Kind      PointsAdjustmentKind  `json:"kind"`
+	Points    *int64                `json:"points,omitempty"`
+	Reason    string                `json:"reason"`
+	Refused   *string               `json:"refused,omitempty"`
+	State     PointsAdjustmentState `json:"state"`
+
+	// TransferId A reversal's target grant.
+	TransferId *openapi_types.UUID `json:"transferId,omitempty"`
+	UserId     openapi_types.UUID  `json:"userId"`
+}
+
+// PointsAdjustmentKind defines model for PointsAdjustment.Kind.
+type PointsAdjustmentKind string
+
+// PointsAdjustmentState defines model for PointsAdjustment.State.
+type PointsAdjustmentState string
+
+// PointsBalance defines model for PointsBalance.
+type PointsBalance struct {
+	Available int64   `json:"available"`
+	Level     string  `json:"level"`
+	NextLevel *string `json:"nextLevel,omitempty"`
+
+	// Pending Referral rewards awaiting the referred users' first deals.
+	Pending int64 `json:"pending"`
+
+	// ToNext Points still needed for the next level (0 at the top).
+	ToNext int64 `json:"toNext"`
+
+	// Total Points earned (available + used); the level is measured by it.
+	Total int64 `json:"total"`
+	Used  int64 `json:"used"`
+}
+
+// PointsEntry defines model for PointsEntry.
+type PointsEntry struct {
+	At   time.Time       `json:"at"`
+	Kind PointsEntryKind `json:"kind"`
+
+	// Points Signed: positive earned, negative taken back or spent.
+	Points     int64               `json:"points"`
+	Reason     *string             `json:"reason,omitempty"`
+	RequestId  *openapi_types.UUID `json:"requestId,omitempty"`
+	TransferId openapi_types.UUID  `json:"transferId"`
+}
+
+// PointsEntryKind defines model for PointsEntry.Kind.
+type PointsEntryKind string
+
+// PointsEntryPage defines model for PointsEntryPage.
+type PointsEntryPage struct {
+	Items      []PointsEntry `json:"items"`
+	NextCursor *string       `json:"nextCursor"`
+}
+
+// PointsLevel defines model for PointsLevel.
+type PointsLevel struct {
+	Name      string   `json:"name"`
+	Perks     []string `json:"perks"`
+	Threshold int64    `json:"threshold"`
+}
+
+// PointsLevelView defines model for PointsLevelView.
+type PointsLevelView struct {
+	Level  PointsLevel   `json:"level"`
+	Levels []PointsLevel `json:"levels"`
+	Next   *PointsLevel  `json:"next,omitempty"`
+	ToNext int64         `json:"toNext"`
+	Total  int64         `json:"total"`
+}
+
+// PointsReason defines model for PointsReason.
+type PointsReason = string
+
 // PublicReview defines model for PublicReview.
 type PublicReview struct {
 	AuthorId  openapi_types.UUID `json:"authorId"`
@@ -1881,6 +2046,31 @@ type RealtimeFrameEvent string
 // `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
 // `room`, `message`; the connection stays open.
 type RealtimeFrameType string
+
+// Referral defines model for Referral.
+type Referral struct {
+	CreatedAt  time.Time          `json:"createdAt"`
+	RewardedAt *time.Time         `json:"rewardedAt,omitempty"`
+	Status     ReferralStatus     `json:"status"`
+	UserId     openapi_types.UUID `json:"userId"`
+}
+
+// ReferralStatus defines model for Referral.Status.
+type ReferralStatus string
+
+// ReferralCode defines model for ReferralCode.
+type ReferralCode struct {
+	Code string `json:"code"`
+
+	// Link The referral link to share (this API's /r/{code}).
+	Link string `json:"link"`
+}
+
+// ReferralPage defines model for ReferralPage.
+type ReferralPage struct {
+	Items      []Referral `json:"items"`
+	NextCursor *string    `json:"nextCursor"`
+}
 
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {
@@ -2174,6 +2364,11 @@ type AdminListPaymentsParams struct {
 	ChainId *int64        `form:"chainId,omitempty" json:"chainId,omitempty"`
 }
 
+// AdminReversePointsJSONBody defines parameters for AdminReversePoints.
+type AdminReversePointsJSONBody struct {
+	Reason PointsReason `json:"reason"`
+}
+
 // AdminSweepJSONBody defines parameters for AdminSweep.
 type AdminSweepJSONBody struct {
 	// ChainId Only this chain; 0 or absent for every chain.
@@ -2203,6 +2398,13 @@ type AdminListUsersParams struct {
 
 	// Email Exact email address (case-insensitive).
 	Email *string `form:"email,omitempty" json:"email,omitempty"`
+}
+
+// AdminGrantPointsJSONBody defines parameters for AdminGrantPoints.
+type AdminGrantPointsJSONBody struct {
+	Id     openapi_types.UUID `json:"id"`
+	Points int64              `json:"points"`
+	Reason PointsReason       `json:"reason"`
 }
 
 // AdminSetUserRolesJSONBody defines parameters for AdminSetUserRoles.
@@ -2298,6 +2500,24 @@ type BrowseMarketTemplatesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// GetMyPointsHistoryParams defines parameters for GetMyPointsHistory.
+type GetMyPointsHistoryParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListMyReferralsParams defines parameters for ListMyReferrals.
+type ListMyReferralsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // GetUserProfileParams defines parameters for GetUserProfile.
 type GetUserProfileParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2319,11 +2539,17 @@ type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
 // AdminReleasePaymentJSONRequestBody defines body for AdminReleasePayment for application/json ContentType.
 type AdminReleasePaymentJSONRequestBody = AdminPayoutRequest
 
+// AdminReversePointsJSONRequestBody defines body for AdminReversePoints for application/json ContentType.
+type AdminReversePointsJSONRequestBody AdminReversePointsJSONBody
+
 // AdminSweepJSONRequestBody defines body for AdminSweep for application/json ContentType.
 type AdminSweepJSONRequestBody AdminSweepJSONBody
 
 // AdminTopupJSONRequestBody defines body for AdminTopup for application/json ContentType.
 type AdminTopupJSONRequestBody AdminTopupJSONBody
+
+// AdminGrantPointsJSONRequestBody defines body for AdminGrantPoints for application/json ContentType.
+type AdminGrantPointsJSONRequestBody AdminGrantPointsJSONBody
 
 // AdminSetUserRolesJSONRequestBody defines body for AdminSetUserRoles for application/json ContentType.
 type AdminSetUserRolesJSONRequestBody AdminSetUserRolesJSONBody
@@ -2577,6 +2803,9 @@ func (a JWKS_Keys_Item) MarshalJSON() ([]byte, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ReferralRedirect A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+	// (GET /r/{code})
+	ReferralRedirect(w http.ResponseWriter, r *http.Request, code string)
 	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 	// (GET /v1/admin/audit)
 	AdminListAudit(w http.ResponseWriter, r *http.Request, params AdminListAuditParams)
@@ -2616,6 +2845,9 @@ type ServerInterface interface {
 	// AdminReleasePayment Ask for the escrowed money to go to the seller (admin role, audited).
 	// (POST /v1/admin/payments/{paymentId}/release)
 	AdminReleasePayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
+	// AdminReversePoints Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+	// (POST /v1/admin/points/{transferId}/reverse)
+	AdminReversePoints(w http.ResponseWriter, r *http.Request, transferId openapi_types.UUID)
 	// AdminSweep Record sweep intents for every paid deposit not yet swept (admin role, audited).
 	// (POST /v1/admin/sweeps)
 	AdminSweep(w http.ResponseWriter, r *http.Request)
@@ -2625,6 +2857,9 @@ type ServerInterface interface {
 	// AdminListUsers Users, newest first (admin role).
 	// (GET /v1/admin/users)
 	AdminListUsers(w http.ResponseWriter, r *http.Request, params AdminListUsersParams)
+	// AdminGrantPoints Grant a user points, with a reason (admin role; audited). Booked by the worker.
+	// (POST /v1/admin/users/{userId}/points)
+	AdminGrantPoints(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID)
 	// AdminSetUserRoles Set a user's roles (admin role).
 	// (PUT /v1/admin/users/{userId}/roles)
 	AdminSetUserRoles(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID)
@@ -2799,6 +3034,21 @@ type ServerInterface interface {
 	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
 	// (GET /v1/payments/{paymentId})
 	GetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
+	// GetMyPoints My points (total earned, available, used, pending referral rewards) and level.
+	// (GET /v1/points)
+	GetMyPoints(w http.ResponseWriter, r *http.Request)
+	// GetMyPointsHistory My points entries, newest first (each a transfer of the points ledger).
+	// (GET /v1/points/history)
+	GetMyPointsHistory(w http.ResponseWriter, r *http.Request, params GetMyPointsHistoryParams)
+	// GetMyLevel My level, its perks, the next level and the points it still needs, and the whole ladder.
+	// (GET /v1/points/level)
+	GetMyLevel(w http.ResponseWriter, r *http.Request)
+	// GetMyReferral My referral code and link (made the first time it is asked for).
+	// (GET /v1/points/referral)
+	GetMyReferral(w http.ResponseWriter, r *http.Request)
+	// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
+	// (GET /v1/points/referrals)
+	ListMyReferrals(w http.ResponseWriter, r *http.Request, params ListMyReferralsParams)
 	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
 	// (GET /v1/users/{userId}/profile)
 	GetUserProfile(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID, params GetUserProfileParams)
@@ -2819,6 +3069,12 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// ReferralRedirect A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+// (GET /r/{code})
+func (_ Unimplemented) ReferralRedirect(w http.ResponseWriter, r *http.Request, code string) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 // (GET /v1/admin/audit)
@@ -2898,6 +3154,12 @@ func (_ Unimplemented) AdminReleasePayment(w http.ResponseWriter, r *http.Reques
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// AdminReversePoints Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+// (POST /v1/admin/points/{transferId}/reverse)
+func (_ Unimplemented) AdminReversePoints(w http.ResponseWriter, r *http.Request, transferId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // AdminSweep Record sweep intents for every paid deposit not yet swept (admin role, audited).
 // (POST /v1/admin/sweeps)
 func (_ Unimplemented) AdminSweep(w http.ResponseWriter, r *http.Request) {
@@ -2913,6 +3175,12 @@ func (_ Unimplemented) AdminTopup(w http.ResponseWriter, r *http.Request) {
 // AdminListUsers Users, newest first (admin role).
 // (GET /v1/admin/users)
 func (_ Unimplemented) AdminListUsers(w http.ResponseWriter, r *http.Request, params AdminListUsersParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminGrantPoints Grant a user points, with a reason (admin role; audited). Booked by the worker.
+// (POST /v1/admin/users/{userId}/points)
+func (_ Unimplemented) AdminGrantPoints(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3264,6 +3532,36 @@ func (_ Unimplemented) GetPayment(w http.ResponseWriter, r *http.Request, paymen
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// GetMyPoints My points (total earned, available, used, pending referral rewards) and level.
+// (GET /v1/points)
+func (_ Unimplemented) GetMyPoints(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMyPointsHistory My points entries, newest first (each a transfer of the points ledger).
+// (GET /v1/points/history)
+func (_ Unimplemented) GetMyPointsHistory(w http.ResponseWriter, r *http.Request, params GetMyPointsHistoryParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMyLevel My level, its perks, the next level and the points it still needs, and the whole ladder.
+// (GET /v1/points/level)
+func (_ Unimplemented) GetMyLevel(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMyReferral My referral code and link (made the first time it is asked for).
+// (GET /v1/points/referral)
+func (_ Unimplemented) GetMyReferral(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
+// (GET /v1/points/referrals)
+func (_ Unimplemented) ListMyReferrals(w http.ResponseWriter, r *http.Request, params ListMyReferralsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
 // (GET /v1/users/{userId}/profile)
 func (_ Unimplemented) GetUserProfile(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID, params GetUserProfileParams) {
@@ -3302,6 +3600,32 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ReferralRedirect operation middleware
+func (siw *ServerInterfaceWrapper) ReferralRedirect(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", chi.URLParam(r, "code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReferralRedirect(w, r, code)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // AdminListAudit operation middleware
 func (siw *ServerInterfaceWrapper) AdminListAudit(w http.ResponseWriter, r *http.Request) {
@@ -3834,6 +4158,32 @@ func (siw *ServerInterfaceWrapper) AdminReleasePayment(w http.ResponseWriter, r 
 	handler.ServeHTTP(w, r)
 }
 
+// AdminReversePoints operation middleware
+func (siw *ServerInterfaceWrapper) AdminReversePoints(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "transferId" -------------
+	var transferId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "transferId", chi.URLParam(r, "transferId"), &transferId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "transferId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminReversePoints(w, r, transferId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // AdminSweep operation middleware
 func (siw *ServerInterfaceWrapper) AdminSweep(w http.ResponseWriter, r *http.Request) {
 
@@ -3938,6 +4288,32 @@ func (siw *ServerInterfaceWrapper) AdminListUsers(w http.ResponseWriter, r *http
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdminListUsers(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminGrantPoints operation middleware
+func (siw *ServerInterfaceWrapper) AdminGrantPoints(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "userId" -------------
+	var userId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", chi.URLParam(r, "userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "userId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminGrantPoints(w, r, userId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5461,6 +5837,140 @@ func (siw *ServerInterfaceWrapper) GetPayment(w http.ResponseWriter, r *http.Req
 	handler.ServeHTTP(w, r)
 }
 
+// GetMyPoints operation middleware
+func (siw *ServerInterfaceWrapper) GetMyPoints(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMyPoints(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMyPointsHistory operation middleware
+func (siw *ServerInterfaceWrapper) GetMyPointsHistory(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetMyPointsHistoryParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMyPointsHistory(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMyLevel operation middleware
+func (siw *ServerInterfaceWrapper) GetMyLevel(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMyLevel(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMyReferral operation middleware
+func (siw *ServerInterfaceWrapper) GetMyReferral(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMyReferral(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMyReferrals operation middleware
+func (siw *ServerInterfaceWrapper) ListMyReferrals(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyReferralsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMyReferrals(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetUserProfile operation middleware
 func (siw *ServerInterfaceWrapper) GetUserProfile(w http.ResponseWriter, r *http.Request) {
 
@@ -5869,6 +6379,30 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Get(options.BaseURL+"/v1/payments/{paymentId}", wrapper.GetPayment)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/r/{code}", wrapper.ReferralRedirect)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/points", wrapper.GetMyPoints)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/points/history", wrapper.GetMyPointsHistory)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/points/level", wrapper.GetMyLevel)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/points/referral", wrapper.GetMyReferral)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/points/referrals", wrapper.ListMyReferrals)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/users/{userId}/points", wrapper.AdminGrantPoints)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/points/{transferId}/reverse", wrapper.AdminReversePoints)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/me", wrapper.GetMe)
 	})
 	r.Group(func(r chi.Router) {
@@ -5950,6 +6484,51 @@ type ErrorJSONResponse struct {
 }
 
 type SessionJSONResponse Session
+
+type ReferralRedirectRequestObject struct {
+	Code string `json:"code"`
+}
+
+type ReferralRedirectResponseObject interface {
+	VisitReferralRedirectResponse(w http.ResponseWriter) error
+}
+
+type ReferralRedirect302ResponseHeaders struct {
+	Location *string
+}
+
+type ReferralRedirect302Response struct {
+	Headers ReferralRedirect302ResponseHeaders
+}
+
+func (response ReferralRedirect302Response) VisitReferralRedirectResponse(w http.ResponseWriter) error {
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(302)
+	return nil
+}
+
+type ReferralRedirectdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ReferralRedirectdefaultJSONResponse) VisitReferralRedirectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type AdminListAuditRequestObject struct {
 	Params AdminListAuditParams
@@ -6523,6 +7102,50 @@ func (response AdminReleasePaymentdefaultJSONResponse) VisitAdminReleasePaymentR
 	return err
 }
 
+type AdminReversePointsRequestObject struct {
+	TransferId openapi_types.UUID `json:"transferId"`
+	Body       *AdminReversePointsJSONRequestBody
+}
+
+type AdminReversePointsResponseObject interface {
+	VisitAdminReversePointsResponse(w http.ResponseWriter) error
+}
+
+type AdminReversePoints202JSONResponse PointsAdjustment
+
+func (response AdminReversePoints202JSONResponse) VisitAdminReversePointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminReversePointsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminReversePointsdefaultJSONResponse) VisitAdminReversePointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AdminSweepRequestObject struct {
 	Body *AdminSweepJSONRequestBody
 }
@@ -6640,6 +7263,50 @@ type AdminListUsersdefaultJSONResponse struct {
 }
 
 func (response AdminListUsersdefaultJSONResponse) VisitAdminListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminGrantPointsRequestObject struct {
+	UserId openapi_types.UUID `json:"userId"`
+	Body   *AdminGrantPointsJSONRequestBody
+}
+
+type AdminGrantPointsResponseObject interface {
+	VisitAdminGrantPointsResponse(w http.ResponseWriter) error
+}
+
+type AdminGrantPoints202JSONResponse PointsAdjustment
+
+func (response AdminGrantPoints202JSONResponse) VisitAdminGrantPointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminGrantPointsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminGrantPointsdefaultJSONResponse) VisitAdminGrantPointsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9107,6 +9774,218 @@ func (response GetPaymentdefaultJSONResponse) VisitGetPaymentResponse(w http.Res
 	return err
 }
 
+type GetMyPointsRequestObject struct {
+}
+
+type GetMyPointsResponseObject interface {
+	VisitGetMyPointsResponse(w http.ResponseWriter) error
+}
+
+type GetMyPoints200JSONResponse PointsBalance
+
+func (response GetMyPoints200JSONResponse) VisitGetMyPointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyPointsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMyPointsdefaultJSONResponse) VisitGetMyPointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyPointsHistoryRequestObject struct {
+	Params GetMyPointsHistoryParams
+}
+
+type GetMyPointsHistoryResponseObject interface {
+	VisitGetMyPointsHistoryResponse(w http.ResponseWriter) error
+}
+
+type GetMyPointsHistory200JSONResponse PointsEntryPage
+
+func (response GetMyPointsHistory200JSONResponse) VisitGetMyPointsHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyPointsHistorydefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMyPointsHistorydefaultJSONResponse) VisitGetMyPointsHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyLevelRequestObject struct {
+}
+
+type GetMyLevelResponseObject interface {
+	VisitGetMyLevelResponse(w http.ResponseWriter) error
+}
+
+type GetMyLevel200JSONResponse PointsLevelView
+
+func (response GetMyLevel200JSONResponse) VisitGetMyLevelResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyLeveldefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMyLeveldefaultJSONResponse) VisitGetMyLevelResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyReferralRequestObject struct {
+}
+
+type GetMyReferralResponseObject interface {
+	VisitGetMyReferralResponse(w http.ResponseWriter) error
+}
+
+type GetMyReferral200JSONResponse ReferralCode
+
+func (response GetMyReferral200JSONResponse) VisitGetMyReferralResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyReferraldefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMyReferraldefaultJSONResponse) VisitGetMyReferralResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyReferralsRequestObject struct {
+	Params ListMyReferralsParams
+}
+
+type ListMyReferralsResponseObject interface {
+	VisitListMyReferralsResponse(w http.ResponseWriter) error
+}
+
+type ListMyReferrals200JSONResponse ReferralPage
+
+func (response ListMyReferrals200JSONResponse) VisitListMyReferralsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyReferralsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListMyReferralsdefaultJSONResponse) VisitListMyReferralsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserProfileRequestObject struct {
 	UserId openapi_types.UUID `json:"userId"`
 	Params GetUserProfileParams
@@ -9319,6 +10198,9 @@ func (response UnlinkWalletdefaultJSONResponse) VisitUnlinkWalletResponse(w http
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ReferralRedirect A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+	// (GET /r/{code})
+	ReferralRedirect(ctx context.Context, request ReferralRedirectRequestObject) (ReferralRedirectResponseObject, error)
 	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 	// (GET /v1/admin/audit)
 	AdminListAudit(ctx context.Context, request AdminListAuditRequestObject) (AdminListAuditResponseObject, error)
@@ -9358,6 +10240,9 @@ type StrictServerInterface interface {
 	// AdminReleasePayment Ask for the escrowed money to go to the seller (admin role, audited).
 	// (POST /v1/admin/payments/{paymentId}/release)
 	AdminReleasePayment(ctx context.Context, request AdminReleasePaymentRequestObject) (AdminReleasePaymentResponseObject, error)
+	// AdminReversePoints Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+	// (POST /v1/admin/points/{transferId}/reverse)
+	AdminReversePoints(ctx context.Context, request AdminReversePointsRequestObject) (AdminReversePointsResponseObject, error)
 	// AdminSweep Record sweep intents for every paid deposit not yet swept (admin role, audited).
 	// (POST /v1/admin/sweeps)
 	AdminSweep(ctx context.Context, request AdminSweepRequestObject) (AdminSweepResponseObject, error)
@@ -9367,6 +10252,9 @@ type StrictServerInterface interface {
 	// AdminListUsers Users, newest first (admin role).
 	// (GET /v1/admin/users)
 	AdminListUsers(ctx context.Context, request AdminListUsersRequestObject) (AdminListUsersResponseObject, error)
+	// AdminGrantPoints Grant a user points, with a reason (admin role; audited). Booked by the worker.
+	// (POST /v1/admin/users/{userId}/points)
+	AdminGrantPoints(ctx context.Context, request AdminGrantPointsRequestObject) (AdminGrantPointsResponseObject, error)
 	// AdminSetUserRoles Set a user's roles (admin role).
 	// (PUT /v1/admin/users/{userId}/roles)
 	AdminSetUserRoles(ctx context.Context, request AdminSetUserRolesRequestObject) (AdminSetUserRolesResponseObject, error)
@@ -9541,6 +10429,21 @@ type StrictServerInterface interface {
 	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
 	// (GET /v1/payments/{paymentId})
 	GetPayment(ctx context.Context, request GetPaymentRequestObject) (GetPaymentResponseObject, error)
+	// GetMyPoints My points (total earned, available, used, pending referral rewards) and level.
+	// (GET /v1/points)
+	GetMyPoints(ctx context.Context, request GetMyPointsRequestObject) (GetMyPointsResponseObject, error)
+	// GetMyPointsHistory My points entries, newest first (each a transfer of the points ledger).
+	// (GET /v1/points/history)
+	GetMyPointsHistory(ctx context.Context, request GetMyPointsHistoryRequestObject) (GetMyPointsHistoryResponseObject, error)
+	// GetMyLevel My level, its perks, the next level and the points it still needs, and the whole ladder.
+	// (GET /v1/points/level)
+	GetMyLevel(ctx context.Context, request GetMyLevelRequestObject) (GetMyLevelResponseObject, error)
+	// GetMyReferral My referral code and link (made the first time it is asked for).
+	// (GET /v1/points/referral)
+	GetMyReferral(ctx context.Context, request GetMyReferralRequestObject) (GetMyReferralResponseObject, error)
+	// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
+	// (GET /v1/points/referrals)
+	ListMyReferrals(ctx context.Context, request ListMyReferralsRequestObject) (ListMyReferralsResponseObject, error)
 	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
 	// (GET /v1/users/{userId}/profile)
 	GetUserProfile(ctx context.Context, request GetUserProfileRequestObject) (GetUserProfileResponseObject, error)
@@ -9595,6 +10498,32 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// ReferralRedirect operation middleware
+func (sh *strictHandler) ReferralRedirect(w http.ResponseWriter, r *http.Request, code string) {
+	var request ReferralRedirectRequestObject
+
+	request.Code = code
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReferralRedirect(ctx, request.(ReferralRedirectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReferralRedirect")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReferralRedirectResponseObject); ok {
+		if err := validResponse.VisitReferralRedirectResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // AdminListAudit operation middleware
@@ -9959,6 +10888,39 @@ func (sh *strictHandler) AdminReleasePayment(w http.ResponseWriter, r *http.Requ
 	}
 }
 
+// AdminReversePoints operation middleware
+func (sh *strictHandler) AdminReversePoints(w http.ResponseWriter, r *http.Request, transferId openapi_types.UUID) {
+	var request AdminReversePointsRequestObject
+
+	request.TransferId = transferId
+
+	var body AdminReversePointsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminReversePoints(ctx, request.(AdminReversePointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminReversePoints")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminReversePointsResponseObject); ok {
+		if err := validResponse.VisitAdminReversePointsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // AdminSweep operation middleware
 func (sh *strictHandler) AdminSweep(w http.ResponseWriter, r *http.Request) {
 	var request AdminSweepRequestObject
@@ -10040,6 +11002,39 @@ func (sh *strictHandler) AdminListUsers(w http.ResponseWriter, r *http.Request, 
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdminListUsersResponseObject); ok {
 		if err := validResponse.VisitAdminListUsersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminGrantPoints operation middleware
+func (sh *strictHandler) AdminGrantPoints(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID) {
+	var request AdminGrantPointsRequestObject
+
+	request.UserId = userId
+
+	var body AdminGrantPointsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminGrantPoints(ctx, request.(AdminGrantPointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminGrantPoints")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminGrantPointsResponseObject); ok {
+		if err := validResponse.VisitAdminGrantPointsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -11719,6 +12714,130 @@ func (sh *strictHandler) GetPayment(w http.ResponseWriter, r *http.Request, paym
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetPaymentResponseObject); ok {
 		if err := validResponse.VisitGetPaymentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMyPoints operation middleware
+func (sh *strictHandler) GetMyPoints(w http.ResponseWriter, r *http.Request) {
+	var request GetMyPointsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMyPoints(ctx, request.(GetMyPointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMyPoints")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMyPointsResponseObject); ok {
+		if err := validResponse.VisitGetMyPointsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMyPointsHistory operation middleware
+func (sh *strictHandler) GetMyPointsHistory(w http.ResponseWriter, r *http.Request, params GetMyPointsHistoryParams) {
+	var request GetMyPointsHistoryRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMyPointsHistory(ctx, request.(GetMyPointsHistoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMyPointsHistory")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMyPointsHistoryResponseObject); ok {
+		if err := validResponse.VisitGetMyPointsHistoryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMyLevel operation middleware
+func (sh *strictHandler) GetMyLevel(w http.ResponseWriter, r *http.Request) {
+	var request GetMyLevelRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMyLevel(ctx, request.(GetMyLevelRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMyLevel")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMyLevelResponseObject); ok {
+		if err := validResponse.VisitGetMyLevelResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMyReferral operation middleware
+func (sh *strictHandler) GetMyReferral(w http.ResponseWriter, r *http.Request) {
+	var request GetMyReferralRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMyReferral(ctx, request.(GetMyReferralRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMyReferral")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMyReferralResponseObject); ok {
+		if err := validResponse.VisitGetMyReferralResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMyReferrals operation middleware
+func (sh *strictHandler) ListMyReferrals(w http.ResponseWriter, r *http.Request, params ListMyReferralsParams) {
+	var request ListMyReferralsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyReferrals(ctx, request.(ListMyReferralsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyReferrals")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMyReferralsResponseObject); ok {
+		if err := validResponse.VisitListMyReferralsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -1033,6 +1033,153 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/r/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+         * @description An unknown or malformed code redirects to the sign-up page without it. The code is recorded
+         *     when the sign-up (`POST /v1/auth/register`, `referralCode`) creates the account.
+         */
+        get: operations["referralRedirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My points (total earned, available, used, pending referral rewards) and level. */
+        get: operations["getMyPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/points/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My points entries, newest first (each a transfer of the points ledger). */
+        get: operations["getMyPointsHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/points/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My level, its perks, the next level and the points it still needs, and the whole ladder. */
+        get: operations["getMyLevel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/points/referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My referral code and link (made the first time it is asked for). */
+        get: operations["getMyReferral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/points/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users I referred, newest first, and whether each earned me the reward. */
+        get: operations["listMyReferrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{userId}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant a user points, with a reason (admin role; audited). Booked by the worker.
+         * @description `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+         *     answers the one recorded; another grant under the same id is a conflict.
+         */
+        post: operations["adminGrantPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/points/{transferId}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+         * @description A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+         */
+        post: operations["adminReversePoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1820,6 +1967,105 @@ export interface components {
             items: components["schemas"]["SessionInfo"][];
             /** @description The cursor of the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        PointsReason: string;
+        PointsLevel: {
+            name: string;
+            /** Format: int64 */
+            threshold: number;
+            perks: string[];
+        };
+        PointsBalance: {
+            /**
+             * Format: int64
+             * @description Points earned (available + used); the level is measured by it.
+             */
+            total: number;
+            /** Format: int64 */
+            available: number;
+            /** Format: int64 */
+            used: number;
+            /**
+             * Format: int64
+             * @description Referral rewards awaiting the referred users' first deals.
+             */
+            pending: number;
+            level: string;
+            nextLevel?: string | null;
+            /**
+             * Format: int64
+             * @description Points still needed for the next level (0 at the top).
+             */
+            toNext: number;
+        };
+        PointsLevelView: {
+            /** Format: int64 */
+            total: number;
+            level: components["schemas"]["PointsLevel"];
+            next?: components["schemas"]["PointsLevel"] | null;
+            /** Format: int64 */
+            toNext: number;
+            levels: components["schemas"]["PointsLevel"][];
+        };
+        PointsEntry: {
+            /** Format: uuid */
+            transferId: string;
+            /** @enum {string} */
+            kind: "deal" | "referral" | "admin_grant" | "reversal" | "spend";
+            /**
+             * Format: int64
+             * @description Signed: positive earned, negative taken back or spent.
+             */
+            points: number;
+            /** Format: uuid */
+            requestId?: string | null;
+            reason?: string;
+            /** Format: date-time */
+            at: string;
+        };
+        PointsEntryPage: {
+            items: components["schemas"]["PointsEntry"][];
+            nextCursor: string | null;
+        };
+        ReferralCode: {
+            code: string;
+            /** @description The referral link to share (this API's /r/{code}). */
+            link: string;
+        };
+        Referral: {
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: "pending" | "rewarded" | "over_limit";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            rewardedAt?: string | null;
+        };
+        ReferralPage: {
+            items: components["schemas"]["Referral"][];
+            nextCursor: string | null;
+        };
+        PointsAdjustment: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "grant" | "reversal";
+            /** Format: uuid */
+            userId: string;
+            /** Format: int64 */
+            points?: number;
+            /**
+             * Format: uuid
+             * @description A reversal's target grant.
+             */
+            transferId?: string | null;
+            reason: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            state: "pending" | "booked" | "refused";
+            refused?: string | null;
         };
         RegisterRequest: {
             email: components["schemas"]["Email"];
@@ -4133,6 +4379,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    referralRedirect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the frontend's sign-up page. */
+            302: {
+                headers: {
+                    /** @description The sign-up URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMyPoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsBalance"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMyPointsHistory: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsEntryPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMyLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The level. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsLevelView"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMyReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralCode"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMyReferrals: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of referrals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminGrantPoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: int64 */
+                    points: number;
+                    reason: components["schemas"]["PointsReason"];
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded; the worker books it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsAdjustment"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminReversePoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transferId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: components["schemas"]["PointsReason"];
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded; the worker books it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsAdjustment"];
                 };
             };
             default: components["responses"]["Error"];

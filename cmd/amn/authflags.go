@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 
@@ -102,12 +105,14 @@ func (o *authOptions) config() (auth.Config, error) {
 	}, nil
 }
 
-// newAuth builds the sign-in service on the API's pool.
-func (o *authOptions) newAuth(pool *pgxpool.Pool) (*auth.Service, error) {
+// newAuth builds the sign-in service on the API's pool; signedUp (points.RecordReferral) records
+// each sign-up's referral code in its transaction.
+func (o *authOptions) newAuth(pool *pgxpool.Pool, signedUp func(context.Context, pgx.Tx, uuid.UUID, string) error) (*auth.Service, error) {
 	cfg, err := o.config()
 	if err != nil {
 		return nil, err
 	}
+	cfg.SignedUp = signedUp
 	return auth.New(pool, cfg)
 }
 

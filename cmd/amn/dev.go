@@ -22,6 +22,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
@@ -42,6 +43,7 @@ import (
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/realtime"
 	"github.com/amanat/amn/signer"
 	"github.com/amanat/amn/signer/keystore"
@@ -150,7 +152,8 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, mailer); err != nil {
+	ptsCfg := points.DefaultConfig()
+	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, mailer, &ptsCfg); err != nil {
 		return err
 	}
 	printDevStack(out, o, dir, redisURL, keys)
@@ -161,7 +164,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 		}
 		p.runners = append(p.runners, d.run)
 	}
-	authSvc, err := devAuth(dir, pools.api)
+	pts, err := points.New(pools.api, ptsCfg)
+	if err != nil {
+		return err
+	}
+	authSvc, err := devAuth(dir, pools.api, pts.RecordReferral)
 	if err != nil {
 		return err
 	}
@@ -188,7 +195,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return err
 	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
-		Realtime: hub, Uploads: uploads, Blog: blogSvc})
+		Realtime: hub, Uploads: uploads, Blog: blogSvc, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
@@ -555,7 +562,7 @@ const devTelegramBotToken = "0:amn-dev-telegram-bot-token"
 
 // devAuth makes the access-token key of the local stack (dir/auth-keys.pem, as --auth-keys-file
 // would name it) and the sign-in service on the API's pool.
-func devAuth(dir string, pool *pgxpool.Pool) (*auth.Service, error) {
+func devAuth(dir string, pool *pgxpool.Pool, signedUp func(context.Context, pgx.Tx, uuid.UUID, string) error) (*auth.Service, error) {
 	o := authOptions{KeysFile: filepath.Join(dir, "auth-keys.pem"), Issuer: "amn", Audience: "amn-api", AccessTTL: auth.DefaultAccessTTL,
 		// Passkeys for the frontend on localhost:3000; Google sign-in is off (no client id).
 		WebAuthnRPID: auth.DefaultPasskeyRPID, WebAuthnRPName: auth.DefaultPasskeyRPName, WebAuthnOrigins: auth.DefaultPasskeyOrigins}
@@ -571,7 +578,7 @@ func devAuth(dir string, pool *pgxpool.Pool) (*auth.Service, error) {
 	if err := os.WriteFile(o.KeysFile, pem, 0o600); err != nil {
 		return nil, err
 	}
-	return o.newAuth(pool)
+	return o.newAuth(pool, signedUp)
 }
 
 // devMail starts the local stack's mail catcher (package mailbox) and the worker's mailer that

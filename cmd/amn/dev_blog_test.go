@@ -18,7 +18,7 @@ import (
 func TestDevSeedsThePostsOnce(t *testing.T) {
 	pool := dbtest.PoolLike(t, dbtest.Own(t), db.RoleAPI)
 	ctx := context.Background()
-	a, err := devAuth(t.TempDir(), pool)
+	a, err := devAuth(t.TempDir(), pool, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

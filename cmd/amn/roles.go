@@ -18,6 +18,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/signer"
 )
 
@@ -38,6 +39,7 @@ type apiOptions struct {
 	Market          marketOptions
 	Realtime        realtimeOptions
 	Content         contentOptions
+	Points          pointsOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -57,6 +59,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := o.Content.Validate(); err != nil {
+		return err
+	}
+	if err := o.Points.Validate(); err != nil {
 		return err
 	}
 	return o.Market.Validate()
@@ -88,6 +93,7 @@ func newAPICmd() *cobra.Command {
 	o.Market.addFlags(cmd.Flags())
 	o.Realtime.addFlags(cmd.Flags())
 	o.Content.addFlags(cmd.Flags())
+	o.Points.addFlags(cmd.Flags(), true)
 	return cmd
 }
 
@@ -101,7 +107,11 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	authSvc, err := o.Auth.newAuth(p.pool)
+	pts, err := points.New(p.pool, o.Points.cfg)
+	if err != nil {
+		return err
+	}
+	authSvc, err := o.Auth.newAuth(p.pool, pts.RecordReferral)
 	if err != nil {
 		return err
 	}
@@ -116,7 +126,8 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	}
 	mkt := o.Market.service(p.pool)
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
-		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, edge), Uploads: uploads, Blog: blogSvc}
+		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, edge), Uploads: uploads, Blog: blogSvc,
+		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
@@ -209,10 +220,14 @@ type workerOptions struct {
 	RedisURL    string
 	ChainConfig string
 	mail        mailOptions
+	points      pointsOptions
 }
 
 func (o *workerOptions) Validate() error {
 	if err := o.Common.Validate(); err != nil {
+		return err
+	}
+	if err := o.points.Validate(); err != nil {
 		return err
 	}
 	return config.ValidateRedisURL("redis-url", o.RedisURL)
@@ -249,7 +264,7 @@ func newWorkerCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer); err != nil {
+			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer, &o.points.cfg); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
@@ -257,6 +272,7 @@ func newWorkerCmd() *cobra.Command {
 	}
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9102"})
 	o.mail.addFlags(cmd.Flags())
+	o.points.addFlags(cmd.Flags(), false)
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file; its escrow contracts let the worker turn paid deposits into sweep intents")
 	return cmd

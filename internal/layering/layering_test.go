@@ -34,8 +34,9 @@ var layers = [][]string{
 	// The chart of accounts; the hardware-wallet protocol; local chains; generated code (sign-in's
 	// queries by sqlc, the API's contract and its Go client by oapi-codegen).
 	{"chart", "hwwallet", "devnet", "auth/internal/authdb", "market/internal/marketdb", "api/openapi", "clients/go/amnclient"},
-	// The payment state machine and its books; accounts and sign-in; uploaded files.
-	{"payment", "auth", "upload"},
+	// The payment state machine and its books; accounts and sign-in; uploaded files; loyalty
+	// points on the books.
+	{"payment", "auth", "upload", "points"},
 	// The platform's queue of work for the signer, the marketplace's deals, the blog (its covers
 	// are uploads), test kits, the signer's keys.
 	{"intent", "market", "blog", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "signer/keystore"},
@@ -70,6 +71,8 @@ var forbidden = map[string][]string{
 	// Files and the blog hold no money and no keys.
 	"upload": {"payment", "ledger", "hd", "hd/keyring", "escrow", "auth"},
 	"blog":   {"payment", "ledger", "hd", "hd/keyring", "escrow", "market"},
+	// Points are handed the market's settled deals (by jobs); they never read deals or payments.
+	"points": {"payment", "market", "signer", "hd", "hd/keyring", "escrow", "intent"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
@@ -228,6 +231,8 @@ var tableOwners = map[string]string{
 	"market_events": "market", "market_reviews": "market",
 	"admin_audit": "admin", "realtime_rooms": "realtime", "realtime_events": "realtime", "realtime_nodes": "realtime", "realtime_presence": "realtime",
 	"uploads": "upload", "blog_posts": "blog",
+	"points_codes": "points", "points_referrals": "points", "points_adjustments": "points", "points_memos": "points",
+	"points_cursor": "points",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none

@@ -84,130 +84,130 @@ func (e BlogPostStatus) Valid() bool {
 
 // Defines values for ErrorCode.
 const (
-	AccountBanned          ErrorCode = "account_banned"
-	BodyTooLarge           ErrorCode = "body_too_large"
-	CodeInvalid            ErrorCode = "code_invalid"
-	Conflict               ErrorCode = "conflict"
-	DeliveryReplayed       ErrorCode = "delivery_replayed"
-	EmailUnverified        ErrorCode = "email_unverified"
-	Forbidden              ErrorCode = "forbidden"
-	GoogleTokenInvalid     ErrorCode = "google_token_invalid"
-	IdentityTaken          ErrorCode = "identity_taken"
-	IllegalTransition      ErrorCode = "illegal_transition"
-	ImageInvalid           ErrorCode = "image_invalid"
-	ImageTooLarge          ErrorCode = "image_too_large"
-	Internal               ErrorCode = "internal"
-	Invalid                ErrorCode = "invalid"
-	InvalidCredentials     ErrorCode = "invalid_credentials"
-	InvalidRequest         ErrorCode = "invalid_request"
-	Malformed              ErrorCode = "malformed"
-	MethodNotAllowed       ErrorCode = "method_not_allowed"
-	NotFound               ErrorCode = "not_found"
-	NotReviewable          ErrorCode = "not_reviewable"
-	OfferChanged           ErrorCode = "offer_changed"
-	OwnRequest             ErrorCode = "own_request"
-	PasskeyInvalid         ErrorCode = "passkey_invalid"
-	RateLimited            ErrorCode = "rate_limited"
-	RecentSignInRequired   ErrorCode = "recent_sign_in_required"
-	RefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
-	Refused                ErrorCode = "refused"
-	ReviewExists           ErrorCode = "review_exists"
-	ReviewLocked           ErrorCode = "review_locked"
-	SignatureInvalid       ErrorCode = "signature_invalid"
-	SignatureMissing       ErrorCode = "signature_missing"
-	SiweInvalid            ErrorCode = "siwe_invalid"
-	SlugTaken              ErrorCode = "slug_taken"
-	TelegramInvalid        ErrorCode = "telegram_invalid"
-	TimestampOutsideWindow ErrorCode = "timestamp_outside_window"
-	TokenExpired           ErrorCode = "token_expired"
-	Unauthenticated        ErrorCode = "unauthenticated"
-	Unavailable            ErrorCode = "unavailable"
-	UnsupportedMediaType   ErrorCode = "unsupported_media_type"
-	WeakPassword           ErrorCode = "weak_password"
+	ErrorCodeAccountBanned          ErrorCode = "account_banned"
+	ErrorCodeBodyTooLarge           ErrorCode = "body_too_large"
+	ErrorCodeCodeInvalid            ErrorCode = "code_invalid"
+	ErrorCodeConflict               ErrorCode = "conflict"
+	ErrorCodeDeliveryReplayed       ErrorCode = "delivery_replayed"
+	ErrorCodeEmailUnverified        ErrorCode = "email_unverified"
+	ErrorCodeForbidden              ErrorCode = "forbidden"
+	ErrorCodeGoogleTokenInvalid     ErrorCode = "google_token_invalid"
+	ErrorCodeIdentityTaken          ErrorCode = "identity_taken"
+	ErrorCodeIllegalTransition      ErrorCode = "illegal_transition"
+	ErrorCodeImageInvalid           ErrorCode = "image_invalid"
+	ErrorCodeImageTooLarge          ErrorCode = "image_too_large"
+	ErrorCodeInternal               ErrorCode = "internal"
+	ErrorCodeInvalid                ErrorCode = "invalid"
+	ErrorCodeInvalidCredentials     ErrorCode = "invalid_credentials"
+	ErrorCodeInvalidRequest         ErrorCode = "invalid_request"
+	ErrorCodeMalformed              ErrorCode = "malformed"
+	ErrorCodeMethodNotAllowed       ErrorCode = "method_not_allowed"
+	ErrorCodeNotFound               ErrorCode = "not_found"
+	ErrorCodeNotReviewable          ErrorCode = "not_reviewable"
+	ErrorCodeOfferChanged           ErrorCode = "offer_changed"
+	ErrorCodeOwnRequest             ErrorCode = "own_request"
+	ErrorCodePasskeyInvalid         ErrorCode = "passkey_invalid"
+	ErrorCodeRateLimited            ErrorCode = "rate_limited"
+	ErrorCodeRecentSignInRequired   ErrorCode = "recent_sign_in_required"
+	ErrorCodeRefreshTokenInvalid    ErrorCode = "refresh_token_invalid"
+	ErrorCodeRefused                ErrorCode = "refused"
+	ErrorCodeReviewExists           ErrorCode = "review_exists"
+	ErrorCodeReviewLocked           ErrorCode = "review_locked"
+	ErrorCodeSignatureInvalid       ErrorCode = "signature_invalid"
+	ErrorCodeSignatureMissing       ErrorCode = "signature_missing"
+	ErrorCodeSiweInvalid            ErrorCode = "siwe_invalid"
+	ErrorCodeSlugTaken              ErrorCode = "slug_taken"
+	ErrorCodeTelegramInvalid        ErrorCode = "telegram_invalid"
+	ErrorCodeTimestampOutsideWindow ErrorCode = "timestamp_outside_window"
+	ErrorCodeTokenExpired           ErrorCode = "token_expired"
+	ErrorCodeUnauthenticated        ErrorCode = "unauthenticated"
+	ErrorCodeUnavailable            ErrorCode = "unavailable"
+	ErrorCodeUnsupportedMediaType   ErrorCode = "unsupported_media_type"
+	ErrorCodeWeakPassword           ErrorCode = "weak_password"
 )
 
 // Valid indicates whether the value is a known member of the ErrorCode enum.
 func (e ErrorCode) Valid() bool {
 	switch e {
-	case AccountBanned:
+	case ErrorCodeAccountBanned:
 		return true
-	case BodyTooLarge:
+	case ErrorCodeBodyTooLarge:
 		return true
-	case CodeInvalid:
+	case ErrorCodeCodeInvalid:
 		return true
-	case Conflict:
+	case ErrorCodeConflict:
 		return true
-	case DeliveryReplayed:
+	case ErrorCodeDeliveryReplayed:
 		return true
-	case EmailUnverified:
+	case ErrorCodeEmailUnverified:
 		return true
-	case Forbidden:
+	case ErrorCodeForbidden:
 		return true
-	case GoogleTokenInvalid:
+	case ErrorCodeGoogleTokenInvalid:
 		return true
-	case IdentityTaken:
+	case ErrorCodeIdentityTaken:
 		return true
-	case IllegalTransition:
+	case ErrorCodeIllegalTransition:
 		return true
-	case ImageInvalid:
+	case ErrorCodeImageInvalid:
 		return true
-	case ImageTooLarge:
+	case ErrorCodeImageTooLarge:
 		return true
-	case Internal:
+	case ErrorCodeInternal:
 		return true
-	case Invalid:
+	case ErrorCodeInvalid:
 		return true
-	case InvalidCredentials:
+	case ErrorCodeInvalidCredentials:
 		return true
-	case InvalidRequest:
+	case ErrorCodeInvalidRequest:
 		return true
-	case Malformed:
+	case ErrorCodeMalformed:
 		return true
-	case MethodNotAllowed:
+	case ErrorCodeMethodNotAllowed:
 		return true
-	case NotFound:
+	case ErrorCodeNotFound:
 		return true
-	case NotReviewable:
+	case ErrorCodeNotReviewable:
 		return true
-	case OfferChanged:
+	case ErrorCodeOfferChanged:
 		return true
-	case OwnRequest:
+	case ErrorCodeOwnRequest:
 		return true
-	case PasskeyInvalid:
+	case ErrorCodePasskeyInvalid:
 		return true
-	case RateLimited:
+	case ErrorCodeRateLimited:
 		return true
-	case RecentSignInRequired:
+	case ErrorCodeRecentSignInRequired:
 		return true
-	case RefreshTokenInvalid:
+	case ErrorCodeRefreshTokenInvalid:
 		return true
-	case Refused:
+	case ErrorCodeRefused:
 		return true
-	case ReviewExists:
+	case ErrorCodeReviewExists:
 		return true
-	case ReviewLocked:
+	case ErrorCodeReviewLocked:
 		return true
-	case SignatureInvalid:
+	case ErrorCodeSignatureInvalid:
 		return true
-	case SignatureMissing:
+	case ErrorCodeSignatureMissing:
 		return true
-	case SiweInvalid:
+	case ErrorCodeSiweInvalid:
 		return true
-	case SlugTaken:
+	case ErrorCodeSlugTaken:
 		return true
-	case TelegramInvalid:
+	case ErrorCodeTelegramInvalid:
 		return true
-	case TimestampOutsideWindow:
+	case ErrorCodeTimestampOutsideWindow:
 		return true
-	case TokenExpired:
+	case ErrorCodeTokenExpired:
 		return true
-	case Unauthenticated:
+	case ErrorCodeUnauthenticated:
 		return true
-	case Unavailable:
+	case ErrorCodeUnavailable:
 		return true
-	case UnsupportedMediaType:
+	case ErrorCodeUnsupportedMediaType:
 		return true
-	case WeakPassword:
+	case ErrorCodeWeakPassword:
 		return true
 	default:
 		return false
@@ -547,6 +547,72 @@ func (e PaymentState) Valid() bool {
 	}
 }
 
+// Defines values for PointsAdjustmentKind.
+const (
+	PointsAdjustmentKindGrant    PointsAdjustmentKind = "grant"
+	PointsAdjustmentKindReversal PointsAdjustmentKind = "reversal"
+)
+
+// Valid indicates whether the value is a known member of the PointsAdjustmentKind enum.
+func (e PointsAdjustmentKind) Valid() bool {
+	switch e {
+	case PointsAdjustmentKindGrant:
+		return true
+	case PointsAdjustmentKindReversal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointsAdjustmentState.
+const (
+	PointsAdjustmentStateBooked  PointsAdjustmentState = "booked"
+	PointsAdjustmentStatePending PointsAdjustmentState = "pending"
+	PointsAdjustmentStateRefused PointsAdjustmentState = "refused"
+)
+
+// Valid indicates whether the value is a known member of the PointsAdjustmentState enum.
+func (e PointsAdjustmentState) Valid() bool {
+	switch e {
+	case PointsAdjustmentStateBooked:
+		return true
+	case PointsAdjustmentStatePending:
+		return true
+	case PointsAdjustmentStateRefused:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointsEntryKind.
+const (
+	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
+	PointsEntryKindDeal       PointsEntryKind = "deal"
+	PointsEntryKindReferral   PointsEntryKind = "referral"
+	PointsEntryKindReversal   PointsEntryKind = "reversal"
+	PointsEntryKindSpend      PointsEntryKind = "spend"
+)
+
+// Valid indicates whether the value is a known member of the PointsEntryKind enum.
+func (e PointsEntryKind) Valid() bool {
+	switch e {
+	case PointsEntryKindAdminGrant:
+		return true
+	case PointsEntryKindDeal:
+		return true
+	case PointsEntryKindReferral:
+		return true
+	case PointsEntryKindReversal:
+		return true
+	case PointsEntryKindSpend:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RealtimeClientMessageType.
 const (
 	RealtimeClientMessageTypeAuth        RealtimeClientMessageType = "auth"
@@ -622,6 +688,27 @@ func (e RealtimeFrameType) Valid() bool {
 	case RealtimeFrameTypeTyping:
 		return true
 	case RealtimeFrameTypeUnsubscribed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReferralStatus.
+const (
+	ReferralStatusOverLimit ReferralStatus = "over_limit"
+	ReferralStatusPending   ReferralStatus = "pending"
+	ReferralStatusRewarded  ReferralStatus = "rewarded"
+)
+
+// Valid indicates whether the value is a known member of the ReferralStatus enum.
+func (e ReferralStatus) Valid() bool {
+	switch e {
+	case ReferralStatusOverLimit:
+		return true
+	case ReferralStatusPending:
+		return true
+	case ReferralStatusRewarded:
 		return true
 	default:
 		return false
@@ -1799,6 +1886,84 @@ type PaymentView struct {
 	Token         Address             `json:"token"`
 }
 
+// PointsAdjustment defines model for PointsAdjustment.
+type PointsAdjustment struct {
+	CreatedAt time.Time             `json:"createdAt"`
+	Id        openapi_types.UUID    `json:"id"`
+	Kind      PointsAdjustmentKind  `json:"kind"`
+	Points    *int64                `json:"points,omitempty"`
+	Reason    string                `json:"reason"`
+	Refused   *string               `json:"refused,omitempty"`
+	State     PointsAdjustmentState `json:"state"`
+
+	// TransferId A reversal's target grant.
+	TransferId *openapi_types.UUID `json:"transferId,omitempty"`
+	UserId     openapi_types.UUID  `json:"userId"`
+}
+
+// PointsAdjustmentKind defines model for PointsAdjustment.Kind.
+type PointsAdjustmentKind string
+
+// PointsAdjustmentState defines model for PointsAdjustment.State.
+type PointsAdjustmentState string
+
+// PointsBalance defines model for PointsBalance.
+type PointsBalance struct {
+	Available int64   `json:"available"`
+	Level     string  `json:"level"`
+	NextLevel *string `json:"nextLevel,omitempty"`
+
+	// Pending Referral rewards awaiting the referred users' first deals.
+	Pending int64 `json:"pending"`
+
+	// ToNext Points still needed for the next level (0 at the top).
+	ToNext int64 `json:"toNext"`
+
+	// Total Points earned (available + used); the level is measured by it.
+	Total int64 `json:"total"`
+	Used  int64 `json:"used"`
+}
+
+// PointsEntry defines model for PointsEntry.
+type PointsEntry struct {
+	At   time.Time       `json:"at"`
+	Kind PointsEntryKind `json:"kind"`
+
+	// Points Signed: positive earned, negative taken back or spent.
+	Points     int64               `json:"points"`
+	Reason     *string             `json:"reason,omitempty"`
+	RequestId  *openapi_types.UUID `json:"requestId,omitempty"`
+	TransferId openapi_types.UUID  `json:"transferId"`
+}
+
+// PointsEntryKind defines model for PointsEntry.Kind.
+type PointsEntryKind string
+
+// PointsEntryPage defines model for PointsEntryPage.
+type PointsEntryPage struct {
+	Items      []PointsEntry `json:"items"`
+	NextCursor *string       `json:"nextCursor"`
+}
+
+// PointsLevel defines model for PointsLevel.
+type PointsLevel struct {
+	Name      string   `json:"name"`
+	Perks     []string `json:"perks"`
+	Threshold int64    `json:"threshold"`
+}
+
+// PointsLevelView defines model for PointsLevelView.
+type PointsLevelView struct {
+	Level  PointsLevel   `json:"level"`
+	Levels []PointsLevel `json:"levels"`
+	Next   *PointsLevel  `json:"next,omitempty"`
+	ToNext int64         `json:"toNext"`
+	Total  int64         `json:"total"`
+}
+
+// PointsReason defines model for PointsReason.
+type PointsReason = string
+
 // PublicReview defines model for PublicReview.
 type PublicReview struct {
 	AuthorId  openapi_types.UUID `json:"authorId"`
@@ -1883,6 +2048,31 @@ type RealtimeFrameEvent string
 // `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
 // `room`, `message`; the connection stays open.
 type RealtimeFrameType string
+
+// Referral defines model for Referral.
+type Referral struct {
+	CreatedAt  time.Time          `json:"createdAt"`
+	RewardedAt *time.Time         `json:"rewardedAt,omitempty"`
+	Status     ReferralStatus     `json:"status"`
+	UserId     openapi_types.UUID `json:"userId"`
+}
+
+// ReferralStatus defines model for Referral.Status.
+type ReferralStatus string
+
+// ReferralCode defines model for ReferralCode.
+type ReferralCode struct {
+	Code string `json:"code"`
+
+	// Link The referral link to share (this API's /r/{code}).
+	Link string `json:"link"`
+}
+
+// ReferralPage defines model for ReferralPage.
+type ReferralPage struct {
+	Items      []Referral `json:"items"`
+	NextCursor *string    `json:"nextCursor"`
+}
 
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {
@@ -2176,6 +2366,11 @@ type AdminListPaymentsParams struct {
 	ChainId *int64        `form:"chainId,omitempty" json:"chainId,omitempty"`
 }
 
+// AdminReversePointsJSONBody defines parameters for AdminReversePoints.
+type AdminReversePointsJSONBody struct {
+	Reason PointsReason `json:"reason"`
+}
+
 // AdminSweepJSONBody defines parameters for AdminSweep.
 type AdminSweepJSONBody struct {
 	// ChainId Only this chain; 0 or absent for every chain.
@@ -2205,6 +2400,13 @@ type AdminListUsersParams struct {
 
 	// Email Exact email address (case-insensitive).
 	Email *string `form:"email,omitempty" json:"email,omitempty"`
+}
+
+// AdminGrantPointsJSONBody defines parameters for AdminGrantPoints.
+type AdminGrantPointsJSONBody struct {
+	Id     openapi_types.UUID `json:"id"`
+	Points int64              `json:"points"`
+	Reason PointsReason       `json:"reason"`
 }
 
 // AdminSetUserRolesJSONBody defines parameters for AdminSetUserRoles.
@@ -2305,6 +2507,24 @@ type BrowseMarketTemplatesParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// GetMyPointsHistoryParams defines parameters for GetMyPointsHistory.
+type GetMyPointsHistoryParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListMyReferralsParams defines parameters for ListMyReferrals.
+type ListMyReferralsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreateUploadMultipartBody defines parameters for CreateUpload.
 type CreateUploadMultipartBody struct {
 	File openapi_types.File `json:"file"`
@@ -2340,11 +2560,17 @@ type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
 // AdminReleasePaymentJSONRequestBody defines body for AdminReleasePayment for application/json ContentType.
 type AdminReleasePaymentJSONRequestBody = AdminPayoutRequest
 
+// AdminReversePointsJSONRequestBody defines body for AdminReversePoints for application/json ContentType.
+type AdminReversePointsJSONRequestBody AdminReversePointsJSONBody
+
 // AdminSweepJSONRequestBody defines body for AdminSweep for application/json ContentType.
 type AdminSweepJSONRequestBody AdminSweepJSONBody
 
 // AdminTopupJSONRequestBody defines body for AdminTopup for application/json ContentType.
 type AdminTopupJSONRequestBody AdminTopupJSONBody
+
+// AdminGrantPointsJSONRequestBody defines body for AdminGrantPoints for application/json ContentType.
+type AdminGrantPointsJSONRequestBody AdminGrantPointsJSONBody
 
 // AdminSetUserRolesJSONRequestBody defines body for AdminSetUserRoles for application/json ContentType.
 type AdminSetUserRolesJSONRequestBody AdminSetUserRolesJSONBody
@@ -2676,6 +2902,14 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ReferralRedirect A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+	//
+	// An unknown or malformed code redirects to the sign-up page without it. The code is recorded
+	// when the sign-up (`POST /v1/auth/register`, `referralCode`) creates the account.
+	//
+	// Corresponds with GET /r/{code} (the `ReferralRedirect` operationId).
+	ReferralRedirect(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
 	//
 	// Corresponds with GET /v1/admin/audit (the `AdminListAudit` operationId).
@@ -2781,6 +3015,24 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/admin/payments/{paymentId}/release (the `AdminReleasePayment` operationId).
 	AdminReleasePayment(ctx context.Context, paymentId openapi_types.UUID, body AdminReleasePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AdminReversePointsWithBody Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+	//
+	// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+	AdminReversePointsWithBody(ctx context.Context, transferId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminReversePoints Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+	//
+	// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+	AdminReversePoints(ctx context.Context, transferId openapi_types.UUID, body AdminReversePointsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AdminSweepWithBody Record sweep intents for every paid deposit not yet swept (admin role, audited).
 	//
 	// Takes any type of body and a specified content type.
@@ -2813,6 +3065,26 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/admin/users (the `AdminListUsers` operationId).
 	AdminListUsers(ctx context.Context, params *AdminListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminGrantPointsWithBody Grant a user points, with a reason (admin role; audited). Booked by the worker.
+	//
+	// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+	// answers the one recorded; another grant under the same id is a conflict.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+	AdminGrantPointsWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminGrantPoints Grant a user points, with a reason (admin role; audited). Booked by the worker.
+	//
+	// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+	// answers the one recorded; another grant under the same id is a conflict.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+	AdminGrantPoints(ctx context.Context, userId openapi_types.UUID, body AdminGrantPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminSetUserRolesWithBody Set a user's roles (admin role).
 	//
@@ -3428,6 +3700,31 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/payments/{paymentId} (the `GetPayment` operationId).
 	GetPayment(ctx context.Context, paymentId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetMyPoints My points (total earned, available, used, pending referral rewards) and level.
+	//
+	// Corresponds with GET /v1/points (the `GetMyPoints` operationId).
+	GetMyPoints(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMyPointsHistory My points entries, newest first (each a transfer of the points ledger).
+	//
+	// Corresponds with GET /v1/points/history (the `GetMyPointsHistory` operationId).
+	GetMyPointsHistory(ctx context.Context, params *GetMyPointsHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMyLevel My level, its perks, the next level and the points it still needs, and the whole ladder.
+	//
+	// Corresponds with GET /v1/points/level (the `GetMyLevel` operationId).
+	GetMyLevel(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMyReferral My referral code and link (made the first time it is asked for).
+	//
+	// Corresponds with GET /v1/points/referral (the `GetMyReferral` operationId).
+	GetMyReferral(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
+	//
+	// Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
+	ListMyReferrals(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 	//
 	// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -3524,6 +3821,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/ws (the `GetRealtimeSocket` operationId).
 	GetRealtimeSocket(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ReferralRedirect A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+//
+// An unknown or malformed code redirects to the sign-up page without it. The code is recorded
+// when the sign-up (`POST /v1/auth/register`, `referralCode`) creates the account.
+//
+// Corresponds with GET /r/{code} (the `ReferralRedirect` operationId).
+func (c *Client) ReferralRedirect(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReferralRedirectRequest(c.Server, code)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // AdminListAudit What admins did over the API, newest first, refused calls included (admin role).
@@ -3801,6 +4116,44 @@ func (c *Client) AdminReleasePayment(ctx context.Context, paymentId openapi_type
 	return c.Client.Do(req)
 }
 
+// AdminReversePointsWithBody Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+//
+// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+func (c *Client) AdminReversePointsWithBody(ctx context.Context, transferId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminReversePointsRequestWithBody(c.Server, transferId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminReversePoints Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+//
+// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+func (c *Client) AdminReversePoints(ctx context.Context, transferId openapi_types.UUID, body AdminReversePointsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminReversePointsRequest(c.Server, transferId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AdminSweepWithBody Record sweep intents for every paid deposit not yet swept (admin role, audited).
 //
 // Takes any type of body and a specified content type.
@@ -3874,6 +4227,46 @@ func (c *Client) AdminTopup(ctx context.Context, body AdminTopupJSONRequestBody,
 // Corresponds with GET /v1/admin/users (the `AdminListUsers` operationId).
 func (c *Client) AdminListUsers(ctx context.Context, params *AdminListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminListUsersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminGrantPointsWithBody Grant a user points, with a reason (admin role; audited). Booked by the worker.
+//
+// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+// answers the one recorded; another grant under the same id is a conflict.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+func (c *Client) AdminGrantPointsWithBody(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminGrantPointsRequestWithBody(c.Server, userId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminGrantPoints Grant a user points, with a reason (admin role; audited). Booked by the worker.
+//
+// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+// answers the one recorded; another grant under the same id is a conflict.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+func (c *Client) AdminGrantPoints(ctx context.Context, userId openapi_types.UUID, body AdminGrantPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminGrantPointsRequest(c.Server, userId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5438,6 +5831,81 @@ func (c *Client) GetPayment(ctx context.Context, paymentId openapi_types.UUID, r
 	return c.Client.Do(req)
 }
 
+// GetMyPoints My points (total earned, available, used, pending referral rewards) and level.
+//
+// Corresponds with GET /v1/points (the `GetMyPoints` operationId).
+func (c *Client) GetMyPoints(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyPointsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMyPointsHistory My points entries, newest first (each a transfer of the points ledger).
+//
+// Corresponds with GET /v1/points/history (the `GetMyPointsHistory` operationId).
+func (c *Client) GetMyPointsHistory(ctx context.Context, params *GetMyPointsHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyPointsHistoryRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMyLevel My level, its perks, the next level and the points it still needs, and the whole ladder.
+//
+// Corresponds with GET /v1/points/level (the `GetMyLevel` operationId).
+func (c *Client) GetMyLevel(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyLevelRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMyReferral My referral code and link (made the first time it is asked for).
+//
+// Corresponds with GET /v1/points/referral (the `GetMyReferral` operationId).
+func (c *Client) GetMyReferral(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyReferralRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
+//
+// Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
+func (c *Client) ListMyReferrals(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMyReferralsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 //
 // Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -5643,6 +6111,40 @@ func (c *Client) GetRealtimeSocket(ctx context.Context, reqEditors ...RequestEdi
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewReferralRedirectRequest constructs an http.Request for the ReferralRedirect method
+func NewReferralRedirectRequest(server string, code string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/r/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewAdminListAuditRequest constructs an http.Request for the AdminListAudit method
@@ -6393,6 +6895,53 @@ func NewAdminReleasePaymentRequestWithBody(server string, paymentId openapi_type
 	return req, nil
 }
 
+// NewAdminReversePointsRequest calls the generic AdminReversePoints builder with application/json body
+func NewAdminReversePointsRequest(server string, transferId openapi_types.UUID, body AdminReversePointsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminReversePointsRequestWithBody(server, transferId, "application/json", bodyReader)
+}
+
+// NewAdminReversePointsRequestWithBody constructs an http.Request for the AdminReversePoints method, with any body, and a specified content type
+func NewAdminReversePointsRequestWithBody(server string, transferId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "transferId", transferId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/points/%s/reverse", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewAdminSweepRequest calls the generic AdminSweep builder with application/json body
 func NewAdminSweepRequest(server string, body AdminSweepJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -6571,6 +7120,53 @@ func NewAdminListUsersRequest(server string, params *AdminListUsersParams) (*htt
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewAdminGrantPointsRequest calls the generic AdminGrantPoints builder with application/json body
+func NewAdminGrantPointsRequest(server string, userId openapi_types.UUID, body AdminGrantPointsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminGrantPointsRequestWithBody(server, userId, "application/json", bodyReader)
+}
+
+// NewAdminGrantPointsRequestWithBody constructs an http.Request for the AdminGrantPoints method, with any body, and a specified content type
+func NewAdminGrantPointsRequestWithBody(server string, userId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/users/%s/points", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9316,6 +9912,219 @@ func NewGetPaymentRequest(server string, paymentId openapi_types.UUID) (*http.Re
 	return req, nil
 }
 
+// NewGetMyPointsRequest constructs an http.Request for the GetMyPoints method
+func NewGetMyPointsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMyPointsHistoryRequest constructs an http.Request for the GetMyPointsHistory method
+func NewGetMyPointsHistoryRequest(server string, params *GetMyPointsHistoryParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points/history")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMyLevelRequest constructs an http.Request for the GetMyLevel method
+func NewGetMyLevelRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points/level")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMyReferralRequest constructs an http.Request for the GetMyReferral method
+func NewGetMyReferralRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points/referral")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListMyReferralsRequest constructs an http.Request for the ListMyReferrals method
+func NewListMyReferralsRequest(server string, params *ListMyReferralsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points/referrals")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateUploadRequestWithBody constructs an http.Request for the CreateUpload method, with any body, and a specified content type
 func NewCreateUploadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -9718,6 +10527,16 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ReferralRedirectWithResponse A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+	//
+	// An unknown or malformed code redirects to the sign-up page without it. The code is recorded
+	// when the sign-up (`POST /v1/auth/register`, `referralCode`) creates the account.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /r/{code} (the `ReferralRedirect` operationId).
+	ReferralRedirectWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ReferralRedirectResponse, error)
+
 	// AdminListAuditWithResponse What admins did over the API, newest first, refused calls included (admin role).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9841,6 +10660,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/admin/payments/{paymentId}/release (the `AdminReleasePayment` operationId).
 	AdminReleasePaymentWithResponse(ctx context.Context, paymentId openapi_types.UUID, body AdminReleasePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminReleasePaymentResponse, error)
 
+	// AdminReversePointsWithBodyWithResponse Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+	//
+	// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+	AdminReversePointsWithBodyWithResponse(ctx context.Context, transferId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminReversePointsResponse, error)
+
+	// AdminReversePointsWithResponse Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+	//
+	// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+	AdminReversePointsWithResponse(ctx context.Context, transferId openapi_types.UUID, body AdminReversePointsJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminReversePointsResponse, error)
+
 	// AdminSweepWithBodyWithResponse Record sweep intents for every paid deposit not yet swept (admin role, audited).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -9875,6 +10712,26 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/admin/users (the `AdminListUsers` operationId).
 	AdminListUsersWithResponse(ctx context.Context, params *AdminListUsersParams, reqEditors ...RequestEditorFn) (*AdminListUsersResponse, error)
+
+	// AdminGrantPointsWithBodyWithResponse Grant a user points, with a reason (admin role; audited). Booked by the worker.
+	//
+	// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+	// answers the one recorded; another grant under the same id is a conflict.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+	AdminGrantPointsWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminGrantPointsResponse, error)
+
+	// AdminGrantPointsWithResponse Grant a user points, with a reason (admin role; audited). Booked by the worker.
+	//
+	// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+	// answers the one recorded; another grant under the same id is a conflict.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+	AdminGrantPointsWithResponse(ctx context.Context, userId openapi_types.UUID, body AdminGrantPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminGrantPointsResponse, error)
 
 	// AdminSetUserRolesWithBodyWithResponse Set a user's roles (admin role).
 	//
@@ -10554,6 +11411,41 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/payments/{paymentId} (the `GetPayment` operationId).
 	GetPaymentWithResponse(ctx context.Context, paymentId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPaymentResponse, error)
 
+	// GetMyPointsWithResponse My points (total earned, available, used, pending referral rewards) and level.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/points (the `GetMyPoints` operationId).
+	GetMyPointsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyPointsResponse, error)
+
+	// GetMyPointsHistoryWithResponse My points entries, newest first (each a transfer of the points ledger).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/points/history (the `GetMyPointsHistory` operationId).
+	GetMyPointsHistoryWithResponse(ctx context.Context, params *GetMyPointsHistoryParams, reqEditors ...RequestEditorFn) (*GetMyPointsHistoryResponse, error)
+
+	// GetMyLevelWithResponse My level, its perks, the next level and the points it still needs, and the whole ladder.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/points/level (the `GetMyLevel` operationId).
+	GetMyLevelWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyLevelResponse, error)
+
+	// GetMyReferralWithResponse My referral code and link (made the first time it is asked for).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/points/referral (the `GetMyReferral` operationId).
+	GetMyReferralWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyReferralResponse, error)
+
+	// ListMyReferralsWithResponse The users I referred, newest first, and whether each earned me the reward.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
+	ListMyReferralsWithResponse(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*ListMyReferralsResponse, error)
+
 	// CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 	//
 	// Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -10662,6 +11554,61 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/ws (the `GetRealtimeSocket` operationId).
 	GetRealtimeSocketWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeSocketResponse, error)
+}
+
+// ReferralRedirectResponse302Headers the declared response headers of an HTTP 302 response for ReferralRedirect
+type ReferralRedirectResponse302Headers struct {
+	Location *string
+}
+
+// ReferralRedirectResponseDefaultHeaders the declared response headers of an HTTP default response for ReferralRedirect
+type ReferralRedirectResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ReferralRedirectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers302 the parsed response headers for an HTTP 302 response
+	Headers302 *ReferralRedirectResponse302Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ReferralRedirectResponseDefaultHeaders
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ReferralRedirectResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ReferralRedirectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReferralRedirectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReferralRedirectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReferralRedirectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // AdminListAuditResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListAudit
@@ -11401,6 +12348,61 @@ func (r AdminReleasePaymentResponse) ContentType() string {
 	return ""
 }
 
+// AdminReversePointsResponseDefaultHeaders the declared response headers of an HTTP default response for AdminReversePoints
+type AdminReversePointsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminReversePointsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *PointsAdjustment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminReversePointsResponseDefaultHeaders
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r AdminReversePointsResponse) GetJSON202() *PointsAdjustment {
+	return r.JSON202
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminReversePointsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminReversePointsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminReversePointsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminReversePointsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminReversePointsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // AdminSweepResponseDefaultHeaders the declared response headers of an HTTP default response for AdminSweep
 type AdminSweepResponseDefaultHeaders struct {
 	RetryAfter *int
@@ -11564,6 +12566,61 @@ func (r AdminListUsersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminListUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminGrantPointsResponseDefaultHeaders the declared response headers of an HTTP default response for AdminGrantPoints
+type AdminGrantPointsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminGrantPointsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *PointsAdjustment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminGrantPointsResponseDefaultHeaders
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r AdminGrantPointsResponse) GetJSON202() *PointsAdjustment {
+	return r.JSON202
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminGrantPointsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminGrantPointsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminGrantPointsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminGrantPointsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminGrantPointsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14920,6 +15977,281 @@ func (r GetPaymentResponse) ContentType() string {
 	return ""
 }
 
+// GetMyPointsResponseDefaultHeaders the declared response headers of an HTTP default response for GetMyPoints
+type GetMyPointsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetMyPointsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PointsBalance
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetMyPointsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyPointsResponse) GetJSON200() *PointsBalance {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyPointsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyPointsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyPointsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyPointsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyPointsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMyPointsHistoryResponseDefaultHeaders the declared response headers of an HTTP default response for GetMyPointsHistory
+type GetMyPointsHistoryResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetMyPointsHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PointsEntryPage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetMyPointsHistoryResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyPointsHistoryResponse) GetJSON200() *PointsEntryPage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyPointsHistoryResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyPointsHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyPointsHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyPointsHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyPointsHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMyLevelResponseDefaultHeaders the declared response headers of an HTTP default response for GetMyLevel
+type GetMyLevelResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetMyLevelResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PointsLevelView
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetMyLevelResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyLevelResponse) GetJSON200() *PointsLevelView {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyLevelResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyLevelResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyLevelResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyLevelResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyLevelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMyReferralResponseDefaultHeaders the declared response headers of an HTTP default response for GetMyReferral
+type GetMyReferralResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetMyReferralResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReferralCode
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetMyReferralResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyReferralResponse) GetJSON200() *ReferralCode {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyReferralResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyReferralResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyReferralResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyReferralResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyReferralResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListMyReferralsResponseDefaultHeaders the declared response headers of an HTTP default response for ListMyReferrals
+type ListMyReferralsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ListMyReferralsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReferralPage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListMyReferralsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMyReferralsResponse) GetJSON200() *ReferralPage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListMyReferralsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMyReferralsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMyReferralsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMyReferralsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMyReferralsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateUploadResponse413Headers the declared response headers of an HTTP 413 response for CreateUpload
 type CreateUploadResponse413Headers struct {
 	RetryAfter *int
@@ -15426,6 +16758,22 @@ func (r GetRealtimeSocketResponse) ContentType() string {
 	return ""
 }
 
+// ReferralRedirectWithResponse A referral link. Redirects to the frontend's sign-up page with the code kept (`?ref=CODE`).
+//
+// An unknown or malformed code redirects to the sign-up page without it. The code is recorded
+// when the sign-up (`POST /v1/auth/register`, `referralCode`) creates the account.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /r/{code} (the `ReferralRedirect` operationId).
+func (c *ClientWithResponses) ReferralRedirectWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ReferralRedirectResponse, error) {
+	rsp, err := c.ReferralRedirect(ctx, code, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReferralRedirectResponse(rsp)
+}
+
 // AdminListAuditWithResponse What admins did over the API, newest first, refused calls included (admin role).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -15651,6 +16999,36 @@ func (c *ClientWithResponses) AdminReleasePaymentWithResponse(ctx context.Contex
 	return ParseAdminReleasePaymentResponse(rsp)
 }
 
+// AdminReversePointsWithBodyWithResponse Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+//
+// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+func (c *ClientWithResponses) AdminReversePointsWithBodyWithResponse(ctx context.Context, transferId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminReversePointsResponse, error) {
+	rsp, err := c.AdminReversePointsWithBody(ctx, transferId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminReversePointsResponse(rsp)
+}
+
+// AdminReversePointsWithResponse Reverse a grant of points (a deal's, a referral's or an admin's), with a reason (admin role; audited).
+//
+// A grant is reversed once, whoever asks (a refund of its deal reverses it too); a second reversal is a conflict.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/points/{transferId}/reverse (the `AdminReversePoints` operationId).
+func (c *ClientWithResponses) AdminReversePointsWithResponse(ctx context.Context, transferId openapi_types.UUID, body AdminReversePointsJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminReversePointsResponse, error) {
+	rsp, err := c.AdminReversePoints(ctx, transferId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminReversePointsResponse(rsp)
+}
+
 // AdminSweepWithBodyWithResponse Record sweep intents for every paid deposit not yet swept (admin role, audited).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -15714,6 +17092,38 @@ func (c *ClientWithResponses) AdminListUsersWithResponse(ctx context.Context, pa
 		return nil, err
 	}
 	return ParseAdminListUsersResponse(rsp)
+}
+
+// AdminGrantPointsWithBodyWithResponse Grant a user points, with a reason (admin role; audited). Booked by the worker.
+//
+// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+// answers the one recorded; another grant under the same id is a conflict.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+func (c *ClientWithResponses) AdminGrantPointsWithBodyWithResponse(ctx context.Context, userId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminGrantPointsResponse, error) {
+	rsp, err := c.AdminGrantPointsWithBody(ctx, userId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminGrantPointsResponse(rsp)
+}
+
+// AdminGrantPointsWithResponse Grant a user points, with a reason (admin role; audited). Booked by the worker.
+//
+// `id` is the grant's idempotency id (a uuid the client picks): the same grant sent again
+// answers the one recorded; another grant under the same id is a conflict.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/users/{userId}/points (the `AdminGrantPoints` operationId).
+func (c *ClientWithResponses) AdminGrantPointsWithResponse(ctx context.Context, userId openapi_types.UUID, body AdminGrantPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminGrantPointsResponse, error) {
+	rsp, err := c.AdminGrantPoints(ctx, userId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminGrantPointsResponse(rsp)
 }
 
 // AdminSetUserRolesWithBodyWithResponse Set a user's roles (admin role).
@@ -16958,6 +18368,71 @@ func (c *ClientWithResponses) GetPaymentWithResponse(ctx context.Context, paymen
 	return ParseGetPaymentResponse(rsp)
 }
 
+// GetMyPointsWithResponse My points (total earned, available, used, pending referral rewards) and level.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/points (the `GetMyPoints` operationId).
+func (c *ClientWithResponses) GetMyPointsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyPointsResponse, error) {
+	rsp, err := c.GetMyPoints(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyPointsResponse(rsp)
+}
+
+// GetMyPointsHistoryWithResponse My points entries, newest first (each a transfer of the points ledger).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/points/history (the `GetMyPointsHistory` operationId).
+func (c *ClientWithResponses) GetMyPointsHistoryWithResponse(ctx context.Context, params *GetMyPointsHistoryParams, reqEditors ...RequestEditorFn) (*GetMyPointsHistoryResponse, error) {
+	rsp, err := c.GetMyPointsHistory(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyPointsHistoryResponse(rsp)
+}
+
+// GetMyLevelWithResponse My level, its perks, the next level and the points it still needs, and the whole ladder.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/points/level (the `GetMyLevel` operationId).
+func (c *ClientWithResponses) GetMyLevelWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyLevelResponse, error) {
+	rsp, err := c.GetMyLevel(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyLevelResponse(rsp)
+}
+
+// GetMyReferralWithResponse My referral code and link (made the first time it is asked for).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/points/referral (the `GetMyReferral` operationId).
+func (c *ClientWithResponses) GetMyReferralWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyReferralResponse, error) {
+	rsp, err := c.GetMyReferral(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyReferralResponse(rsp)
+}
+
+// ListMyReferralsWithResponse The users I referred, newest first, and whether each earned me the reward.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
+func (c *ClientWithResponses) ListMyReferralsWithResponse(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*ListMyReferralsResponse, error) {
+	rsp, err := c.ListMyReferrals(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMyReferralsResponse(rsp)
+}
+
 // CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 //
 // Served by a plain handler (the body is streamed, and the size limit is enforced while it is
@@ -17131,6 +18606,58 @@ func (c *ClientWithResponses) GetRealtimeSocketWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetRealtimeSocketResponse(rsp)
+}
+
+// ParseReferralRedirectResponse parses an HTTP response from a ReferralRedirectWithResponse call
+func ParseReferralRedirectResponse(rsp *http.Response) (*ReferralRedirectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReferralRedirectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		var headers ReferralRedirectResponse302Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers302 = &headers
+	case true:
+		var headers ReferralRedirectResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
 }
 
 // ParseAdminListAuditResponse parses an HTTP response from a AdminListAuditWithResponse call
@@ -17742,6 +19269,52 @@ func ParseAdminReleasePaymentResponse(rsp *http.Response) (*AdminReleasePaymentR
 	return response, nil
 }
 
+// ParseAdminReversePointsResponse parses an HTTP response from a AdminReversePointsWithResponse call
+func ParseAdminReversePointsResponse(rsp *http.Response) (*AdminReversePointsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminReversePointsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest PointsAdjustment
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminReversePointsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseAdminSweepResponse parses an HTTP response from a AdminSweepWithResponse call
 func ParseAdminSweepResponse(rsp *http.Response) (*AdminSweepResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17869,6 +19442,52 @@ func ParseAdminListUsersResponse(rsp *http.Response) (*AdminListUsersResponse, e
 	switch {
 	case true:
 		var headers AdminListUsersResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminGrantPointsResponse parses an HTTP response from a AdminGrantPointsWithResponse call
+func ParseAdminGrantPointsResponse(rsp *http.Response) (*AdminGrantPointsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminGrantPointsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest PointsAdjustment
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminGrantPointsResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -20665,6 +22284,236 @@ func ParseGetPaymentResponse(rsp *http.Response) (*GetPaymentResponse, error) {
 	switch {
 	case true:
 		var headers GetPaymentResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMyPointsResponse parses an HTTP response from a GetMyPointsWithResponse call
+func ParseGetMyPointsResponse(rsp *http.Response) (*GetMyPointsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyPointsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PointsBalance
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetMyPointsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMyPointsHistoryResponse parses an HTTP response from a GetMyPointsHistoryWithResponse call
+func ParseGetMyPointsHistoryResponse(rsp *http.Response) (*GetMyPointsHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyPointsHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PointsEntryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetMyPointsHistoryResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMyLevelResponse parses an HTTP response from a GetMyLevelWithResponse call
+func ParseGetMyLevelResponse(rsp *http.Response) (*GetMyLevelResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyLevelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PointsLevelView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetMyLevelResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMyReferralResponse parses an HTTP response from a GetMyReferralWithResponse call
+func ParseGetMyReferralResponse(rsp *http.Response) (*GetMyReferralResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyReferralResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReferralCode
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetMyReferralResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListMyReferralsResponse parses an HTTP response from a ListMyReferralsWithResponse call
+func ParseListMyReferralsResponse(rsp *http.Response) (*ListMyReferralsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMyReferralsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReferralPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListMyReferralsResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -21,6 +21,7 @@ type MarketEvent struct {
 	ToStatus   string
 	Detail     []byte
 	CreatedAt  time.Time
+	Tx         int64
 }
 
 type MarketOffer struct {

@@ -456,7 +456,7 @@ func (q *Queries) RequestByID(ctx context.Context, id uuid.UUID) (MarketRequest,
 }
 
 const requestEvents = `-- name: RequestEvents :many
-SELECT request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at FROM market_events WHERE request_id = $1 ORDER BY seq
+SELECT request_id, seq, event, actor, actor_id, from_status, to_status, detail, created_at, tx FROM market_events WHERE request_id = $1 ORDER BY seq
 `
 
 func (q *Queries) RequestEvents(ctx context.Context, requestID uuid.UUID) ([]MarketEvent, error) {
@@ -478,6 +478,7 @@ func (q *Queries) RequestEvents(ctx context.Context, requestID uuid.UUID) ([]Mar
 			&i.ToStatus,
 			&i.Detail,
 			&i.CreatedAt,
+			&i.Tx,
 		); err != nil {
 			return nil, err
 		}

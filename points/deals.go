@@ -1,0 +1,235 @@
+package points
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/amanat/amn/chart"
+	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/ledger"
+)
+
+// Outcome is how a deal settled on chain.
+type Outcome string
+
+// The outcomes.
+const (
+	Completed Outcome = "completed" // the release is final: the deal earns its points
+	Refunded  Outcome = "refunded"  // the refund is final: any points it earned are taken back
+)
+
+// Settlement is a deal whose outcome is final on chain, as the market reports it.
+type Settlement struct {
+	Request       uuid.UUID
+	Outcome       Outcome
+	Buyer, Seller uuid.UUID // Seller is uuid.Nil when the deal had no accepted offer
+	Amount        *big.Int  // base units of the token
+	Decimals      uint8
+}
+
+// Cursor is a position in the market's settled deals (market.SettledCursor).
+type Cursor struct {
+	Tx      int64
+	Request uuid.UUID
+	Seq     int32
+}
+
+// Settled is a settlement at its position.
+type Settled struct {
+	At Cursor
+	Settlement
+}
+
+// Source pages the market's settled deals after a cursor, in order.
+type Source func(ctx context.Context, after Cursor, limit int) ([]Settled, error)
+
+const marketCursor = "market_settled"
+
+// Follow books the settled deals src reports after the stored cursor, limit a page: each deal in
+// one transaction with the cursor's new position. Running it again, or a replayed deal, books
+// nothing more: every transfer's id is derived from the deal. It returns how many deals it read.
+func (s *Service) Follow(ctx context.Context, src Source, limit int) (int, error) {
+	var cur Cursor
+	err := s.pool.QueryRow(ctx, cursorSQL, marketCursor).Scan(&cur.Tx, &cur.Request, &cur.Seq)
+	if err != nil && !isNoRows(err) {
+		return 0, fmt.Errorf("points: cursor: %w", err)
+	}
+	n := 0
+	for {
+		page, err := src(ctx, cur, limit)
+		if err != nil {
+			return n, err
+		}
+		for _, st := range page {
+			err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+				if err := s.apply(ctx, tx, st.Settlement); err != nil {
+					return err
+				}
+				_, err := tx.Exec(ctx, saveCursorSQL, marketCursor, st.At.Tx, st.At.Request, st.At.Seq, s.clock())
+				return err
+			})
+			if err != nil {
+				return n, fmt.Errorf("points: deal %s (%s): %w", st.Request, st.Outcome, err)
+			}
+			cur = st.At
+			n++
+		}
+		if len(page) < limit {
+			return n, nil
+		}
+	}
+}
+
+// Apply books one settlement on its own (tests, and a replay by hand): a completed deal grants
+// its parties' points and rewards their referrers; a refunded one reverses what it granted.
+func (s *Service) Apply(ctx context.Context, st Settlement) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.apply(ctx, tx, st) })
+}
+
+func (s *Service) apply(ctx context.Context, tx pgx.Tx, st Settlement) error {
+	parties := []struct {
+		role Role
+		user uuid.UUID
+	}{{Buyer, st.Buyer}, {Seller, st.Seller}}
+	if st.Seller == st.Buyer {
+		parties = parties[:1] // one user is never paid twice for one deal
+	}
+	buyerPts, sellerPts := s.cfg.DealPoints(st.Amount, st.Decimals)
+	for _, p := range parties {
+		if p.user == uuid.Nil {
+			continue
+		}
+		var err error
+		switch st.Outcome {
+		case Completed:
+			pts := buyerPts
+			if p.role == Seller {
+				pts = sellerPts
+			}
+			err = s.grant(ctx, tx, grant{id: DealGrantID(st.Request, p.role), user: p.user, points: pts,
+				code: chart.CodePointsDeal, memo: memo{kind: "deal", request: &st.Request}})
+			if err == nil {
+				err = s.rewardReferrer(ctx, tx, p.user, st.Request)
+			}
+		case Refunded:
+			err = s.reverseIfGranted(ctx, tx, DealGrantID(st.Request, p.role),
+				memo{user: p.user, kind: "reversal", request: &st.Request, reason: "the deal was refunded"})
+		default:
+			return fmt.Errorf("%w: outcome %q", ErrInvalid, st.Outcome)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// grant is points moving from issuance to a user, with what they are for.
+type grant struct {
+	id     ledger.ID
+	user   uuid.UUID
+	points int64
+	code   uint16
+	memo   memo
+}
+
+// grant books g in tx, once: a grant recorded before (a replay, a race lost) is left as it is,
+// even if the rules have changed its amount since.
+func (s *Service) grant(ctx context.Context, tx pgx.Tx, g grant) error {
+	if g.points <= 0 {
+		return nil
+	}
+	books := s.books.WithTx(tx)
+	if got, err := books.LookupTransfers(ctx, g.id); err != nil || len(got) > 0 {
+		return err
+	}
+	if err := s.openAccounts(ctx, books, g.user); err != nil {
+		return err
+	}
+	_, err := books.Transfer(ctx, ledger.Transfer{ID: g.id, Ledger: chart.PointsLedger, DebitAccountID: chart.PointsIssuance(),
+		CreditAccountID: chart.PointsUser(g.user), Amount: big.NewInt(g.points), Code: g.code})
+	if err != nil {
+		return err
+	}
+	g.memo.user = g.user
+	return s.writeMemo(ctx, tx, g.id, g.memo)
+}
+
+// reverseIfGranted takes the grant back if it was booked (once: its reversal's id is derived
+// from it). A grant never booked (a deal refunded before it completed) reverses nothing.
+func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledger.ID, m memo) error {
+	books := s.books.WithTx(tx)
+	got, err := books.LookupTransfers(ctx, grantID, ReversalID(grantID))
+	if err != nil {
+		return err
+	}
+	g, granted := got[grantID]
+	if _, reversed := got[ReversalID(grantID)]; !granted || reversed {
+		return nil
+	}
+	return s.reverse(ctx, tx, g, m)
+}
+
+// reverse books the reversal of grant g: the same points back from the user to issuance.
+func (s *Service) reverse(ctx context.Context, tx pgx.Tx, g ledger.Transfer, m memo) error {
+	id := ReversalID(g.ID)
+	_, err := s.books.WithTx(tx).Transfer(ctx, ledger.Transfer{ID: id, Ledger: chart.PointsLedger,
+		DebitAccountID: g.CreditAccountID, CreditAccountID: g.DebitAccountID, Amount: g.Amount, Code: chart.CodePointsReversal})
+	if err != nil {
+		return err
+	}
+	return s.writeMemo(ctx, tx, id, m)
+}
+
+// rewardReferrer posts the pending reward of the user's referrer, if any: the user's first deal
+// has completed. The referral row is locked, so two deals completing at once reward once.
+func (s *Service) rewardReferrer(ctx context.Context, tx pgx.Tx, referred, request uuid.UUID) error {
+	var referrer uuid.UUID
+	err := tx.QueryRow(ctx, pendingReferralSQL, referred).Scan(&referrer)
+	if isNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("points: referral: %w", err)
+	}
+	id := ReferralID(referred)
+	if err := s.grant(ctx, tx, grant{id: id, user: referrer, points: s.cfg.ReferralReward, code: chart.CodePointsReferral,
+		memo: memo{kind: "referral", request: &request}}); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, rewardReferralSQL, referred, s.clock(), id)
+	return err
+}
+
+// openAccounts opens the points ledger's issuance account and the user's two accounts (a no-op
+// once they exist). A user's points can never go below zero; issuance is the outside world.
+func (s *Service) openAccounts(ctx context.Context, books *ledger.Ledger, user uuid.UUID) error {
+	owner := "user:" + user.String()
+	_, err := books.CreateAccounts(ctx,
+		ledger.Account{ID: chart.PointsIssuance(), Ledger: chart.PointsLedger, Code: ledger.CodePointsIssuance, Owner: "points"},
+		ledger.Account{ID: chart.PointsUser(user), Ledger: chart.PointsLedger, Code: ledger.CodePointsUser, Owner: owner,
+			Flags: ledger.DebitsMustNotExceedCredits},
+		ledger.Account{ID: chart.PointsUsed(user), Ledger: chart.PointsLedger, Code: ledger.CodePointsUsed, Owner: owner,
+			Flags: ledger.DebitsMustNotExceedCredits})
+	return err
+}
+
+func (s *Service) writeMemo(ctx context.Context, tx pgx.Tx, id ledger.ID, m memo) error {
+	_, err := tx.Exec(ctx, insertMemoSQL, id, m.user, m.kind, m.request, m.reason, s.clock())
+	if err != nil {
+		return fmt.Errorf("points: memo: %w", err)
+	}
+	return nil
+}
+
+// refusal reports whether err is the ledger refusing a transfer (rather than the database
+// failing): an admin's adjustment that the books refuse is marked refused, not retried.
+func refusal(err error) bool {
+	var te *ledger.TransferError
+	return errors.As(err, &te)
+}
