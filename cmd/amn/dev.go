@@ -39,6 +39,7 @@ import (
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/internal/devdeal"
 	"github.com/amanat/amn/internal/mailbox"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
@@ -56,6 +57,7 @@ type devOptions struct {
 	AnvilBasePort int
 	BlockTime     time.Duration
 	NoDeal        bool
+	MarketDay     time.Duration
 	Verbose       bool
 	Content       contentOptions
 }
@@ -71,6 +73,9 @@ func (o *devOptions) Validate() error {
 	}
 	if o.AnvilBasePort < 1 || o.AnvilBasePort+len(chain.Mainnets) > 65535 {
 		return fmt.Errorf("%w: --anvil-base-port (AMN_ANVIL_BASE_PORT) must leave room for %d ports below 65536", config.ErrInvalid, len(chain.Mainnets))
+	}
+	if o.MarketDay < 100*time.Millisecond || o.MarketDay > 24*time.Hour {
+		return fmt.Errorf("%w: --market-day (AMN_MARKET_DAY) must be between 100ms and 24h", config.ErrInvalid)
 	}
 	if o.BlockTime < 100*time.Millisecond || o.BlockTime%(100*time.Millisecond) != 0 {
 		return fmt.Errorf("%w: --block-time (AMN_BLOCK_TIME) must be a multiple of 100ms, at least 100ms", config.ErrInvalid)
@@ -114,7 +119,8 @@ database (indexer checkpoints, open signer intents); it refuses a database that 
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL; empty runs an in-process Redis")
 	cmd.Flags().IntVar(&o.AnvilBasePort, "anvil-base-port", 8545, "first of the ports for the local chains (eth, bsc, polygon)")
 	cmd.Flags().DurationVar(&o.BlockTime, "block-time", time.Second, "block interval of the local chains (finalized = head − 2)")
-	cmd.Flags().BoolVar(&o.NoDeal, "no-deal", false, "do not play the scripted deal on bsc")
+	cmd.Flags().BoolVar(&o.NoDeal, "no-deal", false, "do not play the demo deals on bsc")
+	cmd.Flags().DurationVar(&o.MarketDay, "market-day", time.Second, "how long a day of the marketplace's deal timers lasts here (the inspection period, the delivery grace): the silent buyer's deal ends its 7-day inspection in 7 of them")
 	cmd.Flags().BoolVar(&o.Verbose, "verbose", false, "log River's routine lines too (client start, producer job counts every 5 s)")
 	o.Content.addFlags(cmd.Flags())
 	return cmd
@@ -158,11 +164,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	printDevStack(out, o, dir, redisURL, keys)
 	if !o.NoDeal {
-		d, err := newDevDeal(p, out, st.fixtures[1], st.reg, keys, pools)
+		d, err := newDevDeal(out, st.fixtures[1], st.reg, o.Listen, pools)
 		if err != nil {
 			return err
 		}
-		p.runners = append(p.runners, d.run)
+		p.runners = append(p.runners, func(ctx context.Context) { d.run(ctx, p.log.Error) })
 	}
 	pts, err := points.New(pools.api, ptsCfg)
 	if err != nil {
@@ -181,7 +187,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	adm := admin.New(pools.api, admin.Config{Registry: st.reg, SweepByJob: true, SignerTxs: signer.TxRecord{}, Xpub: keys.Ring.Xpub(),
 		ParseXpub: parseXpub, QuorumTTL: time.Minute})
-	mkt, err := devMarket(pools.api, st, keys)
+	mkt, err := devMarket(pools.api, st, keys, o.MarketDay)
 	if err != nil {
 		return err
 	}
@@ -607,9 +613,15 @@ var devAccounts = []struct {
 	{"admin@amn.localhost", "amn-dev-admin-pass", []auth.Role{auth.RoleAdmin}},
 	{"buyer@amn.localhost", "amn-dev-buyer-pass", []auth.Role{auth.RoleBuyer}},
 	{"seller@amn.localhost", "amn-dev-seller-pass", []auth.Role{auth.RoleSeller}},
+	{"seller2@amn.localhost", "amn-dev-seller2-pass", []auth.Role{auth.RoleSeller}},
 }
 
-// seedDevAccounts makes the three accounts (once per database) and tells how to sign in.
+// devAccount is devAccounts[i] as the demo deals sign in with it.
+func devAccount(i int) devdeal.Account {
+	return devdeal.Account{Email: devAccounts[i].email, Password: devAccounts[i].password}
+}
+
+// seedDevAccounts makes the accounts (once per database) and tells how to sign in.
 func seedDevAccounts(ctx context.Context, out io.Writer, svc *auth.Service, listen string) error {
 	for i, a := range devAccounts {
 		hash, err := auth.HashPassword(a.password)
@@ -633,12 +645,13 @@ func seedDevAccounts(ctx context.Context, out io.Writer, svc *auth.Service, list
 
 // devMarket is the API's marketplace on the local chains: deposit addresses from the devnet
 // account xpub, the deal's fee (1%, to the fixture's fee recipient) and commission (2%).
-func devMarket(pool *pgxpool.Pool, st devStack, keys *keystore.Keys) (*market.Service, error) {
+func devMarket(pool *pgxpool.Pool, st devStack, keys *keystore.Keys, day time.Duration) (*market.Service, error) {
 	d, err := hd.ParseXpub(keys.Ring.Xpub())
 	if err != nil {
 		return nil, err
 	}
 	cfg := market.DefaultConfig()
 	cfg.FeeAddress = st.fixtures[0].FeeRecipient.Address
+	cfg.Day = day
 	return market.New(pool, payment.New(pool, d), st.reg, cfg), nil
 }
