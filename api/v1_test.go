@@ -332,9 +332,10 @@ func testEdge(t testing.TB) Edge {
 	t.Cleanup(func() { _ = rdb.Close() })
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	// A million at once, then one a second: no test comes near it, and each key lives about a
-	// second per call (one per 60 µs would let it expire before a test can see it).
-	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: 1_000_000 * time.Second}
+	// A million at once, then one every 10 s: no test comes near it, and each key lives about 10 s
+	// per call (one per 60 µs let it expire before a test could see it, one per second before a
+	// slow sign-in under -race had answered).
+	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: 10_000_000 * time.Second}
 	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRulesWith(high, high, high, MarketLimits{high, high, high})}
 }
 
