@@ -257,10 +257,12 @@ func TestSlowClientIsDroppedWithoutDelayingOthers(t *testing.T) {
 // CloseUnauthenticated.
 func TestTokenExpiryAndBadTokens(t *testing.T) {
 	w := newWorld(t)
-	s := w.start(Config{AuthTimeout: 300 * time.Millisecond})
+	// Generous enough for a loaded CI machine under -race (300 ms was not): a first auth message
+	// later than that, or a token expiring before the handshake ends, would fail the test.
+	s := w.start(Config{AuthTimeout: 2 * time.Second})
 	u := uuid.New()
-	short := w.tk.issue(Client{UserID: u, Expires: time.Now().Add(700 * time.Millisecond)})
-	// The hub's timer runs on the real clock: these tests wait for real expiries of under a second.
+	short := w.tk.issue(Client{UserID: u, Expires: time.Now().Add(1500 * time.Millisecond)})
+	// The hub's timer runs on the real clock: these tests wait for real expiries of a second or two.
 	c := dial(t, s, short, true)
 	c.expect("ready")
 	if code := c.closed(); code != CloseTokenExpired {
@@ -269,7 +271,7 @@ func TestTokenExpiryAndBadTokens(t *testing.T) {
 	if code := dial(t, s, short, true).closed(); code != CloseTokenExpired {
 		t.Fatalf("an expired token closed with %d", code)
 	}
-	firstExpiry := time.Now().Add(700 * time.Millisecond)
+	firstExpiry := time.Now().Add(1500 * time.Millisecond)
 	renewed := dialReady(t, s, w.tk.issue(Client{UserID: u, Expires: firstExpiry}))
 	renewed.send(map[string]any{"type": "auth", "token": w.tk.issue(Client{UserID: u, Expires: time.Now().Add(time.Hour)})})
 	renewed.expect("ready")
