@@ -489,6 +489,9 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	}
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`profile\s+seller seller: rating 5.0 from 2 reviews`),
+		// Points follow the released deals on chain, once each (issue #20).
+		regexp.MustCompile(`points\s+buyer: 2 deal grants, \d+ available`),
+		regexp.MustCompile(`points\s+seller: 2 deal grants, \d+ available`),
 		regexp.MustCompile(`balances  seller ` + hex40 + ` 245 USDT, fee recipient ` + hex40 + ` 7.5 USDT, escrow ` + hex40 + ` 0 USDT`),
 		regexp.MustCompile(`total\s+\d+ accounts\s+debits\s+750\s+credits\s+750`),
 		regexp.MustCompile(`ledger    check passed`),

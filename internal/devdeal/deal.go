@@ -86,6 +86,11 @@ func (s *Scene) Play(ctx context.Context) ([]Deal, error) {
 		}
 		deals = append(deals, d)
 	}
+	for _, who := range []*party{pl.buyer, pl.seller} {
+		if err := s.awaitPoints(ctx, p, who, len(deals)); err != nil {
+			return deals, err
+		}
+	}
 	return deals, nil
 }
 

@@ -230,3 +230,43 @@ func (s *Scene) showPayment(ctx context.Context, p *printer, buyer *party, id uu
 		id, res.JSON200.State, usdt(a.Received), usdt(a.Swept), usdt(a.Released), usdt(a.CommissionTaken), usdt(a.InEscrow))
 	return nil
 }
+
+// awaitPoints waits until the party's points show one deal grant per played deal (the worker's
+// points_follow books a deal once its release is final) and prints the balance.
+func (s *Scene) awaitPoints(ctx context.Context, p *printer, who *party, deals int) error {
+	deadline := time.Now().Add(s.StepTimeout)
+	for {
+		h, err := who.api.GetMyPointsHistoryWithResponse(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if h.JSON200 == nil {
+			return answerError("the points history", h.HTTPResponse, h.Body)
+		}
+		granted := 0
+		for _, e := range h.JSON200.Items {
+			if e.Kind == amnclient.PointsEntryKindDeal {
+				granted++
+			}
+		}
+		if granted >= deals {
+			b, err := who.api.GetMyPointsWithResponse(ctx)
+			if err != nil {
+				return err
+			}
+			if b.JSON200 == nil {
+				return answerError("the points balance", b.HTTPResponse, b.Body)
+			}
+			p.printf("points", "%s: %d deal grants, %d available, level %s", who.name, granted, b.JSON200.Available, b.JSON200.Level)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s has %d deal grants of points after %s, want %d", who.name, granted, s.StepTimeout, deals)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
