@@ -155,16 +155,24 @@ func (b *bench) createRoom(ctx context.Context) (realtime.Room, error) {
 	return realtime.Room("request-" + out.ID), nil
 }
 
-// publish publishes n events into room, one transaction each, as a domain package does.
-func publish(ctx context.Context, pool *pgxpool.Pool, room realtime.Room, n, size int) error {
+// publish publishes n events into room as a domain package does: one transaction each, or all in
+// one transaction (burst: they reach the hub together, as when many rooms' writers commit at once).
+func publish(ctx context.Context, pool *pgxpool.Pool, room realtime.Room, n, size int, burst bool) error {
 	text := strings.Repeat("x", size)
-	for i := range n {
+	for i := 0; i < n; {
 		err := db.InTx(ctx, pool, func(tx pgx.Tx) error {
-			_, err := realtime.Publish(ctx, tx, room, "chat.message", map[string]any{"i": i, "text": text})
-			return err
+			for j := i; j < n && (burst || j == i); j++ {
+				if _, err := realtime.Publish(ctx, tx, room, "chat.message", map[string]any{"i": j, "text": text}); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if i++; burst {
+			i = n
 		}
 	}
 	return nil

@@ -7,11 +7,12 @@
 //     domain package publishes. It reports deliveries per second (from the first publish to the
 //     last frame received), the delivery latency (the event's insert time to its arrival at a
 //     client) and the CPU time the api process, this process and the machine spent per delivery.
+//
 //  2. idle: -idle more connections sign in and subscribe, then sit; it reports the api process's
 //     RSS (and its peak) before and with them held.
 //
-//	go run ./bench/realtime                                     # 1,000 × 100 and 10,000 idle
-//	go run ./bench/realtime -subscribers 100 -messages 20 -idle 500
+//     go run ./bench/realtime                                     # 1,000 × 100 and 10,000 idle
+//     go run ./bench/realtime -subscribers 100 -messages 20 -idle 500
 package main
 
 import (
@@ -35,6 +36,7 @@ type options struct {
 	messages, idle     int
 	payload            int // bytes of text in each event
 	dialers            int // connections opened at once
+	burst              bool
 	apiArgs            []string
 }
 
@@ -71,6 +73,7 @@ func main() {
 	flag.IntVar(&o.idle, "idle", 10000, "idle connections held for the memory measurement (0: skip)")
 	flag.IntVar(&o.payload, "payload", 100, "bytes of text in each event")
 	flag.IntVar(&o.dialers, "dialers", 50, "connections opened at once")
+	flag.BoolVar(&o.burst, "burst", false, "publish the messages in one transaction (the hub's fan-out alone) instead of one each")
 	var extra stringList
 	flag.Var(&extra, "api-arg", "one more flag for amn api (repeat)")
 	flag.Parse()

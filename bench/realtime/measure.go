@@ -74,7 +74,7 @@ func (b *bench) broadcast(ctx context.Context) error {
 	time.Sleep(500 * time.Millisecond) // the joins' presence frames go out before the clock starts
 	pid := b.srv.cmd.Process.Pid
 	apiCPU, selfCPU0, start := procCPU(pid), selfCPU(), time.Now()
-	if err := publish(ctx, b.pool, room, b.o.messages, b.o.payload); err != nil {
+	if err := publish(ctx, b.pool, room, b.o.messages, b.o.payload, b.o.burst); err != nil {
 		closeAll(conns)
 		return err
 	}
@@ -90,8 +90,12 @@ func (b *bench) broadcast(ctx context.Context) error {
 	readers.Wait()
 	got := r.got.Load()
 	sortDurations(r.latencies)
-	fmt.Fprintf(b.w, "broadcast: deliveries=%d of %d messages=%d published in %s, last delivery after %s: %.0f deliveries/s\n",
-		got, r.want, b.o.messages, published.Round(time.Millisecond), took.Round(time.Millisecond), float64(got)/took.Seconds())
+	mode := "one transaction each"
+	if b.o.burst {
+		mode = "in one transaction"
+	}
+	fmt.Fprintf(b.w, "broadcast: deliveries=%d of %d messages=%d published (%s) in %s, last delivery after %s: %.0f deliveries/s\n",
+		got, r.want, b.o.messages, mode, published.Round(time.Millisecond), took.Round(time.Millisecond), float64(got)/took.Seconds())
 	fmt.Fprintf(b.w, "broadcast: latency p50=%s p90=%s p99=%s max=%s (event insert to client)\n",
 		percentile(r.latencies, .5).Round(time.Microsecond), percentile(r.latencies, .9).Round(time.Microsecond),
 		percentile(r.latencies, .99).Round(time.Microsecond), percentile(r.latencies, 1).Round(time.Microsecond))
