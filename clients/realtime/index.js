@@ -188,7 +188,9 @@ export class RealtimeClient {
     this.ws = null;
     clearTimeout(this.refreshTimer);
     for (const st of this.rooms.values()) st.subscribed = false;
-    for (const room of [...this.presenceWaits.keys()]) this.answerPresence(room, { type: "error", code: "unavailable", message: "disconnected" });
+    for (const [room, waits] of [...this.presenceWaits]) {
+      for (const _ of [...waits]) this.answerPresence(room, { type: "error", code: "unavailable", message: "disconnected" });
+    }
     if (this.stopped) return;
     this.state("closed", { code, reason });
     if (code === CloseUnauthenticated) return this.giveUp(reason || "access token refused");
@@ -328,7 +330,8 @@ export class RealtimeClient {
   /** @param {RoomState | undefined} st @param {Frame} f */
   error(st, f) {
     const err = new RealtimeError(f.code ?? "", f.message ?? "", f.room);
-    if (f.room && this.presenceWaits.has(f.room) && f.code === "not_subscribed") return this.answerPresence(f.room, f);
+    const aboutPresence = f.code === "not_subscribed" || (st?.subscribed && f.code === "unavailable");
+    if (f.room && this.presenceWaits.has(f.room) && aboutPresence) return this.answerPresence(f.room, f);
     if (!st || !f.room) return;
     if (!st.subscribed && f.code === "unavailable") { // the server could not join it now: retry
       const ws = this.ws, room = f.room;
