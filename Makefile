@@ -9,7 +9,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X github.com/amanat/amn/ops.Version=$(VERSION) -X github.com/amanat/amn/ops.Commit=$(COMMIT)
 FORGE   := node_modules/@foundry-rs/forge-linux-amd64/bin/forge
 
-.PHONY: all setup build dev test go-test fuzz forge-test check-deploy lint generate check-generated bench bench-indexer-full bench-api clean
+.PHONY: all setup build dev test go-test fuzz forge-test check-deploy lint generate check-generated bench bench-indexer-full bench-api bench-realtime clean
 
 all: build
 
@@ -81,6 +81,12 @@ bench-indexer-full: setup
 # seeded, 100,000 browse and detail calls at 2,000/s on an open loop (docs/benchmarks.md).
 bench-api: setup
 	go run ./bench/api -rows 100000 -calls 100000 -rate 2000
+
+# The real-time hub through amn api (issue 18, acceptance 4): one room, 1,000 subscribers, 100
+# messages, then 10,000 idle connections; and the same broadcast published in one burst.
+bench-realtime: setup
+	go run ./bench/realtime
+	go run ./bench/realtime -burst -idle 0
 
 clean:
 	rm -rf bin out cache

@@ -51,7 +51,7 @@ var layers = [][]string{
 	{"api", "jobs", "indexer/torture", "internal/devdeal"},
 	// Commands, benchmarks and the deployment kit's tests: they wire everything and nothing
 	// imports them.
-	{"cmd/amn", "bench/api", "bench/indexer", "bench/ledger", "bench/torture", "deploy"},
+	{"cmd/amn", "bench/api", "bench/indexer", "bench/ledger", "bench/realtime", "bench/torture", "deploy"},
 }
 
 // forbidden are imports the layers would allow but the design does not.

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// receiver counts one broadcast's deliveries across all subscribers.
+type receiver struct {
+	want      int64
+	got       atomic.Int64
+	last      atomic.Int64 // UnixNano of the latest frame received
+	all       chan struct{}
+	mu        sync.Mutex
+	latencies []time.Duration
+}
+
+// read takes c's event frames until the connection ends.
+func (r *receiver) read(c *websocket.Conn) {
+	var lat []time.Duration
+	defer func() { r.mu.Lock(); r.latencies = append(r.latencies, lat...); r.mu.Unlock() }()
+	for {
+		_, data, err := c.Read(context.Background())
+		if err != nil {
+			return
+		}
+		now := time.Now()
+		var fs []frame
+		if json.Unmarshal(data, &fs) != nil {
+			return
+		}
+		n := int64(0)
+		for _, f := range fs {
+			if f.Type == "event" {
+				n++
+				lat = append(lat, now.Sub(f.At))
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		for old := r.last.Load(); now.UnixNano() > old && !r.last.CompareAndSwap(old, now.UnixNano()); old = r.last.Load() {
+		}
+		if r.got.Add(n) == r.want {
+			close(r.all)
+		}
+	}
+}
+
+// broadcast: o.subscribers join one room, o.messages events are published into it; deliveries/s
+// from the first publish to the last frame received, latency from each event's insert time.
+func (b *bench) broadcast(ctx context.Context) error {
+	room, err := b.createRoom(ctx)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	conns, err := b.dialAll(ctx, b.o.subscribers, func(int) string { return string(room) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.w, "broadcast: %d subscribers (%d users) of %s joined in %s\n", len(conns), len(b.users), room, time.Since(t0).Round(time.Millisecond))
+	r := &receiver{want: int64(b.o.subscribers * b.o.messages), all: make(chan struct{})}
+	var readers sync.WaitGroup
+	for _, c := range conns {
+		readers.Go(func() { r.read(c) })
+	}
+	time.Sleep(500 * time.Millisecond) // the joins' presence frames go out before the clock starts
+	pid := b.srv.cmd.Process.Pid
+	apiCPU, selfCPU0, start := procCPU(pid), selfCPU(), time.Now()
+	if err := publish(ctx, b.pool, room, b.o.messages, b.o.payload, b.o.burst); err != nil {
+		closeAll(conns)
+		return err
+	}
+	published := time.Since(start)
+	select {
+	case <-r.all:
+	case <-time.After(2 * time.Minute):
+	case <-ctx.Done():
+	}
+	took := time.Unix(0, r.last.Load()).Sub(start)
+	apiCPU, selfUsed := procCPU(pid)-apiCPU, selfCPU()-selfCPU0
+	closeAll(conns)
+	readers.Wait()
+	got := r.got.Load()
+	sortDurations(r.latencies)
+	mode := "one transaction each"
+	if b.o.burst {
+		mode = "in one transaction"
+	}
+	fmt.Fprintf(b.w, "broadcast: deliveries=%d of %d messages=%d published (%s) in %s, last delivery after %s: %.0f deliveries/s\n",
+		got, r.want, b.o.messages, mode, published.Round(time.Millisecond), took.Round(time.Millisecond), float64(got)/took.Seconds())
+	fmt.Fprintf(b.w, "broadcast: latency p50=%s p90=%s p99=%s max=%s (event insert to client)\n",
+		percentile(r.latencies, .5).Round(time.Microsecond), percentile(r.latencies, .9).Round(time.Microsecond),
+		percentile(r.latencies, .99).Round(time.Microsecond), percentile(r.latencies, 1).Round(time.Microsecond))
+	fmt.Fprintf(b.w, "broadcast: cpu api %s (%.2f µs/delivery), clients %s (%.2f µs/delivery)\n",
+		apiCPU, perDelivery(apiCPU, got), selfUsed.Round(time.Millisecond), perDelivery(selfUsed, got))
+	if got != r.want {
+		return fmt.Errorf("broadcast: %d deliveries of %d", got, r.want)
+	}
+	return nil
+}
+
+func perDelivery(d time.Duration, n int64) float64 {
+	return float64(d.Microseconds()) / float64(max(n, 1))
+}
+
+// holdIdle opens o.idle connections (each signed in and subscribed to its user's room) and
+// reports the api process's memory with them held.
+func (b *bench) holdIdle(ctx context.Context) error {
+	pid := b.srv.cmd.Process.Pid
+	before := procMemKB(pid, "VmRSS")
+	t0 := time.Now()
+	conns, err := b.dialAll(ctx, b.o.idle, func(i int) string { return "user-" + b.users[i%len(b.users)].User.ID.String() })
+	if err != nil {
+		return err
+	}
+	defer closeAll(conns)
+	var readers sync.WaitGroup
+	for _, c := range conns {
+		readers.Go(func() { // answers the server's pings
+			for {
+				if _, _, err := c.Read(context.Background()); err != nil {
+					return
+				}
+			}
+		})
+	}
+	opened := time.Since(t0)
+	time.Sleep(2 * time.Second)
+	rss, hwm := procMemKB(pid, "VmRSS"), procMemKB(pid, "VmHWM")
+	fmt.Fprintf(b.w, "idle: connections=%d opened in %s; api rss %d MB before, %d MB held (%.1f KB/connection), peak %d MB\n",
+		len(conns), opened.Round(time.Millisecond), before/1024, rss/1024, float64(rss-before)/float64(len(conns)), hwm/1024)
+	closeAll(conns)
+	readers.Wait()
+	return nil
+}
