@@ -38,7 +38,7 @@ func newRealtimeAPI(t *testing.T) *realtimeAPI {
 	var hub *realtime.Hub
 	a := buildTestAPI(t, func(pool *pgxpool.Pool, deps *Deps) {
 		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c)
-		verify, rights := RealtimeAccess(deps.Auth, deps.Market)
+		verify, rights := RealtimeAccess(deps.Auth, deps.Market, deps.Chat)
 		hub = realtime.New(pool, realtime.Config{}, verify, rights, slog.New(slog.DiscardHandler), deps.Registry)
 		deps.Realtime = hub
 	})
