@@ -20,6 +20,7 @@ import (
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/blog"
+	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/points"
@@ -52,6 +53,9 @@ type Deps struct {
 	// nil answers their routes unavailable.
 	Uploads *upload.Service
 	Blog    *blog.Service
+	// Chat runs the offers' conversations (/v1/chats/..., and the rights of chat-{id} rooms, given
+	// to RealtimeAccess); nil answers its routes unavailable.
+	Chat *chat.Service
 	// Points keeps loyalty points and referrals (/v1/points/..., /r/{code}, the admin's grants and
 	// reversals); nil answers them unavailable. SignupURL is the frontend's sign-up page that
 	// /r/{code} redirects to; PublicURL this API's public base, for the referral links it shows.

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/realtime"
@@ -16,7 +17,10 @@ import (
 // The real-time WebSocket (GET /v1/ws) is package realtime's hub; the API gives it the two things
 // it must not decide alone: whose a token is (auth) and who may join which room (the domains).
 
-var errRoomRefused = kind.New(kind.Refused, "you may not join this room")
+var (
+	errRoomRefused = kind.New(kind.Refused, "you may not join this room")
+	errNoChat      = kind.New(kind.Unavailable, "chat is not configured on this server")
+)
 
 // mountRealtime routes the WebSocket upgrade to hub (unavailable without one).
 func mountRealtime(r chi.Router, hub *realtime.Hub, errs errorWriter) {
@@ -31,8 +35,10 @@ func mountRealtime(r chi.Router, hub *realtime.Hub, errs errorWriter) {
 
 // RealtimeAccess is the hub's token check (through auth) and its rights: a user room is its
 // user's; a request's room is its parties' (its buyer, sellers who offered on it, admins: the
-// market's RequestDetail says who); other kinds are refused until their package says who may.
-func RealtimeAccess(a *auth.Service, m *market.Service) (realtime.Verifier, realtime.Rights) {
+// market's RequestDetail says who); a conversation's room is its two parties' and admins' (chat's
+// MayRead); other kinds are refused until their package says who may. A nil m or chats answers unavailable for their
+// rooms.
+func RealtimeAccess(a *auth.Service, m *market.Service, chats *chat.Service) (realtime.Verifier, realtime.Rights) {
 	verify := func(ctx context.Context, token string) (realtime.Client, error) {
 		p, err := a.Authenticate(ctx, token)
 		switch {
@@ -65,6 +71,14 @@ func RealtimeAccess(a *auth.Service, m *market.Service) (realtime.Verifier, real
 			}
 			if d.Party {
 				return nil
+			}
+		case realtime.KindChat:
+			if chats == nil {
+				return errNoChat
+			}
+			err := chats.MayRead(ctx, chat.Caller{UserID: c.UserID, Admin: c.Admin}, id)
+			if !errors.Is(err, chat.ErrNotFound) {
+				return err
 			}
 		}
 		return errRoomRefused

@@ -14,6 +14,8 @@ import (
 
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chat"
+	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/market"
@@ -38,7 +40,8 @@ func newRealtimeAPI(t *testing.T) *realtimeAPI {
 	var hub *realtime.Hub
 	a := buildTestAPI(t, func(pool *pgxpool.Pool, deps *Deps) {
 		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c)
-		verify, rights := RealtimeAccess(deps.Auth, deps.Market)
+		deps.Chat = chat.New(pool, deps.Market, nil)
+		verify, rights := RealtimeAccess(deps.Auth, deps.Market, deps.Chat)
 		hub = realtime.New(pool, realtime.Config{}, verify, rights, slog.New(slog.DiscardHandler), deps.Registry)
 		deps.Realtime = hub
 	})
@@ -48,7 +51,7 @@ func newRealtimeAPI(t *testing.T) *realtimeAPI {
 	srv := httptest.NewServer(a.h)
 	t.Cleanup(func() { cancel(); <-done; srv.Close() })
 	<-hub.Ready()
-	return &realtimeAPI{marketAPI: &marketAPI{testAPI: a}, ws: "ws" + strings.TrimPrefix(srv.URL, "http") + "/v1/ws"}
+	return &realtimeAPI{marketAPI: &marketAPI{testAPI: a, owner: dbtest.Pool(t)}, ws: "ws" + strings.TrimPrefix(srv.URL, "http") + "/v1/ws"}
 }
 
 type wsFrame struct {

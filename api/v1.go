@@ -14,6 +14,7 @@ import (
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/blog"
+	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/points"
 )
@@ -28,6 +29,7 @@ type v1 struct {
 	market *market.Service // nil: the marketplace's routes answer unavailable
 	blog   *blog.Service   // nil: the blog's routes answer unavailable
 	points *points.Service // nil: the points routes answer unavailable
+	chat   *chat.Service   // nil: the chat routes answer unavailable
 	// signupURL is the frontend's sign-up page (/r/{code} redirects there); publicURL is this
 	// API's public base, for referral links.
 	signupURL, publicURL string
@@ -52,7 +54,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		ErrorHandlerWithOpts: errs.validation,
 	})
 	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market, blog: d.Blog,
-		points: d.Points, signupURL: d.SignupURL, publicURL: d.PublicURL}, nil, openapi.StrictHTTPServerOptions{
+		points: d.Points, chat: d.Chat, signupURL: d.SignupURL, publicURL: d.PublicURL}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			errs.write(w, r, errInvalidRequest(err.Error()))
 		},

@@ -206,6 +206,11 @@ var Grants = []Grant{
 	{RoleAPI, "points_referrals", "SELECT, INSERT"},
 	{RoleAPI, "points_adjustments", "SELECT, INSERT"},
 	{RoleAPI, "points_memos", "SELECT"},
+	// Chat (migration 00040, package chat): conversations, messages (edited and deleted in place),
+	// read receipts.
+	{RoleAPI, "chat_conversations", "SELECT, INSERT"},
+	{RoleAPI, "chat_messages", "SELECT, INSERT, UPDATE (body, attachments, edited_at, deleted_at)"},
+	{RoleAPI, "chat_reads", "SELECT, INSERT, UPDATE (last_read_seq, updated_at)"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -257,6 +262,9 @@ var Grants = []Grant{
 	{RoleWorker, "points_adjustments", "SELECT, UPDATE (booked_at, refused)"},
 	{RoleWorker, "points_memos", "SELECT, INSERT"},
 	{RoleWorker, "points_cursor", "SELECT, INSERT, UPDATE (tx, request_id, seq, updated_at)"},
+	// Chat (migration 00040): the deal's payment steps, written as the market follows the payment.
+	{RoleWorker, "chat_conversations", "SELECT, INSERT"},
+	{RoleWorker, "chat_messages", "SELECT, INSERT"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

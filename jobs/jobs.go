@@ -22,6 +22,8 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
@@ -137,6 +139,9 @@ type Config struct {
 	// Points is the rules of loyalty points (points_follow, points_adjust); nil means
 	// points.DefaultConfig.
 	Points *points.Config
+	// Chains are the chains' settings; the deal's chat links its payment's steps to their
+	// explorers. nil means no links.
+	Chains *chain.Registry
 }
 
 // NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
@@ -255,7 +260,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	payments := payment.New(c.Pool, nil)
 	// The worker's marketplace: its jobs carry the times the API computed, so its config's
 	// settings are never used to schedule.
-	deal := market.New(c.Pool, payments, nil, market.DefaultConfig())
+	// Following a payment writes its steps into the deal's chat, in the same transaction.
+	deal := market.New(c.Pool, payments, c.Chains, market.DefaultConfig()).WithWatcher(&chat.Steps{Payments: payments})
 	for _, err := range []error{
 		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
 		add(r, &ExpirePaymentsWorker{Payments: payments, Log: c.Log}),

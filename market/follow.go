@@ -143,6 +143,13 @@ func (s *Service) followOne(ctx context.Context, id uuid.UUID, p *payment.Paymen
 		if !m.PaymentID.Valid || m.PaymentID.UUID != uuid.UUID(p.ID) {
 			return nil // not this payment's any more
 		}
+		sellerOf := func(offer uuid.UUID) (uuid.UUID, error) {
+			o, err := q.OfferByID(ctx, offer)
+			return o.SellerID, err
+		}
+		if err := s.watch(ctx, tx, m.BuyerID, m.ID, m.AcceptedOffer, sellerOf, p); err != nil {
+			return err
+		}
 		for range 2 {
 			ev, ok := followEvent(Status(m.Status), p)
 			if !ok {

@@ -34,6 +34,9 @@ func UserRoom(id uuid.UUID) Room { return RoomOf(KindUser, id) }
 // RequestRoom is a purchase request's room.
 func RequestRoom(id uuid.UUID) Room { return RoomOf(KindRequest, id) }
 
+// ChatRoom is a conversation's room.
+func ChatRoom(id uuid.UUID) Room { return RoomOf(KindChat, id) }
+
 // Parse splits a room into its kind and id. Only the canonical form is accepted (lower-case hex
 // uuid with dashes), so one room has one name.
 func (r Room) Parse() (string, uuid.UUID, error) {

@@ -118,6 +118,7 @@ const (
 	KindNone      Kind = ""
 	KindBlogCover Kind = "blog_cover"       // public: anyone may read it
 	KindEvidence  Kind = "dispute_evidence" // a dispute's parties and admins (the dispute package's Rule)
+	KindChat      Kind = "chat_attachment"  // a conversation's parties and admins (package chat's Rule)
 )
 
 // public are the kinds anyone may read, signed in or not.

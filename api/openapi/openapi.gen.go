@@ -80,6 +80,51 @@ func (e BlogPostStatus) Valid() bool {
 	}
 }
 
+// Defines values for ChatMessageKind.
+const (
+	System ChatMessageKind = "system"
+	Text   ChatMessageKind = "text"
+)
+
+// Valid indicates whether the value is a known member of the ChatMessageKind enum.
+func (e ChatMessageKind) Valid() bool {
+	switch e {
+	case System:
+		return true
+	case Text:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChatSystemEvent.
+const (
+	PaymentCredited ChatSystemEvent = "payment.credited"
+	PaymentInEscrow ChatSystemEvent = "payment.in_escrow"
+	PaymentRefunded ChatSystemEvent = "payment.refunded"
+	PaymentReleased ChatSystemEvent = "payment.released"
+	PaymentSeen     ChatSystemEvent = "payment.seen"
+)
+
+// Valid indicates whether the value is a known member of the ChatSystemEvent enum.
+func (e ChatSystemEvent) Valid() bool {
+	switch e {
+	case PaymentCredited:
+		return true
+	case PaymentInEscrow:
+		return true
+	case PaymentRefunded:
+		return true
+	case PaymentReleased:
+		return true
+	case PaymentSeen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAccountBanned          ErrorCode = "account_banned"
@@ -1149,6 +1194,87 @@ type ChangePasswordRequest struct {
 	// NewPassword At least 10 characters, not a common password (checked by the server, `weak_password`).
 	NewPassword Password `json:"newPassword"`
 }
+
+// Chat defines model for Chat.
+type Chat struct {
+	BuyerId   openapi_types.UUID `json:"buyerId"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// LastRead The caller's read receipt (0 for an admin who is not a party).
+	LastRead  int64              `json:"lastRead"`
+	OfferId   openapi_types.UUID `json:"offerId"`
+	RequestId openapi_types.UUID `json:"requestId"`
+	SellerId  openapi_types.UUID `json:"sellerId"`
+
+	// Unread Others' messages after it.
+	Unread int `json:"unread"`
+}
+
+// ChatLink defines model for ChatLink.
+type ChatLink struct {
+	Rel string `json:"rel"`
+	Url string `json:"url"`
+}
+
+// ChatMessage defines model for ChatMessage.
+type ChatMessage struct {
+	Attachments []openapi_types.UUID `json:"attachments"`
+	Body        string               `json:"body"`
+	ChatId      openapi_types.UUID   `json:"chatId"`
+	CreatedAt   time.Time            `json:"createdAt"`
+	DeletedAt   *time.Time           `json:"deletedAt,omitempty"`
+	EditedAt    *time.Time           `json:"editedAt,omitempty"`
+	Id          openapi_types.UUID   `json:"id"`
+	Kind        ChatMessageKind      `json:"kind"`
+
+	// SenderId Null for a system message.
+	SenderId *openapi_types.UUID `json:"senderId,omitempty"`
+
+	// Seq The room's seq it was sent at.
+	Seq int64 `json:"seq"`
+
+	// System What a system message tells, for the client to word in the reader's language.
+	System *ChatSystem `json:"system,omitempty"`
+}
+
+// ChatMessageKind defines model for ChatMessage.Kind.
+type ChatMessageKind string
+
+// ChatMessageInput defines model for ChatMessageInput.
+type ChatMessageInput struct {
+	// Attachments Upload ids of mine.
+	Attachments *[]openapi_types.UUID `json:"attachments,omitempty"`
+
+	// Text At most 1,000 characters, plain text; may be empty with attachments.
+	Text *string `json:"text,omitempty"`
+}
+
+// ChatMessagePage defines model for ChatMessagePage.
+type ChatMessagePage struct {
+	Items     []ChatMessage `json:"items"`
+	NextAfter *int64        `json:"nextAfter"`
+}
+
+// ChatReceipt defines model for ChatReceipt.
+type ChatReceipt struct {
+	LastRead int64 `json:"lastRead"`
+	Unread   int   `json:"unread"`
+}
+
+// ChatSystem What a system message tells, for the client to word in the reader's language.
+type ChatSystem struct {
+	Event   ChatSystemEvent    `json:"event"`
+	Links   []ChatLink         `json:"links"`
+	Payment openapi_types.UUID `json:"payment"`
+
+	// PaymentSeq The payment timeline row it tells of.
+	PaymentSeq int    `json:"paymentSeq"`
+	State      string `json:"state"`
+}
+
+// ChatSystemEvent defines model for ChatSystem.Event.
+type ChatSystemEvent string
 
 // DisplayName One line, no control characters.
 type DisplayName = string
@@ -2440,6 +2566,25 @@ type ListBlogPostsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListChatMessagesParams defines parameters for ListChatMessages.
+type ListChatMessagesParams struct {
+	// After The last seq the client has (0 or absent for the start).
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// EditChatMessageJSONBody defines parameters for EditChatMessage.
+type EditChatMessageJSONBody struct {
+	Text string `json:"text"`
+}
+
+// MarkChatReadJSONBody defines parameters for MarkChatRead.
+type MarkChatReadJSONBody struct {
+	Seq int64 `json:"seq"`
+}
+
 // ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
 type ListMyMarketRequestsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2598,6 +2743,15 @@ type SignInWithTelegramJSONRequestBody = TelegramRequest
 
 // LinkTelegramJSONRequestBody defines body for LinkTelegram for application/json ContentType.
 type LinkTelegramJSONRequestBody = TelegramRequest
+
+// SendChatMessageJSONRequestBody defines body for SendChatMessage for application/json ContentType.
+type SendChatMessageJSONRequestBody = ChatMessageInput
+
+// EditChatMessageJSONRequestBody defines body for EditChatMessage for application/json ContentType.
+type EditChatMessageJSONRequestBody EditChatMessageJSONBody
+
+// MarkChatReadJSONRequestBody defines body for MarkChatRead for application/json ContentType.
+type MarkChatReadJSONRequestBody MarkChatReadJSONBody
 
 // CreateMarketRequestJSONRequestBody defines body for CreateMarketRequest for application/json ContentType.
 type CreateMarketRequestJSONRequestBody = MarketRequestInput
@@ -2941,12 +3095,33 @@ type ServerInterface interface {
 	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
 	// (GET /v1/blog/posts/{slug})
 	GetBlogPost(w http.ResponseWriter, r *http.Request, slug string)
+	// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
+	// (GET /v1/chats/{chatId})
+	GetChat(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID)
+	// ListChatMessages The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+	// (GET /v1/chats/{chatId}/messages)
+	ListChatMessages(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, params ListChatMessagesParams)
+	// SendChatMessage Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+	// (POST /v1/chats/{chatId}/messages)
+	SendChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID)
+	// DeleteChatMessage Delete my own message (a chat.delete event; it stays in the history, blank).
+	// (DELETE /v1/chats/{chatId}/messages/{messageId})
+	DeleteChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, messageId openapi_types.UUID)
+	// EditChatMessage Change the text of my own message (a chat.edit event).
+	// (PATCH /v1/chats/{chatId}/messages/{messageId})
+	EditChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, messageId openapi_types.UUID)
+	// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
+	// (POST /v1/chats/{chatId}/read)
+	MarkChatRead(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID)
 	// ListMyMarketRequests The caller's own requests, every status, newest first.
 	// (GET /v1/marketplace/mine/requests)
 	ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams)
 	// ListMyMarketTemplates The caller's own templates, newest first.
 	// (GET /v1/marketplace/mine/templates)
 	ListMyMarketTemplates(w http.ResponseWriter, r *http.Request, params ListMyMarketTemplatesParams)
+	// OpenChat The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+	// (POST /v1/marketplace/offers/{offerId}/chat)
+	OpenChat(w http.ResponseWriter, r *http.Request, offerId openapi_types.UUID)
 	// BrowseMarketRequests Open public requests, newest first, without personal data (no sign-in needed).
 	// (GET /v1/marketplace/requests)
 	BrowseMarketRequests(w http.ResponseWriter, r *http.Request, params BrowseMarketRequestsParams)
@@ -3346,6 +3521,42 @@ func (_ Unimplemented) GetBlogPost(w http.ResponseWriter, r *http.Request, slug 
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
+// (GET /v1/chats/{chatId})
+func (_ Unimplemented) GetChat(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListChatMessages The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+// (GET /v1/chats/{chatId}/messages)
+func (_ Unimplemented) ListChatMessages(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, params ListChatMessagesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// SendChatMessage Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+// (POST /v1/chats/{chatId}/messages)
+func (_ Unimplemented) SendChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// DeleteChatMessage Delete my own message (a chat.delete event; it stays in the history, blank).
+// (DELETE /v1/chats/{chatId}/messages/{messageId})
+func (_ Unimplemented) DeleteChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, messageId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// EditChatMessage Change the text of my own message (a chat.edit event).
+// (PATCH /v1/chats/{chatId}/messages/{messageId})
+func (_ Unimplemented) EditChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, messageId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
+// (POST /v1/chats/{chatId}/read)
+func (_ Unimplemented) MarkChatRead(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // ListMyMarketRequests The caller's own requests, every status, newest first.
 // (GET /v1/marketplace/mine/requests)
 func (_ Unimplemented) ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams) {
@@ -3355,6 +3566,12 @@ func (_ Unimplemented) ListMyMarketRequests(w http.ResponseWriter, r *http.Reque
 // ListMyMarketTemplates The caller's own templates, newest first.
 // (GET /v1/marketplace/mine/templates)
 func (_ Unimplemented) ListMyMarketTemplates(w http.ResponseWriter, r *http.Request, params ListMyMarketTemplatesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// OpenChat The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+// (POST /v1/marketplace/offers/{offerId}/chat)
+func (_ Unimplemented) OpenChat(w http.ResponseWriter, r *http.Request, offerId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -4864,6 +5081,209 @@ func (siw *ServerInterfaceWrapper) GetBlogPost(w http.ResponseWriter, r *http.Re
 	handler.ServeHTTP(w, r)
 }
 
+// GetChat operation middleware
+func (siw *ServerInterfaceWrapper) GetChat(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "chatId" -------------
+	var chatId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chatId", chi.URLParam(r, "chatId"), &chatId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chatId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetChat(w, r, chatId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListChatMessages operation middleware
+func (siw *ServerInterfaceWrapper) ListChatMessages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "chatId" -------------
+	var chatId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chatId", chi.URLParam(r, "chatId"), &chatId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chatId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListChatMessagesParams
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", r.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "after"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "after", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListChatMessages(w, r, chatId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SendChatMessage operation middleware
+func (siw *ServerInterfaceWrapper) SendChatMessage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "chatId" -------------
+	var chatId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chatId", chi.URLParam(r, "chatId"), &chatId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chatId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SendChatMessage(w, r, chatId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteChatMessage operation middleware
+func (siw *ServerInterfaceWrapper) DeleteChatMessage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "chatId" -------------
+	var chatId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chatId", chi.URLParam(r, "chatId"), &chatId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chatId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "messageId" -------------
+	var messageId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", chi.URLParam(r, "messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "messageId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteChatMessage(w, r, chatId, messageId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EditChatMessage operation middleware
+func (siw *ServerInterfaceWrapper) EditChatMessage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "chatId" -------------
+	var chatId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chatId", chi.URLParam(r, "chatId"), &chatId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chatId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "messageId" -------------
+	var messageId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "messageId", chi.URLParam(r, "messageId"), &messageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "messageId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EditChatMessage(w, r, chatId, messageId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MarkChatRead operation middleware
+func (siw *ServerInterfaceWrapper) MarkChatRead(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "chatId" -------------
+	var chatId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "chatId", chi.URLParam(r, "chatId"), &chatId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "chatId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MarkChatRead(w, r, chatId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListMyMarketRequests operation middleware
 func (siw *ServerInterfaceWrapper) ListMyMarketRequests(w http.ResponseWriter, r *http.Request) {
 
@@ -4947,6 +5367,32 @@ func (siw *ServerInterfaceWrapper) ListMyMarketTemplates(w http.ResponseWriter, 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListMyMarketTemplates(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OpenChat operation middleware
+func (siw *ServerInterfaceWrapper) OpenChat(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "offerId" -------------
+	var offerId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "offerId", chi.URLParam(r, "offerId"), &offerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offerId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OpenChat(w, r, offerId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6380,6 +6826,27 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/r/{code}", wrapper.ReferralRedirect)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/marketplace/offers/{offerId}/chat", wrapper.OpenChat)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/chats/{chatId}", wrapper.GetChat)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/chats/{chatId}/messages", wrapper.ListChatMessages)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/chats/{chatId}/messages", wrapper.SendChatMessage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/v1/chats/{chatId}/messages/{messageId}", wrapper.DeleteChatMessage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Patch(options.BaseURL+"/v1/chats/{chatId}/messages/{messageId}", wrapper.EditChatMessage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/chats/{chatId}/read", wrapper.MarkChatRead)
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/points", wrapper.GetMyPoints)
@@ -8427,6 +8894,270 @@ func (response GetBlogPostdefaultJSONResponse) VisitGetBlogPostResponse(w http.R
 	return err
 }
 
+type GetChatRequestObject struct {
+	ChatId openapi_types.UUID `json:"chatId"`
+}
+
+type GetChatResponseObject interface {
+	VisitGetChatResponse(w http.ResponseWriter) error
+}
+
+type GetChat200JSONResponse Chat
+
+func (response GetChat200JSONResponse) VisitGetChatResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetChatdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetChatdefaultJSONResponse) VisitGetChatResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListChatMessagesRequestObject struct {
+	ChatId openapi_types.UUID `json:"chatId"`
+	Params ListChatMessagesParams
+}
+
+type ListChatMessagesResponseObject interface {
+	VisitListChatMessagesResponse(w http.ResponseWriter) error
+}
+
+type ListChatMessages200JSONResponse ChatMessagePage
+
+func (response ListChatMessages200JSONResponse) VisitListChatMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListChatMessagesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListChatMessagesdefaultJSONResponse) VisitListChatMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendChatMessageRequestObject struct {
+	ChatId openapi_types.UUID `json:"chatId"`
+	Body   *SendChatMessageJSONRequestBody
+}
+
+type SendChatMessageResponseObject interface {
+	VisitSendChatMessageResponse(w http.ResponseWriter) error
+}
+
+type SendChatMessage201JSONResponse ChatMessage
+
+func (response SendChatMessage201JSONResponse) VisitSendChatMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendChatMessagedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response SendChatMessagedefaultJSONResponse) VisitSendChatMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteChatMessageRequestObject struct {
+	ChatId    openapi_types.UUID `json:"chatId"`
+	MessageId openapi_types.UUID `json:"messageId"`
+}
+
+type DeleteChatMessageResponseObject interface {
+	VisitDeleteChatMessageResponse(w http.ResponseWriter) error
+}
+
+type DeleteChatMessage200JSONResponse ChatMessage
+
+func (response DeleteChatMessage200JSONResponse) VisitDeleteChatMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteChatMessagedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response DeleteChatMessagedefaultJSONResponse) VisitDeleteChatMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditChatMessageRequestObject struct {
+	ChatId    openapi_types.UUID `json:"chatId"`
+	MessageId openapi_types.UUID `json:"messageId"`
+	Body      *EditChatMessageJSONRequestBody
+}
+
+type EditChatMessageResponseObject interface {
+	VisitEditChatMessageResponse(w http.ResponseWriter) error
+}
+
+type EditChatMessage200JSONResponse ChatMessage
+
+func (response EditChatMessage200JSONResponse) VisitEditChatMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EditChatMessagedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response EditChatMessagedefaultJSONResponse) VisitEditChatMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkChatReadRequestObject struct {
+	ChatId openapi_types.UUID `json:"chatId"`
+	Body   *MarkChatReadJSONRequestBody
+}
+
+type MarkChatReadResponseObject interface {
+	VisitMarkChatReadResponse(w http.ResponseWriter) error
+}
+
+type MarkChatRead200JSONResponse ChatReceipt
+
+func (response MarkChatRead200JSONResponse) VisitMarkChatReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkChatReaddefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MarkChatReaddefaultJSONResponse) VisitMarkChatReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMyMarketRequestsRequestObject struct {
 	Params ListMyMarketRequestsParams
 }
@@ -8499,6 +9230,49 @@ type ListMyMarketTemplatesdefaultJSONResponse struct {
 }
 
 func (response ListMyMarketTemplatesdefaultJSONResponse) VisitListMyMarketTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OpenChatRequestObject struct {
+	OfferId openapi_types.UUID `json:"offerId"`
+}
+
+type OpenChatResponseObject interface {
+	VisitOpenChatResponse(w http.ResponseWriter) error
+}
+
+type OpenChat200JSONResponse Chat
+
+func (response OpenChat200JSONResponse) VisitOpenChatResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OpenChatdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response OpenChatdefaultJSONResponse) VisitOpenChatResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10336,12 +11110,33 @@ type StrictServerInterface interface {
 	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
 	// (GET /v1/blog/posts/{slug})
 	GetBlogPost(ctx context.Context, request GetBlogPostRequestObject) (GetBlogPostResponseObject, error)
+	// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
+	// (GET /v1/chats/{chatId})
+	GetChat(ctx context.Context, request GetChatRequestObject) (GetChatResponseObject, error)
+	// ListChatMessages The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+	// (GET /v1/chats/{chatId}/messages)
+	ListChatMessages(ctx context.Context, request ListChatMessagesRequestObject) (ListChatMessagesResponseObject, error)
+	// SendChatMessage Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+	// (POST /v1/chats/{chatId}/messages)
+	SendChatMessage(ctx context.Context, request SendChatMessageRequestObject) (SendChatMessageResponseObject, error)
+	// DeleteChatMessage Delete my own message (a chat.delete event; it stays in the history, blank).
+	// (DELETE /v1/chats/{chatId}/messages/{messageId})
+	DeleteChatMessage(ctx context.Context, request DeleteChatMessageRequestObject) (DeleteChatMessageResponseObject, error)
+	// EditChatMessage Change the text of my own message (a chat.edit event).
+	// (PATCH /v1/chats/{chatId}/messages/{messageId})
+	EditChatMessage(ctx context.Context, request EditChatMessageRequestObject) (EditChatMessageResponseObject, error)
+	// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
+	// (POST /v1/chats/{chatId}/read)
+	MarkChatRead(ctx context.Context, request MarkChatReadRequestObject) (MarkChatReadResponseObject, error)
 	// ListMyMarketRequests The caller's own requests, every status, newest first.
 	// (GET /v1/marketplace/mine/requests)
 	ListMyMarketRequests(ctx context.Context, request ListMyMarketRequestsRequestObject) (ListMyMarketRequestsResponseObject, error)
 	// ListMyMarketTemplates The caller's own templates, newest first.
 	// (GET /v1/marketplace/mine/templates)
 	ListMyMarketTemplates(ctx context.Context, request ListMyMarketTemplatesRequestObject) (ListMyMarketTemplatesResponseObject, error)
+	// OpenChat The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+	// (POST /v1/marketplace/offers/{offerId}/chat)
+	OpenChat(ctx context.Context, request OpenChatRequestObject) (OpenChatResponseObject, error)
 	// BrowseMarketRequests Open public requests, newest first, without personal data (no sign-in needed).
 	// (GET /v1/marketplace/requests)
 	BrowseMarketRequests(ctx context.Context, request BrowseMarketRequestsRequestObject) (BrowseMarketRequestsResponseObject, error)
@@ -11816,6 +12611,186 @@ func (sh *strictHandler) GetBlogPost(w http.ResponseWriter, r *http.Request, slu
 	}
 }
 
+// GetChat operation middleware
+func (sh *strictHandler) GetChat(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	var request GetChatRequestObject
+
+	request.ChatId = chatId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetChat(ctx, request.(GetChatRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetChat")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetChatResponseObject); ok {
+		if err := validResponse.VisitGetChatResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListChatMessages operation middleware
+func (sh *strictHandler) ListChatMessages(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, params ListChatMessagesParams) {
+	var request ListChatMessagesRequestObject
+
+	request.ChatId = chatId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListChatMessages(ctx, request.(ListChatMessagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListChatMessages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListChatMessagesResponseObject); ok {
+		if err := validResponse.VisitListChatMessagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SendChatMessage operation middleware
+func (sh *strictHandler) SendChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	var request SendChatMessageRequestObject
+
+	request.ChatId = chatId
+
+	var body SendChatMessageJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SendChatMessage(ctx, request.(SendChatMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendChatMessage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SendChatMessageResponseObject); ok {
+		if err := validResponse.VisitSendChatMessageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteChatMessage operation middleware
+func (sh *strictHandler) DeleteChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, messageId openapi_types.UUID) {
+	var request DeleteChatMessageRequestObject
+
+	request.ChatId = chatId
+	request.MessageId = messageId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteChatMessage(ctx, request.(DeleteChatMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteChatMessage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteChatMessageResponseObject); ok {
+		if err := validResponse.VisitDeleteChatMessageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EditChatMessage operation middleware
+func (sh *strictHandler) EditChatMessage(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID, messageId openapi_types.UUID) {
+	var request EditChatMessageRequestObject
+
+	request.ChatId = chatId
+	request.MessageId = messageId
+
+	var body EditChatMessageJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EditChatMessage(ctx, request.(EditChatMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EditChatMessage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EditChatMessageResponseObject); ok {
+		if err := validResponse.VisitEditChatMessageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarkChatRead operation middleware
+func (sh *strictHandler) MarkChatRead(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	var request MarkChatReadRequestObject
+
+	request.ChatId = chatId
+
+	var body MarkChatReadJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkChatRead(ctx, request.(MarkChatReadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkChatRead")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MarkChatReadResponseObject); ok {
+		if err := validResponse.VisitMarkChatReadResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListMyMarketRequests operation middleware
 func (sh *strictHandler) ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams) {
 	var request ListMyMarketRequestsRequestObject
@@ -11861,6 +12836,32 @@ func (sh *strictHandler) ListMyMarketTemplates(w http.ResponseWriter, r *http.Re
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListMyMarketTemplatesResponseObject); ok {
 		if err := validResponse.VisitListMyMarketTemplatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OpenChat operation middleware
+func (sh *strictHandler) OpenChat(w http.ResponseWriter, r *http.Request, offerId openapi_types.UUID) {
+	var request OpenChatRequestObject
+
+	request.OfferId = offerId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OpenChat(ctx, request.(OpenChatRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OpenChat")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OpenChatResponseObject); ok {
+		if err := validResponse.VisitOpenChatResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

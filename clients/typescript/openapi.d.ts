@@ -1054,6 +1054,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marketplace/offers/{offerId}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones. */
+        post: operations["openChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chats/{chatId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        /** A conversation of mine (any, for an admin), with my read receipt and unread count. */
+        get: operations["getChat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chats/{chatId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        /** The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank). */
+        get: operations["listChatMessages"];
+        put?: never;
+        /** Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only. */
+        post: operations["sendChatMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chats/{chatId}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete my own message (a chat.delete event; it stays in the history, blank). */
+        delete: operations["deleteChatMessage"];
+        options?: never;
+        head?: never;
+        /** Change the text of my own message (a chat.edit event). */
+        patch: operations["editChatMessage"];
+        trace?: never;
+    };
+    "/v1/chats/{chatId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** I have read up to a seq (a chat.read event; a receipt never moves back). */
+        post: operations["markChatRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/points": {
         parameters: {
             query?: never;
@@ -2022,6 +2120,85 @@ export interface components {
             reason?: string;
             /** Format: date-time */
             at: string;
+        };
+        Chat: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** Format: uuid */
+            offerId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** Format: uuid */
+            sellerId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: int64
+             * @description The caller's read receipt (0 for an admin who is not a party).
+             */
+            lastRead: number;
+            /** @description Others' messages after it. */
+            unread: number;
+        };
+        ChatMessageInput: {
+            /** @description At most 1,000 characters, plain text; may be empty with attachments. */
+            text?: string;
+            /** @description Upload ids of mine. */
+            attachments?: string[];
+        };
+        ChatMessage: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            chatId: string;
+            /**
+             * Format: int64
+             * @description The room's seq it was sent at.
+             */
+            seq: number;
+            /**
+             * Format: uuid
+             * @description Null for a system message.
+             */
+            senderId?: string | null;
+            /** @enum {string} */
+            kind: "text" | "system";
+            body: string;
+            attachments: string[];
+            system?: components["schemas"]["ChatSystem"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            editedAt?: string | null;
+            /** Format: date-time */
+            deletedAt?: string | null;
+        };
+        /** @description What a system message tells, for the client to word in the reader's language. */
+        ChatSystem: {
+            /** @enum {string} */
+            event: "payment.seen" | "payment.credited" | "payment.in_escrow" | "payment.released" | "payment.refunded";
+            /** Format: uuid */
+            payment: string;
+            /** @description The payment timeline row it tells of. */
+            paymentSeq: number;
+            state: string;
+            links: components["schemas"]["ChatLink"][];
+        };
+        ChatLink: {
+            rel: string;
+            url: string;
+        };
+        ChatMessagePage: {
+            items: components["schemas"]["ChatMessage"][];
+            /** Format: int64 */
+            nextAfter: number | null;
+        };
+        ChatReceipt: {
+            /** Format: int64 */
+            lastRead: number;
+            unread: number;
         };
         PointsEntryPage: {
             items: components["schemas"]["PointsEntry"][];
@@ -4403,6 +4580,191 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    openChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation; its room on /v1/ws is `chat-{id}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listChatMessages: {
+        parameters: {
+            query?: {
+                /** @description The last seq the client has (0 or absent for the start). */
+                after?: number;
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages; `nextAfter` is the seq to ask after next, null at the end. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessagePage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    sendChatMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatMessageInput"];
+            };
+        };
+        responses: {
+            /** @description The message, as published into the room. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteChatMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, blank. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    editChatMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The message as it stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    markChatRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    seq: number;
+                };
+            };
+        };
+        responses: {
+            /** @description My receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReceipt"];
+                };
             };
             default: components["responses"]["Error"];
         };

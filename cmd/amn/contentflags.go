@@ -9,7 +9,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/amanat/amn/blog"
+	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/config"
+	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/upload"
 )
 
@@ -75,4 +77,12 @@ func (o *contentOptions) services(pool *pgxpool.Pool) (*upload.Service, *blog.Se
 		return nil, nil, err
 	}
 	return uploads, b, nil
+}
+
+// newChat is the chat on pool: the market says whose an offer is, uploads attach its files (and
+// let the conversation's parties read them).
+func newChat(pool *pgxpool.Pool, mkt *market.Service, uploads *upload.Service) *chat.Service {
+	c := chat.New(pool, mkt, uploads)
+	uploads.WithRule(upload.KindChat, c.AttachmentRule)
+	return c
 }

@@ -191,17 +191,18 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
-	rt := realtimeOptions{cfg: realtime.DefaultConfig()}
-	hub := rt.hub(p, pools.api, authSvc, mkt, edge)
 	uploads, blogSvc, err := o.Content.services(pools.api)
 	if err != nil {
 		return err
 	}
+	chats := newChat(pools.api, mkt, uploads)
+	rt := realtimeOptions{cfg: realtime.DefaultConfig()}
+	hub := rt.hub(p, pools.api, authSvc, mkt, chats, edge)
 	if err := seedDevPosts(ctx, out, blogSvc, authSvc, o.Listen); err != nil {
 		return err
 	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
-		Realtime: hub, Uploads: uploads, Blog: blogSvc, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen})
+		Realtime: hub, Uploads: uploads, Blog: blogSvc, Chat: chats, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 

@@ -19,7 +19,7 @@ import (
 func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry, pool *pgxpool.Pool, mailer *auth.Mailer,
 	pts *points.Config) error {
 	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: p.log, QueueLog: p.queueLog, Registry: p.reg, Escrow: escrowOf(reg),
-		NativeLedger: nativeLedgerOf(reg), Mailer: mailer, Points: pts})
+		NativeLedger: nativeLedgerOf(reg), Mailer: mailer, Points: pts, Chains: reg})
 	if err != nil {
 		return err
 	}

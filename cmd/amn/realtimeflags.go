@@ -9,6 +9,7 @@ import (
 
 	"github.com/amanat/amn/api"
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/realtime"
@@ -34,16 +35,16 @@ func (o *realtimeOptions) Validate() error {
 	return nil
 }
 
-// hub builds the hub on pool (the API's) for p: tokens checked by authSvc, rooms by the market,
+// hub builds the hub on pool (the API's) for p: tokens checked by authSvc, rooms by the market and the chat,
 // browser origins those of the CORS settings. It runs as one of p's runners.
-func (o *realtimeOptions) hub(p *process, pool *pgxpool.Pool, authSvc *auth.Service, mkt *market.Service, edge api.Edge) *realtime.Hub {
+func (o *realtimeOptions) hub(p *process, pool *pgxpool.Pool, authSvc *auth.Service, mkt *market.Service, chats *chat.Service, edge api.Edge) *realtime.Hub {
 	cfg := o.cfg
 	for _, origin := range edge.CORSOrigins {
 		if u, err := url.Parse(origin); err == nil {
 			cfg.Origins = append(cfg.Origins, u.Host)
 		}
 	}
-	verify, rights := api.RealtimeAccess(authSvc, mkt)
+	verify, rights := api.RealtimeAccess(authSvc, mkt, chats)
 	h := realtime.New(pool, cfg, verify, rights, p.log, p.reg)
 	p.runners = append(p.runners, h.Run)
 	return h

@@ -125,8 +125,9 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 		return err
 	}
 	mkt := o.Market.service(p.pool)
+	chats := newChat(p.pool, mkt, uploads)
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
-		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, edge), Uploads: uploads, Blog: blogSvc,
+		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, chats, edge), Uploads: uploads, Blog: blogSvc, Chat: chats,
 		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))

@@ -40,6 +40,9 @@ var layers = [][]string{
 	// The platform's queue of work for the signer, the marketplace's deals, the blog (its covers
 	// are uploads), test kits, the signer's keys.
 	{"intent", "market", "blog", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "signer/keystore"},
+	// Conversations on the marketplace's offers (the market says whose an offer is; the deal's
+	// payment steps come from the market's following of the payment).
+	{"chat"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment.
 	{"indexer", "custody", "signer", "doctor"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
@@ -73,6 +76,8 @@ var forbidden = map[string][]string{
 	"blog":   {"payment", "ledger", "hd", "hd/keyring", "escrow", "market"},
 	// Points are handed the market's settled deals (by jobs); they never read deals or payments.
 	"points": {"payment", "market", "signer", "hd", "hd/keyring", "escrow", "intent"},
+	// Chat holds no money and no keys: it reads a payment's timeline, never moves it.
+	"chat": {"signer", "signer/keystore", "hd", "hd/keyring", "hwwallet", "custody", "intent", "escrow", "indexer"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
@@ -159,7 +164,7 @@ func TestLayeringCatchesViolations(t *testing.T) {
 	got := check(g)
 	for _, want := range []string{
 		"ledger (layer 2) imports payment (layer 4)",
-		"payment (layer 4) imports jobs (layer 8)",
+		"payment (layer 4) imports jobs (layer 9)",
 		"indexer imports intent, which it must not",
 		"custody imports the test kit db/dbtest",
 		"newpkg has no layer",
@@ -232,7 +237,8 @@ var tableOwners = map[string]string{
 	"admin_audit": "admin", "realtime_rooms": "realtime", "realtime_events": "realtime", "realtime_nodes": "realtime", "realtime_presence": "realtime",
 	"uploads": "upload", "blog_posts": "blog",
 	"points_codes": "points", "points_referrals": "points", "points_adjustments": "points", "points_memos": "points",
-	"points_cursor": "points",
+	"points_cursor":      "points",
+	"chat_conversations": "chat", "chat_messages": "chat", "chat_reads": "chat",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none

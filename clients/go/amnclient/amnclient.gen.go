@@ -82,6 +82,51 @@ func (e BlogPostStatus) Valid() bool {
 	}
 }
 
+// Defines values for ChatMessageKind.
+const (
+	System ChatMessageKind = "system"
+	Text   ChatMessageKind = "text"
+)
+
+// Valid indicates whether the value is a known member of the ChatMessageKind enum.
+func (e ChatMessageKind) Valid() bool {
+	switch e {
+	case System:
+		return true
+	case Text:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChatSystemEvent.
+const (
+	PaymentCredited ChatSystemEvent = "payment.credited"
+	PaymentInEscrow ChatSystemEvent = "payment.in_escrow"
+	PaymentRefunded ChatSystemEvent = "payment.refunded"
+	PaymentReleased ChatSystemEvent = "payment.released"
+	PaymentSeen     ChatSystemEvent = "payment.seen"
+)
+
+// Valid indicates whether the value is a known member of the ChatSystemEvent enum.
+func (e ChatSystemEvent) Valid() bool {
+	switch e {
+	case PaymentCredited:
+		return true
+	case PaymentInEscrow:
+		return true
+	case PaymentRefunded:
+		return true
+	case PaymentReleased:
+		return true
+	case PaymentSeen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAccountBanned          ErrorCode = "account_banned"
@@ -1151,6 +1196,87 @@ type ChangePasswordRequest struct {
 	// NewPassword At least 10 characters, not a common password (checked by the server, `weak_password`).
 	NewPassword Password `json:"newPassword"`
 }
+
+// Chat defines model for Chat.
+type Chat struct {
+	BuyerId   openapi_types.UUID `json:"buyerId"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// LastRead The caller's read receipt (0 for an admin who is not a party).
+	LastRead  int64              `json:"lastRead"`
+	OfferId   openapi_types.UUID `json:"offerId"`
+	RequestId openapi_types.UUID `json:"requestId"`
+	SellerId  openapi_types.UUID `json:"sellerId"`
+
+	// Unread Others' messages after it.
+	Unread int `json:"unread"`
+}
+
+// ChatLink defines model for ChatLink.
+type ChatLink struct {
+	Rel string `json:"rel"`
+	Url string `json:"url"`
+}
+
+// ChatMessage defines model for ChatMessage.
+type ChatMessage struct {
+	Attachments []openapi_types.UUID `json:"attachments"`
+	Body        string               `json:"body"`
+	ChatId      openapi_types.UUID   `json:"chatId"`
+	CreatedAt   time.Time            `json:"createdAt"`
+	DeletedAt   *time.Time           `json:"deletedAt,omitempty"`
+	EditedAt    *time.Time           `json:"editedAt,omitempty"`
+	Id          openapi_types.UUID   `json:"id"`
+	Kind        ChatMessageKind      `json:"kind"`
+
+	// SenderId Null for a system message.
+	SenderId *openapi_types.UUID `json:"senderId,omitempty"`
+
+	// Seq The room's seq it was sent at.
+	Seq int64 `json:"seq"`
+
+	// System What a system message tells, for the client to word in the reader's language.
+	System *ChatSystem `json:"system,omitempty"`
+}
+
+// ChatMessageKind defines model for ChatMessage.Kind.
+type ChatMessageKind string
+
+// ChatMessageInput defines model for ChatMessageInput.
+type ChatMessageInput struct {
+	// Attachments Upload ids of mine.
+	Attachments *[]openapi_types.UUID `json:"attachments,omitempty"`
+
+	// Text At most 1,000 characters, plain text; may be empty with attachments.
+	Text *string `json:"text,omitempty"`
+}
+
+// ChatMessagePage defines model for ChatMessagePage.
+type ChatMessagePage struct {
+	Items     []ChatMessage `json:"items"`
+	NextAfter *int64        `json:"nextAfter"`
+}
+
+// ChatReceipt defines model for ChatReceipt.
+type ChatReceipt struct {
+	LastRead int64 `json:"lastRead"`
+	Unread   int   `json:"unread"`
+}
+
+// ChatSystem What a system message tells, for the client to word in the reader's language.
+type ChatSystem struct {
+	Event   ChatSystemEvent    `json:"event"`
+	Links   []ChatLink         `json:"links"`
+	Payment openapi_types.UUID `json:"payment"`
+
+	// PaymentSeq The payment timeline row it tells of.
+	PaymentSeq int    `json:"paymentSeq"`
+	State      string `json:"state"`
+}
+
+// ChatSystemEvent defines model for ChatSystem.Event.
+type ChatSystemEvent string
 
 // DisplayName One line, no control characters.
 type DisplayName = string
@@ -2447,6 +2573,25 @@ type ListBlogPostsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListChatMessagesParams defines parameters for ListChatMessages.
+type ListChatMessagesParams struct {
+	// After The last seq the client has (0 or absent for the start).
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// EditChatMessageJSONBody defines parameters for EditChatMessage.
+type EditChatMessageJSONBody struct {
+	Text string `json:"text"`
+}
+
+// MarkChatReadJSONBody defines parameters for MarkChatRead.
+type MarkChatReadJSONBody struct {
+	Seq int64 `json:"seq"`
+}
+
 // ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
 type ListMyMarketRequestsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2619,6 +2764,15 @@ type SignInWithTelegramJSONRequestBody = TelegramRequest
 
 // LinkTelegramJSONRequestBody defines body for LinkTelegram for application/json ContentType.
 type LinkTelegramJSONRequestBody = TelegramRequest
+
+// SendChatMessageJSONRequestBody defines body for SendChatMessage for application/json ContentType.
+type SendChatMessageJSONRequestBody = ChatMessageInput
+
+// EditChatMessageJSONRequestBody defines body for EditChatMessage for application/json ContentType.
+type EditChatMessageJSONRequestBody EditChatMessageJSONBody
+
+// MarkChatReadJSONRequestBody defines body for MarkChatRead for application/json ContentType.
+type MarkChatReadJSONRequestBody MarkChatReadJSONBody
 
 // CreateMarketRequestJSONRequestBody defines body for CreateMarketRequest for application/json ContentType.
 type CreateMarketRequestJSONRequestBody = MarketRequestInput
@@ -3391,6 +3545,63 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/blog/sitemap.xml (the `GetBlogSitemap` operationId).
 	GetBlogSitemap(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
+	//
+	// Corresponds with GET /v1/chats/{chatId} (the `GetChat` operationId).
+	GetChat(ctx context.Context, chatId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListChatMessages The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+	//
+	// Corresponds with GET /v1/chats/{chatId}/messages (the `ListChatMessages` operationId).
+	ListChatMessages(ctx context.Context, chatId openapi_types.UUID, params *ListChatMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SendChatMessageWithBody Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+	SendChatMessageWithBody(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SendChatMessage Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+	SendChatMessage(ctx context.Context, chatId openapi_types.UUID, body SendChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteChatMessage Delete my own message (a chat.delete event; it stays in the history, blank).
+	//
+	// Corresponds with DELETE /v1/chats/{chatId}/messages/{messageId} (the `DeleteChatMessage` operationId).
+	DeleteChatMessage(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EditChatMessageWithBody Change the text of my own message (a chat.edit event).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+	EditChatMessageWithBody(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EditChatMessage Change the text of my own message (a chat.edit event).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+	EditChatMessage(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, body EditChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkChatReadWithBody I have read up to a seq (a chat.read event; a receipt never moves back).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+	MarkChatReadWithBody(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+	MarkChatRead(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDocs The rendered reference of this document (served from our own files, no CDN).
 	//
 	// Corresponds with GET /v1/docs (the `GetDocs` operationId).
@@ -3410,6 +3621,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/marketplace/mine/templates (the `ListMyMarketTemplates` operationId).
 	ListMyMarketTemplates(ctx context.Context, params *ListMyMarketTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OpenChat The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+	//
+	// Corresponds with POST /v1/marketplace/offers/{offerId}/chat (the `OpenChat` operationId).
+	OpenChat(ctx context.Context, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BrowseMarketRequests Open public requests, newest first, without personal data (no sign-in needed).
 	//
@@ -5032,6 +5248,153 @@ func (c *Client) GetBlogSitemap(ctx context.Context, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
+// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
+//
+// Corresponds with GET /v1/chats/{chatId} (the `GetChat` operationId).
+func (c *Client) GetChat(ctx context.Context, chatId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetChatRequest(c.Server, chatId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListChatMessages The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+//
+// Corresponds with GET /v1/chats/{chatId}/messages (the `ListChatMessages` operationId).
+func (c *Client) ListChatMessages(ctx context.Context, chatId openapi_types.UUID, params *ListChatMessagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChatMessagesRequest(c.Server, chatId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SendChatMessageWithBody Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+func (c *Client) SendChatMessageWithBody(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChatMessageRequestWithBody(c.Server, chatId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SendChatMessage Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+func (c *Client) SendChatMessage(ctx context.Context, chatId openapi_types.UUID, body SendChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendChatMessageRequest(c.Server, chatId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteChatMessage Delete my own message (a chat.delete event; it stays in the history, blank).
+//
+// Corresponds with DELETE /v1/chats/{chatId}/messages/{messageId} (the `DeleteChatMessage` operationId).
+func (c *Client) DeleteChatMessage(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteChatMessageRequest(c.Server, chatId, messageId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EditChatMessageWithBody Change the text of my own message (a chat.edit event).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+func (c *Client) EditChatMessageWithBody(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEditChatMessageRequestWithBody(c.Server, chatId, messageId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EditChatMessage Change the text of my own message (a chat.edit event).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+func (c *Client) EditChatMessage(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, body EditChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEditChatMessageRequest(c.Server, chatId, messageId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkChatReadWithBody I have read up to a seq (a chat.read event; a receipt never moves back).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+func (c *Client) MarkChatReadWithBody(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkChatReadRequestWithBody(c.Server, chatId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+func (c *Client) MarkChatRead(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMarkChatReadRequest(c.Server, chatId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetDocs The rendered reference of this document (served from our own files, no CDN).
 //
 // Corresponds with GET /v1/docs (the `GetDocs` operationId).
@@ -5082,6 +5445,21 @@ func (c *Client) ListMyMarketRequests(ctx context.Context, params *ListMyMarketR
 // Corresponds with GET /v1/marketplace/mine/templates (the `ListMyMarketTemplates` operationId).
 func (c *Client) ListMyMarketTemplates(ctx context.Context, params *ListMyMarketTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListMyMarketTemplatesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OpenChat The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+//
+// Corresponds with POST /v1/marketplace/offers/{offerId}/chat (the `OpenChat` operationId).
+func (c *Client) OpenChat(ctx context.Context, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOpenChatRequest(c.Server, offerId)
 	if err != nil {
 		return nil, err
 	}
@@ -8338,6 +8716,302 @@ func NewGetBlogSitemapRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetChatRequest constructs an http.Request for the GetChat method
+func NewGetChatRequest(server string, chatId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "chatId", chatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/chats/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListChatMessagesRequest constructs an http.Request for the ListChatMessages method
+func NewListChatMessagesRequest(server string, chatId openapi_types.UUID, params *ListChatMessagesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "chatId", chatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/chats/%s/messages", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSendChatMessageRequest calls the generic SendChatMessage builder with application/json body
+func NewSendChatMessageRequest(server string, chatId openapi_types.UUID, body SendChatMessageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSendChatMessageRequestWithBody(server, chatId, "application/json", bodyReader)
+}
+
+// NewSendChatMessageRequestWithBody constructs an http.Request for the SendChatMessage method, with any body, and a specified content type
+func NewSendChatMessageRequestWithBody(server string, chatId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "chatId", chatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/chats/%s/messages", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteChatMessageRequest constructs an http.Request for the DeleteChatMessage method
+func NewDeleteChatMessageRequest(server string, chatId openapi_types.UUID, messageId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "chatId", chatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/chats/%s/messages/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEditChatMessageRequest calls the generic EditChatMessage builder with application/json body
+func NewEditChatMessageRequest(server string, chatId openapi_types.UUID, messageId openapi_types.UUID, body EditChatMessageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEditChatMessageRequestWithBody(server, chatId, messageId, "application/json", bodyReader)
+}
+
+// NewEditChatMessageRequestWithBody constructs an http.Request for the EditChatMessage method, with any body, and a specified content type
+func NewEditChatMessageRequestWithBody(server string, chatId openapi_types.UUID, messageId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "chatId", chatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "messageId", messageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/chats/%s/messages/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewMarkChatReadRequest calls the generic MarkChatRead builder with application/json body
+func NewMarkChatReadRequest(server string, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMarkChatReadRequestWithBody(server, chatId, "application/json", bodyReader)
+}
+
+// NewMarkChatReadRequestWithBody constructs an http.Request for the MarkChatRead method, with any body, and a specified content type
+func NewMarkChatReadRequestWithBody(server string, chatId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "chatId", chatId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/chats/%s/read", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetDocsRequest constructs an http.Request for the GetDocs method
 func NewGetDocsRequest(server string) (*http.Request, error) {
 	var err error
@@ -8524,6 +9198,40 @@ func NewListMyMarketTemplatesRequest(server string, params *ListMyMarketTemplate
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOpenChatRequest constructs an http.Request for the OpenChat method
+func NewOpenChatRequest(server string, offerId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "offerId", offerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/marketplace/offers/%s/chat", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -11064,6 +11772,69 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/blog/sitemap.xml (the `GetBlogSitemap` operationId).
 	GetBlogSitemapWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBlogSitemapResponse, error)
 
+	// GetChatWithResponse A conversation of mine (any, for an admin), with my read receipt and unread count.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/chats/{chatId} (the `GetChat` operationId).
+	GetChatWithResponse(ctx context.Context, chatId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetChatResponse, error)
+
+	// ListChatMessagesWithResponse The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/chats/{chatId}/messages (the `ListChatMessages` operationId).
+	ListChatMessagesWithResponse(ctx context.Context, chatId openapi_types.UUID, params *ListChatMessagesParams, reqEditors ...RequestEditorFn) (*ListChatMessagesResponse, error)
+
+	// SendChatMessageWithBodyWithResponse Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+	SendChatMessageWithBodyWithResponse(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChatMessageResponse, error)
+
+	// SendChatMessageWithResponse Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+	SendChatMessageWithResponse(ctx context.Context, chatId openapi_types.UUID, body SendChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChatMessageResponse, error)
+
+	// DeleteChatMessageWithResponse Delete my own message (a chat.delete event; it stays in the history, blank).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/chats/{chatId}/messages/{messageId} (the `DeleteChatMessage` operationId).
+	DeleteChatMessageWithResponse(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteChatMessageResponse, error)
+
+	// EditChatMessageWithBodyWithResponse Change the text of my own message (a chat.edit event).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+	EditChatMessageWithBodyWithResponse(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EditChatMessageResponse, error)
+
+	// EditChatMessageWithResponse Change the text of my own message (a chat.edit event).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+	EditChatMessageWithResponse(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, body EditChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*EditChatMessageResponse, error)
+
+	// MarkChatReadWithBodyWithResponse I have read up to a seq (a chat.read event; a receipt never moves back).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+	MarkChatReadWithBodyWithResponse(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkChatReadResponse, error)
+
+	// MarkChatReadWithResponse I have read up to a seq (a chat.read event; a receipt never moves back).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+	MarkChatReadWithResponse(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkChatReadResponse, error)
+
 	// GetDocsWithResponse The rendered reference of this document (served from our own files, no CDN).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11091,6 +11862,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/marketplace/mine/templates (the `ListMyMarketTemplates` operationId).
 	ListMyMarketTemplatesWithResponse(ctx context.Context, params *ListMyMarketTemplatesParams, reqEditors ...RequestEditorFn) (*ListMyMarketTemplatesResponse, error)
+
+	// OpenChatWithResponse The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/marketplace/offers/{offerId}/chat (the `OpenChat` operationId).
+	OpenChatWithResponse(ctx context.Context, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*OpenChatResponse, error)
 
 	// BrowseMarketRequestsWithResponse Open public requests, newest first, without personal data (no sign-in needed).
 	//
@@ -14149,6 +14927,336 @@ func (r GetBlogSitemapResponse) ContentType() string {
 	return ""
 }
 
+// GetChatResponseDefaultHeaders the declared response headers of an HTTP default response for GetChat
+type GetChatResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetChatResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Chat
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetChatResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetChatResponse) GetJSON200() *Chat {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetChatResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetChatResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetChatResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetChatResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetChatResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListChatMessagesResponseDefaultHeaders the declared response headers of an HTTP default response for ListChatMessages
+type ListChatMessagesResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ListChatMessagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChatMessagePage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListChatMessagesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListChatMessagesResponse) GetJSON200() *ChatMessagePage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListChatMessagesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListChatMessagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListChatMessagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListChatMessagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListChatMessagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SendChatMessageResponseDefaultHeaders the declared response headers of an HTTP default response for SendChatMessage
+type SendChatMessageResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type SendChatMessageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ChatMessage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *SendChatMessageResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SendChatMessageResponse) GetJSON201() *ChatMessage {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SendChatMessageResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SendChatMessageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SendChatMessageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SendChatMessageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SendChatMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteChatMessageResponseDefaultHeaders the declared response headers of an HTTP default response for DeleteChatMessage
+type DeleteChatMessageResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type DeleteChatMessageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChatMessage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DeleteChatMessageResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteChatMessageResponse) GetJSON200() *ChatMessage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteChatMessageResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteChatMessageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteChatMessageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteChatMessageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteChatMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EditChatMessageResponseDefaultHeaders the declared response headers of an HTTP default response for EditChatMessage
+type EditChatMessageResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type EditChatMessageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChatMessage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *EditChatMessageResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EditChatMessageResponse) GetJSON200() *ChatMessage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EditChatMessageResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EditChatMessageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EditChatMessageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EditChatMessageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EditChatMessageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MarkChatReadResponseDefaultHeaders the declared response headers of an HTTP default response for MarkChatRead
+type MarkChatReadResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type MarkChatReadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChatReceipt
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *MarkChatReadResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MarkChatReadResponse) GetJSON200() *ChatReceipt {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MarkChatReadResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MarkChatReadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MarkChatReadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MarkChatReadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MarkChatReadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetDocsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14335,6 +15443,61 @@ func (r ListMyMarketTemplatesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListMyMarketTemplatesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OpenChatResponseDefaultHeaders the declared response headers of an HTTP default response for OpenChat
+type OpenChatResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type OpenChatResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Chat
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *OpenChatResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OpenChatResponse) GetJSON200() *Chat {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OpenChatResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OpenChatResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OpenChatResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OpenChatResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OpenChatResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17727,6 +18890,123 @@ func (c *ClientWithResponses) GetBlogSitemapWithResponse(ctx context.Context, re
 	return ParseGetBlogSitemapResponse(rsp)
 }
 
+// GetChatWithResponse A conversation of mine (any, for an admin), with my read receipt and unread count.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/chats/{chatId} (the `GetChat` operationId).
+func (c *ClientWithResponses) GetChatWithResponse(ctx context.Context, chatId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetChatResponse, error) {
+	rsp, err := c.GetChat(ctx, chatId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetChatResponse(rsp)
+}
+
+// ListChatMessagesWithResponse The conversation's messages after a seq, oldest first (edited ones as they stand, deleted ones blank).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/chats/{chatId}/messages (the `ListChatMessages` operationId).
+func (c *ClientWithResponses) ListChatMessagesWithResponse(ctx context.Context, chatId openapi_types.UUID, params *ListChatMessagesParams, reqEditors ...RequestEditorFn) (*ListChatMessagesResponse, error) {
+	rsp, err := c.ListChatMessages(ctx, chatId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListChatMessagesResponse(rsp)
+}
+
+// SendChatMessageWithBodyWithResponse Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+func (c *ClientWithResponses) SendChatMessageWithBodyWithResponse(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SendChatMessageResponse, error) {
+	rsp, err := c.SendChatMessageWithBody(ctx, chatId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSendChatMessageResponse(rsp)
+}
+
+// SendChatMessageWithResponse Send a message (plain text, never rendered as HTML; attachments are my own uploads). Parties only.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/chats/{chatId}/messages (the `SendChatMessage` operationId).
+func (c *ClientWithResponses) SendChatMessageWithResponse(ctx context.Context, chatId openapi_types.UUID, body SendChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*SendChatMessageResponse, error) {
+	rsp, err := c.SendChatMessage(ctx, chatId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSendChatMessageResponse(rsp)
+}
+
+// DeleteChatMessageWithResponse Delete my own message (a chat.delete event; it stays in the history, blank).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/chats/{chatId}/messages/{messageId} (the `DeleteChatMessage` operationId).
+func (c *ClientWithResponses) DeleteChatMessageWithResponse(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteChatMessageResponse, error) {
+	rsp, err := c.DeleteChatMessage(ctx, chatId, messageId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteChatMessageResponse(rsp)
+}
+
+// EditChatMessageWithBodyWithResponse Change the text of my own message (a chat.edit event).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+func (c *ClientWithResponses) EditChatMessageWithBodyWithResponse(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EditChatMessageResponse, error) {
+	rsp, err := c.EditChatMessageWithBody(ctx, chatId, messageId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEditChatMessageResponse(rsp)
+}
+
+// EditChatMessageWithResponse Change the text of my own message (a chat.edit event).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/chats/{chatId}/messages/{messageId} (the `EditChatMessage` operationId).
+func (c *ClientWithResponses) EditChatMessageWithResponse(ctx context.Context, chatId openapi_types.UUID, messageId openapi_types.UUID, body EditChatMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*EditChatMessageResponse, error) {
+	rsp, err := c.EditChatMessage(ctx, chatId, messageId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEditChatMessageResponse(rsp)
+}
+
+// MarkChatReadWithBodyWithResponse I have read up to a seq (a chat.read event; a receipt never moves back).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+func (c *ClientWithResponses) MarkChatReadWithBodyWithResponse(ctx context.Context, chatId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MarkChatReadResponse, error) {
+	rsp, err := c.MarkChatReadWithBody(ctx, chatId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkChatReadResponse(rsp)
+}
+
+// MarkChatReadWithResponse I have read up to a seq (a chat.read event; a receipt never moves back).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
+func (c *ClientWithResponses) MarkChatReadWithResponse(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkChatReadResponse, error) {
+	rsp, err := c.MarkChatRead(ctx, chatId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMarkChatReadResponse(rsp)
+}
+
 // GetDocsWithResponse The rendered reference of this document (served from our own files, no CDN).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -17777,6 +19057,19 @@ func (c *ClientWithResponses) ListMyMarketTemplatesWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseListMyMarketTemplatesResponse(rsp)
+}
+
+// OpenChatWithResponse The conversation of an offer (the request's buyer and the offer's seller), opened on first use; admins read existing ones.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/marketplace/offers/{offerId}/chat (the `OpenChat` operationId).
+func (c *ClientWithResponses) OpenChatWithResponse(ctx context.Context, offerId openapi_types.UUID, reqEditors ...RequestEditorFn) (*OpenChatResponse, error) {
+	rsp, err := c.OpenChat(ctx, offerId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOpenChatResponse(rsp)
 }
 
 // BrowseMarketRequestsWithResponse Open public requests, newest first, without personal data (no sign-in needed).
@@ -20790,6 +22083,282 @@ func ParseGetBlogSitemapResponse(rsp *http.Response) (*GetBlogSitemapResponse, e
 	return response, nil
 }
 
+// ParseGetChatResponse parses an HTTP response from a GetChatWithResponse call
+func ParseGetChatResponse(rsp *http.Response) (*GetChatResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetChatResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Chat
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetChatResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListChatMessagesResponse parses an HTTP response from a ListChatMessagesWithResponse call
+func ParseListChatMessagesResponse(rsp *http.Response) (*ListChatMessagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListChatMessagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChatMessagePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListChatMessagesResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSendChatMessageResponse parses an HTTP response from a SendChatMessageWithResponse call
+func ParseSendChatMessageResponse(rsp *http.Response) (*SendChatMessageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SendChatMessageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ChatMessage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers SendChatMessageResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteChatMessageResponse parses an HTTP response from a DeleteChatMessageWithResponse call
+func ParseDeleteChatMessageResponse(rsp *http.Response) (*DeleteChatMessageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteChatMessageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChatMessage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers DeleteChatMessageResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEditChatMessageResponse parses an HTTP response from a EditChatMessageWithResponse call
+func ParseEditChatMessageResponse(rsp *http.Response) (*EditChatMessageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EditChatMessageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChatMessage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers EditChatMessageResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMarkChatReadResponse parses an HTTP response from a MarkChatReadWithResponse call
+func ParseMarkChatReadResponse(rsp *http.Response) (*MarkChatReadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MarkChatReadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChatReceipt
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers MarkChatReadResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
 func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20924,6 +22493,52 @@ func ParseListMyMarketTemplatesResponse(rsp *http.Response) (*ListMyMarketTempla
 	switch {
 	case true:
 		var headers ListMyMarketTemplatesResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOpenChatResponse parses an HTTP response from a OpenChatWithResponse call
+func ParseOpenChatResponse(rsp *http.Response) (*OpenChatResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OpenChatResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Chat
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers OpenChatResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
