@@ -59,8 +59,7 @@ const chainID = 31338
 
 type options struct {
 	payments, transfers, blocks, watched, batch, live, extra int
-	native                                                   bool
-	url                                                      string
+	native, url                                              string
 }
 
 func main() {
@@ -76,9 +75,13 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 2000, "blocks per indexer step and eth_getLogs range")
 	flag.IntVar(&o.live, "live", 50, "live-mode detection latency samples")
 	flag.IntVar(&o.extra, "extra-watched", 0, "synthetic payments added to the watch set (never paid), for memory with a large watch set")
-	flag.BoolVar(&o.native, "native", true, "watch native transfers too (the indexer then reads every block with its transactions)")
+	flag.StringVar(&o.native, "watch-native", "auto", "the chain's watch_native: auto (full blocks only while a native payment is open; the bench opens none), always or never")
 	flag.StringVar(&o.url, "database-url", defURL, "PostgreSQL server (a database is created and dropped)")
 	flag.Parse()
+	if w := chain.NativeWatch(o.native); w != chain.WatchAuto && w != chain.WatchAlways && w != chain.WatchNever {
+		fmt.Fprintln(os.Stderr, "-watch-native: auto, always or never")
+		os.Exit(2)
+	}
 	if o.watched <= 0 || o.blocks < 10 || o.payments < 0 || o.transfers < 0 || o.batch <= 0 {
 		fmt.Fprintln(os.Stderr, "bad sizes")
 		os.Exit(2)
@@ -143,7 +146,15 @@ func run(ctx context.Context, o options) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	heads := indexer.NewHeadTracker(cfg.Chain, rpcPool, time.Second, indexer.NewHeadMetrics(reg), quiet)
 	ix := indexer.New(cfg, rpcPool, pool, svc, heads, indexer.NewMetrics(reg), quiet, indexer.Options{BatchBlocks: uint64(o.batch), PollInterval: 20 * time.Millisecond})
+	before, err := sampleCPU(ctx, pool, node.Pid())
+	if err != nil {
+		return err
+	}
 	b, err := backfill(ctx, ix, pool, head)
+	if err != nil {
+		return err
+	}
+	after, err := sampleCPU(ctx, pool, node.Pid())
 	if err != nil {
 		return err
 	}
@@ -155,6 +166,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("ratio to the ceiling (detection pass): %.2f\n", ceiling.Seconds()/b.detectedAt.Seconds())
 	fmt.Printf("RPC calls: %.0f (eth_getLogs ranges and block batches; a batch counts once)\n", counterSum(reg, "amn_rpc_requests_total"))
 	fmt.Printf("peak RSS: %.1f MB\n", peakRSS())
+	before.to(after).report("backfill to everything credited, watch_native "+o.native, b.credited, b.total.Seconds())
 
 	// 3. Live detection latency.
 	if o.live > 0 {
@@ -204,7 +216,7 @@ func prepare(ctx context.Context, o options, f *devnet.Fixture, pool *pgxpool.Po
 func benchChain(f *devnet.Fixture, o options) chain.Config {
 	return chain.Config{
 		Chain:    chain.Chain{Key: "bench", Name: "bench", ID: chainID, BlockTime: time.Second, DepthFloor: 2},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: o.native, MaxLogRange: uint64(o.batch),
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: chain.NativeWatch(o.native), MaxLogRange: uint64(o.batch),
 		Endpoints:  []string{f.URL, "ws" + strings.TrimPrefix(f.URL, "http")},
 		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
