@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/db"
 )
 
 // clockTick is the kernel's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux.
@@ -136,4 +140,57 @@ func numCPU() int {
 		}
 	}
 	return max(n, 1)
+}
+
+// dbCopies makes the prepared database a template (its pool is closed) and returns a function
+// that opens a fresh copy of it, for one run each; done drops the template.
+func dbCopies(ctx context.Context, rawURL string, pool *pgxpool.Pool) (func(context.Context) (*pgxpool.Pool, func(), error), func(), error) {
+	var name string
+	if err := pool.QueryRow(ctx, `SELECT current_database()`).Scan(&name); err != nil {
+		return nil, nil, err
+	}
+	pool.Close()
+	admin, err := pgx.Connect(ctx, rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := pgx.Identifier{name + "_t"}.Sanitize()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+tmpl+" TEMPLATE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		admin.Close(ctx)
+		return nil, nil, err
+	}
+	done := func() {
+		_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+tmpl+" WITH (FORCE)")
+		admin.Close(context.Background())
+	}
+	n := 0
+	open := func(ctx context.Context) (*pgxpool.Pool, func(), error) {
+		n++
+		cp := name + "_" + strconv.Itoa(n)
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{cp}.Sanitize()+" TEMPLATE "+tmpl); err != nil {
+			return nil, nil, err
+		}
+		drop := func() {
+			_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{cp}.Sanitize()+" WITH (FORCE)")
+		}
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			drop()
+			return nil, nil, err
+		}
+		u.Path = "/" + cp
+		cfg, err := db.ParseURL(u.String())
+		if err != nil {
+			drop()
+			return nil, nil, err
+		}
+		cfg.MaxConns = 16
+		p, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			drop()
+			return nil, nil, err
+		}
+		return p, func() { p.Close(); drop() }, nil
+	}
+	return open, done, nil
 }

@@ -78,9 +78,11 @@ func main() {
 	flag.StringVar(&o.native, "watch-native", "auto", "the chain's watch_native: auto (full blocks only while a native payment is open; the bench opens none), always or never")
 	flag.StringVar(&o.url, "database-url", defURL, "PostgreSQL server (a database is created and dropped)")
 	flag.Parse()
-	if w := chain.NativeWatch(o.native); w != chain.WatchAuto && w != chain.WatchAlways && w != chain.WatchNever {
-		fmt.Fprintln(os.Stderr, "-watch-native: auto, always or never")
-		os.Exit(2)
+	for _, m := range strings.Split(o.native, ",") {
+		if w := chain.NativeWatch(m); w != chain.WatchAuto && w != chain.WatchAlways && w != chain.WatchNever {
+			fmt.Fprintln(os.Stderr, "-watch-native: auto, always or never, or several separated by commas (each run on a copy of the database over the same chain)")
+			os.Exit(2)
+		}
 	}
 	if o.watched <= 0 || o.blocks < 10 || o.payments < 0 || o.transfers < 0 || o.batch <= 0 {
 		fmt.Fprintln(os.Stderr, "bad sizes")
@@ -135,6 +137,40 @@ func run(ctx context.Context, o options) error {
 	}
 	logf("raw ceiling: %s, %d calls, %d logs", ceiling.Round(time.Millisecond), ceilingCalls, ceilingLogs)
 
+	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
+	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
+	modes := strings.Split(o.native, ",")
+	if len(modes) == 1 {
+		return measure(ctx, o, modes[0], f, node.Pid(), pool, svc, ps, head, ceiling)
+	}
+	// Several modes over the same chain: each runs on a copy of the database as prepared.
+	copyDB, done, err := dbCopies(ctx, o.url, pool)
+	if err != nil {
+		return err
+	}
+	defer done()
+	live := o.live
+	for i, mode := range modes {
+		p, drop, err := copyDB(ctx)
+		if err != nil {
+			return err
+		}
+		// The live samples add blocks and payments to the chain: only after the last backfill.
+		o.live = map[bool]int{true: live, false: 0}[i == len(modes)-1]
+		err = measure(ctx, o, mode, f, node.Pid(), p, payment.New(p, d), ps, head, ceiling)
+		drop()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measure runs the backfill and the live samples with watch_native mode on pool and prints them.
+func measure(ctx context.Context, o options, mode string, f *devnet.Fixture, nodePid int, pool *pgxpool.Pool, svc *payment.Service,
+	ps []*payment.Payment, head uint64, ceiling time.Duration) error {
+	fmt.Printf("--- watch_native %s\n", mode)
+	o.native = mode
 	// 2. Backfill.
 	reg := prometheus.NewRegistry()
 	cfg := benchChain(f, o)
@@ -146,7 +182,7 @@ func run(ctx context.Context, o options) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	heads := indexer.NewHeadTracker(cfg.Chain, rpcPool, time.Second, indexer.NewHeadMetrics(reg), quiet)
 	ix := indexer.New(cfg, rpcPool, pool, svc, heads, indexer.NewMetrics(reg), quiet, indexer.Options{BatchBlocks: uint64(o.batch), PollInterval: 20 * time.Millisecond})
-	before, err := sampleCPU(ctx, pool, node.Pid())
+	before, err := sampleCPU(ctx, pool, nodePid)
 	if err != nil {
 		return err
 	}
@@ -154,12 +190,10 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	after, err := sampleCPU(ctx, pool, node.Pid())
+	after, err := sampleCPU(ctx, pool, nodePid)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
-	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
 	fmt.Printf("indexer, detection pass (blocks fetched, matched, detected): %s (%.0f blocks/s, %.0f matched events/s)\n",
 		b.detectedAt.Round(time.Millisecond), float64(head)/b.detectedAt.Seconds(), float64(b.matched)/b.detectedAt.Seconds())
 	fmt.Printf("indexer, to everything credited: %s (%.0f blocks/s); %d matched, %d credited\n", b.total.Round(time.Millisecond), float64(head)/b.total.Seconds(), b.matched, b.credited)
