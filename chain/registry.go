@@ -103,6 +103,9 @@ func (w NativeWatch) Full(nativeOpen bool) bool {
 // UnmarshalJSON reads "auto", "always" or "never"; true and false (the old boolean setting) are
 // always and never.
 func (w *NativeWatch) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
 	var on bool
 	if err := json.Unmarshal(b, &on); err == nil {
 		*w = map[bool]NativeWatch{true: WatchAlways, false: WatchNever}[on]
