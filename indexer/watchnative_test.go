@@ -14,7 +14,7 @@ import (
 type blockReads struct {
 	RPC
 	mu               sync.Mutex
-	full, headers, n int
+	full, headers int
 }
 
 func (r *blockReads) Blocks(ctx context.Context, from, to uint64, full bool) ([]chain.Block, error) {
