@@ -13,7 +13,7 @@ import (
 // blockReads counts the indexer's block reads, with and without transactions.
 type blockReads struct {
 	RPC
-	mu               sync.Mutex
+	mu            sync.Mutex
 	full, headers int
 }
 

@@ -37,7 +37,7 @@ type change struct {
 	// replayed, when set, tells from the recorded transfers that the event happened before in
 	// another form (a credit booked as one posted deposit: fusePosts).
 	replayed func(look lookupFunc) bool
-	decide func(p *Payment, look lookupFunc) (step, error)
+	decide   func(p *Payment, look lookupFunc) (step, error)
 	// pos is the change's position in the batch (set by applyChangesAfter), for afterFunc.
 	pos int
 }
