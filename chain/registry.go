@@ -61,13 +61,69 @@ type Config struct {
 	// StartBlock is where a fresh indexer starts (no checkpoint yet); zero means the lowest fee
 	// proxy start block.
 	StartBlock uint64 `json:"start_block"`
-	// WatchNative looks at every block's transactions for native transfers to deposit addresses.
-	WatchNative bool `json:"watch_native"`
+	// WatchNative says when the indexer reads blocks with their transactions, to see native
+	// transfers to deposit addresses: auto (the default), always or never.
+	WatchNative NativeWatch `json:"watch_native"`
 	// MaxLogRange is the widest eth_getLogs range tried before an endpoint says otherwise.
 	MaxLogRange uint64 `json:"max_log_range"`
 	// Explorer is a block explorer's base URL (https://bscscan.com): admins get links to
 	// <Explorer>/address/… and <Explorer>/tx/…; empty gives no links.
 	Explorer string `json:"explorer,omitempty"`
+}
+
+// NativeWatch is when an indexer reads blocks with their transactions: a plain transfer of
+// native currency to a deposit address shows only there (no log), while everything else it
+// watches (fee proxies, token Transfers, the escrow) is in the logs.
+type NativeWatch string
+
+const (
+	// WatchAuto reads full blocks only while the watch set holds a payment of this chain in its
+	// native currency (which can be paid by plain transfer), and headers otherwise. Native
+	// currency sent to an ERC-20 payment's deposit address meanwhile is not seen as it arrives
+	// (reconciliation still finds it). The zero value means auto.
+	WatchAuto NativeWatch = "auto"
+	// WatchAlways reads every block with its transactions.
+	WatchAlways NativeWatch = "always"
+	// WatchNever reads headers only: native payments are seen through the EthereumFeeProxy.
+	WatchNever NativeWatch = "never"
+)
+
+// Full is whether blocks are read with their transactions, given whether the watch set holds a
+// native-currency payment of the chain.
+func (w NativeWatch) Full(nativeOpen bool) bool {
+	switch w {
+	case WatchAlways:
+		return true
+	case WatchNever:
+		return false
+	}
+	return nativeOpen
+}
+
+// UnmarshalJSON reads "auto", "always" or "never"; true and false (the old boolean setting) are
+// always and never.
+func (w *NativeWatch) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var on bool
+	if err := json.Unmarshal(b, &on); err == nil {
+		*w = map[bool]NativeWatch{true: WatchAlways, false: WatchNever}[on]
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("watch_native: want \"auto\", \"always\" or \"never\": %w", err)
+	}
+	switch v := NativeWatch(s); v {
+	case WatchAuto, WatchAlways, WatchNever:
+		*w = v
+	case "":
+		*w = WatchAuto
+	default:
+		return fmt.Errorf("watch_native %q: want auto, always or never", s)
+	}
+	return nil
 }
 
 // Duration is a time.Duration written as "90s" / "2h" in the config file.
@@ -95,7 +151,7 @@ func Defaults() []Config {
 	erc20Eth := Proxy{Address: addr("0x370DE27fdb7D1Ff1e1BaA7D11c5820a324Cf623C"), Version: "0.2.0", StartBlock: 10774767}
 	return []Config{
 		{
-			Chain: Mainnets[0], Finality: FinalityTag, FinalityStall: Duration(30 * time.Minute), WatchNative: true, MaxLogRange: 2000,
+			Chain: Mainnets[0], Finality: FinalityTag, FinalityStall: Duration(30 * time.Minute), WatchNative: WatchAuto, MaxLogRange: 2000,
 			Tokens: []Token{
 				{"USDT", addr("0xdAC17F958D2ee523a2206206994597C13D831ec7"), 6},
 				{"USDC", addr("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"), 6},
@@ -106,7 +162,7 @@ func Defaults() []Config {
 			},
 		},
 		{
-			Chain: Mainnets[1], Finality: FinalityTag, FinalityStall: Duration(5 * time.Minute), WatchNative: true, MaxLogRange: 2000,
+			Chain: Mainnets[1], Finality: FinalityTag, FinalityStall: Duration(5 * time.Minute), WatchNative: WatchAuto, MaxLogRange: 2000,
 			Tokens: []Token{
 				{"USDT", addr("0x55d398326f99059fF775485246999027B3197955"), 18},
 				{"USDC", addr("0x8AC76a51cc950d9822D68b83fE1Ad97B32Cd580d"), 18},
@@ -118,7 +174,7 @@ func Defaults() []Config {
 			},
 		},
 		{
-			Chain: Mainnets[2], Finality: FinalityTag, FinalityStall: Duration(10 * time.Minute), WatchNative: true, MaxLogRange: 2000,
+			Chain: Mainnets[2], Finality: FinalityTag, FinalityStall: Duration(10 * time.Minute), WatchNative: WatchAuto, MaxLogRange: 2000,
 			Tokens: []Token{
 				{"USDT", addr("0xc2132D05D31c914a87C6611C10748AEb04B58e8F"), 6},
 				{"USDC", addr("0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359"), 6},

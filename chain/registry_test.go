@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -76,5 +77,39 @@ func TestRegistryMergeOverridesAndAdds(t *testing.T) {
 	}
 	if _, err := r.Get("solana"); !errors.Is(err, ErrUnknownChain) {
 		t.Errorf("Get(solana) = %v", err)
+	}
+}
+
+// TestWatchNativeSetting: watch_native reads auto, always and never (absent: auto), the old
+// booleans as always and never, and refuses anything else.
+func TestWatchNativeSetting(t *testing.T) {
+	for in, want := range map[string]NativeWatch{`"auto"`: WatchAuto, `"always"`: WatchAlways, `"never"`: WatchNever,
+		`true`: WatchAlways, `false`: WatchNever, `""`: WatchAuto} {
+		var w NativeWatch
+		if err := json.Unmarshal([]byte(in), &w); err != nil || w != want {
+			t.Errorf("%s: %q, %v; want %q", in, w, err, want)
+		}
+	}
+	for _, in := range []string{`"sometimes"`, `1`} {
+		var w NativeWatch
+		if err := json.Unmarshal([]byte(in), &w); err == nil {
+			t.Errorf("%s: accepted as %q", in, w)
+		}
+	}
+	if w := WatchAlways; json.Unmarshal([]byte(`null`), &w) != nil || w != WatchAlways {
+		t.Errorf("null changed the setting to %q", w)
+	}
+	for _, c := range []struct {
+		w          NativeWatch
+		open, full bool
+	}{{WatchAuto, false, false}, {WatchAuto, true, true}, {"", true, true}, {WatchAlways, false, true}, {WatchNever, true, false}} {
+		if got := c.w.Full(c.open); got != c.full {
+			t.Errorf("%q with a native payment open=%v: full %v, want %v", c.w, c.open, got, c.full)
+		}
+	}
+	for _, c := range Defaults() {
+		if c.WatchNative != WatchAuto {
+			t.Errorf("%s: watch_native %q by default, want auto", c.Key, c.WatchNative)
+		}
 	}
 }

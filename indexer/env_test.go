@@ -74,7 +74,7 @@ func devConfig(f *devnet.Fixture, floor uint64, urls ...string) chain.Config {
 	}
 	return chain.Config{
 		Chain:    chain.Chain{Key: chainKey(f.ChainID), Name: "devnet", ID: f.ChainID, BlockTime: 100 * time.Millisecond, DepthFloor: floor},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: true, MaxLogRange: 1000,
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: chain.WatchAlways, MaxLogRange: 1000,
 		Endpoints:  urls,
 		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},

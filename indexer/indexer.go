@@ -110,6 +110,7 @@ type aheadRead struct {
 type rangeRead struct {
 	from, to uint64
 	blocks   []chain.Block
+	full     bool // the blocks were read with their transactions (watch_native)
 	w        *WatchSet
 	logs     []types.Log
 	escrows  map[common.Hash]ledger.ID // the payments of the escrows among the logs' events
@@ -332,6 +333,7 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest, safe uint6
 		return false, err
 	}
 	blocks, w, logs, to := r.blocks, r.w, r.logs, r.to
+	ix.m.fullBlocks.WithLabelValues(ix.cfg.Key).Set(b2f(r.full))
 	if blocks[0].ParentHash != cp.ProcessedHash {
 		return true, ix.reorg(ctx, cp, blocks[0])
 	}
@@ -344,7 +346,7 @@ func (ix *Indexer) ingest(ctx context.Context, cp Checkpoint, latest, safe uint6
 	}
 	ix.watchN = w.Len()
 	ix.m.watch.WithLabelValues(ix.cfg.Key).Set(float64(w.Len()))
-	matches := match(matchInput{chainID: ix.cfg.ID, native: ix.cfg.WatchNative, blocks: blocks, logs: logs,
+	matches := match(matchInput{chainID: ix.cfg.ID, native: r.full, blocks: blocks, logs: logs,
 		proxies: ix.proxies, tokens: ix.tokens, escrow: ix.cfg.Escrow, escrows: r.escrows, gasTanks: ix.gasTanks}, w)
 	times := map[uint64]uint64{}
 	for _, b := range blocks {
@@ -396,24 +398,45 @@ func (ix *Indexer) startAhead(ctx context.Context, from, to uint64) {
 // readRange reads blocks from … to, keeps the prefix that forms one chain, then reads the watch
 // set and the logs of those blocks.
 func (ix *Indexer) readRange(ctx context.Context, from, to uint64) (rangeRead, error) {
-	blocks, err := ix.rpc.Blocks(ctx, from, to, ix.cfg.WatchNative)
-	if err != nil {
-		return rangeRead{}, err
+	// With watch_native auto, the blocks are read with their transactions while the watch set
+	// holds a native payment of this chain. The set is read after the blocks (a payment paid in
+	// one of them was created, and its address handed out, before the block was mined, so it is
+	// in the set): the guess comes from the last set read, and if the set read after the blocks
+	// wants transactions the headers were read without, the blocks are read again, once.
+	full := ix.cfg.WatchNative.Full(ix.watch.set != nil && ix.watch.set.NativeOpen(ix.cfg.ID))
+	for {
+		blocks, err := ix.rpc.Blocks(ctx, from, to, full)
+		if err != nil {
+			return rangeRead{}, err
+		}
+		blocks, last := consistentPrefix(blocks, to)
+		w, err := ix.watchSet(ctx)
+		if err != nil {
+			return rangeRead{}, err
+		}
+		if !full && ix.cfg.WatchNative.Full(w.NativeOpen(ix.cfg.ID)) {
+			full = true
+			continue
+		}
+		return ix.readLogs(ctx, rangeRead{from: from, to: last, blocks: blocks, full: full, w: w})
 	}
+}
+
+// consistentPrefix keeps the blocks that form one chain (the chain may change while it is read:
+// the rest is read again in the next step) and returns them with the last one's number.
+func consistentPrefix(blocks []chain.Block, to uint64) ([]chain.Block, uint64) {
 	for i := 1; i < len(blocks); i++ {
 		if blocks[i].ParentHash != blocks[i-1].Hash {
-			// The chain changed while we read it: keep the consistent prefix, read the rest again.
-			blocks = blocks[:i]
-			to = blocks[i-1].Number
-			break
+			return blocks[:i], blocks[i-1].Number
 		}
 	}
-	// The watch set is read after the blocks: a payment paid in one of them was created (and its
-	// address handed out) before the block was mined, so it is in the set.
-	w, err := ix.watchSet(ctx)
-	if err != nil {
-		return rangeRead{}, err
-	}
+	return blocks, to
+}
+
+// readLogs reads the logs of r's blocks for r's watch set, and the payments of the escrows
+// among them.
+func (ix *Indexer) readLogs(ctx context.Context, r rangeRead) (rangeRead, error) {
+	blocks, w, from, to := r.blocks, r.w, r.from, r.to
 	hashes := make(map[uint64]common.Hash, len(blocks))
 	for _, b := range blocks {
 		hashes[b.Number] = b.Hash
@@ -426,7 +449,8 @@ func (ix *Indexer) readRange(ctx context.Context, from, to uint64) (rangeRead, e
 	if err != nil {
 		return rangeRead{}, err
 	}
-	return rangeRead{from: from, to: to, blocks: blocks, w: w, logs: logs, escrows: escrows}, nil
+	r.logs, r.escrows = logs, escrows
+	return r, nil
 }
 
 // escrowPayments finds the payments of the escrows named by the escrow contract's events among

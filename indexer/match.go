@@ -41,6 +41,7 @@ type WatchSet struct {
 	deposit    map[ledger.ID]common.Address
 	refTopics  []common.Hash
 	deposits   []common.Address
+	native     map[uint64]int // payments in the chain's own currency, by chain
 }
 
 // WatchEntry is one watched payment, as package payment lists them.
@@ -48,8 +49,11 @@ type WatchEntry = payment.Watched
 
 // NewWatchSet indexes entries.
 func NewWatchSet(entries []WatchEntry) *WatchSet {
-	w := &WatchSet{byRefTopic: map[common.Hash]ledger.ID{}, byDeposit: map[common.Address]ledger.ID{}, deposit: map[ledger.ID]common.Address{}}
+	w := &WatchSet{byRefTopic: map[common.Hash]ledger.ID{}, byDeposit: map[common.Address]ledger.ID{}, deposit: map[ledger.ID]common.Address{}, native: map[uint64]int{}}
 	for _, e := range entries {
+		if e.Token == chain.NativeToken {
+			w.native[e.ChainID]++
+		}
 		top := payment.ReferenceTopic(e.Reference)
 		w.byRefTopic[top] = e.PaymentID
 		w.byDeposit[e.Deposit] = e.PaymentID
@@ -61,6 +65,10 @@ func NewWatchSet(entries []WatchEntry) *WatchSet {
 	slices.SortFunc(w.deposits, func(a, b common.Address) int { return a.Cmp(b) })
 	return w
 }
+
+// NativeOpen is whether the set holds a payment in chainID's own currency: one that can be paid
+// by a plain transfer, seen only in a block's transactions (watch_native auto).
+func (w *WatchSet) NativeOpen(chainID uint64) bool { return w.native[chainID] > 0 }
 
 // Len is the number of watched payments.
 func (w *WatchSet) Len() int { return len(w.deposits) }

@@ -15,6 +15,7 @@ type Metrics struct {
 	halted        *prometheus.GaugeVec
 	stalled       *prometheus.GaugeVec
 	watch         *prometheus.GaugeVec
+	fullBlocks    *prometheus.GaugeVec
 	blocks        *prometheus.CounterVec
 	detectLatency *prometheus.HistogramVec
 	reconcileDiff *prometheus.GaugeVec
@@ -56,6 +57,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		watch: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "amn_indexer_watched_payments", Help: "Payments in the watch set (deposit addresses and references).",
 		}, []string{"chain"}),
+		fullBlocks: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "amn_indexer_reading_transactions", Help: "1 while the indexer reads blocks with their transactions (watch_native: always, or auto with a native payment open), 0 while headers only.",
+		}, []string{"chain"}),
 		blocks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "amn_indexer_blocks_processed_total", Help: "Blocks processed (rate() gives blocks/s).",
 		}, []string{"chain"}),
@@ -77,7 +81,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"chain"}),
 	}
 	reg.MustRegister(m.processed, m.lag, m.safe, m.reorgs, m.reorgDepth, m.observations, m.credits, m.halted, m.stalled,
-		m.watch, m.blocks, m.detectLatency, m.reconcileDiff, m.quarantined, m.quarantines, m.stepFailures)
+		m.watch, m.fullBlocks, m.blocks, m.detectLatency, m.reconcileDiff, m.quarantined, m.quarantines, m.stepFailures)
 	return m
 }
 

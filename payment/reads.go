@@ -22,11 +22,13 @@ type Watched struct {
 	PaymentID ledger.ID
 	Deposit   common.Address
 	Reference Reference
+	ChainID   uint64
+	Token     common.Address // chain.NativeToken for a payment in the chain's own currency
 }
 
 // watchedSQL selects the payments that can still receive money: watched until after $1, not
 // paid out, created at or after $2.
-const watchedSQL = `SELECT id, deposit_address, reference FROM payments
+const watchedSQL = `SELECT id, deposit_address, reference, chain_id, token_address FROM payments
 	WHERE watch_until > $1 AND state NOT IN ('released', 'refunded', 'reclaimed') AND created_at >= $2`
 
 // Watched returns the payments that can still receive money, on every chain: a deposit address
@@ -39,12 +41,13 @@ func (s *Service) Watched(ctx context.Context, now, createdSince time.Time) ([]W
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Watched, error) {
 		var (
-			w    Watched
-			addr string
-			ref  []byte
+			w           Watched
+			addr, token string
+			ref         []byte
 		)
-		err := r.Scan(&w.PaymentID, &addr, &ref)
+		err := r.Scan(&w.PaymentID, &addr, &ref, &w.ChainID, &token)
 		w.Deposit = common.HexToAddress(addr)
+		w.Token = common.HexToAddress(token)
 		copy(w.Reference[:], ref)
 		return w, err
 	})

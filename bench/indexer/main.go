@@ -59,8 +59,7 @@ const chainID = 31338
 
 type options struct {
 	payments, transfers, blocks, watched, batch, live, extra int
-	native                                                   bool
-	url                                                      string
+	native, url                                              string
 }
 
 func main() {
@@ -76,9 +75,15 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 2000, "blocks per indexer step and eth_getLogs range")
 	flag.IntVar(&o.live, "live", 50, "live-mode detection latency samples")
 	flag.IntVar(&o.extra, "extra-watched", 0, "synthetic payments added to the watch set (never paid), for memory with a large watch set")
-	flag.BoolVar(&o.native, "native", true, "watch native transfers too (the indexer then reads every block with its transactions)")
+	flag.StringVar(&o.native, "watch-native", "auto", "the chain's watch_native: auto (full blocks only while a native payment is open; the bench opens none), always or never")
 	flag.StringVar(&o.url, "database-url", defURL, "PostgreSQL server (a database is created and dropped)")
 	flag.Parse()
+	for _, m := range strings.Split(o.native, ",") {
+		if w := chain.NativeWatch(m); w != chain.WatchAuto && w != chain.WatchAlways && w != chain.WatchNever {
+			fmt.Fprintln(os.Stderr, "-watch-native: auto, always or never, or several separated by commas (each run on a copy of the database over the same chain)")
+			os.Exit(2)
+		}
+	}
 	if o.watched <= 0 || o.blocks < 10 || o.payments < 0 || o.transfers < 0 || o.batch <= 0 {
 		fmt.Fprintln(os.Stderr, "bad sizes")
 		os.Exit(2)
@@ -132,6 +137,40 @@ func run(ctx context.Context, o options) error {
 	}
 	logf("raw ceiling: %s, %d calls, %d logs", ceiling.Round(time.Millisecond), ceilingCalls, ceilingLogs)
 
+	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
+	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
+	modes := strings.Split(o.native, ",")
+	if len(modes) == 1 {
+		return measure(ctx, o, modes[0], f, node.Pid(), pool, svc, ps, head, ceiling)
+	}
+	// Several modes over the same chain: each runs on a copy of the database as prepared.
+	copyDB, done, err := dbCopies(ctx, o.url, pool)
+	if err != nil {
+		return err
+	}
+	defer done()
+	live := o.live
+	for i, mode := range modes {
+		p, drop, err := copyDB(ctx)
+		if err != nil {
+			return err
+		}
+		// The live samples add blocks and payments to the chain: only after the last backfill.
+		o.live = map[bool]int{true: live, false: 0}[i == len(modes)-1]
+		err = measure(ctx, o, mode, f, node.Pid(), p, payment.New(p, d), ps, head, ceiling)
+		drop()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measure runs the backfill and the live samples with watch_native mode on pool and prints them.
+func measure(ctx context.Context, o options, mode string, f *devnet.Fixture, nodePid int, pool *pgxpool.Pool, svc *payment.Service,
+	ps []*payment.Payment, head uint64, ceiling time.Duration) error {
+	fmt.Printf("--- watch_native %s\n", mode)
+	o.native = mode
 	// 2. Backfill.
 	reg := prometheus.NewRegistry()
 	cfg := benchChain(f, o)
@@ -143,18 +182,25 @@ func run(ctx context.Context, o options) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	heads := indexer.NewHeadTracker(cfg.Chain, rpcPool, time.Second, indexer.NewHeadMetrics(reg), quiet)
 	ix := indexer.New(cfg, rpcPool, pool, svc, heads, indexer.NewMetrics(reg), quiet, indexer.Options{BatchBlocks: uint64(o.batch), PollInterval: 20 * time.Millisecond})
+	before, err := sampleCPU(ctx, pool, nodePid)
+	if err != nil {
+		return err
+	}
 	b, err := backfill(ctx, ix, pool, head)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
-	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
+	after, err := sampleCPU(ctx, pool, nodePid)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("indexer, detection pass (blocks fetched, matched, detected): %s (%.0f blocks/s, %.0f matched events/s)\n",
 		b.detectedAt.Round(time.Millisecond), float64(head)/b.detectedAt.Seconds(), float64(b.matched)/b.detectedAt.Seconds())
 	fmt.Printf("indexer, to everything credited: %s (%.0f blocks/s); %d matched, %d credited\n", b.total.Round(time.Millisecond), float64(head)/b.total.Seconds(), b.matched, b.credited)
 	fmt.Printf("ratio to the ceiling (detection pass): %.2f\n", ceiling.Seconds()/b.detectedAt.Seconds())
 	fmt.Printf("RPC calls: %.0f (eth_getLogs ranges and block batches; a batch counts once)\n", counterSum(reg, "amn_rpc_requests_total"))
 	fmt.Printf("peak RSS: %.1f MB\n", peakRSS())
+	before.to(after).report("backfill to everything credited, watch_native "+o.native, b.credited, b.total.Seconds())
 
 	// 3. Live detection latency.
 	if o.live > 0 {
@@ -204,7 +250,7 @@ func prepare(ctx context.Context, o options, f *devnet.Fixture, pool *pgxpool.Po
 func benchChain(f *devnet.Fixture, o options) chain.Config {
 	return chain.Config{
 		Chain:    chain.Chain{Key: "bench", Name: "bench", ID: chainID, BlockTime: time.Second, DepthFloor: 2},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: o.native, MaxLogRange: uint64(o.batch),
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: chain.NativeWatch(o.native), MaxLogRange: uint64(o.batch),
 		Endpoints:  []string{f.URL, "ws" + strings.TrimPrefix(f.URL, "http")},
 		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},

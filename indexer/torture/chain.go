@@ -85,7 +85,7 @@ func startChain(ctx context.Context, r *round, id uint64, rnd *rand.Rand) (*chai
 	}
 	c.cfg = chain.Config{
 		Chain:    chain.Chain{Key: chainKey(id), Name: "torture", ID: id, BlockTime: 100 * time.Millisecond, DepthFloor: 1},
-		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: true, MaxLogRange: 1000,
+		Finality: chain.FinalityTag, FinalityStall: chain.Duration(time.Hour), WatchNative: chain.WatchAlways, MaxLogRange: 1000,
 		Endpoints:  []string{url},
 		Tokens:     []chain.Token{{Symbol: "USDT", Address: f.Addresses.USDT, Decimals: 6}, {Symbol: "TUSD", Address: f.Addresses.TUSD, Decimals: 18}},
 		FeeProxies: []chain.Proxy{{Address: f.Addresses.ERC20FeeProxy}, {Address: f.Addresses.EthereumFeeProxy, Native: true}},
