@@ -107,6 +107,8 @@ type Service struct {
 	// jobs inserts the deal's jobs (deliver, inspect, remind, release) in the transaction of the
 	// status change that calls for them; the worker role works them.
 	jobs *river.Client[pgx.Tx]
+	// releases, when set (WithOpenReleases), lets Follow see a release stuck without an intent.
+	releases OpenReleases
 }
 
 // New returns a service on pool. payments and chains may be nil for the worker (timers only).
