@@ -30,8 +30,8 @@ func mountRealtime(r chi.Router, hub *realtime.Hub, errs errorWriter) {
 }
 
 // RealtimeAccess is the hub's token check (through auth) and its rights: a user room is its
-// user's; a request's room is its parties' (its buyer, sellers who offered on it, admins: the
-// market's RequestDetail says who); other kinds are refused until their package says who may.
+// user's; a request's room is its buyer's, admins', its accepted offer's seller's and the sellers'
+// with a pending offer (market.MayWatch); other kinds are refused until their package says who may.
 func RealtimeAccess(a *auth.Service, m *market.Service) (realtime.Verifier, realtime.Rights) {
 	verify := func(ctx context.Context, token string) (realtime.Client, error) {
 		p, err := a.Authenticate(ctx, token)
@@ -59,11 +59,11 @@ func RealtimeAccess(a *auth.Service, m *market.Service) (realtime.Verifier, real
 			if m == nil {
 				return errNoMarket
 			}
-			d, err := m.RequestDetail(ctx, market.Caller{UserID: c.UserID, Admin: c.Admin}, id)
+			ok, err := m.MayWatch(ctx, market.Caller{UserID: c.UserID, Admin: c.Admin}, id)
 			if err != nil {
 				return err
 			}
-			if d.Party {
+			if ok {
 				return nil
 			}
 		}
