@@ -202,3 +202,19 @@ func TestPaymentViewOverHTTP(t *testing.T) {
 	wantCode(t, a.do("GET", "/v1/payments/"+uuid.NewString(), nil, admin.AccessToken), 404, "not_found")
 	wantCode(t, a.do("GET", "/v1/payments/not-a-uuid", nil, d.buyer.AccessToken), 400, "invalid_request")
 }
+
+// A cancelled deal's seller is out of it: after the buyer cancels (the accepted offer becomes
+// rejected, the request keeps its accepted_offer and payment), the ex-seller gets not_found on
+// the payment, like anyone else; the buyer still reads it.
+func TestCancelledDealSellerCannotReadThePayment(t *testing.T) {
+	a := newMarketAPI(t, nil)
+	buyer, seller := a.someone(auth.RoleBuyer), a.someone(auth.RoleSeller)
+	r := a.createRequest(buyer)
+	o := a.offer(r.ID, seller, devnet.AnvilAccount(2), "150")
+	acc := a.accept(buyer, r.ID, o.ID)
+	path := "/v1/payments/" + acc.Payment.ID
+	a.call("GET", path, nil, seller.AccessToken, 200, nil)
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/cancel", nil, buyer.AccessToken, 200, nil)
+	wantCode(t, a.do("GET", path, nil, seller.AccessToken), 404, "not_found")
+	a.call("GET", path, nil, buyer.AccessToken, 200, nil)
+}

@@ -42,7 +42,7 @@ LIMIT sqlc.arg(lim);
 
 -- name: PaymentParties :one
 -- The request holding a payment (index market_requests_payment), its buyer and the seller of
--- its accepted offer.
+-- its accepted offer while it is accepted (a cancelled deal's offer is rejected: its seller is out).
 SELECT q.id, q.buyer_id, q.chain_key, o.seller_id
-FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer
+FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer AND o.status = 'accepted'
 WHERE q.payment_id = $1;

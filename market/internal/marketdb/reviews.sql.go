@@ -94,7 +94,7 @@ func (q *Queries) LockReview(ctx context.Context, arg LockReviewParams) (MarketR
 
 const paymentParties = `-- name: PaymentParties :one
 SELECT q.id, q.buyer_id, q.chain_key, o.seller_id
-FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer
+FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer AND o.status = 'accepted'
 WHERE q.payment_id = $1
 `
 
@@ -106,7 +106,7 @@ type PaymentPartiesRow struct {
 }
 
 // The request holding a payment (index market_requests_payment), its buyer and the seller of
-// its accepted offer.
+// its accepted offer while it is accepted (a cancelled deal's offer is rejected: its seller is out).
 func (q *Queries) PaymentParties(ctx context.Context, paymentID uuid.NullUUID) (PaymentPartiesRow, error) {
 	row := q.db.QueryRow(ctx, paymentParties, paymentID)
 	var i PaymentPartiesRow
