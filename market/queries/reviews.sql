@@ -31,13 +31,14 @@ WHERE r.subject_id = $1
 GROUP BY 1;
 
 -- name: SubjectReviews :many
--- Reviews of a subject, newest first, after the cursor (created_at, request_id): index
+-- Reviews of a subject, newest first, after the cursor (created_at, author_id: never the request,
+-- which a public cursor would reveal): index
 -- market_reviews_subject.
 SELECT r.request_id, r.author_id, r.rating, r.body, r.created_at, r.updated_at, (r.author_id = q.buyer_id)::bool AS as_seller
 FROM market_reviews r JOIN market_requests q ON q.id = r.request_id
 WHERE r.subject_id = sqlc.arg(subject_id)
-  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (r.created_at, r.request_id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
-ORDER BY r.created_at DESC, r.request_id DESC
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (r.created_at, r.author_id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY r.created_at DESC, r.author_id DESC
 LIMIT sqlc.arg(lim);
 
 -- name: PaymentParties :one

@@ -190,8 +190,8 @@ const subjectReviews = `-- name: SubjectReviews :many
 SELECT r.request_id, r.author_id, r.rating, r.body, r.created_at, r.updated_at, (r.author_id = q.buyer_id)::bool AS as_seller
 FROM market_reviews r JOIN market_requests q ON q.id = r.request_id
 WHERE r.subject_id = $1
-  AND ($2::timestamptz IS NULL OR (r.created_at, r.request_id) < ($2, $3::uuid))
-ORDER BY r.created_at DESC, r.request_id DESC
+  AND ($2::timestamptz IS NULL OR (r.created_at, r.author_id) < ($2, $3::uuid))
+ORDER BY r.created_at DESC, r.author_id DESC
 LIMIT $4
 `
 
@@ -212,7 +212,8 @@ type SubjectReviewsRow struct {
 	AsSeller  bool
 }
 
-// Reviews of a subject, newest first, after the cursor (created_at, request_id): index
+// Reviews of a subject, newest first, after the cursor (created_at, author_id: never the request,
+// which a public cursor would reveal): index
 // market_reviews_subject.
 func (q *Queries) SubjectReviews(ctx context.Context, arg SubjectReviewsParams) ([]SubjectReviewsRow, error) {
 	rows, err := q.db.Query(ctx, subjectReviews,
