@@ -74,7 +74,8 @@ func (v *v1) GetUserProfile(ctx context.Context, req openapi.GetUserProfileReque
 	if err != nil {
 		return nil, err
 	}
-	rs, next := pageEnd(rs, n, func(r market.Review) (time.Time, uuid.UUID) { return r.CreatedAt, r.RequestID })
+	// The cursor is keyed on the author (shown anyway), never the request it would reveal.
+	rs, next := pageEnd(rs, n, func(r market.Review) (time.Time, uuid.UUID) { return r.CreatedAt, r.AuthorID })
 	out := openapi.GetUserProfile200JSONResponse{Id: p.ID, DisplayName: p.DisplayName, Bio: p.Bio, AvatarUrl: p.AvatarURL,
 		MemberSince: p.MemberSince, SellerRating: ratingBody(ratings.AsSeller), BuyerRating: ratingBody(ratings.AsBuyer),
 		Reviews: make([]openapi.PublicReview, len(rs)), NextCursor: next}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -201,4 +202,52 @@ func TestPaymentViewOverHTTP(t *testing.T) {
 	wantCode(t, a.do("GET", "/v1/payments/"+uuid.NewString(), nil, d.buyer.AccessToken), 404, "not_found")
 	wantCode(t, a.do("GET", "/v1/payments/"+uuid.NewString(), nil, admin.AccessToken), 404, "not_found")
 	wantCode(t, a.do("GET", "/v1/payments/not-a-uuid", nil, d.buyer.AccessToken), 400, "invalid_request")
+}
+
+// A cancelled deal's seller is out of it: after the buyer cancels (the accepted offer becomes
+// rejected, the request keeps its accepted_offer and payment), the ex-seller gets not_found on
+// the payment, like anyone else; the buyer still reads it.
+func TestCancelledDealSellerCannotReadThePayment(t *testing.T) {
+	a := newMarketAPI(t, nil)
+	buyer, seller := a.someone(auth.RoleBuyer), a.someone(auth.RoleSeller)
+	r := a.createRequest(buyer)
+	o := a.offer(r.ID, seller, devnet.AnvilAccount(2), "150")
+	acc := a.accept(buyer, r.ID, o.ID)
+	path := "/v1/payments/" + acc.Payment.ID
+	a.call("GET", path, nil, seller.AccessToken, 200, nil)
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/cancel", nil, buyer.AccessToken, 200, nil)
+	wantCode(t, a.do("GET", path, nil, seller.AccessToken), 404, "not_found")
+	a.call("GET", path, nil, buyer.AccessToken, 200, nil)
+}
+
+// The public profile's review cursor reveals no request: it decodes to a time and the author
+// (shown anyway), and the next page follows from it.
+func TestProfileReviewCursorNamesNoRequest(t *testing.T) {
+	a := newMarketAPI(t, nil)
+	d1, d2 := a.finishedDeal(), a.finishedDeal()
+	subject := d1.seller.User.ID
+	for i, d := range []finishedDeal{d1, d2} {
+		if _, err := a.owner.Exec(context.Background(), `INSERT INTO market_reviews (request_id, author_id, subject_id, rating, body, created_at, updated_at)
+			VALUES ($1, $2, $3, 5, 'fine', now() - make_interval(mins => $4), now())`, d.request.ID, d.buyer.User.ID, subject, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var first, second openapi.UserProfile
+	a.call("GET", "/v1/users/"+subject.String()+"/profile?limit=1", nil, "", 200, &first)
+	if len(first.Reviews) != 1 || first.NextCursor == nil || first.Reviews[0].AuthorId != d1.buyer.User.ID {
+		t.Fatalf("first page %+v", first)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*first.NextCursor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{d1.request.ID, d2.request.ID} {
+		if strings.Contains(string(raw), id) {
+			t.Fatalf("the cursor %q names request %s", raw, id)
+		}
+	}
+	a.call("GET", "/v1/users/"+subject.String()+"/profile?limit=1&cursor="+*first.NextCursor, nil, "", 200, &second)
+	if len(second.Reviews) != 1 || second.Reviews[0].AuthorId != d2.buyer.User.ID || second.NextCursor != nil {
+		t.Fatalf("second page %+v", second)
+	}
 }

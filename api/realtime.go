@@ -34,10 +34,10 @@ func mountRealtime(r chi.Router, hub *realtime.Hub, errs errorWriter) {
 }
 
 // RealtimeAccess is the hub's token check (through auth) and its rights: a user room is its
-// user's; a request's room is its parties' (its buyer, sellers who offered on it, admins: the
-// market's RequestDetail says who); a conversation's room is its two parties' and admins' (chat's
-// MayRead); other kinds are refused until their package says who may. A nil m or chats answers unavailable for their
-// rooms.
+// user's; a request's room is its buyer's, admins', its accepted offer's seller's and the sellers'
+// with a pending offer (market.MayWatch); a conversation's room is its two parties' and admins'
+// (chat's MayRead); other kinds are refused until their package says who may. A nil m or chats
+// answers unavailable for their rooms.
 func RealtimeAccess(a *auth.Service, m *market.Service, chats *chat.Service) (realtime.Verifier, realtime.Rights) {
 	verify := func(ctx context.Context, token string) (realtime.Client, error) {
 		p, err := a.Authenticate(ctx, token)
@@ -65,11 +65,11 @@ func RealtimeAccess(a *auth.Service, m *market.Service, chats *chat.Service) (re
 			if m == nil {
 				return errNoMarket
 			}
-			d, err := m.RequestDetail(ctx, market.Caller{UserID: c.UserID, Admin: c.Admin}, id)
+			ok, err := m.MayWatch(ctx, market.Caller{UserID: c.UserID, Admin: c.Admin}, id)
 			if err != nil {
 				return err
 			}
-			if d.Party {
+			if ok {
 				return nil
 			}
 		case realtime.KindChat:

@@ -58,6 +58,10 @@ type wsFrame struct {
 	Type, Room, Kind, Code string
 	Seq                    *int64
 	Data                   map[string]any
+	Event                  string   // presence: join, leave, or "" for a listing
+	User                   *string  // presence, typing: whom it is about
+	Users                  []string // presence listing
+	Count                  *int
 }
 
 // wsClient is a connection that reads frames in order.
@@ -198,6 +202,81 @@ func TestRealtimeRightsAndMarketEvents(t *testing.T) {
 			t.Fatalf("the acceptance's event: %+v", f)
 		}
 	}
+}
+
+// A request's room gathers the buyer and rival sellers who must not learn each other's ids:
+// presence (joins, the listing) carries counts only and typing no user. Only the buyer, admins,
+// the accepted offer's seller and sellers with a pending offer may be in it: a seller who
+// withdrew, or whose offer was rejected when the buyer accepted another, is refused.
+func TestRealtimeRequestRoomNamesNobody(t *testing.T) {
+	a := newRealtimeAPI(t)
+	buyer := a.someone(auth.RoleBuyer)
+	s1, s2, s3 := a.someone(auth.RoleSeller), a.someone(auth.RoleSeller), a.someone(auth.RoleSeller)
+	r := a.createRequest(buyer)
+	room := "request-" + r.ID
+	o1 := a.offer(r.ID, s1, devnet.AnvilAccount(2), "150")
+	o2 := a.offer(r.ID, s2, devnet.AnvilAccount(3), "140")
+	a.offer(r.ID, s3, devnet.AnvilAccount(4), "130")
+	rival := a.joined(s1, room)
+	b := a.joined(buyer, room)
+	other := a.joined(s2, room)
+	b.send(map[string]any{"type": "typing", "room": room})
+	other.send(map[string]any{"type": "typing", "room": room})
+	rival.send(map[string]any{"type": "presence", "room": room})
+	joins, typing, listed := 0, 0, false
+	for joins < 2 || typing < 2 || !listed {
+		f := rival.any()
+		if f.User != nil || len(f.Users) > 0 {
+			t.Fatalf("a rival seller learns a user id: %+v", f)
+		}
+		switch {
+		case f.Type == "typing":
+			typing++
+		case f.Type == "presence" && f.Event == "join":
+			joins++
+		case f.Type == "presence" && f.Event == "" && f.Count != nil && *f.Count == 3:
+			listed = true
+		}
+	}
+
+	a.call("POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+o2.ID+"/withdraw", nil, s2.AccessToken, 200, nil)
+	a.accept(buyer, r.ID, o1.ID) // s3's pending offer is rejected
+	for _, who := range []auth.Session{s2, s3} {
+		c := a.dial(who.AccessToken)
+		c.next()
+		if f := c.subscribe(room, nil); f.Type != "error" || f.Code != "forbidden" {
+			t.Fatalf("a seller out of the deal joining: %+v", f)
+		}
+	}
+	a.joined(s1, room) // the accepted offer's seller stays
+}
+
+// joined dials as who and subscribes to room.
+func (a *realtimeAPI) joined(who auth.Session, room string) *wsClient {
+	a.t.Helper()
+	c := a.dial(who.AccessToken)
+	if f := c.next(); f.Type != "ready" {
+		a.t.Fatalf("first frame %+v", f)
+	}
+	if f := c.subscribe(room, nil); f.Type != "subscribed" {
+		a.t.Fatalf("joining %s: %+v", room, f)
+	}
+	return c
+}
+
+// any is the next frame, presence included.
+func (w *wsClient) any() wsFrame {
+	w.t.Helper()
+	select {
+	case f, ok := <-w.frames:
+		if !ok {
+			w.t.Fatalf("the connection ended: %v", <-w.end)
+		}
+		return f
+	case <-time.After(10 * time.Second):
+		w.t.Fatal("no frame within 10 s")
+	}
+	return wsFrame{}
 }
 
 // A real access token's expiry closes the socket with 4001; a revoked session's token is refused

@@ -9,11 +9,13 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -111,6 +113,16 @@ func (r releaser) RequestRelease(ctx context.Context, p *payment.Payment, actor 
 	_, _, err := r.intents.RequestRelease(ctx, p.ID, intent.RequestOptions{Actor: actor, Contract: contract,
 		Reason: "the buyer confirmed receipt, or the inspection period ended"})
 	return err
+}
+
+// HasOpenRelease reports whether payment paymentID has an open release intent (market.OpenReleases).
+// An open intent of another kind counts too: a new release would collide with it.
+func (r releaser) HasOpenRelease(ctx context.Context, paymentID uuid.UUID) (bool, error) {
+	_, err := r.intents.OpenFor(ctx, ledger.ID(paymentID))
+	if errors.Is(err, intent.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // followEvery is market_follow's period: a paid request shows processing within seconds.
@@ -262,6 +274,17 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	// settings are never used to schedule.
 	// Following a payment writes its steps into the deal's chat, in the same transaction.
 	deal := market.New(c.Pool, payments, c.Chains, market.DefaultConfig()).WithWatcher(&chat.Steps{Payments: payments})
+	// The signer's transactions, whose gas signer_follow books, are read through package signer,
+	// which owns their table. Without escrow contracts nothing asks for intents.
+	var store *intent.Store
+	follower := deal
+	if c.Escrow != nil {
+		store = intent.NewStore(c.Pool, payments, signer.TxRecord{})
+		if c.NativeLedger != nil {
+			store = store.WithNativeLedgers(c.NativeLedger)
+		}
+		follower = deal.WithOpenReleases(releaser{intents: store, escrow: c.Escrow})
+	}
 	for _, err := range []error{
 		add(r, &ExpirePendingWorker{Ledger: ledger.New(c.Pool), Log: c.Log, Expired: expired}),
 		add(r, &ExpirePaymentsWorker{Payments: payments, Log: c.Log}),
@@ -271,7 +294,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		// The marketplace's timers: offers and requests past their deadlines.
 		add(r, &market.ExpireWorker{Market: deal}),
 		// Requests follow their payments (paid, expired, released, refunded); reading needs no deriver.
-		add(r, &market.FollowWorker{Market: deal, Log: c.Log}),
+		add(r, &market.FollowWorker{Market: follower, Log: c.Log}),
 		// The deal after payment: the platform's delivery, the inspection period's end and reminders.
 		add(r, &market.DeliverWorker{Market: deal, Log: c.Log}),
 		add(r, &market.InspectWorker{Market: deal, Log: c.Log}),
@@ -293,12 +316,6 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 			func() (river.JobArgs, *river.InsertOpts) { return market.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	if c.Escrow == nil {
 		return r, nil
-	}
-	// The signer's transactions, whose gas signer_follow books, are read through package signer,
-	// which owns their table.
-	store := intent.NewStore(c.Pool, payments, signer.TxRecord{})
-	if c.NativeLedger != nil {
-		store = store.WithNativeLedgers(c.NativeLedger)
 	}
 	for _, err := range []error{
 		add(r, &intent.SweepWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -85,10 +86,16 @@ func TestMarketReleaserRequestsTheRelease(t *testing.T) {
 		}
 		return contract
 	}}
+	if open, err := r.HasOpenRelease(ctx, uuid.UUID(p.ID)); err != nil || open {
+		t.Fatalf("open release before any request: %v, %v", open, err)
+	}
 	for range 2 {
 		if err := r.RequestRelease(ctx, p, "market:x"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if open, err := r.HasOpenRelease(ctx, uuid.UUID(p.ID)); err != nil || !open {
+		t.Fatalf("open release after the request: %v, %v", open, err)
 	}
 	got, err := payments.Get(ctx, p.ID)
 	if err != nil || got.State != payment.ReleasePending {
@@ -102,5 +109,13 @@ func TestMarketReleaserRequestsTheRelease(t *testing.T) {
 	var n int
 	if err := dbtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM signer_intents WHERE payment_id = $1 AND kind = 'release'`, p.ID).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("%d release intents, %v; want 1", n, err)
+	}
+	// The custodians let it expire: the signer rejects it, the payment stays release_pending and
+	// market_follow must see no open release.
+	if _, err := dbtest.Pool(t).Exec(ctx, `UPDATE signer_intents SET state = 'rejected', reason = 'approvals expired' WHERE id = $1`, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	if open, err := r.HasOpenRelease(ctx, uuid.UUID(p.ID)); err != nil || open {
+		t.Fatalf("open release after its intent was rejected: %v, %v", open, err)
 	}
 }

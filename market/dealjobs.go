@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/amanat/amn/payment"
 )
@@ -120,9 +121,16 @@ func (ReleaseArgs) Kind() string { return "market_release" }
 // contracts (jobs.Config.Escrow), like the sweeps; without them the jobs wait.
 const ReleaseQueue = "market_releases"
 
-// InsertOpts queue the job on ReleaseQueue, once per request and payment.
+// releaseStates are the states in which a release job blocks another for the same request and
+// payment: one waiting, running or retrying. A completed or cancelled one does not, so that
+// market_follow can ask again for a release that stalled (Follow); asking twice is harmless
+// (the Releaser returns the open intent).
+var releaseStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateRetryable}
+
+// InsertOpts queue the job on ReleaseQueue, at most one at a time per request and payment.
 func (ReleaseArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: ReleaseQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: ReleaseQueue, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: releaseStates}}
 }
 
 // Releaser asks for a payment's escrow to be released to its seller (package jobs adapts
@@ -131,6 +139,13 @@ func (ReleaseArgs) InsertOpts() river.InsertOpts {
 // payment already asked for is no error.
 type Releaser interface {
 	RequestRelease(ctx context.Context, p *payment.Payment, actor string) error
+}
+
+// OpenReleases tells whether a payment has an open release intent (package jobs adapts
+// intent.Store.OpenFor): a payment in release_pending without one has its release stalled (the
+// custodians let the approvals expire, or the signer rejected the intent).
+type OpenReleases interface {
+	HasOpenRelease(ctx context.Context, paymentID uuid.UUID) (bool, error)
 }
 
 // releaseWait is how long a release waits for the payment's sweep into the escrow.

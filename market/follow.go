@@ -65,6 +65,7 @@ func followEvent(s Status, p *payment.Payment) (Event, bool) {
 // FollowResult counts what one Follow did.
 type FollowResult struct {
 	Fired   int       // events written
+	Reasked int       // confirming requests whose stalled release was asked for again
 	Refused []Refusal // events the status machine refused: nothing written (the worker logs them)
 }
 
@@ -133,9 +134,9 @@ func getMany[K ~[16]byte](ctx context.Context, get func(context.Context, []K) (m
 // followOne fires, under the request's row lock, the events its payment's state fires on its
 // current status, at most two (paid, then released or refunded).
 func (s *Service) followOne(ctx context.Context, id uuid.UUID, p *payment.Payment, res *FollowResult) error {
-	fired, refused := 0, []Refusal(nil)
+	fired, reasked, refused := 0, false, []Refusal(nil)
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
-		fired, refused = 0, nil
+		fired, reasked, refused = 0, false, nil
 		m, err := lockRequest(ctx, q, id)
 		if err != nil {
 			return err
@@ -153,7 +154,7 @@ func (s *Service) followOne(ctx context.Context, id uuid.UUID, p *payment.Paymen
 		for range 2 {
 			ev, ok := followEvent(Status(m.Status), p)
 			if !ok {
-				return nil
+				return s.reaskRelease(ctx, tx, &m, p, &reasked)
 			}
 			if _, err := Next(Status(m.Status), ev, ActorSystem, ""); err != nil {
 				refused = append(refused, Refusal{Request: id, Status: Status(m.Status), PaymentState: p.State, Event: ev, Err: err})
@@ -171,8 +172,48 @@ func (s *Service) followOne(ctx context.Context, id uuid.UUID, p *payment.Paymen
 		return err
 	}
 	res.Fired += fired
+	if reasked {
+		res.Reasked++
+	}
 	res.Refused = append(res.Refused, refused...)
 	return nil
+}
+
+// reaskRelease inserts, in tx, a new market_release for a confirming request whose release
+// stalled: its payment is back in escrow (the release transaction reverted, a dispute resolved
+// back) or waits in release_pending with no open release intent (it expired or was rejected).
+// While a release job waits or runs the insert is skipped (ReleaseArgs.InsertOpts).
+func (s *Service) reaskRelease(ctx context.Context, tx pgx.Tx, m *marketdb.MarketRequest, p *payment.Payment, reasked *bool) error {
+	if Status(m.Status) != Confirming {
+		return nil
+	}
+	switch p.State {
+	case payment.InEscrow:
+	case payment.ReleasePending:
+		if s.releases == nil {
+			return nil
+		}
+		open, err := s.releases.HasOpenRelease(ctx, uuid.UUID(p.ID))
+		if err != nil || open {
+			return err
+		}
+	default:
+		return nil
+	}
+	res, err := s.jobs.InsertTx(ctx, tx, ReleaseArgs{RequestID: m.ID, PaymentID: uuid.UUID(p.ID)}, nil)
+	if err != nil {
+		return err
+	}
+	*reasked = !res.UniqueSkippedAsDuplicate
+	return nil
+}
+
+// WithOpenReleases returns a copy of s whose Follow also asks again for a confirming request's
+// release stuck in release_pending with no open intent (without it, only one back in escrow).
+func (s *Service) WithOpenReleases(o OpenReleases) *Service {
+	c := *s
+	c.releases = o
+	return &c
 }
 
 // FollowArgs is the periodic job that keeps requests in step with their payments.
@@ -198,8 +239,8 @@ func (w *FollowWorker) Work(ctx context.Context, _ *river.Job[FollowArgs]) error
 		w.Log.Warn("market: a payment's event is refused", "request", x.Request, "status", x.Status,
 			"payment_state", x.PaymentState, "event", x.Event, "err", x.Err)
 	}
-	if r.Fired > 0 {
-		w.Log.Info("market: requests followed their payments", "fired", r.Fired, "refused", len(r.Refused))
+	if r.Fired > 0 || r.Reasked > 0 {
+		w.Log.Info("market: requests followed their payments", "fired", r.Fired, "release_reasked", r.Reasked, "refused", len(r.Refused))
 	}
 	return err
 }

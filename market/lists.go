@@ -123,6 +123,23 @@ func (s *Service) PublicRequest(ctx context.Context, id uuid.UUID) (*Request, er
 	return &p, nil
 }
 
+// MayWatch reports whether who may follow the request live (its real-time room): its buyer,
+// admins, the seller of its accepted offer and sellers whose offer is pending. A seller whose
+// offers were all rejected or withdrawn is no longer in the deal and may not; nor anyone else.
+func (s *Service) MayWatch(ctx context.Context, who Caller, id uuid.UUID) (bool, error) {
+	r, err := s.getRequest(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	if who.Admin || (who.UserID != uuid.Nil && r.BuyerID == who.UserID) {
+		return true, nil
+	}
+	if who.UserID == uuid.Nil {
+		return false, nil
+	}
+	return s.q.HasLiveOffer(ctx, marketdb.HasLiveOfferParams{RequestID: id, SellerID: who.UserID})
+}
+
 // RequestDetail is the request as the caller sees it. Its buyer and admins see it whole. A seller
 // who offered on it is a party too, but sees the public view with its own offers only; the
 // payment goes to the seller whose offer was accepted, and the delivery address too once the

@@ -56,7 +56,8 @@ func (s *Service) UserRatings(ctx context.Context, user uuid.UUID) (Ratings, err
 }
 
 // UserReviews lists the reviews of user, newest first, a page after the cursor (At: created,
-// ID: the request). Public: the API shows them without the request.
+// ID: the author, who is shown anyway; never the request, which a cursor would reveal). Public:
+// the API shows them without the request.
 func (s *Service) UserReviews(ctx context.Context, user uuid.UUID, after Cursor, n int) ([]Review, error) {
 	at, id := after.args()
 	rows, err := s.q.SubjectReviews(ctx, marketdb.SubjectReviewsParams{SubjectID: user, AfterAt: at, AfterID: id, Lim: limit(n)})

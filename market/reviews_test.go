@@ -304,7 +304,7 @@ func TestUserRatingsAndReviews(t *testing.T) {
 	if err != nil || len(first) != 1 || first[0].Rating != 4 || first[0].Subject != market.AsSeller {
 		t.Fatalf("the first page %+v, %v", first, err)
 	}
-	next, err := w.m.UserReviews(ctx, seller.UserID, market.Cursor{At: first[0].CreatedAt, ID: first[0].RequestID}, 10)
+	next, err := w.m.UserReviews(ctx, seller.UserID, market.Cursor{At: first[0].CreatedAt, ID: first[0].AuthorID}, 10)
 	if err != nil || len(next) != 1 || next[0].Rating != 5 {
 		t.Fatalf("the next page %+v, %v", next, err)
 	}

@@ -109,6 +109,8 @@ type Service struct {
 	jobs *river.Client[pgx.Tx]
 	// watcher hears of every deal Follow follows (chat's payment messages); nil: nobody.
 	watcher PaymentWatcher
+	// releases, when set (WithOpenReleases), lets Follow see a release stuck without an intent.
+	releases OpenReleases
 }
 
 // New returns a service on pool. payments and chains may be nil for the worker (timers only).

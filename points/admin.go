@@ -201,7 +201,13 @@ func (s *Service) BookAdjustments(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
+// book books one locked adjustment. The row is the API's word (its database login writes the
+// table), so the grant's bound is checked again here: a row beyond it is refused, never booked.
 func (s *Service) book(ctx context.Context, tx pgx.Tx, a Adjustment) error {
+	if a.Kind == "grant" && (a.Points <= 0 || a.Points > MaxAdminGrant) {
+		_, err := tx.Exec(ctx, refuseAdjustmentSQL, a.ID, fmt.Sprintf("%d points is outside [1, %d]", a.Points, MaxAdminGrant))
+		return err
+	}
 	var err error
 	if a.Kind == "grant" {
 		err = s.grant(ctx, tx, grant{id: AdminGrantID(a.ID), user: a.User, points: a.Points, code: chart.CodePointsAdminGrant,

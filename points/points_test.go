@@ -404,3 +404,23 @@ func TestHistoryPagesAndIsOwn(t *testing.T) {
 		t.Fatalf("oversized page: %v", err)
 	}
 }
+
+// The worker books what the API's database login wrote in points_adjustments: a forged grant
+// beyond MaxAdminGrant is refused, never booked.
+func TestForgedOversizedGrantIsRefused(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	admin, user := e.user(t), e.user(t)
+	id := uuid.New()
+	if _, err := dbtest.PoolAs(t, db.RoleAPI).Exec(ctx, `INSERT INTO points_adjustments (id, kind, user_id, amount, target, reason, admin_id, created_at)
+		VALUES ($1, 'grant', $2, $3, NULL, 'forged', $4, now())`, id, user, points.MaxAdminGrant*1000, admin); err != nil {
+		t.Fatal(err)
+	}
+	book(t, e, 1)
+	e.wantAvailable(t, user, 0)
+	a, err := e.api.Adjustment(ctx, id)
+	if err != nil || a.BookedAt != nil || a.Refused == nil {
+		t.Fatalf("the forged grant: %+v, %v; want refused", a, err)
+	}
+	checkBooks(t, e)
+}

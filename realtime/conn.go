@@ -316,7 +316,8 @@ func (c *conn) unsubscribe(name Room) {
 	c.reply(encode(frame{Type: "unsubscribed", Room: name}))
 }
 
-// presence answers who is in a room the client is subscribed to, across processes.
+// presence answers who is in a room the client is subscribed to, across processes: how many, and
+// who where the room names its users (Room.Names).
 func (c *conn) presence(name Room) {
 	if c.subs[name] == nil {
 		c.reply(errorFrame(name, "not_subscribed", "subscribe to a room to see who is in it"))
@@ -328,10 +329,14 @@ func (c *conn) presence(name Room) {
 		return
 	}
 	n := len(users)
-	c.reply(encode(frame{Type: "presence", Room: name, Count: &n, Users: users}))
+	f := frame{Type: "presence", Room: name, Count: &n}
+	if name.Names() {
+		f.Users = users
+	}
+	c.reply(encode(f))
 }
 
-// typingIn tells a room's other clients the user is typing: ephemeral (no seq, never stored), at
+// typingIn tells a room's other clients the user (someone, in a room that names nobody) is typing: ephemeral (no seq, never stored), at
 // most once a second per room.
 func (c *conn) typingIn(name Room) {
 	if c.subs[name] == nil {
@@ -342,8 +347,12 @@ func (c *conn) typingIn(name Room) {
 		return
 	}
 	c.typing[name] = time.Now()
-	u := c.who().UserID
-	_ = c.h.notify(c.ctx, name, encode(frame{Type: "typing", Room: name, User: &u}))
+	f := frame{Type: "typing", Room: name}
+	if name.Names() {
+		u := c.who().UserID
+		f.User = &u
+	}
+	_ = c.h.notify(c.ctx, name, encode(f))
 }
 
 // reply queues a frame for this client.

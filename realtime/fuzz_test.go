@@ -43,3 +43,25 @@ func FuzzClientMessage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEphemeral: whatever arrives on the ephemeral channel is refused, or re-encodes to a typing
+// or presence join/leave frame of that room; never a panic.
+func FuzzEphemeral(f *testing.F) {
+	room := RoomOf(KindChat, uuid.MustParse("3f2a6c1e-9b7d-4c1a-8e2f-0a1b2c3d4e5f"))
+	for _, s := range []string{`{"type":"typing","room":"` + string(room) + `","user":"3f2a6c1e-9b7d-4c1a-8e2f-0a1b2c3d4e5f"}`,
+		`{"type":"presence","room":"` + string(room) + `","event":"join","count":2,"user":"3f2a6c1e-9b7d-4c1a-8e2f-0a1b2c3d4e5f"}`,
+		`{"type":"event","room":"` + string(room) + `","seq":1}`, `{}`, `[]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := ephemeral(room, s)
+		if err != nil {
+			return
+		}
+		var out frame
+		if err := json.Unmarshal(b, &out); err != nil || out.Room != room || (out.Type != "typing" && out.Type != "presence") ||
+			out.Seq != nil || out.Data != nil || out.Users != nil {
+			t.Fatalf("%q passed as %s", s, b)
+		}
+	})
+}

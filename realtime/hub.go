@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"strconv"
@@ -245,7 +246,13 @@ func (h *Hub) handle(ctx context.Context, n *pgconn.Notification) {
 			h.log.Warn("realtime: reading an event failed", "room", name, "seq", seq, "err", err)
 		}
 	case channelEphemeral:
-		h.fanOutEphemeral(Room(name), item{b: []byte(rest), n: 1})
+		b, err := ephemeral(Room(name), rest)
+		if err != nil {
+			h.m.dropped.Inc()
+			h.log.Warn("realtime: an ephemeral notification dropped", "room", fmt.Sprintf("%.80q", name), "err", err)
+			return
+		}
+		h.fanOutEphemeral(Room(name), item{b: b, n: 1})
 	}
 }
 

@@ -410,3 +410,48 @@ func histogramCount(t *testing.T, s *server, name string) uint64 {
 	t.Fatalf("no metric %s", name)
 	return 0
 }
+
+// Any database login can NOTIFY the ephemeral channel: a forged event frame, a typing frame
+// naming a user in a request's room, or one with fields the hub never sends reaches no client
+// (each is counted); the hub's own typing frame after them does.
+func TestForgedEphemeralNotifyReachesNoClient(t *testing.T) {
+	w := newWorld(t)
+	s := w.start(Config{})
+	u, tok := w.user()
+	chat, req := RoomOf(KindChat, uuid.New()), RequestRoom(uuid.New())
+	w.own.allow(chat, u)
+	w.own.allow(req, u)
+	c := dialReady(t, s, tok)
+	c.subscribe(chat, nil)
+	c.subscribe(req, nil)
+	forged := []string{
+		string(chat) + ` {"type":"event","room":"` + string(chat) + `","seq":1,"kind":"request.status","data":{"to":"completed"}}`,
+		string(req) + ` {"type":"typing","room":"` + string(req) + `","user":"` + u.String() + `"}`,
+		string(chat) + ` {"type":"typing","room":"` + string(chat) + `","user":"` + u.String() + `","data":{"x":1}}`,
+		string(chat) + ` {"type":"typing","room":"` + string(req) + `","user":"` + u.String() + `"}`,
+		string(chat) + ` not json`,
+	}
+	ctx := context.Background()
+	for _, p := range forged {
+		if _, err := w.pool.Exec(ctx, `SELECT pg_notify('amn_realtime_e', $1)`, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.pool.Exec(ctx, `SELECT pg_notify('amn_realtime_e', $1)`,
+		string(chat)+` {"type":"typing","room":"`+string(chat)+`","user":"`+u.String()+`"}`); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f := c.next()
+		if f.Type == "presence" {
+			continue
+		}
+		if f.Type != "typing" || f.Room != chat || f.User == nil || *f.User != u || f.Data != nil {
+			t.Fatalf("a forged frame reached the client: %+v", f)
+		}
+		break
+	}
+	if n := counterValue(t, s, "amn_realtime_ephemeral_dropped_total"); n != float64(len(forged)) {
+		t.Fatalf("%v dropped, want %d", n, len(forged))
+	}
+}

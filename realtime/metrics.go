@@ -11,6 +11,7 @@ type metrics struct {
 	replay        prometheus.Histogram
 	resets        prometheus.Counter
 	lag           prometheus.Histogram
+	dropped       prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -41,7 +42,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "amn_realtime_fanout_lag_seconds", Help: "From an event's insert to this process handing it to its subscribers' queues.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}),
+		dropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "amn_realtime_ephemeral_dropped_total", Help: "Ephemeral notifications dropped as not a well-formed typing or presence frame (anyone with a database login can NOTIFY).",
+		}),
 	}
-	reg.MustRegister(m.connections, m.subscriptions, m.deliveries, m.slow, m.closes, m.replay, m.resets, m.lag)
+	reg.MustRegister(m.connections, m.subscriptions, m.deliveries, m.slow, m.closes, m.replay, m.resets, m.lag, m.dropped)
 	return m
 }

@@ -44,7 +44,8 @@ func (h *Hub) presenceLeave(ctx context.Context, room Room, user uuid.UUID) {
 	}
 }
 
-// announce tells every process's subscribers of room that user joined or left, with the count.
+// announce tells every process's subscribers of room that user joined or left, with the count
+// (and who, where the room names its users: Room.Names).
 func (h *Hub) announce(ctx context.Context, room Room, ev string, user uuid.UUID) {
 	users, err := h.present(ctx, room)
 	if err != nil {
@@ -52,7 +53,11 @@ func (h *Hub) announce(ctx context.Context, room Room, ev string, user uuid.UUID
 		return
 	}
 	n := len(users)
-	if err := h.notify(ctx, room, encode(frame{Type: "presence", Room: room, Event: ev, User: &user, Count: &n})); err != nil {
+	f := frame{Type: "presence", Room: room, Event: ev, Count: &n}
+	if room.Names() {
+		f.User = &user
+	}
+	if err := h.notify(ctx, room, encode(f)); err != nil {
 		h.log.Warn("realtime: announcing presence failed", "room", room, "err", err)
 	}
 }

@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -65,4 +67,35 @@ func eventFrame(room Room, seq int64, kind string, data json.RawMessage, at time
 
 func errorFrame(room Room, code, msg string) []byte {
 	return encode(frame{Type: "error", Room: room, Code: code, Message: msg})
+}
+
+// ephemeral checks an ephemeral notification's payload for room and re-encodes it. Any database
+// login can NOTIFY the channel, so only what the hub itself sends passes: a typing frame, or a
+// presence join or leave with its count, of that room, naming a user only where the room names
+// its users (Room.Names); never anything else (an event, a reset, an error…).
+func ephemeral(room Room, payload string) ([]byte, error) {
+	if _, _, err := room.Parse(); err != nil {
+		return nil, err
+	}
+	var f frame
+	d := json.NewDecoder(strings.NewReader(payload))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&f); err != nil || d.More() {
+		return nil, fmt.Errorf("%w: ephemeral payload is not one frame", ErrInvalid)
+	}
+	if f.Room != room || (f.User != nil) != room.Names() {
+		return nil, fmt.Errorf("%w: ephemeral frame of another room, or naming whom it must not", ErrInvalid)
+	}
+	out := frame{Type: f.Type, Room: room, User: f.User}
+	switch {
+	case f.Type == "typing" && f.Event == "" && f.Count == nil:
+	case f.Type == "presence" && (f.Event == "join" || f.Event == "leave") && f.Count != nil && *f.Count >= 0:
+		out.Event, out.Count = f.Event, f.Count
+	default:
+		return nil, fmt.Errorf("%w: ephemeral frames are typing or presence join/leave", ErrInvalid)
+	}
+	if f.Seq != nil || f.Kind != "" || f.Data != nil || f.At != nil || f.ExpiresAt != nil || f.Users != nil || f.Code != "" || f.Message != "" {
+		return nil, fmt.Errorf("%w: ephemeral frame with fields it never has", ErrInvalid)
+	}
+	return encode(out), nil
 }

@@ -50,3 +50,11 @@ func (r Room) Parse() (string, uuid.UUID, error) {
 	}
 	return k, id, nil
 }
+
+// Names reports whether frames of the room may name its users (presence, typing). A request's
+// room gathers its buyer and sellers who must not learn each other's ids: there presence carries
+// counts only and typing no user. User and chat rooms hold people who know each other.
+func (r Room) Names() bool {
+	k, _, err := r.Parse()
+	return err == nil && k != KindRequest
+}

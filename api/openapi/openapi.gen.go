@@ -2154,7 +2154,8 @@ type RealtimeFrame struct {
 	// `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
 	// replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
 	// with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
-	// `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+	// `room`. A request's room names nobody: its presence frames carry `count` only and its
+	// typing frames no `user`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
 	// `room`, `message`; the connection stays open.
 	Type  RealtimeFrameType     `json:"type"`
 	User  *openapi_types.UUID   `json:"user,omitempty"`
@@ -2169,7 +2170,8 @@ type RealtimeFrameEvent string
 // `seq`, `kind`, `data`, `at`. reset: the gap is past the retention or too long to
 // replay: reload, then carry on after `seq`. presence: `event` join or leave of `user`
 // with `count`, or (answering a presence message) `count` and `users`. typing: `user` in
-// `room`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
+// `room`. A request's room names nobody: its presence frames carry `count` only and its
+// typing frames no `user`. error: `code` (invalid, forbidden, not_subscribed, too_many, unavailable),
 // `room`, `message`; the connection stays open.
 type RealtimeFrameType string
 

@@ -40,6 +40,10 @@ LIMIT sqlc.arg(lim);
 -- name: HasOffered :one
 SELECT EXISTS (SELECT 1 FROM market_offers WHERE request_id = $1 AND seller_id = $2);
 
+-- name: HasLiveOffer :one
+-- Whether the seller's offer on the request is still in play: pending, or the accepted one.
+SELECT EXISTS (SELECT 1 FROM market_offers WHERE request_id = $1 AND seller_id = $2 AND status IN ('pending', 'accepted'));
+
 -- name: LiveOffers :one
 SELECT count(*) FROM market_offers WHERE request_id = $1 AND status = 'pending';
 

@@ -31,18 +31,19 @@ WHERE r.subject_id = $1
 GROUP BY 1;
 
 -- name: SubjectReviews :many
--- Reviews of a subject, newest first, after the cursor (created_at, request_id): index
+-- Reviews of a subject, newest first, after the cursor (created_at, author_id: never the request,
+-- which a public cursor would reveal): index
 -- market_reviews_subject.
 SELECT r.request_id, r.author_id, r.rating, r.body, r.created_at, r.updated_at, (r.author_id = q.buyer_id)::bool AS as_seller
 FROM market_reviews r JOIN market_requests q ON q.id = r.request_id
 WHERE r.subject_id = sqlc.arg(subject_id)
-  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (r.created_at, r.request_id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
-ORDER BY r.created_at DESC, r.request_id DESC
+  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (r.created_at, r.author_id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
+ORDER BY r.created_at DESC, r.author_id DESC
 LIMIT sqlc.arg(lim);
 
 -- name: PaymentParties :one
 -- The request holding a payment (index market_requests_payment), its buyer and the seller of
--- its accepted offer.
+-- its accepted offer while it is accepted (a cancelled deal's offer is rejected: its seller is out).
 SELECT q.id, q.buyer_id, q.chain_key, o.seller_id
-FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer
+FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer AND o.status = 'accepted'
 WHERE q.payment_id = $1;

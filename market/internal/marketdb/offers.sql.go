@@ -61,6 +61,23 @@ func (q *Queries) ExpireLive(ctx context.Context, arg ExpireLiveParams) error {
 	return err
 }
 
+const hasLiveOffer = `-- name: HasLiveOffer :one
+SELECT EXISTS (SELECT 1 FROM market_offers WHERE request_id = $1 AND seller_id = $2 AND status IN ('pending', 'accepted'))
+`
+
+type HasLiveOfferParams struct {
+	RequestID uuid.UUID
+	SellerID  uuid.UUID
+}
+
+// Whether the seller's offer on the request is still in play: pending, or the accepted one.
+func (q *Queries) HasLiveOffer(ctx context.Context, arg HasLiveOfferParams) (bool, error) {
+	row := q.db.QueryRow(ctx, hasLiveOffer, arg.RequestID, arg.SellerID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const hasOffered = `-- name: HasOffered :one
 SELECT EXISTS (SELECT 1 FROM market_offers WHERE request_id = $1 AND seller_id = $2)
 `

@@ -94,7 +94,7 @@ func (q *Queries) LockReview(ctx context.Context, arg LockReviewParams) (MarketR
 
 const paymentParties = `-- name: PaymentParties :one
 SELECT q.id, q.buyer_id, q.chain_key, o.seller_id
-FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer
+FROM market_requests q LEFT JOIN market_offers o ON o.id = q.accepted_offer AND o.status = 'accepted'
 WHERE q.payment_id = $1
 `
 
@@ -106,7 +106,7 @@ type PaymentPartiesRow struct {
 }
 
 // The request holding a payment (index market_requests_payment), its buyer and the seller of
-// its accepted offer.
+// its accepted offer while it is accepted (a cancelled deal's offer is rejected: its seller is out).
 func (q *Queries) PaymentParties(ctx context.Context, paymentID uuid.NullUUID) (PaymentPartiesRow, error) {
 	row := q.db.QueryRow(ctx, paymentParties, paymentID)
 	var i PaymentPartiesRow
@@ -190,8 +190,8 @@ const subjectReviews = `-- name: SubjectReviews :many
 SELECT r.request_id, r.author_id, r.rating, r.body, r.created_at, r.updated_at, (r.author_id = q.buyer_id)::bool AS as_seller
 FROM market_reviews r JOIN market_requests q ON q.id = r.request_id
 WHERE r.subject_id = $1
-  AND ($2::timestamptz IS NULL OR (r.created_at, r.request_id) < ($2, $3::uuid))
-ORDER BY r.created_at DESC, r.request_id DESC
+  AND ($2::timestamptz IS NULL OR (r.created_at, r.author_id) < ($2, $3::uuid))
+ORDER BY r.created_at DESC, r.author_id DESC
 LIMIT $4
 `
 
@@ -212,7 +212,8 @@ type SubjectReviewsRow struct {
 	AsSeller  bool
 }
 
-// Reviews of a subject, newest first, after the cursor (created_at, request_id): index
+// Reviews of a subject, newest first, after the cursor (created_at, author_id: never the request,
+// which a public cursor would reveal): index
 // market_reviews_subject.
 func (q *Queries) SubjectReviews(ctx context.Context, arg SubjectReviewsParams) ([]SubjectReviewsRow, error) {
 	rows, err := q.db.Query(ctx, subjectReviews,
