@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/go-chi/cors"
 	"github.com/redis/go-redis/v9"
@@ -27,6 +28,9 @@ type Edge struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client; none trusts nobody
 	// (the client is the connection's peer).
 	TrustedProxies []netip.Prefix
+	// BrowseCache is how long the public browse list's pages are served again from memory
+	// (browse_cache.go); 0 turns the cache off.
+	BrowseCache time.Duration
 }
 
 // Body limits: sign-in bodies are small (the largest is a passkey's attestation), everything else

@@ -63,7 +63,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 	mountUploads(r, d.Uploads, d.Auth, errs)
 	mountBlogXML(r, d.Blog, errs)
 	r.Group(func(g chi.Router) {
-		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, d.Auth, doc, errs), validate, publicBlogCache)
+		g.Use(withPrincipalSlot, withClient(d.Edge.TrustedProxies), auditAdmin(d.Admin, d.Auth, doc, errs), cacheBrowse(d.Edge.BrowseCache), validate, publicBlogCache)
 		openapi.HandlerWithOptions(strict, openapi.ChiServerOptions{
 			BaseRouter: g,
 			ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {

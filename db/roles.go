@@ -188,6 +188,9 @@ var Grants = []Grant{
 	{RoleAPI, "market_templates", "SELECT, INSERT, UPDATE (title, description, price, delivery_days, active, payout_address, payout_signature, updated_at)"},
 	{RoleAPI, "market_events", "SELECT, INSERT"},
 	{RoleAPI, "market_reviews", "SELECT, INSERT, UPDATE (rating, body, updated_at)"},
+	// The requests' search vectors (migration 00042, package market): written by the triggers of
+	// the API's writes of market_requests, read by the browse search.
+	{RoleAPI, "market_request_search", "SELECT, INSERT, UPDATE (search)"},
 	// What admins did over the API (migration 00027, package admin): append-only.
 	{RoleAPI, "admin_audit", "SELECT, INSERT"},
 	// Real time (migration 00034, package realtime): publishing, replay, pruning past the

@@ -74,10 +74,7 @@ func (s *Service) BrowseRequests(ctx context.Context, b Browse) ([]Request, erro
 	if (b.BudgetAtLeast != nil || b.BudgetAtMost != nil) && (opt(b.ChainKey) == nil || opt(b.TokenSymbol) == nil) {
 		return nil, invalid("a budget filter needs chain and token: budgets compare in one token's base units")
 	}
-	at, id := b.After.args()
-	rows, err := s.q.BrowseRequests(ctx, marketdb.BrowseRequestsParams{Category: opt(b.Category),
-		ProductType: opt(b.ProductType), ChainKey: opt(b.ChainKey), TokenSymbol: opt(b.TokenSymbol), BudgetAtLeast: optNum(b.BudgetAtLeast),
-		BudgetAtMost: optNum(b.BudgetAtMost), Q: opt(b.Q), AfterAt: at, AfterID: id, Lim: limit(b.Limit)})
+	rows, err := s.browse(ctx, b)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	mrand "math/rand/v2"
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chain"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/market"
 )
 
@@ -195,4 +197,50 @@ func seed(ctx context.Context, pool *pgxpool.Pool, g *generator, n, buyers int) 
 		return nil, err
 	}
 	return out, nil
+}
+
+// reopen opens the bench database name (on the server of rawURL) that an earlier run kept,
+// migrates it up (a change under test may bring a migration), vacuums and analyzes it, and reads
+// the open requests back.
+func reopen(ctx context.Context, rawURL, name string) (*pgxpool.Pool, *seeded, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	u.Path = "/" + name
+	pool, err := db.Open(ctx, u.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := reread(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return pool, out, nil
+}
+
+func reread(ctx context.Context, pool *pgxpool.Pool) (*seeded, error) {
+	m, err := db.NewMigrator(pool)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.Up(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := pool.Exec(ctx, "VACUUM ANALYZE"); err != nil {
+		return nil, err
+	}
+	rows, err := pool.Query(ctx, "SELECT id FROM market_requests WHERE status = 'active' ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	open, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, err
+	}
+	if len(open) == 0 {
+		return nil, fmt.Errorf("%s holds no open request: not a bench database", pool.Config().ConnConfig.Database)
+	}
+	return &seeded{open: open}, nil
 }

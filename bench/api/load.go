@@ -69,7 +69,7 @@ func (g *generator) path(kind string, open []uuid.UUID, cursors []string) string
 		v.Set("category", g.category())
 		v.Set("productType", productTypes[g.weighted(productW)])
 		v.Set("chain", p.chain)
-		v.Set("token", p.token) // a budget compares amounts of one token only
+		v.Set("token", p.token) // a budget compares in one token's base units: the API refuses it without chain and token
 		v.Set("budgetMin", lo)
 		v.Set("budgetMax", hi)
 	case "browse_q":

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/amanat/amn/db"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 type options struct {
@@ -41,6 +42,7 @@ type options struct {
 	maxInFlight int64
 	seed        uint64
 	keep        bool
+	reuse       string   // a kept bench database to load again (no seeding)
 	apiPool     int      // pool_max_conns of amn api's database pool; 0: pgxpool's default
 	apiArgs     []string // more `amn api` flags (A/B of settings)
 }
@@ -82,6 +84,7 @@ func main() {
 	flag.Int64Var(&o.maxInFlight, "max-in-flight", 1000, "calls waiting at once beyond which a due call is dropped (counted as an error)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the data and of the call mix")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database (its name is printed)")
+	flag.StringVar(&o.reuse, "db", "", "load a database an earlier -keep run kept (migrated up, vacuumed, not seeded again; kept)")
 	flag.IntVar(&o.apiPool, "api-pool", 0, "amn api's database connections (pool_max_conns in its URL); 0: the default, max(4, cores)")
 	var extra stringList
 	flag.Var(&extra, "api-arg", "one more flag for amn api (repeat)")
@@ -113,23 +116,11 @@ func run(ctx context.Context, o options, w io.Writer) error {
 			return err
 		}
 	}
-	pool, cleanup, err := db.OpenScratch(ctx, o.url, "amn_bench_api_", 4)
+	pool, data, cleanup, err := openData(ctx, o, w)
 	if err != nil {
 		return err
 	}
-	if o.keep {
-		defer pool.Close()
-	} else {
-		defer cleanup()
-	}
-	name := pool.Config().ConnConfig.Database
-	g := newGenerator(o.seed, time.Now())
-	t0 := time.Now()
-	data, err := seed(ctx, pool, g, o.rows, o.buyers)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "seeded %d requests (%d open) for %d buyers in %s into %s\n", o.rows, len(data.open), o.buyers, time.Since(t0).Round(time.Millisecond), name)
+	defer cleanup()
 	dbURL, err := withParam(pool.Config().ConnString(), "pool_max_conns", o.apiPool)
 	if err != nil {
 		return err
@@ -140,7 +131,36 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	}
 	defer srv.stop()
 	fmt.Fprintf(w, "amn api pid %d on %s, log %s\n", srv.cmd.Process.Pid, srv.base, srv.log)
-	return measure(ctx, o, w, srv, pool, g, data)
+	// The call mix comes from a generator of its own: the same calls whether the data was seeded now or by -keep.
+	return measure(ctx, o, w, srv, pool, newGenerator(o.seed+1, time.Now()), data)
+}
+
+// openData seeds a new database (dropped by cleanup unless -keep), or opens the -db one again.
+func openData(ctx context.Context, o options, w io.Writer) (*pgxpool.Pool, *seeded, func(), error) {
+	if o.reuse != "" {
+		pool, data, err := reopen(ctx, o.url, o.reuse)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		fmt.Fprintf(w, "reusing %s: %d open requests\n", o.reuse, len(data.open))
+		return pool, data, pool.Close, nil
+	}
+	pool, cleanup, err := db.OpenScratch(ctx, o.url, "amn_bench_api_", 4)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if o.keep {
+		cleanup = pool.Close
+	}
+	t0 := time.Now()
+	data, err := seed(ctx, pool, newGenerator(o.seed, time.Now()), o.rows, o.buyers)
+	if err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	fmt.Fprintf(w, "seeded %d requests (%d open) for %d buyers in %s into %s\n", o.rows, len(data.open), o.buyers,
+		time.Since(t0).Round(time.Millisecond), pool.Config().ConnConfig.Database)
+	return pool, data, cleanup, nil
 }
 
 // withParam sets a query parameter of a connection URL; n = 0 leaves the URL as it is.

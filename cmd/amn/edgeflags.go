@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
@@ -19,12 +20,14 @@ type edgeOptions struct {
 	RateAuth, RatePayments, RateGlobal string
 	CORSOrigins                        []string
 	TrustedProxies                     []string
+	BrowseCache                        time.Duration
 }
 
 func (o *edgeOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.RateAuth, "rate-auth", "10/15m", "requests per period on /v1/auth/*, per client IP and per account (N/duration)")
 	fs.StringVar(&o.RatePayments, "rate-payments", "30/15m", "requests per period on /v1/payments*, per client IP and per account")
 	fs.StringVar(&o.RateGlobal, "rate-global", "100/1m", "requests per period on every /v1 route, per client IP (the webhook is exempt)")
+	fs.DurationVar(&o.BrowseCache, "browse-cache", time.Second, "how long the public browse list's pages are served again from memory (GET /v1/marketplace/requests); 0 turns it off")
 	fs.StringSliceVar(&o.CORSOrigins, "cors-origins", nil, "frontend origins allowed to call the API from a browser (https://app.example.com,…); none allows none")
 	fs.StringSliceVar(&o.TrustedProxies, "trusted-proxies", nil, "CIDRs of the proxies whose X-Forwarded-For names the client; none trusts nobody")
 }
@@ -36,7 +39,10 @@ func (o *edgeOptions) Validate() error {
 
 // edge is the router's edge settings, its limits kept in rdb.
 func (o *edgeOptions) edge(rdb *redis.Client) (api.Edge, error) {
-	e := api.Edge{Redis: rdb}
+	if o.BrowseCache < 0 || o.BrowseCache > time.Minute {
+		return api.Edge{}, fmt.Errorf("%w: --browse-cache (%s): %s is not between 0 and 1m", config.ErrInvalid, config.Env("browse-cache"), o.BrowseCache)
+	}
+	e := api.Edge{Redis: rdb, BrowseCache: o.BrowseCache}
 	var lims []redis_rate.Limit
 	for _, l := range []struct{ flag, val string }{{"rate-auth", o.RateAuth}, {"rate-payments", o.RatePayments}, {"rate-global", o.RateGlobal}} {
 		lim, err := api.ParseLimit(l.val)

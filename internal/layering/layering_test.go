@@ -232,7 +232,7 @@ var tableOwners = map[string]string{
 	"custodians": "custody", "custody_challenges": "custody", "process_heartbeat": "ops",
 	"users": "auth", "auth_identities": "auth", "auth_codes": "auth", "auth_sessions": "auth",
 	"auth_refresh_tokens": "auth", "auth_passkeys": "auth", "auth_ceremonies": "auth", "auth_wallets": "auth", "auth_audit": "auth",
-	"market_requests": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
+	"market_requests": "market", "market_request_search": "market", "market_offers": "market", "market_offer_revisions": "market", "market_templates": "market",
 	"market_events": "market", "market_reviews": "market",
 	"admin_audit": "admin", "realtime_rooms": "realtime", "realtime_events": "realtime", "realtime_nodes": "realtime", "realtime_presence": "realtime",
 	"uploads": "upload", "blog_posts": "blog",

@@ -52,21 +52,7 @@ SELECT EXISTS (SELECT 1 FROM market_events WHERE request_id = $1 AND event = $2 
 -- name: RequestEvents :many
 SELECT * FROM market_events WHERE request_id = $1 ORDER BY seq;
 
--- name: BrowseRequests :many
--- Open public requests, newest first, after the cursor (created_at, id). Filters are optional
--- (NULL: any); q uses the expression index market_requests_search.
-SELECT * FROM market_requests
-WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility = 'public'
-  AND (sqlc.narg(category)::text IS NULL OR category = sqlc.narg(category))
-  AND (sqlc.narg(product_type)::text IS NULL OR product_type = sqlc.narg(product_type))
-  AND (sqlc.narg(chain_key)::text IS NULL OR chain_key = sqlc.narg(chain_key))
-  AND (sqlc.narg(token_symbol)::text IS NULL OR token_symbol = sqlc.narg(token_symbol))
-  AND (sqlc.narg(budget_at_least)::numeric IS NULL OR budget_max >= sqlc.narg(budget_at_least))
-  AND (sqlc.narg(budget_at_most)::numeric IS NULL OR budget_min <= sqlc.narg(budget_at_most))
-  AND (sqlc.narg(q)::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', sqlc.narg(q)))
-  AND (sqlc.narg(after_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(after_at), sqlc.narg(after_id)::uuid))
-ORDER BY created_at DESC, id DESC
-LIMIT sqlc.arg(lim);
+-- The public browse list is built in browse.go (one SQL text per set of filters).
 
 -- name: BuyerRequests :many
 SELECT * FROM market_requests

@@ -13,93 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const browseRequests = `-- name: BrowseRequests :many
-SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests
-WHERE status IN ('active', 'received_offers', 'in_negotiation') AND visibility = 'public'
-  AND ($1::text IS NULL OR category = $1)
-  AND ($2::text IS NULL OR product_type = $2)
-  AND ($3::text IS NULL OR chain_key = $3)
-  AND ($4::text IS NULL OR token_symbol = $4)
-  AND ($5::numeric IS NULL OR budget_max >= $5)
-  AND ($6::numeric IS NULL OR budget_min <= $6)
-  AND ($7::text IS NULL OR to_tsvector('simple', title || ' ' || description) @@ plainto_tsquery('simple', $7))
-  AND ($8::timestamptz IS NULL OR (created_at, id) < ($8, $9::uuid))
-ORDER BY created_at DESC, id DESC
-LIMIT $10
-`
-
-type BrowseRequestsParams struct {
-	Category      *string
-	ProductType   *string
-	ChainKey      *string
-	TokenSymbol   *string
-	BudgetAtLeast pgtype.Numeric
-	BudgetAtMost  pgtype.Numeric
-	Q             *string
-	AfterAt       *time.Time
-	AfterID       uuid.NullUUID
-	Lim           int32
-}
-
-// Open public requests, newest first, after the cursor (created_at, id). Filters are optional
-// (NULL: any); q uses the expression index market_requests_search.
-func (q *Queries) BrowseRequests(ctx context.Context, arg BrowseRequestsParams) ([]MarketRequest, error) {
-	rows, err := q.db.Query(ctx, browseRequests,
-		arg.Category,
-		arg.ProductType,
-		arg.ChainKey,
-		arg.TokenSymbol,
-		arg.BudgetAtLeast,
-		arg.BudgetAtMost,
-		arg.Q,
-		arg.AfterAt,
-		arg.AfterID,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []MarketRequest{}
-	for rows.Next() {
-		var i MarketRequest
-		if err := rows.Scan(
-			&i.ID,
-			&i.BuyerID,
-			&i.Title,
-			&i.Description,
-			&i.Category,
-			&i.ProductType,
-			&i.ChainKey,
-			&i.TokenSymbol,
-			&i.BudgetMin,
-			&i.BudgetMax,
-			&i.Urgency,
-			&i.Delivery,
-			&i.Visibility,
-			&i.Status,
-			&i.ResumeTo,
-			&i.AcceptedOffer,
-			&i.PaymentID,
-			&i.TemplateID,
-			&i.Shipment,
-			&i.DeliveredAt,
-			&i.InspectionDays,
-			&i.ExpiresAt,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const buyerRequests = `-- name: BuyerRequests :many
+
 SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests
 WHERE buyer_id = $1
   AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
@@ -114,6 +29,7 @@ type BuyerRequestsParams struct {
 	Lim     int32
 }
 
+// The public browse list is built in browse.go (one SQL text per set of filters).
 func (q *Queries) BuyerRequests(ctx context.Context, arg BuyerRequestsParams) ([]MarketRequest, error) {
 	rows, err := q.db.Query(ctx, buyerRequests,
 		arg.BuyerID,
