@@ -9,10 +9,13 @@ import (
 	"github.com/amanat/amn/db"
 )
 
+// insertAccountsSQL skips an account whose id exists. No arbiter is named: two transactions racing
+// to create the same account would otherwise collide on the (id, ledger) key, which ON CONFLICT
+// (id) does not cover (points' racing grants found it); CreateAccounts then compares what is stored.
 const insertAccountsSQL = `INSERT INTO ledger_accounts (id, ledger, code, owner_ref,
 		debits_must_not_exceed_credits, credits_must_not_exceed_debits)
 	SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::bool[], $6::bool[])
-	ON CONFLICT (id) DO NOTHING`
+	ON CONFLICT DO NOTHING`
 
 // CreateAccounts creates the accounts that do not exist yet and returns all of them as stored.
 // It is idempotent: an account whose id exists with the same ledger, code, owner and flags is
