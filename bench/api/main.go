@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/amanat/amn/bench/internal/benchkit"
 	"github.com/amanat/amn/db"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -104,7 +105,7 @@ func main() {
 
 // run seeds, starts amn api, loads it and writes the report to w.
 func run(ctx context.Context, o options, w io.Writer) error {
-	fmt.Fprintf(w, "# %d CPUs, GOMAXPROCS %d, %s, load average %s before\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), loadAverage())
+	fmt.Fprintf(w, "# %d CPUs, GOMAXPROCS %d, %s, load average %s before\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), benchkit.LoadAverage())
 	dir, err := os.MkdirTemp("", "amn-bench-api-")
 	if err != nil {
 		return err
@@ -112,7 +113,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	defer os.RemoveAll(dir)
 	bin := o.amn
 	if bin == "" {
-		if bin, err = buildAmn(ctx, dir); err != nil {
+		if bin, err = benchkit.BuildAmn(ctx, dir); err != nil {
 			return err
 		}
 	}
@@ -125,12 +126,13 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := startAPI(ctx, bin, dir, dbURL, o.redisURL, "1000000000/1m", o.apiArgs)
+	srv, err := benchkit.StartAPI(ctx, benchkit.APIOptions{Bin: bin, Dir: dir, DatabaseURL: dbURL, RedisURL: o.redisURL,
+		RateGlobal: "1000000000/1m", Extra: o.apiArgs})
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
-	fmt.Fprintf(w, "amn api pid %d on %s, log %s\n", srv.cmd.Process.Pid, srv.base, srv.log)
+	defer srv.Stop()
+	fmt.Fprintf(w, "amn api pid %d on %s, log %s\n", srv.Pid(), srv.Base, srv.Log)
 	// The call mix comes from a generator of its own: the same calls whether the data was seeded now or by -keep.
 	return measure(ctx, o, w, srv, pool, newGenerator(o.seed+1, time.Now()), data)
 }

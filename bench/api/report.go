@@ -1,35 +1,32 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/amanat/amn/bench/internal/benchkit"
 )
 
 // measure warms the server up, runs the measured calls and writes the report.
-func measure(ctx context.Context, o options, w io.Writer, srv *server, pool *pgxpool.Pool, g *generator, data *seeded) error {
+func measure(ctx context.Context, o options, w io.Writer, srv *benchkit.API, pool *pgxpool.Pool, g *generator, data *seeded) error {
 	c := newClient()
-	cursors, err := collectCursors(ctx, c, srv.base, 5)
+	cursors, err := collectCursors(ctx, c, srv.Base, 5)
 	if err != nil {
 		return err
 	}
 	if o.warmup > 0 {
-		runLoad(ctx, c, srv.base, g.targets(o.warmup, data.open, cursors), o.rate, o.maxInFlight)
+		runLoad(ctx, c, srv.Base, g.targets(o.warmup, data.open, cursors), o.rate, o.maxInFlight)
 	}
 	ts := g.targets(o.calls, data.open, cursors)
-	cpu0 := sampleCPU(ctx, pool, srv.cmd.Process.Pid)
-	res, took, peak := runLoad(ctx, c, srv.base, ts, o.rate, o.maxInFlight)
-	cpu := sampleCPU(ctx, pool, srv.cmd.Process.Pid).since(cpu0)
+	cpu0 := sampleCPU(ctx, pool, srv.Pid())
+	res, took, peak := runLoad(ctx, c, srv.Base, ts, o.rate, o.maxInFlight)
+	cpu := sampleCPU(ctx, pool, srv.Pid()).since(cpu0)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -66,7 +63,7 @@ func report(w io.Writer, o options, res []result, took time.Duration, peak int64
 	}
 	fmt.Fprintf(w, "cpu: api %.2f cores (%.0f µs/answered call), postgres %.2f cores (%.0f µs/answered call), load generator %.2f cores, machine busy %.2f of %d cores; load average %s after\n",
 		cpu.api.Seconds()/secs, us(cpu.api, ok), cpu.pg.Seconds()/secs, us(cpu.pg, ok), cpu.self.Seconds()/secs,
-		cpu.machineBusy.Seconds()/secs, cpu.cores, loadAverage())
+		cpu.machineBusy.Seconds()/secs, cpu.cores, benchkit.LoadAverage())
 }
 
 func sumErrs(m map[int]int) int {
@@ -98,68 +95,15 @@ func (c cpuSample) since(d cpuSample) cpuSample {
 }
 
 func sampleCPU(ctx context.Context, pool *pgxpool.Pool, apiPid int) cpuSample {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	s := cpuSample{self: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), api: procCPU(int32(apiPid)), backends: map[int32]time.Duration{}}
-	s.machineBusy, s.cores = machineCPU()
+	s := cpuSample{self: benchkit.SelfCPU(), api: benchkit.ProcCPU(apiPid), backends: map[int32]time.Duration{}}
+	s.machineBusy, s.cores = benchkit.MachineBusy()
 	rows, err := pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
 	if err != nil {
 		return s
 	}
 	pids, _ := pgx.CollectRows(rows, pgx.RowTo[int32])
 	for _, pid := range pids {
-		s.backends[pid] = procCPU(pid)
+		s.backends[pid] = benchkit.ProcCPU(int(pid))
 	}
 	return s
-}
-
-// procCPU is a process's user and system time from /proc/PID/stat.
-func procCPU(pid int32) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the command name (in parentheses): utime and stime are the 12th and 13th.
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+st) * time.Second / 100 // USER_HZ is 100 on Linux
-}
-
-// machineCPU is the busy time of all cores (everything but idle and iowait) and their number.
-func machineCPU() (time.Duration, int) {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0, 0
-	}
-	var busy int64
-	cores := 0
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) > 0 && strings.HasPrefix(f[0], "cpu") && f[0] != "cpu" {
-			cores++
-		}
-		if len(f) < 6 || f[0] != "cpu" {
-			continue
-		}
-		for i, v := range f[1:] {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			if i != 3 && i != 4 && i < 8 { // idle, iowait; guest time is already in user
-				busy += n
-			}
-		}
-	}
-	return time.Duration(busy) * time.Second / 100, cores
-}
-
-// loadAverage is the one-minute load average, "?" where /proc/loadavg is missing.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
 }

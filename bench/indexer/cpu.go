@@ -4,19 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
+	"runtime"
 	"strconv"
-	"strings"
-	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/bench/internal/benchkit"
 	"github.com/amanat/amn/db"
 )
-
-// clockTick is the kernel's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux.
-const clockTick = 100
 
 // cpuSample is the CPU time (user + system, seconds) used so far by each process that takes part:
 // the bench process (the indexer runs in it), the PostgreSQL backends serving the bench database,
@@ -32,12 +28,8 @@ type cpuSample struct {
 // keeps its connections open during a run, so none does).
 func sampleCPU(ctx context.Context, pool *pgxpool.Pool, nodePid int) (cpuSample, error) {
 	s := cpuSample{backends: map[int]float64{}, aux: map[int]float64{}}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return s, err
-	}
-	s.self = tv(ru.Utime) + tv(ru.Stime)
-	s.node = procCPU(nodePid)
+	s.self = benchkit.SelfCPU().Seconds()
+	s.node = benchkit.ProcCPU(nodePid).Seconds()
 	rows, err := pool.Query(ctx, `SELECT pid, datname IS NOT DISTINCT FROM current_database() FROM pg_stat_activity
 		WHERE datname = current_database() OR backend_type <> 'client backend'`)
 	if err != nil {
@@ -51,50 +43,14 @@ func sampleCPU(ctx context.Context, pool *pgxpool.Pool, nodePid int) (cpuSample,
 			return s, err
 		}
 		if ours {
-			s.backends[pid] = procCPU(pid)
+			s.backends[pid] = benchkit.ProcCPU(pid).Seconds()
 		} else {
-			s.aux[pid] = procCPU(pid)
+			s.aux[pid] = benchkit.ProcCPU(pid).Seconds()
 		}
 	}
-	s.machine = machineBusy()
+	busy, _ := benchkit.MachineBusy()
+	s.machine = busy.Seconds()
 	return s, rows.Err()
-}
-
-func tv(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-
-// procCPU is a process's utime + stime in seconds (0 if it is gone).
-func procCPU(pid int) float64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	// The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-	s := string(b)
-	fs := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fs) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseFloat(fs[11], 64) // field 14, utime
-	k, _ := strconv.ParseFloat(fs[12], 64) // field 15, stime
-	return (u + k) / clockTick
-}
-
-// machineBusy is the whole machine's non-idle CPU time in seconds (/proc/stat's cpu line).
-func machineBusy() float64 {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	fs := strings.Fields(line)
-	var busy float64
-	for i, f := range fs[1:] {
-		v, _ := strconv.ParseFloat(f, 64)
-		if i != 3 && i != 4 { // idle, iowait
-			busy += v
-		}
-	}
-	return busy / clockTick
 }
 
 // cpuUse is what each part used between two samples, in CPU seconds.
@@ -125,21 +81,7 @@ func (u cpuUse) report(label string, events int, wall float64) {
 	fmt.Printf("  PostgreSQL (aux)  %6.2f s  %6.0f µs/event  (WAL writer, checkpointer…: shared with every database on the server)\n", u.aux, per(u.aux))
 	fmt.Printf("  node (anvil)      %6.2f s  %6.0f µs/event\n", u.node, per(u.node))
 	fmt.Printf("  ours (indexer + PostgreSQL backends + aux) %.0f µs/event\n", per(u.indexer+u.backends+u.aux))
-	fmt.Printf("  machine busy      %6.2f s of %.1f s available (everything, other users included)\n", u.machine, wall*float64(numCPU()))
-}
-
-func numCPU() int {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 1
-	}
-	n := 0
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "cpu") && len(l) > 3 && l[3] >= '0' && l[3] <= '9' {
-			n++
-		}
-	}
-	return max(n, 1)
+	fmt.Printf("  machine busy      %6.2f s of %.1f s available (everything, other users included)\n", u.machine, wall*float64(runtime.NumCPU()))
 }
 
 // dbCopies makes the prepared database a template (its pool is closed) and returns a function

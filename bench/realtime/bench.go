@@ -18,13 +18,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/bench/internal/benchkit"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/realtime"
 )
 
 type bench struct {
 	o     options
-	srv   *server
+	srv   *benchkit.API
 	pool  *pgxpool.Pool
 	svc   *auth.Service
 	users []auth.Session // admins: they may join any request's room
@@ -58,7 +59,7 @@ func (b *bench) dial(ctx context.Context, token, room string) (*websocket.Conn, 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	h := http.Header{"Authorization": {"Bearer " + token}}
-	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(b.srv.base, "http")+"/v1/ws", &websocket.DialOptions{HTTPHeader: h})
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(b.srv.Base, "http")+"/v1/ws", &websocket.DialOptions{HTTPHeader: h})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func (b *bench) createRoom(ctx context.Context) (realtime.Room, error) {
 	}
 	body := `{"title":"A lens","description":"50mm","category":"photo","productType":"physical_product",
 		"budgetMin":"1","budgetMax":"2","chain":"bsc","token":"USDT","delivery":{"kind":"online"}}`
-	req, _ := http.NewRequestWithContext(ctx, "POST", b.srv.base+"/v1/marketplace/requests", strings.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, "POST", b.srv.Base+"/v1/marketplace/requests", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
 	resp, err := http.DefaultClient.Do(req)

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/bench/internal/benchkit"
 	"github.com/amanat/amn/db"
 )
 
@@ -92,7 +93,7 @@ func main() {
 
 // run starts amn api on a scratch database, runs both measurements and writes the report to w.
 func run(ctx context.Context, o options, w io.Writer) error {
-	fmt.Fprintf(w, "# %d CPUs, GOMAXPROCS %d, %s, load average %s before\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), loadAverage())
+	fmt.Fprintf(w, "# %d CPUs, GOMAXPROCS %d, %s, load average %s before\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), benchkit.LoadAverage())
 	dir, err := os.MkdirTemp("", "amn-bench-realtime-")
 	if err != nil {
 		return err
@@ -100,7 +101,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	defer os.RemoveAll(dir)
 	bin := o.amn
 	if bin == "" {
-		if bin, err = buildAmn(ctx, dir); err != nil {
+		if bin, err = benchkit.BuildAmn(ctx, dir); err != nil {
 			return err
 		}
 	}
@@ -113,12 +114,13 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := startAPI(ctx, bin, dir, pool.Config().ConnString(), o.redisURL, keys, o.apiArgs)
+	srv, err := benchkit.StartAPI(ctx, benchkit.APIOptions{Bin: bin, Dir: dir, DatabaseURL: pool.Config().ConnString(),
+		RedisURL: o.redisURL, Keys: keys, RateGlobal: "1000000000/1m", Extra: append([]string{"--log-level", "warn"}, o.apiArgs...)})
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
-	fmt.Fprintf(w, "amn api pid %d on %s\n", srv.cmd.Process.Pid, srv.base)
+	defer srv.Stop()
+	fmt.Fprintf(w, "amn api pid %d on %s\n", srv.Pid(), srv.Base)
 	svc, err := auth.New(pool, auth.Config{Issuer: "amn", Audience: "amn-api", Keys: keys, AccessTTL: time.Hour})
 	if err != nil {
 		return err

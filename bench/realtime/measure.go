@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/amanat/amn/bench/internal/benchkit"
 )
 
 // receiver counts one broadcast's deliveries across all subscribers.
@@ -72,8 +74,8 @@ func (b *bench) broadcast(ctx context.Context) error {
 		readers.Go(func() { r.read(c) })
 	}
 	time.Sleep(500 * time.Millisecond) // the joins' presence frames go out before the clock starts
-	pid := b.srv.cmd.Process.Pid
-	apiCPU, selfCPU0, start := procCPU(pid), selfCPU(), time.Now()
+	pid := b.srv.Pid()
+	apiCPU, selfCPU0, start := benchkit.ProcCPU(pid), benchkit.SelfCPU(), time.Now()
 	if err := publish(ctx, b.pool, room, b.o.messages, b.o.payload, b.o.burst); err != nil {
 		closeAll(conns)
 		return err
@@ -85,7 +87,7 @@ func (b *bench) broadcast(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	took := time.Unix(0, r.last.Load()).Sub(start)
-	apiCPU, selfUsed := procCPU(pid)-apiCPU, selfCPU()-selfCPU0
+	apiCPU, selfUsed := benchkit.ProcCPU(pid)-apiCPU, benchkit.SelfCPU()-selfCPU0
 	closeAll(conns)
 	readers.Wait()
 	got := r.got.Load()
@@ -114,8 +116,8 @@ func perDelivery(d time.Duration, n int64) float64 {
 // holdIdle opens o.idle connections (each signed in and subscribed to its user's room) and
 // reports the api process's memory with them held.
 func (b *bench) holdIdle(ctx context.Context) error {
-	pid := b.srv.cmd.Process.Pid
-	before := procMemKB(pid, "VmRSS")
+	pid := b.srv.Pid()
+	before := benchkit.ProcMemKB(pid, "VmRSS")
 	t0 := time.Now()
 	conns, err := b.dialAll(ctx, b.o.idle, func(i int) string { return "user-" + b.users[i%len(b.users)].User.ID.String() })
 	if err != nil {
@@ -134,7 +136,7 @@ func (b *bench) holdIdle(ctx context.Context) error {
 	}
 	opened := time.Since(t0)
 	time.Sleep(2 * time.Second)
-	rss, hwm := procMemKB(pid, "VmRSS"), procMemKB(pid, "VmHWM")
+	rss, hwm := benchkit.ProcMemKB(pid, "VmRSS"), benchkit.ProcMemKB(pid, "VmHWM")
 	fmt.Fprintf(b.w, "idle: connections=%d opened in %s; api rss %d MB before, %d MB held (%.1f KB/connection), peak %d MB\n",
 		len(conns), opened.Round(time.Millisecond), before/1024, rss/1024, float64(rss-before)/float64(len(conns)), hwm/1024)
 	closeAll(conns)

@@ -50,8 +50,9 @@ var layers = [][]string{
 	{"admin"},
 	// The HTTP layer over the domains; the worker role's job registry (it runs the indexer's, the
 	// payments' and the signer queue's jobs); the indexer's torture harness (it drives chains and
-	// the indexer, and checks the books); amn dev's demo deals, played through the API's Go client.
-	{"api", "jobs", "indexer/torture", "internal/devdeal"},
+	// the indexer, and checks the books); amn dev's demo deals, played through the API's Go client;
+	// what the benchmarks share (/proc readings, a real amn api process).
+	{"api", "jobs", "indexer/torture", "internal/devdeal", "bench/internal/benchkit"},
 	// Commands, benchmarks and the deployment kit's tests: they wire everything and nothing
 	// imports them.
 	{"cmd/amn", "bench/api", "bench/indexer", "bench/ledger", "bench/realtime", "bench/torture", "deploy"},
@@ -82,7 +83,7 @@ var forbidden = map[string][]string{
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
 // Test kits may import one another.
-var testOnly = []string{"db/dbtest", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox", "internal/devdeal"}
+var testOnly = []string{"db/dbtest", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "indexer/torture", "internal/mailbox", "internal/devdeal", "bench/internal/benchkit"}
 
 // imports maps each package (directory relative to the module root) to the packages of the
 // module its non-test files import, and testImports the same for its test files.
