@@ -201,7 +201,7 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 
 // registerPoints adds loyalty points: points_follow books the market's settled deals
 // (periodic), points_adjust the admins' grants and reversals the API queues.
-func registerPoints(r *registry, c Config, payments *payment.Service) error {
+func registerPoints(r *registry, c Config, deal *market.Service) error {
 	cfg := points.DefaultConfig()
 	if c.Points != nil {
 		cfg = *c.Points
@@ -210,7 +210,7 @@ func registerPoints(r *registry, c Config, payments *payment.Service) error {
 	if err != nil {
 		return err
 	}
-	settled := SettledDeals(market.New(c.Pool, payments, nil, market.DefaultConfig()))
+	settled := SettledDeals(deal)
 	for _, err := range []error{
 		add(r, &points.FollowWorker{Points: svc, Source: settled, Log: c.Log}),
 		add(r, &points.AdjustWorker{Points: svc, Log: c.Log}),
@@ -304,7 +304,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 			return nil, err
 		}
 	}
-	if err := registerPoints(r, c, payments); err != nil {
+	if err := registerPoints(r, c, deal); err != nil {
 		return nil, err
 	}
 	// Sent sign-in emails' jobs hold their codes in plaintext: delete them soon after.

@@ -2,7 +2,6 @@ package market
 
 import (
 	"context"
-	"errors"
 	"math/big"
 	"slices"
 	"strings"
@@ -148,8 +147,8 @@ func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (
 		return nil, err
 	}
 	if r.BuyerID == who.UserID || who.Admin {
-		offers, err := s.Offers(ctx, who, id, Cursor{}, MaxPage)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		offers, err := s.offersOf(ctx, id, true, who, Cursor{}, MaxPage)
+		if err != nil {
 			return nil, err
 		}
 		return &Detail{Request: *r, Party: true, Offers: offers}, nil
@@ -167,8 +166,8 @@ func (s *Service) RequestDetail(ctx context.Context, who Caller, id uuid.UUID) (
 		}
 		return &Detail{Request: *p}, nil
 	}
-	offers, err := s.Offers(ctx, who, id, Cursor{}, MaxPage) // the seller's own
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	offers, err := s.offersOf(ctx, id, false, who, Cursor{}, MaxPage) // the seller's own
+	if err != nil {
 		return nil, err
 	}
 	view := r.Public()

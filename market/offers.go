@@ -299,35 +299,52 @@ func (s *Service) Offers(ctx context.Context, who Caller, requestID uuid.UUID, a
 	if err != nil {
 		return nil, err
 	}
+	all := m.BuyerID == who.UserID || who.Admin
+	out, err := s.offersOf(ctx, requestID, all, who, after, n)
+	if err != nil || all || len(out) > 0 {
+		return out, err
+	}
+	// An empty page of a seller's own offers: not found unless it did offer (a later page).
+	offered, err := s.q.HasOffered(ctx, marketdb.HasOfferedParams{RequestID: requestID, SellerID: who.UserID})
+	if err == nil && !offered {
+		return nil, ErrNotFound
+	}
+	return out, err
+}
+
+// offersOf reads a page of a request's offers, all of them or the caller's own, with their
+// revisions (one read for the page), for a caller already known to be allowed.
+func (s *Service) offersOf(ctx context.Context, requestID uuid.UUID, all bool, who Caller, after Cursor, n int) ([]Offer, error) {
 	var rows []marketdb.MarketOffer
+	var err error
 	at, id := after.args()
-	if m.BuyerID == who.UserID || who.Admin {
+	if all {
 		rows, err = s.q.RequestOffers(ctx, marketdb.RequestOffersParams{RequestID: requestID, AfterAt: at, AfterID: id, Lim: limit(n)})
 	} else {
-		var offered bool
-		if offered, err = s.q.HasOffered(ctx, marketdb.HasOfferedParams{RequestID: requestID, SellerID: who.UserID}); err == nil && !offered {
-			return nil, ErrNotFound
-		}
-		if err == nil {
-			rows, err = s.q.SellerOffersOn(ctx, marketdb.SellerOffersOnParams{RequestID: requestID, SellerID: who.UserID,
-				AfterAt: at, AfterID: id, Lim: limit(n)})
-		}
+		rows, err = s.q.SellerOffersOn(ctx, marketdb.SellerOffersOnParams{RequestID: requestID, SellerID: who.UserID,
+			AfterAt: at, AfterID: id, Lim: limit(n)})
 	}
+	if err != nil || len(rows) == 0 {
+		return []Offer{}, err
+	}
+	ids := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	revs, err := s.q.OfferRevisions(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	byOffer := map[uuid.UUID][]Revision{}
+	for _, v := range revs {
+		byOffer[v.OfferID] = append(byOffer[v.OfferID], Revision{Revision: int(v.Revision), Price: bigOf(v.Price),
+			DeliveryDays: int(v.DeliveryDays), ValidUntil: v.ValidUntil, Notes: v.Notes,
+			PayoutAddress: common.BytesToAddress(v.PayoutAddress), CreatedAt: v.CreatedAt})
 	}
 	out := make([]Offer, 0, len(rows))
 	for _, r := range rows {
 		o := offerOf(r)
-		revs, err := s.q.OfferRevisions(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range revs {
-			o.Revisions = append(o.Revisions, Revision{Revision: int(v.Revision), Price: bigOf(v.Price),
-				DeliveryDays: int(v.DeliveryDays), ValidUntil: v.ValidUntil, Notes: v.Notes,
-				PayoutAddress: common.BytesToAddress(v.PayoutAddress), CreatedAt: v.CreatedAt})
-		}
+		o.Revisions = byOffer[r.ID]
 		out = append(out, o)
 	}
 	return out, nil

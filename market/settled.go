@@ -29,7 +29,6 @@ type Settled struct {
 	Seller   uuid.UUID // the accepted offer's seller (uuid.Nil if none)
 	Amount   *big.Int  // the payment's amount, in the token's base units
 	Decimals uint8     // the token's decimals
-	Ledger   string    // the payment's chain:token
 }
 
 // Settled pages the deals settled after a cursor, limit at a time, in the order their events
@@ -61,7 +60,7 @@ func (s *Service) Settled(ctx context.Context, after SettledCursor, limit int) (
 			return nil, fmt.Errorf("market: settled request %s: %w", r.RequestID, payment.ErrNotFound)
 		}
 		st := Settled{At: SettledCursor{Tx: r.Tx, Request: r.RequestID, Seq: r.Seq}, Request: r.RequestID,
-			Status: Completed, Buyer: r.BuyerID, Seller: r.SellerID.UUID, Amount: p.Amount, Decimals: p.Decimals, Ledger: p.Ledger}
+			Status: Completed, Buyer: r.BuyerID, Seller: r.SellerID.UUID, Amount: p.Amount, Decimals: p.Decimals}
 		if Event(r.Event) == EvRefunded {
 			st.Status = Cancelled
 		}

@@ -53,7 +53,8 @@ WHERE request_id = $1 AND id <> $2 AND status = 'pending'
 RETURNING id;
 
 -- name: OfferRevisions :many
-SELECT * FROM market_offer_revisions WHERE offer_id = $1 ORDER BY revision;
+-- The revisions of a page of offers, in one read.
+SELECT * FROM market_offer_revisions WHERE offer_id = ANY(@offer_ids::uuid[]) ORDER BY offer_id, revision;
 
 -- name: DueOffers :many
 SELECT id, request_id FROM market_offers WHERE status = 'pending' AND valid_until <= $1 ORDER BY valid_until LIMIT $2;

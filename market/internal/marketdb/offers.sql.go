@@ -201,11 +201,12 @@ func (q *Queries) OfferByID(ctx context.Context, id uuid.UUID) (MarketOffer, err
 }
 
 const offerRevisions = `-- name: OfferRevisions :many
-SELECT offer_id, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at FROM market_offer_revisions WHERE offer_id = $1 ORDER BY revision
+SELECT offer_id, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at FROM market_offer_revisions WHERE offer_id = ANY($1::uuid[]) ORDER BY offer_id, revision
 `
 
-func (q *Queries) OfferRevisions(ctx context.Context, offerID uuid.UUID) ([]MarketOfferRevision, error) {
-	rows, err := q.db.Query(ctx, offerRevisions, offerID)
+// The revisions of a page of offers, in one read.
+func (q *Queries) OfferRevisions(ctx context.Context, offerIds []uuid.UUID) ([]MarketOfferRevision, error) {
+	rows, err := q.db.Query(ctx, offerRevisions, offerIds)
 	if err != nil {
 		return nil, err
 	}
