@@ -172,6 +172,11 @@ func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledge
 	if _, reversed := got[ReversalID(grantID)]; !granted || reversed {
 		return nil
 	}
+	// Only a grant of points is reversed: an admin's reversal reaches here from a row the API's
+	// login writes, which could name a reversal (reversing it would mint the points again).
+	if g.Ledger != chart.PointsLedger || !reversible(g.Code) {
+		return fmt.Errorf("%w: transfer %s", ErrNotReversible, grantID)
+	}
 	return s.reverse(ctx, tx, g, m)
 }
 
@@ -227,9 +232,10 @@ func (s *Service) writeMemo(ctx context.Context, tx pgx.Tx, id ledger.ID, m memo
 	return nil
 }
 
-// refusal reports whether err is the ledger refusing a transfer (rather than the database
-// failing): an admin's adjustment that the books refuse is marked refused, not retried.
+// refusal reports whether err is the ledger refusing a transfer, or a target that is no grant
+// (rather than the database failing): an admin's adjustment so refused is marked refused, not
+// retried.
 func refusal(err error) bool {
 	var te *ledger.TransferError
-	return errors.As(err, &te)
+	return errors.As(err, &te) || errors.Is(err, ErrNotReversible)
 }

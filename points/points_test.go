@@ -424,3 +424,37 @@ func TestForgedOversizedGrantIsRefused(t *testing.T) {
 	}
 	checkBooks(t, e)
 }
+
+// A reversal row forged through the API's login that names a reversal (not a grant) is refused by
+// the worker: reversing a reversal would give the points back.
+func TestForgedReversalOfAReversalIsRefused(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	admin, user := e.user(t), e.user(t)
+	if _, err := e.api.RequestGrant(ctx, admin, user, uuid.New(), 70, "support goodwill"); err != nil {
+		t.Fatal(err)
+	}
+	book(t, e, 1)
+	h, err := e.api.History(ctx, user, 0, 10)
+	if err != nil || len(h) != 1 {
+		t.Fatalf("history: %+v, %v", h, err)
+	}
+	if _, err := e.api.RequestReversal(ctx, admin, h[0].Transfer, "granted by mistake"); err != nil {
+		t.Fatal(err)
+	}
+	book(t, e, 1)
+	e.wantAvailable(t, user, 0)
+	rev := points.ReversalID(h[0].Transfer)
+	id := uuid.UUID(points.ReversalID(rev))
+	if _, err := dbtest.PoolAs(t, db.RoleAPI).Exec(ctx, `INSERT INTO points_adjustments (id, kind, user_id, amount, target, reason, admin_id, created_at)
+		VALUES ($1, 'reversal', $2, NULL, $3, 'forged', $4, now())`, id, user, uuid.UUID(rev), admin); err != nil {
+		t.Fatal(err)
+	}
+	book(t, e, 1) // taken up, and refused
+	e.wantAvailable(t, user, 0)
+	a, err := e.api.Adjustment(ctx, id)
+	if err != nil || a.BookedAt != nil || a.Refused == nil {
+		t.Fatalf("the forged reversal: %+v, %v; want refused", a, err)
+	}
+	checkBooks(t, e)
+}
