@@ -64,7 +64,6 @@ func (d *loggingDoer) Do(req *http.Request) (*http.Response, error) {
 // party is a signed-in account of the local stack: its API client carries its access token.
 type party struct {
 	name  string
-	email string
 	api   *amnclient.ClientWithResponses
 }
 
@@ -91,7 +90,7 @@ func signIn(ctx context.Context, p *printer, baseURL, name, email, password stri
 	if err != nil {
 		return nil, err
 	}
-	return &party{name: name, email: email, api: api}, nil
+	return &party{name: name, api: api}, nil
 }
 
 // answerError turns an unexpected answer into an error that shows the API's error body.

@@ -46,16 +46,16 @@ type Scene struct {
 	StepTimeout time.Duration
 }
 
-// Deal is what one played deal left: its request and payment.
+// Deal is what one played deal left: its payment.
 type Deal struct {
-	Request, Payment uuid.UUID
-	Silent           bool // the buyer never confirmed: the inspection period ended
+	Payment uuid.UUID
+	Silent  bool // the buyer never confirmed: the inspection period ended
 }
 
-// The deal's price and the 1% fee the local stack's market charges beside it.
+// The prices offered, in USDT's base units (6 decimals): the winning seller's and its rival's.
 const (
-	price    = "125000000" // 125 USDT (6 decimals)
-	priceLow = "130000000" // the other seller's offer
+	price      = "125000000" // 125 USDT
+	priceRival = "130000000" // 130 USDT
 )
 
 // players are the deal's signed-in parties and their wallets.
@@ -121,13 +121,13 @@ func (s *Scene) playOne(ctx context.Context, p *printer, pl *players, buyerWalle
 	if err != nil {
 		return Deal{}, err
 	}
-	d := Deal{Request: req, Silent: silent}
+	d := Deal{Silent: silent}
 	offer, err := s.offer(ctx, p, pl.seller, pl.sellerPayout, req, price)
 	if err != nil {
 		return d, err
 	}
 	if !silent { // the first deal shows two sellers competing
-		if _, err := s.offer(ctx, p, pl.seller2, pl.seller2Payout, req, priceLow); err != nil {
+		if _, err := s.offer(ctx, p, pl.seller2, pl.seller2Payout, req, priceRival); err != nil {
 			return d, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/amanat/amn/clients/go/amnclient"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/payment"
 )
 
 // postRequest has the buyer post a purchase request priced in USDT on the scene's chain.
@@ -126,15 +127,7 @@ func usdt(v string) string {
 	if !ok {
 		return v
 	}
-	q, r := new(big.Int).QuoRem(n, big.NewInt(1_000_000), new(big.Int))
-	if r.Sign() == 0 {
-		return q.String()
-	}
-	frac := fmt.Sprintf("%06d", r.Int64())
-	for frac[len(frac)-1] == '0' {
-		frac = frac[:len(frac)-1]
-	}
-	return q.String() + "." + frac
+	return payment.FormatUnits(n, 6)
 }
 
 // deliver has the seller ship (a carrier and tracking number for goods, a note for a service) and
@@ -231,8 +224,9 @@ func (s *Scene) showPayment(ctx context.Context, p *printer, buyer *party, id uu
 	return nil
 }
 
-// awaitPoints waits until the party's points show one deal grant per played deal (the worker's
-// points_follow books a deal once its release is final) and prints the balance.
+// awaitPoints waits until the party's points show one deal grant per deal played now (the
+// worker's points_follow books a deal once its release is final; grants from earlier runs on the
+// same database are older than the printer's start) and prints the balance.
 func (s *Scene) awaitPoints(ctx context.Context, p *printer, who *party, deals int) error {
 	deadline := time.Now().Add(s.StepTimeout)
 	for {
@@ -245,7 +239,7 @@ func (s *Scene) awaitPoints(ctx context.Context, p *printer, who *party, deals i
 		}
 		granted := 0
 		for _, e := range h.JSON200.Items {
-			if e.Kind == amnclient.PointsEntryKindDeal {
+			if e.Kind == amnclient.PointsEntryKindDeal && e.At.After(p.start) {
 				granted++
 			}
 		}
