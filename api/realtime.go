@@ -63,7 +63,7 @@ func RealtimeAccess(a *auth.Service, m *market.Service, chats *chat.Service) (re
 			}
 		case realtime.KindRequest:
 			if m == nil {
-				return errNoMarket
+				return errRoomRefused // no marketplace here: nobody joins its rooms
 			}
 			ok, err := m.MayWatch(ctx, market.Caller{UserID: c.UserID, Admin: c.Admin}, id)
 			if err != nil {
@@ -74,7 +74,7 @@ func RealtimeAccess(a *auth.Service, m *market.Service, chats *chat.Service) (re
 			}
 		case realtime.KindChat:
 			if chats == nil {
-				return errNoChat
+				return errRoomRefused // no chat here
 			}
 			err := chats.MayRead(ctx, chat.Caller{UserID: c.UserID, Admin: c.Admin}, id)
 			if !errors.Is(err, chat.ErrNotFound) {

@@ -224,7 +224,11 @@ func TestRealtimeRequestRoomNamesNobody(t *testing.T) {
 	other.send(map[string]any{"type": "typing", "room": room})
 	rival.send(map[string]any{"type": "presence", "room": room})
 	joins, typing, listed := 0, 0, false
+	deadline := time.Now().Add(10 * time.Second)
 	for joins < 2 || typing < 2 || !listed {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s: %d joins, %d typing, listed %v", joins, typing, listed)
+		}
 		f := rival.any()
 		if f.User != nil || len(f.Users) > 0 {
 			t.Fatalf("a rival seller learns a user id: %+v", f)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
+
+	"github.com/amanat/amn/kind"
 )
 
 // maxClientMessage bounds what a client sends (an auth message with its token is the largest).
@@ -201,7 +203,11 @@ func (c *conn) subscribe(name Room, since *int64) {
 	}
 	who := c.who()
 	if err := c.h.rights(c.ctx, who, name); err != nil {
-		c.reply(errorFrame(name, "forbidden", "you may not join this room"))
+		if kind.ByClient(err) {
+			c.reply(errorFrame(name, "forbidden", "you may not join this room"))
+		} else { // the rights could not be read (a database down): not a refusal
+			c.reply(errorFrame(name, "unavailable", "could not check your rights: try again"))
+		}
 		return
 	}
 	s := &sub{c: c, room: name, user: who.UserID, replaying: true}
@@ -213,7 +219,11 @@ func (c *conn) subscribe(name Room, since *int64) {
 	c.subs[name] = s
 	c.h.m.subscriptions.Inc()
 	if err := c.replay(s, since); err != nil {
-		c.unsubscribe(name)
+		// Nothing was said to the client yet (replay answers only once it has read): take s out
+		// quietly; its join was never announced.
+		delete(c.subs, name)
+		c.h.m.subscriptions.Dec()
+		c.h.leave(s)
 		c.reply(errorFrame(name, "unavailable", "could not read the room: try again"))
 		return
 	}
@@ -224,22 +234,27 @@ func (c *conn) subscribe(name Room, since *int64) {
 
 // replay queues "subscribed" and what the client missed after since (or a reset), then releases
 // the live events that came meanwhile. The room's last seq is read after s joined: every event up
-// to it is in the database, every later one reaches s live.
+// to it is in the database, every later one reaches s live. It reads everything before it answers,
+// so an error leaves the client told nothing.
 func (c *conn) replay(s *sub, since *int64) error {
 	last, err := c.h.lastSeq(c.ctx, s.room)
 	if err != nil {
 		return err
 	}
-	c.reply(encode(frame{Type: "subscribed", Room: s.room, Seq: &last}))
-	s.last = last
+	var evs []event
+	reset := false
 	if since != nil && *since != last {
-		evs, reset := []event(nil), *since < 0 || *since > last
+		reset = *since < 0 || *since > last
 		if !reset {
 			if evs, err = c.h.events(c.ctx, s.room, *since, last, c.h.cfg.MaxReplay+1); err != nil {
 				return err
 			}
 			reset = len(evs) == 0 || len(evs) > c.h.cfg.MaxReplay || evs[0].seq != *since+1
 		}
+	}
+	c.reply(encode(frame{Type: "subscribed", Room: s.room, Seq: &last}))
+	s.last = last
+	if since != nil && *since != last {
 		if reset {
 			c.h.m.resets.Inc()
 			c.reply(encode(frame{Type: "reset", Room: s.room, Seq: &last}))

@@ -3,7 +3,6 @@ package realtime
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/kind"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -77,7 +77,7 @@ func (o *owners) rights(_ context.Context, c Client, r Room) error {
 			return nil
 		}
 	}
-	return errors.New("not yours")
+	return kind.New(kind.Refused, "not yours")
 }
 
 // world is what a test's hubs share: the database (as amn_api), the tokens and the rights.

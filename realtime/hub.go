@@ -90,8 +90,10 @@ var (
 // Verifier checks an access token (through auth: the hub never reads one itself).
 type Verifier func(ctx context.Context, token string) (Client, error)
 
-// Rights says whether c may join room: nil, or an error (the client is told "forbidden", never
-// whether the room's object exists).
+// Rights says whether c may join room: nil, or an error. An error of a kind the client can act on
+// (kind.ByClient: refused, not found…) is a refusal, told as "forbidden" (never whether the
+// room's object exists); any other error means the rights could not be read, told as
+// "unavailable" so that the client tries again.
 type Rights func(ctx context.Context, c Client, room Room) error
 
 // Hub is one process's rooms and connections. Run it; serve its Handler.
@@ -332,24 +334,24 @@ func (h *Hub) lastSeq(ctx context.Context, name Room) (int64, error) {
 // it). first says s's user was not in the room on this process before.
 func (h *Hub) join(ctx context.Context, s *sub) (first bool, err error) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	r := h.rooms[s.room]
-	h.mu.Unlock()
 	if r == nil {
 		// Events after last that this process skipped (it had no room) are read by s's replay or
-		// by the next dispatch, which reads from last on.
+		// by the next dispatch, which reads from last on. The lock is let go for the read and the
+		// room looked up again after it; it is held from that lookup to the insert below, so a
+		// leave cannot delete the room in between (s would be in a room nothing dispatches to).
+		h.mu.Unlock()
 		last, err := h.lastSeq(ctx, s.room)
+		h.mu.Lock()
 		if err != nil {
 			return false, err
 		}
-		h.mu.Lock()
 		if r = h.rooms[s.room]; r == nil {
 			r = &room{last: last, subs: map[*sub]struct{}{}, users: map[uuid.UUID]int{}}
 			h.rooms[s.room] = r
 		}
-	} else {
-		h.mu.Lock()
 	}
-	defer h.mu.Unlock()
 	r.subs[s] = struct{}{}
 	first = r.users[s.user] == 0
 	r.users[s.user]++
