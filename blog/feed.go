@@ -99,20 +99,37 @@ func (s *Service) Sitemap(ctx context.Context) ([]byte, error) {
 	var m urlset
 	after := Cursor{}
 	for len(m.URLs) < sitemapPosts {
-		posts, err := s.PublicPosts(ctx, Filter{}, after, 1000)
+		n, err := s.sitemapPage(ctx, &m, &after, 1000)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range posts {
-			m.URLs = append(m.URLs, sitemapURL{Loc: s.PostURL(p.Slug), LastMod: p.UpdatedAt.UTC().Format(time.RFC3339)})
-		}
-		if len(posts) < 1000 {
+		if n < 1000 {
 			break
 		}
-		last := posts[len(posts)-1]
-		after = Cursor{At: *last.PublishAt, ID: last.ID}
 	}
 	return marshalXML(m)
+}
+
+// sitemapPage appends a page of n visible posts after *after to m (their slugs and times only,
+// not their bodies) and moves *after past them; it returns how many it read.
+func (s *Service) sitemapPage(ctx context.Context, m *urlset, after *Cursor, n int) (int, error) {
+	at, id := cursorArgs(*after)
+	rows, err := s.pool.Query(ctx, sitemapSQL, s.clock(), at, id, n)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	read := 0
+	for rows.Next() {
+		var slug string
+		var updated time.Time
+		if err := rows.Scan(&after.ID, &slug, &after.At, &updated); err != nil {
+			return read, err
+		}
+		m.URLs = append(m.URLs, sitemapURL{Loc: s.PostURL(slug), LastMod: updated.UTC().Format(time.RFC3339)})
+		read++
+	}
+	return read, rows.Err()
 }
 
 func marshalXML(v any) ([]byte, error) {

@@ -33,6 +33,11 @@ const (
 		AND ($4::text IS NULL OR locale = $4)
 		AND ($5::timestamptz IS NULL OR (publish_at, id) < ($5, $6::uuid))
 		ORDER BY publish_at DESC, id DESC LIMIT $7`
+	// sitemapSQL lists what the sitemap needs of visible posts (no bodies), newest first,
+	// after a (publish_at, id) cursor.
+	sitemapSQL = `SELECT id, slug, publish_at, updated_at FROM blog_posts WHERE ` + visible + `
+		AND ($2::timestamptz IS NULL OR (publish_at, id) < ($2, $3::uuid))
+		ORDER BY publish_at DESC, id DESC LIMIT $4`
 	// adminPosts lists every post, newest created first, by optional status.
 	adminPosts = `SELECT ` + postColumns + ` FROM blog_posts
 		WHERE ($1::text IS NULL OR status = $1)
