@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/amanat/amn/api/openapi"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/kind"
@@ -123,9 +125,8 @@ func (v *v1) GetMyPointsHistory(ctx context.Context, req openapi.GetMyPointsHist
 		out.NextCursor = &c
 	}
 	for _, e := range es {
-		item := openapi.PointsEntry{TransferId: openapi.PointsAdjustment{}.Id, Kind: openapi.PointsEntryKind(e.Kind), Points: e.Points,
+		item := openapi.PointsEntry{TransferId: uuid.UUID(e.Transfer), Kind: openapi.PointsEntryKind(e.Kind), Points: e.Points,
 			RequestId: e.Request, At: e.At}
-		copy(item.TransferId[:], e.Transfer[:])
 		if e.Reason != "" {
 			item.Reason = &e.Reason
 		}
@@ -225,8 +226,7 @@ func adjustmentBody(a points.Adjustment) openapi.PointsAdjustment {
 		out.Points = &a.Points
 	}
 	if a.Target != nil {
-		u := openapi.PointsAdjustment{}.Id
-		copy(u[:], a.Target[:])
+		u := uuid.UUID(*a.Target)
 		out.TransferId = &u
 	}
 	switch {

@@ -50,9 +50,6 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 	return &Service{pool: pool, books: ledger.New(pool), jobs: jobs, cfg: cfg, now: time.Now}, nil
 }
 
-// WithClock replaces time.Now (tests: the referral day).
-func (s *Service) WithClock(now func() time.Time) *Service { c := *s; c.now = now; return &c }
-
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Config is the service's rules.
