@@ -78,6 +78,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 type principalSlot struct {
 	p      *auth.Principal // the caller, once its token and roles passed
 	caller *auth.Principal // whose valid token came, roles checked or not (for the audit)
+	token  string          // the token caller was authenticated from (once per request)
 }
 
 type slotKey struct{}
@@ -106,13 +107,18 @@ func authenticator(svc *auth.Service) openapi3filter.AuthenticationFunc {
 		if !ok || token == "" {
 			return auth.ErrUnauthenticated
 		}
-		p, err := svc.Authenticate(ctx, token)
-		if err != nil {
-			return err
-		}
 		s, _ := ctx.Value(slotKey{}).(*principalSlot)
+		var p auth.Principal
+		if s != nil && s.caller != nil && s.token == token {
+			p = *s.caller // the admin audit authenticated it already in this request
+		} else {
+			var err error
+			if p, err = svc.Authenticate(ctx, token); err != nil {
+				return err
+			}
+		}
 		if s != nil {
-			s.caller = &p
+			s.caller, s.token = &p, token
 		}
 		if need := requiredRoles(in.RequestValidationInput.Route.Operation); len(need) > 0 && !hasAnyRole(p, need) {
 			return auth.ErrForbidden
