@@ -69,15 +69,15 @@ type Service struct {
 	pool   *pgxpool.Pool
 	offers Offers
 	files  Attacher
-	now    func() time.Time
 }
 
 // New returns a chat on pool.
 func New(pool *pgxpool.Pool, offers Offers, files Attacher) *Service {
-	return &Service{pool: pool, offers: offers, files: files, now: time.Now}
+	return &Service{pool: pool, offers: offers, files: files}
 }
 
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// clock is now as the package stores times: UTC, to the microsecond (as PostgreSQL keeps them).
+func clock() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Open returns the conversation of an offer, opening it on first use. Only the request's buyer and
 // the offer's seller open one; admins read the ones that exist. Another's offer is ErrNotFound.
@@ -98,7 +98,7 @@ func (s *Service) Open(ctx context.Context, who Caller, offerID uuid.UUID) (*Con
 		}
 		return scanConversation(s.pool.QueryRow(ctx, conversationByOffer, offerID))
 	}
-	return ensure(ctx, s.pool, p, s.clock())
+	return ensure(ctx, s.pool, p, clock())
 }
 
 // Querier is a pool or a transaction.

@@ -122,7 +122,7 @@ func (s *Service) Send(ctx context.Context, who Caller, id uuid.UUID, in SendInp
 	}
 	sender := who.UserID
 	m := &Message{ID: uuid.New(), ConversationID: id, SenderID: &sender, Kind: KindText, Body: text,
-		Attachments: in.Attachments, CreatedAt: s.clock()}
+		Attachments: in.Attachments, CreatedAt: clock()}
 	if m.Attachments == nil {
 		m.Attachments = []uuid.UUID{}
 	}
@@ -215,7 +215,7 @@ func (s *Service) change(ctx context.Context, who Caller, id, msg uuid.UUID, ev 
 		case m.DeletedAt != nil:
 			return ErrDeleted
 		}
-		at := s.clock()
+		at := clock()
 		if err := fn(tx, m, at); err != nil {
 			return err
 		}
@@ -275,7 +275,7 @@ func (s *Service) MarkRead(ctx context.Context, who Caller, id uuid.UUID, seq in
 		if err := tx.QueryRow(ctx, lastMessageSeq, id).Scan(&last); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, markRead, id, who.UserID, min(seq, last), s.clock()).Scan(&r.LastRead); err != nil {
+		if err := tx.QueryRow(ctx, markRead, id, who.UserID, min(seq, last), clock()).Scan(&r.LastRead); err != nil {
 			return err
 		}
 		if _, err := realtime.Publish(ctx, tx, realtime.ChatRoom(id), "chat.read",

@@ -34,7 +34,6 @@ type Timelines interface {
 // the transaction of its following of the payment, under the request's row lock).
 type Steps struct {
 	Payments Timelines
-	Now      func() time.Time
 }
 
 var _ market.PaymentWatcher = (*Steps)(nil)
@@ -49,7 +48,7 @@ func (s *Steps) PaymentFollowed(ctx context.Context, tx pgx.Tx, d market.Followe
 	if err != nil {
 		return err
 	}
-	c, err := ensure(ctx, tx, d.Parties, s.now())
+	c, err := ensure(ctx, tx, d.Parties, clock())
 	if err != nil {
 		return err
 	}
@@ -71,13 +70,6 @@ func (s *Steps) PaymentFollowed(ctx context.Context, tx pgx.Tx, d market.Followe
 		}
 	}
 	return nil
-}
-
-func (s *Steps) now() time.Time {
-	if s.Now == nil {
-		return time.Now().UTC().Truncate(time.Microsecond)
-	}
-	return s.Now().UTC().Truncate(time.Microsecond)
 }
 
 // links are a payment's chain links: its deposit address on the explorer.
