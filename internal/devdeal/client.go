@@ -63,8 +63,8 @@ func (d *loggingDoer) Do(req *http.Request) (*http.Response, error) {
 
 // party is a signed-in account of the local stack: its API client carries its access token.
 type party struct {
-	name  string
-	api   *amnclient.ClientWithResponses
+	name string
+	api  *amnclient.ClientWithResponses
 }
 
 // signIn signs an account in with its password and returns a client acting as it.
