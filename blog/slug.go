@@ -38,6 +38,12 @@ func (s *Service) freeSlug(ctx context.Context, tx pgx.Tx, given, title string, 
 		return given, nil
 	}
 	base := slugOf(title)
+	// Posts with one title at once take turns here until their transactions end, so each sees
+	// the others' slugs (ten at once used to exhaust Create's retries). A title whose own slug is
+	// another's suffixed form ("a 2" and the second "a") can still collide: Create retries that.
+	if _, err := tx.Exec(ctx, lockSlugBase, base); err != nil {
+		return "", err
+	}
 	for i := 1; i <= 100; i++ {
 		cand := base
 		if i > 1 {

@@ -21,6 +21,8 @@ const (
 	postByID   = `SELECT ` + postColumns + ` FROM blog_posts WHERE id = $1`
 	lockPost   = postByID + ` FOR UPDATE`
 	slugExists = `SELECT EXISTS (SELECT 1 FROM blog_posts WHERE slug = $1)`
+	// lockSlugBase serialises, until the transaction ends, the posts whose slugs grow from one base.
+	lockSlugBase = `SELECT pg_advisory_xact_lock(hashtextextended('amn/blog/slug/' || $1, 0))`
 	// visible is what the public sees at $1: published or scheduled posts whose time has come.
 	visible = `status IN ('published', 'scheduled') AND publish_at <= $1`
 	// publicBySlug reads a visible post.
