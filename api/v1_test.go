@@ -69,6 +69,10 @@ func buildTestAPIOn(t testing.TB, pool *pgxpool.Pool, deps func(*pgxpool.Pool, *
 	cfg := auth.Config{
 		Issuer: "amn-test", Audience: "amn-test", Keys: keys, Now: func() time.Time { return a.now },
 		Telegram: auth.TelegramConfig{BotToken: testTelegramBotToken},
+		// The cheapest argon2id the hasher accepts: the API's tests sign in hundreds of times under
+		// -race, where the default 64 MiB × 2 passes dominated their run time. auth's own tests
+		// keep the default parameters.
+		Password: auth.PasswordConfig{Argon: auth.ArgonParams{Memory: 8 * 1024, Time: 1, Threads: 1}},
 	}
 	for _, o := range opts {
 		o(&cfg)
