@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
@@ -20,9 +21,31 @@ func main() {
 	// go-redis logs dial retries on its own; the process reports one clear line instead.
 	redis.SetLogger(quietRedis{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd().ExecuteContext(ctx)
+	stopProfile, err := startCPUProfile(os.Getenv("AMN_CPU_PROFILE"))
+	if err == nil {
+		err = newRootCmd().ExecuteContext(ctx)
+		stopProfile()
+	}
 	stop()
 	os.Exit(exitCode(err))
+}
+
+// startCPUProfile writes a CPU profile of the whole process to path until the returned function
+// is called: for benchmarks (`AMN_CPU_PROFILE=api.prof go run ./bench/api …`, docs/benchmarks.md).
+// An empty path profiles nothing.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("AMN_CPU_PROFILE: %w", err))
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, badInput(fmt.Errorf("AMN_CPU_PROFILE: %w", err))
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 type quietRedis struct{}
