@@ -2072,7 +2072,7 @@ type PointsAdjustmentState string
 type PointsBalance struct {
 	Available int64 `json:"available"`
 
-	// Expired Expired unspent
+	// Expired Expired unspent (past their lifetime).
 	Expired   int64   `json:"expired"`
 	Level     string  `json:"level"`
 	NextLevel *string `json:"nextLevel,omitempty"`
@@ -2086,7 +2086,7 @@ type PointsBalance struct {
 	// Total Points earned (available + used + expired); the level is measured by it.
 	Total int64 `json:"total"`
 
-	// Used Spent
+	// Used Spent (spends not booked yet included).
 	Used int64 `json:"used"`
 }
 

@@ -2126,12 +2126,12 @@ export interface components {
             available: number;
             /**
              * Format: int64
-             * @description Spent
+             * @description Spent (spends not booked yet included).
              */
             used: number;
             /**
              * Format: int64
-             * @description Expired unspent
+             * @description Expired unspent (past their lifetime).
              */
             expired: number;
             /**
