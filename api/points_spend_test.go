@@ -97,7 +97,9 @@ func TestSpendPointsOverHTTP(t *testing.T) {
 	codes := make(chan int, 12)
 	var wg sync.WaitGroup
 	for i := range 12 {
-		wg.Go(func() { codes <- a.spend(user.AccessToken, fmt.Sprintf("race-%d", i), map[string]any{"points": 10, "purpose": "featured_offer"}).Code })
+		wg.Go(func() {
+			codes <- a.spend(user.AccessToken, fmt.Sprintf("race-%d", i), map[string]any{"points": 10, "purpose": "featured_offer"}).Code
+		})
 	}
 	wg.Wait()
 	close(codes)
