@@ -77,7 +77,7 @@ func (o *edgeOptions) edge(rdb *redis.Client) (api.Edge, error) {
 // devEdge is amn dev's edge: the local frontend's origins, and limits loose enough to click
 // around in (still enforced, in the dev Redis).
 func devEdge(rdb *redis.Client) (api.Edge, error) {
-	o := edgeOptions{RateAuth: "60/1m", RatePayments: "120/1m", RateGlobal: "600/1m",
+	o := edgeOptions{RateAuth: "60/1m", RatePayments: "120/1m", RateGlobal: "600/1m", RateUploads: "600/1h",
 		CORSOrigins: []string{"http://localhost:3000", "http://127.0.0.1:3000"}}
 	return o.edge(rdb)
 }
