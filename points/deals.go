@@ -200,6 +200,11 @@ func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledge
 	if err := lockPoints(ctx, tx, g.CreditAccountID); err != nil {
 		return err
 	}
+	// A racing reversal may have booked it while this one waited for the lock: it read what was
+	// left then, which this one must not read again (the same id with another amount).
+	if again, err := books.LookupTransfers(ctx, ReversalID(grantID)); err != nil || len(again) > 0 {
+		return err
+	}
 	left, err := s.spendable(ctx, tx, owner.user)
 	if err != nil {
 		return err

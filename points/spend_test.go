@@ -411,3 +411,27 @@ func TestReferralRewardReversedOnRefund(t *testing.T) {
 	e.wantAvailable(t, referrer, 0)
 	checkBooks(t, e)
 }
+
+// Racing refunds of a deal whose owner has other points reverse the grant once, in full: a
+// refund that waited for another's lock reads the reversal booked, not what is left after it.
+func TestRacingRefundsWithOtherPoints(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	buyer, seller := e.user(t), e.user(t)
+	d := deal(buyer, seller, 2_000, points.Completed) // 200 each
+	apply(t, e.worker, d)
+	e.grant(t, buyer, 100)
+	d.Outcome = points.Refunded
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if err := e.worker.Apply(ctx, d); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	e.wantPoints(t, buyer, 100, 0, 0)
+	e.wantPoints(t, seller, 0, 0, 0)
+	checkBooks(t, e)
+}
