@@ -120,7 +120,7 @@ func (s *Service) apply(ctx context.Context, tx pgx.Tx, st Settlement) error {
 		case Refunded:
 			err = s.reverseIfGranted(ctx, tx, DealGrantID(st.Request, p.role),
 				memo{kind: "reversal", request: &st.Request, reason: "the deal was refunded"})
-			if err == nil {
+			if err == nil || errors.Is(err, errNothingLeft) { // the party's points spent: their referrer's reward still goes
 				err = s.reverseReferral(ctx, tx, p.user, st.Request)
 			}
 		default:

@@ -75,8 +75,17 @@ type Balance struct {
 
 // Balance reads a user's points from the books. A user who never earned any has zero. A spend the
 // worker has not booked yet counts as used already: its points are held.
-func (s *Service) Balance(ctx context.Context, user uuid.UUID) (Balance, error) {
-	accts, err := s.books.Accounts(ctx, chart.PointsUser(user), chart.PointsUsed(user), chart.PointsExpired(user))
+func (s *Service) Balance(ctx context.Context, user uuid.UUID) (b Balance, err error) {
+	// One snapshot: a spend booked between reading the books and the held points is counted once.
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		b, err = s.balance(ctx, tx, user)
+		return err
+	})
+	return b, err
+}
+
+func (s *Service) balance(ctx context.Context, tx pgx.Tx, user uuid.UUID) (Balance, error) {
+	accts, err := s.books.WithTx(tx).Accounts(ctx, chart.PointsUser(user), chart.PointsUsed(user), chart.PointsExpired(user))
 	if err != nil {
 		return Balance{}, err
 	}
@@ -90,7 +99,7 @@ func (s *Service) Balance(ctx context.Context, user uuid.UUID) (Balance, error) 
 	if a, ok := accts[chart.PointsExpired(user)]; ok {
 		b.Expired = points(a.Balance().Posted)
 	}
-	held, err := s.held(ctx, s.pool, user)
+	held, err := s.held(ctx, tx, user)
 	if err != nil {
 		return Balance{}, err
 	}
@@ -98,7 +107,7 @@ func (s *Service) Balance(ctx context.Context, user uuid.UUID) (Balance, error) 
 	b.Used += held
 	b.Total = b.Available + b.Used + b.Expired
 	var n int64
-	if err := s.pool.QueryRow(ctx, pendingRewardsSQL, user).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, pendingRewardsSQL, user).Scan(&n); err != nil {
 		return Balance{}, fmt.Errorf("points: pending rewards: %w", err)
 	}
 	b.Pending = n * s.cfg.ReferralReward

@@ -368,9 +368,10 @@ func TestExpiryNeverAndReversals(t *testing.T) {
 	checkBooks(t, e)
 }
 
-// A referrer's reward is taken back when the deal that earned it is refunded later: once, however
-// often the refund is booked; the referral is reversed and never earns again; the refund of
-// another deal of the referred user takes nothing.
+// A referrer's reward is taken back when the deal that earned it is refunded later (even when the
+// referred user's own points from it are spent): once, however often the refund is booked; the
+// referral is reversed and never earns again; the refund of another deal of the referred user
+// takes nothing.
 func TestReferralRewardReversedOnRefund(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
@@ -385,6 +386,8 @@ func TestReferralRewardReversedOnRefund(t *testing.T) {
 	second := deal(other, referred, 10, points.Completed)
 	apply(t, e.worker, second)
 	e.wantAvailable(t, referrer, 100)
+	e.spend(t, referred, "all", 20) // the referred user's own points are gone: the reward goes all the same
+	bookSpends(t, e, 1)
 	second.Outcome = points.Refunded
 	apply(t, e.worker, second) // not the deal that earned the reward
 	e.wantAvailable(t, referrer, 100)
