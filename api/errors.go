@@ -17,6 +17,7 @@ import (
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/upload"
 )
 
@@ -72,6 +73,8 @@ var errorCodes = []errorCode{
 	{market.ErrReviewExists, http.StatusConflict, "review_exists"},
 	{market.ErrReviewLocked, http.StatusForbidden, "review_locked"},
 	{market.ErrOfferChanged, http.StatusConflict, "offer_changed"},
+	{points.ErrInsufficient, http.StatusConflict, "insufficient_points"},
+	{upload.ErrQuotaExceeded, http.StatusConflict, "upload_quota_exceeded"},
 	{auth.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{auth.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},

@@ -64,8 +64,8 @@ func (v *v1) GetMyPoints(ctx context.Context, _ openapi.GetMyPointsRequestObject
 	if err != nil {
 		return nil, err
 	}
-	out := openapi.GetMyPoints200JSONResponse{Total: b.Total, Available: b.Available, Used: b.Used, Pending: b.Pending,
-		Level: b.Level.Name, ToNext: b.ToNext}
+	out := openapi.GetMyPoints200JSONResponse{Total: b.Total, Available: b.Available, Used: b.Used, Expired: b.Expired,
+		Pending: b.Pending, Level: b.Level.Name, ToNext: b.ToNext}
 	if b.Next != nil {
 		out.NextLevel = &b.Next.Name
 	}
@@ -191,6 +191,38 @@ func (v *v1) ListMyReferrals(ctx context.Context, req openapi.ListMyReferralsReq
 			CreatedAt: r.CreatedAt, RewardedAt: r.RewardedAt})
 	}
 	return out, nil
+}
+
+// SpendPoints records a spend of the caller's own points (never another user's: the route names
+// no user) under the client's Idempotency-Key; the worker books it.
+func (v *v1) SpendPoints(ctx context.Context, req openapi.SpendPointsRequestObject) (openapi.SpendPointsResponseObject, error) {
+	p, err := v.pointsCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sp, _, err := v.points.Spend(ctx, p.UserID, req.Params.IdempotencyKey, req.Body.Points, req.Body.Purpose)
+	if err != nil {
+		return nil, err
+	}
+	return openapi.SpendPoints202JSONResponse(spendBody(sp)), nil
+}
+
+// GetMyPointsSpend answers one of the caller's spends; another user's is 404.
+func (v *v1) GetMyPointsSpend(ctx context.Context, req openapi.GetMyPointsSpendRequestObject) (openapi.GetMyPointsSpendResponseObject, error) {
+	p, err := v.pointsCaller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := v.points.SpendOf(ctx, p.UserID, req.SpendId)
+	if err != nil {
+		return nil, err
+	}
+	return openapi.GetMyPointsSpend200JSONResponse(spendBody(sp)), nil
+}
+
+func spendBody(sp points.Spend) openapi.PointsSpend {
+	return openapi.PointsSpend{Id: sp.ID, Points: sp.Points, Purpose: sp.Purpose, State: openapi.PointsSpendState(sp.State()),
+		Refused: sp.Refused, CreatedAt: sp.CreatedAt, BookedAt: sp.BookedAt}
 }
 
 // AdminGrantPoints records an admin's grant for the worker to book.

@@ -81,7 +81,7 @@ func segmentsMatch(want, got []string) bool {
 
 // The default limits (issue #16): sign-in 10 per 15 minutes per IP and per account, payments 30
 // per 15 minutes, 100 per minute per IP on every route; per user, 20 new purchase requests (and
-// template purchases), 60 offers and 20 reviews an hour.
+// template purchases), 60 offers, 20 reviews and 60 uploads an hour.
 var (
 	DefaultAuthLimit     = redis_rate.Limit{Rate: 10, Burst: 10, Period: 15 * time.Minute}
 	DefaultPaymentsLimit = redis_rate.Limit{Rate: 30, Burst: 30, Period: 15 * time.Minute}
@@ -90,11 +90,13 @@ var (
 		Requests: redis_rate.Limit{Rate: 20, Burst: 20, Period: time.Hour},
 		Offers:   redis_rate.Limit{Rate: 60, Burst: 60, Period: time.Hour},
 		Reviews:  redis_rate.Limit{Rate: 20, Burst: 20, Period: time.Hour},
+		Uploads:  redis_rate.Limit{Rate: 60, Burst: 60, Period: time.Hour},
 	}
 )
 
-// MarketLimits are the marketplace's per-user limits on what each user creates.
-type MarketLimits struct{ Requests, Offers, Reviews redis_rate.Limit }
+// MarketLimits are the per-user limits on what each user creates: the marketplace's requests,
+// offers and reviews, and uploaded files (each decoded, resized and stored: the costliest write).
+type MarketLimits struct{ Requests, Offers, Reviews, Uploads redis_rate.Limit }
 
 // RateRules builds the rule table from the three limits, with the default marketplace limits.
 func RateRules(authL, payments, global redis_rate.Limit) []RateRule {
@@ -113,6 +115,7 @@ func RateRulesWith(authL, payments, global redis_rate.Limit, m MarketLimits) []R
 			Limit: m.Offers, PerAccount: true, AccountOnly: true},
 		{Name: "market-reviews", Method: http.MethodPost, Paths: []string{reqs + "/{requestId}/reviews"},
 			Limit: m.Reviews, PerAccount: true, AccountOnly: true},
+		{Name: "uploads", Method: http.MethodPost, Paths: []string{"/v1/uploads"}, Limit: m.Uploads, PerAccount: true, AccountOnly: true},
 		{Name: "global", Prefix: "/v1/", Limit: global},
 	}
 }

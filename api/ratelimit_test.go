@@ -390,7 +390,7 @@ func TestMarketWritesAreLimitedPerUser(t *testing.T) {
 		c := market.DefaultConfig()
 		c.FeeAddress = devnet.AnvilAccount(9).Address
 		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c)
-		deps.Edge = Edge{Redis: rdb, RateKeyPrefix: prefix, RateRules: RateRulesWith(high, high, high, MarketLimits{two, two, two})}
+		deps.Edge = Edge{Redis: rdb, RateKeyPrefix: prefix, RateRules: RateRulesWith(high, high, high, MarketLimits{two, two, two, two})}
 	}), owner: dbtest.Pool(t)}
 	buyer, other := a.someone(auth.RoleBuyer), a.someone(auth.RoleBuyer)
 	r := a.createRequest(buyer)

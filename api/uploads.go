@@ -3,8 +3,10 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -34,6 +36,9 @@ func mountUploads(r chi.Router, svc *upload.Service, authSvc *auth.Service, errs
 	r.Post("/v1/uploads", func(w http.ResponseWriter, r *http.Request) {
 		u, err := receiveUpload(w, r, svc, authSvc)
 		if err != nil {
+			if errors.Is(err, upload.ErrBusy) {
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(svc.RetryAfter().Seconds(), 1)))))
+			}
 			errs.write(w, r, err)
 			return
 		}

@@ -36,9 +36,18 @@ type filesAPI struct {
 
 func newFilesAPI(t testing.TB) *filesAPI {
 	t.Helper()
+	return newFilesAPIWith(t, upload.DefaultConfig(), nil)
+}
+
+// newFilesAPIWith is newFilesAPI with the uploads' settings cfg, and the rate rules if not nil.
+func newFilesAPIWith(t testing.TB, cfg upload.Config, rules []RateRule) *filesAPI {
+	t.Helper()
 	f := &filesAPI{disputes: map[string][]uuid.UUID{}}
 	f.testAPI = buildTestAPIOn(t, dbtest.PoolLike(t, dbtest.Own(t), db.RoleAPI), func(pool *pgxpool.Pool, d *Deps) {
-		f.uploads = upload.New(pool, upload.Disk{Root: t.TempDir()}, upload.DefaultConfig()).
+		if rules != nil {
+			d.Edge.RateRules = rules
+		}
+		f.uploads = upload.New(pool, upload.Disk{Root: t.TempDir()}, cfg).
 			WithRule(upload.KindEvidence, func(_ context.Context, who upload.Caller, id string) (bool, error) {
 				for _, p := range f.disputes[id] {
 					if p == who.UserID {

@@ -340,7 +340,7 @@ func testEdge(t testing.TB) Edge {
 	// per call (one per 60 µs let it expire before a test could see it, one per second before a
 	// slow sign-in under -race had answered).
 	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: 10_000_000 * time.Second}
-	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRulesWith(high, high, high, MarketLimits{high, high, high})}
+	return Edge{Redis: rdb, RateKeyPrefix: "amn:test:" + hex.EncodeToString(b[:]) + ":", RateRules: RateRulesWith(high, high, high, MarketLimits{high, high, high, high})}
 }
 
 // TestTheAPITestsGoThroughTheRateLimiter: the sign-in tests run against the router with the real

@@ -38,6 +38,7 @@ const (
 	CodePointsAdminGrant uint16 = 32 // issuance → user: an admin's grant, with its reason
 	CodePointsReversal   uint16 = 33 // user → issuance: a grant taken back (a refund, an admin)
 	CodePointsSpend      uint16 = 34 // user → the user's used points
+	CodePointsExpiry     uint16 = 35 // user → the user's expired points: grants past their lifetime, unspent
 )
 
 // The payment's ledger accounts. Money moves from the debit account to the credit account. Each
@@ -107,6 +108,11 @@ func PointsUser(user [16]byte) ledger.ID {
 // PointsUsed is a user's points spent.
 func PointsUsed(user [16]byte) ledger.ID {
 	return ledger.DeriveID("points/used\x00" + ledger.ID(user).String())
+}
+
+// PointsExpired is a user's points that expired unspent.
+func PointsExpired(user [16]byte) ledger.ID {
+	return ledger.DeriveID("points/expired\x00" + ledger.ID(user).String())
 }
 
 func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }

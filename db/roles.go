@@ -209,6 +209,8 @@ var Grants = []Grant{
 	{RoleAPI, "points_referrals", "SELECT, INSERT"},
 	{RoleAPI, "points_adjustments", "SELECT, INSERT"},
 	{RoleAPI, "points_memos", "SELECT"},
+	// Points spends (migration 00047): recorded by the API under the user's key, booked by the worker.
+	{RoleAPI, "points_spends", "SELECT, INSERT"},
 	// Chat (migration 00040, package chat): conversations, messages (edited and deleted in place),
 	// read receipts.
 	{RoleAPI, "chat_conversations", "SELECT, INSERT"},
@@ -265,6 +267,9 @@ var Grants = []Grant{
 	{RoleWorker, "points_adjustments", "SELECT, UPDATE (booked_at, refused)"},
 	{RoleWorker, "points_memos", "SELECT, INSERT"},
 	{RoleWorker, "points_cursor", "SELECT, INSERT, UPDATE (tx, request_id, seq, updated_at)"},
+	// Points (migration 00047): spends booked, and how far each user's grants were looked at for expiry.
+	{RoleWorker, "points_spends", "SELECT, UPDATE (booked_at, refused)"},
+	{RoleWorker, "points_expiry", "SELECT, INSERT, UPDATE (through, updated_at)"},
 	// Chat (migration 00040): the deal's payment steps, written as the market follows the payment.
 	{RoleWorker, "chat_conversations", "SELECT, INSERT"},
 	{RoleWorker, "chat_messages", "SELECT, INSERT"},

@@ -200,7 +200,8 @@ func NewClient(c Config) (*river.Client[pgx.Tx], error) {
 }
 
 // registerPoints adds loyalty points: points_follow books the market's settled deals
-// (periodic), points_adjust the admins' grants and reversals the API queues.
+// (periodic), points_adjust the admins' grants and reversals the API queues, points_spend the
+// users' spends the API queues, points_expire the points past their lifetime (periodic).
 func registerPoints(r *registry, c Config, deal *market.Service) error {
 	cfg := points.DefaultConfig()
 	if c.Points != nil {
@@ -214,6 +215,8 @@ func registerPoints(r *registry, c Config, deal *market.Service) error {
 	for _, err := range []error{
 		add(r, &points.FollowWorker{Points: svc, Source: settled, Log: c.Log}),
 		add(r, &points.AdjustWorker{Points: svc, Log: c.Log}),
+		add(r, &points.SpendWorker{Points: svc, Log: c.Log}),
+		add(r, &points.ExpireWorker{Points: svc, Log: c.Log}),
 	} {
 		if err != nil {
 			return err
@@ -223,7 +226,13 @@ func registerPoints(r *registry, c Config, deal *market.Service) error {
 		func() (river.JobArgs, *river.InsertOpts) { return points.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 		// The API queues points_adjust with each adjustment; this catches any it could not.
 		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return points.AdjustArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+			func() (river.JobArgs, *river.InsertOpts) { return points.AdjustArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		// The API queues points_spend with each spend; this catches any it could not.
+		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return points.SpendArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		// Grants past their lifetime (points.Config.ExpiryDays): looked at once an hour.
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return points.ExpireArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	return nil
 }
 

@@ -31,11 +31,13 @@ const (
 	CodePointsUser      AccountCode = 10 // a user's points to use (the points ledger)
 	CodePointsIssuance  AccountCode = 11 // where points come from and return to (the points ledger's world)
 	CodePointsUsed      AccountCode = 12 // a user's points spent (the points ledger)
-	maxKnownAccountCode             = CodePointsUsed
+	CodePointsExpired   AccountCode = 13 // a user's points that expired unspent (the points ledger)
+	maxKnownAccountCode             = CodePointsExpired
 )
 
 var accountCodeNames = [...]string{"", "world", "deposit", "escrow", "seller_payable", "buyer_refundable", "platform_fees", "gas",
-	"network_fees", "gas_held", "points_user", "points_issuance", "points_used"}
+	"network_fees", "gas_held", "points_user", "points_issuance", "points_used",
+	"points_expired"}
 
 func (c AccountCode) String() string {
 	if c > 0 && c <= maxKnownAccountCode {

@@ -80,7 +80,7 @@ func (s *Service) RequestReversal(ctx context.Context, admin uuid.UUID, transfer
 	if _, done := got[ReversalID(transfer)]; done {
 		return Adjustment{}, ErrAlreadyReversed
 	}
-	ms, err := s.memos(ctx, []ledger.ID{transfer})
+	ms, err := s.memos(ctx, s.pool, []ledger.ID{transfer})
 	if err != nil {
 		return Adjustment{}, err
 	}

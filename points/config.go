@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"regexp"
+	"slices"
+	"time"
 )
 
 // Band is the points a completed deal earns when its amount is at least MinTokens whole tokens
@@ -39,7 +42,24 @@ type Config struct {
 	// the code that day are recorded but never rewarded.
 	ReferralsPerDay int         `json:"referralsPerDay"`
 	Levels          LevelConfig `json:"levelConfig"`
+	// ExpiryDays is how long a grant's points last unspent (365); 0 keeps them for ever. Spends
+	// use the oldest grants' points first (docs/points.md, "Expiry").
+	ExpiryDays int `json:"expiryDays"`
+	// SpendPurposes are what points may be spent on (POST /v1/points/spend's purpose): lowercase
+	// words the consumer of a spend recognises. None turns spending off.
+	SpendPurposes []string `json:"spendPurposes"`
 }
+
+// maxExpiryDays bounds ExpiryDays (a century), so that it always fits a time.Duration.
+const maxExpiryDays = 36_500
+
+var purposeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// Expiry is how long a grant's points last; 0 is for ever.
+func (c Config) Expiry() time.Duration { return time.Duration(c.ExpiryDays) * 24 * time.Hour }
+
+// Spendable reports whether points may be spent on purpose.
+func (c Config) Spendable(purpose string) bool { return slices.Contains(c.SpendPurposes, purpose) }
 
 // DefaultConfig is the rules amn dev plays and production starts from.
 func DefaultConfig() Config {
@@ -58,6 +78,8 @@ func DefaultConfig() Config {
 			{Name: "gold", Threshold: 2_000, Perks: []string{"priority_support", "featured_offers"}},
 			{Name: "platinum", Threshold: 10_000, Perks: []string{"priority_support", "featured_offers", "reduced_commission"}},
 		}},
+		ExpiryDays:    365,
+		SpendPurposes: []string{"fee_discount", "featured_offer"},
 	}
 }
 
@@ -87,6 +109,14 @@ func (c Config) Validate() error {
 	}
 	if c.ReferralReward < 0 || c.ReferralsPerDay < 0 {
 		return errors.New("points: the referral reward and daily limit must not be negative")
+	}
+	if c.ExpiryDays < 0 || c.ExpiryDays > maxExpiryDays {
+		return fmt.Errorf("points: expiryDays must be between 0 (never) and %d", maxExpiryDays)
+	}
+	for i, p := range c.SpendPurposes {
+		if !purposeRE.MatchString(p) || slices.Index(c.SpendPurposes, p) != i {
+			return fmt.Errorf("points: spend purpose %q: distinct lowercase words (a-z, 0-9, _; at most 40)", p)
+		}
 	}
 	ls := c.Levels.Levels
 	if len(ls) == 0 || ls[0].Threshold != 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/ledger"
 )
 
@@ -118,11 +119,14 @@ func (s *Service) apply(ctx context.Context, tx pgx.Tx, st Settlement) error {
 			}
 		case Refunded:
 			err = s.reverseIfGranted(ctx, tx, DealGrantID(st.Request, p.role),
-				memo{user: p.user, kind: "reversal", request: &st.Request, reason: "the deal was refunded"})
+				memo{kind: "reversal", request: &st.Request, reason: "the deal was refunded"})
+			if err == nil || errors.Is(err, errNothingLeft) { // the party's points spent: their referrer's reward still goes
+				err = s.reverseReferral(ctx, tx, p.user, st.Request)
+			}
 		default:
 			return fmt.Errorf("%w: outcome %q", ErrInvalid, st.Outcome)
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, errNothingLeft) {
 			return err
 		}
 	}
@@ -160,8 +164,14 @@ func (s *Service) grant(ctx context.Context, tx pgx.Tx, g grant) error {
 	return s.writeMemo(ctx, tx, g.id, g.memo)
 }
 
+// errNothingLeft is a grant whose points are all spent or expired: there is nothing to take back.
+var errNothingLeft = kind.New(kind.Conflict, "the grant's points are all spent or expired: nothing is left to take back")
+
 // reverseIfGranted takes the grant back if it was booked (once: its reversal's id is derived
-// from it). A grant never booked (a deal refunded before it completed) reverses nothing.
+// from it). A grant never booked (a deal refunded before it completed) reverses nothing. It takes
+// back what is left of the grant's points: the user's available points, less those their
+// unbooked spends hold, up to the grant (points already spent stay spent); with nothing left it
+// books nothing and returns errNothingLeft. m's user is the grant's owner, whatever m says.
 func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledger.ID, m memo) error {
 	books := s.books.WithTx(tx)
 	got, err := books.LookupTransfers(ctx, grantID, ReversalID(grantID))
@@ -177,18 +187,84 @@ func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledge
 	if g.Ledger != chart.PointsLedger || !reversible(g.Code) {
 		return fmt.Errorf("%w: transfer %s", ErrNotReversible, grantID)
 	}
-	return s.reverse(ctx, tx, g, m)
-}
-
-// reverse books the reversal of grant g: the same points back from the user to issuance.
-func (s *Service) reverse(ctx context.Context, tx pgx.Tx, g ledger.Transfer, m memo) error {
+	// The owner is the grant's memo's (the worker wrote it with the grant), never the caller's word.
+	ms, err := s.memos(ctx, tx, []ledger.ID{grantID})
+	if err != nil {
+		return err
+	}
+	owner, ok := ms[grantID]
+	if !ok || g.CreditAccountID != chart.PointsUser(owner.user) {
+		return fmt.Errorf("%w: transfer %s has no owner's memo", ErrNotReversible, grantID)
+	}
+	m.user = owner.user
+	if err := lockPoints(ctx, tx, g.CreditAccountID); err != nil {
+		return err
+	}
+	// A racing reversal may have booked it while this one waited for the lock: it read what was
+	// left then, which this one must not read again (the same id with another amount).
+	if again, err := books.LookupTransfers(ctx, ReversalID(grantID)); err != nil || len(again) > 0 {
+		return err
+	}
+	left, err := s.spendable(ctx, tx, owner.user)
+	if err != nil {
+		return err
+	}
+	amount := new(big.Int).Set(g.Amount)
+	if amount.Cmp(big.NewInt(left)) > 0 {
+		amount.SetInt64(left)
+	}
+	if amount.Sign() <= 0 {
+		return errNothingLeft
+	}
 	id := ReversalID(g.ID)
-	_, err := s.books.WithTx(tx).Transfer(ctx, ledger.Transfer{ID: id, Ledger: chart.PointsLedger,
-		DebitAccountID: g.CreditAccountID, CreditAccountID: g.DebitAccountID, Amount: g.Amount, Code: chart.CodePointsReversal})
+	_, err = books.Transfer(ctx, ledger.Transfer{ID: id, Ledger: chart.PointsLedger,
+		DebitAccountID: g.CreditAccountID, CreditAccountID: g.DebitAccountID, Amount: amount, Code: chart.CodePointsReversal})
 	if err != nil {
 		return err
 	}
 	return s.writeMemo(ctx, tx, id, m)
+}
+
+// spendable is what the user may still spend, in tx under lockPoints: their available points
+// less those their unbooked spends hold.
+func (s *Service) spendable(ctx context.Context, tx pgx.Tx, user uuid.UUID) (int64, error) {
+	accts, err := s.books.WithTx(tx).Accounts(ctx, chart.PointsUser(user))
+	if err != nil {
+		return 0, err
+	}
+	var avail int64
+	if a, ok := accts[chart.PointsUser(user)]; ok {
+		avail = points(a.Balance().Posted)
+	}
+	held, err := s.held(ctx, tx, user)
+	if err != nil {
+		return 0, err
+	}
+	return avail - held, nil
+}
+
+// reverseReferral takes back the reward the referred user's referrer earned, if the refunded deal
+// (request) is the one that earned it: once (its reversal's id is derived from the reward's), and
+// the referral becomes reversed (its reward is one per referred user, ever: never earned again).
+func (s *Service) reverseReferral(ctx context.Context, tx pgx.Tx, referred, request uuid.UUID) error {
+	id := ReferralID(referred)
+	ms, err := s.memos(ctx, tx, []ledger.ID{id})
+	if err != nil {
+		return err
+	}
+	m, ok := ms[id]
+	if !ok || m.request == nil || *m.request != request {
+		return nil
+	}
+	err = s.reverseIfGranted(ctx, tx, id, memo{kind: "reversal", request: &request,
+		reason: "the referred user's first deal was refunded"})
+	if err != nil && !errors.Is(err, errNothingLeft) {
+		return err
+	}
+	if _, err := tx.Exec(ctx, reverseReferralSQL, referred); err != nil {
+		return fmt.Errorf("points: referral: %w", err)
+	}
+	return nil
 }
 
 // rewardReferrer posts the pending reward of the user's referrer, if any: the user's first deal
@@ -211,8 +287,8 @@ func (s *Service) rewardReferrer(ctx context.Context, tx pgx.Tx, referred, reque
 	return err
 }
 
-// openAccounts opens the points ledger's issuance account and the user's two accounts (a no-op
-// once they exist). A user's points can never go below zero; issuance is the outside world.
+// openAccounts opens the points ledger's issuance account and the user's accounts (a no-op once
+// they exist). A user's points can never go below zero; issuance is the outside world.
 func (s *Service) openAccounts(ctx context.Context, books *ledger.Ledger, user uuid.UUID) error {
 	owner := "user:" + user.String()
 	_, err := books.CreateAccounts(ctx,
@@ -220,6 +296,8 @@ func (s *Service) openAccounts(ctx context.Context, books *ledger.Ledger, user u
 		ledger.Account{ID: chart.PointsUser(user), Ledger: chart.PointsLedger, Code: ledger.CodePointsUser, Owner: owner,
 			Flags: ledger.DebitsMustNotExceedCredits},
 		ledger.Account{ID: chart.PointsUsed(user), Ledger: chart.PointsLedger, Code: ledger.CodePointsUsed, Owner: owner,
+			Flags: ledger.DebitsMustNotExceedCredits},
+		ledger.Account{ID: chart.PointsExpired(user), Ledger: chart.PointsLedger, Code: ledger.CodePointsExpired, Owner: owner,
 			Flags: ledger.DebitsMustNotExceedCredits})
 	return err
 }
@@ -237,5 +315,5 @@ func (s *Service) writeMemo(ctx context.Context, tx pgx.Tx, id ledger.ID, m memo
 // retried.
 func refusal(err error) bool {
 	var te *ledger.TransferError
-	return errors.As(err, &te) || errors.Is(err, ErrNotReversible)
+	return errors.As(err, &te) || errors.Is(err, ErrNotReversible) || errors.Is(err, errNothingLeft)
 }

@@ -1,6 +1,8 @@
 package points
 
 import (
+	"strconv"
+
 	"github.com/google/uuid"
 
 	"github.com/amanat/amn/ledger"
@@ -38,4 +40,16 @@ func AdminGrantID(adjustment uuid.UUID) ledger.ID {
 // admin).
 func ReversalID(grant ledger.ID) ledger.ID {
 	return ledger.DeriveID("points/reversal\x00" + grant.String())
+}
+
+// SpendID is the transfer of a user's spend, named by the user's idempotency key: one spend per
+// user and key, ever. It is also the spend's id.
+func SpendID(user uuid.UUID, key string) ledger.ID {
+	return ledger.DeriveID("points/spend\x00" + user.String() + "\x00" + key)
+}
+
+// ExpiryID is the expiry that brings the user's expired points to total: each expiry raises the
+// total, so each has its own id, and two runs that find the same points due derive the same one.
+func ExpiryID(user uuid.UUID, total int64) ledger.ID {
+	return ledger.DeriveID("points/expiry\x00" + user.String() + "\x00" + strconv.FormatInt(total, 10))
 }

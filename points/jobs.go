@@ -68,3 +68,57 @@ func (w *AdjustWorker) Work(ctx context.Context, _ *river.Job[AdjustArgs]) error
 		}
 	}
 }
+
+// SpendArgs asks the worker to book users' spends; the API queues it with each one.
+type SpendArgs struct{}
+
+// Kind is the job's stable name.
+func (SpendArgs) Kind() string { return "points_spend" }
+
+// InsertOpts keep at most one such job waiting or running.
+func (SpendArgs) InsertOpts() river.InsertOpts { return onceAtATime }
+
+// SpendWorker books users' spends.
+type SpendWorker struct {
+	river.WorkerDefaults[SpendArgs]
+	Points *Service
+	Log    *slog.Logger
+}
+
+// Work books every spend waiting, 500 at a time.
+func (w *SpendWorker) Work(ctx context.Context, _ *river.Job[SpendArgs]) error {
+	for {
+		n, err := w.Points.BookSpends(ctx, 500)
+		if n > 0 {
+			w.Log.Info("points: spends booked", "count", n)
+		}
+		if err != nil || n < 500 {
+			return err
+		}
+	}
+}
+
+// ExpireArgs is the periodic job that expires points past their lifetime.
+type ExpireArgs struct{}
+
+// Kind is the job's stable name.
+func (ExpireArgs) Kind() string { return "points_expire" }
+
+// InsertOpts keep at most one such job waiting or running.
+func (ExpireArgs) InsertOpts() river.InsertOpts { return onceAtATime }
+
+// ExpireWorker runs ExpireDue.
+type ExpireWorker struct {
+	river.WorkerDefaults[ExpireArgs]
+	Points *Service
+	Log    *slog.Logger
+}
+
+// Work expires the points that came due since the last run, 200 users a page.
+func (w *ExpireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error {
+	n, err := w.Points.ExpireDue(ctx, 200)
+	if n > 0 {
+		w.Log.Info("points: users' due points looked at for expiry", "users", n)
+	}
+	return err
+}

@@ -50,23 +50,42 @@ func New(pool *pgxpool.Pool, cfg Config) (*Service, error) {
 	return &Service{pool: pool, books: ledger.New(pool), jobs: jobs, cfg: cfg, now: time.Now}, nil
 }
 
+// WithClock makes the service (and the books it writes) read the time from now: tests move it
+// past a grant's lifetime. It returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	s.books = ledger.New(s.pool, ledger.WithClock(now))
+	return s
+}
+
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Config is the service's rules.
 func (s *Service) Config() Config { return s.cfg }
 
-// Balance is a user's points: Available to use, Used (spent), Total earned (both: what the
-// level is measured by), Pending referral rewards (not yet earned), and the level.
+// Balance is a user's points: Available to use, Used (spent, spends not yet booked included),
+// Expired (unspent past their lifetime), Total earned (all three: what the level is measured by,
+// so expiry never lowers a level), Pending referral rewards (not yet earned), and the level.
 type Balance struct {
-	Total, Available, Used, Pending int64
-	Level                           Level
-	Next                            *Level // nil at the top
-	ToNext                          int64  // points still needed for Next
+	Total, Available, Used, Expired, Pending int64
+	Level                                    Level
+	Next                                     *Level // nil at the top
+	ToNext                                   int64  // points still needed for Next
 }
 
-// Balance reads a user's points from the books. A user who never earned any has zero.
-func (s *Service) Balance(ctx context.Context, user uuid.UUID) (Balance, error) {
-	accts, err := s.books.Accounts(ctx, chart.PointsUser(user), chart.PointsUsed(user))
+// Balance reads a user's points from the books. A user who never earned any has zero. A spend the
+// worker has not booked yet counts as used already: its points are held.
+func (s *Service) Balance(ctx context.Context, user uuid.UUID) (b Balance, err error) {
+	// One snapshot: a spend booked between reading the books and the held points is counted once.
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		b, err = s.balance(ctx, tx, user)
+		return err
+	})
+	return b, err
+}
+
+func (s *Service) balance(ctx context.Context, tx pgx.Tx, user uuid.UUID) (Balance, error) {
+	accts, err := s.books.WithTx(tx).Accounts(ctx, chart.PointsUser(user), chart.PointsUsed(user), chart.PointsExpired(user))
 	if err != nil {
 		return Balance{}, err
 	}
@@ -77,9 +96,18 @@ func (s *Service) Balance(ctx context.Context, user uuid.UUID) (Balance, error) 
 	if a, ok := accts[chart.PointsUsed(user)]; ok {
 		b.Used = points(a.Balance().Posted)
 	}
-	b.Total = b.Available + b.Used
+	if a, ok := accts[chart.PointsExpired(user)]; ok {
+		b.Expired = points(a.Balance().Posted)
+	}
+	held, err := s.held(ctx, tx, user)
+	if err != nil {
+		return Balance{}, err
+	}
+	b.Available -= held
+	b.Used += held
+	b.Total = b.Available + b.Used + b.Expired
 	var n int64
-	if err := s.pool.QueryRow(ctx, pendingRewardsSQL, user).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, pendingRewardsSQL, user).Scan(&n); err != nil {
 		return Balance{}, fmt.Errorf("points: pending rewards: %w", err)
 	}
 	b.Pending = n * s.cfg.ReferralReward
@@ -102,10 +130,10 @@ func points(v *big.Int) int64 {
 type Entry struct {
 	Seq      int64 // the cursor: pass the last one to read further back
 	Transfer ledger.ID
-	Kind     string     // deal, referral, admin_grant, reversal
+	Kind     string     // deal, referral, admin_grant, reversal, spend, expiry
 	Points   int64      // signed: + earned, − taken back or spent
 	Request  *uuid.UUID // the deal, if any
-	Reason   string     // an admin's reason, or why a grant was reversed
+	Reason   string     // an admin's reason, why a grant was reversed, a spend's purpose
 	At       time.Time
 }
 
@@ -127,7 +155,7 @@ func (s *Service) History(ctx context.Context, user uuid.UUID, beforeSeq int64, 
 	if err != nil {
 		return nil, err
 	}
-	memos, err := s.memos(ctx, ids)
+	memos, err := s.memos(ctx, s.pool, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +179,8 @@ type memo struct {
 	reason  string
 }
 
-func (s *Service) memos(ctx context.Context, ids []ledger.ID) (map[ledger.ID]memo, error) {
-	rows, err := s.pool.Query(ctx, memosSQL, ids)
+func (s *Service) memos(ctx context.Context, q querier, ids []ledger.ID) (map[ledger.ID]memo, error) {
+	rows, err := q.Query(ctx, memosSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("points: memos: %w", err)
 	}
@@ -169,6 +197,31 @@ func (s *Service) memos(ctx context.Context, ids []ledger.ID) (map[ledger.ID]mem
 		out[id] = m
 	}
 	return out, rows.Err()
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// held is the points of the user's spends not booked yet: not available any more.
+func (s *Service) held(ctx context.Context, q querier, user uuid.UUID) (int64, error) {
+	var n int64
+	if err := q.QueryRow(ctx, heldSQL, user).Scan(&n); err != nil {
+		return 0, fmt.Errorf("points: held points: %w", err)
+	}
+	return n, nil
+}
+
+// lockPoints serialises, in tx, everything that takes points out of a user's account (the
+// account's id names the lock): the API's spends (which hold points before the worker books
+// them), bookings, reversals and expiry. Each then reads a balance no other one is changing.
+func lockPoints(ctx context.Context, tx pgx.Tx, account ledger.ID) error {
+	if _, err := tx.Exec(ctx, lockPointsSQL, account); err != nil {
+		return fmt.Errorf("points: lock: %w", err)
+	}
+	return nil
 }
 
 var errNoRows = pgx.ErrNoRows

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
@@ -61,8 +62,8 @@ func process(data []byte, maxPixels int64, sizes []Size) ([]encoded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s header: %v", ErrCorrupt, t, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return nil, fmt.Errorf("%w: %d×%d pixels, at most %d", ErrTooManyPixels, cfg.Width, cfg.Height, maxPixels)
+	if err := fits(cfg, maxPixels); err != nil {
+		return nil, err
 	}
 	img, err := f.decode(bytes.NewReader(data))
 	if err != nil {
@@ -88,6 +89,40 @@ func process(data []byte, maxPixels int64, sizes []Size) ([]encoded, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// fits refuses an image, from its header, that has more than maxPixels pixels or whose decoded
+// pixels would take more than maxPixels × 4 bytes (a 16-bit image: 8 bytes a pixel).
+func fits(cfg image.Config, maxPixels int64) error {
+	px := int64(cfg.Width) * int64(cfg.Height) // both below 2³¹: no overflow
+	if cfg.Width <= 0 || cfg.Height <= 0 || px > maxPixels {
+		return fmt.Errorf("%w: %d×%d pixels, at most %d", ErrTooManyPixels, cfg.Width, cfg.Height, maxPixels)
+	}
+	if bpp := bytesPerPixel(cfg.ColorModel); px*bpp > maxPixels*4 {
+		return fmt.Errorf("%w: %d×%d pixels of %d bytes once decoded, at most %d pixels of that depth",
+			ErrTooManyPixels, cfg.Width, cfg.Height, bpp, maxPixels*4/bpp)
+	}
+	return nil
+}
+
+// bytesPerPixel is what one pixel of an image of model m takes once decoded (the decoders'
+// image types: RGBA64 and NRGBA64 for 16-bit PNGs, YCbCr for JPEG and WebP at most 4:4:4). A
+// model it does not know counts as the widest, 8.
+func bytesPerPixel(m color.Model) int64 {
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel, color.NYCbCrAModel:
+		return 4
+	}
+	return 8
 }
 
 // resize scales img to fit a max×max box, keeping its aspect (Catmull-Rom).

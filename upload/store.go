@@ -29,6 +29,13 @@ const (
 	uploadByID = `SELECT ` + uploadColumns + ` FROM uploads WHERE id = $1`
 	// lockUpload reads one upload and locks it for its attachment.
 	lockUpload = uploadByID + ` FOR UPDATE`
+	// bytesOfOwner is what an owner's uploads take: every stored copy of each (a copy shared with
+	// another upload, stored once, counts for each).
+	bytesOfOwner = `SELECT coalesce(sum(size + (SELECT coalesce(sum((v->>'size')::bigint), 0) FROM jsonb_array_elements(variants) v)), 0)::bigint
+		FROM uploads WHERE owner_id = $1`
+	// lockOwner serialises an owner's uploads being saved, so that racing ones cannot together
+	// pass the quota.
+	lockOwner = `SELECT pg_advisory_xact_lock(hashtextextended('upload/owner/' || $1::uuid::text, 0))`
 	// attachUpload ties an unattached upload to what it belongs to.
 	attachUpload = `UPDATE uploads SET attached_kind = $2, attached_id = $3, attached_at = $4 WHERE id = $1 AND attached_kind = ''`
 )

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/kind"
@@ -25,13 +26,24 @@ import (
 type Config struct {
 	// MaxBytes is the largest file taken (10 MB); more is ErrTooLarge, found while reading.
 	MaxBytes int64
-	// MaxPixels caps width×height, read from the image's header before it is decoded (40 MP:
-	// 160 MB of pixels once decoded).
+	// MaxPixels caps width×height, read from the image's header before it is decoded, and with it
+	// the decoded pixels' memory: MaxPixels × 4 bytes (40 MP: 160 MB). An image whose pixels take
+	// more than 4 bytes each once decoded gets fewer: a 16-bit PNG decodes to RGBA64, 8 bytes a
+	// pixel, so it may have MaxPixels/2 (at 40 MP, 20 MP: the same 160 MB, not 320 MB).
 	MaxPixels int64
 	// Sizes are the resized copies made of every image larger than them.
 	Sizes []Size
-	// Workers is how many images are decoded at once; more uploads wait their turn (2).
+	// Workers is how many images are decoded at once, per process (2).
 	Workers int
+	// Queue is how many more uploads may wait for a decode (8): beyond Workers + Queue an upload
+	// is refused at once with ErrBusy, before its body is read, so that waiting uploads hold at
+	// most (Workers + Queue) × MaxBytes of memory.
+	Queue int
+	// QueueWait is how long an upload waits for a decode (10 s) before ErrBusy.
+	QueueWait time.Duration
+	// QuotaBytes is how many bytes one account's uploads may take, every stored copy counted
+	// (1 GiB); 0 is no quota. Counted from the uploads table.
+	QuotaBytes int64
 }
 
 // Size is one resized copy: the image scaled to fit a Max×Max box.
@@ -40,10 +52,11 @@ type Size struct {
 	Max  int
 }
 
-// DefaultConfig is 10 MB, 40 megapixels, and thumb (320), medium (800) and large (1600) copies.
+// DefaultConfig is 10 MB, 40 megapixels, thumb (320), medium (800) and large (1600) copies, two
+// decodes at once with eight more waiting up to 10 s, and 1 GiB per account.
 func DefaultConfig() Config {
-	return Config{MaxBytes: 10 << 20, MaxPixels: 40_000_000, Workers: 2,
-		Sizes: []Size{{"thumb", 320}, {"medium", 800}, {"large", 1600}}}
+	return Config{MaxBytes: 10 << 20, MaxPixels: 40_000_000, Workers: 2, Queue: 8, QueueWait: 10 * time.Second,
+		QuotaBytes: 1 << 30, Sizes: []Size{{"thumb", 320}, {"medium", 800}, {"large", 1600}}}
 }
 
 var sizeName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,19}$`)
@@ -55,8 +68,14 @@ func (c Config) Validate() error {
 		return errors.New("upload: the size limit must be between 1 byte and 1 GiB")
 	case c.MaxPixels <= 0 || c.MaxPixels > 200_000_000:
 		return errors.New("upload: the pixel limit must be between 1 and 200,000,000")
-	case c.Workers <= 0:
-		return errors.New("upload: at least one worker")
+	case c.Workers <= 0 || c.Workers > 64:
+		return errors.New("upload: between 1 and 64 decodes at once")
+	case c.Queue < 0 || c.Queue > 1024:
+		return errors.New("upload: between 0 and 1024 uploads waiting for a decode")
+	case c.QueueWait <= 0 || c.QueueWait > 5*time.Minute:
+		return errors.New("upload: the wait for a decode must be between 1ns and 5m")
+	case c.QuotaBytes < 0:
+		return errors.New("upload: the quota must not be negative (0: none)")
 	}
 	seen := map[string]bool{"original": true}
 	for _, s := range c.Sizes {
@@ -109,6 +128,11 @@ var (
 	ErrEmpty           = kind.New(kind.Invalid, "the file is empty")
 	ErrAttached        = kind.New(kind.Conflict, "the upload is attached to something else")
 	ErrInvalid         = kind.New(kind.Invalid, "invalid")
+	// ErrBusy is an upload that found every decode busy and the queue full, or waited its
+	// QueueWait: the API answers 503 with Retry-After.
+	ErrBusy = kind.New(kind.Unavailable, "too many images are being processed; try again shortly")
+	// ErrQuotaExceeded is an upload that would take the account past its QuotaBytes.
+	ErrQuotaExceeded = kind.New(kind.Conflict, "the upload would exceed your storage quota")
 )
 
 // Kind is what an upload can be attached to.
@@ -168,14 +192,23 @@ type Service struct {
 	store Storage
 	cfg   Config
 	rules map[Kind]Rule
-	sem   chan struct{}
+	admit chan struct{} // uploads past admission: decoding or waiting to (Workers + Queue)
+	sem   chan struct{} // decodes running (Workers)
 	now   func() time.Time
 }
 
 // New returns a service keeping metadata on pool and bytes in store (Validate cfg first).
 func New(pool *pgxpool.Pool, store Storage, cfg Config) *Service {
-	return &Service{pool: pool, store: store, cfg: cfg, rules: map[Kind]Rule{}, sem: make(chan struct{}, max(cfg.Workers, 1)), now: time.Now}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = DefaultConfig().QueueWait
+	}
+	workers := max(cfg.Workers, 1)
+	return &Service{pool: pool, store: store, cfg: cfg, rules: map[Kind]Rule{}, now: time.Now,
+		admit: make(chan struct{}, workers+max(cfg.Queue, 0)), sem: make(chan struct{}, workers)}
 }
+
+// RetryAfter is how long a client refused with ErrBusy should wait: a queue's wait.
+func (s *Service) RetryAfter() time.Duration { return s.cfg.QueueWait }
 
 // WithRule registers who besides the owner and admins may read uploads attached to k.
 func (s *Service) WithRule(k Kind, r Rule) *Service { s.rules[k] = r; return s }
@@ -184,10 +217,19 @@ func (s *Service) WithRule(k Kind, r Rule) *Service { s.rules[k] = r; return s }
 func (s *Service) MaxBytes() int64 { return s.cfg.MaxBytes }
 
 // Put reads one image from r, at most MaxBytes of it (ErrTooLarge as soon as one byte more
-// comes), and stores it as who's. Nothing is stored of a file that is refused.
+// comes), and stores it as who's. Nothing is stored of a file that is refused. With Workers
+// decodes running and Queue uploads waiting it is ErrBusy before reading anything; an upload
+// that waits QueueWait for a decode is ErrBusy too; one that would take who past QuotaBytes is
+// ErrQuotaExceeded (checked before decoding, and again under the owner's lock as it is saved).
 func (s *Service) Put(ctx context.Context, who Caller, r io.Reader) (*Upload, error) {
 	if who.UserID == uuid.Nil {
 		return nil, fmt.Errorf("%w: uploads need a signed-in owner", ErrInvalid)
+	}
+	select {
+	case s.admit <- struct{}{}:
+		defer func() { <-s.admit }()
+	default:
+		return nil, fmt.Errorf("%w (%d decoding, %d waiting)", ErrBusy, cap(s.sem), cap(s.admit)-cap(s.sem))
 	}
 	data, err := io.ReadAll(io.LimitReader(r, s.cfg.MaxBytes+1))
 	switch {
@@ -201,33 +243,77 @@ func (s *Service) Put(ctx context.Context, who Caller, r io.Reader) (*Upload, er
 	if _, err := sniff(data); err != nil { // before waiting for a worker
 		return nil, err
 	}
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.withinQuota(ctx, s.pool, who.UserID, 1); err != nil {
+		return nil, err // a full account is refused before decoding; the copies' size is checked as they are saved
 	}
-	copies, err := process(data, s.cfg.MaxPixels, s.cfg.Sizes)
-	<-s.sem
+	copies, err := s.decode(ctx, data)
 	if err != nil {
 		return nil, err
 	}
 	u := &Upload{ID: uuid.New(), OwnerID: who.UserID, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
+	var total int64
 	for i, c := range copies {
 		sum := sha256.Sum256(c.data)
 		key := hex.EncodeToString(sum[:])
-		if err := s.store.Put(ctx, key, c.data); err != nil {
-			return nil, err
-		}
+		total += int64(len(c.data))
 		if i == 0 {
 			u.SHA256, u.Size, u.ContentType, u.Width, u.Height = key, int64(len(c.data)), c.contentType, c.width, c.height
 			continue
 		}
 		u.Variants = append(u.Variants, Variant{Name: c.name, SHA256: key, Size: int64(len(c.data)), Width: c.width, Height: c.height, ContentType: c.contentType})
 	}
-	if err := insert(ctx, s.pool, u); err != nil {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, lockOwner, who.UserID); err != nil {
+			return err
+		}
+		if err := s.withinQuota(ctx, tx, who.UserID, total); err != nil {
+			return err
+		}
+		for i, c := range copies {
+			key := u.SHA256
+			if i > 0 {
+				key = u.Variants[i-1].SHA256
+			}
+			if err := s.store.Put(ctx, key, c.data); err != nil {
+				return err
+			}
+		}
+		return insert(ctx, tx, u)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// decode waits up to QueueWait for one of the Workers decodes, then processes data.
+func (s *Service) decode(ctx context.Context, data []byte) ([]encoded, error) {
+	wait := time.NewTimer(s.cfg.QueueWait)
+	defer wait.Stop()
+	select {
+	case s.sem <- struct{}{}:
+	case <-wait.C:
+		return nil, fmt.Errorf("%w (waited %s for a decode)", ErrBusy, s.cfg.QueueWait)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.sem }()
+	return process(data, s.cfg.MaxPixels, s.cfg.Sizes)
+}
+
+// withinQuota is ErrQuotaExceeded if owner's uploads and more bytes would exceed QuotaBytes.
+func (s *Service) withinQuota(ctx context.Context, q Querier, owner uuid.UUID, more int64) error {
+	if s.cfg.QuotaBytes == 0 {
+		return nil
+	}
+	var used int64
+	if err := q.QueryRow(ctx, bytesOfOwner, owner).Scan(&used); err != nil {
+		return fmt.Errorf("upload: quota: %w", err)
+	}
+	if used+more > s.cfg.QuotaBytes {
+		return fmt.Errorf("%w: your uploads take %d of your %d bytes, and this one needs %d more", ErrQuotaExceeded, used, s.cfg.QuotaBytes, more)
+	}
+	return nil
 }
 
 // Get returns an upload's metadata if who may read it; ErrNotFound otherwise.

@@ -139,6 +139,7 @@ const (
 	ErrorCodeIllegalTransition      ErrorCode = "illegal_transition"
 	ErrorCodeImageInvalid           ErrorCode = "image_invalid"
 	ErrorCodeImageTooLarge          ErrorCode = "image_too_large"
+	ErrorCodeInsufficientPoints     ErrorCode = "insufficient_points"
 	ErrorCodeInternal               ErrorCode = "internal"
 	ErrorCodeInvalid                ErrorCode = "invalid"
 	ErrorCodeInvalidCredentials     ErrorCode = "invalid_credentials"
@@ -166,6 +167,7 @@ const (
 	ErrorCodeUnauthenticated        ErrorCode = "unauthenticated"
 	ErrorCodeUnavailable            ErrorCode = "unavailable"
 	ErrorCodeUnsupportedMediaType   ErrorCode = "unsupported_media_type"
+	ErrorCodeUploadQuotaExceeded    ErrorCode = "upload_quota_exceeded"
 	ErrorCodeWeakPassword           ErrorCode = "weak_password"
 )
 
@@ -195,6 +197,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeImageInvalid:
 		return true
 	case ErrorCodeImageTooLarge:
+		return true
+	case ErrorCodeInsufficientPoints:
 		return true
 	case ErrorCodeInternal:
 		return true
@@ -249,6 +253,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeUnavailable:
 		return true
 	case ErrorCodeUnsupportedMediaType:
+		return true
+	case ErrorCodeUploadQuotaExceeded:
 		return true
 	case ErrorCodeWeakPassword:
 		return true
@@ -633,6 +639,7 @@ func (e PointsAdjustmentState) Valid() bool {
 const (
 	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
 	PointsEntryKindDeal       PointsEntryKind = "deal"
+	PointsEntryKindExpiry     PointsEntryKind = "expiry"
 	PointsEntryKindReferral   PointsEntryKind = "referral"
 	PointsEntryKindReversal   PointsEntryKind = "reversal"
 	PointsEntryKindSpend      PointsEntryKind = "spend"
@@ -645,11 +652,34 @@ func (e PointsEntryKind) Valid() bool {
 		return true
 	case PointsEntryKindDeal:
 		return true
+	case PointsEntryKindExpiry:
+		return true
 	case PointsEntryKindReferral:
 		return true
 	case PointsEntryKindReversal:
 		return true
 	case PointsEntryKindSpend:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointsSpendState.
+const (
+	PointsSpendStateBooked  PointsSpendState = "booked"
+	PointsSpendStatePending PointsSpendState = "pending"
+	PointsSpendStateRefused PointsSpendState = "refused"
+)
+
+// Valid indicates whether the value is a known member of the PointsSpendState enum.
+func (e PointsSpendState) Valid() bool {
+	switch e {
+	case PointsSpendStateBooked:
+		return true
+	case PointsSpendStatePending:
+		return true
+	case PointsSpendStateRefused:
 		return true
 	default:
 		return false
@@ -741,6 +771,7 @@ func (e RealtimeFrameType) Valid() bool {
 const (
 	ReferralStatusOverLimit ReferralStatus = "over_limit"
 	ReferralStatusPending   ReferralStatus = "pending"
+	ReferralStatusReversed  ReferralStatus = "reversed"
 	ReferralStatusRewarded  ReferralStatus = "rewarded"
 )
 
@@ -750,6 +781,8 @@ func (e ReferralStatus) Valid() bool {
 	case ReferralStatusOverLimit:
 		return true
 	case ReferralStatusPending:
+		return true
+	case ReferralStatusReversed:
 		return true
 	case ReferralStatusRewarded:
 		return true
@@ -1323,6 +1356,8 @@ type Error struct {
 		// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 		// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 		// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
+		// - insufficient_points: a spend of more points than are available (spends not yet booked hold theirs).
+		// - upload_quota_exceeded: the caller's uploads would take more than their storage quota.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -1351,6 +1386,8 @@ type Error struct {
 // - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 // - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 // - offer_changed: the seller revised the offer after the revision the accept names: read it again.
+// - insufficient_points: a spend of more points than are available (spends not yet booked hold theirs).
+// - upload_quota_exceeded: the caller's uploads would take more than their storage quota.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -2033,7 +2070,10 @@ type PointsAdjustmentState string
 
 // PointsBalance defines model for PointsBalance.
 type PointsBalance struct {
-	Available int64   `json:"available"`
+	Available int64 `json:"available"`
+
+	// Expired Expired unspent (past their lifetime).
+	Expired   int64   `json:"expired"`
 	Level     string  `json:"level"`
 	NextLevel *string `json:"nextLevel,omitempty"`
 
@@ -2043,9 +2083,11 @@ type PointsBalance struct {
 	// ToNext Points still needed for the next level (0 at the top).
 	ToNext int64 `json:"toNext"`
 
-	// Total Points earned (available + used); the level is measured by it.
+	// Total Points earned (available + used + expired); the level is measured by it.
 	Total int64 `json:"total"`
-	Used  int64 `json:"used"`
+
+	// Used Spent (spends not booked yet included).
+	Used int64 `json:"used"`
 }
 
 // PointsEntry defines model for PointsEntry.
@@ -2087,6 +2129,34 @@ type PointsLevelView struct {
 
 // PointsReason defines model for PointsReason.
 type PointsReason = string
+
+// PointsSpend defines model for PointsSpend.
+type PointsSpend struct {
+	BookedAt  *time.Time `json:"bookedAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+
+	// Id Derived from the user and the idempotency key: also the id of the spend's transfer in the history.
+	Id      openapi_types.UUID `json:"id"`
+	Points  int64              `json:"points"`
+	Purpose string             `json:"purpose"`
+
+	// Refused Why the books refused it.
+	Refused *string `json:"refused,omitempty"`
+
+	// State pending: recorded, its points held; booked: transferred to the used points; refused: the books refused it (its points are no longer held).
+	State PointsSpendState `json:"state"`
+}
+
+// PointsSpendState pending: recorded, its points held; booked: transferred to the used points; refused: the books refused it (its points are no longer held).
+type PointsSpendState string
+
+// PointsSpendInput defines model for PointsSpendInput.
+type PointsSpendInput struct {
+	Points int64 `json:"points"`
+
+	// Purpose Example: fee_discount
+	Purpose string `json:"purpose"`
+}
 
 // PublicReview defines model for PublicReview.
 type PublicReview struct {
@@ -2665,6 +2735,11 @@ type ListMyReferralsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SpendPointsParams defines parameters for SpendPoints.
+type SpendPointsParams struct {
+	IdempotencyKey string `json:"Idempotency-Key"`
+}
+
 // GetUserProfileParams defines parameters for GetUserProfile.
 type GetUserProfileParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2799,6 +2874,9 @@ type SpawnMarketTemplateJSONRequestBody = MarketSpawnInput
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UpdateMeRequest
+
+// SpendPointsJSONRequestBody defines body for SpendPoints for application/json ContentType.
+type SpendPointsJSONRequestBody = PointsSpendInput
 
 // LinkWalletJSONRequestBody defines body for LinkWallet for application/json ContentType.
 type LinkWalletJSONRequestBody = LinkWalletRequest
@@ -3226,6 +3304,12 @@ type ServerInterface interface {
 	// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
 	// (GET /v1/points/referrals)
 	ListMyReferrals(w http.ResponseWriter, r *http.Request, params ListMyReferralsParams)
+	// SpendPoints Spend my points on a purpose; its points are held at once, the worker books the spend.
+	// (POST /v1/points/spend)
+	SpendPoints(w http.ResponseWriter, r *http.Request, params SpendPointsParams)
+	// GetMyPointsSpend One of my spends, and whether it is booked. Another user's is 404.
+	// (GET /v1/points/spends/{spendId})
+	GetMyPointsSpend(w http.ResponseWriter, r *http.Request, spendId openapi_types.UUID)
 	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
 	// (GET /v1/users/{userId}/profile)
 	GetUserProfile(w http.ResponseWriter, r *http.Request, userId openapi_types.UUID, params GetUserProfileParams)
@@ -3778,6 +3862,18 @@ func (_ Unimplemented) GetMyReferral(w http.ResponseWriter, r *http.Request) {
 // ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
 // (GET /v1/points/referrals)
 func (_ Unimplemented) ListMyReferrals(w http.ResponseWriter, r *http.Request, params ListMyReferralsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// SpendPoints Spend my points on a purpose; its points are held at once, the worker books the spend.
+// (POST /v1/points/spend)
+func (_ Unimplemented) SpendPoints(w http.ResponseWriter, r *http.Request, params SpendPointsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetMyPointsSpend One of my spends, and whether it is booked. Another user's is 404.
+// (GET /v1/points/spends/{spendId})
+func (_ Unimplemented) GetMyPointsSpend(w http.ResponseWriter, r *http.Request, spendId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -6419,6 +6515,77 @@ func (siw *ServerInterfaceWrapper) ListMyReferrals(w http.ResponseWriter, r *htt
 	handler.ServeHTTP(w, r)
 }
 
+// SpendPoints operation middleware
+func (siw *ServerInterfaceWrapper) SpendPoints(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SpendPointsParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey string
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		err := fmt.Errorf("Header parameter Idempotency-Key is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "Idempotency-Key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SpendPoints(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMyPointsSpend operation middleware
+func (siw *ServerInterfaceWrapper) GetMyPointsSpend(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "spendId" -------------
+	var spendId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "spendId", chi.URLParam(r, "spendId"), &spendId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "spendId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMyPointsSpend(w, r, spendId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetUserProfile operation middleware
 func (siw *ServerInterfaceWrapper) GetUserProfile(w http.ResponseWriter, r *http.Request) {
 
@@ -6936,6 +7103,12 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Put(options.BaseURL+"/v1/admin/blog/posts/{postId}", wrapper.UpdateBlogPost)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/points/spend", wrapper.SpendPoints)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/points/spends/{spendId}", wrapper.GetMyPointsSpend)
 	})
 
 	return r
@@ -10762,6 +10935,93 @@ func (response ListMyReferralsdefaultJSONResponse) VisitListMyReferralsResponse(
 	return err
 }
 
+type SpendPointsRequestObject struct {
+	Params SpendPointsParams
+	Body   *SpendPointsJSONRequestBody
+}
+
+type SpendPointsResponseObject interface {
+	VisitSpendPointsResponse(w http.ResponseWriter) error
+}
+
+type SpendPoints202JSONResponse PointsSpend
+
+func (response SpendPoints202JSONResponse) VisitSpendPointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpendPointsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response SpendPointsdefaultJSONResponse) VisitSpendPointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyPointsSpendRequestObject struct {
+	SpendId openapi_types.UUID `json:"spendId"`
+}
+
+type GetMyPointsSpendResponseObject interface {
+	VisitGetMyPointsSpendResponse(w http.ResponseWriter) error
+}
+
+type GetMyPointsSpend200JSONResponse PointsSpend
+
+func (response GetMyPointsSpend200JSONResponse) VisitGetMyPointsSpendResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMyPointsSpenddefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetMyPointsSpenddefaultJSONResponse) VisitGetMyPointsSpendResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUserProfileRequestObject struct {
 	UserId openapi_types.UUID `json:"userId"`
 	Params GetUserProfileParams
@@ -11241,6 +11501,12 @@ type StrictServerInterface interface {
 	// ListMyReferrals The users I referred, newest first, and whether each earned me the reward.
 	// (GET /v1/points/referrals)
 	ListMyReferrals(ctx context.Context, request ListMyReferralsRequestObject) (ListMyReferralsResponseObject, error)
+	// SpendPoints Spend my points on a purpose; its points are held at once, the worker books the spend.
+	// (POST /v1/points/spend)
+	SpendPoints(ctx context.Context, request SpendPointsRequestObject) (SpendPointsResponseObject, error)
+	// GetMyPointsSpend One of my spends, and whether it is booked. Another user's is 404.
+	// (GET /v1/points/spends/{spendId})
+	GetMyPointsSpend(ctx context.Context, request GetMyPointsSpendRequestObject) (GetMyPointsSpendResponseObject, error)
 	// GetUserProfile A user's public profile (no sign-in needed) with their ratings as a seller and as a buyer and a page of the reviews they got, newest first. No email, roles, wallets or deals.
 	// (GET /v1/users/{userId}/profile)
 	GetUserProfile(ctx context.Context, request GetUserProfileRequestObject) (GetUserProfileResponseObject, error)
@@ -13841,6 +14107,65 @@ func (sh *strictHandler) ListMyReferrals(w http.ResponseWriter, r *http.Request,
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListMyReferralsResponseObject); ok {
 		if err := validResponse.VisitListMyReferralsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SpendPoints operation middleware
+func (sh *strictHandler) SpendPoints(w http.ResponseWriter, r *http.Request, params SpendPointsParams) {
+	var request SpendPointsRequestObject
+
+	request.Params = params
+
+	var body SpendPointsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SpendPoints(ctx, request.(SpendPointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SpendPoints")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SpendPointsResponseObject); ok {
+		if err := validResponse.VisitSpendPointsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMyPointsSpend operation middleware
+func (sh *strictHandler) GetMyPointsSpend(w http.ResponseWriter, r *http.Request, spendId openapi_types.UUID) {
+	var request GetMyPointsSpendRequestObject
+
+	request.SpendId = spendId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMyPointsSpend(ctx, request.(GetMyPointsSpendRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMyPointsSpend")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMyPointsSpendResponseObject); ok {
+		if err := validResponse.VisitGetMyPointsSpendResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

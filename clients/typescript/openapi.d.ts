@@ -1701,6 +1701,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/points/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spend my points on a purpose; its points are held at once, the worker books the spend.
+         * @description `Idempotency-Key` names the spend: the same key with the same body answers the spend
+         *     recorded (whatever its state now); the same key with another body is 409 conflict. More
+         *     points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+         *     `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+         */
+        post: operations["spendPoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/points/spends/{spendId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my spends, and whether it is booked. Another user's is 404. */
+        get: operations["getMyPointsSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1780,9 +1820,11 @@ export interface components {
          *     - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
          *     - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
          *     - offer_changed: the seller revised the offer after the revision the accept names: read it again.
+         *     - insufficient_points: a spend of more points than are available (spends not yet booked hold theirs).
+         *     - upload_quota_exceeded: the caller's uploads would take more than their storage quota.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken" | "not_reviewable" | "review_exists" | "review_locked" | "offer_changed";
+        ErrorCode: "invalid_request" | "invalid" | "body_too_large" | "not_found" | "method_not_allowed" | "conflict" | "refused" | "unavailable" | "internal" | "rate_limited" | "unauthenticated" | "token_expired" | "forbidden" | "invalid_credentials" | "email_unverified" | "account_banned" | "code_invalid" | "weak_password" | "refresh_token_invalid" | "passkey_invalid" | "google_token_invalid" | "telegram_invalid" | "siwe_invalid" | "identity_taken" | "recent_sign_in_required" | "signature_missing" | "signature_invalid" | "delivery_replayed" | "timestamp_outside_window" | "malformed" | "illegal_transition" | "own_request" | "unsupported_media_type" | "image_too_large" | "image_invalid" | "slug_taken" | "not_reviewable" | "review_exists" | "review_locked" | "offer_changed" | "insufficient_points" | "upload_quota_exceeded";
         FieldError: {
             /** @description Where: "body.email", "query.limit", "path.userId". */
             field: string;
@@ -2077,13 +2119,21 @@ export interface components {
         PointsBalance: {
             /**
              * Format: int64
-             * @description Points earned (available + used); the level is measured by it.
+             * @description Points earned (available + used + expired); the level is measured by it.
              */
             total: number;
             /** Format: int64 */
             available: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Spent (spends not booked yet included).
+             */
             used: number;
+            /**
+             * Format: int64
+             * @description Expired unspent (past their lifetime).
+             */
+            expired: number;
             /**
              * Format: int64
              * @description Referral rewards awaiting the referred users' first deals.
@@ -2110,7 +2160,7 @@ export interface components {
             /** Format: uuid */
             transferId: string;
             /** @enum {string} */
-            kind: "deal" | "referral" | "admin_grant" | "reversal" | "spend";
+            kind: "deal" | "referral" | "admin_grant" | "reversal" | "spend" | "expiry";
             /**
              * Format: int64
              * @description Signed: positive earned, negative taken back or spent.
@@ -2214,7 +2264,7 @@ export interface components {
             /** Format: uuid */
             userId: string;
             /** @enum {string} */
-            status: "pending" | "rewarded" | "over_limit";
+            status: "pending" | "rewarded" | "over_limit" | "reversed";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3075,6 +3125,33 @@ export interface components {
             items: components["schemas"]["BlogPost"][];
             /** @description The cursor of the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        PointsSpendInput: {
+            /** Format: int64 */
+            points: number;
+            /** @example fee_discount */
+            purpose: string;
+        };
+        PointsSpend: {
+            /**
+             * Format: uuid
+             * @description Derived from the user and the idempotency key: also the id of the spend's transfer in the history.
+             */
+            id: string;
+            /** Format: int64 */
+            points: number;
+            purpose: string;
+            /**
+             * @description pending: recorded, its points held; booked: transferred to the used points; refused: the books refused it (its points are no longer held).
+             * @enum {string}
+             */
+            state: "pending" | "booked" | "refused";
+            /** @description Why the books refused it. */
+            refused?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            bookedAt?: string | null;
         };
     };
     responses: {
@@ -5679,6 +5756,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BlogPost"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    spendPoints: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointsSpendInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded (or recorded before, under this key); the worker books it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsSpend"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMyPointsSpend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spendId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spend. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsSpend"];
                 };
             };
             default: components["responses"]["Error"];

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
@@ -22,6 +23,10 @@ type contentOptions struct {
 	UploadMaxBytes  int64
 	UploadMaxPixels int64
 	UploadSizes     string
+	UploadWorkers   int
+	UploadQueue     int
+	UploadQueueWait time.Duration
+	UploadQuota     int64
 	BlogURL         string
 	BlogTitle       string
 
@@ -37,8 +42,12 @@ func (o *contentOptions) addFlags(fs *pflag.FlagSet) {
 	}
 	fs.StringVar(&o.UploadPath, "upload-path", upload.DefaultPath(), "folder of uploaded files (content-addressed: ab/abcdef…)")
 	fs.Int64Var(&o.UploadMaxBytes, "upload-max-bytes", u.MaxBytes, "largest upload, in bytes (413 beyond, found while reading)")
-	fs.Int64Var(&o.UploadMaxPixels, "upload-max-pixels", u.MaxPixels, "largest image, in pixels (width × height, read before decoding)")
+	fs.Int64Var(&o.UploadMaxPixels, "upload-max-pixels", u.MaxPixels, "largest image, in pixels (width × height, read before decoding); a 16-bit image gets half (its pixels take 8 bytes)")
 	fs.StringVar(&o.UploadSizes, "upload-sizes", strings.Join(sizes, ","), "resized copies made of each image: name=pixels of the longest side, comma-separated")
+	fs.IntVar(&o.UploadWorkers, "upload-workers", u.Workers, "images decoded at once by this process")
+	fs.IntVar(&o.UploadQueue, "upload-queue", u.Queue, "uploads that may wait for a decode; beyond it 503 with Retry-After")
+	fs.DurationVar(&o.UploadQueueWait, "upload-queue-wait", u.QueueWait, "how long an upload waits for a decode before 503 with Retry-After")
+	fs.Int64Var(&o.UploadQuota, "upload-quota", u.QuotaBytes, "bytes each account's uploads may take, every stored copy counted (0: no quota)")
 	fs.StringVar(&o.BlogURL, "blog-url", b.SiteURL, "where the frontend shows blog posts: a post's link is this URL/slug (feed, sitemap)")
 	fs.StringVar(&o.BlogTitle, "blog-title", b.Title, "the blog feed's title")
 }
@@ -51,6 +60,7 @@ func (o *contentOptions) Validate() error {
 	}
 	o.uploads = upload.DefaultConfig()
 	o.uploads.MaxBytes, o.uploads.MaxPixels, o.uploads.Sizes = o.UploadMaxBytes, o.UploadMaxPixels, sizes
+	o.uploads.Workers, o.uploads.Queue, o.uploads.QueueWait, o.uploads.QuotaBytes = o.UploadWorkers, o.UploadQueue, o.UploadQueueWait, o.UploadQuota
 	if err := o.uploads.Validate(); err != nil {
 		return fmt.Errorf("%w: --upload-* settings: %v", config.ErrInvalid, err)
 	}

@@ -18,6 +18,7 @@ import (
 // edgeOptions are the API's edge settings: rate limits (in Redis), CORS origins, trusted proxies.
 type edgeOptions struct {
 	RateAuth, RatePayments, RateGlobal string
+	RateUploads                        string
 	CORSOrigins                        []string
 	TrustedProxies                     []string
 	BrowseCache                        time.Duration
@@ -27,6 +28,7 @@ func (o *edgeOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.RateAuth, "rate-auth", "10/15m", "requests per period on /v1/auth/*, per client IP and per account (N/duration)")
 	fs.StringVar(&o.RatePayments, "rate-payments", "30/15m", "requests per period on /v1/payments*, per client IP and per account")
 	fs.StringVar(&o.RateGlobal, "rate-global", "100/1m", "requests per period on every /v1 route, per client IP (the webhook is exempt)")
+	fs.StringVar(&o.RateUploads, "rate-uploads", "60/1h", "uploads (POST /v1/uploads) per period, per account")
 	fs.DurationVar(&o.BrowseCache, "browse-cache", time.Second, "how long the public browse list's pages are served again from memory (GET /v1/marketplace/requests); 0 turns it off")
 	fs.StringSliceVar(&o.CORSOrigins, "cors-origins", nil, "frontend origins allowed to call the API from a browser (https://app.example.com,…); none allows none")
 	fs.StringSliceVar(&o.TrustedProxies, "trusted-proxies", nil, "CIDRs of the proxies whose X-Forwarded-For names the client; none trusts nobody")
@@ -44,14 +46,17 @@ func (o *edgeOptions) edge(rdb *redis.Client) (api.Edge, error) {
 	}
 	e := api.Edge{Redis: rdb, BrowseCache: o.BrowseCache}
 	var lims []redis_rate.Limit
-	for _, l := range []struct{ flag, val string }{{"rate-auth", o.RateAuth}, {"rate-payments", o.RatePayments}, {"rate-global", o.RateGlobal}} {
+	for _, l := range []struct{ flag, val string }{{"rate-auth", o.RateAuth}, {"rate-payments", o.RatePayments}, {"rate-global", o.RateGlobal},
+		{"rate-uploads", o.RateUploads}} {
 		lim, err := api.ParseLimit(l.val)
 		if err != nil {
 			return api.Edge{}, fmt.Errorf("%w: --%s (%s): %v", config.ErrInvalid, l.flag, config.Env(l.flag), err)
 		}
 		lims = append(lims, lim)
 	}
-	e.RateRules = api.RateRules(lims[0], lims[1], lims[2])
+	m := api.DefaultMarketLimits
+	m.Uploads = lims[3]
+	e.RateRules = api.RateRulesWith(lims[0], lims[1], lims[2], m)
 	for _, origin := range o.CORSOrigins {
 		u, err := url.Parse(origin)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || origin == "*" {
@@ -72,7 +77,7 @@ func (o *edgeOptions) edge(rdb *redis.Client) (api.Edge, error) {
 // devEdge is amn dev's edge: the local frontend's origins, and limits loose enough to click
 // around in (still enforced, in the dev Redis).
 func devEdge(rdb *redis.Client) (api.Edge, error) {
-	o := edgeOptions{RateAuth: "60/1m", RatePayments: "120/1m", RateGlobal: "600/1m",
+	o := edgeOptions{RateAuth: "60/1m", RatePayments: "120/1m", RateGlobal: "600/1m", RateUploads: "600/1h",
 		CORSOrigins: []string{"http://localhost:3000", "http://127.0.0.1:3000"}}
 	return o.edge(rdb)
 }

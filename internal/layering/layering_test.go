@@ -238,7 +238,7 @@ var tableOwners = map[string]string{
 	"admin_audit": "admin", "realtime_rooms": "realtime", "realtime_events": "realtime", "realtime_nodes": "realtime", "realtime_presence": "realtime",
 	"uploads": "upload", "blog_posts": "blog",
 	"points_codes": "points", "points_referrals": "points", "points_adjustments": "points", "points_memos": "points",
-	"points_cursor":      "points",
+	"points_cursor": "points", "points_spends": "points", "points_expiry": "points",
 	"chat_conversations": "chat", "chat_messages": "chat", "chat_reads": "chat",
 }
 

@@ -141,6 +141,7 @@ const (
 	ErrorCodeIllegalTransition      ErrorCode = "illegal_transition"
 	ErrorCodeImageInvalid           ErrorCode = "image_invalid"
 	ErrorCodeImageTooLarge          ErrorCode = "image_too_large"
+	ErrorCodeInsufficientPoints     ErrorCode = "insufficient_points"
 	ErrorCodeInternal               ErrorCode = "internal"
 	ErrorCodeInvalid                ErrorCode = "invalid"
 	ErrorCodeInvalidCredentials     ErrorCode = "invalid_credentials"
@@ -168,6 +169,7 @@ const (
 	ErrorCodeUnauthenticated        ErrorCode = "unauthenticated"
 	ErrorCodeUnavailable            ErrorCode = "unavailable"
 	ErrorCodeUnsupportedMediaType   ErrorCode = "unsupported_media_type"
+	ErrorCodeUploadQuotaExceeded    ErrorCode = "upload_quota_exceeded"
 	ErrorCodeWeakPassword           ErrorCode = "weak_password"
 )
 
@@ -197,6 +199,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeImageInvalid:
 		return true
 	case ErrorCodeImageTooLarge:
+		return true
+	case ErrorCodeInsufficientPoints:
 		return true
 	case ErrorCodeInternal:
 		return true
@@ -251,6 +255,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeUnavailable:
 		return true
 	case ErrorCodeUnsupportedMediaType:
+		return true
+	case ErrorCodeUploadQuotaExceeded:
 		return true
 	case ErrorCodeWeakPassword:
 		return true
@@ -635,6 +641,7 @@ func (e PointsAdjustmentState) Valid() bool {
 const (
 	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
 	PointsEntryKindDeal       PointsEntryKind = "deal"
+	PointsEntryKindExpiry     PointsEntryKind = "expiry"
 	PointsEntryKindReferral   PointsEntryKind = "referral"
 	PointsEntryKindReversal   PointsEntryKind = "reversal"
 	PointsEntryKindSpend      PointsEntryKind = "spend"
@@ -647,11 +654,34 @@ func (e PointsEntryKind) Valid() bool {
 		return true
 	case PointsEntryKindDeal:
 		return true
+	case PointsEntryKindExpiry:
+		return true
 	case PointsEntryKindReferral:
 		return true
 	case PointsEntryKindReversal:
 		return true
 	case PointsEntryKindSpend:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointsSpendState.
+const (
+	PointsSpendStateBooked  PointsSpendState = "booked"
+	PointsSpendStatePending PointsSpendState = "pending"
+	PointsSpendStateRefused PointsSpendState = "refused"
+)
+
+// Valid indicates whether the value is a known member of the PointsSpendState enum.
+func (e PointsSpendState) Valid() bool {
+	switch e {
+	case PointsSpendStateBooked:
+		return true
+	case PointsSpendStatePending:
+		return true
+	case PointsSpendStateRefused:
 		return true
 	default:
 		return false
@@ -743,6 +773,7 @@ func (e RealtimeFrameType) Valid() bool {
 const (
 	ReferralStatusOverLimit ReferralStatus = "over_limit"
 	ReferralStatusPending   ReferralStatus = "pending"
+	ReferralStatusReversed  ReferralStatus = "reversed"
 	ReferralStatusRewarded  ReferralStatus = "rewarded"
 )
 
@@ -752,6 +783,8 @@ func (e ReferralStatus) Valid() bool {
 	case ReferralStatusOverLimit:
 		return true
 	case ReferralStatusPending:
+		return true
+	case ReferralStatusReversed:
 		return true
 	case ReferralStatusRewarded:
 		return true
@@ -1325,6 +1358,8 @@ type Error struct {
 		// - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 		// - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 		// - offer_changed: the seller revised the offer after the revision the accept names: read it again.
+		// - insufficient_points: a spend of more points than are available (spends not yet booked hold theirs).
+		// - upload_quota_exceeded: the caller's uploads would take more than their storage quota.
 		Code      ErrorCode     `json:"code"`
 		Fields    *[]FieldError `json:"fields,omitempty"`
 		Message   string        `json:"message"`
@@ -1353,6 +1388,8 @@ type Error struct {
 // - not_reviewable: the deal is not finished (reviews need a completed deal, or one a refund ended after a dispute).
 // - review_exists: the caller already reviewed this deal (edit it instead); review_locked: the 14 days to edit a review are over.
 // - offer_changed: the seller revised the offer after the revision the accept names: read it again.
+// - insufficient_points: a spend of more points than are available (spends not yet booked hold theirs).
+// - upload_quota_exceeded: the caller's uploads would take more than their storage quota.
 type ErrorCode string
 
 // FieldError defines model for FieldError.
@@ -2035,7 +2072,10 @@ type PointsAdjustmentState string
 
 // PointsBalance defines model for PointsBalance.
 type PointsBalance struct {
-	Available int64   `json:"available"`
+	Available int64 `json:"available"`
+
+	// Expired Expired unspent (past their lifetime).
+	Expired   int64   `json:"expired"`
 	Level     string  `json:"level"`
 	NextLevel *string `json:"nextLevel,omitempty"`
 
@@ -2045,9 +2085,11 @@ type PointsBalance struct {
 	// ToNext Points still needed for the next level (0 at the top).
 	ToNext int64 `json:"toNext"`
 
-	// Total Points earned (available + used); the level is measured by it.
+	// Total Points earned (available + used + expired); the level is measured by it.
 	Total int64 `json:"total"`
-	Used  int64 `json:"used"`
+
+	// Used Spent (spends not booked yet included).
+	Used int64 `json:"used"`
 }
 
 // PointsEntry defines model for PointsEntry.
@@ -2089,6 +2131,34 @@ type PointsLevelView struct {
 
 // PointsReason defines model for PointsReason.
 type PointsReason = string
+
+// PointsSpend defines model for PointsSpend.
+type PointsSpend struct {
+	BookedAt  *time.Time `json:"bookedAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+
+	// Id Derived from the user and the idempotency key: also the id of the spend's transfer in the history.
+	Id      openapi_types.UUID `json:"id"`
+	Points  int64              `json:"points"`
+	Purpose string             `json:"purpose"`
+
+	// Refused Why the books refused it.
+	Refused *string `json:"refused,omitempty"`
+
+	// State pending: recorded, its points held; booked: transferred to the used points; refused: the books refused it (its points are no longer held).
+	State PointsSpendState `json:"state"`
+}
+
+// PointsSpendState pending: recorded, its points held; booked: transferred to the used points; refused: the books refused it (its points are no longer held).
+type PointsSpendState string
+
+// PointsSpendInput defines model for PointsSpendInput.
+type PointsSpendInput struct {
+	Points int64 `json:"points"`
+
+	// Purpose Example: fee_discount
+	Purpose string `json:"purpose"`
+}
 
 // PublicReview defines model for PublicReview.
 type PublicReview struct {
@@ -2672,6 +2742,11 @@ type ListMyReferralsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SpendPointsParams defines parameters for SpendPoints.
+type SpendPointsParams struct {
+	IdempotencyKey string `json:"Idempotency-Key"`
+}
+
 // CreateUploadMultipartBody defines parameters for CreateUpload.
 type CreateUploadMultipartBody struct {
 	File openapi_types.File `json:"file"`
@@ -2820,6 +2895,9 @@ type SpawnMarketTemplateJSONRequestBody = MarketSpawnInput
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UpdateMeRequest
+
+// SpendPointsJSONRequestBody defines body for SpendPoints for application/json ContentType.
+type SpendPointsJSONRequestBody = PointsSpendInput
 
 // CreateUploadMultipartRequestBody defines body for CreateUpload for multipart/form-data ContentType.
 type CreateUploadMultipartRequestBody CreateUploadMultipartBody
@@ -3942,6 +4020,35 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
 	ListMyReferrals(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SpendPointsWithBody Spend my points on a purpose; its points are held at once, the worker books the spend.
+	//
+	// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+	// recorded (whatever its state now); the same key with another body is 409 conflict. More
+	// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+	// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+	SpendPointsWithBody(ctx context.Context, params *SpendPointsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SpendPoints Spend my points on a purpose; its points are held at once, the worker books the spend.
+	//
+	// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+	// recorded (whatever its state now); the same key with another body is 409 conflict. More
+	// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+	// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+	SpendPoints(ctx context.Context, params *SpendPointsParams, body SpendPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMyPointsSpend One of my spends, and whether it is booked. Another user's is 404.
+	//
+	// Corresponds with GET /v1/points/spends/{spendId} (the `GetMyPointsSpend` operationId).
+	GetMyPointsSpend(ctx context.Context, spendId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateUploadWithBody Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 	//
@@ -6276,6 +6383,65 @@ func (c *Client) GetMyReferral(ctx context.Context, reqEditors ...RequestEditorF
 // Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
 func (c *Client) ListMyReferrals(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListMyReferralsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SpendPointsWithBody Spend my points on a purpose; its points are held at once, the worker books the spend.
+//
+// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+// recorded (whatever its state now); the same key with another body is 409 conflict. More
+// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+func (c *Client) SpendPointsWithBody(ctx context.Context, params *SpendPointsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSpendPointsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SpendPoints Spend my points on a purpose; its points are held at once, the worker books the spend.
+//
+// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+// recorded (whatever its state now); the same key with another body is 409 conflict. More
+// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+func (c *Client) SpendPoints(ctx context.Context, params *SpendPointsParams, body SpendPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSpendPointsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMyPointsSpend One of my spends, and whether it is booked. Another user's is 404.
+//
+// Corresponds with GET /v1/points/spends/{spendId} (the `GetMyPointsSpend` operationId).
+func (c *Client) GetMyPointsSpend(ctx context.Context, spendId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyPointsSpendRequest(c.Server, spendId)
 	if err != nil {
 		return nil, err
 	}
@@ -10835,6 +11001,93 @@ func NewListMyReferralsRequest(server string, params *ListMyReferralsParams) (*h
 	return req, nil
 }
 
+// NewSpendPointsRequest calls the generic SpendPoints builder with application/json body
+func NewSpendPointsRequest(server string, params *SpendPointsParams, body SpendPointsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSpendPointsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewSpendPointsRequestWithBody constructs an http.Request for the SpendPoints method, with any body, and a specified content type
+func NewSpendPointsRequestWithBody(server string, params *SpendPointsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points/spend")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("Idempotency-Key", headerParam0)
+
+	}
+
+	return req, nil
+}
+
+// NewGetMyPointsSpendRequest constructs an http.Request for the GetMyPointsSpend method
+func NewGetMyPointsSpendRequest(server string, spendId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "spendId", spendId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/points/spends/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateUploadRequestWithBody constructs an http.Request for the CreateUpload method, with any body, and a specified content type
 func NewCreateUploadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -12225,6 +12478,37 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/points/referrals (the `ListMyReferrals` operationId).
 	ListMyReferralsWithResponse(ctx context.Context, params *ListMyReferralsParams, reqEditors ...RequestEditorFn) (*ListMyReferralsResponse, error)
+
+	// SpendPointsWithBodyWithResponse Spend my points on a purpose; its points are held at once, the worker books the spend.
+	//
+	// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+	// recorded (whatever its state now); the same key with another body is 409 conflict. More
+	// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+	// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+	SpendPointsWithBodyWithResponse(ctx context.Context, params *SpendPointsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SpendPointsResponse, error)
+
+	// SpendPointsWithResponse Spend my points on a purpose; its points are held at once, the worker books the spend.
+	//
+	// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+	// recorded (whatever its state now); the same key with another body is 409 conflict. More
+	// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+	// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+	SpendPointsWithResponse(ctx context.Context, params *SpendPointsParams, body SpendPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*SpendPointsResponse, error)
+
+	// GetMyPointsSpendWithResponse One of my spends, and whether it is booked. Another user's is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/points/spends/{spendId} (the `GetMyPointsSpend` operationId).
+	GetMyPointsSpendWithResponse(ctx context.Context, spendId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetMyPointsSpendResponse, error)
 
 	// CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
 	//
@@ -17417,6 +17701,116 @@ func (r ListMyReferralsResponse) ContentType() string {
 	return ""
 }
 
+// SpendPointsResponseDefaultHeaders the declared response headers of an HTTP default response for SpendPoints
+type SpendPointsResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type SpendPointsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *PointsSpend
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *SpendPointsResponseDefaultHeaders
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SpendPointsResponse) GetJSON202() *PointsSpend {
+	return r.JSON202
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SpendPointsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SpendPointsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SpendPointsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SpendPointsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SpendPointsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetMyPointsSpendResponseDefaultHeaders the declared response headers of an HTTP default response for GetMyPointsSpend
+type GetMyPointsSpendResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetMyPointsSpendResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PointsSpend
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetMyPointsSpendResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyPointsSpendResponse) GetJSON200() *PointsSpend {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyPointsSpendResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyPointsSpendResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyPointsSpendResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyPointsSpendResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyPointsSpendResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateUploadResponse413Headers the declared response headers of an HTTP 413 response for CreateUpload
 type CreateUploadResponse413Headers struct {
 	RetryAfter *int
@@ -19726,6 +20120,55 @@ func (c *ClientWithResponses) ListMyReferralsWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseListMyReferralsResponse(rsp)
+}
+
+// SpendPointsWithBodyWithResponse Spend my points on a purpose; its points are held at once, the worker books the spend.
+//
+// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+// recorded (whatever its state now); the same key with another body is 409 conflict. More
+// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+func (c *ClientWithResponses) SpendPointsWithBodyWithResponse(ctx context.Context, params *SpendPointsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SpendPointsResponse, error) {
+	rsp, err := c.SpendPointsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSpendPointsResponse(rsp)
+}
+
+// SpendPointsWithResponse Spend my points on a purpose; its points are held at once, the worker books the spend.
+//
+// `Idempotency-Key` names the spend: the same key with the same body answers the spend
+// recorded (whatever its state now); the same key with another body is 409 conflict. More
+// points than are available (spends not booked yet hold theirs) is 409 insufficient_points.
+// `purpose` is one of the server's configured purposes (points.Config.spendPurposes).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/points/spend (the `SpendPoints` operationId).
+func (c *ClientWithResponses) SpendPointsWithResponse(ctx context.Context, params *SpendPointsParams, body SpendPointsJSONRequestBody, reqEditors ...RequestEditorFn) (*SpendPointsResponse, error) {
+	rsp, err := c.SpendPoints(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSpendPointsResponse(rsp)
+}
+
+// GetMyPointsSpendWithResponse One of my spends, and whether it is booked. Another user's is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/points/spends/{spendId} (the `GetMyPointsSpend` operationId).
+func (c *ClientWithResponses) GetMyPointsSpendWithResponse(ctx context.Context, spendId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetMyPointsSpendResponse, error) {
+	rsp, err := c.GetMyPointsSpend(ctx, spendId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyPointsSpendResponse(rsp)
 }
 
 // CreateUploadWithBodyWithResponse Upload an image (JPEG, PNG or WebP; at most 10 MB by default), as the part `file` of a multipart/form-data body.
@@ -24131,6 +24574,98 @@ func ParseListMyReferralsResponse(rsp *http.Response) (*ListMyReferralsResponse,
 	switch {
 	case true:
 		var headers ListMyReferralsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSpendPointsResponse parses an HTTP response from a SpendPointsWithResponse call
+func ParseSpendPointsResponse(rsp *http.Response) (*SpendPointsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SpendPointsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest PointsSpend
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers SpendPointsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetMyPointsSpendResponse parses an HTTP response from a GetMyPointsSpendWithResponse call
+func ParseGetMyPointsSpendResponse(rsp *http.Response) (*GetMyPointsSpendResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyPointsSpendResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PointsSpend
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetMyPointsSpendResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -1,0 +1,168 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/upload/uploadtest"
+)
+
+// sixteenBit is a w×h 16-bit PNG (it decodes to RGBA64: 8 bytes a pixel).
+func sixteenBit(t *testing.T, w, h int) []byte {
+	img := image.NewNRGBA64(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetNRGBA64(x, y, color.NRGBA64{R: uint16(x * 997), G: uint16(y * 991), B: 0x1234, A: 0xffff})
+		}
+	}
+	return uploadtest.PNG(t, img)
+}
+
+// TestSixteenBitImagesCountTheirBytes: the pixel cap is a memory cap of MaxPixels × 4 bytes, so a
+// 16-bit PNG (8 bytes a pixel once decoded) may have half the pixels an 8-bit one may; the header
+// says which, before anything is decoded.
+func TestSixteenBitImagesCountTheirBytes(t *testing.T) {
+	s, pool, _ := newService(t)
+	s.cfg.MaxPixels = 10_000
+	who := newUser(t, pool)
+	put := func(data []byte) error {
+		_, err := s.Put(context.Background(), who, bytes.NewReader(data))
+		return err
+	}
+	if err := put(uploadtest.PNG(t, uploadtest.Image(100, 80))); err != nil {
+		t.Fatalf("8-bit, 8,000 pixels: %v", err)
+	}
+	if err := put(sixteenBit(t, 100, 80)); !errors.Is(err, ErrTooManyPixels) {
+		t.Fatalf("16-bit, 8,000 pixels (64,000 bytes, cap 40,000): %v", err)
+	}
+	if err := put(sixteenBit(t, 70, 70)); err != nil {
+		t.Fatalf("16-bit, 4,900 pixels (39,200 bytes): %v", err)
+	}
+	if err := put(uploadtest.PNG(t, uploadtest.Image(101, 100))); !errors.Is(err, ErrTooManyPixels) {
+		t.Fatalf("8-bit, 10,100 pixels: %v", err)
+	}
+	for _, c := range []struct {
+		m    color.Model
+		want int64
+	}{{color.RGBA64Model, 8}, {color.NRGBA64Model, 8}, {color.NRGBAModel, 4}, {color.YCbCrModel, 3}, {color.GrayModel, 1},
+		{color.Gray16Model, 2}, {color.Palette{color.Black}, 1}, {color.ModelFunc(func(c color.Color) color.Color { return c }), 8}} {
+		if got := bytesPerPixel(c.m); got != c.want {
+			t.Errorf("bytesPerPixel(%T) = %d, want %d", c.m, got, c.want)
+		}
+	}
+}
+
+// readWatcher is a body that says whether anything read it.
+type readWatcher struct {
+	read atomic.Bool
+	r    *bytes.Reader
+}
+
+func (w *readWatcher) Read(p []byte) (int, error) { w.read.Store(true); return w.r.Read(p) }
+
+// TestDecodeQueueIsBounded: with every decode busy an upload waits at most QueueWait, then
+// ErrBusy; with the queue full too it is ErrBusy at once, its body unread (waiting uploads hold
+// at most Workers + Queue bodies); a waiting upload goes on when a decode frees.
+func TestDecodeQueueIsBounded(t *testing.T) {
+	pool := dbtest.Pool(t)
+	cfg := DefaultConfig()
+	cfg.Workers, cfg.Queue, cfg.QueueWait = 1, 1, 20*time.Millisecond
+	s := New(pool, Disk{Root: t.TempDir()}, cfg)
+	who := newUser(t, pool)
+	png := uploadtest.PNG(t, uploadtest.Image(16, 16))
+	ctx := context.Background()
+
+	s.sem <- struct{}{} // the one decode is busy
+	if _, err := s.Put(ctx, who, bytes.NewReader(png)); !errors.Is(err, ErrBusy) {
+		t.Fatalf("with the decode busy past QueueWait: %v, want ErrBusy", err)
+	}
+	s.admit <- struct{}{} // and two uploads are in: the decoding one and one waiting
+	s.admit <- struct{}{}
+	body := &readWatcher{r: bytes.NewReader(png)}
+	if _, err := s.Put(ctx, who, body); !errors.Is(err, ErrBusy) || body.read.Load() {
+		t.Fatalf("with the queue full: %v (body read: %v), want ErrBusy before reading", err, body.read.Load())
+	}
+	<-s.admit
+	<-s.admit
+
+	s.cfg.QueueWait = time.Minute
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Put(ctx, who, bytes.NewReader(png))
+		done <- err
+	}()
+	<-s.sem // the decode frees: the waiting upload takes it
+	if err := <-done; err != nil {
+		t.Fatalf("a waiting upload: %v", err)
+	}
+	if len(s.sem) != 0 || len(s.admit) != 0 {
+		t.Fatalf("slots held after the upload: %d decoding, %d in", len(s.sem), len(s.admit))
+	}
+}
+
+// TestQuotaPerAccount: an account's uploads may take QuotaBytes, every stored copy counted; the
+// upload that would pass it is refused and stores nothing, racing uploads cannot pass it together,
+// and another account's uploads are its own.
+func TestQuotaPerAccount(t *testing.T) {
+	pool := dbtest.Pool(t)
+	img := uploadtest.PNG(t, uploadtest.Image(400, 300)) // a thumb copy too
+	probe := New(pool, Disk{Root: t.TempDir()}, DefaultConfig())
+	u, err := probe.Put(context.Background(), newUser(t, pool), bytes.NewReader(img))
+	if err != nil || len(u.Variants) != 1 {
+		t.Fatalf("probe: %+v, %v", u, err)
+	}
+	one := u.Size + u.Variants[0].Size
+
+	cfg := DefaultConfig()
+	cfg.Workers, cfg.QuotaBytes = 4, 2*one
+	s := New(pool, Disk{Root: t.TempDir()}, cfg)
+	alice, bob := newUser(t, pool), newUser(t, pool)
+	var ok, over atomic.Int32
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			_, err := s.Put(context.Background(), alice, bytes.NewReader(img))
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, ErrQuotaExceeded):
+				over.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if ok.Load() != 2 || over.Load() != 3 {
+		t.Fatalf("%d stored, %d over the quota; want 2 and 3", ok.Load(), over.Load())
+	}
+	var rows int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM uploads WHERE owner_id = $1`, alice.UserID).Scan(&rows); err != nil || rows != 2 {
+		t.Fatalf("alice's rows: %d, %v", rows, err)
+	}
+	_, err = s.Put(context.Background(), alice, bytes.NewReader(uploadtest.PNG(t, uploadtest.Image(8, 8))))
+	if !errors.Is(err, ErrQuotaExceeded) || !strings.Contains(err.Error(), "bytes") {
+		t.Fatalf("a full account: %v", err)
+	}
+	if _, err := s.Put(context.Background(), bob, bytes.NewReader(img)); err != nil {
+		t.Fatalf("bob's first upload: %v", err)
+	}
+	bad := DefaultConfig()
+	for _, c := range []func(*Config){func(c *Config) { c.Queue = -1 }, func(c *Config) { c.QueueWait = 0 },
+		func(c *Config) { c.QuotaBytes = -1 }, func(c *Config) { c.Workers = 0 }} {
+		x := bad
+		c(&x)
+		if x.Validate() == nil {
+			t.Errorf("%+v accepted", x)
+		}
+	}
+}
