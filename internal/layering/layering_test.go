@@ -43,11 +43,9 @@ var layers = [][]string{
 	// Conversations on the marketplace's offers (the market says whose an offer is; the deal's
 	// payment steps come from the market's following of the payment).
 	{"chat"},
-	// Disputes of deals: the case runs the market's, the payment's and the chat's steps in its own
-	// transaction, and registers who reads its evidence with upload.
-	{"dispute"},
-	// Processes' domains: watching chains, custodians, signing; checking a deployment.
-	{"indexer", "custody", "signer", "doctor"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment. Disputes of
+	// deals: the case runs the market's, the payment's and the chat's steps in its own transaction.
+	{"indexer", "custody", "signer", "doctor", "dispute"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
 	// custody), for both the admin command and the API.
 	{"admin"},
