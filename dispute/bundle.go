@@ -73,22 +73,28 @@ func (s *Service) Export(ctx context.Context, who Caller, id uuid.UUID) (*Bundle
 	if err != nil {
 		return nil, err
 	}
-	b := &Bundle{Format: BundleFormat, Entries: c.Entries, ExportedAt: s.clock(),
-		PublicKey: base64.StdEncoding.EncodeToString(s.PublicKey()),
-		Case: BundleCase{ID: c.ID, Request: c.RequestID, Payment: c.PaymentID, Buyer: c.BuyerID, Seller: c.SellerID, Opener: c.Opener,
-			Reason: c.Reason, Status: c.Status, Amount: c.Amount.String(), Decimals: c.Decimals, Ledger: c.Ledger, OpenedAt: c.CreatedAt.UTC(),
-			Head: ZeroHash, Entries: len(c.Entries)}}
+	sum := BundleCase{ID: c.ID, Request: c.RequestID, Payment: c.PaymentID, Buyer: c.BuyerID, Seller: c.SellerID, Opener: c.Opener,
+		Reason: c.Reason, Status: c.Status, Amount: c.Amount.String(), Decimals: c.Decimals, Ledger: c.Ledger, OpenedAt: c.CreatedAt.UTC()}
 	if c.Resolution != nil {
-		b.Case.Resolution = string(*c.Resolution)
+		sum.Resolution = string(*c.Resolution)
 	}
-	if n := len(c.Entries); n > 0 {
-		b.Case.Head = c.Entries[n-1].Hash
+	return SignBundle(s.cfg.BundleKey, sum, c.Entries, s.clock())
+}
+
+// SignBundle makes the bundle of a case summarised by sum with its timeline entries, exported at
+// at: the summary's Head and Entries are set from the timeline, and the whole is signed with key.
+func SignBundle(key ed25519.PrivateKey, sum BundleCase, entries []Entry, at time.Time) (*Bundle, error) {
+	sum.Head, sum.Entries = ZeroHash, len(entries)
+	if n := len(entries); n > 0 {
+		sum.Head = entries[n-1].Hash
 	}
+	b := &Bundle{Format: BundleFormat, Case: sum, Entries: entries, ExportedAt: at.UTC(),
+		PublicKey: base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))}
 	msg, err := b.SignedBytes()
 	if err != nil {
 		return nil, err
 	}
-	b.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(s.cfg.BundleKey, msg))
+	b.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, msg))
 	return b, nil
 }
 
