@@ -72,18 +72,17 @@ func (c Config) Validate() error {
 // The dispute's errors. A case the caller is not a party of is ErrNotFound: its existence never
 // leaks.
 var (
-	ErrNotFound        = kind.New(kind.NotFound, "no such dispute")
-	ErrInvalid         = kind.New(kind.Invalid, "invalid dispute request")
-	ErrLive            = kind.New(kind.Conflict, "the deal already has a dispute in progress")
-	ErrAccepted        = kind.New(kind.Conflict, "you already accepted this proposal")
-	ErrNoProposal      = kind.New(kind.Conflict, "the case has no such live proposal")
-	ErrNoPending       = kind.New(kind.Conflict, "no resolution awaits approval")
-	ErrSameAdmin       = kind.New(kind.Refused, "a second admin must approve: not the one who asked")
-	ErrNotOpener       = kind.New(kind.Refused, "only the party who opened the case may withdraw it")
-	ErrAdminsOnly      = kind.New(kind.Refused, "only an admin may propose a warning or a ban")
-	ErrNoBundleKey     = kind.New(kind.Unavailable, "no bundle signing key is configured")
-	ErrNotConfigured   = kind.New(kind.Unavailable, "this server cannot carry out that resolution")
-	errPaymentNotFound = kind.New(kind.NotFound, "the deal's payment is gone")
+	ErrNotFound      = kind.New(kind.NotFound, "no such dispute")
+	ErrInvalid       = kind.New(kind.Invalid, "invalid dispute request")
+	ErrLive          = kind.New(kind.Conflict, "the deal already has a dispute in progress")
+	ErrAccepted      = kind.New(kind.Conflict, "you already accepted this proposal")
+	ErrNoProposal    = kind.New(kind.Conflict, "the case has no such live proposal")
+	ErrNoPending     = kind.New(kind.Conflict, "no resolution awaits approval")
+	ErrSameAdmin     = kind.New(kind.Refused, "a second admin must approve: not the one who asked")
+	ErrNotOpener     = kind.New(kind.Refused, "only the party who opened the case may withdraw it")
+	ErrAdminsOnly    = kind.New(kind.Refused, "only an admin may propose a warning or a ban")
+	ErrNoBundleKey   = kind.New(kind.Unavailable, "no bundle signing key is configured")
+	ErrNotConfigured = kind.New(kind.Unavailable, "this server cannot carry out that resolution")
 )
 
 func invalid(f string, a ...any) error { return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(f, a...)) }

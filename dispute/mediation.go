@@ -345,9 +345,21 @@ func (s *Service) beforeCarry(ctx context.Context, who Caller, id uuid.UUID, r R
 		if s.accounts == nil {
 			return fmt.Errorf("%w: banning needs the accounts", ErrNotConfigured)
 		}
+		// The ban comes with a refund: ban only when the refund can follow (the money in escrow).
+		p, err := s.payments.Get(ctx, [16]byte(c.PaymentID))
+		if err != nil {
+			return err
+		}
+		if p.State != payment.Disputed || !slices.Contains(refundable, p.DisputedFrom) {
+			return fmt.Errorf("%w: a ban refunds the buyer, which needs the money in escrow; the payment is %s (from %s)",
+				ErrIllegalTransition, p.State, p.DisputedFrom)
+		}
 		return s.accounts.Ban(ctx, "dispute:"+id.String(), c.SellerID, "dispute "+id.String()+": "+orText(r.Note, "banned by a dispute's resolution"))
 	}
 }
+
+// refundable are the states a dispute may find a payment in and still refund it (payment.Resolve).
+var refundable = []payment.State{payment.InEscrow, payment.ReleasePending, payment.RefundPending}
 
 func orText(s, alt string) string {
 	if s == "" {
