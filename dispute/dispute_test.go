@@ -531,3 +531,30 @@ func TestTimelineIsAppendOnly(t *testing.T) {
 		t.Fatalf("an unlinked entry: %v", err)
 	}
 }
+
+// TestWarningSellerIsRecordedAndTheDealResumes: a warning is written on the timeline with the
+// resolution, the seller's account stays active, and the deal and the payment resume.
+func TestWarningSellerIsRecordedAndTheDealResumes(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	if _, err := w.d.Resolve(ctx, w.admin(t), c.ID, dispute.Resolution{Outcome: dispute.OutcomeWarnSeller, Note: "answer your buyers"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.d.Approve(ctx, w.admin(t), c.ID)
+	if err != nil || *got.Resolution != dispute.OutcomeWarnSeller {
+		t.Fatal(got, err)
+	}
+	last := got.Entries[len(got.Entries)-1]
+	if last.Kind != dispute.EvResolve || !strings.Contains(string(last.Body), `"outcome":"warning_seller"`) ||
+		!strings.Contains(string(last.Body), `"note":"answer your buyers"`) {
+		t.Fatalf("the warning's entry: %s", last.Body)
+	}
+	if s, _ := w.requestStatus(t, d.request); s != "processing" || w.paymentState(t, d) != payment.InEscrow {
+		t.Fatalf("request %s, payment %s", s, w.paymentState(t, d))
+	}
+	if _, err := w.auth.StartSession(ctx, d.seller.UserID, auth.MethodPassword, auth.Client{}); err != nil {
+		t.Fatalf("a warned seller cannot sign in: %v", err)
+	}
+}
