@@ -190,6 +190,16 @@ func TestDisputeOverHTTP(t *testing.T) {
 	if len(mine.Items) != 1 || mine.Items[0].ID != c.ID {
 		t.Fatalf("the buyer's disputes: %+v", mine.Items)
 	}
+	var all struct{ Items []disputeJSON }
+	a.call("GET", "/v1/admin/disputes?status=resolved", nil, adm.AccessToken, 200, &all)
+	if len(all.Items) != 1 || all.Items[0].ID != c.ID {
+		t.Fatalf("the admin's list: %+v", all.Items)
+	}
+	a.call("GET", "/v1/admin/disputes?status=open", nil, adm.AccessToken, 200, &all)
+	if len(all.Items) != 0 {
+		t.Fatalf("open disputes: %+v", all.Items)
+	}
+	wantCode(t, a.do("GET", "/v1/admin/disputes", nil, buyer.AccessToken), 403, "forbidden")
 }
 
 // TestBannedSellerIsRefusedOverHTTP: ban_seller asked by one admin and approved by another; the
