@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -556,5 +557,39 @@ func TestWarningSellerIsRecordedAndTheDealResumes(t *testing.T) {
 	}
 	if _, err := w.auth.StartSession(ctx, d.seller.UserID, auth.MethodPassword, auth.Client{}); err != nil {
 		t.Fatalf("a warned seller cannot sign in: %v", err)
+	}
+}
+
+// TestConcurrentApprovalsResolveOnce: two admins approve the same waiting refund at once; one
+// carries it out, the other is refused, and the timeline holds one resolution.
+func TestConcurrentApprovalsResolveOnce(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	if _, err := w.d.Resolve(ctx, w.admin(t), c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund}); err != nil {
+		t.Fatal(err)
+	}
+	approvers := []dispute.Caller{w.admin(t), w.admin(t), w.admin(t)}
+	errs := make(chan error, len(approvers))
+	for _, a := range approvers {
+		go func() {
+			_, err := w.d.Approve(ctx, a, c.ID)
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range approvers {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, kind.Conflict):
+			t.Errorf("a losing approval: %v", err)
+		}
+	}
+	got, err := w.d.Get(ctx, d.buyer, c.ID)
+	if err != nil || ok != 1 || got.Status != dispute.Resolved || strings.Count(kinds(got), "resolved:") != 1 || w.paymentState(t, d) != payment.RefundPending {
+		t.Fatalf("%d approvals carried out; %s %s, payment %s (%v)", ok, got.Status, kinds(got), w.paymentState(t, d), err)
 	}
 }
