@@ -21,6 +21,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/chat"
+	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/points"
@@ -56,6 +57,9 @@ type Deps struct {
 	// Chat runs the offers' conversations (/v1/chats/..., and the rights of chat-{id} rooms, given
 	// to RealtimeAccess); nil answers its routes unavailable.
 	Chat *chat.Service
+	// Disputes runs the dispute cases (/v1/disputes/..., /v1/admin/disputes/...); nil answers
+	// them unavailable.
+	Disputes *dispute.Service
 	// Points keeps loyalty points and referrals (/v1/points/..., /r/{code}, the admin's grants and
 	// reversals); nil answers them unavailable. SignupURL is the frontend's sign-up page that
 	// /r/{code} redirects to; PublicURL this API's public base, for the referral links it shows.

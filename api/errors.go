@@ -14,6 +14,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
@@ -61,6 +62,7 @@ var errorCodes = []errorCode{
 	{payment.ErrWebhookMalformed, http.StatusBadRequest, "malformed"},
 	{payment.ErrIllegalTransition, http.StatusConflict, "illegal_transition"},
 	{market.ErrIllegalTransition, http.StatusConflict, "illegal_transition"},
+	{dispute.ErrIllegalTransition, http.StatusConflict, "illegal_transition"},
 	{market.ErrPaymentMoved, http.StatusConflict, "illegal_transition"},
 	{market.ErrNotYours, http.StatusForbidden, "refused"},
 	{market.ErrOwnRequest, http.StatusForbidden, "own_request"},

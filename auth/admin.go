@@ -215,3 +215,24 @@ func (s *Service) CreateAdmin(ctx context.Context, actor, email, password string
 	})
 	return out, err
 }
+
+// Ban bans user for a process other than an admin's request (a dispute's ban_seller resolution,
+// actor naming the case): SetStatus to banned, audited with actor and reason; the user's sessions
+// are revoked, so sign-in and every authenticated call (offers included) are refused. Banning a
+// banned user again only audits it again.
+func (s *Service) Ban(ctx context.Context, actor string, user uuid.UUID, reason string) error {
+	_, err := s.SetStatus(ctx, actor, user, StatusBanned, reason)
+	return err
+}
+
+// IsAdmin reports whether user is an active admin (a case is given only to one).
+func (s *Service) IsAdmin(ctx context.Context, user uuid.UUID) (bool, error) {
+	u, err := s.User(ctx, user)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return u.Status == StatusActive && slices.Contains(u.Roles, RoleAdmin), nil
+}

@@ -52,10 +52,17 @@ type Attacher interface {
 	Attach(ctx context.Context, q upload.Querier, who upload.Caller, id uuid.UUID, k upload.Kind, attachedID string) error
 }
 
-// Conversation is one offer's chat between the request's buyer and the offer's seller.
+// Conversation is one offer's chat between the request's buyer and the offer's seller, or a
+// dispute's (DisputeID set), in which admins write too.
 type Conversation struct {
 	ID, RequestID, OfferID, BuyerID, SellerID uuid.UUID
+	DisputeID                                 uuid.NullUUID
 	CreatedAt                                 time.Time
+}
+
+// Writer says whether who may write in c: its two sides, and in a dispute's conversation admins.
+func (c *Conversation) Writer(who Caller) bool {
+	return c.Party(who.UserID) || (c.DisputeID.Valid && who.Admin && who.UserID != uuid.Nil)
 }
 
 // Party says whether user is one of c's two sides.
@@ -115,6 +122,21 @@ func ensure(ctx context.Context, q Querier, p market.Parties, at time.Time) (*Co
 	return scanConversation(q.QueryRow(ctx, conversationByOffer, p.OfferID))
 }
 
+// DisputeParties are the sides of a dispute's conversation.
+type DisputeParties struct {
+	DisputeID, RequestID, OfferID, BuyerID, SellerID uuid.UUID
+}
+
+// OpenDisputeTx opens the three-way conversation of a dispute (its buyer, its seller and admins),
+// in the caller's transaction q (package dispute opens it with the case). Opening it again returns
+// it.
+func OpenDisputeTx(ctx context.Context, q Querier, p DisputeParties) (*Conversation, error) {
+	if _, err := q.Exec(ctx, insertDisputeConversation, uuid.New(), p.RequestID, p.OfferID, p.BuyerID, p.SellerID, p.DisputeID, clock()); err != nil {
+		return nil, fmt.Errorf("chat: opening the conversation of dispute %s: %w", p.DisputeID, err)
+	}
+	return scanConversation(q.QueryRow(ctx, conversationByDispute, p.DisputeID))
+}
+
 // Get returns a conversation the caller is a party of (or any, to an admin).
 func (s *Service) Get(ctx context.Context, who Caller, id uuid.UUID) (*Conversation, error) {
 	c, err := scanConversation(s.pool.QueryRow(ctx, conversationByID, id))
@@ -150,7 +172,7 @@ func (s *Service) AttachmentRule(ctx context.Context, who upload.Caller, attache
 
 func scanConversation(row pgx.Row) (*Conversation, error) {
 	var c Conversation
-	err := row.Scan(&c.ID, &c.RequestID, &c.OfferID, &c.BuyerID, &c.SellerID, &c.CreatedAt)
+	err := row.Scan(&c.ID, &c.RequestID, &c.OfferID, &c.BuyerID, &c.SellerID, &c.DisputeID, &c.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -91,14 +91,14 @@ func checkAttachments(ids []uuid.UUID) error {
 	return nil
 }
 
-// party reads conversation id for who to write in: a party's, else ErrNotFound (not theirs) or
-// ErrRefused (an admin who is not a party).
+// party reads conversation id for who to write in: a party's (or, in a dispute's, an admin's),
+// else ErrNotFound (not theirs) or ErrRefused (an admin who is not a party of an offer's).
 func (s *Service) party(ctx context.Context, who Caller, id uuid.UUID) (*Conversation, error) {
 	c, err := s.Get(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
-	if !c.Party(who.UserID) {
+	if !c.Writer(who) {
 		return nil, ErrRefused
 	}
 	return c, nil

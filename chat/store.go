@@ -3,14 +3,19 @@ package chat
 // The statements on the package's tables: chat_conversations, chat_messages, chat_reads.
 const (
 	// conversationColumns are what scanConversation reads.
-	conversationColumns = `id, request_id, offer_id, buyer_id, seller_id, created_at`
+	conversationColumns = `id, request_id, offer_id, buyer_id, seller_id, dispute_id, created_at`
 	// insertConversation opens an offer's conversation unless it exists.
 	insertConversation = `INSERT INTO chat_conversations (id, request_id, offer_id, buyer_id, seller_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (offer_id) DO NOTHING`
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (offer_id) WHERE dispute_id IS NULL DO NOTHING`
+	// insertDisputeConversation opens a dispute's three-way conversation unless it exists.
+	insertDisputeConversation = `INSERT INTO chat_conversations (id, request_id, offer_id, buyer_id, seller_id, dispute_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dispute_id) DO NOTHING`
+	// conversationByDispute reads a dispute's conversation.
+	conversationByDispute = `SELECT ` + conversationColumns + ` FROM chat_conversations WHERE dispute_id = $1`
 	// conversationByID reads one conversation.
 	conversationByID = `SELECT ` + conversationColumns + ` FROM chat_conversations WHERE id = $1`
 	// conversationByOffer reads an offer's conversation.
-	conversationByOffer = `SELECT ` + conversationColumns + ` FROM chat_conversations WHERE offer_id = $1`
+	conversationByOffer = `SELECT ` + conversationColumns + ` FROM chat_conversations WHERE offer_id = $1 AND dispute_id IS NULL`
 
 	// messageColumns are what scanMessage reads.
 	messageColumns = `id, conversation_id, seq, sender_id, kind, body, attachments, system, created_at, edited_at, deleted_at`

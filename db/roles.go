@@ -216,6 +216,11 @@ var Grants = []Grant{
 	{RoleAPI, "chat_conversations", "SELECT, INSERT"},
 	{RoleAPI, "chat_messages", "SELECT, INSERT, UPDATE (body, attachments, edited_at, deleted_at)"},
 	{RoleAPI, "chat_reads", "SELECT, INSERT, UPDATE (last_read_seq, updated_at)"},
+	// Disputes (migration 00051, package dispute): cases, their append-only hash-chained timeline
+	// (a trigger refuses UPDATE, DELETE and unlinked entries), proposals and their acceptances.
+	{RoleAPI, "dispute_cases", "SELECT, INSERT, UPDATE (status, assigned_admin, pending, pending_by, resolution, resolved_at, updated_at)"},
+	{RoleAPI, "dispute_entries", "SELECT, INSERT"},
+	{RoleAPI, "dispute_proposals", "SELECT, INSERT, UPDATE (buyer_accepted_at, seller_accepted_at, superseded_at)"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -273,6 +278,10 @@ var Grants = []Grant{
 	// Chat (migration 00040): the deal's payment steps, written as the market follows the payment.
 	{RoleWorker, "chat_conversations", "SELECT, INSERT"},
 	{RoleWorker, "chat_messages", "SELECT, INSERT"},
+	// Disputes (migration 00051): deadlines write missing answers, move silent cases to review and
+	// escalate unassigned ones.
+	{RoleWorker, "dispute_cases", "SELECT, UPDATE (status, updated_at)"},
+	{RoleWorker, "dispute_entries", "SELECT, INSERT"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

@@ -26,6 +26,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/chat"
+	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
@@ -283,6 +284,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	// settings are never used to schedule.
 	// Following a payment writes its steps into the deal's chat, in the same transaction.
 	deal := market.New(c.Pool, payments, c.Chains, market.DefaultConfig()).WithWatcher(&chat.Steps{Payments: payments})
+	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, nil)
 	// The signer's transactions, whose gas signer_follow books, are read through package signer,
 	// which owns their table. Without escrow contracts nothing asks for intents.
 	var store *intent.Store
@@ -308,6 +310,10 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &market.DeliverWorker{Market: deal, Log: c.Log}),
 		add(r, &market.InspectWorker{Market: deal, Log: c.Log}),
 		add(r, &market.RemindWorker{Market: deal}),
+		// Disputes' deadlines: missing answers written, silent cases to review, unassigned ones
+		// escalated. Their times come in the jobs; the config's are the API's.
+		add(r, &dispute.AnswerDueWorker{Disputes: disputes}),
+		add(r, &dispute.EscalateWorker{Disputes: disputes}),
 	} {
 		if err != nil {
 			return nil, err

@@ -91,6 +91,7 @@ const (
 	EvDispute       Event = "dispute"        // a party opened a dispute
 	EvRefunded      Event = "refunded"       // a refund is final on chain (after a dispute, or an admin's)
 	EvResume        Event = "resume"         // the dispute was withdrawn or resolved to continue the deal
+	EvReplace       Event = "replace"        // the dispute was resolved by a replacement: the seller delivers again
 )
 
 // rule is one row of the machine: from which statuses an event may be fired, by whom, and where
@@ -130,6 +131,7 @@ var machine = map[Event]rule{
 	EvDispute:       {from: funded[:3], actors: []Actor{ActorBuyer, ActorSeller}, to: Disputed},
 	EvRefunded:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Cancelled},
 	EvResume:        {from: []Status{Disputed}, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}},
+	EvReplace:       {from: []Status{Disputed}, actors: []Actor{ActorAdmin}, to: Processing},
 }
 
 // Errors of the status machine.

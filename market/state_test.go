@@ -71,10 +71,11 @@ disputed refunded system → cancelled
 disputed resume buyer → (back)
 disputed resume seller → (back)
 disputed resume admin → (back)
+disputed replace admin → processing
 `)
 
 var events = []Event{EvPublish, EvExpress, EvResubmit, EvOfferMade, EvOffersGone, EvNegotiate, EvAccept, EvPaid, EvPaymentExpiry,
-	EvShip, EvDeliver, EvConfirm, EvInspected, EvReleased, EvCancel, EvExpire, EvDispute, EvRefunded, EvResume}
+	EvShip, EvDeliver, EvConfirm, EvInspected, EvReleased, EvCancel, EvExpire, EvDispute, EvRefunded, EvResume, EvReplace}
 
 // TestEveryTransition: for every status × event × actor, Next allows exactly what the table above
 // allows, leads where it says, and refuses the rest with ErrNotYours (the actor may never fire the

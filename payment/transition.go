@@ -677,14 +677,36 @@ var escrowDisputeStates = []State{Sweeping, InEscrow, ReleasePending, RefundPend
 // is in escrow (or being swept there) it also asks, in the same transaction, for the escrow to be
 // frozen on chain (FreezeArgs).
 func (s *Service) Dispute(ctx context.Context, id ledger.ID, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvDispute, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, dispute(id, actor, reason))
+}
+
+// DisputeTx is Dispute inside the caller's transaction, as WithdrawTx is Withdraw: the dispute
+// case, the request's status and the payment's freeze commit or roll back together.
+func (s *Service) DisputeTx(ctx context.Context, tx pgx.Tx, id ledger.ID, actor, reason string) (*Payment, error) {
+	return s.oneIn(ctx, tx, dispute(id, actor, reason))
+}
+
+func dispute(id ledger.ID, actor, reason string) change {
+	return change{id: id, ev: EvDispute, actor: actor, decide: func(p *Payment, look lookupFunc) (step, error) {
 		p.DisputedFrom = p.State
 		st := step{to: Disputed, reason: reason}
 		if contains(escrowDisputeStates, p.State) {
 			st.jobs = []river.JobArgs{FreezeArgs{PaymentID: p.ID.String()}}
 		}
 		return st, nil
-	})
+	}}
+}
+
+// oneIn runs one change in the caller's transaction tx.
+func (s *Service) oneIn(ctx context.Context, tx pgx.Tx, c change) (*Payment, error) {
+	res, err := s.applyIn(ctx, tx, []change{c}, nil)
+	if err == nil {
+		err = res[0].Err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %s: %w", c.id, c.ev, err)
+	}
+	return res[0].Payment, nil
 }
 
 // Outcome is how a dispute ends.
@@ -699,7 +721,17 @@ const (
 
 // Resolve ends a dispute. Release and refund need the money in escrow.
 func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, reason string) (*Payment, error) {
-	return s.transition(ctx, id, EvResolve, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, resolve(id, o, actor, reason))
+}
+
+// ResolveTx is Resolve inside the caller's transaction: the dispute case's resolution and the
+// payment's commit or roll back together.
+func (s *Service) ResolveTx(ctx context.Context, tx pgx.Tx, id ledger.ID, o Outcome, actor, reason string) (*Payment, error) {
+	return s.oneIn(ctx, tx, resolve(id, o, actor, reason))
+}
+
+func resolve(id ledger.ID, o Outcome, actor, reason string) change {
+	return change{id: id, ev: EvResolve, actor: actor, decide: func(p *Payment, look lookupFunc) (step, error) {
 		inEscrow := contains([]State{InEscrow, ReleasePending, RefundPending}, p.DisputedFrom)
 		var to State
 		var jobs []river.JobArgs
@@ -725,5 +757,5 @@ func (s *Service) Resolve(ctx context.Context, id ledger.ID, o Outcome, actor, r
 		}
 		p.DisputedFrom = ""
 		return step{to: to, reason: string(o) + ": " + reason, jobs: jobs}, nil
-	})
+	}}
 }

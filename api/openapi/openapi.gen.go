@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -82,16 +83,16 @@ func (e BlogPostStatus) Valid() bool {
 
 // Defines values for ChatMessageKind.
 const (
-	System ChatMessageKind = "system"
-	Text   ChatMessageKind = "text"
+	ChatMessageKindSystem ChatMessageKind = "system"
+	ChatMessageKindText   ChatMessageKind = "text"
 )
 
 // Valid indicates whether the value is a known member of the ChatMessageKind enum.
 func (e ChatMessageKind) Valid() bool {
 	switch e {
-	case System:
+	case ChatMessageKindSystem:
 		return true
-	case Text:
+	case ChatMessageKindText:
 		return true
 	default:
 		return false
@@ -119,6 +120,141 @@ func (e ChatSystemEvent) Valid() bool {
 	case PaymentReleased:
 		return true
 	case PaymentSeen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeActor.
+const (
+	DisputeActorAdmin  DisputeActor = "admin"
+	DisputeActorBuyer  DisputeActor = "buyer"
+	DisputeActorSeller DisputeActor = "seller"
+	DisputeActorSystem DisputeActor = "system"
+)
+
+// Valid indicates whether the value is a known member of the DisputeActor enum.
+func (e DisputeActor) Valid() bool {
+	switch e {
+	case DisputeActorAdmin:
+		return true
+	case DisputeActorBuyer:
+		return true
+	case DisputeActorSeller:
+		return true
+	case DisputeActorSystem:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeBundleKeyAlgorithm.
+const (
+	Ed25519 DisputeBundleKeyAlgorithm = "Ed25519"
+)
+
+// Valid indicates whether the value is a known member of the DisputeBundleKeyAlgorithm enum.
+func (e DisputeBundleKeyAlgorithm) Valid() bool {
+	switch e {
+	case Ed25519:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeOutcome.
+const (
+	DisputeOutcomeBanSeller     DisputeOutcome = "ban_seller"
+	DisputeOutcomeCompensation  DisputeOutcome = "compensation"
+	DisputeOutcomeNoAction      DisputeOutcome = "no_action"
+	DisputeOutcomeRefund        DisputeOutcome = "refund"
+	DisputeOutcomeRelease       DisputeOutcome = "release"
+	DisputeOutcomeReplacement   DisputeOutcome = "replacement"
+	DisputeOutcomeWarningSeller DisputeOutcome = "warning_seller"
+)
+
+// Valid indicates whether the value is a known member of the DisputeOutcome enum.
+func (e DisputeOutcome) Valid() bool {
+	switch e {
+	case DisputeOutcomeBanSeller:
+		return true
+	case DisputeOutcomeCompensation:
+		return true
+	case DisputeOutcomeNoAction:
+		return true
+	case DisputeOutcomeRefund:
+		return true
+	case DisputeOutcomeRelease:
+		return true
+	case DisputeOutcomeReplacement:
+		return true
+	case DisputeOutcomeWarningSeller:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeReason.
+const (
+	BuyerUnresponsive  DisputeReason = "buyer_unresponsive"
+	NotAsDescribed     DisputeReason = "not_as_described"
+	NotReceived        DisputeReason = "not_received"
+	Other              DisputeReason = "other"
+	PaymentProblem     DisputeReason = "payment_problem"
+	SellerUnresponsive DisputeReason = "seller_unresponsive"
+)
+
+// Valid indicates whether the value is a known member of the DisputeReason enum.
+func (e DisputeReason) Valid() bool {
+	switch e {
+	case BuyerUnresponsive:
+		return true
+	case NotAsDescribed:
+		return true
+	case NotReceived:
+		return true
+	case Other:
+		return true
+	case PaymentProblem:
+		return true
+	case SellerUnresponsive:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeStatus.
+const (
+	DisputeStatusAwaitingEvidence DisputeStatus = "awaiting_evidence"
+	DisputeStatusEscalated        DisputeStatus = "escalated"
+	DisputeStatusOpen             DisputeStatus = "open"
+	DisputeStatusProposed         DisputeStatus = "proposed"
+	DisputeStatusResolved         DisputeStatus = "resolved"
+	DisputeStatusUnderReview      DisputeStatus = "under_review"
+	DisputeStatusWithdrawn        DisputeStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the DisputeStatus enum.
+func (e DisputeStatus) Valid() bool {
+	switch e {
+	case DisputeStatusAwaitingEvidence:
+		return true
+	case DisputeStatusEscalated:
+		return true
+	case DisputeStatusOpen:
+		return true
+	case DisputeStatusProposed:
+		return true
+	case DisputeStatusResolved:
+		return true
+	case DisputeStatusUnderReview:
+		return true
+	case DisputeStatusWithdrawn:
 		return true
 	default:
 		return false
@@ -265,28 +401,28 @@ func (e ErrorCode) Valid() bool {
 
 // Defines values for IntentKind.
 const (
-	Freeze   IntentKind = "freeze"
-	GasTopup IntentKind = "gas_topup"
-	Refund   IntentKind = "refund"
-	Release  IntentKind = "release"
-	Sweep    IntentKind = "sweep"
-	Unfreeze IntentKind = "unfreeze"
+	IntentKindFreeze   IntentKind = "freeze"
+	IntentKindGasTopup IntentKind = "gas_topup"
+	IntentKindRefund   IntentKind = "refund"
+	IntentKindRelease  IntentKind = "release"
+	IntentKindSweep    IntentKind = "sweep"
+	IntentKindUnfreeze IntentKind = "unfreeze"
 )
 
 // Valid indicates whether the value is a known member of the IntentKind enum.
 func (e IntentKind) Valid() bool {
 	switch e {
-	case Freeze:
+	case IntentKindFreeze:
 		return true
-	case GasTopup:
+	case IntentKindGasTopup:
 		return true
-	case Refund:
+	case IntentKindRefund:
 		return true
-	case Release:
+	case IntentKindRelease:
 		return true
-	case Sweep:
+	case IntentKindSweep:
 		return true
-	case Unfreeze:
+	case IntentKindUnfreeze:
 		return true
 	default:
 		return false
@@ -1311,6 +1447,175 @@ type ChatSystemEvent string
 
 // DisplayName One line, no control characters.
 type DisplayName = string
+
+// Dispute defines model for Dispute.
+type Dispute struct {
+	// Amount At stake: what the payment received, base units.
+	Amount        string              `json:"amount"`
+	AssignedAdmin *openapi_types.UUID `json:"assignedAdmin,omitempty"`
+	BuyerId       openapi_types.UUID  `json:"buyerId"`
+
+	// ConversationId The three-way conversation: /v1/chats/{id}.
+	ConversationId openapi_types.UUID `json:"conversationId"`
+	CreatedAt      time.Time          `json:"createdAt"`
+	Decimals       int                `json:"decimals"`
+	Entries        *[]DisputeEntry    `json:"entries,omitempty"`
+	Id             openapi_types.UUID `json:"id"`
+
+	// Interrupted The request's status the dispute found.
+	Interrupted string              `json:"interrupted"`
+	Ledger      string              `json:"ledger"`
+	Opener      DisputeActor        `json:"opener"`
+	PaymentId   openapi_types.UUID  `json:"paymentId"`
+	Pending     *DisputeResolution  `json:"pending,omitempty"`
+	PendingBy   *openapi_types.UUID `json:"pendingBy,omitempty"`
+	Proposal    *DisputeProposal    `json:"proposal,omitempty"`
+	Reason      DisputeReason       `json:"reason"`
+	RequestId   openapi_types.UUID  `json:"requestId"`
+
+	// Resolution refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+	// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+	// no_action (the deal resumes).
+	Resolution *DisputeOutcome    `json:"resolution,omitempty"`
+	ResolvedAt *time.Time         `json:"resolvedAt,omitempty"`
+	SellerId   openapi_types.UUID `json:"sellerId"`
+	Status     DisputeStatus      `json:"status"`
+	UpdatedAt  time.Time          `json:"updatedAt"`
+}
+
+// DisputeActor defines model for DisputeActor.
+type DisputeActor string
+
+// DisputeBundle A signed export of a case (format amn-dispute-bundle/1, docs/disputes.md).
+type DisputeBundle struct {
+	Case       DisputeBundleCase `json:"case"`
+	Entries    []DisputeEntry    `json:"entries"`
+	ExportedAt time.Time         `json:"exportedAt"`
+	Format     string            `json:"format"`
+
+	// PublicKey Base64 of the Ed25519 public key.
+	PublicKey string `json:"publicKey"`
+
+	// Signature Base64 of the Ed25519 signature.
+	Signature string `json:"signature"`
+}
+
+// DisputeBundleCase defines model for DisputeBundleCase.
+type DisputeBundleCase struct {
+	Amount     string             `json:"amount"`
+	Buyer      openapi_types.UUID `json:"buyer"`
+	Decimals   int                `json:"decimals"`
+	Entries    int                `json:"entries"`
+	Head       string             `json:"head"`
+	Id         openapi_types.UUID `json:"id"`
+	Ledger     string             `json:"ledger"`
+	OpenedAt   time.Time          `json:"openedAt"`
+	Opener     DisputeActor       `json:"opener"`
+	Payment    openapi_types.UUID `json:"payment"`
+	Reason     DisputeReason      `json:"reason"`
+	Request    openapi_types.UUID `json:"request"`
+	Resolution *string            `json:"resolution,omitempty"`
+	Seller     openapi_types.UUID `json:"seller"`
+	Status     DisputeStatus      `json:"status"`
+}
+
+// DisputeBundleKey defines model for DisputeBundleKey.
+type DisputeBundleKey struct {
+	Algorithm DisputeBundleKeyAlgorithm `json:"algorithm"`
+
+	// PublicKey Base64 of the Ed25519 public key.
+	PublicKey string `json:"publicKey"`
+}
+
+// DisputeBundleKeyAlgorithm defines model for DisputeBundleKey.Algorithm.
+type DisputeBundleKeyAlgorithm string
+
+// DisputeEntry One timeline entry; `hash` is the SHA-256 of its canonical form (docs/disputes.md), `prev` the previous entry's.
+type DisputeEntry struct {
+	Actor   DisputeActor `json:"actor"`
+	ActorId *string      `json:"actorId,omitempty"`
+	At      time.Time    `json:"at"`
+
+	// Body The step's details, exactly as hashed.
+	Body   json.RawMessage `json:"body"`
+	Hash   string          `json:"hash"`
+	Kind   string          `json:"kind"`
+	Prev   string          `json:"prev"`
+	Seq    int             `json:"seq"`
+	Status DisputeStatus   `json:"status"`
+}
+
+// DisputeEvidenceInput A file (uploadId, one of my uploads) or a statement, one of them.
+type DisputeEvidenceInput struct {
+	Statement *string             `json:"statement,omitempty"`
+	UploadId  *openapi_types.UUID `json:"uploadId,omitempty"`
+}
+
+// DisputeNote defines model for DisputeNote.
+type DisputeNote struct {
+	Note *string `json:"note,omitempty"`
+}
+
+// DisputeOpenInput defines model for DisputeOpenInput.
+type DisputeOpenInput struct {
+	Reason    DisputeReason      `json:"reason"`
+	RequestId openapi_types.UUID `json:"requestId"`
+	Statement string             `json:"statement"`
+}
+
+// DisputeOutcome refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+// no_action (the deal resumes).
+type DisputeOutcome string
+
+// DisputePage defines model for DisputePage.
+type DisputePage struct {
+	Items      []Dispute `json:"items"`
+	NextCursor *string   `json:"nextCursor"`
+}
+
+// DisputeProposal defines model for DisputeProposal.
+type DisputeProposal struct {
+	BuyerAcceptedAt *time.Time         `json:"buyerAcceptedAt,omitempty"`
+	BuyerAmount     *string            `json:"buyerAmount,omitempty"`
+	CreatedAt       time.Time          `json:"createdAt"`
+	Id              openapi_types.UUID `json:"id"`
+	Note            string             `json:"note"`
+
+	// Outcome refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+	// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+	// no_action (the deal resumes).
+	Outcome          DisputeOutcome     `json:"outcome"`
+	ProposedBy       openapi_types.UUID `json:"proposedBy"`
+	Proposer         DisputeActor       `json:"proposer"`
+	ReplacementDays  *int               `json:"replacementDays,omitempty"`
+	SellerAcceptedAt *time.Time         `json:"sellerAcceptedAt,omitempty"`
+}
+
+// DisputeReason defines model for DisputeReason.
+type DisputeReason string
+
+// DisputeResolution defines model for DisputeResolution.
+type DisputeResolution struct {
+	// BuyerAmount compensation: the buyer's exact amount, base units.
+	BuyerAmount *string `json:"buyerAmount,omitempty"`
+	Note        *string `json:"note,omitempty"`
+
+	// Outcome refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+	// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+	// no_action (the deal resumes).
+	Outcome DisputeOutcome `json:"outcome"`
+
+	// ReplacementDays replacement: the new delivery time, in days.
+	ReplacementDays *int `json:"replacementDays,omitempty"`
+}
+
+// DisputeStatus defines model for DisputeStatus.
+type DisputeStatus string
 
 // Email defines model for Email.
 type Email = openapi_types.Email
@@ -2539,6 +2844,22 @@ type AdminListDestinationsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// AdminListDisputesParams defines parameters for AdminListDisputes.
+type AdminListDisputesParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit  *Limit         `form:"limit,omitempty" json:"limit,omitempty"`
+	Status *DisputeStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// AdminAssignDisputeJSONBody defines parameters for AdminAssignDispute.
+type AdminAssignDisputeJSONBody struct {
+	// AdminId The admin to give it to; absent for myself.
+	AdminId *openapi_types.UUID `json:"adminId,omitempty"`
+}
+
 // AdminListIntentsParams defines parameters for AdminListIntents.
 type AdminListIntentsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2657,6 +2978,16 @@ type MarkChatReadJSONBody struct {
 	Seq int64 `json:"seq"`
 }
 
+// ListMyDisputesParams defines parameters for ListMyDisputes.
+type ListMyDisputesParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit  *Limit         `form:"limit,omitempty" json:"limit,omitempty"`
+	Status *DisputeStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
 // ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
 type ListMyMarketRequestsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2755,6 +3086,15 @@ type CreateBlogPostJSONRequestBody = BlogPostInput
 // UpdateBlogPostJSONRequestBody defines body for UpdateBlogPost for application/json ContentType.
 type UpdateBlogPostJSONRequestBody = BlogPostInput
 
+// AdminAssignDisputeJSONRequestBody defines body for AdminAssignDispute for application/json ContentType.
+type AdminAssignDisputeJSONRequestBody AdminAssignDisputeJSONBody
+
+// AdminRequestDisputeEvidenceJSONRequestBody defines body for AdminRequestDisputeEvidence for application/json ContentType.
+type AdminRequestDisputeEvidenceJSONRequestBody = DisputeNote
+
+// AdminResolveDisputeJSONRequestBody defines body for AdminResolveDispute for application/json ContentType.
+type AdminResolveDisputeJSONRequestBody = DisputeResolution
+
 // AdminRefundPaymentJSONRequestBody defines body for AdminRefundPayment for application/json ContentType.
 type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
 
@@ -2829,6 +3169,18 @@ type EditChatMessageJSONRequestBody EditChatMessageJSONBody
 
 // MarkChatReadJSONRequestBody defines body for MarkChatRead for application/json ContentType.
 type MarkChatReadJSONRequestBody MarkChatReadJSONBody
+
+// OpenDisputeJSONRequestBody defines body for OpenDispute for application/json ContentType.
+type OpenDisputeJSONRequestBody = DisputeOpenInput
+
+// AddDisputeEvidenceJSONRequestBody defines body for AddDisputeEvidence for application/json ContentType.
+type AddDisputeEvidenceJSONRequestBody = DisputeEvidenceInput
+
+// ProposeDisputeOutcomeJSONRequestBody defines body for ProposeDisputeOutcome for application/json ContentType.
+type ProposeDisputeOutcomeJSONRequestBody = DisputeResolution
+
+// WithdrawDisputeJSONRequestBody defines body for WithdrawDispute for application/json ContentType.
+type WithdrawDisputeJSONRequestBody = DisputeNote
 
 // CreateMarketRequestJSONRequestBody defines body for CreateMarketRequest for application/json ContentType.
 type CreateMarketRequestJSONRequestBody = MarketRequestInput
@@ -3058,6 +3410,21 @@ type ServerInterface interface {
 	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
 	// (GET /v1/admin/destinations)
 	AdminListDestinations(w http.ResponseWriter, r *http.Request, params AdminListDestinationsParams)
+	// AdminListDisputes Every dispute, newest first, optionally of one status (admin).
+	// (GET /v1/admin/disputes)
+	AdminListDisputes(w http.ResponseWriter, r *http.Request, params AdminListDisputesParams)
+	// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+	// (POST /v1/admin/disputes/{disputeId}/approve)
+	AdminApproveDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// AdminAssignDispute Take the case, or give it to another admin (reassigning too).
+	// (POST /v1/admin/disputes/{disputeId}/assign)
+	AdminAssignDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// AdminRequestDisputeEvidence Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+	// (POST /v1/admin/disputes/{disputeId}/request-evidence)
+	AdminRequestDisputeEvidence(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// AdminResolveDispute Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+	// (POST /v1/admin/disputes/{disputeId}/resolve)
+	AdminResolveDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
 	// AdminHealth Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
 	// (GET /v1/admin/health)
 	AdminHealth(w http.ResponseWriter, r *http.Request)
@@ -3193,6 +3560,33 @@ type ServerInterface interface {
 	// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
 	// (POST /v1/chats/{chatId}/read)
 	MarkChatRead(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID)
+	// GetDisputeBundleKey The Ed25519 public key dispute bundles are signed with.
+	// (GET /v1/dispute-bundle-key)
+	GetDisputeBundleKey(w http.ResponseWriter, r *http.Request)
+	// ListMyDisputes My disputes (as buyer or seller), newest first.
+	// (GET /v1/disputes)
+	ListMyDisputes(w http.ResponseWriter, r *http.Request, params ListMyDisputesParams)
+	// OpenDispute Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+	// (POST /v1/disputes)
+	OpenDispute(w http.ResponseWriter, r *http.Request)
+	// GetDispute A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+	// (GET /v1/disputes/{disputeId})
+	GetDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// ExportDisputeBundle The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+	// (GET /v1/disputes/{disputeId}/bundle)
+	ExportDisputeBundle(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// AddDisputeEvidence Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+	// (POST /v1/disputes/{disputeId}/evidence)
+	AddDisputeEvidence(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// ProposeDisputeOutcome Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+	// (POST /v1/disputes/{disputeId}/proposals)
+	ProposeDisputeOutcome(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
+	// AcceptDisputeProposal Accept the live proposal (a party, once).
+	// (POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept)
+	AcceptDisputeProposal(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID, proposalId openapi_types.UUID)
+	// WithdrawDispute Withdraw my dispute (its opener only); the deal and the payment resume.
+	// (POST /v1/disputes/{disputeId}/withdraw)
+	WithdrawDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID)
 	// ListMyMarketRequests The caller's own requests, every status, newest first.
 	// (GET /v1/marketplace/mine/requests)
 	ListMyMarketRequests(w http.ResponseWriter, r *http.Request, params ListMyMarketRequestsParams)
@@ -3370,6 +3764,36 @@ func (_ Unimplemented) UpdateBlogPost(w http.ResponseWriter, r *http.Request, po
 // AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
 // (GET /v1/admin/destinations)
 func (_ Unimplemented) AdminListDestinations(w http.ResponseWriter, r *http.Request, params AdminListDestinationsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminListDisputes Every dispute, newest first, optionally of one status (admin).
+// (GET /v1/admin/disputes)
+func (_ Unimplemented) AdminListDisputes(w http.ResponseWriter, r *http.Request, params AdminListDisputesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+// (POST /v1/admin/disputes/{disputeId}/approve)
+func (_ Unimplemented) AdminApproveDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminAssignDispute Take the case, or give it to another admin (reassigning too).
+// (POST /v1/admin/disputes/{disputeId}/assign)
+func (_ Unimplemented) AdminAssignDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminRequestDisputeEvidence Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+// (POST /v1/admin/disputes/{disputeId}/request-evidence)
+func (_ Unimplemented) AdminRequestDisputeEvidence(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AdminResolveDispute Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+// (POST /v1/admin/disputes/{disputeId}/resolve)
+func (_ Unimplemented) AdminResolveDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3640,6 +4064,60 @@ func (_ Unimplemented) EditChatMessage(w http.ResponseWriter, r *http.Request, c
 // MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
 // (POST /v1/chats/{chatId}/read)
 func (_ Unimplemented) MarkChatRead(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetDisputeBundleKey The Ed25519 public key dispute bundles are signed with.
+// (GET /v1/dispute-bundle-key)
+func (_ Unimplemented) GetDisputeBundleKey(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListMyDisputes My disputes (as buyer or seller), newest first.
+// (GET /v1/disputes)
+func (_ Unimplemented) ListMyDisputes(w http.ResponseWriter, r *http.Request, params ListMyDisputesParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// OpenDispute Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+// (POST /v1/disputes)
+func (_ Unimplemented) OpenDispute(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetDispute A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+// (GET /v1/disputes/{disputeId})
+func (_ Unimplemented) GetDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ExportDisputeBundle The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+// (GET /v1/disputes/{disputeId}/bundle)
+func (_ Unimplemented) ExportDisputeBundle(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AddDisputeEvidence Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+// (POST /v1/disputes/{disputeId}/evidence)
+func (_ Unimplemented) AddDisputeEvidence(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ProposeDisputeOutcome Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+// (POST /v1/disputes/{disputeId}/proposals)
+func (_ Unimplemented) ProposeDisputeOutcome(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AcceptDisputeProposal Accept the live proposal (a party, once).
+// (POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept)
+func (_ Unimplemented) AcceptDisputeProposal(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID, proposalId openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// WithdrawDispute Withdraw my dispute (its opener only); the deal and the payment resume.
+// (POST /v1/disputes/{disputeId}/withdraw)
+func (_ Unimplemented) WithdrawDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -4189,6 +4667,169 @@ func (siw *ServerInterfaceWrapper) AdminListDestinations(w http.ResponseWriter, 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdminListDestinations(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminListDisputes operation middleware
+func (siw *ServerInterfaceWrapper) AdminListDisputes(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdminListDisputesParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListDisputes(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminApproveDispute operation middleware
+func (siw *ServerInterfaceWrapper) AdminApproveDispute(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminApproveDispute(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminAssignDispute operation middleware
+func (siw *ServerInterfaceWrapper) AdminAssignDispute(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminAssignDispute(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminRequestDisputeEvidence operation middleware
+func (siw *ServerInterfaceWrapper) AdminRequestDisputeEvidence(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminRequestDisputeEvidence(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminResolveDispute operation middleware
+func (siw *ServerInterfaceWrapper) AdminResolveDispute(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminResolveDispute(w, r, disputeId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5373,6 +6014,258 @@ func (siw *ServerInterfaceWrapper) MarkChatRead(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.MarkChatRead(w, r, chatId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetDisputeBundleKey operation middleware
+func (siw *ServerInterfaceWrapper) GetDisputeBundleKey(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetDisputeBundleKey(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMyDisputes operation middleware
+func (siw *ServerInterfaceWrapper) ListMyDisputes(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMyDisputesParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMyDisputes(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OpenDispute operation middleware
+func (siw *ServerInterfaceWrapper) OpenDispute(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OpenDispute(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetDispute operation middleware
+func (siw *ServerInterfaceWrapper) GetDispute(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetDispute(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ExportDisputeBundle operation middleware
+func (siw *ServerInterfaceWrapper) ExportDisputeBundle(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ExportDisputeBundle(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddDisputeEvidence operation middleware
+func (siw *ServerInterfaceWrapper) AddDisputeEvidence(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddDisputeEvidence(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ProposeDisputeOutcome operation middleware
+func (siw *ServerInterfaceWrapper) ProposeDisputeOutcome(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ProposeDisputeOutcome(w, r, disputeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AcceptDisputeProposal operation middleware
+func (siw *ServerInterfaceWrapper) AcceptDisputeProposal(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "proposalId" -------------
+	var proposalId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "proposalId", chi.URLParam(r, "proposalId"), &proposalId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "proposalId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AcceptDisputeProposal(w, r, disputeId, proposalId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// WithdrawDispute operation middleware
+func (siw *ServerInterfaceWrapper) WithdrawDispute(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "disputeId" -------------
+	var disputeId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "disputeId", chi.URLParam(r, "disputeId"), &disputeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "disputeId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.WithdrawDispute(w, r, disputeId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7105,6 +7998,48 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Put(options.BaseURL+"/v1/admin/blog/posts/{postId}", wrapper.UpdateBlogPost)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/disputes", wrapper.ListMyDisputes)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/disputes", wrapper.OpenDispute)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/disputes/{disputeId}", wrapper.GetDispute)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/disputes/{disputeId}/evidence", wrapper.AddDisputeEvidence)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/disputes/{disputeId}/proposals", wrapper.ProposeDisputeOutcome)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/disputes/{disputeId}/proposals/{proposalId}/accept", wrapper.AcceptDisputeProposal)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/disputes/{disputeId}/withdraw", wrapper.WithdrawDispute)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/disputes/{disputeId}/bundle", wrapper.ExportDisputeBundle)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/dispute-bundle-key", wrapper.GetDisputeBundleKey)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/admin/disputes", wrapper.AdminListDisputes)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/disputes/{disputeId}/assign", wrapper.AdminAssignDispute)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/disputes/{disputeId}/request-evidence", wrapper.AdminRequestDisputeEvidence)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/disputes/{disputeId}/resolve", wrapper.AdminResolveDispute)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/admin/disputes/{disputeId}/approve", wrapper.AdminApproveDispute)
+	})
+	r.Group(func(r chi.Router) {
 		r.Post(options.BaseURL+"/v1/points/spend", wrapper.SpendPoints)
 	})
 	r.Group(func(r chi.Router) {
@@ -7422,6 +8357,224 @@ type AdminListDestinationsdefaultJSONResponse struct {
 }
 
 func (response AdminListDestinationsdefaultJSONResponse) VisitAdminListDestinationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListDisputesRequestObject struct {
+	Params AdminListDisputesParams
+}
+
+type AdminListDisputesResponseObject interface {
+	VisitAdminListDisputesResponse(w http.ResponseWriter) error
+}
+
+type AdminListDisputes200JSONResponse DisputePage
+
+func (response AdminListDisputes200JSONResponse) VisitAdminListDisputesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListDisputesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListDisputesdefaultJSONResponse) VisitAdminListDisputesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminApproveDisputeRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+}
+
+type AdminApproveDisputeResponseObject interface {
+	VisitAdminApproveDisputeResponse(w http.ResponseWriter) error
+}
+
+type AdminApproveDispute200JSONResponse Dispute
+
+func (response AdminApproveDispute200JSONResponse) VisitAdminApproveDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminApproveDisputedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminApproveDisputedefaultJSONResponse) VisitAdminApproveDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminAssignDisputeRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *AdminAssignDisputeJSONRequestBody
+}
+
+type AdminAssignDisputeResponseObject interface {
+	VisitAdminAssignDisputeResponse(w http.ResponseWriter) error
+}
+
+type AdminAssignDispute200JSONResponse Dispute
+
+func (response AdminAssignDispute200JSONResponse) VisitAdminAssignDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminAssignDisputedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminAssignDisputedefaultJSONResponse) VisitAdminAssignDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminRequestDisputeEvidenceRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *AdminRequestDisputeEvidenceJSONRequestBody
+}
+
+type AdminRequestDisputeEvidenceResponseObject interface {
+	VisitAdminRequestDisputeEvidenceResponse(w http.ResponseWriter) error
+}
+
+type AdminRequestDisputeEvidence200JSONResponse Dispute
+
+func (response AdminRequestDisputeEvidence200JSONResponse) VisitAdminRequestDisputeEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminRequestDisputeEvidencedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminRequestDisputeEvidencedefaultJSONResponse) VisitAdminRequestDisputeEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminResolveDisputeRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *AdminResolveDisputeJSONRequestBody
+}
+
+type AdminResolveDisputeResponseObject interface {
+	VisitAdminResolveDisputeResponse(w http.ResponseWriter) error
+}
+
+type AdminResolveDispute200JSONResponse Dispute
+
+func (response AdminResolveDispute200JSONResponse) VisitAdminResolveDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminResolveDisputedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminResolveDisputedefaultJSONResponse) VisitAdminResolveDisputeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9319,6 +10472,396 @@ type MarkChatReaddefaultJSONResponse struct {
 }
 
 func (response MarkChatReaddefaultJSONResponse) VisitMarkChatReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDisputeBundleKeyRequestObject struct {
+}
+
+type GetDisputeBundleKeyResponseObject interface {
+	VisitGetDisputeBundleKeyResponse(w http.ResponseWriter) error
+}
+
+type GetDisputeBundleKey200JSONResponse DisputeBundleKey
+
+func (response GetDisputeBundleKey200JSONResponse) VisitGetDisputeBundleKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDisputeBundleKeydefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetDisputeBundleKeydefaultJSONResponse) VisitGetDisputeBundleKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyDisputesRequestObject struct {
+	Params ListMyDisputesParams
+}
+
+type ListMyDisputesResponseObject interface {
+	VisitListMyDisputesResponse(w http.ResponseWriter) error
+}
+
+type ListMyDisputes200JSONResponse DisputePage
+
+func (response ListMyDisputes200JSONResponse) VisitListMyDisputesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMyDisputesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListMyDisputesdefaultJSONResponse) VisitListMyDisputesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OpenDisputeRequestObject struct {
+	Body *OpenDisputeJSONRequestBody
+}
+
+type OpenDisputeResponseObject interface {
+	VisitOpenDisputeResponse(w http.ResponseWriter) error
+}
+
+type OpenDispute201JSONResponse Dispute
+
+func (response OpenDispute201JSONResponse) VisitOpenDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OpenDisputedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response OpenDisputedefaultJSONResponse) VisitOpenDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDisputeRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+}
+
+type GetDisputeResponseObject interface {
+	VisitGetDisputeResponse(w http.ResponseWriter) error
+}
+
+type GetDispute200JSONResponse Dispute
+
+func (response GetDispute200JSONResponse) VisitGetDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDisputedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetDisputedefaultJSONResponse) VisitGetDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportDisputeBundleRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+}
+
+type ExportDisputeBundleResponseObject interface {
+	VisitExportDisputeBundleResponse(w http.ResponseWriter) error
+}
+
+type ExportDisputeBundle200JSONResponse DisputeBundle
+
+func (response ExportDisputeBundle200JSONResponse) VisitExportDisputeBundleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportDisputeBundledefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ExportDisputeBundledefaultJSONResponse) VisitExportDisputeBundleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDisputeEvidenceRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *AddDisputeEvidenceJSONRequestBody
+}
+
+type AddDisputeEvidenceResponseObject interface {
+	VisitAddDisputeEvidenceResponse(w http.ResponseWriter) error
+}
+
+type AddDisputeEvidence200JSONResponse Dispute
+
+func (response AddDisputeEvidence200JSONResponse) VisitAddDisputeEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDisputeEvidencedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AddDisputeEvidencedefaultJSONResponse) VisitAddDisputeEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProposeDisputeOutcomeRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *ProposeDisputeOutcomeJSONRequestBody
+}
+
+type ProposeDisputeOutcomeResponseObject interface {
+	VisitProposeDisputeOutcomeResponse(w http.ResponseWriter) error
+}
+
+type ProposeDisputeOutcome200JSONResponse Dispute
+
+func (response ProposeDisputeOutcome200JSONResponse) VisitProposeDisputeOutcomeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProposeDisputeOutcomedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ProposeDisputeOutcomedefaultJSONResponse) VisitProposeDisputeOutcomeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptDisputeProposalRequestObject struct {
+	DisputeId  openapi_types.UUID `json:"disputeId"`
+	ProposalId openapi_types.UUID `json:"proposalId"`
+}
+
+type AcceptDisputeProposalResponseObject interface {
+	VisitAcceptDisputeProposalResponse(w http.ResponseWriter) error
+}
+
+type AcceptDisputeProposal200JSONResponse Dispute
+
+func (response AcceptDisputeProposal200JSONResponse) VisitAcceptDisputeProposalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptDisputeProposaldefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AcceptDisputeProposaldefaultJSONResponse) VisitAcceptDisputeProposalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawDisputeRequestObject struct {
+	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *WithdrawDisputeJSONRequestBody
+}
+
+type WithdrawDisputeResponseObject interface {
+	VisitWithdrawDisputeResponse(w http.ResponseWriter) error
+}
+
+type WithdrawDispute200JSONResponse Dispute
+
+func (response WithdrawDispute200JSONResponse) VisitWithdrawDisputeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawDisputedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response WithdrawDisputedefaultJSONResponse) VisitWithdrawDisputeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11255,6 +12798,21 @@ type StrictServerInterface interface {
 	// AdminListDestinations Derived deposit addresses with their payment and sweep status, in index order (admin role).
 	// (GET /v1/admin/destinations)
 	AdminListDestinations(ctx context.Context, request AdminListDestinationsRequestObject) (AdminListDestinationsResponseObject, error)
+	// AdminListDisputes Every dispute, newest first, optionally of one status (admin).
+	// (GET /v1/admin/disputes)
+	AdminListDisputes(ctx context.Context, request AdminListDisputesRequestObject) (AdminListDisputesResponseObject, error)
+	// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+	// (POST /v1/admin/disputes/{disputeId}/approve)
+	AdminApproveDispute(ctx context.Context, request AdminApproveDisputeRequestObject) (AdminApproveDisputeResponseObject, error)
+	// AdminAssignDispute Take the case, or give it to another admin (reassigning too).
+	// (POST /v1/admin/disputes/{disputeId}/assign)
+	AdminAssignDispute(ctx context.Context, request AdminAssignDisputeRequestObject) (AdminAssignDisputeResponseObject, error)
+	// AdminRequestDisputeEvidence Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+	// (POST /v1/admin/disputes/{disputeId}/request-evidence)
+	AdminRequestDisputeEvidence(ctx context.Context, request AdminRequestDisputeEvidenceRequestObject) (AdminRequestDisputeEvidenceResponseObject, error)
+	// AdminResolveDispute Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+	// (POST /v1/admin/disputes/{disputeId}/resolve)
+	AdminResolveDispute(ctx context.Context, request AdminResolveDisputeRequestObject) (AdminResolveDisputeResponseObject, error)
 	// AdminHealth Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
 	// (GET /v1/admin/health)
 	AdminHealth(ctx context.Context, request AdminHealthRequestObject) (AdminHealthResponseObject, error)
@@ -11390,6 +12948,33 @@ type StrictServerInterface interface {
 	// MarkChatRead I have read up to a seq (a chat.read event; a receipt never moves back).
 	// (POST /v1/chats/{chatId}/read)
 	MarkChatRead(ctx context.Context, request MarkChatReadRequestObject) (MarkChatReadResponseObject, error)
+	// GetDisputeBundleKey The Ed25519 public key dispute bundles are signed with.
+	// (GET /v1/dispute-bundle-key)
+	GetDisputeBundleKey(ctx context.Context, request GetDisputeBundleKeyRequestObject) (GetDisputeBundleKeyResponseObject, error)
+	// ListMyDisputes My disputes (as buyer or seller), newest first.
+	// (GET /v1/disputes)
+	ListMyDisputes(ctx context.Context, request ListMyDisputesRequestObject) (ListMyDisputesResponseObject, error)
+	// OpenDispute Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+	// (POST /v1/disputes)
+	OpenDispute(ctx context.Context, request OpenDisputeRequestObject) (OpenDisputeResponseObject, error)
+	// GetDispute A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+	// (GET /v1/disputes/{disputeId})
+	GetDispute(ctx context.Context, request GetDisputeRequestObject) (GetDisputeResponseObject, error)
+	// ExportDisputeBundle The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+	// (GET /v1/disputes/{disputeId}/bundle)
+	ExportDisputeBundle(ctx context.Context, request ExportDisputeBundleRequestObject) (ExportDisputeBundleResponseObject, error)
+	// AddDisputeEvidence Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+	// (POST /v1/disputes/{disputeId}/evidence)
+	AddDisputeEvidence(ctx context.Context, request AddDisputeEvidenceRequestObject) (AddDisputeEvidenceResponseObject, error)
+	// ProposeDisputeOutcome Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+	// (POST /v1/disputes/{disputeId}/proposals)
+	ProposeDisputeOutcome(ctx context.Context, request ProposeDisputeOutcomeRequestObject) (ProposeDisputeOutcomeResponseObject, error)
+	// AcceptDisputeProposal Accept the live proposal (a party, once).
+	// (POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept)
+	AcceptDisputeProposal(ctx context.Context, request AcceptDisputeProposalRequestObject) (AcceptDisputeProposalResponseObject, error)
+	// WithdrawDispute Withdraw my dispute (its opener only); the deal and the payment resume.
+	// (POST /v1/disputes/{disputeId}/withdraw)
+	WithdrawDispute(ctx context.Context, request WithdrawDisputeRequestObject) (WithdrawDisputeResponseObject, error)
 	// ListMyMarketRequests The caller's own requests, every status, newest first.
 	// (GET /v1/marketplace/mine/requests)
 	ListMyMarketRequests(ctx context.Context, request ListMyMarketRequestsRequestObject) (ListMyMarketRequestsResponseObject, error)
@@ -11750,6 +13335,163 @@ func (sh *strictHandler) AdminListDestinations(w http.ResponseWriter, r *http.Re
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdminListDestinationsResponseObject); ok {
 		if err := validResponse.VisitAdminListDestinationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminListDisputes operation middleware
+func (sh *strictHandler) AdminListDisputes(w http.ResponseWriter, r *http.Request, params AdminListDisputesParams) {
+	var request AdminListDisputesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListDisputes(ctx, request.(AdminListDisputesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListDisputes")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListDisputesResponseObject); ok {
+		if err := validResponse.VisitAdminListDisputesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminApproveDispute operation middleware
+func (sh *strictHandler) AdminApproveDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request AdminApproveDisputeRequestObject
+
+	request.DisputeId = disputeId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminApproveDispute(ctx, request.(AdminApproveDisputeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminApproveDispute")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminApproveDisputeResponseObject); ok {
+		if err := validResponse.VisitAdminApproveDisputeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminAssignDispute operation middleware
+func (sh *strictHandler) AdminAssignDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request AdminAssignDisputeRequestObject
+
+	request.DisputeId = disputeId
+
+	var body AdminAssignDisputeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminAssignDispute(ctx, request.(AdminAssignDisputeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminAssignDispute")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminAssignDisputeResponseObject); ok {
+		if err := validResponse.VisitAdminAssignDisputeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminRequestDisputeEvidence operation middleware
+func (sh *strictHandler) AdminRequestDisputeEvidence(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request AdminRequestDisputeEvidenceRequestObject
+
+	request.DisputeId = disputeId
+
+	var body AdminRequestDisputeEvidenceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminRequestDisputeEvidence(ctx, request.(AdminRequestDisputeEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminRequestDisputeEvidence")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminRequestDisputeEvidenceResponseObject); ok {
+		if err := validResponse.VisitAdminRequestDisputeEvidenceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminResolveDispute operation middleware
+func (sh *strictHandler) AdminResolveDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request AdminResolveDisputeRequestObject
+
+	request.DisputeId = disputeId
+
+	var body AdminResolveDisputeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminResolveDispute(ctx, request.(AdminResolveDisputeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminResolveDispute")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminResolveDisputeResponseObject); ok {
+		if err := validResponse.VisitAdminResolveDisputeResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -13052,6 +14794,268 @@ func (sh *strictHandler) MarkChatRead(w http.ResponseWriter, r *http.Request, ch
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(MarkChatReadResponseObject); ok {
 		if err := validResponse.VisitMarkChatReadResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetDisputeBundleKey operation middleware
+func (sh *strictHandler) GetDisputeBundleKey(w http.ResponseWriter, r *http.Request) {
+	var request GetDisputeBundleKeyRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDisputeBundleKey(ctx, request.(GetDisputeBundleKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDisputeBundleKey")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetDisputeBundleKeyResponseObject); ok {
+		if err := validResponse.VisitGetDisputeBundleKeyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMyDisputes operation middleware
+func (sh *strictHandler) ListMyDisputes(w http.ResponseWriter, r *http.Request, params ListMyDisputesParams) {
+	var request ListMyDisputesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMyDisputes(ctx, request.(ListMyDisputesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMyDisputes")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMyDisputesResponseObject); ok {
+		if err := validResponse.VisitListMyDisputesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OpenDispute operation middleware
+func (sh *strictHandler) OpenDispute(w http.ResponseWriter, r *http.Request) {
+	var request OpenDisputeRequestObject
+
+	var body OpenDisputeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OpenDispute(ctx, request.(OpenDisputeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OpenDispute")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OpenDisputeResponseObject); ok {
+		if err := validResponse.VisitOpenDisputeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetDispute operation middleware
+func (sh *strictHandler) GetDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request GetDisputeRequestObject
+
+	request.DisputeId = disputeId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDispute(ctx, request.(GetDisputeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDispute")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetDisputeResponseObject); ok {
+		if err := validResponse.VisitGetDisputeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ExportDisputeBundle operation middleware
+func (sh *strictHandler) ExportDisputeBundle(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request ExportDisputeBundleRequestObject
+
+	request.DisputeId = disputeId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportDisputeBundle(ctx, request.(ExportDisputeBundleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportDisputeBundle")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ExportDisputeBundleResponseObject); ok {
+		if err := validResponse.VisitExportDisputeBundleResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddDisputeEvidence operation middleware
+func (sh *strictHandler) AddDisputeEvidence(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request AddDisputeEvidenceRequestObject
+
+	request.DisputeId = disputeId
+
+	var body AddDisputeEvidenceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddDisputeEvidence(ctx, request.(AddDisputeEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddDisputeEvidence")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddDisputeEvidenceResponseObject); ok {
+		if err := validResponse.VisitAddDisputeEvidenceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProposeDisputeOutcome operation middleware
+func (sh *strictHandler) ProposeDisputeOutcome(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request ProposeDisputeOutcomeRequestObject
+
+	request.DisputeId = disputeId
+
+	var body ProposeDisputeOutcomeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ProposeDisputeOutcome(ctx, request.(ProposeDisputeOutcomeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProposeDisputeOutcome")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ProposeDisputeOutcomeResponseObject); ok {
+		if err := validResponse.VisitProposeDisputeOutcomeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AcceptDisputeProposal operation middleware
+func (sh *strictHandler) AcceptDisputeProposal(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID, proposalId openapi_types.UUID) {
+	var request AcceptDisputeProposalRequestObject
+
+	request.DisputeId = disputeId
+	request.ProposalId = proposalId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptDisputeProposal(ctx, request.(AcceptDisputeProposalRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptDisputeProposal")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AcceptDisputeProposalResponseObject); ok {
+		if err := validResponse.VisitAcceptDisputeProposalResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// WithdrawDispute operation middleware
+func (sh *strictHandler) WithdrawDispute(w http.ResponseWriter, r *http.Request, disputeId openapi_types.UUID) {
+	var request WithdrawDisputeRequestObject
+
+	request.DisputeId = disputeId
+
+	var body WithdrawDisputeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawDispute(ctx, request.(WithdrawDisputeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawDispute")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(WithdrawDisputeResponseObject); ok {
+		if err := validResponse.VisitWithdrawDisputeResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -1701,6 +1701,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My disputes (as buyer or seller), newest first. */
+        get: operations["listMyDisputes"];
+        put?: never;
+        /**
+         * Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+         * @description In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+         *     `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+         *     admins) opens, and the other side's answer deadline and the escalation are scheduled.
+         *     A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+         *     buyer_unresponsive, payment_problem, other.
+         */
+        post: operations["openDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{disputeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        /** A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else). */
+        get: operations["getDispute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{disputeId}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type. */
+        post: operations["addDisputeEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{disputeId}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only). */
+        post: operations["proposeDisputeOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{disputeId}/proposals/{proposalId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the live proposal (a party, once). */
+        post: operations["acceptDisputeProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{disputeId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my dispute (its opener only); the deal and the payment resume. */
+        post: operations["withdrawDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{disputeId}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        /** The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`). */
+        get: operations["exportDisputeBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dispute-bundle-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Ed25519 public key dispute bundles are signed with. */
+        get: operations["getDisputeBundleKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every dispute, newest first, optionally of one status (admin). */
+        get: operations["adminListDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/disputes/{disputeId}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the case, or give it to another admin (reassigning too). */
+        post: operations["adminAssignDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/disputes/{disputeId}/request-evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline. */
+        post: operations["adminRequestDisputeEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/disputes/{disputeId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval. */
+        post: operations["adminResolveDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/disputes/{disputeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the resolution another admin asked for; it is carried out. */
+        post: operations["adminApproveDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/points/spend": {
         parameters: {
             query?: never;
@@ -3152,6 +3402,161 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             bookedAt?: string | null;
+        };
+        /** @enum {string} */
+        DisputeStatus: "open" | "awaiting_evidence" | "under_review" | "proposed" | "resolved" | "escalated" | "withdrawn";
+        /** @enum {string} */
+        DisputeReason: "not_received" | "not_as_described" | "seller_unresponsive" | "buyer_unresponsive" | "payment_problem" | "other";
+        /**
+         * @description refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+         *     exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+         *     warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+         *     no_action (the deal resumes).
+         * @enum {string}
+         */
+        DisputeOutcome: "refund" | "release" | "compensation" | "replacement" | "warning_seller" | "ban_seller" | "no_action";
+        /** @enum {string} */
+        DisputeActor: "buyer" | "seller" | "admin" | "system";
+        DisputeOpenInput: {
+            /** Format: uuid */
+            requestId: string;
+            reason: components["schemas"]["DisputeReason"];
+            statement: string;
+        };
+        /** @description A file (uploadId, one of my uploads) or a statement, one of them. */
+        DisputeEvidenceInput: {
+            /** Format: uuid */
+            uploadId?: string;
+            statement?: string;
+        };
+        DisputeNote: {
+            note?: string;
+        };
+        DisputeResolution: {
+            outcome: components["schemas"]["DisputeOutcome"];
+            /** @description compensation: the buyer's exact amount, base units. */
+            buyerAmount?: string;
+            /** @description replacement: the new delivery time, in days. */
+            replacementDays?: number;
+            note?: string;
+        };
+        DisputeProposal: {
+            /** Format: uuid */
+            id: string;
+            outcome: components["schemas"]["DisputeOutcome"];
+            buyerAmount?: string;
+            replacementDays?: number;
+            note: string;
+            /** Format: uuid */
+            proposedBy: string;
+            proposer: components["schemas"]["DisputeActor"];
+            /** Format: date-time */
+            buyerAcceptedAt?: string;
+            /** Format: date-time */
+            sellerAcceptedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description One timeline entry; `hash` is the SHA-256 of its canonical form (docs/disputes.md), `prev` the previous entry's. */
+        DisputeEntry: {
+            seq: number;
+            kind: string;
+            actor: components["schemas"]["DisputeActor"];
+            actorId?: string;
+            status: components["schemas"]["DisputeStatus"];
+            /** @description The step's details, exactly as hashed. */
+            body: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
+            prev: string;
+            hash: string;
+        };
+        Dispute: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** Format: uuid */
+            paymentId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** Format: uuid */
+            sellerId: string;
+            /**
+             * Format: uuid
+             * @description The three-way conversation: /v1/chats/{id}.
+             */
+            conversationId: string;
+            opener: components["schemas"]["DisputeActor"];
+            reason: components["schemas"]["DisputeReason"];
+            status: components["schemas"]["DisputeStatus"];
+            /** @description The request's status the dispute found. */
+            interrupted: string;
+            /** Format: uuid */
+            assignedAdmin?: string;
+            /** @description At stake: what the payment received, base units. */
+            amount: string;
+            decimals: number;
+            ledger: string;
+            proposal?: components["schemas"]["DisputeProposal"];
+            pending?: components["schemas"]["DisputeResolution"];
+            /** Format: uuid */
+            pendingBy?: string;
+            resolution?: components["schemas"]["DisputeOutcome"];
+            /** Format: date-time */
+            resolvedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            entries?: components["schemas"]["DisputeEntry"][];
+        };
+        DisputePage: {
+            items: components["schemas"]["Dispute"][];
+            nextCursor: string | null;
+        };
+        DisputeBundleCase: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            request: string;
+            /** Format: uuid */
+            payment: string;
+            /** Format: uuid */
+            buyer: string;
+            /** Format: uuid */
+            seller: string;
+            opener: components["schemas"]["DisputeActor"];
+            reason: components["schemas"]["DisputeReason"];
+            status: components["schemas"]["DisputeStatus"];
+            amount: string;
+            decimals: number;
+            ledger: string;
+            resolution?: string;
+            /** Format: date-time */
+            openedAt: string;
+            head: string;
+            entries: number;
+        };
+        /** @description A signed export of a case (format amn-dispute-bundle/1, docs/disputes.md). */
+        DisputeBundle: {
+            format: string;
+            case: components["schemas"]["DisputeBundleCase"];
+            entries: components["schemas"]["DisputeEntry"][];
+            /** Format: date-time */
+            exportedAt: string;
+            /** @description Base64 of the Ed25519 public key. */
+            publicKey: string;
+            /** @description Base64 of the Ed25519 signature. */
+            signature: string;
+        };
+        DisputeBundleKey: {
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            /** @description Base64 of the Ed25519 public key. */
+            publicKey: string;
         };
     };
     responses: {
@@ -5756,6 +6161,367 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BlogPost"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMyDisputes: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                status?: components["schemas"]["DisputeStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of disputes (without their timelines). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputePage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    openDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeOpenInput"];
+            };
+        };
+        responses: {
+            /** @description The case with its first timeline entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    addDisputeEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeEvidenceInput"];
+            };
+        };
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    proposeDisputeOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeResolution"];
+            };
+        };
+        responses: {
+            /** @description The case, with the proposal live. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    acceptDisputeProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    withdrawDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DisputeNote"];
+            };
+        };
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    exportDisputeBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeBundle"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDisputeBundleKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeBundleKey"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminListDisputes: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+                status?: components["schemas"]["DisputeStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of disputes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputePage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminAssignDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The admin to give it to; absent for myself.
+                     */
+                    adminId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminRequestDisputeEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DisputeNote"];
+            };
+        };
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminResolveDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeResolution"];
+            };
+        };
+        responses: {
+            /** @description The case (resolved, or with the resolution pending approval). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    adminApproveDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resolved case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dispute"];
                 };
             };
             default: components["responses"]["Error"];

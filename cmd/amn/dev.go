@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -36,6 +37,7 @@ import (
 	"github.com/amanat/amn/custody"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/devnet"
+	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/hd"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
@@ -201,8 +203,14 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err := seedDevPosts(ctx, out, blogSvc, authSvc, o.Listen); err != nil {
 		return err
 	}
+	// Dev's bundles are signed with a key made for this run (its public key is served as always).
+	dcfg := dispute.DefaultConfig()
+	if _, dcfg.BundleKey, err = ed25519.GenerateKey(rand.Reader); err != nil {
+		return err
+	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
-		Realtime: hub, Uploads: uploads, Blog: blogSvc, Chat: chats, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen})
+		Realtime: hub, Uploads: uploads, Blog: blogSvc, Chat: chats, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen,
+		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, adm)})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 

@@ -40,6 +40,7 @@ type apiOptions struct {
 	Realtime        realtimeOptions
 	Content         contentOptions
 	Points          pointsOptions
+	Disputes        disputeOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -56,6 +57,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := o.Realtime.Validate(); err != nil {
+		return err
+	}
+	if err := o.Disputes.Validate(); err != nil {
 		return err
 	}
 	if err := o.Content.Validate(); err != nil {
@@ -94,6 +98,7 @@ func newAPICmd() *cobra.Command {
 	o.Realtime.addFlags(cmd.Flags())
 	o.Content.addFlags(cmd.Flags())
 	o.Points.addFlags(cmd.Flags(), true)
+	o.Disputes.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -128,7 +133,8 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	chats := newChat(p.pool, mkt, uploads)
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
 		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, chats, edge), Uploads: uploads, Blog: blogSvc, Chat: chats,
-		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL}
+		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL,
+		Disputes: newDisputes(p.pool, o.Disputes.cfg, mkt, uploads, authSvc, adm)}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {

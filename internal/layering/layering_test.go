@@ -43,8 +43,9 @@ var layers = [][]string{
 	// Conversations on the marketplace's offers (the market says whose an offer is; the deal's
 	// payment steps come from the market's following of the payment).
 	{"chat"},
-	// Processes' domains: watching chains, custodians, signing; checking a deployment.
-	{"indexer", "custody", "signer", "doctor"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment. Disputes of
+	// deals: the case runs the market's, the payment's and the chat's steps in its own transaction.
+	{"indexer", "custody", "signer", "doctor", "dispute"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
 	// custody), for both the admin command and the API.
 	{"admin"},
@@ -79,6 +80,9 @@ var forbidden = map[string][]string{
 	"points": {"payment", "market", "signer", "hd", "hd/keyring", "escrow", "intent"},
 	// Chat holds no money and no keys: it reads a payment's timeline, never moves it.
 	"chat": {"signer", "signer/keystore", "hd", "hd/keyring", "hwwallet", "custody", "intent", "escrow", "indexer"},
+	// Disputes decide where money goes only through payment transitions; the payout intents are
+	// asked for through an interface the command wires, never by importing the signer's side.
+	"dispute": {"signer", "signer/keystore", "hd", "hd/keyring", "hwwallet", "custody", "intent", "escrow", "indexer", "ledger"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.

@@ -21,6 +21,11 @@ UPDATE market_requests SET status = $2, updated_at = $3,
     resume_to = CASE WHEN $2 = 'disputed' THEN resume_to END
 WHERE id = $1;
 
+-- name: SetDisputed :exec
+-- A dispute interrupts the deal: resume_to keeps the step it found (where a resumed dispute
+-- returns the request).
+UPDATE market_requests SET status = 'disputed', resume_to = $2, updated_at = $3 WHERE id = $1;
+
 -- name: SetRequestAccepted :exec
 UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1;
 

@@ -84,16 +84,16 @@ func (e BlogPostStatus) Valid() bool {
 
 // Defines values for ChatMessageKind.
 const (
-	System ChatMessageKind = "system"
-	Text   ChatMessageKind = "text"
+	ChatMessageKindSystem ChatMessageKind = "system"
+	ChatMessageKindText   ChatMessageKind = "text"
 )
 
 // Valid indicates whether the value is a known member of the ChatMessageKind enum.
 func (e ChatMessageKind) Valid() bool {
 	switch e {
-	case System:
+	case ChatMessageKindSystem:
 		return true
-	case Text:
+	case ChatMessageKindText:
 		return true
 	default:
 		return false
@@ -121,6 +121,141 @@ func (e ChatSystemEvent) Valid() bool {
 	case PaymentReleased:
 		return true
 	case PaymentSeen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeActor.
+const (
+	DisputeActorAdmin  DisputeActor = "admin"
+	DisputeActorBuyer  DisputeActor = "buyer"
+	DisputeActorSeller DisputeActor = "seller"
+	DisputeActorSystem DisputeActor = "system"
+)
+
+// Valid indicates whether the value is a known member of the DisputeActor enum.
+func (e DisputeActor) Valid() bool {
+	switch e {
+	case DisputeActorAdmin:
+		return true
+	case DisputeActorBuyer:
+		return true
+	case DisputeActorSeller:
+		return true
+	case DisputeActorSystem:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeBundleKeyAlgorithm.
+const (
+	Ed25519 DisputeBundleKeyAlgorithm = "Ed25519"
+)
+
+// Valid indicates whether the value is a known member of the DisputeBundleKeyAlgorithm enum.
+func (e DisputeBundleKeyAlgorithm) Valid() bool {
+	switch e {
+	case Ed25519:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeOutcome.
+const (
+	DisputeOutcomeBanSeller     DisputeOutcome = "ban_seller"
+	DisputeOutcomeCompensation  DisputeOutcome = "compensation"
+	DisputeOutcomeNoAction      DisputeOutcome = "no_action"
+	DisputeOutcomeRefund        DisputeOutcome = "refund"
+	DisputeOutcomeRelease       DisputeOutcome = "release"
+	DisputeOutcomeReplacement   DisputeOutcome = "replacement"
+	DisputeOutcomeWarningSeller DisputeOutcome = "warning_seller"
+)
+
+// Valid indicates whether the value is a known member of the DisputeOutcome enum.
+func (e DisputeOutcome) Valid() bool {
+	switch e {
+	case DisputeOutcomeBanSeller:
+		return true
+	case DisputeOutcomeCompensation:
+		return true
+	case DisputeOutcomeNoAction:
+		return true
+	case DisputeOutcomeRefund:
+		return true
+	case DisputeOutcomeRelease:
+		return true
+	case DisputeOutcomeReplacement:
+		return true
+	case DisputeOutcomeWarningSeller:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeReason.
+const (
+	BuyerUnresponsive  DisputeReason = "buyer_unresponsive"
+	NotAsDescribed     DisputeReason = "not_as_described"
+	NotReceived        DisputeReason = "not_received"
+	Other              DisputeReason = "other"
+	PaymentProblem     DisputeReason = "payment_problem"
+	SellerUnresponsive DisputeReason = "seller_unresponsive"
+)
+
+// Valid indicates whether the value is a known member of the DisputeReason enum.
+func (e DisputeReason) Valid() bool {
+	switch e {
+	case BuyerUnresponsive:
+		return true
+	case NotAsDescribed:
+		return true
+	case NotReceived:
+		return true
+	case Other:
+		return true
+	case PaymentProblem:
+		return true
+	case SellerUnresponsive:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeStatus.
+const (
+	DisputeStatusAwaitingEvidence DisputeStatus = "awaiting_evidence"
+	DisputeStatusEscalated        DisputeStatus = "escalated"
+	DisputeStatusOpen             DisputeStatus = "open"
+	DisputeStatusProposed         DisputeStatus = "proposed"
+	DisputeStatusResolved         DisputeStatus = "resolved"
+	DisputeStatusUnderReview      DisputeStatus = "under_review"
+	DisputeStatusWithdrawn        DisputeStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the DisputeStatus enum.
+func (e DisputeStatus) Valid() bool {
+	switch e {
+	case DisputeStatusAwaitingEvidence:
+		return true
+	case DisputeStatusEscalated:
+		return true
+	case DisputeStatusOpen:
+		return true
+	case DisputeStatusProposed:
+		return true
+	case DisputeStatusResolved:
+		return true
+	case DisputeStatusUnderReview:
+		return true
+	case DisputeStatusWithdrawn:
 		return true
 	default:
 		return false
@@ -267,28 +402,28 @@ func (e ErrorCode) Valid() bool {
 
 // Defines values for IntentKind.
 const (
-	Freeze   IntentKind = "freeze"
-	GasTopup IntentKind = "gas_topup"
-	Refund   IntentKind = "refund"
-	Release  IntentKind = "release"
-	Sweep    IntentKind = "sweep"
-	Unfreeze IntentKind = "unfreeze"
+	IntentKindFreeze   IntentKind = "freeze"
+	IntentKindGasTopup IntentKind = "gas_topup"
+	IntentKindRefund   IntentKind = "refund"
+	IntentKindRelease  IntentKind = "release"
+	IntentKindSweep    IntentKind = "sweep"
+	IntentKindUnfreeze IntentKind = "unfreeze"
 )
 
 // Valid indicates whether the value is a known member of the IntentKind enum.
 func (e IntentKind) Valid() bool {
 	switch e {
-	case Freeze:
+	case IntentKindFreeze:
 		return true
-	case GasTopup:
+	case IntentKindGasTopup:
 		return true
-	case Refund:
+	case IntentKindRefund:
 		return true
-	case Release:
+	case IntentKindRelease:
 		return true
-	case Sweep:
+	case IntentKindSweep:
 		return true
-	case Unfreeze:
+	case IntentKindUnfreeze:
 		return true
 	default:
 		return false
@@ -1313,6 +1448,175 @@ type ChatSystemEvent string
 
 // DisplayName One line, no control characters.
 type DisplayName = string
+
+// Dispute defines model for Dispute.
+type Dispute struct {
+	// Amount At stake: what the payment received, base units.
+	Amount        string              `json:"amount"`
+	AssignedAdmin *openapi_types.UUID `json:"assignedAdmin,omitempty"`
+	BuyerId       openapi_types.UUID  `json:"buyerId"`
+
+	// ConversationId The three-way conversation: /v1/chats/{id}.
+	ConversationId openapi_types.UUID `json:"conversationId"`
+	CreatedAt      time.Time          `json:"createdAt"`
+	Decimals       int                `json:"decimals"`
+	Entries        *[]DisputeEntry    `json:"entries,omitempty"`
+	Id             openapi_types.UUID `json:"id"`
+
+	// Interrupted The request's status the dispute found.
+	Interrupted string              `json:"interrupted"`
+	Ledger      string              `json:"ledger"`
+	Opener      DisputeActor        `json:"opener"`
+	PaymentId   openapi_types.UUID  `json:"paymentId"`
+	Pending     *DisputeResolution  `json:"pending,omitempty"`
+	PendingBy   *openapi_types.UUID `json:"pendingBy,omitempty"`
+	Proposal    *DisputeProposal    `json:"proposal,omitempty"`
+	Reason      DisputeReason       `json:"reason"`
+	RequestId   openapi_types.UUID  `json:"requestId"`
+
+	// Resolution refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+	// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+	// no_action (the deal resumes).
+	Resolution *DisputeOutcome    `json:"resolution,omitempty"`
+	ResolvedAt *time.Time         `json:"resolvedAt,omitempty"`
+	SellerId   openapi_types.UUID `json:"sellerId"`
+	Status     DisputeStatus      `json:"status"`
+	UpdatedAt  time.Time          `json:"updatedAt"`
+}
+
+// DisputeActor defines model for DisputeActor.
+type DisputeActor string
+
+// DisputeBundle A signed export of a case (format amn-dispute-bundle/1, docs/disputes.md).
+type DisputeBundle struct {
+	Case       DisputeBundleCase `json:"case"`
+	Entries    []DisputeEntry    `json:"entries"`
+	ExportedAt time.Time         `json:"exportedAt"`
+	Format     string            `json:"format"`
+
+	// PublicKey Base64 of the Ed25519 public key.
+	PublicKey string `json:"publicKey"`
+
+	// Signature Base64 of the Ed25519 signature.
+	Signature string `json:"signature"`
+}
+
+// DisputeBundleCase defines model for DisputeBundleCase.
+type DisputeBundleCase struct {
+	Amount     string             `json:"amount"`
+	Buyer      openapi_types.UUID `json:"buyer"`
+	Decimals   int                `json:"decimals"`
+	Entries    int                `json:"entries"`
+	Head       string             `json:"head"`
+	Id         openapi_types.UUID `json:"id"`
+	Ledger     string             `json:"ledger"`
+	OpenedAt   time.Time          `json:"openedAt"`
+	Opener     DisputeActor       `json:"opener"`
+	Payment    openapi_types.UUID `json:"payment"`
+	Reason     DisputeReason      `json:"reason"`
+	Request    openapi_types.UUID `json:"request"`
+	Resolution *string            `json:"resolution,omitempty"`
+	Seller     openapi_types.UUID `json:"seller"`
+	Status     DisputeStatus      `json:"status"`
+}
+
+// DisputeBundleKey defines model for DisputeBundleKey.
+type DisputeBundleKey struct {
+	Algorithm DisputeBundleKeyAlgorithm `json:"algorithm"`
+
+	// PublicKey Base64 of the Ed25519 public key.
+	PublicKey string `json:"publicKey"`
+}
+
+// DisputeBundleKeyAlgorithm defines model for DisputeBundleKey.Algorithm.
+type DisputeBundleKeyAlgorithm string
+
+// DisputeEntry One timeline entry; `hash` is the SHA-256 of its canonical form (docs/disputes.md), `prev` the previous entry's.
+type DisputeEntry struct {
+	Actor   DisputeActor `json:"actor"`
+	ActorId *string      `json:"actorId,omitempty"`
+	At      time.Time    `json:"at"`
+
+	// Body The step's details, exactly as hashed.
+	Body   json.RawMessage `json:"body"`
+	Hash   string          `json:"hash"`
+	Kind   string          `json:"kind"`
+	Prev   string          `json:"prev"`
+	Seq    int             `json:"seq"`
+	Status DisputeStatus   `json:"status"`
+}
+
+// DisputeEvidenceInput A file (uploadId, one of my uploads) or a statement, one of them.
+type DisputeEvidenceInput struct {
+	Statement *string             `json:"statement,omitempty"`
+	UploadId  *openapi_types.UUID `json:"uploadId,omitempty"`
+}
+
+// DisputeNote defines model for DisputeNote.
+type DisputeNote struct {
+	Note *string `json:"note,omitempty"`
+}
+
+// DisputeOpenInput defines model for DisputeOpenInput.
+type DisputeOpenInput struct {
+	Reason    DisputeReason      `json:"reason"`
+	RequestId openapi_types.UUID `json:"requestId"`
+	Statement string             `json:"statement"`
+}
+
+// DisputeOutcome refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+// no_action (the deal resumes).
+type DisputeOutcome string
+
+// DisputePage defines model for DisputePage.
+type DisputePage struct {
+	Items      []Dispute `json:"items"`
+	NextCursor *string   `json:"nextCursor"`
+}
+
+// DisputeProposal defines model for DisputeProposal.
+type DisputeProposal struct {
+	BuyerAcceptedAt *time.Time         `json:"buyerAcceptedAt,omitempty"`
+	BuyerAmount     *string            `json:"buyerAmount,omitempty"`
+	CreatedAt       time.Time          `json:"createdAt"`
+	Id              openapi_types.UUID `json:"id"`
+	Note            string             `json:"note"`
+
+	// Outcome refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+	// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+	// no_action (the deal resumes).
+	Outcome          DisputeOutcome     `json:"outcome"`
+	ProposedBy       openapi_types.UUID `json:"proposedBy"`
+	Proposer         DisputeActor       `json:"proposer"`
+	ReplacementDays  *int               `json:"replacementDays,omitempty"`
+	SellerAcceptedAt *time.Time         `json:"sellerAcceptedAt,omitempty"`
+}
+
+// DisputeReason defines model for DisputeReason.
+type DisputeReason string
+
+// DisputeResolution defines model for DisputeResolution.
+type DisputeResolution struct {
+	// BuyerAmount compensation: the buyer's exact amount, base units.
+	BuyerAmount *string `json:"buyerAmount,omitempty"`
+	Note        *string `json:"note,omitempty"`
+
+	// Outcome refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
+	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
+	// warning_seller (recorded, the deal resumes), ban_seller (the seller banned, the buyer refunded),
+	// no_action (the deal resumes).
+	Outcome DisputeOutcome `json:"outcome"`
+
+	// ReplacementDays replacement: the new delivery time, in days.
+	ReplacementDays *int `json:"replacementDays,omitempty"`
+}
+
+// DisputeStatus defines model for DisputeStatus.
+type DisputeStatus string
 
 // Email defines model for Email.
 type Email = openapi_types.Email
@@ -2541,6 +2845,22 @@ type AdminListDestinationsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// AdminListDisputesParams defines parameters for AdminListDisputes.
+type AdminListDisputesParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit  *Limit         `form:"limit,omitempty" json:"limit,omitempty"`
+	Status *DisputeStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// AdminAssignDisputeJSONBody defines parameters for AdminAssignDispute.
+type AdminAssignDisputeJSONBody struct {
+	// AdminId The admin to give it to; absent for myself.
+	AdminId *openapi_types.UUID `json:"adminId,omitempty"`
+}
+
 // AdminListIntentsParams defines parameters for AdminListIntents.
 type AdminListIntentsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2664,6 +2984,16 @@ type MarkChatReadJSONBody struct {
 	Seq int64 `json:"seq"`
 }
 
+// ListMyDisputesParams defines parameters for ListMyDisputes.
+type ListMyDisputesParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit  *Limit         `form:"limit,omitempty" json:"limit,omitempty"`
+	Status *DisputeStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
 // ListMyMarketRequestsParams defines parameters for ListMyMarketRequests.
 type ListMyMarketRequestsParams struct {
 	// Cursor The previous page's `nextCursor`; absent for the first page.
@@ -2776,6 +3106,15 @@ type CreateBlogPostJSONRequestBody = BlogPostInput
 // UpdateBlogPostJSONRequestBody defines body for UpdateBlogPost for application/json ContentType.
 type UpdateBlogPostJSONRequestBody = BlogPostInput
 
+// AdminAssignDisputeJSONRequestBody defines body for AdminAssignDispute for application/json ContentType.
+type AdminAssignDisputeJSONRequestBody AdminAssignDisputeJSONBody
+
+// AdminRequestDisputeEvidenceJSONRequestBody defines body for AdminRequestDisputeEvidence for application/json ContentType.
+type AdminRequestDisputeEvidenceJSONRequestBody = DisputeNote
+
+// AdminResolveDisputeJSONRequestBody defines body for AdminResolveDispute for application/json ContentType.
+type AdminResolveDisputeJSONRequestBody = DisputeResolution
+
 // AdminRefundPaymentJSONRequestBody defines body for AdminRefundPayment for application/json ContentType.
 type AdminRefundPaymentJSONRequestBody = AdminPayoutRequest
 
@@ -2850,6 +3189,18 @@ type EditChatMessageJSONRequestBody EditChatMessageJSONBody
 
 // MarkChatReadJSONRequestBody defines body for MarkChatRead for application/json ContentType.
 type MarkChatReadJSONRequestBody MarkChatReadJSONBody
+
+// OpenDisputeJSONRequestBody defines body for OpenDispute for application/json ContentType.
+type OpenDisputeJSONRequestBody = DisputeOpenInput
+
+// AddDisputeEvidenceJSONRequestBody defines body for AddDisputeEvidence for application/json ContentType.
+type AddDisputeEvidenceJSONRequestBody = DisputeEvidenceInput
+
+// ProposeDisputeOutcomeJSONRequestBody defines body for ProposeDisputeOutcome for application/json ContentType.
+type ProposeDisputeOutcomeJSONRequestBody = DisputeResolution
+
+// WithdrawDisputeJSONRequestBody defines body for WithdrawDispute for application/json ContentType.
+type WithdrawDisputeJSONRequestBody = DisputeNote
 
 // CreateMarketRequestJSONRequestBody defines body for CreateMarketRequest for application/json ContentType.
 type CreateMarketRequestJSONRequestBody = MarketRequestInput
@@ -3191,6 +3542,58 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/admin/destinations (the `AdminListDestinations` operationId).
 	AdminListDestinations(ctx context.Context, params *AdminListDestinationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminListDisputes Every dispute, newest first, optionally of one status (admin).
+	//
+	// Corresponds with GET /v1/admin/disputes (the `AdminListDisputes` operationId).
+	AdminListDisputes(ctx context.Context, params *AdminListDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+	AdminApproveDispute(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminAssignDisputeWithBody Take the case, or give it to another admin (reassigning too).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+	AdminAssignDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminAssignDispute Take the case, or give it to another admin (reassigning too).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+	AdminAssignDispute(ctx context.Context, disputeId openapi_types.UUID, body AdminAssignDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRequestDisputeEvidenceWithBody Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+	AdminRequestDisputeEvidenceWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminRequestDisputeEvidence Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+	AdminRequestDisputeEvidence(ctx context.Context, disputeId openapi_types.UUID, body AdminRequestDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminResolveDisputeWithBody Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+	AdminResolveDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminResolveDispute Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+	AdminResolveDispute(ctx context.Context, disputeId openapi_types.UUID, body AdminResolveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminHealth Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
 	//
@@ -3681,6 +4084,99 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
 	MarkChatRead(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDisputeBundleKey The Ed25519 public key dispute bundles are signed with.
+	//
+	// Corresponds with GET /v1/dispute-bundle-key (the `GetDisputeBundleKey` operationId).
+	GetDisputeBundleKey(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMyDisputes My disputes (as buyer or seller), newest first.
+	//
+	// Corresponds with GET /v1/disputes (the `ListMyDisputes` operationId).
+	ListMyDisputes(ctx context.Context, params *ListMyDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OpenDisputeWithBody Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+	//
+	// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+	// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+	// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+	// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+	// buyer_unresponsive, payment_problem, other.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+	OpenDisputeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OpenDispute Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+	//
+	// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+	// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+	// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+	// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+	// buyer_unresponsive, payment_problem, other.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+	OpenDispute(ctx context.Context, body OpenDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDispute A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+	//
+	// Corresponds with GET /v1/disputes/{disputeId} (the `GetDispute` operationId).
+	GetDispute(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportDisputeBundle The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+	//
+	// Corresponds with GET /v1/disputes/{disputeId}/bundle (the `ExportDisputeBundle` operationId).
+	ExportDisputeBundle(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddDisputeEvidenceWithBody Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+	AddDisputeEvidenceWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddDisputeEvidence Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+	AddDisputeEvidence(ctx context.Context, disputeId openapi_types.UUID, body AddDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProposeDisputeOutcomeWithBody Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+	ProposeDisputeOutcomeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProposeDisputeOutcome Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+	ProposeDisputeOutcome(ctx context.Context, disputeId openapi_types.UUID, body ProposeDisputeOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptDisputeProposal Accept the live proposal (a party, once).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept (the `AcceptDisputeProposal` operationId).
+	AcceptDisputeProposal(ctx context.Context, disputeId openapi_types.UUID, proposalId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawDisputeWithBody Withdraw my dispute (its opener only); the deal and the payment resume.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+	WithdrawDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawDispute Withdraw my dispute (its opener only); the deal and the payment resume.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+	WithdrawDispute(ctx context.Context, disputeId openapi_types.UUID, body WithdrawDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDocs The rendered reference of this document (served from our own files, no CDN).
 	//
@@ -4284,6 +4780,138 @@ func (c *Client) UpdateBlogPost(ctx context.Context, postId openapi_types.UUID, 
 // Corresponds with GET /v1/admin/destinations (the `AdminListDestinations` operationId).
 func (c *Client) AdminListDestinations(ctx context.Context, params *AdminListDestinationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminListDestinationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListDisputes Every dispute, newest first, optionally of one status (admin).
+//
+// Corresponds with GET /v1/admin/disputes (the `AdminListDisputes` operationId).
+func (c *Client) AdminListDisputes(ctx context.Context, params *AdminListDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListDisputesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+func (c *Client) AdminApproveDispute(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminApproveDisputeRequest(c.Server, disputeId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminAssignDisputeWithBody Take the case, or give it to another admin (reassigning too).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+func (c *Client) AdminAssignDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminAssignDisputeRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminAssignDispute Take the case, or give it to another admin (reassigning too).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+func (c *Client) AdminAssignDispute(ctx context.Context, disputeId openapi_types.UUID, body AdminAssignDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminAssignDisputeRequest(c.Server, disputeId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRequestDisputeEvidenceWithBody Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+func (c *Client) AdminRequestDisputeEvidenceWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRequestDisputeEvidenceRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminRequestDisputeEvidence Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+func (c *Client) AdminRequestDisputeEvidence(ctx context.Context, disputeId openapi_types.UUID, body AdminRequestDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminRequestDisputeEvidenceRequest(c.Server, disputeId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminResolveDisputeWithBody Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+func (c *Client) AdminResolveDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminResolveDisputeRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminResolveDispute Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+func (c *Client) AdminResolveDispute(ctx context.Context, disputeId openapi_types.UUID, body AdminResolveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminResolveDisputeRequest(c.Server, disputeId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5494,6 +6122,229 @@ func (c *Client) MarkChatReadWithBody(ctx context.Context, chatId openapi_types.
 // Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
 func (c *Client) MarkChatRead(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMarkChatReadRequest(c.Server, chatId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDisputeBundleKey The Ed25519 public key dispute bundles are signed with.
+//
+// Corresponds with GET /v1/dispute-bundle-key (the `GetDisputeBundleKey` operationId).
+func (c *Client) GetDisputeBundleKey(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDisputeBundleKeyRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMyDisputes My disputes (as buyer or seller), newest first.
+//
+// Corresponds with GET /v1/disputes (the `ListMyDisputes` operationId).
+func (c *Client) ListMyDisputes(ctx context.Context, params *ListMyDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMyDisputesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OpenDisputeWithBody Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+//
+// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+// buyer_unresponsive, payment_problem, other.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+func (c *Client) OpenDisputeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOpenDisputeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OpenDispute Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+//
+// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+// buyer_unresponsive, payment_problem, other.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+func (c *Client) OpenDispute(ctx context.Context, body OpenDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOpenDisputeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDispute A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+//
+// Corresponds with GET /v1/disputes/{disputeId} (the `GetDispute` operationId).
+func (c *Client) GetDispute(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDisputeRequest(c.Server, disputeId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportDisputeBundle The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+//
+// Corresponds with GET /v1/disputes/{disputeId}/bundle (the `ExportDisputeBundle` operationId).
+func (c *Client) ExportDisputeBundle(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportDisputeBundleRequest(c.Server, disputeId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddDisputeEvidenceWithBody Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+func (c *Client) AddDisputeEvidenceWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddDisputeEvidenceRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddDisputeEvidence Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+func (c *Client) AddDisputeEvidence(ctx context.Context, disputeId openapi_types.UUID, body AddDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddDisputeEvidenceRequest(c.Server, disputeId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProposeDisputeOutcomeWithBody Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+func (c *Client) ProposeDisputeOutcomeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProposeDisputeOutcomeRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProposeDisputeOutcome Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+func (c *Client) ProposeDisputeOutcome(ctx context.Context, disputeId openapi_types.UUID, body ProposeDisputeOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProposeDisputeOutcomeRequest(c.Server, disputeId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptDisputeProposal Accept the live proposal (a party, once).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept (the `AcceptDisputeProposal` operationId).
+func (c *Client) AcceptDisputeProposal(ctx context.Context, disputeId openapi_types.UUID, proposalId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptDisputeProposalRequest(c.Server, disputeId, proposalId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawDisputeWithBody Withdraw my dispute (its opener only); the deal and the payment resume.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+func (c *Client) WithdrawDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawDisputeRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawDispute Withdraw my dispute (its opener only); the deal and the payment resume.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+func (c *Client) WithdrawDispute(ctx context.Context, disputeId openapi_types.UUID, body WithdrawDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawDisputeRequest(c.Server, disputeId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7056,6 +7907,259 @@ func NewAdminListDestinationsRequest(server string, params *AdminListDestination
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewAdminListDisputesRequest constructs an http.Request for the AdminListDisputes method
+func NewAdminListDisputesRequest(server string, params *AdminListDisputesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/disputes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminApproveDisputeRequest constructs an http.Request for the AdminApproveDispute method
+func NewAdminApproveDisputeRequest(server string, disputeId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/disputes/%s/approve", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminAssignDisputeRequest calls the generic AdminAssignDispute builder with application/json body
+func NewAdminAssignDisputeRequest(server string, disputeId openapi_types.UUID, body AdminAssignDisputeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminAssignDisputeRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewAdminAssignDisputeRequestWithBody constructs an http.Request for the AdminAssignDispute method, with any body, and a specified content type
+func NewAdminAssignDisputeRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/disputes/%s/assign", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminRequestDisputeEvidenceRequest calls the generic AdminRequestDisputeEvidence builder with application/json body
+func NewAdminRequestDisputeEvidenceRequest(server string, disputeId openapi_types.UUID, body AdminRequestDisputeEvidenceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminRequestDisputeEvidenceRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewAdminRequestDisputeEvidenceRequestWithBody constructs an http.Request for the AdminRequestDisputeEvidence method, with any body, and a specified content type
+func NewAdminRequestDisputeEvidenceRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/disputes/%s/request-evidence", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAdminResolveDisputeRequest calls the generic AdminResolveDispute builder with application/json body
+func NewAdminResolveDisputeRequest(server string, disputeId openapi_types.UUID, body AdminResolveDisputeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminResolveDisputeRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewAdminResolveDisputeRequestWithBody constructs an http.Request for the AdminResolveDispute method, with any body, and a specified content type
+func NewAdminResolveDisputeRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/disputes/%s/resolve", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9161,6 +10265,401 @@ func NewMarkChatReadRequestWithBody(server string, chatId openapi_types.UUID, co
 	}
 
 	operationPath := fmt.Sprintf("/v1/chats/%s/read", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDisputeBundleKeyRequest constructs an http.Request for the GetDisputeBundleKey method
+func NewGetDisputeBundleKeyRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/dispute-bundle-key")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListMyDisputesRequest constructs an http.Request for the ListMyDisputes method
+func NewListMyDisputesRequest(server string, params *ListMyDisputesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOpenDisputeRequest calls the generic OpenDispute builder with application/json body
+func NewOpenDisputeRequest(server string, body OpenDisputeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOpenDisputeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewOpenDisputeRequestWithBody constructs an http.Request for the OpenDispute method, with any body, and a specified content type
+func NewOpenDisputeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDisputeRequest constructs an http.Request for the GetDispute method
+func NewGetDisputeRequest(server string, disputeId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportDisputeBundleRequest constructs an http.Request for the ExportDisputeBundle method
+func NewExportDisputeBundleRequest(server string, disputeId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes/%s/bundle", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddDisputeEvidenceRequest calls the generic AddDisputeEvidence builder with application/json body
+func NewAddDisputeEvidenceRequest(server string, disputeId openapi_types.UUID, body AddDisputeEvidenceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddDisputeEvidenceRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewAddDisputeEvidenceRequestWithBody constructs an http.Request for the AddDisputeEvidence method, with any body, and a specified content type
+func NewAddDisputeEvidenceRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes/%s/evidence", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewProposeDisputeOutcomeRequest calls the generic ProposeDisputeOutcome builder with application/json body
+func NewProposeDisputeOutcomeRequest(server string, disputeId openapi_types.UUID, body ProposeDisputeOutcomeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewProposeDisputeOutcomeRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewProposeDisputeOutcomeRequestWithBody constructs an http.Request for the ProposeDisputeOutcome method, with any body, and a specified content type
+func NewProposeDisputeOutcomeRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes/%s/proposals", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAcceptDisputeProposalRequest constructs an http.Request for the AcceptDisputeProposal method
+func NewAcceptDisputeProposalRequest(server string, disputeId openapi_types.UUID, proposalId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "proposalId", proposalId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes/%s/proposals/%s/accept", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWithdrawDisputeRequest calls the generic WithdrawDispute builder with application/json body
+func NewWithdrawDisputeRequest(server string, disputeId openapi_types.UUID, body WithdrawDisputeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewWithdrawDisputeRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewWithdrawDisputeRequestWithBody constructs an http.Request for the WithdrawDispute method, with any body, and a specified content type
+func NewWithdrawDisputeRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "disputeId", disputeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/disputes/%s/withdraw", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11556,6 +13055,62 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/admin/destinations (the `AdminListDestinations` operationId).
 	AdminListDestinationsWithResponse(ctx context.Context, params *AdminListDestinationsParams, reqEditors ...RequestEditorFn) (*AdminListDestinationsResponse, error)
 
+	// AdminListDisputesWithResponse Every dispute, newest first, optionally of one status (admin).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/admin/disputes (the `AdminListDisputes` operationId).
+	AdminListDisputesWithResponse(ctx context.Context, params *AdminListDisputesParams, reqEditors ...RequestEditorFn) (*AdminListDisputesResponse, error)
+
+	// AdminApproveDisputeWithResponse Approve the resolution another admin asked for; it is carried out.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+	AdminApproveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error)
+
+	// AdminAssignDisputeWithBodyWithResponse Take the case, or give it to another admin (reassigning too).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+	AdminAssignDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminAssignDisputeResponse, error)
+
+	// AdminAssignDisputeWithResponse Take the case, or give it to another admin (reassigning too).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+	AdminAssignDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminAssignDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminAssignDisputeResponse, error)
+
+	// AdminRequestDisputeEvidenceWithBodyWithResponse Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+	AdminRequestDisputeEvidenceWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminRequestDisputeEvidenceResponse, error)
+
+	// AdminRequestDisputeEvidenceWithResponse Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+	AdminRequestDisputeEvidenceWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminRequestDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminRequestDisputeEvidenceResponse, error)
+
+	// AdminResolveDisputeWithBodyWithResponse Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+	AdminResolveDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminResolveDisputeResponse, error)
+
+	// AdminResolveDisputeWithResponse Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+	AdminResolveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminResolveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminResolveDisputeResponse, error)
+
 	// AdminHealthWithResponse Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -12089,6 +13644,109 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/chats/{chatId}/read (the `MarkChatRead` operationId).
 	MarkChatReadWithResponse(ctx context.Context, chatId openapi_types.UUID, body MarkChatReadJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkChatReadResponse, error)
+
+	// GetDisputeBundleKeyWithResponse The Ed25519 public key dispute bundles are signed with.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/dispute-bundle-key (the `GetDisputeBundleKey` operationId).
+	GetDisputeBundleKeyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDisputeBundleKeyResponse, error)
+
+	// ListMyDisputesWithResponse My disputes (as buyer or seller), newest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/disputes (the `ListMyDisputes` operationId).
+	ListMyDisputesWithResponse(ctx context.Context, params *ListMyDisputesParams, reqEditors ...RequestEditorFn) (*ListMyDisputesResponse, error)
+
+	// OpenDisputeWithBodyWithResponse Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+	//
+	// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+	// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+	// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+	// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+	// buyer_unresponsive, payment_problem, other.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+	OpenDisputeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OpenDisputeResponse, error)
+
+	// OpenDisputeWithResponse Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+	//
+	// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+	// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+	// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+	// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+	// buyer_unresponsive, payment_problem, other.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+	OpenDisputeWithResponse(ctx context.Context, body OpenDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*OpenDisputeResponse, error)
+
+	// GetDisputeWithResponse A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/disputes/{disputeId} (the `GetDispute` operationId).
+	GetDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetDisputeResponse, error)
+
+	// ExportDisputeBundleWithResponse The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/disputes/{disputeId}/bundle (the `ExportDisputeBundle` operationId).
+	ExportDisputeBundleWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ExportDisputeBundleResponse, error)
+
+	// AddDisputeEvidenceWithBodyWithResponse Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+	AddDisputeEvidenceWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDisputeEvidenceResponse, error)
+
+	// AddDisputeEvidenceWithResponse Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+	AddDisputeEvidenceWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AddDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDisputeEvidenceResponse, error)
+
+	// ProposeDisputeOutcomeWithBodyWithResponse Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+	ProposeDisputeOutcomeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProposeDisputeOutcomeResponse, error)
+
+	// ProposeDisputeOutcomeWithResponse Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+	ProposeDisputeOutcomeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body ProposeDisputeOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*ProposeDisputeOutcomeResponse, error)
+
+	// AcceptDisputeProposalWithResponse Accept the live proposal (a party, once).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept (the `AcceptDisputeProposal` operationId).
+	AcceptDisputeProposalWithResponse(ctx context.Context, disputeId openapi_types.UUID, proposalId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AcceptDisputeProposalResponse, error)
+
+	// WithdrawDisputeWithBodyWithResponse Withdraw my dispute (its opener only); the deal and the payment resume.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+	WithdrawDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*WithdrawDisputeResponse, error)
+
+	// WithdrawDisputeWithResponse Withdraw my dispute (its opener only); the deal and the payment resume.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+	WithdrawDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body WithdrawDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawDisputeResponse, error)
 
 	// GetDocsWithResponse The rendered reference of this document (served from our own files, no CDN).
 	//
@@ -13009,6 +14667,281 @@ func (r AdminListDestinationsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminListDestinationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminListDisputesResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListDisputes
+type AdminListDisputesResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminListDisputesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DisputePage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminListDisputesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListDisputesResponse) GetJSON200() *DisputePage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminListDisputesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListDisputesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListDisputesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListDisputesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListDisputesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminApproveDisputeResponseDefaultHeaders the declared response headers of an HTTP default response for AdminApproveDispute
+type AdminApproveDisputeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminApproveDisputeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminApproveDisputeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminApproveDisputeResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminApproveDisputeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminApproveDisputeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminApproveDisputeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminApproveDisputeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminApproveDisputeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminAssignDisputeResponseDefaultHeaders the declared response headers of an HTTP default response for AdminAssignDispute
+type AdminAssignDisputeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminAssignDisputeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminAssignDisputeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminAssignDisputeResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminAssignDisputeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminAssignDisputeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminAssignDisputeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminAssignDisputeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminAssignDisputeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminRequestDisputeEvidenceResponseDefaultHeaders the declared response headers of an HTTP default response for AdminRequestDisputeEvidence
+type AdminRequestDisputeEvidenceResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminRequestDisputeEvidenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminRequestDisputeEvidenceResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminRequestDisputeEvidenceResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminRequestDisputeEvidenceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminRequestDisputeEvidenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminRequestDisputeEvidenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminRequestDisputeEvidenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminRequestDisputeEvidenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminResolveDisputeResponseDefaultHeaders the declared response headers of an HTTP default response for AdminResolveDispute
+type AdminResolveDisputeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AdminResolveDisputeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminResolveDisputeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminResolveDisputeResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminResolveDisputeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminResolveDisputeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminResolveDisputeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminResolveDisputeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminResolveDisputeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15537,6 +17470,501 @@ func (r MarkChatReadResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r MarkChatReadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDisputeBundleKeyResponseDefaultHeaders the declared response headers of an HTTP default response for GetDisputeBundleKey
+type GetDisputeBundleKeyResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetDisputeBundleKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DisputeBundleKey
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetDisputeBundleKeyResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDisputeBundleKeyResponse) GetJSON200() *DisputeBundleKey {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDisputeBundleKeyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDisputeBundleKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDisputeBundleKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDisputeBundleKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDisputeBundleKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListMyDisputesResponseDefaultHeaders the declared response headers of an HTTP default response for ListMyDisputes
+type ListMyDisputesResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ListMyDisputesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DisputePage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListMyDisputesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMyDisputesResponse) GetJSON200() *DisputePage {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListMyDisputesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMyDisputesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMyDisputesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMyDisputesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMyDisputesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OpenDisputeResponseDefaultHeaders the declared response headers of an HTTP default response for OpenDispute
+type OpenDisputeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type OpenDisputeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *OpenDisputeResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r OpenDisputeResponse) GetJSON201() *Dispute {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OpenDisputeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OpenDisputeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OpenDisputeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OpenDisputeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OpenDisputeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDisputeResponseDefaultHeaders the declared response headers of an HTTP default response for GetDispute
+type GetDisputeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type GetDisputeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetDisputeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDisputeResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDisputeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDisputeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDisputeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDisputeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDisputeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportDisputeBundleResponseDefaultHeaders the declared response headers of an HTTP default response for ExportDisputeBundle
+type ExportDisputeBundleResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ExportDisputeBundleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DisputeBundle
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ExportDisputeBundleResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportDisputeBundleResponse) GetJSON200() *DisputeBundle {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExportDisputeBundleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportDisputeBundleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportDisputeBundleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportDisputeBundleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportDisputeBundleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddDisputeEvidenceResponseDefaultHeaders the declared response headers of an HTTP default response for AddDisputeEvidence
+type AddDisputeEvidenceResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AddDisputeEvidenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AddDisputeEvidenceResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddDisputeEvidenceResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddDisputeEvidenceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddDisputeEvidenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddDisputeEvidenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddDisputeEvidenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddDisputeEvidenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ProposeDisputeOutcomeResponseDefaultHeaders the declared response headers of an HTTP default response for ProposeDisputeOutcome
+type ProposeDisputeOutcomeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type ProposeDisputeOutcomeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ProposeDisputeOutcomeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProposeDisputeOutcomeResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ProposeDisputeOutcomeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ProposeDisputeOutcomeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProposeDisputeOutcomeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProposeDisputeOutcomeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProposeDisputeOutcomeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AcceptDisputeProposalResponseDefaultHeaders the declared response headers of an HTTP default response for AcceptDisputeProposal
+type AcceptDisputeProposalResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type AcceptDisputeProposalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AcceptDisputeProposalResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AcceptDisputeProposalResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AcceptDisputeProposalResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AcceptDisputeProposalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AcceptDisputeProposalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AcceptDisputeProposalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AcceptDisputeProposalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// WithdrawDisputeResponseDefaultHeaders the declared response headers of an HTTP default response for WithdrawDispute
+type WithdrawDisputeResponseDefaultHeaders struct {
+	RetryAfter *int
+}
+
+type WithdrawDisputeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Dispute
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *WithdrawDisputeResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WithdrawDisputeResponse) GetJSON200() *Dispute {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r WithdrawDisputeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r WithdrawDisputeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WithdrawDisputeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WithdrawDisputeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WithdrawDisputeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -18437,6 +20865,110 @@ func (c *ClientWithResponses) AdminListDestinationsWithResponse(ctx context.Cont
 	return ParseAdminListDestinationsResponse(rsp)
 }
 
+// AdminListDisputesWithResponse Every dispute, newest first, optionally of one status (admin).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/admin/disputes (the `AdminListDisputes` operationId).
+func (c *ClientWithResponses) AdminListDisputesWithResponse(ctx context.Context, params *AdminListDisputesParams, reqEditors ...RequestEditorFn) (*AdminListDisputesResponse, error) {
+	rsp, err := c.AdminListDisputes(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListDisputesResponse(rsp)
+}
+
+// AdminApproveDisputeWithResponse Approve the resolution another admin asked for; it is carried out.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+func (c *ClientWithResponses) AdminApproveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error) {
+	rsp, err := c.AdminApproveDispute(ctx, disputeId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminApproveDisputeResponse(rsp)
+}
+
+// AdminAssignDisputeWithBodyWithResponse Take the case, or give it to another admin (reassigning too).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+func (c *ClientWithResponses) AdminAssignDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminAssignDisputeResponse, error) {
+	rsp, err := c.AdminAssignDisputeWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminAssignDisputeResponse(rsp)
+}
+
+// AdminAssignDisputeWithResponse Take the case, or give it to another admin (reassigning too).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/assign (the `AdminAssignDispute` operationId).
+func (c *ClientWithResponses) AdminAssignDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminAssignDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminAssignDisputeResponse, error) {
+	rsp, err := c.AdminAssignDispute(ctx, disputeId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminAssignDisputeResponse(rsp)
+}
+
+// AdminRequestDisputeEvidenceWithBodyWithResponse Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+func (c *ClientWithResponses) AdminRequestDisputeEvidenceWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminRequestDisputeEvidenceResponse, error) {
+	rsp, err := c.AdminRequestDisputeEvidenceWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRequestDisputeEvidenceResponse(rsp)
+}
+
+// AdminRequestDisputeEvidenceWithResponse Ask both sides for evidence; each has the answer deadline (48 hours by default), a silence is written on the timeline.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/request-evidence (the `AdminRequestDisputeEvidence` operationId).
+func (c *ClientWithResponses) AdminRequestDisputeEvidenceWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminRequestDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminRequestDisputeEvidenceResponse, error) {
+	rsp, err := c.AdminRequestDisputeEvidence(ctx, disputeId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminRequestDisputeEvidenceResponse(rsp)
+}
+
+// AdminResolveDisputeWithBodyWithResponse Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+func (c *ClientWithResponses) AdminResolveDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminResolveDisputeResponse, error) {
+	rsp, err := c.AdminResolveDisputeWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminResolveDisputeResponse(rsp)
+}
+
+// AdminResolveDisputeWithResponse Resolve the case; carried out at once only when both parties accepted exactly this outcome and the amount is under the threshold, else it waits for a second admin's approval.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/resolve (the `AdminResolveDispute` operationId).
+func (c *ClientWithResponses) AdminResolveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminResolveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminResolveDisputeResponse, error) {
+	rsp, err := c.AdminResolveDispute(ctx, disputeId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminResolveDisputeResponse(rsp)
+}
+
 // AdminHealthWithResponse Configuration health; the xpub, the chains, the signer's heartbeat (admin role).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -19401,6 +21933,187 @@ func (c *ClientWithResponses) MarkChatReadWithResponse(ctx context.Context, chat
 		return nil, err
 	}
 	return ParseMarkChatReadResponse(rsp)
+}
+
+// GetDisputeBundleKeyWithResponse The Ed25519 public key dispute bundles are signed with.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/dispute-bundle-key (the `GetDisputeBundleKey` operationId).
+func (c *ClientWithResponses) GetDisputeBundleKeyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDisputeBundleKeyResponse, error) {
+	rsp, err := c.GetDisputeBundleKey(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDisputeBundleKeyResponse(rsp)
+}
+
+// ListMyDisputesWithResponse My disputes (as buyer or seller), newest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/disputes (the `ListMyDisputes` operationId).
+func (c *ClientWithResponses) ListMyDisputesWithResponse(ctx context.Context, params *ListMyDisputesParams, reqEditors ...RequestEditorFn) (*ListMyDisputesResponse, error) {
+	rsp, err := c.ListMyDisputes(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMyDisputesResponse(rsp)
+}
+
+// OpenDisputeWithBodyWithResponse Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+//
+// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+// buyer_unresponsive, payment_problem, other.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+func (c *ClientWithResponses) OpenDisputeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OpenDisputeResponse, error) {
+	rsp, err := c.OpenDisputeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOpenDisputeResponse(rsp)
+}
+
+// OpenDisputeWithResponse Open a dispute on my funded deal (processing, delivery or delivered); the reason depends on my side.
+//
+// In one transaction the request goes to `disputed` (its inspection period paused), the payment to
+// `disputed` (the escrow's on-chain freeze is queued), the three-way conversation (buyer, seller,
+// admins) opens, and the other side's answer deadline and the escalation are scheduled.
+// A buyer's reasons: not_received, not_as_described, seller_unresponsive, other; a seller's:
+// buyer_unresponsive, payment_problem, other.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes (the `OpenDispute` operationId).
+func (c *ClientWithResponses) OpenDisputeWithResponse(ctx context.Context, body OpenDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*OpenDisputeResponse, error) {
+	rsp, err := c.OpenDispute(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOpenDisputeResponse(rsp)
+}
+
+// GetDisputeWithResponse A dispute with its live proposal and hash-chained timeline (its parties and admins; 404 to anyone else).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/disputes/{disputeId} (the `GetDispute` operationId).
+func (c *ClientWithResponses) GetDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetDisputeResponse, error) {
+	rsp, err := c.GetDispute(ctx, disputeId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDisputeResponse(rsp)
+}
+
+// ExportDisputeBundleWithResponse The case's signed evidence bundle (check it with `amn dispute verify FILE --public-key KEY`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/disputes/{disputeId}/bundle (the `ExportDisputeBundle` operationId).
+func (c *ClientWithResponses) ExportDisputeBundleWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*ExportDisputeBundleResponse, error) {
+	rsp, err := c.ExportDisputeBundle(ctx, disputeId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportDisputeBundleResponse(rsp)
+}
+
+// AddDisputeEvidenceWithBodyWithResponse Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+func (c *ClientWithResponses) AddDisputeEvidenceWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDisputeEvidenceResponse, error) {
+	rsp, err := c.AddDisputeEvidenceWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddDisputeEvidenceResponse(rsp)
+}
+
+// AddDisputeEvidenceWithResponse Add evidence, a file (one of my own uploads, attached to the case) or a statement, written with its SHA-256, size and type.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/evidence (the `AddDisputeEvidence` operationId).
+func (c *ClientWithResponses) AddDisputeEvidenceWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AddDisputeEvidenceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDisputeEvidenceResponse, error) {
+	rsp, err := c.AddDisputeEvidence(ctx, disputeId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddDisputeEvidenceResponse(rsp)
+}
+
+// ProposeDisputeOutcomeWithBodyWithResponse Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+func (c *ClientWithResponses) ProposeDisputeOutcomeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ProposeDisputeOutcomeResponse, error) {
+	rsp, err := c.ProposeDisputeOutcomeWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProposeDisputeOutcomeResponse(rsp)
+}
+
+// ProposeDisputeOutcomeWithResponse Propose an outcome (a party's proposal is its own acceptance; warnings and bans are admins' only).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/proposals (the `ProposeDisputeOutcome` operationId).
+func (c *ClientWithResponses) ProposeDisputeOutcomeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body ProposeDisputeOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*ProposeDisputeOutcomeResponse, error) {
+	rsp, err := c.ProposeDisputeOutcome(ctx, disputeId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProposeDisputeOutcomeResponse(rsp)
+}
+
+// AcceptDisputeProposalWithResponse Accept the live proposal (a party, once).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/proposals/{proposalId}/accept (the `AcceptDisputeProposal` operationId).
+func (c *ClientWithResponses) AcceptDisputeProposalWithResponse(ctx context.Context, disputeId openapi_types.UUID, proposalId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AcceptDisputeProposalResponse, error) {
+	rsp, err := c.AcceptDisputeProposal(ctx, disputeId, proposalId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptDisputeProposalResponse(rsp)
+}
+
+// WithdrawDisputeWithBodyWithResponse Withdraw my dispute (its opener only); the deal and the payment resume.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+func (c *ClientWithResponses) WithdrawDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*WithdrawDisputeResponse, error) {
+	rsp, err := c.WithdrawDisputeWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawDisputeResponse(rsp)
+}
+
+// WithdrawDisputeWithResponse Withdraw my dispute (its opener only); the deal and the payment resume.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/disputes/{disputeId}/withdraw (the `WithdrawDispute` operationId).
+func (c *ClientWithResponses) WithdrawDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body WithdrawDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawDisputeResponse, error) {
+	rsp, err := c.WithdrawDispute(ctx, disputeId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawDisputeResponse(rsp)
 }
 
 // GetDocsWithResponse The rendered reference of this document (served from our own files, no CDN).
@@ -20666,6 +23379,236 @@ func ParseAdminListDestinationsResponse(rsp *http.Response) (*AdminListDestinati
 	switch {
 	case true:
 		var headers AdminListDestinationsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminListDisputesResponse parses an HTTP response from a AdminListDisputesWithResponse call
+func ParseAdminListDisputesResponse(rsp *http.Response) (*AdminListDisputesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListDisputesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DisputePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminListDisputesResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminApproveDisputeResponse parses an HTTP response from a AdminApproveDisputeWithResponse call
+func ParseAdminApproveDisputeResponse(rsp *http.Response) (*AdminApproveDisputeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminApproveDisputeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminApproveDisputeResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminAssignDisputeResponse parses an HTTP response from a AdminAssignDisputeWithResponse call
+func ParseAdminAssignDisputeResponse(rsp *http.Response) (*AdminAssignDisputeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminAssignDisputeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminAssignDisputeResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminRequestDisputeEvidenceResponse parses an HTTP response from a AdminRequestDisputeEvidenceWithResponse call
+func ParseAdminRequestDisputeEvidenceResponse(rsp *http.Response) (*AdminRequestDisputeEvidenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminRequestDisputeEvidenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminRequestDisputeEvidenceResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminResolveDisputeResponse parses an HTTP response from a AdminResolveDisputeWithResponse call
+func ParseAdminResolveDisputeResponse(rsp *http.Response) (*AdminResolveDisputeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminResolveDisputeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminResolveDisputeResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -22791,6 +25734,420 @@ func ParseMarkChatReadResponse(rsp *http.Response) (*MarkChatReadResponse, error
 	switch {
 	case true:
 		var headers MarkChatReadResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDisputeBundleKeyResponse parses an HTTP response from a GetDisputeBundleKeyWithResponse call
+func ParseGetDisputeBundleKeyResponse(rsp *http.Response) (*GetDisputeBundleKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDisputeBundleKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DisputeBundleKey
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetDisputeBundleKeyResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListMyDisputesResponse parses an HTTP response from a ListMyDisputesWithResponse call
+func ParseListMyDisputesResponse(rsp *http.Response) (*ListMyDisputesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMyDisputesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DisputePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListMyDisputesResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOpenDisputeResponse parses an HTTP response from a OpenDisputeWithResponse call
+func ParseOpenDisputeResponse(rsp *http.Response) (*OpenDisputeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OpenDisputeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers OpenDisputeResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDisputeResponse parses an HTTP response from a GetDisputeWithResponse call
+func ParseGetDisputeResponse(rsp *http.Response) (*GetDisputeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDisputeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers GetDisputeResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportDisputeBundleResponse parses an HTTP response from a ExportDisputeBundleWithResponse call
+func ParseExportDisputeBundleResponse(rsp *http.Response) (*ExportDisputeBundleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportDisputeBundleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DisputeBundle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ExportDisputeBundleResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddDisputeEvidenceResponse parses an HTTP response from a AddDisputeEvidenceWithResponse call
+func ParseAddDisputeEvidenceResponse(rsp *http.Response) (*AddDisputeEvidenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddDisputeEvidenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AddDisputeEvidenceResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseProposeDisputeOutcomeResponse parses an HTTP response from a ProposeDisputeOutcomeWithResponse call
+func ParseProposeDisputeOutcomeResponse(rsp *http.Response) (*ProposeDisputeOutcomeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProposeDisputeOutcomeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ProposeDisputeOutcomeResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAcceptDisputeProposalResponse parses an HTTP response from a AcceptDisputeProposalWithResponse call
+func ParseAcceptDisputeProposalResponse(rsp *http.Response) (*AcceptDisputeProposalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AcceptDisputeProposalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AcceptDisputeProposalResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseWithdrawDisputeResponse parses an HTTP response from a WithdrawDisputeWithResponse call
+func ParseWithdrawDisputeResponse(rsp *http.Response) (*WithdrawDisputeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WithdrawDisputeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Dispute
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers WithdrawDisputeResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

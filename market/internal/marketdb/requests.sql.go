@@ -421,6 +421,23 @@ func (q *Queries) SetDelivered(ctx context.Context, arg SetDeliveredParams) erro
 	return err
 }
 
+const setDisputed = `-- name: SetDisputed :exec
+UPDATE market_requests SET status = 'disputed', resume_to = $2, updated_at = $3 WHERE id = $1
+`
+
+type SetDisputedParams struct {
+	ID        uuid.UUID
+	ResumeTo  *string
+	UpdatedAt time.Time
+}
+
+// A dispute interrupts the deal: resume_to keeps the step it found (where a resumed dispute
+// returns the request).
+func (q *Queries) SetDisputed(ctx context.Context, arg SetDisputedParams) error {
+	_, err := q.db.Exec(ctx, setDisputed, arg.ID, arg.ResumeTo, arg.UpdatedAt)
+	return err
+}
+
 const setRequestAccepted = `-- name: SetRequestAccepted :exec
 UPDATE market_requests SET status = $2, payment_id = $3, accepted_offer = $4, updated_at = $5 WHERE id = $1
 `
