@@ -81,8 +81,9 @@ const (
 // The chain is never wrong: an event the chain causes (a detection, a credit, an orphan, the
 // escrow's Funded, Released, Refunded, Reclaimed and Frozen, a payout that reverted) lands from
 // every state the chain can cause it in, wherever the payment's people and workers have moved it
-// meanwhile (TestExploreStateMachine walks every sequence up to a bound to show it; the split of a
-// settled dispute, TestSettleChainEventsLandEverywhere). A deposit to
+// meanwhile (TestExploreStateMachine walks every sequence up to a bound to show it; for the split
+// of a settled dispute, TestEveryTransition tries every event from every state, and TestNoDeadEnds
+// shows that every state can still end). A deposit to
 // a payment that no longer takes money is refused and recorded by the indexer as an exception.
 var transitions = map[Event][]State{
 	EvDetect:         {AwaitingPayment, Expired, Detected, Underpaid},
