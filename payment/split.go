@@ -245,17 +245,22 @@ func voidSettle(p *Payment) []ledger.Transfer {
 
 // SettleFailed records that the submitted settle will not happen: its transaction reverted or its
 // intent was rejected after the payment moved to settling. The reservations are voided and the
-// payment is disputed again, its money in escrow, for the dispute to be resolved anew (a split
-// is only ever a dispute's resolution). The worker's Follow calls it; reason says why.
+// payment is back to settle_pending, its split kept, and, in the same transaction, asks for a new
+// settle intent (SettleArgs) for the custodians to approve under new transfer ids. (Disputed from
+// settling meanwhile, it stays disputed, now from settle_pending.) A split that should not be paid
+// at all is disputed again and resolved anew. The worker's Follow calls it; reason says why.
 func (s *Service) SettleFailed(ctx context.Context, id ledger.ID, reason string) (*Payment, error) {
 	first := func(p *Payment) ledger.ID { return voidID(settleBuyerID(p)) }
 	return s.one(ctx, change{id: id, ev: EvSettleFailed, actor: "worker", doneFor: first, decide: func(p *Payment, look lookupFunc) (step, error) {
 		if p.holding() != Settling {
 			return step{}, fmt.Errorf("%w: %s, but the payment holds no settle (%s from %s)", ErrIllegalTransition, EvSettleFailed, p.State, p.DisputedFrom)
 		}
-		st := step{to: Disputed, transfers: voidSettle(p), reason: reason}
+		st := step{to: SettlePending, transfers: voidSettle(p), reason: reason,
+			jobs: []river.JobArgs{SettleArgs{PaymentID: p.ID.String()}}}
 		p.PayoutAttempt++
-		p.DisputedFrom, p.SplitBuyerAmount = InEscrow, nil
+		if p.State == Disputed {
+			p.DisputedFrom, st.to = SettlePending, Disputed
+		}
 		return st, nil
 	}})
 }

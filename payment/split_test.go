@@ -331,9 +331,10 @@ func TestSettledChecksTheChainsSplit(t *testing.T) {
 	}
 }
 
-// A settle that reverts returns the payment to its dispute with the money in escrow and the
-// reservations voided; the dispute is resolved again and the next settle reserves under new ids.
-func TestSettleFailedReopensTheDispute(t *testing.T) {
+// A settle that reverts (or whose intent is rejected after it was reserved) voids the
+// reservations and returns the payment to settle_pending with its split, asking for a new settle
+// intent; the next settle reserves under new ids and books.
+func TestSettleFailedAsksAgain(t *testing.T) {
 	ctx := context.Background()
 	poolFor = dbtest.Pool(t)
 	s, c := newService(t)
@@ -344,30 +345,35 @@ func TestSettleFailedReopensTheDispute(t *testing.T) {
 	if _, err := s.StartSettle(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The worker recorded the first intent: its job is done.
+	if _, err := poolFor.Exec(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE kind = 'payment_settle'
+		AND args->>'payment_id' = $1`, p.ID.String()); err != nil {
+		t.Fatal(err)
+	}
 	p, err := s.SettleFailed(ctx, p.ID, "settle intent rejected: approvals expired")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.State != payment.Disputed || p.DisputedFrom != payment.InEscrow || p.PayoutAttempt != 1 || p.SplitBuyerAmount != nil {
-		t.Fatalf("after SettleFailed: %s from %s, attempt %d, split %v", p.State, p.DisputedFrom, p.PayoutAttempt, p.SplitBuyerAmount)
+	if p.State != payment.SettlePending || p.PayoutAttempt != 1 || p.SplitBuyerAmount.Cmp(amount(300_000)) != 0 {
+		t.Fatalf("after SettleFailed: %s, attempt %d, split %v", p.State, p.PayoutAttempt, p.SplitBuyerAmount)
 	}
 	if open := byCode(ctx, t, p, true); len(open) != 0 {
 		t.Fatalf("reservations still open: %v", open)
+	}
+	if n := settleJobs(ctx, t, p); n != 2 {
+		t.Fatalf("%d settle jobs, want a second one", n)
 	}
 	// As for a release: the worker's second look finds the payment moved on.
 	if _, err := s.SettleFailed(ctx, p.ID, "again"); !errors.Is(err, payment.ErrIllegalTransition) {
 		t.Fatalf("second SettleFailed: %v, want ErrIllegalTransition", err)
 	}
-	if _, err := s.ResolveSplit(ctx, p.ID, amount(700_000), "arbiter:bob", "second decision"); err != nil {
-		t.Fatal(err)
-	}
 	if p, err = s.StartSettle(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := byCode(ctx, t, p, true); r[chart.CodeRefund] != 700_000 || r[chart.CodeRelease] != 294_000 || r[chart.CodeCommission] != 6_000 {
+	if r := byCode(ctx, t, p, true); r[chart.CodeRefund] != 300_000 || r[chart.CodeRelease] != 686_000 || r[chart.CodeCommission] != 14_000 {
 		t.Fatalf("second attempt reserved %v", r)
 	}
-	if p, err = s.Settled(ctx, p.ID, payment.EscrowSettled{BuyerAmount: amount(700_000), SellerAmount: amount(294_000), FeeAmount: amount(6_000)}); err != nil {
+	if p, err = s.Settled(ctx, p.ID, payment.EscrowSettled{BuyerAmount: amount(300_000), SellerAmount: amount(686_000), FeeAmount: amount(14_000)}); err != nil {
 		t.Fatal(err)
 	}
 	if p.State != payment.Settled {

@@ -133,7 +133,7 @@ var allowedTargets = map[Event][]State{
 	EvResolveSplit:   {SettlePending},
 	EvStartSettle:    {Settling},
 	EvSettled:        {Settled},
-	EvSettleFailed:   {Disputed},
+	EvSettleFailed:   {SettlePending, Disputed},
 }
 
 // CanStart reports whether ev may happen to a payment in state s.

@@ -320,7 +320,7 @@ var want = map[payment.State]map[payment.Event]payment.State{
 	payment.Reclaimed: {},
 	payment.SettlePending: {payment.EvStartSettle: payment.Settling, payment.EvDispute: payment.Disputed, payment.EvReleased: payment.Released,
 		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed, payment.EvSettled: payment.Settled},
-	payment.Settling: {payment.EvSettled: payment.Settled, payment.EvSettleFailed: payment.Disputed, payment.EvReleased: payment.Released,
+	payment.Settling: {payment.EvSettled: payment.Settled, payment.EvSettleFailed: payment.SettlePending, payment.EvReleased: payment.Released,
 		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
 	payment.Settled: {},
 }

@@ -18,9 +18,9 @@ ALTER TABLE payments ADD CONSTRAINT payments_split_decided
     CHECK (state NOT IN ('settle_pending', 'settling', 'settled') OR split_buyer_amount IS NOT NULL);
 
 -- Every role that moves payments reads the whole row; the API decides a split (ResolveSplit), the
--- indexer books one the chain made without it (Settled), the worker clears one whose settle failed.
+-- indexer books one the chain made without it (Settled).
 GRANT SELECT (split_buyer_amount) ON payments TO amn_api, amn_indexer, amn_worker, amn_signer;
-GRANT UPDATE (split_buyer_amount) ON payments TO amn_api, amn_indexer, amn_worker;
+GRANT UPDATE (split_buyer_amount) ON payments TO amn_api, amn_indexer;
 
 -- amn_api only asks (00011, 00026): it may now also resolve a dispute into a split, and dispute a
 -- split not yet submitted (settle_pending) again.
