@@ -263,6 +263,7 @@ const (
 	GasTopup IntentKind = "gas_topup"
 	Refund   IntentKind = "refund"
 	Release  IntentKind = "release"
+	Settle   IntentKind = "settle"
 	Sweep    IntentKind = "sweep"
 	Unfreeze IntentKind = "unfreeze"
 )
@@ -277,6 +278,8 @@ func (e IntentKind) Valid() bool {
 	case Refund:
 		return true
 	case Release:
+		return true
+	case Settle:
 		return true
 	case Sweep:
 		return true
@@ -544,6 +547,9 @@ const (
 	PaymentStateReleasePending  PaymentState = "release_pending"
 	PaymentStateReleased        PaymentState = "released"
 	PaymentStateReleasing       PaymentState = "releasing"
+	PaymentStateSettlePending   PaymentState = "settle_pending"
+	PaymentStateSettled         PaymentState = "settled"
+	PaymentStateSettling        PaymentState = "settling"
 	PaymentStateSweeping        PaymentState = "sweeping"
 	PaymentStateUnderpaid       PaymentState = "underpaid"
 )
@@ -580,6 +586,12 @@ func (e PaymentState) Valid() bool {
 	case PaymentStateReleased:
 		return true
 	case PaymentStateReleasing:
+		return true
+	case PaymentStateSettlePending:
+		return true
+	case PaymentStateSettled:
+		return true
+	case PaymentStateSettling:
 		return true
 	case PaymentStateSweeping:
 		return true
@@ -958,16 +970,19 @@ type AdminIntent struct {
 	Amount *string `json:"amount,omitempty"`
 
 	// Approvals Approvals recorded.
-	Approvals int       `json:"approvals"`
-	Buyer     *string   `json:"buyer,omitempty"`
-	ChainId   int64     `json:"chainId"`
-	Contract  Address   `json:"contract"`
-	CreatedAt time.Time `json:"createdAt"`
+	Approvals int     `json:"approvals"`
+	Buyer     *string `json:"buyer,omitempty"`
+
+	// BuyerAmount Settle: the buyer's part of the split.
+	BuyerAmount *string   `json:"buyerAmount,omitempty"`
+	ChainId     int64     `json:"chainId"`
+	Contract    Address   `json:"contract"`
+	CreatedAt   time.Time `json:"createdAt"`
 
 	// Deadline Unix seconds.
 	Deadline int64 `json:"deadline"`
 
-	// Digest The EIP-712 digest custodians sign (releases and refunds).
+	// Digest The EIP-712 digest custodians sign (releases
 	Digest       *string             `json:"digest,omitempty"`
 	EscrowId     *string             `json:"escrowId,omitempty"`
 	FeeAmount    *string             `json:"feeAmount,omitempty"`
