@@ -1,7 +1,7 @@
 // Package payment owns payment intents and the escrow state machine: what a buyer owes for an
 // accepted offer, the HD-derived deposit address and Request Network reference it is paid to,
-// and every transition from awaiting_payment to released or refunded, each written with its
-// ledger transfers and a timeline row in one transaction.
+// and every transition from awaiting_payment to released, refunded or settled (a dispute's exact
+// split, split.go), each written with its ledger transfers and a timeline row in one transaction.
 //
 // It works from the platform's account-level xpub only and never touches a private key. Only the
 // chain (through the indexer) moves money state: webhooks and people can only ask.
@@ -68,10 +68,10 @@ type Payment struct {
 	// otherwise; the seller's part and the fee follow by SplitOf.
 	SplitBuyerAmount *big.Int
 	ExpiresAt        time.Time
-	WatchUntil    time.Time
-	DepositAcct   ledger.ID
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	WatchUntil       time.Time
+	DepositAcct      ledger.ID
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Deriver turns a deposit index into an address; hd.Deriver (xpub only) is one.

@@ -29,7 +29,7 @@ const (
 	Refunding       State = "refunding"
 	Refunded        State = "refunded"
 	Disputed        State = "disputed"
-	Reclaimed       State = "reclaimed" // the buyer took the escrow back on chain (AmnEscrow.reclaim)
+	Reclaimed       State = "reclaimed"      // the buyer took the escrow back on chain (AmnEscrow.reclaim)
 	SettlePending   State = "settle_pending" // a dispute was resolved into a split (ResolveSplit); custodians to approve
 	Settling        State = "settling"       // the signer submitted AmnEscrow.settle; the three parts are reserved
 	Settled         State = "settled"        // the escrow was split on chain between buyer, seller and fee

@@ -187,8 +187,10 @@ var (
 	resolveSplit step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
 		return s.ResolveSplit(ctx, p.ID, amount(300_000+splitSeq.Add(1)), "arbiter:bob", "partly delivered")
 	}
-	startSettle = simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) { return s.StartSettle })
-	settled     step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+	startSettle = simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) {
+		return s.StartSettle
+	})
+	settled step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
 		return s.Settled(ctx, p.ID, settledOf(p))
 	}
 )
@@ -328,9 +330,9 @@ var want = map[payment.State]map[payment.Event]payment.State{
 // otherTransfers are the pairs that write another number of transfers than the event's usual: a
 // payout the chain made while the other payout was reserved voids that reservation first.
 var otherTransfers = map[payment.State]map[payment.Event]int{
-	payment.Refunding: {payment.EvReleased: 3, payment.EvReclaimed: 2, payment.EvSettled: 4}, // void the refund; then the payout
-	payment.Releasing: {payment.EvRefunded: 3, payment.EvReclaimed: 3, payment.EvSettled: 5}, // void seller and commission; then the payout
-	payment.Settling:  {payment.EvReleased: 5, payment.EvRefunded: 4, payment.EvReclaimed: 4},  // void the three parts; then the payout
+	payment.Refunding: {payment.EvReleased: 3, payment.EvReclaimed: 2, payment.EvSettled: 4},  // void the refund; then the payout
+	payment.Releasing: {payment.EvRefunded: 3, payment.EvReclaimed: 3, payment.EvSettled: 5},  // void seller and commission; then the payout
+	payment.Settling:  {payment.EvReleased: 5, payment.EvRefunded: 4, payment.EvReclaimed: 4}, // void the three parts; then the payout
 }
 
 func counts(ctx context.Context, t *testing.T, p *payment.Payment) (transfers, timeline int) {
