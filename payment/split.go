@@ -93,8 +93,12 @@ func (s *Service) ResolveSplit(ctx context.Context, id ledger.ID, buyerAmount *b
 		return nil, fmt.Errorf("payment %s: %s: %w: the buyer's part must be positive", id, EvResolveSplit, ErrInvalid)
 	}
 	buyer := new(big.Int).Set(buyerAmount) // the caller's value may change; the decision keeps its own
-	if p, err := s.Get(ctx, id); err == nil && p.State == SettlePending && sameAmount(p.SplitBuyerAmount, buyer) {
-		return p, nil
+	// The same decision asked again (a retry) is answered with the payment. (The exploration's
+	// in-memory applier has no database to read: it asks the state machine only.)
+	if s.applier == nil {
+		if p, err := s.Get(ctx, id); err == nil && p.State == SettlePending && sameAmount(p.SplitBuyerAmount, buyer) {
+			return p, nil
+		}
 	}
 	return s.transition(ctx, id, EvResolveSplit, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		if !contains(escrowSplittable, p.DisputedFrom) {

@@ -125,7 +125,7 @@ var allowedTargets = map[Event][]State{
 	EvStartRefund:    {Refunding},
 	EvRefunded:       {Refunded},
 	EvDispute:        {Disputed},
-	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, Releasing, Refunding, SettlePending},
+	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, Releasing, Refunding, SettlePending, Settling},
 	EvReleaseFailed:  {InEscrow, Disputed},
 	EvRefundFailed:   {InEscrow, Disputed},
 	EvReclaimed:      {Reclaimed},
