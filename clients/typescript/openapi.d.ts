@@ -1912,7 +1912,7 @@ export interface components {
             /** Format: int64 */
             gasUsed: number;
             gasCost?: string | null;
-            /** @description The EIP-712 digest custodians sign (releases */
+            /** @description The EIP-712 digest custodians sign (releases, refunds and settles). */
             digest?: string | null;
             /** @description Approvals recorded. */
             approvals: number;

@@ -984,7 +984,7 @@ type AdminIntent struct {
 	// Deadline Unix seconds.
 	Deadline int64 `json:"deadline"`
 
-	// Digest The EIP-712 digest custodians sign (releases
+	// Digest The EIP-712 digest custodians sign (releases, refunds and settles).
 	Digest       *string             `json:"digest,omitempty"`
 	EscrowId     *string             `json:"escrowId,omitempty"`
 	FeeAmount    *string             `json:"feeAmount,omitempty"`
