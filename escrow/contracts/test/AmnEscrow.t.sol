@@ -841,7 +841,6 @@ contract AmnEscrowTest is EscrowFixture {
         escrow.refund(PID, r, s);
     }
 
-
     // =============================================================================================
     // Settle (a split between buyer, seller and fee recipient)
     // =============================================================================================
@@ -1101,7 +1100,8 @@ contract AmnEscrowTest is EscrowFixture {
         fundDai(REF, 100e18);
         AmnEscrow.Release memory r = releaseOf(PID, 0);
         escrow.release(PID, r, quorum(escrow.releaseDigest(r)));
-        AmnEscrow.Settle memory s = AmnEscrow.Settle(PID, address(dai), buyer, 50e18, seller, 50e18, feeRecipient, 0, true, START + 1 days);
+        AmnEscrow.Settle memory s =
+            AmnEscrow.Settle(PID, address(dai), buyer, 50e18, seller, 50e18, feeRecipient, 0, true, START + 1 days);
         bytes[] memory q = quorum(escrow.settleDigest(s));
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, PID));
         escrow.settle(PID, s, q);
@@ -1110,7 +1110,9 @@ contract AmnEscrowTest is EscrowFixture {
         vm.warp(START + RECLAIM_DELAY);
         vm.prank(buyer);
         escrow.reclaim(id2);
-        s = AmnEscrow.Settle(id2, address(0), buyer, 0.5 ether, seller, 0.5 ether, feeRecipient, 0, true, block.timestamp + 1);
+        s = AmnEscrow.Settle(
+            id2, address(0), buyer, 0.5 ether, seller, 0.5 ether, feeRecipient, 0, true, block.timestamp + 1
+        );
         q = quorum(escrow.settleDigest(s));
         vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, id2));
         escrow.settle(id2, s, q);
@@ -1179,11 +1181,14 @@ contract AmnEscrowTest is EscrowFixture {
         );
         bytes32 want = keccak256(abi.encodePacked("\x19\x01", escrow.domainSeparator(), structHash));
         vm.assertEq(escrow.settleDigest(s), want, "settleDigest");
-        vm.assertEq(escrow.SETTLE_TYPEHASH(), keccak256(
-            "Settle(bytes32 paymentId,address token,address buyer,uint256 buyerAmount,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
-        ), "typehash");
+        vm.assertEq(
+            escrow.SETTLE_TYPEHASH(),
+            keccak256(
+                "Settle(bytes32 paymentId,address token,address buyer,uint256 buyerAmount,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
+            ),
+            "typehash"
+        );
     }
-
 
     // =============================================================================================
     // Disputes
