@@ -265,7 +265,7 @@ func (s *Service) view(ctx context.Context, in *intent.Intent) (IntentView, erro
 		return v, err
 	}
 	v.Approvals = len(a)
-	if in.Kind == intent.Release || in.Kind == intent.Refund {
+	if in.Kind.Payout() {
 		if d, err := in.Digest(); err == nil {
 			v.Digest = &d
 		}

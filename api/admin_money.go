@@ -331,7 +331,7 @@ func intentBody(v admin.IntentView) openapi.AdminIntent {
 		Token: in.Token.Hex(), ResolvesDispute: in.ResolvesDispute, Deadline: in.Deadline, State: openapi.IntentState(in.State),
 		Reason: optString(in.Reason), RequestedBy: in.RequestedBy, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
 		GasUsed: int64(in.GasUsed), GasCost: optAmount(in.GasCost), Approvals: v.Approvals, QuorumUnknown: optString(v.QuorumUnknown),
-		SellerAmount: optAmount(in.SellerAmount), FeeAmount: optAmount(in.FeeAmount), Amount: optAmount(in.Amount),
+		SellerAmount: optAmount(in.SellerAmount), FeeAmount: optAmount(in.FeeAmount), Amount: optAmount(in.Amount), BuyerAmount: optAmount(in.BuyerAmount),
 		Seller: optAddress(in.Seller), FeeRecipient: optAddress(in.FeeRecipient), Buyer: optAddress(in.Buyer), Recipient: optAddress(in.Recipient),
 		Transactions: make([]openapi.AdminIntentTx, len(v.Txs))}
 	if !in.PaymentID.IsZero() {

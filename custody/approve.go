@@ -24,7 +24,7 @@ type Payout struct {
 	Amount *big.Int       `json:"amount"`
 }
 
-// Pending is a release or refund waiting for custodian approvals, with what it pays to whom
+// Pending is a release, refund or settle waiting for custodian approvals, with what it pays to whom
 // (exactly the intent's fields: what the custodians sign).
 type Pending struct {
 	Intent    *intent.Intent   `json:"intent"`
@@ -35,13 +35,16 @@ type Pending struct {
 	Decimals *uint8 `json:"decimals,omitempty"`
 }
 
-// Payouts lists what in pays to whom.
+// Payouts lists what in pays to whom. A settle (a dispute's split) lists every part, a part of
+// zero included, in the order the contract pays them: the custodian sees the whole split.
 func Payouts(in *intent.Intent) []Payout {
 	switch in.Kind {
 	case intent.Release:
 		return []Payout{{"seller", in.Seller, in.SellerAmount}, {"fee", in.FeeRecipient, in.FeeAmount}}
 	case intent.Refund:
 		return []Payout{{"buyer", in.Buyer, in.Amount}}
+	case intent.Settle:
+		return []Payout{{"buyer", in.Buyer, in.BuyerAmount}, {"seller", in.Seller, in.SellerAmount}, {"fee", in.FeeRecipient, in.FeeAmount}}
 	}
 	return nil
 }
@@ -61,7 +64,7 @@ func (p *Pending) Format(amount *big.Int) string {
 	return s
 }
 
-// Pending returns the release and refund intents awaiting approvals, oldest first.
+// Pending returns the release, refund and settle intents awaiting approvals, oldest first.
 func (s *Service) Pending(ctx context.Context) ([]Pending, error) {
 	ins, err := s.intents.List(ctx, intent.Filter{State: intent.AwaitingApprovals, Limit: 1000})
 	if err != nil {
@@ -70,7 +73,7 @@ func (s *Service) Pending(ctx context.Context) ([]Pending, error) {
 	slices.Reverse(ins) // List is newest first
 	out := make([]Pending, 0, len(ins))
 	for _, in := range ins {
-		if in.Kind != intent.Release && in.Kind != intent.Refund {
+		if !in.Kind.Payout() {
 			continue
 		}
 		p, err := s.describe(ctx, in)
@@ -193,10 +196,10 @@ func (s *Service) checkDispute(ctx context.Context, in *intent.Intent, o Approve
 // maxTTLSkew allows for clocks of the requester and the custodian's machine that differ a little.
 const maxTTLSkew = 5 * time.Minute
 
-// CheckOpen says whether in takes approvals now: a release or refund, awaiting approvals, its
-// deadline at least o.Margin ahead.
+// CheckOpen says whether in takes approvals now: a release, refund or settle, awaiting approvals,
+// its deadline at least o.Margin ahead.
 func (s *Service) CheckOpen(in *intent.Intent, o ApproveOptions) error {
-	if in.Kind != intent.Release && in.Kind != intent.Refund {
+	if !in.Kind.Payout() {
 		return refused(ErrNotApprovable, "a %s intent takes no custodian approvals", in.Kind)
 	}
 	if in.State != intent.AwaitingApprovals && in.State != intent.Pending {

@@ -1,7 +1,7 @@
 // Package custody owns the custodian set as the platform knows it: enrolment of custodian
 // addresses with a proof of control (a random, single-use, expiring server challenge signed on
 // the custodian's device), which of them are hardware-held, how the database's set compares with
-// AmnEscrow's on chain, the releases and refunds waiting for approvals, and the checks an
+// AmnEscrow's on chain, the releases, refunds and settles waiting for approvals, and the checks an
 // approval passes before it is stored.
 //
 // It never holds a custodian's key (the keys stay on the devices; package hwwallet talks to

@@ -155,7 +155,7 @@ var Grants = []Grant{
 	{RoleAPI, "goose_db_version", "SELECT"},
 	{RoleAPI, "river_migration", "SELECT"},
 	{RoleAPI, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
-	{RoleAPI, "payments", "SELECT, INSERT (" + paymentInsertColumns + "), UPDATE (state, disputed_from, updated_at, buyer_address, buyer_signature, payout_attempt)"},
+	{RoleAPI, "payments", "SELECT, INSERT (" + paymentInsertColumns + "), UPDATE (state, disputed_from, updated_at, buyer_address, buyer_signature, payout_attempt, split_buyer_amount)"},
 	{RoleAPI, "deposit_index_seq", "USAGE"},
 	{RoleAPI, "payment_timeline", "SELECT, INSERT"},
 	{RoleAPI, "webhook_deliveries", "SELECT, INSERT"},
@@ -227,7 +227,7 @@ var Grants = []Grant{
 	{RoleIndexer, "goose_db_version", "SELECT"},
 	{RoleIndexer, "river_migration", "SELECT"},
 	{RoleIndexer, "process_heartbeat", "SELECT, INSERT, UPDATE (seen_at, version)"},
-	{RoleIndexer, "payments", "SELECT, UPDATE (state, disputed_from, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt)"},
+	{RoleIndexer, "payments", "SELECT, UPDATE (state, disputed_from, received, pending_amount, pending_count, paid_late, updated_at, payout_attempt, split_buyer_amount)"},
 	{RoleIndexer, "payment_timeline", "SELECT, INSERT"},
 	{RoleIndexer, "deposit_exceptions", "SELECT, INSERT, DELETE"}, // DELETE: exceptions a reorg took away (00029)
 	{RoleIndexer, "deposit_exceptions_id_seq", "USAGE"},
@@ -321,7 +321,7 @@ const (
 	// and the worker's to write. Row-level security lets these roles insert it only as pending or
 	// awaiting_approvals.
 	intentInsertColumns = "id, kind, payment_id, chain_id, contract, token, seller, seller_amount, fee_recipient, " +
-		"fee_amount, buyer, amount, recipient, resolves_dispute, deadline, state, requested_by, escrow_id"
+		"fee_amount, buyer, amount, recipient, resolves_dispute, deadline, state, requested_by, escrow_id, buyer_amount"
 )
 
 // Privilege is one privilege on one object: Columns is empty for the whole table.

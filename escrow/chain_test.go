@@ -70,6 +70,8 @@ func TestDigestsMatchContract(t *testing.T) {
 			got, err = f.Escrow.ReleaseDigest(call, m.Binding())
 		case escrow.Refund:
 			got, err = f.Escrow.RefundDigest(call, m.Binding())
+		case escrow.Settle:
+			got, err = f.Escrow.SettleDigest(call, m.Binding())
 		case escrow.SetCustodians:
 			got, err = f.Escrow.SetCustodiansDigest(call, m.Custodians, m.Threshold, m.Nonce, m.Deadline)
 		case escrow.SetArbiter:
@@ -488,4 +490,92 @@ func TestBuyerReclaimsAfterDelay(t *testing.T) {
 	if e.Status != 4 {
 		t.Fatalf("status %d after reclaim, want 4 (Reclaimed)", e.Status)
 	}
+}
+
+// A disputed escrow on anvil: the arbiter freezes it, an ordinary settle approval is refused, and
+// a dispute resolution signed in Go by two custodians splits it exactly between buyer, seller and
+// fee recipient; the Settled event names each part, and the approval works once.
+func TestSettleSplitsAFrozenEscrowExactly(t *testing.T) {
+	t.Parallel()
+	ctx, f := startFixture(t, 56)
+	buyer := f.Buyers[1]
+	token := f.Addresses.TUSD
+	amount := new(big.Int).Mul(big.NewInt(200), big.NewInt(1e18))
+	paymentID := ledger.DeriveID("payment 7f3e settle")
+	escrowID := fundViaFeeProxy(t, ctx, f, token, 18, amount, "settle-request", buyer, paymentID)
+	buyerBefore := balanceOf(t, ctx, f, token, buyer.Address)
+	sellerBefore := balanceOf(t, ctx, f, token, f.Seller.Address)
+	feeBefore := balanceOf(t, ctx, f, token, f.FeeRecipient.Address)
+
+	mustWait(t, ctx, f, "freeze")(f.Escrow.Freeze(f.Opts(ctx, f.Arbiter), escrowID))
+
+	now, err := f.Now(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e18 := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
+	s := escrow.Settle{PaymentID: escrowID, Token: token, Buyer: buyer.Address, BuyerAmount: e18(60),
+		Seller: f.Seller.Address, SellerAmount: e18(137), FeeRecipient: f.FeeRecipient.Address, FeeAmount: e18(3),
+		ResolvesDispute: true, Deadline: big.NewInt(now.Add(time.Hour).Unix())}
+	quorumOf := func(m escrow.Settle) [][]byte {
+		digest, err := domainOf(f).Digest(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sigs, err := escrow.Quorum(digest, []escrow.Approval{sign(t, digest, f.Custodians[0].Key), sign(t, digest, f.Custodians[2].Key)}, custodianAddrs(f), f.Threshold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sigs
+	}
+	settle := func(m escrow.Settle, sigs [][]byte) func(*bind.TransactOpts) (*types.Transaction, error) {
+		return func(o *bind.TransactOpts) (*types.Transaction, error) {
+			return f.Escrow.Settle(o, escrowID, m.Binding(), sigs)
+		}
+	}
+	submitter := f.Buyers[0]
+
+	ordinary := s
+	ordinary.ResolvesDispute = false
+	expectRevert(t, ctx, f, submitter, "EscrowFrozen", settle(ordinary, quorumOf(ordinary)))
+	// The resolution's signatures over other amounts (more to the buyer, less to the seller).
+	sigs := quorumOf(s)
+	greedy := s
+	greedy.BuyerAmount, greedy.SellerAmount = e18(100), e18(97)
+	expectRevert(t, ctx, f, submitter, "NotCustodian", settle(greedy, sigs))
+	short := s
+	short.SellerAmount = new(big.Int).Sub(s.SellerAmount, big.NewInt(1))
+	expectRevert(t, ctx, f, submitter, "AmountMismatch", settle(short, quorumOf(short)))
+
+	rcpt := mustWait(t, ctx, f, "settle")(settle(s, sigs)(f.Opts(ctx, submitter)))
+	t.Logf("settle, 2-of-3, 18-decimal token: %d gas", rcpt.GasUsed)
+	var ev *bindings.AmnEscrowSettled
+	for _, l := range rcpt.Logs {
+		if e, err := f.Escrow.ParseSettled(*l); err == nil && l.Address == f.Addresses.Escrow {
+			ev = e
+		}
+	}
+	if ev == nil || ev.EscrowId != escrowID || ev.Buyer != buyer.Address || ev.BuyerAmount.Cmp(s.BuyerAmount) != 0 ||
+		ev.Seller != f.Seller.Address || ev.SellerAmount.Cmp(s.SellerAmount) != 0 || ev.FeeRecipient != f.FeeRecipient.Address ||
+		ev.FeeAmount.Cmp(s.FeeAmount) != 0 || !ev.ResolvedDispute || ev.Token != token {
+		t.Fatalf("Settled event %+v does not match the approved split %+v", ev, s)
+	}
+	for _, c := range []struct {
+		who          string
+		addr         common.Address
+		before, part *big.Int
+	}{{"buyer", buyer.Address, buyerBefore, s.BuyerAmount}, {"seller", f.Seller.Address, sellerBefore, s.SellerAmount},
+		{"fee recipient", f.FeeRecipient.Address, feeBefore, s.FeeAmount}} {
+		if got, want := balanceOf(t, ctx, f, token, c.addr), new(big.Int).Add(c.before, c.part); got.Cmp(want) != 0 {
+			t.Errorf("%s holds %v after the settle, want %v", c.who, got, want)
+		}
+	}
+	rec, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, escrowID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != 5 || rec.Frozen {
+		t.Fatalf("escrow status %d frozen %v after settle, want 5 (Settled), not frozen", rec.Status, rec.Frozen)
+	}
+	expectRevert(t, ctx, f, submitter, "NotOpen", settle(s, sigs))
 }

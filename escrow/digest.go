@@ -24,6 +24,7 @@ const (
 	DomainType          = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 	ReleaseType         = "Release(bytes32 paymentId,address token,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
 	RefundType          = "Refund(bytes32 paymentId,address token,address buyer,uint256 amount,bool resolvesDispute,uint256 deadline)"
+	SettleType          = "Settle(bytes32 paymentId,address token,address buyer,uint256 buyerAmount,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
 	SetCustodiansType   = "SetCustodians(address[] custodians,uint256 threshold,uint256 nonce,uint256 deadline)"
 	SetArbiterType      = "SetArbiter(address arbiter,uint256 nonce,uint256 deadline)"
 	SetReclaimDelayType = "SetReclaimDelay(uint256 reclaimDelay,uint256 nonce,uint256 deadline)"
@@ -50,7 +51,7 @@ func (d Domain) Separator() common.Hash {
 	)
 }
 
-// Message is a struct custodians sign: Release, Refund, SetCustodians, SetArbiter or
+// Message is a struct custodians sign: Release, Refund, Settle, SetCustodians, SetArbiter or
 // SetReclaimDelay.
 type Message interface {
 	// TypeString is the message's EIP-712 type string.
@@ -60,7 +61,7 @@ type Message interface {
 }
 
 // Digest is what custodians sign for m under d: keccak256("\x19\x01" ‖ separator ‖ hashStruct(m)),
-// the value of the contract's releaseDigest / refundDigest / set*Digest.
+// the value of the contract's releaseDigest / refundDigest / settleDigest / set*Digest.
 func (d Domain) Digest(m Message) (common.Hash, error) {
 	enc := make([]byte, 0, 32*(1+len(m.fields())))
 	enc = append(enc, crypto.Keccak256([]byte(m.TypeString()))...)
@@ -177,6 +178,49 @@ func (r Refund) Binding() bindings.AmnEscrowRefund {
 	return bindings.AmnEscrowRefund{
 		PaymentId: r.PaymentID, Token: r.Token, Buyer: r.Buyer, Amount: r.Amount,
 		ResolvesDispute: r.ResolvesDispute, Deadline: r.Deadline,
+	}
+}
+
+// Settle approves splitting an open escrow: BuyerAmount to the buyer, SellerAmount to the seller,
+// FeeAmount to the fee recipient. The three must add up to the escrowed amount exactly; the
+// platform's rule for the split's commission is payment.SplitOf.
+type Settle struct {
+	PaymentID       [32]byte
+	Token           common.Address // zero for the native currency
+	Buyer           common.Address
+	BuyerAmount     *big.Int
+	Seller          common.Address
+	SellerAmount    *big.Int
+	FeeRecipient    common.Address
+	FeeAmount       *big.Int
+	ResolvesDispute bool
+	Deadline        *big.Int
+}
+
+// TypeString implements Message.
+func (Settle) TypeString() string  { return SettleType }
+func (Settle) primaryType() string { return "Settle" }
+func (s Settle) fields() []field {
+	return []field{
+		{"paymentId", "bytes32", s.PaymentID},
+		{"token", "address", s.Token},
+		{"buyer", "address", s.Buyer},
+		{"buyerAmount", "uint256", s.BuyerAmount},
+		{"seller", "address", s.Seller},
+		{"sellerAmount", "uint256", s.SellerAmount},
+		{"feeRecipient", "address", s.FeeRecipient},
+		{"feeAmount", "uint256", s.FeeAmount},
+		{"resolvesDispute", "bool", s.ResolvesDispute},
+		{"deadline", "uint256", s.Deadline},
+	}
+}
+
+// Binding is s as the generated binding's argument to AmnEscrow.settle.
+func (s Settle) Binding() bindings.AmnEscrowSettle {
+	return bindings.AmnEscrowSettle{
+		PaymentId: s.PaymentID, Token: s.Token, Buyer: s.Buyer, BuyerAmount: s.BuyerAmount, Seller: s.Seller,
+		SellerAmount: s.SellerAmount, FeeRecipient: s.FeeRecipient, FeeAmount: s.FeeAmount,
+		ResolvesDispute: s.ResolvesDispute, Deadline: s.Deadline,
 	}
 }
 

@@ -52,6 +52,7 @@ func randMessages(rng *rand.Rand, n int) []escrow.Message {
 		out = append(out,
 			escrow.Release{PaymentID: id(), Token: addr(), Seller: addr(), SellerAmount: u256(), FeeRecipient: addr(), FeeAmount: u256(), ResolvesDispute: rng.IntN(2) == 1, Deadline: u256()},
 			escrow.Refund{PaymentID: id(), Token: addr(), Buyer: addr(), Amount: u256(), ResolvesDispute: rng.IntN(2) == 1, Deadline: u256()},
+			escrow.Settle{PaymentID: id(), Token: addr(), Buyer: addr(), BuyerAmount: u256(), Seller: addr(), SellerAmount: u256(), FeeRecipient: addr(), FeeAmount: u256(), ResolvesDispute: rng.IntN(2) == 1, Deadline: u256()},
 			escrow.SetCustodians{Custodians: custodians, Threshold: u256(), Nonce: u256(), Deadline: u256()},
 			escrow.SetArbiter{Arbiter: addr(), Nonce: u256(), Deadline: u256()},
 			escrow.SetReclaimDelay{ReclaimDelay: u256(), Nonce: u256(), Deadline: u256()},
@@ -143,5 +144,47 @@ func TestDigestRejectsNonUint256(t *testing.T) {
 		if _, err := d.TypedData(r); !errors.Is(err, escrow.ErrOutOfRange) {
 			t.Errorf("%s amount: TypedData error %v, want ErrOutOfRange", name, err)
 		}
+	}
+}
+
+// A Settle digest binds each of its ten fields: an approval of one split is worthless for any
+// other (another amount to either side, another recipient, a longer deadline).
+func TestSettleDigestChangesWithEveryField(t *testing.T) {
+	base := escrow.Settle{PaymentID: [32]byte{1}, Token: common.Address{2}, Buyer: common.Address{3}, BuyerAmount: big.NewInt(30),
+		Seller: common.Address{4}, SellerAmount: big.NewInt(68), FeeRecipient: common.Address{5}, FeeAmount: big.NewInt(2),
+		ResolvesDispute: true, Deadline: big.NewInt(1e9)}
+	d := escrow.Domain{ChainID: 56, Contract: common.Address{9}}
+	ref, err := d.Digest(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := map[string]func(*escrow.Settle){
+		"paymentId":    func(s *escrow.Settle) { s.PaymentID[31] = 1 },
+		"token":        func(s *escrow.Settle) { s.Token = common.Address{} },
+		"buyer":        func(s *escrow.Settle) { s.Buyer = common.Address{6} },
+		"buyerAmount":  func(s *escrow.Settle) { s.BuyerAmount = big.NewInt(31) },
+		"seller":       func(s *escrow.Settle) { s.Seller = common.Address{3} },
+		"sellerAmount": func(s *escrow.Settle) { s.SellerAmount = big.NewInt(67) },
+		"feeRecipient": func(s *escrow.Settle) { s.FeeRecipient = common.Address{4} },
+		"feeAmount":    func(s *escrow.Settle) { s.FeeAmount = big.NewInt(3) },
+		"dispute":      func(s *escrow.Settle) { s.ResolvesDispute = false },
+		"deadline":     func(s *escrow.Settle) { s.Deadline = big.NewInt(1e9 + 1) },
+	}
+	for name, mutate := range variants {
+		s := base
+		mutate(&s)
+		got, err := d.Digest(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == ref {
+			t.Errorf("changing %s left the settle digest unchanged", name)
+		}
+	}
+	// Swapping the buyer's and the seller's parts is another approval too.
+	swapped := base
+	swapped.BuyerAmount, swapped.SellerAmount = base.SellerAmount, base.BuyerAmount
+	if got, _ := d.Digest(swapped); got == ref {
+		t.Error("swapping the parts left the settle digest unchanged")
 	}
 }

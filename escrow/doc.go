@@ -1,7 +1,7 @@
 // Package escrow is the Go side of the AmnEscrow contract's approvals: it computes the EIP-712
-// digests custodians sign (Release, Refund and the configuration changes), turns a private key
+// digests custodians sign (Release, Refund, Settle and the configuration changes), turns a private key
 // or a device's signature into an Approval, verifies approvals the way the contract does, and
-// assembles the signature list a release or refund needs (Quorum).
+// assembles the signature list a release, refund or settle needs (Quorum).
 //
 // The rules here mirror escrow/contracts/AmnEscrow.sol and its README: domain "AmnEscrow",
 // version "1"; 65-byte r‖s‖v signatures with v = 27/28 over the digest or v = 31/32 for the

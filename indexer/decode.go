@@ -23,13 +23,14 @@ var (
 	TopicEscrowReleased  = crypto.Keccak256Hash([]byte("Released(bytes32,address,address,uint256,address,uint256,bool)"))
 	TopicEscrowRefunded  = crypto.Keccak256Hash([]byte("Refunded(bytes32,address,address,uint256,bool)"))
 	TopicEscrowReclaimed = crypto.Keccak256Hash([]byte("Reclaimed(bytes32,address,address,uint256)"))
+	TopicEscrowSettled   = crypto.Keccak256Hash([]byte("Settled(bytes32,address,address,uint256,address,uint256,address,uint256,bool)"))
 	TopicEscrowFrozen    = crypto.Keccak256Hash([]byte("Frozen(bytes32,address)"))
 	TopicEscrowUnfrozen  = crypto.Keccak256Hash([]byte("Unfrozen(bytes32,address)"))
 )
 
 // escrowTopics are the AmnEscrow events the indexer follows.
 var escrowTopics = []common.Hash{TopicEscrowFunded, TopicEscrowReleased, TopicEscrowRefunded,
-	TopicEscrowReclaimed, TopicEscrowFrozen, TopicEscrowUnfrozen}
+	TopicEscrowReclaimed, TopicEscrowFrozen, TopicEscrowUnfrozen, TopicEscrowSettled}
 
 // ErrDecode is returned for a log that does not decode as the event its topic names.
 var ErrDecode = errors.New("log does not decode")
@@ -55,7 +56,7 @@ type TokenTransfer struct {
 type EscrowEvent struct {
 	Topic    common.Hash `json:"topic"`
 	EscrowID common.Hash `json:"escrow_id"` // escrowId(funder, ref), as on chain
-	Amount   *big.Int    `json:"amount"`    // Funded, Refunded, Reclaimed: the amount; Released: seller + fee
+	Amount   *big.Int    `json:"amount"`    // Funded, Refunded, Reclaimed: the amount; Released: seller + fee; Settled: all three parts
 	// Funded only: the escrow's terms and who opened it. Token is address(0) for the native
 	// currency, as the contract records it.
 	Token  common.Address `json:"token,omitzero"`
@@ -63,6 +64,10 @@ type EscrowEvent struct {
 	Seller common.Address `json:"seller,omitzero"`
 	Funder common.Address `json:"funder,omitzero"`
 	Ref    common.Hash    `json:"ref,omitzero"`
+	// Settled only: each part of the split (Buyer and Seller above are its recipients).
+	BuyerAmount  *big.Int `json:"buyer_amount,omitempty"`
+	SellerAmount *big.Int `json:"seller_amount,omitempty"`
+	FeeAmount    *big.Int `json:"fee_amount,omitempty"`
 }
 
 var (
@@ -77,7 +82,7 @@ var (
 var dataWords = map[common.Hash]int{
 	TopicERC20FeeProxy: 5, TopicEthFeeProxy: 4,
 	TopicEscrowFunded: 4, TopicEscrowReleased: 4, TopicEscrowRefunded: 2, TopicEscrowReclaimed: 1,
-	TopicEscrowFrozen: 0, TopicEscrowUnfrozen: 0,
+	TopicEscrowFrozen: 0, TopicEscrowUnfrozen: 0, TopicEscrowSettled: 6,
 }
 
 func checkData(l types.Log) error {
@@ -156,6 +161,14 @@ func DecodeEscrow(l types.Log) (EscrowEvent, error) {
 		if e, err = escrow.ParseReclaimed(l); err == nil {
 			ev.Amount = e.Amount
 		}
+	case TopicEscrowSettled:
+		var e *bindings.AmnEscrowSettled
+		if e, err = escrow.ParseSettled(l); err == nil {
+			ev.Token, ev.Buyer, ev.Seller = e.Token, e.Buyer, e.Seller
+			ev.BuyerAmount, ev.SellerAmount, ev.FeeAmount = e.BuyerAmount, e.SellerAmount, e.FeeAmount
+			ev.Amount = new(big.Int).Add(e.BuyerAmount, e.SellerAmount)
+			ev.Amount.Add(ev.Amount, e.FeeAmount)
+		}
 	case TopicEscrowFrozen:
 		_, err = escrow.ParseFrozen(l)
 	case TopicEscrowUnfrozen:
@@ -179,6 +192,8 @@ func escrowKind(topic common.Hash) string {
 		return "escrow_refunded"
 	case TopicEscrowReclaimed:
 		return "escrow_reclaimed"
+	case TopicEscrowSettled:
+		return "escrow_settled"
 	case TopicEscrowFrozen:
 		return "escrow_frozen"
 	case TopicEscrowUnfrozen:

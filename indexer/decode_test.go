@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"errors"
 	"math/big"
 	"slices"
 	"testing"
@@ -27,7 +28,8 @@ func TestTopicsMatchChainsMDAndTheBindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, topic := range map[string]common.Hash{"Funded": TopicEscrowFunded, "Released": TopicEscrowReleased,
-		"Refunded": TopicEscrowRefunded, "Reclaimed": TopicEscrowReclaimed, "Frozen": TopicEscrowFrozen, "Unfrozen": TopicEscrowUnfrozen} {
+		"Refunded": TopicEscrowRefunded, "Reclaimed": TopicEscrowReclaimed, "Frozen": TopicEscrowFrozen, "Unfrozen": TopicEscrowUnfrozen,
+		"Settled": TopicEscrowSettled} {
 		if a.Events[name].ID != topic {
 			t.Errorf("AmnEscrow %s: topic %s, ABI says %s", name, topic.Hex(), a.Events[name].ID.Hex())
 		}
@@ -143,7 +145,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(make([]byte, 160), uint8(2), uint8(1))
 	f.Add(make([]byte, 32), uint8(3), uint8(2))
 	topics := []common.Hash{TopicTransfer, TopicERC20FeeProxy, TopicEthFeeProxy, TopicEscrowFunded, TopicEscrowReleased,
-		TopicEscrowRefunded, TopicEscrowReclaimed, TopicEscrowFrozen, TopicEscrowUnfrozen}
+		TopicEscrowRefunded, TopicEscrowReclaimed, TopicEscrowFrozen, TopicEscrowUnfrozen, TopicEscrowSettled}
 	f.Fuzz(func(t *testing.T, data []byte, ntopics uint8, which uint8) {
 		l := types.Log{Data: data}
 		for i := range int(ntopics % 6) {
@@ -159,7 +161,32 @@ func FuzzDecode(f *testing.F) {
 		if e, err := DecodeFeeProxy(l, chain.NativeToken); err == nil && (e.Amount == nil || e.Fee == nil) {
 			t.Fatal("fee proxy event without amounts")
 		}
-		_, _ = DecodeEscrow(l)
+		if e, err := DecodeEscrow(l); err == nil && e.Topic == TopicEscrowSettled && (e.BuyerAmount == nil || e.SellerAmount == nil || e.FeeAmount == nil || e.Amount == nil) {
+			t.Fatal("Settled event without its parts")
+		}
 		_ = match(matchInput{chainID: 1, logs: []types.Log{l}, proxies: map[common.Address]bool{{}: true}}, NewWatchSet(nil))
 	})
+}
+
+// A Settled log decodes into its three parts, their recipients and their sum; a log one word
+// short is refused.
+func TestDecodeSettled(t *testing.T) {
+	t.Parallel()
+	id, token := common.HexToHash("0xe5c0"), common.HexToAddress("0x55d398326f99059fF775485246999027B3197955")
+	buyer, seller, fee := common.HexToAddress("0xb0b"), common.HexToAddress("0x5e11"), common.HexToAddress("0xfee")
+	data := append(append(append(append(append(word(big.NewInt(300)), addrWord(seller)...), word(big.NewInt(686))...),
+		addrWord(fee)...), word(big.NewInt(14))...), word(big.NewInt(1))...)
+	l := types.Log{Topics: []common.Hash{TopicEscrowSettled, id, common.BytesToHash(token[:]), common.BytesToHash(buyer[:])}, Data: data}
+	e, err := DecodeEscrow(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.EscrowID != id || e.Token != token || e.Buyer != buyer || e.Seller != seller || e.BuyerAmount.Int64() != 300 ||
+		e.SellerAmount.Int64() != 686 || e.FeeAmount.Int64() != 14 || e.Amount.Int64() != 1000 || escrowKind(e.Topic) != "escrow_settled" {
+		t.Fatalf("decoded %+v", e)
+	}
+	l.Data = data[:5*32]
+	if _, err := DecodeEscrow(l); !errors.Is(err, ErrDecode) {
+		t.Fatalf("short Settled: %v", err)
+	}
 }

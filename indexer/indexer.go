@@ -1158,7 +1158,8 @@ func (ix *Indexer) creditAll(ctx context.Context, obs []observation) error {
 }
 
 // applyEscrow moves a payment along on a final AmnEscrow event: Funded (swept), Released,
-// Refunded, Reclaimed (the buyer took the escrow back) and Frozen (disputed on chain). Unfrozen is
+// Refunded, Settled (a dispute's split), Reclaimed (the buyer took the escrow back) and Frozen
+// (disputed on chain). Unfrozen is
 // recorded only (a dispute ends by its resolution). An event the payment's state does not allow
 // (or a Funded event that is not the payment's own sweep)
 // is kept as rejected with the reason, for an operator, and moves nothing.
@@ -1179,6 +1180,14 @@ func (ix *Indexer) applyEscrow(ctx context.Context, o observation) error {
 		_, err = ix.payments.Refunded(ctx, o.PaymentID)
 	case "escrow_reclaimed":
 		_, err = ix.payments.Reclaimed(ctx, o.PaymentID)
+	case "escrow_settled":
+		e := o.Escrow
+		if e == nil || e.Topic != TopicEscrowSettled || e.BuyerAmount == nil || e.SellerAmount == nil || e.FeeAmount == nil {
+			return ix.store.setState(ctx, o.Obs, StateRejected, "a Settled event stored without its parts: compare the escrow on chain with the payment")
+		}
+		// payment.Settled checks that the parts add up to what the payment received.
+		_, err = ix.payments.Settled(ctx, o.PaymentID, payment.EscrowSettled{BuyerAmount: e.BuyerAmount,
+			SellerAmount: e.SellerAmount, FeeAmount: e.FeeAmount})
 	case "escrow_frozen":
 		_, err = ix.payments.Frozen(ctx, o.PaymentID)
 	default:

@@ -16,9 +16,11 @@ import (
 )
 
 // Follow keeps the payments and the books in step with the signer: the signer cannot write
-// payments or the ledger, so once it has verified a release or refund and started signing, this
-// moves the payment to releasing / refunding (StartRelease / StartRefund: the ledger reserves the
-// payout); the indexer then posts it (Released / Refunded) when the contract's event is final.
+// payments or the ledger, so once it has verified a release, refund or settle and started
+// signing, this moves the payment to releasing / refunding / settling (StartRelease / StartRefund
+// / StartSettle: the ledger reserves the payout); the indexer then posts it (Released / Refunded /
+// Settled) when the contract's event is final. A settle that will not happen returns the payment
+// to its dispute (SettleFailed).
 // A payout that will not happen — its transaction reverted (a freeze or the buyer's reclaim
 // mined first, an expired approval) or its intent was rejected after the payment moved — returns
 // the payment to in_escrow (ReleaseFailed / RefundFailed: the reservation is voided, the intent's
@@ -85,6 +87,8 @@ func (s *Store) payouts(ctx context.Context, disputed bool, states ...payment.St
 			ids, kinds = append(ids, p.PaymentID), append(kinds, string(Release))
 		case payment.RefundPending, payment.Refunding:
 			ids, kinds = append(ids, p.PaymentID), append(kinds, string(Refund))
+		case payment.SettlePending, payment.Settling:
+			ids, kinds = append(ids, p.PaymentID), append(kinds, string(Settle))
 		}
 	}
 	return ids, kinds, nil
@@ -95,12 +99,12 @@ func (s *Store) payouts(ctx context.Context, disputed bool, states ...payment.St
 // is releasing or refunding no other payout intent can be made for it, so its latest one is the
 // one that moved it.
 func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
-	ids, kinds, err := s.payouts(ctx, true, payment.Releasing, payment.Refunding)
+	ids, kinds, err := s.payouts(ctx, true, payment.Releasing, payment.Refunding, payment.Settling)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT i.kind, u.id, i.id::text, i.reason FROM unnest($1::uuid[], $2::text[]) AS u(id, payout)
-		JOIN LATERAL (SELECT id, kind, state, reason FROM signer_intents WHERE payment_id = u.id AND kind IN ('release', 'refund')
+		JOIN LATERAL (SELECT id, kind, state, reason FROM signer_intents WHERE payment_id = u.id AND kind IN ('release', 'refund', 'settle')
 			ORDER BY created_at DESC, id DESC LIMIT 1) i ON true
 		WHERE i.state = 'rejected' AND i.kind::text = u.payout
 		LIMIT 500`, ids, kinds)
@@ -125,9 +129,12 @@ func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
 	for _, t := range list {
 		why := fmt.Sprintf("%s intent %s rejected: %s", t.kind, t.intent, t.reason)
 		var err error
-		if t.kind == Release {
+		switch t.kind {
+		case Release:
 			_, err = s.payments.ReleaseFailed(ctx, t.id, why)
-		} else {
+		case Settle:
+			_, err = s.payments.SettleFailed(ctx, t.id, why)
+		default:
 			_, err = s.payments.RefundFailed(ctx, t.id, why)
 		}
 		switch {
@@ -145,7 +152,7 @@ func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
 // followPayments moves to releasing / refunding the payments asked to be paid out (release_pending,
 // refund_pending; not while disputed) whose payout intent the signer has started signing.
 func (s *Store) followPayments(ctx context.Context) (int, error) {
-	ids, kinds, err := s.payouts(ctx, false, payment.ReleasePending, payment.RefundPending)
+	ids, kinds, err := s.payouts(ctx, false, payment.ReleasePending, payment.RefundPending, payment.SettlePending)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -171,9 +178,12 @@ func (s *Store) followPayments(ctx context.Context) (int, error) {
 	n := 0
 	for _, t := range list {
 		var err error
-		if t.kind == Release {
+		switch t.kind {
+		case Release:
 			_, err = s.payments.StartRelease(ctx, t.id)
-		} else {
+		case Settle:
+			_, err = s.payments.StartSettle(ctx, t.id)
+		default:
 			_, err = s.payments.StartRefund(ctx, t.id)
 		}
 		switch {

@@ -40,7 +40,12 @@ const (
 	GasTopup Kind = "gas_topup" // native currency from the gas tank to an address
 	Freeze   Kind = "freeze"    // AmnEscrow.freeze of a disputed payment's escrow (the operator is the arbiter)
 	Unfreeze Kind = "unfreeze"  // AmnEscrow.unfreeze once the payment's dispute was resumed (the operator is the arbiter)
+	Settle   Kind = "settle"    // AmnEscrow.settle with custodian approvals: a dispute's exact split
 )
+
+// Payout reports whether intents of kind k move money out of escrow on the custodians' approvals
+// (release, refund, settle): they carry an EIP-712 message and take approvals.
+func (k Kind) Payout() bool { return k == Release || k == Refund || k == Settle }
 
 // Approvals expire in hours: an approval of an intent that is then rejected (a dispute, a limit)
 // stays usable on chain until its deadline. DefaultTTL is the deadline of a release or refund
@@ -83,6 +88,7 @@ type Intent struct {
 	FeeRecipient    common.Address `json:"fee_recipient,omitzero"`
 	FeeAmount       *big.Int       `json:"fee_amount,omitempty"`
 	Buyer           common.Address `json:"buyer,omitzero"`
+	BuyerAmount     *big.Int       `json:"buyer_amount,omitempty"` // settle: the buyer's part (Buyer receives it)
 	Amount          *big.Int       `json:"amount,omitempty"`
 	Recipient       common.Address `json:"recipient,omitzero"` // gas_topup: where Amount wei go
 	ResolvesDispute bool           `json:"resolves_dispute"`
@@ -111,11 +117,11 @@ func EscrowToken(token common.Address) common.Address {
 	return token
 }
 
-// Message is the EIP-712 struct custodians sign for a release or refund: exactly the intent's
-// fields (the token as the escrow records it; the escrow id in the struct's paymentId field).
-// Other kinds need no approvals and have none.
+// Message is the EIP-712 struct custodians sign for a release, refund or settle: exactly the
+// intent's fields (the token as the escrow records it; the escrow id in the struct's paymentId
+// field). Other kinds need no approvals and have none.
 func (in *Intent) Message() (escrow.Message, error) {
-	if (in.Kind == Release || in.Kind == Refund) && in.EscrowID == (common.Hash{}) {
+	if in.Kind.Payout() && in.EscrowID == (common.Hash{}) {
 		return nil, fmt.Errorf("intent: %s intent %s names no escrow", in.Kind, in.ID)
 	}
 	dl := big.NewInt(in.Deadline)
@@ -127,11 +133,15 @@ func (in *Intent) Message() (escrow.Message, error) {
 	case Refund:
 		return escrow.Refund{PaymentID: in.EscrowID, Token: EscrowToken(in.Token), Buyer: in.Buyer,
 			Amount: in.Amount, ResolvesDispute: in.ResolvesDispute, Deadline: dl}, nil
+	case Settle:
+		return escrow.Settle{PaymentID: in.EscrowID, Token: EscrowToken(in.Token), Buyer: in.Buyer,
+			BuyerAmount: in.BuyerAmount, Seller: in.Seller, SellerAmount: in.SellerAmount,
+			FeeRecipient: in.FeeRecipient, FeeAmount: in.FeeAmount, ResolvesDispute: in.ResolvesDispute, Deadline: dl}, nil
 	}
 	return nil, fmt.Errorf("intent: a %s intent has no approval message", in.Kind)
 }
 
-// Digest is what custodians sign for a release or refund intent.
+// Digest is what custodians sign for a release, refund or settle intent.
 func (in *Intent) Digest() (common.Hash, error) {
 	m, err := in.Message()
 	if err != nil {
@@ -181,7 +191,7 @@ func NewStore(pool *pgxpool.Pool, payments *payment.Service, txs SignerTxs) *Sto
 // Columns of signer_intents, in scan order.
 const Columns = `id, kind, payment_id, chain_id, contract, token, seller, seller_amount, fee_recipient, fee_amount,
 	buyer, amount, resolves_dispute, deadline, state, reason, requested_by, created_at, updated_at, signed_at,
-	gas_used, gas_cost, recipient, escrow_id`
+	gas_used, gas_cost, recipient, escrow_id, buyer_amount`
 
 // Scan reads one intent row selected with Columns.
 func Scan(row pgx.Row) (*Intent, error) {
@@ -192,12 +202,13 @@ func Scan(row pgx.Row) (*Intent, error) {
 		seller, feeRecipient, buyer     *string
 		recipient, escrowID             *string
 		sellerAmount, feeAmount, amount nullAmount
+		buyerAmount                     nullAmount
 		gas                             db.Amount
 		gasUsed                         int64
 	)
 	err := row.Scan(&in.ID, &in.Kind, &pid, &in.ChainID, &contract, &token, &seller, &sellerAmount, &feeRecipient,
 		&feeAmount, &buyer, &amount, &in.ResolvesDispute, &in.Deadline, &in.State, &in.Reason, &in.RequestedBy,
-		&in.CreatedAt, &in.UpdatedAt, &in.SignedAt, &gasUsed, &gas, &recipient, &escrowID)
+		&in.CreatedAt, &in.UpdatedAt, &in.SignedAt, &gasUsed, &gas, &recipient, &escrowID, &buyerAmount)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -219,6 +230,7 @@ func Scan(row pgx.Row) (*Intent, error) {
 		in.EscrowID = common.HexToHash(*escrowID)
 	}
 	in.SellerAmount, in.FeeAmount, in.Amount, in.GasCost = sellerAmount.V, feeAmount.V, amount.V, gas.V
+	in.BuyerAmount = buyerAmount.V
 	if in.GasCost == nil {
 		in.GasCost = new(big.Int)
 	}
@@ -258,10 +270,10 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID) (*Intent, error) {
 	return in, nil
 }
 
-// OpenFor returns the payment's open sweep/release/refund intent, or ErrNotFound.
+// OpenFor returns the payment's open sweep/release/refund/settle intent, or ErrNotFound.
 func (s *Store) OpenFor(ctx context.Context, paymentID ledger.ID) (*Intent, error) {
 	return Scan(s.pool.QueryRow(ctx, `SELECT `+Columns+` FROM signer_intents WHERE payment_id = $1
-		AND kind IN ('sweep', 'release', 'refund') AND state NOT IN ('done', 'rejected')`, paymentID))
+		AND kind IN ('sweep', 'release', 'refund', 'settle') AND state NOT IN ('done', 'rejected')`, paymentID))
 }
 
 // Filter narrows List; zero values match everything.
@@ -314,18 +326,19 @@ func (s *Store) insert(ctx context.Context, in *Intent) (*Intent, bool, error) {
 	var out *Intent
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO signer_intents (id, kind, payment_id, chain_id, contract, token, seller,
-			seller_amount, fee_recipient, fee_amount, buyer, amount, resolves_dispute, deadline, state, requested_by, escrow_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-			ON CONFLICT (payment_id) WHERE kind IN ('sweep', 'release', 'refund') AND state NOT IN ('done', 'rejected') DO NOTHING`,
+			seller_amount, fee_recipient, fee_amount, buyer, amount, resolves_dispute, deadline, state, requested_by, escrow_id,
+			buyer_amount)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			ON CONFLICT (payment_id) WHERE kind IN ('sweep', 'release', 'refund', 'settle') AND state NOT IN ('done', 'rejected') DO NOTHING`,
 			in.ID, string(in.Kind), in.PaymentID, in.ChainID, hexAddr(in.Contract), hexAddr(in.Token), optAddr(in.Seller),
 			optNum(in.SellerAmount), optAddr(in.FeeRecipient), optNum(in.FeeAmount), optAddr(in.Buyer), optNum(in.Amount),
-			in.ResolvesDispute, in.Deadline, string(in.State), in.RequestedBy, optHash(in.EscrowID))
+			in.ResolvesDispute, in.Deadline, string(in.State), in.RequestedBy, optHash(in.EscrowID), optNum(in.BuyerAmount))
 		if err != nil {
 			return err
 		}
 		created = tag.RowsAffected() == 1
 		out, err = Scan(tx.QueryRow(ctx, `SELECT `+Columns+` FROM signer_intents WHERE payment_id = $1
-			AND kind IN ('sweep', 'release', 'refund') AND state NOT IN ('done', 'rejected')`, in.PaymentID))
+			AND kind IN ('sweep', 'release', 'refund', 'settle') AND state NOT IN ('done', 'rejected')`, in.PaymentID))
 		return err
 	})
 	if err != nil {
@@ -429,7 +442,7 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 	// A release or refund that went through already is the answer, even while the payment
 	// still waits for the worker and the indexer to catch up.
 	if prev, err := Scan(s.pool.QueryRow(ctx, `SELECT `+Columns+` FROM signer_intents WHERE payment_id = $1
-		AND kind IN ('release', 'refund') AND state = 'done' ORDER BY updated_at DESC LIMIT 1`, paymentID)); err == nil {
+		AND kind IN ('release', 'refund', 'settle') AND state = 'done' ORDER BY updated_at DESC LIMIT 1`, paymentID)); err == nil {
 		if prev.Kind == kind {
 			return prev, false, nil
 		}
@@ -440,8 +453,10 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 	switch p.State {
 	case want:
 		// requested before; the intent is (re)created below
-	case payment.Released, payment.Refunded, payment.Reclaimed, payment.Releasing, payment.Refunding:
+	case payment.Released, payment.Refunded, payment.Reclaimed, payment.Releasing, payment.Refunding, payment.Settled, payment.Settling:
 		return nil, false, fmt.Errorf("payment %s is %s: %w", paymentID, p.State, ErrAlreadyClosed)
+	case payment.SettlePending:
+		return nil, false, fmt.Errorf("payment %s is to be split (settle_pending): %w", paymentID, ErrPaymentState)
 	case payment.Disputed:
 		return nil, false, fmt.Errorf("payment %s is disputed: resolve the dispute first: %w", paymentID, ErrPaymentState)
 	default:
@@ -480,7 +495,7 @@ func (s *Store) request(ctx context.Context, kind Kind, paymentID ledger.ID, o R
 	return s.insert(ctx, in)
 }
 
-// AddApproval attaches a custodian's signature to an open release or refund intent. It checks
+// AddApproval attaches a custodian's signature to an open release, refund or settle intent. It checks
 // the form only (65 bytes); whether it counts is the signer's decision, made against the chain.
 // A custodian's second approval replaces the first. Only custody.Service.Approve calls it (it
 // checks the signature, the custodian and the dispute first: internal/layering's
@@ -493,7 +508,7 @@ func (s *Store) AddApproval(ctx context.Context, intentID uuid.UUID, a escrow.Ap
 	if err != nil {
 		return err
 	}
-	if in.Kind != Release && in.Kind != Refund {
+	if !in.Kind.Payout() {
 		return fmt.Errorf("%w: a %s intent takes no approvals", ErrNotAllowed, in.Kind)
 	}
 	if in.State != AwaitingApprovals && in.State != Pending {

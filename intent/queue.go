@@ -47,11 +47,11 @@ const (
 	gasToppedUpSQL = `SELECT coalesce(sum(amount), 0) FROM signer_intents
 		WHERE chain_id = $1 AND kind = 'gas_topup' AND id <> $2 AND state <> 'rejected'
 		AND (signed_at > now() - interval '24 hours' OR (signed_at IS NULL AND state = 'approved'))`
-	// paidOutSQL sums what the releases and refunds of token $2 on chain $1 signed in the last 24
+	// paidOutSQL sums what the releases, refunds and settles of token $2 on chain $1 signed in the last 24
 	// hours pay out, but intent $3.
-	paidOutSQL = `SELECT coalesce(sum(coalesce(seller_amount, 0) + coalesce(fee_amount, 0) +
+	paidOutSQL = `SELECT coalesce(sum(coalesce(seller_amount, 0) + coalesce(fee_amount, 0) + coalesce(buyer_amount, 0) +
 		CASE WHEN kind = 'refund' THEN coalesce(amount, 0) ELSE 0 END), 0)
-		FROM signer_intents WHERE chain_id = $1 AND token = $2 AND kind IN ('release', 'refund')
+		FROM signer_intents WHERE chain_id = $1 AND token = $2 AND kind IN ('release', 'refund', 'settle')
 		AND signed_at > now() - interval '24 hours' AND state <> 'rejected' AND id <> $3`
 	// approvalUsedSQL finds a signed intent but $2 that has one of the signatures $1.
 	approvalUsedSQL = `SELECT a.intent_id::text FROM custody_approvals a JOIN signer_intents i ON i.id = a.intent_id

@@ -273,7 +273,7 @@ func add[T river.JobArgs](r *registry, w river.Worker[T]) error {
 // register builds the registry of c: expiry of pending transfers and of payments; payment
 // checks (Request Network webhook hints) become rescan requests for the payment's chain's
 // indexer, which holds the RPC endpoints; and, with c.Escrow, the worker's part of the signer's
-// queue: payment_sweep, payment_freeze and payment_unfreeze become intents the signer verifies
+// queue: payment_sweep, payment_freeze, payment_unfreeze and payment_settle become intents the signer verifies
 // itself, and the periodic signer_follow keeps payments and the books in step with the signer.
 func register(c Config, expired prometheus.Counter) (*registry, error) {
 	r := &registry{workers: river.NewWorkers(), queues: map[string]river.QueueConfig{
@@ -336,6 +336,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &intent.SweepWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.FreezeWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.UnfreezeWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
+		add(r, &intent.SettleWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.FollowWorker{Intents: store}),
 		add(r, &market.ReleaseWorker{Market: deal, Releaser: releaser{intents: store, escrow: c.Escrow}, Log: c.Log}),
 	} {

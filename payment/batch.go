@@ -345,6 +345,7 @@ type changedColumns struct {
 	amounts  bool // received, pending_amount, pending_count, paid_late: what the chain showed
 	disputed bool // disputed_from
 	attempt  bool // payout_attempt
+	split    bool // split_buyer_amount
 }
 
 func (c *changedColumns) note(before, after *Payment) {
@@ -352,6 +353,7 @@ func (c *changedColumns) note(before, after *Payment) {
 		before.PendingCount != after.PendingCount || before.PaidLate != after.PaidLate
 	c.disputed = c.disputed || before.DisputedFrom != after.DisputedFrom
 	c.attempt = c.attempt || before.PayoutAttempt != after.PayoutAttempt
+	c.split = c.split || !sameAmount(before.SplitBuyerAmount, after.SplitBuyerAmount)
 }
 
 // writePayments stores the payments a batch changed and its timeline rows, in one round trip.
@@ -365,6 +367,7 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		late              = make([]bool, 0, n)
 		disputedFrom      = make([]pgtype.Text, 0, n)
 		attempts          = make([]int32, 0, n)
+		splits            = make([]pgtype.Numeric, 0, n)
 	)
 	for id, p := range touched {
 		ids, states = append(ids, id), append(states, string(p.State))
@@ -372,6 +375,11 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 		counts, late = append(counts, int32(p.PendingCount)), append(late, p.PaidLate)
 		disputedFrom = append(disputedFrom, pgtype.Text{String: string(p.DisputedFrom), Valid: p.DisputedFrom != ""})
 		attempts = append(attempts, int32(p.PayoutAttempt))
+		split := pgtype.Numeric{}
+		if p.SplitBuyerAmount != nil {
+			split = db.Numeric(p.SplitBuyerAmount)
+		}
+		splits = append(splits, split)
 	}
 	var (
 		tIDs                          = make([]ledger.ID, len(timeline))
@@ -395,12 +403,15 @@ func (s *Service) writePayments(ctx context.Context, tx pgx.Tx, touched map[ledg
 	if cols.attempt {
 		set += ", payout_attempt = u.attempt"
 	}
+	if cols.split {
+		set += ", split_buyer_amount = u.split"
+	}
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE payments p SET `+set+`
-		FROM unnest($1::uuid[], $3::text[], $4::numeric[], $5::numeric[], $6::int[], $7::bool[], $8::text[], $9::int[])
-			AS u(id, state, received, pending, count, late, disputed_from, attempt)
+		FROM unnest($1::uuid[], $3::text[], $4::numeric[], $5::numeric[], $6::int[], $7::bool[], $8::text[], $9::int[], $10::numeric[])
+			AS u(id, state, received, pending, count, late, disputed_from, attempt, split)
 		WHERE p.id = u.id`,
-		ids, s.now(), states, received, pending, counts, late, disputedFrom, attempts).Exec(func(tag pgconn.CommandTag) error {
+		ids, s.now(), states, received, pending, counts, late, disputedFrom, attempts, splits).Exec(func(tag pgconn.CommandTag) error {
 		if tag.RowsAffected() != int64(n) {
 			return fmt.Errorf("updated %d payments, want %d", tag.RowsAffected(), n)
 		}

@@ -48,17 +48,23 @@ const (
 	aResolveResume              // arbiter: Resolve, back where it was
 	aReclaim                    // chain: the buyer's reclaim is final (Reclaimed)
 	aFreeze                     // chain: the arbiter's freeze is final (Frozen)
+	aResolveSplit               // arbiter: ResolveSplit, 30% of what was received to the buyer
+	aSignSettle                 // signer: the settle transaction is submitted
+	aFollowSettle               // worker: Follow sees the signed settle (StartSettle)
+	aSettled                    // chain: the Settled event is final (Settled)
+	aSettleReverted             // chain: the settle reverted, its intent is rejected; Follow (SettleFailed)
 	numActs
 )
 
 var actNames = [numActs]string{"deposit", "deposit_final", "confirm", "orphan", "expire", "start_sweep", "swept",
 	"request_release", "sign_release", "follow_release", "released", "release_reverted", "request_refund",
 	"sign_refund", "follow_refund", "refunded", "refund_reverted", "dispute", "resolve_release", "resolve_refund",
-	"resolve_resume", "reclaim", "freeze"}
+	"resolve_resume", "reclaim", "freeze", "resolve_split", "sign_settle", "follow_settle", "settled", "settle_reverted"}
 
 // chainActs are the events the chain causes: never refused.
 var chainActs = map[act]bool{aDeposit: true, aDepositFinal: true, aConfirm: true, aOrphan: true, aSwept: true,
-	aReleased: true, aReleaseReverted: true, aRefunded: true, aRefundReverted: true, aReclaim: true, aFreeze: true}
+	aReleased: true, aReleaseReverted: true, aRefunded: true, aRefundReverted: true, aReclaim: true, aFreeze: true,
+	aSettled: true, aSettleReverted: true}
 
 // action is one event with its argument: the amount of a deposit, the index of an observation.
 type action struct {
@@ -117,6 +123,7 @@ const (
 	fNone inflight = iota
 	fRelease
 	fRefund
+	fSettle
 )
 
 // model is what the payment should be after the events so far.
@@ -198,7 +205,7 @@ func (m *model) actions() []action {
 	if !m.expired {
 		out = append(out, action{a: aExpire})
 	}
-	for _, a := range []act{aStartSweep, aRequestRelease, aRequestRefund, aDispute, aResolveRelease, aResolveRefund, aResolveResume} {
+	for _, a := range []act{aStartSweep, aRequestRelease, aRequestRefund, aDispute, aResolveRelease, aResolveRefund, aResolveResume, aResolveSplit} {
 		out = append(out, action{a: a})
 	}
 	if m.escrow == eFunding {
@@ -210,6 +217,9 @@ func (m *model) actions() []action {
 		}
 		if m.state == RefundPending {
 			out = append(out, action{a: aSignRefund})
+		}
+		if m.state == SettlePending {
+			out = append(out, action{a: aSignSettle})
 		}
 	}
 	switch m.inflight {
@@ -232,6 +242,16 @@ func (m *model) actions() []action {
 		}
 		if m.withPayoutEnds {
 			out = append(out, action{a: aRefundReverted})
+		}
+	case fSettle:
+		if m.state == SettlePending {
+			out = append(out, action{a: aFollowSettle})
+		}
+		if m.escrow == eOpen {
+			out = append(out, action{a: aSettled})
+		}
+		if m.withPayoutEnds {
+			out = append(out, action{a: aSettleReverted})
 		}
 	}
 	if m.withPayoutEnds && m.escrow == eOpen {
@@ -322,6 +342,36 @@ func (m *model) apply(x action) outcome {
 	case aSignRefund:
 		m.inflight = fRefund
 		return silent
+	case aSignSettle:
+		m.inflight = fSettle
+		return silent
+	case aFollowSettle:
+		m.state, m.reserved = Settling, m.swept
+	case aSettled:
+		// The chain split the escrow: buyer, seller and fee together are everything swept.
+		m.escrow, m.paidOut, m.reserved, m.from, m.inflight = eClosed, m.swept, 0, "", fNone
+		m.state = Settled
+	case aSettleReverted:
+		m.inflight = fNone
+		holds := m.state
+		if m.state == Disputed {
+			holds = m.from
+		}
+		if holds != Settling {
+			return silent // Follow moves only a payment the failed settle moved
+		}
+		m.reserved = 0
+		if m.state == Disputed {
+			m.from = SettlePending
+		} else {
+			m.state = SettlePending
+		}
+	case aResolveSplit:
+		// docs/signer.md: a split needs the dispute's money in escrow with no payout on its way.
+		if m.state != Disputed || !contains([]State{InEscrow, ReleasePending, RefundPending, SettlePending}, m.from) {
+			return refused
+		}
+		m.state, m.from = SettlePending, ""
 	case aFollowRelease:
 		m.state, m.reserved = Releasing, m.swept
 	case aFollowRefund:
@@ -354,7 +404,7 @@ func (m *model) apply(x action) outcome {
 			m.state, m.from = Disputed, m.state
 		}
 	case aDispute:
-		if !contains([]State{Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding}, m.state) {
+		if !contains([]State{Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending}, m.state) {
 			return refused
 		}
 		m.state, m.from = Disputed, m.state
@@ -362,7 +412,7 @@ func (m *model) apply(x action) outcome {
 		if m.state != Disputed {
 			return refused
 		}
-		held := contains([]State{InEscrow, ReleasePending, RefundPending}, m.from)
+		held := contains([]State{InEscrow, ReleasePending, RefundPending, SettlePending}, m.from)
 		switch {
 		case x.a == aResolveResume:
 			m.state = m.from

@@ -48,7 +48,8 @@ var (
 )
 
 // anchors are where the exploration starts: a new payment, and payments the bound would not reach
-// otherwise (in escrow; a release or refund submitted; a dispute of the escrow).
+// otherwise (in escrow; a release or refund submitted; a dispute of the escrow; a dispute's split
+// submitted).
 var anchors = []struct {
 	name string
 	path []action
@@ -58,6 +59,7 @@ var anchors = []struct {
 	{"release submitted", append(slices.Clone(inEscrowPath), action{a: aRequestRelease}, action{a: aSignRelease})},
 	{"refund submitted", append(slices.Clone(inEscrowPath), action{a: aRequestRefund}, action{a: aSignRefund})},
 	{"escrow disputed", append(slices.Clone(inEscrowPath), action{a: aDispute})},
+	{"settle submitted", append(slices.Clone(inEscrowPath), action{a: aDispute}, action{a: aResolveSplit}, action{a: aSignSettle})},
 }
 
 var inEscrowPath = []action{{a: aDeposit, amt: mDue}, {a: aConfirm, i: 0}, {a: aStartSweep}, {a: aSwept}}
@@ -458,10 +460,34 @@ func runAction(ctx context.Context, s *Service, id ledger.ID, base uint64, pre *
 		_, err = s.Resolve(ctx, id, OutcomeRefund, "arbiter:explore", "explore")
 	case aResolveResume:
 		_, err = s.Resolve(ctx, id, OutcomeResume, "arbiter:explore", "explore")
+	case aResolveSplit:
+		_, err = s.ResolveSplit(ctx, id, exploreSplit(current()).Buyer, "arbiter:explore", "explore")
+	case aSignSettle:
+	case aFollowSettle:
+		_, err = s.StartSettle(ctx, id)
+	case aSettled:
+		sp := exploreSplit(current())
+		_, err = s.Settled(ctx, id, EscrowSettled{BuyerAmount: sp.Buyer, SellerAmount: sp.Seller, FeeAmount: sp.Fee})
+	case aSettleReverted:
+		if current().holding() == Settling {
+			_, err = s.SettleFailed(ctx, id, "settle transaction reverted on chain")
+		}
 	default:
 		panic(x)
 	}
 	return err
+}
+
+// exploreSplit is the one split of the exploration: 30% of what was received back to the buyer,
+// by the commission rule (the settle the signer submits is always this one). A payment that
+// received nothing gets a split of 1 unit that SplitOf refuses, as ResolveSplit must.
+func exploreSplit(p *Payment) Split {
+	buyer := new(big.Int).Div(new(big.Int).Mul(p.Received, big.NewInt(3)), big.NewInt(10))
+	sp, err := SplitOf(p.Received, p.Commission, buyer)
+	if err != nil {
+		return Split{Buyer: big.NewInt(1), Seller: new(big.Int), Fee: new(big.Int)}
+	}
+	return sp
 }
 
 // runPayoutEnd: the chain's reclaim and freeze (the indexer), and a payout that reverted (the

@@ -1,7 +1,7 @@
 // Package payment owns payment intents and the escrow state machine: what a buyer owes for an
 // accepted offer, the HD-derived deposit address and Request Network reference it is paid to,
-// and every transition from awaiting_payment to released or refunded, each written with its
-// ledger transfers and a timeline row in one transaction.
+// and every transition from awaiting_payment to released, refunded or settled (a dispute's exact
+// split, split.go), each written with its ledger transfers and a timeline row in one transaction.
 //
 // It works from the platform's account-level xpub only and never touches a private key. Only the
 // chain (through the indexer) moves money state: webhooks and people can only ask.
@@ -64,11 +64,14 @@ type Payment struct {
 	// PayoutAttempt numbers the release or refund being reserved: a payout that failed (reverted,
 	// rejected) is voided and the next one reserves under new transfer ids.
 	PayoutAttempt int
-	ExpiresAt     time.Time
-	WatchUntil    time.Time
-	DepositAcct   ledger.ID
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// SplitBuyerAmount is the buyer's part of a dispute settled by a split (ResolveSplit), nil
+	// otherwise; the seller's part and the fee follow by SplitOf.
+	SplitBuyerAmount *big.Int
+	ExpiresAt        time.Time
+	WatchUntil       time.Time
+	DepositAcct      ledger.ID
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Deriver turns a deposit index into an address; hd.Deriver (xpub only) is one.
@@ -296,7 +299,8 @@ func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
 const paymentColumns = `id, buyer_ref, offer_ref, seller_address, chain_id, ledger, token_address, token_decimals,
 	amount, fee, fee_address, commission, tolerance, received, pending_amount, pending_count, paid_late,
 	deposit_index, deposit_address, request_id, salt, reference, state, disputed_from, expires_at,
-	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, ''), buyer_signature, seller_signature, payout_attempt`
+	watch_until, deposit_account, created_at, updated_at, coalesce(buyer_address, ''), buyer_signature, seller_signature, payout_attempt,
+	split_buyer_amount`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
 	var (
@@ -309,11 +313,13 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 		idx                             int64
 		decimals                        int16
 		disputedFrom                    *string
+		split                           nullAmount
 	)
 	err := row.Scan(&p.ID, &p.BuyerRef, &p.OfferRef, &seller, &p.ChainID, &p.Ledger, &token, &decimals,
 		&amount, &fee, &feeAddr, &commission, &tol, &received, &pending, &p.PendingCount,
 		&p.PaidLate, &idx, &deposit, &p.RequestID, &p.Salt, &ref, &p.State, &disputedFrom, &p.ExpiresAt,
-		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer, &p.BuyerSignature, &p.SellerSignature, &p.PayoutAttempt)
+		&p.WatchUntil, &p.DepositAcct, &p.CreatedAt, &p.UpdatedAt, &buyer, &p.BuyerSignature, &p.SellerSignature, &p.PayoutAttempt,
+		&split)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -322,6 +328,7 @@ func scanPayment(row pgx.Row) (*Payment, error) {
 	}
 	p.Amount, p.Fee, p.Commission, p.Tolerance = amount.V, fee.V, commission.V, tol.V
 	p.Received, p.PendingAmount = received.V, pending.V
+	p.SplitBuyerAmount = split.V
 	p.SellerAddress, p.Token = common.HexToAddress(seller), common.HexToAddress(token)
 	p.FeeAddress, p.Deposit = common.HexToAddress(feeAddr), common.HexToAddress(deposit)
 	if buyer != "" {

@@ -105,7 +105,7 @@ func (s *Service) Ledgers(ctx context.Context, chainID uint64) ([]string, error)
 // sweep that funds it until its payout is final (a disputed payment when it was disputed from one
 // of them).
 var escrowMayBeOpen = []string{string(Sweeping), string(InEscrow), string(ReleasePending), string(Releasing),
-	string(RefundPending), string(Refunding)}
+	string(RefundPending), string(Refunding), string(SettlePending), string(Settling)}
 
 // mayHoldEscrowSQL selects the payments of chain $1 whose escrow may be open, in deposit index order.
 const mayHoldEscrowSQL = `SELECT id, deposit_address, ledger, token_address FROM payments

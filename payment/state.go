@@ -29,17 +29,21 @@ const (
 	Refunding       State = "refunding"
 	Refunded        State = "refunded"
 	Disputed        State = "disputed"
-	Reclaimed       State = "reclaimed" // the buyer took the escrow back on chain (AmnEscrow.reclaim)
+	Reclaimed       State = "reclaimed"      // the buyer took the escrow back on chain (AmnEscrow.reclaim)
+	SettlePending   State = "settle_pending" // a dispute was resolved into a split (ResolveSplit); custodians to approve
+	Settling        State = "settling"       // the signer submitted AmnEscrow.settle; the three parts are reserved
+	Settled         State = "settled"        // the escrow was split on chain between buyer, seller and fee
 )
 
 // States lists every state, in the order of the happy path first.
 var States = []State{
 	AwaitingPayment, Detected, Funded, Sweeping, InEscrow, ReleasePending, Releasing, Released,
 	Underpaid, Overpaid, Expired, Late, Disputed, RefundPending, Refunding, Refunded, Reclaimed,
+	SettlePending, Settling, Settled,
 }
 
-// Final reports whether the payment is closed for good: the escrow paid out or was reclaimed.
-func (s State) Final() bool { return s == Released || s == Refunded || s == Reclaimed }
+// Final reports whether the payment is closed for good: the escrow paid out, split or was reclaimed.
+func (s State) Final() bool { return s == Released || s == Refunded || s == Reclaimed || s == Settled }
 
 // Event names a transition. Each has exactly one function on Service.
 type Event string
@@ -64,6 +68,10 @@ const (
 	EvRefundFailed   Event = "refund_failed"   // the submitted refund reverted or its intent was rejected
 	EvReclaimed      Event = "reclaimed"       // the buyer's AmnEscrow.reclaim is final
 	EvFrozen         Event = "frozen"          // the escrow's Frozen event is final: the arbiter froze it
+	EvResolveSplit   Event = "resolve_split"   // the dispute was resolved with an exact split (ResolveSplit)
+	EvStartSettle    Event = "start_settle"    // the signer submitted AmnEscrow.settle
+	EvSettled        Event = "settled"         // the Settled event is final
+	EvSettleFailed   Event = "settle_failed"   // the submitted settle reverted or its intent was rejected
 )
 
 // transitions is the whole state machine: for each event, the states it may start from and, where
@@ -73,7 +81,9 @@ const (
 // The chain is never wrong: an event the chain causes (a detection, a credit, an orphan, the
 // escrow's Funded, Released, Refunded, Reclaimed and Frozen, a payout that reverted) lands from
 // every state the chain can cause it in, wherever the payment's people and workers have moved it
-// meanwhile (TestExploreStateMachine walks every sequence up to a bound to show it). A deposit to
+// meanwhile (TestExploreStateMachine walks every sequence up to a bound to show it; for the split
+// of a settled dispute, TestEveryTransition tries every event from every state, and TestNoDeadEnds
+// shows that every state can still end). A deposit to
 // a payment that no longer takes money is refused and recorded by the indexer as an exception.
 var transitions = map[Event][]State{
 	EvDetect:         {AwaitingPayment, Expired, Detected, Underpaid},
@@ -84,16 +94,20 @@ var transitions = map[Event][]State{
 	EvSwept:          {Sweeping, Disputed},
 	EvRequestRelease: {InEscrow},
 	EvStartRelease:   {ReleasePending},
-	EvReleased:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
+	EvReleased:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending, Settling, Disputed},
 	EvRequestRefund:  {InEscrow, ReleasePending},
 	EvStartRefund:    {RefundPending},
-	EvRefunded:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
-	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding},
+	EvRefunded:       {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending, Settling, Disputed},
+	EvDispute:        {Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending},
 	EvResolve:        {Disputed},
 	EvReleaseFailed:  {Releasing, Disputed},
 	EvRefundFailed:   {Refunding, Disputed},
-	EvReclaimed:      {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
-	EvFrozen:         {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, Disputed},
+	EvReclaimed:      {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending, Settling, Disputed},
+	EvFrozen:         {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending, Settling, Disputed},
+	EvResolveSplit:   {Disputed},
+	EvStartSettle:    {SettlePending},
+	EvSettled:        {InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending, Settling, Disputed},
+	EvSettleFailed:   {Settling, Disputed},
 }
 
 // allowedTargets lists where each event may lead.
@@ -111,11 +125,15 @@ var allowedTargets = map[Event][]State{
 	EvStartRefund:    {Refunding},
 	EvRefunded:       {Refunded},
 	EvDispute:        {Disputed},
-	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, Releasing, Refunding},
+	EvResolve:        {ReleasePending, RefundPending, Funded, Underpaid, Overpaid, Late, Sweeping, InEscrow, Releasing, Refunding, SettlePending, Settling},
 	EvReleaseFailed:  {InEscrow, Disputed},
 	EvRefundFailed:   {InEscrow, Disputed},
 	EvReclaimed:      {Reclaimed},
 	EvFrozen:         {Disputed},
+	EvResolveSplit:   {SettlePending},
+	EvStartSettle:    {Settling},
+	EvSettled:        {Settled},
+	EvSettleFailed:   {SettlePending, Disputed},
 }
 
 // CanStart reports whether ev may happen to a payment in state s.

@@ -489,7 +489,7 @@ func voidID(reservation ledger.ID) ledger.ID {
 // escrowHeld are the states in which the escrow contract holds the payment's money: the chain may
 // pay it out (release, refund, reclaim) or freeze it from any of them, whatever the payment was
 // waiting for, and the books follow.
-var escrowHeld = []State{InEscrow, ReleasePending, Releasing, RefundPending, Refunding}
+var escrowHeld = []State{InEscrow, ReleasePending, Releasing, RefundPending, Refunding, SettlePending, Settling}
 
 // holding is the state that says what the payment holds: its own, or where a dispute froze it.
 func (p *Payment) holding() State {
@@ -502,7 +502,7 @@ func (p *Payment) holding() State {
 // escrowOpen reports whether the escrow holds the payment's money.
 func escrowOpen(p *Payment) bool { return contains(escrowHeld, p.holding()) }
 
-// payout decides a payout the chain made final (Released, Refunded, Reclaimed): the reservation
+// payout decides a payout the chain made final (Released, Refunded, Reclaimed, Settled): the reservation
 // held for it (reserved: the state that holds it) is posted; any other reservation is voided (that
 // payout will revert) and the payout is booked as it happened. A dispute that was open is moot:
 // the money left.
@@ -537,6 +537,8 @@ func voidReservation(p *Payment) []ledger.Transfer {
 		}
 	case Refunding:
 		ids = []ledger.ID{refundID(p)}
+	case Settling:
+		return voidSettle(p)
 	}
 	ts := make([]ledger.Transfer, len(ids))
 	for i, r := range ids {
@@ -732,7 +734,7 @@ func (s *Service) ResolveTx(ctx context.Context, tx pgx.Tx, id ledger.ID, o Outc
 
 func resolve(id ledger.ID, o Outcome, actor, reason string) change {
 	return change{id: id, ev: EvResolve, actor: actor, decide: func(p *Payment, look lookupFunc) (step, error) {
-		inEscrow := contains([]State{InEscrow, ReleasePending, RefundPending}, p.DisputedFrom)
+		inEscrow := contains(escrowSplittable, p.DisputedFrom)
 		var to State
 		var jobs []river.JobArgs
 		switch {

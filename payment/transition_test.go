@@ -182,7 +182,32 @@ var (
 	resolveRelease step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
 		return s.Resolve(ctx, p.ID, payment.OutcomeRelease, "arbiter:bob", "seller delivered")
 	}
+	// resolveSplit gives the buyer about 30%; each call another amount, so that asking again is
+	// a new decision (the same split asked again is answered, TestResolveSplitRetry).
+	resolveSplit step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+		return s.ResolveSplit(ctx, p.ID, amount(300_000+splitSeq.Add(1)), "arbiter:bob", "partly delivered")
+	}
+	startSettle = simple(func(s *payment.Service) func(context.Context, ledger.ID) (*payment.Payment, error) {
+		return s.StartSettle
+	})
+	settled step = func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+		return s.Settled(ctx, p.ID, settledOf(p))
+	}
 )
+
+var splitSeq atomic.Int64
+
+// settledOf is the Settled event of the payment's decided split, or of a 30% split the chain made
+// without one.
+func settledOf(p *payment.Payment) payment.EscrowSettled {
+	sp, err := p.Split()
+	if err != nil {
+		if sp, err = payment.SplitOf(p.Received, p.Commission, amount(300_000)); err != nil {
+			sp = payment.Split{Buyer: amount(300_000), Seller: amount(686_000), Fee: amount(14_000)} // refused by its state
+		}
+	}
+	return payment.EscrowSettled{BuyerAmount: sp.Buyer, SellerAmount: sp.Seller, FeeAmount: sp.Fee}
+}
 
 // pathTo reaches each state from a new payment through real transitions.
 var pathTo = map[payment.State][]event{
@@ -203,6 +228,9 @@ var pathTo = map[payment.State][]event{
 	payment.Refunded:        {evDetect, evConfirm, evStartSweep, evSwept, evRequestRefund, evStartRefund, evRefunded},
 	payment.Disputed:        {evDetect, evConfirm, evStartSweep, evSwept, evDispute},
 	payment.Reclaimed:       {evDetect, evConfirm, evStartSweep, evSwept, evReclaimed},
+	payment.SettlePending:   {evDetect, evConfirm, evStartSweep, evSwept, evDispute, evResolveSplit},
+	payment.Settling:        {evDetect, evConfirm, evStartSweep, evSwept, evDispute, evResolveSplit, evStartSettle},
+	payment.Settled:         {evDetect, evConfirm, evStartSweep, evSwept, evDispute, evResolveSplit, evStartSettle, evSettled},
 }
 
 type event struct {
@@ -237,6 +265,12 @@ var (
 	evRefundFailed = event{payment.EvRefundFailed, func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
 		return s.RefundFailed(ctx, p.ID, "refund reverted")
 	}}
+	evResolveSplit = event{payment.EvResolveSplit, resolveSplit}
+	evStartSettle  = event{payment.EvStartSettle, startSettle}
+	evSettled      = event{payment.EvSettled, settled}
+	evSettleFailed = event{payment.EvSettleFailed, func(ctx context.Context, s *payment.Service, _ *clock, p *payment.Payment) (*payment.Payment, error) {
+		return s.SettleFailed(ctx, p.ID, "settle reverted")
+	}}
 )
 
 // events in the order of the state machine, with the transfers a successful run writes.
@@ -251,6 +285,10 @@ var events = []struct {
 	{evReclaimed, 1}, {evFrozen, 0},
 	{evReleaseFailed, 2}, // void seller + commission
 	{evRefundFailed, 1},
+	{evResolveSplit, 0},
+	{evStartSettle, 3}, // buyer + seller + fee, linked
+	{evSettled, 3},
+	{evSettleFailed, 3}, // void buyer + seller + fee
 }
 
 // want is the state each legal (state, event) pair leads to in these fixtures; a pair missing
@@ -265,27 +303,36 @@ var want = map[payment.State]map[payment.Event]payment.State{
 	payment.Late:            {payment.EvStartSweep: payment.Sweeping, payment.EvDispute: payment.Disputed},
 	payment.Sweeping:        {payment.EvSwept: payment.InEscrow, payment.EvDispute: payment.Disputed},
 	payment.InEscrow: {payment.EvRequestRelease: payment.ReleasePending, payment.EvRequestRefund: payment.RefundPending, payment.EvDispute: payment.Disputed,
-		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed,
+		payment.EvSettled: payment.Settled},
 	payment.ReleasePending: {payment.EvStartRelease: payment.Releasing, payment.EvRequestRefund: payment.RefundPending, payment.EvDispute: payment.Disputed,
-		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed,
+		payment.EvSettled: payment.Settled},
 	payment.Releasing: {payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed,
-		payment.EvFrozen: payment.Disputed, payment.EvDispute: payment.Disputed, payment.EvReleaseFailed: payment.InEscrow},
+		payment.EvFrozen: payment.Disputed, payment.EvDispute: payment.Disputed, payment.EvReleaseFailed: payment.InEscrow, payment.EvSettled: payment.Settled},
 	payment.Released: {},
 	payment.RefundPending: {payment.EvStartRefund: payment.Refunding, payment.EvDispute: payment.Disputed,
-		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+		payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed,
+		payment.EvSettled: payment.Settled},
 	payment.Refunding: {payment.EvRefunded: payment.Refunded, payment.EvReleased: payment.Released, payment.EvReclaimed: payment.Reclaimed,
-		payment.EvFrozen: payment.Disputed, payment.EvDispute: payment.Disputed, payment.EvRefundFailed: payment.InEscrow},
+		payment.EvFrozen: payment.Disputed, payment.EvDispute: payment.Disputed, payment.EvRefundFailed: payment.InEscrow, payment.EvSettled: payment.Settled},
 	payment.Refunded: {},
 	payment.Disputed: {payment.EvResolve: payment.ReleasePending, payment.EvReleased: payment.Released, payment.EvRefunded: payment.Refunded,
-		payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+		payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed, payment.EvResolveSplit: payment.SettlePending, payment.EvSettled: payment.Settled},
 	payment.Reclaimed: {},
+	payment.SettlePending: {payment.EvStartSettle: payment.Settling, payment.EvDispute: payment.Disputed, payment.EvReleased: payment.Released,
+		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed, payment.EvSettled: payment.Settled},
+	payment.Settling: {payment.EvSettled: payment.Settled, payment.EvSettleFailed: payment.SettlePending, payment.EvReleased: payment.Released,
+		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+	payment.Settled: {},
 }
 
 // otherTransfers are the pairs that write another number of transfers than the event's usual: a
 // payout the chain made while the other payout was reserved voids that reservation first.
 var otherTransfers = map[payment.State]map[payment.Event]int{
-	payment.Refunding: {payment.EvReleased: 3, payment.EvReclaimed: 2}, // void the refund; then the payout
-	payment.Releasing: {payment.EvRefunded: 3, payment.EvReclaimed: 3}, // void seller and commission; then the payout
+	payment.Refunding: {payment.EvReleased: 3, payment.EvReclaimed: 2, payment.EvSettled: 4},  // void the refund; then the payout
+	payment.Releasing: {payment.EvRefunded: 3, payment.EvReclaimed: 3, payment.EvSettled: 5},  // void seller and commission; then the payout
+	payment.Settling:  {payment.EvReleased: 5, payment.EvRefunded: 4, payment.EvReclaimed: 4}, // void the three parts; then the payout
 }
 
 func counts(ctx context.Context, t *testing.T, p *payment.Payment) (transfers, timeline int) {

@@ -57,7 +57,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}
 	}
 	// Every result from 0, so that the first one is an increase (AmnSignerSweepRejected).
-	for _, k := range []intent.Kind{intent.Sweep, intent.Release, intent.Refund, intent.GasTopup, intent.Freeze, intent.Unfreeze} {
+	for _, k := range []intent.Kind{intent.Sweep, intent.Release, intent.Refund, intent.Settle, intent.GasTopup, intent.Freeze, intent.Unfreeze} {
 		for _, r := range []intent.State{intent.Done, intent.Rejected} {
 			m.results.WithLabelValues(string(k), string(r))
 		}
@@ -70,7 +70,7 @@ func (m *Metrics) queue(open []*intent.Intent) {
 		return
 	}
 	m.queueDepth.Reset()
-	oldest := map[intent.Kind]float64{intent.Sweep: 0, intent.Release: 0, intent.Refund: 0, intent.GasTopup: 0, intent.Freeze: 0, intent.Unfreeze: 0}
+	oldest := map[intent.Kind]float64{intent.Sweep: 0, intent.Release: 0, intent.Refund: 0, intent.Settle: 0, intent.GasTopup: 0, intent.Freeze: 0, intent.Unfreeze: 0}
 	for _, in := range open {
 		m.queueDepth.WithLabelValues(string(in.Kind), string(in.State)).Inc()
 		if in.State == intent.AwaitingApprovals {

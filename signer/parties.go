@@ -22,8 +22,8 @@ func verifyParties(in *intent.Intent, p *payment.Payment) error {
 		return rejectf("%v", err)
 	}
 	if in.Seller != seller || in.Buyer != buyer {
-		return rejectf("sweep names seller %s and buyer %s; the wallets that signed the offer and the checkout are seller %s and buyer %s",
-			in.Seller.Hex(), in.Buyer.Hex(), seller.Hex(), buyer.Hex())
+		return rejectf("%s names seller %s and buyer %s; the wallets that signed the offer and the checkout are seller %s and buyer %s",
+			in.Kind, in.Seller.Hex(), in.Buyer.Hex(), seller.Hex(), buyer.Hex())
 	}
 	return nil
 }

@@ -287,6 +287,9 @@ func describe(in *intent.Intent) string {
 			in.Seller.Hex(), in.FeeAmount, in.FeeRecipient.Hex(), in.Token.Hex(), in.ChainID)
 	case intent.Refund:
 		return fmt.Sprintf("refund payment %s: %s to buyer %s, token %s, chain %d", in.PaymentID, in.Amount, in.Buyer.Hex(), in.Token.Hex(), in.ChainID)
+	case intent.Settle:
+		return fmt.Sprintf("settle payment %s: %s to buyer %s, %s to seller %s, %s to %s, token %s, chain %d", in.PaymentID,
+			in.BuyerAmount, in.Buyer.Hex(), in.SellerAmount, in.Seller.Hex(), in.FeeAmount, in.FeeRecipient.Hex(), in.Token.Hex(), in.ChainID)
 	case intent.Sweep:
 		return fmt.Sprintf("sweep payment %s: %s of token %s into escrow %s, chain %d", in.PaymentID, in.Amount, in.Token.Hex(), in.Contract.Hex(), in.ChainID)
 	case intent.GasTopup:

@@ -32,6 +32,7 @@ const (
 	StepFund     = "fund"      // deposit: escrow.fund(...) (sweep)
 	StepRelease  = "release"   // operator: escrow.release(...)
 	StepRefund   = "refund"    // operator: escrow.refund(...)
+	StepSettle   = "settle"    // operator: escrow.settle(...)
 	StepFreeze   = "freeze"    // operator (the escrow's arbiter): escrow.freeze(paymentId)
 	StepUnfreeze = "unfreeze"  // operator (the escrow's arbiter): escrow.unfreeze(paymentId)
 )
@@ -210,6 +211,8 @@ func finished(in *intent.Intent, done map[string]bool) bool {
 		return done[StepRelease]
 	case intent.Refund:
 		return done[StepRefund]
+	case intent.Settle:
+		return done[StepSettle]
 	case intent.Freeze:
 		return done[StepFreeze]
 	case intent.Unfreeze:
@@ -238,6 +241,8 @@ func (s *Signer) nextStep(ctx context.Context, c *Chain, in *intent.Intent, done
 		return s.stepCall(ctx, c, in, StepRelease, sigs)
 	case intent.Refund:
 		return s.stepCall(ctx, c, in, StepRefund, sigs)
+	case intent.Settle:
+		return s.stepCall(ctx, c, in, StepSettle, sigs)
 	case intent.Freeze:
 		return s.stepCall(ctx, c, in, StepFreeze, nil)
 	case intent.Unfreeze:
@@ -396,7 +401,8 @@ func (s *Signer) stepCall(ctx context.Context, c *Chain, in *intent.Intent, step
 			return nil, rejectf("a gas top-up needs an amount")
 		}
 		k.to, k.value = in.Recipient, new(big.Int).Set(in.Amount)
-	case in.Kind == intent.Release && step == StepRelease, in.Kind == intent.Refund && step == StepRefund:
+	case in.Kind == intent.Release && step == StepRelease, in.Kind == intent.Refund && step == StepRefund,
+		in.Kind == intent.Settle && step == StepSettle:
 		if sigs == nil {
 			if sigs, _, err = s.quorum(ctx, c, in); err != nil {
 				return nil, err
@@ -412,6 +418,8 @@ func (s *Signer) stepCall(ctx context.Context, c *Chain, in *intent.Intent, step
 			k.data, err = esc.Pack("release", m.PaymentID, m.Binding(), sigs)
 		case escrow.Refund:
 			k.data, err = esc.Pack("refund", m.PaymentID, m.Binding(), sigs)
+		case escrow.Settle:
+			k.data, err = esc.Pack("settle", m.PaymentID, m.Binding(), sigs)
 		}
 		if err != nil {
 			return nil, rejectf("%s call: %v", step, err)

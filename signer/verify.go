@@ -60,7 +60,7 @@ type Limit struct {
 const (
 	escrowNone   = 0
 	escrowOpen   = 1
-	escrowClosed = 2 // and above: released, refunded, reclaimed
+	escrowClosed = 2 // and above: released, refunded, reclaimed, settled
 )
 
 // verify re-checks everything about an intent, independently of whoever created it. A failed
@@ -112,6 +112,8 @@ func (s *Signer) verify(ctx context.Context, in *intent.Intent) (sigs [][]byte, 
 		return nil, s.verifyUnfreeze(ctx, c, es, p, rec.Status, rec.Frozen)
 	case intent.Release, intent.Refund:
 		return s.verifyPayout(ctx, c, in, p, rec)
+	case intent.Settle:
+		return s.verifySettle(ctx, c, in, p, rec)
 	}
 	return nil, rejectf("unknown intent kind %q", in.Kind)
 }
@@ -192,6 +194,62 @@ func (s *Signer) verifyPayout(ctx context.Context, c *Chain, in *intent.Intent, 
 	return s.verifyApprovals(ctx, c, in)
 }
 
+// verifySettle checks a settle, a dispute's split: the payment's escrow and state (settle_pending,
+// or settling once this signer signed), the approvals' lifetime, the parties (the buyer's proven
+// refund wallet and the seller's signed payout address, on the intent, the payment and the escrow
+// record alike), the parts (exactly the payment's decided split by the commission rule, adding up
+// to what the escrow holds on chain), the books, the fee recipient, the policy's limits and the
+// custodians' approvals, whose signatures it returns in the contract's order.
+func (s *Signer) verifySettle(ctx context.Context, c *Chain, in *intent.Intent, p *payment.Payment, rec escrowRecord) ([][]byte, error) {
+	if in.EscrowID != p.EscrowID() {
+		return nil, rejectf("intent settles escrow %s; the payment's escrow is %s", in.EscrowID.Hex(), p.EscrowID().Hex())
+	}
+	if err := s.checkTTL(in); err != nil {
+		return nil, err
+	}
+	inFlight := p.State == payment.Settling && in.SignedAt != nil
+	if p.State != payment.SettlePending && !inFlight {
+		return nil, rejectf("payment is %s; a settle needs %s", p.State, payment.SettlePending)
+	}
+	if !in.ResolvesDispute {
+		return nil, rejectf("a settle is a dispute's resolution: its approval must say so (resolvesDispute)")
+	}
+	if err := verifyParties(in, p); err != nil {
+		return nil, err
+	}
+	if rec.Buyer != in.Buyer || rec.Seller != in.Seller {
+		return nil, rejectf("settle pays buyer %s and seller %s; the escrow records buyer %s and seller %s", in.Buyer.Hex(), in.Seller.Hex(), rec.Buyer.Hex(), rec.Seller.Hex())
+	}
+	split, err := p.Split()
+	if err != nil {
+		return nil, rejectf("%v", err)
+	}
+	if in.BuyerAmount == nil || in.SellerAmount == nil || in.FeeAmount == nil || in.BuyerAmount.Cmp(split.Buyer) != 0 ||
+		in.SellerAmount.Cmp(split.Seller) != 0 || in.FeeAmount.Cmp(split.Fee) != 0 {
+		return nil, rejectf("settle pays %v + %v + %v; the payment's split is %s to the buyer, %s to the seller, %s fee",
+			in.BuyerAmount, in.SellerAmount, in.FeeAmount, split.Buyer, split.Seller, split.Fee)
+	}
+	if err := s.checkEscrowBooks(ctx, in, p, inFlight); err != nil {
+		return nil, err
+	}
+	total := new(big.Int).Add(in.BuyerAmount, in.SellerAmount)
+	total.Add(total, in.FeeAmount)
+	if rec.Status != escrowOpen {
+		return nil, rejectf("escrow of payment %s is not open on chain (status %d)", p.ID, rec.Status)
+	}
+	if rec.Token != intent.EscrowToken(in.Token) || rec.Amount.Cmp(p.Received) != 0 || total.Cmp(rec.Amount) != 0 {
+		return nil, rejectf("escrow on chain holds %s of %s; the payment received %s of %s and the settle pays %s",
+			rec.Amount, rec.Token.Hex(), p.Received, in.Token.Hex(), total)
+	}
+	if !s.feeRecipientAllowed(in.ChainID, in.FeeRecipient, p.FeeAddress) {
+		return nil, rejectf("fee recipient %s is not an allowed destination", in.FeeRecipient.Hex())
+	}
+	if err := s.checkLimits(ctx, in, total); err != nil {
+		return nil, err
+	}
+	return s.verifyApprovals(ctx, c, in)
+}
+
 // checkEscrowBooks: the ledger has the payment's sweep into escrow, for what it received, and no
 // payout out of it — but the reservation of this very payout once it is in flight.
 func (s *Signer) checkEscrowBooks(ctx context.Context, in *intent.Intent, p *payment.Payment, inFlight bool) error {
@@ -206,7 +264,7 @@ func (s *Signer) checkEscrowBooks(ctx context.Context, in *intent.Intent, p *pay
 	}
 	// A payout the chain made is final. A payout that failed (reverted, rejected) was voided and
 	// the payment's payout attempt moved on: only the current attempt's reservations count.
-	for _, k := range []string{"payment/released", "payment/refunded", "payment/reclaimed"} {
+	for _, k := range []string{"payment/released", "payment/refunded", "payment/reclaimed", "payment/settled-buyer", "payment/settled-seller"} {
 		if _, err := s.books.LookupTransfer(ctx, ledger.DeriveID(k+"\x00"+p.ID.String())); err == nil {
 			return rejectf("the ledger already records that this payment was %s", strings.TrimPrefix(k, "payment/"))
 		} else if !errors.Is(err, ledger.ErrTransferNotFound) {
@@ -215,17 +273,20 @@ func (s *Signer) checkEscrowBooks(ctx context.Context, in *intent.Intent, p *pay
 	}
 	release, refund := p.PayoutReservations()
 	own, ownAmount := release, p.SellerAmount()
-	if in.Kind == intent.Refund {
+	switch in.Kind {
+	case intent.Refund:
 		own, ownAmount = refund, p.Received
+	case intent.Settle:
+		own, ownAmount = p.SettleReservation(), in.BuyerAmount
 	}
-	for kind, id := range map[string]ledger.ID{"release": release, "refund": refund} {
+	for kind, id := range map[string]ledger.ID{"release": release, "refund": refund, "settle": p.SettleReservation()} {
 		t, err := s.books.LookupTransfer(ctx, id)
 		if errors.Is(err, ledger.ErrTransferNotFound) {
 			continue
 		} else if err != nil {
 			return err
 		}
-		if inFlight && id == own && t.Flags&ledger.Pending != 0 && t.State == ledger.StateOpen && t.Amount.Cmp(ownAmount) == 0 {
+		if inFlight && id == own && t.Flags&ledger.Pending != 0 && t.State == ledger.StateOpen && ownAmount != nil && t.Amount.Cmp(ownAmount) == 0 {
 			continue // the reservation of this payout
 		}
 		return rejectf("the ledger already records a %s of this payment", kind)

@@ -405,6 +405,7 @@ const (
 	IntentKindGasTopup IntentKind = "gas_topup"
 	IntentKindRefund   IntentKind = "refund"
 	IntentKindRelease  IntentKind = "release"
+	IntentKindSettle   IntentKind = "settle"
 	IntentKindSweep    IntentKind = "sweep"
 	IntentKindUnfreeze IntentKind = "unfreeze"
 )
@@ -419,6 +420,8 @@ func (e IntentKind) Valid() bool {
 	case IntentKindRefund:
 		return true
 	case IntentKindRelease:
+		return true
+	case IntentKindSettle:
 		return true
 	case IntentKindSweep:
 		return true
@@ -686,6 +689,9 @@ const (
 	PaymentStateReleasePending  PaymentState = "release_pending"
 	PaymentStateReleased        PaymentState = "released"
 	PaymentStateReleasing       PaymentState = "releasing"
+	PaymentStateSettlePending   PaymentState = "settle_pending"
+	PaymentStateSettled         PaymentState = "settled"
+	PaymentStateSettling        PaymentState = "settling"
 	PaymentStateSweeping        PaymentState = "sweeping"
 	PaymentStateUnderpaid       PaymentState = "underpaid"
 )
@@ -722,6 +728,12 @@ func (e PaymentState) Valid() bool {
 	case PaymentStateReleased:
 		return true
 	case PaymentStateReleasing:
+		return true
+	case PaymentStateSettlePending:
+		return true
+	case PaymentStateSettled:
+		return true
+	case PaymentStateSettling:
 		return true
 	case PaymentStateSweeping:
 		return true
@@ -1127,16 +1139,19 @@ type AdminIntent struct {
 	Amount *string `json:"amount,omitempty"`
 
 	// Approvals Approvals recorded.
-	Approvals int       `json:"approvals"`
-	Buyer     *string   `json:"buyer,omitempty"`
-	ChainId   int64     `json:"chainId"`
-	Contract  Address   `json:"contract"`
-	CreatedAt time.Time `json:"createdAt"`
+	Approvals int     `json:"approvals"`
+	Buyer     *string `json:"buyer,omitempty"`
+
+	// BuyerAmount Settle: the buyer's part of the split.
+	BuyerAmount *string   `json:"buyerAmount,omitempty"`
+	ChainId     int64     `json:"chainId"`
+	Contract    Address   `json:"contract"`
+	CreatedAt   time.Time `json:"createdAt"`
 
 	// Deadline Unix seconds.
 	Deadline int64 `json:"deadline"`
 
-	// Digest The EIP-712 digest custodians sign (releases and refunds).
+	// Digest The EIP-712 digest custodians sign (releases, refunds and settles).
 	Digest       *string             `json:"digest,omitempty"`
 	EscrowId     *string             `json:"escrowId,omitempty"`
 	FeeAmount    *string             `json:"feeAmount,omitempty"`

@@ -2095,11 +2095,11 @@ export interface components {
         /** @description An integer amount in the token's (or the chain currency's) base units. */
         BaseUnits: string;
         /** @enum {string} */
-        PaymentState: "awaiting_payment" | "detected" | "underpaid" | "funded" | "overpaid" | "late" | "expired" | "sweeping" | "in_escrow" | "release_pending" | "releasing" | "released" | "refund_pending" | "refunding" | "refunded" | "disputed" | "reclaimed";
+        PaymentState: "awaiting_payment" | "detected" | "underpaid" | "funded" | "overpaid" | "late" | "expired" | "sweeping" | "in_escrow" | "release_pending" | "releasing" | "released" | "refund_pending" | "refunding" | "refunded" | "disputed" | "reclaimed" | "settle_pending" | "settling" | "settled";
         /** @enum {string} */
         IntentState: "pending" | "awaiting_approvals" | "approved" | "signing" | "broadcast" | "confirmed" | "done" | "rejected";
         /** @enum {string} */
-        IntentKind: "sweep" | "release" | "refund" | "gas_topup" | "freeze" | "unfreeze";
+        IntentKind: "sweep" | "release" | "refund" | "gas_topup" | "freeze" | "unfreeze" | "settle";
         AdminPayment: {
             /** Format: uuid */
             id: string;
@@ -2184,6 +2184,8 @@ export interface components {
             feeRecipient?: string | null;
             feeAmount?: string | null;
             buyer?: string | null;
+            /** @description Settle: the buyer's part of the split. */
+            buyerAmount?: string | null;
             amount?: string | null;
             recipient?: string | null;
             resolvesDispute: boolean;
@@ -2202,7 +2204,7 @@ export interface components {
             /** Format: int64 */
             gasUsed: number;
             gasCost?: string | null;
-            /** @description The EIP-712 digest custodians sign (releases and refunds). */
+            /** @description The EIP-712 digest custodians sign (releases, refunds and settles). */
             digest?: string | null;
             /** @description Approvals recorded. */
             approvals: number;

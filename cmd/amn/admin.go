@@ -165,6 +165,9 @@ func describeIntent(w io.Writer, in *intent.Intent) {
 		fmt.Fprintf(w, "  pays %s to seller %s and %s to %s (token %s)\n", in.SellerAmount, in.Seller.Hex(), in.FeeAmount, in.FeeRecipient.Hex(), in.Token.Hex())
 	case intent.Refund:
 		fmt.Fprintf(w, "  pays %s back to buyer %s (token %s)\n", in.Amount, in.Buyer.Hex(), in.Token.Hex())
+	case intent.Settle:
+		fmt.Fprintf(w, "  splits the escrow: %s to buyer %s, %s to seller %s, %s to %s (token %s)\n", in.BuyerAmount, in.Buyer.Hex(),
+			in.SellerAmount, in.Seller.Hex(), in.FeeAmount, in.FeeRecipient.Hex(), in.Token.Hex())
 	case intent.Sweep:
 		fmt.Fprintf(w, "  moves %s of token %s into escrow %s\n", in.Amount, in.Token.Hex(), in.Contract.Hex())
 	case intent.GasTopup:
@@ -381,7 +384,7 @@ func intentsFilter(state, k, pid string, limit int) (intent.Filter, error) {
 		return f, badInput(fmt.Errorf("--state %q is not an intent state", state))
 	}
 	switch f.Kind {
-	case "", intent.Sweep, intent.Release, intent.Refund, intent.GasTopup, intent.Freeze, intent.Unfreeze:
+	case "", intent.Sweep, intent.Release, intent.Refund, intent.Settle, intent.GasTopup, intent.Freeze, intent.Unfreeze:
 	default:
 		return f, badInput(fmt.Errorf("--kind %q is not an intent kind", k))
 	}

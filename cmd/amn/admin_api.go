@@ -138,7 +138,7 @@ func intentFromAPI(b openapi.AdminIntent) (admin.IntentView, error) {
 	for _, f := range []struct {
 		dst **big.Int
 		src *string
-	}{{&in.SellerAmount, b.SellerAmount}, {&in.FeeAmount, b.FeeAmount}, {&in.Amount, b.Amount}, {&in.GasCost, b.GasCost}} {
+	}{{&in.SellerAmount, b.SellerAmount}, {&in.FeeAmount, b.FeeAmount}, {&in.Amount, b.Amount}, {&in.BuyerAmount, b.BuyerAmount}, {&in.GasCost, b.GasCost}} {
 		if *f.dst, err = amountOf(f.src); err != nil {
 			return admin.IntentView{}, err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"strconv"
 	"strings"
@@ -582,6 +583,16 @@ func printIntent(out io.Writer, p *custody.Pending) {
 			label = "           "
 		}
 		fmt.Fprintf(out, "%s %-7s %s  %s\n", label, po.Role, po.To.Hex(), p.Format(po.Amount))
+	}
+	if in.Kind == intent.Settle {
+		// A split: the parts together are the whole escrow; the custodian checks both.
+		total := new(big.Int)
+		for _, po := range p.Payouts {
+			if po.Amount != nil {
+				total.Add(total, po.Amount)
+			}
+		}
+		fmt.Fprintf(out, "  split     %s in all: the whole escrow, buyer + seller + fee\n", p.Format(total))
 	}
 	if in.ResolvesDispute {
 		fmt.Fprintln(out, "  resolves a dispute")

@@ -11,15 +11,15 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 
 /// @title AmnEscrow
 /// @notice Holds marketplace payments, one escrow per funder and payment reference, until an M-of-N
-/// quorum of custodians (hardware-wallet holders) approves paying the seller (`release`) or the
-/// buyer (`refund`).
+/// quorum of custodians (hardware-wallet holders) approves paying the seller (`release`), the
+/// buyer (`refund`), or an exact split between them (`settle`).
 /// Nobody else can move escrowed funds: not the platform's servers, not the arbiter, not the
 /// deployer. The only signature-free exit is `reclaim`, which returns a long-abandoned escrow to
 /// its buyer.
 /// @dev An escrow's id is `escrowId(funder, ref)`: `fund`/`fundNative` take the funder's payment
 /// reference and key the escrow by the caller and that reference, so nobody can open, take or
 /// block another funder's escrow (a front-run `fund` with the same reference opens an escrow of
-/// the front-runner's own). The EIP-712 `Release`/`Refund` structs keep their field name
+/// the front-runner's own). The EIP-712 `Release`/`Refund`/`Settle` structs keep their field name
 /// `paymentId`: it carries the escrow id.
 /// Approvals are EIP-712 signatures (domain "AmnEscrow", version "1"). Signatures are checked the
 /// way Safe does: at least `threshold` of them, recovered signers strictly ascending, each a
@@ -37,7 +37,8 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         Open, // funded, waiting for release / refund / reclaim
         Released, // paid to the seller (and fee recipient)
         Refunded, // paid back to the buyer by a quorum
-        Reclaimed // taken back by the buyer after the reclaim delay
+        Reclaimed, // taken back by the buyer after the reclaim delay
+        Settled // split between buyer, seller (and fee recipient) by a quorum
     }
 
     /// @dev Field order packs token, fundedAt, status and frozen into one slot.
@@ -65,6 +66,22 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         uint256 deadline;
     }
 
+    /// @notice Approval to split an escrow between its buyer, its seller and the fee recipient (a
+    /// dispute settled in part for each side). buyerAmount + sellerAmount + feeAmount must equal
+    /// the escrowed amount exactly. `paymentId` is the escrow id.
+    struct Settle {
+        bytes32 paymentId;
+        address token;
+        address buyer;
+        uint256 buyerAmount;
+        address seller;
+        uint256 sellerAmount;
+        address feeRecipient;
+        uint256 feeAmount;
+        bool resolvesDispute;
+        uint256 deadline;
+    }
+
     /// @notice Approval to pay an escrow back to its buyer in full. `paymentId` is the escrow id.
     struct Refund {
         bytes32 paymentId;
@@ -84,6 +101,9 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     );
     bytes32 public constant REFUND_TYPEHASH = keccak256(
         "Refund(bytes32 paymentId,address token,address buyer,uint256 amount,bool resolvesDispute,uint256 deadline)"
+    );
+    bytes32 public constant SETTLE_TYPEHASH = keccak256(
+        "Settle(bytes32 paymentId,address token,address buyer,uint256 buyerAmount,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
     );
     bytes32 public constant SET_CUSTODIANS_TYPEHASH =
         keccak256("SetCustodians(address[] custodians,uint256 threshold,uint256 nonce,uint256 deadline)");
@@ -152,6 +172,17 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     );
     event Refunded(
         bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount, bool resolvedDispute
+    );
+    event Settled(
+        bytes32 indexed escrowId,
+        address indexed token,
+        address indexed buyer,
+        uint256 buyerAmount,
+        address seller,
+        uint256 sellerAmount,
+        address feeRecipient,
+        uint256 feeAmount,
+        bool resolvedDispute
     );
     event Reclaimed(bytes32 indexed escrowId, address indexed token, address indexed buyer, uint256 amount);
     event Frozen(bytes32 indexed escrowId, address indexed arbiter);
@@ -309,11 +340,39 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         emit Refunded(id, token, r.buyer, amount, r.resolvesDispute);
     }
 
+    /// @notice Splits an open escrow between its buyer, its seller and the fee recipient, as
+    /// approved by a quorum: each part exactly as signed, together exactly the escrowed amount.
+    /// A frozen escrow accepts only an approval with resolvesDispute = true.
+    function settle(bytes32 id, Settle calldata s, bytes[] calldata signatures) external nonReentrant {
+        if (s.paymentId != id) revert PaymentIdMismatch(id, s.paymentId);
+        Escrow storage e = escrows[id];
+        _checkPayable(id, e, s.resolvesDispute, s.deadline);
+        if (s.token != e.token) revert TokenMismatch(e.token, s.token);
+        if (s.buyer != e.buyer) revert PartyMismatch(e.buyer, s.buyer);
+        if (s.seller != e.seller) revert PartyMismatch(e.seller, s.seller);
+        uint256 amount = e.amount;
+        uint256 approved = _add(_add(s.buyerAmount, s.sellerAmount), s.feeAmount);
+        if (approved != amount) revert AmountMismatch(amount, approved);
+        if (s.feeAmount != 0 && s.feeRecipient == address(0)) revert ZeroAddress();
+        _checkSignatures(settleDigest(s), signatures);
+
+        // Effects before interactions: the escrow is closed for good before any token moves.
+        address token = e.token;
+        e.status = Status.Settled;
+        e.frozen = false;
+        totalEscrowed[token] -= amount;
+
+        _pay(token, s.buyer, s.buyerAmount);
+        _pay(token, s.seller, s.sellerAmount);
+        _pay(token, s.feeRecipient, s.feeAmount);
+        _emitSettled(id, token, s);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Disputes
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice Arbiter only: blocks ordinary release/refund approvals for an open escrow.
+    /// @notice Arbiter only: blocks ordinary release/refund/settle approvals for an open escrow.
     /// (With arbiter == address(0) nobody passes this check.)
     function freeze(bytes32 id) external {
         if (msg.sender != arbiter) revert NotArbiter(msg.sender);
@@ -429,6 +488,11 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         return _hashTypedDataV4(keccak256(abi.encode(REFUND_TYPEHASH, r)));
     }
 
+    /// @notice The EIP-712 digest custodians sign for `s`.
+    function settleDigest(Settle calldata s) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SETTLE_TYPEHASH, s)));
+    }
+
     function setCustodiansDigest(
         address[] calldata newCustodians,
         uint256 newThreshold,
@@ -480,8 +544,8 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         emit Funded(id, token, buyer, seller, amount, msg.sender, ref);
     }
 
-    /// @dev Common checks for release and refund. A closed escrow is never open again, and every
-    /// release/refund digest names its escrow id, so an approval can be used at most once.
+    /// @dev Common checks for release, refund and settle. A closed escrow is never open again, and
+    /// every release/refund/settle digest names its escrow id, so an approval can be used at most once.
     function _checkPayable(bytes32 id, Escrow storage e, bool resolvesDispute, uint256 deadline) private view {
         if (e.status != Status.Open) revert NotOpen(id);
         if (e.frozen && !resolvesDispute) revert EscrowFrozen(id);
@@ -554,6 +618,22 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     function _setReclaimDelay(uint256 delay) private {
         if (delay < MIN_RECLAIM_DELAY || delay > MAX_RECLAIM_DELAY) revert InvalidReclaimDelay(delay);
         reclaimDelay = delay;
+    }
+
+    /// @dev a + b, saturating at type(uint256).max instead of wrapping or reverting, so that an
+    /// approval whose parts overflow is refused as an AmountMismatch like any other wrong sum.
+    function _add(uint256 a, uint256 b) private pure returns (uint256 c) {
+        unchecked {
+            c = a + b;
+        }
+        if (c < a) c = type(uint256).max;
+    }
+
+    /// @dev Its own frame: nine event arguments do not fit settle's stack.
+    function _emitSettled(bytes32 id, address token, Settle calldata s) private {
+        emit Settled(
+            id, token, s.buyer, s.buyerAmount, s.seller, s.sellerAmount, s.feeRecipient, s.feeAmount, s.resolvesDispute
+        );
     }
 
     function _pay(address token, address to, uint256 amount) private {

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -38,6 +39,24 @@ type Options struct {
 	// Model is Features.model: "T" (default) clear-signs EIP-712 and refuses
 	// EthereumSignTypedHash; "1" (Trezor One) is the reverse.
 	Model string
+	// Review is the person holding the device: at each confirmation screen they read what the
+	// device showed since the last one (the confirmation's own line last) and press cancel when
+	// Review returns an error (the host gets Failure_ActionCancelled). Nil: they confirm
+	// everything. Expect builds the usual one.
+	Review func(screens []string) error
+}
+
+// Expect is a Review that confirms only when every line of want was shown on the device since the
+// last confirmation: a custodian who checks each recipient and amount before pressing the button.
+func Expect(want ...string) func([]string) error {
+	return func(screens []string) error {
+		for _, w := range want {
+			if !slices.Contains(screens, w) {
+				return fmt.Errorf("the device did not show %q", w)
+			}
+		}
+		return nil
+	}
 }
 
 // Fault is a misbehaviour for the device's next opportunity; each fires once.
@@ -82,6 +101,8 @@ type Device struct {
 	passphrase *string
 	requests   []hwwallet.MessageType
 	gone       bool
+	reviewed   int      // shown[:reviewed] were on screens the person confirmed or refused
+	refusals   []string // why the person (Review) pressed cancel
 }
 
 type inMsg struct {
@@ -133,6 +154,13 @@ func (d *Device) SetFault(f Fault) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.fault = f
+}
+
+// Refusals are the reasons the person (Options.Review) pressed cancel, in order.
+func (d *Device) Refusals() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.refusals)
 }
 
 // Shown is everything the device has shown on its screen so far, one line per item.
@@ -398,6 +426,18 @@ func (d *Device) confirm(code hwwallet.ButtonRequestType, what string) error {
 	d.show("confirm: " + what)
 	if _, err := d.exchange(&hwwallet.ButtonRequest{Code: &code}, hwwallet.TypeButtonAck); err != nil {
 		return err
+	}
+	d.mu.Lock()
+	screens := slices.Clone(d.shown[d.reviewed:])
+	d.reviewed = len(d.shown)
+	d.mu.Unlock()
+	if d.opts.Review != nil {
+		if err := d.opts.Review(screens); err != nil {
+			d.mu.Lock()
+			d.refusals = append(d.refusals, err.Error())
+			d.mu.Unlock()
+			return fail(hwwallet.FailureActionCancelled, "Cancelled")
+		}
 	}
 	switch d.takeFault(FaultCancel, FaultVanish) {
 	case FaultCancel:

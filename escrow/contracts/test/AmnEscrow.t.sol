@@ -33,6 +33,41 @@ contract ReentrantBuyer {
     }
 }
 
+/// @dev A buyer contract that, when paid by a settle, tries to run the same settle again, and a
+/// settle of a second escrow, from inside the payout.
+contract ReentrantSettleBuyer {
+    AmnEscrow internal immutable escrow;
+    bytes32 internal id;
+    AmnEscrow.Settle internal terms;
+    bytes[] internal signatures;
+    bool internal armed;
+    bytes public reentryError;
+
+    constructor(AmnEscrow escrow_) {
+        escrow = escrow_;
+    }
+
+    function arm(bytes32 id_, AmnEscrow.Settle calldata s, bytes[] calldata sigs_) external {
+        id = id_;
+        terms = s;
+        delete signatures;
+        for (uint256 i = 0; i < sigs_.length; ++i) {
+            signatures.push(sigs_[i]);
+        }
+        armed = true;
+    }
+
+    receive() external payable {
+        if (!armed) return;
+        armed = false;
+        try escrow.settle(id, terms, signatures) {
+            reentryError = "";
+        } catch (bytes memory err) {
+            reentryError = err;
+        }
+    }
+}
+
 contract AmnEscrowTest is EscrowFixture {
     // =============================================================================================
     // Construction and views
@@ -807,6 +842,355 @@ contract AmnEscrowTest is EscrowFixture {
     }
 
     // =============================================================================================
+    // Settle (a split between buyer, seller and fee recipient)
+    // =============================================================================================
+
+    function test_settle_2of3PaysEachPartExactly() public {
+        fundDai(REF, 1000e18);
+        vm.prank(arbiter);
+        escrow.freeze(PID);
+        AmnEscrow.Settle memory s = settleOf(PID, 300e18, 17.5e18);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit AmnEscrow.Settled(PID, address(dai), buyer, 300e18, seller, 682.5e18, feeRecipient, 17.5e18, true);
+        vm.prank(funder); // anyone may submit: the signatures are the authority
+        escrow.settle(PID, s, q);
+
+        vm.assertEq(dai.balanceOf(buyer), 300e18, "buyer");
+        vm.assertEq(dai.balanceOf(seller), 682.5e18, "seller");
+        vm.assertEq(dai.balanceOf(feeRecipient), 17.5e18, "fee recipient");
+        vm.assertEq(dai.balanceOf(address(escrow)), 0, "escrow");
+        vm.assertEq(escrow.totalEscrowed(address(dai)), 0, "totalEscrowed");
+        vm.assertEq(uint256(status(PID)), uint256(AmnEscrow.Status.Settled), "status");
+        vm.assertTrue(!frozen(PID), "closed escrows are not frozen");
+    }
+
+    function test_settle_nativeAndUsdtLikePayOut() public {
+        fundNative(REF, 10 ether);
+        AmnEscrow.Settle memory s = settleOf(PID, 3 ether, 0.2 ether);
+        escrow.settle(PID, s, quorum(escrow.settleDigest(s)));
+        vm.assertEq(buyer.balance, 3 ether, "buyer");
+        vm.assertEq(seller.balance, 6.8 ether, "seller");
+        vm.assertEq(feeRecipient.balance, 0.2 ether, "fee");
+        vm.assertEq(address(escrow).balance, 0, "escrow");
+
+        bytes32 ref2 = keccak256("payment-2");
+        usdt.mint(funder, 100e6);
+        vm.startPrank(funder);
+        usdt.approve(address(escrow), 100e6);
+        (bytes32 id2,) = escrow.fund(ref2, address(usdt), 100e6, buyer, seller);
+        vm.stopPrank();
+        s = settleOf(id2, 30e6, 0); // no fee: the recipient may even be empty
+        s.feeRecipient = address(0);
+        escrow.settle(id2, s, quorum(escrow.settleDigest(s)));
+        vm.assertEq(usdt.balanceOf(buyer), 30e6, "usdt buyer");
+        vm.assertEq(usdt.balanceOf(seller), 70e6, "usdt seller");
+    }
+
+    /// Sums that do not add up, by one wei either way or by overflowing.
+    function test_settle_sumsMustAddUp() public {
+        fundDai(REF, 100e18);
+        AmnEscrow.Settle memory s;
+        bytes[] memory q;
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.sellerAmount -= 1; // one wei left behind
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountMismatch.selector, 100e18, 100e18 - 1));
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.buyerAmount += 1; // one wei too many
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountMismatch.selector, 100e18, 100e18 + 1));
+        escrow.settle(PID, s, q);
+
+        // Parts that wrap around 2^256 to exactly the escrowed amount in unchecked math.
+        s = settleOf(PID, 30e18, 1e18);
+        s.buyerAmount = type(uint256).max;
+        s.sellerAmount = 100e18 + 1 - s.feeAmount;
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountMismatch.selector, 100e18, type(uint256).max));
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.feeAmount = type(uint256).max - 1;
+        s.sellerAmount = 2;
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountMismatch.selector, 100e18, type(uint256).max));
+        escrow.settle(PID, s, q);
+
+        vm.assertEq(uint256(status(PID)), uint256(AmnEscrow.Status.Open), "still open");
+        vm.assertEq(dai.balanceOf(address(escrow)), 100e18, "nothing moved");
+    }
+
+    function test_settle_termsMustMatchTheRecord() public {
+        fundDai(REF, 100e18);
+        AmnEscrow.Settle memory s;
+        bytes[] memory q;
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.token = address(usdt); // wrong token
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.TokenMismatch.selector, address(dai), address(usdt)));
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.token = address(0); // native instead of the token
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.TokenMismatch.selector, address(dai), address(0)));
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.buyer = feeRecipient; // the buyer's part to someone else
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.PartyMismatch.selector, buyer, feeRecipient));
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.seller = buyer; // the seller's part to the buyer
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.PartyMismatch.selector, seller, buyer));
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        s.feeRecipient = address(0); // a fee burnt
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(AmnEscrow.ZeroAddress.selector);
+        escrow.settle(PID, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        q = quorum(escrow.settleDigest(s));
+        bytes32 otherId = keccak256("other");
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.PaymentIdMismatch.selector, otherId, PID));
+        escrow.settle(otherId, s, q);
+
+        s = settleOf(PID, 30e18, 1e18);
+        q = quorum(escrow.settleDigest(s));
+        vm.warp(s.deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.Expired.selector, s.deadline));
+        escrow.settle(PID, s, q);
+        vm.warp(s.deadline); // the deadline itself is still valid
+        escrow.settle(PID, s, q);
+        vm.assertEq(dai.balanceOf(buyer), 30e18, "settled");
+    }
+
+    function test_settle_unfundedIsNotOpen() public {
+        AmnEscrow.Settle memory s =
+            AmnEscrow.Settle(PID, address(dai), buyer, 1, seller, 1, feeRecipient, 0, true, START + 1);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, PID));
+        escrow.settle(PID, s, q);
+    }
+
+    /// A used approval cannot pay twice, nor serve another split, another escrow or another kind.
+    function test_settle_reusedApprovalIsRefused() public {
+        fundDai(REF, 100e18);
+        dai.mint(address(escrow), 100e18); // stray tokens: a replay would have something to take
+        AmnEscrow.Settle memory s = settleOf(PID, 30e18, 1e18);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+
+        // The same signatures over a different split of the same escrow.
+        AmnEscrow.Settle memory other = settleOf(PID, 60e18, 1e18);
+        vm.expectPartialRevert(AmnEscrow.NotCustodian.selector);
+        escrow.settle(PID, other, q);
+
+        escrow.settle(PID, s, q);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, PID));
+        escrow.settle(PID, s, q);
+
+        // The same split for a second escrow with the same parties and amount.
+        bytes32 id2 = fundDai(keccak256("payment-2"), 100e18);
+        AmnEscrow.Settle memory moved = s;
+        moved.paymentId = id2;
+        vm.expectPartialRevert(AmnEscrow.NotCustodian.selector);
+        escrow.settle(id2, moved, q);
+
+        // A release approval's signatures are not a settle's (nor the other way round).
+        AmnEscrow.Release memory r = releaseOf(id2, 1e18);
+        bytes[] memory rq = quorum(escrow.releaseDigest(r));
+        AmnEscrow.Settle memory s2 = settleOf(id2, 0, 1e18);
+        s2.resolvesDispute = false;
+        vm.expectPartialRevert(AmnEscrow.NotCustodian.selector);
+        escrow.settle(id2, s2, rq);
+
+        vm.assertEq(dai.balanceOf(buyer), 30e18, "paid once");
+        vm.assertEq(dai.balanceOf(address(escrow)), 200e18, "second escrow and strays untouched");
+    }
+
+    function test_settle_checksSignaturesLikeRelease() public {
+        fundDai(REF, 100e18);
+        AmnEscrow.Settle memory s = settleOf(PID, 30e18, 1e18);
+        bytes32 d = escrow.settleDigest(s);
+
+        bytes[] memory one = new bytes[](1);
+        one[0] = sign712(keys[0], d);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotEnoughSignatures.selector, 1, 2));
+        escrow.settle(PID, s, one);
+
+        // A non-custodian as the second signer.
+        bytes[] memory outsider = new bytes[](2);
+        outsider[0] = sign712(keys[0], d);
+        outsider[1] = sign712(OUTSIDER_KEY, d);
+        if (vm.addr(OUTSIDER_KEY) < vm.addr(keys[0])) (outsider[0], outsider[1]) = (outsider[1], outsider[0]);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotCustodian.selector, vm.addr(OUTSIDER_KEY)));
+        escrow.settle(PID, s, outsider);
+
+        // The arbiter is no custodian either.
+        bytes[] memory arb = new bytes[](2);
+        arb[0] = sign712(keys[0], d);
+        arb[1] = sign712(0xA4B1, d);
+        if (arbiter < vm.addr(keys[0])) (arb[0], arb[1]) = (arb[1], arb[0]);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotCustodian.selector, arbiter));
+        escrow.settle(PID, s, arb);
+
+        bytes[] memory dup = sigs(d, keyList(keys[0], keys[0]));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.DuplicateSigner.selector, vm.addr(keys[0])));
+        escrow.settle(PID, s, dup);
+
+        bytes[] memory reordered = sigs(d, keyList(keys[1], keys[0]));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.SignersNotAscending.selector, 1));
+        escrow.settle(PID, s, reordered);
+
+        // The eth_sign form counts as for the other approvals.
+        bytes[] memory mixed = new bytes[](2);
+        mixed[0] = signEth(keys[0], d);
+        mixed[1] = sign712(keys[2], d);
+        escrow.settle(PID, s, mixed);
+        vm.assertEq(dai.balanceOf(seller), 69e18, "settled");
+    }
+
+    function test_settle_frozenNeedsAResolution() public {
+        fundDai(REF, 100e18);
+        AmnEscrow.Settle memory ordinary = settleOf(PID, 30e18, 1e18);
+        ordinary.resolvesDispute = false;
+        bytes[] memory oq = quorum(escrow.settleDigest(ordinary)); // collected before the dispute
+
+        vm.prank(arbiter);
+        escrow.freeze(PID);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.EscrowFrozen.selector, PID));
+        escrow.settle(PID, ordinary, oq);
+
+        AmnEscrow.Settle memory resolution = settleOf(PID, 30e18, 1e18);
+        escrow.settle(PID, resolution, quorum(escrow.settleDigest(resolution)));
+        vm.assertEq(dai.balanceOf(buyer), 30e18, "resolution settles a frozen escrow");
+    }
+
+    function test_settle_unfrozenTakesEitherApproval() public {
+        fundDai(REF, 100e18);
+        AmnEscrow.Settle memory ordinary = settleOf(PID, 30e18, 1e18);
+        ordinary.resolvesDispute = false;
+        bytes[] memory oq = quorum(escrow.settleDigest(ordinary));
+        vm.startPrank(arbiter);
+        escrow.freeze(PID);
+        escrow.unfreeze(PID);
+        vm.stopPrank();
+        escrow.settle(PID, ordinary, oq);
+        vm.assertEq(dai.balanceOf(buyer), 30e18, "ordinary settle after unfreeze");
+
+        // A resolution is a stronger statement and also works on an escrow that is not frozen.
+        bytes32 id2 = fundDai(keccak256("payment-2"), 10e18);
+        AmnEscrow.Settle memory r = settleOf(id2, 1e18, 0);
+        escrow.settle(id2, r, quorum(escrow.settleDigest(r)));
+        vm.assertEq(uint256(status(id2)), uint256(AmnEscrow.Status.Settled), "resolution when not frozen");
+    }
+
+    function test_settle_closedEscrowsCannotBeSettled() public {
+        fundDai(REF, 100e18);
+        AmnEscrow.Release memory r = releaseOf(PID, 0);
+        escrow.release(PID, r, quorum(escrow.releaseDigest(r)));
+        AmnEscrow.Settle memory s =
+            AmnEscrow.Settle(PID, address(dai), buyer, 50e18, seller, 50e18, feeRecipient, 0, true, START + 1 days);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, PID));
+        escrow.settle(PID, s, q);
+
+        bytes32 id2 = fundNative(keccak256("payment-2"), 1 ether);
+        vm.warp(START + RECLAIM_DELAY);
+        vm.prank(buyer);
+        escrow.reclaim(id2);
+        s = AmnEscrow.Settle(
+            id2, address(0), buyer, 0.5 ether, seller, 0.5 ether, feeRecipient, 0, true, block.timestamp + 1
+        );
+        q = quorum(escrow.settleDigest(s));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.NotOpen.selector, id2));
+        escrow.settle(id2, s, q);
+    }
+
+    function test_settle_reentrancyIsBlocked() public {
+        ReentrantSettleBuyer rb = new ReentrantSettleBuyer(escrow);
+        bytes32 id2 = escrow.escrowId(funder, keccak256("payment-2"));
+        vm.deal(funder, 2 ether);
+        vm.startPrank(funder);
+        escrow.fundNative{value: 1 ether}(REF, address(rb), seller);
+        escrow.fundNative{value: 1 ether}(keccak256("payment-2"), address(rb), seller);
+        vm.stopPrank();
+
+        AmnEscrow.Settle memory s = settleOf(PID, 0.4 ether, 0);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+        AmnEscrow.Settle memory s2 = settleOf(id2, 0.4 ether, 0);
+        rb.arm(id2, s2, quorum(escrow.settleDigest(s2))); // a valid settle of the second escrow
+        escrow.settle(PID, s, q);
+        vm.assertEq(
+            keccak256(rb.reentryError()),
+            keccak256(abi.encodeWithSelector(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector)),
+            "nested settle hit the guard"
+        );
+        vm.assertEq(uint256(status(id2)), uint256(AmnEscrow.Status.Open), "second escrow untouched");
+        vm.assertEq(address(rb).balance, 0.4 ether, "one payout");
+        vm.assertEq(seller.balance, 0.6 ether, "seller");
+
+        // Re-entering with the very settle being paid: closed before any payout, so NotOpen even
+        // without the guard; with it, the guard answers first.
+        bytes32 ref3 = keccak256("payment-3");
+        vm.deal(funder, 1 ether);
+        vm.prank(funder);
+        bytes32 id3 = escrow.fundNative{value: 1 ether}(ref3, address(rb), seller);
+        AmnEscrow.Settle memory s3 = settleOf(id3, 0.1 ether, 0);
+        bytes[] memory q3 = quorum(escrow.settleDigest(s3));
+        rb.arm(id3, s3, q3);
+        escrow.settle(id3, s3, q3);
+        vm.assertEq(
+            keccak256(rb.reentryError()),
+            keccak256(abi.encodeWithSelector(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector)),
+            "replay from inside hit the guard"
+        );
+        vm.assertEq(address(rb).balance, 0.5 ether, "paid once each");
+    }
+
+    function test_settle_digestIsTheEip712Hash() public view {
+        AmnEscrow.Settle memory s =
+            AmnEscrow.Settle(PID, address(dai), buyer, 3, seller, 6, feeRecipient, 1, true, START + 1);
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256(
+                    "Settle(bytes32 paymentId,address token,address buyer,uint256 buyerAmount,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
+                ),
+                s.paymentId,
+                s.token,
+                s.buyer,
+                s.buyerAmount,
+                s.seller,
+                s.sellerAmount,
+                s.feeRecipient,
+                s.feeAmount,
+                s.resolvesDispute,
+                s.deadline
+            )
+        );
+        bytes32 want = keccak256(abi.encodePacked("\x19\x01", escrow.domainSeparator(), structHash));
+        vm.assertEq(escrow.settleDigest(s), want, "settleDigest");
+        vm.assertEq(
+            escrow.SETTLE_TYPEHASH(),
+            keccak256(
+                "Settle(bytes32 paymentId,address token,address buyer,uint256 buyerAmount,address seller,uint256 sellerAmount,address feeRecipient,uint256 feeAmount,bool resolvesDispute,uint256 deadline)"
+            ),
+            "typehash"
+        );
+    }
+
+    // =============================================================================================
     // Disputes
     // =============================================================================================
 
@@ -1232,5 +1616,21 @@ contract AmnEscrowGasTest is EscrowFixture {
         bytes[] memory s = quorum(escrow.refundDigest(r));
         escrow.refund(PID, r, s);
         vm.assertEq(dai.balanceOf(buyer), 1000e18, "refunded");
+    }
+
+    function test_gas_settle2of3_erc20() public {
+        fundDai(REF, 1000e18);
+        AmnEscrow.Settle memory s = settleOf(PID, 300e18, 17.5e18);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+        escrow.settle(PID, s, q);
+        vm.assertEq(dai.balanceOf(buyer), 300e18, "settled");
+    }
+
+    function test_gas_settle2of3_native() public {
+        fundNative(REF, 1 ether);
+        AmnEscrow.Settle memory s = settleOf(PID, 0.3 ether, 0.0175 ether);
+        bytes[] memory q = quorum(escrow.settleDigest(s));
+        escrow.settle(PID, s, q);
+        vm.assertEq(buyer.balance, 0.3 ether, "settled");
     }
 }

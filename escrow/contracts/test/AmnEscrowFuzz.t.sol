@@ -91,6 +91,61 @@ contract AmnEscrowFuzzTest is EscrowFixture {
         escrow.release(PID, r, s);
     }
 
+    /// Any split of any amount, in any token kind, frozen or not: each part arrives exactly and
+    /// nothing stays behind.
+    function testFuzz_settleSplitsExactly(uint256 amount, uint256 toBuyer, uint256 fee, bool native, bool freezeIt)
+        public
+    {
+        amount = bound(amount, 1, native ? 1e30 : type(uint128).max);
+        toBuyer = bound(toBuyer, 0, amount);
+        fee = bound(fee, 0, amount - toBuyer);
+        if (native) fundNative(REF, amount);
+        else fundDai(REF, amount);
+        if (freezeIt) {
+            vm.prank(arbiter);
+            escrow.freeze(PID);
+        }
+
+        AmnEscrow.Settle memory st = settleOf(PID, toBuyer, fee);
+        escrow.settle(PID, st, quorum(escrow.settleDigest(st)));
+
+        uint256 toSeller = amount - toBuyer - fee;
+        if (native) {
+            vm.assertEq(buyer.balance, toBuyer, "buyer");
+            vm.assertEq(seller.balance, toSeller, "seller");
+            vm.assertEq(feeRecipient.balance, fee, "fee");
+            vm.assertEq(address(escrow).balance, 0, "escrow");
+        } else {
+            vm.assertEq(dai.balanceOf(buyer), toBuyer, "buyer");
+            vm.assertEq(dai.balanceOf(seller), toSeller, "seller");
+            vm.assertEq(dai.balanceOf(feeRecipient), fee, "fee");
+            vm.assertEq(dai.balanceOf(address(escrow)), 0, "escrow");
+        }
+        vm.assertEq(escrow.totalEscrowed(native ? address(0) : address(dai)), 0, "books");
+        vm.assertEq(uint256(status(PID)), uint256(AmnEscrow.Status.Settled), "status");
+    }
+
+    /// Three parts whose (saturated) sum is not the escrowed amount are refused, whatever they are.
+    function testFuzz_wrongSettleSumIsRefused(uint256 amount, uint256 toBuyer, uint256 toSeller, uint256 fee) public {
+        amount = bound(amount, 1, type(uint128).max);
+        uint256 sum = _satAdd(_satAdd(toBuyer, toSeller), fee);
+        vm.assume(sum != amount);
+        fundDai(REF, amount);
+
+        AmnEscrow.Settle memory st = settleOf(PID, 0, 0);
+        (st.buyerAmount, st.sellerAmount, st.feeAmount) = (toBuyer, toSeller, fee);
+        bytes[] memory q = quorum(escrow.settleDigest(st));
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountMismatch.selector, amount, sum));
+        escrow.settle(PID, st, q);
+    }
+
+    function _satAdd(uint256 a, uint256 b) internal pure returns (uint256 c) {
+        unchecked {
+            c = a + b;
+        }
+        if (c < a) c = type(uint256).max;
+    }
+
     // ---- signer sets and orderings --------------------------------------------------------------
 
     function _fundFive(uint256 amount) internal {

@@ -164,6 +164,24 @@ abstract contract EscrowFixture is TestBase {
         });
     }
 
+    /// @dev A Settle for `id` paying `toBuyer` to the buyer, `fee` to feeRecipient and the rest to
+    /// the seller.
+    function settleOf(bytes32 id, uint256 toBuyer, uint256 fee) internal view returns (AmnEscrow.Settle memory s) {
+        (address token,,,, address buyer_, address seller_, uint256 amount) = escrow.escrows(id);
+        s = AmnEscrow.Settle({
+            paymentId: id,
+            token: token,
+            buyer: buyer_,
+            buyerAmount: toBuyer,
+            seller: seller_,
+            sellerAmount: amount - toBuyer - fee,
+            feeRecipient: feeRecipient,
+            feeAmount: fee,
+            resolvesDispute: true,
+            deadline: block.timestamp + 1 days
+        });
+    }
+
     /// @dev Asserts an escrow's record is open with exactly these terms.
     function assertOpen(bytes32 id, address token, address buyer_, address seller_, uint256 amount) internal view {
         (address t,, AmnEscrow.Status st,, address b, address s, uint256 a) = escrow.escrows(id);

@@ -10,8 +10,8 @@ interface IMintable {
     function balanceOf(address) external view returns (uint256);
 }
 
-/// @dev Drives the escrow with random funds, releases, refunds, reclaims, freezes and forged
-/// approvals, and keeps a ghost copy of what each escrow's status must be.
+/// @dev Drives the escrow with random funds, releases, refunds, settles, reclaims, freezes and
+/// forged approvals, and keeps a ghost copy of what each escrow's status must be.
 contract EscrowHandler is TestBase {
     AmnEscrow public immutable escrow;
     address public immutable arbiter;
@@ -84,6 +84,57 @@ contract EscrowHandler is TestBase {
         AmnEscrow.Refund memory r = AmnEscrow.Refund(id, token, buyer, amount, isFrozen, block.timestamp + 1 hours);
         escrow.refund(id, r, _quorum(escrow.refundDigest(r), keySeed));
         expectedStatus[id] = AmnEscrow.Status.Refunded;
+    }
+
+    function settle(uint256 idSeed, uint256 buyerSeed, uint256 feeSeed, uint256 keySeed) external {
+        ++calls;
+        (bytes32 id, bool ok) = _pick(idSeed);
+        if (!ok) return;
+        AmnEscrow.Settle memory s = _split(id, buyerSeed, feeSeed);
+        escrow.settle(id, s, _quorum(escrow.settleDigest(s), keySeed));
+        expectedStatus[id] = AmnEscrow.Status.Settled;
+    }
+
+    /// @dev A random exact split of escrow id (a resolution if it is frozen).
+    function _split(bytes32 id, uint256 buyerSeed, uint256 feeSeed) internal view returns (AmnEscrow.Settle memory s) {
+        (address token,,, bool isFrozen, address buyer, address seller, uint256 amount) = escrow.escrows(id);
+        uint256 toBuyer = bound(buyerSeed, 0, amount);
+        uint256 fee = bound(feeSeed, 0, amount - toBuyer);
+        s = AmnEscrow.Settle(
+            id, token, buyer, toBuyer, seller, amount - toBuyer - fee, FEE, fee, isFrozen, block.timestamp + 1 hours
+        );
+    }
+
+    /// Settle attempts that must never succeed: a single signature, a sum one wei off, the buyer's
+    /// part to someone else, an ordinary approval on a frozen escrow, or a replay on any escrow.
+    function forgedSettle(uint256 idSeed, uint256 kind, uint256 keySeed) external {
+        ++calls;
+        if (ids.length == 0) return;
+        bytes32 id = ids[idSeed % ids.length];
+        (address token,,, bool isFrozen, address buyer, address seller, uint256 amount) = escrow.escrows(id);
+        uint256 toBuyer = amount / 3;
+        AmnEscrow.Settle memory s = AmnEscrow.Settle(
+            id, token, buyer, toBuyer, seller, amount - toBuyer, FEE, 0, false, block.timestamp + 1 hours
+        );
+        bytes[] memory sg;
+        kind = kind % 4;
+        if (kind == 0) {
+            sg = new bytes[](1);
+            sg[0] = _sign(keys[keySeed % 3], escrow.settleDigest(s));
+        } else if (kind == 1) {
+            s.feeAmount = 1;
+            sg = _quorum(escrow.settleDigest(s), keySeed);
+        } else if (kind == 2) {
+            s.buyer = FEE;
+            sg = _quorum(escrow.settleDigest(s), keySeed);
+        } else {
+            // Valid quorum on correct terms: only legitimate on an open, unfrozen escrow.
+            sg = _quorum(escrow.settleDigest(s), keySeed);
+            if (expectedStatus[id] == AmnEscrow.Status.Open && !isFrozen) return;
+        }
+        try escrow.settle(id, s, sg) {
+            ++forgedSuccesses;
+        } catch {}
     }
 
     function reclaim(uint256 idSeed, uint256 wait) external {
