@@ -22,6 +22,7 @@ import (
 	"github.com/amanat/amn/blog"
 	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/realtime"
@@ -56,6 +57,9 @@ type Deps struct {
 	// Chat runs the offers' conversations (/v1/chats/..., and the rights of chat-{id} rooms, given
 	// to RealtimeAccess); nil answers its routes unavailable.
 	Chat *chat.Service
+	// Notify keeps users' notifications (/v1/notifications/...); nil answers its routes
+	// unavailable.
+	Notify *notify.Service
 	// Points keeps loyalty points and referrals (/v1/points/..., /r/{code}, the admin's grants and
 	// reversals); nil answers them unavailable. SignupURL is the frontend's sign-up page that
 	// /r/{code} redirects to; PublicURL this API's public base, for the referral links it shows.

@@ -214,6 +214,9 @@ var Grants = []Grant{
 	{RoleAPI, "chat_conversations", "SELECT, INSERT"},
 	{RoleAPI, "chat_messages", "SELECT, INSERT, UPDATE (body, attachments, edited_at, deleted_at)"},
 	{RoleAPI, "chat_reads", "SELECT, INSERT, UPDATE (last_read_seq, updated_at)"},
+	// Notifications (migration 00045, package notify): a caller's list, read marks, email preferences.
+	{RoleAPI, "notifications", "SELECT, INSERT, UPDATE (read_at)"},
+	{RoleAPI, "notification_prefs", "SELECT, INSERT, UPDATE (email, updated_at)"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -268,6 +271,11 @@ var Grants = []Grant{
 	// Chat (migration 00040): the deal's payment steps, written as the market follows the payment.
 	{RoleWorker, "chat_conversations", "SELECT, INSERT"},
 	{RoleWorker, "chat_messages", "SELECT, INSERT"},
+	// Notifications (migration 00045): the deal's steps the worker's market tells the parties, and
+	// their mail: the recipient's preferences and, through auth.Contacts, address, locale and standing.
+	{RoleWorker, "notifications", "INSERT"},
+	{RoleWorker, "notification_prefs", "SELECT"},
+	{RoleWorker, "users", "SELECT (id, email, email_verified_at, status, locale)"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.
