@@ -273,7 +273,7 @@ var Grants = []Grant{
 	{RoleWorker, "chat_messages", "SELECT, INSERT"},
 	// Notifications (migration 00045): the deal's steps the worker's market tells the parties, and
 	// their mail: the recipient's preferences and, through auth.Contacts, address, locale and standing.
-	{RoleWorker, "notifications", "INSERT"},
+	{RoleWorker, "notifications", "SELECT, INSERT"},
 	{RoleWorker, "notification_prefs", "SELECT"},
 	{RoleWorker, "users", "SELECT (id, email, email_verified_at, status, locale)"},
 

@@ -76,7 +76,6 @@ var (
 	ErrEssential   = kind.New(kind.Refused, "essential notifications are always sent by email")
 	ErrBadToken    = kind.New(kind.Invalid, "the unsubscribe link is not valid")
 	ErrNoUnsubKey  = kind.New(kind.Unavailable, "unsubscribe links are not configured on this server")
-	errUnknownKind = kind.New(kind.Invalid, "unknown notification kind")
 )
 
 // MaxData bounds a notification's data (notifications.data checks the same): facts, not content.
@@ -166,7 +165,7 @@ var dataKey = regexp.MustCompile(`^[a-zA-Z]{1,32}$`)
 // it commits or rolls back with tx.
 func (s *Service) Notify(ctx context.Context, tx pgx.Tx, n Note) (*Notification, error) {
 	if _, ok := rules[n.Kind]; !ok {
-		return nil, fmt.Errorf("%w: %q", errUnknownKind, n.Kind)
+		return nil, fmt.Errorf("%w: unknown kind %.64q", ErrInvalid, n.Kind)
 	}
 	if n.User == uuid.Nil {
 		return nil, fmt.Errorf("%w: no recipient", ErrInvalid)

@@ -30,10 +30,11 @@ CREATE TABLE notification_prefs (
 
 -- The API lists, counts and marks its callers' notifications and keeps their preferences (and an
 -- unsubscribe link's); both the API and the worker notify (the worker as the market follows
--- payments) and read preferences (the worker again when it sends, so a later unsubscribe holds).
+-- payments: a new notification's event carries the unread count) and read preferences (the worker
+-- again when it sends, so a later unsubscribe holds).
 GRANT SELECT, INSERT, UPDATE (read_at) ON notifications TO amn_api;
 GRANT SELECT, INSERT, UPDATE (email, updated_at) ON notification_prefs TO amn_api;
-GRANT INSERT ON notifications TO amn_worker;
+GRANT SELECT, INSERT ON notifications TO amn_worker;
 GRANT SELECT ON notification_prefs TO amn_worker;
 -- The worker mails the notifications: it reads a recipient's address, locale and standing through
 -- package auth (auth.Contacts), and nothing else of the users table.
