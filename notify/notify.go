@@ -71,11 +71,11 @@ func EmailKinds() []Kind {
 
 // The package's errors. Another user's notification is ErrNotFound: its existence never leaks.
 var (
-	ErrNotFound    = kind.New(kind.NotFound, "no such notification")
-	ErrInvalid     = kind.New(kind.Invalid, "invalid notification")
-	ErrEssential   = kind.New(kind.Refused, "essential notifications are always sent by email")
-	ErrBadToken    = kind.New(kind.Invalid, "the unsubscribe link is not valid")
-	ErrNoUnsubKey  = kind.New(kind.Unavailable, "unsubscribe links are not configured on this server")
+	ErrNotFound   = kind.New(kind.NotFound, "no such notification")
+	ErrInvalid    = kind.New(kind.Invalid, "invalid notification")
+	ErrEssential  = kind.New(kind.Refused, "essential notifications are always sent by email")
+	ErrBadToken   = kind.New(kind.Invalid, "the unsubscribe link is not valid")
+	ErrNoUnsubKey = kind.New(kind.Unavailable, "unsubscribe links are not configured on this server")
 )
 
 // MaxData bounds a notification's data (notifications.data checks the same): facts, not content.
