@@ -25,7 +25,7 @@ type chatPageJSON struct {
 // My conversations: a party sees its own, the most recently active first, with its unread
 // counts; a page's cursor leads to the next; nobody sees another's.
 func TestMyConversations(t *testing.T) {
-	a := newNotifyAPI(t, nil)
+	a := newNotifyAPI(t, nil, nil)
 	buyer, _ := a.person("en", auth.RoleBuyer)
 	s1, _ := a.person("en", auth.RoleSeller)
 	s2, _ := a.person("fa", auth.RoleSeller)
@@ -78,7 +78,7 @@ func TestChatSendingIsRateLimited(t *testing.T) {
 	a := newNotifyAPI(t, &ChatLimits{
 		PerUser: redis_rate.Limit{Rate: 3, Burst: 3, Period: time.Minute},
 		PerChat: redis_rate.Limit{Rate: 4, Burst: 4, Period: time.Minute},
-	})
+	}, nil)
 	buyer, _ := a.person("en", auth.RoleBuyer)
 	s1, _ := a.person("en", auth.RoleSeller)
 	s2, _ := a.person("en", auth.RoleSeller)

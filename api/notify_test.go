@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -44,7 +45,9 @@ type notifyAPI struct {
 	workerNote *notify.Service
 }
 
-func newNotifyAPI(t *testing.T, chatLimits *ChatLimits) *notifyAPI {
+// newNotifyAPI builds it; chatLimits (nil: the test edge's) and reg (nil: the built-in chains) are
+// the API's.
+func newNotifyAPI(t *testing.T, chatLimits *ChatLimits, reg *chain.Registry) *notifyAPI {
 	t.Helper()
 	d, err := hd.ParseXpub(anvilXpub)
 	if err != nil {
@@ -60,7 +63,10 @@ func newNotifyAPI(t *testing.T, chatLimits *ChatLimits) *notifyAPI {
 			t.Fatal(err)
 		}
 		deps.Notify = notes
-		deps.Market = market.New(pool, payment.New(pool, d), chain.DefaultRegistry(), c).WithNotifier(notify.Deals{Notify: notes})
+		if reg == nil {
+			reg = chain.DefaultRegistry()
+		}
+		deps.Market = market.New(pool, payment.New(pool, d), reg, c).WithNotifier(notify.Deals{Notify: notes})
 		deps.Chat = chat.New(pool, deps.Market, nil)
 		verify, rights := RealtimeAccess(deps.Auth, deps.Market, deps.Chat)
 		hub = realtime.New(pool, realtime.Config{}, verify, rights, slog.New(slog.DiscardHandler), deps.Registry)
@@ -184,7 +190,7 @@ type notificationPageJSON struct {
 // non-essential mail stops that kind (a forged or tampered link does nothing), but the essential
 // payment mail of the next deal still comes. Nobody reads or marks another's notifications.
 func TestNotificationsOfADealBySocketAndMail(t *testing.T) {
-	a := newNotifyAPI(t, nil)
+	a := newNotifyAPI(t, nil, nil)
 	buyer, buyerEmail := a.person("en", auth.RoleBuyer)
 	seller, sellerEmail := a.person("fa", auth.RoleSeller)
 	rival, _ := a.person("en", auth.RoleSeller)
@@ -347,4 +353,40 @@ func (a *notifyAPI) form(path string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	a.h.ServeHTTP(rec, req)
 	return rec
+}
+
+// A step that rolls back tells nobody: an accept whose checkout cannot be built (the chain has no
+// fee proxy) fails after the seller's notification was written in its transaction; the seller's
+// socket, list and mail queue never see it, and the next committed notification is the first.
+func TestARolledBackStepTellsNobody(t *testing.T) {
+	reg := chain.DefaultRegistry()
+	if err := reg.Merge([]byte(`{"chains": [{"key": "bsc", "fee_proxies": []}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	a := newNotifyAPI(t, nil, reg)
+	buyer, _ := a.person("en", auth.RoleBuyer)
+	seller, _ := a.person("fa", auth.RoleSeller)
+	s := a.dial(seller.AccessToken)
+	s.next()
+	if f := s.subscribe("user-"+seller.User.ID.String(), new(int64)); f.Type != "subscribed" {
+		t.Fatalf("subscribe: %+v", f)
+	}
+	r := a.request(buyer, "Vintage camera lens")
+	o := a.offer(r.ID, seller, devnet.AnvilAccount(2), "150")
+	wantError(t, a.testAPI, "POST", "/v1/marketplace/requests/"+r.ID+"/offers/"+o.ID+"/accept", rev1, buyer.AccessToken, 503, "unavailable")
+	var page notificationPageJSON
+	a.call("GET", "/v1/notifications", nil, seller.AccessToken, 200, &page)
+	if len(page.Items) != 0 || page.Unread != 0 || a.mailJobs(seller.User.ID, notify.OfferAccepted) != 0 {
+		t.Fatalf("a rolled-back accept spoke: %+v", page)
+	}
+	err := db.InTx(context.Background(), a.workerPool, func(tx pgx.Tx) error {
+		_, err := a.workerNote.Notify(context.Background(), tx, notify.Note{User: seller.User.ID, Kind: notify.DealDelivered})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := s.next(); f.Data["kind"] != "deal.delivered" || *f.Seq != 1 || f.Data["unread"] != float64(1) {
+		t.Fatalf("the first event in the seller's room: %+v", f)
+	}
 }
