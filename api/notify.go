@@ -145,7 +145,7 @@ var unsubscribePage = template.Must(template.New("").Parse(`<!DOCTYPE html>
 <form method="post" action="/v1/notifications/unsubscribe?token={{.Token}}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <p>Stop emails about “{{.Kind}}” from Amn? Emails about your money in escrow keep coming.</p>
-<p dir="rtl" lang="fa">ایمیل‌های «{{.Kind}}» از Amn دیگر فرستاده نشود؟ ایمیل‌های مربوط به پول شما در امانت همچنان فرستاده می‌شوند.</p>
+<p dir="rtl" lang="fa">ایمیل&zwnj;های «{{.Kind}}» از Amn دیگر فرستاده نشود؟ ایمیل&zwnj;های مربوط به پول شما در امانت همچنان فرستاده می&zwnj;شوند.</p>
 <button type="submit">Unsubscribe · لغو اشتراک</button>
 </form></body></html>
 `))
