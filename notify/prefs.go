@@ -103,7 +103,8 @@ const tokenContext = "amn-notify-unsubscribe\x00"
 // MaxToken bounds an unsubscribe token's length.
 const MaxToken = 200
 
-var b64 = base64.RawURLEncoding
+// b64 is strict: one token has one spelling (no variants in the last character's unused bits).
+var b64 = base64.RawURLEncoding.Strict()
 
 // UnsubscribeToken is the token that turns kind off by email for user: base64url(user ‖ kind),
 // a dot, and base64url(HMAC-SHA256(key, context ‖ user ‖ kind)). Only a non-essential kind that
