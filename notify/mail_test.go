@@ -169,6 +169,14 @@ func TestEmailWorkerMailsInTheRecipientsLanguage(t *testing.T) {
 	if err := m.work(t, w, unverified, notify.PaymentCredited); !cancelled(err) {
 		t.Fatalf("an unverified address: %v", err)
 	}
+	banned, _ := w.user(t, "en", true)
+	notifyIn(t, w.worker, w.workerPool, notify.Note{User: banned, Kind: notify.PaymentCredited, Data: deal("buyer")}, false)
+	if _, err := w.owner.Exec(ctx, `UPDATE users SET status = 'banned' WHERE id = $1`, banned); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.work(t, w, banned, notify.PaymentCredited); !cancelled(err) {
+		t.Fatalf("a banned account: %v", err)
+	}
 
 	// A deal.shipped mail is queued, then the seller follows the link of the earlier mail's kind
 	// sibling: the token names deal.shipped (one kind per token), so only that stops.
