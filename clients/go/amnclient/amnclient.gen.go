@@ -102,25 +102,25 @@ func (e ChatMessageKind) Valid() bool {
 
 // Defines values for ChatSystemEvent.
 const (
-	ChatSystemEventPaymentCredited ChatSystemEvent = "payment.credited"
-	ChatSystemEventPaymentInEscrow ChatSystemEvent = "payment.in_escrow"
-	ChatSystemEventPaymentRefunded ChatSystemEvent = "payment.refunded"
-	ChatSystemEventPaymentReleased ChatSystemEvent = "payment.released"
-	ChatSystemEventPaymentSeen     ChatSystemEvent = "payment.seen"
+	PaymentCredited ChatSystemEvent = "payment.credited"
+	PaymentInEscrow ChatSystemEvent = "payment.in_escrow"
+	PaymentRefunded ChatSystemEvent = "payment.refunded"
+	PaymentReleased ChatSystemEvent = "payment.released"
+	PaymentSeen     ChatSystemEvent = "payment.seen"
 )
 
 // Valid indicates whether the value is a known member of the ChatSystemEvent enum.
 func (e ChatSystemEvent) Valid() bool {
 	switch e {
-	case ChatSystemEventPaymentCredited:
+	case PaymentCredited:
 		return true
-	case ChatSystemEventPaymentInEscrow:
+	case PaymentInEscrow:
 		return true
-	case ChatSystemEventPaymentRefunded:
+	case PaymentRefunded:
 		return true
-	case ChatSystemEventPaymentReleased:
+	case PaymentReleased:
 		return true
-	case ChatSystemEventPaymentSeen:
+	case PaymentSeen:
 		return true
 	default:
 		return false
@@ -502,51 +502,6 @@ func (e MarketVisibility) Valid() bool {
 	case Private:
 		return true
 	case Public:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for NotificationKind.
-const (
-	NotificationKindDealCompleted   NotificationKind = "deal.completed"
-	NotificationKindDealDelivered   NotificationKind = "deal.delivered"
-	NotificationKindDealRefunded    NotificationKind = "deal.refunded"
-	NotificationKindDealReleased    NotificationKind = "deal.released"
-	NotificationKindDealReminder    NotificationKind = "deal.reminder"
-	NotificationKindDealShipped     NotificationKind = "deal.shipped"
-	NotificationKindDisputeOpened   NotificationKind = "dispute.opened"
-	NotificationKindDisputeResolved NotificationKind = "dispute.resolved"
-	NotificationKindOfferAccepted   NotificationKind = "offer.accepted"
-	NotificationKindOfferRejected   NotificationKind = "offer.rejected"
-	NotificationKindPaymentCredited NotificationKind = "payment.credited"
-)
-
-// Valid indicates whether the value is a known member of the NotificationKind enum.
-func (e NotificationKind) Valid() bool {
-	switch e {
-	case NotificationKindDealCompleted:
-		return true
-	case NotificationKindDealDelivered:
-		return true
-	case NotificationKindDealRefunded:
-		return true
-	case NotificationKindDealReleased:
-		return true
-	case NotificationKindDealReminder:
-		return true
-	case NotificationKindDealShipped:
-		return true
-	case NotificationKindDisputeOpened:
-		return true
-	case NotificationKindDisputeResolved:
-		return true
-	case NotificationKindOfferAccepted:
-		return true
-	case NotificationKindOfferRejected:
-		return true
-	case NotificationKindPaymentCredited:
 		return true
 	default:
 		return false
@@ -1974,17 +1929,25 @@ type Notification struct {
 	Data map[string]interface{} `json:"data"`
 	Id   openapi_types.UUID     `json:"id"`
 
-	// Kind What a notification tells; the client words it in the reader's language from `data`.
-	// By email too: offer.accepted, deal.shipped (may be turned off); payment.credited,
-	// deal.released, dispute.opened, dispute.resolved (essential: always sent).
+	// Kind What a notification tells; the client words it in the reader's language from `data`. One
+	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// its values overlap the chat's system events, and the generators would rename those.
 	Kind   NotificationKind `json:"kind"`
 	ReadAt *time.Time       `json:"readAt"`
 }
 
-// NotificationKind What a notification tells; the client words it in the reader's language from `data`.
-// By email too: offer.accepted, deal.shipped (may be turned off); payment.credited,
-// deal.released, dispute.opened, dispute.resolved (essential: always sent).
-type NotificationKind string
+// NotificationKind What a notification tells; the client words it in the reader's language from `data`. One
+// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+// its values overlap the chat's system events, and the generators would rename those.
+type NotificationKind = string
 
 // NotificationPage defines model for NotificationPage.
 type NotificationPage struct {
@@ -2005,9 +1968,13 @@ type NotificationPreference struct {
 	// Essential Always sent by email; cannot be turned off.
 	Essential bool `json:"essential"`
 
-	// Kind What a notification tells; the client words it in the reader's language from `data`.
-	// By email too: offer.accepted, deal.shipped (may be turned off); payment.credited,
-	// deal.released, dispute.opened, dispute.resolved (essential: always sent).
+	// Kind What a notification tells; the client words it in the reader's language from `data`. One
+	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// its values overlap the chat's system events, and the generators would rename those.
 	Kind NotificationKind `json:"kind"`
 }
 
@@ -2032,9 +1999,13 @@ type NotificationUnsubscribed struct {
 	// Email Always false.
 	Email bool `json:"email"`
 
-	// Kind What a notification tells; the client words it in the reader's language from `data`.
-	// By email too: offer.accepted, deal.shipped (may be turned off); payment.credited,
-	// deal.released, dispute.opened, dispute.resolved (essential: always sent).
+	// Kind What a notification tells; the client words it in the reader's language from `data`. One
+	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// its values overlap the chat's system events, and the generators would rename those.
 	Kind NotificationKind `json:"kind"`
 }
 
