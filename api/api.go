@@ -23,6 +23,7 @@ import (
 	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/realtime"
@@ -60,6 +61,9 @@ type Deps struct {
 	// Disputes runs the dispute cases (/v1/disputes/..., /v1/admin/disputes/...); nil answers
 	// them unavailable.
 	Disputes *dispute.Service
+	// Notify keeps users' notifications (/v1/notifications/...); nil answers its routes
+	// unavailable.
+	Notify *notify.Service
 	// Points keeps loyalty points and referrals (/v1/points/..., /r/{code}, the admin's grants and
 	// reversals); nil answers them unavailable. SignupURL is the frontend's sign-up page that
 	// /r/{code} redirects to; PublicURL this API's public base, for the referral links it shows.

@@ -44,6 +44,28 @@ type RateRule struct {
 	// behind one NAT do not share a per-user limit. A request without a valid token is not counted
 	// (the route refuses it).
 	AccountOnly bool
+	// PerSegment, with Paths, adds a limit per value of the path segment written {PerSegment}
+	// (a chat's messages: per chat, whoever of its parties sends). Like AccountOnly, only a request
+	// with a valid token counts: nobody without one can use up a conversation's allowance.
+	PerSegment string
+}
+
+// segment is the value of r's path segment written {rule.PerSegment} in the pattern r matches
+// ("" for none).
+func (rule RateRule) segment(r *http.Request) string {
+	got := strings.Split(r.URL.Path, "/")
+	for _, p := range rule.Paths {
+		want := strings.Split(p, "/")
+		if len(want) != len(got) || !segmentsMatch(want, got) {
+			continue
+		}
+		for i, w := range want {
+			if w == "{"+rule.PerSegment+"}" {
+				return strings.ToLower(got[i]) // one object, one key: ids are case-insensitive hex
+			}
+		}
+	}
+	return ""
 }
 
 // matches reports whether the rule applies to r.
@@ -98,6 +120,16 @@ var (
 // offers and reviews, and uploaded files (each decoded, resized and stored: the costliest write).
 type MarketLimits struct{ Requests, Offers, Reviews, Uploads redis_rate.Limit }
 
+// ChatLimits are the limits on sending chat messages: per user (across all their conversations)
+// and per conversation (both parties together).
+type ChatLimits struct{ PerUser, PerChat redis_rate.Limit }
+
+// DefaultChatLimits: 30 messages a minute per user, 40 per conversation.
+var DefaultChatLimits = ChatLimits{
+	PerUser: redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute},
+	PerChat: redis_rate.Limit{Rate: 40, Burst: 40, Period: time.Minute},
+}
+
 // RateRules builds the rule table from the three limits, with the default marketplace limits.
 func RateRules(authL, payments, global redis_rate.Limit) []RateRule {
 	return RateRulesWith(authL, payments, global, DefaultMarketLimits)
@@ -105,7 +137,13 @@ func RateRules(authL, payments, global redis_rate.Limit) []RateRule {
 
 // RateRulesWith is RateRules with the marketplace's per-user limits m.
 func RateRulesWith(authL, payments, global redis_rate.Limit, m MarketLimits) []RateRule {
+	return RateRulesFor(authL, payments, global, m, DefaultChatLimits)
+}
+
+// RateRulesFor is RateRulesWith with the chat's limits c.
+func RateRulesFor(authL, payments, global redis_rate.Limit, m MarketLimits, c ChatLimits) []RateRule {
 	const reqs = "/v1/marketplace/requests"
+	const messages = "/v1/chats/{chatId}/messages"
 	return []RateRule{
 		{Name: "auth", Prefix: "/v1/auth/", Limit: authL, PerAccount: true, FailClosed: true},
 		{Name: "payments", Prefix: "/v1/payments", Limit: payments, PerAccount: true, FailClosed: true},
@@ -116,6 +154,9 @@ func RateRulesWith(authL, payments, global redis_rate.Limit, m MarketLimits) []R
 		{Name: "market-reviews", Method: http.MethodPost, Paths: []string{reqs + "/{requestId}/reviews"},
 			Limit: m.Reviews, PerAccount: true, AccountOnly: true},
 		{Name: "uploads", Method: http.MethodPost, Paths: []string{"/v1/uploads"}, Limit: m.Uploads, PerAccount: true, AccountOnly: true},
+		{Name: "chat-user", Method: http.MethodPost, Paths: []string{messages}, Limit: c.PerUser, PerAccount: true, AccountOnly: true},
+		{Name: "chat-room", Method: http.MethodPost, Paths: []string{messages}, Limit: c.PerChat, PerAccount: true, AccountOnly: true,
+			PerSegment: "chatId"},
 		{Name: "global", Prefix: "/v1/", Limit: global},
 	}
 }
@@ -246,7 +287,12 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			if rule.PerAccount && acct == nil {
 				acct = l.account(r)
 			}
-			if rule.PerAccount && acct.name != "" && acct.count == countEvery {
+			if rule.PerSegment != "" {
+				// Per object (a conversation), for a signed-in caller only; not per account too.
+				if v := rule.segment(r); v != "" && acct != nil && acct.name != "" {
+					keys = append(keys, rule.PerSegment+":"+v)
+				}
+			} else if rule.PerAccount && acct.name != "" && acct.count == countEvery {
 				keys = append(keys, "acct:"+acct.name)
 			}
 			if rule.PerAccount && acct.name != "" && acct.count == countFailed {

@@ -17,6 +17,7 @@ import (
 	"github.com/amanat/amn/chat"
 	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/points"
 )
 
@@ -33,6 +34,7 @@ type v1 struct {
 	chat   *chat.Service   // nil: the chat routes answer unavailable
 	// disputes runs the dispute cases; nil: their routes answer unavailable.
 	disputes *dispute.Service
+	notify *notify.Service // nil: the notifications routes answer unavailable
 	// signupURL is the frontend's sign-up page (/r/{code} redirects there); publicURL is this
 	// API's public base, for referral links.
 	signupURL, publicURL string
@@ -57,7 +59,7 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 		ErrorHandlerWithOpts: errs.validation,
 	})
 	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market, blog: d.Blog,
-		points: d.Points, chat: d.Chat, disputes: d.Disputes, signupURL: d.SignupURL, publicURL: d.PublicURL}, nil, openapi.StrictHTTPServerOptions{
+		points: d.Points, chat: d.Chat, disputes: d.Disputes, notify: d.Notify, signupURL: d.SignupURL, publicURL: d.PublicURL}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			errs.write(w, r, errInvalidRequest(err.Error()))
 		},

@@ -56,7 +56,8 @@ type MailConfig struct {
 	Timeout time.Duration
 }
 
-// Mailer sends sign-in emails over SMTP.
+// Mailer sends email over SMTP: sign-in's own messages (Send) and those other packages compose
+// (Deliver: the notifications' mail).
 type Mailer struct {
 	opts []mail.Option
 	host string
@@ -119,16 +120,22 @@ func (m *Mailer) Send(ctx context.Context, a EmailArgs) error {
 		return err
 	}
 	msg := mail.NewMsg()
-	if err := msg.From(m.from); err != nil {
-		return fmt.Errorf("%w: sender: %v", ErrMailConfig, err)
-	}
 	if err := msg.To(a.To); err != nil {
 		return fmt.Errorf("auth: recipient: %w", err)
 	}
 	msg.Subject(subject)
+	msg.SetBodyString(mail.TypeTextPlain, body)
+	return m.Deliver(ctx, msg)
+}
+
+// Deliver sends msg, composed by another package (notify's mail), from the configured sender over
+// the configured server; it sets the date and a message id.
+func (m *Mailer) Deliver(ctx context.Context, msg *mail.Msg) error {
+	if err := msg.From(m.from); err != nil {
+		return fmt.Errorf("%w: sender: %v", ErrMailConfig, err)
+	}
 	msg.SetDate()
 	msg.SetMessageID()
-	msg.SetBodyString(mail.TypeTextPlain, body)
 	c, err := mail.NewClient(m.host, m.opts...)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrMailConfig, err)

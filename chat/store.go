@@ -40,6 +40,22 @@ const (
 	markRead = `INSERT INTO chat_reads (conversation_id, user_id, last_read_seq, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (conversation_id, user_id) DO UPDATE SET last_read_seq = greatest(chat_reads.last_read_seq, excluded.last_read_seq),
 		updated_at = excluded.updated_at RETURNING last_read_seq`
+	// myConversations is a page of user $1's conversations, the most recently active first (the
+	// last message's time, or the opening's), after the cursor ($2, $3) when $2 is set, with the
+	// user's receipt, unread count and the last message's seq.
+	myConversations = `SELECT c.id, c.request_id, c.offer_id, c.buyer_id, c.seller_id, c.created_at,
+		coalesce(r.last_read_seq, 0),
+		(SELECT count(*) FROM chat_messages m WHERE m.conversation_id = c.id AND m.deleted_at IS NULL
+			AND m.sender_id IS DISTINCT FROM $1 AND m.seq > coalesce(r.last_read_seq, 0)),
+		coalesce(l.seq, 0), coalesce(l.created_at, c.created_at) AS active_at
+	FROM chat_conversations c
+	LEFT JOIN chat_reads r ON r.conversation_id = c.id AND r.user_id = $1
+	LEFT JOIN LATERAL (SELECT seq, created_at FROM chat_messages m WHERE m.conversation_id = c.id
+		ORDER BY seq DESC LIMIT 1) l ON true
+	WHERE (c.buyer_id = $1 OR c.seller_id = $1)
+		AND ($2::timestamptz IS NULL OR (coalesce(l.created_at, c.created_at), c.id) < ($2, $3::uuid))
+	ORDER BY active_at DESC, c.id DESC LIMIT $4`
+
 	// lastRead is a user's receipt (0 without one).
 	lastRead = `SELECT coalesce((SELECT last_read_seq FROM chat_reads WHERE conversation_id = $1 AND user_id = $2), 0)`
 	// unreadCount counts the messages after a user's receipt that others wrote.

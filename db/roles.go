@@ -221,6 +221,9 @@ var Grants = []Grant{
 	{RoleAPI, "dispute_cases", "SELECT, INSERT, UPDATE (status, assigned_admin, pending, pending_by, resolution, resolved_at, updated_at)"},
 	{RoleAPI, "dispute_entries", "SELECT, INSERT"},
 	{RoleAPI, "dispute_proposals", "SELECT, INSERT, UPDATE (buyer_accepted_at, seller_accepted_at, superseded_at)"},
+	// Notifications (migration 00045, package notify): a caller's list, read marks, email preferences.
+	{RoleAPI, "notifications", "SELECT, INSERT, UPDATE (read_at)"},
+	{RoleAPI, "notification_prefs", "SELECT, INSERT, UPDATE (email, updated_at)"},
 
 	// amn_indexer: records what the chains show and moves payments and the books as the chain
 	// does (credits, sweeps, releases, refunds, a freeze), with the sweep jobs they cause.
@@ -282,6 +285,11 @@ var Grants = []Grant{
 	// escalate unassigned ones.
 	{RoleWorker, "dispute_cases", "SELECT, UPDATE (status, updated_at)"},
 	{RoleWorker, "dispute_entries", "SELECT, INSERT"},
+	// Notifications (migration 00045): the deal's steps the worker's market tells the parties, and
+	// their mail: the recipient's preferences and, through auth.Contacts, address, locale and standing.
+	{RoleWorker, "notifications", "SELECT, INSERT"},
+	{RoleWorker, "notification_prefs", "SELECT"},
+	{RoleWorker, "users", "SELECT (id, email, email_verified_at, status, locale)"},
 
 	// amn_signer (migration 00005): reads intents, approvals, payments and the books; moves
 	// intents; writes only its own tables.

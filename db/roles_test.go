@@ -549,11 +549,18 @@ func TestEveryWriteTheTableDeniesIsRefused(t *testing.T) {
 					try(fmt.Sprintf("SELECT setval('%s', 1)", o.name), may(o.name, "UPDATE", ""))
 					continue
 				}
-				try("SELECT count(*) FROM "+ident, may(o.name, "SELECT", ""))
+				// PostgreSQL lets count(*) through with SELECT on any one column (amn_worker's on
+				// users): each column is tried on its own below.
+				someColumn := false
+				for _, c := range o.columns {
+					someColumn = someColumn || granted[o.name+" SELECT "+c]
+				}
+				try("SELECT count(*) FROM "+ident, may(o.name, "SELECT", "") || someColumn)
 				try("DELETE FROM "+ident+" WHERE false", may(o.name, "DELETE", ""))
 				try("TRUNCATE "+ident+" CASCADE", may(o.name, "TRUNCATE", ""))
 				for _, c := range o.columns {
 					col := pgx.Identifier{c}.Sanitize()
+					try(fmt.Sprintf("SELECT %s FROM %s WHERE false", col, ident), may(o.name, "SELECT", c))
 					try(fmt.Sprintf("UPDATE %s SET %s = DEFAULT WHERE false", ident, col), may(o.name, "UPDATE", c))
 					try(fmt.Sprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT NULL WHERE false", ident, col), may(o.name, "INSERT", c))
 				}

@@ -31,6 +31,7 @@ import (
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/points"
 	"github.com/amanat/amn/signer"
@@ -147,7 +148,8 @@ type Config struct {
 	// where signer_follow books the gas of the signer's transactions; nil means the built-in
 	// mainnets' names.
 	NativeLedger func(chainID uint64) (string, bool)
-	// Mailer sends sign-in emails (auth_email); nil leaves them failing and retrying.
+	// Mailer sends sign-in emails (auth_email) and notifications (notify_email); nil leaves them
+	// failing and retrying.
 	Mailer *auth.Mailer
 	// Points is the rules of loyalty points (points_follow, points_adjust); nil means
 	// points.DefaultConfig.
@@ -155,6 +157,9 @@ type Config struct {
 	// Chains are the chains' settings; the deal's chat links its payment's steps to their
 	// explorers. nil means no links.
 	Chains *chain.Registry
+	// Notify is the notifications' mail settings (the unsubscribe key, the API's and the
+	// frontend's public URLs); notify_email jobs go out through Mailer.
+	Notify notify.Config
 }
 
 // NewClient builds a River client that works Amn's jobs and schedules the periodic ones.
@@ -282,8 +287,18 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	payments := payment.New(c.Pool, nil)
 	// The worker's marketplace: its jobs carry the times the API computed, so its config's
 	// settings are never used to schedule.
-	// Following a payment writes its steps into the deal's chat, in the same transaction.
-	deal := market.New(c.Pool, payments, c.Chains, market.DefaultConfig()).WithWatcher(&chat.Steps{Payments: payments})
+	// Following a payment writes its steps into the deal's chat, and the deal's steps notify its
+	// parties, in the same transaction.
+	notes, err := notify.New(c.Pool, c.Notify)
+	if err != nil {
+		return nil, err
+	}
+	deal := market.New(c.Pool, payments, c.Chains, market.DefaultConfig()).WithWatcher(&chat.Steps{Payments: payments}).
+		WithNotifier(notify.Deals{Notify: notes})
+	var transport notify.Transport
+	if c.Mailer != nil {
+		transport = c.Mailer
+	}
 	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, nil)
 	// The signer's transactions, whose gas signer_follow books, are read through package signer,
 	// which owns their table. Without escrow contracts nothing asks for intents.
@@ -302,6 +317,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &indexer.CheckWorker{Pool: c.Pool, Payments: payments}),
 		add(r, &auth.EmailWorker{Mailer: c.Mailer, Log: c.Log}),
 		add(r, &auth.PurgeMailWorker{}),
+		add(r, &notify.EmailWorker{Notify: notes, Contacts: auth.NewContacts(c.Pool), Transport: transport, Log: c.Log}),
 		// The marketplace's timers: offers and requests past their deadlines.
 		add(r, &market.ExpireWorker{Market: deal}),
 		// Requests follow their payments (paid, expired, released, refunded); reading needs no deriver.

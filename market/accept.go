@@ -84,9 +84,13 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 	if err := q.SetOfferStatus(ctx, marketdb.SetOfferStatusParams{ID: o.ID, Status: string(OfferAccepted), UpdatedAt: now}); err != nil {
 		return nil, err
 	}
-	rejected, err := q.RejectOthers(ctx, marketdb.RejectOthersParams{RequestID: m.ID, ID: o.ID, UpdatedAt: now})
+	lost, err := q.RejectOthers(ctx, marketdb.RejectOthersParams{RequestID: m.ID, ID: o.ID, UpdatedAt: now})
 	if err != nil {
 		return nil, err
+	}
+	rejected, losers := make([]uuid.UUID, len(lost)), make([]uuid.UUID, len(lost))
+	for i, r := range lost {
+		rejected[i], losers[i] = r.ID, r.SellerID
 	}
 	ref := o.ID.String()
 	if m.TemplateID.Valid {
@@ -113,8 +117,13 @@ func (s *Service) acceptIn(ctx context.Context, tx pgx.Tx, q *marketdb.Queries, 
 		return nil, err
 	}
 	m.Status = string(to)
-	return p, s.event(ctx, q, m.ID, string(ev), ActorBuyer, buyer.UserID, &from, to,
+	err = s.event(ctx, q, m.ID, string(ev), ActorBuyer, buyer.UserID, &from, to,
 		map[string]any{"offer": o.ID, "payment": uuid.UUID(p.ID), "rejected": rejected})
+	if err != nil || s.notifier == nil {
+		return p, err
+	}
+	return p, s.notifier.DealStep(ctx, tx, DealStep{Event: ev, Request: m.ID, Title: m.Title, Buyer: m.BuyerID,
+		Seller: o.SellerID, Offer: o.ID, Rejected: losers, Payment: p})
 }
 
 // createPayment makes the accepted offer's payment: the buyer's user id, the offer's id, price

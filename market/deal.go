@@ -132,6 +132,9 @@ func (s *Service) Ship(ctx context.Context, who Caller, id uuid.UUID, in ShipInp
 		if err := s.fire(ctx, q, &m, EvShip, actor, who.UserID, map[string]any{"deliver_by": due}); err != nil {
 			return err
 		}
+		if err := s.tell(ctx, tx, q, &m, EvShip, nil, 0); err != nil {
+			return err
+		}
 		_, err = s.jobs.InsertTx(ctx, tx, DeliverArgs{RequestID: id, ShippedAt: now, Day: s.cfg.Day}, &river.InsertOpts{ScheduledAt: due})
 		return err
 	})
@@ -171,6 +174,9 @@ func (s *Service) delivered(ctx context.Context, tx pgx.Tx, q *marketdb.Queries,
 		return err
 	}
 	if err := s.fire(ctx, q, m, EvDeliver, actor, actorID, map[string]any{"inspection_ends_at": ends}); err != nil {
+		return err
+	}
+	if err := s.tell(ctx, tx, q, m, EvDeliver, nil, 0); err != nil {
 		return err
 	}
 	jobs := []river.InsertManyParams{{Args: InspectArgs{RequestID: m.ID, DeliveredAt: now}, InsertOpts: &river.InsertOpts{ScheduledAt: ends}}}
@@ -260,7 +266,7 @@ func (s *Service) InspectionOver(ctx context.Context, id uuid.UUID, deliveredAt 
 
 // Remind is market_remind's step: while the request is still delivered at deliveredAt, it writes
 // one reminder row (no status change) for daysLeft; a second run writes none. Delivering the
-// reminder to the buyer (in-app, email) is the notifications' (issue #18), from this row.
+// reminder to the buyer is the Notifier's, told in the same transaction.
 func (s *Service) Remind(ctx context.Context, id uuid.UUID, deliveredAt time.Time, daysLeft int) (bool, error) {
 	fired := false
 	err := s.inTx(ctx, func(tx pgx.Tx, q *marketdb.Queries) error {
@@ -278,7 +284,10 @@ func (s *Service) Remind(ctx context.Context, id uuid.UUID, deliveredAt time.Tim
 			return err
 		}
 		fired = true
-		return s.event(ctx, q, id, EventReminder, ActorSystem, uuid.Nil, nil, Status(m.Status), detail)
+		if err := s.event(ctx, q, id, EventReminder, ActorSystem, uuid.Nil, nil, Status(m.Status), detail); err != nil {
+			return err
+		}
+		return s.tell(ctx, tx, q, &m, EventReminder, nil, daysLeft)
 	})
 	return fired, ignoreGone(err)
 }

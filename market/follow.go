@@ -164,6 +164,9 @@ func (s *Service) followOne(ctx context.Context, id uuid.UUID, p *payment.Paymen
 			if err := s.fire(ctx, q, &m, ev, ActorSystem, uuid.Nil, detail); err != nil {
 				return err
 			}
+			if err := s.tell(ctx, tx, q, &m, ev, p, 0); err != nil {
+				return err
+			}
 			fired++
 		}
 		return nil

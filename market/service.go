@@ -111,6 +111,8 @@ type Service struct {
 	watcher PaymentWatcher
 	// releases, when set (WithOpenReleases), lets Follow see a release stuck without an intent.
 	releases OpenReleases
+	// notifier hears of the deal's steps (notify: the parties' notifications); nil: nobody.
+	notifier Notifier
 }
 
 // New returns a service on pool. payments and chains may be nil for the worker (timers only).

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -1446,6 +1448,35 @@ type ChatReceipt struct {
 	Unread   int   `json:"unread"`
 }
 
+// ChatSummary defines model for ChatSummary.
+type ChatSummary struct {
+	// ActiveAt The last message's time (the opening's without one): the order of the list.
+	ActiveAt  time.Time          `json:"activeAt"`
+	BuyerId   openapi_types.UUID `json:"buyerId"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// LastRead My read receipt.
+	LastRead int64 `json:"lastRead"`
+
+	// LastSeq The last message's seq (0 without one).
+	LastSeq   int64              `json:"lastSeq"`
+	OfferId   openapi_types.UUID `json:"offerId"`
+	RequestId openapi_types.UUID `json:"requestId"`
+	SellerId  openapi_types.UUID `json:"sellerId"`
+
+	// Unread Others' messages after it.
+	Unread int `json:"unread"`
+}
+
+// ChatSummaryPage defines model for ChatSummaryPage.
+type ChatSummaryPage struct {
+	Items []ChatSummary `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+}
+
 // ChatSystem What a system message tells, for the client to word in the reader's language.
 type ChatSystem struct {
 	Event   ChatSystemEvent    `json:"event"`
@@ -2246,6 +2277,102 @@ type MarketUrgency string
 // MarketVisibility public requests are browsed; private ones are unlisted (readable and offerable by id).
 type MarketVisibility string
 
+// Notification defines model for Notification.
+type Notification struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Data The facts: `request` (id), `title`, `role` (buyer or seller), and as the step has them
+	// `offer`, `payment`, `amount` (base units), `decimals`, `token`, `daysLeft`, `event`.
+	Data map[string]interface{} `json:"data"`
+	Id   openapi_types.UUID     `json:"id"`
+
+	// Kind What a notification tells; the client words it in the reader's language from `data`. One
+	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// its values overlap the chat's system events, and the generators would rename those.
+	Kind   NotificationKind `json:"kind"`
+	ReadAt *time.Time       `json:"readAt"`
+}
+
+// NotificationKind What a notification tells; the client words it in the reader's language from `data`. One
+// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+// its values overlap the chat's system events, and the generators would rename those.
+type NotificationKind = string
+
+// NotificationPage defines model for NotificationPage.
+type NotificationPage struct {
+	Items []Notification `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"nextCursor"`
+
+	// Unread My unread notifications.
+	Unread int `json:"unread"`
+}
+
+// NotificationPreference defines model for NotificationPreference.
+type NotificationPreference struct {
+	// Email Sent by email.
+	Email bool `json:"email"`
+
+	// Essential Always sent by email; cannot be turned off.
+	Essential bool `json:"essential"`
+
+	// Kind What a notification tells; the client words it in the reader's language from `data`. One
+	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// its values overlap the chat's system events, and the generators would rename those.
+	Kind NotificationKind `json:"kind"`
+}
+
+// NotificationPreferences defines model for NotificationPreferences.
+type NotificationPreferences struct {
+	Email []NotificationPreference `json:"email"`
+}
+
+// NotificationPreferencesInput defines model for NotificationPreferencesInput.
+type NotificationPreferencesInput struct {
+	// Email Kind → by email or not, e.g. {"offer.accepted": false}.
+	Email map[string]bool `json:"email"`
+}
+
+// NotificationUnread defines model for NotificationUnread.
+type NotificationUnread struct {
+	Unread int `json:"unread"`
+}
+
+// NotificationUnsubscribed defines model for NotificationUnsubscribed.
+type NotificationUnsubscribed struct {
+	// Email Always false.
+	Email bool `json:"email"`
+
+	// Kind What a notification tells; the client words it in the reader's language from `data`. One
+	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// its values overlap the chat's system events, and the generators would rename those.
+	Kind NotificationKind `json:"kind"`
+}
+
+// NotificationsMarked defines model for NotificationsMarked.
+type NotificationsMarked struct {
+	// Marked How many were unread.
+	Marked int `json:"marked"`
+	Unread int `json:"unread"`
+}
+
 // Passkey defines model for Passkey.
 type Passkey struct {
 	CreatedAt  time.Time          `json:"createdAt"`
@@ -2974,6 +3101,15 @@ type ListBlogPostsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListChatsParams defines parameters for ListChats.
+type ListChatsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListChatMessagesParams defines parameters for ListChatMessages.
 type ListChatMessagesParams struct {
 	// After The last seq the client has (0 or absent for the start).
@@ -3061,6 +3197,37 @@ type BrowseMarketTemplatesParams struct {
 
 	// Limit Items per page.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListNotificationsParams defines parameters for ListNotifications.
+type ListNotificationsParams struct {
+	// Cursor The previous page's `nextCursor`; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// UnsubscribePageParams defines parameters for UnsubscribePage.
+type UnsubscribePageParams struct {
+	// Token The signed token of the mail's List-Unsubscribe link.
+	Token string `form:"token" json:"token"`
+}
+
+// UnsubscribeFormdataBody defines parameters for Unsubscribe.
+type UnsubscribeFormdataBody struct {
+	ListUnsubscribe *string `form:"List-Unsubscribe,omitempty" json:"List-Unsubscribe,omitempty"`
+}
+
+// UnsubscribeMultipartBody defines parameters for Unsubscribe.
+type UnsubscribeMultipartBody struct {
+	ListUnsubscribe *string `json:"List-Unsubscribe,omitempty"`
+}
+
+// UnsubscribeParams defines parameters for Unsubscribe.
+type UnsubscribeParams struct {
+	// Token The signed token of the mail's List-Unsubscribe link.
+	Token string `form:"token" json:"token"`
 }
 
 // GetMyPointsHistoryParams defines parameters for GetMyPointsHistory.
@@ -3241,6 +3408,15 @@ type SpawnMarketTemplateJSONRequestBody = MarketSpawnInput
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UpdateMeRequest
+
+// SetNotificationPreferencesJSONRequestBody defines body for SetNotificationPreferences for application/json ContentType.
+type SetNotificationPreferencesJSONRequestBody = NotificationPreferencesInput
+
+// UnsubscribeFormdataRequestBody defines body for Unsubscribe for application/x-www-form-urlencoded ContentType.
+type UnsubscribeFormdataRequestBody UnsubscribeFormdataBody
+
+// UnsubscribeMultipartRequestBody defines body for Unsubscribe for multipart/form-data ContentType.
+type UnsubscribeMultipartRequestBody UnsubscribeMultipartBody
 
 // SpendPointsJSONRequestBody defines body for SpendPoints for application/json ContentType.
 type SpendPointsJSONRequestBody = PointsSpendInput
@@ -3557,6 +3733,9 @@ type ServerInterface interface {
 	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
 	// (GET /v1/blog/posts/{slug})
 	GetBlogPost(w http.ResponseWriter, r *http.Request, slug string)
+	// ListChats My conversations, the most recently active first, with my read receipt and unread count in each.
+	// (GET /v1/chats)
+	ListChats(w http.ResponseWriter, r *http.Request, params ListChatsParams)
 	// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
 	// (GET /v1/chats/{chatId})
 	GetChat(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID)
@@ -3695,6 +3874,30 @@ type ServerInterface interface {
 	// UpdateMe Change the profile, locale, or take on the buyer or seller role.
 	// (PATCH /v1/me)
 	UpdateMe(w http.ResponseWriter, r *http.Request)
+	// ListNotifications My notifications, newest first, with my unread count. New ones also arrive on /v1/ws in my room `user-{id}` (kind `notification`).
+	// (GET /v1/notifications)
+	ListNotifications(w http.ResponseWriter, r *http.Request, params ListNotificationsParams)
+	// GetNotificationPreferences Which kinds I get by email. Essential kinds (about my money) are always on.
+	// (GET /v1/notifications/preferences)
+	GetNotificationPreferences(w http.ResponseWriter, r *http.Request)
+	// SetNotificationPreferences Turn kinds on or off by email; turning an essential kind off is refused.
+	// (PUT /v1/notifications/preferences)
+	SetNotificationPreferences(w http.ResponseWriter, r *http.Request)
+	// MarkAllNotificationsRead Mark all my notifications read (a `notification.read` event in my room).
+	// (POST /v1/notifications/read)
+	MarkAllNotificationsRead(w http.ResponseWriter, r *http.Request)
+	// GetUnreadNotifications How many of my notifications are unread.
+	// (GET /v1/notifications/unread)
+	GetUnreadNotifications(w http.ResponseWriter, r *http.Request)
+	// UnsubscribePage The page a person who opens an unsubscribe link sees; it changes nothing (link scanners fetch it) and asks to confirm.
+	// (GET /v1/notifications/unsubscribe)
+	UnsubscribePage(w http.ResponseWriter, r *http.Request, params UnsubscribePageParams)
+	// Unsubscribe One-click unsubscribe (RFC 8058) from one kind of non-essential email; no sign-in, the token is the proof.
+	// (POST /v1/notifications/unsubscribe)
+	Unsubscribe(w http.ResponseWriter, r *http.Request, params UnsubscribeParams)
+	// MarkNotificationRead Mark one of my notifications read (another user's is not found).
+	// (POST /v1/notifications/{notificationId}/read)
+	MarkNotificationRead(w http.ResponseWriter, r *http.Request, notificationId openapi_types.UUID)
 	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
 	// (GET /v1/payments/{paymentId})
 	GetPayment(w http.ResponseWriter, r *http.Request, paymentId openapi_types.UUID)
@@ -4046,6 +4249,12 @@ func (_ Unimplemented) GetBlogPost(w http.ResponseWriter, r *http.Request, slug 
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
+// ListChats My conversations, the most recently active first, with my read receipt and unread count in each.
+// (GET /v1/chats)
+func (_ Unimplemented) ListChats(w http.ResponseWriter, r *http.Request, params ListChatsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
 // GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
 // (GET /v1/chats/{chatId})
 func (_ Unimplemented) GetChat(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
@@ -4319,6 +4528,54 @@ func (_ Unimplemented) GetMe(w http.ResponseWriter, r *http.Request) {
 // UpdateMe Change the profile, locale, or take on the buyer or seller role.
 // (PATCH /v1/me)
 func (_ Unimplemented) UpdateMe(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListNotifications My notifications, newest first, with my unread count. New ones also arrive on /v1/ws in my room `user-{id}` (kind `notification`).
+// (GET /v1/notifications)
+func (_ Unimplemented) ListNotifications(w http.ResponseWriter, r *http.Request, params ListNotificationsParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetNotificationPreferences Which kinds I get by email. Essential kinds (about my money) are always on.
+// (GET /v1/notifications/preferences)
+func (_ Unimplemented) GetNotificationPreferences(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// SetNotificationPreferences Turn kinds on or off by email; turning an essential kind off is refused.
+// (PUT /v1/notifications/preferences)
+func (_ Unimplemented) SetNotificationPreferences(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MarkAllNotificationsRead Mark all my notifications read (a `notification.read` event in my room).
+// (POST /v1/notifications/read)
+func (_ Unimplemented) MarkAllNotificationsRead(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetUnreadNotifications How many of my notifications are unread.
+// (GET /v1/notifications/unread)
+func (_ Unimplemented) GetUnreadNotifications(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UnsubscribePage The page a person who opens an unsubscribe link sees; it changes nothing (link scanners fetch it) and asks to confirm.
+// (GET /v1/notifications/unsubscribe)
+func (_ Unimplemented) UnsubscribePage(w http.ResponseWriter, r *http.Request, params UnsubscribePageParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// Unsubscribe One-click unsubscribe (RFC 8058) from one kind of non-essential email; no sign-in, the token is the proof.
+// (POST /v1/notifications/unsubscribe)
+func (_ Unimplemented) Unsubscribe(w http.ResponseWriter, r *http.Request, params UnsubscribeParams) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// MarkNotificationRead Mark one of my notifications read (another user's is not found).
+// (POST /v1/notifications/{notificationId}/read)
+func (_ Unimplemented) MarkNotificationRead(w http.ResponseWriter, r *http.Request, notificationId openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -5835,6 +6092,52 @@ func (siw *ServerInterfaceWrapper) GetBlogPost(w http.ResponseWriter, r *http.Re
 	handler.ServeHTTP(w, r)
 }
 
+// ListChats operation middleware
+func (siw *ServerInterfaceWrapper) ListChats(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListChatsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListChats(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetChat operation middleware
 func (siw *ServerInterfaceWrapper) GetChat(w http.ResponseWriter, r *http.Request) {
 
@@ -7263,6 +7566,200 @@ func (siw *ServerInterfaceWrapper) UpdateMe(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// ListNotifications operation middleware
+func (siw *ServerInterfaceWrapper) ListNotifications(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNotificationsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNotifications(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNotificationPreferences operation middleware
+func (siw *ServerInterfaceWrapper) GetNotificationPreferences(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNotificationPreferences(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SetNotificationPreferences operation middleware
+func (siw *ServerInterfaceWrapper) SetNotificationPreferences(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SetNotificationPreferences(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MarkAllNotificationsRead operation middleware
+func (siw *ServerInterfaceWrapper) MarkAllNotificationsRead(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MarkAllNotificationsRead(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUnreadNotifications operation middleware
+func (siw *ServerInterfaceWrapper) GetUnreadNotifications(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUnreadNotifications(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UnsubscribePage operation middleware
+func (siw *ServerInterfaceWrapper) UnsubscribePage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UnsubscribePageParams
+
+	// ------------- Required query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "token", r.URL.Query(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UnsubscribePage(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// Unsubscribe operation middleware
+func (siw *ServerInterfaceWrapper) Unsubscribe(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UnsubscribeParams
+
+	// ------------- Required query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "token", r.URL.Query(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.Unsubscribe(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// MarkNotificationRead operation middleware
+func (siw *ServerInterfaceWrapper) MarkNotificationRead(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "notificationId" -------------
+	var notificationId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "notificationId", chi.URLParam(r, "notificationId"), &notificationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "notificationId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.MarkNotificationRead(w, r, notificationId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetPayment operation middleware
 func (siw *ServerInterfaceWrapper) GetPayment(w http.ResponseWriter, r *http.Request) {
 
@@ -8059,6 +8556,33 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/v1/points/spends/{spendId}", wrapper.GetMyPointsSpend)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/chats", wrapper.ListChats)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/notifications", wrapper.ListNotifications)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/notifications/unread", wrapper.GetUnreadNotifications)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/notifications/read", wrapper.MarkAllNotificationsRead)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/notifications/{notificationId}/read", wrapper.MarkNotificationRead)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/notifications/preferences", wrapper.GetNotificationPreferences)
+	})
+	r.Group(func(r chi.Router) {
+		r.Put(options.BaseURL+"/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/v1/notifications/unsubscribe", wrapper.UnsubscribePage)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/v1/notifications/unsubscribe", wrapper.Unsubscribe)
 	})
 
 	return r
@@ -10237,6 +10761,49 @@ func (response GetBlogPostdefaultJSONResponse) VisitGetBlogPostResponse(w http.R
 	return err
 }
 
+type ListChatsRequestObject struct {
+	Params ListChatsParams
+}
+
+type ListChatsResponseObject interface {
+	VisitListChatsResponse(w http.ResponseWriter) error
+}
+
+type ListChats200JSONResponse ChatSummaryPage
+
+func (response ListChats200JSONResponse) VisitListChatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListChatsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListChatsdefaultJSONResponse) VisitListChatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetChatRequestObject struct {
 	ChatId openapi_types.UUID `json:"chatId"`
 }
@@ -12238,6 +12805,355 @@ func (response UpdateMedefaultJSONResponse) VisitUpdateMeResponse(w http.Respons
 	return err
 }
 
+type ListNotificationsRequestObject struct {
+	Params ListNotificationsParams
+}
+
+type ListNotificationsResponseObject interface {
+	VisitListNotificationsResponse(w http.ResponseWriter) error
+}
+
+type ListNotifications200JSONResponse NotificationPage
+
+func (response ListNotifications200JSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListNotificationsdefaultJSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferencesRequestObject struct {
+}
+
+type GetNotificationPreferencesResponseObject interface {
+	VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error
+}
+
+type GetNotificationPreferences200JSONResponse NotificationPreferences
+
+func (response GetNotificationPreferences200JSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferencesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetNotificationPreferencesdefaultJSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferencesRequestObject struct {
+	Body *SetNotificationPreferencesJSONRequestBody
+}
+
+type SetNotificationPreferencesResponseObject interface {
+	VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error
+}
+
+type SetNotificationPreferences200JSONResponse NotificationPreferences
+
+func (response SetNotificationPreferences200JSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferencesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response SetNotificationPreferencesdefaultJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkAllNotificationsReadRequestObject struct {
+}
+
+type MarkAllNotificationsReadResponseObject interface {
+	VisitMarkAllNotificationsReadResponse(w http.ResponseWriter) error
+}
+
+type MarkAllNotificationsRead200JSONResponse NotificationsMarked
+
+func (response MarkAllNotificationsRead200JSONResponse) VisitMarkAllNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkAllNotificationsReaddefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MarkAllNotificationsReaddefaultJSONResponse) VisitMarkAllNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnreadNotificationsRequestObject struct {
+}
+
+type GetUnreadNotificationsResponseObject interface {
+	VisitGetUnreadNotificationsResponse(w http.ResponseWriter) error
+}
+
+type GetUnreadNotifications200JSONResponse NotificationUnread
+
+func (response GetUnreadNotifications200JSONResponse) VisitGetUnreadNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUnreadNotificationsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetUnreadNotificationsdefaultJSONResponse) VisitGetUnreadNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsubscribePageRequestObject struct {
+	Params UnsubscribePageParams
+}
+
+type UnsubscribePageResponseObject interface {
+	VisitUnsubscribePageResponse(w http.ResponseWriter) error
+}
+
+type UnsubscribePage200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response UnsubscribePage200TexthtmlResponse) VisitUnsubscribePageResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type UnsubscribePagedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response UnsubscribePagedefaultJSONResponse) VisitUnsubscribePageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsubscribeRequestObject struct {
+	Params        UnsubscribeParams
+	FormdataBody  *UnsubscribeFormdataRequestBody
+	MultipartBody *multipart.Reader
+}
+
+type UnsubscribeResponseObject interface {
+	VisitUnsubscribeResponse(w http.ResponseWriter) error
+}
+
+type Unsubscribe200JSONResponse NotificationUnsubscribed
+
+func (response Unsubscribe200JSONResponse) VisitUnsubscribeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnsubscribedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response UnsubscribedefaultJSONResponse) VisitUnsubscribeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationReadRequestObject struct {
+	NotificationId openapi_types.UUID `json:"notificationId"`
+}
+
+type MarkNotificationReadResponseObject interface {
+	VisitMarkNotificationReadResponse(w http.ResponseWriter) error
+}
+
+type MarkNotificationRead200JSONResponse Notification
+
+func (response MarkNotificationRead200JSONResponse) VisitMarkNotificationReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationReaddefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response MarkNotificationReaddefaultJSONResponse) VisitMarkNotificationReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPaymentRequestObject struct {
 	PaymentId openapi_types.UUID `json:"paymentId"`
 }
@@ -12945,6 +13861,9 @@ type StrictServerInterface interface {
 	// GetBlogPost A visible post by its slug, with its sanitized HTML; drafts, archived and future posts are 404.
 	// (GET /v1/blog/posts/{slug})
 	GetBlogPost(ctx context.Context, request GetBlogPostRequestObject) (GetBlogPostResponseObject, error)
+	// ListChats My conversations, the most recently active first, with my read receipt and unread count in each.
+	// (GET /v1/chats)
+	ListChats(ctx context.Context, request ListChatsRequestObject) (ListChatsResponseObject, error)
 	// GetChat A conversation of mine (any, for an admin), with my read receipt and unread count.
 	// (GET /v1/chats/{chatId})
 	GetChat(ctx context.Context, request GetChatRequestObject) (GetChatResponseObject, error)
@@ -13083,6 +14002,30 @@ type StrictServerInterface interface {
 	// UpdateMe Change the profile, locale, or take on the buyer or seller role.
 	// (PATCH /v1/me)
 	UpdateMe(ctx context.Context, request UpdateMeRequestObject) (UpdateMeResponseObject, error)
+	// ListNotifications My notifications, newest first, with my unread count. New ones also arrive on /v1/ws in my room `user-{id}` (kind `notification`).
+	// (GET /v1/notifications)
+	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
+	// GetNotificationPreferences Which kinds I get by email. Essential kinds (about my money) are always on.
+	// (GET /v1/notifications/preferences)
+	GetNotificationPreferences(ctx context.Context, request GetNotificationPreferencesRequestObject) (GetNotificationPreferencesResponseObject, error)
+	// SetNotificationPreferences Turn kinds on or off by email; turning an essential kind off is refused.
+	// (PUT /v1/notifications/preferences)
+	SetNotificationPreferences(ctx context.Context, request SetNotificationPreferencesRequestObject) (SetNotificationPreferencesResponseObject, error)
+	// MarkAllNotificationsRead Mark all my notifications read (a `notification.read` event in my room).
+	// (POST /v1/notifications/read)
+	MarkAllNotificationsRead(ctx context.Context, request MarkAllNotificationsReadRequestObject) (MarkAllNotificationsReadResponseObject, error)
+	// GetUnreadNotifications How many of my notifications are unread.
+	// (GET /v1/notifications/unread)
+	GetUnreadNotifications(ctx context.Context, request GetUnreadNotificationsRequestObject) (GetUnreadNotificationsResponseObject, error)
+	// UnsubscribePage The page a person who opens an unsubscribe link sees; it changes nothing (link scanners fetch it) and asks to confirm.
+	// (GET /v1/notifications/unsubscribe)
+	UnsubscribePage(ctx context.Context, request UnsubscribePageRequestObject) (UnsubscribePageResponseObject, error)
+	// Unsubscribe One-click unsubscribe (RFC 8058) from one kind of non-essential email; no sign-in, the token is the proof.
+	// (POST /v1/notifications/unsubscribe)
+	Unsubscribe(ctx context.Context, request UnsubscribeRequestObject) (UnsubscribeResponseObject, error)
+	// MarkNotificationRead Mark one of my notifications read (another user's is not found).
+	// (POST /v1/notifications/{notificationId}/read)
+	MarkNotificationRead(ctx context.Context, request MarkNotificationReadRequestObject) (MarkNotificationReadResponseObject, error)
 	// GetPayment A deal's payment for its buyer, the seller of its accepted offer and admins (anyone else gets not_found) — state, amounts from the payment and its ledger, deposit address, reference, timeline and block-explorer links.
 	// (GET /v1/payments/{paymentId})
 	GetPayment(ctx context.Context, request GetPaymentRequestObject) (GetPaymentResponseObject, error)
@@ -14636,6 +15579,32 @@ func (sh *strictHandler) GetBlogPost(w http.ResponseWriter, r *http.Request, slu
 	}
 }
 
+// ListChats operation middleware
+func (sh *strictHandler) ListChats(w http.ResponseWriter, r *http.Request, params ListChatsParams) {
+	var request ListChatsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListChats(ctx, request.(ListChatsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListChats")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListChatsResponseObject); ok {
+		if err := validResponse.VisitListChatsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetChat operation middleware
 func (sh *strictHandler) GetChat(w http.ResponseWriter, r *http.Request, chatId openapi_types.UUID) {
 	var request GetChatRequestObject
@@ -15976,6 +16945,233 @@ func (sh *strictHandler) UpdateMe(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateMeResponseObject); ok {
 		if err := validResponse.VisitUpdateMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNotifications operation middleware
+func (sh *strictHandler) ListNotifications(w http.ResponseWriter, r *http.Request, params ListNotificationsParams) {
+	var request ListNotificationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNotifications(ctx, request.(ListNotificationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNotifications")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNotificationsResponseObject); ok {
+		if err := validResponse.VisitListNotificationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNotificationPreferences operation middleware
+func (sh *strictHandler) GetNotificationPreferences(w http.ResponseWriter, r *http.Request) {
+	var request GetNotificationPreferencesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNotificationPreferences(ctx, request.(GetNotificationPreferencesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNotificationPreferences")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNotificationPreferencesResponseObject); ok {
+		if err := validResponse.VisitGetNotificationPreferencesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SetNotificationPreferences operation middleware
+func (sh *strictHandler) SetNotificationPreferences(w http.ResponseWriter, r *http.Request) {
+	var request SetNotificationPreferencesRequestObject
+
+	var body SetNotificationPreferencesJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SetNotificationPreferences(ctx, request.(SetNotificationPreferencesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetNotificationPreferences")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SetNotificationPreferencesResponseObject); ok {
+		if err := validResponse.VisitSetNotificationPreferencesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarkAllNotificationsRead operation middleware
+func (sh *strictHandler) MarkAllNotificationsRead(w http.ResponseWriter, r *http.Request) {
+	var request MarkAllNotificationsReadRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkAllNotificationsRead(ctx, request.(MarkAllNotificationsReadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkAllNotificationsRead")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MarkAllNotificationsReadResponseObject); ok {
+		if err := validResponse.VisitMarkAllNotificationsReadResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUnreadNotifications operation middleware
+func (sh *strictHandler) GetUnreadNotifications(w http.ResponseWriter, r *http.Request) {
+	var request GetUnreadNotificationsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUnreadNotifications(ctx, request.(GetUnreadNotificationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUnreadNotifications")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUnreadNotificationsResponseObject); ok {
+		if err := validResponse.VisitGetUnreadNotificationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UnsubscribePage operation middleware
+func (sh *strictHandler) UnsubscribePage(w http.ResponseWriter, r *http.Request, params UnsubscribePageParams) {
+	var request UnsubscribePageRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UnsubscribePage(ctx, request.(UnsubscribePageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnsubscribePage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UnsubscribePageResponseObject); ok {
+		if err := validResponse.VisitUnsubscribePageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Unsubscribe operation middleware
+func (sh *strictHandler) Unsubscribe(w http.ResponseWriter, r *http.Request, params UnsubscribeParams) {
+	var request UnsubscribeRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if err := r.ParseForm(); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode formdata: %w", err))
+			return
+		}
+		var body UnsubscribeFormdataRequestBody
+		if err := runtime.BindForm(&body, r.Form, nil, nil); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't bind formdata: %w", err))
+			return
+		}
+		request.FormdataBody = &body
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if reader, err := r.MultipartReader(); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode multipart body: %w", err))
+			return
+		} else {
+			request.MultipartBody = reader
+		}
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.Unsubscribe(ctx, request.(UnsubscribeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Unsubscribe")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UnsubscribeResponseObject); ok {
+		if err := validResponse.VisitUnsubscribeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarkNotificationRead operation middleware
+func (sh *strictHandler) MarkNotificationRead(w http.ResponseWriter, r *http.Request, notificationId openapi_types.UUID) {
+	var request MarkNotificationReadRequestObject
+
+	request.NotificationId = notificationId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkNotificationRead(ctx, request.(MarkNotificationReadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkNotificationRead")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(MarkNotificationReadResponseObject); ok {
+		if err := validResponse.VisitMarkNotificationReadResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -15,3 +15,7 @@ SELECT * FROM users WHERE email = lower(@email::text);
 
 -- name: IdentityProvidersOfUser :many
 SELECT provider FROM auth_identities WHERE user_id = $1 ORDER BY provider;
+
+-- name: UserContact :one
+-- Where and how to write to a user: only the columns amn_worker may read (migration 00045).
+SELECT id, email, email_verified_at, status, locale FROM users WHERE id = $1;

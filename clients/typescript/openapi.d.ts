@@ -1991,6 +1991,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My conversations, the most recently active first, with my read receipt and unread count in each.
+         * @description Only conversations I am a party of (an admin's list too). A conversation that becomes active
+         *     while a client pages moves to the top: reload the first page to see it.
+         */
+        get: operations["listChats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first, with my unread count. New ones also arrive on /v1/ws in my room `user-{id}` (kind `notification`). */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of my notifications are unread. */
+        get: operations["getUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read (a `notification.read` event in my room). */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{notificationId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read (another user's is not found). */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds I get by email. Essential kinds (about my money) are always on. */
+        get: operations["getNotificationPreferences"];
+        /** Turn kinds on or off by email; turning an essential kind off is refused. */
+        put: operations["setNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unsubscribe": {
+        parameters: {
+            query: {
+                /** @description The signed token of the mail's List-Unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page a person who opens an unsubscribe link sees; it changes nothing (link scanners fetch it) and asks to confirm. */
+        get: operations["unsubscribePage"];
+        put?: never;
+        /** One-click unsubscribe (RFC 8058) from one kind of non-essential email; no sign-in, the token is the proof. */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3559,6 +3689,104 @@ export interface components {
             algorithm: "Ed25519";
             /** @description Base64 of the Ed25519 public key. */
             publicKey: string;
+        };
+        ChatSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** Format: uuid */
+            offerId: string;
+            /** Format: uuid */
+            buyerId: string;
+            /** Format: uuid */
+            sellerId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: int64
+             * @description My read receipt.
+             */
+            lastRead: number;
+            /** @description Others' messages after it. */
+            unread: number;
+            /**
+             * Format: int64
+             * @description The last message's seq (0 without one).
+             */
+            lastSeq: number;
+            /**
+             * Format: date-time
+             * @description The last message's time (the opening's without one): the order of the list.
+             */
+            activeAt: string;
+        };
+        ChatSummaryPage: {
+            items: components["schemas"]["ChatSummary"][];
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description What a notification tells; the client words it in the reader's language from `data`. One
+         *     of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
+         *     deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
+         *     dispute.resolved (more may come: show a generic line for an unknown one). By email too:
+         *     offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
+         *     dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+         *     its values overlap the chat's system events, and the generators would rename those.
+         */
+        NotificationKind: string;
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /**
+             * @description The facts: `request` (id), `title`, `role` (buyer or seller), and as the step has them
+             *     `offer`, `payment`, `amount` (base units), `decimals`, `token`, `daysLeft`, `event`.
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
+            /** @description My unread notifications. */
+            unread: number;
+        };
+        NotificationUnread: {
+            unread: number;
+        };
+        NotificationsMarked: {
+            /** @description How many were unread. */
+            marked: number;
+            unread: number;
+        };
+        NotificationPreference: {
+            kind: components["schemas"]["NotificationKind"];
+            /** @description Sent by email. */
+            email: boolean;
+            /** @description Always sent by email; cannot be turned off. */
+            essential: boolean;
+        };
+        NotificationPreferences: {
+            email: components["schemas"]["NotificationPreference"][];
+        };
+        NotificationPreferencesInput: {
+            /** @description Kind → by email or not, e.g. {"offer.accepted": false}. */
+            email: {
+                [key: string]: boolean;
+            };
+        };
+        NotificationUnsubscribed: {
+            kind: components["schemas"]["NotificationKind"];
+            /** @description Always false. */
+            email: boolean;
         };
     };
     responses: {
@@ -6574,6 +6802,227 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PointsSpend"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listChats: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of my conversations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSummaryPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of my notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationUnread"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were marked; nothing is unread now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsMarked"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification, read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every kind that goes by email, with my choice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferencesInput"];
+            };
+        };
+        responses: {
+            /** @description My preferences now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    unsubscribePage: {
+        parameters: {
+            query: {
+                /** @description The signed token of the mail's List-Unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A small HTML page whose button posts the unsubscribe. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The signed token of the mail's List-Unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mail clients send `List-Unsubscribe=One-Click` (RFC 8058); the body is not needed. */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    "List-Unsubscribe"?: string;
+                };
+                "multipart/form-data": {
+                    "List-Unsubscribe"?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The kind is off by email for the token's user (again is the same). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationUnsubscribed"];
                 };
             };
             default: components["responses"]["Error"];

@@ -22,6 +22,7 @@ type printOptions struct {
 	// TelegramBotToken is shown only as set or not.
 	TelegramBotToken string
 	AuthCodeKey      string
+	NotifyKey        string
 	mail             mailOptions
 }
 
@@ -47,7 +48,7 @@ func newConfigCmd() *cobra.Command {
 				}
 				v := f.Value.String()
 				switch {
-				case (f.Name == "rn-webhook-secret" || f.Name == "telegram-bot-token" || f.Name == "auth-code-key") && v != "":
+				case (f.Name == "rn-webhook-secret" || f.Name == "telegram-bot-token" || f.Name == "auth-code-key" || f.Name == "notify-key") && v != "":
 					v = "(set)"
 				case secretFlags[f.Name]:
 					v = config.MaskURL(v)
@@ -73,6 +74,7 @@ func newConfigCmd() *cobra.Command {
 	print.Flags().StringVar(&o.RNWebhookSecret, "rn-webhook-secret", "", "Request Network webhook secret")
 	print.Flags().StringVar(&o.TelegramBotToken, "telegram-bot-token", "", "Telegram bot token")
 	print.Flags().StringVar(&o.AuthCodeKey, "auth-code-key", "", "key email codes are stored under")
+	print.Flags().StringVar(&o.NotifyKey, "notify-key", "", "key unsubscribe links are signed with")
 	o.mail.addFlags(print.Flags())
 	cmd.AddCommand(print)
 	return cmd

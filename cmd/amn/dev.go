@@ -44,6 +44,7 @@ import (
 	"github.com/amanat/amn/internal/devdeal"
 	"github.com/amanat/amn/internal/mailbox"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/points"
@@ -161,7 +162,13 @@ func runDev(ctx context.Context, o *devOptions) error {
 		return err
 	}
 	ptsCfg := points.DefaultConfig()
-	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, mailer, &ptsCfg); err != nil {
+	// Unsubscribe links are signed with a key of this run's (the API and the worker share it).
+	notifyKey := make([]byte, 32)
+	if _, err := rand.Read(notifyKey); err != nil {
+		return err
+	}
+	notes := notify.Config{UnsubscribeKey: []byte(hex.EncodeToString(notifyKey)), APIURL: "http://" + o.Listen, AppURL: "http://localhost:3000"}
+	if err := p.startJobs(ctx, o.ShutdownTimeout, st.reg, pools.worker, mailer, &ptsCfg, notes); err != nil {
 		return err
 	}
 	printDevStack(out, o, dir, redisURL, keys)
@@ -193,6 +200,11 @@ func runDev(ctx context.Context, o *devOptions) error {
 	if err != nil {
 		return err
 	}
+	notifications, err := notify.New(pools.api, notes)
+	if err != nil {
+		return err
+	}
+	mkt = mkt.WithNotifier(notify.Deals{Notify: notifications})
 	uploads, blogSvc, err := o.Content.services(pools.api)
 	if err != nil {
 		return err
@@ -210,7 +222,8 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
 		Realtime: hub, Uploads: uploads, Blog: blogSvc, Chat: chats, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen,
-		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, adm)})
+		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, adm),
+		Notify: notifications})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }
 
@@ -597,7 +610,8 @@ func devAuth(dir string, pool *pgxpool.Pool, signedUp func(context.Context, pgx.
 }
 
 // devMail starts the local stack's mail catcher (package mailbox) and the worker's mailer that
-// sends to it: every sign-in email (codes, notices) is printed instead of delivered.
+// sends to it: every email (sign-in codes and notices, notifications) is printed instead of
+// delivered.
 func (p *process) devMail(out io.Writer) (*auth.Mailer, error) {
 	codeRE := regexp.MustCompile(`\b[0-9]{6}\b`)
 	mb, err := mailbox.Start("amn-dev", "amn-dev-smtp", func(m mailbox.Mail) {

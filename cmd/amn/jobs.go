@@ -11,15 +11,16 @@ import (
 
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/jobs"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/points"
 )
 
 // startJobs starts the worker role's River client on pool (the worker's role); it is stopped, letting running jobs finish
 // within the shutdown grace, when the process closes.
 func (p *process) startJobs(ctx context.Context, grace time.Duration, reg *chain.Registry, pool *pgxpool.Pool, mailer *auth.Mailer,
-	pts *points.Config) error {
+	pts *points.Config, notes notify.Config) error {
 	client, err := jobs.NewClient(jobs.Config{Pool: pool, Log: p.log, QueueLog: p.queueLog, Registry: p.reg, Escrow: escrowOf(reg),
-		NativeLedger: nativeLedgerOf(reg), Mailer: mailer, Points: pts, Chains: reg})
+		NativeLedger: nativeLedgerOf(reg), Mailer: mailer, Points: pts, Chains: reg, Notify: notes})
 	if err != nil {
 		return err
 	}

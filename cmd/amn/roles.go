@@ -16,6 +16,7 @@ import (
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/ops"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/points"
@@ -41,6 +42,7 @@ type apiOptions struct {
 	Content         contentOptions
 	Points          pointsOptions
 	Disputes        disputeOptions
+	Notify          notifyOptions
 }
 
 func (o *apiOptions) Validate() error {
@@ -66,6 +68,9 @@ func (o *apiOptions) Validate() error {
 		return err
 	}
 	if err := o.Points.Validate(); err != nil {
+		return err
+	}
+	if err := o.Notify.Validate(); err != nil {
 		return err
 	}
 	return o.Market.Validate()
@@ -99,6 +104,7 @@ func newAPICmd() *cobra.Command {
 	o.Content.addFlags(cmd.Flags())
 	o.Points.addFlags(cmd.Flags(), true)
 	o.Disputes.addFlags(cmd.Flags())
+	o.Notify.addFlags(cmd.Flags(), false)
 	return cmd
 }
 
@@ -129,12 +135,21 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	if err != nil {
 		return err
 	}
-	mkt := o.Market.service(p.pool)
+	notes, err := notify.New(p.pool, o.Notify.config())
+	if err != nil {
+		return err
+	}
+	// The deal's steps made over the API (accept, ship, deliver) notify its parties.
+	mkt := o.Market.service(p.pool).WithNotifier(notify.Deals{Notify: notes})
 	chats := newChat(p.pool, mkt, uploads)
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
 		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, chats, edge), Uploads: uploads, Blog: blogSvc, Chat: chats,
 		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL,
-		Disputes: newDisputes(p.pool, o.Disputes.cfg, mkt, uploads, authSvc, adm)}
+		Disputes: newDisputes(p.pool, o.Disputes.cfg, mkt, uploads, authSvc, adm),
+		Notify: notes}
+	if o.Notify.Key == "" {
+		p.log.Warn("no --notify-key: unsubscribe links are not accepted")
+	}
 	if o.RNWebhookSecret != "" {
 		wh, err := payment.NewWebhooks(p.pool, []byte(o.RNWebhookSecret))
 		if err != nil {
@@ -228,6 +243,7 @@ type workerOptions struct {
 	ChainConfig string
 	mail        mailOptions
 	points      pointsOptions
+	notify      notifyOptions
 }
 
 func (o *workerOptions) Validate() error {
@@ -235,6 +251,9 @@ func (o *workerOptions) Validate() error {
 		return err
 	}
 	if err := o.points.Validate(); err != nil {
+		return err
+	}
+	if err := o.notify.Validate(); err != nil {
 		return err
 	}
 	return config.ValidateRedisURL("redis-url", o.RedisURL)
@@ -271,7 +290,10 @@ func newWorkerCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer, &o.points.cfg); err != nil {
+			if o.notify.Key == "" {
+				p.log.Warn("no --notify-key: non-essential notification mail waits (its jobs retry) until one is set")
+			}
+			if err := p.startJobs(ctx, o.ShutdownTimeout, reg, p.pool, mailer, &o.points.cfg, o.notify.config()); err != nil {
 				return err
 			}
 			return p.serve(ctx, o.Listen, opsOnly(p), o.ShutdownTimeout)
@@ -280,6 +302,7 @@ func newWorkerCmd() *cobra.Command {
 	o.addFlags(cmd.Flags(), config.Common{Listen: "127.0.0.1:9102"})
 	o.mail.addFlags(cmd.Flags())
 	o.points.addFlags(cmd.Flags(), false)
+	o.notify.addFlags(cmd.Flags(), true)
 	cmd.Flags().StringVar(&o.RedisURL, "redis-url", "", "Redis URL, redis://host:6379/0")
 	cmd.Flags().StringVar(&o.ChainConfig, "chain-config", "", "chain config file; its escrow contracts let the worker turn paid deposits into sweep intents")
 	return cmd

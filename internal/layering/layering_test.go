@@ -41,8 +41,9 @@ var layers = [][]string{
 	// are uploads), test kits, the signer's keys.
 	{"intent", "market", "blog", "payment/paymenttest", "upload/uploadtest", "hwwallet/testdevice", "signer/keystore"},
 	// Conversations on the marketplace's offers (the market says whose an offer is; the deal's
-	// payment steps come from the market's following of the payment).
-	{"chat"},
+	// payment steps come from the market's following of the payment); users' notifications (the
+	// market tells its deal steps, auth says where to write).
+	{"chat", "notify"},
 	// Processes' domains: watching chains, custodians, signing; checking a deployment. Disputes of
 	// deals: the case runs the market's, the payment's and the chat's steps in its own transaction.
 	{"indexer", "custody", "signer", "doctor", "dispute"},
@@ -83,6 +84,8 @@ var forbidden = map[string][]string{
 	// Disputes decide where money goes only through payment transitions; the payout intents are
 	// asked for through an interface the command wires, never by importing the signer's side.
 	"dispute": {"signer", "signer/keystore", "hd", "hd/keyring", "hwwallet", "custody", "intent", "escrow", "indexer", "ledger"},
+	// Notifications hold no money and no keys: they tell of steps, never make them.
+	"notify": {"signer", "signer/keystore", "hd", "hd/keyring", "hwwallet", "custody", "intent", "escrow", "indexer", "ledger"},
 }
 
 // testOnly are packages that only tests (and commands and benchmarks, which run local stacks) may import.
@@ -244,6 +247,7 @@ var tableOwners = map[string]string{
 	"points_codes": "points", "points_referrals": "points", "points_adjustments": "points", "points_memos": "points",
 	"points_cursor": "points", "points_spends": "points", "points_expiry": "points",
 	"chat_conversations": "chat", "chat_messages": "chat", "chat_reads": "chat",
+	"notifications": "notify", "notification_prefs": "notify",
 }
 
 // foreignReads are exceptions: a package's SQL naming another package's table. There are none

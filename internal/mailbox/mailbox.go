@@ -6,12 +6,13 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -29,7 +30,8 @@ type Mail struct {
 	To      []string // envelope recipients
 	Header  mail.Header
 	Subject string
-	Body    string // decoded text
+	Body    string // decoded text (of a multipart message: its text/plain part)
+	HTML    string // a multipart message's text/html part, decoded ("" for none)
 }
 
 // Server requires AUTH PLAIN with its user and password and keeps what it accepts.
@@ -136,21 +138,56 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	raw, err := io.ReadAll(m.Body)
-	if err != nil {
-		return err
-	}
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		if raw, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw))); err != nil {
-			return err
-		}
-	}
 	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if err != nil {
 		return err
 	}
-	s.cur.Header, s.cur.Subject, s.cur.Body = m.Header, subject, string(raw)
+	s.cur.Header, s.cur.Subject = m.Header, subject
+	if err := readParts(&s.cur, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body); err != nil {
+		return err
+	}
 	s.srv.keep(s.cur)
+	return nil
+}
+
+// readParts decodes a body of contentType into m: a text/plain one into Body, a text/html one
+// into HTML, a multipart one part by part.
+func readParts(m *Mail, contentType, encoding string, body io.Reader) error {
+	media, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		media = "text/plain" // RFC 2045's default
+	}
+	if strings.HasPrefix(media, "multipart/") {
+		r := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := r.NextPart() // it decodes quoted-printable parts itself
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := readParts(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
+				return err
+			}
+		}
+	}
+	switch strings.ToLower(encoding) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	switch {
+	case media == "text/html":
+		m.HTML = string(raw)
+	case m.Body == "":
+		m.Body = string(raw)
+	}
 	return nil
 }
 

@@ -50,7 +50,7 @@ SELECT count(*) FROM market_offers WHERE request_id = $1 AND status = 'pending';
 -- name: RejectOthers :many
 UPDATE market_offers SET status = 'rejected', updated_at = $3
 WHERE request_id = $1 AND id <> $2 AND status = 'pending'
-RETURNING id;
+RETURNING id, seller_id;
 
 -- name: OfferRevisions :many
 -- The revisions of a page of offers, in one read.

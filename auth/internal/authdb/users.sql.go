@@ -131,3 +131,29 @@ func (q *Queries) UserByID(ctx context.Context, id uuid.UUID) (User, error) {
 	)
 	return i, err
 }
+
+const userContact = `-- name: UserContact :one
+SELECT id, email, email_verified_at, status, locale FROM users WHERE id = $1
+`
+
+type UserContactRow struct {
+	ID              uuid.UUID
+	Email           *string
+	EmailVerifiedAt *time.Time
+	Status          string
+	Locale          string
+}
+
+// Where and how to write to a user: only the columns amn_worker may read (migration 00045).
+func (q *Queries) UserContact(ctx context.Context, id uuid.UUID) (UserContactRow, error) {
+	row := q.db.QueryRow(ctx, userContact, id)
+	var i UserContactRow
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.EmailVerifiedAt,
+		&i.Status,
+		&i.Locale,
+	)
+	return i, err
+}

@@ -238,7 +238,7 @@ func (q *Queries) OfferRevisions(ctx context.Context, offerIds []uuid.UUID) ([]M
 const rejectOthers = `-- name: RejectOthers :many
 UPDATE market_offers SET status = 'rejected', updated_at = $3
 WHERE request_id = $1 AND id <> $2 AND status = 'pending'
-RETURNING id
+RETURNING id, seller_id
 `
 
 type RejectOthersParams struct {
@@ -247,19 +247,24 @@ type RejectOthersParams struct {
 	UpdatedAt time.Time
 }
 
-func (q *Queries) RejectOthers(ctx context.Context, arg RejectOthersParams) ([]uuid.UUID, error) {
+type RejectOthersRow struct {
+	ID       uuid.UUID
+	SellerID uuid.UUID
+}
+
+func (q *Queries) RejectOthers(ctx context.Context, arg RejectOthersParams) ([]RejectOthersRow, error) {
 	rows, err := q.db.Query(ctx, rejectOthers, arg.RequestID, arg.ID, arg.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []uuid.UUID{}
+	items := []RejectOthersRow{}
 	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
+		var i RejectOthersRow
+		if err := rows.Scan(&i.ID, &i.SellerID); err != nil {
 			return nil, err
 		}
-		items = append(items, id)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
