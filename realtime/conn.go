@@ -28,21 +28,28 @@ type item struct {
 	n int
 }
 
-// conn is one WebSocket connection: its reader (the handler's goroutine) runs the protocol, its
-// writer drains the bounded queue, its pinger finds dead peers.
+// conn is one WebSocket connection: its reader (the handler's goroutine) runs the protocol; a
+// writer goroutine drains the bounded queue while there is something to write (it is started by
+// offer and ends once the queue stays empty, so an idle connection has none); a timer (no
+// goroutine) pings the peer.
 type conn struct {
 	h      *Hub
 	ws     *websocket.Conn
 	ctx    context.Context // ends with the connection
 	cancel context.CancelFunc
-	out    chan item
 	done   chan struct{}
 	once   sync.Once
 
-	mu     sync.Mutex // guards client and expiry
+	qmu     sync.Mutex    // guards queue, writing and wake
+	queue   []item        // waiting to be written (at most cfg.QueueSize)
+	writing bool          // a writeLoop runs
+	wake    chan struct{} // the running writeLoop's: ends its coalescing wait (half a queue waits)
+
+	mu     sync.Mutex // guards client, expiry and ping
 	client Client
 	authed bool
 	expiry *time.Timer
+	ping   *time.Timer
 
 	subs   map[Room]*sub // the reader's only
 	typing map[Room]time.Time
@@ -69,12 +76,17 @@ func (h *Hub) Handler() http.Handler {
 		if err != nil {
 			return // Accept answered the request
 		}
-		ctx, cancel := context.WithCancel(h.ctx)
-		c := &conn{h: h, ws: ws, ctx: ctx, cancel: cancel, out: make(chan item, h.cfg.QueueSize),
-			done: make(chan struct{}), subs: map[Room]*sub{}, typing: map[Room]time.Time{}}
+		c := h.newConn(ws)
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		c.serve(token)
 	})
+}
+
+// newConn is the hub's state for an accepted WebSocket.
+func (h *Hub) newConn(ws *websocket.Conn) *conn {
+	ctx, cancel := context.WithCancel(h.ctx)
+	return &conn{h: h, ws: ws, ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		subs: map[Room]*sub{}, typing: map[Room]time.Time{}}
 }
 
 func (c *conn) serve(token string) {
@@ -85,8 +97,9 @@ func (c *conn) serve(token string) {
 	defer c.h.track(c, false)
 	defer c.cleanup()
 	c.ws.SetReadLimit(maxClientMessage)
-	go c.writeLoop()
-	go c.pingLoop()
+	c.mu.Lock()
+	c.ping = time.AfterFunc(c.h.cfg.PingInterval, c.pingPeer)
+	c.mu.Unlock()
 	if token != "" {
 		if !c.authenticate(token) {
 			return
@@ -288,19 +301,28 @@ func batch(evs []event) item {
 	return item{b: b, n: len(evs)}
 }
 
-// deliver hands s a live event (the dispatcher, never blocking).
-func (s *sub) deliver(ev event) {
+// deliver hands s live events, in seq order (the dispatcher, never blocking). all, when set, is
+// evs (consecutive seqs) as one queued item, encoded once for every subscriber: a subscriber that
+// has everything before them queues it whole.
+func (s *sub) deliver(evs []event, all *item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.replaying {
-		if len(s.pending) >= s.c.h.cfg.QueueSize {
+		if len(s.pending)+len(evs) > s.c.h.cfg.QueueSize {
 			s.c.tooSlow()
 			return
 		}
-		s.pending = append(s.pending, ev)
+		s.pending = append(s.pending, evs...)
 		return
 	}
-	s.push(ev)
+	if all != nil && evs[0].seq == s.last+1 {
+		s.last = evs[len(evs)-1].seq
+		s.c.offer(*all)
+		return
+	}
+	for _, ev := range evs {
+		s.push(ev)
+	}
 }
 
 // push queues ev unless the client has it; a gap (never expected) ends the connection, so the
@@ -373,73 +395,149 @@ func (c *conn) typingIn(name Room) {
 // reply queues a frame for this client.
 func (c *conn) reply(f []byte) { c.offer(item{b: f, n: 1}) }
 
-// offer queues it without blocking; a full queue closes the connection as too slow.
+// offer queues it without blocking, and starts the writer if none runs; a full queue closes the
+// connection as too slow.
 func (c *conn) offer(it item) bool {
+	c.qmu.Lock()
 	select {
 	case <-c.done:
+		c.qmu.Unlock()
 		return false
-	case c.out <- it:
-		return true
 	default:
+	}
+	if len(c.queue) >= c.h.cfg.QueueSize {
+		c.qmu.Unlock()
 		c.tooSlow()
 		return false
 	}
+	c.queue = append(c.queue, it)
+	start := !c.writing
+	c.writing = true
+	if c.wake != nil && len(c.queue) >= (c.h.cfg.QueueSize+1)/2 {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
+	c.qmu.Unlock()
+	if start {
+		go c.writeLoop()
+	}
+	return true
 }
 
 func (c *conn) tooSlow() {
 	c.fail(CloseTooSlow, "too slow: reconnect and resubscribe from your last seq")
 }
 
-// writeLoop writes what is queued, coalescing everything waiting into one message (a JSON array).
+// writeBufs are the writers' message buffers: a writer holds one only while it writes.
+var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeLoop writes what is queued, everything waiting in one message (a JSON array of frames, up
+// to maxWrite). After a write it waits until cfg.Coalesce has passed before the next, so that a
+// busy connection writes at most once per Coalesce with whatever came meanwhile (a frame for a
+// connection that has not written for that long goes out at once; a queue half full cuts the
+// wait short). It ends when nothing came during that wait: an idle connection holds no writer,
+// no queue and no buffer.
 func (c *conn) writeLoop() {
-	buf := make([]byte, 0, 4096)
-	for {
-		var it item
-		select {
-		case <-c.done:
-			return
-		case it = <-c.out:
+	var (
+		spare []item
+		wrote time.Time
+		wait  *time.Timer
+	)
+	wake := make(chan struct{}, 1)
+	c.qmu.Lock()
+	c.wake = wake
+	c.qmu.Unlock()
+	defer func() {
+		if wait != nil {
+			wait.Stop()
 		}
-		buf = append(append(buf[:0], '['), it.b...)
-		n := it.n
-	more:
-		for len(buf) < maxWrite {
+	}()
+	for {
+		if d := c.h.cfg.Coalesce - time.Since(wrote); !wrote.IsZero() && d > 0 {
+			if wait == nil {
+				wait = time.NewTimer(d)
+			} else {
+				wait.Reset(d)
+			}
 			select {
-			case it = <-c.out:
-				buf = append(append(buf, ','), it.b...)
-				n += it.n
-			default:
-				break more
+			case <-c.done:
+			case <-wait.C:
+			case <-wake:
 			}
 		}
+		c.qmu.Lock()
+		items := c.queue
+		select {
+		case <-c.done:
+			items = nil
+		default:
+		}
+		if len(items) == 0 {
+			c.queue, c.writing, c.wake = nil, false, nil
+			c.qmu.Unlock()
+			return
+		}
+		c.queue = spare[:0]
+		c.qmu.Unlock()
+		if !c.write(items) {
+			c.kill()
+			c.qmu.Lock()
+			c.queue, c.writing, c.wake = nil, false, nil
+			c.qmu.Unlock()
+			return
+		}
+		wrote = time.Now()
+		clear(items)
+		spare = items
+	}
+}
+
+// write sends items as few messages as maxWrite allows; false when the peer is gone or stuck.
+func (c *conn) write(items []item) bool {
+	bp := writeBufs.Get().(*[]byte)
+	defer writeBufs.Put(bp)
+	for len(items) > 0 {
+		buf := append((*bp)[:0], '[')
+		n := 0
+		for len(items) > 0 && (n == 0 || len(buf)+len(items[0].b) < maxWrite) {
+			if n > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, items[0].b...)
+			n += items[0].n
+			items = items[1:]
+		}
 		buf = append(buf, ']')
+		*bp = buf
 		ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.WriteTimeout)
 		err := c.ws.Write(ctx, websocket.MessageText, buf)
 		cancel()
 		if err != nil {
-			c.kill()
-			return
+			return false
 		}
 		c.h.m.deliveries.Add(float64(n))
 	}
+	return true
 }
 
-func (c *conn) pingLoop() {
-	t := time.NewTicker(c.h.cfg.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.PongTimeout)
-			err := c.ws.Ping(ctx)
-			cancel()
-			if err != nil {
-				c.kill()
-				return
-			}
-		}
+// pingPeer (a timer's function, every cfg.PingInterval) pings the peer: no pong within
+// cfg.PongTimeout drops the connection.
+func (c *conn) pingPeer() {
+	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.PongTimeout)
+	err := c.ws.Ping(ctx)
+	cancel()
+	if err != nil {
+		c.kill()
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.done:
+	default:
+		c.ping.Reset(c.h.cfg.PingInterval)
 	}
 }
 
@@ -469,6 +567,9 @@ func (c *conn) cleanup() {
 	c.mu.Lock()
 	if c.expiry != nil {
 		c.expiry.Stop()
+	}
+	if c.ping != nil {
+		c.ping.Stop()
 	}
 	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)
