@@ -1,9 +1,13 @@
 package realtime
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -68,18 +72,43 @@ type sub struct {
 }
 
 // Handler serves the WebSocket endpoint (GET /v1/ws): the upgrade, then the protocol until either
-// side ends it. authorization is the request's Authorization header's bearer token, if any;
-// without one the client's first message must be an auth message.
+// side ends it, on a goroutine of its own (the handler returns once the connection is upgraded,
+// so net/http's request, response and handler stack do not stay with every idle connection).
+// The request's Authorization header's bearer token, if any, signs the connection in; without
+// one the client's first message must be an auth message.
 func (h *Hub) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
+		ws, err := websocket.Accept(smallReads{w}, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
 		if err != nil {
 			return // Accept answered the request
 		}
 		c := h.newConn(ws)
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		c.serve(token)
+		go c.serve(token)
 	})
+}
+
+// readBuffer is a connection's read buffer: clients send small JSON messages (net/http's is 4 KiB,
+// held by every idle connection).
+const readBuffer = 512
+
+// smallReads hands websocket.Accept the hijacked connection behind a readBuffer-sized reader,
+// holding what net/http had already read of it.
+type smallReads struct{ http.ResponseWriter }
+
+func (w smallReads) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	n := brw.Reader.Buffered()
+	ahead, _ := brw.Reader.Peek(n)
+	r := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), nc), max(readBuffer, n))
+	if _, err := r.Peek(n); err != nil { // buffered again: Accept keeps what is buffered
+		_ = nc.Close()
+		return nil, nil, err
+	}
+	return nc, bufio.NewReadWriter(r, brw.Writer), nil
 }
 
 // newConn is the hub's state for an accepted WebSocket.
