@@ -78,7 +78,7 @@ type sub struct {
 // one the client's first message must be an auth message.
 func (h *Hub) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := websocket.Accept(smallReads{w}, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
+		ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
 		if err != nil {
 			return // Accept answered the request
 		}
@@ -88,15 +88,20 @@ func (h *Hub) Handler() http.Handler {
 	})
 }
 
-// readBuffer is a connection's read buffer: clients send small JSON messages (net/http's is 4 KiB,
-// held by every idle connection).
-const readBuffer = 512
+// A connection's read and write buffers, held for its lifetime by coder/websocket (net/http's are
+// 4 KiB each: 80 MB for 10,000 idle connections). Clients send small JSON messages; a message to
+// a client larger than writeBuffer goes out in two write system calls instead of one (a single
+// event's frame is a few hundred bytes).
+const (
+	readBuffer  = 512
+	writeBuffer = 1024
+)
 
-// smallReads hands websocket.Accept the hijacked connection behind a readBuffer-sized reader,
-// holding what net/http had already read of it.
-type smallReads struct{ http.ResponseWriter }
+// smallBuffers hands websocket.Accept the hijacked connection behind smaller buffers, holding
+// what net/http had already read of it.
+type smallBuffers struct{ http.ResponseWriter }
 
-func (w smallReads) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err != nil {
 		return nil, nil, err
@@ -108,7 +113,7 @@ func (w smallReads) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		_ = nc.Close()
 		return nil, nil, err
 	}
-	return nc, bufio.NewReadWriter(r, brw.Writer), nil
+	return nc, bufio.NewReadWriter(r, bufio.NewWriterSize(nc, writeBuffer)), nil
 }
 
 // newConn is the hub's state for an accepted WebSocket.
@@ -130,7 +135,7 @@ func (c *conn) serve(token string) {
 	c.ping = time.AfterFunc(c.h.cfg.PingInterval, c.pingPeer)
 	c.mu.Unlock()
 	if token != "" {
-		if !c.authenticate(token) {
+		if !apart(func() bool { return c.authenticate(token) }) {
 			return
 		}
 	} else {
@@ -149,15 +154,30 @@ func (c *conn) serve(token string) {
 		if err != nil {
 			return
 		}
-		var m clientMsg
-		if typ != websocket.MessageText || json.Unmarshal(b, &m) != nil {
-			c.fail(websocket.StatusUnsupportedData, "send JSON objects as text messages")
-			return
-		}
-		if !c.handle(m) {
+		if !apart(func() bool { return c.message(typ, b) }) {
 			return
 		}
 	}
+}
+
+// apart runs f on a goroutine of its own and waits for it. The reader of a connection lives as
+// long as the connection, and a goroutine's stack keeps the size its deepest call needed (the
+// database calls of auth, rights and presence need many times what a read does): the reader
+// runs the messages apart so that its stack stays what a read needs.
+func apart(f func() bool) bool {
+	ok := make(chan bool, 1)
+	go func() { ok <- f() }()
+	return <-ok
+}
+
+// message runs one message from the client; false ends the connection.
+func (c *conn) message(typ websocket.MessageType, b []byte) bool {
+	var m clientMsg
+	if typ != websocket.MessageText || json.Unmarshal(b, &m) != nil {
+		c.fail(websocket.StatusUnsupportedData, "send JSON objects as text messages")
+		return false
+	}
+	return c.handle(m)
 }
 
 // handle runs one client message; false ends the connection.
@@ -478,7 +498,12 @@ func (c *conn) writeLoop() {
 	c.qmu.Lock()
 	c.wake = wake
 	c.qmu.Unlock()
+	// stuck drops a peer that does not take a write within cfg.WriteTimeout (armed per write: a
+	// timer reset, cheaper than a context with a deadline for every write).
+	stuck := time.AfterFunc(c.h.cfg.WriteTimeout, c.kill)
+	stuck.Stop()
 	defer func() {
+		stuck.Stop()
 		if wait != nil {
 			wait.Stop()
 		}
@@ -510,7 +535,7 @@ func (c *conn) writeLoop() {
 		}
 		c.queue = spare[:0]
 		c.qmu.Unlock()
-		if !c.write(items) {
+		if !c.write(items, stuck) {
 			c.kill()
 			c.qmu.Lock()
 			c.queue, c.writing, c.wake = nil, false, nil
@@ -524,7 +549,7 @@ func (c *conn) writeLoop() {
 }
 
 // write sends items as few messages as maxWrite allows; false when the peer is gone or stuck.
-func (c *conn) write(items []item) bool {
+func (c *conn) write(items []item, stuck *time.Timer) bool {
 	bp := writeBufs.Get().(*[]byte)
 	defer writeBufs.Put(bp)
 	for len(items) > 0 {
@@ -540,9 +565,9 @@ func (c *conn) write(items []item) bool {
 		}
 		buf = append(buf, ']')
 		*bp = buf
-		ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.WriteTimeout)
-		err := c.ws.Write(ctx, websocket.MessageText, buf)
-		cancel()
+		stuck.Reset(c.h.cfg.WriteTimeout)
+		err := c.ws.Write(context.Background(), websocket.MessageText, buf)
+		stuck.Stop()
 		if err != nil {
 			return false
 		}

@@ -266,8 +266,9 @@ func (h *Hub) handle(ctx context.Context, n *pgconn.Notification) {
 	}
 }
 
-// dispatch reads room's events after the last one handed out, up to seq, once for this process,
-// and hands them to the room's subscribers.
+// dispatch reads room's events after the last one handed out (at least up to seq: every one
+// committed by then, so that the notifications of a burst of events, which arrive together,
+// cost one read), once for this process, and hands them to the room's subscribers.
 func (h *Hub) dispatch(ctx context.Context, name Room, seq int64) error {
 	h.mu.Lock()
 	r := h.rooms[name]
@@ -277,7 +278,7 @@ func (h *Hub) dispatch(ctx context.Context, name Room, seq int64) error {
 	}
 	from := r.last
 	h.mu.Unlock()
-	evs, err := h.events(ctx, name, from, seq, math.MaxInt32)
+	evs, err := h.events(ctx, name, from, math.MaxInt64, math.MaxInt32)
 	if err != nil || len(evs) == 0 {
 		return err
 	}
