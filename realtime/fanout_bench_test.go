@@ -27,7 +27,8 @@ import (
 // the kernel's. "one-by-one" hands the events over one dispatch each (one publish transaction
 // each: the notifications arrive one at a time); "one-dispatch" all in one (one transaction).
 // "1ms-apart" hands them over one each millisecond (publishers committing one a millisecond: the
-// room is busy, the connections' writes coalesce what comes within cfg.Coalesce).
+// room is busy, the connections' writes coalesce what comes within cfg.Coalesce; "coalesce=off"
+// writes each at once).
 // It reports the process's CPU time per delivery, the wall time per delivery, and the connection
 // writes per delivery (what a socket would cost: each is a system call).
 func BenchmarkFanOut(b *testing.B) {
@@ -36,13 +37,15 @@ func BenchmarkFanOut(b *testing.B) {
 		subs, evs   int
 		perDispatch int
 		apart       time.Duration
+		coalesce    time.Duration
 	}{
-		{"subs=1000/events=100/one-by-one", 1000, 100, 1, 0},
-		{"subs=1000/events=100/1ms-apart", 1000, 100, 1, time.Millisecond},
-		{"subs=1000/events=100/one-dispatch", 1000, 100, 100, 0},
+		{"subs=1000/events=100/one-by-one", 1000, 100, 1, 0, 0},
+		{"subs=1000/events=100/1ms-apart", 1000, 100, 1, time.Millisecond, 0},
+		{"subs=1000/events=100/1ms-apart/coalesce=off", 1000, 100, 1, time.Millisecond, -1},
+		{"subs=1000/events=100/one-dispatch", 1000, 100, 100, 0, 0},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			h := New(nil, Config{}, nil, nil, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+			h := New(nil, Config{Coalesce: bc.coalesce}, nil, nil, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 			defer h.stop()
 			name := RequestRoom(uuid.New())
 			r := &room{subs: map[*sub]struct{}{}, users: map[uuid.UUID]int{}}
