@@ -32,7 +32,7 @@ type item struct {
 	n int
 }
 
-// conn is one WebSocket connection: its reader (the handler's goroutine) runs the protocol; a
+// conn is one WebSocket connection: its reader (a goroutine of its own) runs the protocol; a
 // writer goroutine drains the bounded queue while there is something to write (it is started by
 // offer and ends once the queue stays empty, so an idle connection has none); a timer (no
 // goroutine) pings the peer.
@@ -44,10 +44,12 @@ type conn struct {
 	done   chan struct{}
 	once   sync.Once
 
-	qmu     sync.Mutex    // guards queue, writing and wake
+	qmu     sync.Mutex    // guards queue, writing, wake and wrote
 	queue   []item        // waiting to be written (at most cfg.QueueSize)
 	writing bool          // a writeLoop runs
-	wake    chan struct{} // the running writeLoop's: ends its coalescing wait (half a queue waits)
+	wake    chan struct{} // the running writeLoop's: ends its wait (to coalesce: half a queue; idle: any item)
+	idle    bool          // the writeLoop waits for something to write
+	wrote   time.Time     // the last write's end
 
 	mu     sync.Mutex // guards client, expiry and ping
 	client Client
@@ -462,7 +464,7 @@ func (c *conn) offer(it item) bool {
 	c.queue = append(c.queue, it)
 	start := !c.writing
 	c.writing = true
-	if c.wake != nil && len(c.queue) >= (c.h.cfg.QueueSize+1)/2 {
+	if c.wake != nil && (c.idle || len(c.queue) >= (c.h.cfg.QueueSize+1)/2) {
 		select {
 		case c.wake <- struct{}{}:
 		default:
@@ -482,67 +484,83 @@ func (c *conn) tooSlow() {
 // writeBufs are the writers' message buffers: a writer holds one only while it writes.
 var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
+// writerIdle is how long a writer goroutine waits for more after its queue emptied before it ends:
+// a connection that receives every few hundred milliseconds keeps one (a goroutine started anew
+// for every write would cost more than the write), an idle one holds none.
+const writerIdle = time.Second
+
 // writeLoop writes what is queued, everything waiting in one message (a JSON array of frames, up
-// to maxWrite). After a write it waits until cfg.Coalesce has passed before the next, so that a
-// busy connection writes at most once per Coalesce with whatever came meanwhile (a frame for a
-// connection that has not written for that long goes out at once; a queue half full cuts the
-// wait short). It ends when nothing came during that wait: an idle connection holds no writer,
-// no queue and no buffer.
+// to maxWrite). A write comes at least cfg.Coalesce after the connection's previous one, so that
+// a busy connection writes at most once per Coalesce with whatever came meanwhile; a frame for a
+// connection that has not written for that long goes out at once, and a queue half full cuts the
+// wait short. It ends once nothing came for writerIdle: an idle connection holds no writer, no
+// queue and no buffer.
 func (c *conn) writeLoop() {
-	var (
-		spare []item
-		wrote time.Time
-		wait  *time.Timer
-	)
-	wake := make(chan struct{}, 1)
-	c.qmu.Lock()
-	c.wake = wake
-	c.qmu.Unlock()
-	// stuck drops a peer that does not take a write within cfg.WriteTimeout (armed per write: a
-	// timer reset, cheaper than a context with a deadline for every write).
+	var spare []item
+	// wait is the loop's one timer (coalescing, idling); stuck drops a peer that does not take a
+	// write within cfg.WriteTimeout (armed per write: a timer reset, cheaper than a context with a
+	// deadline for every write).
+	wait := time.NewTimer(time.Hour)
 	stuck := time.AfterFunc(c.h.cfg.WriteTimeout, c.kill)
 	stuck.Stop()
 	defer func() {
 		stuck.Stop()
-		if wait != nil {
-			wait.Stop()
-		}
+		wait.Stop()
 	}()
-	for {
-		if d := c.h.cfg.Coalesce - time.Since(wrote); !wrote.IsZero() && d > 0 {
-			if wait == nil {
-				wait = time.NewTimer(d)
-			} else {
-				wait.Reset(d)
-			}
-			select {
-			case <-c.done:
-			case <-wait.C:
-			case <-wake:
-			}
-		}
-		c.qmu.Lock()
-		items := c.queue
+	wake := make(chan struct{}, 1)
+	pause := func(d time.Duration) {
+		wait.Reset(d)
 		select {
 		case <-c.done:
-			items = nil
+		case <-wait.C:
+		case <-wake:
+		}
+	}
+	c.qmu.Lock()
+	c.wake = wake
+	c.qmu.Unlock()
+	for {
+		c.qmu.Lock()
+		items := c.queue
+		closed := false
+		select {
+		case <-c.done:
+			closed = true
 		default:
 		}
-		if len(items) == 0 {
-			c.queue, c.writing, c.wake = nil, false, nil
+		idle := time.Since(c.wrote)
+		if closed || (len(items) == 0 && idle >= writerIdle) {
+			c.queue, c.writing, c.wake, c.idle = nil, false, nil, false
 			c.qmu.Unlock()
 			return
+		}
+		if len(items) == 0 {
+			c.idle = true // offer wakes the loop with the next item
+			c.qmu.Unlock()
+			pause(writerIdle - idle)
+			c.qmu.Lock()
+			c.idle = false
+			c.qmu.Unlock()
+			continue
+		}
+		if d := c.h.cfg.Coalesce - idle; d > 0 && len(items) < (c.h.cfg.QueueSize+1)/2 {
+			c.qmu.Unlock()
+			pause(d)
+			continue
 		}
 		c.queue = spare[:0]
 		c.qmu.Unlock()
-		if !c.write(items, stuck) {
+		ok := c.write(items, stuck)
+		c.qmu.Lock()
+		c.wrote = time.Now()
+		c.qmu.Unlock()
+		if !ok {
 			c.kill()
 			c.qmu.Lock()
-			c.queue, c.writing, c.wake = nil, false, nil
+			c.queue, c.writing, c.wake, c.idle = nil, false, nil, false
 			c.qmu.Unlock()
 			return
 		}
-		wrote = time.Now()
 		clear(items)
 		spare = items
 	}
