@@ -543,9 +543,9 @@ func (c *conn) writeLoop() {
 			c.qmu.Unlock()
 			continue
 		}
-		if d := c.h.cfg.Coalesce - idle; d > 0 && len(items) < (c.h.cfg.QueueSize+1)/2 {
+		if idle < c.h.cfg.Coalesce && len(items) < (c.h.cfg.QueueSize+1)/2 {
 			c.qmu.Unlock()
-			pause(d)
+			pause(c.h.cfg.Coalesce - idle)
 			continue
 		}
 		c.queue = spare[:0]
@@ -590,6 +590,7 @@ func (c *conn) write(items []item, stuck *time.Timer) bool {
 			return false
 		}
 		c.h.m.deliveries.Add(float64(n))
+		c.h.m.writes.Inc()
 	}
 	return true
 }

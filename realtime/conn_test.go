@@ -128,6 +128,21 @@ func TestEventsAreCoalescedIntoFewWrites(t *testing.T) {
 	}
 }
 
+// With coalescing off (a negative Coalesce) every frame goes out at once, the first included.
+func TestCoalescingOffWritesAtOnce(t *testing.T) {
+	w := newWorld(t)
+	s := w.start(Config{Coalesce: -time.Millisecond})
+	u, tok := w.user()
+	room := ChatRoom(uuid.New())
+	w.own.allow(room, u)
+	c := dialReady(t, s, tok)
+	c.subscribe(room, nil)
+	for i := range 3 {
+		w.publish(room, "chat.message", map[string]any{"i": i})
+	}
+	c.expectEvents(room, 0, 3)
+}
+
 // A connection's writer runs only while there is something to write: once the queue stays empty
 // it ends (an idle connection holds no writer goroutine and no queue), and the next event starts
 // one again.
