@@ -48,7 +48,7 @@ type Config struct {
 
 // DefaultConfig is the production settings.
 func DefaultConfig() Config {
-	return Config{QueueSize: 256, Coalesce: 5 * time.Millisecond, MaxReplay: 500, Retention: 7 * 24 * time.Hour, PruneEvery: time.Hour,
+	return Config{QueueSize: 256, Coalesce: 20 * time.Millisecond, MaxReplay: 500, Retention: 7 * 24 * time.Hour, PruneEvery: time.Hour,
 		PingInterval: 25 * time.Second, PongTimeout: 15 * time.Second, AuthTimeout: 10 * time.Second,
 		WriteTimeout: 15 * time.Second, MaxSubscriptions: 200, PresenceTTL: 30 * time.Second}
 }
