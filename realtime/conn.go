@@ -1,9 +1,13 @@
 package realtime
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,21 +32,30 @@ type item struct {
 	n int
 }
 
-// conn is one WebSocket connection: its reader (the handler's goroutine) runs the protocol, its
-// writer drains the bounded queue, its pinger finds dead peers.
+// conn is one WebSocket connection: its reader (a goroutine of its own) runs the protocol; a
+// writer goroutine drains the bounded queue while there is something to write (it is started by
+// offer and ends once the queue stays empty, so an idle connection has none); a timer (no
+// goroutine) pings the peer.
 type conn struct {
 	h      *Hub
 	ws     *websocket.Conn
 	ctx    context.Context // ends with the connection
 	cancel context.CancelFunc
-	out    chan item
 	done   chan struct{}
 	once   sync.Once
 
-	mu     sync.Mutex // guards client and expiry
+	qmu     sync.Mutex    // guards queue, writing, wake and wrote
+	queue   []item        // waiting to be written (at most cfg.QueueSize)
+	writing bool          // a writeLoop runs
+	wake    chan struct{} // the running writeLoop's: ends its wait (to coalesce: half a queue; idle: any item)
+	idle    bool          // the writeLoop waits for something to write
+	wrote   time.Time     // the last write's end
+
+	mu     sync.Mutex // guards client, expiry and ping
 	client Client
 	authed bool
 	expiry *time.Timer
+	ping   *time.Timer
 
 	subs   map[Room]*sub // the reader's only
 	typing map[Room]time.Time
@@ -61,20 +74,55 @@ type sub struct {
 }
 
 // Handler serves the WebSocket endpoint (GET /v1/ws): the upgrade, then the protocol until either
-// side ends it. authorization is the request's Authorization header's bearer token, if any;
-// without one the client's first message must be an auth message.
+// side ends it, on a goroutine of its own (the handler returns once the connection is upgraded,
+// so net/http's request, response and handler stack do not stay with every idle connection).
+// The request's Authorization header's bearer token, if any, signs the connection in; without
+// one the client's first message must be an auth message.
 func (h *Hub) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
+		ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: h.cfg.Origins})
 		if err != nil {
 			return // Accept answered the request
 		}
-		ctx, cancel := context.WithCancel(h.ctx)
-		c := &conn{h: h, ws: ws, ctx: ctx, cancel: cancel, out: make(chan item, h.cfg.QueueSize),
-			done: make(chan struct{}), subs: map[Room]*sub{}, typing: map[Room]time.Time{}}
+		c := h.newConn(ws)
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		c.serve(token)
+		go c.serve(token)
 	})
+}
+
+// A connection's read and write buffers, held for its lifetime by coder/websocket (net/http's are
+// 4 KiB each: 80 MB for 10,000 idle connections). Clients send small JSON messages; a message to
+// a client larger than writeBuffer goes out in two write system calls instead of one (a single
+// event's frame is a few hundred bytes).
+const (
+	readBuffer  = 512
+	writeBuffer = 1024
+)
+
+// smallBuffers hands websocket.Accept the hijacked connection behind smaller buffers, holding
+// what net/http had already read of it.
+type smallBuffers struct{ http.ResponseWriter }
+
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	n := brw.Reader.Buffered()
+	ahead, _ := brw.Reader.Peek(n)
+	r := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), nc), max(readBuffer, n))
+	if _, err := r.Peek(n); err != nil { // buffered again: Accept keeps what is buffered
+		_ = nc.Close()
+		return nil, nil, err
+	}
+	return nc, bufio.NewReadWriter(r, bufio.NewWriterSize(nc, writeBuffer)), nil
+}
+
+// newConn is the hub's state for an accepted WebSocket.
+func (h *Hub) newConn(ws *websocket.Conn) *conn {
+	ctx, cancel := context.WithCancel(h.ctx)
+	return &conn{h: h, ws: ws, ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		subs: map[Room]*sub{}, typing: map[Room]time.Time{}}
 }
 
 func (c *conn) serve(token string) {
@@ -85,10 +133,11 @@ func (c *conn) serve(token string) {
 	defer c.h.track(c, false)
 	defer c.cleanup()
 	c.ws.SetReadLimit(maxClientMessage)
-	go c.writeLoop()
-	go c.pingLoop()
+	c.mu.Lock()
+	c.ping = time.AfterFunc(c.h.cfg.PingInterval, c.pingPeer)
+	c.mu.Unlock()
 	if token != "" {
-		if !c.authenticate(token) {
+		if !apart(func() bool { return c.authenticate(token) }) {
 			return
 		}
 	} else {
@@ -107,15 +156,30 @@ func (c *conn) serve(token string) {
 		if err != nil {
 			return
 		}
-		var m clientMsg
-		if typ != websocket.MessageText || json.Unmarshal(b, &m) != nil {
-			c.fail(websocket.StatusUnsupportedData, "send JSON objects as text messages")
-			return
-		}
-		if !c.handle(m) {
+		if !apart(func() bool { return c.message(typ, b) }) {
 			return
 		}
 	}
+}
+
+// apart runs f on a goroutine of its own and waits for it. The reader of a connection lives as
+// long as the connection, and a goroutine's stack keeps the size its deepest call needed (the
+// database calls of auth, rights and presence need many times what a read does): the reader
+// runs the messages apart so that its stack stays what a read needs.
+func apart(f func() bool) bool {
+	ok := make(chan bool, 1)
+	go func() { ok <- f() }()
+	return <-ok
+}
+
+// message runs one message from the client; false ends the connection.
+func (c *conn) message(typ websocket.MessageType, b []byte) bool {
+	var m clientMsg
+	if typ != websocket.MessageText || json.Unmarshal(b, &m) != nil {
+		c.fail(websocket.StatusUnsupportedData, "send JSON objects as text messages")
+		return false
+	}
+	return c.handle(m)
 }
 
 // handle runs one client message; false ends the connection.
@@ -288,19 +352,28 @@ func batch(evs []event) item {
 	return item{b: b, n: len(evs)}
 }
 
-// deliver hands s a live event (the dispatcher, never blocking).
-func (s *sub) deliver(ev event) {
+// deliver hands s live events, in seq order (the dispatcher, never blocking). all, when set, is
+// evs (consecutive seqs) as one queued item, encoded once for every subscriber: a subscriber that
+// has everything before them queues it whole.
+func (s *sub) deliver(evs []event, all *item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.replaying {
-		if len(s.pending) >= s.c.h.cfg.QueueSize {
+		if len(s.pending)+len(evs) > s.c.h.cfg.QueueSize {
 			s.c.tooSlow()
 			return
 		}
-		s.pending = append(s.pending, ev)
+		s.pending = append(s.pending, evs...)
 		return
 	}
-	s.push(ev)
+	if all != nil && evs[0].seq == s.last+1 {
+		s.last = evs[len(evs)-1].seq
+		s.c.offer(*all)
+		return
+	}
+	for _, ev := range evs {
+		s.push(ev)
+	}
 }
 
 // push queues ev unless the client has it; a gap (never expected) ends the connection, so the
@@ -373,73 +446,171 @@ func (c *conn) typingIn(name Room) {
 // reply queues a frame for this client.
 func (c *conn) reply(f []byte) { c.offer(item{b: f, n: 1}) }
 
-// offer queues it without blocking; a full queue closes the connection as too slow.
+// offer queues it without blocking, and starts the writer if none runs; a full queue closes the
+// connection as too slow.
 func (c *conn) offer(it item) bool {
+	c.qmu.Lock()
 	select {
 	case <-c.done:
+		c.qmu.Unlock()
 		return false
-	case c.out <- it:
-		return true
 	default:
+	}
+	if len(c.queue) >= c.h.cfg.QueueSize {
+		c.qmu.Unlock()
 		c.tooSlow()
 		return false
 	}
+	c.queue = append(c.queue, it)
+	start := !c.writing
+	c.writing = true
+	if c.wake != nil && (c.idle || len(c.queue) >= (c.h.cfg.QueueSize+1)/2) {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
+	c.qmu.Unlock()
+	if start {
+		go c.writeLoop()
+	}
+	return true
 }
 
 func (c *conn) tooSlow() {
 	c.fail(CloseTooSlow, "too slow: reconnect and resubscribe from your last seq")
 }
 
-// writeLoop writes what is queued, coalescing everything waiting into one message (a JSON array).
+// writeBufs are the writers' message buffers: a writer holds one only while it writes.
+var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writerIdle is how long a writer goroutine waits for more after its queue emptied before it ends:
+// a connection that receives every few hundred milliseconds keeps one (a goroutine started anew
+// for every write would cost more than the write), an idle one holds none.
+const writerIdle = time.Second
+
+// writeLoop writes what is queued, everything waiting in one message (a JSON array of frames, up
+// to maxWrite). A write comes at least cfg.Coalesce after the connection's previous one, so that
+// a busy connection writes at most once per Coalesce with whatever came meanwhile; a frame for a
+// connection that has not written for that long goes out at once, and a queue half full cuts the
+// wait short. It ends once nothing came for writerIdle: an idle connection holds no writer, no
+// queue and no buffer.
 func (c *conn) writeLoop() {
-	buf := make([]byte, 0, 4096)
-	for {
-		var it item
+	var spare []item
+	// wait is the loop's one timer (coalescing, idling); stuck drops a peer that does not take a
+	// write within cfg.WriteTimeout (armed per write: a timer reset, cheaper than a context with a
+	// deadline for every write).
+	wait := time.NewTimer(time.Hour)
+	stuck := time.AfterFunc(c.h.cfg.WriteTimeout, c.kill)
+	stuck.Stop()
+	defer func() {
+		stuck.Stop()
+		wait.Stop()
+	}()
+	wake := make(chan struct{}, 1)
+	pause := func(d time.Duration) {
+		wait.Reset(d)
 		select {
 		case <-c.done:
+		case <-wait.C:
+		case <-wake:
+		}
+	}
+	c.qmu.Lock()
+	c.wake = wake
+	c.qmu.Unlock()
+	for {
+		c.qmu.Lock()
+		items := c.queue
+		closed := false
+		select {
+		case <-c.done:
+			closed = true
+		default:
+		}
+		idle := time.Since(c.wrote)
+		if closed || (len(items) == 0 && idle >= writerIdle) {
+			c.queue, c.writing, c.wake, c.idle = nil, false, nil, false
+			c.qmu.Unlock()
 			return
-		case it = <-c.out:
 		}
-		buf = append(append(buf[:0], '['), it.b...)
-		n := it.n
-	more:
-		for len(buf) < maxWrite {
-			select {
-			case it = <-c.out:
-				buf = append(append(buf, ','), it.b...)
-				n += it.n
-			default:
-				break more
-			}
+		if len(items) == 0 {
+			c.idle = true // offer wakes the loop with the next item
+			c.qmu.Unlock()
+			pause(writerIdle - idle)
+			c.qmu.Lock()
+			c.idle = false
+			c.qmu.Unlock()
+			continue
 		}
-		buf = append(buf, ']')
-		ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.WriteTimeout)
-		err := c.ws.Write(ctx, websocket.MessageText, buf)
-		cancel()
-		if err != nil {
+		if idle < c.h.cfg.Coalesce && len(items) < (c.h.cfg.QueueSize+1)/2 {
+			c.qmu.Unlock()
+			pause(c.h.cfg.Coalesce - idle)
+			continue
+		}
+		c.queue = spare[:0]
+		c.qmu.Unlock()
+		ok := c.write(items, stuck)
+		c.qmu.Lock()
+		c.wrote = time.Now()
+		c.qmu.Unlock()
+		if !ok {
 			c.kill()
+			c.qmu.Lock()
+			c.queue, c.writing, c.wake, c.idle = nil, false, nil, false
+			c.qmu.Unlock()
 			return
 		}
-		c.h.m.deliveries.Add(float64(n))
+		clear(items)
+		spare = items
 	}
 }
 
-func (c *conn) pingLoop() {
-	t := time.NewTicker(c.h.cfg.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.PongTimeout)
-			err := c.ws.Ping(ctx)
-			cancel()
-			if err != nil {
-				c.kill()
-				return
+// write sends items as few messages as maxWrite allows; false when the peer is gone or stuck.
+func (c *conn) write(items []item, stuck *time.Timer) bool {
+	bp := writeBufs.Get().(*[]byte)
+	defer writeBufs.Put(bp)
+	for len(items) > 0 {
+		buf := append((*bp)[:0], '[')
+		n := 0
+		for len(items) > 0 && (n == 0 || len(buf)+len(items[0].b) < maxWrite) {
+			if n > 0 {
+				buf = append(buf, ',')
 			}
+			buf = append(buf, items[0].b...)
+			n += items[0].n
+			items = items[1:]
 		}
+		buf = append(buf, ']')
+		*bp = buf
+		stuck.Reset(c.h.cfg.WriteTimeout)
+		err := c.ws.Write(context.Background(), websocket.MessageText, buf)
+		stuck.Stop()
+		if err != nil {
+			return false
+		}
+		c.h.m.deliveries.Add(float64(n))
+		c.h.m.writes.Inc()
+	}
+	return true
+}
+
+// pingPeer (a timer's function, every cfg.PingInterval) pings the peer: no pong within
+// cfg.PongTimeout drops the connection.
+func (c *conn) pingPeer() {
+	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.PongTimeout)
+	err := c.ws.Ping(ctx)
+	cancel()
+	if err != nil {
+		c.kill()
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.done:
+	default:
+		c.ping.Reset(c.h.cfg.PingInterval)
 	}
 }
 
@@ -469,6 +640,9 @@ func (c *conn) cleanup() {
 	c.mu.Lock()
 	if c.expiry != nil {
 		c.expiry.Stop()
+	}
+	if c.ping != nil {
+		c.ping.Stop()
 	}
 	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)

@@ -25,6 +25,11 @@ type Config struct {
 	// QueueSize is how many writes may wait for a connection before it is closed as too slow
 	// (CloseTooSlow). Frames waiting together go out in one write.
 	QueueSize int
+	// Coalesce is how long a busy connection waits after a write before the next, so that what
+	// comes meanwhile goes out in one message: at most one write per Coalesce while a room is
+	// busy; a frame for a connection that has not written for that long goes out at once.
+	// Negative: write at once, always.
+	Coalesce time.Duration
 	// MaxReplay is the most events a subscription replays; a client further behind gets a reset.
 	MaxReplay int
 	// Retention is how long events are kept for replay; PruneEvery how often older ones go.
@@ -43,7 +48,7 @@ type Config struct {
 
 // DefaultConfig is the production settings.
 func DefaultConfig() Config {
-	return Config{QueueSize: 256, MaxReplay: 500, Retention: 7 * 24 * time.Hour, PruneEvery: time.Hour,
+	return Config{QueueSize: 256, Coalesce: 20 * time.Millisecond, MaxReplay: 500, Retention: 7 * 24 * time.Hour, PruneEvery: time.Hour,
 		PingInterval: 25 * time.Second, PongTimeout: 15 * time.Second, AuthTimeout: 10 * time.Second,
 		WriteTimeout: 15 * time.Second, MaxSubscriptions: 200, PresenceTTL: 30 * time.Second}
 }
@@ -62,6 +67,9 @@ func (c Config) withDefaults() Config {
 	set(&c.AuthTimeout, d.AuthTimeout)
 	set(&c.WriteTimeout, d.WriteTimeout)
 	set(&c.PresenceTTL, d.PresenceTTL)
+	if c.Coalesce == 0 {
+		c.Coalesce = d.Coalesce
+	}
 	if c.QueueSize <= 0 {
 		c.QueueSize = d.QueueSize
 	}
@@ -258,8 +266,9 @@ func (h *Hub) handle(ctx context.Context, n *pgconn.Notification) {
 	}
 }
 
-// dispatch reads room's events after the last one handed out, up to seq, once for this process,
-// and hands them to the room's subscribers.
+// dispatch reads room's events after the last one handed out (at least up to seq: every one
+// committed by then, so that the notifications of a burst of events, which arrive together,
+// cost one read), once for this process, and hands them to the room's subscribers.
 func (h *Hub) dispatch(ctx context.Context, name Room, seq int64) error {
 	h.mu.Lock()
 	r := h.rooms[name]
@@ -269,10 +278,17 @@ func (h *Hub) dispatch(ctx context.Context, name Room, seq int64) error {
 	}
 	from := r.last
 	h.mu.Unlock()
-	evs, err := h.events(ctx, name, from, seq, math.MaxInt32)
+	evs, err := h.events(ctx, name, from, math.MaxInt64, math.MaxInt32)
 	if err != nil || len(evs) == 0 {
 		return err
 	}
+	h.fanOut(r, evs)
+	return nil
+}
+
+// fanOut hands evs (in seq order, read and encoded once for this process) to r's subscribers:
+// several consecutive ones as one queued item, built once for all of them.
+func (h *Hub) fanOut(r *room, evs []event) {
 	h.mu.Lock()
 	r.last = max(r.last, evs[len(evs)-1].seq)
 	subs := make([]*sub, 0, len(r.subs))
@@ -280,13 +296,17 @@ func (h *Hub) dispatch(ctx context.Context, name Room, seq int64) error {
 		subs = append(subs, s)
 	}
 	h.mu.Unlock()
+	var all *item
+	if len(evs) > 1 && evs[len(evs)-1].seq-evs[0].seq == int64(len(evs)-1) {
+		it := batch(evs)
+		all = &it
+	}
+	for _, s := range subs {
+		s.deliver(evs, all)
+	}
 	for _, ev := range evs {
 		h.m.lag.Observe(time.Since(ev.at).Seconds())
-		for _, s := range subs {
-			s.deliver(ev)
-		}
 	}
-	return nil
 }
 
 func (h *Hub) fanOutEphemeral(name Room, it item) {

@@ -6,6 +6,7 @@ type metrics struct {
 	connections   prometheus.Gauge
 	subscriptions prometheus.Gauge
 	deliveries    prometheus.Counter
+	writes        prometheus.Counter
 	slow          prometheus.Counter
 	closes        *prometheus.CounterVec
 	replay        prometheus.Histogram
@@ -24,6 +25,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 		deliveries: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "amn_realtime_deliveries_total", Help: "Frames written to clients (events, replays, presence, replies).",
+		}),
+		writes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "amn_realtime_writes_total", Help: "WebSocket messages written to clients, each one or more frames (deliveries per write: how much was coalesced).",
 		}),
 		slow: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "amn_realtime_slow_clients_total", Help: "Connections closed for falling too far behind (close code 4008).",
@@ -46,6 +50,6 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "amn_realtime_ephemeral_dropped_total", Help: "Ephemeral notifications dropped as not a well-formed typing or presence frame (anyone with a database login can NOTIFY).",
 		}),
 	}
-	reg.MustRegister(m.connections, m.subscriptions, m.deliveries, m.slow, m.closes, m.replay, m.resets, m.lag, m.dropped)
+	reg.MustRegister(m.connections, m.subscriptions, m.deliveries, m.writes, m.slow, m.closes, m.replay, m.resets, m.lag, m.dropped)
 	return m
 }

@@ -34,7 +34,7 @@ func TestBenchRunsAndReports(t *testing.T) {
 		if m == nil || m[1] != "1000" || m[2] != "1000" {
 			t.Errorf("deliveries line %q, want 1000 of 1000", m)
 		}
-		for _, re := range []string{`latency p50=\S+ p90=\S+ p99=\S+`, `cpu api \S+ \([\d.]+ µs/delivery\)`} {
+		for _, re := range []string{`latency p50=\S+ p90=\S+ p99=\S+`, `cpu api \S+ \([\d.]+ µs/delivery\)`, `api wrote [1-9]\d* messages`} {
 			if !regexp.MustCompile(re).MatchString(report) {
 				t.Errorf("no %q in the report", re)
 			}

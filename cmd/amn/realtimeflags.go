@@ -23,6 +23,7 @@ type realtimeOptions struct {
 func (o *realtimeOptions) addFlags(fs *pflag.FlagSet) {
 	d := realtime.DefaultConfig()
 	fs.IntVar(&o.cfg.QueueSize, "realtime-queue", d.QueueSize, "writes that may wait for one WebSocket client before it is closed as too slow (4008)")
+	fs.DurationVar(&o.cfg.Coalesce, "realtime-coalesce", d.Coalesce, "a busy WebSocket client gets at most one write per this interval, with every frame that came meanwhile (negative: write each at once)")
 	fs.IntVar(&o.cfg.MaxReplay, "realtime-max-replay", d.MaxReplay, "most events one subscription replays; a client further behind gets a reset")
 	fs.DurationVar(&o.cfg.Retention, "realtime-retention", d.Retention, "how long room events are kept for replay")
 	fs.DurationVar(&o.cfg.PresenceTTL, "realtime-presence-ttl", d.PresenceTTL, "how long a silent API process's presence counts (it beats every third of it)")
