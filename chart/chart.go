@@ -38,6 +38,7 @@ const (
 	CodePointsAdminGrant uint16 = 32 // issuance → user: an admin's grant, with its reason
 	CodePointsReversal   uint16 = 33 // user → issuance: a grant taken back (a refund, an admin)
 	CodePointsSpend      uint16 = 34 // user → the user's used points
+	CodePointsOpening    uint16 = 35 // issuance ↔ user: a legacy account's opening balance, or its correction by a later import
 )
 
 // The payment's ledger accounts. Money moves from the debit account to the credit account. Each
