@@ -157,3 +157,8 @@ func readableHash(s string) bool {
 	_, err := parsePHC(s)
 	return err == nil
 }
+
+// CountUsers counts the accounts among ids (the import's verification).
+func CountUsers(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (int64, error) {
+	return authdb.New(tx).CountUsersAmong(ctx, ids)
+}

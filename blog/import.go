@@ -33,20 +33,34 @@ const (
 	importedPostCount = `SELECT count(*) FROM blog_posts WHERE id = ANY($1::uuid[])`
 )
 
-// ImportPost checks an old post as an admin's input is checked, renders it as Create does and
-// writes it with its old slug. A slug of another form, or another post's, is ErrInvalid /
-// ErrSlugTaken.
-func (s *Service) ImportPost(ctx context.Context, tx pgx.Tx, p ImportedPost) error {
+// CheckImport says what is wrong with an old post, as ImportPost would, without writing.
+func (s *Service) CheckImport(p ImportedPost) error {
+	_, err := s.checkImport(p)
+	return err
+}
+
+func (s *Service) checkImport(p ImportedPost) (Input, error) {
 	in := p.Input
 	if in.Status == Published && in.PublishAt == nil {
 		at := p.CreatedAt
 		in.PublishAt = &at
 	}
 	if err := s.check(&in); err != nil {
-		return err
+		return in, err
 	}
 	if !slugForm.MatchString(p.Slug) || len(p.Slug) > 120 {
-		return invalid("slug %.130q is not lowercase letters and digits in groups joined by -, at most 120", p.Slug)
+		return in, invalid("slug %.130q is not lowercase letters and digits in groups joined by -, at most 120", p.Slug)
+	}
+	return in, nil
+}
+
+// ImportPost checks an old post as an admin's input is checked, renders it as Create does and
+// writes it with its old slug. A slug of another form, or another post's, is ErrInvalid /
+// ErrSlugTaken.
+func (s *Service) ImportPost(ctx context.Context, tx pgx.Tx, p ImportedPost) error {
+	in, err := s.checkImport(p)
+	if err != nil {
+		return err
 	}
 	html, err := s.renderer.Render(in.Markdown)
 	if err != nil {

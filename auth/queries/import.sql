@@ -31,3 +31,7 @@ WHERE auth_passkeys.user_id = EXCLUDED.user_id;
 -- name: LegacyPasskeyUser :one
 -- The user of an imported passkey whose sign-in names the old user handle.
 SELECT user_id FROM auth_passkeys WHERE credential_id = @credential_id AND legacy_user_handle = @user_handle::bytea;
+
+-- name: CountUsersAmong :one
+-- How many of ids are accounts (the import's verification).
+SELECT count(*)::bigint FROM users WHERE id = ANY(@ids::uuid[]);

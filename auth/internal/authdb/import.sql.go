@@ -12,6 +12,18 @@ import (
 	"github.com/google/uuid"
 )
 
+const countUsersAmong = `-- name: CountUsersAmong :one
+SELECT count(*)::bigint FROM users WHERE id = ANY($1::uuid[])
+`
+
+// How many of ids are accounts (the import's verification).
+func (q *Queries) CountUsersAmong(ctx context.Context, ids []uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, countUsersAmong, ids)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const importPasskey = `-- name: ImportPasskey :execrows
 INSERT INTO auth_passkeys (id, user_id, credential_id, credential, sign_count, name, created_at, legacy_user_handle)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
