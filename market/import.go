@@ -208,8 +208,8 @@ func ImportedOffers(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (ImportedTo
 	return ImportedTotals{Count: r.N, Sum: bigOf(r.Price)}, err
 }
 
-// ImportedTemplates counts the legacy templates among ids.
+// ImportedTemplates counts the legacy templates among ids and adds up their prices.
 func ImportedTemplates(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (ImportedTotals, error) {
-	n, err := marketdb.New(tx).ImportedTemplateCount(ctx, ids)
-	return ImportedTotals{Count: n, Sum: new(big.Int)}, err
+	r, err := marketdb.New(tx).ImportedTemplateTotals(ctx, ids)
+	return ImportedTotals{Count: r.N, Sum: bigOf(r.Price)}, err
 }

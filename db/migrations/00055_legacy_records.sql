@@ -8,7 +8,7 @@
 -- template has no signed payout address (none was ever signed; a legacy offer is never
 -- acceptable, a legacy template never active).
 ALTER TABLE market_requests ADD COLUMN legacy boolean NOT NULL DEFAULT false;
-ALTER TABLE market_requests DROP CONSTRAINT market_requests_check1;
+ALTER TABLE market_requests DROP CONSTRAINT market_requests_check2;
 ALTER TABLE market_requests ADD CONSTRAINT market_requests_paid_has_payment
     CHECK (legacy OR status NOT IN ('payment', 'pending_payment', 'processing', 'delivery', 'delivered', 'confirming', 'completed') OR payment_id IS NOT NULL);
 ALTER TABLE market_offers ADD COLUMN legacy boolean NOT NULL DEFAULT false,
@@ -73,5 +73,5 @@ ALTER TABLE market_templates DROP CONSTRAINT market_templates_payout, DROP COLUM
 ALTER TABLE market_offers DROP CONSTRAINT market_offers_payout, DROP COLUMN legacy,
     ALTER COLUMN payout_address SET NOT NULL, ALTER COLUMN payout_signature SET NOT NULL;
 ALTER TABLE market_requests DROP CONSTRAINT market_requests_paid_has_payment, DROP COLUMN legacy;
-ALTER TABLE market_requests ADD CONSTRAINT market_requests_check1
+ALTER TABLE market_requests ADD CONSTRAINT market_requests_check2
     CHECK (status NOT IN ('payment', 'pending_payment', 'processing', 'delivery', 'delivered', 'confirming', 'completed') OR payment_id IS NOT NULL);

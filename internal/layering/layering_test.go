@@ -27,7 +27,7 @@ var layers = [][]string{
 	// The error kinds every package's sentinels are of.
 	{"kind"},
 	// Foundations.
-	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "internal/mailbox", "hwwallet/internal/softkey"},
+	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "internal/mailbox", "hwwallet/internal/softkey", "internal/ferrettest"},
 	// Generic building blocks on them; the real-time hub, which domain packages publish into from
 	// their own transactions.
 	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest", "realtime"},
@@ -43,8 +43,9 @@ var layers = [][]string{
 	// Conversations on the marketplace's offers (the market says whose an offer is; the deal's
 	// payment steps come from the market's following of the payment).
 	{"chat"},
-	// Processes' domains: watching chains, custodians, signing; checking a deployment.
-	{"indexer", "custody", "signer", "doctor"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment; importing
+	// the legacy MongoDB store (through each package's Import* entry point).
+	{"indexer", "custody", "signer", "doctor", "migrate/mongo"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
 	// custody), for both the admin command and the API.
 	{"admin"},
@@ -70,6 +71,9 @@ var forbidden = map[string][]string{
 	"admin": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "indexer"},
 	// The marketplace moves money only through payment transitions and signer intents.
 	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
+	// The legacy import writes history and accounts through the packages' entry points; it never
+	// moves money, books directly or holds keys.
+	"migrate/mongo": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "indexer", "ledger", "admin"},
 	// Sign-in proves who someone is; it never touches money or keys.
 	"auth": {"payment", "ledger", "hd", "hd/keyring", "escrow"},
 	// Files and the blog hold no money and no keys.

@@ -48,5 +48,5 @@ SELECT count(*)::bigint AS n, coalesce(sum(budget_max), 0)::numeric AS budget FR
 -- name: ImportedOfferTotals :one
 SELECT count(*)::bigint AS n, coalesce(sum(price), 0)::numeric AS price FROM market_offers WHERE id = ANY(@ids::uuid[]) AND legacy;
 
--- name: ImportedTemplateCount :one
-SELECT count(*)::bigint FROM market_templates WHERE id = ANY(@ids::uuid[]) AND legacy;
+-- name: ImportedTemplateTotals :one
+SELECT count(*)::bigint AS n, coalesce(sum(price), 0)::numeric AS price FROM market_templates WHERE id = ANY(@ids::uuid[]) AND legacy;

@@ -228,13 +228,18 @@ func (q *Queries) ImportedRequestTotals(ctx context.Context, ids []uuid.UUID) (I
 	return i, err
 }
 
-const importedTemplateCount = `-- name: ImportedTemplateCount :one
-SELECT count(*)::bigint FROM market_templates WHERE id = ANY($1::uuid[]) AND legacy
+const importedTemplateTotals = `-- name: ImportedTemplateTotals :one
+SELECT count(*)::bigint AS n, coalesce(sum(price), 0)::numeric AS price FROM market_templates WHERE id = ANY($1::uuid[]) AND legacy
 `
 
-func (q *Queries) ImportedTemplateCount(ctx context.Context, ids []uuid.UUID) (int64, error) {
-	row := q.db.QueryRow(ctx, importedTemplateCount, ids)
-	var column_1 int64
-	err := row.Scan(&column_1)
-	return column_1, err
+type ImportedTemplateTotalsRow struct {
+	N     int64
+	Price pgtype.Numeric
+}
+
+func (q *Queries) ImportedTemplateTotals(ctx context.Context, ids []uuid.UUID) (ImportedTemplateTotalsRow, error) {
+	row := q.db.QueryRow(ctx, importedTemplateTotals, ids)
+	var i ImportedTemplateTotalsRow
+	err := row.Scan(&i.N, &i.Price)
+	return i, err
 }
