@@ -407,7 +407,7 @@ func dump(t *testing.T, pool *pgxpool.Pool) string {
 		`SELECT transfer_id, user_id, kind, reason, created_at FROM points_memos ORDER BY transfer_id`,
 		`SELECT * FROM points_legacy_history ORDER BY id`,
 		`SELECT id, ledger, debit_account_id, credit_account_id, amount, code FROM ledger_transfers ORDER BY id`,
-		`SELECT id, ledger, code, owner, debits_posted, credits_posted FROM ledger_accounts ORDER BY id`,
+		`SELECT id, ledger, code, debits_posted, credits_posted FROM ledger_accounts ORDER BY id`,
 		`SELECT id, buyer_id, title, status, resume_to, legacy, accepted_offer, template_id, budget_min, budget_max, delivery, visibility, created_at, updated_at FROM market_requests ORDER BY id`,
 		`SELECT id, request_id, seller_id, status, price, delivery_days, notes, legacy FROM market_offers ORDER BY id`,
 		`SELECT id, seller_id, title, price, active, legacy FROM market_templates ORDER BY id`,

@@ -48,6 +48,9 @@ type Importer struct {
 	opts   Options
 	points *points.Service
 	blog   *blog.Service
+	// dry is a dry run's one transaction: every batch is a savepoint of it (so later collections
+	// see what earlier ones would have written), and it is rolled back at the end.
+	dry pgx.Tx
 }
 
 // ErrInvalid: the run's settings are wrong.
@@ -92,6 +95,14 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	rep := &Report{DryRun: im.opts.DryRun, Since: im.opts.Since, Started: im.now(),
 		Problems: []Problem{}, OpenPayments: []OpenPayment{}, NotImported: []string{"disputes", "notifications"}}
 	res := &resolver{pool: im.pool, known: map[string]bool{}}
+	if im.opts.DryRun {
+		tx, err := im.pool.Begin(ctx)
+		if err != nil {
+			return rep, err
+		}
+		im.dry = tx
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)); im.dry = nil }()
+	}
 	for _, c := range collections {
 		counts, err := im.importCollection(ctx, c, res, rep)
 		rep.Collections = append(rep.Collections, counts)
@@ -184,7 +195,11 @@ func (im *Importer) importCollection(ctx context.Context, c collection, res *res
 // writeBatch writes a batch in one transaction, each document in a savepoint of its own, and
 // moves the collection's checkpoint in the same transaction (finished: this is the last batch).
 func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.Raw, res *resolver, rep *Report, counts *Counts, finished bool) error {
-	tx, err := im.pool.Begin(ctx)
+	begin := im.pool.Begin
+	if im.dry != nil {
+		begin = im.dry.Begin
+	}
+	tx, err := begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -229,7 +244,7 @@ func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.R
 		im.afterDocument(c.name, counts.Read)
 	}
 	if im.opts.DryRun {
-		return nil // rolled back by the deferred Rollback
+		return tx.Commit(ctx) // releases the savepoint: the run's transaction is rolled back at its end
 	}
 	if last != "" || finished {
 		if last == "" {
