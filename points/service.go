@@ -102,7 +102,7 @@ func points(v *big.Int) int64 {
 type Entry struct {
 	Seq      int64 // the cursor: pass the last one to read further back
 	Transfer ledger.ID
-	Kind     string     // deal, referral, admin_grant, reversal
+	Kind     string     // deal, referral, admin_grant, reversal, spend, opening (a legacy balance)
 	Points   int64      // signed: + earned, − taken back or spent
 	Request  *uuid.UUID // the deal, if any
 	Reason   string     // an admin's reason, or why a grant was reversed

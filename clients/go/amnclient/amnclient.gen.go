@@ -635,6 +635,7 @@ func (e PointsAdjustmentState) Valid() bool {
 const (
 	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
 	PointsEntryKindDeal       PointsEntryKind = "deal"
+	PointsEntryKindOpening    PointsEntryKind = "opening"
 	PointsEntryKindReferral   PointsEntryKind = "referral"
 	PointsEntryKindReversal   PointsEntryKind = "reversal"
 	PointsEntryKindSpend      PointsEntryKind = "spend"
@@ -646,6 +647,8 @@ func (e PointsEntryKind) Valid() bool {
 	case PointsEntryKindAdminGrant:
 		return true
 	case PointsEntryKindDeal:
+		return true
+	case PointsEntryKindOpening:
 		return true
 	case PointsEntryKindReferral:
 		return true
@@ -2052,7 +2055,9 @@ type PointsBalance struct {
 
 // PointsEntry defines model for PointsEntry.
 type PointsEntry struct {
-	At   time.Time       `json:"at"`
+	At time.Time `json:"at"`
+
+	// Kind opening: the balance carried over from the legacy backend (amn import mongo).
 	Kind PointsEntryKind `json:"kind"`
 
 	// Points Signed: positive earned, negative taken back or spent.
@@ -2062,7 +2067,7 @@ type PointsEntry struct {
 	TransferId openapi_types.UUID  `json:"transferId"`
 }
 
-// PointsEntryKind defines model for PointsEntry.Kind.
+// PointsEntryKind opening: the balance carried over from the legacy backend (amn import mongo).
 type PointsEntryKind string
 
 // PointsEntryPage defines model for PointsEntryPage.
