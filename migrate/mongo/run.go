@@ -352,7 +352,9 @@ func (r *resolver) ref(f *fields, field, coll string, oid bson.ObjectID) uuid.UU
 	key := coll + "/" + oid.Hex()
 	if !r.known[key] {
 		var ok bool
-		if err := r.pool.QueryRow(r.ctx, knownSQL, coll, oid.Hex()).Scan(&ok); err != nil {
+		if r.pool == nil {
+			f.fail("dangling reference %s: %s %s is not imported", field, coll, oid.Hex())
+		} else if err := r.pool.QueryRow(r.ctx, knownSQL, coll, oid.Hex()).Scan(&ok); err != nil {
 			f.fail("resolving %s: %v", field, err)
 		} else if !ok {
 			f.fail("dangling reference %s: %s %s is not imported", field, coll, oid.Hex())
