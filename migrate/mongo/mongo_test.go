@@ -401,7 +401,7 @@ func dump(t *testing.T, pool *pgxpool.Pool) string {
 	queries := []string{
 		`SELECT id, email, email_verified_at, password_hash, roles, status, display_name, created_at, updated_at FROM users ORDER BY id`,
 		`SELECT provider, subject, user_id FROM auth_identities ORDER BY provider, subject`,
-		`SELECT id, user_id, credential_id, credential, sign_count, name, legacy_user_handle FROM auth_passkeys ORDER BY id`,
+		`SELECT id, user_id, credential_id, credential, sign_count, name, created_at, legacy_user_handle FROM auth_passkeys ORDER BY id`,
 		`SELECT user_id, code FROM points_codes ORDER BY user_id`,
 		`SELECT referred_id, referrer_id, status FROM points_referrals ORDER BY referred_id`,
 		`SELECT transfer_id, user_id, kind, reason, created_at FROM points_memos ORDER BY transfer_id`,

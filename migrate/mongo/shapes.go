@@ -122,7 +122,8 @@ func decodeB64(s string) ([]byte, error) {
 var legacyRoles = map[string]auth.Role{"buyer": auth.RoleBuyer, "user": auth.RoleBuyer, "seller": auth.RoleSeller, "admin": auth.RoleAdmin}
 
 func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	u := auth.ImportedUser{ID: NewID(Users, id)}
+	u := auth.ImportedUser{ID: NewID(Users, id), CreatedAt: f.time("createdAt", true)}
+	u.UpdatedAt = orTime(f.time("updatedAt", false), u.CreatedAt)
 	if e := strings.ToLower(strings.TrimSpace(f.str("email", false))); e != "" {
 		if !strings.Contains(e, "@") || len(e) < 3 || len(e) > 254 {
 			f.fail("field email %.60q is not an email address", e)
@@ -173,7 +174,7 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		pk := auth.ImportedPasskey{CredentialID: pf.bytes("credentialID", true), PublicKey: pf.bytes("publicKey", true),
 			UserHandle: pf.bytes("userHandle", false), Transports: pf.strs("transports"), Name: pf.str("name", false),
 			BackupEligible: pf.str("deviceType", false) == "multiDevice", BackupState: pf.boolean("backedUp"),
-			CreatedAt: pf.time("createdAt", false)}
+			CreatedAt: orTime(pf.time("createdAt", false), u.CreatedAt)}
 		counter, _ := pf.integer("counter", false)
 		if counter < 0 || counter > 1<<32-1 {
 			pf.fail("field counter is out of range")
@@ -188,8 +189,6 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		}
 		u.Passkeys = append(u.Passkeys, pk)
 	}
-	u.CreatedAt = f.time("createdAt", true)
-	u.UpdatedAt = orTime(f.time("updatedAt", false), u.CreatedAt)
 	if f.err != nil {
 		return item{}, f.err
 	}
