@@ -372,21 +372,40 @@ func TestOldAccountDoesNotTakeOverAnExistingOne(t *testing.T) {
 	pool, _ := dbtest.Isolated(t)
 	ctx := context.Background()
 	mine := uuid.New()
-	if _, err := pool.Exec(ctx, `INSERT INTO users (id, email, password_hash, roles) VALUES ($1, 'bob@example.com', 'mine', '{buyer}')`, mine); err != nil {
+	if _, err := pool.Exec(ctx, `INSERT INTO users (id, email, password_hash, roles) VALUES ($1, 'carol@example.com', 'mine', '{buyer}')`, mine); err != nil {
+		t.Fatal(err)
+	}
+	// A Telegram account here already linked to someone else: alice's old telegramId names it.
+	theirs := uuid.New()
+	if _, err := pool.Exec(ctx, `INSERT INTO users (id, email, roles) VALUES ($1, 'tg@example.com', '{buyer}')`, theirs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO auth_identities (provider, subject, user_id) VALUES ('telegram', '111000111', $1)`, theirs); err != nil {
 		t.Fatal(err)
 	}
 	rep := run(t, pool, src, importer.Options{})
-	var reason string
+	reasons := map[string]string{}
 	for _, p := range rep.Problems {
-		if p.ID == fx.ids["bob"].Hex() {
-			reason = p.Reason
-		}
+		reasons[p.ID] = p.Reason
 	}
-	if !strings.Contains(reason, "users_email") {
-		t.Fatalf("bob's old account: reason %q, want the taken email", reason)
+	if r := reasons[fx.ids["carol"].Hex()]; !strings.Contains(r, "users_email") {
+		t.Fatalf("carol's old account: reason %q, want the taken email", r)
+	}
+	if r := reasons[fx.ids["alice"].Hex()]; !strings.Contains(r, "linked to another account") {
+		t.Fatalf("alice's old account: reason %q, want the Telegram id taken", r)
+	}
+	var owner uuid.UUID
+	if err := pool.QueryRow(ctx, `SELECT user_id FROM auth_identities WHERE subject = '111000111'`).Scan(&owner); err != nil || owner != theirs {
+		t.Fatalf("the Telegram identity moved: %s %v", owner, err)
+	}
+	// Nothing of alice's half-written: no account, no opening balance.
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM users WHERE id = $1) + (SELECT count(*) FROM points_memos WHERE user_id = $1)`,
+		newID("users", fx.ids["alice"])).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("alice's rows left behind: %d %v", n, err)
 	}
 	var hash string
-	if err := pool.QueryRow(ctx, `SELECT password_hash FROM users WHERE email = 'bob@example.com'`).Scan(&hash); err != nil || hash != "mine" {
+	if err := pool.QueryRow(ctx, `SELECT password_hash FROM users WHERE email = 'carol@example.com'`).Scan(&hash); err != nil || hash != "mine" {
 		t.Fatalf("the existing account changed: %q %v", hash, err)
 	}
 	if rep.Verified {
