@@ -248,7 +248,7 @@ type listing struct {
 func readListing(f *fields) listing {
 	l := listing{title: strings.TrimSpace(f.str("title", true)), description: f.str("description", false),
 		category: strings.ToLower(strings.TrimSpace(f.str("category", true))),
-		chain: strings.ToLower(strings.TrimSpace(f.str("chain", true))), token: strings.TrimSpace(f.str("token", true))}
+		chain:    strings.ToLower(strings.TrimSpace(f.str("chain", true))), token: strings.TrimSpace(f.str("token", true))}
 	runes(f, "title", l.title, 3, 200)
 	runes(f, "description", l.description, 0, 20000)
 	if l.category != "" && !categoryForm.MatchString(l.category) {
