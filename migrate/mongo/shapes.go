@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -135,7 +136,7 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		f.fail("missing field email (and no telegramId)")
 	}
 	if tg != "" {
-		fmt.Sscan(tg, &u.TelegramID) //nolint:errcheck // decimalString checked it
+		u.TelegramID, _ = strconv.ParseInt(tg, 10, 64) // decimalString checked it
 	}
 	u.PasswordHash = f.str("password", false)
 	if h := u.PasswordHash; h != "" && !(strings.HasPrefix(h, "$2a$") || strings.HasPrefix(h, "$2b$") || strings.HasPrefix(h, "$2y$")) {
@@ -169,26 +170,7 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 	if balance < 0 {
 		f.fail("field points is negative")
 	}
-	for i, p := range f.docs("passkeys") {
-		pf := &fields{raw: p}
-		pk := auth.ImportedPasskey{CredentialID: pf.bytes("credentialID", true), PublicKey: pf.bytes("publicKey", true),
-			UserHandle: pf.bytes("userHandle", false), Transports: pf.strs("transports"), Name: pf.str("name", false),
-			BackupEligible: pf.str("deviceType", false) == "multiDevice", BackupState: pf.boolean("backedUp"),
-			CreatedAt: orTime(pf.time("createdAt", false), u.CreatedAt)}
-		counter, _ := pf.integer("counter", false)
-		if counter < 0 || counter > 1<<32-1 {
-			pf.fail("field counter is out of range")
-		}
-		pk.SignCount = uint32(counter)
-		if pk.UserHandle == nil {
-			// The old backend registered passkeys with the user id's hex text as the user handle.
-			pk.UserHandle = []byte(id.Hex())
-		}
-		if pf.err != nil {
-			f.fail("passkeys.%d: %v", i, pf.err)
-		}
-		u.Passkeys = append(u.Passkeys, pk)
-	}
+	u.Passkeys = readPasskeys(f, id, u.CreatedAt)
 	if f.err != nil {
 		return item{}, f.err
 	}
@@ -201,6 +183,32 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		}
 		return im.points.ImportOpening(ctx, tx, u.ID, id.Hex(), balance, u.CreatedAt)
 	}}, nil
+}
+
+// readPasskeys reads the old backend's WebAuthn credentials of user id (simplewebauthn's fields).
+func readPasskeys(f *fields, id bson.ObjectID, created time.Time) []auth.ImportedPasskey {
+	var out []auth.ImportedPasskey
+	for i, p := range f.docs("passkeys") {
+		pf := &fields{raw: p}
+		pk := auth.ImportedPasskey{CredentialID: pf.bytes("credentialID", true), PublicKey: pf.bytes("publicKey", true),
+			UserHandle: pf.bytes("userHandle", false), Transports: pf.strs("transports"), Name: pf.str("name", false),
+			BackupEligible: pf.str("deviceType", false) == "multiDevice", BackupState: pf.boolean("backedUp"),
+			CreatedAt: orTime(pf.time("createdAt", false), created)}
+		counter, _ := pf.integer("counter", false)
+		if counter < 0 || counter > 1<<32-1 {
+			pf.fail("field counter is out of range")
+		}
+		pk.SignCount = uint32(counter)
+		if pk.UserHandle == nil {
+			// The old backend registered passkeys with the user id's hex text as the user handle.
+			pk.UserHandle = []byte(id.Hex())
+		}
+		if pf.err != nil {
+			f.fail("passkeys.%d: %v", i, pf.err)
+		}
+		out = append(out, pk)
+	}
+	return out
 }
 
 func userTotals(ctx context.Context, im *Importer, tx pgx.Tx, ids []uuid.UUID) (int64, *big.Int, error) {
