@@ -63,15 +63,12 @@ var passkeyNamespace = uuid.MustParse("6f1c1b0e-7a39-4c55-9a1e-0d5c2b8f4a11")
 // a Telegram id or passkey that is another account's is ErrIdentityTaken, and the importer's
 // transaction is then rolled back whole.
 func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
-	q := authdb.New(tx)
-	if u.ID == uuid.Nil || u.CreatedAt.IsZero() {
-		return fmt.Errorf("%w: no id or creation time", ErrImportInvalid)
+	if err := CheckImportedUser(u); err != nil {
+		return err
 	}
+	q := authdb.New(tx)
 	var hash *string
 	if u.PasswordHash != "" {
-		if !readableHash(u.PasswordHash) {
-			return fmt.Errorf("%w: password hash is neither bcrypt nor argon2id", ErrImportInvalid)
-		}
 		hash = &u.PasswordHash
 	}
 	var verified *time.Time
@@ -109,13 +106,28 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 	return nil
 }
 
+// CheckImportedUser says what ImportUser would refuse in u without writing: no id or creation
+// time, a password hash no sign-in can verify, a passkey without credential id or user handle or
+// with a public key go-webauthn cannot read.
+func CheckImportedUser(u ImportedUser) error {
+	if u.ID == uuid.Nil || u.CreatedAt.IsZero() {
+		return fmt.Errorf("%w: no id or creation time", ErrImportInvalid)
+	}
+	if u.PasswordHash != "" && !readableHash(u.PasswordHash) {
+		return fmt.Errorf("%w: password hash is neither bcrypt nor argon2id", ErrImportInvalid)
+	}
+	for i, p := range u.Passkeys {
+		if len(p.CredentialID) == 0 || len(p.CredentialID) > 1023 || len(p.PublicKey) == 0 || len(p.UserHandle) == 0 || len(p.UserHandle) > 64 {
+			return fmt.Errorf("%w: passkey %d without credential id, public key or user handle", ErrImportInvalid, i)
+		}
+		if _, err := webauthncose.ParsePublicKey(p.PublicKey); err != nil {
+			return fmt.Errorf("%w: passkey %d public key: %v", ErrImportInvalid, i, err)
+		}
+	}
+	return nil
+}
+
 func importPasskey(ctx context.Context, q *authdb.Queries, userID uuid.UUID, p ImportedPasskey) error {
-	if len(p.CredentialID) == 0 || len(p.CredentialID) > 1023 || len(p.PublicKey) == 0 || len(p.UserHandle) == 0 || len(p.UserHandle) > 64 {
-		return fmt.Errorf("%w: passkey without credential id, public key or user handle", ErrImportInvalid)
-	}
-	if _, err := webauthncose.ParsePublicKey(p.PublicKey); err != nil {
-		return fmt.Errorf("%w: passkey public key: %v", ErrImportInvalid, err)
-	}
 	transports := make([]protocol.AuthenticatorTransport, len(p.Transports))
 	for i, t := range p.Transports {
 		transports[i] = protocol.AuthenticatorTransport(t)

@@ -45,7 +45,8 @@ func seedFixture(t testing.TB, db *mongo.Database) *fixture {
 	f.ids = map[string]bson.ObjectID{
 		"alice": oid("65e1a0000000000000000001"), "bob": oid("65e1a0000000000000000002"), "carol": oid("65e1a0000000000000000003"),
 		"noEmail": oid("65e1a0000000000000000004"), "emailNumber": oid("65e1a0000000000000000005"), "pointsText": oid("65e1a0000000000000000006"),
-		"pt1": oid("65e1b0000000000000000001"), "pt2": oid("65e1b0000000000000000002"), "pt3": oid("65e1b0000000000000000003"),
+		"badKey": oid("65e1a0000000000000000007"),
+		"pt1":    oid("65e1b0000000000000000001"), "pt2": oid("65e1b0000000000000000002"), "pt3": oid("65e1b0000000000000000003"),
 		"ptDangling": oid("65e1b0000000000000000004"),
 		"tpl":        oid("65e1c0000000000000000001"),
 		"r1":         oid("65e1d0000000000000000001"), "r2": oid("65e1d0000000000000000002"), "r3": oid("65e1d0000000000000000003"),
@@ -90,7 +91,10 @@ func seedFixture(t testing.TB, db *mongo.Database) *fixture {
 		doc(e("_id", id["noEmail"]), e("name", "Nobody")),
 		doc(e("_id", id["emailNumber"]), e("email", int32(42))),
 		doc(e("_id", id["pointsText"]), e("email", "dave@example.com"), e("points", "lots")),
+		doc(e("_id", id["badKey"]), e("email", "erin@example.com"),
+			e("passkeys", bson.A{bson.D{e("credentialID", "AQID"), e("publicKey", bson.Binary{Data: []byte{1, 2, 3}})}})),
 	)
+	f.bad["badKey"] = "passkey 0 public key"
 	f.bad["noEmail"] = "missing field email"
 	f.bad["emailNumber"] = "field email is a number, not a string"
 	f.bad["pointsText"] = "field points is a string, not a number"

@@ -171,6 +171,11 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		f.fail("field points is negative")
 	}
 	u.Passkeys = readPasskeys(f, id, u.CreatedAt)
+	if f.err == nil {
+		if err := auth.CheckImportedUser(u); err != nil {
+			f.fail("%v", err)
+		}
+	}
 	if f.err != nil {
 		return item{}, f.err
 	}
