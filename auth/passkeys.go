@@ -106,9 +106,17 @@ func newWebAuthn(c PasskeyConfig) (*webauthn.WebAuthn, error) {
 type passkeyUser struct {
 	user  User
 	creds []webauthn.Credential
+	// handle is the old backend's user handle when the sign-in is with a passkey it registered
+	// (ImportUser): the authenticator names the user with it, and go-webauthn checks they agree.
+	handle []byte
 }
 
-func (u passkeyUser) WebAuthnID() []byte { return u.user.ID[:] }
+func (u passkeyUser) WebAuthnID() []byte {
+	if u.handle != nil {
+		return u.handle
+	}
+	return u.user.ID[:]
+}
 
 func (u passkeyUser) WebAuthnName() string {
 	if u.user.Email != nil {
@@ -360,10 +368,19 @@ func (e *lookupError) Error() string { return e.err.Error() }
 
 // discoverUser finds the user a discoverable assertion's user handle names.
 func (s *Service) discoverUser(ctx context.Context, q *authdb.Queries) webauthn.DiscoverableUserHandler {
-	return func(_, userHandle []byte) (webauthn.User, error) {
-		id, err := uuid.FromBytes(userHandle)
-		if err != nil {
-			return nil, ErrPasskeyInvalid
+	return func(rawID, userHandle []byte) (webauthn.User, error) {
+		// A passkey the old backend registered names its user with the old handle (ImportUser).
+		var legacy []byte
+		id, err := q.LegacyPasskeyUser(ctx, authdb.LegacyPasskeyUserParams{CredentialID: rawID, UserHandle: userHandle})
+		switch {
+		case err == nil:
+			legacy = userHandle
+		case errors.Is(err, pgx.ErrNoRows):
+			if id, err = uuid.FromBytes(userHandle); err != nil {
+				return nil, ErrPasskeyInvalid
+			}
+		default:
+			return nil, &lookupError{err}
 		}
 		u, err := s.passkeyUser(ctx, q, id)
 		if errors.Is(err, ErrNotFound) {
@@ -372,6 +389,7 @@ func (s *Service) discoverUser(ctx context.Context, q *authdb.Queries) webauthn.
 		if err != nil {
 			return nil, &lookupError{err}
 		}
+		u.handle = legacy
 		return u, nil
 	}
 }

@@ -39,6 +39,7 @@ const (
 	CodePointsReversal   uint16 = 33 // user → issuance: a grant taken back (a refund, an admin)
 	CodePointsSpend      uint16 = 34 // user → the user's used points
 	CodePointsExpiry     uint16 = 35 // user → the user's expired points: grants past their lifetime, unspent
+	CodePointsOpening    uint16 = 36 // issuance ↔ user: a legacy account's opening balance, or its correction by a later import
 )
 
 // The payment's ledger accounts. Money moves from the debit account to the credit account. Each

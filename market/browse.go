@@ -22,7 +22,7 @@ import (
 // position; TestBrowseColumnsMatchTheModel checks the two agree).
 const browseColumns = `id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min,
 	budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment,
-	delivered_at, inspection_days, expires_at, created_at, updated_at`
+	delivered_at, inspection_days, expires_at, created_at, updated_at, legacy`
 
 // browseSQL is the query of b (already checked) and its arguments.
 func browseSQL(b Browse) (string, []any) {

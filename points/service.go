@@ -130,7 +130,7 @@ func points(v *big.Int) int64 {
 type Entry struct {
 	Seq      int64 // the cursor: pass the last one to read further back
 	Transfer ledger.ID
-	Kind     string     // deal, referral, admin_grant, reversal, spend, expiry
+	Kind     string     // deal, referral, admin_grant, reversal, spend, expiry, opening (a legacy balance)
 	Points   int64      // signed: + earned, − taken back or spent
 	Request  *uuid.UUID // the deal, if any
 	Reason   string     // an admin's reason, why a grant was reversed, a spend's purpose

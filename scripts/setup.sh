@@ -2,7 +2,8 @@
 # Installs what Amn needs on a Debian machine, and nothing that is already there:
 # Go (from the Go module proxy's toolchain zips), PostgreSQL and Redis (apt, started on
 # loopback), Node.js (apt) with the pinned npm toolchain (Foundry, solc-js, contracts,
-# Trezor message definitions), Go modules and the Go tools the Makefile uses.
+# Trezor message definitions), Go modules and the Go tools the Makefile uses, and FerretDB
+# (scripts/ferretdb.sh) for the legacy import's tests.
 # Run as root on a fresh machine; safe to run again at any time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,4 +92,6 @@ if [ ! -x .tools/bin/abigen ]; then
   log "installing abigen (go-ethereum $(go list -m -f '{{.Version}}' github.com/ethereum/go-ethereum))"
   GOBIN="$PWD/.tools/bin" go install "github.com/ethereum/go-ethereum/cmd/abigen@$(go list -m -f '{{.Version}}' github.com/ethereum/go-ethereum)"
 fi
+# --- FerretDB (the MongoDB wire-protocol server the legacy import's tests run) ---------------
+./scripts/ferretdb.sh
 log "ready"

@@ -790,6 +790,7 @@ const (
 	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
 	PointsEntryKindDeal       PointsEntryKind = "deal"
 	PointsEntryKindExpiry     PointsEntryKind = "expiry"
+	PointsEntryKindOpening    PointsEntryKind = "opening"
 	PointsEntryKindReferral   PointsEntryKind = "referral"
 	PointsEntryKindReversal   PointsEntryKind = "reversal"
 	PointsEntryKindSpend      PointsEntryKind = "spend"
@@ -803,6 +804,8 @@ func (e PointsEntryKind) Valid() bool {
 	case PointsEntryKindDeal:
 		return true
 	case PointsEntryKindExpiry:
+		return true
+	case PointsEntryKindOpening:
 		return true
 	case PointsEntryKindReferral:
 		return true
@@ -2539,7 +2542,9 @@ type PointsBalance struct {
 
 // PointsEntry defines model for PointsEntry.
 type PointsEntry struct {
-	At   time.Time       `json:"at"`
+	At time.Time `json:"at"`
+
+	// Kind opening: the balance carried over from the legacy backend (amn import mongo).
 	Kind PointsEntryKind `json:"kind"`
 
 	// Points Signed: positive earned, negative taken back or spent.
@@ -2549,7 +2554,7 @@ type PointsEntry struct {
 	TransferId openapi_types.UUID  `json:"transferId"`
 }
 
-// PointsEntryKind defines model for PointsEntry.Kind.
+// PointsEntryKind opening: the balance carried over from the legacy backend (amn import mongo).
 type PointsEntryKind string
 
 // PointsEntryPage defines model for PointsEntryPage.

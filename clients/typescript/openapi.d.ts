@@ -2541,8 +2541,11 @@ export interface components {
         PointsEntry: {
             /** Format: uuid */
             transferId: string;
-            /** @enum {string} */
-            kind: "deal" | "referral" | "admin_grant" | "reversal" | "spend" | "expiry";
+            /**
+             * @description opening: the balance carried over from the legacy backend (amn import mongo).
+             * @enum {string}
+             */
+            kind: "deal" | "referral" | "admin_grant" | "reversal" | "spend" | "expiry" | "opening";
             /**
              * Format: int64
              * @description Signed: positive earned, negative taken back or spent.

@@ -29,6 +29,10 @@ var commandRoles = map[string]string{
 	// The deployment check only reads, but goose's status (its migrations check) creates goose's
 	// version table when it is missing, and it is run with migrate's login (docs/operations.md).
 	"amn doctor": db.Owner,
+	// The legacy import writes accounts, the books (opening balances), the marketplace's legacy
+	// rows and its own tables (owned, granted to no process role), through each package's entry
+	// point; it runs once per cut-over, by the operator who runs migrate.
+	"amn import mongo": db.Owner,
 	// What the API does or will do for operators: create payments and take the buyer's proof,
 	// ask for releases, refunds and top-ups, store approvals, read the books.
 	"amn payments list":       db.RoleAPI,

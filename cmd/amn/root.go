@@ -31,7 +31,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newAPICmd(), newIndexerCmd(), newWorkerCmd(), newSignerCmd(), newDevCmd(),
 		newMigrateCmd(), newConfigCmd(), newVersionCmd(), newPaymentsCmd(), newLedgerCmd(), newCustodyCmd(),
-		newAdminCmd(), newDoctorCmd(), newUsersCmd(), newLoginCmd(), newDisputeCmd(),
+		newAdminCmd(), newDoctorCmd(), newUsersCmd(), newLoginCmd(), newDisputeCmd(), newImportCmd(),
 	)
 	return root
 }

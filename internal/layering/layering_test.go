@@ -27,7 +27,7 @@ var layers = [][]string{
 	// The error kinds every package's sentinels are of.
 	{"kind"},
 	// Foundations.
-	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "internal/mailbox", "hwwallet/internal/softkey"},
+	{"bindings", "chain", "db", "hd", "ops", "internal/rnartifacts", "internal/mailbox", "hwwallet/internal/softkey", "internal/ferrettest"},
 	// Generic building blocks on them; the real-time hub, which domain packages publish into from
 	// their own transactions.
 	{"escrow", "ledger", "hd/keyring", "config", "db/dbtest", "realtime"},
@@ -44,9 +44,10 @@ var layers = [][]string{
 	// payment steps come from the market's following of the payment); users' notifications (the
 	// market tells its deal steps, auth says where to write).
 	{"chat", "notify"},
-	// Processes' domains: watching chains, custodians, signing; checking a deployment. Disputes of
-	// deals: the case runs the market's, the payment's and the chat's steps in its own transaction.
-	{"indexer", "custody", "signer", "doctor", "dispute"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment; importing
+	// the legacy MongoDB store (through each package's Import* entry point). Disputes of deals: the
+	// case runs the market's, the payment's and the chat's steps in its own transaction.
+	{"indexer", "custody", "signer", "doctor", "dispute", "migrate/mongo"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
 	// custody), for both the admin command and the API.
 	{"admin"},
@@ -72,6 +73,9 @@ var forbidden = map[string][]string{
 	"admin": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "indexer"},
 	// The marketplace moves money only through payment transitions and signer intents.
 	"market": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "ledger"},
+	// The legacy import writes history and accounts through the packages' entry points; it never
+	// moves money, books directly or holds keys.
+	"migrate/mongo": {"signer", "signer/keystore", "hd/keyring", "hwwallet", "custody", "intent", "indexer", "ledger", "admin"},
 	// Sign-in proves who someone is; it never touches money or keys.
 	"auth": {"payment", "ledger", "hd", "hd/keyring", "escrow"},
 	// Files and the blog hold no money and no keys.

@@ -11,14 +11,15 @@ import (
 )
 
 type AuthPasskey struct {
-	ID           uuid.UUID
-	UserID       uuid.UUID
-	CredentialID []byte
-	Credential   []byte
-	SignCount    int64
-	Name         string
-	CreatedAt    time.Time
-	LastUsedAt   *time.Time
+	ID               uuid.UUID
+	UserID           uuid.UUID
+	CredentialID     []byte
+	Credential       []byte
+	SignCount        int64
+	Name             string
+	CreatedAt        time.Time
+	LastUsedAt       *time.Time
+	LegacyUserHandle []byte
 }
 
 type AuthWallet struct {

@@ -26,7 +26,7 @@ func (q *Queries) CountPasskeysOfUser(ctx context.Context, userID uuid.UUID) (in
 const createPasskey = `-- name: CreatePasskey :one
 INSERT INTO auth_passkeys (id, user_id, credential_id, credential, sign_count, name, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING id, user_id, credential_id, credential, sign_count, name, created_at, last_used_at
+RETURNING id, user_id, credential_id, credential, sign_count, name, created_at, last_used_at, legacy_user_handle
 `
 
 type CreatePasskeyParams struct {
@@ -60,6 +60,7 @@ func (q *Queries) CreatePasskey(ctx context.Context, arg CreatePasskeyParams) (A
 		&i.Name,
 		&i.CreatedAt,
 		&i.LastUsedAt,
+		&i.LegacyUserHandle,
 	)
 	return i, err
 }
@@ -122,7 +123,7 @@ func (q *Queries) DeleteStalePasskeyCeremonies(ctx context.Context, before time.
 
 const passkeysOfUser = `-- name: PasskeysOfUser :many
 
-SELECT id, user_id, credential_id, credential, sign_count, name, created_at, last_used_at FROM auth_passkeys WHERE user_id = $1 ORDER BY created_at, id
+SELECT id, user_id, credential_id, credential, sign_count, name, created_at, last_used_at, legacy_user_handle FROM auth_passkeys WHERE user_id = $1 ORDER BY created_at, id
 `
 
 // Passkeys (WebAuthn credentials) and their ceremonies (sqlc; see ../doc.go and passkeys.go).
@@ -145,6 +146,7 @@ func (q *Queries) PasskeysOfUser(ctx context.Context, userID uuid.UUID) ([]AuthP
 			&i.Name,
 			&i.CreatedAt,
 			&i.LastUsedAt,
+			&i.LegacyUserHandle,
 		); err != nil {
 			return nil, err
 		}

@@ -789,6 +789,7 @@ const (
 	PointsEntryKindAdminGrant PointsEntryKind = "admin_grant"
 	PointsEntryKindDeal       PointsEntryKind = "deal"
 	PointsEntryKindExpiry     PointsEntryKind = "expiry"
+	PointsEntryKindOpening    PointsEntryKind = "opening"
 	PointsEntryKindReferral   PointsEntryKind = "referral"
 	PointsEntryKindReversal   PointsEntryKind = "reversal"
 	PointsEntryKindSpend      PointsEntryKind = "spend"
@@ -802,6 +803,8 @@ func (e PointsEntryKind) Valid() bool {
 	case PointsEntryKindDeal:
 		return true
 	case PointsEntryKindExpiry:
+		return true
+	case PointsEntryKindOpening:
 		return true
 	case PointsEntryKindReferral:
 		return true
@@ -2538,7 +2541,9 @@ type PointsBalance struct {
 
 // PointsEntry defines model for PointsEntry.
 type PointsEntry struct {
-	At   time.Time       `json:"at"`
+	At time.Time `json:"at"`
+
+	// Kind opening: the balance carried over from the legacy backend (amn import mongo).
 	Kind PointsEntryKind `json:"kind"`
 
 	// Points Signed: positive earned, negative taken back or spent.
@@ -2548,7 +2553,7 @@ type PointsEntry struct {
 	TransferId openapi_types.UUID  `json:"transferId"`
 }
 
-// PointsEntryKind defines model for PointsEntry.Kind.
+// PointsEntryKind opening: the balance carried over from the legacy backend (amn import mongo).
 type PointsEntryKind string
 
 // PointsEntryPage defines model for PointsEntryPage.

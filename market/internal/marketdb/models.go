@@ -38,6 +38,7 @@ type MarketOffer struct {
 	PayoutSignature []byte
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Legacy          bool
 }
 
 type MarketOfferRevision struct {
@@ -77,6 +78,7 @@ type MarketRequest struct {
 	ExpiresAt      time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	Legacy         bool
 }
 
 type MarketReview struct {
@@ -105,4 +107,5 @@ type MarketTemplate struct {
 	Active          bool
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Legacy          bool
 }

@@ -176,7 +176,7 @@ func (q *Queries) LiveOffers(ctx context.Context, requestID uuid.UUID) (int64, e
 }
 
 const offerByID = `-- name: OfferByID :one
-SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers WHERE id = $1
+SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at, legacy FROM market_offers WHERE id = $1
 `
 
 func (q *Queries) OfferByID(ctx context.Context, id uuid.UUID) (MarketOffer, error) {
@@ -196,6 +196,7 @@ func (q *Queries) OfferByID(ctx context.Context, id uuid.UUID) (MarketOffer, err
 		&i.PayoutSignature,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Legacy,
 	)
 	return i, err
 }
@@ -273,7 +274,7 @@ func (q *Queries) RejectOthers(ctx context.Context, arg RejectOthersParams) ([]R
 }
 
 const requestOffers = `-- name: RequestOffers :many
-SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers
+SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at, legacy FROM market_offers
 WHERE request_id = $1
   AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
 ORDER BY created_at DESC, id DESC
@@ -317,6 +318,7 @@ func (q *Queries) RequestOffers(ctx context.Context, arg RequestOffersParams) ([
 			&i.PayoutSignature,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Legacy,
 		); err != nil {
 			return nil, err
 		}
@@ -362,7 +364,7 @@ func (q *Queries) ReviseOffer(ctx context.Context, arg ReviseOfferParams) error 
 }
 
 const sellerOffersOn = `-- name: SellerOffersOn :many
-SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at FROM market_offers
+SELECT id, request_id, seller_id, status, revision, price, delivery_days, valid_until, notes, payout_address, payout_signature, created_at, updated_at, legacy FROM market_offers
 WHERE request_id = $1 AND seller_id = $2
   AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
 ORDER BY created_at DESC, id DESC
@@ -406,6 +408,7 @@ func (q *Queries) SellerOffersOn(ctx context.Context, arg SellerOffersOnParams) 
 			&i.PayoutSignature,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Legacy,
 		); err != nil {
 			return nil, err
 		}

@@ -15,7 +15,7 @@ import (
 
 const buyerRequests = `-- name: BuyerRequests :many
 
-SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests
+SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at, legacy FROM market_requests
 WHERE buyer_id = $1
   AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
 ORDER BY created_at DESC, id DESC
@@ -69,6 +69,7 @@ func (q *Queries) BuyerRequests(ctx context.Context, arg BuyerRequestsParams) ([
 			&i.ExpiresAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Legacy,
 		); err != nil {
 			return nil, err
 		}
@@ -296,7 +297,7 @@ func (q *Queries) InsertRequest(ctx context.Context, arg InsertRequestParams) er
 }
 
 const lockRequest = `-- name: LockRequest :one
-SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests WHERE id = $1 FOR UPDATE
+SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at, legacy FROM market_requests WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockRequest(ctx context.Context, id uuid.UUID) (MarketRequest, error) {
@@ -327,13 +328,14 @@ func (q *Queries) LockRequest(ctx context.Context, id uuid.UUID) (MarketRequest,
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Legacy,
 	)
 	return i, err
 }
 
 const requestByID = `-- name: RequestByID :one
 
-SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at FROM market_requests WHERE id = $1
+SELECT id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, accepted_offer, payment_id, template_id, shipment, delivered_at, inspection_days, expires_at, created_at, updated_at, legacy FROM market_requests WHERE id = $1
 `
 
 // Purchase requests (sqlc). Package market's SQL is the .sql files of this directory, one per
@@ -367,6 +369,7 @@ func (q *Queries) RequestByID(ctx context.Context, id uuid.UUID) (MarketRequest,
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Legacy,
 	)
 	return i, err
 }

@@ -14,7 +14,7 @@ import (
 )
 
 const activeTemplates = `-- name: ActiveTemplates :many
-SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at FROM market_templates
+SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at, legacy FROM market_templates
 WHERE active
   AND ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2::uuid))
 ORDER BY created_at DESC, id DESC
@@ -52,6 +52,7 @@ func (q *Queries) ActiveTemplates(ctx context.Context, arg ActiveTemplatesParams
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Legacy,
 		); err != nil {
 			return nil, err
 		}
@@ -140,7 +141,7 @@ func (q *Queries) InsertTemplate(ctx context.Context, arg InsertTemplateParams) 
 }
 
 const sellerTemplates = `-- name: SellerTemplates :many
-SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at FROM market_templates
+SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at, legacy FROM market_templates
 WHERE seller_id = $1
   AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
 ORDER BY created_at DESC, id DESC
@@ -184,6 +185,7 @@ func (q *Queries) SellerTemplates(ctx context.Context, arg SellerTemplatesParams
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Legacy,
 		); err != nil {
 			return nil, err
 		}
@@ -196,7 +198,7 @@ func (q *Queries) SellerTemplates(ctx context.Context, arg SellerTemplatesParams
 }
 
 const templateByID = `-- name: TemplateByID :one
-SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at FROM market_templates WHERE id = $1
+SELECT id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, payout_address, payout_signature, active, created_at, updated_at, legacy FROM market_templates WHERE id = $1
 `
 
 func (q *Queries) TemplateByID(ctx context.Context, id uuid.UUID) (MarketTemplate, error) {
@@ -218,6 +220,7 @@ func (q *Queries) TemplateByID(ctx context.Context, id uuid.UUID) (MarketTemplat
 		&i.Active,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Legacy,
 	)
 	return i, err
 }

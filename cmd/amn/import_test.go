@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/internal/ferrettest"
+)
+
+// amn import mongo: JSON lines, the open payment listed (and failing --strict), a dry run, and
+// exit 1 when the target no longer matches the source (a row changed behind the import's back).
+func TestImportMongoExitStatuses(t *testing.T) {
+	srv := ferrettest.Start(t)
+	src := srv.Client(t).Database("legacy")
+	ctx := context.Background()
+	at := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	user := bson.NewObjectID()
+	if _, err := src.Collection("users").InsertMany(ctx, []any{
+		bson.D{{Key: "_id", Value: user}, {Key: "email", Value: "old@example.com"}, {Key: "points", Value: int32(5)}, {Key: "createdAt", Value: at}},
+		bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "createdAt", Value: at}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Collection("payments").InsertOne(ctx, bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "buyer", Value: user},
+		{Key: "amount", Value: "5000000"}, {Key: "token", Value: "USDT"}, {Key: "chain", Value: "bsc"}, {Key: "status", Value: "held"},
+		{Key: "provider", Value: "request_network"}, {Key: "providerIds", Value: bson.D{{Key: "paymentReference", Value: "0xfeed"}}},
+		{Key: "createdAt", Value: at}}); err != nil {
+		t.Fatal(err)
+	}
+	pool, url := dbtest.Isolated(t)
+	env := []string{"AMN_DATABASE_URL=" + url}
+	args := []string{"import", "mongo", "--uri", srv.URI, "--database", "legacy"}
+
+	code, out, errs := run(t, env, append(args, "--dry-run")...)
+	if code != 0 || !strings.Contains(out, "dry run: nothing was written") {
+		t.Fatalf("dry run: exit %d\n%s%s", code, out, errs)
+	}
+
+	code, out, errs = run(t, env, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var last struct {
+		Event        string `json:"event"`
+		Verified     bool   `json:"verified"`
+		Problems     []struct{ ID, Reason string }
+		OpenPayments []struct {
+			ProviderIDs map[string]string `json:"providerIds"`
+		} `json:"open_payments"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Event != "report" {
+		t.Fatalf("last line %q: %v", lines[len(lines)-1], err)
+	}
+	if !last.Verified || len(last.Problems) != 1 || !strings.Contains(last.Problems[0].Reason, "missing field email") ||
+		len(last.OpenPayments) != 1 || last.OpenPayments[0].ProviderIDs["paymentReference"] != "0xfeed" {
+		t.Fatalf("report: %+v", last)
+	}
+	if !strings.HasPrefix(lines[0], `{"event":"progress","collection":"users"`) {
+		t.Fatalf("first line: %s", lines[0])
+	}
+
+	code, out, errs = run(t, env, append(args, "--strict")...)
+	if code != 1 || !strings.Contains(errs, "--strict: 1 documents skipped, 1 old payments hold funds") || !strings.Contains(out, "OPEN PAYMENT") {
+		t.Fatalf("--strict: exit %d\n%s%s", code, out, errs)
+	}
+
+	// A forged amount in the history: the rerun writes nothing (the source did not change), and
+	// its verification finds the difference.
+	if _, err := pool.Exec(ctx, `UPDATE payment_legacy SET amount = 1`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, env, args...)
+	if code != 1 || !strings.Contains(errs, "verification found differences") || !strings.Contains(out, "verified: false") {
+		t.Fatalf("after the forged row: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs = run(t, env, append(args, "--since", "yesterday")...); code != 2 || !strings.Contains(errs, "since:") {
+		t.Fatalf("a bad --since: exit %d %s", code, errs)
+	}
+}
