@@ -34,7 +34,7 @@ type v1 struct {
 	chat   *chat.Service   // nil: the chat routes answer unavailable
 	// disputes runs the dispute cases; nil: their routes answer unavailable.
 	disputes *dispute.Service
-	notify *notify.Service // nil: the notifications routes answer unavailable
+	notify   *notify.Service // nil: the notifications routes answer unavailable
 	// signupURL is the frontend's sign-up page (/r/{code} redirects there); publicURL is this
 	// API's public base, for referral links.
 	signupURL, publicURL string
