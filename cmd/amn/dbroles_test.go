@@ -121,7 +121,7 @@ func TestReadyzFailsForAnOverPrivilegedRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The revoke took the role's own column grants too: give them back as migrations do.
-	if _, err := owner.Exec(ctx, `GRANT UPDATE (state, disputed_from, updated_at, buyer_address, buyer_signature, payout_attempt) ON payments TO amn_api`); err != nil {
+	if _, err := owner.Exec(ctx, `GRANT UPDATE (state, disputed_from, updated_at, buyer_address, buyer_signature, payout_attempt, split_buyer_amount) ON payments TO amn_api`); err != nil {
 		t.Fatal(err)
 	}
 	if code, body := get(t, base+"/readyz"); code != http.StatusOK {
