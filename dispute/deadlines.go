@@ -70,7 +70,7 @@ func (s *Service) AnswerDue(ctx context.Context, id uuid.UUID, side Actor, since
 	missed := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := scanCase(tx.QueryRow(ctx, lockCase, id))
-		if err != nil || c.Status.Final() || (side != ActorBuyer && side != ActorSeller) {
+		if err != nil || c.Status.Final() || c.Legacy || (side != ActorBuyer && side != ActorSeller) {
 			return err
 		}
 		var answered, recorded bool
@@ -102,7 +102,7 @@ func (s *Service) Escalate(ctx context.Context, id uuid.UUID) (bool, error) {
 	done := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := scanCase(tx.QueryRow(ctx, lockCase, id))
-		if err != nil || c.AssignedAdmin != nil {
+		if err != nil || c.AssignedAdmin != nil || c.Legacy {
 			return err
 		}
 		if _, err := Next(c.Status, EvEscalate, ActorSystem); err != nil {

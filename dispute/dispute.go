@@ -83,6 +83,7 @@ var (
 	ErrAdminsOnly    = kind.New(kind.Refused, "only an admin may propose a warning or a ban")
 	ErrNoBundleKey   = kind.New(kind.Unavailable, "no bundle signing key is configured")
 	ErrNotConfigured = kind.New(kind.Unavailable, "this server cannot carry out that resolution")
+	ErrLegacy        = kind.New(kind.Conflict, "an imported case is history of the old backend: no step is taken on it here")
 )
 
 func invalid(f string, a ...any) error { return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(f, a...)) }
@@ -114,6 +115,9 @@ type Case struct {
 	ResolvedAt *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Legacy: imported from the old backend (ImportCase); history, on which no step is taken. Its
+	// OfferID and ConversationID may be uuid.Nil (none).
+	Legacy bool
 	// Proposal is the live proposal, if any; Entries the timeline (Get only).
 	Proposal *Proposal
 	Entries  []Entry
@@ -482,6 +486,9 @@ func (s *Service) lock(ctx context.Context, tx pgx.Tx, who Caller, id uuid.UUID)
 	if side == "" {
 		return nil, "", ErrNotFound
 	}
+	if c.Legacy {
+		return nil, "", ErrLegacy
+	}
 	if c.Proposal, err = liveProposalOf(ctx, tx, id); err != nil {
 		return nil, "", err
 	}
@@ -494,9 +501,11 @@ func scanCase(row pgx.Row) (*Case, error) {
 	var amount pgtype.Numeric
 	var pending []byte
 	var resolution *string
-	err := row.Scan(&c.ID, &c.RequestID, &c.PaymentID, &c.OfferID, &c.BuyerID, &c.SellerID, &c.OpenedBy, &opener, &reason, &status,
-		&c.Interrupted, &c.AssignedAdmin, &c.ConversationID, &amount, &c.Decimals, &c.Ledger, &pending, &c.PendingBy, &resolution,
-		&c.ResolvedAt, &c.CreatedAt, &c.UpdatedAt)
+	var offer, conv uuid.NullUUID
+	err := row.Scan(&c.ID, &c.RequestID, &c.PaymentID, &offer, &c.BuyerID, &c.SellerID, &c.OpenedBy, &opener, &reason, &status,
+		&c.Interrupted, &c.AssignedAdmin, &conv, &amount, &c.Decimals, &c.Ledger, &pending, &c.PendingBy, &resolution,
+		&c.ResolvedAt, &c.CreatedAt, &c.UpdatedAt, &c.Legacy)
+	c.OfferID, c.ConversationID = offer.UUID, conv.UUID
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}

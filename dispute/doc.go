@@ -13,6 +13,9 @@
 // deal's resume or replacement. A compensation's split and a seller's ban go first through
 // payment.ResolveSplit and the accounts, each safe to ask again.
 //
+// Old disputes come in through ImportCase (the legacy import) as legacy cases: history, their
+// timeline on the same chain, on which no step is taken and no deadline runs (migration 00057).
+//
 // It must never move money but through payment transitions (the payout intents are asked for
 // through Payouts, which the command wires), read another package's tables (the market, chat,
 // upload and auth are called through their Go APIs), nor change or delete a timeline entry: the

@@ -5,7 +5,8 @@ package dispute
 const (
 	// caseColumns are what scanCase reads.
 	caseColumns = `id, request_id, payment_id, offer_id, buyer_id, seller_id, opened_by, opener, reason, status, interrupted,
-		assigned_admin, conversation_id, amount, decimals, ledger, pending, pending_by, resolution, resolved_at, created_at, updated_at`
+		assigned_admin, conversation_id, amount, decimals, ledger, pending, pending_by, resolution, resolved_at, created_at, updated_at,
+		legacy`
 	// insertCase opens a case (the live-case index refuses a second live one of a request).
 	insertCase = `INSERT INTO dispute_cases (id, request_id, payment_id, offer_id, buyer_id, seller_id, opened_by, opener, reason,
 		status, interrupted, conversation_id, amount, decimals, ledger, created_at, updated_at)

@@ -104,6 +104,12 @@ func CheckChain(caseID uuid.UUID, entries []Entry) error {
 // and updates c.Status to status.
 func (s *Service) appendEntry(ctx context.Context, tx pgx.Tx, caseID uuid.UUID, ev Event, actor Actor, actorID uuid.UUID,
 	status Status, body any) (Entry, error) {
+	return appendAt(ctx, tx, caseID, ev, actor, actorID, status, body, s.clock())
+}
+
+// appendAt appends an entry made at at (the imported ones carry the old backend's times).
+func appendAt(ctx context.Context, tx pgx.Tx, caseID uuid.UUID, ev Event, actor Actor, actorID uuid.UUID, status Status, body any,
+	at time.Time) (Entry, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return Entry{}, err
@@ -111,7 +117,7 @@ func (s *Service) appendEntry(ctx context.Context, tx pgx.Tx, caseID uuid.UUID, 
 	if body == nil {
 		b = []byte("{}")
 	}
-	e := Entry{Kind: ev, Actor: actor, Status: status, Body: b, At: s.clock(), Prev: ZeroHash}
+	e := Entry{Kind: ev, Actor: actor, Status: status, Body: b, At: at.UTC().Truncate(time.Microsecond), Prev: ZeroHash}
 	if actorID != uuid.Nil {
 		e.ActorID = actorID.String()
 	}

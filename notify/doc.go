@@ -9,6 +9,9 @@
 // notify_email job are written in that transaction, so a committed change is never silent and a
 // rolled-back one never speaks. The market's deal steps come through Deals (market.Notifier).
 //
+// The legacy import writes old notifications through ImportNotification: the row alone, as
+// history (never an event or a mail).
+//
 // It must never read another package's tables: a recipient's address, locale and standing come
 // from package auth (auth.Contacts), the deal's facts from the caller. It never renders a user's
 // text as HTML (html/template escapes it), never sends mail to an unverified address, and never

@@ -97,7 +97,7 @@ func newImportCmd() *cobra.Command {
 	f.StringVar(&o.Database, "database", "", "the legacy database's name")
 	f.BoolVar(&o.DryRun, "dry-run", false, "write nothing; report what would change")
 	f.StringVar(&o.Since, "since", "", "import only documents whose updatedAt is after this RFC 3339 time (the cut-over's delta)")
-	f.BoolVar(&o.Strict, "strict", false, "exit 1 when any document is skipped or any old payment still holds funds")
+	f.BoolVar(&o.Strict, "strict", false, "exit 1 when any document is skipped or any old payment (or dispute on one) still holds funds")
 	f.IntVar(&o.Batch, "batch", legacy.DefaultBatch, "documents written per transaction")
 	f.BoolVar(&o.JSON, "json", false, "JSON lines: progress, then the report")
 	cmd.AddCommand(mongoCmd)
@@ -110,9 +110,9 @@ func importOutcome(rep *legacy.Report, strict bool) error {
 	if !rep.DryRun && !rep.Verified {
 		return &exitError{code: 1, err: errors.New("import: verification found differences between the source and the target")}
 	}
-	if strict && (len(rep.Problems) > 0 || len(rep.OpenPayments) > 0) {
-		return &exitError{code: 1, err: fmt.Errorf("import: --strict: %d documents skipped, %d old payments hold funds",
-			len(rep.Problems), len(rep.OpenPayments))}
+	if strict && (len(rep.Problems) > 0 || len(rep.OpenPayments) > 0 || len(rep.OpenDisputes) > 0) {
+		return &exitError{code: 1, err: fmt.Errorf("import: --strict: %d documents skipped, %d old payments hold funds, %d old disputes are on them",
+			len(rep.Problems), len(rep.OpenPayments), len(rep.OpenDisputes))}
 	}
 	return nil
 }
@@ -188,7 +188,13 @@ func printImportReport(out io.Writer, rep *legacy.Report, asJSON bool) error {
 		fmt.Fprintf(out, "OPEN PAYMENT (funds held by the old backend; settle it there): payment %s request %s %s %s on %s via %s %s\n",
 			p.ID, p.Request, p.Amount, p.Token, p.Chain, p.Provider, ids)
 	}
-	fmt.Fprintf(out, "not imported yet: %s\n", strings.Join(rep.NotImported, ", "))
+	for _, d := range rep.OpenDisputes {
+		fmt.Fprintf(out, "OPEN DISPUTE (its payment's funds are held by the old backend; settle it there): dispute %s (%s) payment %s (%s) request %s %s %s on %s\n",
+			d.ID, d.Status, d.Payment, d.PaymentStatus, d.Request, d.Amount, d.Token, d.Chain)
+	}
+	if len(rep.NotImported) > 0 {
+		fmt.Fprintf(out, "not imported yet: %s\n", strings.Join(rep.NotImported, ", "))
+	}
 	if !rep.DryRun {
 		fmt.Fprintf(out, "verified: %v\n", rep.Verified)
 	}

@@ -13,21 +13,34 @@ import (
 	"github.com/amanat/amn/internal/ferrettest"
 )
 
-// amn import mongo: JSON lines, the open payment listed (and failing --strict), a dry run, and
+// amn import mongo: JSON lines, the open payment and the dispute on it listed (and failing --strict), a dry run, and
 // exit 1 when the target no longer matches the source (a row changed behind the import's back).
 func TestImportMongoExitStatuses(t *testing.T) {
 	srv := ferrettest.Start(t)
 	src := srv.Client(t).Database("legacy")
 	ctx := context.Background()
 	at := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
-	user := bson.NewObjectID()
+	user, seller, request, pay := bson.NewObjectID(), bson.NewObjectID(), bson.NewObjectID(), bson.NewObjectID()
 	if _, err := src.Collection("users").InsertMany(ctx, []any{
 		bson.D{{Key: "_id", Value: user}, {Key: "email", Value: "old@example.com"}, {Key: "points", Value: int32(5)}, {Key: "createdAt", Value: at}},
+		bson.D{{Key: "_id", Value: seller}, {Key: "email", Value: "seller@example.com"}, {Key: "role", Value: "seller"}, {Key: "createdAt", Value: at}},
 		bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "createdAt", Value: at}},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := src.Collection("payments").InsertOne(ctx, bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "buyer", Value: user},
+	if _, err := src.Collection("purchaserequests").InsertOne(ctx, bson.D{{Key: "_id", Value: request}, {Key: "buyer", Value: user},
+		{Key: "title", Value: "An old lamp"}, {Key: "category", Value: "home"}, {Key: "productType", Value: "physical"},
+		{Key: "chain", Value: "bsc"}, {Key: "token", Value: "USDT"}, {Key: "budget", Value: bson.D{{Key: "min", Value: "1"}, {Key: "max", Value: "5000000"}}},
+		{Key: "delivery", Value: bson.D{{Key: "type", Value: "online"}}}, {Key: "status", Value: "disputed"}, {Key: "createdAt", Value: at}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Collection("disputes").InsertOne(ctx, bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "request", Value: request},
+		{Key: "payment", Value: pay}, {Key: "raisedBy", Value: user}, {Key: "reason", Value: "not_received"}, {Key: "status", Value: "pending"},
+		{Key: "createdAt", Value: at}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Collection("payments").InsertOne(ctx, bson.D{{Key: "_id", Value: pay}, {Key: "request", Value: request},
+		{Key: "buyer", Value: user}, {Key: "seller", Value: seller},
 		{Key: "amount", Value: "5000000"}, {Key: "token", Value: "USDT"}, {Key: "chain", Value: "bsc"}, {Key: "status", Value: "held"},
 		{Key: "provider", Value: "request_network"}, {Key: "providerIds", Value: bson.D{{Key: "paymentReference", Value: "0xfeed"}}},
 		{Key: "createdAt", Value: at}}); err != nil {
@@ -54,12 +67,16 @@ func TestImportMongoExitStatuses(t *testing.T) {
 		OpenPayments []struct {
 			ProviderIDs map[string]string `json:"providerIds"`
 		} `json:"open_payments"`
+		OpenDisputes []struct {
+			PaymentStatus string `json:"paymentStatus"`
+		} `json:"open_disputes"`
 	}
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Event != "report" {
 		t.Fatalf("last line %q: %v", lines[len(lines)-1], err)
 	}
 	if !last.Verified || len(last.Problems) != 1 || !strings.Contains(last.Problems[0].Reason, "missing field email") ||
-		len(last.OpenPayments) != 1 || last.OpenPayments[0].ProviderIDs["paymentReference"] != "0xfeed" {
+		len(last.OpenPayments) != 1 || last.OpenPayments[0].ProviderIDs["paymentReference"] != "0xfeed" ||
+		len(last.OpenDisputes) != 1 || last.OpenDisputes[0].PaymentStatus != "held" {
 		t.Fatalf("report: %+v", last)
 	}
 	if !strings.HasPrefix(lines[0], `{"event":"progress","collection":"users"`) {
@@ -67,7 +84,8 @@ func TestImportMongoExitStatuses(t *testing.T) {
 	}
 
 	code, out, errs = run(t, env, append(args, "--strict")...)
-	if code != 1 || !strings.Contains(errs, "--strict: 1 documents skipped, 1 old payments hold funds") || !strings.Contains(out, "OPEN PAYMENT") {
+	if code != 1 || !strings.Contains(errs, "--strict: 1 documents skipped, 1 old payments hold funds, 1 old disputes are on them") ||
+		!strings.Contains(out, "OPEN PAYMENT") || !strings.Contains(out, "OPEN DISPUTE") {
 		t.Fatalf("--strict: exit %d\n%s%s", code, out, errs)
 	}
 

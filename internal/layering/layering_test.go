@@ -44,13 +44,14 @@ var layers = [][]string{
 	// payment steps come from the market's following of the payment); users' notifications (the
 	// market tells its deal steps, auth says where to write).
 	{"chat", "notify"},
-	// Processes' domains: watching chains, custodians, signing; checking a deployment; importing
-	// the legacy MongoDB store (through each package's Import* entry point). Disputes of deals: the
-	// case runs the market's, the payment's and the chat's steps in its own transaction.
-	{"indexer", "custody", "signer", "doctor", "dispute", "migrate/mongo"},
+	// Processes' domains: watching chains, custodians, signing; checking a deployment. Disputes of
+	// deals: the case runs the market's, the payment's and the chat's steps in its own transaction.
+	{"indexer", "custody", "signer", "doctor", "dispute"},
 	// What admins do to the money (payouts, sweeps, top-ups, intents with their quorum read by
-	// custody), for both the admin command and the API.
-	{"admin"},
+	// custody), for both the admin command and the API. Importing the legacy MongoDB store,
+	// through each package's Import* entry point (the disputes' too, hence above them; it never
+	// imports admin, see forbidden).
+	{"admin", "migrate/mongo"},
 	// The HTTP layer over the domains; the worker role's job registry (it runs the indexer's, the
 	// payments' and the signer queue's jobs); the indexer's torture harness (it drives chains and
 	// the indexer, and checks the books); amn dev's demo deals, played through the API's Go client;

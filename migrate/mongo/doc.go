@@ -1,5 +1,6 @@
 // Package mongo imports the legacy backend's MongoDB store (its Mongoose models: User,
-// PointTransaction, RequestTemplate, PurchaseRequest, SellerOffer, Payment, Chat, BlogPost) into
+// PointTransaction, RequestTemplate, PurchaseRequest, SellerOffer, Payment, Chat, BlogPost,
+// Dispute, Notification) into
 // this backend, idempotently, resumably and verified (docs/import.md; `amn import mongo`).
 //
 // It owns two tables (migration 00054): import_mongo_ids, every source document imported (its
@@ -13,7 +14,8 @@
 //
 // It must never write another package's tables but through that package's Import* entry point
 // (auth.ImportUser, points.ImportOpening, market.ImportRequest, …), never move money (old
-// payments are history; one still holding funds is listed for an operator and fails --strict),
-// and never guess at a value it cannot map (an old status missing from the maps is a malformed
-// document). Disputes and notifications are not imported yet (docs/import.md).
+// payments are history; one still holding funds is listed for an operator and fails --strict, as
+// is an old dispute on one: disputes become legacy cases, history on which no step is taken), never
+// notify anyone (old notifications are written as history: no mail, no socket event), and never
+// guess at a value it cannot map (an old status missing from the maps is a malformed document).
 package mongo

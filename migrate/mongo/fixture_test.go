@@ -56,6 +56,10 @@ func seedFixture(t testing.TB, db *mongo.Database) *fixture {
 		"p1":        oid("65e1f0000000000000000001"), "p2": oid("65e1f0000000000000000002"), "pFraction": oid("65e1f0000000000000000003"),
 		"c1": oid("65e200000000000000000001"), "cStranger": oid("65e200000000000000000002"),
 		"b1": oid("65e210000000000000000001"), "bSlug": oid("65e210000000000000000002"),
+		"d1": oid("65e220000000000000000001"), "d2": oid("65e220000000000000000002"), "dDangling": oid("65e220000000000000000003"),
+		"dStatus": oid("65e220000000000000000004"), "dStranger": oid("65e220000000000000000005"),
+		"n1": oid("65e230000000000000000001"), "n2": oid("65e230000000000000000002"), "nDangling": oid("65e230000000000000000003"),
+		"nType": oid("65e230000000000000000004"),
 	}
 	id := f.ids
 	hash, err := bcrypt.GenerateFromPassword([]byte(alicePassword), 10)
@@ -178,5 +182,45 @@ func seedFixture(t testing.TB, db *mongo.Database) *fixture {
 			e("status", "draft")),
 	)
 	f.bad["bSlug"] = "slug"
+
+	// Disputes: d1 is live on the payment whose funds the old backend holds (p2): imported as
+	// history and listed; d2 was resolved on the released one (p1).
+	at := func(min int) time.Time { return created.Add(time.Duration(min) * time.Minute) }
+	dmsg := func(n int, sender bson.ObjectID, text string, admin bool) bson.D {
+		return bson.D{e("_id", bson.NewObjectIDFromTimestamp(at(n))), e("sender", sender), e("message", text), e("isAdmin", admin),
+			e("createdAt", at(n))}
+	}
+	insert("disputes",
+		doc(e("_id", id["d1"]), e("request", id["r2"]), e("payment", id["p2"]), e("offer", id["o2"]), e("raisedBy", id["alice"]),
+			e("reason", "not_received"), e("description", "The lamp never came."), e("status", "in_progress"),
+			e("adminNotes", "Asked the seller for tracking."),
+			e("evidence", bson.A{bson.D{e("_id", oid("65e221000000000000000001")), e("type", "image"), e("url", "https://old.example/e/1.jpg"),
+				e("description", "The empty mailbox"), e("uploadedBy", id["alice"]), e("uploadedAt", at(5))}}),
+			e("messages", bson.A{dmsg(6, id["alice"], "Where is it?", false), dmsg(7, id["bob"], "Sent last week", false),
+				dmsg(8, id["carol"], "Tracking number, please", true)})),
+		doc(e("_id", id["d2"]), e("request", id["r1"]), e("payment", id["p1"]), e("raisedBy", id["bob"]), e("reason", "payment_issue"),
+			e("status", "resolved"), e("resolution", "no_action"), e("resolvedBy", id["carol"]), e("resolvedAt", at(60)),
+			e("messages", bson.A{dmsg(9, id["bob"], "Payment is late", false)})),
+		doc(e("_id", id["dDangling"]), e("request", id["rStatus"]), e("payment", id["p1"]), e("raisedBy", id["alice"]),
+			e("reason", "other"), e("status", "pending")),
+		doc(e("_id", id["dStatus"]), e("request", id["r1"]), e("payment", id["p1"]), e("raisedBy", id["alice"]),
+			e("reason", "other"), e("status", "on_appeal")),
+		doc(e("_id", id["dStranger"]), e("request", id["r1"]), e("payment", id["p1"]), e("raisedBy", id["alice"]),
+			e("reason", "other"), e("status", "closed"), e("messages", bson.A{dmsg(10, id["carol"], "Not a party, not an admin", false)})),
+	)
+	f.bad["dDangling"] = "dangling reference request"
+	f.bad["dStatus"] = `status "on_appeal" is none of the old model's`
+	f.bad["dStranger"] = "messages.0: sender is neither the buyer nor the seller"
+
+	insert("notifications",
+		doc(e("_id", id["n1"]), e("user", id["bob"]), e("type", "offer_accepted"), e("title", "Offer accepted"),
+			e("message", "Alice accepted your offer"), e("link", "/requests/old-r1"), e("isRead", true)),
+		doc(e("_id", id["n2"]), e("user", id["alice"]), e("type", "new_offer"), e("title", "New offer"),
+			e("message", "Bob made an offer"), e("isRead", false)),
+		doc(e("_id", id["nDangling"]), e("user", id["noEmail"]), e("type", "system"), e("message", "x")),
+		doc(e("_id", id["nType"]), e("user", id["alice"]), e("type", int32(3))),
+	)
+	f.bad["nDangling"] = "dangling reference user"
+	f.bad["nType"] = "field type is a number, not a string"
 	return f
 }

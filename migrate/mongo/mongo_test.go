@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
+	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/internal/ferrettest"
 	importer "github.com/amanat/amn/migrate/mongo"
 	"github.com/amanat/amn/points"
@@ -98,6 +100,18 @@ func TestFixtureImportsVerifiesAndSignsIn(t *testing.T) {
 		t.Fatalf("open payments: %+v", rep.OpenPayments)
 	}
 
+	// The dispute on the held payment is imported and listed with it; the resolved one is not listed.
+	if len(rep.OpenDisputes) != 1 || rep.OpenDisputes[0].ID != fx.ids["d1"].Hex() || rep.OpenDisputes[0].PaymentStatus != "paid" ||
+		rep.OpenDisputes[0].Payment != fx.ids["p2"].Hex() || rep.OpenDisputes[0].Amount != "8000000" {
+		t.Fatalf("open disputes: %+v", rep.OpenDisputes)
+	}
+	if c := check(t, rep, "disputes"); c.SourceCount != 2 || c.TargetSum != "5" {
+		t.Errorf("disputes: %+v (want 2 cases, 5 statements)", c)
+	}
+	if c := check(t, rep, "notifications"); c.SourceCount != 2 || c.TargetSum != "1" {
+		t.Errorf("notifications: %+v (want 2, 1 read)", c)
+	}
+
 	// Statuses mapped; the accepted offer set; the pending old offer not acceptable.
 	var status string
 	var legacy bool
@@ -133,6 +147,9 @@ func TestFixtureImportsVerifiesAndSignsIn(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT body_html FROM blog_posts WHERE slug = 'hello-old-world'`).Scan(&html); err != nil || !strings.Contains(html, "<strong>post</strong>") {
 		t.Errorf("post: %q %v", html, err)
 	}
+
+	checkImportedDisputes(t, pool, fx)
+	checkImportedNotifications(t, pool, fx)
 
 	// Points: the opening balance on the books.
 	pts, err := points.New(pool, points.DefaultConfig())
@@ -267,7 +284,7 @@ func TestKilledRunResumesToTheSameDatabase(t *testing.T) {
 	for _, stop := range []struct {
 		coll string
 		n    int64
-	}{{"users", 3}, {"purchaserequests", 4}, {"chats", 1}} {
+	}{{"users", 3}, {"purchaserequests", 4}, {"chats", 1}, {"disputes", 3}} {
 		t.Run(stop.coll, func(t *testing.T) {
 			pool, _ := dbtest.Isolated(t)
 			ctx, cancel := context.WithCancel(context.Background())
@@ -317,10 +334,23 @@ func TestSinceImportsOnlyChangedDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The dispute gains a message and is resolved with a refund; the notification is read.
+	newDisputeMsg := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "sender", Value: fx.ids["bob"]}, {Key: "message", Value: "Refunded"},
+		{Key: "createdAt", Value: later}}
+	if _, err := src.Collection("disputes").UpdateOne(ctx, bson.D{{Key: "_id", Value: fx.ids["d1"]}},
+		bson.D{{Key: "$push", Value: bson.D{{Key: "messages", Value: newDisputeMsg}}}, {Key: "$set", Value: bson.D{{Key: "status", Value: "resolved"},
+			{Key: "resolution", Value: "refund"}, {Key: "updatedAt", Value: later}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Collection("notifications").UpdateOne(ctx, bson.D{{Key: "_id", Value: fx.ids["n2"]}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "isRead", Value: true}, {Key: "updatedAt", Value: later}}}}); err != nil {
+		t.Fatal(err)
+	}
+
 	rep := run(t, pool, src, importer.Options{Since: &cut})
 	for _, c := range rep.Collections {
 		want := int64(0)
-		if c.Collection == "users" || c.Collection == "chats" {
+		if c.Collection == "users" || c.Collection == "chats" || c.Collection == "disputes" || c.Collection == "notifications" {
 			want = 1
 		}
 		if c.Read != want || c.Updated != want {
@@ -344,6 +374,21 @@ func TestSinceImportsOnlyChangedDocuments(t *testing.T) {
 	msgs, _ = pgx.CollectRows(rows, pgx.RowTo[string])
 	if strings.Join(msgs, "|") != "Is it still available?|Yes|Deal|Shipped" {
 		t.Errorf("messages after the delta: %v", msgs)
+	}
+
+	// The case: the new message appended, then the changed fields; the chain still holds.
+	c := exportCase(t, pool, fx, "d1")
+	kinds := make([]string, len(c.Entries))
+	for i, e := range c.Entries {
+		kinds[i] = string(e.Kind)
+	}
+	if strings.Join(kinds, ",") != "imported,evidence,evidence,evidence,evidence,evidence,reimported" ||
+		c.Case.Status != dispute.Resolved || c.Case.Resolution != "refund" {
+		t.Fatalf("the case after the delta: %s %s %s", kinds, c.Case.Status, c.Case.Resolution)
+	}
+	var readAt *time.Time
+	if err := pool.QueryRow(ctx, `SELECT read_at FROM notifications WHERE id = $1`, newID("notifications", fx.ids["n2"])).Scan(&readAt); err != nil || readAt == nil || !readAt.Equal(later) {
+		t.Errorf("n2 after the delta: read at %v %v, want %v", readAt, err, later)
 	}
 }
 
@@ -436,6 +481,9 @@ func dump(t *testing.T, pool *pgxpool.Pool) string {
 		`SELECT room, last_seq FROM realtime_rooms ORDER BY room`,
 		`SELECT room, seq, kind, payload FROM realtime_events ORDER BY room, seq`,
 		`SELECT id, slug, title, body_html, status, publish_at, author_id FROM blog_posts ORDER BY id`,
+		`SELECT * FROM dispute_cases ORDER BY id`,
+		`SELECT * FROM dispute_entries ORDER BY case_id, seq`,
+		`SELECT * FROM notifications ORDER BY id`,
 		`SELECT collection, old_id, new_id, digest, source_at FROM import_mongo_ids ORDER BY collection, old_id`,
 		`SELECT collection, scope, last_id FROM import_mongo_checkpoints ORDER BY collection, scope`,
 	}
@@ -474,4 +522,124 @@ func diff(a, b string) string {
 	}
 	j, _ := json.Marshal(len(out))
 	return string(j) + " lines differ:\n" + strings.Join(out, "\n")
+}
+
+// exportCase exports an imported case as its buyer would, and checks the bundle as anyone would.
+func exportCase(t *testing.T, pool *pgxpool.Pool, fx *fixture, name string) *dispute.Bundle {
+	t.Helper()
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := dispute.DefaultConfig()
+	cfg.BundleKey = key
+	svc := dispute.New(dbtest.PoolLike(t, pool, db.RoleAPI), cfg, nil, nil)
+	b, err := svc.Export(context.Background(), dispute.Caller{UserID: newID("users", fx.ids["alice"])}, newID("disputes", fx.ids[name]))
+	if err != nil {
+		t.Fatalf("export %s: %v", name, err)
+	}
+	raw, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dispute.VerifyBundle(raw, svc.PublicKey()); err != nil {
+		t.Fatalf("the imported case's bundle does not verify: %v", err)
+	}
+	return b
+}
+
+// checkImportedDisputes: the old disputes are legacy cases with valid timelines (the old fields
+// first, then the evidence and messages by time), their statuses mapped, and no step is taken on
+// them here.
+func checkImportedDisputes(t *testing.T, pool *pgxpool.Pool, fx *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	b := exportCase(t, pool, fx, "d1")
+	alice, bob, carol := newID("users", fx.ids["alice"]), newID("users", fx.ids["bob"]), newID("users", fx.ids["carol"])
+	if b.Case.Status != dispute.UnderReview || b.Case.Opener != dispute.ActorBuyer || b.Case.Reason != dispute.ReasonNotReceived ||
+		b.Case.Buyer != alice || b.Case.Seller != bob || b.Case.Payment != newID("payments", fx.ids["p2"]) ||
+		b.Case.Request != newID("purchaserequests", fx.ids["r2"]) || b.Case.Amount != "8000000" || b.Case.Resolution != "" {
+		t.Errorf("d1: %+v", b.Case)
+	}
+	var got []string
+	for _, e := range b.Entries {
+		var body map[string]any
+		if err := json.Unmarshal(e.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		text, _ := body["statement"].(string)
+		if text == "" {
+			text, _ = body["description"].(string)
+		}
+		got = append(got, fmt.Sprintf("%s/%s/%s:%s", e.Kind, e.Actor, e.ActorID, text))
+	}
+	want := []string{"imported/system/:The lamp never came.", "evidence/buyer/" + alice.String() + ":The empty mailbox",
+		"evidence/buyer/" + alice.String() + ":Where is it?", "evidence/seller/" + bob.String() + ":Sent last week",
+		"evidence/admin/" + carol.String() + ":Tracking number, please"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("d1's timeline:\n got %q\nwant %q", got, want)
+	}
+	var first map[string]any
+	_ = json.Unmarshal(b.Entries[0].Body, &first)
+	if first["status"] != "in_progress" || first["adminNotes"] != "Asked the seller for tracking." || first["legacyId"] != fx.ids["d1"].Hex() {
+		t.Errorf("the imported entry keeps the old fields: %v", first)
+	}
+
+	b2 := exportCase(t, pool, fx, "d2")
+	if b2.Case.Status != dispute.Resolved || b2.Case.Resolution != "no_action" || b2.Case.Opener != dispute.ActorSeller ||
+		b2.Case.Reason != dispute.ReasonPaymentProblem || len(b2.Entries) != 2 {
+		t.Errorf("d2: %+v, %d entries", b2.Case, len(b2.Entries))
+	}
+
+	// History: the buyer can neither add to nor withdraw the imported case, nor an admin resolve it.
+	svc := dispute.New(dbtest.PoolLike(t, pool, db.RoleAPI), dispute.DefaultConfig(), nil, nil)
+	id := newID("disputes", fx.ids["d1"])
+	if _, err := svc.AddEvidence(ctx, dispute.Caller{UserID: alice}, id, dispute.EvidenceInput{Statement: "more"}); !errors.Is(err, dispute.ErrLegacy) {
+		t.Errorf("evidence on an imported case: %v", err)
+	}
+	if _, err := svc.Withdraw(ctx, dispute.Caller{UserID: alice}, id, "changed my mind"); !errors.Is(err, dispute.ErrLegacy) {
+		t.Errorf("withdrawing an imported case: %v", err)
+	}
+	if _, err := svc.Resolve(ctx, dispute.Caller{UserID: carol, Admin: true}, id, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "x"}); !errors.Is(err, dispute.ErrLegacy) {
+		t.Errorf("resolving an imported case: %v", err)
+	}
+	// A stranger does not learn it exists.
+	if _, err := svc.Get(ctx, dispute.Caller{UserID: uuid.New()}, id); !errors.Is(err, dispute.ErrNotFound) {
+		t.Errorf("a stranger reading the case: %v", err)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM dispute_entries WHERE case_id = $1`, id).Scan(&n); err != nil || n != 5 {
+		t.Errorf("d1 has %d entries after the refused steps: %v", n, err)
+	}
+	// Nothing moved: no payment here, no job, no conversation for the cases.
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM payments) + (SELECT count(*) FROM river_job WHERE kind LIKE 'dispute%')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("payments or dispute jobs after the import: %d %v", n, err)
+	}
+}
+
+// checkImportedNotifications: kinds mapped (an unknown one kept as legacy), the read flag kept,
+// and nobody told: no socket event, no mail.
+func checkImportedNotifications(t *testing.T, pool *pgxpool.Pool, fx *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	read := func(name string) (string, map[string]any, bool) {
+		var k string
+		var data map[string]any
+		var readAt *time.Time
+		if err := pool.QueryRow(ctx, `SELECT kind, data, read_at FROM notifications WHERE id = $1`, newID("notifications", fx.ids[name])).Scan(&k, &data, &readAt); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return k, data, readAt != nil
+	}
+	if k, data, isRead := read("n1"); k != "offer.accepted" || !isRead || data["title"] != "Offer accepted" || data["legacyType"] != "offer_accepted" {
+		t.Errorf("n1: %s %v read=%v", k, data, isRead)
+	}
+	if k, data, isRead := read("n2"); k != "legacy" || isRead || data["message"] != "Bob made an offer" || data["legacyType"] != "new_offer" {
+		t.Errorf("n2: %s %v read=%v", k, data, isRead)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM realtime_events WHERE kind LIKE 'notification%') +
+		(SELECT count(*) FROM river_job WHERE kind = 'notify_email')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the import told someone: %d events or mails %v", n, err)
+	}
 }

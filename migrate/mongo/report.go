@@ -64,9 +64,12 @@ type Report struct {
 	Collections  []Counts      `json:"collections"`
 	Problems     []Problem     `json:"problems"`
 	OpenPayments []OpenPayment `json:"open_payments"`
+	// OpenDisputes are old disputes imported as history whose payments still hold funds.
+	OpenDisputes []OpenDispute `json:"open_disputes"`
 	Checks       []Check       `json:"checks,omitempty"`
 	Verified     bool          `json:"verified"`
-	NotImported  []string      `json:"not_imported"`
+	// NotImported names the source's collections this import does not read (none now).
+	NotImported []string `json:"not_imported"`
 }
 
 // Changed says whether the run wrote (or, dry, would write) anything.

@@ -93,7 +93,7 @@ func (im *Importer) scope() string {
 // it committed stays, and the next run of the same scope resumes after it.
 func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	rep := &Report{DryRun: im.opts.DryRun, Since: im.opts.Since, Started: im.now(),
-		Problems: []Problem{}, OpenPayments: []OpenPayment{}, NotImported: []string{"disputes", "notifications"}}
+		Problems: []Problem{}, OpenPayments: []OpenPayment{}, OpenDisputes: []OpenDispute{}, NotImported: []string{}}
 	res := &resolver{pool: im.pool, known: map[string]bool{}}
 	if im.opts.DryRun {
 		tx, err := im.pool.Begin(ctx)
@@ -399,6 +399,9 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 			}
 			if it.open != nil {
 				rep.OpenPayments = append(rep.OpenPayments, *it.open)
+			}
+			if it.openDispute != nil {
+				rep.OpenDisputes = append(rep.OpenDisputes, *it.openDispute)
 			}
 		}
 		err = cur.Err()

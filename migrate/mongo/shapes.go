@@ -31,10 +31,11 @@ import (
 
 // item is one converted document.
 type item struct {
-	newID uuid.UUID
-	sum   *big.Int // what the verification adds up for the collection (nil: nothing)
-	open  *OpenPayment
-	write func(ctx context.Context, tx pgx.Tx) error
+	newID       uuid.UUID
+	sum         *big.Int // what the verification adds up for the collection (nil: nothing)
+	open        *OpenPayment
+	openDispute *OpenDispute
+	write       func(ctx context.Context, tx pgx.Tx) error
 }
 
 // collection is one source collection and how it is imported and verified.
@@ -57,6 +58,8 @@ const (
 	Payments          = "payments"
 	Chats             = "chats"
 	BlogPosts         = "blogposts"
+	Disputes          = "disputes"
+	Notifications     = "notifications"
 )
 
 // collections is the import's order.
@@ -69,6 +72,8 @@ var collections = []collection{
 	{name: Payments, sumName: "amount", convert: convertPayment, totals: paymentTotals},
 	{name: Chats, sumName: "messages", convert: convertChat, totals: chatTotals},
 	{name: BlogPosts, convert: convertPost, totals: postTotals},
+	{name: Disputes, sumName: "statements", convert: convertDispute, totals: disputeTotals},
+	{name: Notifications, sumName: "read", convert: convertNotification, totals: notificationTotals},
 }
 
 // CollectionNames lists the collections read, in order.
