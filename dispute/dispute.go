@@ -78,6 +78,7 @@ var (
 	ErrAccepted      = kind.New(kind.Conflict, "you already accepted this proposal")
 	ErrNoProposal    = kind.New(kind.Conflict, "the case has no such live proposal")
 	ErrNoPending     = kind.New(kind.Conflict, "no resolution awaits approval")
+	ErrStaleApproval = kind.New(kind.Conflict, "the resolution awaiting approval is not the one you name: read the case again")
 	ErrSameAdmin     = kind.New(kind.Refused, "a second admin must approve: not the one who asked")
 	ErrNotOpener     = kind.New(kind.Refused, "only the party who opened the case may withdraw it")
 	ErrAdminsOnly    = kind.New(kind.Refused, "only an admin may propose a warning or a ban")
@@ -107,9 +108,11 @@ type Case struct {
 	Amount   *big.Int
 	Decimals int
 	Ledger   string
-	// Pending is a resolution waiting for a second admin (PendingBy asked for it).
-	Pending    *Resolution
-	PendingBy  *uuid.UUID
+	// Pending is a resolution waiting for a second admin (PendingBy asked for it); PendingHash is
+	// the hash of the approval_requested entry that asked for it, which an approval names.
+	Pending     *Resolution
+	PendingBy   *uuid.UUID
+	PendingHash string
 	Resolution *Outcome
 	ResolvedAt *time.Time
 	CreatedAt  time.Time
@@ -455,6 +458,9 @@ func (s *Service) List(ctx context.Context, who Caller, all bool, status Status,
 		if cs[i].Proposal, err = liveProposalOf(ctx, s.pool, cs[i].ID); err != nil {
 			return nil, err
 		}
+		if err := pendingHashOf(ctx, s.pool, &cs[i]); err != nil {
+			return nil, err
+		}
 	}
 	return cs, nil
 }
@@ -468,7 +474,7 @@ func (s *Service) read(ctx context.Context, q querier, id uuid.UUID) (*Case, err
 	if c.Proposal, err = liveProposalOf(ctx, q, id); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return c, pendingHashOf(ctx, q, c)
 }
 
 // lock locks case id in tx for a step by who, and says in which role who acts; a case who is
@@ -485,7 +491,7 @@ func (s *Service) lock(ctx context.Context, tx pgx.Tx, who Caller, id uuid.UUID)
 	if c.Proposal, err = liveProposalOf(ctx, tx, id); err != nil {
 		return nil, "", err
 	}
-	return c, side, nil
+	return c, side, pendingHashOf(ctx, tx, c)
 }
 
 func scanCase(row pgx.Row) (*Case, error) {
@@ -520,6 +526,16 @@ func scanCase(row pgx.Row) (*Case, error) {
 	return &c, nil
 }
 
+// pendingHashOf sets c.PendingHash: the hash of the approval_requested entry of the resolution
+// that waits (Resolve writes both in one transaction; the last such entry is its).
+func pendingHashOf(ctx context.Context, q querier, c *Case) error {
+	c.PendingHash = ""
+	if c.Pending == nil {
+		return nil
+	}
+	return q.QueryRow(ctx, lastApprovalRequest, c.ID).Scan(&c.PendingHash)
+}
+
 func liveProposalOf(ctx context.Context, q querier, caseID uuid.UUID) (*Proposal, error) {
 	var p Proposal
 	var outcome, proposer string
@@ -552,8 +568,8 @@ func liveProposalOf(ctx context.Context, q querier, caseID uuid.UUID) (*Proposal
 func (s *Service) scheduleOpened(ctx context.Context, tx pgx.Tx, id uuid.UUID, other Actor, now time.Time) error {
 	due := now.Add(time.Duration(s.cfg.AnswerHours) * s.cfg.Hour)
 	_, err := s.jobs.InsertManyTx(ctx, tx, []river.InsertManyParams{
-		{Args: AnswerDueArgs{CaseID: id, Side: other, Since: now}, InsertOpts: &river.InsertOpts{ScheduledAt: due}},
-		{Args: EscalateArgs{CaseID: id, OpenedAt: now}, InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(s.cfg.EscalateHours) * s.cfg.Hour)}},
+		{Args: AnswerDueArgs{CaseID: id, Side: other, Since: now, Seq: 1}, InsertOpts: &river.InsertOpts{ScheduledAt: due}},
+		{Args: EscalateArgs{CaseID: id, OpenedAt: now, Hours: s.cfg.EscalateHours}, InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(s.cfg.EscalateHours) * s.cfg.Hour)}},
 	})
 	return err
 }

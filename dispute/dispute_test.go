@@ -119,9 +119,10 @@ func TestSilentSellerIsRefunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The opening's deadline (the seller's) is missed; the request's deadline moves the case to
-	// review when it passes and finds the seller silent again (the buyer answered).
-	want := "opened:buyer assigned:admin evidence_requested:admin evidence:buyer answer_missed:system review:system answer_missed:system"
+	// The opening's deadline (the seller's) was replaced by the admin's request, a later round: it
+	// does nothing. The request's deadline moves the case to review when it passes and finds the
+	// seller silent (the buyer answered).
+	want := "opened:buyer assigned:admin evidence_requested:admin evidence:buyer review:system answer_missed:system"
 	if kinds(got) != want || got.Status != dispute.UnderReview {
 		t.Fatalf("timeline %s (%s), want %s (under_review)", kinds(got), got.Status, want)
 	}
@@ -145,6 +146,15 @@ func TestSilentSellerIsRefunded(t *testing.T) {
 	}
 	if got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeRefund || w.paymentState(t, d) != payment.RefundPending {
 		t.Fatalf("approved: %s %v, payment %s", got.Status, got.Resolution, w.paymentState(t, d))
+	}
+	// The payout intent is asked for by a job the resolution's transaction queued (retried until
+	// it is recorded), not by a call after the commit that could be lost.
+	var intents int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d.payment.ID)).Scan(&intents); err != nil || intents != 0 {
+		t.Fatalf("intents before the payout job: %d %v", intents, err)
+	}
+	if n := w.payout(t, c.ID); n != 1 {
+		t.Fatalf("%d payout jobs", n)
 	}
 	var intentKind, requestedBy string
 	var resolves bool
@@ -334,8 +344,26 @@ func TestMediationRules(t *testing.T) {
 	_, err = w.d.Withdraw(ctx, d.seller, c.ID, "")
 	wantErr(t, "the seller withdrawing the buyer's case", err, dispute.ErrNotOpener)
 
-	// Compensation: more than nothing, less than everything, and it reaches the split (which the
-	// on-chain settle brings; until then refused, and nothing of the case changes).
+	// The parties agree on a release: under the threshold, one admin carries it out (on another
+	// deal: this one ends in a compensation below).
+	d2 := w.deal(t, false)
+	c2 := w.open(t, d2)
+	p, err = w.d.Propose(ctx, d2.buyer, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Accept(ctx, d2.seller, c2.ID, p.Proposal.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.d.Resolve(ctx, a, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
+	if err != nil || got.Status != dispute.Resolved || w.paymentState(t, d2) != payment.ReleasePending {
+		t.Fatalf("agreed release: %v %v, payment %s", got, err, w.paymentState(t, d2))
+	}
+	_, err = w.d.Propose(ctx, d2.buyer, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund})
+	wantErr(t, "proposing on a resolved case", err, dispute.ErrIllegalTransition)
+
+	// Compensation: more than nothing, less than everything, and it splits the payment in the
+	// case's transaction: settle_pending with its settle job, the case resolved, together.
 	for _, amount := range []string{"0", "1000000", "2000000", "-5", "1e6", ""} {
 		_, err := w.d.Propose(ctx, a, c.ID, dispute.Resolution{Outcome: dispute.OutcomeCompensation, BuyerAmount: amount})
 		wantErr(t, "compensation of "+amount, err, kind.Invalid)
@@ -352,32 +380,44 @@ func TestMediationRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, err := w.d.Get(ctx, a, c.ID)
+	got, err = w.d.Resolve(ctx, a, c.ID, split)
+	if err != nil || got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeCompensation {
+		t.Fatalf("the agreed split: %+v %v", got, err)
+	}
+	pay, err := w.pays.Get(ctx, d.payment.ID)
+	if err != nil || pay.State != payment.SettlePending || pay.SplitBuyerAmount.String() != "300000" {
+		t.Fatalf("the split's payment: %+v %v", pay, err)
+	}
+	if j := ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_settle"); len(j) != 1 {
+		t.Fatalf("%d settle jobs", len(j))
+	}
+	if n := w.payout(t, c.ID); n != 0 {
+		t.Fatalf("a split asked for %d payout jobs (its settle job is its intent)", n)
+	}
+	// The settle lands on chain: the request, disputed until then, follows the payment to its end.
+	if s, _ := w.requestStatus(t, d.request); s != "disputed" {
+		t.Fatalf("request before the settle: %s", s)
+	}
+	if _, err := w.chainWk.StartSettle(ctx, d.payment.ID); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := pay.Split()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.d.Resolve(ctx, a, c.ID, split)
-	if err == nil || !strings.Contains(err.Error(), "AmnEscrow.settle") {
-		t.Fatalf("the split did not reach the payment: %v", err)
-	}
-	after, err := w.d.Get(ctx, a, c.ID)
-	if err != nil || after.Status != dispute.Proposed || len(after.Entries) != len(before.Entries) || w.paymentState(t, d) != payment.Disputed {
-		t.Fatalf("a refused split changed the case: %s %d entries (%v)", after.Status, len(after.Entries), err)
-	}
-	// The parties then agree on a release: under the threshold, one admin carries it out.
-	p, err = w.d.Propose(ctx, d.buyer, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
-	if err != nil {
+	if _, err := w.indexer.Settled(ctx, d.payment.ID, payment.EscrowSettled{BuyerAmount: sp.Buyer, SellerAmount: sp.Seller, FeeAmount: sp.Fee}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.d.Accept(ctx, d.seller, c.ID, p.Proposal.ID); err != nil {
+	if _, err := w.follower.Follow(ctx, 100); err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.d.Resolve(ctx, a, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
-	if err != nil || got.Status != dispute.Resolved || w.paymentState(t, d) != payment.ReleasePending {
-		t.Fatalf("agreed release: %v %v, payment %s", got, err, w.paymentState(t, d))
+	var ev string
+	if err := w.owner.QueryRow(ctx, `SELECT event FROM market_events WHERE request_id = $1 ORDER BY seq DESC LIMIT 1`, d.request).Scan(&ev); err != nil {
+		t.Fatal(err)
 	}
-	_, err = w.d.Propose(ctx, d.buyer, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund})
-	wantErr(t, "proposing on a resolved case", err, dispute.ErrIllegalTransition)
+	if s, _ := w.requestStatus(t, d.request); s != "completed" || ev != "settled" {
+		t.Fatalf("request after the settle: %s (last event %s)", s, ev)
+	}
 }
 
 // TestAgreedResolutionAboveTheThresholdNeedsTwoAdmins: what both parties accepted still waits for

@@ -55,6 +55,7 @@ type world struct {
 	files            *upload.Service
 	d                *dispute.Service
 	deadlines        *dispute.Service
+	payouts          *dispute.Service
 	key              ed25519.PrivateKey
 }
 
@@ -95,6 +96,7 @@ func newWorld(t *testing.T, cfg func(*dispute.Config)) *world {
 	w.d = dispute.New(api, c, w.mkt, w.pays).WithFiles(w.files).WithAccounts(w.auth).
 		WithPayouts(admin.New(api, admin.Config{Escrow: escrowContract}))
 	w.deadlines = dispute.New(worker, c, nil, nil)
+	w.payouts = dispute.New(worker, c, nil, nil).WithPayouts(admin.New(worker, admin.Config{Escrow: escrowContract}))
 	return w
 }
 
@@ -247,6 +249,18 @@ func (w *world) jobs(t *testing.T, key, value string) []job {
 		out = append(out, j)
 	}
 	return out
+}
+
+// payout works the payout jobs of case id (as the worker does once the resolution commits) and
+// says how many there were.
+func (w *world) payout(t *testing.T, id uuid.UUID) int {
+	t.Helper()
+	js := ofKind(w.jobs(t, "case_id", id.String()), "dispute_payout")
+	for _, j := range js {
+		work[dispute.PayoutArgs](t, &dispute.PayoutWorker{Disputes: w.payouts}, j)
+		work[dispute.PayoutArgs](t, &dispute.PayoutWorker{Disputes: w.payouts}, j) // River may run one twice
+	}
+	return len(js)
 }
 
 // ofKind keeps the jobs of kind k.
