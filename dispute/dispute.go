@@ -113,10 +113,10 @@ type Case struct {
 	Pending     *Resolution
 	PendingBy   *uuid.UUID
 	PendingHash string
-	Resolution *Outcome
-	ResolvedAt *time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	Resolution  *Outcome
+	ResolvedAt  *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// Proposal is the live proposal, if any; Entries the timeline (Get only).
 	Proposal *Proposal
 	Entries  []Entry

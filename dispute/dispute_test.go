@@ -633,3 +633,49 @@ func TestConcurrentApprovalsResolveOnce(t *testing.T) {
 		t.Fatalf("%d approvals carried out; %s %s, payment %s (%v)", ok, got.Status, kinds(got), w.paymentState(t, d), err)
 	}
 }
+
+// TestApprovalNamesWhatWasReviewed: a second admin approves the resolution by naming the
+// approval_requested entry that asked for it. A newer request by the first admin, or a new
+// proposal, makes the named one stale: approving it is a conflict and changes nothing.
+func TestApprovalNamesWhatWasReviewed(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	a1, a2 := w.admin(t), w.admin(t)
+	first, err := w.d.Resolve(ctx, a1, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease, Note: "tracking shows delivered"})
+	if err != nil || first.Pending == nil || first.PendingHash != first.Entries[len(first.Entries)-1].Hash {
+		t.Fatalf("asking: %+v %v", first, err)
+	}
+	// a2 reviews the release; meanwhile a1 asks for a refund instead.
+	second, err := w.d.Resolve(ctx, a1, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "changed my mind"})
+	if err != nil || second.PendingHash == first.PendingHash || second.Pending.Outcome != dispute.OutcomeRefund {
+		t.Fatalf("asking again: %+v %v", second, err)
+	}
+	_, err = w.d.ApproveEntry(ctx, a2, c.ID, first.PendingHash)
+	wantErr(t, "approving the stale release", err, dispute.ErrStaleApproval)
+	wantErr(t, "approving the stale release", err, kind.Conflict)
+	for _, bad := range []string{"", "zz", strings.Repeat("A", 64), second.PendingHash + "0"} {
+		_, err = w.d.ApproveEntry(ctx, a2, c.ID, bad)
+		wantErr(t, "approving "+bad, err, kind.Invalid)
+	}
+	_, err = w.d.ApproveEntry(ctx, a1, c.ID, second.PendingHash)
+	wantErr(t, "the asking admin approving", err, dispute.ErrSameAdmin)
+	if got, err := w.d.Get(ctx, a2, c.ID); err != nil || got.Status != dispute.Open || w.paymentState(t, d) != payment.Disputed {
+		t.Fatalf("refused approvals changed the case: %s, payment %s (%v)", got.Status, w.paymentState(t, d), err)
+	}
+	// A party's new proposal withdraws what waits: the refund a2 reviewed is gone.
+	if _, err := w.d.Propose(ctx, d.seller, c.ID, dispute.Resolution{Outcome: dispute.OutcomeNoAction}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.d.ApproveEntry(ctx, a2, c.ID, second.PendingHash)
+	wantErr(t, "approving after a new proposal", err, dispute.ErrNoPending)
+	third, err := w.d.Resolve(ctx, a1, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "still a refund"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.d.ApproveEntry(ctx, a2, c.ID, third.PendingHash)
+	if err != nil || got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeRefund || w.paymentState(t, d) != payment.RefundPending {
+		t.Fatalf("approving the one reviewed: %+v %v", got, err)
+	}
+}

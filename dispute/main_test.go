@@ -26,6 +26,8 @@ import (
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -96,7 +98,7 @@ func newWorld(t *testing.T, cfg func(*dispute.Config)) *world {
 	w.d = dispute.New(api, c, w.mkt, w.pays).WithFiles(w.files).WithAccounts(w.auth).
 		WithPayouts(admin.New(api, admin.Config{Escrow: escrowContract}))
 	w.deadlines = dispute.New(worker, c, nil, nil)
-	w.payouts = dispute.New(worker, c, nil, nil).WithPayouts(admin.New(worker, admin.Config{Escrow: escrowContract}))
+	w.payouts = dispute.New(worker, c, nil, nil).WithPayouts(workerPayouts{intent.NewStore(worker, payment.New(worker, nil), nil)})
 	return w
 }
 
@@ -249,6 +251,20 @@ func (w *world) jobs(t *testing.T, key, value string) []job {
 		out = append(out, j)
 	}
 	return out
+}
+
+// workerPayouts asks for payout intents as the worker does (jobs' disputePayouts).
+type workerPayouts struct{ intents *intent.Store }
+
+func (p workerPayouts) DisputePayout(ctx context.Context, paymentID uuid.UUID, refund bool, actor, reason string) error {
+	o := intent.RequestOptions{Actor: actor, Reason: reason, Contract: escrowContract, ResolvesDispute: true}
+	var err error
+	if refund {
+		_, _, err = p.intents.RequestRefund(ctx, ledger.ID(paymentID), o)
+	} else {
+		_, _, err = p.intents.RequestRelease(ctx, ledger.ID(paymentID), o)
+	}
+	return err
 }
 
 // payout works the payout jobs of case id (as the worker does once the resolution commits) and

@@ -33,7 +33,7 @@ func (s *Service) Payout(ctx context.Context, id uuid.UUID, refund bool) error {
 	if s.payouts == nil {
 		return fmt.Errorf("%w: asking for payouts needs the payouts", ErrNotConfigured)
 	}
-	c, err := s.read(ctx, s.pool, id)
+	c, err := scanCase(s.pool.QueryRow(ctx, caseByID, id))
 	if err != nil {
 		return ignoreGone(err)
 	}

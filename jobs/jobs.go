@@ -127,6 +127,29 @@ func (r releaser) HasOpenRelease(ctx context.Context, paymentID uuid.UUID) (bool
 	return err == nil, err
 }
 
+// disputePayouts asks for the payout intents of resolved disputes (dispute.Payouts) as the
+// worker: a refund to the buyer or a release to the seller, marked as resolving the dispute.
+// Asking again returns the open intent.
+type disputePayouts struct {
+	intents  *intent.Store
+	payments *payment.Service
+	escrow   func(chainID uint64) common.Address
+}
+
+func (d disputePayouts) DisputePayout(ctx context.Context, paymentID uuid.UUID, refund bool, actor, reason string) error {
+	p, err := d.payments.Get(ctx, ledger.ID(paymentID))
+	if err != nil {
+		return err
+	}
+	o := intent.RequestOptions{Actor: actor, Reason: reason, Contract: d.escrow(p.ChainID), ResolvesDispute: true}
+	if refund {
+		_, _, err = d.intents.RequestRefund(ctx, p.ID, o)
+	} else {
+		_, _, err = d.intents.RequestRelease(ctx, p.ID, o)
+	}
+	return err
+}
+
 // followEvery is market_follow's period: a paid request shows processing within seconds.
 const followEvery = 5 * time.Second
 
@@ -355,6 +378,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &intent.SettleWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.FollowWorker{Intents: store}),
 		add(r, &market.ReleaseWorker{Market: deal, Releaser: releaser{intents: store, escrow: c.Escrow}, Log: c.Log}),
+		// A resolved dispute's payout intent, queued in the resolution's transaction.
+		add(r, &dispute.PayoutWorker{Disputes: disputes.WithPayouts(disputePayouts{intents: store, payments: payments, escrow: c.Escrow})}),
 	} {
 		if err != nil {
 			return nil, err
