@@ -495,17 +495,22 @@ func TestEvidenceFilesFollowTheCase(t *testing.T) {
 // TestUnassignedCaseEscalates: nobody took the case in time; the escalation job escalates it once;
 // a case an admin took does not escalate.
 func TestUnassignedCaseEscalates(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, func(c *dispute.Config) { c.EscalateHours = 5 })
 	ctx := context.Background()
 	c := w.open(t, w.deal(t, false))
 	esc := ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_escalate")
+	// The worker runs with its own (default) settings: the hours are the job's, set at opening.
+	worker := dispute.New(dbtestPoolAsWorker(t), dispute.DefaultConfig(), nil, nil)
 	for range 2 {
-		work[dispute.EscalateArgs](t, &dispute.EscalateWorker{Disputes: w.deadlines}, esc[0])
+		work[dispute.EscalateArgs](t, &dispute.EscalateWorker{Disputes: worker}, esc[0])
 	}
 	a := w.admin(t)
 	got, err := w.d.Get(ctx, a, c.ID)
 	if err != nil || got.Status != dispute.Escalated || kinds(got) != "opened:buyer escalated:system" {
 		t.Fatalf("%v %s %v", got.Status, kinds(got), err)
+	}
+	if body := string(got.Entries[1].Body); body != `{"hours":5}` {
+		t.Fatalf("the escalation says %s", body)
 	}
 	if got, err = w.d.Assign(ctx, a, c.ID, uuid.Nil); err != nil || *got.AssignedAdmin != a.UserID {
 		t.Fatal(err)
@@ -677,5 +682,47 @@ func TestApprovalNamesWhatWasReviewed(t *testing.T) {
 	got, err := w.d.ApproveEntry(ctx, a2, c.ID, third.PendingHash)
 	if err != nil || got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeRefund || w.paymentState(t, d) != payment.RefundPending {
 		t.Fatalf("approving the one reviewed: %+v %v", got, err)
+	}
+}
+
+// TestDeadlinesActOnTheirRound: a deadline a later request for evidence replaced does nothing, and
+// a proposal is an answer as much as evidence is. Only the silent side of the latest round is
+// written as having missed it.
+func TestDeadlinesActOnTheirRound(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	a := w.admin(t)
+	if _, err := w.d.RequestEvidence(ctx, a, c.ID, "round one"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Review(ctx, a, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.RequestEvidence(ctx, a, c.ID, "round two"); err != nil {
+		t.Fatal(err)
+	}
+	// The seller answers round two with a proposal; the buyer stays silent.
+	if _, err := w.d.Propose(ctx, d.seller, c.ID, dispute.Resolution{Outcome: dispute.OutcomeReplacement, ReplacementDays: 3}); err != nil {
+		t.Fatal(err)
+	}
+	jobs := ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_answer_due")
+	if len(jobs) != 5 { // the opening's (seller), round one's and round two's (both)
+		t.Fatalf("%d answer jobs", len(jobs))
+	}
+	for _, j := range jobs {
+		work[dispute.AnswerDueArgs](t, &dispute.AnswerDueWorker{Disputes: w.deadlines}, j)
+	}
+	got, err := w.d.Get(ctx, a, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "opened:buyer evidence_requested:admin review:admin evidence_requested:admin proposed:seller answer_missed:system"
+	if kinds(got) != want || got.Status != dispute.Proposed {
+		t.Fatalf("timeline %s (%s), want %s (proposed)", kinds(got), got.Status, want)
+	}
+	if last := got.Entries[len(got.Entries)-1]; !strings.Contains(string(last.Body), `"side":"buyer"`) {
+		t.Fatalf("the missed answer: %s", last.Body)
 	}
 }

@@ -326,5 +326,8 @@ func png(t *testing.T) []byte { return uploadtest.PNG(t, uploadtest.Image(40, 30
 
 var quiet = slog.New(slog.DiscardHandler)
 
+// dbtestPoolAsWorker is a pool of the package database as amn_worker.
+func dbtestPoolAsWorker(t *testing.T) *pgxpool.Pool { return dbtest.PoolAs(t, db.RoleWorker) }
+
 // dbtestPoolAsAPI is a pool of the package database as amn_api.
 func dbtestPoolAsAPI(t *testing.T) *pgxpool.Pool { return dbtest.PoolAs(t, db.RoleAPI) }
