@@ -83,6 +83,7 @@ var (
 	ErrNotOpener     = kind.New(kind.Refused, "only the party who opened the case may withdraw it")
 	ErrAdminsOnly    = kind.New(kind.Refused, "only an admin may propose a warning or a ban")
 	ErrNoBundleKey   = kind.New(kind.Unavailable, "no bundle signing key is configured")
+	ErrNotInEscrow   = kind.New(kind.Conflict, "the deal's money is not in the escrow yet (it is on its way): open the dispute once it is, in a few minutes")
 	ErrNotConfigured = kind.New(kind.Unavailable, "this server cannot carry out that resolution")
 )
 
@@ -303,6 +304,12 @@ func (s *Service) Open(ctx context.Context, who Caller, in OpenInput) (*Case, er
 		p, err := s.payments.DisputeTx(ctx, tx, [16]byte(d.PaymentID), "dispute:"+id.String(), string(in.Reason))
 		if err != nil {
 			return err
+		}
+		// Every money outcome pays out of the escrow: a dispute opened while the deposit is
+		// still on its way there (funded, sweeping) could never end in one. (The transaction,
+		// and the request's step with it, rolls back.)
+		if p.DisputedFrom != payment.InEscrow {
+			return fmt.Errorf("%w (the payment is %s)", ErrNotInEscrow, p.DisputedFrom)
 		}
 		conv, err := chat.OpenDisputeTx(ctx, tx, chat.DisputeParties{DisputeID: id, RequestID: d.RequestID, OfferID: d.OfferID,
 			BuyerID: d.BuyerID, SellerID: d.SellerID})

@@ -17,6 +17,7 @@ import (
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/upload"
 )
 
@@ -42,6 +43,29 @@ func TestOpenIsOneTransaction(t *testing.T) {
 	if s, _ := w.requestStatus(t, d.request); s != "delivered" || w.paymentState(t, d) != payment.InEscrow ||
 		len(ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_freeze")) != 0 {
 		t.Fatalf("a refused opening wrote something: request %s, payment %s", s, w.paymentState(t, d))
+	}
+
+	// A failure at the last step (the case's row, after the request, the payment and the
+	// conversation moved): a trigger refuses this request's case once.
+	if _, err := w.owner.Exec(ctx, `CREATE FUNCTION fail_case() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.request_id = '`+d.request.String()+`' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER fail_case BEFORE INSERT ON dispute_cases FOR EACH ROW EXECUTE FUNCTION fail_case()`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.d.Open(ctx, d.buyer, dispute.OpenInput{RequestID: d.request, Reason: dispute.ReasonNotReceived, Statement: "Nothing came."})
+	if err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("the injected failure: %v", err)
+	}
+	var convs int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM chat_conversations WHERE dispute_id IS NOT NULL AND request_id = $1`, d.request).Scan(&convs); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := w.requestStatus(t, d.request); s != "delivered" || w.paymentState(t, d) != payment.InEscrow || convs != 0 ||
+		len(ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_freeze")) != 0 {
+		t.Fatalf("a failed opening wrote something: request %s, payment %s, %d conversations", s, w.paymentState(t, d), convs)
+	}
+	if _, err := w.owner.Exec(ctx, `DROP TRIGGER fail_case ON dispute_cases; DROP FUNCTION fail_case()`); err != nil {
+		t.Fatal(err)
 	}
 
 	c := w.open(t, d)
@@ -724,5 +748,40 @@ func TestDeadlinesActOnTheirRound(t *testing.T) {
 	}
 	if last := got.Entries[len(got.Entries)-1]; !strings.Contains(string(last.Body), `"side":"buyer"`) {
 		t.Fatalf("the missed answer: %s", last.Body)
+	}
+}
+
+// TestOpeningWaitsForTheEscrow: a deal whose money is funded but not yet in the escrow (funded,
+// sweeping) cannot be disputed, since no money outcome could pay out of the escrow: 409, and
+// nothing is written. Once the sweep lands it can.
+func TestOpeningWaitsForTheEscrow(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.dealUntil(t, false, false)
+	in := dispute.OpenInput{RequestID: d.request, Reason: dispute.ReasonNotReceived, Statement: "Nothing came."}
+	refused := func(state payment.State) {
+		t.Helper()
+		_, err := w.d.Open(ctx, d.buyer, in)
+		wantErr(t, "opening while "+string(state), err, dispute.ErrNotInEscrow)
+		wantErr(t, "opening while "+string(state), err, kind.Conflict)
+		if s, _ := w.requestStatus(t, d.request); s != "processing" || w.paymentState(t, d) != state ||
+			len(ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_freeze")) != 0 {
+			t.Fatalf("a refused opening wrote something: request %s, payment %s", s, w.paymentState(t, d))
+		}
+	}
+	refused(payment.Funded)
+	if _, err := w.chainWk.StartSweep(ctx, d.payment.ID); err != nil {
+		t.Fatal(err)
+	}
+	refused(payment.Sweeping)
+	p, err := w.indexer.Get(ctx, d.payment.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.indexer.Swept(ctx, p.ID, paymenttest.OwnSweep(p)); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := w.d.Open(ctx, d.buyer, in); err != nil || c.Status != dispute.Open {
+		t.Fatalf("opening once in escrow: %v", err)
 	}
 }

@@ -127,6 +127,13 @@ const price = 1_000_000
 // ships it and has it arrive (the inspection period runs).
 func (w *world) deal(t *testing.T, delivered bool) deal {
 	t.Helper()
+	return w.dealUntil(t, delivered, true)
+}
+
+// dealUntil is deal, stopping at a funded payment whose sweep has not started unless swept (the
+// request is processing either way).
+func (w *world) dealUntil(t *testing.T, delivered, swept bool) deal {
+	t.Helper()
 	ctx := context.Background()
 	d := deal{buyer: w.user(t, auth.RoleBuyer), seller: w.user(t, auth.RoleSeller)}
 	r, err := w.mkt.CreateRequest(ctx, market.Caller{UserID: d.buyer.UserID}, market.RequestInput{Title: "Vintage camera lens",
@@ -170,6 +177,12 @@ func (w *world) deal(t *testing.T, delivered bool) deal {
 	}
 	if _, err := w.follower.Follow(ctx, 100); err != nil {
 		t.Fatal(err)
+	}
+	if !swept {
+		if d.payment, err = w.indexer.Get(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
 	if _, err := w.chainWk.StartSweep(ctx, p.ID); err != nil {
 		t.Fatal(err)
