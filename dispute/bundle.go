@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // The export bundle: a case's summary and its whole timeline, signed with the platform's Ed25519
@@ -72,7 +73,20 @@ func (s *Service) Export(ctx context.Context, who Caller, id uuid.UUID) (*Bundle
 	if s.cfg.BundleKey == nil {
 		return nil, ErrNoBundleKey
 	}
-	c, err := s.Get(ctx, who, id)
+	// The case and its timeline from one snapshot: a step committing in between cannot make the
+	// summary's status disagree with the entries.
+	var c *Case
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		if c, err = s.read(ctx, tx, id); err != nil {
+			return err
+		}
+		if c.sideOf(who) == "" {
+			return ErrNotFound
+		}
+		c.Entries, err = entries(ctx, tx, id)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

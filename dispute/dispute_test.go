@@ -785,3 +785,51 @@ func TestOpeningWaitsForTheEscrow(t *testing.T) {
 		t.Fatalf("opening once in escrow: %v", err)
 	}
 }
+
+// TestEscalatedCaseKeepsTalking: on an escalated case no admin took, a party's proposal is
+// recorded but the case stays escalated (waiting for an admin), and the other side may accept it;
+// a statement that fits its limit but not the timeline's once escaped is 400, not a failure of
+// the database.
+func TestEscalatedCaseKeepsTalking(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	work[dispute.EscalateArgs](t, &dispute.EscalateWorker{Disputes: w.deadlines}, ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_escalate")[0])
+	p, err := w.d.Propose(ctx, d.seller, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "sorry"})
+	if err != nil || p.Status != dispute.Escalated || p.Proposal == nil {
+		t.Fatalf("a party's proposal on an escalated case: %v %v", p, err)
+	}
+	got, err := w.d.Accept(ctx, d.buyer, c.ID, p.Proposal.ID)
+	if err != nil || got.Status != dispute.Escalated || !got.Proposal.Accepted() {
+		t.Fatalf("accepting on an escalated case: %v %v", got, err)
+	}
+	if want := "opened:buyer escalated:system proposed:seller accepted:buyer"; kinds(got) != want {
+		t.Fatalf("timeline %s, want %s", kinds(got), want)
+	}
+	// An admin's proposal takes it on.
+	if got, err = w.d.Propose(ctx, w.admin(t), c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund}); err != nil || got.Status != dispute.Proposed {
+		t.Fatalf("an admin's proposal: %v %v", got, err)
+	}
+
+	before := len(got.Entries)
+	for what, call := range map[string]func(string) error{
+		"evidence": func(text string) error {
+			_, err := w.d.AddEvidence(ctx, d.buyer, c.ID, dispute.EvidenceInput{Statement: text})
+			return err
+		},
+		"opening": func(text string) error {
+			d2 := w.deal(t, false)
+			_, err := w.d.Open(ctx, d2.buyer, dispute.OpenInput{RequestID: d2.request, Reason: dispute.ReasonOther, Statement: text})
+			return err
+		},
+	} {
+		wantErr(t, what+" of 5000 '<'", call(strings.Repeat("<", dispute.MaxStatement)), kind.Invalid)
+		if err := call(strings.Repeat("<", 3000)); err != nil { // 18,000 escaped: fits
+			t.Fatalf("%s of 3000 '<': %v", what, err)
+		}
+	}
+	if got, err = w.d.Get(ctx, d.buyer, c.ID); err != nil || len(got.Entries) != before+1 {
+		t.Fatalf("entries %d, want %d (%v)", len(got.Entries), before+1, err)
+	}
+}

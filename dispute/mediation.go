@@ -180,6 +180,11 @@ func (s *Service) Propose(ctx context.Context, who Caller, id uuid.UUID, r Resol
 			return err
 		}
 		body["proposal"], body["resolution"] = pid, r
+		if c.Status == Escalated && c.AssignedAdmin == nil && side != ActorAdmin {
+			// The parties talking does not take the case: it stays escalated until an admin does.
+			_, err = s.appendEntry(ctx, tx, c.ID, EvPropose, side, who.UserID, Escalated, body)
+			return err
+		}
 		_, err = s.move(ctx, tx, c, EvPropose, side, who.UserID, body)
 		return err
 	})

@@ -87,7 +87,7 @@ var machine = map[Event]rule{
 	EvReview:          {from: []Status{Open, AwaitingEvidence, Escalated}, actors: []Actor{ActorAdmin, ActorSystem}, to: UnderReview},
 	EvEscalate:        {from: []Status{Open, AwaitingEvidence, UnderReview, Proposed}, actors: []Actor{ActorSystem}, to: Escalated},
 	EvPropose:         {from: live, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}, to: Proposed},
-	EvAccept:          {from: []Status{Proposed}, actors: []Actor{ActorBuyer, ActorSeller}},
+	EvAccept:          {from: []Status{Proposed, Escalated}, actors: []Actor{ActorBuyer, ActorSeller}}, // a proposed case may escalate
 	EvAskApproval:     {from: live, actors: []Actor{ActorAdmin}},
 	EvResolve:         {from: live, actors: []Actor{ActorAdmin}, to: Resolved},
 	EvWithdraw:        {from: live, actors: []Actor{ActorBuyer, ActorSeller}, to: Withdrawn},
