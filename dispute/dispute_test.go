@@ -833,3 +833,38 @@ func TestEscalatedCaseKeepsTalking(t *testing.T) {
 		t.Fatalf("entries %d, want %d (%v)", len(got.Entries), before+1, err)
 	}
 }
+
+// TestCaseClosesWhenItsPaymentEndsOnChain: a live case whose payment the chain releases anyway (a
+// release signed before the freeze) is closed by the worker as resolved "release", written by the
+// system; the deal follows its payment to completed. A case whose payment is not final stays.
+func TestCaseClosesWhenItsPaymentEndsOnChain(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d, other := w.deal(t, false), w.deal(t, false)
+	c, live := w.open(t, d), w.open(t, other)
+	worker := dbtestPoolAsWorker(t)
+	closer := dispute.New(worker, dispute.DefaultConfig(), nil, payment.New(worker, nil))
+	if _, err := w.indexer.Released(ctx, d.payment.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // twice: the second finds nothing to do
+		work[dispute.CloseFinalArgs](t, &dispute.CloseFinalWorker{Disputes: closer}, job{Kind: "dispute_close_final", Args: []byte(`{}`)})
+	}
+	got, err := w.d.Get(ctx, d.buyer, c.ID)
+	if err != nil || got.Status != dispute.Resolved || got.Resolution == nil || *got.Resolution != dispute.OutcomeRelease ||
+		kinds(got) != "opened:buyer payment_final:system" {
+		t.Fatalf("closed: %v %s %v", got.Status, kinds(got), err)
+	}
+	if err := dispute.CheckChain(c.ID, got.Entries); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.d.Get(ctx, other.buyer, live.ID); err != nil || got.Status != dispute.Open {
+		t.Fatalf("a case whose payment is only disputed: %v %v", got.Status, err)
+	}
+	if _, err := w.follower.Follow(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := w.requestStatus(t, d.request); s != "completed" {
+		t.Fatalf("the request: %s", s)
+	}
+}

@@ -68,6 +68,7 @@ const (
 	EvAskApproval     Event = "approval_requested" // an admin's resolution waits for a second admin
 	EvResolve         Event = "resolved"           // the resolution was carried out
 	EvWithdraw        Event = "withdrawn"          // the opener withdrew the case
+	EvPaymentFinal    Event = "payment_final"      // the payment ended on chain anyway: the case closes with what the chain shows
 )
 
 // rule is one row of the machine: from which statuses an event may happen, by whom, and where it
@@ -91,6 +92,7 @@ var machine = map[Event]rule{
 	EvAskApproval:     {from: live, actors: []Actor{ActorAdmin}},
 	EvResolve:         {from: live, actors: []Actor{ActorAdmin}, to: Resolved},
 	EvWithdraw:        {from: live, actors: []Actor{ActorBuyer, ActorSeller}, to: Withdrawn},
+	EvPaymentFinal:    {from: live, actors: []Actor{ActorSystem}, to: Resolved},
 }
 
 // Errors of the case machine.

@@ -31,6 +31,10 @@ const (
 		  AND ($4::text IS NULL OR status = $4)
 		ORDER BY created_at DESC, id DESC LIMIT $5`
 
+	// liveCases is a page of live cases' ids and payments, after id $1.
+	liveCases = `SELECT id, payment_id FROM dispute_cases
+		WHERE status IN ('open', 'awaiting_evidence', 'under_review', 'proposed', 'escalated') AND id > $1 ORDER BY id LIMIT $2`
+
 	// lastEntry is the seq and hash of a case's last entry (0 and NULL with none).
 	lastEntry = `SELECT coalesce(max(seq), 0), (SELECT hash FROM dispute_entries WHERE case_id = $1 ORDER BY seq DESC LIMIT 1)
 		FROM dispute_entries WHERE case_id = $1`

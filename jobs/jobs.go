@@ -322,7 +322,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	if c.Mailer != nil {
 		transport = c.Mailer
 	}
-	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, nil)
+	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, payments)
 	// The signer's transactions, whose gas signer_follow books, are read through package signer,
 	// which owns their table. Without escrow contracts nothing asks for intents.
 	var store *intent.Store
@@ -353,6 +353,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		// escalated. Their times come in the jobs; the config's are the API's.
 		add(r, &dispute.AnswerDueWorker{Disputes: disputes}),
 		add(r, &dispute.EscalateWorker{Disputes: disputes}),
+		// Live cases whose payment ended on chain anyway close with the outcome the chain shows.
+		add(r, &dispute.CloseFinalWorker{Disputes: disputes}),
 	} {
 		if err != nil {
 			return nil, err
@@ -367,7 +369,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return market.ExpireArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(followEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return market.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+			func() (river.JobArgs, *river.InsertOpts) { return market.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(dispute.CloseFinalEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return dispute.CloseFinalArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	if c.Escrow == nil {
 		return r, nil
 	}
