@@ -340,9 +340,6 @@ func (s *Service) carryTx(ctx context.Context, tx pgx.Tx, c *Case, side Actor, w
 	return err
 }
 
-// refundable are the states a dispute may find a payment in and still refund it (payment.Resolve).
-var refundable = []payment.State{payment.InEscrow, payment.ReleasePending, payment.RefundPending}
-
 func orText(s, alt string) string {
 	if s == "" {
 		return alt
