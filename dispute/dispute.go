@@ -202,8 +202,9 @@ type Service struct {
 }
 
 // New returns the disputes on pool. files, accounts, payouts and notifier are optional (With…):
-// without files evidence is statements only; without accounts a ban is refused; without payouts
-// the payment waits in release_pending or refund_pending for an admin's payout request.
+// without files evidence is statements only; without accounts (a TxBanner) a ban is refused;
+// payouts are the worker's: PayoutWorker asks through them for the intent of a resolution's
+// dispute_payout job (without them the job fails and is retried).
 func New(pool *pgxpool.Pool, cfg Config, deals *market.Service, payments *payment.Service) *Service {
 	return &Service{pool: pool, cfg: cfg, deals: deals, payments: payments, log: slog.New(slog.DiscardHandler),
 		jobs: insertOnly(pool), now: time.Now}
