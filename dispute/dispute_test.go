@@ -308,6 +308,25 @@ func TestBanSellerBlocksSignInAndRefunds(t *testing.T) {
 	if _, err := w.auth.StartSession(ctx, d.seller.UserID, auth.MethodPassword, auth.Client{}); err != nil {
 		t.Fatalf("banned before the second admin approved: %v", err)
 	}
+	// The ban, the refund and the case's resolution are one transaction: when its last step fails
+	// (a trigger refuses this case's resolved entry once), nobody is banned and nothing moved.
+	if _, err := w.owner.Exec(ctx, `CREATE FUNCTION fail_resolve() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.case_id = '`+c.ID.String()+`' AND NEW.kind = 'resolved' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER fail_resolve BEFORE INSERT ON dispute_entries FOR EACH ROW EXECUTE FUNCTION fail_resolve()`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Approve(ctx, a2, c.ID); err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("the injected failure: %v", err)
+	}
+	if _, err := w.auth.StartSession(ctx, d.seller.UserID, auth.MethodPassword, auth.Client{}); err != nil {
+		t.Fatalf("banned by a resolution that failed: %v", err)
+	}
+	if st := w.paymentState(t, d); st != payment.Disputed || len(ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_payout")) != 0 {
+		t.Fatalf("a failed resolution moved the payment to %s or queued its payout", st)
+	}
+	if _, err := w.owner.Exec(ctx, `DROP TRIGGER fail_resolve ON dispute_entries; DROP FUNCTION fail_resolve()`); err != nil {
+		t.Fatal(err)
+	}
 	got, err := w.d.Approve(ctx, a2, c.ID)
 	if err != nil || *got.Resolution != dispute.OutcomeBanSeller {
 		t.Fatal(got, err)
@@ -319,6 +338,13 @@ func TestBanSellerBlocksSignInAndRefunds(t *testing.T) {
 	}
 	if st := w.paymentState(t, d); st != payment.RefundPending {
 		t.Fatalf("payment is %s", st)
+	}
+	if n := w.payout(t, c.ID); n != 1 {
+		t.Fatalf("%d payout jobs", n)
+	}
+	var intentKind string
+	if err := w.owner.QueryRow(ctx, `SELECT kind FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d.payment.ID)).Scan(&intentKind); err != nil || intentKind != "refund" {
+		t.Fatalf("the ban's refund intent: %q %v", intentKind, err)
 	}
 }
 
