@@ -411,6 +411,21 @@ func TestMediationRules(t *testing.T) {
 	}
 	_, err = w.d.Propose(ctx, d2.buyer, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund})
 	wantErr(t, "proposing on a resolved case", err, dispute.ErrIllegalTransition)
+	// A forged payout job (a refund of the released case) asks for nothing; the real one for the
+	// release.
+	forged, _ := json.Marshal(dispute.PayoutArgs{CaseID: c2.ID, PaymentID: uuid.UUID(d2.payment.ID), Refund: true})
+	work[dispute.PayoutArgs](t, &dispute.PayoutWorker{Disputes: w.payouts}, job{Kind: "dispute_payout", Args: forged})
+	var intents int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d2.payment.ID)).Scan(&intents); err != nil || intents != 0 {
+		t.Fatalf("a forged payout job: %d intents %v", intents, err)
+	}
+	if n := w.payout(t, c2.ID); n != 1 {
+		t.Fatalf("%d payout jobs", n)
+	}
+	var intentKind string
+	if err := w.owner.QueryRow(ctx, `SELECT kind FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d2.payment.ID)).Scan(&intentKind); err != nil || intentKind != "release" {
+		t.Fatalf("the release intent: %q %v", intentKind, err)
+	}
 
 	// Compensation: more than nothing, less than everything, and it splits the payment in the
 	// case's transaction: settle_pending with its settle job, the case resolved, together.
