@@ -194,7 +194,12 @@ func (v *v1) AdminResolveDispute(ctx context.Context, req openapi.AdminResolveDi
 }
 
 func (v *v1) AdminApproveDispute(ctx context.Context, req openapi.AdminApproveDisputeRequestObject) (openapi.AdminApproveDisputeResponseObject, error) {
-	b, err := v.disputeCall(ctx, func(who dispute.Caller) (*dispute.Case, error) { return v.disputes.Approve(ctx, who, req.DisputeId) })
+	if req.Body == nil {
+		return nil, kind.New(kind.Invalid, "name the resolution you approve: approvalHash")
+	}
+	b, err := v.disputeCall(ctx, func(who dispute.Caller) (*dispute.Case, error) {
+		return v.disputes.ApproveEntry(ctx, who, req.DisputeId, req.Body.ApprovalHash)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +239,8 @@ func disputeBody(c *dispute.Case) openapi.Dispute {
 	out := openapi.Dispute{Id: c.ID, RequestId: c.RequestID, PaymentId: c.PaymentID, BuyerId: c.BuyerID, SellerId: c.SellerID,
 		ConversationId: c.ConversationID, Opener: openapi.DisputeActor(c.Opener), Reason: openapi.DisputeReason(c.Reason),
 		Status: openapi.DisputeStatus(c.Status), Interrupted: c.Interrupted, AssignedAdmin: c.AssignedAdmin, Amount: c.Amount.String(),
-		Decimals: c.Decimals, Ledger: c.Ledger, PendingBy: c.PendingBy, ResolvedAt: c.ResolvedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Decimals: c.Decimals, Ledger: c.Ledger, PendingBy: c.PendingBy, ResolvedAt: c.ResolvedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		PendingHash: optString(c.PendingHash)}
 	if c.Resolution != nil {
 		o := openapi.DisputeOutcome(*c.Resolution)
 		out.Resolution = &o

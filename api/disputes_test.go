@@ -91,10 +91,10 @@ func (a *disputeAPI) dealInEscrow(buyer, seller auth.Session) (requestID string,
 }
 
 type disputeJSON struct {
-	ID, Status, Opener, Reason, Amount, ConversationID string
-	Resolution                                         *string
-	Pending                                            *struct{ Outcome string }
-	Proposal                                           *struct {
+	ID, Status, Opener, Reason, Amount, ConversationID, PendingHash string
+	Resolution                                                      *string
+	Pending                                                         *struct{ Outcome string }
+	Proposal                                                        *struct {
 		ID                                string
 		Outcome                           string
 		BuyerAcceptedAt, SellerAcceptedAt *string
@@ -216,8 +216,17 @@ func TestBannedSellerIsRefusedOverHTTP(t *testing.T) {
 	if c.Status == "resolved" || c.Pending == nil {
 		t.Fatalf("one admin banned: %+v", c)
 	}
-	wantCode(t, a.do("POST", "/v1/admin/disputes/"+c.ID+"/approve", nil, a1.AccessToken), 403, "refused")
-	a.call("POST", "/v1/admin/disputes/"+c.ID+"/approve", nil, a2.AccessToken, 200, &c)
+	approve := "/v1/admin/disputes/" + c.ID + "/approve"
+	asked := c.PendingHash
+	if len(asked) != 64 {
+		t.Fatalf("no pendingHash to approve: %+v", c)
+	}
+	wantCode(t, a.do("POST", approve, nil, a2.AccessToken), 400, "invalid_request")
+	wantCode(t, a.do("POST", approve, map[string]any{"approvalHash": asked}, a1.AccessToken), 403, "refused")
+	// a1 asks again (the same ban, another note): the one a2 reviewed is stale, 409.
+	a.call("POST", "/v1/admin/disputes/"+c.ID+"/resolve", map[string]any{"outcome": "ban_seller", "note": "counterfeit, twice"}, a1.AccessToken, 200, &c)
+	wantCode(t, a.do("POST", approve, map[string]any{"approvalHash": asked}, a2.AccessToken), 409, "conflict")
+	a.call("POST", approve, map[string]any{"approvalHash": c.PendingHash}, a2.AccessToken, 200, &c)
 	if c.Status != "resolved" || c.Resolution == nil || *c.Resolution != "ban_seller" {
 		t.Fatalf("approved: %+v", c)
 	}

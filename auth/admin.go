@@ -73,6 +73,12 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, page Page) ([]Use
 // session of the user in the same transaction. An admin cannot ban themselves, and the last active
 // admin cannot be banned.
 func (s *Service) SetStatus(ctx context.Context, actor string, userID uuid.UUID, status Status, reason string) (User, error) {
+	return s.setStatusOn(ctx, s.pool, actor, userID, status, reason)
+}
+
+// setStatusOn is SetStatus in a transaction of on (the pool, or the caller's transaction: a
+// savepoint in it).
+func (s *Service) setStatusOn(ctx context.Context, on beginner, actor string, userID uuid.UUID, status Status, reason string) (User, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return User{}, ErrReasonMissing
@@ -84,7 +90,7 @@ func (s *Service) SetStatus(ctx context.Context, actor string, userID uuid.UUID,
 		return User{}, ErrBadRole
 	}
 	var out User
-	err := s.adminTx(ctx, actor, userID, func(q *authdb.Queries, cur authdb.User) error {
+	err := s.adminTxOn(ctx, on, actor, userID, func(q *authdb.Queries, cur authdb.User) error {
 		if status == StatusBanned {
 			if err := s.keepAnAdmin(ctx, q, actor, cur); err != nil {
 				return err
@@ -144,10 +150,19 @@ func (s *Service) SetRoles(ctx context.Context, actor string, userID uuid.UUID, 
 // adminTx runs fn in a transaction with the active admins and then the user locked (in that
 // order, always, so that two admins acting at once cannot deadlock or both remove the last admin).
 func (s *Service) adminTx(ctx context.Context, actor string, userID uuid.UUID, fn func(*authdb.Queries, authdb.User) error) error {
+	return s.adminTxOn(ctx, s.pool, actor, userID, fn)
+}
+
+// beginner is a pool or a transaction (whose Begin is a savepoint).
+type beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+func (s *Service) adminTxOn(ctx context.Context, on beginner, actor string, userID uuid.UUID, fn func(*authdb.Queries, authdb.User) error) error {
 	if actor == "" {
 		return errors.New("auth: an admin action needs an actor")
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, on, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if _, err := q.LockActiveAdmins(ctx); err != nil {
 			return wrapDB("lock admins", err)
@@ -222,6 +237,13 @@ func (s *Service) CreateAdmin(ctx context.Context, actor, email, password string
 // banned user again only audits it again.
 func (s *Service) Ban(ctx context.Context, actor string, user uuid.UUID, reason string) error {
 	_, err := s.SetStatus(ctx, actor, user, StatusBanned, reason)
+	return err
+}
+
+// BanTx is Ban inside the caller's transaction tx: a dispute's ban_seller resolution bans the
+// seller, revokes the sessions and audits it in the case's transaction, with its refund.
+func (s *Service) BanTx(ctx context.Context, tx pgx.Tx, actor string, user uuid.UUID, reason string) error {
+	_, err := s.setStatusOn(ctx, tx, actor, user, StatusBanned, reason)
 	return err
 }
 

@@ -282,8 +282,8 @@ var Grants = []Grant{
 	{RoleWorker, "chat_conversations", "SELECT, INSERT"},
 	{RoleWorker, "chat_messages", "SELECT, INSERT"},
 	// Disputes (migration 00051): deadlines write missing answers, move silent cases to review and
-	// escalate unassigned ones.
-	{RoleWorker, "dispute_cases", "SELECT, UPDATE (status, updated_at)"},
+	// escalate unassigned ones; (00058) a case whose payment ended on chain is closed as resolved.
+	{RoleWorker, "dispute_cases", "SELECT, UPDATE (status, pending, pending_by, resolution, resolved_at, updated_at)"},
 	{RoleWorker, "dispute_entries", "SELECT, INSERT"},
 	// Notifications (migration 00045): the deal's steps the worker's market tells the parties, and
 	// their mail: the recipient's preferences and, through auth.Contacts, address, locale and standing.

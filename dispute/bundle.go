@@ -8,9 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // The export bundle: a case's summary and its whole timeline, signed with the platform's Ed25519
@@ -69,7 +73,20 @@ func (s *Service) Export(ctx context.Context, who Caller, id uuid.UUID) (*Bundle
 	if s.cfg.BundleKey == nil {
 		return nil, ErrNoBundleKey
 	}
-	c, err := s.Get(ctx, who, id)
+	// The case and its timeline from one snapshot: a step committing in between cannot make the
+	// summary's status disagree with the entries.
+	var c *Case
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		if c, err = s.read(ctx, tx, id); err != nil {
+			return err
+		}
+		if c.sideOf(who) == "" {
+			return ErrNotFound
+		}
+		c.Entries, err = entries(ctx, tx, id)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -113,12 +130,20 @@ type Verified struct {
 	KeyGiven bool
 }
 
-// VerifyBundle checks a bundle's bytes: its format, every entry of its timeline (a *ChainError
+// VerifyBundle checks a bundle's bytes: that they are one JSON object whose every object has no
+// key twice (nor two keys that differ only in case) and whose bundle, case and entry objects have
+// exactly their fields, spelled as here (Go's decoder alone would take the last of duplicate
+// keys, match keys whatever their case and skip unknown ones, so a bundle could show a reader
+// one thing and verify as another); its format, every entry of its timeline (a *ChainError
 // names the first that fails), the timeline's head and length against the summary, and the
 // signature, with pub when given (else with the key the bundle carries).
 func VerifyBundle(data []byte, pub ed25519.PublicKey) (*Verified, error) {
+	if err := strictBundle(data); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBundleFormat, err)
+	}
 	var b Bundle
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBundleFormat, err)
 	}
@@ -168,4 +193,94 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 		return nil, errors.New("an Ed25519 public key is 32 bytes in base64")
 	}
 	return ed25519.PublicKey(b), nil
+}
+
+// maxBundleDepth bounds the nesting a bundle may have (an entry's body is an object of a few
+// levels).
+const maxBundleDepth = 32
+
+// strictBundle checks data is exactly one JSON value with no duplicate keys in any object (nor
+// keys equal but for case) and, in the bundle, its case and its entries, only the fields their
+// types name, spelled exactly.
+func strictBundle(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := strictValue(dec, bundleKeys, 0); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more than one JSON value")
+	}
+	return nil
+}
+
+// fields are the JSON names of a struct's fields, and the fields of the objects some of them hold
+// (in, keyed by name).
+type fields struct {
+	names map[string]bool
+	in    map[string]*fields
+}
+
+var (
+	entryKeys  = jsonFields(reflect.TypeFor[Entry](), nil)
+	caseKeys   = jsonFields(reflect.TypeFor[BundleCase](), nil)
+	bundleKeys = jsonFields(reflect.TypeFor[Bundle](), map[string]*fields{"case": caseKeys, "entries": entryKeys})
+)
+
+func jsonFields(t reflect.Type, in map[string]*fields) *fields {
+	f := &fields{names: map[string]bool{}, in: in}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		f.names[name] = true
+	}
+	return f
+}
+
+// strictValue reads one value from dec. keys, when not nil, are the only keys the value's
+// object may have (and, for an array, each of its objects).
+func strictValue(dec *json.Decoder, keys *fields, depth int) error {
+	if depth > maxBundleDepth {
+		return errors.New("nested too deep")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('['):
+		for dec.More() {
+			if err := strictValue(dec, keys, depth+1); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+		return err
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			k := kt.(string)
+			lower := strings.ToLower(k)
+			if seen[lower] {
+				return fmt.Errorf("the key %q appears twice (or twice but for case)", k)
+			}
+			seen[lower] = true
+			var inner *fields
+			if keys != nil {
+				if !keys.names[k] {
+					return fmt.Errorf("unknown key %q", k)
+				}
+				inner = keys.in[k]
+			}
+			if err := strictValue(dec, inner, depth+1); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+		return err
+	}
+	return nil // a scalar (the decoder then checks its type)
 }

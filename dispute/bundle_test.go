@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,6 +30,33 @@ func exported(t *testing.T, w *world) []byte {
 		t.Fatal(err)
 	}
 	out, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// resolvedExport is the compact bundle of a case resolved by an agreed release.
+func resolvedExport(t *testing.T, w *world) []byte {
+	t.Helper()
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	p, err := w.d.Propose(ctx, d.buyer, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Accept(ctx, d.seller, c.ID, p.Proposal.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Resolve(ctx, w.admin(t), c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.d.Export(ctx, d.buyer, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,11 +120,75 @@ func TestTamperedBundleNamesTheEntry(t *testing.T) {
 			t.Errorf("%s: %v, want entry %d: %s", name, err, c.seq, c.text)
 		}
 	}
+	// The timeline's end: a dropped last entry, a well-formed entry appended (hashed and linked),
+	// or either with the summary's head and count changed to match, fail the signature.
+	var b dispute.Bundle
+	if err := json.Unmarshal(data, &b); err != nil {
+		t.Fatal(err)
+	}
+	last := b.Entries[len(b.Entries)-1]
+	extra := dispute.Entry{Seq: last.Seq + 1, Kind: dispute.EvWithdraw, Actor: dispute.ActorBuyer, Status: dispute.Withdrawn,
+		Body: json.RawMessage(`{}`), At: last.At, Prev: last.Hash}
+	var err2 error
+	if extra.Hash, err2 = dispute.EntryHash(b.Case.ID, extra); err2 != nil {
+		t.Fatal(err2)
+	}
+	for name, es := range map[string][]dispute.Entry{"last entry dropped": b.Entries[:len(b.Entries)-1],
+		"entry appended": append(slices.Clone(b.Entries), extra)} {
+		for _, resummed := range []bool{false, true} {
+			f := b
+			f.Entries = es
+			if resummed {
+				f.Case.Entries, f.Case.Head = len(es), es[len(es)-1].Hash
+			}
+			forged, err := json.Marshal(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := dispute.VerifyBundle(forged, pub); !errors.Is(err, dispute.ErrBundleSignature) {
+				t.Errorf("%s (summary changed to match: %v): %v", name, resummed, err)
+			}
+		}
+	}
 	if _, err := dispute.VerifyBundle(tamper(t, data, func(b map[string]any) { b["case"].(map[string]any)["amount"] = "1" }), pub); !errors.Is(err, dispute.ErrBundleSignature) {
 		t.Errorf("summary changed: %v", err)
 	}
 	if _, err := dispute.VerifyBundle(tamper(t, data, func(b map[string]any) { b["format"] = "x" }), pub); !errors.Is(err, dispute.ErrBundleFormat) {
 		t.Errorf("format changed: %v", err)
+	}
+	// The reviewer's bundles: what a reader sees ("refund", or a field a viewer shows) is not what
+	// was signed, yet Go's decoder alone (last duplicate wins, keys matched whatever their case,
+	// unknown keys skipped) verified them.
+	resolved := resolvedExport(t, w)
+	if _, err := dispute.VerifyBundle(resolved, pub); err != nil {
+		t.Fatalf("the resolved case's bundle: %v", err)
+	}
+	signedAs := `"resolution":"release"`
+	if !strings.Contains(string(resolved), signedAs) {
+		t.Fatalf("no %s in %s", signedAs, resolved)
+	}
+	for name, forged := range map[string]string{
+		"duplicate key":      `"resolution":"refund",` + signedAs,
+		"key in other case":  `"Resolution":"refund",` + signedAs,
+		"wrong case only":    `"Resolution":"release"`,
+		"unknown key":        `"resolutionShown":"refund",` + signedAs,
+		"duplicate in entry": ``,
+	} {
+		data := strings.Replace(string(resolved), signedAs, forged, 1)
+		if forged == "" { // an entry's kind given twice
+			data = strings.Replace(string(resolved), `"kind":"opened"`, `"kind":"withdrawn","kind":"opened"`, 1)
+		}
+		if data == string(resolved) {
+			t.Fatalf("%s: nothing forged", name)
+		}
+		if _, err := dispute.VerifyBundle([]byte(data), pub); !errors.Is(err, dispute.ErrBundleFormat) {
+			t.Errorf("%s: %v, want a refused format", name, err)
+		}
+	}
+	for name, trailing := range map[string]string{"a second value": ` {}`, "garbage": ` x`} {
+		if _, err := dispute.VerifyBundle(append(slices.Clone(resolved), trailing...), pub); !errors.Is(err, dispute.ErrBundleFormat) {
+			t.Errorf("%s after the bundle: %v", name, err)
+		}
 	}
 	if _, err := dispute.VerifyBundle([]byte("{"), nil); !errors.Is(err, dispute.ErrBundleFormat) {
 		t.Errorf("not JSON: %v", err)

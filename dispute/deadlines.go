@@ -22,11 +22,15 @@ var byArgs = river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 
 // AnswerDueArgs is a side's answer deadline: it had to add evidence or a statement after Since.
 // Review marks an admin's request for evidence, whose deadline moves the case to review.
+// Seq is the timeline entry that set the deadline (the opening, or the request for evidence): a
+// deadline a later request for evidence replaced does nothing. (0: a job from before seq was
+// carried, which acts on the time alone.)
 type AnswerDueArgs struct {
 	CaseID uuid.UUID `json:"case_id"`
 	Side   Actor     `json:"side"`
 	Since  time.Time `json:"since"`
 	Review bool      `json:"review,omitempty"`
+	Seq    int       `json:"seq,omitempty"`
 }
 
 // Kind is the job's stable name.
@@ -35,10 +39,12 @@ func (AnswerDueArgs) Kind() string { return "dispute_answer_due" }
 // InsertOpts make one job per deadline.
 func (AnswerDueArgs) InsertOpts() river.InsertOpts { return byArgs }
 
-// EscalateArgs escalates a case nobody took since it was opened.
+// EscalateArgs escalates a case nobody took since it was opened, Hours (the setting of the
+// server that opened it) later.
 type EscalateArgs struct {
 	CaseID   uuid.UUID `json:"case_id"`
 	OpenedAt time.Time `json:"opened_at"`
+	Hours    int       `json:"hours,omitempty"`
 }
 
 // Kind is the job's stable name.
@@ -49,10 +55,10 @@ func (EscalateArgs) InsertOpts() river.InsertOpts { return byArgs }
 
 // scheduleAnswers inserts the answer deadlines of an admin's request for evidence to sides, asked
 // at since, due at due.
-func (s *Service) scheduleAnswers(ctx context.Context, tx pgx.Tx, id uuid.UUID, since, due time.Time, sides ...Actor) error {
+func (s *Service) scheduleAnswers(ctx context.Context, tx pgx.Tx, id uuid.UUID, seq int, since, due time.Time, sides ...Actor) error {
 	jobs := make([]river.InsertManyParams, len(sides))
 	for i, side := range sides {
-		jobs[i] = river.InsertManyParams{Args: AnswerDueArgs{CaseID: id, Side: side, Since: since, Review: true},
+		jobs[i] = river.InsertManyParams{Args: AnswerDueArgs{CaseID: id, Side: side, Since: since, Review: true, Seq: seq},
 			InsertOpts: &river.InsertOpts{ScheduledAt: due}}
 	}
 	_, err := s.jobs.InsertManyTx(ctx, tx, jobs)
@@ -67,14 +73,31 @@ func sinceText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // a case still awaiting evidence to review. It reports whether it recorded a missing answer. A
 // case that ended, or an unknown one, is left alone.
 func (s *Service) AnswerDue(ctx context.Context, id uuid.UUID, side Actor, since time.Time, review bool) (bool, error) {
+	return s.AnswerDueOf(ctx, AnswerDueArgs{CaseID: id, Side: side, Since: since, Review: review})
+}
+
+// AnswerDueOf is AnswerDue of a job's arguments: a deadline whose request (a.Seq) is not the
+// case's latest does nothing. Evidence, a statement, a proposal or an acceptance by the side
+// after the request is an answer.
+func (s *Service) AnswerDueOf(ctx context.Context, a AnswerDueArgs) (bool, error) {
+	id, side, since, review := a.CaseID, a.Side, a.Since, a.Review
 	missed := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := scanCase(tx.QueryRow(ctx, lockCase, id))
 		if err != nil || c.Status.Final() || c.Legacy || (side != ActorBuyer && side != ActorSeller) {
 			return err
 		}
+		if a.Seq > 0 {
+			var latest int
+			if err := tx.QueryRow(ctx, latestRequest, id).Scan(&latest); err != nil {
+				return err
+			}
+			if latest != a.Seq {
+				return nil // a later request for evidence set the deadline that counts
+			}
+		}
 		var answered, recorded bool
-		if err := tx.QueryRow(ctx, answeredSince, id, string(side), since).Scan(&answered); err != nil {
+		if err := tx.QueryRow(ctx, answeredSince, id, string(side), since, a.Seq).Scan(&answered); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, missedRecorded, id, string(side), sinceText(since)).Scan(&recorded); err != nil {
@@ -99,6 +122,16 @@ func (s *Service) AnswerDue(ctx context.Context, id uuid.UUID, side Actor, since
 // Escalate is dispute_escalate's step: a live case no admin took escalates. It reports whether
 // it did.
 func (s *Service) Escalate(ctx context.Context, id uuid.UUID) (bool, error) {
+	return s.EscalateOf(ctx, EscalateArgs{CaseID: id})
+}
+
+// EscalateOf is Escalate of a job's arguments: the entry says the hours the job was set with (the
+// service's own setting for a job that carries none).
+func (s *Service) EscalateOf(ctx context.Context, a EscalateArgs) (bool, error) {
+	id, hours := a.CaseID, a.Hours
+	if hours <= 0 {
+		hours = s.cfg.EscalateHours
+	}
 	done := false
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := scanCase(tx.QueryRow(ctx, lockCase, id))
@@ -109,7 +142,7 @@ func (s *Service) Escalate(ctx context.Context, id uuid.UUID) (bool, error) {
 			return nil // resolved, withdrawn or escalated meanwhile
 		}
 		done = true
-		_, err = s.move(ctx, tx, c, EvEscalate, ActorSystem, uuid.Nil, map[string]any{"hours": s.cfg.EscalateHours})
+		_, err = s.move(ctx, tx, c, EvEscalate, ActorSystem, uuid.Nil, map[string]any{"hours": hours})
 		return err
 	})
 	return done, ignoreGone(err)
@@ -134,7 +167,7 @@ type AnswerDueWorker struct {
 
 // Work records a missing answer.
 func (w *AnswerDueWorker) Work(ctx context.Context, job *river.Job[AnswerDueArgs]) error {
-	_, err := w.Disputes.AnswerDue(ctx, job.Args.CaseID, job.Args.Side, job.Args.Since, job.Args.Review)
+	_, err := w.Disputes.AnswerDueOf(ctx, job.Args)
 	return err
 }
 
@@ -146,6 +179,6 @@ type EscalateWorker struct {
 
 // Work escalates an unassigned case.
 func (w *EscalateWorker) Work(ctx context.Context, job *river.Job[EscalateArgs]) error {
-	_, err := w.Disputes.Escalate(ctx, job.Args.CaseID)
+	_, err := w.Disputes.EscalateOf(ctx, job.Args)
 	return err
 }

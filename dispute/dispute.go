@@ -78,10 +78,12 @@ var (
 	ErrAccepted      = kind.New(kind.Conflict, "you already accepted this proposal")
 	ErrNoProposal    = kind.New(kind.Conflict, "the case has no such live proposal")
 	ErrNoPending     = kind.New(kind.Conflict, "no resolution awaits approval")
+	ErrStaleApproval = kind.New(kind.Conflict, "the resolution awaiting approval is not the one you name: read the case again")
 	ErrSameAdmin     = kind.New(kind.Refused, "a second admin must approve: not the one who asked")
 	ErrNotOpener     = kind.New(kind.Refused, "only the party who opened the case may withdraw it")
 	ErrAdminsOnly    = kind.New(kind.Refused, "only an admin may propose a warning or a ban")
 	ErrNoBundleKey   = kind.New(kind.Unavailable, "no bundle signing key is configured")
+	ErrNotInEscrow   = kind.New(kind.Conflict, "the deal's money is not in the escrow yet (it is on its way): open the dispute once it is, in a few minutes")
 	ErrNotConfigured = kind.New(kind.Unavailable, "this server cannot carry out that resolution")
 	ErrLegacy        = kind.New(kind.Conflict, "an imported case is history of the old backend: no step is taken on it here")
 )
@@ -108,13 +110,15 @@ type Case struct {
 	Amount   *big.Int
 	Decimals int
 	Ledger   string
-	// Pending is a resolution waiting for a second admin (PendingBy asked for it).
-	Pending    *Resolution
-	PendingBy  *uuid.UUID
-	Resolution *Outcome
-	ResolvedAt *time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Pending is a resolution waiting for a second admin (PendingBy asked for it); PendingHash is
+	// the hash of the approval_requested entry that asked for it, which an approval names.
+	Pending     *Resolution
+	PendingBy   *uuid.UUID
+	PendingHash string
+	Resolution  *Outcome
+	ResolvedAt  *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// Legacy: imported from the old backend (ImportCase); history, on which no step is taken. Its
 	// OfferID and ConversationID may be uuid.Nil (none).
 	Legacy bool
@@ -202,8 +206,9 @@ type Service struct {
 }
 
 // New returns the disputes on pool. files, accounts, payouts and notifier are optional (With…):
-// without files evidence is statements only; without accounts a ban is refused; without payouts
-// the payment waits in release_pending or refund_pending for an admin's payout request.
+// without files evidence is statements only; without accounts (a TxBanner) a ban is refused;
+// payouts are the worker's: PayoutWorker asks through them for the intent of a resolution's
+// dispute_payout job (without them the job fails and is retried).
 func New(pool *pgxpool.Pool, cfg Config, deals *market.Service, payments *payment.Service) *Service {
 	return &Service{pool: pool, cfg: cfg, deals: deals, payments: payments, log: slog.New(slog.DiscardHandler),
 		jobs: insertOnly(pool), now: time.Now}
@@ -304,6 +309,12 @@ func (s *Service) Open(ctx context.Context, who Caller, in OpenInput) (*Case, er
 		p, err := s.payments.DisputeTx(ctx, tx, [16]byte(d.PaymentID), "dispute:"+id.String(), string(in.Reason))
 		if err != nil {
 			return err
+		}
+		// Every money outcome pays out of the escrow: a dispute opened while the deposit is
+		// still on its way there (funded, sweeping) could never end in one. (The transaction,
+		// and the request's step with it, rolls back.)
+		if p.DisputedFrom != payment.InEscrow {
+			return fmt.Errorf("%w (the payment is %s)", ErrNotInEscrow, p.DisputedFrom)
 		}
 		conv, err := chat.OpenDisputeTx(ctx, tx, chat.DisputeParties{DisputeID: id, RequestID: d.RequestID, OfferID: d.OfferID,
 			BuyerID: d.BuyerID, SellerID: d.SellerID})
@@ -459,6 +470,9 @@ func (s *Service) List(ctx context.Context, who Caller, all bool, status Status,
 		if cs[i].Proposal, err = liveProposalOf(ctx, s.pool, cs[i].ID); err != nil {
 			return nil, err
 		}
+		if err := pendingHashOf(ctx, s.pool, &cs[i]); err != nil {
+			return nil, err
+		}
 	}
 	return cs, nil
 }
@@ -472,7 +486,7 @@ func (s *Service) read(ctx context.Context, q querier, id uuid.UUID) (*Case, err
 	if c.Proposal, err = liveProposalOf(ctx, q, id); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return c, pendingHashOf(ctx, q, c)
 }
 
 // lock locks case id in tx for a step by who, and says in which role who acts; a case who is
@@ -492,7 +506,7 @@ func (s *Service) lock(ctx context.Context, tx pgx.Tx, who Caller, id uuid.UUID)
 	if c.Proposal, err = liveProposalOf(ctx, tx, id); err != nil {
 		return nil, "", err
 	}
-	return c, side, nil
+	return c, side, pendingHashOf(ctx, tx, c)
 }
 
 func scanCase(row pgx.Row) (*Case, error) {
@@ -529,6 +543,16 @@ func scanCase(row pgx.Row) (*Case, error) {
 	return &c, nil
 }
 
+// pendingHashOf sets c.PendingHash: the hash of the approval_requested entry of the resolution
+// that waits (Resolve writes both in one transaction; the last such entry is its).
+func pendingHashOf(ctx context.Context, q querier, c *Case) error {
+	c.PendingHash = ""
+	if c.Pending == nil {
+		return nil
+	}
+	return q.QueryRow(ctx, lastApprovalRequest, c.ID).Scan(&c.PendingHash)
+}
+
 func liveProposalOf(ctx context.Context, q querier, caseID uuid.UUID) (*Proposal, error) {
 	var p Proposal
 	var outcome, proposer string
@@ -561,8 +585,8 @@ func liveProposalOf(ctx context.Context, q querier, caseID uuid.UUID) (*Proposal
 func (s *Service) scheduleOpened(ctx context.Context, tx pgx.Tx, id uuid.UUID, other Actor, now time.Time) error {
 	due := now.Add(time.Duration(s.cfg.AnswerHours) * s.cfg.Hour)
 	_, err := s.jobs.InsertManyTx(ctx, tx, []river.InsertManyParams{
-		{Args: AnswerDueArgs{CaseID: id, Side: other, Since: now}, InsertOpts: &river.InsertOpts{ScheduledAt: due}},
-		{Args: EscalateArgs{CaseID: id, OpenedAt: now}, InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(s.cfg.EscalateHours) * s.cfg.Hour)}},
+		{Args: AnswerDueArgs{CaseID: id, Side: other, Since: now, Seq: 1}, InsertOpts: &river.InsertOpts{ScheduledAt: due}},
+		{Args: EscalateArgs{CaseID: id, OpenedAt: now, Hours: s.cfg.EscalateHours}, InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(s.cfg.EscalateHours) * s.cfg.Hour)}},
 	})
 	return err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
+	"github.com/amanat/amn/payment/paymenttest"
 	"github.com/amanat/amn/upload"
 )
 
@@ -42,6 +43,29 @@ func TestOpenIsOneTransaction(t *testing.T) {
 	if s, _ := w.requestStatus(t, d.request); s != "delivered" || w.paymentState(t, d) != payment.InEscrow ||
 		len(ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_freeze")) != 0 {
 		t.Fatalf("a refused opening wrote something: request %s, payment %s", s, w.paymentState(t, d))
+	}
+
+	// A failure at the last step (the case's row, after the request, the payment and the
+	// conversation moved): a trigger refuses this request's case once.
+	if _, err := w.owner.Exec(ctx, `CREATE FUNCTION fail_case() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.request_id = '`+d.request.String()+`' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER fail_case BEFORE INSERT ON dispute_cases FOR EACH ROW EXECUTE FUNCTION fail_case()`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.d.Open(ctx, d.buyer, dispute.OpenInput{RequestID: d.request, Reason: dispute.ReasonNotReceived, Statement: "Nothing came."})
+	if err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("the injected failure: %v", err)
+	}
+	var convs int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM chat_conversations WHERE dispute_id IS NOT NULL AND request_id = $1`, d.request).Scan(&convs); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := w.requestStatus(t, d.request); s != "delivered" || w.paymentState(t, d) != payment.InEscrow || convs != 0 ||
+		len(ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_freeze")) != 0 {
+		t.Fatalf("a failed opening wrote something: request %s, payment %s, %d conversations", s, w.paymentState(t, d), convs)
+	}
+	if _, err := w.owner.Exec(ctx, `DROP TRIGGER fail_case ON dispute_cases; DROP FUNCTION fail_case()`); err != nil {
+		t.Fatal(err)
 	}
 
 	c := w.open(t, d)
@@ -119,9 +143,10 @@ func TestSilentSellerIsRefunded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The opening's deadline (the seller's) is missed; the request's deadline moves the case to
-	// review when it passes and finds the seller silent again (the buyer answered).
-	want := "opened:buyer assigned:admin evidence_requested:admin evidence:buyer answer_missed:system review:system answer_missed:system"
+	// The opening's deadline (the seller's) was replaced by the admin's request, a later round: it
+	// does nothing. The request's deadline moves the case to review when it passes and finds the
+	// seller silent (the buyer answered).
+	want := "opened:buyer assigned:admin evidence_requested:admin evidence:buyer review:system answer_missed:system"
 	if kinds(got) != want || got.Status != dispute.UnderReview {
 		t.Fatalf("timeline %s (%s), want %s (under_review)", kinds(got), got.Status, want)
 	}
@@ -145,6 +170,15 @@ func TestSilentSellerIsRefunded(t *testing.T) {
 	}
 	if got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeRefund || w.paymentState(t, d) != payment.RefundPending {
 		t.Fatalf("approved: %s %v, payment %s", got.Status, got.Resolution, w.paymentState(t, d))
+	}
+	// The payout intent is asked for by a job the resolution's transaction queued (retried until
+	// it is recorded), not by a call after the commit that could be lost.
+	var intents int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d.payment.ID)).Scan(&intents); err != nil || intents != 0 {
+		t.Fatalf("intents before the payout job: %d %v", intents, err)
+	}
+	if n := w.payout(t, c.ID); n != 1 {
+		t.Fatalf("%d payout jobs", n)
 	}
 	var intentKind, requestedBy string
 	var resolves bool
@@ -274,6 +308,25 @@ func TestBanSellerBlocksSignInAndRefunds(t *testing.T) {
 	if _, err := w.auth.StartSession(ctx, d.seller.UserID, auth.MethodPassword, auth.Client{}); err != nil {
 		t.Fatalf("banned before the second admin approved: %v", err)
 	}
+	// The ban, the refund and the case's resolution are one transaction: when its last step fails
+	// (a trigger refuses this case's resolved entry once), nobody is banned and nothing moved.
+	if _, err := w.owner.Exec(ctx, `CREATE FUNCTION fail_resolve() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.case_id = '`+c.ID.String()+`' AND NEW.kind = 'resolved' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER fail_resolve BEFORE INSERT ON dispute_entries FOR EACH ROW EXECUTE FUNCTION fail_resolve()`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Approve(ctx, a2, c.ID); err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("the injected failure: %v", err)
+	}
+	if _, err := w.auth.StartSession(ctx, d.seller.UserID, auth.MethodPassword, auth.Client{}); err != nil {
+		t.Fatalf("banned by a resolution that failed: %v", err)
+	}
+	if st := w.paymentState(t, d); st != payment.Disputed || len(ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_payout")) != 0 {
+		t.Fatalf("a failed resolution moved the payment to %s or queued its payout", st)
+	}
+	if _, err := w.owner.Exec(ctx, `DROP TRIGGER fail_resolve ON dispute_entries; DROP FUNCTION fail_resolve()`); err != nil {
+		t.Fatal(err)
+	}
 	got, err := w.d.Approve(ctx, a2, c.ID)
 	if err != nil || *got.Resolution != dispute.OutcomeBanSeller {
 		t.Fatal(got, err)
@@ -285,6 +338,13 @@ func TestBanSellerBlocksSignInAndRefunds(t *testing.T) {
 	}
 	if st := w.paymentState(t, d); st != payment.RefundPending {
 		t.Fatalf("payment is %s", st)
+	}
+	if n := w.payout(t, c.ID); n != 1 {
+		t.Fatalf("%d payout jobs", n)
+	}
+	var intentKind string
+	if err := w.owner.QueryRow(ctx, `SELECT kind FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d.payment.ID)).Scan(&intentKind); err != nil || intentKind != "refund" {
+		t.Fatalf("the ban's refund intent: %q %v", intentKind, err)
 	}
 }
 
@@ -334,8 +394,41 @@ func TestMediationRules(t *testing.T) {
 	_, err = w.d.Withdraw(ctx, d.seller, c.ID, "")
 	wantErr(t, "the seller withdrawing the buyer's case", err, dispute.ErrNotOpener)
 
-	// Compensation: more than nothing, less than everything, and it reaches the split (which the
-	// on-chain settle brings; until then refused, and nothing of the case changes).
+	// The parties agree on a release: under the threshold, one admin carries it out (on another
+	// deal: this one ends in a compensation below).
+	d2 := w.deal(t, false)
+	c2 := w.open(t, d2)
+	p, err = w.d.Propose(ctx, d2.buyer, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Accept(ctx, d2.seller, c2.ID, p.Proposal.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.d.Resolve(ctx, a, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
+	if err != nil || got.Status != dispute.Resolved || w.paymentState(t, d2) != payment.ReleasePending {
+		t.Fatalf("agreed release: %v %v, payment %s", got, err, w.paymentState(t, d2))
+	}
+	_, err = w.d.Propose(ctx, d2.buyer, c2.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund})
+	wantErr(t, "proposing on a resolved case", err, dispute.ErrIllegalTransition)
+	// A forged payout job (a refund of the released case) asks for nothing; the real one for the
+	// release.
+	forged, _ := json.Marshal(dispute.PayoutArgs{CaseID: c2.ID, PaymentID: uuid.UUID(d2.payment.ID), Refund: true})
+	work[dispute.PayoutArgs](t, &dispute.PayoutWorker{Disputes: w.payouts}, job{Kind: "dispute_payout", Args: forged})
+	var intents int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d2.payment.ID)).Scan(&intents); err != nil || intents != 0 {
+		t.Fatalf("a forged payout job: %d intents %v", intents, err)
+	}
+	if n := w.payout(t, c2.ID); n != 1 {
+		t.Fatalf("%d payout jobs", n)
+	}
+	var intentKind string
+	if err := w.owner.QueryRow(ctx, `SELECT kind FROM signer_intents WHERE payment_id = $1`, uuid.UUID(d2.payment.ID)).Scan(&intentKind); err != nil || intentKind != "release" {
+		t.Fatalf("the release intent: %q %v", intentKind, err)
+	}
+
+	// Compensation: more than nothing, less than everything, and it splits the payment in the
+	// case's transaction: settle_pending with its settle job, the case resolved, together.
 	for _, amount := range []string{"0", "1000000", "2000000", "-5", "1e6", ""} {
 		_, err := w.d.Propose(ctx, a, c.ID, dispute.Resolution{Outcome: dispute.OutcomeCompensation, BuyerAmount: amount})
 		wantErr(t, "compensation of "+amount, err, kind.Invalid)
@@ -352,32 +445,44 @@ func TestMediationRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, err := w.d.Get(ctx, a, c.ID)
+	got, err = w.d.Resolve(ctx, a, c.ID, split)
+	if err != nil || got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeCompensation {
+		t.Fatalf("the agreed split: %+v %v", got, err)
+	}
+	pay, err := w.pays.Get(ctx, d.payment.ID)
+	if err != nil || pay.State != payment.SettlePending || pay.SplitBuyerAmount.String() != "300000" {
+		t.Fatalf("the split's payment: %+v %v", pay, err)
+	}
+	if j := ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_settle"); len(j) != 1 {
+		t.Fatalf("%d settle jobs", len(j))
+	}
+	if n := w.payout(t, c.ID); n != 0 {
+		t.Fatalf("a split asked for %d payout jobs (its settle job is its intent)", n)
+	}
+	// The settle lands on chain: the request, disputed until then, follows the payment to its end.
+	if s, _ := w.requestStatus(t, d.request); s != "disputed" {
+		t.Fatalf("request before the settle: %s", s)
+	}
+	if _, err := w.chainWk.StartSettle(ctx, d.payment.ID); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := pay.Split()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.d.Resolve(ctx, a, c.ID, split)
-	if err == nil || !strings.Contains(err.Error(), "AmnEscrow.settle") {
-		t.Fatalf("the split did not reach the payment: %v", err)
-	}
-	after, err := w.d.Get(ctx, a, c.ID)
-	if err != nil || after.Status != dispute.Proposed || len(after.Entries) != len(before.Entries) || w.paymentState(t, d) != payment.Disputed {
-		t.Fatalf("a refused split changed the case: %s %d entries (%v)", after.Status, len(after.Entries), err)
-	}
-	// The parties then agree on a release: under the threshold, one admin carries it out.
-	p, err = w.d.Propose(ctx, d.buyer, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
-	if err != nil {
+	if _, err := w.indexer.Settled(ctx, d.payment.ID, payment.EscrowSettled{BuyerAmount: sp.Buyer, SellerAmount: sp.Seller, FeeAmount: sp.Fee}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.d.Accept(ctx, d.seller, c.ID, p.Proposal.ID); err != nil {
+	if _, err := w.follower.Follow(ctx, 100); err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.d.Resolve(ctx, a, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease})
-	if err != nil || got.Status != dispute.Resolved || w.paymentState(t, d) != payment.ReleasePending {
-		t.Fatalf("agreed release: %v %v, payment %s", got, err, w.paymentState(t, d))
+	var ev string
+	if err := w.owner.QueryRow(ctx, `SELECT event FROM market_events WHERE request_id = $1 ORDER BY seq DESC LIMIT 1`, d.request).Scan(&ev); err != nil {
+		t.Fatal(err)
 	}
-	_, err = w.d.Propose(ctx, d.buyer, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund})
-	wantErr(t, "proposing on a resolved case", err, dispute.ErrIllegalTransition)
+	if s, _ := w.requestStatus(t, d.request); s != "completed" || ev != "settled" {
+		t.Fatalf("request after the settle: %s (last event %s)", s, ev)
+	}
 }
 
 // TestAgreedResolutionAboveTheThresholdNeedsTwoAdmins: what both parties accepted still waits for
@@ -455,17 +560,22 @@ func TestEvidenceFilesFollowTheCase(t *testing.T) {
 // TestUnassignedCaseEscalates: nobody took the case in time; the escalation job escalates it once;
 // a case an admin took does not escalate.
 func TestUnassignedCaseEscalates(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, func(c *dispute.Config) { c.EscalateHours = 5 })
 	ctx := context.Background()
 	c := w.open(t, w.deal(t, false))
 	esc := ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_escalate")
+	// The worker runs with its own (default) settings: the hours are the job's, set at opening.
+	worker := dispute.New(dbtestPoolAsWorker(t), dispute.DefaultConfig(), nil, nil)
 	for range 2 {
-		work[dispute.EscalateArgs](t, &dispute.EscalateWorker{Disputes: w.deadlines}, esc[0])
+		work[dispute.EscalateArgs](t, &dispute.EscalateWorker{Disputes: worker}, esc[0])
 	}
 	a := w.admin(t)
 	got, err := w.d.Get(ctx, a, c.ID)
 	if err != nil || got.Status != dispute.Escalated || kinds(got) != "opened:buyer escalated:system" {
 		t.Fatalf("%v %s %v", got.Status, kinds(got), err)
+	}
+	if body := string(got.Entries[1].Body); body != `{"hours":5}` {
+		t.Fatalf("the escalation says %s", body)
 	}
 	if got, err = w.d.Assign(ctx, a, c.ID, uuid.Nil); err != nil || *got.AssignedAdmin != a.UserID {
 		t.Fatal(err)
@@ -591,5 +701,211 @@ func TestConcurrentApprovalsResolveOnce(t *testing.T) {
 	got, err := w.d.Get(ctx, d.buyer, c.ID)
 	if err != nil || ok != 1 || got.Status != dispute.Resolved || strings.Count(kinds(got), "resolved:") != 1 || w.paymentState(t, d) != payment.RefundPending {
 		t.Fatalf("%d approvals carried out; %s %s, payment %s (%v)", ok, got.Status, kinds(got), w.paymentState(t, d), err)
+	}
+}
+
+// TestApprovalNamesWhatWasReviewed: a second admin approves the resolution by naming the
+// approval_requested entry that asked for it. A newer request by the first admin, or a new
+// proposal, makes the named one stale: approving it is a conflict and changes nothing.
+func TestApprovalNamesWhatWasReviewed(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	a1, a2 := w.admin(t), w.admin(t)
+	first, err := w.d.Resolve(ctx, a1, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRelease, Note: "tracking shows delivered"})
+	if err != nil || first.Pending == nil || first.PendingHash != first.Entries[len(first.Entries)-1].Hash {
+		t.Fatalf("asking: %+v %v", first, err)
+	}
+	// a2 reviews the release; meanwhile a1 asks for a refund instead.
+	second, err := w.d.Resolve(ctx, a1, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "changed my mind"})
+	if err != nil || second.PendingHash == first.PendingHash || second.Pending.Outcome != dispute.OutcomeRefund {
+		t.Fatalf("asking again: %+v %v", second, err)
+	}
+	_, err = w.d.ApproveEntry(ctx, a2, c.ID, first.PendingHash)
+	wantErr(t, "approving the stale release", err, dispute.ErrStaleApproval)
+	wantErr(t, "approving the stale release", err, kind.Conflict)
+	for _, bad := range []string{"", "zz", strings.Repeat("A", 64), second.PendingHash + "0"} {
+		_, err = w.d.ApproveEntry(ctx, a2, c.ID, bad)
+		wantErr(t, "approving "+bad, err, kind.Invalid)
+	}
+	_, err = w.d.ApproveEntry(ctx, a1, c.ID, second.PendingHash)
+	wantErr(t, "the asking admin approving", err, dispute.ErrSameAdmin)
+	if got, err := w.d.Get(ctx, a2, c.ID); err != nil || got.Status != dispute.Open || w.paymentState(t, d) != payment.Disputed {
+		t.Fatalf("refused approvals changed the case: %s, payment %s (%v)", got.Status, w.paymentState(t, d), err)
+	}
+	// A party's new proposal withdraws what waits: the refund a2 reviewed is gone.
+	if _, err := w.d.Propose(ctx, d.seller, c.ID, dispute.Resolution{Outcome: dispute.OutcomeNoAction}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.d.ApproveEntry(ctx, a2, c.ID, second.PendingHash)
+	wantErr(t, "approving after a new proposal", err, dispute.ErrNoPending)
+	third, err := w.d.Resolve(ctx, a1, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "still a refund"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.d.ApproveEntry(ctx, a2, c.ID, third.PendingHash)
+	if err != nil || got.Status != dispute.Resolved || *got.Resolution != dispute.OutcomeRefund || w.paymentState(t, d) != payment.RefundPending {
+		t.Fatalf("approving the one reviewed: %+v %v", got, err)
+	}
+}
+
+// TestDeadlinesActOnTheirRound: a deadline a later request for evidence replaced does nothing, and
+// a proposal is an answer as much as evidence is. Only the silent side of the latest round is
+// written as having missed it.
+func TestDeadlinesActOnTheirRound(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	a := w.admin(t)
+	if _, err := w.d.RequestEvidence(ctx, a, c.ID, "round one"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Review(ctx, a, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.RequestEvidence(ctx, a, c.ID, "round two"); err != nil {
+		t.Fatal(err)
+	}
+	// The seller answers round two with a proposal; the buyer stays silent.
+	if _, err := w.d.Propose(ctx, d.seller, c.ID, dispute.Resolution{Outcome: dispute.OutcomeReplacement, ReplacementDays: 3}); err != nil {
+		t.Fatal(err)
+	}
+	jobs := ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_answer_due")
+	if len(jobs) != 5 { // the opening's (seller), round one's and round two's (both)
+		t.Fatalf("%d answer jobs", len(jobs))
+	}
+	for _, j := range jobs {
+		work[dispute.AnswerDueArgs](t, &dispute.AnswerDueWorker{Disputes: w.deadlines}, j)
+	}
+	got, err := w.d.Get(ctx, a, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "opened:buyer evidence_requested:admin review:admin evidence_requested:admin proposed:seller answer_missed:system"
+	if kinds(got) != want || got.Status != dispute.Proposed {
+		t.Fatalf("timeline %s (%s), want %s (proposed)", kinds(got), got.Status, want)
+	}
+	if last := got.Entries[len(got.Entries)-1]; !strings.Contains(string(last.Body), `"side":"buyer"`) {
+		t.Fatalf("the missed answer: %s", last.Body)
+	}
+}
+
+// TestOpeningWaitsForTheEscrow: a deal whose money is funded but not yet in the escrow (funded,
+// sweeping) cannot be disputed, since no money outcome could pay out of the escrow: 409, and
+// nothing is written. Once the sweep lands it can.
+func TestOpeningWaitsForTheEscrow(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.dealUntil(t, false, false)
+	in := dispute.OpenInput{RequestID: d.request, Reason: dispute.ReasonNotReceived, Statement: "Nothing came."}
+	refused := func(state payment.State) {
+		t.Helper()
+		_, err := w.d.Open(ctx, d.buyer, in)
+		wantErr(t, "opening while "+string(state), err, dispute.ErrNotInEscrow)
+		wantErr(t, "opening while "+string(state), err, kind.Conflict)
+		if s, _ := w.requestStatus(t, d.request); s != "processing" || w.paymentState(t, d) != state ||
+			len(ofKind(w.jobs(t, "payment_id", uuid.UUID(d.payment.ID).String()), "payment_freeze")) != 0 {
+			t.Fatalf("a refused opening wrote something: request %s, payment %s", s, w.paymentState(t, d))
+		}
+	}
+	refused(payment.Funded)
+	if _, err := w.chainWk.StartSweep(ctx, d.payment.ID); err != nil {
+		t.Fatal(err)
+	}
+	refused(payment.Sweeping)
+	p, err := w.indexer.Get(ctx, d.payment.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.indexer.Swept(ctx, p.ID, paymenttest.OwnSweep(p)); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := w.d.Open(ctx, d.buyer, in); err != nil || c.Status != dispute.Open {
+		t.Fatalf("opening once in escrow: %v", err)
+	}
+}
+
+// TestEscalatedCaseKeepsTalking: on an escalated case no admin took, a party's proposal is
+// recorded but the case stays escalated (waiting for an admin), and the other side may accept it;
+// a statement that fits its limit but not the timeline's once escaped is 400, not a failure of
+// the database.
+func TestEscalatedCaseKeepsTalking(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d := w.deal(t, false)
+	c := w.open(t, d)
+	work[dispute.EscalateArgs](t, &dispute.EscalateWorker{Disputes: w.deadlines}, ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_escalate")[0])
+	p, err := w.d.Propose(ctx, d.seller, c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund, Note: "sorry"})
+	if err != nil || p.Status != dispute.Escalated || p.Proposal == nil {
+		t.Fatalf("a party's proposal on an escalated case: %v %v", p, err)
+	}
+	got, err := w.d.Accept(ctx, d.buyer, c.ID, p.Proposal.ID)
+	if err != nil || got.Status != dispute.Escalated || !got.Proposal.Accepted() {
+		t.Fatalf("accepting on an escalated case: %v %v", got, err)
+	}
+	if want := "opened:buyer escalated:system proposed:seller accepted:buyer"; kinds(got) != want {
+		t.Fatalf("timeline %s, want %s", kinds(got), want)
+	}
+	// An admin's proposal takes it on.
+	if got, err = w.d.Propose(ctx, w.admin(t), c.ID, dispute.Resolution{Outcome: dispute.OutcomeRefund}); err != nil || got.Status != dispute.Proposed {
+		t.Fatalf("an admin's proposal: %v %v", got, err)
+	}
+
+	before := len(got.Entries)
+	for what, call := range map[string]func(string) error{
+		"evidence": func(text string) error {
+			_, err := w.d.AddEvidence(ctx, d.buyer, c.ID, dispute.EvidenceInput{Statement: text})
+			return err
+		},
+		"opening": func(text string) error {
+			d2 := w.deal(t, false)
+			_, err := w.d.Open(ctx, d2.buyer, dispute.OpenInput{RequestID: d2.request, Reason: dispute.ReasonOther, Statement: text})
+			return err
+		},
+	} {
+		wantErr(t, what+" of 5000 '<'", call(strings.Repeat("<", dispute.MaxStatement)), kind.Invalid)
+		if err := call(strings.Repeat("<", 3000)); err != nil { // 18,000 escaped: fits
+			t.Fatalf("%s of 3000 '<': %v", what, err)
+		}
+	}
+	if got, err = w.d.Get(ctx, d.buyer, c.ID); err != nil || len(got.Entries) != before+1 {
+		t.Fatalf("entries %d, want %d (%v)", len(got.Entries), before+1, err)
+	}
+}
+
+// TestCaseClosesWhenItsPaymentEndsOnChain: a live case whose payment the chain releases anyway (a
+// release signed before the freeze) is closed by the worker as resolved "release", written by the
+// system; the deal follows its payment to completed. A case whose payment is not final stays.
+func TestCaseClosesWhenItsPaymentEndsOnChain(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	d, other := w.deal(t, false), w.deal(t, false)
+	c, live := w.open(t, d), w.open(t, other)
+	worker := dbtestPoolAsWorker(t)
+	closer := dispute.New(worker, dispute.DefaultConfig(), nil, payment.New(worker, nil))
+	if _, err := w.indexer.Released(ctx, d.payment.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // twice: the second finds nothing to do
+		work[dispute.CloseFinalArgs](t, &dispute.CloseFinalWorker{Disputes: closer}, job{Kind: "dispute_close_final", Args: []byte(`{}`)})
+	}
+	got, err := w.d.Get(ctx, d.buyer, c.ID)
+	if err != nil || got.Status != dispute.Resolved || got.Resolution == nil || *got.Resolution != dispute.OutcomeRelease ||
+		kinds(got) != "opened:buyer payment_final:system" {
+		t.Fatalf("closed: %v %s %v", got.Status, kinds(got), err)
+	}
+	if err := dispute.CheckChain(c.ID, got.Entries); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.d.Get(ctx, other.buyer, live.ID); err != nil || got.Status != dispute.Open {
+		t.Fatalf("a case whose payment is only disputed: %v %v", got.Status, err)
+	}
+	if _, err := w.follower.Follow(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := w.requestStatus(t, d.request); s != "completed" {
+		t.Fatalf("the request: %s", s)
 	}
 }

@@ -9,9 +9,10 @@
 //
 // Opening a case is one transaction with the market's (the request → disputed, its inspection
 // paused), the payment's (→ disputed, the on-chain freeze queued) and the chat's (the three-way
-// conversation) steps; resolving one is one transaction with the payment's resolution and the
-// deal's resume or replacement. A compensation's split and a seller's ban go first through
-// payment.ResolveSplit and the accounts, each safe to ask again.
+// conversation) steps; resolving one is one transaction with the payment's resolution (or split,
+// payment.ResolveSplitTx), the deal's resume or replacement, a seller's ban (the accounts'
+// BanTx) and the payout job (PayoutArgs, whose worker asks for the intent). A case whose payment
+// ends on chain anyway is closed by the worker (CloseFinal).
 //
 // Old disputes come in through ImportCase (the legacy import) as legacy cases: history, their
 // timeline on the same chain, on which no step is taken and no deadline runs (migration 00057).

@@ -26,6 +26,8 @@ import (
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/hd"
+	"github.com/amanat/amn/intent"
+	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/market"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/payment/paymenttest"
@@ -55,6 +57,7 @@ type world struct {
 	files            *upload.Service
 	d                *dispute.Service
 	deadlines        *dispute.Service
+	payouts          *dispute.Service
 	key              ed25519.PrivateKey
 }
 
@@ -95,6 +98,7 @@ func newWorld(t *testing.T, cfg func(*dispute.Config)) *world {
 	w.d = dispute.New(api, c, w.mkt, w.pays).WithFiles(w.files).WithAccounts(w.auth).
 		WithPayouts(admin.New(api, admin.Config{Escrow: escrowContract}))
 	w.deadlines = dispute.New(worker, c, nil, nil)
+	w.payouts = dispute.New(worker, c, nil, nil).WithPayouts(workerPayouts{intent.NewStore(worker, payment.New(worker, nil), nil)})
 	return w
 }
 
@@ -122,6 +126,13 @@ const price = 1_000_000
 // deal makes a deal whose payment is in escrow and whose request is processing; delivered also
 // ships it and has it arrive (the inspection period runs).
 func (w *world) deal(t *testing.T, delivered bool) deal {
+	t.Helper()
+	return w.dealUntil(t, delivered, true)
+}
+
+// dealUntil is deal, stopping at a funded payment whose sweep has not started unless swept (the
+// request is processing either way).
+func (w *world) dealUntil(t *testing.T, delivered, swept bool) deal {
 	t.Helper()
 	ctx := context.Background()
 	d := deal{buyer: w.user(t, auth.RoleBuyer), seller: w.user(t, auth.RoleSeller)}
@@ -166,6 +177,12 @@ func (w *world) deal(t *testing.T, delivered bool) deal {
 	}
 	if _, err := w.follower.Follow(ctx, 100); err != nil {
 		t.Fatal(err)
+	}
+	if !swept {
+		if d.payment, err = w.indexer.Get(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
 	if _, err := w.chainWk.StartSweep(ctx, p.ID); err != nil {
 		t.Fatal(err)
@@ -249,6 +266,32 @@ func (w *world) jobs(t *testing.T, key, value string) []job {
 	return out
 }
 
+// workerPayouts asks for payout intents as the worker does (jobs' disputePayouts).
+type workerPayouts struct{ intents *intent.Store }
+
+func (p workerPayouts) DisputePayout(ctx context.Context, paymentID uuid.UUID, refund bool, actor, reason string) error {
+	o := intent.RequestOptions{Actor: actor, Reason: reason, Contract: escrowContract, ResolvesDispute: true}
+	var err error
+	if refund {
+		_, _, err = p.intents.RequestRefund(ctx, ledger.ID(paymentID), o)
+	} else {
+		_, _, err = p.intents.RequestRelease(ctx, ledger.ID(paymentID), o)
+	}
+	return err
+}
+
+// payout works the payout jobs of case id (as the worker does once the resolution commits) and
+// says how many there were.
+func (w *world) payout(t *testing.T, id uuid.UUID) int {
+	t.Helper()
+	js := ofKind(w.jobs(t, "case_id", id.String()), "dispute_payout")
+	for _, j := range js {
+		work[dispute.PayoutArgs](t, &dispute.PayoutWorker{Disputes: w.payouts}, j)
+		work[dispute.PayoutArgs](t, &dispute.PayoutWorker{Disputes: w.payouts}, j) // River may run one twice
+	}
+	return len(js)
+}
+
 // ofKind keeps the jobs of kind k.
 func ofKind(jobs []job, k string) []job {
 	var out []job
@@ -295,6 +338,9 @@ func wantErr(t *testing.T, what string, err, want error) {
 func png(t *testing.T) []byte { return uploadtest.PNG(t, uploadtest.Image(40, 30)) }
 
 var quiet = slog.New(slog.DiscardHandler)
+
+// dbtestPoolAsWorker is a pool of the package database as amn_worker.
+func dbtestPoolAsWorker(t *testing.T) *pgxpool.Pool { return dbtest.PoolAs(t, db.RoleWorker) }
 
 // dbtestPoolAsAPI is a pool of the package database as amn_api.
 func dbtestPoolAsAPI(t *testing.T) *pgxpool.Pool { return dbtest.PoolAs(t, db.RoleAPI) }

@@ -68,10 +68,11 @@ func (s *Service) RequestEvidence(ctx context.Context, who Caller, id uuid.UUID,
 	return s.step(ctx, who, id, func(tx pgx.Tx, c *Case, side Actor) error {
 		now := s.clock()
 		due := now.Add(time.Duration(s.cfg.AnswerHours) * s.cfg.Hour)
-		if _, err := s.move(ctx, tx, c, EvRequestEvidence, side, who.UserID, map[string]any{"note": note, "due": due}); err != nil {
+		e, err := s.move(ctx, tx, c, EvRequestEvidence, side, who.UserID, map[string]any{"note": note, "due": due})
+		if err != nil {
 			return err
 		}
-		return s.scheduleAnswers(ctx, tx, c.ID, now, due, ActorBuyer, ActorSeller)
+		return s.scheduleAnswers(ctx, tx, c.ID, e.Seq, now, due, ActorBuyer, ActorSeller)
 	})
 }
 
@@ -155,6 +156,15 @@ func (s *Service) Propose(ctx context.Context, who Caller, id uuid.UUID, r Resol
 		if _, err := tx.Exec(ctx, supersede, c.ID, now); err != nil {
 			return err
 		}
+		// A new proposal changes what a second admin would weigh: a resolution waiting for one
+		// is withdrawn (an admin asks again if it still stands).
+		body := map[string]any{}
+		if c.Pending != nil {
+			if _, err := tx.Exec(ctx, setPending, c.ID, nil, nil, now); err != nil {
+				return err
+			}
+			body["pendingWithdrawn"] = c.PendingHash
+		}
 		pid := uuid.New()
 		var amount any
 		if r.BuyerAmount != "" {
@@ -169,7 +179,13 @@ func (s *Service) Propose(ctx context.Context, who Caller, id uuid.UUID, r Resol
 			buyerAt, sellerAt, now); err != nil {
 			return err
 		}
-		_, err = s.move(ctx, tx, c, EvPropose, side, who.UserID, map[string]any{"proposal": pid, "resolution": r})
+		body["proposal"], body["resolution"] = pid, r
+		if c.Status == Escalated && c.AssignedAdmin == nil && side != ActorAdmin {
+			// The parties talking does not take the case: it stays escalated until an admin does.
+			_, err = s.appendEntry(ctx, tx, c.ID, EvPropose, side, who.UserID, Escalated, body)
+			return err
+		}
+		_, err = s.move(ctx, tx, c, EvPropose, side, who.UserID, body)
 		return err
 	})
 }
@@ -216,10 +232,10 @@ func (s *Service) needsSecondAdmin(c *Case, r Resolution) bool {
 }
 
 // Resolve is an admin resolving case id with r. When one admin suffices (needsSecondAdmin) it is
-// carried out at once; otherwise it waits for Approve by another admin (asking again replaces
-// what waits).
+// carried out at once; otherwise it waits for another admin's approval (ApproveEntry). Asking
+// again replaces what waits: an approval of the earlier one is refused (ErrStaleApproval).
 func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resolution) (*Case, error) {
-	var carry bool
+	resolved := false
 	c, err := s.step(ctx, who, id, func(tx pgx.Tx, c *Case, side Actor) error {
 		r2, err := checkResolution(c, r)
 		if err != nil {
@@ -230,8 +246,8 @@ func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resol
 			return err
 		}
 		if !s.needsSecondAdmin(c, r) {
-			carry = true
-			return nil
+			resolved = true
+			return s.carryTx(ctx, tx, c, side, who, r, false)
 		}
 		b, err := json.Marshal(r)
 		if err != nil {
@@ -243,13 +259,15 @@ func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resol
 		_, err = s.move(ctx, tx, c, EvAskApproval, side, who.UserID, map[string]any{"resolution": r})
 		return err
 	})
-	if err != nil || !carry {
-		return c, err
+	if err == nil && resolved {
+		s.notify(ctx, c, Notifier.DisputeResolved)
 	}
-	return s.carryOut(ctx, who, id, r, false)
+	return c, err
 }
 
-// Approve is a second admin approving the resolution that waits on case id: it is carried out.
+// Approve is a second admin approving the resolution that waits on case id as it reads it now.
+// It is for callers that show nothing to a person (the API asks the admin to name what was
+// reviewed: ApproveEntry).
 func (s *Service) Approve(ctx context.Context, who Caller, id uuid.UUID) (*Case, error) {
 	c, err := s.Get(ctx, who, id)
 	if err != nil {
@@ -258,108 +276,69 @@ func (s *Service) Approve(ctx context.Context, who Caller, id uuid.UUID) (*Case,
 	if c.Pending == nil {
 		return nil, ErrNoPending
 	}
-	return s.carryOut(ctx, who, id, *c.Pending, true)
+	return s.ApproveEntry(ctx, who, id, c.PendingHash)
 }
 
-// checkCarry checks, on case c locked for admin who, that r may be carried out now: a live case,
-// and either the resolution one admin may carry out, or (approving) the one that waits, asked by
-// another admin.
-func (s *Service) checkCarry(c *Case, side Actor, who Caller, r Resolution, approving bool) error {
-	if _, err := Next(c.Status, EvResolve, side); err != nil {
-		return err
+// ApproveEntry is a second admin approving the resolution asked for by the timeline entry
+// (approval_requested) whose hash is entryHash: the one the admin reviewed. It is carried out
+// only if that is still the resolution that waits (a newer request, or a new proposal, makes it
+// stale: ErrStaleApproval), asked by another admin (ErrSameAdmin).
+func (s *Service) ApproveEntry(ctx context.Context, who Caller, id uuid.UUID, entryHash string) (*Case, error) {
+	if !isHash(entryHash) {
+		return nil, invalid("name the approval_requested entry you approve by its hash (64 hex digits)")
 	}
-	if !approving {
-		if s.needsSecondAdmin(c, r) {
-			return fmt.Errorf("%w: the case changed; ask again", ErrIllegalTransition)
-		}
-		return nil
-	}
-	switch {
-	case c.Pending == nil || *c.Pending != r:
-		return ErrNoPending
-	case c.PendingBy != nil && *c.PendingBy == who.UserID:
-		return ErrSameAdmin
-	}
-	return nil
-}
-
-// carryOut carries out r on case id (checkCarry's conditions hold under the case's lock): the
-// payment's resolution and the deal's step in one transaction with the case's, then the payout
-// intent is asked for and the parties told.
-func (s *Service) carryOut(ctx context.Context, who Caller, id uuid.UUID, r Resolution, approving bool) (*Case, error) {
-	if err := s.beforeCarry(ctx, who, id, r, approving); err != nil {
-		return nil, err
-	}
-	actor := "dispute:" + id.String()
-	var detail map[string]any
 	c, err := s.step(ctx, who, id, func(tx pgx.Tx, c *Case, side Actor) error {
-		if err := s.checkCarry(c, side, who, r, approving); err != nil {
+		if _, err := Next(c.Status, EvResolve, side); err != nil {
 			return err
 		}
-		var err error
-		if detail, err = s.settleTx(ctx, tx, c, r, who, actor); err != nil {
-			return err
+		switch {
+		case c.Pending == nil:
+			return ErrNoPending
+		case c.PendingHash != entryHash:
+			return ErrStaleApproval
+		case c.PendingBy != nil && *c.PendingBy == who.UserID:
+			return ErrSameAdmin
 		}
-		detail["resolution"] = r
-		if approving {
-			detail["askedBy"], detail["approvedBy"] = c.PendingBy, who.UserID
-		}
-		outcome := string(r.Outcome)
-		if _, err := tx.Exec(ctx, setResolved, c.ID, string(Resolved), outcome, s.clock()); err != nil {
-			return err
-		}
-		_, err = s.move(ctx, tx, c, EvResolve, side, who.UserID, detail)
-		return err
+		return s.carryTx(ctx, tx, c, side, who, *c.Pending, true)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.afterCarry(ctx, c, r, actor)
+	s.notify(ctx, c, Notifier.DisputeResolved)
 	return c, nil
 }
 
-// beforeCarry does what cannot share the case's transaction, once the case is known to allow
-// r: a compensation's split of the payment, a ban of the seller. Both are safe to ask again.
-func (s *Service) beforeCarry(ctx context.Context, who Caller, id uuid.UUID, r Resolution, approving bool) error {
-	if r.Outcome != OutcomeCompensation && r.Outcome != OutcomeBanSeller {
-		return nil
+func isHash(h string) bool {
+	if len(h) != 64 {
+		return false
 	}
-	var c *Case
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var side Actor
-		var err error
-		if c, side, err = s.lock(ctx, tx, who, id); err != nil {
-			return err
+	for _, r := range h {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
 		}
-		return s.checkCarry(c, side, who, r, approving)
-	})
+	}
+	return true
+}
+
+// carryTx carries out r on locked case c in tx: the payment's resolution (a split for a
+// compensation), the deal's step, a ban, the payout job and the case's resolved entry all
+// commit or roll back together.
+func (s *Service) carryTx(ctx context.Context, tx pgx.Tx, c *Case, side Actor, who Caller, r Resolution, approving bool) error {
+	actor := "dispute:" + c.ID.String()
+	detail, err := s.settleTx(ctx, tx, c, r, who, actor)
 	if err != nil {
 		return err
 	}
-	switch r.Outcome {
-	case OutcomeCompensation:
-		n, _ := new(big.Int).SetString(r.BuyerAmount, 10)
-		_, err = s.payments.ResolveSplit(ctx, [16]byte(c.PaymentID), n, "dispute:"+id.String(), "compensation: "+r.Note)
-		return err
-	default:
-		if s.accounts == nil {
-			return fmt.Errorf("%w: banning needs the accounts", ErrNotConfigured)
-		}
-		// The ban comes with a refund: ban only when the refund can follow (the money in escrow).
-		p, err := s.payments.Get(ctx, [16]byte(c.PaymentID))
-		if err != nil {
-			return err
-		}
-		if p.State != payment.Disputed || !slices.Contains(refundable, p.DisputedFrom) {
-			return fmt.Errorf("%w: a ban refunds the buyer, which needs the money in escrow; the payment is %s (from %s)",
-				ErrIllegalTransition, p.State, p.DisputedFrom)
-		}
-		return s.accounts.Ban(ctx, "dispute:"+id.String(), c.SellerID, "dispute "+id.String()+": "+orText(r.Note, "banned by a dispute's resolution"))
+	detail["resolution"] = r
+	if approving {
+		detail["askedBy"], detail["approvedBy"] = c.PendingBy, who.UserID
 	}
+	if _, err := tx.Exec(ctx, setResolved, c.ID, string(Resolved), string(r.Outcome), s.clock()); err != nil {
+		return err
+	}
+	_, err = s.move(ctx, tx, c, EvResolve, side, who.UserID, detail)
+	return err
 }
-
-// refundable are the states a dispute may find a payment in and still refund it (payment.Resolve).
-var refundable = []payment.State{payment.InEscrow, payment.ReleasePending, payment.RefundPending}
 
 func orText(s, alt string) string {
 	if s == "" {
@@ -368,7 +347,15 @@ func orText(s, alt string) string {
 	return s
 }
 
-// settleTx carries out r's money and deal steps on locked case c in tx and says what it did.
+// TxBanner is an Accounts that bans inside the caller's transaction (auth.Service.BanTx): a
+// ban_seller resolution bans in the case's transaction. Without it a ban is refused.
+type TxBanner interface {
+	BanTx(ctx context.Context, tx pgx.Tx, actor string, user uuid.UUID, reason string) error
+}
+
+// settleTx carries out r's money, deal and account steps on locked case c in tx and says what it
+// did. A refund or a release also queues the payout job (PayoutArgs), so the intent is asked for
+// once the resolution commits, and again until it is.
 func (s *Service) settleTx(ctx context.Context, tx pgx.Tx, c *Case, r Resolution, who Caller, actor string) (map[string]any, error) {
 	pid := [16]byte(c.PaymentID)
 	reason := string(r.Outcome)
@@ -379,12 +366,23 @@ func (s *Service) settleTx(ctx context.Context, tx pgx.Tx, c *Case, r Resolution
 	var p *payment.Payment
 	var err error
 	switch r.Outcome {
-	case OutcomeRefund, OutcomeBanSeller:
+	case OutcomeRefund:
 		p, err = s.payments.ResolveTx(ctx, tx, pid, payment.OutcomeRefund, actor, reason)
+	case OutcomeBanSeller:
+		banner, ok := s.accounts.(TxBanner)
+		if !ok {
+			return nil, fmt.Errorf("%w: banning needs the accounts", ErrNotConfigured)
+		}
+		// The refund first: it refuses unless the money is in escrow, and then nobody is banned.
+		if p, err = s.payments.ResolveTx(ctx, tx, pid, payment.OutcomeRefund, actor, reason); err != nil {
+			return nil, err
+		}
+		err = banner.BanTx(ctx, tx, actor, c.SellerID, "dispute "+c.ID.String()+": "+orText(r.Note, "banned by a dispute's resolution"))
 	case OutcomeRelease:
 		p, err = s.payments.ResolveTx(ctx, tx, pid, payment.OutcomeRelease, actor, reason)
 	case OutcomeCompensation:
-		p, err = s.payments.Get(ctx, pid) // split before (beforeCarry)
+		n, _ := new(big.Int).SetString(r.BuyerAmount, 10)
+		p, err = s.payments.ResolveSplitTx(ctx, tx, pid, n, actor, "compensation: "+r.Note)
 	case OutcomeReplacement:
 		if p, err = s.payments.ResolveTx(ctx, tx, pid, payment.OutcomeResume, actor, reason); err == nil {
 			var due time.Time
@@ -401,20 +399,13 @@ func (s *Service) settleTx(ctx context.Context, tx pgx.Tx, c *Case, r Resolution
 	if err != nil {
 		return nil, err
 	}
-	detail["paymentState"] = p.State
-	return detail, nil
-}
-
-// afterCarry asks for the payout intent of a money outcome and tells of the resolution; the case
-// is resolved whatever they answer (an admin can ask for the payout on the payment).
-func (s *Service) afterCarry(ctx context.Context, c *Case, r Resolution, actor string) {
-	if s.payouts != nil && (r.Outcome == OutcomeRefund || r.Outcome == OutcomeRelease || r.Outcome == OutcomeBanSeller) {
-		refund := r.Outcome != OutcomeRelease
-		if err := s.payouts.DisputePayout(ctx, c.PaymentID, refund, actor, "dispute "+c.ID.String()+": "+string(r.Outcome)); err != nil {
-			s.log.Warn("dispute: asking for the payout intent", "case", c.ID, "payment_id", c.PaymentID, "err", err)
+	if r.Outcome == OutcomeRefund || r.Outcome == OutcomeRelease || r.Outcome == OutcomeBanSeller {
+		if _, err := s.jobs.InsertTx(ctx, tx, PayoutArgs{CaseID: c.ID, PaymentID: c.PaymentID, Refund: r.Outcome != OutcomeRelease}, nil); err != nil {
+			return nil, err
 		}
 	}
-	s.notify(ctx, c, Notifier.DisputeResolved)
+	detail["paymentState"] = p.State
+	return detail, nil
 }
 
 // Withdraw is the opener withdrawing case id: the payment and the deal resume where the dispute

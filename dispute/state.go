@@ -68,6 +68,7 @@ const (
 	EvAskApproval     Event = "approval_requested" // an admin's resolution waits for a second admin
 	EvResolve         Event = "resolved"           // the resolution was carried out
 	EvWithdraw        Event = "withdrawn"          // the opener withdrew the case
+	EvPaymentFinal    Event = "payment_final"      // the payment ended on chain anyway: the case closes with what the chain shows
 )
 
 // rule is one row of the machine: from which statuses an event may happen, by whom, and where it
@@ -87,10 +88,11 @@ var machine = map[Event]rule{
 	EvReview:          {from: []Status{Open, AwaitingEvidence, Escalated}, actors: []Actor{ActorAdmin, ActorSystem}, to: UnderReview},
 	EvEscalate:        {from: []Status{Open, AwaitingEvidence, UnderReview, Proposed}, actors: []Actor{ActorSystem}, to: Escalated},
 	EvPropose:         {from: live, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}, to: Proposed},
-	EvAccept:          {from: []Status{Proposed}, actors: []Actor{ActorBuyer, ActorSeller}},
+	EvAccept:          {from: []Status{Proposed, Escalated}, actors: []Actor{ActorBuyer, ActorSeller}}, // a proposed case may escalate
 	EvAskApproval:     {from: live, actors: []Actor{ActorAdmin}},
 	EvResolve:         {from: live, actors: []Actor{ActorAdmin}, to: Resolved},
 	EvWithdraw:        {from: live, actors: []Actor{ActorBuyer, ActorSeller}, to: Withdrawn},
+	EvPaymentFinal:    {from: live, actors: []Actor{ActorSystem}, to: Resolved},
 }
 
 // Errors of the case machine.

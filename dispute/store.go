@@ -32,18 +32,31 @@ const (
 		  AND ($4::text IS NULL OR status = $4)
 		ORDER BY created_at DESC, id DESC LIMIT $5`
 
+	// liveCases is a page of live cases' ids and payments, after id $1.
+	liveCases = `SELECT id, payment_id FROM dispute_cases
+		WHERE status IN ('open', 'awaiting_evidence', 'under_review', 'proposed', 'escalated') AND id > $1 ORDER BY id LIMIT $2`
+
 	// lastEntry is the seq and hash of a case's last entry (0 and NULL with none).
 	lastEntry = `SELECT coalesce(max(seq), 0), (SELECT hash FROM dispute_entries WHERE case_id = $1 ORDER BY seq DESC LIMIT 1)
 		FROM dispute_entries WHERE case_id = $1`
 	// insertEntry appends an entry (the trigger checks it links to the last one).
 	insertEntry = `INSERT INTO dispute_entries (case_id, seq, kind, actor, actor_id, status, body, prev_hash, hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+	// lastApprovalRequest is the hash of a case's last approval_requested entry.
+	lastApprovalRequest = `SELECT hash FROM dispute_entries WHERE case_id = $1 AND kind = 'approval_requested'
+		ORDER BY seq DESC LIMIT 1`
 	// entriesOf is a case's timeline, oldest first.
 	entriesOf = `SELECT seq, kind, actor, actor_id, status, body, prev_hash, hash, created_at FROM dispute_entries
 		WHERE case_id = $1 ORDER BY seq`
-	// answeredSince says whether a side wrote evidence or a statement at or after a time.
-	answeredSince = `SELECT EXISTS (SELECT 1 FROM dispute_entries WHERE case_id = $1 AND kind = 'evidence' AND actor = $2
-		AND created_at >= $3)`
+	// answeredSince says whether a side answered (evidence, a statement, a proposal, an
+	// acceptance) after the entry seq $4 set its deadline (with $4 = 0: at or after the time $3).
+	answeredSince = `SELECT EXISTS (SELECT 1 FROM dispute_entries WHERE case_id = $1
+		AND kind IN ('evidence', 'proposed', 'accepted') AND actor = $2
+		AND CASE WHEN $4::int > 0 THEN seq > $4::int ELSE created_at >= $3 END)`
+	// latestRequest is the seq of the case's latest step that set answer deadlines (its opening,
+	// an admin's request for evidence).
+	latestRequest = `SELECT coalesce(max(seq), 0) FROM dispute_entries WHERE case_id = $1
+		AND kind IN ('opened', 'evidence_requested')`
 	// missedRecorded says whether a side's missed deadline since a time is on the timeline.
 	missedRecorded = `SELECT EXISTS (SELECT 1 FROM dispute_entries WHERE case_id = $1 AND kind = 'answer_missed'
 		AND body::jsonb @> jsonb_build_object('side', $2::text, 'since', $3::text))`

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -100,6 +101,9 @@ func CheckChain(caseID uuid.UUID, entries []Entry) error {
 	return nil
 }
 
+// MaxEntryBody is the most characters an entry's JSON body may have (dispute_entries' CHECK).
+const MaxEntryBody = 20000
+
 // appendEntry adds one entry to case c's timeline in tx (the caller holds the case's row lock)
 // and updates c.Status to status.
 func (s *Service) appendEntry(ctx context.Context, tx pgx.Tx, caseID uuid.UUID, ev Event, actor Actor, actorID uuid.UUID,
@@ -116,6 +120,12 @@ func appendAt(ctx context.Context, tx pgx.Tx, caseID uuid.UUID, ev Event, actor 
 	}
 	if body == nil {
 		b = []byte("{}")
+	}
+	// The table keeps a body to MaxEntryBody characters; text escaped in JSON (<, >, &, quotes)
+	// grows up to six times, so a statement within its own limit may not fit.
+	if utf8.RuneCount(b) > MaxEntryBody {
+		return Entry{}, invalid("the text is too long once written on the timeline (%d characters with JSON's escapes, at most %d): "+
+			"shorten it or use fewer <, >, & and quotes", utf8.RuneCount(b), MaxEntryBody)
 	}
 	e := Entry{Kind: ev, Actor: actor, Status: status, Body: b, At: at.UTC().Truncate(time.Microsecond), Prev: ZeroHash}
 	if actorID != uuid.Nil {

@@ -127,6 +127,29 @@ func (r releaser) HasOpenRelease(ctx context.Context, paymentID uuid.UUID) (bool
 	return err == nil, err
 }
 
+// disputePayouts asks for the payout intents of resolved disputes (dispute.Payouts) as the
+// worker: a refund to the buyer or a release to the seller, marked as resolving the dispute.
+// Asking again returns the open intent.
+type disputePayouts struct {
+	intents  *intent.Store
+	payments *payment.Service
+	escrow   func(chainID uint64) common.Address
+}
+
+func (d disputePayouts) DisputePayout(ctx context.Context, paymentID uuid.UUID, refund bool, actor, reason string) error {
+	p, err := d.payments.Get(ctx, ledger.ID(paymentID))
+	if err != nil {
+		return err
+	}
+	o := intent.RequestOptions{Actor: actor, Reason: reason, Contract: d.escrow(p.ChainID), ResolvesDispute: true}
+	if refund {
+		_, _, err = d.intents.RequestRefund(ctx, p.ID, o)
+	} else {
+		_, _, err = d.intents.RequestRelease(ctx, p.ID, o)
+	}
+	return err
+}
+
 // followEvery is market_follow's period: a paid request shows processing within seconds.
 const followEvery = 5 * time.Second
 
@@ -299,7 +322,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	if c.Mailer != nil {
 		transport = c.Mailer
 	}
-	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, nil)
+	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, payments)
 	// The signer's transactions, whose gas signer_follow books, are read through package signer,
 	// which owns their table. Without escrow contracts nothing asks for intents.
 	var store *intent.Store
@@ -330,6 +353,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		// escalated. Their times come in the jobs; the config's are the API's.
 		add(r, &dispute.AnswerDueWorker{Disputes: disputes}),
 		add(r, &dispute.EscalateWorker{Disputes: disputes}),
+		// Live cases whose payment ended on chain anyway close with the outcome the chain shows.
+		add(r, &dispute.CloseFinalWorker{Disputes: disputes}),
 	} {
 		if err != nil {
 			return nil, err
@@ -344,7 +369,9 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		river.NewPeriodicJob(river.PeriodicInterval(c.ExpireEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return market.ExpireArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(followEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return market.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+			func() (river.JobArgs, *river.InsertOpts) { return market.FollowArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(dispute.CloseFinalEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return dispute.CloseFinalArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	if c.Escrow == nil {
 		return r, nil
 	}
@@ -355,6 +382,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		add(r, &intent.SettleWorker{Intents: store, Escrow: c.Escrow, Log: c.Log}),
 		add(r, &intent.FollowWorker{Intents: store}),
 		add(r, &market.ReleaseWorker{Market: deal, Releaser: releaser{intents: store, escrow: c.Escrow}, Log: c.Log}),
+		// A resolved dispute's payout intent, queued in the resolution's transaction.
+		add(r, &dispute.PayoutWorker{Disputes: disputes.WithPayouts(disputePayouts{intents: store, payments: payments, escrow: c.Escrow})}),
 	} {
 		if err != nil {
 			return nil, err

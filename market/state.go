@@ -92,6 +92,7 @@ const (
 	EvRefunded      Event = "refunded"       // a refund is final on chain (after a dispute, or an admin's)
 	EvResume        Event = "resume"         // the dispute was withdrawn or resolved to continue the deal
 	EvReplace       Event = "replace"        // the dispute was resolved by a replacement: the seller delivers again
+	EvSettled       Event = "settled"        // a dispute's split (compensation) is final on chain: the deal is over
 )
 
 // rule is one row of the machine: from which statuses an event may be fired, by whom, and where
@@ -132,6 +133,8 @@ var machine = map[Event]rule{
 	EvRefunded:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Cancelled},
 	EvResume:        {from: []Status{Disputed}, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}},
 	EvReplace:       {from: []Status{Disputed}, actors: []Actor{ActorAdmin}, to: Processing},
+	// A split is a dispute's outcome only; the seller was paid its part, so the deal completed.
+	EvSettled: {from: []Status{Disputed}, actors: []Actor{ActorSystem}, to: Completed},
 }
 
 // Errors of the status machine.

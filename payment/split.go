@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/riverqueue/river"
 
@@ -100,7 +101,20 @@ func (s *Service) ResolveSplit(ctx context.Context, id ledger.ID, buyerAmount *b
 			return p, nil
 		}
 	}
-	return s.transition(ctx, id, EvResolveSplit, actor, ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
+	return s.one(ctx, resolveSplit(id, buyer, actor, reason))
+}
+
+// ResolveSplitTx is ResolveSplit inside the caller's transaction (like ResolveTx): the dispute
+// case's resolution, the split and its settle job commit or roll back together.
+func (s *Service) ResolveSplitTx(ctx context.Context, tx pgx.Tx, id ledger.ID, buyerAmount *big.Int, actor, reason string) (*Payment, error) {
+	if buyerAmount == nil || buyerAmount.Sign() <= 0 {
+		return nil, fmt.Errorf("payment %s: %s: %w: the buyer's part must be positive", id, EvResolveSplit, ErrInvalid)
+	}
+	return s.oneIn(ctx, tx, resolveSplit(id, new(big.Int).Set(buyerAmount), actor, reason))
+}
+
+func resolveSplit(id ledger.ID, buyer *big.Int, actor, reason string) change {
+	return change{id: id, ev: EvResolveSplit, actor: actor, decide: func(p *Payment, look lookupFunc) (step, error) {
 		if !contains(escrowSplittable, p.DisputedFrom) {
 			return step{}, fmt.Errorf("%w: a split needs the money in escrow with no payout on its way; it was %s", ErrIllegalTransition, p.DisputedFrom)
 		}
@@ -111,7 +125,7 @@ func (s *Service) ResolveSplit(ctx context.Context, id ledger.ID, buyerAmount *b
 		p.DisputedFrom, p.SplitBuyerAmount = "", buyer
 		return step{to: SettlePending, jobs: []river.JobArgs{SettleArgs{PaymentID: p.ID.String()}},
 			reason: fmt.Sprintf("split: %s to the buyer, %s to the seller, %s fee: %s", split.Buyer, split.Seller, split.Fee, reason)}, nil
-	})
+	}}
 }
 
 // Ids of the settle reservations StartSettle makes, per payout attempt like a release's.

@@ -1518,9 +1518,12 @@ type Dispute struct {
 	PaymentId   openapi_types.UUID  `json:"paymentId"`
 	Pending     *DisputeResolution  `json:"pending,omitempty"`
 	PendingBy   *openapi_types.UUID `json:"pendingBy,omitempty"`
-	Proposal    *DisputeProposal    `json:"proposal,omitempty"`
-	Reason      DisputeReason       `json:"reason"`
-	RequestId   openapi_types.UUID  `json:"requestId"`
+
+	// PendingHash The approval_requested entry of the pending resolution: what an approval names.
+	PendingHash *string            `json:"pendingHash,omitempty"`
+	Proposal    *DisputeProposal   `json:"proposal,omitempty"`
+	Reason      DisputeReason      `json:"reason"`
+	RequestId   openapi_types.UUID `json:"requestId"`
 
 	// Resolution refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
 	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
@@ -1535,6 +1538,12 @@ type Dispute struct {
 
 // DisputeActor defines model for DisputeActor.
 type DisputeActor string
+
+// DisputeApprovalInput defines model for DisputeApprovalInput.
+type DisputeApprovalInput struct {
+	// ApprovalHash The hash of the approval_requested entry approved (the case's pendingHash).
+	ApprovalHash string `json:"approvalHash"`
+}
 
 // DisputeBundle A signed export of a case (format amn-dispute-bundle/1, docs/disputes.md).
 type DisputeBundle struct {
@@ -3272,6 +3281,9 @@ type CreateBlogPostJSONRequestBody = BlogPostInput
 
 // UpdateBlogPostJSONRequestBody defines body for UpdateBlogPost for application/json ContentType.
 type UpdateBlogPostJSONRequestBody = BlogPostInput
+
+// AdminApproveDisputeJSONRequestBody defines body for AdminApproveDispute for application/json ContentType.
+type AdminApproveDisputeJSONRequestBody = DisputeApprovalInput
 
 // AdminAssignDisputeJSONRequestBody defines body for AdminAssignDispute for application/json ContentType.
 type AdminAssignDisputeJSONRequestBody AdminAssignDisputeJSONBody
@@ -8960,6 +8972,7 @@ func (response AdminListDisputesdefaultJSONResponse) VisitAdminListDisputesRespo
 
 type AdminApproveDisputeRequestObject struct {
 	DisputeId openapi_types.UUID `json:"disputeId"`
+	Body      *AdminApproveDisputeJSONRequestBody
 }
 
 type AdminApproveDisputeResponseObject interface {
@@ -14336,6 +14349,13 @@ func (sh *strictHandler) AdminApproveDispute(w http.ResponseWriter, r *http.Requ
 	var request AdminApproveDisputeRequestObject
 
 	request.DisputeId = disputeId
+
+	var body AdminApproveDisputeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.AdminApproveDispute(ctx, request.(AdminApproveDisputeRequestObject))

@@ -1943,7 +1943,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve the resolution another admin asked for; it is carried out. */
+        /**
+         * Approve the resolution another admin asked for; it is carried out.
+         * @description `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+         *     (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+         *     withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+         */
         post: operations["adminApproveDispute"];
         delete?: never;
         options?: never;
@@ -3639,6 +3644,8 @@ export interface components {
             pending?: components["schemas"]["DisputeResolution"];
             /** Format: uuid */
             pendingBy?: string;
+            /** @description The approval_requested entry of the pending resolution: what an approval names. */
+            pendingHash?: string;
             resolution?: components["schemas"]["DisputeOutcome"];
             /** Format: date-time */
             resolvedAt?: string;
@@ -3790,6 +3797,10 @@ export interface components {
             kind: components["schemas"]["NotificationKind"];
             /** @description Always false. */
             email: boolean;
+        };
+        DisputeApprovalInput: {
+            /** @description The hash of the approval_requested entry approved (the case's pendingHash). */
+            approvalHash: string;
         };
     };
     responses: {
@@ -6746,7 +6757,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeApprovalInput"];
+            };
+        };
         responses: {
             /** @description The resolved case. */
             200: {

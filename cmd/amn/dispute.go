@@ -21,10 +21,12 @@ type disputeVerifyOptions struct {
 	key ed25519.PublicKey
 }
 
-// Validate reads the public key, when one is given.
+// Validate reads the public key, which is required: a bundle checked only against the key it
+// carries proves nothing about who signed it (anyone can make one).
 func (o *disputeVerifyOptions) Validate() error {
 	if o.PublicKey == "" {
-		return nil
+		return fmt.Errorf("%w: --public-key is required: the platform's key (curl -s HOST/v1/dispute-bundle-key | jq -r .publicKey); "+
+			"the key inside a bundle proves nothing about who signed it", config.ErrInvalid)
 	}
 	v := o.PublicKey
 	if b, err := os.ReadFile(v); err == nil {
@@ -46,9 +48,9 @@ func newDisputeCmd() *cobra.Command {
 		Short: "Check a dispute bundle's hash chain and signature; exit 1 naming the first bad entry",
 		Long: `verify reads a bundle exported from GET /v1/disputes/{id}/bundle and checks every timeline
 entry's hash and its link to the entry before, then the platform's Ed25519 signature over the
-case's summary (which names the timeline's last hash and length). Give --public-key (base64, from
-GET /v1/dispute-bundle-key, or a file holding it) to know the platform signed it; without it the
-bundle is checked against the key it carries, which proves only that it is intact.`,
+case's summary (which names the timeline's last hash and length), with --public-key (required:
+base64, from GET /v1/dispute-bundle-key, or a file holding it). A bundle must be signed with that
+key: the key it carries itself proves nothing about who signed it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File = args[0]
@@ -65,13 +67,10 @@ bundle is checked against the key it carries, which proves only that it is intac
 			}
 			c := v.Case
 			fmt.Fprintf(cmd.OutOrStdout(), "bundle verified: case %s (%s, %s), %d entries, head %s\n", c.ID, c.Status, c.Reason, c.Entries, c.Head)
-			if !v.KeyGiven {
-				fmt.Fprintln(cmd.OutOrStdout(), "note: checked against the key inside the bundle; pass --public-key to know who signed it")
-			}
 			return nil
 		},
 	}
-	verify.Flags().StringVar(&o.PublicKey, "public-key", "", "the platform's Ed25519 public key (base64), or a file holding it")
+	verify.Flags().StringVar(&o.PublicKey, "public-key", "", "the platform's Ed25519 public key (base64), or a file holding it (required)")
 	cmd.AddCommand(verify)
 	return cmd
 }

@@ -85,9 +85,16 @@ func TestDisputeVerify(t *testing.T) {
 			t.Fatalf("verify %v: %d %q %q", args, code, out, errOut)
 		}
 	}
-	code, out, _ := run(t, nil, "dispute", "verify", good)
-	if code != 0 || !strings.Contains(out, "pass --public-key to know who signed it") {
-		t.Fatalf("verify without a key: %d %q", code, out)
+	// Without the platform's key nothing is verified: the bundle's own key proves nothing (a forger
+	// signs with their own), so it is a usage error, exit 2.
+	_, forger, _ := ed25519.GenerateKey(rand.Reader)
+	forged := filepath.Join(dir, "forged.json")
+	writeJSON(t, forged, signedBundle(t, forger))
+	for _, f := range []string{good, forged} {
+		code, out, errOut := run(t, nil, "dispute", "verify", f)
+		if code != 2 || strings.Contains(out, "verified") || !strings.Contains(errOut, "--public-key is required") {
+			t.Fatalf("verify %s without a key: %d %q %q", f, code, out, errOut)
+		}
 	}
 
 	tampered := *b

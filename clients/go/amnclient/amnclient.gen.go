@@ -1517,9 +1517,12 @@ type Dispute struct {
 	PaymentId   openapi_types.UUID  `json:"paymentId"`
 	Pending     *DisputeResolution  `json:"pending,omitempty"`
 	PendingBy   *openapi_types.UUID `json:"pendingBy,omitempty"`
-	Proposal    *DisputeProposal    `json:"proposal,omitempty"`
-	Reason      DisputeReason       `json:"reason"`
-	RequestId   openapi_types.UUID  `json:"requestId"`
+
+	// PendingHash The approval_requested entry of the pending resolution: what an approval names.
+	PendingHash *string            `json:"pendingHash,omitempty"`
+	Proposal    *DisputeProposal   `json:"proposal,omitempty"`
+	Reason      DisputeReason      `json:"reason"`
+	RequestId   openapi_types.UUID `json:"requestId"`
 
 	// Resolution refund (all to the buyer), release (to the seller, less the commission), compensation (buyerAmount
 	// exactly to the buyer, the rest to the seller), replacement (back to processing, new delivery deadline),
@@ -1534,6 +1537,12 @@ type Dispute struct {
 
 // DisputeActor defines model for DisputeActor.
 type DisputeActor string
+
+// DisputeApprovalInput defines model for DisputeApprovalInput.
+type DisputeApprovalInput struct {
+	// ApprovalHash The hash of the approval_requested entry approved (the case's pendingHash).
+	ApprovalHash string `json:"approvalHash"`
+}
 
 // DisputeBundle A signed export of a case (format amn-dispute-bundle/1, docs/disputes.md).
 type DisputeBundle struct {
@@ -3291,6 +3300,9 @@ type CreateBlogPostJSONRequestBody = BlogPostInput
 // UpdateBlogPostJSONRequestBody defines body for UpdateBlogPost for application/json ContentType.
 type UpdateBlogPostJSONRequestBody = BlogPostInput
 
+// AdminApproveDisputeJSONRequestBody defines body for AdminApproveDispute for application/json ContentType.
+type AdminApproveDisputeJSONRequestBody = DisputeApprovalInput
+
 // AdminAssignDisputeJSONRequestBody defines body for AdminAssignDispute for application/json ContentType.
 type AdminAssignDisputeJSONRequestBody AdminAssignDisputeJSONBody
 
@@ -3742,10 +3754,27 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/admin/disputes (the `AdminListDisputes` operationId).
 	AdminListDisputes(ctx context.Context, params *AdminListDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+	// AdminApproveDisputeWithBody Approve the resolution another admin asked for; it is carried out.
+	//
+	// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+	// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+	// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+	//
+	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
-	AdminApproveDispute(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AdminApproveDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+	//
+	// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+	// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+	// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+	AdminApproveDispute(ctx context.Context, disputeId openapi_types.UUID, body AdminApproveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AdminAssignDisputeWithBody Take the case, or give it to another admin (reassigning too).
 	//
@@ -5065,11 +5094,38 @@ func (c *Client) AdminListDisputes(ctx context.Context, params *AdminListDispute
 	return c.Client.Do(req)
 }
 
-// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+// AdminApproveDisputeWithBody Approve the resolution another admin asked for; it is carried out.
+//
+// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+//
+// Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
-func (c *Client) AdminApproveDispute(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAdminApproveDisputeRequest(c.Server, disputeId)
+func (c *Client) AdminApproveDisputeWithBody(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminApproveDisputeRequestWithBody(c.Server, disputeId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminApproveDispute Approve the resolution another admin asked for; it is carried out.
+//
+// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+func (c *Client) AdminApproveDispute(ctx context.Context, disputeId openapi_types.UUID, body AdminApproveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminApproveDisputeRequest(c.Server, disputeId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8425,8 +8481,19 @@ func NewAdminListDisputesRequest(server string, params *AdminListDisputesParams)
 	return req, nil
 }
 
-// NewAdminApproveDisputeRequest constructs an http.Request for the AdminApproveDispute method
-func NewAdminApproveDisputeRequest(server string, disputeId openapi_types.UUID) (*http.Request, error) {
+// NewAdminApproveDisputeRequest calls the generic AdminApproveDispute builder with application/json body
+func NewAdminApproveDisputeRequest(server string, disputeId openapi_types.UUID, body AdminApproveDisputeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminApproveDisputeRequestWithBody(server, disputeId, "application/json", bodyReader)
+}
+
+// NewAdminApproveDisputeRequestWithBody constructs an http.Request for the AdminApproveDispute method, with any body, and a specified content type
+func NewAdminApproveDisputeRequestWithBody(server string, disputeId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8451,10 +8518,12 @@ func NewAdminApproveDisputeRequest(server string, disputeId openapi_types.UUID) 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -13898,12 +13967,27 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/admin/disputes (the `AdminListDisputes` operationId).
 	AdminListDisputesWithResponse(ctx context.Context, params *AdminListDisputesParams, reqEditors ...RequestEditorFn) (*AdminListDisputesResponse, error)
 
-	// AdminApproveDisputeWithResponse Approve the resolution another admin asked for; it is carried out.
+	// AdminApproveDisputeWithBodyWithResponse Approve the resolution another admin asked for; it is carried out.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+	// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+	// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
-	AdminApproveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error)
+	AdminApproveDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error)
+
+	// AdminApproveDisputeWithResponse Approve the resolution another admin asked for; it is carried out.
+	//
+	// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+	// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+	// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+	AdminApproveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminApproveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error)
 
 	// AdminAssignDisputeWithBodyWithResponse Take the case, or give it to another admin (reassigning too).
 	//
@@ -22282,13 +22366,34 @@ func (c *ClientWithResponses) AdminListDisputesWithResponse(ctx context.Context,
 	return ParseAdminListDisputesResponse(rsp)
 }
 
-// AdminApproveDisputeWithResponse Approve the resolution another admin asked for; it is carried out.
+// AdminApproveDisputeWithBodyWithResponse Approve the resolution another admin asked for; it is carried out.
 //
-// Returns a wrapper object for the known response body format(s).
+// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
-func (c *ClientWithResponses) AdminApproveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error) {
-	rsp, err := c.AdminApproveDispute(ctx, disputeId, reqEditors...)
+func (c *ClientWithResponses) AdminApproveDisputeWithBodyWithResponse(ctx context.Context, disputeId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error) {
+	rsp, err := c.AdminApproveDisputeWithBody(ctx, disputeId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminApproveDisputeResponse(rsp)
+}
+
+// AdminApproveDisputeWithResponse Approve the resolution another admin asked for; it is carried out.
+//
+// `approvalHash` names what was reviewed: the hash of the case's `approval_requested` entry
+// (the case's `pendingHash`). If another resolution was asked for since, or a new proposal
+// withdrew it, the approval is 409 conflict and nothing happens: read the case again.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/admin/disputes/{disputeId}/approve (the `AdminApproveDispute` operationId).
+func (c *ClientWithResponses) AdminApproveDisputeWithResponse(ctx context.Context, disputeId openapi_types.UUID, body AdminApproveDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminApproveDisputeResponse, error) {
+	rsp, err := c.AdminApproveDispute(ctx, disputeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
