@@ -6,6 +6,10 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -165,4 +169,91 @@ func TestQuotaPerAccount(t *testing.T) {
 			t.Errorf("%+v accepted", x)
 		}
 	}
+}
+
+// TestProgressiveJPEGsCountTheirBytes: a JPEG's frame header says how much its decoding takes: a
+// progressive one keeps every coefficient (4 bytes a pixel a component), a CMYK one is converted
+// once more, a lossless WebP goes through 8 bytes a pixel. A header claiming what would pass the
+// pixel cap but not the memory cap (a few-byte file of 6300² progressive pixels: ~600 MB) is
+// refused before decoding, allocating almost nothing; the same pixels of a baseline JPEG pass the
+// check (and fail later, having no data); real progressive JPEGs of modest size are taken, and what
+// decoding them allocates stays within the estimate.
+func TestProgressiveJPEGsCountTheirBytes(t *testing.T) {
+	s, pool, _ := newService(t) // 40 MP: 160 MB
+	who := newUser(t, pool)
+	put := func(data []byte) (*Upload, error) { return s.Put(context.Background(), who, bytes.NewReader(data)) }
+	c := func(id, h, v byte) uploadtest.JPEGComp { return uploadtest.JPEGComp{ID: id, H: h, V: v} }
+	full := []uploadtest.JPEGComp{c(1, 1, 1), c(2, 1, 1), c(3, 1, 1)}
+	sub := []uploadtest.JPEGComp{c(1, 2, 2), c(2, 1, 1), c(3, 1, 1)}
+	grey := []uploadtest.JPEGComp{c(1, 1, 1)}
+	cmyk := []uploadtest.JPEGComp{c(1, 1, 1), c(2, 1, 1), c(3, 1, 1), c(4, 1, 1)}
+	for _, b := range []struct {
+		name string
+		data []byte
+	}{
+		{"progressive 4:4:4 6300²", uploadtest.BombJPEG(6300, 6300, true, full...)},
+		{"progressive 4:2:0 6300²", uploadtest.BombJPEG(6300, 6300, true, sub...)},
+		{"progressive grey 6300²", uploadtest.BombJPEG(6300, 6300, true, grey...)},
+		{"baseline CMYK 6300²", uploadtest.BombJPEG(6300, 6300, false, cmyk...)},
+		{"progressive CMYK 4000²", uploadtest.BombJPEG(4000, 4000, true, cmyk...)},
+		{"baseline RGB 6300²", withoutJFIF(uploadtest.BombJPEG(6300, 6300, false, c('R', 1, 1), c('G', 1, 1), c('B', 1, 1)))},
+		{"lossless WebP 6000²", uploadtest.BombWebP(6000, 6000)},
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := put(b.data)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooManyPixels) {
+			t.Errorf("%s (%d bytes): %v, want ErrTooManyPixels", b.name, len(b.data), err)
+		}
+		if d := after.TotalAlloc - before.TotalAlloc; d > 8<<20 {
+			t.Errorf("%s: refusing it allocated %d bytes: it was decoded", b.name, d)
+		}
+	}
+	for name, data := range map[string][]byte{
+		"baseline 4:2:0 6300²": uploadtest.BombJPEG(6300, 6300, false, sub...),
+		"baseline CMYK 4000²":  uploadtest.BombJPEG(4000, 4000, false, cmyk...),
+		"lossless WebP 300²":   uploadtest.BombWebP(300, 300),
+	} {
+		if _, err := put(data); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v, want it past the memory check and then ErrCorrupt (no image data)", name, err)
+		}
+	}
+	for _, name := range []string{"progressive-420.jpg", "progressive-444.jpg", "progressive-grey.jpg"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parseJPEGFrame(data)
+		if err != nil || !f.progressive {
+			t.Fatalf("%s: %+v, %v: not a progressive JPEG", name, f, err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		img, err := jpeg.Decode(bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		px := int64(img.Bounds().Dx() * img.Bounds().Dy())
+		used, est := int64(after.TotalAlloc-before.TotalAlloc), jpegDecodedBytes(f)
+		if used > est {
+			t.Errorf("%s: decoding allocated %d bytes (%.1f a pixel), the estimate is %d", name, used, float64(used)/float64(px), est)
+		}
+		if old := px * bytesPerPixel(color.YCbCrModel); name != "progressive-grey.jpg" && used <= old {
+			t.Errorf("%s: decoding allocated %d bytes, no more than the pixels' %d: the test shows nothing", name, used, old)
+		}
+		u, err := put(data)
+		if err != nil || u.ContentType != "image/jpeg" || u.Width != 256 || u.Height != 192 {
+			t.Fatalf("%s: %+v, %v", name, u, err)
+		}
+	}
+}
+
+// withoutJFIF drops the JFIF APP0 segment BombJPEG writes (image/jpeg takes a JFIF file as
+// YCbCr), and puts a scan header before the EOI (without JFIF, DecodeConfig reads up to it).
+func withoutJFIF(data []byte) []byte {
+	out := append([]byte{}, data[:2]...)
+	out = append(out, data[2+2+16:len(data)-2]...)
+	return append(out, 0xff, 0xda, 0, 8, 1, 1, 0, 0, 63, 0, 0xff, 0xd9)
 }

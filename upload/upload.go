@@ -29,7 +29,8 @@ type Config struct {
 	// MaxPixels caps width×height, read from the image's header before it is decoded, and with it
 	// the decoded pixels' memory: MaxPixels × 4 bytes (40 MP: 160 MB). An image whose pixels take
 	// more than 4 bytes each once decoded gets fewer: a 16-bit PNG decodes to RGBA64, 8 bytes a
-	// pixel, so it may have MaxPixels/2 (at 40 MP, 20 MP: the same 160 MB, not 320 MB).
+	// pixel, so it may have MaxPixels/2 (at 40 MP, 20 MP: the same 160 MB, not 320 MB); a
+	// progressive or CMYK JPEG and a WebP take more than their pixels too (decodedBytes).
 	MaxPixels int64
 	// Sizes are the resized copies made of every image larger than them.
 	Sizes []Size
