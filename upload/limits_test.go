@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -65,17 +66,9 @@ func TestSixteenBitImagesCountTheirBytes(t *testing.T) {
 	}
 }
 
-// readWatcher is a body that says whether anything read it.
-type readWatcher struct {
-	read atomic.Bool
-	r    *bytes.Reader
-}
-
-func (w *readWatcher) Read(p []byte) (int, error) { w.read.Store(true); return w.r.Read(p) }
-
 // TestDecodeQueueIsBounded: with every decode busy an upload waits at most QueueWait, then
-// ErrBusy; with the queue full too it is ErrBusy at once, its body unread (waiting uploads hold
-// at most Workers + Queue bodies); a waiting upload goes on when a decode frees.
+// ErrBusy; with the queue full too it is ErrBusy at once, once its body is read (waiting uploads
+// hold at most Workers + Queue bodies); a waiting upload goes on when a decode frees.
 func TestDecodeQueueIsBounded(t *testing.T) {
 	pool := dbtest.Pool(t)
 	cfg := DefaultConfig()
@@ -91,14 +84,13 @@ func TestDecodeQueueIsBounded(t *testing.T) {
 	}
 	s.admit <- struct{}{} // and two uploads are in: the decoding one and one waiting
 	s.admit <- struct{}{}
-	body := &readWatcher{r: bytes.NewReader(png)}
-	if _, err := s.Put(ctx, who, body); !errors.Is(err, ErrBusy) || body.read.Load() {
-		t.Fatalf("with the queue full: %v (body read: %v), want ErrBusy before reading", err, body.read.Load())
+	s.cfg.QueueWait = time.Minute // an upload that waited would fail the test by its time
+	if _, err := s.Put(ctx, who, bytes.NewReader(png)); !errors.Is(err, ErrBusy) {
+		t.Fatalf("with the queue full: %v, want ErrBusy at once", err)
 	}
 	<-s.admit
 	<-s.admit
 
-	s.cfg.QueueWait = time.Minute
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Put(ctx, who, bytes.NewReader(png))
@@ -127,7 +119,7 @@ func TestQuotaPerAccount(t *testing.T) {
 	one := u.Size + u.Variants[0].Size
 
 	cfg := DefaultConfig()
-	cfg.Workers, cfg.QuotaBytes = 4, 2*one
+	cfg.Workers, cfg.QuotaBytes, cfg.PerAccount = 4, 2*one, 5
 	s := New(pool, Disk{Root: t.TempDir()}, cfg)
 	alice, bob := newUser(t, pool), newUser(t, pool)
 	var ok, over atomic.Int32
@@ -162,7 +154,8 @@ func TestQuotaPerAccount(t *testing.T) {
 	}
 	bad := DefaultConfig()
 	for _, c := range []func(*Config){func(c *Config) { c.Queue = -1 }, func(c *Config) { c.QueueWait = 0 },
-		func(c *Config) { c.QuotaBytes = -1 }, func(c *Config) { c.Workers = 0 }} {
+		func(c *Config) { c.QuotaBytes = -1 }, func(c *Config) { c.Workers = 0 },
+		func(c *Config) { c.PerAccount = 0 }, func(c *Config) { c.BodyTimeout = 0 }} {
 		x := bad
 		c(&x)
 		if x.Validate() == nil {
@@ -257,3 +250,78 @@ func withoutJFIF(data []byte) []byte {
 	out = append(out, data[2+2+16:len(data)-2]...)
 	return append(out, 0xff, 0xda, 0, 8, 1, 1, 0, 0, 63, 0, 0xff, 0xd9)
 }
+
+// TestSlowBodiesHoldOnlyTheirAccountsPlace: a body trickling in holds no place in the decode
+// queue, so with one decode and no queue another account's uploads still go through while two of
+// alice's bodies hang; alice's third upload at once is ErrTooManyAtOnce before its body is read;
+// when her bodies end they are stored, and her places are free again.
+func TestSlowBodiesHoldOnlyTheirAccountsPlace(t *testing.T) {
+	pool := dbtest.Pool(t)
+	cfg := DefaultConfig()
+	cfg.Workers, cfg.Queue, cfg.PerAccount = 1, 0, 2
+	s := New(pool, Disk{Root: t.TempDir()}, cfg)
+	alice, bob := newUser(t, pool), newUser(t, pool)
+	png := uploadtest.PNG(t, uploadtest.Image(64, 48))
+	ctx := context.Background()
+
+	type slow struct {
+		w    *io.PipeWriter
+		done chan error
+	}
+	var bodies []slow
+	for range 2 {
+		pr, pw := io.Pipe()
+		b := slow{w: pw, done: make(chan error, 1)}
+		go func() {
+			_, err := s.Put(ctx, alice, pr)
+			b.done <- err
+		}()
+		if _, err := pw.Write(png[:20]); err != nil { // a few bytes, then nothing
+			t.Fatal(err)
+		}
+		bodies = append(bodies, b)
+	}
+	inFlight := func(u Caller) int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.inFlight[u.UserID]
+	}
+	for deadline := time.Now().Add(10 * time.Second); inFlight(alice) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("alice's slow uploads never started")
+		}
+		runtime.Gosched()
+	}
+	body := &readWatcher{r: bytes.NewReader(png)}
+	if _, err := s.Put(ctx, alice, body); !errors.Is(err, ErrTooManyAtOnce) || body.read.Load() {
+		t.Fatalf("alice's third at once: %v (body read: %v), want ErrTooManyAtOnce before reading", err, body.read.Load())
+	}
+	for i := range 3 {
+		if _, err := s.Put(ctx, bob, bytes.NewReader(png)); err != nil {
+			t.Fatalf("bob's upload %d while alice's bodies trickle: %v", i, err)
+		}
+	}
+	for _, b := range bodies {
+		if _, err := b.w.Write(png[20:]); err != nil {
+			t.Fatal(err)
+		}
+		_ = b.w.Close()
+		if err := <-b.done; err != nil {
+			t.Fatalf("alice's slow upload, once its body came: %v", err)
+		}
+	}
+	if n := inFlight(alice); n != 0 || len(s.admit) != 0 || len(s.sem) != 0 {
+		t.Fatalf("places held after the uploads: alice %d, %d admitted, %d decoding", n, len(s.admit), len(s.sem))
+	}
+	if _, err := s.Put(ctx, alice, bytes.NewReader(png)); err != nil {
+		t.Fatalf("alice's next upload: %v", err)
+	}
+}
+
+// readWatcher is a body that says whether anything read it.
+type readWatcher struct {
+	read atomic.Bool
+	r    *bytes.Reader
+}
+
+func (w *readWatcher) Read(p []byte) (int, error) { w.read.Store(true); return w.r.Read(p) }
