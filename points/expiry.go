@@ -2,6 +2,7 @@ package points
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -19,7 +20,9 @@ import (
 //
 //	due = Σ (grant − its reversal) over the grants past their lifetime − spent − expired
 //
-// where spent counts every spend not refused (booked or held) and expired every expiry so far. A
+// where spent is the user's used points in the books (the booked spends' transfers) and the points
+// their unbooked spends hold (never a spend row's booked_at: the books say what was booked), and
+// expired every expiry so far. A
 // positive due moves from the user's points to their expired points as one transfer, whose id
 // (ExpiryID) is derived from the user and the expired total it reaches: a replay, or a second run
 // finding the same, books nothing more. A reversal takes back a grant of its own (not the oldest):
@@ -43,8 +46,10 @@ func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
 		return 0, fmt.Errorf("points: expiry cursor: %w", err)
 	}
 	n := 0
+	var failed []error
+	after := uuid.Nil // users come in order: a page starts after the last one, done or failed
 	for {
-		rows, err := s.pool.Query(ctx, dueGranteesSQL, cutoff, since, limit)
+		rows, err := s.pool.Query(ctx, dueGranteesSQL, cutoff, since, limit, after)
 		if err != nil {
 			return n, fmt.Errorf("points: due grants: %w", err)
 		}
@@ -60,14 +65,24 @@ func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
 			return n, fmt.Errorf("points: due grants: %w", err)
 		}
 		for _, g := range users {
+			after = g.user
+			// One user's failure (a row that makes no sense) stops nobody else's expiry; the run
+			// reports it, and the next one looks at that user again (the cursor stays).
 			if err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.expire(ctx, tx, g.user, cutoff, g.through) }); err != nil {
-				return n, fmt.Errorf("points: expiry of %s: %w", g.user, err)
+				if ctx.Err() != nil {
+					return n, ctx.Err()
+				}
+				failed = append(failed, fmt.Errorf("points: expiry of %s: %w", g.user, err))
+				continue
 			}
 			n++
 		}
 		if len(users) < limit {
 			break
 		}
+	}
+	if len(failed) > 0 {
+		return n, errors.Join(failed...)
 	}
 	// Every grant due by cutoff is looked at: the next run starts there.
 	if _, err := s.pool.Exec(ctx, saveExpirySQL, expiryCursor, cutoff, now); err != nil {
@@ -155,9 +170,16 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 			grantsDue += amount(l.id) - amount(ReversalID(l.id))
 		}
 	}
-	var spent int64
-	if err := tx.QueryRow(ctx, spentSQL, user).Scan(&spent); err != nil {
-		return 0, 0, fmt.Errorf("points: spent: %w", err)
+	spent, err := s.held(ctx, tx, user)
+	if err != nil {
+		return 0, 0, err
+	}
+	accts, err := s.books.WithTx(tx).Accounts(ctx, chart.PointsUsed(user))
+	if err != nil {
+		return 0, 0, err
+	}
+	if a, ok := accts[chart.PointsUsed(user)]; ok {
+		spent += points(a.Balance().Posted)
 	}
 	return max(grantsDue-spent-expired, 0), expired, nil
 }

@@ -30,20 +30,26 @@ type env struct {
 
 func newEnv(t *testing.T, cfg func(*points.Config)) env {
 	t.Helper()
+	return newEnvOn(t, dbtest.Pool(t), cfg)
+}
+
+// newEnvOn is newEnv on owner's database (dbtest.Own: a test's own, which it may alter).
+func newEnvOn(t *testing.T, owner *pgxpool.Pool, cfg func(*points.Config)) env {
+	t.Helper()
 	c := points.DefaultConfig()
 	if cfg != nil {
 		cfg(&c)
 	}
-	apiPool := dbtest.PoolAs(t, db.RoleAPI)
+	apiPool := dbtest.PoolLike(t, owner, db.RoleAPI)
 	api, err := points.New(apiPool, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker, err := points.New(dbtest.PoolAs(t, db.RoleWorker), c)
+	worker, err := points.New(dbtest.PoolLike(t, owner, db.RoleWorker), c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env{api: api, worker: worker, apiPool: apiPool, owner: dbtest.Pool(t)}
+	return env{api: api, worker: worker, apiPool: apiPool, owner: owner}
 }
 
 func (e env) user(t *testing.T) uuid.UUID {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -270,6 +272,81 @@ func TestForgedSpendIsRefused(t *testing.T) {
 		}
 	}
 	e.wantPoints(t, victim, 50, 0, 0)
+	checkBooks(t, e)
+}
+
+// The API's login cannot write a spend as booked or refused, nor an amount beyond one spend's;
+// a row so forged before migration 00059 (written here as the owner) moves nothing: it does not
+// read as booked (its transfer is not in the books), it does not count as spent for expiry, and
+// rows whose amounts overflow a bigint when summed stop neither their user's expiry nor others'.
+func TestForgedSpendRowsMoveNothing(t *testing.T) {
+	owner := dbtest.Own(t)
+	e := newEnvOn(t, owner, func(c *points.Config) { c.ExpiryDays = 30 })
+	ctx := context.Background()
+	clk := newClock(e)
+	victim, bad, other := e.user(t), e.user(t), e.user(t)
+	for _, u := range []uuid.UUID{victim, bad, other} {
+		e.grant(t, u, 100)
+	}
+	insert := func(pool *pgxpool.Pool, user uuid.UUID, key string, pts int64, extra string) error {
+		cols, vals := "", ""
+		if extra != "" {
+			cols, vals = ", "+extra, ", now()"
+			if extra == "refused" {
+				vals = ", 'no'"
+			}
+		}
+		_, err := pool.Exec(ctx, `INSERT INTO points_spends (id, user_id, key, amount, purpose, created_at`+cols+`)
+			VALUES ($1, $2, $3, $4, 'fee_discount', now()`+vals+`)`, uuid.UUID(points.SpendID(user, key)), user, key, pts)
+		return err
+	}
+	var pgErr *pgconn.PgError
+	for _, col := range []string{"booked_at", "refused"} {
+		if err := insert(e.apiPool, victim, "forged-"+col, 100, col); !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Fatalf("the API's login writing %s: %v, want permission denied", col, err)
+		}
+	}
+	if err := insert(e.apiPool, victim, "huge", points.MaxSpend+1, ""); !errors.As(err, &pgErr) || pgErr.Code != "23514" {
+		t.Fatalf("the API's login writing %d points: %v, want a check violation", int64(points.MaxSpend+1), err)
+	}
+
+	// Rows from before 00059, as the owner: a booked one with no transfer, and for bad, two held
+	// ones whose sum is beyond a bigint.
+	if err := insert(owner, victim, "old-booked", points.MaxSpend, "booked_at"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(ctx, `ALTER TABLE points_spends DROP CONSTRAINT points_spends_amount_range`); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"overflow-1", "overflow-2"} {
+		if err := insert(owner, bad, key, 1<<62+1, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp, err := e.api.SpendOf(ctx, victim, uuid.UUID(points.SpendID(victim, "old-booked")))
+	if err != nil || sp.State() == "booked" || sp.BookedAt != nil {
+		t.Fatalf("a forged booked row: %+v, %v; want not booked", sp, err)
+	}
+
+	clk.advance(31 * 24 * time.Hour)
+	n, err := e.worker.ExpireDue(ctx, 2)
+	if err != nil || n != 3 {
+		t.Fatalf("expiry: %d users, %v; want all 3 looked at", n, err)
+	}
+	e.wantPoints(t, victim, 0, 0, 100) // the forged booked row spent nothing
+	e.wantPoints(t, other, 0, 0, 100)
+	if b := e.balance(t, bad); b.Expired != 0 {
+		t.Fatalf("bad's points are all held by its forged rows: %+v, nothing expires", b)
+	}
+	// The worker refuses the out-of-range rows; bad's points then expire.
+	bookSpends(t, e, 2)
+	clk.advance(24 * time.Hour)
+	e.grant(t, bad, 1) // a new grant makes bad due again
+	clk.advance(31 * 24 * time.Hour)
+	if _, err := e.worker.ExpireDue(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	e.wantPoints(t, bad, 0, 0, 101)
 	checkBooks(t, e)
 }
 
