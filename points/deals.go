@@ -169,9 +169,10 @@ var errNothingLeft = kind.New(kind.Conflict, "the grant's points are all spent o
 
 // reverseIfGranted takes the grant back if it was booked (once: its reversal's id is derived
 // from it). A grant never booked (a deal refunded before it completed) reverses nothing. It takes
-// back what is left of the grant's points: the user's available points, less those their
-// unbooked spends hold, up to the grant (points already spent stay spent); with nothing left it
-// books nothing and returns errNothingLeft. m's user is the grant's owner, whatever m says.
+// back what is left of the grant's points: what remains of it counted oldest first (as expiry
+// counts: points spent or expired left the oldest grants), and never more than the user's
+// available points less those their unbooked spends hold (points already spent stay spent);
+// with nothing left it books nothing and returns errNothingLeft. m's user is the grant's owner, whatever m says.
 func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledger.ID, m memo) error {
 	books := s.books.WithTx(tx)
 	got, err := books.LookupTransfers(ctx, grantID, ReversalID(grantID))
@@ -209,6 +210,14 @@ func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledge
 	if err != nil {
 		return err
 	}
+	// And no more than is left of this grant, counted oldest first as expiry counts: what was
+	// spent or expired came out of the oldest grants, so a grant that expired has nothing left,
+	// whatever newer grants hold.
+	f, err := s.fifo(ctx, tx, owner.user)
+	if err != nil {
+		return err
+	}
+	left = min(left, f.left(grantID))
 	amount := new(big.Int).Set(g.Amount)
 	if amount.Cmp(big.NewInt(left)) > 0 {
 		amount.SetInt64(left)

@@ -128,9 +128,38 @@ func (s *Service) expire(ctx context.Context, tx pgx.Tx, user uuid.UUID, cutoff,
 
 // dueExpiry is the user's points due to expire by cutoff, and their points expired so far.
 func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cutoff time.Time) (due, expired int64, _ error) {
+	f, err := s.fifo(ctx, tx, user)
+	if err != nil {
+		return 0, 0, err
+	}
+	var grantsDue int64
+	for _, g := range f.grants {
+		if !g.at.After(cutoff) {
+			grantsDue += g.net
+		}
+	}
+	return max(grantsDue-f.spent-f.expired, 0), f.expired, nil
+}
+
+// fifoBooks is a user's grants, oldest first, each net of its reversal, with what has left them:
+// spent (the used account, and what unbooked spends hold) and expired.
+type fifoBooks struct {
+	grants         []fifoGrant
+	spent, expired int64
+}
+
+type fifoGrant struct {
+	id  ledger.ID
+	at  time.Time
+	net int64 // the grant less its reversal
+}
+
+// fifo reads the user's grants, spends and expiries in tx (under lockPoints).
+func (s *Service) fifo(ctx context.Context, tx pgx.Tx, user uuid.UUID) (fifoBooks, error) {
+	var f fifoBooks
 	rows, err := tx.Query(ctx, userGrantsSQL, user)
 	if err != nil {
-		return 0, 0, fmt.Errorf("points: grants: %w", err)
+		return f, fmt.Errorf("points: grants: %w", err)
 	}
 	type line struct {
 		id   ledger.ID
@@ -142,7 +171,7 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 		return l, r.Scan(&l.id, &l.kind, &l.at)
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("points: grants: %w", err)
+		return f, fmt.Errorf("points: grants: %w", err)
 	}
 	var ids []ledger.ID
 	for _, l := range lines {
@@ -151,9 +180,10 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 			ids = append(ids, ReversalID(l.id))
 		}
 	}
-	ts, err := s.books.WithTx(tx).LookupTransfers(ctx, ids...)
+	books := s.books.WithTx(tx)
+	ts, err := books.LookupTransfers(ctx, ids...)
 	if err != nil {
-		return 0, 0, err
+		return f, err
 	}
 	amount := func(id ledger.ID) int64 {
 		if t, ok := ts[id]; ok {
@@ -161,25 +191,37 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 		}
 		return 0
 	}
-	var grantsDue int64
 	for _, l := range lines {
-		switch {
-		case l.kind == "expiry":
-			expired += amount(l.id)
-		case !l.at.After(cutoff):
-			grantsDue += amount(l.id) - amount(ReversalID(l.id))
+		if l.kind == "expiry" {
+			f.expired += amount(l.id)
+		} else {
+			f.grants = append(f.grants, fifoGrant{id: l.id, at: l.at, net: amount(l.id) - amount(ReversalID(l.id))})
 		}
 	}
-	spent, err := s.held(ctx, tx, user)
-	if err != nil {
-		return 0, 0, err
+	if f.spent, err = s.held(ctx, tx, user); err != nil {
+		return f, err
 	}
-	accts, err := s.books.WithTx(tx).Accounts(ctx, chart.PointsUsed(user))
+	accts, err := books.Accounts(ctx, chart.PointsUsed(user))
 	if err != nil {
-		return 0, 0, err
+		return f, err
 	}
 	if a, ok := accts[chart.PointsUsed(user)]; ok {
-		spent += points(a.Balance().Posted)
+		f.spent += points(a.Balance().Posted)
 	}
-	return max(grantsDue-spent-expired, 0), expired, nil
+	return f, nil
+}
+
+// left is what remains of grant id's points: what spends and expiries took comes out of the
+// oldest grants first, so a grant keeps what the grants before it and it hold beyond that, at
+// most its own (net) points. A grant not among them has nothing left.
+func (f fifoBooks) left(id ledger.ID) int64 {
+	gone := f.spent + f.expired
+	var through int64
+	for _, g := range f.grants {
+		through += g.net
+		if g.id == id {
+			return min(max(through-gone, 0), max(g.net, 0))
+		}
+	}
+	return 0
 }

@@ -422,13 +422,14 @@ func TestExpiryNeverAndReversals(t *testing.T) {
 	e = newEnv(t, func(c *points.Config) { c.ExpiryDays = 30 })
 	clk = newClock(e)
 	buyer, seller := e.user(t), e.user(t)
+	e.grant(t, buyer, 20)
+	clk.advance(time.Hour)
 	d := deal(buyer, seller, 150, points.Completed) // 50 each
 	apply(t, e.worker, d)
-	e.grant(t, buyer, 20)
-	e.spend(t, buyer, "s", 60) // the deal's 50 and 10 of the grant
+	e.spend(t, buyer, "s", 60) // oldest first: the grant's 20 and 40 of the deal's
 	bookSpends(t, e, 1)
 	d.Outcome = points.Refunded
-	apply(t, e.worker, d) // the buyer has 10 left: only those are taken back
+	apply(t, e.worker, d) // 10 of the deal's are left: only those are taken back
 	apply(t, e.worker, d)
 	e.wantPoints(t, buyer, 0, 60, 0)
 	e.wantPoints(t, seller, 0, 0, 0)
@@ -513,5 +514,57 @@ func TestRacingRefundsWithOtherPoints(t *testing.T) {
 	wg.Wait()
 	e.wantPoints(t, buyer, 100, 0, 0)
 	e.wantPoints(t, seller, 0, 0, 0)
+	checkBooks(t, e)
+}
+
+// A reversal takes back only what is left of its grant, counted oldest first as expiry counts
+// (the reviewer's example): grant A on day 0, grant B on day 10, 30 days to expire; A expires on
+// day 31; A's refund on day 35 takes back nothing, not B's points. A grant partly spent gives back
+// its rest.
+func TestReversalTakesOnlyWhatIsLeftOfItsGrant(t *testing.T) {
+	e := newEnvOn(t, dbtest.Own(t), func(c *points.Config) { c.ExpiryDays = 30 }) // its own expiry cursor
+	ctx := context.Background()
+	clk := newClock(e)
+	buyer, seller := e.user(t), e.user(t)
+	a := deal(buyer, seller, 150, points.Completed) // A: 50 each, day 0
+	apply(t, e.worker, a)
+	clk.advance(10 * 24 * time.Hour)
+	e.grant(t, buyer, 100) // B, day 10
+	clk.advance(21 * 24 * time.Hour)
+	if _, err := e.worker.ExpireDue(ctx, 10); err != nil { // day 31: A expires
+		t.Fatal(err)
+	}
+	e.wantPoints(t, buyer, 100, 0, 50)
+	clk.advance(4 * 24 * time.Hour)
+	a.Outcome = points.Refunded
+	apply(t, e.worker, a) // day 35
+	e.wantPoints(t, buyer, 100, 0, 50)
+	e.wantPoints(t, seller, 0, 0, 50)
+	h, err := e.api.History(ctx, buyer, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range h {
+		if x.Kind == "reversal" {
+			t.Fatalf("A's refund took back %d points of B's: %+v", x.Points, h)
+		}
+	}
+	// B's points expire on day 41, all of them: the refund took none.
+	clk.advance(7 * 24 * time.Hour)
+	if _, err := e.worker.ExpireDue(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	e.wantPoints(t, buyer, 0, 0, 150)
+
+	// Partly spent: C 40 then D 30; 50 spent (all of C, 10 of D): D's refund takes back 20.
+	u, other := e.user(t), e.user(t)
+	e.grant(t, u, 40)
+	clk.advance(time.Hour)
+	d := deal(u, other, 90, points.Completed) // 30 each
+	apply(t, e.worker, d)
+	e.spend(t, u, "fifty", 50)
+	d.Outcome = points.Refunded
+	apply(t, e.worker, d)
+	e.wantPoints(t, u, 0, 50, 0)
 	checkBooks(t, e)
 }
