@@ -101,6 +101,22 @@ func (s *Service) apply(ctx context.Context, tx pgx.Tx, st Settlement) error {
 		parties = parties[:1] // one user is never paid twice for one deal
 	}
 	buyerPts, sellerPts := s.cfg.DealPoints(st.Amount, st.Decimals)
+	if st.Outcome == Refunded {
+		// A refund takes points from up to four users (the parties and their referrers): it takes
+		// every lock it may need first, in one order (lockAll), so that two refunds, or a refund
+		// and an admin's reversal, never wait for each other's locks in a circle.
+		users := []uuid.UUID{st.Buyer, st.Seller}
+		ms, err := s.memos(ctx, tx, []ledger.ID{ReferralID(st.Buyer), ReferralID(st.Seller)})
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			users = append(users, m.user)
+		}
+		if err := lockAll(ctx, tx, users...); err != nil {
+			return err
+		}
+	}
 	for _, p := range parties {
 		if p.user == uuid.Nil {
 			continue
