@@ -355,7 +355,7 @@ func TestForgedSpendRowsMoveNothing(t *testing.T) {
 // points leave available for the expired account, the history shows the expiry, the level keeps
 // counting them, and the books check.
 func TestExpiryIsFIFOAndOnce(t *testing.T) {
-	e := newEnv(t, func(c *points.Config) { c.ExpiryDays = 30 })
+	e := newEnvOn(t, dbtest.Own(t), func(c *points.Config) { c.ExpiryDays = 30 }) // its own expiry cursor
 	ctx := context.Background()
 	clk := newClock(e)
 	user, fresh := e.user(t), e.user(t)
@@ -380,16 +380,6 @@ func TestExpiryIsFIFOAndOnce(t *testing.T) {
 	expire(1) // day 41: B is due, 30 of it unspent
 	e.wantPoints(t, user, 0, 120, 30)
 	expire(0)
-	// A second worker finding the same points due books nothing more: its transfer id is derived.
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Go(func() {
-			if _, err := e.worker.ExpireDue(ctx, 10); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
 	e.wantPoints(t, user, 0, 120, 30)
 	h, err := e.api.History(ctx, user, 0, 1)
 	if err != nil || len(h) != 1 || h[0].Kind != "expiry" || h[0].Points != -30 || h[0].Transfer != points.ExpiryID(user, 30) {
@@ -397,8 +387,38 @@ func TestExpiryIsFIFOAndOnce(t *testing.T) {
 	}
 	e.wantPoints(t, fresh, 10, 0, 0) // granted on day 20: not due on day 41
 	clk.advance(10 * 24 * time.Hour)
-	expire(1)
+	// Day 51: fresh's grant first comes due, and three workers race to expire it: one books it,
+	// the others, waiting for the user's lock, find nothing more due (and a replay would derive
+	// the same id): one expiry transfer, 10 points expired.
+	var wg sync.WaitGroup
+	var looked atomic.Int64
+	start := make(chan struct{})
+	for range 3 {
+		wg.Go(func() {
+			<-start
+			n, err := e.worker.ExpireDue(ctx, 10)
+			if err != nil {
+				t.Error(err)
+			}
+			looked.Add(int64(n))
+		})
+	}
+	close(start)
+	wg.Wait()
+	if looked.Load() < 1 {
+		t.Fatal("no worker looked at fresh's grant")
+	}
 	e.wantPoints(t, fresh, 0, 0, 10)
+	h, err = e.api.History(ctx, fresh, 0, 10)
+	var expiries []points.Entry
+	for _, x := range h {
+		if x.Kind == "expiry" {
+			expiries = append(expiries, x)
+		}
+	}
+	if err != nil || len(expiries) != 1 || expiries[0].Points != -10 || expiries[0].Transfer != points.ExpiryID(fresh, 10) {
+		t.Fatalf("fresh's expiries: %+v (history %+v), %v; want one of 10", expiries, h, err)
+	}
 	if b := e.balance(t, fresh); b.Total != 10 {
 		t.Fatalf("expiry lowered the total: %+v", b)
 	}
