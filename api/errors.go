@@ -77,6 +77,7 @@ var errorCodes = []errorCode{
 	{market.ErrOfferChanged, http.StatusConflict, "offer_changed"},
 	{points.ErrInsufficient, http.StatusConflict, "insufficient_points"},
 	{upload.ErrQuotaExceeded, http.StatusConflict, "upload_quota_exceeded"},
+	{upload.ErrTooManyAtOnce, http.StatusTooManyRequests, "rate_limited"},
 	{auth.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
 	{auth.ErrTokenExpired, http.StatusUnauthorized, "token_expired"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},

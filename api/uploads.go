@@ -5,9 +5,11 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -36,7 +38,7 @@ func mountUploads(r chi.Router, svc *upload.Service, authSvc *auth.Service, errs
 	r.Post("/v1/uploads", func(w http.ResponseWriter, r *http.Request) {
 		u, err := receiveUpload(w, r, svc, authSvc)
 		if err != nil {
-			if errors.Is(err, upload.ErrBusy) {
+			if errors.Is(err, upload.ErrBusy) || errors.Is(err, upload.ErrTooManyAtOnce) {
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(svc.RetryAfter().Seconds(), 1)))))
 			}
 			errs.write(w, r, err)
@@ -70,6 +72,11 @@ func receiveUpload(w http.ResponseWriter, r *http.Request, svc *upload.Service, 
 	if r.ContentLength > limit {
 		return nil, errBodyTooLarge
 	}
+	// The body has BodyTimeout to arrive (the server's own read timeout is longer): a client
+	// trickling it holds its memory, and its account's place, no longer.
+	if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(svc.BodyTimeout())); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return nil, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -88,11 +95,18 @@ func receiveUpload(w http.ResponseWriter, r *http.Request, svc *upload.Service, 
 	}
 }
 
-// tooLargeOr is errBodyTooLarge when err is the body's limit, else other.
+// errBodyTooSlow is an upload whose body did not arrive within the upload's BodyTimeout.
+var errBodyTooSlow = kind.New(kind.Invalid, "the upload's body came too slowly")
+
+// tooLargeOr is errBodyTooLarge when err is the body's limit, errBodyTooSlow when it is the read
+// deadline, else other.
 func tooLargeOr(err, other error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	switch {
+	case errors.As(err, &mbe):
 		return errBodyTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return errBodyTooSlow
 	}
 	return other
 }

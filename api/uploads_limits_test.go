@@ -8,6 +8,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,60 +51,171 @@ func TestUploadQuotaGets409(t *testing.T) {
 	}
 }
 
-// With the one decode taken and no room to wait, an upload is 503 with Retry-After; the upload
-// holding the decode then completes.
+// With the one decode taken and no room to wait, an upload is 503 with Retry-After: two uploads
+// of a large image at once, until one finds the other decoding.
 func TestUploadBusyGets503WithRetryAfter(t *testing.T) {
 	cfg := upload.DefaultConfig()
 	cfg.Workers, cfg.Queue, cfg.QueueWait = 1, 0, 3*time.Second
-	f := newFilesAPIWith(t, cfg, nil)
-	s := f.someone(auth.RoleBuyer)
-	png := uploadtest.PNG(t, uploadtest.Image(8, 8))
+	high := redis_rate.Limit{Rate: 1_000_000, Burst: 1_000_000, Period: time.Minute}
+	f := newFilesAPIWith(t, cfg, RateRulesWith(high, high, high, MarketLimits{high, high, high, high}))
+	a, b := f.someone(auth.RoleBuyer), f.someone(auth.RoleBuyer)
+	big := uploadtest.PNG(t, uploadtest.Image(1200, 900)) // decoded, resized three times and encoded: a while
 
-	// A slow upload: its file's bytes come when the test says, so it holds its place meanwhile.
+	var busy *httptest.ResponseRecorder
+	for deadline := time.Now().Add(30 * time.Second); busy == nil && time.Now().Before(deadline); {
+		recs := make([]*httptest.ResponseRecorder, 2)
+		var wg sync.WaitGroup
+		for i, s := range []auth.Session{a, b} {
+			wg.Go(func() {
+				body, form := multipartBody(t, "big.png", "image/png", big)
+				req := httptest.NewRequest("POST", "/v1/uploads", body)
+				req.Header.Set("Content-Type", form)
+				req.Header.Set("Authorization", "Bearer "+s.AccessToken)
+				recs[i] = httptest.NewRecorder()
+				f.h.ServeHTTP(recs[i], req)
+			})
+		}
+		wg.Wait()
+		for _, rec := range recs {
+			switch rec.Code {
+			case http.StatusServiceUnavailable:
+				busy = rec
+			case http.StatusCreated:
+			default:
+				t.Fatalf("an upload: %d %s", rec.Code, rec.Body)
+			}
+		}
+	}
+	if busy == nil {
+		t.Fatal("no upload was refused while another held the only decode")
+	}
+	wantCode(t, busy, http.StatusServiceUnavailable, "unavailable")
+	if busy.Header().Get("Retry-After") != "3" {
+		t.Fatalf("Retry-After %q; want 3 (the queue's wait)", busy.Header().Get("Retry-After"))
+	}
+}
+
+// slowUpload starts an upload whose file's bytes come when the test writes them to the returned
+// part; the response is in rec once done is closed.
+func (f *filesAPI) slowUpload(token string) (part io.Writer, finish func(), rec *httptest.ResponseRecorder, done chan struct{}) {
+	f.t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	req := httptest.NewRequest("POST", "/v1/uploads", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
-	slow := httptest.NewRecorder()
-	done := make(chan struct{})
-	go func() { defer close(done); f.h.ServeHTTP(slow, req) }()
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec, done = httptest.NewRecorder(), make(chan struct{})
+	go func() { defer close(done); f.h.ServeHTTP(rec, req) }()
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="file"; filename="slow.png"`)
+	part, err := mw.CreatePart(h)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return part, func() { _ = mw.Close(); _ = pw.Close() }, rec, done
+}
+
+// A body trickling in holds its account's place only: with one decode and no queue, another
+// account's uploads are taken meanwhile (not 503); the same account's next upload at once is 429
+// with Retry-After; the slow upload is stored once its bytes come.
+func TestSlowUploadHoldsOnlyItsAccountsPlace(t *testing.T) {
+	cfg := upload.DefaultConfig()
+	cfg.Workers, cfg.Queue, cfg.PerAccount = 1, 0, 1
+	f := newFilesAPIWith(t, cfg, nil)
+	alice, bob := f.someone(auth.RoleBuyer), f.someone(auth.RoleBuyer)
+	png := uploadtest.PNG(t, uploadtest.Image(8, 8))
+
+	part, finish, slow, done := f.slowUpload(alice.AccessToken)
+	if _, err := part.Write(png[:10]); err != nil {
+		t.Fatal(err)
+	}
+	// Poll with a deadline until the slow upload holds alice's place.
+	var limited *httptest.ResponseRecorder
+	for deadline := time.Now().Add(10 * time.Second); limited == nil && time.Now().Before(deadline); {
+		switch rec := f.upload(alice.AccessToken, "x.png", "image/png", png); rec.Code {
+		case http.StatusTooManyRequests:
+			limited = rec
+		case http.StatusCreated:
+		default:
+			t.Fatalf("while polling: %d %s", rec.Code, rec.Body)
+		}
+	}
+	if limited == nil {
+		t.Fatal("alice's second upload at once was never refused")
+	}
+	wantCode(t, limited, http.StatusTooManyRequests, "rate_limited")
+	if ra, err := strconv.Atoi(limited.Header().Get("Retry-After")); err != nil || ra < 1 {
+		t.Fatalf("Retry-After %q", limited.Header().Get("Retry-After"))
+	}
+	for range 3 {
+		if rec := f.upload(bob.AccessToken, "x.png", "image/png", png); rec.Code != http.StatusCreated {
+			t.Fatalf("bob's upload while alice's body trickles: %d %s", rec.Code, rec.Body)
+		}
+	}
+	if _, err := part.Write(png[10:]); err != nil {
+		t.Fatal(err)
+	}
+	finish()
+	<-done
+	if slow.Code != http.StatusCreated {
+		t.Fatalf("the slow upload: %d %s", slow.Code, slow.Body)
+	}
+}
+
+// Over a real connection, a body that stops coming is cut off at the upload's BodyTimeout (a read
+// deadline on the connection, shorter than the server's): 400, and the account's place is free.
+func TestTricklingUploadIsCutOff(t *testing.T) {
+	cfg := upload.DefaultConfig()
+	cfg.PerAccount, cfg.BodyTimeout = 1, 300*time.Millisecond
+	f := newFilesAPIWith(t, cfg, nil)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	alice := f.someone(auth.RoleBuyer)
+	png := uploadtest.PNG(t, uploadtest.Image(8, 8))
+
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { _ = pw.Close() })
+	mw := multipart.NewWriter(pw)
+	req, err := http.NewRequest("POST", srv.URL+"/v1/uploads", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+alice.AccessToken)
+	type result struct {
+		code int
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		got <- result{code: res.StatusCode, body: string(b)}
+	}()
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="file"; filename="slow.png"`)
 	part, err := mw.CreatePart(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := part.Write(png[:10]); err != nil {
+	if _, err := part.Write(png[:10]); err != nil { // then nothing more
 		t.Fatal(err)
 	}
-
-	// Poll with a deadline until the slow upload holds the only place.
-	var busy *httptest.ResponseRecorder
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		rec := f.upload(s.AccessToken, "x.png", "image/png", png)
-		if rec.Code == http.StatusServiceUnavailable {
-			busy = rec
-			break
+	select {
+	case r := <-got:
+		if r.err != nil || r.code != http.StatusBadRequest || !strings.Contains(r.body, "too slowly") {
+			t.Fatalf("the trickling upload: %d %s %v; want 400, cut off", r.code, r.body, r.err)
 		}
-		if rec.Code != http.StatusCreated {
-			t.Fatalf("while polling: %d %s", rec.Code, rec.Body)
-		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the trickling upload was not cut off")
 	}
-	if busy == nil {
-		t.Fatal("no upload was refused while the slow one held the only place")
-	}
-	wantCode(t, busy, http.StatusServiceUnavailable, "unavailable")
-	if busy.Header().Get("Retry-After") != "3" {
-		t.Fatalf("Retry-After %q; want 3 (the queue's wait)", busy.Header().Get("Retry-After"))
-	}
-	if _, err := part.Write(png[10:]); err != nil {
-		t.Fatal(err)
-	}
-	_ = mw.Close()
-	_ = pw.Close()
-	<-done
-	if slow.Code != http.StatusCreated {
-		t.Fatalf("the slow upload: %d %s", slow.Code, slow.Body)
+	if rec := f.upload(alice.AccessToken, "x.png", "image/png", png); rec.Code != http.StatusCreated {
+		t.Fatalf("alice's next upload: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -210,7 +210,8 @@ var Grants = []Grant{
 	{RoleAPI, "points_adjustments", "SELECT, INSERT"},
 	{RoleAPI, "points_memos", "SELECT"},
 	// Points spends (migration 00047): recorded by the API under the user's key, booked by the worker.
-	{RoleAPI, "points_spends", "SELECT, INSERT"},
+	// The API inserts only what a spend is (00059): booked_at and refused are the worker's word.
+	{RoleAPI, "points_spends", "SELECT, INSERT (id, user_id, key, amount, purpose, created_at)"},
 	// Chat (migration 00040, package chat): conversations, messages (edited and deleted in place),
 	// read receipts.
 	{RoleAPI, "chat_conversations", "SELECT, INSERT"},

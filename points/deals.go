@@ -101,6 +101,22 @@ func (s *Service) apply(ctx context.Context, tx pgx.Tx, st Settlement) error {
 		parties = parties[:1] // one user is never paid twice for one deal
 	}
 	buyerPts, sellerPts := s.cfg.DealPoints(st.Amount, st.Decimals)
+	if st.Outcome == Refunded {
+		// A refund takes points from up to four users (the parties and their referrers): it takes
+		// every lock it may need first, in one order (lockAll), so that two refunds, or a refund
+		// and an admin's reversal, never wait for each other's locks in a circle.
+		users := []uuid.UUID{st.Buyer, st.Seller}
+		ms, err := s.memos(ctx, tx, []ledger.ID{ReferralID(st.Buyer), ReferralID(st.Seller)})
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			users = append(users, m.user)
+		}
+		if err := lockAll(ctx, tx, users...); err != nil {
+			return err
+		}
+	}
 	for _, p := range parties {
 		if p.user == uuid.Nil {
 			continue
@@ -169,9 +185,10 @@ var errNothingLeft = kind.New(kind.Conflict, "the grant's points are all spent o
 
 // reverseIfGranted takes the grant back if it was booked (once: its reversal's id is derived
 // from it). A grant never booked (a deal refunded before it completed) reverses nothing. It takes
-// back what is left of the grant's points: the user's available points, less those their
-// unbooked spends hold, up to the grant (points already spent stay spent); with nothing left it
-// books nothing and returns errNothingLeft. m's user is the grant's owner, whatever m says.
+// back what is left of the grant's points: what remains of it counted oldest first (as expiry
+// counts: points spent or expired left the oldest grants), and never more than the user's
+// available points less those their unbooked spends hold (points already spent stay spent);
+// with nothing left it books nothing and returns errNothingLeft. m's user is the grant's owner, whatever m says.
 func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledger.ID, m memo) error {
 	books := s.books.WithTx(tx)
 	got, err := books.LookupTransfers(ctx, grantID, ReversalID(grantID))
@@ -209,6 +226,14 @@ func (s *Service) reverseIfGranted(ctx context.Context, tx pgx.Tx, grantID ledge
 	if err != nil {
 		return err
 	}
+	// And no more than is left of this grant, counted oldest first as expiry counts: what was
+	// spent or expired came out of the oldest grants, so a grant that expired has nothing left,
+	// whatever newer grants hold.
+	f, err := s.fifo(ctx, tx, owner.user)
+	if err != nil {
+		return err
+	}
+	left = min(left, f.left(grantID))
 	amount := new(big.Int).Set(g.Amount)
 	if amount.Cmp(big.NewInt(left)) > 0 {
 		amount.SetInt64(left)

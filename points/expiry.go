@@ -2,6 +2,7 @@ package points
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -19,7 +20,9 @@ import (
 //
 //	due = Σ (grant − its reversal) over the grants past their lifetime − spent − expired
 //
-// where spent counts every spend not refused (booked or held) and expired every expiry so far. A
+// where spent is the user's used points in the books (the booked spends' transfers) and the points
+// their unbooked spends hold (never a spend row's booked_at: the books say what was booked), and
+// expired every expiry so far. A
 // positive due moves from the user's points to their expired points as one transfer, whose id
 // (ExpiryID) is derived from the user and the expired total it reaches: a replay, or a second run
 // finding the same, books nothing more. A reversal takes back a grant of its own (not the oldest):
@@ -43,8 +46,10 @@ func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
 		return 0, fmt.Errorf("points: expiry cursor: %w", err)
 	}
 	n := 0
+	var failed []error
+	after := uuid.Nil // users come in order: a page starts after the last one, done or failed
 	for {
-		rows, err := s.pool.Query(ctx, dueGranteesSQL, cutoff, since, limit)
+		rows, err := s.pool.Query(ctx, dueGranteesSQL, cutoff, since, limit, after)
 		if err != nil {
 			return n, fmt.Errorf("points: due grants: %w", err)
 		}
@@ -60,14 +65,24 @@ func (s *Service) ExpireDue(ctx context.Context, limit int) (int, error) {
 			return n, fmt.Errorf("points: due grants: %w", err)
 		}
 		for _, g := range users {
+			after = g.user
+			// One user's failure (a row that makes no sense) stops nobody else's expiry; the run
+			// reports it, and the next one looks at that user again (the cursor stays).
 			if err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.expire(ctx, tx, g.user, cutoff, g.through) }); err != nil {
-				return n, fmt.Errorf("points: expiry of %s: %w", g.user, err)
+				if ctx.Err() != nil {
+					return n, ctx.Err()
+				}
+				failed = append(failed, fmt.Errorf("points: expiry of %s: %w", g.user, err))
+				continue
 			}
 			n++
 		}
 		if len(users) < limit {
 			break
 		}
+	}
+	if len(failed) > 0 {
+		return n, errors.Join(failed...)
 	}
 	// Every grant due by cutoff is looked at: the next run starts there.
 	if _, err := s.pool.Exec(ctx, saveExpirySQL, expiryCursor, cutoff, now); err != nil {
@@ -113,9 +128,38 @@ func (s *Service) expire(ctx context.Context, tx pgx.Tx, user uuid.UUID, cutoff,
 
 // dueExpiry is the user's points due to expire by cutoff, and their points expired so far.
 func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cutoff time.Time) (due, expired int64, _ error) {
+	f, err := s.fifo(ctx, tx, user)
+	if err != nil {
+		return 0, 0, err
+	}
+	var grantsDue int64
+	for _, g := range f.grants {
+		if !g.at.After(cutoff) {
+			grantsDue += g.net
+		}
+	}
+	return max(grantsDue-f.spent-f.expired, 0), f.expired, nil
+}
+
+// fifoBooks is a user's grants, oldest first, each net of its reversal, with what has left them:
+// spent (the used account, and what unbooked spends hold) and expired.
+type fifoBooks struct {
+	grants         []fifoGrant
+	spent, expired int64
+}
+
+type fifoGrant struct {
+	id  ledger.ID
+	at  time.Time
+	net int64 // the grant less its reversal
+}
+
+// fifo reads the user's grants, spends and expiries in tx (under lockPoints).
+func (s *Service) fifo(ctx context.Context, tx pgx.Tx, user uuid.UUID) (fifoBooks, error) {
+	var f fifoBooks
 	rows, err := tx.Query(ctx, userGrantsSQL, user)
 	if err != nil {
-		return 0, 0, fmt.Errorf("points: grants: %w", err)
+		return f, fmt.Errorf("points: grants: %w", err)
 	}
 	type line struct {
 		id   ledger.ID
@@ -127,7 +171,7 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 		return l, r.Scan(&l.id, &l.kind, &l.at)
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("points: grants: %w", err)
+		return f, fmt.Errorf("points: grants: %w", err)
 	}
 	var ids []ledger.ID
 	for _, l := range lines {
@@ -136,9 +180,10 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 			ids = append(ids, ReversalID(l.id))
 		}
 	}
-	ts, err := s.books.WithTx(tx).LookupTransfers(ctx, ids...)
+	books := s.books.WithTx(tx)
+	ts, err := books.LookupTransfers(ctx, ids...)
 	if err != nil {
-		return 0, 0, err
+		return f, err
 	}
 	amount := func(id ledger.ID) int64 {
 		if t, ok := ts[id]; ok {
@@ -146,18 +191,37 @@ func (s *Service) dueExpiry(ctx context.Context, tx pgx.Tx, user uuid.UUID, cuto
 		}
 		return 0
 	}
-	var grantsDue int64
 	for _, l := range lines {
-		switch {
-		case l.kind == "expiry":
-			expired += amount(l.id)
-		case !l.at.After(cutoff):
-			grantsDue += amount(l.id) - amount(ReversalID(l.id))
+		if l.kind == "expiry" {
+			f.expired += amount(l.id)
+		} else {
+			f.grants = append(f.grants, fifoGrant{id: l.id, at: l.at, net: amount(l.id) - amount(ReversalID(l.id))})
 		}
 	}
-	var spent int64
-	if err := tx.QueryRow(ctx, spentSQL, user).Scan(&spent); err != nil {
-		return 0, 0, fmt.Errorf("points: spent: %w", err)
+	if f.spent, err = s.held(ctx, tx, user); err != nil {
+		return f, err
 	}
-	return max(grantsDue-spent-expired, 0), expired, nil
+	accts, err := books.Accounts(ctx, chart.PointsUsed(user))
+	if err != nil {
+		return f, err
+	}
+	if a, ok := accts[chart.PointsUsed(user)]; ok {
+		f.spent += points(a.Balance().Posted)
+	}
+	return f, nil
+}
+
+// left is what remains of grant id's points: what spends and expiries took comes out of the
+// oldest grants first, so a grant keeps what the grants before it and it hold beyond that, at
+// most its own (net) points. A grant not among them has nothing left.
+func (f fifoBooks) left(id ledger.ID) int64 {
+	gone := f.spent + f.expired
+	var through int64
+	for _, g := range f.grants {
+		through += g.net
+		if g.id == id {
+			return min(max(through-gone, 0), max(g.net, 0))
+		}
+	}
+	return 0
 }

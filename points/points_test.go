@@ -6,11 +6,13 @@ import (
 	"math/big"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/kind"
@@ -30,20 +32,26 @@ type env struct {
 
 func newEnv(t *testing.T, cfg func(*points.Config)) env {
 	t.Helper()
+	return newEnvOn(t, dbtest.Pool(t), cfg)
+}
+
+// newEnvOn is newEnv on owner's database (dbtest.Own: a test's own, which it may alter).
+func newEnvOn(t *testing.T, owner *pgxpool.Pool, cfg func(*points.Config)) env {
+	t.Helper()
 	c := points.DefaultConfig()
 	if cfg != nil {
 		cfg(&c)
 	}
-	apiPool := dbtest.PoolAs(t, db.RoleAPI)
+	apiPool := dbtest.PoolLike(t, owner, db.RoleAPI)
 	api, err := points.New(apiPool, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker, err := points.New(dbtest.PoolAs(t, db.RoleWorker), c)
+	worker, err := points.New(dbtest.PoolLike(t, owner, db.RoleWorker), c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env{api: api, worker: worker, apiPool: apiPool, owner: dbtest.Pool(t)}
+	return env{api: api, worker: worker, apiPool: apiPool, owner: owner}
 }
 
 func (e env) user(t *testing.T) uuid.UUID {
@@ -456,5 +464,85 @@ func TestForgedReversalOfAReversalIsRefused(t *testing.T) {
 	if err != nil || a.BookedAt != nil || a.Refused == nil {
 		t.Fatalf("the forged reversal: %+v, %v; want refused", a, err)
 	}
+	checkBooks(t, e)
+}
+
+// Two refunds of crossed deals (X bought from Y, Y bought from X) never wait for each other in a
+// circle: each takes every user's points lock it needs up front, in one order, before any ledger
+// write. The first, stopped here on X's referral row (which the test holds), already holds Y's
+// lock; the second waits for a points lock, not for the books' rows the first wrote; released,
+// both complete. (Without that the first would hold X's lock and the books' rows while the second
+// held Y's: a deadlock Postgres breaks by failing one, which db.InTx retries a second later.)
+func TestCrossedRefundsDoNotDeadlock(t *testing.T) {
+	e := newEnvOn(t, dbtest.Own(t), nil)
+	ctx := context.Background()
+	referrer, y := e.user(t), e.user(t)
+	code, err := e.api.Code(ctx, referrer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := e.record(t, code)
+	d1, d2 := deal(x, y, 150, points.Completed), deal(y, x, 150, points.Completed)
+	apply(t, e.worker, d1) // X's first deal: its referrer is rewarded
+	apply(t, e.worker, d2)
+	before := e.balance(t, referrer)
+	if before.Available == 0 {
+		t.Fatalf("the referrer was not rewarded: %+v", before)
+	}
+	d1.Outcome, d2.Outcome = points.Refunded, points.Refunded
+
+	hold, err := e.owner.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback(ctx) //nolint:errcheck
+	if _, err := hold.Exec(ctx, `SELECT 1 FROM points_referrals WHERE referred_id = $1 FOR UPDATE`, x); err != nil {
+		t.Fatal(err)
+	}
+	waiting := func(sql string, want int) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			var n int
+			if err := e.owner.QueryRow(ctx, sql).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n >= want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d waiting, want %d: %s", n, want, sql)
+			}
+		}
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- e.worker.Apply(ctx, d1) }()
+	waiting(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+		AND query LIKE 'UPDATE points_referrals%'`, 1)
+	var held []uuid.UUID
+	rows, err := e.owner.Query(ctx, `SELECT u FROM unnest($1::uuid[]) AS u WHERE EXISTS (
+		SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND a.query LIKE 'UPDATE points_referrals%'
+		  AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('points/account/' || u::text, 0))`,
+		[]uuid.UUID{uuid.UUID(chart.PointsUser(x)), uuid.UUID(chart.PointsUser(y)), uuid.UUID(chart.PointsUser(referrer))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID]); err != nil || len(held) != 3 {
+		t.Fatalf("the first refund, before its second party, holds %d of the 3 points locks it needs (%v): not taken up front", len(held), err)
+	}
+	go func() { errs <- e.worker.Apply(ctx, d2) }()
+	waiting(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+		AND wait_event = 'advisory'`, 1)
+	if err := hold.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a refund: %v", err)
+		}
+	}
+	e.wantAvailable(t, x, 0)
+	e.wantAvailable(t, y, 0)
+	e.wantAvailable(t, referrer, 0)
 	checkBooks(t, e)
 }

@@ -1,10 +1,12 @@
 package points
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -212,6 +214,26 @@ func (s *Service) held(ctx context.Context, q querier, user uuid.UUID) (int64, e
 		return 0, fmt.Errorf("points: held points: %w", err)
 	}
 	return n, nil
+}
+
+// lockAll takes, in tx, the points locks of every one of users (uuid.Nil and repeats skipped) in
+// the order of their accounts' ids: a transaction that takes more than one user's lock takes them
+// all this way, before any ledger write, so no two transactions wait for each other in a circle.
+// Taking one again later (lockPoints) is a no-op: the lock is the transaction's already.
+func lockAll(ctx context.Context, tx pgx.Tx, users ...uuid.UUID) error {
+	var accts []ledger.ID
+	for _, u := range users {
+		if a := chart.PointsUser(u); u != uuid.Nil && !slices.Contains(accts, a) {
+			accts = append(accts, a)
+		}
+	}
+	slices.SortFunc(accts, func(a, b ledger.ID) int { return bytes.Compare(a[:], b[:]) })
+	for _, a := range accts {
+		if err := lockPoints(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lockPoints serialises, in tx, everything that takes points out of a user's account (the

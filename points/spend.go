@@ -107,7 +107,9 @@ func (s *Service) Spend(ctx context.Context, user uuid.UUID, key string, pts int
 	return sp, replayed, err
 }
 
-// SpendOf reads one of user's spends; another user's is ErrSpendNotFound, as an unknown one.
+// SpendOf reads one of user's spends; another user's is ErrSpendNotFound, as an unknown one. It
+// is booked only if the books hold its transfer (SpendID, its points from the user's points to
+// their used points): a row's booked_at alone is not the books' word.
 func (s *Service) SpendOf(ctx context.Context, user, id uuid.UUID) (Spend, error) {
 	sp, err := scanSpend(s.pool.QueryRow(ctx, spendSQL, id))
 	if isNoRows(err) || (err == nil && sp.User != user) {
@@ -115,6 +117,19 @@ func (s *Service) SpendOf(ctx context.Context, user, id uuid.UUID) (Spend, error
 	}
 	if err != nil {
 		return Spend{}, fmt.Errorf("points: spend: %w", err)
+	}
+	if sp.BookedAt != nil {
+		id := ledger.ID(SpendID(sp.User, sp.Key))
+		ts, err := s.books.LookupTransfers(ctx, id)
+		if err != nil {
+			return Spend{}, err
+		}
+		t, ok := ts[id]
+		if !ok || sp.ID != uuid.UUID(id) || t.Ledger != chart.PointsLedger || t.Code != chart.CodePointsSpend ||
+			t.DebitAccountID != chart.PointsUser(sp.User) || t.CreditAccountID != chart.PointsUsed(sp.User) ||
+			t.Amount.Cmp(big.NewInt(sp.Points)) != 0 {
+			sp.BookedAt = nil // not in the books: a forged row, shown as not booked
+		}
 	}
 	return sp, nil
 }

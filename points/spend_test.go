@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -273,12 +275,87 @@ func TestForgedSpendIsRefused(t *testing.T) {
 	checkBooks(t, e)
 }
 
+// The API's login cannot write a spend as booked or refused, nor an amount beyond one spend's;
+// a row so forged before migration 00059 (written here as the owner) moves nothing: it does not
+// read as booked (its transfer is not in the books), it does not count as spent for expiry, and
+// rows whose amounts overflow a bigint when summed stop neither their user's expiry nor others'.
+func TestForgedSpendRowsMoveNothing(t *testing.T) {
+	owner := dbtest.Own(t)
+	e := newEnvOn(t, owner, func(c *points.Config) { c.ExpiryDays = 30 })
+	ctx := context.Background()
+	clk := newClock(e)
+	victim, bad, other := e.user(t), e.user(t), e.user(t)
+	for _, u := range []uuid.UUID{victim, bad, other} {
+		e.grant(t, u, 100)
+	}
+	insert := func(pool *pgxpool.Pool, user uuid.UUID, key string, pts int64, extra string) error {
+		cols, vals := "", ""
+		if extra != "" {
+			cols, vals = ", "+extra, ", now()"
+			if extra == "refused" {
+				vals = ", 'no'"
+			}
+		}
+		_, err := pool.Exec(ctx, `INSERT INTO points_spends (id, user_id, key, amount, purpose, created_at`+cols+`)
+			VALUES ($1, $2, $3, $4, 'fee_discount', now()`+vals+`)`, uuid.UUID(points.SpendID(user, key)), user, key, pts)
+		return err
+	}
+	var pgErr *pgconn.PgError
+	for _, col := range []string{"booked_at", "refused"} {
+		if err := insert(e.apiPool, victim, "forged-"+col, 100, col); !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Fatalf("the API's login writing %s: %v, want permission denied", col, err)
+		}
+	}
+	if err := insert(e.apiPool, victim, "huge", points.MaxSpend+1, ""); !errors.As(err, &pgErr) || pgErr.Code != "23514" {
+		t.Fatalf("the API's login writing %d points: %v, want a check violation", int64(points.MaxSpend+1), err)
+	}
+
+	// Rows from before 00059, as the owner: a booked one with no transfer, and for bad, two held
+	// ones whose sum is beyond a bigint.
+	if err := insert(owner, victim, "old-booked", points.MaxSpend, "booked_at"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(ctx, `ALTER TABLE points_spends DROP CONSTRAINT points_spends_amount_range`); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"overflow-1", "overflow-2"} {
+		if err := insert(owner, bad, key, 1<<62+1, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp, err := e.api.SpendOf(ctx, victim, uuid.UUID(points.SpendID(victim, "old-booked")))
+	if err != nil || sp.State() == "booked" || sp.BookedAt != nil {
+		t.Fatalf("a forged booked row: %+v, %v; want not booked", sp, err)
+	}
+
+	clk.advance(31 * 24 * time.Hour)
+	n, err := e.worker.ExpireDue(ctx, 2)
+	if err != nil || n != 3 {
+		t.Fatalf("expiry: %d users, %v; want all 3 looked at", n, err)
+	}
+	e.wantPoints(t, victim, 0, 0, 100) // the forged booked row spent nothing
+	e.wantPoints(t, other, 0, 0, 100)
+	if b := e.balance(t, bad); b.Expired != 0 {
+		t.Fatalf("bad's points are all held by its forged rows: %+v, nothing expires", b)
+	}
+	// The worker refuses the out-of-range rows; bad's points then expire.
+	bookSpends(t, e, 2)
+	clk.advance(24 * time.Hour)
+	e.grant(t, bad, 1) // a new grant makes bad due again
+	clk.advance(31 * 24 * time.Hour)
+	if _, err := e.worker.ExpireDue(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	e.wantPoints(t, bad, 0, 0, 101)
+	checkBooks(t, e)
+}
+
 // Grants expire after ExpiryDays, oldest first: spends use the oldest grants' points, so only what
 // is left of a grant past its lifetime expires, once, however often the job runs; the expired
 // points leave available for the expired account, the history shows the expiry, the level keeps
 // counting them, and the books check.
 func TestExpiryIsFIFOAndOnce(t *testing.T) {
-	e := newEnv(t, func(c *points.Config) { c.ExpiryDays = 30 })
+	e := newEnvOn(t, dbtest.Own(t), func(c *points.Config) { c.ExpiryDays = 30 }) // its own expiry cursor
 	ctx := context.Background()
 	clk := newClock(e)
 	user, fresh := e.user(t), e.user(t)
@@ -303,16 +380,6 @@ func TestExpiryIsFIFOAndOnce(t *testing.T) {
 	expire(1) // day 41: B is due, 30 of it unspent
 	e.wantPoints(t, user, 0, 120, 30)
 	expire(0)
-	// A second worker finding the same points due books nothing more: its transfer id is derived.
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Go(func() {
-			if _, err := e.worker.ExpireDue(ctx, 10); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
 	e.wantPoints(t, user, 0, 120, 30)
 	h, err := e.api.History(ctx, user, 0, 1)
 	if err != nil || len(h) != 1 || h[0].Kind != "expiry" || h[0].Points != -30 || h[0].Transfer != points.ExpiryID(user, 30) {
@@ -320,8 +387,38 @@ func TestExpiryIsFIFOAndOnce(t *testing.T) {
 	}
 	e.wantPoints(t, fresh, 10, 0, 0) // granted on day 20: not due on day 41
 	clk.advance(10 * 24 * time.Hour)
-	expire(1)
+	// Day 51: fresh's grant first comes due, and three workers race to expire it: one books it,
+	// the others, waiting for the user's lock, find nothing more due (and a replay would derive
+	// the same id): one expiry transfer, 10 points expired.
+	var wg sync.WaitGroup
+	var looked atomic.Int64
+	start := make(chan struct{})
+	for range 3 {
+		wg.Go(func() {
+			<-start
+			n, err := e.worker.ExpireDue(ctx, 10)
+			if err != nil {
+				t.Error(err)
+			}
+			looked.Add(int64(n))
+		})
+	}
+	close(start)
+	wg.Wait()
+	if looked.Load() < 1 {
+		t.Fatal("no worker looked at fresh's grant")
+	}
 	e.wantPoints(t, fresh, 0, 0, 10)
+	h, err = e.api.History(ctx, fresh, 0, 10)
+	var expiries []points.Entry
+	for _, x := range h {
+		if x.Kind == "expiry" {
+			expiries = append(expiries, x)
+		}
+	}
+	if err != nil || len(expiries) != 1 || expiries[0].Points != -10 || expiries[0].Transfer != points.ExpiryID(fresh, 10) {
+		t.Fatalf("fresh's expiries: %+v (history %+v), %v; want one of 10", expiries, h, err)
+	}
 	if b := e.balance(t, fresh); b.Total != 10 {
 		t.Fatalf("expiry lowered the total: %+v", b)
 	}
@@ -345,13 +442,14 @@ func TestExpiryNeverAndReversals(t *testing.T) {
 	e = newEnv(t, func(c *points.Config) { c.ExpiryDays = 30 })
 	clk = newClock(e)
 	buyer, seller := e.user(t), e.user(t)
+	e.grant(t, buyer, 20)
+	clk.advance(time.Hour)
 	d := deal(buyer, seller, 150, points.Completed) // 50 each
 	apply(t, e.worker, d)
-	e.grant(t, buyer, 20)
-	e.spend(t, buyer, "s", 60) // the deal's 50 and 10 of the grant
+	e.spend(t, buyer, "s", 60) // oldest first: the grant's 20 and 40 of the deal's
 	bookSpends(t, e, 1)
 	d.Outcome = points.Refunded
-	apply(t, e.worker, d) // the buyer has 10 left: only those are taken back
+	apply(t, e.worker, d) // 10 of the deal's are left: only those are taken back
 	apply(t, e.worker, d)
 	e.wantPoints(t, buyer, 0, 60, 0)
 	e.wantPoints(t, seller, 0, 0, 0)
@@ -436,5 +534,57 @@ func TestRacingRefundsWithOtherPoints(t *testing.T) {
 	wg.Wait()
 	e.wantPoints(t, buyer, 100, 0, 0)
 	e.wantPoints(t, seller, 0, 0, 0)
+	checkBooks(t, e)
+}
+
+// A reversal takes back only what is left of its grant, counted oldest first as expiry counts
+// (the reviewer's example): grant A on day 0, grant B on day 10, 30 days to expire; A expires on
+// day 31; A's refund on day 35 takes back nothing, not B's points. A grant partly spent gives back
+// its rest.
+func TestReversalTakesOnlyWhatIsLeftOfItsGrant(t *testing.T) {
+	e := newEnvOn(t, dbtest.Own(t), func(c *points.Config) { c.ExpiryDays = 30 }) // its own expiry cursor
+	ctx := context.Background()
+	clk := newClock(e)
+	buyer, seller := e.user(t), e.user(t)
+	a := deal(buyer, seller, 150, points.Completed) // A: 50 each, day 0
+	apply(t, e.worker, a)
+	clk.advance(10 * 24 * time.Hour)
+	e.grant(t, buyer, 100) // B, day 10
+	clk.advance(21 * 24 * time.Hour)
+	if _, err := e.worker.ExpireDue(ctx, 10); err != nil { // day 31: A expires
+		t.Fatal(err)
+	}
+	e.wantPoints(t, buyer, 100, 0, 50)
+	clk.advance(4 * 24 * time.Hour)
+	a.Outcome = points.Refunded
+	apply(t, e.worker, a) // day 35
+	e.wantPoints(t, buyer, 100, 0, 50)
+	e.wantPoints(t, seller, 0, 0, 50)
+	h, err := e.api.History(ctx, buyer, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range h {
+		if x.Kind == "reversal" {
+			t.Fatalf("A's refund took back %d points of B's: %+v", x.Points, h)
+		}
+	}
+	// B's points expire on day 41, all of them: the refund took none.
+	clk.advance(7 * 24 * time.Hour)
+	if _, err := e.worker.ExpireDue(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	e.wantPoints(t, buyer, 0, 0, 150)
+
+	// Partly spent: C 40 then D 30; 50 spent (all of C, 10 of D): D's refund takes back 20.
+	u, other := e.user(t), e.user(t)
+	e.grant(t, u, 40)
+	clk.advance(time.Hour)
+	d := deal(u, other, 90, points.Completed) // 30 each
+	apply(t, e.worker, d)
+	e.spend(t, u, "fifty", 50)
+	d.Outcome = points.Refunded
+	apply(t, e.worker, d)
+	e.wantPoints(t, u, 0, 50, 0)
 	checkBooks(t, e)
 }

@@ -27,8 +27,11 @@ const (
 
 	// Whatever takes points out of a user's account holds this lock (lockPoints).
 	lockPointsSQL = `SELECT pg_advisory_xact_lock(hashtextextended('points/account/' || $1::uuid::text, 0))`
-	// The points of a user's spends not yet booked (nor refused): held, not available.
-	heldSQL = `SELECT coalesce(sum(amount), 0)::bigint FROM points_spends WHERE user_id = $1 AND booked_at IS NULL AND refused IS NULL`
+	// The points of a user's spends not yet booked (nor refused): held, not available. Summed as
+	// numeric and capped at 2⁶² (rows from before migration 00059 may be forged beyond MaxSpend):
+	// a sum of forged rows never overflows, it only holds everything.
+	heldSQL = `SELECT least(coalesce(sum(amount), 0), 4611686018427387904)::bigint FROM points_spends
+		WHERE user_id = $1 AND booked_at IS NULL AND refused IS NULL`
 
 	spendColumns    = `id, user_id, key, amount, purpose, created_at, booked_at, refused`
 	spendSQL        = `SELECT ` + spendColumns + ` FROM points_spends WHERE id = $1`
@@ -39,8 +42,6 @@ const (
 		WHERE id = $1 AND booked_at IS NULL AND refused IS NULL FOR UPDATE`
 	bookSpendSQL   = `UPDATE points_spends SET booked_at = $2 WHERE id = $1`
 	refuseSpendSQL = `UPDATE points_spends SET refused = $2 WHERE id = $1`
-	// Every spend of a user but the refused ones (booked or held): what FIFO expiry counts as used.
-	spentSQL = `SELECT coalesce(sum(amount), 0)::bigint FROM points_spends WHERE user_id = $1 AND refused IS NULL`
 
 	// Expiry. The users with a grant that came due (created at or before the cutoff) since the
 	// last complete run (the row of uuid.Nil) that their own row has not covered yet.
@@ -48,6 +49,7 @@ const (
 	dueGranteesSQL  = `SELECT m.user_id, max(m.created_at) FROM points_memos m LEFT JOIN points_expiry x ON x.user_id = m.user_id
 		WHERE m.kind IN ('deal', 'referral', 'admin_grant') AND m.created_at <= $1 AND ($2::timestamptz IS NULL OR m.created_at > $2)
 		  AND (x.through IS NULL OR m.created_at > x.through)
+		  AND m.user_id > $4
 		GROUP BY m.user_id ORDER BY m.user_id LIMIT $3`
 	saveExpirySQL = `INSERT INTO points_expiry (user_id, through, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (user_id) DO UPDATE SET through = greatest(points_expiry.through, excluded.through), updated_at = excluded.updated_at`

@@ -62,7 +62,11 @@ func process(data []byte, maxPixels int64, sizes []Size) ([]encoded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s header: %v", ErrCorrupt, t, err)
 	}
-	if err := fits(cfg, maxPixels); err != nil {
+	need, err := decodedBytes(t, data, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := fits(cfg, need, maxPixels); err != nil {
 		return nil, err
 	}
 	img, err := f.decode(bytes.NewReader(data))
@@ -91,18 +95,44 @@ func process(data []byte, maxPixels int64, sizes []Size) ([]encoded, error) {
 	return out, nil
 }
 
-// fits refuses an image, from its header, that has more than maxPixels pixels or whose decoded
-// pixels would take more than maxPixels × 4 bytes (a 16-bit image: 8 bytes a pixel).
-func fits(cfg image.Config, maxPixels int64) error {
+// fits refuses an image, from its header, that has more than maxPixels pixels or whose decoding
+// would take more than maxPixels × 4 bytes (need, from decodedBytes).
+func fits(cfg image.Config, need, maxPixels int64) error {
 	px := int64(cfg.Width) * int64(cfg.Height) // both below 2³¹: no overflow
 	if cfg.Width <= 0 || cfg.Height <= 0 || px > maxPixels {
 		return fmt.Errorf("%w: %d×%d pixels, at most %d", ErrTooManyPixels, cfg.Width, cfg.Height, maxPixels)
 	}
-	if bpp := bytesPerPixel(cfg.ColorModel); px*bpp > maxPixels*4 {
-		return fmt.Errorf("%w: %d×%d pixels of %d bytes once decoded, at most %d pixels of that depth",
-			ErrTooManyPixels, cfg.Width, cfg.Height, bpp, maxPixels*4/bpp)
+	if need > maxPixels*4 {
+		return fmt.Errorf("%w: %d×%d pixels take %d bytes to decode in this format, at most %d",
+			ErrTooManyPixels, cfg.Width, cfg.Height, need, maxPixels*4)
 	}
 	return nil
+}
+
+// webpBytesPerPixel is what a WebP takes to decode, a pixel: a lossless one (VP8L) decodes to
+// NRGBA through a buffer of ARGB words, about 8 bytes; a lossy one less. Counted as the lossless.
+const webpBytesPerPixel = 8
+
+// decodedBytes is how many bytes decoding data (of type t, with header cfg) takes, at most, read
+// from the headers only: a PNG its image type's pixels (bytesPerPixel); a JPEG what its frame
+// header says (jpegDecodedBytes: progressive and CMYK files take several times their pixels); a
+// WebP 8 bytes a pixel.
+func decodedBytes(t string, data []byte, cfg image.Config) (int64, error) {
+	px := int64(cfg.Width) * int64(cfg.Height)
+	switch t {
+	case "image/jpeg":
+		f, err := parseJPEGFrame(data)
+		if err != nil {
+			return 0, fmt.Errorf("%w: jpeg header: %v", ErrCorrupt, err)
+		}
+		if f.width != cfg.Width || f.height != cfg.Height {
+			return 0, fmt.Errorf("%w: jpeg header: two frame sizes", ErrCorrupt)
+		}
+		return jpegDecodedBytes(f), nil
+	case "image/webp":
+		return px * webpBytesPerPixel, nil
+	}
+	return px * bytesPerPixel(cfg.ColorModel), nil
 }
 
 // bytesPerPixel is what one pixel of an image of model m takes once decoded (the decoders'

@@ -6,6 +6,11 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,17 +66,9 @@ func TestSixteenBitImagesCountTheirBytes(t *testing.T) {
 	}
 }
 
-// readWatcher is a body that says whether anything read it.
-type readWatcher struct {
-	read atomic.Bool
-	r    *bytes.Reader
-}
-
-func (w *readWatcher) Read(p []byte) (int, error) { w.read.Store(true); return w.r.Read(p) }
-
 // TestDecodeQueueIsBounded: with every decode busy an upload waits at most QueueWait, then
-// ErrBusy; with the queue full too it is ErrBusy at once, its body unread (waiting uploads hold
-// at most Workers + Queue bodies); a waiting upload goes on when a decode frees.
+// ErrBusy; with the queue full too it is ErrBusy at once, once its body is read (waiting uploads
+// hold at most Workers + Queue bodies); a waiting upload goes on when a decode frees.
 func TestDecodeQueueIsBounded(t *testing.T) {
 	pool := dbtest.Pool(t)
 	cfg := DefaultConfig()
@@ -87,14 +84,13 @@ func TestDecodeQueueIsBounded(t *testing.T) {
 	}
 	s.admit <- struct{}{} // and two uploads are in: the decoding one and one waiting
 	s.admit <- struct{}{}
-	body := &readWatcher{r: bytes.NewReader(png)}
-	if _, err := s.Put(ctx, who, body); !errors.Is(err, ErrBusy) || body.read.Load() {
-		t.Fatalf("with the queue full: %v (body read: %v), want ErrBusy before reading", err, body.read.Load())
+	s.cfg.QueueWait = time.Minute // an upload that waited would fail the test by its time
+	if _, err := s.Put(ctx, who, bytes.NewReader(png)); !errors.Is(err, ErrBusy) {
+		t.Fatalf("with the queue full: %v, want ErrBusy at once", err)
 	}
 	<-s.admit
 	<-s.admit
 
-	s.cfg.QueueWait = time.Minute
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Put(ctx, who, bytes.NewReader(png))
@@ -123,7 +119,7 @@ func TestQuotaPerAccount(t *testing.T) {
 	one := u.Size + u.Variants[0].Size
 
 	cfg := DefaultConfig()
-	cfg.Workers, cfg.QuotaBytes = 4, 2*one
+	cfg.Workers, cfg.QuotaBytes, cfg.PerAccount = 4, 2*one, 5
 	s := New(pool, Disk{Root: t.TempDir()}, cfg)
 	alice, bob := newUser(t, pool), newUser(t, pool)
 	var ok, over atomic.Int32
@@ -158,7 +154,8 @@ func TestQuotaPerAccount(t *testing.T) {
 	}
 	bad := DefaultConfig()
 	for _, c := range []func(*Config){func(c *Config) { c.Queue = -1 }, func(c *Config) { c.QueueWait = 0 },
-		func(c *Config) { c.QuotaBytes = -1 }, func(c *Config) { c.Workers = 0 }} {
+		func(c *Config) { c.QuotaBytes = -1 }, func(c *Config) { c.Workers = 0 },
+		func(c *Config) { c.PerAccount = 0 }, func(c *Config) { c.BodyTimeout = 0 }} {
 		x := bad
 		c(&x)
 		if x.Validate() == nil {
@@ -166,3 +163,165 @@ func TestQuotaPerAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressiveJPEGsCountTheirBytes: a JPEG's frame header says how much its decoding takes: a
+// progressive one keeps every coefficient (4 bytes a pixel a component), a CMYK one is converted
+// once more, a lossless WebP goes through 8 bytes a pixel. A header claiming what would pass the
+// pixel cap but not the memory cap (a few-byte file of 6300² progressive pixels: ~600 MB) is
+// refused before decoding, allocating almost nothing; the same pixels of a baseline JPEG pass the
+// check (and fail later, having no data); real progressive JPEGs of modest size are taken, and what
+// decoding them allocates stays within the estimate.
+func TestProgressiveJPEGsCountTheirBytes(t *testing.T) {
+	s, pool, _ := newService(t) // 40 MP: 160 MB
+	who := newUser(t, pool)
+	put := func(data []byte) (*Upload, error) { return s.Put(context.Background(), who, bytes.NewReader(data)) }
+	c := func(id, h, v byte) uploadtest.JPEGComp { return uploadtest.JPEGComp{ID: id, H: h, V: v} }
+	full := []uploadtest.JPEGComp{c(1, 1, 1), c(2, 1, 1), c(3, 1, 1)}
+	sub := []uploadtest.JPEGComp{c(1, 2, 2), c(2, 1, 1), c(3, 1, 1)}
+	grey := []uploadtest.JPEGComp{c(1, 1, 1)}
+	cmyk := []uploadtest.JPEGComp{c(1, 1, 1), c(2, 1, 1), c(3, 1, 1), c(4, 1, 1)}
+	for _, b := range []struct {
+		name string
+		data []byte
+	}{
+		{"progressive 4:4:4 6300²", uploadtest.BombJPEG(6300, 6300, true, full...)},
+		{"progressive 4:2:0 6300²", uploadtest.BombJPEG(6300, 6300, true, sub...)},
+		{"progressive grey 6300²", uploadtest.BombJPEG(6300, 6300, true, grey...)},
+		{"baseline CMYK 6300²", uploadtest.BombJPEG(6300, 6300, false, cmyk...)},
+		{"progressive CMYK 4000²", uploadtest.BombJPEG(4000, 4000, true, cmyk...)},
+		{"baseline RGB 6300²", withoutJFIF(uploadtest.BombJPEG(6300, 6300, false, c('R', 1, 1), c('G', 1, 1), c('B', 1, 1)))},
+		{"lossless WebP 6000²", uploadtest.BombWebP(6000, 6000)},
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := put(b.data)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooManyPixels) {
+			t.Errorf("%s (%d bytes): %v, want ErrTooManyPixels", b.name, len(b.data), err)
+		}
+		if d := after.TotalAlloc - before.TotalAlloc; d > 8<<20 {
+			t.Errorf("%s: refusing it allocated %d bytes: it was decoded", b.name, d)
+		}
+	}
+	for name, data := range map[string][]byte{
+		"baseline 4:2:0 6300²": uploadtest.BombJPEG(6300, 6300, false, sub...),
+		"baseline CMYK 4000²":  uploadtest.BombJPEG(4000, 4000, false, cmyk...),
+		"lossless WebP 300²":   uploadtest.BombWebP(300, 300),
+	} {
+		if _, err := put(data); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v, want it past the memory check and then ErrCorrupt (no image data)", name, err)
+		}
+	}
+	for _, name := range []string{"progressive-420.jpg", "progressive-444.jpg", "progressive-grey.jpg"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parseJPEGFrame(data)
+		if err != nil || !f.progressive {
+			t.Fatalf("%s: %+v, %v: not a progressive JPEG", name, f, err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		img, err := jpeg.Decode(bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		px := int64(img.Bounds().Dx() * img.Bounds().Dy())
+		used, est := int64(after.TotalAlloc-before.TotalAlloc), jpegDecodedBytes(f)
+		if used > est {
+			t.Errorf("%s: decoding allocated %d bytes (%.1f a pixel), the estimate is %d", name, used, float64(used)/float64(px), est)
+		}
+		if old := px * bytesPerPixel(color.YCbCrModel); name != "progressive-grey.jpg" && used <= old {
+			t.Errorf("%s: decoding allocated %d bytes, no more than the pixels' %d: the test shows nothing", name, used, old)
+		}
+		u, err := put(data)
+		if err != nil || u.ContentType != "image/jpeg" || u.Width != 256 || u.Height != 192 {
+			t.Fatalf("%s: %+v, %v", name, u, err)
+		}
+	}
+}
+
+// withoutJFIF drops the JFIF APP0 segment BombJPEG writes (image/jpeg takes a JFIF file as
+// YCbCr), and puts a scan header before the EOI (without JFIF, DecodeConfig reads up to it).
+func withoutJFIF(data []byte) []byte {
+	out := append([]byte{}, data[:2]...)
+	out = append(out, data[2+2+16:len(data)-2]...)
+	return append(out, 0xff, 0xda, 0, 8, 1, 1, 0, 0, 63, 0, 0xff, 0xd9)
+}
+
+// TestSlowBodiesHoldOnlyTheirAccountsPlace: a body trickling in holds no place in the decode
+// queue, so with one decode and no queue another account's uploads still go through while two of
+// alice's bodies hang; alice's third upload at once is ErrTooManyAtOnce before its body is read;
+// when her bodies end they are stored, and her places are free again.
+func TestSlowBodiesHoldOnlyTheirAccountsPlace(t *testing.T) {
+	pool := dbtest.Pool(t)
+	cfg := DefaultConfig()
+	cfg.Workers, cfg.Queue, cfg.PerAccount = 1, 0, 2
+	s := New(pool, Disk{Root: t.TempDir()}, cfg)
+	alice, bob := newUser(t, pool), newUser(t, pool)
+	png := uploadtest.PNG(t, uploadtest.Image(64, 48))
+	ctx := context.Background()
+
+	type slow struct {
+		w    *io.PipeWriter
+		done chan error
+	}
+	var bodies []slow
+	for range 2 {
+		pr, pw := io.Pipe()
+		b := slow{w: pw, done: make(chan error, 1)}
+		go func() {
+			_, err := s.Put(ctx, alice, pr)
+			b.done <- err
+		}()
+		if _, err := pw.Write(png[:20]); err != nil { // a few bytes, then nothing
+			t.Fatal(err)
+		}
+		bodies = append(bodies, b)
+	}
+	inFlight := func(u Caller) int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.inFlight[u.UserID]
+	}
+	for deadline := time.Now().Add(10 * time.Second); inFlight(alice) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("alice's slow uploads never started")
+		}
+		runtime.Gosched()
+	}
+	body := &readWatcher{r: bytes.NewReader(png)}
+	if _, err := s.Put(ctx, alice, body); !errors.Is(err, ErrTooManyAtOnce) || body.read.Load() {
+		t.Fatalf("alice's third at once: %v (body read: %v), want ErrTooManyAtOnce before reading", err, body.read.Load())
+	}
+	for i := range 3 {
+		if _, err := s.Put(ctx, bob, bytes.NewReader(png)); err != nil {
+			t.Fatalf("bob's upload %d while alice's bodies trickle: %v", i, err)
+		}
+	}
+	for _, b := range bodies {
+		if _, err := b.w.Write(png[20:]); err != nil {
+			t.Fatal(err)
+		}
+		_ = b.w.Close()
+		if err := <-b.done; err != nil {
+			t.Fatalf("alice's slow upload, once its body came: %v", err)
+		}
+	}
+	if n := inFlight(alice); n != 0 || len(s.admit) != 0 || len(s.sem) != 0 {
+		t.Fatalf("places held after the uploads: alice %d, %d admitted, %d decoding", n, len(s.admit), len(s.sem))
+	}
+	if _, err := s.Put(ctx, alice, bytes.NewReader(png)); err != nil {
+		t.Fatalf("alice's next upload: %v", err)
+	}
+}
+
+// readWatcher is a body that says whether anything read it.
+type readWatcher struct {
+	read atomic.Bool
+	r    *bytes.Reader
+}
+
+func (w *readWatcher) Read(p []byte) (int, error) { w.read.Store(true); return w.r.Read(p) }

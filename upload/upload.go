@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,7 +30,8 @@ type Config struct {
 	// MaxPixels caps width×height, read from the image's header before it is decoded, and with it
 	// the decoded pixels' memory: MaxPixels × 4 bytes (40 MP: 160 MB). An image whose pixels take
 	// more than 4 bytes each once decoded gets fewer: a 16-bit PNG decodes to RGBA64, 8 bytes a
-	// pixel, so it may have MaxPixels/2 (at 40 MP, 20 MP: the same 160 MB, not 320 MB).
+	// pixel, so it may have MaxPixels/2 (at 40 MP, 20 MP: the same 160 MB, not 320 MB); a
+	// progressive or CMYK JPEG and a WebP take more than their pixels too (decodedBytes).
 	MaxPixels int64
 	// Sizes are the resized copies made of every image larger than them.
 	Sizes []Size
@@ -41,6 +43,14 @@ type Config struct {
 	Queue int
 	// QueueWait is how long an upload waits for a decode (10 s) before ErrBusy.
 	QueueWait time.Duration
+	// PerAccount is how many uploads one account may have in flight at once, its body being read
+	// or its image processed (2): one more is ErrTooManyAtOnce. The body is read before the upload
+	// asks for a place in the decode queue, so a slow body holds its account's place, not others'.
+	PerAccount int
+	// BodyTimeout is how long the HTTP layer lets an upload's body take to arrive (20 s), from
+	// the handler's start (a read deadline on the connection): a client trickling its bytes holds
+	// its memory no longer.
+	BodyTimeout time.Duration
 	// QuotaBytes is how many bytes one account's uploads may take, every stored copy counted
 	// (1 GiB); 0 is no quota. Counted from the uploads table.
 	QuotaBytes int64
@@ -53,9 +63,11 @@ type Size struct {
 }
 
 // DefaultConfig is 10 MB, 40 megapixels, thumb (320), medium (800) and large (1600) copies, two
-// decodes at once with eight more waiting up to 10 s, and 1 GiB per account.
+// decodes at once with eight more waiting up to 10 s, two uploads in flight per account, 20 s for
+// a body, and 1 GiB per account.
 func DefaultConfig() Config {
 	return Config{MaxBytes: 10 << 20, MaxPixels: 40_000_000, Workers: 2, Queue: 8, QueueWait: 10 * time.Second,
+		PerAccount: 2, BodyTimeout: 20 * time.Second,
 		QuotaBytes: 1 << 30, Sizes: []Size{{"thumb", 320}, {"medium", 800}, {"large", 1600}}}
 }
 
@@ -74,6 +86,10 @@ func (c Config) Validate() error {
 		return errors.New("upload: between 0 and 1024 uploads waiting for a decode")
 	case c.QueueWait <= 0 || c.QueueWait > 5*time.Minute:
 		return errors.New("upload: the wait for a decode must be between 1ns and 5m")
+	case c.PerAccount <= 0 || c.PerAccount > 64:
+		return errors.New("upload: between 1 and 64 uploads in flight per account")
+	case c.BodyTimeout <= 0 || c.BodyTimeout > 10*time.Minute:
+		return errors.New("upload: the time for a body must be between 1ns and 10m")
 	case c.QuotaBytes < 0:
 		return errors.New("upload: the quota must not be negative (0: none)")
 	}
@@ -131,6 +147,9 @@ var (
 	// ErrBusy is an upload that found every decode busy and the queue full, or waited its
 	// QueueWait: the API answers 503 with Retry-After.
 	ErrBusy = kind.New(kind.Unavailable, "too many images are being processed; try again shortly")
+	// ErrTooManyAtOnce is an account's upload beyond its PerAccount in flight: the API answers
+	// 429 with Retry-After.
+	ErrTooManyAtOnce = kind.New(kind.Refused, "you have too many uploads in progress; wait for one to finish")
 	// ErrQuotaExceeded is an upload that would take the account past its QuotaBytes.
 	ErrQuotaExceeded = kind.New(kind.Conflict, "the upload would exceed your storage quota")
 )
@@ -192,9 +211,12 @@ type Service struct {
 	store Storage
 	cfg   Config
 	rules map[Kind]Rule
-	admit chan struct{} // uploads past admission: decoding or waiting to (Workers + Queue)
+	admit chan struct{} // uploads read and past admission: decoding or waiting to (Workers + Queue)
 	sem   chan struct{} // decodes running (Workers)
 	now   func() time.Time
+
+	mu       sync.Mutex
+	inFlight map[uuid.UUID]int // uploads in Put, per account (PerAccount)
 }
 
 // New returns a service keeping metadata on pool and bytes in store (Validate cfg first).
@@ -202,9 +224,37 @@ func New(pool *pgxpool.Pool, store Storage, cfg Config) *Service {
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultConfig().QueueWait
 	}
+	if cfg.PerAccount <= 0 {
+		cfg.PerAccount = DefaultConfig().PerAccount
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = DefaultConfig().BodyTimeout
+	}
 	workers := max(cfg.Workers, 1)
-	return &Service{pool: pool, store: store, cfg: cfg, rules: map[Kind]Rule{}, now: time.Now,
+	return &Service{pool: pool, store: store, cfg: cfg, rules: map[Kind]Rule{}, now: time.Now, inFlight: map[uuid.UUID]int{},
 		admit: make(chan struct{}, workers+max(cfg.Queue, 0)), sem: make(chan struct{}, workers)}
+}
+
+// BodyTimeout is how long the HTTP layer gives an upload's body to arrive.
+func (s *Service) BodyTimeout() time.Duration { return s.cfg.BodyTimeout }
+
+// enter counts one more upload of user in flight; false if PerAccount are already.
+func (s *Service) enter(user uuid.UUID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inFlight[user] >= s.cfg.PerAccount {
+		return false
+	}
+	s.inFlight[user]++
+	return true
+}
+
+func (s *Service) leave(user uuid.UUID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inFlight[user]--; s.inFlight[user] <= 0 {
+		delete(s.inFlight, user)
+	}
 }
 
 // RetryAfter is how long a client refused with ErrBusy should wait: a queue's wait.
@@ -217,20 +267,20 @@ func (s *Service) WithRule(k Kind, r Rule) *Service { s.rules[k] = r; return s }
 func (s *Service) MaxBytes() int64 { return s.cfg.MaxBytes }
 
 // Put reads one image from r, at most MaxBytes of it (ErrTooLarge as soon as one byte more
-// comes), and stores it as who's. Nothing is stored of a file that is refused. With Workers
-// decodes running and Queue uploads waiting it is ErrBusy before reading anything; an upload
-// that waits QueueWait for a decode is ErrBusy too; one that would take who past QuotaBytes is
+// comes), and stores it as who's. Nothing is stored of a file that is refused. An account with
+// PerAccount uploads in flight is ErrTooManyAtOnce before anything is read. The body is read
+// first, then the upload asks for a place: with Workers decodes running and Queue uploads
+// waiting it is ErrBusy at once; one that waits QueueWait for a decode is ErrBusy too. So a slow
+// body holds nobody's place but its account's. One that would take who past QuotaBytes is
 // ErrQuotaExceeded (checked before decoding, and again under the owner's lock as it is saved).
 func (s *Service) Put(ctx context.Context, who Caller, r io.Reader) (*Upload, error) {
 	if who.UserID == uuid.Nil {
 		return nil, fmt.Errorf("%w: uploads need a signed-in owner", ErrInvalid)
 	}
-	select {
-	case s.admit <- struct{}{}:
-		defer func() { <-s.admit }()
-	default:
-		return nil, fmt.Errorf("%w (%d decoding, %d waiting)", ErrBusy, cap(s.sem), cap(s.admit)-cap(s.sem))
+	if !s.enter(who.UserID) {
+		return nil, fmt.Errorf("%w (%d at once)", ErrTooManyAtOnce, s.cfg.PerAccount)
 	}
+	defer s.leave(who.UserID)
 	data, err := io.ReadAll(io.LimitReader(r, s.cfg.MaxBytes+1))
 	switch {
 	case err != nil:
@@ -242,6 +292,12 @@ func (s *Service) Put(ctx context.Context, who Caller, r io.Reader) (*Upload, er
 	}
 	if _, err := sniff(data); err != nil { // before waiting for a worker
 		return nil, err
+	}
+	select {
+	case s.admit <- struct{}{}:
+		defer func() { <-s.admit }()
+	default:
+		return nil, fmt.Errorf("%w (%d decoding, %d waiting)", ErrBusy, cap(s.sem), cap(s.admit)-cap(s.sem))
 	}
 	if err := s.withinQuota(ctx, s.pool, who.UserID, 1); err != nil {
 		return nil, err // a full account is refused before decoding; the copies' size is checked as they are saved

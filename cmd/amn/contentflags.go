@@ -26,6 +26,8 @@ type contentOptions struct {
 	UploadWorkers   int
 	UploadQueue     int
 	UploadQueueWait time.Duration
+	UploadPerAcct   int
+	UploadBodyTime  time.Duration
 	UploadQuota     int64
 	BlogURL         string
 	BlogTitle       string
@@ -47,6 +49,8 @@ func (o *contentOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.UploadWorkers, "upload-workers", u.Workers, "images decoded at once by this process")
 	fs.IntVar(&o.UploadQueue, "upload-queue", u.Queue, "uploads that may wait for a decode; beyond it 503 with Retry-After")
 	fs.DurationVar(&o.UploadQueueWait, "upload-queue-wait", u.QueueWait, "how long an upload waits for a decode before 503 with Retry-After")
+	fs.IntVar(&o.UploadPerAcct, "upload-per-account", u.PerAccount, "uploads one account may have in flight at once; beyond it 429 with Retry-After")
+	fs.DurationVar(&o.UploadBodyTime, "upload-body-timeout", u.BodyTimeout, "how long an upload's body may take to arrive (a read deadline); then 400")
 	fs.Int64Var(&o.UploadQuota, "upload-quota", u.QuotaBytes, "bytes each account's uploads may take, every stored copy counted (0: no quota)")
 	fs.StringVar(&o.BlogURL, "blog-url", b.SiteURL, "where the frontend shows blog posts: a post's link is this URL/slug (feed, sitemap)")
 	fs.StringVar(&o.BlogTitle, "blog-title", b.Title, "the blog feed's title")
@@ -61,6 +65,7 @@ func (o *contentOptions) Validate() error {
 	o.uploads = upload.DefaultConfig()
 	o.uploads.MaxBytes, o.uploads.MaxPixels, o.uploads.Sizes = o.UploadMaxBytes, o.UploadMaxPixels, sizes
 	o.uploads.Workers, o.uploads.Queue, o.uploads.QueueWait, o.uploads.QuotaBytes = o.UploadWorkers, o.UploadQueue, o.UploadQueueWait, o.UploadQuota
+	o.uploads.PerAccount, o.uploads.BodyTimeout = o.UploadPerAcct, o.UploadBodyTime
 	if err := o.uploads.Validate(); err != nil {
 		return fmt.Errorf("%w: --upload-* settings: %v", config.ErrInvalid, err)
 	}

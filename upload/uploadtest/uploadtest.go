@@ -94,3 +94,47 @@ func BombPNG(w, h uint32) []byte {
 	chunk("IEND", nil)
 	return b.Bytes()
 }
+
+// JPEGComp is one component of a JPEG frame header: its id and sampling factors.
+type JPEGComp struct{ ID, H, V byte }
+
+// BombJPEG is a JPEG's headers only (SOI, a JFIF APP0, a frame header and EOI) claiming w×h
+// pixels of comps: progressive (SOF2) or baseline (SOF0). image/jpeg reads its size and colour
+// model from it; decoding it fails, after whatever the decoder allocated first.
+func BombJPEG(w, h uint16, progressive bool, comps ...JPEGComp) []byte {
+	var b bytes.Buffer
+	b.Write([]byte{0xff, 0xd8})
+	b.Write([]byte{0xff, 0xe0, 0, 16})
+	b.WriteString("JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+	sof := byte(0xc0)
+	if progressive {
+		sof = 0xc2
+	}
+	b.Write([]byte{0xff, sof})
+	_ = binary.Write(&b, binary.BigEndian, uint16(8+3*len(comps)))
+	b.WriteByte(8)
+	_ = binary.Write(&b, binary.BigEndian, []uint16{h, w})
+	b.WriteByte(byte(len(comps)))
+	for _, c := range comps {
+		b.Write([]byte{c.ID, c.H<<4 | c.V, 0})
+	}
+	b.Write([]byte{0xff, 0xd9})
+	return b.Bytes()
+}
+
+// BombWebP is a lossless WebP's (VP8L) header claiming w×h pixels (each at most 16384), with no
+// image data.
+func BombWebP(w, h uint32) []byte {
+	hdr := make([]byte, 5)
+	hdr[0] = 0x2f                       // the VP8L signature
+	bits := (w - 1) | (h-1)<<14 | 1<<28 // alpha used, version 0
+	binary.LittleEndian.PutUint32(hdr[1:], bits)
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	_ = binary.Write(&b, binary.LittleEndian, uint32(4+8+len(hdr)+1))
+	b.WriteString("WEBPVP8L")
+	_ = binary.Write(&b, binary.LittleEndian, uint32(len(hdr)))
+	b.Write(hdr)
+	b.WriteByte(0) // padding to an even size
+	return b.Bytes()
+}
