@@ -77,6 +77,25 @@ func (SettleArgs) Kind() string { return "payment_settle" }
 // InsertOpts keep one waiting settle job per payment, in the signer's queue.
 func (SettleArgs) InsertOpts() river.InsertOpts { return FreezeArgs{}.InsertOpts() }
 
+// AskSettle asks again for the settle intents of payments waiting in settle_pending with none
+// open (SettleArgs, outside any transition): the intent of a decided split was rejected before
+// the signer signed it (its approvals expired, a limit, a revert at estimation), and nothing else
+// would ask for another. A job already waiting for a payment is kept (River's uniqueness); the
+// worker records nothing for a payment no longer settle_pending. The worker's Follow calls it.
+func (s *Service) AskSettle(ctx context.Context, ids ...ledger.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: SettleArgs{PaymentID: id.String()}}
+	}
+	if _, err := s.jobs.InsertMany(ctx, params); err != nil {
+		return fmt.Errorf("payment: asking for settle intents: %w", err)
+	}
+	return nil
+}
+
 // escrowSplittable are the states a dispute may be resolved into a split from (where it froze the
 // payment): the money in escrow and no payout on its way.
 var escrowSplittable = []State{InEscrow, ReleasePending, RefundPending, SettlePending}

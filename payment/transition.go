@@ -745,6 +745,11 @@ func resolve(id ledger.ID, o Outcome, actor, reason string) change {
 			if contains(escrowDisputeStates, p.DisputedFrom) {
 				jobs = []river.JobArgs{UnfreezeArgs{PaymentID: p.ID.String()}}
 			}
+			// A decided split resumed: its settle intent was (or will be) rejected while the
+			// payment was disputed, so a new one is asked for with it.
+			if p.DisputedFrom == SettlePending {
+				jobs = []river.JobArgs{SettleArgs{PaymentID: p.ID.String()}}
+			}
 		case o == OutcomeRelease && inEscrow:
 			if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {
 				return step{}, fmt.Errorf("%w: received %s of %s", ErrNotFullyPaid, p.Received, p.Amount)
