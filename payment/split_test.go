@@ -492,3 +492,40 @@ func TestSettledTrustsTheReservationsNotTheColumn(t *testing.T) {
 		t.Fatalf("ledger check: %v %v", v, err)
 	}
 }
+
+// The dispute's own Frozen event, final only after the dispute was resolved into a split, does not
+// knock the split back to disputed: it is recorded on the timeline, the payment stays
+// settle_pending (or settling), and the settle goes on.
+func TestFrozenAfterResolveSplitKeepsTheSplit(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, p.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	frozenEvents := func() int {
+		t.Helper()
+		var n int
+		if err := poolFor.QueryRow(ctx, `SELECT count(*) FROM payment_timeline WHERE payment_id = $1 AND event = 'frozen'`, p.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	got, err := s.Frozen(ctx, p.ID)
+	if err != nil || got.State != payment.SettlePending || got.SplitBuyerAmount.Cmp(amount(300_000)) != 0 {
+		t.Fatalf("frozen after the split: %+v, %v; want settle_pending with the split", got, err)
+	}
+	if frozenEvents() != 1 {
+		t.Fatal("the freeze is not on the timeline")
+	}
+	if _, err := s.StartSettle(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = s.Frozen(ctx, p.ID); err != nil || got.State != payment.Settling {
+		t.Fatalf("frozen while settling: %+v, %v; want settling", got, err)
+	}
+	if got, err = s.Settled(ctx, p.ID, payment.EscrowSettled{BuyerAmount: amount(300_000), SellerAmount: amount(686_000), FeeAmount: amount(14_000)}); err != nil || got.State != payment.Settled {
+		t.Fatalf("settled: %+v, %v", got, err)
+	}
+}
