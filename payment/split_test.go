@@ -529,3 +529,42 @@ func TestFrozenAfterResolveSplitKeepsTheSplit(t *testing.T) {
 		t.Fatalf("settled: %+v, %v", got, err)
 	}
 }
+
+// A settle_pending payment whose settle intent was rejected before it was signed is asked for
+// again (AskSettle, which Follow calls): one new job, however often asked while it waits. A
+// dispute of the split resumed asks for one too.
+func TestSettlePendingIsAskedAgain(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, p.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	worked := func() {
+		t.Helper()
+		if _, err := poolFor.Exec(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now()
+			WHERE kind = 'payment_settle' AND args->>'payment_id' = $1`, p.ID.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	worked() // its intent recorded, then rejected
+	for range 2 {
+		if err := s.AskSettle(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := settleJobs(ctx, t, p); n != 2 {
+		t.Fatalf("%d settle jobs, want the first and one more", n)
+	}
+	worked()
+	if _, err := s.Dispute(ctx, p.ID, "seller", "wait"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Resolve(ctx, p.ID, payment.OutcomeResume, "arbiter:bob", "go on"); err != nil {
+		t.Fatal(err)
+	}
+	if n := settleJobs(ctx, t, p); n != 3 {
+		t.Fatalf("%d settle jobs after the resumption, want 3", n)
+	}
+}
