@@ -125,7 +125,7 @@ func escrowApproval(t *testing.T, in *intent.Intent) amnescrow.Approval {
 // payment_settle job, whose worker records a new intent of the same split, and that one can
 // settle. A dispute of the split that is resumed asks for a new intent too.
 func TestSettleRejectedBeforeSigningIsAskedAgain(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	pool := dbtest.Pool(t)
 	d, _ := hd.ParseXpub(anvilXpub)
