@@ -180,6 +180,11 @@ func (s *Service) checkDispute(ctx context.Context, in *intent.Intent, o Approve
 		if p.State == payment.Disputed {
 			return refused(ErrNotApprovable, "payment %s is disputed: approvals wait for the dispute's resolution", p.ID)
 		}
+		if in.Kind == intent.Settle {
+			if err := settleCurrent(in, p); err != nil {
+				return err
+			}
+		}
 	}
 	frozen := o.EscrowFrozen != nil && *o.EscrowFrozen
 	switch {
@@ -189,6 +194,26 @@ func (s *Service) checkDispute(ctx context.Context, in *intent.Intent, o Approve
 		return refused(ErrNotApprovable, "this %s resolves a dispute: approve it with --rpc-url, so that its escrow is seen frozen on chain", in.Kind)
 	case in.ResolvesDispute && !frozen:
 		return refused(ErrNotApprovable, "this %s resolves a dispute, but its escrow is not frozen on chain: such an approval would pay out past any later freeze", in.Kind)
+	}
+	return nil
+}
+
+// settleCurrent refuses an approval of a stale settle: one of a split decided before the dispute
+// was resolved anew, or of a payment no longer waiting for it. The payment must be
+// settle_pending and the intent's three parts exactly its current split (payment.SplitOf of its
+// split_buyer_amount).
+func settleCurrent(in *intent.Intent, p *payment.Payment) error {
+	if p.State != payment.SettlePending {
+		return refused(ErrNotApprovable, "payment %s is %s: a settle is approved only while it is %s", p.ID, p.State, payment.SettlePending)
+	}
+	sp, err := p.Split()
+	if err != nil {
+		return refused(ErrNotApprovable, "%v", err)
+	}
+	eq := func(a, b *big.Int) bool { return a != nil && b != nil && a.Cmp(b) == 0 }
+	if !eq(in.BuyerAmount, sp.Buyer) || !eq(in.SellerAmount, sp.Seller) || !eq(in.FeeAmount, sp.Fee) {
+		return refused(ErrNotApprovable, "this settle pays %v + %v + %v; the payment's split is now %s to the buyer, %s to the seller, %s fee: it is stale",
+			in.BuyerAmount, in.SellerAmount, in.FeeAmount, sp.Buyer, sp.Seller, sp.Fee)
 	}
 	return nil
 }

@@ -20,7 +20,8 @@ import (
 // signing, this moves the payment to releasing / refunding / settling (StartRelease / StartRefund
 // / StartSettle: the ledger reserves the payout); the indexer then posts it (Released / Refunded /
 // Settled) when the contract's event is final. A settle that will not happen returns the payment
-// to its dispute (SettleFailed).
+// to settle_pending (SettleFailed); a settle_pending payment whose settle intent was rejected
+// before it was signed gets its intent asked for again (followSettlePending).
 // A payout that will not happen — its transaction reverted (a freeze or the buyer's reclaim
 // mined first, an expired approval) or its intent was rejected after the payment moved — returns
 // the payment to in_escrow (ReleaseFailed / RefundFailed: the reservation is voided, the intent's
@@ -39,6 +40,9 @@ func (s *Store) Follow(ctx context.Context) (int, error) {
 	failed, err := s.followFailedPayouts(ctx)
 	n += failed
 	if err != nil {
+		return n, err
+	}
+	if err := s.followSettlePending(ctx); err != nil {
 		return n, err
 	}
 	_, err = s.BookGas(ctx, 0)
@@ -147,6 +151,31 @@ func (s *Store) followFailedPayouts(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// followSettlePending asks again (payment.AskSettle) for the settle intent of every payment
+// waiting in settle_pending (not disputed) with no open settle intent: its intent was rejected
+// before the signer signed it (approvals expired, a limit, a revert at estimation), and the
+// decided split would otherwise wait for ever. A job already waiting is kept (River's uniqueness).
+func (s *Store) followSettlePending(ctx context.Context) error {
+	ids, _, err := s.payouts(ctx, false, payment.SettlePending)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT u.id FROM unnest($1::uuid[]) AS u(id)
+		WHERE NOT EXISTS (SELECT 1 FROM signer_intents i WHERE i.payment_id = u.id AND i.kind = 'settle'
+			AND i.state NOT IN ('done', 'rejected'))`, ids)
+	if err != nil {
+		return err
+	}
+	lost, err := pgx.CollectRows(rows, pgx.RowTo[ledger.ID])
+	if err != nil {
+		return err
+	}
+	if err := s.payments.AskSettle(ctx, lost...); err != nil {
+		return fmt.Errorf("intent follow: %w", err)
+	}
+	return nil
 }
 
 // followPayments moves to releasing / refunding the payments asked to be paid out (release_pending,

@@ -400,7 +400,8 @@ func (m *model) apply(x action) outcome {
 		}
 	case aFreeze:
 		m.frozen = true
-		if m.state != Disputed {
+		// Resolved into a split already: the dispute's own freeze is recorded, nothing moves.
+		if m.state != Disputed && m.state != SettlePending && m.state != Settling {
 			m.state, m.from = Disputed, m.state
 		}
 	case aDispute:

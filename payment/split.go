@@ -78,6 +78,25 @@ func (SettleArgs) Kind() string { return "payment_settle" }
 // InsertOpts keep one waiting settle job per payment, in the signer's queue.
 func (SettleArgs) InsertOpts() river.InsertOpts { return FreezeArgs{}.InsertOpts() }
 
+// AskSettle asks again for the settle intents of payments waiting in settle_pending with none
+// open (SettleArgs, outside any transition): the intent of a decided split was rejected before
+// the signer signed it (its approvals expired, a limit, a revert at estimation), and nothing else
+// would ask for another. A job already waiting for a payment is kept (River's uniqueness); the
+// worker records nothing for a payment no longer settle_pending. The worker's Follow calls it.
+func (s *Service) AskSettle(ctx context.Context, ids ...ledger.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: SettleArgs{PaymentID: id.String()}}
+	}
+	if _, err := s.jobs.InsertMany(ctx, params); err != nil {
+		return fmt.Errorf("payment: asking for settle intents: %w", err)
+	}
+	return nil
+}
+
 // escrowSplittable are the states a dispute may be resolved into a split from (where it froze the
 // payment): the money in escrow and no payout on its way.
 var escrowSplittable = []State{InEscrow, ReleasePending, RefundPending, SettlePending}
@@ -197,17 +216,25 @@ func (s *Service) Settled(ctx context.Context, id ledger.ID, ev EscrowSettled) (
 		}
 		return posts[0]
 	}
-	return s.one(ctx, change{id: id, ev: EvSettled, actor: "indexer", doneFor: done, decide: func(p *Payment, look lookupFunc) (step, error) {
+	// The reservations of the payment's current attempt are read with it (an attempt that moved
+	// on meanwhile finds none: the chain's split is then booked as made, any reservation voided).
+	var needs []ledger.ID
+	if s.applier == nil {
+		if pre, err := s.Get(ctx, id); err == nil {
+			needs = []ledger.ID{settleBuyerID(pre), settleSellerID(pre), settleFeeID(pre)}
+		}
+	}
+	return s.one(ctx, change{id: id, ev: EvSettled, actor: "indexer", doneFor: done, needs: needs, decide: func(p *Payment, look lookupFunc) (step, error) {
 		total := new(big.Int).Add(sp.Buyer, sp.Seller)
 		total.Add(total, sp.Fee)
 		if sp.Buyer.Sign() < 0 || sp.Seller.Sign() < 0 || sp.Fee.Sign() < 0 || total.Cmp(p.Received) != 0 {
 			return step{}, fmt.Errorf("%w: settled %s + %s + %s, the payment received %s", ErrEscrowMismatch, sp.Buyer, sp.Seller, sp.Fee, p.Received)
 		}
-		// The reservations are posted only when they are this very split; a settle reserved for
-		// other parts (an older approval the chain took instead) is voided and the split booked
-		// as the chain made it.
+		// The reservations are posted only when they are this very split — the amounts the ledger
+		// reserved, not the payment's column; a settle reserved for other parts (an older
+		// approval the chain took instead) is voided and the split booked as the chain made it.
 		reserved := State("")
-		if want, err := p.Split(); err == nil && p.holding() == Settling && sameSplit(want, sp) {
+		if held, ok := reservedSplit(p, look); ok && p.holding() == Settling && sameSplit(held, sp) {
 			reserved = Settling
 		}
 		st, err := payout(p, EvSettled, reserved, Settled, func() []ledger.Transfer {
@@ -225,11 +252,26 @@ func (s *Service) Settled(ctx context.Context, id ledger.ID, ev EscrowSettled) (
 		if reserved == "" && p.holding() == Settling {
 			st.reason = fmt.Sprintf("settled on chain as %s + %s + %s, not the split reserved", sp.Buyer, sp.Seller, sp.Fee)
 		}
-		if sp.Buyer.Sign() > 0 {
-			p.SplitBuyerAmount = sp.Buyer
-		}
+		// The split as the chain made it; a buyer's part of 0 too (a settled payment may record
+		// it, migration 00060).
+		p.SplitBuyerAmount = sp.Buyer
 		return st, nil
 	}})
+}
+
+// reservedSplit is the split the payment's current settle attempt reserved in the ledger (a part
+// never reserved is 0); ok is false when it reserved nothing that look finds.
+func reservedSplit(p *Payment, look lookupFunc) (Split, bool) {
+	parts := [3]*big.Int{}
+	ok := false
+	for i, id := range [3]ledger.ID{settleBuyerID(p), settleSellerID(p), settleFeeID(p)} {
+		parts[i] = new(big.Int)
+		if t, found := look(id); found && t.Flags&ledger.Pending != 0 && t.Amount != nil {
+			parts[i].Set(t.Amount)
+			ok = true
+		}
+	}
+	return Split{Buyer: parts[0], Seller: parts[1], Fee: parts[2]}, ok
 }
 
 // postOf maps a settle reservation id to the id of the transfer that posts it.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/amanat/amn/chart"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
@@ -381,5 +382,189 @@ func TestSettleFailedAsksAgain(t *testing.T) {
 	}
 	if v, err := ledger.Check(ctx, poolFor); err != nil || v != nil {
 		t.Fatalf("ledger check: %v %v", v, err)
+	}
+}
+
+// A settle the chain made without a decided split may pay the buyer nothing (the chain is never
+// wrong): its final Settled is booked — the seller's part and the fee posted, the split recorded
+// as 0 to the buyer — and a replay writes nothing.
+func TestSettledPayingTheBuyerNothing(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	ev := payment.EscrowSettled{BuyerAmount: amount(0), SellerAmount: amount(986_000), FeeAmount: amount(14_000)}
+	p, err := s.Settled(ctx, p.ID, ev)
+	if err != nil {
+		t.Fatalf("a Settled paying the buyer nothing: %v", err)
+	}
+	if p.State != payment.Settled || p.SplitBuyerAmount == nil || p.SplitBuyerAmount.Sign() != 0 {
+		t.Fatalf("state %s, split %v", p.State, p.SplitBuyerAmount)
+	}
+	posted := byCode(ctx, t, p, false)
+	if posted[chart.CodeRefund] != 0 || posted[chart.CodeRelease] != 986_000 || posted[chart.CodeCommission] != 14_000 {
+		t.Fatalf("posted %v, want seller 986000 and fee 14000", posted)
+	}
+	transfers, _ := counts(ctx, t, p)
+	if _, err := s.Settled(ctx, p.ID, ev); err != nil {
+		t.Fatalf("replayed: %v", err)
+	}
+	if after, _ := counts(ctx, t, p); after != transfers {
+		t.Fatal("a replayed Settled wrote transfers")
+	}
+	if v, err := ledger.Check(ctx, poolFor); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+	// A decided split still needs a buyer's part above 0.
+	q := `UPDATE payments SET split_buyer_amount = 0 WHERE id = $1`
+	other := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, other.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := poolFor.Exec(ctx, q, other.ID); err == nil {
+		t.Fatal("a settle_pending payment recorded a buyer's part of 0")
+	}
+}
+
+// The decided split cannot be rewritten: neither the API's role nor the indexer's changes
+// split_buyer_amount but with the transitions that decide or book a split (migration 00060), so
+// no split is changed under a settle on its way.
+func TestSplitColumnRole(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, p.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{db.RoleAPI, db.RoleIndexer} {
+		as := dbtest.PoolAs(t, role)
+		for _, stmt := range []string{
+			`UPDATE payments SET split_buyer_amount = 500000 WHERE id = $1`,
+			`UPDATE payments SET split_buyer_amount = 500000, state = state WHERE id = $1`,
+		} {
+			if _, err := as.Exec(ctx, stmt, p.ID); err == nil {
+				t.Errorf("%s ran %s on a settle_pending payment", role, stmt)
+			}
+		}
+	}
+	if _, err := s.StartSettle(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dbtest.PoolAs(t, db.RoleAPI).Exec(ctx, `UPDATE payments SET split_buyer_amount = 500000 WHERE id = $1`, p.ID); err == nil {
+		t.Error("amn_api rewrote the split of a settling payment")
+	}
+	if got, err := s.Get(ctx, p.ID); err != nil || got.SplitBuyerAmount.Cmp(amount(300_000)) != 0 {
+		t.Fatalf("split %v (%v), want 300000", got.SplitBuyerAmount, err)
+	}
+}
+
+// Settled compares the chain's parts with the amounts the ledger reserved, not with the payment's
+// column: a column forged after the reservation (here by the owner, whom no trigger holds) posts
+// nothing it does not match. The chain's split equal to the forged column is booked as made (the
+// reservation voided), not posted at the reservation's amounts.
+func TestSettledTrustsTheReservationsNotTheColumn(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, p.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.StartSettle(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := poolFor.Exec(ctx, `UPDATE payments SET split_buyer_amount = 500000 WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = s.Settled(ctx, p.ID, payment.EscrowSettled{BuyerAmount: amount(500_000), SellerAmount: amount(490_000), FeeAmount: amount(10_000)}); err != nil {
+		t.Fatal(err)
+	}
+	posted := byCode(ctx, t, p, false)
+	if posted[chart.CodeRefund] != 500_000 || posted[chart.CodeRelease] != 490_000 || posted[chart.CodeCommission] != 10_000 {
+		t.Fatalf("posted %v, want the chain's split 500000 + 490000 + 10000", posted)
+	}
+	if open := byCode(ctx, t, p, true); len(open) != 0 {
+		t.Fatalf("reservations still open: %v", open)
+	}
+	if v, err := ledger.Check(ctx, poolFor); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+}
+
+// The dispute's own Frozen event, final only after the dispute was resolved into a split, does not
+// knock the split back to disputed: it is recorded on the timeline, the payment stays
+// settle_pending (or settling), and the settle goes on.
+func TestFrozenAfterResolveSplitKeepsTheSplit(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, p.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	frozenEvents := func() int {
+		t.Helper()
+		var n int
+		if err := poolFor.QueryRow(ctx, `SELECT count(*) FROM payment_timeline WHERE payment_id = $1 AND event = 'frozen'`, p.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	got, err := s.Frozen(ctx, p.ID)
+	if err != nil || got.State != payment.SettlePending || got.SplitBuyerAmount.Cmp(amount(300_000)) != 0 {
+		t.Fatalf("frozen after the split: %+v, %v; want settle_pending with the split", got, err)
+	}
+	if frozenEvents() != 1 {
+		t.Fatal("the freeze is not on the timeline")
+	}
+	if _, err := s.StartSettle(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = s.Frozen(ctx, p.ID); err != nil || got.State != payment.Settling {
+		t.Fatalf("frozen while settling: %+v, %v; want settling", got, err)
+	}
+	if got, err = s.Settled(ctx, p.ID, payment.EscrowSettled{BuyerAmount: amount(300_000), SellerAmount: amount(686_000), FeeAmount: amount(14_000)}); err != nil || got.State != payment.Settled {
+		t.Fatalf("settled: %+v, %v", got, err)
+	}
+}
+
+// A settle_pending payment whose settle intent was rejected before it was signed is asked for
+// again (AskSettle, which Follow calls): one new job, however often asked while it waits. A
+// dispute of the split resumed asks for one too.
+func TestSettlePendingIsAskedAgain(t *testing.T) {
+	ctx := context.Background()
+	poolFor = dbtest.Pool(t)
+	s, c := newService(t)
+	p := disputedInEscrow(ctx, t, s, c)
+	if _, err := s.ResolveSplit(ctx, p.ID, amount(300_000), "arbiter:bob", "split"); err != nil {
+		t.Fatal(err)
+	}
+	worked := func() {
+		t.Helper()
+		if _, err := poolFor.Exec(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now()
+			WHERE kind = 'payment_settle' AND args->>'payment_id' = $1`, p.ID.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	worked() // its intent recorded, then rejected
+	for range 2 {
+		if err := s.AskSettle(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := settleJobs(ctx, t, p); n != 2 {
+		t.Fatalf("%d settle jobs, want the first and one more", n)
+	}
+	worked()
+	if _, err := s.Dispute(ctx, p.ID, "seller", "wait"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Resolve(ctx, p.ID, payment.OutcomeResume, "arbiter:bob", "go on"); err != nil {
+		t.Fatal(err)
+	}
+	if n := settleJobs(ctx, t, p); n != 3 {
+		t.Fatalf("%d settle jobs after the resumption, want 3", n)
 	}
 }

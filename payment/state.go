@@ -129,7 +129,7 @@ var allowedTargets = map[Event][]State{
 	EvReleaseFailed:  {InEscrow, Disputed},
 	EvRefundFailed:   {InEscrow, Disputed},
 	EvReclaimed:      {Reclaimed},
-	EvFrozen:         {Disputed},
+	EvFrozen:         {Disputed, SettlePending, Settling}, // resolved into a split already: recorded, not moved
 	EvResolveSplit:   {SettlePending},
 	EvStartSettle:    {Settling},
 	EvSettled:        {Settled},

@@ -658,11 +658,16 @@ func payoutFailed(id ledger.ID, ev Event, reserved State, reason string) change 
 
 // Frozen records that the arbiter froze the escrow on chain: the payment is disputed (if it was
 // not already, a dispute opened on chain). A payout submitted before then reverts unless it
-// resolves the dispute.
+// resolves the dispute. A payment whose dispute was already resolved into a split
+// (settle_pending, settling) stays where it is, the freeze recorded on its timeline: that freeze
+// is the dispute's own, final after its resolution, and the settle resolves it on chain.
 func (s *Service) Frozen(ctx context.Context, id ledger.ID) (*Payment, error) {
 	return s.transition(ctx, id, EvFrozen, "indexer", ledger.ID{}, func(p *Payment, look lookupFunc) (step, error) {
 		if !escrowOpen(p) {
 			return step{}, fmt.Errorf("%w: frozen, but the escrow does not hold the payment (%s)", ErrIllegalTransition, p.holding())
+		}
+		if p.State == SettlePending || p.State == Settling {
+			return step{to: p.State, reason: "the escrow was frozen on chain; the dispute is already resolved into a split, which a settle pays out frozen"}, nil
 		}
 		if p.State != Disputed {
 			p.DisputedFrom = p.State
@@ -744,6 +749,11 @@ func resolve(id ledger.ID, o Outcome, actor, reason string) change {
 			// where ordinary approvals cannot pay it out. Resuming lifts it.
 			if contains(escrowDisputeStates, p.DisputedFrom) {
 				jobs = []river.JobArgs{UnfreezeArgs{PaymentID: p.ID.String()}}
+			}
+			// A decided split resumed: its settle intent was (or will be) rejected while the
+			// payment was disputed, so a new one is asked for with it.
+			if p.DisputedFrom == SettlePending {
+				jobs = []river.JobArgs{SettleArgs{PaymentID: p.ID.String()}}
 			}
 		case o == OutcomeRelease && inEscrow:
 			if new(big.Int).Add(p.Received, p.Tolerance).Cmp(p.Amount) < 0 {

@@ -321,9 +321,9 @@ var want = map[payment.State]map[payment.Event]payment.State{
 		payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed, payment.EvResolveSplit: payment.SettlePending, payment.EvSettled: payment.Settled},
 	payment.Reclaimed: {},
 	payment.SettlePending: {payment.EvStartSettle: payment.Settling, payment.EvDispute: payment.Disputed, payment.EvReleased: payment.Released,
-		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed, payment.EvSettled: payment.Settled},
+		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.SettlePending, payment.EvSettled: payment.Settled},
 	payment.Settling: {payment.EvSettled: payment.Settled, payment.EvSettleFailed: payment.SettlePending, payment.EvReleased: payment.Released,
-		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Disputed},
+		payment.EvRefunded: payment.Refunded, payment.EvReclaimed: payment.Reclaimed, payment.EvFrozen: payment.Settling},
 	payment.Settled: {},
 }
 

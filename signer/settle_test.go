@@ -432,3 +432,50 @@ func (w *world) job(kind string, p *payment.Payment, args any) {
 		w.t.Fatal(err)
 	}
 }
+
+// A settle intent of an old decision is rejected while it still awaits approvals, before any
+// quorum: the dispute was opened again and resolved into another split, so its parts are no
+// longer the payment's; then the new split's settle intent is recorded (the old one no longer
+// blocks it). Disputed again, the new one is rejected too: the payment left settle_pending.
+func TestSettleStaleIntentRejected(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
+	w := newWorld(t, nil)
+	ctx := w.ctx
+	sym := fmt.Sprintf("S%d", time.Now().UnixNano()%1_000_000_000)
+	ix := newTestIndexer(t, w)
+	p := w.creditedAndSwept(ix, sym, 100_000_000)
+	w.disputeAndFreeze(p)
+	if _, err := w.payments.ResolveSplit(ctx, p.ID, big.NewInt(30_000_000), "admin:alice", "30%"); err != nil {
+		t.Fatal(err)
+	}
+	old := w.settleIntent(p)
+	if err := w.signer.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.intents.Get(ctx, old.ID); err != nil || got.State != intent.AwaitingApprovals {
+		t.Fatalf("the current split's intent: %+v, %v; want it awaiting approvals", got, err)
+	}
+	if _, err := w.payments.Dispute(ctx, p.ID, "seller", "more evidence"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.payments.ResolveSplit(ctx, p.ID, big.NewInt(10_000_000), "admin:bob", "10%"); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.until(old.ID, intent.Rejected); !strings.Contains(got.Reason, "split is now 10000000 to the buyer") {
+		t.Fatalf("rejected saying %q", got.Reason)
+	}
+	sw := &intent.SettleWorker{Intents: w.intents, Escrow: func(uint64) common.Address { return w.f.Addresses.Escrow }, Log: testLog(t)}
+	if err := sw.Work(ctx, &river.Job[payment.SettleArgs]{Args: payment.SettleArgs{PaymentID: p.ID.String()}}); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := w.intents.OpenFor(ctx, p.ID)
+	if err != nil || cur.ID == old.ID || cur.BuyerAmount.Cmp(big.NewInt(10_000_000)) != 0 {
+		t.Fatalf("the new split's intent: %+v, %v", cur, err)
+	}
+	if _, err := w.payments.Dispute(ctx, p.ID, "buyer", "again"); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.until(cur.ID, intent.Rejected); !strings.Contains(got.Reason, "payment is disputed") {
+		t.Fatalf("rejected saying %q", got.Reason)
+	}
+}

@@ -241,6 +241,13 @@ func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
 		if now := time.Now().Unix(); in.Deadline > 0 && in.Deadline < now {
 			return s.reject(ctx, in, fmt.Sprintf("approvals expired at %s before enough were gathered", time.Unix(in.Deadline, 0).UTC().Format(time.RFC3339)))
 		}
+		if in.Kind == intent.Settle {
+			if reason, err := s.staleSettle(ctx, in); err != nil {
+				return err
+			} else if reason != "" {
+				return s.reject(ctx, in, reason)
+			}
+		}
 		n, err := intent.CountApprovals(ctx, s.cfg.Pool, in.ID)
 		if err != nil {
 			return err

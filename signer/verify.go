@@ -250,6 +250,32 @@ func (s *Signer) verifySettle(ctx context.Context, c *Chain, in *intent.Intent, 
 	return s.verifyApprovals(ctx, c, in)
 }
 
+// staleSettle says why a settle intent still awaiting approvals is stale, or "": its payment left
+// settle_pending other than by starting this settle (disputed again, resolved anew, paid out on
+// chain), or its parts are no longer the payment's split. Such an intent is rejected at once, so
+// that no custodian approves an old decision and the new split's intent can be recorded.
+func (s *Signer) staleSettle(ctx context.Context, in *intent.Intent) (string, error) {
+	p, err := s.payments.Get(ctx, in.PaymentID)
+	if errors.Is(err, payment.ErrNotFound) {
+		return fmt.Sprintf("payment %s does not exist", in.PaymentID), nil
+	} else if err != nil {
+		return "", err
+	}
+	if p.State != payment.SettlePending {
+		return fmt.Sprintf("payment is %s; a settle needs %s (the split is no longer waiting for this intent)", p.State, payment.SettlePending), nil
+	}
+	split, err := p.Split()
+	if err != nil {
+		return err.Error(), nil
+	}
+	if in.BuyerAmount == nil || in.SellerAmount == nil || in.FeeAmount == nil || in.BuyerAmount.Cmp(split.Buyer) != 0 ||
+		in.SellerAmount.Cmp(split.Seller) != 0 || in.FeeAmount.Cmp(split.Fee) != 0 {
+		return fmt.Sprintf("settle pays %v + %v + %v; the payment's split is now %s to the buyer, %s to the seller, %s fee",
+			in.BuyerAmount, in.SellerAmount, in.FeeAmount, split.Buyer, split.Seller, split.Fee), nil
+	}
+	return "", nil
+}
+
 // checkEscrowBooks: the ledger has the payment's sweep into escrow, for what it received, and no
 // payout out of it — but the reservation of this very payout once it is in flight.
 func (s *Signer) checkEscrowBooks(ctx context.Context, in *intent.Intent, p *payment.Payment, inFlight bool) error {
