@@ -285,7 +285,7 @@ func (s *Service) checkCarry(c *Case, side Actor, who Caller, r Resolution, appr
 
 // carryOut carries out r on case id (checkCarry's conditions hold under the case's lock): the
 // payment's resolution and the deal's step in one transaction with the case's, then the payout
-// intent is asked for and the parties told.
+// intent is asked for. The parties are told in the case's transaction.
 func (s *Service) carryOut(ctx context.Context, who Caller, id uuid.UUID, r Resolution, approving bool) (*Case, error) {
 	if err := s.beforeCarry(ctx, who, id, r, approving); err != nil {
 		return nil, err
@@ -308,8 +308,10 @@ func (s *Service) carryOut(ctx context.Context, who Caller, id uuid.UUID, r Reso
 		if _, err := tx.Exec(ctx, setResolved, c.ID, string(Resolved), outcome, s.clock()); err != nil {
 			return err
 		}
-		_, err = s.move(ctx, tx, c, EvResolve, side, who.UserID, detail)
-		return err
+		if _, err = s.move(ctx, tx, c, EvResolve, side, who.UserID, detail); err != nil {
+			return err
+		}
+		return s.tellEnded(ctx, tx, c, &r.Outcome)
 	})
 	if err != nil {
 		return nil, err
@@ -405,8 +407,8 @@ func (s *Service) settleTx(ctx context.Context, tx pgx.Tx, c *Case, r Resolution
 	return detail, nil
 }
 
-// afterCarry asks for the payout intent of a money outcome and tells of the resolution; the case
-// is resolved whatever they answer (an admin can ask for the payout on the payment).
+// afterCarry asks for the payout intent of a money outcome; the case is resolved whatever it
+// answers (an admin can ask for the payout on the payment).
 func (s *Service) afterCarry(ctx context.Context, c *Case, r Resolution, actor string) {
 	if s.payouts != nil && (r.Outcome == OutcomeRefund || r.Outcome == OutcomeRelease || r.Outcome == OutcomeBanSeller) {
 		refund := r.Outcome != OutcomeRelease
@@ -414,7 +416,6 @@ func (s *Service) afterCarry(ctx context.Context, c *Case, r Resolution, actor s
 			s.log.Warn("dispute: asking for the payout intent", "case", c.ID, "payment_id", c.PaymentID, "err", err)
 		}
 	}
-	s.notify(ctx, c, Notifier.DisputeResolved)
 }
 
 // Withdraw is the opener withdrawing case id: the payment and the deal resume where the dispute
@@ -441,12 +442,13 @@ func (s *Service) Withdraw(ctx context.Context, who Caller, id uuid.UUID, note s
 		if _, err := tx.Exec(ctx, setResolved, c.ID, string(Withdrawn), nil, s.clock()); err != nil {
 			return err
 		}
-		_, err = s.move(ctx, tx, c, EvWithdraw, side, who.UserID, map[string]any{"note": note, "dealResumedTo": st})
-		return err
+		if _, err = s.move(ctx, tx, c, EvWithdraw, side, who.UserID, map[string]any{"note": note, "dealResumedTo": st}); err != nil {
+			return err
+		}
+		return s.tellEnded(ctx, tx, c, nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notify(ctx, c, Notifier.DisputeResolved)
 	return c, nil
 }

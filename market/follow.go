@@ -58,6 +58,8 @@ func followEvent(s Status, p *payment.Payment) (Event, bool) {
 		return EvReleased, true
 	case payment.Refunded, payment.Reclaimed:
 		return EvRefunded, true
+	case payment.Settled:
+		return EvSettled, true
 	}
 	return "", false
 }

@@ -34,7 +34,7 @@ const (
 	Delivered Status = "delivered"
 	// Confirming: the buyer confirmed (or the inspection period ended); the release is requested.
 	Confirming Status = "confirming"
-	// Completed: the release is final on chain.
+	// Completed: the release (or a dispute's split) is final on chain.
 	Completed Status = "completed"
 	// Cancelled: withdrawn before payment, or refunded after a dispute.
 	Cancelled Status = "cancelled"
@@ -92,6 +92,7 @@ const (
 	EvRefunded      Event = "refunded"       // a refund is final on chain (after a dispute, or an admin's)
 	EvResume        Event = "resume"         // the dispute was withdrawn or resolved to continue the deal
 	EvReplace       Event = "replace"        // the dispute was resolved by a replacement: the seller delivers again
+	EvSettled       Event = "settled"        // a dispute's split (buyer, seller, fee) is final on chain: the deal ends
 )
 
 // rule is one row of the machine: from which statuses an event may be fired, by whom, and where
@@ -132,6 +133,7 @@ var machine = map[Event]rule{
 	EvRefunded:      {from: append(slices.Clone(funded), Disputed), actors: []Actor{ActorSystem}, to: Cancelled},
 	EvResume:        {from: []Status{Disputed}, actors: []Actor{ActorBuyer, ActorSeller, ActorAdmin}},
 	EvReplace:       {from: []Status{Disputed}, actors: []Actor{ActorAdmin}, to: Processing},
+	EvSettled:       {from: []Status{Disputed}, actors: []Actor{ActorSystem}, to: Completed},
 }
 
 // Errors of the status machine.
