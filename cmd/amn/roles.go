@@ -146,7 +146,7 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, chats, edge), Uploads: uploads, Blog: blogSvc, Chat: chats,
 		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL,
 		Disputes: newDisputes(p.pool, o.Disputes.cfg, mkt, uploads, authSvc, adm, notes),
-		Notify: notes}
+		Notify:   notes}
 	if o.Notify.Key == "" {
 		p.log.Warn("no --notify-key: unsubscribe links are not accepted")
 	}
