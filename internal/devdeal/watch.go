@@ -3,6 +3,7 @@ package devdeal
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,7 +43,7 @@ func (w *watch) until(ctx context.Context, want, what string) error {
 		if w.status == want {
 			return nil
 		}
-		if w.s.Nudge != nil && w.status == "confirming" {
+		if w.s.Nudge != nil && (w.status == "confirming" || w.status == "disputed") {
 			if err := w.s.Nudge(ctx); err != nil {
 				return err
 			}
@@ -134,7 +135,12 @@ func reason(r *string) string {
 // approveRelease waits for the release intent the confirmation (or the inspection job) asked for
 // and has the custodians approve it.
 func (w *watch) approveRelease(ctx context.Context) error {
-	kind := amnclient.IntentKind("release")
+	return w.approvePayout(ctx, amnclient.IntentKindRelease)
+}
+
+// approvePayout waits for the payment's payout intent of kind (release, refund, settle) to await
+// approvals, prints what it pays to whom, and has the custodians approve it.
+func (w *watch) approvePayout(ctx context.Context, kind amnclient.IntentKind) error {
 	deadline := time.Now().Add(w.s.StepTimeout)
 	for {
 		res, err := w.admin.api.AdminListIntentsWithResponse(ctx, &amnclient.AdminListIntentsParams{Kind: &kind, PaymentId: &w.payment})
@@ -142,20 +148,61 @@ func (w *watch) approveRelease(ctx context.Context) error {
 			return err
 		}
 		if res.JSON200 == nil {
-			return answerError("listing the release intents", res.HTTPResponse, res.Body)
+			return answerError("listing the "+string(kind)+" intents", res.HTTPResponse, res.Body)
 		}
 		for _, in := range res.JSON200.Items {
 			if in.State == "awaiting_approvals" {
-				w.p.printf("release", "intent %s: seller %s gets %s USDT, %s gets %s USDT; EIP-712 digest %s",
-					in.Id, deref(in.Seller), usdt(deref(in.SellerAmount)), deref(in.FeeRecipient), usdt(deref(in.FeeAmount)), deref(in.Digest))
+				switch kind {
+				case amnclient.IntentKindSettle:
+					w.p.printf("settle", "intent %s: buyer %s gets %s USDT, seller %s gets %s USDT, %s gets %s USDT; EIP-712 digest %s",
+						in.Id, deref(in.Buyer), usdt(deref(in.BuyerAmount)), deref(in.Seller), usdt(deref(in.SellerAmount)),
+						deref(in.FeeRecipient), usdt(deref(in.FeeAmount)), deref(in.Digest))
+				default:
+					w.p.printf(string(kind), "intent %s: seller %s gets %s USDT, %s gets %s USDT; EIP-712 digest %s",
+						in.Id, deref(in.Seller), usdt(deref(in.SellerAmount)), deref(in.FeeRecipient), usdt(deref(in.FeeAmount)), deref(in.Digest))
+				}
 				if err := w.s.Approve(ctx, in.Id); err != nil {
-					return fmt.Errorf("approving release intent %s: %w", in.Id, err)
+					return fmt.Errorf("approving %s intent %s: %w", kind, in.Id, err)
 				}
 				return nil
 			}
 		}
+		if _, err := w.report(ctx); err != nil {
+			return err
+		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("no release intent awaits approvals for payment %s after %s", w.payment, w.s.StepTimeout)
+			return fmt.Errorf("no %s intent awaits approvals for payment %s after %s", kind, w.payment, w.s.StepTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// awaitIntent waits, printing what moves, until the payment has an intent of kind in one of
+// states.
+func (w *watch) awaitIntent(ctx context.Context, kind amnclient.IntentKind, states ...amnclient.IntentState) error {
+	deadline := time.Now().Add(w.s.StepTimeout)
+	for {
+		if _, err := w.report(ctx); err != nil {
+			return err
+		}
+		res, err := w.admin.api.AdminListIntentsWithResponse(ctx, &amnclient.AdminListIntentsParams{Kind: &kind, PaymentId: &w.payment})
+		if err != nil {
+			return err
+		}
+		if res.JSON200 == nil {
+			return answerError("listing the "+string(kind)+" intents", res.HTTPResponse, res.Body)
+		}
+		for _, in := range res.JSON200.Items {
+			if slices.Contains(states, in.State) {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no %s intent of payment %s is %v after %s", kind, w.payment, states, w.s.StepTimeout)
 		}
 		select {
 		case <-ctx.Done():
