@@ -11,7 +11,8 @@
 // paused), the payment's (→ disputed, the on-chain freeze queued) and the chat's (the three-way
 // conversation) steps; resolving one is one transaction with the payment's resolution and the
 // deal's resume or replacement. A compensation's split and a seller's ban go first through
-// payment.ResolveSplit and the accounts, each safe to ask again.
+// payment.ResolveSplit and the accounts, each safe to ask again. Opening and ending a case tell
+// both parties in the step's transaction (Notifier; Parties writes them through package notify).
 //
 // It must never move money but through payment transitions (the payout intents are asked for
 // through Payouts, which the command wires), read another package's tables (the market, chat,
