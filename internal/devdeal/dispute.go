@@ -62,6 +62,11 @@ func (s *Scene) playDisputed(ctx context.Context, p *printer, pl *players, walle
 	if err := s.shipAndArrive(ctx, p, pl, req, true); err != nil {
 		return d, err
 	}
+	// The buyer disputes once the money is in the escrow, which the dispute freezes on chain (a
+	// deposit not yet swept has no escrow to freeze, nor to split).
+	if err := w.untilPayment(ctx, "in_escrow", "the signer's sweep into the escrow"); err != nil {
+		return d, err
+	}
 	c, err := s.openDispute(ctx, p, pl, req)
 	if err != nil {
 		return d, err

@@ -22,6 +22,7 @@ type watch struct {
 	intents          map[uuid.UUID]string
 	txs              map[string]string
 	status           string
+	paymentState     string // the payment's state, as an admin last read it
 }
 
 // until polls until the request reaches want, printing every new payment step, intent state and
@@ -94,6 +95,7 @@ func (w *watch) report(ctx context.Context) (bool, error) {
 		news = true
 	}
 	w.timeline = len(pay.JSON200.Timeline)
+	w.paymentState = string(pay.JSON200.Payment.State)
 	n, err := w.intentNews(pay.JSON200.Intents)
 	return news || n, err
 }
@@ -172,6 +174,28 @@ func (w *watch) approvePayout(ctx context.Context, kind amnclient.IntentKind) er
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("no %s intent awaits approvals for payment %s after %s", kind, w.payment, w.s.StepTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// untilPayment waits, printing what moves, until the payment is in state want.
+func (w *watch) untilPayment(ctx context.Context, want, what string) error {
+	w.p.printf("waiting", "for %s (payment → %s) …", what, want)
+	deadline := time.Now().Add(w.s.StepTimeout)
+	for {
+		if _, err := w.report(ctx); err != nil {
+			return err
+		}
+		if w.paymentState == want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("payment %s is still %s after %s waiting for %s", w.payment, w.paymentState, w.s.StepTimeout, what)
 		}
 		select {
 		case <-ctx.Done():
