@@ -59,12 +59,13 @@ func (s *Scene) playDisputed(ctx context.Context, p *printer, pl *players, walle
 	if err := w.until(ctx, "processing", "the indexer's credit at finality, the worker's sweep intent and the signer's sweep"); err != nil {
 		return d, err
 	}
-	if err := s.shipAndArrive(ctx, p, pl, req, true); err != nil {
+	// The buyer disputes once the money is in the escrow, which the dispute freezes on chain (a
+	// deposit not yet swept has no escrow to freeze, nor to split); the seller ships after it, so
+	// that the dispute comes within the inspection period (seven of --market-day).
+	if err := w.untilPayment(ctx, "in_escrow", "the signer's sweep into the escrow"); err != nil {
 		return d, err
 	}
-	// The buyer disputes once the money is in the escrow, which the dispute freezes on chain (a
-	// deposit not yet swept has no escrow to freeze, nor to split).
-	if err := w.untilPayment(ctx, "in_escrow", "the signer's sweep into the escrow"); err != nil {
+	if err := s.shipAndArrive(ctx, p, pl, req, true); err != nil {
 		return d, err
 	}
 	c, err := s.openDispute(ctx, p, pl, req)
