@@ -73,11 +73,13 @@ func (s *Scene) playDisputed(ctx context.Context, p *printer, pl *players, walle
 		return d, err
 	}
 	d.Dispute = c.Id
-	// The escrow is frozen before the case goes on: a settle must not race the freeze.
+	// The case goes on once the escrow's freeze is final and booked: a Frozen event booked after
+	// the resolution would dispute the settling payment again (and the custodians refuse to
+	// approve a disputed payment's payout).
 	if err := w.until(ctx, "disputed", "the dispute"); err != nil {
 		return d, err
 	}
-	if err := w.awaitIntent(ctx, amnclient.IntentKindFreeze, amnclient.IntentStateConfirmed, amnclient.IntentStateDone); err != nil {
+	if err := w.untilEvent(ctx, "frozen", "the signer's freeze of the escrow, final on chain"); err != nil {
 		return d, err
 	}
 	if err := s.evidence(ctx, p, pl, c.Id); err != nil {

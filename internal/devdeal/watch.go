@@ -3,7 +3,6 @@ package devdeal
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,7 +21,8 @@ type watch struct {
 	intents          map[uuid.UUID]string
 	txs              map[string]string
 	status           string
-	paymentState     string // the payment's state, as an admin last read it
+	paymentState     string          // the payment's state, as an admin last read it
+	events           map[string]bool // the payment's timeline events seen
 }
 
 // until polls until the request reaches want, printing every new payment step, intent state and
@@ -92,6 +92,10 @@ func (w *watch) report(ctx context.Context) (bool, error) {
 			from = *r.From
 		}
 		w.p.printf("payment", "%s → %s by %s (%s) %s [%s]", from, r.To, r.Actor, r.Event, r.Reason, w.p.since())
+		if w.events == nil {
+			w.events = map[string]bool{}
+		}
+		w.events[r.Event] = true
 		news = true
 	}
 	w.timeline = len(pay.JSON200.Timeline)
@@ -205,28 +209,20 @@ func (w *watch) untilPayment(ctx context.Context, want, what string) error {
 	}
 }
 
-// awaitIntent waits, printing what moves, until the payment has an intent of kind in one of
-// states.
-func (w *watch) awaitIntent(ctx context.Context, kind amnclient.IntentKind, states ...amnclient.IntentState) error {
+// untilEvent waits, printing what moves, until the payment's timeline has event ev (the
+// indexer's "frozen": the escrow's Frozen event is final).
+func (w *watch) untilEvent(ctx context.Context, ev, what string) error {
+	w.p.printf("waiting", "for %s (payment event %s) …", what, ev)
 	deadline := time.Now().Add(w.s.StepTimeout)
 	for {
 		if _, err := w.report(ctx); err != nil {
 			return err
 		}
-		res, err := w.admin.api.AdminListIntentsWithResponse(ctx, &amnclient.AdminListIntentsParams{Kind: &kind, PaymentId: &w.payment})
-		if err != nil {
-			return err
-		}
-		if res.JSON200 == nil {
-			return answerError("listing the "+string(kind)+" intents", res.HTTPResponse, res.Body)
-		}
-		for _, in := range res.JSON200.Items {
-			if slices.Contains(states, in.State) {
-				return nil
-			}
+		if w.events[ev] {
+			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("no %s intent of payment %s is %v after %s", kind, w.payment, states, w.s.StepTimeout)
+			return fmt.Errorf("payment %s has no %s event after %s waiting for %s", w.payment, ev, w.s.StepTimeout, what)
 		}
 		select {
 		case <-ctx.Done():
