@@ -183,11 +183,13 @@ type Payouts interface {
 	DisputePayout(ctx context.Context, paymentID uuid.UUID, refund bool, actor, reason string) error
 }
 
-// Notifier hears of cases opened and resolved (package notify), after they commit. Its errors
-// are logged, never returned: the case is what happened.
+// Notifier tells a case's parties that it was opened and that it ended (resolved or withdrawn):
+// package notify's Disputes. It is called in the transaction of the step, so the notifications
+// commit with the case or not at all; its error fails the step.
+// title is the deal's (the market's request title).
 type Notifier interface {
-	DisputeOpened(ctx context.Context, c *Case) error
-	DisputeResolved(ctx context.Context, c *Case) error
+	DisputeOpened(ctx context.Context, tx pgx.Tx, c *Case, title string) error
+	DisputeResolved(ctx context.Context, tx pgx.Tx, c *Case, title string) error
 }
 
 // Service runs disputes.
@@ -341,17 +343,26 @@ func (s *Service) Open(ctx context.Context, who Caller, in OpenInput) (*Case, er
 		if side == ActorSeller {
 			other = ActorBuyer
 		}
-		return s.scheduleOpened(ctx, tx, id, other, now)
+		if err := s.scheduleOpened(ctx, tx, id, other, now); err != nil {
+			return err
+		}
+		if s.notifier == nil {
+			return nil
+		}
+		c, err := s.read(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		title, err := s.deals.TitleTx(ctx, tx, c.RequestID)
+		if err != nil {
+			return err
+		}
+		return s.notifier.DisputeOpened(ctx, tx, c, title)
 	})
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.Get(ctx, who, id)
-	if err != nil {
-		return nil, err
-	}
-	s.notify(ctx, c, Notifier.DisputeOpened)
-	return c, nil
+	return s.Get(ctx, who, id)
 }
 
 // Reasons lists every reason.
@@ -375,14 +386,19 @@ func orZero(x *big.Int) *big.Int {
 	return x
 }
 
-// notify tells the notifier of c (after its transaction committed); a failure is logged.
-func (s *Service) notify(ctx context.Context, c *Case, f func(Notifier, context.Context, *Case) error) {
+// tellEnded tells, in tx, the parties of locked case c that it ended (its status already moved:
+// resolved with outcome, or withdrawn with none).
+func (s *Service) tellEnded(ctx context.Context, tx pgx.Tx, c *Case, outcome *Outcome) error {
 	if s.notifier == nil {
-		return
+		return nil
 	}
-	if err := f(s.notifier, ctx, c); err != nil {
-		s.log.Warn("dispute: notifying", "case", c.ID, "err", err)
+	title, err := s.deals.TitleTx(ctx, tx, c.RequestID)
+	if err != nil {
+		return err
 	}
+	now := s.clock()
+	c.Resolution, c.ResolvedAt = outcome, &now
+	return s.notifier.DisputeResolved(ctx, tx, c, title)
 }
 
 // Get is a case with its live proposal and timeline, for its parties and admins; anyone else

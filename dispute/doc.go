@@ -12,7 +12,8 @@
 // conversation) steps; resolving one is one transaction with the payment's resolution (or split,
 // payment.ResolveSplitTx), the deal's resume or replacement, a seller's ban (the accounts'
 // BanTx) and the payout job (PayoutArgs, whose worker asks for the intent). A case whose payment
-// ends on chain anyway is closed by the worker (CloseFinal).
+// ends on chain anyway is closed by the worker (CloseFinal). Opening and ending a case tell both
+// parties in the step's transaction (Notifier; Parties writes them through package notify).
 //
 // Old disputes come in through ImportCase (the legacy import) as legacy cases: history, their
 // timeline on the same chain, on which no step is taken and no deadline runs (migration 00057).

@@ -235,7 +235,6 @@ func (s *Service) needsSecondAdmin(c *Case, r Resolution) bool {
 // carried out at once; otherwise it waits for another admin's approval (ApproveEntry). Asking
 // again replaces what waits: an approval of the earlier one is refused (ErrStaleApproval).
 func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resolution) (*Case, error) {
-	resolved := false
 	c, err := s.step(ctx, who, id, func(tx pgx.Tx, c *Case, side Actor) error {
 		r2, err := checkResolution(c, r)
 		if err != nil {
@@ -246,7 +245,6 @@ func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resol
 			return err
 		}
 		if !s.needsSecondAdmin(c, r) {
-			resolved = true
 			return s.carryTx(ctx, tx, c, side, who, r, false)
 		}
 		b, err := json.Marshal(r)
@@ -259,9 +257,6 @@ func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resol
 		_, err = s.move(ctx, tx, c, EvAskApproval, side, who.UserID, map[string]any{"resolution": r})
 		return err
 	})
-	if err == nil && resolved {
-		s.notify(ctx, c, Notifier.DisputeResolved)
-	}
 	return c, err
 }
 
@@ -304,7 +299,6 @@ func (s *Service) ApproveEntry(ctx context.Context, who Caller, id uuid.UUID, en
 	if err != nil {
 		return nil, err
 	}
-	s.notify(ctx, c, Notifier.DisputeResolved)
 	return c, nil
 }
 
@@ -336,8 +330,10 @@ func (s *Service) carryTx(ctx context.Context, tx pgx.Tx, c *Case, side Actor, w
 	if _, err := tx.Exec(ctx, setResolved, c.ID, string(Resolved), string(r.Outcome), s.clock()); err != nil {
 		return err
 	}
-	_, err = s.move(ctx, tx, c, EvResolve, side, who.UserID, detail)
-	return err
+	if _, err = s.move(ctx, tx, c, EvResolve, side, who.UserID, detail); err != nil {
+		return err
+	}
+	return s.tellEnded(ctx, tx, c, &r.Outcome)
 }
 
 func orText(s, alt string) string {
@@ -432,12 +428,13 @@ func (s *Service) Withdraw(ctx context.Context, who Caller, id uuid.UUID, note s
 		if _, err := tx.Exec(ctx, setResolved, c.ID, string(Withdrawn), nil, s.clock()); err != nil {
 			return err
 		}
-		_, err = s.move(ctx, tx, c, EvWithdraw, side, who.UserID, map[string]any{"note": note, "dealResumedTo": st})
-		return err
+		if _, err = s.move(ctx, tx, c, EvWithdraw, side, who.UserID, map[string]any{"note": note, "dealResumedTo": st}); err != nil {
+			return err
+		}
+		return s.tellEnded(ctx, tx, c, nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notify(ctx, c, Notifier.DisputeResolved)
 	return c, nil
 }

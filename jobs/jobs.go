@@ -322,7 +322,8 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 	if c.Mailer != nil {
 		transport = c.Mailer
 	}
-	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), nil, payments)
+	// The deadlines' steps never open or end a case today; were one to, its parties hear of it.
+	disputes := dispute.New(c.Pool, dispute.DefaultConfig(), deal, payments).WithNotifier(dispute.Parties{Notify: notes})
 	// The signer's transactions, whose gas signer_follow books, are read through package signer,
 	// which owns their table. Without escrow contracts nothing asks for intents.
 	var store *intent.Store

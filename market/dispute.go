@@ -140,3 +140,12 @@ func (s *Service) ReplaceTx(ctx context.Context, tx pgx.Tx, id uuid.UUID, actorI
 	due := s.clock().Add(time.Duration(days) * s.cfg.Day)
 	return due, s.fire(ctx, q, &m, EvReplace, ActorAdmin, actorID, map[string]any{"deliver_by": due})
 }
+
+// TitleTx is request id's title, read in tx (a dispute's notifications name the deal by it).
+func (s *Service) TitleTx(ctx context.Context, tx pgx.Tx, id uuid.UUID) (string, error) {
+	m, err := s.q.WithTx(tx).RequestByID(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return m.Title, err
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
@@ -174,5 +175,46 @@ func TestFollowPaymentExpiry(t *testing.T) {
 	}
 	if s := w.status(t, under); s != market.Payment {
 		t.Fatalf("underpaid: %s", s)
+	}
+}
+
+// A dispute's split final on chain (the payment settled) completes the disputed request, once;
+// while the split waits for its settle the request stays disputed.
+func TestFollowSettledCompletesADisputedDeal(t *testing.T) {
+	w, c, f := newWorld(t, nil), roles(t), follower(t)
+	ctx := context.Background()
+	r, p := w.accepted(t, 1_000_000)
+	c.deposit(t, p, 1_000_000, payment.Funded)
+	follow(t, f, 10, 1)
+	c.escrow(t, p)
+	if err := db.InTx(ctx, dbtest.PoolAs(t, db.RoleAPI), func(tx pgx.Tx) error {
+		if _, err := w.m.DisputeTx(ctx, tx, market.Caller{UserID: r.BuyerID}, r.ID); err != nil {
+			return err
+		}
+		_, err := w.payments.DisputeTx(ctx, tx, p.ID, "dispute:test", "not_as_described")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	split, err := w.payments.ResolveSplit(ctx, p.ID, big.NewInt(300_000), "dispute:test", "30/70")
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow(t, f, 10, 0) // the split waits for its settle: still disputed
+	if s := w.status(t, r); s != market.Disputed {
+		t.Fatalf("split decided: %s", s)
+	}
+	sp, err := split.Split()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.indexer.Settled(ctx, p.ID, payment.EscrowSettled{BuyerAmount: sp.Buyer, SellerAmount: sp.Seller, FeeAmount: sp.Fee}); err != nil {
+		t.Fatal(err)
+	}
+	follow(t, f, 10, 1)
+	follow(t, f, 10, 0)
+	want := opening + " paid:system:payment>processing dispute:buyer:processing>disputed settled:system:disputed>completed"
+	if got := w.events(t, r.ID); got != want {
+		t.Fatalf("events:\n got %s\nwant %s", got, want)
 	}
 }

@@ -34,7 +34,7 @@ const (
 	Delivered Status = "delivered"
 	// Confirming: the buyer confirmed (or the inspection period ended); the release is requested.
 	Confirming Status = "confirming"
-	// Completed: the release is final on chain.
+	// Completed: the release (or a dispute's split) is final on chain.
 	Completed Status = "completed"
 	// Cancelled: withdrawn before payment, or refunded after a dispute.
 	Cancelled Status = "cancelled"

@@ -72,10 +72,11 @@ disputed resume buyer → (back)
 disputed resume seller → (back)
 disputed resume admin → (back)
 disputed replace admin → processing
+disputed settled system → completed
 `)
 
 var events = []Event{EvPublish, EvExpress, EvResubmit, EvOfferMade, EvOffersGone, EvNegotiate, EvAccept, EvPaid, EvPaymentExpiry,
-	EvShip, EvDeliver, EvConfirm, EvInspected, EvReleased, EvCancel, EvExpire, EvDispute, EvRefunded, EvResume, EvReplace}
+	EvShip, EvDeliver, EvConfirm, EvInspected, EvReleased, EvCancel, EvExpire, EvDispute, EvRefunded, EvResume, EvReplace, EvSettled}
 
 // TestEveryTransition: for every status × event × actor, Next allows exactly what the table above
 // allows, leads where it says, and refuses the rest with ErrNotYours (the actor may never fire the

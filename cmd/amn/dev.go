@@ -102,7 +102,8 @@ It also runs, in process and wired as the separate roles are, one indexer per ch
 chain; a permissive devnet policy) and the worker's job queue. Unless --no-deal, it then plays a
 whole deal on bsc and prints each step: a payment of 125 USDT paid by the fixture's buyer through
 Request Network's ERC20FeeProxy, credited by the indexer, swept into AmnEscrow by the signer,
-released to the seller with two custodians' approvals, and the final balances and ledger.
+released to the seller with two custodians' approvals, and the final balances and ledger; then a
+deal whose buyer disputes it, settled 30/70 with the custodians' approvals (docs/disputes.md).
 
 The chains are new on every run, so dev forgets the chain state a previous run left in the
 database (indexer checkpoints, open signer intents); it refuses a database that other roles used.`,
@@ -222,7 +223,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
 		Realtime: hub, Uploads: uploads, Blog: blogSvc, Chat: chats, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen,
-		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, adm),
+		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, adm, notifications),
 		Notify:   notifications})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }

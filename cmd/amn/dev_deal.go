@@ -162,9 +162,19 @@ func (d *devDeal) showBooks(ctx context.Context, deals []devdeal.Deal) error {
 		if deal.Silent {
 			how = "the buyer stayed silent"
 		}
-		d.printf("deal      payment %s is %s (%s): received %s USDT, seller %s, commission %s, RN fee %s\n", p.ID, p.State, how,
-			payment.FormatUnits(p.Received, 6), payment.FormatUnits(p.SellerAmount(), 6), payment.FormatUnits(p.Commission, 6),
-			payment.FormatUnits(p.Fee, 6))
+		if deal.Dispute != uuid.Nil {
+			sp, err := p.Split()
+			if err != nil {
+				return err
+			}
+			d.printf("deal      payment %s is %s (the buyer disputed, case %s): received %s USDT, buyer %s back, seller %s, commission %s (of %s), RN fee %s\n",
+				p.ID, p.State, deal.Dispute, payment.FormatUnits(p.Received, 6), payment.FormatUnits(sp.Buyer, 6), payment.FormatUnits(sp.Seller, 6),
+				payment.FormatUnits(sp.Fee, 6), payment.FormatUnits(p.Commission, 6), payment.FormatUnits(p.Fee, 6))
+		} else {
+			d.printf("deal      payment %s is %s (%s): received %s USDT, seller %s, commission %s, RN fee %s\n", p.ID, p.State, how,
+				payment.FormatUnits(p.Received, 6), payment.FormatUnits(p.SellerAmount(), 6), payment.FormatUnits(p.Commission, 6),
+				payment.FormatUnits(p.Fee, 6))
+		}
 		who = append(who, struct {
 			name string
 			addr common.Address
@@ -179,7 +189,7 @@ func (d *devDeal) showBooks(ctx context.Context, deals []devdeal.Deal) error {
 		parts = append(parts, fmt.Sprintf("%s %s %s USDT", w.name, w.addr.Hex(), v))
 	}
 	d.printf("balances  %s\n", strings.Join(parts, ", "))
-	d.printf("          (the fee recipient has the RN fees and the commissions)\n")
+	d.printf("          (the fee recipient has the RN fees, the commissions and the split's fee)\n")
 	name := d.cfg.Key + ":USDT"
 	tb, err := d.books.TrialBalance(ctx, name)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/dispute"
 	"github.com/amanat/amn/market"
+	"github.com/amanat/amn/notify"
 	"github.com/amanat/amn/payment"
 	"github.com/amanat/amn/upload"
 )
@@ -82,10 +83,11 @@ func readEd25519Key(path string) (ed25519.PrivateKey, error) {
 
 // newDisputes is the disputes on pool (Validate first): the market and the payments run their
 // steps, uploads attach evidence (and let the case's parties read it), the accounts ban, admin
-// asks for the payout intents.
+// asks for the payout intents, notes tells both parties when a case opens and when it ends.
 func newDisputes(pool *pgxpool.Pool, cfg dispute.Config, mkt *market.Service, uploads *upload.Service, accounts *auth.Service,
-	adm *admin.Service) *dispute.Service {
-	d := dispute.New(pool, cfg, mkt, payment.New(pool, nil)).WithFiles(uploads).WithAccounts(accounts).WithPayouts(adm)
+	adm *admin.Service, notes *notify.Service) *dispute.Service {
+	d := dispute.New(pool, cfg, mkt, payment.New(pool, nil)).WithFiles(uploads).WithAccounts(accounts).WithPayouts(adm).
+		WithNotifier(dispute.Parties{Notify: notes})
 	uploads.WithRule(upload.KindEvidence, d.EvidenceRule)
 	return d
 }

@@ -446,7 +446,8 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	// two sellers' offers, the accept, the checkout paid through the fee proxy, credited and swept,
 	// shipped, confirmed (then, in the second deal, the buyer silent until the inspection job),
 	// released with two custodians' approvals, both parties' reviews; balances and ledger printed.
-	deadline = time.Now().Add(4 * time.Minute)
+	// The third deal is disputed and settled 30/70 (devDisputeSettled).
+	deadline = time.Now().Add(6 * time.Minute)
 	for !strings.Contains(logs.String(), "deal      complete") {
 		if strings.Contains(logs.String(), "deal      FAILED") || time.Now().After(deadline) {
 			t.Fatalf("the demo deals did not complete:\n%s", logs.String())
@@ -456,31 +457,48 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	out := logs.String()
 	hex40, hex64 := `0x[0-9a-fA-F]{40}`, `0x[0-9a-f]{64}`
 	counts := map[string]int{
-		`http\s+buyer\s+POST\s+/v1/marketplace/requests → 201`:                                                                     2,
-		`http\s+seller2?\s+POST\s+/v1/marketplace/requests/\S+/offers → 201`:                                                       3,
-		`http\s+buyer\s+POST\s+/v1/marketplace/requests/\S+/offers/\S+/accept → 201`:                                               2,
-		`http\s+buyer\s+POST\s+/v1/marketplace/requests/\S+/checkout-signature → 200`:                                              2,
-		`http\s+seller\s+POST\s+/v1/marketplace/requests/\S+/ship → 200`:                                                           2,
-		`http\s+seller\s+POST\s+/v1/marketplace/requests/\S+/delivered → 200`:                                                      2,
+		`http\s+buyer\s+POST\s+/v1/marketplace/requests → 201`:                                                                     3,
+		`http\s+seller2?\s+POST\s+/v1/marketplace/requests/\S+/offers → 201`:                                                       4,
+		`http\s+buyer\s+POST\s+/v1/marketplace/requests/\S+/offers/\S+/accept → 201`:                                               3,
+		`http\s+buyer\s+POST\s+/v1/marketplace/requests/\S+/checkout-signature → 200`:                                              3,
+		`http\s+seller\s+POST\s+/v1/marketplace/requests/\S+/ship → 200`:                                                           3,
+		`http\s+seller\s+POST\s+/v1/marketplace/requests/\S+/delivered → 200`:                                                      3,
 		`http\s+buyer\s+POST\s+/v1/marketplace/requests/\S+/confirm → 200`:                                                         1,
-		`seller2?\s+payout wallet ` + hex40 + ` signed the offer \(EIP-712 Offer, digest ` + hex64:                                 3,
-		`buyer\s+wallet ` + hex40 + ` signed the checkout \(EIP-712 Checkout, digest ` + hex64 + `\): refunds go there`:            2,
-		`buyer\s+approve\s+tx ` + hex64:                                                                                            2,
-		`buyer\s+pay\s+tx ` + hex64:                                                                                                2,
-		`payment\s+detected → funded by indexer`:                                                                                   2,
-		`signer\s+fund\s+sweep tx ` + hex64 + ` .*: confirmed`:                                                                     2,
-		`payment\s+sweeping → in_escrow by indexer`:                                                                                2,
+		`seller2?\s+payout wallet ` + hex40 + ` signed the offer \(EIP-712 Offer, digest ` + hex64:                                 4,
+		`buyer\s+wallet ` + hex40 + ` signed the checkout \(EIP-712 Checkout, digest ` + hex64 + `\): refunds go there`:            3,
+		`buyer\s+approve\s+tx ` + hex64:                                                                                            3,
+		`buyer\s+pay\s+tx ` + hex64:                                                                                                3,
+		`payment\s+detected → funded by indexer`:                                                                                   3,
+		`signer\s+fund\s+sweep tx ` + hex64 + ` .*: confirmed`:                                                                     3,
+		`payment\s+sweeping → in_escrow by indexer`:                                                                                3,
 		`intent\s+release \S+ by market:\S+: awaiting_approvals`:                                                                   2,
 		`signer\s+release\s+release tx ` + hex64 + ` .*: confirmed`:                                                                2,
 		`payment\s+releasing → released by indexer`:                                                                                2,
 		`request\s+\S+ is confirming`:                                                                                              2,
-		`request\s+\S+ is completed`:                                                                                               2,
+		`request\s+\S+ is completed`:                                                                                               3,
 		`buyer\s+stays silent: the inspection job will ask for the release`:                                                        1,
 		`payment\s+\S+ is released: received 125 USDT, swept 125, released 122.5 to the seller, commission 2.5, in escrow 0`:       2,
 		`buyer\s+reviewed the seller: 5 stars`:                                                                                     2,
 		`seller\s+reviewed the buyer: 5 stars`:                                                                                     2,
 		`deal\s+payment \S+ is released \(the buyer confirmed\): received 125 USDT, seller 122.5, commission 2.5, RN fee 1.25`:     1,
 		`deal\s+payment \S+ is released \(the buyer stayed silent\): received 125 USDT, seller 122.5, commission 2.5, RN fee 1.25`: 1,
+		// The disputed deal (issue #19, acceptance 1): opened by the buyer, evidence from both sides
+		// (the buyer's photo uploaded first), the admin's 30 % proposal accepted by both, resolved
+		// by one admin, the escrow frozen then settled with the custodians' approvals.
+		`http\s+buyer\s+POST\s+/v1/disputes → 201`:                                                           1,
+		`http\s+buyer\s+POST\s+/v1/uploads → 201`:                                                            1,
+		`http\s+(buyer|seller)\s+POST\s+/v1/disputes/\S+/evidence → 200`:                                     2,
+		`http\s+admin\s+POST\s+/v1/disputes/\S+/proposals → 200`:                                             1,
+		`http\s+(buyer|seller)\s+POST\s+/v1/disputes/\S+/proposals/\S+/accept → 200`:                         2,
+		`http\s+admin\s+POST\s+/v1/admin/disputes/\S+/resolve → 200`:                                         1,
+		`request\s+\S+ is disputed`:                                                                          1,
+		`payment\s+in_escrow → disputed by `:                                                                 1,
+		`signer\s+\S+\s+freeze tx ` + hex64 + ` .*: confirmed`:                                               1,
+		`intent\s+settle \S+ by \S+: awaiting_approvals`:                                                     1,
+		`signer\s+\S+\s+settle tx ` + hex64 + ` .*: confirmed`:                                               1,
+		`custodian ` + hex40 + ` approved`:                                                                   6,
+		`dispute\s+\S+ resolved by one admin .*: compensation`:                                               1,
+		`deal\s+payment \S+ is settled \(the buyer disputed, case \S+\): received 125 USDT, buyer 37.5 back`: 1,
 	}
 	for re, n := range counts {
 		if got := len(regexp.MustCompile(re).FindAllString(out, -1)); got != n {
@@ -492,8 +510,7 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 		// Points follow the released deals on chain, once each (issue #20).
 		regexp.MustCompile(`points\s+buyer: 2 deal grants, \d+ available`),
 		regexp.MustCompile(`points\s+seller: 2 deal grants, \d+ available`),
-		regexp.MustCompile(`balances  seller ` + hex40 + ` 245 USDT, fee recipient ` + hex40 + ` 7.5 USDT, escrow ` + hex40 + ` 0 USDT`),
-		regexp.MustCompile(`total\s+\d+ accounts\s+debits\s+750\s+credits\s+750`),
+		regexp.MustCompile(`total\s+\d+ accounts\s+debits\s+1125\s+credits\s+1125`),
 		regexp.MustCompile(`ledger    check passed`),
 	} {
 		if !want.MatchString(out) {
@@ -507,6 +524,8 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	if strings.Contains(out, "deposit exception") {
 		t.Errorf("the indexer took the gas top-up for a deposit")
 	}
+	devDisputeSettled(t, api, logs, common.HexToAddress(regexp.MustCompile(`USDT \(6 dec.\) (0x[0-9a-fA-F]{40})`).FindAllStringSubmatch(out, -1)[1][1]),
+		fmt.Sprintf("http://127.0.0.1:%d", base+1))
 	devAccountsSignIn(t, api, logs)
 	if t.Failed() {
 		t.Fatalf("dev output:\n%s", out)

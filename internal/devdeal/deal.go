@@ -2,8 +2,9 @@
 // parties' wallets would: sign in, post a purchase request, two sellers offer (their payout wallets
 // sign the offers), the buyer accepts one, signs the checkout and pays through Request Network's fee
 // proxy on the local chain, the seller ships, the buyer confirms (or stays silent until the
-// inspection period ends), the custodians approve the release, and both parties review. Every HTTP
-// call is printed. `amn dev` runs it; its test reads what it prints.
+// inspection period ends), the custodians approve the release, and both parties review. A third
+// deal is disputed and settled 30/70 (dispute.go). Every HTTP call is printed. `amn dev` runs it;
+// its test reads what it prints.
 //
 // It owns no tables and holds no key but the local chains' public test keys; it must never call a
 // domain package to move a deal along: what it does, a client of the API can do (the custodians'
@@ -50,6 +51,8 @@ type Scene struct {
 type Deal struct {
 	Payment uuid.UUID
 	Silent  bool // the buyer never confirmed: the inspection period ended
+	// Dispute is the case of the disputed deal (the buyer opened it; the escrow was split).
+	Dispute uuid.UUID
 }
 
 // The prices offered, in USDT's base units (6 decimals): the winning seller's and its rival's.
@@ -64,8 +67,9 @@ type players struct {
 	sellerPayout, seller2Payout   devnet.Account
 }
 
-// Play signs the parties in and plays two deals: one the buyer confirms, one where the buyer stays
-// silent and the inspection period's job asks for the release. It returns both.
+// Play signs the parties in and plays three deals: one the buyer confirms, one where the buyer
+// stays silent and the inspection period's job asks for the release, and one the buyer disputes
+// and an admin's split, accepted by both parties, settles (dispute.go). It returns them.
 func (s *Scene) Play(ctx context.Context) ([]Deal, error) {
 	if s.StepTimeout == 0 {
 		s.StepTimeout = time.Minute
@@ -86,8 +90,15 @@ func (s *Scene) Play(ctx context.Context) ([]Deal, error) {
 		}
 		deals = append(deals, d)
 	}
+	// The fixture has two buyer wallets: the first pays the disputed deal too.
+	d, err := s.playDisputed(ctx, p, pl, s.Fixture.Buyers[0])
+	if err != nil {
+		return deals, err
+	}
+	deals = append(deals, d)
 	for _, who := range []*party{pl.buyer, pl.seller} {
-		if err := s.awaitPoints(ctx, p, who, len(deals)); err != nil {
+		// Points follow released deals (a split earns none).
+		if err := s.awaitPoints(ctx, p, who, len(deals)-1); err != nil {
 			return deals, err
 		}
 	}

@@ -21,10 +21,16 @@ func (s *Scene) postRequest(ctx context.Context, p *printer, buyer *party, silen
 	if silent {
 		title, desc, category = "Logo design for a tea shop", "Three concepts, vector files, two rounds of changes.", "design"
 	}
+	return s.postRequestOf(ctx, p, buyer, title, desc, category, !silent)
+}
+
+// postRequestOf has the buyer post a request of physical goods (shipped to Berlin) or of a
+// service.
+func (s *Scene) postRequestOf(ctx context.Context, p *printer, buyer *party, title, desc, category string, physical bool) (uuid.UUID, error) {
 	kind := amnclient.MarketDeliveryKind("online")
 	var addr *amnclient.MarketAddress
 	product := amnclient.MarketProductType("service")
-	if !silent {
+	if physical {
 		kind, product = "physical", "physical_product"
 		addr = &amnclient.MarketAddress{Recipient: "Dev Buyer", Line1: "Torstraße 1", City: "Berlin", Country: "DE"}
 	}
@@ -134,8 +140,28 @@ func usdt(v string) string {
 // say it arrived. The buyer then confirms receipt, or, in the silent deal, says nothing: the
 // inspection period's job asks for the release when it ends.
 func (s *Scene) deliver(ctx context.Context, p *printer, pl *players, req uuid.UUID, silent bool) error {
-	in := amnclient.MarketShipInput{Carrier: ptr("DHL"), Tracking: ptr("JD014600006281234567")}
+	if err := s.shipAndArrive(ctx, p, pl, req, !silent); err != nil {
+		return err
+	}
 	if silent {
+		p.printf("buyer", "stays silent: the inspection job will ask for the release")
+		return nil
+	}
+	c, err := pl.buyer.api.ConfirmMarketRequestWithResponse(ctx, req)
+	if err != nil {
+		return err
+	}
+	if c.JSON200 == nil {
+		return answerError("confirming receipt", c.HTTPResponse, c.Body)
+	}
+	p.printf("buyer", "confirmed receipt: request %s, the release is requested", c.JSON200.Status)
+	return nil
+}
+
+// shipAndArrive has the seller ship (goods by carrier, or a service by a note) and say it arrived.
+func (s *Scene) shipAndArrive(ctx context.Context, p *printer, pl *players, req uuid.UUID, physical bool) error {
+	in := amnclient.MarketShipInput{Carrier: ptr("DHL"), Tracking: ptr("JD014600006281234567")}
+	if !physical {
 		in = amnclient.MarketShipInput{Note: ptr("Concepts sent as a shared folder link by email.")}
 	}
 	ship, err := pl.seller.api.ShipMarketRequestWithResponse(ctx, req, in)
@@ -158,18 +184,6 @@ func (s *Scene) deliver(ctx context.Context, p *printer, pl *players, req uuid.U
 		ends = ", the inspection period ends " + got.JSON200.InspectionEndsAt.Format(time.TimeOnly)
 	}
 	p.printf("seller", "delivered: request %s%s", got.JSON200.Status, ends)
-	if silent {
-		p.printf("buyer", "stays silent: the inspection job will ask for the release")
-		return nil
-	}
-	c, err := pl.buyer.api.ConfirmMarketRequestWithResponse(ctx, req)
-	if err != nil {
-		return err
-	}
-	if c.JSON200 == nil {
-		return answerError("confirming receipt", c.HTTPResponse, c.Body)
-	}
-	p.printf("buyer", "confirmed receipt: request %s, the release is requested", c.JSON200.Status)
 	return nil
 }
 

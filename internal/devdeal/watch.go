@@ -21,6 +21,8 @@ type watch struct {
 	intents          map[uuid.UUID]string
 	txs              map[string]string
 	status           string
+	paymentState     string          // the payment's state, as an admin last read it
+	events           map[string]bool // the payment's timeline events seen
 }
 
 // until polls until the request reaches want, printing every new payment step, intent state and
@@ -42,7 +44,7 @@ func (w *watch) until(ctx context.Context, want, what string) error {
 		if w.status == want {
 			return nil
 		}
-		if w.s.Nudge != nil && w.status == "confirming" {
+		if w.s.Nudge != nil && (w.status == "confirming" || w.status == "disputed") {
 			if err := w.s.Nudge(ctx); err != nil {
 				return err
 			}
@@ -90,9 +92,14 @@ func (w *watch) report(ctx context.Context) (bool, error) {
 			from = *r.From
 		}
 		w.p.printf("payment", "%s → %s by %s (%s) %s [%s]", from, r.To, r.Actor, r.Event, r.Reason, w.p.since())
+		if w.events == nil {
+			w.events = map[string]bool{}
+		}
+		w.events[r.Event] = true
 		news = true
 	}
 	w.timeline = len(pay.JSON200.Timeline)
+	w.paymentState = string(pay.JSON200.Payment.State)
 	n, err := w.intentNews(pay.JSON200.Intents)
 	return news || n, err
 }
@@ -134,7 +141,12 @@ func reason(r *string) string {
 // approveRelease waits for the release intent the confirmation (or the inspection job) asked for
 // and has the custodians approve it.
 func (w *watch) approveRelease(ctx context.Context) error {
-	kind := amnclient.IntentKind("release")
+	return w.approvePayout(ctx, amnclient.IntentKindRelease)
+}
+
+// approvePayout waits for the payment's payout intent of kind (release, refund, settle) to await
+// approvals, prints what it pays to whom, and has the custodians approve it.
+func (w *watch) approvePayout(ctx context.Context, kind amnclient.IntentKind) error {
 	deadline := time.Now().Add(w.s.StepTimeout)
 	for {
 		res, err := w.admin.api.AdminListIntentsWithResponse(ctx, &amnclient.AdminListIntentsParams{Kind: &kind, PaymentId: &w.payment})
@@ -142,20 +154,75 @@ func (w *watch) approveRelease(ctx context.Context) error {
 			return err
 		}
 		if res.JSON200 == nil {
-			return answerError("listing the release intents", res.HTTPResponse, res.Body)
+			return answerError("listing the "+string(kind)+" intents", res.HTTPResponse, res.Body)
 		}
 		for _, in := range res.JSON200.Items {
 			if in.State == "awaiting_approvals" {
-				w.p.printf("release", "intent %s: seller %s gets %s USDT, %s gets %s USDT; EIP-712 digest %s",
-					in.Id, deref(in.Seller), usdt(deref(in.SellerAmount)), deref(in.FeeRecipient), usdt(deref(in.FeeAmount)), deref(in.Digest))
+				switch kind {
+				case amnclient.IntentKindSettle:
+					w.p.printf("settle", "intent %s: buyer %s gets %s USDT, seller %s gets %s USDT, %s gets %s USDT; EIP-712 digest %s",
+						in.Id, deref(in.Buyer), usdt(deref(in.BuyerAmount)), deref(in.Seller), usdt(deref(in.SellerAmount)),
+						deref(in.FeeRecipient), usdt(deref(in.FeeAmount)), deref(in.Digest))
+				default:
+					w.p.printf(string(kind), "intent %s: seller %s gets %s USDT, %s gets %s USDT; EIP-712 digest %s",
+						in.Id, deref(in.Seller), usdt(deref(in.SellerAmount)), deref(in.FeeRecipient), usdt(deref(in.FeeAmount)), deref(in.Digest))
+				}
 				if err := w.s.Approve(ctx, in.Id); err != nil {
-					return fmt.Errorf("approving release intent %s: %w", in.Id, err)
+					return fmt.Errorf("approving %s intent %s: %w", kind, in.Id, err)
 				}
 				return nil
 			}
 		}
+		if _, err := w.report(ctx); err != nil {
+			return err
+		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("no release intent awaits approvals for payment %s after %s", w.payment, w.s.StepTimeout)
+			return fmt.Errorf("no %s intent awaits approvals for payment %s after %s", kind, w.payment, w.s.StepTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// untilPayment waits, printing what moves, until the payment is in state want.
+func (w *watch) untilPayment(ctx context.Context, want, what string) error {
+	w.p.printf("waiting", "for %s (payment → %s) …", what, want)
+	deadline := time.Now().Add(w.s.StepTimeout)
+	for {
+		if _, err := w.report(ctx); err != nil {
+			return err
+		}
+		if w.paymentState == want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("payment %s is still %s after %s waiting for %s", w.payment, w.paymentState, w.s.StepTimeout, what)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// untilEvent waits, printing what moves, until the payment's timeline has event ev (the
+// indexer's "frozen": the escrow's Frozen event is final).
+func (w *watch) untilEvent(ctx context.Context, ev, what string) error {
+	w.p.printf("waiting", "for %s (payment event %s) …", what, ev)
+	deadline := time.Now().Add(w.s.StepTimeout)
+	for {
+		if _, err := w.report(ctx); err != nil {
+			return err
+		}
+		if w.events[ev] {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("payment %s has no %s event after %s waiting for %s", w.payment, ev, w.s.StepTimeout, what)
 		}
 		select {
 		case <-ctx.Done():
