@@ -53,13 +53,42 @@ func (EscalateArgs) Kind() string { return "dispute_escalate" }
 // InsertOpts make one job per case.
 func (EscalateArgs) InsertOpts() river.InsertOpts { return byArgs }
 
+// RemindArgs reminds Side, which had to answer on the case after Since, that its answer is due at
+// Due; it runs a quarter of the answer period before Due (remindAt). Seq is AnswerDueArgs's: a
+// reminder of a deadline a later request replaced does nothing.
+type RemindArgs struct {
+	CaseID uuid.UUID `json:"case_id"`
+	Side   Actor     `json:"side"`
+	Since  time.Time `json:"since"`
+	Due    time.Time `json:"due"`
+	Seq    int       `json:"seq,omitempty"`
+}
+
+// Kind is the job's stable name.
+func (RemindArgs) Kind() string { return "dispute_remind" }
+
+// InsertOpts make one reminder per deadline.
+func (RemindArgs) InsertOpts() river.InsertOpts { return byArgs }
+
+// remindAt is when a side that has not answered is reminded of its deadline: three quarters into
+// the answer period (12 hours before a 48-hour deadline).
+func remindAt(since, due time.Time) time.Time { return due.Add(-due.Sub(since) / 4) }
+
+// deadline is the jobs of one side's answer deadline: the deadline itself and its reminder.
+func deadline(a AnswerDueArgs, due time.Time) []river.InsertManyParams {
+	return []river.InsertManyParams{
+		{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: due}},
+		{Args: RemindArgs{CaseID: a.CaseID, Side: a.Side, Since: a.Since, Due: due, Seq: a.Seq},
+			InsertOpts: &river.InsertOpts{ScheduledAt: remindAt(a.Since, due)}},
+	}
+}
+
 // scheduleAnswers inserts the answer deadlines of an admin's request for evidence to sides, asked
 // at since, due at due.
 func (s *Service) scheduleAnswers(ctx context.Context, tx pgx.Tx, id uuid.UUID, seq int, since, due time.Time, sides ...Actor) error {
-	jobs := make([]river.InsertManyParams, len(sides))
-	for i, side := range sides {
-		jobs[i] = river.InsertManyParams{Args: AnswerDueArgs{CaseID: id, Side: side, Since: since, Review: true, Seq: seq},
-			InsertOpts: &river.InsertOpts{ScheduledAt: due}}
+	var jobs []river.InsertManyParams
+	for _, side := range sides {
+		jobs = append(jobs, deadline(AnswerDueArgs{CaseID: id, Side: side, Since: since, Review: true, Seq: seq}, due)...)
 	}
 	_, err := s.jobs.InsertManyTx(ctx, tx, jobs)
 	return err
@@ -119,6 +148,44 @@ func (s *Service) AnswerDueOf(ctx context.Context, a AnswerDueArgs) (bool, error
 	return missed, ignoreGone(err)
 }
 
+// Remind is dispute_remind's step: if a.Side has not answered on the case since a.Since, and the
+// deadline is still the one that counts (a.Seq), it is told (Notifier.DisputeReminder) in the
+// transaction that reads the case. It reports whether it told. A case that ended, a legacy one,
+// or a service without a Notifier is left alone.
+func (s *Service) Remind(ctx context.Context, a RemindArgs) (bool, error) {
+	if s.notifier == nil || (a.Side != ActorBuyer && a.Side != ActorSeller) {
+		return false, nil
+	}
+	told := false
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		told = false
+		c, err := scanCase(tx.QueryRow(ctx, lockCase, a.CaseID))
+		if err != nil || c.Status.Final() || c.Legacy {
+			return err
+		}
+		if a.Seq > 0 {
+			var latest int
+			if err := tx.QueryRow(ctx, latestRequest, a.CaseID).Scan(&latest); err != nil {
+				return err
+			}
+			if latest != a.Seq {
+				return nil
+			}
+		}
+		var answered bool
+		if err := tx.QueryRow(ctx, answeredSince, a.CaseID, string(a.Side), a.Since, a.Seq).Scan(&answered); err != nil || answered {
+			return err
+		}
+		title, err := s.deals.TitleTx(ctx, tx, c.RequestID)
+		if err != nil {
+			return err
+		}
+		told = true
+		return s.notifier.DisputeReminder(ctx, tx, c, a.Side, a.Due, title)
+	})
+	return told, ignoreGone(err)
+}
+
 // Escalate is dispute_escalate's step: a live case no admin took escalates. It reports whether
 // it did.
 func (s *Service) Escalate(ctx context.Context, id uuid.UUID) (bool, error) {
@@ -168,6 +235,18 @@ type AnswerDueWorker struct {
 // Work records a missing answer.
 func (w *AnswerDueWorker) Work(ctx context.Context, job *river.Job[AnswerDueArgs]) error {
 	_, err := w.Disputes.AnswerDueOf(ctx, job.Args)
+	return err
+}
+
+// RemindWorker runs Remind.
+type RemindWorker struct {
+	river.WorkerDefaults[RemindArgs]
+	Disputes *Service
+}
+
+// Work reminds a side that has not answered.
+func (w *RemindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) error {
+	_, err := w.Disputes.Remind(ctx, job.Args)
 	return err
 }
 

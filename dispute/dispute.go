@@ -190,6 +190,9 @@ type Payouts interface {
 type Notifier interface {
 	DisputeOpened(ctx context.Context, tx pgx.Tx, c *Case, title string) error
 	DisputeResolved(ctx context.Context, tx pgx.Tx, c *Case, title string) error
+	// DisputeReminder tells side (buyer or seller), which has not answered, that its answer is
+	// due at due.
+	DisputeReminder(ctx context.Context, tx pgx.Tx, c *Case, side Actor, due time.Time, title string) error
 }
 
 // Service runs disputes.
@@ -596,14 +599,13 @@ func liveProposalOf(ctx context.Context, q querier, caseID uuid.UUID) (*Proposal
 	return &p, nil
 }
 
-// scheduleOpened inserts the deadlines of a case opened at now: the other side's answer and the
-// escalation of a case nobody takes.
+// scheduleOpened inserts the deadlines of a case opened at now: the other side's answer (with its
+// reminder) and the escalation of a case nobody takes.
 func (s *Service) scheduleOpened(ctx context.Context, tx pgx.Tx, id uuid.UUID, other Actor, now time.Time) error {
 	due := now.Add(time.Duration(s.cfg.AnswerHours) * s.cfg.Hour)
-	_, err := s.jobs.InsertManyTx(ctx, tx, []river.InsertManyParams{
-		{Args: AnswerDueArgs{CaseID: id, Side: other, Since: now, Seq: 1}, InsertOpts: &river.InsertOpts{ScheduledAt: due}},
-		{Args: EscalateArgs{CaseID: id, OpenedAt: now, Hours: s.cfg.EscalateHours}, InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(s.cfg.EscalateHours) * s.cfg.Hour)}},
-	})
+	_, err := s.jobs.InsertManyTx(ctx, tx, append(deadline(AnswerDueArgs{CaseID: id, Side: other, Since: now, Seq: 1}, due),
+		river.InsertManyParams{Args: EscalateArgs{CaseID: id, OpenedAt: now, Hours: s.cfg.EscalateHours},
+			InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(time.Duration(s.cfg.EscalateHours) * s.cfg.Hour)}}))
 	return err
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -140,4 +142,96 @@ func equalCounts(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// A side that has not answered is reminded, once, a quarter of its answer period before the
+// deadline (the worker, as amn_worker); a side that answered, a deadline a later request replaced
+// and a case that ended remind nobody.
+func TestSilentSideIsRemindedBeforeItsDeadline(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	worker := dbtest.PoolAs(t, db.RoleWorker)
+	notes, err := notify.New(worker, notify.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminders := dispute.New(worker, dispute.DefaultConfig(), w.follower, nil).WithNotifier(dispute.Parties{Notify: notes})
+	remind := func(c *dispute.Case) {
+		t.Helper()
+		for _, j := range ofKind(w.jobs(t, "case_id", c.ID.String()), "dispute_remind") {
+			work[dispute.RemindArgs](t, &dispute.RemindWorker{Disputes: reminders}, j)
+		}
+	}
+	count := func(c *dispute.Case) map[string]int {
+		got, _ := w.notes(t, c.ID)
+		out := map[string]int{}
+		for k, n := range got {
+			if strings.HasPrefix(k, "dispute.reminder ") {
+				out[strings.Fields(k)[1]] += n
+			}
+		}
+		return out
+	}
+
+	// Opening: the seller's deadline in 48 hours, its reminder 12 hours before.
+	d := w.deal(t, true)
+	c := w.open(t, d)
+	var due, at time.Time
+	for _, j := range w.jobs(t, "case_id", c.ID.String()) {
+		switch j.Kind {
+		case "dispute_answer_due":
+			due = j.Sched
+		case "dispute_remind":
+			at = j.Sched
+		}
+	}
+	if due.IsZero() || due.Sub(at) != 12*time.Hour {
+		t.Fatalf("the reminder is due %v, the deadline %v", at, due)
+	}
+	remind(c)
+	if got := count(c); len(got) != 1 || got[d.seller.UserID.String()] != 1 {
+		t.Fatalf("reminders after the opening: %v, want one to the seller", got)
+	}
+	var mails int
+	if err := w.owner.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'notify_email' AND args->>'kind' = 'dispute.reminder'`).Scan(&mails); err != nil || mails != 1 {
+		t.Fatalf("%d reminder mails queued (%v), want 1: the kind is essential", mails, err)
+	}
+
+	// A seller who answered is not reminded.
+	d2 := w.deal(t, true)
+	c2 := w.open(t, d2)
+	if _, err := w.d.AddEvidence(ctx, d2.seller, c2.ID, dispute.EvidenceInput{Statement: "It was sent on time."}); err != nil {
+		t.Fatal(err)
+	}
+	remind(c2)
+	if got := count(c2); len(got) != 0 {
+		t.Fatalf("a side that answered was reminded: %v", got)
+	}
+
+	// An admin's request for evidence replaces the opening's deadline: its reminder does nothing,
+	// the request's remind both silent sides.
+	d3 := w.deal(t, true)
+	c3 := w.open(t, d3)
+	a := w.admin(t)
+	if _, err := w.d.Assign(ctx, a, c3.ID, uuid.Nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.RequestEvidence(ctx, a, c3.ID, "Both: photos, please."); err != nil {
+		t.Fatal(err)
+	}
+	remind(c3)
+	if got := count(c3); len(got) != 2 || got[d3.buyer.UserID.String()] != 1 || got[d3.seller.UserID.String()] != 1 {
+		t.Fatalf("reminders after a request for evidence: %v, want one to each side", got)
+	}
+
+	// A case that ended reminds nobody.
+	d4 := w.deal(t, true)
+	c4 := w.open(t, d4)
+	if _, err := w.d.Withdraw(ctx, d4.buyer, c4.ID, "we agreed"); err != nil {
+		t.Fatal(err)
+	}
+	remind(c4)
+	if got := count(c4); len(got) != 0 {
+		t.Fatalf("a withdrawn case reminded: %v", got)
+	}
 }

@@ -354,6 +354,7 @@ func register(c Config, expired prometheus.Counter) (*registry, error) {
 		// escalated. Their times come in the jobs; the config's are the API's.
 		add(r, &dispute.AnswerDueWorker{Disputes: disputes}),
 		add(r, &dispute.EscalateWorker{Disputes: disputes}),
+		add(r, &dispute.RemindWorker{Disputes: disputes}),
 		// Live cases whose payment ended on chain anyway close with the outcome the chain shows.
 		add(r, &dispute.CloseFinalWorker{Disputes: disputes}),
 	} {

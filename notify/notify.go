@@ -36,6 +36,7 @@ const (
 	DealRefunded    Kind = "deal.refunded"    // to both: the escrow refunded the buyer
 	DisputeOpened   Kind = "dispute.opened"   // to the parties: a dispute froze the escrow
 	DisputeResolved Kind = "dispute.resolved" // to the parties: the dispute is resolved
+	DisputeReminder Kind = "dispute.reminder" // to a party that has not answered: its deadline is near
 )
 
 // rule is how a kind is sent: every kind is in-app; Email ones are mailed too, and Essential ones
@@ -55,6 +56,7 @@ var rules = map[Kind]rule{
 	DealRefunded:    {},
 	DisputeOpened:   {email: true, essential: true},
 	DisputeResolved: {email: true, essential: true},
+	DisputeReminder: {email: true, essential: true},
 }
 
 // Emailed reports whether k goes by email (to users who have not turned it off, for a

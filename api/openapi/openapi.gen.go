@@ -2301,9 +2301,10 @@ type Notification struct {
 	// Kind What a notification tells; the client words it in the reader's language from `data`. One
 	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+	// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+	// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+	// (essential: always sent). Not an enum in this document:
 	// its values overlap the chat's system events, and the generators would rename those.
 	Kind   NotificationKind `json:"kind"`
 	ReadAt *time.Time       `json:"readAt"`
@@ -2312,9 +2313,10 @@ type Notification struct {
 // NotificationKind What a notification tells; the client words it in the reader's language from `data`. One
 // of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 // deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+// (essential: always sent). Not an enum in this document:
 // its values overlap the chat's system events, and the generators would rename those.
 type NotificationKind = string
 
@@ -2340,9 +2342,10 @@ type NotificationPreference struct {
 	// Kind What a notification tells; the client words it in the reader's language from `data`. One
 	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+	// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+	// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+	// (essential: always sent). Not an enum in this document:
 	// its values overlap the chat's system events, and the generators would rename those.
 	Kind NotificationKind `json:"kind"`
 }
@@ -2371,9 +2374,10 @@ type NotificationUnsubscribed struct {
 	// Kind What a notification tells; the client words it in the reader's language from `data`. One
 	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+	// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+	// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+	// (essential: always sent). Not an enum in this document:
 	// its values overlap the chat's system events, and the generators would rename those.
 	Kind NotificationKind `json:"kind"`
 }

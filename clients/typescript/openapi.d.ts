@@ -3740,9 +3740,10 @@ export interface components {
          * @description What a notification tells; the client words it in the reader's language from `data`. One
          *     of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
          *     deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-         *     dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-         *     offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-         *     dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+         *     dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+         *     unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+         *     payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+         *     (essential: always sent). Not an enum in this document:
          *     its values overlap the chat's system events, and the generators would rename those.
          */
         NotificationKind: string;

@@ -2300,9 +2300,10 @@ type Notification struct {
 	// Kind What a notification tells; the client words it in the reader's language from `data`. One
 	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+	// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+	// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+	// (essential: always sent). Not an enum in this document:
 	// its values overlap the chat's system events, and the generators would rename those.
 	Kind   NotificationKind `json:"kind"`
 	ReadAt *time.Time       `json:"readAt"`
@@ -2311,9 +2312,10 @@ type Notification struct {
 // NotificationKind What a notification tells; the client words it in the reader's language from `data`. One
 // of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 // deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+// (essential: always sent). Not an enum in this document:
 // its values overlap the chat's system events, and the generators would rename those.
 type NotificationKind = string
 
@@ -2339,9 +2341,10 @@ type NotificationPreference struct {
 	// Kind What a notification tells; the client words it in the reader's language from `data`. One
 	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+	// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+	// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+	// (essential: always sent). Not an enum in this document:
 	// its values overlap the chat's system events, and the generators would rename those.
 	Kind NotificationKind `json:"kind"`
 }
@@ -2370,9 +2373,10 @@ type NotificationUnsubscribed struct {
 	// Kind What a notification tells; the client words it in the reader's language from `data`. One
 	// of offer.accepted, offer.rejected, payment.credited, deal.shipped, deal.delivered,
 	// deal.reminder, deal.released, deal.completed, deal.refunded, dispute.opened,
-	// dispute.resolved (more may come: show a generic line for an unknown one). By email too:
-	// offer.accepted, deal.shipped (may be turned off); payment.credited, deal.released,
-	// dispute.opened, dispute.resolved (essential: always sent). Not an enum in this document:
+	// dispute.resolved, dispute.reminder, legacy (more may come: show a generic line for an
+	// unknown one). By email too: offer.accepted, deal.shipped (may be turned off);
+	// payment.credited, deal.released, dispute.opened, dispute.resolved, dispute.reminder
+	// (essential: always sent). Not an enum in this document:
 	// its values overlap the chat's system events, and the generators would rename those.
 	Kind NotificationKind `json:"kind"`
 }
