@@ -107,11 +107,17 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 }
 
 // CheckImportedUser says what ImportUser would refuse in u without writing: no id or creation
-// time, a password hash no sign-in can verify, a passkey without credential id or user handle or
+// time, passkeys or a Telegram id on an account with an unverified email, a password hash no sign-in can verify, a passkey without credential id or user handle or
 // with a public key go-webauthn cannot read.
 func CheckImportedUser(u ImportedUser) error {
 	if u.ID == uuid.Nil || u.CreatedAt.IsZero() {
 		return fmt.Errorf("%w: no id or creation time", ErrImportInvalid)
+	}
+	if u.Email != nil && !u.EmailVerified && (u.TelegramID != 0 || len(u.Passkeys) > 0) {
+		// Whoever registered an address nobody proved may have added them: its owner, verifying
+		// it here later, would share the account with them (firstVerification removes such ways
+		// in; the importer leaves them out and reports it).
+		return fmt.Errorf("%w: passkeys or a Telegram id on an account whose email is not verified", ErrImportInvalid)
 	}
 	if u.PasswordHash != "" && !readableHash(u.PasswordHash) {
 		return fmt.Errorf("%w: password hash is neither bcrypt nor argon2id", ErrImportInvalid)

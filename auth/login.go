@@ -230,8 +230,12 @@ func (s *Service) VerifyEmail(ctx context.Context, email, code, password string,
 // anybody's: whoever registered the address first chose its password, and its owner, who proves
 // it now with a code mailed to them (perhaps asked for with resend), may never have seen that
 // password. So the password is kept only when the verifier sends it and it matches; otherwise it
-// is removed, and the owner, signed in by the code, sets one. Any session from before is revoked
-// (reason email_verified). Checked only after the code matched: no argon2 work for a wrong code.
+// is removed, and the owner, signed in by the code, sets one. Every other way in set up before
+// the proof is removed too — passkeys and external identities (Telegram, Google): an account
+// imported from the legacy store may come with them, chosen by whoever registered the address
+// there — and any session from before is revoked (reason email_verified). Checked only after the
+// code matched: no argon2 work for a wrong code. A password reset proves the address as well and
+// does the same (ResetPassword).
 func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, userID uuid.UUID, password string) error {
 	u, err := q.UserForUpdate(ctx, userID)
 	if err != nil {
@@ -246,6 +250,12 @@ func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, user
 				return wrapDB("remove password", err)
 			}
 		}
+	}
+	if _, err := q.DeletePasskeysOfUser(ctx, userID); err != nil {
+		return wrapDB("remove passkeys", err)
+	}
+	if _, err := q.DeleteIdentitiesOfUser(ctx, userID); err != nil {
+		return wrapDB("remove identities", err)
 	}
 	if _, err := q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{
 		Now: s.now(), Reason: revokedEmailVerified, UserID: userID, Keep: uuid.Nil,
@@ -315,6 +325,10 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword st
 		// The code's row stays locked meanwhile; a second try of it waits (and finds it used).
 		hash, err := s.pw.hasher.hash(newPassword)
 		if err != nil {
+			return err
+		}
+		// The reset code proves the address: a first proof removes what was set up before it.
+		if err := s.firstVerification(ctx, q, u.ID, ""); err != nil {
 			return err
 		}
 		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {

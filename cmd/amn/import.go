@@ -183,6 +183,9 @@ func printImportReport(out io.Writer, rep *legacy.Report, asJSON bool) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintf(out, "skipped %s %s: %s\n", p.Collection, p.ID, p.Reason)
 	}
+	for _, p := range rep.Notes {
+		fmt.Fprintf(out, "imported with a part left out %s %s: %s\n", p.Collection, p.ID, p.Reason)
+	}
 	for _, p := range rep.OpenPayments {
 		ids, _ := json.Marshal(p.ProviderIDs)
 		fmt.Fprintf(out, "OPEN PAYMENT (funds held by the old backend; settle it there): payment %s request %s %s %s on %s via %s %s\n",

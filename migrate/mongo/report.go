@@ -57,12 +57,15 @@ type Check struct {
 
 // Report is what a run did.
 type Report struct {
-	DryRun       bool          `json:"dry_run"`
-	Since        *time.Time    `json:"since,omitempty"`
-	Started      time.Time     `json:"started"`
-	Finished     time.Time     `json:"finished"`
-	Collections  []Counts      `json:"collections"`
-	Problems     []Problem     `json:"problems"`
+	DryRun      bool       `json:"dry_run"`
+	Since       *time.Time `json:"since,omitempty"`
+	Started     time.Time  `json:"started"`
+	Finished    time.Time  `json:"finished"`
+	Collections []Counts   `json:"collections"`
+	Problems    []Problem  `json:"problems"`
+	// Notes are documents imported with something left out (e.g. the passkeys of an account
+	// whose email is not verified), and why.
+	Notes        []Problem     `json:"notes"`
 	OpenPayments []OpenPayment `json:"open_payments"`
 	Checks       []Check       `json:"checks,omitempty"`
 	Verified     bool          `json:"verified"`

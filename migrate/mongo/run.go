@@ -93,7 +93,7 @@ func (im *Importer) scope() string {
 // it committed stays, and the next run of the same scope resumes after it.
 func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	rep := &Report{DryRun: im.opts.DryRun, Since: im.opts.Since, Started: im.now(),
-		Problems: []Problem{}, OpenPayments: []OpenPayment{}, NotImported: []string{"disputes", "notifications"}}
+		Problems: []Problem{}, Notes: []Problem{}, OpenPayments: []OpenPayment{}, NotImported: []string{"disputes", "notifications"}}
 	res := &resolver{pool: im.pool, known: map[string]bool{}}
 	if im.opts.DryRun {
 		tx, err := im.pool.Begin(ctx)
@@ -225,7 +225,7 @@ func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.R
 			im.afterDocument(c.name, counts.Read)
 			continue
 		}
-		created, err := im.writeDocument(ctx, tx, c, oid, raw, sum[:], res)
+		created, note, err := im.writeDocument(ctx, tx, c, oid, raw, sum[:], res)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -240,6 +240,9 @@ func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.R
 		}
 		if err == nil {
 			res.mark(c.name, oid)
+			if note != "" {
+				rep.Notes = append(rep.Notes, Problem{Collection: c.name, ID: oid.Hex(), Reason: note})
+			}
 		}
 		im.afterDocument(c.name, counts.Read)
 	}
@@ -271,16 +274,16 @@ func (im *Importer) afterDocument(coll string, n int64) {
 }
 
 // writeDocument converts one document and writes it in a savepoint: all of it or none.
-func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, oid bson.ObjectID, raw bson.Raw, digest []byte, res *resolver) (bool, error) {
+func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, oid bson.ObjectID, raw bson.Raw, digest []byte, res *resolver) (bool, string, error) {
 	f := &fields{raw: raw}
 	res.ctx = ctx
 	it, err := c.convert(im, oid, f, res)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	sp, err := tx.Begin(ctx)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	var created bool
 	err = it.write(ctx, sp)
@@ -294,9 +297,9 @@ func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, 
 	}
 	if err != nil {
 		_ = sp.Rollback(context.WithoutCancel(ctx))
-		return false, err
+		return false, "", err
 	}
-	return created, sp.Commit(ctx)
+	return created, it.note, sp.Commit(ctx)
 }
 
 // digests reads what the batch's documents looked like at their last import.

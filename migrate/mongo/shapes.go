@@ -34,6 +34,7 @@ type item struct {
 	newID uuid.UUID
 	sum   *big.Int // what the verification adds up for the collection (nil: nothing)
 	open  *OpenPayment
+	note  string // imported, but something of it left out: the report's notes say what
 	write func(ctx context.Context, tx pgx.Tx) error
 }
 
@@ -171,6 +172,14 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		f.fail("field points is negative")
 	}
 	u.Passkeys = readPasskeys(f, id, u.CreatedAt)
+	var note string
+	if u.Email != nil && !u.EmailVerified && (u.TelegramID != 0 || len(u.Passkeys) > 0) {
+		// Nobody proved the address: whoever registered it may have added these, and its owner,
+		// verifying it here, would share the account with them. Left out (and reported).
+		note = fmt.Sprintf("email not verified: %d passkey(s) and the Telegram id (%v) not imported; the owner verifies the email and adds them again",
+			len(u.Passkeys), u.TelegramID != 0)
+		u.TelegramID, u.Passkeys = 0, nil
+	}
 	if f.err == nil {
 		if err := auth.CheckImportedUser(u); err != nil {
 			f.fail("%v", err)
@@ -179,7 +188,7 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 	if f.err != nil {
 		return item{}, f.err
 	}
-	return item{newID: u.ID, sum: big.NewInt(balance), write: func(ctx context.Context, tx pgx.Tx) error {
+	return item{newID: u.ID, sum: big.NewInt(balance), note: note, write: func(ctx context.Context, tx pgx.Tx) error {
 		if err := auth.ImportUser(ctx, tx, u); err != nil {
 			return err
 		}
