@@ -59,7 +59,8 @@ var ErrImportInvalid = kind.New(kind.Invalid, "imported account invalid")
 var passkeyNamespace = uuid.MustParse("6f1c1b0e-7a39-4c55-9a1e-0d5c2b8f4a11")
 
 // ImportUser writes (or, on a rerun, overwrites) an account of the legacy store in tx: the user,
-// its Telegram identity and its passkeys. It is the only way the importer writes auth's tables;
+// its Telegram identity and its passkeys. On a rerun, an imported passkey or Telegram link the old
+// store no longer lists is removed (one added here is never touched). It is the only way the importer writes auth's tables;
 // a Telegram id or passkey that is another account's is ErrIdentityTaken, and the importer's
 // transaction is then rolled back whole.
 func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
@@ -87,6 +88,21 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 		PasswordHash: hash, Roles: roleStrings(u.Roles), Status: status, DisplayName: u.DisplayName,
 		CreatedAt: u.CreatedAt, UpdatedAt: updated}); err != nil {
 		return wrapDB("import user", err)
+	}
+	// What the old store no longer lists goes: a passkey or a Telegram link removed there.
+	keepTG := ""
+	if u.TelegramID != 0 {
+		keepTG = strconv.FormatInt(u.TelegramID, 10)
+	}
+	if _, err := q.DeleteLegacyTelegramExcept(ctx, authdb.DeleteLegacyTelegramExceptParams{UserID: u.ID, Keep: keepTG}); err != nil {
+		return wrapDB("remove imported telegram identity", err)
+	}
+	keepPK := make([][]byte, 0, len(u.Passkeys))
+	for _, p := range u.Passkeys {
+		keepPK = append(keepPK, p.CredentialID)
+	}
+	if _, err := q.DeleteLegacyPasskeysExcept(ctx, authdb.DeleteLegacyPasskeysExceptParams{UserID: u.ID, Keep: keepPK}); err != nil {
+		return wrapDB("remove imported passkeys", err)
 	}
 	if u.TelegramID != 0 {
 		n, err := q.ImportTelegramIdentity(ctx, authdb.ImportTelegramIdentityParams{

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/descope/virtualwebauthn"
+	"github.com/jackc/pgx/v5"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/amanat/amn/db/dbtest"
@@ -58,4 +59,46 @@ func TestUnverifiedAccountImportsWithoutPasskeysOrTelegram(t *testing.T) {
 	}
 }
 
-var _ = time.Now
+// A delta (--since) brings what was removed on the old backend: a passkey removed there is removed
+// here, a Telegram id changed there replaces the old link, one removed there is unlinked; a passkey
+// registered here is never touched.
+func TestDeltaRemovesPasskeysAndTelegramRemovedOnTheOldBackend(t *testing.T) {
+	src, fx := source(t)
+	pool, _ := dbtest.Isolated(t)
+	ctx := context.Background()
+	run(t, pool, src, importer.Options{})
+	alice, bob := newID("users", fx.ids["alice"]), newID("users", fx.ids["bob"])
+	if _, err := pool.Exec(ctx, `INSERT INTO auth_passkeys (id, user_id, credential_id, credential) VALUES (gen_random_uuid(), $1, 'made-here', '{}')`, alice); err != nil {
+		t.Fatal(err)
+	}
+
+	cut := fx.at.Add(time.Hour)
+	later := cut.Add(time.Hour)
+	if _, err := src.Collection("users").UpdateOne(ctx, bson.D{e("_id", fx.ids["alice"])}, bson.D{
+		e("$set", bson.D{e("passkeys", bson.A{}), e("telegramId", int64(333000333)), e("updatedAt", later)})}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Collection("users").UpdateOne(ctx, bson.D{e("_id", fx.ids["bob"])}, bson.D{
+		e("$unset", bson.D{e("telegramId", "")}), e("$set", bson.D{e("updatedAt", later)})}); err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, pool, src, importer.Options{Since: &cut})
+	if !rep.Verified {
+		t.Fatalf("verification after the delta: %+v", rep.Checks)
+	}
+	var passkeys []string
+	rows, _ := pool.Query(ctx, `SELECT convert_from(credential_id, 'UTF8') FROM auth_passkeys WHERE user_id = $1 AND legacy_user_handle IS NULL
+		UNION ALL SELECT 'imported' FROM auth_passkeys WHERE user_id = $1 AND legacy_user_handle IS NOT NULL`, alice)
+	passkeys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || strings.Join(passkeys, ",") != "made-here" {
+		t.Fatalf("alice's passkeys after the delta: %v %v (want only the one made here)", passkeys, err)
+	}
+	var aliceTG, bobTG []string
+	rows, _ = pool.Query(ctx, `SELECT subject FROM auth_identities WHERE provider = 'telegram' AND user_id = $1`, alice)
+	aliceTG, _ = pgx.CollectRows(rows, pgx.RowTo[string])
+	rows, _ = pool.Query(ctx, `SELECT subject FROM auth_identities WHERE provider = 'telegram' AND user_id = $1`, bob)
+	bobTG, _ = pgx.CollectRows(rows, pgx.RowTo[string])
+	if strings.Join(aliceTG, ",") != "333000333" || len(bobTG) != 0 {
+		t.Fatalf("Telegram after the delta: alice %v (want 333000333), bob %v (want none)", aliceTG, bobTG)
+	}
+}
