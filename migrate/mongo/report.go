@@ -43,15 +43,19 @@ type Counts struct {
 // Check is the verification of one collection: the source's documents that convert (count and
 // sum) against what the target holds of them.
 type Check struct {
-	Collection   string `json:"collection"`
-	SourceTotal  int64  `json:"source_total"`
-	Malformed    int64  `json:"malformed"`
-	SourceCount  int64  `json:"source_count"`
-	TargetCount  int64  `json:"target_count"`
-	SumName      string `json:"sum_name,omitempty"`
-	SourceSum    string `json:"source_sum,omitempty"`
-	TargetSum    string `json:"target_sum,omitempty"`
-	OK           bool   `json:"ok"`
+	Collection  string `json:"collection"`
+	SourceTotal int64  `json:"source_total"`
+	Malformed   int64  `json:"malformed"`
+	SourceCount int64  `json:"source_count"`
+	TargetCount int64  `json:"target_count"`
+	// Stale counts the documents that convert but whose recorded digest is missing or differs:
+	// the target does not hold them as they are now (their last write failed, or never ran).
+	Stale        int64    `json:"stale"`
+	StaleIDs     []string `json:"stale_ids,omitempty"`
+	SumName      string   `json:"sum_name,omitempty"`
+	SourceSum    string   `json:"source_sum,omitempty"`
+	TargetSum    string   `json:"target_sum,omitempty"`
+	OK           bool     `json:"ok"`
 	sourceSumInt *big.Int
 }
 

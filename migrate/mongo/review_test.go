@@ -102,3 +102,32 @@ func TestDeltaRemovesPasskeysAndTelegramRemovedOnTheOldBackend(t *testing.T) {
 		t.Fatalf("Telegram after the delta: alice %v (want 333000333), bob %v (want none)", aliceTG, bobTG)
 	}
 }
+
+// A document whose update fails (here: the old store gave carol an email another account has)
+// keeps its old row, so the counts match: verification still fails, because the target does not
+// hold the document as the source has it (its digest differs), and names it.
+func TestVerificationFailsOnAFailedUpdate(t *testing.T) {
+	src, fx := source(t)
+	pool, _ := dbtest.Isolated(t)
+	ctx := context.Background()
+	if rep := run(t, pool, src, importer.Options{}); !rep.Verified {
+		t.Fatalf("the first run: %+v", rep.Checks)
+	}
+	if _, err := src.Collection("users").UpdateOne(ctx, bson.D{e("_id", fx.ids["carol"])}, bson.D{
+		e("$set", bson.D{e("email", "bob@example.com"), e("updatedAt", fx.at.Add(time.Hour))})}); err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, pool, src, importer.Options{})
+	c := check(t, rep, "users")
+	if rep.Verified || c.OK || c.Stale != 1 || len(c.StaleIDs) != 1 || c.StaleIDs[0] != fx.ids["carol"].Hex() {
+		t.Fatalf("verification after a failed update: verified=%v %+v", rep.Verified, c)
+	}
+	if c.TargetCount != c.SourceCount {
+		t.Fatalf("the counts differ (%d, %d): this test wants the case they match", c.SourceCount, c.TargetCount)
+	}
+	for _, other := range rep.Checks {
+		if other.Collection != "users" && (!other.OK || other.Stale != 0) {
+			t.Errorf("%s: %+v", other.Collection, other)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -381,6 +382,24 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		if err != nil {
 			return err
 		}
+		// Each document that converts must be in the target as it is now: its digest recorded by
+		// the write that imported it. One whose last write failed (its old row stays, so the
+		// counts match) or that was never written is stale.
+		pending := map[string][sha256.Size]byte{}
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			stale, err := im.staleDigests(ctx, c.name, pending)
+			clear(pending)
+			for _, id := range stale {
+				ch.Stale++
+				if len(ch.StaleIDs) < maxStaleIDs {
+					ch.StaleIDs = append(ch.StaleIDs, id)
+				}
+			}
+			return err
+		}
 		for cur.Next(ctx) {
 			ch.SourceTotal++
 			raw := cur.Current
@@ -397,6 +416,13 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 				continue
 			}
 			ids = append(ids, it.newID)
+			pending[oid.Hex()] = sha256.Sum256(raw)
+			if len(pending) == verifyDigestBatch {
+				if err := flush(); err != nil {
+					cur.Close(context.WithoutCancel(ctx))
+					return err
+				}
+			}
 			if it.sum != nil {
 				ch.sourceSumInt.Add(ch.sourceSumInt, it.sum)
 			}
@@ -406,6 +432,9 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		}
 		err = cur.Err()
 		cur.Close(context.WithoutCancel(ctx))
+		if err == nil {
+			err = flush()
+		}
 		if err != nil {
 			return err
 		}
@@ -419,7 +448,7 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		if err != nil {
 			return err
 		}
-		ch.OK = ch.TargetCount == ch.SourceCount
+		ch.OK = ch.TargetCount == ch.SourceCount && ch.Stale == 0
 		if c.sumName != "" {
 			ch.SourceSum, ch.TargetSum = ch.sourceSumInt.String(), targetSum.String()
 			ch.OK = ch.OK && ch.sourceSumInt.Cmp(targetSum) == 0
@@ -428,4 +457,46 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		rep.Checks = append(rep.Checks, ch)
 	}
 	return nil
+}
+
+// Verification reads the digests of this many documents at a time, and lists at most
+// maxStaleIDs stale documents per collection (Check.Stale counts them all).
+const (
+	verifyDigestBatch = 1000
+	maxStaleIDs       = 20
+)
+
+// staleDigests lists, in _id order, the documents of want (old id → digest of the document now)
+// whose recorded digest is missing or different.
+func (im *Importer) staleDigests(ctx context.Context, coll string, want map[string][sha256.Size]byte) ([]string, error) {
+	ids := make([]string, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	rows, err := im.pool.Query(ctx, digestsSQL, coll, ids)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string][]byte{}
+	for rows.Next() {
+		var id string
+		var d []byte
+		if err := rows.Scan(&id, &d); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		have[id] = d
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var stale []string
+	for id, sum := range want {
+		if d, ok := have[id]; !ok || !bytes.Equal(d, sum[:]) {
+			stale = append(stale, id)
+		}
+	}
+	slices.Sort(stale)
+	return stale, nil
 }

@@ -172,6 +172,15 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		f.fail("field points is negative")
 	}
 	u.Passkeys = readPasskeys(f, id, u.CreatedAt)
+	if f.err == nil {
+		// Checked as if verified: a passkey left out below must still be a readable one (a
+		// malformed document is reported as such, whatever is imported of it).
+		probe := u
+		probe.EmailVerified = true
+		if err := auth.CheckImportedUser(probe); err != nil {
+			f.fail("%v", err)
+		}
+	}
 	var note string
 	if u.Email != nil && !u.EmailVerified && (u.TelegramID != 0 || len(u.Passkeys) > 0) {
 		// Nobody proved the address: whoever registered it may have added these, and its owner,
@@ -179,11 +188,6 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 		note = fmt.Sprintf("email not verified: %d passkey(s) and the Telegram id (%v) not imported; the owner verifies the email and adds them again",
 			len(u.Passkeys), u.TelegramID != 0)
 		u.TelegramID, u.Passkeys = 0, nil
-	}
-	if f.err == nil {
-		if err := auth.CheckImportedUser(u); err != nil {
-			f.fail("%v", err)
-		}
 	}
 	if f.err != nil {
 		return item{}, f.err
