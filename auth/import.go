@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,6 +35,10 @@ type ImportedUser struct {
 	Passkeys     []ImportedPasskey
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// LastImported is when the importer last wrote this account (nil: never). An account changed
+	// here since (its updated_at later: a sign-in upgraded its hash, its owner or an admin changed
+	// it) is live, and a rerun leaves it alone: ErrChangedHere.
+	LastImported *time.Time
 }
 
 // ImportedPasskey is a WebAuthn credential the old backend registered.
@@ -55,6 +60,10 @@ type ImportedPasskey struct {
 // skips the document).
 var ErrImportInvalid = kind.New(kind.Invalid, "imported account invalid")
 
+// ErrChangedHere: a rerun of the import found the account changed here since its last import; it
+// is left as it is (the importer reports it and skips the document).
+var ErrChangedHere = kind.New(kind.Conflict, "the account changed here since its last import: left as it is")
+
 // passkeyNamespace derives an imported passkey's id from its credential id.
 var passkeyNamespace = uuid.MustParse("6f1c1b0e-7a39-4c55-9a1e-0d5c2b8f4a11")
 
@@ -68,6 +77,15 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 		return err
 	}
 	q := authdb.New(tx)
+	if u.LastImported != nil {
+		row, err := q.UserByID(ctx, u.ID)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return wrapDB("read user", err)
+		}
+		if err == nil && row.UpdatedAt.After(*u.LastImported) {
+			return ErrChangedHere
+		}
+	}
 	var hash *string
 	if u.PasswordHash != "" {
 		hash = &u.PasswordHash

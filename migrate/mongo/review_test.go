@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/amanat/amn/auth"
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	importer "github.com/amanat/amn/migrate/mongo"
 )
@@ -129,5 +131,64 @@ func TestVerificationFailsOnAFailedUpdate(t *testing.T) {
 		if other.Collection != "users" && (!other.OK || other.Stale != 0) {
 			t.Errorf("%s: %+v", other.Collection, other)
 		}
+	}
+}
+
+// After the switch, a row changed here (a sign-in upgraded alice's hash; a legacy request moved)
+// is live: a rerun that finds its document changed in the old store leaves it alone and reports
+// it, and still writes the documents whose rows did not change here.
+func TestRerunLeavesRowsChangedHere(t *testing.T) {
+	src, fx := source(t)
+	pool, _ := dbtest.Isolated(t)
+	ctx := context.Background()
+	run(t, pool, src, importer.Options{})
+	alice, r3 := newID("users", fx.ids["alice"]), newID("purchaserequests", fx.ids["r3"])
+
+	svc := authService(t, dbtest.PoolLike(t, pool, db.RoleAPI))
+	if _, err := svc.Login(ctx, "alice@example.com", alicePassword, auth.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE market_requests SET status = 'expired', updated_at = now() WHERE id = $1`, r3); err != nil {
+		t.Fatal(err)
+	}
+	later := fx.at.Add(time.Hour)
+	for _, u := range []struct {
+		coll, name string
+		set        bson.D
+	}{
+		{"users", "alice", bson.D{e("roles", bson.A{"admin"}), e("name", "Alice again")}},
+		{"users", "bob", bson.D{e("name", "Bob renamed")}},
+		{"purchaserequests", "r3", bson.D{e("status", "active")}},
+	} {
+		if _, err := src.Collection(u.coll).UpdateOne(ctx, bson.D{e("_id", fx.ids[u.name])},
+			bson.D{e("$set", append(u.set, e("updatedAt", later)))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := run(t, pool, src, importer.Options{})
+	reasons := map[string]string{}
+	for _, p := range rep.Problems {
+		reasons[p.ID] = p.Reason
+	}
+	for _, name := range []string{"alice", "r3"} {
+		if !strings.Contains(reasons[fx.ids[name].Hex()], "changed here since its last import") {
+			t.Errorf("%s: reason %q, want it reported as changed here", name, reasons[fx.ids[name].Hex()])
+		}
+	}
+	var hash, aliceName, bobName, status string
+	var roles []string
+	if err := pool.QueryRow(ctx, `SELECT password_hash, roles, display_name, (SELECT display_name FROM users WHERE id = $2),
+		(SELECT status FROM market_requests WHERE id = $3) FROM users WHERE id = $1`,
+		alice, newID("users", fx.ids["bob"]), r3).Scan(&hash, &roles, &aliceName, &bobName, &status); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$") || strings.Join(roles, ",") != "buyer" || aliceName != "Alice" {
+		t.Errorf("alice's live row was overwritten: %.12s… %v %q", hash, roles, aliceName)
+	}
+	if status != "expired" {
+		t.Errorf("the live request was overwritten: %s", status)
+	}
+	if bobName != "Bob renamed" {
+		t.Errorf("bob's row (not changed here) was not updated: %q", bobName)
 	}
 }

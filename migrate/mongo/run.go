@@ -52,6 +52,10 @@ type Importer struct {
 	// dry is a dry run's one transaction: every batch is a savepoint of it (so later collections
 	// see what earlier ones would have written), and it is rolled back at the end.
 	dry pgx.Tx
+	// last is when the document being written was last imported (nil: never), while it is
+	// converted and written: a row changed here since is left alone (the Import* entry points'
+	// LastImported).
+	last *time.Time
 }
 
 // ErrInvalid: the run's settings are wrong.
@@ -220,13 +224,19 @@ func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.R
 		}
 		last = oid.Hex()
 		sum := sha256.Sum256(raw)
-		if d, ok := prev[oid.Hex()]; ok && bytes.Equal(d, sum[:]) {
+		p, ok := prev[oid.Hex()]
+		if ok && bytes.Equal(p.digest, sum[:]) {
 			counts.Unchanged++
 			res.mark(c.name, oid)
 			im.afterDocument(c.name, counts.Read)
 			continue
 		}
+		im.last = nil
+		if ok {
+			im.last = &p.at
+		}
 		created, note, err := im.writeDocument(ctx, tx, c, oid, raw, sum[:], res)
+		im.last = nil
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -303,15 +313,21 @@ func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, 
 	return created, it.note, sp.Commit(ctx)
 }
 
+// imported is a document's last import: its digest then, and when.
+type imported struct {
+	digest []byte
+	at     time.Time
+}
+
 // digests reads what the batch's documents looked like at their last import.
-func (im *Importer) digests(ctx context.Context, tx pgx.Tx, coll string, batch []bson.Raw) (map[string][]byte, error) {
+func (im *Importer) digests(ctx context.Context, tx pgx.Tx, coll string, batch []bson.Raw) (map[string]imported, error) {
 	ids := make([]string, 0, len(batch))
 	for _, raw := range batch {
 		if oid, ok := raw.Lookup("_id").ObjectIDOK(); ok {
 			ids = append(ids, oid.Hex())
 		}
 	}
-	out := map[string][]byte{}
+	out := map[string]imported{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -322,8 +338,8 @@ func (im *Importer) digests(ctx context.Context, tx pgx.Tx, coll string, batch [
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var d []byte
-		if err := rows.Scan(&id, &d); err != nil {
+		var d imported
+		if err := rows.Scan(&id, &d.digest, &d.at); err != nil {
 			return nil, err
 		}
 		out[id] = d
@@ -481,7 +497,8 @@ func (im *Importer) staleDigests(ctx context.Context, coll string, want map[stri
 	for rows.Next() {
 		var id string
 		var d []byte
-		if err := rows.Scan(&id, &d); err != nil {
+		var at time.Time
+		if err := rows.Scan(&id, &d, &at); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -124,7 +124,7 @@ func decodeB64(s string) ([]byte, error) {
 var legacyRoles = map[string]auth.Role{"buyer": auth.RoleBuyer, "user": auth.RoleBuyer, "seller": auth.RoleSeller, "admin": auth.RoleAdmin}
 
 func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	u := auth.ImportedUser{ID: NewID(Users, id), CreatedAt: f.time("createdAt", true)}
+	u := auth.ImportedUser{ID: NewID(Users, id), CreatedAt: f.time("createdAt", true), LastImported: im.last}
 	u.UpdatedAt = orTime(f.time("updatedAt", false), u.CreatedAt)
 	if e := strings.ToLower(strings.TrimSpace(f.str("email", false))); e != "" {
 		if !strings.Contains(e, "@") || len(e) < 3 || len(e) > 254 {
@@ -303,8 +303,8 @@ func deliveryDays(f *fields, key string) int {
 	return int(d)
 }
 
-func convertTemplate(_ *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	t := market.ImportedTemplate{ID: NewID(RequestTemplates, id)}
+func convertTemplate(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
+	t := market.ImportedTemplate{ID: NewID(RequestTemplates, id), LastImported: im.last}
 	if s, ok := f.ref("seller", true); ok {
 		t.Seller = r.ref(f, "seller", Users, s)
 	}
@@ -332,8 +332,8 @@ func templateTotals(ctx context.Context, _ *Importer, tx pgx.Tx, ids []uuid.UUID
 
 var urgencies = []string{"low", "normal", "high", "urgent"}
 
-func convertRequest(_ *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	q := market.ImportedRequest{ID: NewID(PurchaseRequests, id)}
+func convertRequest(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
+	q := market.ImportedRequest{ID: NewID(PurchaseRequests, id), LastImported: im.last}
 	if b, ok := f.ref("buyer", true); ok {
 		q.Buyer = r.ref(f, "buyer", Users, b)
 	}
@@ -396,8 +396,8 @@ func requestTotals(ctx context.Context, _ *Importer, tx pgx.Tx, ids []uuid.UUID)
 	return t.Count, t.Sum, err
 }
 
-func convertOffer(_ *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	o := market.ImportedOffer{ID: NewID(SellerOffers, id)}
+func convertOffer(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
+	o := market.ImportedOffer{ID: NewID(SellerOffers, id), LastImported: im.last}
 	if q, ok := f.ref("request", true); ok {
 		o.Request = r.ref(f, "request", PurchaseRequests, q)
 	}
