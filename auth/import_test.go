@@ -3,10 +3,12 @@ package auth
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/amanat/amn/db/dbtest"
 )
@@ -97,5 +99,53 @@ func TestImportRefusesWaysInOnAnUnprovenEmail(t *testing.T) {
 	u.EmailVerified, u.Email = false, nil
 	if err := CheckImportedUser(u); err != nil {
 		t.Fatalf("a Telegram-only account: %v", err)
+	}
+}
+
+// TestHashUpgradeNeverOverwritesANewPassword: Login replaces an imported bcrypt hash only if the
+// account still has it. A password set between the check and the upgrade (a reset committing
+// meanwhile) stays, and the sign-in with the old password is refused.
+func TestHashUpgradeNeverOverwritesANewPassword(t *testing.T) {
+	s, ctx := testService(t), context.Background()
+	old, err := bcrypt.GenerateFromPassword([]byte("the old backend's password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := "upgrade-race@example.com"
+	id := uuid.New()
+	if _, err := dbtest.Pool(t).Exec(ctx, `INSERT INTO users (id, email, email_verified_at, password_hash, roles) VALUES ($1, $2, now(), $3, '{buyer}')`,
+		id, email, string(old)); err != nil {
+		t.Fatal(err)
+	}
+	reset, err := s.pw.hasher.hash("the new password after a reset")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.pw.afterVerify = func() {
+		if _, err := dbtest.Pool(t).Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, reset); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := s.Login(ctx, email, "the old backend's password", Client{}); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("a sign-in with the password replaced meanwhile: %v, want ErrInvalidCredentials", err)
+	}
+	var hash string
+	if err := dbtest.Pool(t).QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, id).Scan(&hash); err != nil || hash != reset {
+		t.Fatalf("the new password was overwritten: %.12s… %v", hash, err)
+	}
+	var sessions int
+	if err := dbtest.Pool(t).QueryRow(ctx, `SELECT count(*) FROM auth_sessions WHERE user_id = $1`, id).Scan(&sessions); err != nil || sessions != 0 {
+		t.Fatalf("a session was opened: %d %v", sessions, err)
+	}
+	// Without a change in between, the old hash is upgraded and the sign-in succeeds.
+	s.pw.afterVerify = nil
+	if _, err := dbtest.Pool(t).Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, string(old)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(ctx, email, "the old backend's password", Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbtest.Pool(t).QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, id).Scan(&hash); err != nil || !strings.HasPrefix(hash, "$argon2id$") {
+		t.Fatalf("the old hash was not upgraded: %.12s… %v", hash, err)
 	}
 }

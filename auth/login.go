@@ -31,6 +31,8 @@ type passwordState struct {
 	hasher  *hasher
 	codeKey []byte
 	jobs    *river.Client[pgx.Tx] // inserts auth_email jobs; the worker works them
+	// afterVerify, in tests, runs in Login between the password check and its transaction.
+	afterVerify func()
 }
 
 func (s *Service) initPassword() error {
@@ -291,12 +293,21 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 			return Session{}, err
 		}
 	}
+	if s.pw.afterVerify != nil {
+		s.pw.afterVerify()
+	}
 	var out Session
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if newHash != "" {
-			if err := q.SetPasswordHash(ctx, authdb.SetPasswordHashParams{ID: u.ID, PasswordHash: &newHash}); err != nil {
+			// Only over the hash just verified: a password set since (a reset that committed
+			// between the check and now) stays, and this sign-in with the old one is refused.
+			n, err := q.UpgradePasswordHash(ctx, authdb.UpgradePasswordHashParams{ID: u.ID, NewHash: &newHash, OldHash: u.PasswordHash})
+			if err != nil {
 				return wrapDB("upgrade password hash", err)
+			}
+			if n == 0 {
+				return ErrInvalidCredentials
 			}
 		}
 		out, err = s.startSession(ctx, q, u.ID, MethodPassword, c)
