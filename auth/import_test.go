@@ -149,3 +149,40 @@ func TestHashUpgradeNeverOverwritesANewPassword(t *testing.T) {
 		t.Fatalf("the old hash was not upgraded: %.12s… %v", hash, err)
 	}
 }
+
+// TestFailedChecksCostOneBcryptRun: every failed password check costs one bcrypt comparison (and
+// at least one argon2 run, TestFailedChecksCostAnArgon2Run): an imported account's (bcrypt), one
+// of this backend's (argon2) and an unknown email alike, so the time of a failed sign-in does not
+// tell that an email belongs to an imported account.
+func TestFailedChecksCostOneBcryptRun(t *testing.T) {
+	s, ctx := testService(t), context.Background()
+	bh, err := bcrypt.GenerateFromPassword([]byte("an old password"), bcrypt.DefaultCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ah, err := s.pw.hasher.hash("a current password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, NewUser{Email: "imported-timing@example.com", EmailVerified: true, PasswordHash: string(bh)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, NewUser{Email: "native-timing@example.com", EmailVerified: true, PasswordHash: ah}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ email, password string }{
+		{"imported-timing@example.com", "an old passworD"},
+		{"imported-timing@example.com", strings.Repeat("y", 100)},
+		{"native-timing@example.com", "a current passworD"},
+		{"nobody-timing@example.com", "whatever it is"},
+		{"nobody-timing@example.com", strings.Repeat("z", 100)},
+	} {
+		bBefore, aBefore := s.pw.hasher.bcryptRuns.Load(), s.pw.hasher.runs.Load()
+		if _, err := s.Login(ctx, c.email, c.password, Client{}); !errors.Is(err, ErrInvalidCredentials) {
+			t.Fatalf("%s: %v", c.email, err)
+		}
+		if b, a := s.pw.hasher.bcryptRuns.Load()-bBefore, s.pw.hasher.runs.Load()-aBefore; b != 1 || a != 1 {
+			t.Errorf("%s (%d-byte password): %d bcrypt and %d argon2 runs, want 1 and 1", c.email, len(c.password), b, a)
+		}
+	}
+}

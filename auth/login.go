@@ -268,7 +268,8 @@ func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, user
 }
 
 // Login signs in with email and password. A wrong password and an unknown email (or an account
-// without a password) are the same ErrInvalidCredentials after the same argon2 work; the right
+// without a password) are the same ErrInvalidCredentials after the same argon2 and bcrypt work
+// (hasher.verify: an imported bcrypt account is not told apart by time); the right
 // password of an unverified account is ErrEmailUnverified, of a banned one ErrBanned. An old
 // hash (bcrypt, or weaker argon2id parameters) is replaced by a current one.
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (Session, error) {
