@@ -26,6 +26,16 @@ func (v *v1) chatCaller(ctx context.Context) (chat.Caller, error) {
 	return chat.Caller{UserID: p.UserID, Admin: p.HasRole(auth.RoleAdmin)}, nil
 }
 
+// chargeChat charges conversation id's rate limit (RateRule chat-room) for who's write, once who
+// may write there (anyone else gets the conversation's not-found or refusal, and charges
+// nothing), keyed by the id's canonical form however the path spelled it.
+func (v *v1) chargeChat(ctx context.Context, who chat.Caller, id uuid.UUID) error {
+	if err := v.chat.MayWrite(ctx, who, id); err != nil {
+		return err
+	}
+	return chargeSegment(ctx, "chatId", id.String())
+}
+
 // OpenChat opens (or finds) an offer's conversation.
 func (v *v1) OpenChat(ctx context.Context, req openapi.OpenChatRequestObject) (openapi.OpenChatResponseObject, error) {
 	who, err := v.chatCaller(ctx)
@@ -106,6 +116,9 @@ func (v *v1) SendChatMessage(ctx context.Context, req openapi.SendChatMessageReq
 	if req.Body.Attachments != nil {
 		in.Attachments = *req.Body.Attachments
 	}
+	if err := v.chargeChat(ctx, who, req.ChatId); err != nil {
+		return nil, err
+	}
 	m, err := v.chat.Send(ctx, who, req.ChatId, in)
 	if err != nil {
 		return nil, err
@@ -117,6 +130,9 @@ func (v *v1) SendChatMessage(ctx context.Context, req openapi.SendChatMessageReq
 func (v *v1) EditChatMessage(ctx context.Context, req openapi.EditChatMessageRequestObject) (openapi.EditChatMessageResponseObject, error) {
 	who, err := v.chatCaller(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := v.chargeChat(ctx, who, req.ChatId); err != nil {
 		return nil, err
 	}
 	m, err := v.chat.Edit(ctx, who, req.ChatId, req.MessageId, req.Body.Text)

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5/middleware"
@@ -145,6 +147,12 @@ type errorWriter struct {
 // write answers err through the error table; an internal error's detail goes to the log only
 // (the access log line carries the request id the body quotes).
 func (e errorWriter) write(w http.ResponseWriter, r *http.Request, err error) {
+	var limited *errRateLimited
+	if errors.As(err, &limited) { // a limit a handler charged (chargeSegment)
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(limited.retryAfter.Seconds(), 1)))))
+		e.writeCode(w, r, http.StatusTooManyRequests, "rate_limited", limited.Error())
+		return
+	}
 	status, code, msg := classify(err)
 	var b ErrorBody
 	b.Error.Code, b.Error.Message = code, msg

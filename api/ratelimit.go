@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -44,28 +45,46 @@ type RateRule struct {
 	// behind one NAT do not share a per-user limit. A request without a valid token is not counted
 	// (the route refuses it).
 	AccountOnly bool
-	// PerSegment, with Paths, adds a limit per value of the path segment written {PerSegment}
-	// (a chat's messages: per chat, whoever of its parties sends). Like AccountOnly, only a request
-	// with a valid token counts: nobody without one can use up a conversation's allowance.
+	// PerSegment, with Paths, makes the rule a limit per value of the path segment written
+	// {PerSegment} (a chat's messages: per chat, whoever of its parties sends). The middleware does
+	// not charge it: the handler does (chargeSegment), once it has checked that the caller may act
+	// on that object, and with the object's canonical id (one object, one key, however its id is
+	// spelled in the path). So nobody who is not a party can use up a conversation's allowance.
+	// Only a request with a valid token counts.
 	PerSegment string
 }
 
-// segment is the value of r's path segment written {rule.PerSegment} in the pattern r matches
-// ("" for none).
-func (rule RateRule) segment(r *http.Request) string {
-	got := strings.Split(r.URL.Path, "/")
-	for _, p := range rule.Paths {
-		want := strings.Split(p, "/")
-		if len(want) != len(got) || !segmentsMatch(want, got) {
+// deferredLimit is a PerSegment rule a request matched, left by the middleware for its handler.
+type deferredLimit struct {
+	l    *rateLimiter
+	rule RateRule
+	r    *http.Request
+}
+
+type deferredKey struct{}
+
+// chargeSegment charges the PerSegment rules of segment that the request of ctx matched, under
+// the object's canonical id value (a uuid's String()). The handler calls it after its
+// authorization check. Over a limit it is an *errRateLimited (429 with Retry-After); a Redis
+// failure refuses a write (503). Without Redis, or without a matching rule, it does nothing.
+func chargeSegment(ctx context.Context, segment, value string) error {
+	ds, _ := ctx.Value(deferredKey{}).([]deferredLimit)
+	for _, d := range ds {
+		if d.rule.PerSegment != segment {
 			continue
 		}
-		for i, w := range want {
-			if w == "{"+rule.PerSegment+"}" {
-				return strings.ToLower(got[i]) // one object, one key: ids are case-insensitive hex
+		if err := d.l.check(d.r, d.rule, []string{segment + ":" + value}); err != nil {
+			var rl *errRateLimited
+			if errors.As(err, &rl) {
+				d.l.m.rejected.WithLabelValues(d.rule.Name).Inc()
+			} else {
+				d.l.errs.log.Warn("rate limiter unavailable", "rule", d.rule.Name, "err", err)
+				err = errUnavailableLimits
 			}
+			return err
 		}
 	}
-	return ""
+	return nil
 }
 
 // matches reports whether the rule applies to r.
@@ -144,6 +163,7 @@ func RateRulesWith(authL, payments, global redis_rate.Limit, m MarketLimits) []R
 func RateRulesFor(authL, payments, global redis_rate.Limit, m MarketLimits, c ChatLimits) []RateRule {
 	const reqs = "/v1/marketplace/requests"
 	const messages = "/v1/chats/{chatId}/messages"
+	const message = messages + "/{messageId}"
 	return []RateRule{
 		{Name: "auth", Prefix: "/v1/auth/", Limit: authL, PerAccount: true, FailClosed: true},
 		{Name: "payments", Prefix: "/v1/payments", Limit: payments, PerAccount: true, FailClosed: true},
@@ -154,8 +174,13 @@ func RateRulesFor(authL, payments, global redis_rate.Limit, m MarketLimits, c Ch
 		{Name: "market-reviews", Method: http.MethodPost, Paths: []string{reqs + "/{requestId}/reviews"},
 			Limit: m.Reviews, PerAccount: true, AccountOnly: true},
 		{Name: "uploads", Method: http.MethodPost, Paths: []string{"/v1/uploads"}, Limit: m.Uploads, PerAccount: true, AccountOnly: true},
+		// A message sent or edited (each is an event every party's sockets get): one bucket per
+		// user and one per conversation, shared by the two methods (the rows share their names).
 		{Name: "chat-user", Method: http.MethodPost, Paths: []string{messages}, Limit: c.PerUser, PerAccount: true, AccountOnly: true},
+		{Name: "chat-user", Method: http.MethodPatch, Paths: []string{message}, Limit: c.PerUser, PerAccount: true, AccountOnly: true},
 		{Name: "chat-room", Method: http.MethodPost, Paths: []string{messages}, Limit: c.PerChat, PerAccount: true, AccountOnly: true,
+			PerSegment: "chatId"},
+		{Name: "chat-room", Method: http.MethodPatch, Paths: []string{message}, Limit: c.PerChat, PerAccount: true, AccountOnly: true,
 			PerSegment: "chatId"},
 		{Name: "global", Prefix: "/v1/", Limit: global},
 	}
@@ -276,23 +301,27 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		ip := rateIP(clientIP(r, l.edge.TrustedProxies))
 		var acct *requestAccount
 		var settle []func(status int)
+		var deferred []deferredLimit
 		for _, rule := range l.rules {
 			if !rule.matches(r) {
+				continue
+			}
+			if rule.PerAccount && acct == nil {
+				acct = l.account(r)
+			}
+			if rule.PerSegment != "" {
+				// Per object (a conversation), for a signed-in caller only: charged by the handler
+				// once the caller may act on it (chargeSegment).
+				if acct != nil && acct.name != "" {
+					deferred = append(deferred, deferredLimit{l: l, rule: rule, r: r})
+				}
 				continue
 			}
 			var keys []string
 			if !rule.AccountOnly {
 				keys = append(keys, "ip:"+ip)
 			}
-			if rule.PerAccount && acct == nil {
-				acct = l.account(r)
-			}
-			if rule.PerSegment != "" {
-				// Per object (a conversation), for a signed-in caller only; not per account too.
-				if v := rule.segment(r); v != "" && acct != nil && acct.name != "" {
-					keys = append(keys, rule.PerSegment+":"+v)
-				}
-			} else if rule.PerAccount && acct.name != "" && acct.count == countEvery {
+			if rule.PerAccount && acct.name != "" && acct.count == countEvery {
 				keys = append(keys, "acct:"+acct.name)
 			}
 			if rule.PerAccount && acct.name != "" && acct.count == countFailed {
@@ -305,6 +334,9 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			if rule.PerAccount && acct.name != "" && (acct.count == countFailed || acct.clearsFailures) {
 				settle = append(settle, l.settler(r, rule, acct))
 			}
+		}
+		if len(deferred) > 0 {
+			r = r.WithContext(context.WithValue(r.Context(), deferredKey{}, deferred))
 		}
 		if len(settle) == 0 {
 			next.ServeHTTP(w, r)

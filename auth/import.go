@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,6 +35,10 @@ type ImportedUser struct {
 	Passkeys     []ImportedPasskey
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// LastImported is when the importer last wrote this account (nil: never). An account changed
+	// here since (its updated_at later: a sign-in upgraded its hash, its owner or an admin changed
+	// it) is live, and a rerun leaves it alone: ErrChangedHere.
+	LastImported *time.Time
 }
 
 // ImportedPasskey is a WebAuthn credential the old backend registered.
@@ -55,11 +60,16 @@ type ImportedPasskey struct {
 // skips the document).
 var ErrImportInvalid = kind.New(kind.Invalid, "imported account invalid")
 
+// ErrChangedHere: a rerun of the import found the account changed here since its last import; it
+// is left as it is (the importer reports it and skips the document).
+var ErrChangedHere = kind.New(kind.Conflict, "the account changed here since its last import: left as it is")
+
 // passkeyNamespace derives an imported passkey's id from its credential id.
 var passkeyNamespace = uuid.MustParse("6f1c1b0e-7a39-4c55-9a1e-0d5c2b8f4a11")
 
 // ImportUser writes (or, on a rerun, overwrites) an account of the legacy store in tx: the user,
-// its Telegram identity and its passkeys. It is the only way the importer writes auth's tables;
+// its Telegram identity and its passkeys. On a rerun, an imported passkey or Telegram link the old
+// store no longer lists is removed (one added here is never touched). It is the only way the importer writes auth's tables;
 // a Telegram id or passkey that is another account's is ErrIdentityTaken, and the importer's
 // transaction is then rolled back whole.
 func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
@@ -67,6 +77,15 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 		return err
 	}
 	q := authdb.New(tx)
+	if u.LastImported != nil {
+		row, err := q.UserByID(ctx, u.ID)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return wrapDB("read user", err)
+		}
+		if err == nil && row.UpdatedAt.After(*u.LastImported) {
+			return ErrChangedHere
+		}
+	}
 	var hash *string
 	if u.PasswordHash != "" {
 		hash = &u.PasswordHash
@@ -88,6 +107,21 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 		CreatedAt: u.CreatedAt, UpdatedAt: updated}); err != nil {
 		return wrapDB("import user", err)
 	}
+	// What the old store no longer lists goes: a passkey or a Telegram link removed there.
+	keepTG := ""
+	if u.TelegramID != 0 {
+		keepTG = strconv.FormatInt(u.TelegramID, 10)
+	}
+	if _, err := q.DeleteLegacyTelegramExcept(ctx, authdb.DeleteLegacyTelegramExceptParams{UserID: u.ID, Keep: keepTG}); err != nil {
+		return wrapDB("remove imported telegram identity", err)
+	}
+	keepPK := make([][]byte, 0, len(u.Passkeys))
+	for _, p := range u.Passkeys {
+		keepPK = append(keepPK, p.CredentialID)
+	}
+	if _, err := q.DeleteLegacyPasskeysExcept(ctx, authdb.DeleteLegacyPasskeysExceptParams{UserID: u.ID, Keep: keepPK}); err != nil {
+		return wrapDB("remove imported passkeys", err)
+	}
 	if u.TelegramID != 0 {
 		n, err := q.ImportTelegramIdentity(ctx, authdb.ImportTelegramIdentityParams{
 			Subject: strconv.FormatInt(u.TelegramID, 10), UserID: u.ID, CreatedAt: u.CreatedAt})
@@ -107,11 +141,17 @@ func ImportUser(ctx context.Context, tx pgx.Tx, u ImportedUser) error {
 }
 
 // CheckImportedUser says what ImportUser would refuse in u without writing: no id or creation
-// time, a password hash no sign-in can verify, a passkey without credential id or user handle or
+// time, passkeys or a Telegram id on an account with an unverified email, a password hash no sign-in can verify, a passkey without credential id or user handle or
 // with a public key go-webauthn cannot read.
 func CheckImportedUser(u ImportedUser) error {
 	if u.ID == uuid.Nil || u.CreatedAt.IsZero() {
 		return fmt.Errorf("%w: no id or creation time", ErrImportInvalid)
+	}
+	if u.Email != nil && !u.EmailVerified && (u.TelegramID != 0 || len(u.Passkeys) > 0) {
+		// Whoever registered an address nobody proved may have added them: its owner, verifying
+		// it here later, would share the account with them (firstVerification removes such ways
+		// in; the importer leaves them out and reports it).
+		return fmt.Errorf("%w: passkeys or a Telegram id on an account whose email is not verified", ErrImportInvalid)
 	}
 	if u.PasswordHash != "" && !readableHash(u.PasswordHash) {
 		return fmt.Errorf("%w: password hash is neither bcrypt nor argon2id", ErrImportInvalid)

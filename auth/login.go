@@ -31,6 +31,8 @@ type passwordState struct {
 	hasher  *hasher
 	codeKey []byte
 	jobs    *river.Client[pgx.Tx] // inserts auth_email jobs; the worker works them
+	// afterVerify, in tests, runs in Login between the password check and its transaction.
+	afterVerify func()
 }
 
 func (s *Service) initPassword() error {
@@ -230,8 +232,12 @@ func (s *Service) VerifyEmail(ctx context.Context, email, code, password string,
 // anybody's: whoever registered the address first chose its password, and its owner, who proves
 // it now with a code mailed to them (perhaps asked for with resend), may never have seen that
 // password. So the password is kept only when the verifier sends it and it matches; otherwise it
-// is removed, and the owner, signed in by the code, sets one. Any session from before is revoked
-// (reason email_verified). Checked only after the code matched: no argon2 work for a wrong code.
+// is removed, and the owner, signed in by the code, sets one. Every other way in set up before
+// the proof is removed too — passkeys and external identities (Telegram, Google): an account
+// imported from the legacy store may come with them, chosen by whoever registered the address
+// there — and any session from before is revoked (reason email_verified). Checked only after the
+// code matched: no argon2 work for a wrong code. A password reset proves the address as well and
+// does the same (ResetPassword).
 func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, userID uuid.UUID, password string) error {
 	u, err := q.UserForUpdate(ctx, userID)
 	if err != nil {
@@ -247,6 +253,12 @@ func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, user
 			}
 		}
 	}
+	if _, err := q.DeletePasskeysOfUser(ctx, userID); err != nil {
+		return wrapDB("remove passkeys", err)
+	}
+	if _, err := q.DeleteIdentitiesOfUser(ctx, userID); err != nil {
+		return wrapDB("remove identities", err)
+	}
 	if _, err := q.RevokeUserSessions(ctx, authdb.RevokeUserSessionsParams{
 		Now: s.now(), Reason: revokedEmailVerified, UserID: userID, Keep: uuid.Nil,
 	}); err != nil {
@@ -256,7 +268,8 @@ func (s *Service) firstVerification(ctx context.Context, q *authdb.Queries, user
 }
 
 // Login signs in with email and password. A wrong password and an unknown email (or an account
-// without a password) are the same ErrInvalidCredentials after the same argon2 work; the right
+// without a password) are the same ErrInvalidCredentials after the same argon2 and bcrypt work
+// (hasher.verify: an imported bcrypt account is not told apart by time); the right
 // password of an unverified account is ErrEmailUnverified, of a banned one ErrBanned. An old
 // hash (bcrypt, or weaker argon2id parameters) is replaced by a current one.
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (Session, error) {
@@ -281,12 +294,21 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 			return Session{}, err
 		}
 	}
+	if s.pw.afterVerify != nil {
+		s.pw.afterVerify()
+	}
 	var out Session
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if newHash != "" {
-			if err := q.SetPasswordHash(ctx, authdb.SetPasswordHashParams{ID: u.ID, PasswordHash: &newHash}); err != nil {
+			// Only over the hash just verified: a password set since (a reset that committed
+			// between the check and now) stays, and this sign-in with the old one is refused.
+			n, err := q.UpgradePasswordHash(ctx, authdb.UpgradePasswordHashParams{ID: u.ID, NewHash: &newHash, OldHash: u.PasswordHash})
+			if err != nil {
 				return wrapDB("upgrade password hash", err)
+			}
+			if n == 0 {
+				return ErrInvalidCredentials
 			}
 		}
 		out, err = s.startSession(ctx, q, u.ID, MethodPassword, c)
@@ -315,6 +337,10 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, newPassword st
 		// The code's row stays locked meanwhile; a second try of it waits (and finds it used).
 		hash, err := s.pw.hasher.hash(newPassword)
 		if err != nil {
+			return err
+		}
+		// The reset code proves the address: a first proof removes what was set up before it.
+		if err := s.firstVerification(ctx, q, u.ID, ""); err != nil {
 			return err
 		}
 		if err := q.MarkEmailVerified(ctx, authdb.MarkEmailVerifiedParams{ID: u.ID, VerifiedAt: ptr(s.now())}); err != nil {

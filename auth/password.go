@@ -45,7 +45,13 @@ type hasher struct {
 	params ArgonParams
 	dummy  string // a hash of a random password, verified when there is no account to verify
 	runs   atomic.Int64
+	// bcryptRuns counts bcrypt comparisons (real or dummy).
+	bcryptRuns atomic.Int64
 }
+
+// dummyBcrypt is the bcrypt hash (cost 10, bcrypt.DefaultCost, as the legacy backend's) of a
+// random password nobody knows: compared when a failed verification ran no bcrypt of its own.
+const dummyBcrypt = "$2a$10$qr3bMI0OI8C1m0w8LqdkP.CyvegW.XvWKoFxD6U2l/KZrXjksUrh."
 
 func newHasher(p ArgonParams) (*hasher, error) {
 	if p == (ArgonParams{}) {
@@ -93,22 +99,40 @@ func (h *hasher) hash(password string) (string, error) {
 // A verification that fails costs at least one argon2 run with the current parameters, whatever
 // the stored form: a bcrypt hash (whose cost is not argon2's), a password past bcrypt's 72 bytes
 // (which is refused without work), older argon2 parameters or an unreadable hash each add a run
-// of the dummy, so that a wrong password takes at least as long as for an unknown email.
+// of the dummy, so that a wrong password takes at least as long as for an unknown email. It
+// costs one bcrypt comparison too, whatever the stored form (a dummy one when the stored hash is
+// not bcrypt, or the password is past its 72 bytes): an imported account's wrong password (bcrypt
+// and argon2), an account of this backend's (argon2) and an unknown email (verifyDummy) all take
+// the same work, so the time does not tell an imported account from the others.
 func (h *hasher) verify(stored, password string) (ok, rehash bool) {
 	ok, rehash, costed := h.check(stored, password)
 	if !ok && !costed {
-		h.verifyDummy(password)
+		h.check(h.dummy, password)
+	}
+	if !ok && (!isBcrypt(stored) || len(password) > bcryptMaxBytes) {
+		h.bcryptDummy(password)
 	}
 	return ok, rehash
+}
+
+func isBcrypt(s string) bool {
+	return strings.HasPrefix(s, "$2a$") || strings.HasPrefix(s, "$2b$") || strings.HasPrefix(s, "$2y$")
+}
+
+// bcryptDummy does the work of a bcrypt comparison that fails.
+func (h *hasher) bcryptDummy(password string) {
+	h.bcryptRuns.Add(1)
+	_ = bcrypt.CompareHashAndPassword([]byte(dummyBcrypt), []byte(password[:min(len(password), bcryptMaxBytes)]))
 }
 
 // check is verify without the dummy run; costed says whether it ran argon2 with the current
 // parameters.
 func (h *hasher) check(stored, password string) (ok, rehash, costed bool) {
-	if strings.HasPrefix(stored, "$2a$") || strings.HasPrefix(stored, "$2b$") || strings.HasPrefix(stored, "$2y$") {
+	if isBcrypt(stored) {
 		if len(password) > bcryptMaxBytes {
 			return false, false, false
 		}
+		h.bcryptRuns.Add(1)
 		return bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil, true, false
 	}
 	phc, err := parsePHC(stored)
@@ -126,6 +150,7 @@ func (h *hasher) check(stored, password string) (ok, rehash, costed bool) {
 // account without a password, so that answering takes as long as for a wrong password.
 func (h *hasher) verifyDummy(password string) {
 	h.check(h.dummy, password)
+	h.bcryptDummy(password)
 }
 
 // phc is a parsed argon2id hash.

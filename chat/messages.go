@@ -104,6 +104,14 @@ func (s *Service) party(ctx context.Context, who Caller, id uuid.UUID) (*Convers
 	return c, nil
 }
 
+// MayWrite is nil when who may write in conversation id (send, edit, delete): its parties, and in
+// a dispute's conversation admins; else ErrNotFound or ErrRefused, as Send would answer. The API
+// checks it before it charges the conversation's rate limit, so that nobody else can use it up.
+func (s *Service) MayWrite(ctx context.Context, who Caller, id uuid.UUID) error {
+	_, err := s.party(ctx, who, id)
+	return err
+}
+
 // Send writes who's message into conversation id and publishes it (chat.message) in the same
 // transaction. Attachments must be uploads who owns; they become readable by both parties.
 func (s *Service) Send(ctx context.Context, who Caller, id uuid.UUID, in SendInput) (*Message, error) {

@@ -173,7 +173,7 @@ var Grants = []Grant{
 	{RoleAPI, "indexer_observations", "SELECT"},
 	// Accounts and sign-in (migration 00021, package auth): only the API touches them.
 	{RoleAPI, "users", "SELECT, INSERT, UPDATE (email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, updated_at)"},
-	{RoleAPI, "auth_identities", "SELECT, INSERT"},
+	{RoleAPI, "auth_identities", "SELECT, INSERT, DELETE"}, // DELETE: a first email proof unlinks what came before it (00061)
 	{RoleAPI, "auth_codes", "SELECT, INSERT, UPDATE (attempts, used_at), DELETE"},
 	{RoleAPI, "auth_sessions", "SELECT, INSERT, UPDATE (last_used_at, revoked_at, revoked_reason)"},
 	{RoleAPI, "auth_refresh_tokens", "SELECT, INSERT, UPDATE (used_at), DELETE"},

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market/internal/marketdb"
 )
 
@@ -75,9 +76,32 @@ func checkShipment(productType string, in ShipInput, now time.Time) (Shipment, e
 	return sh, nil
 }
 
+// ErrLegacyDeal: the request is a deal of the legacy backend (imported, no payment here): its
+// money is the old backend's, so no step of the deal (ship, deliver, confirm, dispute, resume,
+// replace) happens here. An operator settles it on the old backend; the next import brings its
+// final status.
+var ErrLegacyDeal = kind.New(kind.Conflict, "this deal was made on the legacy backend and has no payment here: its steps are settled there, not here")
+
+// refuseLegacyDeal is ErrLegacyDeal for a legacy request without a payment here.
+func refuseLegacyDeal(m marketdb.MarketRequest) error {
+	if m.Legacy && !m.PaymentID.Valid {
+		return ErrLegacyDeal
+	}
+	return nil
+}
+
 // lockAsParty locks a request and says in which role the caller acts on it: its buyer, the
-// seller of its accepted offer, or an admin. Anyone else gets ErrNotFound.
+// seller of its accepted offer, or an admin. Anyone else gets ErrNotFound; a party of a legacy
+// deal without a payment here gets ErrLegacyDeal (every caller of it is a step of the deal).
 func lockAsParty(ctx context.Context, q *marketdb.Queries, who Caller, id uuid.UUID) (marketdb.MarketRequest, Actor, error) {
+	m, actor, err := lockParty(ctx, q, who, id)
+	if err == nil {
+		err = refuseLegacyDeal(m)
+	}
+	return m, actor, err
+}
+
+func lockParty(ctx context.Context, q *marketdb.Queries, who Caller, id uuid.UUID) (marketdb.MarketRequest, Actor, error) {
 	m, err := lockRequest(ctx, q, id)
 	if err != nil {
 		return m, "", err

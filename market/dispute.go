@@ -67,6 +67,9 @@ func (s *Service) DisputeTx(ctx context.Context, tx pgx.Tx, who Caller, id uuid.
 func (s *Service) ResumeTx(ctx context.Context, tx pgx.Tx, id uuid.UUID, actor Actor, actorID uuid.UUID) (Status, error) {
 	q := s.q.WithTx(tx)
 	m, err := lockRequest(ctx, q, id)
+	if err == nil {
+		err = refuseLegacyDeal(m)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -134,6 +137,9 @@ func (s *Service) ReplaceTx(ctx context.Context, tx pgx.Tx, id uuid.UUID, actorI
 	}
 	q := s.q.WithTx(tx)
 	m, err := lockRequest(ctx, q, id)
+	if err == nil {
+		err = refuseLegacyDeal(m)
+	}
 	if err != nil {
 		return time.Time{}, err
 	}

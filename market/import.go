@@ -3,6 +3,7 @@ package market
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/db"
+	"github.com/amanat/amn/kind"
 	"github.com/amanat/amn/market/internal/marketdb"
 )
 
@@ -80,6 +82,26 @@ type ImportedRequest struct {
 	Template                        uuid.NullUUID
 	DeliveredAt                     *time.Time
 	ExpiresAt, CreatedAt, UpdatedAt time.Time
+	// LastImported is when the importer last wrote it (nil: never); one changed here since is
+	// left alone (ErrChangedHere).
+	LastImported *time.Time
+}
+
+// ErrChangedHere: a rerun of the import found the row changed here since its last import (an
+// offer made, a status moved): it is left as it is, and the importer reports it.
+var ErrChangedHere = kind.New(kind.Conflict, "changed here since its last import: left as it is")
+
+// changedHere is ErrChangedHere when a row updated at updated (read with err) changed after last.
+func changedHere(updated time.Time, last *time.Time, err error) error {
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case last != nil && updated.After(*last):
+		return ErrChangedHere
+	}
+	return nil
 }
 
 // ImportRequest writes (or on a rerun overwrites) a legacy request. A request this backend made
@@ -101,6 +123,12 @@ func ImportRequest(ctx context.Context, tx pgx.Tx, r ImportedRequest) error {
 	visibility := "public"
 	if r.Private {
 		visibility = "private"
+	}
+	if r.LastImported != nil {
+		m, err := marketdb.New(tx).LockRequest(ctx, r.ID)
+		if err := changedHere(m.UpdatedAt, r.LastImported, err); err != nil {
+			return err
+		}
 	}
 	var resume *string
 	if r.Status == Disputed {
@@ -134,6 +162,7 @@ type ImportedOffer struct {
 	Notes                string
 	ValidUntil           time.Time
 	CreatedAt, UpdatedAt time.Time
+	LastImported         *time.Time // as ImportedRequest's
 }
 
 // ImportOffer writes a legacy offer; an accepted one becomes its request's accepted offer.
@@ -142,6 +171,12 @@ func ImportOffer(ctx context.Context, tx pgx.Tx, o ImportedOffer) error {
 		return invalid("price missing")
 	}
 	q := marketdb.New(tx)
+	if o.LastImported != nil {
+		row, err := q.OfferByID(ctx, o.ID)
+		if err := changedHere(row.UpdatedAt, o.LastImported, err); err != nil {
+			return err
+		}
+	}
 	n, err := q.ImportOffer(ctx, marketdb.ImportOfferParams{ID: o.ID, RequestID: o.Request, SellerID: o.Seller,
 		Status: o.Status, Price: db.Numeric(o.Price), DeliveryDays: int32(o.DeliveryDays), ValidUntil: o.ValidUntil,
 		Notes: o.Notes, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt})
@@ -169,12 +204,19 @@ type ImportedTemplate struct {
 	Price                        *big.Int
 	DeliveryDays                 int
 	CreatedAt, UpdatedAt         time.Time
+	LastImported                 *time.Time // as ImportedRequest's
 }
 
 // ImportTemplate writes a legacy template, inactive until its seller signs a payout address.
 func ImportTemplate(ctx context.Context, tx pgx.Tx, t ImportedTemplate) error {
 	if t.Price == nil {
 		return invalid("price missing")
+	}
+	if t.LastImported != nil {
+		row, err := marketdb.New(tx).TemplateByID(ctx, t.ID)
+		if err := changedHere(row.UpdatedAt, t.LastImported, err); err != nil {
+			return err
+		}
 	}
 	n, err := marketdb.New(tx).ImportTemplate(ctx, marketdb.ImportTemplateParams{ID: t.ID, SellerID: t.Seller,
 		Title: t.Title, Description: t.Description, Category: t.Category, ProductType: t.ProductType,

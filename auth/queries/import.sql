@@ -11,11 +11,26 @@ ON CONFLICT (id) DO UPDATE SET
     roles = EXCLUDED.roles, status = EXCLUDED.status, display_name = EXCLUDED.display_name, updated_at = EXCLUDED.updated_at;
 
 -- name: ImportTelegramIdentity :execrows
--- Links the old account's Telegram id; 0 rows when it is linked to another user.
+-- Links the old account's Telegram id (its profile marks it imported); 0 rows when it is linked to
+-- another user.
 INSERT INTO auth_identities (provider, subject, user_id, profile, created_at)
-VALUES ('telegram', @subject, @user_id, '{}', @created_at)
+VALUES ('telegram', @subject, @user_id, '{"legacy": true}', @created_at)
 ON CONFLICT (provider, subject) DO UPDATE SET user_id = EXCLUDED.user_id
 WHERE auth_identities.user_id = EXCLUDED.user_id;
+
+-- name: DeleteLegacyTelegramExcept :execrows
+-- A rerun: unlinks the user's imported Telegram identity unless it is the one the old store still
+-- names (keep; '' for none). An imported identity's profile is {"legacy": true} (or {}, as the
+-- first version of the import wrote it); one linked here by a Telegram sign-in is never touched.
+DELETE FROM auth_identities
+WHERE provider = 'telegram' AND user_id = @user_id AND subject <> @keep::text
+  AND (profile = '{}'::jsonb OR profile->>'legacy' = 'true');
+
+-- name: DeleteLegacyPasskeysExcept :execrows
+-- A rerun: removes the user's imported passkeys (legacy_user_handle set) that the old store no
+-- longer lists (keep: the credential ids it lists); one registered here is never touched.
+DELETE FROM auth_passkeys
+WHERE user_id = @user_id AND legacy_user_handle IS NOT NULL AND NOT (credential_id = ANY(@keep::bytea[]));
 
 -- name: ImportPasskey :execrows
 -- A passkey registered with the old backend, kept with the old user handle; 0 rows when its

@@ -45,3 +45,7 @@ RETURNING data;
 -- Forgets passkey ceremonies that expired before @before.
 DELETE FROM auth_ceremonies
 WHERE purpose IN ('passkey_register', 'passkey_login') AND expires_at < @before;
+
+-- name: DeletePasskeysOfUser :execrows
+-- Removes every passkey of a user (the first verification of an email: see firstVerification).
+DELETE FROM auth_passkeys WHERE user_id = $1;

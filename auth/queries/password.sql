@@ -4,6 +4,11 @@
 -- Replaces a user's password hash (a new password, or the upgrade of an old hash).
 UPDATE users SET password_hash = @password_hash, updated_at = now() WHERE id = @id;
 
+-- name: UpgradePasswordHash :execrows
+-- Replaces an old hash with a current one of the same password, only if the account still has the
+-- old hash: a password set meanwhile (a reset, a change) is never overwritten (0 rows).
+UPDATE users SET password_hash = @new_hash, updated_at = now() WHERE id = @id AND password_hash = @old_hash;
+
 -- name: MarkEmailVerified :exec
 -- Records that the user proved the email is theirs (a code sent to it came back).
 UPDATE users SET email_verified_at = coalesce(email_verified_at, @verified_at), updated_at = now() WHERE id = @id;

@@ -29,3 +29,8 @@ ON CONFLICT (nonce) DO NOTHING;
 -- name: DeleteExpiredTelegramData :exec
 -- Forgets used Telegram data that is too old to be accepted anyway.
 DELETE FROM auth_ceremonies WHERE purpose = 'telegram' AND expires_at < @now;
+
+-- name: DeleteIdentitiesOfUser :execrows
+-- Unlinks every external identity (Telegram, Google) of a user (the first verification of an
+-- email: see firstVerification).
+DELETE FROM auth_identities WHERE user_id = $1;

@@ -171,10 +171,10 @@ func printImportReport(out io.Writer, rep *legacy.Report, asJSON bool) error {
 	}
 	if len(rep.Checks) > 0 {
 		w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "COLLECTION\tSOURCE\tMALFORMED\tEXPECTED\tTARGET\tSUM\tSOURCE SUM\tTARGET SUM\tOK")
+		fmt.Fprintln(w, "COLLECTION\tSOURCE\tMALFORMED\tEXPECTED\tTARGET\tSTALE\tSUM\tSOURCE SUM\tTARGET SUM\tOK")
 		for _, c := range rep.Checks {
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%v\n", c.Collection, c.SourceTotal, c.Malformed, c.SourceCount,
-				c.TargetCount, c.SumName, c.SourceSum, c.TargetSum, c.OK)
+			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%v\n", c.Collection, c.SourceTotal, c.Malformed, c.SourceCount,
+				c.TargetCount, c.Stale, c.SumName, c.SourceSum, c.TargetSum, c.OK)
 		}
 		if err := w.Flush(); err != nil {
 			return err
@@ -182,6 +182,14 @@ func printImportReport(out io.Writer, rep *legacy.Report, asJSON bool) error {
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(out, "skipped %s %s: %s\n", p.Collection, p.ID, p.Reason)
+	}
+	for _, c := range rep.Checks {
+		if c.Stale > 0 {
+			fmt.Fprintf(out, "stale %s (not in the target as the source has them; %d in all): %s\n", c.Collection, c.Stale, strings.Join(c.StaleIDs, " "))
+		}
+	}
+	for _, p := range rep.Notes {
+		fmt.Fprintf(out, "imported with a part left out %s %s: %s\n", p.Collection, p.ID, p.Reason)
 	}
 	for _, p := range rep.OpenPayments {
 		ids, _ := json.Marshal(p.ProviderIDs)

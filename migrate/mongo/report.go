@@ -43,26 +43,33 @@ type Counts struct {
 // Check is the verification of one collection: the source's documents that convert (count and
 // sum) against what the target holds of them.
 type Check struct {
-	Collection   string `json:"collection"`
-	SourceTotal  int64  `json:"source_total"`
-	Malformed    int64  `json:"malformed"`
-	SourceCount  int64  `json:"source_count"`
-	TargetCount  int64  `json:"target_count"`
-	SumName      string `json:"sum_name,omitempty"`
-	SourceSum    string `json:"source_sum,omitempty"`
-	TargetSum    string `json:"target_sum,omitempty"`
-	OK           bool   `json:"ok"`
+	Collection  string `json:"collection"`
+	SourceTotal int64  `json:"source_total"`
+	Malformed   int64  `json:"malformed"`
+	SourceCount int64  `json:"source_count"`
+	TargetCount int64  `json:"target_count"`
+	// Stale counts the documents that convert but whose recorded digest is missing or differs:
+	// the target does not hold them as they are now (their last write failed, or never ran).
+	Stale        int64    `json:"stale"`
+	StaleIDs     []string `json:"stale_ids,omitempty"`
+	SumName      string   `json:"sum_name,omitempty"`
+	SourceSum    string   `json:"source_sum,omitempty"`
+	TargetSum    string   `json:"target_sum,omitempty"`
+	OK           bool     `json:"ok"`
 	sourceSumInt *big.Int
 }
 
 // Report is what a run did.
 type Report struct {
-	DryRun       bool          `json:"dry_run"`
-	Since        *time.Time    `json:"since,omitempty"`
-	Started      time.Time     `json:"started"`
-	Finished     time.Time     `json:"finished"`
-	Collections  []Counts      `json:"collections"`
-	Problems     []Problem     `json:"problems"`
+	DryRun      bool       `json:"dry_run"`
+	Since       *time.Time `json:"since,omitempty"`
+	Started     time.Time  `json:"started"`
+	Finished    time.Time  `json:"finished"`
+	Collections []Counts   `json:"collections"`
+	Problems    []Problem  `json:"problems"`
+	// Notes are documents imported with something left out (e.g. the passkeys of an account
+	// whose email is not verified), and why.
+	Notes        []Problem     `json:"notes"`
 	OpenPayments []OpenPayment `json:"open_payments"`
 	// OpenDisputes are old disputes imported as history whose payments still hold funds.
 	OpenDisputes []OpenDispute `json:"open_disputes"`

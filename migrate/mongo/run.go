@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,6 +52,10 @@ type Importer struct {
 	// dry is a dry run's one transaction: every batch is a savepoint of it (so later collections
 	// see what earlier ones would have written), and it is rolled back at the end.
 	dry pgx.Tx
+	// last is when the document being written was last imported (nil: never), while it is
+	// converted and written: a row changed here since is left alone (the Import* entry points'
+	// LastImported).
+	last *time.Time
 }
 
 // ErrInvalid: the run's settings are wrong.
@@ -93,7 +98,7 @@ func (im *Importer) scope() string {
 // it committed stays, and the next run of the same scope resumes after it.
 func (im *Importer) Run(ctx context.Context) (*Report, error) {
 	rep := &Report{DryRun: im.opts.DryRun, Since: im.opts.Since, Started: im.now(),
-		Problems: []Problem{}, OpenPayments: []OpenPayment{}, OpenDisputes: []OpenDispute{}, NotImported: []string{}}
+		Problems: []Problem{}, Notes: []Problem{}, OpenPayments: []OpenPayment{}, OpenDisputes: []OpenDispute{}, NotImported: []string{}}
 	res := &resolver{pool: im.pool, known: map[string]bool{}}
 	if im.opts.DryRun {
 		tx, err := im.pool.Begin(ctx)
@@ -219,13 +224,19 @@ func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.R
 		}
 		last = oid.Hex()
 		sum := sha256.Sum256(raw)
-		if d, ok := prev[oid.Hex()]; ok && bytes.Equal(d, sum[:]) {
+		p, ok := prev[oid.Hex()]
+		if ok && bytes.Equal(p.digest, sum[:]) {
 			counts.Unchanged++
 			res.mark(c.name, oid)
 			im.afterDocument(c.name, counts.Read)
 			continue
 		}
-		created, err := im.writeDocument(ctx, tx, c, oid, raw, sum[:], res)
+		im.last = nil
+		if ok {
+			im.last = &p.at
+		}
+		created, note, err := im.writeDocument(ctx, tx, c, oid, raw, sum[:], res)
+		im.last = nil
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -240,6 +251,9 @@ func (im *Importer) writeBatch(ctx context.Context, c collection, batch []bson.R
 		}
 		if err == nil {
 			res.mark(c.name, oid)
+			if note != "" {
+				rep.Notes = append(rep.Notes, Problem{Collection: c.name, ID: oid.Hex(), Reason: note})
+			}
 		}
 		im.afterDocument(c.name, counts.Read)
 	}
@@ -271,16 +285,16 @@ func (im *Importer) afterDocument(coll string, n int64) {
 }
 
 // writeDocument converts one document and writes it in a savepoint: all of it or none.
-func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, oid bson.ObjectID, raw bson.Raw, digest []byte, res *resolver) (bool, error) {
+func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, oid bson.ObjectID, raw bson.Raw, digest []byte, res *resolver) (bool, string, error) {
 	f := &fields{raw: raw}
 	res.ctx = ctx
 	it, err := c.convert(im, oid, f, res)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	sp, err := tx.Begin(ctx)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	var created bool
 	err = it.write(ctx, sp)
@@ -294,20 +308,26 @@ func (im *Importer) writeDocument(ctx context.Context, tx pgx.Tx, c collection, 
 	}
 	if err != nil {
 		_ = sp.Rollback(context.WithoutCancel(ctx))
-		return false, err
+		return false, "", err
 	}
-	return created, sp.Commit(ctx)
+	return created, it.note, sp.Commit(ctx)
+}
+
+// imported is a document's last import: its digest then, and when.
+type imported struct {
+	digest []byte
+	at     time.Time
 }
 
 // digests reads what the batch's documents looked like at their last import.
-func (im *Importer) digests(ctx context.Context, tx pgx.Tx, coll string, batch []bson.Raw) (map[string][]byte, error) {
+func (im *Importer) digests(ctx context.Context, tx pgx.Tx, coll string, batch []bson.Raw) (map[string]imported, error) {
 	ids := make([]string, 0, len(batch))
 	for _, raw := range batch {
 		if oid, ok := raw.Lookup("_id").ObjectIDOK(); ok {
 			ids = append(ids, oid.Hex())
 		}
 	}
-	out := map[string][]byte{}
+	out := map[string]imported{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -318,8 +338,8 @@ func (im *Importer) digests(ctx context.Context, tx pgx.Tx, coll string, batch [
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var d []byte
-		if err := rows.Scan(&id, &d); err != nil {
+		var d imported
+		if err := rows.Scan(&id, &d.digest, &d.at); err != nil {
 			return nil, err
 		}
 		out[id] = d
@@ -378,6 +398,24 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		if err != nil {
 			return err
 		}
+		// Each document that converts must be in the target as it is now: its digest recorded by
+		// the write that imported it. One whose last write failed (its old row stays, so the
+		// counts match) or that was never written is stale.
+		pending := map[string][sha256.Size]byte{}
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			stale, err := im.staleDigests(ctx, c.name, pending)
+			clear(pending)
+			for _, id := range stale {
+				ch.Stale++
+				if len(ch.StaleIDs) < maxStaleIDs {
+					ch.StaleIDs = append(ch.StaleIDs, id)
+				}
+			}
+			return err
+		}
 		for cur.Next(ctx) {
 			ch.SourceTotal++
 			raw := cur.Current
@@ -394,6 +432,13 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 				continue
 			}
 			ids = append(ids, it.newID)
+			pending[oid.Hex()] = sha256.Sum256(raw)
+			if len(pending) == verifyDigestBatch {
+				if err := flush(); err != nil {
+					cur.Close(context.WithoutCancel(ctx))
+					return err
+				}
+			}
 			if it.sum != nil {
 				ch.sourceSumInt.Add(ch.sourceSumInt, it.sum)
 			}
@@ -406,6 +451,9 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		}
 		err = cur.Err()
 		cur.Close(context.WithoutCancel(ctx))
+		if err == nil {
+			err = flush()
+		}
 		if err != nil {
 			return err
 		}
@@ -419,7 +467,7 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		if err != nil {
 			return err
 		}
-		ch.OK = ch.TargetCount == ch.SourceCount
+		ch.OK = ch.TargetCount == ch.SourceCount && ch.Stale == 0
 		if c.sumName != "" {
 			ch.SourceSum, ch.TargetSum = ch.sourceSumInt.String(), targetSum.String()
 			ch.OK = ch.OK && ch.sourceSumInt.Cmp(targetSum) == 0
@@ -428,4 +476,47 @@ func (im *Importer) verify(ctx context.Context, res *resolver, rep *Report) erro
 		rep.Checks = append(rep.Checks, ch)
 	}
 	return nil
+}
+
+// Verification reads the digests of this many documents at a time, and lists at most
+// maxStaleIDs stale documents per collection (Check.Stale counts them all).
+const (
+	verifyDigestBatch = 1000
+	maxStaleIDs       = 20
+)
+
+// staleDigests lists, in _id order, the documents of want (old id → digest of the document now)
+// whose recorded digest is missing or different.
+func (im *Importer) staleDigests(ctx context.Context, coll string, want map[string][sha256.Size]byte) ([]string, error) {
+	ids := make([]string, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	rows, err := im.pool.Query(ctx, digestsSQL, coll, ids)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string][]byte{}
+	for rows.Next() {
+		var id string
+		var d []byte
+		var at time.Time
+		if err := rows.Scan(&id, &d, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		have[id] = d
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var stale []string
+	for id, sum := range want {
+		if d, ok := have[id]; !ok || !bytes.Equal(d, sum[:]) {
+			stale = append(stale, id)
+		}
+	}
+	slices.Sort(stale)
+	return stale, nil
 }

@@ -35,6 +35,7 @@ type item struct {
 	sum         *big.Int // what the verification adds up for the collection (nil: nothing)
 	open        *OpenPayment
 	openDispute *OpenDispute
+	note        string // imported, but something of it left out: the report's notes say what
 	write       func(ctx context.Context, tx pgx.Tx) error
 }
 
@@ -128,7 +129,7 @@ func decodeB64(s string) ([]byte, error) {
 var legacyRoles = map[string]auth.Role{"buyer": auth.RoleBuyer, "user": auth.RoleBuyer, "seller": auth.RoleSeller, "admin": auth.RoleAdmin}
 
 func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	u := auth.ImportedUser{ID: NewID(Users, id), CreatedAt: f.time("createdAt", true)}
+	u := auth.ImportedUser{ID: NewID(Users, id), CreatedAt: f.time("createdAt", true), LastImported: im.last}
 	u.UpdatedAt = orTime(f.time("updatedAt", false), u.CreatedAt)
 	if e := strings.ToLower(strings.TrimSpace(f.str("email", false))); e != "" {
 		if !strings.Contains(e, "@") || len(e) < 3 || len(e) > 254 {
@@ -177,14 +178,26 @@ func convertUser(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, 
 	}
 	u.Passkeys = readPasskeys(f, id, u.CreatedAt)
 	if f.err == nil {
-		if err := auth.CheckImportedUser(u); err != nil {
+		// Checked as if verified: a passkey left out below must still be a readable one (a
+		// malformed document is reported as such, whatever is imported of it).
+		probe := u
+		probe.EmailVerified = true
+		if err := auth.CheckImportedUser(probe); err != nil {
 			f.fail("%v", err)
 		}
+	}
+	var note string
+	if u.Email != nil && !u.EmailVerified && (u.TelegramID != 0 || len(u.Passkeys) > 0) {
+		// Nobody proved the address: whoever registered it may have added these, and its owner,
+		// verifying it here, would share the account with them. Left out (and reported).
+		note = fmt.Sprintf("email not verified: %d passkey(s) and the Telegram id (%v) not imported; the owner verifies the email and adds them again",
+			len(u.Passkeys), u.TelegramID != 0)
+		u.TelegramID, u.Passkeys = 0, nil
 	}
 	if f.err != nil {
 		return item{}, f.err
 	}
-	return item{newID: u.ID, sum: big.NewInt(balance), write: func(ctx context.Context, tx pgx.Tx) error {
+	return item{newID: u.ID, sum: big.NewInt(balance), note: note, write: func(ctx context.Context, tx pgx.Tx) error {
 		if err := auth.ImportUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -295,8 +308,8 @@ func deliveryDays(f *fields, key string) int {
 	return int(d)
 }
 
-func convertTemplate(_ *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	t := market.ImportedTemplate{ID: NewID(RequestTemplates, id)}
+func convertTemplate(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
+	t := market.ImportedTemplate{ID: NewID(RequestTemplates, id), LastImported: im.last}
 	if s, ok := f.ref("seller", true); ok {
 		t.Seller = r.ref(f, "seller", Users, s)
 	}
@@ -324,8 +337,8 @@ func templateTotals(ctx context.Context, _ *Importer, tx pgx.Tx, ids []uuid.UUID
 
 var urgencies = []string{"low", "normal", "high", "urgent"}
 
-func convertRequest(_ *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	q := market.ImportedRequest{ID: NewID(PurchaseRequests, id)}
+func convertRequest(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
+	q := market.ImportedRequest{ID: NewID(PurchaseRequests, id), LastImported: im.last}
 	if b, ok := f.ref("buyer", true); ok {
 		q.Buyer = r.ref(f, "buyer", Users, b)
 	}
@@ -388,8 +401,8 @@ func requestTotals(ctx context.Context, _ *Importer, tx pgx.Tx, ids []uuid.UUID)
 	return t.Count, t.Sum, err
 }
 
-func convertOffer(_ *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
-	o := market.ImportedOffer{ID: NewID(SellerOffers, id)}
+func convertOffer(im *Importer, id bson.ObjectID, f *fields, r *resolver) (item, error) {
+	o := market.ImportedOffer{ID: NewID(SellerOffers, id), LastImported: im.last}
 	if q, ok := f.ref("request", true); ok {
 		o.Request = r.ref(f, "request", PurchaseRequests, q)
 	}

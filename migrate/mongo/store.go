@@ -5,7 +5,7 @@ const (
 	// knownSQL says whether a document was imported (a reference to it resolves).
 	knownSQL = `SELECT EXISTS (SELECT 1 FROM import_mongo_ids WHERE collection = $1 AND old_id = $2)`
 	// digestsSQL reads what a batch's documents looked like when they were last imported.
-	digestsSQL = `SELECT old_id, digest FROM import_mongo_ids WHERE collection = $1 AND old_id = ANY($2::text[])`
+	digestsSQL = `SELECT old_id, digest, imported_at FROM import_mongo_ids WHERE collection = $1 AND old_id = ANY($2::text[])`
 	// mapSQL records a document imported (created: true for a first import).
 	mapSQL = `INSERT INTO import_mongo_ids (collection, old_id, new_id, digest, source_at, imported_at)
 		VALUES ($1, $2, $3, $4, $5, $6)

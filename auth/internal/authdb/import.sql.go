@@ -24,6 +24,48 @@ func (q *Queries) CountUsersAmong(ctx context.Context, ids []uuid.UUID) (int64, 
 	return column_1, err
 }
 
+const deleteLegacyPasskeysExcept = `-- name: DeleteLegacyPasskeysExcept :execrows
+DELETE FROM auth_passkeys
+WHERE user_id = $1 AND legacy_user_handle IS NOT NULL AND NOT (credential_id = ANY($2::bytea[]))
+`
+
+type DeleteLegacyPasskeysExceptParams struct {
+	UserID uuid.UUID
+	Keep   [][]byte
+}
+
+// A rerun: removes the user's imported passkeys (legacy_user_handle set) that the old store no
+// longer lists (keep: the credential ids it lists); one registered here is never touched.
+func (q *Queries) DeleteLegacyPasskeysExcept(ctx context.Context, arg DeleteLegacyPasskeysExceptParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteLegacyPasskeysExcept, arg.UserID, arg.Keep)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteLegacyTelegramExcept = `-- name: DeleteLegacyTelegramExcept :execrows
+DELETE FROM auth_identities
+WHERE provider = 'telegram' AND user_id = $1 AND subject <> $2::text
+  AND (profile = '{}'::jsonb OR profile->>'legacy' = 'true')
+`
+
+type DeleteLegacyTelegramExceptParams struct {
+	UserID uuid.UUID
+	Keep   string
+}
+
+// A rerun: unlinks the user's imported Telegram identity unless it is the one the old store still
+// names (keep; ” for none). An imported identity's profile is {"legacy": true} (or {}, as the
+// first version of the import wrote it); one linked here by a Telegram sign-in is never touched.
+func (q *Queries) DeleteLegacyTelegramExcept(ctx context.Context, arg DeleteLegacyTelegramExceptParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteLegacyTelegramExcept, arg.UserID, arg.Keep)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const importPasskey = `-- name: ImportPasskey :execrows
 INSERT INTO auth_passkeys (id, user_id, credential_id, credential, sign_count, name, created_at, legacy_user_handle)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -66,7 +108,7 @@ func (q *Queries) ImportPasskey(ctx context.Context, arg ImportPasskeyParams) (i
 
 const importTelegramIdentity = `-- name: ImportTelegramIdentity :execrows
 INSERT INTO auth_identities (provider, subject, user_id, profile, created_at)
-VALUES ('telegram', $1, $2, '{}', $3)
+VALUES ('telegram', $1, $2, '{"legacy": true}', $3)
 ON CONFLICT (provider, subject) DO UPDATE SET user_id = EXCLUDED.user_id
 WHERE auth_identities.user_id = EXCLUDED.user_id
 `
@@ -77,7 +119,8 @@ type ImportTelegramIdentityParams struct {
 	CreatedAt time.Time
 }
 
-// Links the old account's Telegram id; 0 rows when it is linked to another user.
+// Links the old account's Telegram id (its profile marks it imported); 0 rows when it is linked to
+// another user.
 func (q *Queries) ImportTelegramIdentity(ctx context.Context, arg ImportTelegramIdentityParams) (int64, error) {
 	result, err := q.db.Exec(ctx, importTelegramIdentity, arg.Subject, arg.UserID, arg.CreatedAt)
 	if err != nil {

@@ -110,6 +110,19 @@ func (q *Queries) DeletePasskeyOfUser(ctx context.Context, arg DeletePasskeyOfUs
 	return result.RowsAffected(), nil
 }
 
+const deletePasskeysOfUser = `-- name: DeletePasskeysOfUser :execrows
+DELETE FROM auth_passkeys WHERE user_id = $1
+`
+
+// Removes every passkey of a user (the first verification of an email: see firstVerification).
+func (q *Queries) DeletePasskeysOfUser(ctx context.Context, userID uuid.UUID) (int64, error) {
+	result, err := q.db.Exec(ctx, deletePasskeysOfUser, userID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteStalePasskeyCeremonies = `-- name: DeleteStalePasskeyCeremonies :exec
 DELETE FROM auth_ceremonies
 WHERE purpose IN ('passkey_register', 'passkey_login') AND expires_at < $1

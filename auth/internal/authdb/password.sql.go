@@ -287,6 +287,26 @@ func (q *Queries) SetPasswordHash(ctx context.Context, arg SetPasswordHashParams
 	return err
 }
 
+const upgradePasswordHash = `-- name: UpgradePasswordHash :execrows
+UPDATE users SET password_hash = $1, updated_at = now() WHERE id = $2 AND password_hash = $3
+`
+
+type UpgradePasswordHashParams struct {
+	NewHash *string
+	ID      uuid.UUID
+	OldHash *string
+}
+
+// Replaces an old hash with a current one of the same password, only if the account still has the
+// old hash: a password set meanwhile (a reset, a change) is never overwritten (0 rows).
+func (q *Queries) UpgradePasswordHash(ctx context.Context, arg UpgradePasswordHashParams) (int64, error) {
+	result, err := q.db.Exec(ctx, upgradePasswordHash, arg.NewHash, arg.ID, arg.OldHash)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const userByEmailForUpdate = `-- name: UserByEmailForUpdate :one
 SELECT id, email, email_verified_at, password_hash, roles, status, display_name, bio, avatar_url, locale, created_at, updated_at FROM users WHERE email = lower($1::text) FOR UPDATE
 `

@@ -43,6 +43,20 @@ func (q *Queries) DeleteExpiredTelegramData(ctx context.Context, now time.Time) 
 	return err
 }
 
+const deleteIdentitiesOfUser = `-- name: DeleteIdentitiesOfUser :execrows
+DELETE FROM auth_identities WHERE user_id = $1
+`
+
+// Unlinks every external identity (Telegram, Google) of a user (the first verification of an
+// email: see firstVerification).
+func (q *Queries) DeleteIdentitiesOfUser(ctx context.Context, userID uuid.UUID) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteIdentitiesOfUser, userID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setUserAvatar = `-- name: SetUserAvatar :exec
 UPDATE users SET avatar_url = $2, updated_at = now() WHERE id = $1
 `
