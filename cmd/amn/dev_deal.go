@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chain"
@@ -19,6 +21,7 @@ import (
 	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/escrow"
 	"github.com/amanat/amn/hwwallet"
+	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/internal/devdeal"
 	"github.com/amanat/amn/ledger"
@@ -46,6 +49,7 @@ type devDeal struct {
 	enrol    *custody.Service // the custodians' enrolment (as amn_custody)
 	books    *ledger.Ledger
 	api      *pgxpool.Pool
+	indexer  *pgxpool.Pool // reconcile reads as the indexer does
 	enrolled sync.Once
 	enrolErr error
 }
@@ -59,7 +63,7 @@ func newDevDeal(out io.Writer, f *devnet.Fixture, reg *chain.Registry, listen st
 	store := intent.NewStore(pools.api, payments, signer.TxRecord{})
 	custodyPayments := payment.New(pools.custody, nil)
 	return &devDeal{out: out, f: f, cfg: cfg, baseURL: "http://" + listen, payments: payments,
-		follower: intent.NewStore(pools.worker, payment.New(pools.worker, nil), signer.TxRecord{}), books: ledger.New(pools.api), api: pools.api,
+		follower: intent.NewStore(pools.worker, payment.New(pools.worker, nil), signer.TxRecord{}), books: ledger.New(pools.api), api: pools.api, indexer: pools.indexer,
 		custody: custody.New(pools.api, store, payments),
 		enrol:   custody.New(pools.custody, intent.NewStore(pools.custody, custodyPayments, nil), custodyPayments)}, nil
 }
@@ -219,6 +223,29 @@ func (d *devDeal) showBooks(ctx context.Context, deals []devdeal.Deal) error {
 		return fmt.Errorf("ledger check failed: %s", v)
 	}
 	d.printf("ledger    check passed: every ledger balances and every account matches its entries\n")
+	return d.reconcile(ctx)
+}
+
+// reconcile compares, as `amn indexer reconcile` does, every deposit's and the escrow's balance
+// at the final block with the books, and fails on a difference.
+func (d *devDeal) reconcile(ctx context.Context) error {
+	quiet := slog.New(slog.DiscardHandler)
+	rpc, err := chain.NewPool(ctx, d.cfg, chain.PoolOptions{Log: quiet})
+	if err != nil {
+		return err
+	}
+	defer rpc.Close()
+	reg := prometheus.NewRegistry()
+	heads := indexer.NewHeadTracker(d.cfg.Chain, rpc, time.Second, indexer.NewHeadMetrics(reg), quiet)
+	ix := indexer.New(d.cfg, rpc, d.indexer, payment.New(d.indexer, nil), heads, indexer.NewMetrics(reg), quiet, indexer.Options{})
+	r, err := ix.Reconcile(ctx)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	if len(r.Mismatches) > 0 {
+		return fmt.Errorf("reconcile: chain %s at block %d: %d mismatches, the first %+v", r.Chain, r.Block, len(r.Mismatches), r.Mismatches[0])
+	}
+	d.printf("reconcile chain %s at block %d: %d balances checked, 0 mismatches\n", r.Chain, r.Block, r.Checked)
 	return nil
 }
 

@@ -512,6 +512,9 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 		regexp.MustCompile(`points\s+seller: 2 deal grants, \d+ available`),
 		regexp.MustCompile(`total\s+\d+ accounts\s+debits\s+1125\s+credits\s+1125`),
 		regexp.MustCompile(`ledger    check passed`),
+		// The chain and the books agree on every deposit and the escrow after the three deals
+		// (the split included: issue #19's acceptance 1).
+		regexp.MustCompile(`reconcile chain \S+ at block \d+: [1-9]\d* balances checked, 0 mismatches`),
 	} {
 		if !want.MatchString(out) {
 			t.Errorf("dev output lacks %s", want)
