@@ -105,14 +105,14 @@ func TestWatchNativeAuto(t *testing.T) {
 // transactions (a native payment is then seen only through the EthereumFeeProxy).
 func TestWatchNativeNever(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 20)
+	f := newFixture(t, 32) // a chain id of its own: the package's tests share one database
 	pay, pool := newPaymentService(t)
 	cfg := devConfig(f, 3)
 	cfg.WatchNative = chain.WatchNever
 	e := newEnv(t, f, pay, pool, cfg, Options{})
 	reads := &blockReads{RPC: e.ix.rpc}
 	e.ix.rpc = reads
-	nat := e.newPayment(20, chain.NativeToken, 1_000_000_000)
+	nat := e.newPayment(32, chain.NativeToken, 1_000_000_000)
 	e.sendNative(nat.Deposit, 1, 1_000_000_000)
 	mine(t, f, 5)
 	e.catchUp()

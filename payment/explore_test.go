@@ -656,6 +656,12 @@ func (r *replayer) run(ctx context.Context, path []action) (int, string) {
 		if err2 != nil {
 			return k + 1, err2.Error()
 		}
+		// The same split asked again of a payment already settle_pending is answered with the
+		// payment on PostgreSQL (a retry: TestResolveSplit), which the model, like the state
+		// machine, refuses; what matters is that it changed nothing, which the comparison checks.
+		if x.a == aResolveSplit && pre.state == SettlePending && want == refused && err == nil {
+			want, err = silent, nil
+		}
 		if what := judge(x, pre.state, want, err, got, m.expect()); what != "" {
 			return k + 1, what
 		}
