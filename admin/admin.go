@@ -160,19 +160,6 @@ func (s *Service) RequestPayout(ctx context.Context, k intent.Kind, paymentID le
 	return v, created, err
 }
 
-// DisputePayout asks for the payout intent of a payment a dispute resolved (package dispute's
-// Payouts): a refund to the buyer or a release to the seller, marked as resolving the dispute so
-// that the custodians' approvals pay out the escrow the dispute froze on chain. Asking again
-// returns the open intent.
-func (s *Service) DisputePayout(ctx context.Context, paymentID uuid.UUID, refund bool, actor, reason string) error {
-	k := intent.Release
-	if refund {
-		k = intent.Refund
-	}
-	_, _, err := s.RequestPayout(ctx, k, ledger.ID(paymentID), Request{Actor: actor, Reason: reason, ResolvesDispute: true})
-	return err
-}
-
 // Topup asks the signer to send amount wei of the chain's currency from the gas tank to recipient.
 type Topup struct {
 	ChainID   uint64

@@ -19,7 +19,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/chain"
 	"github.com/amanat/amn/db"
@@ -95,8 +94,7 @@ func newWorld(t *testing.T, cfg func(*dispute.Config)) *world {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	w.d = dispute.New(api, c, w.mkt, w.pays).WithFiles(w.files).WithAccounts(w.auth).
-		WithPayouts(admin.New(api, admin.Config{Escrow: escrowContract}))
+	w.d = dispute.New(api, c, w.mkt, w.pays).WithFiles(w.files).WithAccounts(w.auth)
 	w.deadlines = dispute.New(worker, c, nil, nil)
 	w.payouts = dispute.New(worker, c, nil, nil).WithPayouts(workerPayouts{intent.NewStore(worker, payment.New(worker, nil), nil)})
 	return w

@@ -260,20 +260,6 @@ func (s *Service) Resolve(ctx context.Context, who Caller, id uuid.UUID, r Resol
 	return c, err
 }
 
-// Approve is a second admin approving the resolution that waits on case id as it reads it now.
-// It is for callers that show nothing to a person (the API asks the admin to name what was
-// reviewed: ApproveEntry).
-func (s *Service) Approve(ctx context.Context, who Caller, id uuid.UUID) (*Case, error) {
-	c, err := s.Get(ctx, who, id)
-	if err != nil {
-		return nil, err
-	}
-	if c.Pending == nil {
-		return nil, ErrNoPending
-	}
-	return s.ApproveEntry(ctx, who, id, c.PendingHash)
-}
-
 // ApproveEntry is a second admin approving the resolution asked for by the timeline entry
 // (approval_requested) whose hash is entryHash: the one the admin reviewed. It is carried out
 // only if that is still the resolution that waits (a newer request, or a new proposal, makes it

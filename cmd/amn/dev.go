@@ -223,7 +223,7 @@ func runDev(ctx context.Context, o *devOptions) error {
 	}
 	h := api.NewRouter(api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, Admin: adm, Market: mkt,
 		Realtime: hub, Uploads: uploads, Blog: blogSvc, Chat: chats, Points: pts, SignupURL: "http://localhost:3000/signup", PublicURL: "http://" + o.Listen,
-		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, adm, notifications),
+		Disputes: newDisputes(pools.api, dcfg, mkt, uploads, authSvc, notifications),
 		Notify:   notifications})
 	return p.serve(ctx, o.Listen, h, o.ShutdownTimeout)
 }

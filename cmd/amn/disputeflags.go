@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 
-	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/auth"
 	"github.com/amanat/amn/config"
 	"github.com/amanat/amn/dispute"
@@ -82,11 +81,11 @@ func readEd25519Key(path string) (ed25519.PrivateKey, error) {
 }
 
 // newDisputes is the disputes on pool (Validate first): the market and the payments run their
-// steps, uploads attach evidence (and let the case's parties read it), the accounts ban, admin
-// asks for the payout intents, notes tells both parties when a case opens and when it ends.
+// steps, uploads attach evidence (and let the case's parties read it), the accounts ban, notes
+// tells both parties when a case opens and when it ends.
 func newDisputes(pool *pgxpool.Pool, cfg dispute.Config, mkt *market.Service, uploads *upload.Service, accounts *auth.Service,
-	adm *admin.Service, notes *notify.Service) *dispute.Service {
-	d := dispute.New(pool, cfg, mkt, payment.New(pool, nil)).WithFiles(uploads).WithAccounts(accounts).WithPayouts(adm).
+	notes *notify.Service) *dispute.Service {
+	d := dispute.New(pool, cfg, mkt, payment.New(pool, nil)).WithFiles(uploads).WithAccounts(accounts).
 		WithNotifier(dispute.Parties{Notify: notes})
 	uploads.WithRule(upload.KindEvidence, d.EvidenceRule)
 	return d

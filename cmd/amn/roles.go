@@ -145,7 +145,7 @@ func runAPI(ctx context.Context, o *apiOptions, role string) error {
 	deps := api.Deps{Log: p.log, Registry: p.reg, Checks: p.checks, Auth: authSvc, Edge: edge, DocsDir: o.DocsDir, Admin: adm,
 		Market: mkt, Realtime: o.Realtime.hub(p, p.pool, authSvc, mkt, chats, edge), Uploads: uploads, Blog: blogSvc, Chat: chats,
 		Points: pts, SignupURL: o.Points.SignupURL, PublicURL: o.Points.PublicURL,
-		Disputes: newDisputes(p.pool, o.Disputes.cfg, mkt, uploads, authSvc, adm, notes),
+		Disputes: newDisputes(p.pool, o.Disputes.cfg, mkt, uploads, authSvc, notes),
 		Notify:   notes}
 	if o.Notify.Key == "" {
 		p.log.Warn("no --notify-key: unsubscribe links are not accepted")
