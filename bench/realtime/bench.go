@@ -158,10 +158,17 @@ func (b *bench) createRoom(ctx context.Context) (realtime.Room, error) {
 
 // publish publishes n events into room as a domain package does: one transaction each, or all in
 // one transaction (burst: they reach the hub together, as when many rooms' writers commit at once).
-func publish(ctx context.Context, pool *pgxpool.Pool, room realtime.Room, n, size int, burst bool) error {
+// asyncCommit publishes with synchronous_commit off (bench only): the room's transactions are
+// serialized by its sequence row, so one each is bound by the disk's flush at every commit.
+func publish(ctx context.Context, pool *pgxpool.Pool, room realtime.Room, n, size int, burst, asyncCommit bool) error {
 	text := strings.Repeat("x", size)
 	for i := 0; i < n; {
 		err := db.InTx(ctx, pool, func(tx pgx.Tx) error {
+			if asyncCommit {
+				if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+					return err
+				}
+			}
 			for j := i; j < n && (burst || j == i); j++ {
 				if _, err := realtime.Publish(ctx, tx, room, "chat.message", map[string]any{"i": j, "text": text}); err != nil {
 					return err

@@ -38,6 +38,7 @@ type options struct {
 	payload            int // bytes of text in each event
 	dialers            int // connections opened at once
 	burst              bool
+	asyncCommit        bool
 	apiArgs            []string
 }
 
@@ -75,6 +76,7 @@ func main() {
 	flag.IntVar(&o.payload, "payload", 100, "bytes of text in each event")
 	flag.IntVar(&o.dialers, "dialers", 50, "connections opened at once")
 	flag.BoolVar(&o.burst, "burst", false, "publish the messages in one transaction (the hub's fan-out alone) instead of one each")
+	flag.BoolVar(&o.asyncCommit, "async-commit", false, "publish with synchronous_commit off (the disk's flush out of the room's serialized commits: what the hub does when commits are fast)")
 	var extra stringList
 	flag.Var(&extra, "api-arg", "one more flag for amn api (repeat)")
 	flag.Parse()
