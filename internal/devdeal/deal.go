@@ -3,8 +3,9 @@
 // sign the offers), the buyer accepts one, signs the checkout and pays through Request Network's fee
 // proxy on the local chain, the seller ships, the buyer confirms (or stays silent until the
 // inspection period ends), the custodians approve the release, and both parties review. A third
-// deal is disputed and settled 30/70 (dispute.go). Every HTTP call is printed. `amn dev` runs it;
-// its test reads what it prints.
+// deal is disputed and settled 30/70 (dispute.go). In the first, the buyer also follows the deal's
+// chat on the real-time socket, across a dropped connection, and checks its history (chat.go).
+// Every HTTP call is printed. `amn dev` runs it; its test reads what it prints.
 //
 // It owns no tables and holds no key but the local chains' public test keys; it must never call a
 // domain package to move a deal along: what it does, a client of the API can do (the custodians'
