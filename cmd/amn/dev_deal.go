@@ -179,6 +179,9 @@ func (d *devDeal) showBooks(ctx context.Context, deals []devdeal.Deal) error {
 				payment.FormatUnits(p.Received, 6), payment.FormatUnits(p.SellerAmount(), 6), payment.FormatUnits(p.Commission, 6),
 				payment.FormatUnits(p.Fee, 6))
 		}
+		if c := deal.Chat; c != nil {
+			d.printChat(deal.Payment, c)
+		}
 		who = append(who, struct {
 			name string
 			addr common.Address
@@ -224,6 +227,20 @@ func (d *devDeal) showBooks(ctx context.Context, deals []devdeal.Deal) error {
 	}
 	d.printf("ledger    check passed: every ledger balances and every account matches its entries\n")
 	return d.reconcile(ctx)
+}
+
+// printChat prints the payment steps the buyer's socket got of the deal's chat, in the order they
+// came (seq:event@payment timeline row; "replayed" if the resubscription brought it).
+func (d *devDeal) printChat(pay uuid.UUID, c *devdeal.ChatLog) {
+	steps := make([]string, len(c.Steps))
+	for i, s := range c.Steps {
+		steps[i] = s.String()
+		if s.Replayed {
+			steps[i] += " (replayed)"
+		}
+	}
+	d.printf("chat      payment %s's chat %s: %d steps on the buyer's socket, resubscribed from seq %d: %s\n",
+		pay, c.Chat, len(c.Steps), c.Resumed, strings.Join(steps, " "))
 }
 
 // reconcile compares, as `amn indexer reconcile` does, every deposit's and the escrow's balance

@@ -527,6 +527,8 @@ func TestDevBringsUpTheStackAndCtrlCStopsEveryChild(t *testing.T) {
 	if strings.Contains(out, "deposit exception") {
 		t.Errorf("the indexer took the gas top-up for a deposit")
 	}
+	// The first deal's chat on the buyer's socket (issue #18, acceptance 2).
+	devDealChat(t, api, out)
 	devDisputeSettled(t, api, logs, common.HexToAddress(regexp.MustCompile(`USDT \(6 dec.\) (0x[0-9a-fA-F]{40})`).FindAllStringSubmatch(out, -1)[1][1]),
 		fmt.Sprintf("http://127.0.0.1:%d", base+1))
 	devAccountsSignIn(t, api, logs)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -17,14 +18,19 @@ import (
 	"github.com/amanat/amn/devnet"
 )
 
-// printer writes the deal's story: one line per step, labelled in a column.
+// printer writes the deal's story: one line per step, labelled in a column. The buyer's chat
+// socket prints from its own goroutine: lines are written whole, one at a time.
 type printer struct {
 	out   io.Writer
 	start time.Time
+	mu    sync.Mutex
 }
 
 func (p *printer) printf(label, format string, a ...any) {
-	fmt.Fprintf(p.out, "%-9s %s\n", label, fmt.Sprintf(format, a...))
+	line := fmt.Sprintf("%-9s %s\n", label, fmt.Sprintf(format, a...))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, _ = io.WriteString(p.out, line)
 }
 
 func (p *printer) since() string { return time.Since(p.start).Round(100 * time.Millisecond).String() }
@@ -61,10 +67,12 @@ func (d *loggingDoer) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// party is a signed-in account of the local stack: its API client carries its access token.
+// party is a signed-in account of the local stack: its API client carries its access token (which
+// also signs its real-time socket in).
 type party struct {
-	name string
-	api  *amnclient.ClientWithResponses
+	name  string
+	api   *amnclient.ClientWithResponses
+	token string
 }
 
 // signIn signs an account in with its password and returns a client acting as it.
@@ -90,7 +98,7 @@ func signIn(ctx context.Context, p *printer, baseURL, name, email, password stri
 	if err != nil {
 		return nil, err
 	}
-	return &party{name: name, api: api}, nil
+	return &party{name: name, api: api, token: token}, nil
 }
 
 // answerError turns an unexpected answer into an error that shows the API's error body.

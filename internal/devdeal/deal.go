@@ -3,8 +3,9 @@
 // sign the offers), the buyer accepts one, signs the checkout and pays through Request Network's fee
 // proxy on the local chain, the seller ships, the buyer confirms (or stays silent until the
 // inspection period ends), the custodians approve the release, and both parties review. A third
-// deal is disputed and settled 30/70 (dispute.go). Every HTTP call is printed. `amn dev` runs it;
-// its test reads what it prints.
+// deal is disputed and settled 30/70 (dispute.go). In the first, the buyer also follows the deal's
+// chat on the real-time socket, across a dropped connection, and checks its history (chat.go).
+// Every HTTP call is printed. `amn dev` runs it; its test reads what it prints.
 //
 // It owns no tables and holds no key but the local chains' public test keys; it must never call a
 // domain package to move a deal along: what it does, a client of the API can do (the custodians'
@@ -53,6 +54,9 @@ type Deal struct {
 	Silent  bool // the buyer never confirmed: the inspection period ended
 	// Dispute is the case of the disputed deal (the buyer opened it; the escrow was split).
 	Dispute uuid.UUID
+	// Chat is what the buyer's socket got of the deal's chat (the first deal's; nil for the
+	// others): every payment step, as it came, across a drop and a resubscription (chat.go).
+	Chat *ChatLog
 }
 
 // The prices offered, in USDT's base units (6 decimals): the winning seller's and its rival's.
@@ -126,7 +130,8 @@ func (s *Scene) signIn(ctx context.Context, p *printer) (*players, error) {
 	return &pl, nil
 }
 
-// playOne plays one deal from the request to both reviews.
+// playOne plays one deal from the request to both reviews. In the first (not silent) deal the
+// buyer follows the deal's chat on the socket (chat.go).
 func (s *Scene) playOne(ctx context.Context, p *printer, pl *players, buyerWallet devnet.Account, silent bool) (Deal, error) {
 	req, err := s.postRequest(ctx, p, pl.buyer, silent)
 	if err != nil {
@@ -147,10 +152,28 @@ func (s *Scene) playOne(ctx context.Context, p *printer, pl *players, buyerWalle
 		return d, err
 	}
 	d.Payment = acc.Payment.Id
+	w := &watch{s: s, p: p, admin: pl.admin, buyer: pl.buyer, request: req, payment: d.Payment, intents: map[uuid.UUID]string{}, txs: map[string]string{}}
+	var chat *chatSocket
+	if !silent {
+		// The buyer's socket drops once the payment is credited and comes back once the release
+		// is on its way (releasing, or released if the watch missed that): in escrow then comes
+		// in the replay, released (nearly always) live.
+		if chat, err = s.followChat(ctx, p, pl.buyer, offer.Id, "payment.credited"); err != nil {
+			return d, err
+		}
+		defer chat.close()
+		resumed := false
+		w.onPayment = func(ctx context.Context, state string) error {
+			if resumed || state != "releasing" && state != "released" {
+				return nil
+			}
+			resumed = true
+			return chat.resume(ctx)
+		}
+	}
 	if err := s.pay(ctx, p, pl.buyer, buyerWallet, req, acc); err != nil {
 		return d, err
 	}
-	w := &watch{s: s, p: p, admin: pl.admin, buyer: pl.buyer, request: req, payment: d.Payment, intents: map[uuid.UUID]string{}, txs: map[string]string{}}
 	if err := w.until(ctx, "processing", "the indexer's credit at finality, the worker's sweep intent and the signer's sweep"); err != nil {
 		return d, err
 	}
@@ -165,6 +188,16 @@ func (s *Scene) playOne(ctx context.Context, p *printer, pl *players, buyerWalle
 	}
 	if err := w.until(ctx, "completed", "the signer's release and the Released event at finality"); err != nil {
 		return d, err
+	}
+	if chat != nil {
+		if err := chat.awaitStep(ctx, "payment.released"); err != nil {
+			return d, err
+		}
+		chat.close()
+		if err := chat.checkHistory(ctx); err != nil {
+			return d, err
+		}
+		d.Chat = chat.result()
 	}
 	if err := s.showPayment(ctx, p, pl.buyer, d.Payment); err != nil {
 		return d, err

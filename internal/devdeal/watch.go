@@ -23,6 +23,8 @@ type watch struct {
 	status           string
 	paymentState     string          // the payment's state, as an admin last read it
 	events           map[string]bool // the payment's timeline events seen
+	// onPayment, when set, is told every new state of the payment as the watch reads it.
+	onPayment func(ctx context.Context, state string) error
 }
 
 // until polls until the request reaches want, printing every new payment step, intent state and
@@ -99,7 +101,14 @@ func (w *watch) report(ctx context.Context) (bool, error) {
 		news = true
 	}
 	w.timeline = len(pay.JSON200.Timeline)
-	w.paymentState = string(pay.JSON200.Payment.State)
+	if st := string(pay.JSON200.Payment.State); st != w.paymentState {
+		w.paymentState = st
+		if w.onPayment != nil {
+			if err := w.onPayment(ctx, st); err != nil {
+				return news, err
+			}
+		}
+	}
 	n, err := w.intentNews(pay.JSON200.Intents)
 	return news || n, err
 }
