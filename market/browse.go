@@ -96,11 +96,12 @@ func browseSQL(b Browse) (string, []any) {
 // browse runs b's query. A full-text search is planned for its words every time (an unnamed
 // statement): how many requests a word matches decides the plan (a rare word: its few rows
 // through the GIN index; a common one: the newest requests, checked one by one), and a kept plan
-// would serve one of the two badly.
+// would serve one of the two badly. It goes in one round trip (QueryExecModeExec: parameter types
+// from the Go values, text results) rather than describing the statement first in another.
 func (s *Service) browse(ctx context.Context, b Browse) ([]marketdb.MarketRequest, error) {
 	sql, args := browseSQL(b)
 	if opt(b.Q) != nil {
-		args = append([]any{pgx.QueryExecModeDescribeExec}, args...)
+		args = append([]any{pgx.QueryExecModeExec}, args...)
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
