@@ -10,7 +10,7 @@ import (
 
 // The public browse list (GET /v1/marketplace/requests) is the same for every caller: it names
 // no one and reads only open public requests. Most calls ask for the same few pages (the first
-// page, a category's first page), so the API keeps each page's answer for Edge.BrowseCache (1 s
+// page, a category's first page), so the API keeps each page's answer for Edge.BrowseCache (5 s
 // by default, `amn api --browse-cache`) and serves it again to whoever asks for the same query
 // string meanwhile: no validation, handler, database or JSON encoding for those calls. A new or
 // closed request shows in (or leaves) the list at most that much later; the request's own page

@@ -8,7 +8,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
-	nethttpmiddleware "github.com/oapi-codegen/nethttp-middleware"
 
 	"github.com/amanat/amn/admin"
 	"github.com/amanat/amn/api/openapi"
@@ -51,13 +50,10 @@ func mountV1(r chi.Router, d Deps, m *metrics) {
 	}
 	doc.Servers = nil // routes are matched on their paths alone
 	errs := errorWriter{m: m, log: d.Log}
-	validate := nethttpmiddleware.OapiRequestValidatorWithOptions(doc, &nethttpmiddleware.Options{
-		Options: openapi3filter.Options{
-			MultiError:         true,
-			AuthenticationFunc: authenticator(d.Auth),
-		},
-		ErrorHandlerWithOpts: errs.validation,
-	})
+	validate := validateRequests(doc, openapi3filter.Options{
+		MultiError:         true,
+		AuthenticationFunc: authenticator(d.Auth),
+	}, errs.validation)
 	strict := openapi.NewStrictHandlerWithOptions(&v1{auth: d.Auth, admin: d.Admin, market: d.Market, blog: d.Blog,
 		points: d.Points, chat: d.Chat, disputes: d.Disputes, notify: d.Notify, signupURL: d.SignupURL, publicURL: d.PublicURL}, nil, openapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {

@@ -188,9 +188,10 @@ var Grants = []Grant{
 	{RoleAPI, "market_templates", "SELECT, INSERT, UPDATE (title, description, price, delivery_days, active, payout_address, payout_signature, updated_at)"},
 	{RoleAPI, "market_events", "SELECT, INSERT"},
 	{RoleAPI, "market_reviews", "SELECT, INSERT, UPDATE (rating, body, updated_at)"},
-	// The requests' search vectors (migration 00042, package market): written by the triggers of
-	// the API's writes of market_requests, read by the browse search.
-	{RoleAPI, "market_request_search", "SELECT, INSERT, UPDATE (search)"},
+	// The requests' search vectors and what the public list filters by (migrations 00042, 00069,
+	// package market): written by the triggers of the API's writes of market_requests, read by
+	// the browse search.
+	{RoleAPI, "market_request_search", "SELECT, INSERT, UPDATE (search, category, listed)"},
 	// What admins did over the API (migration 00027, package admin): append-only.
 	{RoleAPI, "admin_audit", "SELECT, INSERT"},
 	// Real time (migration 00034, package realtime): publishing, replay, pruning past the
@@ -266,6 +267,8 @@ var Grants = []Grant{
 	{RoleWorker, "river_job_id_seq", "USAGE"},
 	// The marketplace: following payments and running the deal's timers (migration 00025).
 	{RoleWorker, "market_requests", "SELECT, UPDATE (status, resume_to, delivered_at, updated_at)"},
+	// The trigger of a status change keeps the search's listed flag (migration 00069).
+	{RoleWorker, "market_request_search", "SELECT (request_id), UPDATE (listed)"},
 	{RoleWorker, "market_offers", "SELECT, UPDATE (status, updated_at)"},
 	{RoleWorker, "market_events", "SELECT, INSERT"},
 	// Real time (migration 00034): the market's jobs publish their status changes.

@@ -58,6 +58,8 @@ var (
 type generator struct {
 	r   *mrand.Rand
 	now time.Time
+	// only, when set, draws the load's calls of that kind alone (-only: the CPU of one kind).
+	only string
 }
 
 func newGenerator(seed uint64, now time.Time) *generator {

@@ -42,6 +42,9 @@ func (g *generator) targets(n int, open []uuid.UUID, cursors []string) []target 
 	w := make([]int, len(mix))
 	for i, m := range mix {
 		w[i] = m.pct
+		if g.only != "" && m.kind != g.only {
+			w[i] = 0
+		}
 	}
 	out := make([]target, n)
 	for i := range out {

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/amanat/amn/bench/internal/benchkit"
@@ -46,6 +47,7 @@ type options struct {
 	reuse       string   // a kept bench database to load again (no seeding)
 	apiPool     int      // pool_max_conns of amn api's database pool; 0: pgxpool's default
 	apiArgs     []string // more `amn api` flags (A/B of settings)
+	only        string   // one kind of the mix alone (its CPU per call)
 }
 
 func (o *options) Validate() error {
@@ -58,6 +60,14 @@ func (o *options) Validate() error {
 		return errors.New("-calls: at least 1; -warmup: not negative")
 	case o.rate <= 0 || o.maxInFlight < 1:
 		return errors.New("-rate and -max-in-flight: must be positive")
+	}
+	if o.only != "" && !slices.ContainsFunc(mix, func(m struct {
+		kind string
+		pct  int
+	}) bool {
+		return m.kind == o.only
+	}) {
+		return fmt.Errorf("-only %q: not a kind of the mix", o.only)
 	}
 	_, err := db.ParseURL(o.url)
 	return err
@@ -86,6 +96,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the data and of the call mix")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database (its name is printed)")
 	flag.StringVar(&o.reuse, "db", "", "load a database an earlier -keep run kept (migrated up, vacuumed, not seeded again; kept)")
+	flag.StringVar(&o.only, "only", "", "send only the calls of this kind of the mix (browse, browse_category, browse_filters, browse_q, browse_cursor, detail)")
 	flag.IntVar(&o.apiPool, "api-pool", 0, "amn api's database connections (pool_max_conns in its URL); 0: the default, max(4, cores)")
 	var extra stringList
 	flag.Var(&extra, "api-arg", "one more flag for amn api (repeat)")
@@ -134,7 +145,9 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	defer srv.Stop()
 	fmt.Fprintf(w, "amn api pid %d on %s, log %s\n", srv.Pid(), srv.Base, srv.Log)
 	// The call mix comes from a generator of its own: the same calls whether the data was seeded now or by -keep.
-	return measure(ctx, o, w, srv, pool, newGenerator(o.seed+1, time.Now()), data)
+	g := newGenerator(o.seed+1, time.Now())
+	g.only = o.only
+	return measure(ctx, o, w, srv, pool, g, data)
 }
 
 // openData seeds a new database (dropped by cleanup unless -keep), or opens the -db one again.

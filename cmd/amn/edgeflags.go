@@ -29,7 +29,7 @@ func (o *edgeOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.RatePayments, "rate-payments", "30/15m", "requests per period on /v1/payments*, per client IP and per account")
 	fs.StringVar(&o.RateGlobal, "rate-global", "100/1m", "requests per period on every /v1 route, per client IP (the webhook is exempt)")
 	fs.StringVar(&o.RateUploads, "rate-uploads", "60/1h", "uploads (POST /v1/uploads) per period, per account")
-	fs.DurationVar(&o.BrowseCache, "browse-cache", time.Second, "how long the public browse list's pages are served again from memory (GET /v1/marketplace/requests); 0 turns it off")
+	fs.DurationVar(&o.BrowseCache, "browse-cache", 5*time.Second, "how long the public browse list's pages are served again from memory (GET /v1/marketplace/requests); 0 turns it off")
 	fs.StringSliceVar(&o.CORSOrigins, "cors-origins", nil, "frontend origins allowed to call the API from a browser (https://app.example.com,…); none allows none")
 	fs.StringSliceVar(&o.TrustedProxies, "trusted-proxies", nil, "CIDRs of the proxies whose X-Forwarded-For names the client; none trusts nobody")
 }
