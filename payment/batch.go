@@ -15,7 +15,7 @@ import (
 	"github.com/amanat/amn/ledger"
 )
 
-// Every transition, alone or in a batch, runs through applyChanges: lock the payments (in id
+// Every transition, alone or in a batch, runs through applyChangesAfter: lock the payments (in id
 // order, so batches never wait on each other in a cycle), refuse what the state does not allow,
 // let each event decide the next state and ledger transfers, then write the transfers in one
 // ledger batch, the payments in one UPDATE, the timeline in one INSERT and the follow-up jobs, and
@@ -72,7 +72,12 @@ func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor 
 }
 
 func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
-	res, err := s.applyChanges(ctx, []change{c})
+	return s.oneAfter(ctx, c, nil)
+}
+
+// oneAfter is one with after run in its transaction (nil: nothing).
+func (s *Service) oneAfter(ctx context.Context, c change, after afterFunc) (*Payment, error) {
+	res, err := s.applyChangesAfter(ctx, []change{c}, after)
 	if err == nil {
 		err = res[0].Err
 	}
@@ -82,16 +87,11 @@ func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
 	return res[0].Payment, nil
 }
 
-// applyChanges runs cs, at most maxChanges per transaction, and up to batchWorkers transactions
-// at once over disjoint sets of payments. Changes of one payment run in the order given, each
-// seeing the payment as the previous one left it. The error is for failures of the database;
-// refusals are in the results.
-func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
-	return s.applyChangesAfter(ctx, cs, nil)
-}
-
-// applyChangesAfter is applyChanges with after run in each transaction before it commits (nil:
-// nothing). The exploration test's applier has no transactions and ignores it.
+// applyChangesAfter runs cs, at most maxChanges per transaction, and up to batchWorkers
+// transactions at once over disjoint sets of payments, with after run in each transaction before
+// it commits (nil: nothing). Changes of one payment run in the order given, each seeing the
+// payment as the previous one left it. The error is for failures of the database; refusals are in
+// the results. The exploration test's applier has no transactions and ignores after.
 func (s *Service) applyChangesAfter(ctx context.Context, cs []change, after afterFunc) ([]Result, error) {
 	if s.applier != nil {
 		return s.applier(ctx, cs)
