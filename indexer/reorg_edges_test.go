@@ -417,9 +417,9 @@ func TestCrashAfterFinalDetectionThenDeepReorgHalts(t *testing.T) {
 // TestFlipFlopBackWhenFinal: a deposit is first seen pending; a reorg removes its block (its
 // pending transfer voided, the observation orphaned); the very block comes back with the same hash
 // and the indexer, behind, first sees it again when it is final already, so it is detected and
-// credited at once (DetectConfirmMany) as the observation's next incarnation.
-// The deposit is credited exactly once, under a transfer of its own: the voided one stays voided,
-// and steps after that change nothing.
+// credited at once (DetectConfirmMany: one posted transfer) as the observation's next
+// incarnation. The deposit is credited exactly once, under a transfer id of its own (not the
+// voided one's), and steps after that change nothing.
 func TestFlipFlopBackWhenFinal(t *testing.T) {
 	t.Parallel()
 	const floor = 6
@@ -444,6 +444,11 @@ func TestFlipFlopBackWhenFinal(t *testing.T) {
 	mine(t, f, floor+1) // the block is final before the indexer looks again
 	e.catchUp()
 	wantCreditedOnce(t, e, p, tx, due)
+	back := obsOf(t, e, tx)[0].Obs
+	tr, err := ledger.New(e.db).LookupTransfer(context.Background(), back.TransferID())
+	if err != nil || tr.Flags&ledger.Pending != 0 || tr.Amount.Int64() != due || back.TransferID() == first[0].Obs.TransferID() {
+		t.Errorf("the returned deposit's transfer: %+v, %v; want one posted transfer of %d under a new id", tr, err, due)
+	}
 	mine(t, f, 2)
 	e.catchUp()
 	wantCreditedOnce(t, e, p, tx, due)

@@ -302,7 +302,12 @@ func (s *Service) DetectConfirmManyRecording(ctx context.Context, ds []Detection
 
 func confirm(id ledger.ID, obs ledger.ID) change {
 	post := ledger.DeriveID("payment/confirm\x00" + obs.String())
-	return change{id: id, ev: EvConfirm, actor: "indexer", done: post, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
+	// A deposit final when first seen was booked posted at once (fusePosts): credited already.
+	booked := func(look lookupFunc) bool {
+		t, ok := look(obs)
+		return ok && t.Flags&ledger.Pending == 0 && t.Code == chart.CodeDeposit && t.PaymentRef == id.String()
+	}
+	return change{id: id, ev: EvConfirm, actor: "indexer", done: post, needs: []ledger.ID{obs}, replayed: booked, decide: func(p *Payment, look lookupFunc) (step, error) {
 		t, err := pendingObservation(look, p, obs)
 		if err != nil {
 			return step{}, err
