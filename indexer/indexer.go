@@ -818,8 +818,8 @@ func (ix *Indexer) nativeSucceeded(ctx context.Context, matches []Match) (map[co
 const receiptBatch = 100
 
 // reorg handles a block whose parent is not the followed block: it confirms the mismatch on the
-// node, walks back to the common ancestor, voids the observations of the orphaned blocks and moves
-// the checkpoint back, so the next step re-fetches the new branch. A reorg reaching a credited
+// node, walks back to the common ancestor, moves the checkpoint back and then voids the
+// observations of the orphaned blocks, so the next step re-fetches the new branch. A reorg reaching a credited
 // observation (or below the kept window) halts the chain instead and changes nothing.
 func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) error {
 	// A node that lags or is mid-switch can answer inconsistently: read the followed block again
