@@ -121,6 +121,7 @@ func Requeue(ctx context.Context, pool *pgxpool.Pool, payments *payment.Service,
 				return out, err
 			}
 		case q.Op == OpOrphan:
+			// its row was written in the void's transaction
 		default:
 			if err := requeued(ctx, pool); err != nil {
 				return out, err
