@@ -493,8 +493,9 @@ func wantCreditedOnce(t *testing.T, e *env, p *payment.Payment, tx common.Hash, 
 // the deposit once. Before the fix the void and the observation's orphaned state were written in
 // two transactions: the kill left the row pending over a voided transfer, the block back was no
 // reorg at all for the new indexer (the same hash), and at finality it posted the voided transfer,
-// which the ledger refused: the money on the final chain was never credited (what the torture test
-// found, seed 1796542624599250462, with the fused booking, and blamed on it).
+// which the ledger refused: the money on the final chain was never credited (the one path found
+// to what the torture test saw with seed 1796542624599250462 and the fused booking, which it
+// had been blamed on).
 func TestCrashAfterOrphanThenBlockBackWhenFinal(t *testing.T) {
 	t.Parallel()
 	const floor = 6
