@@ -95,6 +95,9 @@ type testHooks struct {
 	// afterCredit runs after a pass's deposits are posted (payment.ConfirmMany); an error ends the
 	// step there.
 	afterCredit func() error
+	// afterOrphan runs after an observation is orphaned (its pending transfer voided), before the
+	// next one is; an error ends the step there.
+	afterOrphan func() error
 }
 
 // aheadRead is a range read in the background.
@@ -815,8 +818,8 @@ func (ix *Indexer) nativeSucceeded(ctx context.Context, matches []Match) (map[co
 const receiptBatch = 100
 
 // reorg handles a block whose parent is not the followed block: it confirms the mismatch on the
-// node, walks back to the common ancestor, voids the observations of the orphaned blocks and moves
-// the checkpoint back, so the next step re-fetches the new branch. A reorg reaching a credited
+// node, walks back to the common ancestor, moves the checkpoint back and then voids the
+// observations of the orphaned blocks, so the next step re-fetches the new branch. A reorg reaching a credited
 // observation (or below the kept window) halts the chain instead and changes nothing.
 func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) error {
 	// A node that lags or is mid-switch can answer inconsistently: read the followed block again
@@ -881,14 +884,19 @@ func (ix *Indexer) reorg(ctx context.Context, cp Checkpoint, next chain.Block) e
 	}
 	ix.log.Warn("reorg", "depth", depth, "ancestor", ancestor, "followed", cp.ProcessedHash.Hex(), "new_parent", next.ParentHash.Hex(),
 		"orphaned_observations", len(orphaned))
-	if err := ix.orphan(ctx, orphaned, fmt.Sprintf("reorg at block %d", ancestor+1)); err != nil {
+	// The checkpoint moves back first: a crash before the orphaned observations are all voided
+	// leaves them above it, where the next fetch of their heights orphans them (orphanStale) or,
+	// their block back with the same hash, finds them still pending. The other way round, a crash
+	// after the voids left a block whose deposit was voided on the followed chain; if the block
+	// came back with the same hash, nothing looked at it again and the deposit was never credited.
+	if err := ix.store.rewind(ctx, ix.cfg.ID, cp.Processed, ancestor, ancestorHash); err != nil {
 		return err
 	}
-	return ix.store.rewind(ctx, ix.cfg.ID, cp.Processed, ancestor, ancestorHash)
+	return ix.orphan(ctx, orphaned, fmt.Sprintf("reorg at block %d", ancestor+1))
 }
 
 // orphan marks observations whose blocks a reorg removed as orphaned, voiding the pending
-// transfers of the deposits among them (payment.Orphan; a payment refusing it is quarantined, the
+// transfers of the deposits among them (voidDeposit; a payment refusing it is quarantined, the
 // block is gone whatever it says) and dropping the exceptions among them (orphanExceptions).
 func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) error {
 	var exceptions []observation
@@ -898,21 +906,37 @@ func (ix *Indexer) orphan(ctx context.Context, obs []observation, note string) e
 			continue
 		}
 		if o.State == StatePending && o.Escrow == nil && !isEscrowKind(o.Kind) {
-			if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
-				if err := ix.quarantine(ctx, o, OpOrphan, err); err != nil {
-					return err
-				}
-				continue
-			} else if err != nil {
+			if quarantined, err := ix.voidDeposit(ctx, o, note); err != nil {
 				return err
+			} else if quarantined {
+				continue
 			}
-		}
-		if err := ix.store.setState(ctx, o.Obs, StateOrphaned, note); err != nil {
+		} else if err := ix.store.setState(ctx, o.Obs, StateOrphaned, note); err != nil {
 			return err
 		}
 		ix.m.observations.WithLabelValues(ix.cfg.Key, o.Kind, StateOrphaned).Inc()
+		if ix.hooks.afterOrphan != nil {
+			if err := ix.hooks.afterOrphan(); err != nil {
+				return err
+			}
+		}
 	}
 	return ix.orphanExceptions(ctx, exceptions, note)
+}
+
+// voidDeposit orphans a pending deposit's observation: its payment voids the pending transfer
+// (payment.OrphanRecording) and the row is marked orphaned in the same transaction, so that no
+// crash leaves the row pending over a voided transfer (its block back with the same hash would
+// then be taken for the same pending deposit, and the voided transfer posted at finality: refused,
+// the money never credited). A payment refusing the void is quarantined (quarantined true).
+func (ix *Indexer) voidDeposit(ctx context.Context, o observation, note string) (quarantined bool, err error) {
+	_, err = ix.payments.OrphanRecording(ctx, o.PaymentID, o.Obs.TransferID(), func(ctx context.Context, tx pgx.Tx) error {
+		return ix.store.setStateIn(ctx, tx, o.Obs, StateOrphaned, note)
+	})
+	if poisoned(err) {
+		return true, ix.quarantine(ctx, o, OpOrphan, err)
+	}
+	return false, err
 }
 
 // orphanExceptions marks exceptions whose blocks a reorg removed as orphaned and drops their
@@ -1097,14 +1121,12 @@ func (ix *Indexer) confirm(ctx context.Context, h Heads, cp Checkpoint) error {
 // orphanNotCanonical orphans a pending observation found final in a block that is not on the
 // followed chain, voiding its pending transfer (a payment refusing it is quarantined).
 func (ix *Indexer) orphanNotCanonical(ctx context.Context, o observation) error {
+	const note = "block not canonical at finality"
 	if !isEscrowKind(o.Kind) {
-		if _, err := ix.payments.Orphan(ctx, o.PaymentID, o.Obs.TransferID()); poisoned(err) {
-			return ix.quarantine(ctx, o, OpOrphan, err)
-		} else if err != nil {
-			return err
-		}
+		_, err := ix.voidDeposit(ctx, o, note)
+		return err
 	}
-	return ix.store.setState(ctx, o.Obs, StateOrphaned, "block not canonical at finality")
+	return ix.store.setState(ctx, o.Obs, StateOrphaned, note)
 }
 
 // creditAll posts the pending transfers of final deposits, all in one payment.ConfirmMany, and

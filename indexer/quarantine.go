@@ -82,6 +82,13 @@ func Requeue(ctx context.Context, pool *pgxpool.Pool, payments *payment.Service,
 		o := payment.Observation{ChainID: q.ChainID, BlockHash: common.HexToHash(q.BlockHash), BlockNumber: q.BlockNumber,
 			TxHash: common.HexToHash(q.TxHash), LogIndex: q.LogIndex, Token: p.Token, Amount: amount, Incarnation: q.Incarnation}
 		state, transfer := StatePending, ledger.ID{}
+		requeued := func(ctx context.Context, q execer) error {
+			_, err := q.Exec(ctx, `UPDATE indexer_observations SET state = $5::observation_state, quarantine_op = '',
+				note = 'requeued after: ' || note, transfer_id = coalesce($6, transfer_id), updated_at = now()
+				WHERE chain_id = $1 AND block_hash = $2 AND tx_hash = $3 AND log_index = $4 AND state = 'quarantined'`,
+				o.ChainID, hexHash(o.BlockHash), hexHash(o.TxHash), o.LogIndex, state, optID(transfer))
+			return err
+		}
 		var cause error
 		switch q.Op {
 		case OpDetect:
@@ -94,8 +101,11 @@ func Requeue(ctx context.Context, pool *pgxpool.Pool, payments *payment.Service,
 			}
 			state, transfer = StateCredited, o.TransferID()
 		case OpOrphan:
-			_, cause = payments.Orphan(ctx, paymentID, o.TransferID())
+			// The row is orphaned in the void's transaction (see Indexer.voidDeposit).
 			state = StateOrphaned
+			_, cause = payments.OrphanRecording(ctx, paymentID, o.TransferID(), func(ctx context.Context, tx pgx.Tx) error {
+				return requeued(ctx, tx)
+			})
 		case OpConfirm, OpEscrow:
 			// back to pending: the indexer applies it at finality
 		default:
@@ -110,11 +120,10 @@ func Requeue(ctx context.Context, pool *pgxpool.Pool, payments *payment.Service,
 			if err := s.quarantine(ctx, o, q.Op, cause.Error()); err != nil {
 				return out, err
 			}
+		case q.Op == OpOrphan:
+			// its row was written in the void's transaction
 		default:
-			if _, err := pool.Exec(ctx, `UPDATE indexer_observations SET state = $5::observation_state, quarantine_op = '',
-				note = 'requeued after: ' || note, transfer_id = coalesce($6, transfer_id), updated_at = now()
-				WHERE chain_id = $1 AND block_hash = $2 AND tx_hash = $3 AND log_index = $4 AND state = 'quarantined'`,
-				o.ChainID, hexHash(o.BlockHash), hexHash(o.TxHash), o.LogIndex, state, optID(transfer)); err != nil {
+			if err := requeued(ctx, pool); err != nil {
 				return out, err
 			}
 		}

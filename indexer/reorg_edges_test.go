@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
 
@@ -411,4 +412,131 @@ func TestCrashAfterFinalDetectionThenDeepReorgHalts(t *testing.T) {
 	if after := ledgerOf(t, pool, p.ID); after != books {
 		t.Errorf("ledger changed:\n%s\nwas\n%s", after, books)
 	}
+}
+
+// TestFlipFlopBackWhenFinal: a deposit is first seen pending; a reorg removes its block (its
+// pending transfer voided, the observation orphaned); the very block comes back with the same hash
+// and the indexer, behind, first sees it again when it is final already, so it is detected and
+// credited at once (DetectConfirmMany: one posted transfer) as the observation's next
+// incarnation. The deposit is credited exactly once, under a transfer id of its own (not the
+// voided one's), and steps after that change nothing.
+func TestFlipFlopBackWhenFinal(t *testing.T) {
+	t.Parallel()
+	const floor = 6
+	f := newFixture(t, 33)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	const due = 1_000_000
+	p := e.newPayment(33, f.Addresses.USDT, due)
+	r := newReturning(t, e)
+	tx := r.deposit(p, due)
+	e.catchUp()
+	first := obsOf(t, e, tx)
+	if len(first) != 1 || first[0].State != StatePending || e.state(p) != payment.Detected {
+		t.Fatalf("first seen: %+v, payment %s; want pending and detected", first, e.state(p))
+	}
+	r.remove()
+	e.catchUp()
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateOrphaned || e.state(p) != payment.AwaitingPayment {
+		t.Fatalf("after the first reorg: %+v, payment %s", o, e.state(p))
+	}
+	r.bringBack()
+	mine(t, f, floor+1) // the block is final before the indexer looks again
+	e.catchUp()
+	wantCreditedOnce(t, e, p, tx, due)
+	back := obsOf(t, e, tx)[0].Obs
+	tr, err := ledger.New(e.db).LookupTransfer(context.Background(), back.TransferID())
+	if err != nil || tr.Flags&ledger.Pending != 0 || tr.Amount.Int64() != due || back.TransferID() == first[0].Obs.TransferID() {
+		t.Errorf("the returned deposit's transfer: %+v, %v; want one posted transfer of %d under a new id", tr, err, due)
+	}
+	mine(t, f, 2)
+	e.catchUp()
+	wantCreditedOnce(t, e, p, tx, due)
+}
+
+// wantCreditedOnce checks that p received due from tx once: funded, its deposit account credited
+// due (posted, nothing pending), the observation credited as its second incarnation, one posted
+// deposit and the first incarnation's transfer voided.
+func wantCreditedOnce(t *testing.T, e *env, p *payment.Payment, tx common.Hash, due int64) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := e.pay.Get(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != payment.Funded || got.Received.Int64() != due || got.PendingCount != 0 || got.PendingAmount.Sign() != 0 {
+		t.Errorf("payment: %s received %s pending %d (%s), want funded with %d, nothing pending",
+			got.State, got.Received, got.PendingCount, got.PendingAmount, due)
+	}
+	a, err := ledger.New(e.db).Account(ctx, got.DepositAcct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.CreditsPosted.Int64() != due || a.CreditsPending.Sign() != 0 || a.DebitsPending.Sign() != 0 {
+		t.Errorf("deposit account: credits posted %s pending %s, debits pending %s; want %d posted", a.CreditsPosted, a.CreditsPending, a.DebitsPending, due)
+	}
+	if c := countTransfers(t, e, p.ID); c["voided"] != 1 || c["posted"] != 1 || c["open"] != 0 {
+		t.Errorf("ledger: %v, want the first incarnation voided and one posted deposit", c)
+	}
+	o := obsOf(t, e, tx)
+	if len(o) != 1 || o[0].State != StateCredited || o[0].Obs.Incarnation != 1 {
+		t.Errorf("observation: %+v, want credited, incarnation 1", o)
+	}
+	if b, err := e.pay.Books(ctx, p.ID); err != nil || b.Deposited.Int64() != due || len(b.Deposits) != 2 {
+		t.Errorf("books: %+v, %v; want %d deposited, two deposits seen (one orphaned, one final)", b, err, due)
+	}
+}
+
+// TestCrashAfterOrphanThenBlockBackWhenFinal: a reorg removes a deposit's block and the indexer is
+// killed right after the payment voided the deposit's pending transfer; while it is down, the
+// very block comes back with the same hash and becomes final. The restarted indexer must credit
+// the deposit once. Before the fix the void and the observation's orphaned state were written in
+// two transactions: the kill left the row pending over a voided transfer, the block back was no
+// reorg at all for the new indexer (the same hash), and at finality it posted the voided transfer,
+// which the ledger refused: the money on the final chain was never credited (the one path found
+// to what the torture test saw with seed 1796542624599250462 and the fused booking, which it
+// had been blamed on).
+func TestCrashAfterOrphanThenBlockBackWhenFinal(t *testing.T) {
+	t.Parallel()
+	const floor = 6
+	ctx := context.Background()
+	f := newFixture(t, 34)
+	pay, pool := newPaymentService(t)
+	e := newEnv(t, f, pay, pool, devConfig(f, floor), Options{})
+	const due = 1_000_000
+	p := e.newPayment(34, f.Addresses.USDT, due)
+	r := newReturning(t, e)
+	tx := r.deposit(p, due)
+	e.catchUp()
+	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StatePending {
+		t.Fatalf("first seen: %+v, want pending", o)
+	}
+	r.remove()
+	killed := errors.New("killed after the orphan")
+	e.ix.hooks.afterOrphan = func() error { return killed }
+	var err error
+	for range 10 {
+		if _, err = e.ix.Step(ctx); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, killed) {
+		t.Fatalf("step: %v, want the kill", err)
+	}
+	if s := e.state(p); s != payment.AwaitingPayment {
+		t.Fatalf("after the kill: payment %s, want awaiting_payment (its deposit voided)", s)
+	}
+	// While it is down, the block comes back and becomes final.
+	r.bringBack()
+	mine(t, f, floor+1)
+	heads := NewHeadTracker(e.cfg.Chain, e.rpc, time.Second, NewHeadMetrics(prometheus.NewRegistry()), quiet)
+	e.ix = New(e.cfg, e.rpc, pool, pay, heads, NewMetrics(prometheus.NewRegistry()), quiet, Options{})
+	e.catchUp()
+	if q, _ := Quarantined(ctx, pool, p.ID); len(q) != 0 {
+		t.Errorf("quarantined: %+v", q)
+	}
+	wantCreditedOnce(t, e, p, tx, due)
+	mine(t, f, 2)
+	e.catchUp()
+	wantCreditedOnce(t, e, p, tx, due)
 }

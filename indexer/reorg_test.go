@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/amanat/amn/bindings"
+	"github.com/amanat/amn/chart"
 	"github.com/amanat/amn/ledger"
 	"github.com/amanat/amn/payment"
 )
@@ -72,8 +73,11 @@ func reorg(t *testing.T, e *env, depth int, pairs []any) {
 // countTransfers counts a payment's ledger transfers by pending state (open, posted, voided).
 func countTransfers(t *testing.T, e *env, p ledger.ID) map[string]int {
 	t.Helper()
-	rows, err := e.db.Query(context.Background(), `SELECT s.state::text, count(*) FROM ledger_transfers t
-		JOIN ledger_pending s ON s.transfer_id = t.id WHERE t.payment_ref = $1 GROUP BY 1`, p.String())
+	// A deposit final when first seen is one posted transfer (no pending row): it counts as posted.
+	rows, err := e.db.Query(context.Background(), `SELECT coalesce(s.state::text, 'posted'), count(*) FROM ledger_transfers t
+		LEFT JOIN ledger_pending s ON s.transfer_id = t.id WHERE t.payment_ref = $1
+		AND (s.transfer_id IS NOT NULL OR (t.code = $2 AND NOT t.pending AND NOT t.post_pending AND NOT t.void_pending)) GROUP BY 1`,
+		p.String(), int(chart.CodeDeposit))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -373,7 +373,12 @@ func (s store) exceptionsElsewhere(ctx context.Context, chainID uint64, obs []ob
 }
 
 func (s store) setState(ctx context.Context, o payment.Observation, state, note string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE indexer_observations SET state = $5, note = CASE WHEN $6 = '' THEN note ELSE $6 END, updated_at = now()
+	return s.setStateIn(ctx, s.pool, o, state, note)
+}
+
+// setStateIn is setState through q: the pool, or a transaction.
+func (s store) setStateIn(ctx context.Context, q execer, o payment.Observation, state, note string) error {
+	_, err := q.Exec(ctx, `UPDATE indexer_observations SET state = $5, note = CASE WHEN $6 = '' THEN note ELSE $6 END, updated_at = now()
 		WHERE chain_id = $1 AND block_hash = $2 AND tx_hash = $3 AND log_index = $4`,
 		o.ChainID, hexHash(o.BlockHash), hexHash(o.TxHash), o.LogIndex, state, note)
 	return err

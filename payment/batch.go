@@ -15,7 +15,7 @@ import (
 	"github.com/amanat/amn/ledger"
 )
 
-// Every transition, alone or in a batch, runs through applyChanges: lock the payments (in id
+// Every transition, alone or in a batch, runs through applyChangesAfter: lock the payments (in id
 // order, so batches never wait on each other in a cycle), refuse what the state does not allow,
 // let each event decide the next state and ledger transfers, then write the transfers in one
 // ledger batch, the payments in one UPDATE, the timeline in one INSERT and the follow-up jobs, and
@@ -33,8 +33,11 @@ type change struct {
 	done    ledger.ID
 	doneFor func(p *Payment) ledger.ID
 	// needs lists the recorded transfers decide looks up (read for the whole batch in one query).
-	needs  []ledger.ID
-	decide func(p *Payment, look lookupFunc) (step, error)
+	needs []ledger.ID
+	// replayed, when set, tells from the recorded transfers that the event happened before in
+	// another form (a credit booked as one posted deposit: fusePosts).
+	replayed func(look lookupFunc) bool
+	decide   func(p *Payment, look lookupFunc) (step, error)
 	// pos is the change's position in the batch (set by applyChangesAfter), for afterFunc.
 	pos int
 }
@@ -72,7 +75,12 @@ func (s *Service) transition(ctx context.Context, id ledger.ID, ev Event, actor 
 }
 
 func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
-	res, err := s.applyChanges(ctx, []change{c})
+	return s.oneAfter(ctx, c, nil)
+}
+
+// oneAfter is one with after run in its transaction (nil: nothing).
+func (s *Service) oneAfter(ctx context.Context, c change, after afterFunc) (*Payment, error) {
+	res, err := s.applyChangesAfter(ctx, []change{c}, after)
 	if err == nil {
 		err = res[0].Err
 	}
@@ -82,16 +90,11 @@ func (s *Service) one(ctx context.Context, c change) (*Payment, error) {
 	return res[0].Payment, nil
 }
 
-// applyChanges runs cs, at most maxChanges per transaction, and up to batchWorkers transactions
-// at once over disjoint sets of payments. Changes of one payment run in the order given, each
-// seeing the payment as the previous one left it. The error is for failures of the database;
-// refusals are in the results.
-func (s *Service) applyChanges(ctx context.Context, cs []change) ([]Result, error) {
-	return s.applyChangesAfter(ctx, cs, nil)
-}
-
-// applyChangesAfter is applyChanges with after run in each transaction before it commits (nil:
-// nothing). The exploration test's applier has no transactions and ignores it.
+// applyChangesAfter runs cs, at most maxChanges per transaction, and up to batchWorkers
+// transactions at once over disjoint sets of payments, with after run in each transaction before
+// it commits (nil: nothing). Changes of one payment run in the order given, each seeing the
+// payment as the previous one left it. The error is for failures of the database; refusals are in
+// the results. The exploration test's applier has no transactions and ignores after.
 func (s *Service) applyChangesAfter(ctx context.Context, cs []change, after afterFunc) ([]Result, error) {
 	if s.applier != nil {
 		return s.applier(ctx, cs)
@@ -256,7 +259,7 @@ func (s *Service) applyIn(ctx context.Context, tx pgx.Tx, cs []change, after aft
 		applied = append(applied, c.pos)
 	}
 	if len(transfers) > 0 {
-		if _, err := books.Transfer(ctx, transfers...); err != nil {
+		if _, err := books.Transfer(ctx, fusePosts(transfers)...); err != nil {
 			if te := (*ledger.TransferError)(nil); errors.As(err, &te) {
 				return nil, &ledgerRefusal{err}
 			}
@@ -294,6 +297,9 @@ func decideChange(p *Payment, c change, look lookupFunc) (st step, replay bool, 
 			return step{}, true, nil
 		}
 	}
+	if c.replayed != nil && c.replayed(look) {
+		return step{}, true, nil
+	}
 	if !CanStart(c.ev, p.State) {
 		return step{}, false, &TransitionError{Payment: c.id.String(), Event: c.ev, From: p.State}
 	}
@@ -313,6 +319,40 @@ func decideChange(p *Payment, c change, look lookupFunc) (st step, replay bool, 
 	}
 	p.State = st.to
 	return st, false, nil
+}
+
+// fusePosts books a pending transfer that a later transfer of the same batch posts in full as one
+// posted transfer, with the pending one's id and fields: a deposit already final when it is first
+// seen (DetectConfirmMany) then costs one transfer and two entries instead of two transfers, six
+// entries and a pending row written and resolved. The payment's steps (detect, then confirm) and
+// timeline are as before. Only single-transfer steps are fused, so that no linked chain changes.
+func fusePosts(ts []ledger.Transfer) []ledger.Transfer {
+	at := map[ledger.ID]int{}
+	for i, t := range ts {
+		if t.Flags == ledger.Pending && t.Timeout == 0 {
+			at[t.ID] = i
+		}
+	}
+	if len(at) == 0 {
+		return ts
+	}
+	out := make([]ledger.Transfer, 0, len(ts))
+	fused := map[int]bool{}
+	for i, t := range ts {
+		k, ok := at[t.PendingID]
+		if ok && t.Flags == ledger.PostPending && (i == 0 || ts[i-1].Flags&ledger.Linked == 0) &&
+			(t.Amount == nil || t.Amount.Cmp(ts[k].Amount) == 0) {
+			fused[k] = true
+			continue
+		}
+		out = append(out, t)
+	}
+	for i := range out {
+		if k, ok := at[out[i].ID]; ok && fused[k] {
+			out[i].Flags = 0
+		}
+	}
+	return out
 }
 
 // snapshot copies a payment as it stands now: later changes of the batch replace its fields

@@ -306,8 +306,9 @@ func BenchmarkDetectConfirmMany(b *testing.B) {
 }
 
 // TestDetectConfirmMany: observations already final when first seen are detected and credited in
-// one transaction: the same transfers, states, timeline rows and jobs as DetectMany then
-// ConfirmMany, each payment written once, and sending them again changes nothing.
+// one transaction: the same states, timeline rows and jobs as DetectMany then ConfirmMany, each
+// payment written once, each deposit booked as one posted transfer (not a pending one and its
+// post), and sending them again changes nothing.
 func TestDetectConfirmMany(t *testing.T) {
 	ctx := context.Background()
 	poolFor = dbtest.Pool(t)
@@ -329,7 +330,7 @@ func TestDetectConfirmMany(t *testing.T) {
 	if !errors.Is(res[4].Err, payment.ErrObservation) {
 		t.Errorf("wrong token: %v, want detection's ErrObservation", res[4].Err)
 	}
-	want := map[ledger.ID][2]int{p1.ID: {4, 5}, p2.ID: {2, 3}, p3.ID: {0, 1}} // with the create row
+	want := map[ledger.ID][2]int{p1.ID: {2, 5}, p2.ID: {1, 3}, p3.ID: {0, 1}} // with the create row
 	check := func(stage string) {
 		t.Helper()
 		for id, w := range want {
@@ -348,8 +349,16 @@ func TestDetectConfirmMany(t *testing.T) {
 		t.Errorf("p2 timeline %+v: want detect and confirm in one transaction", tl)
 	}
 	tr, err := ledger.New(poolFor).LookupTransfer(ctx, ds[2].Obs.TransferID())
-	if err != nil || tr.State != ledger.StatePosted {
-		t.Errorf("p2's deposit transfer: %+v, %v; want posted", tr, err)
+	if err != nil || tr.Flags&ledger.Pending != 0 || tr.Amount.Cmp(ds[2].Obs.Amount) != 0 {
+		t.Errorf("p2's deposit transfer: %+v, %v; want one posted transfer of the deposit", tr, err)
+	}
+	if b, err := s.Books(ctx, p2.ID); err != nil || len(b.Deposits) != 1 || b.Deposits[0].State != payment.DepositFinal || b.Deposited.Cmp(amount(300_000)) != 0 {
+		t.Errorf("p2's books: %+v, %v; want one final deposit of 300,000", b, err)
+	}
+	// A later confirmation of the same observation (the indexer's crediting pass, a requeue) is
+	// a replay, not a refusal.
+	if res, err := s.ConfirmMany(ctx, []payment.Confirmation{{Payment: p2.ID, Obs: ds[2].Obs.TransferID()}}); err != nil || res[0].Err != nil || res[0].Payment.State != payment.Underpaid {
+		t.Errorf("confirming p2's deposit again: %v %+v", err, res)
 	}
 	if n := sweepJobs(ctx, t, p1); n != 1 {
 		t.Errorf("p1 has %d sweep jobs, want 1", n)

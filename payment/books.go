@@ -64,7 +64,9 @@ func booksOf(ts []ledger.Transfer) (Books, error) {
 	b := Books{Deposited: new(big.Int), Swept: new(big.Int), InEscrow: new(big.Int), Released: new(big.Int),
 		Commission: new(big.Int), Refunded: new(big.Int), Deposits: []DepositSeen{}}
 	for _, t := range ts {
-		if t.Code == chart.CodeDeposit && t.Flags&ledger.Pending != 0 {
+		// A deposit is its pending transfer, or one posted transfer when it was final when first
+		// seen (a post of a pending deposit is not another deposit).
+		if t.Code == chart.CodeDeposit && t.Flags&(ledger.PostPending|ledger.VoidPending) == 0 {
 			d, err := depositOf(t)
 			if err != nil {
 				return b, err
@@ -95,7 +97,7 @@ func booksOf(ts []ledger.Transfer) (Books, error) {
 	return b, nil
 }
 
-// depositOf reads a deposit's pending transfer: its observation reference
+// depositOf reads a deposit's transfer (pending, or posted at once): its observation reference
 // (chain:block:tx:log[#incarnation], Observation.ref) and where it stands.
 func depositOf(t ledger.Transfer) (DepositSeen, error) {
 	parts := strings.Split(t.ObservationRef, ":")
@@ -108,10 +110,10 @@ func depositOf(t ledger.Transfer) (DepositSeen, error) {
 	}
 	d := DepositSeen{ChainID: chainID, Block: common.HexToHash(parts[1]), TxHash: common.HexToHash(parts[2]),
 		Amount: t.Amount, State: DepositPending, SeenAt: t.CreatedAt}
-	switch t.State {
-	case ledger.StatePosted:
+	switch {
+	case t.Flags&ledger.Pending == 0, t.State == ledger.StatePosted:
 		d.State = DepositFinal
-	case ledger.StateVoided, ledger.StateExpired:
+	case t.State == ledger.StateVoided, t.State == ledger.StateExpired:
 		d.State = DepositOrphaned
 	}
 	return d, nil

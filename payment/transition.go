@@ -302,7 +302,12 @@ func (s *Service) DetectConfirmManyRecording(ctx context.Context, ds []Detection
 
 func confirm(id ledger.ID, obs ledger.ID) change {
 	post := ledger.DeriveID("payment/confirm\x00" + obs.String())
-	return change{id: id, ev: EvConfirm, actor: "indexer", done: post, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
+	// A deposit final when first seen was booked posted at once (fusePosts): credited already.
+	booked := func(look lookupFunc) bool {
+		t, ok := look(obs)
+		return ok && t.Flags&ledger.Pending == 0 && t.Code == chart.CodeDeposit && t.PaymentRef == id.String()
+	}
+	return change{id: id, ev: EvConfirm, actor: "indexer", done: post, needs: []ledger.ID{obs}, replayed: booked, decide: func(p *Payment, look lookupFunc) (step, error) {
 		t, err := pendingObservation(look, p, obs)
 		if err != nil {
 			return step{}, err
@@ -330,8 +335,26 @@ func settle(p *Payment, st step) step {
 
 // Orphan voids an observation that a reorg removed before it became final.
 func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Payment, error) {
+	return s.one(ctx, orphan(s, id, obs))
+}
+
+// OrphanRecording is Orphan with rec run in its transaction before it commits, when the void is
+// applied or was applied before (not when the payment refuses it): the indexer marks the
+// observation orphaned there. Written apart, a crash between the two left the observation pending
+// over a voided transfer, and if its block came back with the same hash it was taken for the
+// same, still pending deposit and its voided transfer posted at finality, which the ledger
+// refuses: money on the final chain never credited.
+func (s *Service) OrphanRecording(ctx context.Context, id ledger.ID, obs ledger.ID, rec func(ctx context.Context, tx pgx.Tx) error) (*Payment, error) {
+	var after afterFunc
+	if rec != nil {
+		after = func(ctx context.Context, tx pgx.Tx, _ []int) error { return rec(ctx, tx) }
+	}
+	return s.oneAfter(ctx, orphan(s, id, obs), after)
+}
+
+func orphan(s *Service, id ledger.ID, obs ledger.ID) change {
 	void := ledger.DeriveID("payment/orphan\x00" + obs.String())
-	return s.one(ctx, change{id: id, ev: EvOrphan, actor: "indexer", done: void, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
+	return change{id: id, ev: EvOrphan, actor: "indexer", done: void, needs: []ledger.ID{obs}, decide: func(p *Payment, look lookupFunc) (step, error) {
 		t, err := pendingObservation(look, p, obs)
 		if err != nil {
 			return step{}, err
@@ -352,7 +375,7 @@ func (s *Service) Orphan(ctx context.Context, id ledger.ID, obs ledger.ID) (*Pay
 		// What was credited before stays: the payment may now be paid (a full payment credited
 		// while an extra transfer was pending, #14), and then it is swept like any other.
 		return settle(p, st), nil
-	}})
+	}}
 }
 
 // Expire marks a payment nobody paid by its deadline. Its address stays watched until WatchUntil,

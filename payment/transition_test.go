@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/amanat/amn/chart"
@@ -432,5 +433,49 @@ func TestEveryTransition(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestOrphanRecording: the caller's record runs in the void's transaction: when it fails, the
+// void is rolled back with it (the deposit still pending); when it succeeds, both commit; a
+// replay runs it again (the void recorded before), and a refused orphan does not run it.
+func TestOrphanRecording(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newService(t)
+	poolFor = dbtest.Pool(t)
+	p := create(t, s)
+	o := obs(400_000, nextObs.Add(1))
+	if _, err := s.Detect(ctx, p.ID, o); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	failing := errors.New("the record failed")
+	rec := func(fail bool) func(context.Context, pgx.Tx) error {
+		return func(ctx context.Context, tx pgx.Tx) error {
+			calls++
+			if _, err := tx.Exec(ctx, `SELECT 1`); err != nil {
+				return err
+			}
+			if fail {
+				return failing
+			}
+			return nil
+		}
+	}
+	if _, err := s.OrphanRecording(ctx, p.ID, o.TransferID(), rec(true)); !errors.Is(err, failing) {
+		t.Fatalf("orphan with a failing record: %v, want its error", err)
+	}
+	if got, _ := s.Get(ctx, p.ID); got.State != payment.Detected || got.PendingCount != 1 || len(pendingDeposits(ctx, p)) != 1 {
+		t.Fatalf("after the failed record: %s with %d pending, want the deposit still pending", got.State, got.PendingCount)
+	}
+	got, err := s.OrphanRecording(ctx, p.ID, o.TransferID(), rec(false))
+	if err != nil || got.State != payment.AwaitingPayment || got.PendingCount != 0 || len(pendingDeposits(ctx, p)) != 0 {
+		t.Fatalf("orphan: %+v, %v; want awaiting_payment, the deposit voided", got, err)
+	}
+	if _, err := s.OrphanRecording(ctx, p.ID, o.TransferID(), rec(false)); err != nil || calls != 3 {
+		t.Fatalf("orphan again: %v, record run %d times; want a replay that records (3)", err, calls)
+	}
+	if _, err := s.OrphanRecording(ctx, p.ID, ledger.NewID(), rec(false)); !payment.Refused(err) || calls != 3 {
+		t.Errorf("orphan of an unknown deposit: %v, record run %d times; want a refusal and no record", err, calls)
 	}
 }

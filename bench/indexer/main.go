@@ -28,6 +28,7 @@ import (
 	"math/big"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,7 +60,8 @@ const chainID = 31338
 
 type options struct {
 	payments, transfers, blocks, watched, batch, live, extra int
-	native, url                                              string
+	native, url, cpuProfile, setupSQL                        string
+	severalModes                                             bool
 }
 
 func main() {
@@ -77,6 +79,8 @@ func main() {
 	flag.IntVar(&o.extra, "extra-watched", 0, "synthetic payments added to the watch set (never paid), for memory with a large watch set")
 	flag.StringVar(&o.native, "watch-native", "auto", "the chain's watch_native: auto (full blocks only while a native payment is open; the bench opens none), always or never")
 	flag.StringVar(&o.url, "database-url", defURL, "PostgreSQL server (a database is created and dropped)")
+	flag.StringVar(&o.setupSQL, "setup-sql", "", "SQL run on the bench's scratch database after its migrations, before anything else (schema experiments: an index dropped, a fillfactor)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the bench process (the indexer) during each backfill to this file (MODE appended with several modes)")
 	flag.Parse()
 	for _, m := range strings.Split(o.native, ",") {
 		if w := chain.NativeWatch(m); w != chain.WatchAuto && w != chain.WatchAlways && w != chain.WatchNever {
@@ -120,6 +124,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer cleanup()
+	if o.setupSQL != "" {
+		if _, err := pool.Exec(ctx, o.setupSQL); err != nil {
+			return fmt.Errorf("-setup-sql: %w", err)
+		}
+	}
 	d, err := hd.ParseXpub(anvilXpub)
 	if err != nil {
 		return err
@@ -140,6 +149,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("chain: %d blocks, %d fee-proxy payments, %d plain transfers, %d watched payments\n", head, o.payments, o.transfers, o.watched+o.extra)
 	fmt.Printf("raw eth_getLogs ceiling: %s (%.0f blocks/s, %d calls, %d logs)\n", ceiling.Round(time.Millisecond), float64(head)/ceiling.Seconds(), ceilingCalls, ceilingLogs)
 	modes := strings.Split(o.native, ",")
+	o.severalModes = len(modes) > 1
 	if len(modes) == 1 {
 		return measure(ctx, o, modes[0], f, node.Pid(), pool, svc, ps, head, ceiling)
 	}
@@ -186,7 +196,12 @@ func measure(ctx context.Context, o options, mode string, f *devnet.Fixture, nod
 	if err != nil {
 		return err
 	}
+	stopProfile, err := profileCPU(o.cpuProfile, mode, o.severalModes)
+	if err != nil {
+		return err
+	}
 	b, err := backfill(ctx, ix, pool, head)
+	stopProfile()
 	if err != nil {
 		return err
 	}
@@ -200,6 +215,7 @@ func measure(ctx context.Context, o options, mode string, f *devnet.Fixture, nod
 	fmt.Printf("ratio to the ceiling (detection pass): %.2f\n", ceiling.Seconds()/b.detectedAt.Seconds())
 	fmt.Printf("RPC calls: %.0f (eth_getLogs ranges and block batches; a batch counts once)\n", counterSum(reg, "amn_rpc_requests_total"))
 	fmt.Printf("peak RSS: %.1f MB\n", peakRSS())
+	printHOT(ctx, pool)
 	before.to(after).report("backfill to everything credited, watch_native "+o.native, b.credited, b.total.Seconds())
 
 	// 3. Live detection latency.
@@ -244,6 +260,51 @@ func prepare(ctx context.Context, o options, f *devnet.Fixture, pool *pgxpool.Po
 	}
 	logf("built %d blocks in %s", head, time.Since(t0).Round(time.Millisecond))
 	return ps, head, nil
+}
+
+// printHOT prints how many of the tables' row updates were HOT (no index entries written), from
+// pg_stat_user_tables. Backends send their counters there at most once a second, and an idle one
+// only after about ten seconds: the counts may fall short of the backfill's, the share is right.
+func printHOT(ctx context.Context, pool *pgxpool.Pool) {
+	time.Sleep(1100 * time.Millisecond)
+	rows, err := pool.Query(ctx, `SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables
+		WHERE relname IN ('payments', 'indexer_observations', 'ledger_accounts') ORDER BY relname`)
+	if err != nil {
+		logf("pg_stat_user_tables: %v", err)
+		return
+	}
+	defer rows.Close()
+	fmt.Print("row updates (HOT):")
+	for rows.Next() {
+		var name string
+		var upd, hot int64
+		if err := rows.Scan(&name, &upd, &hot); err != nil {
+			logf("pg_stat_user_tables: %v", err)
+			return
+		}
+		fmt.Printf(" %s %d (%d)", name, upd, hot)
+	}
+	fmt.Println()
+}
+
+// profileCPU starts a CPU profile of this process into file (with "."+mode appended when several
+// modes run), and returns what stops it; nothing when file is empty.
+func profileCPU(file, mode string, several bool) (func(), error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	if several {
+		file += "." + mode
+	}
+	out, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		_ = out.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = out.Close() }, nil
 }
 
 // benchChain is the chain config the indexer reads the bench chain with.
