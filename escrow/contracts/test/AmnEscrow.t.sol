@@ -1701,6 +1701,18 @@ contract AmnEscrowTest is EscrowFixture {
 /// @dev One call per test, for `forge test --mc AmnEscrowGas --isolate --gas-report`: the
 /// figures quoted in README.md (each call as its own transaction).
 contract AmnEscrowGasTest is EscrowFixture {
+    /// A funding of a token the escrow has funded before (the usual case: the first funding of a
+    /// token also writes its registry entry, three new slots).
+    function test_gas_fund_usdtLike_tokenKnown() public {
+        usdt.mint(funder, 2000e6);
+        vm.startPrank(funder);
+        usdt.approve(address(escrow), 2000e6);
+        escrow.fund(keccak256("earlier"), address(usdt), 1000e6, buyer, seller);
+        escrow.fund(REF, address(usdt), 1000e6, buyer, seller);
+        vm.stopPrank();
+        assertOpen(PID, address(usdt), buyer, seller, 1000e6);
+    }
+
     function test_gas_release2of3_erc20() public {
         fundDai(REF, 1000e18);
         AmnEscrow.Release memory r = releaseOf(PID, 25e18);
