@@ -108,7 +108,7 @@ func buildSweepBatch(ctx context.Context, client ethereum.ChainStateReader, chai
 }
 
 // sweepBatchGas is a gas limit for b: EIP-7702's 25,000 per authorization and the intrinsic
-// 21,000 plus calldata, and sweepGasPerDeposit of execution per deposit (measured: about 64,000
+// 21,000 plus calldata, and sweepGasPerDeposit of execution per deposit (measured: about 65,000
 // for an ERC-20 deposit, docs/signer.md).
 func sweepBatchGas(b *sweepBatch) uint64 {
 	g := uint64(21_000) + 25_000*uint64(len(b.Auths)) + sweepGasPerDeposit*uint64(len(b.Sweeps))
@@ -122,7 +122,7 @@ func sweepBatchGas(b *sweepBatch) uint64 {
 	return g
 }
 
-// sweepGasPerDeposit is the execution gas a batch allows each deposit: the measured ~70,000
+// sweepGasPerDeposit is the execution gas a batch allows each deposit: the measured ~65,000
 // (ERC-20, including its share of the batch loop) with room for a token's first funding in the
 // escrow (its registry entry) and a native sweep.
 const sweepGasPerDeposit = 130_000

@@ -38,7 +38,7 @@ const (
 )
 
 // fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k with the
-// four-slot record; ~180k now for a token's first funding, which writes its registry entry, and
+// four-slot record; ~181k now for a token's first funding, which writes its registry entry, and
 // under 100k after).
 const fundGasBudget = 250_000
 

@@ -616,17 +616,18 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
                 _tokenAt[index] = token;
             }
         }
-        _records[id] = Record({
-            seller: seller,
-            // forge-lint: disable-next-line(unsafe-typecast)
-            fundedAt: uint40(block.timestamp), // fits until the year 36812
-            status: Status.Open,
-            frozen: false,
-            tokenIndex: index,
-            buyer: buyer,
-            // forge-lint: disable-next-line(unsafe-typecast)
-            amount: uint96(amount) // checked against MAX_AMOUNT above
-        });
+        // The two slots written whole, as Solidity lays the struct out (first member in the low
+        // bytes): one SSTORE each instead of one per member.
+        // slot 0: seller | fundedAt << 160 | status << 200 | frozen (false) << 208 | tokenIndex << 216
+        // slot 1: buyer | amount << 160 (amount <= MAX_AMOUNT, checked above)
+        uint256 w0 = uint256(uint160(seller)) | (uint256(uint40(block.timestamp)) << 160)
+            | (uint256(uint8(Status.Open)) << 200) | (uint256(index) << 216);
+        uint256 w1 = uint256(uint160(buyer)) | (amount << 160);
+        Record storage r = _records[id];
+        assembly ("memory-safe") {
+            sstore(r.slot, w0)
+            sstore(add(r.slot, 1), w1)
+        }
         totalEscrowed[token] += amount;
         emit Funded(id, token, buyer, seller, amount, msg.sender, ref);
     }

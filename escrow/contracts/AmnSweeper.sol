@@ -64,16 +64,33 @@ contract AmnSweeper is IAmnEscrowPayer {
         if (msg.sender != OPERATOR) revert NotOperator(msg.sender);
         if (address(this) != SELF) revert Delegated();
         uint256 n = sweeps.length;
+        bytes4 selector = AmnSweeper.sweep.selector;
         for (uint256 i = 0; i < n; ++i) {
             Sweep calldata s = sweeps[i];
-            // A low-level call: an address that has not delegated here (no code) "succeeds" with
-            // no return data, which is not a sweep; a high-level call would revert the batch.
-            (bool ok, bytes memory ret) =
-                s.deposit.call(abi.encodeCall(AmnSweeper.sweep, (s.token, s.ref, s.buyer, s.seller)));
-            if (ok && ret.length == 64) {
+            address deposit = s.deposit;
+            bool ok;
+            // sweep(token, ref, buyer, seller) built in scratch memory (one buffer for the whole
+            // loop), called with no value. An address that has not delegated here (no code)
+            // "succeeds" with no return data, which is not a sweep: success means 64 bytes back.
+            // The deposit's ABI decoder checks the arguments (a dirty address reverts there).
+            assembly ("memory-safe") {
+                let p := mload(0x40)
+                mstore(p, selector)
+                calldatacopy(add(p, 4), add(s, 0x20), 0x80) // token, ref, buyer, seller
+                ok := call(gas(), deposit, 0, p, 0x84, 0, 0)
+                ok := and(ok, eq(returndatasize(), 64)) // after the call (Yul evaluates right to left)
+            }
+            if (ok) {
                 ++swept;
             } else {
-                emit SweepFailed(s.deposit, s.ref, ret);
+                bytes memory reason;
+                assembly ("memory-safe") {
+                    reason := mload(0x40)
+                    mstore(reason, returndatasize())
+                    returndatacopy(add(reason, 0x20), 0, returndatasize())
+                    mstore(0x40, add(add(reason, 0x20), and(add(returndatasize(), 31), not(31))))
+                }
+                emit SweepFailed(deposit, s.ref, reason);
             }
         }
     }
