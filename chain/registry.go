@@ -66,6 +66,13 @@ type Config struct {
 	WatchNative NativeWatch `json:"watch_native"`
 	// MaxLogRange is the widest eth_getLogs range tried before an endpoint says otherwise.
 	MaxLogRange uint64 `json:"max_log_range"`
+	// EIP7702 says the chain runs EIP-7702 (set-code transactions, type 4): sweeps can then be
+	// batched, the deposits delegating to Sweeper and the gas tank paying one transaction for
+	// many (docs/signer.md). False keeps the top-up path (gas top-up, approve, fund).
+	EIP7702 bool `json:"eip7702"`
+	// Sweeper is the AmnSweeper deposits delegate to (its operator is the signer's gas tank);
+	// zero when none is deployed, and batched sweeps then stay off whatever EIP7702 says.
+	Sweeper common.Address `json:"sweeper,omitempty"`
 	// Explorer is a block explorer's base URL (https://bscscan.com): admins get links to
 	// <Explorer>/address/… and <Explorer>/tx/…; empty gives no links.
 	Explorer string `json:"explorer,omitempty"`
@@ -152,6 +159,9 @@ func Defaults() []Config {
 	return []Config{
 		{
 			Chain: Mainnets[0], Finality: FinalityTag, FinalityStall: Duration(30 * time.Minute), WatchNative: WatchAuto, MaxLogRange: 2000,
+			// EIP-7702 since Pectra (Prague/Electra): epoch 364032, 2025-05-07 10:05:11 UTC
+			// (EIP-7600's activation table).
+			EIP7702: true,
 			Tokens: []Token{
 				{"USDT", addr("0xdAC17F958D2ee523a2206206994597C13D831ec7"), 6},
 				{"USDC", addr("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"), 6},
@@ -163,6 +173,9 @@ func Defaults() []Config {
 		},
 		{
 			Chain: Mainnets[1], Finality: FinalityTag, FinalityStall: Duration(5 * time.Minute), WatchNative: WatchAuto, MaxLogRange: 2000,
+			// EIP-7702 since the Pascal hard fork, 2025-03-20 (BNB Chain's Pascal FAQ: the
+			// Pectra execution-layer EIPs, EIP-7702 first among them).
+			EIP7702: true,
 			Tokens: []Token{
 				{"USDT", addr("0x55d398326f99059fF775485246999027B3197955"), 18},
 				{"USDC", addr("0x8AC76a51cc950d9822D68b83fE1Ad97B32Cd580d"), 18},
@@ -175,6 +188,9 @@ func Defaults() []Config {
 		},
 		{
 			Chain: Mainnets[2], Finality: FinalityTag, FinalityStall: Duration(10 * time.Minute), WatchNative: WatchAuto, MaxLogRange: 2000,
+			// EIP-7702 since the Bhilai hard fork, July 2025 (Bor's mainnet config: bhilaiBlock =
+			// pragueBlock = 73440256).
+			EIP7702: true,
 			Tokens: []Token{
 				{"USDT", addr("0xc2132D05D31c914a87C6611C10748AEb04B58e8F"), 6},
 				{"USDC", addr("0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359"), 6},

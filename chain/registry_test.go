@@ -113,3 +113,27 @@ func TestWatchNativeSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestEIP7702Setting: the three mainnets run EIP-7702 by default (activations cited in
+// Defaults) with no sweeper until one is deployed; a chain config sets both, and a devnet
+// without the setting keeps the top-up path.
+func TestEIP7702Setting(t *testing.T) {
+	for _, c := range Defaults() {
+		if !c.EIP7702 || c.Sweeper != (common.Address{}) {
+			t.Errorf("%s: eip7702 %v, sweeper %s by default; want true and none", c.Key, c.EIP7702, c.Sweeper.Hex())
+		}
+	}
+	r := DefaultRegistry()
+	if err := r.Merge([]byte(`{"chains": [
+		{"key": "bsc", "sweeper": "0x00000000000000000000000000000000000000aa"},
+		{"key": "polygon", "eip7702": false},
+		{"key": "dev", "id": 31337, "block_time": "1s", "finality": "finalized", "finality_stall": "1m"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	bsc, _ := r.Get("bsc")
+	poly, _ := r.Get("polygon")
+	dev, _ := r.Get("dev")
+	if !bsc.EIP7702 || bsc.Sweeper != common.HexToAddress("0xaa") || poly.EIP7702 || dev.EIP7702 {
+		t.Errorf("bsc %v %s, polygon %v, dev %v", bsc.EIP7702, bsc.Sweeper.Hex(), poly.EIP7702, dev.EIP7702)
+	}
+}

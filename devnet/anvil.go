@@ -28,6 +28,9 @@ type AnvilOptions struct {
 	SlotsInEpoch int
 	// BlockTime, when > 0, mines on an interval instead of on every transaction.
 	BlockTime time.Duration
+	// Hardfork, when set, is anvil's --hardfork (e.g. "prague", which has EIP-7702's set-code
+	// transactions); empty takes anvil's default.
+	Hardfork string
 	// Bin is the anvil binary; empty means FindBinary("anvil").
 	Bin string
 	// Log receives anvil's own output; nil discards it.
@@ -65,6 +68,9 @@ func StartAnvil(ctx context.Context, o AnvilOptions) (*Anvil, error) {
 	}
 	if o.BlockTime > 0 {
 		args = append(args, "--block-time", strconv.FormatFloat(o.BlockTime.Seconds(), 'f', -1, 64))
+	}
+	if o.Hardfork != "" {
+		args = append(args, "--hardfork", o.Hardfork)
 	}
 	cmd := exec.Command(bin, args...)
 	// Its own process group, so that stopping it never leaves a child behind and a Ctrl-C in a

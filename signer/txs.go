@@ -37,7 +37,9 @@ const (
 	StepUnfreeze = "unfreeze"  // operator (the escrow's arbiter): escrow.unfreeze(paymentId)
 )
 
-// fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k).
+// fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k with the
+// four-slot record; ~181k now for a token's first funding, which writes its registry entry, and
+// under 100k after).
 const fundGasBudget = 250_000
 
 // sweepTopupGas bounds a sweep's gas top-ups: together at most this much gas at the chain's fee

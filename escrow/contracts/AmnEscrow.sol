@@ -9,6 +9,13 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
+/// @notice What a funder implements to pay by transfer (`AmnEscrow.fundByTransfer`): AmnSweeper,
+/// as a deposit's delegated code.
+interface IAmnEscrowPayer {
+    /// @notice Called by AmnEscrow on the funder, inside `fundByTransfer`: transfer the tokens now.
+    function payAmnEscrow(address token) external;
+}
+
 /// @title AmnEscrow
 /// @notice Holds marketplace payments, one escrow per funder and payment reference, until an M-of-N
 /// quorum of custodians (hardware-wallet holders) approves paying the seller (`release`), the
@@ -41,15 +48,20 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         Settled // split between buyer, seller (and fee recipient) by a quorum
     }
 
-    /// @dev Field order packs token, fundedAt, status and frozen into one slot.
-    struct Escrow {
-        address token; // address(0) = native currency
-        uint64 fundedAt;
+    /// @dev An escrow's record in two storage slots (two fresh SSTOREs per `fund`, not four): the
+    /// token is kept as its index in a write-once registry (`_tokenAt`), the amount as a uint96
+    /// (`fund`/`fundNative` refuse more, `AmountTooLarge`) and the funding time as a uint40.
+    /// `escrows(id)` returns the record with the token's address, as before.
+    struct Record {
+        // slot 0
+        address seller;
+        uint40 fundedAt;
         Status status;
         bool frozen;
+        uint40 tokenIndex; // 0 = native currency; n > 0 = _tokenAt[n]
+        // slot 1
         address buyer;
-        address seller;
-        uint256 amount; // what actually arrived
+        uint96 amount; // what actually arrived
     }
 
     /// @notice Approval to pay an escrow out to its seller, minus a platform fee.
@@ -125,9 +137,22 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // State
     // ---------------------------------------------------------------------------------------------
 
-    /// @notice Escrow record per escrow id (`escrowId(funder, ref)`). Records are never deleted, so
-    /// a funder can use a reference once.
-    mapping(bytes32 escrowId => Escrow) public escrows;
+    /// @dev Escrow record per escrow id (`escrowId(funder, ref)`); read it with `escrows(id)`.
+    /// Records are never deleted, so a funder can use a reference once.
+    mapping(bytes32 escrowId => Record) private _records;
+
+    /// @notice Largest amount one escrow can hold (the record keeps it in 96 bits).
+    uint256 public constant MAX_AMOUNT = type(uint96).max;
+
+    /// @notice Index of each ERC-20 token ever funded (1, 2, …; 0: never funded). Written once,
+    /// by the first `fund` of the token; the native currency has index 0.
+    mapping(address token => uint40) public tokenIndex;
+
+    /// @dev The registry's other direction: _tokenAt[tokenIndex[t]] == t for every funded t.
+    mapping(uint40 index => address) private _tokenAt;
+
+    /// @notice How many ERC-20 tokens have an index.
+    uint40 public tokenCount;
 
     /// @notice Sum of the amounts of open escrows per token (address(0) = native). The contract's
     /// balance of a token is at least this (more only if someone sent tokens without `fund`).
@@ -222,6 +247,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     error InvalidCustodians(uint256 index);
     error TooManyCustodians(uint256 count);
     error InvalidReclaimDelay(uint256 delay);
+    error AmountTooLarge(uint256 amount);
 
     // ---------------------------------------------------------------------------------------------
     // Construction
@@ -278,6 +304,30 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         _open(id, ref, token, received, buyer, seller);
     }
 
+    /// @notice Like `fund`, for a funder that transfers instead of approving: opens the escrow
+    /// `escrowId(msg.sender, ref)` with what arrives of `token` while this contract calls back
+    /// `IAmnEscrowPayer(msg.sender).payAmnEscrow(token)`, in which the funder transfers it. The
+    /// escrow records the increase of this contract's balance across the callback, as `fund`
+    /// does; no allowance is needed. The callback runs under the same reentrancy lock as every
+    /// other funding and payout, so nothing else can add to or take from the balance meanwhile.
+    /// @return id the escrow's id
+    /// @return received the amount recorded in the escrow
+    function fundByTransfer(bytes32 ref, address token, address buyer, address seller)
+        external
+        nonReentrant
+        returns (bytes32 id, uint256 received)
+    {
+        if (token == address(0)) revert ZeroAddress(); // native currency goes through fundNative
+        id = _checkNew(ref, buyer, seller);
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IAmnEscrowPayer(msg.sender).payAmnEscrow(token);
+        uint256 afterwards = IERC20(token).balanceOf(address(this));
+        if (afterwards <= before) revert ZeroAmount();
+        received = afterwards - before;
+
+        _open(id, ref, token, received, buyer, seller);
+    }
+
     /// @notice Opens the escrow `escrowId(msg.sender, ref)` holding `msg.value` of the native currency.
     /// @return id the escrow's id
     function fundNative(bytes32 ref, address buyer, address seller) external payable nonReentrant returns (bytes32 id) {
@@ -294,9 +344,10 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// A frozen escrow accepts only an approval with resolvesDispute = true.
     function release(bytes32 id, Release calldata r, bytes[] calldata signatures) external nonReentrant {
         if (r.paymentId != id) revert PaymentIdMismatch(id, r.paymentId);
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         _checkPayable(id, e, r.resolvesDispute, r.deadline);
-        if (r.token != e.token) revert TokenMismatch(e.token, r.token);
+        address token = _tokenOf(e);
+        if (r.token != token) revert TokenMismatch(token, r.token);
         if (r.seller != e.seller) revert PartyMismatch(e.seller, r.seller);
         uint256 amount = e.amount;
         uint256 approved;
@@ -309,7 +360,6 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         _checkSignatures(releaseDigest(r), signatures);
 
         // Effects before interactions: the escrow is closed for good before any token moves.
-        address token = e.token;
         e.status = Status.Released;
         e.frozen = false;
         totalEscrowed[token] -= amount;
@@ -323,15 +373,15 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// A frozen escrow accepts only an approval with resolvesDispute = true.
     function refund(bytes32 id, Refund calldata r, bytes[] calldata signatures) external nonReentrant {
         if (r.paymentId != id) revert PaymentIdMismatch(id, r.paymentId);
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         _checkPayable(id, e, r.resolvesDispute, r.deadline);
-        if (r.token != e.token) revert TokenMismatch(e.token, r.token);
+        address token = _tokenOf(e);
+        if (r.token != token) revert TokenMismatch(token, r.token);
         if (r.buyer != e.buyer) revert PartyMismatch(e.buyer, r.buyer);
         uint256 amount = e.amount;
         if (r.amount != amount) revert AmountMismatch(amount, r.amount);
         _checkSignatures(refundDigest(r), signatures);
 
-        address token = e.token;
         e.status = Status.Refunded;
         e.frozen = false;
         totalEscrowed[token] -= amount;
@@ -345,9 +395,10 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// A frozen escrow accepts only an approval with resolvesDispute = true.
     function settle(bytes32 id, Settle calldata s, bytes[] calldata signatures) external nonReentrant {
         if (s.paymentId != id) revert PaymentIdMismatch(id, s.paymentId);
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         _checkPayable(id, e, s.resolvesDispute, s.deadline);
-        if (s.token != e.token) revert TokenMismatch(e.token, s.token);
+        address token = _tokenOf(e);
+        if (s.token != token) revert TokenMismatch(token, s.token);
         if (s.buyer != e.buyer) revert PartyMismatch(e.buyer, s.buyer);
         if (s.seller != e.seller) revert PartyMismatch(e.seller, s.seller);
         uint256 amount = e.amount;
@@ -357,7 +408,6 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         _checkSignatures(settleDigest(s), signatures);
 
         // Effects before interactions: the escrow is closed for good before any token moves.
-        address token = e.token;
         e.status = Status.Settled;
         e.frozen = false;
         totalEscrowed[token] -= amount;
@@ -376,7 +426,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// (With arbiter == address(0) nobody passes this check.)
     function freeze(bytes32 id) external {
         if (msg.sender != arbiter) revert NotArbiter(msg.sender);
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         if (e.status != Status.Open) revert NotOpen(id);
         if (e.frozen) revert EscrowFrozen(id);
         e.frozen = true;
@@ -386,7 +436,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// @notice Arbiter only: lifts a freeze, so ordinary approvals work again.
     function unfreeze(bytes32 id) external {
         if (msg.sender != arbiter) revert NotArbiter(msg.sender);
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         if (e.status != Status.Open) revert NotOpen(id);
         if (!e.frozen) revert NotFrozen(id);
         e.frozen = false;
@@ -401,13 +451,13 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// passed: `reclaimDelay` after funding, or twice that while the escrow is frozen (a dispute
     /// gets time to be resolved, but an abandoned dispute cannot lock the money forever).
     function reclaim(bytes32 id) external nonReentrant {
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         if (e.status != Status.Open) revert NotOpen(id);
         if (msg.sender != e.buyer) revert NotBuyer(msg.sender);
         uint256 availableAt = reclaimableAt(id);
         if (block.timestamp < availableAt) revert ReclaimTooEarly(availableAt);
 
-        address token = e.token;
+        address token = _tokenOf(e);
         uint256 amount = e.amount;
         e.status = Status.Reclaimed;
         e.frozen = false;
@@ -420,7 +470,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     /// @notice Earliest timestamp at which the buyer may reclaim an open escrow (0 if not open).
     /// Uses the current `reclaimDelay`.
     function reclaimableAt(bytes32 id) public view returns (uint256) {
-        Escrow storage e = escrows[id];
+        Record storage e = _records[id];
         if (e.status != Status.Open) return 0;
         return uint256(e.fundedAt) + (e.frozen ? 2 * reclaimDelay : reclaimDelay);
     }
@@ -467,6 +517,31 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     // ---------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------
+
+    /// @notice The escrow record of `id`: all zero (status None) if it was never funded.
+    /// @return token address(0) for the native currency
+    /// @return fundedAt block timestamp of the funding
+    /// @return status None, Open, Released, Refunded, Reclaimed or Settled
+    /// @return frozen whether the arbiter froze it (only while open)
+    /// @return buyer who gets refunds and may reclaim
+    /// @return seller who gets releases
+    /// @return amount what arrived in the escrow
+    function escrows(bytes32 id)
+        external
+        view
+        returns (
+            address token,
+            uint64 fundedAt,
+            Status status,
+            bool frozen,
+            address buyer,
+            address seller,
+            uint256 amount
+        )
+    {
+        Record storage e = _records[id];
+        return (_tokenOf(e), e.fundedAt, e.status, e.frozen, e.buyer, e.seller, e.amount);
+    }
 
     function custodians() external view returns (address[] memory) {
         return _custodians;
@@ -527,29 +602,48 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
         if (buyer == address(0) || seller == address(0)) revert ZeroAddress();
         id = escrowId(msg.sender, ref);
         // Records are never deleted: a closed escrow also keeps its id taken.
-        if (escrows[id].status != Status.None) revert AlreadyFunded(id);
+        if (_records[id].status != Status.None) revert AlreadyFunded(id);
     }
 
     function _open(bytes32 id, bytes32 ref, address token, uint256 amount, address buyer, address seller) private {
-        escrows[id] = Escrow({
-            token: token,
-            fundedAt: uint64(block.timestamp),
-            status: Status.Open,
-            frozen: false,
-            buyer: buyer,
-            seller: seller,
-            amount: amount
-        });
+        if (amount > MAX_AMOUNT) revert AmountTooLarge(amount);
+        uint40 index = 0;
+        if (token != address(0)) {
+            index = tokenIndex[token];
+            if (index == 0) {
+                index = ++tokenCount;
+                tokenIndex[token] = index;
+                _tokenAt[index] = token;
+            }
+        }
+        // The two slots written whole, as Solidity lays the struct out (first member in the low
+        // bytes): one SSTORE each instead of one per member.
+        // slot 0: seller | fundedAt << 160 | status << 200 | frozen (false) << 208 | tokenIndex << 216
+        // slot 1: buyer | amount << 160 (amount <= MAX_AMOUNT, checked above)
+        uint256 w0 = uint256(uint160(seller)) | (uint256(uint40(block.timestamp)) << 160)
+            | (uint256(uint8(Status.Open)) << 200) | (uint256(index) << 216);
+        uint256 w1 = uint256(uint160(buyer)) | (amount << 160);
+        Record storage r = _records[id];
+        assembly ("memory-safe") {
+            sstore(r.slot, w0)
+            sstore(add(r.slot, 1), w1)
+        }
         totalEscrowed[token] += amount;
         emit Funded(id, token, buyer, seller, amount, msg.sender, ref);
     }
 
     /// @dev Common checks for release, refund and settle. A closed escrow is never open again, and
     /// every release/refund/settle digest names its escrow id, so an approval can be used at most once.
-    function _checkPayable(bytes32 id, Escrow storage e, bool resolvesDispute, uint256 deadline) private view {
+    function _checkPayable(bytes32 id, Record storage e, bool resolvesDispute, uint256 deadline) private view {
         if (e.status != Status.Open) revert NotOpen(id);
         if (e.frozen && !resolvesDispute) revert EscrowFrozen(id);
         if (block.timestamp > deadline) revert Expired(deadline);
+    }
+
+    /// @dev The token of a record: address(0) for the native currency.
+    function _tokenOf(Record storage e) private view returns (address) {
+        uint40 index = e.tokenIndex;
+        return index == 0 ? address(0) : _tokenAt[index];
     }
 
     function _checkConfig(uint256 nonce, uint256 deadline) private view {

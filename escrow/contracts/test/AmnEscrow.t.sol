@@ -68,6 +68,40 @@ contract ReentrantSettleBuyer {
     }
 }
 
+/// @dev A funder paying by transfer: fundByTransfer's callback transfers `paying` of the token;
+/// with `reenter` it tries to open a second escrow from inside the callback instead.
+contract Payer {
+    AmnEscrow internal immutable escrow;
+    uint256 internal paying;
+    bool internal reenter;
+
+    constructor(AmnEscrow escrow_) {
+        escrow = escrow_;
+    }
+
+    function setReenter(bool r) external {
+        reenter = r;
+    }
+
+    function fund(bytes32 ref, address token, uint256 amount, address buyer, address seller)
+        external
+        returns (bytes32, uint256)
+    {
+        paying = amount;
+        return escrow.fundByTransfer(ref, token, buyer, seller);
+    }
+
+    function payAmnEscrow(address token) external {
+        require(msg.sender == address(escrow), "escrow only");
+        if (reenter) {
+            escrow.fundByTransfer(keccak256("inner"), token, address(1), address(2));
+            return;
+        }
+        (bool ok,) = token.call(abi.encodeWithSignature("transfer(address,uint256)", address(escrow), paying));
+        require(ok, "transfer");
+    }
+}
+
 contract AmnEscrowTest is EscrowFixture {
     // =============================================================================================
     // Construction and views
@@ -255,6 +289,101 @@ contract AmnEscrowTest is EscrowFixture {
         vm.assertEq(dai.balanceOf(address(escrow)), 1000e18, "escrow balance");
         vm.assertEq(dai.balanceOf(funder), 0, "funder balance");
         vm.assertEq(escrow.totalEscrowed(address(dai)), 1000e18, "totalEscrowed");
+    }
+
+    /// fundByTransfer: the escrow calls its caller back, books what arrived during the callback
+    /// (as fund does), emits the same Funded event, and needs no allowance.
+    function test_fundByTransfer_recordsWhatArrivesInTheCallback() public {
+        Payer p = new Payer(escrow);
+        dai.mint(address(p), 300e18);
+        bytes32 id = escrow.escrowId(address(p), REF);
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit AmnEscrow.Funded(id, address(dai), buyer, seller, 300e18, address(p), REF);
+        (bytes32 got, uint256 received) = p.fund(REF, address(dai), 300e18, buyer, seller);
+        vm.assertEq(got, id, "id is the caller's");
+        vm.assertEq(received, 300e18, "received");
+        assertOpen(id, address(dai), buyer, seller, 300e18);
+        vm.assertEq(escrow.totalEscrowed(address(dai)), 300e18, "books");
+        vm.assertEq(dai.balanceOf(address(escrow)), 300e18, "balance");
+
+        // Fee-on-transfer: what arrived. USDT-like: works without return values.
+        feeToken.mint(address(p), 100e18);
+        (bytes32 f,) = p.fund(keccak256("fee"), address(feeToken), 100e18, buyer, seller);
+        assertOpen(f, address(feeToken), buyer, seller, 99e18);
+        usdt.mint(address(p), 7e6);
+        (bytes32 u,) = p.fund(keccak256("usdt"), address(usdt), 7e6, buyer, seller);
+        assertOpen(u, address(usdt), buyer, seller, 7e6);
+    }
+
+    function test_fundByTransfer_refusals() public {
+        Payer p = new Payer(escrow);
+        dai.mint(address(p), 10e18);
+        // Nothing arriving (the payer pays 0), native, zero parties, a used reference.
+        vm.expectRevert(AmnEscrow.ZeroAmount.selector);
+        p.fund(REF, address(dai), 0, buyer, seller);
+        vm.expectRevert(AmnEscrow.ZeroAddress.selector);
+        p.fund(REF, address(0), 1, buyer, seller);
+        vm.expectRevert(AmnEscrow.ZeroAddress.selector);
+        p.fund(REF, address(dai), 1, address(0), seller);
+        vm.expectRevert(AmnEscrow.InvalidRef.selector);
+        p.fund(bytes32(0), address(dai), 1, buyer, seller);
+        p.fund(REF, address(dai), 1e18, buyer, seller);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AlreadyFunded.selector, escrow.escrowId(address(p), REF)));
+        p.fund(REF, address(dai), 1e18, buyer, seller);
+        // A caller without the callback (an EOA, or a contract without it) opens nothing.
+        vm.prank(buyer);
+        vm.expectRevert();
+        escrow.fundByTransfer(REF, address(dai), buyer, seller);
+        // The callback cannot fund again, nor pay anything out: the escrow's lock is held.
+        p.setReenter(true);
+        vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
+        p.fund(keccak256("again"), address(dai), 1e18, buyer, seller);
+        vm.assertEq(dai.balanceOf(address(escrow)), 1e18, "only the one escrow");
+    }
+
+    /// The record keeps the amount in 96 bits: anything above MAX_AMOUNT is refused, in ERC-20
+    /// and in native currency, and exactly MAX_AMOUNT is recorded whole.
+    function test_fund_amountAboveMaxIsRefused() public {
+        uint256 max = escrow.MAX_AMOUNT();
+        vm.assertEq(max, type(uint96).max, "MAX_AMOUNT");
+        dai.mint(funder, max + 1);
+        vm.startPrank(funder);
+        dai.approve(address(escrow), max + 1);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountTooLarge.selector, max + 1));
+        escrow.fund(REF, address(dai), max + 1, buyer, seller);
+        (, uint256 received) = escrow.fund(REF, address(dai), max, buyer, seller);
+        vm.stopPrank();
+        vm.assertEq(received, max, "received");
+        assertOpen(PID, address(dai), buyer, seller, max);
+
+        vm.deal(funder, max + 1);
+        vm.prank(funder);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountTooLarge.selector, max + 1));
+        escrow.fundNative{value: max + 1}(keccak256("native"), buyer, seller);
+    }
+
+    /// Tokens get an index on their first funding, once: the records of escrows in different
+    /// tokens read back with their own token, native escrows with address(0).
+    function test_fund_tokenRegistryIsWriteOnce() public {
+        vm.assertEq(uint256(escrow.tokenCount()), 0, "no token yet");
+        bytes32 a = fundDai(REF, 10e18);
+        bytes32 b = fundNative(keccak256("native"), 1 ether);
+        usdt.mint(funder, 5e6);
+        vm.startPrank(funder);
+        usdt.approve(address(escrow), 5e6);
+        (bytes32 c,) = escrow.fund(keccak256("usdt"), address(usdt), 5e6, buyer, seller);
+        vm.stopPrank();
+        bytes32 d = fundDai(keccak256("dai again"), 7e18);
+
+        vm.assertEq(uint256(escrow.tokenCount()), 2, "two tokens");
+        vm.assertEq(uint256(escrow.tokenIndex(address(dai))), 1, "dai first");
+        vm.assertEq(uint256(escrow.tokenIndex(address(usdt))), 2, "usdt second");
+        vm.assertEq(uint256(escrow.tokenIndex(address(0))), 0, "native has no entry");
+        assertOpen(a, address(dai), buyer, seller, 10e18);
+        assertOpen(b, address(0), buyer, seller, 1 ether);
+        assertOpen(c, address(usdt), buyer, seller, 5e6);
+        assertOpen(d, address(dai), buyer, seller, 7e18);
+        vm.assertEq(escrow.totalEscrowed(address(dai)), 17e18, "dai books");
     }
 
     function test_fund_usdtLikeTokenReturningNothing() public {
@@ -1572,6 +1701,18 @@ contract AmnEscrowTest is EscrowFixture {
 /// @dev One call per test, for `forge test --mc AmnEscrowGas --isolate --gas-report`: the
 /// figures quoted in README.md (each call as its own transaction).
 contract AmnEscrowGasTest is EscrowFixture {
+    /// A funding of a token the escrow has funded before (the usual case: the first funding of a
+    /// token also writes its registry entry, three new slots).
+    function test_gas_fund_usdtLike_tokenKnown() public {
+        usdt.mint(funder, 2000e6);
+        vm.startPrank(funder);
+        usdt.approve(address(escrow), 2000e6);
+        escrow.fund(keccak256("earlier"), address(usdt), 1000e6, buyer, seller);
+        escrow.fund(REF, address(usdt), 1000e6, buyer, seller);
+        vm.stopPrank();
+        assertOpen(PID, address(usdt), buyer, seller, 1000e6);
+    }
+
     function test_gas_release2of3_erc20() public {
         fundDai(REF, 1000e18);
         AmnEscrow.Release memory r = releaseOf(PID, 25e18);

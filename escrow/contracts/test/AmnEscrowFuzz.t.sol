@@ -23,7 +23,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
     // ---- amounts --------------------------------------------------------------------------------
 
     function testFuzz_releaseSplitsExactly(uint256 amount, uint256 fee, bool native) public {
-        amount = bound(amount, 1, native ? 1e30 : type(uint128).max);
+        amount = bound(amount, 1, type(uint96).max);
         fee = bound(fee, 0, amount);
         if (native) fundNative(REF, amount);
         else fundDai(REF, amount);
@@ -44,7 +44,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
     }
 
     function testFuzz_refundRepaysExactly(uint256 amount) public {
-        amount = bound(amount, 1, type(uint128).max);
+        amount = bound(amount, 1, type(uint96).max);
         usdt.mint(funder, amount);
         vm.startPrank(funder);
         usdt.approve(address(escrow), amount);
@@ -59,7 +59,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
 
     function testFuzz_feeOnTransferBooksWhatArrived(uint256 amount, uint256 bps) public {
         bps = bound(bps, 0, 9_999);
-        amount = bound(amount, 1, type(uint128).max);
+        amount = bound(amount, 1, type(uint96).max);
         FeeOnTransferToken t = new FeeOnTransferToken(bps);
         t.mint(funder, amount);
         vm.startPrank(funder);
@@ -74,7 +74,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
     }
 
     function testFuzz_wrongSplitIsRefused(uint256 amount, uint256 sellerAmount, uint256 fee) public {
-        amount = bound(amount, 1, type(uint128).max);
+        amount = bound(amount, 1, type(uint96).max);
         uint256 sum;
         unchecked {
             sum = sellerAmount + fee;
@@ -96,7 +96,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
     function testFuzz_settleSplitsExactly(uint256 amount, uint256 toBuyer, uint256 fee, bool native, bool freezeIt)
         public
     {
-        amount = bound(amount, 1, native ? 1e30 : type(uint128).max);
+        amount = bound(amount, 1, type(uint96).max);
         toBuyer = bound(toBuyer, 0, amount);
         fee = bound(fee, 0, amount - toBuyer);
         if (native) fundNative(REF, amount);
@@ -127,7 +127,7 @@ contract AmnEscrowFuzzTest is EscrowFixture {
 
     /// Three parts whose (saturated) sum is not the escrowed amount are refused, whatever they are.
     function testFuzz_wrongSettleSumIsRefused(uint256 amount, uint256 toBuyer, uint256 toSeller, uint256 fee) public {
-        amount = bound(amount, 1, type(uint128).max);
+        amount = bound(amount, 1, type(uint96).max);
         uint256 sum = _satAdd(_satAdd(toBuyer, toSeller), fee);
         vm.assume(sum != amount);
         fundDai(REF, amount);

@@ -4,6 +4,22 @@ pragma solidity ^0.8.24;
 /// @dev The forge cheatcodes these tests use, declared as forge documents them (a minimal
 /// replacement for forge-std, which npm does not serve in a usable version).
 interface Vm {
+    /// An EIP-7702 authorization as forge signs it (the chain id is the current one, or 0 when
+    /// signed cross-chain).
+    struct SignedDelegation {
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+        uint64 nonce;
+        address implementation;
+    }
+
+    function signDelegation(address implementation, uint256 privateKey) external returns (SignedDelegation memory);
+    function attachDelegation(SignedDelegation calldata signedDelegation) external;
+    function signAndAttachDelegation(address implementation, uint256 privateKey)
+        external
+        returns (SignedDelegation memory);
+    function getNonce(address account) external view returns (uint64 nonce);
     function warp(uint256 newTimestamp) external;
     function chainId(uint256 newChainId) external;
     function prank(address msgSender) external;

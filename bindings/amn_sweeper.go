@@ -1,0 +1,520 @@
+// Code generated - DO NOT EDIT.
+// This file is a generated binding and any manual changes will be lost.
+
+package bindings
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"strings"
+	"time"
+
+	ethereum "github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/event"
+)
+
+// Reference imports to suppress errors if they are not otherwise used.
+var (
+	_ = errors.New
+	_ = big.NewInt
+	_ = strings.NewReader
+	_ = ethereum.NotFound
+	_ = bind.Bind
+	_ = common.Big1
+	_ = types.BloomLookup
+	_ = event.NewSubscription
+	_ = abi.ConvertType
+	_ = time.Tick
+	_ = context.Background
+)
+
+// AmnSweeperSweep is an auto generated low-level Go binding around an user-defined struct.
+type AmnSweeperSweep struct {
+	Deposit common.Address
+	Token   common.Address
+	Ref     [32]byte
+	Buyer   common.Address
+	Seller  common.Address
+}
+
+// AmnSweeperMetaData contains all meta data concerning the AmnSweeper contract.
+var AmnSweeperMetaData = &bind.MetaData{
+	ABI: "[{\"type\":\"constructor\",\"inputs\":[{\"name\":\"operator\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"escrow\",\"type\":\"address\",\"internalType\":\"contractAmnEscrow\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"receive\",\"stateMutability\":\"payable\"},{\"type\":\"function\",\"name\":\"ESCROW\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"contractAmnEscrow\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"OPERATOR\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"address\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"payAmnEscrow\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"sweep\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"sweepBatch\",\"inputs\":[{\"name\":\"sweeps\",\"type\":\"tuple[]\",\"internalType\":\"structAmnSweeper.Sweep[]\",\"components\":[{\"name\":\"deposit\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}]}],\"outputs\":[{\"name\":\"swept\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"event\",\"name\":\"SweepFailed\",\"inputs\":[{\"name\":\"deposit\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"reason\",\"type\":\"bytes\",\"indexed\":false,\"internalType\":\"bytes\"}],\"anonymous\":false},{\"type\":\"error\",\"name\":\"Delegated\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"NotDelegated\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"NotEscrow\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotOperator\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"SafeERC20FailedOperation\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"ZeroAddress\",\"inputs\":[]}]",
+	Bin: "0x60e060405234801561000f575f5ffd5b50604051610a47380380610a4783398101604081905261002e9161009b565b6001600160a01b038216158061004b57506001600160a01b038116155b156100695760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b039182166080521660a0523060c0526100d3565b6001600160a01b0381168114610098575f5ffd5b50565b5f5f604083850312156100ac575f5ffd5b82516100b781610084565b60208401519092506100c881610084565b809150509250929050565b60805160a05160c0516109056101425f395f8181605b015281816101fd0152818161031d0152818161036a015261056301525f8181610181015281816101ae01528181610255015281816103e8015261049401525f8181610109015281816102e9015261051801526109055ff3fe60806040526004361061004c575f3560e01c8063350cc30b146100a05780638eaef4c2146100bf578063983d2737146100f8578063b99ce4fb14610143578063e681c4aa14610170575f5ffd5b3661009c576001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361009a57604051634e66b6bb60e11b815260040160405180910390fd5b005b5f5ffd5b3480156100ab575f5ffd5b5061009a6100ba36600461074e565b6101a3565b3480156100ca575f5ffd5b506100de6100d936600461076e565b6102dc565b604080519283526020830191909152015b60405180910390f35b348015610103575f5ffd5b5061012b7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016100ef565b34801561014e575f5ffd5b5061016261015d3660046107b8565b61050c565b6040519081526020016100ef565b34801561017b575f5ffd5b5061012b7f000000000000000000000000000000000000000000000000000000000000000081565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146101f357604051630447d9c560e11b81523360048201526024015b60405180910390fd5b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361023c57604051634e66b6bb60e11b815260040160405180910390fd5b6040516370a0823160e01b81523060048201526102d9907f0000000000000000000000000000000000000000000000000000000000000000906001600160a01b038416906370a0823190602401602060405180830381865afa1580156102a4573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906102c89190610829565b6001600160a01b0384169190610697565b50565b5f80336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148015906103405750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b1561036057604051633b63649d60e11b81523360048201526024016101ea565b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630036103a957604051634e66b6bb60e11b815260040160405180910390fd5b6001600160a01b03861661045e575060405163085b287960e01b8152600481018590526001600160a01b038481166024830152838116604483015247917f00000000000000000000000000000000000000000000000000000000000000009091169063085b287990839060640160206040518083038185885af1158015610432573d5f5f3e3d5ffd5b50505050506040513d601f19601f820116820180604052508101906104579190610829565b9150610503565b60405163110fdfab60e11b8152600481018690526001600160a01b038781166024830152858116604483015284811660648301527f0000000000000000000000000000000000000000000000000000000000000000169063221fbf569060840160408051808303815f875af11580156104d9573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906104fd9190610840565b90925090505b94509492505050565b5f336001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461055857604051633b63649d60e11b81523360048201526024016101ea565b306001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146105a157604051631aa4ff0560e31b815260040160405180910390fd5b816347577a6160e11b5f5b8281101561068e57368686838181106105c7576105c7610862565b60a0029190910191505f90506105e0602083018361074e565b90505f60405185815260806020850160048301375f5f6084835f875af13d60401416915050801561061b5761061487610876565b9650610680565b6040513d81523d5f602083013e601f19601f3d011660208201016040528360400135836001600160a01b03167f1ab67b256557cd846ffd8043ee5133925bedb0fc68224a49d8952f971acf1d1483604051610676919061089a565b60405180910390a3505b5050508060010190506105ac565b50505092915050565b6106a483838360016106d1565b6106cc57604051635274afe760e01b81526001600160a01b03841660048201526024016101ea565b505050565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f5114831661072757838315161561071b573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b80356001600160a01b0381168114610749575f5ffd5b919050565b5f6020828403121561075e575f5ffd5b61076782610733565b9392505050565b5f5f5f5f60808587031215610781575f5ffd5b61078a85610733565b93506020850135925061079f60408601610733565b91506107ad60608601610733565b905092959194509250565b5f5f602083850312156107c9575f5ffd5b823567ffffffffffffffff8111156107df575f5ffd5b8301601f810185136107ef575f5ffd5b803567ffffffffffffffff811115610805575f5ffd5b85602060a083028401011115610819575f5ffd5b6020919091019590945092505050565b5f60208284031215610839575f5ffd5b5051919050565b5f5f60408385031215610851575f5ffd5b505080516020909101519092909150565b634e487b7160e01b5f52603260045260245ffd5b5f6001820161089357634e487b7160e01b5f52601160045260245ffd5b5060010190565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f8301168401019150509291505056fea2646970667358221220e7811e0ed40766e3149fb872cd178deb263c8f3f5ab0bbf683f2ee0861296b4e64736f6c63430008250033",
+}
+
+// AmnSweeperABI is the input ABI used to generate the binding from.
+// Deprecated: Use AmnSweeperMetaData.ABI instead.
+var AmnSweeperABI = AmnSweeperMetaData.ABI
+
+// AmnSweeperBin is the compiled bytecode used for deploying new contracts.
+// Deprecated: Use AmnSweeperMetaData.Bin instead.
+var AmnSweeperBin = AmnSweeperMetaData.Bin
+
+// DeployAmnSweeper deploys a new Ethereum contract, binding an instance of AmnSweeper to it.
+func DeployAmnSweeper(auth *bind.TransactOpts, backend bind.ContractBackend, operator common.Address, escrow common.Address) (common.Address, *types.Transaction, *AmnSweeper, error) {
+	parsed, err := AmnSweeperMetaData.GetAbi()
+	if err != nil {
+		return common.Address{}, nil, nil, err
+	}
+	if parsed == nil {
+		return common.Address{}, nil, nil, errors.New("GetABI returned nil")
+	}
+
+	address, tx, contract, err := bind.DeployContract(auth, *parsed, common.FromHex(AmnSweeperBin), backend, operator, escrow)
+	if err != nil {
+		return common.Address{}, nil, nil, err
+	}
+	return address, tx, &AmnSweeper{AmnSweeperCaller: AmnSweeperCaller{contract: contract}, AmnSweeperTransactor: AmnSweeperTransactor{contract: contract}, AmnSweeperFilterer: AmnSweeperFilterer{contract: contract}}, nil
+}
+
+// AmnSweeper is an auto generated Go binding around an Ethereum contract.
+type AmnSweeper struct {
+	AmnSweeperCaller     // Read-only binding to the contract
+	AmnSweeperTransactor // Write-only binding to the contract
+	AmnSweeperFilterer   // Log filterer for contract events
+}
+
+// AmnSweeperCaller is an auto generated read-only Go binding around an Ethereum contract.
+type AmnSweeperCaller struct {
+	contract *bind.BoundContract // Generic contract wrapper for the low level calls
+}
+
+// AmnSweeperTransactor is an auto generated write-only Go binding around an Ethereum contract.
+type AmnSweeperTransactor struct {
+	contract *bind.BoundContract // Generic contract wrapper for the low level calls
+}
+
+// AmnSweeperFilterer is an auto generated log filtering Go binding around an Ethereum contract events.
+type AmnSweeperFilterer struct {
+	contract *bind.BoundContract // Generic contract wrapper for the low level calls
+}
+
+// AmnSweeperSession is an auto generated Go binding around an Ethereum contract,
+// with pre-set call and transact options.
+type AmnSweeperSession struct {
+	Contract     *AmnSweeper       // Generic contract binding to set the session for
+	CallOpts     bind.CallOpts     // Call options to use throughout this session
+	TransactOpts bind.TransactOpts // Transaction auth options to use throughout this session
+}
+
+// AmnSweeperCallerSession is an auto generated read-only Go binding around an Ethereum contract,
+// with pre-set call options.
+type AmnSweeperCallerSession struct {
+	Contract *AmnSweeperCaller // Generic contract caller binding to set the session for
+	CallOpts bind.CallOpts     // Call options to use throughout this session
+}
+
+// AmnSweeperTransactorSession is an auto generated write-only Go binding around an Ethereum contract,
+// with pre-set transact options.
+type AmnSweeperTransactorSession struct {
+	Contract     *AmnSweeperTransactor // Generic contract transactor binding to set the session for
+	TransactOpts bind.TransactOpts     // Transaction auth options to use throughout this session
+}
+
+// AmnSweeperRaw is an auto generated low-level Go binding around an Ethereum contract.
+type AmnSweeperRaw struct {
+	Contract *AmnSweeper // Generic contract binding to access the raw methods on
+}
+
+// AmnSweeperCallerRaw is an auto generated low-level read-only Go binding around an Ethereum contract.
+type AmnSweeperCallerRaw struct {
+	Contract *AmnSweeperCaller // Generic read-only contract binding to access the raw methods on
+}
+
+// AmnSweeperTransactorRaw is an auto generated low-level write-only Go binding around an Ethereum contract.
+type AmnSweeperTransactorRaw struct {
+	Contract *AmnSweeperTransactor // Generic write-only contract binding to access the raw methods on
+}
+
+// NewAmnSweeper creates a new instance of AmnSweeper, bound to a specific deployed contract.
+func NewAmnSweeper(address common.Address, backend bind.ContractBackend) (*AmnSweeper, error) {
+	contract, err := bindAmnSweeper(address, backend, backend, backend)
+	if err != nil {
+		return nil, err
+	}
+	return &AmnSweeper{AmnSweeperCaller: AmnSweeperCaller{contract: contract}, AmnSweeperTransactor: AmnSweeperTransactor{contract: contract}, AmnSweeperFilterer: AmnSweeperFilterer{contract: contract}}, nil
+}
+
+// NewAmnSweeperCaller creates a new read-only instance of AmnSweeper, bound to a specific deployed contract.
+func NewAmnSweeperCaller(address common.Address, caller bind.ContractCaller) (*AmnSweeperCaller, error) {
+	contract, err := bindAmnSweeper(address, caller, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &AmnSweeperCaller{contract: contract}, nil
+}
+
+// NewAmnSweeperTransactor creates a new write-only instance of AmnSweeper, bound to a specific deployed contract.
+func NewAmnSweeperTransactor(address common.Address, transactor bind.ContractTransactor) (*AmnSweeperTransactor, error) {
+	contract, err := bindAmnSweeper(address, nil, transactor, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &AmnSweeperTransactor{contract: contract}, nil
+}
+
+// NewAmnSweeperFilterer creates a new log filterer instance of AmnSweeper, bound to a specific deployed contract.
+func NewAmnSweeperFilterer(address common.Address, filterer bind.ContractFilterer) (*AmnSweeperFilterer, error) {
+	contract, err := bindAmnSweeper(address, nil, nil, filterer)
+	if err != nil {
+		return nil, err
+	}
+	return &AmnSweeperFilterer{contract: contract}, nil
+}
+
+// bindAmnSweeper binds a generic wrapper to an already deployed contract.
+func bindAmnSweeper(address common.Address, caller bind.ContractCaller, transactor bind.ContractTransactor, filterer bind.ContractFilterer) (*bind.BoundContract, error) {
+	parsed, err := AmnSweeperMetaData.GetAbi()
+	if err != nil {
+		return nil, err
+	}
+	return bind.NewBoundContract(address, *parsed, caller, transactor, filterer), nil
+}
+
+// Call invokes the (constant) contract method with params as input values and
+// sets the output to result. The result type might be a single field for simple
+// returns, a slice of interfaces for anonymous returns and a struct for named
+// returns.
+func (_AmnSweeper *AmnSweeperRaw) Call(opts *bind.CallOpts, result *[]interface{}, method string, params ...interface{}) error {
+	return _AmnSweeper.Contract.AmnSweeperCaller.contract.Call(opts, result, method, params...)
+}
+
+// Transfer initiates a plain transaction to move funds to the contract, calling
+// its default method if one is available.
+func (_AmnSweeper *AmnSweeperRaw) Transfer(opts *bind.TransactOpts) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.AmnSweeperTransactor.contract.Transfer(opts)
+}
+
+// Transact invokes the (paid) contract method with params as input values.
+func (_AmnSweeper *AmnSweeperRaw) Transact(opts *bind.TransactOpts, method string, params ...interface{}) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.AmnSweeperTransactor.contract.Transact(opts, method, params...)
+}
+
+// Call invokes the (constant) contract method with params as input values and
+// sets the output to result. The result type might be a single field for simple
+// returns, a slice of interfaces for anonymous returns and a struct for named
+// returns.
+func (_AmnSweeper *AmnSweeperCallerRaw) Call(opts *bind.CallOpts, result *[]interface{}, method string, params ...interface{}) error {
+	return _AmnSweeper.Contract.contract.Call(opts, result, method, params...)
+}
+
+// Transfer initiates a plain transaction to move funds to the contract, calling
+// its default method if one is available.
+func (_AmnSweeper *AmnSweeperTransactorRaw) Transfer(opts *bind.TransactOpts) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.contract.Transfer(opts)
+}
+
+// Transact invokes the (paid) contract method with params as input values.
+func (_AmnSweeper *AmnSweeperTransactorRaw) Transact(opts *bind.TransactOpts, method string, params ...interface{}) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.contract.Transact(opts, method, params...)
+}
+
+// ESCROW is a free data retrieval call binding the contract method 0xe681c4aa.
+//
+// Solidity: function ESCROW() view returns(address)
+func (_AmnSweeper *AmnSweeperCaller) ESCROW(opts *bind.CallOpts) (common.Address, error) {
+	var out []interface{}
+	err := _AmnSweeper.contract.Call(opts, &out, "ESCROW")
+
+	if err != nil {
+		return *new(common.Address), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+
+	return out0, err
+
+}
+
+// ESCROW is a free data retrieval call binding the contract method 0xe681c4aa.
+//
+// Solidity: function ESCROW() view returns(address)
+func (_AmnSweeper *AmnSweeperSession) ESCROW() (common.Address, error) {
+	return _AmnSweeper.Contract.ESCROW(&_AmnSweeper.CallOpts)
+}
+
+// ESCROW is a free data retrieval call binding the contract method 0xe681c4aa.
+//
+// Solidity: function ESCROW() view returns(address)
+func (_AmnSweeper *AmnSweeperCallerSession) ESCROW() (common.Address, error) {
+	return _AmnSweeper.Contract.ESCROW(&_AmnSweeper.CallOpts)
+}
+
+// OPERATOR is a free data retrieval call binding the contract method 0x983d2737.
+//
+// Solidity: function OPERATOR() view returns(address)
+func (_AmnSweeper *AmnSweeperCaller) OPERATOR(opts *bind.CallOpts) (common.Address, error) {
+	var out []interface{}
+	err := _AmnSweeper.contract.Call(opts, &out, "OPERATOR")
+
+	if err != nil {
+		return *new(common.Address), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+
+	return out0, err
+
+}
+
+// OPERATOR is a free data retrieval call binding the contract method 0x983d2737.
+//
+// Solidity: function OPERATOR() view returns(address)
+func (_AmnSweeper *AmnSweeperSession) OPERATOR() (common.Address, error) {
+	return _AmnSweeper.Contract.OPERATOR(&_AmnSweeper.CallOpts)
+}
+
+// OPERATOR is a free data retrieval call binding the contract method 0x983d2737.
+//
+// Solidity: function OPERATOR() view returns(address)
+func (_AmnSweeper *AmnSweeperCallerSession) OPERATOR() (common.Address, error) {
+	return _AmnSweeper.Contract.OPERATOR(&_AmnSweeper.CallOpts)
+}
+
+// PayAmnEscrow is a paid mutator transaction binding the contract method 0x350cc30b.
+//
+// Solidity: function payAmnEscrow(address token) returns()
+func (_AmnSweeper *AmnSweeperTransactor) PayAmnEscrow(opts *bind.TransactOpts, token common.Address) (*types.Transaction, error) {
+	return _AmnSweeper.contract.Transact(opts, "payAmnEscrow", token)
+}
+
+// PayAmnEscrow is a paid mutator transaction binding the contract method 0x350cc30b.
+//
+// Solidity: function payAmnEscrow(address token) returns()
+func (_AmnSweeper *AmnSweeperSession) PayAmnEscrow(token common.Address) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.PayAmnEscrow(&_AmnSweeper.TransactOpts, token)
+}
+
+// PayAmnEscrow is a paid mutator transaction binding the contract method 0x350cc30b.
+//
+// Solidity: function payAmnEscrow(address token) returns()
+func (_AmnSweeper *AmnSweeperTransactorSession) PayAmnEscrow(token common.Address) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.PayAmnEscrow(&_AmnSweeper.TransactOpts, token)
+}
+
+// Sweep is a paid mutator transaction binding the contract method 0x8eaef4c2.
+//
+// Solidity: function sweep(address token, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 amount)
+func (_AmnSweeper *AmnSweeperTransactor) Sweep(opts *bind.TransactOpts, token common.Address, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnSweeper.contract.Transact(opts, "sweep", token, ref, buyer, seller)
+}
+
+// Sweep is a paid mutator transaction binding the contract method 0x8eaef4c2.
+//
+// Solidity: function sweep(address token, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 amount)
+func (_AmnSweeper *AmnSweeperSession) Sweep(token common.Address, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.Sweep(&_AmnSweeper.TransactOpts, token, ref, buyer, seller)
+}
+
+// Sweep is a paid mutator transaction binding the contract method 0x8eaef4c2.
+//
+// Solidity: function sweep(address token, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 amount)
+func (_AmnSweeper *AmnSweeperTransactorSession) Sweep(token common.Address, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.Sweep(&_AmnSweeper.TransactOpts, token, ref, buyer, seller)
+}
+
+// SweepBatch is a paid mutator transaction binding the contract method 0xb99ce4fb.
+//
+// Solidity: function sweepBatch((address,address,bytes32,address,address)[] sweeps) returns(uint256 swept)
+func (_AmnSweeper *AmnSweeperTransactor) SweepBatch(opts *bind.TransactOpts, sweeps []AmnSweeperSweep) (*types.Transaction, error) {
+	return _AmnSweeper.contract.Transact(opts, "sweepBatch", sweeps)
+}
+
+// SweepBatch is a paid mutator transaction binding the contract method 0xb99ce4fb.
+//
+// Solidity: function sweepBatch((address,address,bytes32,address,address)[] sweeps) returns(uint256 swept)
+func (_AmnSweeper *AmnSweeperSession) SweepBatch(sweeps []AmnSweeperSweep) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.SweepBatch(&_AmnSweeper.TransactOpts, sweeps)
+}
+
+// SweepBatch is a paid mutator transaction binding the contract method 0xb99ce4fb.
+//
+// Solidity: function sweepBatch((address,address,bytes32,address,address)[] sweeps) returns(uint256 swept)
+func (_AmnSweeper *AmnSweeperTransactorSession) SweepBatch(sweeps []AmnSweeperSweep) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.SweepBatch(&_AmnSweeper.TransactOpts, sweeps)
+}
+
+// Receive is a paid mutator transaction binding the contract receive function.
+//
+// Solidity: receive() payable returns()
+func (_AmnSweeper *AmnSweeperTransactor) Receive(opts *bind.TransactOpts) (*types.Transaction, error) {
+	return _AmnSweeper.contract.RawTransact(opts, nil) // calldata is disallowed for receive function
+}
+
+// Receive is a paid mutator transaction binding the contract receive function.
+//
+// Solidity: receive() payable returns()
+func (_AmnSweeper *AmnSweeperSession) Receive() (*types.Transaction, error) {
+	return _AmnSweeper.Contract.Receive(&_AmnSweeper.TransactOpts)
+}
+
+// Receive is a paid mutator transaction binding the contract receive function.
+//
+// Solidity: receive() payable returns()
+func (_AmnSweeper *AmnSweeperTransactorSession) Receive() (*types.Transaction, error) {
+	return _AmnSweeper.Contract.Receive(&_AmnSweeper.TransactOpts)
+}
+
+// AmnSweeperSweepFailedIterator is returned from FilterSweepFailed and is used to iterate over the raw logs and unpacked data for SweepFailed events raised by the AmnSweeper contract.
+type AmnSweeperSweepFailedIterator struct {
+	Event *AmnSweeperSweepFailed // Event containing the contract specifics and raw log
+
+	contract *bind.BoundContract // Generic contract to use for unpacking event data
+	event    string              // Event name to use for unpacking event data
+
+	logs chan types.Log        // Log channel receiving the found contract events
+	sub  ethereum.Subscription // Subscription for errors, completion and termination
+	done bool                  // Whether the subscription completed delivering logs
+	fail error                 // Occurred error to stop iteration
+}
+
+// Next advances the iterator to the subsequent event, returning whether there
+// are any more events found. In case of a retrieval or parsing error, false is
+// returned and Error() can be queried for the exact failure.
+func (it *AmnSweeperSweepFailedIterator) Next() bool {
+	// If the iterator failed, stop iterating
+	if it.fail != nil {
+		return false
+	}
+	// If the iterator completed, deliver directly whatever's available
+	if it.done {
+		select {
+		case log := <-it.logs:
+			it.Event = new(AmnSweeperSweepFailed)
+			if err := it.contract.UnpackLog(it.Event, it.event, log); err != nil {
+				it.fail = err
+				return false
+			}
+			it.Event.Raw = log
+			return true
+
+		default:
+			return false
+		}
+	}
+	// Iterator still in progress, wait for either a data or an error event
+	select {
+	case log := <-it.logs:
+		it.Event = new(AmnSweeperSweepFailed)
+		if err := it.contract.UnpackLog(it.Event, it.event, log); err != nil {
+			it.fail = err
+			return false
+		}
+		it.Event.Raw = log
+		return true
+
+	case err := <-it.sub.Err():
+		it.done = true
+		it.fail = err
+		return it.Next()
+	}
+}
+
+// Error returns any retrieval or parsing error occurred during filtering.
+func (it *AmnSweeperSweepFailedIterator) Error() error {
+	return it.fail
+}
+
+// Close terminates the iteration process, releasing any pending underlying
+// resources.
+func (it *AmnSweeperSweepFailedIterator) Close() error {
+	it.sub.Unsubscribe()
+	return nil
+}
+
+// AmnSweeperSweepFailed represents a SweepFailed event raised by the AmnSweeper contract.
+type AmnSweeperSweepFailed struct {
+	Deposit common.Address
+	Ref     [32]byte
+	Reason  []byte
+	Raw     types.Log // Blockchain specific contextual infos
+}
+
+// FilterSweepFailed is a free log retrieval operation binding the contract event 0x1ab67b256557cd846ffd8043ee5133925bedb0fc68224a49d8952f971acf1d14.
+//
+// Solidity: event SweepFailed(address indexed deposit, bytes32 indexed ref, bytes reason)
+func (_AmnSweeper *AmnSweeperFilterer) FilterSweepFailed(opts *bind.FilterOpts, deposit []common.Address, ref [][32]byte) (*AmnSweeperSweepFailedIterator, error) {
+
+	var depositRule []interface{}
+	for _, depositItem := range deposit {
+		depositRule = append(depositRule, depositItem)
+	}
+	var refRule []interface{}
+	for _, refItem := range ref {
+		refRule = append(refRule, refItem)
+	}
+
+	logs, sub, err := _AmnSweeper.contract.FilterLogs(opts, "SweepFailed", depositRule, refRule)
+	if err != nil {
+		return nil, err
+	}
+	return &AmnSweeperSweepFailedIterator{contract: _AmnSweeper.contract, event: "SweepFailed", logs: logs, sub: sub}, nil
+}
+
+// WatchSweepFailed is a free log subscription operation binding the contract event 0x1ab67b256557cd846ffd8043ee5133925bedb0fc68224a49d8952f971acf1d14.
+//
+// Solidity: event SweepFailed(address indexed deposit, bytes32 indexed ref, bytes reason)
+func (_AmnSweeper *AmnSweeperFilterer) WatchSweepFailed(opts *bind.WatchOpts, sink chan<- *AmnSweeperSweepFailed, deposit []common.Address, ref [][32]byte) (event.Subscription, error) {
+
+	var depositRule []interface{}
+	for _, depositItem := range deposit {
+		depositRule = append(depositRule, depositItem)
+	}
+	var refRule []interface{}
+	for _, refItem := range ref {
+		refRule = append(refRule, refItem)
+	}
+
+	logs, sub, err := _AmnSweeper.contract.WatchLogs(opts, "SweepFailed", depositRule, refRule)
+	if err != nil {
+		return nil, err
+	}
+	return event.NewSubscription(func(quit <-chan struct{}) error {
+		defer sub.Unsubscribe()
+		for {
+			select {
+			case log := <-logs:
+				// New log arrived, parse the event and forward to the user
+				event := new(AmnSweeperSweepFailed)
+				if err := _AmnSweeper.contract.UnpackLog(event, "SweepFailed", log); err != nil {
+					// If the signature doesn't match, skip this log.
+					if errors.Is(err, bind.ErrEventSignatureMismatch) {
+						continue
+					}
+					return err
+				}
+				event.Raw = log
+
+				select {
+				case sink <- event:
+				case err := <-sub.Err():
+					return err
+				case <-quit:
+					return nil
+				}
+			case err := <-sub.Err():
+				return err
+			case <-quit:
+				return nil
+			}
+		}
+	}), nil
+}
+
+// ParseSweepFailed is a log parse operation binding the contract event 0x1ab67b256557cd846ffd8043ee5133925bedb0fc68224a49d8952f971acf1d14.
+//
+// Solidity: event SweepFailed(address indexed deposit, bytes32 indexed ref, bytes reason)
+func (_AmnSweeper *AmnSweeperFilterer) ParseSweepFailed(log types.Log) (*AmnSweeperSweepFailed, error) {
+	event := new(AmnSweeperSweepFailed)
+	if err := _AmnSweeper.contract.UnpackLog(event, "SweepFailed", log); err != nil {
+		return nil, err
+	}
+	event.Raw = log
+	return event, nil
+}

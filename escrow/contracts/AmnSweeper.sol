@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AmnEscrow, IAmnEscrowPayer} from "./AmnEscrow.sol";
+
+/// @title AmnSweeper
+/// @notice The code deposit addresses delegate to (EIP-7702), so that the gas tank can sweep many
+/// deposits into AmnEscrow in one transaction: no gas top-up, no transaction signed per deposit,
+/// no native dust left behind.
+/// @dev Two roles for one deployment:
+/// - At its own address, `sweepBatch` is the operator's entry point: it calls `sweep` on each
+///   deposit named (one call per deposit, whose failure does not stop the others: `SweepFailed`
+///   says which and why).
+/// - As a deposit's delegated code, `sweep` moves the deposit's whole balance of one token (or
+///   of the native currency) into `ESCROW` with `fundByTransfer` (the escrow calls back
+///   `payAmnEscrow`, which transfers to the escrow) or `fundNative`, opening the escrow
+///   `escrowId(deposit, ref)` for the buyer and seller named. Nothing else: no other destination,
+///   no other call, no arbitrary execution, no allowance left behind.
+/// Delegated code runs in the deposit's storage, so this contract has no storage at all: the
+/// operator, the escrow and its own address are immutables (part of the code).
+/// Callers of `sweep`: the operator itself, or this contract at its own address (which only the
+/// operator can make call, through `sweepBatch`). Anyone else is refused.
+contract AmnSweeper is IAmnEscrowPayer {
+    using SafeERC20 for IERC20;
+
+    /// @notice One deposit to sweep: its balance of `token` (address(0): the native currency) goes
+    /// into the escrow `ESCROW.escrowId(deposit, ref)` for `buyer` and `seller`.
+    struct Sweep {
+        address deposit;
+        address token;
+        bytes32 ref;
+        address buyer;
+        address seller;
+    }
+
+    /// @notice The only address that may start a sweep (the signer's operator key, its gas tank).
+    address public immutable OPERATOR;
+    /// @notice The only destination of a sweep.
+    AmnEscrow public immutable ESCROW;
+    /// @dev This deployment's own address (as code: under delegation `address(this)` is the deposit).
+    address private immutable SELF;
+
+    /// @notice A deposit of a batch that was not swept (its balance stays where it was).
+    event SweepFailed(address indexed deposit, bytes32 indexed ref, bytes reason);
+
+    error NotOperator(address caller);
+    error NotEscrow(address caller);
+    error NotDelegated();
+    error Delegated();
+    error ZeroAddress();
+
+    constructor(address operator, AmnEscrow escrow) {
+        if (operator == address(0) || address(escrow) == address(0)) revert ZeroAddress();
+        OPERATOR = operator;
+        ESCROW = escrow;
+        SELF = address(this);
+    }
+
+    /// @notice Operator only, on this contract's own address: sweeps each deposit (which must have
+    /// delegated to this contract). Returns how many were swept.
+    function sweepBatch(Sweep[] calldata sweeps) external returns (uint256 swept) {
+        if (msg.sender != OPERATOR) revert NotOperator(msg.sender);
+        if (address(this) != SELF) revert Delegated();
+        uint256 n = sweeps.length;
+        bytes4 selector = AmnSweeper.sweep.selector;
+        for (uint256 i = 0; i < n; ++i) {
+            Sweep calldata s = sweeps[i];
+            address deposit = s.deposit;
+            bool ok;
+            // sweep(token, ref, buyer, seller) built in scratch memory (one buffer for the whole
+            // loop), called with no value. An address that has not delegated here (no code)
+            // "succeeds" with no return data, which is not a sweep: success means 64 bytes back.
+            // The deposit's ABI decoder checks the arguments (a dirty address reverts there).
+            assembly ("memory-safe") {
+                let p := mload(0x40)
+                mstore(p, selector)
+                calldatacopy(add(p, 4), add(s, 0x20), 0x80) // token, ref, buyer, seller
+                ok := call(gas(), deposit, 0, p, 0x84, 0, 0)
+                ok := and(ok, eq(returndatasize(), 64)) // after the call (Yul evaluates right to left)
+            }
+            if (ok) {
+                ++swept;
+            } else {
+                bytes memory reason;
+                assembly ("memory-safe") {
+                    reason := mload(0x40)
+                    mstore(reason, returndatasize())
+                    returndatacopy(add(reason, 0x20), 0, returndatasize())
+                    mstore(0x40, add(add(reason, 0x20), and(add(returndatasize(), 31), not(31))))
+                }
+                emit SweepFailed(deposit, s.ref, reason);
+            }
+        }
+    }
+
+    /// @notice Runs as a deposit's code: moves the deposit's whole balance of `token` (address(0):
+    /// the native currency) into the escrow `ESCROW.escrowId(address(this), ref)` for `buyer` and
+    /// `seller`. Only the operator, or this contract's `sweepBatch`, may call it.
+    /// @return id the escrow opened
+    /// @return amount what the escrow recorded (what arrived; all that left the deposit, but for a
+    /// fee-on-transfer token's fee)
+    function sweep(address token, bytes32 ref, address buyer, address seller)
+        external
+        returns (bytes32 id, uint256 amount)
+    {
+        if (msg.sender != OPERATOR && msg.sender != SELF) revert NotOperator(msg.sender);
+        if (address(this) == SELF) revert NotDelegated();
+        if (token == address(0)) {
+            amount = address(this).balance;
+            id = ESCROW.fundNative{value: amount}(ref, buyer, seller);
+        } else {
+            // The escrow calls back payAmnEscrow, which transfers the whole balance to it.
+            (id, amount) = ESCROW.fundByTransfer(ref, token, buyer, seller);
+        }
+    }
+
+    /// @notice Runs as a deposit's code, called back by the escrow inside `fundByTransfer` (which
+    /// only `sweep` calls, and which calls back only its own caller): transfers the deposit's whole
+    /// balance of `token` to the escrow. Anyone else is refused.
+    function payAmnEscrow(address token) external {
+        if (msg.sender != address(ESCROW)) revert NotEscrow(msg.sender);
+        if (address(this) == SELF) revert NotDelegated();
+        IERC20(token).safeTransfer(address(ESCROW), IERC20(token).balanceOf(address(this)));
+    }
+
+    /// @notice A delegated deposit still takes the native currency like a plain address does
+    /// (a buyer paying it, a refund of a fee proxy). Nothing is done with it here.
+    receive() external payable {
+        if (address(this) == SELF) revert NotDelegated(); // the sweeper itself holds nothing
+    }
+}
