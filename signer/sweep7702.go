@@ -57,8 +57,10 @@ func sweepAuthorization(key *ecdsa.PrivateKey, chainID uint64, sweeper common.Ad
 	return types.SignSetCode(key, types.SetCodeAuthorization{ChainID: *uint256.NewInt(chainID), Address: sweeper, Nonce: nonce})
 }
 
-// buildSweepBatch reads each deposit's code and nonce (pending state) and signs, with each
-// deposit's key, an authorization for those not yet delegated to sweeper. A deposit with any
+// buildSweepBatch reads each deposit's code and nonce (its latest mined state: a deposit with a
+// transaction of the old path still pending would move its nonce and void the authorization, so
+// the two paths must never run on one deposit at once) and signs, with each deposit's key, an
+// authorization for those not yet delegated to sweeper. A deposit with any
 // other code (a delegation elsewhere, a contract) is refused: it was not made by this signer.
 func buildSweepBatch(ctx context.Context, client ethereum.ChainStateReader, chainID uint64, sweeper common.Address, entries []sweepBatchEntry) (*sweepBatch, error) {
 	if len(entries) == 0 {
