@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -324,3 +325,18 @@ func devnetMine(ctx context.Context, url string) (bool, error) {
 }
 
 var rpcDial = rpc.DialContext
+
+// stepUntilKilled steps the indexer (at most 10 times) until a test hook's error killed stops it,
+// and fails the test if it never does.
+func (e *env) stepUntilKilled(t *testing.T, killed error) {
+	t.Helper()
+	var err error
+	for range 10 {
+		if _, err = e.ix.Step(context.Background()); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, killed) {
+		t.Fatalf("step: %v, want the kill", err)
+	}
+}

@@ -205,15 +205,7 @@ func TestCrashAfterDetectionThenReorgLeavesNothingPending(t *testing.T) {
 	tx := e.transfer(f.Addresses.USDT, p.Deposit, 0, due) // block n, the head
 	killed := errors.New("killed after detection")
 	e.ix.hooks.afterDetect = func() error { return killed }
-	var err error
-	for range 10 {
-		if _, err = e.ix.Step(ctx); err != nil {
-			break
-		}
-	}
-	if !errors.Is(err, killed) {
-		t.Fatalf("step: %v, want the kill", err)
-	}
+	e.stepUntilKilled(t, killed)
 	if got, _ := pay.Get(ctx, p.ID); got.State != payment.Detected || got.PendingCount != 1 {
 		t.Fatalf("after the kill: %s with %d pending, want detected", got.State, got.PendingCount)
 	}
@@ -328,15 +320,7 @@ func TestCrashAfterCreditThenDeepReorgHalts(t *testing.T) {
 	killed := errors.New("killed after the credit")
 	e.ix.hooks.afterCredit = func() error { return killed }
 	mine(t, f, floor+1)
-	var err error
-	for range 10 {
-		if _, err = e.ix.Step(ctx); err != nil {
-			break
-		}
-	}
-	if !errors.Is(err, killed) {
-		t.Fatalf("step: %v, want the kill", err)
-	}
+	e.stepUntilKilled(t, killed)
 	if s := e.state(p); s != payment.Funded {
 		t.Fatalf("after the credit: %s, want funded", s)
 	}
@@ -345,6 +329,7 @@ func TestCrashAfterCreditThenDeepReorgHalts(t *testing.T) {
 	mine(t, f, 1)
 	heads := NewHeadTracker(e.cfg.Chain, e.rpc, time.Second, NewHeadMetrics(prometheus.NewRegistry()), quiet)
 	e.ix = New(e.cfg, e.rpc, pool, pay, heads, NewMetrics(prometheus.NewRegistry()), quiet, Options{})
+	var err error
 	for range 10 {
 		if _, err = e.ix.Step(ctx); err != nil {
 			break
@@ -381,15 +366,7 @@ func TestCrashAfterFinalDetectionThenDeepReorgHalts(t *testing.T) {
 	mine(t, f, floor+2)                                   // n is final before the indexer sees it
 	killed := errors.New("killed after detection")
 	e.ix.hooks.afterDetect = func() error { return killed }
-	var err error
-	for range 10 {
-		if _, err = e.ix.Step(ctx); err != nil {
-			break
-		}
-	}
-	if !errors.Is(err, killed) {
-		t.Fatalf("step: %v, want the kill", err)
-	}
+	e.stepUntilKilled(t, killed)
 	if o := obsOf(t, e, tx); len(o) != 1 || o[0].State != StateCredited || e.state(p) != payment.Funded {
 		t.Fatalf("after the kill: %+v, payment %s; want credited and funded", o, e.state(p))
 	}
@@ -398,6 +375,7 @@ func TestCrashAfterFinalDetectionThenDeepReorgHalts(t *testing.T) {
 	mine(t, f, 1)
 	heads := NewHeadTracker(e.cfg.Chain, e.rpc, time.Second, NewHeadMetrics(prometheus.NewRegistry()), quiet)
 	e.ix = New(e.cfg, e.rpc, pool, pay, heads, NewMetrics(prometheus.NewRegistry()), quiet, Options{})
+	var err error
 	for range 10 {
 		if _, err = e.ix.Step(ctx); err != nil {
 			break
@@ -514,15 +492,7 @@ func TestCrashAfterOrphanThenBlockBackWhenFinal(t *testing.T) {
 	r.remove()
 	killed := errors.New("killed after the orphan")
 	e.ix.hooks.afterOrphan = func() error { return killed }
-	var err error
-	for range 10 {
-		if _, err = e.ix.Step(ctx); err != nil {
-			break
-		}
-	}
-	if !errors.Is(err, killed) {
-		t.Fatalf("step: %v, want the kill", err)
-	}
+	e.stepUntilKilled(t, killed)
 	if s := e.state(p); s != payment.AwaitingPayment {
 		t.Fatalf("after the kill: payment %s, want awaiting_payment (its deposit voided)", s)
 	}
