@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -100,22 +99,7 @@ func checkImported(n ImportedNotification) ([]byte, error) {
 	if n.ID == uuid.Nil || n.User == uuid.Nil || n.CreatedAt.IsZero() {
 		return nil, fmt.Errorf("%w: a notification needs its id, user and time", ErrInvalid)
 	}
-	if n.Data == nil {
-		n.Data = map[string]any{}
-	}
-	for k := range n.Data {
-		if !dataKey.MatchString(k) {
-			return nil, fmt.Errorf("%w: data key %.40q", ErrInvalid, k)
-		}
-	}
-	data, err := json.Marshal(n.Data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: data: %v", ErrInvalid, err)
-	}
-	if len(data) > MaxData {
-		return nil, fmt.Errorf("%w: data over %d bytes", ErrInvalid, MaxData)
-	}
-	return data, nil
+	return encodeData(n.Data)
 }
 
 // ImportedTotals counts the notifications among ids and how many of them are read (the import's

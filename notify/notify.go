@@ -172,20 +172,9 @@ func (s *Service) Notify(ctx context.Context, tx pgx.Tx, n Note) (*Notification,
 	if n.User == uuid.Nil {
 		return nil, fmt.Errorf("%w: no recipient", ErrInvalid)
 	}
-	if n.Data == nil {
-		n.Data = map[string]any{}
-	}
-	for k := range n.Data {
-		if !dataKey.MatchString(k) {
-			return nil, fmt.Errorf("%w: data key %.40q", ErrInvalid, k)
-		}
-	}
-	data, err := json.Marshal(n.Data)
+	data, err := encodeData(n.Data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: data: %v", ErrInvalid, err)
-	}
-	if len(data) > MaxData {
-		return nil, fmt.Errorf("%w: data over %d bytes", ErrInvalid, MaxData)
+		return nil, err
 	}
 	out := &Notification{ID: uuid.New(), UserID: n.User, Kind: n.Kind, Data: data, CreatedAt: s.clock()}
 	if _, err := tx.Exec(ctx, insertNotification, out.ID, out.UserID, string(out.Kind), data, out.CreatedAt); err != nil {
@@ -239,4 +228,25 @@ func scanNotification(row pgx.Row) (*Notification, error) {
 	}
 	n.Kind = Kind(k)
 	return &n, nil
+}
+
+// encodeData checks a notification's data (keys as dataKey allows, at most MaxData bytes of
+// JSON; nil is an empty object) and returns it as stored.
+func encodeData(d map[string]any) ([]byte, error) {
+	if d == nil {
+		d = map[string]any{}
+	}
+	for k := range d {
+		if !dataKey.MatchString(k) {
+			return nil, fmt.Errorf("%w: data key %.40q", ErrInvalid, k)
+		}
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("%w: data: %v", ErrInvalid, err)
+	}
+	if len(data) > MaxData {
+		return nil, fmt.Errorf("%w: data over %d bytes", ErrInvalid, MaxData)
+	}
+	return data, nil
 }
