@@ -78,6 +78,15 @@ type Config struct {
 	Explorer string `json:"explorer,omitempty"`
 }
 
+// BatchSweeper is the AmnSweeper the signer sweeps this chain's deposits through in batches: the
+// configured Sweeper when the chain runs EIP-7702, else zero (the top-up path).
+func (c Config) BatchSweeper() common.Address {
+	if !c.EIP7702 {
+		return common.Address{}
+	}
+	return c.Sweeper
+}
+
 // NativeWatch is when an indexer reads blocks with their transactions: a plain transfer of
 // native currency to a deposit address shows only there (no log), while everything else it
 // watches (fee proxies, token Transfers, the escrow) is in the logs.

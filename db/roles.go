@@ -167,6 +167,7 @@ var Grants = []Grant{
 	{RoleAPI, "river_job_id_seq", "USAGE"},
 	{RoleAPI, "signer_intents", "SELECT, INSERT (" + intentInsertColumns + ")"},
 	{RoleAPI, "signer_txs", "SELECT"},
+	{RoleAPI, "signer_batch_members", "SELECT"},
 	{RoleAPI, "signer_audit", "SELECT"},
 	{RoleAPI, "custodians", "SELECT"},
 	{RoleAPI, "custody_approvals", "SELECT, INSERT, UPDATE (signature, created_at)"},
@@ -261,6 +262,7 @@ var Grants = []Grant{
 	{RoleWorker, "indexer_rescans", "SELECT, INSERT"},
 	{RoleWorker, "signer_intents", "SELECT, INSERT (" + intentInsertColumns + "), UPDATE (gas_booked_at)"},
 	{RoleWorker, "signer_txs", "SELECT"},
+	{RoleWorker, "signer_batch_members", "SELECT"},
 	{RoleWorker, "river_job", "SELECT, INSERT, UPDATE, DELETE"},
 	{RoleWorker, "river_leader", "SELECT, INSERT, UPDATE, DELETE"},
 	{RoleWorker, "river_queue", "SELECT, INSERT, UPDATE, DELETE"},
@@ -311,6 +313,7 @@ var Grants = []Grant{
 	{RoleSigner, "custody_approvals", "SELECT"},
 	{RoleSigner, "signer_nonces", "SELECT, INSERT, UPDATE"},
 	{RoleSigner, "signer_txs", "SELECT, INSERT, UPDATE"},
+	{RoleSigner, "signer_batch_members", "SELECT, INSERT"},
 	{RoleSigner, "signer_audit", "SELECT, INSERT"},
 	{RoleSigner, "signer_leader", "SELECT, UPDATE (epoch, holder, taken_at)"},
 

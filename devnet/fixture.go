@@ -447,3 +447,11 @@ func (f *Fixture) Close() {
 		f.Node.Stop()
 	}
 }
+
+// DeploySweeper deploys AmnSweeper for this fixture's escrow with operator as its only caller
+// (the signer's gas tank), for batched EIP-7702 sweeps; the node must run the Prague hardfork
+// (AnvilOptions.Hardfork) for deposits to delegate to it.
+func (f *Fixture) DeploySweeper(ctx context.Context, operator common.Address) (common.Address, error) {
+	addr, tx, _, err := bindings.DeployAmnSweeper(f.Opts(ctx, f.Deployer), f.Client, operator, f.Addresses.Escrow)
+	return f.deployed(ctx, "AmnSweeper", addr, tx, err)
+}

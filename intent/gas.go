@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,8 @@ import (
 //	address's gas   → network fees   gas of each transaction a deposit sent (approve, fund)
 //	outside         → address's gas  gas a deposit paid beyond what the books gave it (money the
 //	                                 books never held, e.g. a wrong-token deposit): rare
+//	gas tank        → network fees   a member's share of a sweep batch's gas (BatchGasShare): the
+//	                                 batch's gas is booked once in all, no deposit gas, no top-up
 //
 // so that a deposit's gas account holds exactly the dust left on chain, and the tank's account has
 // been debited exactly what the tank spent. Transfer ids are derived from the intent and the
@@ -163,6 +166,16 @@ func (s *Store) bookGas(ctx context.Context, id uuid.UUID, deposits map[ledger.I
 		if err != nil {
 			return err
 		}
+		// A sweep batch's gas is booked once, split over its members: each member books its share
+		// (BatchGasShare) under its own transfer id when it is finished.
+		batch, err := s.signerTxs.Batch(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if batch != nil {
+			txs = append(txs, MinedTx{Step: BatchStep, Sender: batch.Sender, Hash: batch.Hash, OK: batch.OK, Value: new(big.Int),
+				Cost: BatchGasShare(batch.Cost, batch.Members, batch.Carrier, id)})
+		}
 		if len(txs) > 0 {
 			name, err := s.ledgerForGas(chainID)
 			if err != nil {
@@ -287,4 +300,35 @@ func containsHeld(hs []heldUse, a common.Address) bool {
 		}
 	}
 	return false
+}
+
+// BatchStep is the step of a sweep batch's transaction (signer.StepSweepBatch).
+const BatchStep = "sweep_batch"
+
+// MinedBatch is the mined transaction of the sweep batch an intent was a member of (EIP-7702:
+// the gas tank's one transaction for many sweeps), as gas booking needs it.
+type MinedBatch struct {
+	Sender  common.Address // the gas tank
+	Hash    common.Hash
+	OK      bool     // succeeded (a reverted batch burnt its gas and swept nothing)
+	GasUsed uint64   // the whole batch's
+	Cost    *big.Int // the whole batch's: gas used × effective gas price
+	Carrier uuid.UUID
+	Members []uuid.UUID // the carrier too
+}
+
+// BatchGasShare is member's share of a batch's total (its gas, or its cost in wei), the one rule
+// the signer's per-intent totals and the books follow: each of the n members gets total / n, and
+// the carrier (the member the batch's transaction rows are stored under) also the remainder.
+// The shares add up to total exactly. A member not in members gets nothing.
+func BatchGasShare(total *big.Int, members []uuid.UUID, carrier, member uuid.UUID) *big.Int {
+	n := int64(len(members))
+	if n == 0 || !slices.Contains(members, member) {
+		return new(big.Int)
+	}
+	share, rem := new(big.Int).QuoRem(total, big.NewInt(n), new(big.Int))
+	if member == carrier {
+		share.Add(share, rem)
+	}
+	return share
 }

@@ -585,6 +585,9 @@ type SignerTxs interface {
 	Attempts(ctx context.Context, q Querier, intentID uuid.UUID) ([]Tx, error)
 	// Mined returns the attempts of an intent that were mined (confirmed or failed), oldest first.
 	Mined(ctx context.Context, q Querier, intentID uuid.UUID) ([]MinedTx, error)
+	// Batch returns the mined (confirmed or failed) transaction of the sweep batch the intent is a
+	// member of, with the batch's members; nil when it is in none or its batch is not mined.
+	Batch(ctx context.Context, q Querier, intentID uuid.UUID) (*MinedBatch, error)
 }
 
 // ErrNoSignerTxs: a Store built without the signer's transaction reader (NewStore's txs) was asked

@@ -36,6 +36,12 @@ type Chain struct {
 	StuckAfter time.Duration
 	// GasTankLow is the gas tank balance below which the low-balance alert fires (wei).
 	GasTankLow *big.Int
+	// Sweeper, when set, is the AmnSweeper (operator: this signer's gas tank) through which the
+	// chain's sweeps go in batches, one transaction of the tank for many deposits (EIP-7702,
+	// batch.go): chain.Config.BatchSweeper. Zero keeps every sweep on the top-up path.
+	Sweeper common.Address
+	// BatchSize bounds the deposits of one batch; 0 means 50.
+	BatchSize int
 }
 
 // Config is what a Signer needs.
@@ -85,6 +91,9 @@ type Signer struct {
 	// derivation is a scalar multiplication. Tick sets it afresh and drops it; depositKey still
 	// checks every key against the payment's deposit address.
 	depositKeys map[uint32]*ecdsa.PrivateKey
+	// batchQueue collects, for one tick, the verified sweeps of each batch chain that are in no
+	// batch yet: signBatches signs them after the tick's pass. Only Tick's goroutine uses it.
+	batchQueue map[uint64][]batchCandidate
 
 	// Test hooks: simulate a crash (return an error) right after a transaction is signed and
 	// stored, or right after it is broadcast; act just before a first attempt is signed; adjust
@@ -132,6 +141,9 @@ func New(cfg Config) (*Signer, error) {
 		}
 		if c.StuckAfter == 0 {
 			c.StuckAfter = 2 * time.Minute
+		}
+		if c.BatchSize <= 0 {
+			c.BatchSize = defaultBatchSize
 		}
 		s.chains[c.ID] = c
 	}
@@ -210,7 +222,8 @@ func (s *Signer) Tick(ctx context.Context) error {
 	s.m.queue(open)
 	s.thresholds = map[uint64]int{}
 	s.depositKeys = map[uint32]*ecdsa.PrivateKey{}
-	defer func() { s.depositKeys = nil }()
+	s.batchQueue = map[uint64][]batchCandidate{}
+	defer func() { s.depositKeys, s.batchQueue = nil, nil }()
 	var first error
 	for _, in := range open {
 		if ctx.Err() != nil {
@@ -224,6 +237,16 @@ func (s *Signer) Tick(ctx context.Context) error {
 			if first == nil {
 				first = err
 			}
+		}
+	}
+	// The sweeps the pass verified for a batch go out now, one transaction per batch.
+	if err := s.signBatches(ctx); err != nil {
+		if errors.Is(err, ErrStaleEpoch) || errors.Is(err, ErrNotLeader) {
+			return err
+		}
+		s.log.Warn("sweep batch not signed", "err", err)
+		if first == nil {
+			first = err
 		}
 	}
 	s.m.tanks(ctx, s)
@@ -280,6 +303,9 @@ func (s *Signer) advance(ctx context.Context, in *intent.Intent) error {
 	case intent.Approved, intent.Signing, intent.Broadcast:
 		// Whatever state the row claims (another role may have written it), drive verifies the
 		// intent again before each signature and holds every stored attempt against it.
+		if c := s.chains[in.ChainID]; in.Kind == intent.Sweep && c != nil && c.Sweeper != (common.Address{}) {
+			return s.driveBatched(ctx, c, in)
+		}
 		return s.drive(ctx, in)
 	case intent.Confirmed:
 		return s.setState(ctx, in, intent.Confirmed, intent.Done, "", AuditDone, fmt.Sprintf("gas used %d, cost %s wei", in.GasUsed, in.GasCost))

@@ -31,6 +31,7 @@ import (
 type sweepBatchEntry struct {
 	Key    *ecdsa.PrivateKey
 	Token  common.Address // as the payment names it (chain.NativeToken for the native currency)
+	Amount *big.Int       // what the books say the payment received: exactly this goes into the escrow
 	Ref    [32]byte       // payment.EscrowRef(payment id)
 	Buyer  common.Address
 	Seller common.Address
@@ -96,7 +97,7 @@ func buildSweepBatch(ctx context.Context, client ethereum.ChainStateReader, chai
 			return nil, rejectf("deposit %s has code %x, not this signer's delegation to %s", deposit.Hex(), code, sweeper.Hex())
 		}
 		b.Sweeps = append(b.Sweeps, bindings.AmnSweeperSweep{
-			Deposit: deposit, Token: intent.EscrowToken(e.Token), Ref: e.Ref, Buyer: e.Buyer, Seller: e.Seller,
+			Deposit: deposit, Token: intent.EscrowToken(e.Token), Amount: e.Amount, Ref: e.Ref, Buyer: e.Buyer, Seller: e.Seller,
 		})
 	}
 	abi, err := bindings.AmnSweeperMetaData.GetAbi()

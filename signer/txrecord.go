@@ -2,6 +2,7 @@ package signer
 
 import (
 	"context"
+	"errors"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -40,9 +41,10 @@ func (TxRecord) Attempts(ctx context.Context, q intent.Querier, intentID uuid.UU
 }
 
 // minedSQL selects an intent's mined attempts (confirmed or failed), oldest first, with their
-// receipts' gas.
+// receipts' gas; not a sweep batch's, stored under its carrier (batchSQL: the batch's gas is
+// every member's).
 const minedSQL = `SELECT step, sender, to_address, value, hash, state, gas_used, effective_gas_price
-	FROM signer_txs WHERE intent_id = $1 AND state IN ('confirmed', 'failed') ORDER BY id`
+	FROM signer_txs WHERE intent_id = $1 AND state IN ('confirmed', 'failed') AND step <> 'sweep_batch' ORDER BY id`
 
 // Mined returns the attempts of an intent that were mined, confirmed or failed, oldest first,
 // each with its cost (gas used × effective gas price).
@@ -64,4 +66,32 @@ func (TxRecord) Mined(ctx context.Context, q intent.Querier, intentID uuid.UUID)
 		}
 		return t, err
 	})
+}
+
+// batchSQL selects the mined attempt of the sweep batch intent $1 is a member of, and the batch's
+// members (signer_batch_members), in one row.
+const batchSQL = `SELECT t.sender, t.hash, t.state, t.gas_used, t.effective_gas_price, t.intent_id,
+	(SELECT array_agg(o.intent_id ORDER BY o.intent_id) FROM signer_batch_members o
+		WHERE (o.chain_id, o.sender, o.nonce) = (m.chain_id, m.sender, m.nonce))
+	FROM signer_batch_members m JOIN signer_txs t ON (t.chain_id, t.sender, t.nonce) = (m.chain_id, m.sender, m.nonce)
+	WHERE m.intent_id = $1 AND t.step = 'sweep_batch' AND t.state IN ('confirmed', 'failed')`
+
+// Batch returns the mined transaction of the sweep batch intentID is a member of, or nil.
+func (TxRecord) Batch(ctx context.Context, q intent.Querier, intentID uuid.UUID) (*intent.MinedBatch, error) {
+	var (
+		b                   intent.MinedBatch
+		sender, hash, state string
+		used                int64
+		price               db.Amount
+	)
+	err := q.QueryRow(ctx, batchSQL, intentID).Scan(&sender, &hash, &state, &used, &price, &b.Carrier, &b.Members)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.Sender, b.Hash, b.OK, b.GasUsed = common.HexToAddress(sender), common.HexToHash(hash), state == "confirmed", uint64(used)
+	b.Cost = new(big.Int).Mul(big.NewInt(used), price.V)
+	return &b, nil
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/google/uuid"
+	"github.com/holiman/uint256"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/amanat/amn/bindings"
@@ -35,6 +37,9 @@ const (
 	StepSettle   = "settle"    // operator: escrow.settle(...)
 	StepFreeze   = "freeze"    // operator (the escrow's arbiter): escrow.freeze(paymentId)
 	StepUnfreeze = "unfreeze"  // operator (the escrow's arbiter): escrow.unfreeze(paymentId)
+	// StepSweepBatch is one transaction of the gas tank for many sweeps (EIP-7702):
+	// AmnSweeper.sweepBatch(entries), carrying the deposits' authorizations (batch.go).
+	StepSweepBatch = "sweep_batch"
 )
 
 // fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k with the
@@ -54,6 +59,7 @@ const maxSweepTopups = 3
 // txRow is one attempt (signer_txs).
 type txRow struct {
 	ID       int64
+	IntentID uuid.UUID // the intent the row is stored under: a batch's carrier for every member
 	Step     string
 	Sender   common.Address
 	Nonce    uint64
@@ -67,11 +73,20 @@ type txRow struct {
 	Raw      []byte
 	State    string
 	Created  time.Time
+	// Auths are a batch's EIP-7702 authorizations (a set-code transaction); none for any other.
+	// Not a column: they are in Raw, and a replacement carries its first attempt's.
+	Auths []types.SetCodeAuthorization
 }
 
+// loadTxsSQL selects intent $1's attempts: those stored under it, and those of the sweep batch it
+// is a member of (stored under the batch's carrier).
+const loadTxsSQL = `SELECT id, intent_id, step, sender, nonce, attempt, to_address, value, data, gas, tip_cap, fee_cap,
+	hash, raw, state, created_at FROM signer_txs t WHERE t.intent_id = $1
+	OR (t.chain_id, t.sender, t.nonce) IN (SELECT m.chain_id, m.sender, m.nonce FROM signer_batch_members m WHERE m.intent_id = $1)
+	ORDER BY id`
+
 func (s *Signer) loadTxs(ctx context.Context, id any) ([]txRow, error) {
-	rows, err := s.cfg.Pool.Query(ctx, `SELECT id, step, sender, nonce, attempt, to_address, value, data, gas, tip_cap, fee_cap,
-		hash, raw, state, created_at FROM signer_txs WHERE intent_id = $1 ORDER BY id`, id)
+	rows, err := s.cfg.Pool.Query(ctx, loadTxsSQL, id)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +95,7 @@ func (s *Signer) loadTxs(ctx context.Context, id any) ([]txRow, error) {
 		var sender, to, hash string
 		var value, tip, fc db.Amount
 		var nonce, gas int64
-		err := r.Scan(&t.ID, &t.Step, &sender, &nonce, &t.Attempt, &to, &value, &t.Data, &gas, &tip, &fc, &hash, &t.Raw, &t.State, &t.Created)
+		err := r.Scan(&t.ID, &t.IntentID, &t.Step, &sender, &nonce, &t.Attempt, &to, &value, &t.Data, &gas, &tip, &fc, &hash, &t.Raw, &t.State, &t.Created)
 		t.Sender, t.To, t.Hash = common.HexToAddress(sender), common.HexToAddress(to), common.HexToHash(hash)
 		t.Value, t.Tip, t.Cap, t.Nonce, t.Gas = value.V, tip.V, fc.V, uint64(nonce), uint64(gas)
 		return t, err
@@ -688,12 +703,22 @@ func (s *Signer) storeAttempt(ctx context.Context, tx pgx.Tx, c *Chain, in *inte
 	if row.Data == nil {
 		row.Data = []byte{}
 	}
-	signed, err := types.SignNewTx(key, types.LatestSignerForChainID(new(big.Int).SetUint64(c.ID)), &types.DynamicFeeTx{
+	var data types.TxData = &types.DynamicFeeTx{
 		ChainID: new(big.Int).SetUint64(c.ID), Nonce: row.Nonce, GasTipCap: row.Tip, GasFeeCap: row.Cap, Gas: row.Gas,
 		To: &to, Value: row.Value, Data: row.Data,
-	})
+	}
+	if len(row.Auths) > 0 {
+		data = &types.SetCodeTx{ChainID: uint256.NewInt(c.ID), Nonce: row.Nonce, GasTipCap: uint256.MustFromBig(row.Tip),
+			GasFeeCap: uint256.MustFromBig(row.Cap), Gas: row.Gas, To: to, Value: uint256.MustFromBig(row.Value), Data: row.Data,
+			AuthList: row.Auths}
+	}
+	signed, err := types.SignNewTx(key, types.LatestSignerForChainID(new(big.Int).SetUint64(c.ID)), data)
 	if err != nil {
 		return errors.New("signing failed")
+	}
+	// A batch's replacement keeps its carrier: every attempt of a nonce names the same intent.
+	if row.IntentID == (uuid.UUID{}) {
+		row.IntentID = in.ID
 	}
 	raw, err := signed.MarshalBinary()
 	if err != nil {
@@ -703,7 +728,7 @@ func (s *Signer) storeAttempt(ctx context.Context, tx pgx.Tx, c *Chain, in *inte
 	return tx.QueryRow(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data, gas,
 		tip_cap, fee_cap, hash, raw, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'signed')
 		RETURNING id, created_at`,
-		in.ID, row.Step, c.ID, hexAddr(row.Sender), int64(row.Nonce), row.Attempt, hexAddr(row.To), db.Numeric(row.Value), row.Data,
+		row.IntentID, row.Step, c.ID, hexAddr(row.Sender), int64(row.Nonce), row.Attempt, hexAddr(row.To), db.Numeric(row.Value), row.Data,
 		int64(row.Gas), db.Numeric(row.Tip), db.Numeric(row.Cap), strings.ToLower(row.Hash.Hex()), raw).Scan(&row.ID, &row.Created)
 }
 
@@ -749,6 +774,11 @@ func (s *Signer) broadcast(ctx context.Context, c *Chain, in *intent.Intent, row
 		}
 		if err := intent.MarkBroadcast(ctx, tx, in.ID); err != nil {
 			return err
+		}
+		if row.Step == StepSweepBatch {
+			if err := s.markBatchBroadcast(ctx, tx, c, row); err != nil {
+				return err
+			}
 		}
 		return s.appendAudit(ctx, tx, AuditBroadcast, uuidPtr(in.ID), fmt.Sprintf("%s attempt %d tx %s: %s", row.Step, row.Attempt, row.Hash.Hex(), how))
 	})
@@ -834,7 +864,12 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 			WHERE chain_id = $1 AND sender = $2 AND nonce = $3 AND id <> $4`, c.ID, hexAddr(mined.Sender), int64(mined.Nonce), mined.ID); err != nil {
 			return err
 		}
-		if err := intent.AddGas(ctx, tx, in.ID, rcpt.GasUsed, cost); err != nil {
+		if mined.Step == StepSweepBatch {
+			// The batch's gas is the members' in shares (intent.BatchGasShare), as the books take it.
+			if err := s.addBatchGas(ctx, tx, c, *mined, rcpt.GasUsed, cost); err != nil {
+				return err
+			}
+		} else if err := intent.AddGas(ctx, tx, in.ID, rcpt.GasUsed, cost); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, AuditConfirmed, uuidPtr(in.ID), fmt.Sprintf("%s tx %s %s in block %d (final), gas %d, cost %s wei",
@@ -844,8 +879,10 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 		return false, err
 	}
 	if recorded {
-		in.GasUsed += rcpt.GasUsed
-		in.GasCost = new(big.Int).Add(in.GasCost, cost)
+		if mined.Step != StepSweepBatch { // a member's share is on its row (addBatchGas)
+			in.GasUsed += rcpt.GasUsed
+			in.GasCost = new(big.Int).Add(in.GasCost, cost)
+		}
 		s.m.gas(c.Key, mined.Step, rcpt.GasUsed, cost)
 	}
 	if failed {
@@ -858,34 +895,12 @@ func (s *Signer) resolve(ctx context.Context, c *Chain, in *intent.Intent, group
 // 10% higher (what nodes require to replace), up to the chain's fee cap.
 func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, group []txRow) error {
 	last := group[len(group)-1]
-	bump := func(x *big.Int) *big.Int { // ceil(x * 1.1) + 1
-		y := new(big.Int).Mul(x, big.NewInt(110))
-		y.Add(y, big.NewInt(99))
-		y.Div(y, big.NewInt(100))
-		return y.Add(y, big.NewInt(1))
-	}
-	tip, feeCap := bump(last.Tip), bump(last.Cap)
-	if sugTip, sugCap, err := s.fees(ctx, c); err == nil {
-		if sugTip.Cmp(tip) > 0 {
-			tip = sugTip
-		}
-		if sugCap.Cmp(feeCap) > 0 {
-			feeCap = sugCap
-		}
-	}
-	if feeCap.Cmp(c.MaxFeeCap) > 0 {
-		feeCap = new(big.Int).Set(c.MaxFeeCap)
-	}
-	if tip.Cmp(feeCap) > 0 {
-		tip = new(big.Int).Set(feeCap)
-	}
-	if s.feeOverride != nil {
-		tip, feeCap = s.feeOverride(last.Step, last.Attempt+1, tip, feeCap)
-	}
-	minCap, minTip := bump(last.Cap), bump(last.Tip)
-	if feeCap.Cmp(minCap) < 0 || tip.Cmp(minTip) < 0 {
-		s.log.Warn("stuck transaction at the fee cap: not replaced", "intent_id", in.ID.String(), "tx", last.Hash.Hex(), "fee_cap", c.MaxFeeCap.String())
+	tip, feeCap, ok := s.replacementFees(ctx, c, in, last)
+	if !ok {
 		return nil
+	}
+	if last.Step == StepSweepBatch {
+		return s.replaceBatch(ctx, c, in, last, tip, feeCap)
 	}
 	// A deposit that cannot pay for the replacement keeps its attempt out there until the fees
 	// fall (its nonce is taken: no top-up can go before it in this intent's steps).
@@ -937,6 +952,42 @@ func (s *Signer) replace(ctx context.Context, c *Chain, in *intent.Intent, group
 	}
 	s.m.replaced(c.Key)
 	return s.broadcast(ctx, c, in, row)
+}
+
+// replacementFees are the fees of the attempt after last: at least 10% higher (both tip and cap;
+// what nodes require to replace) or the node's suggestion if higher, up to the chain's fee cap.
+// ok is false when the cap leaves no room for a replacement.
+func (s *Signer) replacementFees(ctx context.Context, c *Chain, in *intent.Intent, last txRow) (tip, feeCap *big.Int, ok bool) {
+	bump := func(x *big.Int) *big.Int { // ceil(x * 1.1) + 1
+		y := new(big.Int).Mul(x, big.NewInt(110))
+		y.Add(y, big.NewInt(99))
+		y.Div(y, big.NewInt(100))
+		return y.Add(y, big.NewInt(1))
+	}
+	tip, feeCap = bump(last.Tip), bump(last.Cap)
+	if sugTip, sugCap, err := s.fees(ctx, c); err == nil {
+		if sugTip.Cmp(tip) > 0 {
+			tip = sugTip
+		}
+		if sugCap.Cmp(feeCap) > 0 {
+			feeCap = sugCap
+		}
+	}
+	if feeCap.Cmp(c.MaxFeeCap) > 0 {
+		feeCap = new(big.Int).Set(c.MaxFeeCap)
+	}
+	if tip.Cmp(feeCap) > 0 {
+		tip = new(big.Int).Set(feeCap)
+	}
+	if s.feeOverride != nil {
+		tip, feeCap = s.feeOverride(last.Step, last.Attempt+1, tip, feeCap)
+	}
+	minCap, minTip := bump(last.Cap), bump(last.Tip)
+	if feeCap.Cmp(minCap) < 0 || tip.Cmp(minTip) < 0 {
+		s.log.Warn("stuck transaction at the fee cap: not replaced", "intent_id", in.ID.String(), "tx", last.Hash.Hex(), "fee_cap", c.MaxFeeCap.String())
+		return nil, nil, false
+	}
+	return tip, feeCap, true
 }
 
 // anyMined reports whether an attempt of the group has a receipt.

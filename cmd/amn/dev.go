@@ -305,12 +305,17 @@ func (p *process) devChains(ctx context.Context, out io.Writer, o *devOptions, d
 		return st, err
 	}
 	opAddr := crypto.PubkeyToAddress(st.operator.PublicKey)
-	for _, f := range st.fixtures {
+	// And the only caller of each chain's AmnSweeper: the signer sweeps in EIP-7702 batches.
+	sweepers := make([]common.Address, len(st.fixtures))
+	for i, f := range st.fixtures {
 		if err := f.SetArbiter(ctx, devnet.Account{Address: opAddr, Key: st.operator}); err != nil {
 			return st, err
 		}
+		if sweepers[i], err = f.DeploySweeper(ctx, opAddr); err != nil {
+			return st, err
+		}
 	}
-	if st.reg, err = devRegistry(dir, nodes, st.fixtures, o.BlockTime, opAddr); err != nil {
+	if st.reg, err = devRegistry(dir, nodes, st.fixtures, sweepers, o.BlockTime, opAddr); err != nil {
 		return st, err
 	}
 	for i, c := range chain.Mainnets {
@@ -325,6 +330,7 @@ func (p *process) devChains(ctx context.Context, out io.Writer, o *devOptions, d
 		a := st.fixtures[i].Addresses
 		fmt.Fprintf(out, "chain     %-8s id %-4d %s (anvil pid %d)\n", c.Key, c.ID, nodes[i].URL, nodes[i].Pid())
 		fmt.Fprintf(out, "          AmnEscrow %s  ERC20FeeProxy %s  EthereumFeeProxy %s\n", a.Escrow.Hex(), a.ERC20FeeProxy.Hex(), a.EthereumFeeProxy.Hex())
+		fmt.Fprintf(out, "          AmnSweeper %s (EIP-7702 batched sweeps, operator the gas tank)\n", cfg.Sweeper.Hex())
 		fmt.Fprintf(out, "          USDT (6 dec.) %s  TUSD (18 dec.) %s  custodians %d of %d\n", a.USDT.Hex(), a.TUSD.Hex(), st.fixtures[i].Threshold, len(st.fixtures[i].Custodians))
 	}
 	return st, nil
@@ -375,7 +381,8 @@ func startChains(ctx context.Context, basePort int, blockTime time.Duration) ([]
 			nodes[i], errs[i] = devnet.StartAnvil(ctx, devnet.AnvilOptions{
 				// A block a second (--block-time) so that a demo moves, one slot per epoch so that
 				// finality follows two blocks behind the head.
-				ChainID: c.ID, Port: basePort + i, SlotsInEpoch: 1, BlockTime: blockTime,
+				// Prague: EIP-7702, so that the signer sweeps deposits in batches through AmnSweeper.
+				ChainID: c.ID, Port: basePort + i, SlotsInEpoch: 1, BlockTime: blockTime, Hardfork: "prague",
 			})
 		})
 	}
@@ -423,8 +430,9 @@ const devMnemonic = "abandon abandon abandon abandon abandon abandon abandon aba
 const devDepthFloor = 2
 
 // devRegistry writes the local chains' config (endpoints, escrow, tokens, fee proxies from block
-// 0) to dir/chains.json and loads it as the signer, indexer and worker load --chain-config.
-func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, blockTime time.Duration, gasTank common.Address) (*chain.Registry, error) {
+// 0, EIP-7702 on with each chain's AmnSweeper) to dir/chains.json and loads it as the signer,
+// indexer and worker load --chain-config.
+func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, sweepers []common.Address, blockTime time.Duration, gasTank common.Address) (*chain.Registry, error) {
 	type entry struct {
 		Key           string        `json:"key"`
 		BlockTime     string        `json:"block_time"`
@@ -437,6 +445,8 @@ func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, 
 		FeeProxies    []chain.Proxy `json:"fee_proxies"`
 		StartBlock    uint64        `json:"start_block"`
 		GasTanks      []string      `json:"gas_tanks"`
+		EIP7702       bool          `json:"eip7702"`
+		Sweeper       string        `json:"sweeper"`
 	}
 	var doc struct {
 		Chains []entry `json:"chains"`
@@ -447,7 +457,7 @@ func devRegistry(dir string, nodes []*devnet.Anvil, fixtures []*devnet.Fixture, 
 			Finality: chain.FinalityTag, FinalityStall: "1m", Endpoints: []string{nodes[i].URL}, Escrow: a.Escrow.Hex(),
 			Tokens:     []chain.Token{{Symbol: "USDT", Address: a.USDT, Decimals: 6}, {Symbol: "TUSD", Address: a.TUSD, Decimals: 18}},
 			FeeProxies: []chain.Proxy{{Address: a.ERC20FeeProxy}, {Address: a.EthereumFeeProxy, Native: true}},
-			GasTanks:   []string{gasTank.Hex()}})
+			GasTanks:   []string{gasTank.Hex()}, EIP7702: true, Sweeper: sweepers[i].Hex()})
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -530,7 +540,7 @@ func (p *process) startDevSigner(ctx context.Context, o *devOptions, dir string,
 			return nil, fmt.Errorf("chain %s at %s: %v", cfg.Key, cfg.Endpoints[0], err)
 		}
 		p.closers = append(p.closers, client.Close)
-		chains = append(chains, &signer.Chain{ID: cfg.ID, Key: cfg.Key, Client: client, Escrow: cfg.Escrow,
+		chains = append(chains, &signer.Chain{ID: cfg.ID, Key: cfg.Key, Client: client, Escrow: cfg.Escrow, Sweeper: cfg.BatchSweeper(),
 			MaxFeeCap: big.NewInt(500e9), StuckAfter: 30 * time.Second})
 	}
 	m, err := signer.NewMetrics(p.reg)

@@ -139,7 +139,7 @@ func runSigner(ctx context.Context, o *signerOptions) error {
 			_, err := client.BlockNumber(ctx)
 			return err
 		}})
-		chains = append(chains, &signer.Chain{ID: cfg.ID, Key: cfg.Key, Client: client, Escrow: cfg.Escrow,
+		chains = append(chains, &signer.Chain{ID: cfg.ID, Key: cfg.Key, Client: client, Escrow: cfg.Escrow, Sweeper: cfg.BatchSweeper(),
 			MaxFeeCap: new(big.Int).Mul(big.NewInt(o.MaxFeeGwei), big.NewInt(1e9)), StuckAfter: o.StuckAfter})
 	}
 	m, err := signer.NewMetrics(p.reg)

@@ -30,6 +30,7 @@ contract AmnSweeper is IAmnEscrowPayer {
     struct Sweep {
         address deposit;
         address token;
+        uint256 amount;
         bytes32 ref;
         address buyer;
         address seller;
@@ -76,8 +77,8 @@ contract AmnSweeper is IAmnEscrowPayer {
             assembly ("memory-safe") {
                 let p := mload(0x40)
                 mstore(p, selector)
-                calldatacopy(add(p, 4), add(s, 0x20), 0x80) // token, ref, buyer, seller
-                ok := call(gas(), deposit, 0, p, 0x84, 0, 0)
+                calldatacopy(add(p, 4), add(s, 0x20), 0xa0) // token, amount, ref, buyer, seller
+                ok := call(gas(), deposit, 0, p, 0xa4, 0, 0)
                 ok := and(ok, eq(returndatasize(), 64)) // after the call (Yul evaluates right to left)
             }
             if (ok) {
@@ -99,20 +100,26 @@ contract AmnSweeper is IAmnEscrowPayer {
     /// the native currency) into the escrow `ESCROW.escrowId(address(this), ref)` for `buyer` and
     /// `seller`. Only the operator, or this contract's `sweepBatch`, may call it.
     /// @return id the escrow opened
-    /// @return amount what the escrow recorded (what arrived; all that left the deposit, but for a
+    /// @return received what the escrow recorded (what arrived: amount, but for a
     /// fee-on-transfer token's fee)
-    function sweep(address token, bytes32 ref, address buyer, address seller)
+    function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller)
         external
-        returns (bytes32 id, uint256 amount)
+        returns (bytes32 id, uint256 received)
     {
         if (msg.sender != OPERATOR && msg.sender != SELF) revert NotOperator(msg.sender);
         if (address(this) == SELF) revert NotDelegated();
         if (token == address(0)) {
-            amount = address(this).balance;
             id = ESCROW.fundNative{value: amount}(ref, buyer, seller);
+            received = amount;
         } else {
-            // The escrow calls back payAmnEscrow, which transfers the whole balance to it.
-            (id, amount) = ESCROW.fundByTransfer(ref, token, buyer, seller);
+            // The escrow calls back payAmnEscrow, which transfers exactly amount to it.
+            assembly ("memory-safe") {
+                tstore(0, amount)
+            }
+            (id, received) = ESCROW.fundByTransfer(ref, token, buyer, seller);
+            assembly ("memory-safe") {
+                tstore(0, 0)
+            }
         }
     }
 
@@ -122,7 +129,11 @@ contract AmnSweeper is IAmnEscrowPayer {
     function payAmnEscrow(address token) external {
         if (msg.sender != address(ESCROW)) revert NotEscrow(msg.sender);
         if (address(this) == SELF) revert NotDelegated();
-        IERC20(token).safeTransfer(address(ESCROW), IERC20(token).balanceOf(address(this)));
+        uint256 amount;
+        assembly ("memory-safe") {
+            amount := tload(0)
+        }
+        IERC20(token).safeTransfer(address(ESCROW), amount);
     }
 
     /// @notice A delegated deposit still takes the native currency like a plain address does
