@@ -44,6 +44,15 @@ import (
 // the measured ~75–91,000 gas per deposit, 50 make a transaction of under 5 million gas.
 const defaultBatchSize = 50
 
+// batchGasHeadroom is added once to a batch's gas limit (sweepBatchGas): a token's first funding in
+// the escrow writes its registry entry and the escrow's first balance of it, some 100,000 gas more
+// than a later one, which one deposit's share of sweepBatchGas does not cover in a small batch (a
+// batch of one ran out of gas in that entry: SweepFailed with no reason). Gas not used is not paid
+// for; the tank must only hold the limit × fee cap. No eth_estimateGas: sweepBatch succeeds when
+// an entry runs out of gas (it reports SweepFailed), so an estimate can find a limit that starves
+// the entries.
+const batchGasHeadroom = 150_000
+
 // batchCandidate is a verified sweep waiting for this tick's batch, with its entry.
 type batchCandidate struct {
 	in    *intent.Intent
@@ -319,7 +328,7 @@ func (s *Signer) signBatch(ctx context.Context, c *Chain, members []batchCandida
 	}
 	carrier := members[0].in
 	tank := s.cfg.Keys.OperatorAddress()
-	gas := sweepBatchGas(b)
+	gas := sweepBatchGas(b) + batchGasHeadroom
 	row := txRow{IntentID: carrier.ID, Step: StepSweepBatch, Sender: tank, Attempt: 1, To: c.Sweeper, Value: new(big.Int), Data: b.Data,
 		Gas: gas, Tip: tip, Cap: feeCap, Auths: b.Auths}
 	err = s.fenced(ctx, func(tx pgx.Tx) error {

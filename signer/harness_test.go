@@ -53,13 +53,37 @@ type world struct {
 	chain    *Chain
 	reg      *prometheus.Registry
 	paused   *atomic.Bool // stops the block ticker (with automine off, nothing is mined)
+	// sweeper is the chain's AmnSweeper on a batch world (newBatchWorld): its sweeps go in
+	// EIP-7702 batches. Zero on the others (the top-up path).
+	sweeper common.Address
 }
 
 func newWorld(t *testing.T, tweak func(*Config)) *world {
 	t.Helper()
+	return newWorldOn(t, false, tweak)
+}
+
+// newBatchWorld is a world on the Prague hardfork whose chain has an AmnSweeper (operator: the
+// signer's gas tank): the signer sweeps in EIP-7702 batches.
+func newBatchWorld(t *testing.T, tweak func(*Config)) *world {
+	t.Helper()
+	return newWorldOn(t, true, tweak)
+}
+
+func newWorldOn(t *testing.T, batches bool, tweak func(*Config)) *world {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
-	f, err := devnet.Start(ctx, 56, devnet.FixtureOptions{})
+	o := devnet.AnvilOptions{ChainID: 56, SlotsInEpoch: 1}
+	if batches {
+		o.Hardfork = "prague"
+	}
+	node, err := devnet.StartAnvil(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(node.Stop)
+	f, err := devnet.Deploy(ctx, node, devnet.FixtureOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +137,11 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 	t.Cleanup(restricted.Close)
 	c := &Chain{ID: f.ChainID, Key: "bsc", Client: f.Client, Escrow: f.Addresses.Escrow, StuckAfter: time.Minute,
 		GasTankLow: big.NewInt(1e18)}
+	if batches {
+		if c.Sweeper, err = f.DeploySweeper(ctx, keys.OperatorAddress()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	reg := prometheus.NewRegistry()
 	m, err := NewMetrics(reg)
 	if err != nil {
@@ -130,7 +159,7 @@ func newWorld(t *testing.T, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, ctx: ctx, f: f, admin: admin, dbURL: dbURL, payments: payments, intents: intent.NewStore(admin, payments, TxRecord{}),
-		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
+		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused, sweeper: c.Sweeper}
 	t.Cleanup(func() { w.signer.Close() })
 	return w
 }
