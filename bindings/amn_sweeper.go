@@ -45,8 +45,8 @@ type AmnSweeperSweep struct {
 
 // AmnSweeperMetaData contains all meta data concerning the AmnSweeper contract.
 var AmnSweeperMetaData = &bind.MetaData{
-	ABI: "[{\"type\":\"constructor\",\"inputs\":[{\"name\":\"operator\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"escrow\",\"type\":\"address\",\"internalType\":\"contractAmnEscrow\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"receive\",\"stateMutability\":\"payable\"},{\"type\":\"function\",\"name\":\"ESCROW\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"contractAmnEscrow\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"OPERATOR\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"address\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"payAmnEscrow\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"sweep\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"received\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"sweepBatch\",\"inputs\":[{\"name\":\"sweeps\",\"type\":\"tuple[]\",\"internalType\":\"structAmnSweeper.Sweep[]\",\"components\":[{\"name\":\"deposit\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}]}],\"outputs\":[{\"name\":\"swept\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"event\",\"name\":\"SweepFailed\",\"inputs\":[{\"name\":\"deposit\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"reason\",\"type\":\"bytes\",\"indexed\":false,\"internalType\":\"bytes\"}],\"anonymous\":false},{\"type\":\"error\",\"name\":\"Delegated\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"NotDelegated\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"NotEscrow\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotOperator\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"SafeERC20FailedOperation\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"ZeroAddress\",\"inputs\":[]}]",
-	Bin: "0x60e060405234801561000f575f5ffd5b506040516109ef3803806109ef83398101604081905261002e9161009b565b6001600160a01b038216158061004b57506001600160a01b038116155b156100695760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b039182166080521660a0523060c0526100d3565b6001600160a01b0381168114610098575f5ffd5b50565b5f5f604083850312156100ac575f5ffd5b82516100b781610084565b60208401519092506100c881610084565b809150509250929050565b60805160a05160c0516108ad6101425f395f8181605b015281816101fd015281816102cd01528181610442015261048f01525f8181610181015281816101ae0152818161024d0152818161050a01526105ba01525f818161013601528181610282015261040e01526108ad5ff3fe60806040526004361061004c575f3560e01c8063350cc30b146100a057806336278cd2146100bf5780636d00425d146100f1578063983d273714610125578063e681c4aa14610170575f5ffd5b3661009c576001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361009a57604051634e66b6bb60e11b815260040160405180910390fd5b005b5f5ffd5b3480156100ab575f5ffd5b5061009a6100ba3660046106ed565b6101a3565b3480156100ca575f5ffd5b506100de6100d936600461070d565b610276565b6040519081526020015b60405180910390f35b3480156100fc575f5ffd5b5061011061010b36600461077e565b610401565b604080519283526020830191909152016100e8565b348015610130575f5ffd5b506101587f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016100e8565b34801561017b575f5ffd5b506101587f000000000000000000000000000000000000000000000000000000000000000081565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146101f357604051630447d9c560e11b81523360048201526024015b60405180910390fd5b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361023c57604051634e66b6bb60e11b815260040160405180910390fd5b5f5c6102726001600160a01b0383167f000000000000000000000000000000000000000000000000000000000000000083610636565b5050565b5f336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146102c257604051633b63649d60e11b81523360048201526024016101ea565b306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461030b57604051631aa4ff0560e31b815260040160405180910390fd5b81636d00425d60e01b5f5b828110156103f85736868683818110610331576103316107d1565b60c0029190910191505f905061034a60208301836106ed565b90505f60405185815260a06020850160048301375f5f60a4835f875af13d6040141691505080156103855761037e876107e5565b96506103ea565b6040513d81523d5f602083013e601f19601f3d011660208201016040528360600135836001600160a01b03167f1ab67b256557cd846ffd8043ee5133925bedb0fc68224a49d8952f971acf1d14836040516103e09190610809565b60405180910390a3505b505050806001019050610316565b50505092915050565b5f80336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148015906104655750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b1561048557604051633b63649d60e11b81523360048201526024016101ea565b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630036104ce57604051634e66b6bb60e11b815260040160405180910390fd5b6001600160a01b0387166105815760405163085b287960e01b8152600481018690526001600160a01b03858116602483015284811660448301527f0000000000000000000000000000000000000000000000000000000000000000169063085b287990889060640160206040518083038185885af1158015610552573d5f5f3e3d5ffd5b50505050506040513d601f19601f82011682018060405250810190610577919061083e565b915085905061062c565b855f5d60405163110fdfab60e11b8152600481018690526001600160a01b038881166024830152858116604483015284811660648301527f0000000000000000000000000000000000000000000000000000000000000000169063221fbf569060840160408051808303815f875af11580156105ff573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906106239190610855565b90925090505f805d5b9550959350505050565b6106438383836001610670565b61066b57604051635274afe760e01b81526001600160a01b03841660048201526024016101ea565b505050565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166106c65783831516156106ba573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b80356001600160a01b03811681146106e8575f5ffd5b919050565b5f602082840312156106fd575f5ffd5b610706826106d2565b9392505050565b5f5f6020838503121561071e575f5ffd5b823567ffffffffffffffff811115610734575f5ffd5b8301601f81018513610744575f5ffd5b803567ffffffffffffffff81111561075a575f5ffd5b85602060c08302840101111561076e575f5ffd5b6020919091019590945092505050565b5f5f5f5f5f60a08688031215610792575f5ffd5b61079b866106d2565b945060208601359350604086013592506107b7606087016106d2565b91506107c5608087016106d2565b90509295509295909350565b634e487b7160e01b5f52603260045260245ffd5b5f6001820161080257634e487b7160e01b5f52601160045260245ffd5b5060010190565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b5f6020828403121561084e575f5ffd5b5051919050565b5f5f60408385031215610866575f5ffd5b50508051602090910151909290915056fea26469706673582212209e55e1b0ab5550814a0a5a192f13f0dd054f24c8fdff55cba8966803f64a191a64736f6c63430008250033",
+	ABI: "[{\"type\":\"constructor\",\"inputs\":[{\"name\":\"operator\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"escrow\",\"type\":\"address\",\"internalType\":\"contractAmnEscrow\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"receive\",\"stateMutability\":\"payable\"},{\"type\":\"function\",\"name\":\"ENTRY_GAS\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"ESCROW\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"contractAmnEscrow\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"MAX_REASON\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"OPERATOR\",\"inputs\":[],\"outputs\":[{\"name\":\"\",\"type\":\"address\",\"internalType\":\"address\"}],\"stateMutability\":\"view\"},{\"type\":\"function\",\"name\":\"payAmnEscrow\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"outputs\":[],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"sweep\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}],\"outputs\":[{\"name\":\"id\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"recorded\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"function\",\"name\":\"sweepBatch\",\"inputs\":[{\"name\":\"sweeps\",\"type\":\"tuple[]\",\"internalType\":\"structAmnSweeper.Sweep[]\",\"components\":[{\"name\":\"deposit\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"amount\",\"type\":\"uint256\",\"internalType\":\"uint256\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"internalType\":\"bytes32\"},{\"name\":\"buyer\",\"type\":\"address\",\"internalType\":\"address\"},{\"name\":\"seller\",\"type\":\"address\",\"internalType\":\"address\"}]}],\"outputs\":[{\"name\":\"swept\",\"type\":\"uint256\",\"internalType\":\"uint256\"}],\"stateMutability\":\"nonpayable\"},{\"type\":\"event\",\"name\":\"SweepFailed\",\"inputs\":[{\"name\":\"deposit\",\"type\":\"address\",\"indexed\":true,\"internalType\":\"address\"},{\"name\":\"ref\",\"type\":\"bytes32\",\"indexed\":true,\"internalType\":\"bytes32\"},{\"name\":\"reason\",\"type\":\"bytes\",\"indexed\":false,\"internalType\":\"bytes\"}],\"anonymous\":false},{\"type\":\"error\",\"name\":\"Delegated\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"NotDelegated\",\"inputs\":[]},{\"type\":\"error\",\"name\":\"NotEscrow\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"NotOperator\",\"inputs\":[{\"name\":\"caller\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"SafeERC20FailedOperation\",\"inputs\":[{\"name\":\"token\",\"type\":\"address\",\"internalType\":\"address\"}]},{\"type\":\"error\",\"name\":\"ZeroAddress\",\"inputs\":[]}]",
+	Bin: "0x60e060405234801561000f575f5ffd5b50604051610a8f380380610a8f83398101604081905261002e9161009b565b6001600160a01b038216158061004b57506001600160a01b038116155b156100695760405163d92e233d60e01b815260040160405180910390fd5b6001600160a01b039182166080521660a0523060c0526100d3565b6001600160a01b0381168114610098575f5ffd5b50565b5f5f604083850312156100ac575f5ffd5b82516100b781610084565b60208401519092506100c881610084565b809150509250929050565b60805160a05160c05161094d6101425f395f818160800152818161024d0152818161031b015281816104b9015261050601525f81816101bc015281816101fe0152818161029b01528181610581015261063501525f8181610171015281816102d00152610485015261094d5ff3fe608060405260043610610071575f3560e01c80636d00425d1161004c5780636d00425d1461012c578063983d273714610160578063e681c4aa146101ab578063f594e320146101de575f5ffd5b806309425ecf146100c557806336278cd2146100e45780636351811f14610116575f5ffd5b366100c1576001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630036100bf57604051634e66b6bb60e11b815260040160405180910390fd5b005b5f5ffd5b3480156100d0575f5ffd5b506100bf6100df366004610765565b6101f3565b3480156100ef575f5ffd5b506101036100fe36600461078d565b6102c4565b6040519081526020015b60405180910390f35b348015610121575f5ffd5b50610103620493e081565b348015610137575f5ffd5b5061014b6101463660046107fe565b610478565b6040805192835260208301919091520161010d565b34801561016b575f5ffd5b506101937f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b03909116815260200161010d565b3480156101b6575f5ffd5b506101937f000000000000000000000000000000000000000000000000000000000000000081565b3480156101e9575f5ffd5b5061010361010081565b336001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461024357604051630447d9c560e11b81523360048201526024015b60405180910390fd5b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361028c57604051634e66b6bb60e11b815260040160405180910390fd5b6102c06001600160a01b0383167f0000000000000000000000000000000000000000000000000000000000000000836106ae565b5050565b5f336001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461031057604051633b63649d60e11b815233600482015260240161023a565b306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461035957604051631aa4ff0560e31b815260040160405180910390fd5b81636d00425d60e01b5f5b8281101561046f573686868381811061037f5761037f610851565b60c0029190910191505f90506103986020830183610865565b90505f60405185815260a06020850160048301375a620493e08111156103be5750620493e05b5f5f60a4845f8886f13d60401416925050811590506103e7576103e087610885565b9650610461565b60603d6101008111156103f957506101005b6040519150808252805f602084013e601f19601f8201166020830101604052508360600135836001600160a01b03167f1ab67b256557cd846ffd8043ee5133925bedb0fc68224a49d8952f971acf1d148360405161045791906108a9565b60405180910390a3505b505050806001019050610364565b50505092915050565b5f80336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148015906104dc5750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b156104fc57604051633b63649d60e11b815233600482015260240161023a565b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361054557604051634e66b6bb60e11b815260040160405180910390fd5b6001600160a01b0387166105f85760405163085b287960e01b8152600481018690526001600160a01b03858116602483015284811660448301527f0000000000000000000000000000000000000000000000000000000000000000169063085b287990889060640160206040518083038185885af11580156105c9573d5f5f3e3d5ffd5b50505050506040513d601f19601f820116820180604052508101906105ee91906108de565b91508590506106a4565b604051630a716f6760e41b8152600481018690526001600160a01b03888116602483015260448201889052858116606483015284811660848301527f0000000000000000000000000000000000000000000000000000000000000000169063a716f6709060a40160408051808303815f875af115801561067a573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061069e91906108f5565b90925090505b9550959350505050565b6106bb83838360016106e8565b6106e357604051635274afe760e01b81526001600160a01b038416600482015260240161023a565b505050565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f5114831661073e578383151615610732573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b80356001600160a01b0381168114610760575f5ffd5b919050565b5f5f60408385031215610776575f5ffd5b61077f8361074a565b946020939093013593505050565b5f5f6020838503121561079e575f5ffd5b823567ffffffffffffffff8111156107b4575f5ffd5b8301601f810185136107c4575f5ffd5b803567ffffffffffffffff8111156107da575f5ffd5b85602060c0830284010111156107ee575f5ffd5b6020919091019590945092505050565b5f5f5f5f5f60a08688031215610812575f5ffd5b61081b8661074a565b945060208601359350604086013592506108376060870161074a565b91506108456080870161074a565b90509295509295909350565b634e487b7160e01b5f52603260045260245ffd5b5f60208284031215610875575f5ffd5b61087e8261074a565b9392505050565b5f600182016108a257634e487b7160e01b5f52601160045260245ffd5b5060010190565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b5f602082840312156108ee575f5ffd5b5051919050565b5f5f60408385031215610906575f5ffd5b50508051602090910151909290915056fea264697066735822122093e9b7cc97cac8eb6a8c5d89e47476181456dcffa69329bb3456aac2622e572364736f6c63430008250033",
 }
 
 // AmnSweeperABI is the input ABI used to generate the binding from.
@@ -216,6 +216,37 @@ func (_AmnSweeper *AmnSweeperTransactorRaw) Transact(opts *bind.TransactOpts, me
 	return _AmnSweeper.Contract.contract.Transact(opts, method, params...)
 }
 
+// ENTRYGAS is a free data retrieval call binding the contract method 0x6351811f.
+//
+// Solidity: function ENTRY_GAS() view returns(uint256)
+func (_AmnSweeper *AmnSweeperCaller) ENTRYGAS(opts *bind.CallOpts) (*big.Int, error) {
+	var out []interface{}
+	err := _AmnSweeper.contract.Call(opts, &out, "ENTRY_GAS")
+
+	if err != nil {
+		return *new(*big.Int), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(*big.Int)).(**big.Int)
+
+	return out0, err
+
+}
+
+// ENTRYGAS is a free data retrieval call binding the contract method 0x6351811f.
+//
+// Solidity: function ENTRY_GAS() view returns(uint256)
+func (_AmnSweeper *AmnSweeperSession) ENTRYGAS() (*big.Int, error) {
+	return _AmnSweeper.Contract.ENTRYGAS(&_AmnSweeper.CallOpts)
+}
+
+// ENTRYGAS is a free data retrieval call binding the contract method 0x6351811f.
+//
+// Solidity: function ENTRY_GAS() view returns(uint256)
+func (_AmnSweeper *AmnSweeperCallerSession) ENTRYGAS() (*big.Int, error) {
+	return _AmnSweeper.Contract.ENTRYGAS(&_AmnSweeper.CallOpts)
+}
+
 // ESCROW is a free data retrieval call binding the contract method 0xe681c4aa.
 //
 // Solidity: function ESCROW() view returns(address)
@@ -245,6 +276,37 @@ func (_AmnSweeper *AmnSweeperSession) ESCROW() (common.Address, error) {
 // Solidity: function ESCROW() view returns(address)
 func (_AmnSweeper *AmnSweeperCallerSession) ESCROW() (common.Address, error) {
 	return _AmnSweeper.Contract.ESCROW(&_AmnSweeper.CallOpts)
+}
+
+// MAXREASON is a free data retrieval call binding the contract method 0xf594e320.
+//
+// Solidity: function MAX_REASON() view returns(uint256)
+func (_AmnSweeper *AmnSweeperCaller) MAXREASON(opts *bind.CallOpts) (*big.Int, error) {
+	var out []interface{}
+	err := _AmnSweeper.contract.Call(opts, &out, "MAX_REASON")
+
+	if err != nil {
+		return *new(*big.Int), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(*big.Int)).(**big.Int)
+
+	return out0, err
+
+}
+
+// MAXREASON is a free data retrieval call binding the contract method 0xf594e320.
+//
+// Solidity: function MAX_REASON() view returns(uint256)
+func (_AmnSweeper *AmnSweeperSession) MAXREASON() (*big.Int, error) {
+	return _AmnSweeper.Contract.MAXREASON(&_AmnSweeper.CallOpts)
+}
+
+// MAXREASON is a free data retrieval call binding the contract method 0xf594e320.
+//
+// Solidity: function MAX_REASON() view returns(uint256)
+func (_AmnSweeper *AmnSweeperCallerSession) MAXREASON() (*big.Int, error) {
+	return _AmnSweeper.Contract.MAXREASON(&_AmnSweeper.CallOpts)
 }
 
 // OPERATOR is a free data retrieval call binding the contract method 0x983d2737.
@@ -278,44 +340,44 @@ func (_AmnSweeper *AmnSweeperCallerSession) OPERATOR() (common.Address, error) {
 	return _AmnSweeper.Contract.OPERATOR(&_AmnSweeper.CallOpts)
 }
 
-// PayAmnEscrow is a paid mutator transaction binding the contract method 0x350cc30b.
+// PayAmnEscrow is a paid mutator transaction binding the contract method 0x09425ecf.
 //
-// Solidity: function payAmnEscrow(address token) returns()
-func (_AmnSweeper *AmnSweeperTransactor) PayAmnEscrow(opts *bind.TransactOpts, token common.Address) (*types.Transaction, error) {
-	return _AmnSweeper.contract.Transact(opts, "payAmnEscrow", token)
+// Solidity: function payAmnEscrow(address token, uint256 amount) returns()
+func (_AmnSweeper *AmnSweeperTransactor) PayAmnEscrow(opts *bind.TransactOpts, token common.Address, amount *big.Int) (*types.Transaction, error) {
+	return _AmnSweeper.contract.Transact(opts, "payAmnEscrow", token, amount)
 }
 
-// PayAmnEscrow is a paid mutator transaction binding the contract method 0x350cc30b.
+// PayAmnEscrow is a paid mutator transaction binding the contract method 0x09425ecf.
 //
-// Solidity: function payAmnEscrow(address token) returns()
-func (_AmnSweeper *AmnSweeperSession) PayAmnEscrow(token common.Address) (*types.Transaction, error) {
-	return _AmnSweeper.Contract.PayAmnEscrow(&_AmnSweeper.TransactOpts, token)
+// Solidity: function payAmnEscrow(address token, uint256 amount) returns()
+func (_AmnSweeper *AmnSweeperSession) PayAmnEscrow(token common.Address, amount *big.Int) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.PayAmnEscrow(&_AmnSweeper.TransactOpts, token, amount)
 }
 
-// PayAmnEscrow is a paid mutator transaction binding the contract method 0x350cc30b.
+// PayAmnEscrow is a paid mutator transaction binding the contract method 0x09425ecf.
 //
-// Solidity: function payAmnEscrow(address token) returns()
-func (_AmnSweeper *AmnSweeperTransactorSession) PayAmnEscrow(token common.Address) (*types.Transaction, error) {
-	return _AmnSweeper.Contract.PayAmnEscrow(&_AmnSweeper.TransactOpts, token)
+// Solidity: function payAmnEscrow(address token, uint256 amount) returns()
+func (_AmnSweeper *AmnSweeperTransactorSession) PayAmnEscrow(token common.Address, amount *big.Int) (*types.Transaction, error) {
+	return _AmnSweeper.Contract.PayAmnEscrow(&_AmnSweeper.TransactOpts, token, amount)
 }
 
 // Sweep is a paid mutator transaction binding the contract method 0x6d00425d.
 //
-// Solidity: function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 received)
+// Solidity: function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 recorded)
 func (_AmnSweeper *AmnSweeperTransactor) Sweep(opts *bind.TransactOpts, token common.Address, amount *big.Int, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
 	return _AmnSweeper.contract.Transact(opts, "sweep", token, amount, ref, buyer, seller)
 }
 
 // Sweep is a paid mutator transaction binding the contract method 0x6d00425d.
 //
-// Solidity: function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 received)
+// Solidity: function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 recorded)
 func (_AmnSweeper *AmnSweeperSession) Sweep(token common.Address, amount *big.Int, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
 	return _AmnSweeper.Contract.Sweep(&_AmnSweeper.TransactOpts, token, amount, ref, buyer, seller)
 }
 
 // Sweep is a paid mutator transaction binding the contract method 0x6d00425d.
 //
-// Solidity: function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 received)
+// Solidity: function sweep(address token, uint256 amount, bytes32 ref, address buyer, address seller) returns(bytes32 id, uint256 recorded)
 func (_AmnSweeper *AmnSweeperTransactorSession) Sweep(token common.Address, amount *big.Int, ref [32]byte, buyer common.Address, seller common.Address) (*types.Transaction, error) {
 	return _AmnSweeper.Contract.Sweep(&_AmnSweeper.TransactOpts, token, amount, ref, buyer, seller)
 }

@@ -20,19 +20,23 @@ import (
 // Batched sweeps with EIP-7702 (docs/signer.md, "Sweeps batched with EIP-7702"): each deposit
 // key signs an authorization delegating its address to the chain's AmnSweeper, and the gas tank
 // sends ONE set-code transaction (type 4) carrying those authorizations that calls
-// AmnSweeper.sweepBatch, which has every deposit move its whole balance into AmnEscrow for the
-// payment named. No top-up, no transaction per deposit, no native dust.
+// AmnSweeper.sweepBatch, which has every deposit move the amount its payment was credited into
+// AmnEscrow for the payment named. No top-up, no transaction per deposit, no native dust.
 //
 // Only this package signs: the deposit keys come from depositKey (which checks each derives its
 // payment's deposit address) and the tank is the operator key.
 
 // sweepBatchEntry is one deposit of a batched sweep: the payment's deposit key, and what its sweep
-// names (the escrow token: address(0) for the native currency; the escrow reference; the parties).
+// names (the escrow token: address(0) for the native currency; the amount; the escrow reference;
+// the parties).
 type sweepBatchEntry struct {
-	Key    *ecdsa.PrivateKey
-	Token  common.Address // as the payment names it (chain.NativeToken for the native currency)
-	Amount *big.Int       // what the books say the payment received: exactly this goes into the escrow
-	Ref    [32]byte       // payment.EscrowRef(payment id)
+	Key   *ecdsa.PrivateKey
+	Token common.Address // as the payment names it (chain.NativeToken for the native currency)
+	// Amount is what the books credited to the payment, never the deposit's balance on chain:
+	// anyone can send a deposit dust just before the batch, and the escrow must record exactly
+	// what the books say (docs/signer.md). The sweeper moves exactly this much.
+	Amount *big.Int
+	Ref    [32]byte // payment.EscrowRef(payment id)
 	Buyer  common.Address
 	Seller common.Address
 }
@@ -72,6 +76,9 @@ func buildSweepBatch(ctx context.Context, client ethereum.ChainStateReader, chai
 	seen := make(map[common.Address]bool, len(entries))
 	for _, e := range entries {
 		deposit := crypto.PubkeyToAddress(e.Key.PublicKey)
+		if e.Amount == nil || e.Amount.Sign() <= 0 {
+			return nil, rejectf("deposit %s: a sweep needs a positive amount", deposit.Hex())
+		}
 		if seen[deposit] {
 			return nil, rejectf("deposit %s twice in one sweep batch", deposit.Hex())
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -214,7 +215,7 @@ func (w *sweep7702World) fill(first uint32, n int) []sweptDeposit {
 			seller = w.f.FeeRecipient.Address // another party, so that a mix-up would show
 		}
 		out[i] = sweptDeposit{key: key, addr: addr, amount: amount, entry: sweepBatchEntry{
-			Key: key, Token: w.f.Addresses.USDT, Ref: payment.EscrowRef(ledger.NewID()), Buyer: buyer, Seller: seller,
+			Key: key, Token: w.f.Addresses.USDT, Amount: big.NewInt(amount), Ref: payment.EscrowRef(ledger.NewID()), Buyer: buyer, Seller: seller,
 		}}
 	}
 	return out
@@ -340,15 +341,15 @@ func TestSweep7702Batch(t *testing.T) {
 		to   common.Address
 		data []byte
 	}{
-		{"another address calls sweep on the deposit", attacker, victim.addr, pack("sweep", w.f.Addresses.USDT, ref, attackerAddr, attackerAddr)},
-		{"another address calls the escrow's callback", attacker, victim.addr, pack("payAmnEscrow", w.f.Addresses.USDT)},
+		{"another address calls sweep on the deposit", attacker, victim.addr, pack("sweep", w.f.Addresses.USDT, big.NewInt(5_000_000), ref, attackerAddr, attackerAddr)},
+		{"another address calls the escrow's callback", attacker, victim.addr, pack("payAmnEscrow", w.f.Addresses.USDT, big.NewInt(5_000_000))},
 		{"another address calls sweepBatch", attacker, w.sweeper, pack("sweepBatch", []bindings.AmnSweeperSweep{{
-			Deposit: victim.addr, Token: w.f.Addresses.USDT, Ref: ref, Buyer: attackerAddr, Seller: attackerAddr}})},
-		{"a buyer calls sweep on the deposit", w.f.Buyers[0].Key, victim.addr, pack("sweep", w.f.Addresses.USDT, ref, w.f.Buyers[0].Address, w.f.Buyers[0].Address)},
+			Deposit: victim.addr, Token: w.f.Addresses.USDT, Amount: big.NewInt(5_000_000), Ref: ref, Buyer: attackerAddr, Seller: attackerAddr}})},
+		{"a buyer calls sweep on the deposit", w.f.Buyers[0].Key, victim.addr, pack("sweep", w.f.Addresses.USDT, big.NewInt(5_000_000), ref, w.f.Buyers[0].Address, w.f.Buyers[0].Address)},
 		{"the operator sends a token transfer to another destination through the deposit", w.tank, victim.addr, transfer},
-		{"the operator calls the escrow's callback itself", w.tank, victim.addr, pack("payAmnEscrow", w.f.Addresses.USDT)},
+		{"the operator calls the escrow's callback itself", w.tank, victim.addr, pack("payAmnEscrow", w.f.Addresses.USDT, big.NewInt(5_000_000))},
 		{"the operator calls sweepBatch through the deposit", w.tank, victim.addr, pack("sweepBatch", []bindings.AmnSweeperSweep{{
-			Deposit: victim.addr, Token: w.f.Addresses.USDT, Ref: ref, Buyer: attackerAddr, Seller: attackerAddr}})},
+			Deposit: victim.addr, Token: w.f.Addresses.USDT, Amount: big.NewInt(5_000_000), Ref: ref, Buyer: attackerAddr, Seller: attackerAddr}})},
 	}
 	for _, c := range forged {
 		if r := w.send(c.key, c.to, c.data); r.Status != types.ReceiptStatusFailed {
@@ -359,7 +360,7 @@ func TestSweep7702Batch(t *testing.T) {
 	// runs, the entry fails (SweepFailed), nothing moves.
 	for _, token := range []common.Address{attackerAddr, w.f.Addresses.Escrow, w.sweeper} {
 		r := w.send(w.tank, w.sweeper, pack("sweepBatch", []bindings.AmnSweeperSweep{{
-			Deposit: victim.addr, Token: token, Ref: payment.EscrowRef(ledger.NewID()), Buyer: attackerAddr, Seller: attackerAddr}}))
+			Deposit: victim.addr, Token: token, Amount: big.NewInt(5_000_000), Ref: payment.EscrowRef(ledger.NewID()), Buyer: attackerAddr, Seller: attackerAddr}}))
 		if r.Status != types.ReceiptStatusSuccessful || !hasSweepFailed(w.sw, r, victim.addr) {
 			t.Fatalf("sweep naming token %s: status %d, want a SweepFailed for the deposit", token.Hex(), r.Status)
 		}
@@ -379,6 +380,7 @@ func TestSweep7702Batch(t *testing.T) {
 	// a plain call), into an escrow of its own reference.
 	again := victim
 	again.amount = 5_000_000
+	again.entry.Amount = big.NewInt(5_000_000)
 	again.entry.Ref = payment.EscrowRef(ledger.NewID())
 	b2, r2, err := w.sweep([]sweepBatchEntry{again.entry}, w.f.ChainID)
 	if err != nil || r2.Status != types.ReceiptStatusSuccessful || len(b2.Auths) != 0 || r2.Type != types.DynamicFeeTxType {
@@ -466,4 +468,20 @@ func mustEscrowID(t *testing.T, w *sweep7702World, funder common.Address, ref [3
 		t.Fatal(fmt.Errorf("escrowId: %w", err))
 	}
 	return id
+}
+
+// A batch entry without a positive amount is refused before anything is read or signed: the
+// sweeper moves exactly the amount named, so an entry must name what the books credited.
+func TestSweep7702EntryNeedsItsAmount(t *testing.T) {
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, amount := range []*big.Int{nil, big.NewInt(0), big.NewInt(-1)} {
+		_, err := buildSweepBatch(context.Background(), nil, 56, common.HexToAddress("0x5eee"), []sweepBatchEntry{{Key: key, Amount: amount}})
+		var r *Rejection
+		if !errors.As(err, &r) || !strings.Contains(r.Reason, "positive amount") {
+			t.Fatalf("amount %v: %v; want a rejection", amount, err)
+		}
+	}
 }

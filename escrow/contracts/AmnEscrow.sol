@@ -12,8 +12,9 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 /// @notice What a funder implements to pay by transfer (`AmnEscrow.fundByTransfer`): AmnSweeper,
 /// as a deposit's delegated code.
 interface IAmnEscrowPayer {
-    /// @notice Called by AmnEscrow on the funder, inside `fundByTransfer`: transfer the tokens now.
-    function payAmnEscrow(address token) external;
+    /// @notice Called by AmnEscrow on the funder, inside `fundByTransfer`: transfer exactly `amount`
+    /// of `token` to the escrow now.
+    function payAmnEscrow(address token, uint256 amount) external;
 }
 
 /// @title AmnEscrow
@@ -248,6 +249,7 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     error TooManyCustodians(uint256 count);
     error InvalidReclaimDelay(uint256 delay);
     error AmountTooLarge(uint256 amount);
+    error ReceivedMismatch(uint256 expected, uint256 received);
 
     // ---------------------------------------------------------------------------------------------
     // Construction
@@ -305,25 +307,29 @@ contract AmnEscrow is EIP712, ReentrancyGuardTransient {
     }
 
     /// @notice Like `fund`, for a funder that transfers instead of approving: opens the escrow
-    /// `escrowId(msg.sender, ref)` with what arrives of `token` while this contract calls back
-    /// `IAmnEscrowPayer(msg.sender).payAmnEscrow(token)`, in which the funder transfers it. The
-    /// escrow records the increase of this contract's balance across the callback, as `fund`
-    /// does; no allowance is needed. The callback runs under the same reentrancy lock as every
-    /// other funding and payout, so nothing else can add to or take from the balance meanwhile.
+    /// `escrowId(msg.sender, ref)` with exactly `amount` of `token`, which the funder transfers when
+    /// this contract calls back `IAmnEscrowPayer(msg.sender).payAmnEscrow(token, amount)`. What
+    /// arrives (the increase of this contract's balance across the callback) must be exactly
+    /// `amount` (`ReceivedMismatch` otherwise, so a fee-on-transfer token cannot be funded this
+    /// way): the record says what the funder named, never what else its address happened to hold.
+    /// No allowance is needed. The callback runs under the same reentrancy lock as every other
+    /// funding and payout, so nothing else can add to or take from the balance meanwhile.
     /// @return id the escrow's id
-    /// @return received the amount recorded in the escrow
-    function fundByTransfer(bytes32 ref, address token, address buyer, address seller)
+    /// @return received the amount recorded in the escrow (`amount`)
+    function fundByTransfer(bytes32 ref, address token, uint256 amount, address buyer, address seller)
         external
         nonReentrant
         returns (bytes32 id, uint256 received)
     {
         if (token == address(0)) revert ZeroAddress(); // native currency goes through fundNative
+        if (amount == 0) revert ZeroAmount();
+        if (amount > MAX_AMOUNT) revert AmountTooLarge(amount);
         id = _checkNew(ref, buyer, seller);
         uint256 before = IERC20(token).balanceOf(address(this));
-        IAmnEscrowPayer(msg.sender).payAmnEscrow(token);
+        IAmnEscrowPayer(msg.sender).payAmnEscrow(token, amount);
         uint256 afterwards = IERC20(token).balanceOf(address(this));
-        if (afterwards <= before) revert ZeroAmount();
-        received = afterwards - before;
+        received = afterwards > before ? afterwards - before : 0;
+        if (received != amount) revert ReceivedMismatch(amount, received);
 
         _open(id, ref, token, received, buyer, seller);
     }

@@ -68,12 +68,17 @@ contract ReentrantSettleBuyer {
     }
 }
 
-/// @dev A funder paying by transfer: fundByTransfer's callback transfers `paying` of the token;
-/// with `reenter` it tries to open a second escrow from inside the callback instead.
+/// @dev A funder paying by transfer: fundByTransfer's callback transfers the amount named (or
+/// `paying`, when set, to pay another amount); with `reenter` it tries to open a second escrow
+/// from inside the callback instead.
 contract Payer {
     AmnEscrow internal immutable escrow;
     uint256 internal paying;
     bool internal reenter;
+
+    function setPaying(uint256 p) external {
+        paying = p;
+    }
 
     constructor(AmnEscrow escrow_) {
         escrow = escrow_;
@@ -87,17 +92,17 @@ contract Payer {
         external
         returns (bytes32, uint256)
     {
-        paying = amount;
-        return escrow.fundByTransfer(ref, token, buyer, seller);
+        return escrow.fundByTransfer(ref, token, amount, buyer, seller);
     }
 
-    function payAmnEscrow(address token) external {
+    function payAmnEscrow(address token, uint256 amount) external {
         require(msg.sender == address(escrow), "escrow only");
         if (reenter) {
-            escrow.fundByTransfer(keccak256("inner"), token, address(1), address(2));
+            escrow.fundByTransfer(keccak256("inner"), token, 1, address(1), address(2));
             return;
         }
-        (bool ok,) = token.call(abi.encodeWithSignature("transfer(address,uint256)", address(escrow), paying));
+        if (paying != 0) amount = paying;
+        (bool ok,) = token.call(abi.encodeWithSignature("transfer(address,uint256)", address(escrow), amount));
         require(ok, "transfer");
     }
 }
@@ -291,8 +296,8 @@ contract AmnEscrowTest is EscrowFixture {
         vm.assertEq(escrow.totalEscrowed(address(dai)), 1000e18, "totalEscrowed");
     }
 
-    /// fundByTransfer: the escrow calls its caller back, books what arrived during the callback
-    /// (as fund does), emits the same Funded event, and needs no allowance.
+    /// fundByTransfer: the escrow calls its caller back for the amount named, checks exactly that
+    /// arrived during the callback, emits the same Funded event, and needs no allowance.
     function test_fundByTransfer_recordsWhatArrivesInTheCallback() public {
         Payer p = new Payer(escrow);
         dai.mint(address(p), 300e18);
@@ -306,10 +311,7 @@ contract AmnEscrowTest is EscrowFixture {
         vm.assertEq(escrow.totalEscrowed(address(dai)), 300e18, "books");
         vm.assertEq(dai.balanceOf(address(escrow)), 300e18, "balance");
 
-        // Fee-on-transfer: what arrived. USDT-like: works without return values.
-        feeToken.mint(address(p), 100e18);
-        (bytes32 f,) = p.fund(keccak256("fee"), address(feeToken), 100e18, buyer, seller);
-        assertOpen(f, address(feeToken), buyer, seller, 99e18);
+        // USDT-like: works without return values.
         usdt.mint(address(p), 7e6);
         (bytes32 u,) = p.fund(keccak256("usdt"), address(usdt), 7e6, buyer, seller);
         assertOpen(u, address(usdt), buyer, seller, 7e6);
@@ -318,9 +320,11 @@ contract AmnEscrowTest is EscrowFixture {
     function test_fundByTransfer_refusals() public {
         Payer p = new Payer(escrow);
         dai.mint(address(p), 10e18);
-        // Nothing arriving (the payer pays 0), native, zero parties, a used reference.
+        // Nothing named, more than a record holds, native, zero parties, a used reference.
         vm.expectRevert(AmnEscrow.ZeroAmount.selector);
         p.fund(REF, address(dai), 0, buyer, seller);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.AmountTooLarge.selector, uint256(type(uint96).max) + 1));
+        p.fund(REF, address(dai), uint256(type(uint96).max) + 1, buyer, seller);
         vm.expectRevert(AmnEscrow.ZeroAddress.selector);
         p.fund(REF, address(0), 1, buyer, seller);
         vm.expectRevert(AmnEscrow.ZeroAddress.selector);
@@ -333,12 +337,31 @@ contract AmnEscrowTest is EscrowFixture {
         // A caller without the callback (an EOA, or a contract without it) opens nothing.
         vm.prank(buyer);
         vm.expectRevert();
-        escrow.fundByTransfer(REF, address(dai), buyer, seller);
+        escrow.fundByTransfer(REF, address(dai), 1, buyer, seller);
         // The callback cannot fund again, nor pay anything out: the escrow's lock is held.
         p.setReenter(true);
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
         p.fund(keccak256("again"), address(dai), 1e18, buyer, seller);
         vm.assertEq(dai.balanceOf(address(escrow)), 1e18, "only the one escrow");
+    }
+
+    /// What arrives must be exactly the amount named: a payer paying less, more or nothing, and a
+    /// fee-on-transfer token (less arrives than is sent), open no escrow.
+    function test_fundByTransfer_recordsExactlyTheAmountNamed() public {
+        Payer p = new Payer(escrow);
+        dai.mint(address(p), 10e18);
+        p.setPaying(1e18 - 1);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.ReceivedMismatch.selector, 1e18, 1e18 - 1));
+        p.fund(REF, address(dai), 1e18, buyer, seller);
+        p.setPaying(1e18 + 1);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.ReceivedMismatch.selector, 1e18, 1e18 + 1));
+        p.fund(REF, address(dai), 1e18, buyer, seller);
+        p.setPaying(0);
+        feeToken.mint(address(p), 100e18);
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.ReceivedMismatch.selector, 100e18, 99e18));
+        p.fund(REF, address(feeToken), 100e18, buyer, seller);
+        vm.assertEq(uint256(status(escrow.escrowId(address(p), REF))), 0, "no escrow");
+        vm.assertEq(dai.balanceOf(address(escrow)), 0, "nothing kept");
     }
 
     /// The record keeps the amount in 96 bits: anything above MAX_AMOUNT is refused, in ERC-20

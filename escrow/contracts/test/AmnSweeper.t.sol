@@ -37,11 +37,34 @@ contract ReentrantToken {
 
     function transfer(address, uint256) external returns (bool) {
         (sweptAgain,) = msg.sender.call(
-            abi.encodeCall(AmnSweeper.sweep, (address(real), keccak256("attack"), attacker, attacker))
+            abi.encodeCall(AmnSweeper.sweep, (address(real), 1, keccak256("attack"), attacker, attacker))
         );
-        (paidAgain,) = msg.sender.call(abi.encodeCall(AmnSweeper.payAmnEscrow, (address(real))));
+        (paidAgain,) = msg.sender.call(abi.encodeCall(AmnSweeper.payAmnEscrow, (address(real), 1)));
         (pulled,) = address(real).call(abi.encodeCall(StandardToken.transferFrom, (msg.sender, attacker, 1)));
         return true;
+    }
+}
+
+/// @dev A "token" whose transfer burns all the gas it is given.
+contract GasBurner {
+    function balanceOf(address) external pure returns (uint256) {
+        return 0;
+    }
+
+    function transfer(address, uint256) external pure returns (bool) {
+        while (true) {}
+        return true;
+    }
+}
+
+/// @dev A "token" whose transfer reverts with a very long message.
+contract LoudToken {
+    function balanceOf(address) external pure returns (uint256) {
+        return 0;
+    }
+
+    function transfer(address, uint256) external pure returns (bool) {
+        revert(string(new bytes(10_000)));
     }
 }
 
@@ -87,9 +110,14 @@ abstract contract SweeperFixture is EscrowFixture {
         return vm.addr(0x5E1100 + i % 7);
     }
 
-    function sweepOf(uint256 i, address token) internal pure returns (AmnSweeper.Sweep memory) {
+    function sweepOf(uint256 i, address token) internal view returns (AmnSweeper.Sweep memory) {
         return AmnSweeper.Sweep({
-            deposit: depositAddr(i), token: token, ref: refOf(i), buyer: buyerOf(i), seller: sellerOf(i)
+            deposit: depositAddr(i),
+            token: token,
+            amount: amountOf(i, token),
+            ref: refOf(i),
+            buyer: buyerOf(i),
+            seller: sellerOf(i)
         });
     }
 
@@ -118,7 +146,7 @@ contract AmnSweeperTest is SweeperFixture {
         vm.expectEmit(true, true, true, true, address(escrow));
         emit AmnEscrow.Funded(id, address(dai), buyer, seller, 125e18, d, REF);
         vm.prank(operator);
-        (bytes32 got, uint256 amount) = AmnSweeper(payable(d)).sweep(address(dai), REF, buyer, seller);
+        (bytes32 got, uint256 amount) = AmnSweeper(payable(d)).sweep(address(dai), 125e18, REF, buyer, seller);
 
         vm.assertEq(got, id, "escrow id is the deposit's");
         vm.assertEq(amount, 125e18, "amount");
@@ -157,20 +185,83 @@ contract AmnSweeperTest is SweeperFixture {
         vm.assertEq(dai.balanceOf(address(sweeper)), 0, "the sweeper holds nothing");
     }
 
+    /// Native currency: exactly the amount named goes into the escrow. A fee-on-transfer token
+    /// cannot be swept this way: what would arrive differs from what was named, and the escrow
+    /// refuses to record it (the deposit keeps its tokens).
     function test_sweep_nativeAndFeeOnTransfer() public {
         address d = delegate(0);
         vm.deal(d, 3 ether);
         vm.prank(operator);
-        AmnSweeper(payable(d)).sweep(address(0), REF, buyer, seller);
+        AmnSweeper(payable(d)).sweep(address(0), 3 ether, REF, buyer, seller);
         assertOpen(escrow.escrowId(d, REF), address(0), buyer, seller, 3 ether);
         vm.assertEq(d.balance, 0, "native swept whole");
 
         feeToken.mint(d, 100e18);
         vm.prank(operator);
-        (, uint256 left) = AmnSweeper(payable(d)).sweep(address(feeToken), keccak256("fee"), buyer, seller);
-        vm.assertEq(left, 99e18, "the escrow recorded what arrived");
-        assertOpen(escrow.escrowId(d, keccak256("fee")), address(feeToken), buyer, seller, 99e18);
-        vm.assertEq(feeToken.balanceOf(d), 0, "deposit emptied");
+        vm.expectRevert(abi.encodeWithSelector(AmnEscrow.ReceivedMismatch.selector, 100e18, 99e18));
+        AmnSweeper(payable(d)).sweep(address(feeToken), 100e18, keccak256("fee"), buyer, seller);
+        vm.assertEq(feeToken.balanceOf(d), 100e18, "the deposit keeps it");
+    }
+
+    /// Dust sent to a deposit just before its sweep (a front-run: one unit of the token, one wei)
+    /// does not change what the escrow records: exactly the amount the books credited; the dust
+    /// stays on the deposit. A deposit holding less than the amount named moves nothing.
+    function test_sweep_movesExactlyTheAmountNamed() public {
+        AmnSweeper.Sweep[] memory list = fill(3, address(dai));
+        list[2].token = address(0);
+        list[2].amount = 2 ether;
+        vm.deal(depositAddr(2), 2 ether);
+        // The front-run: dust on deposits 0 and 2.
+        dai.mint(attacker, 1);
+        vm.prank(attacker);
+        dai.transfer(depositAddr(0), 1);
+        vm.deal(attacker, 1);
+        vm.prank(attacker);
+        (bool ok,) = depositAddr(2).call{value: 1}("");
+        vm.assertTrue(ok, "a delegated deposit takes native currency from anyone");
+        // Deposit 1 holds one unit less than named.
+        vm.prank(depositAddr(1));
+        dai.transfer(attacker, 1);
+
+        vm.prank(operator);
+        vm.assertEq(sweeper.sweepBatch(list), 2, "the short one is skipped");
+        assertOpen(escrow.escrowId(depositAddr(0), refOf(0)), address(dai), buyerOf(0), sellerOf(0), amountOf(0, address(dai)));
+        vm.assertEq(dai.balanceOf(depositAddr(0)), 1, "the dust stays on the deposit");
+        assertOpen(escrow.escrowId(depositAddr(2), refOf(2)), address(0), buyerOf(2), sellerOf(2), 2 ether);
+        vm.assertEq(depositAddr(2).balance, 1, "the native dust stays too");
+        vm.assertEq(uint256(status(escrow.escrowId(depositAddr(1), refOf(1)))), 0, "short: no escrow");
+        vm.assertEq(dai.balanceOf(depositAddr(1)), amountOf(1, address(dai)) - 1, "short: nothing moved");
+        vm.assertEq(escrow.totalEscrowed(address(dai)), amountOf(0, address(dai)), "the escrow books what was named");
+    }
+
+    /// One entry cannot starve the rest of a batch: a "token" that burns every unit of gas it is
+    /// given costs at most ENTRY_GAS, and one that reverts with a huge message is reported with
+    /// at most MAX_REASON bytes of it; the batch's other deposits are swept.
+    function test_sweepBatch_oneEntryCannotStarveTheOthers() public {
+        GasBurner burner = new GasBurner();
+        LoudToken loud = new LoudToken();
+        AmnSweeper.Sweep[] memory list = fill(4, address(dai));
+        list[0].token = address(burner);
+        list[1].token = address(loud);
+        vm.recordLogs();
+        vm.prank(operator);
+        uint256 before = gasleft();
+        uint256 swept = sweeper.sweepBatch{gas: 1_500_000}(list);
+        uint256 used = before - gasleft();
+        vm.assertEq(swept, 2, "the two honest entries");
+        vm.assertTrue(used < 2 * sweeper.ENTRY_GAS() + 400_000, "the burner used at most ENTRY_GAS");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 failures;
+        for (uint256 i = 0; i < logs.length; ++i) {
+            if (logs[i].topics[0] != AmnSweeper.SweepFailed.selector) continue;
+            ++failures;
+            bytes memory reason = abi.decode(logs[i].data, (bytes));
+            vm.assertTrue(reason.length <= sweeper.MAX_REASON(), "reason capped");
+        }
+        vm.assertEq(failures, 2, "both reported");
+        for (uint256 i = 2; i < 4; ++i) {
+            assertOpen(escrow.escrowId(depositAddr(i), refOf(i)), address(dai), buyerOf(i), sellerOf(i), amountOf(i, address(dai)));
+        }
     }
 
     /// A delegated deposit still takes payments like a plain address, and a later sweep takes them.
@@ -182,9 +273,9 @@ contract AmnSweeperTest is SweeperFixture {
         dai.mint(address(this), 5e18);
         dai.transfer(d, 5e18);
         vm.prank(operator);
-        AmnSweeper(payable(d)).sweep(address(0), REF, buyer, seller);
+        AmnSweeper(payable(d)).sweep(address(0), 1 ether, REF, buyer, seller);
         vm.prank(operator);
-        AmnSweeper(payable(d)).sweep(address(dai), keccak256("2"), buyer, seller);
+        AmnSweeper(payable(d)).sweep(address(dai), 5e18, keccak256("2"), buyer, seller);
         vm.assertEq(d.balance + dai.balanceOf(d), 0, "both swept");
         // The sweeper's own address takes nothing (it would be stuck there).
         vm.deal(address(this), 1 ether);
@@ -200,7 +291,7 @@ contract AmnSweeperTest is SweeperFixture {
         dai.mint(d, 50e18);
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(AmnSweeper.NotOperator.selector, caller));
-        AmnSweeper(payable(d)).sweep(address(dai), REF, caller, caller);
+        AmnSweeper(payable(d)).sweep(address(dai), 50e18, REF, caller, caller);
         vm.assertEq(dai.balanceOf(d), 50e18, "nothing moved");
         vm.assertEq(uint256(status(escrow.escrowId(d, REF))), uint256(AmnEscrow.Status.None), "no escrow");
     }
@@ -212,7 +303,7 @@ contract AmnSweeperTest is SweeperFixture {
         dai.mint(d, 50e18);
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(AmnSweeper.NotEscrow.selector, caller));
-        AmnSweeper(payable(d)).payAmnEscrow(address(dai));
+        AmnSweeper(payable(d)).payAmnEscrow(address(dai), 50e18);
         vm.assertEq(dai.balanceOf(d), 50e18, "nothing moved");
     }
 
@@ -237,7 +328,7 @@ contract AmnSweeperTest is SweeperFixture {
         for (uint256 i = 0; i < callers.length; ++i) {
             vm.prank(callers[i]);
             vm.expectRevert(abi.encodeWithSelector(AmnSweeper.NotOperator.selector, callers[i]));
-            AmnSweeper(payable(d)).sweep(address(dai), REF, buyer, seller);
+            AmnSweeper(payable(d)).sweep(address(dai), 50e18, REF, buyer, seller);
         }
         vm.assertEq(dai.balanceOf(d), 50e18, "nothing moved");
     }
@@ -252,7 +343,7 @@ contract AmnSweeperTest is SweeperFixture {
 
         vm.prank(operator);
         vm.expectRevert(AmnSweeper.NotDelegated.selector);
-        sweeper.sweep(address(dai), REF, buyer, seller);
+        sweeper.sweep(address(dai), 1, REF, buyer, seller);
         vm.assertEq(dai.balanceOf(depositAddr(0)), amountOf(0, address(dai)), "nothing moved");
     }
 
@@ -347,7 +438,7 @@ contract AmnSweeperTest is SweeperFixture {
         vm.assertEq(d.code.length, 0, "not delegated on chain 56");
 
         AmnSweeper.Sweep[] memory list = new AmnSweeper.Sweep[](1);
-        list[0] = AmnSweeper.Sweep({deposit: d, token: address(dai), ref: REF, buyer: buyer, seller: seller});
+        list[0] = AmnSweeper.Sweep({deposit: d, token: address(dai), amount: 10e18, ref: REF, buyer: buyer, seller: seller});
         vm.prank(operator);
         vm.assertEq(sweeper.sweepBatch(list), 0, "nothing swept");
         vm.assertEq(dai.balanceOf(d), 10e18, "nothing moved");

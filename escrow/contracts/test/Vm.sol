@@ -14,6 +14,15 @@ interface Vm {
         address implementation;
     }
 
+    /// A log recorded since `recordLogs`.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function signDelegation(address implementation, uint256 privateKey) external returns (SignedDelegation memory);
     function attachDelegation(SignedDelegation calldata signedDelegation) external;
     function signAndAttachDelegation(address implementation, uint256 privateKey)
