@@ -44,14 +44,17 @@ import (
 // the measured ~75–91,000 gas per deposit, 50 make a transaction of under 5 million gas.
 const defaultBatchSize = 50
 
-// batchGasHeadroom is added once to a batch's gas limit (sweepBatchGas): a token's first funding in
-// the escrow writes its registry entry and the escrow's first balance of it, some 100,000 gas more
-// than a later one, which one deposit's share of sweepBatchGas does not cover in a small batch (a
-// batch of one ran out of gas in that entry: SweepFailed with no reason). Gas not used is not paid
-// for; the tank must only hold the limit × fee cap. No eth_estimateGas: sweepBatch succeeds when
-// an entry runs out of gas (it reports SweepFailed), so an estimate can find a limit that starves
-// the entries.
-const batchGasHeadroom = 150_000
+// batchGasHeadroom is added once to a batch's gas limit (sweepBatchGas), so that any one entry can
+// use the most AmnSweeper gives an entry (ENTRY_GAS, sweeperEntryGas here) rather than its share:
+// a token's first funding in the escrow writes its registry entry and the escrow's first balance
+// of it, more than one deposit's share of sweepBatchGas covers in a small batch (a batch of one
+// ran out of gas in that entry: SweepFailed with no reason). Gas not used is not paid for; the
+// tank must only hold the limit × fee cap. No eth_estimateGas: sweepBatch succeeds when an entry
+// runs out of gas (it reports SweepFailed), so an estimate can find a limit that starves entries.
+const batchGasHeadroom = sweeperEntryGas - sweepGasPerDeposit
+
+// sweeperEntryGas is AmnSweeper.ENTRY_GAS (TestSweepBatchEndToEnd reads it from the contract).
+const sweeperEntryGas = 300_000
 
 // batchCandidate is a verified sweep waiting for this tick's batch, with its entry.
 type batchCandidate struct {

@@ -14,7 +14,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/amanat/amn/bindings"
 	"github.com/amanat/amn/chart"
+	"github.com/amanat/amn/devnet"
 	"github.com/amanat/amn/indexer"
 	"github.com/amanat/amn/intent"
 	"github.com/amanat/amn/ledger"
@@ -121,6 +123,13 @@ func TestSweepBatchEndToEnd(t *testing.T) {
 	t.Parallel() // a world of its own: anvil and database
 	w := newBatchWorld(t, nil)
 	ctx, f := w.ctx, w.f
+	sw, err := bindings.NewAmnSweeper(w.sweeper, f.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err := sw.ENTRYGAS(&bind.CallOpts{Context: ctx}); err != nil || g.Uint64() != sweeperEntryGas {
+		t.Fatalf("AmnSweeper.ENTRY_GAS %v (%v); the signer's batch gas assumes %d", g, err, sweeperEntryGas)
+	}
 	tank := w.keys.OperatorAddress()
 	ps := make([]*payment.Payment, 10)
 	for i := range ps {
@@ -356,4 +365,122 @@ func TestSweepBatchReplacedKeepsItsAuthorizations(t *testing.T) {
 	if !found {
 		t.Fatal("no replaced event in the members' audit")
 	}
+}
+
+// A member the batch skips (SweepFailed) is rejected with the reason, from the receipt; the other
+// members are done. Here the deposit's key (which the test holds: the public test mnemonic)
+// moves the deposit's nonce and its money after the batch was signed, so the deposit's
+// authorization no longer applies and its entry fails. Its payment stays sweeping; once its money
+// is back, `amn admin sweep` (SweepDue) asks again and the next batch — of one deposit,
+// with a fresh authorization at the deposit's new nonce — sweeps it.
+func TestSweepBatchSkippedMemberIsRejectedThenSweptAgain(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
+	w := newBatchWorld(t, nil)
+	ctx, f := w.ctx, w.f
+	ps := []*payment.Payment{w.paid(41_000_000), w.paid(42_000_000)}
+	victim := ps[1]
+	key, err := w.keys.Ring.PrivateKey(victim.DepositIndex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := devnet.Account{Address: victim.Deposit, Key: key}
+	moved := false
+	w.signer.afterSign = func(step string) error {
+		if step != StepSweepBatch || moved {
+			return nil
+		}
+		moved = true
+		if err := f.SetBalance(ctx, victim.Deposit, big.NewInt(1e16)); err != nil {
+			return err
+		}
+		_, err := f.Wait(ctx)(f.USDT.Transfer(f.Opts(ctx, holder), f.Buyers[1].Address, victim.Received))
+		return err
+	}
+	ids := w.askSweeps(ps...)
+	w.until(ids[0], intent.Done)
+	in := w.until(ids[1], intent.Rejected)
+	if !strings.Contains(in.Reason, "skipped deposit "+victim.Deposit.Hex()) || !strings.Contains(in.Reason, "amn admin sweep") {
+		t.Fatalf("rejected with %q; want the batch's skip of the deposit", in.Reason)
+	}
+	w.checkEscrows(ps[:1])
+	if st, _ := w.escrowRecord(victim.ID); st != 0 {
+		t.Fatalf("the skipped payment's escrow has status %d; want none", st)
+	}
+	if p, err := w.payments.Get(ctx, victim.ID); err != nil || p.State != payment.Sweeping {
+		t.Fatalf("the skipped payment is %v (%v); want sweeping", p.State, err)
+	}
+
+	// The money comes back; the admin asks again; the next batch sweeps it.
+	if _, err := f.Wait(ctx)(f.USDT.Transfer(f.Opts(ctx, f.Buyers[1]), victim.Deposit, victim.Received)); err != nil {
+		t.Fatal(err)
+	}
+	w.signer.afterSign = nil
+	due, err := w.intents.SweepDue(ctx, f.ChainID, func(uint64) (common.Address, error) { return f.Addresses.Escrow, nil }, false)
+	if err != nil || len(due) != 1 || due[0].PaymentID != victim.ID.String() || due[0].Intent == "" {
+		t.Fatalf("sweep due: %+v, %v; want the skipped payment", due, err)
+	}
+	again, err := uuid.Parse(due[0].Intent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.until(again, intent.Done)
+	w.checkEscrows(ps)
+	w.indexUntilInEscrow(ps)
+}
+
+// The custody boundary on the batch path: the signer takes no row another role can write as its
+// own. The database's owner (a) makes a sweep a member of a batch signed for others
+// (signer_batch_members), and (b) changes the seller of a member whose batch is out: each is held
+// against the sweep's own entry in the batch's call data and rejected. Nothing is signed for them,
+// the tank makes no other transaction, and the honest member is done.
+func TestSweepBatchForgedMembershipSignsNothing(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
+	w := newBatchWorld(t, nil)
+	ctx, f := w.ctx, w.f
+	tank := w.keys.OperatorAddress()
+	honest, changed, stowaway := w.paid(51_000_000), w.paid(52_000_000), w.paid(53_000_000)
+	attacker := newAccount(t, w)
+	var batchNonce int64 = -1
+	var stowID uuid.UUID
+	w.signer.afterSign = func(step string) error {
+		if step != StepSweepBatch || batchNonce >= 0 {
+			return nil
+		}
+		if err := w.admin.QueryRow(ctx, `SELECT nonce FROM signer_txs WHERE step = 'sweep_batch'`).Scan(&batchNonce); err != nil {
+			return err
+		}
+		// (b): the seller of a member, changed once the batch is signed.
+		if _, err := w.admin.Exec(ctx, `UPDATE signer_intents SET seller = $2 WHERE payment_id = $1`, changed.ID, hexAddr(attacker.Address)); err != nil {
+			return err
+		}
+		// (a): a sweep in no batch, made a member of this one.
+		stowID = w.askSweeps(stowaway)[0]
+		_, err := w.admin.Exec(ctx, `INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES ($1, $2, $3, $4)`,
+			f.ChainID, hexAddr(tank), batchNonce, stowID)
+		return err
+	}
+	ids := w.askSweeps(honest, changed)
+	before := w.nonce(tank)
+	w.until(ids[0], intent.Done)
+	in := w.until(ids[1], intent.Rejected)
+	if !strings.Contains(in.Reason, "does not match the sweep") {
+		t.Fatalf("the changed member was rejected with %q; want its entry held against the batch", in.Reason)
+	}
+	stow := w.until(stowID, intent.Rejected)
+	if stow.State != intent.Rejected || !strings.Contains(stow.Reason, "entries for the sweep's deposit") {
+		t.Fatalf("the stowaway is %s: %q; want rejected, its deposit not in the batch", stow.State, stow.Reason)
+	}
+	if n := w.nonce(tank); n != before+1 {
+		t.Fatalf("the tank made %d transactions; want the one batch", n-before)
+	}
+	if rows := w.batchRows(); len(rows) != 1 {
+		t.Fatalf("%d batch attempts; want one", len(rows))
+	}
+	for _, p := range []*payment.Payment{stowaway} {
+		if st, _ := w.escrowRecord(p.ID); st != 0 {
+			t.Fatalf("the stowaway's escrow has status %d; want none", st)
+		}
+	}
+	// The changed member's escrow holds what the signer signed: the payment's seller.
+	w.checkEscrows([]*payment.Payment{honest, changed})
 }
