@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -203,5 +204,112 @@ func TestRequestGasTopup(t *testing.T) {
 	}
 	if next, created, err := store.RequestGasTopup(ctx, req); err != nil || !created || next.ID == in.ID {
 		t.Fatalf("after the first is done: %v created=%v", err, created)
+	}
+}
+
+// A sweep batch's gas (one transaction of the gas tank for many sweeps) is booked once in all:
+// each member books its share (intent.BatchGasShare: equal shares, the remainder to the carrier)
+// when it is finished, under its own transfer id, from the tank to network fees; no deposit gas
+// account, no top-up. A member still open books nothing yet; booking again books nothing.
+func TestBookGasOfSweepBatch(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := dbtest.Isolated(t) // fixed addresses and balances: a database of its own
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s, signer.TxRecord{})
+	tank := common.HexToAddress("0x00000000000000000000000000000000000007a5")
+	sweeper := common.HexToAddress("0x0000000000000000000000000000000000005eef")
+	const L = "bsc:BNB"
+	ps := []*payment.Payment{funded(t, s, true), funded(t, s, true), funded(t, s, true)}
+	// Three sweeps, the carrier (the batch's rows' intent) done, the second rejected (skipped by
+	// the batch), the third still open; the batch cost 100,000 gas × 1 wei (100,000 = 3 × 33,333 + 1).
+	carrier := finished(t, pool, intent.Sweep, &ps[0].ID, intent.Done)
+	skipped := finished(t, pool, intent.Sweep, &ps[1].ID, intent.Rejected)
+	open := finished(t, pool, intent.Sweep, &ps[2].ID, intent.Broadcast)
+	hash := crypto.Keccak256Hash([]byte("batch " + carrier.String()))
+	if _, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data,
+		gas, tip_cap, fee_cap, hash, raw, state, block_number, gas_used, effective_gas_price)
+		VALUES ($1, 'sweep_batch', 56, $2, 7, 1, $3, 0, '\x', 500000, 1, 10, $4, '\x04', 'confirmed', 1, 100000, 1)`,
+		carrier, lower(tank), lower(sweeper), hash.Hex()); err != nil {
+		t.Fatal(err)
+	}
+	members := []uuid.UUID{carrier, skipped, open}
+	for _, id := range members {
+		if _, err := pool.Exec(ctx, `INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES (56, $1, 7, $2)`, lower(tank), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	share := func(id uuid.UUID) *big.Int {
+		tr, err := ledger.New(pool).LookupTransfer(ctx, ledger.DeriveID("gas\x00"+id.String()+"\x00gas\x00"+strings.ToLower(hash.Hex())))
+		if errors.Is(err, ledger.ErrTransferNotFound) {
+			return nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr.Amount
+	}
+	if n, err := store.BookGas(ctx, 0); err != nil || n != 2 {
+		t.Fatalf("booked %d (%v); want the two finished members", n, err)
+	}
+	if got := share(carrier); got == nil || got.Int64() != 33_334 {
+		t.Fatalf("the carrier booked %v; want 33334 (a third and the remainder)", got)
+	}
+	if got := share(skipped); got == nil || got.Int64() != 33_333 {
+		t.Fatalf("the skipped member booked %v; want 33333", got)
+	}
+	if got := share(open); got != nil {
+		t.Fatalf("the open member booked %v before it finished", got)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'done' WHERE id = $1`, open); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := store.BookGas(ctx, 0); err != nil || n != 1 {
+		t.Fatalf("booked %d (%v); want the last member", n, err)
+	}
+	if got := posted(t, pool, chart.GasTank(L, tank)); got.Int64() != -100_000 {
+		t.Fatalf("the tank's account holds %s; want -100000, the batch's gas once", got)
+	}
+	for _, p := range ps {
+		if _, err := ledger.New(pool).Account(ctx, chart.GasHeld(L, p.Deposit)); !errors.Is(err, ledger.ErrAccountNotFound) {
+			t.Fatalf("deposit %s has a gas account (%v); a batch gives and burns none of the deposit's", p.Deposit.Hex(), err)
+		}
+	}
+	if n, err := store.BookGas(ctx, 0); err != nil || n != 0 {
+		t.Fatalf("booking again booked %d (%v)", n, err)
+	}
+	if got := posted(t, pool, chart.GasTank(L, tank)); got.Int64() != -100_000 {
+		t.Fatalf("after booking again the tank's account holds %s", got)
+	}
+	if v, err := ledger.Check(ctx, pool); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+}
+
+// BatchGasShare: equal shares, the remainder to the carrier, the shares adding up to the total.
+func TestBatchGasShare(t *testing.T) {
+	a, b, c := uuid.New(), uuid.New(), uuid.New()
+	for _, tc := range []struct {
+		total   int64
+		members []uuid.UUID
+		want    map[uuid.UUID]int64 // carrier is a
+	}{
+		{100_000, []uuid.UUID{a, b, c}, map[uuid.UUID]int64{a: 33_334, b: 33_333, c: 33_333}},
+		{99, []uuid.UUID{a, b, c}, map[uuid.UUID]int64{a: 33, b: 33, c: 33}},
+		{7, []uuid.UUID{a}, map[uuid.UUID]int64{a: 7, b: 0}},
+		{2, []uuid.UUID{a, b, c}, map[uuid.UUID]int64{a: 2, b: 0, c: 0}},
+		{5, nil, map[uuid.UUID]int64{a: 0}},
+	} {
+		sum := int64(0)
+		for id, want := range tc.want {
+			got := intent.BatchGasShare(big.NewInt(tc.total), tc.members, a, id).Int64()
+			if got != want {
+				t.Errorf("total %d over %d: share %d; want %d", tc.total, len(tc.members), got, want)
+			}
+			sum += got
+		}
+		if len(tc.members) > 0 && sum != tc.total {
+			t.Errorf("total %d over %d: shares add up to %d", tc.total, len(tc.members), sum)
+		}
 	}
 }

@@ -180,6 +180,13 @@ func TestSweepBatchEndToEnd(t *testing.T) {
 		}
 	}
 	w.checkEscrows(ps)
+	// Each member shows the batch as its one transaction (amn admin intents).
+	for _, id := range ids {
+		txs := w.mustTxs(id)
+		if len(txs) != 1 || txs[0].Step != StepSweepBatch || txs[0].Hash != strings.ToLower(rows[0].Hash.Hex()) || txs[0].State != "confirmed" {
+			t.Fatalf("intent %s shows attempts %+v; want the batch", id, txs)
+		}
+	}
 
 	// The indexer books each Funded: the payments reach in_escrow.
 	ix := w.indexUntilInEscrow(ps)

@@ -21,9 +21,12 @@ type TxRecord struct{}
 
 var _ intent.SignerTxs = TxRecord{}
 
-// attemptsSQL selects an intent's attempts, oldest first, for display.
+// attemptsSQL selects an intent's attempts, oldest first, for display: with those of the sweep
+// batch it is a member of (stored under the batch's carrier), as the signer loads them.
 const attemptsSQL = `SELECT step, sender, nonce, attempt, hash, state, fee_cap, tip_cap, block_number,
-	gas_used, created_at FROM signer_txs WHERE intent_id = $1 ORDER BY id`
+	gas_used, created_at FROM signer_txs t WHERE t.intent_id = $1
+	OR (t.chain_id, t.sender, t.nonce) IN (SELECT m.chain_id, m.sender, m.nonce FROM signer_batch_members m WHERE m.intent_id = $1)
+	ORDER BY id`
 
 // Attempts returns every transaction attempt of an intent, oldest first.
 func (TxRecord) Attempts(ctx context.Context, q intent.Querier, intentID uuid.UUID) ([]intent.Tx, error) {
