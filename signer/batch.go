@@ -115,6 +115,9 @@ func (s *Signer) driveBatched(ctx context.Context, c *Chain, in *intent.Intent) 
 		if err != nil {
 			return s.verdict(ctx, in, err)
 		}
+		if s.batchQueue == nil { // outside a tick: the next one queues it
+			return nil
+		}
 		s.batchQueue[c.ID] = append(s.batchQueue[c.ID], batchCandidate{in: in, entry: e})
 		return nil
 	}
@@ -301,6 +304,18 @@ const membersSQL = `SELECT intent_id FROM signer_batch_members WHERE chain_id = 
 // that is not this signer's delegation) rejects its own sweep; the others wait for the next tick.
 func (s *Signer) signBatch(ctx context.Context, c *Chain, members []batchCandidate) error {
 	started := time.Now()
+	if err := s.checkSweeper(ctx, c); err != nil {
+		var r *Rejection
+		if !errors.As(err, &r) {
+			return err
+		}
+		for _, m := range members {
+			if err := s.reject(ctx, m.in, r.Reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	entries := make([]sweepBatchEntry, len(members))
 	for i, m := range members {
 		entries[i] = m.entry.sweepBatchEntry
@@ -385,6 +400,30 @@ func (s *Signer) signBatch(ctx context.Context, c *Chain, members []batchCandida
 		return err
 	}
 	s.m.signing(time.Since(started))
+	return nil
+}
+
+// checkSweeper refuses to sign a batch to a configured sweeper that does not name this signer's
+// tank as its only caller and the chain's escrow as its only destination (a configuration
+// mistake: every batch would revert, or sweep elsewhere). It reads AmnSweeper's immutables.
+func (s *Signer) checkSweeper(ctx context.Context, c *Chain) error {
+	sw, err := bindings.NewAmnSweeper(c.Sweeper, c.Client)
+	if err != nil {
+		return err
+	}
+	opts := &bind.CallOpts{Context: ctx}
+	op, err := sw.OPERATOR(opts)
+	if err != nil {
+		return fmt.Errorf("reading the sweeper %s: %w", c.Sweeper.Hex(), err)
+	}
+	esc, err := sw.ESCROW(opts)
+	if err != nil {
+		return fmt.Errorf("reading the sweeper %s: %w", c.Sweeper.Hex(), err)
+	}
+	if tank := s.cfg.Keys.OperatorAddress(); op != tank || esc != c.Escrow {
+		return rejectf("the sweeper %s calls in %s for operator %s; this signer's tank is %s and its escrow %s (chain config)",
+			c.Sweeper.Hex(), esc.Hex(), op.Hex(), tank.Hex(), c.Escrow.Hex())
+	}
 	return nil
 }
 

@@ -491,3 +491,71 @@ func TestSweepBatchForgedMembershipSignsNothing(t *testing.T) {
 	// The changed member's escrow holds what the signer signed: the payment's seller.
 	w.checkEscrows([]*payment.Payment{honest, changed})
 }
+
+// A native payment and a token payment in one batch: the native deposit's entry sends exactly the
+// books' amount through fundNative (one wei of dust sent to it after signing stays there), the
+// token's its amount; both escrows hold exactly what their payments received, and the indexer
+// books both.
+func TestSweepBatchNativeAndTokenTogether(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
+	w := newBatchWorld(t, nil)
+	ctx, f := w.ctx, w.f
+	native := w.paidNative(big.NewInt(4e16)) // 0.04 BNB
+	token := w.paid(61_000_000)
+	dusted := false
+	w.signer.afterSign = func(step string) error {
+		if step != StepSweepBatch || dusted {
+			return nil
+		}
+		dusted = true
+		_, err := f.Send(ctx, f.Buyers[1], native.Deposit, nil, big.NewInt(1))
+		return err
+	}
+	ids := w.askSweeps(native, token)
+	for _, id := range ids {
+		w.until(id, intent.Done)
+	}
+	if rows := w.batchRows(); len(rows) != 1 {
+		t.Fatalf("%d batch attempts; want one batch for both", len(rows))
+	}
+	rec, err := f.Escrow.Escrows(&bind.CallOpts{Context: ctx}, native.EscrowID())
+	if err != nil || rec.Status != escrowOpen || rec.Token != (common.Address{}) || rec.Amount.Cmp(native.Received) != 0 ||
+		rec.Buyer != f.Buyers[0].Address || rec.Seller != f.Seller.Address {
+		t.Fatalf("native escrow %+v (%v); want open, native, %s", rec, err, native.Received)
+	}
+	if got := w.native(native.Deposit); got.Cmp(big.NewInt(1)) != 0 {
+		t.Fatalf("the native deposit holds %s wei; want the 1 wei of dust (no gas dust: the tank paid)", got)
+	}
+	w.checkEscrows([]*payment.Payment{token})
+	w.indexUntilInEscrow([]*payment.Payment{native, token})
+}
+
+// A sweeper that does not name this signer's tank as its operator (a configuration mistake) gets
+// no batch: its sweeps are rejected with the reason and the tank signs nothing.
+func TestSweepBatchRefusesAnotherOperatorsSweeper(t *testing.T) {
+	t.Parallel() // a world of its own: anvil and database
+	w := newBatchWorld(t, nil)
+	other := newAccount(t, w)
+	wrong, err := w.f.DeploySweeper(w.ctx, other.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.cfg.Chains[0].Sweeper = wrong
+	w.restart()
+	tank := w.keys.OperatorAddress()
+	before := w.nonce(tank)
+	p := w.paid(71_000_000)
+	in := w.until(w.askSweeps(p)[0], intent.Rejected)
+	if !strings.Contains(in.Reason, "operator "+other.Address.Hex()) {
+		t.Fatalf("rejected with %q; want the sweeper's operator named", in.Reason)
+	}
+	if n := w.nonce(tank); n != before {
+		t.Fatalf("the tank made %d transactions", n-before)
+	}
+	if rows := w.batchRows(); len(rows) != 0 {
+		t.Fatalf("%d batch attempts stored", len(rows))
+	}
+	if got := w.usdt(p.Deposit); got.Cmp(p.Received) != 0 {
+		t.Fatalf("the deposit holds %s; want its %s untouched", got, p.Received)
+	}
+}
