@@ -23,9 +23,13 @@ var _ intent.SignerTxs = TxRecord{}
 
 // attemptsSQL selects an intent's attempts, oldest first, for display: with those of the sweep
 // batch it is a member of (stored under the batch's carrier), as the signer loads them.
-const attemptsSQL = `SELECT step, sender, nonce, attempt, hash, state, fee_cap, tip_cap, block_number,
-	gas_used, created_at FROM signer_txs t WHERE t.intent_id = $1
-	OR (t.chain_id, t.sender, t.nonce) IN (SELECT m.chain_id, m.sender, m.nonce FROM signer_batch_members m WHERE m.intent_id = $1)
+const attemptsSQL = `SELECT id, step, sender, nonce, attempt, hash, state, fee_cap, tip_cap, block_number,
+	gas_used, created_at FROM signer_txs WHERE intent_id = $1
+	UNION ALL
+	SELECT t.id, t.step, t.sender, t.nonce, t.attempt, t.hash, t.state, t.fee_cap, t.tip_cap, t.block_number,
+	t.gas_used, t.created_at FROM signer_batch_members m
+	JOIN signer_txs t ON (t.chain_id, t.sender, t.nonce) = (m.chain_id, m.sender, m.nonce)
+	WHERE m.intent_id = $1 AND t.intent_id <> $1
 	ORDER BY id`
 
 // Attempts returns every transaction attempt of an intent, oldest first.
@@ -37,7 +41,8 @@ func (TxRecord) Attempts(ctx context.Context, q intent.Querier, intentID uuid.UU
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (intent.Tx, error) {
 		var t intent.Tx
 		var feeCap, tip db.Amount
-		err := r.Scan(&t.Step, &t.Sender, &t.Nonce, &t.Attempt, &t.Hash, &t.State, &feeCap, &tip, &t.BlockNumber, &t.GasUsed, &t.CreatedAt)
+		var id int64
+		err := r.Scan(&id, &t.Step, &t.Sender, &t.Nonce, &t.Attempt, &t.Hash, &t.State, &feeCap, &tip, &t.BlockNumber, &t.GasUsed, &t.CreatedAt)
 		t.FeeCap, t.TipCap = feeCap.V, tip.V
 		return t, err
 	})

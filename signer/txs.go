@@ -79,10 +79,15 @@ type txRow struct {
 }
 
 // loadTxsSQL selects intent $1's attempts: those stored under it, and those of the sweep batch it
-// is a member of (stored under the batch's carrier).
+// is a member of (stored under the batch's carrier). Two indexed lookups (signer_txs_intent; the
+// member's row, then the batch's attempts by (chain, sender, nonce)), not an OR that would scan.
 const loadTxsSQL = `SELECT id, intent_id, step, sender, nonce, attempt, to_address, value, data, gas, tip_cap, fee_cap,
-	hash, raw, state, created_at FROM signer_txs t WHERE t.intent_id = $1
-	OR (t.chain_id, t.sender, t.nonce) IN (SELECT m.chain_id, m.sender, m.nonce FROM signer_batch_members m WHERE m.intent_id = $1)
+	hash, raw, state, created_at FROM signer_txs WHERE intent_id = $1
+	UNION ALL
+	SELECT t.id, t.intent_id, t.step, t.sender, t.nonce, t.attempt, t.to_address, t.value, t.data, t.gas, t.tip_cap, t.fee_cap,
+	t.hash, t.raw, t.state, t.created_at FROM signer_batch_members m
+	JOIN signer_txs t ON (t.chain_id, t.sender, t.nonce) = (m.chain_id, m.sender, m.nonce)
+	WHERE m.intent_id = $1 AND t.intent_id <> $1
 	ORDER BY id`
 
 func (s *Signer) loadTxs(ctx context.Context, id any) ([]txRow, error) {
