@@ -109,13 +109,15 @@ func TestTwoSignersOneSignaturePerStep(t *testing.T) {
 	}
 
 	// The database itself refuses the first signer's epoch, whatever its code does: a nonce, an
-	// attempt, an intent's state.
+	// attempt, an intent's state, a sweep batch's member.
 	for _, q := range []string{
 		`UPDATE signer_nonces SET next_nonce = next_nonce + 1 WHERE sender = '` + hexAddr(op) + `'`,
 		`INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data, gas, tip_cap, fee_cap, hash, raw, state)
 			VALUES ('` + rel.ID.String() + `', 'release', 56, '` + hexAddr(op) + `', ` + strconv.FormatUint(before+1, 10) + `, 1,
 			'` + hexAddr(w.f.Addresses.Escrow) + `', 0, '\x00', 21000, 1, 1, '0x` + strings.Repeat("ab", 32) + `', '\x00', 'signed')`,
 		`UPDATE signer_intents SET state = 'rejected', reason = 'stale' WHERE id = '` + rel.ID.String() + `'`,
+		`INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES (56, '` + hexAddr(op) + `', ` +
+			strconv.FormatUint(before+1, 10) + `, '` + rel.ID.String() + `')`,
 	} {
 		err := db.InTx(w.ctx, a.cfg.Pool, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(w.ctx, `SELECT set_config('amn.signer_epoch', $1, true)`, strconv.FormatInt(epochA, 10)); err != nil {
