@@ -581,7 +581,8 @@ type Tx struct {
 // reader to NewStore (signer.TxRecord). Each read runs through q, the caller's pool or
 // transaction, so as the caller's database role.
 type SignerTxs interface {
-	// Attempts returns every transaction attempt of an intent, oldest first.
+	// Attempts returns every transaction attempt of an intent, oldest first: with those of the
+	// sweep batch it is a member of (stored under the batch's carrier).
 	Attempts(ctx context.Context, q Querier, intentID uuid.UUID) ([]Tx, error)
 	// Mined returns the attempts of an intent that were mined (confirmed or failed), oldest first.
 	Mined(ctx context.Context, q Querier, intentID uuid.UUID) ([]MinedTx, error)
