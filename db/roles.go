@@ -24,13 +24,14 @@ const (
 	RoleWorker  = "amn_worker"  // amn worker (and amn admin sweep, which does the worker's job)
 	RoleSigner  = "amn_signer"  // amn signer
 	RoleCustody = "amn_custody" // amn custody enroll: the only writer of custodians
+	RoleImport  = "amn_import"  // amn import mongo: writes what the packages' Import* entry points write
 	// Owner is the login itself, without SET ROLE: the owner of the schema, used only by
 	// `amn migrate` (and by `amn dev` to migrate and reset its own database).
 	Owner = "owner"
 )
 
 // Roles lists the roles of Grants, in the order docs/security.md shows them.
-var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner, RoleCustody}
+var Roles = []string{RoleAPI, RoleIndexer, RoleWorker, RoleSigner, RoleCustody, RoleImport}
 
 // ErrRole reports a login that cannot work as the role a process needs.
 var ErrRole = kind.New(kind.Refused, "cannot work as the database role")
@@ -321,6 +322,48 @@ var Grants = []Grant{
 	// nothing else.
 	{RoleCustody, "custodians", "SELECT, INSERT, UPDATE (label, hardware, enrolled_at, chain_id, contract, path, device, challenge, proof, updated_at)"},
 	{RoleCustody, "custody_challenges", "SELECT, INSERT, UPDATE (used_at), DELETE"},
+
+	// amn_import (migration 00072): the legacy MongoDB import writes what each package's Import*
+	// entry point writes (history, legacy rows, accounts, opening balances) and its own
+	// bookkeeping; nothing of payments, intents, the signer, custody or the job queue. An upsert
+	// reads the columns it conflicts on and sets (SELECT); DELETE only where a rerun removes what
+	// the old store no longer lists.
+	{RoleImport, "import_mongo_ids", "SELECT, INSERT, UPDATE (digest, source_at, imported_at)"},
+	{RoleImport, "import_mongo_checkpoints", "SELECT, INSERT, UPDATE (last_id, finished_at, updated_at), DELETE"},
+	// auth.ImportUser.
+	{RoleImport, "users", "SELECT, INSERT (id, email, email_verified_at, password_hash, roles, status, display_name, created_at, updated_at), UPDATE (email, email_verified_at, password_hash, roles, status, display_name, updated_at)"},
+	{RoleImport, "auth_identities", "SELECT, INSERT (provider, subject, user_id, profile, created_at), UPDATE (user_id), DELETE"},
+	{RoleImport, "auth_passkeys", "SELECT, INSERT (id, user_id, credential_id, credential, sign_count, name, created_at, legacy_user_handle), UPDATE (credential, sign_count, name, legacy_user_handle), DELETE"},
+	// points.ImportOpening (one posted transfer booked through package ledger, as amn_worker
+	// books points: the single-transfer write, which neither reserves nor resolves, so
+	// ledger_pending is only read), ImportReferral, ImportHistory.
+	{RoleImport, "ledger_accounts", "SELECT, INSERT (" + accountInsertColumns + "), UPDATE (" + accountBalanceColumns + ")"},
+	{RoleImport, "ledger_transfers", "SELECT, INSERT"},
+	{RoleImport, "ledger_entries", "INSERT"},
+	{RoleImport, "ledger_pending", "SELECT"},
+	{RoleImport, "points_memos", "SELECT, INSERT"},
+	{RoleImport, "points_codes", "SELECT (user_id, code), INSERT (user_id, code, created_at), UPDATE (code)"},
+	{RoleImport, "points_referrals", "SELECT (referred_id), INSERT (referred_id, referrer_id, status, created_at)"},
+	{RoleImport, "points_legacy_history", "SELECT, INSERT, UPDATE (user_id, amount, kind, reason, created_at)"},
+	// market.ImportTemplate, ImportRequest, ImportOffer (and the search rows the requests' triggers write).
+	{RoleImport, "market_templates", "SELECT, INSERT (id, seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, active, created_at, updated_at, legacy), UPDATE (seller_id, title, description, category, product_type, chain_key, token_symbol, price, delivery_days, updated_at)"},
+	{RoleImport, "market_requests", "SELECT, INSERT (id, buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, template_id, delivered_at, inspection_days, expires_at, created_at, updated_at, legacy), UPDATE (buyer_id, title, description, category, product_type, chain_key, token_symbol, budget_min, budget_max, urgency, delivery, visibility, status, resume_to, template_id, delivered_at, inspection_days, expires_at, updated_at, accepted_offer)"},
+	{RoleImport, "market_request_search", "SELECT (request_id), INSERT (request_id, search, created_at, category, listed), UPDATE (search, category, listed)"},
+	{RoleImport, "market_offers", "SELECT, INSERT (id, request_id, seller_id, status, price, delivery_days, valid_until, notes, created_at, updated_at, legacy), UPDATE (request_id, seller_id, status, price, delivery_days, valid_until, notes, updated_at)"},
+	// payment.ImportLegacy: history records, never payments.
+	{RoleImport, "payment_legacy", "SELECT, INSERT, UPDATE (request_id, buyer_id, seller_id, amount, token_symbol, chain_key, old_status, state, provider, provider_ids, updated_at)"},
+	// chat.ImportConversation: each message published into its room.
+	{RoleImport, "chat_conversations", "SELECT, INSERT"},
+	{RoleImport, "chat_messages", "SELECT, INSERT"},
+	{RoleImport, "realtime_rooms", "SELECT, INSERT, UPDATE (last_seq)"},
+	{RoleImport, "realtime_events", "INSERT"},
+	// blog.ImportPost.
+	{RoleImport, "blog_posts", "SELECT, INSERT (id, slug, title, summary, body_markdown, body_html, cover_upload_id, categories, tags, author_id, locale, status, publish_at, created_at, updated_at), UPDATE (title, summary, body_markdown, body_html, categories, tags, author_id, locale, status, publish_at, updated_at)"},
+	// dispute.ImportCase: a legacy case and its append-only timeline.
+	{RoleImport, "dispute_cases", "SELECT, INSERT (id, request_id, payment_id, offer_id, buyer_id, seller_id, opened_by, opener, reason, status, interrupted, conversation_id, amount, decimals, ledger, resolution, resolved_at, created_at, updated_at, legacy), UPDATE (status, reason, amount, decimals, ledger, resolution, resolved_at, updated_at)"},
+	{RoleImport, "dispute_entries", "SELECT, INSERT"},
+	// notify.ImportNotification: history, no mail, no socket event.
+	{RoleImport, "notifications", "SELECT, INSERT (id, user_id, kind, data, created_at, read_at), UPDATE (kind, data, read_at)"},
 }
 
 // Column lists used by several roles.

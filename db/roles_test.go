@@ -319,6 +319,63 @@ var deniedTo = map[string][]string{
 		`DELETE FROM river_job`,
 		`UPDATE river_job SET args = '{}'`,
 	},
+	db.RoleImport: {
+		// The legacy import writes history and legacy rows: never a payment, an intent, the
+		// signer's or custody's tables, nor the job queue; not even reading them.
+		`SELECT count(*) FROM payments`,
+		`UPDATE payments SET state = 'released', updated_at = now() WHERE id = '` + fxPayment + `'`,
+		`UPDATE payments SET state = 'disputed', disputed_from = 'in_escrow' WHERE id = '` + fxPayment + `'`,
+		`INSERT INTO payments (id) VALUES (gen_random_uuid())`,
+		`SELECT nextval('deposit_index_seq')`,
+		`INSERT INTO signer_intents (id, kind, chain_id, contract, token, recipient, amount, state)
+			VALUES (gen_random_uuid(), 'gas_topup', 56, '` + fxAddr + `', '` + fxAddr + `', '` + fxEvil + `', 1, 'pending')`,
+		`SELECT count(*) FROM signer_intents`,
+		`SELECT count(*) FROM signer_txs`,
+		`SELECT count(*) FROM signer_nonces`,
+		`SELECT count(*) FROM signer_audit`,
+		`SELECT count(*) FROM signer_leader`,
+		`UPDATE signer_leader SET holder = 'import'`,
+		`SELECT count(*) FROM custodians`,
+		`UPDATE custodians SET hardware = true`,
+		`INSERT INTO custodians (address, hardware) VALUES ('` + fxEvil + `', true)`,
+		`INSERT INTO custody_approvals (intent_id, signer, signature) VALUES ('` + fxPending + `', '` + fxEvil + `', '\x` + strings.Repeat("01", 65) + `')`,
+		`INSERT INTO custody_challenges (challenge, custodian, chain_id, contract, expires_at)
+			VALUES ('\x` + strings.Repeat("01", 32) + `', '` + fxEvil + `', 56, '` + fxAddr + `', now() + interval '1 hour')`,
+		`INSERT INTO river_job (kind, args) VALUES ('payment_sweep', '{}')`,
+		`INSERT INTO indexer_observations (chain_id, block_hash, tx_hash, log_index, block_number, kind, state)
+			VALUES (56, '` + fxHash + `', '` + fxHash + `', 0, 1, 'transfer', 'credited')`,
+		// The books only through package ledger's posted transfers: no account opened with a
+		// balance, no reservation made or resolved, no entry read back or rewritten.
+		`INSERT INTO ledger_accounts (id, ledger, code, credits_posted) VALUES (gen_random_uuid(), 'points', 2, 1000)`,
+		`INSERT INTO ledger_pending (transfer_id, state) VALUES (gen_random_uuid(), 'open')`,
+		`UPDATE ledger_pending SET state = 'posted'`,
+		`SELECT count(*) FROM ledger_entries`,
+		// Legacy rows stay history: an old request never gets a payment of this backend, an
+		// old offer never a payout address, an old case never another payment.
+		`UPDATE market_requests SET payment_id = '` + fxPayment + `'`,
+		`UPDATE market_offers SET payout_address = '` + fxEvil + `'`,
+		`UPDATE market_templates SET active = true, payout_address = '` + fxEvil + `'`,
+		`UPDATE dispute_cases SET payment_id = '` + fxPayment + `'`,
+		`UPDATE payment_legacy SET id = gen_random_uuid()`,
+		`UPDATE points_referrals SET status = 'rewarded'`,
+		`INSERT INTO points_spends (id, user_id, key, amount, purpose) VALUES (gen_random_uuid(), gen_random_uuid(), 'k', 1, 'x')`,
+		`UPDATE users SET email = email, bio = 'x'`,
+		`DELETE FROM users`,
+		`DELETE FROM import_mongo_ids`,
+		`DELETE FROM payment_legacy`,
+		`DELETE FROM dispute_entries`,
+		// No DDL: the schema is the owner's.
+		`ALTER TABLE payment_legacy ADD COLUMN x int`,
+		`ALTER TABLE users DISABLE TRIGGER ALL`,
+		`ALTER TABLE market_requests DROP CONSTRAINT market_requests_paid_has_payment`,
+		`DROP TABLE import_mongo_ids`,
+		`DROP TABLE payments CASCADE`,
+		`TRUNCATE import_mongo_ids`,
+		`TRUNCATE users CASCADE`,
+		`CREATE TABLE payment_legacy_copy (LIKE payment_legacy)`,
+		`CREATE FUNCTION evil() RETURNS int LANGUAGE sql AS 'SELECT 1'`,
+		`SET ROLE amn_worker`,
+	},
 	db.RoleWorker: {
 		`UPDATE payments SET received = 1000000000 WHERE id = '` + fxPayment + `'`,
 		`UPDATE payments SET disputed_from = 'in_escrow' WHERE id = '` + fxPayment + `'`,
@@ -374,6 +431,15 @@ var allowedTo = map[string][]string{
 		// An exception whose block a reorg removed (00029).
 		`DELETE FROM deposit_exceptions WHERE chain_id = 56 AND tx_hash = '` + fxHash + `' AND resolved_at IS NULL`,
 	},
+	db.RoleImport: {
+		`INSERT INTO payment_legacy (id, amount, token_symbol, chain_key, old_status, state, created_at, updated_at)
+			VALUES (gen_random_uuid(), 5000000, 'USDT', 'bsc', 'paid', 'held', now(), now())`,
+		`UPDATE payment_legacy SET state = 'released', amount = 1, updated_at = now()`,
+		`INSERT INTO import_mongo_ids (collection, old_id, new_id, digest, imported_at)
+			VALUES ('payments', '65e1f0000000000000000001', gen_random_uuid(), '\x` + strings.Repeat("00", 32) + `', now())`,
+		`DELETE FROM import_mongo_checkpoints WHERE scope = 'full'`,
+		`UPDATE market_requests SET status = 'completed', accepted_offer = NULL WHERE legacy`,
+	},
 	db.RoleWorker: {
 		`UPDATE payments SET state = 'releasing', updated_at = now() WHERE id = '` + fxPayment + `'`,
 		`UPDATE signer_intents SET gas_booked_at = now() WHERE id = '` + fxDone + `'`,
@@ -388,7 +454,7 @@ var allowedTo = map[string][]string{
 func TestEachRoleIsRefusedWhatItsTableDenies(t *testing.T) {
 	ctx := context.Background()
 	fixtures(t, dbtest.Pool(t))
-	for _, role := range []string{db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleCustody} {
+	for _, role := range []string{db.RoleAPI, db.RoleIndexer, db.RoleWorker, db.RoleCustody, db.RoleImport} {
 		t.Run(role, func(t *testing.T) {
 			pool := dbtest.PoolAs(t, role)
 			var who string

@@ -119,7 +119,7 @@ func TestAllGreenOnARealStack(t *testing.T) {
 		names = append(names, f[0])
 	}
 	for _, want := range []string{"config", "postgres", "migrations", "grants amn_api", "grants amn_indexer",
-		"grants amn_worker", "grants amn_signer", "grants amn_custody", "xpub", "signer", "redis", "rpc bsc"} {
+		"grants amn_worker", "grants amn_signer", "grants amn_custody", "grants amn_import", "xpub", "signer", "redis", "rpc bsc"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("no check %q in:\n%s", want, out)
 		}

@@ -29,10 +29,10 @@ var commandRoles = map[string]string{
 	// The deployment check only reads, but goose's status (its migrations check) creates goose's
 	// version table when it is missing, and it is run with migrate's login (docs/operations.md).
 	"amn doctor": db.Owner,
-	// The legacy import writes accounts, the books (opening balances), the marketplace's legacy
-	// rows and its own tables (owned, granted to no process role), through each package's entry
-	// point; it runs once per cut-over, by the operator who runs migrate.
-	"amn import mongo": db.Owner,
+	// The legacy import writes accounts, the points books (opening balances), the marketplace's
+	// legacy rows, history and its own tables, through each package's Import* entry point: its
+	// own role may write exactly that, and nothing of payments, intents, the signer or custody.
+	"amn import mongo": db.RoleImport,
 	// What the API does or will do for operators: create payments and take the buyer's proof,
 	// ask for releases, refunds and top-ups, store approvals, read the books.
 	"amn payments list":       db.RoleAPI,

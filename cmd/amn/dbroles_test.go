@@ -47,7 +47,7 @@ func TestConfigPrintShowsEachCommandsRole(t *testing.T) {
 	for _, want := range []string{
 		`amn api\s+amn_api`, `amn indexer\s+amn_indexer`, `amn worker\s+amn_worker`, `amn signer\s+amn_signer`,
 		`amn migrate up\s+owner`, `amn payments create\s+amn_api`, `amn admin sweep\s+amn_worker`,
-		`amn indexer requeue\s+amn_indexer`, `amn dev\s+owner .*api amn_api, indexers amn_indexer, worker amn_worker, signer amn_signer`,
+		`amn indexer requeue\s+amn_indexer`, `amn import mongo\s+amn_import`, `amn dev\s+owner .*api amn_api, indexers amn_indexer, worker amn_worker, signer amn_signer`,
 	} {
 		if !regexp.MustCompile(`(?m)^` + want + `$|(?m)^` + want + `\s`).MatchString(out) {
 			t.Errorf("config print lacks %q:\n%s", want, out)
@@ -69,11 +69,12 @@ func TestProcessRefusesALoginOutsideItsRole(t *testing.T) {
 		{[]string{"indexer", "--chain", "bsc", "--rpc-url", "http://127.0.0.1:1"}, db.RoleWorker, db.RoleIndexer},
 		{[]string{"signer"}, db.RoleAPI, db.RoleSigner},
 		{[]string{"payments", "list"}, db.RoleWorker, db.RoleAPI},
+		{[]string{"import", "mongo", "--uri", "mongodb://127.0.0.1:1", "--database", "legacy"}, db.RoleAPI, db.RoleImport},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			env := []string{"AMN_DATABASE_URL=" + dbtest.Login(t, url, tc.login)}
 			args := append(slices.Clone(tc.args), "--listen", "127.0.0.1:0")
-			if tc.args[0] == "payments" {
+			if tc.args[0] == "payments" || tc.args[0] == "import" {
 				args = tc.args
 			}
 			code, stdout, stderr := run(t, env, args...)

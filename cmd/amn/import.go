@@ -92,7 +92,7 @@ func newImportCmd() *cobra.Command {
 		},
 	}
 	f := mongoCmd.Flags()
-	f.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL of this backend (the owner login, as for amn migrate)")
+	f.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL of this backend; its login must be a member of amn_import (docs/security.md)")
 	f.StringVar(&o.URI, "uri", "", "MongoDB URL of the legacy store (mongodb://…)")
 	f.StringVar(&o.Database, "database", "", "the legacy database's name")
 	f.BoolVar(&o.DryRun, "dry-run", false, "write nothing; report what would change")

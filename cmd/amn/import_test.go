@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/db/dbtest"
 	"github.com/amanat/amn/internal/ferrettest"
 )
@@ -47,7 +52,10 @@ func TestImportMongoExitStatuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool, url := dbtest.Isolated(t)
-	env := []string{"AMN_DATABASE_URL=" + url}
+	// The import's login is a member of amn_import only, and inherits nothing from it (NOINHERIT):
+	// the runs below succeed only if the command works as that role (SET ROLE) and the role may do
+	// what the import does.
+	env := []string{"AMN_DATABASE_URL=" + setRoleOnlyLogin(t, url, db.RoleImport)}
 	args := []string{"import", "mongo", "--uri", srv.URI, "--database", "legacy"}
 
 	code, out, errs := run(t, env, append(args, "--dry-run")...)
@@ -101,4 +109,40 @@ func TestImportMongoExitStatuses(t *testing.T) {
 	if code, _, errs = run(t, env, append(args, "--since", "yesterday")...); code != 2 || !strings.Contains(errs, "since:") {
 		t.Fatalf("a bad --since: exit %d %s", code, errs)
 	}
+}
+
+// setRoleOnlyLogin is dbtest.Login for a login that holds none of role's privileges until it
+// runs SET ROLE role (NOINHERIT; created so, its membership inherits nothing on PostgreSQL 16 too):
+// a command that did not work as role (db.OpenAs) could do nothing with it.
+func setRoleOnlyLogin(t *testing.T, rawURL, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	name := "amn_test_login_noinherit_" + hex.EncodeToString(b[:])
+	admin, err := pgx.Connect(ctx, dbtest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE ROLE "+pgx.Identifier{name}.Sanitize()+" LOGIN NOINHERIT IN ROLE "+pgx.Identifier{role}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), dbtest.AdminURL())
+		if err != nil {
+			t.Errorf("dropping login %s: %v", name, err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP ROLE IF EXISTS "+pgx.Identifier{name}.Sanitize()); err != nil {
+			t.Errorf("dropping login %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(name)
+	return u.String()
 }

@@ -36,9 +36,23 @@ func source(t *testing.T) (*mongo.Database, *fixture) {
 	return src, seedFixture(t, src)
 }
 
+// importPool is the pool `amn import mongo` opens on owner's database: working as amn_import,
+// logged in as a user that is a member of that role only (docs/security.md). Every run of these
+// tests imports through it, so they show that the role's grants suffice; the tests read and
+// tamper with the result through owner.
+func importPool(t *testing.T, owner *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	p := dbtest.PoolLike(t, owner, db.RoleImport)
+	var who string
+	if err := p.QueryRow(context.Background(), `SELECT current_user::text`).Scan(&who); err != nil || who != db.RoleImport {
+		t.Fatalf("the import's pool works as %q (%v), want %s", who, err, db.RoleImport)
+	}
+	return p
+}
+
 func run(t *testing.T, pool *pgxpool.Pool, src *mongo.Database, opts importer.Options) *importer.Report {
 	t.Helper()
-	im, err := importer.New(pool, src, opts)
+	im, err := importer.New(importPool(t, pool), src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +303,7 @@ func TestKilledRunResumesToTheSameDatabase(t *testing.T) {
 			pool, _ := dbtest.Isolated(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			im, err := importer.New(pool, src, importer.Options{Batch: 2, AfterDocument: func(coll string, n int64) {
+			im, err := importer.New(importPool(t, pool), src, importer.Options{Batch: 2, AfterDocument: func(coll string, n int64) {
 				if coll == stop.coll && n == stop.n {
 					cancel()
 				}
@@ -328,6 +342,12 @@ func TestSinceImportsOnlyChangedDocuments(t *testing.T) {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: "Bob's new shop"}, {Key: "points", Value: int32(45)}, {Key: "updatedAt", Value: later}}}}); err != nil {
 		t.Fatal(err)
 	}
+	// The private request is renamed and made public: its search row (written by the requests'
+	// triggers, as the import's role) is listed and finds the new title.
+	if _, err := src.Collection("purchaserequests").UpdateOne(ctx, bson.D{{Key: "_id", Value: fx.ids["r3"]}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "title", Value: "An oak desk"}, {Key: "visibility", Value: "public"}, {Key: "updatedAt", Value: later}}}}); err != nil {
+		t.Fatal(err)
+	}
 	newMsg := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "sender", Value: fx.ids["bob"]}, {Key: "text", Value: "Shipped"}, {Key: "createdAt", Value: later}}
 	if _, err := src.Collection("chats").UpdateOne(ctx, bson.D{{Key: "_id", Value: fx.ids["c1"]}},
 		bson.D{{Key: "$push", Value: bson.D{{Key: "messages", Value: newMsg}}}, {Key: "$set", Value: bson.D{{Key: "updatedAt", Value: later}}}}); err != nil {
@@ -350,7 +370,8 @@ func TestSinceImportsOnlyChangedDocuments(t *testing.T) {
 	rep := run(t, pool, src, importer.Options{Since: &cut})
 	for _, c := range rep.Collections {
 		want := int64(0)
-		if c.Collection == "users" || c.Collection == "chats" || c.Collection == "disputes" || c.Collection == "notifications" {
+		if c.Collection == "users" || c.Collection == "purchaserequests" || c.Collection == "chats" || c.Collection == "disputes" ||
+			c.Collection == "notifications" {
 			want = 1
 		}
 		if c.Read != want || c.Updated != want {
@@ -364,6 +385,11 @@ func TestSinceImportsOnlyChangedDocuments(t *testing.T) {
 	var name string
 	if err := pool.QueryRow(ctx, `SELECT display_name FROM users WHERE id = $1`, bob).Scan(&name); err != nil || name != "Bob's new shop" {
 		t.Errorf("bob's name: %q %v", name, err)
+	}
+	var listed, found bool
+	if err := pool.QueryRow(ctx, `SELECT listed, search @@ to_tsquery('simple', 'oak') FROM market_request_search WHERE request_id = $1`,
+		newID("purchaserequests", fx.ids["r3"])).Scan(&listed, &found); err != nil || !listed || !found {
+		t.Errorf("r3's search row after the delta: listed %v, finds its new title %v, %v", listed, found, err)
 	}
 	pts, _ := points.New(pool, points.DefaultConfig())
 	if b, err := pts.Balance(ctx, bob); err != nil || b.Available != 45 {

@@ -61,8 +61,8 @@ type Importer struct {
 // ErrInvalid: the run's settings are wrong.
 var ErrInvalid = kind.New(kind.Invalid, "invalid import settings")
 
-// New returns an importer from src into the database of pool (the owner login: it writes every
-// package's tables, through their entry points).
+// New returns an importer from src into the database of pool (`amn import mongo` opens it as
+// amn_import, which may write what the packages' Import* entry points write and nothing else).
 func New(pool *pgxpool.Pool, src *mongo.Database, opts Options) (*Importer, error) {
 	if opts.Batch < 0 || opts.Batch > 10_000 {
 		return nil, fmt.Errorf("%w: batch %d is not 1 to 10000", ErrInvalid, opts.Batch)
