@@ -134,6 +134,14 @@ func (s *Signer) driveBatched(ctx context.Context, c *Chain, in *intent.Intent) 
 		if err != nil || !progressed {
 			return err
 		}
+		// Final now: the rows say which attempt was mined (resolve recorded it).
+		if txs, err = s.loadTxs(ctx, in.ID); err != nil {
+			return err
+		}
+		if err := s.checkBatchRows(c, txs, want); err != nil {
+			return s.verdict(ctx, in, err)
+		}
+		cur = lastGroup(txs)
 	}
 	return s.finishBatched(ctx, c, in, want, cur)
 }
