@@ -31,7 +31,7 @@ import (
 // sent to a deposit before the batch stays there.
 //
 // Records. signer_txs keeps one row per attempt of the batch, stored under a carrier (the first
-// member); signer_batch_members (migration 00070) names every member of the batch at (chain,
+// member); signer_batch_members (migration 00073) names every member of the batch at (chain,
 // tank, nonce), written with the first attempt in one fenced transaction. Each member's drive
 // loads the batch's attempts through it (loadTxs), holds each against its own entry in the
 // calldata (checkBatchRows), and moves it as any other step moves (resolve: broadcast, wait for
