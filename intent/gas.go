@@ -172,6 +172,9 @@ func (s *Store) bookGas(ctx context.Context, id uuid.UUID, deposits map[ledger.I
 		if err != nil {
 			return err
 		}
+		if batch != nil && batch.Pending {
+			return nil // not booked yet: a later pass books its share once the batch is mined
+		}
 		if batch != nil {
 			txs = append(txs, MinedTx{Step: BatchStep, Sender: batch.Sender, Hash: batch.Hash, OK: batch.OK, Value: new(big.Int),
 				Cost: BatchGasShare(batch.Cost, batch.Members, batch.Carrier, id)})
@@ -315,6 +318,10 @@ type MinedBatch struct {
 	Cost    *big.Int // the whole batch's: gas used × effective gas price
 	Carrier uuid.UUID
 	Members []uuid.UUID // the carrier too
+	// Pending: the intent is a member of a batch whose transaction is not mined yet (a member
+	// rejected while its batch was out). Nothing else is set; its share is booked once the batch
+	// is mined, so that the members' shares always add up to the batch's cost.
+	Pending bool
 }
 
 // BatchGasShare is member's share of a batch's total (its gas, or its cost in wei), the one rule

@@ -286,6 +286,60 @@ func TestBookGasOfSweepBatch(t *testing.T) {
 	}
 }
 
+// A member rejected while its batch is still out (not mined: its gas unknown) is not booked, nor
+// marked booked: it books its share once the batch is mined, so the shares add up to the batch's
+// cost whatever order the members finish in (review of 2026-12-06: it was marked booked with
+// nothing, and its share was lost from the tank's books).
+func TestBookGasOfSweepBatchMemberRejectedBeforeItIsMined(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := dbtest.Isolated(t)
+	d, _ := hd.ParseXpub(anvilXpub)
+	s := payment.New(pool, d)
+	store := intent.NewStore(pool, s, signer.TxRecord{})
+	tank := common.HexToAddress("0x00000000000000000000000000000000000007a6")
+	sweeper := common.HexToAddress("0x0000000000000000000000000000000000005eef")
+	const L = "bsc:BNB"
+	ps := []*payment.Payment{funded(t, s, true), funded(t, s, true)}
+	carrier := finished(t, pool, intent.Sweep, &ps[0].ID, intent.Broadcast)
+	rejected := finished(t, pool, intent.Sweep, &ps[1].ID, intent.Rejected)
+	hash := crypto.Keccak256Hash([]byte("batch " + carrier.String()))
+	if _, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data,
+		gas, tip_cap, fee_cap, hash, raw, state)
+		VALUES ($1, 'sweep_batch', 56, $2, 7, 1, $3, 0, '\x', 500000, 1, 10, $4, '\x04', 'broadcast')`,
+		carrier, lower(tank), lower(sweeper), hash.Hex()); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []uuid.UUID{carrier, rejected} {
+		if _, err := pool.Exec(ctx, `INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES (56, $1, 7, $2)`, lower(tank), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := store.BookGas(ctx, 0); err != nil || n != 0 {
+		t.Fatalf("booked %d (%v) while the batch is out; want none", n, err)
+	}
+	var marked bool
+	if err := pool.QueryRow(ctx, `SELECT gas_booked_at IS NOT NULL FROM signer_intents WHERE id = $1`, rejected).Scan(&marked); err != nil || marked {
+		t.Fatalf("the rejected member was marked booked (%v) before its batch was mined", err)
+	}
+	// The batch is mined (an open member's drive records it) and the carrier finishes.
+	if _, err := pool.Exec(ctx, `UPDATE signer_txs SET state = 'confirmed', block_number = 1, gas_used = 100000, effective_gas_price = 1
+		WHERE hash = $1`, hash.Hex()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE signer_intents SET state = 'done' WHERE id = $1`, carrier); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := store.BookGas(ctx, 0); err != nil || n != 2 {
+		t.Fatalf("booked %d (%v); want both members", n, err)
+	}
+	if got := posted(t, pool, chart.GasTank(L, tank)); got.Int64() != -100_000 {
+		t.Fatalf("the tank's account holds %s; want -100000, the whole batch's gas", got)
+	}
+	if v, err := ledger.Check(ctx, pool); err != nil || v != nil {
+		t.Fatalf("ledger check: %v %v", v, err)
+	}
+}
+
 // BatchGasShare: equal shares, the remainder to the carrier, the shares adding up to the total.
 func TestBatchGasShare(t *testing.T) {
 	a, b, c := uuid.New(), uuid.New(), uuid.New()

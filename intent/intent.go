@@ -587,7 +587,8 @@ type SignerTxs interface {
 	// Mined returns the attempts of an intent that were mined (confirmed or failed), oldest first.
 	Mined(ctx context.Context, q Querier, intentID uuid.UUID) ([]MinedTx, error)
 	// Batch returns the mined (confirmed or failed) transaction of the sweep batch the intent is a
-	// member of, with the batch's members; nil when it is in none or its batch is not mined.
+	// member of, with the batch's members; nil when it is in none; Pending set when it is in one
+	// whose transaction is not mined yet (its gas is not known: booking waits).
 	Batch(ctx context.Context, q Querier, intentID uuid.UUID) (*MinedBatch, error)
 }
 

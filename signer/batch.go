@@ -331,12 +331,22 @@ func (s *Signer) signBatch(ctx context.Context, c *Chain, members []batchCandida
 	b, err := buildSweepBatch(ctx, c.Client, c.ID, c.Sweeper, entries)
 	var r *Rejection
 	if errors.As(err, &r) && len(members) > 1 {
+		whole := r.Reason
+		rejected := 0
 		for _, m := range members {
 			if _, err := buildSweepBatch(ctx, c.Client, c.ID, c.Sweeper, []sweepBatchEntry{m.entry.sweepBatchEntry}); errors.As(err, &r) {
 				if err := s.reject(ctx, m.in, r.Reason); err != nil {
 					return err
 				}
+				rejected++
 			}
+		}
+		if rejected == 0 {
+			// Refused together, each accepted alone: nothing to reject, and the next tick would
+			// build the same batch again. Say so; the sweeps wait.
+			s.log.Warn("sweep batch refused while each of its sweeps alone is not; they wait", "chain_id", c.ID,
+				"sweeps", len(members), "reason", whole)
+			return fmt.Errorf("chain %d: a batch of %d sweeps refused: %s", c.ID, len(members), whole)
 		}
 		return nil
 	}

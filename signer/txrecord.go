@@ -3,11 +3,13 @@ package signer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/amanat/amn/db"
 	"github.com/amanat/amn/intent"
@@ -76,30 +78,41 @@ func (TxRecord) Mined(ctx context.Context, q intent.Querier, intentID uuid.UUID)
 	})
 }
 
-// batchSQL selects the mined attempt of the sweep batch intent $1 is a member of, and the batch's
-// members (signer_batch_members), in one row.
+// batchSQL selects the sweep batch intent $1 is a member of: its mined attempt (confirmed or
+// failed; NULLs while none is) and its members (signer_batch_members), in one row.
 const batchSQL = `SELECT t.sender, t.hash, t.state, t.gas_used, t.effective_gas_price, t.intent_id,
 	(SELECT array_agg(o.intent_id ORDER BY o.intent_id) FROM signer_batch_members o
 		WHERE (o.chain_id, o.sender, o.nonce) = (m.chain_id, m.sender, m.nonce))
-	FROM signer_batch_members m JOIN signer_txs t ON (t.chain_id, t.sender, t.nonce) = (m.chain_id, m.sender, m.nonce)
-	WHERE m.intent_id = $1 AND t.step = 'sweep_batch' AND t.state IN ('confirmed', 'failed')`
+	FROM signer_batch_members m LEFT JOIN signer_txs t ON (t.chain_id, t.sender, t.nonce) = (m.chain_id, m.sender, m.nonce)
+		AND t.step = 'sweep_batch' AND t.state IN ('confirmed', 'failed')
+	WHERE m.intent_id = $1`
 
-// Batch returns the mined transaction of the sweep batch intentID is a member of, or nil.
+// Batch returns the mined transaction of the sweep batch intentID is a member of; nil when it is
+// in none; Pending when its batch is not mined yet.
 func (TxRecord) Batch(ctx context.Context, q intent.Querier, intentID uuid.UUID) (*intent.MinedBatch, error) {
 	var (
 		b                   intent.MinedBatch
-		sender, hash, state string
-		used                int64
-		price               db.Amount
+		sender, hash, state *string
+		used                *int64
+		price               pgtype.Numeric // NULL while the batch is not mined
+		carrier             *uuid.UUID
 	)
-	err := q.QueryRow(ctx, batchSQL, intentID).Scan(&sender, &hash, &state, &used, &price, &b.Carrier, &b.Members)
+	err := q.QueryRow(ctx, batchSQL, intentID).Scan(&sender, &hash, &state, &used, &price, &carrier, &b.Members)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	b.Sender, b.Hash, b.OK, b.GasUsed = common.HexToAddress(sender), common.HexToHash(hash), state == "confirmed", uint64(used)
-	b.Cost = new(big.Int).Mul(big.NewInt(used), price.V)
+	if hash == nil {
+		return &intent.MinedBatch{Pending: true}, nil
+	}
+	cost, err := db.BigFromNumeric(price)
+	if sender == nil || state == nil || used == nil || carrier == nil || err != nil {
+		return nil, fmt.Errorf("sweep batch %s of intent %s: a mined attempt without its receipt (%v)", *hash, intentID, err)
+	}
+	b.Carrier = *carrier
+	b.Sender, b.Hash, b.OK, b.GasUsed = common.HexToAddress(*sender), common.HexToHash(*hash), *state == "confirmed", uint64(*used)
+	b.Cost = new(big.Int).Mul(big.NewInt(*used), cost)
 	return &b, nil
 }
