@@ -251,6 +251,16 @@ func (s *Signer) signBatches(ctx context.Context) error {
 	var first error
 	for _, c := range s.cfg.Chains {
 		queue := s.batchQueue[c.ID]
+		if len(queue) == 0 {
+			continue
+		}
+		inBatch, err := s.depositsInOpenBatches(ctx, c)
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
 		var batch []batchCandidate
 		seen := map[common.Address]bool{}
 		flush := func() {
@@ -280,6 +290,14 @@ func (s *Signer) signBatches(ctx context.Context) error {
 				s.log.Info("sweep waits: its deposit has a transaction of its own out", "intent_id", m.in.ID.String(), "deposit", m.entry.deposit.Hex())
 				continue
 			}
+			if inBatch[m.entry.deposit] {
+				// An earlier batch naming this deposit is not final (its member was rejected
+				// meanwhile and the sweep asked again): a second one now would pay for an entry
+				// that fails (the escrow exists once the first is mined) or for an authorization
+				// at a nonce the first moves.
+				s.log.Info("sweep waits: its deposit is in a batch not final yet", "intent_id", m.in.ID.String(), "deposit", m.entry.deposit.Hex())
+				continue
+			}
 			seen[m.entry.deposit] = true
 			batch = append(batch, m)
 			if len(batch) == c.BatchSize {
@@ -298,6 +316,63 @@ func (s *Signer) depositBusy(ctx context.Context, c *Chain, deposit common.Addre
 	var busy bool
 	err := s.cfg.Pool.QueryRow(ctx, depositBusySQL, c.ID, hexAddr(deposit)).Scan(&busy)
 	return busy, err
+}
+
+// openBatchesSQL selects the call data and members of chain $1's sweep batches not final yet: a
+// nonce of the tank's with a sweep_batch attempt signed, out or mined, and none confirmed or failed.
+const openBatchesSQL = `SELECT DISTINCT ON (t.sender, t.nonce) t.data,
+		coalesce((SELECT array_agg(m.intent_id) FROM signer_batch_members m
+			WHERE (m.chain_id, m.sender, m.nonce) = (t.chain_id, t.sender, t.nonce)), '{}')
+	FROM signer_txs t
+	WHERE t.chain_id = $1 AND t.step = 'sweep_batch' AND t.state IN ('signed', 'broadcast', 'mined')
+		AND NOT EXISTS (SELECT 1 FROM signer_txs f WHERE (f.chain_id, f.sender, f.nonce) = (t.chain_id, t.sender, t.nonce)
+			AND f.state IN ('confirmed', 'failed'))
+	ORDER BY t.sender, t.nonce, t.id`
+
+// depositsInOpenBatches is every deposit an entry names of a batch not final yet that an open
+// member still drives (a batch whose members were all rejected is driven by nobody: waiting for it
+// would stall its deposits for ever, so a new batch goes ahead and, if the old one was mined after
+// all, its entry fails against the existing escrow). It only ever makes a sweep wait, so a row it
+// cannot decode is skipped (the batch's members reject it).
+func (s *Signer) depositsInOpenBatches(ctx context.Context, c *Chain) (map[common.Address]bool, error) {
+	rows, err := s.cfg.Pool.Query(ctx, openBatchesSQL, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	type open struct {
+		data    []byte
+		members []uuid.UUID
+	}
+	batches, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (open, error) {
+		var o open
+		err := r.Scan(&o.data, &o.members)
+		return o, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	swABI, err := bindings.AmnSweeperMetaData.GetAbi()
+	if err != nil {
+		return nil, err
+	}
+	out := map[common.Address]bool{}
+	for _, b := range batches {
+		driven := false
+		for _, id := range b.members {
+			driven = driven || s.tickOpen[id]
+		}
+		if !driven {
+			continue
+		}
+		entries, err := unpackSweepBatch(swABI.Methods["sweepBatch"], b.data)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			out[e.Deposit] = true
+		}
+	}
+	return out, nil
 }
 
 // insertMemberSQL records intent $4 as a member of the batch at (chain $1, tank $2, nonce $3).

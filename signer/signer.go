@@ -94,6 +94,9 @@ type Signer struct {
 	// batchQueue collects, for one tick, the verified sweeps of each batch chain that are in no
 	// batch yet: signBatches signs them after the tick's pass. Only Tick's goroutine uses it.
 	batchQueue map[uint64][]batchCandidate
+	// tickOpen is the tick's open intents (intent.Queue at its start): a batch not final yet with
+	// none of them among its members is driven by nobody (depositsInOpenBatches).
+	tickOpen map[uuid.UUID]bool
 
 	// Test hooks: simulate a crash (return an error) right after a transaction is signed and
 	// stored, or right after it is broadcast; act just before a first attempt is signed; adjust
@@ -223,7 +226,11 @@ func (s *Signer) Tick(ctx context.Context) error {
 	s.thresholds = map[uint64]int{}
 	s.depositKeys = map[uint32]*ecdsa.PrivateKey{}
 	s.batchQueue = map[uint64][]batchCandidate{}
-	defer func() { s.depositKeys, s.batchQueue = nil, nil }()
+	s.tickOpen = make(map[uuid.UUID]bool, len(open))
+	for _, in := range open {
+		s.tickOpen[in.ID] = true
+	}
+	defer func() { s.depositKeys, s.batchQueue, s.tickOpen = nil, nil, nil }()
 	var first error
 	for _, in := range open {
 		if ctx.Err() != nil {
