@@ -33,7 +33,7 @@ func TestCrashBetweenSignAndBroadcast(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Tick until the crash happens.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for crashed == 0 {
 		if err := w.signer.Tick(w.ctx); err != nil && !errors.Is(err, errCrash) {
 			t.Logf("tick: %v", err)
@@ -78,7 +78,7 @@ func TestCrashBetweenBroadcastAndConfirmation(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.approve(in, w.f.Custodians[0], w.f.Custodians[1])
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for !crashed {
 		_ = w.signer.Tick(w.ctx)
 		if time.Now().After(deadline) {

@@ -62,7 +62,7 @@ func TestTwoSignersOneSignaturePerStep(t *testing.T) {
 		}
 		cut = true
 		w.terminate(a.lockPID())
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := time.Now().Add(waitLimit)
 		for len(w.mustTxs(rel.ID)) == 0 {
 			if err := b.Tick(w.ctx); err != nil && !errors.Is(err, ErrNotLeader) {
 				t.Logf("b: %v", err)

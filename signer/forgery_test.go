@@ -242,7 +242,7 @@ func (w *world) sweepUntilBefore(p *payment.Payment, step string) *intent.Intent
 		}
 		return nil
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for !reached {
 		_ = w.signer.Tick(w.ctx)
 		if time.Now().After(deadline) {

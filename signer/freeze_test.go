@@ -287,7 +287,7 @@ func TestSecondFreezeIsNotMeasuredByTheFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for {
 		if err := w.signer.Tick(w.ctx); err != nil {
 			t.Fatal(err)

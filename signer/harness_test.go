@@ -309,11 +309,17 @@ func (w *world) inEscrowAll(amounts ...int64) []*payment.Payment {
 	return ps
 }
 
+// waitLimit bounds how long a test drives the signer before it gives up on a state. Each of these
+// tests takes a few seconds alone; make test runs the package's worlds (an anvil and a database
+// each) in parallel beside every other package on two cores, where one took 22 s: the limit only
+// decides how long a broken test takes to fail.
+const waitLimit = 60 * time.Second
+
 // until runs the signer (and the worker's follow pass) until the intent reaches want, failing
 // on any other final state or at the deadline.
 func (w *world) until(id uuid.UUID, want intent.State) *intent.Intent {
 	w.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	var last string
 	for {
 		if err := w.signer.Tick(w.ctx); err != nil && err.Error() != last {

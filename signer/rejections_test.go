@@ -139,7 +139,7 @@ func add(t *testing.T, w *world, in *intent.Intent, a escrow.Approval) {
 // untilFinal runs the signer until the intent is done or rejected.
 func (w *world) untilFinal(id [16]byte) *intent.Intent {
 	w.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for {
 		_ = w.signer.Tick(w.ctx)
 		in, err := w.intents.Get(w.ctx, id)

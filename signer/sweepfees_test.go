@@ -49,7 +49,7 @@ func (w *world) sweepIntent(p *payment.Payment) *intent.Intent {
 // ticker whenever resume says so; it fails at the deadline.
 func (w *world) tickUntil(what string, cond func() bool, resume func() bool) {
 	w.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for !cond() {
 		_ = w.signer.Tick(w.ctx)
 		if resume != nil && resume() {
