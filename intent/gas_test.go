@@ -226,19 +226,7 @@ func TestBookGasOfSweepBatch(t *testing.T) {
 	carrier := finished(t, pool, intent.Sweep, &ps[0].ID, intent.Done)
 	skipped := finished(t, pool, intent.Sweep, &ps[1].ID, intent.Rejected)
 	open := finished(t, pool, intent.Sweep, &ps[2].ID, intent.Broadcast)
-	hash := crypto.Keccak256Hash([]byte("batch " + carrier.String()))
-	if _, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data,
-		gas, tip_cap, fee_cap, hash, raw, state, block_number, gas_used, effective_gas_price)
-		VALUES ($1, 'sweep_batch', 56, $2, 7, 1, $3, 0, '\x', 500000, 1, 10, $4, '\x04', 'confirmed', 1, 100000, 1)`,
-		carrier, lower(tank), lower(sweeper), hash.Hex()); err != nil {
-		t.Fatal(err)
-	}
-	members := []uuid.UUID{carrier, skipped, open}
-	for _, id := range members {
-		if _, err := pool.Exec(ctx, `INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES (56, $1, 7, $2)`, lower(tank), id); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hash := sweepBatchRows(t, pool, tank, sweeper, true, carrier, skipped, open)
 	share := func(id uuid.UUID) *big.Int {
 		tr, err := ledger.New(pool).LookupTransfer(ctx, ledger.DeriveID("gas\x00"+id.String()+"\x00gas\x00"+strings.ToLower(hash.Hex())))
 		if errors.Is(err, ledger.ErrTransferNotFound) {
@@ -286,6 +274,31 @@ func TestBookGasOfSweepBatch(t *testing.T) {
 	}
 }
 
+// sweepBatchRows stores, as the signer would, a sweep batch of the tank at nonce 7 on chain 56:
+// its one attempt under the carrier (members[0]), mined for 100,000 gas at 1 wei when mined (else
+// still out), and its members. It returns the attempt's hash.
+func sweepBatchRows(t *testing.T, pool *pgxpool.Pool, tank, sweeper common.Address, mined bool, members ...uuid.UUID) common.Hash {
+	t.Helper()
+	ctx := context.Background()
+	hash := crypto.Keccak256Hash([]byte("batch " + members[0].String()))
+	state, block, used, price := "broadcast", any(nil), any(nil), any(nil)
+	if mined {
+		state, block, used, price = "confirmed", 1, 100_000, 1
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data,
+		gas, tip_cap, fee_cap, hash, raw, state, block_number, gas_used, effective_gas_price)
+		VALUES ($1, 'sweep_batch', 56, $2, 7, 1, $3, 0, '\x', 500000, 1, 10, $4, '\x04', $5, $6, $7, $8)`,
+		members[0], lower(tank), lower(sweeper), hash.Hex(), state, block, used, price); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range members {
+		if _, err := pool.Exec(ctx, `INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES (56, $1, 7, $2)`, lower(tank), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hash
+}
+
 // A member rejected while its batch is still out (not mined: its gas unknown) is not booked, nor
 // marked booked: it books its share once the batch is mined, so the shares add up to the batch's
 // cost whatever order the members finish in (review of 2026-12-06: it was marked booked with
@@ -302,18 +315,7 @@ func TestBookGasOfSweepBatchMemberRejectedBeforeItIsMined(t *testing.T) {
 	ps := []*payment.Payment{funded(t, s, true), funded(t, s, true)}
 	carrier := finished(t, pool, intent.Sweep, &ps[0].ID, intent.Broadcast)
 	rejected := finished(t, pool, intent.Sweep, &ps[1].ID, intent.Rejected)
-	hash := crypto.Keccak256Hash([]byte("batch " + carrier.String()))
-	if _, err := pool.Exec(ctx, `INSERT INTO signer_txs (intent_id, step, chain_id, sender, nonce, attempt, to_address, value, data,
-		gas, tip_cap, fee_cap, hash, raw, state)
-		VALUES ($1, 'sweep_batch', 56, $2, 7, 1, $3, 0, '\x', 500000, 1, 10, $4, '\x04', 'broadcast')`,
-		carrier, lower(tank), lower(sweeper), hash.Hex()); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []uuid.UUID{carrier, rejected} {
-		if _, err := pool.Exec(ctx, `INSERT INTO signer_batch_members (chain_id, sender, nonce, intent_id) VALUES (56, $1, 7, $2)`, lower(tank), id); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hash := sweepBatchRows(t, pool, tank, sweeper, false, carrier, rejected)
 	if n, err := store.BookGas(ctx, 0); err != nil || n != 0 {
 		t.Fatalf("booked %d (%v) while the batch is out; want none", n, err)
 	}
