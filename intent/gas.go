@@ -314,7 +314,6 @@ type MinedBatch struct {
 	Sender  common.Address // the gas tank
 	Hash    common.Hash
 	OK      bool     // succeeded (a reverted batch burnt its gas and swept nothing)
-	GasUsed uint64   // the whole batch's
 	Cost    *big.Int // the whole batch's: gas used × effective gas price
 	Carrier uuid.UUID
 	Members []uuid.UUID // the carrier too

@@ -167,16 +167,11 @@ func (s *Signer) verdict(ctx context.Context, in *intent.Intent, err error) erro
 // Sweeper, signed by a deposit of the batch. Only such a row is broadcast, replaced or taken as
 // mined for the member; any other rejects the member.
 func (s *Signer) checkBatchRows(c *Chain, txs []txRow, want batchEntry) error {
-	swABI, err := bindings.AmnSweeperMetaData.GetAbi()
-	if err != nil {
-		return err
-	}
-	method := swABI.Methods["sweepBatch"]
 	for _, r := range txs {
 		k := &call{step: StepSweepBatch, key: s.cfg.Keys.Operator, to: c.Sweeper, value: new(big.Int), data: r.Data}
 		why := matchRow(c, r, k)
 		if why == "" {
-			why = matchBatch(c, method, r, want)
+			why = matchBatch(c, r, want)
 		}
 		if why != "" {
 			return rejectf("signer_txs row %d (%s, %s nonce %d, tx %s) does not match the sweep: %s",
@@ -188,8 +183,8 @@ func (s *Signer) checkBatchRows(c *Chain, txs []txRow, want batchEntry) error {
 
 // matchBatch says what is wrong with a batch attempt (already matched to its row) for the member
 // want, or "".
-func matchBatch(c *Chain, method abi.Method, r txRow, want batchEntry) string {
-	entries, err := unpackSweepBatch(method, r.Data)
+func matchBatch(c *Chain, r txRow, want batchEntry) string {
+	entries, err := unpackSweepBatch(r.Data)
 	if err != nil {
 		return "its call data is not a sweepBatch call: " + err.Error()
 	}
@@ -230,7 +225,12 @@ func matchBatch(c *Chain, method abi.Method, r txRow, want batchEntry) string {
 }
 
 // unpackSweepBatch decodes sweepBatch call data into its entries.
-func unpackSweepBatch(method abi.Method, data []byte) ([]bindings.AmnSweeperSweep, error) {
+func unpackSweepBatch(data []byte) ([]bindings.AmnSweeperSweep, error) {
+	swABI, err := bindings.AmnSweeperMetaData.GetAbi()
+	if err != nil {
+		return nil, err
+	}
+	method := swABI.Methods["sweepBatch"]
 	if len(data) < 4 || !bytes.Equal(data[:4], method.ID) {
 		return nil, errors.New("another function")
 	}
@@ -351,10 +351,6 @@ func (s *Signer) depositsInOpenBatches(ctx context.Context, c *Chain) (map[commo
 	if err != nil {
 		return nil, err
 	}
-	swABI, err := bindings.AmnSweeperMetaData.GetAbi()
-	if err != nil {
-		return nil, err
-	}
 	out := map[common.Address]bool{}
 	for _, b := range batches {
 		driven := false
@@ -364,7 +360,7 @@ func (s *Signer) depositsInOpenBatches(ctx context.Context, c *Chain) (map[commo
 		if !driven {
 			continue
 		}
-		entries, err := unpackSweepBatch(swABI.Methods["sweepBatch"], b.data)
+		entries, err := unpackSweepBatch(b.data)
 		if err != nil {
 			continue
 		}
@@ -443,18 +439,10 @@ func (s *Signer) signBatch(ctx context.Context, c *Chain, members []batchCandida
 	row := txRow{IntentID: carrier.ID, Step: StepSweepBatch, Sender: tank, Attempt: 1, To: c.Sweeper, Value: new(big.Int), Data: b.Data,
 		Gas: gas, Tip: tip, Cap: feeCap, Auths: b.Auths}
 	err = s.fenced(ctx, func(tx pgx.Tx) error {
-		nonce, err := s.reserveNonce(ctx, tx, c, tank)
-		if err != nil {
+		if err := s.storeFirstAttempt(ctx, tx, c, carrier, &row, s.cfg.Keys.Operator); err != nil {
 			return err
 		}
-		row.Nonce = nonce
-		if err := s.storeAttempt(ctx, tx, c, carrier, &row, s.cfg.Keys.Operator); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE signer_nonces SET next_nonce = $3 WHERE chain_id = $1 AND sender = $2`,
-			c.ID, hexAddr(tank), nonce+1); err != nil {
-			return err
-		}
+		nonce := row.Nonce
 		for _, m := range members {
 			if _, err := tx.Exec(ctx, insertMemberSQL, c.ID, hexAddr(tank), int64(nonce), m.in.ID); err != nil {
 				return err
@@ -521,9 +509,7 @@ func (s *Signer) checkSweeper(ctx context.Context, c *Chain) error {
 }
 
 // batchMembers are the members of the batch at row's (chain, tank, nonce).
-func (s *Signer) batchMembers(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, c *Chain, row txRow) ([]uuid.UUID, error) {
+func (s *Signer) batchMembers(ctx context.Context, q intent.Querier, c *Chain, row txRow) ([]uuid.UUID, error) {
 	rows, err := q.Query(ctx, membersSQL, c.ID, hexAddr(row.Sender), int64(row.Nonce))
 	if err != nil {
 		return nil, err

@@ -136,30 +136,3 @@ func sweepBatchGas(b *sweepBatch) uint64 {
 // (ERC-20, including its share of the batch loop) with room for a token's first funding in the
 // escrow (its registry entry) and a native sweep.
 const sweepGasPerDeposit = 130_000
-
-// signSweepBatch signs b as the tank's set-code transaction at nonce with the given fees and gas.
-func signSweepBatch(tank *ecdsa.PrivateKey, chainID uint64, nonce, gas uint64, tip, feeCap *big.Int, b *sweepBatch) (*types.Transaction, error) {
-	if chainID == 0 {
-		return nil, rejectf("chain id 0")
-	}
-	tx := &types.SetCodeTx{
-		ChainID:   uint256.NewInt(chainID),
-		Nonce:     nonce,
-		GasTipCap: uint256.MustFromBig(tip),
-		GasFeeCap: uint256.MustFromBig(feeCap),
-		Gas:       gas,
-		To:        b.Sweeper,
-		Value:     new(uint256.Int),
-		Data:      b.Data,
-		AuthList:  b.Auths,
-	}
-	// A set-code transaction must carry at least one authorization; a batch of deposits all
-	// delegated before is an ordinary call.
-	if len(b.Auths) == 0 {
-		to := b.Sweeper
-		return types.SignNewTx(tank, types.LatestSignerForChainID(new(big.Int).SetUint64(chainID)), &types.DynamicFeeTx{
-			ChainID: new(big.Int).SetUint64(chainID), Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas, To: &to, Data: b.Data,
-		})
-	}
-	return types.SignNewTx(tank, types.NewPragueSigner(new(big.Int).SetUint64(chainID)), tx)
-}

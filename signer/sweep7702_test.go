@@ -169,6 +169,11 @@ func (w *sweep7702World) fees() (tip, feeCap *big.Int) {
 	return tip, new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
 }
 
+// batchAttempt is b as the tank's attempt at nonce with the given fees, as the signer stores it.
+func batchAttempt(b *sweepBatch, nonce uint64, tip, feeCap *big.Int) txRow {
+	return txRow{Nonce: nonce, To: b.Sweeper, Value: new(big.Int), Data: b.Data, Gas: sweepBatchGas(b), Tip: tip, Cap: feeCap, Auths: b.Auths}
+}
+
 // sweep builds, signs and sends one batch from the tank, and returns its receipt.
 func (w *sweep7702World) sweep(entries []sweepBatchEntry, chainID uint64) (*sweepBatch, *types.Receipt, error) {
 	w.t.Helper()
@@ -182,7 +187,7 @@ func (w *sweep7702World) sweep(entries []sweepBatchEntry, chainID uint64) (*swee
 		return nil, nil, err
 	}
 	tip, feeCap := w.fees()
-	tx, err := signSweepBatch(w.tank, w.f.ChainID, nonce, sweepBatchGas(b), tip, feeCap, b)
+	tx, err := signAttempt(w.tank, w.f.ChainID, batchAttempt(b, nonce, tip, feeCap))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -412,7 +417,7 @@ func TestSweep7702AuthorizationForAnotherChain(t *testing.T) {
 	}
 	nonce, _ := w.f.Client.PendingNonceAt(w.ctx, crypto.PubkeyToAddress(w.tank.PublicKey))
 	tip, feeCap := w.fees()
-	tx, err := signSweepBatch(w.tank, w.f.ChainID, nonce, sweepBatchGas(b), tip, feeCap, b)
+	tx, err := signAttempt(w.tank, w.f.ChainID, batchAttempt(b, nonce, tip, feeCap))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,7 @@ func (TxRecord) Batch(ctx context.Context, q intent.Querier, intentID uuid.UUID)
 		return nil, fmt.Errorf("sweep batch %s of intent %s: a mined attempt without its receipt (%v)", *hash, intentID, err)
 	}
 	b.Carrier = *carrier
-	b.Sender, b.Hash, b.OK, b.GasUsed = common.HexToAddress(*sender), common.HexToHash(*hash), *state == "confirmed", uint64(*used)
+	b.Sender, b.Hash, b.OK = common.HexToAddress(*sender), common.HexToHash(*hash), *state == "confirmed"
 	b.Cost = new(big.Int).Mul(big.NewInt(*used), cost)
 	return &b, nil
 }

@@ -39,7 +39,7 @@ const (
 	StepUnfreeze = "unfreeze"  // operator (the escrow's arbiter): escrow.unfreeze(paymentId)
 	// StepSweepBatch is one transaction of the gas tank for many sweeps (EIP-7702):
 	// AmnSweeper.sweepBatch(entries), carrying the deposits' authorizations (batch.go).
-	StepSweepBatch = "sweep_batch"
+	StepSweepBatch = intent.BatchStep // "sweep_batch": package intent books its gas by this name
 )
 
 // fundGasBudget is what a sweep's top-up provides for AmnEscrow.fund (measured ~170k with the
@@ -617,23 +617,14 @@ func (s *Signer) signNew(ctx context.Context, c *Chain, in *intent.Intent, k *ca
 	}
 	row := txRow{Step: k.step, Sender: from, Attempt: 1, To: k.to, Value: k.value, Data: k.data, Gas: gas, Tip: tip, Cap: feeCap}
 	err = s.fenced(ctx, func(tx pgx.Tx) error {
-		nonce, err := s.reserveNonce(ctx, tx, c, from)
-		if err != nil {
-			return err
-		}
-		row.Nonce = nonce
-		if err := s.storeAttempt(ctx, tx, c, in, &row, k.key); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE signer_nonces SET next_nonce = $3 WHERE chain_id = $1 AND sender = $2`,
-			c.ID, hexAddr(from), nonce+1); err != nil {
+		if err := s.storeFirstAttempt(ctx, tx, c, in, &row, k.key); err != nil {
 			return err
 		}
 		if err := intent.MarkSigning(ctx, tx, in.ID); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, AuditSigned, uuidPtr(in.ID), fmt.Sprintf("%s: %s nonce %d tx %s to %s gas %d fee cap %s tip %s",
-			k.step, from.Hex(), nonce, row.Hash.Hex(), k.to.Hex(), gas, feeCap, tip))
+			k.step, from.Hex(), row.Nonce, row.Hash.Hex(), k.to.Hex(), gas, feeCap, tip))
 	})
 	if err != nil {
 		return err
@@ -702,22 +693,44 @@ func (s *Signer) reserveNonce(ctx context.Context, tx pgx.Tx, c *Chain, from com
 	return uint64(n), nil
 }
 
-// storeAttempt signs row's transaction and inserts it as signed.
-func (s *Signer) storeAttempt(ctx context.Context, tx pgx.Tx, c *Chain, in *intent.Intent, row *txRow, key *ecdsa.PrivateKey) error {
-	to := row.To
-	if row.Data == nil {
-		row.Data = []byte{}
+// storeFirstAttempt takes the sender's next nonce for row, signs and stores it as the nonce's first
+// attempt, and moves the sender's next nonce past it, in the caller's fenced transaction.
+func (s *Signer) storeFirstAttempt(ctx context.Context, tx pgx.Tx, c *Chain, in *intent.Intent, row *txRow, key *ecdsa.PrivateKey) error {
+	nonce, err := s.reserveNonce(ctx, tx, c, row.Sender)
+	if err != nil {
+		return err
 	}
+	row.Nonce = nonce
+	if err := s.storeAttempt(ctx, tx, c, in, row, key); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE signer_nonces SET next_nonce = $3 WHERE chain_id = $1 AND sender = $2`,
+		c.ID, hexAddr(row.Sender), nonce+1)
+	return err
+}
+
+// signAttempt signs row's transaction on chainID: EIP-1559, or a set-code transaction (EIP-7702)
+// when the row carries authorizations (a sweep batch; a set-code transaction must carry one).
+func signAttempt(key *ecdsa.PrivateKey, chainID uint64, row txRow) (*types.Transaction, error) {
+	to := row.To
 	var data types.TxData = &types.DynamicFeeTx{
-		ChainID: new(big.Int).SetUint64(c.ID), Nonce: row.Nonce, GasTipCap: row.Tip, GasFeeCap: row.Cap, Gas: row.Gas,
+		ChainID: new(big.Int).SetUint64(chainID), Nonce: row.Nonce, GasTipCap: row.Tip, GasFeeCap: row.Cap, Gas: row.Gas,
 		To: &to, Value: row.Value, Data: row.Data,
 	}
 	if len(row.Auths) > 0 {
-		data = &types.SetCodeTx{ChainID: uint256.NewInt(c.ID), Nonce: row.Nonce, GasTipCap: uint256.MustFromBig(row.Tip),
+		data = &types.SetCodeTx{ChainID: uint256.NewInt(chainID), Nonce: row.Nonce, GasTipCap: uint256.MustFromBig(row.Tip),
 			GasFeeCap: uint256.MustFromBig(row.Cap), Gas: row.Gas, To: to, Value: uint256.MustFromBig(row.Value), Data: row.Data,
 			AuthList: row.Auths}
 	}
-	signed, err := types.SignNewTx(key, types.LatestSignerForChainID(new(big.Int).SetUint64(c.ID)), data)
+	return types.SignNewTx(key, types.LatestSignerForChainID(new(big.Int).SetUint64(chainID)), data)
+}
+
+// storeAttempt signs row's transaction and inserts it as signed.
+func (s *Signer) storeAttempt(ctx context.Context, tx pgx.Tx, c *Chain, in *intent.Intent, row *txRow, key *ecdsa.PrivateKey) error {
+	if row.Data == nil {
+		row.Data = []byte{}
+	}
+	signed, err := signAttempt(key, c.ID, *row)
 	if err != nil {
 		return errors.New("signing failed")
 	}
