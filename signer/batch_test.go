@@ -42,7 +42,7 @@ func (w *world) askSweeps(ps ...*payment.Payment) []uuid.UUID {
 // batchRows are the attempts of sweep batches in the world's database, oldest first.
 func (w *world) batchRows() []txRow {
 	w.t.Helper()
-	rows, err := w.admin.Query(w.ctx, `SELECT id, intent_id, nonce, hash, raw, state, gas_used FROM signer_txs WHERE step = 'sweep_batch' ORDER BY id`)
+	rows, err := w.admin.Query(w.ctx, `SELECT id, intent_id, nonce, hash, raw, state FROM signer_txs WHERE step = 'sweep_batch' ORDER BY id`)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -52,8 +52,7 @@ func (w *world) batchRows() []txRow {
 		var r txRow
 		var nonce int64
 		var hash string
-		var used *int64
-		if err := rows.Scan(&r.ID, &r.IntentID, &nonce, &hash, &r.Raw, &r.State, &used); err != nil {
+		if err := rows.Scan(&r.ID, &r.IntentID, &nonce, &hash, &r.Raw, &r.State); err != nil {
 			w.t.Fatal(err)
 		}
 		r.Nonce, r.Hash = uint64(nonce), common.HexToHash(hash)
@@ -70,7 +69,7 @@ func (w *world) batchRows() []txRow {
 func (w *world) indexUntilInEscrow(ps []*payment.Payment) *indexer.Indexer {
 	w.t.Helper()
 	ix := w.indexer()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for {
 		if _, err := ix.Step(w.ctx); err != nil {
 			w.t.Logf("indexer step: %v", err)
@@ -123,7 +122,7 @@ func TestSweepBatchEndToEnd(t *testing.T) {
 	t.Parallel() // a world of its own: anvil and database
 	w := newBatchWorld(t, nil)
 	ctx, f := w.ctx, w.f
-	sw, err := bindings.NewAmnSweeper(w.sweeper, f.Client)
+	sw, err := bindings.NewAmnSweeper(w.chain.Sweeper, f.Client)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,9 +53,6 @@ type world struct {
 	chain    *Chain
 	reg      *prometheus.Registry
 	paused   *atomic.Bool // stops the block ticker (with automine off, nothing is mined)
-	// sweeper is the chain's AmnSweeper on a batch world (newBatchWorld): its sweeps go in
-	// EIP-7702 batches. Zero on the others (the top-up path).
-	sweeper common.Address
 }
 
 func newWorld(t *testing.T, tweak func(*Config)) *world {
@@ -159,7 +156,7 @@ func newWorldOn(t *testing.T, batches bool, tweak func(*Config)) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, ctx: ctx, f: f, admin: admin, dbURL: dbURL, payments: payments, intents: intent.NewStore(admin, payments, TxRecord{}),
-		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused, sweeper: c.Sweeper}
+		keys: keys, signer: s, cfg: cfg, chain: c, reg: reg, paused: paused}
 	t.Cleanup(func() { w.signer.Close() })
 	return w
 }
